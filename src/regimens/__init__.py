@@ -1,0 +1,126 @@
+"""regimens: clinical-trial dosing regimens, declared once, expanded exactly.
+
+>>> import regimens
+>>> regimen = regimens.loads('''
+... format: regimens/1
+... id: demo
+... title: Demo
+... drugs: {il2: {name: aldesleukin, route: subcutaneous}}
+... arms: {active: {label: Active}}
+... periods:
+...   - id: treatment
+...     length: 4 weeks
+...     courses:
+...       - {drug: il2, dose: 1 MIU, days: 1-5}
+... ''')
+>>> schedule = regimen.expand("active", start="2027-01-04")
+>>> [a.date.isoformat() for a in schedule.administrations][:2]
+['2027-01-04', '2027-01-05']
+>>> schedule.administrations[0].dose.text
+'1 million units'
+"""
+
+from ._bsa import BSAFormula, bsa
+from ._check import CheckReport, DrugSummary, ExpectationResult
+from ._days import Duration, LengthRange, StudyDay
+from ._dose import ComputedDose
+from ._dump import dumps
+from ._errors import (
+    ExpandOptionError,
+    InvalidRegimenError,
+    MissingMeasurementError,
+    ParticipantError,
+    Problem,
+    RegimenError,
+    RegimenNotFoundError,
+    RegimenWarning,
+    RoundingWarning,
+    TimeShiftWarning,
+    UnitError,
+)
+from ._load import catalog_ids, load, loads
+from ._model import (
+    AdministrationStep,
+    Arm,
+    Course,
+    CycleStep,
+    DailyPattern,
+    DayStep,
+    DaysPattern,
+    Dose,
+    Drug,
+    EveryPattern,
+    Expectation,
+    Period,
+    PeriodAnchor,
+    Regimen,
+    Rounding,
+    StudyDayAnchor,
+    Visit,
+    WeekdaysPattern,
+    Window,
+)
+from ._participant import Participant
+from ._schedule import Administration, CourseSpan, PeriodSpan, Schedule, VisitOccurrence
+from ._spec import json_schema
+from ._units import Amount, Basis, Dimension, DoseQuantity, Unit
+from ._version import __version__
+
+__all__ = [
+    "Administration",
+    "AdministrationStep",
+    "Amount",
+    "Arm",
+    "BSAFormula",
+    "Basis",
+    "CheckReport",
+    "ComputedDose",
+    "Course",
+    "CourseSpan",
+    "CycleStep",
+    "DailyPattern",
+    "DayStep",
+    "DaysPattern",
+    "Dimension",
+    "Dose",
+    "DoseQuantity",
+    "Drug",
+    "DrugSummary",
+    "Duration",
+    "EveryPattern",
+    "ExpandOptionError",
+    "Expectation",
+    "ExpectationResult",
+    "InvalidRegimenError",
+    "LengthRange",
+    "MissingMeasurementError",
+    "Participant",
+    "ParticipantError",
+    "Period",
+    "PeriodAnchor",
+    "PeriodSpan",
+    "Problem",
+    "Regimen",
+    "RegimenError",
+    "RegimenNotFoundError",
+    "RegimenWarning",
+    "Rounding",
+    "RoundingWarning",
+    "Schedule",
+    "StudyDay",
+    "StudyDayAnchor",
+    "TimeShiftWarning",
+    "Unit",
+    "UnitError",
+    "Visit",
+    "VisitOccurrence",
+    "WeekdaysPattern",
+    "Window",
+    "__version__",
+    "bsa",
+    "catalog_ids",
+    "dumps",
+    "json_schema",
+    "load",
+    "loads",
+]

@@ -1,0 +1,564 @@
+"""Document -> model: every cross-reference and range checked, every problem reported.
+
+Structure (types, fields) is checked first by :mod:`regimens._spec`; this
+module checks meaning and reports each problem with file, line, field path,
+offending value and what is allowed. It collects as many problems as it can
+in one pass rather than stopping at the first.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from typing import Any
+
+from ._days import Duration, LengthRange
+from ._errors import InvalidRegimenError, ParticipantError, Problem, UnitError
+from ._model import (
+    WEEKDAYS,
+    AdministrationStep,
+    Arm,
+    Course,
+    CycleStep,
+    DailyPattern,
+    DayStep,
+    DaysPattern,
+    Dose,
+    Drug,
+    EveryPattern,
+    Expectation,
+    Pattern,
+    Period,
+    PeriodAnchor,
+    Regimen,
+    Rounding,
+    Step,
+    StudyDayAnchor,
+    Visit,
+    WeekdaysPattern,
+    Window,
+)
+from ._source import Cursor, Document
+from ._spec import structure_problems
+from ._units import Amount, Basis, parse_amount, parse_dose_quantity
+
+__all__ = ["build"]
+
+_RANGE = re.compile(r"\s*([0-9]+)\s*-\s*([0-9]+)\s*\Z")
+_PATTERN_KEYS = ("days", "every", "weekdays", "daily")
+
+
+class _Fail(Exception):
+    """One problem; stops building the item it is found in."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+def build(doc: Document, *, sha256: str = "") -> Regimen:
+    """Build a :class:`Regimen` from a parsed document, or raise InvalidRegimenError."""
+    root = doc.root()
+    problems = structure_problems(root)
+    if problems:
+        raise InvalidRegimenError(problems)
+    builder = _Builder(doc)
+    regimen = builder.regimen(sha256)
+    if builder.problems:
+        raise InvalidRegimenError(builder.problems)
+    return regimen
+
+
+def _fail(cur: Cursor, message: str, value: Any = None, *, show: bool = True) -> _Fail:
+    return _Fail(cur.problem(message, value=value, show_value=show))
+
+
+def _unit_fail(cur: Cursor, exc: UnitError | ParticipantError) -> _Fail:
+    if isinstance(exc, UnitError):
+        message = exc.reason + (f"; {exc.allowed}" if exc.allowed else "")
+    else:
+        message = str(exc).split(": ", 1)[-1].split(" (got ")[0]
+    return _fail(cur, message)
+
+
+class _Builder:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.root = doc.root()
+        self.problems: list[Problem] = []
+
+    def attempt(self, make: Any, *args: Any) -> Any:
+        try:
+            return make(*args)
+        except _Fail as fail:
+            self.problems.append(fail.problem)
+            return None
+
+    def where(self, cur: Cursor) -> tuple[str, int | None, str]:
+        return (self.doc.name, cur.line, cur.where)
+
+    # Top level -----------------------------------------------------------------
+
+    def regimen(self, sha256: str) -> Regimen:
+        root = self.root
+        value = root.value
+        drugs = tuple(
+            Drug(i, d["name"], d["route"], d.get("notes", "")) for i, d in value["drugs"].items()
+        )
+        self.drug_ids = {d.id for d in drugs}
+        self.periods_raw = root.at("periods")
+        periods = self.build_periods()
+        self.period_ids = [p.id for p in periods]
+        self.period_min = {p.id: p.length.shortest.days for p in periods}
+        arms = tuple(
+            a for a in (self.attempt(self.arm, i, root.at("arms").at(i)) for i in value["arms"])
+            if a is not None
+        )
+        self.arms = {a.id: a for a in arms}
+        day_one = value.get("day_one")
+        if day_one is not None:
+            self.attempt(self.check_day_one, day_one)
+        courses_by_period = {
+            p.id: self.build_courses(p, index) for index, p in enumerate(periods)
+        }
+        periods = tuple(
+            Period(p.id, p.length, courses_by_period[p.id], p.blinded, p.label, p.notes)
+            for p in periods
+        )
+        self.course_drugs = {
+            (arm.id, c.drug)
+            for arm in arms
+            for p in periods
+            if arm.periods is None or p.id in arm.periods
+            for c in p.courses
+            if c.arms is None or arm.id in c.arms
+        }
+        visits = self.build_visits()
+        expect = tuple(
+            e for e in (self.attempt(self.expectation, c) for _, c in self.items("expect"))
+            if e is not None
+        )
+        sources = tuple(
+            s if isinstance(s, str) else tuple(s.items()) for s in value.get("sources", ())
+        )
+        return Regimen(
+            id=value["id"],
+            title=value["title"],
+            drugs=drugs,
+            arms=arms,
+            periods=periods,
+            visits=visits,
+            expect=expect,
+            day_one=day_one,
+            registry=value.get("registry", ""),
+            version=value.get("version", ""),
+            sources=sources,
+            notes=value.get("notes", ""),
+            format=value["format"],
+            origin=self.doc.name,
+            sha256=sha256,
+        )
+
+    def items(self, key: str) -> list[tuple[int, Cursor]]:
+        if not self.root.has(key):
+            return []
+        return list(self.root.at(key).items())
+
+    def check_day_one(self, day_one: str) -> None:
+        cur = self.root.at("day_one")
+        if day_one not in self.period_ids:
+            raise _fail(cur, f"no period has this id (periods: {', '.join(self.period_ids)})")
+        for arm in self.arms.values():
+            if arm.day_one is None and arm.periods is not None and day_one not in arm.periods:
+                raise _fail(
+                    self.root.at("arms").at(arm.id),
+                    f"day_one period {day_one!r} is not on this arm's path "
+                    f"({', '.join(arm.periods)}); give the arm its own day_one",
+                    arm.id,
+                )
+
+    # Periods and arms ------------------------------------------------------------
+
+    def build_periods(self) -> list[Period]:
+        periods: list[Period] = []
+        seen: set[str] = set()
+        for _, cur in self.periods_raw.items():
+            raw = cur.value
+            if raw["id"] in seen:
+                self.problems.append(cur.at("id").problem("duplicate period id"))
+                continue
+            seen.add(raw["id"])
+            length = self.attempt(self.length, cur.at("length"))
+            if length is None:
+                continue
+            periods.append(Period(raw["id"], length, (), raw.get("blinded", False),
+                                  raw.get("label", ""), raw.get("notes", "")))
+        return periods
+
+    def length(self, cur: Cursor) -> LengthRange:
+        try:
+            return LengthRange.parse(cur.value)
+        except UnitError as exc:
+            raise _unit_fail(cur, exc) from None
+
+    def arm(self, arm_id: str, cur: Cursor) -> Arm:
+        raw = cur.value
+        path = raw.get("periods")
+        if path is not None:
+            for index, period_id in enumerate(path):
+                if period_id not in self.period_ids:
+                    raise _fail(cur.at("periods").at(index),
+                                f"no period has this id (periods: {', '.join(self.period_ids)})")
+            if len(set(path)) != len(path):
+                raise _fail(cur.at("periods"), "a period appears twice in the path", ", ".join(path))
+            order = [self.period_ids.index(p) for p in path]
+            if order != sorted(order):
+                raise _fail(cur.at("periods"),
+                            "the path must follow the order of 'periods' "
+                            f"({', '.join(self.period_ids)})", ", ".join(path))
+        day_one = raw.get("day_one")
+        if day_one is not None and day_one not in (path or self.period_ids):
+            raise _fail(cur.at("day_one"), "this period is not on the arm's path")
+        return Arm(arm_id, raw["label"], tuple(path) if path is not None else None, day_one,
+                   raw.get("notes", ""))
+
+    # Courses -----------------------------------------------------------------------
+
+    def build_courses(self, period: Period, index: int) -> tuple[Course, ...]:
+        cur = self.periods_raw.at(index)
+        if not cur.has("courses"):
+            return ()
+        built = (self.attempt(self.course, period, c) for _, c in cur.at("courses").items())
+        return tuple(c for c in built if c is not None)
+
+    def duration(self, cur: Cursor, *, allow_zero: bool = False) -> Duration:
+        try:
+            return Duration.parse(cur.value, allow_zero=allow_zero)
+        except UnitError as exc:
+            raise _unit_fail(cur, exc) from None
+
+    def course(self, period: Period, cur: Cursor) -> Course:
+        raw = cur.value
+        if raw["drug"] not in self.drug_ids:
+            raise _fail(cur.at("drug"), f"no drug has this id (drugs: {', '.join(sorted(self.drug_ids))})")
+        arms = raw.get("arms")
+        if arms is not None:
+            for i, arm_id in enumerate(arms):
+                arm = self.arms.get(arm_id)
+                if arm is None:
+                    raise _fail(cur.at("arms").at(i),
+                                f"no arm has this id (arms: {', '.join(self.arms)})")
+                if arm.periods is not None and period.id not in arm.periods:
+                    raise _fail(cur.at("arms").at(i),
+                                f"this arm does not go through period {period.id!r}")
+        shortest = period.length.shortest.days
+        start = raw.get("start", 1)
+        if start > shortest:
+            raise _fail(cur.at("start"),
+                        f"the course starts after the end of its period ({shortest} days"
+                        + (" at the shortest length)" if not period.length.fixed else ")"))
+        available = shortest - start + 1
+        span = self.duration(cur.at("for")) if "for" in raw else None
+        if span is not None and span.days > available:
+            raise _fail(cur.at("for"),
+                        f"the course would run past the end of its period (from day {start}, "
+                        f"{available} days remain of {shortest})")
+        span_days = span.days if span is not None else available
+        cycle = self.duration(cur.at("cycle")) if "cycle" in raw else None
+        if "cycles" in raw and cycle is None:
+            raise _fail(cur.at("cycles"), "cycles needs a cycle length ('cycle: 28 days')")
+        dose, steps, placebo, note = self.course_dose(cur)
+        cycles = raw.get("cycles")
+        step_cycles = [s.cycles for s in steps if isinstance(s, CycleStep)]
+        if step_cycles:
+            if cycle is None:
+                raise _fail(cur.at("steps"), "steps by cycles need a cycle length ('cycle: 4 weeks')")
+            if cycles is not None and sum(step_cycles) != cycles:
+                raise _fail(cur.at("steps"),
+                            f"the steps cover {sum(step_cycles)} cycles but the course has "
+                            f"{cycles}", show=False)
+            cycles = sum(step_cycles)
+        window = cycle.days if cycle is not None else span_days
+        if cycle is not None and cycles is not None and cycles * cycle.days > span_days:
+            raise _fail(cur.at("cycles"),
+                        f"{cycles} cycles of {cycle.days} days need {cycles * cycle.days} days, "
+                        f"but the course has {span_days}")
+        where_window = (f"a {cycle.days}-day cycle" if cycle is not None
+                        else f"the course ({span_days} days)")
+        pattern = self.pattern(cur, window, where_window, steps)
+        times = self.times(cur)
+        not_on = tuple(raw.get("not_on", ()))
+        for i, other in enumerate(not_on):
+            if other not in self.drug_ids or other == raw["drug"]:
+                raise _fail(cur.at("not_on").at(i), "must name another drug of this regimen")
+        if "count" in raw and "every" not in raw:
+            raise _fail(cur.at("count"), "count goes with every ('every: 2 days, count: 7')")
+        return Course(
+            drug=raw["drug"], pattern=pattern, dose=dose, steps=steps, placebo=placebo,
+            dose_note=note, arms=tuple(arms) if arms is not None else None, start=start,
+            span=span, cycle=cycle, cycles=cycles, times=times, route=raw.get("route"),
+            label=raw.get("label", ""), not_on=not_on, notes=raw.get("notes", ""),
+            where=self.where(cur),
+        )
+
+    def dose(self, cur: Cursor) -> Dose:
+        raw = cur.value
+        try:
+            quantity = parse_dose_quantity(raw["dose"])
+        except UnitError as exc:
+            raise _unit_fail(cur.at("dose"), exc) from None
+        limits: dict[str, Amount] = {}
+        for key in ("max", "round"):
+            if key in raw:
+                try:
+                    limits[key] = parse_amount(raw[key], key)
+                except UnitError as exc:
+                    raise _unit_fail(cur.at(key), exc) from None
+                if limits[key].unit.dimension is not quantity.amount.unit.dimension:
+                    raise _fail(cur.at(key),
+                                f"must be in the dose's dimension "
+                                f"({quantity.amount.unit.dimension.value})")
+        if "rounding" in raw and "round" not in raw:
+            raise _fail(cur.at("rounding"), "rounding goes with round ('round: 5 mg')")
+        if quantity.basis is Basis.FLAT and limits:
+            key = next(iter(limits))
+            raise _fail(cur.at(key), f"{key} applies to computed (per kg or per m2) doses; "
+                        "this dose is flat")
+        return Dose(quantity, limits.get("max"), limits.get("round"),
+                    Rounding(raw.get("rounding", "nearest")))
+
+    def course_dose(self, cur: Cursor) -> tuple[Dose | None, tuple[Step, ...], bool, str]:
+        raw = cur.value
+        placebo = raw.get("placebo", False)
+        note = raw.get("dose_note", "")
+        has_dose = "dose" in raw
+        if has_dose and raw["dose"] == "unspecified":
+            if not note:
+                raise _fail(cur.at("dose"), "an unspecified dose needs a dose_note saying why "
+                            "(e.g. 'titrated to trough level')")
+            if placebo or "steps" in raw:
+                raise _fail(cur.at("dose"), "an unspecified dose has no placebo or steps")
+            return None, (), False, note
+        if placebo:
+            if has_dose or "steps" in raw:
+                key = "dose" if has_dose else "steps"
+                raise _fail(cur.at(key), "a placebo course has no active dose: remove it")
+            return None, (), True, note
+        if has_dose and "steps" in raw:
+            raise _fail(cur.at("steps"), "give either dose or steps, not both", show=False)
+        if has_dose:
+            return self.dose(cur), (), False, note
+        if "steps" in raw:
+            return None, self.steps(cur.at("steps")), False, note
+        raise _fail(cur, "a course needs a dose, steps, 'placebo: true' or 'dose: unspecified' "
+                    "with a dose_note", show=False)
+
+    def steps(self, cur: Cursor) -> tuple[Step, ...]:
+        steps: list[Step] = []
+        kinds: set[str] = set()
+        for _, step in cur.items():
+            raw = step.value
+            present = [k for k in ("cycles", "administrations", "days") if k in raw]
+            if len(present) != 1:
+                raise _fail(step, "a step has exactly one of cycles, administrations or days"
+                            + (f" (found {', '.join(present)})" if present else ""), show=False)
+            kind = present[0]
+            kinds.add(kind)
+            dose = self.dose(step)
+            if kind == "cycles":
+                steps.append(CycleStep(dose, raw["cycles"]))
+            elif kind == "administrations":
+                steps.append(AdministrationStep(dose, raw["administrations"]))
+            else:
+                steps.append(DayStep(dose, self.day_list(step.at("days"))))
+        if len(kinds) > 1:
+            raise _fail(cur, "all steps of a course count the same thing (cycles, "
+                        "administrations or days)", show=False)
+        bases = {s.dose.basis for s in steps}
+        units = {s.dose.quantity.amount.unit.dimension for s in steps}
+        if len(bases) > 1 or len(units) > 1:
+            raise _fail(cur, "all steps of a course use the same dose basis and dimension",
+                        show=False)
+        return tuple(steps)
+
+    def day_list(self, cur: Cursor) -> tuple[int, ...]:
+        value = cur.value
+        items = value if isinstance(value, list) else [value]
+        days: list[int] = []
+        for index, item in enumerate(items):
+            at = cur.at(index) if isinstance(value, list) else cur
+            if isinstance(item, int):
+                days.append(item)
+                continue
+            match = _RANGE.match(item)
+            assert match is not None  # the structure check saw the pattern
+            first, last = int(match[1]), int(match[2])
+            if first < 1:
+                raise _fail(at, "days count from 1: there is no day 0")
+            if first > last:
+                raise _fail(at, f"the range runs backwards ({first} is after {last})")
+            days.extend(range(first, last + 1))
+        if len(set(days)) != len(days):
+            dup = sorted({d for d in days if days.count(d) > 1})
+            raise _fail(cur, f"day {dup[0]} is listed more than once")
+        return tuple(sorted(days))
+
+    def pattern(self, cur: Cursor, window: int, where: str, steps: tuple[Step, ...]) -> Pattern | None:
+        raw = cur.value
+        present = [k for k in _PATTERN_KEYS if k in raw]
+        day_steps = [s for s in steps if isinstance(s, DayStep)]
+        if day_steps:
+            if present:
+                raise _fail(cur.at(present[0]), "day steps are the course's pattern: remove this")
+            seen: dict[int, int] = {}
+            for index, step in enumerate(day_steps):
+                for day in step.days:
+                    if day > window:
+                        raise _fail(cur.at("steps").at(index).at("days"),
+                                    f"day {day} is outside {where}", day)
+                    if day in seen:
+                        raise _fail(cur.at("steps").at(index).at("days"),
+                                    f"day {day} is already in steps[{seen[day]}]: steps overlap",
+                                    day)
+                    seen[day] = index
+            return None
+        if len(present) != 1:
+            if not present:
+                raise _fail(cur, "a course needs exactly one timing pattern: days, every, "
+                            "weekdays or daily", show=False)
+            raise _fail(cur.at(present[1]), "a course has exactly one timing pattern; found "
+                        f"{' and '.join(present)}", show=False)
+        key = present[0]
+        at = cur.at(key)
+        if key == "days":
+            days = self.day_list(at)
+            for day in days:
+                if day > window:
+                    raise _fail(at, f"day {day} is outside {where}", day)
+            return DaysPattern(days)
+        if key == "every":
+            every = self.duration(at)
+            count = raw.get("count")
+            if count is not None and 1 + (count - 1) * every.days > window:
+                raise _fail(cur.at("count"),
+                            f"{count} administrations every {every.days} days end on day "
+                            f"{1 + (count - 1) * every.days}, outside {where}")
+            return EveryPattern(every, count)
+        if key == "weekdays":
+            names = raw["weekdays"]
+            if len(set(names)) != len(names):
+                raise _fail(at, "a weekday is listed twice")
+            return WeekdaysPattern(tuple(sorted(WEEKDAYS.index(n) for n in names)))
+        if raw["daily"] is not True:
+            raise _fail(at, "'daily: false' is not a pattern: remove it and give days, every "
+                        "or weekdays")
+        return DailyPattern()
+
+    def times(self, cur: Cursor) -> tuple[time, ...]:
+        if not cur.has("times"):
+            return ()
+        values = [time(int(t[:2]), int(t[3:])) for t in cur.get("times")]
+        if len(set(values)) != len(values):
+            raise _fail(cur.at("times"), "a time of day is listed twice")
+        return tuple(sorted(values))
+
+    # Visits and expectations ------------------------------------------------------
+
+    def build_visits(self) -> tuple[Visit, ...]:
+        visits: list[Visit] = []
+        seen: set[str] = set()
+        for _, cur in self.items("visits"):
+            visit = self.attempt(self.visit, cur)
+            if visit is None:
+                continue
+            if visit.id in seen:
+                self.problems.append(cur.at("id").problem("duplicate visit id"))
+                continue
+            seen.add(visit.id)
+            visits.append(visit)
+        return tuple(visits)
+
+    def visit(self, cur: Cursor) -> Visit:
+        raw = cur.value
+        anchors = [k for k in ("day", "week", "period") if k in raw]
+        if "period" in raw:
+            if raw["period"] not in self.period_ids:
+                raise _fail(cur.at("period"),
+                            f"no period has this id (periods: {', '.join(self.period_ids)})")
+            if ("at" in raw) == ("day" in raw):
+                raise _fail(cur, "a visit in a period gives either 'at: start|end' or 'day: N'",
+                            show=False)
+            if "week" in raw:
+                raise _fail(cur.at("week"), "give week or period, not both")
+            day = raw.get("day")
+            if day is not None and not 1 <= day <= self.period_min[raw["period"]]:
+                raise _fail(cur.at("day"), f"day {day} is outside period {raw['period']!r} "
+                            f"(1 to {self.period_min[raw['period']]})", day)
+            anchor: StudyDayAnchor | PeriodAnchor = PeriodAnchor(raw["period"], raw.get("at"), day)
+        else:
+            if len(anchors) != 1:
+                raise _fail(cur, "a visit gives exactly one of day, week or period", show=False)
+            if "at" in raw:
+                raise _fail(cur.at("at"), "'at' goes with 'period'")
+            day = raw["day"] if "day" in raw else 7 * raw["week"] + 1
+            anchor = StudyDayAnchor(day)
+        window = None
+        if "window" in raw:
+            w = raw["window"]
+            if isinstance(w, str):
+                both = self.duration(cur.at("window"), allow_zero=True)
+                window = Window(both, both)
+            else:
+                zero = Duration(0)
+                window = Window(
+                    self.duration(cur.at("window").at("before"), allow_zero=True)
+                    if "before" in w else zero,
+                    self.duration(cur.at("window").at("after"), allow_zero=True)
+                    if "after" in w else zero,
+                )
+        arms = raw.get("arms")
+        for i, arm in enumerate(arms or ()):
+            if arm not in self.arms:
+                raise _fail(cur.at("arms").at(i), f"no arm has this id (arms: {', '.join(self.arms)})")
+        return Visit(raw["id"], anchor, window, raw.get("label", ""),
+                     tuple(arms) if arms is not None else None, raw.get("week"),
+                     raw.get("notes", ""))
+
+    def expectation(self, cur: Cursor) -> Expectation:
+        from ._participant import Participant
+
+        raw = cur.value
+        if raw["arm"] not in self.arms:
+            raise _fail(cur.at("arm"), f"no arm has this id (arms: {', '.join(self.arms)})")
+        if raw["drug"] not in self.drug_ids:
+            raise _fail(cur.at("drug"), f"no drug has this id (drugs: {', '.join(sorted(self.drug_ids))})")
+        if (raw["arm"], raw["drug"]) not in self.course_drugs:
+            raise _fail(cur.at("drug"), f"arm {raw['arm']!r} never receives this drug")
+        total = None
+        if "total" in raw:
+            try:
+                total = parse_dose_quantity(raw["total"])
+            except UnitError as exc:
+                raise _unit_fail(cur.at("total"), exc) from None
+        for key in ("weight", "height", "bsa"):
+            if key in raw:
+                try:
+                    Participant(**{key: raw[key]})
+                except (UnitError, ParticipantError) as exc:
+                    raise _unit_fail(cur.at(key), exc) from None
+        lengths = raw.get("lengths", {})
+        for period_id, text in lengths.items():
+            if period_id not in self.period_ids:
+                raise _fail(cur.at("lengths").at(period_id), "no period has this id", period_id)
+            self.duration(cur.at("lengths").at(period_id))
+        if "start" in raw:
+            try:
+                date.fromisoformat(raw["start"])
+            except ValueError:
+                raise _fail(cur.at("start"), "not a calendar date (YYYY-MM-DD)") from None
+        return Expectation(
+            arm=raw["arm"], drug=raw["drug"], administrations=raw.get("administrations"),
+            total=total, first_day=raw.get("first_day"), last_day=raw.get("last_day"),
+            weight=raw.get("weight"), height=raw.get("height"), bsa=raw.get("bsa"),
+            lengths=tuple(lengths.items()), start=raw.get("start"), notes=raw.get("notes", ""),
+            where=self.where(cur),
+        )

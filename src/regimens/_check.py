@@ -1,0 +1,296 @@
+"""Regimen arithmetic: counts, cumulative dose and dose intensity, and ``expect``.
+
+A regimen's counts can depend on the participant's timeline: a weekday
+pattern on the start weekday, a course that runs to the end of a
+variable-length period on the length chosen. ``check`` therefore evaluates
+every arm at each start weekday (when a weekday pattern is involved) and at
+the shortest and longest period lengths, and reports a range where the
+results differ. Relative doses are summed in their basis (cells per kg,
+units per m²) before caps and rounding, which depend on the participant.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from ._errors import RegimenError
+from ._expand import expand
+from ._model import Expectation, Regimen, WeekdaysPattern
+from ._notation import human_dose_quantity
+from ._participant import Participant
+from ._schedule import Schedule
+from ._units import Amount, Basis, DoseQuantity, Unit, normal
+
+__all__ = ["CheckReport", "DrugSummary", "ExpectationResult", "check"]
+
+#: A Monday; reference Study Day 1 for arithmetic that does not depend on dates.
+REFERENCE_START = date(2001, 1, 1)
+
+
+@dataclass(frozen=True)
+class DrugSummary:
+    """What one arm receives of one drug."""
+
+    arm: str
+    drug: str
+    drug_name: str
+    administrations: tuple[int, int]  # (fewest, most) over the conditions evaluated
+    placebo: int
+    unspecified: int
+    totals: tuple[DoseQuantity, ...]  # cumulative, one per basis and dimension
+    span_days: int  # first to last day of the drug's courses, off days included
+    first_day: int | None
+    last_day: int | None
+    intensities: tuple[DoseQuantity, ...]  # total per week of span
+    before_caps: bool  # a total is summed before caps/rounding that apply per participant
+
+    def count_text(self) -> str:
+        low, high = self.administrations
+        return str(low) if low == high else f"{low} to {high}"
+
+    def total_text(self) -> str:
+        if not self.totals:
+            return "none (placebo)" if self.placebo else "not fixed"
+        text = " + ".join(human_dose_quantity(t) for t in self.totals)
+        return text + (" (before caps and rounding)" if self.before_caps else "")
+
+    def intensity_text(self) -> str:
+        return " + ".join(human_dose_quantity(t) for t in self.intensities) or "-"
+
+
+@dataclass(frozen=True)
+class ExpectationResult:
+    expectation: Expectation
+    passed: bool
+    messages: tuple[str, ...]
+
+    def __str__(self) -> str:
+        e = self.expectation
+        head = f"{'PASS' if self.passed else 'FAIL'}  {e.arm} / {e.drug}"
+        return head + ": " + "; ".join(self.messages)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    regimen: Regimen
+    summaries: tuple[DrugSummary, ...]
+    results: tuple[ExpectationResult, ...]
+    conditions: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(r.passed for r in self.results)
+
+    def to_text(self) -> str:
+        from ._render import _grid
+
+        r = self.regimen
+        lines = [f"{r.title} ({r.id}{', ' + r.registry if r.registry else ''})", ""]
+        rows = [[s.arm, s.drug_name, s.count_text(), s.total_text(), s.intensity_text(),
+                 f"Day {s.first_day} to {s.last_day}" if s.first_day is not None else "-"]
+                for s in self.summaries]
+        lines += _grid(["Arm", "Drug", "Administrations", "Cumulative dose", "Per week",
+                        "Days"], rows, {2})
+        lines += ["", "Evaluated " + "; ".join(self.conditions) + "."]
+        if self.results:
+            lines += ["", "Expectations:"] + [f"  {x}" for x in self.results]
+            failed = sum(not x.passed for x in self.results)
+            lines += ["", f"All {len(self.results)} expectations hold." if not failed else
+                      f"{failed} of {len(self.results)} expectations fail."]
+        else:
+            lines += ["", "No expectations to verify (add an 'expect' list)."]
+        return "\n".join(lines) + "\n"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "regimen": self.regimen.id,
+            "ok": self.ok,
+            "conditions": list(self.conditions),
+            "summaries": [
+                {"arm": s.arm, "drug": s.drug, "administrations_min": s.administrations[0],
+                 "administrations_max": s.administrations[1], "placebo": s.placebo,
+                 "unspecified": s.unspecified,
+                 "totals": [{"amount": _plain(t.amount.magnitude), "unit": t.amount.unit.symbol,
+                             "basis": t.basis.value, "text": human_dose_quantity(t)}
+                            for t in s.totals],
+                 "before_caps_and_rounding": s.before_caps,
+                 "intensity_per_week": [{"amount": _plain(t.amount.magnitude),
+                                         "unit": t.amount.unit.symbol, "basis": t.basis.value}
+                                        for t in s.intensities],
+                 "first_day": s.first_day, "last_day": s.last_day, "span_days": s.span_days}
+                for s in self.summaries
+            ],
+            "expectations": [
+                {"arm": x.expectation.arm, "drug": x.expectation.drug, "passed": x.passed,
+                 "messages": list(x.messages)} for x in self.results
+            ],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _plain(value: Decimal) -> str:
+    return format(normal(value), "f")
+
+
+def _uses_weekdays(regimen: Regimen, arm: str) -> bool:
+    return any(isinstance(c.pattern, WeekdaysPattern) for p in regimen.path(arm) for c in p.courses
+               if c.arms is None or arm in c.arms)
+
+
+def _length_options(regimen: Regimen, arm: str) -> list[dict[str, str]]:
+    ranged = [p for p in regimen.path(arm) if not p.length.fixed]
+    if not ranged:
+        return [{}]
+    return [{}, {p.id: f"{p.length.longest.days} days" for p in ranged}]
+
+
+def _sum(schedule: Schedule, drug: str) -> tuple[int, int, int, dict[tuple[Basis, Unit], Decimal],
+                                                 bool]:
+    count = placebo = unspecified = 0
+    # Keyed by the unit the protocol writes the doses in, so totals read the same way.
+    totals: dict[tuple[Basis, Unit], Decimal] = defaultdict(Decimal)
+    before_caps = False
+    for a in schedule.administrations:
+        if a.drug != drug:
+            continue
+        count += 1
+        if a.placebo:
+            placebo += 1
+        elif a.dose.amount is not None:
+            totals[(Basis.FLAT, a.dose.amount.unit)] += a.dose.amount.magnitude
+        elif a.dose.per_basis is not None:
+            q = a.dose.per_basis.quantity
+            totals[(q.basis, q.amount.unit)] += q.amount.magnitude
+            before_caps |= a.dose.per_basis.max is not None or a.dose.per_basis.round is not None
+        else:
+            unspecified += 1
+    return count, placebo, unspecified, totals, before_caps
+
+
+def _quantities(totals: dict[tuple[Basis, Unit], Decimal]) -> tuple[DoseQuantity, ...]:
+    return tuple(DoseQuantity(Amount(normal(v), u), b) for (b, u), v in sorted(
+        totals.items(), key=lambda kv: (kv[0][0].value, kv[0][1].symbol)))
+
+
+def check(regimen: Regimen) -> CheckReport:
+    summaries: list[DrugSummary] = []
+    conditions = {"at the shortest period lengths, and the longest where they vary"}
+    for arm in regimen.arms:
+        starts = [REFERENCE_START]
+        if _uses_weekdays(regimen, arm.id):
+            starts = [REFERENCE_START + timedelta(days=k) for k in range(7)]
+            conditions.add("with Study Day 1 on each weekday where a course uses weekdays")
+        schedules = [expand(regimen, arm=arm.id, start=s, lengths=lengths, symbolic=True)
+                     for lengths in _length_options(regimen, arm.id) for s in starts]
+        main = schedules[0]
+        drugs = list(dict.fromkeys(a.drug for a in main.administrations))
+        drugs += [c.drug for c in main.courses if c.drug not in drugs]
+        for drug in drugs:
+            counts = [_sum(s, drug)[0] for s in schedules]
+            count, placebo, unspecified, totals, before_caps = _sum(main, drug)
+            spans = [c for c in main.courses if c.drug == drug]
+            span_days = ((max(c.last_date for c in spans) - min(c.first_date for c in spans)).days
+                         + 1) if spans else 0
+            quantities = _quantities(totals)
+            intensities = tuple(
+                DoseQuantity(Amount(normal((q.amount.magnitude * 7 / span_days).quantize(
+                    Decimal("0.001"), ROUND_HALF_UP)), q.amount.unit), q.basis)
+                for q in quantities) if span_days else ()
+            days = [a.study_day.value for a in main.administrations if a.drug == drug]
+            summaries.append(DrugSummary(
+                arm.id, drug, regimen.drug(drug).name, (min(counts), max(counts)), placebo,
+                unspecified, quantities, span_days, days[0] if days else None,
+                days[-1] if days else None, intensities, before_caps))
+    results = tuple(_verify(regimen, e) for e in regimen.expect)
+    return CheckReport(regimen, tuple(summaries), results, tuple(sorted(conditions)))
+
+
+def _verify(regimen: Regimen, e: Expectation) -> ExpectationResult:
+    participant = Participant(weight=e.weight, height=e.height, bsa=e.bsa)
+    measured = any((e.weight, e.height, e.bsa))
+    lengths = dict(e.lengths)
+    if e.start is not None:
+        starts = [date.fromisoformat(e.start)]
+    elif _uses_weekdays(regimen, e.arm):
+        starts = [REFERENCE_START + timedelta(days=k) for k in range(7)]
+    else:
+        starts = [REFERENCE_START]
+    absolute = e.total is not None and e.total.basis is Basis.FLAT
+    outcomes: list[tuple[int, dict[tuple[Basis, Unit], Decimal], int | None, int | None]] = []
+    try:
+        for start in starts:
+            s = expand(regimen, arm=e.arm, start=start, participant=participant,
+                       lengths=lengths, symbolic=not (absolute and measured))
+            count, _, _, totals, _ = _sum(s, e.drug)
+            days = [a.study_day.value for a in s.administrations if a.drug == e.drug]
+            outcomes.append((count, totals, days[0] if days else None,
+                             days[-1] if days else None))
+    except RegimenError as exc:
+        return ExpectationResult(e, False, (f"cannot evaluate: {exc}",))
+    messages: list[str] = []
+    passed = True
+
+    def compare(label: str, wanted: object, found: list[object], show: Any = str) -> None:
+        nonlocal passed
+        distinct = list(dict.fromkeys(found))
+        if len(distinct) == 1 and distinct[0] == wanted:
+            messages.append(f"{label} {show(wanted)}")
+            return
+        passed = False
+        seen = " or ".join(show(x) for x in distinct)
+        vary = " (varies with the start weekday: give 'start')" if len(distinct) > 1 else ""
+        messages.append(f"expected {label} {show(wanted)}, found {seen}{vary}")
+
+    if e.administrations is not None:
+        compare("administrations", e.administrations, [o[0] for o in outcomes])
+    if e.first_day is not None:
+        compare("first on Day", e.first_day, [o[2] for o in outcomes])
+    if e.last_day is not None:
+        compare("last on Day", e.last_day, [o[3] for o in outcomes])
+    if e.total is not None:
+        wanted = e.total
+        found: list[object] = []
+        for _, totals, _, _ in outcomes:
+            matching = [(u, v) for (b, u), v in totals.items()
+                        if b is wanted.basis and u.dimension is wanted.amount.unit.dimension]
+            if not matching:
+                found.append(None)
+                continue
+            value = sum((v * u.factor for u, v in matching), Decimal(0))
+            found.append(normal(value / wanted.amount.unit.factor))
+
+        def show_total(x: object) -> str:
+            if x is None:
+                return ("nothing in that basis" + ("" if measured or not absolute else
+                        " (give weight, height or bsa to total a relative dose)"))
+            if isinstance(x, Decimal):
+                return human_dose_quantity(DoseQuantity(Amount(x, wanted.amount.unit),
+                                                        wanted.basis))
+            return human_dose_quantity(wanted)
+
+        distinct = list(dict.fromkeys(found))
+        target = normal(wanted.amount.magnitude)
+        if len(distinct) == 1 and distinct[0] == target:
+            messages.append(f"total {human_dose_quantity(wanted)}")
+        else:
+            passed = False
+            messages.append(f"expected total {human_dose_quantity(wanted)}, found "
+                            + " or ".join(show_total(x) for x in distinct))
+    if not messages:
+        messages.append("nothing to verify")
+    where = ""
+    if measured:
+        parts = [f"{k} {v}" for k, v in (("weight", e.weight), ("height", e.height),
+                                            ("bsa", e.bsa)) if v]
+        where = " for " + ", ".join(parts)
+    if where:
+        messages[-1] += where
+    return ExpectationResult(e, passed, tuple(messages))
+

@@ -1,0 +1,228 @@
+"""The ``regimens`` command.
+
+Exit codes: 0 success, 1 a check failed, 2 usage error or invalid input.
+User mistakes print one line per problem on stderr, never a traceback.
+Output is UTF-8 whatever the locale, and ``-o FILE`` is written atomically.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from ._version import __version__
+
+__all__ = ["main"]
+
+_OPTION_FLAGS = {"arm": "--arm", "start": "--start", "tz": "--tz", "lengths": "--length",
+                 "bsa_formula": "--bsa-formula", "bsa_decimals": "--bsa-decimals",
+                 "weight": "--weight", "height": "--height", "bsa": "--bsa",
+                 "label": "--participant"}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="regimens",
+        description="Expand clinical-trial dosing regimens into exact, dated schedules.",
+        epilog="Exit status: 0 success, 1 a check failed, 2 usage error or invalid input.",
+    )
+    parser.add_argument("--version", action="version", version=f"regimens {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    expand = sub.add_parser("expand", help="a participant's dated schedule",
+                            description="Expand a regimen for one participant.")
+    expand.add_argument("regimen", metavar="REGIMEN", help="regimen file, or a catalogue id")
+    expand.add_argument("--arm", required=True, help="arm id")
+    expand.add_argument("--start", required=True, metavar="YYYY-MM-DD",
+                        help="calendar date of Study Day 1")
+    expand.add_argument("--weight", help="body weight with its unit: 70kg, 154lb")
+    expand.add_argument("--height", help="height with its unit: 175cm, 1.75m, 69in")
+    expand.add_argument("--bsa", help="body surface area in m2 (instead of height and weight)")
+    expand.add_argument("--bsa-formula", default="mosteller",
+                        choices=["mosteller", "dubois", "haycock", "gehan-george", "boyd"],
+                        help="body surface area formula (default: mosteller)")
+    expand.add_argument("--bsa-decimals", type=int, default=2, metavar="N",
+                        help="decimals the body surface area is rounded to (default: 2)")
+    expand.add_argument("--length", action="append", default=[], metavar="PERIOD=LENGTH",
+                        help="length chosen for a variable period, e.g. run-in=14weeks "
+                        "(repeatable)")
+    expand.add_argument("--tz", help="IANA time zone for timed administrations, e.g. Europe/Paris")
+    expand.add_argument("--participant", default="", metavar="LABEL",
+                        help="participant label, e.g. P-017 (never a name)")
+    expand.add_argument("--format", default="table",
+                        choices=["table", "calendar", "json", "csv"], help="output format")
+    expand.add_argument("-o", "--output", default="-", metavar="FILE",
+                        help="write to FILE (atomically) instead of standard output")
+
+    check = sub.add_parser("check", help="regimen arithmetic and expectations",
+                           description="Validate a regimen, print its arithmetic and verify "
+                           "every 'expect' (exit 1 if one fails).")
+    check.add_argument("regimen", metavar="REGIMEN", help="regimen file, or a catalogue id")
+    check.add_argument("--format", default="table", choices=["table", "json"])
+    check.add_argument("-o", "--output", default="-", metavar="FILE")
+
+    schema = sub.add_parser("schema", help="JSON Schema of the regimen format",
+                            description="Print the JSON Schema of regimen format 1.")
+    schema.add_argument("-o", "--output", default="-", metavar="FILE")
+
+    catalog = sub.add_parser("catalog", help="list the regimens shipped with the library",
+                             description="List the catalogue: id, title, registry, arms, "
+                             "periods.")
+    catalog.add_argument("--format", default="table", choices=["table", "json"])
+    return parser
+
+
+def write_output(text: str, target: str) -> None:
+    """Write UTF-8 text to stdout, or atomically to a file (nothing partial is left)."""
+    data = text.encode("utf-8")
+    if target == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    path = Path(target)
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _lengths(items: list[str]) -> dict[str, str]:
+    from ._errors import ExpandOptionError
+
+    out: dict[str, str] = {}
+    for item in items:
+        period, sep, length = item.partition("=")
+        if not sep or not period.strip() or not length.strip():
+            raise ExpandOptionError("lengths", "write PERIOD=LENGTH, e.g. run-in=14weeks", item)
+        if period.strip() in out:
+            raise ExpandOptionError("lengths", "this period is given twice", period.strip())
+        out[period.strip()] = length.strip()
+    return out
+
+
+def _expand(args: argparse.Namespace) -> int:
+    from ._load import load
+    from ._participant import Participant
+
+    regimen = load(args.regimen)
+    bsa = args.bsa
+    if bsa is not None and bsa.strip().replace(".", "", 1).isdigit():
+        bsa = f"{bsa.strip()} m2"  # m² is the only unit of body surface area
+    participant = Participant(weight=args.weight, height=args.height, bsa=bsa,
+                              label=args.participant)
+    schedule = regimen.expand(args.arm, args.start, participant, lengths=_lengths(args.length),
+                              tz=args.tz, bsa_formula=args.bsa_formula,
+                              bsa_decimals=args.bsa_decimals)
+    render = {"table": schedule.to_table, "calendar": schedule.to_calendar,
+              "json": schedule.to_json, "csv": schedule.to_csv}[args.format]
+    write_output(render(), args.output)
+    if args.format in ("json", "csv") or args.output != "-":
+        for warning in schedule.warnings:
+            print(f"regimens: warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from ._load import load
+
+    report = load(args.regimen).check()
+    write_output(report.to_json() if args.format == "json" else report.to_text(), args.output)
+    return 0 if report.ok else 1
+
+
+def _schema(args: argparse.Namespace) -> int:
+    import json
+
+    from ._spec import json_schema
+
+    write_output(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n", args.output)
+    return 0
+
+
+def _catalog(args: argparse.Namespace) -> int:
+    import json
+
+    from ._load import catalog_ids, load
+    from ._render import _grid
+
+    entries = []
+    for entry_id in catalog_ids():
+        r = load(entry_id)
+        entries.append({"id": r.id, "title": r.title, "registry": r.registry or None,
+                        "arms": [a.id for a in r.arms], "periods": [p.id for p in r.periods]})
+    if args.format == "json":
+        write_output(json.dumps(entries, indent=2, ensure_ascii=False) + "\n", "-")
+    else:
+        rows = [[e["id"], e["registry"] or "", ", ".join(e["arms"]), ", ".join(e["periods"]),
+                 e["title"]] for e in entries]
+        text = "\n".join(_grid(["Id", "Registry", "Arms", "Periods", "Title"], rows, set()))
+        write_output(text + "\n" if rows else "The catalogue is empty.\n", "-")
+    return 0
+
+
+def _report(exc: Exception) -> None:
+    from ._errors import (
+        ExpandOptionError,
+        InvalidRegimenError,
+        ParticipantError,
+    )
+
+    if isinstance(exc, InvalidRegimenError):
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return
+    if isinstance(exc, ExpandOptionError | ParticipantError):
+        key = exc.option if isinstance(exc, ExpandOptionError) else exc.field
+        flag = _OPTION_FLAGS.get(key.split(".")[0], key)
+        message = str(exc).split(": ", 1)[1]
+        print(f"regimens: {flag}: {message}", file=sys.stderr)
+        return
+    print(f"regimens: {exc}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    from ._errors import RegimenError
+
+    command = {"expand": _expand, "check": _check, "schema": _schema, "catalog": _catalog}
+    try:
+        return command[args.command](args)
+    except RegimenError as exc:
+        _report(exc)
+        return 2
+    except BrokenPipeError:
+        # A closed pipe (| head) is not an error; silence the final flush too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except OSError as exc:
+        print(f"regimens: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

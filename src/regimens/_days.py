@@ -1,0 +1,162 @@
+"""Study days and durations: a study day is not a date, and a duration is whole days.
+
+Study Day 1 is the first day of the reference period; the day before it is
+Day -1. There is no Day 0 (the CDISC SDTM convention), so arithmetic on study
+days goes through a zero-based offset.
+
+>>> from datetime import date
+>>> StudyDay(-1).to_date(date(2027, 1, 4))
+datetime.date(2027, 1, 3)
+>>> StudyDay.from_date(date(2027, 1, 4), date(2027, 1, 4))
+StudyDay(1)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import total_ordering
+
+from ._errors import UnitError
+
+__all__ = ["Duration", "LengthRange", "StudyDay"]
+
+
+@total_ordering
+@dataclass(frozen=True, slots=True)
+class StudyDay:
+    """A day number in a study's calendar: ..., -2, -1, 1, 2, ... (never 0)."""
+
+    value: int
+
+    def __post_init__(self) -> None:
+        if isinstance(self.value, bool) or not isinstance(self.value, int):
+            raise TypeError(f"a study day is an int (got {self.value!r})")
+        if self.value == 0:
+            raise ValueError("there is no Study Day 0: the day before Day 1 is Day -1")
+
+    @classmethod
+    def from_offset(cls, offset: int) -> StudyDay:
+        """Offset 0 is Day 1, offset -1 is Day -1."""
+        return cls(offset + 1 if offset >= 0 else offset)
+
+    @classmethod
+    def from_date(cls, day: date, day_one: date) -> StudyDay:
+        return cls.from_offset((day - day_one).days)
+
+    @property
+    def offset(self) -> int:
+        """Days after Day 1 (negative before it)."""
+        return self.value - 1 if self.value > 0 else self.value
+
+    def to_date(self, day_one: date) -> date:
+        return day_one + timedelta(days=self.offset)
+
+    def __int__(self) -> int:
+        return self.value
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, StudyDay):
+            return NotImplemented
+        return self.value < other.value
+
+    def __repr__(self) -> str:
+        return f"StudyDay({self.value})"
+
+    def __str__(self) -> str:
+        return f"Day {self.value}"
+
+
+_DURATION = re.compile(r"\s*(?P<n>[0-9]+)\s*(?P<unit>[A-Za-z]+)\s*\Z")
+_RANGE = re.compile(r"\s*(?P<a>[0-9]+)\s*(?:-|–|to)\s*(?P<b>[0-9]+)\s*(?P<unit>[A-Za-z]+)\s*\Z")
+_DAYS_PER = {"day": 1, "days": 1, "week": 7, "weeks": 7}
+_HINT = "write whole days or weeks, e.g. '28 days' or '4 weeks'"
+
+
+def _unit_days(text: str, unit: str) -> int:
+    lowered = unit.lower()
+    if lowered in _DAYS_PER:
+        return _DAYS_PER[lowered]
+    if lowered in ("month", "months", "mo", "year", "years", "y", "yr", "yrs"):
+        raise UnitError(
+            text,
+            f"{unit!r} is ambiguous as a length (a month is 28 to 31 days)",
+            "write weeks or days, e.g. '12 weeks' or '84 days'",
+        )
+    raise UnitError(text, f"unknown duration unit {unit!r}", _HINT)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Duration:
+    """A whole number of days, written ``N days`` or ``N weeks``."""
+
+    days: int
+
+    @classmethod
+    def parse(cls, text: object, *, allow_zero: bool = False) -> Duration:
+        """
+        >>> Duration.parse("4 weeks")
+        Duration(days=28)
+        """
+        if not isinstance(text, str):
+            raise UnitError(text, "a duration is text with a unit", _HINT)
+        match = _DURATION.match(text)
+        if not match:
+            raise UnitError(text, "not a duration", _HINT)
+        days = int(match["n"]) * _unit_days(text, match["unit"])
+        if days == 0 and not allow_zero:
+            raise UnitError(text, "a duration must be at least 1 day", _HINT)
+        return cls(days)
+
+    def __str__(self) -> str:
+        if self.days % 7 == 0 and self.days:
+            weeks = self.days // 7
+            return f"{weeks} week" if weeks == 1 else f"{weeks} weeks"
+        return f"{self.days} day" if self.days == 1 else f"{self.days} days"
+
+
+@dataclass(frozen=True, slots=True)
+class LengthRange:
+    """A period length: fixed (``12 weeks``) or a range chosen per participant (``12-18 weeks``)."""
+
+    shortest: Duration
+    longest: Duration
+
+    @classmethod
+    def parse(cls, text: object) -> LengthRange:
+        """
+        >>> LengthRange.parse("12-18 weeks")
+        LengthRange(shortest=Duration(days=84), longest=Duration(days=126))
+        """
+        if isinstance(text, str):
+            match = _RANGE.match(text)
+            if match:
+                per = _unit_days(text, match["unit"])
+                low, high = int(match["a"]) * per, int(match["b"]) * per
+                if low == 0:
+                    raise UnitError(text, "a length must be at least 1 day", _HINT)
+                if low > high:
+                    raise UnitError(
+                        text,
+                        f"the range's minimum ({match['a']}) exceeds its maximum ({match['b']})",
+                        "write the shorter length first, e.g. '12-18 weeks'",
+                    )
+                return cls(Duration(low), Duration(high))
+        fixed = Duration.parse(text)
+        return cls(fixed, fixed)
+
+    @property
+    def fixed(self) -> bool:
+        return self.shortest == self.longest
+
+    def __contains__(self, length: Duration) -> bool:
+        return self.shortest <= length <= self.longest
+
+    def __str__(self) -> str:
+        if self.fixed:
+            return str(self.shortest)
+        a, b = self.shortest.days, self.longest.days
+        if a % 7 == 0 and b % 7 == 0:
+            return f"{a // 7}-{b // 7} weeks"
+        return f"{a}-{b} days"

@@ -1,0 +1,122 @@
+"""Computing a dose for a participant, with the derivation a person can check.
+
+Order of operations, always the same and always stated: basis x body size
+-> rounded to a multiple (if ``round``) -> capped (if ``max``), so that a cap
+is never exceeded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+from ._bsa import BSAFormula, bsa
+from ._errors import MissingMeasurementError, RoundingWarning
+from ._model import Dose, Rounding
+from ._notation import human_amount, human_dose_quantity, human_number
+from ._participant import Participant
+from ._units import Amount, Basis, normal, plain
+
+__all__ = ["BodySize", "ComputedDose", "compute_dose"]
+
+_MODES = {Rounding.NEAREST: ROUND_HALF_UP, Rounding.UP: ROUND_CEILING, Rounding.DOWN: ROUND_FLOOR}
+_MODE_TEXT = {Rounding.NEAREST: "to the nearest", Rounding.UP: "up to a", Rounding.DOWN:
+              "down to a"}
+
+
+def _measure_text(value: Decimal, unit: str, given: str | None) -> str:
+    """``70 kg``, or ``69.85322498 kg (from 154 lb)`` when another unit was given."""
+    text = f"{human_number(value)} {unit}"
+    given = (given or "").strip()
+    return text if given.endswith(unit) else f"{text} (from {given})"
+
+
+@dataclass(frozen=True)
+class BodySize:
+    """The measurements a dose is computed from, resolved once per schedule."""
+
+    participant: Participant
+    formula: BSAFormula
+    bsa_decimals: int
+
+    def weight(self) -> Decimal:
+        if self.participant.weight_kg is None:
+            raise MissingMeasurementError(
+                "weight", "a per-kg dose needs the participant's weight (--weight, e.g. 70kg)",
+                ("weight",))
+        return self.participant.weight_kg
+
+    def weight_text(self) -> str:
+        return _measure_text(self.weight(), "kg", self.participant.weight)
+
+    def area(self) -> tuple[Decimal, str]:
+        """BSA in m2 as used for dosing, and how it was obtained."""
+        p = self.participant
+        if p.bsa_m2 is not None:
+            return p.bsa_m2, f"{human_number(p.bsa_m2)} m² (body surface area given)"
+        missing = tuple(k for k, v in (("height", p.height_cm), ("weight", p.weight_kg))
+                        if v is None)
+        if missing:
+            raise MissingMeasurementError(
+                missing[0],
+                "a per-m2 dose needs the participant's height and weight (--height, --weight) "
+                "or body surface area (--bsa)",
+                missing,
+            )
+        assert p.height_cm is not None and p.weight_kg is not None
+        exact = bsa(p.height_cm, p.weight_kg, self.formula)
+        used = normal(exact.quantize(Decimal(1).scaleb(-self.bsa_decimals), ROUND_HALF_UP))
+        shown = normal(exact.quantize(Decimal("0.0001"), ROUND_HALF_UP))
+        how = (f"{human_number(used)} m² ({self.formula.label} from "
+               f"{_measure_text(p.height_cm, 'cm', p.height)} and {self.weight_text()}: {plain(shown)} m², "
+               f"rounded to {self.bsa_decimals} decimals)")
+        return used, how
+
+
+@dataclass(frozen=True)
+class ComputedDose:
+    """The amount for one administration and how it was obtained."""
+
+    amount: Amount | None  # None: placebo, or no amount fixed by the protocol
+    text: str  # what a person reads: "368,000 units", "placebo", ...
+    derivation: str
+    basis: Basis | None = None
+    per_basis: Dose | None = None
+    rounding_warning: RoundingWarning | None = None
+
+
+def compute_dose(dose: Dose, body: BodySize) -> ComputedDose:
+    quantity = dose.quantity
+    written = human_dose_quantity(quantity)
+    if quantity.basis is Basis.FLAT:
+        return ComputedDose(quantity.amount, human_amount(quantity.amount),
+                            f"{written} (flat dose)", Basis.FLAT, dose)
+    if quantity.basis is Basis.PER_KG:
+        size, size_text = body.weight(), body.weight_text()
+    else:
+        size, size_text = body.area()
+    value = normal(quantity.amount.magnitude * size)
+    unit = quantity.amount.unit
+    steps = f"{written} × {size_text} = {human_amount(Amount(value, unit))}"
+    warning = None
+    if dose.round is not None:
+        increment = dose.round.to(unit).magnitude
+        multiples = (value / increment).quantize(Decimal(1), _MODES[dose.rounding])
+        rounded = normal(multiples * increment)
+        if multiples == 0:
+            rounded = increment  # never round a computed dose down to nothing
+        steps += (f", rounded {_MODE_TEXT[dose.rounding]} multiple of "
+                  f"{human_amount(dose.round)} = {human_amount(Amount(rounded, unit))}")
+        if abs(rounded - value) * 10 > value:
+            warning = RoundingWarning(
+                f"rounding to a multiple of {human_amount(dose.round)} moves the dose from "
+                f"{human_amount(Amount(value, unit))} to {human_amount(Amount(rounded, unit))} "
+                "(more than 10%); use a smaller 'round' increment")
+        value = rounded
+    if dose.max is not None:
+        cap = dose.max.to(unit).magnitude
+        if value > cap:
+            value = normal(cap)
+            steps += f", capped at the maximum of {human_amount(dose.max)}"
+    amount = Amount(value, unit)
+    return ComputedDose(amount, human_amount(amount), steps, quantity.basis, dose, warning)

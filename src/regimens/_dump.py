@@ -1,0 +1,194 @@
+"""Model -> format-1 document: ``load(dump(regimen)) == regimen``."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from ._model import (
+    WEEKDAYS,
+    AdministrationStep,
+    Course,
+    CycleStep,
+    DailyPattern,
+    DaysPattern,
+    Dose,
+    EveryPattern,
+    PeriodAnchor,
+    Regimen,
+    Rounding,
+    Step,
+    Visit,
+    WeekdaysPattern,
+)
+from ._units import Amount
+
+__all__ = ["dumps", "to_dict"]
+
+
+def _amount(a: Amount) -> str:
+    return str(a)
+
+
+def _dose(d: Dose, out: dict[str, Any]) -> None:
+    out["dose"] = str(d.quantity)
+    if d.max is not None:
+        out["max"] = _amount(d.max)
+    if d.round is not None:
+        out["round"] = _amount(d.round)
+        if d.rounding is not Rounding.NEAREST:
+            out["rounding"] = d.rounding.value
+
+
+def _step(s: Step) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    _dose(s.dose, out)
+    if isinstance(s, CycleStep):
+        out["cycles"] = s.cycles
+    elif isinstance(s, AdministrationStep):
+        out["administrations"] = s.administrations
+    else:
+        out["days"] = list(s.days)
+    return out
+
+
+def _course(c: Course) -> dict[str, Any]:
+    out: dict[str, Any] = {"drug": c.drug}
+    if c.arms is not None:
+        out["arms"] = list(c.arms)
+    if c.placebo:
+        out["placebo"] = True
+    elif c.dose is not None:
+        _dose(c.dose, out)
+    elif c.steps:
+        out["steps"] = [_step(s) for s in c.steps]
+    else:
+        out["dose"] = "unspecified"
+    if c.dose_note:
+        out["dose_note"] = c.dose_note
+    if c.start != 1:
+        out["start"] = c.start
+    if c.span is not None:
+        out["for"] = str(c.span)
+    if c.cycle is not None:
+        out["cycle"] = str(c.cycle)
+        if c.cycles is not None and not any(isinstance(s, CycleStep) for s in c.steps):
+            out["cycles"] = c.cycles
+    p = c.pattern
+    if isinstance(p, DaysPattern):
+        out["days"] = list(p.days)
+    elif isinstance(p, EveryPattern):
+        out["every"] = str(p.every)
+        if p.count is not None:
+            out["count"] = p.count
+    elif isinstance(p, WeekdaysPattern):
+        out["weekdays"] = [WEEKDAYS[d] for d in p.weekdays]
+    elif isinstance(p, DailyPattern):
+        out["daily"] = True
+    if c.times:
+        out["times"] = [t.strftime("%H:%M") for t in c.times]
+    for key, value in (("route", c.route), ("label", c.label), ("notes", c.notes)):
+        if value:
+            out[key] = value
+    if c.not_on:
+        out["not_on"] = list(c.not_on)
+    return out
+
+
+def _visit(v: Visit) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": v.id}
+    if v.label:
+        out["label"] = v.label
+    a = v.anchor
+    if isinstance(a, PeriodAnchor):
+        out["period"] = a.period
+        if a.at is not None:
+            out["at"] = a.at
+        else:
+            out["day"] = a.day
+    elif v.week is not None and 7 * v.week + 1 == a.day:
+        out["week"] = v.week
+    else:
+        out["day"] = a.day
+    if v.window is not None:
+        w = v.window
+        out["window"] = (f"{w.before.days} days" if w.before == w.after else
+                         {"before": f"{w.before.days} days", "after": f"{w.after.days} days"})
+    if v.arms is not None:
+        out["arms"] = list(v.arms)
+    if v.notes:
+        out["notes"] = v.notes
+    return out
+
+
+def to_dict(r: Regimen) -> dict[str, Any]:
+    out: dict[str, Any] = {"format": r.format, "id": r.id, "title": r.title}
+    for key in ("registry", "version"):
+        if getattr(r, key):
+            out[key] = getattr(r, key)
+    if r.sources:
+        out["sources"] = [s if isinstance(s, str) else dict(s) for s in r.sources]
+    if r.notes:
+        out["notes"] = r.notes
+    if r.day_one is not None:
+        out["day_one"] = r.day_one
+    out["drugs"] = {d.id: {"name": d.name, "route": d.route, **({"notes": d.notes} if d.notes
+                                                                 else {})} for d in r.drugs}
+    arms: dict[str, Any] = {}
+    for a in r.arms:
+        arm: dict[str, Any] = {"label": a.label}
+        if a.periods is not None:
+            arm["periods"] = list(a.periods)
+        if a.day_one is not None:
+            arm["day_one"] = a.day_one
+        if a.notes:
+            arm["notes"] = a.notes
+        arms[a.id] = arm
+    out["arms"] = arms
+    periods = []
+    for p in r.periods:
+        period: dict[str, Any] = {"id": p.id, "length": str(p.length)}
+        if p.label:
+            period["label"] = p.label
+        if p.blinded:
+            period["blinded"] = True
+        if p.notes:
+            period["notes"] = p.notes
+        if p.courses:
+            period["courses"] = [_course(c) for c in p.courses]
+        periods.append(period)
+    out["periods"] = periods
+    if r.visits:
+        out["visits"] = [_visit(v) for v in r.visits]
+    if r.expect:
+        expect = []
+        for e in r.expect:
+            item: dict[str, Any] = {"arm": e.arm, "drug": e.drug}
+            if e.administrations is not None:
+                item["administrations"] = e.administrations
+            if e.total is not None:
+                item["total"] = str(e.total)
+            for key in ("first_day", "last_day", "weight", "height", "bsa", "start", "notes"):
+                if getattr(e, key):
+                    item[key] = getattr(e, key)
+            if e.lengths:
+                item["lengths"] = dict(e.lengths)
+            expect.append(item)
+        out["expect"] = expect
+    return out
+
+
+def dumps(regimen: Regimen, fmt: str = "yaml") -> str:
+    """The regimen as format-1 YAML (or JSON with ``fmt="json"``)."""
+    data = to_dict(regimen)
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = None
+    yaml.width = 100
+    stream = io.StringIO()
+    yaml.dump(data, stream)
+    return stream.getvalue()

@@ -1,0 +1,409 @@
+"""The engine: a valid regimen + a participant + options -> a dated schedule.
+
+Two steps, each a pure function of the last: :func:`resolve` fixes the
+participant's timeline (period lengths, where Study Day 1 falls, body size,
+time zone); :func:`expand` lays every course on it and computes each dose.
+All date arithmetic is in whole days from Study Day 1; no clock is read.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from ._bsa import BSAFormula
+from ._days import Duration, StudyDay
+from ._dose import BodySize, ComputedDose, compute_dose
+from ._errors import (
+    ExpandOptionError,
+    InvalidRegimenError,
+    Problem,
+    RegimenWarning,
+    TimeShiftWarning,
+    UnitError,
+)
+from ._model import (
+    AdministrationStep,
+    Course,
+    CycleStep,
+    DailyPattern,
+    DayStep,
+    DaysPattern,
+    Dose,
+    EveryPattern,
+    Period,
+    PeriodAnchor,
+    Regimen,
+    WeekdaysPattern,
+)
+from ._notation import human_dose_quantity, human_route
+from ._participant import Participant
+from ._units import Basis
+from ._schedule import Administration, CourseSpan, PeriodSpan, Schedule, VisitOccurrence
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["Timeline", "expand", "resolve"]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A participant's periods, placed: offsets are days after Study Day 1."""
+
+    arm: str
+    start: date
+    periods: tuple[tuple[Period, int, int], ...]  # (period, first offset, length in days)
+    zone: ZoneInfo | None
+    body: BodySize
+
+    def offset_date(self, offset: int) -> date:
+        return self.start + timedelta(days=offset)
+
+
+def _parse_start(start: date | str) -> date:
+    if isinstance(start, datetime):
+        raise ExpandOptionError("start", "the start is a calendar date, not a date and time",
+                                start.isoformat())
+    if isinstance(start, date):
+        return start
+    if isinstance(start, str):
+        try:
+            return date.fromisoformat(start.strip())
+        except ValueError:
+            pass
+    raise ExpandOptionError("start", "not a calendar date; write YYYY-MM-DD, e.g. 2027-01-04",
+                            start)
+
+
+@functools.cache
+def _zone_names() -> frozenset[str]:
+    import zoneinfo
+
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _parse_zone(tz: str | None) -> ZoneInfo | None:
+    if tz is None:
+        return None
+    # Only IANA names: "localtime" or a file path would read the machine's zone.
+    if not isinstance(tz, str) or tz not in _zone_names():
+        raise ExpandOptionError(
+            "tz", "unknown time zone; give an IANA name such as Europe/Paris or America/New_York "
+            "(fixed offsets like UTC+02:00 are not time zones)", tz)
+    return ZoneInfo(tz)
+
+
+def _parse_formula(formula: BSAFormula | str | None) -> BSAFormula:
+    if formula is None:
+        return BSAFormula.MOSTELLER
+    if isinstance(formula, BSAFormula):
+        return formula
+    try:
+        return BSAFormula(str(formula).strip().lower().replace("_", "-"))
+    except ValueError:
+        allowed = ", ".join(f.value for f in BSAFormula)
+        raise ExpandOptionError("bsa_formula", f"unknown formula; allowed: {allowed}",
+                                formula) from None
+
+
+def resolve(
+    regimen: Regimen,
+    *,
+    arm: str,
+    start: date | str,
+    participant: Participant | None = None,
+    lengths: dict[str, str] | None = None,
+    tz: str | None = None,
+    bsa_formula: BSAFormula | str | None = None,
+    bsa_decimals: int | None = 2,
+) -> Timeline:
+    """Fix everything participant-specific before any course is laid out."""
+    arm_ids = [a.id for a in regimen.arms]
+    if arm not in arm_ids:
+        raise ExpandOptionError("arm", f"no such arm in {regimen.id!r}; arms: "
+                                f"{', '.join(arm_ids)}", arm)
+    day_one = _parse_start(start)
+    if not isinstance(bsa_decimals, int) or isinstance(bsa_decimals, bool) or not (
+        0 <= bsa_decimals <= 6
+    ):
+        raise ExpandOptionError("bsa_decimals", "a whole number from 0 to 6", bsa_decimals)
+    path = regimen.path(arm)
+    on_path = {p.id: p for p in path}
+    chosen: dict[str, Duration] = {}
+    for period_id, text in (lengths or {}).items():
+        if period_id not in on_path:
+            raise ExpandOptionError(
+                "lengths", f"arm {arm!r} has no period {period_id!r} (its periods: "
+                f"{', '.join(on_path)})", period_id)
+        try:
+            length = Duration.parse(text)
+        except UnitError as exc:
+            raise ExpandOptionError(f"lengths.{period_id}", f"{exc.reason}; {exc.allowed}",
+                                    text) from None
+        allowed = on_path[period_id].length
+        if length not in allowed:
+            raise ExpandOptionError(
+                f"lengths.{period_id}",
+                f"must be within {allowed} ({allowed.shortest.days}-{allowed.longest.days} days)"
+                if not allowed.fixed else f"this period has a fixed length of {allowed}",
+                text)
+        chosen[period_id] = length
+    placed: list[tuple[Period, int, int]] = []
+    cursor = 0
+    for period in path:
+        length = chosen.get(period.id, period.length.shortest).days
+        placed.append((period, cursor, length))
+        cursor += length
+    anchor = regimen.day_one_period(arm)
+    shift = next(first for p, first, _ in placed if p.id == anchor)
+    periods = tuple((p, first - shift, n) for p, first, n in placed)
+    body = BodySize(participant or Participant(), _parse_formula(bsa_formula), bsa_decimals)
+    return Timeline(arm, day_one, periods, _parse_zone(tz), body)
+
+
+# Laying out courses ------------------------------------------------------------------
+
+
+def _window_days(course: Course, first: int, length: int, start: date) -> list[int]:
+    """1-based days of a cycle (or the course span) on which the course doses."""
+    pattern = course.pattern
+    if isinstance(pattern, DaysPattern):
+        return [d for d in pattern.days if d <= length]
+    if isinstance(pattern, EveryPattern):
+        count = pattern.count if pattern.count is not None else length
+        return [d for d in range(1, length + 1, pattern.every.days)][:count]
+    if isinstance(pattern, WeekdaysPattern):
+        weekday0 = (start + timedelta(days=first)).weekday()
+        return [d for d in range(1, length + 1) if (weekday0 + d - 1) % 7 in pattern.weekdays]
+    if isinstance(pattern, DailyPattern):
+        return list(range(1, length + 1))
+    days = sorted(d for s in course.steps if isinstance(s, DayStep) for d in s.days)
+    return [d for d in days if d <= length]
+
+
+def _problem(course: Course, message: str) -> InvalidRegimenError:
+    file, line, path = course.where
+    return InvalidRegimenError([Problem(file, line, path, message, has_value=False)])
+
+
+@dataclass(frozen=True)
+class _Slot:
+    offset: int
+    cycle: int | None
+    cycle_day: int | None
+    time: time | None
+    step: int | None
+
+
+def _course_slots(course: Course, first: int, period_length: int, start: date) -> tuple[
+        list[_Slot], int, int]:
+    """Every administration slot of a course, and the course's first and last offset."""
+    span_first = first + course.start - 1
+    available = period_length - course.start + 1
+    span = course.span.days if course.span is not None else available
+    if course.cycle is not None:
+        size = course.cycle.days
+        count = course.cycles if course.cycles is not None else math.ceil(span / size)
+        windows = [(span_first + k * size, min(size, span - k * size), k + 1) for k in range(count)]
+        span_last = span_first + min(span, count * size) - 1
+    else:
+        windows = [(span_first, span, None)]
+        span_last = span_first + span - 1
+    slots: list[_Slot] = []
+    times: tuple[time | None, ...] = course.times or (None,)
+    cycle_steps = [s for s in course.steps if isinstance(s, CycleStep)]
+    day_steps = [s for s in course.steps if isinstance(s, DayStep)]
+    for window_first, length, cycle in windows:
+        step = None
+        if cycle_steps and cycle is not None:
+            bound = 0
+            for index, s in enumerate(cycle_steps):
+                bound += s.cycles
+                if cycle <= bound:
+                    step = index
+                    break
+        for day in _window_days(course, window_first, length, start):
+            if day_steps:
+                step = next(i for i, s in enumerate(day_steps) if day in s.days)
+            for t in times:
+                slots.append(_Slot(window_first + day - 1, cycle, day if cycle else None, t, step))
+    admin_steps = [s for s in course.steps if isinstance(s, AdministrationStep)]
+    if admin_steps:
+        covered = sum(s.administrations or 0 for s in admin_steps)
+        if covered != len(slots):
+            raise _problem(course, f"the steps cover {covered} administrations but the course "
+                           f"gives {len(slots)}")
+        index, left = 0, admin_steps[0].administrations or 0
+        for n, slot in enumerate(slots):
+            while left == 0:
+                index += 1
+                left = admin_steps[index].administrations or 0
+            slots[n] = _Slot(slot.offset, slot.cycle, slot.cycle_day, slot.time, index)
+            left -= 1
+    return slots, span_first, span_last
+
+
+def _step_dose(course: Course, step: int | None) -> Dose | None:
+    if course.dose is not None:
+        return course.dose
+    if step is not None:
+        return course.steps[step].dose
+    return None
+
+
+def _local(day: date, at: time, zone: ZoneInfo) -> tuple[datetime, TimeShiftWarning | None]:
+    wall = datetime.combine(day, at, tzinfo=zone)
+    # RFC 5545 §3.3.5: a local time in a gap is read with the offset before the gap,
+    # which is what zoneinfo gives with fold=0; the wall time then moves forward.
+    real = wall.astimezone(timezone.utc).astimezone(zone)
+    if real.replace(tzinfo=None) != wall.replace(tzinfo=None):
+        return real, TimeShiftWarning(
+            f"{at:%H:%M} does not exist on {day.isoformat()} in {zone.key} (clocks move forward); "
+            f"the administration is at {real:%H:%M} local time")
+    # An ambiguous time (clocks move back) is its first occurrence (fold=0), per RFC 5545.
+    return wall, None
+
+
+def expand(
+    regimen: Regimen,
+    *,
+    arm: str,
+    start: date | str,
+    participant: Participant | None = None,
+    lengths: dict[str, str] | None = None,
+    tz: str | None = None,
+    bsa_formula: BSAFormula | str | None = None,
+    bsa_decimals: int | None = 2,
+    symbolic: bool = False,
+) -> Schedule:
+    """Expand ``regimen`` for one participant on ``arm`` (see :meth:`Regimen.expand`).
+
+    With ``symbolic=True`` (used by ``check``), per-kg and per-m2 doses are not
+    computed: their administrations carry the dose as written and no amount.
+    """
+    line = resolve(regimen, arm=arm, start=start, participant=participant, lengths=lengths,
+                   tz=tz, bsa_formula=bsa_formula, bsa_decimals=bsa_decimals)
+    warnings: list[RegimenWarning] = []
+    doses: dict[Dose, ComputedDose] = {}
+    rows: list[tuple[tuple[int, time, int, int], Administration]] = []
+    spans: list[CourseSpan] = []
+    excluded: list[tuple[int, Course, list[Administration]]] = []
+    for period_index, (period, first, length) in enumerate(line.periods):
+        for course_index, course in enumerate(period.courses):
+            if course.arms is not None and arm not in course.arms:
+                continue
+            drug = regimen.drug(course.drug)
+            slots, span_first, span_last = _course_slots(course, first, length, line.start)
+            spans.append(CourseSpan(period.id, course_index, course.drug,
+                                    line.offset_date(span_first), line.offset_date(span_last),
+                                    course.cycles if course.cycle else None))
+            made: list[Administration] = []
+            for slot in slots:
+                dose = _step_dose(course, slot.step)
+                if dose is None:
+                    computed = _no_amount(course)
+                elif symbolic and dose.basis is not Basis.FLAT:
+                    computed = ComputedDose(None, human_dose_quantity(dose.quantity),
+                                            "computed per participant", dose.basis, dose)
+                else:
+                    if dose not in doses:
+                        doses[dose] = compute_dose(dose, line.body)
+                        if doses[dose].rounding_warning is not None:
+                            warnings.append(doses[dose].rounding_warning)  # type: ignore[arg-type]
+                    computed = doses[dose]
+                day = line.offset_date(slot.offset)
+                at = None
+                if slot.time is not None and line.zone is not None:
+                    at, shifted = _local(day, slot.time, line.zone)
+                    if shifted is not None:
+                        warnings.append(shifted)
+                admin = Administration(
+                    study_day=StudyDay.from_offset(slot.offset), date=day,
+                    time=at.time() if at is not None else slot.time, at=at, period=period.id,
+                    drug=course.drug, drug_name=drug.name,
+                    route=human_route(course.route or drug.route), course=course_index,
+                    cycle=slot.cycle, cycle_day=slot.cycle_day, dose=computed,
+                    placebo=course.placebo, step=slot.step, blinded=period.blinded,
+                    note=course.dose_note)
+                made.append(admin)
+            if course.not_on:
+                excluded.append((period_index, course, made))
+            else:
+                rows += [(_key(a, period_index, course_index), a) for a in made]
+    for period_index, course, made in excluded:
+        # Same-day exclusions: this course skips days on which the named drugs are given.
+        blocked = {a.date for _, a in rows if a.drug in course.not_on}
+        rows += [(_key(a, period_index, a.course), a) for a in made if a.date not in blocked]
+    rows.sort(key=lambda row: row[0])
+    _plausibility(line.body.participant, warnings)
+    return Schedule(
+        regimen=regimen, arm=arm, start=line.start, participant=line.body.participant,
+        tz=line.zone.key if line.zone is not None else None, bsa_formula=line.body.formula,
+        bsa_decimals=line.body.bsa_decimals, periods=_period_spans(line), courses=tuple(spans),
+        administrations=tuple(a for _, a in rows), visits=tuple(_visits(regimen, line)),
+        warnings=tuple({str(w): w for w in warnings}.values()),
+    )
+
+
+def _key(a: Administration, period_index: int, course_index: int) -> tuple[int, time, int, int]:
+    return (a.study_day.offset, a.time or time.min, period_index, course_index)
+
+
+def _no_amount(course: Course) -> ComputedDose:
+    if course.placebo:
+        return ComputedDose(None, "placebo", "matching placebo (no active drug)")
+    note = course.dose_note
+    return ComputedDose(None, "dose not fixed by the protocol",
+                        f"dose not fixed by the protocol: {note}" if note else
+                        "dose not fixed by the protocol")
+
+
+def _plausibility(participant: Participant, warnings: list[RegimenWarning]) -> None:
+    w, h = participant.weight_kg, participant.height_cm
+    if w is not None and h is not None:
+        bmi = w / (h / 100) ** 2
+        if not 10 <= bmi <= 80:
+            warnings.append(RegimenWarning(
+                f"weight and height give a body-mass index of {bmi:.0f}, outside 10 to 80; "
+                "check both measurements and their units"))
+
+
+def _period_spans(line: Timeline) -> tuple[PeriodSpan, ...]:
+    return tuple(
+        PeriodSpan(p.id, p.label, StudyDay.from_offset(first),
+                   StudyDay.from_offset(first + n - 1), line.offset_date(first),
+                   line.offset_date(first + n - 1), Duration(n), p.blinded)
+        for p, first, n in line.periods
+    )
+
+
+def _visits(regimen: Regimen, line: Timeline) -> Iterator[VisitOccurrence]:
+    placed = {p.id: (first, n) for p, first, n in line.periods}
+    found: list[tuple[int, int, VisitOccurrence]] = []
+    for index, visit in enumerate(regimen.visits):
+        if visit.arms is not None and line.arm not in visit.arms:
+            continue
+        anchor = visit.anchor
+        if isinstance(anchor, PeriodAnchor):
+            if anchor.period not in placed:
+                continue  # the arm does not go through that period
+            first, n = placed[anchor.period]
+            offset = (first if anchor.at == "start" else first + n - 1 if anchor.at == "end"
+                      else first + (anchor.day or 1) - 1)
+        else:
+            offset = StudyDay(anchor.day).offset
+        day = line.offset_date(offset)
+        before = visit.window.before.days if visit.window else 0
+        after = visit.window.after.days if visit.window else 0
+        inside = next((p for p, (f, n) in placed.items() if f <= offset < f + n), None)
+        found.append((offset, index, VisitOccurrence(
+            visit.id, visit.label, StudyDay.from_offset(offset), day,
+            day - timedelta(days=before), day + timedelta(days=after), inside)))
+    found.sort(key=lambda item: item[:2])
+    for _, _, occurrence in found:
+        yield occurrence

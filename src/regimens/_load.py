@@ -1,0 +1,56 @@
+"""Loading regimens: a file path, text, or an id from the shipped catalogue."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from importlib import resources
+from pathlib import Path
+
+from ._build import build
+from ._errors import InvalidRegimenError, Problem, RegimenNotFoundError
+from ._model import Regimen
+from ._source import MAX_BYTES, parse_document
+
+__all__ = ["catalog_ids", "load", "loads"]
+
+
+def loads(text: str | bytes, name: str = "<string>") -> Regimen:
+    """Parse and validate regimen text (YAML 1.2 or JSON)."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    doc = parse_document(data, name)
+    return build(doc, sha256=hashlib.sha256(data).hexdigest())
+
+
+def catalog_ids() -> tuple[str, ...]:
+    """Ids of the regimens shipped with the library."""
+    folder = resources.files("regimens") / "catalog"
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted(f.name[:-5] for f in folder.iterdir() if f.name.endswith(".yaml")))
+
+
+def load(source: str | os.PathLike[str]) -> Regimen:
+    """Load a regimen from a file path, or by catalogue id (``load("mirocals")``)."""
+    name = os.fspath(source)
+    path = Path(name)
+    if path.is_file():
+        try:
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                raise InvalidRegimenError([Problem(
+                    name, None, "", f"the file is {size:,} bytes; regimen files are limited to "
+                    f"{MAX_BYTES:,} bytes", has_value=False)])
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InvalidRegimenError([Problem(name, None, "", f"cannot read the file: "
+                                               f"{exc.strerror}", has_value=False)]) from None
+        return loads(data, name)
+    if path.is_dir():
+        raise InvalidRegimenError([Problem(name, None, "", "is a directory, not a regimen file",
+                                           has_value=False)])
+    if name in catalog_ids():
+        entry = resources.files("regimens") / "catalog" / f"{name}.yaml"
+        regimen = loads(entry.read_bytes(), f"{name}.yaml")
+        return regimen
+    raise RegimenNotFoundError(name, catalog_ids())

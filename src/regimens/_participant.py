@@ -1,0 +1,64 @@
+"""A participant: body measurements with units, checked for plausibility.
+
+>>> Participant(weight="154 lb").weight_kg
+Decimal('69.85322498')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ._errors import ParticipantError, UnitError
+from ._units import parse_measure, plain
+
+__all__ = ["PLAUSIBLE", "Participant"]
+
+#: Plausible ranges (inclusive) in kg, cm and m2; outside them is a typing or unit mistake.
+PLAUSIBLE = {
+    "weight": (Decimal("0.5"), Decimal("400"), "kg"),
+    "height": (Decimal("30"), Decimal("250"), "cm"),
+    "bsa": (Decimal("0.1"), Decimal("4"), "m2"),
+}
+
+
+def _measure(kind: str, text: object) -> Decimal:
+    try:
+        value = parse_measure(kind, text)
+    except UnitError as exc:
+        raise ParticipantError(kind, f"{exc.reason}; {exc.allowed}", text) from None
+    low, high, unit = PLAUSIBLE[kind]
+    if not low <= value <= high:
+        raise ParticipantError(
+            kind,
+            f"{plain(value)} {unit} is not a plausible {kind} "
+            f"(allowed: {plain(low)} to {plain(high)} {unit}); check the number and its unit",
+            text,
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class Participant:
+    """Who the schedule is for. Measurements are text with units: ``"70 kg"``, ``"175 cm"``.
+
+    ``label`` is a study label such as ``"P-017"``, never a name.
+    """
+
+    weight: str | None = None
+    height: str | None = None
+    bsa: str | None = None
+    label: str = ""
+    weight_kg: Decimal | None = field(init=False, repr=False, compare=False)
+    height_cm: Decimal | None = field(init=False, repr=False, compare=False)
+    bsa_m2: Decimal | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for kind in ("weight", "height", "bsa"):
+            text = getattr(self, kind)
+            value = None if text is None else _measure(kind, text)
+            object.__setattr__(self, {"weight": "weight_kg", "height": "height_cm",
+                                      "bsa": "bsa_m2"}[kind], value)
+        if any(c < " " for c in self.label) or len(self.label) > 64:
+            raise ParticipantError("label", "a label is at most 64 printable characters",
+                                   self.label)

@@ -1,0 +1,229 @@
+"""Rendering a schedule: JSON and CSV (data), a table and month calendars (people).
+
+Output depends only on the schedule: no clock, locale or environment is
+read, and dictionaries are built in a fixed order, so the same inputs give
+the same bytes everywhere.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import io
+import json
+from datetime import date
+from typing import Any
+
+from ._notation import human_number
+from ._schedule import Administration, Schedule
+from ._version import __version__
+
+__all__ = ["ADMINISTRATION_FIELDS", "render_calendar", "render_csv", "render_json",
+           "render_table", "schedule_dict"]
+
+ADMINISTRATION_FIELDS = (
+    "study_day", "date", "time", "period", "drug", "drug_name", "cycle", "cycle_day", "step",
+    "amount", "unit", "dose", "route", "placebo", "blinded", "derivation", "note",
+)
+# English names, fixed: calendar.month_name follows the process locale.
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_WEEKDAY = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def administration_dict(a: Administration) -> dict[str, Any]:
+    return {
+        "study_day": a.study_day.value,
+        "date": a.date.isoformat(),
+        "time": a.time.strftime("%H:%M") if a.time is not None else None,
+        "period": a.period,
+        "drug": a.drug,
+        "drug_name": a.drug_name,
+        "cycle": a.cycle,
+        "cycle_day": a.cycle_day,
+        "step": a.step + 1 if a.step is not None else None,
+        "amount": a.amount,
+        "unit": a.unit,
+        "dose": a.dose.text,
+        "route": a.route,
+        "placebo": a.placebo,
+        "blinded": a.blinded,
+        "derivation": a.dose.derivation,
+        "note": a.note,
+    }
+
+
+def _measure(value: Any) -> str | None:
+    from ._units import plain
+
+    return None if value is None else plain(value)
+
+
+def schedule_dict(s: Schedule) -> dict[str, Any]:
+    r = s.regimen
+    p = s.participant
+    return {
+        "format": "regimens-schedule/1",
+        "generator": f"regimens {__version__}",
+        "regimen": {"id": r.id, "title": r.title, "registry": r.registry or None,
+                    "version": r.version or None, "sha256": r.sha256 or None},
+        "arm": s.arm,
+        "arm_label": r.arm(s.arm).label,
+        "start": s.start.isoformat(),
+        "tz": s.tz,
+        "participant": {
+            "label": p.label or None,
+            "weight_kg": _measure(p.weight_kg),
+            "height_cm": _measure(p.height_cm),
+            "bsa_m2": _measure(p.bsa_m2),
+            "bsa_formula": s.bsa_formula.value,
+            "bsa_decimals": s.bsa_decimals,
+        },
+        "periods": [
+            {"id": ps.id, "first_day": ps.first_day.value, "last_day": ps.last_day.value,
+             "first_date": ps.first_date.isoformat(), "last_date": ps.last_date.isoformat(),
+             "days": ps.length.days, "blinded": ps.blinded}
+            for ps in s.periods
+        ],
+        "administrations": [administration_dict(a) for a in s.administrations],
+        "visits": [
+            {"id": v.id, "label": v.label or None, "study_day": v.study_day.value,
+             "date": v.date.isoformat(), "earliest": v.earliest.isoformat(),
+             "latest": v.latest.isoformat(), "period": v.period}
+            for v in s.visits
+        ],
+        "warnings": [str(w) for w in s.warnings],
+    }
+
+
+def render_json(s: Schedule) -> str:
+    return json.dumps(schedule_dict(s), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_csv(s: Schedule) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ADMINISTRATION_FIELDS)
+    for a in s.administrations:
+        row = administration_dict(a)
+        writer.writerow(["" if row[k] is None else str(row[k]).lower() if isinstance(row[k], bool)
+                         else row[k] for k in ADMINISTRATION_FIELDS])
+    return out.getvalue()
+
+
+def _day(d: date) -> str:
+    return f"{_WEEKDAY[d.weekday()]} {d.isoformat()}"
+
+
+def _grid(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(len(x) for x in col) for col in zip(header, *rows, strict=True)]
+    lines = []
+    for row in [header, *rows]:
+        cells = [c.rjust(w) if i in right else c.ljust(w)
+                 for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        lines.append("  ".join(cells).rstrip())
+    return lines
+
+
+def _heading(s: Schedule) -> list[str]:
+    r = s.regimen
+    title = r.title + (f" ({r.registry})" if r.registry else "")
+    lines = [title, f"Arm: {s.arm} ({r.arm(s.arm).label})",
+             f"Study Day 1: {_day(s.start)}"]
+    p = s.participant
+    who = []
+    if p.label:
+        who.append(f"participant {p.label}")
+    if p.weight_kg is not None:
+        who.append(f"weight {human_number(p.weight_kg)} kg")
+    if p.height_cm is not None:
+        who.append(f"height {human_number(p.height_cm)} cm")
+    if p.bsa_m2 is not None:
+        who.append(f"body surface area {human_number(p.bsa_m2)} m² (given)")
+    if who:
+        lines.append("Participant: " + ", ".join(who))
+    if s.tz:
+        lines.append(f"Time zone: {s.tz}")
+    spans = ", ".join(f"{ps.id} Day {ps.first_day.value} to {ps.last_day.value} "
+                      f"({ps.first_date.isoformat()} to {ps.last_date.isoformat()})"
+                      for ps in s.periods)
+    lines.append(f"Periods: {spans}")
+    return lines
+
+
+def render_table(s: Schedule) -> str:
+    """An aligned table for people: dates with weekday, doses in safe notation."""
+    lines = _heading(s)
+    lines.append("")
+    rows = []
+    for a in s.administrations:
+        cycle = "" if a.cycle is None else f"{a.cycle}" + (
+            f" day {a.cycle_day}" if a.cycle_day is not None else "")
+        rows.append([str(a.study_day.value), _day(a.date),
+                     a.time.strftime("%H:%M") if a.time else "", a.period, cycle,
+                     a.drug_name, a.dose.text, a.route])
+    if rows:
+        lines += _grid(["Day", "Date", "Time", "Period", "Cycle", "Drug", "Dose", "Route"], rows,
+                       {0})
+        lines.append(f"{len(rows)} administrations")
+    else:
+        lines.append("No administrations on this arm.")
+    derivations = list(dict.fromkeys(
+        f"{a.drug_name}: {a.dose.derivation}" for a in s.administrations
+        if a.dose.basis is not None and a.dose.basis.value != "flat" or a.dose.amount is None))
+    if derivations:
+        lines += ["", "How doses were computed:"] + [f"  {d}" for d in derivations]
+    if s.visits:
+        lines += ["", "Visits:"]
+        vrows = []
+        for v in s.visits:
+            window = ("" if v.earliest == v.latest else
+                      f"{v.earliest.isoformat()} to {v.latest.isoformat()}")
+            vrows.append([str(v.study_day.value), _day(v.date), window, v.label or v.id])
+        lines += _grid(["Day", "Date", "Window", "Visit"], vrows, {0})
+    if s.warnings:
+        lines += ["", "Warnings:"] + [f"  {w}" for w in s.warnings]
+    return "\n".join(lines) + "\n"
+
+
+def render_calendar(s: Schedule) -> str:
+    """Month grids, Monday first: ``*`` dosing day, ``o`` visit, ``#`` both."""
+    dosing = {a.date for a in s.administrations}
+    visits = {v.date for v in s.visits}
+    marked = dosing | visits
+    lines = _heading(s)
+    lines += ["", "Legend: * dosing day   o visit   # both   > Study Day 1", ""]
+    if not marked:
+        return "\n".join([*lines, "Nothing to show."]) + "\n"
+    first, last = min(marked | {s.start}), max(marked | {s.start})
+    months = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    blocks = [_month(y, m, dosing, visits, s.start) for y, m in months]
+    for i in range(0, len(blocks), 3):
+        row = blocks[i:i + 3]
+        height = max(len(b) for b in row)
+        for n in range(height):
+            lines.append("   ".join((b[n] if n < len(b) else "").ljust(28) for b in row).rstrip())
+        lines.append("")
+    count = len(s.administrations)
+    lines.append(f"{count} administrations on {len(dosing)} days; {len(s.visits)} visits")
+    return "\n".join(lines) + "\n"
+
+
+def _month(year: int, month: int, dosing: set[date], visits: set[date], day_one: date) -> list[str]:
+    title = f"{_MONTHS[month - 1]} {year}"
+    lines = [title.center(28).rstrip(), " Mo  Tu  We  Th  Fr  Sa  Su"]
+    for week in calendar.Calendar(0).monthdatescalendar(year, month):
+        cells = []
+        for d in week:
+            if d.month != month:
+                cells.append("    ")
+                continue
+            mark = ("#" if d in dosing and d in visits else "*" if d in dosing
+                    else "o" if d in visits else " ")
+            cells.append(f"{'>' if d == day_one else ' '}{d.day:2d}{mark}")
+        lines.append("".join(cells).rstrip())
+    return lines

@@ -1,0 +1,132 @@
+"""A participant's schedule: the dated result of expanding a regimen.
+
+Plain frozen records; rendering lives in :mod:`regimens._render`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
+
+from ._days import Duration, StudyDay
+from ._dose import ComputedDose
+from ._errors import RegimenWarning
+
+if TYPE_CHECKING:
+    from ._bsa import BSAFormula
+    from ._model import Regimen
+    from ._participant import Participant
+
+__all__ = ["Administration", "CourseSpan", "PeriodSpan", "Schedule", "VisitOccurrence"]
+
+
+@dataclass(frozen=True)
+class Administration:
+    """One planned administration of one drug."""
+
+    study_day: StudyDay
+    date: date
+    time: time | None  # local wall time; None = any time that day
+    at: datetime | None  # the same instant, aware, when a time zone was given
+    period: str
+    drug: str  # the drug's id
+    drug_name: str
+    route: str
+    course: int  # index of the course within its period
+    cycle: int | None
+    cycle_day: int | None
+    dose: ComputedDose
+    placebo: bool
+    step: int | None  # index of the escalation/taper step, if any
+    blinded: bool
+    note: str = ""
+
+    @property
+    def amount(self) -> str | None:
+        """The exact amount as a decimal string, or None (placebo, unspecified)."""
+        from ._units import plain
+
+        return None if self.dose.amount is None else plain(self.dose.amount.magnitude)
+
+    @property
+    def unit(self) -> str | None:
+        return None if self.dose.amount is None else self.dose.amount.unit.symbol
+
+
+@dataclass(frozen=True)
+class VisitOccurrence:
+    id: str
+    label: str
+    study_day: StudyDay
+    date: date
+    earliest: date
+    latest: date
+    period: str | None  # the period the target day falls in, if any
+
+
+@dataclass(frozen=True)
+class PeriodSpan:
+    id: str
+    label: str
+    first_day: StudyDay
+    last_day: StudyDay
+    first_date: date
+    last_date: date
+    length: Duration
+    blinded: bool
+
+
+@dataclass(frozen=True)
+class CourseSpan:
+    """Where a course's cycles lie, off days included: the basis of dose intensity."""
+
+    period: str
+    course: int
+    drug: str
+    first_date: date
+    last_date: date
+    cycles: int | None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Everything a participant on one arm receives, dated."""
+
+    regimen: Regimen
+    arm: str
+    start: date  # date of Study Day 1
+    participant: Participant
+    tz: str | None
+    bsa_formula: BSAFormula
+    bsa_decimals: int
+    periods: tuple[PeriodSpan, ...]
+    courses: tuple[CourseSpan, ...]
+    administrations: tuple[Administration, ...]
+    visits: tuple[VisitOccurrence, ...]
+    warnings: tuple[RegimenWarning, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        from ._render import schedule_dict
+
+        return schedule_dict(self)
+
+    def to_json(self) -> str:
+        from ._render import render_json
+
+        return render_json(self)
+
+    def to_csv(self) -> str:
+        from ._render import render_csv
+
+        return render_csv(self)
+
+    def to_table(self) -> str:
+        from ._render import render_table
+
+        return render_table(self)
+
+    def to_calendar(self) -> str:
+        from ._render import render_calendar
+
+        return render_calendar(self)

@@ -1,0 +1,245 @@
+"""Reading regimen documents: bytes -> plain values, with the line of every field.
+
+YAML 1.2 only (ruamel.yaml's composer), walked by hand so that nothing but
+plain data comes out: no tags, no anchors or aliases (a billion-laughs
+document is refused before anything is expanded), no duplicate keys, a size
+cap and a depth cap. JSON is read by the same path: it is YAML 1.2.
+
+Floats come out as :class:`~decimal.Decimal` built from the text, so ``1.10``
+stays one point one zero and never passes through binary floating point.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ._errors import InvalidRegimenError, Problem
+
+__all__ = ["MAX_BYTES", "Cursor", "Document", "parse_document"]
+
+#: Regimen files are small; anything larger is a mistake or an attack.
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 40
+
+PathKey = str | int
+Path = tuple[PathKey, ...]
+
+# YAML 1.2 core schema integers (no octal "010", no sexagesimal "8:30").
+_INT_DEC = re.compile(r"[-+]?[0-9]+\Z")
+_INT_OCT = re.compile(r"0o[0-7]+\Z")
+_INT_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_STANDARD = "tag:yaml.org,2002:"
+
+
+def format_path(path: Path) -> str:
+    """``("periods", 1, "courses", 0, "days")`` -> ``periods[1].courses[0].days``."""
+    text = ""
+    for key in path:
+        if isinstance(key, int):
+            text += f"[{key}]"
+        else:
+            text += f".{key}" if text else key
+    return text
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed document: its plain value and the line of each field path."""
+
+    name: str
+    value: Any
+    lines: dict[Path, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def root(self) -> Cursor:
+        return Cursor(self, ())
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A position in a document: reads values and makes located problems."""
+
+    doc: Document
+    path: Path
+
+    @property
+    def value(self) -> Any:
+        value = self.doc.value
+        for key in self.path:
+            value = value[key]
+        return value
+
+    @property
+    def line(self) -> int | None:
+        path = self.path
+        while path:
+            if path in self.doc.lines:
+                return self.doc.lines[path]
+            path = path[:-1]
+        return self.doc.lines.get((), None)
+
+    @property
+    def where(self) -> str:
+        return format_path(self.path)
+
+    def at(self, key: PathKey) -> Cursor:
+        return Cursor(self.doc, (*self.path, key))
+
+    def has(self, key: str) -> bool:
+        value = self.value
+        return isinstance(value, dict) and key in value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self.value
+        if isinstance(value, dict):
+            return value.get(key, default)
+        return default
+
+    def items(self) -> Iterator[tuple[int, Cursor]]:
+        for index in range(len(self.value)):
+            yield index, self.at(index)
+
+    def problem(self, message: str, *, value: Any = None, show_value: bool = True) -> Problem:
+        return Problem(
+            file=self.doc.name,
+            line=self.line,
+            path=self.where,
+            message=message,
+            value=self.value if value is None and show_value else value,
+            has_value=show_value,
+        )
+
+
+class _Walker:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.lines: dict[Path, int] = {}
+        self.seen: set[int] = set()
+
+    def fail(self, line: int | None, path: Path, message: str, value: Any = None) -> None:
+        raise InvalidRegimenError(
+            [Problem(self.name, line, format_path(path), message, value, value is not None)]
+        )
+
+    def walk(self, node: Any, path: Path, depth: int) -> Any:
+        line = node.start_mark.line + 1
+        # An alias is the same node object reached twice; refusing it stops
+        # "billion laughs" documents before any expansion happens.
+        if id(node) in self.seen or getattr(node, "anchor", None):
+            self.fail(line, path, "anchors and aliases (& and *) are not allowed in regimen files")
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            self.fail(line, path, f"the document is nested more than {MAX_DEPTH} levels deep")
+        tag = str(node.tag)
+        kind = type(node).__name__
+        if kind == "MappingNode":
+            self.check_tag(tag, "map", line, path)
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key_line = key_node.start_mark.line + 1
+                if type(key_node).__name__ != "ScalarNode":
+                    self.fail(key_line, path, "mapping keys must be plain text")
+                key = str(key_node.value)
+                if key in result:
+                    self.fail(key_line, (*path, key), "duplicate key", key)
+                self.lines[(*path, key)] = key_line
+                result[key] = self.walk(value_node, (*path, key), depth + 1)
+            return result
+        if kind == "SequenceNode":
+            self.check_tag(tag, "seq", line, path)
+            items = []
+            for index, item in enumerate(node.value):
+                self.lines[(*path, index)] = item.start_mark.line + 1
+                items.append(self.walk(item, (*path, index), depth + 1))
+            return items
+        return self.scalar(node, tag, line, path)
+
+    def check_tag(self, tag: str, expected: str, line: int, path: Path) -> None:
+        if tag != _STANDARD + expected:
+            self.fail(line, path, "YAML tags (!!...) are not allowed in regimen files", tag)
+
+    def scalar(self, node: Any, tag: str, line: int, path: Path) -> Any:
+        if tag not in _IMPLICIT:
+            self.fail(line, path, "YAML tags (!!...) are not allowed in regimen files", tag)
+        text: str = node.value
+        kind = tag[len(_STANDARD) :]
+        if kind == "null":
+            return None
+        if kind == "bool":
+            return text.lower() == "true"
+        if kind == "int":
+            if _INT_DEC.match(text):
+                return int(text, 10)
+            if _INT_OCT.match(text):
+                return int(text[2:], 8)
+            if _INT_HEX.match(text):
+                return int(text[2:], 16)
+            return text
+        if kind == "float" and _FLOAT.match(text):
+            return Decimal(text)
+        # str, timestamp, and .inf/.nan: text, refused by the field that reads it.
+        return text
+
+
+_IMPLICIT = {_STANDARD + k for k in ("str", "int", "float", "bool", "null", "timestamp")}
+
+
+def parse_document(data: bytes | str, name: str = "<string>") -> Document:
+    """Parse YAML 1.2 or JSON text into a :class:`Document`.
+
+    >>> doc = parse_document("a: 1\\nb: [x, 8:30]\\n", "demo.yaml")
+    >>> doc.value
+    {'a': 1, 'b': ['x', '8:30']}
+    >>> doc.lines[("b", 1)]
+    2
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    def fail(message: str, line: int | None = None, value: Any = None) -> InvalidRegimenError:
+        return InvalidRegimenError([Problem(name, line, "", message, value, value is not None)])
+
+    size = len(data.encode("utf-8") if isinstance(data, str) else data)
+    if size > MAX_BYTES:
+        raise fail(f"the file is {size:,} bytes; regimen files are limited to {MAX_BYTES:,} bytes")
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise fail(
+                f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+                line,
+            ) from None
+    else:
+        text = data.removeprefix("\ufeff")
+    if "\x00" in text:
+        raise fail("the file contains a NUL character; regimen files are text", None)
+    if not text.strip():
+        raise fail("the file is empty; a regimen starts with 'format: regimens/1'")
+
+    yaml = YAML(typ="rt", pure=True)
+    yaml.version = (1, 2)
+    try:
+        node = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        reason = exc.problem or exc.context or "not valid YAML"
+        if "\t" in text and "\\t" in reason:
+            reason += " (YAML does not allow tabs for indentation: use spaces)"
+        raise fail(f"not valid YAML: {reason}", line) from None
+    except YAMLError as exc:
+        raise fail(f"not valid YAML: {exc}") from None
+    except RecursionError:
+        raise fail(f"the document is nested more than {MAX_DEPTH} levels deep") from None
+    if node is None:
+        raise fail("the file is empty; a regimen starts with 'format: regimens/1'")
+    walker = _Walker(name)
+    walker.lines[()] = node.start_mark.line + 1
+    value = walker.walk(node, (), 0)
+    return Document(name=name, value=value, lines=walker.lines)

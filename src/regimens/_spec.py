@@ -1,0 +1,412 @@
+"""The shape of a format-1 regimen document, declared once.
+
+The same declarations check a document's structure (types, required and
+unknown fields, simple ranges) in :func:`structure_problems` and produce the
+JSON Schema printed by ``regimens schema`` in :func:`json_schema`, so the two
+cannot drift apart. Meaning (cross-references, day ranges inside cycles, one
+pattern per course) is checked afterwards by :mod:`regimens._build`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ._errors import Problem
+from ._source import Cursor
+
+__all__ = ["ID_PATTERN", "REGIMEN", "json_schema", "structure_problems"]
+
+
+class Shape:
+    description: str = ""
+
+    def problems(self, cur: Cursor) -> list[Problem]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def schema(self) -> dict[str, Any]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def noun(self) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _with_description(self, out: dict[str, Any]) -> dict[str, Any]:
+        if self.description:
+            out["description"] = self.description
+        return out
+
+
+@dataclass
+class Text(Shape):
+    description: str = ""
+    pattern: str | None = None
+    pattern_help: str = ""
+    enum: tuple[str, ...] = ()
+    max_length: int = 10_000
+
+    def noun(self) -> str:
+        return "text"
+
+    def problems(self, cur: Cursor) -> list[Problem]:
+        import re
+
+        value = cur.value
+        if not isinstance(value, str):
+            return [cur.problem(f"expected {self.noun()}")]
+        if self.enum and value not in self.enum:
+            options = ", ".join(self.enum)
+            return [cur.problem(f"must be one of: {options}")]
+        if self.pattern and not re.fullmatch(self.pattern, value):
+            return [cur.problem(self.pattern_help or f"must match {self.pattern}")]
+        if len(value) > self.max_length:
+            return [cur.problem(f"is longer than {self.max_length:,} characters",
+                                value=value[:40] + "...")]
+        if any(ord(c) < 32 and c not in "\t\n" or c == "\x7f" for c in value):
+            return [cur.problem("contains control characters (only tab and newline are allowed)")]
+        return []
+
+    def schema(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "string"}
+        if self.enum:
+            out["enum"] = list(self.enum)
+        if self.pattern:
+            out["pattern"] = f"^(?:{self.pattern})$"
+        return self._with_description(out)
+
+
+@dataclass
+class Whole(Shape):
+    description: str = ""
+    minimum: int | None = None
+    not_zero: bool = False
+
+    def noun(self) -> str:
+        return "a whole number"
+
+    def problems(self, cur: Cursor) -> list[Problem]:
+        value = cur.value
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, Decimal) and value == value.to_integral_value():
+                return [cur.problem("expected a whole number without a decimal point")]
+            return [cur.problem("expected a whole number")]
+        if self.minimum is not None and value < self.minimum:
+            return [cur.problem(f"must be at least {self.minimum}")]
+        if self.not_zero and value == 0:
+            return [cur.problem("there is no day 0: the day before Day 1 is Day -1")]
+        return []
+
+    def schema(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "integer"}
+        if self.minimum is not None:
+            out["minimum"] = self.minimum
+        if self.not_zero:
+            out["not"] = {"const": 0}
+        return self._with_description(out)
+
+
+@dataclass
+class Flag(Shape):
+    description: str = ""
+
+    def noun(self) -> str:
+        return "true or false"
+
+    def problems(self, cur: Cursor) -> list[Problem]:
+        if not isinstance(cur.value, bool):
+            return [cur.problem("expected true or false")]
+        return []
+
+    def schema(self) -> dict[str, Any]:
+        return self._with_description({"type": "boolean"})
+
+
+@dataclass
+class ListOf(Shape):
+    items: Shape
+    description: str = ""
+    min_items: int = 0
+
+    def noun(self) -> str:
+        return "a list"
+
+    def problems(self, cur: Cursor) -> list[Problem]:
+        if not isinstance(cur.value, list):
+            return [cur.problem("expected a list")]
+        if len(cur.value) < self.min_items:
+            return [cur.problem(f"needs at least {self.min_items} item(s)")]
+        out: list[Problem] = []
+        for _, item in cur.items():
+            out += self.items.problems(item)
+        return out
+
+    def schema(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "array", "items": self.items.schema()}
+        if self.min_items:
+            out["minItems"] = self.min_items
+        return self._with_description(out)
+
+
+@dataclass
+class Either(Shape):
+    options: tuple[Shape, ...]
+    description: str = ""
+
+    def noun(self) -> str:
+        return " or ".join(o.noun() for o in self.options)
+
+    def problems(self, cur: Cursor) -> list[Problem]:
+        results = [o.problems(cur) for o in self.options]
+        if any(not r for r in results):
+            return []
+        # Report the option of the right type if there is one, else the choice.
+        for option, found in zip(self.options, results, strict=True):
+            if _type_matches(option, cur.value):
+                return found
+        return [cur.problem(f"expected {self.noun()}")]
+
+    def schema(self) -> dict[str, Any]:
+        return self._with_description({"anyOf": [o.schema() for o in self.options]})
+
+
+def _type_matches(shape: Shape, value: Any) -> bool:
+    if isinstance(shape, Text):
+        return isinstance(value, str)
+    if isinstance(shape, Whole):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(shape, Flag):
+        return isinstance(value, bool)
+    if isinstance(shape, ListOf):
+        return isinstance(value, list)
+    return isinstance(value, dict)
+
+
+@dataclass
+class Field:
+    shape: Shape
+    required: bool = False
+
+
+@dataclass
+class Record(Shape):
+    fields: dict[str, Field]
+    description: str = ""
+    title: str = ""
+
+    def noun(self) -> str:
+        return "a mapping"
+
+    def problems(self, cur: Cursor) -> list[Problem]:
+        value = cur.value
+        if not isinstance(value, dict):
+            return [cur.problem("expected a mapping (key: value)")]
+        out: list[Problem] = []
+        for key in value:
+            if key not in self.fields:
+                near = difflib.get_close_matches(key, list(self.fields), n=1)
+                hint = f"; did you mean {near[0]!r}?" if near else ""
+                allowed = ", ".join(self.fields)
+                out.append(cur.at(key).problem(
+                    f"unknown field{hint} (allowed here: {allowed})", value=key))
+        for name, spec in self.fields.items():
+            if name in value:
+                out += spec.shape.problems(cur.at(name))
+            elif spec.required:
+                out.append(cur.problem(f"missing required field {name!r}", show_value=False))
+        return out
+
+    def schema(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "type": "object",
+            "properties": {k: f.shape.schema() for k, f in self.fields.items()},
+            "additionalProperties": False,
+        }
+        required = [k for k, f in self.fields.items() if f.required]
+        if required:
+            out["required"] = required
+        if self.title:
+            out["title"] = self.title
+        return self._with_description(out)
+
+
+@dataclass
+class MapOf(Shape):
+    values: Shape
+    description: str = ""
+    key_pattern: str = r"[a-z0-9][a-z0-9-]*"
+    min_items: int = 0
+
+    def noun(self) -> str:
+        return "a mapping"
+
+    def problems(self, cur: Cursor) -> list[Problem]:
+        import re
+
+        value = cur.value
+        if not isinstance(value, dict):
+            return [cur.problem("expected a mapping of id: entry")]
+        out: list[Problem] = []
+        if len(value) < self.min_items:
+            out.append(cur.problem(f"needs at least {self.min_items} entry", show_value=False))
+        for key in value:
+            if not re.fullmatch(self.key_pattern, key):
+                out.append(cur.at(key).problem(
+                    "ids use lower-case letters, digits and hyphens", value=key))
+            out += self.values.problems(cur.at(key))
+        return out
+
+    def schema(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "type": "object",
+            "propertyNames": {"pattern": f"^{self.key_pattern}$"},
+            "additionalProperties": self.values.schema(),
+        }
+        if self.min_items:
+            out["minProperties"] = self.min_items
+        return self._with_description(out)
+
+
+ID_PATTERN = r"[a-z0-9][a-z0-9-]*"
+
+
+def _id(description: str) -> Text:
+    return Text(description, pattern=ID_PATTERN,
+                pattern_help="ids use lower-case letters, digits and hyphens (e.g. 'il2-1miu')")
+
+
+_DURATION_HELP = "a whole number of days or weeks, e.g. '28 days' or '4 weeks'"
+_DAY_ITEM = Either((Whole(minimum=1), Text(pattern=r"\s*[0-9]+\s*-\s*[0-9]+\s*",
+                                         pattern_help="a day range is written 'A-B', e.g. '1-5'")))
+DAYS = Either((Whole(minimum=1), _DAY_ITEM.options[1], ListOf(_DAY_ITEM, min_items=1)),
+              description="days, 1-based: 3, '1-5' or a list mixing both ([1, 8, 15], ['2-7'])")
+_DOSE_EXTRAS = {
+    "max": Field(Text("cap on the computed dose, e.g. '2 mg'")),
+    "round": Field(Text("round the computed dose to a multiple of this amount, e.g. '5 mg'")),
+    "rounding": Field(Text("rounding rule: nearest (halves up), up or down",
+                           enum=("nearest", "up", "down"))),
+}
+STEP = Record({
+    "dose": Field(Text("the dose of this step"), required=True),
+    "cycles": Field(Whole("this dose for the next N cycles", minimum=1)),
+    "administrations": Field(Whole("this dose for the next N administrations", minimum=1)),
+    "days": Field(DAYS),
+    **_DOSE_EXTRAS,
+    "notes": Field(Text()),
+}, "one escalation or taper step: exactly one of cycles, administrations or days")
+
+COURSE = Record({
+    "drug": Field(_id("the drug's id (a key of drugs)"), required=True),
+    "arms": Field(ListOf(_id("arm id"), min_items=1), ),
+    "dose": Field(Text("a number and a unit, flat or per kg or per m2; or 'unspecified'")),
+    **_DOSE_EXTRAS,
+    "placebo": Field(Flag("matching placebo: same schedule, no active amount")),
+    "dose_note": Field(Text("why the amount is not fixed, or a remark shown with each dose")),
+    "start": Field(Whole("day of the period the course starts on (default 1)", minimum=1)),
+    "for": Field(Text("how long the course lasts (default: to the end of its period)")),
+    "cycle": Field(Text("cycle length: " + _DURATION_HELP)),
+    "cycles": Field(Whole("number of cycles (default: until the course ends)", minimum=1)),
+    "days": Field(DAYS),
+    "every": Field(Text("interval: " + _DURATION_HELP)),
+    "count": Field(Whole("number of administrations for 'every'", minimum=1)),
+    "weekdays": Field(ListOf(Text(enum=("mon", "tue", "wed", "thu", "fri", "sat", "sun")),
+                             min_items=1)),
+    "daily": Field(Flag("every day of the cycle or course")),
+    "times": Field(ListOf(Text("local time of day, HH:MM",
+                               pattern=r"([01][0-9]|2[0-3]):[0-5][0-9]",
+                               pattern_help="a time of day is written HH:MM, e.g. '08:00'"),
+                          min_items=1)),
+    "steps": Field(ListOf(STEP, min_items=1)),
+    "route": Field(Text("route for this course, overriding the drug's")),
+    "not_on": Field(ListOf(_id("drug id"), min_items=1,
+                           description="skip days on which these drugs are given")),
+    "label": Field(Text()),
+    "notes": Field(Text()),
+}, "one drug on one timing pattern within a period")
+
+WINDOW = Either((
+    Text(_DURATION_HELP + ", before and after the target day"),
+    Record({"before": Field(Text(_DURATION_HELP)), "after": Field(Text(_DURATION_HELP))}),
+))
+VISIT = Record({
+    "id": Field(_id("visit id"), required=True),
+    "label": Field(Text()),
+    "day": Field(Whole("Study Day, or with period: day N of that period", not_zero=True)),
+    "week": Field(Whole("week N is Study Day 7N+1", minimum=0)),
+    "period": Field(_id("period id")),
+    "at": Field(Text("the period's first or last day", enum=("start", "end"))),
+    "window": Field(WINDOW),
+    "arms": Field(ListOf(_id("arm id"), min_items=1)),
+    "notes": Field(Text()),
+}, "a visit: day, week, or period with at or day")
+
+EXPECT = Record({
+    "arm": Field(_id("arm id"), required=True),
+    "drug": Field(_id("drug id"), required=True),
+    "administrations": Field(Whole(minimum=0)),
+    "total": Field(Text("cumulative dose: absolute, or per kg or per m2 for relative doses")),
+    "first_day": Field(Whole("Study Day of the first administration", not_zero=True)),
+    "last_day": Field(Whole("Study Day of the last administration", not_zero=True)),
+    "weight": Field(Text("reference participant's weight, e.g. '70 kg'")),
+    "height": Field(Text("reference participant's height, e.g. '175 cm'")),
+    "bsa": Field(Text("reference participant's body surface area, e.g. '1.8 m2'")),
+    "lengths": Field(MapOf(Text(_DURATION_HELP), description="period id: chosen length")),
+    "start": Field(Text("date of Study Day 1, YYYY-MM-DD (weekday patterns)",
+                        pattern=r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
+                        pattern_help="a date is written YYYY-MM-DD")),
+    "notes": Field(Text()),
+}, "arithmetic the protocol states")
+
+SOURCE = Either((Text(), Record({
+    "id": Field(Text()), "title": Field(Text()), "url": Field(Text()), "note": Field(Text()),
+    "confidence": Field(Text(enum=("verified", "inferred", "unknown", "conflict"))),
+})))
+
+PERIOD = Record({
+    "id": Field(_id("period id"), required=True),
+    "label": Field(Text()),
+    "length": Field(Text("fixed ('12 weeks') or a range chosen per participant ('12-18 weeks')"),
+                    required=True),
+    "blinded": Field(Flag("the calendar must not reveal arm, dose level or placebo")),
+    "courses": Field(ListOf(COURSE)),
+    "notes": Field(Text()),
+}, "a period; each starts the day after the previous one ends")
+
+REGIMEN = Record({
+    "format": Field(Text("format version", enum=("regimens/1",)), required=True),
+    "id": Field(_id("regimen id"), required=True),
+    "title": Field(Text(), required=True),
+    "registry": Field(Text("registry number, e.g. NCT02059759")),
+    "version": Field(Text("protocol version or amendment")),
+    "sources": Field(ListOf(SOURCE)),
+    "notes": Field(Text()),
+    "day_one": Field(_id("period whose first day is Study Day 1 (default: the arm's first)")),
+    "drugs": Field(MapOf(Record({
+        "name": Field(Text(), required=True),
+        "route": Field(Text("e.g. subcutaneous, intravenous, oral"), required=True),
+        "notes": Field(Text()),
+    }), "drug id: drug", min_items=1), required=True),
+    "arms": Field(MapOf(Record({
+        "label": Field(Text(), required=True),
+        "periods": Field(ListOf(_id("period id"), min_items=1)),
+        "day_one": Field(_id("period whose first day is Study Day 1 for this arm")),
+        "notes": Field(Text()),
+    }), "arm id: arm, in display order", min_items=1), required=True),
+    "periods": Field(ListOf(PERIOD, min_items=1), required=True),
+    "visits": Field(ListOf(VISIT)),
+    "expect": Field(ListOf(EXPECT)),
+}, "a clinical-trial dosing regimen", title="regimens format 1")
+
+
+def structure_problems(cur: Cursor) -> list[Problem]:
+    """Every structural problem in a document (types, fields, simple ranges)."""
+    return REGIMEN.problems(cur)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of format 1."""
+    out = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+           "$id": "https://regimens.invalid/schema/regimens-1.json"}
+    out.update(REGIMEN.schema())
+    return out
+

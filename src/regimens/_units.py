@@ -1,0 +1,360 @@
+"""Quantities: doses, amounts and body measurements, read from text into exact values.
+
+pint stays at this edge, behind one registry: it checks the algebra and the
+dimension of a unit expression and gives the conversion factor. Inside the
+library a quantity is a :class:`Decimal` magnitude and a small :class:`Unit`
+value, so dose arithmetic is exact and never carries float noise.
+
+International units and cells are their own dimensions: they never convert
+to mass, and ``MIU`` (10^6 IU) is never confused with ``mIU`` (10^-3 IU),
+because unit symbols are case-sensitive and near-misses such as ``miu`` are
+refused with the two spellings that exist.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ._errors import UnitError
+
+__all__ = [
+    "Amount",
+    "Basis",
+    "Dimension",
+    "DoseQuantity",
+    "Unit",
+    "parse_amount",
+    "parse_dose_quantity",
+    "parse_height",
+    "parse_measure",
+    "parse_weight",
+    "unit",
+]
+
+
+class Dimension(enum.Enum):
+    """What an amount measures. Amounts of different dimensions never add up."""
+
+    MASS = "mass"
+    ACTIVITY = "international units"
+    CELLS = "cells"
+    VOLUME = "volume"
+
+
+class Basis(enum.Enum):
+    """How a dose scales with the participant."""
+
+    FLAT = "flat"
+    PER_KG = "per_kg"
+    PER_M2 = "per_m2"
+
+
+@dataclass(frozen=True, order=True)
+class Unit:
+    """A unit of amount: its symbol, dimension and size in the dimension's base unit."""
+
+    symbol: str
+    dimension: Dimension
+    factor: Decimal  # how many base units (mg, IU, cells, mL) one of this unit is
+
+    def __str__(self) -> str:
+        return self.symbol
+
+
+# Symbol -> (pint name, dimension). The only units a dose may be written in.
+_AMOUNT_UNITS: dict[str, tuple[str, Dimension]] = {
+    "g": ("gram", Dimension.MASS),
+    "mg": ("milligram", Dimension.MASS),
+    "mcg": ("microgram", Dimension.MASS),
+    "ng": ("nanogram", Dimension.MASS),
+    "IU": ("international_unit", Dimension.ACTIVITY),
+    "kIU": ("kilointernational_unit", Dimension.ACTIVITY),
+    "MIU": ("megainternational_unit", Dimension.ACTIVITY),
+    "mIU": ("milliinternational_unit", Dimension.ACTIVITY),
+    "cells": ("cell", Dimension.CELLS),
+    "mL": ("milliliter", Dimension.VOLUME),
+    "L": ("liter", Dimension.VOLUME),
+}
+# Spellings users type for the same unit.
+_ALIASES = {"ug": "mcg", "µg": "mcg", "μg": "mcg", "cell": "cells", "ml": "mL", "kg": "kg"}
+_BASE = {Dimension.MASS: "mg", Dimension.ACTIVITY: "IU", Dimension.CELLS: "cells",
+         Dimension.VOLUME: "mL"}
+_PINT_DIMENSION = {
+    Dimension.MASS: "[mass]",
+    Dimension.ACTIVITY: "[biological_activity]",
+    Dimension.CELLS: "[cell_count]",
+    Dimension.VOLUME: "[length] ** 3",
+}
+# Said instead of a bare "unknown unit" when the text is a known trap.
+_TRAPS = {
+    "u": "'U' is read as 0 or 4 and is not a unit here: write 'IU' for international units",
+    "unit": "'units' is not a unit here: write 'IU' for international units",
+    "units": "'units' is not a unit here: write 'IU' for international units",
+    "cc": "'cc' is read as 'u' or '00': write 'mL'",
+    "mu": "'MU' is ambiguous: write 'MIU' (million international units) or 'mIU' "
+    "(thousandths of an international unit)",
+}
+
+AMOUNT_UNITS_TEXT = "mg, g, mcg, ng, IU, kIU, MIU, mIU, cells, mL or L"
+DOSE_HINT = (
+    f"write a number and a unit ({AMOUNT_UNITS_TEXT}), optionally per kg or per m2, "
+    "e.g. '20 mg', '1e6 cells/kg', '2e5 IU/m2'"
+)
+
+_NUMBER = r"(?P<num>[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)(?:\s*[x×*]\s*10\s*\^\s*(?P<exp>[-+]?[0-9]+))?"
+_QUANTITY = re.compile(rf"\s*(?P<sign>[-+]?)\s*{_NUMBER}\s*(?P<unit>.*?)\s*\Z", re.DOTALL)
+_PER = re.compile(r"\s*(?:/|\bper\b)\s*")
+_AREA = re.compile(r"m(?:2|²|\^2|\*\*2|\s*\^\s*2)\Z")
+
+
+@functools.cache
+def registry() -> Any:
+    """The one pint registry, with IU and cells as dimensions of their own."""
+    import pint
+
+    ureg = pint.UnitRegistry(cache_folder=None)
+    ureg.define("international_unit = [biological_activity] = IU")
+    ureg.define("cell = [cell_count] = cells")
+    return ureg
+
+
+def _exact(value: float) -> Decimal:
+    # Unit factors are short decimals (10^k, 0.45359237, 2.54); 12 significant
+    # digits strip the binary noise pint's float arithmetic adds to them.
+    return Decimal(f"{value:.12g}")
+
+
+@functools.cache
+def unit(symbol: str) -> Unit:
+    """The :class:`Unit` for a dose-amount symbol (``mg``, ``MIU``, ``cells``...)."""
+    symbol = _ALIASES.get(symbol, symbol)
+    if symbol not in _AMOUNT_UNITS:
+        raise UnitError(symbol, _unknown_unit_reason(symbol), f"use one of {AMOUNT_UNITS_TEXT}")
+    pint_name, dimension = _AMOUNT_UNITS[symbol]
+    ureg = registry()
+    quantity = ureg.Quantity(1, pint_name)
+    if not quantity.check(_PINT_DIMENSION[dimension]):  # pragma: no cover - table consistency
+        raise AssertionError(symbol)
+    factor = _exact(quantity.to(_AMOUNT_UNITS[_BASE[dimension]][0]).magnitude)
+    return Unit(symbol, dimension, factor)
+
+
+def _unknown_unit_reason(text: str) -> str:
+    lowered = text.lower()
+    if lowered in _TRAPS:
+        return _TRAPS[lowered]
+    near = sorted(s for s in _AMOUNT_UNITS if s.lower() == lowered)
+    if len(near) > 1:
+        return (
+            f"{text!r} is ambiguous: unit symbols are case-sensitive; write 'MIU' (million "
+            "international units) or 'mIU' (thousandths of an international unit)"
+            if lowered == "miu"
+            else f"{text!r} is ambiguous: unit symbols are case-sensitive ({', '.join(near)})"
+        )
+    if near:
+        return f"unknown unit {text!r}: unit symbols are case-sensitive; did you mean {near[0]!r}?"
+    return f"unknown unit {text!r}"
+
+
+@dataclass(frozen=True)
+class Amount:
+    """An exact amount of drug: ``Amount(Decimal("2"), unit("MIU"))`` is 2 MIU."""
+
+    magnitude: Decimal
+    unit: Unit
+
+    def to(self, target: Unit) -> Amount:
+        if target.dimension is not self.unit.dimension:
+            raise UnitError(
+                str(self), f"cannot express {self.unit.dimension.value} in {target.symbol}"
+            )
+        return Amount(normal(self.magnitude * self.unit.factor / target.factor), target)
+
+    def __str__(self) -> str:
+        return f"{plain(self.magnitude)} {self.unit.symbol}"
+
+
+@dataclass(frozen=True)
+class DoseQuantity:
+    """A dose as written in a protocol: an amount, flat or per kg or per m2."""
+
+    amount: Amount
+    basis: Basis
+
+    def __str__(self) -> str:
+        suffix = {Basis.FLAT: "", Basis.PER_KG: "/kg", Basis.PER_M2: "/m2"}[self.basis]
+        return f"{self.amount}{suffix}"
+
+
+def normal(value: Decimal) -> Decimal:
+    """Drop trailing zeros without switching to exponent form (``1E+6`` -> ``1000000``)."""
+    value = value.normalize()
+    if value == 0:
+        return Decimal(0)
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    if exponent > 0:
+        return value.quantize(Decimal(1))
+    return value
+
+
+def plain(value: Decimal) -> str:
+    """A decimal in plain positional notation, no exponent, no trailing zeros."""
+    return format(normal(value), "f")
+
+
+def _split(text: object, what: str, hint: str) -> tuple[Decimal, str]:
+    if isinstance(text, bool) or not isinstance(text, (str, int, Decimal)):
+        raise UnitError(text, f"{what} must be text such as '20 mg'", hint)
+    if not isinstance(text, str):
+        raise UnitError(text, f"a bare number is not a {what}: give its unit", hint)
+    if "," in text:
+        raise UnitError(
+            text,
+            f"{what} has a comma: write a decimal point and no thousands separators",
+            hint,
+        )
+    match = _QUANTITY.match(text)
+    if not match:
+        lowered = text.strip().lower()
+        if lowered.startswith(".") or " ." in lowered:
+            raise UnitError(text, f"{what} needs a leading zero before the decimal point", hint)
+        if any(word in lowered for word in ("nan", "inf")):
+            raise UnitError(text, f"{what} must be a finite number", hint)
+        raise UnitError(text, f"{what} must start with a number", hint)
+    try:
+        magnitude = Decimal(match["num"])
+        if match["exp"] is not None:
+            magnitude = magnitude.scaleb(int(match["exp"]))
+    except InvalidOperation:  # pragma: no cover - the pattern rules it out
+        raise UnitError(text, f"{what} must start with a number", hint) from None
+    if match["sign"] == "-" and magnitude != 0:
+        raise UnitError(text, f"{what} must be greater than zero", hint)
+    if magnitude == 0:
+        raise UnitError(text, f"{what} must be greater than zero", hint)
+    if not match["unit"]:
+        raise UnitError(text, f"a bare number is not a {what}: give its unit", hint)
+    return normal(magnitude), match["unit"]
+
+
+def parse_amount(text: object, what: str = "amount") -> Amount:
+    """Read an amount such as ``'20 mg'`` or ``'2 MIU'`` (no per-kg or per-m2).
+
+    >>> parse_amount("1 x 10^6 cells")
+    Amount(magnitude=Decimal('1000000'), unit=Unit(symbol='cells', dimension=<Dimension.CELLS: 'cells'>, factor=Decimal('1')))
+    """
+    hint = f"write a number and a unit ({AMOUNT_UNITS_TEXT}), e.g. '20 mg' or '2 MIU'"
+    magnitude, unit_text = _split(text, what, hint)
+    if _PER.search(unit_text):
+        raise UnitError(text, f"{what} must be an absolute amount, not per kg or per m2", hint)
+    return Amount(magnitude, _amount_unit(text, unit_text, what, hint))
+
+
+def _amount_unit(text: object, unit_text: str, what: str, hint: str) -> Unit:
+    symbol = unit_text.strip()
+    symbol = _ALIASES.get(symbol, symbol)
+    if symbol in _AMOUNT_UNITS:
+        return unit(symbol)
+    if symbol in ("kg", "lb", "m", "cm", "m2", "m²"):
+        raise UnitError(text, f"{what} is a body measurement, not an amount of drug", hint)
+    lowered = symbol.lower()
+    if lowered in _TRAPS or any(s.lower() == lowered for s in _AMOUNT_UNITS):
+        raise UnitError(text, _unknown_unit_reason(symbol), hint)
+    # Ask pint what it is, to say why it does not fit (a rate, a concentration...).
+    ureg = registry()
+    try:
+        parsed = ureg.parse_units(symbol.replace("^", "**"))
+    except Exception:
+        raise UnitError(text, _unknown_unit_reason(symbol), hint) from None
+    dims = dict(ureg.Quantity(1, parsed).dimensionality)
+    if dims.get("[time]", 0) < 0:
+        reason = f"{what} must be an amount, not a rate ({symbol!r} is per unit of time)"
+    else:
+        reason = f"{what} must be an amount of drug; {symbol!r} is not one of the dose units"
+    raise UnitError(text, reason, hint)
+
+
+def parse_dose_quantity(text: object) -> DoseQuantity:
+    """Read a dose: ``'20 mg'``, ``'1e6 cells/kg'``, ``'2e5 IU/m2'``, ``'375 mg per m2'``.
+
+    >>> str(parse_dose_quantity("2e5 IU/m2"))
+    '200000 IU/m2'
+    """
+    magnitude, unit_text = _split(text, "dose", DOSE_HINT)
+    parts = _PER.split(unit_text, maxsplit=1)
+    basis = Basis.FLAT
+    if len(parts) == 2:
+        numerator, denominator = parts[0].strip(), parts[1].strip()
+        if denominator == "kg":
+            basis = Basis.PER_KG
+        elif _AREA.match(denominator):
+            basis = Basis.PER_M2
+        elif denominator in ("lb", "lbs", "g"):
+            raise UnitError(text, f"doses are per kg, not per {denominator}", DOSE_HINT)
+        else:
+            return _not_a_dose(text, unit_text)
+    else:
+        numerator = unit_text
+    return DoseQuantity(Amount(magnitude, _amount_unit(text, numerator, "dose", DOSE_HINT)), basis)
+
+
+def _not_a_dose(text: object, unit_text: str) -> DoseQuantity:
+    ureg = registry()
+    try:
+        dims = dict(ureg.Quantity(1, ureg.parse_units(unit_text.replace("^", "**"))).dimensionality)
+    except Exception:
+        dims = {}
+    if dims.get("[time]", 0) < 0:
+        raise UnitError(
+            text, f"a dose must be an amount, not a rate ({unit_text.strip()!r} is per unit of time)",
+            DOSE_HINT,
+        )
+    raise UnitError(
+        text, f"a dose is an amount, flat or per kg or per m2 (got unit {unit_text.strip()!r})",
+        DOSE_HINT,
+    )
+
+
+# Body measurements ------------------------------------------------------------
+
+_MEASURES = {
+    "weight": ({"kg": "kilogram", "g": "gram", "lb": "pound", "lbs": "pound"}, "kilogram", "kg"),
+    "height": (
+        {"cm": "centimeter", "m": "meter", "mm": "millimeter", "in": "inch"},
+        "centimeter",
+        "cm",
+    ),
+    "bsa": ({"m2": "meter ** 2", "m²": "meter ** 2", "m^2": "meter ** 2"}, "meter ** 2", "m2"),
+}
+
+
+def parse_measure(kind: str, text: object) -> Decimal:
+    """Read a body measurement with its unit; return it exactly in kg, cm or m2."""
+    units, target, symbol = _MEASURES[kind]
+    examples = {"weight": "'70 kg' or '154 lb'", "height": "'175 cm', '1.75 m' or '69 in'",
+                "bsa": "'1.8 m2'"}[kind]
+    hint = f"write a number and one of {', '.join(units)}, e.g. {examples}"
+    if isinstance(text, str) and text.strip().lower() in ("nan", "inf", "-inf", "+inf", "infinity"):
+        raise UnitError(text, f"{kind} must be a finite number", hint)
+    magnitude, unit_text = _split(text, kind, hint)
+    unit_text = unit_text.strip()
+    if unit_text not in units:
+        raise UnitError(text, f"unknown {kind} unit {unit_text!r}", hint)
+    ureg = registry()
+    factor = _exact(ureg.Quantity(1, units[unit_text]).to(target).magnitude)
+    return normal(magnitude * factor)
+
+
+def parse_weight(text: object) -> Decimal:
+    """Weight in kg, exactly: ``parse_weight("154 lb") == Decimal("69.85322498")``."""
+    return parse_measure("weight", text)
+
+
+def parse_height(text: object) -> Decimal:
+    """Height in cm, exactly."""
+    return parse_measure("height", text)
