@@ -45,7 +45,9 @@ _EQUATIONS = {
     BSAFormula.DUBOIS: "0.007184 x H^0.725 x W^0.425  (DuBois 1916)",
     BSAFormula.HAYCOCK: "0.024265 x H^0.3964 x W^0.5378  (Haycock 1978)",
     BSAFormula.GEHAN_GEORGE: "0.0235 x H^0.42246 x W^0.51456  (Gehan and George 1970)",
-    BSAFormula.BOYD: "0.0003207 x H^0.3 x Wg^(0.7285 - 0.0188 x log10 Wg), Wg in grams  (Boyd 1935)",
+    BSAFormula.BOYD: (
+        "0.0003207 x H^0.3 x Wg^(0.7285 - 0.0188 x log10 Wg), Wg in grams  (Boyd 1935)"
+    ),
 }
 
 

@@ -21,8 +21,8 @@ from ._model import (
     Course,
     CycleStep,
     DailyPattern,
-    DayStep,
     DaysPattern,
+    DayStep,
     Dose,
     Drug,
     EveryPattern,
@@ -93,6 +93,12 @@ class _Builder:
             self.problems.append(fail.problem)
             return None
 
+    def no_drug(self) -> str:
+        return f"no drug has this id (drugs: {', '.join(sorted(self.drug_ids))})"
+
+    def no_arm(self) -> str:
+        return f"no arm has this id (arms: {', '.join(self.arms)})"
+
     def where(self, cur: Cursor) -> tuple[str, int | None, str]:
         return (self.doc.name, cur.line, cur.where)
 
@@ -120,14 +126,14 @@ class _Builder:
         courses_by_period = {
             p.id: self.build_courses(p, index) for index, p in enumerate(periods)
         }
-        periods = tuple(
+        complete = tuple(
             Period(p.id, p.length, courses_by_period[p.id], p.blinded, p.label, p.notes)
             for p in periods
         )
         self.course_drugs = {
             (arm.id, c.drug)
             for arm in arms
-            for p in periods
+            for p in complete
             if arm.periods is None or p.id in arm.periods
             for c in p.courses
             if c.arms is None or arm.id in c.arms
@@ -145,7 +151,7 @@ class _Builder:
             title=value["title"],
             drugs=drugs,
             arms=arms,
-            periods=periods,
+            periods=complete,
             visits=visits,
             expect=expect,
             day_one=day_one,
@@ -209,7 +215,8 @@ class _Builder:
                     raise _fail(cur.at("periods").at(index),
                                 f"no period has this id (periods: {', '.join(self.period_ids)})")
             if len(set(path)) != len(path):
-                raise _fail(cur.at("periods"), "a period appears twice in the path", ", ".join(path))
+                raise _fail(cur.at("periods"), "a period appears twice in the path",
+                            ", ".join(path))
             order = [self.period_ids.index(p) for p in path]
             if order != sorted(order):
                 raise _fail(cur.at("periods"),
@@ -239,14 +246,13 @@ class _Builder:
     def course(self, period: Period, cur: Cursor) -> Course:
         raw = cur.value
         if raw["drug"] not in self.drug_ids:
-            raise _fail(cur.at("drug"), f"no drug has this id (drugs: {', '.join(sorted(self.drug_ids))})")
+            raise _fail(cur.at("drug"), self.no_drug())
         arms = raw.get("arms")
         if arms is not None:
             for i, arm_id in enumerate(arms):
                 arm = self.arms.get(arm_id)
                 if arm is None:
-                    raise _fail(cur.at("arms").at(i),
-                                f"no arm has this id (arms: {', '.join(self.arms)})")
+                    raise _fail(cur.at("arms").at(i), self.no_arm())
                 if arm.periods is not None and period.id not in arm.periods:
                     raise _fail(cur.at("arms").at(i),
                                 f"this arm does not go through period {period.id!r}")
@@ -271,7 +277,8 @@ class _Builder:
         step_cycles = [s.cycles for s in steps if isinstance(s, CycleStep)]
         if step_cycles:
             if cycle is None:
-                raise _fail(cur.at("steps"), "steps by cycles need a cycle length ('cycle: 4 weeks')")
+                raise _fail(cur.at("steps"),
+                            "steps by cycles need a cycle length ('cycle: 4 weeks')")
             if cycles is not None and sum(step_cycles) != cycles:
                 raise _fail(cur.at("steps"),
                             f"the steps cover {sum(step_cycles)} cycles but the course has "
@@ -359,8 +366,9 @@ class _Builder:
             raw = step.value
             present = [k for k in ("cycles", "administrations", "days") if k in raw]
             if len(present) != 1:
+                found = f" (found {', '.join(present)})" if present else ""
                 raise _fail(step, "a step has exactly one of cycles, administrations or days"
-                            + (f" (found {', '.join(present)})" if present else ""), show=False)
+                            + found, show=False)
             kind = present[0]
             kinds.add(kind)
             dose = self.dose(step)
@@ -402,7 +410,9 @@ class _Builder:
             raise _fail(cur, f"day {dup[0]} is listed more than once")
         return tuple(sorted(days))
 
-    def pattern(self, cur: Cursor, window: int, where: str, steps: tuple[Step, ...]) -> Pattern | None:
+    def pattern(
+        self, cur: Cursor, window: int, where: str, steps: tuple[Step, ...]
+    ) -> Pattern | None:
         raw = cur.value
         present = [k for k in _PATTERN_KEYS if k in raw]
         day_steps = [s for s in steps if isinstance(s, DayStep)]
@@ -518,7 +528,7 @@ class _Builder:
         arms = raw.get("arms")
         for i, arm in enumerate(arms or ()):
             if arm not in self.arms:
-                raise _fail(cur.at("arms").at(i), f"no arm has this id (arms: {', '.join(self.arms)})")
+                raise _fail(cur.at("arms").at(i), self.no_arm())
         return Visit(raw["id"], anchor, window, raw.get("label", ""),
                      tuple(arms) if arms is not None else None, raw.get("week"),
                      raw.get("notes", ""))
@@ -528,9 +538,9 @@ class _Builder:
 
         raw = cur.value
         if raw["arm"] not in self.arms:
-            raise _fail(cur.at("arm"), f"no arm has this id (arms: {', '.join(self.arms)})")
+            raise _fail(cur.at("arm"), self.no_arm())
         if raw["drug"] not in self.drug_ids:
-            raise _fail(cur.at("drug"), f"no drug has this id (drugs: {', '.join(sorted(self.drug_ids))})")
+            raise _fail(cur.at("drug"), self.no_drug())
         if (raw["arm"], raw["drug"]) not in self.course_drugs:
             raise _fail(cur.at("drug"), f"arm {raw['arm']!r} never receives this drug")
         total = None
@@ -546,7 +556,7 @@ class _Builder:
                 except (UnitError, ParticipantError) as exc:
                     raise _unit_fail(cur.at(key), exc) from None
         lengths = raw.get("lengths", {})
-        for period_id, text in lengths.items():
+        for period_id, _text in lengths.items():
             if period_id not in self.period_ids:
                 raise _fail(cur.at("lengths").at(period_id), "no period has this id", period_id)
             self.duration(cur.at("lengths").at(period_id))

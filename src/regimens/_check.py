@@ -194,7 +194,7 @@ def check(regimen: Regimen) -> CheckReport:
         drugs += [c.drug for c in main.courses if c.drug not in drugs]
         for drug in drugs:
             counts = [_sum(s, drug)[0] for s in schedules]
-            count, placebo, unspecified, totals, before_caps = _sum(main, drug)
+            _count, placebo, unspecified, totals, before_caps = _sum(main, drug)
             spans = [c for c in main.courses if c.drug == drug]
             span_days = ((max(c.last_date for c in spans) - min(c.first_date for c in spans)).days
                          + 1) if spans else 0

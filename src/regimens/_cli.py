@@ -13,7 +13,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from ._version import __version__
 
@@ -163,7 +163,7 @@ def _catalog(args: argparse.Namespace) -> int:
     from ._load import catalog_ids, load
     from ._render import _grid
 
-    entries = []
+    entries: list[dict[str, Any]] = []
     for entry_id in catalog_ids():
         r = load(entry_id)
         entries.append({"id": r.id, "title": r.title, "registry": r.registry or None,

@@ -63,12 +63,14 @@ class BodySize:
                 "or body surface area (--bsa)",
                 missing,
             )
-        assert p.height_cm is not None and p.weight_kg is not None
+        assert p.height_cm is not None
+        assert p.weight_kg is not None
         exact = bsa(p.height_cm, p.weight_kg, self.formula)
         used = normal(exact.quantize(Decimal(1).scaleb(-self.bsa_decimals), ROUND_HALF_UP))
         shown = normal(exact.quantize(Decimal("0.0001"), ROUND_HALF_UP))
         how = (f"{human_number(used)} m² ({self.formula.label} from "
-               f"{_measure_text(p.height_cm, 'cm', p.height)} and {self.weight_text()}: {plain(shown)} m², "
+               f"{_measure_text(p.height_cm, 'cm', p.height)} and {self.weight_text()}: "
+               f"{plain(shown)} m², "
                f"rounded to {self.bsa_decimals} decimals)")
         return used, how
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -31,8 +31,8 @@ from ._model import (
     Course,
     CycleStep,
     DailyPattern,
-    DayStep,
     DaysPattern,
+    DayStep,
     Dose,
     EveryPattern,
     Period,
@@ -42,8 +42,8 @@ from ._model import (
 )
 from ._notation import human_dose_quantity, human_route
 from ._participant import Participant
-from ._units import Basis
 from ._schedule import Administration, CourseSpan, PeriodSpan, Schedule, VisitOccurrence
+from ._units import Basis
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -156,9 +156,9 @@ def resolve(
     placed: list[tuple[Period, int, int]] = []
     cursor = 0
     for period in path:
-        length = chosen.get(period.id, period.length.shortest).days
-        placed.append((period, cursor, length))
-        cursor += length
+        days = chosen.get(period.id, period.length.shortest).days
+        placed.append((period, cursor, days))
+        cursor += days
     anchor = regimen.day_one_period(arm)
     shift = next(first for p, first, _ in placed if p.id == anchor)
     periods = tuple((p, first - shift, n) for p, first, n in placed)
@@ -176,7 +176,7 @@ def _window_days(course: Course, first: int, length: int, start: date) -> list[i
         return [d for d in pattern.days if d <= length]
     if isinstance(pattern, EveryPattern):
         count = pattern.count if pattern.count is not None else length
-        return [d for d in range(1, length + 1, pattern.every.days)][:count]
+        return list(range(1, length + 1, pattern.every.days))[:count]
     if isinstance(pattern, WeekdaysPattern):
         weekday0 = (start + timedelta(days=first)).weekday()
         return [d for d in range(1, length + 1) if (weekday0 + d - 1) % 7 in pattern.weekdays]
@@ -209,7 +209,8 @@ def _course_slots(course: Course, first: int, period_length: int, start: date) -
     if course.cycle is not None:
         size = course.cycle.days
         count = course.cycles if course.cycles is not None else math.ceil(span / size)
-        windows = [(span_first + k * size, min(size, span - k * size), k + 1) for k in range(count)]
+        windows: list[tuple[int, int, int | None]] = [
+            (span_first + k * size, min(size, span - k * size), k + 1) for k in range(count)]
         span_last = span_first + min(span, count * size) - 1
     else:
         windows = [(span_first, span, None)]
@@ -260,7 +261,7 @@ def _local(day: date, at: time, zone: ZoneInfo) -> tuple[datetime, TimeShiftWarn
     wall = datetime.combine(day, at, tzinfo=zone)
     # RFC 5545 §3.3.5: a local time in a gap is read with the offset before the gap,
     # which is what zoneinfo gives with fold=0; the wall time then moves forward.
-    real = wall.astimezone(timezone.utc).astimezone(zone)
+    real = wall.astimezone(UTC).astimezone(zone)
     if real.replace(tzinfo=None) != wall.replace(tzinfo=None):
         return real, TimeShiftWarning(
             f"{at:%H:%M} does not exist on {day.isoformat()} in {zone.key} (clocks move forward); "

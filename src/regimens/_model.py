@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AdministrationStep",
     "Arm",
+    "Course",
     "CycleStep",
     "DailyPattern",
     "DayStep",
@@ -38,7 +39,6 @@ __all__ = [
     "PeriodAnchor",
     "Regimen",
     "Rounding",
-    "Course",
     "StudyDayAnchor",
     "Visit",
     "WeekdaysPattern",

@@ -170,7 +170,7 @@ def render_table(s: Schedule) -> str:
         lines.append("No administrations on this arm.")
     derivations = list(dict.fromkeys(
         f"{a.drug_name}: {a.dose.derivation}" for a in s.administrations
-        if a.dose.basis is not None and a.dose.basis.value != "flat" or a.dose.amount is None))
+        if (a.dose.basis is not None and a.dose.basis.value != "flat") or a.dose.amount is None))
     if derivations:
         lines += ["", "How doses were computed:"] + [f"  {d}" for d in derivations]
     if s.visits:

@@ -5,8 +5,9 @@ Plain frozen records; rendering lives in :mod:`regimens._render`.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from ._days import Duration, StudyDay
@@ -26,8 +27,8 @@ class Administration:
     """One planned administration of one drug."""
 
     study_day: StudyDay
-    date: date
-    time: time | None  # local wall time; None = any time that day
+    date: dt.date
+    time: dt.time | None  # local wall time; None = any time that day
     at: datetime | None  # the same instant, aware, when a time zone was given
     period: str
     drug: str  # the drug's id
@@ -59,9 +60,9 @@ class VisitOccurrence:
     id: str
     label: str
     study_day: StudyDay
-    date: date
-    earliest: date
-    latest: date
+    date: dt.date
+    earliest: dt.date
+    latest: dt.date
     period: str | None  # the period the target day falls in, if any
 
 

@@ -228,11 +228,11 @@ def parse_document(data: bytes | str, name: str = "<string>") -> Document:
         node = yaml.compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        where: int | None = mark.line + 1 if mark is not None else None
         reason = exc.problem or exc.context or "not valid YAML"
         if "\t" in text and "\\t" in reason:
             reason += " (YAML does not allow tabs for indentation: use spaces)"
-        raise fail(f"not valid YAML: {reason}", line) from None
+        raise fail(f"not valid YAML: {reason}", where) from None
     except YAMLError as exc:
         raise fail(f"not valid YAML: {exc}") from None
     except RecursionError:

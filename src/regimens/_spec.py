@@ -63,7 +63,7 @@ class Text(Shape):
         if len(value) > self.max_length:
             return [cur.problem(f"is longer than {self.max_length:,} characters",
                                 value=value[:40] + "...")]
-        if any(ord(c) < 32 and c not in "\t\n" or c == "\x7f" for c in value):
+        if any((ord(c) < 32 and c not in "\t\n") or c == "\x7f" for c in value):
             return [cur.problem("contains control characters (only tab and newline are allowed)")]
         return []
 
