@@ -226,8 +226,11 @@ def _verify(regimen: Regimen, e: Expectation) -> ExpectationResult:
     outcomes: list[tuple[int, dict[tuple[Basis, Unit], Decimal], int | None, int | None]] = []
     try:
         for start in starts:
+            # Only the expected drug is computed for the reference participant, so
+            # other drugs' doses need no measurements.
             s = expand(regimen, arm=e.arm, start=start, participant=participant,
-                       lengths=lengths, symbolic=not (absolute and measured))
+                       lengths=lengths, symbolic=True,
+                       exact_drugs=frozenset({e.drug}) if absolute and measured else frozenset())
             count, _, _, totals, _ = _sum(s, e.drug)
             days = [a.study_day.value for a in s.administrations if a.drug == e.drug]
             outcomes.append((count, totals, days[0] if days else None,

@@ -179,6 +179,24 @@ def to_dict(r: Regimen) -> dict[str, Any]:
     return out
 
 
+_YAML11_WORDS = {"yes", "no", "on", "off", "y", "n", "true", "false", "null", "~"}
+
+
+def _quote_risky(value: Any) -> Any:
+    """Quote text a YAML 1.1 reader would retype (``20:00`` as 1200, ``NO`` as false)."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    if isinstance(value, dict):
+        return {k: _quote_risky(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_quote_risky(v) for v in value]
+    if isinstance(value, str) and (
+        value.lower() in _YAML11_WORDS or (value and set(value) <= set("0123456789:._-+eE"))
+    ):
+        return DoubleQuotedScalarString(value)
+    return value
+
+
 def dumps(regimen: Regimen, fmt: str = "yaml") -> str:
     """The regimen as format-1 YAML (or JSON with ``fmt="json"``)."""
     data = to_dict(regimen)
@@ -189,6 +207,8 @@ def dumps(regimen: Regimen, fmt: str = "yaml") -> str:
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = None
     yaml.width = 100
+    # Key order carries meaning (arms display order, drugs as declared): keep it.
+    yaml.representer.sort_base_mapping_type_on_output = False
     stream = io.StringIO()
-    yaml.dump(data, stream)
+    yaml.dump(_quote_risky(data), stream)
     return stream.getvalue()

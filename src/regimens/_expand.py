@@ -281,11 +281,13 @@ def expand(
     bsa_formula: BSAFormula | str | None = None,
     bsa_decimals: int | None = 2,
     symbolic: bool = False,
+    exact_drugs: frozenset[str] = frozenset(),
 ) -> Schedule:
     """Expand ``regimen`` for one participant on ``arm`` (see :meth:`Regimen.expand`).
 
     With ``symbolic=True`` (used by ``check``), per-kg and per-m2 doses are not
-    computed: their administrations carry the dose as written and no amount.
+    computed, except for the drug ids in ``exact_drugs``: their administrations
+    carry the dose as written and no amount.
     """
     line = resolve(regimen, arm=arm, start=start, participant=participant, lengths=lengths,
                    tz=tz, bsa_formula=bsa_formula, bsa_decimals=bsa_decimals)
@@ -308,7 +310,7 @@ def expand(
                 dose = _step_dose(course, slot.step)
                 if dose is None:
                     computed = _no_amount(course)
-                elif symbolic and dose.basis is not Basis.FLAT:
+                elif symbolic and dose.basis is not Basis.FLAT and course.drug not in exact_drugs:
                     computed = ComputedDose(None, human_dose_quantity(dose.quantity),
                                             "computed per participant", dose.basis, dose)
                 else:
