@@ -204,7 +204,7 @@ def dumps(regimen: Regimen, fmt: str = "yaml") -> str:
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     from ruamel.yaml import YAML
 
-    yaml = YAML(typ="safe", pure=True)
+    yaml = YAML(typ="rt", pure=True)  # "rt" knows quoted scalar strings
     yaml.default_flow_style = None
     yaml.width = 100
     # Key order carries meaning (arms display order, drugs as declared): keep it.
