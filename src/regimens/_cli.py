@@ -119,6 +119,9 @@ def _lengths(items: list[str]) -> dict[str, str]:
 
 
 def _expand(args: argparse.Namespace) -> int:
+    import warnings
+
+    from ._errors import RegimenWarning
     from ._load import load
     from ._participant import Participant
 
@@ -128,9 +131,12 @@ def _expand(args: argparse.Namespace) -> int:
         bsa = f"{bsa.strip()} m2"  # m² is the only unit of body surface area
     participant = Participant(weight=args.weight, height=args.height, bsa=bsa,
                               label=args.participant)
-    schedule = regimen.expand(args.arm, args.start, participant, lengths=_lengths(args.length),
-                              tz=args.tz, bsa_formula=args.bsa_formula,
-                              bsa_decimals=args.bsa_decimals)
+    with warnings.catch_warnings():
+        # Printed below as plain lines (table output also lists them).
+        warnings.simplefilter("ignore", RegimenWarning)
+        schedule = regimen.expand(args.arm, args.start, participant,
+                                  lengths=_lengths(args.length), tz=args.tz,
+                                  bsa_formula=args.bsa_formula, bsa_decimals=args.bsa_decimals)
     render = {"table": schedule.to_table, "calendar": schedule.to_calendar,
               "json": schedule.to_json, "csv": schedule.to_csv}[args.format]
     write_output(render(), args.output)

@@ -295,10 +295,17 @@ class Regimen:
         bsa_formula: BSAFormula | str | None = None,
         bsa_decimals: int | None = 2,
     ) -> Schedule:
-        """Expand for one participant on ``arm``, with Study Day 1 on ``start``."""
+        """Expand for one participant on ``arm``, with Study Day 1 on ``start``.
+
+        Risky but legal situations (a rounding that moves a dose by more than
+        10%, a time of day in a daylight-saving gap) are issued as
+        :class:`RegimenWarning` and kept in ``schedule.warnings``.
+        """
+        import warnings
+
         from ._expand import expand
 
-        return expand(
+        schedule = expand(
             self,
             arm=arm,
             start=start,
@@ -308,6 +315,9 @@ class Regimen:
             bsa_formula=bsa_formula,
             bsa_decimals=bsa_decimals,
         )
+        for warning in schedule.warnings:
+            warnings.warn(warning, stacklevel=2)
+        return schedule
 
     def check(self) -> CheckReport:
         """Regimen arithmetic per arm and drug, and every ``expect``."""

@@ -133,7 +133,7 @@ def _heading(s: Schedule) -> list[str]:
     p = s.participant
     who = []
     if p.label:
-        who.append(f"participant {p.label}")
+        who.append(p.label)
     if p.weight_kg is not None:
         who.append(f"weight {human_number(p.weight_kg)} kg")
     if p.height_cm is not None:
