@@ -12,17 +12,22 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._schedule import Schedule
 
 __all__ = ["main"]
 
 _OPTION_FLAGS = {"arm": "--arm", "start": "--start", "tz": "--tz", "lengths": "--length",
                  "bsa_formula": "--bsa-formula", "bsa_decimals": "--bsa-decimals",
                  "weight": "--weight", "height": "--height", "bsa": "--bsa",
-                 "label": "--participant"}
+                 "label": "--participant", "stamp": "--stamp", "remind": "--remind",
+                 "previous": "--previous"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -61,7 +66,21 @@ def _parser() -> argparse.ArgumentParser:
     expand.add_argument("--participant", default="", metavar="LABEL",
                         help="participant label, e.g. P-017 (never a name)")
     expand.add_argument("--format", default="table",
-                        choices=["table", "calendar", "json", "csv"], help="output format")
+                        choices=["table", "calendar", "json", "csv", "ics"], help="output format")
+    ics = expand.add_argument_group("iCalendar (--format ics)")
+    ics.add_argument("--stamp", metavar="DATETIME",
+                     help="creation time written as DTSTAMP, e.g. 2027-01-01T09:00:00Z "
+                     "(required for ics: the clock is never read)")
+    blind = ics.add_mutually_exclusive_group()
+    blind.add_argument("--blinded", dest="blinded", action="store_const", const=True,
+                       default=None, help="hide arm, dose and placebo in every event")
+    blind.add_argument("--unblinded", dest="blinded", action="store_const", const=False,
+                       help="show everything, even in blinded periods")
+    ics.add_argument("--remind", action="append", default=[], metavar="WHEN",
+                     help="add a reminder: 1h, 30m, 1d, or 09:00-day-before (repeatable)")
+    ics.add_argument("--previous", metavar="FILE",
+                     help="the calendar exported last time: changed events get a higher "
+                     "SEQUENCE, removed ones are cancelled")
     expand.add_argument("-o", "--output", default="-", metavar="FILE",
                         help="write to FILE (atomically) instead of standard output")
 
@@ -83,9 +102,34 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def write_output(text: str, target: str) -> None:
+def parse_stamp(text: str | None) -> datetime:
+    """``2027-01-01T09:00:00Z`` (or with an offset) -> an aware datetime in UTC."""
+    from ._errors import ExpandOptionError
+
+    if text is None:
+        raise ExpandOptionError("stamp", "required for --format ics: the creation time, e.g. "
+                                "2027-01-01T09:00:00Z (regimens never reads the clock)")
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None:
+        raise ExpandOptionError("stamp", "write a date and time with Z or an offset, e.g. "
+                                "2027-01-01T09:00:00Z", text)
+    return value.astimezone(UTC)
+
+
+def _ics(schedule: Schedule, args: argparse.Namespace) -> bytes:
+    previous = None
+    if args.previous:
+        previous = Path(args.previous).read_bytes()
+    return schedule.to_ics(stamp=parse_stamp(args.stamp), blinded=args.blinded,
+                           reminders=args.remind, previous=previous)
+
+
+def write_output(text: str | bytes, target: str) -> None:
     """Write UTF-8 text to stdout, or atomically to a file (nothing partial is left)."""
-    data = text.encode("utf-8")
+    data = text.encode("utf-8") if isinstance(text, str) else text
     if target == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -137,10 +181,13 @@ def _expand(args: argparse.Namespace) -> int:
         schedule = regimen.expand(args.arm, args.start, participant,
                                   lengths=_lengths(args.length), tz=args.tz,
                                   bsa_formula=args.bsa_formula, bsa_decimals=args.bsa_decimals)
-    render = {"table": schedule.to_table, "calendar": schedule.to_calendar,
-              "json": schedule.to_json, "csv": schedule.to_csv}[args.format]
-    write_output(render(), args.output)
-    if args.format in ("json", "csv") or args.output != "-":
+    if args.format == "ics":
+        write_output(_ics(schedule, args), args.output)
+    else:
+        render = {"table": schedule.to_table, "calendar": schedule.to_calendar,
+                  "json": schedule.to_json, "csv": schedule.to_csv}[args.format]
+        write_output(render(), args.output)
+    if args.format in ("json", "csv", "ics") or args.output != "-":
         for warning in schedule.warnings:
             print(f"regimens: warning: {warning}", file=sys.stderr)
     return 0

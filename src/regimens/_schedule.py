@@ -15,7 +15,10 @@ from ._dose import ComputedDose
 from ._errors import RegimenWarning
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ._bsa import BSAFormula
+    from ._ics import Reminder
     from ._model import Regimen
     from ._participant import Participant
 
@@ -126,6 +129,20 @@ class Schedule:
         from ._render import render_table
 
         return render_table(self)
+
+    def to_ics(
+        self,
+        *,
+        stamp: datetime,
+        blinded: bool | None = None,
+        reminders: Sequence[Reminder | str] = (),
+        previous: bytes | str | None = None,
+    ) -> bytes:
+        """The schedule as an iCalendar file (see :func:`regimens._ics.to_ics`)."""
+        from ._ics import to_ics
+
+        return to_ics(self, stamp=stamp, blinded=blinded, reminders=reminders,
+                      previous=previous)
 
     def to_calendar(self) -> str:
         from ._render import render_calendar

@@ -1,0 +1,297 @@
+"""iCalendar (RFC 5545) export of a schedule.
+
+One VEVENT per administration and per visit, never an RRULE, so that every
+client shows exactly the same dates. Output is byte-identical for identical
+input: UIDs are derived from the schedule, DTSTAMP is passed by the caller,
+and nothing random or clock-based is added (icalendar's ``Calendar.new`` and
+``Event.new`` would add a random UID and the current time, so they are not
+used).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from ._errors import ExpandOptionError
+from ._schedule import Administration, Schedule, VisitOccurrence
+from ._version import __version__
+
+__all__ = ["Reminder", "to_ics"]
+
+PRODID = f"-//regimens//regimens {__version__}//EN"
+#: Display length of a timed administration (the protocol rarely states one).
+TIMED_EVENT_MINUTES = 15
+
+_REMINDER = re.compile(r"\s*(?:(?P<d>[0-9]+)\s*d)?\s*(?:(?P<h>[0-9]+)\s*h)?\s*"
+                       r"(?:(?P<m>[0-9]+)\s*m(?:in)?)?\s*\Z")
+_DAY_BEFORE = re.compile(r"\s*(?P<hh>[01][0-9]|2[0-3]):(?P<mm>[0-5][0-9])-day-before\s*\Z")
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A VALARM: a fixed time before the event (``1h``, ``30m``, ``1d``) or a wall
+    time on the day before (``09:00-day-before``)."""
+
+    before: timedelta | None = None
+    day_before_at: time | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Reminder:
+        """
+        >>> Reminder.parse("1h30m").before
+        datetime.timedelta(seconds=5400)
+        >>> Reminder.parse("09:00-day-before").day_before_at
+        datetime.time(9, 0)
+        """
+        match = _DAY_BEFORE.match(text)
+        if match:
+            return cls(day_before_at=time(int(match["hh"]), int(match["mm"])))
+        match = _REMINDER.match(text)
+        if match and any(match.group(k) for k in "dhm"):
+            before = timedelta(days=int(match["d"] or 0), hours=int(match["h"] or 0),
+                               minutes=int(match["m"] or 0))
+            if before > timedelta(0):
+                return cls(before=before)
+        raise ExpandOptionError("remind", "write a time before the event (1h, 30m, 2d, 1h30m) "
+                                "or HH:MM-day-before (09:00-day-before)", text)
+
+    def trigger(self, start: time | None) -> timedelta:
+        """The (negative) offset from the event's start."""
+        if self.before is not None:
+            return -self.before
+        assert self.day_before_at is not None
+        begins = timedelta(hours=start.hour, minutes=start.minute) if start else timedelta(0)
+        at = timedelta(hours=self.day_before_at.hour, minutes=self.day_before_at.minute)
+        return -(timedelta(days=1) + begins - at)
+
+    def describe(self) -> str:
+        if self.day_before_at is not None:
+            return f"the day before at {self.day_before_at:%H:%M}"
+        assert self.before is not None
+        minutes = int(self.before.total_seconds() // 60)
+        parts = []
+        for size, word in ((1440, "day"), (60, "hour"), (1, "minute")):
+            if minutes >= size:
+                n, minutes = divmod(minutes, size)
+                parts.append(f"{n} {word}{'s' if n > 1 else ''}")
+        return " ".join(parts) + " before"
+
+
+# RFC 5545 §3.3.11: TEXT may hold any character but CONTROL (except HTAB);
+# line breaks are escaped by the library. Backslashes are replaced, because
+# icalendar reads a literal "\N" back as a line break.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str, *, single_line: bool = False) -> str:
+    """Text that is safe in a TEXT property and survives a parse round trip."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    text = _CONTROL.sub("", text).replace("\\", "\u29f5")
+    if single_line:
+        text = " ".join(text.split())
+    return text
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9-]+", "-", text).strip("-") or "x"
+
+
+_ROUTE_ACTION = {"subcutaneous": "subcutaneous injection", "intravenous": "intravenous infusion",
+                 "oral": "by mouth", "intramuscular": "intramuscular injection"}
+
+
+def _blinded_name(schedule: Schedule, a: Administration) -> str:
+    # Built from the whole regimen, never from this arm, so every arm reads the same.
+    regimen = schedule.regimen
+    period = regimen.period(a.period)
+    placebo = any(c.placebo for c in period.courses if c.drug == a.drug)
+    name = regimen.drug(a.drug).name
+    return f"study drug ({name} or placebo)" if placebo else f"study drug ({name})"
+
+
+@dataclass(frozen=True)
+class _EventText:
+    uid: str
+    summary: str
+    description: str
+    start: date | datetime
+    end: date | datetime
+    timed: bool
+    start_time: time | None
+    categories: tuple[str, ...]
+
+
+def _administration_text(s: Schedule, a: Administration, blinded: bool, label: str) -> _EventText:
+    route = _ROUTE_ACTION.get(a.route, a.route)
+    where = f"Study Day {a.study_day.value}"
+    if a.cycle is not None:
+        where += f", cycle {a.cycle}" + (f" day {a.cycle_day}" if a.cycle_day else "")
+    where += f", {a.period} period"
+    if blinded:
+        summary = f"{_blinded_name(s, a)}, {route}"
+        lines = [summary, where, "Blinded: the treatment and dose are not shown."]
+        key_arm = ""
+    else:
+        what = "placebo" if a.placebo else a.dose.text
+        summary = f"{a.drug_name} {what}, {route}"
+        lines = [summary, where, f"Dose: {a.dose.derivation}"]
+        if a.note:
+            lines.append(f"Note: {a.note}")
+        key_arm = f".{_slug(s.arm)}"
+    lines += [f"Regimen: {s.regimen.title}" + (f" ({s.regimen.registry})"
+                                               if s.regimen.registry else ""),
+              f"Participant: {label}" if label else "Participant: (no label)",
+              "For verification by a qualified professional."]
+    moment = f".{a.time:%H%M}" if a.time is not None else ""
+    uid = (f"{_slug(s.regimen.id)}.{_slug(label) if label else 'participant'}{key_arm}."
+           f"{_slug(a.drug)}.day{a.study_day.value}{moment}@regimens")
+    if a.at is not None:
+        start: date | datetime = a.at
+        end: date | datetime = a.at + timedelta(minutes=TIMED_EVENT_MINUTES)
+    else:
+        start, end = a.date, a.date + timedelta(days=1)  # DTEND is exclusive (§3.6.1)
+    return _EventText(uid, summary, "\n".join(lines), start, end, a.at is not None, a.time,
+                      ("dose",))
+
+
+def _visit_text(s: Schedule, v: VisitOccurrence, label: str) -> _EventText:
+    name = v.label or v.id
+    summary = f"Study visit: {name}"
+    lines = [summary, f"Target: Study Day {v.study_day.value} ({v.date.isoformat()})"]
+    if v.earliest != v.latest:
+        lines.append(f"Window: {v.earliest.isoformat()} to {v.latest.isoformat()}")
+    lines += [f"Regimen: {s.regimen.title}",
+              f"Participant: {label}" if label else "Participant: (no label)"]
+    uid = (f"{_slug(s.regimen.id)}.{_slug(label) if label else 'participant'}.visit."
+           f"{_slug(v.id)}@regimens")
+    return _EventText(uid, summary, "\n".join(lines), v.date, v.date + timedelta(days=1), False,
+                      None, ("visit",))
+
+
+def _digest(text: _EventText, reminders: Sequence[Reminder]) -> str:
+    parts = [text.summary, text.description, str(text.start), str(text.end),
+             *(str(r) for r in reminders)]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def _previous(previous: bytes | str | None) -> dict[str, Any]:
+    if previous is None:
+        return {}
+    from icalendar import Calendar
+
+    try:
+        calendar = Calendar.from_ical(previous)
+    except ValueError as exc:
+        raise ExpandOptionError("previous", f"not an iCalendar file: {exc}") from None
+    return {str(e.get("UID")): e for e in calendar.walk("VEVENT")}
+
+
+def to_ics(
+    schedule: Schedule,
+    *,
+    stamp: datetime,
+    blinded: bool | None = None,
+    reminders: Sequence[Reminder | str] = (),
+    previous: bytes | str | None = None,
+) -> bytes:
+    """The schedule as an iCalendar file.
+
+    ``stamp`` (aware) becomes every DTSTAMP. ``blinded``: True hides arm, dose
+    and placebo everywhere; None (default) hides them in periods marked
+    ``blinded``; False shows everything. ``previous``: the file exported last
+    time, so that changed events get a higher SEQUENCE and removed ones are
+    sent as cancelled.
+    """
+    from icalendar import Alarm, Calendar, Event, vText
+
+    if not isinstance(stamp, datetime) or stamp.tzinfo is None:
+        raise ExpandOptionError("stamp", "give an aware date and time, e.g. "
+                                "2027-01-01T00:00:00Z", stamp)
+    stamp = stamp.astimezone(UTC)
+    alarms = [r if isinstance(r, Reminder) else Reminder.parse(r) for r in reminders]
+    if any(a.time is not None and a.at is None for a in schedule.administrations):
+        raise ExpandOptionError("tz", "timed administrations need a time zone in a calendar "
+                                "(e.g. --tz Europe/Paris)")
+    label = clean_text(schedule.participant.label, single_line=True)
+    texts = [_administration_text(schedule, a, a.blinded if blinded is None else blinded, label)
+             for a in schedule.administrations]
+    texts += [_visit_text(schedule, v, label) for v in schedule.visits]
+    # Two events on the same key (two courses of one drug, same day and time) stay distinct.
+    seen: dict[str, int] = {}
+    unique = []
+    for t in texts:
+        n = seen.get(t.uid, 0)
+        seen[t.uid] = n + 1
+        if n:
+            base, _, host = t.uid.partition("@")
+            t = _EventText(f"{base}.{n + 1}@{host}", *list(t.__dict__.values())[1:])
+        unique.append(t)
+    before = _previous(previous)
+
+    calendar = Calendar()
+    calendar.add("PRODID", PRODID)
+    calendar.add("VERSION", "2.0")
+    calendar.add("CALSCALE", "GREGORIAN")
+    calendar.add("METHOD", "PUBLISH")
+    name = clean_text(schedule.regimen.title + (f" - {label}" if label else ""), single_line=True)
+    calendar.add("X-WR-CALNAME", vText(name), parameters={"VALUE": "TEXT"})
+    for t in unique:
+        digest = _digest(t, alarms)
+        sequence = 0
+        if t.uid in before:
+            old = before[t.uid]
+            old_sequence = int(old.get("SEQUENCE", 0))
+            same = str(old.get("X-REGIMENS-DIGEST", "")) == digest and str(
+                old.get("STATUS", "")) != "CANCELLED"
+            sequence = old_sequence if same else old_sequence + 1
+        event = Event()
+        event.add("UID", t.uid)
+        event.add("DTSTAMP", stamp)
+        event.add("SEQUENCE", sequence)
+        event.add("DTSTART", t.start)
+        event.add("DTEND", t.end)
+        event.add("SUMMARY", clean_text(t.summary, single_line=True))
+        event.add("DESCRIPTION", clean_text(t.description))
+        event.add("CATEGORIES", list(t.categories))
+        event.add("TRANSP", "TRANSPARENT")
+        event.add("X-REGIMENS-DIGEST", vText(digest), parameters={"VALUE": "TEXT"})
+        for alarm_spec in alarms:
+            alarm = Alarm()
+            alarm.add("ACTION", "DISPLAY")
+            alarm.add("DESCRIPTION", clean_text(t.summary, single_line=True))
+            alarm.add("TRIGGER", alarm_spec.trigger(t.start_time if t.timed else None))
+            event.add_component(alarm)
+        calendar.add_component(event)
+    current = {t.uid for t in unique}
+    for uid, old in sorted(before.items()):
+        if uid in current:
+            continue
+        # RFC 5546 §3.2.5: a removed event is published as cancelled with a higher SEQUENCE.
+        cancelled = Event()
+        for key in ("UID", "DTSTART", "DTEND", "SUMMARY"):
+            if key in old:
+                cancelled.add(key, old.decoded(key) if key != "UID" else str(old[key]))
+        cancelled.add("DTSTAMP", stamp)
+        already = str(old.get("STATUS", "")) == "CANCELLED"
+        cancelled.add("SEQUENCE", int(old.get("SEQUENCE", 0)) + (0 if already else 1))
+        cancelled.add("STATUS", "CANCELLED")
+        calendar.add_component(cancelled)
+    if schedule.tz is not None and any(t.timed for t in unique):
+        first = min(t.start for t in unique if isinstance(t.start, datetime))
+        last = max(t.end for t in unique if isinstance(t.end, datetime))
+        assert isinstance(first, datetime)
+        assert isinstance(last, datetime)
+        # RFC 5545 §3.2.19: every TZID used must have its VTIMEZONE in the file.
+        calendar.add_missing_timezones(first_date=first.date() - timedelta(days=366),
+                                       last_date=last.date() + timedelta(days=366))
+        for component in calendar.walk("VTIMEZONE"):
+            # RFC 5545 §3.6.5 allows COMMENT only inside STANDARD/DAYLIGHT.
+            component.pop("COMMENT", None)
+    data: bytes = calendar.to_ical()
+    return data
