@@ -64,7 +64,7 @@ def build(doc: Document, *, sha256: str = "") -> Regimen:
     builder = _Builder(doc)
     regimen = builder.regimen(sha256)
     if builder.problems:
-        raise InvalidRegimenError(builder.problems)
+        raise InvalidRegimenError(sorted(builder.problems, key=lambda p: p.line or 0))
     return regimen
 
 
@@ -113,7 +113,10 @@ class _Builder:
         self.drug_ids = {d.id for d in drugs}
         self.periods_raw = root.at("periods")
         periods = self.build_periods()
-        self.period_ids = [p.id for p in periods]
+        # Every declared id counts, even of a period whose length was refused, so
+        # one mistake does not cascade into "no period has this id" elsewhere.
+        self.period_ids = list(dict.fromkeys(p["id"] for p in value["periods"]))
+        self.period_lengths = {p.id: p.length for p in periods}
         self.period_min = {p.id: p.length.shortest.days for p in periods}
         arms = tuple(
             a for a in (self.attempt(self.arm, i, root.at("arms").at(i)) for i in value["arms"])
@@ -299,13 +302,31 @@ class _Builder:
                 raise _fail(cur.at("not_on").at(i), "must name another drug of this regimen")
         if "count" in raw and "every" not in raw:
             raise _fail(cur.at("count"), "count goes with every ('every: 2 days, count: 7')")
-        return Course(
+        course = Course(
             drug=raw["drug"], pattern=pattern, dose=dose, steps=steps, placebo=placebo,
             dose_note=note, arms=tuple(arms) if arms is not None else None, start=start,
             span=span, cycle=cycle, cycles=cycles, times=times, route=raw.get("route"),
             label=raw.get("label", ""), not_on=not_on, notes=raw.get("notes", ""),
             where=self.where(cur),
         )
+        if any(isinstance(s, AdministrationStep) for s in steps) and not isinstance(
+                pattern, WeekdaysPattern):
+            self.check_administration_steps(cur, course, period)
+        return course
+
+    def check_administration_steps(self, cur: Cursor, course: Course, period: Period) -> None:
+        # The count does not depend on dates (no weekday pattern): verify it now, at
+        # both ends of a variable period, rather than when a participant is expanded.
+        from ._expand import _course_slots as course_slots
+
+        for length in sorted({period.length.shortest.days, period.length.longest.days}):
+            try:
+                course_slots(course, 0, length, date(2001, 1, 1))
+            except InvalidRegimenError as exc:
+                message = exc.problems[0].message
+                if not period.length.fixed:
+                    message += f" (with a {length}-day {period.id} period)"
+                raise _fail(cur.at("steps"), message, show=False) from None
 
     def dose(self, cur: Cursor) -> Dose:
         raw = cur.value
@@ -338,6 +359,11 @@ class _Builder:
         placebo = raw.get("placebo", False)
         note = raw.get("dose_note", "")
         has_dose = "dose" in raw
+        limits = [k for k in ("max", "round", "rounding") if k in raw]
+        if limits and (not has_dose or raw["dose"] == "unspecified"):
+            where = ("on each step" if "steps" in raw else "with a computed dose")
+            raise _fail(cur.at(limits[0]), f"{limits[0]} applies to a computed dose: give it "
+                        f"{where}")
         if has_dose and raw["dose"] == "unspecified":
             if not note:
                 raise _fail(cur.at("dose"), "an unspecified dose needs a dose_note saying why "
@@ -500,9 +526,10 @@ class _Builder:
             if "week" in raw:
                 raise _fail(cur.at("week"), "give week or period, not both")
             day = raw.get("day")
-            if day is not None and not 1 <= day <= self.period_min[raw["period"]]:
+            shortest = self.period_min.get(raw["period"], day or 1)
+            if day is not None and not 1 <= day <= shortest:
                 raise _fail(cur.at("day"), f"day {day} is outside period {raw['period']!r} "
-                            f"(1 to {self.period_min[raw['period']]})", day)
+                            f"(1 to {shortest})", day)
             anchor: StudyDayAnchor | PeriodAnchor = PeriodAnchor(raw["period"], raw.get("at"), day)
         else:
             if len(anchors) != 1:
@@ -556,10 +583,19 @@ class _Builder:
                 except (UnitError, ParticipantError) as exc:
                     raise _unit_fail(cur.at(key), exc) from None
         lengths = raw.get("lengths", {})
-        for period_id, _text in lengths.items():
+        arm = self.arms[raw["arm"]]
+        for period_id in lengths:
+            at = cur.at("lengths").at(period_id)
             if period_id not in self.period_ids:
-                raise _fail(cur.at("lengths").at(period_id), "no period has this id", period_id)
-            self.duration(cur.at("lengths").at(period_id))
+                raise _fail(at, "no period has this id", period_id)
+            if arm.periods is not None and period_id not in arm.periods:
+                raise _fail(at, f"arm {arm.id!r} does not go through this period", period_id)
+            length = self.duration(at)
+            allowed = self.period_lengths.get(period_id)
+            if allowed is not None and length not in allowed:
+                raise _fail(at, f"must be within {allowed} ({allowed.shortest.days}-"
+                            f"{allowed.longest.days} days)" if not allowed.fixed else
+                            f"this period has a fixed length of {allowed}")
         if "start" in raw:
             try:
                 date.fromisoformat(raw["start"])

@@ -22,7 +22,7 @@ __all__ = ["ADMINISTRATION_FIELDS", "render_calendar", "render_csv", "render_jso
            "render_table", "schedule_dict"]
 
 ADMINISTRATION_FIELDS = (
-    "study_day", "date", "time", "period", "drug", "drug_name", "cycle", "cycle_day", "step",
+    "study_day", "date", "time", "datetime", "period", "drug", "drug_name", "cycle", "cycle_day", "step",
     "amount", "unit", "dose", "route", "placebo", "blinded", "derivation", "note",
 )
 # English names, fixed: calendar.month_name follows the process locale.
@@ -36,6 +36,8 @@ def administration_dict(a: Administration) -> dict[str, Any]:
         "study_day": a.study_day.value,
         "date": a.date.isoformat(),
         "time": a.time.strftime("%H:%M") if a.time is not None else None,
+        # The instant with its UTC offset: tells the two readings of a repeated hour apart.
+        "datetime": a.at.isoformat() if a.at is not None else None,
         "period": a.period,
         "drug": a.drug,
         "drug_name": a.drug_name,
@@ -210,6 +212,8 @@ def render_calendar(s: Schedule) -> str:
         lines.append("")
     count = len(s.administrations)
     lines.append(f"{count} administrations on {len(dosing)} days; {len(s.visits)} visits")
+    if s.warnings:
+        lines += ["", "Warnings:"] + [f"  {w}" for w in s.warnings]
     return "\n".join(lines) + "\n"
 
 
