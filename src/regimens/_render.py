@@ -22,8 +22,8 @@ __all__ = ["ADMINISTRATION_FIELDS", "render_calendar", "render_csv", "render_jso
            "render_table", "schedule_dict"]
 
 ADMINISTRATION_FIELDS = (
-    "study_day", "date", "time", "datetime", "period", "drug", "drug_name", "cycle", "cycle_day", "step",
-    "amount", "unit", "dose", "route", "placebo", "blinded", "derivation", "note",
+    "study_day", "date", "time", "datetime", "period", "drug", "drug_name", "cycle", "cycle_day",
+    "step", "amount", "unit", "dose", "route", "placebo", "blinded", "derivation", "note",
 )
 # English names, fixed: calendar.month_name follows the process locale.
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
