@@ -263,6 +263,11 @@ def _verify(regimen: Regimen, e: Expectation) -> ExpectationResult:
         for _, totals, _, _ in outcomes:
             matching = [(u, v) for (b, u), v in totals.items()
                         if b is wanted.basis and u.dimension is wanted.amount.unit.dimension]
+            relative = [b for b, _ in totals if b is not Basis.FLAT]
+            if absolute and relative:
+                # An absolute total of relative doses needs a body size; never a partial sum.
+                found.append(None)
+                continue
             if not matching:
                 found.append(None)
                 continue
