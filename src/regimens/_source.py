@@ -181,6 +181,9 @@ class _Walker:
             return text
         if kind == "float" and _FLOAT.match(text):
             return Decimal(text)
+        if node.style == ">":
+            # ruamel marks each fold of a folded (>) block with \a; the fold itself is kept.
+            text = text.replace("\x07", "")
         # str, timestamp, and .inf/.nan: text, refused by the field that reads it.
         return text
 

@@ -1,0 +1,83 @@
+"""The documentation cannot fall behind the format.
+
+Every ```yaml block in docs/format.md is a complete regimen document: it must
+load (and its arithmetic check must pass), unless its first line is the
+comment ``# invalid``, in which case loading must fail. Every field name the
+format declares must be mentioned in docs/format.md.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import regimens
+from regimens import _spec
+
+FORMAT_MD = Path(__file__).resolve().parents[1] / "docs" / "format.md"
+_BLOCK = re.compile(r"^```yaml[ \t]*\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
+
+
+def _blocks() -> list[tuple[int, str]]:
+    text = FORMAT_MD.read_text(encoding="utf-8")
+    return [(text.count("\n", 0, m.start()) + 1, m.group(1)) for m in _BLOCK.finditer(text)]
+
+
+BLOCKS = _blocks()
+
+
+def _is_invalid(block: str) -> bool:
+    first = block.lstrip("\n").split("\n", 1)[0].strip()
+    return first.startswith("# invalid")
+
+
+def test_format_md_has_examples() -> None:
+    assert len(BLOCKS) >= 20
+    assert any(_is_invalid(b) for _, b in BLOCKS)
+
+
+@pytest.mark.parametrize(("line", "block"), BLOCKS, ids=[f"line{n}" for n, _ in BLOCKS])
+def test_yaml_example(line: int, block: str) -> None:
+    name = f"format.md:{line}"
+    if _is_invalid(block):
+        with pytest.raises(regimens.InvalidRegimenError):
+            regimens.loads(block, name)
+        return
+    regimen = regimens.loads(block, name)
+    report = regimen.check()  # expands every arm; raises if the engine refuses the regimen
+    assert report.ok, report.to_text()
+
+
+def _field_names(shape: object, out: set[str]) -> None:
+    if isinstance(shape, _spec.Record):
+        for key, field in shape.fields.items():
+            out.add(key)
+            _field_names(field.shape, out)
+    elif isinstance(shape, _spec.ListOf):
+        _field_names(shape.items, out)
+    elif isinstance(shape, _spec.MapOf):
+        _field_names(shape.values, out)
+    elif isinstance(shape, _spec.Either):
+        for option in shape.options:
+            _field_names(option, out)
+
+
+def test_every_declared_field_is_documented() -> None:
+    names: set[str] = set()
+    _field_names(_spec.REGIMEN, names)
+    # The walk must reach the nested records, or this test would prove little.
+    assert {"courses", "steps", "window", "before", "confidence", "lengths", "not_on"} <= names
+    text = FORMAT_MD.read_text(encoding="utf-8")
+    missing = sorted(n for n in names if f"`{n}`" not in text)
+    assert not missing, f"fields not documented in docs/format.md: {missing}"
+
+
+def test_every_unit_and_formula_is_documented() -> None:
+    from regimens import _units
+
+    text = FORMAT_MD.read_text(encoding="utf-8")
+    missing = [s for s in _units._AMOUNT_UNITS if f"`{s}`" not in text]
+    missing += [f.value for f in regimens.BSAFormula if f"`{f.value}`" not in text]
+    assert not missing, f"not documented in docs/format.md: {missing}"

@@ -1,0 +1,92 @@
+"""docs/protocols/<id>.md: one page per catalogue entry, its generated part current.
+
+The generated part of each page is rebuilt in memory by
+scripts/gen_protocol_docs.py and compared with the file. If this fails after a
+change to the catalogue or to the renderers, run:
+
+    python scripts/gen_protocol_docs.py
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import regimens
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "scripts" / "gen_protocol_docs.py"
+DOCS = ROOT / "docs" / "protocols"
+
+
+def _script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("gen_protocol_docs", SCRIPT)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while defining
+    spec.loader.exec_module(module)
+    return module
+
+
+GEN = _script()
+
+
+@pytest.mark.parametrize("regimen_id", regimens.catalog_ids())
+def test_every_entry_has_a_page_with_the_hand_written_sections(regimen_id: str) -> None:
+    page = DOCS / f"{regimen_id}.md"
+    assert page.is_file(), f"missing {page}: run python scripts/gen_protocol_docs.py"
+    text = page.read_text(encoding="utf-8")
+    head = text.split(GEN.BEGIN, 1)[0]
+    for heading in ("## What the protocol says", "## How it is encoded",
+                    "## What is uncertain"):
+        assert heading in head
+        section = head.split(heading, 1)[1].split("\n## ", 1)[0]
+        assert len(section.strip()) > 100, f"{regimen_id}: {heading} is empty"
+    assert text.count(GEN.BEGIN) == 1
+    assert text.count(GEN.END) == 1
+
+
+def test_pages_are_current() -> None:
+    stale = [path.name for path, text in GEN.expected_pages(DOCS).items()
+             if not path.is_file() or path.read_text(encoding="utf-8") != text]
+    assert not stale, f"stale: {stale}; run python scripts/gen_protocol_docs.py"
+
+
+@pytest.mark.parametrize("regimen_id", regimens.catalog_ids())
+def test_generated_part_shows_check_and_calendar(regimen_id: str) -> None:
+    text = GEN.generated(regimen_id)
+    regimen = regimens.load(regimen_id)
+    assert regimen.check().to_text() in text  # the real report, not pasted by hand
+    assert "All " in text
+    assert "expectations hold" in text
+    assert "Legend: * dosing day" in text  # a calendar
+    assert "Study Day 1: Mon 2027-01-04" in text
+    assert "MIU" not in text.replace("regimens/1", "")  # safe notation in what people read
+
+
+def test_regeneration_keeps_the_hand_written_part() -> None:
+    current = ("# Title\n\nprose that must stay\n\n" + GEN.BEGIN + "\n\nSTALE-TEXT\n\n"
+               + GEN.END + "\ntail\n")
+    out = GEN.page("imodals", current)
+    assert out.startswith("# Title\n\nprose that must stay\n\n" + GEN.BEGIN)
+    assert "STALE-TEXT" not in out.split(GEN.BEGIN, 1)[1]
+    assert out.endswith(GEN.END + "\ntail\n")
+    assert GEN.page("imodals", out) == out  # idempotent
+
+
+def test_script_check_mode_passes_on_the_repository() -> None:
+    done = subprocess.run([sys.executable, str(SCRIPT), "--check"], capture_output=True,
+                          text=True, check=False, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_index_lists_every_entry() -> None:
+    text = (DOCS / "index.md").read_text(encoding="utf-8")
+    for regimen_id in regimens.catalog_ids():
+        assert f"[`{regimen_id}`]({regimen_id}.md)" in text
