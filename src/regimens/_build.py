@@ -126,9 +126,12 @@ class _Builder:
         day_one = value.get("day_one")
         if day_one is not None:
             self.attempt(self.check_day_one, day_one)
-        courses_by_period = {
-            p.id: self.build_courses(p, index) for index, p in enumerate(periods)
-        }
+        # Index into the document, not into the periods that built: a refused period
+        # must not shift the next one's courses out of view.
+        raw_index: dict[str, int] = {}
+        for index, raw in enumerate(value["periods"]):
+            raw_index.setdefault(raw["id"], index)
+        courses_by_period = {p.id: self.build_courses(p, raw_index[p.id]) for p in periods}
         complete = tuple(
             Period(p.id, p.length, courses_by_period[p.id], p.blinded, p.label, p.notes)
             for p in periods
@@ -198,7 +201,9 @@ class _Builder:
             seen.add(raw["id"])
             length = self.attempt(self.length, cur.at("length"))
             if length is None:
-                continue
+                # Refused length: keep the period with an unbounded placeholder so its
+                # courses are still checked (the regimen is refused anyway).
+                length = LengthRange(Duration(10**6), Duration(10**6))
             periods.append(Period(raw["id"], length, (), raw.get("blinded", False),
                                   raw.get("label", ""), raw.get("notes", "")))
         return periods

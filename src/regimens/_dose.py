@@ -122,3 +122,23 @@ def compute_dose(dose: Dose, body: BodySize) -> ComputedDose:
             steps += f", capped at the maximum of {human_amount(dose.max)}"
     amount = Amount(value, unit)
     return ComputedDose(amount, human_amount(amount), steps, quantity.basis, dose, warning)
+
+
+def dose_amount(dose: Dose, size: Decimal) -> Decimal:
+    """The amount of ``dose`` (per kg or per m2) for a body size in kg or m2.
+
+    The arithmetic of :func:`compute_dose` without the texts, for the batch
+    API (:mod:`regimens.cohort`), which computes it once per distinct body
+    size; the tests check that both agree.
+    """
+    unit = dose.quantity.amount.unit
+    value = normal(dose.quantity.amount.magnitude * size)
+    if dose.round is not None:
+        increment = dose.round.to(unit).magnitude
+        multiples = (value / increment).quantize(Decimal(1), _MODES[dose.rounding])
+        value = increment if multiples == 0 else normal(multiples * increment)
+    if dose.max is not None:
+        cap = dose.max.to(unit).magnitude
+        if value > cap:
+            value = normal(cap)
+    return value

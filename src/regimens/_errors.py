@@ -16,6 +16,7 @@ __all__ = [
     "MissingMeasurementError",
     "ParticipantError",
     "Problem",
+    "PublishError",
     "RegimenError",
     "RegimenNotFoundError",
     "RegimenWarning",
@@ -134,6 +135,13 @@ class ExpandOptionError(RegimenError, ValueError):
         if value is not None:
             text += f" (got {show(value)})"
         super().__init__(text)
+
+
+class PublishError(RegimenError, OSError):
+    """Publishing to a CalDAV server failed: unreachable, credentials refused, not a calendar.
+
+    The message never contains the password (nor credentials written into the URL).
+    """
 
 
 class RegimenWarning(UserWarning):

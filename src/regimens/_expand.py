@@ -12,6 +12,7 @@ import functools
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -91,7 +92,7 @@ def _parse_zone(tz: str | None) -> ZoneInfo | None:
     if tz is None:
         return None
     # Only IANA names: "localtime" or a file path would read the machine's zone.
-    if not isinstance(tz, str) or tz not in _zone_names():
+    if not isinstance(tz, str) or tz not in _zone_names() or tz == "localtime":
         raise ExpandOptionError(
             "tz", "unknown time zone; give an IANA name such as Europe/Paris or America/New_York "
             "(fixed offsets like UTC+02:00 are not time zones)", tz)
@@ -191,13 +192,9 @@ def _problem(course: Course, message: str) -> InvalidRegimenError:
     return InvalidRegimenError([Problem(file, line, path, message, has_value=False)])
 
 
-@dataclass(frozen=True)
-class _Slot:
-    offset: int
-    cycle: int | None
-    cycle_day: int | None
-    time: time | None
-    step: int | None
+#: One administration slot of a course: (offset, cycle, cycle day, time, step index).
+#: A plain tuple: courses of daily drugs give hundreds of slots per participant.
+_Slot = tuple[int, int | None, int | None, time | None, int | None]
 
 
 def _course_slots(course: Course, first: int, period_length: int, start: date) -> tuple[
@@ -219,6 +216,9 @@ def _course_slots(course: Course, first: int, period_length: int, start: date) -
     times: tuple[time | None, ...] = course.times or (None,)
     cycle_steps = [s for s in course.steps if isinstance(s, CycleStep)]
     day_steps = [s for s in course.steps if isinstance(s, DayStep)]
+    # The days of a window depend only on its length, except for weekday patterns.
+    by_length: dict[int, list[int]] = {}
+    weekdays = isinstance(course.pattern, WeekdaysPattern)
     for window_first, length, cycle in windows:
         step = None
         if cycle_steps and cycle is not None:
@@ -228,11 +228,19 @@ def _course_slots(course: Course, first: int, period_length: int, start: date) -
                 if cycle <= bound:
                     step = index
                     break
-        for day in _window_days(course, window_first, length, start):
+        if weekdays:
+            days = _window_days(course, window_first, length, start)
+        elif length in by_length:
+            days = by_length[length]
+        else:
+            days = by_length[length] = _window_days(course, window_first, length, start)
+        cycle_day_of = cycle is not None
+        for day in days:
             if day_steps:
                 step = next(i for i, s in enumerate(day_steps) if day in s.days)
+            offset = window_first + day - 1
             for t in times:
-                slots.append(_Slot(window_first + day - 1, cycle, day if cycle else None, t, step))
+                slots.append((offset, cycle, day if cycle_day_of else None, t, step))
     admin_steps = [s for s in course.steps if isinstance(s, AdministrationStep)]
     if admin_steps:
         covered = sum(s.administrations or 0 for s in admin_steps)
@@ -240,11 +248,11 @@ def _course_slots(course: Course, first: int, period_length: int, start: date) -
             raise _problem(course, f"the steps cover {covered} administrations but the course "
                            f"gives {len(slots)}")
         index, left = 0, admin_steps[0].administrations or 0
-        for n, slot in enumerate(slots):
+        for n, (offset, cycle, cycle_day, t, _) in enumerate(slots):
             while left == 0:
                 index += 1
                 left = admin_steps[index].administrations or 0
-            slots[n] = _Slot(slot.offset, slot.cycle, slot.cycle_day, slot.time, index)
+            slots[n] = (offset, cycle, cycle_day, t, index)
             left -= 1
     return slots, span_first, span_last
 
@@ -296,6 +304,9 @@ def expand(
     rows: list[tuple[tuple[int, time, int, int], Administration]] = []
     spans: list[CourseSpan] = []
     excluded: list[tuple[int, Course, list[Administration]]] = []
+    new, set_, study_day = _new, _set, _study_day
+    zone = line.zone
+    day_one, from_ordinal = line.start.toordinal(), date.fromordinal
     for period_index, (period, first, length) in enumerate(line.periods):
         for course_index, course in enumerate(period.courses):
             if course.arms is not None and arm not in course.arms:
@@ -305,44 +316,56 @@ def expand(
             spans.append(CourseSpan(period.id, course_index, course.drug,
                                     line.offset_date(span_first), line.offset_date(span_last),
                                     course.cycles if course.cycle else None))
+            # Everything but the day, time, cycle and dose is the same for the whole course.
+            route = human_route(course.route or drug.route)
+            computed_by_step: dict[int | None, ComputedDose] = {}
             made: list[Administration] = []
-            for slot in slots:
-                dose = _step_dose(course, slot.step)
-                if dose is None:
-                    computed = _no_amount(course)
-                elif symbolic and dose.basis is not Basis.FLAT and course.drug not in exact_drugs:
-                    computed = ComputedDose(None, human_dose_quantity(dose.quantity),
-                                            "computed per participant", dose.basis, dose)
-                else:
-                    if dose not in doses:
-                        doses[dose] = compute_dose(dose, line.body)
-                        if doses[dose].rounding_warning is not None:
-                            warnings.append(doses[dose].rounding_warning)  # type: ignore[arg-type]
-                    computed = doses[dose]
-                day = line.offset_date(slot.offset)
+            keyed: list[tuple[tuple[int, time, int, int], Administration]] = []
+            for offset, cycle, cycle_day, slot_time, step in slots:
+                computed = computed_by_step.get(step)
+                if computed is None:
+                    dose = _step_dose(course, step)
+                    if dose is None:
+                        computed = _no_amount(course)
+                    elif (symbolic and dose.basis is not Basis.FLAT
+                          and course.drug not in exact_drugs):
+                        computed = ComputedDose(None, human_dose_quantity(dose.quantity),
+                                                "computed per participant", dose.basis, dose)
+                    else:
+                        if dose not in doses:
+                            fresh = doses[dose] = compute_dose(dose, line.body)
+                            if fresh.rounding_warning is not None:
+                                warnings.append(fresh.rounding_warning)
+                        computed = doses[dose]
+                    computed_by_step[step] = computed
+                day = from_ordinal(day_one + offset)  # in range: the span's ends were dated
                 at = None
-                if slot.time is not None and line.zone is not None:
-                    at, shifted = _local(day, slot.time, line.zone)
+                wall = slot_time
+                if slot_time is not None and zone is not None:
+                    at, shifted = _local(day, slot_time, zone)
                     if shifted is not None:
                         warnings.append(shifted)
-                admin = Administration(
-                    study_day=StudyDay.from_offset(slot.offset), date=day,
-                    time=at.time() if at is not None else slot.time, at=at, period=period.id,
-                    drug=course.drug, drug_name=drug.name,
-                    route=human_route(course.route or drug.route), course=course_index,
-                    cycle=slot.cycle, cycle_day=slot.cycle_day, dose=computed,
-                    placebo=course.placebo, step=slot.step, blinded=period.blinded,
-                    note=course.dose_note)
+                    wall = at.time()
+                # Administration(**fields), without the frozen __init__ (see _new).
+                admin = new(Administration)
+                set_(admin, "__dict__", {
+                    "study_day": study_day(offset), "date": day, "time": wall, "at": at,
+                    "period": period.id, "drug": course.drug, "drug_name": drug.name,
+                    "route": route, "course": course_index, "cycle": cycle,
+                    "cycle_day": cycle_day, "dose": computed, "placebo": course.placebo,
+                    "step": step, "blinded": period.blinded, "note": course.dose_note})
                 made.append(admin)
+                # The sort key of _key(), built from the values at hand.
+                keyed.append(((offset, wall or time.min, period_index, course_index), admin))
             if course.not_on:
                 excluded.append((period_index, course, made))
             else:
-                rows += [(_key(a, period_index, course_index), a) for a in made]
+                rows += keyed
     for period_index, course, made in excluded:
         # Same-day exclusions: this course skips days on which the named drugs are given.
         blocked = {a.date for _, a in rows if a.drug in course.not_on}
         rows += [(_key(a, period_index, a.course), a) for a in made if a.date not in blocked]
-    rows.sort(key=lambda row: row[0])
+    rows.sort(key=itemgetter(0))
     _plausibility(line.body.participant, warnings)
     return Schedule(
         regimen=regimen, arm=arm, start=line.start, participant=line.body.participant,
@@ -353,6 +376,17 @@ def expand(
     )
 
 
+#: Study days are immutable values: share one instance per offset.
+_study_day = functools.lru_cache(maxsize=4096)(StudyDay.from_offset)
+
+# Administrations are made with object.__new__ and their __dict__ filled at once: the
+# frozen dataclass __init__ sets its 16 fields one object.__setattr__ at a time, which was
+# a third of the time of expand(). Administration has no __post_init__, so the objects are
+# equal; tests/test_cohort.py checks the field names and their order.
+_new = object.__new__
+_set = object.__setattr__
+
+
 def _key(a: Administration, period_index: int, course_index: int) -> tuple[int, time, int, int]:
     return (a.study_day.offset, a.time or time.min, period_index, course_index)
 
@@ -361,9 +395,9 @@ def _no_amount(course: Course) -> ComputedDose:
     if course.placebo:
         return ComputedDose(None, "placebo", "matching placebo (no active drug)")
     note = course.dose_note
-    return ComputedDose(None, "dose not fixed by the protocol",
-                        f"dose not fixed by the protocol: {note}" if note else
-                        "dose not fixed by the protocol")
+    return ComputedDose(None, "dose not stated in the regimen",
+                        f"dose not stated in the regimen: {note}" if note else
+                        "dose not stated in the regimen")
 
 
 def _plausibility(participant: Participant, warnings: list[RegimenWarning]) -> None:

@@ -73,7 +73,8 @@ def human_amount(amount: Amount) -> str:
     if dimension is Dimension.ACTIVITY:
         if amount.unit.symbol == "mIU":
             # Thousandths of a unit stay thousandths: never scaled into "units".
-            return f"{human_number(amount.magnitude)} thousandths of a unit"
+            noun = "thousandth" if amount.magnitude == 1 else "thousandths"
+            return f"{human_number(amount.magnitude)} {noun} of a unit"
         value = amount.to(unit("IU")).magnitude
         return _words(value, "unit" if value == 1 else "units")
     if dimension is Dimension.CELLS:

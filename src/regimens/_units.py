@@ -202,7 +202,7 @@ def normal(value: Decimal) -> Decimal:
     _sign, _digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)
     if exponent > 0:
-        return value.quantize(Decimal(1))
+        return Decimal(int(value))  # exact, whatever the context's precision
     return value
 
 
@@ -240,6 +240,9 @@ def _split(text: object, what: str, hint: str) -> tuple[Decimal, str]:
         raise UnitError(text, f"{what} must be greater than zero", hint)
     if magnitude == 0:
         raise UnitError(text, f"{what} must be greater than zero", hint)
+    # Far outside any dose or body size: a typing mistake, and beyond exact arithmetic.
+    if not -12 <= magnitude.adjusted() <= 15:
+        raise UnitError(text, f"{what} is out of range (1e-12 to 1e15)", hint)
     if not match["unit"]:
         raise UnitError(text, f"a bare number is not a {what}: give its unit", hint)
     return normal(magnitude), match["unit"]

@@ -1,0 +1,66 @@
+"""Shared helpers for the test suite: small regimen documents built from text."""
+
+from __future__ import annotations
+
+import textwrap
+import warnings
+from pathlib import Path
+from typing import Any
+
+import regimens
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+IMODALS = EXAMPLES / "imodals.yaml"
+
+#: Drugs and arms shared by the small test regimens; a body adds periods and more.
+HEAD = """\
+format: regimens/1
+id: demo
+title: Demo
+drugs:
+  il2: {name: aldesleukin, route: subcutaneous}
+  pred: {name: prednisone, route: oral}
+  treg: {name: Treg cells, route: intravenous}
+arms:
+  a: {label: A}
+  b: {label: B}
+"""
+
+
+def text(body: str, head: str = HEAD) -> str:
+    """A regimen document: the shared head plus ``body`` (dedented)."""
+    return head + textwrap.dedent(body)
+
+
+def load(body: str, head: str = HEAD, name: str = "r.yaml") -> regimens.Regimen:
+    return regimens.loads(text(body, head), name)
+
+
+def expand(body: str, arm: str = "a", start: str = "2027-01-04",
+           participant: regimens.Participant | None = None,
+           **options: Any) -> regimens.Schedule:
+    """Load ``body`` and expand it, recording (not raising) warnings."""
+    regimen = load(body)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return regimen.expand(arm, start, participant, **options)
+
+
+def problems(body: str, head: str = HEAD) -> list[str]:
+    """The problem lines of an invalid document, as printed for the user."""
+    try:
+        regimens.loads(text(body, head), "r.yaml")
+    except regimens.InvalidRegimenError as exc:
+        return [str(p) for p in exc.problems]
+    raise AssertionError("the document was accepted")
+
+
+def days(schedule: regimens.Schedule, drug: str | None = None) -> list[int]:
+    return [a.study_day.value for a in schedule.administrations
+            if drug is None or a.drug == drug]
+
+
+def dates(schedule: regimens.Schedule, drug: str | None = None) -> list[str]:
+    return [a.date.isoformat() for a in schedule.administrations
+            if drug is None or a.drug == drug]

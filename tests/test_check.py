@@ -1,0 +1,170 @@
+"""Regimen arithmetic (counts, totals, intensity) and the protocol's own ``expect``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import regimens
+from _support import IMODALS, load, text
+from regimens._cli import main
+
+
+@pytest.fixture(scope="module")
+def imodals() -> regimens.CheckReport:
+    return regimens.load(IMODALS).check()
+
+
+def test_imodals_summaries(imodals: regimens.CheckReport) -> None:
+    # 3 cycles x 5 days = 15 doses; 15 x 1 million units; over 3 x 28 = 84 days = 12 weeks,
+    # 15 / 12 = 1.25 million units per week (2 million units/day arm: 30 and 2.5).
+    rows = [(s.arm, s.drug, s.count_text(), s.total_text(), s.intensity_text(), s.span_days,
+             s.first_day, s.last_day) for s in imodals.summaries]
+    assert rows == [
+        ("il2-1miu", "il2", "15", "15 million units", "1.25 million units", 84, 1, 61),
+        ("il2-2miu", "il2", "15", "30 million units", "2.5 million units", 84, 1, 61),
+        ("placebo", "il2", "15", "none (placebo)", "-", 84, 1, 61),
+    ]
+    assert imodals.ok
+
+
+def test_imodals_expectations(imodals: regimens.CheckReport) -> None:
+    assert [str(r) for r in imodals.results] == [
+        "PASS  il2-1miu / il2: administrations 15; total 15 million units",
+        "PASS  il2-2miu / il2: administrations 15; total 30 million units",
+        "PASS  placebo / il2: administrations 15",
+    ]
+    assert imodals.to_text().endswith("\nAll 3 expectations hold.\n")
+
+
+def test_imodals_json(imodals: regimens.CheckReport) -> None:
+    data = imodals.to_dict()
+    first = data["summaries"][0]
+    assert first["totals"] == [{"amount": "15", "unit": "MIU", "basis": "flat",
+                                "text": "15 million units"}]
+    assert first["intensity_per_week"] == [{"amount": "1.25", "unit": "MIU", "basis": "flat"}]
+    assert (first["administrations_min"], first["administrations_max"]) == (15, 15)
+    assert data["ok"] is True
+
+
+# 10 days of Mondays: 2 Mondays when Day 1 is a Monday (Days 1 and 8), otherwise 1.
+WEEKDAY = """\
+periods:
+  - id: t
+    length: 10 days
+    courses:
+      - {drug: pred, dose: 5 mg, weekdays: [mon]}
+"""
+
+
+def test_weekday_dependent_count_is_a_range() -> None:
+    report = load(WEEKDAY).check()
+    s = report.summaries[0]
+    assert (s.arm, s.drug) == ("a", "pred")
+    assert s.administrations == (1, 2)
+    assert s.count_text() == "1 to 2"
+    assert "with Study Day 1 on each weekday where a course uses weekdays" in report.conditions
+
+
+@pytest.mark.parametrize(
+    ("expect", "passed", "message"),
+    [
+        ("{arm: a, drug: pred, administrations: 2}", False,
+         "FAIL  a / pred: expected administrations 2, found 2 or 1 (varies with the start "
+         "weekday: give 'start')"),
+        # 2027-01-04 is a Monday: Days 1 and 8.
+        ("{arm: a, drug: pred, administrations: 2, start: 2027-01-04}", True,
+         "PASS  a / pred: administrations 2"),
+        # 2027-01-05 is a Tuesday: the only Monday is Day 7.
+        ("{arm: a, drug: pred, administrations: 1, first_day: 7, start: 2027-01-05}", True,
+         "PASS  a / pred: administrations 1; first on Day 7"),
+        ("{arm: a, drug: pred, total: 10 mg, start: 2027-01-04}", True,
+         "PASS  a / pred: total 10 mg"),
+        ("{arm: a, drug: pred, total: 0.01 g, start: 2027-01-04}", True,
+         "PASS  a / pred: total 0.01 g"),
+        ("{arm: a, drug: pred, total: 15 mg, start: 2027-01-04}", False,
+         "FAIL  a / pred: expected total 15 mg, found 10 mg"),
+        ("{arm: a, drug: pred, last_day: 9, start: 2027-01-04}", False,
+         "FAIL  a / pred: expected last on Day 9, found 8"),
+    ],
+    ids=["varies", "monday", "tuesday", "total", "total-in-g", "total-wrong", "last-day"],
+)
+def test_expectation_messages(expect: str, passed: bool, message: str) -> None:
+    report = load(WEEKDAY + f"expect:\n  - {expect}\n").check()
+    (result,) = report.results
+    assert result.passed is passed
+    assert str(result) == message
+    assert report.ok is passed
+
+
+TREG = """\
+periods:
+  - id: t
+    length: 2 weeks
+    courses:
+      - {drug: treg, dose: 1e6 cells/kg, days: [1, 8]}
+"""
+
+
+@pytest.mark.parametrize(
+    ("expect", "passed", "message"),
+    [
+        ("{arm: a, drug: treg, total: 2e6 cells/kg}", True,
+         "PASS  a / treg: total 2 million cells per kg"),
+        ("{arm: a, drug: treg, total: 140e6 cells, weight: 70 kg}", True,
+         "PASS  a / treg: total 140 million cells for weight 70 kg"),
+        ("{arm: a, drug: treg, total: 140e6 cells}", False,
+         "FAIL  a / treg: expected total 140 million cells, found nothing in that basis (give "
+         "weight, height or bsa to total a relative dose)"),
+    ],
+    ids=["per-kg", "absolute-with-weight", "absolute-without-weight"],
+)
+def test_relative_totals(expect: str, passed: bool, message: str) -> None:
+    (result,) = load(TREG + f"expect:\n  - {expect}\n").check().results
+    assert (result.passed, str(result)) == (passed, message)
+
+
+def test_relative_summary() -> None:
+    s = load(TREG).check().summaries[0]
+    # 2 million cells per kg over 14 days: 1 million cells per kg per week.
+    assert (s.total_text(), s.intensity_text()) == ("2 million cells per kg",
+                                                    "1 million cells per kg")
+
+
+def test_taper_arithmetic() -> None:
+    body = ("periods:\n  - id: t\n    length: 4 weeks\n    courses:\n      - drug: pred\n"
+            "        steps:\n          - {dose: 60 mg, days: 2-7}\n"
+            "          - {dose: 40 mg, days: 8-14}\n          - {dose: 20 mg, days: 15-21}\n"
+            "          - {dose: 10 mg, days: 22-28}\n"
+            "expect:\n  - {arm: a, drug: pred, administrations: 27, total: 850 mg, first_day: 2, "
+            "last_day: 28}\n")
+    report = load(body).check()
+    assert [str(r) for r in report.results] == [
+        "PASS  a / pred: administrations 27; first on Day 2; last on Day 28; total 850 mg"]
+    # 850 mg over 28 days = 212.5 mg per week.
+    assert report.summaries[0].intensity_text() == "212.5 mg"
+
+
+def test_cli_check_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text(text(WEEKDAY + "expect:\n  - {arm: a, drug: pred, administrations: 2, "
+                                   "start: 2027-01-04}\n"), encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text(WEEKDAY + "expect:\n  - {arm: a, drug: pred, administrations: 3, "
+                                  "start: 2027-01-04}\n"), encoding="utf-8")
+    assert main(["check", str(good)]) == 0
+    assert main(["check", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL  a / pred: expected administrations 3, found 2" in out
+    assert out.endswith("1 of 1 expectations fail.\n")
+    assert main(["check", str(IMODALS)]) == 0
+
+
+def test_cli_check_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert main(["check", str(IMODALS), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["regimen"] == "imodals"
+    assert [e["passed"] for e in data["expectations"]] == [True, True, True]
