@@ -27,7 +27,7 @@ _OPTION_FLAGS = {"arm": "--arm", "start": "--start", "tz": "--tz", "lengths": "-
                  "bsa_formula": "--bsa-formula", "bsa_decimals": "--bsa-decimals",
                  "weight": "--weight", "height": "--height", "bsa": "--bsa",
                  "label": "--participant", "stamp": "--stamp", "remind": "--remind",
-                 "previous": "--previous"}
+                 "previous": "--previous", "password": "--password-file"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -47,42 +47,35 @@ def _parser() -> argparse.ArgumentParser:
 
     expand = sub.add_parser("expand", help="a participant's dated schedule",
                             description="Expand a regimen for one participant.")
-    expand.add_argument("regimen", metavar="REGIMEN", help="regimen file, or a catalogue id")
-    expand.add_argument("--arm", required=True, help="arm id")
-    expand.add_argument("--start", required=True, metavar="YYYY-MM-DD",
-                        help="calendar date of Study Day 1")
-    expand.add_argument("--weight", help="body weight with its unit: 70kg, 154lb")
-    expand.add_argument("--height", help="height with its unit: 175cm, 1.75m, 69in")
-    expand.add_argument("--bsa", help="body surface area in m2 (instead of height and weight)")
-    expand.add_argument("--bsa-formula", default="mosteller",
-                        choices=["mosteller", "dubois", "haycock", "gehan-george", "boyd"],
-                        help="body surface area formula (default: mosteller)")
-    expand.add_argument("--bsa-decimals", type=int, default=2, metavar="N",
-                        help="decimals the body surface area is rounded to (default: 2)")
-    expand.add_argument("--length", action="append", default=[], metavar="PERIOD=LENGTH",
-                        help="length chosen for a variable period, e.g. run-in=14weeks "
-                        "(repeatable)")
-    expand.add_argument("--tz", help="IANA time zone for timed administrations, e.g. Europe/Paris")
-    expand.add_argument("--participant", default="", metavar="LABEL",
-                        help="participant label, e.g. P-017 (never a name)")
+    _schedule_arguments(expand)
     expand.add_argument("--format", default="table",
                         choices=["table", "calendar", "json", "csv", "ics"], help="output format")
     ics = expand.add_argument_group("iCalendar (--format ics)")
-    ics.add_argument("--stamp", metavar="DATETIME",
-                     help="creation time written as DTSTAMP, e.g. 2027-01-01T09:00:00Z "
-                     "(required for ics: the clock is never read)")
-    blind = ics.add_mutually_exclusive_group()
-    blind.add_argument("--blinded", dest="blinded", action="store_const", const=True,
-                       default=None, help="hide arm, dose and placebo in every event")
-    blind.add_argument("--unblinded", dest="blinded", action="store_const", const=False,
-                       help="show everything, even in blinded periods")
-    ics.add_argument("--remind", action="append", default=[], metavar="WHEN",
-                     help="add a reminder: 1h, 30m, 1d, or 09:00-day-before (repeatable)")
+    _calendar_arguments(ics, stamp_required=False)
     ics.add_argument("--previous", metavar="FILE",
                      help="the calendar exported last time: changed events get a higher "
                      "SEQUENCE, removed ones are cancelled")
     expand.add_argument("-o", "--output", default="-", metavar="FILE",
                         help="write to FILE (atomically) instead of standard output")
+
+    publish = sub.add_parser("publish", help="upload a participant's calendar to CalDAV",
+                             description="Expand a regimen for one participant and upload it "
+                             "to a CalDAV calendar, one event per resource. Publishing again "
+                             "updates changed events and deletes those no longer in the "
+                             "schedule; other events in the calendar are left alone.")
+    _schedule_arguments(publish)
+    server = publish.add_argument_group("CalDAV")
+    server.add_argument("--caldav", required=True, metavar="URL",
+                        help="URL of the calendar collection, e.g. "
+                        "https://cal.example.org/trialbot/p-017/ (created if missing)")
+    server.add_argument("--user", metavar="USER", help="user name on the CalDAV server")
+    server.add_argument("--password-file", metavar="FILE",
+                        help="file holding the password (one trailing newline is ignored); "
+                        "never given on the command line")
+    server.add_argument("--calendar-name", metavar="NAME",
+                        help="display name of the calendar if it is created "
+                        "(default: regimen title and participant label)")
+    _calendar_arguments(publish.add_argument_group("iCalendar"), stamp_required=True)
 
     check = sub.add_parser("check", help="regimen arithmetic and expectations",
                            description="Validate a regimen, print its arithmetic and verify "
@@ -100,6 +93,43 @@ def _parser() -> argparse.ArgumentParser:
                              "periods.")
     catalog.add_argument("--format", default="table", choices=["table", "json"])
     return parser
+
+
+def _schedule_arguments(command: argparse.ArgumentParser) -> None:
+    """The regimen, arm and participant options shared by ``expand`` and ``publish``."""
+    command.add_argument("regimen", metavar="REGIMEN", help="regimen file, or a catalogue id")
+    command.add_argument("--arm", required=True, help="arm id")
+    command.add_argument("--start", required=True, metavar="YYYY-MM-DD",
+                         help="calendar date of Study Day 1")
+    command.add_argument("--weight", help="body weight with its unit: 70kg, 154lb")
+    command.add_argument("--height", help="height with its unit: 175cm, 1.75m, 69in")
+    command.add_argument("--bsa", help="body surface area in m2 (instead of height and weight)")
+    command.add_argument("--bsa-formula", default="mosteller",
+                         choices=["mosteller", "dubois", "haycock", "gehan-george", "boyd"],
+                         help="body surface area formula (default: mosteller)")
+    command.add_argument("--bsa-decimals", type=int, default=2, metavar="N",
+                         help="decimals the body surface area is rounded to (default: 2)")
+    command.add_argument("--length", action="append", default=[], metavar="PERIOD=LENGTH",
+                         help="length chosen for a variable period, e.g. run-in=14weeks "
+                         "(repeatable)")
+    command.add_argument("--tz",
+                         help="IANA time zone for timed administrations, e.g. Europe/Paris")
+    command.add_argument("--participant", default="", metavar="LABEL",
+                         help="participant label, e.g. P-017 (never a name)")
+
+
+def _calendar_arguments(group: argparse._ArgumentGroup, *, stamp_required: bool) -> None:
+    """The iCalendar options shared by ``expand --format ics`` and ``publish``."""
+    group.add_argument("--stamp", metavar="DATETIME", required=stamp_required,
+                       help="creation time written as DTSTAMP, e.g. 2027-01-01T09:00:00Z "
+                       "(required for ics: the clock is never read)")
+    blind = group.add_mutually_exclusive_group()
+    blind.add_argument("--blinded", dest="blinded", action="store_const", const=True,
+                       default=None, help="hide arm, dose and placebo in every event")
+    blind.add_argument("--unblinded", dest="blinded", action="store_const", const=False,
+                       help="show everything, even in blinded periods")
+    group.add_argument("--remind", action="append", default=[], metavar="WHEN",
+                       help="add a reminder: 1h, 30m, 1d, or 09:00-day-before (repeatable)")
 
 
 def parse_stamp(text: str | None) -> datetime:
@@ -162,7 +192,8 @@ def _lengths(items: list[str]) -> dict[str, str]:
     return out
 
 
-def _expand(args: argparse.Namespace) -> int:
+def _schedule(args: argparse.Namespace) -> Schedule:
+    """The schedule the shared options (:func:`_schedule_arguments`) describe."""
     import warnings
 
     from ._errors import RegimenWarning
@@ -176,11 +207,16 @@ def _expand(args: argparse.Namespace) -> int:
     participant = Participant(weight=args.weight, height=args.height, bsa=bsa,
                               label=args.participant)
     with warnings.catch_warnings():
-        # Printed below as plain lines (table output also lists them).
+        # The caller prints them as plain lines (table output also lists them).
         warnings.simplefilter("ignore", RegimenWarning)
         schedule = regimen.expand(args.arm, args.start, participant,
                                   lengths=_lengths(args.length), tz=args.tz,
                                   bsa_formula=args.bsa_formula, bsa_decimals=args.bsa_decimals)
+    return schedule
+
+
+def _expand(args: argparse.Namespace) -> int:
+    schedule = _schedule(args)
     if args.format == "ics":
         write_output(_ics(schedule, args), args.output)
     else:
@@ -190,6 +226,34 @@ def _expand(args: argparse.Namespace) -> int:
     if args.format in ("json", "csv", "ics") or args.output != "-":
         for warning in schedule.warnings:
             print(f"regimens: warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def read_password(path: str) -> str:
+    """The password in ``path``, without one trailing line break."""
+    text = Path(path).read_text(encoding="utf-8")
+    if text.endswith("\n"):
+        text = text[:-1]
+        if text.endswith("\r"):
+            text = text[:-1]
+    return text
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from ._errors import ExpandOptionError
+    from ._publish import publish
+
+    if args.password_file and not args.user:
+        raise ExpandOptionError("password", "give --user with --password-file")
+    password = read_password(args.password_file) if args.password_file else None
+    stamp = parse_stamp(args.stamp)
+    schedule = _schedule(args)
+    summary = publish(schedule, args.caldav, stamp=stamp, user=args.user, password=password,
+                      blinded=args.blinded, reminders=args.remind,
+                      calendar=args.calendar_name)
+    for warning in schedule.warnings:
+        print(f"regimens: warning: {warning}", file=sys.stderr)
+    print(summary)
     return 0
 
 
@@ -259,7 +323,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from ._errors import RegimenError
 
-    command = {"expand": _expand, "check": _check, "schema": _schema, "catalog": _catalog}
+    command = {"expand": _expand, "publish": _publish, "check": _check, "schema": _schema,
+               "catalog": _catalog}
     try:
         return command[args.command](args)
     except RegimenError as exc:

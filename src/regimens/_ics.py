@@ -10,20 +10,25 @@ used).
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ._errors import ExpandOptionError
 from ._schedule import Administration, Schedule, VisitOccurrence
 from ._version import __version__
 
-__all__ = ["Reminder", "to_ics"]
+__all__ = ["Reminder", "to_ics", "uid_prefix"]
 
 PRODID = f"-//regimens//regimens {__version__}//EN"
+#: Every UID ends with this, so the events this tool made can be told apart.
+UID_DOMAIN = "@regimens"
 #: Display length of a timed administration (the protocol rarely states one).
 TIMED_EVENT_MINUTES = 15
 
@@ -60,14 +65,34 @@ class Reminder:
         raise ExpandOptionError("remind", "write a time before the event (1h, 30m, 2d, 1h30m) "
                                 "or HH:MM-day-before (09:00-day-before)", text)
 
-    def trigger(self, start: time | None) -> timedelta:
-        """The (negative) offset from the event's start."""
+    def trigger(self, start: date | datetime) -> timedelta:
+        """The (negative) offset from the event's start.
+
+        ``start`` is the event's DTSTART: a date (all-day event, floating midnight)
+        or an aware datetime. For ``HH:MM-day-before`` on a timed event the offset
+        is the exact elapsed time between the two instants, so a daylight-saving
+        change overnight does not move the reminder off HH:MM local time.
+
+        >>> from zoneinfo import ZoneInfo
+        >>> r = Reminder.parse("09:00-day-before")
+        >>> r.trigger(date(2027, 3, 14))
+        datetime.timedelta(days=-1, seconds=32400)
+        >>> r.trigger(datetime(2027, 3, 14, 8, tzinfo=ZoneInfo("America/New_York")))
+        datetime.timedelta(days=-1, seconds=7200)
+        """
         if self.before is not None:
             return -self.before
         assert self.day_before_at is not None
-        begins = timedelta(hours=start.hour, minutes=start.minute) if start else timedelta(0)
-        at = timedelta(hours=self.day_before_at.hour, minutes=self.day_before_at.minute)
-        return -(timedelta(days=1) + begins - at)
+        if not isinstance(start, datetime):
+            # Floating midnight: the clock time of the reminder is all that can be said.
+            at = timedelta(hours=self.day_before_at.hour, minutes=self.day_before_at.minute)
+            return -(timedelta(days=1) - at)
+        local = start.replace(tzinfo=None)
+        remind = datetime.combine(local.date() - timedelta(days=1), self.day_before_at)
+        if start.tzinfo is None:
+            return remind - local
+        # Aware arithmetic within one zone is wall-clock arithmetic: compare in UTC.
+        return remind.replace(tzinfo=start.tzinfo).astimezone(UTC) - start.astimezone(UTC)
 
     def describe(self) -> str:
         if self.day_before_at is not None:
@@ -82,17 +107,56 @@ class Reminder:
         return " ".join(parts) + " before"
 
 
+def _exact_duration(td: timedelta) -> Any:
+    """A TRIGGER value written in hours and minutes only ("-PT25H", not "-P1DT1H").
+
+    RFC 5545 §3.3.6: days are nominal and hours are exact; an offset computed as
+    exact elapsed time must not be written with a day part.
+    """
+    return _exact_duration_type()(td)
+
+
+@functools.cache
+def _exact_duration_type() -> type:
+    from icalendar import vDuration
+
+    class ExactDuration(vDuration):
+        def to_ical(self) -> bytes:
+            seconds = int(self.td.total_seconds())
+            sign = "-" if seconds < 0 else ""
+            hours, rest = divmod(abs(seconds), 3600)
+            minutes, seconds = divmod(rest, 60)
+            text = f"{sign}PT{hours}H"
+            if minutes or seconds:
+                text += f"{minutes}M"
+            if seconds:
+                text += f"{seconds}S"
+            return text.encode()
+
+    return ExactDuration
+
+
 # RFC 5545 §3.3.11: TEXT may hold any character but CONTROL (except HTAB);
 # line breaks are escaped by the library. Backslashes are replaced, because
-# icalendar reads a literal "\N" back as a line break.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# icalendar reads a literal "\N" back as a line break. C1 controls go too:
+# U+0085 (NEL) is a line break for str.splitlines() and some readers.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def clean_text(text: str, *, single_line: bool = False) -> str:
-    """Text that is safe in a TEXT property and survives a parse round trip."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    r"""Text that is safe in a TEXT property and survives a parse round trip.
+
+    >>> clean_text("a\\Nb\x85c\x00d\u2028e\r\nf", single_line=True)
+    'a⧵Nb cd e f'
+    >>> clean_text("\ud83d\udc89 \udc89")
+    '💉 �'
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x85", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     text = _CONTROL.sub("", text).replace("\\", "\u29f5")
+    # YAML "\ud83d\udc89" escapes give surrogate halves: pair them, replace lone ones
+    # (UTF-8 cannot encode a surrogate at all).
+    text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     if single_line:
         text = " ".join(text.split())
     return text
@@ -100,6 +164,32 @@ def clean_text(text: str, *, single_line: bool = False) -> str:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9-]+", "-", text).strip("-") or "x"
+
+
+def _participant_key(label: str) -> str:
+    """The participant's part of a UID: distinct labels give distinct keys.
+
+    A label that is not already slug-safe gets a hash of the exact label, so
+    that "P 017", "P_017" and "P-017" (three participants) never share UIDs.
+
+    >>> _participant_key("P-017"), _participant_key("P 017"), _participant_key("")
+    ('P-017', 'P-017-4af10d40f6', 'participant')
+    """
+    if not label:
+        return "participant"
+    slug = _slug(label)
+    if slug == label:
+        return slug
+    return f"{slug}-{hashlib.sha256(label.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
+
+
+def uid_prefix(schedule: Schedule) -> str:
+    """The start of every UID in this schedule's export (regimen and participant).
+
+    Every UID is ``PREFIX...@regimens``; publishing uses this to find the events
+    it created for this participant and nobody else's.
+    """
+    return f"{_slug(schedule.regimen.id)}.{_participant_key(schedule.participant.label)}."
 
 
 _ROUTE_ACTION = {"subcutaneous": "subcutaneous injection", "intravenous": "intravenous infusion",
@@ -122,12 +212,11 @@ class _EventText:
     description: str
     start: date | datetime
     end: date | datetime
-    timed: bool
-    start_time: time | None
     categories: tuple[str, ...]
 
 
-def _administration_text(s: Schedule, a: Administration, blinded: bool, label: str) -> _EventText:
+def _administration_text(s: Schedule, a: Administration, blinded: bool,
+                         label: str) -> _EventText:
     route = _ROUTE_ACTION.get(a.route, a.route)
     where = f"Study Day {a.study_day.value}"
     if a.cycle is not None:
@@ -143,21 +232,20 @@ def _administration_text(s: Schedule, a: Administration, blinded: bool, label: s
         lines = [summary, where, f"Dose: {a.dose.derivation}"]
         if a.note:
             lines.append(f"Note: {a.note}")
-        key_arm = f".{_slug(s.arm)}"
+        key_arm = f"{_slug(s.arm)}."
     lines += [f"Regimen: {s.regimen.title}" + (f" ({s.regimen.registry})"
                                                if s.regimen.registry else ""),
               f"Participant: {label}" if label else "Participant: (no label)",
               "For verification by a qualified professional."]
     moment = f".{a.time:%H%M}" if a.time is not None else ""
-    uid = (f"{_slug(s.regimen.id)}.{_slug(label) if label else 'participant'}{key_arm}."
-           f"{_slug(a.drug)}.day{a.study_day.value}{moment}@regimens")
+    uid = f"{uid_prefix(s)}{key_arm}{_slug(a.drug)}.day{a.study_day.value}{moment}{UID_DOMAIN}"
     if a.at is not None:
         start: date | datetime = a.at
         end: date | datetime = a.at + timedelta(minutes=TIMED_EVENT_MINUTES)
     else:
         start, end = a.date, a.date + timedelta(days=1)  # DTEND is exclusive (§3.6.1)
-    return _EventText(uid, summary, "\n".join(lines), start, end, a.at is not None, a.time,
-                      ("dose",))
+    return _EventText(uid, clean_text(summary, single_line=True), clean_text("\n".join(lines)),
+                      start, end, ("dose",))
 
 
 def _visit_text(s: Schedule, v: VisitOccurrence, label: str) -> _EventText:
@@ -168,10 +256,9 @@ def _visit_text(s: Schedule, v: VisitOccurrence, label: str) -> _EventText:
         lines.append(f"Window: {v.earliest.isoformat()} to {v.latest.isoformat()}")
     lines += [f"Regimen: {s.regimen.title}",
               f"Participant: {label}" if label else "Participant: (no label)"]
-    uid = (f"{_slug(s.regimen.id)}.{_slug(label) if label else 'participant'}.visit."
-           f"{_slug(v.id)}@regimens")
-    return _EventText(uid, summary, "\n".join(lines), v.date, v.date + timedelta(days=1), False,
-                      None, ("visit",))
+    uid = f"{uid_prefix(s)}visit.{_slug(v.id)}{UID_DOMAIN}"
+    return _EventText(uid, clean_text(summary, single_line=True), clean_text("\n".join(lines)),
+                      v.date, v.date + timedelta(days=1), ("visit",))
 
 
 def _digest(text: _EventText, reminders: Sequence[Reminder]) -> str:
@@ -180,7 +267,8 @@ def _digest(text: _EventText, reminders: Sequence[Reminder]) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
-def _previous(previous: bytes | str | None) -> dict[str, Any]:
+def _previous(previous: bytes | str | None, prefix: str) -> dict[str, Any]:
+    """The events of the previous export that this tool made for this participant."""
     if previous is None:
         return {}
     from icalendar import Calendar
@@ -189,7 +277,28 @@ def _previous(previous: bytes | str | None) -> dict[str, Any]:
         calendar = Calendar.from_ical(previous)
     except ValueError as exc:
         raise ExpandOptionError("previous", f"not an iCalendar file: {exc}") from None
-    return {str(e.get("UID")): e for e in calendar.walk("VEVENT")}
+    events = {}
+    for event in calendar.walk("VEVENT"):
+        uid = str(event.get("UID", ""))
+        # Someone else's events (another participant, another tool) are never cancelled.
+        if uid.startswith(prefix) and uid.endswith(UID_DOMAIN):
+            events[uid] = event
+    return events
+
+
+def _sequence(event: Any) -> int:
+    try:
+        return max(0, int(event.get("SEQUENCE", 0)))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _cancelled_time(value: Any) -> Any:
+    # A zone icalendar could not resolve to an IANA zone has no VTIMEZONE to go with it.
+    if isinstance(value, datetime) and value.tzinfo is not None and not isinstance(
+            value.tzinfo, ZoneInfo):
+        return value.astimezone(UTC)
+    return value
 
 
 def to_ics(
@@ -230,9 +339,9 @@ def to_ics(
         seen[t.uid] = n + 1
         if n:
             base, _, host = t.uid.partition("@")
-            t = _EventText(f"{base}.{n + 1}@{host}", *list(t.__dict__.values())[1:])
+            t = dataclasses.replace(t, uid=f"{base}.{n + 1}@{host}")
         unique.append(t)
-    before = _previous(previous)
+    before = _previous(previous, uid_prefix(schedule))
 
     calendar = Calendar()
     calendar.add("PRODID", PRODID)
@@ -246,7 +355,7 @@ def to_ics(
         sequence = 0
         if t.uid in before:
             old = before[t.uid]
-            old_sequence = int(old.get("SEQUENCE", 0))
+            old_sequence = _sequence(old)
             same = str(old.get("X-REGIMENS-DIGEST", "")) == digest and str(
                 old.get("STATUS", "")) != "CANCELLED"
             sequence = old_sequence if same else old_sequence + 1
@@ -256,16 +365,19 @@ def to_ics(
         event.add("SEQUENCE", sequence)
         event.add("DTSTART", t.start)
         event.add("DTEND", t.end)
-        event.add("SUMMARY", clean_text(t.summary, single_line=True))
-        event.add("DESCRIPTION", clean_text(t.description))
+        event.add("SUMMARY", t.summary)
+        event.add("DESCRIPTION", t.description)
         event.add("CATEGORIES", list(t.categories))
         event.add("TRANSP", "TRANSPARENT")
         event.add("X-REGIMENS-DIGEST", vText(digest), parameters={"VALUE": "TEXT"})
         for alarm_spec in alarms:
             alarm = Alarm()
             alarm.add("ACTION", "DISPLAY")
-            alarm.add("DESCRIPTION", clean_text(t.summary, single_line=True))
-            alarm.add("TRIGGER", alarm_spec.trigger(t.start_time if t.timed else None))
+            alarm.add("DESCRIPTION", t.summary)
+            trigger = alarm_spec.trigger(t.start)
+            # An exact elapsed time is written in hours: "P1D" would be a nominal day.
+            alarm.add("TRIGGER", _exact_duration(trigger)
+                      if alarm_spec.day_before_at is not None else trigger)
             event.add_component(alarm)
         calendar.add_component(event)
     current = {t.uid for t in unique}
@@ -274,20 +386,23 @@ def to_ics(
             continue
         # RFC 5546 §3.2.5: a removed event is published as cancelled with a higher SEQUENCE.
         cancelled = Event()
-        for key in ("UID", "DTSTART", "DTEND", "SUMMARY"):
+        cancelled.add("UID", uid)
+        for key in ("DTSTART", "DTEND"):
             if key in old:
-                cancelled.add(key, old.decoded(key) if key != "UID" else str(old[key]))
+                cancelled.add(key, _cancelled_time(old.decoded(key)))
+        if "SUMMARY" in old:
+            cancelled.add("SUMMARY", clean_text(str(old["SUMMARY"]), single_line=True))
         cancelled.add("DTSTAMP", stamp)
         already = str(old.get("STATUS", "")) == "CANCELLED"
-        cancelled.add("SEQUENCE", int(old.get("SEQUENCE", 0)) + (0 if already else 1))
+        cancelled.add("SEQUENCE", _sequence(old) + (0 if already else 1))
         cancelled.add("STATUS", "CANCELLED")
         calendar.add_component(cancelled)
-    if schedule.tz is not None and any(t.timed for t in unique):
-        first = min(t.start for t in unique if isinstance(t.start, datetime))
-        last = max(t.end for t in unique if isinstance(t.end, datetime))
-        assert isinstance(first, datetime)
-        assert isinstance(last, datetime)
-        # RFC 5545 §3.2.19: every TZID used must have its VTIMEZONE in the file.
+    # RFC 5545 §3.2.19: every TZID used (cancelled events included) has its VTIMEZONE.
+    zoned = [value for event in calendar.walk("VEVENT") for key in ("DTSTART", "DTEND")
+             if key in event and isinstance(value := event.decoded(key), datetime)
+             and isinstance(value.tzinfo, ZoneInfo)]
+    if zoned:
+        first, last = min(zoned), max(zoned)
         calendar.add_missing_timezones(first_date=first.date() - timedelta(days=366),
                                        last_date=last.date() + timedelta(days=366))
         for component in calendar.walk("VTIMEZONE"):

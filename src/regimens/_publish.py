@@ -1,0 +1,311 @@
+"""Publish a schedule to a CalDAV calendar collection (RFC 4791).
+
+One calendar object resource per UID, each a complete VCALENDAR with the
+VTIMEZONEs its times need (RFC 4791 §4.1: one UID per resource, no METHOD).
+Publishing again updates the resources in place: an event whose content did
+not change is left alone, a changed one is written with a higher SEQUENCE, and
+an event that left the schedule is deleted. Only events this tool made for this
+regimen and participant (UIDs ``uid_prefix(schedule)...@regimens``) are ever
+touched; anything else in the collection is left as it is.
+
+The ``caldav`` package is imported only here (``pip install 'regimens[caldav]'``).
+The password is never printed, logged or put into an error message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit, urlunsplit
+from xml.sax.saxutils import escape
+
+from ._errors import PublishError
+from ._ics import UID_DOMAIN, Reminder, clean_text, uid_prefix
+
+if TYPE_CHECKING:
+    from ._schedule import Schedule
+
+__all__ = ["PublishSummary", "publish"]
+
+#: Seconds to wait for the server on each request.
+TIMEOUT = 30
+_CALDAV_CALENDAR = "{urn:ietf:params:xml:ns:caldav}calendar"
+_ICS = {"Content-Type": "text/calendar; charset=utf-8"}
+
+
+@dataclass(frozen=True)
+class PublishSummary:
+    """What one publication did to the collection."""
+
+    url: str  # the collection, without any credentials
+    created: int
+    updated: int
+    unchanged: int
+    deleted: int
+
+    @property
+    def events(self) -> int:
+        """Events of the schedule now on the server."""
+        return self.created + self.updated + self.unchanged
+
+    def __str__(self) -> str:
+        return (f"published {self.events} event{'s' if self.events != 1 else ''} to {self.url}: "
+                f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
+                f"{self.deleted} deleted")
+
+
+def safe_url(url: str) -> str:
+    """The URL without a user name or password, fit for a message.
+
+    >>> safe_url("https://bot:s3cret@cal.example.org:8443/bot/p-017/")
+    'https://cal.example.org:8443/bot/p-017/'
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host + (f":{port}" if port is not None else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+
+
+def _collection_url(url: str) -> str:
+    parts = urlsplit(url.strip() if isinstance(url, str) else "")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise PublishError(f"not a CalDAV URL: give http://HOST/PATH/ or https://HOST/PATH/ "
+                           f"(got {safe_url(url) if isinstance(url, str) else url!r})")
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+_ERRNO = re.compile(r"\[Errno -?[0-9]+\] ([^'\")\]]+)")
+
+
+def _unreachable(url: str, exc: BaseException) -> PublishError:
+    match = _ERRNO.search(str(exc))
+    reason = match.group(1).strip() if match else type(exc).__name__
+    return PublishError(f"cannot reach the CalDAV server at {safe_url(url)}: {reason}")
+
+
+def _refused(url: str, status: int | None, what: str) -> PublishError:
+    if status in (401, 403):
+        return PublishError(f"the CalDAV server refused the credentials for {safe_url(url)} "
+                            f"(HTTP {status}); check --user and --password-file")
+    code = f" (HTTP {status})" if status else ""
+    return PublishError(f"the CalDAV server at {safe_url(url)} refused to {what}{code}")
+
+
+class _Collection:
+    """The few WebDAV requests publishing needs, each checked, none raising caldav errors."""
+
+    def __init__(self, url: str, user: str | None, password: str | None) -> None:
+        from caldav.davclient import DAVClient
+        from caldav.lib import error
+
+        self.url = url
+        self.error: Any = error
+        client: Any = DAVClient(url=url, username=user, password=password, timeout=TIMEOUT)
+        self.client = client
+        self.calendar: Any = client.calendar(url=url)
+
+    def _call(self, what: str, func: Any, *args: Any) -> Any:
+        try:
+            return func(*args)
+        except self.error.AuthorizationError as exc:
+            raise _refused(self.url, getattr(exc, "status", None) or 401, what) from None
+        except self.error.NotFoundError:
+            raise
+        except self.error.DAVError as exc:
+            raise _refused(self.url, getattr(exc, "status", None), what) from None
+        except OSError as exc:  # connection refused, DNS, TLS, timeout
+            raise _unreachable(self.url, exc) from None
+
+    def _request(self, what: str, url: str, method: str, body: str = "",
+                 headers: dict[str, str] | None = None, ok: tuple[int, ...] = (200,)) -> int:
+        response = self._call(what, self.client.request, url, method, body, headers or {})
+        status = int(getattr(response, "status", 0) or 0)
+        if status not in ok:
+            raise _refused(url, status, what)
+        return status
+
+    def resource_type(self) -> list[str] | None:
+        """The collection's resource types, or None if nothing is at the URL."""
+        from caldav.elements import dav
+
+        try:
+            props = self._call("describe the collection", self.calendar.get_properties,
+                               [dav.ResourceType()])
+        except self.error.NotFoundError:
+            return None
+        kinds = props.get("{DAV:}resourcetype") if isinstance(props, dict) else None
+        if kinds is None:
+            return []
+        return [str(k) for k in (kinds if isinstance(kinds, list | tuple) else [kinds])]
+
+    def create(self, name: str) -> None:
+        body = ('<?xml version="1.0" encoding="utf-8"?>'
+                '<C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">'
+                f"<D:set><D:prop><D:displayname>{escape(name)}</D:displayname>"
+                '<C:supported-calendar-component-set><C:comp name="VEVENT"/>'
+                "</C:supported-calendar-component-set></D:prop></D:set></C:mkcalendar>")
+        headers = {"Content-Type": "application/xml; charset=utf-8"}
+        what = "create the calendar"
+        response = self._call(what, self.client.request, self.url, "MKCALENDAR", body, headers)
+        status = int(getattr(response, "status", 0) or 0)
+        if status == 409:
+            # RFC 4791 §5.3.1.2: the parent is missing; create it (one level only).
+            parent = self.url.rstrip("/").rsplit("/", 1)[0] + "/"
+            self._request(what, parent, "MKCOL", ok=(200, 201))
+            status = self._request(what, self.url, "MKCALENDAR", body, headers, ok=(200, 201))
+        elif status not in (200, 201):
+            raise _refused(self.url, status, what)
+
+    def events(self) -> list[tuple[str, str]]:
+        """(href, iCalendar text) of every event resource in the collection."""
+        out = []
+        for obj in self._call("list the calendar's events", self.calendar.events):
+            data = obj.data
+            if isinstance(data, bytes):
+                data = data.decode("utf-8", "replace")
+            out.append((str(obj.url), data or ""))
+        return out
+
+    def put(self, href: str, data: bytes, *, new: bool) -> None:
+        # If-None-Match: never overwrite a resource someone else created meanwhile.
+        headers = dict(_ICS, **({"If-None-Match": "*"} if new else {}))
+        self._request("store an event", href, "PUT", data.decode("utf-8"), headers,
+                      ok=(200, 201, 204))
+
+    def delete(self, href: str) -> None:
+        self._request("delete an event", href, "DELETE", ok=(200, 204, 404))
+
+    def close(self) -> None:
+        close = getattr(self.client, "close", None)
+        if close is not None:
+            close()
+
+
+def _ours(data: str, prefix: str) -> list[Any]:
+    """The VEVENTs of one resource that this tool made for this participant."""
+    from icalendar import Calendar
+
+    try:
+        calendar = Calendar.from_ical(data)
+    except ValueError:
+        return []
+    return [e for e in calendar.walk("VEVENT")
+            if str(e.get("UID", "")).startswith(prefix)
+            and str(e.get("UID", "")).endswith(UID_DOMAIN)]
+
+
+def _resource(calendar: Any, event: Any) -> bytes:
+    """One VCALENDAR holding ``event`` and the VTIMEZONEs it refers to."""
+    from icalendar import Calendar
+
+    out = Calendar()
+    for key in ("PRODID", "VERSION", "CALSCALE"):
+        out.add(key, calendar[key])
+    tzids = {str(event[key].params["TZID"]) for key in ("DTSTART", "DTEND")
+             if key in event and "TZID" in event[key].params}
+    for zone in calendar.walk("VTIMEZONE"):
+        if str(zone["TZID"]) in tzids:
+            out.add_component(zone)
+    out.add_component(event)
+    data: bytes = out.to_ical()
+    return data
+
+
+def _same(old: Any, new: Any) -> bool:
+    def key(event: Any) -> tuple[str, str, str]:
+        return (str(event.get("X-REGIMENS-DIGEST", "")), str(event.get("SEQUENCE", "0")),
+                str(event.get("STATUS", "")))
+
+    return key(old) == key(new)
+
+
+def publish(
+    schedule: Schedule,
+    url: str,
+    *,
+    stamp: datetime,
+    user: str | None = None,
+    password: str | None = None,
+    blinded: bool | None = None,
+    reminders: Sequence[Reminder | str] = (),
+    calendar: str | None = None,
+) -> PublishSummary:
+    """Upload ``schedule`` to the CalDAV collection at ``url``; return what changed.
+
+    The collection is created if nothing is at ``url`` (``calendar`` is then
+    its display name; default: the regimen's title and the participant label).
+    ``stamp``, ``blinded`` and ``reminders`` are those of :meth:`Schedule.to_ics`.
+    Errors (server unreachable, credentials refused, ``url`` not a calendar)
+    raise :class:`PublishError`.
+    """
+    from icalendar import Calendar
+
+    from ._ics import to_ics
+
+    target = _collection_url(url)
+    prefix = uid_prefix(schedule)
+    try:
+        import caldav  # noqa: F401
+    except ImportError:
+        raise PublishError("publishing needs the caldav package: "
+                           "pip install 'regimens[caldav]'") from None
+    collection = _Collection(target, user, password)
+    try:
+        kinds = collection.resource_type()
+        if kinds is None:
+            label = schedule.participant.label
+            name = calendar if calendar is not None else (
+                schedule.regimen.title + (f" - {label}" if label else ""))
+            collection.create(clean_text(name, single_line=True) or schedule.regimen.id)
+        elif _CALDAV_CALENDAR not in kinds:
+            raise PublishError(f"{safe_url(target)} is not a CalDAV calendar collection; "
+                               "give the URL of a calendar (or of a new one to create)")
+
+        existing: dict[str, tuple[str, Any]] = {}
+        for href, data in collection.events() if kinds is not None else []:
+            for event in _ours(data, prefix):
+                existing[str(event["UID"])] = (href, event)
+        previous = Calendar()
+        previous.add("PRODID", "-//regimens//published//EN")
+        previous.add("VERSION", "2.0")
+        for _, event in existing.values():
+            previous.add_component(event)
+        exported = Calendar.from_ical(to_ics(schedule, stamp=stamp, blinded=blinded,
+                                             reminders=reminders,
+                                             previous=previous.to_ical() if existing else None))
+
+        created = updated = unchanged = deleted = 0
+        current = set()
+        for event in exported.walk("VEVENT"):
+            if str(event.get("STATUS", "")) == "CANCELLED":
+                continue  # removed events are deleted below, not sent as cancelled
+            uid = str(event["UID"])
+            current.add(uid)
+            if uid in existing:
+                href, old = existing[uid]
+                if _same(old, event):
+                    unchanged += 1
+                    continue
+                collection.put(href, _resource(exported, event), new=False)
+                updated += 1
+            else:
+                href = target + quote(uid, safe="") + ".ics"
+                collection.put(href, _resource(exported, event), new=True)
+                created += 1
+        for uid, (href, _) in existing.items():
+            if uid not in current:
+                collection.delete(href)
+                deleted += 1
+    finally:
+        collection.close()
+    return PublishSummary(safe_url(target), created, updated, unchanged, deleted)

@@ -1,0 +1,280 @@
+"""`regimens publish`: upload to a real CalDAV server (Radicale, in-process on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import socket
+import textwrap
+import threading
+import warnings
+import wsgiref.simple_server
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from icalendar import Calendar
+
+import regimens
+from regimens._publish import PublishSummary, publish
+
+radicale = pytest.importorskip("radicale")
+pytest.importorskip("caldav")
+
+ROOT = Path(__file__).resolve().parents[1]
+IMODALS = ROOT / "examples" / "imodals.yaml"
+STAMP = datetime(2027, 1, 1, tzinfo=UTC)
+USER, PASSWORD = "trialbot", "s3cret-Pa55 word"
+
+HEAD = """\
+format: regimens/1
+id: demo
+title: Demo
+drugs:
+  il2: {name: aldesleukin, route: subcutaneous}
+  pred: {name: prednisone, route: oral}
+arms:
+  a: {label: A}
+"""
+
+
+def schedule(courses: str, *, start: str = "2027-03-08", label: str = "P-017",
+             tz: str | None = "America/New_York") -> regimens.Schedule:
+    text = HEAD + "periods:\n  - id: t\n    length: 2 weeks\n    courses:\n" + textwrap.indent(
+        textwrap.dedent(courses), "      ") + "visits:\n  - {id: v1, day: 8, window: 2 days}\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", regimens.RegimenWarning)
+        return regimens.loads(text, "r.yaml").expand("a", start,
+                                                     regimens.Participant(label=label), tz=tz)
+
+
+V1 = """\
+- {drug: il2, dose: 1 MIU, days: 1-5}
+- {drug: pred, dose: 5 mg, days: [1, 8], times: ["08:00"]}
+"""
+# Days 1-3 at a higher dose, days 4-5 dropped; prednisone and the visit unchanged.
+V2 = """\
+- {drug: il2, dose: 2 MIU, days: 1-3}
+- {drug: pred, dose: 5 mg, days: [1, 8], times: ["08:00"]}
+"""
+
+
+class _Quiet(wsgiref.simple_server.WSGIRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def _serve(folder: Path, auth: dict[str, str]) -> Iterator[str]:
+    import radicale.config
+
+    configuration = radicale.config.load()
+    # "_filesystem_fsync" is Radicale's own switch for test suites.
+    configuration.update({"auth": auth, "storage": {"filesystem_folder": str(folder),
+                                                    "_filesystem_fsync": "False"},
+                          "logging": {"level": "critical"}}, "test", privileged=True)
+    server = wsgiref.simple_server.make_server("127.0.0.1", 0,
+                                               radicale.Application(configuration),
+                                               handler_class=_Quiet)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """A Radicale server without authentication (any user name is accepted)."""
+    yield from _serve(tmp_path / "collections", {"type": "none"})
+
+
+@pytest.fixture
+def locked(tmp_path: Path) -> Iterator[str]:
+    """A Radicale server that wants USER / PASSWORD."""
+    users = tmp_path / "users"
+    users.write_text(f"{USER}:{PASSWORD}\n")
+    yield from _serve(tmp_path / "collections", {
+        "type": "htpasswd", "htpasswd_filename": str(users), "htpasswd_encryption": "plain",
+        "delay": "0"})  # no brute-force delay after a refused password
+
+
+def contents(url: str, user: str | None = None, password: str | None = None
+             ) -> dict[str, Calendar]:
+    """UID -> the resource's calendar, read back from the server independently."""
+    import caldav
+
+    with caldav.DAVClient(url=url, username=user, password=password) as client:
+        out: dict[str, Calendar] = {}
+        for obj in client.calendar(url=url).events():
+            calendar = Calendar.from_ical(obj.data)
+            found = list(calendar.walk("VEVENT"))
+            assert len(found) == 1, obj.url  # one UID per resource (RFC 4791 §4.1)
+            uid = str(found[0]["UID"])
+            assert uid not in out, f"duplicate {uid}"
+            out[uid] = calendar
+        return out
+
+
+def expected_uids(s: regimens.Schedule, **options: Any) -> set[str]:
+    return {str(e["UID"]) for e in Calendar.from_ical(s.to_ics(stamp=STAMP, **options))
+            .walk("VEVENT")}
+
+
+def test_publish_republish_and_change(server: str) -> None:
+    url = server + "trialbot/p-017/"
+    first = schedule(V1)
+    n = len(first.administrations) + len(first.visits)
+    assert n == 8
+    summary = publish(first, url, stamp=STAMP, reminders=["1h"])
+    assert summary == PublishSummary(url, created=n, updated=0, unchanged=0, deleted=0)
+    assert str(summary) == (f"published 8 events to {url}: 8 created, 0 updated, "
+                            "0 unchanged, 0 deleted")
+    stored = contents(url)
+    assert set(stored) == expected_uids(first)
+    for uid, calendar in stored.items():
+        assert "METHOD" not in calendar
+        event = calendar.walk("VEVENT")[0]
+        assert int(event["SEQUENCE"]) == 0
+        zones = [str(z["TZID"]) for z in calendar.walk("VTIMEZONE")]
+        timed = isinstance(event.decoded("DTSTART"), datetime)
+        assert zones == (["America/New_York"] if timed else []), uid
+        assert not calendar.get_missing_tzids()
+
+    # Again, later: nothing changed, nothing duplicated.
+    again = publish(schedule(V1), url, stamp=datetime(2027, 2, 1, tzinfo=UTC),
+                    reminders=["1h"])
+    assert (again.created, again.updated, again.unchanged, again.deleted) == (0, 0, n, 0)
+    assert set(contents(url)) == set(stored)
+
+    # The schedule changes: 3 updated, 2 deleted, prednisone and the visit unchanged.
+    second = schedule(V2)
+    changed = publish(second, url, stamp=STAMP, reminders=["1h"])
+    assert (changed.created, changed.updated, changed.unchanged, changed.deleted) == (
+        0, 3, 3, 2)
+    stored = contents(url)
+    assert set(stored) == expected_uids(second)
+    for uid, calendar in stored.items():
+        event = calendar.walk("VEVENT")[0]
+        assert int(event["SEQUENCE"]) == (1 if ".il2." in uid else 0), uid
+        if ".il2." in uid:
+            assert "2 million units" in str(event["SUMMARY"])
+
+    # A later start moves every event: all updated in place, none created or deleted.
+    moved = schedule(V2, start="2027-03-15")
+    result = publish(moved, url, stamp=STAMP, reminders=["1h"])
+    assert (result.created, result.updated, result.unchanged, result.deleted) == (0, 6, 0, 0)
+    stored = contents(url)
+    assert set(stored) == expected_uids(moved)
+    starts = sorted(c.walk("VEVENT")[0].decoded("DTSTART").isoformat() for c in stored.values())
+    assert starts[0].startswith("2027-03-15")
+
+
+def test_blinded_publication_of_imodals(server: str) -> None:
+    url = server + "trialbot/imodals-p-017/"
+    regimen = regimens.load(IMODALS)
+    for arm in ("il2-1miu", "placebo"):
+        s = regimen.expand(arm, "2027-01-04", regimens.Participant(label="P-017"))
+        summary = publish(s, url, stamp=STAMP)
+        # Blinded UIDs and text do not depend on the arm: the second arm changes nothing.
+        assert summary.events == 18
+        assert summary.created == (18 if arm == "il2-1miu" else 0)
+    stored = contents(url)
+    assert len(stored) == 18
+    assert all("million" not in c.to_ical().decode() for c in stored.values())
+
+
+def test_other_events_in_the_collection_are_left_alone(server: str) -> None:
+    url = server + "trialbot/site-3/"
+    other = schedule(V1, label="P-018")
+    publish(other, url, stamp=STAMP)
+    publish(schedule(V1, label="P 017"), url, stamp=STAMP)  # not P-017, and not P-018
+    mine = publish(schedule(V1), url, stamp=STAMP)
+    assert mine.created == 8
+    # P-017 drops to V2: only P-017's two events go.
+    result = publish(schedule(V2), url, stamp=STAMP)
+    assert result.deleted == 2
+    stored = contents(url)
+    assert len(stored) == 8 + 8 + 6
+    assert expected_uids(other) <= set(stored)
+
+
+def test_not_a_calendar(server: str) -> None:
+    publish(schedule(V1), server + "trialbot/cal/", stamp=STAMP)  # creates /trialbot/
+    with pytest.raises(regimens.PublishError, match="not a CalDAV calendar collection"):
+        publish(schedule(V1), server + "trialbot/", stamp=STAMP)
+
+
+def test_unreachable_server() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(regimens.PublishError, match="cannot reach") as caught:
+        publish(schedule(V1), f"http://bot:{PASSWORD}@127.0.0.1:{port}/x/", stamp=STAMP)
+    assert PASSWORD not in str(caught.value)
+    assert isinstance(caught.value, OSError)
+
+
+def test_not_a_url() -> None:
+    with pytest.raises(regimens.PublishError, match="not a CalDAV URL"):
+        publish(schedule(V1), "ftp://example.org/x/", stamp=STAMP)
+
+
+def test_credentials(locked: str) -> None:
+    url = locked + f"{USER}/p-017/"
+    with pytest.raises(regimens.PublishError, match="refused the credentials") as caught:
+        publish(schedule(V1), url, stamp=STAMP, user=USER, password="wrong")
+    assert "401" in str(caught.value)
+    assert "wrong" not in str(caught.value)
+    summary = publish(schedule(V1), url, stamp=STAMP, user=USER, password=PASSWORD)
+    assert summary.created == 8
+    assert len(contents(url, USER, PASSWORD)) == 8
+
+
+def test_cli_publish(locked: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from regimens._cli import main
+
+    url = locked + f"{USER}/imodals/"
+    secret = tmp_path / "password"
+    secret.write_text(PASSWORD + "\n")
+    args = ["publish", str(IMODALS), "--arm", "placebo", "--start", "2027-01-04",
+            "--participant", "P-017", "--caldav", url, "--user", USER,
+            "--stamp", "2027-01-01T00:00:00Z", "--remind", "09:00-day-before"]
+    assert main([*args, "--password-file", str(secret)]) == 0
+    out, err = capsys.readouterr()
+    assert out == f"published 18 events to {url}: 18 created, 0 updated, 0 unchanged, " \
+                  "0 deleted\n"
+    assert main([*args, "--password-file", str(secret)]) == 0
+    assert ": 0 created, 0 updated, 18 unchanged, 0 deleted" in capsys.readouterr().out
+    wrong = tmp_path / "wrong"
+    wrong.write_text("not it\n")
+    assert main([*args, "--password-file", str(wrong)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("regimens: the CalDAV server refused the credentials")
+    assert "not it" not in err
+    assert PASSWORD not in err
+    # Missing --stamp is a usage error; so is a password file without a user.
+    with pytest.raises(SystemExit) as usage:
+        main([a for a in args if a not in ("--stamp", "2027-01-01T00:00:00Z")])
+    assert usage.value.code == 2
+    capsys.readouterr()
+    no_user = [a for a in args if a not in ("--user", USER)]
+    assert main([*no_user, "--password-file", str(secret)]) == 2
+    assert "--password-file" in capsys.readouterr().err
+    assert main([*args, "--password-file", str(tmp_path / "missing")]) == 2
+    assert "missing" in capsys.readouterr().err
+
+
+def test_password_file_loses_one_newline_only(tmp_path: Path) -> None:
+    from regimens._cli import read_password
+
+    path = tmp_path / "p"
+    for written, read in [("abc\n", "abc"), ("abc\r\n", "abc"), ("abc\n\n", "abc\n"),
+                          ("abc", "abc"), (" abc \n", " abc ")]:
+        path.write_bytes(written.encode())
+        assert read_password(str(path)) == read
