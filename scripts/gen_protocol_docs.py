@@ -104,7 +104,9 @@ def generated(regimen_id: str) -> str:
         lines += [sample.note, ""]
     for arm in sample.arms:
         schedule = regimen.expand(arm, START, _participant())
-        lines += [f"### Arm `{arm}`", "", *_block(_without(schedule, sample.daily).to_calendar())]
+        # These pages document the encoding for protocol writers: arms are named.
+        calendar = _without(schedule, sample.daily).to_calendar(blinded=False)
+        lines += [f"### Arm `{arm}`", "", *_block(calendar)]
     schedule = regimen.expand(sample.table_arm, START, _participant())
     lines += [
         f"## Dose table, arm `{sample.table_arm}`",

@@ -125,7 +125,8 @@ def _calendar_arguments(group: argparse._ArgumentGroup, *, stamp_required: bool)
                        "(required for ics: the clock is never read)")
     blind = group.add_mutually_exclusive_group()
     blind.add_argument("--blinded", dest="blinded", action="store_const", const=True,
-                       default=None, help="hide arm, dose and placebo in every event")
+                       default=None, help="hide arm, dose and placebo everywhere (ics and "
+                       "calendar; default: in periods marked blinded)")
     blind.add_argument("--unblinded", dest="blinded", action="store_const", const=False,
                        help="show everything, even in blinded periods")
     group.add_argument("--remind", action="append", default=[], metavar="WHEN",
@@ -172,6 +173,10 @@ def write_output(text: str | bytes, target: str) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        # mkstemp creates the file 0600; give it the permissions a plain open() would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -220,9 +225,12 @@ def _expand(args: argparse.Namespace) -> int:
     if args.format == "ics":
         write_output(_ics(schedule, args), args.output)
     else:
-        render = {"table": schedule.to_table, "calendar": schedule.to_calendar,
-                  "json": schedule.to_json, "csv": schedule.to_csv}[args.format]
-        write_output(render(), args.output)
+        if args.format == "calendar":
+            text = schedule.to_calendar(blinded=args.blinded)
+        else:
+            text = {"table": schedule.to_table, "json": schedule.to_json,
+                    "csv": schedule.to_csv}[args.format]()
+        write_output(text, args.output)
     if args.format in ("json", "csv", "ics") or args.output != "-":
         for warning in schedule.warnings:
             print(f"regimens: warning: {warning}", file=sys.stderr)

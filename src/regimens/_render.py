@@ -127,11 +127,11 @@ def _grid(header: list[str], rows: list[list[str]], right: set[int]) -> list[str
     return lines
 
 
-def _heading(s: Schedule) -> list[str]:
+def _heading(s: Schedule, *, blinded: bool = False) -> list[str]:
     r = s.regimen
     title = r.title + (f" ({r.registry})" if r.registry else "")
-    lines = [title, f"Arm: {s.arm} ({r.arm(s.arm).label})",
-             f"Study Day 1: {_day(s.start)}"]
+    arm = "not shown (blinded)" if blinded else f"{s.arm} ({r.arm(s.arm).label})"
+    lines = [title, f"Arm: {arm}", f"Study Day 1: {_day(s.start)}"]
     p = s.participant
     who = []
     if p.label:
@@ -188,12 +188,19 @@ def render_table(s: Schedule) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_calendar(s: Schedule) -> str:
-    """Month grids, Monday first: ``*`` dosing day, ``o`` visit, ``#`` both."""
+def render_calendar(s: Schedule, *, blinded: bool | None = None) -> str:
+    """Month grids, Monday first: ``*`` dosing day, ``o`` visit, ``#`` both.
+
+    A participant may read this page: by default it does not name the arm when
+    any administration falls in a blinded period (the marks are the same for
+    every arm of a blinded, matched schedule).
+    """
+    if blinded is None:
+        blinded = any(a.blinded for a in s.administrations)
     dosing = {a.date for a in s.administrations}
     visits = {v.date for v in s.visits}
     marked = dosing | visits
-    lines = _heading(s)
+    lines = _heading(s, blinded=blinded)
     lines += ["", "Legend: * dosing day   o visit   # both   > Study Day 1", ""]
     if not marked:
         return "\n".join([*lines, "Nothing to show."]) + "\n"

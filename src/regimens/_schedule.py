@@ -144,7 +144,9 @@ class Schedule:
         return to_ics(self, stamp=stamp, blinded=blinded, reminders=reminders,
                       previous=previous)
 
-    def to_calendar(self) -> str:
+    def to_calendar(self, *, blinded: bool | None = None) -> str:
+        """Month grids. ``blinded`` as in :meth:`to_ics`: by default the arm is not
+        named when the schedule has administrations in a blinded period."""
         from ._render import render_calendar
 
-        return render_calendar(self)
+        return render_calendar(self, blinded=blinded)
