@@ -12,7 +12,6 @@ import functools
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from operator import itemgetter
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -301,9 +300,13 @@ def expand(
                    tz=tz, bsa_formula=bsa_formula, bsa_decimals=bsa_decimals)
     warnings: list[RegimenWarning] = []
     doses: dict[Dose, ComputedDose] = {}
-    rows: list[tuple[tuple[int, time, int, int], Administration]] = []
+    # Administrations and their sort keys (see _key), in parallel lists: no tuple per row.
+    rows: list[Administration] = []
+    keys: list[int] = []
     spans: list[CourseSpan] = []
-    excluded: list[tuple[int, Course, list[Administration]]] = []
+    excluded: list[tuple[Course, list[Administration], list[int]]] = []
+    periods = len(line.periods)
+    courses = 1 + max((len(p.courses) for p, _, _ in line.periods), default=0)
     new, set_, study_day = _new, _set, _study_day
     zone = line.zone
     day_one, from_ordinal = line.start.toordinal(), date.fromordinal
@@ -320,7 +323,7 @@ def expand(
             route = human_route(course.route or drug.route)
             computed_by_step: dict[int | None, ComputedDose] = {}
             made: list[Administration] = []
-            keyed: list[tuple[tuple[int, time, int, int], Administration]] = []
+            made_keys: list[int] = []
             for offset, cycle, cycle_day, slot_time, step in slots:
                 computed = computed_by_step.get(step)
                 if computed is None:
@@ -355,23 +358,27 @@ def expand(
                     "cycle_day": cycle_day, "dose": computed, "placebo": course.placebo,
                     "step": step, "blinded": period.blinded, "note": course.dose_note})
                 made.append(admin)
-                # The sort key of _key(), built from the values at hand.
-                keyed.append(((offset, wall or time.min, period_index, course_index), admin))
+                made_keys.append(_key(offset, wall, period_index, course_index, periods,
+                                      courses))
             if course.not_on:
-                excluded.append((period_index, course, made))
+                excluded.append((course, made, made_keys))
             else:
-                rows += keyed
-    for period_index, course, made in excluded:
+                rows += made
+                keys += made_keys
+    for course, made, made_keys in excluded:
         # Same-day exclusions: this course skips days on which the named drugs are given.
-        blocked = {a.date for _, a in rows if a.drug in course.not_on}
-        rows += [(_key(a, period_index, a.course), a) for a in made if a.date not in blocked]
-    rows.sort(key=itemgetter(0))
+        blocked = {a.date for a in rows if a.drug in course.not_on}
+        for a, key in zip(made, made_keys, strict=True):
+            if a.date not in blocked:
+                rows.append(a)
+                keys.append(key)
+    order = sorted(range(len(rows)), key=keys.__getitem__)  # stable, as a sort of rows
     _plausibility(line.body.participant, warnings)
     return Schedule(
         regimen=regimen, arm=arm, start=line.start, participant=line.body.participant,
         tz=line.zone.key if line.zone is not None else None, bsa_formula=line.body.formula,
         bsa_decimals=line.body.bsa_decimals, periods=_period_spans(line), courses=tuple(spans),
-        administrations=tuple(a for _, a in rows), visits=tuple(_visits(regimen, line)),
+        administrations=tuple([rows[i] for i in order]), visits=tuple(_visits(regimen, line)),
         warnings=tuple({str(w): w for w in warnings}.values()),
     )
 
@@ -387,8 +394,20 @@ _new = object.__new__
 _set = object.__setattr__
 
 
-def _key(a: Administration, period_index: int, course_index: int) -> tuple[int, time, int, int]:
-    return (a.study_day.offset, a.time or time.min, period_index, course_index)
+_DAY_US = 86_400_000_000
+
+
+def _key(offset: int, at: time | None, period_index: int, course_index: int, periods: int,
+         courses: int) -> int:
+    """Sort key of an administration: by day, time (none first), period, course.
+
+    The tuple (offset, at or time.min, period_index, course_index) as one int,
+    in the same order: an int is not tracked by the garbage collector, and a
+    schedule has hundreds of rows.
+    """
+    us = 0 if at is None else ((at.hour * 60 + at.minute) * 60 + at.second) * 1_000_000 + (
+        at.microsecond)
+    return ((offset * _DAY_US + us) * periods + period_index) * courses + course_index
 
 
 def _no_amount(course: Course) -> ComputedDose:

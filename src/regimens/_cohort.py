@@ -1,0 +1,532 @@
+"""The batch API: one regimen expanded for many participants at once, as columns.
+
+The layout of a regimen does not depend on who receives it, only on the
+chosen period lengths and, for weekday patterns, on the weekday of Study
+Day 1. So the engine (:func:`regimens._expand.expand`) lays the regimen out
+once per distinct (lengths, start weekday) group, with doses left symbolic,
+and the group's rows are broadcast over its participants with NumPy: dates
+are the start plus the template's offsets. Per-kg and per-m2 amounts are
+computed with the same exact Decimal arithmetic as ``expand``, once per
+distinct body size (weights, or body surface areas rounded as ``expand``
+rounds them), never per row.
+
+NumPy (and pyarrow for :meth:`Cohort.to_arrow`) come with the
+``regimens[cohort]`` extra and are imported only when this module is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from ._bsa import BSAFormula, bsa
+from ._dose import dose_amount
+from ._errors import ExpandOptionError, MissingMeasurementError, ParticipantError
+from ._model import Dose, Regimen, WeekdaysPattern
+from ._participant import PLAUSIBLE
+from ._units import Basis, normal, plain
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+__all__ = ["COLUMNS", "Cohort", "arrow_schema", "expand_cohort"]
+
+EXTRA = "regimens[cohort]"
+
+#: Every column, in order, with its NumPy dtype. Codes index ``Cohort.categories``;
+#: -1 (or NaT, NaN) marks "none".
+COLUMNS: dict[str, str] = {
+    "participant": "int32",  # index into the inputs (starts, weights, ...)
+    "study_day": "int32",  # ..., -1, 1, 2, ... (no Day 0)
+    "date": "datetime64[D]",
+    "time": "timedelta64[m]",  # wall time after midnight; NaT = any time that day
+    "period": "int16",  # code into categories["period"]
+    "drug": "int16",  # code into categories["drug"] (drug ids)
+    "course": "int16",  # index of the course within its period
+    "cycle": "int32",  # -1: the course has no cycles
+    "cycle_day": "int32",  # -1: the course has no cycles
+    "step": "int16",  # -1: no escalation/taper step
+    "amount": "float64",  # NaN: placebo or no amount fixed by the protocol
+    "unit": "int16",  # code into categories["unit"]; -1 when there is no amount
+    "placebo": "bool",
+    "blinded": "bool",
+}
+
+
+def _numpy() -> Any:
+    try:
+        import numpy
+    except ImportError:
+        raise ImportError(
+            f"regimens.cohort needs NumPy: install the extra with pip install '{EXTRA}'"
+        ) from None
+    return numpy
+
+
+def _pyarrow() -> Any:
+    try:
+        import pyarrow
+    except ImportError:
+        raise ImportError(
+            f"Cohort.to_arrow needs pyarrow: install the extra with pip install '{EXTRA}'"
+        ) from None
+    return pyarrow
+
+
+# Inputs ------------------------------------------------------------------------------
+
+
+def _starts(starts: Any, np: Any) -> NDArray[np.datetime64]:
+    if isinstance(starts, (str, date)):
+        raise ExpandOptionError("starts", "give one start date per participant (a sequence)",
+                                starts)
+    if isinstance(starts, np.ndarray) and starts.dtype.kind == "M":
+        days = starts.astype("datetime64[D]")
+        if (days != starts).any():
+            raise ExpandOptionError("starts", "the starts are calendar dates, not dates and "
+                                    "times")
+    else:
+        items = list(starts)
+        for item in items:
+            if isinstance(item, datetime) or not isinstance(item, (date, str)):
+                raise ExpandOptionError(
+                    "starts", "each start is a calendar date (datetime.date or YYYY-MM-DD)",
+                    item)
+        try:
+            days = np.array([i if isinstance(i, date) else date.fromisoformat(i.strip())
+                             for i in items], dtype="datetime64[D]")
+        except ValueError as exc:
+            raise ExpandOptionError("starts", f"not a calendar date ({exc}); write YYYY-MM-DD"
+                                    ) from None
+    days = np.ascontiguousarray(days, dtype="datetime64[D]").reshape(-1)
+    if np.isnat(days).any():
+        raise ExpandOptionError("starts", "a start date is missing (NaT)")
+    return days  # type: ignore[no-any-return]
+
+
+def _measures(kind: str, values: Any, n: int, np: Any) -> NDArray[np.float64] | None:
+    if values is None:
+        return None
+    array = np.ascontiguousarray(values, dtype="float64").reshape(-1)
+    if array.shape[0] != n:
+        raise ExpandOptionError(f"{kind}s", f"{array.shape[0]} values for {n} participants")
+    low, high, unit = PLAUSIBLE[kind]
+    bad = ~((array >= float(low)) & (array <= float(high)))  # NaN is bad too
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise ParticipantError(
+            kind, f"participant {row}: {array[row]!r} {unit} is not a plausible {kind} "
+            f"(allowed: {plain(low)} to {plain(high)} {unit}); check the number and its unit",
+            array[row])
+    return array  # type: ignore[no-any-return]
+
+
+def _decimal(value: float) -> Decimal:
+    """A measurement as ``expand`` reads it: the shortest decimal that gives the float."""
+    return normal(Decimal(repr(float(value))))
+
+
+def _lengths(lengths: Mapping[str, Any] | None, n: int, np: Any) -> tuple[
+        list[str], list[Any]]:
+    """Period ids and, per period, one length text or one per participant."""
+    if not lengths:
+        return [], []
+    ids, columns = [], []
+    for period_id, value in lengths.items():
+        ids.append(period_id)
+        if isinstance(value, str):
+            columns.append(value)
+            continue
+        items = list(value)
+        if len(items) != n:
+            raise ExpandOptionError(f"lengths.{period_id}",
+                                    f"{len(items)} lengths for {n} participants")
+        columns.append(np.array([str(i) for i in items], dtype=object))
+    return ids, columns
+
+
+# Templates ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Template:
+    """One group's rows, participant-independent (offsets from Study Day 1)."""
+
+    offset: Any  # int64 (T,)
+    study_day: Any  # int32
+    time: Any  # timedelta64[m]
+    period: Any
+    drug: Any
+    course: Any
+    cycle: Any
+    cycle_day: Any
+    step: Any
+    amount: Any  # float64: flat amounts; NaN elsewhere
+    unit: Any
+    placebo: Any
+    blinded: Any
+    scaled: list[tuple[int, Any]]  # (dose key, template row indices) for per-kg/m2 doses
+
+
+def _template(regimen: Regimen, arm: str, start: date, lengths: dict[str, str],
+              bsa_formula: BSAFormula | str | None, bsa_decimals: int,
+              codes: dict[str, dict[str, int]], keys: dict[Dose, int], np: Any) -> _Template:
+    from ._expand import expand
+
+    schedule = expand(regimen, arm=arm, start=start, lengths=lengths, bsa_formula=bsa_formula,
+                      bsa_decimals=bsa_decimals, symbolic=True)
+    rows = schedule.administrations
+    size = len(rows)
+
+    def code(kind: str, value: str) -> int:
+        table = codes[kind]
+        return table.setdefault(value, len(table))
+
+    amount = np.full(size, np.nan)
+    unit = np.full(size, -1, dtype="int16")
+    scaled: dict[int, list[int]] = {}
+    for i, a in enumerate(rows):
+        computed = a.dose
+        if computed.amount is not None:
+            amount[i] = float(computed.amount.magnitude)
+            unit[i] = code("unit", computed.amount.unit.symbol)
+        elif computed.per_basis is not None and computed.basis not in (None, Basis.FLAT):
+            dose = computed.per_basis
+            key = keys.setdefault(dose, len(keys))
+            scaled.setdefault(key, []).append(i)
+            unit[i] = code("unit", dose.quantity.amount.unit.symbol)
+    minutes = np.array([-1 if a.time is None else a.time.hour * 60 + a.time.minute
+                        for a in rows], dtype="int64")
+    time = minutes.astype("timedelta64[m]")
+    time[minutes < 0] = np.timedelta64("NaT")
+    return _Template(
+        offset=np.array([a.study_day.offset for a in rows], dtype="int64"),
+        study_day=np.array([a.study_day.value for a in rows], dtype="int32"),
+        time=time,
+        period=np.array([code("period", a.period) for a in rows], dtype="int16"),
+        drug=np.array([code("drug", a.drug) for a in rows], dtype="int16"),
+        course=np.array([a.course for a in rows], dtype="int16"),
+        cycle=np.array([-1 if a.cycle is None else a.cycle for a in rows], dtype="int32"),
+        cycle_day=np.array([-1 if a.cycle_day is None else a.cycle_day for a in rows],
+                           dtype="int32"),
+        step=np.array([-1 if a.step is None else a.step for a in rows], dtype="int16"),
+        amount=amount, unit=unit,
+        placebo=np.array([a.placebo for a in rows], dtype=bool),
+        blinded=np.array([a.blinded for a in rows], dtype=bool),
+        scaled=[(k, np.array(v, dtype="int64")) for k, v in scaled.items()],
+    )
+
+
+# Body size and amounts ---------------------------------------------------------------
+
+_POWERS = {
+    BSAFormula.DUBOIS: (0.007184, 0.725, 0.425),
+    BSAFormula.HAYCOCK: (0.024265, 0.3964, 0.5378),
+    BSAFormula.GEHAN_GEORGE: (0.0235, 0.42246, 0.51456),
+}
+
+
+def _bsa_float(h: Any, w: Any, formula: BSAFormula, np: Any) -> Any:
+    if formula is BSAFormula.MOSTELLER:
+        return np.sqrt(h * w / 3600.0)
+    if formula in _POWERS:
+        c, a, b = _POWERS[formula]
+        return c * h**a * w**b
+    grams = w * 1000.0
+    return 0.0003207 * h**0.3 * grams ** (0.7285 - 0.0188 * np.log10(grams))
+
+
+def _rounded_bsa(h: Any, w: Any, formula: BSAFormula, decimals: int, np: Any) -> Any:
+    """BSA rounded half-up to ``decimals``, as an integer count of 10^-decimals m2.
+
+    float64 is within about 1e-15 of the exact value, so only participants
+    within 1e-9 of a rounding boundary are recomputed in exact decimals.
+    """
+    scale = 10.0**decimals
+    scaled = _bsa_float(h, w, formula, np) * scale
+    counts = np.floor(scaled + 0.5).astype("int64")
+    near = np.flatnonzero(np.abs(scaled - (np.floor(scaled) + 0.5)) < 1e-9 * scale)
+    quantum = Decimal(1).scaleb(-decimals)
+    for i in near.tolist():
+        exact = bsa(_decimal(h[i]), _decimal(w[i]), formula)
+        counts[i] = int(exact.quantize(quantum, ROUND_HALF_UP).scaleb(decimals))
+    return counts
+
+
+@dataclass
+class _Sizes:
+    """Per participant, an index into a table of distinct body sizes (Decimal)."""
+
+    index: Any  # int64 (n,)
+    values: list[Decimal]
+
+
+def _unique_sizes(array: Any, np: Any, to_decimal: Any) -> _Sizes:
+    values, index = np.unique(array, return_inverse=True)
+    return _Sizes(index.reshape(-1), [to_decimal(v) for v in values.tolist()])
+
+
+# The result ----------------------------------------------------------------------------
+
+
+class Cohort:
+    """Administrations of one regimen arm for many participants, as columns.
+
+    Rows are ordered by participant (input order), then as ``expand`` orders
+    one participant's administrations. Nothing is materialised until
+    :meth:`to_numpy` or :meth:`to_arrow` is called.
+    """
+
+    def __init__(self, regimen: Regimen, arm: str, starts: Any, groups: list[tuple[Any, Any]],
+                 amounts: dict[int, tuple[Any, Any]], categories: dict[str, tuple[str, ...]],
+                 drug_names: tuple[str, ...]) -> None:
+        np = _numpy()
+        self.regimen = regimen
+        self.arm = arm
+        self.starts = starts
+        self._groups = groups  # (participant indices, template)
+        self._amounts = amounts  # dose key -> (per-participant size index, amounts per size)
+        #: Labels of the coded columns: ``categories["drug"][code]`` is a drug id.
+        self.categories = categories
+        #: Drug names, in the order of ``categories["drug"]``.
+        self.drug_names = drug_names
+        counts = np.zeros(len(starts), dtype="int64")
+        for members, template in groups:
+            counts[members] = len(template.offset)
+        self._counts = counts
+        self._first_row = np.concatenate(([0], np.cumsum(counts)))
+
+    @property
+    def participants(self) -> int:
+        return len(self.starts)
+
+    def __len__(self) -> int:
+        return int(self._first_row[-1])
+
+    def rows_of(self, participant: int) -> slice:
+        """The rows of one participant in the materialised columns."""
+        first = int(self._first_row[participant])
+        return slice(first, first + int(self._counts[participant]))
+
+    def to_numpy(self, columns: Sequence[str] | None = None, *,
+                 participants: Any = None) -> dict[str, Any]:
+        """The columns (all of :data:`COLUMNS` by default) as NumPy arrays.
+
+        ``participants`` (a slice, or sorted participant indices) materialises
+        only their rows, e.g. to process a large cohort in chunks; the
+        ``participant`` column keeps the original indices.
+        """
+        np = _numpy()
+        names = list(COLUMNS) if columns is None else list(columns)
+        unknown = [c for c in names if c not in COLUMNS]
+        if unknown:
+            raise ValueError(f"unknown column {unknown[0]!r}; columns: {', '.join(COLUMNS)}")
+        selected = np.arange(self.participants)
+        if participants is not None:
+            selected = selected[participants]
+            if selected.ndim != 1 or (np.diff(selected) <= 0).any():
+                raise ValueError("participants must be a slice or increasing indices")
+        counts = self._counts[selected]
+        total = int(counts.sum())
+        first = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        out = {name: np.empty(total, dtype=COLUMNS[name]) for name in names}
+        position = np.full(self.participants, -1, dtype="int64")
+        position[selected] = first
+        for members, template in self._groups:
+            chosen = members[position[members] >= 0]
+            if not len(chosen):
+                continue
+            size = len(template.offset)
+            if len(self._groups) == 1:
+                # One group: its rows are all the rows, participant after participant.
+                for name in names:
+                    self._fill(name, out[name].reshape(len(chosen), size), chosen, template, np)
+                continue
+            rows = (position[chosen][:, None] + np.arange(size)[None, :]).reshape(-1)
+            for name in names:
+                block = np.empty((len(chosen), size), dtype=COLUMNS[name])
+                self._fill(name, block, chosen, template, np)
+                out[name][rows] = block.reshape(-1)
+        return out
+
+    def _fill(self, name: str, target: Any, chosen: Any, template: _Template, np: Any) -> None:
+        if name == "participant":
+            target[...] = chosen[:, None]
+        elif name == "date":
+            np.add(self.starts[chosen].view("int64")[:, None], template.offset[None, :],
+                   out=target.view("int64"))
+        elif name == "amount":
+            target[...] = template.amount[None, :]
+            for key, columns in template.scaled:
+                index, table = self._amounts[key]
+                per_participant = table[index[chosen]]
+                target[:, columns] = per_participant[:, None]
+        else:
+            target[...] = getattr(template, name)[None, :]
+
+    def to_arrow(self, columns: Sequence[str] | None = None, *, participants: Any = None) -> Any:
+        """A ``pyarrow.Table`` with an explicit schema (see :meth:`arrow_schema`).
+
+        Coded columns become dictionary arrays of their labels, dates
+        ``date32``, times ``time32[s]``, and "none" values nulls.
+        """
+        pa = _pyarrow()
+        np = _numpy()
+        names = list(COLUMNS) if columns is None else list(columns)
+        data = self.to_numpy(names, participants=participants)
+        schema = arrow_schema(names)
+        arrays = []
+        for name in names:
+            values = data.pop(name)
+            field = schema.field(name)
+            if name == "date":
+                days = values.view("int64").astype("int32")
+                array = pa.Array.from_buffers(pa.date32(), len(days), [None, pa.py_buffer(days)])
+            elif name == "time":
+                seconds = values.astype("timedelta64[s]").view("int64")
+                mask = np.isnat(values)
+                array = pa.array(seconds.astype("int32"), type=pa.time32("s"),
+                                 mask=mask if mask.any() else None)
+            elif name in ("period", "drug", "unit"):
+                labels = pa.array(self.categories[name], type=pa.string())
+                mask = values < 0
+                indices = pa.array(values, type=pa.int16(), mask=mask if mask.any() else None)
+                array = pa.DictionaryArray.from_arrays(indices, labels)
+            elif name in ("cycle", "cycle_day", "step"):
+                mask = values < 0
+                array = pa.array(values, type=field.type, mask=mask if mask.any() else None)
+            elif name == "amount":
+                mask = np.isnan(values)
+                array = pa.array(values, type=pa.float64(), mask=mask if mask.any() else None)
+            else:
+                array = pa.array(values, type=field.type)
+            arrays.append(array)
+        return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def arrow_schema(columns: Sequence[str] | None = None) -> Any:
+    """The Arrow schema of :meth:`Cohort.to_arrow` (all columns by default)."""
+    pa = _pyarrow()
+    codes = pa.dictionary(pa.int16(), pa.string())
+    types = {
+        "participant": pa.int32(), "study_day": pa.int32(), "date": pa.date32(),
+        "time": pa.time32("s"), "period": codes, "drug": codes, "course": pa.int16(),
+        "cycle": pa.int32(), "cycle_day": pa.int32(), "step": pa.int16(),
+        "amount": pa.float64(), "unit": codes, "placebo": pa.bool_(), "blinded": pa.bool_(),
+    }
+    nullable = {"time", "cycle", "cycle_day", "step", "amount", "unit"}
+    names = list(COLUMNS) if columns is None else list(columns)
+    return pa.schema([pa.field(n, types[n], nullable=n in nullable) for n in names])
+
+
+# The entry point -----------------------------------------------------------------------
+
+
+def expand_cohort(
+    regimen: Regimen | str,
+    arm: str,
+    starts: Any,
+    *,
+    weights: Any = None,
+    heights: Any = None,
+    bsas: Any = None,
+    lengths: Mapping[str, Any] | None = None,
+    bsa_formula: BSAFormula | str | None = None,
+    bsa_decimals: int = 2,
+) -> Cohort:
+    """Expand ``regimen`` on ``arm`` for many participants at once.
+
+    ``starts``: the date of Study Day 1 per participant (a ``datetime64``
+    array, or a sequence of ``datetime.date`` or ``YYYY-MM-DD``).
+    ``weights`` (kg), ``heights`` (cm), ``bsas`` (m2): numbers, one per
+    participant, read as ``expand`` reads ``"70.5 kg"``; needed only by per-kg
+    and per-m2 doses. ``lengths``: period id -> a length for everyone
+    (``"14 weeks"``) or a sequence of lengths, one per participant.
+    Row by row, the result equals ``expand`` for each participant.
+    """
+    np = _numpy()
+    if isinstance(regimen, str):
+        from ._load import load
+
+        regimen = load(regimen)
+    from ._expand import _parse_formula
+
+    formula = _parse_formula(bsa_formula)
+    day_one = _starts(starts, np)
+    n = len(day_one)
+    weight = _measures("weight", weights, n, np)
+    height = _measures("height", heights, n, np)
+    area = _measures("bsa", bsas, n, np)
+    if arm not in [a.id for a in regimen.arms]:
+        raise ExpandOptionError("arm", f"no such arm in {regimen.id!r}; arms: "
+                                f"{', '.join(a.id for a in regimen.arms)}", arm)
+    period_ids, chosen = _lengths(lengths, n, np)
+
+    # Groups: participants sharing chosen lengths and, if the arm has a weekday
+    # pattern, the weekday of Study Day 1.
+    weekdays = any(isinstance(c.pattern, WeekdaysPattern) and (c.arms is None or arm in c.arms)
+                   for p in regimen.path(arm) for c in p.courses)
+    key_columns: list[Any] = []
+    if weekdays:
+        key_columns.append((day_one.view("int64") + 3) % 7)  # 1970-01-01 was a Thursday
+    for value in chosen:
+        if not isinstance(value, str):
+            key_columns.append(np.unique(value, return_inverse=True)[1].reshape(-1))
+    if key_columns and n:
+        stacked = np.stack(key_columns, axis=1)
+        _, group_of = np.unique(stacked, axis=0, return_inverse=True)
+        group_of = group_of.reshape(-1)
+    else:
+        group_of = np.zeros(n, dtype="int64")
+    order = np.argsort(group_of, kind="stable")
+    bounds = np.flatnonzero(np.diff(group_of[order])) + 1
+    codes: dict[str, dict[str, int]] = {"period": {}, "drug": {}, "unit": {}}
+    keys: dict[Dose, int] = {}
+    groups: list[tuple[Any, Any]] = []
+    for members in np.split(order, bounds) if n else []:
+        members = np.sort(members)
+        first = int(members[0])
+        chosen_lengths = {pid: (value if isinstance(value, str) else value[first])
+                          for pid, value in zip(period_ids, chosen, strict=True)}
+        start = day_one[first].astype(date)
+        template = _template(regimen, arm, start, chosen_lengths, formula, bsa_decimals,
+                             codes, keys, np)
+        groups.append((members, template))
+
+    amounts: dict[int, tuple[Any, Any]] = {}
+    sizes: dict[Basis, _Sizes] = {}
+    for dose, key in keys.items():
+        basis = dose.basis
+        if basis not in sizes:
+            sizes[basis] = _body_sizes(basis, weight, height, area, formula, bsa_decimals, np)
+        table = np.array([float(dose_amount(dose, s)) for s in sizes[basis].values],
+                         dtype="float64")
+        amounts[key] = (sizes[basis].index, table)
+    categories = {kind: tuple(table) for kind, table in codes.items()}
+    names = {d.id: d.name for d in regimen.drugs}
+    return Cohort(regimen, arm, day_one, groups, amounts, categories,
+                  tuple(names[d] for d in categories["drug"]))
+
+
+def _body_sizes(basis: Basis, weight: Any, height: Any, area: Any, formula: BSAFormula,
+                decimals: int, np: Any) -> _Sizes:
+    if basis is Basis.PER_KG:
+        if weight is None:
+            raise MissingMeasurementError(
+                "weight", "a per-kg dose needs the participants' weights (weights=...)",
+                ("weight",))
+        return _unique_sizes(weight, np, _decimal)
+    if area is not None:
+        return _unique_sizes(area, np, _decimal)
+    missing = tuple(k for k, v in (("height", height), ("weight", weight)) if v is None)
+    if missing:
+        raise MissingMeasurementError(
+            missing[0], "a per-m2 dose needs the participants' heights and weights "
+            "(heights=..., weights=...) or body surface areas (bsas=...)", missing)
+    counts = _rounded_bsa(height, weight, formula, decimals, np)
+    return _unique_sizes(counts, np, lambda c: normal(Decimal(int(c)).scaleb(-decimals)))
+

@@ -1,0 +1,10 @@
+"""Expand one regimen for many participants at once, into NumPy or Arrow columns.
+
+Needs the ``regimens[cohort]`` extra (NumPy, pyarrow). See docs/cohort.md.
+"""
+
+from __future__ import annotations
+
+from ._cohort import COLUMNS, Cohort, arrow_schema, expand_cohort
+
+__all__ = ["COLUMNS", "Cohort", "arrow_schema", "expand_cohort"]

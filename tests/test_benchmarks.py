@@ -1,0 +1,25 @@
+"""The benchmark scripts run (on a tiny workload); their figures are never asserted."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_benchmarks_run_quick() -> None:
+    pytest.importorskip("numpy")
+    pytest.importorskip("recurring_ical_events")
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--participants", "200",
+         "--repeat", "1"],
+        capture_output=True, text=True, timeout=600, cwd=ROOT, check=False)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert out.startswith("| # | workload | regimens | baseline |")
+    for workload in ("| 1 |", "| 2 |", "| 3 |", "| 4 |", "peak memory", "CPU:"):
+        assert workload in out

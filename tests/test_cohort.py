@@ -1,0 +1,343 @@
+"""The batch API (regimens.cohort): row by row, the same as expand for each participant."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import sys
+import warnings
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+import regimens
+from _support import load
+from regimens import MissingMeasurementError, Participant, ParticipantError
+
+np = pytest.importorskip("numpy")
+pa = pytest.importorskip("pyarrow")
+
+from regimens.cohort import COLUMNS, Cohort, arrow_schema, expand_cohort  # noqa: E402
+
+PER_KG = """\
+periods:
+  - id: t
+    length: 8 weeks
+    courses:
+      - {drug: treg, dose: 1e6 cells/kg, every: 2 weeks}
+      - {drug: pred, dose: 0.75 mg/kg, round: 5 mg, max: 60 mg, daily: true, for: 10 days}
+      - {drug: il2, dose: 0.01 MIU/kg, round: 0.1 MIU, rounding: down, days: [1, 3]}
+"""
+PER_M2 = """\
+periods:
+  - id: t
+    length: 6 weeks
+    courses:
+      - {drug: il2, dose: 2e5 IU/m2, weekdays: [mon, wed, fri]}
+      - {drug: pred, dose: 375 mg/m2, round: 50 mg, every: 1 week, times: ["08:00", "20:00"]}
+      - {drug: treg, dose: 1.4 mg/m2, max: 2 mg, round: 0.1 mg, rounding: down, days: 1}
+"""
+RUN_IN = """\
+day_one: treatment
+periods:
+  - id: run-in
+    length: 2-4 weeks
+    courses:
+      - {drug: pred, dose: 5 mg, daily: true}
+  - id: treatment
+    length: 8 weeks
+    blinded: true
+    courses:
+      - {drug: il2, arms: [a], dose: 1 MIU, cycle: 14 days, days: 1-5}
+      - {drug: il2, arms: [b], placebo: true, cycle: 14 days, days: 1-5}
+      - {drug: treg, dose: 1e6 cells/kg, every: 4 weeks, count: 2}
+      - {drug: pred, dose: 5 mg, weekdays: [tue, thu], not_on: [il2]}
+visits:
+  - {id: screening, period: run-in, at: start, window: 3 days}
+  - {id: baseline, day: 1}
+"""
+STEPS = """\
+periods:
+  - id: t
+    length: 12 weeks
+    courses:
+      - drug: il2
+        cycle: 28 days
+        days: 1-5
+        steps:
+          - {dose: 1 MIU, cycles: 1}
+          - {dose: 2 MIU, cycles: 2}
+      - drug: treg
+        every: 2 weeks
+        steps:
+          - {dose: 1e6 cells/kg, administrations: 2}
+          - {dose: 2e6 cells/kg, administrations: 4}
+      - drug: pred
+        for: 3 weeks
+        steps:
+          - {dose: 40 mg/m2, days: 1-7}
+          - {dose: 20 mg/m2, days: 8-14}
+          - {dose: 10 mg/m2, days: 15-21}
+"""
+
+
+def _regimen(body: str) -> regimens.Regimen:
+    return load(body)
+
+
+def _inputs(n: int, seed: int) -> tuple[Any, Any, Any]:
+    rng = np.random.default_rng(seed)
+    starts = np.datetime64("2027-01-04") + rng.integers(-400, 400, n).astype("timedelta64[D]")
+    weights = np.round(rng.uniform(40, 130, n), 1)
+    heights = np.round(rng.uniform(140, 205, n), rng.integers(0, 2))
+    return starts, weights, heights
+
+
+def _assert_rows_equal(cohort: Cohort, columns: dict[str, Any], i: int,
+                       schedule: regimens.Schedule) -> None:
+    rows = cohort.rows_of(i)
+    admins = schedule.administrations
+    assert rows.stop - rows.start == len(admins)
+    cats = cohort.categories
+    for k, a in zip(range(rows.start, rows.stop), admins, strict=True):
+        assert columns["participant"][k] == i
+        assert columns["study_day"][k] == a.study_day.value
+        assert columns["date"][k] == np.datetime64(a.date, "D")
+        if a.time is None:
+            assert np.isnat(columns["time"][k])
+        else:
+            assert columns["time"][k] == np.timedelta64(a.time.hour * 60 + a.time.minute, "m")
+        assert cats["period"][columns["period"][k]] == a.period
+        assert cats["drug"][columns["drug"][k]] == a.drug
+        assert cohort.drug_names[columns["drug"][k]] == a.drug_name
+        assert columns["course"][k] == a.course
+        assert columns["cycle"][k] == (-1 if a.cycle is None else a.cycle)
+        assert columns["cycle_day"][k] == (-1 if a.cycle_day is None else a.cycle_day)
+        assert columns["step"][k] == (-1 if a.step is None else a.step)
+        assert columns["placebo"][k] == a.placebo
+        assert columns["blinded"][k] == a.blinded
+        if a.dose.amount is None:
+            assert np.isnan(columns["amount"][k])
+            assert columns["unit"][k] == -1
+        else:
+            # float64 of the exact decimal amount, correctly rounded.
+            assert columns["amount"][k] == float(a.dose.amount.magnitude)
+            assert cats["unit"][columns["unit"][k]] == a.dose.amount.unit.symbol
+
+
+def _participant(weights: Any, heights: Any, i: int) -> Participant:
+    return Participant(weight=f"{float(weights[i])!r} kg", height=f"{float(heights[i])!r} cm")
+
+
+@pytest.mark.parametrize(("name", "arms", "formula", "decimals"), [
+    ("per-kg", ["a"], "mosteller", 2),
+    ("per-m2", ["a"], "mosteller", 2),
+    ("per-m2", ["b"], "dubois", 1),
+    ("per-m2", ["a"], "boyd", 3),
+    ("per-m2", ["a"], "haycock", 0),
+    ("run-in", ["a", "b"], "gehan-george", 2),
+    ("steps", ["a"], "mosteller", 2),
+])
+def test_rows_equal_expand(name: str, arms: list[str], formula: str, decimals: int) -> None:
+    body = {"per-kg": PER_KG, "per-m2": PER_M2, "run-in": RUN_IN, "steps": STEPS}[name]
+    regimen = _regimen(body)
+    n = 60
+    starts, weights, heights = _inputs(n, seed=len(name) + decimals)
+    lengths = None
+    if name == "run-in":
+        rng = np.random.default_rng(7)
+        lengths = {"run-in": [f"{d} days" for d in rng.integers(14, 29, n)]}
+    for arm in arms:
+        cohort = expand_cohort(regimen, arm, starts, weights=weights, heights=heights,
+                               lengths=lengths, bsa_formula=formula, bsa_decimals=decimals)
+        columns = cohort.to_numpy()
+        assert len(cohort) == len(columns["date"])
+        for i in range(0, n, 7):  # a sample of participants
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", regimens.RegimenWarning)
+                schedule = regimen.expand(
+                    arm, starts[i].astype(dt.date), _participant(weights, heights, i),
+                    lengths={"run-in": lengths["run-in"][i]} if lengths else None,
+                    bsa_formula=formula, bsa_decimals=decimals)
+            _assert_rows_equal(cohort, columns, i, schedule)
+
+
+@pytest.mark.parametrize(("regimen_id", "arm"), [
+    ("mirocals", "il2"), ("mirocals", "placebo"), ("nct04055623", "active"),
+    ("nct04055623", "ole-only"), ("nct01884571", "immunosuppression"),
+])
+def test_catalogue_rows_equal_expand(regimen_id: str, arm: str) -> None:
+    regimen = regimens.load(regimen_id)
+    starts, weights, heights = _inputs(30, seed=3)
+    variable = [p for p in regimen.path(arm) if not p.length.fixed]
+    lengths = {p.id: [f"{p.length.shortest.days + (i % 3) * 7} days" for i in range(30)]
+               for p in variable} or None
+    cohort = expand_cohort(regimen_id, arm, starts, weights=weights, heights=heights,
+                           lengths=lengths)
+    columns = cohort.to_numpy()
+    for i in range(0, 30, 4):
+        schedule = regimen.expand(arm, starts[i].astype(dt.date),
+                                  _participant(weights, heights, i),
+                                  lengths={k: v[i] for k, v in (lengths or {}).items()})
+        _assert_rows_equal(cohort, columns, i, schedule)
+    if regimen_id == "mirocals":
+        # The run-in has negative study days, Day -1 is followed by Day 1.
+        assert columns["study_day"].min() < 0
+        assert 0 not in columns["study_day"]
+
+
+def test_bsa_on_a_rounding_boundary_is_exact() -> None:
+    # 180 cm x 68.0805 kg / 3600 = 3.404025 = 1.845^2: Mosteller gives exactly 1.845 m2,
+    # which rounds half-up to 1.85; float64 alone would give 1.8449999... -> 1.84.
+    regimen = _regimen(PER_M2)
+    starts = np.array(["2027-01-04"] * 3, dtype="datetime64[D]")
+    weights, heights = np.array([68.0805, 70.0, 68.0805]), np.array([180.0, 175.0, 180.0])
+    cohort = expand_cohort(regimen, "a", starts, weights=weights, heights=heights)
+    columns = cohort.to_numpy()
+    for i in range(3):
+        _assert_rows_equal(cohort, columns, i,
+                           regimen.expand("a", "2027-01-04", _participant(weights, heights, i)))
+    first = cohort.rows_of(0).start
+    assert columns["amount"][first] == 2e5 * 1.85  # il2 on Monday 4 January
+
+
+def test_bsas_given_are_used_as_given() -> None:
+    regimen = _regimen(PER_M2)
+    starts = np.array(["2027-01-04", "2027-01-05"], dtype="datetime64[D]")
+    cohort = expand_cohort(regimen, "a", starts, bsas=[1.845, 2.1])
+    columns = cohort.to_numpy()
+    for i, value in enumerate(["1.845", "2.1"]):
+        schedule = regimen.expand("a", str(starts[i]), Participant(bsa=f"{value} m2"))
+        _assert_rows_equal(cohort, columns, i, schedule)
+
+
+def test_arrow_table_has_the_explicit_schema() -> None:
+    regimen = _regimen(RUN_IN)
+    starts, weights, heights = _inputs(5, seed=11)
+    cohort = expand_cohort(regimen, "a", starts, weights=weights, heights=heights)
+    table = cohort.to_arrow()
+    assert table.schema == arrow_schema()
+    assert table.schema.field("date").type == pa.date32()
+    assert table.num_rows == len(cohort)
+    columns = cohort.to_numpy()
+    assert table.column("date").to_pylist()[:3] == [d.astype(dt.date)
+                                                    for d in columns["date"][:3]]
+    drugs = table.column("drug").to_pylist()
+    assert drugs == [cohort.categories["drug"][c] for c in columns["drug"]]
+    amounts = table.column("amount").to_pylist()
+    assert [a is None for a in amounts] == list(np.isnan(columns["amount"]))
+    assert table.column("cycle").null_count == int((columns["cycle"] < 0).sum())
+    few = cohort.to_arrow(["participant", "date"], participants=slice(1, 3))
+    assert few.column_names == ["participant", "date"]
+    assert set(few.column("participant").to_pylist()) == {1, 2}
+
+
+def test_chunks_by_participant() -> None:
+    regimen = regimens.load("mirocals")
+    starts, _, _ = _inputs(10, seed=5)
+    cohort = expand_cohort(regimen, "il2", starts)
+    whole = cohort.to_numpy(["participant", "date"])
+    part = cohort.to_numpy(["participant", "date"], participants=slice(3, 6))
+    rows = slice(cohort.rows_of(3).start, cohort.rows_of(5).stop)
+    assert np.array_equal(part["participant"], whole["participant"][rows])
+    assert np.array_equal(part["date"], whole["date"][rows])
+    assert set(COLUMNS) == set(cohort.to_numpy())
+
+
+def test_starts_as_dates_or_text() -> None:
+    regimen = regimens.load("imodals")
+    a = expand_cohort(regimen, "il2-1miu", [dt.date(2027, 1, 4), "2027-02-01"]).to_numpy()
+    b = expand_cohort(regimen, "il2-1miu",
+                      np.array(["2027-01-04", "2027-02-01"], dtype="datetime64[D]")).to_numpy()
+    for k in a:
+        if k == "time":  # NaT: any time that day
+            assert np.isnat(a[k]).all()
+            assert np.isnat(b[k]).all()
+        else:
+            assert np.array_equal(a[k], b[k], equal_nan=k == "amount"), k
+    with pytest.raises(regimens.ExpandOptionError):
+        expand_cohort(regimen, "il2-1miu", [dt.datetime(2027, 1, 4, 9)])
+    with pytest.raises(regimens.ExpandOptionError):
+        expand_cohort(regimen, "nope", ["2027-01-04"])
+
+
+def test_missing_and_implausible_measurements() -> None:
+    starts = ["2027-01-04"]
+    with pytest.raises(MissingMeasurementError):
+        expand_cohort(_regimen(PER_KG), "a", starts)
+    with pytest.raises(MissingMeasurementError):
+        expand_cohort(_regimen(PER_M2), "a", starts, weights=[70.0])
+    with pytest.raises(ParticipantError, match="participant 1"):
+        expand_cohort(_regimen(PER_KG), "a", starts * 2, weights=[70.0, 7000.0])
+    with pytest.raises(ParticipantError):
+        expand_cohort(_regimen(PER_KG), "a", starts, weights=[float("nan")])
+    # Flat doses need no measurement.
+    assert len(expand_cohort(regimens.load("imodals"), "il2-1miu", starts)) == 15
+
+
+def test_empty_cohort() -> None:
+    cohort = expand_cohort(regimens.load("imodals"), "placebo",
+                           np.array([], dtype="datetime64[D]"))
+    assert len(cohort) == 0
+    assert all(len(v) == 0 for v in cohort.to_numpy().values())
+
+
+def test_error_names_the_extra_when_numpy_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "numpy", None)  # import numpy raises ImportError
+    with pytest.raises(ImportError, match=r"regimens\[cohort\]"):
+        expand_cohort(regimens.load("imodals"), "placebo", ["2027-01-04"])
+
+
+def test_error_names_the_extra_when_pyarrow_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    cohort = expand_cohort(regimens.load("imodals"), "placebo", ["2027-01-04"])
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    with pytest.raises(ImportError, match=r"regimens\[cohort\]"):
+        cohort.to_arrow()
+
+
+def test_importing_regimens_does_not_import_numpy() -> None:
+    import subprocess
+
+    code = "import sys, regimens; print('numpy' in sys.modules, 'pyarrow' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.split() == ["False", "False"]
+
+
+def test_expand_fast_path_makes_ordinary_administrations() -> None:
+    # expand() fills Administration.__dict__ directly (see _expand._new): the keys must be
+    # the dataclass fields, in order, and there must be no __post_init__ to skip.
+    from regimens._schedule import Administration
+
+    assert not hasattr(Administration, "__post_init__")
+    schedule = regimens.load("mirocals").expand("il2", "2027-01-04")
+    names = [f.name for f in dataclasses.fields(Administration)]
+    for a in schedule.administrations[:3]:
+        assert list(vars(a)) == names
+        assert a == Administration(**{k: getattr(a, k) for k in names})
+        assert hash(a) == hash(Administration(**{k: getattr(a, k) for k in names}))
+
+
+def test_dose_amount_agrees_with_compute_dose() -> None:
+    from regimens._dose import BodySize, compute_dose, dose_amount
+
+    regimen = _regimen(PER_KG)
+    for course in regimen.periods[0].courses:
+        assert course.dose is not None
+        for weight in ("0.5", "3", "70.3", "154.25", "400"):
+            body = BodySize(Participant(weight=f"{weight} kg"),
+                            regimens.BSAFormula.MOSTELLER, 2)
+            computed = compute_dose(course.dose, body)
+            assert computed.amount is not None
+            assert dose_amount(course.dose, Decimal(weight)) == computed.amount.magnitude
+
+
+def test_docs_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "cohort.md").read_text("utf-8")
+    code = re.findall(r"```python\n(.*?)```", text, re.DOTALL)[0]
+    exec(compile(code.replace("n = 10_000", "n = 300"), "docs/cohort.md", "exec"), {})
+    assert "date32[day]" in capsys.readouterr().out
