@@ -13,7 +13,8 @@ from _support import IMODALS
 PUBLIC = [
     "Administration", "AdministrationStep", "Amount", "Arm", "BSAFormula", "Basis",
     "CheckReport", "ComputedDose", "Course", "CourseSpan", "CycleStep", "DailyPattern",
-    "DayStep", "DaysPattern", "Dimension", "Dose", "DoseQuantity", "Drug", "DrugSummary",
+    "DayStep", "DaysPattern", "Dimension", "Dose", "DoseError", "DoseQuantity", "Drug",
+    "DrugSummary",
     "Duration", "EveryPattern", "ExpandOptionError", "Expectation", "ExpectationResult",
     "InvalidRegimenError", "LengthRange", "MissingMeasurementError", "Participant",
     "ParticipantError", "Period", "PeriodAnchor", "PeriodSpan", "Problem", "PublishError",

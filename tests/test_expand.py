@@ -10,6 +10,7 @@ import pytest
 import regimens
 from _support import HEAD, dates, days, expand, load
 from regimens import (
+    DoseError,
     ExpandOptionError,
     MissingMeasurementError,
     Participant,
@@ -438,11 +439,25 @@ def test_rounding_warning_text() -> None:
         "use a smaller 'round' increment"]
 
 
-def test_rounding_never_gives_zero() -> None:
-    s = expand(one(CAPPED.format(extra="round: 50 mg, rounding: down")),
+@pytest.mark.parametrize("rounding", ["down", "nearest"])
+def test_rounding_to_nothing_is_an_error(rounding: str) -> None:
+    # 30 mg rounds down to 0 x 50 mg; 20 mg (0.4 x 50 mg) rounds to the nearest as 0 x 50 mg.
+    weight = "30 kg" if rounding == "down" else "20 kg"
+    with pytest.raises(DoseError) as caught:
+        expand(one(CAPPED.format(extra=f"round: 50 mg, rounding: {rounding}")),
+               participant=Participant(weight=weight))
+    computed = "30 mg" if rounding == "down" else "20 mg"
+    mode = "down to a" if rounding == "down" else "to the nearest"
+    assert str(caught.value) == (
+        f"1 mg per kg gives {computed}, which rounds {mode} multiple of 50 mg as 0; "
+        "use a smaller 'round' increment")
+
+
+def test_rounding_up_never_gives_zero() -> None:
+    s = expand(one(CAPPED.format(extra="round: 50 mg, rounding: up")),
                participant=Participant(weight="30 kg"))
     (a,) = s.administrations
-    assert Decimal(a.amount or 0) > 0
+    assert a.amount == "50"
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@ from ._days import Duration, LengthRange, StudyDay
 from ._dose import ComputedDose
 from ._dump import dumps
 from ._errors import (
+    DoseError,
     ExpandOptionError,
     InvalidRegimenError,
     MissingMeasurementError,
@@ -84,6 +85,7 @@ __all__ = [
     "DaysPattern",
     "Dimension",
     "Dose",
+    "DoseError",
     "DoseQuantity",
     "Drug",
     "DrugSummary",

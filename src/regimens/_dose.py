@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from ._bsa import BSAFormula, bsa
-from ._errors import MissingMeasurementError, RoundingWarning
+from ._errors import DoseError, MissingMeasurementError, RoundingWarning
 from ._model import Dose, Rounding
 from ._notation import human_amount, human_dose_quantity, human_number
 from ._participant import Participant
@@ -97,16 +97,14 @@ def compute_dose(dose: Dose, body: BodySize) -> ComputedDose:
         size, size_text = body.weight(), body.weight_text()
     else:
         size, size_text = body.area()
-    value = normal(quantity.amount.magnitude * size)
     unit = quantity.amount.unit
+    steps_taken = _arithmetic(dose, size)
+    value = steps_taken.computed
     steps = f"{written} × {size_text} = {human_amount(Amount(value, unit))}"
     warning = None
-    if dose.round is not None:
-        increment = dose.round.to(unit).magnitude
-        multiples = (value / increment).quantize(Decimal(1), _MODES[dose.rounding])
-        rounded = normal(multiples * increment)
-        if multiples == 0:
-            rounded = increment  # never round a computed dose down to nothing
+    if steps_taken.rounded is not None:
+        assert dose.round is not None
+        rounded = steps_taken.rounded
         steps += (f", rounded {_MODE_TEXT[dose.rounding]} multiple of "
                   f"{human_amount(dose.round)} = {human_amount(Amount(rounded, unit))}")
         if abs(rounded - value) * 10 > value:
@@ -114,31 +112,48 @@ def compute_dose(dose: Dose, body: BodySize) -> ComputedDose:
                 f"rounding to a multiple of {human_amount(dose.round)} moves the dose from "
                 f"{human_amount(Amount(value, unit))} to {human_amount(Amount(rounded, unit))} "
                 "(more than 10%); use a smaller 'round' increment")
-        value = rounded
+    if steps_taken.capped:
+        assert dose.max is not None
+        steps += f", capped at the maximum of {human_amount(dose.max)}"
+    amount = Amount(steps_taken.final, unit)
+    return ComputedDose(amount, human_amount(amount), steps, quantity.basis, dose, warning)
+
+
+@dataclass(frozen=True)
+class _Steps:
+    computed: Decimal  # basis x body size
+    rounded: Decimal | None  # after ``round``, if any
+    capped: bool  # ``max`` bound the result
+    final: Decimal
+
+
+def _arithmetic(dose: Dose, size: Decimal) -> _Steps:
+    """compute -> round -> cap, exactly; shared by :func:`compute_dose` and the batch API."""
+    unit = dose.quantity.amount.unit
+    value = computed = normal(dose.quantity.amount.magnitude * size)
+    rounded = None
+    if dose.round is not None:
+        increment = dose.round.to(unit).magnitude
+        multiples = (value / increment).quantize(Decimal(1), _MODES[dose.rounding])
+        if multiples == 0:
+            # A computed dose is never rounded to nothing, nor silently up instead.
+            raise DoseError(
+                f"{human_dose_quantity(dose.quantity)} gives {human_amount(Amount(value, unit))}"
+                f", which rounds {_MODE_TEXT[dose.rounding]} multiple of "
+                f"{human_amount(dose.round)} as 0; use a smaller 'round' increment")
+        value = rounded = normal(multiples * increment)
+    capped = False
     if dose.max is not None:
         cap = dose.max.to(unit).magnitude
         if value > cap:
-            value = normal(cap)
-            steps += f", capped at the maximum of {human_amount(dose.max)}"
-    amount = Amount(value, unit)
-    return ComputedDose(amount, human_amount(amount), steps, quantity.basis, dose, warning)
+            value, capped = normal(cap), True
+    return _Steps(computed, rounded, capped, value)
 
 
 def dose_amount(dose: Dose, size: Decimal) -> Decimal:
     """The amount of ``dose`` (per kg or per m2) for a body size in kg or m2.
 
     The arithmetic of :func:`compute_dose` without the texts, for the batch
-    API (:mod:`regimens.cohort`), which computes it once per distinct body
-    size; the tests check that both agree.
+    API (:mod:`regimens.cohort`), which computes it once per distinct body size.
     """
-    unit = dose.quantity.amount.unit
-    value = normal(dose.quantity.amount.magnitude * size)
-    if dose.round is not None:
-        increment = dose.round.to(unit).magnitude
-        multiples = (value / increment).quantize(Decimal(1), _MODES[dose.rounding])
-        value = increment if multiples == 0 else normal(multiples * increment)
-    if dose.max is not None:
-        cap = dose.max.to(unit).magnitude
-        if value > cap:
-            value = normal(cap)
-    return value
+    return _arithmetic(dose, size).final

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "DoseError",
     "ExpandOptionError",
     "InvalidRegimenError",
     "MissingMeasurementError",
@@ -123,6 +124,10 @@ class MissingMeasurementError(ParticipantError):
     def __init__(self, field: str, message: str, needed: tuple[str, ...]) -> None:
         self.needed = needed
         super().__init__(field, message)
+
+
+class DoseError(RegimenError, ValueError):
+    """A dose cannot be computed safely for this participant (e.g. it rounds to nothing)."""
 
 
 class ExpandOptionError(RegimenError, ValueError):
