@@ -114,7 +114,7 @@ def _assert_rows_equal(cohort: Cohort, columns: dict[str, Any], i: int,
         assert columns["course"][k] == a.course
         assert columns["cycle"][k] == (-1 if a.cycle is None else a.cycle)
         assert columns["cycle_day"][k] == (-1 if a.cycle_day is None else a.cycle_day)
-        assert columns["step"][k] == (-1 if a.step is None else a.step)
+        assert columns["step"][k] == (-1 if a.step is None else a.step + 1)
         assert columns["placebo"][k] == a.placebo
         assert columns["blinded"][k] == a.blinded
         if a.dose.amount is None:
@@ -135,7 +135,7 @@ def _participant(weights: Any, heights: Any, i: int) -> Participant:
     ("per-m2", ["a"], "mosteller", 2),
     ("per-m2", ["b"], "dubois", 1),
     ("per-m2", ["a"], "boyd", 3),
-    ("per-m2", ["a"], "haycock", 0),
+    ("per-m2", ["a"], "haycock", 1),
     ("run-in", ["a", "b"], "gehan-george", 2),
     ("steps", ["a"], "mosteller", 2),
 ])

@@ -505,7 +505,7 @@ def test_implausible_bmi_is_a_warning() -> None:
     s = expand(one("drug: pred, dose: 1 mg, days: [1]"),
                participant=Participant(weight="150 kg", height="120 cm"))
     assert [str(w) for w in s.warnings] == [
-        "weight and height give a body-mass index of 104, outside 10 to 80; check both "
+        "weight and height give a body-mass index of 104.2, outside 10 to 80; check both "
         "measurements and their units"]
     assert type(s.warnings[0]) is RegimenWarning
 
@@ -571,7 +571,7 @@ def test_localtime_is_not_a_time_zone() -> None:
                                            "time (got '2027-01-04T00:00:00')"),
         ("a", "2027-01-04", {"bsa_formula": "xyz"}, "bsa_formula: unknown formula; allowed: "
          "mosteller, dubois, haycock, gehan-george, boyd (got 'xyz')"),
-        ("a", "2027-01-04", {"bsa_decimals": 9}, "bsa_decimals: a whole number from 0 to 6 "
+        ("a", "2027-01-04", {"bsa_decimals": 9}, "bsa_decimals: a whole number from 1 to 6 "
                                                  "(got 9)"),
     ],
     ids=["arm", "month-13", "slashes", "datetime", "formula", "decimals"],

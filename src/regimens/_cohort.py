@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._bsa import BSAFormula, bsa
 from ._dose import dose_amount
-from ._errors import ExpandOptionError, MissingMeasurementError, ParticipantError
+from ._errors import DoseError, ExpandOptionError, MissingMeasurementError, ParticipantError
 from ._model import Dose, Regimen, WeekdaysPattern
 from ._participant import PLAUSIBLE
 from ._units import Basis, normal, plain
@@ -213,7 +213,8 @@ def _template(regimen: Regimen, arm: str, start: date, lengths: dict[str, str],
         cycle=np.array([-1 if a.cycle is None else a.cycle for a in rows], dtype="int32"),
         cycle_day=np.array([-1 if a.cycle_day is None else a.cycle_day for a in rows],
                            dtype="int32"),
-        step=np.array([-1 if a.step is None else a.step for a in rows], dtype="int16"),
+        # 1-based, as in JSON and CSV; -1 marks "no step".
+        step=np.array([-1 if a.step is None else a.step + 1 for a in rows], dtype="int16"),
         amount=amount, unit=unit,
         placebo=np.array([a.placebo for a in rows], dtype=bool),
         blinded=np.array([a.blinded for a in rows], dtype=bool),
@@ -528,5 +529,8 @@ def _body_sizes(basis: Basis, weight: Any, height: Any, area: Any, formula: BSAF
             missing[0], "a per-m2 dose needs the participants' heights and weights "
             "(heights=..., weights=...) or body surface areas (bsas=...)", missing)
     counts = _rounded_bsa(height, weight, formula, decimals, np)
+    if (counts <= 0).any():
+        raise DoseError(f"a body surface area rounds to 0 m² at {decimals} decimals "
+                        f"(participant {int(np.flatnonzero(counts <= 0)[0])}); use more decimals")
     return _unique_sizes(counts, np, lambda c: normal(Decimal(int(c)).scaleb(-decimals)))
 

@@ -49,11 +49,12 @@ class BodySize:
     def weight_text(self) -> str:
         return _measure_text(self.weight(), "kg", self.participant.weight)
 
-    def area(self) -> tuple[Decimal, str]:
-        """BSA in m2 as used for dosing, and how it was obtained."""
+    def area(self) -> tuple[Decimal, str, RoundingWarning | None]:
+        """BSA in m2 as used for dosing, how it was obtained, and a warning if its
+        rounding moved it by more than 10%."""
         p = self.participant
         if p.bsa_m2 is not None:
-            return p.bsa_m2, f"{human_number(p.bsa_m2)} m² (body surface area given)"
+            return p.bsa_m2, f"{human_number(p.bsa_m2)} m² (body surface area given)", None
         missing = tuple(k for k, v in (("height", p.height_cm), ("weight", p.weight_kg))
                         if v is None)
         if missing:
@@ -72,7 +73,16 @@ class BodySize:
                f"{_measure_text(p.height_cm, 'cm', p.height)} and {self.weight_text()}: "
                f"{plain(shown)} m², "
                f"rounded to {self.bsa_decimals} decimals)")
-        return used, how
+        if used == 0:
+            raise DoseError(f"the body surface area {plain(shown)} m² rounds to 0 m² at "
+                            f"{self.bsa_decimals} decimals; use more decimals")
+        warning = None
+        if abs(used - exact) * 10 > exact:
+            warning = RoundingWarning(
+                f"rounding the body surface area to {self.bsa_decimals} decimals moves it "
+                f"from {plain(shown)} m² to {human_number(used)} m² (more than 10%); "
+                "use more decimals")
+        return used, how, warning
 
 
 @dataclass(frozen=True)
@@ -84,7 +94,7 @@ class ComputedDose:
     derivation: str
     basis: Basis | None = None
     per_basis: Dose | None = None
-    rounding_warning: RoundingWarning | None = None
+    warnings: tuple[RoundingWarning, ...] = ()
 
 
 def compute_dose(dose: Dose, body: BodySize) -> ComputedDose:
@@ -93,30 +103,33 @@ def compute_dose(dose: Dose, body: BodySize) -> ComputedDose:
     if quantity.basis is Basis.FLAT:
         return ComputedDose(quantity.amount, human_amount(quantity.amount),
                             f"{written} (flat dose)", Basis.FLAT, dose)
+    found: list[RoundingWarning] = []
     if quantity.basis is Basis.PER_KG:
         size, size_text = body.weight(), body.weight_text()
     else:
-        size, size_text = body.area()
+        size, size_text, area_warning = body.area()
+        if area_warning is not None:
+            found.append(area_warning)
     unit = quantity.amount.unit
     steps_taken = _arithmetic(dose, size)
     value = steps_taken.computed
     steps = f"{written} × {size_text} = {human_amount(Amount(value, unit))}"
-    warning = None
     if steps_taken.rounded is not None:
         assert dose.round is not None
         rounded = steps_taken.rounded
         steps += (f", rounded {_MODE_TEXT[dose.rounding]} multiple of "
                   f"{human_amount(dose.round)} = {human_amount(Amount(rounded, unit))}")
         if abs(rounded - value) * 10 > value:
-            warning = RoundingWarning(
+            found.append(RoundingWarning(
                 f"rounding to a multiple of {human_amount(dose.round)} moves the dose from "
                 f"{human_amount(Amount(value, unit))} to {human_amount(Amount(rounded, unit))} "
-                "(more than 10%); use a smaller 'round' increment")
+                "(more than 10%); use a smaller 'round' increment"))
     if steps_taken.capped:
         assert dose.max is not None
         steps += f", capped at the maximum of {human_amount(dose.max)}"
     amount = Amount(steps_taken.final, unit)
-    return ComputedDose(amount, human_amount(amount), steps, quantity.basis, dose, warning)
+    return ComputedDose(amount, human_amount(amount), steps, quantity.basis, dose,
+                        tuple(found))
 
 
 @dataclass(frozen=True)

@@ -128,10 +128,11 @@ def resolve(
         raise ExpandOptionError("arm", f"no such arm in {regimen.id!r}; arms: "
                                 f"{', '.join(arm_ids)}", arm)
     day_one = _parse_start(start)
+    # 0 decimals would round a body surface area to whole m² (0.29 m² to 0, 0.65 to 1).
     if not isinstance(bsa_decimals, int) or isinstance(bsa_decimals, bool) or not (
-        0 <= bsa_decimals <= 6
+        1 <= bsa_decimals <= 6
     ):
-        raise ExpandOptionError("bsa_decimals", "a whole number from 0 to 6", bsa_decimals)
+        raise ExpandOptionError("bsa_decimals", "a whole number from 1 to 6", bsa_decimals)
     path = regimen.path(arm)
     on_path = {p.id: p for p in path}
     chosen: dict[str, Duration] = {}
@@ -270,9 +271,11 @@ def _local(day: date, at: time, zone: ZoneInfo) -> tuple[datetime, TimeShiftWarn
     # which is what zoneinfo gives with fold=0; the wall time then moves forward.
     real = wall.astimezone(UTC).astimezone(zone)
     if real.replace(tzinfo=None) != wall.replace(tzinfo=None):
+        # A whole skipped day (Pacific/Apia, 2011-12-30) moves it to another date: say so.
+        moved = f" on {real.date().isoformat()}" if real.date() != day else ""
         return real, TimeShiftWarning(
             f"{at:%H:%M} does not exist on {day.isoformat()} in {zone.key} (clocks move forward); "
-            f"the administration is at {real:%H:%M} local time")
+            f"the administration is at {real:%H:%M}{moved} local time")
     # An ambiguous time (clocks move back) is its first occurrence (fold=0), per RFC 5545.
     return wall, None
 
@@ -298,6 +301,17 @@ def expand(
     """
     line = resolve(regimen, arm=arm, start=start, participant=participant, lengths=lengths,
                    tz=tz, bsa_formula=bsa_formula, bsa_decimals=bsa_decimals)
+    try:
+        return _lay_out(regimen, line, symbolic, exact_drugs)
+    except OverflowError:
+        raise ExpandOptionError(
+            "start", "the schedule would fall outside the calendar (years 1 to 9999)",
+            line.start.isoformat()) from None
+
+
+def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
+             exact_drugs: frozenset[str]) -> Schedule:
+    arm = line.arm
     warnings: list[RegimenWarning] = []
     doses: dict[Dose, ComputedDose] = {}
     # Administrations and their sort keys (see _key), in parallel lists: no tuple per row.
@@ -337,8 +351,7 @@ def expand(
                     else:
                         if dose not in doses:
                             fresh = doses[dose] = compute_dose(dose, line.body)
-                            if fresh.rounding_warning is not None:
-                                warnings.append(fresh.rounding_warning)
+                            warnings += fresh.warnings
                         computed = doses[dose]
                     computed_by_step[step] = computed
                 day = from_ordinal(day_one + offset)  # in range: the span's ends were dated
@@ -365,9 +378,13 @@ def expand(
             else:
                 rows += made
                 keys += made_keys
+    # Same-day exclusions: a course skips days on which the named drugs are given by
+    # courses without exclusions of their own, so the order of courses does not matter.
+    given: dict[str, set[date]] = {}
+    for a in rows:
+        given.setdefault(a.drug, set()).add(a.date)
     for course, made, made_keys in excluded:
-        # Same-day exclusions: this course skips days on which the named drugs are given.
-        blocked = {a.date for a in rows if a.drug in course.not_on}
+        blocked = set().union(*(given.get(d, set()) for d in course.not_on))
         for a, key in zip(made, made_keys, strict=True):
             if a.date not in blocked:
                 rows.append(a)
@@ -425,7 +442,7 @@ def _plausibility(participant: Participant, warnings: list[RegimenWarning]) -> N
         bmi = w / (h / 100) ** 2
         if not 10 <= bmi <= 80:
             warnings.append(RegimenWarning(
-                f"weight and height give a body-mass index of {bmi:.0f}, outside 10 to 80; "
+                f"weight and height give a body-mass index of {bmi:.1f}, outside 10 to 80; "
                 "check both measurements and their units"))
 
 
