@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import regimens
-from _support import IMODALS, load, text
+from _support import HEAD, IMODALS, load, text
 from regimens._cli import main
 
 
@@ -115,8 +115,8 @@ periods:
         ("{arm: a, drug: treg, total: 140e6 cells, weight: 70 kg}", True,
          "PASS  a / treg: total 140 million cells for weight 70 kg"),
         ("{arm: a, drug: treg, total: 140e6 cells}", False,
-         "FAIL  a / treg: expected total 140 million cells, found nothing in that basis (give "
-         "weight, height or bsa to total a relative dose)"),
+         "FAIL  a / treg: expected total 140 million cells, found per-kg or per-m² doses, which "
+         "need a reference participant to total (give weight, height or bsa)"),
     ],
     ids=["per-kg", "absolute-with-weight", "absolute-without-weight"],
 )
@@ -168,3 +168,15 @@ def test_cli_check_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     data = json.loads(capsys.readouterr().out)
     assert data["regimen"] == "imodals"
     assert [e["passed"] for e in data["expectations"]] == [True, True, True]
+
+
+def test_totals_add_up_across_units_of_one_dimension() -> None:
+    # 500 mg + 1 g of one drug is one total of 1,500 mg (in the first dose's unit).
+    body = ("periods:\n  - id: t\n    length: 1 week\n    courses:\n"
+            "      - {drug: pred, dose: 500 mg, days: [1]}\n"
+            "      - {drug: pred, dose: 1 g, days: [2]}\n"
+            "expect:\n  - {arm: a, drug: pred, total: 1.5 g}\n")
+    report = regimens.loads(HEAD + body, "r.yaml").check()
+    (summary,) = [s for s in report.summaries if s.arm == "a"]
+    assert summary.total_text() == "1,500 mg"
+    assert report.ok

@@ -12,7 +12,6 @@ units per m²) before caps and rounding, which depend on the participant.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,7 +23,7 @@ from ._model import Expectation, Regimen, WeekdaysPattern
 from ._notation import human_dose_quantity
 from ._participant import Participant
 from ._schedule import Schedule
-from ._units import Amount, Basis, DoseQuantity, Unit, normal
+from ._units import Amount, Basis, Dimension, DoseQuantity, normal
 
 __all__ = ["CheckReport", "DrugSummary", "ExpectationResult", "check"]
 
@@ -151,11 +150,23 @@ def _length_options(regimen: Regimen, arm: str) -> list[dict[str, str]]:
     return [{}, {p.id: f"{p.length.longest.days} days" for p in ranged}]
 
 
-def _sum(schedule: Schedule, drug: str) -> tuple[int, int, int, dict[tuple[Basis, Unit], Decimal],
-                                                 bool]:
+Totals = dict[tuple[Basis, Dimension], Amount]
+
+
+def _add(totals: Totals, basis: Basis, amount: Amount) -> None:
+    # One total per basis and dimension, in the unit of the first dose seen (the
+    # unit the protocol writes), so "500 mg" and "1 g" add up to "1,500 mg".
+    key = (basis, amount.unit.dimension)
+    if key in totals:
+        held = totals[key]
+        totals[key] = Amount(held.magnitude + amount.to(held.unit).magnitude, held.unit)
+    else:
+        totals[key] = amount
+
+
+def _sum(schedule: Schedule, drug: str) -> tuple[int, int, int, Totals, bool]:
     count = placebo = unspecified = 0
-    # Keyed by the unit the protocol writes the doses in, so totals read the same way.
-    totals: dict[tuple[Basis, Unit], Decimal] = defaultdict(Decimal)
+    totals: Totals = {}
     before_caps = False
     for a in schedule.administrations:
         if a.drug != drug:
@@ -164,19 +175,19 @@ def _sum(schedule: Schedule, drug: str) -> tuple[int, int, int, dict[tuple[Basis
         if a.placebo:
             placebo += 1
         elif a.dose.amount is not None:
-            totals[(Basis.FLAT, a.dose.amount.unit)] += a.dose.amount.magnitude
+            _add(totals, Basis.FLAT, a.dose.amount)
         elif a.dose.per_basis is not None:
             q = a.dose.per_basis.quantity
-            totals[(q.basis, q.amount.unit)] += q.amount.magnitude
+            _add(totals, q.basis, q.amount)
             before_caps |= a.dose.per_basis.max is not None or a.dose.per_basis.round is not None
         else:
             unspecified += 1
     return count, placebo, unspecified, totals, before_caps
 
 
-def _quantities(totals: dict[tuple[Basis, Unit], Decimal]) -> tuple[DoseQuantity, ...]:
-    return tuple(DoseQuantity(Amount(normal(v), u), b) for (b, u), v in sorted(
-        totals.items(), key=lambda kv: (kv[0][0].value, kv[0][1].symbol)))
+def _quantities(totals: Totals) -> tuple[DoseQuantity, ...]:
+    return tuple(DoseQuantity(Amount(normal(v.magnitude), v.unit), b) for (b, _), v in sorted(
+        totals.items(), key=lambda kv: (kv[0][0].value, kv[0][1].value)))
 
 
 def check(regimen: Regimen) -> CheckReport:
@@ -223,7 +234,7 @@ def _verify(regimen: Regimen, e: Expectation) -> ExpectationResult:
     else:
         starts = [REFERENCE_START]
     absolute = e.total is not None and e.total.basis is Basis.FLAT
-    outcomes: list[tuple[int, dict[tuple[Basis, Unit], Decimal], int | None, int | None]] = []
+    outcomes: list[tuple[int, Totals, int | None, int | None]] = []
     try:
         for start in starts:
             # Only the expected drug is computed for the reference participant, so
@@ -261,23 +272,19 @@ def _verify(regimen: Regimen, e: Expectation) -> ExpectationResult:
         wanted = e.total
         found: list[object] = []
         for _, totals, _, _ in outcomes:
-            matching = [(u, v) for (b, u), v in totals.items()
-                        if b is wanted.basis and u.dimension is wanted.amount.unit.dimension]
-            relative = [b for b, _ in totals if b is not Basis.FLAT]
-            if absolute and relative:
+            if absolute and any(b is not Basis.FLAT for b, _ in totals):
                 # An absolute total of relative doses needs a body size; never a partial sum.
-                found.append(None)
+                found.append("relative")
                 continue
-            if not matching:
-                found.append(None)
-                continue
-            value = sum((v * u.factor for u, v in matching), Decimal(0))
-            found.append(normal(value / wanted.amount.unit.factor))
+            held = totals.get((wanted.basis, wanted.amount.unit.dimension))
+            found.append(None if held is None else held.to(wanted.amount.unit).magnitude)
 
         def show_total(x: object) -> str:
+            if x == "relative":
+                return ("per-kg or per-m² doses, which need a reference participant to total "
+                        "(give weight, height or bsa)")
             if x is None:
-                return ("nothing in that basis" + ("" if measured or not absolute else
-                        " (give weight, height or bsa to total a relative dose)"))
+                return "nothing in that basis"
             if isinstance(x, Decimal):
                 return human_dose_quantity(DoseQuantity(Amount(x, wanted.amount.unit),
                                                         wanted.basis))
