@@ -107,7 +107,8 @@ CASES = [
       f"{UNITS} (got '1 miu')"]),
     ("dose-a-number",
      course("drug: il2, dose: 5, days: 1"),
-     [f"{C}.dose: expected text (got 5)"]),
+     [f"{C}.dose: a bare number is not a dose: give its unit, e.g. '20 mg', '1 mg/kg' or "
+      "'375 mg/m2' (got 5)"]),
     ("start-after-period",
      course("drug: il2, dose: 1 MIU, start: 8, days: 1", "1 week"),
      [f"{C}.start: the course starts after the end of its period (7 days) (got 8)"]),
@@ -306,7 +307,7 @@ ARM_HEAD = HEAD.replace("  b: {label: B}\n", "  b: {label: B, periods: [t, x]}\n
          ["r.yaml:10: arms.b.periods: a period appears twice in the path (got 't, t')"]),
         (HEAD.replace("  b: {label: B}\n", "  b: {label: B, periods: [t], day_one: u}\n"),
          "periods:\n  - id: t\n    length: 1 week\n  - id: u\n    length: 1 week\n",
-         ["r.yaml:10: arms.b.day_one: this period is not on the arm's path (got 'u')"]),
+         ["r.yaml:10: arms.b.day_one: this period is not on the arm's path (t) (got 'u')"]),
         (HEAD.replace("  b: {label: B}\n", "  b: {label: B, periods: [t]}\n"),
          "day_one: u\nperiods:\n  - id: t\n    length: 1 week\n  - id: u\n    length: 1 week\n",
          ["r.yaml:10: arms.b: day_one period 'u' is not on this arm's path (t); give the arm its "
@@ -374,7 +375,8 @@ def test_several_structure_problems_all_reported() -> None:
             "      - {drug: il2, dose: 1 MIU, days: 1, colour: red}\n"
             "      - {dose: 1 MIU, days: 1}\n")
     assert problems(body) == [
-        "r.yaml:13: periods[0].length: expected text (got 12)",
+        "r.yaml:13: periods[0].length: a bare number is not a length: give its unit, e.g. "
+        "'28 days' or '4 weeks' (got 12)",
         "r.yaml:15: periods[0].courses[0].colour: unknown field (allowed here: drug, arms, dose, "
         "max, round, rounding, placebo, dose_note, start, for, cycle, cycles, days, every, count, "
         "weekdays, daily, times, steps, route, not_on, label, notes) (got 'colour')",

@@ -487,8 +487,13 @@ def test_injected_text_cannot_break_the_file(payload: str, blinded: bool) -> Non
 
 
 def test_injection_through_a_regimen_file() -> None:
-    """What the loader lets through (newlines, separators, backslashes) is made safe."""
-    nasty = "x\nEND:VEVENT\nBEGIN:VEVENT\nUID:evil \\N \u2028 \x85 \U0001f489"
+    """What the loader lets through (separators, backslashes) is made safe; line breaks and
+    control characters in names and labels are refused by the loader itself."""
+    refused = "x\nEND:VEVENT\nBEGIN:VEVENT\nUID:evil"
+    with pytest.raises(regimens.InvalidRegimenError, match="must be one line"):
+        schedule("periods:\n  - {id: t, length: 1 week}\n",
+                 head=HEAD.replace("title: Demo", f"title: {json.dumps(refused)}"))
+    nasty = "x;END:VEVENT,BEGIN:VEVENT:UID:evil \\N \U0001f489"
     head = HEAD.replace("aldesleukin", json.dumps(nasty)[1:-1].join('""')).replace(
         "title: Demo", f"title: {json.dumps(nasty)}")
     s = schedule(f"""\
@@ -499,13 +504,13 @@ def test_injection_through_a_regimen_file() -> None:
               - {{drug: il2, dose: 1 MIU, days: 1-2, dose_note: {json.dumps(nasty)}}}
         visits:
           - {{id: v1, day: 3, label: {json.dumps(nasty)}}}
-        """, head=head, label="P\u2028017\x7f")
+        """, head=head, label="P;017,\\")
     for blinded in (False, True):
         data = s.to_ics(stamp=STAMP, blinded=blinded)
         found = check_structure(data, 3)
         assert "UID:evil" not in lines(data)
         summary = str(found[0]["SUMMARY"])
-        assert "END:VEVENT BEGIN:VEVENT UID:evil ⧵N" in summary
+        assert "x;END:VEVENT,BEGIN:VEVENT:UID:evil ⧵N" in summary
         assert "\U0001f489" in summary  # written in YAML as a surrogate pair of escapes
 
 

@@ -102,9 +102,9 @@ def test_dose_refused_with_message(text: str, reason: str) -> None:
     ("value", "reason"),
     [
         (5, "a bare number is not a dose: give its unit"),
-        (5.0, "dose must be text such as '20 mg'"),
-        (True, "dose must be text such as '20 mg'"),
-        (None, "dose must be text such as '20 mg'"),
+        (5.0, "dose must be text: a number and its unit"),
+        (True, "dose must be text: a number and its unit"),
+        (None, "dose must be text: a number and its unit"),
     ],
     ids=["int", "float", "bool", "none"],
 )
@@ -250,8 +250,8 @@ BSA_HINT = "write a number and one of m2, m², m^2, e.g. '1.8 m2'"
         ("weight", "inf", f"weight must be a finite number; {WEIGHT_HINT}"),
         ("height", "175 kg", f"unknown height unit 'kg'; {HEIGHT_HINT}"),
         ("height", "175", f"a bare number is not a height: give its unit; {HEIGHT_HINT}"),
-        ("bsa", "1.8", f"a bare number is not a bsa: give its unit; {BSA_HINT}"),
-        ("bsa", "1.8 m", f"unknown bsa unit 'm'; {BSA_HINT}"),
+        ("bsa", "1.8", f"a bare number is not a body surface area: give its unit; {BSA_HINT}"),
+        ("bsa", "1.8 m", f"unknown body surface area unit 'm'; {BSA_HINT}"),
     ],
 )
 def test_measure_refused(kind: str, text: str, message: str) -> None:
@@ -267,7 +267,7 @@ def test_measure_refused(kind: str, text: str, message: str) -> None:
                                "check the number and its unit (got '700 kg')"),
         ({"height": "17 cm"}, "height: 17 cm is not a plausible height (allowed: 30 to 250 cm); "
                               "check the number and its unit (got '17 cm')"),
-        ({"bsa": "5 m2"}, "bsa: 5 m2 is not a plausible bsa (allowed: 0.1 to 4 m2); "
+        ({"bsa": "5 m2"}, "bsa: 5 m2 is not a plausible body surface area (allowed: 0.1 to 4 m2); "
                           "check the number and its unit (got '5 m2')"),
         ({"weight": "70"}, f"weight: a bare number is not a weight: give its unit; {WEIGHT_HINT} "
                            "(got '70')"),

@@ -9,10 +9,11 @@ in one pass rather than stopping at the first.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date, time
 from typing import Any
 
-from ._days import Duration, LengthRange
+from ._days import MAX_DAYS, Duration, LengthRange
 from ._errors import InvalidRegimenError, ParticipantError, Problem, UnitError
 from ._model import (
     WEEKDAYS,
@@ -231,8 +232,12 @@ class _Builder:
                             "the path must follow the order of 'periods' "
                             f"({', '.join(self.period_ids)})", ", ".join(path))
         day_one = raw.get("day_one")
+        if day_one is not None and day_one not in self.period_ids:
+            raise _fail(cur.at("day_one"),
+                        f"no period has this id (periods: {', '.join(self.period_ids)})")
         if day_one is not None and day_one not in (path or self.period_ids):
-            raise _fail(cur.at("day_one"), "this period is not on the arm's path")
+            raise _fail(cur.at("day_one"), "this period is not on the arm's path "
+                        f"({', '.join(path or ())})")
         return Arm(arm_id, raw["label"], tuple(path) if path is not None else None, day_one,
                    raw.get("notes", ""))
 
@@ -294,9 +299,11 @@ class _Builder:
             cycles = sum(step_cycles)
         window = cycle.days if cycle is not None else span_days
         if cycle is not None and cycles is not None and cycles * cycle.days > span_days:
-            raise _fail(cur.at("cycles"),
-                        f"{cycles} cycles of {cycle.days} days need {cycles * cycle.days} days, "
-                        f"but the course has {span_days}")
+            # The number of cycles is written as 'cycles', or is the sum of the steps' cycles.
+            at, show_cycles = (cur.at("cycles"), True) if "cycles" in raw else (
+                cur.at("steps"), False)
+            raise _fail(at, f"{cycles} cycles of {cycle.days} days need {cycles * cycle.days} "
+                        f"days, but the course has {span_days}", show=show_cycles)
         where_window = (f"a {cycle.days}-day cycle" if cycle is not None
                         else f"the course ({span_days} days)")
         pattern = self.pattern(cur, window, where_window, steps)
@@ -430,14 +437,18 @@ class _Builder:
                 continue
             match = _RANGE.match(item)
             assert match is not None  # the structure check saw the pattern
+            if max(len(match[1].lstrip("0")), len(match[2].lstrip("0"))) > 6:
+                raise _fail(at, f"a day is at most {MAX_DAYS:,} (100 years)")
             first, last = int(match[1]), int(match[2])
+            if last > MAX_DAYS:
+                raise _fail(at, f"a day is at most {MAX_DAYS:,} (100 years)")
             if first < 1:
                 raise _fail(at, "days count from 1: there is no day 0")
             if first > last:
                 raise _fail(at, f"the range runs backwards ({first} is after {last})")
             days.extend(range(first, last + 1))
         if len(set(days)) != len(days):
-            dup = sorted({d for d in days if days.count(d) > 1})
+            dup = sorted(d for d, n in Counter(days).items() if n > 1)
             raise _fail(cur, f"day {dup[0]} is listed more than once")
         return tuple(sorted(days))
 

@@ -20,7 +20,7 @@ from functools import total_ordering
 
 from ._errors import UnitError
 
-__all__ = ["Duration", "LengthRange", "StudyDay"]
+__all__ = ["MAX_DAYS", "Duration", "LengthRange", "StudyDay"]
 
 
 @total_ordering
@@ -72,6 +72,17 @@ _DURATION = re.compile(r"\s*(?P<n>[0-9]+)\s*(?P<unit>[A-Za-z]+)\s*\Z")
 _RANGE = re.compile(r"\s*(?P<a>[0-9]+)\s*(?:-|–|to)\s*(?P<b>[0-9]+)\s*(?P<unit>[A-Za-z]+)\s*\Z")
 _DAYS_PER = {"day": 1, "days": 1, "week": 7, "weeks": 7}
 _HINT = "write whole days or weeks, e.g. '28 days' or '4 weeks'"
+#: The longest duration (100 years): longer is a typing mistake, and would not fit the calendar.
+MAX_DAYS = 36_525
+
+
+def _days(text: str, number: str, per: int) -> int:
+    """``number`` × ``per`` days, refused beyond :data:`MAX_DAYS` (and before int() of a huge
+    digit string, which Python refuses past 4,300 digits)."""
+    days = int(number) * per if len(number.lstrip("0")) <= 6 else MAX_DAYS + 1
+    if days > MAX_DAYS:
+        raise UnitError(text, f"a duration is at most {MAX_DAYS:,} days (100 years)", _HINT)
+    return days
 
 
 def _unit_days(text: str, unit: str) -> int:
@@ -104,7 +115,7 @@ class Duration:
         match = _DURATION.match(text)
         if not match:
             raise UnitError(text, "not a duration", _HINT)
-        days = int(match["n"]) * _unit_days(text, match["unit"])
+        days = _days(text, match["n"], _unit_days(text, match["unit"]))
         if days == 0 and not allow_zero:
             raise UnitError(text, "a duration must be at least 1 day", _HINT)
         return cls(days)
@@ -133,7 +144,7 @@ class LengthRange:
             match = _RANGE.match(text)
             if match:
                 per = _unit_days(text, match["unit"])
-                low, high = int(match["a"]) * per, int(match["b"]) * per
+                low, high = _days(text, match["a"], per), _days(text, match["b"], per)
                 if low == 0:
                     raise UnitError(text, "a length must be at least 1 day", _HINT)
                 if low > high:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ._errors import ParticipantError, UnitError
-from ._units import parse_measure, plain
+from ._units import MEASURE_NAMES, parse_measure, plain
 
 __all__ = ["PLAUSIBLE", "Participant"]
 
@@ -31,7 +31,7 @@ def _measure(kind: str, text: object) -> Decimal:
     if not low <= value <= high:
         raise ParticipantError(
             kind,
-            f"{plain(value)} {unit} is not a plausible {kind} "
+            f"{plain(value)} {unit} is not a plausible {MEASURE_NAMES[kind]} "
             f"(allowed: {plain(low)} to {plain(high)} {unit}); check the number and its unit",
             text,
         )
@@ -59,6 +59,8 @@ class Participant:
             value = None if text is None else _measure(kind, text)
             object.__setattr__(self, {"weight": "weight_kg", "height": "height_cm",
                                       "bsa": "bsa_m2"}[kind], value)
-        if any(c < " " for c in self.label) or len(self.label) > 64:
+        # isprintable(): no control, format (U+202E) or line-separator characters.
+        if not isinstance(self.label, str) or not self.label.isprintable() or len(
+                self.label) > 64:
             raise ParticipantError("label", "a label is at most 64 printable characters",
                                    self.label)

@@ -24,6 +24,8 @@ __all__ = ["MAX_BYTES", "Cursor", "Document", "parse_document"]
 #: Regimen files are small; anything larger is a mistake or an attack.
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
+#: Longest whole number read from a file (a typing mistake long before this).
+MAX_DIGITS = 30
 
 PathKey = str | int
 Path = tuple[PathKey, ...]
@@ -34,6 +36,7 @@ _INT_OCT = re.compile(r"0o[0-7]+\Z")
 _INT_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 _STANDARD = "tag:yaml.org,2002:"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def format_path(path: Path) -> str:
@@ -172,6 +175,10 @@ class _Walker:
         if kind == "bool":
             return text.lower() == "true"
         if kind == "int":
+            if len(text) > MAX_DIGITS:
+                # int() refuses more than 4,300 digits; no regimen value needs more than a few.
+                self.fail(line, path, f"the number has more than {MAX_DIGITS} digits; no "
+                          "value in a regimen file is that large", text)
             if _INT_DEC.match(text):
                 return int(text, 10)
             if _INT_OCT.match(text):
@@ -184,6 +191,15 @@ class _Walker:
         if node.style == ">":
             # ruamel marks each fold of a folded (>) block with \a; the fold itself is kept.
             text = text.replace("\x07", "")
+        if _SURROGATE.search(text):
+            # "\ud83d\udc89" escapes give UTF-16 halves: pair them into one character. A lone
+            # half is no character at all, and UTF-8 output could not encode it.
+            try:
+                text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+            except UnicodeDecodeError:
+                self.fail(line, path, "the text has an unpaired UTF-16 surrogate escape "
+                          "(\\ud800 to \\udfff); write the character itself or a \\U escape",
+                          text)
         # str, timestamp, and .inf/.nan: text, refused by the field that reads it.
         return text
 

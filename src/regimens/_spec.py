@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ._days import MAX_DAYS
 from ._errors import Problem
 from ._source import Cursor
 
@@ -45,6 +46,8 @@ class Text(Shape):
     pattern_help: str = ""
     enum: tuple[str, ...] = ()
     max_length: int = 10_000
+    single_line: bool = False  # a name or label shown in one table cell or one SUMMARY
+    number_help: str = ""  # said instead of "expected text" when a bare number is given
 
     def noun(self) -> str:
         return "text"
@@ -54,6 +57,9 @@ class Text(Shape):
 
         value = cur.value
         if not isinstance(value, str):
+            if self.number_help and isinstance(value, int | Decimal) and not isinstance(
+                    value, bool):
+                return [cur.problem(self.number_help)]
             return [cur.problem(f"expected {self.noun()}")]
         if self.enum and value not in self.enum:
             options = ", ".join(self.enum)
@@ -63,8 +69,11 @@ class Text(Shape):
         if len(value) > self.max_length:
             return [cur.problem(f"is longer than {self.max_length:,} characters",
                                 value=value[:40] + "...")]
-        if any((ord(c) < 32 and c not in "\t\n") or c == "\x7f" for c in value):
+        # C0 and C1 controls and DEL: invisible, and some are terminal escapes (U+009B).
+        if any((ord(c) < 32 and c not in "\t\n") or 0x7f <= ord(c) <= 0x9f for c in value):
             return [cur.problem("contains control characters (only tab and newline are allowed)")]
+        if self.single_line and any(c in "\n\u2028\u2029" for c in value):
+            return [cur.problem("must be one line: line breaks are allowed in notes only")]
         return []
 
     def schema(self) -> dict[str, Any]:
@@ -81,6 +90,7 @@ class Whole(Shape):
     description: str = ""
     minimum: int | None = None
     not_zero: bool = False
+    maximum: int | None = None
 
     def noun(self) -> str:
         return "a whole number"
@@ -92,7 +102,9 @@ class Whole(Shape):
                 return [cur.problem("expected a whole number without a decimal point")]
             return [cur.problem("expected a whole number")]
         if self.minimum is not None and value < self.minimum:
-            return [cur.problem(f"must be at least {self.minimum}")]
+            return [cur.problem(f"must be at least {self.minimum:,}")]
+        if self.maximum is not None and value > self.maximum:
+            return [cur.problem(f"must be at most {self.maximum:,}")]
         if self.not_zero and value == 0:
             return [cur.problem("there is no day 0: the day before Day 1 is Day -1")]
         return []
@@ -101,6 +113,8 @@ class Whole(Shape):
         out: dict[str, Any] = {"type": "integer"}
         if self.minimum is not None:
             out["minimum"] = self.minimum
+        if self.maximum is not None:
+            out["maximum"] = self.maximum
         if self.not_zero:
             out["not"] = {"const": 0}
         return self._with_description(out)
@@ -276,18 +290,32 @@ def _id(description: str) -> Text:
 
 
 _DURATION_HELP = "a whole number of days or weeks, e.g. '28 days' or '4 weeks'"
+_BARE_DURATION = "a bare number is not a length: give its unit, e.g. '28 days' or '4 weeks'"
+_BARE_DOSE = ("a bare number is not a dose: give its unit, e.g. '20 mg', '1 mg/kg' or "
+              "'375 mg/m2'")
+_BARE_AMOUNT = "a bare number is not an amount: give its unit, e.g. '2 mg'"
+
+
+def _line(description: str = "") -> Text:
+    """One-line text: a name or label that goes into one table cell or calendar title."""
+    return Text(description, single_line=True)
+
+
+def _duration(description: str) -> Text:
+    return Text(description, number_help=_BARE_DURATION)
 _DAY_ITEM = Either((Whole(minimum=1), Text(pattern=r"\s*[0-9]+\s*-\s*[0-9]+\s*",
                                          pattern_help="a day range is written 'A-B', e.g. '1-5'")))
 DAYS = Either((Whole(minimum=1), _DAY_ITEM.options[1], ListOf(_DAY_ITEM, min_items=1)),
               description="days, 1-based: 3, '1-5' or a list mixing both ([1, 8, 15], ['2-7'])")
 _DOSE_EXTRAS = {
-    "max": Field(Text("cap on the computed dose, e.g. '2 mg'")),
-    "round": Field(Text("round the computed dose to a multiple of this amount, e.g. '5 mg'")),
+    "max": Field(Text("cap on the computed dose, e.g. '2 mg'", number_help=_BARE_AMOUNT)),
+    "round": Field(Text("round the computed dose to a multiple of this amount, e.g. '5 mg'",
+                        number_help=_BARE_AMOUNT)),
     "rounding": Field(Text("rounding rule: nearest (halves up), up or down",
                            enum=("nearest", "up", "down"))),
 }
 STEP = Record({
-    "dose": Field(Text("the dose of this step"), required=True),
+    "dose": Field(Text("the dose of this step", number_help=_BARE_DOSE), required=True),
     "cycles": Field(Whole("this dose for the next N cycles", minimum=1)),
     "administrations": Field(Whole("this dose for the next N administrations", minimum=1)),
     "days": Field(DAYS),
@@ -298,16 +326,18 @@ STEP = Record({
 COURSE = Record({
     "drug": Field(_id("the drug's id (a key of drugs)"), required=True),
     "arms": Field(ListOf(_id("arm id"), min_items=1), ),
-    "dose": Field(Text("a number and a unit, flat or per kg or per m2; or 'unspecified'")),
+    "dose": Field(Text("a number and a unit, flat or per kg or per m2; or 'unspecified'",
+                       number_help=_BARE_DOSE)),
     **_DOSE_EXTRAS,
     "placebo": Field(Flag("matching placebo: same schedule, no active amount")),
-    "dose_note": Field(Text("why the amount is not fixed, or a remark shown with each dose")),
+    "dose_note": Field(Text("why the amount is not fixed, or a remark shown with each dose",
+                            single_line=True)),
     "start": Field(Whole("day of the period the course starts on (default 1)", minimum=1)),
-    "for": Field(Text("how long the course lasts (default: to the end of its period)")),
-    "cycle": Field(Text("cycle length: " + _DURATION_HELP)),
+    "for": Field(_duration("how long the course lasts (default: to the end of its period)")),
+    "cycle": Field(_duration("cycle length: " + _DURATION_HELP)),
     "cycles": Field(Whole("number of cycles (default: until the course ends)", minimum=1)),
     "days": Field(DAYS),
-    "every": Field(Text("interval: " + _DURATION_HELP)),
+    "every": Field(_duration("interval: " + _DURATION_HELP)),
     "count": Field(Whole("number of administrations for 'every'", minimum=1)),
     "weekdays": Field(ListOf(Text(enum=("mon", "tue", "wed", "thu", "fri", "sat", "sun")),
                              min_items=1)),
@@ -317,22 +347,24 @@ COURSE = Record({
                                pattern_help="a time of day is written HH:MM, e.g. '08:00'"),
                           min_items=1)),
     "steps": Field(ListOf(STEP, min_items=1)),
-    "route": Field(Text("route for this course, overriding the drug's")),
+    "route": Field(_line("route for this course, overriding the drug's")),
     "not_on": Field(ListOf(_id("drug id"), min_items=1,
                            description="skip days on which these drugs are given")),
-    "label": Field(Text()),
+    "label": Field(_line()),
     "notes": Field(Text()),
 }, "one drug on one timing pattern within a period")
 
 WINDOW = Either((
-    Text(_DURATION_HELP + ", before and after the target day"),
-    Record({"before": Field(Text(_DURATION_HELP)), "after": Field(Text(_DURATION_HELP))}),
+    _duration(_DURATION_HELP + ", before and after the target day"),
+    Record({"before": Field(_duration(_DURATION_HELP)),
+            "after": Field(_duration(_DURATION_HELP))}),
 ))
 VISIT = Record({
     "id": Field(_id("visit id"), required=True),
-    "label": Field(Text()),
-    "day": Field(Whole("Study Day, or with period: day N of that period", not_zero=True)),
-    "week": Field(Whole("week N is Study Day 7N+1", minimum=0)),
+    "label": Field(_line()),
+    "day": Field(Whole("Study Day, or with period: day N of that period", not_zero=True,
+                       minimum=-MAX_DAYS, maximum=MAX_DAYS)),
+    "week": Field(Whole("week N is Study Day 7N+1", minimum=0, maximum=MAX_DAYS // 7)),
     "period": Field(_id("period id")),
     "at": Field(Text("the period's first or last day", enum=("start", "end"))),
     "window": Field(WINDOW),
@@ -344,13 +376,14 @@ EXPECT = Record({
     "arm": Field(_id("arm id"), required=True),
     "drug": Field(_id("drug id"), required=True),
     "administrations": Field(Whole(minimum=0)),
-    "total": Field(Text("cumulative dose: absolute, or per kg or per m2 for relative doses")),
+    "total": Field(Text("cumulative dose: absolute, or per kg or per m2 for relative doses",
+                        number_help=_BARE_DOSE.replace("a dose", "a total"))),
     "first_day": Field(Whole("Study Day of the first administration", not_zero=True)),
     "last_day": Field(Whole("Study Day of the last administration", not_zero=True)),
     "weight": Field(Text("reference participant's weight, e.g. '70 kg'")),
     "height": Field(Text("reference participant's height, e.g. '175 cm'")),
     "bsa": Field(Text("reference participant's body surface area, e.g. '1.8 m2'")),
-    "lengths": Field(MapOf(Text(_DURATION_HELP), description="period id: chosen length")),
+    "lengths": Field(MapOf(_duration(_DURATION_HELP), description="period id: chosen length")),
     "start": Field(Text("date of Study Day 1, YYYY-MM-DD (weekday patterns)",
                         pattern=r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
                         pattern_help="a date is written YYYY-MM-DD")),
@@ -364,9 +397,9 @@ SOURCE = Either((Text(), Record({
 
 PERIOD = Record({
     "id": Field(_id("period id"), required=True),
-    "label": Field(Text()),
-    "length": Field(Text("fixed ('12 weeks') or a range chosen per participant ('12-18 weeks')"),
-                    required=True),
+    "label": Field(_line()),
+    "length": Field(_duration("fixed ('12 weeks') or a range chosen per participant "
+                              "('12-18 weeks')"), required=True),
     "blinded": Field(Flag("the calendar must not reveal arm, dose level or placebo")),
     "courses": Field(ListOf(COURSE)),
     "notes": Field(Text()),
@@ -375,19 +408,19 @@ PERIOD = Record({
 REGIMEN = Record({
     "format": Field(Text("format version", enum=("regimens/1",)), required=True),
     "id": Field(_id("regimen id"), required=True),
-    "title": Field(Text(), required=True),
-    "registry": Field(Text("registry number, e.g. NCT02059759")),
-    "version": Field(Text("protocol version or amendment")),
+    "title": Field(_line(), required=True),
+    "registry": Field(_line("registry number, e.g. NCT02059759")),
+    "version": Field(_line("protocol version or amendment")),
     "sources": Field(ListOf(SOURCE)),
     "notes": Field(Text()),
     "day_one": Field(_id("period whose first day is Study Day 1 (default: the arm's first)")),
     "drugs": Field(MapOf(Record({
-        "name": Field(Text(), required=True),
-        "route": Field(Text("e.g. subcutaneous, intravenous, oral"), required=True),
+        "name": Field(_line(), required=True),
+        "route": Field(_line("e.g. subcutaneous, intravenous, oral"), required=True),
         "notes": Field(Text()),
     }), "drug id: drug", min_items=1), required=True),
     "arms": Field(MapOf(Record({
-        "label": Field(Text(), required=True),
+        "label": Field(_line(), required=True),
         "periods": Field(ListOf(_id("period id"), min_items=1)),
         "day_one": Field(_id("period whose first day is Study Day 1 for this arm")),
         "notes": Field(Text()),

@@ -213,7 +213,7 @@ def plain(value: Decimal) -> str:
 
 def _split(text: object, what: str, hint: str) -> tuple[Decimal, str]:
     if isinstance(text, bool) or not isinstance(text, (str, int, Decimal)):
-        raise UnitError(text, f"{what} must be text such as '20 mg'", hint)
+        raise UnitError(text, f"{what} must be text: a number and its unit", hint)
     if not isinstance(text, str):
         raise UnitError(text, f"a bare number is not a {what}: give its unit", hint)
     if "," in text:
@@ -234,8 +234,8 @@ def _split(text: object, what: str, hint: str) -> tuple[Decimal, str]:
         magnitude = Decimal(match["num"])
         if match["exp"] is not None:
             magnitude = magnitude.scaleb(int(match["exp"]))
-    except InvalidOperation:  # pragma: no cover - the pattern rules it out
-        raise UnitError(text, f"{what} must start with a number", hint) from None
+    except InvalidOperation:  # an exponent beyond Decimal's range: "1 x 10^99999999999"
+        raise UnitError(text, f"{what} is out of range (1e-12 to 1e15)", hint) from None
     if match["sign"] == "-" and magnitude != 0:
         raise UnitError(text, f"{what} must be greater than zero", hint)
     if magnitude == 0:
@@ -340,18 +340,23 @@ _MEASURES = {
 }
 
 
+#: How each measurement is named in messages.
+MEASURE_NAMES = {"weight": "weight", "height": "height", "bsa": "body surface area"}
+
+
 def parse_measure(kind: str, text: object) -> Decimal:
     """Read a body measurement with its unit; return it exactly in kg, cm or m2."""
     units, target, _symbol = _MEASURES[kind]
     examples = {"weight": "'70 kg' or '154 lb'", "height": "'175 cm', '1.75 m' or '69 in'",
                 "bsa": "'1.8 m2'"}[kind]
     hint = f"write a number and one of {', '.join(units)}, e.g. {examples}"
+    what = MEASURE_NAMES[kind]
     if isinstance(text, str) and text.strip().lower() in ("nan", "inf", "-inf", "+inf", "infinity"):
-        raise UnitError(text, f"{kind} must be a finite number", hint)
-    magnitude, unit_text = _split(text, kind, hint)
+        raise UnitError(text, f"{what} must be a finite number", hint)
+    magnitude, unit_text = _split(text, what, hint)
     unit_text = unit_text.strip()
     if unit_text not in units:
-        raise UnitError(text, f"unknown {kind} unit {unit_text!r}", hint)
+        raise UnitError(text, f"unknown {what} unit {unit_text!r}", hint)
     ureg = registry()
     factor = _exact(ureg.Quantity(1, units[unit_text]).to(target).magnitude)
     return normal(magnitude * factor)

@@ -1,0 +1,269 @@
+"""The catalogue of bad and tricky inputs (``tests/bad_inputs/*.yaml``), one test per case.
+
+Each case gives its input (a regimen document, a participant, expansion options) and its
+exact expected outcome: an error class and message, or the exact result (dates, times,
+doses, derivations, warnings, calendar lines). Every case runs twice:
+
+- through the public API (``regimens.load`` then ``Regimen.expand``), and
+- through the command line in-process (``regimens._cli.main``): an error must exit with
+  status 2, print exactly the expected lines on standard error and no traceback, and leave
+  no output file (nor a temporary one) behind; a result must give the same administrations
+  and warnings in the JSON output, and the same bytes in the iCalendar output.
+
+Generated inputs (a 50 MB file, deep nesting) are built by the functions in ``GENERATORS``.
+Cases marked ``xfail`` state the correct outcome of a known bug (strict: a fix shows up).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+import regimens
+from regimens._cli import main
+
+HERE = Path(__file__).resolve().parent / "bad_inputs"
+CATEGORIES = ("units", "format", "yaml", "calendar", "text")
+STAMP = "2027-01-01T00:00:00Z"
+
+#: The head of every ``body`` case: 9 lines, so a body's first line is line 10.
+HEAD = """\
+format: regimens/1
+id: bad
+title: Bad inputs
+drugs:
+  a: {name: drug A, route: oral}
+  b: {name: drug B, route: intravenous}
+arms:
+  x: {label: X}
+  y: {label: Y}
+"""
+#: The regimen of a case that gives neither ``document`` nor ``body``: one per-kg and one
+#: per-m2 dose, so that every body measurement matters.
+BODY_SIZE = """\
+periods:
+  - id: t
+    length: 1 week
+    courses:
+      - {drug: a, dose: 1 mg/kg, days: 1}
+      - {drug: b, dose: 375 mg/m2, days: 1}
+"""
+_FLAGS = {"weight": "--weight", "height": "--height", "bsa": "--bsa", "label": "--participant",
+          "arm": "--arm", "start": "--start", "tz": "--tz", "bsa_formula": "--bsa-formula",
+          "bsa_decimals": "--bsa-decimals"}
+
+
+def _fifty_megabytes() -> bytes:
+    return b"format: regimens/1\n" + b"# " + b"x" * (50 * 1024 * 1024 - 22) + b"\n"
+
+
+def _deep_nesting() -> bytes:
+    return b"format: regimens/1\nid: " + b"[" * 1000 + b"]" * 1000 + b"\n"
+
+
+GENERATORS: dict[str, Callable[[], bytes]] = {
+    "fifty-megabytes": _fifty_megabytes,
+    "deep-nesting": _deep_nesting,
+}
+
+
+def load_cases() -> list[dict[str, Any]]:
+    yaml = YAML(typ="safe", pure=True)
+    cases: list[dict[str, Any]] = []
+    for category in CATEGORIES:
+        for case in yaml.load((HERE / f"{category}.yaml").read_text(encoding="utf-8")):
+            cases.append({"category": category, **case})
+    return cases
+
+
+CASES = load_cases()
+
+
+def document(case: dict[str, Any]) -> bytes:
+    if "generate" in case:
+        return GENERATORS[case["generate"]]()
+    text = case.get("document")
+    if text is None:
+        text = HEAD + case.get("body", BODY_SIZE)
+    return str(text).encode(case.get("encoding", "utf-8"))
+
+
+def _options(case: dict[str, Any]) -> dict[str, Any]:
+    options = {"arm": "x", "start": "2027-01-04"}
+    options.update(case.get("options", {}))
+    return options
+
+
+def _expands(case: dict[str, Any]) -> bool:
+    return "participant" in case or "options" in case
+
+
+def _row(study_day: int, day: str, moment: str | None, drug: str, dose: str) -> str:
+    return " ".join(x for x in (str(study_day), day, moment, drug, dose) if x)
+
+
+def run_api(case: dict[str, Any]) -> dict[str, Any]:
+    """The outcome of a case through the Python API (the working directory holds case.yaml)."""
+    try:
+        regimen = regimens.load("case.yaml")
+        if not _expands(case):
+            return {"loaded": regimen.id}
+        options = _options(case)
+        participant = regimens.Participant(**case.get("participant", {}))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            schedule = regimen.expand(options.pop("arm"), options.pop("start"), participant,
+                                      **options)
+            ics = (schedule.to_ics(stamp=datetime(2027, 1, 1, tzinfo=UTC))
+                   if case.get("ics") else None)
+    except regimens.RegimenError as exc:
+        return {"error": type(exc).__name__, "message": str(exc)}
+    rows = [_row(a.study_day.value, a.date.isoformat(),
+                 a.at.isoformat() if a.at else a.time.strftime("%H:%M") if a.time else None,
+                 a.drug, a.dose.text) for a in schedule.administrations]
+    out: dict[str, Any] = {
+        "administrations": rows,
+        "derivations": list(dict.fromkeys(a.dose.derivation for a in schedule.administrations)),
+        "warnings": [str(w) for w in schedule.warnings],
+    }
+    assert sorted(str(w.message) for w in caught) == sorted(out["warnings"])
+    if ics is not None:
+        from icalendar import Calendar
+
+        calendar = Calendar.from_ical(ics)
+        out["ics"] = ics
+        out["ics_calname"] = str(calendar["X-WR-CALNAME"])
+        out["ics_summaries"] = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]
+    return out
+
+
+def cli_args(case: dict[str, Any], fmt: str, output: str) -> list[str]:
+    if not _expands(case):
+        return ["check", "case.yaml", "-o", output]
+    options = _options(case)
+    args = ["expand", "case.yaml", "--format", fmt, "-o", output]
+    for key, value in {**case.get("participant", {}), **options}.items():
+        if key == "lengths":
+            for period, length in value.items():
+                args += ["--length", f"{period}={length}"]
+        else:
+            args += [_FLAGS[key], str(value)]
+    if fmt == "ics":
+        args += ["--stamp", STAMP]
+    return args
+
+
+def unfold(data: bytes) -> list[str]:
+    """The content lines of an iCalendar file, after checking its physical lines: CRLF
+    endings, at most 75 octets each, and every fold between two whole UTF-8 characters."""
+    assert data.endswith(b"\r\n")
+    physical = data.split(b"\r\n")[:-1]
+    for line in physical:
+        assert len(line) <= 75, line
+        assert b"\r" not in line
+        assert b"\n" not in line
+        line.decode("utf-8")  # a fold inside a character leaves a broken sequence
+    lines: list[str] = []
+    for line in physical:
+        text = line.decode("utf-8")
+        if text.startswith(" "):
+            lines[-1] += text[1:]
+        else:
+            lines.append(text)
+    return lines
+
+
+def _ids(cases: list[dict[str, Any]]) -> list[Any]:
+    params = []
+    for case in cases:
+        marks = []
+        if "xfail" in case:
+            marks.append(pytest.mark.xfail(strict=True, reason=case["xfail"]))
+        params.append(pytest.param(case, id=f"{case['category']}:{case['id']}", marks=marks))
+    return params
+
+
+def test_catalogue_is_well_formed() -> None:
+    ids = [c["id"] for c in CASES]
+    assert len(ids) == len(set(ids))
+    assert len(CASES) >= 60
+    allowed = {"id", "category", "description", "document", "body", "generate", "encoding",
+               "participant", "options", "expect", "xfail", "cli", "ics"}
+    for case in CASES:
+        assert set(case) <= allowed, case["id"]
+        assert case["description"].strip(), case["id"]
+        expect = case["expect"]
+        assert ("error" in expect) != ("administrations" in expect or "loaded" in expect), (
+            case["id"])
+        if "error" in expect:
+            assert hasattr(regimens, expect["error"]), case["id"]
+            assert issubclass(getattr(regimens, expect["error"]), regimens.RegimenError)
+
+
+@pytest.mark.parametrize("case", _ids(CASES))
+def test_api(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "case.yaml").write_bytes(document(case))
+    monkeypatch.chdir(tmp_path)
+    outcome = run_api(case)
+    expect = case["expect"]
+    if "error" in expect:
+        assert (outcome.get("error"), outcome.get("message")) == (expect["error"],
+                                                                  expect["message"])
+        return
+    if "loaded" in expect:
+        assert outcome == {"loaded": expect["loaded"]}
+        return
+    assert outcome.get("error") is None, outcome
+    assert outcome["administrations"] == expect["administrations"]
+    for key in ("derivations", "warnings"):
+        assert outcome[key] == expect.get(key, outcome[key] if key == "derivations" else [])
+    if case.get("ics"):
+        lines = unfold(outcome["ics"])  # checks the folding of every line
+        missing = [line for line in expect.get("ics_lines", []) if line not in lines]
+        assert not missing
+        for key in ("ics_calname", "ics_summaries"):  # read back: unfolded and unescaped
+            if key in expect:
+                assert outcome[key] == expect[key]
+
+
+@pytest.mark.parametrize("case", _ids([c for c in CASES if c.get("cli", True)]))
+def test_cli(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+             capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "case.yaml").write_bytes(document(case))
+    monkeypatch.chdir(tmp_path)
+    expect = case["expect"]
+    # An error of the calendar export itself shows with --format ics only.
+    fmt = "ics" if case.get("ics") and "error" in expect else "json"
+    code = main(cli_args(case, fmt, f"out.{fmt}"))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    assert out == ""
+    if "error" in expect:
+        wanted = expect.get("stderr")
+        if wanted is None:  # a regimen file's problems are printed as they are
+            assert expect["error"] == "InvalidRegimenError"
+            wanted = expect["message"].split("\n")
+        assert (code, err.splitlines()) == (2, wanted)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["case.yaml"]  # nothing written
+        return
+    assert code == 0
+    if "loaded" in expect:
+        return
+    data = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    rows = [_row(a["study_day"], a["date"], a["datetime"] or a["time"], a["drug"], a["dose"])
+            for a in data["administrations"]]
+    assert rows == expect["administrations"]
+    assert data["warnings"] == expect.get("warnings", [])
+    assert err.splitlines() == [f"regimens: warning: {w}" for w in expect.get("warnings", [])]
+    if case.get("ics"):
+        assert main(cli_args(case, "ics", "out.ics")) == 0
+        capsys.readouterr()
+        api = run_api(case)
+        assert (tmp_path / "out.ics").read_bytes() == api["ics"]
