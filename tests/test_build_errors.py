@@ -400,3 +400,42 @@ def test_administration_steps_not_covering_are_refused_at_load() -> None:
     assert problems(body) == [
         "r.yaml:17: periods[0].courses[0].steps: the steps cover 4 administrations but the "
         "course gives 5"]
+
+
+REVIEW_CASES = [
+    ("every-longer-than-cycle",
+     course("drug: il2, dose: 1 MIU, cycle: 2 weeks, every: 3 weeks"),
+     [f"{C}.every: an interval of 21 days is longer than a 14-day cycle; give one dose per "
+      "cycle with 'days: [1]', or a longer cycle (got '3 weeks')"]),
+    ("administration-steps-with-not-on",
+     "periods:\n  - id: t\n    length: 1 week\n    courses:\n"
+     "      - {drug: treg, dose: 1e6 cells/kg, days: [1]}\n"
+     "      - {drug: pred, daily: true, not_on: [treg], steps: [{dose: 100 mg, "
+     "administrations: 1}, {dose: 50 mg, administrations: 6}]}\n",
+     ["r.yaml:16: periods[0].courses[1].not_on: steps by administrations cannot be combined "
+      "with not_on: a skipped day would shift the steps; use steps by days or cycles"]),
+    ("blinded-placebo-of-another-drug",
+     "periods:\n  - id: t\n    length: 1 week\n    blinded: true\n    courses:\n"
+     "      - {drug: il2, arms: [a], dose: 1 MIU, days: [1]}\n"
+     "      - {drug: pred, arms: [b], placebo: true, days: [1]}\n",
+     ["r.yaml:17: periods[0].courses[1].drug: in a blinded period a placebo course uses the id "
+      "of the drug it matches (with placebo: true), so that every arm's calendar reads the "
+      "same; no active course gives this drug here (got 'pred')"]),
+    ("visit-for-an-arm-that-skips-its-period",
+     "periods:\n  - id: t\n    length: 1 week\n  - id: u\n    length: 1 week\n"
+     "visits:\n  - {id: v, period: u, day: 1, arms: [b]}\n",
+     None),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), [c[1:] for c in REVIEW_CASES],
+                         ids=[c[0] for c in REVIEW_CASES])
+def test_rules_across_fields(body: str, expected: list[str] | None) -> None:
+    if expected is None:
+        # Arm b's path skips period u: give it one, then the visit is refused.
+        head = HEAD.replace("  b: {label: B}", "  b: {label: B, periods: [t]}")
+        assert problems(body, head=head) == [
+            "r.yaml:17: visits[0].arms[0]: this arm does not go through period 'u' "
+            "(got 'b')"]
+        return
+    assert problems(body) == expected

@@ -139,9 +139,12 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
     for index in range(draw(st.integers(1, 3))):
         length = draw(st.integers(1, 70))
         period: dict[str, Any] = {"id": f"p{index}", "length": f"{length} days"}
-        if draw(st.integers(0, 3)) == 0:
-            period["blinded"] = True
         period["courses"] = [draw(courses(length)) for _ in range(draw(st.integers(0, 3)))]
+        # A blinded period's placebo must match an active course of the same drug.
+        active = {c["drug"] for c in period["courses"] if not c.get("placebo")}
+        if draw(st.integers(0, 3)) == 0 and all(
+                c["drug"] in active for c in period["courses"] if c.get("placebo")):
+            period["blinded"] = True
         periods.append(period)
     doc: dict[str, Any] = {
         "format": "regimens/1", "id": "generated", "title": "Generated",

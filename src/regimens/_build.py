@@ -137,6 +137,8 @@ class _Builder:
             Period(p.id, p.length, courses_by_period[p.id], p.blinded, p.label, p.notes)
             for p in periods
         )
+        for period, index in ((p, raw_index[p.id]) for p in complete):
+            self.attempt(self.check_period_courses, period, self.periods_raw.at(index))
         self.course_drugs = {
             (arm.id, c.drug)
             for arm in arms
@@ -326,6 +328,30 @@ class _Builder:
             self.check_administration_steps(cur, course, period)
         return course
 
+    def check_period_courses(self, period: Period, cur: Cursor) -> None:
+        """Rules across the courses of one period."""
+        for course in period.courses:
+            at = self.course_cursor(cur, course)
+            # Steps are counted before same-day exclusions remove administrations, so
+            # a skipped day would silently drop or shift a step (a loading dose).
+            if course.not_on and any(isinstance(s, AdministrationStep) for s in course.steps):
+                raise _fail(at.at("not_on"), "steps by administrations cannot be combined with "
+                            "not_on: a skipped day would shift the steps; use steps by days or "
+                            "cycles", show=False)
+            # A blinded calendar names the drug and uses it in event ids: a placebo that
+            # is another drug would reveal the arm.
+            if period.blinded and course.placebo and not any(
+                    c.drug == course.drug and not c.placebo for c in period.courses):
+                raise _fail(at.at("drug"), "in a blinded period a placebo course uses the "
+                            "id of the drug it matches (with placebo: true), so that every "
+                            "arm's calendar reads the same; no active course gives this drug "
+                            "here")
+
+    def course_cursor(self, period_cur: Cursor, course: Course) -> Cursor:
+        # Courses that failed to build are missing from period.courses: find it by path.
+        path = course.where[2]
+        return next(c for _, c in period_cur.at("courses").items() if c.where == path)
+
     def check_administration_steps(self, cur: Cursor, course: Course, period: Period) -> None:
         # The count does not depend on dates (no weekday pattern): verify it now, at
         # both ends of a variable period, rather than when a participant is expanded.
@@ -489,6 +515,10 @@ class _Builder:
             return DaysPattern(days)
         if key == "every":
             every = self.duration(at)
+            if every.days > window:
+                # Only day 1 of each cycle would be given: "every" would never be honoured.
+                raise _fail(at, f"an interval of {every.days} days is longer than {where}; "
+                            "give one dose per cycle with 'days: [1]', or a longer cycle")
             count = raw.get("count")
             if count is not None and 1 + (count - 1) * every.days > window:
                 raise _fail(cur.at("count"),
@@ -569,9 +599,14 @@ class _Builder:
                     if "after" in w else zero,
                 )
         arms = raw.get("arms")
-        for i, arm in enumerate(arms or ()):
-            if arm not in self.arms:
+        for i, arm_id in enumerate(arms or ()):
+            arm = self.arms.get(arm_id)
+            if arm is None:
                 raise _fail(cur.at("arms").at(i), self.no_arm())
+            period = raw.get("period")
+            if period is not None and arm.periods is not None and period not in arm.periods:
+                raise _fail(cur.at("arms").at(i),
+                            f"this arm does not go through period {period!r}")
         return Visit(raw["id"], anchor, window, raw.get("label", ""),
                      tuple(arms) if arms is not None else None, raw.get("week"),
                      raw.get("notes", ""))
