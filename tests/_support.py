@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 import warnings
 from pathlib import Path
@@ -64,3 +65,22 @@ def days(schedule: regimens.Schedule, drug: str | None = None) -> list[int]:
 def dates(schedule: regimens.Schedule, drug: str | None = None) -> list[str]:
     return [a.date.isoformat() for a in schedule.administrations
             if drug is None or a.drug == drug]
+
+
+# Environments that must not change any output byte (clock zone, locale, hash seed, encoding).
+def _env(**changes: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("TZ", "LANG", "LC_ALL", "LC_NUMERIC", "LC_TIME", "PYTHONHASHSEED")}
+    env.update(changes)
+    return env
+
+
+ENVIRONMENTS = [
+    _env(TZ="UTC", LANG="C", LC_ALL="C", PYTHONHASHSEED="0"),
+    _env(TZ="Pacific/Kiritimati", LANG="de_DE.UTF-8", LC_ALL="de_DE.UTF-8",
+         PYTHONHASHSEED="12345"),
+    _env(TZ="Pacific/Pago_Pago", LANG="fr_FR.ISO-8859-1", LC_ALL="fr_FR.ISO-8859-1",
+         PYTHONHASHSEED="random", PYTHONIOENCODING="latin-1"),
+    _env(TZ="Australia/Lord_Howe", LANG="ar_EG.UTF-8", LC_TIME="ja_JP.UTF-8",
+         PYTHONHASHSEED="4294967295"),
+]

@@ -5,14 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from _support import IMODALS, ROOT, text
+from _support import ENVIRONMENTS, IMODALS, ROOT, text
 from regimens._cli import main
 from regimens._source import parse_document
 
@@ -250,21 +249,6 @@ def test_subprocess_invalid_regimen_exit_2_no_traceback(tmp_path: Path) -> None:
         f"{path}:1: (document): missing required field 'arms'",
         f"{path}:1: (document): missing required field 'periods'",
     ]
-
-
-def _env(**changes: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("TZ", "LANG", "LC_ALL")}
-    env.update(changes)
-    return env
-
-
-ENVIRONMENTS = [
-    _env(TZ="UTC", LANG="C", LC_ALL="C", PYTHONHASHSEED="0"),
-    _env(TZ="Pacific/Kiritimati", LANG="de_DE.UTF-8", LC_ALL="de_DE.UTF-8",
-         PYTHONHASHSEED="12345"),
-    _env(TZ="Pacific/Pago_Pago", LANG="fr_FR.ISO-8859-1", LC_ALL="fr_FR.ISO-8859-1",
-         PYTHONHASHSEED="random", PYTHONIOENCODING="latin-1"),
-]
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "table"])

@@ -8,10 +8,11 @@ other month names, a Latin-1 terminal) and PYTHONHASHSEED (set and dict order).
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from _support import ENVIRONMENTS
 
 REGIMEN = """\
 format: regimens/1
@@ -53,24 +54,6 @@ for fmt in ("json", "csv", "ics"):
     extra = ["--stamp", "2027-01-01T00:00:00Z", "--unblinded"] if fmt == "ics" else []
     assert main([*base, "--format", fmt, "-o", "out." + fmt, *extra]) == 0
 """
-
-
-def _env(**changes: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("TZ", "LANG", "LC_ALL", "LC_NUMERIC", "LC_TIME", "PYTHONHASHSEED")}
-    env.update(changes)
-    return env
-
-
-ENVIRONMENTS = [
-    _env(TZ="UTC", LANG="C", LC_ALL="C", PYTHONHASHSEED="0"),
-    _env(TZ="Pacific/Kiritimati", LANG="de_DE.UTF-8", LC_ALL="de_DE.UTF-8",
-         PYTHONHASHSEED="12345"),
-    _env(TZ="Pacific/Pago_Pago", LANG="fr_FR.ISO-8859-1", LC_ALL="fr_FR.ISO-8859-1",
-         PYTHONHASHSEED="random", PYTHONIOENCODING="latin-1"),
-    _env(TZ="Australia/Lord_Howe", LANG="ar_EG.UTF-8", LC_TIME="ja_JP.UTF-8",
-         PYTHONHASHSEED="4294967295"),
-]
 
 
 def test_outputs_are_byte_identical_across_environments(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ._errors import RegimenError
-from ._expand import expand
+from ._expand import expand, resolve
 from ._model import Expectation, Regimen, WeekdaysPattern
 from ._notation import human_dose_quantity
 from ._participant import Participant
@@ -198,7 +198,8 @@ def check(regimen: Regimen) -> CheckReport:
         if _uses_weekdays(regimen, arm.id):
             starts = [REFERENCE_START + timedelta(days=k) for k in range(7)]
             conditions.add("with Study Day 1 on each weekday where a course uses weekdays")
-        schedules = [expand(regimen, arm=arm.id, start=s, lengths=lengths, symbolic=True)
+        schedules = [expand(regimen, resolve(regimen, arm=arm.id, start=s, lengths=lengths),
+                            symbolic=True)
                      for lengths in _length_options(regimen, arm.id) for s in starts]
         main = schedules[0]
         drugs = list(dict.fromkeys(a.drug for a in main.administrations))
@@ -239,8 +240,9 @@ def _verify(regimen: Regimen, e: Expectation) -> ExpectationResult:
         for start in starts:
             # Only the expected drug is computed for the reference participant, so
             # other drugs' doses need no measurements.
-            s = expand(regimen, arm=e.arm, start=start, participant=participant,
-                       lengths=lengths, symbolic=True,
+            line = resolve(regimen, arm=e.arm, start=start, participant=participant,
+                           lengths=lengths)
+            s = expand(regimen, line, symbolic=True,
                        exact_drugs=frozenset({e.drug}) if absolute and measured else frozenset())
             count, _, _, totals, _ = _sum(s, e.drug)
             days = [a.study_day.value for a in s.administrations if a.drug == e.drug]

@@ -175,10 +175,11 @@ class _Template:
 def _template(regimen: Regimen, arm: str, start: date, lengths: dict[str, str],
               bsa_formula: BSAFormula | str | None, bsa_decimals: int,
               codes: dict[str, dict[str, int]], keys: dict[Dose, int], np: Any) -> _Template:
-    from ._expand import expand
+    from ._expand import expand, resolve
 
-    schedule = expand(regimen, arm=arm, start=start, lengths=lengths, bsa_formula=bsa_formula,
-                      bsa_decimals=bsa_decimals, symbolic=True)
+    timeline = resolve(regimen, arm=arm, start=start, lengths=lengths, bsa_formula=bsa_formula,
+                       bsa_decimals=bsa_decimals)
+    schedule = expand(regimen, timeline, symbolic=True)
     rows = schedule.administrations
     size = len(rows)
 

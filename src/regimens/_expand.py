@@ -282,25 +282,17 @@ def _local(day: date, at: time, zone: ZoneInfo) -> tuple[datetime, TimeShiftWarn
 
 def expand(
     regimen: Regimen,
+    line: Timeline,
     *,
-    arm: str,
-    start: date | str,
-    participant: Participant | None = None,
-    lengths: dict[str, str] | None = None,
-    tz: str | None = None,
-    bsa_formula: BSAFormula | str | None = None,
-    bsa_decimals: int | None = 2,
     symbolic: bool = False,
     exact_drugs: frozenset[str] = frozenset(),
 ) -> Schedule:
-    """Expand ``regimen`` for one participant on ``arm`` (see :meth:`Regimen.expand`).
+    """Lay every course of ``regimen`` on a participant's resolved timeline.
 
-    With ``symbolic=True`` (used by ``check``), per-kg and per-m2 doses are not
-    computed, except for the drug ids in ``exact_drugs``: their administrations
-    carry the dose as written and no amount.
+    With ``symbolic=True`` (used by ``check`` and the batch API), per-kg and
+    per-m2 doses are not computed, except for the drug ids in ``exact_drugs``:
+    their administrations carry the dose as written and no amount.
     """
-    line = resolve(regimen, arm=arm, start=start, participant=participant, lengths=lengths,
-                   tz=tz, bsa_formula=bsa_formula, bsa_decimals=bsa_decimals)
     try:
         return _lay_out(regimen, line, symbolic, exact_drugs)
     except OverflowError:

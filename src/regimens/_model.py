@@ -303,18 +303,12 @@ class Regimen:
         """
         import warnings
 
-        from ._expand import expand
+        from ._expand import expand, resolve
 
-        schedule = expand(
-            self,
-            arm=arm,
-            start=start,
-            participant=participant,
-            lengths=lengths,
-            tz=tz,
-            bsa_formula=bsa_formula,
-            bsa_decimals=bsa_decimals,
-        )
+        timeline = resolve(self, arm=arm, start=start, participant=participant,
+                           lengths=lengths, tz=tz, bsa_formula=bsa_formula,
+                           bsa_decimals=bsa_decimals)
+        schedule = expand(self, timeline)
         for warning in schedule.warnings:
             warnings.warn(warning, stacklevel=2)
         return schedule
