@@ -262,3 +262,20 @@ def test_output_identical_across_environments(fmt: str) -> None:
         outputs.append(result.stdout)
     assert outputs[0] == outputs[1] == outputs[2]
     assert outputs[0].decode("utf-8")  # UTF-8 whatever the locale
+
+
+def test_drug_filter_keeps_one_drug_and_the_visits(capsys: pytest.CaptureFixture[str]) -> None:
+    # MIROCALS: riluzole daily in both periods, aldesleukin 5 days every 28 days.
+    assert main(["expand", "mirocals", "--arm", "il2", "--start", "2027-01-04", "--drug", "il2",
+                 "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {a["drug"] for a in data["administrations"]} == {"il2"}
+    assert len(data["administrations"]) == 95  # 19 cycles x 5 days
+    assert data["visits"]
+
+
+def test_drug_filter_refuses_an_unknown_drug(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["expand", "mirocals", "--arm", "il2", "--start", "2027-01-04",
+                 "--drug", "foo"]) == 2
+    assert capsys.readouterr().err == (
+        "regimens: --drug: no drug has this id (drugs: il2, riluzole) (got 'foo')\n")

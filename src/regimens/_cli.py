@@ -27,7 +27,7 @@ _OPTION_FLAGS = {"arm": "--arm", "start": "--start", "tz": "--tz", "lengths": "-
                  "bsa_formula": "--bsa-formula", "bsa_decimals": "--bsa-decimals",
                  "weight": "--weight", "height": "--height", "bsa": "--bsa",
                  "label": "--participant", "stamp": "--stamp", "remind": "--remind",
-                 "previous": "--previous", "password": "--password-file"}
+                 "previous": "--previous", "password": "--password-file", "drug": "--drug"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     expand = sub.add_parser("expand", help="a participant's dated schedule",
                             description="Expand a regimen for one participant.")
     _schedule_arguments(expand)
+    expand.add_argument("--drug", action="append", default=[], metavar="DRUG",
+                        help="show only this drug's administrations (repeatable); visits "
+                        "are kept")
     expand.add_argument("--format", default="table",
                         choices=["table", "calendar", "json", "csv", "ics"], help="output format")
     ics = expand.add_argument_group("iCalendar (--format ics)")
@@ -222,6 +225,8 @@ def _schedule(args: argparse.Namespace) -> Schedule:
 
 def _expand(args: argparse.Namespace) -> int:
     schedule = _schedule(args)
+    if args.drug:
+        schedule = schedule.only(args.drug)
     if args.format == "ics":
         write_output(_ics(schedule, args), args.output)
     else:

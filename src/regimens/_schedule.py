@@ -110,6 +110,27 @@ class Schedule:
     visits: tuple[VisitOccurrence, ...]
     warnings: tuple[RegimenWarning, ...] = ()
 
+    def only(self, drugs: Sequence[str]) -> Schedule:
+        """The same schedule with only these drugs' administrations (visits are kept).
+
+        For a calendar or dose sheet of one drug when another, such as a daily
+        background drug, would fill every day.
+        """
+        from dataclasses import replace
+
+        from ._errors import ExpandOptionError
+
+        known = [d.id for d in self.regimen.drugs]
+        for drug in drugs:
+            if drug not in known:
+                raise ExpandOptionError("drug", f"no drug has this id (drugs: "
+                                        f"{', '.join(known)})", drug)
+        wanted = set(drugs)
+        return replace(
+            self,
+            administrations=tuple(a for a in self.administrations if a.drug in wanted),
+            courses=tuple(c for c in self.courses if c.drug in wanted))
+
     def to_dict(self) -> dict[str, Any]:
         from ._render import schedule_dict
 
