@@ -99,7 +99,7 @@ CASES = [
      course("drug: il2, dose: 1 MIU, dayz: 1"),
      [f"{C}.dayz: unknown field; did you mean 'days'? (allowed here: drug, arms, dose, max, "
       "round, rounding, placebo, dose_note, start, for, cycle, cycles, days, every, count, "
-      "weekdays, daily, times, steps, route, not_on, label, notes) (got 'dayz')"]),
+      "weekdays, daily, times, steps, route, not_on, no_same_day, label, notes) (got 'dayz')"]),
     ("miu-lower-case",
      course("drug: il2, dose: 1 miu, days: 1"),
      [f"{C}.dose: 'miu' is ambiguous: unit symbols are case-sensitive; write 'MIU' (million "
@@ -379,7 +379,7 @@ def test_several_structure_problems_all_reported() -> None:
         "'28 days' or '4 weeks' (got 12)",
         "r.yaml:15: periods[0].courses[0].colour: unknown field (allowed here: drug, arms, dose, "
         "max, round, rounding, placebo, dose_note, start, for, cycle, cycles, days, every, count, "
-        "weekdays, daily, times, steps, route, not_on, label, notes) (got 'colour')",
+        "weekdays, daily, times, steps, route, not_on, no_same_day, label, notes) (got 'colour')",
         "r.yaml:16: periods[0].courses[1]: missing required field 'drug'",
     ]
 

@@ -311,16 +311,19 @@ class _Builder:
         pattern = self.pattern(cur, window, where_window, steps)
         times = self.times(cur)
         not_on = tuple(raw.get("not_on", ()))
-        for i, other in enumerate(not_on):
-            if other not in self.drug_ids or other == raw["drug"]:
-                raise _fail(cur.at("not_on").at(i), "must name another drug of this regimen")
+        no_same_day = tuple(raw.get("no_same_day", ()))
+        for key, ids in (("not_on", not_on), ("no_same_day", no_same_day)):
+            for i, other in enumerate(ids):
+                if other not in self.drug_ids or other == raw["drug"]:
+                    raise _fail(cur.at(key).at(i), "must name another drug of this regimen")
         if "count" in raw and "every" not in raw:
             raise _fail(cur.at("count"), "count goes with every ('every: 2 days, count: 7')")
         course = Course(
             drug=raw["drug"], pattern=pattern, dose=dose, steps=steps, placebo=placebo,
             dose_note=note, arms=tuple(arms) if arms is not None else None, start=start,
             span=span, cycle=cycle, cycles=cycles, times=times, route=raw.get("route"),
-            label=raw.get("label", ""), not_on=not_on, notes=raw.get("notes", ""),
+            label=raw.get("label", ""), not_on=not_on, no_same_day=no_same_day,
+            notes=raw.get("notes", ""),
             where=self.where(cur),
         )
         if any(isinstance(s, AdministrationStep) for s in steps) and not isinstance(
@@ -338,6 +341,14 @@ class _Builder:
                 raise _fail(at.at("not_on"), "steps by administrations cannot be combined with "
                             "not_on: a skipped day would shift the steps; use steps by days or "
                             "cycles", show=False)
+            # Same-day instructions appear in blinded calendars too: they must not differ
+            # between the courses of one drug, or they would reveal the arm.
+            if period.blinded and any(c.drug == course.drug and set(c.no_same_day) != set(
+                    course.no_same_day) for c in period.courses):
+                raise _fail(at.at("no_same_day") if course.no_same_day else at,
+                            "in a blinded period every course of a drug has the same "
+                            "no_same_day list, so that every arm's calendar reads the same",
+                            show=False)
             # A blinded calendar names the drug and uses it in event ids: a placebo that
             # is another drug would reveal the arm.
             if period.blinded and course.placebo and not any(

@@ -93,6 +93,8 @@ def _course(c: Course) -> dict[str, Any]:
             out[key] = value
     if c.not_on:
         out["not_on"] = list(c.not_on)
+    if c.no_same_day:
+        out["no_same_day"] = list(c.no_same_day)
     return out
 
 

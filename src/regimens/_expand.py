@@ -327,6 +327,7 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
                                     course.cycles if course.cycle else None))
             # Everything but the day, time, cycle and dose is the same for the whole course.
             route = human_route(course.route or drug.route)
+            avoid = tuple(regimen.drug(d).name for d in course.no_same_day)
             computed_by_step: dict[int | None, ComputedDose] = {}
             made: list[Administration] = []
             made_keys: list[int] = []
@@ -361,7 +362,8 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
                     "period": period.id, "drug": course.drug, "drug_name": drug.name,
                     "route": route, "course": course_index, "cycle": cycle,
                     "cycle_day": cycle_day, "dose": computed, "placebo": course.placebo,
-                    "step": step, "blinded": period.blinded, "note": course.dose_note})
+                    "step": step, "blinded": period.blinded, "note": course.dose_note,
+                    "avoid": avoid})
                 made.append(admin)
                 made_keys.append(_key(offset, wall, period_index, course_index, periods,
                                       courses))
@@ -381,6 +383,7 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
             if a.date not in blocked:
                 rows.append(a)
                 keys.append(key)
+    _check_no_same_day(regimen, line, rows)
     order = sorted(range(len(rows)), key=keys.__getitem__)  # stable, as a sort of rows
     _plausibility(line.body.participant, warnings)
     return Schedule(
@@ -390,6 +393,26 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
         administrations=tuple([rows[i] for i in order]), visits=tuple(_visits(regimen, line)),
         warnings=tuple({str(w): w for w in warnings}.values()),
     )
+
+
+def _check_no_same_day(regimen: Regimen, line: Timeline, rows: list[Administration]) -> None:
+    """A drug that must not be given on a course's days may not be scheduled on them."""
+    restricted = {(p.id, i): c for p, _, _ in line.periods for i, c in enumerate(p.courses)
+                  if c.no_same_day}
+    if not restricted:
+        return
+    by_date: dict[date, list[Administration]] = {}
+    for a in rows:
+        by_date.setdefault(a.date, []).append(a)
+    for a in rows:
+        course = restricted.get((a.period, a.course))
+        if course is None:
+            continue
+        clash = next((b for b in by_date[a.date] if b.drug in course.no_same_day), None)
+        if clash is not None:
+            raise _problem(course, f"{clash.drug_name} is scheduled on Study Day "
+                           f"{a.study_day.value}, a {a.drug_name} day, which excludes it "
+                           f"(no_same_day); give its course 'not_on: [{course.drug}]'")
 
 
 #: Study days are immutable values: share one instance per offset.

@@ -233,6 +233,9 @@ def _administration_text(s: Schedule, a: Administration, blinded: bool,
         if a.note:
             lines.append(f"Note: {a.note}")
         key_arm = f"{_slug(s.arm)}."
+    if a.avoid:
+        # An instruction, the same for every arm of a matched design: shown even blinded.
+        lines.append(f"Do not take {' or '.join(a.avoid)} on this day.")
     lines += [f"Regimen: {s.regimen.title}" + (f" ({s.regimen.registry})"
                                                if s.regimen.registry else ""),
               f"Participant: {label}" if label else "Participant: (no label)",

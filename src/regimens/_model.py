@@ -173,6 +173,7 @@ class Course:
     route: str | None = None  # overrides the drug's route
     label: str = ""
     not_on: tuple[str, ...] = ()  # drugs whose administration days this course skips
+    no_same_day: tuple[str, ...] = ()  # drugs that must not be given on this course's days
     notes: str = ""
     where: Location = field(default=("", None, ""), compare=False)  # for messages
 

@@ -24,6 +24,7 @@ __all__ = ["ADMINISTRATION_FIELDS", "render_calendar", "render_csv", "render_jso
 ADMINISTRATION_FIELDS = (
     "study_day", "date", "time", "datetime", "period", "drug", "drug_name", "cycle", "cycle_day",
     "step", "amount", "unit", "dose", "route", "placebo", "blinded", "derivation", "note",
+    "avoid_same_day",
 )
 # English names, fixed: calendar.month_name follows the process locale.
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -52,6 +53,8 @@ def administration_dict(a: Administration) -> dict[str, Any]:
         "blinded": a.blinded,
         "derivation": a.dose.derivation,
         "note": a.note,
+        # Drugs that must not be taken that day (no_same_day); "; "-separated in CSV.
+        "avoid_same_day": list(a.avoid),
     }
 
 
@@ -108,9 +111,18 @@ def render_csv(s: Schedule) -> str:
     writer.writerow(ADMINISTRATION_FIELDS)
     for a in s.administrations:
         row = administration_dict(a)
-        writer.writerow(["" if row[k] is None else str(row[k]).lower() if isinstance(row[k], bool)
-                         else row[k] for k in ADMINISTRATION_FIELDS])
+        writer.writerow([_cell(row[k]) for k in ADMINISTRATION_FIELDS])
     return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return "; ".join(value)
+    return value
 
 
 def _day(d: date) -> str:
@@ -158,15 +170,17 @@ def render_table(s: Schedule) -> str:
     lines = _heading(s)
     lines.append("")
     rows = []
+    # A column for same-day exclusions only when the regimen has some.
+    avoid = any(a.avoid for a in s.administrations)
     for a in s.administrations:
         cycle = "" if a.cycle is None else f"{a.cycle}" + (
             f" day {a.cycle_day}" if a.cycle_day is not None else "")
         rows.append([str(a.study_day.value), _day(a.date),
                      a.time.strftime("%H:%M") if a.time else "", a.period, cycle,
-                     a.drug_name, a.dose.text, a.route])
+                     a.drug_name, a.dose.text, a.route] + ([", ".join(a.avoid)] if avoid else []))
     if rows:
-        lines += _grid(["Day", "Date", "Time", "Period", "Cycle", "Drug", "Dose", "Route"], rows,
-                       {0})
+        header = ["Day", "Date", "Time", "Period", "Cycle", "Drug", "Dose", "Route"]
+        lines += _grid(header + (["Not the same day"] if avoid else []), rows, {0})
         lines.append(f"{len(rows)} administrations")
     else:
         lines.append("No administrations on this arm.")

@@ -45,6 +45,8 @@ class Administration:
     step: int | None  # index of the escalation/taper step, if any
     blinded: bool
     note: str = ""
+    #: Names of drugs that must not be given the same day (``no_same_day``).
+    avoid: tuple[str, ...] = ()
 
     @property
     def amount(self) -> str | None:

@@ -350,6 +350,9 @@ COURSE = Record({
     "route": Field(_line("route for this course, overriding the drug's")),
     "not_on": Field(ListOf(_id("drug id"), min_items=1,
                            description="skip days on which these drugs are given")),
+    "no_same_day": Field(ListOf(_id("drug id"), min_items=1,
+                                description="drugs that must not be given on this course's "
+                                "days (e.g. a participant's background drug)")),
     "label": Field(_line()),
     "notes": Field(Text()),
 }, "one drug on one timing pattern within a period")
