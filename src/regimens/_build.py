@@ -8,32 +8,31 @@ in one pass rather than stopping at the first.
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-from datetime import date, time
+from datetime import date
 from typing import Any
 
-from ._days import MAX_DAYS, Duration, LengthRange
+from ._days import Duration, LengthRange
 from ._errors import InvalidRegimenError, ParticipantError, Problem, UnitError
+from ._fields import (
+    Fail,
+    fail,
+    read_course_dose,
+    read_duration,
+    read_length,
+    read_pattern,
+    read_times,
+    unit_fail,
+)
 from ._model import (
-    WEEKDAYS,
     AdministrationStep,
     Arm,
     Course,
     CycleStep,
-    DailyPattern,
-    DaysPattern,
-    DayStep,
-    Dose,
     Drug,
-    EveryPattern,
     Expectation,
-    Pattern,
     Period,
     PeriodAnchor,
     Regimen,
-    Rounding,
-    Step,
     StudyDayAnchor,
     Visit,
     WeekdaysPattern,
@@ -41,20 +40,9 @@ from ._model import (
 )
 from ._source import Cursor, Document
 from ._spec import structure_problems
-from ._units import Amount, Basis, parse_amount, parse_dose_quantity
+from ._units import parse_dose_quantity
 
 __all__ = ["build"]
-
-_RANGE = re.compile(r"\s*([0-9]+)\s*-\s*([0-9]+)\s*\Z")
-_PATTERN_KEYS = ("days", "every", "weekdays", "daily")
-
-
-class _Fail(Exception):
-    """One problem; stops building the item it is found in."""
-
-    def __init__(self, problem: Problem) -> None:
-        self.problem = problem
-
 
 def build(doc: Document, *, sha256: str = "") -> Regimen:
     """Build a :class:`Regimen` from a parsed document, or raise InvalidRegimenError."""
@@ -69,18 +57,6 @@ def build(doc: Document, *, sha256: str = "") -> Regimen:
     return regimen
 
 
-def _fail(cur: Cursor, message: str, value: Any = None, *, show: bool = True) -> _Fail:
-    return _Fail(cur.problem(message, value=value, show_value=show))
-
-
-def _unit_fail(cur: Cursor, exc: UnitError | ParticipantError) -> _Fail:
-    if isinstance(exc, UnitError):
-        message = exc.reason + (f"; {exc.allowed}" if exc.allowed else "")
-    else:
-        message = str(exc).split(": ", 1)[-1].split(" (got ")[0]
-    return _fail(cur, message)
-
-
 class _Builder:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
@@ -90,7 +66,7 @@ class _Builder:
     def attempt(self, make: Any, *args: Any) -> Any:
         try:
             return make(*args)
-        except _Fail as fail:
+        except Fail as fail:
             self.problems.append(fail.problem)
             return None
 
@@ -181,10 +157,10 @@ class _Builder:
     def check_day_one(self, day_one: str) -> None:
         cur = self.root.at("day_one")
         if day_one not in self.period_ids:
-            raise _fail(cur, f"no period has this id (periods: {', '.join(self.period_ids)})")
+            raise fail(cur, f"no period has this id (periods: {', '.join(self.period_ids)})")
         for arm in self.arms.values():
             if arm.day_one is None and arm.periods is not None and day_one not in arm.periods:
-                raise _fail(
+                raise fail(
                     self.root.at("arms").at(arm.id),
                     f"day_one period {day_one!r} is not on this arm's path "
                     f"({', '.join(arm.periods)}); give the arm its own day_one",
@@ -202,7 +178,7 @@ class _Builder:
                 self.problems.append(cur.at("id").problem("duplicate period id"))
                 continue
             seen.add(raw["id"])
-            length = self.attempt(self.length, cur.at("length"))
+            length = self.attempt(read_length, cur.at("length"))
             if length is None:
                 # Refused length: keep the period with an unbounded placeholder so its
                 # courses are still checked (the regimen is refused anyway).
@@ -211,34 +187,28 @@ class _Builder:
                                   raw.get("label", ""), raw.get("notes", "")))
         return periods
 
-    def length(self, cur: Cursor) -> LengthRange:
-        try:
-            return LengthRange.parse(cur.value)
-        except UnitError as exc:
-            raise _unit_fail(cur, exc) from None
-
     def arm(self, arm_id: str, cur: Cursor) -> Arm:
         raw = cur.value
         path = raw.get("periods")
         if path is not None:
             for index, period_id in enumerate(path):
                 if period_id not in self.period_ids:
-                    raise _fail(cur.at("periods").at(index),
+                    raise fail(cur.at("periods").at(index),
                                 f"no period has this id (periods: {', '.join(self.period_ids)})")
             if len(set(path)) != len(path):
-                raise _fail(cur.at("periods"), "a period appears twice in the path",
+                raise fail(cur.at("periods"), "a period appears twice in the path",
                             ", ".join(path))
             order = [self.period_ids.index(p) for p in path]
             if order != sorted(order):
-                raise _fail(cur.at("periods"),
+                raise fail(cur.at("periods"),
                             "the path must follow the order of 'periods' "
                             f"({', '.join(self.period_ids)})", ", ".join(path))
         day_one = raw.get("day_one")
         if day_one is not None and day_one not in self.period_ids:
-            raise _fail(cur.at("day_one"),
+            raise fail(cur.at("day_one"),
                         f"no period has this id (periods: {', '.join(self.period_ids)})")
         if day_one is not None and day_one not in (path or self.period_ids):
-            raise _fail(cur.at("day_one"), "this period is not on the arm's path "
+            raise fail(cur.at("day_one"), "this period is not on the arm's path "
                         f"({', '.join(path or ())})")
         return Arm(arm_id, raw["label"], tuple(path) if path is not None else None, day_one,
                    raw.get("notes", ""))
@@ -252,50 +222,44 @@ class _Builder:
         built = (self.attempt(self.course, period, c) for _, c in cur.at("courses").items())
         return tuple(c for c in built if c is not None)
 
-    def duration(self, cur: Cursor, *, allow_zero: bool = False) -> Duration:
-        try:
-            return Duration.parse(cur.value, allow_zero=allow_zero)
-        except UnitError as exc:
-            raise _unit_fail(cur, exc) from None
-
     def course(self, period: Period, cur: Cursor) -> Course:
         raw = cur.value
         if raw["drug"] not in self.drug_ids:
-            raise _fail(cur.at("drug"), self.no_drug())
+            raise fail(cur.at("drug"), self.no_drug())
         arms = raw.get("arms")
         if arms is not None:
             for i, arm_id in enumerate(arms):
                 arm = self.arms.get(arm_id)
                 if arm is None:
-                    raise _fail(cur.at("arms").at(i), self.no_arm())
+                    raise fail(cur.at("arms").at(i), self.no_arm())
                 if arm.periods is not None and period.id not in arm.periods:
-                    raise _fail(cur.at("arms").at(i),
+                    raise fail(cur.at("arms").at(i),
                                 f"this arm does not go through period {period.id!r}")
         shortest = period.length.shortest.days
         start = raw.get("start", 1)
         if start > shortest:
-            raise _fail(cur.at("start"),
+            raise fail(cur.at("start"),
                         f"the course starts after the end of its period ({shortest} days"
                         + (" at the shortest length)" if not period.length.fixed else ")"))
         available = shortest - start + 1
-        span = self.duration(cur.at("for")) if "for" in raw else None
+        span = read_duration(cur.at("for")) if "for" in raw else None
         if span is not None and span.days > available:
-            raise _fail(cur.at("for"),
+            raise fail(cur.at("for"),
                         f"the course would run past the end of its period (from day {start}, "
                         f"{available} days remain of {shortest})")
         span_days = span.days if span is not None else available
-        cycle = self.duration(cur.at("cycle")) if "cycle" in raw else None
+        cycle = read_duration(cur.at("cycle")) if "cycle" in raw else None
         if "cycles" in raw and cycle is None:
-            raise _fail(cur.at("cycles"), "cycles needs a cycle length ('cycle: 28 days')")
-        dose, steps, placebo, note = self.course_dose(cur)
+            raise fail(cur.at("cycles"), "cycles needs a cycle length ('cycle: 28 days')")
+        dose, steps, placebo, note = read_course_dose(cur)
         cycles = raw.get("cycles")
         step_cycles = [s.cycles for s in steps if isinstance(s, CycleStep)]
         if step_cycles:
             if cycle is None:
-                raise _fail(cur.at("steps"),
+                raise fail(cur.at("steps"),
                             "steps by cycles need a cycle length ('cycle: 4 weeks')")
             if cycles is not None and sum(step_cycles) != cycles:
-                raise _fail(cur.at("steps"),
+                raise fail(cur.at("steps"),
                             f"the steps cover {sum(step_cycles)} cycles but the course has "
                             f"{cycles}", show=False)
             cycles = sum(step_cycles)
@@ -304,20 +268,20 @@ class _Builder:
             # The number of cycles is written as 'cycles', or is the sum of the steps' cycles.
             at, show_cycles = (cur.at("cycles"), True) if "cycles" in raw else (
                 cur.at("steps"), False)
-            raise _fail(at, f"{cycles} cycles of {cycle.days} days need {cycles * cycle.days} "
+            raise fail(at, f"{cycles} cycles of {cycle.days} days need {cycles * cycle.days} "
                         f"days, but the course has {span_days}", show=show_cycles)
         where_window = (f"a {cycle.days}-day cycle" if cycle is not None
                         else f"the course ({span_days} days)")
-        pattern = self.pattern(cur, window, where_window, steps)
-        times = self.times(cur)
+        pattern = read_pattern(cur, window, where_window, steps)
+        times = read_times(cur)
         not_on = tuple(raw.get("not_on", ()))
         no_same_day = tuple(raw.get("no_same_day", ()))
         for key, ids in (("not_on", not_on), ("no_same_day", no_same_day)):
             for i, other in enumerate(ids):
                 if other not in self.drug_ids or other == raw["drug"]:
-                    raise _fail(cur.at(key).at(i), "must name another drug of this regimen")
+                    raise fail(cur.at(key).at(i), "must name another drug of this regimen")
         if "count" in raw and "every" not in raw:
-            raise _fail(cur.at("count"), "count goes with every ('every: 2 days, count: 7')")
+            raise fail(cur.at("count"), "count goes with every ('every: 2 days, count: 7')")
         course = Course(
             drug=raw["drug"], pattern=pattern, dose=dose, steps=steps, placebo=placebo,
             dose_note=note, arms=tuple(arms) if arms is not None else None, start=start,
@@ -338,14 +302,14 @@ class _Builder:
             # Steps are counted before same-day exclusions remove administrations, so
             # a skipped day would silently drop or shift a step (a loading dose).
             if course.not_on and any(isinstance(s, AdministrationStep) for s in course.steps):
-                raise _fail(at.at("not_on"), "steps by administrations cannot be combined with "
+                raise fail(at.at("not_on"), "steps by administrations cannot be combined with "
                             "not_on: a skipped day would shift the steps; use steps by days or "
                             "cycles", show=False)
             # Same-day instructions appear in blinded calendars too: they must not differ
             # between the courses of one drug, or they would reveal the arm.
             if period.blinded and any(c.drug == course.drug and set(c.no_same_day) != set(
                     course.no_same_day) for c in period.courses):
-                raise _fail(at.at("no_same_day") if course.no_same_day else at,
+                raise fail(at.at("no_same_day") if course.no_same_day else at,
                             "in a blinded period every course of a drug has the same "
                             "no_same_day list, so that every arm's calendar reads the same",
                             show=False)
@@ -353,7 +317,7 @@ class _Builder:
             # is another drug would reveal the arm.
             if period.blinded and course.placebo and not any(
                     c.drug == course.drug and not c.placebo for c in period.courses):
-                raise _fail(at.at("drug"), "in a blinded period a placebo course uses the "
+                raise fail(at.at("drug"), "in a blinded period a placebo course uses the "
                             "id of the drug it matches (with placebo: true), so that every "
                             "arm's calendar reads the same; no active course gives this drug "
                             "here")
@@ -375,186 +339,7 @@ class _Builder:
                 message = exc.problems[0].message
                 if not period.length.fixed:
                     message += f" (with a {length}-day {period.id} period)"
-                raise _fail(cur.at("steps"), message, show=False) from None
-
-    def dose(self, cur: Cursor) -> Dose:
-        raw = cur.value
-        try:
-            quantity = parse_dose_quantity(raw["dose"])
-        except UnitError as exc:
-            raise _unit_fail(cur.at("dose"), exc) from None
-        limits: dict[str, Amount] = {}
-        for key in ("max", "round"):
-            if key in raw:
-                try:
-                    limits[key] = parse_amount(raw[key], key)
-                except UnitError as exc:
-                    raise _unit_fail(cur.at(key), exc) from None
-                if limits[key].unit.dimension is not quantity.amount.unit.dimension:
-                    raise _fail(cur.at(key),
-                                f"must be in the dose's dimension "
-                                f"({quantity.amount.unit.dimension.value})")
-        if "rounding" in raw and "round" not in raw:
-            raise _fail(cur.at("rounding"), "rounding goes with round ('round: 5 mg')")
-        if quantity.basis is Basis.FLAT and limits:
-            key = next(iter(limits))
-            raise _fail(cur.at(key), f"{key} applies to computed (per kg or per m2) doses; "
-                        "this dose is flat")
-        return Dose(quantity, limits.get("max"), limits.get("round"),
-                    Rounding(raw.get("rounding", "nearest")))
-
-    def course_dose(self, cur: Cursor) -> tuple[Dose | None, tuple[Step, ...], bool, str]:
-        raw = cur.value
-        placebo = raw.get("placebo", False)
-        note = raw.get("dose_note", "")
-        has_dose = "dose" in raw
-        limits = [k for k in ("max", "round", "rounding") if k in raw]
-        if limits and (not has_dose or raw["dose"] == "unspecified"):
-            where = ("on each step" if "steps" in raw else "with a computed dose")
-            raise _fail(cur.at(limits[0]), f"{limits[0]} applies to a computed dose: give it "
-                        f"{where}")
-        if has_dose and raw["dose"] == "unspecified":
-            if not note:
-                raise _fail(cur.at("dose"), "an unspecified dose needs a dose_note saying why "
-                            "(e.g. 'titrated to trough level')")
-            if placebo or "steps" in raw:
-                raise _fail(cur.at("dose"), "an unspecified dose has no placebo or steps")
-            return None, (), False, note
-        if placebo:
-            if has_dose or "steps" in raw:
-                key = "dose" if has_dose else "steps"
-                raise _fail(cur.at(key), "a placebo course has no active dose: remove it")
-            return None, (), True, note
-        if has_dose and "steps" in raw:
-            raise _fail(cur.at("steps"), "give either dose or steps, not both", show=False)
-        if has_dose:
-            return self.dose(cur), (), False, note
-        if "steps" in raw:
-            return None, self.steps(cur.at("steps")), False, note
-        raise _fail(cur, "a course needs a dose, steps, 'placebo: true' or 'dose: unspecified' "
-                    "with a dose_note", show=False)
-
-    def steps(self, cur: Cursor) -> tuple[Step, ...]:
-        steps: list[Step] = []
-        kinds: set[str] = set()
-        for _, step in cur.items():
-            raw = step.value
-            present = [k for k in ("cycles", "administrations", "days") if k in raw]
-            if len(present) != 1:
-                found = f" (found {', '.join(present)})" if present else ""
-                raise _fail(step, "a step has exactly one of cycles, administrations or days"
-                            + found, show=False)
-            kind = present[0]
-            kinds.add(kind)
-            dose = self.dose(step)
-            if kind == "cycles":
-                steps.append(CycleStep(dose, raw["cycles"]))
-            elif kind == "administrations":
-                steps.append(AdministrationStep(dose, raw["administrations"]))
-            else:
-                steps.append(DayStep(dose, self.day_list(step.at("days"))))
-        if len(kinds) > 1:
-            raise _fail(cur, "all steps of a course count the same thing (cycles, "
-                        "administrations or days)", show=False)
-        bases = {s.dose.basis for s in steps}
-        units = {s.dose.quantity.amount.unit.dimension for s in steps}
-        if len(bases) > 1 or len(units) > 1:
-            raise _fail(cur, "all steps of a course use the same dose basis and dimension",
-                        show=False)
-        return tuple(steps)
-
-    def day_list(self, cur: Cursor) -> tuple[int, ...]:
-        value = cur.value
-        items = value if isinstance(value, list) else [value]
-        days: list[int] = []
-        for index, item in enumerate(items):
-            at = cur.at(index) if isinstance(value, list) else cur
-            if isinstance(item, int):
-                days.append(item)
-                continue
-            match = _RANGE.match(item)
-            assert match is not None  # the structure check saw the pattern
-            if max(len(match[1].lstrip("0")), len(match[2].lstrip("0"))) > 6:
-                raise _fail(at, f"a day is at most {MAX_DAYS:,} (100 years)")
-            first, last = int(match[1]), int(match[2])
-            if last > MAX_DAYS:
-                raise _fail(at, f"a day is at most {MAX_DAYS:,} (100 years)")
-            if first < 1:
-                raise _fail(at, "days count from 1: there is no day 0")
-            if first > last:
-                raise _fail(at, f"the range runs backwards ({first} is after {last})")
-            days.extend(range(first, last + 1))
-        if len(set(days)) != len(days):
-            dup = sorted(d for d, n in Counter(days).items() if n > 1)
-            raise _fail(cur, f"day {dup[0]} is listed more than once")
-        return tuple(sorted(days))
-
-    def pattern(
-        self, cur: Cursor, window: int, where: str, steps: tuple[Step, ...]
-    ) -> Pattern | None:
-        raw = cur.value
-        present = [k for k in _PATTERN_KEYS if k in raw]
-        day_steps = [s for s in steps if isinstance(s, DayStep)]
-        if day_steps:
-            if present:
-                raise _fail(cur.at(present[0]), "day steps are the course's pattern: remove this")
-            seen: dict[int, int] = {}
-            for index, step in enumerate(day_steps):
-                for day in step.days:
-                    if day > window:
-                        raise _fail(cur.at("steps").at(index).at("days"),
-                                    f"day {day} is outside {where}", day)
-                    if day in seen:
-                        raise _fail(cur.at("steps").at(index).at("days"),
-                                    f"day {day} is already in steps[{seen[day]}]: steps overlap",
-                                    day)
-                    seen[day] = index
-            return None
-        if len(present) != 1:
-            if not present:
-                raise _fail(cur, "a course needs exactly one timing pattern: days, every, "
-                            "weekdays or daily", show=False)
-            raise _fail(cur.at(present[1]), "a course has exactly one timing pattern; found "
-                        f"{' and '.join(present)}", show=False)
-        key = present[0]
-        at = cur.at(key)
-        if key == "days":
-            days = self.day_list(at)
-            for day in days:
-                if day > window:
-                    raise _fail(at, f"day {day} is outside {where}", day)
-            return DaysPattern(days)
-        if key == "every":
-            every = self.duration(at)
-            if every.days > window:
-                # Only day 1 of each cycle would be given: "every" would never be honoured.
-                raise _fail(at, f"an interval of {every.days} days is longer than {where}; "
-                            "give one dose per cycle with 'days: [1]', or a longer cycle")
-            count = raw.get("count")
-            if count is not None and 1 + (count - 1) * every.days > window:
-                raise _fail(cur.at("count"),
-                            f"{count} administrations every {every.days} days end on day "
-                            f"{1 + (count - 1) * every.days}, outside {where}")
-            return EveryPattern(every, count)
-        if key == "weekdays":
-            names = raw["weekdays"]
-            if len(set(names)) != len(names):
-                raise _fail(at, "a weekday is listed twice")
-            return WeekdaysPattern(tuple(sorted(WEEKDAYS.index(n) for n in names)))
-        if raw["daily"] is not True:
-            raise _fail(at, "'daily: false' is not a pattern: remove it and give days, every "
-                        "or weekdays")
-        return DailyPattern()
-
-    def times(self, cur: Cursor) -> tuple[time, ...]:
-        if not cur.has("times"):
-            return ()
-        values = [time(int(t[:2]), int(t[3:])) for t in cur.get("times")]
-        if len(set(values)) != len(values):
-            raise _fail(cur.at("times"), "a time of day is listed twice")
-        return tuple(sorted(values))
-
-    # Visits and expectations ------------------------------------------------------
+                raise fail(cur.at("steps"), message, show=False) from None
 
     def build_visits(self) -> tuple[Visit, ...]:
         visits: list[Visit] = []
@@ -575,48 +360,48 @@ class _Builder:
         anchors = [k for k in ("day", "week", "period") if k in raw]
         if "period" in raw:
             if raw["period"] not in self.period_ids:
-                raise _fail(cur.at("period"),
+                raise fail(cur.at("period"),
                             f"no period has this id (periods: {', '.join(self.period_ids)})")
             if ("at" in raw) == ("day" in raw):
-                raise _fail(cur, "a visit in a period gives either 'at: start|end' or 'day: N'",
+                raise fail(cur, "a visit in a period gives either 'at: start|end' or 'day: N'",
                             show=False)
             if "week" in raw:
-                raise _fail(cur.at("week"), "give week or period, not both")
+                raise fail(cur.at("week"), "give week or period, not both")
             day = raw.get("day")
             shortest = self.period_min.get(raw["period"], day or 1)
             if day is not None and not 1 <= day <= shortest:
-                raise _fail(cur.at("day"), f"day {day} is outside period {raw['period']!r} "
+                raise fail(cur.at("day"), f"day {day} is outside period {raw['period']!r} "
                             f"(1 to {shortest})", day)
             anchor: StudyDayAnchor | PeriodAnchor = PeriodAnchor(raw["period"], raw.get("at"), day)
         else:
             if len(anchors) != 1:
-                raise _fail(cur, "a visit gives exactly one of day, week or period", show=False)
+                raise fail(cur, "a visit gives exactly one of day, week or period", show=False)
             if "at" in raw:
-                raise _fail(cur.at("at"), "'at' goes with 'period'")
+                raise fail(cur.at("at"), "'at' goes with 'period'")
             day = raw["day"] if "day" in raw else 7 * raw["week"] + 1
             anchor = StudyDayAnchor(day)
         window = None
         if "window" in raw:
             w = raw["window"]
             if isinstance(w, str):
-                both = self.duration(cur.at("window"), allow_zero=True)
+                both = read_duration(cur.at("window"), allow_zero=True)
                 window = Window(both, both)
             else:
                 zero = Duration(0)
                 window = Window(
-                    self.duration(cur.at("window").at("before"), allow_zero=True)
+                    read_duration(cur.at("window").at("before"), allow_zero=True)
                     if "before" in w else zero,
-                    self.duration(cur.at("window").at("after"), allow_zero=True)
+                    read_duration(cur.at("window").at("after"), allow_zero=True)
                     if "after" in w else zero,
                 )
         arms = raw.get("arms")
         for i, arm_id in enumerate(arms or ()):
             arm = self.arms.get(arm_id)
             if arm is None:
-                raise _fail(cur.at("arms").at(i), self.no_arm())
+                raise fail(cur.at("arms").at(i), self.no_arm())
             period = raw.get("period")
             if period is not None and arm.periods is not None and period not in arm.periods:
-                raise _fail(cur.at("arms").at(i),
+                raise fail(cur.at("arms").at(i),
                             f"this arm does not go through period {period!r}")
         return Visit(raw["id"], anchor, window, raw.get("label", ""),
                      tuple(arms) if arms is not None else None, raw.get("week"),
@@ -627,42 +412,42 @@ class _Builder:
 
         raw = cur.value
         if raw["arm"] not in self.arms:
-            raise _fail(cur.at("arm"), self.no_arm())
+            raise fail(cur.at("arm"), self.no_arm())
         if raw["drug"] not in self.drug_ids:
-            raise _fail(cur.at("drug"), self.no_drug())
+            raise fail(cur.at("drug"), self.no_drug())
         if not self.problems and (raw["arm"], raw["drug"]) not in self.course_drugs:
-            raise _fail(cur.at("drug"), f"arm {raw['arm']!r} never receives this drug")
+            raise fail(cur.at("drug"), f"arm {raw['arm']!r} never receives this drug")
         total = None
         if "total" in raw:
             try:
                 total = parse_dose_quantity(raw["total"])
             except UnitError as exc:
-                raise _unit_fail(cur.at("total"), exc) from None
+                raise unit_fail(cur.at("total"), exc) from None
         for key in ("weight", "height", "bsa"):
             if key in raw:
                 try:
                     Participant(**{key: raw[key]})
                 except (UnitError, ParticipantError) as exc:
-                    raise _unit_fail(cur.at(key), exc) from None
+                    raise unit_fail(cur.at(key), exc) from None
         lengths = raw.get("lengths", {})
         arm = self.arms[raw["arm"]]
         for period_id in lengths:
             at = cur.at("lengths").at(period_id)
             if period_id not in self.period_ids:
-                raise _fail(at, "no period has this id", period_id)
+                raise fail(at, "no period has this id", period_id)
             if arm.periods is not None and period_id not in arm.periods:
-                raise _fail(at, f"arm {arm.id!r} does not go through this period", period_id)
-            length = self.duration(at)
+                raise fail(at, f"arm {arm.id!r} does not go through this period", period_id)
+            length = read_duration(at)
             allowed = self.period_lengths.get(period_id)
             if allowed is not None and length not in allowed:
-                raise _fail(at, f"must be within {allowed} ({allowed.shortest.days}-"
+                raise fail(at, f"must be within {allowed} ({allowed.shortest.days}-"
                             f"{allowed.longest.days} days)" if not allowed.fixed else
                             f"this period has a fixed length of {allowed}")
         if "start" in raw:
             try:
                 date.fromisoformat(raw["start"])
             except ValueError:
-                raise _fail(cur.at("start"), "not a calendar date (YYYY-MM-DD)") from None
+                raise fail(cur.at("start"), "not a calendar date (YYYY-MM-DD)") from None
         return Expectation(
             arm=raw["arm"], drug=raw["drug"], administrations=raw.get("administrations"),
             total=total, first_day=raw.get("first_day"), last_day=raw.get("last_day"),

@@ -1,0 +1,270 @@
+"""Reading one field of a regimen document into a model value.
+
+Each reader takes a :class:`~regimens._source.Cursor` on the field and either
+returns the value or raises :class:`Fail` carrying a located problem
+(file, line, field path, offending value, what is allowed). Rules that
+relate fields to each other (a day inside its cycle, one pattern per course)
+are checked here where the field is read; cross-references between parts of
+the document are checked by :mod:`regimens._build`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import time
+from typing import Any
+
+from ._days import MAX_DAYS, Duration, LengthRange
+from ._errors import ParticipantError, Problem, UnitError
+from ._model import (
+    WEEKDAYS,
+    AdministrationStep,
+    CycleStep,
+    DailyPattern,
+    DaysPattern,
+    DayStep,
+    Dose,
+    EveryPattern,
+    Pattern,
+    Rounding,
+    Step,
+    WeekdaysPattern,
+)
+from ._source import Cursor
+from ._units import Amount, Basis, parse_amount, parse_dose_quantity
+
+__all__ = [
+    "Fail",
+    "fail",
+    "read_course_dose",
+    "read_days",
+    "read_dose",
+    "read_duration",
+    "read_length",
+    "read_pattern",
+    "read_steps",
+    "read_times",
+    "unit_fail",
+]
+
+_RANGE = re.compile(r"\s*([0-9]+)\s*-\s*([0-9]+)\s*\Z")
+_PATTERN_KEYS = ("days", "every", "weekdays", "daily")
+
+
+class Fail(Exception):
+    """One problem; stops reading the item it is found in."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+def fail(cur: Cursor, message: str, value: Any = None, *, show: bool = True) -> Fail:
+    return Fail(cur.problem(message, value=value, show_value=show))
+
+
+def unit_fail(cur: Cursor, exc: UnitError | ParticipantError) -> Fail:
+    if isinstance(exc, UnitError):
+        message = exc.reason + (f"; {exc.allowed}" if exc.allowed else "")
+    else:
+        message = str(exc).split(": ", 1)[-1].split(" (got ")[0]
+    return fail(cur, message)
+
+
+def read_length(cur: Cursor) -> LengthRange:
+    try:
+        return LengthRange.parse(cur.value)
+    except UnitError as exc:
+        raise unit_fail(cur, exc) from None
+
+
+def read_duration(cur: Cursor, *, allow_zero: bool = False) -> Duration:
+    try:
+        return Duration.parse(cur.value, allow_zero=allow_zero)
+    except UnitError as exc:
+        raise unit_fail(cur, exc) from None
+
+
+def read_dose(cur: Cursor) -> Dose:
+    raw = cur.value
+    try:
+        quantity = parse_dose_quantity(raw["dose"])
+    except UnitError as exc:
+        raise unit_fail(cur.at("dose"), exc) from None
+    limits: dict[str, Amount] = {}
+    for key in ("max", "round"):
+        if key in raw:
+            try:
+                limits[key] = parse_amount(raw[key], key)
+            except UnitError as exc:
+                raise unit_fail(cur.at(key), exc) from None
+            if limits[key].unit.dimension is not quantity.amount.unit.dimension:
+                raise fail(cur.at(key),
+                            f"must be in the dose's dimension "
+                            f"({quantity.amount.unit.dimension.value})")
+    if "rounding" in raw and "round" not in raw:
+        raise fail(cur.at("rounding"), "rounding goes with round ('round: 5 mg')")
+    if quantity.basis is Basis.FLAT and limits:
+        key = next(iter(limits))
+        raise fail(cur.at(key), f"{key} applies to computed (per kg or per m2) doses; "
+                    "this dose is flat")
+    return Dose(quantity, limits.get("max"), limits.get("round"),
+                Rounding(raw.get("rounding", "nearest")))
+
+
+def read_course_dose(cur: Cursor) -> tuple[Dose | None, tuple[Step, ...], bool, str]:
+    raw = cur.value
+    placebo = raw.get("placebo", False)
+    note = raw.get("dose_note", "")
+    has_dose = "dose" in raw
+    limits = [k for k in ("max", "round", "rounding") if k in raw]
+    if limits and (not has_dose or raw["dose"] == "unspecified"):
+        where = ("on each step" if "steps" in raw else "with a computed dose")
+        raise fail(cur.at(limits[0]), f"{limits[0]} applies to a computed dose: give it "
+                    f"{where}")
+    if has_dose and raw["dose"] == "unspecified":
+        if not note:
+            raise fail(cur.at("dose"), "an unspecified dose needs a dose_note saying why "
+                        "(e.g. 'titrated to trough level')")
+        if placebo or "steps" in raw:
+            raise fail(cur.at("dose"), "an unspecified dose has no placebo or steps")
+        return None, (), False, note
+    if placebo:
+        if has_dose or "steps" in raw:
+            key = "dose" if has_dose else "steps"
+            raise fail(cur.at(key), "a placebo course has no active dose: remove it")
+        return None, (), True, note
+    if has_dose and "steps" in raw:
+        raise fail(cur.at("steps"), "give either dose or steps, not both", show=False)
+    if has_dose:
+        return read_dose(cur), (), False, note
+    if "steps" in raw:
+        return None, read_steps(cur.at("steps")), False, note
+    raise fail(cur, "a course needs a dose, steps, 'placebo: true' or 'dose: unspecified' "
+                "with a dose_note", show=False)
+
+
+def read_steps(cur: Cursor) -> tuple[Step, ...]:
+    steps: list[Step] = []
+    kinds: set[str] = set()
+    for _, step in cur.items():
+        raw = step.value
+        present = [k for k in ("cycles", "administrations", "days") if k in raw]
+        if len(present) != 1:
+            found = f" (found {', '.join(present)})" if present else ""
+            raise fail(step, "a step has exactly one of cycles, administrations or days"
+                        + found, show=False)
+        kind = present[0]
+        kinds.add(kind)
+        dose = read_dose(step)
+        if kind == "cycles":
+            steps.append(CycleStep(dose, raw["cycles"]))
+        elif kind == "administrations":
+            steps.append(AdministrationStep(dose, raw["administrations"]))
+        else:
+            steps.append(DayStep(dose, read_days(step.at("days"))))
+    if len(kinds) > 1:
+        raise fail(cur, "all steps of a course count the same thing (cycles, "
+                    "administrations or days)", show=False)
+    bases = {s.dose.basis for s in steps}
+    units = {s.dose.quantity.amount.unit.dimension for s in steps}
+    if len(bases) > 1 or len(units) > 1:
+        raise fail(cur, "all steps of a course use the same dose basis and dimension",
+                    show=False)
+    return tuple(steps)
+
+
+def read_days(cur: Cursor) -> tuple[int, ...]:
+    value = cur.value
+    items = value if isinstance(value, list) else [value]
+    days: list[int] = []
+    for index, item in enumerate(items):
+        at = cur.at(index) if isinstance(value, list) else cur
+        if isinstance(item, int):
+            days.append(item)
+            continue
+        match = _RANGE.match(item)
+        assert match is not None  # the structure check saw the pattern
+        if max(len(match[1].lstrip("0")), len(match[2].lstrip("0"))) > 6:
+            raise fail(at, f"a day is at most {MAX_DAYS:,} (100 years)")
+        first, last = int(match[1]), int(match[2])
+        if last > MAX_DAYS:
+            raise fail(at, f"a day is at most {MAX_DAYS:,} (100 years)")
+        if first < 1:
+            raise fail(at, "days count from 1: there is no day 0")
+        if first > last:
+            raise fail(at, f"the range runs backwards ({first} is after {last})")
+        days.extend(range(first, last + 1))
+    if len(set(days)) != len(days):
+        dup = sorted(d for d, n in Counter(days).items() if n > 1)
+        raise fail(cur, f"day {dup[0]} is listed more than once")
+    return tuple(sorted(days))
+
+
+def read_pattern(
+    cur: Cursor, window: int, where: str, steps: tuple[Step, ...]
+) -> Pattern | None:
+    raw = cur.value
+    present = [k for k in _PATTERN_KEYS if k in raw]
+    day_steps = [s for s in steps if isinstance(s, DayStep)]
+    if day_steps:
+        if present:
+            raise fail(cur.at(present[0]), "day steps are the course's pattern: remove this")
+        seen: dict[int, int] = {}
+        for index, step in enumerate(day_steps):
+            for day in step.days:
+                if day > window:
+                    raise fail(cur.at("steps").at(index).at("days"),
+                                f"day {day} is outside {where}", day)
+                if day in seen:
+                    raise fail(cur.at("steps").at(index).at("days"),
+                                f"day {day} is already in steps[{seen[day]}]: steps overlap",
+                                day)
+                seen[day] = index
+        return None
+    if len(present) != 1:
+        if not present:
+            raise fail(cur, "a course needs exactly one timing pattern: days, every, "
+                        "weekdays or daily", show=False)
+        raise fail(cur.at(present[1]), "a course has exactly one timing pattern; found "
+                    f"{' and '.join(present)}", show=False)
+    key = present[0]
+    at = cur.at(key)
+    if key == "days":
+        days = read_days(at)
+        for day in days:
+            if day > window:
+                raise fail(at, f"day {day} is outside {where}", day)
+        return DaysPattern(days)
+    if key == "every":
+        every = read_duration(at)
+        if every.days > window:
+            # Only day 1 of each cycle would be given: "every" would never be honoured.
+            raise fail(at, f"an interval of {every.days} days is longer than {where}; "
+                        "give one dose per cycle with 'days: [1]', or a longer cycle")
+        count = raw.get("count")
+        if count is not None and 1 + (count - 1) * every.days > window:
+            raise fail(cur.at("count"),
+                        f"{count} administrations every {every.days} days end on day "
+                        f"{1 + (count - 1) * every.days}, outside {where}")
+        return EveryPattern(every, count)
+    if key == "weekdays":
+        names = raw["weekdays"]
+        if len(set(names)) != len(names):
+            raise fail(at, "a weekday is listed twice")
+        return WeekdaysPattern(tuple(sorted(WEEKDAYS.index(n) for n in names)))
+    if raw["daily"] is not True:
+        raise fail(at, "'daily: false' is not a pattern: remove it and give days, every "
+                    "or weekdays")
+    return DailyPattern()
+
+
+def read_times(cur: Cursor) -> tuple[time, ...]:
+    if not cur.has("times"):
+        return ()
+    values = [time(int(t[:2]), int(t[3:])) for t in cur.get("times")]
+    if len(set(values)) != len(values):
+        raise fail(cur.at("times"), "a time of day is listed twice")
+    return tuple(sorted(values))
+
+# Visits and expectations ------------------------------------------------------
