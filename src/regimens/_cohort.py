@@ -19,15 +19,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from ._bsa import BSAFormula, bsa
+from ._bsa import BSAFormula
+from ._cohort_sizes import Sizes, body_sizes, measures
 from ._dose import dose_amount
-from ._errors import DoseError, ExpandOptionError, MissingMeasurementError, ParticipantError
+from ._errors import ExpandOptionError
 from ._model import Dose, Regimen, WeekdaysPattern
-from ._participant import PLAUSIBLE
-from ._units import Basis, normal, plain
+from ._units import Basis
 
 if TYPE_CHECKING:
     import numpy as np
@@ -106,28 +105,6 @@ def _starts(starts: Any, np: Any) -> NDArray[np.datetime64]:
     if np.isnat(days).any():
         raise ExpandOptionError("starts", "a start date is missing (NaT)")
     return days  # type: ignore[no-any-return]
-
-
-def _measures(kind: str, values: Any, n: int, np: Any) -> NDArray[np.float64] | None:
-    if values is None:
-        return None
-    array = np.ascontiguousarray(values, dtype="float64").reshape(-1)
-    if array.shape[0] != n:
-        raise ExpandOptionError(f"{kind}s", f"{array.shape[0]} values for {n} participants")
-    low, high, unit = PLAUSIBLE[kind]
-    bad = ~((array >= float(low)) & (array <= float(high)))  # NaN is bad too
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0])
-        raise ParticipantError(
-            kind, f"participant {row}: {array[row]!r} {unit} is not a plausible {kind} "
-            f"(allowed: {plain(low)} to {plain(high)} {unit}); check the number and its unit",
-            array[row])
-    return array  # type: ignore[no-any-return]
-
-
-def _decimal(value: float) -> Decimal:
-    """A measurement as ``expand`` reads it: the shortest decimal that gives the float."""
-    return normal(Decimal(repr(float(value))))
 
 
 def _lengths(lengths: Mapping[str, Any] | None, n: int, np: Any) -> tuple[
@@ -224,53 +201,6 @@ def _template(regimen: Regimen, arm: str, start: date, lengths: dict[str, str],
 
 
 # Body size and amounts ---------------------------------------------------------------
-
-_POWERS = {
-    BSAFormula.DUBOIS: (0.007184, 0.725, 0.425),
-    BSAFormula.HAYCOCK: (0.024265, 0.3964, 0.5378),
-    BSAFormula.GEHAN_GEORGE: (0.0235, 0.42246, 0.51456),
-}
-
-
-def _bsa_float(h: Any, w: Any, formula: BSAFormula, np: Any) -> Any:
-    if formula is BSAFormula.MOSTELLER:
-        return np.sqrt(h * w / 3600.0)
-    if formula in _POWERS:
-        c, a, b = _POWERS[formula]
-        return c * h**a * w**b
-    grams = w * 1000.0
-    return 0.0003207 * h**0.3 * grams ** (0.7285 - 0.0188 * np.log10(grams))
-
-
-def _rounded_bsa(h: Any, w: Any, formula: BSAFormula, decimals: int, np: Any) -> Any:
-    """BSA rounded half-up to ``decimals``, as an integer count of 10^-decimals m2.
-
-    float64 is within about 1e-15 of the exact value, so only participants
-    within 1e-9 of a rounding boundary are recomputed in exact decimals.
-    """
-    scale = 10.0**decimals
-    scaled = _bsa_float(h, w, formula, np) * scale
-    counts = np.floor(scaled + 0.5).astype("int64")
-    near = np.flatnonzero(np.abs(scaled - (np.floor(scaled) + 0.5)) < 1e-9 * scale)
-    quantum = Decimal(1).scaleb(-decimals)
-    for i in near.tolist():
-        exact = bsa(_decimal(h[i]), _decimal(w[i]), formula)
-        counts[i] = int(exact.quantize(quantum, ROUND_HALF_UP).scaleb(decimals))
-    return counts
-
-
-@dataclass
-class _Sizes:
-    """Per participant, an index into a table of distinct body sizes (Decimal)."""
-
-    index: Any  # int64 (n,)
-    values: list[Decimal]
-
-
-def _unique_sizes(array: Any, np: Any, to_decimal: Any) -> _Sizes:
-    values, index = np.unique(array, return_inverse=True)
-    return _Sizes(index.reshape(-1), [to_decimal(v) for v in values.tolist()])
-
 
 # The result ----------------------------------------------------------------------------
 
@@ -460,9 +390,9 @@ def expand_cohort(
     formula = _parse_formula(bsa_formula)
     day_one = _starts(starts, np)
     n = len(day_one)
-    weight = _measures("weight", weights, n, np)
-    height = _measures("height", heights, n, np)
-    area = _measures("bsa", bsas, n, np)
+    weight = measures("weight", weights, n, np)
+    height = measures("height", heights, n, np)
+    area = measures("bsa", bsas, n, np)
     if arm not in [a.id for a in regimen.arms]:
         raise ExpandOptionError("arm", f"no such arm in {regimen.id!r}; arms: "
                                 f"{', '.join(a.id for a in regimen.arms)}", arm)
@@ -500,11 +430,11 @@ def expand_cohort(
         groups.append((members, template))
 
     amounts: dict[int, tuple[Any, Any]] = {}
-    sizes: dict[Basis, _Sizes] = {}
+    sizes: dict[Basis, Sizes] = {}
     for dose, key in keys.items():
         basis = dose.basis
         if basis not in sizes:
-            sizes[basis] = _body_sizes(basis, weight, height, area, formula, bsa_decimals, np)
+            sizes[basis] = body_sizes(basis, weight, height, area, formula, bsa_decimals, np)
         table = np.array([float(dose_amount(dose, s)) for s in sizes[basis].values],
                          dtype="float64")
         amounts[key] = (sizes[basis].index, table)
@@ -512,26 +442,3 @@ def expand_cohort(
     names = {d.id: d.name for d in regimen.drugs}
     return Cohort(regimen, arm, day_one, groups, amounts, categories,
                   tuple(names[d] for d in categories["drug"]))
-
-
-def _body_sizes(basis: Basis, weight: Any, height: Any, area: Any, formula: BSAFormula,
-                decimals: int, np: Any) -> _Sizes:
-    if basis is Basis.PER_KG:
-        if weight is None:
-            raise MissingMeasurementError(
-                "weight", "a per-kg dose needs the participants' weights (weights=...)",
-                ("weight",))
-        return _unique_sizes(weight, np, _decimal)
-    if area is not None:
-        return _unique_sizes(area, np, _decimal)
-    missing = tuple(k for k, v in (("height", height), ("weight", weight)) if v is None)
-    if missing:
-        raise MissingMeasurementError(
-            missing[0], "a per-m2 dose needs the participants' heights and weights "
-            "(heights=..., weights=...) or body surface areas (bsas=...)", missing)
-    counts = _rounded_bsa(height, weight, formula, decimals, np)
-    if (counts <= 0).any():
-        raise DoseError(f"a body surface area rounds to 0 m² at {decimals} decimals "
-                        f"(participant {int(np.flatnonzero(counts <= 0)[0])}); use more decimals")
-    return _unique_sizes(counts, np, lambda c: normal(Decimal(int(c)).scaleb(-decimals)))
-
