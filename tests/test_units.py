@@ -302,3 +302,12 @@ def test_participant_converts_to_si(kwargs: dict[str, str], attr: str, expected:
 def test_participant_huge_weight_is_a_participant_error() -> None:
     with pytest.raises(ParticipantError):
         Participant(weight="1e30 kg")
+
+
+@pytest.mark.parametrize("text", ["70.5.1 kg", "70 5 kg"])
+def test_a_malformed_number_is_named_as_such(text: str) -> None:
+    with pytest.raises(ParticipantError) as caught:
+        Participant(weight=text)
+    assert str(caught.value) == (
+        "weight: weight does not start with a single number; write a number and one of kg, g, "
+        f"lb, lbs, e.g. '70 kg' or '154 lb' (got '{text}')")

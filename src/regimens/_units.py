@@ -245,6 +245,9 @@ def _split(text: object, what: str, hint: str) -> tuple[Decimal, str]:
         raise UnitError(text, f"{what} is out of range (1e-12 to 1e15)", hint)
     if not match["unit"]:
         raise UnitError(text, f"a bare number is not a {what}: give its unit", hint)
+    if match["unit"][0] in "0123456789.":
+        # "70.5.1 kg", "1 2 mg": the number itself is malformed, not the unit.
+        raise UnitError(text, f"{what} does not start with a single number", hint)
     return normal(magnitude), match["unit"]
 
 
