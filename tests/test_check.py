@@ -166,7 +166,7 @@ def test_cli_check_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 
     assert main(["check", str(IMODALS), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["regimen"] == "imodals"
+    assert data["regimen"] == "imodals-example"
     assert [e["passed"] for e in data["expectations"]] == [True, True, True]
 
 
@@ -180,3 +180,17 @@ def test_totals_add_up_across_units_of_one_dimension() -> None:
     (summary,) = [s for s in report.summaries if s.arm == "a"]
     assert summary.total_text() == "1,500 mg"
     assert report.ok
+
+
+def test_totals_and_days_cover_every_length_evaluated() -> None:
+    # 5 mg daily through a 2-4 week run-in before Study Day 1: 14 to 28 doses, 70 to 140 mg,
+    # starting on Day -14 (shortest) or Day -28 (longest).
+    body = ("day_one: t\n"
+            "periods:\n  - id: r\n    length: 2-4 weeks\n    courses:\n"
+            "      - {drug: pred, dose: 5 mg, daily: true}\n"
+            "  - id: t\n    length: 1 week\n")
+    report = regimens.loads(HEAD + body, "r.yaml").check()
+    (summary,) = [s for s in report.summaries if s.arm == "a"]
+    assert summary.count_text() == "14 to 28"
+    assert summary.total_text() == "70 mg to 140 mg"
+    assert (summary.first_day, summary.last_day) == (-28, -1)

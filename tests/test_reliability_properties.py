@@ -98,21 +98,34 @@ def test_check_counts_and_totals_equal_what_expand_produces(
             assert summary.administrations == (min(counts), max(counts))
             mine = [a for a in main.administrations if a.drug == drug]
             assert summary.placebo == sum(a.placebo for a in mine)
-            # One total per basis and dimension, compared in the dimension's base unit.
-            totals: dict[tuple[Basis, str], Decimal] = defaultdict(Decimal)
-            for a in mine:
-                per = a.dose.per_basis
-                if a.placebo or per is None:
-                    continue
-                amount = per.quantity.amount
-                totals[(per.quantity.basis, amount.unit.dimension.value)] += (
-                    amount.magnitude * amount.unit.factor)
-            assert {(t.basis, t.amount.unit.dimension.value):
-                    (t.amount.magnitude * t.amount.unit.factor).normalize()
-                    for t in summary.totals} == {k: v.normalize() for k, v in totals.items()}
-            days = [a.study_day.value for a in mine]
+            # One total per basis and dimension (in the dimension's base unit), per start
+            # weekday; check reports the least and the most of them.
+            per_start = []
+            for s in schedules:
+                totals: dict[tuple[Basis, str], Decimal] = defaultdict(Decimal)
+                for a in s.administrations:
+                    per = a.dose.per_basis
+                    if a.drug != drug or a.placebo or per is None:
+                        continue
+                    amount = per.quantity.amount
+                    totals[(per.quantity.basis, amount.unit.dimension.value)] += (
+                        amount.magnitude * amount.unit.factor)
+                per_start.append(totals)
+            keys = {k for t in per_start for k in t}
+
+            def base(quantities: tuple[Any, ...]) -> dict[tuple[Basis, str], Decimal]:
+                return {(t.basis, t.amount.unit.dimension.value):
+                        (t.amount.magnitude * t.amount.unit.factor).normalize()
+                        for t in quantities}
+
+            assert base(summary.totals) == {
+                k: min(t.get(k, Decimal(0)) for t in per_start).normalize() for k in keys}
+            assert base(summary.totals_most or summary.totals) == {
+                k: max(t.get(k, Decimal(0)) for t in per_start).normalize() for k in keys}
+            days = [a.study_day.value for s in schedules for a in s.administrations
+                    if a.drug == drug]
             assert (summary.first_day, summary.last_day) == (
-                (days[0], days[-1]) if days else (None, None))
+                (min(days), max(days)) if days else (None, None))
 
 
 @SETTINGS

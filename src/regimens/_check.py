@@ -41,12 +41,13 @@ class DrugSummary:
     administrations: tuple[int, int]  # (fewest, most) over the conditions evaluated
     placebo: int
     unspecified: int
-    totals: tuple[DoseQuantity, ...]  # cumulative, one per basis and dimension
+    totals: tuple[DoseQuantity, ...]  # cumulative, one per basis and dimension: the least
     span_days: int  # first to last day of the drug's courses, off days included
-    first_day: int | None
-    last_day: int | None
-    intensities: tuple[DoseQuantity, ...]  # total per week of span
+    first_day: int | None  # the earliest over the conditions evaluated
+    last_day: int | None  # the latest over the conditions evaluated
+    intensities: tuple[DoseQuantity, ...]  # total per week of span, reference condition
     before_caps: bool  # a total is summed before caps/rounding that apply per participant
+    totals_most: tuple[DoseQuantity, ...] = ()  # the most, aligned with totals
 
     def count_text(self) -> str:
         low, high = self.administrations
@@ -55,7 +56,11 @@ class DrugSummary:
     def total_text(self) -> str:
         if not self.totals:
             return "none (placebo)" if self.placebo else "not fixed"
-        text = " + ".join(human_dose_quantity(t) for t in self.totals)
+        most = self.totals_most or self.totals
+        text = " + ".join(
+            human_dose_quantity(low) if low == high else
+            f"{human_dose_quantity(low)} to {human_dose_quantity(high)}"
+            for low, high in zip(self.totals, most, strict=True))
         return text + (" (before caps and rounding)" if self.before_caps else "")
 
     def intensity_text(self) -> str:
@@ -117,6 +122,10 @@ class CheckReport:
                  "totals": [{"amount": _plain(t.amount.magnitude), "unit": t.amount.unit.symbol,
                              "basis": t.basis.value, "text": human_dose_quantity(t)}
                             for t in s.totals],
+                 "totals_max": [{"amount": _plain(t.amount.magnitude),
+                                 "unit": t.amount.unit.symbol, "basis": t.basis.value,
+                                 "text": human_dose_quantity(t)}
+                                for t in (s.totals_most or s.totals)],
                  "before_caps_and_rounding": s.before_caps,
                  "intensity_per_week": [{"amount": _plain(t.amount.magnitude),
                                          "unit": t.amount.unit.symbol, "basis": t.basis.value}
@@ -190,6 +199,20 @@ def _quantities(totals: Totals) -> tuple[DoseQuantity, ...]:
         totals.items(), key=lambda kv: (kv[0][0].value, kv[0][1].value)))
 
 
+def _extremes(all_totals: list[Totals]) -> tuple[tuple[DoseQuantity, ...],
+                                                  tuple[DoseQuantity, ...]]:
+    """Per basis and dimension, the least and the most total over the conditions."""
+    keys = sorted({k for t in all_totals for k in t}, key=lambda k: (k[0].value, k[1].value))
+    least, most = [], []
+    for basis, dimension in keys:
+        unit = next(t[(basis, dimension)].unit for t in all_totals if (basis, dimension) in t)
+        values = [t[(basis, dimension)].to(unit).magnitude if (basis, dimension) in t
+                  else Decimal(0) for t in all_totals]
+        least.append(DoseQuantity(Amount(normal(min(values)), unit), basis))
+        most.append(DoseQuantity(Amount(normal(max(values)), unit), basis))
+    return tuple(least), tuple(most)
+
+
 def check(regimen: Regimen) -> CheckReport:
     summaries: list[DrugSummary] = []
     conditions = {"at the shortest period lengths, and the longest where they vary"}
@@ -205,8 +228,10 @@ def check(regimen: Regimen) -> CheckReport:
         drugs = list(dict.fromkeys(a.drug for a in main.administrations))
         drugs += [c.drug for c in main.courses if c.drug not in drugs]
         for drug in drugs:
-            counts = [_sum(s, drug)[0] for s in schedules]
-            _count, placebo, unspecified, totals, before_caps = _sum(main, drug)
+            sums = [_sum(s, drug) for s in schedules]
+            counts = [x[0] for x in sums]
+            _count, placebo, unspecified, totals, before_caps = sums[0]
+            least, most = _extremes([x[3] for x in sums])
             spans = [c for c in main.courses if c.drug == drug]
             span_days = ((max(c.last_date for c in spans) - min(c.first_date for c in spans)).days
                          + 1) if spans else 0
@@ -215,11 +240,12 @@ def check(regimen: Regimen) -> CheckReport:
                 DoseQuantity(Amount(normal((q.amount.magnitude * 7 / span_days).quantize(
                     Decimal("0.001"), ROUND_HALF_UP)), q.amount.unit), q.basis)
                 for q in quantities) if span_days else ()
-            days = [a.study_day.value for a in main.administrations if a.drug == drug]
+            days = [a.study_day.value for s in schedules for a in s.administrations
+                    if a.drug == drug]
             summaries.append(DrugSummary(
                 arm.id, drug, regimen.drug(drug).name, (min(counts), max(counts)), placebo,
-                unspecified, quantities, span_days, days[0] if days else None,
-                days[-1] if days else None, intensities, before_caps))
+                unspecified, least, span_days, min(days) if days else None,
+                max(days) if days else None, intensities, before_caps, most))
     results = tuple(_verify(regimen, e) for e in regimen.expect)
     return CheckReport(regimen, tuple(summaries), results, tuple(sorted(conditions)))
 
