@@ -76,3 +76,12 @@ def test_round_trip_keeps_it() -> None:
     regimen = regimens.loads(HEAD_EDARAVONE + TREG, "r.yaml")
     assert regimens.loads(regimens.dumps(regimen)) == regimen
     assert regimen.periods[0].courses[0].no_same_day == ("eda",)
+
+
+def test_exclusions_do_not_chain() -> None:
+    body = ("periods:\n  - id: t\n    length: 1 week\n    courses:\n"
+            "      - {drug: treg, dose: 1e6 cells/kg, daily: true, not_on: [il2]}\n"
+            "      - {drug: il2, dose: 1 MIU, daily: true, not_on: [treg]}\n")
+    assert problems(body, head=HEAD_EDARAVONE) == [
+        "r.yaml:16: periods[0].courses[0].not_on: 'il2' has courses with not_on of their own; "
+        "exclusions do not chain: give one of the two drugs not_on"]

@@ -113,6 +113,7 @@ class _Builder:
             Period(p.id, p.length, courses_by_period[p.id], p.blinded, p.label, p.notes)
             for p in periods
         )
+        self.excluding = {c.drug for p in complete for c in p.courses if c.not_on}
         for period, index in ((p, raw_index[p.id]) for p in complete):
             self.attempt(self.check_period_courses, period, self.periods_raw.at(index))
         self.course_drugs = {
@@ -299,6 +300,13 @@ class _Builder:
         """Rules across the courses of one period."""
         for course in period.courses:
             at = self.course_cursor(cur, course)
+            # Only courses without exclusions of their own block days: a chain or a pair
+            # of mutual exclusions would depend on an order that the file does not give.
+            chained = [d for d in course.not_on if d in self.excluding]
+            if chained:
+                raise fail(at.at("not_on"), f"{chained[0]!r} has courses with not_on of their "
+                           "own; exclusions do not chain: give one of the two drugs not_on",
+                           show=False)
             # Steps are counted before same-day exclusions remove administrations, so
             # a skipped day would silently drop or shift a step (a loading dose).
             if course.not_on and any(isinstance(s, AdministrationStep) for s in course.steps):
