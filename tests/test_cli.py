@@ -35,7 +35,7 @@ def test_expand_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[:5] == [
-        "IMODALS, low-dose aldesleukin in ALS (NCT02059759)",
+        "IMODALS-like example, low-dose aldesleukin in ALS (NCT02059759)",
         "Arm: il2-1miu (aldesleukin 1 million units/day)",
         "Study Day 1: Mon 2027-01-04",
         "Participant: P-017",
@@ -127,8 +127,8 @@ def test_output_into_missing_directory(tmp_path: Path,
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--arm", "zz"], "regimens: --arm: no such arm in 'imodals'; arms: il2-1miu, il2-2miu, "
-                          "placebo (got 'zz')"),
+        (["--arm", "zz"], "regimens: --arm: no such arm in 'imodals-example'; arms: il2-1miu, "
+                          "il2-2miu, placebo (got 'zz')"),
         (["--weight", "70"], "regimens: --weight: a bare number is not a weight: give its unit; "
                              "write a number and one of kg, g, lb, lbs, e.g. '70 kg' or '154 lb' "
                              "(got '70')"),
@@ -279,3 +279,11 @@ def test_drug_filter_refuses_an_unknown_drug(capsys: pytest.CaptureFixture[str])
                  "--drug", "foo"]) == 2
     assert capsys.readouterr().err == (
         "regimens: --drug: no drug has this id (drugs: il2, riluzole) (got 'foo')\n")
+
+
+def test_output_into_a_missing_directory_names_the_file(capsys: pytest.CaptureFixture[str],
+                                                        tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "x.json"
+    assert main(["expand", "imodals", "--arm", "placebo", "--start", "2027-01-04",
+                 "--format", "json", "-o", str(target)]) == 2
+    assert capsys.readouterr().err == f"regimens: {target}: No such file or directory\n"

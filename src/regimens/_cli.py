@@ -170,7 +170,11 @@ def write_output(text: str | bytes, target: str) -> None:
         return
     path = Path(target)
     directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        # Name the file asked for, not the temporary one beside it.
+        raise OSError(exc.errno, exc.strerror, target) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -38,9 +38,9 @@ def measures(kind: str, values: Any, n: int, np: Any) -> NDArray[np.float64] | N
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise ParticipantError(
-            kind, f"participant {row}: {array[row]!r} {unit} is not a plausible {kind} "
+            kind, f"participant {row}: {float(array[row])!r} {unit} is not a plausible {kind} "
             f"(allowed: {plain(low)} to {plain(high)} {unit}); check the number and its unit",
-            array[row])
+            float(array[row]))
     return array  # type: ignore[no-any-return]
 
 
