@@ -88,7 +88,7 @@ def test_duration(text: str, days: int, shown: str) -> None:
                      "write weeks or days, e.g. '12 weeks' or '84 days'"),
         ("1 month", "'month' is ambiguous as a length (a month is 28 to 31 days); "
                     "write weeks or days, e.g. '12 weeks' or '84 days'"),
-        ("1 year", "'year' is ambiguous as a length (a month is 28 to 31 days); "
+        ("1 year", "'year' is ambiguous as a length (a year is 365 or 366 days); "
                    "write weeks or days, e.g. '12 weeks' or '84 days'"),
         ("2 fortnights", "unknown duration unit 'fortnights'; write whole days or weeks, "
                          "e.g. '28 days' or '4 weeks'"),

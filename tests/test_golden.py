@@ -84,7 +84,12 @@ def test_golden_table_and_calendar_by_hand(arm: str) -> None:
     table = (GOLDEN / golden.golden_name(arm, "table")).read_text(encoding="utf-8")
     calendar = (GOLDEN / golden.golden_name(arm, "calendar")).read_text(encoding="utf-8")
     assert "15 administrations" in table
-    assert table.count(DOSE_TEXT[arm]) >= 15
+    # Exactly 15 dose rows: 3 cycles x days 1-5 (Days 1-5, 29-33, 57-61), each with the dose.
+    rows = [line for line in table.splitlines() if re.match(r"\s*-?\d+\s+\w{3} \d{4}-", line)
+            and "treatment" in line]
+    assert [int(line.split()[0]) for line in rows] == [*range(1, 6), *range(29, 34),
+                                                       *range(57, 62)]
+    assert all(DOSE_TEXT[arm] in line for line in rows)
     assert "15 administrations on 15 days; 3 visits" in calendar
     for forbidden in (r"\bIU\b", r"MIU", r"\bU\b", r"\d\.0\b"):
         assert not re.search(forbidden, table + calendar), forbidden

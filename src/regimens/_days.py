@@ -90,9 +90,11 @@ def _unit_days(text: str, unit: str) -> int:
     if lowered in _DAYS_PER:
         return _DAYS_PER[lowered]
     if lowered in ("month", "months", "mo", "year", "years", "y", "yr", "yrs"):
+        why = ("a month is 28 to 31 days" if lowered.startswith("mo")
+               else "a year is 365 or 366 days")
         raise UnitError(
             text,
-            f"{unit!r} is ambiguous as a length (a month is 28 to 31 days)",
+            f"{unit!r} is ambiguous as a length ({why})",
             "write weeks or days, e.g. '12 weeks' or '84 days'",
         )
     raise UnitError(text, f"unknown duration unit {unit!r}", _HINT)
