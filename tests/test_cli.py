@@ -287,3 +287,20 @@ def test_output_into_a_missing_directory_names_the_file(capsys: pytest.CaptureFi
     assert main(["expand", "imodals", "--arm", "placebo", "--start", "2027-01-04",
                  "--format", "json", "-o", str(target)]) == 2
     assert capsys.readouterr().err == f"regimens: {target}: No such file or directory\n"
+
+
+@pytest.mark.parametrize(
+    ("stamp", "message"),
+    [
+        ([], "regimens: --stamp: required for --format ics: the creation time, e.g. "
+             "2027-01-01T09:00:00Z (regimens never reads the clock)\n"),
+        (["--stamp", "2027-01-01 09:00"], "regimens: --stamp: write a date and time with Z or an "
+         "offset, e.g. 2027-01-01T09:00:00Z (got '2027-01-01 09:00')\n"),
+    ],
+    ids=["missing", "no-offset"],
+)
+def test_ics_needs_an_aware_stamp(stamp: list[str], message: str,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["expand", "imodals", "--arm", "placebo", "--start", "2027-01-04",
+                 "--format", "ics", *stamp]) == 2
+    assert capsys.readouterr().err == message

@@ -605,3 +605,14 @@ def test_cli_writes_the_same_bytes(tmp_path: Path) -> None:
     again = tmp_path / "again.ics"
     assert main([*CLI_ARGS[:-4], "--previous", str(target), "-o", str(again)]) == 0
     assert {int(e["SEQUENCE"]) for e in events(again.read_bytes())} == {1}  # reminders changed
+
+
+def test_day_before_reminder_with_minutes_on_a_timed_dose() -> None:
+    # 08:00 New York dose on Wed 2027-03-10; 09:30 the day before is 22h30m earlier.
+    from regimens._ics import Reminder
+
+    start = datetime(2027, 3, 10, 8, 0, tzinfo=ZoneInfo("America/New_York"))
+    assert Reminder.parse("09:30-day-before").trigger(start) == -timedelta(hours=22, minutes=30)
+    # Across the spring-forward night (Sun 2027-03-14): 09:00 Sat to 08:00 Sun is 22 hours.
+    sunday = datetime(2027, 3, 14, 8, 0, tzinfo=ZoneInfo("America/New_York"))
+    assert Reminder.parse("09:00-day-before").trigger(sunday) == -timedelta(hours=22)

@@ -94,18 +94,6 @@ class Reminder:
         # Aware arithmetic within one zone is wall-clock arithmetic: compare in UTC.
         return remind.replace(tzinfo=start.tzinfo).astimezone(UTC) - start.astimezone(UTC)
 
-    def describe(self) -> str:
-        if self.day_before_at is not None:
-            return f"the day before at {self.day_before_at:%H:%M}"
-        assert self.before is not None
-        minutes = int(self.before.total_seconds() // 60)
-        parts = []
-        for size, word in ((1440, "day"), (60, "hour"), (1, "minute")):
-            if minutes >= size:
-                n, minutes = divmod(minutes, size)
-                parts.append(f"{n} {word}{'s' if n > 1 else ''}")
-        return " ".join(parts) + " before"
-
 
 def _exact_duration(td: timedelta) -> Any:
     """A TRIGGER value written in hours and minutes only ("-PT25H", not "-P1DT1H").
