@@ -205,7 +205,7 @@ def test_uids_are_unique_stable_and_deterministic() -> None:
     assert first == again
     assert len(set(first)) == len(first)
     assert all(u.startswith("imodals-example.P-017.") and u.endswith("@regimens") for u in first)
-    assert "imodals-example.P-017.il2-1miu.il2.day1@regimens" in first
+    assert "imodals-example.P-017.il2.day1@regimens" in first
     assert "imodals-example.P-017.visit.w12@regimens" in first
     # A later start moves the dates, never the UIDs (they follow study days).
     moved = uids(imodals("il2-1miu", start="2027-02-01").to_ics(stamp=STAMP, blinded=False))
@@ -306,7 +306,7 @@ def test_sequence_follows_content_changes() -> None:
     v2 = course("1-3", "2 MIU").to_ics(stamp=STAMP, previous=v1)
     check_structure(v2, 5)
     after = by_uid(v2)
-    day = "demo.P-017.a.il2.day{}@regimens"
+    day = "demo.P-017.il2.day{}@regimens"
     for n in (1, 2, 3):
         assert int(after[day.format(n)]["SEQUENCE"]) == 1
         assert "STATUS" not in after[day.format(n)]
@@ -616,3 +616,43 @@ def test_day_before_reminder_with_minutes_on_a_timed_dose() -> None:
     # Across the spring-forward night (Sun 2027-03-14): 09:00 Sat to 08:00 Sun is 22 hours.
     sunday = datetime(2027, 3, 14, 8, 0, tzinfo=ZoneInfo("America/New_York"))
     assert Reminder.parse("09:00-day-before").trigger(sunday) == -timedelta(hours=22)
+
+
+def test_no_arm_in_any_uid_and_unlabelled_is_distinct() -> None:
+    # The arm never appears in a UID (an open-label period after a blinded one would
+    # otherwise reveal the allocation), and "no label" cannot collide with any label.
+    for arm in ARMS:
+        text = imodals(arm, label="P-017").to_ics(stamp=STAMP, blinded=False).decode()
+        assert arm not in "".join(line for line in text.splitlines() if line.startswith("UID"))
+    unlabelled = imodals("placebo", label="").to_ics(stamp=STAMP).decode()
+    labelled = imodals("placebo", label="participant").to_ics(stamp=STAMP).decode()
+    uids = {line for line in unlabelled.splitlines() if line.startswith("UID:")}
+    assert uids.isdisjoint(line for line in labelled.splitlines() if line.startswith("UID:"))
+    assert "UID:imodals-example.no_label.il2.day1@regimens" in uids
+
+
+def test_cancelled_events_have_neutral_text_and_bad_previous_is_an_error() -> None:
+    unblinded = imodals("il2-1miu", label="P-017").to_ics(stamp=STAMP, blinded=False)
+    later = imodals("il2-1miu", label="P-017").only([])  # the doses are gone, visits stay
+    text = later.to_ics(stamp=STAMP, previous=unblinded).decode().replace("\r\n ", "")
+    cancelled = [block for block in text.split("BEGIN:VEVENT") if "STATUS:CANCELLED" in block]
+    assert cancelled
+    assert all("SUMMARY:Cancelled: no longer in the schedule" in b for b in cancelled)
+    assert "million units" not in "".join(cancelled)
+    broken = unblinded.replace(b"DTSTART;VALUE=DATE:20270104", b"DTSTART;VALUE=DATE:2027010")
+    with pytest.raises(regimens.ExpandOptionError) as caught:
+        later.to_ics(stamp=STAMP, previous=broken)
+    assert str(caught.value) == ("previous: event imodals-example.P-017.il2.day1@regimens has "
+                                 "an unreadable DTSTART")
+
+
+def test_a_new_zone_is_a_change_even_at_the_same_offset() -> None:
+    body = ("format: regimens/1\nid: z\ntitle: Z\n"
+            "drugs: {d: {name: drug D, route: oral}}\narms: {a: {label: A}}\n"
+            "periods:\n  - id: p\n    length: 1 week\n    courses:\n"
+            "      - {drug: d, dose: 5 mg, days: [1], times: ['08:00']}\n")
+    regimen = regimens.loads(body)
+    ny = regimen.expand("a", "2027-01-04", tz="America/New_York").to_ics(stamp=STAMP)
+    toronto = regimen.expand("a", "2027-01-04", tz="America/Toronto").to_ics(
+        stamp=STAMP, previous=ny).decode()
+    assert "SEQUENCE:1" in toronto

@@ -58,12 +58,16 @@ class Reminder:
             return cls(day_before_at=time(int(match["hh"]), int(match["mm"])))
         match = _REMINDER.match(text)
         if match and any(match.group(k) for k in "dhm"):
-            before = timedelta(days=int(match["d"] or 0), hours=int(match["h"] or 0),
-                               minutes=int(match["m"] or 0))
-            if before > timedelta(0):
+            try:
+                before = timedelta(days=int(match["d"] or 0), hours=int(match["h"] or 0),
+                                   minutes=int(match["m"] or 0))
+            except OverflowError:
+                before = timedelta(days=10**6)
+            # A reminder more than a year ahead is a typing mistake.
+            if timedelta(0) < before <= timedelta(days=366):
                 return cls(before=before)
-        raise ExpandOptionError("remind", "write a time before the event (1h, 30m, 2d, 1h30m) "
-                                "or HH:MM-day-before (09:00-day-before)", text)
+        raise ExpandOptionError("remind", "write a time before the event, up to a year (1h, "
+                                "30m, 2d, 1h30m), or HH:MM-day-before (09:00-day-before)", text)
 
     def trigger(self, start: date | datetime) -> timedelta:
         """The (negative) offset from the event's start.
@@ -161,10 +165,11 @@ def _participant_key(label: str) -> str:
     that "P 017", "P_017" and "P-017" (three participants) never share UIDs.
 
     >>> _participant_key("P-017"), _participant_key("P 017"), _participant_key("")
-    ('P-017', 'P-017-4af10d40f6', 'participant')
+    ('P-017', 'P-017-4af10d40f6', 'no_label')
     """
     if not label:
-        return "participant"
+        # "_" never appears in a key made from a label, so no label can take this one.
+        return "no_label"
     slug = _slug(label)
     if slug == label:
         return slug
@@ -213,14 +218,12 @@ def _administration_text(s: Schedule, a: Administration, blinded: bool,
     if blinded:
         summary = f"{_blinded_name(s, a)}, {route}"
         lines = [summary, where, "Blinded: the treatment and dose are not shown."]
-        key_arm = ""
     else:
         what = "placebo" if a.placebo else a.dose.text
         summary = f"{a.drug_name} {what}, {route}"
         lines = [summary, where, f"Dose: {a.dose.derivation}"]
         if a.note:
             lines.append(f"Note: {a.note}")
-        key_arm = f"{_slug(s.arm)}."
     if a.avoid:
         # An instruction, the same for every arm of a matched design: shown even blinded.
         lines.append(f"Do not take {' or '.join(a.avoid)} on this day.")
@@ -229,7 +232,8 @@ def _administration_text(s: Schedule, a: Administration, blinded: bool,
               f"Participant: {label}" if label else "Participant: (no label)",
               "For verification by a qualified professional."]
     moment = f".{a.time:%H%M}" if a.time is not None else ""
-    uid = f"{uid_prefix(s)}{key_arm}{_slug(a.drug)}.day{a.study_day.value}{moment}{UID_DOMAIN}"
+    # Never the arm: a participant is on one arm, and a UID must not reveal which.
+    uid = f"{uid_prefix(s)}{_slug(a.drug)}.day{a.study_day.value}{moment}{UID_DOMAIN}"
     if a.at is not None:
         start: date | datetime = a.at
         end: date | datetime = a.at + timedelta(minutes=TIMED_EVENT_MINUTES)
@@ -253,8 +257,11 @@ def _visit_text(s: Schedule, v: VisitOccurrence, label: str) -> _EventText:
 
 
 def _digest(text: _EventText, reminders: Sequence[Reminder]) -> str:
-    parts = [text.summary, text.description, str(text.start), str(text.end),
-             *(str(r) for r in reminders)]
+    # Everything a client shows or acts on: texts, times with their zone, and when each
+    # reminder fires (a new zone can move a day-before reminder without moving the dose).
+    zone = getattr(getattr(text.start, "tzinfo", None), "key", "")
+    parts = [text.summary, text.description, str(text.start), str(text.end), zone,
+             *(str(r.trigger(text.start)) for r in reminders)]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
@@ -279,9 +286,14 @@ def _previous(previous: bytes | str | None, prefix: str) -> dict[str, Any]:
 
 def _sequence(event: Any) -> int:
     try:
-        return max(0, int(event.get("SEQUENCE", 0)))
+        value = max(0, int(event.get("SEQUENCE", 0)))
     except (TypeError, ValueError):
         return 0
+    # RFC 5545 §3.8.7.4: SEQUENCE is an INTEGER (at most 2147483647), and it may be raised.
+    if value >= 2**31 - 1:
+        raise ExpandOptionError("previous", f"event {event.get('UID', '')} has a SEQUENCE too "
+                                "large to raise", value)
+    return value
 
 
 def _cancelled_time(value: Any) -> Any:
@@ -380,9 +392,13 @@ def to_ics(
         cancelled.add("UID", uid)
         for key in ("DTSTART", "DTEND"):
             if key in old:
-                cancelled.add(key, _cancelled_time(old.decoded(key)))
-        if "SUMMARY" in old:
-            cancelled.add("SUMMARY", clean_text(str(old["SUMMARY"]), single_line=True))
+                try:
+                    cancelled.add(key, _cancelled_time(old.decoded(key)))
+                except (TypeError, ValueError):
+                    raise ExpandOptionError("previous", f"event {uid} has an unreadable "
+                                            f"{key}") from None
+        # Neutral text: the old summary may have shown a dose or arm (an unblinded export).
+        cancelled.add("SUMMARY", "Cancelled: no longer in the schedule")
         cancelled.add("DTSTAMP", stamp)
         already = str(old.get("STATUS", "")) == "CANCELLED"
         cancelled.add("SEQUENCE", _sequence(old) + (0 if already else 1))
