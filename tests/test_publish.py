@@ -278,3 +278,32 @@ def test_password_file_loses_one_newline_only(tmp_path: Path) -> None:
                           ("abc", "abc"), (" abc \n", " abc ")]:
         path.write_bytes(written.encode())
         assert read_password(str(path)) == read
+
+
+def test_nothing_is_created_for_a_publish_that_cannot_succeed(server: str) -> None:
+    # Timed doses without a time zone cannot be written: refused before the server is touched.
+    url = server + "trialbot/never/"
+    with pytest.raises(regimens.ExpandOptionError, match="need a time zone"):
+        publish(schedule(V1, tz=None), url, stamp=STAMP)
+    with pytest.raises(regimens.ExpandOptionError, match="up to a year"):
+        publish(schedule(V1), url, stamp=STAMP, reminders=["0m"])
+    import caldav
+
+    with caldav.DAVClient(url=server) as client, pytest.raises(caldav.error.NotFoundError):
+        client.calendar(url=url).events()
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:99999/x/", "http://[::1/x/"])
+def test_malformed_urls_are_publish_errors(url: str) -> None:
+    with pytest.raises(regimens.PublishError, match="not a CalDAV URL"):
+        publish(schedule(V1), url, stamp=STAMP)
+
+
+def test_a_password_file_that_is_not_text_is_not_quoted(tmp_path: Path) -> None:
+    from regimens._cli import read_password
+
+    path = tmp_path / "pw"
+    path.write_bytes(b"s3cr\xe9t\n")
+    with pytest.raises(regimens.ExpandOptionError) as caught:
+        read_password(str(path))
+    assert str(caught.value) == "password: the password file is not UTF-8 text"

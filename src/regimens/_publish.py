@@ -76,7 +76,12 @@ def safe_url(url: str) -> str:
 
 
 def _collection_url(url: str) -> str:
-    parts = urlsplit(url.strip() if isinstance(url, str) else "")
+    try:
+        parts = urlsplit(url.strip() if isinstance(url, str) else "")
+        _ = parts.port  # raises ValueError for a port out of range
+    except ValueError as exc:
+        raise PublishError(f"not a CalDAV URL ({exc}): give http://HOST/PATH/ or "
+                           "https://HOST/PATH/") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise PublishError(f"not a CalDAV URL: give http://HOST/PATH/ or https://HOST/PATH/ "
                            f"(got {safe_url(url) if isinstance(url, str) else url!r})")
@@ -254,6 +259,9 @@ def publish(
 
     target = _collection_url(url)
     prefix = uid_prefix(schedule)
+    # Everything that can be refused without the server is checked before it is touched
+    # (nothing is created for a publish that would fail on a time zone or a reminder).
+    to_ics(schedule, stamp=stamp, blinded=blinded, reminders=reminders)
     try:
         import caldav  # noqa: F401
     except ImportError:
