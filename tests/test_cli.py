@@ -304,3 +304,32 @@ def test_ics_needs_an_aware_stamp(stamp: list[str], message: str,
     assert main(["expand", "imodals", "--arm", "placebo", "--start", "2027-01-04",
                  "--format", "ics", *stamp]) == 2
     assert capsys.readouterr().err == message
+
+
+def test_ics_options_need_the_ics_format(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["expand", "imodals", "--arm", "placebo", "--start", "2027-01-04",
+                 "--remind", "1h"]) == 2
+    assert capsys.readouterr().err == "regimens: --remind: only with --format ics\n"
+
+
+def test_rewriting_keeps_permissions_and_links(tmp_path: Path) -> None:
+    private = tmp_path / "private.json"
+    private.write_text("old", encoding="utf-8")
+    private.chmod(0o600)
+    link = tmp_path / "link.json"
+    link.symlink_to(private)
+    assert main(["schema", "-o", str(link)]) == 0
+    assert link.is_symlink()
+    assert private.stat().st_mode & 0o777 == 0o600
+    assert json.loads(private.read_text(encoding="utf-8"))["title"] == "regimens format 1"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize(("target", "message"), [
+    ("", "regimens: -o: needs a file name (or - for standard output)\n"),
+    (".", "regimens: .: Is a directory\n"),
+])
+def test_bad_output_targets(target: str, message: str,
+                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "-o", target]) == 2
+    assert capsys.readouterr().err == message

@@ -8,6 +8,7 @@ Output is UTF-8 whatever the locale, and ``-o FILE`` is written atomically.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 import tempfile
@@ -168,10 +169,14 @@ def write_output(text: str | bytes, target: str) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    path = Path(target)
-    directory = path.parent if str(path.parent) else Path(".")
+    if not target.strip():
+        raise OSError(errno.EINVAL, "needs a file name (or - for standard output)", "-o")
+    # Write where a symbolic link points, so the link stays a link.
+    path = Path(os.path.realpath(target))
+    if path.is_dir():
+        raise OSError(errno.EISDIR, "Is a directory", target)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         # Name the file asked for, not the temporary one beside it.
         raise OSError(exc.errno, exc.strerror, target) from None
@@ -180,10 +185,15 @@ def write_output(text: str | bytes, target: str) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        # mkstemp creates the file 0600; give it the permissions a plain open() would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        if path.exists():
+            # Rewriting keeps the file's permissions (a private calendar stays private).
+            mode = path.stat().st_mode & 0o7777
+        else:
+            # mkstemp creates the file 0600; give it the permissions a plain open() would.
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -228,6 +238,14 @@ def _schedule(args: argparse.Namespace) -> Schedule:
 
 
 def _expand(args: argparse.Namespace) -> int:
+    from ._errors import ExpandOptionError
+
+    if args.format != "ics":
+        # Options that only shape an iCalendar file would otherwise be silently ignored.
+        for option, given in (("stamp", args.stamp), ("remind", args.remind),
+                              ("previous", args.previous)):
+            if given:
+                raise ExpandOptionError(option, "only with --format ics")
     schedule = _schedule(args)
     if args.drug:
         schedule = schedule.only(args.drug)
@@ -248,7 +266,13 @@ def _expand(args: argparse.Namespace) -> int:
 
 def read_password(path: str) -> str:
     """The password in ``path``, without one trailing line break."""
-    text = Path(path).read_text(encoding="utf-8")
+    from ._errors import ExpandOptionError
+
+    try:
+        text = Path(path).read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        # Never quote the bytes: they are the password.
+        raise ExpandOptionError("password", "the password file is not UTF-8 text") from None
     if text.endswith("\n"):
         text = text[:-1]
         if text.endswith("\r"):
