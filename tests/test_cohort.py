@@ -326,3 +326,35 @@ def test_docs_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
     code = re.findall(r"```python\n(.*?)```", text, re.DOTALL)[0]
     exec(compile(code.replace("n = 10_000", "n = 300"), "docs/cohort.md", "exec"), {})
     assert "date32[day]" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"starts": ["2027-01-04", "9999-12-20"]}, regimens.ExpandOptionError,
+         "starts: participant 1: the schedule would fall outside the calendar (years 1 to 9999) "
+         "(got '9999-12-20')"),
+        ({"starts": np.array(["2027-01"], dtype="datetime64[M]")}, regimens.ExpandOptionError,
+         "starts: give each start to the day (datetime64[D]) (got 'datetime64[M]')"),
+        ({"starts": ["2027-01-04"], "weights": ["70 kg"]}, regimens.ParticipantError,
+         "weights: give one plain number per participant, in kg (a 1-dimensional array or "
+         "sequence)"),
+        ({"starts": ["2027-01-04"], "weights": [True]}, regimens.ParticipantError,
+         "weights: give one plain number per participant, in kg (a 1-dimensional array or "
+         "sequence)"),
+    ],
+    ids=["past-9999", "month-precision", "text-weight", "bool-weight"],
+)
+def test_cohort_inputs_are_refused_clearly(kwargs: dict[str, Any], error: type[Exception],
+                                           message: str) -> None:
+    with pytest.raises(error) as caught:
+        expand_cohort(regimens.load("imodals"), "placebo", **kwargs)
+    assert str(caught.value) == message
+
+
+def test_decimal_weights_are_numbers() -> None:
+    from decimal import Decimal
+
+    cohort = expand_cohort(regimens.load("imodals"), "placebo", ["2027-01-04"],
+                           weights=[Decimal("70.5")])
+    assert len(cohort) == 15

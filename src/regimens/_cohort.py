@@ -84,6 +84,12 @@ def _starts(starts: Any, np: Any) -> NDArray[np.datetime64]:
         raise ExpandOptionError("starts", "give one start date per participant (a sequence)",
                                 starts)
     if isinstance(starts, np.ndarray) and starts.dtype.kind == "M":
+        if np.isnat(starts).any():
+            raise ExpandOptionError("starts", "a start date is missing (NaT)")
+        if np.datetime_data(starts.dtype)[0] in ("Y", "M", "W"):
+            # datetime64[M] would silently mean the 1st of each month.
+            raise ExpandOptionError("starts", "give each start to the day (datetime64[D])",
+                                    str(starts.dtype))
         days = starts.astype("datetime64[D]")
         if (days != starts).any():
             raise ExpandOptionError("starts", "the starts are calendar dates, not dates and "
@@ -358,6 +364,19 @@ def arrow_schema(columns: Sequence[str] | None = None) -> Any:
 # The entry point -----------------------------------------------------------------------
 
 
+def _within_calendar(day_one: Any, members: Any, template: _Template, np: Any) -> None:
+    """Every participant's dates lie in years 1 to 9999, as ``expand`` requires."""
+    if not len(template.offset):
+        return
+    low = day_one[members] + np.timedelta64(int(template.offset.min()), "D")
+    high = day_one[members] + np.timedelta64(int(template.offset.max()), "D")
+    bad = (low < np.datetime64("0001-01-01")) | (high > np.datetime64("9999-12-31"))
+    if bad.any():
+        row = int(members[int(np.flatnonzero(bad)[0])])
+        raise ExpandOptionError("starts", f"participant {row}: the schedule would fall outside "
+                                "the calendar (years 1 to 9999)", str(day_one[row]))
+
+
 def expand_cohort(
     regimen: Regimen | str,
     arm: str,
@@ -429,6 +448,8 @@ def expand_cohort(
                              codes, keys, np)
         groups.append((members, template))
 
+    for members, template in groups:
+        _within_calendar(day_one, members, template, np)
     amounts: dict[int, tuple[Any, Any]] = {}
     sizes: dict[Basis, Sizes] = {}
     for dose, key in keys.items():

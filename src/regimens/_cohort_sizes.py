@@ -30,7 +30,14 @@ def measures(kind: str, values: Any, n: int, np: Any) -> NDArray[np.float64] | N
     """One measurement per participant in kg, cm or m2, checked for plausibility."""
     if values is None:
         return None
-    array = np.ascontiguousarray(values, dtype="float64").reshape(-1)
+    given = np.asarray(values)
+    numbers = given.dtype.kind in "iuf" or (given.dtype.kind == "O" and all(
+        isinstance(x, (int, float, Decimal)) and not isinstance(x, bool) for x in given.flat))
+    if not numbers or given.ndim != 1:
+        # Text ("70 kg"), booleans or a table are not one number per participant.
+        raise ParticipantError(f"{kind}s", "give one plain number per participant, in "
+                               f"{PLAUSIBLE[kind][2]} (a 1-dimensional array or sequence)")
+    array = np.ascontiguousarray(given, dtype="float64")
     if array.shape[0] != n:
         raise ExpandOptionError(f"{kind}s", f"{array.shape[0]} values for {n} participants")
     low, high, unit = PLAUSIBLE[kind]
