@@ -20,23 +20,13 @@ import pytest
 from icalendar import Calendar
 
 import regimens
+from _support import HEAD
 
 ROOT = Path(__file__).resolve().parents[1]
 IMODALS = ROOT / "examples" / "imodals.yaml"
 STAMP = datetime(2027, 1, 1, tzinfo=UTC)
 ARMS = ("il2-1miu", "il2-2miu", "placebo")
 
-HEAD = """\
-format: regimens/1
-id: demo
-title: Demo
-drugs:
-  il2: {name: aldesleukin, route: subcutaneous}
-  pred: {name: prednisone, route: oral}
-arms:
-  a: {label: A}
-  b: {label: B}
-"""
 
 
 def schedule(body: str, *, arm: str = "a", start: str = "2027-01-04", label: str = "P-017",

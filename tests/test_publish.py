@@ -16,6 +16,7 @@ import pytest
 from icalendar import Calendar
 
 import regimens
+from _support import HEAD
 from regimens._publish import PublishSummary, publish
 
 radicale = pytest.importorskip("radicale")
@@ -26,16 +27,6 @@ IMODALS = ROOT / "examples" / "imodals.yaml"
 STAMP = datetime(2027, 1, 1, tzinfo=UTC)
 USER, PASSWORD = "trialbot", "s3cret-Pa55 word"
 
-HEAD = """\
-format: regimens/1
-id: demo
-title: Demo
-drugs:
-  il2: {name: aldesleukin, route: subcutaneous}
-  pred: {name: prednisone, route: oral}
-arms:
-  a: {label: A}
-"""
 
 
 def schedule(courses: str, *, start: str = "2027-03-08", label: str = "P-017",
