@@ -358,3 +358,16 @@ def test_decimal_weights_are_numbers() -> None:
     cohort = expand_cohort(regimens.load("imodals"), "placebo", ["2027-01-04"],
                            weights=[Decimal("70.5")])
     assert len(cohort) == 15
+
+
+def test_a_dose_that_rounds_to_nothing_names_the_participant() -> None:
+    body = ("format: regimens/1\nid: r\ntitle: R\n"
+            "drugs: {d: {name: drug D, route: oral}}\narms: {a: {label: A}}\n"
+            "periods:\n  - id: p\n    length: 1 week\n    courses:\n"
+            "      - {drug: d, dose: 1 mg/kg, round: 50 mg, rounding: down, days: [1]}\n")
+    with pytest.raises(regimens.DoseError) as caught:
+        expand_cohort(regimens.loads(body), "a", ["2027-01-04", "2027-01-04"],
+                      weights=[70, 30])
+    assert str(caught.value) == (
+        "participant 1: 1 mg per kg gives 30 mg, which rounds down to a multiple of 50 mg as 0; "
+        "use a smaller 'round' increment")

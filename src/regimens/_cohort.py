@@ -19,12 +19,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ._bsa import BSAFormula
 from ._cohort_sizes import Sizes, body_sizes, measures
 from ._dose import dose_amount
-from ._errors import ExpandOptionError
+from ._errors import DoseError, ExpandOptionError
 from ._model import Dose, Regimen, WeekdaysPattern
 from ._units import Basis
 
@@ -364,6 +365,15 @@ def arrow_schema(columns: Sequence[str] | None = None) -> Any:
 # The entry point -----------------------------------------------------------------------
 
 
+def _amount_for(dose: Dose, size: Decimal, sizes: Sizes, index: int, np: Any) -> Decimal:
+    """The dose for one distinct body size; an error names a participant who has it."""
+    try:
+        return dose_amount(dose, size)
+    except DoseError as exc:
+        row = int(np.flatnonzero(sizes.index == index)[0])
+        raise DoseError(f"participant {row}: {exc}") from None
+
+
 def _within_calendar(day_one: Any, members: Any, template: _Template, np: Any) -> None:
     """Every participant's dates lie in years 1 to 9999, as ``expand`` requires."""
     if not len(template.offset):
@@ -456,8 +466,8 @@ def expand_cohort(
         basis = dose.basis
         if basis not in sizes:
             sizes[basis] = body_sizes(basis, weight, height, area, formula, bsa_decimals, np)
-        table = np.array([float(dose_amount(dose, s)) for s in sizes[basis].values],
-                         dtype="float64")
+        table = np.array([float(_amount_for(dose, s, sizes[basis], i, np))
+                          for i, s in enumerate(sizes[basis].values)], dtype="float64")
         amounts[key] = (sizes[basis].index, table)
     categories = {kind: tuple(table) for kind, table in codes.items()}
     names = {d.id: d.name for d in regimen.drugs}
