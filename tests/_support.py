@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 import textwrap
 import warnings
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import regimens
@@ -84,3 +87,15 @@ ENVIRONMENTS = [
     _env(TZ="Australia/Lord_Howe", LANG="ar_EG.UTF-8", LC_TIME="ja_JP.UTF-8",
          PYTHONHASHSEED="4294967295"),
 ]
+
+
+def load_script(name: str) -> ModuleType:
+    """A script of scripts/ imported as a module (the doc generators), by file name."""
+    path = ROOT / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while defining
+    spec.loader.exec_module(module)
+    return module

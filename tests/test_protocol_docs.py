@@ -9,32 +9,21 @@ change to the catalogue or to the renderers, run:
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 import regimens
+from _support import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "gen_protocol_docs.py"
 DOCS = ROOT / "docs" / "protocols"
 
 
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_protocol_docs", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while defining
-    spec.loader.exec_module(module)
-    return module
-
-
-GEN = _script()
+GEN = load_script("gen_protocol_docs")
 
 
 @pytest.mark.parametrize("regimen_id", regimens.catalog_ids())

@@ -8,26 +8,14 @@ with the file. If this fails after adding or removing tests or catalogue cases, 
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
+
+from _support import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = ROOT / "scripts" / "gen_reliability_doc.py"
 
 
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_reliability_doc", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-GEN = _script()
+GEN = load_script("gen_reliability_doc")
 
 
 def test_reliability_page_is_current() -> None:
