@@ -5,7 +5,7 @@ exact expected outcome: an error class and message, or the exact result (dates, 
 doses, derivations, warnings, calendar lines). Every case runs twice:
 
 - through the public API (``regimens.load`` then ``Regimen.expand``), and
-- through the command line in-process (``regimens._cli.main``): an error must exit with
+- through the command line in-process (``regimens.cli.main``): an error must exit with
   status 2, print exactly the expected lines on standard error and no traceback, and leave
   no output file (nor a temporary one) behind; a result must give the same administrations
   and warnings in the JSON output, and the same bytes in the iCalendar output.
@@ -27,7 +27,7 @@ import pytest
 from ruamel.yaml import YAML
 
 import regimens
-from regimens._cli import main
+from regimens.cli import main
 
 HERE = Path(__file__).resolve().parent / "bad_inputs"
 CATEGORIES = ("units", "format", "yaml", "calendar", "text")

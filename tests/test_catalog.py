@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pytest
 
 import regimens
-from regimens._cli import main
+from regimens.cli import main
 
 REQUIRED_ARMS = {
     "nct04055623": {"active", "placebo", "ole-only"},

@@ -8,7 +8,7 @@ import pytest
 
 import regimens
 from _support import HEAD, IMODALS, load, text
-from regimens._cli import main
+from regimens.cli import main
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from _support import ENVIRONMENTS, IMODALS, ROOT, text
-from regimens._cli import main
-from regimens._source import parse_document
+from regimens.cli import main
+from regimens.format import parse_document
 
 EXPAND = ["expand", str(IMODALS), "--arm", "il2-1miu", "--start", "2027-01-04"]
 

@@ -307,7 +307,7 @@ def test_importing_regimens_does_not_import_numpy() -> None:
 def test_expand_fast_path_makes_ordinary_administrations() -> None:
     # expand() fills Administration.__dict__ directly (see _expand._new): the keys must be
     # the dataclass fields, in order, and there must be no __post_init__ to skip.
-    from regimens._schedule import Administration
+    from regimens.engine import Administration
 
     assert not hasattr(Administration, "__post_init__")
     schedule = regimens.load("mirocals").expand("il2", "2027-01-04")

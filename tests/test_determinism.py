@@ -47,7 +47,7 @@ visits:
 """
 SCRIPT = """\
 import sys
-from regimens._cli import main
+from regimens.cli import main
 base = ["expand", "r.yaml", "--arm", "active", "--start", "2027-03-24", "--weight", "154 lb",
         "--height", "69 in", "--tz", "Europe/Paris", "--participant", "P-001"]
 for fmt in ("json", "csv", "ics"):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import regimens
-from regimens import _spec
+from regimens.format import _schema as _spec
 
 FORMAT_MD = Path(__file__).resolve().parents[1] / "docs" / "format.md"
 _BLOCK = re.compile(r"^```yaml[ \t]*\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
@@ -75,7 +75,7 @@ def test_every_declared_field_is_documented() -> None:
 
 
 def test_every_unit_and_formula_is_documented() -> None:
-    from regimens import _units
+    from regimens.quantities import _units
 
     text = FORMAT_MD.read_text(encoding="utf-8")
     missing = [s for s in _units._AMOUNT_UNITS if f"`{s}`" not in text]

@@ -586,7 +586,7 @@ def test_strict_parser_reads_the_same_events(make: Any) -> None:
 
 
 def test_cli_writes_the_same_bytes(tmp_path: Path) -> None:
-    from regimens._cli import main
+    from regimens.cli import main
 
     target = tmp_path / "p017.ics"
     assert main([*CLI_ARGS, "-o", str(target)]) == 0
@@ -599,7 +599,7 @@ def test_cli_writes_the_same_bytes(tmp_path: Path) -> None:
 
 def test_day_before_reminder_with_minutes_on_a_timed_dose() -> None:
     # 08:00 New York dose on Wed 2027-03-10; 09:30 the day before is 22h30m earlier.
-    from regimens._ics import Reminder
+    from regimens.export import Reminder
 
     start = datetime(2027, 3, 10, 8, 0, tzinfo=ZoneInfo("America/New_York"))
     assert Reminder.parse("09:30-day-before").trigger(start) == -timedelta(hours=22, minutes=30)

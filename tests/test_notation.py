@@ -8,8 +8,14 @@ from decimal import Decimal
 import pytest
 
 from regimens import Amount
-from regimens._notation import human_amount, human_dose_quantity, human_number, human_route
-from regimens._units import parse_dose_quantity, unit
+from regimens.quantities import (
+    human_amount,
+    human_dose_quantity,
+    human_number,
+    human_route,
+    parse_dose_quantity,
+    unit,
+)
 
 
 @pytest.mark.parametrize(

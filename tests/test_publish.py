@@ -17,7 +17,7 @@ from icalendar import Calendar
 
 import regimens
 from _support import HEAD
-from regimens._publish import PublishSummary, publish
+from regimens.export import PublishSummary, publish
 
 radicale = pytest.importorskip("radicale")
 pytest.importorskip("caldav")
@@ -226,7 +226,7 @@ def test_credentials(locked: str) -> None:
 
 
 def test_cli_publish(locked: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from regimens._cli import main
+    from regimens.cli import main
 
     url = locked + f"{USER}/imodals/"
     secret = tmp_path / "password"
@@ -262,7 +262,7 @@ def test_cli_publish(locked: str, tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_password_file_loses_one_newline_only(tmp_path: Path) -> None:
-    from regimens._cli import read_password
+    from regimens.cli import read_password
 
     path = tmp_path / "p"
     for written, read in [("abc\n", "abc"), ("abc\r\n", "abc"), ("abc\n\n", "abc\n"),
@@ -291,7 +291,7 @@ def test_malformed_urls_are_publish_errors(url: str) -> None:
 
 
 def test_a_password_file_that_is_not_text_is_not_quoted(tmp_path: Path) -> None:
-    from regimens._cli import read_password
+    from regimens.cli import read_password
 
     path = tmp_path / "pw"
     path.write_bytes(b"s3cr\xe9t\n")

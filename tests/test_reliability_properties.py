@@ -26,8 +26,7 @@ from hypothesis import strategies as st
 
 import regimens
 from regimens import Basis, RegimenError
-from regimens._notation import human_dose_quantity
-from regimens._units import parse_dose_quantity
+from regimens.quantities import human_dose_quantity, parse_dose_quantity
 from test_properties import documents, starts
 from test_safe_notation import violations
 

@@ -10,7 +10,7 @@ import pytest
 
 import regimens
 from regimens import InvalidRegimenError
-from regimens._source import MAX_BYTES, parse_document
+from regimens.format import MAX_BYTES, parse_document
 
 
 def _problems(data: str | bytes) -> list[str]:

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from regimens import Amount, Basis, Dimension, Participant, ParticipantError, UnitError
-from regimens._units import (
+from regimens.quantities._units import (
     parse_amount,
     parse_dose_quantity,
     parse_height,

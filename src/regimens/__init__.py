@@ -20,12 +20,19 @@
 '1 million units'
 """
 
-from ._bsa import BSAFormula, bsa
-from ._check import CheckReport, DrugSummary, ExpectationResult
-from ._days import Duration, LengthRange, StudyDay
-from ._dose import ComputedDose
-from ._dump import dumps
-from ._errors import (
+from ._version import __version__
+from .engine import (
+    Administration,
+    CheckReport,
+    ComputedDose,
+    CourseSpan,
+    DrugSummary,
+    ExpectationResult,
+    PeriodSpan,
+    Schedule,
+    VisitOccurrence,
+)
+from .errors import (
     DoseError,
     ExpandOptionError,
     InvalidRegimenError,
@@ -40,8 +47,8 @@ from ._errors import (
     TimeShiftWarning,
     UnitError,
 )
-from ._load import catalog_ids, load, loads
-from ._model import (
+from .format import catalog_ids, dumps, json_schema, load, loads
+from .model import (
     AdministrationStep,
     Arm,
     Course,
@@ -53,6 +60,7 @@ from ._model import (
     Drug,
     EveryPattern,
     Expectation,
+    Participant,
     Period,
     PeriodAnchor,
     Regimen,
@@ -62,11 +70,18 @@ from ._model import (
     WeekdaysPattern,
     Window,
 )
-from ._participant import Participant
-from ._schedule import Administration, CourseSpan, PeriodSpan, Schedule, VisitOccurrence
-from ._spec import json_schema
-from ._units import Amount, Basis, Dimension, DoseQuantity, Unit
-from ._version import __version__
+from .quantities import (
+    Amount,
+    Basis,
+    BSAFormula,
+    Dimension,
+    DoseQuantity,
+    Duration,
+    LengthRange,
+    StudyDay,
+    Unit,
+    bsa,
+)
 
 __all__ = [
     "Administration",

@@ -6,21 +6,20 @@ Plain frozen records; rendering lives in :mod:`regimens._render`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from ._days import Duration, StudyDay
+from ..errors import ExpandOptionError, RegimenWarning
+from ..quantities import Duration, StudyDay, plain
 from ._dose import ComputedDose
-from ._errors import RegimenWarning
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ._bsa import BSAFormula
-    from ._ics import Reminder
-    from ._model import Regimen
-    from ._participant import Participant
+    from ..export import Reminder
+    from ..model import Participant, Regimen
+    from ..quantities import BSAFormula
 
 __all__ = ["Administration", "CourseSpan", "PeriodSpan", "Schedule", "VisitOccurrence"]
 
@@ -51,7 +50,6 @@ class Administration:
     @property
     def amount(self) -> str | None:
         """The exact amount as a decimal string, or None (placebo, unspecified)."""
-        from ._units import plain
 
         return None if self.dose.amount is None else plain(self.dose.amount.magnitude)
 
@@ -118,10 +116,6 @@ class Schedule:
         For a calendar or dose sheet of one drug when another, such as a daily
         background drug, would fill every day.
         """
-        from dataclasses import replace
-
-        from ._errors import ExpandOptionError
-
         known = [d.id for d in self.regimen.drugs]
         for drug in drugs:
             if drug not in known:
@@ -134,22 +128,22 @@ class Schedule:
             courses=tuple(c for c in self.courses if c.drug in wanted))
 
     def to_dict(self) -> dict[str, Any]:
-        from ._render import schedule_dict
+        from ..export import schedule_dict
 
         return schedule_dict(self)
 
     def to_json(self) -> str:
-        from ._render import render_json
+        from ..export import render_json
 
         return render_json(self)
 
     def to_csv(self) -> str:
-        from ._render import render_csv
+        from ..export import render_csv
 
         return render_csv(self)
 
     def to_table(self) -> str:
-        from ._render import render_table
+        from ..export import render_table
 
         return render_table(self)
 
@@ -162,7 +156,7 @@ class Schedule:
         previous: bytes | str | None = None,
     ) -> bytes:
         """The schedule as an iCalendar file (see :func:`regimens._ics.to_ics`)."""
-        from ._ics import to_ics
+        from ..export import to_ics
 
         return to_ics(self, stamp=stamp, blinded=blinded, reminders=reminders,
                       previous=previous)
@@ -170,6 +164,6 @@ class Schedule:
     def to_calendar(self, *, blinded: bool | None = None) -> str:
         """Month grids. ``blinded`` as in :meth:`to_ics`: by default the arm is not
         named when the schedule has administrations in a blinded period."""
-        from ._render import render_calendar
+        from ..export import render_calendar
 
         return render_calendar(self, blinded=blinded)

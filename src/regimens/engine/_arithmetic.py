@@ -11,19 +11,16 @@ units per m²) before caps and rounding, which depend on the participant.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ._errors import RegimenError
+from ..errors import RegimenError
+from ..model import Expectation, Participant, Regimen
+from ..quantities import Amount, Basis, Dimension, DoseQuantity, human_dose_quantity, normal
 from ._expand import expand, resolve
-from ._model import Expectation, Regimen, WeekdaysPattern
-from ._notation import human_dose_quantity
-from ._participant import Participant
 from ._schedule import Schedule
-from ._units import Amount, Basis, Dimension, DoseQuantity, normal
 
 __all__ = ["CheckReport", "DrugSummary", "ExpectationResult", "check"]
 
@@ -91,65 +88,22 @@ class CheckReport:
         return all(r.passed for r in self.results)
 
     def to_text(self) -> str:
-        from ._render import _grid
+        """The report as a table for people (see :func:`regimens.export.check_text`)."""
+        from ..export import check_text
 
-        r = self.regimen
-        lines = [f"{r.title} ({r.id}{', ' + r.registry if r.registry else ''})", ""]
-        rows = [[s.arm, s.drug_name, s.count_text(), s.total_text(), s.intensity_text(),
-                 f"Day {s.first_day} to {s.last_day}" if s.first_day is not None else "-"]
-                for s in self.summaries]
-        lines += _grid(["Arm", "Drug", "Administrations", "Cumulative dose", "Per week",
-                        "Days"], rows, {2})
-        lines += ["", "Evaluated " + "; ".join(self.conditions) + "."]
-        if self.results:
-            lines += ["", "Expectations:"] + [f"  {x}" for x in self.results]
-            failed = sum(not x.passed for x in self.results)
-            lines += ["", f"All {len(self.results)} expectations hold." if not failed else
-                      f"{failed} of {len(self.results)} expectations fail."]
-        else:
-            lines += ["", "No expectations to verify (add an 'expect' list)."]
-        return "\n".join(lines) + "\n"
+        return check_text(self)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "regimen": self.regimen.id,
-            "ok": self.ok,
-            "conditions": list(self.conditions),
-            "summaries": [
-                {"arm": s.arm, "drug": s.drug, "administrations_min": s.administrations[0],
-                 "administrations_max": s.administrations[1], "placebo": s.placebo,
-                 "unspecified": s.unspecified,
-                 "totals": [{"amount": _plain(t.amount.magnitude), "unit": t.amount.unit.symbol,
-                             "basis": t.basis.value, "text": human_dose_quantity(t)}
-                            for t in s.totals],
-                 "totals_max": [{"amount": _plain(t.amount.magnitude),
-                                 "unit": t.amount.unit.symbol, "basis": t.basis.value,
-                                 "text": human_dose_quantity(t)}
-                                for t in (s.totals_most or s.totals)],
-                 "before_caps_and_rounding": s.before_caps,
-                 "intensity_per_week": [{"amount": _plain(t.amount.magnitude),
-                                         "unit": t.amount.unit.symbol, "basis": t.basis.value}
-                                        for t in s.intensities],
-                 "first_day": s.first_day, "last_day": s.last_day, "span_days": s.span_days}
-                for s in self.summaries
-            ],
-            "expectations": [
-                {"arm": x.expectation.arm, "drug": x.expectation.drug, "passed": x.passed,
-                 "messages": list(x.messages)} for x in self.results
-            ],
-        }
+        """The report as plain data (see :func:`regimens.export.check_dict`)."""
+        from ..export import check_dict
+
+        return check_dict(self)
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        """The report as JSON (see :func:`regimens.export.check_json`)."""
+        from ..export import check_json
 
-
-def _plain(value: Decimal) -> str:
-    return format(normal(value), "f")
-
-
-def _uses_weekdays(regimen: Regimen, arm: str) -> bool:
-    return any(isinstance(c.pattern, WeekdaysPattern) for p in regimen.path(arm) for c in p.courses
-               if c.arms is None or arm in c.arms)
+        return check_json(self)
 
 
 def _length_options(regimen: Regimen, arm: str) -> list[dict[str, str]]:
@@ -218,7 +172,7 @@ def check(regimen: Regimen) -> CheckReport:
     conditions = {"at the shortest period lengths, and the longest where they vary"}
     for arm in regimen.arms:
         starts = [REFERENCE_START]
-        if _uses_weekdays(regimen, arm.id):
+        if regimen.date_dependent(arm.id):
             starts = [REFERENCE_START + timedelta(days=k) for k in range(7)]
             conditions.add("with Study Day 1 on each weekday where a course uses weekdays")
         schedules = [expand(regimen, resolve(regimen, arm=arm.id, start=s, lengths=lengths),
@@ -256,7 +210,7 @@ def _verify(regimen: Regimen, e: Expectation) -> ExpectationResult:
     lengths = dict(e.lengths)
     if e.start is not None:
         starts = [date.fromisoformat(e.start)]
-    elif _uses_weekdays(regimen, e.arm):
+    elif regimen.date_dependent(e.arm):
         starts = [REFERENCE_START + timedelta(days=k) for k in range(7)]
     else:
         starts = [REFERENCE_START]

@@ -14,9 +14,9 @@ import json
 from datetime import date
 from typing import Any
 
-from ._notation import human_number
-from ._schedule import Administration, Schedule
-from ._version import __version__
+from .._version import __version__
+from ..engine import Administration, CheckReport, Schedule
+from ..quantities import human_dose_quantity, human_number, plain
 
 __all__ = ["ADMINISTRATION_FIELDS", "render_calendar", "render_csv", "render_json",
            "render_table", "schedule_dict"]
@@ -59,7 +59,6 @@ def administration_dict(a: Administration) -> dict[str, Any]:
 
 
 def _measure(value: Any) -> str | None:
-    from ._units import plain
 
     return None if value is None else plain(value)
 
@@ -129,7 +128,7 @@ def _day(d: date) -> str:
     return f"{_WEEKDAY[d.weekday()]} {d.isoformat()}"
 
 
-def _grid(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+def grid(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
     widths = [max(len(x) for x in col) for col in zip(header, *rows, strict=True)]
     lines = []
     for row in [header, *rows]:
@@ -180,7 +179,7 @@ def render_table(s: Schedule) -> str:
                      a.drug_name, a.dose.text, a.route] + ([", ".join(a.avoid)] if avoid else []))
     if rows:
         header = ["Day", "Date", "Time", "Period", "Cycle", "Drug", "Dose", "Route"]
-        lines += _grid(header + (["Not the same day"] if avoid else []), rows, {0})
+        lines += grid(header + (["Not the same day"] if avoid else []), rows, {0})
         lines.append(f"{len(rows)} administrations")
     else:
         lines.append("No administrations on this arm.")
@@ -196,7 +195,7 @@ def render_table(s: Schedule) -> str:
             window = ("" if v.earliest == v.latest else
                       f"{v.earliest.isoformat()} to {v.latest.isoformat()}")
             vrows.append([str(v.study_day.value), _day(v.date), window, v.label or v.id])
-        lines += _grid(["Day", "Date", "Window", "Visit"], vrows, {0})
+        lines += grid(["Day", "Date", "Window", "Visit"], vrows, {0})
     if s.warnings:
         lines += ["", "Warnings:"] + [f"  {w}" for w in s.warnings]
     return "\n".join(lines) + "\n"
@@ -252,3 +251,62 @@ def _month(year: int, month: int, dosing: set[date], visits: set[date], day_one:
             cells.append(f"{'>' if d == day_one else ' '}{d.day:2d}{mark}")
         lines.append("".join(cells).rstrip())
     return lines
+
+
+# Check reports ------------------------------------------------------------
+
+
+def check_text(report: CheckReport) -> str:
+    """A check report as a table for people."""
+
+    r = report.regimen
+    lines = [f"{r.title} ({r.id}{', ' + r.registry if r.registry else ''})", ""]
+    rows = [[s.arm, s.drug_name, s.count_text(), s.total_text(), s.intensity_text(),
+             f"Day {s.first_day} to {s.last_day}" if s.first_day is not None else "-"]
+            for s in report.summaries]
+    lines += grid(["Arm", "Drug", "Administrations", "Cumulative dose", "Per week",
+                    "Days"], rows, {2})
+    lines += ["", "Evaluated " + "; ".join(report.conditions) + "."]
+    if report.results:
+        lines += ["", "Expectations:"] + [f"  {x}" for x in report.results]
+        failed = sum(not x.passed for x in report.results)
+        lines += ["", f"All {len(report.results)} expectations hold." if not failed else
+                  f"{failed} of {len(report.results)} expectations fail."]
+    else:
+        lines += ["", "No expectations to verify (add an 'expect' list)."]
+    return "\n".join(lines) + "\n"
+
+
+def check_dict(report: CheckReport) -> dict[str, Any]:
+    """A check report as plain data (exact decimal strings)."""
+    return {
+        "regimen": report.regimen.id,
+        "ok": report.ok,
+        "conditions": list(report.conditions),
+        "summaries": [
+            {"arm": s.arm, "drug": s.drug, "administrations_min": s.administrations[0],
+             "administrations_max": s.administrations[1], "placebo": s.placebo,
+             "unspecified": s.unspecified,
+             "totals": [{"amount": plain(t.amount.magnitude), "unit": t.amount.unit.symbol,
+                         "basis": t.basis.value, "text": human_dose_quantity(t)}
+                        for t in s.totals],
+             "totals_max": [{"amount": plain(t.amount.magnitude),
+                             "unit": t.amount.unit.symbol, "basis": t.basis.value,
+                             "text": human_dose_quantity(t)}
+                            for t in (s.totals_most or s.totals)],
+             "before_caps_and_rounding": s.before_caps,
+             "intensity_per_week": [{"amount": plain(t.amount.magnitude),
+                                     "unit": t.amount.unit.symbol, "basis": t.basis.value}
+                                    for t in s.intensities],
+             "first_day": s.first_day, "last_day": s.last_day, "span_days": s.span_days}
+            for s in report.summaries
+        ],
+        "expectations": [
+            {"arm": x.expectation.arm, "drug": x.expectation.drug, "passed": x.passed,
+             "messages": list(x.messages)} for x in report.results
+        ],
+    }
+
+def check_json(report: CheckReport) -> str:
+    """A check report as JSON."""
+    return json.dumps(check_dict(report), indent=2, ensure_ascii=False) + "\n"

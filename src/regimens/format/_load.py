@@ -7,9 +7,9 @@ import os
 from importlib import resources
 from pathlib import Path
 
+from ..errors import InvalidRegimenError, Problem, RegimenNotFoundError
+from ..model import Regimen
 from ._build import build
-from ._errors import InvalidRegimenError, Problem, RegimenNotFoundError
-from ._model import Regimen
 from ._source import MAX_BYTES, parse_document
 
 __all__ = ["catalog_ids", "load", "loads"]

@@ -6,7 +6,7 @@ import io
 import json
 from typing import Any
 
-from ._model import (
+from ..model import (
     WEEKDAYS,
     AdministrationStep,
     Course,
@@ -22,7 +22,7 @@ from ._model import (
     Visit,
     WeekdaysPattern,
 )
-from ._units import Amount
+from ..quantities import Amount
 
 __all__ = ["dumps", "to_dict"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ._errors import ParticipantError, UnitError
-from ._units import MEASURE_NAMES, parse_measure, plain
+from ..errors import ParticipantError, UnitError
+from ..quantities import MEASURE_NAMES, parse_measure, plain
 
 __all__ = ["PLAUSIBLE", "Participant"]
 

@@ -10,12 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from ._bsa import BSAFormula, bsa
-from ._errors import DoseError, MissingMeasurementError, RoundingWarning
-from ._model import Dose, Rounding
-from ._notation import human_amount, human_dose_quantity, human_number
-from ._participant import Participant
-from ._units import Amount, Basis, normal, plain
+from ..errors import DoseError, MissingMeasurementError, RoundingWarning
+from ..model import Dose, Participant, Rounding
+from ..quantities import (
+    Amount,
+    Basis,
+    BSAFormula,
+    bsa,
+    human_amount,
+    human_dose_quantity,
+    human_number,
+    normal,
+    plain,
+)
 
 __all__ = ["BodySize", "ComputedDose", "compute_dose"]
 

@@ -5,6 +5,6 @@ Needs the ``regimens[cohort]`` extra (NumPy, pyarrow). See docs/cohort.md.
 
 from __future__ import annotations
 
-from ._cohort import COLUMNS, Cohort, arrow_schema, expand_cohort
+from ._columns import COLUMNS, Cohort, arrow_schema, expand_cohort
 
 __all__ = ["COLUMNS", "Cohort", "arrow_schema", "expand_cohort"]

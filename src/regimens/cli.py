@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from ._schedule import Schedule
+    from .engine import Schedule
 
 __all__ = ["main"]
 
@@ -139,7 +139,7 @@ def _calendar_arguments(group: argparse._ArgumentGroup, *, stamp_required: bool)
 
 def parse_stamp(text: str | None) -> datetime:
     """``2027-01-01T09:00:00Z`` (or with an offset) -> an aware datetime in UTC."""
-    from ._errors import ExpandOptionError
+    from .errors import ExpandOptionError
 
     if text is None:
         raise ExpandOptionError("stamp", "required for --format ics: the creation time, e.g. "
@@ -201,7 +201,7 @@ def write_output(text: str | bytes, target: str) -> None:
 
 
 def _lengths(items: list[str]) -> dict[str, str]:
-    from ._errors import ExpandOptionError
+    from .errors import ExpandOptionError
 
     out: dict[str, str] = {}
     for item in items:
@@ -218,9 +218,9 @@ def _schedule(args: argparse.Namespace) -> Schedule:
     """The schedule the shared options (:func:`_schedule_arguments`) describe."""
     import warnings
 
-    from ._errors import RegimenWarning
-    from ._load import load
-    from ._participant import Participant
+    from .errors import RegimenWarning
+    from .format import load
+    from .model import Participant
 
     regimen = load(args.regimen)
     bsa = args.bsa
@@ -238,7 +238,7 @@ def _schedule(args: argparse.Namespace) -> Schedule:
 
 
 def _expand(args: argparse.Namespace) -> int:
-    from ._errors import ExpandOptionError
+    from .errors import ExpandOptionError
 
     if args.format != "ics":
         # Options that only shape an iCalendar file would otherwise be silently ignored.
@@ -266,7 +266,7 @@ def _expand(args: argparse.Namespace) -> int:
 
 def read_password(path: str) -> str:
     """The password in ``path``, without one trailing line break."""
-    from ._errors import ExpandOptionError
+    from .errors import ExpandOptionError
 
     try:
         text = Path(path).read_bytes().decode("utf-8")
@@ -281,8 +281,8 @@ def read_password(path: str) -> str:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from ._errors import ExpandOptionError
-    from ._publish import publish
+    from .errors import ExpandOptionError
+    from .export import publish
 
     if args.password_file and not args.user:
         raise ExpandOptionError("password", "give --user with --password-file")
@@ -299,7 +299,7 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from ._load import load
+    from .format import load
 
     report = load(args.regimen).check()
     write_output(report.to_json() if args.format == "json" else report.to_text(), args.output)
@@ -309,7 +309,7 @@ def _check(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     import json
 
-    from ._spec import json_schema
+    from .format import json_schema
 
     write_output(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n", args.output)
     return 0
@@ -318,8 +318,8 @@ def _schema(args: argparse.Namespace) -> int:
 def _catalog(args: argparse.Namespace) -> int:
     import json
 
-    from ._load import catalog_ids, load
-    from ._render import _grid
+    from .export import grid
+    from .format import catalog_ids, load
 
     entries: list[dict[str, Any]] = []
     for entry_id in catalog_ids():
@@ -331,13 +331,13 @@ def _catalog(args: argparse.Namespace) -> int:
     else:
         rows = [[e["id"], e["registry"] or "", ", ".join(e["arms"]), ", ".join(e["periods"]),
                  e["title"]] for e in entries]
-        text = "\n".join(_grid(["Id", "Registry", "Arms", "Periods", "Title"], rows, set()))
+        text = "\n".join(grid(["Id", "Registry", "Arms", "Periods", "Title"], rows, set()))
         write_output(text + "\n" if rows else "The catalogue is empty.\n", "-")
     return 0
 
 
 def _report(exc: Exception) -> None:
-    from ._errors import (
+    from .errors import (
         ExpandOptionError,
         InvalidRegimenError,
         ParticipantError,
@@ -362,7 +362,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    from ._errors import RegimenError
+    from .errors import RegimenError
 
     command = {"expand": _expand, "publish": _publish, "check": _check, "schema": _schema,
                "catalog": _catalog}

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ._errors import UnitError
+from ..errors import UnitError
 
 __all__ = [
     "Amount",

@@ -9,41 +9,28 @@ All date arithmetic is in whole days from Study Day 1; no clock is read.
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from ._bsa import BSAFormula
-from ._days import Duration, StudyDay
-from ._dose import BodySize, ComputedDose, compute_dose
-from ._errors import (
+from ..errors import (
     ExpandOptionError,
-    InvalidRegimenError,
-    Problem,
     RegimenWarning,
     TimeShiftWarning,
     UnitError,
 )
-from ._model import (
-    AdministrationStep,
+from ..model import (
     Course,
-    CycleStep,
-    DailyPattern,
-    DaysPattern,
-    DayStep,
     Dose,
-    EveryPattern,
+    Participant,
     Period,
     PeriodAnchor,
     Regimen,
-    WeekdaysPattern,
 )
-from ._notation import human_dose_quantity, human_route
-from ._participant import Participant
+from ..quantities import Basis, BSAFormula, Duration, StudyDay, human_dose_quantity, human_route
+from ._dose import BodySize, ComputedDose, compute_dose
 from ._schedule import Administration, CourseSpan, PeriodSpan, Schedule, VisitOccurrence
-from ._units import Basis
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -98,7 +85,7 @@ def _parse_zone(tz: str | None) -> ZoneInfo | None:
     return ZoneInfo(tz)
 
 
-def _parse_formula(formula: BSAFormula | str | None) -> BSAFormula:
+def parse_formula(formula: BSAFormula | str | None) -> BSAFormula:
     if formula is None:
         return BSAFormula.MOSTELLER
     if isinstance(formula, BSAFormula):
@@ -163,98 +150,11 @@ def resolve(
     anchor = regimen.day_one_period(arm)
     shift = next(first for p, first, _ in placed if p.id == anchor)
     periods = tuple((p, first - shift, n) for p, first, n in placed)
-    body = BodySize(participant or Participant(), _parse_formula(bsa_formula), bsa_decimals)
+    body = BodySize(participant or Participant(), parse_formula(bsa_formula), bsa_decimals)
     return Timeline(arm, day_one, periods, _parse_zone(tz), body)
 
 
 # Laying out courses ------------------------------------------------------------------
-
-
-def _window_days(course: Course, first: int, length: int, start: date) -> list[int]:
-    """1-based days of a cycle (or the course span) on which the course doses."""
-    pattern = course.pattern
-    if isinstance(pattern, DaysPattern):
-        return [d for d in pattern.days if d <= length]
-    if isinstance(pattern, EveryPattern):
-        count = pattern.count if pattern.count is not None else length
-        return list(range(1, length + 1, pattern.every.days))[:count]
-    if isinstance(pattern, WeekdaysPattern):
-        weekday0 = (start + timedelta(days=first)).weekday()
-        return [d for d in range(1, length + 1) if (weekday0 + d - 1) % 7 in pattern.weekdays]
-    if isinstance(pattern, DailyPattern):
-        return list(range(1, length + 1))
-    days = sorted(d for s in course.steps if isinstance(s, DayStep) for d in s.days)
-    return [d for d in days if d <= length]
-
-
-def _problem(course: Course, message: str) -> InvalidRegimenError:
-    file, line, path = course.where
-    return InvalidRegimenError([Problem(file, line, path, message, has_value=False)])
-
-
-#: One administration slot of a course: (offset, cycle, cycle day, time, step index).
-#: A plain tuple: courses of daily drugs give hundreds of slots per participant.
-_Slot = tuple[int, int | None, int | None, time | None, int | None]
-
-
-def _course_slots(course: Course, first: int, period_length: int, start: date) -> tuple[
-        list[_Slot], int, int]:
-    """Every administration slot of a course, and the course's first and last offset."""
-    span_first = first + course.start - 1
-    available = period_length - course.start + 1
-    span = course.span.days if course.span is not None else available
-    if course.cycle is not None:
-        size = course.cycle.days
-        count = course.cycles if course.cycles is not None else math.ceil(span / size)
-        windows: list[tuple[int, int, int | None]] = [
-            (span_first + k * size, min(size, span - k * size), k + 1) for k in range(count)]
-        span_last = span_first + min(span, count * size) - 1
-    else:
-        windows = [(span_first, span, None)]
-        span_last = span_first + span - 1
-    slots: list[_Slot] = []
-    times: tuple[time | None, ...] = course.times or (None,)
-    cycle_steps = [s for s in course.steps if isinstance(s, CycleStep)]
-    day_steps = [s for s in course.steps if isinstance(s, DayStep)]
-    # The days of a window depend only on its length, except for weekday patterns.
-    by_length: dict[int, list[int]] = {}
-    weekdays = isinstance(course.pattern, WeekdaysPattern)
-    for window_first, length, cycle in windows:
-        step = None
-        if cycle_steps and cycle is not None:
-            bound = 0
-            for index, s in enumerate(cycle_steps):
-                bound += s.cycles
-                if cycle <= bound:
-                    step = index
-                    break
-        if weekdays:
-            days = _window_days(course, window_first, length, start)
-        elif length in by_length:
-            days = by_length[length]
-        else:
-            days = by_length[length] = _window_days(course, window_first, length, start)
-        cycle_day_of = cycle is not None
-        for day in days:
-            if day_steps:
-                step = next(i for i, s in enumerate(day_steps) if day in s.days)
-            offset = window_first + day - 1
-            for t in times:
-                slots.append((offset, cycle, day if cycle_day_of else None, t, step))
-    admin_steps = [s for s in course.steps if isinstance(s, AdministrationStep)]
-    if admin_steps:
-        covered = sum(s.administrations or 0 for s in admin_steps)
-        if covered != len(slots):
-            raise _problem(course, f"the steps cover {covered} administrations but the course "
-                           f"gives {len(slots)}")
-        index, left = 0, admin_steps[0].administrations or 0
-        for n, (offset, cycle, cycle_day, t, _) in enumerate(slots):
-            while left == 0:
-                index += 1
-                left = admin_steps[index].administrations or 0
-            slots[n] = (offset, cycle, cycle_day, t, index)
-            left -= 1
-    return slots, span_first, span_last
 
 
 def _step_dose(course: Course, step: int | None) -> Dose | None:
@@ -321,7 +221,7 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
             if course.arms is not None and arm not in course.arms:
                 continue
             drug = regimen.drug(course.drug)
-            slots, span_first, span_last = _course_slots(course, first, length, line.start)
+            slots, span_first, span_last = course.slots(first, length, line.start.weekday())
             spans.append(CourseSpan(period.id, course_index, course.drug,
                                     line.offset_date(span_first), line.offset_date(span_last),
                                     course.cycles if course.cycle else None))
@@ -410,7 +310,7 @@ def _check_no_same_day(regimen: Regimen, line: Timeline, rows: list[Administrati
             continue
         clash = next((b for b in by_date[a.date] if b.drug in course.no_same_day), None)
         if clash is not None:
-            raise _problem(course, f"{clash.drug_name} is scheduled on Study Day "
+            raise course.problem(f"{clash.drug_name} is scheduled on Study Day "
                            f"{a.study_day.value}, a {a.drug_name} day, which excludes it "
                            f"(no_same_day); give its course 'not_on: [{course.drug}]'")
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import total_ordering
 
-from ._errors import UnitError
+from ..errors import UnitError
 
 __all__ = ["MAX_DAYS", "Duration", "LengthRange", "StudyDay"]
 

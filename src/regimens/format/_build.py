@@ -11,8 +11,24 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ._days import Duration, LengthRange
-from ._errors import InvalidRegimenError, ParticipantError, Problem, UnitError
+from ..errors import InvalidRegimenError, ParticipantError, Problem, UnitError
+from ..model import (
+    AdministrationStep,
+    Arm,
+    Course,
+    CycleStep,
+    Drug,
+    Expectation,
+    Participant,
+    Period,
+    PeriodAnchor,
+    Regimen,
+    StudyDayAnchor,
+    Visit,
+    WeekdaysPattern,
+    Window,
+)
+from ..quantities import Duration, LengthRange, parse_dose_quantity
 from ._fields import (
     Fail,
     fail,
@@ -23,24 +39,8 @@ from ._fields import (
     read_times,
     unit_fail,
 )
-from ._model import (
-    AdministrationStep,
-    Arm,
-    Course,
-    CycleStep,
-    Drug,
-    Expectation,
-    Period,
-    PeriodAnchor,
-    Regimen,
-    StudyDayAnchor,
-    Visit,
-    WeekdaysPattern,
-    Window,
-)
+from ._schema import structure_problems
 from ._source import Cursor, Document
-from ._spec import structure_problems
-from ._units import parse_dose_quantity
 
 __all__ = ["build"]
 
@@ -338,11 +338,9 @@ class _Builder:
     def check_administration_steps(self, cur: Cursor, course: Course, period: Period) -> None:
         # The count does not depend on dates (no weekday pattern): verify it now, at
         # both ends of a variable period, rather than when a participant is expanded.
-        from ._expand import _course_slots as course_slots
-
         for length in sorted({period.length.shortest.days, period.length.longest.days}):
             try:
-                course_slots(course, 0, length, date(2001, 1, 1))
+                course.slots(0, length, 0)
             except InvalidRegimenError as exc:
                 message = exc.problems[0].message
                 if not period.length.fixed:
@@ -416,7 +414,6 @@ class _Builder:
                      raw.get("notes", ""))
 
     def expectation(self, cur: Cursor) -> Expectation:
-        from ._participant import Participant
 
         raw = cur.value
         if raw["arm"] not in self.arms:

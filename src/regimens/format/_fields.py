@@ -15,9 +15,8 @@ from collections import Counter
 from datetime import time
 from typing import Any
 
-from ._days import MAX_DAYS, Duration, LengthRange
-from ._errors import ParticipantError, Problem, UnitError
-from ._model import (
+from ..errors import ParticipantError, Problem, UnitError
+from ..model import (
     WEEKDAYS,
     AdministrationStep,
     CycleStep,
@@ -31,8 +30,16 @@ from ._model import (
     Step,
     WeekdaysPattern,
 )
+from ..quantities import (
+    MAX_DAYS,
+    Amount,
+    Basis,
+    Duration,
+    LengthRange,
+    parse_amount,
+    parse_dose_quantity,
+)
 from ._source import Cursor
-from ._units import Amount, Basis, parse_amount, parse_dose_quantity
 
 __all__ = [
     "Fail",

@@ -22,12 +22,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ._bsa import BSAFormula
-from ._cohort_sizes import Sizes, body_sizes, measures
-from ._dose import dose_amount
-from ._errors import DoseError, ExpandOptionError
-from ._model import Dose, Regimen, WeekdaysPattern
-from ._units import Basis
+from ..engine import dose_amount, expand, parse_formula, resolve
+from ..errors import DoseError, ExpandOptionError
+from ..format import load
+from ..model import Dose, Regimen
+from ..quantities import Basis, BSAFormula
+from ._sizes import Sizes, body_sizes, measures
 
 if TYPE_CHECKING:
     import numpy as np
@@ -159,7 +159,6 @@ class _Template:
 def _template(regimen: Regimen, arm: str, start: date, lengths: dict[str, str],
               bsa_formula: BSAFormula | str | None, bsa_decimals: int,
               codes: dict[str, dict[str, int]], keys: dict[Dose, int], np: Any) -> _Template:
-    from ._expand import expand, resolve
 
     timeline = resolve(regimen, arm=arm, start=start, lengths=lengths, bsa_formula=bsa_formula,
                        bsa_decimals=bsa_decimals)
@@ -411,12 +410,10 @@ def expand_cohort(
     """
     np = _numpy()
     if isinstance(regimen, str):
-        from ._load import load
 
         regimen = load(regimen)
-    from ._expand import _parse_formula
 
-    formula = _parse_formula(bsa_formula)
+    formula = parse_formula(bsa_formula)
     day_one = _starts(starts, np)
     n = len(day_one)
     weight = measures("weight", weights, n, np)
@@ -429,8 +426,7 @@ def expand_cohort(
 
     # Groups: participants sharing chosen lengths and, if the arm has a weekday
     # pattern, the weekday of Study Day 1.
-    weekdays = any(isinstance(c.pattern, WeekdaysPattern) and (c.arms is None or arm in c.arms)
-                   for p in regimen.path(arm) for c in p.courses)
+    weekdays = regimen.date_dependent(arm)
     key_columns: list[Any] = []
     if weekdays:
         key_columns.append((day_one.view("int64") + 3) % 7)  # 1970-01-01 was a Thursday

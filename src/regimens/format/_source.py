@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ._errors import InvalidRegimenError, Problem
+from ..errors import InvalidRegimenError, Problem
 
 __all__ = ["MAX_BYTES", "Cursor", "Document", "parse_document"]
 

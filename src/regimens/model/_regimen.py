@@ -10,18 +10,17 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from ._days import Duration, LengthRange
-from ._units import Amount, Basis, DoseQuantity
+from ..errors import InvalidRegimenError, Problem
+from ..quantities import Amount, Basis, DoseQuantity, Duration, LengthRange
 
 if TYPE_CHECKING:
     from datetime import date
 
-    from ._bsa import BSAFormula
-    from ._check import CheckReport
+    from ..engine import CheckReport, Schedule
+    from ..quantities import BSAFormula
     from ._participant import Participant
-    from ._schedule import Schedule
 
 __all__ = [
     "AdministrationStep",
@@ -44,6 +43,10 @@ __all__ = [
     "WeekdaysPattern",
     "Window",
 ]
+
+#: One administration slot of a course: (offset, cycle, cycle day, time, step index).
+#: A plain tuple: courses of daily drugs give hundreds of slots per participant.
+Slot = tuple[int, int | None, int | None, time | None, int | None]
 
 #: (file, line, field path) of an item in its source document.
 Location = tuple[str, int | None, str]
@@ -103,6 +106,17 @@ class DaysPattern:
 
     days: tuple[int, ...]
 
+    #: The days depend on the calendar (a weekday pattern), not only on the window length.
+    date_dependent: ClassVar[bool] = False
+
+    def days_in(self, length: int, weekday0: int) -> list[int]:
+        """1-based days of a ``length``-day window (cycle or span) on which to dose.
+
+        ``weekday0`` is the weekday (0 = Monday) of the window's first day; only
+        patterns with ``date_dependent`` set read it.
+        """
+        return [d for d in self.days if d <= length]
+
 
 @dataclass(frozen=True)
 class EveryPattern:
@@ -111,6 +125,13 @@ class EveryPattern:
     every: Duration
     count: int | None = None
 
+    date_dependent: ClassVar[bool] = False
+
+    def days_in(self, length: int, weekday0: int) -> list[int]:
+        """Day 1, 1 + N, 1 + 2N, ... within the window, at most ``count`` of them."""
+        count = self.count if self.count is not None else length
+        return list(range(1, length + 1, self.every.days))[:count]
+
 
 @dataclass(frozen=True)
 class WeekdaysPattern:
@@ -118,10 +139,22 @@ class WeekdaysPattern:
 
     weekdays: tuple[int, ...]
 
+    date_dependent: ClassVar[bool] = True
+
+    def days_in(self, length: int, weekday0: int) -> list[int]:
+        """The window's days whose weekday is one of ``weekdays``."""
+        return [d for d in range(1, length + 1) if (weekday0 + d - 1) % 7 in self.weekdays]
+
 
 @dataclass(frozen=True)
 class DailyPattern:
     """Every day of the cycle/span."""
+
+    date_dependent: ClassVar[bool] = False
+
+    def days_in(self, length: int, weekday0: int) -> list[int]:
+        """Every day of the window."""
+        return list(range(1, length + 1))
 
 
 Pattern = DaysPattern | EveryPattern | WeekdaysPattern | DailyPattern
@@ -181,6 +214,95 @@ class Course:
     def unspecified(self) -> bool:
         """True when the protocol fixes no amount (e.g. titrated to a trough level)."""
         return not self.placebo and self.dose is None and not self.steps
+
+    @property
+    def date_dependent(self) -> bool:
+        """True when the course's days depend on the calendar (a weekday pattern)."""
+        return self.pattern is not None and self.pattern.date_dependent
+
+    def window_days(self, length: int, weekday0: int) -> list[int]:
+        """1-based days of a ``length``-day cycle (or the span) on which the course doses.
+
+        ``weekday0``: weekday (0 = Monday) of the window's first day. Day steps
+        (a taper by days) are their own pattern.
+        """
+        if self.pattern is not None:
+            return self.pattern.days_in(length, weekday0)
+        days = sorted(d for s in self.steps if isinstance(s, DayStep) for d in s.days)
+        return [d for d in days if d <= length]
+
+    def slots(self, first: int, period_length: int, weekday0: int) -> tuple[list[Slot], int, int]:
+        """Every administration slot of the course, and its first and last offset.
+
+        ``first``: offset from Study Day 1 of the period's first day;
+        ``period_length``: the period's length in days; ``weekday0``: the
+        weekday (0 = Monday) of offset 0. Slots are ``(offset, cycle, cycle day,
+        time, step index)``, in order.
+
+        Raises:
+            InvalidRegimenError: administration-counted steps that do not cover
+                exactly the course's administrations.
+        """
+        span_first = first + self.start - 1
+        available = period_length - self.start + 1
+        span = self.span.days if self.span is not None else available
+        if self.cycle is not None:
+            size = self.cycle.days
+            count = self.cycles if self.cycles is not None else -(-span // size)
+            windows: list[tuple[int, int, int | None]] = [
+                (span_first + k * size, min(size, span - k * size), k + 1) for k in range(count)]
+            span_last = span_first + min(span, count * size) - 1
+        else:
+            windows = [(span_first, span, None)]
+            span_last = span_first + span - 1
+        slots: list[Slot] = []
+        times: tuple[time | None, ...] = self.times or (None,)
+        cycle_steps = [s for s in self.steps if isinstance(s, CycleStep)]
+        day_steps = [s for s in self.steps if isinstance(s, DayStep)]
+        # The days of a window depend only on its length, except for weekday patterns.
+        by_length: dict[int, list[int]] = {}
+        dated = self.date_dependent
+        for window_first, length, cycle in windows:
+            step = None
+            if cycle_steps and cycle is not None:
+                bound = 0
+                for index, s in enumerate(cycle_steps):
+                    bound += s.cycles
+                    if cycle <= bound:
+                        step = index
+                        break
+            if dated:
+                days = self.window_days(length, (weekday0 + window_first) % 7)
+            elif length in by_length:
+                days = by_length[length]
+            else:
+                days = by_length[length] = self.window_days(length, 0)
+            cycle_day_of = cycle is not None
+            for day in days:
+                if day_steps:
+                    step = next(i for i, s in enumerate(day_steps) if day in s.days)
+                offset = window_first + day - 1
+                for t in times:
+                    slots.append((offset, cycle, day if cycle_day_of else None, t, step))
+        admin_steps = [s for s in self.steps if isinstance(s, AdministrationStep)]
+        if admin_steps:
+            covered = sum(s.administrations or 0 for s in admin_steps)
+            if covered != len(slots):
+                raise self.problem(f"the steps cover {covered} administrations but the course "
+                                   f"gives {len(slots)}")
+            index, left = 0, admin_steps[0].administrations or 0
+            for n, (offset, cycle, cycle_day, t, _) in enumerate(slots):
+                while left == 0:
+                    index += 1
+                    left = admin_steps[index].administrations or 0
+                slots[n] = (offset, cycle, cycle_day, t, index)
+                left -= 1
+        return slots, span_first, span_last
+
+    def problem(self, message: str) -> InvalidRegimenError:
+        """An error about this course, located at its place in the source file."""
+        file, line, path = self.where
+        return InvalidRegimenError([Problem(file, line, path, message, has_value=False)])
 
 
 @dataclass(frozen=True)
@@ -279,6 +401,15 @@ class Regimen:
             return self.periods
         return tuple(self.period(p) for p in arm.periods)
 
+    def date_dependent(self, arm_id: str) -> bool:
+        """True when an arm's days depend on the calendar (a weekday pattern on its path).
+
+        Its counts then vary with the weekday of Study Day 1: ``check`` evaluates
+        every start weekday, and the batch API groups participants by it.
+        """
+        return any(c.date_dependent for p in self.path(arm_id) for c in p.courses
+                   if c.arms is None or arm_id in c.arms)
+
     def day_one_period(self, arm_id: str) -> str:
         arm = self.arm(arm_id)
         return arm.day_one or self.day_one or self.path(arm_id)[0].id
@@ -304,7 +435,7 @@ class Regimen:
         """
         import warnings
 
-        from ._expand import expand, resolve
+        from ..engine import expand, resolve
 
         timeline = resolve(self, arm=arm, start=start, participant=participant,
                            lengths=lengths, tz=tz, bsa_formula=bsa_formula,
@@ -316,12 +447,6 @@ class Regimen:
 
     def check(self) -> CheckReport:
         """Regimen arithmetic per arm and drug, and every ``expect``."""
-        from ._check import check
+        from ..engine import check
 
         return check(self)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The regimen as a format-1 document (plain data)."""
-        from ._dump import to_dict
-
-        return to_dict(self)

@@ -20,9 +20,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ._errors import ExpandOptionError
-from ._schedule import Administration, Schedule, VisitOccurrence
-from ._version import __version__
+from .._version import __version__
+from ..engine import Administration, Schedule, VisitOccurrence
+from ..errors import ExpandOptionError
 
 __all__ = ["Reminder", "to_ics", "uid_prefix"]
 

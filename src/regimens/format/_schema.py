@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ._days import MAX_DAYS
-from ._errors import Problem
+from ..errors import Problem
+from ..quantities import MAX_DAYS
 from ._source import Cursor
 
 __all__ = ["ID_PATTERN", "REGIMEN", "json_schema", "structure_problems"]

@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit, urlunsplit
 from xml.sax.saxutils import escape
 
-from ._errors import PublishError
-from ._ics import UID_DOMAIN, Reminder, clean_text, uid_prefix
+from ..errors import PublishError
+from ._ics import UID_DOMAIN, Reminder, clean_text, to_ics, uid_prefix
 
 if TYPE_CHECKING:
-    from ._schedule import Schedule
+    from ..engine import Schedule
 
 __all__ = ["PublishSummary", "publish"]
 
@@ -255,7 +255,6 @@ def publish(
     """
     from icalendar import Calendar
 
-    from ._ics import to_ics
 
     target = _collection_url(url)
     prefix = uid_prefix(schedule)

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from ._bsa import BSAFormula, bsa
-from ._errors import DoseError, ExpandOptionError, MissingMeasurementError, ParticipantError
-from ._participant import PLAUSIBLE
-from ._units import Basis, normal, plain
+from ..errors import DoseError, ExpandOptionError, MissingMeasurementError, ParticipantError
+from ..model import PLAUSIBLE
+from ..quantities import Basis, BSAFormula, bsa, normal, plain
 
 if TYPE_CHECKING:
     import numpy as np

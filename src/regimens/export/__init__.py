@@ -1,0 +1,36 @@
+"""Exports: schedules and reports as text, data, iCalendar, and on a CalDAV server.
+
+Reads the engine's records and writes; nothing below imports this layer,
+except the one-line ``Schedule.to_*`` and ``CheckReport.to_*`` delegates named
+in the layer contract (``pyproject.toml``).
+"""
+
+from ._caldav import PublishSummary, publish
+from ._ics import Reminder, to_ics
+from ._render import (
+    check_dict,
+    check_json,
+    check_text,
+    grid,
+    render_calendar,
+    render_csv,
+    render_json,
+    render_table,
+    schedule_dict,
+)
+
+__all__ = [
+    "PublishSummary",
+    "Reminder",
+    "check_dict",
+    "check_json",
+    "check_text",
+    "grid",
+    "publish",
+    "render_calendar",
+    "render_csv",
+    "render_json",
+    "render_table",
+    "schedule_dict",
+    "to_ics",
+]

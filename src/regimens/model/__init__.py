@@ -1,0 +1,60 @@
+"""The regimen model: frozen records that check their own invariants, and the participant.
+
+Imports :mod:`regimens.quantities` and :mod:`regimens.errors` only. Two methods
+reach up by design, as one-line delegates that keep the public API
+(:meth:`Regimen.expand` and :meth:`Regimen.check` call :mod:`regimens.engine`);
+the layer contract in ``pyproject.toml`` names them.
+"""
+
+from ._participant import PLAUSIBLE, Participant
+from ._regimen import (
+    WEEKDAYS,
+    AdministrationStep,
+    Arm,
+    Course,
+    CycleStep,
+    DailyPattern,
+    DaysPattern,
+    DayStep,
+    Dose,
+    Drug,
+    EveryPattern,
+    Expectation,
+    Pattern,
+    Period,
+    PeriodAnchor,
+    Regimen,
+    Rounding,
+    Step,
+    StudyDayAnchor,
+    Visit,
+    WeekdaysPattern,
+    Window,
+)
+
+__all__ = [
+    "PLAUSIBLE",
+    "WEEKDAYS",
+    "AdministrationStep",
+    "Arm",
+    "Course",
+    "CycleStep",
+    "DailyPattern",
+    "DayStep",
+    "DaysPattern",
+    "Dose",
+    "Drug",
+    "EveryPattern",
+    "Expectation",
+    "Participant",
+    "Pattern",
+    "Period",
+    "PeriodAnchor",
+    "Regimen",
+    "Rounding",
+    "Step",
+    "StudyDayAnchor",
+    "Visit",
+    "WeekdaysPattern",
+    "Window",
+]

@@ -1,0 +1,49 @@
+"""Quantities: units and amounts, study days and durations, body surface area, notation.
+
+The leaf layer: it imports nothing of regimens but :mod:`regimens.errors`.
+Amounts are exact :class:`~decimal.Decimal` values; pint is used at the edge
+only, to read unit text (:func:`parse_amount`, :func:`parse_dose_quantity`).
+"""
+
+from ._bsa import BSAFormula, bsa
+from ._days import MAX_DAYS, Duration, LengthRange, StudyDay
+from ._notation import human_amount, human_dose_quantity, human_number, human_route
+from ._units import (
+    MEASURE_NAMES,
+    Amount,
+    Basis,
+    Dimension,
+    DoseQuantity,
+    Unit,
+    normal,
+    parse_amount,
+    parse_dose_quantity,
+    parse_measure,
+    plain,
+    unit,
+)
+
+__all__ = [
+    "MAX_DAYS",
+    "MEASURE_NAMES",
+    "Amount",
+    "BSAFormula",
+    "Basis",
+    "Dimension",
+    "DoseQuantity",
+    "Duration",
+    "LengthRange",
+    "StudyDay",
+    "Unit",
+    "bsa",
+    "human_amount",
+    "human_dose_quantity",
+    "human_number",
+    "human_route",
+    "normal",
+    "parse_amount",
+    "parse_dose_quantity",
+    "parse_measure",
+    "plain",
+    "unit",
+]
