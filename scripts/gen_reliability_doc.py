@@ -61,7 +61,7 @@ def _max_examples(call: ast.expr, settings: dict[str, int]) -> int | None:
 def property_tests() -> list[tuple[str, str, int]]:
     """(file, test, max_examples) of every hypothesis test in tests/."""
     found = []
-    for path in sorted(TESTS.glob("test_*.py")):
+    for path in sorted(TESTS.rglob("test_*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         settings: dict[str, int] = {}
         for node in tree.body:
@@ -78,7 +78,7 @@ def property_tests() -> list[tuple[str, str, int]]:
                        for d in decorators):
                 continue
             examples = next((n for d in decorators if (n := _max_examples(d, settings))), 100)
-            found.append((path.name, node.name, examples))
+            found.append((path.relative_to(TESTS).as_posix(), node.name, examples))
     return found
 
 

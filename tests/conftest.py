@@ -1,4 +1,4 @@
-"""Test configuration: make the shared helpers in ``_support.py`` importable."""
+"""Test configuration: make the shared helpers in ``tests/support/`` importable."""
 
 from __future__ import annotations
 

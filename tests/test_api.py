@@ -8,7 +8,7 @@ from importlib import resources
 import pytest
 
 import regimens
-from _support import IMODALS
+from support import IMODALS
 
 PUBLIC = [
     "Administration", "AdministrationStep", "Amount", "Arm", "BSAFormula", "Basis",

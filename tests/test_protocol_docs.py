@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import regimens
-from _support import load_script
+from support import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "gen_protocol_docs.py"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from _support import load_script
+from support import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,7 +24,7 @@ def test_reliability_page_is_current() -> None:
 
 
 def test_catalogue_counts_agree_with_the_runner() -> None:
-    from test_bad_inputs import CASES
+    from test_bad_inputs import CASES  # tests/ is on sys.path (conftest)
 
     cases = GEN.catalogue()
     assert sum(len(v) for v in cases.values()) == len(CASES) >= 60

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from _support import ROOT
+from support import ROOT
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:

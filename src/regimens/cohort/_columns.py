@@ -2,7 +2,7 @@
 
 The layout of a regimen does not depend on who receives it, only on the
 chosen period lengths and, for weekday patterns, on the weekday of Study
-Day 1. So the engine (:func:`regimens._expand.expand`) lays the regimen out
+Day 1. So the engine (:func:`regimens.engine.expand`) lays the regimen out
 once per distinct (lengths, start weekday) group, with doses left symbolic,
 and the group's rows are broadcast over its participants with NumPy: dates
 are the start plus the template's offsets. Per-kg and per-m2 amounts are

@@ -2,7 +2,7 @@
 
 Weights, heights and body surface areas arrive as NumPy arrays. Each dose is
 computed once per distinct body size, in the same exact Decimal arithmetic
-as :func:`regimens._expand.expand`; this module finds those distinct sizes.
+as :func:`regimens.engine.expand`; this module finds those distinct sizes.
 BSA is computed in float64 and rounded half-up as ``expand`` rounds it, and
 the few participants within 1e-9 m² of a rounding boundary are recomputed
 exactly, so every rounded BSA equals the one ``expand`` would use.

@@ -9,8 +9,17 @@ regimen's own arithmetic. Results are data; :mod:`regimens.export` renders them.
 
 from ._arithmetic import CheckReport, DrugSummary, ExpectationResult, check
 from ._dose import ComputedDose, dose_amount
-from ._expand import expand, parse_formula, resolve
+from ._layout import expand
+from ._options import (
+    check_arm,
+    check_bsa_decimals,
+    parse_formula,
+    parse_lengths,
+    parse_start,
+    parse_zone,
+)
 from ._schedule import Administration, CourseSpan, PeriodSpan, Schedule, VisitOccurrence
+from ._timeline import Timeline, resolve
 
 __all__ = [
     "Administration",
@@ -21,10 +30,16 @@ __all__ = [
     "ExpectationResult",
     "PeriodSpan",
     "Schedule",
+    "Timeline",
     "VisitOccurrence",
     "check",
+    "check_arm",
+    "check_bsa_decimals",
     "dose_amount",
     "expand",
     "parse_formula",
+    "parse_lengths",
+    "parse_start",
+    "parse_zone",
     "resolve",
 ]

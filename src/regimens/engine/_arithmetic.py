@@ -19,8 +19,9 @@ from typing import Any
 from ..errors import RegimenError
 from ..model import Expectation, Participant, Regimen
 from ..quantities import Amount, Basis, Dimension, DoseQuantity, human_dose_quantity, normal
-from ._expand import expand, resolve
+from ._layout import expand
 from ._schedule import Schedule
+from ._timeline import resolve
 
 __all__ = ["CheckReport", "DrugSummary", "ExpectationResult", "check"]
 

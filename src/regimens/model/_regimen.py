@@ -1,8 +1,8 @@
 """The regimen model: frozen, validated value objects.
 
-Objects here are built by :mod:`regimens._build` from a document (which
+Objects here are built by :mod:`regimens.format` from a document (which
 checks every cross-reference and reports file lines), or directly in Python.
-The engine (:mod:`regimens._expand`) only ever sees valid objects.
+The engine (:mod:`regimens.engine`) only ever sees valid objects.
 """
 
 from __future__ import annotations

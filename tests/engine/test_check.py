@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import regimens
-from _support import HEAD, IMODALS, load, text
 from regimens.cli import main
+from support import HEAD, IMODALS, load, text
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """Every semantic error of a regimen file, pinned word for word.
 
-The documents are the shared head of ``_support.HEAD`` (10 lines: drugs il2, pred, treg;
+The documents are the shared head of ``support.HEAD`` (10 lines: drugs il2, pred, treg;
 arms a, b) plus a body, so the body's first line is line 11.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 import regimens
-from _support import HEAD, problems
+from support import HEAD, problems
 
 
 def course(flow: str, length: str = "12 weeks") -> str:

@@ -1,7 +1,7 @@
-"""Regenerate the golden outputs: ``python tests/golden/update.py``.
+"""Regenerate the golden outputs: ``python tests/export/golden/update.py``.
 
-Equivalent to ``REGIMENS_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py``. Read every
-changed file (``git diff tests/golden``) and check its dates and counts by hand before
+Equivalent to ``REGIMENS_UPDATE_GOLDEN=1 python -m pytest tests/export/test_golden.py``. Read every
+changed file (``git diff tests/export/golden``) and check its dates and counts by hand before
 committing it.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-EXAMPLE = HERE.parents[1] / "examples" / "imodals.yaml"
+EXAMPLE = HERE.parents[2] / "examples" / "imodals.yaml"
 ARMS = ("il2-1miu", "il2-2miu", "placebo")
 FORMATS = {"json": ".json", "csv": ".csv", "table": ".table.txt",
            "calendar": ".calendar.txt"}

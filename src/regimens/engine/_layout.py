@@ -1,4 +1,4 @@
-"""The engine: a valid regimen + a participant + options -> a dated schedule.
+"""Laying out courses on a resolved timeline: dated administrations with their doses.
 
 Two steps, each a pure function of the last: :func:`resolve` fixes the
 participant's timeline (period lengths, where Study Day 1 falls, body size,
@@ -9,7 +9,6 @@ All date arithmetic is in whole days from Study Day 1; no clock is read.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -18,140 +17,23 @@ from ..errors import (
     ExpandOptionError,
     RegimenWarning,
     TimeShiftWarning,
-    UnitError,
 )
 from ..model import (
     Course,
     Dose,
     Participant,
-    Period,
     PeriodAnchor,
     Regimen,
 )
-from ..quantities import Basis, BSAFormula, Duration, StudyDay, human_dose_quantity, human_route
-from ._dose import BodySize, ComputedDose, compute_dose
+from ..quantities import Basis, Duration, StudyDay, human_dose_quantity, human_route
+from ._dose import ComputedDose, compute_dose
 from ._schedule import Administration, CourseSpan, PeriodSpan, Schedule, VisitOccurrence
+from ._timeline import Timeline
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ["Timeline", "expand", "resolve"]
-
-
-@dataclass(frozen=True)
-class Timeline:
-    """A participant's periods, placed: offsets are days after Study Day 1."""
-
-    arm: str
-    start: date
-    periods: tuple[tuple[Period, int, int], ...]  # (period, first offset, length in days)
-    zone: ZoneInfo | None
-    body: BodySize
-
-    def offset_date(self, offset: int) -> date:
-        return self.start + timedelta(days=offset)
-
-
-def _parse_start(start: date | str) -> date:
-    if isinstance(start, datetime):
-        raise ExpandOptionError("start", "the start is a calendar date, not a date and time",
-                                start.isoformat())
-    if isinstance(start, date):
-        return start
-    if isinstance(start, str):
-        try:
-            return date.fromisoformat(start.strip())
-        except ValueError:
-            pass
-    raise ExpandOptionError("start", "not a calendar date; write YYYY-MM-DD, e.g. 2027-01-04",
-                            start)
-
-
-@functools.cache
-def _zone_names() -> frozenset[str]:
-    import zoneinfo
-
-    return frozenset(zoneinfo.available_timezones())
-
-
-def _parse_zone(tz: str | None) -> ZoneInfo | None:
-    if tz is None:
-        return None
-    # Only IANA names: "localtime" or a file path would read the machine's zone.
-    if not isinstance(tz, str) or tz not in _zone_names() or tz == "localtime":
-        raise ExpandOptionError(
-            "tz", "unknown time zone; give an IANA name such as Europe/Paris or America/New_York "
-            "(fixed offsets like UTC+02:00 are not time zones)", tz)
-    return ZoneInfo(tz)
-
-
-def parse_formula(formula: BSAFormula | str | None) -> BSAFormula:
-    if formula is None:
-        return BSAFormula.MOSTELLER
-    if isinstance(formula, BSAFormula):
-        return formula
-    try:
-        return BSAFormula(str(formula).strip().lower().replace("_", "-"))
-    except ValueError:
-        allowed = ", ".join(f.value for f in BSAFormula)
-        raise ExpandOptionError("bsa_formula", f"unknown formula; allowed: {allowed}",
-                                formula) from None
-
-
-def resolve(
-    regimen: Regimen,
-    *,
-    arm: str,
-    start: date | str,
-    participant: Participant | None = None,
-    lengths: dict[str, str] | None = None,
-    tz: str | None = None,
-    bsa_formula: BSAFormula | str | None = None,
-    bsa_decimals: int | None = 2,
-) -> Timeline:
-    """Fix everything participant-specific before any course is laid out."""
-    arm_ids = [a.id for a in regimen.arms]
-    if arm not in arm_ids:
-        raise ExpandOptionError("arm", f"no such arm in {regimen.id!r}; arms: "
-                                f"{', '.join(arm_ids)}", arm)
-    day_one = _parse_start(start)
-    # 0 decimals would round a body surface area to whole m² (0.29 m² to 0, 0.65 to 1).
-    if not isinstance(bsa_decimals, int) or isinstance(bsa_decimals, bool) or not (
-        1 <= bsa_decimals <= 6
-    ):
-        raise ExpandOptionError("bsa_decimals", "a whole number from 1 to 6", bsa_decimals)
-    path = regimen.path(arm)
-    on_path = {p.id: p for p in path}
-    chosen: dict[str, Duration] = {}
-    for period_id, text in (lengths or {}).items():
-        if period_id not in on_path:
-            raise ExpandOptionError(
-                "lengths", f"arm {arm!r} has no period {period_id!r} (its periods: "
-                f"{', '.join(on_path)})", period_id)
-        try:
-            length = Duration.parse(text)
-        except UnitError as exc:
-            raise ExpandOptionError(f"lengths.{period_id}", f"{exc.reason}; {exc.allowed}",
-                                    text) from None
-        allowed = on_path[period_id].length
-        if length not in allowed:
-            raise ExpandOptionError(
-                f"lengths.{period_id}",
-                f"must be within {allowed} ({allowed.shortest.days}-{allowed.longest.days} days)"
-                if not allowed.fixed else f"this period has a fixed length of {allowed}",
-                text)
-        chosen[period_id] = length
-    placed: list[tuple[Period, int, int]] = []
-    cursor = 0
-    for period in path:
-        days = chosen.get(period.id, period.length.shortest).days
-        placed.append((period, cursor, days))
-        cursor += days
-    anchor = regimen.day_one_period(arm)
-    shift = next(first for p, first, _ in placed if p.id == anchor)
-    periods = tuple((p, first - shift, n) for p, first, n in placed)
-    body = BodySize(participant or Participant(), parse_formula(bsa_formula), bsa_decimals)
-    return Timeline(arm, day_one, periods, _parse_zone(tz), body)
+__all__ = ["expand"]
 
 
 # Laying out courses ------------------------------------------------------------------

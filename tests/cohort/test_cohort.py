@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 import regimens
-from _support import load
 from regimens import MissingMeasurementError, Participant, ParticipantError
+from support import load
 
 np = pytest.importorskip("numpy")
 pa = pytest.importorskip("pyarrow")
@@ -322,7 +322,7 @@ def test_docs_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
     import re
     from pathlib import Path
 
-    text = (Path(__file__).resolve().parents[1] / "docs" / "cohort.md").read_text("utf-8")
+    text = (Path(__file__).resolve().parents[2] / "docs" / "cohort.md").read_text("utf-8")
     code = re.findall(r"```python\n(.*?)```", text, re.DOTALL)[0]
     exec(compile(code.replace("n = 10_000", "n = 300"), "docs/cohort.md", "exec"), {})
     assert "date32[day]" in capsys.readouterr().out

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 import regimens
-from _support import HEAD, problems
+from support import HEAD, problems
 
 HEAD_EDARAVONE = HEAD.replace(
     "  treg: {name: Treg cells, route: intravenous}\n",

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from _support import ENVIRONMENTS
+from support import ENVIRONMENTS
 
 REGIMEN = """\
 format: regimens/1

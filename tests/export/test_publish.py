@@ -16,13 +16,13 @@ import pytest
 from icalendar import Calendar
 
 import regimens
-from _support import HEAD
 from regimens.export import PublishSummary, publish
+from support import HEAD
 
 radicale = pytest.importorskip("radicale")
 pytest.importorskip("caldav")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 IMODALS = ROOT / "examples" / "imodals.yaml"
 STAMP = datetime(2027, 1, 1, tzinfo=UTC)
 USER, PASSWORD = "trialbot", "s3cret-Pa55 word"

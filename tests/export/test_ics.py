@@ -20,9 +20,9 @@ import pytest
 from icalendar import Calendar
 
 import regimens
-from _support import HEAD
+from support import HEAD
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 IMODALS = ROOT / "examples" / "imodals.yaml"
 STAMP = datetime(2027, 1, 1, tzinfo=UTC)
 ARMS = ("il2-1miu", "il2-2miu", "placebo")

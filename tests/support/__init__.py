@@ -13,7 +13,7 @@ from typing import Any
 
 import regimens
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 IMODALS = EXAMPLES / "imodals.yaml"
 

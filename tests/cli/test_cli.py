@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from _support import ENVIRONMENTS, IMODALS, ROOT, text
 from regimens.cli import main
 from regimens.format import parse_document
+from support import ENVIRONMENTS, IMODALS, ROOT, text
 
 EXPAND = ["expand", str(IMODALS), "--arm", "il2-1miu", "--start", "2027-01-04"]
 

@@ -1,6 +1,6 @@
 """Golden outputs for examples/imodals.yaml, each arm, one fixed participant.
 
-Regenerate with ``python tests/golden/update.py`` (or ``REGIMENS_UPDATE_GOLDEN=1``), then
+Regenerate with ``python tests/export/golden/update.py`` (or ``REGIMENS_UPDATE_GOLDEN=1``), then
 read the diff and check dates and counts by hand. The hand checks below pin the facts the
 golden files must show whatever their layout.
 """
@@ -41,7 +41,7 @@ def test_golden(arm: str, fmt: str) -> None:
     new = golden.render(arm, fmt).encode("utf-8")
     if os.environ.get("REGIMENS_UPDATE_GOLDEN") == "1":
         path.write_bytes(new)
-    assert path.exists(), f"missing {path.name}: run python tests/golden/update.py"
+    assert path.exists(), f"missing {path.name}: run python tests/export/golden/update.py"
     assert new == path.read_bytes()
 
 

@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 import regimens
 from regimens import Basis, RegimenError
 from regimens.quantities import human_dose_quantity, parse_dose_quantity
-from test_properties import documents, starts
-from test_safe_notation import violations
+from support.notation import violations
+from support.strategies import documents, starts
 
 SETTINGS = settings(max_examples=50, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 
 import regimens
-from _support import HEAD, dates, days, expand, load
 from regimens import (
     DoseError,
     ExpandOptionError,
@@ -19,6 +18,7 @@ from regimens import (
     RoundingWarning,
     TimeShiftWarning,
 )
+from support import HEAD, dates, days, expand, load
 
 KG70 = Participant(weight="70 kg")
 

@@ -1,0 +1,116 @@
+"""Options of an expansion, read and checked once for every caller.
+
+The single-participant engine (:func:`resolve`) and the batch API
+(:mod:`regimens.cohort`) both read a participant's start, time zone, BSA
+formula, arm and period lengths through these functions, so a rule and its
+message live in one place.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from ..errors import ExpandOptionError, UnitError
+from ..model import Regimen
+from ..quantities import BSAFormula, Duration
+
+__all__ = ["check_arm", "check_bsa_decimals", "parse_formula", "parse_lengths", "parse_start",
+           "parse_zone"]
+
+
+def parse_start(start: date | str) -> date:
+    if isinstance(start, datetime):
+        raise ExpandOptionError("start", "the start is a calendar date, not a date and time",
+                                start.isoformat())
+    if isinstance(start, date):
+        return start
+    if isinstance(start, str):
+        try:
+            return date.fromisoformat(start.strip())
+        except ValueError:
+            pass
+    raise ExpandOptionError("start", "not a calendar date; write YYYY-MM-DD, e.g. 2027-01-04",
+                            start)
+
+
+@functools.cache
+def _zone_names() -> frozenset[str]:
+    import zoneinfo
+
+    return frozenset(zoneinfo.available_timezones())
+
+
+def parse_zone(tz: str | None) -> ZoneInfo | None:
+    if tz is None:
+        return None
+    # Only IANA names: "localtime" or a file path would read the machine's zone.
+    if not isinstance(tz, str) or tz not in _zone_names() or tz == "localtime":
+        raise ExpandOptionError(
+            "tz", "unknown time zone; give an IANA name such as Europe/Paris or America/New_York "
+            "(fixed offsets like UTC+02:00 are not time zones)", tz)
+    return ZoneInfo(tz)
+
+
+def parse_formula(formula: BSAFormula | str | None) -> BSAFormula:
+    if formula is None:
+        return BSAFormula.MOSTELLER
+    if isinstance(formula, BSAFormula):
+        return formula
+    try:
+        return BSAFormula(str(formula).strip().lower().replace("_", "-"))
+    except ValueError:
+        allowed = ", ".join(f.value for f in BSAFormula)
+        raise ExpandOptionError("bsa_formula", f"unknown formula; allowed: {allowed}",
+                                formula) from None
+
+
+def check_arm(regimen: Regimen, arm: str) -> None:
+    """Raise :class:`ExpandOptionError` unless ``arm`` is one of the regimen's arm ids."""
+    arm_ids = [a.id for a in regimen.arms]
+    if arm not in arm_ids:
+        raise ExpandOptionError("arm", f"no such arm in {regimen.id!r}; arms: "
+                                f"{', '.join(arm_ids)}", arm)
+
+
+def check_bsa_decimals(bsa_decimals: object) -> int:
+    """Decimals of a rounded BSA: a whole number from 1 to 6, returned as given."""
+    # 0 decimals would round a body surface area to whole m² (0.29 m² to 0, 0.65 to 1).
+    if not isinstance(bsa_decimals, int) or isinstance(bsa_decimals, bool) or not (
+        1 <= bsa_decimals <= 6
+    ):
+        raise ExpandOptionError("bsa_decimals", "a whole number from 1 to 6", bsa_decimals)
+    return bsa_decimals
+
+
+def parse_lengths(regimen: Regimen, arm: str,
+                  lengths: Mapping[str, str] | None) -> dict[str, Duration]:
+    """Chosen lengths of variable periods on ``arm``'s path: period id -> "N weeks".
+
+    Raises:
+        ExpandOptionError: a period not on the arm's path, unreadable text, or a
+            length outside the period's declared range.
+    """
+    on_path = {p.id: p for p in regimen.path(arm)}
+    chosen: dict[str, Duration] = {}
+    for period_id, text in (lengths or {}).items():
+        if period_id not in on_path:
+            raise ExpandOptionError(
+                "lengths", f"arm {arm!r} has no period {period_id!r} (its periods: "
+                f"{', '.join(on_path)})", period_id)
+        try:
+            length = Duration.parse(text)
+        except UnitError as exc:
+            raise ExpandOptionError(f"lengths.{period_id}", f"{exc.reason}; {exc.allowed}",
+                                    text) from None
+        allowed = on_path[period_id].length
+        if length not in allowed:
+            raise ExpandOptionError(
+                f"lengths.{period_id}",
+                f"must be within {allowed} ({allowed.shortest.days}-{allowed.longest.days} days)"
+                if not allowed.fixed else f"this period has a fixed length of {allowed}",
+                text)
+        chosen[period_id] = length
+    return chosen

@@ -1,0 +1,69 @@
+"""The participant's timeline: where each period falls, Study Day 1, zone and body size.
+
+:func:`resolve` fixes everything participant-specific before any course is
+laid out. All date arithmetic is in whole days from Study Day 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from ..model import Participant, Period, Regimen
+from ..quantities import BSAFormula
+from ._dose import BodySize
+from ._options import (
+    check_arm,
+    check_bsa_decimals,
+    parse_formula,
+    parse_lengths,
+    parse_start,
+    parse_zone,
+)
+
+__all__ = ["Timeline", "resolve"]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A participant's periods, placed: offsets are days after Study Day 1."""
+
+    arm: str
+    start: date
+    periods: tuple[tuple[Period, int, int], ...]  # (period, first offset, length in days)
+    zone: ZoneInfo | None
+    body: BodySize
+
+    def offset_date(self, offset: int) -> date:
+        return self.start + timedelta(days=offset)
+
+
+def resolve(
+    regimen: Regimen,
+    *,
+    arm: str,
+    start: date | str,
+    participant: Participant | None = None,
+    lengths: dict[str, str] | None = None,
+    tz: str | None = None,
+    bsa_formula: BSAFormula | str | None = None,
+    bsa_decimals: int | None = 2,
+) -> Timeline:
+    """Fix everything participant-specific before any course is laid out."""
+    check_arm(regimen, arm)
+    day_one = parse_start(start)
+    decimals = check_bsa_decimals(bsa_decimals)
+    path = regimen.path(arm)
+    chosen = parse_lengths(regimen, arm, lengths)
+    placed: list[tuple[Period, int, int]] = []
+    cursor = 0
+    for period in path:
+        days = chosen.get(period.id, period.length.shortest).days
+        placed.append((period, cursor, days))
+        cursor += days
+    anchor = regimen.day_one_period(arm)
+    shift = next(first for p, first, _ in placed if p.id == anchor)
+    periods = tuple((p, first - shift, n) for p, first, n in placed)
+    body = BodySize(participant or Participant(), parse_formula(bsa_formula), decimals)
+    return Timeline(arm, day_one, periods, parse_zone(tz), body)
