@@ -19,6 +19,7 @@ __all__ = [
     "Problem",
     "PublishError",
     "RegimenError",
+    "RegimenLookupError",
     "RegimenNotFoundError",
     "RegimenWarning",
     "RoundingWarning",
@@ -124,6 +125,20 @@ class MissingMeasurementError(ParticipantError):
     def __init__(self, field: str, message: str, needed: tuple[str, ...]) -> None:
         self.needed = needed
         super().__init__(field, message)
+
+
+class RegimenLookupError(RegimenError, LookupError):
+    """A regimen has no drug, arm or period with this id (``Regimen.drug("nope")``)."""
+
+    def __init__(self, kind: str, key: object, known: tuple[str, ...] = ()) -> None:
+        self.kind = kind
+        self.key = key
+        self.known = tuple(known)
+        super().__init__(kind, key, self.known)
+
+    def __str__(self) -> str:
+        listed = f" ({self.kind}s: {', '.join(self.known)})" if self.known else ""
+        return f"no {self.kind} has the id {show(self.key)}{listed}"
 
 
 class DoseError(RegimenError, ValueError):
