@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 from ..errors import ExpandOptionError, UnitError
 from ..model import Regimen
@@ -38,9 +38,7 @@ def parse_start(start: date | str) -> date:
 
 @functools.cache
 def _zone_names() -> frozenset[str]:
-    import zoneinfo
-
-    return frozenset(zoneinfo.available_timezones())
+    return frozenset(available_timezones())
 
 
 def parse_zone(tz: str | None) -> ZoneInfo | None:

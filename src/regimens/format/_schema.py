@@ -10,6 +10,7 @@ pattern per course) is checked afterwards by :mod:`regimens._build`.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -53,8 +54,6 @@ class Text(Shape):
         return "text"
 
     def problems(self, cur: Cursor) -> list[Problem]:
-        import re
-
         value = cur.value
         if not isinstance(value, str):
             if self.number_help and isinstance(value, int | Decimal) and not isinstance(
@@ -255,8 +254,6 @@ class MapOf(Shape):
         return "a mapping"
 
     def problems(self, cur: Cursor) -> list[Problem]:
-        import re
-
         value = cur.value
         if not isinstance(value, dict):
             return [cur.problem("expected a mapping of id: entry")]

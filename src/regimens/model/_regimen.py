@@ -8,6 +8,7 @@ The engine (:mod:`regimens.engine`) only ever sees valid objects.
 from __future__ import annotations
 
 import enum
+import warnings
 from dataclasses import dataclass, field
 from datetime import time
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -433,8 +434,6 @@ class Regimen:
         10%, a time of day in a daylight-saving gap) are issued as
         :class:`RegimenWarning` and kept in ``schedule.warnings``.
         """
-        import warnings
-
         from ..engine import expand, resolve
 
         timeline = resolve(self, arm=arm, start=start, participant=participant,
