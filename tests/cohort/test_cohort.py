@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import sys
 import warnings
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -371,3 +372,71 @@ def test_a_dose_that_rounds_to_nothing_names_the_participant() -> None:
     assert str(caught.value) == (
         "participant 1: 1 mg per kg gives 30 mg, which rounds down to a multiple of 50 mg as 0; "
         "use a smaller 'round' increment")
+
+
+# What numbers mean, whatever their binary type ------------------------------------------
+
+ONE_DOSE = ("format: regimens/1\nid: r\ntitle: R\n"
+            "drugs: {d: {name: drug D, route: oral}}\narms: {a: {label: A}}\n"
+            "periods:\n  - id: p\n    length: 1 week\n    courses:\n"
+            "      - {drug: d, dose: 1.25 mg/kg, days: [1]}\n")
+
+
+def _amounts(weights: Any) -> list[float]:
+    cohort = expand_cohort(regimens.loads(ONE_DOSE), "a", ["2027-01-04"] * len(weights),
+                           weights=weights)
+    return [float(x) for x in cohort.to_numpy(["amount"])["amount"]]
+
+
+@pytest.mark.parametrize(
+    ("weights", "expected"),
+    [
+        # float32 70.1 is 70.09999847412109375: it means 70.1 (the shortest decimal giving
+        # that float32), so 1.25 mg/kg gives 87.625 mg, not 87.62499809265137 mg.
+        (np.array([70.1, 72.45], dtype="float32"), [87.625, 90.5625]),
+        # float16 70.1 is 70.125 in binary, and 70.1 is the shortest decimal giving it.
+        (np.array([70.1], dtype="float16"), [87.625]),
+        (np.array([70.1, 72.45]), [87.625, 90.5625]),
+        (np.array([70, 72], dtype="int16"), [87.5, 90.0]),
+        (np.array([70.1, 72], dtype=object), [87.625, 90.0]),
+        ([Decimal("70.1"), Decimal("72.45")], [87.625, 90.5625]),
+    ],
+    ids=["float32", "float16", "float64", "int16", "python-objects", "decimals"],
+)
+def test_numbers_mean_what_was_written(weights: Any, expected: list[float]) -> None:
+    assert _amounts(weights) == expected
+
+
+def test_float32_reads_as_participant_reads_its_text() -> None:
+    values = np.array([45.3, 70.1, 99.99, 123.456], dtype="float32")
+    rows = _amounts(values)
+    for value, amount in zip(values.tolist(), rows, strict=True):
+        text = np.format_float_positional(np.float32(value), unique=True, trim="-")
+        schedule = regimens.loads(ONE_DOSE).expand(
+            "a", "2027-01-04", Participant(weight=f"{text} kg"))
+        assert schedule.administrations[0].dose.amount is not None
+        assert float(schedule.administrations[0].dose.amount.magnitude) == amount
+
+
+def test_more_digits_than_a_float64_holds_are_refused() -> None:
+    with pytest.raises(ParticipantError) as caught:
+        _amounts([Decimal("70"), Decimal("70.12345678901234567")])
+    assert str(caught.value) == (
+        "weight: participant 1: 70.12345678901234567 has more significant digits than the "
+        "batch API holds exactly (a float64: at most 15); round it "
+        "(got '70.12345678901234567')")
+
+
+def test_cohort_amounts_do_not_depend_on_the_callers_context() -> None:
+    import decimal
+
+    with decimal.localcontext(decimal.Context(prec=3, rounding=decimal.ROUND_DOWN)):
+        assert _amounts([72.45, 154 * 0.45359237]) == [90.5625, 87.316531225]
+
+
+def test_python_floats_are_not_measurements() -> None:
+    # A float has no unit and may not be what was typed: Participant takes text only.
+    with pytest.raises(ParticipantError, match="weight must be text: a number and its unit"):
+        Participant(weight=70.1)  # type: ignore[arg-type]
+    with pytest.raises(ParticipantError, match="weight must be text"):
+        Participant(weight=np.float32(70.1))  # type: ignore[arg-type]

@@ -11,12 +11,12 @@ exactly, so every rounded BSA equals the one ``expand`` would use.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DoseError, ExpandOptionError, MissingMeasurementError, ParticipantError
 from ..model import PLAUSIBLE
-from ..quantities import Basis, BSAFormula, bsa, normal, plain
+from ..quantities import EXACT, Basis, BSAFormula, bsa, exactly, normal, plain
 
 if TYPE_CHECKING:
     import numpy as np
@@ -36,7 +36,7 @@ def measures(kind: str, values: Any, n: int, np: Any) -> NDArray[np.float64] | N
         # Text ("70 kg"), booleans or a table are not one number per participant.
         raise ParticipantError(f"{kind}s", "give one plain number per participant, in "
                                f"{PLAUSIBLE[kind][2]} (a 1-dimensional array or sequence)")
-    array = np.ascontiguousarray(given, dtype="float64")
+    array = _as_float64(kind, given, np)
     if array.shape[0] != n:
         raise ExpandOptionError(f"{kind}s", f"{array.shape[0]} values for {n} participants")
     low, high, unit = PLAUSIBLE[kind]
@@ -50,6 +50,37 @@ def measures(kind: str, values: Any, n: int, np: Any) -> NDArray[np.float64] | N
     return array  # type: ignore[no-any-return]
 
 
+def _as_float64(kind: str, given: Any, np: Any) -> Any:
+    """The numbers as float64, each meaning the decimal the caller wrote.
+
+    float64 and integer arrays are taken as they are (a float64 is read as
+    its shortest repr, as Python prints it). A float32 or float16 value is
+    read as the shortest decimal that gives that value in *its own* type:
+    ``np.float32(70.1)`` is 70.09999847412109375 in binary, and means 70.1,
+    not 70.09999847412109. Decimals (and longer floats) must be held exactly
+    by a float64's shortest repr; one that is not (more than 15 significant
+    digits) is refused, never rounded silently.
+    """
+    if given.dtype.kind in "iu" or given.dtype == np.float64:
+        return np.ascontiguousarray(given, dtype="float64")
+    uniques, inverse = np.unique(given, return_inverse=True)
+    if given.dtype.kind == "f":
+        texts = [np.format_float_positional(u, unique=True, trim="-") for u in uniques]
+    else:  # Python int, float and Decimal objects
+        texts = [repr(u) if isinstance(u, float) else str(u) for u in uniques.tolist()]
+    table = np.array([float(t) for t in texts], dtype="float64")
+    with localcontext(EXACT):
+        for text, number in zip(texts, table.tolist(), strict=True):
+            wanted = Decimal(text)
+            if wanted.is_finite() and wanted != Decimal(repr(number)):
+                row = int(np.flatnonzero(inverse.reshape(-1) == texts.index(text))[0])
+                raise ParticipantError(
+                    kind, f"participant {row}: {text} has more significant digits than the "
+                    "batch API holds exactly (a float64: at most 15); round it", text)
+    return table[inverse.reshape(-1)]
+
+
+@exactly
 def _decimal(value: float) -> Decimal:
     """A measurement as ``expand`` reads it: the shortest decimal that gives the float."""
     return normal(Decimal(repr(float(value))))
@@ -72,6 +103,7 @@ def _bsa_float(h: Any, w: Any, formula: BSAFormula, np: Any) -> Any:
     return 0.0003207 * h**0.3 * grams ** (0.7285 - 0.0188 * np.log10(grams))
 
 
+@exactly
 def _rounded_bsa(h: Any, w: Any, formula: BSAFormula, decimals: int, np: Any) -> Any:
     """BSA rounded half-up to ``decimals``, as an integer count of 10^-decimals m2.
 
@@ -103,6 +135,7 @@ def _unique_sizes(array: Any, np: Any, to_decimal: Any) -> Sizes:
 
 
 
+@exactly
 def body_sizes(basis: Basis, weight: Any, height: Any, area: Any, formula: BSAFormula,
                decimals: int, np: Any) -> Sizes:
     """The distinct weights (per kg) or rounded body surface areas (per m2) of a cohort."""

@@ -18,7 +18,15 @@ from typing import Any
 
 from ..errors import RegimenError
 from ..model import Expectation, Participant, Regimen
-from ..quantities import Amount, Basis, Dimension, DoseQuantity, human_dose_quantity, normal
+from ..quantities import (
+    Amount,
+    Basis,
+    Dimension,
+    DoseQuantity,
+    exactly,
+    human_dose_quantity,
+    normal,
+)
 from ._layout import expand
 from ._schedule import Schedule
 from ._timeline import resolve
@@ -117,6 +125,7 @@ def _length_options(regimen: Regimen, arm: str) -> list[dict[str, str]]:
 Totals = dict[tuple[Basis, Dimension], Amount]
 
 
+@exactly
 def _add(totals: Totals, basis: Basis, amount: Amount) -> None:
     # One total per basis and dimension, in the unit of the first dose seen (the
     # unit the protocol writes), so "500 mg" and "1 g" add up to "1,500 mg".
@@ -154,6 +163,7 @@ def _quantities(totals: Totals) -> tuple[DoseQuantity, ...]:
         totals.items(), key=lambda kv: (kv[0][0].value, kv[0][1].value)))
 
 
+@exactly
 def _extremes(all_totals: list[Totals]) -> tuple[tuple[DoseQuantity, ...],
                                                   tuple[DoseQuantity, ...]]:
     """Per basis and dimension, the least and the most total over the conditions."""
@@ -168,6 +178,7 @@ def _extremes(all_totals: list[Totals]) -> tuple[tuple[DoseQuantity, ...],
     return tuple(least), tuple(most)
 
 
+@exactly
 def check(regimen: Regimen) -> CheckReport:
     summaries: list[DrugSummary] = []
     conditions = {"at the shortest period lengths, and the longest where they vary"}
@@ -205,6 +216,7 @@ def check(regimen: Regimen) -> CheckReport:
     return CheckReport(regimen, tuple(summaries), results, tuple(sorted(conditions)))
 
 
+@exactly
 def _verify(regimen: Regimen, e: Expectation) -> ExpectationResult:
     participant = Participant(weight=e.weight, height=e.height, bsa=e.bsa)
     measured = any((e.weight, e.height, e.bsa))

@@ -17,6 +17,7 @@ from ..quantities import (
     Basis,
     BSAFormula,
     bsa,
+    exactly,
     human_amount,
     human_dose_quantity,
     human_number,
@@ -56,6 +57,7 @@ class BodySize:
     def weight_text(self) -> str:
         return _measure_text(self.weight(), "kg", self.participant.weight)
 
+    @exactly
     def area(self) -> tuple[Decimal, str, RoundingWarning | None]:
         """BSA in m2 as used for dosing, how it was obtained, and a warning if its
         rounding moved it by more than 10%."""
@@ -104,6 +106,7 @@ class ComputedDose:
     warnings: tuple[RoundingWarning, ...] = ()
 
 
+@exactly
 def compute_dose(dose: Dose, body: BodySize) -> ComputedDose:
     quantity = dose.quantity
     written = human_dose_quantity(quantity)
@@ -147,6 +150,7 @@ class _Steps:
     final: Decimal
 
 
+@exactly
 def _arithmetic(dose: Dose, size: Decimal) -> _Steps:
     """compute -> round -> cap, exactly; shared by :func:`compute_dose` and the batch API."""
     unit = dose.quantity.amount.unit

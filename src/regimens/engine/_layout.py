@@ -25,7 +25,14 @@ from ..model import (
     PeriodAnchor,
     Regimen,
 )
-from ..quantities import Basis, Duration, StudyDay, human_dose_quantity, human_route
+from ..quantities import (
+    Basis,
+    Duration,
+    StudyDay,
+    exactly,
+    human_dose_quantity,
+    human_route,
+)
 from ._dose import ComputedDose, compute_dose
 from ._schedule import Administration, CourseSpan, PeriodSpan, Schedule, VisitOccurrence
 from ._timeline import Timeline
@@ -233,6 +240,7 @@ def _no_amount(course: Course) -> ComputedDose:
                         "dose not stated in the regimen")
 
 
+@exactly
 def _plausibility(participant: Participant, warnings: list[RegimenWarning]) -> None:
     w, h = participant.weight_kg, participant.height_cm
     if w is not None and h is not None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..errors import ParticipantError, UnitError
-from ..quantities import MEASURE_NAMES, parse_measure, plain
+from ..quantities import MEASURE_NAMES, exactly, parse_measure, plain
 
 __all__ = ["PLAUSIBLE", "Participant"]
 
@@ -22,6 +22,7 @@ PLAUSIBLE = {
 }
 
 
+@exactly
 def _measure(kind: str, text: object) -> Decimal:
     try:
         value = parse_measure(kind, text)

@@ -7,6 +7,7 @@ only, to read unit text (:func:`parse_amount`, :func:`parse_dose_quantity`).
 
 from ._bsa import BSAFormula, bsa
 from ._days import MAX_DAYS, Duration, LengthRange, StudyDay
+from ._exact import EXACT, MAX_SIGNIFICANT_DIGITS, exactly
 from ._notation import human_amount, human_dose_quantity, human_number, human_route
 from ._units import (
     MEASURE_NAMES,
@@ -24,7 +25,9 @@ from ._units import (
 )
 
 __all__ = [
+    "EXACT",
     "MAX_DAYS",
+    "MAX_SIGNIFICANT_DIGITS",
     "MEASURE_NAMES",
     "Amount",
     "BSAFormula",
@@ -36,6 +39,7 @@ __all__ = [
     "StudyDay",
     "Unit",
     "bsa",
+    "exactly",
     "human_amount",
     "human_dose_quantity",
     "human_number",

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ._exact import exactly
 from ._units import Amount, Basis, Dimension, DoseQuantity, normal, unit
 
 __all__ = ["human_amount", "human_dose_quantity", "human_number", "human_route"]
 
-_MILLION = Decimal(10) ** 6
-_BILLION = Decimal(10) ** 9
+_MILLION = Decimal(10**6)
+_BILLION = Decimal(10**9)
 
 _ROUTES = {
     "sc": "subcutaneous",
@@ -41,6 +42,7 @@ _ROUTES = {
 }
 
 
+@exactly
 def human_number(value: Decimal) -> str:
     """Plain digits, thousands grouped with commas, no trailing zeros, leading zero.
 
@@ -57,6 +59,7 @@ def human_number(value: Decimal) -> str:
     return sign + grouped + (f".{fraction}" if fraction else "")
 
 
+@exactly
 def _words(value: Decimal, noun: str) -> str:
     # Numerals with whole words for large counts, but only where exact.
     for size, word in ((_BILLION, "billion"), (_MILLION, "million")):
@@ -67,6 +70,7 @@ def _words(value: Decimal, noun: str) -> str:
     return f"{human_number(value)} {noun}"
 
 
+@exactly
 def human_amount(amount: Amount) -> str:
     """An amount as a person should read it."""
     dimension = amount.unit.dimension

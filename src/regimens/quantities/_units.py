@@ -16,11 +16,13 @@ from __future__ import annotations
 import enum
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from ..errors import UnitError
+from ._exact import EXACT, MAX_SIGNIFICANT_DIGITS, exactly
 
 __all__ = [
     "Amount",
@@ -111,6 +113,8 @@ _NUMBER = (
     r"(?:\s*[x×*]\s*10\s*\^\s*(?P<exp>[-+]?[0-9]+))?"  # "1 x 10^6"
 )
 _QUANTITY = re.compile(rf"\s*(?P<sign>[-+]?)\s*{_NUMBER}\s*(?P<unit>.*?)\s*\Z", re.DOTALL)
+_RADIX = re.compile(r"\s*[-+]?\s*(0[xXoObB])[0-9a-fA-F]")
+_RADIX_NAMES = {"x": "hexadecimal", "o": "octal", "b": "binary"}
 _PER = re.compile(r"\s*(?:/|\bper\b)\s*")
 _AREA = re.compile(r"m(?:2|²|\^2|\*\*2|\s*\^\s*2)\Z")
 
@@ -152,6 +156,7 @@ def registry() -> Any:
     return ureg
 
 
+@exactly
 def _exact(value: float) -> Decimal:
     # Unit factors are short decimals (10^k, 0.45359237, 2.54); 12 significant
     # digits strip the binary noise pint's float arithmetic adds to them.
@@ -197,6 +202,7 @@ class Amount:
     magnitude: Decimal
     unit: Unit
 
+    @exactly
     def to(self, target: Unit) -> Amount:
         if target.dimension is not self.unit.dimension:
             raise UnitError(
@@ -220,6 +226,7 @@ class DoseQuantity:
         return f"{self.amount}{suffix}"
 
 
+@exactly
 def normal(value: Decimal) -> Decimal:
     """Drop trailing zeros without switching to exponent form (``1E+6`` -> ``1000000``)."""
     value = value.normalize()
@@ -232,11 +239,13 @@ def normal(value: Decimal) -> Decimal:
     return value
 
 
+@exactly
 def plain(value: Decimal) -> str:
     """A decimal in plain positional notation, no exponent, no trailing zeros."""
     return format(normal(value), "f")
 
 
+@exactly
 def _split(text: object, what: str, hint: str) -> tuple[Decimal, str]:
     if isinstance(text, bool) or not isinstance(text, (str, int, Decimal)):
         raise UnitError(text, f"{what} must be text: a number and its unit", hint)
@@ -248,6 +257,15 @@ def _split(text: object, what: str, hint: str) -> tuple[Decimal, str]:
             f"{what} has a comma: write a decimal point and no thousands separators",
             hint,
         )
+    digit = next((c for c in text if not c.isascii() and unicodedata.category(c) == "Nd"), None)
+    if digit is not None:
+        # "７０kg": full-width or other-script digits look like numbers but are not read.
+        raise UnitError(text, f"{what} is written with {unicodedata.name(digit, 'a').lower()} "
+                        f"({digit!r}): write the digits 0-9", hint)
+    radix = _RADIX.match(text)
+    if radix:
+        raise UnitError(text, f"{what} must be a decimal number: {radix[1]!r} starts "
+                        f"{_RADIX_NAMES[radix[1][1].lower()]} notation, which is not read", hint)
     match = _QUANTITY.match(text)
     if not match:
         lowered = text.strip().lower()
@@ -269,6 +287,9 @@ def _split(text: object, what: str, hint: str) -> tuple[Decimal, str]:
     # Far outside any dose or body size: a typing mistake, and beyond exact arithmetic.
     if not -12 <= magnitude.adjusted() <= 15:
         raise UnitError(text, f"{what} is out of range (1e-12 to 1e15)", hint)
+    if len(normal(magnitude).as_tuple().digits) > MAX_SIGNIFICANT_DIGITS:
+        raise UnitError(text, f"{what} has more than {MAX_SIGNIFICANT_DIGITS} significant "
+                        "digits; no dose or measurement is that precise", hint)
     if not match["unit"]:
         raise UnitError(text, f"a bare number is not a {what}: give its unit", hint)
     if match["unit"][0] in "0123456789.":
@@ -388,7 +409,8 @@ def parse_measure(kind: str, text: object) -> Decimal:
         raise UnitError(text, f"unknown {what} unit {unit_text!r}", hint)
     ureg = registry()
     factor = _exact(ureg.Quantity(1, units[unit_text]).to(target).magnitude)
-    return normal(magnitude * factor)
+    with localcontext(EXACT):
+        return normal(magnitude * factor)
 
 
 def parse_weight(text: object) -> Decimal:
