@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit, urlunsplit
-from xml.sax.saxutils import escape
 
 from ..errors import PublishError
 from ._ics import UID_DOMAIN, Reminder, clean_text, to_ics, uid_prefix
@@ -87,6 +86,12 @@ def _collection_url(url: str) -> str:
                            f"(got {safe_url(url) if isinstance(url, str) else url!r})")
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def _xml_text(text: str) -> str:
+    """``text`` as XML character data (``xml.sax.saxutils.escape``, whose import pulls in
+    ``urllib.request``, ``http.client`` and ``email``: tens of milliseconds at every start)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
 _ERRNO = re.compile(r"\[Errno -?[0-9]+\] ([^'\")\]]+)")
@@ -156,7 +161,7 @@ class _Collection:
     def create(self, name: str) -> None:
         body = ('<?xml version="1.0" encoding="utf-8"?>'
                 '<C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">'
-                f"<D:set><D:prop><D:displayname>{escape(name)}</D:displayname>"
+                f"<D:set><D:prop><D:displayname>{_xml_text(name)}</D:displayname>"
                 '<C:supported-calendar-component-set><C:comp name="VEVENT"/>'
                 "</C:supported-calendar-component-set></D:prop></D:set></C:mkcalendar>")
         headers = {"Content-Type": "application/xml; charset=utf-8"}
