@@ -36,9 +36,9 @@ PUBLIC = [
     "PublishSummary", "Reminder", "publish",
     # Exceptions and warnings
     "DoseError", "ExpandOptionError", "InvalidRegimenError", "MissingMeasurementError",
-    "ParticipantError", "Problem", "PublishError", "RegimenError", "RegimenLookupError",
-    "RegimenNotFoundError", "RegimenWarning", "RoundingWarning", "TimeShiftWarning",
-    "UnitError",
+    "ParticipantError", "Problem", "PublishError", "QuantityError", "QuantityTypeError",
+    "RegimenError", "RegimenLookupError", "RegimenNotFoundError", "RegimenWarning",
+    "RoundingWarning", "TimeShiftWarning", "UnitError",
     "__version__",
 ]
 

@@ -350,8 +350,7 @@ def _report(exc: Exception) -> None:
     if isinstance(exc, ExpandOptionError | ParticipantError):
         key = exc.option if isinstance(exc, ExpandOptionError) else exc.field
         flag = _OPTION_FLAGS.get(key.split(".")[0], key)
-        message = str(exc).split(": ", 1)[1]
-        print(f"regimens: {flag}: {message}", file=sys.stderr)
+        print(f"regimens: {flag}: {exc.detail}", file=sys.stderr)
         return
     print(f"regimens: {exc}", file=sys.stderr)
 

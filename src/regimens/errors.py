@@ -1,23 +1,54 @@
-"""Exceptions and warnings.
+"""Exceptions and warnings: one root, structured fields, messages derived from them.
 
-One root, :class:`RegimenError`; every subclass also inherits the built-in
-exception a caller would naturally catch (``ValueError``, ``LookupError``), so
-``except ValueError`` keeps working for code that does not know this library.
-Every error carries structured fields as well as its message.
+The tree (each class also inherits the built-in exception a caller would
+naturally catch, so ``except ValueError`` keeps working for code that does not
+know this library)::
+
+    RegimenError
+    ├── InvalidRegimenError (ValueError)    a file or document; .problems: tuple[Problem, ...]
+    ├── RegimenNotFoundError (LookupError)  no file, no catalogue entry: .name, .known
+    ├── RegimenLookupError (LookupError)    Regimen.drug/arm/period: .kind, .key, .known
+    ├── UnitError (ValueError)              a quantity's text: .text, .reason, .allowed
+    ├── QuantityError (ValueError)          a number out of its domain: .quantity, .reason, .value
+    │   └── QuantityTypeError (TypeError)   ... of the wrong type (StudyDay("3"))
+    ├── ParticipantError (ValueError)       a measurement or label: .field, .reason, .value
+    │   └── MissingMeasurementError         ... that a dose needs: .needed
+    ├── ExpandOptionError (ValueError)      an option (arm, start, lengths, stamp, ...):
+    │                                       .option, .reason, .value
+    ├── DoseError (ValueError)              a dose not computable safely: .reason, .participant
+    └── PublishError (OSError)              CalDAV publishing: .reason, .url, .status
+
+    RegimenWarning (UserWarning)
+    ├── RoundingWarning                     rounding moved a dose by more than 10%
+    └── TimeShiftWarning                    a time of day moved out of a daylight-saving gap
+
+Every error keeps its parts as attributes and builds its message from them in
+``__str__``; nothing in the library reads a message back. Every error pickles
+(``pickle.loads(pickle.dumps(exc))`` gives an error with equal fields and an
+equal message), so errors cross process pools. Each class has a stable
+kebab-case ``code``; each :class:`Problem` has its own ``code`` naming the rule
+it breaks and a ``loc`` tuple locating it in the document, as pydantic's
+error records do (``type``, ``loc``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import enum
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 __all__ = [
+    "NO_VALUE",
     "DoseError",
     "ExpandOptionError",
     "InvalidRegimenError",
+    "Loc",
     "MissingMeasurementError",
     "ParticipantError",
     "Problem",
     "PublishError",
+    "QuantityError",
+    "QuantityTypeError",
     "RegimenError",
     "RegimenLookupError",
     "RegimenNotFoundError",
@@ -25,7 +56,24 @@ __all__ = [
     "RoundingWarning",
     "TimeShiftWarning",
     "UnitError",
+    "format_loc",
 ]
+
+#: Where a problem is in a document: mapping keys and list indices from the root.
+Loc = tuple[str | int, ...]
+
+
+class _NoValue(enum.Enum):
+    """The type of :data:`NO_VALUE` (an enum member so that it pickles to itself)."""
+
+    NO_VALUE = "no value"
+
+    def __repr__(self) -> str:
+        return "NO_VALUE"
+
+
+#: "No offending value to show": distinct from ``None``, which is YAML's null.
+NO_VALUE = _NoValue.NO_VALUE
 
 
 def show(value: object) -> str:
@@ -45,9 +93,34 @@ def show(value: object) -> str:
     return text
 
 
+def format_loc(loc: Loc) -> str:
+    """The field path of a location as messages print it.
+
+    >>> format_loc(("periods", 1, "courses", 0, "days"))
+    'periods[1].courses[0].days'
+    >>> format_loc(())
+    ''
+    """
+    text = ""
+    for key in loc:
+        if isinstance(key, int):
+            text += f"[{key}]"
+        else:
+            text += f".{key}" if text else key
+    return text
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a regimen file.
+
+    Fields: ``file`` (the name given to ``load``/``loads``), ``line`` (1-based, or
+    ``None`` when the problem has no line, e.g. an unreadable file), ``loc`` (the
+    field's location from the document root: ``("periods", 0, "courses", 1,
+    "days")``; ``()`` for the whole document), ``message`` (what is wrong and what
+    is allowed), ``value`` (the offending value, or :data:`NO_VALUE`) and ``code``
+    (a stable kebab-case name of the rule, e.g. ``"unknown-field"``,
+    ``"day-outside-cycle"``; the English may be reworded, the code is not).
 
     ``str(problem)`` is the line printed for the user::
 
@@ -56,10 +129,26 @@ class Problem:
 
     file: str
     line: int | None
-    path: str
+    loc: Loc
     message: str
-    value: object = None
-    has_value: bool = True
+    value: object = NO_VALUE
+    code: str = field(kw_only=True)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.loc, tuple):
+            raise TypeError(f"Problem.loc is a tuple of keys and indices (got {self.loc!r})")
+        if not self.code:
+            raise TypeError("a Problem needs a code naming the rule it breaks")
+
+    @property
+    def path(self) -> str:
+        """The location as text: ``periods[0].courses[1].days`` (``""`` for the document)."""
+        return format_loc(self.loc)
+
+    @property
+    def has_value(self) -> bool:
+        """Whether the message shows an offending value (``None`` is one: YAML null)."""
+        return self.value is not NO_VALUE
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
@@ -70,65 +159,159 @@ class Problem:
 
 
 class RegimenError(Exception):
-    """Root of every error this library raises on purpose."""
+    """Root of every error this library raises on purpose.
+
+    ``code`` is a stable kebab-case name of the class, for programs that report
+    errors without matching English text.
+    """
+
+    code: ClassVar[str] = "regimen-error"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuild from the fields, not from the message (Exception's default would call
+        # __init__(*self.args)); subclasses list their fields in _fields().
+        return (type(self), self._fields(), self.__dict__ or None)
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(self.args)
 
 
 class InvalidRegimenError(RegimenError, ValueError):
-    """A regimen file or document is invalid; ``problems`` lists every problem found."""
+    """A regimen file or document is invalid.
+
+    ``problems`` is a tuple of every :class:`Problem` found (at least one); the
+    message is their lines, one per problem.
+    """
+
+    code = "invalid-regimen"
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__(self.problems)
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.problems,)
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
 
 
 class RegimenNotFoundError(RegimenError, LookupError):
-    """No file at that path and no catalogue entry with that id."""
+    """No file at that path and no catalogue entry with that id.
+
+    ``name`` is what was asked for; ``known`` the catalogue ids.
+    """
+
+    code = "regimen-not-found"
 
     def __init__(self, name: str, known: tuple[str, ...] = ()) -> None:
         self.name = name
-        self.known = known
-        message = f"no regimen file or catalogue entry named {name!r}"
-        if known:
-            message += f"; catalogue ids: {', '.join(known)}"
-        super().__init__(message)
+        self.known = tuple(known)
+        super().__init__(name, self.known)
+
+    def __str__(self) -> str:
+        message = f"no regimen file or catalogue entry named {self.name!r}"
+        if self.known:
+            message += f"; catalogue ids: {', '.join(self.known)}"
+        return message
 
 
 class UnitError(RegimenError, ValueError):
     """A quantity (dose, weight, height, duration) could not be read.
 
-    ``text`` is the offending input and ``allowed`` says what would be accepted.
+    ``text`` is the offending input, ``reason`` what is wrong with it and
+    ``allowed`` what would be accepted (may be empty). Message: ``REASON; ALLOWED``.
     """
+
+    code = "unit"
 
     def __init__(self, text: object, reason: str, allowed: str = "") -> None:
         self.text = text
         self.reason = reason
         self.allowed = allowed
-        message = reason if not allowed else f"{reason}; {allowed}"
-        super().__init__(message)
+        super().__init__(text, reason, allowed)
+
+    def __str__(self) -> str:
+        return self.reason if not self.allowed else f"{self.reason}; {self.allowed}"
+
+
+class QuantityError(RegimenError, ValueError):
+    """A number given in Python is outside its domain (``StudyDay(0)``, ``bsa()`` of 0 cm).
+
+    ``quantity`` names what was given (``"study day"``, ``"bsa"``), ``reason`` what
+    is wrong, ``value`` the offending value or :data:`NO_VALUE`. Message: ``REASON``,
+    followed by ``(got repr(VALUE))`` when there is a value.
+    """
+
+    code = "quantity"
+
+    def __init__(self, quantity: str, reason: str, value: object = NO_VALUE) -> None:
+        self.quantity = quantity
+        self.reason = reason
+        self.value = value
+        super().__init__(quantity, reason, value)
+
+    def __str__(self) -> str:
+        return self.reason + ("" if self.value is NO_VALUE else f" (got {self.value!r})")
+
+
+class QuantityTypeError(QuantityError, TypeError):
+    """A value of the wrong type where a number was expected (``StudyDay("3")``).
+
+    Same fields as :class:`QuantityError`; also a ``TypeError``.
+    """
+
+    code = "quantity-type"
 
 
 class ParticipantError(RegimenError, ValueError):
-    """A participant measurement is missing, malformed or implausible."""
+    """A participant measurement or label is missing, malformed or implausible.
 
-    def __init__(self, field: str, message: str, value: object = None) -> None:
+    ``field`` names it (``"weight"``, ``"label"``; ``"weights"`` for a cohort column),
+    ``reason`` says what is wrong and what is allowed, ``value`` is the offending
+    value (``None``: not shown). Message: ``FIELD: REASON (got VALUE)``.
+    """
+
+    code = "participant"
+
+    def __init__(self, field: str, reason: str, value: object = None) -> None:
         self.field = field
+        self.reason = reason
         self.value = value
-        text = f"{field}: {message}"
-        if value is not None:
-            text += f" (got {show(value)})"
-        super().__init__(text)
+        super().__init__(field, reason, value)
+
+    @property
+    def detail(self) -> str:
+        """The message without the field name: ``REASON (got VALUE)``."""
+        return self.reason + ("" if self.value is None else f" (got {show(self.value)})")
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.detail}"
 
 
 class MissingMeasurementError(ParticipantError):
-    """A body-size dose needs a measurement that was not given."""
+    """A body-size dose needs a measurement that was not given.
 
-    def __init__(self, field: str, message: str, needed: tuple[str, ...]) -> None:
-        self.needed = needed
-        super().__init__(field, message)
+    ``needed`` lists every missing measurement (``("height", "weight")``); ``field``
+    is the first of them.
+    """
+
+    code = "missing-measurement"
+
+    def __init__(self, field: str, reason: str, needed: tuple[str, ...]) -> None:
+        super().__init__(field, reason)
+        self.needed = tuple(needed)
+        self.args = (field, reason, self.needed)
 
 
 class RegimenLookupError(RegimenError, LookupError):
-    """A regimen has no drug, arm or period with this id (``Regimen.drug("nope")``)."""
+    """A regimen has no drug, arm or period with this id (``Regimen.drug("nope")``).
+
+    ``kind`` is ``"drug"``, ``"arm"`` or ``"period"``; ``key`` the id asked for;
+    ``known`` the ids the regimen has.
+    """
+
+    code = "regimen-lookup"
 
     def __init__(self, kind: str, key: object, known: tuple[str, ...] = ()) -> None:
         self.kind = kind
@@ -142,26 +325,84 @@ class RegimenLookupError(RegimenError, LookupError):
 
 
 class DoseError(RegimenError, ValueError):
-    """A dose cannot be computed safely for this participant (e.g. it rounds to nothing)."""
+    """A dose cannot be computed safely for this participant (e.g. it rounds to nothing).
+
+    ``reason`` says why and what to change; ``participant`` is the cohort row
+    (0-based) it happened for, or ``None`` for a single participant. Message:
+    ``participant ROW: REASON``, or ``REASON`` alone.
+    """
+
+    code = "dose"
+
+    def __init__(self, reason: str, participant: int | None = None) -> None:
+        self.reason = reason
+        self.participant = participant
+        super().__init__(reason, participant)
+
+    def __str__(self) -> str:
+        if self.participant is None:
+            return self.reason
+        return f"participant {self.participant}: {self.reason}"
 
 
 class ExpandOptionError(RegimenError, ValueError):
-    """An expansion option (arm, start, lengths, time zone, formula) is invalid."""
+    """An option is invalid: of ``expand`` (arm, start, lengths, time zone, formula), of a
+    calendar (stamp, reminders, previous file), of a cohort (starts) or of the CLI.
 
-    def __init__(self, option: str, message: str, value: object = None) -> None:
+    ``option`` names it (``"start"``, ``"lengths.run-in"``), ``reason`` says what is
+    wrong and what is allowed, ``value`` is the offending value (``None``: not
+    shown). Message: ``OPTION: REASON (got VALUE)``.
+
+    The name is older than its scope; it is kept because callers catch it and
+    reports name it (renaming would break both for no change in behaviour).
+    """
+
+    code = "option"
+
+    def __init__(self, option: str, reason: str, value: object = None) -> None:
         self.option = option
+        self.reason = reason
         self.value = value
-        text = f"{option}: {message}"
-        if value is not None:
-            text += f" (got {show(value)})"
-        super().__init__(text)
+        super().__init__(option, reason, value)
+
+    @property
+    def detail(self) -> str:
+        """The message without the option name: ``REASON (got VALUE)``."""
+        return self.reason + ("" if self.value is None else f" (got {show(self.value)})")
+
+    def __str__(self) -> str:
+        return f"{self.option}: {self.detail}"
 
 
 class PublishError(RegimenError, OSError):
     """Publishing to a CalDAV server failed: unreachable, credentials refused, not a calendar.
 
-    The message never contains the password (nor credentials written into the URL).
+    ``reason`` is the whole sentence shown; ``url`` the collection's URL without
+    credentials (``None`` when there is none yet, e.g. a missing package);
+    ``status`` the HTTP status when the server answered with one. The message
+    never contains the password (nor credentials written into the URL).
     """
+
+    code = "publish"
+
+    def __init__(self, reason: str, *, url: str | None = None,
+                 status: int | None = None) -> None:
+        # OSError would read (errno, strerror) out of two positional arguments.
+        super().__init__(reason)
+        self.reason = reason
+        self.url = url
+        self.status = status
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_publish_error, (self.reason, self.url, self.status), self.__dict__)
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+def _publish_error(reason: str, url: str | None, status: int | None) -> PublishError:
+    """Unpickle a :class:`PublishError` (its fields after the reason are keyword-only)."""
+    return PublishError(reason, url=url, status=status)
 
 
 class RegimenWarning(UserWarning):

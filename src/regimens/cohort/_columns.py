@@ -370,7 +370,7 @@ def _amount_for(dose: Dose, size: Decimal, sizes: Sizes, index: int, np: Any) ->
         return dose_amount(dose, size)
     except DoseError as exc:
         row = int(np.flatnonzero(sizes.index == index)[0])
-        raise DoseError(f"participant {row}: {exc}") from None
+        raise DoseError(exc.reason, participant=row) from None
 
 
 def _within_calendar(day_one: Any, members: Any, template: _Template, np: Any) -> None:

@@ -154,7 +154,7 @@ def body_sizes(basis: Basis, weight: Any, height: Any, area: Any, formula: BSAFo
             "(heights=..., weights=...) or body surface areas (bsas=...)", missing)
     counts = _rounded_bsa(height, weight, formula, decimals, np)
     if (counts <= 0).any():
-        raise DoseError(f"a body surface area rounds to 0 m² at {decimals} decimals "
-                        f"(participant {int(np.flatnonzero(counts <= 0)[0])}); use more decimals")
+        raise DoseError(f"a body surface area rounds to 0 m² at {decimals} decimals; "
+                        "use more decimals", participant=int(np.flatnonzero(counts <= 0)[0]))
     return _unique_sizes(counts, np, lambda c: normal(Decimal(int(c)).scaleb(-decimals)))
 

@@ -201,7 +201,8 @@ def _check_no_same_day(regimen: Regimen, line: Timeline, rows: list[Administrati
         if clash is not None:
             raise course.problem(f"{clash.drug_name} is scheduled on Study Day "
                            f"{a.study_day.value}, a {a.drug_name} day, which excludes it "
-                           f"(no_same_day); give its course 'not_on: [{course.drug}]'")
+                           f"(no_same_day); give its course 'not_on: [{course.drug}]'",
+                           code="same-day-clash")
 
 
 #: Study days are immutable values: share one instance per offset.

@@ -100,15 +100,18 @@ _ERRNO = re.compile(r"\[Errno -?[0-9]+\] ([^'\")\]]+)")
 def _unreachable(url: str, exc: BaseException) -> PublishError:
     match = _ERRNO.search(str(exc))
     reason = match.group(1).strip() if match else type(exc).__name__
-    return PublishError(f"cannot reach the CalDAV server at {safe_url(url)}: {reason}")
+    return PublishError(f"cannot reach the CalDAV server at {safe_url(url)}: {reason}",
+                        url=safe_url(url))
 
 
 def _refused(url: str, status: int | None, what: str) -> PublishError:
     if status in (401, 403):
         return PublishError(f"the CalDAV server refused the credentials for {safe_url(url)} "
-                            f"(HTTP {status}); check --user and --password-file")
+                            f"(HTTP {status}); check --user and --password-file",
+                            url=safe_url(url), status=status)
     code = f" (HTTP {status})" if status else ""
-    return PublishError(f"the CalDAV server at {safe_url(url)} refused to {what}{code}")
+    return PublishError(f"the CalDAV server at {safe_url(url)} refused to {what}{code}",
+                        url=safe_url(url), status=status)
 
 
 class _Collection:
@@ -281,7 +284,8 @@ def publish(
             collection.create(clean_text(name, single_line=True) or schedule.regimen.id)
         elif _CALDAV_CALENDAR not in kinds:
             raise PublishError(f"{safe_url(target)} is not a CalDAV calendar collection; "
-                               "give the URL of a calendar (or of a new one to create)")
+                               "give the URL of a calendar (or of a new one to create)",
+                               url=safe_url(target))
 
         existing: dict[str, tuple[str, Any]] = {}
         for href, data in collection.events() if kinds is not None else []:

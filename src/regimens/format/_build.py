@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ..errors import InvalidRegimenError, ParticipantError, Problem, UnitError
+from ..errors import InvalidRegimenError, Loc, ParticipantError, Problem, UnitError
 from ..model import (
     AdministrationStep,
     Arm,
@@ -76,8 +76,8 @@ class _Builder:
     def no_arm(self) -> str:
         return f"no arm has this id (arms: {', '.join(self.arms)})"
 
-    def where(self, cur: Cursor) -> tuple[str, int | None, str]:
-        return (self.doc.name, cur.line, cur.where)
+    def where(self, cur: Cursor) -> tuple[str, int | None, Loc]:
+        return (self.doc.name, cur.line, cur.path)
 
     # Top level -----------------------------------------------------------------
 
@@ -158,7 +158,8 @@ class _Builder:
     def check_day_one(self, day_one: str) -> None:
         cur = self.root.at("day_one")
         if day_one not in self.period_ids:
-            raise fail(cur, f"no period has this id (periods: {', '.join(self.period_ids)})")
+            raise fail(cur, f"no period has this id (periods: {', '.join(self.period_ids)})",
+                       code="unknown-period")
         for arm in self.arms.values():
             if arm.day_one is None and arm.periods is not None and day_one not in arm.periods:
                 raise fail(
@@ -166,6 +167,7 @@ class _Builder:
                     f"day_one period {day_one!r} is not on this arm's path "
                     f"({', '.join(arm.periods)}); give the arm its own day_one",
                     arm.id,
+                    code="day-one-off-path",
                 )
 
     # Periods and arms ------------------------------------------------------------
@@ -176,7 +178,8 @@ class _Builder:
         for _, cur in self.periods_raw.items():
             raw = cur.value
             if raw["id"] in seen:
-                self.problems.append(cur.at("id").problem("duplicate period id"))
+                self.problems.append(cur.at("id").problem("duplicate period id",
+                                                          code="duplicate-id"))
                 continue
             seen.add(raw["id"])
             length = self.attempt(read_length, cur.at("length"))
@@ -195,22 +198,25 @@ class _Builder:
             for index, period_id in enumerate(path):
                 if period_id not in self.period_ids:
                     raise fail(cur.at("periods").at(index),
-                                f"no period has this id (periods: {', '.join(self.period_ids)})")
+                                f"no period has this id (periods: {', '.join(self.period_ids)})",
+                                code="unknown-period")
             if len(set(path)) != len(path):
                 raise fail(cur.at("periods"), "a period appears twice in the path",
-                            ", ".join(path))
+                            ", ".join(path), code="duplicate-period")
             order = [self.period_ids.index(p) for p in path]
             if order != sorted(order):
                 raise fail(cur.at("periods"),
                             "the path must follow the order of 'periods' "
-                            f"({', '.join(self.period_ids)})", ", ".join(path))
+                            f"({', '.join(self.period_ids)})", ", ".join(path),
+                            code="path-out-of-order")
         day_one = raw.get("day_one")
         if day_one is not None and day_one not in self.period_ids:
             raise fail(cur.at("day_one"),
-                        f"no period has this id (periods: {', '.join(self.period_ids)})")
+                        f"no period has this id (periods: {', '.join(self.period_ids)})",
+                        code="unknown-period")
         if day_one is not None and day_one not in (path or self.period_ids):
             raise fail(cur.at("day_one"), "this period is not on the arm's path "
-                        f"({', '.join(path or ())})")
+                        f"({', '.join(path or ())})", code="day-one-off-path")
         return Arm(arm_id, raw["label"], tuple(path) if path is not None else None, day_one,
                    raw.get("notes", ""))
 
@@ -226,43 +232,47 @@ class _Builder:
     def course(self, period: Period, cur: Cursor) -> Course:
         raw = cur.value
         if raw["drug"] not in self.drug_ids:
-            raise fail(cur.at("drug"), self.no_drug())
+            raise fail(cur.at("drug"), self.no_drug(), code="unknown-drug")
         arms = raw.get("arms")
         if arms is not None:
             for i, arm_id in enumerate(arms):
                 arm = self.arms.get(arm_id)
                 if arm is None:
-                    raise fail(cur.at("arms").at(i), self.no_arm())
+                    raise fail(cur.at("arms").at(i), self.no_arm(), code="unknown-arm")
                 if arm.periods is not None and period.id not in arm.periods:
                     raise fail(cur.at("arms").at(i),
-                                f"this arm does not go through period {period.id!r}")
+                                f"this arm does not go through period {period.id!r}",
+                                code="arm-not-in-period")
         shortest = period.length.shortest.days
         start = raw.get("start", 1)
         if start > shortest:
             raise fail(cur.at("start"),
                         f"the course starts after the end of its period ({shortest} days"
-                        + (" at the shortest length)" if not period.length.fixed else ")"))
+                        + (" at the shortest length)" if not period.length.fixed else ")"),
+                        code="start-after-period")
         available = shortest - start + 1
         span = read_duration(cur.at("for")) if "for" in raw else None
         if span is not None and span.days > available:
             raise fail(cur.at("for"),
                         f"the course would run past the end of its period (from day {start}, "
-                        f"{available} days remain of {shortest})")
+                        f"{available} days remain of {shortest})", code="course-past-period")
         span_days = span.days if span is not None else available
         cycle = read_duration(cur.at("cycle")) if "cycle" in raw else None
         if "cycles" in raw and cycle is None:
-            raise fail(cur.at("cycles"), "cycles needs a cycle length ('cycle: 28 days')")
+            raise fail(cur.at("cycles"), "cycles needs a cycle length ('cycle: 28 days')",
+                       code="cycles-without-cycle")
         dose, steps, placebo, note = read_course_dose(cur)
         cycles = raw.get("cycles")
         step_cycles = [s.cycles for s in steps if isinstance(s, CycleStep)]
         if step_cycles:
             if cycle is None:
                 raise fail(cur.at("steps"),
-                            "steps by cycles need a cycle length ('cycle: 4 weeks')")
+                            "steps by cycles need a cycle length ('cycle: 4 weeks')",
+                            code="cycles-without-cycle")
             if cycles is not None and sum(step_cycles) != cycles:
                 raise fail(cur.at("steps"),
                             f"the steps cover {sum(step_cycles)} cycles but the course has "
-                            f"{cycles}", show=False)
+                            f"{cycles}", show=False, code="steps-mismatch")
             cycles = sum(step_cycles)
         window = cycle.days if cycle is not None else span_days
         if cycle is not None and cycles is not None and cycles * cycle.days > span_days:
@@ -270,7 +280,8 @@ class _Builder:
             at, show_cycles = (cur.at("cycles"), True) if "cycles" in raw else (
                 cur.at("steps"), False)
             raise fail(at, f"{cycles} cycles of {cycle.days} days need {cycles * cycle.days} "
-                        f"days, but the course has {span_days}", show=show_cycles)
+                        f"days, but the course has {span_days}",
+                        show=show_cycles, code="cycles-past-course")
         where_window = (f"a {cycle.days}-day cycle" if cycle is not None
                         else f"the course ({span_days} days)")
         pattern = read_pattern(cur, window, where_window, steps)
@@ -280,9 +291,11 @@ class _Builder:
         for key, ids in (("not_on", not_on), ("no_same_day", no_same_day)):
             for i, other in enumerate(ids):
                 if other not in self.drug_ids or other == raw["drug"]:
-                    raise fail(cur.at(key).at(i), "must name another drug of this regimen")
+                    raise fail(cur.at(key).at(i), "must name another drug of this regimen",
+                               code="not-another-drug")
         if "count" in raw and "every" not in raw:
-            raise fail(cur.at("count"), "count goes with every ('every: 2 days, count: 7')")
+            raise fail(cur.at("count"), "count goes with every ('every: 2 days, count: 7')",
+                       code="count-without-every")
         course = Course(
             drug=raw["drug"], pattern=pattern, dose=dose, steps=steps, placebo=placebo,
             dose_note=note, arms=tuple(arms) if arms is not None else None, start=start,
@@ -306,13 +319,13 @@ class _Builder:
             if chained:
                 raise fail(at.at("not_on"), f"{chained[0]!r} has courses with not_on of their "
                            "own; exclusions do not chain: give one of the two drugs not_on",
-                           show=False)
+                           show=False, code="chained-exclusion")
             # Steps are counted before same-day exclusions remove administrations, so
             # a skipped day would silently drop or shift a step (a loading dose).
             if course.not_on and any(isinstance(s, AdministrationStep) for s in course.steps):
                 raise fail(at.at("not_on"), "steps by administrations cannot be combined with "
                             "not_on: a skipped day would shift the steps; use steps by days or "
-                            "cycles", show=False)
+                            "cycles", show=False, code="administration-steps-with-not-on")
             # Same-day instructions appear in blinded calendars too: they must not differ
             # between the courses of one drug, or they would reveal the arm.
             if period.blinded and any(c.drug == course.drug and set(c.no_same_day) != set(
@@ -320,7 +333,7 @@ class _Builder:
                 raise fail(at.at("no_same_day") if course.no_same_day else at,
                             "in a blinded period every course of a drug has the same "
                             "no_same_day list, so that every arm's calendar reads the same",
-                            show=False)
+                            show=False, code="blinded-same-day-differs")
             # A blinded calendar names the drug and uses it in event ids: a placebo that
             # is another drug would reveal the arm.
             if period.blinded and course.placebo and not any(
@@ -328,12 +341,12 @@ class _Builder:
                 raise fail(at.at("drug"), "in a blinded period a placebo course uses the "
                             "id of the drug it matches (with placebo: true), so that every "
                             "arm's calendar reads the same; no active course gives this drug "
-                            "here")
+                            "here", code="blinded-placebo-drug")
 
     def course_cursor(self, period_cur: Cursor, course: Course) -> Cursor:
         # Courses that failed to build are missing from period.courses: find it by path.
-        path = course.where[2]
-        return next(c for _, c in period_cur.at("courses").items() if c.where == path)
+        loc = course.where[2]
+        return next(c for _, c in period_cur.at("courses").items() if c.path == loc)
 
     def check_administration_steps(self, cur: Cursor, course: Course, period: Period) -> None:
         # The count does not depend on dates (no weekday pattern): verify it now, at
@@ -342,10 +355,11 @@ class _Builder:
             try:
                 course.slots(0, length, 0)
             except InvalidRegimenError as exc:
-                message = exc.problems[0].message
+                problem = exc.problems[0]
+                message = problem.message
                 if not period.length.fixed:
                     message += f" (with a {length}-day {period.id} period)"
-                raise fail(cur.at("steps"), message, show=False) from None
+                raise fail(cur.at("steps"), message, show=False, code=problem.code) from None
 
     def build_visits(self) -> tuple[Visit, ...]:
         visits: list[Visit] = []
@@ -355,7 +369,8 @@ class _Builder:
             if visit is None:
                 continue
             if visit.id in seen:
-                self.problems.append(cur.at("id").problem("duplicate visit id"))
+                self.problems.append(cur.at("id").problem("duplicate visit id",
+                                                          code="duplicate-id"))
                 continue
             seen.add(visit.id)
             visits.append(visit)
@@ -367,23 +382,25 @@ class _Builder:
         if "period" in raw:
             if raw["period"] not in self.period_ids:
                 raise fail(cur.at("period"),
-                            f"no period has this id (periods: {', '.join(self.period_ids)})")
+                            f"no period has this id (periods: {', '.join(self.period_ids)})",
+                            code="unknown-period")
             if ("at" in raw) == ("day" in raw):
                 raise fail(cur, "a visit in a period gives either 'at: start|end' or 'day: N'",
-                            show=False)
+                            show=False, code="visit-anchor")
             if "week" in raw:
-                raise fail(cur.at("week"), "give week or period, not both")
+                raise fail(cur.at("week"), "give week or period, not both", code="visit-anchor")
             day = raw.get("day")
             shortest = self.period_min.get(raw["period"], day or 1)
             if day is not None and not 1 <= day <= shortest:
                 raise fail(cur.at("day"), f"day {day} is outside period {raw['period']!r} "
-                            f"(1 to {shortest})", day)
+                            f"(1 to {shortest})", day, code="day-outside-period")
             anchor: StudyDayAnchor | PeriodAnchor = PeriodAnchor(raw["period"], raw.get("at"), day)
         else:
             if len(anchors) != 1:
-                raise fail(cur, "a visit gives exactly one of day, week or period", show=False)
+                raise fail(cur, "a visit gives exactly one of day, week or period",
+                           show=False, code="visit-anchor")
             if "at" in raw:
-                raise fail(cur.at("at"), "'at' goes with 'period'")
+                raise fail(cur.at("at"), "'at' goes with 'period'", code="visit-anchor")
             day = raw["day"] if "day" in raw else 7 * raw["week"] + 1
             anchor = StudyDayAnchor(day)
         window = None
@@ -404,11 +421,12 @@ class _Builder:
         for i, arm_id in enumerate(arms or ()):
             arm = self.arms.get(arm_id)
             if arm is None:
-                raise fail(cur.at("arms").at(i), self.no_arm())
+                raise fail(cur.at("arms").at(i), self.no_arm(), code="unknown-arm")
             period = raw.get("period")
             if period is not None and arm.periods is not None and period not in arm.periods:
                 raise fail(cur.at("arms").at(i),
-                            f"this arm does not go through period {period!r}")
+                            f"this arm does not go through period {period!r}",
+                            code="arm-not-in-period")
         return Visit(raw["id"], anchor, window, raw.get("label", ""),
                      tuple(arms) if arms is not None else None, raw.get("week"),
                      raw.get("notes", ""))
@@ -417,11 +435,12 @@ class _Builder:
 
         raw = cur.value
         if raw["arm"] not in self.arms:
-            raise fail(cur.at("arm"), self.no_arm())
+            raise fail(cur.at("arm"), self.no_arm(), code="unknown-arm")
         if raw["drug"] not in self.drug_ids:
-            raise fail(cur.at("drug"), self.no_drug())
+            raise fail(cur.at("drug"), self.no_drug(), code="unknown-drug")
         if not self.problems and (raw["arm"], raw["drug"]) not in self.course_drugs:
-            raise fail(cur.at("drug"), f"arm {raw['arm']!r} never receives this drug")
+            raise fail(cur.at("drug"), f"arm {raw['arm']!r} never receives this drug",
+                       code="drug-not-in-arm")
         total = None
         if "total" in raw:
             try:
@@ -439,20 +458,23 @@ class _Builder:
         for period_id in lengths:
             at = cur.at("lengths").at(period_id)
             if period_id not in self.period_ids:
-                raise fail(at, "no period has this id", period_id)
+                raise fail(at, "no period has this id", period_id, code="unknown-period")
             if arm.periods is not None and period_id not in arm.periods:
-                raise fail(at, f"arm {arm.id!r} does not go through this period", period_id)
+                raise fail(at, f"arm {arm.id!r} does not go through this period", period_id,
+                           code="arm-not-in-period")
             length = read_duration(at)
             allowed = self.period_lengths.get(period_id)
             if allowed is not None and length not in allowed:
                 raise fail(at, f"must be within {allowed} ({allowed.shortest.days}-"
                             f"{allowed.longest.days} days)" if not allowed.fixed else
-                            f"this period has a fixed length of {allowed}")
+                            f"this period has a fixed length of {allowed}",
+                            code="length-out-of-range")
         if "start" in raw:
             try:
                 date.fromisoformat(raw["start"])
             except ValueError:
-                raise fail(cur.at("start"), "not a calendar date (YYYY-MM-DD)") from None
+                raise fail(cur.at("start"), "not a calendar date (YYYY-MM-DD)",
+                           code="bad-date") from None
         return Expectation(
             arm=raw["arm"], drug=raw["drug"], administrations=raw.get("administrations"),
             total=total, first_day=raw.get("first_day"), last_day=raw.get("last_day"),

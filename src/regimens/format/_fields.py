@@ -66,16 +66,16 @@ class Fail(Exception):
         self.problem = problem
 
 
-def fail(cur: Cursor, message: str, value: Any = None, *, show: bool = True) -> Fail:
-    return Fail(cur.problem(message, value=value, show_value=show))
+def fail(cur: Cursor, message: str, value: Any = None, *, code: str, show: bool = True) -> Fail:
+    """A located problem: ``code`` names the rule, ``value`` defaults to the value at ``cur``."""
+    return Fail(cur.problem(message, code=code, value=value, show_value=show))
 
 
 def unit_fail(cur: Cursor, exc: UnitError | ParticipantError) -> Fail:
+    """The problem for a quantity that could not be read, told in the error's own words."""
     if isinstance(exc, UnitError):
-        message = exc.reason + (f"; {exc.allowed}" if exc.allowed else "")
-    else:
-        message = str(exc).split(": ", 1)[-1].split(" (got ")[0]
-    return fail(cur, message)
+        return fail(cur, str(exc), code="bad-quantity")
+    return fail(cur, exc.reason, code="bad-measurement")
 
 
 def read_length(cur: Cursor) -> LengthRange:
@@ -108,13 +108,14 @@ def read_dose(cur: Cursor) -> Dose:
             if limits[key].unit.dimension is not quantity.amount.unit.dimension:
                 raise fail(cur.at(key),
                             f"must be in the dose's dimension "
-                            f"({quantity.amount.unit.dimension.value})")
+                            f"({quantity.amount.unit.dimension.value})", code="wrong-dimension")
     if "rounding" in raw and "round" not in raw:
-        raise fail(cur.at("rounding"), "rounding goes with round ('round: 5 mg')")
+        raise fail(cur.at("rounding"), "rounding goes with round ('round: 5 mg')",
+                   code="rounding-without-round")
     if quantity.basis is Basis.FLAT and limits:
         key = next(iter(limits))
         raise fail(cur.at(key), f"{key} applies to computed (per kg or per m2) doses; "
-                    "this dose is flat")
+                    "this dose is flat", code="limit-on-flat-dose")
     return Dose(quantity, limits.get("max"), limits.get("round"),
                 Rounding(raw.get("rounding", "nearest")))
 
@@ -128,27 +129,30 @@ def read_course_dose(cur: Cursor) -> tuple[Dose | None, tuple[Step, ...], bool, 
     if limits and (not has_dose or raw["dose"] == "unspecified"):
         where = ("on each step" if "steps" in raw else "with a computed dose")
         raise fail(cur.at(limits[0]), f"{limits[0]} applies to a computed dose: give it "
-                    f"{where}")
+                    f"{where}", code="limit-without-dose")
     if has_dose and raw["dose"] == "unspecified":
         if not note:
             raise fail(cur.at("dose"), "an unspecified dose needs a dose_note saying why "
-                        "(e.g. 'titrated to trough level')")
+                        "(e.g. 'titrated to trough level')", code="unspecified-dose-without-note")
         if placebo or "steps" in raw:
-            raise fail(cur.at("dose"), "an unspecified dose has no placebo or steps")
+            raise fail(cur.at("dose"), "an unspecified dose has no placebo or steps",
+                       code="unspecified-dose-with-steps")
         return None, (), False, note
     if placebo:
         if has_dose or "steps" in raw:
             key = "dose" if has_dose else "steps"
-            raise fail(cur.at(key), "a placebo course has no active dose: remove it")
+            raise fail(cur.at(key), "a placebo course has no active dose: remove it",
+                       code="placebo-with-dose")
         return None, (), True, note
     if has_dose and "steps" in raw:
-        raise fail(cur.at("steps"), "give either dose or steps, not both", show=False)
+        raise fail(cur.at("steps"), "give either dose or steps, not both",
+                   show=False, code="dose-and-steps")
     if has_dose:
         return read_dose(cur), (), False, note
     if "steps" in raw:
         return None, read_steps(cur.at("steps")), False, note
     raise fail(cur, "a course needs a dose, steps, 'placebo: true' or 'dose: unspecified' "
-                "with a dose_note", show=False)
+                "with a dose_note", show=False, code="missing-dose")
 
 
 def read_steps(cur: Cursor) -> tuple[Step, ...]:
@@ -160,7 +164,7 @@ def read_steps(cur: Cursor) -> tuple[Step, ...]:
         if len(present) != 1:
             found = f" (found {', '.join(present)})" if present else ""
             raise fail(step, "a step has exactly one of cycles, administrations or days"
-                        + found, show=False)
+                        + found, show=False, code="step-needs-one-count")
         kind = present[0]
         kinds.add(kind)
         dose = read_dose(step)
@@ -172,12 +176,12 @@ def read_steps(cur: Cursor) -> tuple[Step, ...]:
             steps.append(DayStep(dose, read_days(step.at("days"))))
     if len(kinds) > 1:
         raise fail(cur, "all steps of a course count the same thing (cycles, "
-                    "administrations or days)", show=False)
+                    "administrations or days)", show=False, code="mixed-step-kinds")
     bases = {s.dose.basis for s in steps}
     units = {s.dose.quantity.amount.unit.dimension for s in steps}
     if len(bases) > 1 or len(units) > 1:
         raise fail(cur, "all steps of a course use the same dose basis and dimension",
-                    show=False)
+                    show=False, code="mixed-step-doses")
     return tuple(steps)
 
 
@@ -193,18 +197,19 @@ def read_days(cur: Cursor) -> tuple[int, ...]:
         match = _RANGE.match(item)
         assert match is not None  # the structure check saw the pattern
         if max(len(match[1].lstrip("0")), len(match[2].lstrip("0"))) > 6:
-            raise fail(at, f"a day is at most {MAX_DAYS:,} (100 years)")
+            raise fail(at, f"a day is at most {MAX_DAYS:,} (100 years)", code="day-too-large")
         first, last = int(match[1]), int(match[2])
         if last > MAX_DAYS:
-            raise fail(at, f"a day is at most {MAX_DAYS:,} (100 years)")
+            raise fail(at, f"a day is at most {MAX_DAYS:,} (100 years)", code="day-too-large")
         if first < 1:
-            raise fail(at, "days count from 1: there is no day 0")
+            raise fail(at, "days count from 1: there is no day 0", code="day-zero")
         if first > last:
-            raise fail(at, f"the range runs backwards ({first} is after {last})")
+            raise fail(at, f"the range runs backwards ({first} is after {last})",
+                       code="backwards-range")
         days.extend(range(first, last + 1))
     if len(set(days)) != len(days):
         dup = sorted(d for d, n in Counter(days).items() if n > 1)
-        raise fail(cur, f"day {dup[0]} is listed more than once")
+        raise fail(cur, f"day {dup[0]} is listed more than once", code="duplicate-day")
     return tuple(sorted(days))
 
 
@@ -216,53 +221,56 @@ def read_pattern(
     day_steps = [s for s in steps if isinstance(s, DayStep)]
     if day_steps:
         if present:
-            raise fail(cur.at(present[0]), "day steps are the course's pattern: remove this")
+            raise fail(cur.at(present[0]), "day steps are the course's pattern: remove this",
+                       code="pattern-with-day-steps")
         seen: dict[int, int] = {}
         for index, step in enumerate(day_steps):
             for day in step.days:
                 if day > window:
                     raise fail(cur.at("steps").at(index).at("days"),
-                                f"day {day} is outside {where}", day)
+                                f"day {day} is outside {where}", day, code="day-outside-cycle")
                 if day in seen:
                     raise fail(cur.at("steps").at(index).at("days"),
                                 f"day {day} is already in steps[{seen[day]}]: steps overlap",
-                                day)
+                                day, code="overlapping-steps")
                 seen[day] = index
         return None
     if len(present) != 1:
         if not present:
             raise fail(cur, "a course needs exactly one timing pattern: days, every, "
-                        "weekdays or daily", show=False)
+                        "weekdays or daily", show=False, code="missing-pattern")
         raise fail(cur.at(present[1]), "a course has exactly one timing pattern; found "
-                    f"{' and '.join(present)}", show=False)
+                    f"{' and '.join(present)}", show=False, code="several-patterns")
     key = present[0]
     at = cur.at(key)
     if key == "days":
         days = read_days(at)
         for day in days:
             if day > window:
-                raise fail(at, f"day {day} is outside {where}", day)
+                raise fail(at, f"day {day} is outside {where}", day, code="day-outside-cycle")
         return DaysPattern(days)
     if key == "every":
         every = read_duration(at)
         if every.days > window:
             # Only day 1 of each cycle would be given: "every" would never be honoured.
             raise fail(at, f"an interval of {every.days} days is longer than {where}; "
-                        "give one dose per cycle with 'days: [1]', or a longer cycle")
+                        "give one dose per cycle with 'days: [1]', or a longer cycle",
+                        code="interval-too-long")
         count = raw.get("count")
         if count is not None and 1 + (count - 1) * every.days > window:
             raise fail(cur.at("count"),
                         f"{count} administrations every {every.days} days end on day "
-                        f"{1 + (count - 1) * every.days}, outside {where}")
+                        f"{1 + (count - 1) * every.days}, outside {where}",
+                        code="count-outside-cycle")
         return EveryPattern(every, count)
     if key == "weekdays":
         names = raw["weekdays"]
         if len(set(names)) != len(names):
-            raise fail(at, "a weekday is listed twice")
+            raise fail(at, "a weekday is listed twice", code="duplicate-weekday")
         return WeekdaysPattern(tuple(sorted(WEEKDAYS.index(n) for n in names)))
     if raw["daily"] is not True:
         raise fail(at, "'daily: false' is not a pattern: remove it and give days, every "
-                    "or weekdays")
+                    "or weekdays", code="daily-false")
     return DailyPattern()
 
 
@@ -271,7 +279,7 @@ def read_times(cur: Cursor) -> tuple[time, ...]:
         return ()
     values = [time(int(t[:2]), int(t[3:])) for t in cur.get("times")]
     if len(set(values)) != len(values):
-        raise fail(cur.at("times"), "a time of day is listed twice")
+        raise fail(cur.at("times"), "a time of day is listed twice", code="duplicate-time")
     return tuple(sorted(values))
 
 # Visits and expectations ------------------------------------------------------

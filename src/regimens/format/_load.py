@@ -39,16 +39,17 @@ def load(source: str | os.PathLike[str]) -> Regimen:
             size = path.stat().st_size
             if size > MAX_BYTES:
                 raise InvalidRegimenError([Problem(
-                    name, None, "", f"the file is {size:,} bytes; regimen files are limited to "
-                    f"{MAX_BYTES:,} bytes", has_value=False)])
+                    name, None, (), f"the file is {size:,} bytes; regimen files are limited to "
+                    f"{MAX_BYTES:,} bytes", code="file-too-large")])
             data = path.read_bytes()
         except OSError as exc:
-            raise InvalidRegimenError([Problem(name, None, "", f"cannot read the file: "
-                                               f"{exc.strerror}", has_value=False)]) from None
+            raise InvalidRegimenError([Problem(name, None, (), f"cannot read the file: "
+                                               f"{exc.strerror}",
+                                               code="unreadable-file")]) from None
         return loads(data, name)
     if path.is_dir():
-        raise InvalidRegimenError([Problem(name, None, "", "is a directory, not a regimen file",
-                                           has_value=False)])
+        raise InvalidRegimenError([Problem(name, None, (), "is a directory, not a regimen file",
+                                           code="is-a-directory")])
     if name in catalog_ids():
         entry = resources.files("regimens") / "catalog" / f"{name}.yaml"
         regimen = loads(entry.read_bytes(), f"{name}.yaml")

@@ -58,21 +58,24 @@ class Text(Shape):
         if not isinstance(value, str):
             if self.number_help and isinstance(value, int | Decimal) and not isinstance(
                     value, bool):
-                return [cur.problem(self.number_help)]
-            return [cur.problem(f"expected {self.noun()}")]
+                return [cur.problem(self.number_help, code="bare-number")]
+            return [cur.problem(f"expected {self.noun()}", code="wrong-type")]
         if self.enum and value not in self.enum:
             options = ", ".join(self.enum)
-            return [cur.problem(f"must be one of: {options}")]
+            return [cur.problem(f"must be one of: {options}", code="not-one-of")]
         if self.pattern and not re.fullmatch(self.pattern, value):
-            return [cur.problem(self.pattern_help or f"must match {self.pattern}")]
+            return [cur.problem(self.pattern_help or f"must match {self.pattern}",
+                                code="pattern-mismatch")]
         if len(value) > self.max_length:
             return [cur.problem(f"is longer than {self.max_length:,} characters",
-                                value=value[:40] + "...")]
+                                value=value[:40] + "...", code="too-long")]
         # C0 and C1 controls and DEL: invisible, and some are terminal escapes (U+009B).
         if any((ord(c) < 32 and c not in "\t\n") or 0x7f <= ord(c) <= 0x9f for c in value):
-            return [cur.problem("contains control characters (only tab and newline are allowed)")]
+            return [cur.problem("contains control characters (only tab and newline are allowed)",
+                                code="control-characters")]
         if self.single_line and any(c in "\n\u2028\u2029" for c in value):
-            return [cur.problem("must be one line: line breaks are allowed in notes only")]
+            return [cur.problem("must be one line: line breaks are allowed in notes only",
+                                code="not-one-line")]
         return []
 
     def schema(self) -> dict[str, Any]:
@@ -98,14 +101,16 @@ class Whole(Shape):
         value = cur.value
         if isinstance(value, bool) or not isinstance(value, int):
             if isinstance(value, Decimal) and value == value.to_integral_value():
-                return [cur.problem("expected a whole number without a decimal point")]
-            return [cur.problem("expected a whole number")]
+                return [cur.problem("expected a whole number without a decimal point",
+                                    code="not-whole-number")]
+            return [cur.problem("expected a whole number", code="wrong-type")]
         if self.minimum is not None and value < self.minimum:
-            return [cur.problem(f"must be at least {self.minimum:,}")]
+            return [cur.problem(f"must be at least {self.minimum:,}", code="too-small")]
         if self.maximum is not None and value > self.maximum:
-            return [cur.problem(f"must be at most {self.maximum:,}")]
+            return [cur.problem(f"must be at most {self.maximum:,}", code="too-large")]
         if self.not_zero and value == 0:
-            return [cur.problem("there is no day 0: the day before Day 1 is Day -1")]
+            return [cur.problem("there is no day 0: the day before Day 1 is Day -1",
+                                code="day-zero")]
         return []
 
     def schema(self) -> dict[str, Any]:
@@ -128,7 +133,7 @@ class Flag(Shape):
 
     def problems(self, cur: Cursor) -> list[Problem]:
         if not isinstance(cur.value, bool):
-            return [cur.problem("expected true or false")]
+            return [cur.problem("expected true or false", code="wrong-type")]
         return []
 
     def schema(self) -> dict[str, Any]:
@@ -146,9 +151,9 @@ class ListOf(Shape):
 
     def problems(self, cur: Cursor) -> list[Problem]:
         if not isinstance(cur.value, list):
-            return [cur.problem("expected a list")]
+            return [cur.problem("expected a list", code="wrong-type")]
         if len(cur.value) < self.min_items:
-            return [cur.problem(f"needs at least {self.min_items} item(s)")]
+            return [cur.problem(f"needs at least {self.min_items} item(s)", code="too-few-items")]
         out: list[Problem] = []
         for _, item in cur.items():
             out += self.items.problems(item)
@@ -177,7 +182,7 @@ class Either(Shape):
         for option, found in zip(self.options, results, strict=True):
             if _type_matches(option, cur.value):
                 return found
-        return [cur.problem(f"expected {self.noun()}")]
+        return [cur.problem(f"expected {self.noun()}", code="wrong-type")]
 
     def schema(self) -> dict[str, Any]:
         return self._with_description({"anyOf": [o.schema() for o in self.options]})
@@ -213,7 +218,7 @@ class Record(Shape):
     def problems(self, cur: Cursor) -> list[Problem]:
         value = cur.value
         if not isinstance(value, dict):
-            return [cur.problem("expected a mapping (key: value)")]
+            return [cur.problem("expected a mapping (key: value)", code="wrong-type")]
         out: list[Problem] = []
         for key in value:
             if key not in self.fields:
@@ -221,12 +226,14 @@ class Record(Shape):
                 hint = f"; did you mean {near[0]!r}?" if near else ""
                 allowed = ", ".join(self.fields)
                 out.append(cur.at(key).problem(
-                    f"unknown field{hint} (allowed here: {allowed})", value=key))
+                    f"unknown field{hint} (allowed here: {allowed})", value=key,
+                    code="unknown-field"))
         for name, spec in self.fields.items():
             if name in value:
                 out += spec.shape.problems(cur.at(name))
             elif spec.required:
-                out.append(cur.problem(f"missing required field {name!r}", show_value=False))
+                out.append(cur.problem(f"missing required field {name!r}", show_value=False,
+                                       code="missing-field"))
         return out
 
     def schema(self) -> dict[str, Any]:
@@ -256,14 +263,15 @@ class MapOf(Shape):
     def problems(self, cur: Cursor) -> list[Problem]:
         value = cur.value
         if not isinstance(value, dict):
-            return [cur.problem("expected a mapping of id: entry")]
+            return [cur.problem("expected a mapping of id: entry", code="wrong-type")]
         out: list[Problem] = []
         if len(value) < self.min_items:
-            out.append(cur.problem(f"needs at least {self.min_items} entry", show_value=False))
+            out.append(cur.problem(f"needs at least {self.min_items} entry", show_value=False,
+                                   code="too-few-items"))
         for key in value:
             if not re.fullmatch(self.key_pattern, key):
                 out.append(cur.at(key).problem(
-                    "ids use lower-case letters, digits and hyphens", value=key))
+                    "ids use lower-case letters, digits and hyphens", value=key, code="bad-id"))
             out += self.values.problems(cur.at(key))
         return out
 

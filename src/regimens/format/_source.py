@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..errors import InvalidRegimenError, Problem
+from ..errors import NO_VALUE, InvalidRegimenError, Loc, Problem, format_loc
 
 __all__ = ["MAX_BYTES", "Cursor", "Document", "parse_document"]
 
@@ -28,7 +28,7 @@ MAX_DEPTH = 40
 MAX_DIGITS = 30
 
 PathKey = str | int
-Path = tuple[PathKey, ...]
+Path = Loc
 
 # YAML 1.2 core schema integers (no octal "010", no sexagesimal "8:30").
 _INT_DEC = re.compile(r"[-+]?[0-9]+\Z")
@@ -37,17 +37,6 @@ _INT_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 _STANDARD = "tag:yaml.org,2002:"
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def format_path(path: Path) -> str:
-    """``("periods", 1, "courses", 0, "days")`` -> ``periods[1].courses[0].days``."""
-    text = ""
-    for key in path:
-        if isinstance(key, int):
-            text += f"[{key}]"
-        else:
-            text += f".{key}" if text else key
-    return text
 
 
 @dataclass(frozen=True)
@@ -87,7 +76,7 @@ class Cursor:
 
     @property
     def where(self) -> str:
-        return format_path(self.path)
+        return format_loc(self.path)
 
     def at(self, key: PathKey) -> Cursor:
         return Cursor(self.doc, (*self.path, key))
@@ -106,15 +95,15 @@ class Cursor:
         for index in range(len(self.value)):
             yield index, self.at(index)
 
-    def problem(self, message: str, *, value: Any = None, show_value: bool = True) -> Problem:
-        return Problem(
-            file=self.doc.name,
-            line=self.line,
-            path=self.where,
-            message=message,
-            value=self.value if value is None and show_value else value,
-            has_value=show_value,
-        )
+    def problem(self, message: str, *, code: str, value: Any = None,
+                show_value: bool = True) -> Problem:
+        """A problem at this position; its value is ``value``, else the value here.
+
+        ``show_value=False`` for a problem about the field as a whole (a missing
+        key, a combination) whose value would say nothing.
+        """
+        shown = (self.value if value is None else value) if show_value else NO_VALUE
+        return Problem(self.doc.name, self.line, self.path, message, shown, code=code)
 
 
 class _Walker:
@@ -123,20 +112,21 @@ class _Walker:
         self.lines: dict[Path, int] = {}
         self.seen: set[int] = set()
 
-    def fail(self, line: int | None, path: Path, message: str, value: Any = None) -> None:
-        raise InvalidRegimenError(
-            [Problem(self.name, line, format_path(path), message, value, value is not None)]
-        )
+    def fail(self, line: int | None, path: Path, message: str, value: Any = NO_VALUE, *,
+             code: str) -> None:
+        raise InvalidRegimenError([Problem(self.name, line, path, message, value, code=code)])
 
     def walk(self, node: Any, path: Path, depth: int) -> Any:
         line = node.start_mark.line + 1
         # An alias is the same node object reached twice; refusing it stops
         # "billion laughs" documents before any expansion happens.
         if id(node) in self.seen or getattr(node, "anchor", None):
-            self.fail(line, path, "anchors and aliases (& and *) are not allowed in regimen files")
+            self.fail(line, path, "anchors and aliases (& and *) are not allowed in regimen files",
+                      code="yaml-alias")
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
-            self.fail(line, path, f"the document is nested more than {MAX_DEPTH} levels deep")
+            self.fail(line, path, f"the document is nested more than {MAX_DEPTH} levels deep",
+                      code="too-deep")
         tag = str(node.tag)
         kind = type(node).__name__
         if kind == "MappingNode":
@@ -145,10 +135,11 @@ class _Walker:
             for key_node, value_node in node.value:
                 key_line = key_node.start_mark.line + 1
                 if type(key_node).__name__ != "ScalarNode":
-                    self.fail(key_line, path, "mapping keys must be plain text")
+                    self.fail(key_line, path, "mapping keys must be plain text",
+                              code="key-not-text")
                 key = str(key_node.value)
                 if key in result:
-                    self.fail(key_line, (*path, key), "duplicate key", key)
+                    self.fail(key_line, (*path, key), "duplicate key", key, code="duplicate-key")
                 self.lines[(*path, key)] = key_line
                 result[key] = self.walk(value_node, (*path, key), depth + 1)
             return result
@@ -163,11 +154,13 @@ class _Walker:
 
     def check_tag(self, tag: str, expected: str, line: int, path: Path) -> None:
         if tag != _STANDARD + expected:
-            self.fail(line, path, "YAML tags (!!...) are not allowed in regimen files", tag)
+            self.fail(line, path, "YAML tags (!!...) are not allowed in regimen files", tag,
+                      code="yaml-tag")
 
     def scalar(self, node: Any, tag: str, line: int, path: Path) -> Any:
         if tag not in _IMPLICIT:
-            self.fail(line, path, "YAML tags (!!...) are not allowed in regimen files", tag)
+            self.fail(line, path, "YAML tags (!!...) are not allowed in regimen files", tag,
+                      code="yaml-tag")
         text: str = node.value
         kind = tag[len(_STANDARD) :]
         if kind == "null":
@@ -178,7 +171,7 @@ class _Walker:
             if len(text) > MAX_DIGITS:
                 # int() refuses more than 4,300 digits; no regimen value needs more than a few.
                 self.fail(line, path, f"the number has more than {MAX_DIGITS} digits; no "
-                          "value in a regimen file is that large", text)
+                          "value in a regimen file is that large", text, code="too-many-digits")
             if _INT_DEC.match(text):
                 return int(text, 10)
             if _INT_OCT.match(text):
@@ -199,7 +192,7 @@ class _Walker:
             except UnicodeDecodeError:
                 self.fail(line, path, "the text has an unpaired UTF-16 surrogate escape "
                           "(\\ud800 to \\udfff); write the character itself or a \\U escape",
-                          text)
+                          text, code="unpaired-surrogate")
         # str, timestamp, and .inf/.nan: text, refused by the field that reads it.
         return text
 
@@ -219,12 +212,13 @@ def parse_document(data: bytes | str, name: str = "<string>") -> Document:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    def fail(message: str, line: int | None = None, value: Any = None) -> InvalidRegimenError:
-        return InvalidRegimenError([Problem(name, line, "", message, value, value is not None)])
+    def fail(message: str, line: int | None = None, *, code: str) -> InvalidRegimenError:
+        return InvalidRegimenError([Problem(name, line, (), message, code=code)])
 
     size = len(data.encode("utf-8") if isinstance(data, str) else data)
     if size > MAX_BYTES:
-        raise fail(f"the file is {size:,} bytes; regimen files are limited to {MAX_BYTES:,} bytes")
+        raise fail(f"the file is {size:,} bytes; regimen files are limited to {MAX_BYTES:,} bytes",
+                   code="file-too-large")
     if isinstance(data, bytes):
         try:
             text = data.decode("utf-8-sig")
@@ -233,13 +227,15 @@ def parse_document(data: bytes | str, name: str = "<string>") -> Document:
             raise fail(
                 f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
                 line,
-            ) from None
+             code="not-utf8") from None
     else:
         text = data.removeprefix("\ufeff")
     if "\x00" in text:
-        raise fail("the file contains a NUL character; regimen files are text", None)
+        raise fail("the file contains a NUL character; regimen files are text", None,
+                   code="nul-character")
     if not text.strip():
-        raise fail("the file is empty; a regimen starts with 'format: regimens/1'")
+        raise fail("the file is empty; a regimen starts with 'format: regimens/1'",
+                   code="empty-file")
 
     yaml = YAML(typ="rt", pure=True)
     yaml.version = (1, 2)
@@ -251,13 +247,15 @@ def parse_document(data: bytes | str, name: str = "<string>") -> Document:
         reason = exc.problem or exc.context or "not valid YAML"
         if "\t" in text and "\\t" in reason:
             reason += " (YAML does not allow tabs for indentation: use spaces)"
-        raise fail(f"not valid YAML: {reason}", where) from None
+        raise fail(f"not valid YAML: {reason}", where, code="invalid-yaml") from None
     except YAMLError as exc:
-        raise fail(f"not valid YAML: {exc}") from None
+        raise fail(f"not valid YAML: {exc}", code="invalid-yaml") from None
     except RecursionError:
-        raise fail(f"the document is nested more than {MAX_DEPTH} levels deep") from None
+        raise fail(f"the document is nested more than {MAX_DEPTH} levels deep",
+                   code="too-deep") from None
     if node is None:
-        raise fail("the file is empty; a regimen starts with 'format: regimens/1'")
+        raise fail("the file is empty; a regimen starts with 'format: regimens/1'",
+                   code="empty-file")
     walker = _Walker(name)
     walker.lines[()] = node.start_mark.line + 1
     value = walker.walk(node, (), 0)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..errors import InvalidRegimenError, Problem
+from ..errors import InvalidRegimenError, Loc, Problem
 from ..quantities import Amount, Basis, DoseQuantity, Duration, LengthRange
 
 if TYPE_CHECKING:
@@ -49,8 +49,8 @@ __all__ = [
 #: A plain tuple: courses of daily drugs give hundreds of slots per participant.
 Slot = tuple[int, int | None, int | None, time | None, int | None]
 
-#: (file, line, field path) of an item in its source document.
-Location = tuple[str, int | None, str]
+#: (file, line, location) of an item in its source document, for messages.
+Location = tuple[str, int | None, Loc]
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -209,7 +209,7 @@ class Course:
     not_on: tuple[str, ...] = ()  # drugs whose administration days this course skips
     no_same_day: tuple[str, ...] = ()  # drugs that must not be given on this course's days
     notes: str = ""
-    where: Location = field(default=("", None, ""), compare=False)  # for messages
+    where: Location = field(default=("", None, ()), compare=False)  # for messages
 
     @property
     def unspecified(self) -> bool:
@@ -290,7 +290,7 @@ class Course:
             covered = sum(s.administrations or 0 for s in admin_steps)
             if covered != len(slots):
                 raise self.problem(f"the steps cover {covered} administrations but the course "
-                                   f"gives {len(slots)}")
+                                   f"gives {len(slots)}", code="steps-mismatch")
             index, left = 0, admin_steps[0].administrations or 0
             for n, (offset, cycle, cycle_day, t, _) in enumerate(slots):
                 while left == 0:
@@ -300,10 +300,13 @@ class Course:
                 left -= 1
         return slots, span_first, span_last
 
-    def problem(self, message: str) -> InvalidRegimenError:
-        """An error about this course, located at its place in the source file."""
-        file, line, path = self.where
-        return InvalidRegimenError([Problem(file, line, path, message, has_value=False)])
+    def problem(self, message: str, *, code: str) -> InvalidRegimenError:
+        """An error about this course, located at its place in the source file.
+
+        ``code`` names the rule broken (see :class:`~regimens.Problem`).
+        """
+        file, line, loc = self.where
+        return InvalidRegimenError([Problem(file, line, loc, message, code=code)])
 
 
 @dataclass(frozen=True)
@@ -361,7 +364,7 @@ class Expectation:
     lengths: tuple[tuple[str, str], ...] = ()
     start: str | None = None
     notes: str = ""
-    where: Location = field(default=("", None, ""), compare=False)
+    where: Location = field(default=("", None, ()), compare=False)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 from decimal import Decimal, localcontext
 
+from ..errors import QuantityError
 from ._exact import EXACT
 
 __all__ = ["BSAFormula", "bsa"]
@@ -54,13 +55,17 @@ _EQUATIONS = {
 
 
 def bsa(height_cm: Decimal, weight_kg: Decimal, formula: BSAFormula) -> Decimal:
-    """Body surface area in m2, unrounded (30 significant digits)."""
+    """Body surface area in m2, unrounded (30 significant digits).
+
+    Raises:
+        QuantityError: (also a ``ValueError``) height or weight is not positive.
+    """
     # 30 significant digits, rounded half-even, whatever the caller's context says.
     with localcontext(EXACT) as ctx:
         ctx.prec = 30
         h, w = Decimal(height_cm), Decimal(weight_kg)
         if h <= 0 or w <= 0:
-            raise ValueError("height and weight must be positive")
+            raise QuantityError("bsa", "height and weight must be positive")
         if formula is BSAFormula.MOSTELLER:
             return (h * w / 3600).sqrt()
         if formula is BSAFormula.DUBOIS:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import total_ordering
 
-from ..errors import UnitError
+from ..errors import QuantityError, QuantityTypeError, UnitError
 
 __all__ = ["MAX_DAYS", "Duration", "LengthRange", "StudyDay"]
 
@@ -26,15 +26,21 @@ __all__ = ["MAX_DAYS", "Duration", "LengthRange", "StudyDay"]
 @total_ordering
 @dataclass(frozen=True, slots=True)
 class StudyDay:
-    """A day number in a study's calendar: ..., -2, -1, 1, 2, ... (never 0)."""
+    """A day number in a study's calendar: ..., -2, -1, 1, 2, ... (never 0).
+
+    Raises:
+        QuantityTypeError: (also a ``TypeError``) ``value`` is not an int (bool included).
+        QuantityError: (also a ``ValueError``) ``value`` is 0.
+    """
 
     value: int
 
     def __post_init__(self) -> None:
         if isinstance(self.value, bool) or not isinstance(self.value, int):
-            raise TypeError(f"a study day is an int (got {self.value!r})")
+            raise QuantityTypeError("study day", "a study day is an int", self.value)
         if self.value == 0:
-            raise ValueError("there is no Study Day 0: the day before Day 1 is Day -1")
+            raise QuantityError("study day",
+                                "there is no Study Day 0: the day before Day 1 is Day -1")
 
     @classmethod
     def from_offset(cls, offset: int) -> StudyDay:

@@ -1,0 +1,306 @@
+"""Errors hold their parts: one root, fields kept, messages derived, pickling exact.
+
+Every error class is built from hand-chosen fields and its message compared with the
+text written out here; a pickle round trip (what a process pool does to an error) must
+give the same class, the same fields and the same message. Every error the bad-input
+catalogue provokes is round-tripped too, and each of its problems must carry a code.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import pickle
+import re
+import warnings
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import regimens
+from regimens import errors
+from regimens.errors import NO_VALUE, Problem
+from support import HEAD, load
+from test_bad_inputs import CASES, document
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "regimens"
+KEBAB = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
+
+_PROBLEM = Problem("r.yaml", 15, ("periods", 0, "courses", 0, "days"),
+                   "day 99 is outside a 28-day cycle", 99, code="day-outside-cycle")
+
+#: (error, its builtin, its message written out by hand, its fields).
+ERRORS: list[tuple[Exception, type[Exception], str, dict[str, Any]]] = [
+    (errors.RegimenError("something"), Exception, "something", {}),
+    (errors.InvalidRegimenError([_PROBLEM]), ValueError,
+     "r.yaml:15: periods[0].courses[0].days: day 99 is outside a 28-day cycle (got 99)",
+     {"problems": (_PROBLEM,)}),
+    (errors.RegimenNotFoundError("nope", ("a", "b")), LookupError,
+     "no regimen file or catalogue entry named 'nope'; catalogue ids: a, b",
+     {"name": "nope", "known": ("a", "b")}),
+    (errors.RegimenLookupError("drug", "x", ("il2", "pred")), LookupError,
+     "no drug has the id 'x' (drugs: il2, pred)",
+     {"kind": "drug", "key": "x", "known": ("il2", "pred")}),
+    (errors.UnitError("5 mgg", "unknown unit 'mgg'", "use mg or g"), ValueError,
+     "unknown unit 'mgg'; use mg or g",
+     {"text": "5 mgg", "reason": "unknown unit 'mgg'", "allowed": "use mg or g"}),
+    (errors.UnitError("", "empty"), ValueError, "empty",
+     {"text": "", "reason": "empty", "allowed": ""}),
+    (errors.QuantityError("bsa", "height and weight must be positive"), ValueError,
+     "height and weight must be positive",
+     {"quantity": "bsa", "reason": "height and weight must be positive", "value": NO_VALUE}),
+    (errors.QuantityTypeError("study day", "a study day is an int", "3"), TypeError,
+     "a study day is an int (got '3')",
+     {"quantity": "study day", "reason": "a study day is an int", "value": "3"}),
+    (errors.ParticipantError("weight", "700 kg is not plausible", "700 kg"), ValueError,
+     "weight: 700 kg is not plausible (got '700 kg')",
+     {"field": "weight", "reason": "700 kg is not plausible", "value": "700 kg"}),
+    (errors.MissingMeasurementError("height", "a per-m2 dose needs a height",
+                                    ("height", "weight")), ValueError,
+     "height: a per-m2 dose needs a height",
+     {"field": "height", "reason": "a per-m2 dose needs a height", "value": None,
+      "needed": ("height", "weight")}),
+    (errors.DoseError("it rounds to 0 mg", participant=3), ValueError,
+     "participant 3: it rounds to 0 mg", {"reason": "it rounds to 0 mg", "participant": 3}),
+    (errors.DoseError("it rounds to 0 mg"), ValueError, "it rounds to 0 mg",
+     {"reason": "it rounds to 0 mg", "participant": None}),
+    (errors.ExpandOptionError("start", "not a calendar date", "2027-13-01"), ValueError,
+     "start: not a calendar date (got '2027-13-01')",
+     {"option": "start", "reason": "not a calendar date", "value": "2027-13-01"}),
+    (errors.ExpandOptionError("arm", "give an arm"), ValueError, "arm: give an arm",
+     {"option": "arm", "reason": "give an arm", "value": None}),
+    (errors.PublishError("the CalDAV server at https://cal.example/p/ refused to list it "
+                         "(HTTP 500)", url="https://cal.example/p/", status=500), OSError,
+     "the CalDAV server at https://cal.example/p/ refused to list it (HTTP 500)",
+     {"reason": "the CalDAV server at https://cal.example/p/ refused to list it (HTTP 500)",
+      "url": "https://cal.example/p/", "status": 500}),
+]
+
+
+def _error_classes() -> set[type]:
+    return {c for _, c in inspect.getmembers(errors, inspect.isclass)
+            if issubclass(c, errors.RegimenError)}
+
+
+def test_the_table_covers_every_error_class() -> None:
+    assert {type(e) for e, *_ in ERRORS} == _error_classes()
+
+
+@pytest.mark.parametrize(("error", "builtin", "message", "fields"), ERRORS,
+                         ids=[f"{type(e).__name__}-{i}" for i, (e, *_) in enumerate(ERRORS)])
+def test_error_keeps_its_fields_and_pickles(error: Exception, builtin: type[Exception],
+                                            message: str, fields: dict[str, Any]) -> None:
+    assert isinstance(error, errors.RegimenError)
+    assert isinstance(error, builtin)
+    assert str(error) == message
+    for name, value in fields.items():
+        assert getattr(error, name) == value, name
+    assert KEBAB.match(type(error).code)  # type: ignore[attr-defined]
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is type(error)
+    assert str(copy) == message
+    assert copy.args == error.args
+    for name, value in fields.items():
+        assert getattr(copy, name) == value, name
+
+
+def test_class_codes_are_distinct() -> None:
+    codes = [c.code for c in _error_classes()]
+    assert len(codes) == len(set(codes))
+
+
+def test_the_tree_in_the_docstring_names_every_class() -> None:
+    doc = errors.__doc__ or ""
+    for cls in _error_classes():
+        assert cls.__name__ in doc, cls.__name__
+        assert cls.__doc__, cls.__name__
+
+
+# Problems -----------------------------------------------------------------------------
+
+
+def test_problem_without_a_value_shows_none() -> None:
+    problem = Problem("r.yaml", 3, ("periods", 0), "missing required field 'id'",
+                      code="missing-field")
+    assert str(problem) == "r.yaml:3: periods[0]: missing required field 'id'"
+    assert not problem.has_value
+
+
+def test_problem_with_a_null_value_shows_null() -> None:
+    problem = Problem("r.yaml", None, (), "expected a mapping", None, code="wrong-type")
+    assert str(problem) == "r.yaml: (document): expected a mapping (got null)"
+
+
+def test_problem_path_is_derived_from_its_location() -> None:
+    assert _PROBLEM.path == "periods[0].courses[0].days"
+    assert Problem("r.yaml", 1, ("drugs", "il2", "name"), "x", code="c").path == "drugs.il2.name"
+
+
+def test_problem_needs_a_code_and_a_location_tuple() -> None:
+    with pytest.raises(TypeError):
+        Problem("r.yaml", 1, (), "x")  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Problem("r.yaml", 1, "periods[0]", "x", code="c")  # type: ignore[arg-type]
+
+
+def test_no_value_pickles_to_itself() -> None:
+    assert pickle.loads(pickle.dumps(NO_VALUE)) is NO_VALUE
+
+
+@pytest.mark.parametrize(("body", "code", "loc"), [
+    ("periods:\n  - id: t\n    length: 4 weeks\n    colour: red\n",
+     "unknown-field", ("periods", 0, "colour")),
+    ("periods:\n  - id: t\n    length: 4 weeks\n    courses:\n"
+     "      - {drug: il2, dose: 1 MIU, cycle: 7 days, days: 9}\n",
+     "day-outside-cycle", ("periods", 0, "courses", 0, "days")),
+    ("periods:\n  - id: t\n    id: u\n    length: 4 weeks\n", "duplicate-key",
+     ("periods", 0, "id")),
+    ("periods:\n  - length: 4 weeks\n", "missing-field", ("periods", 0)),
+    ("periods:\n  - id: t\n    length: 4 weeks\n    courses:\n"
+     "      - {drug: nope, dose: 1 MIU, days: 1}\n",
+     "unknown-drug", ("periods", 0, "courses", 0, "drug")),
+    ("periods:\n  - id: t\n    length: 4\n", "bare-number", ("periods", 0, "length")),
+])
+def test_problem_codes(body: str, code: str, loc: tuple[str | int, ...]) -> None:
+    with pytest.raises(regimens.InvalidRegimenError) as info:
+        load(body)
+    (problem,) = info.value.problems
+    assert (problem.code, problem.loc) == (code, loc)
+
+
+# Errors raised for real ------------------------------------------------------------------
+
+
+def _raised(case: dict[str, Any], tmp_path: Path) -> regimens.RegimenError | None:
+    path = tmp_path / "case.yaml"
+    path.write_bytes(document(case))
+    try:
+        regimen = regimens.load(str(path))
+        if "participant" in case or "options" in case:
+            options = {"arm": "x", "start": "2027-01-04", **case.get("options", {})}
+            participant = regimens.Participant(**case.get("participant", {}))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                schedule = regimen.expand(options.pop("arm"), options.pop("start"),
+                                          participant, **options)
+                if case.get("ics"):
+                    schedule.to_ics(stamp=datetime(2027, 1, 1, tzinfo=UTC))
+    except regimens.RegimenError as exc:
+        return exc
+    return None
+
+
+ERROR_CASES = [c for c in CASES if "error" in c["expect"] and "generate" not in c
+               and "xfail" not in c]
+
+
+@pytest.mark.parametrize("case", ERROR_CASES, ids=[c["id"] for c in ERROR_CASES])
+def test_every_catalogued_error_pickles_and_problems_have_codes(
+        case: dict[str, Any], tmp_path: Path) -> None:
+    error = _raised(case, tmp_path)
+    assert error is not None
+    copy = pickle.loads(pickle.dumps(error))
+    # repr: a NaN value (a refused weight) is not equal to itself.
+    assert (type(copy), str(copy), repr(vars(copy))) == (type(error), str(error),
+                                                         repr(vars(error)))
+    for problem in getattr(error, "problems", ()):
+        assert KEBAB.match(problem.code), problem
+        assert isinstance(problem.loc, tuple)
+
+
+def test_study_day_errors_are_library_errors() -> None:
+    with pytest.raises(regimens.QuantityError) as zero:
+        regimens.StudyDay(0)
+    assert isinstance(zero.value, ValueError)
+    assert str(zero.value) == "there is no Study Day 0: the day before Day 1 is Day -1"
+    with pytest.raises(regimens.QuantityTypeError) as text:
+        regimens.StudyDay("3")  # type: ignore[arg-type]
+    assert isinstance(text.value, TypeError)
+    assert str(text.value) == "a study day is an int (got '3')"
+
+
+def test_bsa_error_is_a_library_error() -> None:
+    from decimal import Decimal
+
+    with pytest.raises(regimens.QuantityError) as caught:
+        regimens.bsa(Decimal(0), Decimal(70), regimens.BSAFormula.MOSTELLER)
+    assert isinstance(caught.value, ValueError)
+    assert (caught.value.quantity, str(caught.value)) == (
+        "bsa", "height and weight must be positive")
+
+
+def test_cohort_dose_error_names_the_participant_as_a_field() -> None:
+    pytest.importorskip("numpy")
+    from regimens.cohort import expand_cohort
+
+    regimen = regimens.loads(HEAD + "periods:\n  - id: p\n    length: 1 week\n    courses:\n"
+                             "      - {drug: il2, dose: 1 mg/kg, round: 50 mg, rounding: down,"
+                             " days: [1]}\n")
+    with pytest.raises(regimens.DoseError) as caught:
+        expand_cohort(regimen, "a", ["2027-01-04"] * 3, weights=[70, 80, 30])
+    assert caught.value.participant == 2
+    assert caught.value.reason == ("1 mg per kg gives 30 mg, which rounds down to a multiple "
+                                   "of 50 mg as 0; use a smaller 'round' increment")
+    assert str(caught.value) == "participant 2: " + caught.value.reason
+
+
+# Nothing reads a message back ------------------------------------------------------------
+
+_TEXT_METHODS = {"split", "rsplit", "partition", "rpartition", "removeprefix", "find", "index",
+                 "startswith", "endswith"}
+
+
+def _message_reads(tree: ast.AST) -> list[int]:
+    """Lines that take a message apart: ``str(exc).split(...)`` and the like.
+
+    Any ``str(NAME).METHOD`` counts (the library has no other use for it), so that an
+    error passed in as an argument is caught as well as one bound by ``except``.
+    """
+    lines = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and node.attr in _TEXT_METHODS
+                and isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Name) and node.value.func.id == "str"
+                and len(node.value.args) == 1 and isinstance(node.value.args[0], ast.Name)):
+            lines.append(node.lineno)
+    return lines
+
+
+@pytest.mark.parametrize("source", [
+    "try:\n    pass\nexcept ValueError as exc:\n    m = str(exc).split(': ', 1)[1]\n",
+    "def unit_fail(exc):\n    pass\n    return str(exc).partition(' (got ')[0]\n",
+])
+def test_the_scan_finds_a_message_read_back(source: str) -> None:
+    assert len(_message_reads(ast.parse(source))) == 1
+
+
+@pytest.mark.parametrize("path", sorted(SRC.rglob("*.py")), ids=lambda p: str(p.relative_to(SRC)))
+def test_no_module_reads_an_error_message_back(path: Path) -> None:
+    assert _message_reads(ast.parse(path.read_text("utf-8"))) == []
+
+
+# Every problem code is documented ----------------------------------------------------------
+
+ERRORS_MD = Path(__file__).resolve().parents[1] / "docs" / "errors.md"
+
+
+def _codes_in_src() -> set[str]:
+    """Every ``code="..."`` given where a problem is made."""
+    codes = set()
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Call):
+                codes |= {k.value.value for k in node.keywords if k.arg == "code"
+                          and isinstance(k.value, ast.Constant)}
+    return codes
+
+
+def test_problem_codes_are_kebab_case_and_documented() -> None:
+    in_src = _codes_in_src()
+    assert len(in_src) >= 60
+    assert all(KEBAB.match(c) for c in in_src), sorted(c for c in in_src if not KEBAB.match(c))
+    table = ERRORS_MD.read_text("utf-8").split("| Code | The rule |", 1)[1].split("\n\n")[0]
+    documented = set(re.findall(r"^\| `([a-z0-9-]+)` \|", table, re.MULTILINE))
+    assert in_src == documented
