@@ -240,6 +240,7 @@ class Cohort:
 
     @property
     def participants(self) -> int:
+        """The number of participants (the length of ``starts``)."""
         return len(self.starts)
 
     def __len__(self) -> int:

@@ -39,7 +39,14 @@ REFERENCE_START = date(2001, 1, 1)
 
 @dataclass(frozen=True)
 class DrugSummary:
-    """What one arm receives of one drug."""
+    """What one arm receives of one drug, computed from the regimen alone (no participant).
+
+    Per-kg and per-m2 totals stay per kg and per m2 (``totals`` holds one
+    :class:`DoseQuantity` per basis and dimension). Where period lengths vary, or a
+    weekday pattern makes counts depend on the start, ``administrations`` and the
+    totals give the least and the most (``totals_most``). Intensity is the total per
+    week of the drug's span, off days included, to 3 decimals.
+    """
 
     arm: str
     drug: str
@@ -56,10 +63,13 @@ class DrugSummary:
     totals_most: tuple[DoseQuantity, ...] = ()  # the most, aligned with totals
 
     def count_text(self) -> str:
+        """The number of administrations: ``"95"``, or ``"92 to 95"`` where it varies."""
         low, high = self.administrations
         return str(low) if low == high else f"{low} to {high}"
 
     def total_text(self) -> str:
+        """The cumulative dose in safe notation, a range where it varies, or
+        ``"none (placebo)"`` / ``"not fixed"``."""
         if not self.totals:
             return "none (placebo)" if self.placebo else "not fixed"
         most = self.totals_most or self.totals
@@ -70,11 +80,17 @@ class DrugSummary:
         return text + (" (before caps and rounding)" if self.before_caps else "")
 
     def intensity_text(self) -> str:
+        """The dose per week of span in safe notation, or ``"-"`` with no fixed amount."""
         return " + ".join(human_dose_quantity(t) for t in self.intensities) or "-"
 
 
 @dataclass(frozen=True)
 class ExpectationResult:
+    """One ``expect`` entry checked: passed or not, with one message per quantity compared.
+
+    ``str()`` is the report line: ``PASS  arm / drug: ...`` or ``FAIL  ...``.
+    """
+
     expectation: Expectation
     passed: bool
     messages: tuple[str, ...]
@@ -87,6 +103,13 @@ class ExpectationResult:
 
 @dataclass(frozen=True)
 class CheckReport:
+    """The regimen's own arithmetic (from :meth:`Regimen.check`, ``regimens check``).
+
+    ``summaries``: one :class:`DrugSummary` per arm and drug; ``results``: one
+    :class:`ExpectationResult` per ``expect`` entry of the regimen; ``conditions``:
+    the period lengths and start weekdays the figures were evaluated over, in words.
+    """
+
     regimen: Regimen
     summaries: tuple[DrugSummary, ...]
     results: tuple[ExpectationResult, ...]
@@ -94,6 +117,7 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
+        """True when every expectation passed (and when there are none)."""
         return all(r.passed for r in self.results)
 
     def to_text(self) -> str:

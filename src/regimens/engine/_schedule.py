@@ -1,6 +1,7 @@
 """A participant's schedule: the dated result of expanding a regimen.
 
-Plain frozen records; rendering lives in :mod:`regimens._render`.
+Plain frozen records; rendering lives in :mod:`regimens.export`, reached through
+the one-line ``Schedule.to_*`` delegates.
 """
 
 from __future__ import annotations
@@ -55,11 +56,14 @@ class Administration:
 
     @property
     def unit(self) -> str | None:
+        """The amount's unit symbol (``mg``, ``MIU``, ``cells``...), or None with no amount."""
         return None if self.dose.amount is None else self.dose.amount.unit.symbol
 
 
 @dataclass(frozen=True)
 class VisitOccurrence:
+    """A visit placed on the calendar: its target day and its window (inclusive dates)."""
+
     id: str
     label: str
     study_day: StudyDay
@@ -71,6 +75,12 @@ class VisitOccurrence:
 
 @dataclass(frozen=True)
 class PeriodSpan:
+    """Where one period of the arm's path lies: first and last Study Day and date, inclusive.
+
+    ``length`` is the period's length for this participant (a fixed length, or the one
+    chosen with ``lengths`` within the period's range).
+    """
+
     id: str
     label: str
     first_day: StudyDay
@@ -95,7 +105,13 @@ class CourseSpan:
 
 @dataclass(frozen=True)
 class Schedule:
-    """Everything a participant on one arm receives, dated."""
+    """Everything a participant on one arm receives, dated (from :meth:`Regimen.expand`).
+
+    ``administrations`` are ordered by date, then time, then period and course;
+    ``start`` is the date of Study Day 1; ``warnings`` are the :class:`RegimenWarning`
+    issued while expanding. Outputs: :meth:`to_table`, :meth:`to_calendar` (people),
+    :meth:`to_json`, :meth:`to_csv`, :meth:`to_dict` (data), :meth:`to_ics` (calendars).
+    """
 
     regimen: Regimen
     arm: str
@@ -128,21 +144,37 @@ class Schedule:
             courses=tuple(c for c in self.courses if c.drug in wanted))
 
     def to_dict(self) -> dict[str, Any]:
+        """The schedule as plain data (``"format": "regimens-schedule/1"``), as in :meth:`to_json`.
+
+        Amounts are exact decimal strings with their unit symbol, dates ISO 8601
+        (``YYYY-MM-DD``), times ``HH:MM`` local wall time; each administration carries its
+        dose in safe notation and its derivation. See docs/cli.md for every field.
+        """
         from ..export import schedule_dict
 
         return schedule_dict(self)
 
     def to_json(self) -> str:
+        """:meth:`to_dict` as JSON text: UTF-8, indented by 2, keys in a fixed order."""
         from ..export import render_json
 
         return render_json(self)
 
     def to_csv(self) -> str:
+        """One CSV row per administration, with a header; fields as in :meth:`to_dict`.
+
+        Lines end with ``\n``; an empty cell is no value; booleans are ``true``/``false``.
+        """
         from ..export import render_csv
 
         return render_csv(self)
 
     def to_table(self) -> str:
+        """An aligned text table for people: dates with weekday, doses in safe notation.
+
+        Safe notation follows the ISMP List of Error-Prone Abbreviations: "1 million
+        units", never "1 MIU" or a trailing zero.
+        """
         from ..export import render_table
 
         return render_table(self)
@@ -155,7 +187,22 @@ class Schedule:
         reminders: Sequence[Reminder | str] = (),
         previous: bytes | str | None = None,
     ) -> bytes:
-        """The schedule as an iCalendar file (see :func:`regimens._ics.to_ics`)."""
+        """The schedule as an iCalendar file (:rfc:`5545`): one event per administration.
+
+        ``stamp``: an aware datetime, written as every event's DTSTAMP
+        (:rfc:`5545#section-3.8.7.2`); no clock is read. ``blinded``: True hides arm,
+        dose and placebo everywhere, None (default) only in periods marked ``blinded``,
+        False nowhere. ``reminders``: :class:`Reminder` values or their text (``"1h"``,
+        ``"30m"``, ``"09:00-day-before"``), written as VALARMs
+        (:rfc:`5545#section-3.6.6`). ``previous``: the file
+        published before, so that dropped events are written as cancelled
+        (:rfc:`5545#section-3.8.1.11`) and changed ones get a higher SEQUENCE
+        (:rfc:`5545#section-3.8.7.4`). See docs/ics.md.
+
+        Raises:
+            ExpandOptionError: a naive ``stamp``, a timed administration without a time
+                zone, a malformed reminder, or an unreadable ``previous`` file.
+        """
         from ..export import to_ics
 
         return to_ics(self, stamp=stamp, blinded=blinded, reminders=reminders,

@@ -37,7 +37,10 @@ _ICS = {"Content-Type": "text/calendar; charset=utf-8"}
 
 @dataclass(frozen=True)
 class PublishSummary:
-    """What one publication did to the collection."""
+    """What one publication did to the collection: counts of this schedule's events.
+
+    ``str(summary)`` is the line ``regimens publish`` prints.
+    """
 
     url: str  # the collection, without any credentials
     created: int
@@ -258,8 +261,14 @@ def publish(
     The collection is created if nothing is at ``url`` (``calendar`` is then
     its display name; default: the regimen's title and the participant label).
     ``stamp``, ``blinded`` and ``reminders`` are those of :meth:`Schedule.to_ics`.
-    Errors (server unreachable, credentials refused, ``url`` not a calendar)
-    raise :class:`PublishError`.
+    One calendar object resource per event UID (:rfc:`4791#section-4.1`).
+
+    Raises:
+        ExpandOptionError: what :meth:`Schedule.to_ics` refuses, before the server
+            is contacted.
+        PublishError: the ``caldav`` package missing (``regimens[caldav]``), a
+            malformed URL, the server unreachable, the credentials refused, or
+            ``url`` not a calendar collection. The password is never in a message.
     """
     from icalendar import Calendar
 

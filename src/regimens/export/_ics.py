@@ -39,15 +39,21 @@ _DAY_BEFORE = re.compile(r"\s*(?P<hh>[01][0-9]|2[0-3]):(?P<mm>[0-5][0-9])-day-be
 
 @dataclass(frozen=True)
 class Reminder:
-    """A VALARM: a fixed time before the event (``1h``, ``30m``, ``1d``) or a wall
-    time on the day before (``09:00-day-before``)."""
+    """A VALARM (:rfc:`5545#section-3.6.6`): a fixed time before the event (``1h``,
+    ``30m``, ``1d``, at most 366 days) or a wall time on the day before
+    (``09:00-day-before``). Set exactly one of the two fields; build from text with
+    :meth:`parse`."""
 
     before: timedelta | None = None
     day_before_at: time | None = None
 
     @classmethod
     def parse(cls, text: str) -> Reminder:
-        """
+        """Read ``1h``, ``30m``, ``2d``, ``1h30m`` (up to a year) or ``HH:MM-day-before``.
+
+        Raises:
+            ExpandOptionError: anything else (field ``remind``), with what is allowed.
+
         >>> Reminder.parse("1h30m").before
         datetime.timedelta(seconds=5400)
         >>> Reminder.parse("09:00-day-before").day_before_at

@@ -16,14 +16,23 @@ __all__ = ["catalog_ids", "load", "loads"]
 
 
 def loads(text: str | bytes, name: str = "<string>") -> Regimen:
-    """Parse and validate regimen text (YAML 1.2 or JSON)."""
+    """Parse and validate regimen text: format ``regimens/1`` as YAML 1.2 or JSON.
+
+    ``text``: at most 2 MiB, UTF-8 when given as bytes. ``name`` is the file name
+    that messages cite (``name:LINE: field.path: ...``). The result records the
+    SHA-256 of the bytes (``Regimen.sha256``) for provenance. See docs/format.md.
+
+    Raises:
+        InvalidRegimenError: every problem found, at once, each with its line, field
+            path, offending value and what is allowed.
+    """
     data = text.encode("utf-8") if isinstance(text, str) else text
     doc = parse_document(data, name)
     return build(doc, sha256=hashlib.sha256(data).hexdigest())
 
 
 def catalog_ids() -> tuple[str, ...]:
-    """Ids of the regimens shipped with the library."""
+    """Ids of the regimens shipped with the library, sorted (``regimens catalog``)."""
     folder = resources.files("regimens") / "catalog"
     if not folder.is_dir():
         return ()
@@ -31,7 +40,16 @@ def catalog_ids() -> tuple[str, ...]:
 
 
 def load(source: str | os.PathLike[str]) -> Regimen:
-    """Load a regimen from a file path, or by catalogue id (``load("mirocals")``)."""
+    """Load a regimen from a file path, or by catalogue id (``load("mirocals")``).
+
+    A path to an existing file wins over a catalogue id of the same name.
+
+    Raises:
+        InvalidRegimenError: the file is unreadable, a directory, over 2 MiB, or not a
+            valid regimen (as for :func:`loads`).
+        RegimenNotFoundError: neither a file nor a catalogue id (the message lists the
+            catalogue).
+    """
     name = os.fspath(source)
     path = Path(name)
     if path.is_file():

@@ -445,7 +445,11 @@ def structure_problems(cur: Cursor) -> list[Problem]:
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of format 1."""
+    """The JSON Schema (draft 2020-12) of format 1, as ``regimens schema`` prints it.
+
+    It checks structure (types, required and unknown fields, simple ranges); meaning
+    (cross-references, days inside cycles) is checked by :func:`loads` only.
+    """
     out = {"$schema": "https://json-schema.org/draft/2020-12/schema",
            "$id": "https://regimens.invalid/schema/regimens-1.json"}
     out.update(REGIMEN.schema())

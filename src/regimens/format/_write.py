@@ -200,7 +200,11 @@ def _quote_risky(value: Any) -> Any:
 
 
 def dumps(regimen: Regimen, fmt: str = "yaml") -> str:
-    """The regimen as format-1 YAML (or JSON with ``fmt="json"``)."""
+    """The regimen as format-1 YAML (or JSON with ``fmt="json"``), readable by :func:`loads`.
+
+    ``loads(dumps(regimen))`` equals ``regimen``; the comments of the original file
+    are not kept. Key order is the regimen's (arms and drugs as declared).
+    """
     data = to_dict(regimen)
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -43,7 +43,19 @@ def _measure(kind: str, text: object) -> Decimal:
 class Participant:
     """Who the schedule is for. Measurements are text with units: ``"70 kg"``, ``"175 cm"``.
 
-    ``label`` is a study label such as ``"P-017"``, never a name.
+    ``weight`` in kg, g, lb or lbs, ``height`` in cm, m, mm or in, ``bsa`` in m2 (m²,
+    m^2); each is read
+    exactly into ``weight_kg``, ``height_cm``, ``bsa_m2`` (:class:`~decimal.Decimal`)
+    and must lie in :data:`PLAUSIBLE` (0.5-400 kg, 30-250 cm, 0.1-4 m2, bounds
+    included). A given ``bsa`` is used as is; otherwise it is computed from height
+    and weight with the schedule's :class:`BSAFormula`. Only per-kg and per-m2 doses
+    need measurements. ``label`` is a study label such as ``"P-017"``, never a name
+    (at most 64 printable characters).
+
+    Raises:
+        ParticipantError: a measurement that is not text with a known unit, not
+            finite, or outside its plausible range; a label that is too long or has
+            control characters.
     """
 
     weight: str | None = None

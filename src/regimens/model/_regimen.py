@@ -78,11 +78,17 @@ class Dose:
 
     @property
     def basis(self) -> Basis:
+        """Flat, per kg or per m2: ``quantity.basis``."""
         return self.quantity.basis
 
 
 @dataclass(frozen=True)
 class Drug:
+    """A drug of the regimen: its id (lowercase, digits, hyphens), name and default route.
+
+    ``route`` is written as people read it (``"subcutaneous"``); a course may override it.
+    """
+
     id: str
     name: str
     route: str
@@ -91,6 +97,9 @@ class Drug:
 
 @dataclass(frozen=True)
 class Arm:
+    """A treatment arm: its path through the periods (None: every period, in order) and,
+    optionally, which period's first day is Study Day 1 on this arm."""
+
     id: str
     label: str
     periods: tuple[str, ...] | None = None  # path through the periods; None = all
@@ -339,6 +348,9 @@ class PeriodAnchor:
 
 @dataclass(frozen=True)
 class Visit:
+    """A protocol visit: on a Study Day or a day of a period, with an optional window of
+    days before and after; ``arms`` limits it to some arms (None: every arm)."""
+
     id: str
     anchor: StudyDayAnchor | PeriodAnchor
     window: Window | None = None
@@ -415,6 +427,11 @@ class Regimen:
                    if c.arms is None or arm_id in c.arms)
 
     def day_one_period(self, arm_id: str) -> str:
+        """The id of the period whose first day is Study Day 1 on this arm.
+
+        The arm's ``day_one``, else the regimen's, else the arm's first period; the
+        periods before it fall on negative Study Days (a run-in: Day -14 to Day -1).
+        """
         arm = self.arm(arm_id)
         return arm.day_one or self.day_one or self.path(arm_id)[0].id
 
@@ -433,6 +450,35 @@ class Regimen:
     ) -> Schedule:
         """Expand for one participant on ``arm``, with Study Day 1 on ``start``.
 
+        Args:
+            arm: an arm id of this regimen.
+            start: the date of Study Day 1, a :class:`~datetime.date` or
+                ``"YYYY-MM-DD"`` (a datetime is refused). The day before is Day -1.
+            participant: body measurements, needed only by per-kg and per-m2 doses.
+            lengths: period id -> chosen length (``{"maintenance": "14 weeks"}``) for
+                periods on the arm's path with a range; it must lie within the range.
+                A range not chosen takes its shortest length.
+            tz: an IANA time zone name (``"Europe/Paris"``) placing the regimen's times
+                of day; fixed offsets and the machine's zone are refused. Without it,
+                times stay local wall times.
+            bsa_formula: a :class:`BSAFormula` or its name; Mosteller by default.
+            bsa_decimals: decimals of the computed BSA, a whole number from 1 to 6,
+                rounded half up before it scales a dose.
+
+        Returns:
+            A :class:`Schedule`: exact amounts (:class:`~decimal.Decimal`) with their
+            derivations, doses in safe notation (ISMP List of Error-Prone
+            Abbreviations), visits with their windows.
+
+        Raises:
+            ExpandOptionError: an unknown arm, a malformed start, time zone, formula,
+                ``bsa_decimals`` or length, or a date outside the years 1 to 9999.
+            MissingMeasurementError: a per-kg or per-m2 dose without the weight (and
+                height, or BSA) it needs.
+            DoseError: a dose that rounds to nothing.
+            InvalidRegimenError: a course whose days or steps do not fit the chosen
+                period lengths.
+
         Risky but legal situations (a rounding that moves a dose by more than
         10%, a time of day in a daylight-saving gap) are issued as
         :class:`RegimenWarning` and kept in ``schedule.warnings``.
@@ -448,7 +494,13 @@ class Regimen:
         return schedule
 
     def check(self) -> CheckReport:
-        """Regimen arithmetic per arm and drug, and every ``expect``."""
+        """Regimen arithmetic per arm and drug, and every ``expect`` (``regimens check``).
+
+        Needs no participant: per-kg and per-m2 totals stay per kg and per m2.
+        Where period lengths vary, or a weekday pattern makes the counts depend on
+        the start, every case is evaluated and the report gives the least and the
+        most (see :class:`CheckReport`).
+        """
         from ..engine import check
 
         return check(self)

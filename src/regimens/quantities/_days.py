@@ -49,6 +49,7 @@ class StudyDay:
 
     @classmethod
     def from_date(cls, day: date, day_one: date) -> StudyDay:
+        """The Study Day of ``day`` when Day 1 is ``day_one`` (the day before is Day -1)."""
         return cls.from_offset((day - day_one).days)
 
     @property
@@ -57,6 +58,11 @@ class StudyDay:
         return self.value - 1 if self.value > 0 else self.value
 
     def to_date(self, day_one: date) -> date:
+        """The calendar date of this Study Day when Day 1 is ``day_one``.
+
+        Raises:
+            OverflowError: the date would fall outside the years 1 to 9999.
+        """
         return day_one + timedelta(days=self.offset)
 
     def __int__(self) -> int:
@@ -114,7 +120,12 @@ class Duration:
 
     @classmethod
     def parse(cls, text: object, *, allow_zero: bool = False) -> Duration:
-        """
+        """Read ``N days`` or ``N weeks`` (N whole, 1 to 36,525 days; 0 with ``allow_zero``).
+
+        Raises:
+            UnitError: not text, another unit (months and years are refused as
+                ambiguous: 28 to 31 days, 365 or 366 days), or out of range.
+
         >>> Duration.parse("4 weeks")
         Duration(days=28)
         """
@@ -144,7 +155,12 @@ class LengthRange:
 
     @classmethod
     def parse(cls, text: object) -> LengthRange:
-        """
+        """Read a fixed length (``12 weeks``) or a range (``12-18 weeks``, ``84 to 126 days``).
+
+        Raises:
+            UnitError: as :meth:`Duration.parse`, a zero length, or a range whose
+                minimum exceeds its maximum.
+
         >>> LengthRange.parse("12-18 weeks")
         LengthRange(shortest=Duration(days=84), longest=Duration(days=126))
         """
@@ -167,6 +183,7 @@ class LengthRange:
 
     @property
     def fixed(self) -> bool:
+        """True when the length is not chosen per participant (shortest = longest)."""
         return self.shortest == self.longest
 
     def __contains__(self, length: Duration) -> bool:

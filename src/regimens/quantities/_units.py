@@ -49,7 +49,8 @@ class Dimension(enum.Enum):
 
 
 class Basis(enum.Enum):
-    """How a dose scales with the participant."""
+    """How a dose scales with the participant: flat, per kg of body weight, or per m² of
+    body surface area (BSA, see :class:`BSAFormula`)."""
 
     FLAT = "flat"
     PER_KG = "per_kg"
@@ -204,6 +205,12 @@ class Amount:
 
     @exactly
     def to(self, target: Unit) -> Amount:
+        """The same amount in ``target`` (``2 MIU`` -> ``2000000 IU``), exactly.
+
+        Raises:
+            UnitError: ``target`` measures another :class:`Dimension` (mg and IU
+                never convert into each other).
+        """
         if target.dimension is not self.unit.dimension:
             raise UnitError(
                 str(self), f"cannot express {self.unit.dimension.value} in {target.symbol}"
@@ -216,7 +223,11 @@ class Amount:
 
 @dataclass(frozen=True)
 class DoseQuantity:
-    """A dose as written in a protocol: an amount, flat or per kg or per m2."""
+    """A dose as written in a protocol: an amount, flat or per kg or per m2.
+
+    ``str()`` is the format's spelling (``2 mg/kg``); people read it in safe notation
+    (``2 mg per kg``).
+    """
 
     amount: Amount
     basis: Basis
