@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from ._version import __version__
+from .quantities import BSAFormula
 
 if TYPE_CHECKING:
     from .engine import Schedule
@@ -109,7 +110,7 @@ def _schedule_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--height", help="height with its unit: 175cm, 1.75m, 69in")
     command.add_argument("--bsa", help="body surface area in m2 (instead of height and weight)")
     command.add_argument("--bsa-formula", default="mosteller",
-                         choices=["mosteller", "dubois", "haycock", "gehan-george", "boyd"],
+                         choices=[f.value for f in BSAFormula],
                          help="body surface area formula (default: mosteller)")
     command.add_argument("--bsa-decimals", type=int, default=2, metavar="N",
                          help="decimals the body surface area is rounded to (default: 2)")

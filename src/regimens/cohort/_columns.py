@@ -18,11 +18,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..engine import dose_amount, expand, parse_formula, resolve
+from ..engine import (
+    check_arm,
+    check_bsa_decimals,
+    dose_amount,
+    expand,
+    parse_formula,
+    parse_start,
+    resolve,
+)
 from ..errors import DoseError, ExpandOptionError
 from ..format import load
 from ..model import Dose, Regimen
@@ -81,6 +89,12 @@ def _pyarrow() -> Any:
 
 
 def _starts(starts: Any, np: Any) -> NDArray[np.datetime64]:
+    """Study Day 1 per participant, as ``datetime64[D]``.
+
+    A ``datetime64`` array is checked as a whole; any other sequence item by
+    item with the engine's :func:`~regimens.engine.parse_start`, whose error
+    names the item (``starts[3]``).
+    """
     if isinstance(starts, (str, date)):
         raise ExpandOptionError("starts", "give one start date per participant (a sequence)",
                                 starts)
@@ -96,18 +110,8 @@ def _starts(starts: Any, np: Any) -> NDArray[np.datetime64]:
             raise ExpandOptionError("starts", "the starts are calendar dates, not dates and "
                                     "times")
     else:
-        items = list(starts)
-        for item in items:
-            if isinstance(item, datetime) or not isinstance(item, (date, str)):
-                raise ExpandOptionError(
-                    "starts", "each start is a calendar date (datetime.date or YYYY-MM-DD)",
-                    item)
-        try:
-            days = np.array([i if isinstance(i, date) else date.fromisoformat(i.strip())
-                             for i in items], dtype="datetime64[D]")
-        except ValueError as exc:
-            raise ExpandOptionError("starts", f"not a calendar date ({exc}); write YYYY-MM-DD"
-                                    ) from None
+        days = np.array([parse_start(item, f"starts[{i}]") for i, item in enumerate(starts)],
+                        dtype="datetime64[D]")
     days = np.ascontiguousarray(days, dtype="datetime64[D]").reshape(-1)
     if np.isnat(days).any():
         raise ExpandOptionError("starts", "a start date is missing (NaT)")
@@ -206,8 +210,6 @@ def _template(regimen: Regimen, arm: str, start: date, lengths: dict[str, str],
     )
 
 
-# Body size and amounts ---------------------------------------------------------------
-
 # The result ----------------------------------------------------------------------------
 
 
@@ -258,17 +260,27 @@ class Cohort:
         ``participants`` (a slice, or sorted participant indices) materialises
         only their rows, e.g. to process a large cohort in chunks; the
         ``participant`` column keeps the original indices.
+
+        Raises:
+            ExpandOptionError: an unknown column name (``option == "columns"``), or
+                ``participants`` that are not a slice or increasing indices of
+                participants (``option == "participants"``). It is also a
+                ``ValueError``.
         """
         np = _numpy()
         names = list(COLUMNS) if columns is None else list(columns)
         unknown = [c for c in names if c not in COLUMNS]
         if unknown:
-            raise ValueError(f"unknown column {unknown[0]!r}; columns: {', '.join(COLUMNS)}")
+            raise ExpandOptionError("columns", f"unknown column; columns: {', '.join(COLUMNS)}",
+                                    unknown[0])
         selected = np.arange(self.participants)
         if participants is not None:
-            selected = selected[participants]
-            if selected.ndim != 1 or (np.diff(selected) <= 0).any():
-                raise ValueError("participants must be a slice or increasing indices")
+            try:
+                selected = selected[participants]
+            except (IndexError, TypeError, ValueError):  # out of range, not an index
+                selected = None
+            if selected is None or selected.ndim != 1 or (np.diff(selected) <= 0).any():
+                raise ExpandOptionError("participants", "give a slice or increasing indices")
         counts = self._counts[selected]
         total = int(counts.sum())
         first = np.concatenate(([0], np.cumsum(counts)[:-1]))
@@ -411,18 +423,17 @@ def expand_cohort(
     """
     np = _numpy()
     if isinstance(regimen, str):
-
         regimen = load(regimen)
 
+    # The engine's option checks, so a rule and its message live in one place.
     formula = parse_formula(bsa_formula)
+    bsa_decimals = check_bsa_decimals(bsa_decimals)
     day_one = _starts(starts, np)
     n = len(day_one)
     weight = measures("weight", weights, n, np)
     height = measures("height", heights, n, np)
     area = measures("bsa", bsas, n, np)
-    if arm not in [a.id for a in regimen.arms]:
-        raise ExpandOptionError("arm", f"no such arm in {regimen.id!r}; arms: "
-                                f"{', '.join(a.id for a in regimen.arms)}", arm)
+    check_arm(regimen, arm)
     period_ids, chosen = _lengths(lengths, n, np)
 
     # Groups: participants sharing chosen lengths and, if the arm has a weekday

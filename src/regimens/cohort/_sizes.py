@@ -5,18 +5,29 @@ computed once per distinct body size, in the same exact Decimal arithmetic
 as :func:`regimens.engine.expand`; this module finds those distinct sizes.
 BSA is computed in float64 and rounded half-up as ``expand`` rounds it, and
 the few participants within 1e-9 m² of a rounding boundary are recomputed
-exactly, so every rounded BSA equals the one ``expand`` would use.
+exactly, so every rounded BSA equals the one ``expand`` would use (the float
+path lives beside the exact one, in :mod:`regimens.quantities`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
-from ..errors import DoseError, ExpandOptionError, MissingMeasurementError, ParticipantError
-from ..model import PLAUSIBLE
-from ..quantities import EXACT, Basis, BSAFormula, bsa, exactly, normal, plain
+from ..engine import check_measurements, dosing_area
+from ..errors import DoseError, ExpandOptionError, ParticipantError
+from ..model import PLAUSIBLE, implausible
+from ..quantities import (
+    EXACT,
+    Basis,
+    BSAFormula,
+    bsa,
+    exactly,
+    normal,
+    rounded_bsa,
+    shortest_decimal,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -26,7 +37,12 @@ __all__ = ["Sizes", "body_sizes", "measures"]
 
 
 def measures(kind: str, values: Any, n: int, np: Any) -> NDArray[np.float64] | None:
-    """One measurement per participant in kg, cm or m2, checked for plausibility."""
+    """One measurement per participant in kg, cm or m2, checked for plausibility.
+
+    The plausible ranges and the message are :class:`~regimens.Participant`'s
+    (:func:`regimens.model.implausible`), prefixed with the first offending
+    participant's index. NaN is refused too.
+    """
     if values is None:
         return None
     given = np.asarray(values)
@@ -39,14 +55,16 @@ def measures(kind: str, values: Any, n: int, np: Any) -> NDArray[np.float64] | N
     array = _as_float64(kind, given, np)
     if array.shape[0] != n:
         raise ExpandOptionError(f"{kind}s", f"{array.shape[0]} values for {n} participants")
-    low, high, unit = PLAUSIBLE[kind]
-    bad = ~((array >= float(low)) & (array <= float(high)))  # NaN is bad too
+    low, high, _unit = PLAUSIBLE[kind]
+    # Comparing floats with the floats of the bounds decides as comparing their shortest
+    # decimals with the bounds would: both roundings are monotone. NaN is bad too.
+    bad = ~((array >= float(low)) & (array <= float(high)))
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise ParticipantError(
-            kind, f"participant {row}: {float(array[row])!r} {unit} is not a plausible {kind} "
-            f"(allowed: {plain(low)} to {plain(high)} {unit}); check the number and its unit",
-            float(array[row]))
+        value = float(array[row])
+        reason = implausible(kind, shortest_decimal(value))
+        assert reason is not None, value
+        raise ParticipantError(kind, f"participant {row}: {reason}", value)
     return array  # type: ignore[no-any-return]
 
 
@@ -80,47 +98,6 @@ def _as_float64(kind: str, given: Any, np: Any) -> Any:
     return table[inverse.reshape(-1)]
 
 
-@exactly
-def _decimal(value: float) -> Decimal:
-    """A measurement as ``expand`` reads it: the shortest decimal that gives the float."""
-    return normal(Decimal(repr(float(value))))
-
-
-_POWERS = {
-    BSAFormula.DUBOIS: (0.007184, 0.725, 0.425),
-    BSAFormula.HAYCOCK: (0.024265, 0.3964, 0.5378),
-    BSAFormula.GEHAN_GEORGE: (0.0235, 0.42246, 0.51456),
-}
-
-
-def _bsa_float(h: Any, w: Any, formula: BSAFormula, np: Any) -> Any:
-    if formula is BSAFormula.MOSTELLER:
-        return np.sqrt(h * w / 3600.0)
-    if formula in _POWERS:
-        c, a, b = _POWERS[formula]
-        return c * h**a * w**b
-    grams = w * 1000.0
-    return 0.0003207 * h**0.3 * grams ** (0.7285 - 0.0188 * np.log10(grams))
-
-
-@exactly
-def _rounded_bsa(h: Any, w: Any, formula: BSAFormula, decimals: int, np: Any) -> Any:
-    """BSA rounded half-up to ``decimals``, as an integer count of 10^-decimals m2.
-
-    float64 is within about 1e-15 of the exact value, so only participants
-    within 1e-9 of a rounding boundary are recomputed in exact decimals.
-    """
-    scale = 10.0**decimals
-    scaled = _bsa_float(h, w, formula, np) * scale
-    counts = np.floor(scaled + 0.5).astype("int64")
-    near = np.flatnonzero(np.abs(scaled - (np.floor(scaled) + 0.5)) < 1e-9 * scale)
-    quantum = Decimal(1).scaleb(-decimals)
-    for i in near.tolist():
-        exact = bsa(_decimal(h[i]), _decimal(w[i]), formula)
-        counts[i] = int(exact.quantize(quantum, ROUND_HALF_UP).scaleb(decimals))
-    return counts
-
-
 @dataclass
 class Sizes:
     """Per participant, an index into a table of distinct body sizes (Decimal)."""
@@ -134,27 +111,32 @@ def _unique_sizes(array: Any, np: Any, to_decimal: Any) -> Sizes:
     return Sizes(index.reshape(-1), [to_decimal(v) for v in values.tolist()])
 
 
-
 @exactly
 def body_sizes(basis: Basis, weight: Any, height: Any, area: Any, formula: BSAFormula,
                decimals: int, np: Any) -> Sizes:
-    """The distinct weights (per kg) or rounded body surface areas (per m2) of a cohort."""
-    if basis is Basis.PER_KG:
-        if weight is None:
-            raise MissingMeasurementError(
-                "weight", "a per-kg dose needs the participants' weights (weights=...)",
-                ("weight",))
-        return _unique_sizes(weight, np, _decimal)
-    if area is not None:
-        return _unique_sizes(area, np, _decimal)
-    missing = tuple(k for k, v in (("height", height), ("weight", weight)) if v is None)
-    if missing:
-        raise MissingMeasurementError(
-            missing[0], "a per-m2 dose needs the participants' heights and weights "
-            "(heights=..., weights=...) or body surface areas (bsas=...)", missing)
-    counts = _rounded_bsa(height, weight, formula, decimals, np)
-    if (counts <= 0).any():
-        raise DoseError(f"a body surface area rounds to 0 m² at {decimals} decimals; "
-                        "use more decimals", participant=int(np.flatnonzero(counts <= 0)[0]))
-    return _unique_sizes(counts, np, lambda c: normal(Decimal(int(c)).scaleb(-decimals)))
+    """The distinct weights (per kg) or rounded body surface areas (per m2) of a cohort.
 
+    Measurements are read as ``expand`` reads their shortest decimal text;
+    BSAs are rounded as ``expand`` rounds them
+    (:func:`regimens.quantities.rounded_bsa`).
+
+    Raises:
+        MissingMeasurementError: the measurements this basis needs were not given.
+        DoseError: a BSA rounds to 0 m², naming the first such participant.
+    """
+    check_measurements(basis, weight=weight is not None, height=height is not None,
+                       area=area is not None, cohort=True)
+    if basis is Basis.PER_KG:
+        return _unique_sizes(weight, np, shortest_decimal)
+    if area is not None:
+        return _unique_sizes(area, np, shortest_decimal)
+    counts = rounded_bsa(height, weight, formula, decimals, np)
+    zero = np.flatnonzero(counts <= 0)
+    if len(zero):
+        row = int(zero[0])
+        try:
+            dosing_area(bsa(shortest_decimal(height[row]), shortest_decimal(weight[row]),
+                            formula), decimals)
+        except DoseError as exc:
+            raise DoseError(exc.reason, participant=row) from None
+    return _unique_sizes(counts, np, lambda c: normal(Decimal(int(c)).scaleb(-decimals)))

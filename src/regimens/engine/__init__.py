@@ -8,7 +8,7 @@ regimen's own arithmetic. Results are data; :mod:`regimens.export` renders them.
 """
 
 from ._arithmetic import CheckReport, DrugSummary, ExpectationResult, check
-from ._dose import ComputedDose, dose_amount
+from ._dose import ComputedDose, check_measurements, dose_amount, dosing_area
 from ._layout import expand
 from ._options import (
     check_arm,
@@ -35,7 +35,9 @@ __all__ = [
     "check",
     "check_arm",
     "check_bsa_decimals",
+    "check_measurements",
     "dose_amount",
+    "dosing_area",
     "expand",
     "parse_formula",
     "parse_lengths",

@@ -23,9 +23,11 @@ from ..quantities import (
     human_number,
     normal,
     plain,
+    round_bsa,
 )
 
-__all__ = ["BodySize", "ComputedDose", "compute_dose"]
+__all__ = ["BodySize", "ComputedDose", "check_measurements", "compute_dose", "dose_amount",
+           "dosing_area"]
 
 _MODES = {Rounding.NEAREST: ROUND_HALF_UP, Rounding.UP: ROUND_CEILING, Rounding.DOWN: ROUND_FLOOR}
 _MODE_TEXT = {Rounding.NEAREST: "to the nearest", Rounding.UP: "up to a", Rounding.DOWN:
@@ -39,6 +41,59 @@ def _measure_text(value: Decimal, unit: str, given: str | None) -> str:
     return text if given.endswith(unit) else f"{text} (from {given})"
 
 
+#: What a per-kg or per-m2 dose needs, said to one participant (the CLI's flags, which
+#: ``expand``'s callers share) or to a cohort (``expand_cohort``'s keyword arguments).
+_NEEDS = {
+    (Basis.PER_KG, False): "a per-kg dose needs the participant's weight (--weight, e.g. 70kg)",
+    (Basis.PER_KG, True): "a per-kg dose needs the participants' weights (weights=...)",
+    (Basis.PER_M2, False): "a per-m2 dose needs the participant's height and weight "
+    "(--height, --weight) or body surface area (--bsa)",
+    (Basis.PER_M2, True): "a per-m2 dose needs the participants' heights and weights "
+    "(heights=..., weights=...) or body surface areas (bsas=...)",
+}
+
+
+def check_measurements(basis: Basis, *, weight: bool, height: bool, area: bool,
+                       cohort: bool = False) -> None:
+    """Raise unless the measurements a ``basis`` dose needs were given.
+
+    A per-kg dose needs a weight; a per-m2 dose a body surface area, or a
+    height and a weight to compute it from; a flat dose nothing. ``cohort``
+    names ``expand_cohort``'s arguments instead of the CLI's flags.
+
+    Raises:
+        MissingMeasurementError: naming the first missing measurement (``field``)
+            and all of them (``needed``).
+    """
+    if basis is Basis.PER_KG:
+        missing: tuple[str, ...] = () if weight else ("weight",)
+    elif basis is Basis.PER_M2 and not area:
+        missing = tuple(k for k, given in (("height", height), ("weight", weight)) if not given)
+    else:
+        missing = ()
+    if missing:
+        raise MissingMeasurementError(missing[0], _NEEDS[basis, cohort], missing)
+
+
+def _four_decimals(exact: Decimal) -> Decimal:
+    """An unrounded BSA as derivations and messages show it."""
+    return normal(exact.quantize(Decimal("0.0001"), ROUND_HALF_UP))
+
+
+@exactly
+def dosing_area(exact: Decimal, decimals: int) -> Decimal:
+    """The BSA (m2) a dose is computed from: ``exact`` rounded half-up to ``decimals``.
+
+    Raises:
+        DoseError: the rounded BSA is 0 m² (a dose would be computed as nothing).
+    """
+    used = round_bsa(exact, decimals)
+    if used == 0:
+        raise DoseError(f"the body surface area {plain(_four_decimals(exact))} m² rounds to 0 m² "
+                        f"at {decimals} decimals; use more decimals")
+    return used
+
+
 @dataclass(frozen=True)
 class BodySize:
     """The measurements a dose is computed from, resolved once per schedule."""
@@ -48,11 +103,11 @@ class BodySize:
     bsa_decimals: int
 
     def weight(self) -> Decimal:
-        if self.participant.weight_kg is None:
-            raise MissingMeasurementError(
-                "weight", "a per-kg dose needs the participant's weight (--weight, e.g. 70kg)",
-                ("weight",))
-        return self.participant.weight_kg
+        p = self.participant
+        check_measurements(Basis.PER_KG, weight=p.weight_kg is not None,
+                           height=p.height_cm is not None, area=p.bsa_m2 is not None)
+        assert p.weight_kg is not None
+        return p.weight_kg
 
     def weight_text(self) -> str:
         return _measure_text(self.weight(), "kg", self.participant.weight)
@@ -64,27 +119,17 @@ class BodySize:
         p = self.participant
         if p.bsa_m2 is not None:
             return p.bsa_m2, f"{human_number(p.bsa_m2)} m² (body surface area given)", None
-        missing = tuple(k for k, v in (("height", p.height_cm), ("weight", p.weight_kg))
-                        if v is None)
-        if missing:
-            raise MissingMeasurementError(
-                missing[0],
-                "a per-m2 dose needs the participant's height and weight (--height, --weight) "
-                "or body surface area (--bsa)",
-                missing,
-            )
+        check_measurements(Basis.PER_M2, weight=p.weight_kg is not None,
+                           height=p.height_cm is not None, area=False)
         assert p.height_cm is not None
         assert p.weight_kg is not None
         exact = bsa(p.height_cm, p.weight_kg, self.formula)
-        used = normal(exact.quantize(Decimal(1).scaleb(-self.bsa_decimals), ROUND_HALF_UP))
-        shown = normal(exact.quantize(Decimal("0.0001"), ROUND_HALF_UP))
+        used = dosing_area(exact, self.bsa_decimals)
+        shown = _four_decimals(exact)
         how = (f"{human_number(used)} m² ({self.formula.label} from "
                f"{_measure_text(p.height_cm, 'cm', p.height)} and {self.weight_text()}: "
                f"{plain(shown)} m², "
                f"rounded to {self.bsa_decimals} decimals)")
-        if used == 0:
-            raise DoseError(f"the body surface area {plain(shown)} m² rounds to 0 m² at "
-                            f"{self.bsa_decimals} decimals; use more decimals")
         warning = None
         if abs(used - exact) * 10 > exact:
             warning = RoundingWarning(

@@ -21,9 +21,16 @@ __all__ = ["check_arm", "check_bsa_decimals", "parse_formula", "parse_lengths", 
            "parse_zone"]
 
 
-def parse_start(start: date | str) -> date:
+def parse_start(start: date | str, option: str = "start") -> date:
+    """Study Day 1: a :class:`~datetime.date` or ISO text ``YYYY-MM-DD`` (spaces around allowed).
+
+    ``option`` names the input in the error (``"starts[3]"`` for the batch API).
+
+    Raises:
+        ExpandOptionError: a date and time, or anything that is not a calendar date.
+    """
     if isinstance(start, datetime):
-        raise ExpandOptionError("start", "the start is a calendar date, not a date and time",
+        raise ExpandOptionError(option, "the start is a calendar date, not a date and time",
                                 start.isoformat())
     if isinstance(start, date):
         return start
@@ -32,7 +39,7 @@ def parse_start(start: date | str) -> date:
             return date.fromisoformat(start.strip())
         except ValueError:
             pass
-    raise ExpandOptionError("start", "not a calendar date; write YYYY-MM-DD, e.g. 2027-01-04",
+    raise ExpandOptionError(option, "not a calendar date; write YYYY-MM-DD, e.g. 2027-01-04",
                             start)
 
 

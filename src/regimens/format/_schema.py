@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import Problem
+from ..model import WEEKDAYS
 from ..quantities import MAX_DAYS
 from ._source import Cursor
 
@@ -344,7 +345,7 @@ COURSE = Record({
     "days": Field(DAYS),
     "every": Field(_duration("interval: " + _DURATION_HELP)),
     "count": Field(Whole("number of administrations for 'every'", minimum=1)),
-    "weekdays": Field(ListOf(Text(enum=("mon", "tue", "wed", "thu", "fri", "sat", "sun")),
+    "weekdays": Field(ListOf(Text(enum=WEEKDAYS),
                              min_items=1)),
     "daily": Field(Flag("every day of the cycle or course")),
     "times": Field(ListOf(Text("local time of day, HH:MM",

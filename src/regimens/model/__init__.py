@@ -6,7 +6,7 @@ reach up by design, as one-line delegates that keep the public API
 the layer contract in ``pyproject.toml`` names them.
 """
 
-from ._participant import PLAUSIBLE, Participant
+from ._participant import PLAUSIBLE, Participant, implausible
 from ._regimen import (
     WEEKDAYS,
     AdministrationStep,
@@ -57,4 +57,5 @@ __all__ = [
     "Visit",
     "WeekdaysPattern",
     "Window",
+    "implausible",
 ]

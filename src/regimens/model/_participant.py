@@ -12,7 +12,7 @@ from decimal import Decimal
 from ..errors import ParticipantError, UnitError
 from ..quantities import MEASURE_NAMES, exactly, parse_measure, plain
 
-__all__ = ["PLAUSIBLE", "Participant"]
+__all__ = ["PLAUSIBLE", "Participant", "implausible"]
 
 #: Plausible ranges (inclusive) in kg, cm and m2; outside them is a typing or unit mistake.
 PLAUSIBLE = {
@@ -23,19 +23,31 @@ PLAUSIBLE = {
 
 
 @exactly
+def implausible(kind: str, value: Decimal) -> str | None:
+    """Why ``value`` is not a plausible ``kind`` (``"weight"`` in kg, ``"height"`` in cm,
+    ``"bsa"`` in m2), or None if it is within :data:`PLAUSIBLE` (bounds included).
+
+    The one plausibility rule and message of :class:`Participant` and of the
+    batch API (:mod:`regimens.cohort`), which adds the participant's index.
+    """
+    low, high, unit = PLAUSIBLE[kind]
+    if not value.is_finite():
+        return f"{MEASURE_NAMES[kind]} must be a finite number"
+    if low <= value <= high:
+        return None
+    return (f"{plain(value)} {unit} is not a plausible {MEASURE_NAMES[kind]} "
+            f"(allowed: {plain(low)} to {plain(high)} {unit}); check the number and its unit")
+
+
+@exactly
 def _measure(kind: str, text: object) -> Decimal:
     try:
         value = parse_measure(kind, text)
     except UnitError as exc:
         raise ParticipantError(kind, f"{exc.reason}; {exc.allowed}", text) from None
-    low, high, unit = PLAUSIBLE[kind]
-    if not low <= value <= high:
-        raise ParticipantError(
-            kind,
-            f"{plain(value)} {unit} is not a plausible {MEASURE_NAMES[kind]} "
-            f"(allowed: {plain(low)} to {plain(high)} {unit}); check the number and its unit",
-            text,
-        )
+    reason = implausible(kind, value)
+    if reason is not None:
+        raise ParticipantError(kind, reason, text)
     return value
 
 

@@ -5,7 +5,7 @@ Amounts are exact :class:`~decimal.Decimal` values; pint is used at the edge
 only, to read unit text (:func:`parse_amount`, :func:`parse_dose_quantity`).
 """
 
-from ._bsa import BSAFormula, bsa
+from ._bsa import BSAFormula, bsa, bsa_float, round_bsa, rounded_bsa
 from ._days import MAX_DAYS, Duration, LengthRange, StudyDay
 from ._exact import EXACT, MAX_SIGNIFICANT_DIGITS, exactly
 from ._notation import human_amount, human_dose_quantity, human_number, human_route
@@ -21,6 +21,7 @@ from ._units import (
     parse_dose_quantity,
     parse_measure,
     plain,
+    shortest_decimal,
     unit,
 )
 
@@ -39,6 +40,7 @@ __all__ = [
     "StudyDay",
     "Unit",
     "bsa",
+    "bsa_float",
     "exactly",
     "human_amount",
     "human_dose_quantity",
@@ -49,5 +51,8 @@ __all__ = [
     "parse_dose_quantity",
     "parse_measure",
     "plain",
+    "round_bsa",
+    "rounded_bsa",
+    "shortest_decimal",
     "unit",
 ]

@@ -69,10 +69,11 @@ class Unit:
         return self.symbol
 
 
-# Symbol -> (pint name, dimension). The only units a dose may be written in.
+# Symbol -> (pint name, dimension). The only units a dose may be written in, in the
+# order messages list them (AMOUNT_UNITS_TEXT).
 _AMOUNT_UNITS: dict[str, tuple[str, Dimension]] = {
-    "g": ("gram", Dimension.MASS),
     "mg": ("milligram", Dimension.MASS),
+    "g": ("gram", Dimension.MASS),
     "mcg": ("microgram", Dimension.MASS),
     "ng": ("nanogram", Dimension.MASS),
     "IU": ("international_unit", Dimension.ACTIVITY),
@@ -103,7 +104,8 @@ _TRAPS = {
     "(thousandths of an international unit)",
 }
 
-AMOUNT_UNITS_TEXT = "mg, g, mcg, ng, IU, kIU, MIU, mIU, cells, mL or L"
+#: "mg, g, mcg, ng, IU, kIU, MIU, mIU, cells, mL or L": derived from the table above.
+AMOUNT_UNITS_TEXT = f"{', '.join(list(_AMOUNT_UNITS)[:-1])} or {list(_AMOUNT_UNITS)[-1]}"
 DOSE_HINT = (
     f"write a number and a unit ({AMOUNT_UNITS_TEXT}), optionally per kg or per m2, "
     "e.g. '20 mg', '1e6 cells/kg', '2e5 IU/m2'"
@@ -248,6 +250,18 @@ def normal(value: Decimal) -> Decimal:
     if exponent > 0:
         return Decimal(int(value))  # exact, whatever the context's precision
     return value
+
+
+@exactly
+def shortest_decimal(value: float) -> Decimal:
+    """A float as a person wrote it: the shortest decimal that reads back as the same float.
+
+    ``shortest_decimal(68.0805) == Decimal("68.0805")`` (not the binary value
+    68.08049999...), so the number ``68.0805`` in a NumPy array means what the
+    text ``"68.0805 kg"`` means to :func:`parse_measure`.
+    """
+    exact = Decimal(repr(float(value)))
+    return normal(exact) if exact.is_finite() else exact  # NaN, inf: left for the caller
 
 
 @exactly
