@@ -333,3 +333,12 @@ def test_bad_output_targets(target: str, message: str,
                             capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", "-o", target]) == 2
     assert capsys.readouterr().err == message
+
+
+def test_bsa_formula_choices(capsys: pytest.CaptureFixture[str]) -> None:
+    # Derived from BSAFormula; the usage error lists them, in this order.
+    with pytest.raises(SystemExit):
+        main(["expand", str(IMODALS), "--arm", "placebo", "--start", "2027-01-04",
+              "--bsa-formula", "dubios"])
+    assert ("(choose from mosteller, dubois, haycock, gehan-george, boyd)"
+            in capsys.readouterr().err.replace("'", ""))

@@ -189,17 +189,20 @@ def test_catalogue_rows_equal_expand(regimen_id: str, arm: str) -> None:
 
 def test_bsa_on_a_rounding_boundary_is_exact() -> None:
     # 180 cm x 68.0805 kg / 3600 = 3.404025 = 1.845^2: Mosteller gives exactly 1.845 m2,
-    # which rounds half-up to 1.85; float64 alone would give 1.8449999... -> 1.84.
+    # which rounds half-up to 1.85. 180 cm x 92.8805 kg / 3600 = 4.644025 = 2.155^2, which
+    # rounds to 2.16, where float64 alone gives 2.15499... -> 2.15.
     regimen = _regimen(PER_M2)
-    starts = np.array(["2027-01-04"] * 3, dtype="datetime64[D]")
-    weights, heights = np.array([68.0805, 70.0, 68.0805]), np.array([180.0, 175.0, 180.0])
+    starts = np.array(["2027-01-04"] * 4, dtype="datetime64[D]")
+    weights = np.array([68.0805, 70.0, 68.0805, 92.8805])
+    heights = np.array([180.0, 175.0, 180.0, 180.0])
     cohort = expand_cohort(regimen, "a", starts, weights=weights, heights=heights)
     columns = cohort.to_numpy()
-    for i in range(3):
+    for i in range(4):
         _assert_rows_equal(cohort, columns, i,
                            regimen.expand("a", "2027-01-04", _participant(weights, heights, i)))
     first = cohort.rows_of(0).start
     assert columns["amount"][first] == 2e5 * 1.85  # il2 on Monday 4 January
+    assert columns["amount"][cohort.rows_of(3).start] == 2e5 * 2.16
 
 
 def test_bsas_given_are_used_as_given() -> None:

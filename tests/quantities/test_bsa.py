@@ -9,8 +9,11 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from regimens import BSAFormula, bsa
+from regimens.quantities import bsa_float, round_bsa, rounded_bsa, shortest_decimal
 
 FORMULAS = (BSAFormula.MOSTELLER, BSAFormula.DUBOIS, BSAFormula.HAYCOCK,
             BSAFormula.GEHAN_GEORGE, BSAFormula.BOYD)
@@ -76,3 +79,99 @@ def test_formula_labels(formula: BSAFormula, label: str) -> None:
 def test_formula_values_are_the_cli_names() -> None:
     assert [f.value for f in BSAFormula] == [
         "mosteller", "dubois", "haycock", "gehan-george", "boyd"]
+
+
+# One table feeds the exact path, the float path (the batch API) and the equation text.
+
+EQUATIONS = {  # written out by hand from the papers (H cm, W kg, Wg grams)
+    BSAFormula.MOSTELLER: "sqrt(H x W / 3600)  (Mosteller 1987)",
+    BSAFormula.DUBOIS: "0.007184 x H^0.725 x W^0.425  (DuBois 1916)",
+    BSAFormula.HAYCOCK: "0.024265 x H^0.3964 x W^0.5378  (Haycock 1978)",
+    BSAFormula.GEHAN_GEORGE: "0.0235 x H^0.42246 x W^0.51456  (Gehan and George 1970)",
+    BSAFormula.BOYD: "0.0003207 x H^0.3 x Wg^(0.7285 - 0.0188 x log10 Wg), Wg in grams  "
+                     "(Boyd 1935)",
+}
+
+
+@pytest.mark.parametrize("formula", FORMULAS, ids=[f.value for f in FORMULAS])
+def test_equation_text(formula: BSAFormula) -> None:
+    assert formula.equation == EQUATIONS[formula]
+
+
+@pytest.mark.parametrize(("formula", "source"), [
+    (BSAFormula.MOSTELLER, "N Engl J Med. 1987;317(17):1098."),
+    (BSAFormula.DUBOIS, "Arch Intern Med. 1916;17(6):863-871."),
+    (BSAFormula.HAYCOCK, "J Pediatr. 1978;93(1):62-66."),
+    (BSAFormula.GEHAN_GEORGE, "Cancer Chemother Rep. 1970;54(4):225-235."),
+    (BSAFormula.BOYD, "Minneapolis: University of Minnesota Press; 1935."),
+])
+def test_reference_in_full(formula: BSAFormula, source: str) -> None:
+    assert formula.reference.endswith(source)
+
+
+# Mosteller on and beside rounding boundaries, by hand: H = 180 cm and W = 20 x B^2 kg give
+# 180 x 20 x B^2 / 3600 = B^2, so the BSA is exactly B. float64 alone lands on either side.
+BOUNDARIES = [
+    # (height cm, weight kg, decimals, BSA rounded half-up)
+    ("180", "68.0805", 2, "1.85"),  # B = 1.845
+    ("180", "92.8805", 2, "2.16"),  # B = 2.155
+    ("180", "67.3445", 2, "1.84"),  # B = 1.835
+    ("180", "80.4005", 2, "2.01"),  # B = 2.005
+    ("180", "5.1005", 2, "0.51"),  # B = 0.505
+    ("180", "68.043605", 3, "1.845"),  # B = 1.8445
+    ("180", "68.0805", 3, "1.845"),  # exactly 1.845: nothing to round
+    ("180", "68.0805", 1, "1.8"),  # 1.845 -> 1.8
+    ("160", "90", 2, "2"),  # sqrt(4)
+    ("180", "68.08049", 2, "1.84"),  # just below 1.845
+    ("180", "68.08051", 2, "1.85"),  # just above
+]
+
+
+@pytest.mark.parametrize(("height", "weight", "decimals", "expected"), BOUNDARIES)
+def test_float_path_rounds_as_the_exact_path_on_boundaries(height: str, weight: str,
+                                                           decimals: int, expected: str) -> None:
+    np = pytest.importorskip("numpy")
+    exact = round_bsa(bsa(Decimal(height), Decimal(weight), BSAFormula.MOSTELLER), decimals)
+    assert exact == Decimal(expected)
+    counts = rounded_bsa(np.array([float(height)]), np.array([float(weight)]),
+                         BSAFormula.MOSTELLER, decimals, np)
+    assert counts.tolist() == [int(Decimal(expected).scaleb(decimals))]
+
+
+@pytest.mark.parametrize(("weight", "naive", "expected"), [
+    ("92.8805", 215, 216),  # B = 2.155
+    ("31.0005", 124, 125),  # B = 1.245
+    ("20.2005", 100, 101),  # B = 1.005
+])
+def test_float_alone_would_miss_the_boundary(weight: str, naive: int, expected: int) -> None:
+    # Why rounded_bsa recomputes near boundaries: for these exact halves (H = 180 cm, as
+    # above) float64 lands just below the half and rounds down.
+    np = pytest.importorskip("numpy")
+    h, w = np.array([180.0]), np.array([float(weight)])
+    value = bsa_float(h, w, BSAFormula.MOSTELLER, np)
+    assert int(np.floor(value * 100 + 0.5)[0]) == naive
+    assert rounded_bsa(h, w, BSAFormula.MOSTELLER, 2, np).tolist() == [expected]
+    exact = round_bsa(bsa(Decimal(180), Decimal(weight), BSAFormula.MOSTELLER), 2)
+    assert exact.scaleb(2) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(height=st.decimals(min_value=30, max_value=250, places=1),
+       weight=st.decimals(min_value="0.5", max_value=400, places=2),
+       formula=st.sampled_from(FORMULAS), decimals=st.integers(1, 6))
+def test_float_path_equals_exact_path(height: Decimal, weight: Decimal, formula: BSAFormula,
+                                      decimals: int) -> None:
+    np = pytest.importorskip("numpy")
+    h, w = np.array([float(height)]), np.array([float(weight)])
+    exact = bsa(height, weight, formula)
+    assert abs(float(bsa_float(h, w, formula, np)[0]) - float(exact)) <= 1e-12 * float(exact)
+    counts = rounded_bsa(h, w, formula, decimals, np)
+    assert counts.tolist() == [int(round_bsa(exact, decimals).scaleb(decimals))]
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (68.0805, "68.0805"), (70.0, "70"), (1e-7, "1E-7"), (1234567.0, "1234567")])
+def test_shortest_decimal(value: float, expected: str) -> None:
+    # The number a person typed, not the binary float (68.0805 is 68.08049999... in binary).
+    assert shortest_decimal(value) == Decimal(expected)
+    assert str(shortest_decimal(value)) == expected
