@@ -209,8 +209,8 @@ def test_run_in_before_day_one_with_a_length_per_participant() -> None:
         il2_course = 1 if arm == "a" else 2  # the treatment period's second or third course
         assert columns["course"].tolist() == [0, 0, il2_course, 0, 0, 0, il2_course]
         assert columns["blinded"].tolist() == [False, True, True, False, False, True, True]
-        assert columns["placebo"].tolist() == [False, False, placebo] + [
-            False, False, False, placebo]
+        assert columns["placebo"].tolist() == [
+            False, False, placebo, False, False, False, placebo]
         il2 = 1.0 if not placebo else None
         amounts = [None if np.isnan(x) else x for x in columns["amount"].tolist()]
         assert amounts == [5.0, 1e6, il2, 5.0, 5.0, 1e6, il2]
