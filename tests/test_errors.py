@@ -56,12 +56,17 @@ ERRORS: list[tuple[Exception, type[Exception], str, dict[str, Any]]] = [
      {"quantity": "study day", "reason": "a study day is an int", "value": "3"}),
     (errors.ParticipantError("weight", "700 kg is not plausible", "700 kg"), ValueError,
      "weight: 700 kg is not plausible (got '700 kg')",
-     {"field": "weight", "reason": "700 kg is not plausible", "value": "700 kg"}),
+     {"field": "weight", "reason": "700 kg is not plausible", "value": "700 kg",
+      "participant": None}),
+    (errors.ParticipantError("weight", "700.0 kg is not plausible", 700.0, participant=4),
+     ValueError, "weight: participant 4: 700.0 kg is not plausible (got 700.0)",
+     {"field": "weight", "reason": "700.0 kg is not plausible", "value": 700.0,
+      "participant": 4}),
     (errors.MissingMeasurementError("height", "a per-m2 dose needs a height",
                                     ("height", "weight")), ValueError,
      "height: a per-m2 dose needs a height",
      {"field": "height", "reason": "a per-m2 dose needs a height", "value": None,
-      "needed": ("height", "weight")}),
+      "needed": ("height", "weight"), "participant": None}),
     (errors.DoseError("it rounds to 0 mg", participant=3), ValueError,
      "participant 3: it rounds to 0 mg", {"reason": "it rounds to 0 mg", "participant": 3}),
     (errors.DoseError("it rounds to 0 mg"), ValueError, "it rounds to 0 mg",
@@ -70,7 +75,11 @@ ERRORS: list[tuple[Exception, type[Exception], str, dict[str, Any]]] = [
      "start: not a calendar date (got '2027-13-01')",
      {"option": "start", "reason": "not a calendar date", "value": "2027-13-01"}),
     (errors.ExpandOptionError("arm", "give an arm"), ValueError, "arm: give an arm",
-     {"option": "arm", "reason": "give an arm", "value": None}),
+     {"option": "arm", "reason": "give an arm", "value": None, "participant": None}),
+    (errors.ExpandOptionError("starts", "outside the calendar", "9999-12-30", participant=1),
+     ValueError, "starts: participant 1: outside the calendar (got '9999-12-30')",
+     {"option": "starts", "reason": "outside the calendar", "value": "9999-12-30",
+      "participant": 1}),
     (errors.PublishError("the CalDAV server at https://cal.example/p/ refused to list it "
                          "(HTTP 500)", url="https://cal.example/p/", status=500), OSError,
      "the CalDAV server at https://cal.example/p/ refused to list it (HTTP 500)",
@@ -229,6 +238,19 @@ def test_bsa_error_is_a_library_error() -> None:
     assert isinstance(caught.value, ValueError)
     assert (caught.value.quantity, str(caught.value)) == (
         "bsa", "height and weight must be positive")
+
+
+def test_cohort_participant_error_names_the_participant_as_a_field() -> None:
+    pytest.importorskip("numpy")
+    from regimens.cohort import expand_cohort
+
+    regimen = regimens.loads(HEAD + "periods:\n  - id: p\n    length: 1 week\n    courses:\n"
+                             "      - {drug: il2, dose: 1 mg/kg, days: [1]}\n")
+    with pytest.raises(regimens.ParticipantError) as caught:
+        expand_cohort(regimen, "a", ["2027-01-04"] * 3, weights=[70, 80, 900])
+    assert (caught.value.field, caught.value.participant, caught.value.value) == (
+        "weight", 2, 900.0)
+    assert str(caught.value) == "weight: participant 2: " + caught.value.reason + " (got 900.0)"
 
 
 def test_cohort_dose_error_names_the_participant_as_a_field() -> None:

@@ -11,10 +11,11 @@ know this library)::
     ├── UnitError (ValueError)              a quantity's text: .text, .reason, .allowed
     ├── QuantityError (ValueError)          a number out of its domain: .quantity, .reason, .value
     │   └── QuantityTypeError (TypeError)   ... of the wrong type (StudyDay("3"))
-    ├── ParticipantError (ValueError)       a measurement or label: .field, .reason, .value
+    ├── ParticipantError (ValueError)       a measurement or label: .field, .reason, .value,
+    │                                       .participant (a cohort row)
     │   └── MissingMeasurementError         ... that a dose needs: .needed
     ├── ExpandOptionError (ValueError)      an option (arm, start, lengths, stamp, ...):
-    │                                       .option, .reason, .value
+    │                                       .option, .reason, .value, .participant
     ├── DoseError (ValueError)              a dose not computable safely: .reason, .participant
     └── PublishError (OSError)              CalDAV publishing: .reason, .url, .status
 
@@ -91,6 +92,12 @@ def show(value: object) -> str:
     if len(text) > 80:
         text = text[:77] + "..."
     return text
+
+
+def _detail(reason: str, value: object, participant: int | None) -> str:
+    """``[participant ROW: ]REASON[ (got VALUE)]``: the part of a message after its name."""
+    row = "" if participant is None else f"participant {participant}: "
+    return row + reason + ("" if value is None else f" (got {show(value)})")
 
 
 def format_loc(loc: Loc) -> str:
@@ -269,21 +276,24 @@ class ParticipantError(RegimenError, ValueError):
 
     ``field`` names it (``"weight"``, ``"label"``; ``"weights"`` for a cohort column),
     ``reason`` says what is wrong and what is allowed, ``value`` is the offending
-    value (``None``: not shown). Message: ``FIELD: REASON (got VALUE)``.
+    value (``None``: not shown), ``participant`` the cohort row (0-based) or ``None``.
+    Message: ``FIELD: [participant ROW: ]REASON (got VALUE)``.
     """
 
     code = "participant"
 
-    def __init__(self, field: str, reason: str, value: object = None) -> None:
+    def __init__(self, field: str, reason: str, value: object = None,
+                 participant: int | None = None) -> None:
         self.field = field
         self.reason = reason
         self.value = value
-        super().__init__(field, reason, value)
+        self.participant = participant
+        super().__init__(field, reason, value, participant)
 
     @property
     def detail(self) -> str:
-        """The message without the field name: ``REASON (got VALUE)``."""
-        return self.reason + ("" if self.value is None else f" (got {show(self.value)})")
+        """The message without the field name: ``[participant ROW: ]REASON (got VALUE)``."""
+        return _detail(self.reason, self.value, self.participant)
 
     def __str__(self) -> str:
         return f"{self.field}: {self.detail}"
@@ -351,7 +361,8 @@ class ExpandOptionError(RegimenError, ValueError):
 
     ``option`` names it (``"start"``, ``"lengths.run-in"``), ``reason`` says what is
     wrong and what is allowed, ``value`` is the offending value (``None``: not
-    shown). Message: ``OPTION: REASON (got VALUE)``.
+    shown), ``participant`` the cohort row (0-based) or ``None``. Message:
+    ``OPTION: [participant ROW: ]REASON (got VALUE)``.
 
     The name is older than its scope; it is kept because callers catch it and
     reports name it (renaming would break both for no change in behaviour).
@@ -359,16 +370,18 @@ class ExpandOptionError(RegimenError, ValueError):
 
     code = "option"
 
-    def __init__(self, option: str, reason: str, value: object = None) -> None:
+    def __init__(self, option: str, reason: str, value: object = None,
+                 participant: int | None = None) -> None:
         self.option = option
         self.reason = reason
         self.value = value
-        super().__init__(option, reason, value)
+        self.participant = participant
+        super().__init__(option, reason, value, participant)
 
     @property
     def detail(self) -> str:
-        """The message without the option name: ``REASON (got VALUE)``."""
-        return self.reason + ("" if self.value is None else f" (got {show(self.value)})")
+        """The message without the option name: ``[participant ROW: ]REASON (got VALUE)``."""
+        return _detail(self.reason, self.value, self.participant)
 
     def __str__(self) -> str:
         return f"{self.option}: {self.detail}"

@@ -395,8 +395,8 @@ def _within_calendar(day_one: Any, members: Any, template: _Template, np: Any) -
     bad = (low < np.datetime64("0001-01-01")) | (high > np.datetime64("9999-12-31"))
     if bad.any():
         row = int(members[int(np.flatnonzero(bad)[0])])
-        raise ExpandOptionError("starts", f"participant {row}: the schedule would fall outside "
-                                "the calendar (years 1 to 9999)", str(day_one[row]))
+        raise ExpandOptionError("starts", "the schedule would fall outside the calendar "
+                                "(years 1 to 9999)", str(day_one[row]), participant=row)
 
 
 def expand_cohort(

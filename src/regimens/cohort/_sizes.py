@@ -64,7 +64,7 @@ def measures(kind: str, values: Any, n: int, np: Any) -> NDArray[np.float64] | N
         value = float(array[row])
         reason = implausible(kind, shortest_decimal(value))
         assert reason is not None, value
-        raise ParticipantError(kind, f"participant {row}: {reason}", value)
+        raise ParticipantError(kind, reason, value, participant=row)
     return array  # type: ignore[no-any-return]
 
 
@@ -93,8 +93,8 @@ def _as_float64(kind: str, given: Any, np: Any) -> Any:
             if wanted.is_finite() and wanted != Decimal(repr(number)):
                 row = int(np.flatnonzero(inverse.reshape(-1) == texts.index(text))[0])
                 raise ParticipantError(
-                    kind, f"participant {row}: {text} has more significant digits than the "
-                    "batch API holds exactly (a float64: at most 15); round it", text)
+                    kind, f"{text} has more significant digits than the batch API holds "
+                    "exactly (a float64: at most 15); round it", text, participant=row)
     return table[inverse.reshape(-1)]
 
 
