@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -20,7 +21,15 @@ from ..model import WEEKDAYS
 from ..quantities import MAX_DAYS
 from ._source import Cursor
 
-__all__ = ["ID_PATTERN", "REGIMEN", "json_schema", "structure_problems"]
+__all__ = ["ID_PATTERN", "INVISIBLE", "REGIMEN", "json_schema", "structure_problems"]
+
+#: Refused in every text field: bidirectional controls (U+202A-U+202E, U+2066-U+2069,
+#: U+200E, U+200F, U+061C), which reorder the characters around them when printed
+#: ("Trojan Source", CVE-2021-42574), and zero-width characters (U+200B-U+200D, U+2060,
+#: U+FEFF), which hide a difference between two texts that look the same.
+INVISIBLE = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+    "\u200b\u200c\u200d\u2060\ufeff")
 
 
 class Shape:
@@ -49,6 +58,7 @@ class Text(Shape):
     enum: tuple[str, ...] = ()
     max_length: int = 10_000
     single_line: bool = False  # a name or label shown in one table cell or one SUMMARY
+    nonblank: bool = False  # a name, route, title or label: nothing to print is refused
     number_help: str = ""  # said instead of "expected text" when a bare number is given
 
     def noun(self) -> str:
@@ -77,6 +87,16 @@ class Text(Shape):
         if self.single_line and any(c in "\n\u2028\u2029" for c in value):
             return [cur.problem("must be one line: line breaks are allowed in notes only",
                                 code="not-one-line")]
+        hidden = next((c for c in value if c in INVISIBLE), None)
+        if hidden is not None:
+            # A right-to-left override in a drug name reverses the dose printed after it.
+            return [cur.problem(
+                f"contains U+{ord(hidden):04X} ({unicodedata.name(hidden).lower()}), an "
+                "invisible character that can reorder or hide the text around it; remove it",
+                code="invisible-character")]
+        if self.nonblank and not value.strip():
+            return [cur.problem("must not be empty (an optional field is left out instead)",
+                                code="empty-text")]
         return []
 
     def schema(self) -> dict[str, Any]:
@@ -85,6 +105,8 @@ class Text(Shape):
             out["enum"] = list(self.enum)
         if self.pattern:
             out["pattern"] = f"^(?:{self.pattern})$"
+        elif self.nonblank:
+            out["pattern"] = r"\S"
         return self._with_description(out)
 
 
@@ -304,7 +326,7 @@ _BARE_AMOUNT = "a bare number is not an amount: give its unit, e.g. '2 mg'"
 
 def _line(description: str = "") -> Text:
     """One-line text: a name or label that goes into one table cell or calendar title."""
-    return Text(description, single_line=True)
+    return Text(description, single_line=True, nonblank=True)
 
 
 def _duration(description: str) -> Text:
