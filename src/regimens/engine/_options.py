@@ -14,7 +14,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo, available_timezones
 
 from ..errors import ExpandOptionError, UnitError
-from ..model import Regimen
+from ..model import Regimen, lookalike_text
 from ..quantities import BSAFormula, Duration
 
 __all__ = ["check_arm", "check_bsa_decimals", "parse_formula", "parse_lengths", "parse_start",
@@ -76,8 +76,9 @@ def check_arm(regimen: Regimen, arm: str) -> None:
     """Raise :class:`ExpandOptionError` unless ``arm`` is one of the regimen's arm ids."""
     arm_ids = [a.id for a in regimen.arms]
     if arm not in arm_ids:
-        raise ExpandOptionError("arm", f"no such arm in {regimen.id!r}; arms: "
-                                f"{', '.join(arm_ids)}", arm)
+        raise ExpandOptionError("arm", f"no such arm in {regimen.id!r}; "
+                                f"{lookalike_text(arm, arm_ids)}arms: {', '.join(arm_ids)}",
+                                arm)
 
 
 def check_bsa_decimals(bsa_decimals: object) -> int:
@@ -103,8 +104,9 @@ def parse_lengths(regimen: Regimen, arm: str,
     for period_id, text in (lengths or {}).items():
         if period_id not in on_path:
             raise ExpandOptionError(
-                "lengths", f"arm {arm!r} has no period {period_id!r} (its periods: "
-                f"{', '.join(on_path)})", period_id)
+                "lengths", f"arm {arm!r} has no period {period_id!r} "
+                f"({lookalike_text(period_id, on_path)}its periods: {', '.join(on_path)})",
+                period_id)
         try:
             length = Duration.parse(text)
         except UnitError as exc:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ExpandOptionError, RegimenWarning
+from ..model import lookalike_text
 from ..quantities import Duration, StudyDay, plain
 from ._dose import ComputedDose
 
@@ -135,7 +136,8 @@ class Schedule:
         known = [d.id for d in self.regimen.drugs]
         for drug in drugs:
             if drug not in known:
-                raise ExpandOptionError("drug", f"no drug has this id (drugs: "
+                raise ExpandOptionError("drug", f"no drug has this id ("
+                                        f"{lookalike_text(drug, known)}drugs: "
                                         f"{', '.join(known)})", drug)
         wanted = set(drugs)
         return replace(

@@ -6,6 +6,7 @@ reach up by design, as one-line delegates that keep the public API
 the layer contract in ``pyproject.toml`` names them.
 """
 
+from ._lookalike import lookalike, lookalike_text
 from ._participant import PLAUSIBLE, Participant, implausible
 from ._regimen import (
     WEEKDAYS,
@@ -58,4 +59,6 @@ __all__ = [
     "WeekdaysPattern",
     "Window",
     "implausible",
+    "lookalike",
+    "lookalike_text",
 ]
