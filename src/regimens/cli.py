@@ -32,6 +32,13 @@ _OPTION_FLAGS = {"arm": "--arm", "start": "--start", "tz": "--tz", "lengths": "-
                  "previous": "--previous", "password": "--password-file", "drug": "--drug"}
 
 
+def _say(text: object) -> None:
+    """One message line on standard error, made printable."""
+    from .quantities import printable
+
+    print(printable(str(text)), file=sys.stderr)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -261,7 +268,7 @@ def _expand(args: argparse.Namespace) -> int:
         write_output(text, args.output)
     if args.format in ("json", "csv", "ics") or args.output != "-":
         for warning in schedule.warnings:
-            print(f"regimens: warning: {warning}", file=sys.stderr)
+            _say(f"regimens: warning: {warning}")
     return 0
 
 
@@ -284,6 +291,7 @@ def read_password(path: str) -> str:
 def _publish(args: argparse.Namespace) -> int:
     from .errors import ExpandOptionError
     from .export import publish
+    from .quantities import printable
 
     if args.password_file and not args.user:
         raise ExpandOptionError("password", "give --user with --password-file")
@@ -294,8 +302,8 @@ def _publish(args: argparse.Namespace) -> int:
                       blinded=args.blinded, reminders=args.remind,
                       calendar=args.calendar_name)
     for warning in schedule.warnings:
-        print(f"regimens: warning: {warning}", file=sys.stderr)
-    print(summary)
+        _say(f"regimens: warning: {warning}")
+    print(printable(str(summary)))
     return 0
 
 
@@ -346,14 +354,14 @@ def _report(exc: Exception) -> None:
 
     if isinstance(exc, InvalidRegimenError):
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            _say(problem)
         return
     if isinstance(exc, ExpandOptionError | ParticipantError):
         key = exc.option if isinstance(exc, ExpandOptionError) else exc.field
         flag = _OPTION_FLAGS.get(key.split(".")[0], key)
-        print(f"regimens: {flag}: {exc.detail}", file=sys.stderr)
+        _say(f"regimens: {flag}: {exc.detail}")
         return
-    print(f"regimens: {exc}", file=sys.stderr)
+    _say(f"regimens: {exc}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -377,7 +385,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except OSError as exc:
-        print(f"regimens: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        _say(f"regimens: {exc.filename or ''}: {exc.strerror}")
         return 2
     except KeyboardInterrupt:
         return 130

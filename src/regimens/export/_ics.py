@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from .._version import __version__
 from ..engine import Administration, Schedule, VisitOccurrence
 from ..errors import ExpandOptionError
+from ..quantities import printable
 
 __all__ = ["Reminder", "to_ics", "uid_prefix"]
 
@@ -280,7 +281,8 @@ def _previous(previous: bytes | str | None, prefix: str) -> dict[str, Any]:
     try:
         calendar = Calendar.from_ical(previous)
     except ValueError as exc:
-        raise ExpandOptionError("previous", f"not an iCalendar file: {exc}") from None
+        raise ExpandOptionError("previous", f"not an iCalendar file: {printable(str(exc))}"
+                                ) from None
     events = {}
     for event in calendar.walk("VEVENT"):
         uid = str(event.get("UID", ""))
@@ -297,8 +299,8 @@ def _sequence(event: Any) -> int:
         return 0
     # RFC 5545 §3.8.7.4: SEQUENCE is an INTEGER (at most 2147483647), and it may be raised.
     if value >= 2**31 - 1:
-        raise ExpandOptionError("previous", f"event {event.get('UID', '')} has a SEQUENCE too "
-                                "large to raise", value)
+        raise ExpandOptionError("previous", f"event {printable(str(event.get('UID', '')))} has "
+                                "a SEQUENCE too large to raise", value)
     return value
 
 
@@ -401,8 +403,8 @@ def to_ics(
                 try:
                     cancelled.add(key, _cancelled_time(old.decoded(key)))
                 except (TypeError, ValueError):
-                    raise ExpandOptionError("previous", f"event {uid} has an unreadable "
-                                            f"{key}") from None
+                    raise ExpandOptionError("previous", f"event {printable(uid)} has an "
+                                            f"unreadable {key}") from None
         # Neutral text: the old summary may have shown a dose or arm (an unblinded export).
         cancelled.add("SUMMARY", "Cancelled: no longer in the schedule")
         cancelled.add("DTSTAMP", stamp)

@@ -8,7 +8,13 @@ only, to read unit text (:func:`parse_amount`, :func:`parse_dose_quantity`).
 from ._bsa import BSAFormula, bsa, bsa_float, round_bsa, rounded_bsa
 from ._days import MAX_DAYS, Duration, LengthRange, StudyDay
 from ._exact import EXACT, MAX_SIGNIFICANT_DIGITS, exactly
-from ._notation import human_amount, human_dose_quantity, human_number, human_route
+from ._notation import (
+    human_amount,
+    human_dose_quantity,
+    human_number,
+    human_route,
+    printable,
+)
 from ._units import (
     MEASURE_NAMES,
     Amount,
@@ -51,6 +57,7 @@ __all__ = [
     "parse_dose_quantity",
     "parse_measure",
     "plain",
+    "printable",
     "round_bsa",
     "rounded_bsa",
     "shortest_decimal",

@@ -25,7 +25,7 @@ from decimal import Decimal
 from ._exact import exactly
 from ._units import Amount, Basis, Dimension, DoseQuantity, normal, unit
 
-__all__ = ["human_amount", "human_dose_quantity", "human_number", "human_route"]
+__all__ = ["human_amount", "human_dose_quantity", "human_number", "human_route", "printable"]
 
 _MILLION = Decimal(10**6)
 _BILLION = Decimal(10**9)
@@ -95,3 +95,15 @@ def human_dose_quantity(dose: DoseQuantity) -> str:
 def human_route(route: str) -> str:
     """Routes written out: ``'SC'`` -> ``'subcutaneous'``."""
     return _ROUTES.get(route.strip().lower(), route)
+
+
+def printable(text: str) -> str:
+    r"""``text`` with every control, format or separator character escaped (``\x1b``).
+
+    Messages quote what people and files wrote: a file name, a UID or an error
+    from a ``--previous`` calendar. An escape sequence in them (ESC [ 2 J clears
+    the screen) or a bidirectional override must reach the terminal as visible
+    text, never as an instruction to it.
+    """
+    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode()
+                   for c in text)
