@@ -298,9 +298,22 @@ def _publish(args: argparse.Namespace) -> int:
     password = read_password(args.password_file) if args.password_file else None
     stamp = parse_stamp(args.stamp)
     schedule = _schedule(args)
-    summary = publish(schedule, args.caldav, stamp=stamp, user=args.user, password=password,
-                      blinded=args.blinded, reminders=args.remind,
-                      calendar=args.calendar_name)
+    shown: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        # One line rewritten in place, on a terminal only (never into a log or a pipe).
+        sys.stderr.write(f"\rregimens: publishing: {done} of {total} changes stored")
+        sys.stderr.flush()
+        shown.append(done)
+
+    try:
+        summary = publish(schedule, args.caldav, stamp=stamp, user=args.user,
+                          password=password, blinded=args.blinded, reminders=args.remind,
+                          calendar=args.calendar_name,
+                          progress=progress if sys.stderr.isatty() else None)
+    finally:
+        if shown:
+            sys.stderr.write("\n")
     for warning in schedule.warnings:
         _say(f"regimens: warning: {warning}")
     print(printable(str(summary)))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import socket
 import textwrap
 import threading
 import warnings
 import wsgiref.simple_server
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -55,23 +56,33 @@ class _Quiet(wsgiref.simple_server.WSGIRequestHandler):
         pass
 
 
-def _serve(folder: Path, auth: dict[str, str]) -> Iterator[str]:
+#: The running servers by URL (a test may stop one part-way through a publish).
+SERVERS: dict[str, Any] = {}
+
+
+def _serve(folder: Path, auth: dict[str, str],
+           rights: dict[str, str] | None = None) -> Generator[str, None, None]:
     import radicale.config
 
     configuration = radicale.config.load()
     # "_filesystem_fsync" is Radicale's own switch for test suites.
     configuration.update({"auth": auth, "storage": {"filesystem_folder": str(folder),
                                                     "_filesystem_fsync": "False"},
-                          "logging": {"level": "critical"}}, "test", privileged=True)
+                          "logging": {"level": "critical"}, **({"rights": rights} if rights
+                                                                else {})},
+                         "test", privileged=True)
     server = wsgiref.simple_server.make_server("127.0.0.1", 0,
                                                radicale.Application(configuration),
                                                handler_class=_Quiet)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                               daemon=True)
     thread.start()
+    url = f"http://127.0.0.1:{server.server_port}/"
+    SERVERS[url] = server
     try:
-        yield f"http://127.0.0.1:{server.server_port}/"
+        yield url
     finally:
+        SERVERS.pop(url, None)
         server.shutdown()
         server.server_close()
         thread.join(5)
@@ -91,6 +102,17 @@ def locked(tmp_path: Path) -> Iterator[str]:
     yield from _serve(tmp_path / "collections", {
         "type": "htpasswd", "htpasswd_filename": str(users), "htpasswd_encryption": "plain",
         "delay": "0"})  # no brute-force delay after a refused password
+
+
+@pytest.fixture
+def owner_only(tmp_path: Path) -> Iterator[str]:
+    """A Radicale server that wants USER / PASSWORD and lets each user write only below
+    /USER/ (anything else is 403 Forbidden)."""
+    users = tmp_path / "users"
+    users.write_text(f"{USER}:{PASSWORD}\n")
+    yield from _serve(tmp_path / "collections", {
+        "type": "htpasswd", "htpasswd_filename": str(users), "htpasswd_encryption": "plain",
+        "delay": "0"}, {"type": "owner_only"})
 
 
 def contents(url: str, user: str | None = None, password: str | None = None
@@ -298,3 +320,148 @@ def test_a_password_file_that_is_not_text_is_not_quoted(tmp_path: Path) -> None:
     with pytest.raises(regimens.ExpandOptionError) as caught:
         read_password(str(path))
     assert str(caught.value) == "password: the password file is not UTF-8 text"
+
+
+# Conditional writes, permissions, part-way failures, progress -----------------------------
+
+# Every il2 dose changed again (3 MIU, days 1-5): a publish that conflicts with V2.
+V3 = """\
+- {drug: il2, dose: 3 MIU, days: 1-5}
+- {drug: pred, dose: 5 mg, days: [1, 8], times: ["08:00"]}
+"""
+
+
+def _summaries(url: str) -> dict[str, str]:
+    return {uid: str(next(iter(c.walk("VEVENT")))["SUMMARY"]) for uid, c in contents(url).items()}
+
+
+def test_two_publishes_never_overwrite_each_other(server: str) -> None:
+    url = server + "trialbot/p-017/"
+    publish(schedule(V1), url, stamp=STAMP)
+    other = schedule(V3)
+    calls: list[tuple[int, int]] = []
+
+    def meanwhile(done: int, total: int) -> None:
+        calls.append((done, total))
+        if len(calls) == 1:  # another publish runs between this one's first and second write
+            assert publish(other, url, stamp=STAMP).updated == 5
+
+    with pytest.raises(regimens.PublishError) as caught:
+        publish(schedule(V2), url, stamp=STAMP, progress=meanwhile)
+    # V2 updates the il2 events of days 1-3 and deletes days 4-5: 5 writes; the first was
+    # stored, the second found its event rewritten by the other publish.
+    assert calls == [(1, 5)]
+    second = sorted(expected_uids(schedule(V2)) & expected_uids(other))
+    message = str(caught.value)
+    assert message.startswith("the event http://127.0.0.1:")
+    assert message.endswith(
+        "changed on the CalDAV server after this publish read it (HTTP 412 Precondition "
+        "Failed: another publish or another client wrote it meanwhile), so it was not "
+        "overwritten; run the publish again to merge with what the calendar holds now; before "
+        "that, 1 of 5 changes was stored (0 created, 1 updated, 0 deleted), and publishing "
+        "again completes the rest")
+    assert second  # the conflicting events exist in both schedules
+    # Nothing the other publish wrote was overwritten: the server holds its schedule.
+    held = _summaries(url)
+    assert set(held) == expected_uids(other)
+    assert all("2 million" not in s for s in held.values())
+    # Running it again merges: the calendar then holds V2 exactly.
+    summary = publish(schedule(V2), url, stamp=STAMP)
+    assert (summary.updated, summary.deleted) == (3, 2)
+    assert set(contents(url)) == expected_uids(schedule(V2))
+
+
+def test_a_create_never_replaces_an_event_made_meanwhile(server: str) -> None:
+    url = server + "trialbot/p-017/"
+    first = schedule(V1)
+    done: list[int] = []
+
+    def meanwhile(n: int, total: int) -> None:
+        done.append(n)
+        if n == 1:
+            publish(schedule(V3), url, stamp=STAMP)  # creates every event but the first
+
+    with pytest.raises(regimens.PublishError, match="HTTP 412") as caught:
+        publish(first, url, stamp=STAMP, progress=meanwhile)
+    assert "1 of 8 changes was stored (1 created, 0 updated, 0 deleted)" in str(caught.value)
+    assert all("1 million" not in s for u, s in _summaries(url).items()
+               if "il2" in u and "day-1." not in u)
+
+
+def test_forbidden_is_not_wrong_credentials(owner_only: str) -> None:
+    # The account exists and its password is right; the calendar belongs to someone else.
+    url = owner_only + "someone-else/p-017/"
+    with pytest.raises(regimens.PublishError) as caught:
+        publish(schedule(V1), url, stamp=STAMP, user=USER, password=PASSWORD)
+    message = str(caught.value)
+    assert "HTTP 403 Forbidden" in message
+    assert "lacks permission" in message
+    assert "credentials" not in message
+    assert PASSWORD not in message
+    assert message.startswith("the CalDAV account lacks permission to ")
+    assert message.endswith(f"at {url} (HTTP 403 Forbidden); the server accepted who is "
+                            "asking but denies this on that calendar: ask its administrator "
+                            "for write access, or publish to a calendar the account may write")
+    # Its own calendar is fine.
+    assert publish(schedule(V1), owner_only + f"{USER}/p-017/", stamp=STAMP, user=USER,
+                   password=PASSWORD).created == 8
+
+
+def test_a_failure_part_way_says_what_was_stored(tmp_path: Path) -> None:
+    folder = tmp_path / "collections"
+    serving = _serve(folder, {"type": "none"})
+    url = next(serving) + "trialbot/p-017/"
+    stopped: list[int] = []
+
+    def server_stops(done: int, total: int) -> None:
+        if done == 3:
+            SERVERS[url.split("trialbot")[0]].shutdown()
+            SERVERS[url.split("trialbot")[0]].server_close()
+            stopped.append(done)
+
+    try:
+        with pytest.raises(regimens.PublishError) as caught:
+            publish(schedule(V1), url, stamp=STAMP, progress=server_stops)
+    finally:
+        serving.close()
+    assert stopped == [3]
+    message = str(caught.value)
+    assert message.startswith("cannot reach the CalDAV server at http://127.0.0.1:")
+    assert message.endswith("; before that, 3 of 8 changes were stored (3 created, 0 updated, "
+                            "0 deleted), and publishing again completes the rest")
+    # A new server on the same storage: publishing again completes it.
+    again = _serve(folder, {"type": "none"})
+    url = next(again) + "trialbot/p-017/"
+    try:
+        summary = publish(schedule(V1), url, stamp=STAMP)
+        assert (summary.created, summary.unchanged) == (5, 3)
+        assert set(contents(url)) == expected_uids(schedule(V1))
+    finally:
+        again.close()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_cli_progress_on_a_terminal_only(server: str, monkeypatch: pytest.MonkeyPatch,
+                                         terminal: bool) -> None:
+    from regimens.cli import main
+
+    stderr = _Terminal() if terminal else io.StringIO()
+    stdout = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stderr)
+    monkeypatch.setattr("sys.stdout", stdout)
+    url = server + "trialbot/imodals/"
+    assert main(["publish", str(IMODALS), "--arm", "placebo", "--start", "2027-01-04",
+                 "--caldav", url, "--stamp", "2027-01-01T00:00:00Z"]) == 0
+    assert stdout.getvalue().startswith("published 18 events to ")
+    if terminal:
+        shown = stderr.getvalue()
+        assert shown.startswith("\rregimens: publishing: 1 of 18 changes stored")
+        assert "\rregimens: publishing: 18 of 18 changes stored\n" in shown
+        assert shown.endswith("\n")
+    else:
+        assert stderr.getvalue() == ""

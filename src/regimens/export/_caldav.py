@@ -4,9 +4,14 @@ One calendar object resource per UID, each a complete VCALENDAR with the
 VTIMEZONEs its times need (RFC 4791 §4.1: one UID per resource, no METHOD).
 Publishing again updates the resources in place: an event whose content did
 not change is left alone, a changed one is written with a higher SEQUENCE, and
-an event that left the schedule is deleted. Only events this tool made for this
-regimen and participant (UIDs ``uid_prefix(schedule)...@regimens``) are ever
-touched; anything else in the collection is left as it is.
+an event that left the schedule is deleted. Every write is conditional on the
+resource being as it was read (RFC 7232: ``If-Match`` with its ETag for an
+update or a deletion, ``If-None-Match: *`` for a creation), so two publishes
+running at once never silently overwrite each other: the one that finds a
+resource changed stops with :class:`PublishError` and says to run it again.
+Only events this tool made for this regimen and participant (UIDs
+``uid_prefix(schedule)...@regimens``) are ever touched; anything else in the
+collection is left as it is.
 
 The ``caldav`` package is imported only here (``pip install 'regimens[caldav]'``).
 The password is never printed, logged or put into an error message.
@@ -15,11 +20,11 @@ The password is never printed, logged or put into an error message.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from ..errors import PublishError
 from ._ics import UID_DOMAIN, Reminder, clean_text, to_ics, uid_prefix
@@ -33,6 +38,13 @@ __all__ = ["PublishSummary", "publish"]
 TIMEOUT = 30
 _CALDAV_CALENDAR = "{urn:ietf:params:xml:ns:caldav}calendar"
 _ICS = {"Content-Type": "text/calendar; charset=utf-8"}
+_CALENDAR_DATA = "{urn:ietf:params:xml:ns:caldav}calendar-data"
+# RFC 4791 §7.8: every VEVENT resource, with its ETag (RFC 4918 §15.6) and its data.
+_EVENTS_QUERY = ('<?xml version="1.0" encoding="utf-8"?>'
+                 '<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">'
+                 "<D:prop><D:getetag/><C:calendar-data/></D:prop>"
+                 '<C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"/>'
+                 "</C:comp-filter></C:filter></C:calendar-query>")
 
 
 @dataclass(frozen=True)
@@ -108,13 +120,27 @@ def _unreachable(url: str, exc: BaseException) -> PublishError:
 
 
 def _refused(url: str, status: int | None, what: str) -> PublishError:
-    if status in (401, 403):
+    if status == 401:
         return PublishError(f"the CalDAV server refused the credentials for {safe_url(url)} "
                             f"(HTTP {status}); check --user and --password-file",
+                            url=safe_url(url), status=status)
+    if status == 403:
+        # Forbidden is not "wrong password": the server knows who asks and says no.
+        return PublishError(f"the CalDAV account lacks permission to {what} at "
+                            f"{safe_url(url)} (HTTP 403 Forbidden); the server accepted who "
+                            "is asking but denies this on that calendar: ask its administrator "
+                            "for write access, or publish to a calendar the account may write",
                             url=safe_url(url), status=status)
     code = f" (HTTP {status})" if status else ""
     return PublishError(f"the CalDAV server at {safe_url(url)} refused to {what}{code}",
                         url=safe_url(url), status=status)
+
+
+class _Changed(Exception):
+    """A conditional write found the resource changed since it was read (HTTP 412)."""
+
+    def __init__(self, href: str) -> None:
+        self.href = href
 
 
 class _Collection:
@@ -146,6 +172,8 @@ class _Collection:
                  headers: dict[str, str] | None = None, ok: tuple[int, ...] = (200,)) -> int:
         response = self._call(what, self.client.request, url, method, body, headers or {})
         status = int(getattr(response, "status", 0) or 0)
+        if status == 412 and headers and ("If-Match" in headers or "If-None-Match" in headers):
+            raise _Changed(url)
         if status not in ok:
             raise _refused(url, status, what)
         return status
@@ -182,24 +210,37 @@ class _Collection:
         elif status not in (200, 201):
             raise _refused(self.url, status, what)
 
-    def events(self) -> list[tuple[str, str]]:
-        """(href, iCalendar text) of every event resource in the collection."""
-        out = []
-        for obj in self._call("list the calendar's events", self.calendar.events):
-            data = obj.data
-            if isinstance(data, bytes):
-                data = data.decode("utf-8", "replace")
-            out.append((str(obj.url), data or ""))
+    def events(self) -> list[tuple[str, str, str]]:
+        """(href, ETag, iCalendar text) of every event resource in the collection."""
+        what = "list the calendar's events"
+        response = self._call(what, self.client.request, self.url, "REPORT", _EVENTS_QUERY,
+                              {"Content-Type": "application/xml; charset=utf-8", "Depth": "1"})
+        status = int(getattr(response, "status", 0) or 0)
+        if status != 207:
+            raise _refused(self.url, status, what)
+        tree = getattr(response, "tree", None)
+        out: list[tuple[str, str, str]] = []
+        for item in tree.iter("{DAV:}response") if tree is not None else ():
+            href = (item.findtext("{DAV:}href") or "").strip()
+            etag = data = ""
+            for prop in item.iter("{DAV:}prop"):
+                etag = etag or (prop.findtext("{DAV:}getetag") or "").strip()
+                data = data or prop.findtext(_CALENDAR_DATA) or ""
+            if href and data:
+                out.append((urljoin(self.url, href), etag, data))
         return out
 
-    def put(self, href: str, data: bytes, *, new: bool) -> None:
-        # If-None-Match: never overwrite a resource someone else created meanwhile.
-        headers = dict(_ICS, **({"If-None-Match": "*"} if new else {}))
-        self._request("store an event", href, "PUT", data.decode("utf-8"), headers,
-                      ok=(200, 201, 204))
+    def put(self, href: str, data: bytes, *, etag: str | None) -> None:
+        """Store a resource: a new one (``etag`` None) only if nothing is there, an existing
+        one only if it still has ``etag``."""
+        condition = ({"If-None-Match": "*"} if etag is None else
+                     {"If-Match": etag} if etag else {})  # no ETag given: cannot condition
+        self._request("store an event", href, "PUT", data.decode("utf-8"),
+                      dict(_ICS, **condition), ok=(200, 201, 204))
 
-    def delete(self, href: str) -> None:
-        self._request("delete an event", href, "DELETE", ok=(200, 204, 404))
+    def delete(self, href: str, etag: str) -> None:
+        self._request("delete an event", href, "DELETE",
+                      headers={"If-Match": etag} if etag else None, ok=(200, 204, 404))
 
     def close(self) -> None:
         close = getattr(self.client, "close", None)
@@ -245,6 +286,31 @@ def _same(old: Any, new: Any) -> bool:
     return key(old) == key(new)
 
 
+@dataclass
+class _Progress:
+    """The writes of one publication, counted as they succeed."""
+
+    total: int
+    report: Callable[[int, int], None] | None
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+    def done(self, kind: str) -> None:
+        setattr(self, kind, getattr(self, kind) + 1)
+        if self.report is not None:
+            self.report(self.created + self.updated + self.deleted, self.total)
+
+    def stored(self) -> str:
+        """``"; before that, 3 of 7 changes were stored (...)"`` or ``""`` if none was."""
+        n = self.created + self.updated + self.deleted
+        if not n:
+            return ""
+        return (f"; before that, {n} of {self.total} change{'s' if self.total != 1 else ''} "
+                f"{'was' if n == 1 else 'were'} stored ({self.created} created, {self.updated} "
+                f"updated, {self.deleted} deleted), and publishing again completes the rest")
+
+
 def publish(
     schedule: Schedule,
     url: str,
@@ -255,6 +321,7 @@ def publish(
     blinded: bool | None = None,
     reminders: Sequence[Reminder | str] = (),
     calendar: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> PublishSummary:
     """Upload ``schedule`` to the CalDAV collection at ``url``; return what changed.
 
@@ -262,13 +329,21 @@ def publish(
     its display name; default: the regimen's title and the participant label).
     ``stamp``, ``blinded`` and ``reminders`` are those of :meth:`Schedule.to_ics`.
     One calendar object resource per event UID (:rfc:`4791#section-4.1`).
+    ``progress(done, total)`` is called after each event stored or deleted.
+
+    Every write is conditional (:rfc:`7232`): an update or a deletion carries
+    ``If-Match`` with the ETag read, a creation ``If-None-Match: *``, so a
+    concurrent publish is never overwritten silently.
 
     Raises:
         ExpandOptionError: what :meth:`Schedule.to_ics` refuses, before the server
             is contacted.
         PublishError: the ``caldav`` package missing (``regimens[caldav]``), a
-            malformed URL, the server unreachable, the credentials refused, or
-            ``url`` not a calendar collection. The password is never in a message.
+            malformed URL, the server unreachable, the credentials refused (401),
+            the permission denied (403), ``url`` not a calendar collection, or an
+            event changed on the server since it was read (412). One that stops a
+            publication part-way says what was stored; publishing again completes
+            it. The password is never in a message.
     """
     from icalendar import Calendar
 
@@ -296,20 +371,22 @@ def publish(
                                "give the URL of a calendar (or of a new one to create)",
                                url=safe_url(target))
 
-        existing: dict[str, tuple[str, Any]] = {}
-        for href, data in collection.events() if kinds is not None else []:
+        existing: dict[str, tuple[str, str, Any]] = {}
+        for href, etag, data in collection.events() if kinds is not None else []:
             for event in _ours(data, prefix):
-                existing[str(event["UID"])] = (href, event)
+                existing[str(event["UID"])] = (href, etag, event)
         previous = Calendar()
         previous.add("PRODID", "-//regimens//published//EN")
         previous.add("VERSION", "2.0")
-        for _, event in existing.values():
+        for _, _, event in existing.values():
             previous.add_component(event)
         exported = Calendar.from_ical(to_ics(schedule, stamp=stamp, blinded=blinded,
                                              reminders=reminders,
                                              previous=previous.to_ical() if existing else None))
 
-        created = updated = unchanged = deleted = 0
+        # The plan first, so that progress can say how many writes there are.
+        writes: list[tuple[str, str, Any, str | None]] = []  # kind, href, event, ETag
+        unchanged = 0
         current = set()
         for event in exported.walk("VEVENT"):
             if str(event.get("STATUS", "")) == "CANCELLED":
@@ -317,20 +394,36 @@ def publish(
             uid = str(event["UID"])
             current.add(uid)
             if uid in existing:
-                href, old = existing[uid]
+                href, etag, old = existing[uid]
                 if _same(old, event):
                     unchanged += 1
-                    continue
-                collection.put(href, _resource(exported, event), new=False)
-                updated += 1
+                else:
+                    writes.append(("updated", href, event, etag))
             else:
-                href = target + quote(uid, safe="") + ".ics"
-                collection.put(href, _resource(exported, event), new=True)
-                created += 1
-        for uid, (href, _) in existing.items():
-            if uid not in current:
-                collection.delete(href)
-                deleted += 1
+                writes.append(("created", target + quote(uid, safe="") + ".ics", event, None))
+        writes += [("deleted", href, None, etag) for uid, (href, etag, _) in existing.items()
+                   if uid not in current]
+        done = _Progress(len(writes), progress)
+        try:
+            for kind, where, event, tag in writes:
+                if kind == "deleted":
+                    collection.delete(where, tag or "")
+                else:
+                    collection.put(where, _resource(exported, event), etag=tag)
+                done.done(kind)
+        except _Changed as exc:
+            raise PublishError(
+                f"the event {safe_url(exc.href)} changed on the CalDAV server after this "
+                "publish read it (HTTP 412 Precondition Failed: another publish or another "
+                "client wrote it meanwhile), so it was not overwritten; run the publish "
+                f"again to merge with what the calendar holds now{done.stored()}",
+                url=safe_url(target), status=412) from None
+        except PublishError as exc:
+            if not done.stored():
+                raise
+            raise PublishError(f"{exc.reason}{done.stored()}", url=exc.url,
+                               status=exc.status) from None
     finally:
         collection.close()
-    return PublishSummary(safe_url(target), created, updated, unchanged, deleted)
+    return PublishSummary(safe_url(target), done.created, done.updated, unchanged,
+                          done.deleted)
