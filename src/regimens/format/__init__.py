@@ -7,8 +7,9 @@ gives the JSON Schema) -> meaning and cross-references (``_fields``,
 """
 
 from ._load import catalog_ids, load, loads
-from ._schema import json_schema
+from ._schema import INVISIBLE, json_schema
 from ._source import MAX_BYTES, parse_document
 from ._write import dumps
 
-__all__ = ["MAX_BYTES", "catalog_ids", "dumps", "json_schema", "load", "loads", "parse_document"]
+__all__ = ["INVISIBLE", "MAX_BYTES", "catalog_ids", "dumps", "json_schema", "load", "loads",
+           "parse_document"]
