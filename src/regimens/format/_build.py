@@ -52,9 +52,29 @@ def build(doc: Document, *, sha256: str = "") -> Regimen:
         raise InvalidRegimenError(problems)
     builder = _Builder(doc)
     regimen = builder.regimen(sha256)
-    if builder.problems:
+    if regimen is None:
         raise InvalidRegimenError(sorted(builder.problems, key=lambda p: p.line or 0))
     return regimen
+
+
+def _located(doc: Document, error: InvalidRegimenError, base: Cursor) -> list[Problem]:
+    """The model's problems, placed in the file: each ``loc``, relative to ``base``,
+    gets the line of the nearest part of the document that has one.
+
+    The builder checks every rule the model checks, with lines, before it makes a
+    record; this only keeps a rule added to the model later from printing
+    ``<Regimen>`` instead of the file and line.
+    """
+    located = []
+    for problem in error.problems:
+        loc = (*base.path, *problem.loc)
+        probe = loc
+        while probe and probe not in doc.lines:
+            probe = probe[:-1]
+        line = doc.lines.get(probe, base.line)
+        located.append(Problem(doc.name, line, loc, problem.message, problem.value,
+                               code=problem.code))
+    return located
 
 
 class _Builder:
@@ -81,7 +101,8 @@ class _Builder:
 
     # Top level -----------------------------------------------------------------
 
-    def regimen(self, sha256: str) -> Regimen:
+    def regimen(self, sha256: str) -> Regimen | None:
+        """The regimen, or None when a problem was found (in ``self.problems``)."""
         root = self.root
         value = root.value
         drugs = tuple(
@@ -132,7 +153,9 @@ class _Builder:
         sources = tuple(
             s if isinstance(s, str) else tuple(s.items()) for s in value.get("sources", ())
         )
-        return Regimen(
+        if self.problems:
+            return None  # the model would only find the same problems again, without lines
+        regimen: Regimen | None = self.make(root, Regimen,
             id=value["id"],
             title=value["title"],
             drugs=drugs,
@@ -149,6 +172,18 @@ class _Builder:
             origin=self.doc.name,
             sha256=sha256,
         )
+        return regimen
+
+    def make(self, cur: Cursor, record: Any, *args: Any, **fields: Any) -> Any:
+        """``record(*args, **fields)``, with the model's own problems placed in the file."""
+        try:
+            return record(*args, **fields)
+        except InvalidRegimenError as exc:
+            problems = _located(self.doc, exc, cur)
+            if record is Regimen:
+                self.problems.extend(problems)
+                return None
+            raise Fail(problems[0]) from None
 
     def items(self, key: str) -> list[tuple[int, Cursor]]:
         if not self.root.has(key):
@@ -296,8 +331,9 @@ class _Builder:
         if "count" in raw and "every" not in raw:
             raise fail(cur.at("count"), "count goes with every ('every: 2 days, count: 7')",
                        code="count-without-every")
-        course = Course(
-            drug=raw["drug"], pattern=pattern, dose=dose, steps=steps, placebo=placebo,
+        course: Course = self.make(
+            cur, Course, drug=raw["drug"], pattern=pattern, dose=dose, steps=steps,
+            placebo=placebo,
             dose_note=note, arms=tuple(arms) if arms is not None else None, start=start,
             span=span, cycle=cycle, cycles=cycles, times=times, route=raw.get("route"),
             label=raw.get("label", ""), not_on=not_on, no_same_day=no_same_day,

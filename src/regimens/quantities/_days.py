@@ -114,9 +114,25 @@ def _unit_days(text: str, unit: str) -> int:
 
 @dataclass(frozen=True, slots=True, order=True)
 class Duration:
-    """A whole number of days, written ``N days`` or ``N weeks``."""
+    """A whole number of days, written ``N days`` or ``N weeks``.
+
+    ``days`` is an ``int`` from 0 up (a window of 0 days is a visit on its target day).
+
+    Raises:
+        QuantityTypeError: (also a ``TypeError``) ``days`` is not an ``int`` (bool included).
+        QuantityError: (also a ``ValueError``) ``days`` is negative (``Duration(-5)`` would
+            print as "-5 days").
+    """
 
     days: int
+
+    def __post_init__(self) -> None:
+        if isinstance(self.days, bool) or not isinstance(self.days, int):
+            raise QuantityTypeError("duration", "a duration is a whole number of days, an int",
+                                    self.days)
+        if self.days < 0:
+            raise QuantityError("duration", "a duration cannot be negative: give a whole "
+                                "number of days from 0 up", self.days)
 
     @classmethod
     def parse(cls, text: object, *, allow_zero: bool = False) -> Duration:
@@ -148,10 +164,27 @@ class Duration:
 
 @dataclass(frozen=True, slots=True)
 class LengthRange:
-    """A period length: fixed (``12 weeks``) or a range chosen per participant (``12-18 weeks``)."""
+    """A period length: fixed (``12 weeks``) or a range chosen per participant (``12-18 weeks``).
+
+    Raises:
+        QuantityTypeError: (also a ``TypeError``) a bound is not a :class:`Duration`.
+        QuantityError: (also a ``ValueError``) ``shortest`` is 0 days, or longer than
+            ``longest``.
+    """
 
     shortest: Duration
     longest: Duration
+
+    def __post_init__(self) -> None:
+        for bound in (self.shortest, self.longest):
+            if not isinstance(bound, Duration):
+                raise QuantityTypeError("length", "a length's bounds are Durations", bound)
+        if self.shortest.days == 0:
+            raise QuantityError("length", "a length must be at least 1 day")
+        if self.shortest > self.longest:
+            raise QuantityError(
+                "length", f"the shortest length ({self.shortest.days} days) exceeds the "
+                f"longest ({self.longest.days} days): give the shorter length first")
 
     @classmethod
     def parse(cls, text: object) -> LengthRange:
