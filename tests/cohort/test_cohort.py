@@ -309,8 +309,9 @@ def test_importing_regimens_does_not_import_numpy() -> None:
 
 
 def test_expand_fast_path_makes_ordinary_administrations() -> None:
-    # expand() fills Administration.__dict__ directly (see _expand._new): the keys must be
-    # the dataclass fields, in order, and there must be no __post_init__ to skip.
+    # expand() makes administrations with Administration._unchecked, which fills __dict__
+    # directly: the keys must be the dataclass fields, in order, and there must be no
+    # __post_init__ to skip (tests/engine/test_administration.py pins the constructor).
     from regimens.engine import Administration
 
     assert not hasattr(Administration, "__post_init__")

@@ -102,7 +102,7 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
     excluded: list[tuple[Course, list[Administration], list[int]]] = []
     periods = len(line.periods)
     courses = 1 + max((len(p.courses) for p, _, _ in line.periods), default=0)
-    new, set_, study_day = _new, _set, _study_day
+    unchecked, study_day = Administration._unchecked, _study_day
     zone = line.zone
     day_one, from_ordinal = line.start.toordinal(), date.fromordinal
     for period_index, (period, first, length) in enumerate(line.periods):
@@ -144,15 +144,10 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
                     if shifted is not None:
                         warnings.append(shifted)
                     wall = at.time()
-                # Administration(**fields), without the frozen __init__ (see _new).
-                admin = new(Administration)
-                set_(admin, "__dict__", {
-                    "study_day": study_day(offset), "date": day, "time": wall, "at": at,
-                    "period": period.id, "drug": course.drug, "drug_name": drug.name,
-                    "route": route, "course": course_index, "cycle": cycle,
-                    "cycle_day": cycle_day, "dose": computed, "placebo": course.placebo,
-                    "step": step, "blinded": period.blinded, "note": course.dose_note,
-                    "avoid": avoid})
+                admin = unchecked(study_day(offset), day, wall, at, period.id, course.drug,
+                                  drug.name, route, course_index, cycle, cycle_day, computed,
+                                  course.placebo, step, period.blinded, course.dose_note,
+                                  avoid)
                 made.append(admin)
                 made_keys.append(_key(offset, wall, period_index, course_index, periods,
                                       courses))
@@ -207,14 +202,6 @@ def _check_no_same_day(regimen: Regimen, line: Timeline, rows: list[Administrati
 
 #: Study days are immutable values: share one instance per offset.
 _study_day = functools.lru_cache(maxsize=4096)(StudyDay.from_offset)
-
-# Administrations are made with object.__new__ and their __dict__ filled at once: the
-# frozen dataclass __init__ sets its 16 fields one object.__setattr__ at a time, which was
-# a third of the time of expand(). Administration has no __post_init__, so the objects are
-# equal; tests/test_cohort.py checks the field names and their order.
-_new = object.__new__
-_set = object.__setattr__
-
 
 _DAY_US = 86_400_000_000
 
