@@ -33,14 +33,15 @@ from regimens import (
     LengthRange,
     Period,
     PeriodAnchor,
+    QuantityError,
+    QuantityTypeError,
     Regimen,
+    RegimenLookupError,
     StudyDayAnchor,
-    UnitError,
     Visit,
     WeekdaysPattern,
     Window,
 )
-from regimens.errors import RegimenLookupError
 from regimens.quantities import parse_amount, parse_dose_quantity
 
 MG = Dose(parse_dose_quantity("1 mg"))
@@ -78,18 +79,18 @@ def two_periods(**fields: Any) -> Regimen:
 # Records that check what they hold ---------------------------------------------------
 
 RECORD_CASES: list[tuple[str, Callable[[], object], type[Exception], str]] = [
-    ("duration-negative", lambda: Duration(-5), UnitError,
-     "a duration cannot be negative (got -5 days); give a whole number of days from 0 up"),
-    ("duration-not-int", lambda: Duration("5"), TypeError,  # type: ignore[arg-type]
+    ("duration-negative", lambda: Duration(-5), QuantityError,
+     "a duration cannot be negative: give a whole number of days from 0 up (got -5)"),
+    ("duration-not-int", lambda: Duration("5"), QuantityTypeError,  # type: ignore[arg-type]
      "a duration is a whole number of days, an int (got '5')"),
-    ("duration-bool", lambda: Duration(True), TypeError,
+    ("duration-bool", lambda: Duration(True), QuantityTypeError,
      "a duration is a whole number of days, an int (got True)"),
-    ("length-reversed", lambda: LengthRange(Duration(9), Duration(2)), UnitError,
-     "the shortest length (9 days) exceeds the longest (2 days); give the shorter length first"),
-    ("length-zero", lambda: LengthRange(Duration(0), Duration(2)), UnitError,
-     "a length must be at least 1 day; write whole days or weeks, e.g. '28 days' or '4 weeks'"),
-    ("length-not-durations", lambda: LengthRange(7, 7), TypeError,  # type: ignore[arg-type]
-     "a length's bounds are Durations (got 7)"),
+    ("length-reversed", lambda: LengthRange(Duration(9), Duration(2)), QuantityError,
+     "the shortest length (9 days) exceeds the longest (2 days): give the shorter length first"),
+    ("length-zero", lambda: LengthRange(Duration(0), Duration(2)), QuantityError,
+     "a length must be at least 1 day"),
+    ("length-not-durations", lambda: LengthRange(7, 7),  # type: ignore[arg-type]
+     QuantityTypeError, "a length's bounds are Durations (got 7)"),
     ("days-empty", lambda: DaysPattern(()), InvalidRegimenError,
      "<DaysPattern>: days: give at least one day, as a tuple of ints (got ())"),
     ("days-list", lambda: DaysPattern([1, 8]), InvalidRegimenError,  # type: ignore[arg-type]
@@ -129,7 +130,7 @@ RECORD_CASES: list[tuple[str, Callable[[], object], type[Exception], str]] = [
      "this dose is flat (got '5 mg')"),
     ("course-no-pattern", lambda: Course("a", None, MG), InvalidRegimenError,
      "<Course>: pattern: a course needs exactly one timing pattern (DaysPattern, EveryPattern, "
-     "WeekdaysPattern or DailyPattern) or steps by days (got null)"),
+     "WeekdaysPattern or DailyPattern) or steps by days"),
     ("course-pattern-and-day-steps",
      lambda: Course("a", DAY1, steps=(DayStep(MG, (1, 2)),)), InvalidRegimenError,
      "<Course>: pattern: day steps are the course's pattern: give pattern=None "
@@ -350,21 +351,21 @@ REGIMEN_CASES: list[tuple[str, Callable[[], object], str]] = [
      "expect[0].drug: arm 'x' never receives this drug (got 'a')"),
     ("expect-unknown-period",
      lambda: regimen(expect=(Expectation("x", "a", lengths=(("u", "2 weeks"),)),)),
-     "expect[0].lengths[0]: no period has this id (got 'u')"),
+     "expect[0].lengths.u: no period has this id (got 'u')"),
     ("expect-period-off-path",
      lambda: two_periods(arms=(Arm("x", "X", ("t",)),),
                          expect=(Expectation("x", "a", lengths=(("run-in", "2 weeks"),)),)),
-     "expect[0].lengths[0]: arm 'x' does not go through this period (got 'run-in')"),
+     "expect[0].lengths.run-in: arm 'x' does not go through this period (got 'run-in')"),
     ("expect-length-fixed",
      lambda: regimen(expect=(Expectation("x", "a", lengths=(("t", "5 weeks"),)),)),
-     "expect[0].lengths[0]: this period has a fixed length of 4 weeks (got '5 weeks')"),
+     "expect[0].lengths.t: this period has a fixed length of 4 weeks (got '5 weeks')"),
     ("expect-length-outside",
      lambda: regimen(periods=(Period("t", LengthRange(Duration(14), Duration(28)), (course(),)),),
                      expect=(Expectation("x", "a", lengths=(("t", "5 weeks"),)),)),
-     "expect[0].lengths[0]: must be within 2-4 weeks (14-28 days) (got '5 weeks')"),
+     "expect[0].lengths.t: must be within 2-4 weeks (14-28 days) (got '5 weeks')"),
     ("expect-length-unreadable",
      lambda: regimen(expect=(Expectation("x", "a", lengths=(("t", "1 month"),)),)),
-     "expect[0].lengths[0]: 'month' is ambiguous as a length (a month is 28 to 31 days); "
+     "expect[0].lengths.t: 'month' is ambiguous as a length (a month is 28 to 31 days); "
      "write weeks or days, e.g. '12 weeks' or '84 days' (got '1 month')"),
     ("not-on-chain",
      lambda: regimen(course(not_on=("b",)), course(drug="b", not_on=("a",))),
@@ -410,10 +411,10 @@ def test_a_regimen_refuses_broken_cross_references(make: Callable[[], object],
 def test_every_problem_is_reported_at_once() -> None:
     with pytest.raises(InvalidRegimenError) as caught:
         regimen(course(drug="nope"), course(arms=("z",)), day_one="u")
-    assert [(p.path, p.value) for p in caught.value.problems] == [
-        ("day_one", "u"),
-        ("periods[0].courses[0].drug", "nope"),
-        ("periods[0].courses[1].arms[0]", "z"),
+    assert [(p.loc, p.value, p.code) for p in caught.value.problems] == [
+        (("day_one",), "u", "unknown-period"),
+        (("periods", 0, "courses", 0, "drug"), "nope", "unknown-drug"),
+        (("periods", 0, "courses", 1, "arms", 0), "z", "unknown-arm"),
     ]
 
 
@@ -476,7 +477,8 @@ def test_a_model_rule_the_format_does_not_know_is_placed_in_the_file(
     from regimens.model import _regimen
 
     def extra(r: Regimen, problems: Any) -> None:
-        problems.add("periods[0].courses[0].drug", "a rule only the model knows", "il2")
+        problems.add(("periods", 0, "courses", 0, "drug"), "a rule only the model knows", "il2",
+                     code="unknown-drug")
 
     monkeypatch.setattr(_regimen, "_check_regimen", extra)
     text = ("format: regimens/1\nid: x\ntitle: X\ndrugs:\n  il2: {name: IL-2, route: sc}\n"
@@ -486,6 +488,9 @@ def test_a_model_rule_the_format_does_not_know_is_placed_in_the_file(
         regimens.loads(text, "r.yaml")
     assert str(caught.value) == ("r.yaml:12: periods[0].courses[0].drug: a rule only the "
                                  "model knows (got 'il2')")
+    problem = caught.value.problems[0]
+    assert (problem.file, problem.line, problem.loc, problem.code) == (
+        "r.yaml", 12, ("periods", 0, "courses", 0, "drug"), "unknown-drug")
 
 
 # A regimen written in Python is the catalogue entry -------------------------------------
