@@ -608,3 +608,23 @@ def test_expand_issues_the_warnings_it_records() -> None:
     regimen = load(timed("02:30"))
     with pytest.warns(TimeShiftWarning, match="02:30 does not exist on 2027-03-14"):
         regimen.expand("a", "2027-03-14", tz="America/New_York")
+
+
+def test_step_number_counts_from_one() -> None:
+    schedule = expand("""\
+        periods:
+          - id: t
+            length: 6 weeks
+            courses:
+              - drug: il2
+                cycle: 14 days
+                days: 1-2
+                steps:
+                  - {dose: 1 MIU, cycles: 1}
+                  - {dose: 2 MIU, cycles: 2}
+              - {drug: pred, dose: 5 mg, days: [3]}
+        """)
+    by_drug = {d: [(a.step, a.step_number) for a in schedule.administrations if a.drug == d]
+               for d in ("il2", "pred")}
+    assert by_drug["il2"] == [(0, 1), (0, 1), (1, 2), (1, 2), (1, 2), (1, 2)]
+    assert by_drug["pred"] == [(None, None)]

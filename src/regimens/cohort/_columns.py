@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..engine import (
+    OUTSIDE_CALENDAR,
     check_arm,
     check_bsa_decimals,
     dose_amount,
@@ -202,7 +203,8 @@ def _template(regimen: Regimen, arm: str, start: date, lengths: dict[str, str],
         cycle_day=np.array([-1 if a.cycle_day is None else a.cycle_day for a in rows],
                            dtype="int32"),
         # 1-based, as in JSON and CSV; -1 marks "no step".
-        step=np.array([-1 if a.step is None else a.step + 1 for a in rows], dtype="int16"),
+        step=np.array([-1 if a.step_number is None else a.step_number for a in rows],
+                      dtype="int16"),
         amount=amount, unit=unit,
         placebo=np.array([a.placebo for a in rows], dtype=bool),
         blinded=np.array([a.blinded for a in rows], dtype=bool),
@@ -395,8 +397,7 @@ def _within_calendar(day_one: Any, members: Any, template: _Template, np: Any) -
     bad = (low < np.datetime64("0001-01-01")) | (high > np.datetime64("9999-12-31"))
     if bad.any():
         row = int(members[int(np.flatnonzero(bad)[0])])
-        raise ExpandOptionError("starts", "the schedule would fall outside the calendar "
-                                "(years 1 to 9999)", str(day_one[row]), participant=row)
+        raise ExpandOptionError("starts", OUTSIDE_CALENDAR, str(day_one[row]), participant=row)
 
 
 def expand_cohort(

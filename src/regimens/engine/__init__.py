@@ -9,7 +9,7 @@ regimen's own arithmetic. Results are data; :mod:`regimens.export` renders them.
 
 from ._arithmetic import CheckReport, DrugSummary, ExpectationResult, check
 from ._dose import ComputedDose, check_measurements, dose_amount, dosing_area
-from ._layout import expand
+from ._layout import OUTSIDE_CALENDAR, expand
 from ._options import (
     check_arm,
     check_bsa_decimals,
@@ -22,6 +22,7 @@ from ._schedule import Administration, CourseSpan, PeriodSpan, Schedule, VisitOc
 from ._timeline import Timeline, resolve
 
 __all__ = [
+    "OUTSIDE_CALENDAR",
     "Administration",
     "CheckReport",
     "ComputedDose",

@@ -40,7 +40,7 @@ from ._timeline import Timeline
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ["expand"]
+__all__ = ["OUTSIDE_CALENDAR", "expand"]
 
 
 # Laying out courses ------------------------------------------------------------------
@@ -69,6 +69,11 @@ def _local(day: date, at: time, zone: ZoneInfo) -> tuple[datetime, TimeShiftWarn
     return wall, None
 
 
+#: Why a start is refused when a date of its schedule would fall before year 1 or after
+#: 9999 (Python's dates, and NumPy's ``datetime64[D]`` as the batch API checks it).
+OUTSIDE_CALENDAR = "the schedule would fall outside the calendar (years 1 to 9999)"
+
+
 def expand(
     regimen: Regimen,
     line: Timeline,
@@ -85,9 +90,7 @@ def expand(
     try:
         return _lay_out(regimen, line, symbolic, exact_drugs)
     except OverflowError:
-        raise ExpandOptionError(
-            "start", "the schedule would fall outside the calendar (years 1 to 9999)",
-            line.start.isoformat()) from None
+        raise ExpandOptionError("start", OUTSIDE_CALENDAR, line.start.isoformat()) from None
 
 
 def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,

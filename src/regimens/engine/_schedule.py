@@ -84,6 +84,12 @@ class Administration:
         """The amount's unit symbol (``mg``, ``MIU``, ``cells``...), or None with no amount."""
         return None if self.dose.amount is None else self.dose.amount.unit.symbol
 
+    @property
+    def step_number(self) -> int | None:
+        """The escalation/taper step as people count it, from 1 (``step`` is the 0-based
+        index), or None outside steps; what JSON, CSV and the cohort's ``step`` column show."""
+        return None if self.step is None else self.step + 1
+
 
 _new = object.__new__
 _set = object.__setattr__

@@ -44,7 +44,7 @@ def administration_dict(a: Administration) -> dict[str, Any]:
         "drug_name": a.drug_name,
         "cycle": a.cycle,
         "cycle_day": a.cycle_day,
-        "step": a.step + 1 if a.step is not None else None,
+        "step": a.step_number,
         "amount": a.amount,
         "unit": a.unit,
         "dose": a.dose.text,
