@@ -202,6 +202,12 @@ RECORD_CASES: list[tuple[str, Callable[[], object], type[Exception], str]] = [
      "<Course>: arms: a non-empty tuple of arm ids (None: every arm) (got ())"),
     ("course-not-on-itself", lambda: course(not_on=("a",)), InvalidRegimenError,
      "<Course>: not_on[0]: must name another drug of this regimen (got 'a')"),
+    ("drug-empty-name", lambda: Drug("a", " ", "oral"), InvalidRegimenError,
+     "<Drug>: name: non-empty text (got ' ')"),
+    ("expect-lengths-mapping",
+     lambda: Expectation("x", "a", lengths={"t": "4 weeks"}),  # type: ignore[arg-type]
+     InvalidRegimenError, "<Expectation>: lengths: a tuple of (period id, length text) pairs, "
+     "e.g. (('treatment', '12 weeks'),) (got a mapping)"),
     ("period-length-text", lambda: Period("t", "4 weeks"),  # type: ignore[arg-type]
      InvalidRegimenError, "<Period>: length: a LengthRange (got '4 weeks')"),
     ("arm-empty-path", lambda: Arm("x", "X", ()), InvalidRegimenError,
@@ -297,6 +303,7 @@ REGIMEN_CASES: list[tuple[str, Callable[[], object], str]] = [
                 steps=(AdministrationStep(MG, 1), AdministrationStep(MG, 3))),)),)),
      "periods[0].courses[0].steps: the steps cover 4 administrations but the course gives 5 "
      "(with a 35-day t period)"),
+    ("empty-title", lambda: regimen(title=""), "title: non-empty text (got '')"),
     ("no-drugs", lambda: regimen(drugs=(), periods=(Period("t", weeks(1)),)),
      "drugs: a regimen has at least one drug"),
     ("no-arms", lambda: regimen(arms=()), "arms: a regimen has at least one arm"),
@@ -416,6 +423,19 @@ def test_every_problem_is_reported_at_once() -> None:
         (("periods", 0, "courses", 0, "drug"), "nope", "unknown-drug"),
         (("periods", 0, "courses", 1, "arms", 0), "z", "unknown-arm"),
     ]
+
+
+def test_a_regimen_pickles_with_its_lookups() -> None:
+    # Cohorts may send a regimen to worker processes: the lookup index travels with it.
+    import pickle
+
+    loaded = regimens.load("mirocals")
+    loaded.drug("riluzole")  # the index is built
+    copy = pickle.loads(pickle.dumps(loaded))
+    assert copy == loaded
+    assert copy.drug("riluzole") == loaded.drug("riluzole")
+    with pytest.raises(RegimenLookupError):
+        copy.arm("nope")
 
 
 def test_replace_checks_again() -> None:

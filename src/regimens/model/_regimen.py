@@ -173,6 +173,14 @@ class Drug:
     route: str
     notes: str = ""
 
+    def __post_init__(self) -> None:
+        problems = _Problems("Drug")
+        for key in ("id", "name", "route"):
+            value = getattr(self, key)
+            if not isinstance(value, str) or not value.strip():
+                problems.add(key, "non-empty text", value, code="wrong-type")
+        problems.raise_any()
+
 
 @dataclass(frozen=True)
 class Arm:
@@ -752,6 +760,10 @@ class Expectation:
 
     def __post_init__(self) -> None:
         problems = _Problems("Expectation")
+        if not isinstance(self.lengths, tuple) or not all(
+                isinstance(pair, tuple) and len(pair) == 2 for pair in self.lengths):
+            problems.add("lengths", "a tuple of (period id, length text) pairs, e.g. "
+                         "(('treatment', '12 weeks'),)", self.lengths, code="wrong-type")
         n = self.administrations
         if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 0):
             problems.add("administrations", "a whole number from 0", n, code="too-small")
@@ -816,6 +828,10 @@ class Regimen:
 
     def __post_init__(self) -> None:
         problems = _Problems("Regimen")
+        for key in ("id", "title"):
+            value = getattr(self, key)
+            if not isinstance(value, str) or not value.strip():
+                problems.add(key, "non-empty text", value, code="wrong-type")
         _check_regimen(self, problems)
         problems.raise_any()
 
