@@ -3,7 +3,8 @@
 Every ```yaml block in docs/format.md is a complete regimen document: it must
 load (and its arithmetic check must pass), unless its first line is the
 comment ``# invalid``, in which case loading must fail. Every field name the
-format declares must be mentioned in docs/format.md.
+format declares must be mentioned in docs/format.md. The examples of
+docs/api.md run, and it names every public name.
 """
 
 from __future__ import annotations
@@ -81,3 +82,24 @@ def test_every_unit_and_formula_is_documented() -> None:
     missing = [s for s in _units._AMOUNT_UNITS if f"`{s}`" not in text]
     missing += [f.value for f in regimens.BSAFormula if f"`{f.value}`" not in text]
     assert not missing, f"not documented in docs/format.md: {missing}"
+
+
+API_MD = FORMAT_MD.with_name("api.md")
+
+
+def test_api_md_examples_run() -> None:
+    """Every ```python block of docs/api.md runs, in order, in one namespace (its asserts
+    are the documented results, computed by hand: 154 lb = 69.85322498 kg, ...)."""
+    text = API_MD.read_text(encoding="utf-8")
+    blocks = re.findall(r"^```python[ \t]*\n(.*?)^```[ \t]*$", text, re.DOTALL | re.MULTILINE)
+    assert blocks
+    namespace: dict[str, object] = {}
+    for block in blocks:
+        exec(compile(block, str(API_MD), "exec"), namespace)
+
+
+def test_api_md_names_every_public_name() -> None:
+    text = API_MD.read_text(encoding="utf-8")
+    missing = [n for n in regimens.__all__
+               if not n.startswith("__") and not re.search(rf"`{n}(?![A-Za-z_])", text)]
+    assert not missing, f"not in docs/api.md: {missing}"
