@@ -141,7 +141,14 @@ class BodySize:
 
 @dataclass(frozen=True)
 class ComputedDose:
-    """The amount for one administration and how it was obtained."""
+    """The amount for one administration and how it was obtained.
+
+    ``amount`` is exact (None: placebo, or no amount fixed by the protocol);
+    ``text`` is what a person reads, in safe medication notation (ISMP List of
+    Error-Prone Abbreviations: "368,000 units", "2 million units", never "2 MIU");
+    ``derivation`` shows the arithmetic ("10 mg per kg × 70 kg = 700 mg, ...");
+    ``basis`` and ``per_basis`` are the dose as written.
+    """
 
     amount: Amount | None  # None: placebo, or no amount fixed by the protocol
     text: str  # what a person reads: "368,000 units", "placebo", ...

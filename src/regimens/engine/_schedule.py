@@ -28,7 +28,16 @@ __all__ = ["Administration", "CourseSpan", "PeriodSpan", "Schedule", "VisitOccur
 
 @dataclass(frozen=True)
 class Administration:
-    """One planned administration of one drug."""
+    """One planned administration of one drug.
+
+    ``study_day`` and ``date`` say when (``time``: local wall-clock time, None for
+    any time that day; ``at``: the same instant, aware, when the schedule has a
+    time zone). ``course`` is the course's index (from 0) within ``period``;
+    ``cycle`` and ``cycle_day`` count from 1; ``step`` is the index (from 0) of the
+    escalation or taper step. ``dose`` holds the exact amount and its derivation;
+    ``blinded``: given in a blinded period; ``avoid``: drugs not to be given the
+    same day (``no_same_day``).
+    """
 
     study_day: StudyDay
     date: dt.date

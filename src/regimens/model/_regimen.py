@@ -112,7 +112,8 @@ def _days_problem(problems: _Problems, key: str, days: object) -> None:
 
 
 class Rounding(enum.Enum):
-    """How a computed dose is rounded to a multiple of ``round``."""
+    """How a computed dose is rounded to a multiple of ``round``: to the nearest (halves
+    up, ``ROUND_HALF_UP``, the pharmacy convention), up, or down."""
 
     NEAREST = "nearest"  # halves go up (ROUND_HALF_UP), the pharmacy convention
     UP = "up"
@@ -124,7 +125,11 @@ class Dose:
     """A dose as the protocol states it, with optional cap and rounding.
 
     ``quantity.basis`` says whether it is flat, per kg or per m2; the three are
-    computed differently and explained differently (see :mod:`regimens._dose`).
+    computed differently and explained differently (see :mod:`regimens.engine`).
+    The order of operations is fixed: amount x body size, then rounded to a
+    multiple of ``round`` (by ``rounding``), then capped at ``max``, so a cap is
+    never exceeded. ``max`` and ``round`` are absolute amounts in the dose's
+    :class:`Dimension`.
     """
 
     quantity: DoseQuantity
@@ -381,7 +386,18 @@ Step = CycleStep | AdministrationStep | DayStep
 
 @dataclass(frozen=True)
 class Course:
-    """One drug given on a pattern within a period."""
+    """One drug given on a pattern within a period.
+
+    ``drug`` is a drug id of the regimen; ``pattern`` the days of each window
+    (None only with day steps); ``dose`` or ``steps`` the amounts (neither: a
+    ``placebo``, or ``dose: unspecified`` explained by ``dose_note``). Days are
+    1-based: ``start`` is the day of the period the course begins on; ``span`` how
+    long it lasts (None: to the end of the period); ``cycle`` the length of a cycle
+    and ``cycles`` how many (None: until the span ends, the last cycle possibly cut
+    short; with steps by cycles, their sum). ``times`` are local wall-clock times
+    of day. ``arms`` limits the course to some arms (None: every arm). ``not_on``
+    and ``no_same_day`` name other drugs (docs/format.md, "Extensions").
+    """
 
     drug: str
     pattern: Pattern | None  # None only when the steps are day steps
@@ -742,7 +758,15 @@ class Visit:
 
 @dataclass(frozen=True)
 class Expectation:
-    """Arithmetic the protocol states, verified by ``regimens check``."""
+    """Arithmetic the protocol states, verified by ``regimens check`` (:meth:`Regimen.check`).
+
+    For ``arm`` and ``drug``: the number of ``administrations`` (placebo included),
+    the cumulative ``total`` (per kg or per m2: the sum in that basis before caps
+    and rounding; absolute: flat doses, or every dose for the reference participant
+    given by ``weight``, ``height``, ``bsa``), and the Study Days of the first and
+    last administration. ``lengths`` (period id, length text) and ``start``
+    (``YYYY-MM-DD``) fix the conditions evaluated; see docs/format.md, "Expectations".
+    """
 
     arm: str
     drug: str
