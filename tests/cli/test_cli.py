@@ -292,12 +292,14 @@ def test_output_into_a_missing_directory_names_the_file(capsys: pytest.CaptureFi
 @pytest.mark.parametrize(
     ("stamp", "message"),
     [
-        ([], "regimens: --stamp: required for --format ics: the creation time, e.g. "
-             "2027-01-01T09:00:00Z (regimens never reads the clock)\n"),
         (["--stamp", "2027-01-01 09:00"], "regimens: --stamp: write a date and time with Z or an "
          "offset, e.g. 2027-01-01T09:00:00Z (got '2027-01-01 09:00')\n"),
+        (["--stamp", "9999-12-31T23:30:00-01:00"], "regimens: --stamp: the time falls outside "
+         "the years 1 to 9999 in UTC (got '9999-12-31T23:30:00-01:00')\n"),
+        (["--stamp", "0001-01-01T00:30:00+01:00"], "regimens: --stamp: the time falls outside "
+         "the years 1 to 9999 in UTC (got '0001-01-01T00:30:00+01:00')\n"),
     ],
-    ids=["missing", "no-offset"],
+    ids=["no-offset", "after-9999", "before-year-1"],
 )
 def test_ics_needs_an_aware_stamp(stamp: list[str], message: str,
                                   capsys: pytest.CaptureFixture[str]) -> None:

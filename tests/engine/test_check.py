@@ -157,7 +157,7 @@ def test_cli_check_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["check", str(bad)]) == 1
     out = capsys.readouterr().out
     assert "FAIL  a / pred: expected administrations 3, found 2" in out
-    assert out.endswith("1 of 1 expectations fail.\n")
+    assert out.endswith("1 of 1 expectation fails.\n")  # singular noun and verb
     assert main(["check", str(IMODALS)]) == 0
 
 

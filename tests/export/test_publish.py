@@ -247,7 +247,8 @@ def test_credentials(locked: str) -> None:
     assert len(contents(url, USER, PASSWORD)) == 8
 
 
-def test_cli_publish(locked: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_publish(locked: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                     monkeypatch: pytest.MonkeyPatch) -> None:
     from regimens.cli import main
 
     url = locked + f"{USER}/imodals/"
@@ -271,16 +272,24 @@ def test_cli_publish(locked: str, tmp_path: Path, capsys: pytest.CaptureFixture[
     assert err.startswith("regimens: the CalDAV server refused the credentials")
     assert "not it" not in err
     assert PASSWORD not in err
-    # Missing --stamp is a usage error; so is a password file without a user.
-    with pytest.raises(SystemExit) as usage:
-        main([a for a in args if a not in ("--stamp", "2027-01-01T00:00:00Z")])
-    assert usage.value.code == 2
-    capsys.readouterr()
+    # Without --stamp, SOURCE_DATE_EPOCH is the stamp: 1798761600 s is 2027-01-01T00:00:00Z
+    # (20819 days of 86400 s), the stamp above, so nothing changed.
+    unstamped = [a for a in args if a not in ("--stamp", "2027-01-01T00:00:00Z")]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798761600")
+    assert main([*unstamped, "--password-file", str(secret)]) == 0
+    assert ": 0 created, 0 updated, 18 unchanged, 0 deleted" in capsys.readouterr().out
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "2027-01-01")
+    assert main([*unstamped, "--password-file", str(secret)]) == 2
+    assert capsys.readouterr().err.startswith("regimens: SOURCE_DATE_EPOCH: write whole seconds")
+    # A password file without a user is refused.
     no_user = [a for a in args if a not in ("--user", USER)]
     assert main([*no_user, "--password-file", str(secret)]) == 2
     assert "--password-file" in capsys.readouterr().err
+    # A password file that cannot be read: its name is not shown (it may be the password).
     assert main([*args, "--password-file", str(tmp_path / "missing")]) == 2
-    assert "missing" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "regimens: --password-file: cannot read the password file (its name is not shown, in "
+        "case it is the password): No such file or directory\n")
 
 
 def test_password_file_loses_one_newline_only(tmp_path: Path) -> None:

@@ -333,11 +333,26 @@ def to_ics(
     if not isinstance(stamp, datetime) or stamp.tzinfo is None:
         raise ExpandOptionError("stamp", "give an aware date and time, e.g. "
                                 "2027-01-01T00:00:00Z", stamp)
-    stamp = stamp.astimezone(UTC)
+    try:
+        stamp = stamp.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:00-01:00 is in the year 10000 in UTC
+        raise ExpandOptionError("stamp", "the time falls outside the years 1 to 9999 in UTC",
+                                stamp.isoformat()) from None
     alarms = [r if isinstance(r, Reminder) else Reminder.parse(r) for r in reminders]
     if any(a.time is not None and a.at is None for a in schedule.administrations):
         raise ExpandOptionError("tz", "timed administrations need a time zone in a calendar "
                                 "(e.g. --tz Europe/Paris)")
+    days = [a.date for a in schedule.administrations] + [v.date for v in schedule.visits]
+    if date.max in days:
+        # Every event ends after it starts (DTEND is exclusive, RFC 5545 section 3.6.1),
+        # and no date follows 9999-12-31.
+        raise ExpandOptionError("start", "an iCalendar event cannot fall on 9999-12-31, the "
+                                "last day of the calendar: it would end on the day after "
+                                "(DTEND is exclusive, RFC 5545 section 3.6.1)",
+                                schedule.start.isoformat())
+    if date.min in days and any(r.day_before_at is not None for r in alarms):
+        raise ExpandOptionError("remind", "a reminder the day before an event on 0001-01-01, "
+                                "the first day of the calendar, cannot be written")
     label = clean_text(schedule.participant.label, single_line=True)
     texts = [_administration_text(schedule, a, a.blinded if blinded is None else blinded, label)
              for a in schedule.administrations]
@@ -418,8 +433,13 @@ def to_ics(
              and isinstance(value.tzinfo, ZoneInfo)]
     if zoned:
         first, last = min(zoned), max(zoned)
-        calendar.add_missing_timezones(first_date=first.date() - timedelta(days=366),
-                                       last_date=last.date() + timedelta(days=366))
+        # The rules a year around the events, and never closer than 70 days to the ends
+        # of the calendar (years 1 and 9999): icalendar searches for transitions in steps
+        # of up to 64 days and would step past them.
+        year, margin = timedelta(days=366), timedelta(days=70)
+        calendar.add_missing_timezones(
+            first_date=max(first.date(), date.min + margin + year) - year,
+            last_date=min(last.date(), date.max - margin - year) + year)
         for component in calendar.walk("VTIMEZONE"):
             # RFC 5545 §3.6.5 allows COMMENT only inside STANDARD/DAYLIGHT.
             component.pop("COMMENT", None)

@@ -124,6 +124,11 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _counted(n: int, noun: str) -> str:
+    """``1 administration``, ``2 administrations``, ``0 visits``: the noun agrees."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _day(d: date) -> str:
     return f"{_WEEKDAY[d.weekday()]} {d.isoformat()}"
 
@@ -180,7 +185,7 @@ def render_table(s: Schedule) -> str:
     if rows:
         header = ["Day", "Date", "Time", "Period", "Cycle", "Drug", "Dose", "Route"]
         lines += grid(header + (["Not the same day"] if avoid else []), rows, {0})
-        lines.append(f"{len(rows)} administrations")
+        lines.append(_counted(len(rows), "administration"))
     else:
         lines.append("No administrations on this arm.")
     derivations = list(dict.fromkeys(
@@ -231,7 +236,8 @@ def render_calendar(s: Schedule, *, blinded: bool | None = None) -> str:
             lines.append("   ".join((b[n] if n < len(b) else "").ljust(28) for b in row).rstrip())
         lines.append("")
     count = len(s.administrations)
-    lines.append(f"{count} administrations on {len(dosing)} days; {len(s.visits)} visits")
+    lines.append(f"{_counted(count, 'administration')} on {_counted(len(dosing), 'day')}; "
+                 f"{_counted(len(s.visits), 'visit')}")
     if s.warnings:
         lines += ["", "Warnings:"] + [f"  {w}" for w in s.warnings]
     return "\n".join(lines) + "\n"
@@ -240,12 +246,14 @@ def render_calendar(s: Schedule, *, blinded: bool | None = None) -> str:
 def _month(year: int, month: int, dosing: set[date], visits: set[date], day_one: date) -> list[str]:
     title = f"{_MONTHS[month - 1]} {year}"
     lines = [title.center(28).rstrip(), " Mo  Tu  We  Th  Fr  Sa  Su"]
-    for week in calendar.Calendar(0).monthdatescalendar(year, month):
+    # Day numbers, not dates: the weeks of December 9999 run past the last date there is.
+    for week in calendar.Calendar(0).monthdayscalendar(year, month):
         cells = []
-        for d in week:
-            if d.month != month:
+        for number in week:
+            if not number:
                 cells.append("    ")
                 continue
+            d = date(year, month, number)
             mark = ("#" if d in dosing and d in visits else "*" if d in dosing
                     else "o" if d in visits else " ")
             cells.append(f"{'>' if d == day_one else ' '}{d.day:2d}{mark}")
@@ -270,8 +278,10 @@ def check_text(report: CheckReport) -> str:
     if report.results:
         lines += ["", "Expectations:"] + [f"  {x}" for x in report.results]
         failed = sum(not x.passed for x in report.results)
-        lines += ["", f"All {len(report.results)} expectations hold." if not failed else
-                  f"{failed} of {len(report.results)} expectations fail."]
+        total = len(report.results)
+        lines += ["", ("1 expectation holds." if total == 1 else f"All {total} expectations hold.")
+                  if not failed else f"{failed} of {_counted(total, 'expectation')} "
+                  f"{'fails' if failed == 1 else 'fail'}."]
     else:
         lines += ["", "No expectations to verify (add an 'expect' list)."]
     return "\n".join(lines) + "\n"
