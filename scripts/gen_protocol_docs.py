@@ -4,7 +4,8 @@ Each page has a hand-written part (what the protocol says, how it is encoded,
 what is uncertain) and a generated part between two marker lines, rewritten
 here from the shipped catalogue with the public API and its renderers:
 ``Regimen.check().to_text()`` and ``Schedule.to_calendar()`` / ``to_table()``
-for a sample participant. Nothing outside the markers is touched; a missing
+for a sample participant, each under the ``regimens`` command that prints it (the test
+runs those commands and compares). Nothing outside the markers is touched; a missing
 page is created with headings to fill in.
 
     python scripts/gen_protocol_docs.py          # rewrite pages that changed
@@ -16,7 +17,6 @@ tests/test_protocol_docs.py regenerates in memory and compares.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,56 +66,61 @@ def _participant() -> regimens.Participant:
     return regimens.Participant(weight=WEIGHT, bsa=BSA, label="P-001")
 
 
-def _without(schedule: regimens.Schedule, drugs: tuple[str, ...]) -> regimens.Schedule:
-    if not drugs:
-        return schedule
-    kept = tuple(a for a in schedule.administrations if a.drug not in drugs)
-    return dataclasses.replace(schedule, administrations=kept)
+#: The options of every sample command: the reference participant, Study Day 1.
+OPTIONS = f"--start {START} --weight 70kg --bsa 1.8 --participant P-001"
 
 
-def _block(text: str) -> list[str]:
-    return ["```text", *text.rstrip("\n").split("\n"), "```", ""]
+def _kept(regimen: regimens.Regimen, sample: Sample) -> tuple[str, ...]:
+    """The drugs shown (``--drug``): all but the daily ones, or all when none is daily."""
+    return tuple(d.id for d in regimen.drugs if d.id not in sample.daily) if sample.daily else ()
+
+
+def _only(schedule: regimens.Schedule, drugs: tuple[str, ...]) -> regimens.Schedule:
+    return schedule.only(list(drugs)) if drugs else schedule
+
+
+def _console(command: str, output: str) -> list[str]:
+    """A command and what it prints; tests/test_protocol_docs.py runs it and compares."""
+    return ["```console", f"$ {command}", *output.rstrip("\n").split("\n"), "```", ""]
 
 
 def generated(regimen_id: str) -> str:
     """The generated part of one page (without the marker lines)."""
     regimen = regimens.load(regimen_id)
     sample = SAMPLES.get(regimen_id, Sample((regimen.arms[0].id,), regimen.arms[0].id))
+    kept = _kept(regimen, sample)
+    drug_options = "".join(f" --drug {d}" for d in kept)
     lines = [
         "## Arithmetic",
         "",
-        f"`regimens check {regimen_id}`: counts and cumulative doses per arm, and the "
-        "protocol's own arithmetic (`expect`) verified against the expanded schedule.",
+        "Counts and cumulative doses per arm, and the protocol's own arithmetic (`expect`) "
+        "verified against the expanded schedule.",
         "",
-        *_block(regimen.check().to_text()),
+        *_console(f"regimens check {regimen_id}", regimen.check().to_text()),
         "## Calendar for a sample participant",
         "",
         f"Study Day 1 on Monday {START}; weight {WEIGHT}, body surface area 1.80 m² "
-        "(the reference participant). Same as "
-        f"`regimens expand {regimen_id} --arm ARM --start {START} --weight 70kg --bsa 1.8 "
-        "--format calendar`"
-        + (", except that " + ", ".join(regimen.drug(d).name for d in sample.daily)
-           + " (given every day) " + ("is" if len(sample.daily) == 1 else "are")
-           + " left out so that the other days show" if sample.daily else "")
-        + ".",
+        "(the reference participant)"
+        + (", without " + ", ".join(regimen.drug(d).name for d in sample.daily)
+           + " (given every day) so that the other days show" if sample.daily else "")
+        + ". These pages document the encoding for protocol writers, so arms are named "
+        "(`--unblinded`).",
         "",
     ]
     if sample.note:
         lines += [sample.note, ""]
     for arm in sample.arms:
         schedule = regimen.expand(arm, START, _participant())
-        # These pages document the encoding for protocol writers: arms are named.
-        calendar = _without(schedule, sample.daily).to_calendar(blinded=False)
-        lines += [f"### Arm `{arm}`", "", *_block(calendar)]
+        calendar = _only(schedule, kept).to_calendar(blinded=False)
+        command = (f"regimens expand {regimen_id} --arm {arm} {OPTIONS}{drug_options} "
+                   "--unblinded --format calendar")
+        lines += [f"### Arm `{arm}`", "", *_console(command, calendar)]
     schedule = regimen.expand(sample.table_arm, START, _participant())
     lines += [
         f"## Dose table, arm `{sample.table_arm}`",
         "",
-        f"`regimens expand {regimen_id} --arm {sample.table_arm} --start {START} --weight 70kg "
-        "--bsa 1.8`" + (" (without " + ", ".join(regimen.drug(d).name for d in sample.daily)
-                         + ")" if sample.daily else "") + ".",
-        "",
-        *_block(_without(schedule, sample.daily).to_table()),
+        *_console(f"regimens expand {regimen_id} --arm {sample.table_arm} {OPTIONS}"
+                  f"{drug_options}", _only(schedule, kept).to_table()),
     ]
     return "\n".join(lines).rstrip("\n") + "\n"
 

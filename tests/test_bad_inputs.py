@@ -12,11 +12,28 @@ doses, derivations, warnings, calendar lines). Every case runs twice:
 
 Generated inputs (a 50 MB file, deep nesting) are built by the functions in ``GENERATORS``.
 Cases marked ``xfail`` state the correct outcome of a known bug (strict: a fix shows up).
+
+The command-line cases (``cli.yaml``: output files, options, secrets, standard streams) are
+a command and its environment rather than a document: ``argv`` run in a temporary directory
+holding ``case.yaml`` and the ``files`` the case makes (text, links, a device node, a named
+pipe with a reader, permissions, an owner), with ``env`` and ``stdin`` (a file of that
+directory, as with ``< FILE``); ``stdout: closed``
+or ``stdout: read-one-line`` runs the command in a subprocess with its standard output
+closed, or a pipe closed after the first line. They pin the exit status, the standard
+error lines (``usage``: the first line is the usage of that command, the others follow),
+what standard output holds, what never appears (``secret``), and every file afterwards;
+and in every case no temporary file is left behind.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import stat
+import subprocess
+import sys
+import threading
 import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -31,6 +48,8 @@ from regimens.cli import main
 
 HERE = Path(__file__).resolve().parent / "bad_inputs"
 CATEGORIES = ("units", "format", "yaml", "calendar", "text")
+#: Command-line cases: a command and its environment (see the module docstring).
+CLI_CATEGORY = "cli"
 STAMP = "2027-01-01T00:00:00Z"
 
 #: The head of every ``body`` case: 9 lines, so a body's first line is line 10.
@@ -84,6 +103,8 @@ def load_cases() -> list[dict[str, Any]]:
 
 
 CASES = load_cases()
+CLI_CASES = [{"category": CLI_CATEGORY, **case} for case in YAML(typ="safe", pure=True).load(
+    (HERE / f"{CLI_CATEGORY}.yaml").read_text(encoding="utf-8"))]
 
 
 def document(case: dict[str, Any]) -> bytes:
@@ -267,3 +288,153 @@ def test_cli(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPat
         capsys.readouterr()
         api = run_api(case)
         assert (tmp_path / "out.ics").read_bytes() == api["ics"]
+
+
+# Command-line cases ---------------------------------------------------------------------
+
+_CLI_KEYS = {"id", "category", "description", "document", "body", "argv", "files", "stdin",
+             "env", "stdout", "expect"}
+_CLI_EXPECT = {"exit", "stderr", "usage", "stdout", "stdout_lines", "secret", "files"}
+
+
+def test_cli_catalogue_is_well_formed() -> None:
+    ids = [c["id"] for c in CASES + CLI_CASES]
+    assert len(ids) == len(set(ids))
+    for case in CLI_CASES:
+        assert set(case) <= _CLI_KEYS, case["id"]
+        assert set(case["expect"]) <= _CLI_EXPECT, case["id"]
+        assert case["description"].strip(), case["id"]
+        assert isinstance(case["expect"]["exit"], int), case["id"]
+        assert case.get("stdout") in (None, "closed", "read-one-line"), case["id"]
+
+
+def _make(tmp_path: Path, name: str, spec: dict[str, Any]) -> None:
+    """One file of a case: text, a link, a device node, a named pipe, a mode, an owner."""
+    path = tmp_path / name
+    if "text" in spec:
+        path.write_bytes(spec["text"].encode("utf-8"))
+    elif "symlink" in spec:
+        path.symlink_to(spec["symlink"])
+    elif "hardlink" in spec:
+        os.link(tmp_path / spec["hardlink"], path)
+    elif "device" in spec:
+        # Character devices 1,3 (null) and 1,7 (full), made here: never the machine's own.
+        minor = {"sink": 3, "full": 7}[spec["device"]]
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, minor))
+    elif "fifo" in spec:
+        os.mkfifo(path)
+    elif "directory" in spec:
+        path.mkdir()
+    if "mode" in spec:
+        path.chmod(spec["mode"])
+    if "owner" in spec:
+        os.chown(path, *spec["owner"])
+
+
+def _fifo_readers(tmp_path: Path, files: dict[str, Any]) -> dict[str, Any]:
+    """A thread reading each named pipe to its end, as ``cat fifo`` would."""
+    readers: dict[str, Any] = {}
+    for name, spec in files.items():
+        if "fifo" in spec:
+            got: list[bytes] = []
+
+            def read(path: Path = tmp_path / name, into: list[bytes] = got) -> None:
+                with path.open("rb") as handle:
+                    into.append(handle.read())
+
+            thread = threading.Thread(target=read, daemon=True)
+            thread.start()
+            readers[name] = (thread, got)
+    return readers
+
+
+def _file_state(path: Path) -> dict[str, Any]:
+    st = path.lstat()
+    kind = ("symlink" if stat.S_ISLNK(st.st_mode) else "fifo" if stat.S_ISFIFO(st.st_mode)
+            else "device" if stat.S_ISCHR(st.st_mode) else "directory"
+            if stat.S_ISDIR(st.st_mode) else "file")
+    return {"kind": kind, "mode": st.st_mode & 0o7777, "owner": [st.st_uid, st.st_gid]}
+
+
+def _run_cli_case(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                  capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    for key, value in case.get("env", {}).items():
+        monkeypatch.setenv(key, value)
+    if case.get("stdout"):
+        # Standard output closed (>&-), or a reader that stops after one line (| head -1).
+        closed = case["stdout"] == "closed"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "regimens", *case["argv"]], cwd=tmp_path,
+            stdin=subprocess.DEVNULL, stdout=None if closed else subprocess.PIPE,
+            stderr=subprocess.PIPE, pass_fds=(), close_fds=True,
+            preexec_fn=(lambda: os.close(1)) if closed else None)
+        out = ""
+        if not closed:
+            assert process.stdout is not None
+            out = process.stdout.readline().decode("utf-8")
+            process.stdout.close()
+        err = process.communicate(timeout=60)[1].decode("utf-8")
+        return process.returncode, out, err
+    if "stdin" in case:  # a file of the case's directory, as with < FILE
+        handle = (tmp_path / case["stdin"]).open("rb")
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(handle))
+    try:
+        code = main(case["argv"])
+    except SystemExit as exc:  # the argument parser's errors
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=f"cli:{c['id']}") for c in CLI_CASES])
+def test_cli_case(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                  capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "case.yaml").write_bytes(document(case))
+    files = case.get("files", {})
+    for name, spec in files.items():
+        _make(tmp_path, name, spec)
+    readers = _fifo_readers(tmp_path, files)
+    monkeypatch.chdir(tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()
+              if p.is_file() and not p.is_symlink() and stat.S_ISREG(p.stat().st_mode)}
+    code, out, err = _run_cli_case(case, tmp_path, monkeypatch, capsys)
+    for name, (thread, got) in readers.items():
+        if not got:  # the command never opened the pipe: release the reader
+            with (tmp_path / name).open("wb"):
+                pass
+        thread.join(timeout=60)
+    expect = case["expect"]
+    assert "Traceback" not in err
+    assert code == expect["exit"], err
+    lines = err.splitlines()
+    if "usage" in expect:
+        assert lines[0].startswith(f"usage: regimens {expect['usage']} ".replace("  ", " "))
+        lines = [line for line in lines if not line.startswith(" ")][1:]
+    if "stderr" in expect:
+        assert lines == expect["stderr"]
+    if "stdout" in expect:
+        assert out == expect["stdout"]
+    for line in expect.get("stdout_lines", []):
+        assert line in out.splitlines()
+    if "secret" in expect:
+        assert expect["secret"] not in err + out
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    for name, wanted in expect.get("files", {}).items():
+        path = tmp_path / name
+        if wanted == "unchanged":
+            assert path.read_bytes() == before[name]
+            continue
+        if wanted == "absent":
+            assert not path.exists()
+            continue
+        state = _file_state(path)
+        for key in ("kind", "mode", "owner"):
+            if key in wanted:
+                assert state[key] == wanted[key], (name, key)
+        if "starts" in wanted:
+            assert path.read_text(encoding="utf-8").startswith(wanted["starts"])
+        if "read" in wanted:  # what the reader of a named pipe received
+            assert readers[name][1][0].decode("utf-8").startswith(wanted["read"])
+        if "lines" in wanted:
+            text = path.read_bytes().decode("utf-8")  # CRLF or LF
+            assert all(line in text.splitlines() for line in wanted["lines"]), text

@@ -79,3 +79,39 @@ def test_index_lists_every_entry() -> None:
     text = (DOCS / "index.md").read_text(encoding="utf-8")
     for regimen_id in regimens.catalog_ids():
         assert f"[`{regimen_id}`]({regimen_id}.md)" in text
+
+
+def _console_blocks() -> list[tuple[str, str, str]]:
+    """(page, command, output) of every ```console block in docs/protocols/."""
+    import re
+
+    found = []
+    for page in sorted(DOCS.glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        for match in re.finditer(r"^```console\n\$ (.*?)\n(.*?)^```$", text, re.S | re.M):
+            found.append((page.name, match.group(1), match.group(2)))
+    return found
+
+
+CONSOLE = _console_blocks()
+
+
+def test_every_page_shows_its_commands() -> None:
+    # A check, at least one calendar and a table per catalogue entry.
+    assert len(CONSOLE) >= 3 * len(regimens.catalog_ids())
+
+
+@pytest.mark.parametrize(("page", "command", "output"), CONSOLE,
+                         ids=[f"{p}:{c.split()[1]}:{i}" for i, (p, c, _) in enumerate(CONSOLE)])
+def test_sample_output_is_what_the_command_prints(page: str, command: str, output: str,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    import shlex
+
+    from regimens.cli import main
+
+    argv = shlex.split(command)
+    assert argv[0] == "regimens"
+    code = main(argv[1:])
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, "")
+    assert out == output

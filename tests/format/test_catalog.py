@@ -6,9 +6,8 @@ docs/protocols/<id>.md), not read back from the engine.
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 import subprocess
 import sys
 from datetime import date, timedelta

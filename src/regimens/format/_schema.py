@@ -227,6 +227,9 @@ def _type_matches(shape: Shape, value: Any) -> bool:
 class Field:
     shape: Shape
     required: bool = False
+    #: Named in the "allowed here" list of an unknown field's error (``$schema`` is not:
+    #: it is for editors, and would only distract from the field meant).
+    listed: bool = True
 
 
 @dataclass
@@ -247,7 +250,7 @@ class Record(Shape):
             if key not in self.fields:
                 near = difflib.get_close_matches(key, list(self.fields), n=1)
                 hint = f"; did you mean {near[0]!r}?" if near else ""
-                allowed = ", ".join(self.fields)
+                allowed = ", ".join(k for k, f in self.fields.items() if f.listed)
                 out.append(cur.at(key).problem(
                     f"unknown field{hint} (allowed here: {allowed})", value=key,
                     code="unknown-field"))
@@ -437,6 +440,10 @@ PERIOD = Record({
 }, "a period; each starts the day after the previous one ends")
 
 REGIMEN = Record({
+    # How editors (VS Code, JetBrains, yaml-language-server) link a file to its JSON Schema.
+    # Accepted, not checked, and not kept: it says nothing about the regimen.
+    "$schema": Field(Text("URI of a JSON Schema for editors (e.g. the output of "
+                          "'regimens schema'); ignored by regimens"), listed=False),
     "format": Field(Text("format version", enum=("regimens/1",)), required=True),
     "id": Field(_id("regimen id"), required=True),
     "title": Field(_line(), required=True),
