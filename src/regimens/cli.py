@@ -465,8 +465,8 @@ def load_regimen(source: str) -> Regimen:
     data = sys.stdin.buffer.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise InvalidRegimenError([Problem(
-            _STDIN, None, "", f"more than {MAX_BYTES:,} bytes; regimen files are limited to "
-            f"{MAX_BYTES:,} bytes", has_value=False)])
+            _STDIN, None, (), f"more than {MAX_BYTES:,} bytes; regimen files are limited to "
+            f"{MAX_BYTES:,} bytes", code="file-too-large")])
     return loads(data, _STDIN)
 
 
