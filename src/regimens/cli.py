@@ -66,8 +66,11 @@ class _Parser(argparse.ArgumentParser):
         if message.startswith("argument COMMAND: invalid choice"):
             # The word may be a value typed after a misspelled option: never quote it.
             message = "unknown command; choose from " + ", ".join(_COMMANDS)
+        from .quantities import printable
+
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        # An option name may hold control characters: escaped, like every message.
+        self.exit(2, f"{self.prog}: error: {printable(message)}\n")
 
 
 def _unrecognized(extras: list[str]) -> str:
