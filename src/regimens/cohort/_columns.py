@@ -421,6 +421,18 @@ def expand_cohort(
     and per-m2 doses. ``lengths``: period id -> a length for everyone
     (``"14 weeks"``) or a sequence of lengths, one per participant.
     Row by row, the result equals ``expand`` for each participant.
+
+    Raises:
+        ImportError: NumPy is missing (the message names ``regimens[cohort]``).
+        ExpandOptionError: an unknown arm, formula or length, starts that are not
+            calendar dates, inputs of different lengths, or a schedule outside the
+            years 1 to 9999 (``participant`` names the row).
+        ParticipantError: a measurement that is not a plain finite number or lies
+            outside :data:`~regimens.model.PLAUSIBLE` (``participant`` names the row).
+        MissingMeasurementError: a per-kg or per-m2 dose without the measurements.
+        DoseError: a dose that rounds to nothing (``participant`` names the row).
+        InvalidRegimenError, RegimenNotFoundError: as :func:`regimens.load`, when
+            ``regimen`` is a path or catalogue id.
     """
     np = _numpy()
     if isinstance(regimen, str):
