@@ -37,7 +37,8 @@ _OPTION_FLAGS = {"arm": "--arm", "start": "--start", "tz": "--tz", "lengths": "-
                  "bsa_formula": "--bsa-formula", "bsa_decimals": "--bsa-decimals",
                  "weight": "--weight", "height": "--height", "bsa": "--bsa",
                  "label": "--participant", "stamp": "--stamp", "remind": "--remind",
-                 "previous": "--previous", "password": "--password-file", "drug": "--drug"}
+                 "previous": "--previous", "password": "--password-file", "drug": "--drug",
+                 "calendar": "--calendar-name"}
 
 
 def _say(text: object) -> None:

@@ -474,3 +474,28 @@ def test_cli_progress_on_a_terminal_only(server: str, monkeypatch: pytest.Monkey
         assert shown.endswith("\n")
     else:
         assert stderr.getvalue() == ""
+
+
+@pytest.mark.parametrize("name", ["", "  ", "P-017 \u202eenilnO", "Trial\u200b", "a\x1b[2Jb",
+                                  "two\nlines"])
+def test_calendar_names_people_read_are_visible_text(server: str, name: str,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from regimens.cli import main
+
+    url = server + "trialbot/named/"
+    with pytest.raises(regimens.ExpandOptionError) as caught:
+        publish(schedule(V1), url, stamp=STAMP, calendar=name)
+    assert caught.value.detail.startswith(
+        "a calendar name is one line of visible text: no control, bidirectional or zero-width "
+        "characters, not empty (got ")
+    assert main(["publish", str(IMODALS), "--arm", "placebo", "--start", "2027-01-04",
+                 "--caldav", url, "--stamp", "2027-01-01T00:00:00Z",
+                 "--calendar-name", name]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("regimens: --calendar-name: a calendar name is one line")
+    assert all(c.isprintable() for c in err.rstrip("\n"))
+    import caldav
+
+    # Refused before the server was touched: no calendar was created.
+    with caldav.DAVClient(url=server) as client, pytest.raises(caldav.error.NotFoundError):
+        client.calendar(url=url).events()

@@ -26,7 +26,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
-from ..errors import PublishError
+from ..errors import ExpandOptionError, PublishError
+from ..format import INVISIBLE
 from ._ics import UID_DOMAIN, Reminder, clean_text, to_ics, uid_prefix
 
 if TYPE_CHECKING:
@@ -336,8 +337,9 @@ def publish(
     concurrent publish is never overwritten silently.
 
     Raises:
-        ExpandOptionError: what :meth:`Schedule.to_ics` refuses, before the server
-            is contacted.
+        ExpandOptionError: what :meth:`Schedule.to_ics` refuses, or a ``calendar``
+            name that is empty or holds invisible characters, before the server is
+            contacted.
         PublishError: the ``caldav`` package missing (``regimens[caldav]``), a
             malformed URL, the server unreachable, the credentials refused (401),
             the permission denied (403), ``url`` not a calendar collection, or an
@@ -353,6 +355,12 @@ def publish(
     # Everything that can be refused without the server is checked before it is touched
     # (nothing is created for a publish that would fail on a time zone or a reminder).
     to_ics(schedule, stamp=stamp, blinded=blinded, reminders=reminders)
+    if calendar is not None and (not calendar.strip() or any(
+            c in INVISIBLE or not (c.isprintable() or c == " ") for c in calendar)):
+        # The name a participant reads in their calendar app, as the regimen's own names.
+        raise ExpandOptionError("calendar", "a calendar name is one line of visible text: no "
+                                "control, bidirectional or zero-width characters, not empty",
+                                calendar)
     try:
         import caldav  # noqa: F401
     except ImportError:
