@@ -135,3 +135,18 @@ def test_no_forbidden_notation(magnitude: str, symbol: str) -> None:
     shown = human_amount(Amount(Decimal(magnitude), unit(symbol)))
     for pattern, what in FORBIDDEN:
         assert not re.search(pattern, shown), f"{what} in {shown!r}"
+
+
+@pytest.mark.parametrize(("n", "noun", "plural", "text"), [
+    (0, "visit", None, "0 visits"),
+    (1, "administration", None, "1 administration"),
+    (2, "day", None, "2 days"),
+    (1, "expectation", None, "1 expectation"),
+    (3, "entry", "entries", "3 entries"),
+    (1, "entry", "entries", "1 entry"),
+])
+def test_counted_agrees_with_its_number(n: int, noun: str, plural: str | None,
+                                        text: str) -> None:
+    from regimens.quantities import counted
+
+    assert counted(n, noun, plural) == text

@@ -35,7 +35,7 @@ from ..engine import (
 from ..errors import DoseError, ExpandOptionError
 from ..format import load
 from ..model import Dose, Regimen
-from ..quantities import Basis, BSAFormula
+from ..quantities import Basis, BSAFormula, counted
 from ._sizes import Sizes, body_sizes, measures
 
 if TYPE_CHECKING:
@@ -133,7 +133,8 @@ def _lengths(lengths: Mapping[str, Any] | None, n: int, np: Any) -> tuple[
         items = list(value)
         if len(items) != n:
             raise ExpandOptionError(f"lengths.{period_id}",
-                                    f"{len(items)} lengths for {n} participants")
+                                    f"{counted(len(items), 'length')} for "
+                                    f"{counted(n, 'participant')}")
         columns.append(np.array([str(i) for i in items], dtype=object))
     return ids, columns
 

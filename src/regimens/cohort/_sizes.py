@@ -23,6 +23,7 @@ from ..quantities import (
     Basis,
     BSAFormula,
     bsa,
+    counted,
     exactly,
     normal,
     rounded_bsa,
@@ -54,7 +55,8 @@ def measures(kind: str, values: Any, n: int, np: Any) -> NDArray[np.float64] | N
                                f"{PLAUSIBLE[kind][2]} (a 1-dimensional array or sequence)")
     array = _as_float64(kind, given, np)
     if array.shape[0] != n:
-        raise ExpandOptionError(f"{kind}s", f"{array.shape[0]} values for {n} participants")
+        raise ExpandOptionError(f"{kind}s", f"{counted(array.shape[0], 'value')} for "
+                                 f"{counted(n, 'participant')}")
     low, high, _unit = PLAUSIBLE[kind]
     # Comparing floats with the floats of the bounds decides as comparing their shortest
     # decimals with the bounds would: both roundings are monotone. NaN is bad too.

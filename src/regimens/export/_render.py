@@ -16,7 +16,7 @@ from typing import Any
 
 from .._version import __version__
 from ..engine import Administration, CheckReport, Schedule
-from ..quantities import human_dose_quantity, human_number, plain
+from ..quantities import counted, human_dose_quantity, human_number, plain
 
 __all__ = ["ADMINISTRATION_FIELDS", "render_calendar", "render_csv", "render_json",
            "render_table", "schedule_dict"]
@@ -124,11 +124,6 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _counted(n: int, noun: str) -> str:
-    """``1 administration``, ``2 administrations``, ``0 visits``: the noun agrees."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def _day(d: date) -> str:
     return f"{_WEEKDAY[d.weekday()]} {d.isoformat()}"
 
@@ -185,7 +180,7 @@ def render_table(s: Schedule) -> str:
     if rows:
         header = ["Day", "Date", "Time", "Period", "Cycle", "Drug", "Dose", "Route"]
         lines += grid(header + (["Not the same day"] if avoid else []), rows, {0})
-        lines.append(_counted(len(rows), "administration"))
+        lines.append(counted(len(rows), "administration"))
     else:
         lines.append("No administrations on this arm.")
     derivations = list(dict.fromkeys(
@@ -236,8 +231,8 @@ def render_calendar(s: Schedule, *, blinded: bool | None = None) -> str:
             lines.append("   ".join((b[n] if n < len(b) else "").ljust(28) for b in row).rstrip())
         lines.append("")
     count = len(s.administrations)
-    lines.append(f"{_counted(count, 'administration')} on {_counted(len(dosing), 'day')}; "
-                 f"{_counted(len(s.visits), 'visit')}")
+    lines.append(f"{counted(count, 'administration')} on {counted(len(dosing), 'day')}; "
+                 f"{counted(len(s.visits), 'visit')}")
     if s.warnings:
         lines += ["", "Warnings:"] + [f"  {w}" for w in s.warnings]
     return "\n".join(lines) + "\n"
@@ -280,7 +275,7 @@ def check_text(report: CheckReport) -> str:
         failed = sum(not x.passed for x in report.results)
         total = len(report.results)
         lines += ["", ("1 expectation holds." if total == 1 else f"All {total} expectations hold.")
-                  if not failed else f"{failed} of {_counted(total, 'expectation')} "
+                  if not failed else f"{failed} of {counted(total, 'expectation')} "
                   f"{'fails' if failed == 1 else 'fail'}."]
     else:
         lines += ["", "No expectations to verify (add an 'expect' list)."]

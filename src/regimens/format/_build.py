@@ -28,7 +28,7 @@ from ..model import (
     WeekdaysPattern,
     Window,
 )
-from ..quantities import Duration, LengthRange, parse_dose_quantity
+from ..quantities import Duration, LengthRange, counted, parse_dose_quantity
 from ._fields import (
     Fail,
     fail,
@@ -282,7 +282,8 @@ class _Builder:
         start = raw.get("start", 1)
         if start > shortest:
             raise fail(cur.at("start"),
-                        f"the course starts after the end of its period ({shortest} days"
+                        "the course starts after the end of its period "
+                        f"({counted(shortest, 'day')}"
                         + (" at the shortest length)" if not period.length.fixed else ")"),
                         code="start-after-period")
         available = shortest - start + 1
@@ -290,7 +291,8 @@ class _Builder:
         if span is not None and span.days > available:
             raise fail(cur.at("for"),
                         f"the course would run past the end of its period (from day {start}, "
-                        f"{available} days remain of {shortest})", code="course-past-period")
+                        f"{counted(available, 'day')} {'remains' if available == 1 else 'remain'}"
+                        f" of {shortest})", code="course-past-period")
         span_days = span.days if span is not None else available
         cycle = read_duration(cur.at("cycle")) if "cycle" in raw else None
         if "cycles" in raw and cycle is None:
@@ -306,19 +308,20 @@ class _Builder:
                             code="cycles-without-cycle")
             if cycles is not None and sum(step_cycles) != cycles:
                 raise fail(cur.at("steps"),
-                            f"the steps cover {sum(step_cycles)} cycles but the course has "
-                            f"{cycles}", show=False, code="steps-mismatch")
+                            f"the steps cover {counted(sum(step_cycles), 'cycle')} but the "
+                            f"course has {cycles}", show=False, code="steps-mismatch")
             cycles = sum(step_cycles)
         window = cycle.days if cycle is not None else span_days
         if cycle is not None and cycles is not None and cycles * cycle.days > span_days:
             # The number of cycles is written as 'cycles', or is the sum of the steps' cycles.
             at, show_cycles = (cur.at("cycles"), True) if "cycles" in raw else (
                 cur.at("steps"), False)
-            raise fail(at, f"{cycles} cycles of {cycle.days} days need {cycles * cycle.days} "
-                        f"days, but the course has {span_days}",
+            raise fail(at, f"{counted(cycles, 'cycle')} of {counted(cycle.days, 'day')} "
+                        f"{'needs' if cycles == 1 else 'need'} "
+                        f"{counted(cycles * cycle.days, 'day')}, but the course has {span_days}",
                         show=show_cycles, code="cycles-past-course")
         where_window = (f"a {cycle.days}-day cycle" if cycle is not None
-                        else f"the course ({span_days} days)")
+                        else f"the course ({counted(span_days, 'day')})")
         pattern = read_pattern(cur, window, where_window, steps)
         times = read_times(cur)
         not_on = tuple(raw.get("not_on", ()))

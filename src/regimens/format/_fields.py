@@ -36,6 +36,7 @@ from ..quantities import (
     Basis,
     Duration,
     LengthRange,
+    counted,
     parse_amount,
     parse_dose_quantity,
 )
@@ -253,13 +254,14 @@ def read_pattern(
         every = read_duration(at)
         if every.days > window:
             # Only day 1 of each cycle would be given: "every" would never be honoured.
-            raise fail(at, f"an interval of {every.days} days is longer than {where}; "
+            raise fail(at, f"an interval of {counted(every.days, 'day')} is longer than {where}; "
                         "give one dose per cycle with 'days: [1]', or a longer cycle",
                         code="interval-too-long")
         count = raw.get("count")
         if count is not None and 1 + (count - 1) * every.days > window:
             raise fail(cur.at("count"),
-                        f"{count} administrations every {every.days} days end on day "
+                        f"{counted(count, 'administration')} every {counted(every.days, 'day')} "
+                        "end on day "
                         f"{1 + (count - 1) * every.days}, outside {where}",
                         code="count-outside-cycle")
         return EveryPattern(every, count)

@@ -32,7 +32,7 @@ from ..errors import (
     RegimenLookupError,
     UnitError,
 )
-from ..quantities import Amount, Basis, DoseQuantity, Duration, LengthRange
+from ..quantities import Amount, Basis, DoseQuantity, Duration, LengthRange, counted
 from ._participant import Participant
 
 if TYPE_CHECKING:
@@ -269,11 +269,12 @@ class EveryPattern:
         """(loc, message, value, code) when the pattern does not fit a ``length``-day window."""
         if self.every.days > length:
             # Only day 1 of each cycle would be given: "every" would never be honoured.
-            return (("every",), f"an interval of {self.every.days} days is longer than "
+            return (("every",), f"an interval of {counted(self.every.days, 'day')} is longer than "
                     f"{where}; give one dose per cycle with days (1,), or a longer cycle",
                     str(self.every), "interval-too-long")
         if self.count is not None and 1 + (self.count - 1) * self.every.days > length:
-            return (("count",), f"{self.count} administrations every {self.every.days} days "
+            return (("count",), f"{counted(self.count, 'administration')} every "
+                    f"{counted(self.every.days, 'day')} "
                     f"end on day {1 + (self.count - 1) * self.every.days}, outside {where}",
                     self.count, "count-outside-cycle")
         return None
@@ -500,19 +501,20 @@ class Course:
                              code="cycles-without-cycle")
             elif cycles != covered:
                 # Cycles beyond the steps would have no dose: never leave it to chance.
-                problems.add("cycles", f"the steps cover {covered} cycles but the course has "
-                             f"{cycles}" if cycles is not None else
-                             f"the steps cover {covered} cycles: give cycles={covered}",
+                problems.add("cycles", f"the steps cover {counted(covered, 'cycle')} but the "
+                             f"course has {cycles}" if cycles is not None else
+                             f"the steps cover {counted(covered, 'cycle')}: give cycles={covered}",
                              code="steps-mismatch")
         if self.cycle is not None and cycles is not None and self.span is not None and (
                 cycles * self.cycle.days > self.span.days):
-            problems.add("cycles", f"{cycles} cycles of {self.cycle.days} days need "
-                         f"{cycles * self.cycle.days} days, but the course has "
+            problems.add("cycles", f"{counted(cycles, 'cycle')} of "
+                         f"{counted(self.cycle.days, 'day')} {'needs' if cycles == 1 else 'need'} "
+                         f"{counted(cycles * self.cycle.days, 'day')}, but the course has "
                          f"{self.span.days}", cycles, code="cycles-past-course")
         if self.cycle is not None:
             window, where = self.cycle.days, f"a {self.cycle.days}-day cycle"
         elif self.span is not None:
-            window, where = self.span.days, f"the course ({self.span.days} days)"
+            window, where = self.span.days, f"the course ({counted(self.span.days, 'day')})"
         else:
             window, where = 0, ""  # the period's length: checked by Regimen
         if window and (pattern is not None or day_steps):
@@ -628,8 +630,8 @@ class Course:
         if admin_steps:
             covered = sum(s.administrations for s in admin_steps)
             if covered != len(slots):
-                raise self.problem(f"the steps cover {covered} administrations but the course "
-                                   f"gives {len(slots)}", code="steps-mismatch")
+                raise self.problem(f"the steps cover {counted(covered, 'administration')} but "
+                                   f"the course gives {len(slots)}", code="steps-mismatch")
             index, left = 0, admin_steps[0].administrations
             for n, (offset, cycle, cycle_day, t, _) in enumerate(slots):
                 while left == 0:
@@ -1088,23 +1090,28 @@ def _check_courses(period: Period, at: Loc, drugs: dict[str, Drug], arms: dict[s
                              f"{period.id!r}", arm_id, code="arm-not-in-period")
         if course.start > shortest:
             problems.add((*where, "start"), f"the course starts after the end of its period "
-                         f"({shortest} days" + (")" if fixed else " at the shortest length)"),
+                         f"({counted(shortest, 'day')}"
+                         + (")" if fixed else " at the shortest length)"),
                          course.start, code="start-after-period")
             continue
         available = shortest - course.start + 1
         if course.span is not None and course.span.days > available:
             problems.add((*where, "span"), "the course would run past the end of its period "
-                         f"(from day {course.start}, {available} days remain of {shortest})",
+                         f"(from day {course.start}, {counted(available, 'day')} "
+                         f"{'remains' if available == 1 else 'remain'} of {shortest})",
                          str(course.span), code="course-past-period")
             continue
         span = course.span.days if course.span is not None else available
         if course.cycle is not None and course.cycles is not None and (
                 course.cycles * course.cycle.days > span):
-            problems.add((*where, "cycles"), f"{course.cycles} cycles of {course.cycle.days} "
-                         f"days need {course.cycles * course.cycle.days} days, but the course "
+            problems.add((*where, "cycles"), f"{counted(course.cycles, 'cycle')} of "
+                         f"{counted(course.cycle.days, 'day')} "
+                         f"{'needs' if course.cycles == 1 else 'need'} "
+                         f"{counted(course.cycles * course.cycle.days, 'day')}, but the course "
                          f"has {span}", course.cycles, code="cycles-past-course")
         if course.cycle is None and course.span is None:
-            for loc, message, value, code in course.misfits(span, f"the course ({span} days)"):
+            for loc, message, value, code in course.misfits(
+                    span, f"the course ({counted(span, 'day')})"):
                 problems.add((*where, *loc), message, value, code=code)
         if len(problems.found) > before:
             continue

@@ -9,6 +9,7 @@ from ._bsa import BSAFormula, bsa, bsa_float, round_bsa, rounded_bsa
 from ._days import MAX_DAYS, Duration, LengthRange, StudyDay
 from ._exact import EXACT, MAX_SIGNIFICANT_DIGITS, exactly
 from ._notation import (
+    counted,
     human_amount,
     human_dose_quantity,
     human_number,
@@ -47,6 +48,7 @@ __all__ = [
     "Unit",
     "bsa",
     "bsa_float",
+    "counted",
     "exactly",
     "human_amount",
     "human_dose_quantity",

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from functools import total_ordering
 
 from ..errors import QuantityError, QuantityTypeError, UnitError
+from ._notation import counted
 
 __all__ = ["MAX_DAYS", "Duration", "LengthRange", "StudyDay"]
 
@@ -183,8 +184,9 @@ class LengthRange:
             raise QuantityError("length", "a length must be at least 1 day")
         if self.shortest > self.longest:
             raise QuantityError(
-                "length", f"the shortest length ({self.shortest.days} days) exceeds the "
-                f"longest ({self.longest.days} days): give the shorter length first")
+                "length", f"the shortest length ({counted(self.shortest.days, 'day')}) exceeds "
+                f"the longest ({counted(self.longest.days, 'day')}): give the shorter length "
+                "first")
 
     @classmethod
     def parse(cls, text: object) -> LengthRange:

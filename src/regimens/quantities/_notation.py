@@ -25,7 +25,8 @@ from decimal import Decimal
 from ._exact import exactly
 from ._units import Amount, Basis, Dimension, DoseQuantity, normal, unit
 
-__all__ = ["human_amount", "human_dose_quantity", "human_number", "human_route", "printable"]
+__all__ = ["counted", "human_amount", "human_dose_quantity", "human_number", "human_route",
+           "printable"]
 
 _MILLION = Decimal(10**6)
 _BILLION = Decimal(10**9)
@@ -40,6 +41,14 @@ _ROUTES = {
     "im": "intramuscular",
     "it": "intrathecal",
 }
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """A count with its noun in agreement: ``1 administration``, ``0 visits``, ``2 cycles``.
+
+    ``plural`` defaults to the noun with an ``s``.
+    """
+    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
 
 
 @exactly
