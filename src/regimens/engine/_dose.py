@@ -7,7 +7,7 @@ is never exceeded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from ..errors import DoseError, MissingMeasurementError, RoundingWarning
@@ -155,7 +155,9 @@ class ComputedDose:
     derivation: str
     basis: Basis | None = None
     per_basis: Dose | None = None
-    warnings: tuple[RoundingWarning, ...] = ()
+    # Warnings are exceptions, equal only to themselves: comparing them would make the
+    # same dose from two expansions unequal. Their text follows from the fields above.
+    warnings: tuple[RoundingWarning, ...] = field(default=(), compare=False)
 
 
 @exactly
