@@ -1,0 +1,59 @@
+"""The ends of the calendar (years 1 and 9999): every export is a result or a clear error.
+
+An all-day event on 9999-12-31 cannot end on the day after (DTEND is exclusive), a reminder
+the day before 0001-01-01 has no day to fire on, and the time-zone rules written around
+timed events must stay within the calendar. Whatever the date, zone and format: output, or
+a RegimenError naming the option, never an OverflowError or a ValueError.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import regimens
+
+DOC = """\
+format: regimens/1
+id: ends
+title: Ends
+drugs: {a: {name: drug A, route: oral}}
+arms: {x: {label: X}}
+periods:
+  - id: t
+    length: 2 days
+    courses:
+      - {drug: a, dose: 1 mg, days: 1%s}
+"""
+ZONES = ["Asia/Tokyo", "Pacific/Kiritimati", "America/New_York", "Europe/Berlin",
+         "Pacific/Apia", "UTC"]
+ENDS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@ENDS
+@given(offset=st.integers(min_value=1, max_value=500), last=st.booleans(),
+       zone=st.sampled_from(ZONES), timed=st.booleans(),
+       remind=st.sampled_from([(), ("1h",), ("09:00-day-before",)]))
+def test_every_export_near_the_ends_is_a_result_or_a_clear_error(
+        offset: int, last: bool, zone: str, timed: bool, remind: tuple[str, ...]) -> None:
+    start = date.max - timedelta(days=offset) if last else date.min + timedelta(days=offset - 1)
+    regimen = regimens.loads(DOC % (', times: ["23:50"]' if timed else ""))
+    schedule = regimen.expand("x", start.isoformat(), regimens.Participant(),
+                              tz=zone if timed else None)
+    assert schedule.to_calendar().endswith("\n")
+    stamp = datetime(2027, 1, 1, tzinfo=UTC)
+    if start == date.min and remind == ("09:00-day-before",):  # no day before to fire on
+        with pytest.raises(regimens.ExpandOptionError, match=r"^remind: "):
+            schedule.to_ics(stamp=stamp, reminders=remind)
+        return
+    assert schedule.to_ics(stamp=stamp, reminders=remind).startswith(b"BEGIN:VCALENDAR")
+
+
+def test_the_last_possible_all_day_event() -> None:
+    # A dose on 9999-12-30 ends on 9999-12-31 (DTEND is exclusive): the last one there is.
+    schedule = regimens.loads(DOC % "").expand("x", "9999-12-30", regimens.Participant())
+    data = schedule.to_ics(stamp=datetime(2027, 1, 1, tzinfo=UTC))
+    assert b"DTSTART;VALUE=DATE:99991230\r\nDTEND;VALUE=DATE:99991231\r\n" in data
