@@ -162,3 +162,24 @@ def test_no_usage_error_prints_a_secret(argv: list[str],
     with pytest.raises(SystemExit):
         main(argv)
     assert SECRET not in capsys.readouterr().err
+
+
+def test_a_file_that_could_not_keep_its_owner_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # As a user other than root, a new copy of another user's file cannot be given back to
+    # its owner (fchown is refused): the command refuses rather than change the owner.
+    target = tmp_path / "shared.csv"
+    target.write_text("previous\n", encoding="utf-8")
+    os.chown(target, 4321, 8765)
+
+    def refused(fd: int, uid: int, gid: int) -> None:
+        raise PermissionError(errno.EPERM, os.strerror(errno.EPERM))
+
+    monkeypatch.setattr(os, "fchown", refused)
+    assert main([*EXPAND, "--format", "csv", "-o", str(target)]) == 2
+    assert capsys.readouterr().err == (
+        f"regimens: {target}: belongs to another user or group, which a new copy could not "
+        "keep; write it as its owner or to another file\n")
+    assert target.read_text(encoding="utf-8") == "previous\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shared.csv"]
