@@ -523,8 +523,8 @@ def test_dst_gap_moves_forward_with_warning() -> None:
     assert a.at.isoformat() == "2027-03-14T03:30:00-04:00"
     assert [type(w) for w in s.warnings] == [TimeShiftWarning]
     assert str(s.warnings[0]) == (
-        "02:30 does not exist on 2027-03-14 in America/New_York (clocks move forward); the "
-        "administration is at 03:30 local time")
+        "prednisone, Study Day 1: 02:30 does not exist on 2027-03-14 in America/New_York (clocks "
+        "move forward); the administration is at 03:30 local time")
 
 
 def test_dst_overlap_is_the_first_occurrence() -> None:

@@ -54,19 +54,92 @@ def _step_dose(course: Course, step: int | None) -> Dose | None:
     return None
 
 
-def _local(day: date, at: time, zone: ZoneInfo) -> tuple[datetime, TimeShiftWarning | None]:
-    wall = datetime.combine(day, at, tzinfo=zone)
-    # RFC 5545 §3.3.5: a local time in a gap is read with the offset before the gap,
-    # which is what zoneinfo gives with fold=0; the wall time then moves forward.
-    real = wall.astimezone(UTC).astimezone(zone)
-    if real.replace(tzinfo=None) != wall.replace(tzinfo=None):
-        # A whole skipped day (Pacific/Apia, 2011-12-30) moves it to another date: say so.
-        moved = f" on {real.date().isoformat()}" if real.date() != day else ""
-        return real, TimeShiftWarning(
-            f"{at:%H:%M} does not exist on {day.isoformat()} in {zone.key} (clocks move forward); "
-            f"the administration is at {real:%H:%M}{moved} local time")
-    # An ambiguous time (clocks move back) is its first occurrence (fold=0), per RFC 5545.
-    return wall, None
+def _place_times(rows: list[Administration], zone: ZoneInfo,
+                 warnings: list[RegimenWarning]) -> None:
+    """Give every timed administration its instant in ``zone`` (in place).
+
+    The rule (docs/format.md, "Times of day"): a written time that does not exist
+    (clocks move forward) is read with the UTC offset before the gap, so it moves
+    forward by the gap's length (RFC 5545 §3.3.5); an ambiguous time (clocks move
+    back) is its first occurrence (fold=0, also §3.3.5). A later time of the same
+    date that a moved one would reach or pass moves by the same length, so the day
+    keeps its order and spacing (a premedication written for 02:30 stays 30
+    minutes before an infusion written for 03:00): distinct written moments keep
+    distinct instants, in the written order. A move that would reach a time
+    written for another date (a whole skipped day, as Pacific/Apia on
+    2011-12-30) has no safe place and is refused. Each moved administration gets
+    its own warning, in the order of the written moments, then by drug name.
+
+    Raises ExpandOptionError ("tz") when no safe move exists.
+    """
+    moments = sorted({(a.date, a.time) for a in rows if a.time is not None},
+                     key=lambda m: (m[0], m[1] or time.min))
+    placed: dict[tuple[date, time], datetime] = {}
+    reasons: dict[tuple[date, time], str] = {}
+    last: tuple[date, time, datetime] | None = None  # the previous moment and its instant
+    block: tuple[date, timedelta] | None = None  # date and UTC offset of the moved run
+    for day, written in moments:
+        wall = datetime.combine(day, written, tzinfo=zone)
+        instant = wall.astimezone(UTC)
+        local = instant.astimezone(zone)
+        if local.replace(tzinfo=None) != wall.replace(tzinfo=None):
+            offset = wall.utcoffset()
+            assert offset is not None
+            block = (day, offset)
+            reasons[(day, written)] = (
+                f"{written:%H:%M} does not exist on {day.isoformat()} in {zone.key} "
+                + ("(the date was skipped)" if local.date() != day else
+                   "(clocks move forward)"))
+        elif last is not None and instant <= last[2]:
+            if block is not None and block[0] == day:
+                # Read with the offset before the gap, as the moved times were.
+                instant = (datetime.combine(day, written) - block[1]).replace(tzinfo=UTC)
+                local = instant.astimezone(zone)
+            if block is None or block[0] != day or instant <= last[2]:
+                raise _no_safe_move(rows, last, (day, written), zone)
+            reasons[(day, written)] = (
+                f"{written:%H:%M} on {day.isoformat()} in {zone.key} moves with the earlier "
+                "times moved out of the gap (clocks move forward), to stay after them")
+        placed[(day, written)] = local
+        last = (day, written, instant)
+    moved: list[tuple[tuple[date, time, str, int], Administration]] = []
+    for i, a in enumerate(rows):
+        if a.time is None:
+            continue
+        key = (a.date, a.time)
+        local = placed[key]
+        # A copy of the frozen record with its instant (the fast path: replace() would
+        # run the frozen __init__ for every timed row).
+        fields = dict(a.__dict__)
+        fields["at"] = local
+        if key in reasons:
+            fields["time"] = local.time()
+            moved.append(((a.date, a.time, a.drug_name, a.study_day.value), a))
+        rows[i] = Administration._unchecked(*fields.values())
+    # One warning per moved administration, in the order of the written moments and by
+    # drug name, never by course: every arm of a blinded design lists them alike.
+    for (day, written, name, study_day), _ in sorted(moved, key=lambda item: item[0]):
+        local = placed[(day, written)]
+        where = f" on {local.date().isoformat()}" if local.date() != day else ""
+        warnings.append(TimeShiftWarning(
+            f"{name}, Study Day {study_day}: {reasons[(day, written)]}; the administration "
+            f"is at {local:%H:%M}{where} local time"))
+
+
+def _no_safe_move(rows: list[Administration], last: tuple[date, time, datetime],
+                  reached: tuple[date, time], zone: ZoneInfo) -> ExpandOptionError:
+    def names(day: date, at: time) -> str:
+        return " and ".join(sorted({a.drug_name for a in rows
+                                    if a.date == day and a.time == at}))
+
+    moved = last[2].astimezone(zone)
+    return ExpandOptionError(
+        "tz", f"in {zone.key}, {names(last[0], last[1])} written for {last[1]:%H:%M} on "
+        f"{last[0].isoformat()} would move to {moved:%H:%M} on {moved.date().isoformat()} "
+        "(clocks move forward), reaching "
+        f"{names(*reached)} written for {reached[1]:%H:%M} on {reached[0].isoformat()}: no "
+        "move keeps the administrations in order; change the start date, or the times of "
+        "the courses on those days")
 
 
 #: Why a start is refused when a date of its schedule would fall before year 1 or after
@@ -140,19 +213,12 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
                         computed = doses[dose]
                     computed_by_step[step] = computed
                 day = from_ordinal(day_one + offset)  # in range: the span's ends were dated
-                at = None
-                wall = slot_time
-                if slot_time is not None and zone is not None:
-                    at, shifted = _local(day, slot_time, zone)
-                    if shifted is not None:
-                        warnings.append(shifted)
-                    wall = at.time()
-                admin = unchecked(study_day(offset), day, wall, at, period.id, course.drug,
-                                  drug.name, route, course_index, cycle, cycle_day, computed,
-                                  course.placebo, step, period.blinded, course.dose_note,
-                                  avoid)
+                admin = unchecked(study_day(offset), day, slot_time, None, period.id,
+                                  course.drug, drug.name, route, course_index, cycle,
+                                  cycle_day, computed, course.placebo, step, period.blinded,
+                                  course.dose_note, avoid)
                 made.append(admin)
-                made_keys.append(_key(offset, wall, period_index, course_index, periods,
+                made_keys.append(_key(offset, slot_time, period_index, course_index, periods,
                                       courses))
             if course.not_on:
                 excluded.append((course, made, made_keys))
@@ -171,6 +237,9 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
                 rows.append(a)
                 keys.append(key)
     _check_no_same_day(regimen, line, rows)
+    if zone is not None:
+        # Instants after the exclusions: only what is given can collide or overtake.
+        _place_times(rows, zone, warnings)
     order = sorted(range(len(rows)), key=keys.__getitem__)  # stable, as a sort of rows
     _plausibility(line.body.participant, warnings)
     return Schedule(
