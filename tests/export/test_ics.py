@@ -20,6 +20,7 @@ import pytest
 from icalendar import Calendar
 
 import regimens
+from regimens.export import Reminder
 from support import HEAD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -383,6 +384,79 @@ def test_day_before_reminder_on_timed_events(zone: str, start: str, expected: st
         ZoneInfo(zone))
     assert (when.date(), when.hour, when.minute) == (
         date.fromisoformat(start) - timedelta(days=1), 9, 0)
+
+
+_DURATION = re.compile(r"(?P<sign>[+-]?)P(?:(?P<d>[0-9]+)D)?(?:T(?:(?P<h>[0-9]+)H)?"
+                       r"(?:(?P<m>[0-9]+)M)?(?:(?P<s>[0-9]+)S)?)?\Z")
+
+
+def fires(start: datetime, trigger: str) -> datetime:
+    """When a relative TRIGGER rings, read as RFC 5545 §3.3.6 says: days are nominal (the
+    same local time on another date), hours, minutes and seconds exact (elapsed time).
+
+    Written here from the RFC, not taken from a library: icalendar 7.3.2 (``Event.alarms``)
+    and recurring-ical-events 3.8.2 both ring "-PT24H" at the local time of the day before,
+    23 real hours before a dose on the morning the clocks go forward.
+    """
+    match = _DURATION.match(trigger)
+    assert match, trigger
+    sign = -1 if match["sign"] == "-" else 1
+    zone = start.tzinfo
+    assert isinstance(zone, ZoneInfo)
+    nominal = datetime.combine(start.date() + timedelta(days=sign * int(match["d"] or 0)),
+                               start.time(), tzinfo=zone)
+    exact = timedelta(hours=int(match["h"] or 0), minutes=int(match["m"] or 0),
+                      seconds=int(match["s"] or 0))
+    return (nominal.astimezone(UTC) + sign * exact).astimezone(zone)
+
+
+@pytest.mark.parametrize(("remind", "zone", "start", "written", "rings"), [
+    # 08:00 EDT on 2027-03-14 (clocks went forward at 02:00) is 12:00Z; 24 real hours
+    # before is 12:00Z on the 13th, 07:00 EST.
+    ("24h", "America/New_York", "2027-03-14", "TRIGGER:-PT24H", "2027-03-13T07:00:00-05:00"),
+    # One nominal day before: 08:00 EST on the 13th, 23 real hours before.
+    ("1d", "America/New_York", "2027-03-14", "TRIGGER:-P1D", "2027-03-13T08:00:00-05:00"),
+    # 08:00 EST on 2027-11-07 (clocks went back) is 13:00Z; 36 h before is 01:00Z on the
+    # 6th, 21:00 EDT on the 5th.
+    ("36h", "America/New_York", "2027-11-07", "TRIGGER:-PT36H", "2027-11-05T21:00:00-04:00"),
+    # A nominal day (08:00 EDT on the 6th, 12:00Z), then 12 exact hours: 00:00Z, 20:00 EDT.
+    ("1d12h", "America/New_York", "2027-11-07", "TRIGGER:-P1DT12H",
+     "2027-11-05T20:00:00-04:00"),
+    # Days, then more than a day of hours: 08:00 CEST on the 28th is 06:00Z; one nominal
+    # day before is 08:00 CET on the 27th (07:00Z); 25 h 30 min before that is 05:30Z on
+    # the 26th, 06:30 CET.
+    ("1d25h30m", "Europe/Berlin", "2027-03-28", "TRIGGER:-P1DT25H30M",
+     "2027-03-26T06:30:00+01:00"),
+    ("48h", "Europe/Berlin", "2027-03-28", "TRIGGER:-PT48H", "2027-03-26T07:00:00+01:00"),
+    ("1h30m", "Europe/Berlin", "2027-03-28", "TRIGGER:-PT1H30M", "2027-03-28T06:30:00+02:00"),
+    ("30m", "Europe/Berlin", "2027-03-28", "TRIGGER:-PT30M", "2027-03-28T07:30:00+02:00"),
+])
+def test_hour_reminders_are_exact_and_day_reminders_nominal(
+        remind: str, zone: str, start: str, written: str, rings: str) -> None:
+    s = course("1", times=', times: ["08:00"]', start=start, tz=zone)
+    data = s.to_ics(stamp=STAMP, reminders=[remind])
+    check_structure(data, 1)
+    assert triggers(data) == [written]
+    event = events(data)[0]
+    assert event.decoded("DTSTART") == datetime.fromisoformat(f"{start}T08:00").replace(
+        tzinfo=ZoneInfo(zone))
+    # icalendar reads the value back as the whole offset (days and hours alike).
+    alarm = event.walk("VALARM")[0]
+    assert alarm.decoded("TRIGGER") == -Reminder.parse(remind).before
+    assert fires(event.decoded("DTSTART"), written.removeprefix("TRIGGER:")).isoformat() == rings
+
+
+def test_nominal_day_reminders_agree_with_recurring_ical_events() -> None:
+    import recurring_ical_events
+
+    s = course("1", times=', times: ["08:00"]', start="2027-03-14", tz="America/New_York")
+    data = s.to_ics(stamp=STAMP, reminders=["1d"])
+    calendar = Calendar.from_ical(data)
+    (occurrence,) = recurring_ical_events.of(calendar, components=["VALARM"]).between(
+        date(2027, 3, 1), date(2027, 4, 1))
+    (alarm,) = occurrence.walk("VALARM")
+    assert alarm["TRIGGER"].dt.isoformat() == "2027-03-13T08:00:00-05:00"
+    assert fires(events(data)[0].decoded("DTSTART"), "-P1D") == alarm["TRIGGER"].dt
 
 
 def test_bad_reminders_are_refused() -> None:

@@ -43,10 +43,19 @@ class Reminder:
     """A VALARM (:rfc:`5545#section-3.6.6`): a fixed time before the event (``1h``,
     ``30m``, ``1d``, at most 366 days) or a wall time on the day before
     (``09:00-day-before``). Set exactly one of the two fields; build from text with
-    :meth:`parse`."""
+    :meth:`parse`.
+
+    ``before`` is the whole offset; ``days`` is the part of it written in days.
+    RFC 5545 §3.3.6: days are nominal (``2d`` rings at the same local time two
+    days before, even across a daylight-saving change) and hours and minutes are
+    exact (``24h`` rings 24 real hours before: 07:00 or 09:00 the day before an
+    08:00 dose when the clocks change overnight): ``24h`` is written ``-PT24H``,
+    never ``-P1D``.
+    """
 
     before: timedelta | None = None
     day_before_at: time | None = None
+    days: int = 0
 
     @classmethod
     def parse(cls, text: str) -> Reminder:
@@ -72,7 +81,7 @@ class Reminder:
                 before = timedelta(days=10**6)
             # A reminder more than a year ahead is a typing mistake.
             if timedelta(0) < before <= timedelta(days=366):
-                return cls(before=before)
+                return cls(before=before, days=int(match["d"] or 0))
         raise ExpandOptionError("remind", "write a time before the event, up to a year (1h, "
                                 "30m, 2d, 1h30m), or HH:MM-day-before (09:00-day-before)", text)
 
@@ -115,17 +124,45 @@ def _exact_duration(td: timedelta) -> Any:
     return _exact_duration_type()(td)
 
 
+def _trigger_value(reminder: Reminder, start: date | datetime) -> Any:
+    """The TRIGGER of ``reminder`` as written: nominal days only where days were written.
+
+    >>> _trigger_value(Reminder.parse("24h"), date(2027, 3, 14)).to_ical()
+    b'-PT24H'
+    >>> _trigger_value(Reminder.parse("1d"), date(2027, 3, 14)).to_ical()
+    b'-P1D'
+    >>> _trigger_value(Reminder.parse("1d36h30m"), date(2027, 3, 14)).to_ical()
+    b'-P1DT36H30M'
+    """
+    trigger = reminder.trigger(start)
+    if reminder.day_before_at is not None:
+        # An exact elapsed time is written in hours: "P1D" would be a nominal day.
+        return _exact_duration(trigger)
+    exact = -trigger - timedelta(days=reminder.days)
+    if exact < timedelta(days=1):
+        from icalendar import vDuration
+
+        # Written as given: "-P2D", "-PT1H30M", "-P1DT12H" (a day part only for days).
+        return vDuration(trigger)
+    return _exact_duration_type()(-exact, days=reminder.days)
+
+
 @functools.cache
 def _exact_duration_type() -> type:
     from icalendar import vDuration
 
     class ExactDuration(vDuration):
+        def __init__(self, td: timedelta, days: int = 0) -> None:
+            super().__init__(td)
+            self.nominal_days = days  # written before the exact part, with its sign
+
         def to_ical(self) -> bytes:
             seconds = int(self.td.total_seconds())
             sign = "-" if seconds < 0 else ""
             hours, rest = divmod(abs(seconds), 3600)
             minutes, seconds = divmod(rest, 60)
-            text = f"{sign}PT{hours}H"
+            days = f"{self.nominal_days}D" if self.nominal_days else ""
+            text = f"{sign}P{days}T{hours}H"
             if minutes or seconds:
                 text += f"{minutes}M"
             if seconds:
@@ -400,10 +437,7 @@ def to_ics(
             alarm = Alarm()
             alarm.add("ACTION", "DISPLAY")
             alarm.add("DESCRIPTION", t.summary)
-            trigger = alarm_spec.trigger(t.start)
-            # An exact elapsed time is written in hours: "P1D" would be a nominal day.
-            alarm.add("TRIGGER", _exact_duration(trigger)
-                      if alarm_spec.day_before_at is not None else trigger)
+            alarm.add("TRIGGER", _trigger_value(alarm_spec, t.start))
             event.add_component(alarm)
         calendar.add_component(event)
     current = {t.uid for t in unique}
