@@ -38,7 +38,8 @@ _OPTION_FLAGS = {"arm": "--arm", "start": "--start", "tz": "--tz", "lengths": "-
                  "weight": "--weight", "height": "--height", "bsa": "--bsa",
                  "label": "--participant", "stamp": "--stamp", "remind": "--remind",
                  "previous": "--previous", "password": "--password-file", "drug": "--drug",
-                 "calendar": "--calendar-name"}
+                 "calendar": "--calendar-name", "blinded": "--blinded",
+                 "unblinded": "--unblinded"}
 
 
 def _say(text: object) -> None:
@@ -519,22 +520,44 @@ def _expand(args: argparse.Namespace) -> int:
                               ("previous", args.previous)):
             if given:
                 raise ExpandOptionError(option, "only with --format ics")
+    if args.format not in ("ics", "calendar") and args.blinded is not None:
+        # The staff formats have no blinded form: ignoring the option would print the arm
+        # and the active dose to someone who asked for them hidden.
+        if args.blinded:
+            raise ExpandOptionError("blinded", "only with --format ics or calendar; the table, "
+                                    "JSON and CSV are for unblinded staff and always show the "
+                                    "arm and every dose")
+        raise ExpandOptionError("unblinded", "only with --format ics or calendar; the table, "
+                                "JSON and CSV always show the arm and every dose")
     schedule = _schedule(args)
     if args.drug:
         schedule = schedule.only(args.drug)
+    warnings = schedule.warnings
     if args.format == "ics":
         write_output(_ics(schedule, args), args.output, inputs=[args.regimen])
+        warnings = _shown_warnings(schedule, args.blinded)
     else:
         if args.format == "calendar":
             text = schedule.to_calendar(blinded=args.blinded)
+            blinded = args.blinded
+            if blinded is None:  # as the page decides
+                blinded = any(p.blinded for p in schedule.periods)
+            warnings = _shown_warnings(schedule, blinded)
         else:
             text = {"table": schedule.to_table, "json": schedule.to_json,
                     "csv": schedule.to_csv}[args.format]()
         write_output(text, args.output, inputs=[args.regimen])
     if args.format in ("json", "csv", "ics") or args.output != "-":
-        for warning in schedule.warnings:
+        for warning in warnings:
             _say(f"regimens: warning: {warning}")
     return 0
+
+
+def _shown_warnings(schedule: Schedule, blinded: bool | None) -> tuple[Any, ...]:
+    """The warnings a blinded output may print (none that tells an arm; see export)."""
+    from .export import shown_warnings
+
+    return shown_warnings(schedule, blinded)
 
 
 def read_password(path: str) -> str:
@@ -583,7 +606,7 @@ def _publish(args: argparse.Namespace) -> int:
     finally:
         if shown:
             sys.stderr.write("\n")
-    for warning in schedule.warnings:
+    for warning in _shown_warnings(schedule, args.blinded):
         _say(f"regimens: warning: {warning}")
     print(printable(str(summary)))
     return 0

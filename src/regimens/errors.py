@@ -421,10 +421,22 @@ def _publish_error(reason: str, url: str | None, status: int | None) -> PublishE
 class RegimenWarning(UserWarning):
     """Legal but risky: the schedule is produced, and the warning names the fix."""
 
+    #: True when every arm of a blinded design gives this warning alike (a moved clock
+    #: time, an implausible body measurement), so that a blinded output may show it.
+    #: Otherwise (a dose, a step) a blinded output shows it only for an administration it
+    #: shows unblinded: the warning could tell an active dose from a placebo.
+    blind_safe: bool = False
+
 
 class RoundingWarning(RegimenWarning):
     """Rounding moved a dose by more than 10% of the computed amount."""
 
 
 class TimeShiftWarning(RegimenWarning):
-    """A local time of day does not exist on that date (daylight-saving gap) and was moved."""
+    """A local time of day does not exist on that date (daylight-saving gap) and was moved.
+
+    Names the drug, the study day, the written time and the time given: the same on
+    every arm of a matched blinded design.
+    """
+
+    blind_safe = True

@@ -306,9 +306,11 @@ def _plausibility(participant: Participant, warnings: list[RegimenWarning]) -> N
     if w is not None and h is not None:
         bmi = w / (h / 100) ** 2
         if not 10 <= bmi <= 80:
-            warnings.append(RegimenWarning(
+            warning = RegimenWarning(
                 f"weight and height give a body-mass index of {bmi:.1f}, outside 10 to 80; "
-                "check both measurements and their units"))
+                "check both measurements and their units")
+            warning.blind_safe = True  # about the participant, whatever the arm
+            warnings.append(warning)
 
 
 def _period_spans(line: Timeline) -> tuple[PeriodSpan, ...]:

@@ -17,6 +17,7 @@ from ._render import (
     render_json,
     render_table,
     schedule_dict,
+    shown_warnings,
 )
 
 __all__ = [
@@ -32,5 +33,6 @@ __all__ = [
     "render_json",
     "render_table",
     "schedule_dict",
+    "shown_warnings",
     "to_ics",
 ]

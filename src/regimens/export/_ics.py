@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from .._version import __version__
 from ..engine import Administration, Schedule, VisitOccurrence
 from ..errors import ExpandOptionError
+from ..model import Regimen
 from ..quantities import printable
 
 __all__ = ["Reminder", "to_ics", "uid_prefix"]
@@ -252,11 +253,43 @@ class _EventText:
     categories: tuple[str, ...]
 
 
+def _every_arm(regimen: Regimen, period_id: str, course: int) -> bool:
+    """Whether the course applies to every arm that goes through its period."""
+    arms = regimen.period(period_id).courses[course].arms
+    if arms is None:
+        return True
+    return all(a.id in arms for a in regimen.arms
+               if any(p.id == period_id for p in regimen.path(a.id)))
+
+
+def _event_order(s: Schedule, blinded: bool | None,
+                 texts: list[_EventText]) -> list[_EventText]:
+    """The administrations' events in an order that a blinded event cannot betray.
+
+    The schedule lists one day's administrations in the order of their courses in
+    the file, and an arm's active course may come before or after another arm's
+    placebo course. Blinded events are therefore ordered by what they show (time,
+    period, text, UID), never by course; unblinded ones keep the schedule's order.
+    Within one day all events are blinded or none (periods do not overlap).
+    """
+    position = {p.id: i for i, p in enumerate(s.regimen.periods)}
+    keys = []
+    for index, (a, t) in enumerate(zip(s.administrations, texts, strict=True)):
+        moment = (0.0 if a.at is None else a.at.timestamp(),
+                  a.time.isoformat() if a.time is not None else "")
+        shown = (t.summary, t.description, t.uid, 0) if (
+            a.blinded if blinded is None else blinded) else ("", "", "", index)
+        keys.append((a.study_day.value, a.time is not None, moment, position[a.period], shown))
+    return [t for _, t in sorted(zip(keys, texts, strict=True), key=lambda kt: kt[0])]
+
+
 def _administration_text(s: Schedule, a: Administration, blinded: bool,
                          label: str) -> _EventText:
     route = _ROUTE_ACTION.get(a.route, a.route)
     where = f"Study Day {a.study_day.value}"
-    if a.cycle is not None:
+    # Blinded, the cycle is shown only for a course every arm has: arms' matching courses
+    # may count cycles differently (a placebo course written without cycles).
+    if a.cycle is not None and (not blinded or _every_arm(s.regimen, a.period, a.course)):
         where += f", cycle {a.cycle}" + (f" day {a.cycle_day}" if a.cycle_day else "")
     where += f", {a.period} period"
     if blinded:
@@ -391,8 +424,9 @@ def to_ics(
         raise ExpandOptionError("remind", "a reminder the day before an event on 0001-01-01, "
                                 "the first day of the calendar, cannot be written")
     label = clean_text(schedule.participant.label, single_line=True)
-    texts = [_administration_text(schedule, a, a.blinded if blinded is None else blinded, label)
-             for a in schedule.administrations]
+    texts = _event_order(schedule, blinded, [
+        _administration_text(schedule, a, a.blinded if blinded is None else blinded, label)
+        for a in schedule.administrations])
     texts += [_visit_text(schedule, v, label) for v in schedule.visits]
     # Two events on the same key (two courses of one drug, same day and time) stay distinct.
     seen: dict[str, int] = {}

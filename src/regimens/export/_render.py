@@ -16,10 +16,11 @@ from typing import Any
 
 from .._version import __version__
 from ..engine import Administration, CheckReport, Schedule
+from ..errors import RegimenWarning
 from ..quantities import counted, human_dose_quantity, human_number, plain
 
 __all__ = ["ADMINISTRATION_FIELDS", "render_calendar", "render_csv", "render_json",
-           "render_table", "schedule_dict"]
+           "render_table", "schedule_dict", "shown_warnings"]
 
 ADMINISTRATION_FIELDS = (
     "study_day", "date", "time", "datetime", "period", "drug", "drug_name", "cycle", "cycle_day",
@@ -98,6 +99,23 @@ def schedule_dict(s: Schedule) -> dict[str, Any]:
         ],
         "warnings": [str(w) for w in s.warnings],
     }
+
+
+def shown_warnings(s: Schedule, blinded: bool | None = None) -> tuple[RegimenWarning, ...]:
+    """The warnings an output shows: all of them, unless it blinds administrations.
+
+    ``blinded`` as in :func:`regimens.export.to_ics`: True blinds every
+    administration, None those in periods marked blinded, False none. A warning
+    that could tell one arm from another (a dose rounded, a step; see
+    :attr:`RegimenWarning.blind_safe`) is shown only when it belongs to the dose of
+    an administration the output shows unblinded; warnings every arm gives alike
+    (moved clock times, implausible measurements) are always shown.
+    """
+    if blinded is False:
+        return s.warnings
+    open_doses = {str(w) for a in s.administrations
+                  if not (a.blinded if blinded is None else blinded) for w in a.dose.warnings}
+    return tuple(w for w in s.warnings if w.blind_safe or str(w) in open_doses)
 
 
 def render_json(s: Schedule) -> str:
@@ -205,11 +223,12 @@ def render_calendar(s: Schedule, *, blinded: bool | None = None) -> str:
     """Month grids, Monday first: ``*`` dosing day, ``o`` visit, ``#`` both.
 
     A participant may read this page: by default it does not name the arm when
-    any administration falls in a blinded period (the marks are the same for
-    every arm of a blinded, matched schedule).
+    the participant goes through a blinded period (the marks are the same for
+    every arm of a blinded, matched schedule), even if the page shows only some
+    drugs (``Schedule.only``) and none of them in that period.
     """
     if blinded is None:
-        blinded = any(a.blinded for a in s.administrations)
+        blinded = any(p.blinded for p in s.periods)
     dosing = {a.date for a in s.administrations}
     visits = {v.date for v in s.visits}
     marked = dosing | visits
@@ -233,8 +252,10 @@ def render_calendar(s: Schedule, *, blinded: bool | None = None) -> str:
     count = len(s.administrations)
     lines.append(f"{counted(count, 'administration')} on {counted(len(dosing), 'day')}; "
                  f"{counted(len(s.visits), 'visit')}")
-    if s.warnings:
-        lines += ["", "Warnings:"] + [f"  {w}" for w in s.warnings]
+    # A blinded page names no dose: nor do its warnings (see shown_warnings).
+    warnings = shown_warnings(s, blinded)
+    if warnings:
+        lines += ["", "Warnings:"] + [f"  {w}" for w in warnings]
     return "\n".join(lines) + "\n"
 
 

@@ -28,7 +28,7 @@ from ..model import (
     WeekdaysPattern,
     Window,
 )
-from ..quantities import Duration, LengthRange, counted, parse_dose_quantity
+from ..quantities import Duration, LengthRange, counted, human_route, parse_dose_quantity
 from ._fields import (
     Fail,
     fail,
@@ -109,6 +109,7 @@ class _Builder:
             Drug(i, d["name"], d["route"], d.get("notes", "")) for i, d in value["drugs"].items()
         )
         self.drug_ids = {d.id for d in drugs}
+        self.drug_routes = {d.id: d.route for d in drugs}
         self.periods_raw = root.at("periods")
         periods = self.build_periods()
         # Every declared id counts, even of a period whose length was refused, so
@@ -373,6 +374,13 @@ class _Builder:
                             "in a blinded period every course of a drug has the same "
                             "no_same_day list, so that every arm's calendar reads the same",
                             show=False, code="blinded-same-day-differs")
+            # So does the route, in every blinded event's summary.
+            if period.blinded and len({self.route(c) for c in period.courses
+                                       if c.drug == course.drug}) > 1:
+                raise fail(at.at("route") if course.route is not None else at,
+                            "in a blinded period every course of a drug has the same route, "
+                            "so that every arm's calendar reads the same", show=False,
+                            code="blinded-route-differs")
             # A blinded calendar names the drug and uses it in event ids: a placebo that
             # is another drug would reveal the arm.
             if period.blinded and course.placebo and not any(
@@ -381,6 +389,10 @@ class _Builder:
                             "id of the drug it matches (with placebo: true), so that every "
                             "arm's calendar reads the same; no active course gives this drug "
                             "here", code="blinded-placebo-drug")
+
+    def route(self, course: Course) -> str:
+        """The route a course's administrations are shown with."""
+        return human_route(course.route or self.drug_routes[course.drug])
 
     def course_cursor(self, period_cur: Cursor, course: Course) -> Cursor:
         # Courses that failed to build are missing from period.courses: find it by path.
