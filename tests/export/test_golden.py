@@ -1,7 +1,8 @@
 """Golden outputs for examples/imodals.yaml, each arm, one fixed participant.
 
-Regenerate with ``python tests/export/golden/update.py`` (or ``REGIMENS_UPDATE_GOLDEN=1``), then
-read the diff and check dates and counts by hand. The hand checks below pin the facts the
+Regenerate only with ``python tests/export/golden/update.py``, then read the diff and check
+dates and counts by hand: the tests never write a golden file, so no setting can make them
+bless whatever the code produced. The hand checks below pin the facts the
 golden files must show whatever their layout.
 """
 
@@ -11,7 +12,6 @@ import csv
 import importlib.util
 import io
 import json
-import os
 import re
 from pathlib import Path
 
@@ -38,11 +38,22 @@ DOSE_TEXT = {"il2-1miu": "1 million units", "il2-2miu": "2 million units", "plac
 @pytest.mark.parametrize(("arm", "fmt"), CASES)
 def test_golden(arm: str, fmt: str) -> None:
     path = GOLDEN / golden.golden_name(arm, fmt)
-    new = golden.render(arm, fmt).encode("utf-8")
-    if os.environ.get("REGIMENS_UPDATE_GOLDEN") == "1":
-        path.write_bytes(new)
     assert path.exists(), f"missing {path.name}: run python tests/export/golden/update.py"
-    assert new == path.read_bytes()
+    assert golden.render(arm, fmt).encode("utf-8") == path.read_bytes()
+
+
+@pytest.mark.parametrize("variable", ["REGIMENS_UPDATE_GOLDEN", "UPDATE_GOLDEN", "CI"])
+def test_golden_comparison_fails_whatever_the_environment(
+        variable: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A golden file that differs from the output fails, even with an update variable set
+    # (the test used to write the file first and compare it with itself).
+    monkeypatch.setenv(variable, "1")
+    path = GOLDEN / golden.golden_name("placebo", "csv")
+    before = path.read_bytes()
+    monkeypatch.setattr(golden, "render", lambda arm, fmt: "changed\n")
+    with pytest.raises(AssertionError):
+        test_golden("placebo", "csv")
+    assert path.read_bytes() == before
 
 
 @pytest.mark.parametrize("arm", golden.ARMS)

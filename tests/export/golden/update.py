@@ -1,6 +1,6 @@
 """Regenerate the golden outputs: ``python tests/export/golden/update.py``.
 
-Equivalent to ``REGIMENS_UPDATE_GOLDEN=1 python -m pytest tests/export/test_golden.py``. Read every
+This is the only way to write them: the tests compare and never write. Read every
 changed file (``git diff tests/export/golden``) and check its dates and counts by hand before
 committing it.
 """
