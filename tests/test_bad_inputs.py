@@ -47,7 +47,7 @@ import regimens
 from regimens.cli import main
 
 HERE = Path(__file__).resolve().parent / "bad_inputs"
-CATEGORIES = ("units", "format", "yaml", "calendar", "text")
+CATEGORIES = ("units", "format", "yaml", "calendar", "text", "limits")
 #: Command-line cases: a command and its environment (see the module docstring).
 CLI_CATEGORY = "cli"
 STAMP = "2027-01-01T00:00:00Z"
@@ -87,9 +87,28 @@ def _deep_nesting() -> bytes:
     return b"format: regimens/1\nid: " + b"[" * 1000 + b"]" * 1000 + b"\n"
 
 
+def _times(count: int) -> str:
+    """The first ``count`` minutes of the day as a YAML list of times."""
+    return "[" + ", ".join(f"'{m // 60:02d}:{m % 60:02d}'" for m in range(count)) + "]"
+
+
+def _daily(days: int, times: int, before: str = "") -> bytes:
+    """Drug a daily at ``times`` times in a period of ``days``, after the course ``before``."""
+    course = f"      - {{drug: a, dose: 1 mg, daily: true, times: {_times(times)}}}\n"
+    return (HEAD + f"periods:\n  - id: t\n    length: {days} days\n    courses:\n"
+            + before + course).encode()
+
+
 GENERATORS: dict[str, Callable[[], bytes]] = {
     "fifty-megabytes": _fifty_megabytes,
     "deep-nesting": _deep_nesting,
+    # 36,525 days x 1,440 times = 52,596,000 administrations, in 13 KB.
+    "every-minute": lambda: _daily(36_525, 1_440),
+    # 9,901 days x 101 times = 1,000,001.
+    "one-past-the-limit": lambda: _daily(9_901, 101),
+    # 1 administration of drug b, then 10,000 days x 100 times = 1,000,000: 1,000,001.
+    "limit-across-courses": lambda: _daily(
+        10_000, 100, before="      - {drug: b, dose: 1 mg, days: 1}\n"),
 }
 
 

@@ -11,7 +11,7 @@ units per m²) before caps and rounding, which depend on the participant.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -28,7 +28,7 @@ from ..quantities import (
     normal,
 )
 from ._layout import expand
-from ._schedule import Schedule
+from ._schedule import CourseSpan, Schedule
 from ._timeline import resolve
 
 __all__ = ["CheckReport", "DrugSummary", "ExpectationResult", "check"]
@@ -161,25 +161,40 @@ def _add(totals: Totals, basis: Basis, amount: Amount) -> None:
         totals[key] = amount
 
 
-def _sum(schedule: Schedule, drug: str) -> tuple[int, int, int, Totals, bool]:
-    count = placebo = unspecified = 0
-    totals: Totals = {}
-    before_caps = False
+@dataclass
+class _Tally:
+    """What one schedule gives of one drug: counted as the rows go by, no row kept."""
+
+    count: int = 0
+    placebo: int = 0
+    unspecified: int = 0
+    totals: Totals = field(default_factory=dict)
+    before_caps: bool = False
+    first_day: int | None = None
+    last_day: int | None = None
+
+
+def _tally(schedule: Schedule) -> dict[str, _Tally]:
+    """Per drug, in the order of each drug's first administration: one pass over the rows."""
+    tallies: dict[str, _Tally] = {}
     for a in schedule.administrations:
-        if a.drug != drug:
-            continue
-        count += 1
+        t = tallies.get(a.drug)
+        if t is None:
+            t = tallies[a.drug] = _Tally()
+            t.first_day = a.study_day.value  # the rows are in order of day
+        t.count += 1
+        t.last_day = a.study_day.value
         if a.placebo:
-            placebo += 1
+            t.placebo += 1
         elif a.dose.amount is not None:
-            _add(totals, Basis.FLAT, a.dose.amount)
+            _add(t.totals, Basis.FLAT, a.dose.amount)
         elif a.dose.per_basis is not None:
             q = a.dose.per_basis.quantity
-            _add(totals, q.basis, q.amount)
-            before_caps |= a.dose.per_basis.max is not None or a.dose.per_basis.round is not None
+            _add(t.totals, q.basis, q.amount)
+            t.before_caps |= a.dose.per_basis.max is not None or a.dose.per_basis.round is not None
         else:
-            unspecified += 1
-    return count, placebo, unspecified, totals, before_caps
+            t.unspecified += 1
+    return tallies
 
 
 def _quantities(totals: Totals) -> tuple[DoseQuantity, ...]:
@@ -204,6 +219,16 @@ def _extremes(all_totals: list[Totals]) -> tuple[tuple[DoseQuantity, ...],
 
 @exactly
 def check(regimen: Regimen) -> CheckReport:
+    """Counts, cumulative doses and intensities per arm and drug, and the ``expect`` results.
+
+    Each condition's schedule is tallied as soon as it is made and then dropped, so
+    ``check`` holds one schedule at a time, and a schedule holds at most
+    :data:`regimens.model.MAX_ADMINISTRATIONS` rows.
+
+    Raises:
+        InvalidRegimenError: a schedule the expansion refuses (too many
+            administrations, a step that no administration receives).
+    """
     summaries: list[DrugSummary] = []
     conditions = {"at the shortest period lengths, and the longest where they vary"}
     for arm in regimen.arms:
@@ -211,31 +236,38 @@ def check(regimen: Regimen) -> CheckReport:
         if regimen.date_dependent(arm.id):
             starts = [REFERENCE_START + timedelta(days=k) for k in range(7)]
             conditions.add("with Study Day 1 on each weekday where a course uses weekdays")
-        schedules = [expand(regimen, resolve(regimen, arm=arm.id, start=s, lengths=lengths),
-                            symbolic=True)
-                     for lengths in _length_options(regimen, arm.id) for s in starts]
-        main = schedules[0]
-        drugs = list(dict.fromkeys(a.drug for a in main.administrations))
-        drugs += [c.drug for c in main.courses if c.drug not in drugs]
+        tallies: list[dict[str, _Tally]] = []
+        courses: tuple[CourseSpan, ...] = ()
+        for lengths in _length_options(regimen, arm.id):
+            for s in starts:
+                schedule = expand(regimen, resolve(regimen, arm=arm.id, start=s,
+                                                   lengths=lengths), symbolic=True)
+                if not tallies:  # the reference condition
+                    courses = schedule.courses
+                tallies.append(_tally(schedule))
+                del schedule  # before the next condition is expanded
+        drugs = list(tallies[0])
+        drugs += [c.drug for c in courses if c.drug not in drugs]
         for drug in drugs:
-            sums = [_sum(s, drug) for s in schedules]
-            counts = [x[0] for x in sums]
-            _count, placebo, unspecified, totals, before_caps = sums[0]
-            least, most = _extremes([x[3] for x in sums])
-            spans = [c for c in main.courses if c.drug == drug]
+            per = [t.get(drug, _Tally()) for t in tallies]
+            main = per[0]
+            counts = [t.count for t in per]
+            least, most = _extremes([t.totals for t in per])
+            spans = [c for c in courses if c.drug == drug]
             span_days = ((max(c.last_date for c in spans) - min(c.first_date for c in spans)).days
                          + 1) if spans else 0
-            quantities = _quantities(totals)
+            quantities = _quantities(main.totals)
             intensities = tuple(
                 DoseQuantity(Amount(normal((q.amount.magnitude * 7 / span_days).quantize(
                     Decimal("0.001"), ROUND_HALF_UP)), q.amount.unit), q.basis)
                 for q in quantities) if span_days else ()
-            days = [a.study_day.value for s in schedules for a in s.administrations
-                    if a.drug == drug]
+            firsts = [t.first_day for t in per if t.first_day is not None]
+            lasts = [t.last_day for t in per if t.last_day is not None]
             summaries.append(DrugSummary(
-                arm.id, drug, regimen.drug(drug).name, (min(counts), max(counts)), placebo,
-                unspecified, least, span_days, min(days) if days else None,
-                max(days) if days else None, intensities, before_caps, most))
+                arm.id, drug, regimen.drug(drug).name, (min(counts), max(counts)),
+                main.placebo, main.unspecified, least, span_days,
+                min(firsts) if firsts else None, max(lasts) if lasts else None, intensities,
+                main.before_caps, most))
     results = tuple(_verify(regimen, e) for e in regimen.expect)
     return CheckReport(regimen, tuple(summaries), results, tuple(sorted(conditions)))
 
@@ -261,10 +293,8 @@ def _verify(regimen: Regimen, e: Expectation) -> ExpectationResult:
                            lengths=lengths)
             s = expand(regimen, line, symbolic=True,
                        exact_drugs=frozenset({e.drug}) if absolute and measured else frozenset())
-            count, _, _, totals, _ = _sum(s, e.drug)
-            days = [a.study_day.value for a in s.administrations if a.drug == e.drug]
-            outcomes.append((count, totals, days[0] if days else None,
-                             days[-1] if days else None))
+            t = _tally(s).get(e.drug, _Tally())
+            outcomes.append((t.count, t.totals, t.first_day, t.last_day))
     except RegimenError as exc:
         return ExpectationResult(e, False, (f"cannot evaluate: {exc}",))
     messages: list[str] = []

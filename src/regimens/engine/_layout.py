@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from ..errors import (
     ExpandOptionError,
+    InvalidRegimenError,
+    Problem,
     RegimenWarning,
     TimeShiftWarning,
 )
@@ -176,6 +178,7 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
     keys: list[int] = []
     spans: list[CourseSpan] = []
     excluded: list[tuple[Course, list[Administration], list[int]]] = []
+    held = 0  # administrations in excluded, counted towards MAX_ADMINISTRATIONS
     periods = len(line.periods)
     courses = 1 + max((len(p.courses) for p, _, _ in line.periods), default=0)
     unchecked, study_day = Administration._unchecked, _study_day
@@ -186,7 +189,8 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
             if course.arms is not None and arm not in course.arms:
                 continue
             drug = regimen.drug(course.drug)
-            slots, span_first, span_last = course.slots(first, length, line.start.weekday())
+            slots, span_first, span_last = course.slots(
+                first, length, line.start.weekday(), len(rows) + held)
             spans.append(CourseSpan(period.id, course_index, course.drug,
                                     line.offset_date(span_first), line.offset_date(span_last),
                                     course.cycles if course.cycle else None))
@@ -222,7 +226,9 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
                                       courses))
             if course.not_on:
                 excluded.append((course, made, made_keys))
+                held += len(made)
             else:
+                _check_steps(course, made, made, line.start)
                 rows += made
                 keys += made_keys
     # Same-day exclusions: a course skips days on which the named drugs are given by
@@ -232,10 +238,10 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
         given.setdefault(a.drug, set()).add(a.date)
     for course, made, made_keys in excluded:
         blocked = set().union(*(given.get(d, set()) for d in course.not_on))
-        for a, key in zip(made, made_keys, strict=True):
-            if a.date not in blocked:
-                rows.append(a)
-                keys.append(key)
+        kept = [i for i, a in enumerate(made) if a.date not in blocked]
+        _check_steps(course, [made[i] for i in kept], made, line.start)
+        rows += [made[i] for i in kept]
+        keys += [made_keys[i] for i in kept]
     _check_no_same_day(regimen, line, rows)
     if zone is not None:
         # Instants after the exclusions: only what is given can collide or overtake.
@@ -249,6 +255,45 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
         administrations=tuple([rows[i] for i in order]), visits=tuple(_visits(regimen, line)),
         warnings=tuple({str(w): w for w in warnings}.values()),
     )
+
+
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+                  "Sunday")
+
+
+def _check_steps(course: Course, kept: list[Administration], made: list[Administration],
+                 start: date) -> None:
+    """Every step of a course reaches the participant.
+
+    A step that no administration receives (every day of it skipped by ``not_on``, or
+    none of its days in this participant's schedule) would silently start the
+    participant on the next step's dose: an escalation or a loading dose skipped.
+    Refused, like steps by administrations that do not cover the course.
+    """
+    if not course.steps:
+        return
+    given = {a.step for a in kept}
+    for index, step in enumerate(course.steps):
+        if index in given:
+            continue
+        if course.not_on and any(a.step == index for a in made):
+            why = (f"not_on ({', '.join(course.not_on)}) skips every day it falls on; "
+                   "change the step's days or cycles, or the course's not_on")
+        elif course.date_dependent:
+            why = (f"with Study Day 1 on a {_WEEKDAY_NAMES[start.weekday()]}, none of its "
+                   "days falls on the course's weekdays; change the step's cycles, the cycle "
+                   "length or the weekdays")
+        else:  # not reached from a file today (the format's checks come first): be safe
+            why = "none of its days falls within the course; change the step's days or cycles"
+        file, line, loc = course.where
+        reached = ("the participant would start on the next step's dose" if index == 0 else
+                   "the participant would go on to the next step's dose"
+                   if index + 1 < len(course.steps) else
+                   "the course would end before it")
+        raise InvalidRegimenError([Problem(
+            file, line, (*loc, "steps", index),
+            f"no administration receives this step ({human_dose_quantity(step.dose.quantity)}), "
+            f"so {reached}: {why}", code="step-without-administrations")])
 
 
 def _check_no_same_day(regimen: Regimen, line: Timeline, rows: list[Administration]) -> None:

@@ -9,6 +9,7 @@ the layer contract in ``pyproject.toml`` names them.
 from ._lookalike import lookalike, lookalike_text
 from ._participant import PLAUSIBLE, Participant, implausible
 from ._regimen import (
+    MAX_ADMINISTRATIONS,
     WEEKDAYS,
     AdministrationStep,
     Arm,
@@ -34,6 +35,7 @@ from ._regimen import (
 )
 
 __all__ = [
+    "MAX_ADMINISTRATIONS",
     "PLAUSIBLE",
     "WEEKDAYS",
     "AdministrationStep",

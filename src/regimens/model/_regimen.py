@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from ..quantities import BSAFormula
 
 __all__ = [
+    "MAX_ADMINISTRATIONS",
     "AdministrationStep",
     "Arm",
     "Course",
@@ -385,6 +386,14 @@ class DayStep:
 Step = CycleStep | AdministrationStep | DayStep
 
 
+#: The most administrations one expansion may hold. A real protocol stays far below it
+#: (daily for the longest duration the format allows, 100 years, is 36,525; four times a
+#: day for ten years is 14,610); a schedule past it is a typing mistake (a dose every minute
+#: for 100 years is 52,596,000) and would exhaust memory. Counted before the administrations
+#: are made, so refusing costs nothing. See docs/reliability.md.
+MAX_ADMINISTRATIONS = 1_000_000
+
+
 @dataclass(frozen=True)
 class Course:
     """One drug given on a pattern within a period.
@@ -573,17 +582,21 @@ class Course:
         days = sorted(d for s in self.steps if isinstance(s, DayStep) for d in s.days)
         return [d for d in days if d <= length]
 
-    def slots(self, first: int, period_length: int, weekday0: int) -> tuple[list[Slot], int, int]:
+    def slots(self, first: int, period_length: int, weekday0: int,
+              used: int = 0) -> tuple[list[Slot], int, int]:
         """Every administration slot of the course, and its first and last offset.
 
         ``first``: offset from Study Day 1 of the period's first day;
         ``period_length``: the period's length in days; ``weekday0``: the
-        weekday (0 = Monday) of offset 0. Slots are ``(offset, cycle, cycle day,
-        time, step index)``, in order.
+        weekday (0 = Monday) of offset 0; ``used``: the administrations the
+        expansion already holds from other courses. Slots are ``(offset, cycle,
+        cycle day, time, step index)``, in order.
 
         Raises:
             InvalidRegimenError: administration-counted steps that do not cover
-                exactly the course's administrations.
+                exactly the course's administrations; more than
+                :data:`MAX_ADMINISTRATIONS` with ``used`` (counted window by
+                window, before a slot of the window is made).
         """
         span_first = first + self.start - 1
         available = period_length - self.start + 1
@@ -619,6 +632,8 @@ class Course:
                 days = by_length[length]
             else:
                 days = by_length[length] = self.window_days(length, 0)
+            if used + len(slots) + len(days) * len(times) > MAX_ADMINISTRATIONS:
+                raise self._too_many(windows, dated, weekday0, len(times), used)
             cycle_day_of = cycle is not None
             for day in days:
                 if day_steps:
@@ -640,6 +655,17 @@ class Course:
                 slots[n] = (offset, cycle, cycle_day, t, index)
                 left -= 1
         return slots, span_first, span_last
+
+    def _too_many(self, windows: list[tuple[int, int, int | None]], dated: bool,
+                  weekday0: int, times: int, used: int) -> InvalidRegimenError:
+        # Count the whole course (window by window, nothing made) to say how far over it is.
+        count = sum(len(self.window_days(length, (weekday0 + start) % 7 if dated else 0))
+                    for start, length, _ in windows) * times
+        others = f", {count + used:,} with the other courses" if used else ""
+        return self.problem(
+            f"the course gives {count:,} administrations{others}: more than "
+            f"{MAX_ADMINISTRATIONS:,}, the most one expansion may hold; check its times, "
+            "pattern and length", code="too-many-administrations")
 
     def problem(self, message: str, *, code: str) -> InvalidRegimenError:
         """An error about this course, located at its place in the source file.
