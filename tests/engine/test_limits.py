@@ -22,16 +22,7 @@ import regimens.model._regimen as model_module
 from regimens import InvalidRegimenError
 from regimens.model import (
     MAX_ADMINISTRATIONS,
-    AdministrationStep,
-    Arm,
-    Course,
-    Dose,
-    Drug,
-    EveryPattern,
-    Period,
-    Regimen,
 )
-from regimens.quantities import Duration, LengthRange, parse_dose_quantity
 from support import load
 
 MONDAY = date(2027, 1, 4)
@@ -143,27 +134,6 @@ def test_check_refuses_a_step_no_administration_receives() -> None:
     _, body, _, _ = STEPS[0]
     with pytest.raises(InvalidRegimenError, match=r"steps\[0\]: no administration receives"):
         load(body).check()
-
-
-def _python_regimen(course: Course, length: int = 28) -> Regimen:
-    return Regimen("py", "Built in Python", (Drug("x", "drug X", "oral"),),
-                   (Arm("a", "A"),),
-                   (Period("t", LengthRange(Duration(length), Duration(length)), (course,)),))
-
-
-def test_step_without_administrations_in_a_python_built_regimen() -> None:
-    # "The rest" after steps that already cover all 4 weekly administrations receives
-    # none; a file cannot say this (every step has a count), a program can.
-    dose = Dose(parse_dose_quantity("160 mg"))
-    course = Course("x", EveryPattern(Duration(7)), steps=(
-        AdministrationStep(dose, 4), AdministrationStep(Dose(parse_dose_quantity("80 mg")),
-                                                        None)))
-    with pytest.raises(InvalidRegimenError) as caught:
-        _python_regimen(course).expand("a", MONDAY)
-    assert str(caught.value.problems[0]).endswith(
-        "steps[1]: no administration receives this step (80 mg), so the course would end "
-        "before it: none of its days falls within the course; change the step's days or "
-        "cycles")
 
 
 # The administration limit -----------------------------------------------------------

@@ -283,7 +283,7 @@ def _check_steps(course: Course, kept: list[Administration], made: list[Administ
             why = (f"with Study Day 1 on a {_WEEKDAY_NAMES[start.weekday()]}, none of its "
                    "days falls on the course's weekdays; change the step's cycles, the cycle "
                    "length or the weekdays")
-        else:  # not reached from a file today (the format's checks come first): be safe
+        else:  # not reached today (the format and the model check first): be safe anyway
             why = "none of its days falls within the course; change the step's days or cycles"
         file, line, loc = course.where
         reached = ("the participant would start on the next step's dose" if index == 0 else
