@@ -10,23 +10,14 @@ docs/api.md run, and it names every public name.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 import regimens
 from regimens.format import _schema as _spec
+from support import FORMAT_MD, format_md_blocks
 
-FORMAT_MD = Path(__file__).resolve().parents[1] / "docs" / "format.md"
-_BLOCK = re.compile(r"^```yaml[ \t]*\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
-
-
-def _blocks() -> list[tuple[int, str]]:
-    text = FORMAT_MD.read_text(encoding="utf-8")
-    return [(text.count("\n", 0, m.start()) + 1, m.group(1)) for m in _BLOCK.finditer(text)]
-
-
-BLOCKS = _blocks()
+BLOCKS = format_md_blocks()
 
 
 def _is_invalid(block: str) -> bool:

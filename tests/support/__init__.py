@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import sys
 import textwrap
 import warnings
@@ -16,6 +17,14 @@ import regimens
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 IMODALS = EXAMPLES / "imodals.yaml"
+FORMAT_MD = ROOT / "docs" / "format.md"
+_BLOCK = re.compile(r"^```yaml[ \t]*\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
+
+
+def format_md_blocks() -> list[tuple[int, str]]:
+    """Every ```yaml block of docs/format.md with the line it starts on."""
+    text = FORMAT_MD.read_text(encoding="utf-8")
+    return [(text.count("\n", 0, m.start()) + 1, m.group(1)) for m in _BLOCK.finditer(text)]
 
 #: Drugs and arms shared by the small test regimens; a body adds periods and more.
 HEAD = """\
