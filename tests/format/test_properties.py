@@ -36,8 +36,11 @@ def _uses_weekdays(doc: dict[str, Any]) -> bool:
 @given(documents(), st.booleans())
 def test_generated_documents_load_and_round_trip(doc: dict[str, Any], as_json: bool) -> None:
     regimen = regimens.loads(_text(doc, as_json))
-    assert regimens.loads(regimens.dumps(regimen)) == regimen
-    assert regimens.loads(regimens.dumps(regimen, fmt="json")) == regimen
+    for fmt in ("yaml", "json"):
+        text = regimens.dumps(regimen, fmt=fmt)
+        again = regimens.loads(text)
+        assert again == regimen
+        assert regimens.dumps(again, fmt=fmt) == text  # the written text is a fixed point
 
 
 def _shift(a: regimens.Administration, days: int) -> regimens.Administration:
