@@ -6,7 +6,10 @@ generated participants, options and dose texts. Invariants:
 
 - nothing but the library's own errors, for valid and for invalid participants, options
   and dose texts;
-- the counts, totals and first and last days of ``check`` equal what ``expand`` produces;
+- the counts, totals and first and last days of ``check`` equal numbers computed from the
+  generator's parameters without the engine (cycles x dosing days x times; weekdays counted
+  by hand for each start weekday), and, as a differential check of the aggregation over
+  arbitrary documents, what ``expand`` produces;
 - ``expand`` never emits a date outside its course, its period or a visit's window;
 - any dose the library accepts is written for people in safe notation.
 """
@@ -125,6 +128,82 @@ def test_check_counts_and_totals_equal_what_expand_produces(
                     if a.drug == drug]
             assert (summary.first_day, summary.last_day) == (
                 (min(days), max(days)) if days else (None, None))
+
+
+#: Dose units of every basis: flat, per kg, per m2.
+DOSE_UNITS = ["mg", "mcg", "MIU", "mg/kg", "IU/m2", "cells/kg"]
+
+
+@SETTINGS
+@given(st.data())
+def test_check_counts_and_totals_equal_numbers_from_the_parameters(
+        data: st.DataObject) -> None:
+    # The expected numbers come from the generator's own parameters, by arithmetic that
+    # does not go through the engine: cycles x dosing days per cycle x times per day.
+    cycle = data.draw(st.integers(1, 35), "cycle")
+    cycles = data.draw(st.integers(1, 6), "cycles")
+    spare = data.draw(st.integers(0, 10), "spare days")
+    kind = data.draw(st.sampled_from(["days", "every", "daily"]), "pattern")
+    course: dict[str, Any] = {"drug": "x", "cycle": f"{cycle} days", "cycles": cycles}
+    if kind == "days":
+        dosing = sorted(data.draw(st.sets(st.integers(1, cycle), min_size=1), "days"))
+        course["days"] = dosing
+    elif kind == "every":
+        every = data.draw(st.integers(1, cycle), "every")
+        dosing = list(range(1, cycle + 1, every))  # day 1, 1 + every, ... within the cycle
+        course["every"] = f"{every} days"
+        if data.draw(st.booleans(), "with count"):
+            course["count"] = data.draw(st.integers(1, len(dosing)), "count")
+            dosing = dosing[:course["count"]]
+    else:
+        dosing = list(range(1, cycle + 1))
+        course["daily"] = True
+    times = data.draw(st.sampled_from([[], ["08:00"], ["08:00", "20:00"],
+                                       ["06:00", "14:00", "22:00"]]), "times")
+    if times:
+        course["times"] = times
+    n = data.draw(st.integers(1, 500), "amount")
+    unit = data.draw(st.sampled_from(DOSE_UNITS), "unit")
+    course["dose"] = f"{n} {unit}"
+    doc = {"format": "regimens/1", "id": "p", "title": "P",
+           "drugs": {"x": {"name": "drug X", "route": "oral"}}, "arms": {"a": {"label": "A"}},
+           "periods": [{"id": "t", "length": f"{cycle * cycles + spare} days",
+                        "courses": [course]}]}
+    [summary] = regimens.loads(json.dumps(doc)).check().summaries
+    count = cycles * len(dosing) * max(1, len(times))
+    assert summary.administrations == (count, count)
+    expected = parse_dose_quantity(f"{count * n} {unit}")
+    [total] = summary.totals
+    assert (total.basis, total.amount.unit, total.amount.magnitude) == (
+        expected.basis, expected.amount.unit, expected.amount.magnitude)
+    assert (summary.first_day, summary.last_day) == (dosing[0],
+                                                     (cycles - 1) * cycle + dosing[-1])
+    assert summary.span_days == cycle * cycles
+
+
+@SETTINGS
+@given(st.sets(st.sampled_from(range(7)), min_size=1), st.integers(1, 40),
+       st.integers(1, 3))
+def test_check_weekday_counts_equal_a_count_by_hand(weekdays: set[int], length: int,
+                                                    times: int) -> None:
+    # For each weekday w of Study Day 1, day d falls on weekday (w + d - 1) % 7; check
+    # reports the fewest and the most over the seven.
+    names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    course = {"drug": "x", "dose": "1 mg", "weekdays": [names[w] for w in sorted(weekdays)],
+              "times": ["08:00", "12:00", "18:00"][:times]}
+    doc = {"format": "regimens/1", "id": "w", "title": "W",
+           "drugs": {"x": {"name": "drug X", "route": "oral"}}, "arms": {"a": {"label": "A"}},
+           "periods": [{"id": "t", "length": f"{length} days", "courses": [course]}]}
+    counts = [times * sum((w + d - 1) % 7 in weekdays for d in range(1, length + 1))
+              for w in range(7)]
+    summaries = regimens.loads(json.dumps(doc)).check().summaries
+    if max(counts) == 0:
+        assert [s.administrations for s in summaries] in ([], [(0, 0)])
+        return
+    [summary] = summaries
+    assert summary.administrations == (min(counts), max(counts))
+    assert [t.amount.magnitude for t in summary.totals] == [min(counts)]
+    assert [t.amount.magnitude for t in summary.totals_most] == [max(counts)]
 
 
 @SETTINGS
