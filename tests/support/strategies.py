@@ -205,6 +205,13 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
         if draw(st.integers(0, 3)) == 0 and all(
                 c["drug"] in active for c in period["courses"] if c.get("placebo")):
             period["blinded"] = True
+            # Every course of a drug has the same route there (it is in every summary).
+            routes: dict[str, Any] = {}
+            for c in period["courses"]:
+                routes.setdefault(c["drug"], c.get("route"))
+                c.pop("route", None)
+                if routes[c["drug"]] is not None:
+                    c["route"] = routes[c["drug"]]
         periods.append(period)
     doc: dict[str, Any] = {
         "format": "regimens/1", "id": "generated", "title": "Generated",
