@@ -500,7 +500,7 @@ def test_a_model_rule_the_format_does_not_know_is_placed_in_the_file(
         problems.add(("periods", 0, "courses", 0, "drug"), "a rule only the model knows", "il2",
                      code="unknown-drug")
 
-    monkeypatch.setattr(_regimen, "_check_regimen", extra)
+    monkeypatch.setattr(_regimen, "check_regimen", extra)
     text = ("format: regimens/1\nid: x\ntitle: X\ndrugs:\n  il2: {name: IL-2, route: sc}\n"
             "arms:\n  a: {label: A}\nperiods:\n  - id: t\n    length: 1 week\n    courses:\n"
             "      - {drug: il2, dose: 1 MIU, daily: true}\n")

@@ -6,33 +6,23 @@ reach up by design, as one-line delegates that keep the public API
 the layer contract in ``pyproject.toml`` names them.
 """
 
-from ._lookalike import lookalike, lookalike_text
-from ._participant import PLAUSIBLE, Participant, implausible
-from ._regimen import (
+from ._course import (
     MAX_ADMINISTRATIONS,
-    WEEKDAYS,
     AdministrationStep,
-    Arm,
     Course,
     CycleStep,
-    DailyPattern,
-    DaysPattern,
     DayStep,
     Dose,
-    Drug,
-    EveryPattern,
-    Expectation,
-    Pattern,
-    Period,
-    PeriodAnchor,
-    Regimen,
     Rounding,
     Step,
-    StudyDayAnchor,
-    Visit,
-    WeekdaysPattern,
-    Window,
 )
+from ._invariants import WEEKDAYS
+from ._lookalike import lookalike, lookalike_text
+from ._participant import PLAUSIBLE, Participant, implausible
+from ._parts import Arm, Drug, Expectation, Period
+from ._patterns import DailyPattern, DaysPattern, EveryPattern, Pattern, WeekdaysPattern
+from ._regimen import Regimen
+from ._visits import PeriodAnchor, StudyDayAnchor, Visit, Window
 
 __all__ = [
     "MAX_ADMINISTRATIONS",

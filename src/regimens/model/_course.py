@@ -1,0 +1,431 @@
+"""Doses, dose steps and courses: one drug given on a pattern within a period.
+
+Each timing pattern knows its own days (``days_in``) and whether they depend on
+the calendar (``date_dependent``); a :class:`Course` lays out its administration
+slots from them (:meth:`Course.slots`). Every record checks its own invariants
+in ``__post_init__``.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import time
+
+from ..errors import (
+    InvalidRegimenError,
+    Problem,
+)
+from ..quantities import Amount, Basis, DoseQuantity, Duration, counted
+from ._invariants import Location, Misfit, Problems, Slot, days_problem
+from ._patterns import DailyPattern, DaysPattern, EveryPattern, Pattern, WeekdaysPattern
+
+__all__ = [
+    "MAX_ADMINISTRATIONS",
+    "AdministrationStep",
+    "Course",
+    "CycleStep",
+    "DayStep",
+    "Dose",
+    "Rounding",
+    "Step",
+]
+
+
+class Rounding(enum.Enum):
+    """How a computed dose is rounded to a multiple of ``round``: to the nearest (halves
+    up, ``ROUND_HALF_UP``, the pharmacy convention), up, or down."""
+
+    NEAREST = "nearest"  # halves go up (ROUND_HALF_UP), the pharmacy convention
+    UP = "up"
+    DOWN = "down"
+
+
+@dataclass(frozen=True)
+class Dose:
+    """A dose as the protocol states it, with optional cap and rounding.
+
+    ``quantity.basis`` says whether it is flat, per kg or per m2; the three are
+    computed differently and explained differently (see :mod:`regimens.engine`).
+    The order of operations is fixed: amount x body size, then rounded to a
+    multiple of ``round`` (by ``rounding``), then capped at ``max``, so a cap is
+    never exceeded. ``max`` and ``round`` are absolute amounts in the dose's
+    :class:`Dimension`.
+    """
+
+    quantity: DoseQuantity
+    max: Amount | None = None
+    round: Amount | None = None
+    rounding: Rounding = Rounding.NEAREST
+
+    def __post_init__(self) -> None:
+        # Raises InvalidRegimenError: a cap or rounding increment in another dimension than
+        # the dose (2 mL on a mg dose), or on a flat dose (which nothing computes).
+        problems = Problems("Dose")
+        if not isinstance(self.quantity, DoseQuantity):
+            problems.add("quantity", "a dose is a DoseQuantity", self.quantity, code="wrong-type")
+            problems.raise_any()
+        dimension = self.quantity.amount.unit.dimension
+        for key, limit in (("max", self.max), ("round", self.round)):
+            if limit is None:
+                continue
+            if not isinstance(limit, Amount):
+                problems.add(key, "an Amount of drug", limit, code="wrong-type")
+            elif limit.unit.dimension is not dimension:
+                problems.add(key, f"must be in the dose's dimension ({dimension.value})",
+                             str(limit), code="wrong-dimension")
+            elif self.quantity.basis is Basis.FLAT:
+                problems.add(key, f"{key} applies to computed (per kg or per m2) doses; "
+                             "this dose is flat", str(limit), code="limit-on-flat-dose")
+        if not isinstance(self.rounding, Rounding):
+            problems.add("rounding", "a Rounding", self.rounding, code="wrong-type")
+        problems.raise_any()
+
+    @property
+    def basis(self) -> Basis:
+        """Flat, per kg or per m2: ``quantity.basis``."""
+        return self.quantity.basis
+
+
+@dataclass(frozen=True)
+class CycleStep:
+    """Escalation or taper by cycles: this dose for the next ``cycles`` cycles."""
+
+    dose: Dose
+    cycles: int
+
+    def __post_init__(self) -> None:
+        problems = Problems("CycleStep")
+        if isinstance(self.cycles, bool) or not isinstance(self.cycles, int) or self.cycles < 1:
+            problems.add("cycles", "a step lasts a whole number of cycles, from 1", self.cycles,
+                         code="too-small")
+        problems.raise_any()
+
+
+@dataclass(frozen=True)
+class AdministrationStep:
+    """This dose for the next ``administrations`` administrations (a whole number from 1).
+
+    The steps of a course must cover exactly its administrations (checked by
+    :class:`Regimen` at both ends of a variable period, and when a weekday
+    pattern is laid out).
+    """
+
+    dose: Dose
+    administrations: int
+
+    def __post_init__(self) -> None:
+        # None would count as no administrations when the steps are matched to the slots.
+        problems = Problems("AdministrationStep")
+        n = self.administrations
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            problems.add("administrations", "a step lasts a whole number of administrations, "
+                         "from 1", n, code="too-small")
+        problems.raise_any()
+
+
+@dataclass(frozen=True)
+class DayStep:
+    """A taper step: this dose daily on these days of the cycle/span."""
+
+    dose: Dose
+    days: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        problems = Problems("DayStep")
+        days_problem(problems, "days", self.days)
+        problems.raise_any()
+
+
+Step = CycleStep | AdministrationStep | DayStep
+
+
+#: The most administrations one expansion may hold. A real protocol stays far below it
+#: (daily for the longest duration the format allows, 100 years, is 36,525; four times a
+#: day for ten years is 14,610); a schedule past it is a typing mistake (a dose every minute
+#: for 100 years is 52,596,000) and would exhaust memory. Counted before the administrations
+#: are made, so refusing costs nothing. See docs/reliability.md.
+MAX_ADMINISTRATIONS = 1_000_000
+
+
+@dataclass(frozen=True)
+class Course:
+    """One drug given on a pattern within a period.
+
+    ``drug`` is a drug id of the regimen; ``pattern`` the days of each window
+    (None only with day steps); ``dose`` or ``steps`` the amounts (neither: a
+    ``placebo``, or ``dose: unspecified`` explained by ``dose_note``). Days are
+    1-based: ``start`` is the day of the period the course begins on; ``span`` how
+    long it lasts (None: to the end of the period); ``cycle`` the length of a cycle
+    and ``cycles`` how many (None: until the span ends, the last cycle possibly cut
+    short; with steps by cycles, their sum). ``times`` are local wall-clock times
+    of day. ``arms`` limits the course to some arms (None: every arm). ``not_on``
+    and ``no_same_day`` name other drugs (docs/format.md, "Extensions").
+    """
+
+    drug: str
+    pattern: Pattern | None  # None only when the steps are day steps
+    dose: Dose | None = None
+    steps: tuple[Step, ...] = ()
+    placebo: bool = False
+    dose_note: str = ""  # why the amount is not fixed (dose unspecified), or a remark
+    arms: tuple[str, ...] | None = None
+    start: int = 1  # day of the period the course starts on
+    span: Duration | None = None  # "for:"; None = to the end of the period
+    cycle: Duration | None = None
+    cycles: int | None = None  # None = until the span ends (steps by cycles: their sum)
+    times: tuple[time, ...] = ()
+    route: str | None = None  # overrides the drug's route
+    label: str = ""
+    not_on: tuple[str, ...] = ()  # drugs whose administration days this course skips
+    no_same_day: tuple[str, ...] = ()  # drugs that must not be given on this course's days
+    notes: str = ""
+    where: Location = field(default=("", None, ()), compare=False)  # for messages
+
+    def __post_init__(self) -> None:
+        # Rules within the course; those that need its period or the regimen's ids
+        # (the drug exists, the course fits its period) are checked by Regimen.
+        problems = Problems("Course")
+        self._check(problems)
+        problems.raise_any()
+
+    def _check(self, problems: Problems) -> None:
+        steps = self.steps
+        if not isinstance(self.drug, str) or not self.drug:
+            problems.add("drug", "a drug id (text)", self.drug, code="wrong-type")
+        if not isinstance(steps, tuple) or not all(
+                isinstance(s, CycleStep | AdministrationStep | DayStep) for s in steps):
+            problems.add("steps", "a tuple of CycleStep, AdministrationStep or DayStep", steps,
+                         code="wrong-type")
+            return
+        kinds = {type(s) for s in steps}
+        if len(kinds) > 1:
+            problems.add("steps", "all steps of a course count the same thing (cycles, "
+                         "administrations or days)", code="mixed-step-kinds")
+        elif len({(s.dose.basis, s.dose.quantity.amount.unit.dimension) for s in steps}) > 1:
+            problems.add("steps", "all steps of a course use the same dose basis and dimension",
+                         code="mixed-step-doses")
+        day_steps = [(i, s) for i, s in enumerate(steps) if isinstance(s, DayStep)]
+        pattern = self.pattern
+        if pattern is None and not day_steps:
+            problems.add("pattern", "a course needs exactly one timing pattern (DaysPattern, "
+                         "EveryPattern, WeekdaysPattern or DailyPattern) or steps by days",
+                         code="missing-pattern")
+        elif pattern is not None and day_steps:
+            problems.add("pattern", "day steps are the course's pattern: give pattern=None",
+                         pattern, code="pattern-with-day-steps")
+        elif pattern is not None and not isinstance(
+                pattern, DaysPattern | EveryPattern | WeekdaysPattern | DailyPattern):
+            problems.add("pattern", "a DaysPattern, EveryPattern, WeekdaysPattern or "
+                         "DailyPattern", pattern, code="wrong-type")
+            pattern = None
+        seen: dict[int, int] = {}
+        for index, step in day_steps:
+            for day in step.days:
+                if day in seen:
+                    problems.add(("steps", index, "days"), f"day {day} is already in "
+                                 f"steps[{seen[day]}]: steps overlap", day,
+                                 code="overlapping-steps")
+                    break
+                seen[day] = index
+        # What is given: one of a dose, steps, placebo, or an unspecified dose with a note.
+        if self.dose is not None and not isinstance(self.dose, Dose):
+            problems.add("dose", "a Dose", self.dose, code="wrong-type")
+        if self.dose is not None and steps:
+            problems.add("steps", "give either dose or steps, not both", code="dose-and-steps")
+        if self.placebo and (self.dose is not None or steps):
+            problems.add("placebo", "a placebo course has no active dose or steps: remove them",
+                         code="placebo-with-dose")
+        if self.unspecified and not self.dose_note:
+            problems.add("dose_note", "a course with no dose, steps or placebo needs a "
+                         "dose_note saying why the amount is not fixed (e.g. 'titrated to "
+                         "trough level')", code="unspecified-dose-without-note")
+        # Where the course lies within its period, and how its cycles count.
+        start = self.start
+        if isinstance(start, bool) or not isinstance(start, int) or start < 1:
+            problems.add("start", "the day of the period the course starts on, from 1", start,
+                         code="too-small")
+        for key, length in (("span", self.span), ("cycle", self.cycle)):
+            if length is not None and (not isinstance(length, Duration) or length.days < 1):
+                problems.add(key, "a Duration of at least 1 day", length, code="too-small")
+                return
+        cycles = self.cycles
+        if cycles is not None:
+            if isinstance(cycles, bool) or not isinstance(cycles, int) or cycles < 1:
+                problems.add("cycles", "a whole number of cycles, from 1", cycles, code="too-small")
+                return
+            if self.cycle is None:
+                problems.add("cycles", "cycles needs a cycle length (cycle=Duration(28))",
+                             cycles, code="cycles-without-cycle")
+        if CycleStep in kinds:
+            covered = sum(s.cycles for s in steps if isinstance(s, CycleStep))
+            if self.cycle is None:
+                problems.add("steps", "steps by cycles need a cycle length (cycle=Duration(28))",
+                             code="cycles-without-cycle")
+            elif cycles != covered:
+                # Cycles beyond the steps would have no dose: never leave it to chance.
+                problems.add("cycles", f"the steps cover {counted(covered, 'cycle')} but the "
+                             f"course has {cycles}" if cycles is not None else
+                             f"the steps cover {counted(covered, 'cycle')}: give cycles={covered}",
+                             code="steps-mismatch")
+        if self.cycle is not None and cycles is not None and self.span is not None and (
+                cycles * self.cycle.days > self.span.days):
+            problems.add("cycles", f"{counted(cycles, 'cycle')} of "
+                         f"{counted(self.cycle.days, 'day')} {'needs' if cycles == 1 else 'need'} "
+                         f"{counted(cycles * self.cycle.days, 'day')}, but the course has "
+                         f"{self.span.days}", cycles, code="cycles-past-course")
+        if self.cycle is not None:
+            window, where = self.cycle.days, f"a {self.cycle.days}-day cycle"
+        elif self.span is not None:
+            window, where = self.span.days, f"the course ({counted(self.span.days, 'day')})"
+        else:
+            window, where = 0, ""  # the period's length: checked by Regimen
+        if window and (pattern is not None or day_steps):
+            for loc, message, value, code in self.misfits(window, where):
+                problems.add(loc, message, value, code=code)
+        # Times, arms and the drugs this course names.
+        if not isinstance(self.times, tuple) or not all(isinstance(t, time) for t in self.times):
+            problems.add("times", "a tuple of datetime.time", self.times, code="wrong-type")
+        elif len(set(self.times)) != len(self.times):
+            problems.add("times", "a time of day is listed twice", code="duplicate-time")
+        if self.arms is not None and (not isinstance(self.arms, tuple) or not self.arms):
+            # An empty tuple would give the course to no arm: a silent drop.
+            problems.add("arms", "a non-empty tuple of arm ids (None: every arm)", self.arms,
+                         code="too-few-items")
+        for key, ids in (("not_on", self.not_on), ("no_same_day", self.no_same_day)):
+            for i, other in enumerate(ids):
+                if other == self.drug:
+                    problems.add((key, i), "must name another drug of this regimen", other,
+                                 code="not-another-drug")
+
+    def misfits(self, length: int, where: str) -> list[Misfit]:
+        """(loc, message, value, code) of days that do not fit a ``length``-day window.
+
+        The window is a cycle, the span, or what remains of the period; ``where``
+        names it in the message (``"a 28-day cycle"``).
+        """
+        if self.pattern is not None:
+            found = self.pattern.misfit(length, where)
+            return [] if found is None else [(("pattern", *found[0]), *found[1:])]
+        for index, step in enumerate(self.steps):
+            if isinstance(step, DayStep):
+                late = [d for d in step.days if d > length]
+                if late:
+                    return [(("steps", index, "days"), f"day {late[0]} is outside {where}",
+                             late[0], "day-outside-cycle")]
+        return []
+
+    @property
+    def unspecified(self) -> bool:
+        """True when the protocol fixes no amount (e.g. titrated to a trough level)."""
+        return not self.placebo and self.dose is None and not self.steps
+
+    @property
+    def date_dependent(self) -> bool:
+        """True when the course's days depend on the calendar (a weekday pattern)."""
+        return self.pattern is not None and self.pattern.date_dependent
+
+    def window_days(self, length: int, weekday0: int) -> list[int]:
+        """1-based days of a ``length``-day cycle (or the span) on which the course doses.
+
+        ``weekday0``: weekday (0 = Monday) of the window's first day. Day steps
+        (a taper by days) are their own pattern.
+        """
+        if self.pattern is not None:
+            return self.pattern.days_in(length, weekday0)
+        days = sorted(d for s in self.steps if isinstance(s, DayStep) for d in s.days)
+        return [d for d in days if d <= length]
+
+    def slots(self, first: int, period_length: int, weekday0: int,
+              used: int = 0) -> tuple[list[Slot], int, int]:
+        """Every administration slot of the course, and its first and last offset.
+
+        ``first``: offset from Study Day 1 of the period's first day;
+        ``period_length``: the period's length in days; ``weekday0``: the
+        weekday (0 = Monday) of offset 0; ``used``: the administrations the
+        expansion already holds from other courses. Slots are ``(offset, cycle,
+        cycle day, time, step index)``, in order.
+
+        Raises:
+            InvalidRegimenError: administration-counted steps that do not cover
+                exactly the course's administrations; more than
+                :data:`MAX_ADMINISTRATIONS` with ``used`` (counted window by
+                window, before a slot of the window is made).
+        """
+        span_first = first + self.start - 1
+        available = period_length - self.start + 1
+        span = self.span.days if self.span is not None else available
+        if self.cycle is not None:
+            size = self.cycle.days
+            count = self.cycles if self.cycles is not None else -(-span // size)
+            windows: list[tuple[int, int, int | None]] = [
+                (span_first + k * size, min(size, span - k * size), k + 1) for k in range(count)]
+            span_last = span_first + min(span, count * size) - 1
+        else:
+            windows = [(span_first, span, None)]
+            span_last = span_first + span - 1
+        slots: list[Slot] = []
+        times: tuple[time | None, ...] = self.times or (None,)
+        cycle_steps = [s for s in self.steps if isinstance(s, CycleStep)]
+        day_steps = [s for s in self.steps if isinstance(s, DayStep)]
+        # The days of a window depend only on its length, except for weekday patterns.
+        by_length: dict[int, list[int]] = {}
+        dated = self.date_dependent
+        for window_first, length, cycle in windows:
+            step = None
+            if cycle_steps and cycle is not None:
+                bound = 0
+                for index, s in enumerate(cycle_steps):
+                    bound += s.cycles
+                    if cycle <= bound:
+                        step = index
+                        break
+            if dated:
+                days = self.window_days(length, (weekday0 + window_first) % 7)
+            elif length in by_length:
+                days = by_length[length]
+            else:
+                days = by_length[length] = self.window_days(length, 0)
+            if used + len(slots) + len(days) * len(times) > MAX_ADMINISTRATIONS:
+                raise self._too_many(windows, dated, weekday0, len(times), used)
+            cycle_day_of = cycle is not None
+            for day in days:
+                if day_steps:
+                    step = next(i for i, s in enumerate(day_steps) if day in s.days)
+                offset = window_first + day - 1
+                for t in times:
+                    slots.append((offset, cycle, day if cycle_day_of else None, t, step))
+        admin_steps = [s for s in self.steps if isinstance(s, AdministrationStep)]
+        if admin_steps:
+            covered = sum(s.administrations for s in admin_steps)
+            if covered != len(slots):
+                raise self.problem(f"the steps cover {counted(covered, 'administration')} but "
+                                   f"the course gives {len(slots)}", code="steps-mismatch")
+            index, left = 0, admin_steps[0].administrations
+            for n, (offset, cycle, cycle_day, t, _) in enumerate(slots):
+                while left == 0:
+                    index += 1
+                    left = admin_steps[index].administrations
+                slots[n] = (offset, cycle, cycle_day, t, index)
+                left -= 1
+        return slots, span_first, span_last
+
+    def _too_many(self, windows: list[tuple[int, int, int | None]], dated: bool,
+                  weekday0: int, times: int, used: int) -> InvalidRegimenError:
+        # Count the whole course (window by window, nothing made) to say how far over it is.
+        count = sum(len(self.window_days(length, (weekday0 + start) % 7 if dated else 0))
+                    for start, length, _ in windows) * times
+        others = f", {count + used:,} with the other courses" if used else ""
+        return self.problem(
+            f"the course gives {count:,} administrations{others}: more than "
+            f"{MAX_ADMINISTRATIONS:,}, the most one expansion may hold; check its times, "
+            "pattern and length", code="too-many-administrations")
+
+    def problem(self, message: str, *, code: str) -> InvalidRegimenError:
+        """An error about this course, located at its place in the source file.
+
+        ``code`` names the rule broken (see :class:`~regimens.Problem`). A course
+        built in Python has no place in a file: its record, ``<Course>``, is named instead.
+        """
+        file, line, loc = self.where
+        return InvalidRegimenError([Problem(file or "<Course>", line, loc, message, code=code)])

@@ -1,0 +1,147 @@
+"""The parts of a regimen: drugs, arms, periods and the protocol's own expectations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..errors import (
+    ParticipantError,
+    UnitError,
+)
+from ..quantities import DoseQuantity, LengthRange
+from ._course import Course
+from ._invariants import Location, Problems, reason_of
+from ._participant import Participant
+
+__all__ = ["Arm", "Drug", "Expectation", "Period"]
+
+
+@dataclass(frozen=True)
+class Drug:
+    """A drug of the regimen: its id (lowercase, digits, hyphens), name and default route.
+
+    ``route`` is written as people read it (``"subcutaneous"``); a course may override it.
+    """
+
+    id: str
+    name: str
+    route: str
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        problems = Problems("Drug")
+        for key in ("id", "name", "route"):
+            value = getattr(self, key)
+            if not isinstance(value, str) or not value.strip():
+                problems.add(key, "non-empty text", value, code="wrong-type")
+        problems.raise_any()
+
+
+@dataclass(frozen=True)
+class Arm:
+    """A treatment arm: its path through the periods (None: every period, in order) and,
+    optionally, which period's first day is Study Day 1 on this arm."""
+
+    id: str
+    label: str
+    periods: tuple[str, ...] | None = None  # path through the periods; None = all
+    day_one: str | None = None  # overrides the regimen's day_one for this arm
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        problems = Problems("Arm")
+        if self.periods is not None:
+            if not isinstance(self.periods, tuple) or not self.periods:
+                problems.add("periods", "a path is a non-empty tuple of period ids "
+                             "(None: every period)", self.periods, code="too-few-items")
+            elif len(set(self.periods)) != len(self.periods):
+                problems.add("periods", "a period appears twice in the path",
+                             ", ".join(self.periods), code="duplicate-period")
+        problems.raise_any()
+
+
+@dataclass(frozen=True)
+class Period:
+    """A stretch of the study, with its courses; each period starts the day after the last.
+
+    Whether each course fits the period (its start, span, cycles and days) is
+    checked by :class:`Regimen`, which reports the course's full path.
+    """
+
+    id: str
+    length: LengthRange
+    courses: tuple[Course, ...] = ()
+    blinded: bool = False
+    label: str = ""
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        problems = Problems("Period")
+        if not isinstance(self.id, str) or not self.id:
+            problems.add("id", "a period id (text)", self.id, code="wrong-type")
+        if not isinstance(self.length, LengthRange):
+            problems.add("length", "a LengthRange", self.length, code="wrong-type")
+        if not isinstance(self.courses, tuple) or not all(
+                isinstance(c, Course) for c in self.courses):
+            problems.add("courses", "a tuple of Course", self.courses, code="wrong-type")
+        problems.raise_any()
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """Arithmetic the protocol states, verified by ``regimens check`` (:meth:`Regimen.check`).
+
+    For ``arm`` and ``drug``: the number of ``administrations`` (placebo included),
+    the cumulative ``total`` (per kg or per m2: the sum in that basis before caps
+    and rounding; absolute: flat doses, or every dose for the reference participant
+    given by ``weight``, ``height``, ``bsa``), and the Study Days of the first and
+    last administration. ``lengths`` (period id, length text) and ``start``
+    (``YYYY-MM-DD``) fix the conditions evaluated; see docs/format.md, "Expectations".
+    """
+
+    arm: str
+    drug: str
+    administrations: int | None = None
+    total: DoseQuantity | None = None  # flat: absolute total; per kg/m2: sum of the basis
+    first_day: int | None = None
+    last_day: int | None = None
+    weight: str | None = None
+    height: str | None = None
+    bsa: str | None = None
+    lengths: tuple[tuple[str, str], ...] = ()
+    start: str | None = None
+    notes: str = ""
+    where: Location = field(default=("", None, ()), compare=False)
+
+    def __post_init__(self) -> None:
+        problems = Problems("Expectation")
+        if not isinstance(self.lengths, tuple) or not all(
+                isinstance(pair, tuple) and len(pair) == 2 for pair in self.lengths):
+            problems.add("lengths", "a tuple of (period id, length text) pairs, e.g. "
+                         "(('treatment', '12 weeks'),)", self.lengths, code="wrong-type")
+        n = self.administrations
+        if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 0):
+            problems.add("administrations", "a whole number from 0", n, code="too-small")
+        for key in ("first_day", "last_day"):
+            day = getattr(self, key)
+            if day is not None and (isinstance(day, bool) or not isinstance(day, int)
+                                    or day == 0):
+                problems.add(key, "a Study Day: a non-zero int (there is no Day 0)", day,
+                             code="day-zero")
+        if self.total is not None and not isinstance(self.total, DoseQuantity):
+            problems.add("total", "a DoseQuantity", self.total, code="wrong-type")
+        for key in ("weight", "height", "bsa"):
+            text = getattr(self, key)
+            if text is not None:
+                try:
+                    Participant(**{key: text})
+                except (UnitError, ParticipantError) as exc:
+                    problems.add(key, reason_of(exc), text, code="bad-measurement")
+        if self.start is not None:
+            try:
+                date.fromisoformat(self.start)
+            except (TypeError, ValueError):
+                problems.add("start", "not a calendar date (YYYY-MM-DD)", self.start,
+                             code="bad-date")
+        problems.raise_any()

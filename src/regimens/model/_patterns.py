@@ -1,0 +1,145 @@
+"""Timing patterns: on which days of a cycle (or span) a course doses.
+
+Each pattern knows its own days (:meth:`days_in`) and whether they depend on the
+calendar (``date_dependent``: only weekday patterns). Adding a pattern means a
+class here with those two members and its invariants, plus the format's reader,
+writer and schema (see docs/architecture.md, "How to add a timing pattern").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ..quantities import Duration, counted
+from ._invariants import Misfit, Problems, days_problem
+
+__all__ = [
+    "DailyPattern",
+    "DaysPattern",
+    "EveryPattern",
+    "Pattern",
+    "WeekdaysPattern",
+]
+
+
+# Course timing patterns: exactly one per course (day steps are their own pattern).
+
+
+@dataclass(frozen=True)
+class DaysPattern:
+    """Given days of the cycle (or course span), 1-based: ``days: [1, 8, 15]``, ``days: 1-5``."""
+
+    days: tuple[int, ...]
+
+    #: The days depend on the calendar (a weekday pattern), not only on the window length.
+    date_dependent: ClassVar[bool] = False
+
+    def __post_init__(self) -> None:
+        problems = Problems("DaysPattern")
+        days_problem(problems, "days", self.days)
+        problems.raise_any()
+
+    def misfit(self, length: int, where: str) -> Misfit | None:
+        """(loc, message, value, code) when the pattern does not fit a ``length``-day window.
+
+        ``where`` names the window in the message (``"a 28-day cycle"``).
+        """
+        late = [d for d in self.days if d > length]
+        return (("days",), f"day {late[0]} is outside {where}", late[0],
+                "day-outside-cycle") if late else None
+
+    def days_in(self, length: int, weekday0: int) -> list[int]:
+        """1-based days of a ``length``-day window (cycle or span) on which to dose.
+
+        ``weekday0`` is the weekday (0 = Monday) of the window's first day; only
+        patterns with ``date_dependent`` set read it.
+        """
+        return [d for d in self.days if d <= length]
+
+
+@dataclass(frozen=True)
+class EveryPattern:
+    """Every N days from day 1, ``count`` times or until the cycle/span ends."""
+
+    every: Duration
+    count: int | None = None
+
+    date_dependent: ClassVar[bool] = False
+
+    def __post_init__(self) -> None:
+        problems = Problems("EveryPattern")
+        if not isinstance(self.every, Duration) or self.every.days < 1:
+            problems.add("every", "an interval is a Duration of at least 1 day", self.every,
+                         code="too-small")
+        if self.count is not None and (isinstance(self.count, bool) or not isinstance(
+                self.count, int) or self.count < 1):
+            problems.add("count", "a count is a whole number from 1 (None: to the end)",
+                         self.count, code="too-small")
+        problems.raise_any()
+
+    def misfit(self, length: int, where: str) -> Misfit | None:
+        """(loc, message, value, code) when the pattern does not fit a ``length``-day window."""
+        if self.every.days > length:
+            # Only day 1 of each cycle would be given: "every" would never be honoured.
+            return (("every",), f"an interval of {counted(self.every.days, 'day')} is longer than "
+                    f"{where}; give one dose per cycle with days (1,), or a longer cycle",
+                    str(self.every), "interval-too-long")
+        if self.count is not None and 1 + (self.count - 1) * self.every.days > length:
+            return (("count",), f"{counted(self.count, 'administration')} every "
+                    f"{counted(self.every.days, 'day')} "
+                    f"end on day {1 + (self.count - 1) * self.every.days}, outside {where}",
+                    self.count, "count-outside-cycle")
+        return None
+
+    def days_in(self, length: int, weekday0: int) -> list[int]:
+        """Day 1, 1 + N, 1 + 2N, ... within the window, at most ``count`` of them."""
+        count = self.count if self.count is not None else length
+        return list(range(1, length + 1, self.every.days))[:count]
+
+
+@dataclass(frozen=True)
+class WeekdaysPattern:
+    """Calendar weekdays (0 = Monday) within the cycle/span."""
+
+    weekdays: tuple[int, ...]
+
+    date_dependent: ClassVar[bool] = True
+
+    def __post_init__(self) -> None:
+        problems = Problems("WeekdaysPattern")
+        days = self.weekdays
+        if not isinstance(days, tuple) or not days or any(
+                isinstance(d, bool) or not isinstance(d, int) or not 0 <= d <= 6 for d in days):
+            problems.add("weekdays", "weekdays are a non-empty tuple of ints from 0 (Monday) "
+                         "to 6 (Sunday)", days, code="not-one-of")
+        elif list(days) != sorted(set(days)):
+            problems.add("weekdays", "list the weekdays in increasing order, each once", days,
+                         code="not-increasing")
+        problems.raise_any()
+
+    def misfit(self, length: int, where: str) -> Misfit | None:
+        """Never: a weekday pattern takes the weekdays that fall in the window."""
+        return None
+
+    def days_in(self, length: int, weekday0: int) -> list[int]:
+        """The window's days whose weekday is one of ``weekdays``."""
+        return [d for d in range(1, length + 1) if (weekday0 + d - 1) % 7 in self.weekdays]
+
+
+@dataclass(frozen=True)
+class DailyPattern:
+    """Every day of the cycle/span."""
+
+    date_dependent: ClassVar[bool] = False
+
+    def misfit(self, length: int, where: str) -> Misfit | None:
+        """Never: every day of the window."""
+        return None
+
+    def days_in(self, length: int, weekday0: int) -> list[int]:
+        """Every day of the window."""
+        return list(range(1, length + 1))
+
+
+Pattern = DaysPattern | EveryPattern | WeekdaysPattern | DailyPattern

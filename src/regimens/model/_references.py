@@ -1,0 +1,251 @@
+"""Cross-references of a regimen: every rule that relates its parts.
+
+Run by :class:`Regimen` when it is made; each problem carries the location a
+regimen file would have (``periods[0].courses[1].drug``), so the format layer
+can map it to a line.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from ..errors import (
+    InvalidRegimenError,
+    Loc,
+    UnitError,
+)
+from ..quantities import Duration, counted
+from ._course import AdministrationStep
+from ._invariants import Problems, reason_of
+from ._parts import Arm, Drug, Expectation, Period
+from ._visits import PeriodAnchor, Visit
+
+if TYPE_CHECKING:
+    from ._regimen import Regimen
+
+__all__ = ["check_regimen"]
+
+
+# Cross-references of a regimen ---------------------------------------------------------
+
+
+def _duplicates(ids: list[str]) -> list[str]:
+    return [i for i, n in Counter(ids).items() if n > 1]
+
+
+def check_regimen(r: Regimen, problems: Problems) -> None:
+    """Every rule that relates the parts of a regimen, reported with its location.
+
+    The format layer checks the same rules with file lines before it builds a
+    regimen, so a loaded file never reaches a problem here.
+    """
+    parts: tuple[tuple[str, str, type, tuple[Any, ...]], ...] = (
+        ("drugs", "drug", Drug, r.drugs), ("arms", "arm", Arm, r.arms),
+        ("periods", "period", Period, r.periods), ("visits", "visit", Visit, r.visits),
+        ("expect", "expectation", Expectation, r.expect))
+    for key, kind, cls, items in parts:
+        if not isinstance(items, tuple) or not all(isinstance(x, cls) for x in items):
+            problems.add(key, f"a tuple of {cls.__name__}", items, code="wrong-type")
+            problems.raise_any()
+        if kind not in ("visit", "expectation") and not items:
+            problems.add(key, f"a regimen has at least one {kind}", code="too-few-items")
+        if kind != "expectation":
+            for dup in _duplicates([x.id for x in items]):
+                problems.add(key, f"duplicate {kind} id", dup, code="duplicate-id")
+    drugs, arms, periods = r._index
+    drug_list, period_list = ", ".join(drugs), ", ".join(periods)
+    no_drug = f"no drug has this id (drugs: {drug_list})"
+    no_period = f"no period has this id (periods: {period_list})"
+    no_arm = f"no arm has this id (arms: {', '.join(arms)})"
+    order = list(periods)
+    for arm in r.arms:
+        at: Loc = ("arms", arm.id)
+        if arm.periods is not None:
+            unknown = [p for p in arm.periods if p not in periods]
+            for p in unknown:
+                problems.add((*at, "periods", arm.periods.index(p)), no_period, p,
+                             code="unknown-period")
+            if not unknown and [order.index(p) for p in arm.periods] != sorted(
+                    order.index(p) for p in arm.periods):
+                problems.add((*at, "periods"), f"the path must follow the order of periods "
+                             f"({period_list})", ", ".join(arm.periods),
+                             code="path-out-of-order")
+        if arm.day_one is not None:
+            if arm.day_one not in periods:
+                problems.add((*at, "day_one"), no_period, arm.day_one, code="unknown-period")
+            elif arm.periods is not None and arm.day_one not in arm.periods:
+                problems.add((*at, "day_one"), "this period is not on the arm's path "
+                             f"({', '.join(arm.periods)})", arm.day_one,
+                             code="day-one-off-path")
+    if r.day_one is not None:
+        if r.day_one not in periods:
+            problems.add("day_one", no_period, r.day_one, code="unknown-period")
+        else:
+            for arm in r.arms:
+                if arm.day_one is None and arm.periods is not None and (
+                        r.day_one not in arm.periods):
+                    problems.add(("arms", arm.id), f"day_one period {r.day_one!r} is not on "
+                                 f"this arm's path ({', '.join(arm.periods)}); give the arm "
+                                 "its own day_one", arm.id, code="day-one-off-path")
+    for index, period in enumerate(r.periods):
+        _check_courses(period, ("periods", index), drugs, arms, no_drug, no_arm, problems)
+    if problems.found:
+        return  # visits and expectations would only repeat the same mistakes
+    _check_visits(r, periods, arms, no_period, no_arm, problems)
+    _check_expectations(r, drugs, arms, no_drug, no_arm, problems)
+
+
+def _check_courses(period: Period, at: Loc, drugs: dict[str, Drug], arms: dict[str, Arm],
+                   no_drug: str, no_arm: str, problems: Problems) -> None:
+    shortest, fixed = period.length.shortest.days, period.length.fixed
+    for index, course in enumerate(period.courses):
+        where: Loc = (*at, "courses", index)
+        before = len(problems.found)
+        if course.drug not in drugs:
+            problems.add((*where, "drug"), no_drug, course.drug, code="unknown-drug")
+        for key, ids in (("not_on", course.not_on), ("no_same_day", course.no_same_day)):
+            for i, other in enumerate(ids):
+                if other not in drugs:
+                    problems.add((*where, key, i), "must name another drug of this regimen",
+                                 other, code="not-another-drug")
+        for i, arm_id in enumerate(course.arms or ()):
+            arm = arms.get(arm_id)
+            if arm is None:
+                problems.add((*where, "arms", i), no_arm, arm_id, code="unknown-arm")
+            elif arm.periods is not None and period.id not in arm.periods:
+                problems.add((*where, "arms", i), "this arm does not go through period "
+                             f"{period.id!r}", arm_id, code="arm-not-in-period")
+        if course.start > shortest:
+            problems.add((*where, "start"), f"the course starts after the end of its period "
+                         f"({counted(shortest, 'day')}"
+                         + (")" if fixed else " at the shortest length)"),
+                         course.start, code="start-after-period")
+            continue
+        available = shortest - course.start + 1
+        if course.span is not None and course.span.days > available:
+            problems.add((*where, "span"), "the course would run past the end of its period "
+                         f"(from day {course.start}, {counted(available, 'day')} "
+                         f"{'remains' if available == 1 else 'remain'} of {shortest})",
+                         str(course.span), code="course-past-period")
+            continue
+        span = course.span.days if course.span is not None else available
+        if course.cycle is not None and course.cycles is not None and (
+                course.cycles * course.cycle.days > span):
+            problems.add((*where, "cycles"), f"{counted(course.cycles, 'cycle')} of "
+                         f"{counted(course.cycle.days, 'day')} "
+                         f"{'needs' if course.cycles == 1 else 'need'} "
+                         f"{counted(course.cycles * course.cycle.days, 'day')}, but the course "
+                         f"has {span}", course.cycles, code="cycles-past-course")
+        if course.cycle is None and course.span is None:
+            for loc, message, value, code in course.misfits(
+                    span, f"the course ({counted(span, 'day')})"):
+                problems.add((*where, *loc), message, value, code=code)
+        if len(problems.found) > before:
+            continue
+        if any(isinstance(s, AdministrationStep) for s in course.steps) and (
+                not course.date_dependent):
+            # Steps by administrations must cover them exactly, at both ends of a
+            # variable period (a weekday pattern is checked when it is laid out).
+            for length in sorted({shortest, period.length.longest.days}):
+                try:
+                    course.slots(0, length, 0)
+                except InvalidRegimenError as exc:
+                    message = exc.problems[0].message
+                    if not fixed:
+                        message += f" (with a {length}-day {period.id} period)"
+                    problems.add((*where, "steps"), message, code="steps-mismatch")
+                    break
+    _check_period_rules(period, at, problems)
+
+
+def _check_period_rules(period: Period, at: Loc, problems: Problems) -> None:
+    """Rules across the courses of one period (as :mod:`regimens.format` checks them)."""
+    excluding = {c.drug for c in period.courses if c.not_on}
+    for index, course in enumerate(period.courses):
+        where: Loc = (*at, "courses", index)
+        chained = [d for d in course.not_on if d in excluding]
+        if chained:
+            problems.add((*where, "not_on"), f"{chained[0]!r} has courses with not_on of "
+                         "their own; exclusions do not chain: give one of the two drugs not_on",
+                         code="chained-exclusion")
+        if course.not_on and any(isinstance(s, AdministrationStep) for s in course.steps):
+            problems.add((*where, "not_on"), "steps by administrations cannot be combined with "
+                         "not_on: a skipped day would shift the steps; use steps by days or "
+                         "cycles", code="administration-steps-with-not-on")
+        if period.blinded and any(c.drug == course.drug and set(c.no_same_day) != set(
+                course.no_same_day) for c in period.courses):
+            problems.add((*where, "no_same_day"), "in a blinded period every course of a drug "
+                         "has the same no_same_day list, so that every arm's calendar reads "
+                         "the same", code="blinded-same-day-differs")
+        if period.blinded and course.placebo and not any(
+                c.drug == course.drug and not c.placebo for c in period.courses):
+            problems.add((*where, "drug"), "in a blinded period a placebo course uses the id "
+                         "of the drug it matches (with placebo: true), so that every arm's "
+                         "calendar reads the same; no active course gives this drug here",
+                         course.drug, code="blinded-placebo-drug")
+
+
+def _check_visits(r: Regimen, periods: dict[str, Period], arms: dict[str, Arm],
+                  no_period: str, no_arm: str, problems: Problems) -> None:
+    for index, visit in enumerate(r.visits):
+        where: Loc = ("visits", index)
+        anchor = visit.anchor
+        period_id = anchor.period if isinstance(anchor, PeriodAnchor) else None
+        if isinstance(anchor, PeriodAnchor):
+            period = periods.get(anchor.period)
+            if period is None:
+                problems.add((*where, "anchor", "period"), no_period, anchor.period,
+                             code="unknown-period")
+            elif anchor.day is not None and anchor.day > period.length.shortest.days:
+                problems.add((*where, "anchor", "day"), f"day {anchor.day} is outside period "
+                             f"{anchor.period!r} (1 to {period.length.shortest.days})",
+                             anchor.day, code="day-outside-period")
+        for i, arm_id in enumerate(visit.arms or ()):
+            arm = arms.get(arm_id)
+            if arm is None:
+                problems.add((*where, "arms", i), no_arm, arm_id, code="unknown-arm")
+            elif period_id is not None and arm.periods is not None and (
+                    period_id not in arm.periods):
+                problems.add((*where, "arms", i), f"this arm does not go through period "
+                             f"{period_id!r}", arm_id, code="arm-not-in-period")
+
+
+def _check_expectations(r: Regimen, drugs: dict[str, Drug], arms: dict[str, Arm],
+                        no_drug: str, no_arm: str, problems: Problems) -> None:
+    for index, e in enumerate(r.expect):
+        where: Loc = ("expect", index)
+        arm = arms.get(e.arm)
+        if arm is None:
+            problems.add((*where, "arm"), no_arm, e.arm, code="unknown-arm")
+            continue
+        if e.drug not in drugs:
+            problems.add((*where, "drug"), no_drug, e.drug, code="unknown-drug")
+            continue
+        path = r.path(arm.id)
+        if not any(c.drug == e.drug for p in path for c in p.courses
+                   if c.arms is None or arm.id in c.arms):
+            problems.add((*where, "drug"), f"arm {arm.id!r} never receives this drug", e.drug,
+                         code="drug-not-in-arm")
+        on_path = {p.id: p for p in path}
+        for period_id, text in e.lengths:
+            at: Loc = (*where, "lengths", period_id)
+            if period_id not in on_path:
+                if period_id in r._index[2]:
+                    problems.add(at, f"arm {arm.id!r} does not go through this period",
+                                 period_id, code="arm-not-in-period")
+                else:
+                    problems.add(at, "no period has this id", period_id,
+                                 code="unknown-period")
+                continue
+            try:
+                length = Duration.parse(text)
+            except UnitError as exc:
+                problems.add(at, reason_of(exc), text, code="bad-quantity")
+                continue
+            allowed = on_path[period_id].length
+            if length not in allowed:
+                problems.add(at, f"must be within {allowed} ({allowed.shortest.days}-"
+                             f"{allowed.longest.days} days)" if not allowed.fixed else
+                             f"this period has a fixed length of {allowed}", text,
+                             code="length-out-of-range")

@@ -1,0 +1,90 @@
+"""Visits: a target day (a Study Day, or the start or end of a period) and a window around it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..quantities import Duration
+from ._invariants import Problems
+
+__all__ = ["PeriodAnchor", "StudyDayAnchor", "Visit", "Window"]
+
+
+@dataclass(frozen=True)
+class Window:
+    """How many days before and after its target day a visit may take place."""
+
+    before: Duration
+    after: Duration
+
+    def __post_init__(self) -> None:
+        problems = Problems("Window")
+        for key, value in (("before", self.before), ("after", self.after)):
+            if not isinstance(value, Duration):
+                problems.add(key, "a Duration (0 days or more)", value, code="wrong-type")
+        problems.raise_any()
+
+
+@dataclass(frozen=True)
+class StudyDayAnchor:
+    """A visit on a Study Day: ..., -1, 1, 2, ... (never 0); ``week: N`` is day 7N+1."""
+
+    day: int  # an int, not a StudyDay: the writer and the check report print it as written
+
+    def __post_init__(self) -> None:
+        problems = Problems("StudyDayAnchor")
+        if isinstance(self.day, bool) or not isinstance(self.day, int):
+            problems.add("day", "a Study Day is an int", self.day, code="wrong-type")
+        elif self.day == 0:
+            problems.add("day", "there is no Study Day 0: the day before Day 1 is Day -1", 0,
+                         code="day-zero")
+        problems.raise_any()
+
+
+@dataclass(frozen=True)
+class PeriodAnchor:
+    """A visit on the first or last day of a period (``at``), or on day N of it (``day``)."""
+
+    period: str
+    at: str | None = None  # "start" | "end"
+    day: int | None = None  # day N of the period
+
+    def __post_init__(self) -> None:
+        problems = Problems("PeriodAnchor")
+        if (self.at is None) == (self.day is None):
+            problems.add("at", "a visit in a period gives either at ('start' or 'end') or "
+                         "day (day N of the period)", code="visit-anchor")
+        elif self.at is not None and self.at not in ("start", "end"):
+            problems.add("at", "must be one of: start, end", self.at, code="not-one-of")
+        elif self.day is not None and (isinstance(self.day, bool) or not isinstance(
+                self.day, int) or self.day < 1):
+            problems.add("day", "day N of the period is a whole number from 1", self.day,
+                         code="too-small")
+        problems.raise_any()
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A protocol visit: on a Study Day or a day of a period, with an optional window of
+    days before and after; ``arms`` limits it to some arms (None: every arm)."""
+
+    id: str
+    anchor: StudyDayAnchor | PeriodAnchor
+    window: Window | None = None
+    label: str = ""
+    arms: tuple[str, ...] | None = None
+    week: int | None = None  # kept to write the visit back as it was written
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        problems = Problems("Visit")
+        if not isinstance(self.anchor, StudyDayAnchor | PeriodAnchor):
+            problems.add("anchor", "a StudyDayAnchor or a PeriodAnchor", self.anchor,
+                         code="wrong-type")
+        if self.window is not None and not isinstance(self.window, Window):
+            problems.add("window", "a Window", self.window, code="wrong-type")
+        if self.arms is not None and (not isinstance(self.arms, tuple) or not self.arms):
+            # An empty tuple would show the visit to no arm: a silent drop.
+            problems.add("arms", "a non-empty tuple of arm ids (None: every arm)", self.arms,
+                         code="too-few-items")
+        problems.raise_any()
