@@ -25,7 +25,7 @@ from support import ROOT
 SRC = ROOT / "src"
 PYPROJECT = ROOT / "pyproject.toml"
 
-# The only regimens imports inside functions outside cli.py: one-line delegates that keep the
+# The only regimens imports inside functions outside the CLI: one-line delegates that keep the
 # public API (`regimen.expand(...)`, `schedule.to_json()`) while the arrow points up. Each is
 # also an `ignore_imports` entry of the layers contract.
 DELEGATES = {

@@ -49,13 +49,21 @@ sys.exit(cli.main(sys.argv[1:]))
 """
 
 
+def _default_signals() -> None:
+    """In the child: the signals as an interactive shell leaves them (a CI runner or a
+    background job may start the suite with SIGINT ignored, which the command respects)."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP],
                          ids=["SIGINT", "SIGTERM", "SIGHUP"])
 def test_an_interrupted_write_leaves_no_temporary_file(signum: int, tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
     target.write_text("previous\n", encoding="utf-8")
     process = subprocess.Popen([sys.executable, "-c", HOOK, *EXPAND, "--format", "csv",
-                                "-o", str(target)], stderr=subprocess.PIPE, cwd=ROOT)
+                                "-o", str(target)], stderr=subprocess.PIPE, cwd=ROOT,
+                               preexec_fn=_default_signals)
     assert process.stderr is not None
     assert process.stderr.readline() == b"ready\n"
     assert len(list(tmp_path.glob(".out.csv.*.tmp"))) == 1  # the write is under way
@@ -73,7 +81,7 @@ def test_a_signal_while_a_named_pipe_waits_for_its_reader(tmp_path: Path) -> Non
     pipe = tmp_path / "pipe"
     os.mkfifo(pipe)
     process = subprocess.Popen([sys.executable, "-m", "regimens", *EXPAND, "-o", str(pipe)],
-                               stderr=subprocess.PIPE, cwd=ROOT)
+                               stderr=subprocess.PIPE, cwd=ROOT, preexec_fn=_default_signals)
     process.send_signal(signal.SIGTERM)
     process.communicate(timeout=60)
     assert process.returncode == -signal.SIGTERM

@@ -8,25 +8,22 @@ Output is UTF-8 whatever the locale, and ``-o FILE`` is written atomically.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import errno
 import os
 import signal
-import stat
 import sys
-import tempfile
-import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from ._version import __version__
-from .quantities import BSAFormula
+from .._version import __version__
+from ..quantities import BSAFormula
+from ._output import Signalled, write_output
+from ._stamp import parse_stamp
 
 if TYPE_CHECKING:
-    from .engine import Schedule
-    from .model import Regimen
+    from ..engine import Schedule
+    from ..model import Regimen
 
 __all__ = ["main"]
 
@@ -44,7 +41,7 @@ _OPTION_FLAGS = {"arm": "--arm", "start": "--start", "tz": "--tz", "lengths": "-
 
 def _say(text: object) -> None:
     """One message line on standard error, made printable."""
-    from .quantities import printable
+    from ..quantities import printable
 
     print(printable(str(text)), file=sys.stderr)
 
@@ -68,7 +65,7 @@ class _Parser(argparse.ArgumentParser):
         if message.startswith("argument COMMAND: invalid choice"):
             # The word may be a value typed after a misspelled option: never quote it.
             message = "unknown command; choose from " + ", ".join(_COMMANDS)
-        from .quantities import printable
+        from ..quantities import printable
 
         self.print_usage(sys.stderr)
         # An option name may hold control characters: escaped, like every message.
@@ -199,53 +196,6 @@ def _calendar_arguments(group: argparse._ArgumentGroup) -> None:
 
 #: The reproducible-builds convention for "the time this was made": whole seconds since
 #: 1970-01-01T00:00:00Z (https://reproducible-builds.org/specs/source-date-epoch/).
-SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
-#: 9999-12-31T23:59:59Z, the last second a DTSTAMP can hold.
-_LAST_EPOCH_SECOND = 253402300799
-
-
-def parse_stamp(text: str | None, environ: Mapping[str, str] | None = None,
-                now: Callable[[], datetime] | None = None) -> datetime:
-    """The creation time written as DTSTAMP, an aware datetime in UTC.
-
-    ``text`` (``--stamp``: ``2027-01-01T09:00:00Z`` or with a UTC offset) wins; without
-    it, ``SOURCE_DATE_EPOCH`` from ``environ`` (default ``os.environ``) when set, so that
-    builds are reproducible; otherwise ``now()`` (default: the clock, to the second).
-    The library never reads the clock: ``Schedule.to_ics`` takes its stamp explicitly.
-
-    Raises ExpandOptionError (option ``stamp`` or ``SOURCE_DATE_EPOCH``) for a time
-    without an offset, one that is not a date and time, or one outside the years 1 to
-    9999 in UTC.
-    """
-    from .errors import ExpandOptionError
-
-    if text is None:
-        env = os.environ if environ is None else environ
-        epoch = env.get(SOURCE_DATE_EPOCH)
-        if epoch is not None:
-            # The convention allows only ASCII digits: no sign, no fraction, no spaces.
-            if not (epoch.isascii() and epoch.isdigit()) or int(epoch) > _LAST_EPOCH_SECOND:
-                raise ExpandOptionError(
-                    SOURCE_DATE_EPOCH, "write whole seconds since 1970-01-01T00:00:00Z, "
-                    f"from 0 to {_LAST_EPOCH_SECOND} (year 9999), e.g. 1798761600 for "
-                    "2027-01-01T00:00:00Z; or unset it, or give --stamp", epoch)
-            return datetime.fromtimestamp(int(epoch), UTC)
-        return (now or (lambda: datetime.now(UTC)))().astimezone(UTC).replace(microsecond=0)
-    try:
-        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        value = None
-    if value is None or value.tzinfo is None:
-        raise ExpandOptionError("stamp", "write a date and time with Z or an offset, e.g. "
-                                "2027-01-01T09:00:00Z", text)
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:
-        # 9999-12-31T23:00-01:00 is in the year 10000 in UTC, which no calendar holds.
-        raise ExpandOptionError("stamp", "the time falls outside the years 1 to 9999 in UTC",
-                                text) from None
-
-
 def _ics(schedule: Schedule, args: argparse.Namespace) -> bytes:
     previous = None
     if args.previous:
@@ -254,213 +204,10 @@ def _ics(schedule: Schedule, args: argparse.Namespace) -> bytes:
                            reminders=args.remind, previous=previous)
 
 
-#: Signals that end the process: a temporary output file is removed before it ends.
-_FATAL_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
-                       if hasattr(signal, name))
-
-
-class _Signalled(BaseException):
-    """A fatal signal arrived while a temporary output file existed (see :func:`main`)."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-@contextlib.contextmanager
-def _removed_if_interrupted(tmp: str) -> Iterator[None]:
-    """Remove ``tmp`` if the block ends by an exception or a fatal signal.
-
-    SIGINT already raises KeyboardInterrupt; SIGTERM and SIGHUP would end the process
-    without unwinding, so for the duration of the block they raise :class:`_Signalled`
-    instead. A signal the caller ignores (``nohup``) stays ignored.
-    """
-    previous: dict[int, Any] = {}
-    if threading.current_thread() is threading.main_thread():
-        def interrupted(signum: int, _frame: object) -> None:
-            raise _Signalled(signum)
-
-        for signum in _FATAL_SIGNALS:
-            if signum != signal.SIGINT and signal.getsignal(signum) is signal.SIG_DFL:
-                previous[signum] = signal.signal(signum, interrupted)
-    try:
-        yield
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-
-
-def _write_all(fd: int, data: bytes, name: str) -> None:
-    """Write every byte of ``data`` to ``fd``; an error names the file (``name``)."""
-    view = memoryview(data)
-    try:
-        while view:
-            view = view[os.write(fd, view):]
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        # A full disk (ENOSPC) or a quota says which file it could not write.
-        raise OSError(exc.errno, exc.strerror, name) from None
-
-
-def _stdout_fd() -> int | None:
-    """The file descriptor of standard output, or None when it is closed (``>&-``)."""
-    if sys.stdout is None:
-        return None
-    try:
-        return sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):  # replaced by an object without one
-        return None
-
-
-def _write_stdout(data: bytes) -> None:
-    if sys.stdout is None:
-        # Python sets sys.stdout to None when descriptor 1 was closed at start.
-        raise OSError(errno.EBADF, "closed; write to a file with -o FILE", "standard output")
-    try:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    except OSError as exc:
-        # Nothing more can reach standard output: point it at the null device so that
-        # the interpreter's final flush does not fail again with a traceback.
-        fd = _stdout_fd()
-        if fd is not None:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, fd)
-            os.close(devnull)
-        if isinstance(exc, BrokenPipeError):
-            raise
-        raise OSError(exc.errno, exc.strerror, "standard output") from None
-
-
-def _same_inode(a: os.stat_result, b: os.stat_result) -> bool:
-    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
-
-
-def _same_file(st: os.stat_result, source: str) -> bool:
-    """Whether ``source`` (a REGIMEN argument; ``-`` is standard input) is the file ``st``.
-
-    Compared by device and inode, so a symbolic or hard link to the file is the file.
-    """
-    try:
-        other = os.fstat(sys.stdin.fileno()) if source == "-" else os.stat(source)
-    except (AttributeError, OSError, ValueError):
-        return False  # a catalogue id, or no standard input
-    return _same_inode(st, other)
-
-
-def write_output(text: str | bytes, target: str, *, inputs: Sequence[str] = ()) -> None:
-    """Write UTF-8 text to ``target``: ``-`` is standard output.
-
-    A regular file is replaced atomically (a temporary file beside it, renamed over it;
-    nothing partial is left, even on SIGINT, SIGTERM or SIGHUP), keeping its mode and
-    owner; a symbolic link stays a link. Anything else (a device, a named pipe,
-    /dev/stdout) is written into, as a shell redirect would: never replaced. Refused,
-    with the file named: a directory, a write-protected file, a file that cannot keep
-    its owner, and one of ``inputs`` (the regimen being read, by inode, so also through
-    a link). Errors are OSError with ``filename`` set to ``target``.
-    """
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    if target == "-":
-        _write_stdout(data)
-        return
-    if not target.strip():
-        raise OSError(errno.EINVAL, "needs a file name (or - for standard output)", "-o")
-    try:
-        st: os.stat_result | None = os.stat(target)
-    except FileNotFoundError:
-        st = None
-    except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, target) from None
-    if st is not None:
-        if any(_same_file(st, source) for source in inputs):
-            raise OSError(errno.EINVAL, "this is the regimen file being read; write the "
-                          "output to another file", target)
-        if stat.S_ISDIR(st.st_mode):
-            raise OSError(errno.EISDIR, "Is a directory", target)
-        out = _stdout_fd()
-        if out is not None and _same_inode(st, os.fstat(out)):
-            _write_stdout(data)  # -o /dev/stdout, or the file standard output goes to
-            return
-        if not stat.S_ISREG(st.st_mode):
-            _write_into(data, target)
-            return
-        _check_writable(st, target)
-    _replace(data, target, st)
-
-
-def _write_into(data: bytes, target: str) -> None:
-    """Write into an existing device or named pipe, as ``> target`` would."""
-    try:
-        fd = os.open(target, os.O_WRONLY | os.O_NOCTTY)
-    except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, target) from None
-    try:
-        _write_all(fd, data, target)
-    finally:
-        os.close(fd)
-
-
-def _check_writable(st: os.stat_result, target: str) -> None:
-    """Refuse to replace a file its permissions protect from writing.
-
-    Renaming over a file needs only the directory's permission, so the file's own is
-    checked here. Root may write any file, but a file no one may write (``chmod a-w``)
-    is taken as a request to keep it, for root too.
-    """
-    writable = (st.st_mode & 0o222 != 0) if os.geteuid() == 0 else os.access(target, os.W_OK)
-    if not writable:
-        raise OSError(errno.EACCES, f"Permission denied (mode {st.st_mode & 0o7777:04o}): the "
-                      "file is write-protected; make it writable or write to another file",
-                      target)
-
-
-def _replace(data: bytes, target: str, st: os.stat_result | None) -> None:
-    """Write a temporary file beside ``target`` and rename it over ``target``."""
-    # Write where a symbolic link points, so the link stays a link.
-    path = Path(os.path.realpath(target))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        # Name the file asked for, not the temporary one beside it.
-        raise OSError(exc.errno, exc.strerror, target) from None
-    with _removed_if_interrupted(tmp):
-        try:
-            _write_all(fd, data, target)
-            os.fsync(fd)
-            if st is not None:
-                if (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
-                    try:
-                        os.fchown(fd, st.st_uid, st.st_gid)
-                    except PermissionError:
-                        raise OSError(errno.EPERM, "belongs to another user or group, which "
-                                      "a new copy could not keep; write it as its owner or "
-                                      "to another file", target) from None
-                # Rewriting keeps the file's permissions (a private calendar stays private);
-                # after fchown, which clears the set-user-id and set-group-id bits.
-                mode = st.st_mode & 0o7777
-            else:
-                # mkstemp creates the file 0600; give it the permissions open() would.
-                umask = os.umask(0)
-                os.umask(umask)
-                mode = 0o666 & ~umask
-            os.fchmod(fd, mode)
-        finally:
-            os.close(fd)
-        try:
-            os.replace(tmp, path)
-        except OSError as exc:
-            raise OSError(exc.errno, exc.strerror, target) from None
-
-
 def load_regimen(source: str) -> Regimen:
     """The regimen named by a REGIMEN argument: a file, a catalogue id, or ``-`` (stdin)."""
-    from .errors import InvalidRegimenError, Problem
-    from .format import MAX_BYTES, load, loads
+    from ..errors import InvalidRegimenError, Problem
+    from ..format import MAX_BYTES, load, loads
 
     if source != "-":
         return load(source)
@@ -476,7 +223,7 @@ def load_regimen(source: str) -> Regimen:
 
 
 def _lengths(items: list[str]) -> dict[str, str]:
-    from .errors import ExpandOptionError
+    from ..errors import ExpandOptionError
 
     out: dict[str, str] = {}
     for item in items:
@@ -493,8 +240,8 @@ def _schedule(args: argparse.Namespace) -> Schedule:
     """The schedule the shared options (:func:`_schedule_arguments`) describe."""
     import warnings
 
-    from .errors import RegimenWarning
-    from .model import Participant
+    from ..errors import RegimenWarning
+    from ..model import Participant
 
     regimen = load_regimen(args.regimen)
     bsa = args.bsa
@@ -512,7 +259,7 @@ def _schedule(args: argparse.Namespace) -> Schedule:
 
 
 def _expand(args: argparse.Namespace) -> int:
-    from .errors import ExpandOptionError
+    from ..errors import ExpandOptionError
 
     if args.format != "ics":
         # Options that only shape an iCalendar file would otherwise be silently ignored.
@@ -555,14 +302,14 @@ def _expand(args: argparse.Namespace) -> int:
 
 def _shown_warnings(schedule: Schedule, blinded: bool | None) -> tuple[Any, ...]:
     """The warnings a blinded output may print (none that tells an arm; see export)."""
-    from .export import shown_warnings
+    from ..export import shown_warnings
 
     return shown_warnings(schedule, blinded)
 
 
 def read_password(path: str) -> str:
     """The password in ``path``, without one trailing line break."""
-    from .errors import ExpandOptionError
+    from ..errors import ExpandOptionError
 
     try:
         text = Path(path).read_bytes().decode("utf-8")
@@ -581,9 +328,9 @@ def read_password(path: str) -> str:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from .errors import ExpandOptionError
-    from .export import publish
-    from .quantities import printable
+    from ..errors import ExpandOptionError
+    from ..export import publish
+    from ..quantities import printable
 
     if args.password_file and not args.user:
         raise ExpandOptionError("password", "give --user with --password-file")
@@ -622,7 +369,7 @@ def _check(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     import json
 
-    from .format import json_schema
+    from ..format import json_schema
 
     write_output(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n", args.output)
     return 0
@@ -631,8 +378,8 @@ def _schema(args: argparse.Namespace) -> int:
 def _catalog(args: argparse.Namespace) -> int:
     import json
 
-    from .export import grid
-    from .format import catalog_ids, load
+    from ..export import grid
+    from ..format import catalog_ids, load
 
     entries: list[dict[str, Any]] = []
     for entry_id in catalog_ids():
@@ -650,7 +397,7 @@ def _catalog(args: argparse.Namespace) -> int:
 
 
 def _report(exc: Exception) -> None:
-    from .errors import (
+    from ..errors import (
         ExpandOptionError,
         InvalidRegimenError,
         ParticipantError,
@@ -678,7 +425,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    from .errors import RegimenError
+    from ..errors import RegimenError
 
     command = {"expand": _expand, "publish": _publish, "check": _check, "schema": _schema,
                "catalog": _catalog}
@@ -691,7 +438,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A closed pipe (| head) is not an error (standard output already points at the
         # null device, so the final flush is silent too).
         return 0
-    except _Signalled as exc:
+    except Signalled as exc:
         # The temporary file is gone: now end as the signal would have ended us.
         signal.signal(exc.signum, signal.SIG_DFL)
         os.kill(os.getpid(), exc.signum)
