@@ -23,7 +23,7 @@ import regimens
 from regimens import errors
 from regimens.errors import NO_VALUE, Problem
 from support import HEAD, load
-from test_bad_inputs import CASES, document
+from support.bad_inputs import CASES, document
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "regimens"
 KEBAB = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")

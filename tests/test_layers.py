@@ -218,3 +218,34 @@ def test_function_level_imports_are_named() -> None:
             unexplained.append(f"{module} {where}: import {target}")
     assert unexplained == []
     assert delegates == DELEGATES
+
+
+# The tests mirror the packages ----------------------------------------------------------------
+
+TESTS = ROOT / "tests"
+
+
+def test_test_directories_mirror_the_packages() -> None:
+    packages = {p.name for p in (SRC / "regimens").iterdir()
+                if (p / "__init__.py").is_file()} | {"cli"}
+    test_dirs = {p.parent.name for p in TESTS.glob("*/test_*.py")}
+    assert test_dirs <= packages, "tests/<dir>/ must be named after a package of regimens"
+
+
+def _imported_modules(tree: ast.Module) -> Iterator[str]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            yield node.module
+
+
+def test_no_test_module_imports_another() -> None:
+    # Shared helpers live in tests/support/; a test module imported by another would run its
+    # module-level code twice and tie two files' tests together.
+    offenders = [f"{path.relative_to(TESTS)}: import {name}"
+                 for path in sorted(TESTS.rglob("*.py"))
+                 for name in _imported_modules(ast.parse(path.read_text(encoding="utf-8")))
+                 if any(part.startswith(("test_", "conftest")) or part == "tests"
+                        for part in name.split("."))]
+    assert offenders == []

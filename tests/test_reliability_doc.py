@@ -24,7 +24,7 @@ def test_reliability_page_is_current() -> None:
 
 
 def test_catalogue_counts_agree_with_the_runner() -> None:
-    from test_bad_inputs import CASES, CLI_CASES  # tests/ is on sys.path (conftest)
+    from support.bad_inputs import CASES, CLI_CASES
 
     cases = GEN.catalogue()
     assert sum(len(v) for v in cases.values()) == len(CASES) + len(CLI_CASES)
