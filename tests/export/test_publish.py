@@ -229,6 +229,9 @@ def test_unreachable_server() -> None:
         publish(schedule(V1), f"http://bot:{PASSWORD}@127.0.0.1:{port}/x/", stamp=STAMP)
     assert PASSWORD not in str(caught.value)
     assert isinstance(caught.value, OSError)
+    # The socket's own words, found in the HTTP client's exception chain (not in its text).
+    assert str(caught.value) == f"cannot reach the CalDAV server at http://127.0.0.1:{port}/x/: " \
+        "Connection refused"
 
 
 def test_not_a_url() -> None:

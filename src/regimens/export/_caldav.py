@@ -19,7 +19,6 @@ The password is never printed, logged or put into an error message.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -110,12 +109,28 @@ def _xml_text(text: str) -> str:
     return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
-_ERRNO = re.compile(r"\[Errno -?[0-9]+\] ([^'\")\]]+)")
+def _os_reason(exc: BaseException) -> str | None:
+    """The system's words for the failure under ``exc`` (``Connection refused``), or None.
+
+    HTTP clients wrap the socket's ``OSError`` in their own exceptions (as a cause, a
+    context, a ``reason`` attribute or an argument); the first one that carries an errno
+    and its text is the failure a person can act on. Read from the fields, never by
+    parsing an exception's message."""
+    queue, seen = [exc], set()
+    while queue:
+        err = queue.pop(0)
+        if id(err) in seen:
+            continue
+        seen.add(id(err))
+        if isinstance(err, OSError) and err.errno is not None and err.strerror:
+            return str(err.strerror).strip()
+        queue.extend(x for x in (err.__cause__, err.__context__, getattr(err, "reason", None),
+                                 *err.args) if isinstance(x, BaseException))
+    return None
 
 
 def _unreachable(url: str, exc: BaseException) -> PublishError:
-    match = _ERRNO.search(str(exc))
-    reason = match.group(1).strip() if match else type(exc).__name__
+    reason = _os_reason(exc) or type(exc).__name__
     return PublishError(f"cannot reach the CalDAV server at {safe_url(url)}: {reason}",
                         url=safe_url(url))
 
