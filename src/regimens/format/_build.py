@@ -1,6 +1,6 @@
 """Document -> model: every cross-reference and range checked, every problem reported.
 
-Structure (types, fields) is checked first by :mod:`regimens._spec`; this
+Structure (types, fields) is checked first by :mod:`regimens.format._schema`; this
 module checks meaning and reports each problem with file, line, field path,
 offending value and what is allowed. It collects as many problems as it can
 in one pass rather than stopping at the first.

@@ -1,11 +1,11 @@
 """Reading one field of a regimen document into a model value.
 
-Each reader takes a :class:`~regimens._source.Cursor` on the field and either
+Each reader takes a :class:`~regimens.format._source.Cursor` on the field and either
 returns the value or raises :class:`Fail` carrying a located problem
 (file, line, field path, offending value, what is allowed). Rules that
 relate fields to each other (a day inside its cycle, one pattern per course)
 are checked here where the field is read; cross-references between parts of
-the document are checked by :mod:`regimens._build`.
+the document are checked by :mod:`regimens.format._build`.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The same declarations check a document's structure (types, required and
 unknown fields, simple ranges) in :func:`structure_problems` and produce the
 JSON Schema printed by ``regimens schema`` in :func:`json_schema`, so the two
 cannot drift apart. Meaning (cross-references, day ranges inside cycles, one
-pattern per course) is checked afterwards by :mod:`regimens._build`.
+pattern per course) is checked afterwards by :mod:`regimens.format._build`.
 """
 
 from __future__ import annotations
