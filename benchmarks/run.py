@@ -155,6 +155,11 @@ def workload_single(repeat: int) -> list[dict[str, Any]]:
                 f"{len(schedule.visits)} visits) -> schedule",
                 "ours": t_ours, "baseline": "dateutil.rrule hand loop", "base": t_rrule,
                 "target": 1.0}]
+    # JSON output against the expansion itself: the same schedule, to_json() alone.
+    t_json, t_expand = paired(schedule.to_json, ours, repeat, number=20)
+    results.append({"n": "1", "workload": "(same) schedule -> `to_json()` (byte-identical to "
+                    "json.dumps indent=2)", "ours": t_json, "baseline": "`expand` itself",
+                    "base": t_expand, "target": 2.0})
     try:
         import recurring_ical_events
     except ImportError:

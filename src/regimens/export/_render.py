@@ -10,7 +10,6 @@ from __future__ import annotations
 import calendar
 import csv
 import io
-import json
 from datetime import date
 from typing import Any
 
@@ -18,6 +17,7 @@ from .._version import __version__
 from ..engine import Administration, CheckReport, Schedule
 from ..errors import RegimenWarning
 from ..quantities import counted, human_dose_quantity, human_number, plain
+from ._json import dumps_indent2
 
 __all__ = ["ADMINISTRATION_FIELDS", "render_calendar", "render_csv", "render_json",
            "render_table", "schedule_dict", "shown_warnings"]
@@ -64,7 +64,12 @@ def _measure(value: Any) -> str | None:
     return None if value is None else plain(value)
 
 
-def schedule_dict(s: Schedule) -> dict[str, Any]:
+def schedule_dict(s: Schedule, administrations: bool = True) -> dict[str, Any]:
+    """The schedule as JSON-ready values (what ``to_json`` writes), in a fixed key order.
+
+    With ``administrations=False`` the "administrations" list is left empty (render_json
+    writes it itself).
+    """
     r = s.regimen
     p = s.participant
     return {
@@ -90,7 +95,8 @@ def schedule_dict(s: Schedule) -> dict[str, Any]:
              "days": ps.length.days, "blinded": ps.blinded}
             for ps in s.periods
         ],
-        "administrations": [administration_dict(a) for a in s.administrations],
+        "administrations": ([administration_dict(a) for a in s.administrations]
+                            if administrations else []),
         "visits": [
             {"id": v.id, "label": v.label or None, "study_day": v.study_day.value,
              "date": v.date.isoformat(), "earliest": v.earliest.isoformat(),
@@ -119,7 +125,74 @@ def shown_warnings(s: Schedule, blinded: bool | None = None) -> tuple[RegimenWar
 
 
 def render_json(s: Schedule) -> str:
-    return json.dumps(schedule_dict(s), indent=2, ensure_ascii=False) + "\n"
+    """``json.dumps(schedule_dict(s), indent=2, ensure_ascii=False) + "\\n"``, the same bytes.
+
+    Written without the standard library's pure-Python indenting encoder (see
+    :mod:`._json`); the administrations, most of the text, are written by
+    :func:`_administrations_json`.
+    """
+    head = schedule_dict(s, administrations=False)
+    text = dumps_indent2(head)
+    # The key at the top level, on a line of its own: a string value cannot contain a
+    # newline unescaped, so this is the one place it can be.
+    empty = '\n  "administrations": [],\n'
+    before, found, after = text.partition(empty)
+    if not found or not s.administrations:
+        return text + "\n"
+    return (f'{before}\n  "administrations": [\n    '
+            f'{_administrations_json(s.administrations)}\n  ],\n{after}\n')
+
+
+# The fields of administration_dict in its order, in runs: those that vary from row to
+# row (written per row below) and those a course's rows share (written once per distinct
+# value by dumps_indent2, and reused).
+_PER_ROW_FIRST = ("study_day", "date", "time", "datetime")
+_SHARED_FIRST = ("period", "drug", "drug_name")
+_PER_ROW_SECOND = ("cycle", "cycle_day", "step")
+_SHARED_SECOND = ("amount", "unit", "dose", "route", "placebo", "blinded", "derivation", "note",
+                  "avoid_same_day")
+assert (_PER_ROW_FIRST + _SHARED_FIRST + _PER_ROW_SECOND + _SHARED_SECOND
+        == ADMINISTRATION_FIELDS), "keep render_json's runs in administration_dict's order"
+_FIELD = "\n      "  # an administration's member: array at 2 spaces, object at 4, fields at 6
+
+
+def _members(a: Administration, fields: tuple[str, ...]) -> str:
+    """Some of an administration's fields as dumps_indent2 writes them inside its object."""
+    d = administration_dict(a)
+    text = dumps_indent2({"administrations": [{k: d[k] for k in fields}]})
+    # '{\n  "administrations": [\n    {' + members + '\n    }\n  ]\n}'
+    return text[len('{\n  "administrations": [\n    {') + len(_FIELD):-len("\n    }\n  ]\n}")]
+
+
+def _administrations_json(rows: tuple[Administration, ...]) -> str:
+    """The members of the "administrations" array, joined as dumps_indent2 joins them.
+
+    Per row only the day, date, times, cycle and step are written (dates and ISO
+    instants need no escaping; ints as json writes them); the course-wide fields are
+    encoded once per distinct value. tests/export/test_json_fast.py holds this equal to
+    json.dumps over every catalogue arm and generated schedules.
+    """
+    shared: dict[tuple[Any, ...], tuple[str, str]] = {}
+    out: list[str] = []
+    append = out.append
+    for a in rows:
+        # The dose is held by every row for the whole render, so its id is unique here.
+        key = (id(a.dose), a.period, a.drug, a.drug_name, a.route, a.placebo, a.blinded,
+               a.note, a.avoid)
+        found = shared.get(key)
+        if found is None:
+            found = shared[key] = (_members(a, _SHARED_FIRST), _members(a, _SHARED_SECOND))
+        t, at, cycle, cycle_day, step = a.time, a.at, a.cycle, a.cycle_day, a.step
+        hm = "null" if t is None else t.strftime('"%H:%M"')
+        instant = "null" if at is None else f'"{at.isoformat()}"'
+        append(f'{{\n      "study_day": {a.study_day.value},\n      "date": '
+               f'"{a.date.isoformat()}",\n      "time": {hm},\n      "datetime": {instant},'
+               f'\n      {found[0]},\n      "cycle": {"null" if cycle is None else cycle},'
+               f'\n      "cycle_day": {"null" if cycle_day is None else cycle_day},'
+               f'\n      "step": {"null" if step is None else step + 1},'
+               f'\n      {found[1]}\n    }}')
+    return ",\n    ".join(out)
+
 
 
 def render_csv(s: Schedule) -> str:
@@ -335,4 +408,4 @@ def check_dict(report: CheckReport) -> dict[str, Any]:
 
 def check_json(report: CheckReport) -> str:
     """A check report as JSON."""
-    return json.dumps(check_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return dumps_indent2(check_dict(report)) + "\n"
