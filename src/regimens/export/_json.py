@@ -17,7 +17,7 @@ generated values); other types raise ``TypeError`` as json.dumps does.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 __all__ = ["dumps_indent2"]
@@ -42,6 +42,7 @@ def _flat_encoder(level: int) -> Callable[[Any], str]:
 
 
 def _encode(o: Any, level: int) -> str:
+    members: Iterable[Any]
     if isinstance(o, dict):
         is_dict, members = True, o.values()
     elif isinstance(o, (list, tuple)):

@@ -6,7 +6,7 @@ only, to read unit text (:func:`parse_amount`, :func:`parse_dose_quantity`).
 """
 
 from ._bsa import BSAFormula, bsa, bsa_float, round_bsa, rounded_bsa
-from ._days import MAX_DAYS, Duration, LengthRange, StudyDay
+from ._days import MAX_DAYS, Duration, LengthRange, StudyDay, StudyDays
 from ._exact import EXACT, MAX_SIGNIFICANT_DIGITS, exactly
 from ._notation import (
     counted,
@@ -45,6 +45,7 @@ __all__ = [
     "Duration",
     "LengthRange",
     "StudyDay",
+    "StudyDays",
     "Unit",
     "bsa",
     "bsa_float",

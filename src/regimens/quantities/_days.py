@@ -21,7 +21,7 @@ from functools import total_ordering
 from ..errors import QuantityError, QuantityTypeError, UnitError
 from ._notation import counted
 
-__all__ = ["MAX_DAYS", "Duration", "LengthRange", "StudyDay"]
+__all__ = ["MAX_DAYS", "Duration", "LengthRange", "StudyDay", "StudyDays"]
 
 
 @total_ordering
@@ -80,6 +80,29 @@ class StudyDay:
     def __str__(self) -> str:
         return f"Day {self.value}"
 
+
+class StudyDays(dict[int, StudyDay]):
+    """Study days by offset, made on first use: ``days[offset]`` is ``StudyDay.from_offset``.
+
+    What the engine keeps per expansion, so that every row of a day shares one
+    instance. Its memory is one entry per distinct day of that expansion (it goes
+    with the schedule's own rows), and a lookup costs the same on day 40,000 as on
+    day 1: a fixed-size LRU cache, used before, missed on every row of an expansion
+    longer than its size. Offsets are ints, which map to a valid day by
+    construction, so the per-value checks of ``StudyDay`` are skipped here.
+    """
+
+    __slots__ = ()
+
+    def __missing__(self, offset: int) -> StudyDay:
+        day = _new(StudyDay)
+        _set(day, "value", offset + 1 if offset >= 0 else offset)
+        self[offset] = day
+        return day
+
+
+_new = object.__new__
+_set = object.__setattr__
 
 _DURATION = re.compile(r"\s*(?P<n>[0-9]+)\s*(?P<unit>[A-Za-z]+)\s*\Z")
 _RANGE = re.compile(r"\s*(?P<a>[0-9]+)\s*(?:-|–|to)\s*(?P<b>[0-9]+)\s*(?P<unit>[A-Za-z]+)\s*\Z")
