@@ -16,6 +16,7 @@ from __future__ import annotations
 import enum
 import functools
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
@@ -148,11 +149,36 @@ _DEFINITIONS = (
 )
 
 
+def _import_pint() -> Any:
+    """pint, imported without NumPy unless NumPy (or pint) is loaded already.
+
+    pint imports NumPy at its own import whenever NumPy is installed (pint.compat;
+    pint 0.25 offers no switch), which made a cold ``regimens expand`` 1.5x slower,
+    and regimens asks pint only about scalars. ``sys.modules["numpy"] = None`` makes
+    ``import numpy`` fail for the length of pint's import (the import system's
+    documented way to block a module), and the entry is removed after it, so NumPy
+    imports normally afterwards. The one effect beyond regimens: pint, if regimens
+    imported it first, supports no NumPy arrays in this process; a program that uses
+    pint with arrays imports NumPy or pint before regimens reads a unit
+    (docs/performance.md).
+    """
+    if "pint" in sys.modules or "numpy" in sys.modules:
+        import pint
+
+        return pint
+    sys.modules["numpy"] = None  # type: ignore[assignment]
+    try:
+        import pint
+    finally:
+        if "numpy" in sys.modules and sys.modules["numpy"] is None:
+            del sys.modules["numpy"]
+    return pint
+
+
 @functools.cache
 def registry() -> Any:
     """The one pint registry, with IU and cells as dimensions of their own."""
-    import pint
-
+    pint = _import_pint()
     ureg: Any = pint.UnitRegistry(None, cache_folder=None)
     for definition in _DEFINITIONS:
         ureg.define(definition)

@@ -1,0 +1,80 @@
+"""Heavy optional modules stay out of a process that does not use them.
+
+NumPy is installed with the test extras, and pint imports it at its own import when it
+is installed: regimens imports pint without it (quantities._units._import_pint), so
+``import regimens``, load, expand and every text output leave NumPy out of
+``sys.modules``; icalendar comes in with ``to_ics`` only. Each case runs in a fresh
+interpreter, since this test process has imported both long ago.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+
+import pytest
+
+_PROGRAM = """\
+import json, sys, warnings
+import regimens
+warnings.simplefilter("ignore")
+seen = {}
+def note(step):
+    seen[step] = [m for m in ("numpy", "icalendar") if m in sys.modules]
+note("import")
+regimen = regimens.load("mirocals")
+note("load")
+schedule = regimen.expand("il2", "2027-01-04", regimens.Participant(weight="70 kg",
+                                                                    height="175 cm"))
+note("expand")
+schedule.to_json(); schedule.to_csv(); schedule.to_table(); schedule.to_calendar()
+regimen.check().to_json()
+note("outputs")
+regimens.Participant(weight="154 lb", height="69 in").weight_kg
+note("units")
+import datetime
+schedule.to_ics(stamp=datetime.datetime(2027, 1, 1, tzinfo=datetime.UTC))
+note("ics")
+try:
+    import numpy  # still importable normally afterwards
+    seen["numpy_after"] = [numpy.__name__]
+except ImportError:
+    seen["numpy_after"] = []
+print(json.dumps(seen))
+"""
+
+
+@pytest.fixture(scope="module")
+def seen() -> dict[str, list[str]]:
+    run = subprocess.run([sys.executable, "-c", _PROGRAM], capture_output=True, text=True,
+                         check=True)
+    result: dict[str, list[str]] = json.loads(run.stdout)
+    return result
+
+
+@pytest.mark.parametrize("step", ["import", "load", "expand", "outputs", "units"])
+def test_no_numpy_or_icalendar_until_used(seen: dict[str, list[str]], step: str) -> None:
+    assert seen[step] == []
+
+
+def test_ics_imports_icalendar_only(seen: dict[str, list[str]]) -> None:
+    assert seen["ics"] == ["icalendar"]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("numpy") is None, reason="NumPy not installed")
+def test_numpy_imports_normally_afterwards(seen: dict[str, list[str]]) -> None:
+    assert seen["numpy_after"] == ["numpy"]
+
+
+def test_pint_keeps_numpy_when_numpy_came_first() -> None:
+    # Not blocked when the program has NumPy already: pint then supports arrays as usual.
+    if importlib.util.find_spec("numpy") is None:
+        pytest.skip("NumPy not installed")
+    program = ("import numpy, regimens, pint.compat; "
+               "regimens.Participant(weight='70 kg').weight_kg; "
+               "print(pint.compat.HAS_NUMPY)")
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                         check=True)
+    assert run.stdout.strip() == "True"
