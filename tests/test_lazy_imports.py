@@ -1,9 +1,10 @@
 """Heavy optional modules stay out of a process that does not use them.
 
 NumPy is installed with the test extras, and pint imports it at its own import when it
-is installed: regimens imports pint without it (quantities._units._import_pint), so
-``import regimens``, load, expand and every text output leave NumPy out of
-``sys.modules``; icalendar comes in with ``to_ics`` only. Each case runs in a fresh
+is installed. The command line, which owns its process, has pint imported without it
+(``quantities.lean_pint``, as ``cli.main`` calls it), so load, expand and every text
+output leave NumPy out of ``sys.modules``; icalendar comes in with ``to_ics`` only. A
+program that embeds the library keeps pint as pint made it. Each case runs in a fresh
 interpreter, since this test process has imported both long ago.
 """
 
@@ -19,6 +20,8 @@ import pytest
 _PROGRAM = """\
 import json, sys, warnings
 import regimens
+from regimens.quantities import lean_pint
+lean_pint()  # what the command line does first
 warnings.simplefilter("ignore")
 seen = {}
 def note(step):
@@ -73,6 +76,28 @@ def test_pint_keeps_numpy_when_numpy_came_first() -> None:
     if importlib.util.find_spec("numpy") is None:
         pytest.skip("NumPy not installed")
     program = ("import numpy, regimens, pint.compat; "
+               "regimens.Participant(weight='70 kg').weight_kg; "
+               "print(pint.compat.HAS_NUMPY)")
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                         check=True)
+    assert run.stdout.strip() == "True"
+
+
+def test_the_command_line_leaves_numpy_out() -> None:
+    program = ("import sys; from regimens import cli; "
+               "code = cli.main(['expand', 'mirocals', '--arm', 'il2', '--start', '2027-01-04', "
+               "'--format', 'json', '-o', '-']); "
+               "sys.stderr.write(repr(['numpy' in sys.modules, code]))")
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                         check=True)
+    assert run.stderr.strip().splitlines()[-1] == "[False, 0]"
+
+
+def test_an_embedding_program_keeps_pint_with_numpy() -> None:
+    # The library alone never changes pint: with NumPy installed, pint supports arrays.
+    if importlib.util.find_spec("numpy") is None:
+        pytest.skip("NumPy not installed")
+    program = ("import regimens, pint.compat; "
                "regimens.Participant(weight='70 kg').weight_kg; "
                "print(pint.compat.HAS_NUMPY)")
     run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from .._version import __version__
-from ..quantities import BSAFormula
+from ..quantities import BSAFormula, lean_pint
 from ._output import Signalled, write_output
 from ._stamp import parse_stamp
 
@@ -427,6 +427,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from ..errors import RegimenError
 
+    lean_pint()  # this process is the command's own: pint without NumPy starts faster
     command = {"expand": _expand, "publish": _publish, "check": _check, "schema": _schema,
                "catalog": _catalog}
     try:

@@ -31,6 +31,7 @@ __all__ = [
     "Dimension",
     "DoseQuantity",
     "Unit",
+    "lean_pint",
     "parse_amount",
     "parse_dose_quantity",
     "parse_height",
@@ -149,20 +150,30 @@ _DEFINITIONS = (
 )
 
 
-def _import_pint() -> Any:
-    """pint, imported without NumPy unless NumPy (or pint) is loaded already.
+#: Set by :func:`lean_pint`: import pint without NumPy (see there).
+_LEAN_PINT = False
+
+
+def lean_pint() -> None:
+    """Import pint without NumPy in this process, for a program that owns its process.
 
     pint imports NumPy at its own import whenever NumPy is installed (pint.compat;
-    pint 0.25 offers no switch), which made a cold ``regimens expand`` 1.5x slower,
-    and regimens asks pint only about scalars. ``sys.modules["numpy"] = None`` makes
-    ``import numpy`` fail for the length of pint's import (the import system's
-    documented way to block a module), and the entry is removed after it, so NumPy
-    imports normally afterwards. The one effect beyond regimens: pint, if regimens
-    imported it first, supports no NumPy arrays in this process; a program that uses
-    pint with arrays imports NumPy or pint before regimens reads a unit
-    (docs/performance.md).
+    pint 0.25 offers no switch), which makes a cold ``regimens expand`` about 1.3x
+    slower although regimens asks pint only about scalars. The command line calls
+    this first: pint is then imported with ``sys.modules["numpy"] = None`` (the
+    import system's documented way to block a module) for the length of its import,
+    and the entry is removed after it, so NumPy imports normally afterwards. pint so
+    imported supports no NumPy arrays in that process, which is why the library never
+    does this on its own: a program that embeds regimens keeps pint as pint made it.
+    Nothing happens when NumPy or pint is loaded already.
     """
-    if "pint" in sys.modules or "numpy" in sys.modules:
+    global _LEAN_PINT
+    _LEAN_PINT = True
+
+
+def _import_pint() -> Any:
+    """pint; without NumPy if :func:`lean_pint` was called and neither is loaded yet."""
+    if not _LEAN_PINT or "pint" in sys.modules or "numpy" in sys.modules:
         import pint
 
         return pint
