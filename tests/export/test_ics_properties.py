@@ -9,7 +9,7 @@ import warnings
 import zoneinfo
 from datetime import UTC, date, datetime, timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
@@ -77,6 +77,23 @@ periods:
 _names = itertools.count()
 
 
+HEAD_TIMED_UNTIMED = """\
+format: regimens/1
+id: prop
+title: Property
+drugs:
+  a: {name: drug A, route: oral}
+  b: {name: drug B, route: intravenous}
+arms:
+  x: {label: X}
+periods:
+  - id: t
+    length: 1 weeks
+    courses:
+      - {drug: a, dose: 5 mg, every: 1 days, times: ["00:00"]}
+      - {drug: b, dose: 5 mg, days: [1]}
+"""
+
 def _instant(value: date | datetime) -> datetime:
     if isinstance(value, datetime):
         assert value.tzinfo is not None
@@ -85,6 +102,9 @@ def _instant(value: date | datetime) -> datetime:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Found by this test: an unblinded timed event at 00:00 and an untimed one on the same day
+# must keep the schedule's order (they were sorted untimed first).
+@example(text=HEAD_TIMED_UNTIMED, zone="UTC", start=date(2000, 1, 1), label="")
 @given(text=regimen_texts(), zone=ZONES,
        start=st.dates(min_value=date(1995, 1, 1), max_value=date(2036, 12, 31)),
        label=st.sampled_from(["", "P-017", "site 3 / P 9"]))

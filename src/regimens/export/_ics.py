@@ -273,12 +273,15 @@ def _event_order(s: Schedule, blinded: bool | None,
     Within one day all events are blinded or none (periods do not overlap).
     """
     position = {p.id: i for i, p in enumerate(s.regimen.periods)}
-    keys = []
+    keys: list[tuple[Any, ...]] = []
     for index, (a, t) in enumerate(zip(s.administrations, texts, strict=True)):
+        if not (a.blinded if blinded is None else blinded):
+            # The schedule's own order (days in order, then as the schedule lists them).
+            keys.append((a.study_day.value, False, (0.0, ""), 0, ("", "", "", index)))
+            continue
         moment = (0.0 if a.at is None else a.at.timestamp(),
                   a.time.isoformat() if a.time is not None else "")
-        shown = (t.summary, t.description, t.uid, 0) if (
-            a.blinded if blinded is None else blinded) else ("", "", "", index)
+        shown = (t.summary, t.description, t.uid, 0)
         keys.append((a.study_day.value, a.time is not None, moment, position[a.period], shown))
     return [t for _, t in sorted(zip(keys, texts, strict=True), key=lambda kt: kt[0])]
 
