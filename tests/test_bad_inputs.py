@@ -257,8 +257,9 @@ def _make(tmp_path: Path, name: str, spec: dict[str, Any]) -> None:
     elif "hardlink" in spec:
         os.link(tmp_path / spec["hardlink"], path)
     elif "device" in spec:
-        # Character devices 1,3 (null) and 1,7 (full), made here: never the machine's own.
-        minor = {"sink": 3, "full": 7}[spec["device"]]
+        # Character devices 1,3 (null), 1,5 (zero: endless) and 1,7 (full), made here:
+        # never the machine's own.
+        minor = {"sink": 3, "zero": 5, "full": 7}[spec["device"]]
         os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, minor))
     elif "fifo" in spec:
         os.mkfifo(path)

@@ -84,3 +84,21 @@ def test_no_raw_control_sequence_reaches_the_terminal(
 )
 def test_printable(text: str, shown: str) -> None:
     assert printable(text) == shown
+
+
+@pytest.mark.parametrize(("size", "accepted"), [
+    (1, True), (4096, True), (4097, False), (1_000_000, False)])
+def test_password_file_is_read_up_to_a_bound(tmp_path: Path, size: int,
+                                              accepted: bool) -> None:
+    # An endless or huge file (/dev/zero, a document given by mistake) was read whole.
+    from regimens.cli import read_password
+    from regimens.errors import ExpandOptionError
+
+    path = tmp_path / "pw"
+    path.write_bytes(b"s" * size)
+    if accepted:
+        assert read_password(str(path)) == "s" * size
+    else:
+        with pytest.raises(ExpandOptionError, match="longer than 4,096 bytes") as info:
+            read_password(str(path))
+        assert "sss" not in str(info.value)

@@ -51,3 +51,33 @@ def test_dumps_round_trips(regimen: regimens.Regimen, fmt: str) -> None:
     assert again == regimen
     assert again.expect == regimen.expect  # (also inside ==; named for the failure message)
     assert regimens.dumps(again, fmt=fmt) == text
+
+
+_WINDOW_DOC = """\
+format: regimens/1
+id: w
+title: Windows
+drugs: {a: {name: drug A, route: oral}}
+arms: {x: {label: X}}
+periods:
+  - id: t
+    length: 4 weeks
+visits:
+  - {id: v, day: 8, window: %s}
+"""
+
+
+@pytest.mark.parametrize(("written", "dumped"), [
+    ("1 day", "window: 1 day}"),
+    ("2 days", "window: 2 days}"),
+    ("{before: 1 day}", "window: {before: 1 day, after: 0 days}}"),
+    ("{before: 2 days, after: 1 day}", "window: {before: 2 days, after: 1 day}}"),
+    ("1 week", "window: 7 days}"),
+])
+def test_window_days_are_singular_and_plural_as_people_write_them(written: str,
+                                                                 dumped: str) -> None:
+    # "1 days" was written for a one-day window.
+    text = regimens.dumps(regimens.loads(_WINDOW_DOC % written))
+    assert dumped in text
+    assert "1 days" not in text
+    assert regimens.loads(text) == regimens.loads(_WINDOW_DOC % written)

@@ -72,14 +72,26 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {printable(message)}\n")
 
 
+def _option_name(word: str) -> str:
+    """An unknown option as it may be shown: its name, never a value stuck to it.
+
+    ``--pass=S3cret`` is shown ``--pass=...``, and a short option with its value attached
+    (``-pS3cret``) ``-p...``.
+    """
+    if "=" in word:
+        return word.split("=", 1)[0] + "=..."
+    if not word.startswith("--") and len(word) > 2:
+        return word[:2] + "..."
+    return word
+
+
 def _unrecognized(extras: list[str]) -> str:
     """The parser error for arguments no option takes, without quoting any value.
 
     Only option names are shown (``--pass``, or ``--pass=...``): a word that is not an
     option may be a secret typed after a misspelled option (``--pass S3cret``).
     """
-    names = [e.split("=", 1)[0] + ("=..." if "=" in e else "") for e in extras
-             if e.startswith("-") and e != "-"]
+    names = [_option_name(e) for e in extras if e.startswith("-") and e != "-"]
     others = len(extras) - len(names)
     parts = []
     if names:
@@ -307,12 +319,24 @@ def _shown_warnings(schedule: Schedule, blinded: bool | None) -> tuple[Any, ...]
     return shown_warnings(schedule, blinded)
 
 
+#: The longest password file read (bytes): a password is a line, never a document.
+_PASSWORD_LIMIT = 4096
+
+
 def read_password(path: str) -> str:
     """The password in ``path``, without one trailing line break."""
     from ..errors import ExpandOptionError
 
     try:
-        text = Path(path).read_bytes().decode("utf-8")
+        with open(path, "rb") as handle:
+            # Bounded: a device (/dev/zero) or a huge file given by mistake would
+            # otherwise be read until memory runs out.
+            data = handle.read(_PASSWORD_LIMIT + 1)
+        if len(data) > _PASSWORD_LIMIT:
+            raise ExpandOptionError("password", "the password file is longer than "
+                                    f"{_PASSWORD_LIMIT:,} bytes: give a file that holds only "
+                                    "the password")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         # Never quote the bytes: they are the password.
         raise ExpandOptionError("password", "the password file is not UTF-8 text") from None

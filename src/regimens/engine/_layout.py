@@ -240,6 +240,7 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
                 excluded.append((course, made, made_keys))
                 held += len(made)
             else:
+                _check_received(course, drug.name, made, made, line.start, length)
                 _check_steps(course, made, made, line.start)
                 rows += made
                 keys += made_keys
@@ -251,6 +252,8 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
     for course, made, made_keys in excluded:
         blocked = set().union(*(given.get(d, set()) for d in course.not_on))
         kept = [i for i, a in enumerate(made) if a.date not in blocked]
+        _check_received(course, regimen.drug(course.drug).name, [made[i] for i in kept], made,
+                        line.start, None)
         _check_steps(course, [made[i] for i in kept], made, line.start)
         rows += [made[i] for i in kept]
         keys += [made_keys[i] for i in kept]
@@ -271,6 +274,35 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
 
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
                   "Sunday")
+
+
+def _check_received(course: Course, drug_name: str, kept: list[Administration],
+                    made: list[Administration], start: date, length: int | None) -> None:
+    """A course gives the participant at least one administration.
+
+    A course that none reaches (every day skipped by ``not_on``, or its only cycle cut
+    short before its first day) would leave a drug of the protocol out without a word.
+    Refused, like a step that no administration receives. ``length``: the days of the
+    period at the length chosen (for the message), or None after ``not_on``.
+    """
+    if kept or (not made and course.date_dependent):
+        # A weekday course may miss a short span for some starts only: that depends on
+        # the participant, not on the protocol's text, and is left to the schedule.
+        return
+    if made:
+        why = (f"not_on ({', '.join(course.not_on)}) skips every day it falls on; change "
+               "the course's days or its not_on")
+    else:
+        why = ("none of its days falls within its span"
+               + (f" (the period has {length} day{'s' if length != 1 else ''})"
+                  if length is not None else "")
+               + "; change the course's days, cycle or start, or the period's length")
+    what = ("placebo" if course.placebo else
+            human_dose_quantity(course.dose.quantity) if course.dose is not None else "")
+    raise course.problem(
+        f"no administration receives this course{f' ({what})' if what else ''}, so the "
+        f"participant would never be given {drug_name}: {why}",
+        code="course-without-administrations")
 
 
 def _check_steps(course: Course, kept: list[Administration], made: list[Administration],

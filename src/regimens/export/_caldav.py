@@ -90,6 +90,13 @@ def safe_url(url: str) -> str:
 
 
 def _collection_url(url: str) -> str:
+    if isinstance(url, str) and any(ch.isspace() or not ch.isprintable()
+                                    for ch in url.strip()):
+        # A URL holds no space or control character (RFC 3986 section 2): the HTTP
+        # client would fail deep inside with a traceback.
+        raise PublishError("not a CalDAV URL (it contains a space or a control character; "
+                           "write a space as %20): give http://HOST/PATH/ or "
+                           "https://HOST/PATH/")
     try:
         parts = urlsplit(url.strip() if isinstance(url, str) else "")
         _ = parts.port  # raises ValueError for a port out of range

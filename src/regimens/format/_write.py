@@ -98,6 +98,11 @@ def _course(c: Course) -> dict[str, Any]:
     return out
 
 
+def _days(n: int) -> str:
+    """A window side as people write it: ``1 day``, ``3 days``, ``0 days``."""
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
 def _visit(v: Visit) -> dict[str, Any]:
     out: dict[str, Any] = {"id": v.id}
     if v.label:
@@ -115,8 +120,8 @@ def _visit(v: Visit) -> dict[str, Any]:
         out["day"] = a.day
     if v.window is not None:
         w = v.window
-        out["window"] = (f"{w.before.days} days" if w.before == w.after else
-                         {"before": f"{w.before.days} days", "after": f"{w.after.days} days"})
+        out["window"] = (_days(w.before.days) if w.before == w.after else
+                         {"before": _days(w.before.days), "after": _days(w.after.days)})
     if v.arms is not None:
         out["arms"] = list(v.arms)
     if v.notes:
