@@ -9,12 +9,14 @@ a RegimenError naming the option, never an OverflowError or a ValueError.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import regimens
+from regimens import Reminder
 
 DOC = """\
 format: regimens/1
@@ -57,3 +59,19 @@ def test_the_last_possible_all_day_event() -> None:
     schedule = regimens.loads(DOC % "").expand("x", "9999-12-30", regimens.Participant())
     data = schedule.to_ics(stamp=datetime(2027, 1, 1, tzinfo=UTC))
     assert b"DTSTART;VALUE=DATE:99991230\r\nDTEND;VALUE=DATE:99991231\r\n" in data
+
+
+@pytest.mark.parametrize(("start", "zone", "hours"), [
+    # Year 1 east of Greenwich: converting to UTC overflowed (OverflowError).
+    (datetime(1, 1, 2, 8), "Asia/Tokyo", -23),
+    (datetime(1, 1, 2, 0, 30), "Pacific/Kiritimati", -15.5),
+    # Clocks forward overnight: 09:00 EST is 22 real hours before 08:00 EDT.
+    (datetime(2027, 3, 14, 8), "America/New_York", -22),
+    # Clocks back overnight: 09:00 EDT is 24 real hours before 08:00 EST.
+    (datetime(2027, 11, 7, 8), "America/New_York", -24),
+    (datetime(9999, 12, 31, 8), "Pacific/Pago_Pago", -23),
+])
+def test_day_before_reminder_is_exact_at_the_ends_and_across_clock_changes(
+        start: datetime, zone: str, hours: float) -> None:
+    trigger = Reminder.parse("09:00-day-before").trigger(start.replace(tzinfo=ZoneInfo(zone)))
+    assert trigger == timedelta(hours=hours)

@@ -62,7 +62,9 @@ def test_catalogue_check_json_is_json_dumps() -> None:
 
 def test_no_administrations_and_non_empty_avoid_lists() -> None:
     # An arm with no administrations (the array stays "[]") and a course whose rows
-    # carry a non-empty avoid_same_day list (laid out over lines by json.dumps).
+    # carry a non-empty avoid_same_day list (laid out over lines by json.dumps). Drug A
+    # runs one week, so drug B is still given on the second Saturday: a course that
+    # not_on empties is refused.
     regimen = regimens.loads("""\
 format: regimens/1
 id: avoid
@@ -77,7 +79,7 @@ periods:
   - id: t
     length: 14 days
     courses:
-      - {drug: a, arms: [x], dose: 1.5 mg, daily: true, no_same_day: [b]}
+      - {drug: a, arms: [x], dose: 1.5 mg, daily: true, for: 1 week, no_same_day: [b]}
       - {drug: b, arms: [x], dose: 2 mg, weekdays: [sat], not_on: [a]}
 """)
     x = _expand(regimen, "x", date(2027, 1, 4))

@@ -11,6 +11,7 @@ import json
 from datetime import date
 from typing import Any
 
+from hypothesis import reject
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
@@ -275,4 +276,23 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
     expect = _expectations(draw, periods)
     if expect:
         doc["expect"] = expect
+    _every_course_given(doc)
     return doc
+
+
+def _every_course_given(doc: dict[str, Any]) -> None:
+    """Reject a document in which ``not_on`` takes every day of a course.
+
+    Such a course is refused on purpose (tested in test_bad_inputs.py, limits.yaml);
+    ``check`` expands every arm at every start weekday, so it sees every case.
+    """
+    import regimens
+
+    try:
+        regimens.loads(json.dumps(doc)).check()
+    except regimens.InvalidRegimenError as exc:
+        if any(p.code == "course-without-administrations" for p in exc.problems):
+            reject()
+    except regimens.RegimenError:
+        pass
+

@@ -89,11 +89,25 @@ def safe_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
 
 
+def _without_userinfo(url: str) -> str:
+    """``url`` without ``user:password@``.
+
+    >>> _without_userinfo("https://bot:pass word@cal.example.org/x/")
+    'https://cal.example.org/x/'
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    authority, slash, path = rest.partition("/")
+    return scheme + sep + authority.rpartition("@")[2] + slash + path
+
+
 def _collection_url(url: str) -> str:
     if isinstance(url, str) and any(ch.isspace() or not ch.isprintable()
-                                    for ch in url.strip()):
+                                    for ch in _without_userinfo(url.strip())):
         # A URL holds no space or control character (RFC 3986 section 2): the HTTP
-        # client would fail deep inside with a traceback.
+        # client would fail deep inside with a traceback. (The user name and password
+        # are sent apart, and may hold spaces.)
         raise PublishError("not a CalDAV URL (it contains a space or a control character; "
                            "write a space as %20): give http://HOST/PATH/ or "
                            "https://HOST/PATH/")

@@ -112,8 +112,12 @@ class Reminder:
         remind = datetime.combine(local.date() - timedelta(days=1), self.day_before_at)
         if start.tzinfo is None:
             return remind - local
-        # Aware arithmetic within one zone is wall-clock arithmetic: compare in UTC.
-        return remind.replace(tzinfo=start.tzinfo).astimezone(UTC) - start.astimezone(UTC)
+        # Aware arithmetic within one zone is wall-clock arithmetic: take the offsets off
+        # by hand. (Converting to UTC overflows in year 1 east of Greenwich.)
+        remind_offset = remind.replace(tzinfo=start.tzinfo).utcoffset()
+        start_offset = start.utcoffset()
+        assert remind_offset is not None and start_offset is not None
+        return (remind - local) - (remind_offset - start_offset)
 
 
 def _exact_duration(td: timedelta) -> Any:

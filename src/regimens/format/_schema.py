@@ -26,10 +26,18 @@ __all__ = ["ID_PATTERN", "INVISIBLE", "REGIMEN", "json_schema", "structure_probl
 #: Refused in every text field: bidirectional controls (U+202A-U+202E, U+2066-U+2069,
 #: U+200E, U+200F, U+061C), which reorder the characters around them when printed
 #: ("Trojan Source", CVE-2021-42574), and zero-width characters (U+200B-U+200D, U+2060,
-#: U+FEFF), which hide a difference between two texts that look the same.
+#: U+FEFF), which hide a difference between two texts that look the same, and the other
+#: characters that print as nothing: the soft hyphen (U+00AD), the combining grapheme
+#: joiner (U+034F), the Mongolian vowel separator (U+180E), the invisible operators
+#: (U+2061-U+2064), the deprecated format controls (U+206A-U+206F), the Hangul fillers
+#: (U+115F, U+1160, U+3164, U+FFA0: a title of one of them looks empty) and the tag
+#: characters (U+E0001, U+E0020-U+E007F), which can carry hidden text.
 INVISIBLE = frozenset(
     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
-    "\u200b\u200c\u200d\u2060\ufeff")
+    "\u200b\u200c\u200d\u2060\ufeff"
+    "\u00ad\u034f\u180e\u2061\u2062\u2063\u2064\u206a\u206b\u206c\u206d\u206e\u206f"
+    "\u115f\u1160\u3164\uffa0\U000e0001"
+    + "".join(chr(c) for c in range(0xE0020, 0xE0080)))
 
 
 class Shape:
