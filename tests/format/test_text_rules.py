@@ -82,5 +82,11 @@ def test_right_to_left_text_is_text() -> None:
 def test_the_invisible_set_is_the_documented_one() -> None:
     expected = ({chr(c) for c in range(0x202A, 0x202F)} | {chr(c) for c in range(0x2066, 0x206A)}
                 | {"\u200e", "\u200f", "\u061c", "\u200b", "\u200c", "\u200d", "\u2060",
-                   "\ufeff"})
+                   "\ufeff"}
+                # Characters that print as nothing (docs/format.md): soft hyphen, CGJ,
+                # Mongolian vowel separator, invisible operators, deprecated format
+                # controls, Hangul fillers, tag characters.
+                | {"\u00ad", "\u034f", "\u180e", "\u115f", "\u1160", "\u3164", "\uffa0"}
+                | {chr(c) for c in range(0x2061, 0x2065)} | {chr(c) for c in range(0x206A, 0x2070)}
+                | {chr(0xE0001)} | {chr(c) for c in range(0xE0020, 0xE0080)})
     assert expected == INVISIBLE

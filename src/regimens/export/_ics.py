@@ -116,7 +116,8 @@ class Reminder:
         # by hand. (Converting to UTC overflows in year 1 east of Greenwich.)
         remind_offset = remind.replace(tzinfo=start.tzinfo).utcoffset()
         start_offset = start.utcoffset()
-        assert remind_offset is not None and start_offset is not None
+        assert remind_offset is not None
+        assert start_offset is not None
         return (remind - local) - (remind_offset - start_offset)
 
 
