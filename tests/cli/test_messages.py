@@ -102,3 +102,22 @@ def test_password_file_is_read_up_to_a_bound(tmp_path: Path, size: int,
         with pytest.raises(ExpandOptionError, match="longer than 4,096 bytes") as info:
             read_password(str(path))
         assert "sss" not in str(info.value)
+
+
+@pytest.mark.parametrize(("content", "limit", "message"), [
+    (b"BEGIN:VCALENDAR\r\n", 10, "longer than 10 bytes"),
+    (b"BEGIN:VCALENDAR\0", 1000, "holds NUL bytes"),
+])
+def test_previous_file_is_read_up_to_a_bound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             content: bytes, limit: int, message: str) -> None:
+    # An endless device (/dev/zero) given as --previous was read until memory ran out.
+    import regimens.cli
+    from regimens.errors import ExpandOptionError
+
+    monkeypatch.setattr(regimens.cli, "_PREVIOUS_LIMIT", limit)
+    path = tmp_path / "previous.ics"
+    path.write_bytes(content)
+    with pytest.raises(ExpandOptionError, match=message):
+        regimens.cli.read_previous(str(path))
+    path.write_bytes(content[:limit].replace(b"\0", b""))
+    assert regimens.cli.read_previous(str(path)) == content[:limit].replace(b"\0", b"")

@@ -209,9 +209,7 @@ def _calendar_arguments(group: argparse._ArgumentGroup) -> None:
 #: The reproducible-builds convention for "the time this was made": whole seconds since
 #: 1970-01-01T00:00:00Z (https://reproducible-builds.org/specs/source-date-epoch/).
 def _ics(schedule: Schedule, args: argparse.Namespace) -> bytes:
-    previous = None
-    if args.previous:
-        previous = Path(args.previous).read_bytes()
+    previous = read_previous(args.previous) if args.previous else None
     return schedule.to_ics(stamp=parse_stamp(args.stamp), blinded=args.blinded,
                            reminders=args.remind, previous=previous)
 
@@ -321,6 +319,39 @@ def _shown_warnings(schedule: Schedule, blinded: bool | None) -> tuple[Any, ...]
 
 #: The longest password file read (bytes): a password is a line, never a document.
 _PASSWORD_LIMIT = 4096
+
+
+#: The longest --previous file read (bytes): far above the calendar of the most
+#: administrations an expansion makes, well below the memory of a machine.
+_PREVIOUS_LIMIT = 1024**3
+
+
+def read_previous(path: str) -> bytes:
+    """The bytes of a ``--previous`` calendar, read in chunks up to a bound.
+
+    An endless device (``/dev/zero``) or a huge file given by mistake is refused: a NUL
+    byte is never in an iCalendar file, so a device of zeros is refused at once.
+
+    Raises:
+        ExpandOptionError: a NUL byte, or more than 1 GiB (field ``previous``).
+        OSError: the file cannot be read.
+    """
+    from ..errors import ExpandOptionError
+
+    chunks: list[bytes] = []
+    size = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            if b"\0" in chunk:
+                raise ExpandOptionError("previous", "not an iCalendar file: it holds NUL "
+                                        "bytes; give the .ics file exported last time")
+            size += len(chunk)
+            if size > _PREVIOUS_LIMIT:
+                raise ExpandOptionError("previous", f"the file is longer than "
+                                        f"{_PREVIOUS_LIMIT:,} bytes; give the .ics file "
+                                        "exported last time")
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def read_password(path: str) -> str:

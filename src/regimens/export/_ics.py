@@ -356,6 +356,9 @@ def _previous(previous: bytes | str | None, prefix: str) -> dict[str, Any]:
         return {}
     from icalendar import Calendar
 
+    if not previous.strip():
+        raise ExpandOptionError("previous", "not an iCalendar file: the file is empty; give "
+                                "the .ics file exported last time")
     try:
         calendar = Calendar.from_ical(previous)
     except ValueError as exc:
