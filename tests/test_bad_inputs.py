@@ -17,9 +17,9 @@ The command-line cases (``cli.yaml``: output files, options, secrets, standard s
 a command and its environment rather than a document: ``argv`` run in a temporary directory
 holding ``case.yaml`` and the ``files`` the case makes (text, links, a device node, a named
 pipe with a reader, permissions, an owner), with ``env`` and ``stdin`` (a file of that
-directory, as with ``< FILE``); ``stdout: closed``
-or ``stdout: read-one-line`` runs the command in a subprocess with its standard output
-closed, or a pipe closed after the first line. They pin the exit status, the standard
+directory, as with ``< FILE``); ``stdout: closed``, ``stdout: read-one-line`` or
+``stdout: full`` runs the command in a subprocess with its standard output closed, a pipe
+closed after the first line, or a full device (made in the test's directory). They pin the exit status, the standard
 error lines (``usage``: the first line is the usage of that command, the others follow),
 what standard output holds, what never appears (``secret``), and every file afterwards;
 and in every case no temporary file is left behind.
@@ -244,7 +244,7 @@ def test_cli_catalogue_is_well_formed() -> None:
         assert set(case["expect"]) <= _CLI_EXPECT, case["id"]
         assert case["description"].strip(), case["id"]
         assert isinstance(case["expect"]["exit"], int), case["id"]
-        assert case.get("stdout") in (None, "closed", "read-one-line"), case["id"]
+        assert case.get("stdout") in (None, "closed", "read-one-line", "full"), case["id"]
 
 
 def _make(tmp_path: Path, name: str, spec: dict[str, Any]) -> None:
@@ -301,13 +301,22 @@ def _run_cli_case(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.Monk
     for key, value in case.get("env", {}).items():
         monkeypatch.setenv(key, value)
     if case.get("stdout"):
-        # Standard output closed (>&-), or a reader that stops after one line (| head -1).
+        # Standard output closed (>&-), a reader that stops after one line (| head -1), or
+        # a full disk (> a device like /dev/full, made in the test's directory).
         closed = case["stdout"] == "closed"
+        target: Any = subprocess.PIPE
+        if case["stdout"] == "full":
+            os.mknod(tmp_path / "stdout-full", stat.S_IFCHR | 0o666, os.makedev(1, 7))
+            target = (tmp_path / "stdout-full").open("wb")
+            closed = True  # nothing to read back
         process = subprocess.Popen(
             [sys.executable, "-m", "regimens", *case["argv"]], cwd=tmp_path,
-            stdin=subprocess.DEVNULL, stdout=None if closed else subprocess.PIPE,
+            stdin=subprocess.DEVNULL, stdout=None if target is subprocess.PIPE and closed
+            else target,
             stderr=subprocess.PIPE, pass_fds=(), close_fds=True,
-            preexec_fn=(lambda: os.close(1)) if closed else None)
+            preexec_fn=(lambda: os.close(1)) if case["stdout"] == "closed" else None)
+        if target is not subprocess.PIPE:
+            target.close()
         out = ""
         if not closed:
             assert process.stdout is not None

@@ -60,6 +60,14 @@ class _Parser(argparse.ArgumentParser):
         kwargs["allow_abbrev"] = False
         super().__init__(*args, **kwargs)
 
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # argparse drops a failed write silently (--help > /dev/full would end with
+        # success and nothing written): let main report it.
+        if message:
+            (file or sys.stdout or sys.stderr).write(message)
+            if file is None or file is sys.stdout:
+                (file or sys.stdout or sys.stderr).flush()
+
     def error(self, message: str) -> NoReturn:
         if message.startswith("argument COMMAND: invalid choice"):
             # The word may be a value typed after a misspelled option: never quote it.
@@ -471,7 +479,14 @@ def _report(exc: Exception) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    args, extras = parser.parse_known_args(argv)
+    try:
+        args, extras = parser.parse_known_args(argv)
+    except BrokenPipeError:
+        return 0  # --help | head
+    except OSError as exc:
+        # --help or --version onto a full disk: never success with nothing written.
+        _say(f"regimens: standard output: {exc.strerror}")
+        return 2
     if extras:
         # The subcommand's usage line, not the top-level one, for an option it does not know.
         parser = args.subcommands.get(args.command, parser)
