@@ -19,7 +19,8 @@ holding ``case.yaml`` and the ``files`` the case makes (text, links, a device no
 pipe with a reader, permissions, an owner), with ``env`` and ``stdin`` (a file of that
 directory, as with ``< FILE``); ``stdout: closed``, ``stdout: read-one-line`` or
 ``stdout: full`` runs the command in a subprocess with its standard output closed, a pipe
-closed after the first line, or a full device (made in the test's directory). They pin the exit status, the standard
+closed after the first line, or a full device (made in the test's directory). They pin
+the exit status, the standard
 error lines (``usage``: the first line is the usage of that command, the others follow),
 what standard output holds, what never appears (``secret``), and every file afterwards;
 and in every case no temporary file is left behind.
