@@ -51,6 +51,9 @@ def _measure(kind: str, text: object) -> Decimal:
     return value
 
 
+#: Characters str.isprintable() accepts that print as nothing.
+_PRINTS_AS_NOTHING = frozenset("\u034f\u115f\u1160\u3164\uffa0")
+
 @dataclass(frozen=True)
 class Participant:
     """Who the schedule is for. Measurements are text with units: ``"70 kg"``, ``"175 cm"``.
@@ -84,8 +87,10 @@ class Participant:
             value = None if text is None else _measure(kind, text)
             object.__setattr__(self, {"weight": "weight_kg", "height": "height_cm",
                                       "bsa": "bsa_m2"}[kind], value)
-        # isprintable(): no control, format (U+202E) or line-separator characters.
+        # isprintable(): no control, format (U+202E) or line-separator characters; and
+        # no letter that prints as nothing (Hangul fillers, the combining grapheme joiner),
+        # which isprintable() lets through: "P\u3164" would look like "P".
         if not isinstance(self.label, str) or not self.label.isprintable() or len(
-                self.label) > 64:
+                self.label) > 64 or any(c in _PRINTS_AS_NOTHING for c in self.label):
             raise ParticipantError("label", "a label is at most 64 printable characters",
                                    self.label)
