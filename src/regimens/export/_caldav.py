@@ -72,10 +72,14 @@ class PublishSummary:
 
 
 def safe_url(url: str) -> str:
-    """The URL without a user name or password, fit for a message.
+    """The URL without a user name, password or query, fit for a message.
+
+    A query may carry a token (``?token=...``): it is shown as ``?...``.
 
     >>> safe_url("https://bot:s3cret@cal.example.org:8443/bot/p-017/")
     'https://cal.example.org:8443/bot/p-017/'
+    >>> safe_url("ftp://cal.example.org/x/?token=s3cret")
+    'ftp://cal.example.org/x/?...'
     """
     parts = urlsplit(url)
     host = parts.hostname or ""
@@ -86,7 +90,7 @@ def safe_url(url: str) -> str:
     except ValueError:
         port = None
     netloc = host + (f":{port}" if port is not None else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+    return urlunsplit((parts.scheme, netloc, parts.path, "..." if parts.query else "", ""))
 
 
 def _without_userinfo(url: str) -> str:
