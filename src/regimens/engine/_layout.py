@@ -21,6 +21,7 @@ from ..errors import (
     TimeShiftWarning,
 )
 from ..model import (
+    BLINDED_VISIT,
     Course,
     Dose,
     Participant,
@@ -410,10 +411,9 @@ def _period_spans(line: Timeline) -> tuple[PeriodSpan, ...]:
 
 def _visits(regimen: Regimen, line: Timeline) -> Iterator[VisitOccurrence]:
     placed = {p.id: (first, n) for p, first, n in line.periods}
+    blinded = {p.id: p.blinded for p, _, _ in line.periods}
     found: list[tuple[int, int, VisitOccurrence]] = []
     for index, visit in enumerate(regimen.visits):
-        if visit.arms is not None and line.arm not in visit.arms:
-            continue
         anchor = visit.anchor
         if isinstance(anchor, PeriodAnchor):
             if anchor.period not in placed:
@@ -427,6 +427,18 @@ def _visits(regimen: Regimen, line: Timeline) -> Iterator[VisitOccurrence]:
         before = visit.window.before.days if visit.window else 0
         after = visit.window.after.days if visit.window else 0
         inside = next((p for p, (f, n) in placed.items() if f <= offset < f + n), None)
+        if visit.arms is not None and inside is not None and blinded.get(inside):
+            # A visit only some arms have would tell a blinded calendar which arm this is.
+            through = [a.id for a in regimen.arms if a.periods is None or inside in a.periods]
+            lacking = [a for a in through if a not in visit.arms]
+            if lacking and len(lacking) < len(through):
+                raise InvalidRegimenError([Problem(
+                    regimen.origin or "<Regimen>", None, ("visits", index, "arms"),
+                    BLINDED_VISIT + f" (not for: {', '.join(lacking)}; its "
+                    f"{StudyDay.from_offset(offset)} falls in period {inside!r})",
+                    list(visit.arms), code="blinded-visit-arms")])
+        if visit.arms is not None and line.arm not in visit.arms:
+            continue
         found.append((offset, index, VisitOccurrence(
             visit.id, visit.label, StudyDay.from_offset(offset), day,
             day - timedelta(days=before), day + timedelta(days=after), inside)))

@@ -21,10 +21,12 @@ from ._lookalike import lookalike, lookalike_text
 from ._participant import PLAUSIBLE, Participant, implausible
 from ._parts import Arm, Drug, Expectation, Period
 from ._patterns import DailyPattern, DaysPattern, EveryPattern, Pattern, WeekdaysPattern
+from ._references import BLINDED_VISIT
 from ._regimen import Regimen
 from ._visits import PeriodAnchor, StudyDayAnchor, Visit, Window
 
 __all__ = [
+    "BLINDED_VISIT",
     "MAX_ADMINISTRATIONS",
     "PLAUSIBLE",
     "WEEKDAYS",

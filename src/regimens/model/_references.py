@@ -24,7 +24,7 @@ from ._visits import PeriodAnchor, Visit
 if TYPE_CHECKING:
     from ._regimen import Regimen
 
-__all__ = ["check_regimen"]
+__all__ = ["BLINDED_VISIT", "check_regimen"]
 
 
 # Cross-references of a regimen ---------------------------------------------------------
@@ -186,6 +186,17 @@ def _check_period_rules(period: Period, at: Loc, problems: Problems) -> None:
                          course.drug, code="blinded-placebo-drug")
 
 
+#: Why a visit in a blinded period is for every arm that goes through the period.
+BLINDED_VISIT = ("a visit in a blinded period is for every arm that goes through the period, "
+                 "so that no participant's calendar reveals the arm; remove 'arms' or list "
+                 "every such arm")
+
+
+def _arms_through(r: Regimen, period_id: str) -> list[str]:
+    """Ids of the arms whose path goes through a period."""
+    return [a.id for a in r.arms if a.periods is None or period_id in a.periods]
+
+
 def _check_visits(r: Regimen, periods: dict[str, Period], arms: dict[str, Arm],
                   no_period: str, no_arm: str, problems: Problems) -> None:
     for index, visit in enumerate(r.visits):
@@ -201,6 +212,12 @@ def _check_visits(r: Regimen, periods: dict[str, Period], arms: dict[str, Arm],
                 problems.add((*where, "anchor", "day"), f"day {anchor.day} is outside period "
                              f"{anchor.period!r} (1 to {period.length.shortest.days})",
                              anchor.day, code="day-outside-period")
+        period = periods.get(period_id) if period_id is not None else None
+        if period is not None and period.blinded and visit.arms is not None:
+            lacking = [a for a in _arms_through(r, period.id) if a not in visit.arms]
+            if lacking and any(a in visit.arms for a in _arms_through(r, period.id)):
+                problems.add((*where, "arms"), BLINDED_VISIT + f" (not for: {', '.join(lacking)})",
+                             list(visit.arms), code="blinded-visit-arms")
         for i, arm_id in enumerate(visit.arms or ()):
             arm = arms.get(arm_id)
             if arm is None:
