@@ -54,7 +54,7 @@ def test_a_study_day_visit_in_the_blinded_period_for_one_arm_is_refused_on_expan
         (problem,) = caught.value.problems
         assert problem.code == "blinded-visit-arms"
         assert problem.path == "visits[0].arms"
-        assert problem.message == (REASON + " (not for: active; its Study Day 8 falls in "
+        assert problem.message == (REASON + " (not for: active; its Day 8 falls in "
                                    "period 'treatment')")
 
 
