@@ -268,7 +268,9 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
         b_path = doc["arms"]["b"].get("periods", ids)
         arm_sets = [["a"], ["b"], ["a", "b"]] if visit.get("period", b_path[0]) in b_path else [
             ["a"]]
-        _maybe(draw, visit, "arms", st.sampled_from(arm_sets))
+        # ... and none in a blinded design: one arm's visit there would reveal the arm.
+        if not any(p.get("blinded") for p in periods):
+            _maybe(draw, visit, "arms", st.sampled_from(arm_sets))
         _maybe(draw, visit, "notes", TEXTS)
         visits.append(visit)
     if visits:
