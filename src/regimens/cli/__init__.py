@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from .._version import __version__
 from ..quantities import BSAFormula, lean_pint
 from ._output import Signalled, write_output
+from ._password import read_password
 from ._stamp import parse_stamp
 
 if TYPE_CHECKING:
@@ -324,8 +325,6 @@ def _shown_warnings(schedule: Schedule, blinded: bool | None) -> tuple[Any, ...]
     return shown_warnings(schedule, blinded)
 
 
-#: The longest password file read (bytes): a password is a line, never a document.
-_PASSWORD_LIMIT = 4096
 
 
 #: The longest --previous file read (bytes): far above the calendar of the most
@@ -359,34 +358,6 @@ def read_previous(path: str) -> bytes:
                                         "exported last time")
             chunks.append(chunk)
     return b"".join(chunks)
-
-
-def read_password(path: str) -> str:
-    """The password in ``path``, without one trailing line break."""
-    from ..errors import ExpandOptionError
-
-    try:
-        with open(path, "rb") as handle:
-            # Bounded: a device (/dev/zero) or a huge file given by mistake would
-            # otherwise be read until memory runs out.
-            data = handle.read(_PASSWORD_LIMIT + 1)
-        if len(data) > _PASSWORD_LIMIT:
-            raise ExpandOptionError("password", "the password file is longer than "
-                                    f"{_PASSWORD_LIMIT:,} bytes: give a file that holds only "
-                                    "the password")
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        # Never quote the bytes: they are the password.
-        raise ExpandOptionError("password", "the password file is not UTF-8 text") from None
-    except OSError as exc:
-        # Nor the file's name: given by mistake, the password itself may be in its place.
-        raise ExpandOptionError("password", "cannot read the password file (its name is not "
-                                f"shown, in case it is the password): {exc.strerror}") from None
-    if text.endswith("\n"):
-        text = text[:-1]
-        if text.endswith("\r"):
-            text = text[:-1]
-    return text
 
 
 def _publish(args: argparse.Namespace) -> int:
