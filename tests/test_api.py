@@ -27,7 +27,7 @@ PUBLIC = [
     "Expectation", "PeriodAnchor", "StudyDayAnchor", "Visit", "Window",
     # Participant, amounts, units, days, BSA
     "Amount", "BSAFormula", "Basis", "Dimension", "DoseQuantity", "Duration", "LengthRange",
-    "Participant", "StudyDay", "Unit", "bsa",
+    "Participant", "StudyDay", "Unit", "VialCombination", "bsa", "least_waste_vials",
     # Schedules
     "Administration", "ComputedDose", "CourseSpan", "PeriodSpan", "Schedule", "VisitOccurrence",
     # Regimen arithmetic

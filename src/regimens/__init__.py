@@ -84,7 +84,9 @@ from .quantities import (
     LengthRange,
     StudyDay,
     Unit,
+    VialCombination,
     bsa,
+    least_waste_vials,
 )
 
 # By role, in the order a reader meets them (as whenever does), sorted within a group;
@@ -129,7 +131,9 @@ __all__ = [  # noqa: RUF022 (grouped, not one alphabetical run)
     "Participant",
     "StudyDay",
     "Unit",
+    "VialCombination",
     "bsa",
+    "least_waste_vials",
     # A participant's schedule (Regimen.expand)
     "Administration",
     "ComputedDose",

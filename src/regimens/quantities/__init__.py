@@ -1,4 +1,5 @@
-"""Quantities: units and amounts, study days and durations, body surface area, notation.
+"""Quantities: units and amounts, study days and durations, body surface area, notation,
+the vial rule.
 
 The leaf layer: it imports nothing of regimens but :mod:`regimens.errors`.
 Amounts are exact :class:`~decimal.Decimal` values; pint is used at the edge
@@ -32,11 +33,13 @@ from ._units import (
     shortest_decimal,
     unit,
 )
+from ._vials import MAX_VIAL_SUMS, VialCombination, least_waste_vials
 
 __all__ = [
     "EXACT",
     "MAX_DAYS",
     "MAX_SIGNIFICANT_DIGITS",
+    "MAX_VIAL_SUMS",
     "MEASURE_NAMES",
     "Amount",
     "BSAFormula",
@@ -48,6 +51,7 @@ __all__ = [
     "StudyDay",
     "StudyDays",
     "Unit",
+    "VialCombination",
     "bsa",
     "bsa_float",
     "counted",
@@ -57,6 +61,7 @@ __all__ = [
     "human_number",
     "human_route",
     "lean_pint",
+    "least_waste_vials",
     "normal",
     "parse_amount",
     "parse_dose_quantity",
