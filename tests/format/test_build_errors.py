@@ -39,7 +39,7 @@ CASES = [
      [f"{C}.days: day 99 is outside the course (84 days) (got 99)"]),
     ("day-0-in-list",
      course("drug: il2, dose: 1 MIU, days: [0, 2]"),
-     [f"{C}.days[0]: must be at least 1 (got 0)"]),
+     [f"{C}.days[0]: there is no day 0: day -1 is the day before day 1 (got 0)"]),
     ("day-0-in-range",
      course("drug: il2, dose: 1 MIU, days: 0-5"),
      [f"{C}.days: days count from 1: there is no day 0 (got '0-5')"]),
@@ -98,8 +98,9 @@ CASES = [
     ("unknown-field",
      course("drug: il2, dose: 1 MIU, dayz: 1"),
      [f"{C}.dayz: unknown field; did you mean 'days'? (allowed here: drug, arms, dose, max, "
-      "round, rounding, placebo, dose_note, start, for, cycle, cycles, days, every, count, "
-      "weekdays, daily, times, steps, route, not_on, no_same_day, label, notes) (got 'dayz')"]),
+      "round, rounding, placebo, dose_note, start, for, cycle, cycles, first_cycle, days, "
+      "every, count, weekdays, daily, times, steps, route, not_on, no_same_day, label, "
+      "notes) (got 'dayz')"]),
     ("miu-lower-case",
      course("drug: il2, dose: 1 miu, days: 1"),
      [f"{C}.dose: 'miu' is ambiguous: unit symbols are case-sensitive; write 'MIU' (million "
@@ -118,7 +119,8 @@ CASES = [
       "of 7) (got '6 days')"]),
     ("count-without-every",
      course("drug: il2, dose: 1 MIU, days: 1, count: 3", "1 week"),
-     [f"{C}.count: count goes with every ('every: 2 days, count: 7') (got 3)"]),
+     [f"{C}.count: count goes with every or weekdays ('every: 2 days, count: 7', "
+      "'weekdays: [mon, fri], count: 10') (got 3)"]),
     ("count-past-course",
      course("drug: il2, dose: 1 MIU, every: 2 days, count: 5", "1 week"),
      [f"{C}.count: 5 administrations every 2 days end on day 9, outside the course (7 days) "
@@ -378,8 +380,9 @@ def test_several_structure_problems_all_reported() -> None:
         "r.yaml:13: periods[0].length: a bare number is not a length: give its unit, e.g. "
         "'28 days' or '4 weeks' (got 12)",
         "r.yaml:15: periods[0].courses[0].colour: unknown field (allowed here: drug, arms, dose, "
-        "max, round, rounding, placebo, dose_note, start, for, cycle, cycles, days, every, count, "
-        "weekdays, daily, times, steps, route, not_on, no_same_day, label, notes) (got 'colour')",
+        "max, round, rounding, placebo, dose_note, start, for, cycle, cycles, first_cycle, "
+        "days, every, count, weekdays, daily, times, steps, route, not_on, no_same_day, label, "
+        "notes) (got 'colour')",
         "r.yaml:16: periods[0].courses[1]: missing required field 'drug'",
     ]
 

@@ -87,7 +87,7 @@ RECORD_CASES: list[tuple[str, Callable[[], object], type[Exception], str]] = [
      "a duration is a whole number of days, an int (got True)"),
     ("length-reversed", lambda: LengthRange(Duration(9), Duration(2)), QuantityError,
      "the shortest length (9 days) exceeds the longest (2 days): give the shorter length first"),
-    ("length-zero", lambda: LengthRange(Duration(0), Duration(2)), QuantityError,
+    ("length-zero", lambda: LengthRange(Duration(0), Duration(0)), QuantityError,
      "a length must be at least 1 day"),
     ("length-not-durations", lambda: LengthRange(7, 7),  # type: ignore[arg-type]
      QuantityTypeError, "a length's bounds are Durations (got 7)"),
@@ -113,9 +113,10 @@ RECORD_CASES: list[tuple[str, Callable[[], object], type[Exception], str]] = [
      "(got (4, 0))"),
     ("cycle-step-zero", lambda: CycleStep(MG, 0), InvalidRegimenError,
      "<CycleStep>: cycles: a step lasts a whole number of cycles, from 1 (got 0)"),
-    ("administration-step-none", lambda: AdministrationStep(MG, None),  # type: ignore[arg-type]
+    # None is an open-ended last step (issue 12, item 7); text is still refused.
+    ("administration-step-text", lambda: AdministrationStep(MG, "3"),  # type: ignore[arg-type]
      InvalidRegimenError, "<AdministrationStep>: administrations: a step lasts a whole number "
-     "of administrations, from 1 (got null)"),
+     "of administrations, from 1 (got '3')"),
     ("day-step-empty", lambda: DayStep(MG, ()), InvalidRegimenError,
      "<DayStep>: days: give at least one day, as a tuple of ints (got ())"),
     ("dose-cap-other-dimension",

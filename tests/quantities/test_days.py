@@ -115,6 +115,18 @@ def test_zero_duration_when_allowed() -> None:
     assert str(Duration(0)) == "0 days"
 
 
+@pytest.mark.parametrize(("text", "longest", "shown"), [
+    ("0-14 days", 14, "0-2 weeks"), ("0-4 weeks", 28, "0-4 weeks"), ("0 to 3 days", 3, "0-3 days")])
+def test_length_range_from_zero(text: str, longest: int, shown: str) -> None:
+    # An optional gap (a delay window) that a participant may not have: issue 12, item 7.
+    r = LengthRange.parse(text)
+    assert (r.shortest.days, r.longest.days, r.fixed, str(r)) == (0, longest, False, shown)
+    assert Duration(0) in r
+    assert Duration(longest) in r
+    assert Duration(longest + 1) not in r
+    assert LengthRange.parse(str(r)) == r
+
+
 @pytest.mark.parametrize(
     ("text", "shortest", "longest", "fixed", "shown"),
     [
@@ -140,8 +152,10 @@ def test_length_range(text: str, shortest: int, longest: int, fixed: bool, shown
     [
         ("18-12 weeks", "the range's minimum (18) exceeds its maximum (12); "
                         "write the shorter length first, e.g. '12-18 weeks'"),
-        ("0-4 weeks", "a length must be at least 1 day; write whole days or weeks, "
+        ("0-0 weeks", "a length must be at least 1 day; write whole days or weeks, "
                       "e.g. '28 days' or '4 weeks'"),
+        ("0 to 0 days", "a length must be at least 1 day; write whole days or weeks, "
+                        "e.g. '28 days' or '4 weeks'"),
         ("3-6 months", "'months' is ambiguous as a length (a month is 28 to 31 days); "
                        "write weeks or days, e.g. '12 weeks' or '84 days'"),
     ],

@@ -34,7 +34,7 @@ from ..engine import (
 )
 from ..errors import DoseError, ExpandOptionError
 from ..format import load
-from ..model import Dose, Regimen
+from ..model import DaysPattern, Dose, Regimen
 from ..quantities import Basis, BSAFormula, counted
 from ._sizes import Sizes, body_sizes, measures
 
@@ -389,6 +389,23 @@ def _amount_for(dose: Dose, size: Decimal, sizes: Sizes, index: int, np: Any) ->
         raise DoseError(exc.reason, participant=row) from None
 
 
+def _refuse_days_before_day_one(regimen: Regimen, arm: str) -> None:
+    """Cycle days before day 1 (``days: [-1, 1]``) have no column value of their own.
+
+    The ``cycle_day`` column uses -1 for "no cycle", so a premedication on cycle day
+    -1 would read as a course without cycles: refused rather than shown wrongly.
+    """
+    for period in regimen.path(arm):
+        for index, course in enumerate(period.courses):
+            if (course.arms is None or arm in course.arms) and isinstance(
+                    course.pattern, DaysPattern) and course.pattern.days[0] < 0:
+                raise ExpandOptionError(
+                    "arm", f"the batch API cannot give cycle days before day 1 (period "
+                    f"{period.id!r}, course {index}, days {list(course.pattern.days)}): its "
+                    "cycle_day column uses -1 for a course without cycles; expand these "
+                    "participants one by one with Regimen.expand", arm)
+
+
 def _within_calendar(day_one: Any, members: Any, template: _Template, np: Any) -> None:
     """Every participant's dates lie in years 1 to 9999, as ``expand`` requires."""
     if not len(template.offset):
@@ -448,6 +465,7 @@ def expand_cohort(
     height = measures("height", heights, n, np)
     area = measures("bsa", bsas, n, np)
     check_arm(regimen, arm)
+    _refuse_days_before_day_one(regimen, arm)
     period_ids, chosen = _lengths(lengths, n, np)
 
     # Groups: participants sharing chosen lengths and, if the arm has a weekday

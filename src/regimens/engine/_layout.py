@@ -406,6 +406,7 @@ def _period_spans(line: Timeline) -> tuple[PeriodSpan, ...]:
                    StudyDay.from_offset(first + n - 1), line.offset_date(first),
                    line.offset_date(first + n - 1), Duration(n), p.blinded)
         for p, first, n in line.periods
+        if n  # a period of a range from 0 days, left out for this participant, has no span
     )
 
 

@@ -107,12 +107,13 @@ def parse_lengths(regimen: Regimen, arm: str,
                 "lengths", f"arm {arm!r} has no period {period_id!r} "
                 f"({lookalike_text(period_id, on_path)}its periods: {', '.join(on_path)})",
                 period_id)
+        allowed = on_path[period_id].length
         try:
-            length = Duration.parse(text)
+            # 0 days only for a range that starts at 0 (an optional gap left out).
+            length = Duration.parse(text, allow_zero=not allowed.shortest.days)
         except UnitError as exc:
             raise ExpandOptionError(f"lengths.{period_id}", f"{exc.reason}; {exc.allowed}",
                                     text) from None
-        allowed = on_path[period_id].length
         if length not in allowed:
             raise ExpandOptionError(
                 f"lengths.{period_id}",

@@ -17,6 +17,7 @@ from ..model import (
     Arm,
     Course,
     CycleStep,
+    DaysPattern,
     Drug,
     Expectation,
     Participant,
@@ -27,6 +28,9 @@ from ..model import (
     Visit,
     WeekdaysPattern,
     Window,
+    cycle_day_overlap,
+    day_one_may_vanish,
+    open_step_unreached,
 )
 from ..quantities import Duration, LengthRange, counted, human_route, parse_dose_quantity
 from ._fields import (
@@ -111,7 +115,7 @@ class _Builder:
         self.drug_ids = {d.id for d in drugs}
         self.drug_routes = {d.id: d.route for d in drugs}
         self.periods_raw = root.at("periods")
-        periods = self.build_periods()
+        periods = self.periods = self.build_periods()
         # Every declared id counts, even of a period whose length was refused, so
         # one mistake does not cascade into "no period has this id" elsewhere.
         self.period_ids = list(dict.fromkeys(p["id"] for p in value["periods"]))
@@ -125,6 +129,8 @@ class _Builder:
         day_one = value.get("day_one")
         if day_one is not None:
             self.attempt(self.check_day_one, day_one)
+        for arm in arms:
+            self.attempt(self.check_day_one_length, arm, day_one)
         # Index into the document, not into the periods that built: a refused period
         # must not shift the next one's courses out of view.
         raw_index: dict[str, int] = {}
@@ -206,6 +212,21 @@ class _Builder:
                     code="day-one-off-path",
                 )
 
+    def check_day_one_length(self, arm: Arm, day_one: str | None) -> None:
+        """Study Day 1 is the first day of a period that always has days."""
+        first = arm.day_one or day_one or (arm.periods or self.period_ids)[0]
+        if self.period_min.get(first, 1):
+            return
+        period = next(p for p in self.periods if p.id == first)
+        cur = (self.root.at("arms").at(arm.id).at("day_one") if arm.day_one is not None else
+               self.root.at("day_one") if day_one is not None else
+               self.root.at("arms").at(arm.id))
+        if any(p.loc == cur.path for p in self.problems):
+            return  # reported once, at the regimen's day_one
+        raise fail(cur, "Study Day 1 is the first day of the day_one period, and "
+                   f"{day_one_may_vanish(period)}: give day_one a period whose length starts "
+                   "at 1 day or more", first, code="day-one-zero-length")
+
     # Periods and arms ------------------------------------------------------------
 
     def build_periods(self) -> list[Period]:
@@ -281,6 +302,9 @@ class _Builder:
                                 code="arm-not-in-period")
         shortest = period.length.shortest.days
         start = raw.get("start", 1)
+        if not shortest:
+            raise fail(cur, f"{day_one_may_vanish(period)}: a course needs a period that "
+                       "always has days", show=False, code="course-in-zero-length-period")
         if start > shortest:
             raise fail(cur.at("start"),
                         "the course starts after the end of its period "
@@ -302,16 +326,33 @@ class _Builder:
         dose, steps, placebo, note = read_course_dose(cur)
         cycles = raw.get("cycles")
         step_cycles = [s.cycles for s in steps if isinstance(s, CycleStep)]
+        if "first_cycle" in raw and cycle is None:
+            raise fail(cur.at("first_cycle"), "first_cycle numbers the course's cycles: give "
+                       "cycle too ('cycle: 28 days')", code="first-cycle-without-cycle")
+        open_ended = None in step_cycles
+        covered = sum(c or 0 for c in step_cycles)
         if step_cycles:
             if cycle is None:
                 raise fail(cur.at("steps"),
                             "steps by cycles need a cycle length ('cycle: 4 weeks')",
                             code="cycles-without-cycle")
-            if cycles is not None and sum(step_cycles) != cycles:
+            if open_ended:
+                if cycles is not None and cycles <= covered:
+                    raise fail(cur.at("cycles"), "the steps before the open-ended last step "
+                               f"cover {counted(covered, 'cycle')}, so the course's {cycles} "
+                               "leave it none", code="steps-mismatch")
+                if cycles is None and covered * cycle.days >= span_days:
+                    raise fail(cur.at("steps"), open_step_unreached(
+                        covered, cycle.days, span_days) + (
+                        "" if period.length.fixed or span is not None else
+                        " at the shortest length of its period"), show=False,
+                        code="open-step-unreached")
+            elif cycles is not None and covered != cycles:
                 raise fail(cur.at("steps"),
-                            f"the steps cover {counted(sum(step_cycles), 'cycle')} but the "
+                            f"the steps cover {counted(covered, 'cycle')} but the "
                             f"course has {cycles}", show=False, code="steps-mismatch")
-            cycles = sum(step_cycles)
+            else:
+                cycles = covered
         window = cycle.days if cycle is not None else span_days
         if cycle is not None and cycles is not None and cycles * cycle.days > span_days:
             # The number of cycles is written as 'cycles', or is the sum of the steps' cycles.
@@ -324,6 +365,10 @@ class _Builder:
         where_window = (f"a {cycle.days}-day cycle" if cycle is not None
                         else f"the course ({counted(span_days, 'day')})")
         pattern = read_pattern(cur, window, where_window, steps)
+        if cycle is not None and isinstance(pattern, DaysPattern):
+            overlap = cycle_day_overlap(pattern.days, cycle.days)
+            if overlap is not None:
+                raise fail(cur.at("days"), overlap, show=False, code="cycle-day-overlap")
         times = read_times(cur)
         not_on = tuple(raw.get("not_on", ()))
         no_same_day = tuple(raw.get("no_same_day", ()))
@@ -332,14 +377,16 @@ class _Builder:
                 if other not in self.drug_ids or other == raw["drug"]:
                     raise fail(cur.at(key).at(i), "must name another drug of this regimen",
                                code="not-another-drug")
-        if "count" in raw and "every" not in raw:
-            raise fail(cur.at("count"), "count goes with every ('every: 2 days, count: 7')",
+        if "count" in raw and "every" not in raw and "weekdays" not in raw:
+            raise fail(cur.at("count"), "count goes with every or weekdays ('every: 2 days, "
+                       "count: 7', 'weekdays: [mon, fri], count: 10')",
                        code="count-without-every")
         course: Course = self.make(
             cur, Course, drug=raw["drug"], pattern=pattern, dose=dose, steps=steps,
             placebo=placebo,
             dose_note=note, arms=tuple(arms) if arms is not None else None, start=start,
             span=span, cycle=cycle, cycles=cycles, times=times, route=raw.get("route"),
+            first_cycle=raw.get("first_cycle", 1),
             label=raw.get("label", ""), not_on=not_on, no_same_day=no_same_day,
             notes=raw.get("notes", ""),
             where=self.where(cur),
@@ -442,6 +489,10 @@ class _Builder:
                 raise fail(cur.at("week"), "give week or period, not both", code="visit-anchor")
             day = raw.get("day")
             shortest = self.period_min.get(raw["period"], day or 1)
+            if "at" in raw and shortest == 0:
+                period = next(p for p in self.periods if p.id == raw["period"])
+                raise fail(cur.at("at"), f"{day_one_may_vanish(period)}: anchor the visit to "
+                           "a period that always has days", code="visit-zero-length-period")
             if day is not None and not 1 <= day <= shortest:
                 raise fail(cur.at("day"), f"day {day} is outside period {raw['period']!r} "
                             f"(1 to {shortest})", day, code="day-outside-period")
@@ -513,8 +564,9 @@ class _Builder:
             if arm.periods is not None and period_id not in arm.periods:
                 raise fail(at, f"arm {arm.id!r} does not go through this period", period_id,
                            code="arm-not-in-period")
-            length = read_duration(at)
             allowed = self.period_lengths.get(period_id)
+            length = read_duration(at, allow_zero=allowed is not None
+                                   and not allowed.shortest.days)
             if allowed is not None and length not in allowed:
                 raise fail(at, f"must be within {allowed} ({allowed.shortest.days}-"
                             f"{allowed.longest.days} days)" if not allowed.fixed else

@@ -159,9 +159,15 @@ def read_course_dose(cur: Cursor) -> tuple[Dose | None, tuple[Step, ...], bool, 
 def read_steps(cur: Cursor) -> tuple[Step, ...]:
     steps: list[Step] = []
     kinds: set[str] = set()
-    for _, step in cur.items():
+    last = len(cur.value) - 1
+    for number, step in cur.items():
         raw = step.value
         present = [k for k in ("cycles", "administrations", "days") if k in raw]
+        if not present and number == last and last > 0:
+            # Open-ended: the last step lasts until the course ends; it counts what the
+            # earlier steps count (checked below with the kinds).
+            steps.append(_open_step(cur, step))
+            continue
         if len(present) != 1:
             found = f" (found {', '.join(present)})" if present else ""
             raise fail(step, "a step has exactly one of cycles, administrations or days"
@@ -184,6 +190,19 @@ def read_steps(cur: Cursor) -> tuple[Step, ...]:
         raise fail(cur, "all steps of a course use the same dose basis and dimension",
                     show=False, code="mixed-step-doses")
     return tuple(steps)
+
+
+def _open_step(cur: Cursor, step: Cursor) -> Step:
+    """The open-ended last step: cycles or administrations as the step before it counts."""
+    before = cur.value[-2]
+    dose = read_dose(step)
+    if "cycles" in before:
+        return CycleStep(dose, None)
+    if "administrations" in before:
+        return AdministrationStep(dose, None)
+    raise fail(step, "an open-ended last step (no cycles or administrations) continues steps "
+               "by cycles or by administrations; steps by days list their days",
+               show=False, code="open-step-after-days")
 
 
 def read_days(cur: Cursor) -> tuple[int, ...]:
@@ -249,6 +268,10 @@ def read_pattern(
         for day in days:
             if day > window:
                 raise fail(at, f"day {day} is outside {where}", day, code="day-outside-cycle")
+            if day <= -window:
+                raise fail(at, f"day {day} is {-day} days before day 1, further back than "
+                           f"{where} allows (at most {window - 1})", day,
+                           code="day-outside-cycle")
         return DaysPattern(days)
     if key == "every":
         every = read_duration(at)
@@ -269,7 +292,12 @@ def read_pattern(
         names = raw["weekdays"]
         if len(set(names)) != len(names):
             raise fail(at, "a weekday is listed twice", code="duplicate-weekday")
-        return WeekdaysPattern(tuple(sorted(WEEKDAYS.index(n) for n in names)))
+        pattern = WeekdaysPattern(tuple(sorted(WEEKDAYS.index(n) for n in names)),
+                                  raw.get("count"))
+        misfit = pattern.misfit(window, where)
+        if misfit is not None:
+            raise fail(cur.at("count"), misfit[1], code=misfit[3])
+        return pattern
     if raw["daily"] is not True:
         raise fail(at, "'daily: false' is not a pattern: remove it and give days, every "
                     "or weekdays", code="daily-false")

@@ -124,6 +124,7 @@ class Whole(Shape):
     minimum: int | None = None
     not_zero: bool = False
     maximum: int | None = None
+    zero_help: str = "there is no day 0: the day before Day 1 is Day -1"
 
     def noun(self) -> str:
         return "a whole number"
@@ -140,8 +141,7 @@ class Whole(Shape):
         if self.maximum is not None and value > self.maximum:
             return [cur.problem(f"must be at most {self.maximum:,}", code="too-large")]
         if self.not_zero and value == 0:
-            return [cur.problem("there is no day 0: the day before Day 1 is Day -1",
-                                code="day-zero")]
+            return [cur.problem(self.zero_help, code="day-zero")]
         return []
 
     def schema(self) -> dict[str, Any]:
@@ -346,6 +346,13 @@ _DAY_ITEM = Either((Whole(minimum=1), Text(pattern=r"\s*[0-9]+\s*-\s*[0-9]+\s*",
                                          pattern_help="a day range is written 'A-B', e.g. '1-5'")))
 DAYS = Either((Whole(minimum=1), _DAY_ITEM.options[1], ListOf(_DAY_ITEM, min_items=1)),
               description="days, 1-based: 3, '1-5' or a list mixing both ([1, 8, 15], ['2-7'])")
+# A course's days may come before day 1 (-1 is the day before day 1, there is no day 0).
+_CYCLE_DAY = Whole(minimum=-MAX_DAYS, not_zero=True,
+                   zero_help="there is no day 0: day -1 is the day before day 1")
+_COURSE_DAY_ITEM = Either((_CYCLE_DAY, _DAY_ITEM.options[1]))
+COURSE_DAYS = Either((_CYCLE_DAY, _DAY_ITEM.options[1], ListOf(_COURSE_DAY_ITEM, min_items=1)),
+                     description="days, 1-based, negative before day 1: 3, '1-5' or a list "
+                     "mixing both ([1, 8, 15], ['2-7'], [-1, 1, 2])")
 _DOSE_EXTRAS = {
     "max": Field(Text("cap on the computed dose, e.g. '2 mg'", number_help=_BARE_AMOUNT)),
     "round": Field(Text("round the computed dose to a multiple of this amount, e.g. '5 mg'",
@@ -355,12 +362,14 @@ _DOSE_EXTRAS = {
 }
 STEP = Record({
     "dose": Field(Text("the dose of this step", number_help=_BARE_DOSE), required=True),
-    "cycles": Field(Whole("this dose for the next N cycles", minimum=1)),
+    "cycles": Field(Whole("this dose for the next N cycles (the last step may leave its "
+                          "count out: until the course ends)", minimum=1)),
     "administrations": Field(Whole("this dose for the next N administrations", minimum=1)),
     "days": Field(DAYS),
     **_DOSE_EXTRAS,
     "notes": Field(Text()),
-}, "one escalation or taper step: exactly one of cycles, administrations or days")
+}, "one escalation or taper step: exactly one of cycles, administrations or days (the last "
+   "step may give none: it lasts until the course ends)")
 
 COURSE = Record({
     "drug": Field(_id("the drug's id (a key of drugs)"), required=True),
@@ -375,9 +384,12 @@ COURSE = Record({
     "for": Field(_duration("how long the course lasts (default: to the end of its period)")),
     "cycle": Field(_duration("cycle length: " + _DURATION_HELP)),
     "cycles": Field(Whole("number of cycles (default: until the course ends)", minimum=1)),
-    "days": Field(DAYS),
+    "first_cycle": Field(Whole("the protocol's number of the course's first cycle (default 1)",
+                               minimum=1)),
+    "days": Field(COURSE_DAYS),
     "every": Field(_duration("interval: " + _DURATION_HELP)),
-    "count": Field(Whole("number of administrations for 'every'", minimum=1)),
+    "count": Field(Whole("number of administrations for 'every', or of 'weekdays' (per cycle "
+                         "when cycled)", minimum=1)),
     "weekdays": Field(ListOf(Text(enum=WEEKDAYS),
                              min_items=1)),
     "daily": Field(Flag("every day of the cycle or course")),
@@ -441,7 +453,7 @@ PERIOD = Record({
     "id": Field(_id("period id"), required=True),
     "label": Field(_line()),
     "length": Field(_duration("fixed ('12 weeks') or a range chosen per participant "
-                              "('12-18 weeks')"), required=True),
+                              "('12-18 weeks'; may start at 0: '0-14 days')"), required=True),
     "blinded": Field(Flag("the calendar must not reveal arm, dose level or placebo")),
     "courses": Field(ListOf(COURSE)),
     "notes": Field(Text()),

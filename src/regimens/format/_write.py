@@ -45,9 +45,11 @@ def _step(s: Step) -> dict[str, Any]:
     out: dict[str, Any] = {}
     _dose(s.dose, out)
     if isinstance(s, CycleStep):
-        out["cycles"] = s.cycles
+        if s.cycles is not None:  # None: open-ended, written without a count
+            out["cycles"] = s.cycles
     elif isinstance(s, AdministrationStep):
-        out["administrations"] = s.administrations
+        if s.administrations is not None:
+            out["administrations"] = s.administrations
     else:
         out["days"] = list(s.days)
     return out
@@ -73,8 +75,14 @@ def _course(c: Course) -> dict[str, Any]:
         out["for"] = str(c.span)
     if c.cycle is not None:
         out["cycle"] = str(c.cycle)
-        if c.cycles is not None and not any(isinstance(s, CycleStep) for s in c.steps):
+        if c.cycles is not None and not any(isinstance(s, CycleStep) and s.cycles is not None
+                                            for s in c.steps):
             out["cycles"] = c.cycles
+        elif c.cycles is not None and any(isinstance(s, CycleStep) and s.cycles is None
+                                          for s in c.steps):
+            out["cycles"] = c.cycles  # with an open-ended last step, cycles is its own
+        if c.first_cycle != 1:
+            out["first_cycle"] = c.first_cycle
     p = c.pattern
     if isinstance(p, DaysPattern):
         out["days"] = list(p.days)
@@ -84,6 +92,8 @@ def _course(c: Course) -> dict[str, Any]:
             out["count"] = p.count
     elif isinstance(p, WeekdaysPattern):
         out["weekdays"] = [WEEKDAYS[d] for d in p.weekdays]
+        if p.count is not None:
+            out["count"] = p.count
     elif isinstance(p, DailyPattern):
         out["daily"] = True
     if c.times:

@@ -15,13 +15,15 @@ from ._course import (
     Dose,
     Rounding,
     Step,
+    cycle_day_overlap,
+    open_step_unreached,
 )
 from ._invariants import WEEKDAYS
 from ._lookalike import lookalike, lookalike_text
 from ._participant import PLAUSIBLE, Participant, implausible
 from ._parts import Arm, Drug, Expectation, Period
 from ._patterns import DailyPattern, DaysPattern, EveryPattern, Pattern, WeekdaysPattern
-from ._references import BLINDED_VISIT
+from ._references import BLINDED_VISIT, day_one_may_vanish
 from ._regimen import Regimen
 from ._visits import PeriodAnchor, StudyDayAnchor, Visit, Window
 
@@ -52,7 +54,10 @@ __all__ = [
     "Visit",
     "WeekdaysPattern",
     "Window",
+    "cycle_day_overlap",
+    "day_one_may_vanish",
     "implausible",
     "lookalike",
     "lookalike_text",
+    "open_step_unreached",
 ]

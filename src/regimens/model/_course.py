@@ -29,6 +29,8 @@ __all__ = [
     "Dose",
     "Rounding",
     "Step",
+    "cycle_day_overlap",
+    "open_step_unreached",
 ]
 
 
@@ -89,14 +91,21 @@ class Dose:
 
 @dataclass(frozen=True)
 class CycleStep:
-    """Escalation or taper by cycles: this dose for the next ``cycles`` cycles."""
+    """Escalation or taper by cycles: this dose for the next ``cycles`` cycles.
+
+    ``cycles=None`` (the last step of a course only) is open-ended: this dose until the
+    course ends ("until progression"), for as many cycles as the period's length gives.
+    """
 
     dose: Dose
-    cycles: int
+    cycles: int | None
 
     def __post_init__(self) -> None:
         problems = Problems("CycleStep")
-        if isinstance(self.cycles, bool) or not isinstance(self.cycles, int) or self.cycles < 1:
+        if self.cycles is None:
+            pass
+        elif isinstance(self.cycles, bool) or not isinstance(self.cycles, int) or (
+                self.cycles < 1):
             problems.add("cycles", "a step lasts a whole number of cycles, from 1", self.cycles,
                          code="too-small")
         problems.raise_any()
@@ -108,17 +117,17 @@ class AdministrationStep:
 
     The steps of a course must cover exactly its administrations (checked by
     :class:`Regimen` at both ends of a variable period, and when a weekday
-    pattern is laid out).
+    pattern is laid out). ``administrations=None`` (the last step of a course only)
+    is open-ended: every administration after the earlier steps' until the course ends.
     """
 
     dose: Dose
-    administrations: int
+    administrations: int | None
 
     def __post_init__(self) -> None:
-        # None would count as no administrations when the steps are matched to the slots.
         problems = Problems("AdministrationStep")
         n = self.administrations
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
             problems.add("administrations", "a step lasts a whole number of administrations, "
                          "from 1", n, code="too-small")
         problems.raise_any()
@@ -138,6 +147,33 @@ class DayStep:
 
 
 Step = CycleStep | AdministrationStep | DayStep
+
+
+def cycle_day_overlap(days: tuple[int, ...], size: int) -> str | None:
+    """Why a day before day 1 falls on a day the previous cycle already doses, or None.
+
+    Day -1 of a 28-day cycle is day 28 of the cycle before: listing both would give
+    the drug twice on that date (once per cycle), which no protocol means.
+    """
+    for day in days:
+        if day < 0 and size + day + 1 in days:
+            return (f"day {day} of a cycle is day {size + day + 1} of the cycle before, "
+                    f"which is also listed: the drug would be given twice that date; list "
+                    "it once")
+    return None
+
+
+def open_step_unreached(covered: int, size: int, span: int) -> str:
+    """Why an open-ended last step gets no cycle: the earlier steps fill the course."""
+    return (f"the steps before the open-ended last step cover {counted(covered, 'cycle')} "
+            f"of {counted(size, 'day')} ({counted(covered * size, 'day')}), but the course has "
+            f"{counted(span, 'day')}: the last step would get no cycle")
+
+
+def _open(step: Step) -> bool:
+    """True for an open-ended step (no count: until the course ends)."""
+    return (isinstance(step, CycleStep) and step.cycles is None) or (
+        isinstance(step, AdministrationStep) and step.administrations is None)
 
 
 #: The most administrations one expansion may hold. A real protocol stays far below it
@@ -161,6 +197,10 @@ class Course:
     short; with steps by cycles, their sum). ``times`` are local wall-clock times
     of day. ``arms`` limits the course to some arms (None: every arm). ``not_on``
     and ``no_same_day`` name other drugs (docs/format.md, "Extensions").
+    ``first_cycle`` is the protocol's number of the first cycle (from 1; a second
+    part of a regimen numbered on from the first: 2), used in every output; steps
+    by cycles still count the course's own cycles. The last step may be open-ended
+    (``cycles`` or ``administrations`` None): it lasts until the course ends.
     """
 
     drug: str
@@ -175,6 +215,7 @@ class Course:
     cycle: Duration | None = None
     cycles: int | None = None  # None = until the span ends (steps by cycles: their sum)
     times: tuple[time, ...] = ()
+    first_cycle: int = 1  # the protocol's number of the course's first cycle
     route: str | None = None  # overrides the drug's route
     label: str = ""
     not_on: tuple[str, ...] = ()  # drugs whose administration days this course skips
@@ -199,6 +240,13 @@ class Course:
                          code="wrong-type")
             return
         kinds = {type(s) for s in steps}
+        open_steps = [i for i, s in enumerate(steps) if _open(s)]
+        if open_steps and open_steps[0] != len(steps) - 1:
+            problems.add(("steps", open_steps[0]), "only the last step may leave out its count "
+                         "(it then lasts until the course ends)", code="open-step-not-last")
+        elif open_steps and len(steps) == 1:
+            problems.add(("steps", 0), "a course with one open-ended step has one dose: give "
+                         "dose instead of steps", code="open-step-alone")
         if len(kinds) > 1:
             problems.add("steps", "all steps of a course count the same thing (cycles, "
                          "administrations or days)", code="mixed-step-kinds")
@@ -257,11 +305,24 @@ class Course:
             if self.cycle is None:
                 problems.add("cycles", "cycles needs a cycle length (cycle=Duration(28))",
                              cycles, code="cycles-without-cycle")
+        first_cycle = self.first_cycle
+        if isinstance(first_cycle, bool) or not isinstance(first_cycle, int) or first_cycle < 1:
+            problems.add("first_cycle", "the protocol's number of the first cycle, from 1",
+                         first_cycle, code="too-small")
+        elif first_cycle != 1 and self.cycle is None:
+            problems.add("first_cycle", "first_cycle numbers the course's cycles: give cycle "
+                         "too (cycle=Duration(28))", first_cycle,
+                         code="first-cycle-without-cycle")
         if CycleStep in kinds:
-            covered = sum(s.cycles for s in steps if isinstance(s, CycleStep))
+            covered = sum(s.cycles or 0 for s in steps if isinstance(s, CycleStep))
             if self.cycle is None:
                 problems.add("steps", "steps by cycles need a cycle length (cycle=Duration(28))",
                              code="cycles-without-cycle")
+            elif open_steps:
+                if cycles is not None and cycles <= covered:
+                    problems.add("cycles", f"the steps before the open-ended last step cover "
+                                 f"{counted(covered, 'cycle')}, so the course's {cycles} leave "
+                                 "it none", cycles, code="steps-mismatch")
             elif cycles != covered:
                 # Cycles beyond the steps would have no dose: never leave it to chance.
                 problems.add("cycles", f"the steps cover {counted(covered, 'cycle')} but the "
@@ -283,6 +344,17 @@ class Course:
         if window and (pattern is not None or day_steps):
             for loc, message, value, code in self.misfits(window, where):
                 problems.add(loc, message, value, code=code)
+        if self.cycle is not None and isinstance(pattern, DaysPattern):
+            overlap = cycle_day_overlap(pattern.days, self.cycle.days)
+            if overlap is not None:
+                problems.add(("pattern", "days"), overlap, code="cycle-day-overlap")
+        if open_steps and CycleStep in kinds and self.cycle is not None and (
+                self.span is not None and cycles is None):
+            covered = sum(s.cycles or 0 for s in steps if isinstance(s, CycleStep))
+            if covered * self.cycle.days >= self.span.days:
+                problems.add("steps", open_step_unreached(covered, self.cycle.days,
+                                                          self.span.days),
+                             code="open-step-unreached")
         # Times, arms and the drugs this course names.
         if not isinstance(self.times, tuple) or not all(isinstance(t, time) for t in self.times):
             problems.add("times", "a tuple of datetime.time", self.times, code="wrong-type")
@@ -371,11 +443,15 @@ class Course:
         # The days of a window depend only on its length, except for weekday patterns.
         by_length: dict[int, list[int]] = {}
         dated = self.date_dependent
+        number = self.first_cycle - 1  # the protocol's cycle number is k + first_cycle
         for window_first, length, cycle in windows:
             step = None
             if cycle_steps and cycle is not None:
                 bound = 0
                 for index, s in enumerate(cycle_steps):
+                    if s.cycles is None:  # open-ended: every cycle after the others
+                        step = index
+                        break
                     bound += s.cycles
                     if cycle <= bound:
                         step = index
@@ -389,23 +465,35 @@ class Course:
             if used + len(slots) + len(days) * len(times) > MAX_ADMINISTRATIONS:
                 raise self._too_many(windows, dated, weekday0, len(times), used)
             cycle_day_of = cycle is not None
+            shown = None if cycle is None else cycle + number
             for day in days:
                 if day_steps:
                     step = next(i for i, s in enumerate(day_steps) if day in s.days)
-                offset = window_first + day - 1
+                # Day -1 is the day before day 1: there is no day 0 to step over.
+                offset = window_first + day - 1 if day > 0 else window_first + day
                 for t in times:
-                    slots.append((offset, cycle, day if cycle_day_of else None, t, step))
+                    slots.append((offset, shown, day if cycle_day_of else None, t, step))
+        if isinstance(self.pattern, DaysPattern) and self.pattern.days[0] < 0:
+            # A day before day 1 may come before the previous cycle's last days: keep the
+            # slots in date order (steps by administrations count them in that order).
+            slots.sort(key=lambda slot: slot[0])
+            span_first = min(span_first, slots[0][0]) if slots else span_first
         admin_steps = [s for s in self.steps if isinstance(s, AdministrationStep)]
         if admin_steps:
-            covered = sum(s.administrations for s in admin_steps)
-            if covered != len(slots):
-                raise self.problem(f"the steps cover {counted(covered, 'administration')} but "
-                                   f"the course gives {len(slots)}", code="steps-mismatch")
-            index, left = 0, admin_steps[0].administrations
+            covered = sum(s.administrations or 0 for s in admin_steps)
+            open_ended = admin_steps[-1].administrations is None
+            if (covered >= len(slots)) if open_ended else covered != len(slots):
+                raise self.problem(
+                    f"the steps before the open-ended last step cover "
+                    f"{counted(covered, 'administration')} but the course gives {len(slots)}, "
+                    "leaving it none" if open_ended else
+                    f"the steps cover {counted(covered, 'administration')} but "
+                    f"the course gives {len(slots)}", code="steps-mismatch")
+            index, left = 0, admin_steps[0].administrations or len(slots)
             for n, (offset, cycle, cycle_day, t, _) in enumerate(slots):
                 while left == 0:
                     index += 1
-                    left = admin_steps[index].administrations
+                    left = admin_steps[index].administrations or len(slots)
                 slots[n] = (offset, cycle, cycle_day, t, index)
                 left -= 1
         return slots, span_first, span_last

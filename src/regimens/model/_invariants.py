@@ -52,12 +52,19 @@ class Problems:
             raise InvalidRegimenError(self.found)
 
 
-def days_problem(problems: Problems, key: str, days: object) -> None:
-    """Days of a pattern or step: a non-empty tuple of whole days from 1, increasing."""
+def days_problem(problems: Problems, key: str, days: object, *,
+                 before_day_one: bool = False) -> None:
+    """Days of a pattern or step: a non-empty tuple of whole days from 1, increasing.
+
+    ``before_day_one``: days before day 1 are allowed too (-1 is the day before day 1;
+    there is still no day 0), as the days of a :class:`DaysPattern` may be.
+    """
     if not isinstance(days, tuple) or not days:
         problems.add(key, "give at least one day, as a tuple of ints", days, code="too-few-items")
         return
     for day in days:
+        if before_day_one and isinstance(day, int) and not isinstance(day, bool) and day != 0:
+            continue
         if isinstance(day, bool) or not isinstance(day, int) or day < 1:
             problems.add(key, "days are whole numbers counted from 1: there is no day 0", day,
                          code="day-zero")

@@ -28,7 +28,13 @@ __all__ = [
 
 @dataclass(frozen=True)
 class DaysPattern:
-    """Given days of the cycle (or course span), 1-based: ``days: [1, 8, 15]``, ``days: 1-5``."""
+    """Given days of the cycle (or course span), 1-based: ``days: [1, 8, 15]``, ``days: 1-5``.
+
+    A negative day comes before day 1 (``days: (-1, 1, 2)``: premedication the day
+    before each cycle): day -1 is the day before day 1, and there is no day 0. Such a
+    day may fall in the previous cycle or before the period; it keeps its cycle and
+    its cycle day (-1).
+    """
 
     days: tuple[int, ...]
 
@@ -37,20 +43,30 @@ class DaysPattern:
 
     def __post_init__(self) -> None:
         problems = Problems("DaysPattern")
-        days_problem(problems, "days", self.days)
+        days_problem(problems, "days", self.days, before_day_one=True)
         problems.raise_any()
 
     def misfit(self, length: int, where: str) -> Misfit | None:
         """(loc, message, value, code) when the pattern does not fit a ``length``-day window.
 
-        ``where`` names the window in the message (``"a 28-day cycle"``).
+        ``where`` names the window in the message (``"a 28-day cycle"``). A day before
+        day 1 lies at most ``length - 1`` days before it: further back it would reach
+        the previous cycle's own day 1.
         """
         late = [d for d in self.days if d > length]
-        return (("days",), f"day {late[0]} is outside {where}", late[0],
-                "day-outside-cycle") if late else None
+        if late:
+            return (("days",), f"day {late[0]} is outside {where}", late[0],
+                    "day-outside-cycle")
+        early = [d for d in self.days if d <= -length]
+        if early:
+            return (("days",), f"day {early[0]} is {-early[0]} days before day 1, further "
+                    f"back than {where} allows (at most {length - 1})", early[0],
+                    "day-outside-cycle")
+        return None
 
     def days_in(self, length: int, weekday0: int) -> list[int]:
-        """1-based days of a ``length``-day window (cycle or span) on which to dose.
+        """Days of a ``length``-day window (cycle or span) on which to dose, 1-based, and
+        negative before day 1 (they are not cut by a short window: day 1 is in it).
 
         ``weekday0`` is the weekday (0 = Monday) of the window's first day; only
         patterns with ``date_dependent`` set read it.
@@ -100,9 +116,12 @@ class EveryPattern:
 
 @dataclass(frozen=True)
 class WeekdaysPattern:
-    """Calendar weekdays (0 = Monday) within the cycle/span."""
+    """Calendar weekdays (0 = Monday) within the cycle/span; with ``count``, only the
+    first ``count`` of them in each cycle (or in the span): "30 fractions Monday to
+    Friday", "the first 7 weekdays of each cycle"."""
 
     weekdays: tuple[int, ...]
+    count: int | None = None
 
     date_dependent: ClassVar[bool] = True
 
@@ -116,15 +135,45 @@ class WeekdaysPattern:
         elif list(days) != sorted(set(days)):
             problems.add("weekdays", "list the weekdays in increasing order, each once", days,
                          code="not-increasing")
+        if self.count is not None and (isinstance(self.count, bool) or not isinstance(
+                self.count, int) or self.count < 1):
+            problems.add("count", "a count is a whole number from 1 (None: every such weekday)",
+                         self.count, code="too-small")
         problems.raise_any()
 
+    def days_needed(self) -> int:
+        """The most days ``count`` administrations can take, over the 7 start weekdays.
+
+        0 without a count. A window this long holds them whatever its first weekday.
+        """
+        if self.count is None:
+            return 0
+        full, rest = divmod(self.count - 1, len(self.weekdays))
+        # The count-th match from each start weekday: whole weeks, then the rest-th
+        # weekday after the start.
+        return max(7 * full + sorted((w - start) % 7 for w in self.weekdays)[rest] + 1
+                   for start in range(7))
+
     def misfit(self, length: int, where: str) -> Misfit | None:
-        """Never: a weekday pattern takes the weekdays that fall in the window."""
+        """(loc, message, value, code) when a count may not fit a ``length``-day window.
+
+        Without a count, never: the pattern takes the weekdays that fall in the window.
+        With one, every start weekday must reach the count within a whole window; a
+        shorter last cycle, cut by the course's end, keeps the weekdays it holds.
+        """
+        needed = self.days_needed()
+        if needed > length:
+            names = ", ".join(("mon", "tue", "wed", "thu", "fri", "sat", "sun")[d]
+                              for d in self.weekdays)
+            return (("count",), f"{counted(self.count or 0, 'administration')} on {names} take "
+                    f"up to {counted(needed, 'day')}, longer than {where}", self.count,
+                    "count-outside-cycle")
         return None
 
     def days_in(self, length: int, weekday0: int) -> list[int]:
-        """The window's days whose weekday is one of ``weekdays``."""
-        return [d for d in range(1, length + 1) if (weekday0 + d - 1) % 7 in self.weekdays]
+        """The window's days whose weekday is one of ``weekdays`` (the first ``count``)."""
+        days = [d for d in range(1, length + 1) if (weekday0 + d - 1) % 7 in self.weekdays]
+        return days if self.count is None else days[:self.count]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from ..errors import (
     UnitError,
 )
 from ..quantities import Duration, counted
-from ._course import AdministrationStep
+from ._course import AdministrationStep, CycleStep, open_step_unreached
 from ._invariants import Problems, reason_of
 from ._parts import Arm, Drug, Expectation, Period
 from ._visits import PeriodAnchor, Visit
@@ -24,7 +24,7 @@ from ._visits import PeriodAnchor, Visit
 if TYPE_CHECKING:
     from ._regimen import Regimen
 
-__all__ = ["BLINDED_VISIT", "check_regimen"]
+__all__ = ["BLINDED_VISIT", "check_regimen", "day_one_may_vanish"]
 
 
 # Cross-references of a regimen ---------------------------------------------------------
@@ -88,12 +88,36 @@ def check_regimen(r: Regimen, problems: Problems) -> None:
                     problems.add(("arms", arm.id), f"day_one period {r.day_one!r} is not on "
                                  f"this arm's path ({', '.join(arm.periods)}); give the arm "
                                  "its own day_one", arm.id, code="day-one-off-path")
+    if not problems.found:
+        _check_day_one_lengths(r, periods, problems)
     for index, period in enumerate(r.periods):
         _check_courses(period, ("periods", index), drugs, arms, no_drug, no_arm, problems)
     if problems.found:
         return  # visits and expectations would only repeat the same mistakes
     _check_visits(r, periods, arms, no_period, no_arm, problems)
     _check_expectations(r, drugs, arms, no_drug, no_arm, problems)
+
+
+def day_one_may_vanish(period: Period) -> str:
+    """Why a period that may last 0 days cannot hold Study Day 1 (or a visit at its ends)."""
+    return (f"period {period.id!r} may last 0 days (length: {period.length}), so it may have "
+            "no first or last day")
+
+
+def _check_day_one_lengths(r: Regimen, periods: dict[str, Period], problems: Problems) -> None:
+    """Study Day 1 is the first day of the day_one period: that period always has days."""
+    reported: set[Loc] = set()
+    for arm in r.arms:
+        period = periods[r.day_one_period(arm.id)]
+        if period.length.shortest.days:
+            continue
+        at: Loc = (("arms", arm.id, "day_one") if arm.day_one is not None else
+                   ("day_one",) if r.day_one is not None else ("arms", arm.id))
+        if at not in reported:
+            reported.add(at)
+            problems.add(at, f"Study Day 1 is the first day of the day_one period, and "
+                         f"{day_one_may_vanish(period)}: give day_one a period whose length "
+                         "starts at 1 day or more", period.id, code="day-one-zero-length")
 
 
 def _check_courses(period: Period, at: Loc, drugs: dict[str, Drug], arms: dict[str, Arm],
@@ -116,6 +140,10 @@ def _check_courses(period: Period, at: Loc, drugs: dict[str, Drug], arms: dict[s
             elif arm.periods is not None and period.id not in arm.periods:
                 problems.add((*where, "arms", i), "this arm does not go through period "
                              f"{period.id!r}", arm_id, code="arm-not-in-period")
+        if not shortest:
+            problems.add(where, f"{day_one_may_vanish(period)}: a course needs a period that "
+                         "always has days", code="course-in-zero-length-period")
+            continue
         if course.start > shortest:
             problems.add((*where, "start"), f"the course starts after the end of its period "
                          f"({counted(shortest, 'day')}"
@@ -137,6 +165,13 @@ def _check_courses(period: Period, at: Loc, drugs: dict[str, Drug], arms: dict[s
                          f"{'needs' if course.cycles == 1 else 'need'} "
                          f"{counted(course.cycles * course.cycle.days, 'day')}, but the course "
                          f"has {span}", course.cycles, code="cycles-past-course")
+        covered = sum(s.cycles or 0 for s in course.steps if isinstance(s, CycleStep))
+        if course.cycle is not None and course.cycles is None and course.span is None and any(
+                isinstance(s, CycleStep) and s.cycles is None for s in course.steps) and (
+                covered * course.cycle.days >= span):
+            problems.add((*where, "steps"), open_step_unreached(covered, course.cycle.days, span)
+                         + ("" if fixed else " at the shortest length of its period"),
+                         code="open-step-unreached")
         if course.cycle is None and course.span is None:
             for loc, message, value, code in course.misfits(
                     span, f"the course ({counted(span, 'day')})"):
@@ -208,6 +243,10 @@ def _check_visits(r: Regimen, periods: dict[str, Period], arms: dict[str, Arm],
             if period is None:
                 problems.add((*where, "anchor", "period"), no_period, anchor.period,
                              code="unknown-period")
+            elif anchor.at is not None and not period.length.shortest.days:
+                problems.add((*where, "anchor", "at"), f"{day_one_may_vanish(period)}: anchor "
+                             "the visit to a period that always has days", anchor.at,
+                             code="visit-zero-length-period")
             elif anchor.day is not None and anchor.day > period.length.shortest.days:
                 problems.add((*where, "anchor", "day"), f"day {anchor.day} is outside period "
                              f"{anchor.period!r} (1 to {period.length.shortest.days})",
@@ -255,12 +294,12 @@ def _check_expectations(r: Regimen, drugs: dict[str, Drug], arms: dict[str, Arm]
                     problems.add(at, "no period has this id", period_id,
                                  code="unknown-period")
                 continue
+            allowed = on_path[period_id].length
             try:
-                length = Duration.parse(text)
+                length = Duration.parse(text, allow_zero=not allowed.shortest.days)
             except UnitError as exc:
                 problems.add(at, reason_of(exc), text, code="bad-quantity")
                 continue
-            allowed = on_path[period_id].length
             if length not in allowed:
                 problems.add(at, f"must be within {allowed} ({allowed.shortest.days}-"
                              f"{allowed.longest.days} days)" if not allowed.fixed else

@@ -192,8 +192,9 @@ class LengthRange:
 
     Raises:
         QuantityTypeError: (also a ``TypeError``) a bound is not a :class:`Duration`.
-        QuantityError: (also a ``ValueError``) ``shortest`` is 0 days, or longer than
-            ``longest``.
+        QuantityError: (also a ``ValueError``) a fixed length of 0 days, or ``shortest``
+            longer than ``longest``. A range may start at 0 days (``0-14 days``: an
+            optional gap, such as a delay window, that a participant may not have).
     """
 
     shortest: Duration
@@ -203,7 +204,7 @@ class LengthRange:
         for bound in (self.shortest, self.longest):
             if not isinstance(bound, Duration):
                 raise QuantityTypeError("length", "a length's bounds are Durations", bound)
-        if self.shortest.days == 0:
+        if self.longest.days == 0:
             raise QuantityError("length", "a length must be at least 1 day")
         if self.shortest > self.longest:
             raise QuantityError(
@@ -215,9 +216,11 @@ class LengthRange:
     def parse(cls, text: object) -> LengthRange:
         """Read a fixed length (``12 weeks``) or a range (``12-18 weeks``, ``84 to 126 days``).
 
+        A range may start at 0 (``0-14 days``): the period may be left out.
+
         Raises:
-            UnitError: as :meth:`Duration.parse`, a zero length, or a range whose
-                minimum exceeds its maximum.
+            UnitError: as :meth:`Duration.parse`, a zero length (fixed, or ``0-0 days``),
+                or a range whose minimum exceeds its maximum.
 
         >>> LengthRange.parse("12-18 weeks")
         LengthRange(shortest=Duration(days=84), longest=Duration(days=126))
@@ -227,7 +230,7 @@ class LengthRange:
             if match:
                 per = _unit_days(text, match["unit"])
                 low, high = _days(text, match["a"], per), _days(text, match["b"], per)
-                if low == 0:
+                if high == 0:
                     raise UnitError(text, "a length must be at least 1 day", _HINT)
                 if low > high:
                     raise UnitError(
