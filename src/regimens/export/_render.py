@@ -11,13 +11,17 @@ import calendar
 import csv
 import io
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
 from ..engine import Administration, CheckReport, Schedule
 from ..errors import RegimenWarning
 from ..quantities import counted, human_dose_quantity, human_number, plain
+from ._delivery import method_text
 from ._json import dumps_indent2
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = ["ADMINISTRATION_FIELDS", "render_calendar", "render_csv", "render_json",
            "render_table", "schedule_dict", "shown_warnings"]
@@ -27,14 +31,44 @@ ADMINISTRATION_FIELDS = (
     "step", "amount", "unit", "dose", "route", "placebo", "blinded", "derivation", "note",
     "avoid_same_day",
 )
+#: Fields written after ADMINISTRATION_FIELDS only when some administration of the
+#: schedule has a value for them, so that the output of a regimen that gives none stays
+#: as it was: the course's ``id`` and ``label``, the drug's ``notes``, and how the dose
+#: goes in (``method``, ``duration`` as an ISO 8601 duration, ``PT46H``).
+OPTIONAL_FIELDS = ("course_id", "course_label", "drug_notes", "method", "duration")
 # English names, fixed: calendar.month_name follows the process locale.
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 _WEEKDAY = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def administration_dict(a: Administration) -> dict[str, Any]:
-    return {
+def course_extras(s: Schedule) -> tuple[tuple[str, ...], dict[tuple[str, int], dict[str, Any]]]:
+    """The optional fields this schedule writes, and their values by (period, course index).
+
+    A field is written (for every administration) when at least one course or drug of
+    the schedule's administrations gives it; a course without it writes null.
+    """
+    regimen = s.regimen
+    by_course: dict[tuple[str, int], dict[str, Any]] = {}
+    for a in s.administrations:
+        key = (a.period, a.course)
+        if key in by_course:
+            continue
+        course = regimen.period(a.period).courses[a.course]
+        by_course[key] = {
+            "course_id": course.id, "course_label": course.label or None,
+            "drug_notes": regimen.drug(a.drug).notes or None, "method": course.method,
+            "duration": course.duration.iso if course.duration is not None else None}
+    fields = tuple(f for f in OPTIONAL_FIELDS
+                   if any(v[f] is not None for v in by_course.values()))
+    return fields, {k: {f: v[f] for f in fields} for k, v in by_course.items()}
+
+
+def administration_dict(a: Administration,
+                        extras: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One administration as JSON-ready values; ``extras``: its optional fields
+    (see :func:`course_extras`), written after the others."""
+    base = {
         "study_day": a.study_day.value,
         "date": a.date.isoformat(),
         "time": a.time.strftime("%H:%M") if a.time is not None else None,
@@ -57,6 +91,9 @@ def administration_dict(a: Administration) -> dict[str, Any]:
         # Drugs that must not be taken that day (no_same_day); "; "-separated in CSV.
         "avoid_same_day": list(a.avoid),
     }
+    if extras:
+        base.update(extras)
+    return base
 
 
 def _measure(value: Any) -> str | None:
@@ -72,6 +109,7 @@ def schedule_dict(s: Schedule, administrations: bool = True) -> dict[str, Any]:
     """
     r = s.regimen
     p = s.participant
+    _, extras = course_extras(s)
     return {
         "format": "regimens-schedule/1",
         "generator": f"regimens {__version__}",
@@ -95,8 +133,8 @@ def schedule_dict(s: Schedule, administrations: bool = True) -> dict[str, Any]:
              "days": ps.length.days, "blinded": ps.blinded}
             for ps in s.periods
         ],
-        "administrations": ([administration_dict(a) for a in s.administrations]
-                            if administrations else []),
+        "administrations": ([administration_dict(a, extras[(a.period, a.course)])
+                             for a in s.administrations] if administrations else []),
         "visits": [
             {"id": v.id, "label": v.label or None, "study_day": v.study_day.value,
              "date": v.date.isoformat(), "earliest": v.earliest.isoformat(),
@@ -140,7 +178,8 @@ def render_json(s: Schedule) -> str:
     if not found or not s.administrations:
         return text + "\n"
     return (f'{before}\n  "administrations": [\n    '
-            f'{_administrations_json(s.administrations)}\n  ],\n{after}\n')
+            f'{_administrations_json(s.administrations, course_extras(s)[1])}\n  ],\n'
+            f'{after}\n')
 
 
 # The fields of administration_dict in its order, in runs: those that vary from row to
@@ -156,15 +195,18 @@ assert (_PER_ROW_FIRST + _SHARED_FIRST + _PER_ROW_SECOND + _SHARED_SECOND
 _FIELD = "\n      "  # an administration's member: array at 2 spaces, object at 4, fields at 6
 
 
-def _members(a: Administration, fields: tuple[str, ...]) -> str:
+def _members(a: Administration, fields: tuple[str, ...],
+             extras: dict[str, Any] | None = None) -> str:
     """Some of an administration's fields as dumps_indent2 writes them inside its object."""
-    d = administration_dict(a)
+    d = administration_dict(a, extras)
+    fields += tuple(extras or ())
     text = dumps_indent2({"administrations": [{k: d[k] for k in fields}]})
     # '{\n  "administrations": [\n    {' + members + '\n    }\n  ]\n}'
     return text[len('{\n  "administrations": [\n    {') + len(_FIELD):-len("\n    }\n  ]\n}")]
 
 
-def _administrations_json(rows: tuple[Administration, ...]) -> str:
+def _administrations_json(rows: tuple[Administration, ...],
+                          extras: dict[tuple[str, int], dict[str, Any]]) -> str:
     """The members of the "administrations" array, joined as dumps_indent2 joins them.
 
     Per row only the day, date, times, cycle and step are written (dates and ISO
@@ -177,11 +219,12 @@ def _administrations_json(rows: tuple[Administration, ...]) -> str:
     append = out.append
     for a in rows:
         # The dose is held by every row for the whole render, so its id is unique here.
-        key = (id(a.dose), a.period, a.drug, a.drug_name, a.route, a.placebo, a.blinded,
-               a.note, a.avoid)
+        key = (id(a.dose), a.period, a.course, a.drug, a.drug_name, a.route, a.placebo,
+               a.blinded, a.note, a.avoid)
         found = shared.get(key)
         if found is None:
-            found = shared[key] = (_members(a, _SHARED_FIRST), _members(a, _SHARED_SECOND))
+            found = shared[key] = (_members(a, _SHARED_FIRST), _members(
+                a, _SHARED_SECOND, extras[(a.period, a.course)]))
         t, at, cycle, cycle_day, step = a.time, a.at, a.cycle, a.cycle_day, a.step
         hm = "null" if t is None else t.strftime('"%H:%M"')
         instant = "null" if at is None else f'"{at.isoformat()}"'
@@ -198,10 +241,12 @@ def _administrations_json(rows: tuple[Administration, ...]) -> str:
 def render_csv(s: Schedule) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(ADMINISTRATION_FIELDS)
+    optional, extras = course_extras(s)
+    fields = ADMINISTRATION_FIELDS + optional
+    writer.writerow(fields)
     for a in s.administrations:
-        row = administration_dict(a)
-        writer.writerow([_cell(row[k]) for k in ADMINISTRATION_FIELDS])
+        row = administration_dict(a, extras[(a.period, a.course)])
+        writer.writerow([_cell(row[k]) for k in fields])
     return out.getvalue()
 
 
@@ -255,21 +300,61 @@ def _heading(s: Schedule, *, blinded: bool = False) -> list[str]:
     return lines
 
 
+def notes_lines(s: Schedule, hidden: Callable[[Administration], bool]) -> list[str]:
+    """The notes people read with a schedule: each drug's ``notes``, then each course
+    with a ``label`` or ``dose_note`` (its Study Days and the note), in the order of
+    their first administration. ``hidden``: administrations a blinded output does not
+    show unblinded; nothing is said about them (a label or note could name the arm)."""
+    regimen = s.regimen
+    drugs: dict[str, str] = {}
+    courses: dict[tuple[str, int], list[Administration]] = {}
+    for a in s.administrations:
+        if hidden(a):
+            continue
+        notes = regimen.drug(a.drug).notes
+        if notes and a.drug_name not in drugs:
+            drugs[a.drug_name] = notes
+        course = regimen.period(a.period).courses[a.course]
+        if course.label or course.dose_note:
+            courses.setdefault((a.period, a.course), []).append(a)
+    lines = [f"  {name}: {' '.join(notes.split())}" for name, notes in drugs.items()]
+    for (period, index), given in courses.items():
+        course = regimen.period(period).courses[index]
+        name = f"{course.label} ({given[0].drug_name})" if course.label else given[0].drug_name
+        first, last = given[0].study_day.value, given[-1].study_day.value
+        days = (f"Day {first}" if len(given) == 1 else
+                f"Day {first} to Day {last}, {counted(len(given), 'administration')}")
+        lines.append(f"  {name}, {days}" + (f": {course.dose_note}" if course.dose_note
+                                              else ""))
+    return ["", "Notes:", *lines] if lines else []
+
+
 def render_table(s: Schedule) -> str:
     """An aligned table for people: dates with weekday, doses in safe notation."""
     lines = _heading(s)
     lines.append("")
     rows = []
-    # A column for same-day exclusions only when the regimen has some.
+    # Columns for same-day exclusions, course labels and durations only when the
+    # regimen has some.
     avoid = any(a.avoid for a in s.administrations)
+    regimen = s.regimen
+    course_of = {(a.period, a.course): regimen.period(a.period).courses[a.course]
+                 for a in s.administrations}
+    labels = any(c.label for c in course_of.values())
+    durations = any(c.duration is not None for c in course_of.values())
     for a in s.administrations:
+        course = course_of[(a.period, a.course)]
         cycle = "" if a.cycle is None else f"{a.cycle}" + (
             f" day {a.cycle_day}" if a.cycle_day is not None else "")
         rows.append([str(a.study_day.value), _day(a.date),
-                     a.time.strftime("%H:%M") if a.time else "", a.period, cycle,
-                     a.drug_name, a.dose.text, a.route] + ([", ".join(a.avoid)] if avoid else []))
+                     a.time.strftime("%H:%M") if a.time else "", a.period, cycle]
+                    + ([course.label] if labels else [])
+                    + [a.drug_name, a.dose.text, method_text(a.route, course.method, course.duration)]
+                    + ([str(course.duration) if course.duration else ""] if durations else [])
+                    + ([", ".join(a.avoid)] if avoid else []))
     if rows:
-        header = ["Day", "Date", "Time", "Period", "Cycle", "Drug", "Dose", "Route"]
+        header = (["Day", "Date", "Time", "Period", "Cycle"] + (["Course"] if labels else [])
+                  + ["Drug", "Dose", "Route"] + (["Duration"] if durations else []))
         lines += grid(header + (["Not the same day"] if avoid else []), rows, {0})
         lines.append(counted(len(rows), "administration"))
     else:
@@ -279,6 +364,7 @@ def render_table(s: Schedule) -> str:
         if (a.dose.basis is not None and a.dose.basis.value != "flat") or a.dose.amount is None))
     if derivations:
         lines += ["", "How doses were computed:"] + [f"  {d}" for d in derivations]
+    lines += notes_lines(s, lambda a: False)
     if s.visits:
         lines += ["", "Visits:"]
         vrows = []
@@ -300,6 +386,7 @@ def render_calendar(s: Schedule, *, blinded: bool | None = None) -> str:
     every arm of a blinded, matched schedule), even if the page shows only some
     drugs (``Schedule.only``) and none of them in that period.
     """
+    hide = blinded
     if blinded is None:
         blinded = any(p.blinded for p in s.periods)
     dosing = {a.date for a in s.administrations}
@@ -325,6 +412,8 @@ def render_calendar(s: Schedule, *, blinded: bool | None = None) -> str:
     count = len(s.administrations)
     lines.append(f"{counted(count, 'administration')} on {counted(len(dosing), 'day')}; "
                  f"{counted(len(s.visits), 'visit')}")
+    # Labels and notes, except of administrations this page blinds (as to_ics does).
+    lines += notes_lines(s, (lambda a: a.blinded) if hide is None else (lambda a: hide))
     # A blinded page names no dose: nor do its warnings (see shown_warnings).
     warnings = shown_warnings(s, blinded)
     if warnings:

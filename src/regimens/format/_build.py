@@ -32,7 +32,14 @@ from ..model import (
     day_one_may_vanish,
     open_step_unreached,
 )
-from ..quantities import Duration, LengthRange, counted, human_route, parse_dose_quantity
+from ..quantities import (
+    Duration,
+    Elapsed,
+    LengthRange,
+    counted,
+    human_route,
+    parse_dose_quantity,
+)
 from ._fields import (
     Fail,
     fail,
@@ -115,6 +122,7 @@ class _Builder:
         self.drug_ids = {d.id for d in drugs}
         self.drug_routes = {d.id: d.route for d in drugs}
         self.periods_raw = root.at("periods")
+        self.course_ids: set[str] = set()
         periods = self.periods = self.build_periods()
         # Every declared id counts, even of a period whose length was refused, so
         # one mistake does not cascade into "no period has this id" elsewhere.
@@ -377,6 +385,21 @@ class _Builder:
                 if other not in self.drug_ids or other == raw["drug"]:
                     raise fail(cur.at(key).at(i), "must name another drug of this regimen",
                                code="not-another-drug")
+        duration = None
+        if "duration" in raw:
+            try:
+                duration = Elapsed.parse(raw["duration"])
+            except UnitError as exc:
+                raise unit_fail(cur.at("duration"), exc) from None
+            if raw.get("method") in ("bolus", "push"):
+                raise fail(cur.at("duration"), f"a {raw['method']} is given at once; "
+                           "'duration' goes with 'method: infusion' (or no method)",
+                           code="method-and-duration")
+        course_id = raw.get("id")
+        if course_id is not None:
+            if course_id in self.course_ids:
+                raise fail(cur.at("id"), "duplicate course id", code="duplicate-id")
+            self.course_ids.add(course_id)
         if "count" in raw and "every" not in raw and "weekdays" not in raw:
             raise fail(cur.at("count"), "count goes with every or weekdays ('every: 2 days, "
                        "count: 7', 'weekdays: [mon, fri], count: 10')",
@@ -388,9 +411,15 @@ class _Builder:
             span=span, cycle=cycle, cycles=cycles, times=times, route=raw.get("route"),
             first_cycle=raw.get("first_cycle", 1),
             label=raw.get("label", ""), not_on=not_on, no_same_day=no_same_day,
+            id=course_id, duration=duration, method=raw.get("method"),
             notes=raw.get("notes", ""),
             where=self.where(cur),
         )
+        delivery = course.delivery_problem(self.drug_routes[course.drug])
+        if delivery is not None and delivery[0] == "method":
+            raise fail(cur.at("method"), delivery[1], code="method-with-route")
+        if delivery is not None:
+            raise fail(cur.at("duration"), delivery[1], code="duration-with-route")
         if any(isinstance(s, AdministrationStep) for s in steps) and not isinstance(
                 pattern, WeekdaysPattern):
             self.check_administration_steps(cur, course, period)

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import Problem
-from ..model import WEEKDAYS
+from ..model import METHODS, WEEKDAYS
 from ..quantities import MAX_DAYS
 from ._source import Cursor
 
@@ -404,7 +404,14 @@ COURSE = Record({
     "no_same_day": Field(ListOf(_id("drug id"), min_items=1,
                                 description="drugs that must not be given on this course's "
                                 "days (e.g. a participant's background drug)")),
-    "label": Field(_line()),
+    "label": Field(_line("shown with each administration of the course")),
+    "id": Field(_id("course id, unique in the regimen: visits anchored to its cycles name it")),
+    "duration": Field(Text("how long each administration lasts, elapsed time: "
+                           "'30 minutes', '46 hours'",
+                           number_help="a bare number is not a duration: give its unit, e.g. "
+                           "'30 minutes' or '46 hours'")),
+    "method": Field(Text("how the dose goes in: a bolus or push is an injection, an "
+                         "infusion runs over its duration", enum=METHODS)),
     "notes": Field(Text()),
 }, "one drug on one timing pattern within a period")
 

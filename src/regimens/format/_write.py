@@ -98,7 +98,12 @@ def _course(c: Course) -> dict[str, Any]:
         out["daily"] = True
     if c.times:
         out["times"] = [t.strftime("%H:%M") for t in c.times]
-    for key, value in (("route", c.route), ("label", c.label), ("notes", c.notes)):
+    if c.method is not None:
+        out["method"] = c.method
+    if c.duration is not None:
+        out["duration"] = str(c.duration)
+    for key, value in (("route", c.route), ("label", c.label), ("id", c.id),
+                       ("notes", c.notes)):
         if value:
             out[key] = value
     if c.not_on:

@@ -7,7 +7,9 @@ the layer contract in ``pyproject.toml`` names them.
 """
 
 from ._course import (
+    INFUSION_ROUTES,
     MAX_ADMINISTRATIONS,
+    METHODS,
     AdministrationStep,
     Course,
     CycleStep,
@@ -29,7 +31,9 @@ from ._visits import PeriodAnchor, StudyDayAnchor, Visit, Window
 
 __all__ = [
     "BLINDED_VISIT",
+    "INFUSION_ROUTES",
     "MAX_ADMINISTRATIONS",
+    "METHODS",
     "PLAUSIBLE",
     "WEEKDAYS",
     "AdministrationStep",

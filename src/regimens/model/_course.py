@@ -16,12 +16,14 @@ from ..errors import (
     InvalidRegimenError,
     Problem,
 )
-from ..quantities import Amount, Basis, DoseQuantity, Duration, counted
+from ..quantities import Amount, Basis, DoseQuantity, Duration, Elapsed, counted, human_route
 from ._invariants import Location, Misfit, Problems, Slot, days_problem
 from ._patterns import DailyPattern, DaysPattern, EveryPattern, Pattern, WeekdaysPattern
 
 __all__ = [
+    "INFUSION_ROUTES",
     "MAX_ADMINISTRATIONS",
+    "METHODS",
     "AdministrationStep",
     "Course",
     "CycleStep",
@@ -184,6 +186,19 @@ def _open(step: Step) -> bool:
 MAX_ADMINISTRATIONS = 1_000_000
 
 
+#: How a parenteral dose goes in (``method``): a bolus or a push is an injection given at
+#: once, an infusion runs over a time (``duration``).
+METHODS = ("bolus", "infusion", "push")
+
+#: Routes by which a dose can run over a time: ``duration`` without ``method`` is an
+#: infusion by one of them (``by continuous intravenous infusion over 46 hours``).
+INFUSION_ROUTES = frozenset({"intravenous", "subcutaneous", "intrathecal", "intra-arterial",
+                             "epidural", "intraperitoneal", "intravesical"})
+
+#: Routes a dose is given by at once: an oral dose has no method and no duration.
+AT_ONCE_ROUTES = frozenset({"oral", "intramuscular", "sublingual", "buccal", "inhaled"})
+
+
 @dataclass(frozen=True)
 class Course:
     """One drug given on a pattern within a period.
@@ -201,6 +216,10 @@ class Course:
     part of a regimen numbered on from the first: 2), used in every output; steps
     by cycles still count the course's own cycles. The last step may be open-ended
     (``cycles`` or ``administrations`` None): it lasts until the course ends.
+    ``id`` names the course for visits anchored to its cycles; ``duration`` is how
+    long each administration lasts (elapsed time: an infusion over 46 hours),
+    ``method`` how it goes in (one of :data:`METHODS`); ``label`` is shown with its
+    administrations (docs/format.md, "Duration and method", "Labels and notes").
     """
 
     drug: str
@@ -220,6 +239,9 @@ class Course:
     label: str = ""
     not_on: tuple[str, ...] = ()  # drugs whose administration days this course skips
     no_same_day: tuple[str, ...] = ()  # drugs that must not be given on this course's days
+    id: str | None = None  # for visits anchored to this course's cycles
+    duration: Elapsed | None = None  # how long each administration lasts (elapsed time)
+    method: str | None = None  # one of METHODS
     notes: str = ""
     where: Location = field(default=("", None, ()), compare=False)  # for messages
 
@@ -276,6 +298,18 @@ class Course:
                                  code="overlapping-steps")
                     break
                 seen[day] = index
+        if self.id is not None and (not isinstance(self.id, str) or not self.id):
+            problems.add("id", "a course id (text) or None", self.id, code="wrong-type")
+        if self.duration is not None and not isinstance(self.duration, Elapsed):
+            problems.add("duration", "an Elapsed time (Elapsed.parse('46 hours'))",
+                         self.duration, code="wrong-type")
+        if self.method is not None and self.method not in METHODS:
+            problems.add("method", f"must be one of: {', '.join(METHODS)}", self.method,
+                         code="not-one-of")
+        elif self.method in ("bolus", "push") and self.duration is not None:
+            problems.add("duration", f"a {self.method} is given at once; 'duration' goes with "
+                         "'method: infusion' (or no method)", str(self.duration),
+                         code="method-and-duration")
         # What is given: one of a dose, steps, placebo, or an unspecified dose with a note.
         if self.dose is not None and not isinstance(self.dose, Dose):
             problems.add("dose", "a Dose", self.dose, code="wrong-type")
@@ -508,6 +542,25 @@ class Course:
             f"the course gives {count:,} administrations{others}: more than "
             f"{MAX_ADMINISTRATIONS:,}, the most one expansion may hold; check its times, "
             "pattern and length", code="too-many-administrations")
+
+    def delivery_problem(self, drug_route: str) -> tuple[str, str] | None:
+        """Why ``method`` or ``duration`` do not fit the course's route, or None.
+
+        ``drug_route``: the drug's route (the course's own ``route`` wins). Returns
+        (field, message): an oral or intramuscular dose is given at once, so it has no
+        method and no duration.
+        """
+        route = human_route(self.route or drug_route)
+        if route not in AT_ONCE_ROUTES:
+            return None
+        if self.method is not None:
+            return ("method", f"the route is {route}: 'method' ({', '.join(METHODS)}) "
+                    "describes an injection or infusion; remove 'method' or change 'route'")
+        if self.duration is not None:
+            return ("duration", f"the route is {route}, given at once: 'duration' is for an "
+                    "infusion (or a route such as transdermal); remove 'duration' or change "
+                    "'route'")
+        return None
 
     def problem(self, message: str, *, code: str) -> InvalidRegimenError:
         """An error about this course, located at its place in the source file.

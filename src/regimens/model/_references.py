@@ -92,6 +92,8 @@ def check_regimen(r: Regimen, problems: Problems) -> None:
         _check_day_one_lengths(r, periods, problems)
     for index, period in enumerate(r.periods):
         _check_courses(period, ("periods", index), drugs, arms, no_drug, no_arm, problems)
+    for dup in _duplicates([c.id for p in r.periods for c in p.courses if c.id is not None]):
+        problems.add("periods", "duplicate course id", dup, code="duplicate-id")
     if problems.found:
         return  # visits and expectations would only repeat the same mistakes
     _check_visits(r, periods, arms, no_period, no_arm, problems)
@@ -133,6 +135,14 @@ def _check_courses(period: Period, at: Loc, drugs: dict[str, Drug], arms: dict[s
                 if other not in drugs:
                     problems.add((*where, key, i), "must name another drug of this regimen",
                                  other, code="not-another-drug")
+        drug = drugs.get(course.drug)
+        delivery = course.delivery_problem(drug.route) if drug is not None else None
+        if delivery is not None and delivery[0] == "method":
+            problems.add((*where, "method"), delivery[1], course.method,
+                         code="method-with-route")
+        elif delivery is not None:
+            problems.add((*where, "duration"), delivery[1], str(course.duration),
+                         code="duration-with-route")
         for i, arm_id in enumerate(course.arms or ()):
             arm = arms.get(arm_id)
             if arm is None:

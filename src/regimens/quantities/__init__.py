@@ -8,6 +8,7 @@ only, to read unit text (:func:`parse_amount`, :func:`parse_dose_quantity`).
 
 from ._bsa import BSAFormula, bsa, bsa_float, round_bsa, rounded_bsa
 from ._days import MAX_DAYS, Duration, LengthRange, StudyDay, StudyDays
+from ._elapsed import MAX_MINUTES, Elapsed
 from ._exact import EXACT, MAX_SIGNIFICANT_DIGITS, exactly
 from ._notation import (
     counted,
@@ -38,6 +39,7 @@ from ._vials import MAX_VIAL_SUMS, VialCombination, least_waste_vials
 __all__ = [
     "EXACT",
     "MAX_DAYS",
+    "MAX_MINUTES",
     "MAX_SIGNIFICANT_DIGITS",
     "MAX_VIAL_SUMS",
     "MEASURE_NAMES",
@@ -47,6 +49,7 @@ __all__ = [
     "Dimension",
     "DoseQuantity",
     "Duration",
+    "Elapsed",
     "LengthRange",
     "StudyDay",
     "StudyDays",
