@@ -24,10 +24,12 @@ PUBLIC = [
     "AdministrationStep", "CycleStep", "DailyPattern", "DayStep", "DaysPattern", "EveryPattern",
     "WeekdaysPattern",
     # Visits and expected totals
-    "Expectation", "PeriodAnchor", "StudyDayAnchor", "Visit", "Window",
+    "AfterLastAnchor", "CourseAnchor", "Expectation", "PeriodAnchor", "RepeatAnchor",
+    "StudyDayAnchor", "Visit", "Window",
     # Participant, amounts, units, days, BSA
-    "Amount", "BSAFormula", "Basis", "Dimension", "DoseQuantity", "Duration", "LengthRange",
-    "Participant", "StudyDay", "Unit", "VialCombination", "bsa", "least_waste_vials",
+    "Amount", "BSAFormula", "Basis", "Dimension", "DoseQuantity", "Duration", "Elapsed",
+    "LengthRange", "Participant", "StudyDay", "Unit", "VialCombination", "bsa",
+    "least_waste_vials",
     # Schedules
     "Administration", "ComputedDose", "CourseSpan", "PeriodSpan", "Schedule", "VisitOccurrence",
     # Regimen arithmetic

@@ -22,11 +22,15 @@ from ..errors import (
 )
 from ..model import (
     BLINDED_VISIT,
+    AfterLastAnchor,
     Course,
     Dose,
     Participant,
     PeriodAnchor,
     Regimen,
+    RepeatAnchor,
+    StudyDayAnchor,
+    Visit,
 )
 from ..quantities import (
     Basis,
@@ -268,7 +272,8 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
         regimen=regimen, arm=arm, start=line.start, participant=line.body.participant,
         tz=line.zone.key if line.zone is not None else None, bsa_formula=line.body.formula,
         bsa_decimals=line.body.bsa_decimals, periods=_period_spans(line), courses=tuple(spans),
-        administrations=tuple([rows[i] for i in order]), visits=tuple(_visits(regimen, line)),
+        administrations=tuple([rows[i] for i in order]),
+        visits=tuple(_visits(regimen, line, rows)),
         warnings=tuple({str(w): w for w in warnings}.values()),
     )
 
@@ -410,39 +415,82 @@ def _period_spans(line: Timeline) -> tuple[PeriodSpan, ...]:
     )
 
 
-def _visits(regimen: Regimen, line: Timeline) -> Iterator[VisitOccurrence]:
+def _targets(regimen: Regimen, line: Timeline, visit: Visit,
+             last_given: dict[str, int]) -> list[tuple[int, str, str]]:
+    """The target offsets of one visit on this participant's timeline, with the id and
+    label of each occurrence: none when the arm does not go through its period (or
+    receive its course or drug), several for a repeating visit."""
+    anchor = visit.anchor
+    placed = {p.id: (first, n) for p, first, n in line.periods}
+    if isinstance(anchor, StudyDayAnchor):
+        return [(StudyDay(anchor.day).offset, visit.id, visit.label)]
+    if isinstance(anchor, PeriodAnchor):
+        if anchor.period not in placed:
+            return []  # the arm does not go through that period
+        first, n = placed[anchor.period]
+        offset = (first if anchor.at == "start" else first + n - 1 if anchor.at == "end"
+                  else first + (anchor.day or 1) - 1)
+        return [(offset, visit.id, visit.label)]
+    if isinstance(anchor, RepeatAnchor):
+        if anchor.period not in placed:
+            return []
+        first, n = placed[anchor.period]
+        step = anchor.every.days
+        # First day + k x every, k = 1, 2, ..., while inside the period as chosen.
+        return [(first + k * step, f"{visit.id}-{k}", f"{visit.label} {k}" if visit.label else "")
+                for k in range(1, (n - 1) // step + 1)]
+    if isinstance(anchor, AfterLastAnchor):
+        last = last_given.get(anchor.drug)
+        if last is None:
+            return []  # no administration of the drug on this schedule
+        return [(last + anchor.offset.days, visit.id, visit.label)]
+    for period, first, _ in line.periods:
+        for course in period.courses:
+            if course.id != anchor.course:
+                continue
+            if course.arms is not None and line.arm not in course.arms:
+                return []
+            assert course.cycle is not None  # the regimen checks it
+            offset = (first + course.start - 1 + (anchor.cycle - 1) * course.cycle.days
+                      + anchor.day - 1)
+            return [(offset, visit.id, visit.label)]
+    return []  # the course's period is not on this arm's path
+
+
+def _visits(regimen: Regimen, line: Timeline,
+            rows: list[Administration]) -> Iterator[VisitOccurrence]:
     placed = {p.id: (first, n) for p, first, n in line.periods}
     blinded = {p.id: p.blinded for p, _, _ in line.periods}
-    found: list[tuple[int, int, VisitOccurrence]] = []
+    day_one = line.start.toordinal()
+    last_given: dict[str, int] = {}
+    for a in rows:
+        offset = a.date.toordinal() - day_one
+        if offset > last_given.get(a.drug, offset - 1):
+            last_given[a.drug] = offset
+    found: list[tuple[int, int, int, VisitOccurrence]] = []
     for index, visit in enumerate(regimen.visits):
-        anchor = visit.anchor
-        if isinstance(anchor, PeriodAnchor):
-            if anchor.period not in placed:
-                continue  # the arm does not go through that period
-            first, n = placed[anchor.period]
-            offset = (first if anchor.at == "start" else first + n - 1 if anchor.at == "end"
-                      else first + (anchor.day or 1) - 1)
-        else:
-            offset = StudyDay(anchor.day).offset
-        day = line.offset_date(offset)
         before = visit.window.before.days if visit.window else 0
         after = visit.window.after.days if visit.window else 0
-        inside = next((p for p, (f, n) in placed.items() if f <= offset < f + n), None)
-        if visit.arms is not None and inside is not None and blinded.get(inside):
-            # A visit only some arms have would tell a blinded calendar which arm this is.
-            through = [a.id for a in regimen.arms if a.periods is None or inside in a.periods]
-            lacking = [a for a in through if a not in visit.arms]
-            if lacking and len(lacking) < len(through):
-                raise InvalidRegimenError([Problem(
-                    regimen.origin or "<Regimen>", None, ("visits", index, "arms"),
-                    BLINDED_VISIT + f" (not for: {', '.join(lacking)}; its "
-                    f"{StudyDay.from_offset(offset)} falls in period {inside!r})",
-                    list(visit.arms), code="blinded-visit-arms")])
-        if visit.arms is not None and line.arm not in visit.arms:
-            continue
-        found.append((offset, index, VisitOccurrence(
-            visit.id, visit.label, StudyDay.from_offset(offset), day,
-            day - timedelta(days=before), day + timedelta(days=after), inside)))
-    found.sort(key=lambda item: item[:2])
-    for _, _, occurrence in found:
+        for number, (offset, visit_id, label) in enumerate(
+                _targets(regimen, line, visit, last_given)):
+            day = line.offset_date(offset)
+            inside = next((p for p, (f, n) in placed.items() if f <= offset < f + n), None)
+            if visit.arms is not None and inside is not None and blinded.get(inside):
+                # A visit only some arms have would tell a blinded calendar which arm this is.
+                through = [a.id for a in regimen.arms
+                           if a.periods is None or inside in a.periods]
+                lacking = [a for a in through if a not in visit.arms]
+                if lacking and len(lacking) < len(through):
+                    raise InvalidRegimenError([Problem(
+                        regimen.origin or "<Regimen>", None, ("visits", index, "arms"),
+                        BLINDED_VISIT + f" (not for: {', '.join(lacking)}; its "
+                        f"{StudyDay.from_offset(offset)} falls in period {inside!r})",
+                        list(visit.arms), code="blinded-visit-arms")])
+            if visit.arms is not None and line.arm not in visit.arms:
+                continue
+            found.append((offset, index, number, VisitOccurrence(
+                visit_id, label, StudyDay.from_offset(offset), day,
+                day - timedelta(days=before), day + timedelta(days=after), inside)))
+    found.sort(key=lambda item: item[:3])
+    for *_, occurrence in found:
         yield occurrence

@@ -349,7 +349,8 @@ def render_table(s: Schedule) -> str:
         rows.append([str(a.study_day.value), _day(a.date),
                      a.time.strftime("%H:%M") if a.time else "", a.period, cycle]
                     + ([course.label] if labels else [])
-                    + [a.drug_name, a.dose.text, method_text(a.route, course.method, course.duration)]
+                    + [a.drug_name, a.dose.text,
+                       method_text(a.route, course.method, course.duration)]
                     + ([str(course.duration) if course.duration else ""] if durations else [])
                     + ([", ".join(a.avoid)] if avoid else []))
     if rows:

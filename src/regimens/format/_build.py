@@ -14,8 +14,10 @@ from typing import Any
 from ..errors import InvalidRegimenError, Loc, ParticipantError, Problem, UnitError
 from ..model import (
     AdministrationStep,
+    AfterLastAnchor,
     Arm,
     Course,
+    CourseAnchor,
     CycleStep,
     DaysPattern,
     Drug,
@@ -24,8 +26,10 @@ from ..model import (
     Period,
     PeriodAnchor,
     Regimen,
+    RepeatAnchor,
     StudyDayAnchor,
     Visit,
+    VisitAnchor,
     WeekdaysPattern,
     Window,
     cycle_day_overlap,
@@ -506,11 +510,47 @@ class _Builder:
     def visit(self, cur: Cursor) -> Visit:
         raw = cur.value
         anchors = [k for k in ("day", "week", "period") if k in raw]
-        if "period" in raw:
+        for key, partner in (("every", "period"), ("offset", "after_last"), ("cycle", "course")):
+            if key in raw and partner not in raw:
+                raise fail(cur.at(key), f"{key!r} goes with {partner!r}", code="visit-anchor")
+        new = next((k for k in ("after_last", "course") if k in raw), None)
+        if new is not None:
+            other = next((k for k in ("after_last", "course", "week", "period", "at")
+                          if k in raw and k != new), None)
+            if new == "after_last" and other is None and "day" in raw:
+                other = "day"
+            if other is not None:
+                raise fail(cur.at(other), f"give {new!r} or {other!r}, not both",
+                           code="visit-anchor")
+        anchor: VisitAnchor
+        if new == "after_last":
+            if "offset" not in raw:
+                raise fail(cur, "a visit after the last administration gives 'offset' (e.g. "
+                           "'offset: 30 days'; '0 days' is the day of that administration)",
+                           show=False, code="missing-field")
+            anchor = AfterLastAnchor(raw["after_last"],
+                                     read_duration(cur.at("offset"), allow_zero=True))
+        elif new == "course":
+            if "cycle" not in raw or "day" not in raw:
+                raise fail(cur, "a visit anchored to a course gives 'cycle' and 'day' (e.g. "
+                           "'course: c1, cycle: 3, day: 1')", show=False, code="visit-anchor")
+            if raw["day"] < 1:
+                raise fail(cur.at("day"), "a day of a cycle counts from 1", code="too-small")
+            anchor = CourseAnchor(raw["course"], raw["cycle"], raw["day"])
+        elif "period" in raw:
             if raw["period"] not in self.period_ids:
                 raise fail(cur.at("period"),
                             f"no period has this id (periods: {', '.join(self.period_ids)})",
                             code="unknown-period")
+            if "every" in raw and ("at" in raw or "day" in raw):
+                raise fail(cur.at("every"), "give 'every' or "
+                           f"{'at' if 'at' in raw else 'day'!r}, not both", code="visit-anchor")
+            if "every" in raw and "week" in raw:
+                raise fail(cur.at("week"), "give 'every' or 'week', not both",
+                           code="visit-anchor")
+        if new is None and "period" in raw and "every" in raw:
+            anchor = RepeatAnchor(raw["period"], read_duration(cur.at("every")))
+        elif new is None and "period" in raw:
             if ("at" in raw) == ("day" in raw):
                 raise fail(cur, "a visit in a period gives either 'at: start|end' or 'day: N'",
                             show=False, code="visit-anchor")
@@ -525,8 +565,8 @@ class _Builder:
             if day is not None and not 1 <= day <= shortest:
                 raise fail(cur.at("day"), f"day {day} is outside period {raw['period']!r} "
                             f"(1 to {shortest})", day, code="day-outside-period")
-            anchor: StudyDayAnchor | PeriodAnchor = PeriodAnchor(raw["period"], raw.get("at"), day)
-        else:
+            anchor = PeriodAnchor(raw["period"], raw.get("at"), day)
+        elif new is None:
             if len(anchors) != 1:
                 raise fail(cur, "a visit gives exactly one of day, week or period",
                            show=False, code="visit-anchor")

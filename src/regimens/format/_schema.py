@@ -428,10 +428,18 @@ VISIT = Record({
     "week": Field(Whole("week N is Study Day 7N+1", minimum=0, maximum=MAX_DAYS // 7)),
     "period": Field(_id("period id")),
     "at": Field(Text("the period's first or last day", enum=("start", "end"))),
+    "every": Field(_duration("with period: a visit every N days or weeks of the period, "
+                             "from its first day + N")),
+    "after_last": Field(_id("drug id: the visit follows the last administration of it")),
+    "offset": Field(_duration("with after_last: how long after the last administration "
+                              "('30 days'; '0 days' is its day)")),
+    "course": Field(_id("course id: the visit is on a day of one of its cycles")),
+    "cycle": Field(Whole("with course: the cycle", minimum=1)),
     "window": Field(WINDOW),
     "arms": Field(ListOf(_id("arm id"), min_items=1)),
     "notes": Field(Text()),
-}, "a visit: day, week, or period with at or day")
+}, "a visit: day, week, period with at, day or every, after_last with offset, or course "
+   "with cycle and day")
 
 EXPECT = Record({
     "arm": Field(_id("arm id"), required=True),

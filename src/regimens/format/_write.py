@@ -9,7 +9,9 @@ from typing import Any
 from ..model import (
     WEEKDAYS,
     AdministrationStep,
+    AfterLastAnchor,
     Course,
+    CourseAnchor,
     CycleStep,
     DailyPattern,
     DaysPattern,
@@ -17,6 +19,7 @@ from ..model import (
     EveryPattern,
     PeriodAnchor,
     Regimen,
+    RepeatAnchor,
     Rounding,
     Step,
     Visit,
@@ -123,7 +126,14 @@ def _visit(v: Visit) -> dict[str, Any]:
     if v.label:
         out["label"] = v.label
     a = v.anchor
-    if isinstance(a, PeriodAnchor):
+    if isinstance(a, AfterLastAnchor):
+        out["after_last"] = a.drug
+        out["offset"] = str(a.offset) if a.offset.days else "0 days"
+    elif isinstance(a, CourseAnchor):
+        out.update(course=a.course, cycle=a.cycle, day=a.day)
+    elif isinstance(a, RepeatAnchor):
+        out.update(period=a.period, every=str(a.every))
+    elif isinstance(a, PeriodAnchor):
         out["period"] = a.period
         if a.at is not None:
             out["at"] = a.at

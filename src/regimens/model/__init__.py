@@ -27,7 +27,16 @@ from ._parts import Arm, Drug, Expectation, Period
 from ._patterns import DailyPattern, DaysPattern, EveryPattern, Pattern, WeekdaysPattern
 from ._references import BLINDED_VISIT, day_one_may_vanish
 from ._regimen import Regimen
-from ._visits import PeriodAnchor, StudyDayAnchor, Visit, Window
+from ._visits import (
+    AfterLastAnchor,
+    CourseAnchor,
+    PeriodAnchor,
+    RepeatAnchor,
+    StudyDayAnchor,
+    Visit,
+    VisitAnchor,
+    Window,
+)
 
 __all__ = [
     "BLINDED_VISIT",
@@ -37,8 +46,10 @@ __all__ = [
     "PLAUSIBLE",
     "WEEKDAYS",
     "AdministrationStep",
+    "AfterLastAnchor",
     "Arm",
     "Course",
+    "CourseAnchor",
     "CycleStep",
     "DailyPattern",
     "DayStep",
@@ -52,10 +63,12 @@ __all__ = [
     "Period",
     "PeriodAnchor",
     "Regimen",
+    "RepeatAnchor",
     "Rounding",
     "Step",
     "StudyDayAnchor",
     "Visit",
+    "VisitAnchor",
     "WeekdaysPattern",
     "Window",
     "cycle_day_overlap",

@@ -19,7 +19,7 @@ from ..quantities import Duration, counted
 from ._course import AdministrationStep, CycleStep, open_step_unreached
 from ._invariants import Problems, reason_of
 from ._parts import Arm, Drug, Expectation, Period
-from ._visits import PeriodAnchor, Visit
+from ._visits import AfterLastAnchor, CourseAnchor, PeriodAnchor, RepeatAnchor, Visit
 
 if TYPE_CHECKING:
     from ._regimen import Regimen
@@ -242,12 +242,40 @@ def _arms_through(r: Regimen, period_id: str) -> list[str]:
     return [a.id for a in r.arms if a.periods is None or period_id in a.periods]
 
 
+def receives(r: Regimen, arm_id: str, drug: str) -> bool:
+    """Whether an arm is given a drug by some course on its path (placebo included)."""
+    return any(c.drug == drug for p in r.path(arm_id) for c in p.courses
+               if c.arms is None or arm_id in c.arms)
+
+
 def _check_visits(r: Regimen, periods: dict[str, Period], arms: dict[str, Arm],
                   no_period: str, no_arm: str, problems: Problems) -> None:
+    courses = {c.id: (p, c) for p in r.periods for c in p.courses if c.id is not None}
+    repeating = {v.id for v in r.visits if isinstance(v.anchor, RepeatAnchor)}
     for index, visit in enumerate(r.visits):
         where: Loc = ("visits", index)
         anchor = visit.anchor
-        period_id = anchor.period if isinstance(anchor, PeriodAnchor) else None
+        stem, _, number = visit.id.rpartition("-")
+        if stem in repeating and number.isdigit():
+            # Repeating visit 'ct' is numbered ct-1, ct-2, ...: one of them would be this.
+            problems.add((*where, "id"), f"visit {stem!r} repeats as {stem}-1, {stem}-2, ...: "
+                         "give this visit another id", visit.id, code="duplicate-id")
+        if isinstance(anchor, AfterLastAnchor):
+            _check_after_last(r, visit, anchor, where, problems)
+        elif isinstance(anchor, CourseAnchor):
+            _check_course_anchor(r, visit, anchor, courses, where, problems)
+        elif isinstance(anchor, RepeatAnchor):
+            period = periods.get(anchor.period)
+            if period is None:
+                problems.add((*where, "period"), no_period, anchor.period, code="unknown-period")
+            elif anchor.every.days >= period.length.shortest.days:
+                days = counted(period.length.shortest.days, "day")
+                problems.add((*where, "every"), f"every {anchor.every} from the first day of "
+                             f"period {anchor.period!r} ({days}"
+                             f"{'' if period.length.fixed else ' at the shortest length'}) gives "
+                             "no visit inside it; anchor one visit with 'day' or 'at' instead",
+                             str(anchor.every), code="day-outside-period")
+        period_id = anchor.period if isinstance(anchor, PeriodAnchor | RepeatAnchor) else None
         if isinstance(anchor, PeriodAnchor):
             period = periods.get(anchor.period)
             if period is None:
@@ -275,6 +303,69 @@ def _check_visits(r: Regimen, periods: dict[str, Period], arms: dict[str, Arm],
                     period_id not in arm.periods):
                 problems.add((*where, "arms", i), f"this arm does not go through period "
                              f"{period_id!r}", arm_id, code="arm-not-in-period")
+
+
+def _check_after_last(r: Regimen, visit: Visit, anchor: AfterLastAnchor, where: Loc,
+                      problems: Problems) -> None:
+    drugs = r._index[0]
+    if anchor.drug not in drugs:
+        problems.add((*where, "after_last"), f"no drug has this id (drugs: "
+                     f"{', '.join(drugs)})", anchor.drug, code="unknown-drug")
+        return
+    # Left out silently for an arm without the drug, the visit would vanish from its
+    # schedule (and, in a blinded design, reveal the arm).
+    lacking = [a.id for a in r.arms if (visit.arms is None or a.id in visit.arms)
+               and not receives(r, a.id, anchor.drug)]
+    if lacking:
+        problems.add((*where, "after_last"), f"arm {lacking[0]!r} never receives this drug, so "
+                     "the visit has no day there; give the visit 'arms' (the arms that "
+                     "receive it)", anchor.drug, code="drug-not-in-arm")
+
+
+def _check_course_anchor(r: Regimen, visit: Visit, anchor: CourseAnchor,
+                         courses: dict[str, tuple[Period, Any]], where: Loc,
+                         problems: Problems) -> None:
+    found = courses.get(anchor.course)
+    if found is None:
+        known = ", ".join(courses) or "none has an id"
+        problems.add((*where, "course"), f"no course has this id (courses: {known})",
+                     anchor.course, code="unknown-course")
+        return
+    period, course = found
+    if course.cycle is None:
+        problems.add((*where, "cycle"), f"course {anchor.course!r} has no cycles: anchor the "
+                     f"visit to a day of period {period.id!r} ('period' with 'day') instead",
+                     anchor.cycle, code="cycles-without-cycle")
+        return
+    size = course.cycle.days
+    span = (course.span.days if course.span is not None
+            else period.length.shortest.days - course.start + 1)
+    count = course.cycles if course.cycles is not None else -(-span // size)
+    if anchor.cycle > count:
+        problems.add((*where, "cycle"), f"course {anchor.course!r} has "
+                     f"{counted(count, 'cycle')}" + ("" if course.cycles is not None or
+                                                     period.length.fixed else
+                                                     " at the shortest length"),
+                     anchor.cycle, code="cycle-outside-course")
+        return
+    if anchor.day > size or (anchor.cycle - 1) * size + anchor.day > span:
+        days = counted(min(size, span - (anchor.cycle - 1) * size), "day")
+        problems.add((*where, "day"), f"day {anchor.day} is outside cycle {anchor.cycle} of "
+                     f"course {anchor.course!r} ({days})",
+                     anchor.day, code="day-outside-cycle")
+        return
+    through = _arms_through(r, period.id)
+    given = [a for a in through if course.arms is None or a in course.arms]
+    outside = [a for a in (visit.arms or ()) if a in r._index[1] and a not in given]
+    if outside:
+        problems.add((*where, "arms"), f"arm {outside[0]!r} does not receive course "
+                     f"{anchor.course!r}", list(visit.arms or ()), code="arm-not-in-period")
+    elif period.blinded and len(given) < len(through):
+        problems.add((*where, "course"), BLINDED_VISIT.replace("remove 'arms' or list every "
+                     "such arm", "anchor it to a course every such arm receives, or to a "
+                     "day of the period") + f" (course {anchor.course!r} is not for: "
+                     f"{', '.join(a for a in through if a not in given)})", anchor.course,
+                     code="blinded-visit-arms")
 
 
 def _check_expectations(r: Regimen, drugs: dict[str, Drug], arms: dict[str, Arm],

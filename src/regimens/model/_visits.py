@@ -1,4 +1,5 @@
-"""Visits: a target day (a Study Day, or the start or end of a period) and a window around it."""
+"""Visits: a target day (a Study Day, a day of a period, a day after a drug's last dose, a
+day of a course's cycle, or every N days of a period) and a window around it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from dataclasses import dataclass
 from ..quantities import Duration
 from ._invariants import Problems
 
-__all__ = ["PeriodAnchor", "StudyDayAnchor", "Visit", "Window"]
+__all__ = ["AfterLastAnchor", "CourseAnchor", "PeriodAnchor", "RepeatAnchor", "StudyDayAnchor",
+           "Visit", "VisitAnchor", "Window"]
 
 
 @dataclass(frozen=True)
@@ -64,12 +66,72 @@ class PeriodAnchor:
 
 
 @dataclass(frozen=True)
+class AfterLastAnchor:
+    """A visit ``offset`` days after the participant's last administration of ``drug``
+    (``after_last: DRUG, offset: 30 days``); 0 days is the day of that administration."""
+
+    drug: str
+    offset: Duration
+
+    def __post_init__(self) -> None:
+        problems = Problems("AfterLastAnchor")
+        if not isinstance(self.drug, str) or not self.drug:
+            problems.add("drug", "a drug id (text)", self.drug, code="wrong-type")
+        if not isinstance(self.offset, Duration):
+            problems.add("offset", "a Duration (0 days or more)", self.offset,
+                         code="wrong-type")
+        problems.raise_any()
+
+
+@dataclass(frozen=True)
+class CourseAnchor:
+    """A visit on day ``day`` of cycle ``cycle`` of the course whose ``id`` is ``course``
+    (``course: ID, cycle: 3, day: 1``): it moves with that cycle."""
+
+    course: str
+    cycle: int
+    day: int
+
+    def __post_init__(self) -> None:
+        problems = Problems("CourseAnchor")
+        if not isinstance(self.course, str) or not self.course:
+            problems.add("course", "a course id (text)", self.course, code="wrong-type")
+        for key in ("cycle", "day"):
+            value = getattr(self, key)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                problems.add(key, f"a {key} is a whole number from 1", value, code="too-small")
+        problems.raise_any()
+
+
+@dataclass(frozen=True)
+class RepeatAnchor:
+    """Visits every ``every`` days of period ``period``: on its first day + k x ``every``
+    for k = 1, 2, ... while inside the period (at the length chosen), numbered ``ID-1``,
+    ``ID-2``, ... (a baseline on the first day is a visit of its own)."""
+
+    period: str
+    every: Duration
+
+    def __post_init__(self) -> None:
+        problems = Problems("RepeatAnchor")
+        if not isinstance(self.every, Duration) or self.every.days < 1:
+            problems.add("every", "a Duration of at least 1 day", self.every, code="too-small")
+        problems.raise_any()
+
+
+#: Every kind of visit anchor.
+VisitAnchor = StudyDayAnchor | PeriodAnchor | AfterLastAnchor | CourseAnchor | RepeatAnchor
+
+
+@dataclass(frozen=True)
 class Visit:
-    """A protocol visit: on a Study Day or a day of a period, with an optional window of
-    days before and after; ``arms`` limits it to some arms (None: every arm)."""
+    """A protocol visit: on a Study Day, a day of a period, a day after a drug's last
+    administration, a day of a course's cycle, or repeating through a period; with an
+    optional window of days before and after; ``arms`` limits it to some arms (None:
+    every arm)."""
 
     id: str
-    anchor: StudyDayAnchor | PeriodAnchor
+    anchor: VisitAnchor
     window: Window | None = None
     label: str = ""
     arms: tuple[str, ...] | None = None
@@ -78,9 +140,10 @@ class Visit:
 
     def __post_init__(self) -> None:
         problems = Problems("Visit")
-        if not isinstance(self.anchor, StudyDayAnchor | PeriodAnchor):
-            problems.add("anchor", "a StudyDayAnchor or a PeriodAnchor", self.anchor,
-                         code="wrong-type")
+        if not isinstance(self.anchor, StudyDayAnchor | PeriodAnchor | AfterLastAnchor
+                          | CourseAnchor | RepeatAnchor):
+            problems.add("anchor", "a StudyDayAnchor, PeriodAnchor, AfterLastAnchor, "
+                         "CourseAnchor or RepeatAnchor", self.anchor, code="wrong-type")
         if self.window is not None and not isinstance(self.window, Window):
             problems.add("window", "a Window", self.window, code="wrong-type")
         if self.arms is not None and (not isinstance(self.arms, tuple) or not self.arms):
