@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import regimens
-from support import problems
+from support import expand, problems
 
 DOC = """\
 format: regimens/1
@@ -172,6 +172,23 @@ visits:
   - {visit}
 """
     assert problems(body) == [expected]
+
+
+def test_the_protocols_cycle_number() -> None:
+    # first_cycle: 2 numbers the course's cycles 2, 3, ...: cycle 3 is its second cycle,
+    # which starts on day 1 + 21 of the period (Day 22).
+    body = """\
+periods:
+  - id: t
+    length: 9 weeks
+    courses:
+      - {id: main, drug: il2, dose: 1 MIU, cycle: 3 weeks, first_cycle: 2, days: 1}
+visits:
+  - {id: v, course: main, cycle: 3, day: 2}
+"""
+    assert [(v.id, v.study_day.value) for v in expand(body).visits] == [("v", 23)]
+    assert problems(body.replace("cycle: 3, day: 2", "cycle: 1, day: 2")) == [
+        "r.yaml:17: visits[0].cycle: course 'main' has cycles 2 to 4 (got 1)"]
 
 
 def test_model_records() -> None:

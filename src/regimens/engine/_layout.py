@@ -451,8 +451,8 @@ def _targets(regimen: Regimen, line: Timeline, visit: Visit,
             if course.arms is not None and line.arm not in course.arms:
                 return []
             assert course.cycle is not None  # the regimen checks it
-            offset = (first + course.start - 1 + (anchor.cycle - 1) * course.cycle.days
-                      + anchor.day - 1)
+            k = anchor.cycle - course.first_cycle + 1  # the course's k-th cycle
+            offset = first + course.start - 1 + (k - 1) * course.cycle.days + anchor.day - 1
             return [(offset, visit.id, visit.label)]
     return []  # the course's period is not on this arm's path
 

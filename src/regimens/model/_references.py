@@ -341,15 +341,19 @@ def _check_course_anchor(r: Regimen, visit: Visit, anchor: CourseAnchor,
     span = (course.span.days if course.span is not None
             else period.length.shortest.days - course.start + 1)
     count = course.cycles if course.cycles is not None else -(-span // size)
-    if anchor.cycle > count:
+    # The protocol's cycle number (first_cycle numbers them on): the course's k-th cycle.
+    k = anchor.cycle - course.first_cycle + 1
+    if not 1 <= k <= count:
+        first, last = course.first_cycle, course.first_cycle + count - 1
         problems.add((*where, "cycle"), f"course {anchor.course!r} has "
-                     f"{counted(count, 'cycle')}" + ("" if course.cycles is not None or
-                                                     period.length.fixed else
-                                                     " at the shortest length"),
+                     + (f"{counted(count, 'cycle')}" if first == 1 else
+                        f"cycles {first} to {last}")
+                     + ("" if course.cycles is not None or period.length.fixed else
+                        " at the shortest length"),
                      anchor.cycle, code="cycle-outside-course")
         return
-    if anchor.day > size or (anchor.cycle - 1) * size + anchor.day > span:
-        days = counted(min(size, span - (anchor.cycle - 1) * size), "day")
+    if anchor.day > size or (k - 1) * size + anchor.day > span:
+        days = counted(min(size, span - (k - 1) * size), "day")
         problems.add((*where, "day"), f"day {anchor.day} is outside cycle {anchor.cycle} of "
                      f"course {anchor.course!r} ({days})",
                      anchor.day, code="day-outside-cycle")
