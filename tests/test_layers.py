@@ -37,6 +37,9 @@ DELEGATES = {
     ("regimens.engine._schedule", "Schedule.to_table"): "regimens.export",
     ("regimens.engine._schedule", "Schedule.to_calendar"): "regimens.export",
     ("regimens.engine._schedule", "Schedule.to_ics"): "regimens.export",
+    ("regimens.engine._schedule", "Schedule.to_html"): "regimens.export",
+    ("regimens.engine._schedule", "Schedule.to_diary"): "regimens.export",
+    ("regimens.engine._schedule", "Schedule.to_pdf"): "regimens.export",
     ("regimens.engine._arithmetic", "CheckReport.to_text"): "regimens.export",
     ("regimens.engine._arithmetic", "CheckReport.to_dict"): "regimens.export",
     ("regimens.engine._arithmetic", "CheckReport.to_json"): "regimens.export",
@@ -50,6 +53,7 @@ LAZY_LIBRARIES = {
     "caldav": "optional extra regimens[caldav]",
     "numpy": "optional extra regimens[cohort]",
     "pyarrow": "optional extra regimens[cohort]",
+    "fpdf": "optional extra regimens[pdf]",
 }
 
 # Modules whose every import may be lazy: the CLI keeps `regimens --help` fast.

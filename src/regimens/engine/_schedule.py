@@ -253,6 +253,50 @@ class Schedule:
         return to_ics(self, stamp=stamp, blinded=blinded, reminders=reminders,
                       previous=previous)
 
+    def to_html(self, *, lang: str = "en", blinded: bool | None = None, paper: str = "a4",
+                contact: Sequence[str] = ()) -> str:
+        """The participant's calendar handout: one self-contained HTML page (no script, no
+        fetch), month pages naming each day's doses and visits in words; see
+        docs/handouts.md.
+
+        ``lang``: ``"en"`` or ``"fr"``; ``blinded`` as in :meth:`to_calendar` (blinded
+        doses read "study drug", never dose, placebo or arm); ``paper``: ``"a4"`` or
+        ``"letter"``, the page of the print CSS; ``contact``: the site's contact lines
+        (default: blank lines to write them in).
+
+        Raises:
+            ExpandOptionError: an unknown language or paper, or an empty contact line.
+        """
+        from ..export import render_html
+
+        return render_html(self, lang=lang, blinded=blinded, paper=paper,
+                           contact=tuple(contact))
+
+    def to_diary(self, *, lang: str = "en", blinded: bool | None = None, paper: str = "a4",
+                 contact: Sequence[str] = ()) -> str:
+        """The participant's dosing diary as one HTML page: a line per dose to tick, by
+        study week, with the drugs' instructions (``missed_dose``...), clinic visits and a
+        page for other medicines. Options and errors as in :meth:`to_html`."""
+        from ..export import render_diary
+
+        return render_diary(self, lang=lang, blinded=blinded, paper=paper,
+                            contact=tuple(contact))
+
+    def to_pdf(self, *, sheet: str = "handout", lang: str = "en", blinded: bool | None = None,
+               paper: str = "a4", contact: Sequence[str] = (),
+               stamp: datetime | None = None) -> bytes:
+        """The handout (``sheet="handout"``) or diary (``"diary"``) as PDF, laid out with
+        fpdf2 (``pip install 'regimens[pdf]'``). ``stamp`` (aware): the creation date
+        written (none without it). Other options as in :meth:`to_html`.
+
+        Raises:
+            ExpandOptionError: fpdf2 missing, an unknown sheet, or as :meth:`to_html`.
+        """
+        from ..export import render_pdf
+
+        return render_pdf(self, sheet=sheet, lang=lang, blinded=blinded, paper=paper,
+                          contact=tuple(contact), stamp=stamp)
+
     def to_calendar(self, *, blinded: bool | None = None) -> str:
         """Month grids. ``blinded`` as in :meth:`to_ics`: by default the arm is not
         named when the schedule has administrations in a blinded period."""

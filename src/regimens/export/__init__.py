@@ -6,7 +6,10 @@ in the layer contract (``pyproject.toml``).
 """
 
 from ._caldav import PublishSummary, publish
+from ._handout import render_diary, render_html
+from ._i18n import LANGUAGES
 from ._ics import Reminder, to_ics
+from ._pdf import render_pdf
 from ._render import (
     check_dict,
     check_json,
@@ -21,6 +24,7 @@ from ._render import (
 )
 
 __all__ = [
+    "LANGUAGES",
     "PublishSummary",
     "Reminder",
     "check_dict",
@@ -30,7 +34,10 @@ __all__ = [
     "publish",
     "render_calendar",
     "render_csv",
+    "render_diary",
+    "render_html",
     "render_json",
+    "render_pdf",
     "render_table",
     "schedule_dict",
     "shown_warnings",

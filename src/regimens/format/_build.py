@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import InvalidRegimenError, Loc, ParticipantError, Problem, UnitError
 from ..model import (
+    DRUG_INSTRUCTIONS,
     AdministrationStep,
     AfterLastAnchor,
     Arm,
@@ -121,7 +122,9 @@ class _Builder:
         root = self.root
         value = root.value
         drugs = tuple(
-            Drug(i, d["name"], d["route"], d.get("notes", "")) for i, d in value["drugs"].items()
+            Drug(i, d["name"], d["route"], d.get("notes", ""),
+                 **{k: d[k] for k in DRUG_INSTRUCTIONS if k in d})
+            for i, d in value["drugs"].items()
         )
         self.drug_ids = {d.id for d in drugs}
         self.drug_routes = {d.id: d.route for d in drugs}

@@ -491,6 +491,14 @@ REGIMEN = Record({
         "name": Field(_line(), required=True),
         "route": Field(_line("e.g. subcutaneous, intravenous, oral"), required=True),
         "notes": Field(Text()),
+        # The participant's instructions, printed as written on the handout and diary.
+        "food": Field(Text("with or without food, e.g. 'take with a meal'")),
+        "storage": Field(Text("how to keep the drug, e.g. 'below 25 °C, in its box'")),
+        "missed_dose": Field(Text("what to do after a missed dose, e.g. 'do not take an "
+                                  "extra dose'")),
+        "vomited_dose": Field(Text("what to do after vomiting a dose")),
+        "clinic_day": Field(Text("what to do on a clinic-visit day, e.g. 'bring your "
+                                 "tablets and this diary'")),
     }), "drug id: drug", min_items=1), required=True),
     "arms": Field(MapOf(Record({
         "label": Field(_line(), required=True),

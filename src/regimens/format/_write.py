@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from ..model import (
+    DRUG_INSTRUCTIONS,
     WEEKDAYS,
     AdministrationStep,
     AfterLastAnchor,
@@ -165,8 +166,9 @@ def to_dict(r: Regimen) -> dict[str, Any]:
         out["notes"] = r.notes
     if r.day_one is not None:
         out["day_one"] = r.day_one
-    out["drugs"] = {d.id: {"name": d.name, "route": d.route, **({"notes": d.notes} if d.notes
-                                                                 else {})} for d in r.drugs}
+    out["drugs"] = {d.id: {"name": d.name, "route": d.route,
+                           **{k: getattr(d, k) for k in ("notes", *DRUG_INSTRUCTIONS)
+                              if getattr(d, k)}} for d in r.drugs}
     arms: dict[str, Any] = {}
     for a in r.arms:
         arm: dict[str, Any] = {"label": a.label}

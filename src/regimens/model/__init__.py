@@ -23,7 +23,7 @@ from ._course import (
 from ._invariants import WEEKDAYS
 from ._lookalike import lookalike, lookalike_text
 from ._participant import PLAUSIBLE, Participant, implausible
-from ._parts import Arm, Drug, Expectation, Period
+from ._parts import DRUG_INSTRUCTIONS, Arm, Drug, Expectation, Period
 from ._patterns import DailyPattern, DaysPattern, EveryPattern, Pattern, WeekdaysPattern
 from ._references import BLINDED_VISIT, day_one_may_vanish
 from ._regimen import Regimen
@@ -40,6 +40,7 @@ from ._visits import (
 
 __all__ = [
     "BLINDED_VISIT",
+    "DRUG_INSTRUCTIONS",
     "INFUSION_ROUTES",
     "MAX_ADMINISTRATIONS",
     "METHODS",

@@ -14,7 +14,7 @@ from ._course import Course
 from ._invariants import Location, Problems, reason_of
 from ._participant import Participant
 
-__all__ = ["Arm", "Drug", "Expectation", "Period"]
+__all__ = ["DRUG_INSTRUCTIONS", "Arm", "Drug", "Expectation", "Period"]
 
 
 @dataclass(frozen=True)
@@ -22,12 +22,22 @@ class Drug:
     """A drug of the regimen: its id (lowercase, digits, hyphens), name and default route.
 
     ``route`` is written as people read it (``"subcutaneous"``); a course may override it.
+    The participant's instructions, printed as written on the handout and dosing diary
+    (empty: none): ``missed_dose`` (what to do after a missed dose), ``vomited_dose``
+    (after vomiting a dose), ``food`` (with or without food), ``storage`` (how to keep
+    the drug) and ``clinic_day`` (what to do on a day with a clinic visit, e.g. "bring
+    your tablets and this diary; take the dose at the clinic").
     """
 
     id: str
     name: str
     route: str
     notes: str = ""
+    missed_dose: str = ""
+    vomited_dose: str = ""
+    food: str = ""
+    storage: str = ""
+    clinic_day: str = ""
 
     def __post_init__(self) -> None:
         problems = Problems("Drug")
@@ -35,7 +45,14 @@ class Drug:
             value = getattr(self, key)
             if not isinstance(value, str) or not value.strip():
                 problems.add(key, "non-empty text", value, code="wrong-type")
+        for key in DRUG_INSTRUCTIONS:
+            if not isinstance(getattr(self, key), str):
+                problems.add(key, "text", getattr(self, key), code="wrong-type")
         problems.raise_any()
+
+
+#: The drug fields that instruct the participant (see :class:`Drug`), in handout order.
+DRUG_INSTRUCTIONS = ("food", "storage", "missed_dose", "vomited_dose", "clinic_day")
 
 
 @dataclass(frozen=True)
