@@ -1,6 +1,7 @@
 """Blinding holds in every blinded output: every arm of a blinded period reads the same.
 
-A participant's calendar (iCalendar file, month calendar, the warnings printed with them)
+A participant's calendar (iCalendar file, month calendar, handout and dosing diary, the
+warnings printed with them)
 must not tell an active arm from a placebo arm: not by text, order, count, UID, SEQUENCE,
 cycle numbering, warnings or size. The property test draws blinded designs the way
 protocols write them (one course per arm, active and placebo in any order, cycles written
@@ -139,6 +140,9 @@ def _outputs(schedule: regimens.Schedule, options: dict[str, Any],
         out[f"ics blinded={blinded}"] = schedule.to_ics(
             stamp=STAMP, blinded=blinded, reminders=options["reminders"], previous=previous)
         out[f"calendar blinded={blinded}"] = schedule.to_calendar(blinded=blinded)
+        # The participant's handout and diary (their PDF is drawn from the same records).
+        out[f"html blinded={blinded}"] = schedule.to_html(blinded=blinded)
+        out[f"diary blinded={blinded}"] = schedule.to_diary(blinded=blinded, lang="fr")
         out[f"warnings blinded={blinded}"] = [str(w) for w in shown_warnings(schedule, blinded)]
     return out
 

@@ -58,7 +58,7 @@ footer { margin-top: 1em; font-size: 0.85em; }
 def _style(common: Common, size: str) -> str:
     width, _ = PAPERS[common.paper]
     return _CSS % {"paper": "A4" if common.paper == "a4" else "letter", "size": size,
-                   "width": width - 24}
+                   "width": f"{width - 24:g}"}
 
 
 def _head(common: Common, heading: str, size: str) -> list[str]:
@@ -137,6 +137,9 @@ def html_handout(h: Handout) -> str:
         ("start", N_("Study Day 1, the first day of the study")))]
     out += ["</ul>", "</section>"]
     out += _notes(w, 3)
+    # The front page ends with the footer, so that each month starts a page and the
+    # printed handout has one front page and the months' pages.
+    out += _footer(c, w)[:-2]
     for title, weeks in h.months:
         out += ['<section class="month">', f"<h2>{e(title)}</h2>", "<table>", "<thead><tr>"]
         out += [f'<th scope="col">{e(w.weekday_short(i))}</th>' for i in range(7)]
@@ -160,7 +163,7 @@ def html_handout(h: Handout) -> str:
                 out.append("".join(cell))
             out.append("</tr>")
         out += ["</tbody>", "</table>", "</section>"]
-    out += _footer(c, w)
+    out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
 
 

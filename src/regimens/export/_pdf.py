@@ -45,7 +45,8 @@ class _Page:
     def __init__(self, common: Common, title: str, stamp: datetime | None) -> None:
         fpdf = _fpdf()
         width, height = PAPERS[common.paper]
-        pdf = fpdf.FPDF(orientation="P", unit="mm", format=(width, height))
+        pdf = fpdf.FPDF(orientation="P", unit="mm",
+                        format="A4" if common.paper == "a4" else "Letter")
         pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
         pdf.set_auto_page_break(True, margin=_MARGIN)
         fonts = resources.files("regimens.export") / "fonts"
@@ -230,6 +231,7 @@ def pdf_handout(h: Handout, stamp: datetime | None = None) -> bytes:
         ("visit", N_("a visit at the study site, with the days it may take place on")),
         ("start", N_("Study Day 1, the first day of the study")))], size)
     page.box(w.t("Notes"), [], size, ["", "", ""])
+    _footer(page, c, w, size * 0.8)
     widths = [page.width / 7] * 7
     cell_size = 9.5
     for title, weeks in h.months:
@@ -255,8 +257,6 @@ def pdf_handout(h: Handout, stamp: datetime | None = None) -> bytes:
                 cells.append(paragraphs)
             page.row(widths, cells, cell_size, header, min_height=22,
                      fill=[day.date is None for day in week])
-    page.pdf.ln(3)
-    _footer(page, c, w, size * 0.8)
     return page.output()
 
 

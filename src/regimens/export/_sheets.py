@@ -27,7 +27,7 @@ __all__ = ["PAPERS", "Common", "Day", "Diary", "DiaryRow", "DiaryWeek", "Entry",
            "handout"]
 
 #: Paper sizes (width, height) in millimetres, for the print CSS and the PDF.
-PAPERS = {"a4": (210, 297), "letter": (216, 279)}
+PAPERS = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
 
 _INSTRUCTION_TITLES = {"food": N_("Food"), "storage": N_("Storage"),
                        "missed_dose": N_("If you miss a dose"),
