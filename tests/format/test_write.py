@@ -41,6 +41,8 @@ def test_every_shipped_regimen_is_covered() -> None:
     assert sum(bool(r.expect) for _, r in SHIPPED) >= 5
     assert any(r.sources for _, r in SHIPPED)
     assert any(r.registry for _, r in SHIPPED)
+    # The participant's instructions (handout and diary) are round-tripped too.
+    assert any(d.missed_dose and d.food for _, r in SHIPPED for d in r.drugs)
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
