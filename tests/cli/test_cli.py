@@ -195,7 +195,7 @@ def test_no_command_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.parametrize("argv", [["expand", str(IMODALS)], ["expand"], ["frobnicate"],
-                                  [*EXPAND, "--format", "pdf"]])
+                                  [*EXPAND, "--format", "docx"]])
 def test_argparse_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(argv)

@@ -98,4 +98,5 @@ def test_a_month_with_many_doses_never_splits_a_week(tmp_path: Path) -> None:
         assert after[0].isdigit(), after[:8]
         continued += text.startswith(head)  # a month's second or later page
     # Six months of daily doses: their weeks fill more than one page per month.
-    assert len(reader.pages) > 1 + 7 and continued > 0
+    assert len(reader.pages) > 1 + 7
+    assert continued > 0

@@ -19,7 +19,8 @@ from support import ROOT
 babel = pytest.importorskip("babel")
 SCRIPT = ROOT / "scripts" / "compile_messages.py"
 spec = importlib.util.spec_from_file_location("compile_messages", SCRIPT)
-assert spec is not None and spec.loader is not None
+assert spec is not None
+assert spec.loader is not None
 compile_messages = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(compile_messages)
 LOCALE: Path = compile_messages.LOCALE
@@ -36,7 +37,8 @@ def _catalogue(lang: str) -> dict[tuple[str | None, str], str]:
 def test_the_source_uses_messages() -> None:
     used = compile_messages.messages()
     # The scan must find the calls, or the checks below would prove nothing.
-    assert (None, "Your treatment calendar") in used and (None, "January") in used
+    assert (None, "Your treatment calendar") in used
+    assert (None, "January") in used
     assert ("day of the month", "1") in used
     assert len(used) > 90
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from .._version import __version__
 from ..quantities import BSAFormula, lean_pint
-from ._handout import HANDOUT_FORMATS, handout_arguments, handout_options, render_handout
+from . import _handout as sheets
 from ._output import Signalled, write_output
 from ._password import read_password
 from ._stamp import parse_stamp
@@ -37,8 +37,7 @@ _OPTION_FLAGS = {"arm": "--arm", "start": "--start", "tz": "--tz", "lengths": "-
                  "label": "--participant", "stamp": "--stamp", "remind": "--remind",
                  "previous": "--previous", "password": "--password-file", "drug": "--drug",
                  "calendar": "--calendar-name", "blinded": "--blinded",
-                 "unblinded": "--unblinded", "lang": "--lang", "paper": "--paper",
-                 "contact": "--contact", "format": "--format", "sheet": "--format"}
+                 "unblinded": "--unblinded", **sheets.FLAGS}
 
 
 def _say(text: object) -> None:
@@ -129,16 +128,15 @@ def _parser() -> argparse.ArgumentParser:
     expand.add_argument("--drug", action="append", default=[], metavar="DRUG",
                         help="show only this drug's administrations (repeatable); visits "
                         "are kept")
-    expand.add_argument("--format", default="table",
-                        choices=["table", "calendar", "json", "csv", "ics", *HANDOUT_FORMATS],
-                        help="output format (html, diary, pdf, diary-pdf: for the "
-                        "participant; see docs/handouts.md)")
+    expand.add_argument("--format", default="table", help="output format (html, diary, pdf, "
+                        "diary-pdf: docs/handouts.md)",
+                        choices=["table", "calendar", "json", "csv", "ics", *sheets.FORMATS])
     ics = expand.add_argument_group("iCalendar (--format ics)")
     _calendar_arguments(ics)
     ics.add_argument("--previous", metavar="FILE",
                      help="the calendar exported last time: changed events get a higher "
                      "SEQUENCE, removed ones are cancelled")
-    handout_arguments(expand)
+    sheets.arguments(expand)
     expand.add_argument("-o", "--output", default="-", metavar="FILE",
                         help="write to FILE (atomically) instead of standard output")
 
@@ -286,13 +284,11 @@ def _expand(args: argparse.Namespace) -> int:
 
     if args.format != "ics":
         # Options that only shape an iCalendar file would otherwise be silently ignored.
-        if args.stamp and args.format not in ("pdf", "diary-pdf"):
-            raise ExpandOptionError("stamp", "only with --format ics, pdf or diary-pdf")
         for option, given in (("remind", args.remind), ("previous", args.previous)):
             if given:
                 raise ExpandOptionError(option, "only with --format ics")
-    handout_options(args)
-    if args.format not in ("ics", "calendar", *HANDOUT_FORMATS) and args.blinded is not None:
+    sheets.refuse_unused(args)
+    if args.format not in ("ics", "calendar", *sheets.FORMATS) and args.blinded is not None:
         # The staff formats have no blinded form: ignoring the option would print the arm
         # and the active dose to someone who asked for them hidden.
         if args.blinded:
@@ -309,10 +305,8 @@ def _expand(args: argparse.Namespace) -> int:
         write_output(_ics(schedule, args), args.output, inputs=[args.regimen])
         warnings = _shown_warnings(schedule, args.blinded)
     else:
-        if args.format in HANDOUT_FORMATS:
-            text = render_handout(schedule, args)
-            warnings = _shown_warnings(schedule, args.blinded if args.blinded is not None else
-                                       any(p.blinded for p in schedule.periods))
+        if args.format in sheets.FORMATS:
+            text, warnings = sheets.render(schedule, args)
         elif args.format == "calendar":
             text = schedule.to_calendar(blinded=args.blinded)
             blinded = args.blinded
@@ -323,7 +317,7 @@ def _expand(args: argparse.Namespace) -> int:
             text = {"table": schedule.to_table, "json": schedule.to_json,
                     "csv": schedule.to_csv}[args.format]()
         write_output(text, args.output, inputs=[args.regimen])
-    if args.format in ("json", "csv", "ics", *HANDOUT_FORMATS) or args.output != "-":
+    if args.format in ("json", "csv", "ics", *sheets.FORMATS) or args.output != "-":
         for warning in warnings:
             _say(f"regimens: warning: {warning}")
     return 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ExpandOptionError
 from ._stamp import SOURCE_DATE_EPOCH, parse_stamp
@@ -16,13 +16,16 @@ from ._stamp import SOURCE_DATE_EPOCH, parse_stamp
 if TYPE_CHECKING:
     from ..engine import Schedule
 
-__all__ = ["HANDOUT_FORMATS", "handout_arguments", "handout_options", "render_handout"]
+__all__ = ["FLAGS", "FORMATS", "arguments", "refuse_unused", "render"]
 
 #: The formats for participants: HTML and PDF, calendar handout and dosing diary.
-HANDOUT_FORMATS = ("html", "diary", "pdf", "diary-pdf")
+FORMATS = ("html", "diary", "pdf", "diary-pdf")
+#: The options of these formats by the field an error names (``regimens: --lang: ...``).
+FLAGS = {"lang": "--lang", "paper": "--paper", "contact": "--contact",
+                 "format": "--format", "sheet": "--format"}
 
 
-def handout_arguments(command: argparse.ArgumentParser) -> None:
+def arguments(command: argparse.ArgumentParser) -> None:
     """The options of the handout formats."""
     group = command.add_argument_group("handout and diary (--format html, diary, pdf, "
                                        "diary-pdf)")
@@ -36,9 +39,12 @@ def handout_arguments(command: argparse.ArgumentParser) -> None:
                        "blank lines to write them in)")
 
 
-def handout_options(args: argparse.Namespace) -> None:
-    """Refuses handout options given with another format (they would be ignored)."""
-    if args.format in HANDOUT_FORMATS:
+def refuse_unused(args: argparse.Namespace) -> None:
+    """Refuses handout options given with another format (they would be ignored), and
+    ``--stamp`` with a format that writes no creation time."""
+    if args.stamp and args.format not in ("ics", "pdf", "diary-pdf"):
+        raise ExpandOptionError("stamp", "only with --format ics, pdf or diary-pdf")
+    if args.format in FORMATS:
         return
     for option, given in (("lang", args.lang), ("paper", args.paper),
                           ("contact", args.contact)):
@@ -47,16 +53,23 @@ def handout_options(args: argparse.Namespace) -> None:
                                     "diary-pdf")
 
 
-def render_handout(schedule: Schedule, args: argparse.Namespace) -> str | bytes:
-    """The handout or diary the arguments ask for."""
-    options = {"lang": args.lang or "en", "blinded": args.blinded,
-               "paper": args.paper or "a4", "contact": args.contact}
+def render(schedule: Schedule,
+                   args: argparse.Namespace) -> tuple[str | bytes, tuple[Any, ...]]:
+    """The handout or diary the arguments ask for, and the warnings it may print (none
+    that tells an arm when the sheet is blinded)."""
+    from ..export import shown_warnings
+
+    options: dict[str, Any] = {"lang": args.lang or "en", "blinded": args.blinded,
+                               "paper": args.paper or "a4", "contact": args.contact}
+    blinded = (args.blinded if args.blinded is not None
+               else any(p.blinded for p in schedule.periods))
+    warnings = shown_warnings(schedule, blinded)
     if args.format == "html":
-        return schedule.to_html(**options)
+        return schedule.to_html(**options), warnings
     if args.format == "diary":
-        return schedule.to_diary(**options)
+        return schedule.to_diary(**options), warnings
     # A PDF's creation date only from --stamp or SOURCE_DATE_EPOCH, never the clock.
     stamp = (parse_stamp(args.stamp) if args.stamp or SOURCE_DATE_EPOCH in os.environ
              else None)
     return schedule.to_pdf(sheet="diary" if args.format == "diary-pdf" else "handout",
-                           stamp=stamp, **options)
+                           stamp=stamp, **options), warnings

@@ -41,11 +41,11 @@ th { background: #e8e8e8; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 thead { display: table-header-group; }
 .month { break-before: page; page-break-before: always; }
-.month td { height: 5.2em; font-size: 0.86em; }
+.month td { height: 5.2em; font-size: 0.8em; }
 .month td.out { background: #f2f2f2; }
 .month .num { font-weight: bold; font-size: 1.15em; }
 .month ul { list-style: none; margin: 0; padding: 0; }
-.month li { margin: .15em 0; overflow-wrap: anywhere; hyphens: auto; }
+.month li { margin: .15em 0; overflow-wrap: break-word; }
 li.visit, tr.clinic td { font-weight: bold; }
 .mark { font-weight: bold; }
 .tick { width: 3.2em; text-align: center; font-size: 1.4em; }
@@ -196,7 +196,8 @@ def html_diary(d: Diary) -> str:
         out += [f'<th scope="col">{e(x)}</th>' for x in heads]
         out += ["</tr></thead>", "<tbody>"]
         for row in week.rows:
-            what = e(row.what) + (f"<br><small>{e(row.where)}</small>" if row.where else "")
+            what = e(row.what) + (f'<br><span class="where">{e(row.where)}</span>'
+                                  if row.where else "")
             if row.clinic:
                 what += f"<br><b>{e(row.clinic)}</b>"
             out.append(f'<tr class="dose"><td>{e(row.date)}</td><td>{e(row.time)}</td>'

@@ -235,8 +235,14 @@ def diary(s: Schedule, *, lang: str = "en", blinded: bool | None = None,
     w = words(lang)
     lines = _check(paper, contact)
     visits: dict[date, list[str]] = {}
+    windows: dict[date, list[str]] = {}
     for v in s.visits:
-        visits.setdefault(v.date, []).append(v.label or v.id)
+        name = v.label or v.id
+        visits.setdefault(v.date, []).append(name)
+        windows.setdefault(v.date, []).append(
+            name if v.earliest == v.latest else
+            w.t("{name} (any day from {first} to {last})", name=name,
+                first=w.day_month(v.earliest), last=w.day_month(v.latest)))
     entries: dict[int, list[tuple[tuple[object, ...], DiaryRow, int | None]]] = {}
     for index, a in enumerate(s.administrations):
         hidden = _blind(s, a, blinded)
@@ -266,5 +272,5 @@ def diary(s: Schedule, *, lang: str = "en", blinded: bool | None = None,
                              last=w.date(first + timedelta(days=6)))
         weeks.append(DiaryWeek(title, tuple(r for _, r, _ in found)))
     clinic_days = tuple(w.t("{date}: {visit}", date=w.date(d), visit=", ".join(names))
-                        for d, names in sorted(visits.items()))
+                        for d, names in sorted(windows.items()))
     return Diary(_common(s, w, blinded, paper, lines), tuple(weeks), clinic_days)
