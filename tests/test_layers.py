@@ -57,7 +57,7 @@ LAZY_LIBRARIES = {
 }
 
 # Modules whose every import may be lazy: the CLI keeps `regimens --help` fast.
-LAZY_MODULES = {"regimens.cli"}
+LAZY_MODULES = {"regimens.cli", "regimens.cli._handout"}
 
 
 def _modules() -> Iterator[tuple[str, bool, ast.Module]]:
