@@ -400,3 +400,55 @@ def test_without_fpdf2_pdf_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> N
         _demo().to_pdf()
     assert caught.value.reason == ("PDF output needs the fpdf2 package: "
                                    "pip install 'regimens[pdf]'")
+
+
+# How a dose goes in ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("course", "english", "french"), [
+    ("route: IV", "into a vein", "par voie intraveineuse"),
+    ("route: IV, method: bolus", "injection into a vein", "injection intraveineuse"),
+    ("route: IV, method: infusion, duration: 30 minutes",
+     "infusion into a vein, over 30 minutes", "perfusion intraveineuse, en 30 minutes"),
+    # A duration by an infusion route is an infusion, without a method.
+    ("route: IV, duration: 46 hours", "infusion into a vein, over 46 hours",
+     "perfusion intraveineuse, en 46 heures"),
+    ("route: SC, duration: 1 hour", "infusion under the skin, over 1 hour",
+     "perfusion sous-cutanée, en 1 heure"),
+    ("route: intrathecal, method: bolus", "intrathecal bolus", "intrathecal bolus"),
+])
+def test_route_method_and_duration_in_words(course: str, english: str, french: str) -> None:
+    regimen = regimens.loads(DEMO.replace("{drug: inj, dose: 1 MIU,",
+                                          f"{{drug: inj, dose: 1 MIU, {course},"), "d.yaml")
+    schedule = regimen.expand("a", START)
+    cell = {lang: _days(schedule.to_html(lang=lang))["2027-01-11"][1]
+            for lang in ("en", "fr")}
+    assert cell["en"] == f"■ aldesleukin 1 million units, {english}"
+    assert cell["fr"] == f"■ aldesleukin 1 million d'unités, {french}"
+
+
+BLINDED_DURATIONS = """\
+format: regimens/1
+id: blinded-durations
+title: Blinded infusions
+drugs: {sd: {name: abatacept, route: IV}}
+arms: {active: {label: Active}, placebo: {label: Placebo}}
+periods:
+  - id: treatment
+    length: 1 week
+    blinded: true
+    courses:
+      - {drug: sd, arms: [active], dose: 500 mg, days: 1, duration: %s}
+      - {drug: sd, arms: [placebo], placebo: true, days: 1, duration: 30 minutes}
+"""
+
+
+@pytest.mark.parametrize(("active", "shown"), [
+    ("30 minutes", "■ study drug (abatacept or placebo), infusion into a vein, over 30 minutes"),
+    # Arms that differ in how long the infusion runs: neither the time nor the method.
+    ("1 hour", "■ study drug (abatacept or placebo), into a vein"),
+])
+def test_a_blinded_duration_is_shown_only_when_every_arm_has_it(active: str, shown: str) -> None:
+    regimen = regimens.loads(BLINDED_DURATIONS % active, "b.yaml")
+    pages = [regimen.expand(arm, START).to_html() for arm in ("active", "placebo")]
+    assert pages[0] == pages[1]
+    assert _days(pages[0])["2027-01-04"] == ["★ Study Day 1", shown]

@@ -22,7 +22,8 @@ from importlib import resources
 
 from ..engine import Administration
 from ..errors import ExpandOptionError
-from ..quantities import Dimension, exactly, human_number, normal, unit
+from ..model import INFUSION_ROUTES
+from ..quantities import Dimension, Elapsed, exactly, human_number, normal, unit
 
 __all__ = ["LANGUAGES", "Words", "words"]
 
@@ -44,9 +45,16 @@ _WEEKDAYS_SHORT = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sa
                    N_("Sun"))
 # Routes people read; any other route is shown as written in the regimen.
 _ROUTES = {"subcutaneous": N_("injection under the skin"),
-           "intravenous": N_("infusion into a vein"),
+           # Not called an infusion unless the regimen says so: a bolus is an injection.
+           "intravenous": N_("into a vein"),
            "oral": N_("by mouth"),
            "intramuscular": N_("injection into a muscle")}
+# The same routes with the course's method (``method``, or an infusion route with a
+# ``duration``).
+_METHODS = {("intravenous", "infusion"): N_("infusion into a vein"),
+            ("intravenous", "bolus"): N_("injection into a vein"),
+            ("intravenous", "push"): N_("injection into a vein"),
+            ("subcutaneous", "infusion"): N_("infusion under the skin")}
 
 
 # Which counts take the plural noun: English "1 unit", "0.5 units"; French "0,5 unité",
@@ -109,6 +117,31 @@ class Words:
         """How the drug is given, in words; an unknown route as written."""
         known = _ROUTES.get(route)
         return route if known is None else self.t(known)
+
+    def delivery(self, route: str, method: str | None, duration: Elapsed | None) -> str:
+        """How the dose goes in, in words: route, method and how long it runs.
+
+        ``injection into a vein``, ``infusion into a vein, over 46 hours``; a route
+        without a phrase is shown as written, with its method.
+        """
+        if method is None and duration is not None and route in INFUSION_ROUTES:
+            method = "infusion"
+        known = _METHODS.get((route, method)) if method is not None else None
+        if known is not None:
+            how = self.t(known)
+        elif method is not None and route not in _ROUTES:
+            how = f"{route} {method}"
+        else:
+            how = self.route(route)
+        if duration is None:
+            return how
+        minutes = duration.minutes
+        if minutes % 60 == 0:
+            hours = minutes // 60
+            time = self.t(N_("{n} hour") if hours == 1 else N_("{n} hours"), n=hours)
+        else:
+            time = self.t(N_("{n} minute") if minutes == 1 else N_("{n} minutes"), n=minutes)
+        return self.t("{how}, over {time}", how=how, time=time)
 
     @exactly
     def number(self, value: Decimal) -> str:

@@ -123,9 +123,23 @@ def _study_drug(w: Words, regimen: Regimen, a: Administration) -> str:
             else w.t("study drug ({name})", name=name))
 
 
+def _delivery(w: Words, s: Schedule, a: Administration, blinded: bool) -> str:
+    """How the dose goes in (route, method, duration), in words.
+
+    Blinded, the method and duration are said only when every course of the drug in
+    the period has the same ones: arms' matching courses may differ.
+    """
+    period = s.regimen.period(a.period)
+    course = period.courses[a.course]
+    if blinded and len({(c.method, c.duration) for c in period.courses
+                        if c.drug == a.drug}) > 1:
+        return w.route(a.route)
+    return w.delivery(a.route, course.method, course.duration)
+
+
 def dose_words(w: Words, s: Schedule, a: Administration, blinded: bool) -> str:
     """Drug, dose and route in words; blinded: "study drug (...)" and the route only."""
-    route = w.route(a.route)
+    route = _delivery(w, s, a, blinded)
     if blinded:
         return w.t("{drug}, {route}", drug=_study_drug(w, s.regimen, a), route=route)
     return w.t("{drug} {dose}, {route}", drug=a.drug_name, dose=w.dose(a), route=route)
