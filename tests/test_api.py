@@ -22,7 +22,7 @@ PUBLIC = [
     "Arm", "Course", "Dose", "Drug", "Period", "Regimen", "Rounding",
     # Timing patterns and dose steps
     "AdministrationStep", "CycleStep", "DailyPattern", "DayStep", "DaysPattern", "EveryPattern",
-    "WeekdaysPattern",
+    "HoursPattern", "WeekdaysPattern",
     # Visits and expected totals
     "AfterLastAnchor", "CourseAnchor", "Expectation", "PeriodAnchor", "RepeatAnchor",
     "StudyDayAnchor", "Visit", "Window",

@@ -66,6 +66,7 @@ from .model import (
     Drug,
     EveryPattern,
     Expectation,
+    HoursPattern,
     Participant,
     Period,
     PeriodAnchor,
@@ -117,6 +118,7 @@ __all__ = [  # noqa: RUF022 (grouped, not one alphabetical run)
     "DayStep",
     "DaysPattern",
     "EveryPattern",
+    "HoursPattern",
     "WeekdaysPattern",
     # Visits and expected totals
     "AfterLastAnchor",

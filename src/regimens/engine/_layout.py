@@ -25,6 +25,7 @@ from ..model import (
     AfterLastAnchor,
     Course,
     Dose,
+    HoursPattern,
     Participant,
     PeriodAnchor,
     Regimen,
@@ -80,7 +81,8 @@ def _place_times(rows: list[Administration], zone: ZoneInfo,
 
     Raises ExpandOptionError ("tz") when no safe move exists.
     """
-    moments = sorted({(a.date, a.time) for a in rows if a.time is not None},
+    # Rows placed already (elapsed-hour intervals, see _elapsed) keep their instant.
+    moments = sorted({(a.date, a.time) for a in rows if a.time is not None and a.at is None},
                      key=lambda m: (m[0], m[1] or time.min))
     placed: dict[tuple[date, time], datetime] = {}
     reasons: dict[tuple[date, time], str] = {}
@@ -112,7 +114,7 @@ def _place_times(rows: list[Administration], zone: ZoneInfo,
         last = (day, written, instant)
     moved: list[tuple[tuple[date, time, str, int], Administration]] = []
     for i, a in enumerate(rows):
-        if a.time is None:
+        if a.time is None or a.at is not None:
             continue
         key = (a.date, a.time)
         local = placed[key]
@@ -132,6 +134,55 @@ def _place_times(rows: list[Administration], zone: ZoneInfo,
         warnings.append(TimeShiftWarning(
             f"{name}, Study Day {study_day}: {reasons[(day, written)]}; the administration "
             f"is at {local:%H:%M}{where} local time"))
+
+
+def _elapsed(pattern: HoursPattern, made: list[Administration], made_keys: list[int],
+             line: Timeline, warnings: list[RegimenWarning],
+             where: tuple[int, int, int, int]) -> None:
+    """Place a course of elapsed-hour intervals in the time zone (in place).
+
+    Each window (cycle, or the span) starts on its day 1 at ``at`` local time (read as
+    any written time is, docs/format.md "Times of day"); each later administration is
+    that many hours of elapsed time after it, so a clock change in between shifts its
+    local time (and, near midnight, its date and Study Day) by the change. Without a
+    time zone the moments are wall times counted as if no clock changed, and a warning
+    says so.
+    """
+    first = made[0]
+    name = f"{first.drug_name}, every {pattern.every} from {pattern.at:%H:%M}"
+    zone = line.zone
+    if zone is None:
+        warning = TimeShiftWarning(
+            f"{name}: the interval is elapsed time, counted here as if no clock change "
+            "falls in the course (no time zone given); give the time zone (--tz) to place "
+            "the administrations across a clock change")
+        warnings.append(warning)
+        return
+    day_one = line.start
+    shifted: tuple[Administration, datetime] | None = None
+    base: tuple[int | None, datetime, datetime] | None = None  # cycle, wall and instant
+    for i, a in enumerate(made):
+        assert a.time is not None  # every moment of the pattern has a time
+        wall = datetime.combine(a.date, a.time)
+        if base is None or base[0] != a.cycle:
+            base = (a.cycle, wall, wall.replace(tzinfo=zone).astimezone(UTC))
+        local = (base[2] + (wall - base[1])).astimezone(zone)
+        if shifted is None and local.replace(tzinfo=None) != wall:
+            shifted = (a, local)
+        fields = dict(a.__dict__)
+        offset = (local.date() - day_one).days
+        fields.update(study_day=StudyDay.from_offset(offset), date=local.date(),
+                      time=local.time(), at=local)
+        made[i] = Administration._unchecked(*fields.values())
+        made_keys[i] = _key(offset, local.time(), *where)
+    if shifted is not None:
+        a, local = shifted
+        where_on = f" on {local.date().isoformat()}" if local.date() != a.date else ""
+        warnings.append(TimeShiftWarning(
+            f"{name}: the interval is elapsed time and the clocks change in {zone.key} during "
+            f"the course: the administration of Study Day {a.study_day.value} counted for "
+            f"{a.time:%H:%M} is at {local:%H:%M}{where_on} local time, and those after it "
+            "shift with it"))
 
 
 def _no_safe_move(rows: list[Administration], last: tuple[date, time, datetime],
@@ -241,6 +292,9 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
                 made.append(admin)
                 made_keys.append(_key(offset, slot_time, period_index, course_index, periods,
                                       courses))
+            if isinstance(course.pattern, HoursPattern) and made:
+                _elapsed(course.pattern, made, made_keys, line, warnings,
+                         (period_index, course_index, periods, courses))
             if course.not_on:
                 excluded.append((course, made, made_keys))
                 held += len(made)

@@ -25,6 +25,7 @@ from ..model import (
     DayStep,
     Dose,
     EveryPattern,
+    HoursPattern,
     Pattern,
     Rounding,
     Step,
@@ -35,6 +36,7 @@ from ..quantities import (
     Amount,
     Basis,
     Duration,
+    Elapsed,
     LengthRange,
     counted,
     parse_amount,
@@ -239,6 +241,10 @@ def read_pattern(
     raw = cur.value
     present = [k for k in _PATTERN_KEYS if k in raw]
     day_steps = [s for s in steps if isinstance(s, DayStep)]
+    if "at" in raw and not _is_hours(raw.get("every")):
+        raise fail(cur.at("at"), "'at' gives the first time of an interval in hours ('every: "
+                   "8 hours, at: \"06:00\"'); other patterns give their times of day with "
+                   "'times'", code="at-without-hours")
     if day_steps:
         if present:
             raise fail(cur.at(present[0]), "day steps are the course's pattern: remove this",
@@ -273,6 +279,8 @@ def read_pattern(
                            f"{where} allows (at most {window - 1})", day,
                            code="day-outside-cycle")
         return DaysPattern(days)
+    if key == "every" and _is_hours(raw["every"]):
+        return _read_hours(cur, window, where)
     if key == "every":
         every = read_duration(at)
         if every.days > window:
@@ -302,6 +310,39 @@ def read_pattern(
         raise fail(at, "'daily: false' is not a pattern: remove it and give days, every "
                     "or weekdays", code="daily-false")
     return DailyPattern()
+
+
+_HOURS = re.compile(r"\s*[0-9]+\s*(?:minutes?|mins?|hours?|hrs?|h)\s*\Z", re.IGNORECASE)
+
+
+def _is_hours(text: object) -> bool:
+    """An ``every`` in hours or minutes: elapsed time, not days of the calendar."""
+    return isinstance(text, str) and _HOURS.match(text) is not None
+
+
+def _read_hours(cur: Cursor, window: int, where: str) -> HoursPattern:
+    """``every: 8 hours`` with ``at`` (the first time on day 1) and an optional ``count``."""
+    raw = cur.value
+    try:
+        every = Elapsed.parse(raw["every"])
+    except UnitError as exc:
+        raise unit_fail(cur.at("every"), exc) from None
+    if "times" in raw:
+        raise fail(cur.at("times"), "give 'times' or an interval in hours with 'at', not "
+                   "both: the interval gives the times", show=False, code="times-with-hours")
+    if "at" not in raw:
+        raise fail(cur.at("every"), "an interval in hours needs the time of the first "
+                   "administration on day 1: 'at: \"06:00\"'", code="hours-without-at")
+    text = raw["at"]
+    at = time(int(text[:2]), int(text[3:]))
+    if every.minutes > window * 1440:
+        raise fail(cur.at("every"), f"an interval of {every} is longer than {where}; give one "
+                   "dose per cycle with 'days: [1]', or a longer cycle", code="interval-too-long")
+    pattern = HoursPattern(every, at, raw.get("count"))
+    misfit = pattern.misfit(window, where)
+    if misfit is not None:
+        raise fail(cur.at("count"), misfit[1], code=misfit[3])
+    return pattern
 
 
 def read_times(cur: Cursor) -> tuple[time, ...]:

@@ -18,6 +18,7 @@ from ..model import (
     DaysPattern,
     Dose,
     EveryPattern,
+    HoursPattern,
     PeriodAnchor,
     Regimen,
     RepeatAnchor,
@@ -92,6 +93,11 @@ def _course(c: Course) -> dict[str, Any]:
         out["days"] = list(p.days)
     elif isinstance(p, EveryPattern):
         out["every"] = str(p.every)
+        if p.count is not None:
+            out["count"] = p.count
+    elif isinstance(p, HoursPattern):
+        out["every"] = str(p.every)
+        out["at"] = p.at.strftime("%H:%M")
         if p.count is not None:
             out["count"] = p.count
     elif isinstance(p, WeekdaysPattern):

@@ -24,7 +24,14 @@ from ._invariants import WEEKDAYS
 from ._lookalike import lookalike, lookalike_text
 from ._participant import PLAUSIBLE, Participant, implausible
 from ._parts import DRUG_INSTRUCTIONS, Arm, Drug, Expectation, Period
-from ._patterns import DailyPattern, DaysPattern, EveryPattern, Pattern, WeekdaysPattern
+from ._patterns import (
+    DailyPattern,
+    DaysPattern,
+    EveryPattern,
+    HoursPattern,
+    Pattern,
+    WeekdaysPattern,
+)
 from ._references import BLINDED_VISIT, day_one_may_vanish
 from ._regimen import Regimen
 from ._visits import (
@@ -59,6 +66,7 @@ __all__ = [
     "Drug",
     "EveryPattern",
     "Expectation",
+    "HoursPattern",
     "Participant",
     "Pattern",
     "Period",

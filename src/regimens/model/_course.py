@@ -18,7 +18,14 @@ from ..errors import (
 )
 from ..quantities import Amount, Basis, DoseQuantity, Duration, Elapsed, counted, human_route
 from ._invariants import Location, Misfit, Problems, Slot, days_problem
-from ._patterns import DailyPattern, DaysPattern, EveryPattern, Pattern, WeekdaysPattern
+from ._patterns import (
+    DailyPattern,
+    DaysPattern,
+    EveryPattern,
+    HoursPattern,
+    Pattern,
+    WeekdaysPattern,
+)
 
 __all__ = [
     "INFUSION_ROUTES",
@@ -279,13 +286,15 @@ class Course:
         pattern = self.pattern
         if pattern is None and not day_steps:
             problems.add("pattern", "a course needs exactly one timing pattern (DaysPattern, "
-                         "EveryPattern, WeekdaysPattern or DailyPattern) or steps by days",
+                         "EveryPattern, WeekdaysPattern, DailyPattern or HoursPattern) or steps "
+                         "by days",
                          code="missing-pattern")
         elif pattern is not None and day_steps:
             problems.add("pattern", "day steps are the course's pattern: give pattern=None",
                          pattern, code="pattern-with-day-steps")
         elif pattern is not None and not isinstance(
-                pattern, DaysPattern | EveryPattern | WeekdaysPattern | DailyPattern):
+                pattern, DaysPattern | EveryPattern | WeekdaysPattern | DailyPattern
+                | HoursPattern):
             problems.add("pattern", "a DaysPattern, EveryPattern, WeekdaysPattern or "
                          "DailyPattern", pattern, code="wrong-type")
             pattern = None
@@ -389,6 +398,9 @@ class Course:
                 problems.add("steps", open_step_unreached(covered, self.cycle.days,
                                                           self.span.days),
                              code="open-step-unreached")
+        if isinstance(pattern, HoursPattern) and self.times:
+            problems.add("times", "an interval in hours gives its own times from 'at'; "
+                         "remove 'times'", code="times-with-hours")
         # Times, arms and the drugs this course names.
         if not isinstance(self.times, tuple) or not all(isinstance(t, time) for t in self.times):
             problems.add("times", "a tuple of datetime.time", self.times, code="wrong-type")
@@ -477,6 +489,8 @@ class Course:
         # The days of a window depend only on its length, except for weekday patterns.
         by_length: dict[int, list[int]] = {}
         dated = self.date_dependent
+        # Elapsed-hour intervals give their own times of day (moments): no 'times'.
+        hourly = self.pattern if isinstance(self.pattern, HoursPattern) else None
         number = self.first_cycle - 1  # the protocol's cycle number is k + first_cycle
         for window_first, length, cycle in windows:
             step = None
@@ -500,6 +514,11 @@ class Course:
                 raise self._too_many(windows, dated, weekday0, len(times), used)
             cycle_day_of = cycle is not None
             shown = None if cycle is None else cycle + number
+            if hourly is not None:
+                for day, moment in hourly.moments(length):
+                    slots.append((window_first + day - 1, shown, day if cycle_day_of else None,
+                                  moment, step))
+                continue
             for day in days:
                 if day_steps:
                     step = next(i for i, s in enumerate(day_steps) if day in s.days)

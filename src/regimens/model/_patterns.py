@@ -9,15 +9,17 @@ writer and schema (see docs/architecture.md, "How to add a timing pattern").
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
 from typing import ClassVar
 
-from ..quantities import Duration, counted
+from ..quantities import Duration, Elapsed, counted
 from ._invariants import Misfit, Problems, days_problem
 
 __all__ = [
     "DailyPattern",
     "DaysPattern",
     "EveryPattern",
+    "HoursPattern",
     "Pattern",
     "WeekdaysPattern",
 ]
@@ -191,4 +193,81 @@ class DailyPattern:
         return list(range(1, length + 1))
 
 
-Pattern = DaysPattern | EveryPattern | WeekdaysPattern | DailyPattern
+@dataclass(frozen=True)
+class HoursPattern:
+    """Every ``every`` of elapsed time from ``at`` on day 1 of the cycle/span:
+    ``every: 8 hours, at: "06:00"``, ``count`` times or until the window ends.
+
+    The moments are counted as if every day had 24 hours, so their number and their
+    days never depend on the calendar; with a time zone the engine places each one
+    that much elapsed time after the first, so a clock change in between shifts the
+    local time of those after it by the change (docs/format.md, "Elapsed-hour
+    intervals").
+    """
+
+    every: Elapsed
+    at: time
+    count: int | None = None
+
+    date_dependent: ClassVar[bool] = False
+
+    def __post_init__(self) -> None:
+        problems = Problems("HoursPattern")
+        if not isinstance(self.every, Elapsed):
+            problems.add("every", "an interval of elapsed time (Elapsed.parse('8 hours'))",
+                         self.every, code="wrong-type")
+        if not isinstance(self.at, time) or self.at.tzinfo is not None or (
+                self.at.second or self.at.microsecond):
+            problems.add("at", "a local time of day to the minute (datetime.time, no zone)",
+                         self.at, code="wrong-type")
+        if self.count is not None and (isinstance(self.count, bool) or not isinstance(
+                self.count, int) or self.count < 1):
+            problems.add("count", "a count is a whole number from 1 (None: to the end)",
+                         self.count, code="too-small")
+        problems.raise_any()
+
+    @property
+    def first_minute(self) -> int:
+        """Minutes after midnight of day 1 of the first administration."""
+        return self.at.hour * 60 + self.at.minute
+
+    def misfit(self, length: int, where: str) -> Misfit | None:
+        """(loc, message, value, code) when the interval or ``count`` runs past a
+        ``length``-day window."""
+        if self.every.minutes > length * 1440:
+            return (("every",), f"an interval of {self.every} is longer than {where}; give one "
+                    "dose per cycle with days (1,), or a longer cycle", str(self.every),
+                    "interval-too-long")
+        if self.count is None:
+            return None
+        last = self.first_minute + (self.count - 1) * self.every.minutes
+        if last >= length * 1440:
+            day, minute = divmod(last, 1440)
+            return (("count",), f"{counted(self.count, 'administration')} every {self.every} "
+                    f"from {self.at:%H:%M} end on day {day + 1} at "
+                    f"{minute // 60:02d}:{minute % 60:02d}, outside {where}", self.count,
+                    "count-outside-cycle")
+        return None
+
+    def moments(self, length: int) -> list[tuple[int, time]]:
+        """(day, time) of each administration in a ``length``-day window, in order: day 1
+        at ``at``, then every ``every``, ``count`` of them or while inside the window."""
+        end = length * 1440
+        start, step = self.first_minute, self.every.minutes
+        if start >= end:
+            return []
+        n = (end - 1 - start) // step + 1
+        if self.count is not None:
+            n = min(n, self.count)
+        out = []
+        for k in range(n):
+            day, minute = divmod(start + k * step, 1440)
+            out.append((day + 1, time(minute // 60, minute % 60)))
+        return out
+
+    def days_in(self, length: int, weekday0: int) -> list[int]:
+        """The day of each administration (a day with three of them is listed three times)."""
+        return [day for day, _ in self.moments(length)]
+
+
+Pattern = DaysPattern | EveryPattern | WeekdaysPattern | DailyPattern | HoursPattern
