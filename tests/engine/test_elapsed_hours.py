@@ -4,8 +4,8 @@ span; elapsed time across clock changes. Expected times are worked out by hand."
 from __future__ import annotations
 
 import warnings
-from itertools import pairwise
 from datetime import UTC, date, timedelta
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
