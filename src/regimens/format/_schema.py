@@ -389,9 +389,6 @@ COURSE = Record({
     "days": Field(COURSE_DAYS),
     "every": Field(_duration("interval: " + _DURATION_HELP + "; or elapsed hours or "
                              "minutes ('8 hours', with 'at')")),
-    "at": Field(Text("with an interval in hours: local time of the first administration on "
-                     "day 1, HH:MM", pattern=r"([01][0-9]|2[0-3]):[0-5][0-9]",
-                     pattern_help="a time of day is written HH:MM, e.g. '08:00'")),
     "count": Field(Whole("number of administrations for 'every', or of 'weekdays' (per cycle "
                          "when cycled)", minimum=1)),
     "weekdays": Field(ListOf(Text(enum=WEEKDAYS),
@@ -416,6 +413,9 @@ COURSE = Record({
                            "'30 minutes' or '46 hours'")),
     "method": Field(Text("how the dose goes in: a bolus or push is an injection, an "
                          "infusion runs over its duration", enum=METHODS)),
+    "at": Field(Text("with an interval in hours: local time of the first administration on "
+                     "day 1, HH:MM", pattern=r"([01][0-9]|2[0-3]):[0-5][0-9]",
+                     pattern_help="a time of day is written HH:MM, e.g. '08:00'")),
     "notes": Field(Text()),
 }, "one drug on one timing pattern within a period")
 
