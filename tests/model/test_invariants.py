@@ -131,7 +131,7 @@ RECORD_CASES: list[tuple[str, Callable[[], object], type[Exception], str]] = [
      "this dose is flat (got '5 mg')"),
     ("course-no-pattern", lambda: Course("a", None, MG), InvalidRegimenError,
      "<Course>: pattern: a course needs exactly one timing pattern (DaysPattern, EveryPattern, "
-     "WeekdaysPattern or DailyPattern) or steps by days"),
+     "WeekdaysPattern, DailyPattern or HoursPattern) or steps by days"),
     ("course-pattern-and-day-steps",
      lambda: Course("a", DAY1, steps=(DayStep(MG, (1, 2)),)), InvalidRegimenError,
      "<Course>: pattern: day steps are the course's pattern: give pattern=None "
