@@ -112,3 +112,68 @@ def test_blinded_calendar_does_not_reveal_placebo() -> None:
     # Every arm of the blinded, matched schedule gives the same page.
     assert golden.render("il2-1miu", "calendar") == calendar == golden.render("il2-2miu",
                                                                               "calendar")
+
+
+# Format 1.1 timing (issue 12): a Day 0 protocol and cycles numbered on across courses.
+TIMING_CASES = [(example, fmt) for example in golden.TIMING for fmt in golden.TIMING_FORMATS]
+
+
+@pytest.mark.parametrize(("example", "fmt"), TIMING_CASES)
+def test_timing_golden(example: str, fmt: str) -> None:
+    path = GOLDEN / golden.timing_name(example, fmt)
+    assert path.exists(), f"missing {path.name}: run python tests/export/golden/update.py"
+    assert golden.render_timing(example, fmt).encode("utf-8") == path.read_bytes()
+
+
+def test_day_zero_golden_by_hand() -> None:
+    data = json.loads((GOLDEN / "car-t-day-zero.json").read_text(encoding="utf-8"))
+    assert data["start"] == "2027-03-01"
+    assert data["day_zero"] is True
+    # Day 0 is the infusion, Monday 2027-03-01 (--start); lymphodepletion is the 5 days
+    # before it, Days -5 to -1 (2027-02-24 to 2027-02-28: February 2027 has 28 days), with
+    # fludarabine and cyclophosphamide on Days -5, -4 and -3.
+    assert [(a["study_day"], a["date"], a["drug"]) for a in data["administrations"]] == [
+        (-5, "2027-02-24", "flu"), (-5, "2027-02-24", "cy"), (-4, "2027-02-25", "flu"),
+        (-4, "2027-02-25", "cy"), (-3, "2027-02-26", "flu"), (-3, "2027-02-26", "cy"),
+        (0, "2027-03-01", "cart")]
+    # 2 million cells per kg x 70 kg = 140 million; 30 mg/m2 x 1.84 m2 = 55.2 mg.
+    assert [a["amount"] for a in data["administrations"]][-2:] == ["920", "140000000"]
+    assert [(p["id"], p["first_day"], p["last_day"], p["first_date"], p["last_date"])
+            for p in data["periods"]] == [
+        ("lymphodepletion", -5, -1, "2027-02-24", "2027-02-28"),
+        ("infusion", 0, 27, "2027-03-01", "2027-03-28"),
+        ("follow-up", 28, 90, "2027-03-29", "2027-05-30")]
+    # Week 4 is Day 28 with Day 0 (not Day 29); Day 90 is 2027-05-30 (March 31 + April 30
+    # + 29 days of May after March 1).
+    assert [(v["id"], v["study_day"], v["date"]) for v in data["visits"]] == [
+        ("infusion-day", 0, "2027-03-01"), ("day-7", 7, "2027-03-08"),
+        ("day-14", 14, "2027-03-15"), ("day-28", 28, "2027-03-29"),
+        ("month-3", 90, "2027-05-30")]
+    table = (GOLDEN / "car-t-day-zero.table.txt").read_text(encoding="utf-8")
+    assert "Study Day 0: Mon 2027-03-01" in table
+    calendar = (GOLDEN / "car-t-day-zero.calendar.txt").read_text(encoding="utf-8")
+    assert "> Study Day 0" in calendar
+    assert "> 1#" in calendar  # March 1: Day 0, a dose and a visit
+    ics = (GOLDEN / "car-t-day-zero.ics").read_text(encoding="utf-8")
+    assert "UID:car-t-day-zero.P-017.cart.day0@regimens" in ics
+    rows = list(csv.DictReader(io.StringIO(
+        (GOLDEN / "car-t-day-zero.csv").read_text(encoding="utf-8"))))
+    assert [r["study_day"] for r in rows] == ["-5", "-5", "-4", "-4", "-3", "-3", "0"]
+
+
+def test_first_cycle_golden_by_hand() -> None:
+    data = json.loads((GOLDEN / "gemcitabine-weekly.json").read_text(encoding="utf-8"))
+    admins = data["administrations"]
+    # Cycle 1: weekly x7 from Monday 2027-01-04 (Days 1 to 43), a week off; then 28-day
+    # cycles numbered 2, 3, 4 from Day 57 (2027-03-01), days 1, 8, 15 (20 weeks: 140 days).
+    assert [a["study_day"] for a in admins] == [1, 8, 15, 22, 29, 36, 43, 57, 64, 71, 85, 92,
+                                                99, 113, 120, 127]
+    assert [a["cycle"] for a in admins] == [1] * 7 + [2] * 3 + [3] * 3 + [4] * 3
+    assert [a["cycle_day"] for a in admins][7:] == [1, 8, 15] * 3
+    assert admins[7]["date"] == "2027-03-01"
+    assert {a["amount"] for a in admins} == {"1840"}  # 1,000 mg/m2 x 1.84 m2
+    ics = (GOLDEN / "gemcitabine-weekly.ics").read_bytes().decode("utf-8").replace("\r\n ", "")
+    assert "Study Day 57\\, cycle 2 day 1" in ics
+    rows = list(csv.DictReader(io.StringIO(
+        (GOLDEN / "gemcitabine-weekly.csv").read_text(encoding="utf-8"))))
+    assert [r["cycle"] for r in rows][-3:] == ["4", "4", "4"]

@@ -323,7 +323,8 @@ ARM_HEAD = HEAD.replace("  b: {label: B}\n", "  b: {label: B, periods: [t, x]}\n
          ["r.yaml:1: format: must be one of: regimens/1 (got 'regimens/2')"]),
         (HEAD.replace("arms:\n", "armz:\n"), "periods:\n  - id: t\n    length: 1 week\n",
          ["r.yaml:8: armz: unknown field; did you mean 'arms'? (allowed here: format, id, title, "
-          "registry, version, sources, notes, day_one, drugs, arms, periods, visits, expect) "
+          "registry, version, sources, notes, day_one, day_zero, drugs, arms, periods, visits, "
+          "expect) "
           "(got 'armz')",
           "r.yaml:1: (document): missing required field 'arms'"]),
     ],

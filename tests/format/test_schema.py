@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from regimens import json_schema
 
 
@@ -27,3 +29,22 @@ def test_dollar_schema_is_accepted_and_not_kept() -> None:
     assert dumps(with_key) == dumps(without)
     assert "$schema" not in dumps(with_key)
     assert json_schema()["properties"]["$schema"]["type"] == "string"
+
+
+def test_json_schema_allows_day_zero_only_with_the_flag() -> None:
+    # Issue 12 item 2: the JSON Schema for editors says what the loader says about Day 0.
+    jsonschema = pytest.importorskip("jsonschema")
+    from ruamel.yaml import YAML
+
+    schema = json_schema()
+    base = ("format: regimens/1\nid: d\ntitle: D\ndrugs:\n  a: {name: drug A, route: oral}\n"
+            "arms:\n  x: {label: X}\nperiods:\n  - {id: t, length: 1 week}\n"
+            "visits:\n  - {id: v, day: 0}\nexpect:\n  - {arm: x, drug: a, first_day: 0}\n")
+    validator = jsonschema.Draft202012Validator(schema)
+    with_flag = YAML(typ="safe").load("day_zero: true\n" + base)
+    without = YAML(typ="safe").load(base)
+    assert not list(validator.iter_errors(with_flag))
+    assert len(list(validator.iter_errors(without))) >= 2
+    # New keys of format 1.1 timing are in the schema.
+    course = schema["properties"]["periods"]["items"]["properties"]["courses"]["items"]
+    assert {"first_cycle", "count", "days"} <= set(course["properties"])

@@ -183,7 +183,8 @@ def _schedule_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("regimen", metavar="REGIMEN", help="regimen file, or a catalogue id")
     command.add_argument("--arm", required=True, help="arm id")
     command.add_argument("--start", required=True, metavar="YYYY-MM-DD",
-                         help="calendar date of Study Day 1")
+                         help="calendar date of the day_one period's first day: Study "
+                         "Day 1 (Day 0 with day_zero)")
     command.add_argument("--weight", help="body weight with its unit: 70kg, 154lb")
     command.add_argument("--height", help="height with its unit: 175cm, 1.75m, 69in")
     command.add_argument("--bsa", help="body surface area in m2 (instead of height and weight)")

@@ -50,7 +50,7 @@ EXTRA = "regimens[cohort]"
 #: -1 (or NaT, NaN) marks "none".
 COLUMNS: dict[str, str] = {
     "participant": "int32",  # index into the inputs (starts, weights, ...)
-    "study_day": "int32",  # ..., -1, 1, 2, ... (no Day 0)
+    "study_day": "int32",  # ..., -1, 1, 2, ... (no Day 0, unless the regimen's day_zero)
     "date": "datetime64[D]",
     "time": "timedelta64[m]",  # wall time after midnight; NaT = any time that day
     "period": "int16",  # code into categories["period"]

@@ -249,7 +249,7 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
     periods = len(line.periods)
     courses = 1 + max((len(p.courses) for p, _, _ in line.periods), default=0)
     # Study days are immutable values: one instance per day of this expansion.
-    unchecked, study_day = Administration._unchecked, StudyDays().__getitem__
+    unchecked, study_day = Administration._unchecked, StudyDays(line.day_zero).__getitem__
     zone = line.zone
     day_one, from_ordinal = line.start.toordinal(), date.fromordinal
     for period_index, (period, first, length) in enumerate(line.periods):
@@ -461,8 +461,8 @@ def _plausibility(participant: Participant, warnings: list[RegimenWarning]) -> N
 
 def _period_spans(line: Timeline) -> tuple[PeriodSpan, ...]:
     return tuple(
-        PeriodSpan(p.id, p.label, StudyDay.from_offset(first),
-                   StudyDay.from_offset(first + n - 1), line.offset_date(first),
+        PeriodSpan(p.id, p.label, line.study_day(first),
+                   line.study_day(first + n - 1), line.offset_date(first),
                    line.offset_date(first + n - 1), Duration(n), p.blinded)
         for p, first, n in line.periods
         if n  # a period of a range from 0 days, left out for this participant, has no span
@@ -477,7 +477,7 @@ def _targets(regimen: Regimen, line: Timeline, visit: Visit,
     anchor = visit.anchor
     placed = {p.id: (first, n) for p, first, n in line.periods}
     if isinstance(anchor, StudyDayAnchor):
-        return [(StudyDay(anchor.day).offset, visit.id, visit.label)]
+        return [(StudyDay(anchor.day, regimen.day_zero).offset, visit.id, visit.label)]
     if isinstance(anchor, PeriodAnchor):
         if anchor.period not in placed:
             return []  # the arm does not go through that period
@@ -538,12 +538,12 @@ def _visits(regimen: Regimen, line: Timeline,
                     raise InvalidRegimenError([Problem(
                         regimen.origin or "<Regimen>", None, ("visits", index, "arms"),
                         BLINDED_VISIT + f" (not for: {', '.join(lacking)}; its "
-                        f"{StudyDay.from_offset(offset)} falls in period {inside!r})",
+                        f"{line.study_day(offset)} falls in period {inside!r})",
                         list(visit.arms), code="blinded-visit-arms")])
             if visit.arms is not None and line.arm not in visit.arms:
                 continue
             found.append((offset, index, number, VisitOccurrence(
-                visit_id, label, StudyDay.from_offset(offset), day,
+                visit_id, label, line.study_day(offset), day,
                 day - timedelta(days=before), day + timedelta(days=after), inside)))
     found.sort(key=lambda item: item[:3])
     for *_, occurrence in found:

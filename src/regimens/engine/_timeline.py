@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from ..model import Participant, Period, Regimen
-from ..quantities import BSAFormula
+from ..quantities import BSAFormula, StudyDay
 from ._dose import BodySize
 from ._options import (
     check_arm,
@@ -27,13 +27,19 @@ __all__ = ["Timeline", "resolve"]
 
 @dataclass(frozen=True)
 class Timeline:
-    """A participant's periods, placed: offsets are days after Study Day 1."""
+    """A participant's periods, placed: offsets are days after the first day of the
+    day_one period (Study Day 1, or Day 0 with ``day_zero``)."""
 
     arm: str
     start: date
     periods: tuple[tuple[Period, int, int], ...]  # (period, first offset, length in days)
     zone: ZoneInfo | None
     body: BodySize
+    day_zero: bool = False  # offset 0 is Study Day 0 (the regimen's day_zero), else Day 1
+
+    def study_day(self, offset: int) -> StudyDay:
+        """The Study Day of an offset, in the regimen's convention (Day 0 or not)."""
+        return StudyDay.from_offset(offset, self.day_zero)
 
     def offset_date(self, offset: int) -> date:
         return self.start + timedelta(days=offset)
@@ -66,4 +72,4 @@ def resolve(
     shift = next(first for p, first, _ in placed if p.id == anchor)
     periods = tuple((p, first - shift, n) for p, first, n in placed)
     body = BodySize(participant or Participant(), parse_formula(bsa_formula), decimals)
-    return Timeline(arm, day_one, periods, parse_zone(tz), body)
+    return Timeline(arm, day_one, periods, parse_zone(tz), body, regimen.day_zero)

@@ -118,6 +118,8 @@ def schedule_dict(s: Schedule, administrations: bool = True) -> dict[str, Any]:
         "arm": s.arm,
         "arm_label": r.arm(s.arm).label,
         "start": s.start.isoformat(),
+        # Only when set, so that every schedule without it keeps its bytes.
+        **({"day_zero": True} if r.day_zero else {}),
         "tz": s.tz,
         "participant": {
             "label": p.label or None,
@@ -274,11 +276,16 @@ def grid(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]
     return lines
 
 
+def _first(s: Schedule) -> int:
+    """The number of the day_one period's first day (the start): 0 with day_zero, else 1."""
+    return 0 if s.regimen.day_zero else 1
+
+
 def _heading(s: Schedule, *, blinded: bool = False) -> list[str]:
     r = s.regimen
     title = r.title + (f" ({r.registry})" if r.registry else "")
     arm = "not shown (blinded)" if blinded else f"{s.arm} ({r.arm(s.arm).label})"
-    lines = [title, f"Arm: {arm}", f"Study Day 1: {_day(s.start)}"]
+    lines = [title, f"Arm: {arm}", f"Study Day {_first(s)}: {_day(s.start)}"]
     p = s.participant
     who = []
     if p.label:
@@ -394,7 +401,7 @@ def render_calendar(s: Schedule, *, blinded: bool | None = None) -> str:
     visits = {v.date for v in s.visits}
     marked = dosing | visits
     lines = _heading(s, blinded=blinded)
-    lines += ["", "Legend: * dosing day   o visit   # both   > Study Day 1", ""]
+    lines += ["", f"Legend: * dosing day   o visit   # both   > Study Day {_first(s)}", ""]
     if not marked:
         return "\n".join([*lines, "Nothing to show."]) + "\n"
     first, last = min(marked | {s.start}), max(marked | {s.start})

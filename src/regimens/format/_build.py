@@ -186,6 +186,7 @@ class _Builder:
             visits=visits,
             expect=expect,
             day_one=day_one,
+            day_zero=value.get("day_zero", False),
             registry=value.get("registry", ""),
             version=value.get("version", ""),
             sources=sources,
@@ -575,7 +576,9 @@ class _Builder:
                            show=False, code="visit-anchor")
             if "at" in raw:
                 raise fail(cur.at("at"), "'at' goes with 'period'", code="visit-anchor")
-            day = raw["day"] if "day" in raw else 7 * raw["week"] + 1
+            # Week 0 is the day_one period's first day: Day 1, or Day 0 with day_zero.
+            first = 0 if self.root.value.get("day_zero", False) else 1
+            day = raw["day"] if "day" in raw else 7 * raw["week"] + first
             anchor = StudyDayAnchor(day)
         window = None
         if "window" in raw:

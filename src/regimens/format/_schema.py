@@ -125,6 +125,8 @@ class Whole(Shape):
     not_zero: bool = False
     maximum: int | None = None
     zero_help: str = "there is no day 0: the day before Day 1 is Day -1"
+    #: A top-level flag that allows 0 after all (``day_zero``: the protocol has a Day 0).
+    zero_unless: str = ""
 
     def noun(self) -> str:
         return "a whole number"
@@ -140,9 +142,14 @@ class Whole(Shape):
             return [cur.problem(f"must be at least {self.minimum:,}", code="too-small")]
         if self.maximum is not None and value > self.maximum:
             return [cur.problem(f"must be at most {self.maximum:,}", code="too-large")]
-        if self.not_zero and value == 0:
+        if self.not_zero and value == 0 and not self._zero_allowed(cur):
             return [cur.problem(self.zero_help, code="day-zero")]
         return []
+
+    def _zero_allowed(self, cur: Cursor) -> bool:
+        root = cur.doc.value
+        return bool(self.zero_unless) and isinstance(root, dict) and (
+            root.get(self.zero_unless) is True)
 
     def schema(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "integer"}
@@ -150,7 +157,7 @@ class Whole(Shape):
             out["minimum"] = self.minimum
         if self.maximum is not None:
             out["maximum"] = self.maximum
-        if self.not_zero:
+        if self.not_zero and not self.zero_unless:  # else: the root's "if day_zero" rule
             out["not"] = {"const": 0}
         return self._with_description(out)
 
@@ -427,9 +434,11 @@ WINDOW = Either((
 VISIT = Record({
     "id": Field(_id("visit id"), required=True),
     "label": Field(_line()),
-    "day": Field(Whole("Study Day, or with period: day N of that period", not_zero=True,
-                       minimum=-MAX_DAYS, maximum=MAX_DAYS)),
-    "week": Field(Whole("week N is Study Day 7N+1", minimum=0, maximum=MAX_DAYS // 7)),
+    "day": Field(Whole("Study Day, or with period: day N of that period (0 only with "
+                       "day_zero)", not_zero=True, minimum=-MAX_DAYS, maximum=MAX_DAYS,
+                       zero_unless="day_zero")),
+    "week": Field(Whole("week N is Study Day 7N+1 (with day_zero: Day 7N)", minimum=0,
+                        maximum=MAX_DAYS // 7)),
     "period": Field(_id("period id")),
     "at": Field(Text("the period's first or last day", enum=("start", "end"))),
     "every": Field(_duration("with period: a visit every N days or weeks of the period, "
@@ -451,8 +460,10 @@ EXPECT = Record({
     "administrations": Field(Whole(minimum=0)),
     "total": Field(Text("cumulative dose: absolute, or per kg or per m2 for relative doses",
                         number_help=_BARE_DOSE.replace("a dose", "a total"))),
-    "first_day": Field(Whole("Study Day of the first administration", not_zero=True)),
-    "last_day": Field(Whole("Study Day of the last administration", not_zero=True)),
+    "first_day": Field(Whole("Study Day of the first administration", not_zero=True,
+                             zero_unless="day_zero")),
+    "last_day": Field(Whole("Study Day of the last administration", not_zero=True,
+                            zero_unless="day_zero")),
     "weight": Field(Text("reference participant's weight, e.g. '70 kg'")),
     "height": Field(Text("reference participant's height, e.g. '175 cm'")),
     "bsa": Field(Text("reference participant's body surface area, e.g. '1.8 m2'")),
@@ -491,6 +502,8 @@ REGIMEN = Record({
     "sources": Field(ListOf(SOURCE)),
     "notes": Field(Text()),
     "day_one": Field(_id("period whose first day is Study Day 1 (default: the arm's first)")),
+    "day_zero": Field(Flag("the first day of the day_one period is Study Day 0 (Day -1 "
+                           "before it, Day 1 after it), as transplant protocols count")),
     "drugs": Field(MapOf(Record({
         "name": Field(_line(), required=True),
         "route": Field(_line("e.g. subcutaneous, intravenous, oral"), required=True),
@@ -527,8 +540,16 @@ def json_schema() -> dict[str, Any]:
     It checks structure (types, required and unknown fields, simple ranges); meaning
     (cross-references, days inside cycles) is checked by :func:`loads` only.
     """
-    out = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-           "$id": "https://regimens.invalid/schema/regimens-1.json"}
+    out: dict[str, Any] = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                           "$id": "https://regimens.invalid/schema/regimens-1.json"}
     out.update(REGIMEN.schema())
+    # Day 0 only with day_zero: true (visit days, and the days an expectation states).
+    not_zero = {"not": {"const": 0}}
+    out["if"] = {"not": {"properties": {"day_zero": {"const": True}},
+                         "required": ["day_zero"]}}
+    out["then"] = {"properties": {
+        "visits": {"items": {"properties": {"day": not_zero}}},
+        "expect": {"items": {"properties": {"first_day": not_zero, "last_day": not_zero}}},
+    }}
     return out
 

@@ -128,7 +128,7 @@ def _days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
 
-def _visit(v: Visit) -> dict[str, Any]:
+def _visit(v: Visit, day_zero: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"id": v.id}
     if v.label:
         out["label"] = v.label
@@ -146,7 +146,7 @@ def _visit(v: Visit) -> dict[str, Any]:
             out["at"] = a.at
         else:
             out["day"] = a.day
-    elif v.week is not None and 7 * v.week + 1 == a.day:
+    elif v.week is not None and 7 * v.week + (0 if day_zero else 1) == a.day:
         out["week"] = v.week
     else:
         out["day"] = a.day
@@ -172,6 +172,8 @@ def to_dict(r: Regimen) -> dict[str, Any]:
         out["notes"] = r.notes
     if r.day_one is not None:
         out["day_one"] = r.day_one
+    if r.day_zero:
+        out["day_zero"] = True
     out["drugs"] = {d.id: {"name": d.name, "route": d.route,
                            **{k: getattr(d, k) for k in ("notes", *DRUG_INSTRUCTIONS)
                               if getattr(d, k)}} for d in r.drugs}
@@ -200,7 +202,7 @@ def to_dict(r: Regimen) -> dict[str, Any]:
         periods.append(period)
     out["periods"] = periods
     if r.visits:
-        out["visits"] = [_visit(v) for v in r.visits]
+        out["visits"] = [_visit(v, r.day_zero) for v in r.visits]
     if r.expect:
         expect = []
         for e in r.expect:
@@ -209,7 +211,10 @@ def to_dict(r: Regimen) -> dict[str, Any]:
                 item["administrations"] = e.administrations
             if e.total is not None:
                 item["total"] = str(e.total)
-            for key in ("first_day", "last_day", "weight", "height", "bsa", "start", "notes"):
+            for key in ("first_day", "last_day"):
+                if getattr(e, key) is not None:  # Day 0 (day_zero) is written too
+                    item[key] = getattr(e, key)
+            for key in ("weight", "height", "bsa", "start", "notes"):
                 if getattr(e, key):
                     item[key] = getattr(e, key)
             if e.lengths:

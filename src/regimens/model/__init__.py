@@ -32,7 +32,7 @@ from ._patterns import (
     Pattern,
     WeekdaysPattern,
 )
-from ._references import BLINDED_VISIT, day_one_may_vanish
+from ._references import BLINDED_VISIT, NO_DAY_ZERO, day_one_may_vanish
 from ._regimen import Regimen
 from ._visits import (
     AfterLastAnchor,
@@ -51,6 +51,7 @@ __all__ = [
     "INFUSION_ROUTES",
     "MAX_ADMINISTRATIONS",
     "METHODS",
+    "NO_DAY_ZERO",
     "PLAUSIBLE",
     "WEEKDAYS",
     "AdministrationStep",

@@ -141,11 +141,10 @@ class Expectation:
         if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 0):
             problems.add("administrations", "a whole number from 0", n, code="too-small")
         for key in ("first_day", "last_day"):
+            # Day 0 exists only with the regimen's day_zero: Regimen checks it.
             day = getattr(self, key)
-            if day is not None and (isinstance(day, bool) or not isinstance(day, int)
-                                    or day == 0):
-                problems.add(key, "a Study Day: a non-zero int (there is no Day 0)", day,
-                             code="day-zero")
+            if day is not None and (isinstance(day, bool) or not isinstance(day, int)):
+                problems.add(key, "a Study Day: an int", day, code="wrong-type")
         if self.total is not None and not isinstance(self.total, DoseQuantity):
             problems.add("total", "a DoseQuantity", self.total, code="wrong-type")
         for key in ("weight", "height", "bsa"):

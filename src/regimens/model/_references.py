@@ -19,12 +19,19 @@ from ..quantities import Duration, counted
 from ._course import AdministrationStep, CycleStep, open_step_unreached
 from ._invariants import Problems, reason_of
 from ._parts import Arm, Drug, Expectation, Period
-from ._visits import AfterLastAnchor, CourseAnchor, PeriodAnchor, RepeatAnchor, Visit
+from ._visits import (
+    AfterLastAnchor,
+    CourseAnchor,
+    PeriodAnchor,
+    RepeatAnchor,
+    StudyDayAnchor,
+    Visit,
+)
 
 if TYPE_CHECKING:
     from ._regimen import Regimen
 
-__all__ = ["BLINDED_VISIT", "check_regimen", "day_one_may_vanish"]
+__all__ = ["BLINDED_VISIT", "NO_DAY_ZERO", "check_regimen", "day_one_may_vanish"]
 
 
 # Cross-references of a regimen ---------------------------------------------------------
@@ -248,13 +255,22 @@ def receives(r: Regimen, arm_id: str, drug: str) -> bool:
                if c.arms is None or arm_id in c.arms)
 
 
+#: Why Day 0 is refused in a regimen without ``day_zero``.
+NO_DAY_ZERO = ("there is no Study Day 0: the day before Day 1 is Day -1 (a protocol that "
+               "counts from Day 0 says so with day_zero: true)")
+
+
 def _check_visits(r: Regimen, periods: dict[str, Period], arms: dict[str, Arm],
                   no_period: str, no_arm: str, problems: Problems) -> None:
     courses = {c.id: (p, c) for p in r.periods for c in p.courses if c.id is not None}
     repeating = {v.id for v in r.visits if isinstance(v.anchor, RepeatAnchor)}
+    if not isinstance(r.day_zero, bool):
+        problems.add("day_zero", "true or false", r.day_zero, code="wrong-type")
     for index, visit in enumerate(r.visits):
         where: Loc = ("visits", index)
         anchor = visit.anchor
+        if isinstance(anchor, StudyDayAnchor) and anchor.day == 0 and not r.day_zero:
+            problems.add((*where, "anchor", "day"), NO_DAY_ZERO, 0, code="day-zero")
         stem, _, number = visit.id.rpartition("-")
         if stem in repeating and number.isdigit():
             # Repeating visit 'ct' is numbered ct-1, ct-2, ...: one of them would be this.
@@ -376,6 +392,9 @@ def _check_expectations(r: Regimen, drugs: dict[str, Drug], arms: dict[str, Arm]
                         no_drug: str, no_arm: str, problems: Problems) -> None:
     for index, e in enumerate(r.expect):
         where: Loc = ("expect", index)
+        for key in ("first_day", "last_day"):
+            if getattr(e, key) == 0 and not r.day_zero:
+                problems.add((*where, key), NO_DAY_ZERO, 0, code="day-zero")
         arm = arms.get(e.arm)
         if arm is None:
             problems.add((*where, "arm"), no_arm, e.arm, code="unknown-arm")

@@ -46,6 +46,11 @@ class Regimen:
     courses that fit their periods, steps that cover their administrations,
     visits and expectations that name known arms, drugs and periods).
 
+    ``day_zero``: the first day of the ``day_one`` period is Study Day 0 (Day -1
+    before it, Day 1 after it), as transplant and cell-therapy protocols count;
+    otherwise it is Day 1 and there is no Day 0. Visits, expectations and every
+    output follow the convention; ``start`` is always the date of that first day.
+
     Raises:
         InvalidRegimenError: every problem found, each with its field path
             (``periods[0].courses[1].drug``) and ``<Regimen>`` as its file.
@@ -64,6 +69,7 @@ class Regimen:
     sources: tuple[Any, ...] = ()
     notes: str = ""
     format: str = "regimens/1"
+    day_zero: bool = False  # the first day of the day_one period is Study Day 0
     origin: str = field(default="", compare=False)  # file name or catalogue id
     sha256: str = field(default="", compare=False)  # of the source bytes, for provenance
 
@@ -156,12 +162,14 @@ class Regimen:
         bsa_formula: BSAFormula | str | None = None,
         bsa_decimals: int | None = 2,
     ) -> Schedule:
-        """Expand for one participant on ``arm``, with Study Day 1 on ``start``.
+        """Expand for one participant on ``arm``, with Study Day 1 (Day 0 with
+        ``day_zero``) on ``start``.
 
         Args:
             arm: an arm id of this regimen.
-            start: the date of Study Day 1, a :class:`~datetime.date` or
-                ``"YYYY-MM-DD"`` (a datetime is refused). The day before is Day -1.
+            start: the date of the first day of the ``day_one`` period (Study Day 1, or
+                Day 0 with ``day_zero``), a :class:`~datetime.date` or ``"YYYY-MM-DD"``
+                (a datetime is refused). The day before is Day -1.
             participant: body measurements, needed only by per-kg and per-m2 doses.
             lengths: period id -> chosen length (``{"maintenance": "14 weeks"}``) for
                 periods on the arm's path with a range; it must lie within the range.

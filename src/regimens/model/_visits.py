@@ -29,7 +29,11 @@ class Window:
 
 @dataclass(frozen=True)
 class StudyDayAnchor:
-    """A visit on a Study Day: ..., -1, 1, 2, ... (never 0); ``week: N`` is day 7N+1."""
+    """A visit on a Study Day: ..., -1, 1, 2, ...; ``week: N`` is day 7N+1.
+
+    Day 0 exists only in a regimen with ``day_zero`` (checked by :class:`Regimen`,
+    which knows the convention); there ``week: N`` is day 7N.
+    """
 
     day: int  # an int, not a StudyDay: the writer and the check report print it as written
 
@@ -37,9 +41,6 @@ class StudyDayAnchor:
         problems = Problems("StudyDayAnchor")
         if isinstance(self.day, bool) or not isinstance(self.day, int):
             problems.add("day", "a Study Day is an int", self.day, code="wrong-type")
-        elif self.day == 0:
-            problems.add("day", "there is no Study Day 0: the day before Day 1 is Day -1", 0,
-                         code="day-zero")
         problems.raise_any()
 
 

@@ -2,7 +2,8 @@
 
 Study Day 1 is the first day of the reference period; the day before it is
 Day -1. There is no Day 0 (the CDISC SDTM convention), so arithmetic on study
-days goes through a zero-based offset.
+days goes through a zero-based offset. Transplant and cell-therapy protocols
+number from Day 0 instead (``day_zero``): the day number is then the offset.
 
 >>> from datetime import date
 >>> StudyDay(-1).to_date(date(2027, 1, 4))
@@ -29,37 +30,47 @@ __all__ = ["MAX_DAYS", "Duration", "LengthRange", "StudyDay", "StudyDays"]
 class StudyDay:
     """A day number in a study's calendar: ..., -2, -1, 1, 2, ... (never 0).
 
+    With ``day_zero`` (transplant and cell-therapy protocols, a regimen's
+    ``day_zero: true``), the first day of the reference period is Day 0 instead:
+    ..., -1, 0, 1, ..., and the day number is the offset. Days of the two
+    conventions never compare equal (Day 1 is not the same day in both).
+
     Raises:
         QuantityTypeError: (also a ``TypeError``) ``value`` is not an int (bool included).
-        QuantityError: (also a ``ValueError``) ``value`` is 0.
+        QuantityError: (also a ``ValueError``) ``value`` is 0 without ``day_zero``.
     """
 
     value: int
+    day_zero: bool = False
 
     def __post_init__(self) -> None:
         if isinstance(self.value, bool) or not isinstance(self.value, int):
             raise QuantityTypeError("study day", "a study day is an int", self.value)
-        if self.value == 0:
+        if self.value == 0 and not self.day_zero:
             raise QuantityError("study day",
                                 "there is no Study Day 0: the day before Day 1 is Day -1")
 
     @classmethod
-    def from_offset(cls, offset: int) -> StudyDay:
-        """Offset 0 is Day 1, offset -1 is Day -1."""
+    def from_offset(cls, offset: int, day_zero: bool = False) -> StudyDay:
+        """Offset 0 is Day 1, offset -1 is Day -1 (with ``day_zero``: Day 0 and Day -1)."""
+        if day_zero:
+            return cls(offset, True)
         return cls(offset + 1 if offset >= 0 else offset)
 
     @classmethod
-    def from_date(cls, day: date, day_one: date) -> StudyDay:
-        """The Study Day of ``day`` when Day 1 is ``day_one`` (the day before is Day -1)."""
-        return cls.from_offset((day - day_one).days)
+    def from_date(cls, day: date, day_one: date, day_zero: bool = False) -> StudyDay:
+        """The Study Day of ``day`` when Day 1 (Day 0 with ``day_zero``) is ``day_one``."""
+        return cls.from_offset((day - day_one).days, day_zero)
 
     @property
     def offset(self) -> int:
-        """Days after Day 1 (negative before it)."""
+        """Days after Day 1 (Day 0 with ``day_zero``); negative before it."""
+        if self.day_zero:
+            return self.value
         return self.value - 1 if self.value > 0 else self.value
 
     def to_date(self, day_one: date) -> date:
-        """The calendar date of this Study Day when Day 1 is ``day_one``.
+        """The calendar date of this Study Day when Day 1 (Day 0) is ``day_one``.
 
         Raises:
             OverflowError: the date would fall outside the years 1 to 9999.
@@ -75,14 +86,16 @@ class StudyDay:
         return self.value < other.value
 
     def __repr__(self) -> str:
-        return f"StudyDay({self.value})"
+        return f"StudyDay({self.value}, day_zero=True)" if self.day_zero else (
+            f"StudyDay({self.value})")
 
     def __str__(self) -> str:
         return f"Day {self.value}"
 
 
 class StudyDays(dict[int, StudyDay]):
-    """Study days by offset, made on first use: ``days[offset]`` is ``StudyDay.from_offset``.
+    """Study days by offset, made on first use: ``days[offset]`` is ``StudyDay.from_offset``
+    (with ``StudyDays(day_zero=True)``, ``StudyDay.from_offset(offset, True)``).
 
     What the engine keeps per expansion, so that every row of a day shares one
     instance. Its memory is one entry per distinct day of that expansion (it goes
@@ -92,11 +105,20 @@ class StudyDays(dict[int, StudyDay]):
     construction, so the per-value checks of ``StudyDay`` are skipped here.
     """
 
-    __slots__ = ()
+    __slots__ = ("day_zero",)
+
+    def __init__(self, day_zero: bool = False) -> None:
+        super().__init__()
+        self.day_zero = day_zero  # number days from Day 0 (the offset) instead of Day 1
 
     def __missing__(self, offset: int) -> StudyDay:
         day = _new(StudyDay)
-        _set(day, "value", offset + 1 if offset >= 0 else offset)
+        if self.day_zero:
+            _set(day, "value", offset)
+            _set(day, "day_zero", True)
+        else:
+            _set(day, "value", offset + 1 if offset >= 0 else offset)
+            _set(day, "day_zero", False)
         self[offset] = day
         return day
 

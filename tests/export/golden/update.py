@@ -18,8 +18,35 @@ START = "2027-01-04"
 PARTICIPANT = {"weight": "70 kg", "height": "175 cm", "label": "P-017"}
 
 
+#: Format 1.1 timing (issue 12): example -> (arm, start), each in every format, ics included.
+#: A Day 0 protocol (day_zero; --start is the infusion day) and cycles numbered on across
+#: courses (first_cycle).
+TIMING = {"car-t-day-zero": ("car-t", "2027-03-01"),
+          "gemcitabine-weekly": ("gem", "2027-01-04")}
+TIMING_FORMATS = {**FORMATS, "ics": ".ics"}
+STAMP = "2027-01-01T09:00:00+00:00"
+
+
 def golden_name(arm: str, fmt: str) -> str:
     return f"imodals-{arm}{FORMATS[fmt]}"
+
+
+def timing_name(example: str, fmt: str) -> str:
+    return f"{example}{TIMING_FORMATS[fmt]}"
+
+
+def render_timing(example: str, fmt: str) -> str:
+    from datetime import datetime
+
+    import regimens
+
+    regimen = regimens.load(HERE.parents[2] / "examples" / f"{example}.yaml")
+    arm, start = TIMING[example]
+    schedule = regimen.expand(arm, start, regimens.Participant(**PARTICIPANT))
+    if fmt == "ics":
+        return schedule.to_ics(stamp=datetime.fromisoformat(STAMP)).decode("utf-8")
+    return {"json": schedule.to_json, "csv": schedule.to_csv, "table": schedule.to_table,
+            "calendar": schedule.to_calendar}[fmt]()
 
 
 def render(arm: str, fmt: str) -> str:
@@ -38,6 +65,13 @@ def update() -> list[str]:
         for fmt in FORMATS:
             path = HERE / golden_name(arm, fmt)
             new = render(arm, fmt).encode("utf-8")
+            if not path.exists() or path.read_bytes() != new:
+                path.write_bytes(new)
+                changed.append(path.name)
+    for example in TIMING:
+        for fmt in TIMING_FORMATS:
+            path = HERE / timing_name(example, fmt)
+            new = render_timing(example, fmt).encode("utf-8")
             if not path.exists() or path.read_bytes() != new:
                 path.write_bytes(new)
                 changed.append(path.name)
