@@ -444,3 +444,69 @@ def test_python_floats_are_not_measurements() -> None:
         Participant(weight=70.1)  # type: ignore[arg-type]
     with pytest.raises(ParticipantError, match="weight must be text"):
         Participant(weight=np.float32(70.1))  # type: ignore[arg-type]
+
+
+# Issue 12 (format 1.1, timing): the batch API gives the same rows as expand for cycles
+# numbered on (first_cycle), counted weekdays, an open-ended last step, a gap that may last
+# 0 days, and a regimen counted from Day 0.
+TIMING = """\
+day_one: t
+day_zero: true
+periods:
+  - id: gap
+    length: 0-10 days
+  - id: t
+    length: 8-12 weeks
+    courses:
+      - {drug: pred, dose: 10 mg, cycle: 2 weeks, first_cycle: 3,
+         weekdays: [mon, tue, wed, thu, fri], count: 7}
+      - drug: il2
+        cycle: 3 weeks
+        days: [1, 8]
+        steps: [{dose: 2 MIU, cycles: 1}, {dose: 1 MIU}]
+      - {drug: treg, dose: 1e6 cells/kg, every: 4 weeks}
+"""
+
+
+def test_timing_constructs_rows_equal_expand() -> None:
+    regimen = _regimen(TIMING.replace("  - id: gap\n    length: 0-10 days\n", ""))
+    n = 40
+    starts, weights, heights = _inputs(n, seed=12)
+    rng = np.random.default_rng(12)
+    lengths = {"t": [f"{d} days" for d in rng.integers(56, 85, n)]}
+    cohort = expand_cohort(regimen, "a", starts, weights=weights, heights=heights,
+                           lengths=lengths)
+    columns = cohort.to_numpy()
+    assert 0 in set(columns["study_day"].tolist())  # Day 0 is the first day of t
+    assert {3, 4, 5, 6} <= set(columns["cycle"].tolist())  # pred's cycles from 3
+    for i in range(0, n, 3):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", regimens.RegimenWarning)
+            schedule = regimen.expand("a", starts[i].astype(dt.date),
+                                      _participant(weights, heights, i),
+                                      lengths={"t": lengths["t"][i]})
+        _assert_rows_equal(cohort, columns, i, schedule)
+
+
+def test_a_gap_of_zero_days_rows_equal_expand() -> None:
+    # The gap may last 0 days: it comes after t here, so Study Day 0 stays the first day of t.
+    body = TIMING.replace("  - id: gap\n    length: 0-10 days\n", "") + (
+        "  - {id: gap, length: 0-10 days}\n  - id: after\n    length: 2 weeks\n    courses:\n"
+        "      - {drug: pred, dose: 5 mg, days: [1, 8]}\n")
+    regimen = _regimen(body)
+    n = 11  # gaps of 0 to 10 days
+    starts, weights, heights = _inputs(n, seed=3)
+    gaps = [f"{d} days" for d in range(n)]
+    cohort = expand_cohort(regimen, "a", starts, weights=weights, heights=heights,
+                           lengths={"gap": gaps})
+    columns = cohort.to_numpy()
+    for i in range(n):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", regimens.RegimenWarning)
+            schedule = regimen.expand("a", starts[i].astype(dt.date),
+                                      _participant(weights, heights, i),
+                                      lengths={"gap": gaps[i]})
+        _assert_rows_equal(cohort, columns, i, schedule)
+        # t is Days 0 to 55 (8 weeks), the gap i days, so 'after' starts on Day 56 + i.
+        after = [a.study_day.value for a in schedule.administrations if a.period == "after"]
+        assert after == [56 + i, 63 + i]

@@ -360,3 +360,34 @@ periods:
         start = (x.cycle - 3) * cycle
         assert (x.date - dt.date(2027, 1, 4)).days == (
             start if x.cycle_day == 1 else start - before)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 6), st.integers(2, 5), st.integers(1, 3), st.data())
+def test_open_ended_step_takes_every_cycle_after_the_others(weeks: int, fixed: int,
+                                                            extra: int,
+                                                            data: st.DataObject) -> None:
+    # Cycles of `weeks` weeks, day 1 each; the fixed steps cover `fixed` cycles, the
+    # shortest length leaves `extra` more; any chosen length L gives ceil(L / cycle) cycles,
+    # of which all but the fixed ones are the open step's.
+    cycle = 7 * weeks
+    shortest = (fixed + extra) * cycle
+    longest = shortest + 5 * cycle
+    body = f"""\
+periods:
+  - id: t
+    length: {shortest}-{longest} days
+    courses:
+      - drug: pred
+        cycle: {cycle} days
+        days: 1
+        steps: [{{dose: 20 mg, cycles: {fixed}}}, {{dose: 10 mg}}]
+"""
+    chosen = data.draw(st.integers(shortest, longest))
+    s = expand(body, lengths={"t": f"{chosen} days"})
+    total = -(-chosen // cycle)
+    assert [a.dose.text for a in s.administrations] == ["20 mg"] * fixed + ["10 mg"] * (
+        total - fixed)
+    assert days(s) == [1 + k * cycle for k in range(total)]
+    summary = load(body).check().summaries[0]
+    assert summary.administrations == (fixed + extra, fixed + extra + 5)
