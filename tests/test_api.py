@@ -32,13 +32,16 @@ PUBLIC = [
     "least_waste_vials",
     # Schedules
     "Administration", "ComputedDose", "CourseSpan", "PeriodSpan", "Schedule", "VisitOccurrence",
+    # The site's calendar
+    "Closure", "SiteCalendar",
     # Regimen arithmetic
     "CheckReport", "DrugSummary", "ExpectationResult",
     # Calendars
     "PublishSummary", "Reminder", "publish",
     # Exceptions and warnings
-    "DoseError", "ExpandOptionError", "InvalidRegimenError", "MissingMeasurementError",
-    "ParticipantError", "Problem", "PublishError", "QuantityError", "QuantityTypeError",
+    "ClosedDayWarning", "DoseError", "ExpandOptionError", "InvalidRegimenError",
+    "MissingMeasurementError", "ParticipantError", "Problem", "PublishError", "QuantityError",
+    "QuantityTypeError",
     "RegimenError", "RegimenLookupError", "RegimenNotFoundError", "RegimenWarning",
     "RoundingWarning", "TimeShiftWarning", "UnitError",
     "__version__",
@@ -139,7 +142,7 @@ def test_errors_share_one_root(name: str) -> None:
     assert issubclass(error, ValueError | LookupError)
 
 
-@pytest.mark.parametrize("name", ["RoundingWarning", "TimeShiftWarning"])
+@pytest.mark.parametrize("name", ["ClosedDayWarning", "RoundingWarning", "TimeShiftWarning"])
 def test_warnings(name: str) -> None:
     assert issubclass(getattr(regimens, name), regimens.RegimenWarning)
     assert issubclass(regimens.RegimenWarning, UserWarning)

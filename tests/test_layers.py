@@ -54,10 +54,11 @@ LAZY_LIBRARIES = {
     "numpy": "optional extra regimens[cohort]",
     "pyarrow": "optional extra regimens[cohort]",
     "fpdf": "optional extra regimens[pdf]",
+    "holidays": "optional extra regimens[holidays]",
 }
 
 # Modules whose every import may be lazy: the CLI keeps `regimens --help` fast.
-LAZY_MODULES = {"regimens.cli", "regimens.cli._handout"}
+LAZY_MODULES = {"regimens.cli", "regimens.cli._handout", "regimens.cli._site"}
 
 
 def _modules() -> Iterator[tuple[str, bool, ast.Module]]:

@@ -33,6 +33,7 @@ from .engine import (
     VisitOccurrence,
 )
 from .errors import (
+    ClosedDayWarning,
     DoseError,
     ExpandOptionError,
     InvalidRegimenError,
@@ -56,6 +57,7 @@ from .model import (
     AdministrationStep,
     AfterLastAnchor,
     Arm,
+    Closure,
     Course,
     CourseAnchor,
     CycleStep,
@@ -73,6 +75,7 @@ from .model import (
     Regimen,
     RepeatAnchor,
     Rounding,
+    SiteCalendar,
     StudyDayAnchor,
     Visit,
     WeekdaysPattern,
@@ -151,6 +154,9 @@ __all__ = [  # noqa: RUF022 (grouped, not one alphabetical run)
     "PeriodSpan",
     "Schedule",
     "VisitOccurrence",
+    # The site's calendar: closed days, holidays, closures (Regimen.expand(calendar=...))
+    "Closure",
+    "SiteCalendar",
     # The regimen's arithmetic (Regimen.check)
     "CheckReport",
     "DrugSummary",
@@ -160,6 +166,7 @@ __all__ = [  # noqa: RUF022 (grouped, not one alphabetical run)
     "Reminder",
     "publish",
     # Exceptions and warnings
+    "ClosedDayWarning",
     "DoseError",
     "ExpandOptionError",
     "InvalidRegimenError",

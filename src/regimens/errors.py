@@ -21,7 +21,8 @@ know this library)::
 
     RegimenWarning (UserWarning)
     ├── RoundingWarning                     rounding moved a dose by more than 10%
-    └── TimeShiftWarning                    a time of day moved out of a daylight-saving gap
+    ├── TimeShiftWarning                    a time of day moved out of a daylight-saving gap
+    └── ClosedDayWarning                    clinic work stays on a day the site is closed
 
 Every error keeps its parts as attributes and builds its message from them in
 ``__str__``; nothing in the library reads a message back. Every error pickles
@@ -40,6 +41,7 @@ from typing import Any, ClassVar
 
 __all__ = [
     "NO_VALUE",
+    "ClosedDayWarning",
     "DoseError",
     "ExpandOptionError",
     "InvalidRegimenError",
@@ -437,6 +439,18 @@ class TimeShiftWarning(RegimenWarning):
 
     Names the drug, the study day, the written time and the time given: the same on
     every arm of a matched blinded design.
+    """
+
+    blind_safe = True
+
+
+class ClosedDayWarning(RegimenWarning):
+    """Clinic work (a visit, a ``clinic`` administration) falls on a day the site is
+    closed and no open day of its window can take it: it stays, as a reported conflict.
+
+    Names the drug or visit, the Study Day, the date and why the site is closed. The
+    courses of a drug in a blinded period share their window rules (refused otherwise),
+    so every arm of a matched blinded design gives the same warnings.
     """
 
     blind_safe = True

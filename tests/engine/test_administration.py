@@ -18,6 +18,7 @@ FIELDS = {
     "cycle_day": 3, "dose": ComputedDose(Amount(Decimal("1"), unit("MIU")), "1 MIU", "flat",
                                          Basis.FLAT),
     "placebo": False, "step": None, "blinded": True, "note": "with food", "avoid": ("x",),
+    "planned_date": date(2027, 1, 5), "calendar_note": "moved from Tue 2027-01-05: site closure",
 }
 
 

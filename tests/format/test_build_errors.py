@@ -100,7 +100,7 @@ CASES = [
      [f"{C}.dayz: unknown field; did you mean 'days'? (allowed here: drug, arms, dose, max, "
       "round, rounding, placebo, dose_note, start, for, cycle, cycles, first_cycle, days, "
       "every, count, weekdays, daily, times, steps, route, not_on, no_same_day, label, "
-      "id, duration, method, at, notes) (got 'dayz')"]),
+      "id, duration, method, at, notes, clinic, window, min_interval) (got 'dayz')"]),
     ("miu-lower-case",
      course("drug: il2, dose: 1 miu, days: 1"),
      [f"{C}.dose: 'miu' is ambiguous: unit symbols are case-sensitive; write 'MIU' (million "
@@ -383,7 +383,7 @@ def test_several_structure_problems_all_reported() -> None:
         "r.yaml:15: periods[0].courses[0].colour: unknown field (allowed here: drug, arms, dose, "
         "max, round, rounding, placebo, dose_note, start, for, cycle, cycles, first_cycle, "
         "days, every, count, weekdays, daily, times, steps, route, not_on, no_same_day, label, "
-        "id, duration, method, at, notes) (got 'colour')",
+        "id, duration, method, at, notes, clinic, window, min_interval) (got 'colour')",
         "r.yaml:16: periods[0].courses[1]: missing required field 'drug'",
     ]
 

@@ -20,6 +20,7 @@ from ..quantities import BSAFormula, lean_pint
 from . import _handout as sheets
 from ._output import Signalled, write_output
 from ._password import read_password
+from ._site import site_arguments, site_calendar
 from ._stamp import parse_stamp
 
 if TYPE_CHECKING:
@@ -37,7 +38,8 @@ _OPTION_FLAGS = {"arm": "--arm", "start": "--start", "tz": "--tz", "lengths": "-
                  "label": "--participant", "stamp": "--stamp", "remind": "--remind",
                  "previous": "--previous", "password": "--password-file", "drug": "--drug",
                  "calendar": "--calendar-name", "blinded": "--blinded",
-                 "unblinded": "--unblinded", **sheets.FLAGS}
+                 "unblinded": "--unblinded", "closed": "--closed", "holidays": "--holidays",
+                 "closed_dates": "--closed-dates", **sheets.FLAGS}
 
 
 def _say(text: object) -> None:
@@ -158,6 +160,10 @@ def _parser() -> argparse.ArgumentParser:
                         help="display name of the calendar if it is created "
                         "(default: regimen title and participant label)")
     _calendar_arguments(publish.add_argument_group("iCalendar"))
+    publish.add_argument("--drug", action="append", default=[], metavar="DRUG",
+                         help="publish only this drug's administrations (repeatable), e.g. to "
+                         "leave a daily background drug out of a phone's calendar; visits are "
+                         "kept")
 
     check = sub.add_parser("check", help="regimen arithmetic and expectations",
                            description="Validate a regimen, print its arithmetic and verify "
@@ -200,6 +206,9 @@ def _schedule_arguments(command: argparse.ArgumentParser) -> None:
                          help="IANA time zone for timed administrations, e.g. Europe/Paris")
     command.add_argument("--participant", default="", metavar="LABEL",
                          help="participant label, e.g. P-017 (never a name)")
+    site_arguments(command.add_argument_group(
+        "the site's calendar (visits and clinic doses move off closed days within their "
+        "window)"))
 
 
 def _calendar_arguments(group: argparse._ArgumentGroup) -> None:
@@ -276,7 +285,8 @@ def _schedule(args: argparse.Namespace) -> Schedule:
         warnings.simplefilter("ignore", RegimenWarning)
         schedule = regimen.expand(args.arm, args.start, participant,
                                   lengths=_lengths(args.length), tz=args.tz,
-                                  bsa_formula=args.bsa_formula, bsa_decimals=args.bsa_decimals)
+                                  bsa_formula=args.bsa_formula, bsa_decimals=args.bsa_decimals,
+                                  calendar=site_calendar(args))
     return schedule
 
 
@@ -376,6 +386,8 @@ def _publish(args: argparse.Namespace) -> int:
     password = read_password(args.password_file) if args.password_file else None
     stamp = parse_stamp(args.stamp)
     schedule = _schedule(args)
+    if args.drug:
+        schedule = schedule.only(args.drug)
     shown: list[int] = []
 
     def progress(done: int, total: int) -> None:

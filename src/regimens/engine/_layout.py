@@ -42,6 +42,7 @@ from ..quantities import (
     human_dose_quantity,
     human_route,
 )
+from ._calendar import move_administrations, move_visits
 from ._dose import ComputedDose, compute_dose
 from ._schedule import Administration, CourseSpan, PeriodSpan, Schedule, VisitOccurrence
 from ._timeline import Timeline
@@ -316,19 +317,25 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
         _check_steps(course, [made[i] for i in kept], made, line.start)
         rows += [made[i] for i in kept]
         keys += [made_keys[i] for i in kept]
+    if line.calendar is not None:
+        # After the exclusions (what is given is what moves), before the instants.
+        move_administrations(line.calendar, regimen, line, rows, keys,
+                             _DAY_US * periods * courses, warnings)
     _check_no_same_day(regimen, line, rows)
     if zone is not None:
         # Instants after the exclusions: only what is given can collide or overtake.
         _place_times(rows, zone, warnings)
     order = sorted(range(len(rows)), key=keys.__getitem__)  # stable, as a sort of rows
+    visits = list(_visits(regimen, line, rows))
+    if line.calendar is not None:
+        visits = move_visits(line.calendar, visits, line, warnings)
     _plausibility(line.body.participant, warnings)
     return Schedule(
         regimen=regimen, arm=arm, start=line.start, participant=line.body.participant,
         tz=line.zone.key if line.zone is not None else None, bsa_formula=line.body.formula,
         bsa_decimals=line.body.bsa_decimals, periods=_period_spans(line), courses=tuple(spans),
-        administrations=tuple([rows[i] for i in order]),
-        visits=tuple(_visits(regimen, line, rows)),
-        warnings=tuple({str(w): w for w in warnings}.values()),
+        administrations=tuple([rows[i] for i in order]), visits=tuple(visits),
+        warnings=tuple({str(w): w for w in warnings}.values()), calendar=line.calendar,
     )
 
 

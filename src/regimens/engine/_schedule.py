@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from ..export import Reminder
-    from ..model import Participant, Regimen
+    from ..model import Participant, Regimen, SiteCalendar
     from ..quantities import BSAFormula
 
 __all__ = ["Administration", "CourseSpan", "PeriodSpan", "Schedule", "VisitOccurrence"]
@@ -37,6 +37,14 @@ class Administration:
     escalation or taper step. ``dose`` holds the exact amount and its derivation;
     ``blinded``: given in a blinded period; ``avoid``: drugs not to be given the
     same day (``no_same_day``).
+
+    With a site calendar (``Regimen.expand(..., calendar=...)``), clinic work on a
+    closed day moves within its course's window: ``date`` (and ``study_day``) are then
+    the day it is given and ``planned_date`` the day the regimen plans (None when not
+    moved); ``calendar_note`` says why it moved ("moved from Sat 2027-12-25: public
+    holiday (Christmas Day)"), or, when no open day was found, that it stays on a
+    closed day (a conflict, also issued as a :class:`~regimens.ClosedDayWarning`).
+    ``cycle`` and ``cycle_day`` stay the protocol's: a move does not re-anchor cycles.
     """
 
     study_day: StudyDay
@@ -57,13 +65,18 @@ class Administration:
     note: str = ""
     #: Names of drugs that must not be given the same day (``no_same_day``).
     avoid: tuple[str, ...] = ()
+    #: The date the regimen plans, when the site's calendar moved it; else None.
+    planned_date: dt.date | None = None
+    #: Why it moved, or why it stays on a closed day (a conflict); "" otherwise.
+    calendar_note: str = ""
 
     @classmethod
     def _unchecked(
         cls, study_day: StudyDay, date: dt.date, time: dt.time | None, at: datetime | None,
         period: str, drug: str, drug_name: str, route: str, course: int, cycle: int | None,
         cycle_day: int | None, dose: ComputedDose, placebo: bool, step: int | None,
-        blinded: bool, note: str, avoid: tuple[str, ...],
+        blinded: bool, note: str, avoid: tuple[str, ...], planned_date: dt.date | None = None,
+        calendar_note: str = "",
     ) -> Administration:
         """An administration from fields the engine has already checked (the fast path).
 
@@ -79,8 +92,14 @@ class Administration:
             "study_day": study_day, "date": date, "time": time, "at": at, "period": period,
             "drug": drug, "drug_name": drug_name, "route": route, "course": course,
             "cycle": cycle, "cycle_day": cycle_day, "dose": dose, "placebo": placebo,
-            "step": step, "blinded": blinded, "note": note, "avoid": avoid})
+            "step": step, "blinded": blinded, "note": note, "avoid": avoid,
+            "planned_date": planned_date, "calendar_note": calendar_note})
         return self
+
+    @property
+    def conflict(self) -> bool:
+        """True when it falls on a day the site is closed and no open day was found."""
+        return bool(self.calendar_note) and self.planned_date is None
 
     @property
     def amount(self) -> str | None:
@@ -106,7 +125,12 @@ _set = object.__setattr__
 
 @dataclass(frozen=True)
 class VisitOccurrence:
-    """A visit placed on the calendar: its target day and its window (inclusive dates)."""
+    """A visit placed on the calendar: its target day and its window (inclusive dates).
+
+    With a site calendar, a visit on a closed day moves to the nearest open day of its
+    window: ``date`` and ``study_day`` are then the day of the visit, ``planned_date``
+    its target day, and ``calendar_note`` says why (as for :class:`Administration`).
+    """
 
     id: str
     label: str
@@ -115,6 +139,13 @@ class VisitOccurrence:
     earliest: dt.date
     latest: dt.date
     period: str | None  # the period the target day falls in, if any
+    planned_date: dt.date | None = None
+    calendar_note: str = ""
+
+    @property
+    def conflict(self) -> bool:
+        """True when it falls on a day the site is closed and no open day was found."""
+        return bool(self.calendar_note) and self.planned_date is None
 
 
 @dataclass(frozen=True)
@@ -153,7 +184,8 @@ class Schedule:
 
     ``administrations`` are ordered by date, then time, then period and course;
     ``start`` is the date of Study Day 1; ``warnings`` are the :class:`RegimenWarning`
-    issued while expanding. Outputs: :meth:`to_table`, :meth:`to_calendar` (people),
+    issued while expanding; ``calendar``: the site calendar it was expanded with, if any.
+    Outputs: :meth:`to_table`, :meth:`to_calendar` (people),
     :meth:`to_json`, :meth:`to_csv`, :meth:`to_dict` (data), :meth:`to_ics` (calendars).
     """
 
@@ -169,6 +201,7 @@ class Schedule:
     administrations: tuple[Administration, ...]
     visits: tuple[VisitOccurrence, ...]
     warnings: tuple[RegimenWarning, ...] = ()
+    calendar: SiteCalendar | None = None
 
     def only(self, drugs: Sequence[str]) -> Schedule:
         """The same schedule with only these drugs' administrations (visits are kept).

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from ..model import Participant, Period, Regimen
+from ..errors import ExpandOptionError
+from ..model import Participant, Period, Regimen, SiteCalendar
 from ..quantities import BSAFormula, StudyDay
 from ._dose import BodySize
 from ._options import (
@@ -36,6 +37,7 @@ class Timeline:
     zone: ZoneInfo | None
     body: BodySize
     day_zero: bool = False  # offset 0 is Study Day 0 (the regimen's day_zero), else Day 1
+    calendar: SiteCalendar | None = None  # the site's closed days, if given
 
     def study_day(self, offset: int) -> StudyDay:
         """The Study Day of an offset, in the regimen's convention (Day 0 or not)."""
@@ -55,9 +57,18 @@ def resolve(
     tz: str | None = None,
     bsa_formula: BSAFormula | str | None = None,
     bsa_decimals: int | None = 2,
+    calendar: SiteCalendar | None = None,
 ) -> Timeline:
-    """Fix everything participant-specific before any course is laid out."""
+    """Fix everything participant-specific before any course is laid out.
+
+    Raises:
+        ExpandOptionError: as :meth:`Regimen.expand` says, and a ``calendar`` that is
+            not a :class:`SiteCalendar`.
+    """
     check_arm(regimen, arm)
+    if calendar is not None and not isinstance(calendar, SiteCalendar):
+        raise ExpandOptionError("site_calendar", "a SiteCalendar (regimens.SiteCalendar(closed="
+                                "('sat', 'sun'), holidays='FR'))", repr(calendar))
     day_one = parse_start(start)
     decimals = check_bsa_decimals(bsa_decimals)
     path = regimen.path(arm)
@@ -72,4 +83,4 @@ def resolve(
     shift = next(first for p, first, _ in placed if p.id == anchor)
     periods = tuple((p, first - shift, n) for p, first, n in placed)
     body = BodySize(participant or Participant(), parse_formula(bsa_formula), decimals)
-    return Timeline(arm, day_one, periods, parse_zone(tz), body, regimen.day_zero)
+    return Timeline(arm, day_one, periods, parse_zone(tz), body, regimen.day_zero, calendar)

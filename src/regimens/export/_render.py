@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .._version import __version__
 from ..engine import Administration, CheckReport, Schedule
 from ..errors import RegimenWarning
+from ..model import SiteCalendar
 from ..quantities import counted, human_dose_quantity, human_number, plain
 from ._delivery import method_text
 from ._json import dumps_indent2
@@ -23,8 +24,8 @@ from ._json import dumps_indent2
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["ADMINISTRATION_FIELDS", "render_calendar", "render_csv", "render_json",
-           "render_table", "schedule_dict", "shown_warnings"]
+__all__ = ["ADMINISTRATION_FIELDS", "CALENDAR_FIELDS", "render_calendar", "render_csv",
+           "render_json", "render_table", "schedule_dict", "shown_warnings", "site_calendar_dict"]
 
 ADMINISTRATION_FIELDS = (
     "study_day", "date", "time", "datetime", "period", "drug", "drug_name", "cycle", "cycle_day",
@@ -36,6 +37,9 @@ ADMINISTRATION_FIELDS = (
 #: as it was: the course's ``id`` and ``label``, the drug's ``notes``, and how the dose
 #: goes in (``method``, ``duration`` as an ISO 8601 duration, ``PT46H``).
 OPTIONAL_FIELDS = ("course_id", "course_label", "drug_notes", "method", "duration")
+#: Fields written last, for every administration and visit, when the schedule was expanded
+#: with a site calendar (and only then, so that every other output keeps its bytes).
+CALENDAR_FIELDS = ("planned_date", "calendar_note")
 # English names, fixed: calendar.month_name follows the process locale.
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
@@ -64,10 +68,11 @@ def course_extras(s: Schedule) -> tuple[tuple[str, ...], dict[tuple[str, int], d
     return fields, {k: {f: v[f] for f in fields} for k, v in by_course.items()}
 
 
-def administration_dict(a: Administration,
-                        extras: dict[str, Any] | None = None) -> dict[str, Any]:
+def administration_dict(a: Administration, extras: dict[str, Any] | None = None,
+                        calendar: bool = False) -> dict[str, Any]:
     """One administration as JSON-ready values; ``extras``: its optional fields
-    (see :func:`course_extras`), written after the others."""
+    (see :func:`course_extras`), written after the others; ``calendar``: then
+    :data:`CALENDAR_FIELDS`."""
     base = {
         "study_day": a.study_day.value,
         "date": a.date.isoformat(),
@@ -93,7 +98,27 @@ def administration_dict(a: Administration,
     }
     if extras:
         base.update(extras)
+    if calendar:
+        base.update(_planned(a.date, a.planned_date, a.calendar_note))
     return base
+
+
+def _planned(day: date, planned: date | None, note: str) -> dict[str, Any]:
+    """The planned date (the date itself when not moved) and why it moved or stays."""
+    return {"planned_date": (planned or day).isoformat(), "calendar_note": note or None}
+
+
+def site_calendar_dict(calendar: SiteCalendar) -> dict[str, Any]:
+    """A site calendar as JSON-ready values, with the ``holidays`` version it used."""
+    return {
+        "closed": list(calendar.closed),
+        "holidays": calendar.holidays,
+        "holidays_version": calendar.holidays_version,
+        "observed": calendar.observed,
+        "closed_dates": [{"date": c.date.isoformat(), "reason": c.reason or None}
+                         for c in calendar.closed_dates],
+        "policy": calendar.describe(),
+    }
 
 
 def _measure(value: Any) -> str | None:
@@ -110,7 +135,8 @@ def schedule_dict(s: Schedule, administrations: bool = True) -> dict[str, Any]:
     r = s.regimen
     p = s.participant
     _, extras = course_extras(s)
-    return {
+    site = s.calendar is not None
+    out = {
         "format": "regimens-schedule/1",
         "generator": f"regimens {__version__}",
         "regimen": {"id": r.id, "title": r.title, "registry": r.registry or None,
@@ -135,16 +161,21 @@ def schedule_dict(s: Schedule, administrations: bool = True) -> dict[str, Any]:
              "days": ps.length.days, "blinded": ps.blinded}
             for ps in s.periods
         ],
-        "administrations": ([administration_dict(a, extras[(a.period, a.course)])
+        "administrations": ([administration_dict(a, extras[(a.period, a.course)], site)
                              for a in s.administrations] if administrations else []),
         "visits": [
             {"id": v.id, "label": v.label or None, "study_day": v.study_day.value,
              "date": v.date.isoformat(), "earliest": v.earliest.isoformat(),
-             "latest": v.latest.isoformat(), "period": v.period}
+             "latest": v.latest.isoformat(), "period": v.period,
+             **(_planned(v.date, v.planned_date, v.calendar_note) if site else {})}
             for v in s.visits
         ],
         "warnings": [str(w) for w in s.warnings],
     }
+    if s.calendar is not None:
+        # Only with a calendar: every schedule expanded without one keeps its bytes.
+        out["site_calendar"] = site_calendar_dict(s.calendar)
+    return out
 
 
 def shown_warnings(s: Schedule, blinded: bool | None = None) -> tuple[RegimenWarning, ...]:
@@ -179,9 +210,9 @@ def render_json(s: Schedule) -> str:
     before, found, after = text.partition(empty)
     if not found or not s.administrations:
         return text + "\n"
-    return (f'{before}\n  "administrations": [\n    '
-            f'{_administrations_json(s.administrations, course_extras(s)[1])}\n  ],\n'
-            f'{after}\n')
+    rows = _administrations_json(s.administrations, course_extras(s)[1],
+                                 s.calendar is not None)
+    return f'{before}\n  "administrations": [\n    {rows}\n  ],\n{after}\n'
 
 
 # The fields of administration_dict in its order, in runs: those that vary from row to
@@ -208,13 +239,15 @@ def _members(a: Administration, fields: tuple[str, ...],
 
 
 def _administrations_json(rows: tuple[Administration, ...],
-                          extras: dict[tuple[str, int], dict[str, Any]]) -> str:
+                          extras: dict[tuple[str, int], dict[str, Any]],
+                          site: bool = False) -> str:
     """The members of the "administrations" array, joined as dumps_indent2 joins them.
 
     Per row only the day, date, times, cycle and step are written (dates and ISO
     instants need no escaping; ints as json writes them); the course-wide fields are
     encoded once per distinct value. tests/export/test_json_fast.py holds this equal to
-    json.dumps over every catalogue arm and generated schedules.
+    json.dumps over every catalogue arm and generated schedules. ``site``: the schedule
+    has a site calendar, so each row ends with :data:`CALENDAR_FIELDS`.
     """
     shared: dict[tuple[Any, ...], tuple[str, str]] = {}
     out: list[str] = []
@@ -235,19 +268,30 @@ def _administrations_json(rows: tuple[Administration, ...],
                f'\n      {found[0]},\n      "cycle": {"null" if cycle is None else cycle},'
                f'\n      "cycle_day": {"null" if cycle_day is None else cycle_day},'
                f'\n      "step": {"null" if step is None else step + 1},'
-               f'\n      {found[1]}\n    }}')
+               f'\n      {found[1]}{_calendar_members(a) if site else ""}\n    }}')
     return ",\n    ".join(out)
+
+
+def _calendar_members(a: Administration) -> str:
+    """``,`` and the calendar fields of a row, as dumps_indent2 writes them in its object."""
+    text = dumps_indent2({"administrations": [_planned(a.date, a.planned_date,
+                                                       a.calendar_note)]})
+    return "," + _FIELD + text[len('{\n  "administrations": [\n    {') + len(_FIELD):
+                               -len("\n    }\n  ]\n}")]
 
 
 
 def render_csv(s: Schedule) -> str:
+    """One row per administration; with a site calendar, ``planned_date`` and
+    ``calendar_note`` columns end each row."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     optional, extras = course_extras(s)
-    fields = ADMINISTRATION_FIELDS + optional
+    site = s.calendar is not None
+    fields = ADMINISTRATION_FIELDS + optional + (CALENDAR_FIELDS if site else ())
     writer.writerow(fields)
     for a in s.administrations:
-        row = administration_dict(a, extras[(a.period, a.course)])
+        row = administration_dict(a, extras[(a.period, a.course)], site)
         writer.writerow([_cell(row[k]) for k in fields])
     return out.getvalue()
 
@@ -300,6 +344,8 @@ def _heading(s: Schedule, *, blinded: bool = False) -> list[str]:
         lines.append("Participant: " + ", ".join(who))
     if s.tz:
         lines.append(f"Time zone: {s.tz}")
+    if s.calendar is not None:
+        lines.append(f"Site calendar: {s.calendar.describe()}")
     spans = ", ".join(f"{ps.id} Day {ps.first_day.value} to {ps.last_day.value} "
                       f"({ps.first_date.isoformat()} to {ps.last_date.isoformat()})"
                       for ps in s.periods)
@@ -349,6 +395,8 @@ def render_table(s: Schedule) -> str:
                  for a in s.administrations}
     labels = any(c.label for c in course_of.values())
     durations = any(c.duration is not None for c in course_of.values())
+    # And one for the site calendar's moves and conflicts only when there are some.
+    moves = any(a.calendar_note for a in s.administrations)
     for a in s.administrations:
         course = course_of[(a.period, a.course)]
         cycle = "" if a.cycle is None else f"{a.cycle}" + (
@@ -359,11 +407,13 @@ def render_table(s: Schedule) -> str:
                     + [a.drug_name, a.dose.text,
                        method_text(a.route, course.method, course.duration)]
                     + ([str(course.duration) if course.duration else ""] if durations else [])
-                    + ([", ".join(a.avoid)] if avoid else []))
+                    + ([", ".join(a.avoid)] if avoid else [])
+                    + ([a.calendar_note] if moves else []))
     if rows:
         header = (["Day", "Date", "Time", "Period", "Cycle"] + (["Course"] if labels else [])
                   + ["Drug", "Dose", "Route"] + (["Duration"] if durations else []))
-        lines += grid(header + (["Not the same day"] if avoid else []), rows, {0})
+        lines += grid(header + (["Not the same day"] if avoid else [])
+                      + (["Site calendar"] if moves else []), rows, {0})
         lines.append(counted(len(rows), "administration"))
     else:
         lines.append("No administrations on this arm.")
@@ -376,11 +426,14 @@ def render_table(s: Schedule) -> str:
     if s.visits:
         lines += ["", "Visits:"]
         vrows = []
+        vmoves = any(v.calendar_note for v in s.visits)
         for v in s.visits:
             window = ("" if v.earliest == v.latest else
                       f"{v.earliest.isoformat()} to {v.latest.isoformat()}")
-            vrows.append([str(v.study_day.value), _day(v.date), window, v.label or v.id])
-        lines += grid(["Day", "Date", "Window", "Visit"], vrows, {0})
+            vrows.append([str(v.study_day.value), _day(v.date), window, v.label or v.id]
+                         + ([v.calendar_note] if vmoves else []))
+        lines += grid(["Day", "Date", "Window", "Visit"] + (["Site calendar"] if vmoves else []),
+                      vrows, {0})
     if s.warnings:
         lines += ["", "Warnings:"] + [f"  {w}" for w in s.warnings]
     return "\n".join(lines) + "\n"
@@ -420,6 +473,7 @@ def render_calendar(s: Schedule, *, blinded: bool | None = None) -> str:
     count = len(s.administrations)
     lines.append(f"{counted(count, 'administration')} on {counted(len(dosing), 'day')}; "
                  f"{counted(len(s.visits), 'visit')}")
+    lines += _calendar_notes(s)
     # Labels and notes, except of administrations this page blinds (as to_ics does).
     lines += notes_lines(s, (lambda a: a.blinded) if hide is None else (lambda a: hide))
     # A blinded page names no dose: nor do its warnings (see shown_warnings).
@@ -427,6 +481,20 @@ def render_calendar(s: Schedule, *, blinded: bool | None = None) -> str:
     if warnings:
         lines += ["", "Warnings:"] + [f"  {w}" for w in warnings]
     return "\n".join(lines) + "\n"
+
+
+def _calendar_notes(s: Schedule) -> list[str]:
+    """The site calendar's moves and conflicts, one line per drug or visit and day.
+
+    A blinded page may show them: the courses of a drug in a blinded period share their
+    window rules, so every arm's moves are alike (the drug is named, never the dose).
+    """
+    notes = list(dict.fromkeys(
+        [f"{a.drug_name}, {_day(a.date)}: {a.calendar_note}" for a in s.administrations
+         if a.calendar_note]
+        + [f"Visit {v.label or v.id}, {_day(v.date)}: {v.calendar_note}" for v in s.visits
+           if v.calendar_note]))
+    return ["", "Site calendar:"] + [f"  {n}" for n in notes] if notes else []
 
 
 def _month(year: int, month: int, dosing: set[date], visits: set[date], day_one: date) -> list[str]:

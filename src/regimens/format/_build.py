@@ -13,7 +13,10 @@ from typing import Any
 
 from ..errors import InvalidRegimenError, Loc, ParticipantError, Problem, UnitError
 from ..model import (
+    BLINDED_SITE_RULES,
     DRUG_INSTRUCTIONS,
+    MIN_INTERVAL_NEEDS_WINDOW,
+    WINDOW_NEEDS_CLINIC,
     AdministrationStep,
     AfterLastAnchor,
     Arm,
@@ -32,10 +35,10 @@ from ..model import (
     Visit,
     VisitAnchor,
     WeekdaysPattern,
-    Window,
     cycle_day_overlap,
     day_one_may_vanish,
     open_step_unreached,
+    site_rules,
 )
 from ..quantities import (
     Duration,
@@ -53,6 +56,7 @@ from ._fields import (
     read_length,
     read_pattern,
     read_times,
+    read_window,
     unit_fail,
 )
 from ._schema import structure_problems
@@ -122,10 +126,11 @@ class _Builder:
         root = self.root
         value = root.value
         drugs = tuple(
-            Drug(i, d["name"], d["route"], d.get("notes", ""),
+            Drug(i, d["name"], d["route"], d.get("notes", ""), clinic=d.get("clinic", False),
                  **{k: d[k] for k in DRUG_INSTRUCTIONS if k in d})
             for i, d in value["drugs"].items()
         )
+        self.clinic_drugs = {d.id for d in drugs if d.clinic}
         self.drug_ids = {d.id for d in drugs}
         self.drug_routes = {d.id: d.route for d in drugs}
         self.periods_raw = root.at("periods")
@@ -412,6 +417,16 @@ class _Builder:
             raise fail(cur.at("count"), "count goes with every or weekdays ('every: 2 days, "
                        "count: 7', 'weekdays: [mon, fri], count: 10')",
                        code="count-without-every")
+        clinic = raw.get("clinic", False)
+        window = read_window(cur.at("window")) if "window" in raw else None
+        min_interval = read_duration(cur.at("min_interval")) if "min_interval" in raw else None
+        for key in ("window", "min_interval"):
+            if key in raw and not (clinic or raw["drug"] in self.clinic_drugs):
+                raise fail(cur.at(key), WINDOW_NEEDS_CLINIC, show=False,
+                           code="window-without-clinic")
+        if min_interval is not None and window is None:
+            raise fail(cur.at("min_interval"), MIN_INTERVAL_NEEDS_WINDOW,
+                       code="min-interval-without-window")
         course: Course = self.make(
             cur, Course, drug=raw["drug"], pattern=pattern, dose=dose, steps=steps,
             placebo=placebo,
@@ -420,8 +435,8 @@ class _Builder:
             first_cycle=raw.get("first_cycle", 1),
             label=raw.get("label", ""), not_on=not_on, no_same_day=no_same_day,
             id=course_id, duration=duration, method=raw.get("method"),
-            notes=raw.get("notes", ""),
-            where=self.where(cur),
+            notes=raw.get("notes", ""), clinic=clinic, window=window,
+            min_interval=min_interval, where=self.where(cur),
         )
         delivery = course.delivery_problem(self.drug_routes[course.drug])
         if delivery is not None and delivery[0] == "method":
@@ -458,6 +473,10 @@ class _Builder:
                             "in a blinded period every course of a drug has the same "
                             "no_same_day list, so that every arm's calendar reads the same",
                             show=False, code="blinded-same-day-differs")
+            # The site calendar moves each course by its own rules: alike in every arm.
+            if period.blinded and any(c.drug == course.drug and site_rules(c) != site_rules(
+                    course) for c in period.courses):
+                raise fail(at, BLINDED_SITE_RULES, show=False, code="blinded-site-rules-differ")
             # So does the route, in every blinded event's summary.
             if period.blinded and len({self.route(c) for c in period.courses
                                        if c.drug == course.drug}) > 1:
@@ -580,20 +599,7 @@ class _Builder:
             first = 0 if self.root.value.get("day_zero", False) else 1
             day = raw["day"] if "day" in raw else 7 * raw["week"] + first
             anchor = StudyDayAnchor(day)
-        window = None
-        if "window" in raw:
-            w = raw["window"]
-            if isinstance(w, str):
-                both = read_duration(cur.at("window"), allow_zero=True)
-                window = Window(both, both)
-            else:
-                zero = Duration(0)
-                window = Window(
-                    read_duration(cur.at("window").at("before"), allow_zero=True)
-                    if "before" in w else zero,
-                    read_duration(cur.at("window").at("after"), allow_zero=True)
-                    if "after" in w else zero,
-                )
+        window = read_window(cur.at("window")) if "window" in raw else None
         arms = raw.get("arms")
         for i, arm_id in enumerate(arms or ()):
             arm = self.arms.get(arm_id)

@@ -30,6 +30,7 @@ from ..model import (
     Rounding,
     Step,
     WeekdaysPattern,
+    Window,
 )
 from ..quantities import (
     MAX_DAYS,
@@ -55,6 +56,7 @@ __all__ = [
     "read_pattern",
     "read_steps",
     "read_times",
+    "read_window",
     "unit_fail",
 ]
 
@@ -93,6 +95,19 @@ def read_duration(cur: Cursor, *, allow_zero: bool = False) -> Duration:
         return Duration.parse(cur.value, allow_zero=allow_zero)
     except UnitError as exc:
         raise unit_fail(cur, exc) from None
+
+
+def read_window(cur: Cursor) -> Window:
+    """A window: one length before and after (``1 day``), or ``{before: ..., after: ...}``."""
+    raw = cur.value
+    if isinstance(raw, str):
+        both = read_duration(cur, allow_zero=True)
+        return Window(both, both)
+    zero = Duration(0)
+    return Window(
+        read_duration(cur.at("before"), allow_zero=True) if "before" in raw else zero,
+        read_duration(cur.at("after"), allow_zero=True) if "after" in raw else zero,
+    )
 
 
 def read_dose(cur: Cursor) -> Dose:

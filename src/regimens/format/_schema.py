@@ -378,6 +378,12 @@ STEP = Record({
 }, "one escalation or taper step: exactly one of cycles, administrations or days (the last "
    "step may give none: it lasts until the course ends)")
 
+WINDOW = Either((
+    _duration(_DURATION_HELP + ", before and after the target day"),
+    Record({"before": Field(_duration(_DURATION_HELP)),
+            "after": Field(_duration(_DURATION_HELP))}),
+))
+
 COURSE = Record({
     "drug": Field(_id("the drug's id (a key of drugs)"), required=True),
     "arms": Field(ListOf(_id("arm id"), min_items=1), ),
@@ -424,13 +430,13 @@ COURSE = Record({
                      "day 1, HH:MM", pattern=r"([01][0-9]|2[0-3]):[0-5][0-9]",
                      pattern_help="a time of day is written HH:MM, e.g. '08:00'")),
     "notes": Field(Text()),
+    "clinic": Field(Flag("given at the site: moved off the site's closed days within its "
+                         "window (home-taken doses never move)")),
+    "window": Field(WINDOW),
+    "min_interval": Field(_duration("least time between a moved administration and the "
+                                    "previous and next doses of the drug, e.g. '19 days'")),
 }, "one drug on one timing pattern within a period")
 
-WINDOW = Either((
-    _duration(_DURATION_HELP + ", before and after the target day"),
-    Record({"before": Field(_duration(_DURATION_HELP)),
-            "after": Field(_duration(_DURATION_HELP))}),
-))
 VISIT = Record({
     "id": Field(_id("visit id"), required=True),
     "label": Field(_line()),
@@ -516,6 +522,7 @@ REGIMEN = Record({
         "vomited_dose": Field(Text("what to do after vomiting a dose")),
         "clinic_day": Field(Text("what to do on a clinic-visit day, e.g. 'bring your "
                                  "tablets and this diary'")),
+        "clinic": Field(Flag("every course of the drug is given at the site")),
     }), "drug id: drug", min_items=1), required=True),
     "arms": Field(MapOf(Record({
         "label": Field(_line(), required=True),

@@ -26,6 +26,7 @@ from ..model import (
     Step,
     Visit,
     WeekdaysPattern,
+    Window,
 )
 from ..quantities import Amount
 
@@ -120,7 +121,18 @@ def _course(c: Course) -> dict[str, Any]:
         out["not_on"] = list(c.not_on)
     if c.no_same_day:
         out["no_same_day"] = list(c.no_same_day)
+    if c.clinic:
+        out["clinic"] = True
+    if c.window is not None:
+        out["window"] = _window(c.window)
+    if c.min_interval is not None:
+        out["min_interval"] = str(c.min_interval)
     return out
+
+
+def _window(w: Window) -> str | dict[str, str]:
+    return (_days(w.before.days) if w.before == w.after else
+            {"before": _days(w.before.days), "after": _days(w.after.days)})
 
 
 def _days(n: int) -> str:
@@ -151,9 +163,7 @@ def _visit(v: Visit, day_zero: bool) -> dict[str, Any]:
     else:
         out["day"] = a.day
     if v.window is not None:
-        w = v.window
-        out["window"] = (_days(w.before.days) if w.before == w.after else
-                         {"before": _days(w.before.days), "after": _days(w.after.days)})
+        out["window"] = _window(v.window)
     if v.arms is not None:
         out["arms"] = list(v.arms)
     if v.notes:
@@ -176,7 +186,8 @@ def to_dict(r: Regimen) -> dict[str, Any]:
         out["day_zero"] = True
     out["drugs"] = {d.id: {"name": d.name, "route": d.route,
                            **{k: getattr(d, k) for k in ("notes", *DRUG_INSTRUCTIONS)
-                              if getattr(d, k)}} for d in r.drugs}
+                              if getattr(d, k)},
+                           **({"clinic": True} if d.clinic else {})} for d in r.drugs}
     arms: dict[str, Any] = {}
     for a in r.arms:
         arm: dict[str, Any] = {"label": a.label}

@@ -10,6 +10,8 @@ from ._course import (
     INFUSION_ROUTES,
     MAX_ADMINISTRATIONS,
     METHODS,
+    MIN_INTERVAL_NEEDS_WINDOW,
+    WINDOW_NEEDS_CLINIC,
     AdministrationStep,
     Course,
     CycleStep,
@@ -32,8 +34,15 @@ from ._patterns import (
     Pattern,
     WeekdaysPattern,
 )
-from ._references import BLINDED_VISIT, NO_DAY_ZERO, day_one_may_vanish
+from ._references import (
+    BLINDED_SITE_RULES,
+    BLINDED_VISIT,
+    NO_DAY_ZERO,
+    day_one_may_vanish,
+    site_rules,
+)
 from ._regimen import Regimen
+from ._site import Closure, SiteCalendar
 from ._visits import (
     AfterLastAnchor,
     CourseAnchor,
@@ -46,17 +55,21 @@ from ._visits import (
 )
 
 __all__ = [
+    "BLINDED_SITE_RULES",
     "BLINDED_VISIT",
     "DRUG_INSTRUCTIONS",
     "INFUSION_ROUTES",
     "MAX_ADMINISTRATIONS",
     "METHODS",
+    "MIN_INTERVAL_NEEDS_WINDOW",
     "NO_DAY_ZERO",
     "PLAUSIBLE",
     "WEEKDAYS",
+    "WINDOW_NEEDS_CLINIC",
     "AdministrationStep",
     "AfterLastAnchor",
     "Arm",
+    "Closure",
     "Course",
     "CourseAnchor",
     "CycleStep",
@@ -75,6 +88,7 @@ __all__ = [
     "Regimen",
     "RepeatAnchor",
     "Rounding",
+    "SiteCalendar",
     "Step",
     "StudyDayAnchor",
     "Visit",
@@ -87,4 +101,5 @@ __all__ = [
     "lookalike",
     "lookalike_text",
     "open_step_unreached",
+    "site_rules",
 ]

@@ -26,11 +26,14 @@ from ._patterns import (
     Pattern,
     WeekdaysPattern,
 )
+from ._visits import Window
 
 __all__ = [
     "INFUSION_ROUTES",
     "MAX_ADMINISTRATIONS",
     "METHODS",
+    "MIN_INTERVAL_NEEDS_WINDOW",
+    "WINDOW_NEEDS_CLINIC",
     "AdministrationStep",
     "Course",
     "CycleStep",
@@ -183,6 +186,13 @@ def _open(step: Step) -> bool:
     """True for an open-ended step (no count: until the course ends)."""
     return (isinstance(step, CycleStep) and step.cycles is None) or (
         isinstance(step, AdministrationStep) and step.administrations is None)
+#: Why ``min_interval`` is refused on a course without a window.
+MIN_INTERVAL_NEEDS_WINDOW = ("min_interval limits how far an administration moves within its "
+                             "window; give the course a window ('window: 1 day')")
+
+#: Why ``window`` or ``min_interval`` is refused on a course taken at home.
+WINDOW_NEEDS_CLINIC = ("only work at the site moves off its closed days: mark the course or "
+                       "its drug 'clinic: true' (home-taken doses are never moved)")
 
 
 #: The most administrations one expansion may hold. A real protocol stays far below it
@@ -250,6 +260,11 @@ class Course:
     duration: Elapsed | None = None  # how long each administration lasts (elapsed time)
     method: str | None = None  # one of METHODS
     notes: str = ""
+    #: Given at the site (an infusion, an injection): moved off the site's closed days
+    #: within ``window``; otherwise taken at home and never moved.
+    clinic: bool = False
+    window: Window | None = None  # how far an administration may move (site calendar)
+    min_interval: Duration | None = None  # least time from the previous dose when moved
     where: Location = field(default=("", None, ()), compare=False)  # for messages
 
     def __post_init__(self) -> None:
@@ -415,6 +430,22 @@ class Course:
                 if other == self.drug:
                     problems.add((key, i), "must name another drug of this regimen", other,
                                  code="not-another-drug")
+        self._check_site(problems)
+
+    def _check_site(self, problems: Problems) -> None:
+        """``clinic``, ``window`` and ``min_interval`` (the site calendar's rules)."""
+        if not isinstance(self.clinic, bool):
+            problems.add("clinic", "true or false", self.clinic, code="wrong-type")
+        if self.window is not None and not isinstance(self.window, Window):
+            problems.add("window", "a Window", self.window, code="wrong-type")
+        interval = self.min_interval
+        if interval is not None and (not isinstance(interval, Duration) or interval.days < 1):
+            problems.add("min_interval", "a Duration of at least 1 day", interval,
+                         code="too-small")
+        elif interval is not None and self.window is None:
+            # Without a window nothing moves, so the interval would never be used.
+            problems.add("min_interval", MIN_INTERVAL_NEEDS_WINDOW, str(interval),
+                         code="min-interval-without-window")
 
     def misfits(self, length: int, where: str) -> list[Misfit]:
         """(loc, message, value, code) of days that do not fit a ``length``-day window.

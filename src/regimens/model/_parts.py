@@ -27,6 +27,8 @@ class Drug:
     (after vomiting a dose), ``food`` (with or without food), ``storage`` (how to keep
     the drug) and ``clinic_day`` (what to do on a day with a clinic visit, e.g. "bring
     your tablets and this diary; take the dose at the clinic").
+    ``clinic``: given at the site, so a site calendar moves it off closed days
+    (docs/format.md, "Clinic work and windows").
     """
 
     id: str
@@ -38,6 +40,8 @@ class Drug:
     food: str = ""
     storage: str = ""
     clinic_day: str = ""
+    #: Every course of the drug is given at the site (moved off its closed days).
+    clinic: bool = False
 
     def __post_init__(self) -> None:
         problems = Problems("Drug")
@@ -48,6 +52,8 @@ class Drug:
         for key in DRUG_INSTRUCTIONS:
             if not isinstance(getattr(self, key), str):
                 problems.add(key, "text", getattr(self, key), code="wrong-type")
+        if not isinstance(self.clinic, bool):
+            problems.add("clinic", "true or false", self.clinic, code="wrong-type")
         problems.raise_any()
 
 

@@ -16,7 +16,13 @@ from ..errors import (
     UnitError,
 )
 from ..quantities import Duration, counted
-from ._course import AdministrationStep, CycleStep, open_step_unreached
+from ._course import (
+    WINDOW_NEEDS_CLINIC,
+    AdministrationStep,
+    Course,
+    CycleStep,
+    open_step_unreached,
+)
 from ._invariants import Problems, reason_of
 from ._parts import Arm, Drug, Expectation, Period
 from ._visits import (
@@ -31,7 +37,8 @@ from ._visits import (
 if TYPE_CHECKING:
     from ._regimen import Regimen
 
-__all__ = ["BLINDED_VISIT", "NO_DAY_ZERO", "check_regimen", "day_one_may_vanish"]
+__all__ = ["BLINDED_SITE_RULES", "BLINDED_VISIT", "NO_DAY_ZERO", "check_regimen",
+           "day_one_may_vanish", "site_rules"]
 
 
 # Cross-references of a regimen ---------------------------------------------------------
@@ -137,6 +144,11 @@ def _check_courses(period: Period, at: Loc, drugs: dict[str, Drug], arms: dict[s
         before = len(problems.found)
         if course.drug not in drugs:
             problems.add((*where, "drug"), no_drug, course.drug, code="unknown-drug")
+        elif not (course.clinic or drugs[course.drug].clinic):
+            for key in ("window", "min_interval"):
+                if getattr(course, key) is not None:
+                    problems.add((*where, key), WINDOW_NEEDS_CLINIC, code="window-without-clinic")
+                    break
         for key, ids in (("not_on", course.not_on), ("no_same_day", course.no_same_day)):
             for i, other in enumerate(ids):
                 if other not in drugs:
@@ -230,12 +242,26 @@ def _check_period_rules(period: Period, at: Loc, problems: Problems) -> None:
             problems.add((*where, "no_same_day"), "in a blinded period every course of a drug "
                          "has the same no_same_day list, so that every arm's calendar reads "
                          "the same", code="blinded-same-day-differs")
+        if period.blinded and any(c.drug == course.drug and site_rules(c) != site_rules(course)
+                                  for c in period.courses):
+            problems.add(where, BLINDED_SITE_RULES, code="blinded-site-rules-differ")
         if period.blinded and course.placebo and not any(
                 c.drug == course.drug and not c.placebo for c in period.courses):
             problems.add((*where, "drug"), "in a blinded period a placebo course uses the id "
                          "of the drug it matches (with placebo: true), so that every arm's "
                          "calendar reads the same; no active course gives this drug here",
                          course.drug, code="blinded-placebo-drug")
+
+
+#: Why the courses of a drug in a blinded period share clinic, window and min_interval.
+BLINDED_SITE_RULES = ("in a blinded period every course of a drug has the same clinic, window "
+                      "and min_interval, so that the site's calendar moves every arm's "
+                      "administrations alike")
+
+
+def site_rules(course: Course) -> tuple[object, ...]:
+    """What decides how a site calendar moves a course's administrations."""
+    return (course.clinic, course.window, course.min_interval)
 
 
 #: Why a visit in a blinded period is for every arm that goes through the period.

@@ -26,6 +26,7 @@ from ._invariants import Problems
 from ._participant import Participant
 from ._parts import Arm, Drug, Expectation, Period
 from ._references import check_regimen
+from ._site import SiteCalendar
 from ._visits import Visit
 
 if TYPE_CHECKING:
@@ -161,6 +162,7 @@ class Regimen:
         tz: str | None = None,
         bsa_formula: BSAFormula | str | None = None,
         bsa_decimals: int | None = 2,
+        calendar: SiteCalendar | None = None,
     ) -> Schedule:
         """Expand for one participant on ``arm``, with Study Day 1 (Day 0 with
         ``day_zero``) on ``start``.
@@ -180,6 +182,10 @@ class Regimen:
             bsa_formula: a :class:`BSAFormula` or its name; Mosteller by default.
             bsa_decimals: decimals of the computed BSA, a whole number from 1 to 6,
                 rounded half up before it scales a dose.
+            calendar: the site's closed days (:class:`SiteCalendar`): visits, and
+                administrations of courses or drugs marked ``clinic``, move off them
+                within their window; ``planned_date`` and ``calendar_note`` say so.
+                Home-taken doses never move.
 
         Returns:
             A :class:`Schedule`: exact amounts (:class:`~decimal.Decimal`) with their
@@ -188,7 +194,8 @@ class Regimen:
 
         Raises:
             ExpandOptionError: an unknown arm, a malformed start, time zone, formula,
-                ``bsa_decimals`` or length, or a date outside the years 1 to 9999.
+                ``bsa_decimals``, length or calendar, or a date outside the years 1 to
+                9999.
             MissingMeasurementError: a per-kg or per-m2 dose without the weight (and
                 height, or BSA) it needs.
             DoseError: a dose that rounds to nothing.
@@ -196,14 +203,15 @@ class Regimen:
                 period lengths.
 
         Risky but legal situations (a rounding that moves a dose by more than
-        10%, a time of day in a daylight-saving gap) are issued as
+        10%, a time of day in a daylight-saving gap, clinic work left on a closed
+        day: :class:`ClosedDayWarning`) are issued as
         :class:`RegimenWarning` and kept in ``schedule.warnings``.
         """
         from ..engine import expand, resolve
 
         timeline = resolve(self, arm=arm, start=start, participant=participant,
                            lengths=lengths, tz=tz, bsa_formula=bsa_formula,
-                           bsa_decimals=bsa_decimals)
+                           bsa_decimals=bsa_decimals, calendar=calendar)
         schedule = expand(self, timeline)
         for warning in schedule.warnings:
             warnings.warn(warning, stacklevel=2)
