@@ -3,7 +3,9 @@
 NumPy is installed with the test extras, and pint imports it at its own import when it
 is installed. The command line, which owns its process, has pint imported without it
 (``quantities.lean_pint``, as ``cli.main`` calls it), so load, expand and every text
-output leave NumPy out of ``sys.modules``; icalendar comes in with ``to_ics`` only. A
+output leave NumPy out of ``sys.modules``. icalendar stays out of an all-day calendar
+(``to_ics`` writes RFC 5545 itself) and comes in for a time zone's VTIMEZONE or for
+reading a previous export. A
 program that embeds the library keeps pint as pint made it. Each case runs in a fresh
 interpreter, since this test process has imported both long ago.
 """
@@ -38,8 +40,20 @@ note("outputs")
 regimens.Participant(weight="154 lb", height="69 in").weight_kg
 note("units")
 import datetime
-schedule.to_ics(stamp=datetime.datetime(2027, 1, 1, tzinfo=datetime.UTC))
+stamp = datetime.datetime(2027, 1, 1, tzinfo=datetime.UTC)
+schedule.to_ics(stamp=stamp, reminders=["1h", "09:00-day-before"])
 note("ics")
+timed = regimens.loads('''\
+format: regimens/1
+id: timed
+title: Timed
+drugs: {a: {name: drug A, route: oral}}
+arms: {x: {label: X}}
+periods:
+  - {id: t, length: 1 weeks, courses: [{drug: a, dose: 5 mg, daily: true, times: ["08:00"]}]}
+''', "timed.yaml").expand("x", "2027-01-04", tz="Europe/Paris")
+timed.to_ics(stamp=stamp)
+note("ics_timed")
 try:
     import numpy  # still importable normally afterwards
     seen["numpy_after"] = [numpy.__name__]
@@ -62,8 +76,13 @@ def test_no_numpy_or_icalendar_until_used(seen: dict[str, list[str]], step: str)
     assert seen[step] == []
 
 
-def test_ics_imports_icalendar_only(seen: dict[str, list[str]]) -> None:
-    assert seen["ics"] == ["icalendar"]
+def test_all_day_ics_imports_no_icalendar(seen: dict[str, list[str]]) -> None:
+    assert seen["ics"] == []
+
+
+def test_zoned_ics_imports_icalendar_only(seen: dict[str, list[str]]) -> None:
+    # For the VTIMEZONE, built from the zone's rules by icalendar.
+    assert seen["ics_timed"] == ["icalendar"]
 
 
 @pytest.mark.skipif(importlib.util.find_spec("numpy") is None, reason="NumPy not installed")

@@ -5,13 +5,13 @@ client shows exactly the same dates. Output is byte-identical for identical
 input: UIDs are derived from the schedule, DTSTAMP is passed by the caller,
 and nothing random or clock-based is added (icalendar's ``Calendar.new`` and
 ``Event.new`` would add a random UID and the current time, so they are not
-used).
+used). The lines are written directly (``_rfc5545``); icalendar builds VTIMEZONE
+components and reads a previous export.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import re
 from collections.abc import Sequence
@@ -25,6 +25,7 @@ from ..engine import Administration, Schedule, VisitOccurrence
 from ..errors import ExpandOptionError
 from ..model import Regimen
 from ..quantities import printable
+from . import _rfc5545 as rfc5545
 
 __all__ = ["Reminder", "to_ics", "uid_prefix"]
 
@@ -121,61 +122,28 @@ class Reminder:
         return (remind - local) - (remind_offset - start_offset)
 
 
-def _exact_duration(td: timedelta) -> Any:
-    """A TRIGGER value written in hours and minutes only ("-PT25H", not "-P1DT1H").
-
-    RFC 5545 §3.3.6: days are nominal and hours are exact; an offset computed as
-    exact elapsed time must not be written with a day part.
-    """
-    return _exact_duration_type()(td)
-
-
-def _trigger_value(reminder: Reminder, start: date | datetime) -> Any:
+def _trigger_value(reminder: Reminder, start: date | datetime) -> str:
     """The TRIGGER of ``reminder`` as written: nominal days only where days were written.
 
-    >>> _trigger_value(Reminder.parse("24h"), date(2027, 3, 14)).to_ical()
-    b'-PT24H'
-    >>> _trigger_value(Reminder.parse("1d"), date(2027, 3, 14)).to_ical()
-    b'-P1D'
-    >>> _trigger_value(Reminder.parse("1d36h30m"), date(2027, 3, 14)).to_ical()
-    b'-P1DT36H30M'
+    RFC 5545 §3.3.6: days are nominal and hours are exact; an offset computed as
+    exact elapsed time is written without a day part ("-PT25H", not "-P1DT1H").
+
+    >>> _trigger_value(Reminder.parse("24h"), date(2027, 3, 14))
+    '-PT24H'
+    >>> _trigger_value(Reminder.parse("1d"), date(2027, 3, 14))
+    '-P1D'
+    >>> _trigger_value(Reminder.parse("1d36h30m"), date(2027, 3, 14))
+    '-P1DT36H30M'
     """
     trigger = reminder.trigger(start)
     if reminder.day_before_at is not None:
         # An exact elapsed time is written in hours: "P1D" would be a nominal day.
-        return _exact_duration(trigger)
+        return rfc5545.exact_duration(trigger)
     exact = -trigger - timedelta(days=reminder.days)
     if exact < timedelta(days=1):
-        from icalendar import vDuration
-
         # Written as given: "-P2D", "-PT1H30M", "-P1DT12H" (a day part only for days).
-        return vDuration(trigger)
-    return _exact_duration_type()(-exact, days=reminder.days)
-
-
-@functools.cache
-def _exact_duration_type() -> type:
-    from icalendar import vDuration
-
-    class ExactDuration(vDuration):
-        def __init__(self, td: timedelta, days: int = 0) -> None:
-            super().__init__(td)
-            self.nominal_days = days  # written before the exact part, with its sign
-
-        def to_ical(self) -> bytes:
-            seconds = int(self.td.total_seconds())
-            sign = "-" if seconds < 0 else ""
-            hours, rest = divmod(abs(seconds), 3600)
-            minutes, seconds = divmod(rest, 60)
-            days = f"{self.nominal_days}D" if self.nominal_days else ""
-            text = f"{sign}P{days}T{hours}H"
-            if minutes or seconds:
-                text += f"{minutes}M"
-            if seconds:
-                text += f"{seconds}S"
-            return text.encode()
-
-    return ExactDuration
+        return rfc5545.duration(trigger)
+    return rfc5545.exact_duration(-exact, days=reminder.days)
 
 
 # RFC 5545 §3.3.11: TEXT may hold any character but CONTROL (except HTAB);
@@ -409,8 +377,6 @@ def to_ics(
     time, so that changed events get a higher SEQUENCE and removed ones are
     sent as cancelled.
     """
-    from icalendar import Alarm, Calendar, Event, vText
-
     if not isinstance(stamp, datetime) or stamp.tzinfo is None:
         raise ExpandOptionError("stamp", "give an aware date and time, e.g. "
                                 "2027-01-01T00:00:00Z", stamp)
@@ -450,14 +416,7 @@ def to_ics(
             t = dataclasses.replace(t, uid=f"{base}.{n + 1}@{host}")
         unique.append(t)
     before = _previous(previous, uid_prefix(schedule))
-
-    calendar = Calendar()
-    calendar.add("PRODID", PRODID)
-    calendar.add("VERSION", "2.0")
-    calendar.add("CALSCALE", "GREGORIAN")
-    calendar.add("METHOD", "PUBLISH")
-    name = clean_text(schedule.regimen.title + (f" - {label}" if label else ""), single_line=True)
-    calendar.add("X-WR-CALNAME", vText(name), parameters={"VALUE": "TEXT"})
+    events = []
     for t in unique:
         digest = _digest(t, alarms)
         sequence = 0
@@ -467,60 +426,68 @@ def to_ics(
             same = str(old.get("X-REGIMENS-DIGEST", "")) == digest and str(
                 old.get("STATUS", "")) != "CANCELLED"
             sequence = old_sequence if same else old_sequence + 1
-        event = Event()
-        event.add("UID", t.uid)
-        event.add("DTSTAMP", stamp)
-        event.add("SEQUENCE", sequence)
-        event.add("DTSTART", t.start)
-        event.add("DTEND", t.end)
-        event.add("SUMMARY", t.summary)
-        event.add("DESCRIPTION", t.description)
-        event.add("CATEGORIES", list(t.categories))
-        event.add("TRANSP", "TRANSPARENT")
-        event.add("X-REGIMENS-DIGEST", vText(digest), parameters={"VALUE": "TEXT"})
-        for alarm_spec in alarms:
-            alarm = Alarm()
-            alarm.add("ACTION", "DISPLAY")
-            alarm.add("DESCRIPTION", t.summary)
-            alarm.add("TRIGGER", _trigger_value(alarm_spec, t.start))
-            event.add_component(alarm)
-        calendar.add_component(event)
+        events.append((t, digest, sequence))
     current = {t.uid for t in unique}
-    for uid, old in sorted(before.items()):
-        if uid in current:
-            continue
+    name = clean_text(schedule.regimen.title + (f" - {label}" if label else ""), single_line=True)
+    return _write(_Plan(stamp, name, alarms, events,
+                        [(uid, old) for uid, old in sorted(before.items()) if uid not in current]))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a calendar holds, before it is written (the tests' oracle writes the same
+    plan with icalendar's object model)."""
+
+    stamp: datetime  # UTC
+    name: str
+    alarms: list[Reminder]
+    events: list[tuple[_EventText, str, int]]  # with digest and SEQUENCE
+    cancelled: list[tuple[str, Any]]  # UID and the previous export's event
+
+
+def _write(plan: _Plan) -> bytes:
+    """The calendar's bytes (RFC 5545 §3.4, §3.6): its properties, then the components.
+
+    Properties are in icalendar's order (the tests' oracle): its canonical ones first
+    (VERSION, PRODID, CALSCALE, METHOD, X-WR-CALNAME; for an event SUMMARY, DTSTART,
+    DTEND, DURATION, DTSTAMP, UID, RECURRENCE-ID, SEQUENCE), then the others by name.
+    """
+    line, text = rfc5545.content_line, rfc5545.text
+    stamp_line = line("DTSTAMP", *reversed(rfc5545.date_time(plan.stamp, True, None)))
+    zones = rfc5545.Zones()
+    head = [b"BEGIN:VCALENDAR", b"VERSION:2.0", line("PRODID", text(PRODID)),
+            b"CALSCALE:GREGORIAN", b"METHOD:PUBLISH",
+            line("X-WR-CALNAME", text(plan.name), ";VALUE=TEXT")]
+    lines: list[bytes] = []
+    for t, digest, sequence in plan.events:
+        lines += [b"BEGIN:VEVENT", line("SUMMARY", text(t.summary)),
+                  zones.line("DTSTART", t.start), zones.line("DTEND", t.end), stamp_line,
+                  line("UID", text(t.uid)), b"SEQUENCE:%d" % sequence,
+                  line("CATEGORIES", rfc5545.text_list(t.categories)),
+                  line("DESCRIPTION", text(t.description)), b"TRANSP:TRANSPARENT",
+                  line("X-REGIMENS-DIGEST", text(digest), ";VALUE=TEXT")]
+        if plan.alarms:
+            # RFC 5545 §3.6.6: a display alarm has ACTION, DESCRIPTION and TRIGGER.
+            alarm_text = line("DESCRIPTION", text(t.summary))
+            for alarm in plan.alarms:
+                lines += [b"BEGIN:VALARM", b"ACTION:DISPLAY", alarm_text,
+                          line("TRIGGER", _trigger_value(alarm, t.start)), b"END:VALARM"]
+        lines.append(b"END:VEVENT")
+    for uid, old in plan.cancelled:
         # RFC 5546 §3.2.5: a removed event is published as cancelled with a higher SEQUENCE.
-        cancelled = Event()
-        cancelled.add("UID", uid)
+        # Neutral text: the old summary may have shown a dose or arm (an unblinded export).
+        lines += [b"BEGIN:VEVENT", b"SUMMARY:Cancelled: no longer in the schedule"]
         for key in ("DTSTART", "DTEND"):
             if key in old:
                 try:
-                    cancelled.add(key, _cancelled_time(old.decoded(key)))
+                    lines.append(zones.previous_line(key, _cancelled_time(old.decoded(key))))
                 except (TypeError, ValueError):
                     raise ExpandOptionError("previous", f"event {printable(uid)} has an "
                                             f"unreadable {key}") from None
-        # Neutral text: the old summary may have shown a dose or arm (an unblinded export).
-        cancelled.add("SUMMARY", "Cancelled: no longer in the schedule")
-        cancelled.add("DTSTAMP", stamp)
         already = str(old.get("STATUS", "")) == "CANCELLED"
-        cancelled.add("SEQUENCE", _sequence(old) + (0 if already else 1))
-        cancelled.add("STATUS", "CANCELLED")
-        calendar.add_component(cancelled)
-    # RFC 5545 §3.2.19: every TZID used (cancelled events included) has its VTIMEZONE.
-    zoned = [value for event in calendar.walk("VEVENT") for key in ("DTSTART", "DTEND")
-             if key in event and isinstance(value := event.decoded(key), datetime)
-             and isinstance(value.tzinfo, ZoneInfo)]
-    if zoned:
-        first, last = min(zoned), max(zoned)
-        # The rules a year around the events, and never closer than 70 days to the ends
-        # of the calendar (years 1 and 9999): icalendar searches for transitions in steps
-        # of up to 64 days and would step past them.
-        year, margin = timedelta(days=366), timedelta(days=70)
-        calendar.add_missing_timezones(
-            first_date=max(first.date(), date.min + margin + year) - year,
-            last_date=min(last.date(), date.max - margin - year) + year)
-        for component in calendar.walk("VTIMEZONE"):
-            # RFC 5545 §3.6.5 allows COMMENT only inside STANDARD/DAYLIGHT.
-            component.pop("COMMENT", None)
-    data: bytes = calendar.to_ical()
-    return data
+        lines += [stamp_line, line("UID", text(uid)),
+                  b"SEQUENCE:%d" % (_sequence(old) + (0 if already else 1)),
+                  b"STATUS:CANCELLED", b"END:VEVENT"]
+    # RFC 5545 §3.2.19: every TZID used (cancelled events included) has its VTIMEZONE,
+    # placed before the events. RFC 5545 §3.1: every content line ends with CRLF.
+    return b"\r\n".join(head + zones.timezones() + lines + [b"END:VCALENDAR", b""])
