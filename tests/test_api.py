@@ -31,7 +31,8 @@ PUBLIC = [
     "LengthRange", "Participant", "StudyDay", "Unit", "VialCombination", "bsa",
     "least_waste_vials",
     # Schedules
-    "Administration", "ComputedDose", "CourseSpan", "PeriodSpan", "Schedule", "VisitOccurrence",
+    "Administration", "ComputedDose", "CourseSpan", "DrugTotal", "PeriodSpan", "Schedule",
+    "VisitOccurrence",
     # The site's calendar
     "Closure", "SiteCalendar",
     # Regimen arithmetic

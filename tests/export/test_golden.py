@@ -79,6 +79,16 @@ def test_golden_json_by_hand(arm: str) -> None:
         ("fu-end", 189, "2027-07-11", "2027-07-11", "2027-07-11")]
     assert data["participant"]["weight_kg"] == "70"
     assert data["participant"]["label"] == "P-017"
+    # The dose sheet's totals: 15 administrations of 1 or 2 million units (15 or 30 MIU),
+    # or 15 of placebo (no amount).
+    (total,) = data["totals"]
+    assert (total["drug"], total["administrations"], total["placebo"]) == (
+        "il2", 15, 15 if arm == "placebo" else 0)
+    assert total["amounts"] == {
+        "il2-1miu": [{"amount": "15", "unit": "MIU", "text": "15 million units"}],
+        "il2-2miu": [{"amount": "30", "unit": "MIU", "text": "30 million units"}],
+        "placebo": []}[arm]
+    assert (total["vials"], total["waste"]) == ([], None)
 
 
 @pytest.mark.parametrize("arm", golden.ARMS)

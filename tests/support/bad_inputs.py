@@ -14,7 +14,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 HERE = Path(__file__).resolve().parents[1] / "bad_inputs"
-CATEGORIES = ("units", "format", "yaml", "calendar", "text", "limits")
+CATEGORIES = ("units", "format", "yaml", "calendar", "text", "limits", "dosing")
 #: Command-line cases: a command and its environment (see ``test_bad_inputs.py``).
 CLI_CATEGORY = "cli"
 

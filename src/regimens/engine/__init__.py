@@ -20,6 +20,7 @@ from ._options import (
 )
 from ._schedule import Administration, CourseSpan, PeriodSpan, Schedule, VisitOccurrence
 from ._timeline import Timeline, resolve
+from ._totals import DrugTotal, drug_totals
 
 __all__ = [
     "OUTSIDE_CALENDAR",
@@ -28,6 +29,7 @@ __all__ = [
     "ComputedDose",
     "CourseSpan",
     "DrugSummary",
+    "DrugTotal",
     "ExpectationResult",
     "PeriodSpan",
     "Schedule",
@@ -39,6 +41,7 @@ __all__ = [
     "check_measurements",
     "dose_amount",
     "dosing_area",
+    "drug_totals",
     "expand",
     "parse_formula",
     "parse_lengths",

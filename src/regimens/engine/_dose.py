@@ -16,6 +16,7 @@ from ..quantities import (
     Amount,
     Basis,
     BSAFormula,
+    VialCombination,
     bsa,
     exactly,
     human_amount,
@@ -147,7 +148,8 @@ class ComputedDose:
     ``text`` is what a person reads, in safe medication notation (ISMP List of
     Error-Prone Abbreviations: "368,000 units", "2 million units", never "2 MIU");
     ``derivation`` shows the arithmetic ("10 mg per kg × 70 kg = 700 mg, ...");
-    ``basis`` and ``per_basis`` are the dose as written.
+    ``basis`` and ``per_basis`` are the dose as written; ``vials`` the vials it is
+    made up of.
     """
 
     amount: Amount | None  # None: placebo, or no amount fixed by the protocol
@@ -158,6 +160,10 @@ class ComputedDose:
     # Warnings are exceptions, equal only to themselves: comparing them would make the
     # same dose from two expansions unequal. Their text follows from the fields above.
     warnings: tuple[RoundingWarning, ...] = field(default=(), compare=False)
+    #: The whole vials that make up ``amount`` (its drug's ``vials``, by the vial rule:
+    #: :func:`~regimens.least_waste_vials`); None when the drug has no vials or there is
+    #: no amount.
+    vials: VialCombination | None = None
 
 
 @exactly

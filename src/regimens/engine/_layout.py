@@ -9,6 +9,7 @@ All date arithmetic is in whole days from Study Day 1; no clock is read.
 from __future__ import annotations
 
 import gc
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -34,6 +35,7 @@ from ..model import (
     Visit,
 )
 from ..quantities import (
+    Amount,
     Basis,
     Duration,
     StudyDay,
@@ -41,6 +43,7 @@ from ..quantities import (
     exactly,
     human_dose_quantity,
     human_route,
+    least_waste_vials,
 )
 from ._calendar import move_administrations, move_visits
 from ._dose import ComputedDose, compute_dose
@@ -241,6 +244,7 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
     arm = line.arm
     warnings: list[RegimenWarning] = []
     doses: dict[Dose, ComputedDose] = {}
+    vialled: dict[tuple[ComputedDose, tuple[Amount, ...]], ComputedDose] = {}
     # Administrations and their sort keys (see _key), in parallel lists: no tuple per row.
     rows: list[Administration] = []
     keys: list[int] = []
@@ -284,6 +288,8 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
                             fresh = doses[dose] = compute_dose(dose, line.body)
                             warnings += fresh.warnings
                         computed = doses[dose]
+                    if drug.vials and computed.amount is not None:
+                        computed = _with_vials(computed, drug.vials, vialled)
                     computed_by_step[step] = computed
                 day = from_ordinal(day_one + offset)  # in range: the span's ends were dated
                 admin = unchecked(study_day(offset), day, slot_time, None, period.id,
@@ -442,6 +448,18 @@ def _key(offset: int, at: time | None, period_index: int, course_index: int, per
     us = 0 if at is None else ((at.hour * 60 + at.minute) * 60 + at.second) * 1_000_000 + (
         at.microsecond)
     return ((offset * _DAY_US + us) * periods + period_index) * courses + course_index
+
+
+def _with_vials(computed: ComputedDose, vials: tuple[Amount, ...],
+                memo: dict[tuple[ComputedDose, tuple[Amount, ...]], ComputedDose]
+                ) -> ComputedDose:
+    """``computed`` with the whole vials that make it up (the vial rule), once per dose."""
+    key = (computed, vials)
+    found = memo.get(key)
+    if found is None:
+        assert computed.amount is not None
+        found = memo[key] = replace(computed, vials=least_waste_vials(computed.amount, vials))
+    return found
 
 
 def _no_amount(course: Course) -> ComputedDose:

@@ -15,6 +15,7 @@ from ..errors import ExpandOptionError, RegimenWarning
 from ..model import lookalike_text
 from ..quantities import Duration, StudyDay, plain
 from ._dose import ComputedDose
+from ._totals import DrugTotal, drug_totals
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -202,6 +203,13 @@ class Schedule:
     visits: tuple[VisitOccurrence, ...]
     warnings: tuple[RegimenWarning, ...] = ()
     calendar: SiteCalendar | None = None
+
+    @property
+    def totals(self) -> tuple[DrugTotal, ...]:
+        """The participant's totals per drug (administrations, cumulative dose per
+        dimension, vials), in the order the regimen declares its drugs: what the dose
+        sheet (:meth:`to_table`, :meth:`to_calendar`, :meth:`to_json`) ends with."""
+        return drug_totals(self.regimen, self.administrations)
 
     def only(self, drugs: Sequence[str]) -> Schedule:
         """The same schedule with only these drugs' administrations (visits are kept).

@@ -20,6 +20,7 @@ from ..model import SiteCalendar
 from ..quantities import counted, human_dose_quantity, human_number, plain
 from ._delivery import method_text
 from ._json import dumps_indent2
+from ._totals import totals_json, totals_lines, totals_rows, vials_json, vials_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -95,6 +96,8 @@ def administration_dict(a: Administration, extras: dict[str, Any] | None = None,
         "note": a.note,
         # Drugs that must not be taken that day (no_same_day); "; "-separated in CSV.
         "avoid_same_day": list(a.avoid),
+        # The whole vials of the dose and their waste, for drugs with vials only (JSON).
+        **(vials_json(a.dose.vials) if a.dose.vials is not None else {}),
     }
     if extras:
         base.update(extras)
@@ -171,6 +174,7 @@ def schedule_dict(s: Schedule, administrations: bool = True) -> dict[str, Any]:
             for v in s.visits
         ],
         "warnings": [str(w) for w in s.warnings],
+        "totals": totals_json(s),
     }
     if s.calendar is not None:
         # Only with a calendar: every schedule expanded without one keeps its bytes.
@@ -225,6 +229,7 @@ _SHARED_SECOND = ("amount", "unit", "dose", "route", "placebo", "blinded", "deri
                   "avoid_same_day")
 assert (_PER_ROW_FIRST + _SHARED_FIRST + _PER_ROW_SECOND + _SHARED_SECOND
         == ADMINISTRATION_FIELDS), "keep render_json's runs in administration_dict's order"
+_VIALS = ("vials", "waste")  # after the shared run, when the dose has vials
 _FIELD = "\n      "  # an administration's member: array at 2 spaces, object at 4, fields at 6
 
 
@@ -259,7 +264,8 @@ def _administrations_json(rows: tuple[Administration, ...],
         found = shared.get(key)
         if found is None:
             found = shared[key] = (_members(a, _SHARED_FIRST), _members(
-                a, _SHARED_SECOND, extras[(a.period, a.course)]))
+                a, _SHARED_SECOND + (_VIALS if a.dose.vials is not None else ()),
+                extras[(a.period, a.course)]))
         t, at, cycle, cycle_day, step = a.time, a.at, a.cycle, a.cycle_day, a.step
         hm = "null" if t is None else t.strftime('"%H:%M"')
         instant = "null" if at is None else f'"{at.isoformat()}"'
@@ -397,6 +403,8 @@ def render_table(s: Schedule) -> str:
     durations = any(c.duration is not None for c in course_of.values())
     # And one for the site calendar's moves and conflicts only when there are some.
     moves = any(a.calendar_note for a in s.administrations)
+    # And a column for vials only when a drug has vials.
+    vials = any(a.dose.vials is not None for a in s.administrations)
     for a in s.administrations:
         course = course_of[(a.period, a.course)]
         cycle = "" if a.cycle is None else f"{a.cycle}" + (
@@ -407,11 +415,13 @@ def render_table(s: Schedule) -> str:
                     + [a.drug_name, a.dose.text,
                        method_text(a.route, course.method, course.duration)]
                     + ([str(course.duration) if course.duration else ""] if durations else [])
+                    + ([vials_text(a.dose.vials) if a.dose.vials else ""] if vials else [])
                     + ([", ".join(a.avoid)] if avoid else [])
                     + ([a.calendar_note] if moves else []))
     if rows:
         header = (["Day", "Date", "Time", "Period", "Cycle"] + (["Course"] if labels else [])
-                  + ["Drug", "Dose", "Route"] + (["Duration"] if durations else []))
+                  + ["Drug", "Dose", "Route"] + (["Duration"] if durations else [])
+                  + (["Vials"] if vials else []))
         lines += grid(header + (["Not the same day"] if avoid else [])
                       + (["Site calendar"] if moves else []), rows, {0})
         lines.append(counted(len(rows), "administration"))
@@ -436,6 +446,11 @@ def render_table(s: Schedule) -> str:
                       vrows, {0})
     if s.warnings:
         lines += ["", "Warnings:"] + [f"  {w}" for w in s.warnings]
+    if rows:
+        # The dose sheet ends with the participant's totals per drug.
+        total_header, total_rows = totals_rows(s)
+        lines += ["", "Totals for this participant:"] + [
+            f"  {line}" for line in grid(total_header, total_rows, set())]
     return "\n".join(lines) + "\n"
 
 
@@ -480,6 +495,10 @@ def render_calendar(s: Schedule, *, blinded: bool | None = None) -> str:
     warnings = shown_warnings(s, blinded)
     if warnings:
         lines += ["", "Warnings:"] + [f"  {w}" for w in warnings]
+    # The page ends with the totals per drug, except on a blinded page, which names no
+    # dose (nor totals, which would tell placebo from active).
+    if count and not blinded:
+        lines += ["", "Totals for this participant:", *totals_lines(s)]
     return "\n".join(lines) + "\n"
 
 

@@ -56,6 +56,7 @@ from ._fields import (
     read_length,
     read_pattern,
     read_times,
+    read_vials,
     read_window,
     unit_fail,
 )
@@ -125,14 +126,11 @@ class _Builder:
         """The regimen, or None when a problem was found (in ``self.problems``)."""
         root = self.root
         value = root.value
-        drugs = tuple(
-            Drug(i, d["name"], d["route"], d.get("notes", ""), clinic=d.get("clinic", False),
-                 **{k: d[k] for k in DRUG_INSTRUCTIONS if k in d})
-            for i, d in value["drugs"].items()
-        )
+        drugs = tuple(self.drug(i, root.at("drugs").at(i)) for i in value["drugs"])
         self.clinic_drugs = {d.id for d in drugs if d.clinic}
         self.drug_ids = {d.id for d in drugs}
         self.drug_routes = {d.id: d.route for d in drugs}
+        self.drug_vials = {d.id: d.vials for d in drugs}
         self.periods_raw = root.at("periods")
         self.course_ids: set[str] = set()
         periods = self.periods = self.build_periods()
@@ -201,6 +199,13 @@ class _Builder:
             sha256=sha256,
         )
         return regimen
+
+    def drug(self, drug_id: str, cur: Cursor) -> Drug:
+        raw = cur.value
+        vials = self.attempt(read_vials, cur.at("vials")) if "vials" in raw else ()
+        return Drug(drug_id, raw["name"], raw["route"], raw.get("notes", ""),
+                    **{k: raw[k] for k in DRUG_INSTRUCTIONS if k in raw},
+                    clinic=raw.get("clinic", False), vials=vials or ())
 
     def make(self, cur: Cursor, record: Any, *args: Any, **fields: Any) -> Any:
         """``record(*args, **fields)``, with the model's own problems placed in the file."""
@@ -345,6 +350,15 @@ class _Builder:
             raise fail(cur.at("cycles"), "cycles needs a cycle length ('cycle: 28 days')",
                        code="cycles-without-cycle")
         dose, steps, placebo, note = read_course_dose(cur)
+        vials = self.drug_vials[raw["drug"]]
+        for at, given in ([(cur.at("dose"), dose)] if dose is not None else
+                          [(cur.at("steps").at(i).at("dose"), s.dose) for i, s in
+                           enumerate(steps)]):
+            dimension = given.quantity.amount.unit.dimension
+            if vials and dimension is not vials[0].unit.dimension:
+                raise fail(at, f"drug {raw['drug']!r} comes in vials of "
+                           f"{vials[0].unit.dimension.value}; this dose is in "
+                           f"{dimension.value}", code="dose-not-in-vials")
         cycles = raw.get("cycles")
         step_cycles = [s.cycles for s in steps if isinstance(s, CycleStep)]
         if "first_cycle" in raw and cycle is None:

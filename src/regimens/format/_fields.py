@@ -42,6 +42,7 @@ from ..quantities import (
     counted,
     parse_amount,
     parse_dose_quantity,
+    same_amount,
 )
 from ._source import Cursor
 
@@ -56,6 +57,7 @@ __all__ = [
     "read_pattern",
     "read_steps",
     "read_times",
+    "read_vials",
     "read_window",
     "unit_fail",
 ]
@@ -358,6 +360,25 @@ def _read_hours(cur: Cursor, window: int, where: str) -> HoursPattern:
     if misfit is not None:
         raise fail(cur.at("count"), misfit[1], code=misfit[3])
     return pattern
+
+
+def read_vials(cur: Cursor) -> tuple[Amount, ...]:
+    """A drug's vial sizes: amounts of one dimension, no size twice (``100 mg``, ``0.1 g``)."""
+    vials: list[Amount] = []
+    for _, item in cur.items():
+        try:
+            size = parse_amount(item.value, "vial size")
+        except UnitError as exc:
+            raise unit_fail(item, exc) from None
+        if vials and size.unit.dimension is not vials[0].unit.dimension:
+            raise fail(item, f"vial sizes measure one dimension ({vials[0]} is "
+                       f"{vials[0].unit.dimension.value})", code="mixed-vial-dimensions")
+        same = next((v for v in vials if same_amount(v, size)), None)
+        if same is not None:
+            raise fail(item, f"this vial size is listed already, as {same} "
+                       f"(vials[{vials.index(same)}])", code="duplicate-vial")
+        vials.append(size)
+    return tuple(vials)
 
 
 def read_times(cur: Cursor) -> tuple[time, ...]:

@@ -513,6 +513,9 @@ REGIMEN = Record({
     "drugs": Field(MapOf(Record({
         "name": Field(_line(), required=True),
         "route": Field(_line("e.g. subcutaneous, intravenous, oral"), required=True),
+        "vials": Field(ListOf(Text("a vial size, e.g. '500 mg'", number_help=_BARE_AMOUNT),
+                              min_items=1, description="the vial sizes stocked; each dose "
+                              "is made up of whole vials with the least waste")),
         "notes": Field(Text()),
         # The participant's instructions, printed as written on the handout and diary.
         "food": Field(Text("with or without food, e.g. 'take with a meal'")),

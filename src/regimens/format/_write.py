@@ -17,6 +17,7 @@ from ..model import (
     DailyPattern,
     DaysPattern,
     Dose,
+    Drug,
     EveryPattern,
     HoursPattern,
     PeriodAnchor,
@@ -171,6 +172,16 @@ def _visit(v: Visit, day_zero: bool) -> dict[str, Any]:
     return out
 
 
+
+def _drug(d: Drug) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": d.name, "route": d.route}
+    if d.vials:
+        out["vials"] = [str(v) for v in d.vials]
+    out.update({k: getattr(d, k) for k in ("notes", *DRUG_INSTRUCTIONS) if getattr(d, k)})
+    if d.clinic:
+        out["clinic"] = True
+    return out
+
 def to_dict(r: Regimen) -> dict[str, Any]:
     out: dict[str, Any] = {"format": r.format, "id": r.id, "title": r.title}
     for key in ("registry", "version"):
@@ -184,10 +195,7 @@ def to_dict(r: Regimen) -> dict[str, Any]:
         out["day_one"] = r.day_one
     if r.day_zero:
         out["day_zero"] = True
-    out["drugs"] = {d.id: {"name": d.name, "route": d.route,
-                           **{k: getattr(d, k) for k in ("notes", *DRUG_INSTRUCTIONS)
-                              if getattr(d, k)},
-                           **({"clinic": True} if d.clinic else {})} for d in r.drugs}
+    out["drugs"] = {d.id: _drug(d) for d in r.drugs}
     arms: dict[str, Any] = {}
     for a in r.arms:
         arm: dict[str, Any] = {"label": a.label}

@@ -9,7 +9,7 @@ from ..errors import (
     ParticipantError,
     UnitError,
 )
-from ..quantities import DoseQuantity, LengthRange
+from ..quantities import Amount, DoseQuantity, LengthRange, same_amount
 from ._course import Course
 from ._invariants import Location, Problems, reason_of
 from ._participant import Participant
@@ -29,6 +29,9 @@ class Drug:
     your tablets and this diary; take the dose at the clinic").
     ``clinic``: given at the site, so a site calendar moves it off closed days
     (docs/format.md, "Clinic work and windows").
+    ``vials``: the vial sizes the pharmacy stocks (one dimension, no size twice, in the
+    order written); each administration's dose is made up of whole vials by the vial rule
+    (:func:`~regimens.least_waste_vials`), shown on the dose sheet.
     """
 
     id: str
@@ -42,6 +45,7 @@ class Drug:
     clinic_day: str = ""
     #: Every course of the drug is given at the site (moved off its closed days).
     clinic: bool = False
+    vials: tuple[Amount, ...] = ()
 
     def __post_init__(self) -> None:
         problems = Problems("Drug")
@@ -54,6 +58,17 @@ class Drug:
                 problems.add(key, "text", getattr(self, key), code="wrong-type")
         if not isinstance(self.clinic, bool):
             problems.add("clinic", "true or false", self.clinic, code="wrong-type")
+        vials = self.vials
+        if not isinstance(vials, tuple) or not all(
+                isinstance(v, Amount) and v.magnitude > 0 for v in vials):
+            problems.add("vials", "a tuple of Amount greater than zero", vials,
+                         code="wrong-type")
+        elif len({v.unit.dimension for v in vials}) > 1:
+            problems.add("vials", "vial sizes measure one dimension",
+                         ", ".join(str(v) for v in vials), code="mixed-vial-dimensions")
+        elif any(same_amount(a, b) for i, a in enumerate(vials) for b in vials[i + 1:]):
+            problems.add("vials", "a vial size is listed twice",
+                         ", ".join(str(v) for v in vials), code="duplicate-vial")
         problems.raise_any()
 
 

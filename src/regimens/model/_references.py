@@ -136,6 +136,19 @@ def _check_day_one_lengths(r: Regimen, periods: dict[str, Period], problems: Pro
                          "starts at 1 day or more", period.id, code="day-one-zero-length")
 
 
+def _check_vials(drug: Drug, course: Course, where: Loc, problems: Problems) -> None:
+    """A course of a drug with vials gives doses the vials can hold (their dimension)."""
+    dimension = drug.vials[0].unit.dimension
+    doses = [course.dose] if course.dose is not None else [s.dose for s in course.steps]
+    for dose in doses:
+        if dose.quantity.amount.unit.dimension is not dimension:
+            problems.add((*where, "dose"), f"drug {drug.id!r} comes in vials of "
+                         f"{dimension.value}; this dose is in "
+                         f"{dose.quantity.amount.unit.dimension.value}", str(dose.quantity),
+                         code="dose-not-in-vials")
+            return
+
+
 def _check_courses(period: Period, at: Loc, drugs: dict[str, Drug], arms: dict[str, Arm],
                    no_drug: str, no_arm: str, problems: Problems) -> None:
     shortest, fixed = period.length.shortest.days, period.length.fixed
@@ -144,11 +157,15 @@ def _check_courses(period: Period, at: Loc, drugs: dict[str, Drug], arms: dict[s
         before = len(problems.found)
         if course.drug not in drugs:
             problems.add((*where, "drug"), no_drug, course.drug, code="unknown-drug")
-        elif not (course.clinic or drugs[course.drug].clinic):
-            for key in ("window", "min_interval"):
-                if getattr(course, key) is not None:
-                    problems.add((*where, key), WINDOW_NEEDS_CLINIC, code="window-without-clinic")
-                    break
+        else:
+            if not (course.clinic or drugs[course.drug].clinic):
+                for key in ("window", "min_interval"):
+                    if getattr(course, key) is not None:
+                        problems.add((*where, key), WINDOW_NEEDS_CLINIC,
+                                     code="window-without-clinic")
+                        break
+            if drugs[course.drug].vials:
+                _check_vials(drugs[course.drug], course, where, problems)
         for key, ids in (("not_on", course.not_on), ("no_same_day", course.no_same_day)):
             for i, other in enumerate(ids):
                 if other not in drugs:

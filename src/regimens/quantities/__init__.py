@@ -34,7 +34,7 @@ from ._units import (
     shortest_decimal,
     unit,
 )
-from ._vials import MAX_VIAL_SUMS, VialCombination, least_waste_vials
+from ._vials import MAX_VIAL_SUMS, VialCombination, least_waste_vials, same_amount
 
 __all__ = [
     "EXACT",
@@ -73,6 +73,7 @@ __all__ = [
     "printable",
     "round_bsa",
     "rounded_bsa",
+    "same_amount",
     "shortest_decimal",
     "unit",
 ]

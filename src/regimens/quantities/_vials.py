@@ -37,7 +37,7 @@ from ..errors import QuantityError, QuantityTypeError, UnitError
 from ._exact import exactly
 from ._units import Amount, normal
 
-__all__ = ["MAX_VIAL_SUMS", "VialCombination", "least_waste_vials"]
+__all__ = ["MAX_VIAL_SUMS", "VialCombination", "least_waste_vials", "same_amount"]
 
 #: The most sums of the smaller vial sizes :func:`least_waste_vials` compares (in units
 #: of the sizes' greatest common divisor: below ``largest x second largest``, and below
@@ -68,6 +68,13 @@ class VialCombination:
     def __str__(self) -> str:
         used = " + ".join(f"{n} x {size}" for size, n in self.vials)
         return f"{used} = {self.total} (waste {self.waste})"
+
+
+@exactly
+def same_amount(a: Amount, b: Amount) -> bool:
+    """Whether two amounts of one dimension are equal (``100 mg`` and ``0.1 g``)."""
+    return (a.unit.dimension is b.unit.dimension
+            and a.magnitude * a.unit.factor == b.magnitude * b.unit.factor)
 
 
 def _check_amount(value: object, what: str) -> Amount:

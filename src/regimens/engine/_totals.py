@@ -1,0 +1,99 @@
+"""A participant's totals per drug: what the dose sheet ends with.
+
+Sums are exact: amounts of one :class:`~regimens.Dimension` are added in the
+smallest unit the drug's doses use (1 MIU and 500,000 IU add up to 1,500,000 IU;
+every unit's factor is a power of ten, so the conversion into the smaller unit is
+exact); amounts of different dimensions are never added (mg and international
+units stay two totals). Vials are the per-administration combinations of the vial
+rule (:func:`~regimens.least_waste_vials`), counted per size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from ..quantities import Amount, Dimension, Unit, exactly, normal, same_amount
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..model import Regimen
+    from ._schedule import Administration
+
+__all__ = ["DrugTotal", "drug_totals"]
+
+
+@dataclass(frozen=True)
+class DrugTotal:
+    """One drug's totals over a participant's schedule (:attr:`Schedule.totals`).
+
+    ``administrations`` counts every administration, ``placebo`` those of matching
+    placebo and ``unspecified`` those without an amount (a dose the regimen does not
+    fix, or one not computed for want of a participant). ``amounts``: the cumulative
+    dose, one exact :class:`Amount` per dimension, in the order first given.
+    ``vials``: ``((size, count), ...)`` over all administrations, largest size first;
+    ``waste``: what those vials hold beyond the doses (None without vials).
+    """
+
+    drug: str
+    drug_name: str
+    administrations: int
+    placebo: int
+    unspecified: int
+    amounts: tuple[Amount, ...]
+    vials: tuple[tuple[Amount, int], ...] = ()
+    waste: Amount | None = None
+
+
+@exactly
+def _sum(amounts: list[Amount]) -> Amount:
+    """The exact sum of amounts of one dimension, in the smallest unit among them."""
+    target: Unit = min((a.unit for a in amounts), key=lambda u: u.factor)
+    total = sum((a.magnitude * a.unit.factor / target.factor for a in amounts), Decimal(0))
+    return Amount(normal(total), target)
+
+
+@exactly
+def drug_totals(regimen: Regimen, administrations: Sequence[Administration]
+                ) -> tuple[DrugTotal, ...]:
+    """Each drug's :class:`DrugTotal`, in the order the regimen declares its drugs; drugs
+    with no administration are left out."""
+    rows: dict[str, list[Administration]] = {}
+    for a in administrations:
+        rows.setdefault(a.drug, []).append(a)
+    out = []
+    for drug in regimen.drugs:
+        given = rows.get(drug.id)
+        if not given:
+            continue
+        by_dimension: dict[Dimension, list[Amount]] = {}
+        sizes: list[tuple[Amount, int]] = []
+        wasted: list[Amount] = []
+        placebo = unspecified = 0
+        for a in given:
+            amount = a.dose.amount
+            if a.placebo:
+                placebo += 1
+            elif amount is None:
+                unspecified += 1
+            if amount is None:
+                continue
+            by_dimension.setdefault(amount.unit.dimension, []).append(amount)
+            vials = a.dose.vials
+            if vials is not None:
+                wasted.append(vials.waste)
+                for size, n in vials.vials:
+                    for i, (known, count) in enumerate(sizes):
+                        if same_amount(known, size):
+                            sizes[i] = (known, count + n)
+                            break
+                    else:
+                        sizes.append((size, n))
+        sizes.sort(key=lambda pair: pair[0].magnitude * pair[0].unit.factor, reverse=True)
+        out.append(DrugTotal(
+            drug.id, drug.name, len(given), placebo, unspecified,
+            tuple(_sum(amounts) for amounts in by_dimension.values()),
+            tuple(sizes), _sum(wasted) if wasted else None))
+    return tuple(out)

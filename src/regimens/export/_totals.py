@@ -1,0 +1,95 @@
+"""The end of the dose sheet: a participant's totals per drug, and each dose's vials.
+
+Text in safe medication notation (``human_amount``); JSON with exact decimal
+strings and unit symbols, as everywhere else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..engine import DrugTotal, Schedule
+from ..quantities import Amount, VialCombination, counted, human_amount, plain
+
+__all__ = ["totals_json", "totals_lines", "vials_json", "vials_text"]
+
+
+def _sizes_text(vials: tuple[tuple[Amount, int], ...]) -> str:
+    return " + ".join(f"{n} × {human_amount(size)}" for size, n in vials)
+
+
+def vials_text(vials: VialCombination) -> str:
+    """``'1 × 500 mg + 3 × 100 mg (80 mg waste)'``: the vials of one dose."""
+    return f"{_sizes_text(vials.vials)} ({human_amount(vials.waste)} waste)"
+
+
+def _amount_json(amount: Amount) -> dict[str, str]:
+    return {"amount": plain(amount.magnitude), "unit": amount.unit.symbol}
+
+
+def _sizes_json(vials: tuple[tuple[Amount, int], ...]) -> list[dict[str, Any]]:
+    return [{"size": plain(size.magnitude), "unit": size.unit.symbol, "count": n}
+            for size, n in vials]
+
+
+def vials_json(vials: VialCombination) -> dict[str, Any]:
+    """``{"vials": [{"size": "500", "unit": "mg", "count": 1}, ...], "waste": {...}}``."""
+    return {"vials": _sizes_json(vials.vials), "waste": _amount_json(vials.waste)}
+
+
+def _count_text(t: DrugTotal) -> str:
+    parts = []
+    if t.placebo:
+        parts.append(f"{t.placebo} placebo")
+    if t.unspecified:
+        parts.append(f"{t.unspecified} without a stated amount")
+    return str(t.administrations) + (f" ({', '.join(parts)})" if parts else "")
+
+
+def _dose_text(t: DrugTotal) -> str:
+    if t.amounts:
+        return " and ".join(human_amount(a) for a in t.amounts)
+    return "none (placebo)" if t.placebo == t.administrations else "not stated"
+
+
+def _vials_total_text(t: DrugTotal) -> str:
+    if not t.vials:
+        return ""
+    assert t.waste is not None
+    return f"{_sizes_text(t.vials)} ({human_amount(t.waste)} waste)"
+
+
+def totals_rows(s: Schedule) -> tuple[list[str], list[list[str]]]:
+    """The header and rows of the totals table (a Vials column only when a drug has vials)."""
+    totals = s.totals
+    with_vials = any(t.vials for t in totals)
+    header = ["Drug", "Administrations", "Cumulative dose"] + (["Vials"] if with_vials else [])
+    rows = [[t.drug_name, _count_text(t), _dose_text(t)]
+            + ([_vials_total_text(t)] if with_vials else []) for t in totals]
+    return header, rows
+
+
+def totals_lines(s: Schedule) -> list[str]:
+    """One line per drug, for the month calendar: ``'demo-mab: 2 administrations, 1,440 mg'``."""
+    out = []
+    for t in s.totals:
+        line = f"  {t.drug_name}: {counted(t.administrations, 'administration')}"
+        line += f", {_dose_text(t)}"
+        if t.placebo and t.amounts:
+            line += f" ({t.placebo} placebo)"
+        if t.vials:
+            line += f"; vials {_vials_total_text(t)}"
+        out.append(line)
+    return out
+
+
+def totals_json(s: Schedule) -> list[dict[str, Any]]:
+    """The totals as JSON-ready values (the schedule's ``"totals"``)."""
+    return [
+        {"drug": t.drug, "drug_name": t.drug_name, "administrations": t.administrations,
+         "placebo": t.placebo, "unspecified": t.unspecified,
+         "amounts": [{**_amount_json(a), "text": human_amount(a)} for a in t.amounts],
+         "vials": _sizes_json(t.vials),
+         "waste": _amount_json(t.waste) if t.waste is not None else None}
+        for t in s.totals
+    ]
