@@ -69,6 +69,12 @@ def test_table_columns_and_notes() -> None:
         "  fluorouracil: protect from light",
         "  FU bolus (fluorouracil), Day 1 to Day 15, 2 administrations",
         "  fluorouracil, Day 1 to Day 15, 2 administrations: by portable pump",
+        # The dose sheet ends with the totals: 2 x 400 mg; 2 x 400 mg + 2 x 2,400 mg.
+        "",
+        "Totals for this participant:",
+        "  Drug          Administrations  Cumulative dose",
+        "  leucovorin    2                800 mg",
+        "  fluorouracil  4                5,600 mg",
     ]
 
 
@@ -103,7 +109,10 @@ def test_calendar_notes_and_blinding() -> None:
     assert calendar.endswith(
         "\nNotes:\n  fluorouracil: protect from light\n"
         "  FU bolus (fluorouracil), Day 1 to Day 15, 2 administrations\n"
-        "  fluorouracil, Day 1 to Day 15, 2 administrations: by portable pump\n")
+        "  fluorouracil, Day 1 to Day 15, 2 administrations: by portable pump\n"
+        # The page ends with the totals: 2 x 400 mg; 2 x 400 mg + 2 x 2,400 mg.
+        "\nTotals for this participant:\n  leucovorin: 2 administrations, 800 mg\n"
+        "  fluorouracil: 4 administrations, 5,600 mg\n")
     # Blinded: nothing of the blinded administrations (a label could name the arm).
     assert "Notes:" not in _schedule(blinded=True).to_calendar()
     assert "Notes:" in _schedule(blinded=True).to_calendar(blinded=False)
