@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -156,3 +157,23 @@ def test_same_regimen_without_day_zero_is_one_day_later() -> None:
     assert days(s, "il2") == [-1, 2, 7, 9, 14, 16, 21, 23]
     with pytest.raises(InvalidRegimenError):
         regimens.loads(HEAD + TRANSPLANT.replace("day_zero: true\n", ""), "r.yaml")
+
+
+def test_handout_and_diary_say_day_zero() -> None:
+    # The participant's sheets name the start as Study Day 0 and count study weeks from it:
+    # Days 0-6 are week 1 (Monday 1 to Sunday 7 March 2027), Days -7 to -1 week -1.
+    regimen = regimens.load(Path(__file__).resolve().parents[2] / "examples" /
+                            "car-t-day-zero.yaml")
+    s = regimen.expand("car-t", "2027-03-01", regimens.Participant(weight="70 kg",
+                                                                   height="175 cm"))
+    html = s.to_html()
+    assert "Study Day 0" in html
+    assert "Study Day 0, the day the study counts from" in html
+    assert "Study Day 1" not in html
+    assert "Jour 0 de l" in s.to_html(lang="fr")
+    diary = s.to_diary()
+    assert "Study Day 0" in diary
+    assert "Study Day 1" not in diary
+    assert "Study week 1 · 1 March to Sunday 7 March 2027" in diary
+    assert "Study week -1 · 22 February to Sunday 28 February 2027" in diary
+    assert "Study week 0" not in diary

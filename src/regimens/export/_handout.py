@@ -134,7 +134,8 @@ def html_handout(h: Handout) -> str:
     out += [f'<li><span class="mark">{_MARKS[k]}</span> {e(w.t(text))}</li>' for k, text in (
         ("dose", N_("a dose: the medicine, how much, how it is given, and the time if set")),
         ("visit", N_("a visit at the study site, with the days it may take place on")),
-        ("start", N_("Study Day 1, the first day of the study")))]
+        ("start", N_("Study Day 0, the day the study counts from") if c.day_zero else
+         N_("Study Day 1, the first day of the study")))]
     out += ["</ul>", "</section>"]
     out += _notes(w, 3)
     # The front page ends with the footer, so that each month starts a page and the

@@ -229,7 +229,8 @@ def pdf_handout(h: Handout, stamp: datetime | None = None) -> bytes:
     page.box(w.t("How to read this calendar"), [(f"{_MARKS[k]} {w.t(text)}", False) for k, text in (
         ("dose", N_("a dose: the medicine, how much, how it is given, and the time if set")),
         ("visit", N_("a visit at the study site, with the days it may take place on")),
-        ("start", N_("Study Day 1, the first day of the study")))], size)
+        ("start", N_("Study Day 0, the day the study counts from") if c.day_zero else
+         N_("Study Day 1, the first day of the study")))], size)
     page.box(w.t("Notes"), [], size, ["", "", ""])
     _footer(page, c, w, size * 0.8)
     widths = [page.width / 7] * 7

@@ -68,6 +68,8 @@ class Common:
     contact: tuple[str, ...]
     warnings: tuple[str, ...]
     generator: str
+    #: The regimen counts from Day 0 (``day_zero``): the start is Study Day 0, not Day 1.
+    day_zero: bool = False
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,7 @@ def _common(s: Schedule, w: Words, blinded: bool | None, paper: str,
     hide = _hides_arm(s, blinded)
     if not hide:
         facts.append((w.t("Treatment"), r.arm(s.arm).label))
-    facts.append((w.t("Study Day 1"), w.date(s.start)))
+    facts.append((w.t("Study Day 0") if r.day_zero else w.t("Study Day 1"), w.date(s.start)))
     if s.tz:
         facts.append((w.t("Times are local times in"), s.tz))
     shown = list(dict.fromkeys(a.drug for a in s.administrations))
@@ -178,7 +180,7 @@ def _common(s: Schedule, w: Words, blinded: bool | None, paper: str,
                                 if a.note and not _blind(s, a, blinded)))
     warnings = tuple(str(x) for x in shown_warnings(s, True if hide else blinded))
     return Common(w.lang, paper, title, tuple(facts), tuple(instructions), notes, contact,
-                  warnings, f"regimens {__version__}")
+                  warnings, f"regimens {__version__}", r.day_zero)
 
 
 def _check(paper: str, contact: tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -208,7 +210,8 @@ def _day_entries(s: Schedule, w: Words, blinded: bool | None) -> dict[date, list
         doses.setdefault(a.date, []).append((key, entry))
     for d, found in doses.items():
         days.setdefault(d, []).extend(e for _, e in sorted(found, key=lambda ke: ke[0]))
-    days.setdefault(s.start, []).insert(0, Entry("start", "", w.t("Study Day 1")))
+    days.setdefault(s.start, []).insert(0, Entry(
+        "start", "", w.t("Study Day 0") if s.regimen.day_zero else w.t("Study Day 1")))
     return days
 
 
@@ -238,9 +241,10 @@ def handout(s: Schedule, *, lang: str = "en", blinded: bool | None = None,
     return Handout(_common(s, w, blinded, paper, lines), tuple(months))
 
 
-def _week(study_day: int) -> int:
-    # Study weeks: Days 1-7 are week 1; Days -7 to -1 week -1 (there is no Day 0).
-    return (study_day - 1) // 7 + 1 if study_day > 0 else -((-study_day - 1) // 7 + 1)
+def _week(offset: int) -> int:
+    # Study weeks by days after the start: Days 1-7 are week 1, Days -7 to -1 week -1 (and
+    # with day_zero, Days 0-6 week 1: a week starts on the start's weekday either way).
+    return offset // 7 + 1 if offset >= 0 else -((-offset - 1) // 7 + 1)
 
 
 def diary(s: Schedule, *, lang: str = "en", blinded: bool | None = None,
@@ -270,7 +274,7 @@ def diary(s: Schedule, *, lang: str = "en", blinded: bool | None = None,
                        where, w.t("clinic visit: {name}", name=clinic) if clinic else "")
         key: tuple[object, ...] = ((a.date, 0, time, row.what) if hidden
                                    else (a.date, 1, index))
-        entries.setdefault(_week(a.study_day.value), []).append(
+        entries.setdefault(_week(a.study_day.offset), []).append(
             (key, row, None if hidden else a.cycle))
     weeks = []
     for number in sorted(entries):
