@@ -122,3 +122,64 @@ def test_an_embedding_program_keeps_pint_with_numpy() -> None:
     run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
                          check=True)
     assert run.stdout.strip() == "True"
+
+
+def _modules_after(program: str) -> list[str]:
+    run = subprocess.run([sys.executable, "-c", program + "\nimport sys, json\n"
+                          "print(json.dumps(sorted(sys.modules)))"],
+                         capture_output=True, text=True, check=True)
+    loaded: list[str] = json.loads(run.stdout.splitlines()[-1])
+    return loaded
+
+
+_HEAVY = ("numpy", "icalendar", "pint", "ruamel", "caldav", "pyarrow", "jsonschema")
+
+
+def test_import_regimens_imports_no_package_of_it() -> None:
+    # PEP 562: each package comes in when one of its names is first used.
+    loaded = _modules_after("import regimens")
+    assert [m for m in loaded if m.startswith("regimens")] == [
+        "regimens", "regimens._public", "regimens._version"]
+    assert not [m for m in loaded if m.split(".")[0] in _HEAVY]
+
+
+def test_help_builds_the_parser_without_the_library() -> None:
+    loaded = _modules_after(
+        "import contextlib, io\nfrom regimens.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    main(['--help'])\n"
+        "for command in ('expand', 'publish', 'check', 'schema', 'catalog'):\n"
+        "    with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "        main([command, '--help'])\n")
+    ours = [m for m in loaded if m.startswith("regimens")]
+    # The command line itself and the exceptions it may report; no engine, model, format,
+    # export, quantities or cohort.
+    library = {"regimens", "regimens._public", "regimens._version", "regimens.errors"}
+    assert [m for m in ours if m not in library and not m.startswith("regimens.cli")] == []
+    assert not [m for m in loaded if m.split(".")[0] in _HEAVY]
+
+
+def test_lazy_names_are_the_packages_names() -> None:
+    program = """\
+import regimens.engine as engine
+assert engine.Schedule.__module__ == "regimens"  # claimed when its package came in
+import regimens
+from regimens import Regimen, Schedule, load
+assert Schedule is engine.Schedule and regimens.Schedule is Schedule
+assert Regimen.__module__ == "regimens" and load.__module__ == "regimens"
+assert set(regimens.__all__) <= set(dir(regimens))
+try:
+    regimens.no_such_name
+except AttributeError as exc:
+    assert "no_such_name" in str(exc)
+else:
+    raise AssertionError("no AttributeError")
+"""
+    _modules_after(program)
+
+
+def test_bsa_formula_choices_are_the_formulas() -> None:
+    from regimens import BSAFormula
+    from regimens.cli import _BSA_FORMULAS
+
+    assert tuple(f.value for f in BSAFormula) == _BSA_FORMULAS

@@ -20,83 +20,92 @@
 '1 million units'
 """
 
+import importlib as _importlib
+import typing as _typing
+
+from ._public import WHERE as _WHERE
 from ._version import __version__
-from .engine import (
-    Administration,
-    CheckReport,
-    ComputedDose,
-    CourseSpan,
-    DrugSummary,
-    DrugTotal,
-    ExpectationResult,
-    PeriodSpan,
-    Schedule,
-    VisitOccurrence,
-)
-from .errors import (
-    ClosedDayWarning,
-    DoseError,
-    ExpandOptionError,
-    InvalidRegimenError,
-    MissingMeasurementError,
-    ParticipantError,
-    Problem,
-    PublishError,
-    QuantityError,
-    QuantityTypeError,
-    RegimenError,
-    RegimenLookupError,
-    RegimenNotFoundError,
-    RegimenWarning,
-    RoundingWarning,
-    TimeShiftWarning,
-    UnitError,
-)
-from .export import PublishSummary, Reminder, publish
-from .format import catalog_ids, dumps, json_schema, load, loads
-from .model import (
-    AdministrationStep,
-    AfterLastAnchor,
-    Arm,
-    Closure,
-    Course,
-    CourseAnchor,
-    CycleStep,
-    DailyPattern,
-    DaysPattern,
-    DayStep,
-    Dose,
-    Drug,
-    EveryPattern,
-    Expectation,
-    HoursPattern,
-    Participant,
-    Period,
-    PeriodAnchor,
-    Regimen,
-    RepeatAnchor,
-    Rounding,
-    SiteCalendar,
-    StudyDayAnchor,
-    Visit,
-    WeekdaysPattern,
-    Window,
-)
-from .quantities import (
-    Amount,
-    Basis,
-    BSAFormula,
-    Dimension,
-    DoseQuantity,
-    Duration,
-    Elapsed,
-    LengthRange,
-    StudyDay,
-    Unit,
-    VialCombination,
-    bsa,
-    least_waste_vials,
-)
+
+# PEP 562: a package is imported when one of its names is first used, so that
+# `import regimens` (and `regimens --help`) does not import the whole library. Type
+# checkers see the names here.
+if _typing.TYPE_CHECKING:
+    from .engine import (
+        Administration,
+        CheckReport,
+        ComputedDose,
+        CourseSpan,
+        DrugSummary,
+        DrugTotal,
+        ExpectationResult,
+        PeriodSpan,
+        Schedule,
+        VisitOccurrence,
+    )
+    from .errors import (
+        ClosedDayWarning,
+        DoseError,
+        ExpandOptionError,
+        InvalidRegimenError,
+        MissingMeasurementError,
+        ParticipantError,
+        Problem,
+        PublishError,
+        QuantityError,
+        QuantityTypeError,
+        RegimenError,
+        RegimenLookupError,
+        RegimenNotFoundError,
+        RegimenWarning,
+        RoundingWarning,
+        TimeShiftWarning,
+        UnitError,
+    )
+    from .export import PublishSummary, Reminder, publish
+    from .format import catalog_ids, dumps, json_schema, load, loads
+    from .model import (
+        AdministrationStep,
+        AfterLastAnchor,
+        Arm,
+        Closure,
+        Course,
+        CourseAnchor,
+        CycleStep,
+        DailyPattern,
+        DaysPattern,
+        DayStep,
+        Dose,
+        Drug,
+        EveryPattern,
+        Expectation,
+        HoursPattern,
+        Participant,
+        Period,
+        PeriodAnchor,
+        Regimen,
+        RepeatAnchor,
+        Rounding,
+        SiteCalendar,
+        StudyDayAnchor,
+        Visit,
+        WeekdaysPattern,
+        Window,
+    )
+    from .quantities import (
+        Amount,
+        Basis,
+        BSAFormula,
+        Dimension,
+        DoseQuantity,
+        Duration,
+        Elapsed,
+        LengthRange,
+        StudyDay,
+        Unit,
+        VialCombination,
+        bsa,
+        least_waste_vials,
+    )
 
 # By role, in the order a reader meets them (as whenever does), sorted within a group;
 # pinned by tests/test_api.py.
@@ -189,9 +198,16 @@ __all__ = [  # noqa: RUF022 (grouped, not one alphabetical run)
     "__version__",
 ]
 
-# Exported names say where to find them: `regimens.Regimen`, not
-# `regimens.model._regimen.Regimen`, in reprs, tracebacks and pickles (as httpx does).
-for _name in __all__:
-    if not _name.startswith("__"):
-        globals()[_name].__module__ = "regimens"
-del _name
+
+def __getattr__(name: str) -> _typing.Any:
+    """``regimens.X``: imports the package that defines ``X`` on first use."""
+    package = _WHERE.get(name)
+    if package is None:
+        raise AttributeError(f"module 'regimens' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(f"regimens.{package}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

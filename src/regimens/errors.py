@@ -454,3 +454,8 @@ class ClosedDayWarning(RegimenWarning):
     """
 
     blind_safe = True
+
+
+from ._public import claim  # noqa: E402 (after the names it claims)
+
+claim(globals())

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from .._version import __version__
-from ..quantities import BSAFormula, lean_pint
 from . import _handout as sheets
 from ._output import Signalled, write_output
 from ._password import read_password
@@ -50,6 +49,9 @@ def _say(text: object) -> None:
 
 
 _COMMANDS = ("expand", "publish", "check", "schema", "catalog")
+#: ``--bsa-formula`` choices: the values of ``quantities.BSAFormula`` (a test checks), written
+#: out so that building the parser (``--help``) imports none of the library.
+_BSA_FORMULAS = ("mosteller", "dubois", "haycock", "gehan-george", "boyd")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -195,7 +197,7 @@ def _schedule_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--height", help="height with its unit: 175cm, 1.75m, 69in")
     command.add_argument("--bsa", help="body surface area in m2 (instead of height and weight)")
     command.add_argument("--bsa-formula", default="mosteller",
-                         choices=[f.value for f in BSAFormula],
+                         choices=_BSA_FORMULAS,
                          help="body surface area formula (default: mosteller)")
     command.add_argument("--bsa-decimals", type=int, default=2, metavar="N",
                          help="decimals the body surface area is rounded to (default: 2)")
@@ -484,6 +486,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     from ..errors import RegimenError
+    from ..quantities import lean_pint
 
     lean_pint()  # this process is the command's own: pint without NumPy starts faster
     command = {"expand": _expand, "publish": _publish, "check": _check, "schema": _schema,

@@ -49,3 +49,7 @@ __all__ = [
     "parse_zone",
     "resolve",
 ]
+
+from .._public import claim
+
+claim(globals())

@@ -5,23 +5,31 @@ except the one-line ``Schedule.to_*`` and ``CheckReport.to_*`` delegates named
 in the layer contract (``pyproject.toml``).
 """
 
-from ._caldav import PublishSummary, publish
-from ._handout import render_diary, render_html
-from ._i18n import LANGUAGES
-from ._ics import Reminder, to_ics
-from ._pdf import render_pdf
-from ._render import (
-    check_dict,
-    check_json,
-    check_text,
-    grid,
-    render_calendar,
-    render_csv,
-    render_json,
-    render_table,
-    schedule_dict,
-    shown_warnings,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .._public import PUBLIC
+
+# PEP 562: each module is imported when one of its names is first used (``to_json``
+# needs neither CalDAV nor the handouts). Type checkers see the names here.
+if TYPE_CHECKING:
+    from ._caldav import PublishSummary, publish
+    from ._handout import render_diary, render_html
+    from ._i18n import LANGUAGES
+    from ._ics import Reminder, to_ics
+    from ._pdf import render_pdf
+    from ._render import (
+        check_dict,
+        check_json,
+        check_text,
+        grid,
+        render_calendar,
+        render_csv,
+        render_json,
+        render_table,
+        schedule_dict,
+        shown_warnings,
+    )
 
 __all__ = [
     "LANGUAGES",
@@ -43,3 +51,41 @@ __all__ = [
     "shown_warnings",
     "to_ics",
 ]
+
+#: The module of each name.
+_WHERE = {
+    "LANGUAGES": "_i18n",
+    "PublishSummary": "_caldav",
+    "Reminder": "_ics",
+    "check_dict": "_render",
+    "check_json": "_render",
+    "check_text": "_render",
+    "grid": "_render",
+    "publish": "_caldav",
+    "render_calendar": "_render",
+    "render_csv": "_render",
+    "render_diary": "_handout",
+    "render_html": "_handout",
+    "render_json": "_render",
+    "render_pdf": "_pdf",
+    "render_table": "_render",
+    "schedule_dict": "_render",
+    "shown_warnings": "_render",
+    "to_ics": "_ics",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """``export.X``: imports the module that defines ``X`` on first use."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    if name in PUBLIC["export"]:
+        value.__module__ = "regimens"  # regimens.Reminder, as regimens exports it
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

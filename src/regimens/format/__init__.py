@@ -14,3 +14,7 @@ from ._write import dumps
 
 __all__ = ["INVISIBLE", "MAX_BYTES", "catalog_ids", "dumps", "json_schema", "load", "loads",
            "parse_document", "read_closed_dates"]
+
+from .._public import claim
+
+claim(globals())

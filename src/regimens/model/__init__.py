@@ -103,3 +103,7 @@ __all__ = [
     "open_step_unreached",
     "site_rules",
 ]
+
+from .._public import claim
+
+claim(globals())

@@ -1,7 +1,8 @@
 """Quantities: units and amounts, study days and durations, body surface area, notation,
 the vial rule.
 
-The leaf layer: it imports nothing of regimens but :mod:`regimens.errors`.
+The leaf layer: it imports nothing of regimens but :mod:`regimens.errors` (and
+``regimens._public``, the list of public names).
 Amounts are exact :class:`~decimal.Decimal` values; pint is used at the edge
 only, to read unit text (:func:`parse_amount`, :func:`parse_dose_quantity`).
 """
@@ -77,3 +78,7 @@ __all__ = [
     "shortest_decimal",
     "unit",
 ]
+
+from .._public import claim
+
+claim(globals())

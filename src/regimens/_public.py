@@ -1,0 +1,57 @@
+"""Where each name of the public API lives (``regimens.X`` is ``regimens.<package>.X``).
+
+A leaf module: ``regimens/__init__`` imports a package only when one of its names is
+first used (PEP 562), and each package, once imported, says that its public names are
+``regimens``'s (:func:`claim`), so that reprs, tracebacks and pickles say
+``regimens.Regimen`` whichever way the class was reached.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["PUBLIC", "WHERE", "claim"]
+
+#: The public names of each package, as ``regimens`` exports them.
+PUBLIC: dict[str, tuple[str, ...]] = {
+    "engine": (
+        "Administration", "CheckReport", "ComputedDose", "CourseSpan", "DrugSummary",
+        "DrugTotal", "ExpectationResult", "PeriodSpan", "Schedule", "VisitOccurrence",
+    ),
+    "errors": (
+        "ClosedDayWarning", "DoseError", "ExpandOptionError", "InvalidRegimenError",
+        "MissingMeasurementError", "ParticipantError", "Problem", "PublishError",
+        "QuantityError", "QuantityTypeError", "RegimenError", "RegimenLookupError",
+        "RegimenNotFoundError", "RegimenWarning", "RoundingWarning", "TimeShiftWarning",
+        "UnitError",
+    ),
+    "export": (
+        "PublishSummary", "Reminder", "publish",
+    ),
+    "format": (
+        "catalog_ids", "dumps", "json_schema", "load", "loads",
+    ),
+    "model": (
+        "AdministrationStep", "AfterLastAnchor", "Arm", "Closure", "Course", "CourseAnchor",
+        "CycleStep", "DailyPattern", "DayStep", "DaysPattern", "Dose", "Drug", "EveryPattern",
+        "Expectation", "HoursPattern", "Participant", "Period", "PeriodAnchor", "Regimen",
+        "RepeatAnchor", "Rounding", "SiteCalendar", "StudyDayAnchor", "Visit",
+        "WeekdaysPattern", "Window",
+    ),
+    "quantities": (
+        "Amount", "BSAFormula", "Basis", "Dimension", "DoseQuantity", "Duration", "Elapsed",
+        "LengthRange", "StudyDay", "Unit", "VialCombination", "bsa", "least_waste_vials",
+    ),
+}
+#: The package of each public name.
+WHERE = {name: package for package, names in PUBLIC.items() for name in names}
+
+
+def claim(namespace: dict[str, Any]) -> None:
+    """Give the public names defined in a package's namespace the module ``regimens``.
+
+    Called at the end of each package's ``__init__`` (``claim(globals())``).
+    """
+    package = str(namespace["__name__"]).rpartition(".")[2]
+    for name in PUBLIC.get(package, ()):
+        namespace[name].__module__ = "regimens"
