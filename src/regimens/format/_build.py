@@ -37,6 +37,7 @@ from ..model import (
     WeekdaysPattern,
     cycle_day_overlap,
     day_one_may_vanish,
+    kind_problem,
     open_step_unreached,
     site_rules,
 )
@@ -131,6 +132,7 @@ class _Builder:
         self.drug_ids = {d.id for d in drugs}
         self.drug_routes = {d.id: d.route for d in drugs}
         self.drug_vials = {d.id: d.vials for d in drugs}
+        self.drugs_by_id = {d.id: d for d in drugs}
         self.periods_raw = root.at("periods")
         self.course_ids: set[str] = set()
         periods = self.periods = self.build_periods()
@@ -203,9 +205,14 @@ class _Builder:
     def drug(self, drug_id: str, cur: Cursor) -> Drug:
         raw = cur.value
         vials = self.attempt(read_vials, cur.at("vials")) if "vials" in raw else ()
+        kind = raw.get("kind", "drug")
+        if kind == "radiotherapy" and vials:
+            self.problems.append(cur.at("vials").problem(
+                "radiotherapy has no vials", show_value=False, code="vials-on-radiotherapy"))
+            vials = ()
         return Drug(drug_id, raw["name"], raw["route"], raw.get("notes", ""),
                     **{k: raw[k] for k in DRUG_INSTRUCTIONS if k in raw},
-                    clinic=raw.get("clinic", False), vials=vials or ())
+                    clinic=raw.get("clinic", False), vials=vials or (), kind=kind)
 
     def make(self, cur: Cursor, record: Any, *args: Any, **fields: Any) -> Any:
         """``record(*args, **fields)``, with the model's own problems placed in the file."""
@@ -359,6 +366,12 @@ class _Builder:
                 raise fail(at, f"drug {raw['drug']!r} comes in vials of "
                            f"{vials[0].unit.dimension.value}; this dose is in "
                            f"{dimension.value}", code="dose-not-in-vials")
+            drug = self.drugs_by_id[raw["drug"]]
+            found = kind_problem(drug, dimension)
+            if found is not None and drug.kind == "radiotherapy":
+                raise fail(at, found, code="radiotherapy-not-in-gy")
+            if found is not None:
+                raise fail(at, found, code="gy-not-radiotherapy")
         cycles = raw.get("cycles")
         step_cycles = [s.cycles for s in steps if isinstance(s, CycleStep)]
         if "first_cycle" in raw and cycle is None:

@@ -513,6 +513,8 @@ REGIMEN = Record({
     "drugs": Field(MapOf(Record({
         "name": Field(_line(), required=True),
         "route": Field(_line("e.g. subcutaneous, intravenous, oral"), required=True),
+        "kind": Field(Text("drug (default) or radiotherapy (doses in Gy, e.g. route: "
+                           "external beam)", enum=("drug", "radiotherapy"))),
         "vials": Field(ListOf(Text("a vial size, e.g. '500 mg'", number_help=_BARE_AMOUNT),
                               min_items=1, description="the vial sizes stocked; each dose "
                               "is made up of whole vials with the least waste")),

@@ -175,6 +175,8 @@ def _visit(v: Visit, day_zero: bool) -> dict[str, Any]:
 
 def _drug(d: Drug) -> dict[str, Any]:
     out: dict[str, Any] = {"name": d.name, "route": d.route}
+    if d.kind != "drug":
+        out["kind"] = d.kind
     if d.vials:
         out["vials"] = [str(v) for v in d.vials]
     out.update({k: getattr(d, k) for k in ("notes", *DRUG_INSTRUCTIONS) if getattr(d, k)})

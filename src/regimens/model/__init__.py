@@ -25,7 +25,7 @@ from ._course import (
 from ._invariants import WEEKDAYS
 from ._lookalike import lookalike, lookalike_text
 from ._participant import PLAUSIBLE, Participant, implausible
-from ._parts import DRUG_INSTRUCTIONS, Arm, Drug, Expectation, Period
+from ._parts import DRUG_INSTRUCTIONS, DRUG_KINDS, Arm, Drug, Expectation, Period
 from ._patterns import (
     DailyPattern,
     DaysPattern,
@@ -39,6 +39,7 @@ from ._references import (
     BLINDED_VISIT,
     NO_DAY_ZERO,
     day_one_may_vanish,
+    kind_problem,
     site_rules,
 )
 from ._regimen import Regimen
@@ -58,6 +59,7 @@ __all__ = [
     "BLINDED_SITE_RULES",
     "BLINDED_VISIT",
     "DRUG_INSTRUCTIONS",
+    "DRUG_KINDS",
     "INFUSION_ROUTES",
     "MAX_ADMINISTRATIONS",
     "METHODS",
@@ -98,6 +100,7 @@ __all__ = [
     "cycle_day_overlap",
     "day_one_may_vanish",
     "implausible",
+    "kind_problem",
     "lookalike",
     "lookalike_text",
     "open_step_unreached",

@@ -14,7 +14,7 @@ from ._course import Course
 from ._invariants import Location, Problems, reason_of
 from ._participant import Participant
 
-__all__ = ["DRUG_INSTRUCTIONS", "Arm", "Drug", "Expectation", "Period"]
+__all__ = ["DRUG_INSTRUCTIONS", "DRUG_KINDS", "Arm", "Drug", "Expectation", "Period"]
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,10 @@ class Drug:
     (docs/format.md, "Clinic work and windows").
     ``vials``: the vial sizes the pharmacy stocks (one dimension, no size twice, in the
     order written); each administration's dose is made up of whole vials by the vial rule
-    (:func:`~regimens.least_waste_vials`), shown on the dose sheet.
+    (:func:`~regimens.least_waste_vials`), shown on the dose sheet. ``kind``: ``"drug"``
+    (default) or ``"radiotherapy"``, whose doses are absorbed radiation doses in Gy (e.g.
+    ``route="external beam"``, 2 Gy per fraction); only radiotherapy has doses in Gy, and
+    it has no vials.
     """
 
     id: str
@@ -46,6 +49,7 @@ class Drug:
     #: Every course of the drug is given at the site (moved off its closed days).
     clinic: bool = False
     vials: tuple[Amount, ...] = ()
+    kind: str = "drug"
 
     def __post_init__(self) -> None:
         problems = Problems("Drug")
@@ -69,8 +73,15 @@ class Drug:
         elif any(same_amount(a, b) for i, a in enumerate(vials) for b in vials[i + 1:]):
             problems.add("vials", "a vial size is listed twice",
                          ", ".join(str(v) for v in vials), code="duplicate-vial")
+        if self.kind not in DRUG_KINDS:
+            problems.add("kind", "drug or radiotherapy", self.kind, code="not-one-of")
+        elif self.kind == "radiotherapy" and vials:
+            problems.add("vials", "radiotherapy has no vials", code="vials-on-radiotherapy")
         problems.raise_any()
 
+
+#: What an entry of ``drugs`` may be: a drug, or radiotherapy (doses in Gy).
+DRUG_KINDS = ("drug", "radiotherapy")
 
 #: The drug fields that instruct the participant (see :class:`Drug`), in handout order.
 DRUG_INSTRUCTIONS = ("food", "storage", "missed_dose", "vomited_dose", "clinic_day")

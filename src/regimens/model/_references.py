@@ -15,7 +15,7 @@ from ..errors import (
     Loc,
     UnitError,
 )
-from ..quantities import Duration, counted
+from ..quantities import Dimension, Duration, counted
 from ._course import (
     WINDOW_NEEDS_CLINIC,
     AdministrationStep,
@@ -136,6 +136,30 @@ def _check_day_one_lengths(r: Regimen, periods: dict[str, Period], problems: Pro
                          "starts at 1 day or more", period.id, code="day-one-zero-length")
 
 
+def kind_problem(drug: Drug, dimension: Dimension) -> str | None:
+    """What is wrong when a dose of ``dimension`` does not suit the drug's kind (only
+    radiotherapy is dosed in Gy, and radiotherapy only in Gy), else None. The problem's
+    code is ``radiotherapy-not-in-gy`` for radiotherapy, else ``gy-not-radiotherapy``."""
+    if drug.kind == "radiotherapy" and dimension is not Dimension.RADIATION:
+        return f"{drug.id!r} is radiotherapy: its doses are absorbed doses in Gy (e.g. '2 Gy')"
+    if drug.kind != "radiotherapy" and dimension is Dimension.RADIATION:
+        return f"a dose in Gy is radiation: give drug {drug.id!r} 'kind: radiotherapy'"
+    return None
+
+
+def _check_kind(drug: Drug, course: Course, where: Loc, problems: Problems) -> None:
+    doses = [course.dose] if course.dose is not None else [s.dose for s in course.steps]
+    for dose in doses:
+        found = kind_problem(drug, dose.quantity.amount.unit.dimension)
+        if found is not None and drug.kind == "radiotherapy":
+            problems.add((*where, "dose"), found, str(dose.quantity),
+                         code="radiotherapy-not-in-gy")
+            return
+        if found is not None:
+            problems.add((*where, "dose"), found, str(dose.quantity), code="gy-not-radiotherapy")
+            return
+
+
 def _check_vials(drug: Drug, course: Course, where: Loc, problems: Problems) -> None:
     """A course of a drug with vials gives doses the vials can hold (their dimension)."""
     dimension = drug.vials[0].unit.dimension
@@ -166,6 +190,7 @@ def _check_courses(period: Period, at: Loc, drugs: dict[str, Drug], arms: dict[s
                         break
             if drugs[course.drug].vials:
                 _check_vials(drugs[course.drug], course, where, problems)
+            _check_kind(drugs[course.drug], course, where, problems)
         for key, ids in (("not_on", course.not_on), ("no_same_day", course.no_same_day)):
             for i, other in enumerate(ids):
                 if other not in drugs:

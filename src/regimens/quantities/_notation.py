@@ -92,6 +92,10 @@ def human_amount(amount: Amount) -> str:
         return _words(value, "unit" if value == 1 else "units")
     if dimension is Dimension.CELLS:
         return _words(amount.magnitude, "cell" if amount.magnitude == 1 else "cells")
+    if dimension is Dimension.USP:
+        # Always "USP units": never shortened to "units", which people read as
+        # international units (bleomycin's USP unit is about 1,000 international units).
+        return _words(amount.magnitude, "USP unit" if amount.magnitude == 1 else "USP units")
     return f"{human_number(amount.magnitude)} {amount.unit.symbol}"
 
 

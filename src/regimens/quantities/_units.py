@@ -5,10 +5,11 @@ dimension of a unit expression and gives the conversion factor. Inside the
 library a quantity is a :class:`Decimal` magnitude and a small :class:`Unit`
 value, so dose arithmetic is exact and never carries float noise.
 
-International units and cells are their own dimensions: they never convert
-to mass, and ``MIU`` (10^6 IU) is never confused with ``mIU`` (10^-3 IU),
-because unit symbols are case-sensitive and near-misses such as ``miu`` are
-refused with the two spellings that exist.
+International units, USP units, cells and absorbed radiation dose (Gy) are
+their own dimensions: they never convert to mass, nor USP units to international
+units (bleomycin's USP unit is not an international unit), and ``MIU`` (10^6 IU)
+is never confused with ``mIU`` (10^-3 IU), because unit symbols are case-sensitive
+and near-misses such as ``miu`` are refused with the two spellings that exist.
 """
 
 from __future__ import annotations
@@ -48,6 +49,11 @@ class Dimension(enum.Enum):
     ACTIVITY = "international units"
     CELLS = "cells"
     VOLUME = "volume"
+    #: United States Pharmacopeia units (bleomycin in US labelling): never international
+    #: units, whatever the numbers say.
+    USP = "USP units"
+    #: Absorbed dose of ionising radiation, in gray (radiotherapy fractions).
+    RADIATION = "absorbed radiation dose"
 
 
 class Basis(enum.Enum):
@@ -85,16 +91,24 @@ _AMOUNT_UNITS: dict[str, tuple[str, Dimension]] = {
     "cells": ("cell", Dimension.CELLS),
     "mL": ("milliliter", Dimension.VOLUME),
     "L": ("liter", Dimension.VOLUME),
+    "USP units": ("usp_unit", Dimension.USP),
+    "Gy": ("gray", Dimension.RADIATION),
+    "cGy": ("centigray", Dimension.RADIATION),
 }
+# The units messages list (those of format 1.0; the rest are named where they apply).
+_LISTED = ("mg", "g", "mcg", "ng", "IU", "kIU", "MIU", "mIU", "cells", "mL", "L")
 # Spellings users type for the same unit.
-_ALIASES = {"ug": "mcg", "µg": "mcg", "μg": "mcg", "cell": "cells", "ml": "mL", "kg": "kg"}
+_ALIASES = {"ug": "mcg", "µg": "mcg", "μg": "mcg", "cell": "cells", "ml": "mL", "kg": "kg",
+            "USP unit": "USP units"}
 _BASE = {Dimension.MASS: "mg", Dimension.ACTIVITY: "IU", Dimension.CELLS: "cells",
-         Dimension.VOLUME: "mL"}
+         Dimension.VOLUME: "mL", Dimension.USP: "USP units", Dimension.RADIATION: "Gy"}
 _PINT_DIMENSION = {
     Dimension.MASS: "[mass]",
     Dimension.ACTIVITY: "[biological_activity]",
     Dimension.CELLS: "[cell_count]",
     Dimension.VOLUME: "[length] ** 3",
+    Dimension.USP: "[usp_activity]",
+    Dimension.RADIATION: "[absorbed_dose]",
 }
 # Said instead of a bare "unknown unit" when the text is a known trap.
 _TRAPS = {
@@ -107,7 +121,7 @@ _TRAPS = {
 }
 
 #: "mg, g, mcg, ng, IU, kIU, MIU, mIU, cells, mL or L": derived from the table above.
-AMOUNT_UNITS_TEXT = f"{', '.join(list(_AMOUNT_UNITS)[:-1])} or {list(_AMOUNT_UNITS)[-1]}"
+AMOUNT_UNITS_TEXT = f"{', '.join(_LISTED[:-1])} or {_LISTED[-1]}"
 DOSE_HINT = (
     f"write a number and a unit ({AMOUNT_UNITS_TEXT}), optionally per kg or per m2, "
     "e.g. '20 mg', '1e6 cells/kg', '2e5 IU/m2'"
@@ -140,6 +154,8 @@ _DEFINITIONS = (
     "pound = 0.45359237 * kilogram = lb = lbs",
     "international_unit = [biological_activity] = IU",
     "cell = [cell_count] = cells",
+    "usp_unit = [usp_activity]",
+    "gray = [absorbed_dose] = Gy",
     "nano- = 1e-9 = n",
     "micro- = 1e-6 = µ = μ = u = mc",
     "milli- = 1e-3 = m",
@@ -418,7 +434,12 @@ def parse_dose_quantity(text: object) -> DoseQuantity:
             return _not_a_dose(text, unit_text)
     else:
         numerator = unit_text
-    return DoseQuantity(Amount(magnitude, _amount_unit(text, numerator, "dose", DOSE_HINT)), basis)
+    amount = Amount(magnitude, _amount_unit(text, numerator, "dose", DOSE_HINT))
+    if amount.unit.dimension is Dimension.RADIATION and basis is not Basis.FLAT:
+        # A radiation dose is absorbed energy per kg of tissue already (1 Gy = 1 J/kg).
+        raise UnitError(text, "a radiation dose in Gy is absorbed dose, never per kg or per "
+                        "m2", "write e.g. '2 Gy' per fraction")
+    return DoseQuantity(amount, basis)
 
 
 def _not_a_dose(text: object, unit_text: str) -> DoseQuantity:
