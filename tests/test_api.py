@@ -19,7 +19,7 @@ PUBLIC = [
     # Regimen files
     "catalog_ids", "dumps", "json_schema", "load", "loads",
     # The regimen model
-    "Arm", "Course", "Dose", "Drug", "Period", "Regimen", "Rounding",
+    "Arm", "Course", "Dose", "DoseLevel", "Drug", "Period", "Regimen", "Rounding", "WeightBasis",
     # Timing patterns and dose steps
     "AdministrationStep", "CycleStep", "DailyPattern", "DayStep", "DaysPattern", "EveryPattern",
     "HoursPattern", "WeekdaysPattern",
@@ -28,7 +28,7 @@ PUBLIC = [
     "StudyDayAnchor", "Visit", "Window",
     # Participant, amounts, units, days, BSA
     "Amount", "BSAFormula", "Basis", "Dimension", "DoseQuantity", "Duration", "Elapsed",
-    "LengthRange", "Participant", "StudyDay", "Unit", "VialCombination", "bsa",
+    "LengthRange", "Participant", "Sex", "StudyDay", "Unit", "VialCombination", "bsa",
     "least_waste_vials",
     # Schedules
     "Administration", "ComputedDose", "CourseSpan", "DrugTotal", "PeriodSpan", "Schedule",

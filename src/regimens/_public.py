@@ -33,14 +33,14 @@ PUBLIC: dict[str, tuple[str, ...]] = {
     ),
     "model": (
         "AdministrationStep", "AfterLastAnchor", "Arm", "Closure", "Course", "CourseAnchor",
-        "CycleStep", "DailyPattern", "DayStep", "DaysPattern", "Dose", "Drug", "EveryPattern",
-        "Expectation", "HoursPattern", "Participant", "Period", "PeriodAnchor", "Regimen",
-        "RepeatAnchor", "Rounding", "SiteCalendar", "StudyDayAnchor", "Visit",
-        "WeekdaysPattern", "Window",
+        "CycleStep", "DailyPattern", "DayStep", "DaysPattern", "Dose", "DoseLevel", "Drug",
+        "EveryPattern", "Expectation", "HoursPattern", "Participant", "Period", "PeriodAnchor",
+        "Regimen", "RepeatAnchor", "Rounding", "SiteCalendar", "StudyDayAnchor", "Visit",
+        "WeekdaysPattern", "WeightBasis", "Window",
     ),
     "quantities": (
         "Amount", "BSAFormula", "Basis", "Dimension", "DoseQuantity", "Duration", "Elapsed",
-        "LengthRange", "StudyDay", "Unit", "VialCombination", "bsa", "least_waste_vials",
+        "LengthRange", "Sex", "StudyDay", "Unit", "VialCombination", "bsa", "least_waste_vials",
     ),
 }
 #: The package of each public name.

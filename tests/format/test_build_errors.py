@@ -98,7 +98,8 @@ CASES = [
     ("unknown-field",
      course("drug: il2, dose: 1 MIU, dayz: 1"),
      [f"{C}.dayz: unknown field; did you mean 'days'? (allowed here: drug, arms, dose, max, "
-      "round, rounding, placebo, dose_note, start, for, cycle, cycles, first_cycle, days, "
+      "round, rounding, weight, bsa_max, gfr_max, creatinine_min, crcl_weight, levels, "
+      "placebo, dose_note, start, for, cycle, cycles, first_cycle, days, "
       "every, count, weekdays, daily, times, steps, route, not_on, no_same_day, label, "
       "id, duration, method, at, notes, clinic, window, min_interval) (got 'dayz')"]),
     ("miu-lower-case",
@@ -323,7 +324,8 @@ ARM_HEAD = HEAD.replace("  b: {label: B}\n", "  b: {label: B, periods: [t, x]}\n
          ["r.yaml:1: format: must be one of: regimens/1 (got 'regimens/2')"]),
         (HEAD.replace("arms:\n", "armz:\n"), "periods:\n  - id: t\n    length: 1 week\n",
          ["r.yaml:8: armz: unknown field; did you mean 'arms'? (allowed here: format, id, title, "
-          "registry, version, sources, notes, day_one, day_zero, drugs, arms, periods, visits, "
+          "registry, version, sources, notes, day_one, day_zero, bsa_max, drugs, arms, periods, "
+          "visits, "
           "expect) "
           "(got 'armz')",
           "r.yaml:1: (document): missing required field 'arms'"]),
@@ -381,7 +383,8 @@ def test_several_structure_problems_all_reported() -> None:
         "r.yaml:13: periods[0].length: a bare number is not a length: give its unit, e.g. "
         "'28 days' or '4 weeks' (got 12)",
         "r.yaml:15: periods[0].courses[0].colour: unknown field (allowed here: drug, arms, dose, "
-        "max, round, rounding, placebo, dose_note, start, for, cycle, cycles, first_cycle, "
+        "max, round, rounding, weight, bsa_max, gfr_max, creatinine_min, crcl_weight, levels, "
+        "placebo, dose_note, start, for, cycle, cycles, first_cycle, "
         "days, every, count, weekdays, daily, times, steps, route, not_on, no_same_day, label, "
         "id, duration, method, at, notes, clinic, window, min_interval) (got 'colour')",
         "r.yaml:16: periods[0].courses[1]: missing required field 'drug'",

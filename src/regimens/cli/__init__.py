@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from .._version import __version__
 from . import _handout as sheets
 from ._output import Signalled, write_output
+from ._participant import FLAGS, levels_from, participant_arguments, participant_from
 from ._password import read_password
 from ._site import site_arguments, site_calendar
 from ._stamp import parse_stamp
@@ -33,8 +34,7 @@ _STDIN = "<stdin>"
 
 _OPTION_FLAGS = {"arm": "--arm", "start": "--start", "tz": "--tz", "lengths": "--length",
                  "bsa_formula": "--bsa-formula", "bsa_decimals": "--bsa-decimals",
-                 "weight": "--weight", "height": "--height", "bsa": "--bsa",
-                 "label": "--participant", "stamp": "--stamp", "remind": "--remind",
+                 **FLAGS, "label": "--participant", "stamp": "--stamp", "remind": "--remind",
                  "previous": "--previous", "password": "--password-file", "drug": "--drug",
                  "calendar": "--calendar-name", "blinded": "--blinded",
                  "unblinded": "--unblinded", "closed": "--closed", "holidays": "--holidays",
@@ -171,6 +171,11 @@ def _parser() -> argparse.ArgumentParser:
                            description="Validate a regimen, print its arithmetic and verify "
                            "every 'expect' (exit 1 if one fails).")
     check.add_argument("regimen", metavar="REGIMEN", help="regimen file, or a catalogue id")
+    participant = check.add_argument_group("participant (absolute totals; --age, not "
+                                           "--birth-date)")
+    participant_arguments(participant)
+    _bsa_arguments(participant)
+    participant.add_argument("--participant", default="", metavar="LABEL", help="a label")
     check.add_argument("--format", default="table", choices=["table", "json"])
     check.add_argument("-o", "--output", default="-", metavar="FILE")
 
@@ -193,14 +198,8 @@ def _schedule_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--start", required=True, metavar="YYYY-MM-DD",
                          help="calendar date of the day_one period's first day: Study "
                          "Day 1 (Day 0 with day_zero)")
-    command.add_argument("--weight", help="body weight with its unit: 70kg, 154lb")
-    command.add_argument("--height", help="height with its unit: 175cm, 1.75m, 69in")
-    command.add_argument("--bsa", help="body surface area in m2 (instead of height and weight)")
-    command.add_argument("--bsa-formula", default="mosteller",
-                         choices=_BSA_FORMULAS,
-                         help="body surface area formula (default: mosteller)")
-    command.add_argument("--bsa-decimals", type=int, default=2, metavar="N",
-                         help="decimals the body surface area is rounded to (default: 2)")
+    participant_arguments(command)
+    _bsa_arguments(command)
     command.add_argument("--length", action="append", default=[], metavar="PERIOD=LENGTH",
                          help="length chosen for a variable period, e.g. run-in=14weeks "
                          "(repeatable)")
@@ -211,6 +210,14 @@ def _schedule_arguments(command: argparse.ArgumentParser) -> None:
     site_arguments(command.add_argument_group(
         "the site's calendar (visits and clinic doses move off closed days within their "
         "window)"))
+
+
+def _bsa_arguments(command: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    command.add_argument("--bsa-formula", default="mosteller",
+                         choices=_BSA_FORMULAS,
+                         help="body surface area formula (default: mosteller)")
+    command.add_argument("--bsa-decimals", type=int, default=2, metavar="N",
+                         help="decimals the body surface area is rounded to (default: 2)")
 
 
 def _calendar_arguments(group: argparse._ArgumentGroup) -> None:
@@ -274,21 +281,17 @@ def _schedule(args: argparse.Namespace) -> Schedule:
     import warnings
 
     from ..errors import RegimenWarning
-    from ..model import Participant
 
     regimen = load_regimen(args.regimen)
-    bsa = args.bsa
-    if bsa is not None and bsa.strip().replace(".", "", 1).isdigit():
-        bsa = f"{bsa.strip()} m2"  # m² is the only unit of body surface area
-    participant = Participant(weight=args.weight, height=args.height, bsa=bsa,
-                              label=args.participant)
+    participant = participant_from(args, args.participant)
     with warnings.catch_warnings():
         # The caller prints them as plain lines (table output also lists them).
         warnings.simplefilter("ignore", RegimenWarning)
         schedule = regimen.expand(args.arm, args.start, participant,
                                   lengths=_lengths(args.length), tz=args.tz,
                                   bsa_formula=args.bsa_formula, bsa_decimals=args.bsa_decimals,
-                                  calendar=site_calendar(args))
+                                  calendar=site_calendar(args),
+                                  levels=levels_from(args.level))
     return schedule
 
 
@@ -341,7 +344,6 @@ def _shown_warnings(schedule: Schedule, blinded: bool | None) -> tuple[Any, ...]
     from ..export import shown_warnings
 
     return shown_warnings(schedule, blinded)
-
 
 
 
@@ -413,7 +415,11 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    report = load_regimen(args.regimen).check()
+    given = any(getattr(args, k) is not None for k in FLAGS if k != "levels")
+    report = load_regimen(args.regimen).check(
+        participant_from(args, args.participant) if given else None,
+        levels=levels_from(args.level), bsa_formula=args.bsa_formula,
+        bsa_decimals=args.bsa_decimals)
     write_output(report.to_json() if args.format == "json" else report.to_text(), args.output,
                  inputs=[args.regimen])
     return 0 if report.ok else 1

@@ -30,6 +30,7 @@ from ..engine import (
     expand,
     parse_formula,
     parse_start,
+    refuse_unsupported,
     resolve,
 )
 from ..errors import DoseError, ExpandOptionError
@@ -504,6 +505,7 @@ def expand_cohort(
     sizes: dict[Basis, Sizes] = {}
     for dose, key in keys.items():
         basis = dose.basis
+        refuse_unsupported(dose)
         if basis not in sizes:
             sizes[basis] = body_sizes(basis, weight, height, area, formula, bsa_decimals, np)
         table = np.array([float(_amount_for(dose, s, sizes[basis], i, np))

@@ -8,7 +8,13 @@ regimen's own arithmetic. Results are data; :mod:`regimens.export` renders them.
 """
 
 from ._arithmetic import CheckReport, DrugSummary, ExpectationResult, check
-from ._dose import ComputedDose, check_measurements, dose_amount, dosing_area
+from ._dose import (
+    ComputedDose,
+    check_measurements,
+    dose_amount,
+    dosing_area,
+    refuse_unsupported,
+)
 from ._layout import OUTSIDE_CALENDAR, expand
 from ._options import (
     check_arm,
@@ -47,6 +53,7 @@ __all__ = [
     "parse_lengths",
     "parse_start",
     "parse_zone",
+    "refuse_unsupported",
     "resolve",
 ]
 

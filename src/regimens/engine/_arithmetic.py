@@ -11,16 +11,18 @@ units per m²) before caps and rounding, which depend on the participant.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..errors import RegimenError
+from ..errors import ExpandOptionError, RegimenError
 from ..model import Expectation, Participant, Regimen
 from ..quantities import (
     Amount,
     Basis,
+    BSAFormula,
     Dimension,
     DoseQuantity,
     exactly,
@@ -108,12 +110,17 @@ class CheckReport:
     ``summaries``: one :class:`DrugSummary` per arm and drug; ``results``: one
     :class:`ExpectationResult` per ``expect`` entry of the regimen; ``conditions``:
     the period lengths and start weekdays the figures were evaluated over, in words.
+    ``participant``: the participant the totals are absolute for (None: totals per kg,
+    per m² and as AUC, before caps and rounding); ``levels``: the dose levels chosen,
+    ``(drug id, level)`` pairs.
     """
 
     regimen: Regimen
     summaries: tuple[DrugSummary, ...]
     results: tuple[ExpectationResult, ...]
     conditions: tuple[str, ...]
+    participant: Participant | None = None
+    levels: tuple[tuple[str, int], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -218,8 +225,16 @@ def _extremes(all_totals: list[Totals]) -> tuple[tuple[DoseQuantity, ...],
 
 
 @exactly
-def check(regimen: Regimen) -> CheckReport:
+def check(regimen: Regimen, participant: Participant | None = None, *,
+          levels: Mapping[str, int] | None = None,
+          bsa_formula: BSAFormula | str | None = None,
+          bsa_decimals: int | None = 2) -> CheckReport:
     """Counts, cumulative doses and intensities per arm and drug, and the ``expect`` results.
+
+    With a ``participant``, every dose is computed for that participant (as
+    ``expand`` computes it, with ``bsa_formula`` and ``bsa_decimals``) and the totals
+    are absolute; ``levels`` (drug id -> dose level) evaluates at those dose levels.
+    The ``expect`` entries keep their own reference participants.
 
     Each condition's schedule is tallied as soon as it is made and then dropped, so
     ``check`` holds one schedule at a time, and a schedule holds at most
@@ -228,7 +243,13 @@ def check(regimen: Regimen) -> CheckReport:
     Raises:
         InvalidRegimenError: a schedule the expansion refuses (too many
             administrations, a step that no administration receives).
+        ExpandOptionError: a participant with a birth date (``check`` has no calendar
+            dates: give the age), or an undeclared dose level.
+        MissingMeasurementError: a dose needs an input the participant lacks.
     """
+    if participant is not None and participant.birth is not None:
+        raise ExpandOptionError("birth_date", "check has no calendar dates to take an age on: "
+                                "give the age instead", participant.birth_date)
     summaries: list[DrugSummary] = []
     conditions = {"at the shortest period lengths, and the longest where they vary"}
     for arm in regimen.arms:
@@ -240,8 +261,10 @@ def check(regimen: Regimen) -> CheckReport:
         courses: tuple[CourseSpan, ...] = ()
         for lengths in _length_options(regimen, arm.id):
             for s in starts:
-                schedule = expand(regimen, resolve(regimen, arm=arm.id, start=s,
-                                                   lengths=lengths), symbolic=True)
+                line = resolve(regimen, arm=arm.id, start=s, lengths=lengths,
+                               participant=participant, levels=levels,
+                               bsa_formula=bsa_formula, bsa_decimals=bsa_decimals)
+                schedule = expand(regimen, line, symbolic=participant is None)
                 if not tallies:  # the reference condition
                     courses = schedule.courses
                 tallies.append(_tally(schedule))
@@ -269,7 +292,8 @@ def check(regimen: Regimen) -> CheckReport:
                 min(firsts) if firsts else None, max(lasts) if lasts else None, intensities,
                 main.before_caps, most))
     results = tuple(_verify(regimen, e) for e in regimen.expect)
-    return CheckReport(regimen, tuple(summaries), results, tuple(sorted(conditions)))
+    return CheckReport(regimen, tuple(summaries), results, tuple(sorted(conditions)),
+                       participant, tuple(sorted((levels or {}).items())))
 
 
 @exactly

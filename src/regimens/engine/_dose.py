@@ -7,17 +7,27 @@ is never exceeded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from ..errors import DoseError, MissingMeasurementError, RoundingWarning
-from ..model import Dose, Participant, Rounding
+from ..errors import DoseError, MissingMeasurementError, QuantityError, RoundingWarning
+from ..model import Dose, DoseLevel, Participant, Rounding, WeightBasis
 from ..quantities import (
+    CREATININE_FACTOR,
+    GFR_MAX_DEFAULT,
+    INCH_CM,
     Amount,
     Basis,
     BSAFormula,
+    DoseQuantity,
+    Sex,
     VialCombination,
+    adjusted_weight,
+    body_mass_index,
     bsa,
+    cockcroft_gault,
+    devine_ideal_weight,
     exactly,
     human_amount,
     human_dose_quantity,
@@ -28,7 +38,7 @@ from ..quantities import (
 )
 
 __all__ = ["BodySize", "ComputedDose", "check_measurements", "compute_dose", "dose_amount",
-           "dosing_area"]
+           "dosing_area", "refuse_unsupported", "symbolic_level"]
 
 _MODES = {Rounding.NEAREST: ROUND_HALF_UP, Rounding.UP: ROUND_CEILING, Rounding.DOWN: ROUND_FLOOR}
 _MODE_TEXT = {Rounding.NEAREST: "to the nearest", Rounding.UP: "up to a", Rounding.DOWN:
@@ -95,6 +105,21 @@ def dosing_area(exact: Decimal, decimals: int) -> Decimal:
     return used
 
 
+#: Why each input of an AUC dose, an ideal weight or a Cockcroft-Gault clearance is needed.
+_AUC_NEEDS = ("AUC dosing needs a GFR or a serum creatinine with age and sex: give --gfr "
+              "(e.g. 95mL/min), or --creatinine, --age (or --birth-date), --sex and --weight "
+              "for Cockcroft-Gault")
+_IDEAL_NEEDS = ("{what} needs the participant's height and sex (--height, --sex) for "
+                "Devine's ideal body weight")
+_BMI_NEEDS = ("crcl_weight: auto needs the participant's height (--height) for the "
+              "body-mass index")
+
+
+def _round_to(value: Decimal, quantum: str) -> Decimal:
+    """``value`` rounded half up to ``quantum`` (``"0.01"``), trailing zeros dropped."""
+    return normal(value.quantize(Decimal(quantum), ROUND_HALF_UP))
+
+
 @dataclass(frozen=True)
 class BodySize:
     """The measurements a dose is computed from, resolved once per schedule."""
@@ -114,30 +139,155 @@ class BodySize:
         return _measure_text(self.weight(), "kg", self.participant.weight)
 
     @exactly
-    def area(self) -> tuple[Decimal, str, RoundingWarning | None]:
+    def ideal(self, what: str) -> tuple[Decimal, str]:
+        """Devine's ideal body weight (kg, rounded half up to 2 decimals) and its derivation."""
+        p = self.participant
+        missing = tuple(k for k, v in (("height", p.height_cm), ("sex", p.sex_value))
+                        if v is None)
+        if missing:
+            raise MissingMeasurementError(missing[0], _IDEAL_NEEDS.format(what=what), missing)
+        assert p.height_cm is not None
+        assert p.sex_value is not None
+        try:
+            exact = devine_ideal_weight(p.height_cm, p.sex_value)
+        except QuantityError:
+            raise DoseError(f"{what} uses Devine's ideal body weight, which starts at 60 "
+                            f"inches (152.4 cm); the height is "
+                            f"{_measure_text(p.height_cm, 'cm', p.height)}: use the actual "
+                            "weight") from None
+        used = _round_to(exact, "0.01")
+        female = p.sex_value is Sex.FEMALE
+        inches = _round_to(p.height_cm / INCH_CM, "0.0001")
+        how = (f"Devine, {p.sex_value.value}: {'45.5' if female else '50'} kg + 2.3 kg × "
+               f"({_measure_text(p.height_cm, 'cm', p.height)} ÷ {plain(INCH_CM)} = "
+               f"{plain(inches)} in − 60 in) = {plain(_round_to(exact, '0.0001'))} kg, "
+               "rounded half up to 2 decimals")
+        return used, how
+
+    @exactly
+    def weight_by(self, basis: WeightBasis, what: str) -> tuple[Decimal, str]:
+        """The weight (kg) of ``basis`` and how it was obtained, for people."""
+        actual = self.weight()
+        if basis is WeightBasis.ACTUAL:
+            return actual, self.weight_text()
+        ideal, how = self.ideal(what)
+        if basis is WeightBasis.IDEAL:
+            return ideal, f"{human_number(ideal)} kg (ideal body weight; {how})"
+        used = _round_to(adjusted_weight(actual, ideal), "0.01")
+        return used, (f"{human_number(used)} kg (adjusted body weight: ideal {human_number(ideal)}"
+                      f" kg + 0.4 × (actual {self.weight_text()} − {human_number(ideal)} kg), "
+                      f"rounded half up to 2 decimals; ideal body weight by {how})")
+
+    @exactly
+    def area(self, cap: Decimal | None = None) -> tuple[Decimal, str, RoundingWarning | None]:
         """BSA in m2 as used for dosing, how it was obtained, and a warning if its
-        rounding moved it by more than 10%."""
+        rounding moved it by more than 10%. ``cap``: the dose's ``bsa_max`` (m2)."""
         p = self.participant
         if p.bsa_m2 is not None:
-            return p.bsa_m2, f"{human_number(p.bsa_m2)} m² (body surface area given)", None
-        check_measurements(Basis.PER_M2, weight=p.weight_kg is not None,
-                           height=p.height_cm is not None, area=False)
-        assert p.height_cm is not None
-        assert p.weight_kg is not None
-        exact = bsa(p.height_cm, p.weight_kg, self.formula)
-        used = dosing_area(exact, self.bsa_decimals)
-        shown = _four_decimals(exact)
-        how = (f"{human_number(used)} m² ({self.formula.label} from "
-               f"{_measure_text(p.height_cm, 'cm', p.height)} and {self.weight_text()}: "
-               f"{plain(shown)} m², "
-               f"rounded to {self.bsa_decimals} decimals)")
-        warning = None
-        if abs(used - exact) * 10 > exact:
-            warning = RoundingWarning(
-                f"rounding the body surface area to {self.bsa_decimals} decimals moves it "
-                f"from {plain(shown)} m² to {human_number(used)} m² (more than 10%); "
-                "use more decimals")
-        return used, how, warning
+            used, how, warning = p.bsa_m2, "body surface area given", None
+        else:
+            check_measurements(Basis.PER_M2, weight=p.weight_kg is not None,
+                               height=p.height_cm is not None, area=False)
+            assert p.height_cm is not None
+            assert p.weight_kg is not None
+            exact = bsa(p.height_cm, p.weight_kg, self.formula)
+            used = dosing_area(exact, self.bsa_decimals)
+            shown = _four_decimals(exact)
+            how = (f"{self.formula.label} from "
+                   f"{_measure_text(p.height_cm, 'cm', p.height)} and {self.weight_text()}: "
+                   f"{plain(shown)} m², "
+                   f"rounded to {self.bsa_decimals} decimals")
+            warning = None
+            if abs(used - exact) * 10 > exact:
+                warning = RoundingWarning(
+                    f"rounding the body surface area to {self.bsa_decimals} decimals moves it "
+                    f"from {plain(shown)} m² to {human_number(used)} m² (more than 10%); "
+                    "use more decimals")
+        if cap is not None and used > cap:
+            how += f"; {human_number(used)} m² capped at bsa_max {human_number(cap)} m²"
+            used = normal(cap)
+        return used, f"{human_number(used)} m² ({how})", warning
+
+    @exactly
+    def gfr(self, dose: Dose, on: date | None) -> tuple[Decimal, str]:
+        """The GFR (mL/min) of an AUC dose on ``on`` (the administration's date), and how it
+        was obtained: measured, or Cockcroft-Gault; capped at ``gfr_max``."""
+        p = self.participant
+        if p.gfr_ml_min is not None:
+            value, how = p.gfr_ml_min, f"GFR {human_number(p.gfr_ml_min)} mL/min measured (given)"
+        else:
+            age = p.age_on(on) if on is not None else p.age_years
+            missing = tuple(k for k, v in (("creatinine", p.creatinine_value), ("age", age),
+                                           ("sex", p.sex_value), ("weight", p.weight_kg))
+                            if v is None)
+            if missing:
+                raise MissingMeasurementError("gfr", _AUC_NEEDS, ("gfr", *missing))
+            assert age is not None
+            assert p.sex_value is not None
+            assert p.creatinine_value is not None
+            assert p.creatinine_factor is not None
+            if age < 18:
+                raise DoseError(f"Cockcroft-Gault is for adults (18 years and over); the "
+                                f"participant is {human_number(age)} years old: give a "
+                                "measured GFR (--gfr)")
+            weight, weight_how = self._crcl_weight(dose.crcl_weight)
+            value, how = self._cockcroft_gault(dose, age, weight, weight_how, on)
+        cap = dose.gfr_max if dose.gfr_max is not None else GFR_MAX_DEFAULT
+        if value > cap:
+            why = ("gfr_max" if dose.gfr_max is not None else
+                   "the default gfr_max, after the FDA's 2010 carboplatin dosing advice")
+            how += f"; {human_number(value)} mL/min capped at {human_number(cap)} mL/min ({why})"
+            value = normal(cap)
+        return value, how
+
+    def _crcl_weight(self, basis: WeightBasis) -> tuple[Decimal, str]:
+        p = self.participant
+        if basis is not WeightBasis.AUTO:
+            used, how = self.weight_by(basis, f"crcl_weight: {basis.value}")
+            return used, how if basis is not WeightBasis.ACTUAL else f"{how} (actual weight)"
+        if p.height_cm is None:
+            raise MissingMeasurementError("height", _BMI_NEEDS, ("height",))
+        bmi = body_mass_index(self.weight(), p.height_cm)
+        shown = human_number(_round_to(bmi, "0.1"))
+        if bmi >= 25:
+            used, how = self.weight_by(WeightBasis.ADJUSTED, "crcl_weight: auto")
+            return used, f"{how}; adjusted because the body-mass index {shown} kg/m² is 25 or more"
+        return self.weight(), (f"{self.weight_text()} (actual weight: the body-mass index "
+                               f"{shown} kg/m² is under 25)")
+
+    def _cockcroft_gault(self, dose: Dose, age: Decimal, weight: Decimal, weight_how: str,
+                         on: date | None) -> tuple[Decimal, str]:
+        p = self.participant
+        assert p.creatinine_value is not None
+        assert p.creatinine_factor is not None
+        assert p.sex_value is not None
+        value, factor = p.creatinine_value, p.creatinine_factor
+        unit = "mg/dL" if factor == 1 else "µmol/L"
+        creatinine = f"serum creatinine {human_number(value)} {unit}"
+        if factor != 1:
+            creatinine += (f" (= {plain(_round_to(value / factor, '0.0001'))} mg/dL at "
+                           f"{plain(CREATININE_FACTOR)} µmol/L per mg/dL, unrounded in the "
+                           "calculation)")
+        if dose.creatinine_min is not None:
+            floor, floor_factor = dose.creatinine_min
+            if value / factor < floor / floor_factor:
+                floor_unit = "mg/dL" if floor_factor == 1 else "µmol/L"
+                creatinine += (f", raised to creatinine_min {human_number(floor)} {floor_unit}")
+                value, factor = floor, floor_factor
+        female = p.sex_value is Sex.FEMALE
+        exact = cockcroft_gault(age, weight, value, factor, p.sex_value)
+        used = _round_to(exact, "0.1")
+        born = (f" (on {on.isoformat()}, born {p.birth.isoformat()})"
+                if p.birth is not None and on is not None else "")
+        scr = human_number(value) + (" mg/dL" if factor == 1 else
+                                     f" µmol/L ÷ {plain(CREATININE_FACTOR)}")
+        how = (f"GFR by Cockcroft-Gault from age {human_number(age)} years{born}, "
+               f"{weight_how}, {creatinine}, {p.sex_value.value}: (140 − {human_number(age)}) "
+               f"× {human_number(weight)} kg ÷ (72 × {scr})"
+               + (" × 0.85" if female else "")
+               + f" = {plain(_round_to(exact, '0.0001'))} mL/min, rounded half up to 1 decimal"
+               f" = {human_number(used)} mL/min")
+        return used, how
 
 
 @dataclass(frozen=True)
@@ -167,17 +317,71 @@ class ComputedDose:
 
 
 @exactly
-def compute_dose(dose: Dose, body: BodySize) -> ComputedDose:
+def compute_dose(dose: Dose, body: BodySize, level: DoseLevel | None = None,
+                 on: date | None = None) -> ComputedDose:
+    """The dose for one administration on ``on`` (its date; ages from a birth date are
+    taken on it) at dose ``level`` (None: level 0, the written dose)."""
+    if level is None:
+        return _compute(dose, body, on)
+    if level.quantity is not None:
+        computed = _compute(replace(dose, quantity=level.quantity), body, on)
+        return replace(computed, derivation=f"dose level {level.level}: {computed.derivation}",
+                       per_basis=dose)
+    full = _compute(dose, body, on)
+    assert full.amount is not None
+    assert level.percent is not None
+    unit = full.amount.unit
+    value = normal(full.amount.magnitude * level.percent / 100)
+    steps = (f"dose level {level.level}: {plain(level.percent)}% of the level-0 dose "
+             f"{human_amount(full.amount)} = {human_amount(Amount(value, unit))}")
+    if dose.round is not None and dose.basis is not Basis.FLAT:
+        rounded = _round(dose, value, f"{plain(level.percent)}% of {human_amount(full.amount)}")
+        steps += (f", rounded {_MODE_TEXT[dose.rounding]} multiple of "
+                  f"{human_amount(dose.round)} = {human_amount(Amount(rounded, unit))}")
+        value = rounded
+    if dose.max is not None and value > dose.max.to(unit).magnitude:
+        value = normal(dose.max.to(unit).magnitude)
+        steps += f", capped at the maximum of {human_amount(dose.max)}"
+    amount = Amount(value, unit)
+    return ComputedDose(amount, human_amount(amount),
+                        f"{steps} (level 0: {full.derivation})", full.basis, dose, full.warnings)
+
+
+@exactly
+def symbolic_level(dose: Dose, level: DoseLevel) -> tuple[Dose, str]:
+    """A per-kg, per-m2 or AUC dose at ``level`` as written (no participant: ``check``),
+    and its text: ``"dose level -1: 80% of AUC 5 = AUC 4"``. Caps and rounding are the
+    participant's (``check`` says its totals are before them)."""
+    if level.quantity is not None:
+        leveled = replace(dose, quantity=level.quantity)
+        return leveled, f"dose level {level.level}: {human_dose_quantity(level.quantity)}"
+    assert level.percent is not None
+    q = dose.quantity
+    quantity = DoseQuantity(Amount(normal(q.amount.magnitude * level.percent / 100),
+                                   q.amount.unit), q.basis)
+    return replace(dose, quantity=quantity), (
+        f"dose level {level.level}: {plain(level.percent)}% of {human_dose_quantity(q)} = "
+        f"{human_dose_quantity(quantity)}")
+
+
+@exactly
+def _compute(dose: Dose, body: BodySize, on: date | None) -> ComputedDose:
     quantity = dose.quantity
     written = human_dose_quantity(quantity)
     if quantity.basis is Basis.FLAT:
         return ComputedDose(quantity.amount, human_amount(quantity.amount),
                             f"{written} (flat dose)", Basis.FLAT, dose)
     found: list[RoundingWarning] = []
+    after = ""
     if quantity.basis is Basis.PER_KG:
-        size, size_text = body.weight(), body.weight_text()
+        size, size_text = body.weight_by(dose.weight, f"weight: {dose.weight.value}")
+    elif quantity.basis is Basis.AUC:
+        gfr, after = body.gfr(dose, on)
+        size = gfr + 25
+        size_text = f"(GFR {human_number(gfr)} mL/min + 25 mL/min)"
+        after = "; " + after
     else:
-        size, size_text, area_warning = body.area()
+        size, size_text, area_warning = body.area(dose.bsa_max)
         if area_warning is not None:
             found.append(area_warning)
     unit = quantity.amount.unit
@@ -198,7 +402,7 @@ def compute_dose(dose: Dose, body: BodySize) -> ComputedDose:
         assert dose.max is not None
         steps += f", capped at the maximum of {human_amount(dose.max)}"
     amount = Amount(steps_taken.final, unit)
-    return ComputedDose(amount, human_amount(amount), steps, quantity.basis, dose,
+    return ComputedDose(amount, human_amount(amount), steps + after, quantity.basis, dose,
                         tuple(found))
 
 
@@ -217,15 +421,7 @@ def _arithmetic(dose: Dose, size: Decimal) -> _Steps:
     value = computed = normal(dose.quantity.amount.magnitude * size)
     rounded = None
     if dose.round is not None:
-        increment = dose.round.to(unit).magnitude
-        multiples = (value / increment).quantize(Decimal(1), _MODES[dose.rounding])
-        if multiples == 0:
-            # A computed dose is never rounded to nothing, nor silently up instead.
-            raise DoseError(
-                f"{human_dose_quantity(dose.quantity)} gives {human_amount(Amount(value, unit))}"
-                f", which rounds {_MODE_TEXT[dose.rounding]} multiple of "
-                f"{human_amount(dose.round)} as 0; use a smaller 'round' increment")
-        value = rounded = normal(multiples * increment)
+        value = rounded = _round(dose, value, human_dose_quantity(dose.quantity))
     capped = False
     if dose.max is not None:
         cap = dose.max.to(unit).magnitude
@@ -234,10 +430,45 @@ def _arithmetic(dose: Dose, size: Decimal) -> _Steps:
     return _Steps(computed, rounded, capped, value)
 
 
+@exactly
+def _round(dose: Dose, value: Decimal, written: str) -> Decimal:
+    """``value`` rounded to a multiple of ``dose.round`` by its rule (never to nothing)."""
+    assert dose.round is not None
+    unit = dose.quantity.amount.unit
+    increment = dose.round.to(unit).magnitude
+    multiples = (value / increment).quantize(Decimal(1), _MODES[dose.rounding])
+    if multiples == 0:
+        # A computed dose is never rounded to nothing, nor silently up instead.
+        raise DoseError(
+            f"{written} gives {human_amount(Amount(value, unit))}"
+            f", which rounds {_MODE_TEXT[dose.rounding]} multiple of "
+            f"{human_amount(dose.round)} as 0; use a smaller 'round' increment")
+    return normal(multiples * increment)
+
+
 def dose_amount(dose: Dose, size: Decimal) -> Decimal:
     """The amount of ``dose`` (per kg or per m2) for a body size in kg or m2.
 
     The arithmetic of :func:`compute_dose` without the texts, for the batch
     API (:mod:`regimens.cohort`), which computes it once per distinct body size.
+    A per-m2 dose's ``bsa_max`` caps ``size`` first, as :func:`compute_dose` does.
     """
+    if dose.bsa_max is not None and dose.basis is Basis.PER_M2 and size > dose.bsa_max:
+        size = dose.bsa_max
     return _arithmetic(dose, size).final
+
+
+def refuse_unsupported(dose: Dose) -> None:
+    """Raise unless the batch API can compute ``dose`` from weights and BSAs alone.
+
+    Raises:
+        DoseError: an AUC dose (it needs each participant's GFR or Cockcroft-Gault
+            inputs) or a per-kg dose on an ideal or adjusted weight (height and sex).
+    """
+    what = ("an AUC dose (Calvert), which needs each participant's GFR"
+            if dose.basis is Basis.AUC else
+            f"a per-kg dose on the {dose.weight.value} body weight, which needs each "
+            "participant's height and sex" if dose.weight is not WeightBasis.ACTUAL else None)
+    if what is not None:
+        raise DoseError(f"the batch API cannot compute {what} ({dose.quantity}); expand "
+                        "these participants one by one with Regimen.expand")

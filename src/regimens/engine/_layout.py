@@ -26,6 +26,7 @@ from ..model import (
     AfterLastAnchor,
     Course,
     Dose,
+    DoseLevel,
     HoursPattern,
     Participant,
     PeriodAnchor,
@@ -46,7 +47,7 @@ from ..quantities import (
     least_waste_vials,
 )
 from ._calendar import move_administrations, move_visits
-from ._dose import ComputedDose, compute_dose
+from ._dose import ComputedDose, compute_dose, symbolic_level
 from ._schedule import Administration, CourseSpan, PeriodSpan, Schedule, VisitOccurrence
 from ._timeline import Timeline
 
@@ -243,7 +244,7 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
              exact_drugs: frozenset[str]) -> Schedule:
     arm = line.arm
     warnings: list[RegimenWarning] = []
-    doses: dict[Dose, ComputedDose] = {}
+    doses: dict[tuple[Dose, DoseLevel | None, object], ComputedDose] = {}
     vialled: dict[tuple[ComputedDose, tuple[Amount, ...]], ComputedDose] = {}
     # Administrations and their sort keys (see _key), in parallel lists: no tuple per row.
     rows: list[Administration] = []
@@ -270,28 +271,39 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
             # Everything but the day, time, cycle and dose is the same for the whole course.
             route = human_route(course.route or drug.route)
             avoid = tuple(regimen.drug(d).name for d in course.no_same_day)
-            computed_by_step: dict[int | None, ComputedDose] = {}
+            computed_by_step: dict[tuple[int | None, object], ComputedDose] = {}
             made: list[Administration] = []
             made_keys: list[int] = []
+            level = (course.level(line.levels[course.drug])
+                     if course.drug in line.levels and not course.unspecified
+                     and not course.placebo else None)
+            # An AUC dose from a birth date uses the age on each administration's date.
+            dated_age = line.body.participant.birth is not None
             for offset, cycle, cycle_day, slot_time, step in slots:
-                computed = computed_by_step.get(step)
+                day = from_ordinal(day_one + offset)  # in range: the span's ends were dated
+                age = (line.body.participant.age_on(day) if dated_age and _by_age(
+                    _step_dose(course, step), line.body.participant) else None)
+                computed = computed_by_step.get((step, age))
                 if computed is None:
                     dose = _step_dose(course, step)
                     if dose is None:
                         computed = _no_amount(course)
                     elif (symbolic and dose.basis is not Basis.FLAT
                           and course.drug not in exact_drugs):
-                        computed = ComputedDose(None, human_dose_quantity(dose.quantity),
-                                                "computed per participant", dose.basis, dose)
+                        text, per = human_dose_quantity(dose.quantity), dose
+                        if level is not None:
+                            per, text = symbolic_level(dose, level)
+                        computed = ComputedDose(None, text, "computed per participant",
+                                                dose.basis, per)
                     else:
-                        if dose not in doses:
-                            fresh = doses[dose] = compute_dose(dose, line.body)
+                        key = (dose, level, age)
+                        if key not in doses:
+                            fresh = doses[key] = compute_dose(dose, line.body, level, day)
                             warnings += fresh.warnings
-                        computed = doses[dose]
+                        computed = doses[key]
                     if drug.vials and computed.amount is not None:
                         computed = _with_vials(computed, drug.vials, vialled)
-                    computed_by_step[step] = computed
-                day = from_ordinal(day_one + offset)  # in range: the span's ends were dated
+                    computed_by_step[(step, age)] = computed
                 admin = unchecked(study_day(offset), day, slot_time, None, period.id,
                                   course.drug, drug.name, route, course_index, cycle,
                                   cycle_day, computed, course.placebo, step, period.blinded,
@@ -460,6 +472,11 @@ def _with_vials(computed: ComputedDose, vials: tuple[Amount, ...],
         assert computed.amount is not None
         found = memo[key] = replace(computed, vials=least_waste_vials(computed.amount, vials))
     return found
+
+
+def _by_age(dose: Dose | None, participant: Participant) -> bool:
+    """True when ``dose`` depends on the participant's age (a Cockcroft-Gault clearance)."""
+    return dose is not None and dose.basis is Basis.AUC and participant.gfr_ml_min is None
 
 
 def _no_amount(course: Course) -> ComputedDose:

@@ -17,8 +17,8 @@ from ..errors import ExpandOptionError, UnitError
 from ..model import Regimen, lookalike_text
 from ..quantities import BSAFormula, Duration
 
-__all__ = ["check_arm", "check_bsa_decimals", "parse_formula", "parse_lengths", "parse_start",
-           "parse_zone"]
+__all__ = ["check_arm", "check_bsa_decimals", "parse_formula", "parse_lengths", "parse_levels",
+           "parse_start", "parse_zone"]
 
 
 def parse_start(start: date | str, option: str = "start") -> date:
@@ -121,4 +121,42 @@ def parse_lengths(regimen: Regimen, arm: str,
                 if not allowed.fixed else f"this period has a fixed length of {allowed}",
                 text)
         chosen[period_id] = length
+    return chosen
+
+
+def parse_levels(regimen: Regimen, arm: str, levels: Mapping[str, int] | None) -> dict[str, int]:
+    """Dose levels chosen per drug (drug id -> level, e.g. ``{"carbo": -1}``), checked.
+
+    Level 0 is the written dose. Any other level must be declared (``levels:``) by every
+    course of the drug on ``arm`` that has a dose (placebo and unspecified courses keep
+    theirs).
+
+    Raises:
+        ExpandOptionError: an unknown drug, a level that is not a whole number, or a level
+            a course of the drug does not declare (field ``levels.DRUG``).
+    """
+    chosen: dict[str, int] = {}
+    known = [d.id for d in regimen.drugs]
+    for drug, level in (levels or {}).items():
+        if drug not in known:
+            raise ExpandOptionError("levels", f"no drug has this id ({lookalike_text(drug, known)}"
+                                    f"drugs: {', '.join(known)})", drug)
+        if isinstance(level, bool) or not isinstance(level, int):
+            raise ExpandOptionError(f"levels.{drug}", "a dose level is a whole number, e.g. -1",
+                                    level)
+        courses = [c for p in regimen.path(arm) for c in p.courses
+                   if c.drug == drug and (c.arms is None or arm in c.arms)
+                   and (c.dose is not None or c.steps)]
+        if not courses and level != 0:
+            raise ExpandOptionError(f"levels.{drug}", f"arm {arm!r} gives no dose of this drug "
+                                    "to change", level)
+        for course in courses:
+            declared = [x.level for x in course.levels]
+            if level != 0 and level not in declared:
+                listed = ", ".join(str(n) for n in sorted(declared, reverse=True))
+                raise ExpandOptionError(
+                    f"levels.{drug}", f"dose level {level} is not declared for {drug} "
+                    f"(declared: 0{', ' + listed if listed else ''}); undeclared levels are "
+                    "refused, never guessed", level)
+        chosen[drug] = level
     return chosen

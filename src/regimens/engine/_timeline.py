@@ -6,7 +6,8 @@ laid out. All date arithmetic is in whole days from Study Day 1.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from ._options import (
     check_bsa_decimals,
     parse_formula,
     parse_lengths,
+    parse_levels,
     parse_start,
     parse_zone,
 )
@@ -38,6 +40,7 @@ class Timeline:
     body: BodySize
     day_zero: bool = False  # offset 0 is Study Day 0 (the regimen's day_zero), else Day 1
     calendar: SiteCalendar | None = None  # the site's closed days, if given
+    levels: dict[str, int] = field(default_factory=dict)  # drug id -> dose level (not 0)
 
     def study_day(self, offset: int) -> StudyDay:
         """The Study Day of an offset, in the regimen's convention (Day 0 or not)."""
@@ -58,6 +61,7 @@ def resolve(
     bsa_formula: BSAFormula | str | None = None,
     bsa_decimals: int | None = 2,
     calendar: SiteCalendar | None = None,
+    levels: Mapping[str, int] | None = None,
 ) -> Timeline:
     """Fix everything participant-specific before any course is laid out.
 
@@ -83,4 +87,6 @@ def resolve(
     shift = next(first for p, first, _ in placed if p.id == anchor)
     periods = tuple((p, first - shift, n) for p, first, n in placed)
     body = BodySize(participant or Participant(), parse_formula(bsa_formula), decimals)
-    return Timeline(arm, day_one, periods, parse_zone(tz), body, regimen.day_zero, calendar)
+    at_level = {d: n for d, n in parse_levels(regimen, arm, levels).items() if n != 0}
+    return Timeline(arm, day_one, periods, parse_zone(tz), body, regimen.day_zero, calendar,
+                    at_level)

@@ -542,6 +542,9 @@ def check_text(report: CheckReport) -> str:
 
     r = report.regimen
     lines = [f"{r.title} ({r.id}{', ' + r.registry if r.registry else ''})", ""]
+    given = participant_text(report)
+    if given:
+        lines += [given, ""]
     rows = [[s.arm, s.drug_name, s.count_text(), s.total_text(), s.intensity_text(),
              f"Day {s.first_day} to {s.last_day}" if s.first_day is not None else "-"]
             for s in report.summaries]
@@ -560,10 +563,42 @@ def check_text(report: CheckReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: A participant's inputs as a check report names them, in this order.
+_INPUTS = (("label", "participant"), ("weight", "weight"), ("height", "height"),
+           ("bsa", "body surface area"), ("age", "age"), ("sex", "sex"), ("gfr", "GFR"),
+           ("creatinine", "serum creatinine"))
+
+
+def _inputs(report: CheckReport) -> list[tuple[str, str]]:
+    p = report.participant
+    if p is None:
+        return []
+    return [(key, str(getattr(p, key))) for key, _ in _INPUTS
+            if getattr(p, key) not in (None, "")]
+
+
+def participant_text(report: CheckReport) -> str:
+    """The line naming what a check report's absolute totals are for ("" for none)."""
+    names = dict(_INPUTS)
+    parts = [f"{names[k]} {v}" for k, v in _inputs(report)]
+    levels = ", ".join(f"{d} {n}" for d, n in report.levels)
+    if parts:
+        return ("Absolute totals for " + ", ".join(parts)
+                + (f"; dose levels: {levels}" if levels else "") + ".")
+    return f"At dose levels: {levels}." if levels else ""
+
+
 def check_dict(report: CheckReport) -> dict[str, Any]:
-    """A check report as plain data (exact decimal strings)."""
+    """A check report as plain data (exact decimal strings); ``participant`` (the inputs
+    as given) and ``levels`` (drug id -> level) only when they were given."""
+    extra: dict[str, Any] = {}
+    if report.participant is not None:
+        extra["participant"] = dict(_inputs(report))
+    if report.levels:
+        extra["levels"] = dict(report.levels)
     return {
         "regimen": report.regimen.id,
+        **extra,
         "ok": report.ok,
         "conditions": list(report.conditions),
         "summaries": [

@@ -55,6 +55,8 @@ from ._fields import (
     read_course_dose,
     read_duration,
     read_length,
+    read_levels,
+    read_measure_limit,
     read_pattern,
     read_times,
     read_vials,
@@ -130,6 +132,8 @@ class _Builder:
         drugs = tuple(self.drug(i, root.at("drugs").at(i)) for i in value["drugs"])
         self.clinic_drugs = {d.id for d in drugs if d.clinic}
         self.drug_ids = {d.id for d in drugs}
+        self.bsa_max = (self.attempt(read_measure_limit, root.at("bsa_max"), "bsa_max")
+                        if root.has("bsa_max") else None)
         self.drug_routes = {d.id: d.route for d in drugs}
         self.drug_vials = {d.id: d.vials for d in drugs}
         self.drugs_by_id = {d.id: d for d in drugs}
@@ -356,7 +360,15 @@ class _Builder:
         if "cycles" in raw and cycle is None:
             raise fail(cur.at("cycles"), "cycles needs a cycle length ('cycle: 28 days')",
                        code="cycles-without-cycle")
-        dose, steps, placebo, note = read_course_dose(cur)
+        dose, steps, placebo, note = read_course_dose(cur, self.bsa_max)
+        levels: tuple[Any, ...] = ()
+        if "levels" in raw:
+            levels = read_levels(cur.at("levels"), dose, steps)
+        elif dose is not None or steps:
+            # The drug's levels serve every course of it that has a dose to change.
+            drug_cur = self.root.at("drugs").at(raw["drug"])
+            if drug_cur.has("levels"):
+                levels = read_levels(drug_cur.at("levels"), dose, steps)
         vials = self.drug_vials[raw["drug"]]
         for at, given in ([(cur.at("dose"), dose)] if dose is not None else
                           [(cur.at("steps").at(i).at("dose"), s.dose) for i, s in
@@ -463,7 +475,7 @@ class _Builder:
             label=raw.get("label", ""), not_on=not_on, no_same_day=no_same_day,
             id=course_id, duration=duration, method=raw.get("method"),
             notes=raw.get("notes", ""), clinic=clinic, window=window,
-            min_interval=min_interval, where=self.where(cur),
+            min_interval=min_interval, where=self.where(cur), levels=levels,
         )
         delivery = course.delivery_problem(self.drug_routes[course.drug])
         if delivery is not None and delivery[0] == "method":

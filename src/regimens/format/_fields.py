@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import time
+from decimal import Decimal
 from typing import Any
 
 from ..errors import ParticipantError, Problem, UnitError
@@ -24,12 +25,14 @@ from ..model import (
     DaysPattern,
     DayStep,
     Dose,
+    DoseLevel,
     EveryPattern,
     HoursPattern,
     Pattern,
     Rounding,
     Step,
     WeekdaysPattern,
+    WeightBasis,
     Window,
 )
 from ..quantities import (
@@ -41,7 +44,10 @@ from ..quantities import (
     LengthRange,
     counted,
     parse_amount,
+    parse_creatinine,
     parse_dose_quantity,
+    parse_gfr,
+    parse_measure,
     same_amount,
 )
 from ._source import Cursor
@@ -54,6 +60,8 @@ __all__ = [
     "read_dose",
     "read_duration",
     "read_length",
+    "read_levels",
+    "read_measure_limit",
     "read_pattern",
     "read_steps",
     "read_times",
@@ -112,7 +120,31 @@ def read_window(cur: Cursor) -> Window:
     )
 
 
-def read_dose(cur: Cursor) -> Dose:
+#: The keys of a dose that belong to one basis, with that basis.
+_BASIS_KEYS = {"weight": Basis.PER_KG, "bsa_max": Basis.PER_M2, "gfr_max": Basis.AUC,
+               "creatinine_min": Basis.AUC, "crcl_weight": Basis.AUC}
+_BASIS_TEXT = {Basis.FLAT: "flat", Basis.PER_KG: "per-kg", Basis.PER_M2: "per-m2",
+               Basis.AUC: "AUC"}
+#: Every key of a course or step that only a computed dose takes.
+DOSE_OPTIONS = ("max", "round", "rounding", *_BASIS_KEYS)
+
+
+def read_measure_limit(cur: Cursor, key: str) -> Any:
+    """A ``bsa_max`` (m2, Decimal), ``gfr_max`` (mL/min, Decimal) or ``creatinine_min``
+    ((value, factor), value / factor in mg/dL) at ``cur``."""
+    try:
+        if key == "bsa_max":
+            return parse_measure("bsa", cur.value)
+        if key == "gfr_max":
+            return parse_gfr(cur.value)
+        return parse_creatinine(cur.value)
+    except UnitError as exc:
+        raise unit_fail(cur, exc) from None
+
+
+def read_dose(cur: Cursor, bsa_max: Decimal | None = None) -> Dose:
+    """The dose at ``cur`` (a course or a step); ``bsa_max``: the regimen's, for a per-m2
+    dose that gives none of its own."""
     raw = cur.value
     try:
         quantity = parse_dose_quantity(raw["dose"])
@@ -136,16 +168,76 @@ def read_dose(cur: Cursor) -> Dose:
         key = next(iter(limits))
         raise fail(cur.at(key), f"{key} applies to computed (per kg or per m2) doses; "
                     "this dose is flat", code="limit-on-flat-dose")
+    for key, owner in _BASIS_KEYS.items():
+        if key in raw and quantity.basis is not owner:
+            # On another basis the option would be silently ignored.
+            raise fail(cur.at(key), f"{key} applies to {_BASIS_TEXT[owner]} doses; this dose "
+                       f"is {_BASIS_TEXT[quantity.basis]}", code="option-for-other-basis")
+    measured = {key: read_measure_limit(cur.at(key), key)
+                for key in ("bsa_max", "gfr_max", "creatinine_min") if key in raw}
+    if quantity.basis is Basis.PER_M2 and "bsa_max" not in measured and bsa_max is not None:
+        measured["bsa_max"] = bsa_max
     return Dose(quantity, limits.get("max"), limits.get("round"),
-                Rounding(raw.get("rounding", "nearest")))
+                Rounding(raw.get("rounding", "nearest")),
+                weight=WeightBasis(raw.get("weight", "actual")),
+                crcl_weight=WeightBasis(raw.get("crcl_weight", "actual")), **measured)
 
 
-def read_course_dose(cur: Cursor) -> tuple[Dose | None, tuple[Step, ...], bool, str]:
+_PERCENT = re.compile(r"\s*(?P<num>[0-9]+(?:\.[0-9]+)?)\s*%\s*\Z")
+
+
+def read_levels(cur: Cursor, dose: Dose | None, steps: tuple[Step, ...]) -> tuple[DoseLevel, ...]:
+    """The dose levels at ``cur`` (a mapping level -> '80%' or a dose), checked against the
+    course's dose or steps."""
+    levels: list[DoseLevel] = []
+    seen: dict[int, str] = {}
+    for key in cur.value:
+        at = cur.at(key)
+        number = int(key)
+        if number in seen:
+            raise fail(at, f"dose level {number} is given twice (also as {seen[number]!r})",
+                       code="duplicate-level")
+        seen[number] = key
+        text = at.value
+        match = _PERCENT.match(text)
+        if match is not None:
+            percent = Decimal(match["num"])
+            if not 0 < percent <= 1000:
+                raise fail(at, "a percentage above 0% and at most 1000%", code="bad-level")
+            levels.append(DoseLevel(number, percent=percent))
+            continue
+        if dose is None and not steps:
+            raise fail(at, "dose levels need a dose: a placebo or unspecified dose has none to "
+                       "change", code="levels-without-dose")
+        if steps:
+            raise fail(at, f"dose level {number}: a course with steps takes dose levels as "
+                       "percentages only (an absolute dose would replace every step alike)",
+                       code="absolute-level-with-steps")
+        try:
+            quantity = parse_dose_quantity(text)
+        except UnitError as exc:
+            raise unit_fail(at, exc) from None
+        assert dose is not None
+        if (quantity.basis, quantity.amount.unit.dimension) != (
+                dose.basis, dose.quantity.amount.unit.dimension):
+            raise fail(at, f"dose level {number} must be in the basis and dimension of the "
+                       f"dose ({dose.quantity})", code="level-basis-mismatch")
+        levels.append(DoseLevel(number, quantity=quantity))
+    if not levels and dose is None and not steps:
+        return ()
+    if dose is None and not steps:
+        raise fail(cur, "dose levels need a dose: a placebo or unspecified dose has none to "
+                   "change", show=False, code="levels-without-dose")
+    return tuple(levels)
+
+
+def read_course_dose(cur: Cursor, bsa_max: Decimal | None = None
+                     ) -> tuple[Dose | None, tuple[Step, ...], bool, str]:
     raw = cur.value
     placebo = raw.get("placebo", False)
     note = raw.get("dose_note", "")
     has_dose = "dose" in raw
-    limits = [k for k in ("max", "round", "rounding") if k in raw]
+    limits = [k for k in DOSE_OPTIONS if k in raw]
     if limits and (not has_dose or raw["dose"] == "unspecified"):
         where = ("on each step" if "steps" in raw else "with a computed dose")
         raise fail(cur.at(limits[0]), f"{limits[0]} applies to a computed dose: give it "
@@ -168,14 +260,14 @@ def read_course_dose(cur: Cursor) -> tuple[Dose | None, tuple[Step, ...], bool, 
         raise fail(cur.at("steps"), "give either dose or steps, not both",
                    show=False, code="dose-and-steps")
     if has_dose:
-        return read_dose(cur), (), False, note
+        return read_dose(cur, bsa_max), (), False, note
     if "steps" in raw:
-        return None, read_steps(cur.at("steps")), False, note
+        return None, read_steps(cur.at("steps"), bsa_max), False, note
     raise fail(cur, "a course needs a dose, steps, 'placebo: true' or 'dose: unspecified' "
                 "with a dose_note", show=False, code="missing-dose")
 
 
-def read_steps(cur: Cursor) -> tuple[Step, ...]:
+def read_steps(cur: Cursor, bsa_max: Decimal | None = None) -> tuple[Step, ...]:
     steps: list[Step] = []
     kinds: set[str] = set()
     last = len(cur.value) - 1
@@ -193,7 +285,7 @@ def read_steps(cur: Cursor) -> tuple[Step, ...]:
                         + found, show=False, code="step-needs-one-count")
         kind = present[0]
         kinds.add(kind)
-        dose = read_dose(step)
+        dose = read_dose(step, bsa_max)
         if kind == "cycles":
             steps.append(CycleStep(dose, raw["cycles"]))
         elif kind == "administrations":

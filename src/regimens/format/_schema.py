@@ -297,6 +297,7 @@ class MapOf(Shape):
     description: str = ""
     key_pattern: str = r"[a-z0-9][a-z0-9-]*"
     min_items: int = 0
+    key_help: str = "ids use lower-case letters, digits and hyphens"
 
     def noun(self) -> str:
         return "a mapping"
@@ -311,8 +312,7 @@ class MapOf(Shape):
                                    code="too-few-items"))
         for key in value:
             if not re.fullmatch(self.key_pattern, key):
-                out.append(cur.at(key).problem(
-                    "ids use lower-case letters, digits and hyphens", value=key, code="bad-id"))
+                out.append(cur.at(key).problem(self.key_help, value=key, code="bad-id"))
             out += self.values.problems(cur.at(key))
         return out
 
@@ -366,7 +366,28 @@ _DOSE_EXTRAS = {
                         number_help=_BARE_AMOUNT)),
     "rounding": Field(Text("rounding rule: nearest (halves up), up or down",
                            enum=("nearest", "up", "down"))),
+    "weight": Field(Text("per-kg doses: the weight used (default actual)",
+                         enum=("actual", "ideal", "adjusted"))),
+    "bsa_max": Field(Text("per-m2 doses: cap on the body surface area, e.g. '2 m2'",
+                          number_help="a bare number is not a body surface area: give its "
+                          "unit, e.g. '2 m2'")),
+    "gfr_max": Field(Text("AUC doses: cap on the GFR (default '125 mL/min')",
+                          number_help="a bare number is not a GFR: give its unit, e.g. "
+                          "'125 mL/min'")),
+    "creatinine_min": Field(Text("AUC doses: floor of the serum creatinine, e.g. '0.7 mg/dL'",
+                                 number_help="a bare number is not a creatinine: give its "
+                                 "unit, e.g. '0.7 mg/dL'")),
+    "crcl_weight": Field(Text("AUC doses: the weight Cockcroft-Gault uses (default actual; "
+                              "auto: adjusted when BMI >= 25)",
+                              enum=("actual", "ideal", "adjusted", "auto"))),
 }
+#: Dose levels: level number -> a percentage of the level-0 dose or an absolute dose.
+LEVELS = MapOf(Text("a percentage of the level-0 dose ('80%') or a dose ('75 mg/m2')",
+                    number_help="a bare number is not a dose level: write a percentage "
+                    "('80%') or a dose with its unit ('75 mg/m2')"),
+               description="dose levels: level (a whole number other than 0, e.g. -1) -> "
+               "'80%' or a dose", key_pattern=r"[-+]?[1-9][0-9]{0,2}",
+               key_help="a dose level is a whole number other than 0, e.g. -1 or -2")
 STEP = Record({
     "dose": Field(Text("the dose of this step", number_help=_BARE_DOSE), required=True),
     "cycles": Field(Whole("this dose for the next N cycles (the last step may leave its "
@@ -387,9 +408,10 @@ WINDOW = Either((
 COURSE = Record({
     "drug": Field(_id("the drug's id (a key of drugs)"), required=True),
     "arms": Field(ListOf(_id("arm id"), min_items=1), ),
-    "dose": Field(Text("a number and a unit, flat or per kg or per m2; or 'unspecified'",
-                       number_help=_BARE_DOSE)),
+    "dose": Field(Text("a number and a unit, flat or per kg or per m2; a target AUC "
+                       "('AUC 5'); or 'unspecified'", number_help=_BARE_DOSE)),
     **_DOSE_EXTRAS,
+    "levels": Field(LEVELS),
     "placebo": Field(Flag("matching placebo: same schedule, no active amount")),
     "dose_note": Field(Text("why the amount is not fixed, or a remark shown with each dose",
                             single_line=True)),
@@ -510,11 +532,15 @@ REGIMEN = Record({
     "day_one": Field(_id("period whose first day is Study Day 1 (default: the arm's first)")),
     "day_zero": Field(Flag("the first day of the day_one period is Study Day 0 (Day -1 "
                            "before it, Day 1 after it), as transplant protocols count")),
+    "bsa_max": Field(Text("cap on the body surface area of every per-m2 dose without its "
+                          "own, e.g. '2 m2'", number_help="a bare number is not a body "
+                          "surface area: give its unit, e.g. '2 m2'")),
     "drugs": Field(MapOf(Record({
         "name": Field(_line(), required=True),
         "route": Field(_line("e.g. subcutaneous, intravenous, oral"), required=True),
         "kind": Field(Text("drug (default) or radiotherapy (doses in Gy, e.g. route: "
                            "external beam)", enum=("drug", "radiotherapy"))),
+        "levels": Field(LEVELS),
         "vials": Field(ListOf(Text("a vial size, e.g. '500 mg'", number_help=_BARE_AMOUNT),
                               min_items=1, description="the vial sizes stocked; each dose "
                               "is made up of whole vials with the least waste")),

@@ -27,9 +27,10 @@ from ..model import (
     Step,
     Visit,
     WeekdaysPattern,
+    WeightBasis,
     Window,
 )
-from ..quantities import Amount
+from ..quantities import Amount, plain
 
 __all__ = ["dumps", "to_dict"]
 
@@ -46,6 +47,17 @@ def _dose(d: Dose, out: dict[str, Any]) -> None:
         out["round"] = _amount(d.round)
         if d.rounding is not Rounding.NEAREST:
             out["rounding"] = d.rounding.value
+    if d.weight is not WeightBasis.ACTUAL:
+        out["weight"] = d.weight.value
+    if d.bsa_max is not None:
+        out["bsa_max"] = f"{plain(d.bsa_max)} m2"
+    if d.gfr_max is not None:
+        out["gfr_max"] = f"{plain(d.gfr_max)} mL/min"
+    if d.creatinine_min is not None:
+        value, factor = d.creatinine_min
+        out["creatinine_min"] = f"{plain(value)} {'mg/dL' if factor == 1 else 'µmol/L'}"
+    if d.crcl_weight is not WeightBasis.ACTUAL:
+        out["crcl_weight"] = d.crcl_weight.value
 
 
 def _step(s: Step) -> dict[str, Any]:
@@ -74,6 +86,9 @@ def _course(c: Course) -> dict[str, Any]:
         out["steps"] = [_step(s) for s in c.steps]
     else:
         out["dose"] = "unspecified"
+    if c.levels:
+        out["levels"] = {str(x.level): f"{plain(x.percent)}%" if x.percent is not None
+                         else str(x.quantity) for x in c.levels}
     if c.dose_note:
         out["dose_note"] = c.dose_note
     if c.start != 1:

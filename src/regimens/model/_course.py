@@ -11,12 +11,22 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import time
+from decimal import Decimal
 
 from ..errors import (
     InvalidRegimenError,
     Problem,
 )
-from ..quantities import Amount, Basis, DoseQuantity, Duration, Elapsed, counted, human_route
+from ..quantities import (
+    Amount,
+    Basis,
+    DoseQuantity,
+    Duration,
+    Elapsed,
+    counted,
+    human_dose_quantity,
+    human_route,
+)
 from ._invariants import Location, Misfit, Problems, Slot, days_problem
 from ._patterns import (
     DailyPattern,
@@ -39,11 +49,28 @@ __all__ = [
     "CycleStep",
     "DayStep",
     "Dose",
+    "DoseLevel",
     "Rounding",
     "Step",
+    "WeightBasis",
     "cycle_day_overlap",
     "open_step_unreached",
 ]
+
+
+class WeightBasis(enum.Enum):
+    """The weight a per-kg dose (``weight``) or Cockcroft-Gault (``crcl_weight``) uses.
+
+    ``actual``: the participant's weight; ``ideal``: Devine's ideal body weight (needs
+    height and sex); ``adjusted``: ideal + 0.4 x (actual - ideal); ``auto`` (for
+    ``crcl_weight`` only): adjusted when the body-mass index is 25 kg/m² or more, else
+    actual, as NCCN carboplatin order templates do.
+    """
+
+    ACTUAL = "actual"
+    IDEAL = "ideal"
+    ADJUSTED = "adjusted"
+    AUTO = "auto"
 
 
 class Rounding(enum.Enum):
@@ -71,6 +98,17 @@ class Dose:
     max: Amount | None = None
     round: Amount | None = None
     rounding: Rounding = Rounding.NEAREST
+    #: Per-kg doses: the weight they scale with (docs/format.md, "Weight bases").
+    weight: WeightBasis = WeightBasis.ACTUAL
+    #: Per-m2 doses: the largest BSA (m2) the dose is computed from, or None.
+    bsa_max: Decimal | None = None
+    #: AUC doses: the GFR cap in mL/min (None: the default, 125 mL/min).
+    gfr_max: Decimal | None = None
+    #: AUC doses: the floor of the serum creatinine, as (value, factor): value / factor
+    #: is in mg/dL (factor 1 for mg/dL, 88.4 for µmol/L); None for no floor.
+    creatinine_min: tuple[Decimal, Decimal] | None = None
+    #: AUC doses: the weight Cockcroft-Gault uses.
+    crcl_weight: WeightBasis = WeightBasis.ACTUAL
 
     def __post_init__(self) -> None:
         # Raises InvalidRegimenError: a cap or rounding increment in another dimension than
@@ -93,12 +131,76 @@ class Dose:
                              "this dose is flat", str(limit), code="limit-on-flat-dose")
         if not isinstance(self.rounding, Rounding):
             problems.add("rounding", "a Rounding", self.rounding, code="wrong-type")
+        basis = self.quantity.basis
+        if basis is Basis.AUC and self.quantity.amount.unit.symbol != "mg":
+            problems.add("quantity", "an AUC dose is in mg (mg/mL·min x mL/min)",
+                         str(self.quantity), code="wrong-dimension")
+        # Each option belongs to one basis: on another it would be silently ignored.
+        for key, value, default, owner in (
+                ("weight", self.weight, WeightBasis.ACTUAL, Basis.PER_KG),
+                ("bsa_max", self.bsa_max, None, Basis.PER_M2),
+                ("gfr_max", self.gfr_max, None, Basis.AUC),
+                ("creatinine_min", self.creatinine_min, None, Basis.AUC),
+                ("crcl_weight", self.crcl_weight, WeightBasis.ACTUAL, Basis.AUC)):
+            if value != default and basis is not owner:
+                problems.add(key, f"{key} applies to {_OWNER_TEXT[owner]} doses; this dose is "
+                             f"{_OWNER_TEXT[basis]}", str(value), code="option-for-other-basis")
+        if not isinstance(self.weight, WeightBasis) or self.weight is WeightBasis.AUTO:
+            problems.add("weight", "actual, ideal or adjusted", self.weight, code="not-one-of")
+        if not isinstance(self.crcl_weight, WeightBasis):
+            problems.add("crcl_weight", "actual, ideal, adjusted or auto", self.crcl_weight,
+                         code="not-one-of")
+        for key, bound in (("bsa_max", self.bsa_max), ("gfr_max", self.gfr_max)):
+            if bound is not None and (not isinstance(bound, Decimal) or not bound > 0):
+                problems.add(key, "a positive Decimal", bound, code="too-small")
         problems.raise_any()
 
     @property
     def basis(self) -> Basis:
         """Flat, per kg or per m2: ``quantity.basis``."""
         return self.quantity.basis
+
+
+_OWNER_TEXT = {Basis.FLAT: "flat", Basis.PER_KG: "per-kg", Basis.PER_M2: "per-m2",
+               Basis.AUC: "AUC"}
+
+
+@dataclass(frozen=True)
+class DoseLevel:
+    """A dose level of a course: ``level`` (a whole number, not 0: level 0 is the dose as
+    written) with either ``percent`` of the level-0 dose (``80`` for 80%) or an absolute
+    ``quantity`` in the basis and dimension of the course's dose (``75 mg/m2``).
+
+    A percentage is of the level-0 dose as computed for the participant (after its
+    rounding and cap), then rounded and capped again by the course's rules
+    (docs/format.md, "Dose levels").
+    """
+
+    level: int
+    percent: Decimal | None = None
+    quantity: DoseQuantity | None = None
+
+    def __post_init__(self) -> None:
+        problems = Problems("DoseLevel")
+        if isinstance(self.level, bool) or not isinstance(self.level, int) or self.level == 0:
+            problems.add("level", "a whole number other than 0 (level 0 is the written dose)",
+                         self.level, code="bad-level")
+        if (self.percent is None) == (self.quantity is None):
+            problems.add("percent", "give a percentage or a dose, not both or neither",
+                         code="bad-level")
+        elif self.percent is not None and (not isinstance(self.percent, Decimal)
+                                           or not 0 < self.percent <= 1000):
+            problems.add("percent", "a percentage above 0 and at most 1000", self.percent,
+                         code="bad-level")
+        elif self.quantity is not None and not isinstance(self.quantity, DoseQuantity):
+            problems.add("quantity", "a DoseQuantity", self.quantity, code="wrong-type")
+        problems.raise_any()
+
+    def __str__(self) -> str:
+        if self.percent is not None:
+            return f"{self.percent.normalize():f}%"
+        assert self.quantity is not None
+        return human_dose_quantity(self.quantity)
 
 
 @dataclass(frozen=True)
@@ -266,6 +368,8 @@ class Course:
     window: Window | None = None  # how far an administration may move (site calendar)
     min_interval: Duration | None = None  # least time from the previous dose when moved
     where: Location = field(default=("", None, ()), compare=False)  # for messages
+    #: Dose levels other than 0, in the order written (the course's own, or its drug's).
+    levels: tuple[DoseLevel, ...] = ()
 
     def __post_init__(self) -> None:
         # Rules within the course; those that need its period or the regimen's ids
@@ -431,6 +535,7 @@ class Course:
                     problems.add((key, i), "must name another drug of this regimen", other,
                                  code="not-another-drug")
         self._check_site(problems)
+        self._check_levels(problems)
 
     def _check_site(self, problems: Problems) -> None:
         """``clinic``, ``window`` and ``min_interval`` (the site calendar's rules)."""
@@ -446,6 +551,47 @@ class Course:
             # Without a window nothing moves, so the interval would never be used.
             problems.add("min_interval", MIN_INTERVAL_NEEDS_WINDOW, str(interval),
                          code="min-interval-without-window")
+
+    def _check_levels(self, problems: Problems) -> None:
+        levels = self.levels
+        if not isinstance(levels, tuple) or not all(isinstance(x, DoseLevel) for x in levels):
+            problems.add("levels", "a tuple of DoseLevel", levels, code="wrong-type")
+            return
+        if not levels:
+            return
+        if len({x.level for x in levels}) != len(levels):
+            problems.add("levels", "a dose level is given twice", code="duplicate-level")
+        doses = [self.dose] if self.dose is not None else [s.dose for s in self.steps]
+        if not doses:
+            problems.add("levels", "dose levels need a dose: a placebo or unspecified dose "
+                         "has none to change", code="levels-without-dose")
+            return
+        for x in levels:
+            q = x.quantity
+            if q is None:
+                continue
+            if self.steps:
+                problems.add("levels", f"dose level {x.level}: a course with steps takes "
+                             "dose levels as percentages only (an absolute dose would replace "
+                             "every step alike)", str(x), code="absolute-level-with-steps")
+            elif doses[0] is not None and (q.basis, q.amount.unit.dimension) != (
+                    doses[0].basis, doses[0].quantity.amount.unit.dimension):
+                problems.add("levels", f"dose level {x.level} must be in the basis and "
+                             f"dimension of the dose ({human_dose_quantity(doses[0].quantity)})",
+                             str(x), code="level-basis-mismatch")
+
+    def level(self, number: int) -> DoseLevel | None:
+        """The dose level ``number`` of this course; None for level 0 (the written dose).
+
+        Raises:
+            KeyError: the course declares no such level.
+        """
+        if number == 0:
+            return None
+        for x in self.levels:
+            if x.level == number:
+                return x
+        raise KeyError(number)
 
     def misfits(self, length: int, where: str) -> list[Misfit]:
         """(loc, message, value, code) of days that do not fit a ``length``-day window.

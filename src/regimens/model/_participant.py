@@ -6,11 +6,21 @@ Decimal('69.85322498')
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 
 from ..errors import ParticipantError, UnitError
-from ..quantities import MEASURE_NAMES, exactly, parse_measure, plain
+from ..quantities import (
+    MEASURE_NAMES,
+    Sex,
+    exactly,
+    parse_creatinine,
+    parse_gfr,
+    parse_measure,
+    plain,
+)
 
 __all__ = ["PLAUSIBLE", "Participant", "implausible"]
 
@@ -19,7 +29,11 @@ PLAUSIBLE = {
     "weight": (Decimal("0.5"), Decimal("400"), "kg"),
     "height": (Decimal("30"), Decimal("250"), "cm"),
     "bsa": (Decimal("0.1"), Decimal("4"), "m2"),
+    "age": (Decimal("0"), Decimal("120"), "years"),
+    "gfr": (Decimal("1"), Decimal("250"), "mL/min"),
+    "creatinine": (Decimal("0.1"), Decimal("20"), "mg/dL"),
 }
+_NAMES = {**MEASURE_NAMES, "age": "age", "gfr": "GFR", "creatinine": "serum creatinine"}
 
 
 @exactly
@@ -32,10 +46,10 @@ def implausible(kind: str, value: Decimal) -> str | None:
     """
     low, high, unit = PLAUSIBLE[kind]
     if not value.is_finite():
-        return f"{MEASURE_NAMES[kind]} must be a finite number"
+        return f"{_NAMES[kind]} must be a finite number"
     if low <= value <= high:
         return None
-    return (f"{plain(value)} {unit} is not a plausible {MEASURE_NAMES[kind]} "
+    return (f"{plain(value)} {unit} is not a plausible {_NAMES[kind]} "
             f"(allowed: {plain(low)} to {plain(high)} {unit}); check the number and its unit")
 
 
@@ -49,6 +63,62 @@ def _measure(kind: str, text: object) -> Decimal:
     if reason is not None:
         raise ParticipantError(kind, reason, text)
     return value
+
+
+_AGE = re.compile(r"\s*(?P<num>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>years?|months?)?\s*\Z")
+_AGE_HINT = "write a number of years or months, e.g. '64', '64 years' or '18 months'"
+
+
+@exactly
+def _age(value: object) -> Decimal:
+    """An age in years: ``64``, ``"64 years"``, ``"18 months"`` (1.5 years, exactly)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        years = Decimal(value)
+    elif isinstance(value, str) and (match := _AGE.match(value)) is not None:
+        years = Decimal(match["num"])
+        if (match["unit"] or "").startswith("month"):
+            years = years / 12
+    else:
+        raise ParticipantError("age", f"not an age; {_AGE_HINT}", value)
+    reason = implausible("age", years)
+    if reason is not None:
+        raise ParticipantError("age", reason, value)
+    return years
+
+
+def _birth_date(value: object) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ParticipantError("birth_date", "not a calendar date; write YYYY-MM-DD, e.g. "
+                           "1962-05-01", value)
+
+
+def _sex(value: object) -> Sex:
+    if isinstance(value, Sex):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("female", "male"):
+        return Sex(value.strip().lower())
+    raise ParticipantError("sex", "female or male (as Cockcroft-Gault and Devine's ideal "
+                           "body weight use it)", value)
+
+
+@exactly
+def _renal(kind: str, value: object) -> tuple[Decimal, Decimal]:
+    """A GFR in mL/min (factor 1), or a creatinine and its factor to mg/dL, checked."""
+    try:
+        number, factor = ((parse_gfr(value), Decimal(1)) if kind == "gfr"
+                          else parse_creatinine(value))
+    except UnitError as exc:
+        raise ParticipantError(kind, f"{exc.reason}; {exc.allowed}", value) from None
+    reason = implausible(kind, number / factor)
+    if reason is not None:
+        raise ParticipantError(kind, reason, value)
+    return number, factor
 
 
 #: Characters str.isprintable() accepts that print as nothing.
@@ -67,19 +137,40 @@ class Participant:
     need measurements. ``label`` is a study label such as ``"P-017"``, never a name
     (at most 64 printable characters).
 
+    For AUC dosing, ideal or adjusted weights and bands by age: ``age`` in years
+    (``64``, ``"64 years"``, ``"18 months"``; 0 to 120) or ``birth_date``
+    (``"1962-05-01"`` or a date; the age is then taken on each administration's
+    date), not both; ``sex`` (``"female"`` or ``"male"``); ``gfr``, a measured
+    absolute GFR (``"95 mL/min"``, 1 to 250 mL/min); ``creatinine``, a serum
+    creatinine (``"1.1 mg/dL"`` or ``"97 µmol/L"``, also ``umol/L``; 0.1 to 20 mg/dL).
+    They are read into ``age_years``, ``birth``, ``sex_value``, ``gfr_ml_min``,
+    ``creatinine_value`` and ``creatinine_factor`` (the value in mg/dL is
+    ``creatinine_value / creatinine_factor``; the factor is 1 or 88.4).
+
     Raises:
         ParticipantError: a measurement that is not text with a known unit, not
             finite, or outside its plausible range; a label that is too long or has
-            control characters.
+            control characters; both an age and a birth date.
     """
 
     weight: str | None = None
     height: str | None = None
     bsa: str | None = None
     label: str = ""
+    age: str | int | None = None
+    birth_date: str | date | None = None
+    sex: str | None = None
+    gfr: str | None = None
+    creatinine: str | None = None
     weight_kg: Decimal | None = field(init=False, repr=False, compare=False)
     height_cm: Decimal | None = field(init=False, repr=False, compare=False)
     bsa_m2: Decimal | None = field(init=False, repr=False, compare=False)
+    age_years: Decimal | None = field(init=False, repr=False, compare=False)
+    birth: date | None = field(init=False, repr=False, compare=False)
+    sex_value: Sex | None = field(init=False, repr=False, compare=False)
+    gfr_ml_min: Decimal | None = field(init=False, repr=False, compare=False)
+    creatinine_value: Decimal | None = field(init=False, repr=False, compare=False)
+    creatinine_factor: Decimal | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for kind in ("weight", "height", "bsa"):
@@ -87,6 +178,17 @@ class Participant:
             value = None if text is None else _measure(kind, text)
             object.__setattr__(self, {"weight": "weight_kg", "height": "height_cm",
                                       "bsa": "bsa_m2"}[kind], value)
+        if self.age is not None and self.birth_date is not None:
+            # Two sources of one age could disagree: never choose silently.
+            raise ParticipantError("age", "give an age or a birth date, not both", self.age)
+        set_ = object.__setattr__
+        set_(self, "age_years", None if self.age is None else _age(self.age))
+        set_(self, "birth", None if self.birth_date is None else _birth_date(self.birth_date))
+        set_(self, "sex_value", None if self.sex is None else _sex(self.sex))
+        set_(self, "gfr_ml_min", None if self.gfr is None else _renal("gfr", self.gfr)[0])
+        creatinine = None if self.creatinine is None else _renal("creatinine", self.creatinine)
+        set_(self, "creatinine_value", None if creatinine is None else creatinine[0])
+        set_(self, "creatinine_factor", None if creatinine is None else creatinine[1])
         # isprintable(): no control, format (U+202E) or line-separator characters; and
         # no letter that prints as nothing (Hangul fillers, the combining grapheme joiner),
         # which isprintable() lets through: "P\u3164" would look like "P".
@@ -94,3 +196,19 @@ class Participant:
                 self.label) > 64 or any(c in _PRINTS_AS_NOTHING for c in self.label):
             raise ParticipantError("label", "a label is at most 64 printable characters",
                                    self.label)
+
+    def age_on(self, day: date) -> Decimal | None:
+        """The age in years on ``day``: ``age`` as given, or the whole years completed
+        since ``birth_date`` (a 29 February birthday is completed on 1 March in other
+        years); None when neither was given.
+
+        Raises:
+            ParticipantError: ``day`` is before the birth date.
+        """
+        if self.birth is None:
+            return self.age_years
+        born = self.birth
+        if day < born:
+            raise ParticipantError("birth_date", f"the schedule has a date ({day.isoformat()}) "
+                                   "before the birth date", born.isoformat())
+        return Decimal(day.year - born.year - ((day.month, day.day) < (born.month, born.day)))

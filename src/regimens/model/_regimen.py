@@ -30,6 +30,8 @@ from ._site import SiteCalendar
 from ._visits import Visit
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from ..engine import CheckReport, Schedule
     from ..quantities import BSAFormula
 
@@ -163,6 +165,7 @@ class Regimen:
         bsa_formula: BSAFormula | str | None = None,
         bsa_decimals: int | None = 2,
         calendar: SiteCalendar | None = None,
+        levels: Mapping[str, int] | None = None,
     ) -> Schedule:
         """Expand for one participant on ``arm``, with Study Day 1 (Day 0 with
         ``day_zero``) on ``start``.
@@ -186,6 +189,9 @@ class Regimen:
                 administrations of courses or drugs marked ``clinic``, move off them
                 within their window; ``planned_date`` and ``calendar_note`` say so.
                 Home-taken doses never move.
+            levels: drug id -> dose level (``{"carbo": -1}``): each course of the drug
+                is given at that level (0, the default, is the written dose; another
+                level must be declared by the course or its drug, or is refused).
 
         Returns:
             A :class:`Schedule`: exact amounts (:class:`~decimal.Decimal`) with their
@@ -197,7 +203,8 @@ class Regimen:
                 ``bsa_decimals``, length or calendar, or a date outside the years 1 to
                 9999.
             MissingMeasurementError: a per-kg or per-m2 dose without the weight (and
-                height, or BSA) it needs.
+                height, or BSA) it needs; an AUC dose without a GFR or the inputs of
+                Cockcroft-Gault; an ideal or adjusted weight without height and sex.
             DoseError: a dose that rounds to nothing.
             InvalidRegimenError: a course whose days or steps do not fit the chosen
                 period lengths.
@@ -211,20 +218,27 @@ class Regimen:
 
         timeline = resolve(self, arm=arm, start=start, participant=participant,
                            lengths=lengths, tz=tz, bsa_formula=bsa_formula,
-                           bsa_decimals=bsa_decimals, calendar=calendar)
+                           bsa_decimals=bsa_decimals, calendar=calendar, levels=levels)
         schedule = expand(self, timeline)
         for warning in schedule.warnings:
             warnings.warn(warning, stacklevel=2)
         return schedule
 
-    def check(self) -> CheckReport:
+    def check(self, participant: Participant | None = None, *,
+              levels: Mapping[str, int] | None = None,
+              bsa_formula: BSAFormula | str | None = None,
+              bsa_decimals: int | None = 2) -> CheckReport:
         """Regimen arithmetic per arm and drug, and every ``expect`` (``regimens check``).
 
-        Needs no participant: per-kg and per-m2 totals stay per kg and per m2.
+        Needs no participant: per-kg and per-m2 totals stay per kg and per m2, AUC doses
+        total as AUC. With a ``participant`` (an age, not a birth date), every dose is
+        computed for them and the totals are absolute; ``levels``, ``bsa_formula`` and
+        ``bsa_decimals`` are as in :meth:`expand`.
         Where period lengths vary, or a weekday pattern makes the counts depend on
         the start, every case is evaluated and the report gives the least and the
         most (see :class:`CheckReport`).
         """
         from ..engine import check
 
-        return check(self)
+        return check(self, participant, levels=levels, bsa_formula=bsa_formula,
+                     bsa_decimals=bsa_decimals)

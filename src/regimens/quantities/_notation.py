@@ -100,7 +100,9 @@ def human_amount(amount: Amount) -> str:
 
 
 def human_dose_quantity(dose: DoseQuantity) -> str:
-    """``'2e5 IU/m2'`` -> ``'200,000 units per m²'``."""
+    """``'2e5 IU/m2'`` -> ``'200,000 units per m²'``; a target AUC is ``'AUC 5'``."""
+    if dose.basis is Basis.AUC:
+        return f"AUC {human_number(dose.amount.magnitude)}"
     suffix = {Basis.FLAT: "", Basis.PER_KG: " per kg", Basis.PER_M2: " per m²"}[dose.basis]
     return human_amount(dose.amount) + suffix
 

@@ -63,6 +63,9 @@ class Basis(enum.Enum):
     FLAT = "flat"
     PER_KG = "per_kg"
     PER_M2 = "per_m2"
+    #: A target area under the curve (carboplatin): the amount is mg per mL/min of
+    #: clearance, scaled by (GFR + 25) mL/min (Calvert 1989). Written ``AUC 5``.
+    AUC = "auc"
 
 
 @dataclass(frozen=True, order=True)
@@ -288,6 +291,8 @@ class DoseQuantity:
     basis: Basis
 
     def __str__(self) -> str:
+        if self.basis is Basis.AUC:
+            return f"AUC {plain(self.amount.magnitude)}"
         suffix = {Basis.FLAT: "", Basis.PER_KG: "/kg", Basis.PER_M2: "/m2"}[self.basis]
         return f"{self.amount}{suffix}"
 
@@ -418,7 +423,12 @@ def parse_dose_quantity(text: object) -> DoseQuantity:
 
     >>> str(parse_dose_quantity("2e5 IU/m2"))
     '200000 IU/m2'
+
+    ``'AUC 5'`` (also ``'AUC 5 mg/mL·min'``) is a carboplatin target AUC in mg/mL·min,
+    dosed by Calvert's formula: the result has :attr:`Basis.AUC` and an amount in mg.
     """
+    if isinstance(text, str) and (auc := _AUC.match(text)) is not None:
+        return _auc(text, auc)
     magnitude, unit_text = _split(text, "dose", DOSE_HINT)
     parts = _PER.split(unit_text, maxsplit=1)
     basis = Basis.FLAT
@@ -440,6 +450,32 @@ def parse_dose_quantity(text: object) -> DoseQuantity:
         raise UnitError(text, "a radiation dose in Gy is absorbed dose, never per kg or per "
                         "m2", "write e.g. '2 Gy' per fraction")
     return DoseQuantity(amount, basis)
+
+
+_AUC = re.compile(r"\s*AUC(?![A-Za-z])\s*(?P<rest>.*?)\s*\Z", re.DOTALL)
+_AUC_UNIT = re.compile(r"mg\s*/\s*mL\s*[·*.]\s*min|mg\s*[·*.]\s*min\s*/\s*mL")
+_AUC_HINT = "write 'AUC' and the target in mg/mL·min, e.g. 'AUC 5' (at most 20)"
+
+
+@exactly
+def _auc(text: str, match: re.Match[str]) -> DoseQuantity:
+    rest = match["rest"]
+    number = re.match(r"[0-9]+(?:\.[0-9]+)?", rest)
+    if number is None:
+        raise UnitError(text, "an AUC dose must give the target AUC as a number", _AUC_HINT)
+    unit_text = rest[number.end():].strip()
+    if unit_text and not _AUC_UNIT.fullmatch(unit_text):
+        raise UnitError(text, f"a target AUC is in mg/mL·min (got unit {unit_text!r})",
+                        _AUC_HINT)
+    value = normal(Decimal(number[0]))
+    if value == 0:
+        raise UnitError(text, "a target AUC must be greater than zero", _AUC_HINT)
+    if value > 20 or len(value.as_tuple().digits) > MAX_SIGNIFICANT_DIGITS:
+        # Carboplatin targets are 1.5 to about 8 (high-dose regimens ~7 a day): a larger
+        # number is a total or a typing mistake, and would give a dose of grams.
+        raise UnitError(text, "a target AUC above 20 mg/mL·min is not a carboplatin target",
+                        _AUC_HINT)
+    return DoseQuantity(Amount(value, unit("mg")), Basis.AUC)
 
 
 def _not_a_dose(text: object, unit_text: str) -> DoseQuantity:
