@@ -49,7 +49,8 @@ from support.bad_inputs import CASES, CLI_CASES, document
 STAMP = "2027-01-01T00:00:00Z"
 _FLAGS = {"weight": "--weight", "height": "--height", "bsa": "--bsa", "label": "--participant",
           "arm": "--arm", "start": "--start", "tz": "--tz", "bsa_formula": "--bsa-formula",
-          "bsa_decimals": "--bsa-decimals"}
+          "bsa_decimals": "--bsa-decimals", "age": "--age", "birth_date": "--birth-date",
+          "sex": "--sex", "gfr": "--gfr", "creatinine": "--creatinine"}
 
 
 def _options(case: dict[str, Any]) -> dict[str, Any]:
@@ -110,6 +111,9 @@ def cli_args(case: dict[str, Any], fmt: str, output: str) -> list[str]:
         if key == "lengths":
             for period, length in value.items():
                 args += ["--length", f"{period}={length}"]
+        elif key == "levels":
+            for drug, level in value.items():
+                args += ["--level", f"{drug}={level}"]
         else:
             args += [_FLAGS[key], str(value)]
     if fmt == "ics":

@@ -510,3 +510,25 @@ def test_a_gap_of_zero_days_rows_equal_expand() -> None:
         # t is Days 0 to 55 (8 weeks), the gap i days, so 'after' starts on Day 56 + i.
         after = [a.study_day.value for a in schedule.administrations if a.period == "after"]
         assert after == [56 + i, 63 + i]
+
+
+@pytest.mark.parametrize(("course", "what"), [
+    ("{drug: il2, dose: AUC 5, days: 1}", "an AUC dose (Calvert)"),
+    ("{drug: il2, dose: 1 mg/kg, weight: ideal, days: 1}", "a per-kg dose on the ideal body "
+     "weight"),
+])
+def test_cohort_refuses_what_needs_more_than_weights_and_bsas(course: str, what: str) -> None:
+    regimen = load(f"periods:\n  - id: t\n    length: 1 week\n    courses:\n      - {course}\n")
+    with pytest.raises(regimens.DoseError) as caught:
+        expand_cohort(regimen, "a", np.array(["2027-01-04"], dtype="datetime64[D]"),
+                      weights=np.array([70.0]), heights=np.array([175.0]))
+    assert str(caught.value).startswith("the batch API cannot compute " + what)
+
+
+def test_cohort_caps_the_bsa_at_bsa_max() -> None:
+    regimen = load("periods:\n  - id: t\n    length: 1 week\n    courses:\n"
+                   "      - {drug: il2, dose: 100 mg/m2, bsa_max: 2 m2, days: 1}\n")
+    # 165 cm, 120 kg: BSA 2.35 capped at 2 -> 200 mg; 175 cm, 70 kg: 1.84 -> 184 mg
+    cohort = expand_cohort(regimen, "a", np.array(["2027-01-04"] * 2, dtype="datetime64[D]"),
+                           weights=np.array([120.0, 70.0]), heights=np.array([165.0, 175.0]))
+    assert cohort.to_numpy()["amount"].tolist() == [200.0, 184.0]

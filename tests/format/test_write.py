@@ -83,3 +83,43 @@ def test_window_days_are_singular_and_plural_as_people_write_them(written: str,
     assert dumped in text
     assert "1 days" not in text
     assert regimens.loads(text) == regimens.loads(_WINDOW_DOC % written)
+
+
+_DOSING_DOC = """\
+format: regimens/1
+id: dosing
+title: Dosing constructs
+bsa_max: 2 m2
+drugs:
+  carbo: {name: carboplatin, route: intravenous, levels: {-1: AUC 4, -2: 75%}}
+  pac: {name: paclitaxel, route: intravenous}
+  gent: {name: gentamicin, route: intravenous}
+arms: {x: {label: X}}
+periods:
+  - id: t
+    length: 3 weeks
+    courses:
+      - {drug: carbo, dose: AUC 5, gfr_max: 120 mL/min, creatinine_min: 61.88 umol/L,
+         crcl_weight: auto, max: 750 mg, days: 1}
+      - {drug: pac, dose: 175 mg/m2, days: 1, levels: {-1: 135 mg/m2, +1: 110%}}
+      - {drug: pac, dose: 80 mg/m2, bsa_max: 2.2 m2, days: 8}
+      - drug: gent
+        cycle: 1 week
+        days: 1
+        levels: {-1: 50%}
+        steps: [{dose: 5 mg/kg, weight: adjusted, cycles: 1}, {dose: 7 mg/kg, weight: ideal,
+                cycles: 2}]
+"""
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_dosing_constructs_round_trip(fmt: str) -> None:
+    regimen = regimens.loads(_DOSING_DOC, "dosing.yaml")
+    text = regimens.dumps(regimen, fmt=fmt)
+    assert regimens.loads(text, f"dumped.{fmt}") == regimen
+    if fmt == "yaml":
+        # The drug's levels are written on each course they serve; the regimen's bsa_max
+        # on each per-m2 dose without its own.
+        assert "levels: {'-1': AUC 4, '-2': 75%}" in text
+        assert "bsa_max: 2 m2" in text
+        assert "creatinine_min: 61.88 µmol/L" in text

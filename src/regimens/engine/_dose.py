@@ -279,8 +279,8 @@ class BodySize:
         used = _round_to(exact, "0.1")
         born = (f" (on {on.isoformat()}, born {p.birth.isoformat()})"
                 if p.birth is not None and on is not None else "")
-        scr = human_number(value) + (" mg/dL" if factor == 1 else
-                                     f" µmol/L ÷ {plain(CREATININE_FACTOR)}")
+        scr = (f"{human_number(value)} mg/dL" if factor == 1 else
+               f"({human_number(value)} µmol/L ÷ {plain(CREATININE_FACTOR)})")
         how = (f"GFR by Cockcroft-Gault from age {human_number(age)} years{born}, "
                f"{weight_how}, {creatinine}, {p.sex_value.value}: (140 − {human_number(age)}) "
                f"× {human_number(weight)} kg ÷ (72 × {scr})"

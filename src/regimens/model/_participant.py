@@ -116,6 +116,12 @@ def _renal(kind: str, value: object) -> tuple[Decimal, Decimal]:
     except UnitError as exc:
         raise ParticipantError(kind, f"{exc.reason}; {exc.allowed}", value) from None
     reason = implausible(kind, number / factor)
+    if reason is not None and factor != 1:
+        # Said in the unit given: 2,000 µmol/L, never a 100-digit quotient in mg/dL.
+        low, high, _ = PLAUSIBLE[kind]
+        reason = (f"{plain(number)} µmol/L is not a plausible {_NAMES[kind]} (allowed: "
+                  f"{plain(low * factor)} to {plain(high * factor)} µmol/L); check the number "
+                  "and its unit")
     if reason is not None:
         raise ParticipantError(kind, reason, value)
     return number, factor
