@@ -8,6 +8,7 @@ one page for its one month: two pages, each 210 x 297 mm.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from datetime import date
@@ -32,8 +33,11 @@ def _chromium(tmp_path: Path, *args: str) -> None:
     assert CHROMIUM is not None
     profile = tmp_path / "profile"  # a fresh profile: nothing of a previous run
     profile.mkdir(exist_ok=True)
+    # Its home, caches and temporary files in tmp_path too: nothing written elsewhere.
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_CACHE_HOME": str(tmp_path / "cache"), "TMPDIR": str(tmp_path)}
     subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args], check=True,
-                   capture_output=True, timeout=180, cwd=tmp_path)
+                   capture_output=True, timeout=180, cwd=tmp_path, env=env)
 
 
 def _page(tmp_path: Path, text: str, name: str) -> str:
