@@ -452,3 +452,81 @@ def test_a_blinded_duration_is_shown_only_when_every_arm_has_it(active: str, sho
     pages = [regimen.expand(arm, START).to_html() for arm in ("active", "placebo")]
     assert pages[0] == pages[1]
     assert _days(pages[0])["2027-01-04"] == ["★ Study Day 1", shown]
+
+
+# The site's calendar -------------------------------------------------------------------------
+
+# DEMO with the injection given at the site (clinic: true), movable up to 2 days later.
+CLINIC = DEMO.replace(
+    "inj: {name: aldesleukin, route: SC}", "inj: {name: aldesleukin, route: SC, clinic: true}"
+).replace("{drug: inj, dose: 1 MIU, every: 1 week, count: 2}",
+          "{drug: inj, dose: 1 MIU, every: 1 week, count: 2, "
+          "window: {before: 0 days, after: 2 days}}")
+SATURDAY = date(2027, 1, 9)  # Study Day 1 on a Saturday, at a site closed at weekends
+
+
+def _clinic(**options: Any) -> regimens.Schedule:
+    regimen = regimens.loads(CLINIC, "clinic.yaml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", regimens.RegimenWarning)  # the Baseline conflict
+        return regimen.expand("a", SATURDAY, calendar=regimens.SiteCalendar(
+            closed=("sat", "sun"),
+            closed_dates=(regimens.Closure(date(2027, 1, 18), "audit"),)), **options)
+
+
+def test_moved_items_say_from_which_day_and_why() -> None:
+    """Written from CLINIC: the injections of Sat 9 and Sat 16 January move to the next open
+    day within two days, Mon 11 and (Mon 18 being a closure) nothing: Tue 19 is 3 days
+    late, so the second stays, a conflict. The Week 2 visit (Sat 16, window Fri 15 to Sun
+    17) moves to Friday; Baseline (no window) stays on its Saturday, a conflict. Capsules
+    are taken at home: never moved."""
+    days = {d: e for d, e in _days(_clinic().to_html()).items() if e}
+    check = "the site is closed that day: check this date with your study team"
+    assert days == {
+        "2027-01-09": ["★ Study Day 1", f"▲ Visit: Baseline {check}",
+                       "■ 08:00 capecitabine 1,000 mg, by mouth",
+                       "■ 20:00 capecitabine 1,000 mg, by mouth"],
+        "2027-01-10": ["■ 08:00 capecitabine 1,000 mg, by mouth",
+                       "■ 20:00 capecitabine 1,000 mg, by mouth"],
+        "2027-01-11": ["■ aldesleukin 1 million units, injection under the skin moved from "
+                       "Saturday 9 January 2027: closed on Saturdays",
+                       "■ 08:00 capecitabine 1,000 mg, by mouth",
+                       "■ 20:00 capecitabine 1,000 mg, by mouth"],
+        "2027-01-15": ["▲ Visit: Week 2 (any day from 15 January to 17 January) moved from "
+                       "Saturday 16 January 2027: closed on Saturdays"],
+        "2027-01-16": [f"■ aldesleukin 1 million units, injection under the skin {check}"],
+    }
+    french = _days(_clinic().to_html(lang="fr"))["2027-01-11"][0]
+    assert french == ("■ aldesleukin 1 million d'unités, injection sous-cutanée déplacé du "
+                      "samedi 9 janvier 2027\u00a0: fermé le samedi")
+
+
+def test_the_diary_lists_home_doses_and_clinic_days() -> None:
+    tree = _parse(_clinic().to_diary())
+    weeks = _diary_weeks(_clinic().to_diary())
+    assert [row[2] for rows in weeks.values() for row in rows] == [
+        "capecitabine 1,000 mg, by mouth clinic visit: Baseline"] * 2 + [
+        "capecitabine 1,000 mg, by mouth"] * 2 + [
+        "capecitabine 1,000 mg, by mouth clinic visit"] * 2
+    clinic = next(s for s in tree.iter("section") if "clinic" in s.get("class", ""))
+    assert [_text(li) for li in clinic.iter("li")] == [
+        "Saturday 9 January 2027: Baseline (the site is closed that day: check this date "
+        "with your study team)",
+        "Monday 11 January 2027: aldesleukin 1 million units, injection under the skin "
+        "(moved from Saturday 9 January 2027: closed on Saturdays)",
+        "Friday 15 January 2027: Week 2 (any day from 15 January to 17 January) (moved from "
+        "Saturday 16 January 2027: closed on Saturdays)",
+        "Saturday 16 January 2027: aldesleukin 1 million units, injection under the skin "
+        "(the site is closed that day: check this date with your study team)"]
+
+
+def test_a_site_closure_is_named_with_its_reason() -> None:
+    regimen = regimens.loads(CLINIC, "clinic.yaml")
+    with pytest.warns(regimens.RegimenWarning, match="visit Baseline"):
+        schedule = regimen.expand("a", date(2027, 1, 11), calendar=regimens.SiteCalendar(
+            closed_dates=(regimens.Closure(date(2027, 1, 11), "audit"),)))
+    cell = _days(schedule.to_html())["2027-01-12"]
+    assert cell[0] == ("■ aldesleukin 1 million units, injection under the skin moved from "
+                       "Monday 11 January 2027: site closure (audit)")
+    assert "moved from Monday 11 January 2027: site closure (audit)" in _pdf_text(
+        schedule.to_pdf())

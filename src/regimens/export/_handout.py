@@ -48,6 +48,7 @@ thead { display: table-header-group; }
 .month li { margin: .15em 0; overflow-wrap: break-word; }
 li.visit, tr.clinic td { font-weight: bold; }
 .mark { font-weight: bold; }
+.moved { font-style: italic; }
 .tick { width: 3.2em; text-align: center; font-size: 1.4em; }
 .week { break-inside: avoid; page-break-inside: avoid; }
 .page { break-before: page; page-break-before: always; }
@@ -157,8 +158,11 @@ def html_handout(h: Handout) -> str:
                     cell.append("<ul>")
                     for entry in day.entries:
                         time = f"{e(entry.time)} " if entry.time else ""
+                        moved = (f'<br><span class="moved">{e(entry.moved)}</span>'
+                                 if entry.moved else "")
                         cell.append(f'<li class="{entry.kind}"><span class="mark">'
-                                    f"{_MARKS[entry.kind]}</span> {time}{e(entry.text)}</li>")
+                                    f"{_MARKS[entry.kind]}</span> {time}{e(entry.text)}"
+                                    f"{moved}</li>")
                     cell.append("</ul>")
                 cell.append("</td>")
                 out.append("".join(cell))

@@ -255,6 +255,8 @@ def pdf_handout(h: Handout, stamp: datetime | None = None) -> bytes:
                     time = f"{entry.time} " if entry.time else ""
                     paragraphs.append((f"{_MARKS[entry.kind]} {time}{entry.text}",
                                        entry.kind != "dose"))
+                    if entry.moved:
+                        paragraphs.append((entry.moved, False))
                 cells.append(paragraphs)
             page.row(widths, cells, cell_size, header, min_height=22,
                      fill=[day.date is None for day in week])

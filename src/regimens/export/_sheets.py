@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from .._version import __version__
 from ..engine import Administration, Schedule
 from ..errors import ExpandOptionError
-from ..model import DRUG_INSTRUCTIONS, Regimen
+from ..model import DRUG_INSTRUCTIONS, WEEKDAYS, Regimen
 from ._i18n import N_, Words, words
 from ._render import shown_warnings
 
@@ -39,12 +39,14 @@ _INSTRUCTION_TITLES = {"food": N_("Food"), "storage": N_("Storage"),
 class Entry:
     """One thing that happens on a day: ``kind`` is ``dose``, ``visit`` or ``start``.
 
-    ``time`` is ``HH:MM`` or empty (any time that day); ``text`` names it in words.
+    ``time`` is ``HH:MM`` or empty (any time that day); ``text`` names it in words;
+    ``moved``: from which day and why the site's calendar moved it, or empty.
     """
 
     kind: str
     time: str
     text: str
+    moved: str = ""  # why the site's calendar moved it (or keeps it on a closed day)
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,49 @@ def dose_words(w: Words, s: Schedule, a: Administration, blinded: bool) -> str:
     return w.t("{drug} {dose}, {route}", drug=a.drug_name, dose=w.dose(a), route=route)
 
 
+_CLOSED_ON = (N_("closed on Mondays"), N_("closed on Tuesdays"), N_("closed on Wednesdays"),
+              N_("closed on Thursdays"), N_("closed on Fridays"), N_("closed on Saturdays"),
+              N_("closed on Sundays"))
+
+
+def _closure_words(w: Words, s: Schedule, day: date) -> str:
+    """Why the site is closed on ``day``, in the participant's language (as
+    :meth:`SiteCalendar.closure` says it; holiday names and closure reasons as written)."""
+    calendar = s.calendar
+    if calendar is None:
+        return ""
+    reasons = []
+    holiday = calendar.holiday(day)
+    if holiday is not None:
+        reasons.append(w.t("public holiday ({name})", name=holiday))
+    own = [c.reason for c in calendar.closed_dates if c.date == day]
+    if own:
+        why = ", ".join(dict.fromkeys(r for r in own if r))
+        reasons.append(w.t("site closure ({reason})", reason=why) if why
+                       else w.t("site closure"))
+    if WEEKDAYS[day.weekday()] in calendar.closed:
+        reasons.append(w.t(_CLOSED_ON[day.weekday()]))
+    return "; ".join(reasons)
+
+
+def moved_words(w: Words, s: Schedule, planned: date | None, note: str) -> str:
+    """From which day and why the site's calendar moved an item; for an item left on a
+    closed day (no open day in its window), a request to check the date; else empty."""
+    if planned is not None:
+        why = _closure_words(w, s, planned)
+        return (w.t("moved from {date}: {why}", date=w.date(planned), why=why) if why
+                else w.t("moved from {date}", date=w.date(planned)))
+    if note:
+        return w.t("the site is closed that day: check this date with your study team")
+    return ""
+
+
+def at_site(s: Schedule, a: Administration) -> bool:
+    """Whether the dose is given at the site (``clinic: true`` on its drug or course)."""
+    course = s.regimen.period(a.period).courses[a.course]
+    return s.regimen.drug(a.drug).clinic or course.clinic
+
+
 def _visit_words(w: Words, v_label: str, earliest: date, latest: date) -> str:
     if earliest == latest:
         return w.t("Visit: {name}", name=v_label)
@@ -198,12 +243,14 @@ def _day_entries(s: Schedule, w: Words, blinded: bool | None) -> dict[date, list
     days: dict[date, list[Entry]] = {}
     for v in s.visits:
         days.setdefault(v.date, []).append(
-            Entry("visit", "", _visit_words(w, v.label or v.id, v.earliest, v.latest)))
+            Entry("visit", "", _visit_words(w, v.label or v.id, v.earliest, v.latest),
+                  moved_words(w, s, v.planned_date, v.calendar_note)))
     doses: dict[date, list[tuple[tuple[int, str, str], Entry]]] = {}
     for index, a in enumerate(s.administrations):
         hidden = _blind(s, a, blinded)
         time = a.time.strftime("%H:%M") if a.time is not None else ""
-        entry = Entry("dose", time, dose_words(w, s, a, hidden))
+        entry = Entry("dose", time, dose_words(w, s, a, hidden),
+                      moved_words(w, s, a.planned_date, a.calendar_note))
         # Blinded entries in the order of what they show, never of their course (an
         # arm's active course may come before or after another arm's placebo course).
         key = (0, time, entry.text) if hidden else (index, "", "")
@@ -252,26 +299,45 @@ def diary(s: Schedule, *, lang: str = "en", blinded: bool | None = None,
     """The dosing diary's content (see :func:`regimens.export.render_diary`)."""
     w = words(lang)
     lines = _check(paper, contact)
-    visits: dict[date, list[str]] = {}
-    windows: dict[date, list[str]] = {}
+    # What happens at the site, by day: visits (with their windows) and clinic doses.
+    names: dict[date, list[str]] = {}
+    clinic: dict[date, list[str]] = {}
     for v in s.visits:
         name = v.label or v.id
-        visits.setdefault(v.date, []).append(name)
-        windows.setdefault(v.date, []).append(
-            name if v.earliest == v.latest else
-            w.t("{name} (any day from {first} to {last})", name=name,
-                first=w.day_month(v.earliest), last=w.day_month(v.latest)))
+        names.setdefault(v.date, []).append(name)
+        text = name if v.earliest == v.latest else w.t(
+            "{name} (any day from {first} to {last})", name=name,
+            first=w.day_month(v.earliest), last=w.day_month(v.latest))
+        moved = moved_words(w, s, v.planned_date, v.calendar_note)
+        clinic.setdefault(v.date, []).append(f"{text} ({moved})" if moved else text)
+    at_clinic: dict[date, list[tuple[tuple[object, ...], str]]] = {}
     entries: dict[int, list[tuple[tuple[object, ...], DiaryRow, int | None]]] = {}
+    home = []
     for index, a in enumerate(s.administrations):
         hidden = _blind(s, a, blinded)
+        if not at_site(s, a):
+            home.append((index, a, hidden))
+            continue
+        # Given at the site: listed with the clinic days, not as a dose to tick.
+        text = dose_words(w, s, a, hidden)
+        moved = moved_words(w, s, a.planned_date, a.calendar_note)
+        text = f"{text} ({moved})" if moved else text
+        at_clinic.setdefault(a.date, []).append(((0, text) if hidden else (1, index), text))
+    for d, given in at_clinic.items():
+        clinic.setdefault(d, []).extend(t for _, t in sorted(given, key=lambda kt: kt[0]))
+        names.setdefault(d, [])
+    for index, a, hidden in home:
         where = ""
         if a.cycle is not None and not hidden:
             where = (w.t("cycle {cycle}, day {day}", cycle=a.cycle, day=a.cycle_day)
                      if a.cycle_day is not None else w.t("cycle {cycle}", cycle=a.cycle))
         time = a.time.strftime("%H:%M") if a.time is not None else ""
-        clinic = ", ".join(visits.get(a.date, ()))
+        there = ""
+        if a.date in names:
+            there = (w.t("clinic visit: {name}", name=", ".join(names[a.date]))
+                     if names[a.date] else w.t("clinic visit"))
         row = DiaryRow(w.date(a.date), time or w.t("any time"), dose_words(w, s, a, hidden),
-                       where, w.t("clinic visit: {name}", name=clinic) if clinic else "")
+                       where, there)
         key: tuple[object, ...] = ((a.date, 0, time, row.what) if hidden
                                    else (a.date, 1, index))
         entries.setdefault(_week(a.study_day.offset), []).append(
@@ -289,6 +355,6 @@ def diary(s: Schedule, *, lang: str = "en", blinded: bool | None = None,
         title += " · " + w.t("{first} to {last}", first=w.day_month(first),
                              last=w.date(first + timedelta(days=6)))
         weeks.append(DiaryWeek(title, tuple(r for _, r, _ in found)))
-    clinic_days = tuple(w.t("{date}: {visit}", date=w.date(d), visit=", ".join(names))
-                        for d, names in sorted(windows.items()))
+    clinic_days = tuple(w.t("{date}: {visit}", date=w.date(d), visit="; ".join(items))
+                        for d, items in sorted(clinic.items()))
     return Diary(_common(s, w, blinded, paper, lines), tuple(weeks), clinic_days)
