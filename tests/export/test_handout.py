@@ -496,6 +496,9 @@ def test_moved_items_say_from_which_day_and_why() -> None:
                        "Saturday 16 January 2027: closed on Saturdays"],
         "2027-01-16": [f"■ aldesleukin 1 million units, injection under the skin {check}"],
     }
+    footer = _text(_parse(_clinic().to_html()).find(".//footer"))
+    assert footer.startswith("For your study team: Site calendar: closed on Saturdays and "
+                             "Sundays; 1 site closure ")
     french = _days(_clinic().to_html(lang="fr"))["2027-01-11"][0]
     assert french == ("■ aldesleukin 1 million d'unités, injection sous-cutanée déplacé du "
                       "samedi 9 janvier 2027\u00a0: fermé le samedi")

@@ -224,6 +224,10 @@ def _common(s: Schedule, w: Words, blinded: bool | None, paper: str,
     notes = tuple(dict.fromkeys((a.drug_name, a.note) for a in s.administrations
                                 if a.note and not _blind(s, a, blinded)))
     warnings = tuple(str(x) for x in shown_warnings(s, True if hide else blinded))
+    if s.calendar is not None:
+        # For the study team, as the other outputs say it: the holidays package's data
+        # changes between releases, so its version is named.
+        warnings = (w.t("Site calendar: {policy}", policy=s.calendar.describe()), *warnings)
     return Common(w.lang, paper, title, tuple(facts), tuple(instructions), notes, contact,
                   warnings, f"regimens {__version__}", r.day_zero)
 
