@@ -285,6 +285,8 @@ def test_french_words_dates_numbers_and_doses() -> None:
     ("70000000 cells", "70 million cells", "70 millions de cellules"),
     ("2500000000 cells", "2.5 billion cells", "2,5 milliards de cellules"),
     ("0.25 mg", "0.25 mg", "0,25 mg"),
+    # USP units never read as "units" (international units), in either language.
+    ("30000 USP units", "30,000 USP units", "30\u00a0000 unités USP"),
     ("1234.5 mg", "1,234.5 mg", "1\u00a0234,5 mg"),
 ])
 def test_doses_in_each_language(dose: str, english: str, french: str) -> None:

@@ -175,6 +175,9 @@ class Words:
             return self._counted(amount.to(unit("IU")).magnitude, "unit")
         if dimension is Dimension.CELLS:
             return self._counted(amount.magnitude, "cell")
+        if dimension is Dimension.USP:
+            # Always "USP units", never "units", which people read as international units.
+            return self._counted(amount.magnitude, "USP unit")
         return f"{self.number(amount.magnitude)} {amount.unit.symbol}"
 
     @exactly
@@ -187,7 +190,9 @@ class Words:
                     return self._scaled(scaled, scale, noun)
         many = _PLURAL[self.lang](value)
         message = {("unit", False): N_("{n} unit"), ("unit", True): N_("{n} units"),
-                   ("cell", False): N_("{n} cell"), ("cell", True): N_("{n} cells")}
+                   ("cell", False): N_("{n} cell"), ("cell", True): N_("{n} cells"),
+                   ("USP unit", False): N_("{n} USP unit"),
+                   ("USP unit", True): N_("{n} USP units")}
         return self.t(message[noun, many], n=self.number(value))
 
     def _scaled(self, value: Decimal, scale: str, noun: str) -> str:
@@ -202,6 +207,10 @@ class Words:
             ("billion", "unit", True): N_("{n} billion units"),
             ("billion", "cell", False): N_("{n} billion cell"),
             ("billion", "cell", True): N_("{n} billion cells"),
+            ("million", "USP unit", False): N_("{n} million USP unit"),
+            ("million", "USP unit", True): N_("{n} million USP units"),
+            ("billion", "USP unit", False): N_("{n} billion USP unit"),
+            ("billion", "USP unit", True): N_("{n} billion USP units"),
         }
         return self.t(message[scale, noun, many], n=self.number(value))
 
