@@ -98,3 +98,33 @@ def test_without_a_calendar_outputs_keep_their_bytes() -> None:
     assert "planned_date" not in plain.to_csv()
     assert "Site calendar" not in plain.to_table()
     assert "Site calendar" not in plain.to_calendar()
+
+
+def test_ics_events_are_on_the_day_given_and_say_why() -> None:
+    import datetime as dt
+
+    from icalendar import Calendar
+
+    stamp = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
+    moved = schedule()
+    events = list(Calendar.from_ical(moved.to_ics(stamp=stamp)).walk("VEVENT"))
+    treg = [e for e in events if str(e["SUMMARY"]).startswith("Treg")]
+    assert [e["DTSTART"].dt for e in treg] == [dt.date(2027, 12, 24), dt.date(2027, 12, 31)]
+    # The UID keeps the planned Study Day (1 and 8): a closure that moves an event updates it.
+    assert [str(e["UID"]) for e in treg] == ["demo.no_label.treg.day1@regimens",
+                                             "demo.no_label.treg.day8@regimens"]
+    description = str(treg[0]["DESCRIPTION"])
+    assert f"\nSite calendar: {XMAS}\n" in description
+    assert (f"\nClosed days: closed on Saturdays and Sundays; public holidays of FR (holidays "
+            f"{V}, observed dates)\n") in description
+    visit = next(e for e in events if str(e["SUMMARY"]) == "Study visit: Day 8 visit")
+    assert visit["DTSTART"].dt == dt.date(2027, 12, 31)
+    assert "Target: Study Day 8 (2028-01-01)\n" in str(visit["DESCRIPTION"])
+    assert f"\nSite calendar: {NEW_YEAR}\n" in str(visit["DESCRIPTION"])
+    # Published before without the site calendar: the moved events are updated in place.
+    before = expand(BODY, start="2027-12-25").to_ics(stamp=stamp)
+    again = Calendar.from_ical(moved.to_ics(stamp=stamp, previous=before)).walk("VEVENT")
+    assert {str(e["UID"]): int(e["SEQUENCE"]) for e in again
+            if str(e["SUMMARY"]).startswith("Treg")} == {
+        "demo.no_label.treg.day1@regimens": 1, "demo.no_label.treg.day8@regimens": 1}
+    assert not any(str(e.get("STATUS", "")) == "CANCELLED" for e in again)

@@ -24,7 +24,7 @@ from .._version import __version__
 from ..engine import Administration, Schedule, VisitOccurrence
 from ..errors import ExpandOptionError
 from ..model import Regimen
-from ..quantities import printable
+from ..quantities import StudyDay, printable
 from . import _rfc5545 as rfc5545
 
 __all__ = ["Reminder", "to_ics", "uid_prefix"]
@@ -280,13 +280,20 @@ def _administration_text(s: Schedule, a: Administration, blinded: bool,
     if a.avoid:
         # An instruction, the same for every arm of a matched design: shown even blinded.
         lines.append(f"Do not take {' or '.join(a.avoid)} on this day.")
+    # Moves are alike on every arm of a blinded period (its courses share their window
+    # rules), so they are shown blinded too.
+    lines += _site_lines(s, a.calendar_note)
     lines += [f"Regimen: {s.regimen.title}" + (f" ({s.regimen.registry})"
                                                if s.regimen.registry else ""),
               f"Participant: {label}" if label else "Participant: (no label)",
               "For verification by a qualified professional."]
     moment = f".{a.time:%H%M}" if a.time is not None else ""
     # Never the arm: a participant is on one arm, and a UID must not reveal which.
-    uid = f"{uid_prefix(s)}{_slug(a.drug)}.day{a.study_day.value}{moment}{UID_DOMAIN}"
+    # The planned day, not the day given: a new closure that moves an event updates it
+    # rather than cancelling it and creating another.
+    planned = a.study_day.value if a.planned_date is None else StudyDay.from_offset(
+        (a.planned_date - s.start).days, s.regimen.day_zero).value
+    uid = f"{uid_prefix(s)}{_slug(a.drug)}.day{planned}{moment}{UID_DOMAIN}"
     if a.at is not None:
         start: date | datetime = a.at
         end: date | datetime = a.at + timedelta(minutes=TIMED_EVENT_MINUTES)
@@ -296,12 +303,24 @@ def _administration_text(s: Schedule, a: Administration, blinded: bool,
                       start, end, ("dose",))
 
 
+def _site_lines(s: Schedule, note: str) -> list[str]:
+    """Why the site calendar moved an event (or left it on a closed day), and its policy
+    with the ``holidays`` version used; nothing when it did neither."""
+    if not note or s.calendar is None:
+        return []
+    return [f"Site calendar: {note}", f"Closed days: {s.calendar.describe()}"]
+
+
 def _visit_text(s: Schedule, v: VisitOccurrence, label: str) -> _EventText:
     name = v.label or v.id
     summary = f"Study visit: {name}"
-    lines = [summary, f"Target: Study Day {v.study_day.value} ({v.date.isoformat()})"]
+    target, day = v.planned_date or v.date, v.study_day
+    if v.planned_date is not None:  # moved by the site calendar: the event is on v.date
+        day = StudyDay.from_offset((target - s.start).days, s.regimen.day_zero)
+    lines = [summary, f"Target: Study Day {day.value} ({target.isoformat()})"]
     if v.earliest != v.latest:
         lines.append(f"Window: {v.earliest.isoformat()} to {v.latest.isoformat()}")
+    lines += _site_lines(s, v.calendar_note)
     lines += [f"Regimen: {s.regimen.title}",
               f"Participant: {label}" if label else "Participant: (no label)"]
     uid = f"{uid_prefix(s)}visit.{_slug(v.id)}{UID_DOMAIN}"
