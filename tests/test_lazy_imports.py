@@ -183,3 +183,65 @@ def test_bsa_formula_choices_are_the_formulas() -> None:
     from regimens.cli import _BSA_FORMULAS
 
     assert tuple(f.value for f in BSAFormula) == _BSA_FORMULAS
+
+
+# Without lean_pint: the closed unit table is exact constants, so reading, expanding and
+# writing a regimen imports no pint at all, in the library as in the command line.
+_NO_PINT = """\
+import json, sys
+import regimens
+heavy = ("pint", "numpy", "icalendar")
+schedule = regimens.load("mirocals").expand(
+    "il2", "2027-01-04", regimens.Participant(weight="154 lb", height="69 in"))
+schedule.to_json()
+seen = {"expand_json": [m for m in heavy if m in sys.modules]}
+from regimens.quantities import parse_amount, parse_dose_quantity
+messages = []
+for parse, text in ((parse_dose_quantity, "5 mg/h"), (parse_amount, "2 mm"),
+                    (parse_amount, "3 mol")):
+    try:
+        parse(text)
+    except regimens.UnitError as exc:
+        messages.append(str(exc))
+seen["error_path"] = [m for m in heavy if m in sys.modules]
+seen["messages"] = messages
+print(json.dumps(seen))
+"""
+
+
+@pytest.fixture(scope="module")
+def no_pint() -> dict[str, list[str]]:
+    run = subprocess.run([sys.executable, "-c", _NO_PINT], capture_output=True, text=True,
+                         check=True)
+    result: dict[str, list[str]] = json.loads(run.stdout)
+    return result
+
+
+def test_expand_and_json_import_no_pint(no_pint: dict[str, list[str]]) -> None:
+    assert no_pint["expand_json"] == []
+
+
+def test_unit_text_outside_the_table_asks_pint(no_pint: dict[str, list[str]]) -> None:
+    # pint comes in only to explain what the text is, and says it word for word as before.
+    assert "pint" in no_pint["error_path"]
+    assert no_pint["messages"] == [
+        "a dose must be an amount, not a rate ('mg/h' is per unit of time); write a number "
+        "and a unit (mg, g, mcg, ng, IU, kIU, MIU, mIU, cells, mL or L), optionally per kg "
+        "or per m2, e.g. '20 mg', '1e6 cells/kg', '2e5 IU/m2'",
+        "amount must be an amount of drug; 'mm' is not one of the dose units; write a number "
+        "and a unit (mg, g, mcg, ng, IU, kIU, MIU, mIU, cells, mL or L), e.g. '20 mg' or "
+        "'2 MIU'",
+        "unknown unit 'mol'; write a number and a unit (mg, g, mcg, ng, IU, kIU, MIU, mIU, "
+        "cells, mL or L), e.g. '20 mg' or '2 MIU'",
+    ]
+
+
+def test_the_command_line_imports_no_pint() -> None:
+    program = ("import sys; from regimens import cli; "
+               "code = cli.main(['expand', 'mirocals', '--arm', 'il2', '--start', '2027-01-04', "
+               "'--format', 'json', '-o', '-']); "
+               "sys.stderr.write(repr([[m for m in ('pint', 'numpy', 'icalendar') "
+               "if m in sys.modules], code]))")
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                         check=True)
+    assert run.stderr.strip().splitlines()[-1] == "[[], 0]"

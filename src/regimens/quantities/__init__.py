@@ -3,8 +3,9 @@ the vial rule.
 
 The leaf layer: it imports nothing of regimens but :mod:`regimens.errors` (and
 ``regimens._public``, the list of public names).
-Amounts are exact :class:`~decimal.Decimal` values; pint is used at the edge
-only, to read unit text (:func:`parse_amount`, :func:`parse_dose_quantity`).
+Amounts are exact :class:`~decimal.Decimal` values. The units text may name form a
+closed table of exact constants; pint is used at the edge only, to explain unit text
+outside that table when :func:`parse_amount` or :func:`parse_dose_quantity` refuses it.
 """
 
 from ._bsa import BSAFormula, bsa, bsa_float, round_bsa, rounded_bsa

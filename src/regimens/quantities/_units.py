@@ -1,9 +1,12 @@
 """Quantities: doses, amounts and body measurements, read from text into exact values.
 
-pint stays at this edge, behind one registry: it checks the algebra and the
-dimension of a unit expression and gives the conversion factor. Inside the
-library a quantity is a :class:`Decimal` magnitude and a small :class:`Unit`
-value, so dose arithmetic is exact and never carries float noise.
+The units a dose or a body measurement may be written in form a closed table whose
+sizes are exact :class:`Decimal` constants, so reading a regimen never imports pint.
+pint stays at the edge, behind one registry: it is the oracle the table's constants
+and dimensions are tested against, and it explains unit text outside the table (a
+rate, a concentration...) in the message that refuses it. Inside the library a
+quantity is a :class:`Decimal` magnitude and a small :class:`Unit` value, so dose
+arithmetic is exact and never carries float noise.
 
 International units, USP units, cells and absorbed radiation dose (Gy) are
 their own dimensions: they never convert to mass, nor USP units to international
@@ -80,23 +83,26 @@ class Unit:
         return self.symbol
 
 
-# Symbol -> (pint name, dimension). The only units a dose may be written in, in the
-# order messages list them (AMOUNT_UNITS_TEXT).
-_AMOUNT_UNITS: dict[str, tuple[str, Dimension]] = {
-    "mg": ("milligram", Dimension.MASS),
-    "g": ("gram", Dimension.MASS),
-    "mcg": ("microgram", Dimension.MASS),
-    "ng": ("nanogram", Dimension.MASS),
-    "IU": ("international_unit", Dimension.ACTIVITY),
-    "kIU": ("kilointernational_unit", Dimension.ACTIVITY),
-    "MIU": ("megainternational_unit", Dimension.ACTIVITY),
-    "mIU": ("milliinternational_unit", Dimension.ACTIVITY),
-    "cells": ("cell", Dimension.CELLS),
-    "mL": ("milliliter", Dimension.VOLUME),
-    "L": ("liter", Dimension.VOLUME),
-    "USP units": ("usp_unit", Dimension.USP),
-    "Gy": ("gray", Dimension.RADIATION),
-    "cGy": ("centigray", Dimension.RADIATION),
+# Symbol -> (pint name, dimension, size in the dimension's base unit). The only units
+# a dose may be written in, in the order messages list them (AMOUNT_UNITS_TEXT). The
+# sizes are exact constants, so that reading a regimen never imports pint (about 0.15 s
+# of every cold start); tests/quantities/test_unit_constants.py checks each one, and its
+# dimension, against pint, which stays the oracle and explains unit text not listed here.
+_AMOUNT_UNITS: dict[str, tuple[str, Dimension, Decimal]] = {
+    "mg": ("milligram", Dimension.MASS, Decimal("1")),
+    "g": ("gram", Dimension.MASS, Decimal("1000")),
+    "mcg": ("microgram", Dimension.MASS, Decimal("0.001")),
+    "ng": ("nanogram", Dimension.MASS, Decimal("1e-06")),
+    "IU": ("international_unit", Dimension.ACTIVITY, Decimal("1")),
+    "kIU": ("kilointernational_unit", Dimension.ACTIVITY, Decimal("1000")),
+    "MIU": ("megainternational_unit", Dimension.ACTIVITY, Decimal("1000000")),
+    "mIU": ("milliinternational_unit", Dimension.ACTIVITY, Decimal("0.001")),
+    "cells": ("cell", Dimension.CELLS, Decimal("1")),
+    "mL": ("milliliter", Dimension.VOLUME, Decimal("1")),
+    "L": ("liter", Dimension.VOLUME, Decimal("1000")),
+    "USP units": ("usp_unit", Dimension.USP, Decimal("1")),
+    "Gy": ("gray", Dimension.RADIATION, Decimal("1")),
+    "cGy": ("centigray", Dimension.RADIATION, Decimal("0.01")),
 }
 # The units messages list (those of format 1.0; the rest are named where they apply).
 _LISTED = ("mg", "g", "mcg", "ng", "IU", "kIU", "MIU", "mIU", "cells", "mL", "L")
@@ -105,6 +111,7 @@ _ALIASES = {"ug": "mcg", "µg": "mcg", "μg": "mcg", "cell": "cells", "ml": "mL"
             "USP unit": "USP units"}
 _BASE = {Dimension.MASS: "mg", Dimension.ACTIVITY: "IU", Dimension.CELLS: "cells",
          Dimension.VOLUME: "mL", Dimension.USP: "USP units", Dimension.RADIATION: "Gy"}
+# What pint calls each dimension (the constants' test checks the table against it).
 _PINT_DIMENSION = {
     Dimension.MASS: "[mass]",
     Dimension.ACTIVITY: "[biological_activity]",
@@ -215,25 +222,13 @@ def registry() -> Any:
     return ureg
 
 
-@exactly
-def _exact(value: float) -> Decimal:
-    # Unit factors are short decimals (10^k, 0.45359237, 2.54); 12 significant
-    # digits strip the binary noise pint's float arithmetic adds to them.
-    return Decimal(f"{value:.12g}")
-
-
 @functools.cache
 def unit(symbol: str) -> Unit:
     """The :class:`Unit` for a dose-amount symbol (``mg``, ``MIU``, ``cells``...)."""
     symbol = _ALIASES.get(symbol, symbol)
     if symbol not in _AMOUNT_UNITS:
         raise UnitError(symbol, _unknown_unit_reason(symbol), f"use one of {AMOUNT_UNITS_TEXT}")
-    pint_name, dimension = _AMOUNT_UNITS[symbol]
-    ureg = registry()
-    quantity = ureg.Quantity(1, pint_name)
-    if not quantity.check(_PINT_DIMENSION[dimension]):  # pragma: no cover - table consistency
-        raise AssertionError(symbol)
-    factor = _exact(quantity.to(_AMOUNT_UNITS[_BASE[dimension]][0]).magnitude)
+    _pint_name, dimension, factor = _AMOUNT_UNITS[symbol]
     return Unit(symbol, dimension, factor)
 
 
@@ -498,6 +493,10 @@ def _not_a_dose(text: object, unit_text: str) -> DoseQuantity:
 
 # Body measurements ------------------------------------------------------------
 
+# Kind -> ({symbol: pint name}, pint name of the result's unit, its symbol). The same
+# units' sizes in the result's unit are _MEASURE_FACTORS: exact constants (the pound
+# and the inch are exact by definition: 0.45359237 kg, 2.54 cm), checked against pint
+# by tests/quantities/test_unit_constants.py, so that no measurement imports pint.
 _MEASURES = {
     "weight": ({"kg": "kilogram", "g": "gram", "lb": "pound", "lbs": "pound"}, "kilogram", "kg"),
     "height": (
@@ -507,6 +506,13 @@ _MEASURES = {
     ),
     "bsa": ({"m2": "meter ** 2", "m²": "meter ** 2", "m^2": "meter ** 2"}, "meter ** 2", "m2"),
 }
+_MEASURE_FACTORS: dict[str, dict[str, Decimal]] = {
+    "weight": {"kg": Decimal("1"), "g": Decimal("0.001"), "lb": Decimal("0.45359237"),
+               "lbs": Decimal("0.45359237")},
+    "height": {"cm": Decimal("1"), "m": Decimal("100"), "mm": Decimal("0.1"),
+               "in": Decimal("2.54")},
+    "bsa": {"m2": Decimal("1"), "m²": Decimal("1"), "m^2": Decimal("1")},
+}
 
 
 #: How each measurement is named in messages.
@@ -515,7 +521,7 @@ MEASURE_NAMES = {"weight": "weight", "height": "height", "bsa": "body surface ar
 
 def parse_measure(kind: str, text: object) -> Decimal:
     """Read a body measurement with its unit; return it exactly in kg, cm or m2."""
-    units, target, _symbol = _MEASURES[kind]
+    units, _target, _symbol = _MEASURES[kind]
     examples = {"weight": "'70 kg' or '154 lb'", "height": "'175 cm', '1.75 m' or '69 in'",
                 "bsa": "'1.8 m2'"}[kind]
     hint = f"write a number and one of {', '.join(units)}, e.g. {examples}"
@@ -526,8 +532,7 @@ def parse_measure(kind: str, text: object) -> Decimal:
     unit_text = unit_text.strip()
     if unit_text not in units:
         raise UnitError(text, f"unknown {what} unit {unit_text!r}", hint)
-    ureg = registry()
-    factor = _exact(ureg.Quantity(1, units[unit_text]).to(target).magnitude)
+    factor = _MEASURE_FACTORS[kind][unit_text]
     with localcontext(EXACT):
         return normal(magnitude * factor)
 
