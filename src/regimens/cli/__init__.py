@@ -20,7 +20,7 @@ from . import _handout as sheets
 from ._output import Signalled, write_output
 from ._participant import FLAGS, levels_from, participant_arguments, participant_from
 from ._password import read_password
-from ._site import site_arguments, site_calendar
+from ._site import site_arguments, site_calendar, site_check_arguments
 from ._stamp import parse_stamp
 
 if TYPE_CHECKING:
@@ -178,6 +178,7 @@ def _parser() -> argparse.ArgumentParser:
     participant.add_argument("--participant", default="", metavar="LABEL", help="a label")
     check.add_argument("--format", default="table", choices=["table", "json"])
     check.add_argument("-o", "--output", default="-", metavar="FILE")
+    site_check_arguments(check)
 
     schema = sub.add_parser("schema", help="JSON Schema of the regimen format",
                             description="Print the JSON Schema of regimen format 1.")
@@ -419,7 +420,8 @@ def _check(args: argparse.Namespace) -> int:
     report = load_regimen(args.regimen).check(
         participant_from(args, args.participant) if given else None,
         levels=levels_from(args.level), bsa_formula=args.bsa_formula,
-        bsa_decimals=args.bsa_decimals)
+        bsa_decimals=args.bsa_decimals,
+        calendar=site_calendar(args), start=args.start)
     write_output(report.to_json() if args.format == "json" else report.to_text(), args.output,
                  inputs=[args.regimen])
     return 0 if report.ok else 1

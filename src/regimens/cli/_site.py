@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..model import SiteCalendar
 
-__all__ = ["site_arguments", "site_calendar"]
+__all__ = ["site_arguments", "site_calendar", "site_check_arguments"]
 
 
 def site_arguments(group: argparse._ArgumentGroup) -> None:
@@ -27,6 +27,17 @@ def site_arguments(group: argparse._ArgumentGroup) -> None:
     group.add_argument("--closed-dates", metavar="FILE",
                        help="the site's own closures: one date a line (YYYY-MM-DD and a "
                        "reason), or an .ics of all-day events")
+
+
+def site_check_arguments(check: argparse.ArgumentParser) -> None:
+    """``check``'s site calendar options: the closed days and the first start evaluated."""
+    group = check.add_argument_group(
+        "the site's calendar (how many doses and visits move or stay on closed days, per arm "
+        "and start weekday)")
+    site_arguments(group)
+    group.add_argument("--start", metavar="YYYY-MM-DD",
+                       help="the first of the seven starts evaluated (default 2001-01-01); "
+                       "holidays fall on dates, so give the week that matters")
 
 
 def site_calendar(args: argparse.Namespace) -> SiteCalendar | None:

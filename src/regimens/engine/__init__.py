@@ -25,6 +25,7 @@ from ._options import (
     parse_zone,
 )
 from ._schedule import Administration, CourseSpan, PeriodSpan, Schedule, VisitOccurrence
+from ._site_check import SiteCount, site_counts
 from ._timeline import Timeline, resolve
 from ._totals import DrugTotal, drug_totals
 
@@ -39,6 +40,7 @@ __all__ = [
     "ExpectationResult",
     "PeriodSpan",
     "Schedule",
+    "SiteCount",
     "Timeline",
     "VisitOccurrence",
     "check",
@@ -55,6 +57,7 @@ __all__ = [
     "parse_zone",
     "refuse_unsupported",
     "resolve",
+    "site_counts",
 ]
 
 from .._public import claim

@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..errors import ExpandOptionError, RegimenError
-from ..model import Expectation, Participant, Regimen
+from ..model import Expectation, Participant, Regimen, SiteCalendar
 from ..quantities import (
     Amount,
     Basis,
@@ -30,7 +30,9 @@ from ..quantities import (
     normal,
 )
 from ._layout import expand
+from ._options import parse_start
 from ._schedule import CourseSpan, Schedule
+from ._site_check import SiteCount, site_counts
 from ._timeline import resolve
 
 __all__ = ["CheckReport", "DrugSummary", "ExpectationResult", "check"]
@@ -113,6 +115,8 @@ class CheckReport:
     ``participant``: the participant the totals are absolute for (None: totals per kg,
     per m² and as AUC, before caps and rounding); ``levels``: the dose levels chosen,
     ``(drug id, level)`` pairs.
+    With a site calendar (``check(calendar=...)``): ``calendar`` and ``site``, one
+    :class:`SiteCount` per arm and start (seven consecutive starts from ``site_start``).
     """
 
     regimen: Regimen
@@ -121,6 +125,8 @@ class CheckReport:
     conditions: tuple[str, ...]
     participant: Participant | None = None
     levels: tuple[tuple[str, int], ...] = ()
+    calendar: SiteCalendar | None = None
+    site: tuple[SiteCount, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -228,13 +234,19 @@ def _extremes(all_totals: list[Totals]) -> tuple[tuple[DoseQuantity, ...],
 def check(regimen: Regimen, participant: Participant | None = None, *,
           levels: Mapping[str, int] | None = None,
           bsa_formula: BSAFormula | str | None = None,
-          bsa_decimals: int | None = 2) -> CheckReport:
+          bsa_decimals: int | None = 2,
+          calendar: SiteCalendar | None = None,
+          start: date | str | None = None) -> CheckReport:
     """Counts, cumulative doses and intensities per arm and drug, and the ``expect`` results.
 
     With a ``participant``, every dose is computed for that participant (as
     ``expand`` computes it, with ``bsa_formula`` and ``bsa_decimals``) and the totals
     are absolute; ``levels`` (drug id -> dose level) evaluates at those dose levels.
     The ``expect`` entries keep their own reference participants.
+
+    With ``calendar``, also how many administrations and visits it moves or leaves on a
+    closed day, per arm, with Study Day 1 on each of the seven days from ``start``
+    (default 2001-01-01, a Monday; holidays fall on dates, so give the week that matters).
 
     Each condition's schedule is tallied as soon as it is made and then dropped, so
     ``check`` holds one schedule at a time, and a schedule holds at most
@@ -292,8 +304,17 @@ def check(regimen: Regimen, participant: Participant | None = None, *,
                 min(firsts) if firsts else None, max(lasts) if lasts else None, intensities,
                 main.before_caps, most))
     results = tuple(_verify(regimen, e) for e in regimen.expect)
+    site: tuple[SiteCount, ...] = ()
+    if calendar is not None:
+        if not isinstance(calendar, SiteCalendar):
+            raise ExpandOptionError("site_calendar", "a SiteCalendar", repr(calendar))
+        first = REFERENCE_START if start is None else parse_start(start)
+        site = site_counts(regimen, calendar, first)
+    elif start is not None:
+        raise ExpandOptionError("start", "goes with a site calendar: it is the first of the "
+                                "seven starts the site calendar is checked over")
     return CheckReport(regimen, tuple(summaries), results, tuple(sorted(conditions)),
-                       participant, tuple(sorted((levels or {}).items())))
+                       participant, tuple(sorted((levels or {}).items())), calendar, site)
 
 
 @exactly

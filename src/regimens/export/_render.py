@@ -560,6 +560,7 @@ def check_text(report: CheckReport) -> str:
                   f"{'fails' if failed == 1 else 'fail'}."]
     else:
         lines += ["", "No expectations to verify (add an 'expect' list)."]
+    lines += _site_text(report)
     return "\n".join(lines) + "\n"
 
 
@@ -588,6 +589,33 @@ def participant_text(report: CheckReport) -> str:
     return f"At dose levels: {levels}." if levels else ""
 
 
+def _site_text(report: CheckReport) -> list[str]:
+    """Per arm and start, what the site calendar moves and leaves on closed days."""
+    if report.calendar is None or not report.site:
+        return []
+    first, last = report.site[0].start, report.site[6].start
+    lines = ["", f"Site calendar: {report.calendar.describe()}.",
+             f"Study Day 1 on each day from {_day(first)} to {_day(last)}, at the shortest "
+             "period lengths:"]
+    rows = [[c.arm, _day(c.start), str(c.doses_moved), str(c.dose_conflicts),
+             str(c.visits_moved), str(c.visit_conflicts)] for c in report.site]
+    lines += grid(["Arm", "Study Day 1", "Doses moved", "Dose conflicts", "Visits moved",
+                   "Visit conflicts"], rows, {2, 3, 4, 5})
+    for arm in dict.fromkeys(c.arm for c in report.site):
+        counts = [c for c in report.site if c.arm == arm]
+        lines.append(f"{arm}: {_spread([c.doses_moved for c in counts])} doses moved and "
+                     f"{_spread([c.dose_conflicts for c in counts])} in conflict, "
+                     f"{_spread([c.visits_moved for c in counts])} visits moved and "
+                     f"{_spread([c.visit_conflicts for c in counts])} in conflict, "
+                     "over the seven start weekdays")
+    return lines
+
+
+def _spread(values: list[int]) -> str:
+    low, high = min(values), max(values)
+    return str(low) if low == high else f"{low} to {high}"
+
+
 def check_dict(report: CheckReport) -> dict[str, Any]:
     """A check report as plain data (exact decimal strings); ``participant`` (the inputs
     as given) and ``levels`` (drug id -> level) only when they were given."""
@@ -596,7 +624,7 @@ def check_dict(report: CheckReport) -> dict[str, Any]:
         extra["participant"] = dict(_inputs(report))
     if report.levels:
         extra["levels"] = dict(report.levels)
-    return {
+    out: dict[str, Any] = {
         "regimen": report.regimen.id,
         **extra,
         "ok": report.ok,
@@ -624,6 +652,15 @@ def check_dict(report: CheckReport) -> dict[str, Any]:
              "messages": list(x.messages)} for x in report.results
         ],
     }
+    if report.calendar is not None:
+        # Only with a calendar: every other report keeps its bytes.
+        out["site_calendar"] = {
+            **site_calendar_dict(report.calendar),
+            "starts": [{"arm": c.arm, "start": c.start.isoformat(),
+                        "doses_moved": c.doses_moved, "dose_conflicts": c.dose_conflicts,
+                        "visits_moved": c.visits_moved, "visit_conflicts": c.visit_conflicts}
+                       for c in report.site]}
+    return out
 
 def check_json(report: CheckReport) -> str:
     """A check report as JSON."""

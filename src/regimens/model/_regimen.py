@@ -227,13 +227,19 @@ class Regimen:
     def check(self, participant: Participant | None = None, *,
               levels: Mapping[str, int] | None = None,
               bsa_formula: BSAFormula | str | None = None,
-              bsa_decimals: int | None = 2) -> CheckReport:
+              bsa_decimals: int | None = 2,
+              calendar: SiteCalendar | None = None,
+              start: date | str | None = None) -> CheckReport:
         """Regimen arithmetic per arm and drug, and every ``expect`` (``regimens check``).
 
         Needs no participant: per-kg and per-m2 totals stay per kg and per m2, AUC doses
         total as AUC. With a ``participant`` (an age, not a birth date), every dose is
         computed for them and the totals are absolute; ``levels``, ``bsa_formula`` and
         ``bsa_decimals`` are as in :meth:`expand`.
+
+        With a site ``calendar``, the report also counts per arm the administrations and
+        visits it moves or leaves on a closed day, with Study Day 1 on each of the seven
+        days from ``start`` (default 2001-01-01).
         Where period lengths vary, or a weekday pattern makes the counts depend on
         the start, every case is evaluated and the report gives the least and the
         most (see :class:`CheckReport`).
@@ -241,4 +247,4 @@ class Regimen:
         from ..engine import check
 
         return check(self, participant, levels=levels, bsa_formula=bsa_formula,
-                     bsa_decimals=bsa_decimals)
+                     bsa_decimals=bsa_decimals, calendar=calendar, start=start)
