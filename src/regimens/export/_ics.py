@@ -24,8 +24,9 @@ from .._version import __version__
 from ..engine import Administration, Schedule, VisitOccurrence
 from ..errors import ExpandOptionError
 from ..model import Regimen
-from ..quantities import StudyDay, printable
+from ..quantities import Elapsed, StudyDay, printable
 from . import _rfc5545 as rfc5545
+from ._delivery import delivery_text
 
 __all__ = ["Reminder", "to_ics", "uid_prefix"]
 
@@ -203,8 +204,19 @@ def uid_prefix(schedule: Schedule) -> str:
     return f"{_slug(schedule.regimen.id)}.{_participant_key(schedule.participant.label)}."
 
 
-_ROUTE_ACTION = {"subcutaneous": "subcutaneous injection", "intravenous": "intravenous infusion",
-                 "oral": "by mouth", "intramuscular": "intramuscular injection"}
+def _delivery(s: Schedule, a: Administration, blinded: bool) -> tuple[str, Elapsed | None]:
+    """How the dose goes in, in words, and how long it lasts (the event's length).
+
+    Blinded, the method and duration are used only when every course of the drug in
+    the period has the same ones: arms' matching courses may differ, and the text or
+    the event's end would then tell them apart.
+    """
+    period = s.regimen.period(a.period)
+    course = period.courses[a.course]
+    if blinded and len({(c.method, c.duration) for c in period.courses
+                        if c.drug == a.drug}) > 1:
+        return delivery_text(a.route, None, None), None
+    return delivery_text(a.route, course.method, course.duration), course.duration
 
 
 def _blinded_name(schedule: Schedule, a: Administration) -> str:
@@ -261,7 +273,7 @@ def _event_order(s: Schedule, blinded: bool | None,
 
 def _administration_text(s: Schedule, a: Administration, blinded: bool,
                          label: str) -> _EventText:
-    route = _ROUTE_ACTION.get(a.route, a.route)
+    route, duration = _delivery(s, a, blinded)
     where = f"Study Day {a.study_day.value}"
     # Blinded, the cycle is shown only for a course every arm has: arms' matching courses
     # may count cycles differently (a placebo course written without cycles).
@@ -275,8 +287,16 @@ def _administration_text(s: Schedule, a: Administration, blinded: bool,
         what = "placebo" if a.placebo else a.dose.text
         summary = f"{a.drug_name} {what}, {route}"
         lines = [summary, where, f"Dose: {a.dose.derivation}"]
+        # Labels and notes reach people (docs/format.md, "Labels and notes"); blinded
+        # events say none of them, as a label could name the arm.
+        course = s.regimen.period(a.period).courses[a.course]
+        if course.label:
+            lines.append(f"Course: {course.label}")
         if a.note:
             lines.append(f"Note: {a.note}")
+        drug_notes = s.regimen.drug(a.drug).notes
+        if drug_notes:
+            lines.append(f"Drug notes: {drug_notes}")
     if a.avoid:
         # An instruction, the same for every arm of a matched design: shown even blinded.
         lines.append(f"Do not take {' or '.join(a.avoid)} on this day.")
@@ -296,9 +316,15 @@ def _administration_text(s: Schedule, a: Administration, blinded: bool,
     uid = f"{uid_prefix(s)}{_slug(a.drug)}.day{planned}{moment}{UID_DOMAIN}"
     if a.at is not None:
         start: date | datetime = a.at
-        end: date | datetime = a.at + timedelta(minutes=TIMED_EVENT_MINUTES)
+        # An administration with a duration ends that much elapsed time later (in UTC,
+        # so a clock change in between is counted), else after TIMED_EVENT_MINUTES.
+        length = duration.delta if duration is not None else timedelta(
+            minutes=TIMED_EVENT_MINUTES)
+        end: date | datetime = (a.at.astimezone(UTC) + length).astimezone(a.at.tzinfo)
     else:
-        start, end = a.date, a.date + timedelta(days=1)  # DTEND is exclusive (§3.6.1)
+        # DTEND is exclusive (§3.6.1); a duration spans the days it needs (46 hours: 2).
+        days = 1 if duration is None else -(-duration.minutes // 1440)
+        start, end = a.date, a.date + timedelta(days=days)
     return _EventText(uid, clean_text(summary, single_line=True), clean_text("\n".join(lines)),
                       start, end, ("dose",))
 
@@ -420,9 +446,14 @@ def to_ics(
         raise ExpandOptionError("remind", "a reminder the day before an event on 0001-01-01, "
                                 "the first day of the calendar, cannot be written")
     label = clean_text(schedule.participant.label, single_line=True)
-    texts = _event_order(schedule, blinded, [
-        _administration_text(schedule, a, a.blinded if blinded is None else blinded, label)
-        for a in schedule.administrations])
+    try:
+        texts = _event_order(schedule, blinded, [
+            _administration_text(schedule, a, a.blinded if blinded is None else blinded, label)
+            for a in schedule.administrations])
+    except OverflowError:  # an administration's duration runs past 9999-12-31
+        raise ExpandOptionError("start", "an iCalendar event would end after 9999-12-31, the "
+                                "last day of the calendar (an administration's duration runs "
+                                "past it)", schedule.start.isoformat()) from None
     texts += [_visit_text(schedule, v, label) for v in schedule.visits]
     # Two events on the same key (two courses of one drug, same day and time) stay distinct.
     seen: dict[str, int] = {}
