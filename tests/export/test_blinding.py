@@ -257,12 +257,13 @@ def test_blind_order_events_are_in_time_then_text_order(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("fmt", "flag", "message"), [
-    (fmt, "--blinded", "regimens: --blinded: only with --format ics or calendar; the table, "
-     "JSON and CSV are for unblinded staff and always show the arm and every dose")
+    (fmt, "--blinded", "regimens: --blinded: only with --format ics, calendar, html, diary, pdf "
+     "or diary-pdf; the table, JSON and CSV are for unblinded staff and always show the arm "
+     "and every dose")
     for fmt in ("table", "json", "csv")
 ] + [
-    (fmt, "--unblinded", "regimens: --unblinded: only with --format ics or calendar; the "
-     "table, JSON and CSV always show the arm and every dose")
+    (fmt, "--unblinded", "regimens: --unblinded: only with --format ics, calendar, html, "
+     "diary, pdf or diary-pdf; the table, JSON and CSV always show the arm and every dose")
     for fmt in ("table", "json", "csv")
 ])
 def test_blinding_options_with_staff_formats_are_refused(

@@ -309,11 +309,11 @@ def _expand(args: argparse.Namespace) -> int:
         # The staff formats have no blinded form: ignoring the option would print the arm
         # and the active dose to someone who asked for them hidden.
         if args.blinded:
-            raise ExpandOptionError("blinded", "only with --format ics or calendar; the table, "
-                                    "JSON and CSV are for unblinded staff and always show the "
-                                    "arm and every dose")
-        raise ExpandOptionError("unblinded", "only with --format ics or calendar; the table, "
-                                "JSON and CSV always show the arm and every dose")
+            raise ExpandOptionError("blinded", f"only with --format {_BLINDABLE}; "
+                                    "the table, JSON and CSV are for unblinded staff and "
+                                    "always show the arm and every dose")
+        raise ExpandOptionError("unblinded", f"only with --format {_BLINDABLE}; "
+                                "the table, JSON and CSV always show the arm and every dose")
     schedule = _schedule(args)
     if args.drug:
         schedule = schedule.only(args.drug)
@@ -413,6 +413,10 @@ def _publish(args: argparse.Namespace) -> int:
         _say(f"regimens: warning: {warning}")
     print(printable(str(summary)))
     return 0
+
+
+#: The formats that have a blinded form, as the blinding options' messages list them.
+_BLINDABLE = ", ".join(("ics", "calendar", *sheets.FORMATS[:-1])) + f" or {sheets.FORMATS[-1]}"
 
 
 def _check(args: argparse.Namespace) -> int:
