@@ -296,9 +296,9 @@ def test_options_are_checked_by_the_engine_rule(kwargs: dict[str, Any], message:
 
 
 @pytest.mark.parametrize(("columns", "participants", "message"), [
-    (["date", "dose"], None, "columns: unknown column; columns: participant, study_day, date, "
-     "time, period, drug, course, cycle, cycle_day, step, amount, unit, placebo, blinded "
-     "(got 'dose')"),
+    (["date", "dose"], None, "columns: unknown column; columns: participant, arm, study_day, "
+     "date, time, at, period, drug, course, cycle, cycle_day, step, amount, unit, placebo, "
+     "blinded (got 'dose')"),
     (None, [2, 1], "participants: give a slice or increasing indices"),
     (None, [0, 5], "participants: give a slice or increasing indices"),
     (None, "all", "participants: give a slice or increasing indices"),

@@ -1,59 +1,59 @@
 """The batch API: one regimen expanded for many participants at once, as columns.
 
-The layout of a regimen does not depend on who receives it, only on the
-chosen period lengths and, for weekday patterns, on the weekday of Study
+The layout of a regimen does not depend on who receives it, only on the arm,
+the chosen period lengths and, for weekday patterns, on the weekday of Study
 Day 1. So the engine (:func:`regimens.engine.expand`) lays the regimen out
-once per distinct (lengths, start weekday) group, with doses left symbolic,
-and the group's rows are broadcast over its participants with NumPy: dates
-are the start plus the template's offsets. Per-kg and per-m2 amounts are
-computed with the same exact Decimal arithmetic as ``expand``, once per
-distinct body size (weights, or body surface areas rounded as ``expand``
-rounds them), never per row.
+once per distinct (arm, lengths, start weekday) group, with doses left
+symbolic (``_templates``), and the rows are made from those templates with
+NumPy: dates are the start plus the template's offsets. Per-kg and per-m2
+amounts are computed with the same exact Decimal arithmetic as ``expand``,
+once per distinct body size (weights, or body surface areas rounded as
+``expand`` rounds them), never per row.
 
-NumPy (and pyarrow for :meth:`Cohort.to_arrow`) come with the
-``regimens[cohort]`` extra and are imported only when this module is used.
+Nothing is held per row: rows are made on demand, for all participants
+(:meth:`Cohort.to_numpy`) or a chunk of them (:meth:`Cohort.iter_batches`),
+at a cost proportional to the chunk. NumPy (and pyarrow for Arrow output)
+come with the ``regimens[cohort]`` extra and are imported only when used.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import operator
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..engine import (
     OUTSIDE_CALENDAR,
-    check_arm,
     check_bsa_decimals,
     dose_amount,
-    expand,
+    dose_rounding_moves,
     parse_formula,
-    parse_start,
     refuse_unsupported,
-    resolve,
 )
 from ..errors import DoseError, ExpandOptionError
 from ..format import load
-from ..model import DaysPattern, Dose, Regimen
-from ..quantities import Basis, BSAFormula, counted
+from ..model import Dose, Regimen
+from ..quantities import Basis, BSAFormula
+from . import _inputs
+from ._guard import check_supported, refuse_days_before_day_one
 from ._sizes import Sizes, body_sizes, measures
+from ._templates import ROW_COLUMNS, Template, template
+from ._warnings import Flagged, participant_warnings
+from ._zones import ZoneTable, zone_tables
 
-if TYPE_CHECKING:
-    import numpy as np
-    from numpy.typing import NDArray
-
-__all__ = ["COLUMNS", "Cohort", "arrow_schema", "expand_cohort"]
-
-EXTRA = "regimens[cohort]"
+__all__ = ["COLUMNS", "Cohort", "expand_cohort"]
 
 #: Every column, in order, with its NumPy dtype. Codes index ``Cohort.categories``;
 #: -1 (or NaT, NaN) marks "none".
 COLUMNS: dict[str, str] = {
     "participant": "int32",  # index into the inputs (starts, weights, ...)
-    "study_day": "int32",  # ..., -1, 1, 2, ... (no Day 0, unless the regimen's day_zero)
+    "arm": "int16",  # code into categories["arm"]
+    "study_day": "int32",  # ..., -1, 1, 2, ... (no Day 0)
     "date": "datetime64[D]",
     "time": "timedelta64[m]",  # wall time after midnight; NaT = any time that day
+    "at": "datetime64[s]",  # the instant in UTC, with tz=; NaT: untimed, or no zone given
     "period": "int16",  # code into categories["period"]
     "drug": "int16",  # code into categories["drug"] (drug ids)
     "course": "int16",  # index of the course within its period
@@ -67,187 +67,71 @@ COLUMNS: dict[str, str] = {
 }
 
 
-def _numpy() -> Any:
-    try:
-        import numpy
-    except ImportError:
-        raise ImportError(
-            f"regimens.cohort needs NumPy: install the extra with pip install '{EXTRA}'"
-        ) from None
-    return numpy
+def _seconds(time: Any, np: Any) -> Any:
+    """Wall times (timedelta64[m], NaT: none) as int32 seconds after midnight, -1: none."""
+    seconds = np.where(np.isnat(time), -1, time.view("int64") * 60)
+    return seconds.astype("int32")
 
 
-def _pyarrow() -> Any:
-    try:
-        import pyarrow
-    except ImportError:
-        raise ImportError(
-            f"Cohort.to_arrow needs pyarrow: install the extra with pip install '{EXTRA}'"
-        ) from None
-    return pyarrow
-
-
-# Inputs ------------------------------------------------------------------------------
-
-
-def _starts(starts: Any, np: Any) -> NDArray[np.datetime64]:
-    """Study Day 1 per participant, as ``datetime64[D]``.
-
-    A ``datetime64`` array is checked as a whole; any other sequence item by
-    item with the engine's :func:`~regimens.engine.parse_start`, whose error
-    names the item (``starts[3]``).
-    """
-    if isinstance(starts, (str, date)):
-        raise ExpandOptionError("starts", "give one start date per participant (a sequence)",
-                                starts)
-    if isinstance(starts, np.ndarray) and starts.dtype.kind == "M":
-        if np.isnat(starts).any():
-            raise ExpandOptionError("starts", "a start date is missing (NaT)")
-        if np.datetime_data(starts.dtype)[0] in ("Y", "M", "W"):
-            # datetime64[M] would silently mean the 1st of each month.
-            raise ExpandOptionError("starts", "give each start to the day (datetime64[D])",
-                                    str(starts.dtype))
-        days = starts.astype("datetime64[D]")
-        if (days != starts).any():
-            raise ExpandOptionError("starts", "the starts are calendar dates, not dates and "
-                                    "times")
-    else:
-        days = np.array([parse_start(item, f"starts[{i}]") for i, item in enumerate(starts)],
-                        dtype="datetime64[D]")
-    days = np.ascontiguousarray(days, dtype="datetime64[D]").reshape(-1)
-    if np.isnat(days).any():
-        raise ExpandOptionError("starts", "a start date is missing (NaT)")
-    return days  # type: ignore[no-any-return]
-
-
-def _lengths(lengths: Mapping[str, Any] | None, n: int, np: Any) -> tuple[
-        list[str], list[Any]]:
-    """Period ids and, per period, one length text or one per participant."""
-    if not lengths:
-        return [], []
-    ids, columns = [], []
-    for period_id, value in lengths.items():
-        ids.append(period_id)
-        if isinstance(value, str):
-            columns.append(value)
-            continue
-        items = list(value)
-        if len(items) != n:
-            raise ExpandOptionError(f"lengths.{period_id}",
-                                    f"{counted(len(items), 'length')} for "
-                                    f"{counted(n, 'participant')}")
-        columns.append(np.array([str(i) for i in items], dtype=object))
-    return ids, columns
-
-
-# Templates ---------------------------------------------------------------------------
-
-
-@dataclass
-class _Template:
-    """One group's rows, participant-independent (offsets from Study Day 1)."""
-
-    offset: Any  # int64 (T,)
-    study_day: Any  # int32
-    time: Any  # timedelta64[m]
-    period: Any
-    drug: Any
-    course: Any
-    cycle: Any
-    cycle_day: Any
-    step: Any
-    amount: Any  # float64: flat amounts; NaN elsewhere
-    unit: Any
-    placebo: Any
-    blinded: Any
-    scaled: list[tuple[int, Any]]  # (dose key, template row indices) for per-kg/m2 doses
-
-
-def _template(regimen: Regimen, arm: str, start: date, lengths: dict[str, str],
-              bsa_formula: BSAFormula | str | None, bsa_decimals: int,
-              codes: dict[str, dict[str, int]], keys: dict[Dose, int], np: Any) -> _Template:
-
-    timeline = resolve(regimen, arm=arm, start=start, lengths=lengths, bsa_formula=bsa_formula,
-                       bsa_decimals=bsa_decimals)
-    schedule = expand(regimen, timeline, symbolic=True)
-    rows = schedule.administrations
-    size = len(rows)
-
-    def code(kind: str, value: str) -> int:
-        table = codes[kind]
-        return table.setdefault(value, len(table))
-
-    amount = np.full(size, np.nan)
-    unit = np.full(size, -1, dtype="int16")
-    scaled: dict[int, list[int]] = {}
-    for i, a in enumerate(rows):
-        computed = a.dose
-        if computed.amount is not None:
-            amount[i] = float(computed.amount.magnitude)
-            unit[i] = code("unit", computed.amount.unit.symbol)
-        elif computed.per_basis is not None and computed.basis not in (None, Basis.FLAT):
-            dose = computed.per_basis
-            key = keys.setdefault(dose, len(keys))
-            scaled.setdefault(key, []).append(i)
-            unit[i] = code("unit", dose.quantity.amount.unit.symbol)
-    minutes = np.array([-1 if a.time is None else a.time.hour * 60 + a.time.minute
-                        for a in rows], dtype="int64")
-    time = minutes.astype("timedelta64[m]")
-    time[minutes < 0] = np.timedelta64("NaT")
-    return _Template(
-        offset=np.array([a.study_day.offset for a in rows], dtype="int64"),
-        study_day=np.array([a.study_day.value for a in rows], dtype="int32"),
-        time=time,
-        period=np.array([code("period", a.period) for a in rows], dtype="int16"),
-        drug=np.array([code("drug", a.drug) for a in rows], dtype="int16"),
-        course=np.array([a.course for a in rows], dtype="int16"),
-        cycle=np.array([-1 if a.cycle is None else a.cycle for a in rows], dtype="int32"),
-        cycle_day=np.array([-1 if a.cycle_day is None else a.cycle_day for a in rows],
-                           dtype="int32"),
-        # 1-based, as in JSON and CSV; -1 marks "no step".
-        step=np.array([-1 if a.step_number is None else a.step_number for a in rows],
-                      dtype="int16"),
-        amount=amount, unit=unit,
-        placebo=np.array([a.placebo for a in rows], dtype=bool),
-        blinded=np.array([a.blinded for a in rows], dtype=bool),
-        scaled=[(k, np.array(v, dtype="int64")) for k, v in scaled.items()],
-    )
-
-
-# The result ----------------------------------------------------------------------------
+def _take(sequence: list[Any], indices: list[int]) -> list[Any]:
+    """``[sequence[i] for i in indices]`` at C speed (operator.itemgetter)."""
+    if len(indices) == 1:
+        return [sequence[indices[0]]]
+    return list(operator.itemgetter(*indices)(sequence))
 
 
 class Cohort:
-    """Administrations of one regimen arm for many participants, as columns.
+    """Administrations of one regimen for many participants (one or several arms), as columns.
 
     Rows are ordered by participant (input order), then as ``expand`` orders
-    one participant's administrations. Nothing is materialised until
-    :meth:`to_numpy` or :meth:`to_arrow` is called.
+    one participant's administrations. Nothing is held per row: rows are made
+    when :meth:`to_numpy`, :meth:`to_arrow`, :meth:`iter_batches` or
+    :meth:`to_parquet` asks for them, at a cost proportional to the rows made.
     """
 
-    def __init__(self, regimen: Regimen, arm: str, starts: Any, groups: list[tuple[Any, Any]],
-                 amounts: dict[int, tuple[Any, Any]], categories: dict[str, tuple[str, ...]],
-                 drug_names: tuple[str, ...]) -> None:
-        np = _numpy()
+    def __init__(self, regimen: Regimen, arms: tuple[str, ...], starts: Any, group_of: Any,
+                 templates: list[Template], amounts: dict[int, tuple[Any, Any]],
+                 categories: dict[str, tuple[str, ...]], drug_names: tuple[str, ...],
+                 zones: tuple[tuple[str, ...], Any] | None, tables: tuple[ZoneTable, ...],
+                 flagged: Flagged) -> None:
+        np = _inputs.numpy()
         self.regimen = regimen
-        self.arm = arm
+        #: The arm ids, in the regimen's order: ``categories["arm"]``.
+        self.arms = arms
+        #: The arm, when every participant has the same one (else None).
+        self.arm = arms[0] if len(arms) == 1 else None
+        #: Study Day 1 per participant (``datetime64[D]``).
         self.starts = starts
-        self._groups = groups  # (participant indices, template)
+        self._days = starts.view("int64")
+        self._group_of = group_of
+        self._templates = templates
         self._amounts = amounts  # dose key -> (per-participant size index, amounts per size)
         #: Labels of the coded columns: ``categories["drug"][code]`` is a drug id.
         self.categories = categories
         #: Drug names, in the order of ``categories["drug"]``.
         self.drug_names = drug_names
-        counts = np.zeros(len(starts), dtype="int64")
-        for members, template in groups:
-            counts[members] = len(template.offset)
-        self._counts = counts
-        self._first_row = np.concatenate(([0], np.cumsum(counts)))
+        #: The time zones given (``tz=``), and each participant's code into them, or None.
+        self.zones = zones
+        self._zone_tables = tables
+        self._flagged = flagged
+        sizes = np.array([t.size for t in templates], dtype="int64")
+        self._counts = sizes[group_of] if len(templates) else np.zeros(0, dtype="int64")
+        self._first_row = np.concatenate(([0], np.cumsum(self._counts))).astype("int64")
+        self._by_group = {name: [t.rows[name] for t in templates] for name in ROW_COLUMNS}
+        self._by_group["offset32"] = [t.rows["offset"].astype("int32") for t in templates]
+        self._by_group["time_s"] = [_seconds(t.rows["time"], np) for t in templates]
+        self._days32 = self._days.astype("int32")
+        self._any_scaled = any(t.scaled for t in templates)
 
     @property
     def participants(self) -> int:
         """The number of participants (the length of ``starts``)."""
         return len(self.starts)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns made by default: all of :data:`COLUMNS`, ``at`` only with ``tz=``."""
+        return tuple(c for c in COLUMNS if c != "at" or self.zones is not None)
 
     def __len__(self) -> int:
         return int(self._first_row[-1])
@@ -257,13 +141,154 @@ class Cohort:
         first = int(self._first_row[participant])
         return slice(first, first + int(self._counts[participant]))
 
+    def warnings_of(self, participant: int) -> tuple[str, ...]:
+        """The warnings ``expand`` issues for one participant (texts, in expand's order).
+
+        A rounding that moves a dose or a body surface area by more than 10%, an
+        implausible body-mass index, a time moved out of a daylight-saving gap.
+        """
+        if not 0 <= participant < self.participants:
+            raise IndexError(participant)
+        return self._flagged.warnings.get(participant, ())
+
+    # Choosing what to make --------------------------------------------------------------
+
+    def _names(self, columns: Sequence[str] | None) -> list[str]:
+        names = list(self.columns) if columns is None else list(columns)
+        unknown = [c for c in names if c not in COLUMNS]
+        if unknown:
+            raise ExpandOptionError("columns", f"unknown column; columns: {', '.join(COLUMNS)}",
+                                    unknown[0])
+        return names
+
+    def _selected(self, participants: Any) -> Any:
+        np = _inputs.numpy()
+        if participants is None:
+            return slice(0, self.participants)
+        if isinstance(participants, slice):
+            start, stop, step = participants.indices(self.participants)
+            if step == 1:
+                return slice(start, max(start, stop))
+            if step > 0:
+                return np.arange(start, stop, step)
+            raise ExpandOptionError("participants", "give a slice or increasing indices")
+        try:
+            selected = np.arange(self.participants)[participants]
+        except (IndexError, TypeError, ValueError):  # out of range, not an index
+            selected = None
+        if selected is None or selected.ndim != 1 or (np.diff(selected) <= 0).any():
+            raise ExpandOptionError("participants", "give a slice or increasing indices")
+        return selected
+
+    # Making rows --------------------------------------------------------------------------
+
+    def _make(self, names: list[str], chosen: Any, *, arrow: bool = False,
+              place: bool = True) -> dict[str, Any]:
+        """The rows of the ``chosen`` participants (a slice or increasing indices).
+
+        Costs O(participants chosen + rows made): nothing is computed for anyone else.
+        With ``arrow``, ``date`` is int32 days since 1970 (Arrow's date32) instead
+        of ``datetime64[D]``, and ``time`` int32 seconds after midnight (-1: none).
+        """
+        np = _inputs.numpy()
+        indices = np.arange(chosen.start, chosen.stop) if isinstance(chosen, slice) else chosen
+        groups = self._group_of[chosen]
+        counts = self._counts[chosen]
+        total = int(counts.sum())
+        out: dict[str, Any] = {}
+        if not total:
+            for name in names:
+                out[name] = np.empty(0, dtype="int32" if arrow and name == "date"
+                                     else COLUMNS[name])
+            return out
+        single = bool(groups.min() == groups.max())
+        if single:
+            # One group: its rows are all the rows, participant after participant.
+            tpl = self._templates[int(groups[0])]
+            shape = (len(indices), tpl.size)
+            for name in names:
+                out[name] = self._broadcast(name, shape, indices, tpl, arrow, np)
+        else:
+            order = groups.tolist()
+            for name in names:
+                out[name] = self._concatenated(name, order, indices, counts, total, arrow, np)
+        if "amount" in out and self._any_scaled:
+            self._scale(out["amount"], indices, groups, counts, np)
+        if place and self.zones is not None and ("time" in out or "at" in out):
+            from ._zones import place as placed
+
+            placed(self, out, indices, counts, np)
+        return out
+
+    def _broadcast(self, name: str, shape: tuple[int, int], indices: Any, tpl: Template,
+                   arrow: bool, np: Any) -> Any:
+        if name == "participant":
+            block = np.empty(shape, dtype="int32")
+            block[...] = indices[:, None]
+        elif name == "arm":
+            block = np.full(shape, tpl.arm, dtype="int16")
+        elif name == "date":
+            block = np.empty(shape, dtype="int32" if arrow else "int64")
+            np.add(self._days[indices][:, None], tpl.rows["offset"][None, :], out=block,
+                   casting="unsafe")
+            if not arrow:
+                block = block.view("datetime64[D]")
+        elif name == "at":
+            block = np.empty(shape, dtype="datetime64[s]")
+            block[...] = np.datetime64("NaT")
+        elif arrow and name == "time":
+            block = np.empty(shape, dtype="int32")
+            block[...] = self._by_group["time_s"][int(self._group_of[indices[0]])][None, :]
+        else:
+            block = np.empty(shape, dtype=COLUMNS[name])
+            block[...] = tpl.rows[name][None, :]
+        return block.reshape(-1)
+
+    def _concatenated(self, name: str, order: list[int], indices: Any, counts: Any,
+                      total: int, arrow: bool, np: Any) -> Any:
+        if name == "participant":
+            return np.repeat(indices.astype("int32"), counts)
+        if name == "arm":
+            arms = np.array([t.arm for t in self._templates], dtype="int16")
+            return np.repeat(arms[self._group_of[indices]], counts)
+        if name == "date":
+            # int32 days (years 1 to 9999 need 22 bits): half the memory traffic of int64.
+            starts = np.repeat(self._days32[indices], counts)
+            if arrow:
+                days = np.concatenate(_take(self._by_group["offset32"], order))
+            else:
+                days = np.concatenate(_take(self._by_group["offset"], order))
+            np.add(days, starts, out=days)
+            return days if arrow else days.view("datetime64[D]")
+        if name == "at":
+            return np.full(total, np.datetime64("NaT"), dtype="datetime64[s]")
+        if arrow and name == "time":
+            return np.concatenate(_take(self._by_group["time_s"], order))
+        return np.concatenate(_take(self._by_group[name], order))
+
+    def _scale(self, amount: Any, indices: Any, groups: Any, counts: Any, np: Any) -> None:
+        """Fill in per-kg and per-m2 amounts, per group of the chosen participants."""
+        first = np.cumsum(counts) - counts  # each participant's first row in ``amount``
+        order = np.argsort(groups, kind="stable")
+        sorted_groups = groups[order]
+        bounds = np.flatnonzero(np.diff(sorted_groups)) + 1
+        for members in np.split(order, bounds):
+            tpl = self._templates[int(groups[members[0]])]
+            for key, columns in tpl.scaled:
+                index, table = self._amounts[key]
+                values = table[index[indices[members]]]
+                rows = first[members][:, None] + columns[None, :]
+                amount[rows] = values[:, None]
+
+    # Outputs ------------------------------------------------------------------------------
+
     def to_numpy(self, columns: Sequence[str] | None = None, *,
                  participants: Any = None) -> dict[str, Any]:
-        """The columns (all of :data:`COLUMNS` by default) as NumPy arrays.
+        """The columns (:attr:`columns` by default) as NumPy arrays.
 
-        ``participants`` (a slice, or sorted participant indices) materialises
-        only their rows, e.g. to process a large cohort in chunks; the
-        ``participant`` column keeps the original indices.
+        ``participants`` (a slice, or increasing participant indices) makes only
+        their rows, at a cost proportional to their rows, e.g. to process a large
+        cohort in chunks; the ``participant`` column keeps the original indices.
 
         Raises:
             ExpandOptionError: an unknown column name (``option == "columns"``), or
@@ -271,181 +296,204 @@ class Cohort:
                 participants (``option == "participants"``). It is also a
                 ``ValueError``.
         """
-        np = _numpy()
-        names = list(COLUMNS) if columns is None else list(columns)
-        unknown = [c for c in names if c not in COLUMNS]
-        if unknown:
-            raise ExpandOptionError("columns", f"unknown column; columns: {', '.join(COLUMNS)}",
-                                    unknown[0])
-        selected = np.arange(self.participants)
-        if participants is not None:
-            try:
-                selected = selected[participants]
-            except (IndexError, TypeError, ValueError):  # out of range, not an index
-                selected = None
-            if selected is None or selected.ndim != 1 or (np.diff(selected) <= 0).any():
-                raise ExpandOptionError("participants", "give a slice or increasing indices")
-        counts = self._counts[selected]
-        total = int(counts.sum())
-        first = np.concatenate(([0], np.cumsum(counts)[:-1]))
-        out = {name: np.empty(total, dtype=COLUMNS[name]) for name in names}
-        position = np.full(self.participants, -1, dtype="int64")
-        position[selected] = first
-        for members, template in self._groups:
-            chosen = members[position[members] >= 0]
-            if not len(chosen):
-                continue
-            size = len(template.offset)
-            if len(self._groups) == 1:
-                # One group: its rows are all the rows, participant after participant.
-                for name in names:
-                    self._fill(name, out[name].reshape(len(chosen), size), chosen, template, np)
-                continue
-            rows = (position[chosen][:, None] + np.arange(size)[None, :]).reshape(-1)
-            for name in names:
-                block = np.empty((len(chosen), size), dtype=COLUMNS[name])
-                self._fill(name, block, chosen, template, np)
-                out[name][rows] = block.reshape(-1)
-        return out
-
-    def _fill(self, name: str, target: Any, chosen: Any, template: _Template, np: Any) -> None:
-        if name == "participant":
-            target[...] = chosen[:, None]
-        elif name == "date":
-            np.add(self.starts[chosen].view("int64")[:, None], template.offset[None, :],
-                   out=target.view("int64"))
-        elif name == "amount":
-            target[...] = template.amount[None, :]
-            for key, columns in template.scaled:
-                index, table = self._amounts[key]
-                per_participant = table[index[chosen]]
-                target[:, columns] = per_participant[:, None]
-        else:
-            target[...] = getattr(template, name)[None, :]
+        return self._make(self._names(columns), self._selected(participants))
 
     def to_arrow(self, columns: Sequence[str] | None = None, *, participants: Any = None) -> Any:
-        """A ``pyarrow.Table`` with an explicit schema (see :meth:`arrow_schema`).
+        """A ``pyarrow.Table`` with an explicit schema (see :func:`arrow_schema`).
 
         Coded columns become dictionary arrays of their labels, dates
-        ``date32``, times ``time32[s]``, and "none" values nulls.
+        ``date32``, times ``time32[s]``, instants ``timestamp[s, UTC]``, and
+        "none" values nulls.
         """
-        pa = _pyarrow()
-        np = _numpy()
-        names = list(COLUMNS) if columns is None else list(columns)
-        data = self.to_numpy(names, participants=participants)
-        schema = arrow_schema(names)
-        arrays = []
-        for name in names:
-            values = data.pop(name)
-            field = schema.field(name)
-            if name == "date":
-                days = values.view("int64").astype("int32")
-                array = pa.Array.from_buffers(pa.date32(), len(days), [None, pa.py_buffer(days)])
-            elif name == "time":
-                seconds = values.astype("timedelta64[s]").view("int64")
-                mask = np.isnat(values)
-                array = pa.array(seconds.astype("int32"), type=pa.time32("s"),
-                                 mask=mask if mask.any() else None)
-            elif name in ("period", "drug", "unit"):
-                labels = pa.array(self.categories[name], type=pa.string())
-                mask = values < 0
-                indices = pa.array(values, type=pa.int16(), mask=mask if mask.any() else None)
-                array = pa.DictionaryArray.from_arrays(indices, labels)
-            elif name in ("cycle", "cycle_day", "step"):
-                mask = values < 0
-                array = pa.array(values, type=field.type, mask=mask if mask.any() else None)
-            elif name == "amount":
-                mask = np.isnan(values)
-                array = pa.array(values, type=pa.float64(), mask=mask if mask.any() else None)
-            else:
-                array = pa.array(values, type=field.type)
-            arrays.append(array)
-        return pa.Table.from_arrays(arrays, schema=schema)
+        from ._arrow import record_batch
+
+        pa = _inputs.pyarrow()
+        names = self._names(columns)
+        batch = record_batch(self, names, self._make(names, self._selected(participants),
+                                                     arrow=True))
+        return pa.Table.from_batches([batch])
+
+    def iter_batches(self, rows: int = 1 << 20, columns: Sequence[str] | None = None, *,
+                     participants: Any = None) -> Iterator[Any]:
+        """The rows as ``pyarrow.RecordBatch``es of at most ``rows`` rows, in order.
+
+        A batch holds whole participants, as many as fit in ``rows`` rows; a
+        participant with more than ``rows`` rows alone is split over several
+        batches. Each batch costs time and memory in proportion to its own rows,
+        never to the cohort's: a cohort larger than memory streams in bounded
+        memory. The schema is :func:`arrow_schema` of the columns.
+
+        Raises:
+            ExpandOptionError: ``rows`` is not a whole number from 1 to 2**31 - 1
+                (``option == "rows"``), or as :meth:`to_numpy`.
+        """
+        from ._arrow import record_batch
+
+        np = _inputs.numpy()
+        if not isinstance(rows, int) or isinstance(rows, bool) or not 1 <= rows < 1 << 31:
+            raise ExpandOptionError("rows", "a whole number of rows from 1 to 2147483647", rows)
+        names = self._names(columns)
+        chosen = self._selected(participants)
+        if isinstance(chosen, slice):
+            return self._batches_of_range(names, chosen.start, chosen.stop, rows, np,
+                                          record_batch)
+        return self._batches_of_indices(names, chosen, rows, np, record_batch)
+
+    def _batches_of_range(self, names: list[str], start: int, stop: int, rows: int, np: Any,
+                          record_batch: Any) -> Iterator[Any]:
+        first = self._first_row
+        while start < stop:
+            # The participants whose rows end within ``rows`` rows of this one's first row
+            # (binary search: O(log n), not a scan of the cohort).
+            end = int(np.searchsorted(first, first[start] + rows, side="right")) - 1
+            end = min(max(end, start + 1), stop)
+            data = self._make(names, slice(start, end), arrow=True)
+            yield from _sliced(record_batch(self, names, data), rows)
+            start = end
+
+    def _batches_of_indices(self, names: list[str], chosen: Any, rows: int, np: Any,
+                            record_batch: Any) -> Iterator[Any]:
+        ends = np.cumsum(self._counts[chosen])
+        start = 0
+        while start < len(chosen):
+            base = ends[start - 1] if start else 0
+            end = int(np.searchsorted(ends, base + rows, side="right"))
+            end = min(max(end, start + 1), len(chosen))
+            data = self._make(names, chosen[start:end], arrow=True)
+            yield from _sliced(record_batch(self, names, data), rows)
+            start = end
+
+    def to_parquet(self, path: str | Any, *, rows: int = 1 << 20,
+                   columns: Sequence[str] | None = None, compression: str = "zstd") -> None:
+        """Write the rows to a Parquet file, streaming: memory stays bounded by ``rows``.
+
+        Batches of :meth:`iter_batches` (at most ``rows`` rows) are written as
+        row groups, with the schema :func:`arrow_schema`, to a temporary file
+        beside ``path``, which is renamed over ``path`` only once complete: a
+        file already there is replaced whole or not at all, and nothing
+        partial is left if writing fails or is interrupted.
+
+        Raises:
+            OSError: ``path`` is a directory or not a regular file, or cannot be
+                written (``filename`` is ``path``).
+            ExpandOptionError: as :meth:`iter_batches`.
+        """
+        from ._arrow import write_parquet
+
+        write_parquet(self, path, rows=rows, columns=self._names(columns),
+                      compression=compression)
+
+    def visits(self, *, participants: Any = None) -> Any:
+        """Each participant's visits as a ``pyarrow.Table``, one row per visit.
+
+        Columns: ``participant`` (int32), ``arm`` and ``visit`` (dictionary of
+        ids), ``study_day`` (int32), ``date``, ``earliest`` and ``latest`` (the
+        window, inclusive; date32), ``period`` (the period the target day falls
+        in; dictionary, null when none). Rows are ordered by participant, then
+        as ``expand`` orders visits.
+        """
+        from ._arrow import visit_table
+
+        return visit_table(self, self._selected(participants))
+
+    def participant_table(self) -> Any:
+        """One row per participant, as a ``pyarrow.Table``.
+
+        Columns: ``participant`` (int32), ``arm`` (dictionary), ``start``
+        (date32), ``tz`` (dictionary, null without ``tz=``), ``rows`` (int64:
+        the number of administrations), ``warnings`` (list of strings: what
+        ``expand`` warns about for this participant, in its order).
+        """
+        from ._arrow import participant_table
+
+        return participant_table(self)
 
 
-def arrow_schema(columns: Sequence[str] | None = None) -> Any:
-    """The Arrow schema of :meth:`Cohort.to_arrow` (all columns by default)."""
-    pa = _pyarrow()
-    codes = pa.dictionary(pa.int16(), pa.string())
-    types = {
-        "participant": pa.int32(), "study_day": pa.int32(), "date": pa.date32(),
-        "time": pa.time32("s"), "period": codes, "drug": codes, "course": pa.int16(),
-        "cycle": pa.int32(), "cycle_day": pa.int32(), "step": pa.int16(),
-        "amount": pa.float64(), "unit": codes, "placebo": pa.bool_(), "blinded": pa.bool_(),
-    }
-    nullable = {"time", "cycle", "cycle_day", "step", "amount", "unit"}
-    names = list(COLUMNS) if columns is None else list(columns)
-    return pa.schema([pa.field(n, types[n], nullable=n in nullable) for n in names])
+def _sliced(batch: Any, rows: int) -> Iterator[Any]:
+    """``batch`` cut into slices of at most ``rows`` rows (zero-copy)."""
+    if batch.num_rows <= rows:
+        yield batch
+        return
+    for offset in range(0, batch.num_rows, rows):
+        yield batch.slice(offset, rows)
 
 
 # The entry point -----------------------------------------------------------------------
 
 
-def _amount_for(dose: Dose, size: Decimal, sizes: Sizes, index: int, np: Any) -> Decimal:
-    """The dose for one distinct body size; an error names a participant who has it."""
-    try:
-        return dose_amount(dose, size)
-    except DoseError as exc:
-        row = int(np.flatnonzero(sizes.index == index)[0])
-        raise DoseError(exc.reason, participant=row) from None
+def _amounts_for(dose: Dose, sizes: Sizes, np: Any) -> tuple[Any, Any]:
+    """The dose per distinct body size, and whether ``expand`` warns about its rounding."""
+    values, flags = [], []
+    for i, size in enumerate(sizes.values):
+        try:
+            amount: Decimal = dose_amount(dose, size)
+        except DoseError as exc:
+            row = int(np.flatnonzero(sizes.index == i)[0])
+            raise DoseError(exc.reason, participant=row) from None
+        values.append(float(amount))
+        flags.append(dose_rounding_moves(dose, size))
+    return np.array(values, dtype="float64"), np.array(flags, dtype=bool)
 
 
-def _refuse_days_before_day_one(regimen: Regimen, arm: str) -> None:
-    """Cycle days before day 1 (``days: [-1, 1]``) have no column value of their own.
-
-    The ``cycle_day`` column uses -1 for "no cycle", so a premedication on cycle day
-    -1 would read as a course without cycles: refused rather than shown wrongly.
-    """
-    for period in regimen.path(arm):
-        for index, course in enumerate(period.courses):
-            if (course.arms is None or arm in course.arms) and isinstance(
-                    course.pattern, DaysPattern) and course.pattern.days[0] < 0:
-                raise ExpandOptionError(
-                    "arm", f"the batch API cannot give cycle days before day 1 (period "
-                    f"{period.id!r}, course {index}, days {list(course.pattern.days)}): its "
-                    "cycle_day column uses -1 for a course without cycles; expand these "
-                    "participants one by one with Regimen.expand", arm)
-
-
-def _within_calendar(day_one: Any, members: Any, template: _Template, np: Any) -> None:
-    """Every participant's dates lie in years 1 to 9999, as ``expand`` requires."""
-    if not len(template.offset):
-        return
-    low = day_one[members] + np.timedelta64(int(template.offset.min()), "D")
-    high = day_one[members] + np.timedelta64(int(template.offset.max()), "D")
-    bad = (low < np.datetime64("0001-01-01")) | (high > np.datetime64("9999-12-31"))
-    if bad.any():
-        row = int(members[int(np.flatnonzero(bad)[0])])
-        raise ExpandOptionError("starts", OUTSIDE_CALENDAR, str(day_one[row]), participant=row)
+def _groups(regimen: Regimen, arms: tuple[str, ...], arm_of: Any, day_one: Any,
+            lengths: list[tuple[str, list[str], Any]], n: int, np: Any) -> tuple[Any, Any]:
+    """Each participant's group (arm, weekday if it matters, lengths), and each group's
+    first participant."""
+    mixed: list[tuple[Any, int]] = [(arm_of, len(arms))]
+    dependent = np.array([regimen.date_dependent(a) for a in arms], dtype=bool)
+    if dependent.any():
+        weekday = (day_one.view("int64") + 3) % 7  # 1970-01-01 was a Thursday
+        mixed.append((np.where(dependent[arm_of], weekday, 0), 7))
+    for _period, labels, codes in lengths:
+        if len(labels) > 1:
+            mixed.append((codes, len(labels)))
+    radix = 1
+    for _codes, size in mixed:
+        radix *= size
+    if radix < 1 << 62:
+        key = np.zeros(n, dtype="int64")
+        for codes, size in mixed:
+            key = key * size + codes
+        _, first, group_of = np.unique(key, return_index=True, return_inverse=True)
+    else:  # too many combinations for one integer key
+        stacked = np.stack([codes for codes, _ in mixed], axis=1)
+        _, first, group_of = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
+    return group_of.reshape(-1).astype("int32"), first
 
 
 def expand_cohort(
     regimen: Regimen | str,
-    arm: str,
+    arm: str | Sequence[str],
     starts: Any,
     *,
     weights: Any = None,
     heights: Any = None,
     bsas: Any = None,
     lengths: Mapping[str, Any] | None = None,
+    tz: str | Sequence[str] | None = None,
     bsa_formula: BSAFormula | str | None = None,
     bsa_decimals: int = 2,
 ) -> Cohort:
-    """Expand ``regimen`` on ``arm`` for many participants at once.
+    """Expand ``regimen`` for many participants at once.
 
+    ``arm``: one arm id for everyone, or a sequence with one per participant.
     ``starts``: the date of Study Day 1 per participant (a ``datetime64``
     array, or a sequence of ``datetime.date`` or ``YYYY-MM-DD``).
     ``weights`` (kg), ``heights`` (cm), ``bsas`` (m2): numbers, one per
     participant, read as ``expand`` reads ``"70.5 kg"``; needed only by per-kg
     and per-m2 doses. ``lengths``: period id -> a length for everyone
-    (``"14 weeks"``) or a sequence of lengths, one per participant.
-    Row by row, the result equals ``expand`` for each participant.
+    (``"14 weeks"``) or a sequence of lengths, one per participant; a period
+    that a participant's arm does not go through is not used for them.
+    ``tz``: an IANA zone for everyone, or one per participant; timed doses
+    then get their instant (column ``at``), as ``expand(..., tz=...)`` places
+    them. Row by row, the result equals ``expand`` for each participant.
 
     Raises:
         ImportError: NumPy is missing (the message names ``regimens[cohort]``).
-        ExpandOptionError: an unknown arm, formula or length, starts that are not
-            calendar dates, inputs of different lengths, or a schedule outside the
-            years 1 to 9999 (``participant`` names the row).
+        ExpandOptionError: an unknown arm, formula, zone or length, starts that are not
+            calendar dates, inputs of different lengths, a schedule outside the years
+            1 to 9999 (``participant`` names the row), or a regimen using a construct
+            the batch API cannot expand yet (``option == "regimen"``).
         ParticipantError: a measurement that is not a plain finite number or lies
             outside :data:`~regimens.model.PLAUSIBLE` (``participant`` names the row).
         MissingMeasurementError: a per-kg or per-m2 dose without the measurements.
@@ -453,65 +501,83 @@ def expand_cohort(
         InvalidRegimenError, RegimenNotFoundError: as :func:`regimens.load`, when
             ``regimen`` is a path or catalogue id.
     """
-    np = _numpy()
+    np = _inputs.numpy()
     if isinstance(regimen, str):
         regimen = load(regimen)
 
     # The engine's option checks, so a rule and its message live in one place.
     formula = parse_formula(bsa_formula)
     bsa_decimals = check_bsa_decimals(bsa_decimals)
-    day_one = _starts(starts, np)
+    day_one = _inputs.starts(starts, np)
     n = len(day_one)
     weight = measures("weight", weights, n, np)
     height = measures("height", heights, n, np)
     area = measures("bsa", bsas, n, np)
-    check_arm(regimen, arm)
-    _refuse_days_before_day_one(regimen, arm)
-    period_ids, chosen = _lengths(lengths, n, np)
+    arm_ids, arm_of = _inputs.arms(regimen, arm, n, np)
+    chosen = _inputs.lengths(lengths, n, np)
+    zones = _inputs.zones(tz, n, np)
+    check_supported(regimen)
+    for arm_id in arm_ids:
+        refuse_days_before_day_one(regimen, arm_id)
 
-    # Groups: participants sharing chosen lengths and, if the arm has a weekday
-    # pattern, the weekday of Study Day 1.
-    weekdays = regimen.date_dependent(arm)
-    key_columns: list[Any] = []
-    if weekdays:
-        key_columns.append((day_one.view("int64") + 3) % 7)  # 1970-01-01 was a Thursday
-    for value in chosen:
-        if not isinstance(value, str):
-            key_columns.append(np.unique(value, return_inverse=True)[1].reshape(-1))
-    if key_columns and n:
-        stacked = np.stack(key_columns, axis=1)
-        _, group_of = np.unique(stacked, axis=0, return_inverse=True)
-        group_of = group_of.reshape(-1)
-    else:
-        group_of = np.zeros(n, dtype="int64")
-    order = np.argsort(group_of, kind="stable")
-    bounds = np.flatnonzero(np.diff(group_of[order])) + 1
-    codes: dict[str, dict[str, int]] = {"period": {}, "drug": {}, "unit": {}}
+    group_of, firsts = _groups(regimen, arm_ids, arm_of, day_one, chosen, n, np)
+    codes: dict[str, dict[str, int]] = {"arm": {a: i for i, a in enumerate(arm_ids)},
+                                        "period": {}, "drug": {}, "unit": {}, "visit": {}}
     keys: dict[Dose, int] = {}
-    groups: list[tuple[Any, Any]] = []
-    for members in np.split(order, bounds) if n else []:
-        members = np.sort(members)
-        first = int(members[0])
-        chosen_lengths = {pid: (value if isinstance(value, str) else value[first])
-                          for pid, value in zip(period_ids, chosen, strict=True)}
-        start = day_one[first].astype(date)
-        template = _template(regimen, arm, start, chosen_lengths, formula, bsa_decimals,
-                             codes, keys, np)
-        groups.append((members, template))
+    templates: list[Template] = []
+    # With one arm per participant, a period of another arm's path is simply not used for
+    # participants whose arm does not go through it; a period no arm has is refused.
+    everyone = arm_ids if isinstance(arm, str) else tuple(a.id for a in regimen.arms)
+    on_some_path = {p.id for a in everyone for p in regimen.path(a)}
+    for first in firsts.tolist() if n else []:
+        arm_id = arm_ids[int(arm_of[first])]
+        on_path = {p.id for p in regimen.path(arm_id)}
+        given = {pid: labels[int(codes_[first])] for pid, labels, codes_ in chosen
+                 # A period on no arm's path is passed on, for the engine to refuse.
+                 if pid in on_path or pid not in on_some_path}
+        weekday = int((day_one[first].astype(date)).weekday())
+        try:
+            templates.append(template(regimen, arm_id, int(arm_of[first]), weekday, given,
+                                      formula, bsa_decimals, codes, keys, np))
+        except ExpandOptionError as exc:
+            if exc.participant is not None:
+                raise
+            raise ExpandOptionError(exc.option, exc.reason, exc.value,
+                                    participant=first) from None
 
-    for members, template in groups:
-        _within_calendar(day_one, members, template, np)
+    if n and templates:
+        _within_calendar(day_one, group_of, templates, np)
     amounts: dict[int, tuple[Any, Any]] = {}
+    rounding_moves: dict[int, Any] = {}
     sizes: dict[Basis, Sizes] = {}
     for dose, key in keys.items():
         basis = dose.basis
         refuse_unsupported(dose)
         if basis not in sizes:
             sizes[basis] = body_sizes(basis, weight, height, area, formula, bsa_decimals, np)
-        table = np.array([float(_amount_for(dose, s, sizes[basis], i, np))
-                          for i, s in enumerate(sizes[basis].values)], dtype="float64")
+        table, flags = _amounts_for(dose, sizes[basis], np)
         amounts[key] = (sizes[basis].index, table)
+        rounding_moves[key] = flags
     categories = {kind: tuple(table) for kind, table in codes.items()}
     names = {d.id: d.name for d in regimen.drugs}
-    return Cohort(regimen, arm, day_one, groups, amounts, categories,
-                  tuple(names[d] for d in categories["drug"]))
+    tables = zone_tables(zones[0], day_one, templates, np) if zones is not None else ()
+    flagged = participant_warnings(
+        regimen, arm_ids, arm_of, day_one, group_of, templates, zones, tables, weight,
+        height, area, formula, bsa_decimals, amounts, rounding_moves, sizes,
+        {key: dose.basis for dose, key in keys.items()}, np)
+    return Cohort(regimen, arm_ids, day_one, group_of, templates, amounts, categories,
+                  tuple(names[d] for d in categories["drug"]), zones, tables, flagged)
+
+
+def _within_calendar(day_one: Any, group_of: Any, templates: list[Template], np: Any) -> None:
+    """Every participant's dates lie in years 1 to 9999, as ``expand`` requires."""
+    low = np.array([t.low for t in templates], dtype="int64")[group_of]
+    high = np.array([t.high for t in templates], dtype="int64")[group_of]
+    days = day_one.view("int64")
+    first_day = np.datetime64("0001-01-01", "D").astype("int64")
+    last_day = np.datetime64("9999-12-31", "D").astype("int64")
+    bad = (days + low < first_day) | (days + high > last_day)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise ExpandOptionError("starts", OUTSIDE_CALENDAR, str(day_one[row]), participant=row)
+

@@ -12,8 +12,13 @@ from ._dose import (
     ComputedDose,
     check_measurements,
     dose_amount,
+<<<<<<< HEAD
     dosing_area,
     refuse_unsupported,
+=======
+    dose_rounding_moves,
+    dosing_area,
+>>>>>>> e43cd57 (cohort: rows made on demand per chunk (O(chunk)), several arms, visits table, per-participant warnings, time zones, refusal of unknown constructs; iter_batches and to_parquet)
 )
 from ._layout import OUTSIDE_CALENDAR, expand
 from ._options import (
@@ -48,6 +53,7 @@ __all__ = [
     "check_bsa_decimals",
     "check_measurements",
     "dose_amount",
+    "dose_rounding_moves",
     "dosing_area",
     "drug_totals",
     "expand",

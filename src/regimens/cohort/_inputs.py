@@ -1,0 +1,151 @@
+"""The batch API's inputs, one per participant: start dates, arms, lengths, time zones.
+
+Each is read as a NumPy array (or one value for everyone) and checked with the
+engine's own option checks, so a rule and its message live in one place; an
+error about one participant's value names that participant (``participant``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from ..engine import check_arm, parse_start, parse_zone
+from ..errors import ExpandOptionError
+from ..model import Regimen
+from ..quantities import counted
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+__all__ = ["EXTRA", "arms", "lengths", "numpy", "pyarrow", "starts", "zones"]
+
+EXTRA = "regimens[cohort]"
+
+
+def numpy() -> Any:
+    """The ``numpy`` module, or an ImportError naming the ``regimens[cohort]`` extra."""
+    try:
+        import numpy
+    except ImportError:
+        raise ImportError(
+            f"regimens.cohort needs NumPy: install the extra with pip install '{EXTRA}'"
+        ) from None
+    return numpy
+
+
+def pyarrow() -> Any:
+    """The ``pyarrow`` module, or an ImportError naming the ``regimens[cohort]`` extra."""
+    try:
+        import pyarrow
+    except ImportError:
+        raise ImportError(
+            f"Cohort.to_arrow needs pyarrow: install the extra with pip install '{EXTRA}'"
+        ) from None
+    return pyarrow
+
+
+def starts(given: Any, np: Any) -> NDArray[np.datetime64]:
+    """Study Day 1 per participant, as ``datetime64[D]``.
+
+    A ``datetime64`` array is checked as a whole; any other sequence item by
+    item with the engine's :func:`~regimens.engine.parse_start`, whose error
+    names the item (``starts[3]``).
+    """
+    if isinstance(given, (str, date)):
+        raise ExpandOptionError("starts", "give one start date per participant (a sequence)",
+                                given)
+    if isinstance(given, np.ndarray) and given.dtype.kind == "M":
+        if np.isnat(given).any():
+            raise ExpandOptionError("starts", "a start date is missing (NaT)")
+        if np.datetime_data(given.dtype)[0] in ("Y", "M", "W"):
+            # datetime64[M] would silently mean the 1st of each month.
+            raise ExpandOptionError("starts", "give each start to the day (datetime64[D])",
+                                    str(given.dtype))
+        days = given.astype("datetime64[D]")
+        if (days != given).any():
+            raise ExpandOptionError("starts", "the starts are calendar dates, not dates and "
+                                    "times")
+    else:
+        days = np.array([parse_start(item, f"starts[{i}]") for i, item in enumerate(given)],
+                        dtype="datetime64[D]")
+    days = np.ascontiguousarray(days, dtype="datetime64[D]").reshape(-1)
+    if np.isnat(days).any():
+        raise ExpandOptionError("starts", "a start date is missing (NaT)")
+    return days  # type: ignore[no-any-return]
+
+
+def _per_participant(option: str, given: Any, n: int, what: str, np: Any) -> Any:
+    """A sequence of texts, one per participant, as an object array (or a refusal)."""
+    items = list(given)
+    if len(items) != n:
+        raise ExpandOptionError(option, f"{counted(len(items), what)} for "
+                                f"{counted(n, 'participant')}")
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            raise ExpandOptionError(option, f"each {what} is text", repr(item), participant=i)
+    return np.array(items, dtype=object)
+
+
+def _codes(values: Any, np: Any) -> tuple[list[str], Any]:
+    """Distinct texts (sorted) and each participant's index into them."""
+    labels, inverse = np.unique(values, return_inverse=True)
+    return [str(v) for v in labels.tolist()], inverse.reshape(-1).astype("int64")
+
+
+def arms(regimen: Regimen, given: Any, n: int, np: Any) -> tuple[tuple[str, ...], Any]:
+    """The arms in the regimen's order (those given), and each participant's code into them.
+
+    ``given``: one arm id for everyone, or a sequence with one per participant.
+    """
+    if isinstance(given, str):
+        check_arm(regimen, given)
+        return (given,), np.zeros(n, dtype="int64")
+    values = _per_participant("arm", given, n, "arm", np)
+    labels, inverse = _codes(values, np) if n else ([], np.zeros(0, dtype="int64"))
+    for code, label in enumerate(labels):
+        try:
+            check_arm(regimen, label)
+        except ExpandOptionError as exc:
+            row = int(np.flatnonzero(inverse == code)[0])
+            raise ExpandOptionError(exc.option, exc.reason, exc.value,
+                                    participant=row) from None
+    # Codes in the regimen's order of arms, so the result does not depend on spelling order.
+    order = [a.id for a in regimen.arms if a.id in labels]
+    remap = np.array([order.index(label) for label in labels], dtype="int64")
+    return tuple(order), remap[inverse] if n else inverse
+
+
+def lengths(given: Mapping[str, Any] | None, n: int, np: Any) -> list[
+        tuple[str, list[str], Any]]:
+    """Per period id: the distinct length texts and each participant's code into them."""
+    found = []
+    for period_id, value in (given or {}).items():
+        if isinstance(value, str):
+            found.append((period_id, [value], np.zeros(n, dtype="int64")))
+            continue
+        values = _per_participant(f"lengths.{period_id}", value, n, "length", np)
+        labels, inverse = _codes(values, np) if n else ([], np.zeros(0, dtype="int64"))
+        found.append((period_id, labels, inverse))
+    return found
+
+
+def zones(given: Any, n: int, np: Any) -> tuple[tuple[str, ...], Any] | None:
+    """The IANA zones given (sorted) and each participant's code into them, or None."""
+    if given is None:
+        return None
+    if isinstance(given, str):
+        parse_zone(given)
+        return (given,), np.zeros(n, dtype="int64")
+    values = _per_participant("tz", given, n, "time zone", np)
+    labels, inverse = _codes(values, np) if n else ([], np.zeros(0, dtype="int64"))
+    for code, label in enumerate(labels):
+        try:
+            parse_zone(label)
+        except ExpandOptionError as exc:
+            row = int(np.flatnonzero(inverse == code)[0])
+            raise ExpandOptionError(exc.option, exc.reason, exc.value,
+                                    participant=row) from None
+    return tuple(labels), inverse
