@@ -5,7 +5,7 @@ Needs the ``regimens[cohort]`` extra (NumPy, pyarrow). See docs/cohort.md.
 
 from __future__ import annotations
 
-from ._arrow import arrow_schema
-from ._columns import COLUMNS, Cohort, expand_cohort
+from ._columns import Cohort, expand_cohort
+from ._schema import COLUMNS, arrow_schema
 
 __all__ = ["COLUMNS", "Cohort", "arrow_schema", "expand_cohort"]

@@ -12,47 +12,15 @@ import errno
 import os
 import secrets
 import stat
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import _inputs
+from ._schema import CODED, arrow_schema
 
 if TYPE_CHECKING:
     from ._columns import Cohort
 
-__all__ = ["arrow_schema", "participant_table", "record_batch", "visit_table",
-           "write_parquet"]
-
-_NULLABLE = frozenset({"time", "at", "cycle", "cycle_day", "step", "amount", "unit"})
-_CODED = ("arm", "period", "drug", "unit")
-
-
-def _types(pa: Any) -> dict[str, Any]:
-    codes = pa.dictionary(pa.int16(), pa.string())
-    return {
-        "participant": pa.int32(), "arm": codes, "study_day": pa.int32(), "date": pa.date32(),
-        "time": pa.time32("s"), "at": pa.timestamp("s", tz="UTC"), "period": codes,
-        "drug": codes, "course": pa.int16(), "cycle": pa.int32(), "cycle_day": pa.int32(),
-        "step": pa.int16(), "amount": pa.float64(), "unit": codes, "placebo": pa.bool_(),
-        "blinded": pa.bool_(),
-    }
-
-
-def arrow_schema(columns: Sequence[str] | None = None) -> Any:
-    """The Arrow schema of :meth:`Cohort.to_arrow` and :meth:`Cohort.iter_batches`.
-
-    All columns of :data:`COLUMNS` by default, in that order; ``columns``
-    selects some. ``date`` is ``date32``, ``time`` ``time32[s]``, ``at``
-    ``timestamp[s, tz=UTC]``; ``arm``, ``period``, ``drug`` and ``unit`` are
-    ``dictionary<int16, string>``; "none" is null.
-    """
-    from ._columns import COLUMNS
-
-    pa = _inputs.pyarrow()
-    types = _types(pa)
-    names = list(COLUMNS) if columns is None else list(columns)
-    return pa.schema([pa.field(n, types[n], nullable=n in _NULLABLE) for n in names])
-
+__all__ = ["participant_table", "record_batch", "visit_table", "write_parquet"]
 
 def _masked(pa: Any, values: Any, arrow_type: Any, mask: Any) -> Any:
     """An Arrow array over ``values``' own buffer, null where ``mask`` (no copy of values)."""
@@ -96,7 +64,7 @@ def record_batch(cohort: Cohort, names: list[str], data: dict[str, Any]) -> Any:
             array = _masked(pa, values, pa.time32("s"), values < 0)
         elif name == "at":
             array = _masked(pa, values.view("int64"), field.type, np.isnat(values))
-        elif name in _CODED:
+        elif name in CODED:
             array = _dictionary(pa, values, cohort.categories[name])
         elif name in ("cycle", "cycle_day", "step"):
             array = _masked(pa, values, field.type, values < 0)

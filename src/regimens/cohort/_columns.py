@@ -37,34 +37,16 @@ from ..format import load
 from ..model import Dose, Regimen
 from ..quantities import Basis, BSAFormula
 from . import _inputs
+from ._arrow import participant_table, record_batch, visit_table, write_parquet
 from ._guard import check_supported, refuse_days_before_day_one
+from ._schema import COLUMNS
 from ._sizes import Sizes, body_sizes, measures
 from ._templates import ROW_COLUMNS, Template, template
 from ._warnings import Flagged, participant_warnings
-from ._zones import ZoneTable, zone_tables
+from ._zones import ZoneTable, place, zone_tables
 
 __all__ = ["COLUMNS", "Cohort", "expand_cohort"]
 
-#: Every column, in order, with its NumPy dtype. Codes index ``Cohort.categories``;
-#: -1 (or NaT, NaN) marks "none".
-COLUMNS: dict[str, str] = {
-    "participant": "int32",  # index into the inputs (starts, weights, ...)
-    "arm": "int16",  # code into categories["arm"]
-    "study_day": "int32",  # ..., -1, 1, 2, ... (no Day 0)
-    "date": "datetime64[D]",
-    "time": "timedelta64[m]",  # wall time after midnight; NaT = any time that day
-    "at": "datetime64[s]",  # the instant in UTC, with tz=; NaT: untimed, or no zone given
-    "period": "int16",  # code into categories["period"]
-    "drug": "int16",  # code into categories["drug"] (drug ids)
-    "course": "int16",  # index of the course within its period
-    "cycle": "int32",  # -1: the course has no cycles
-    "cycle_day": "int32",  # -1: the course has no cycles
-    "step": "int16",  # -1: no escalation/taper step
-    "amount": "float64",  # NaN: placebo or no amount fixed by the protocol
-    "unit": "int16",  # code into categories["unit"]; -1 when there is no amount
-    "placebo": "bool",
-    "blinded": "bool",
-}
 
 
 def _seconds(time: Any, np: Any) -> Any:
@@ -183,7 +165,7 @@ class Cohort:
     # Making rows --------------------------------------------------------------------------
 
     def _make(self, names: list[str], chosen: Any, *, arrow: bool = False,
-              place: bool = True) -> dict[str, Any]:
+              zoned: bool = True) -> dict[str, Any]:
         """The rows of the ``chosen`` participants (a slice or increasing indices).
 
         Costs O(participants chosen + rows made): nothing is computed for anyone else.
@@ -214,10 +196,8 @@ class Cohort:
                 out[name] = self._concatenated(name, order, indices, counts, total, arrow, np)
         if "amount" in out and self._any_scaled:
             self._scale(out["amount"], indices, groups, counts, np)
-        if place and self.zones is not None and ("time" in out or "at" in out):
-            from ._zones import place as placed
-
-            placed(self, out, indices, counts, np)
+        if zoned and self.zones is not None and ("time" in out or "at" in out):
+            place(self, out, indices, counts, np)
         return out
 
     def _broadcast(self, name: str, shape: tuple[int, int], indices: Any, tpl: Template,
@@ -305,8 +285,6 @@ class Cohort:
         ``date32``, times ``time32[s]``, instants ``timestamp[s, UTC]``, and
         "none" values nulls.
         """
-        from ._arrow import record_batch
-
         pa = _inputs.pyarrow()
         names = self._names(columns)
         batch = record_batch(self, names, self._make(names, self._selected(participants),
@@ -327,20 +305,17 @@ class Cohort:
             ExpandOptionError: ``rows`` is not a whole number from 1 to 2**31 - 1
                 (``option == "rows"``), or as :meth:`to_numpy`.
         """
-        from ._arrow import record_batch
-
         np = _inputs.numpy()
         if not isinstance(rows, int) or isinstance(rows, bool) or not 1 <= rows < 1 << 31:
             raise ExpandOptionError("rows", "a whole number of rows from 1 to 2147483647", rows)
         names = self._names(columns)
         chosen = self._selected(participants)
         if isinstance(chosen, slice):
-            return self._batches_of_range(names, chosen.start, chosen.stop, rows, np,
-                                          record_batch)
-        return self._batches_of_indices(names, chosen, rows, np, record_batch)
+            return self._batches_of_range(names, chosen.start, chosen.stop, rows, np)
+        return self._batches_of_indices(names, chosen, rows, np)
 
-    def _batches_of_range(self, names: list[str], start: int, stop: int, rows: int, np: Any,
-                          record_batch: Any) -> Iterator[Any]:
+    def _batches_of_range(self, names: list[str], start: int, stop: int, rows: int,
+                          np: Any) -> Iterator[Any]:
         first = self._first_row
         while start < stop:
             # The participants whose rows end within ``rows`` rows of this one's first row
@@ -351,8 +326,8 @@ class Cohort:
             yield from _sliced(record_batch(self, names, data), rows)
             start = end
 
-    def _batches_of_indices(self, names: list[str], chosen: Any, rows: int, np: Any,
-                            record_batch: Any) -> Iterator[Any]:
+    def _batches_of_indices(self, names: list[str], chosen: Any, rows: int,
+                            np: Any) -> Iterator[Any]:
         ends = np.cumsum(self._counts[chosen])
         start = 0
         while start < len(chosen):
@@ -378,8 +353,6 @@ class Cohort:
                 written (``filename`` is ``path``).
             ExpandOptionError: as :meth:`iter_batches`.
         """
-        from ._arrow import write_parquet
-
         write_parquet(self, path, rows=rows, columns=self._names(columns),
                       compression=compression)
 
@@ -392,8 +365,6 @@ class Cohort:
         in; dictionary, null when none). Rows are ordered by participant, then
         as ``expand`` orders visits.
         """
-        from ._arrow import visit_table
-
         return visit_table(self, self._selected(participants))
 
     def participant_table(self) -> Any:
@@ -404,8 +375,6 @@ class Cohort:
         the number of administrations), ``warnings`` (list of strings: what
         ``expand`` warns about for this participant, in its order).
         """
-        from ._arrow import participant_table
-
         return participant_table(self)
 
 

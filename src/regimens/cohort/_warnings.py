@@ -21,11 +21,11 @@ from ..engine import expand, resolve
 from ..errors import ExpandOptionError
 from ..model import Participant, Regimen
 from ..quantities import Basis, BSAFormula
+from ._zones import ZoneTable, gap_participants
 
 if TYPE_CHECKING:
     from ._sizes import Sizes
     from ._templates import Template
-    from ._zones import ZoneTable
 
 __all__ = ["Flagged", "participant_warnings"]
 
@@ -59,8 +59,6 @@ def participant_warnings(
     np: Any,
 ) -> Flagged:
     """Find the participants ``expand`` would warn about or move, and ask ``expand``."""
-    from ._zones import gap_participants
-
     n = len(starts)
     flagged = Flagged()
     if not n or not templates:

@@ -107,7 +107,7 @@ def place(cohort: Cohort, out: dict[str, Any], indices: Any, counts: Any, np: An
     tables = cohort._zone_tables
     zone_of = cohort.zones[1]
     need = [n for n in ("date", "time") if n not in out]
-    extra = cohort._make(need, indices, place=False) if need else {}
+    extra = cohort._make(need, indices, zoned=False) if need else {}
     dates = out["date"] if "date" in out else extra["date"]
     written = out["time"] if "time" in out else extra["time"]
     days = dates.astype("int64") if dates.dtype.kind != "M" else dates.view("int64")
