@@ -1,0 +1,256 @@
+"""Cohort benchmarks (issue 11): grouping, streaming, and Parquet in bounded memory.
+
+    python benchmarks/cohort_stream.py                 # full: 1,000,000 participants to Parquet
+    python benchmarks/cohort_stream.py --quick         # tiny workloads (seconds)
+    python benchmarks/cohort_stream.py --participants 200000
+
+Each pair runs interleaved A B A B in one process (machine noise hits both sides alike);
+the table gives the minimum and the median per row of each side, in CPU time of the
+process (user + system: a shared machine stretches wall time unevenly), and the ratio of
+the medians. The regimen is the catalogue's ``mirocals`` (arm ``il2``: a 12-18 week riluzole
+run-in, 19 cycles of aldesleukin, riluzole throughout; about 725 rows per participant).
+
+1. Variable period lengths: the run-in drawn from 12-18 weeks per participant (7
+   groups) against everyone on 12 weeks (one group): ``expand_cohort(...).to_numpy()``,
+   every column.
+2. Weekday patterns: the same regimen with riluzole on weekdays only, starts on any
+   weekday (7 groups) against starts all on a Monday (one group).
+3. Streaming to Arrow: ``iter_batches(rows=2**20)`` consumed batch by batch against
+   ``to_arrow()`` of the whole cohort at once.
+4. Parquet: ``to_parquet`` (streamed) against the in-memory path, ``to_arrow()`` then
+   ``pyarrow.parquet.write_table`` with the same writer options.
+5. Bounded memory: ``to_parquet`` of ``--participants`` (1,000,000 by default, every
+   column) in a child process: its peak resident set size (``ru_maxrss``), time, rows per
+   second; beside it the same child's peak after ``expand_cohort`` alone (the inputs and
+   the templates, no rows).
+
+Nothing here is a test assertion: the script prints a Markdown table and exits 0.
+Called by benchmarks/run.py (``workloads``) or on its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+START = "2027-01-04"  # a Monday
+
+
+def inputs(n: int, seed: int = 2027) -> dict[str, Any]:
+    """Starts over two years, body sizes, and a run-in length of 12-18 weeks each."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    offsets = rng.integers(0, 730, n)
+    return {
+        "starts": np.datetime64(START) + offsets.astype("timedelta64[D]"),
+        "mondays": np.datetime64(START) + (offsets // 7 * 7).astype("timedelta64[D]"),
+        "weights": np.round(rng.uniform(45.0, 110.0, n), 1),
+        "heights": np.round(rng.uniform(150.0, 195.0, n), 0),
+        "run_in": [f"{w} weeks" for w in rng.integers(12, 19, n)],
+    }
+
+
+def weekday_regimen() -> Any:
+    """MIROCALS with riluzole on weekdays (Monday to Friday) instead of every day."""
+    import regimens
+
+    text = (ROOT / "src" / "regimens" / "catalog" / "mirocals.yaml").read_text("utf-8")
+    changed = text.replace("daily: true", "weekdays: [mon, tue, wed, thu, fri]")
+    assert changed != text
+    return regimens.loads(changed, "mirocals-weekdays.yaml")
+
+
+def _per_row(fn: Callable[[], int]) -> float:
+    # CPU time of this process (user + system, page faults included), not wall time: on a
+    # shared machine other processes stretch wall time unevenly between the two sides.
+    t0 = time.process_time()
+    rows = fn()
+    return (time.process_time() - t0) / rows
+
+
+def paired(a: Callable[[], int], b: Callable[[], int], repeat: int) -> dict[str, float]:
+    """Seconds per row of each side, interleaved A B A B (functions return their rows)."""
+    a(), b()  # warm up (first-touch page faults, imports)
+    ta, tb = [], []
+    for _ in range(repeat):
+        ta.append(_per_row(a))
+        tb.append(_per_row(b))
+    return {"a_min": min(ta), "a_median": statistics.median(ta), "b_min": min(tb),
+            "b_median": statistics.median(tb)}
+
+
+def _numpy_rows(regimen: Any, arm: str, starts: Any, **options: Any) -> Callable[[], int]:
+    from regimens.cohort import expand_cohort
+
+    def run() -> int:
+        cohort = expand_cohort(regimen, arm, starts, **options)
+        columns = cohort.to_numpy()
+        return len(columns["date"])
+    return run
+
+
+def workload_groups(n: int, repeat: int) -> list[dict[str, Any]]:
+    import regimens
+
+    data = inputs(n)
+    mirocals = regimens.load("mirocals")
+    sizes = {"weights": data["weights"], "heights": data["heights"]}
+    variable = paired(
+        _numpy_rows(mirocals, "il2", data["starts"], lengths={"run-in": data["run_in"]},
+                    **sizes),
+        _numpy_rows(mirocals, "il2", data["starts"], **sizes), repeat)
+    weekdays = weekday_regimen()
+    weekday = paired(_numpy_rows(weekdays, "il2", data["starts"], **sizes),
+                     _numpy_rows(weekdays, "il2", data["mondays"], **sizes), repeat)
+    return [
+        {"workload": f"{n:,} participants, run-in 12-18 weeks each (7 groups), "
+                     "expand_cohort + to_numpy, every column",
+         "baseline": "everyone on 12 weeks (one group)", "target": 1.5, **variable},
+        {"workload": f"{n:,} participants, riluzole on weekdays, starts on any weekday "
+                     "(7 groups), expand_cohort + to_numpy, every column",
+         "baseline": "starts all on Mondays (one group)", "target": 1.5, **weekday},
+    ]
+
+
+def workload_streaming(n: int, repeat: int, directory: str) -> list[dict[str, Any]]:
+    import pyarrow.parquet as pq
+
+    import regimens
+    from regimens.cohort import expand_cohort
+    from regimens.cohort._arrow import parquet_options
+
+    data = inputs(n)
+    cohort = expand_cohort(regimens.load("mirocals"), "il2", data["starts"],
+                           weights=data["weights"], heights=data["heights"],
+                           lengths={"run-in": data["run_in"]})
+
+    def batches() -> int:
+        return sum(b.num_rows for b in cohort.iter_batches(rows=1 << 20))
+
+    def whole() -> int:
+        return int(cohort.to_arrow().num_rows)
+
+    streaming = paired(batches, whole, repeat)
+    streamed, in_memory = Path(directory, "streamed.parquet"), Path(directory, "whole.parquet")
+
+    def to_parquet() -> int:
+        cohort.to_parquet(streamed)
+        return len(cohort)
+
+    def write_table() -> int:
+        table = cohort.to_arrow()
+        pq.write_table(table, in_memory, **parquet_options(table.column_names, "snappy"))
+        return int(table.num_rows)
+
+    parquet = paired(to_parquet, write_table, repeat)
+    return [
+        {"workload": f"{n:,} participants ({len(cohort):,} rows), iter_batches(rows=2**20), "
+                     "every column", "baseline": "to_arrow() of the whole cohort",
+         "target": 1.5, **streaming},
+        {"workload": f"{n:,} participants, to_parquet (streamed, snappy)",
+         "baseline": "to_arrow() + pyarrow.parquet.write_table (in memory)", "target": 1.5,
+         **parquet},
+    ]
+
+
+def parquet_worker(n: int, path: str, write: bool) -> None:
+    """In a child process: build the cohort, write it (or not), print time and peak RSS."""
+    import regimens
+    from regimens.cohort import expand_cohort
+
+    data = inputs(n)
+    regimen = regimens.load("mirocals")
+    t0 = time.perf_counter()
+    cohort = expand_cohort(regimen, "il2", data["starts"], weights=data["weights"],
+                           heights=data["heights"], lengths={"run-in": data["run_in"]})
+    built = time.perf_counter() - t0
+    if write:
+        cohort.to_parquet(path)
+    seconds = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+    print(json.dumps({"rows": len(cohort), "seconds": seconds, "built": built, "peak": peak,
+                      "bytes": os.path.getsize(path) if write else 0}))
+
+
+def workload_bounded(n: int, directory: str) -> dict[str, Any]:
+    path = str(Path(directory, "cohort.parquet"))
+    out = {}
+    for write in (False, True):
+        proc = subprocess.run(
+            [sys.executable, __file__, "--worker", str(n), path, "1" if write else "0"],
+            capture_output=True, text=True, check=True)
+        out[write] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return {"participants": n, "rows": out[True]["rows"], "seconds": out[True]["seconds"],
+            "peak": out[True]["peak"], "peak_without_rows": out[False]["peak"],
+            "bytes": out[True]["bytes"], "built": out[False]["built"]}
+
+
+def _ns(seconds: float) -> str:
+    return f"{seconds * 1e9:.1f} ns"
+
+
+def table(pairs: list[dict[str, Any]], bounded: dict[str, Any] | None) -> str:
+    lines = ["| workload | regimens per row: min / median | baseline | baseline per row: "
+             "min / median | ratio of medians | target |", "|---|---|---|---|---|---|"]
+    for row in pairs:
+        ratio = row["a_median"] / row["b_median"]
+        lines.append(f"| {row['workload']} | {_ns(row['a_min'])} / {_ns(row['a_median'])} | "
+                     f"{row['baseline']} | {_ns(row['b_min'])} / {_ns(row['b_median'])} | "
+                     f"{ratio:.2f}x | <= {row['target']}x |")
+    if bounded:
+        mib = 1024 * 1024
+        lines += ["", f"Bounded memory: `to_parquet` of {bounded['participants']:,} participants "
+                  f"({bounded['rows']:,} rows, every column) took {bounded['seconds']:.0f} s "
+                  f"({bounded['rows'] / bounded['seconds'] / 1e6:.1f} million rows/s), "
+                  f"peak RSS {bounded['peak'] / mib:.0f} MiB (target: under 1,024 MiB); "
+                  f"the same process without writing any row peaks at "
+                  f"{bounded['peak_without_rows'] / mib:.0f} MiB (expand_cohort: "
+                  f"{bounded['built']:.1f} s). File: {bounded['bytes'] / mib:.0f} MiB "
+                  f"({bounded['bytes'] / bounded['rows']:.2f} bytes per row)."]
+    return "\n".join(lines)
+
+
+def workloads(quick: bool, participants: int | None = None,
+              repeat: int | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Every pair and the bounded-memory run (for benchmarks/run.py)."""
+    repeat = repeat or (2 if quick else 7)
+    n = 300 if quick else 20_000
+    with tempfile.TemporaryDirectory() as directory:
+        pairs = workload_groups(n, repeat) + workload_streaming(n // 4, repeat, directory)
+        bounded = workload_bounded(participants or (2_000 if quick else 1_000_000), directory)
+    return pairs, bounded
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="tiny workloads")
+    parser.add_argument("--participants", type=int, default=None,
+                        help="participants written to Parquet (default 1,000,000)")
+    parser.add_argument("--repeat", type=int, default=None)
+    parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "src"))  # the checkout, if regimens is not installed
+    if args.worker:
+        n, path, write = args.worker
+        parquet_worker(int(n), path, write == "1")
+        return 0
+    pairs, bounded = workloads(args.quick, args.participants, args.repeat)
+    print(table(pairs, bounded))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
