@@ -15,12 +15,15 @@ run-in, 19 cycles of aldesleukin, riluzole throughout; about 725 rows per partic
    every column.
 2. Weekday patterns: the same regimen with riluzole on weekdays only, starts on any
    weekday (7 groups) against starts all on a Monday (one group).
+   Pairs 1 and 2 run twice: in memory (``to_numpy``, 20,000 participants) and streamed
+   (``iter_batches``, 100,000 participants: more rows to spread the templates over, in
+   bounded memory).
 3. Streaming to Arrow: ``iter_batches(rows=2**20)`` consumed batch by batch against
    ``to_arrow()`` of the whole cohort at once.
 4. Parquet: ``to_parquet`` (streamed) against the in-memory path, ``to_arrow()`` then
    ``pyarrow.parquet.write_table`` with the same writer options.
 5. Bounded memory: ``to_parquet`` of ``--participants`` (1,000,000 by default, every
-   column) in a child process: its peak resident set size (``ru_maxrss``), time, rows per
+   column) in a child process: its peak resident set size (VmHWM), time, rows per
    second; beside it the same child's peak after ``expand_cohort`` alone (the inputs and
    the templates, no rows).
 
@@ -102,25 +105,36 @@ def _numpy_rows(regimen: Any, arm: str, starts: Any, **options: Any) -> Callable
     return run
 
 
-def workload_groups(n: int, repeat: int) -> list[dict[str, Any]]:
+def _streamed_rows(regimen: Any, arm: str, starts: Any, **options: Any) -> Callable[[], int]:
+    from regimens.cohort import expand_cohort
+
+    def run() -> int:
+        cohort = expand_cohort(regimen, arm, starts, **options)
+        return sum(b.num_rows for b in cohort.iter_batches(rows=1 << 20))
+    return run
+
+
+def workload_groups(n: int, repeat: int, streamed: bool) -> list[dict[str, Any]]:
+    """Several groups against one, in memory (``to_numpy``) or streamed (``iter_batches``)."""
     import regimens
 
     data = inputs(n)
     mirocals = regimens.load("mirocals")
     sizes = {"weights": data["weights"], "heights": data["heights"]}
+    rows = _streamed_rows if streamed else _numpy_rows
+    how = "iter_batches(rows=2**20)" if streamed else "to_numpy()"
     variable = paired(
-        _numpy_rows(mirocals, "il2", data["starts"], lengths={"run-in": data["run_in"]},
-                    **sizes),
-        _numpy_rows(mirocals, "il2", data["starts"], **sizes), repeat)
+        rows(mirocals, "il2", data["starts"], lengths={"run-in": data["run_in"]}, **sizes),
+        rows(mirocals, "il2", data["starts"], **sizes), repeat)
     weekdays = weekday_regimen()
-    weekday = paired(_numpy_rows(weekdays, "il2", data["starts"], **sizes),
-                     _numpy_rows(weekdays, "il2", data["mondays"], **sizes), repeat)
+    weekday = paired(rows(weekdays, "il2", data["starts"], **sizes),
+                     rows(weekdays, "il2", data["mondays"], **sizes), repeat)
     return [
         {"workload": f"{n:,} participants, run-in 12-18 weeks each (7 groups), "
-                     "expand_cohort + to_numpy, every column",
+                     f"expand_cohort + {how}, every column",
          "baseline": "everyone on 12 weeks (one group)", "target": 1.5, **variable},
         {"workload": f"{n:,} participants, riluzole on weekdays, starts on any weekday "
-                     "(7 groups), expand_cohort + to_numpy, every column",
+                     f"(7 groups), expand_cohort + {how}, every column",
          "baseline": "starts all on Mondays (one group)", "target": 1.5, **weekday},
     ]
 
@@ -180,9 +194,24 @@ def parquet_worker(n: int, path: str, write: bool) -> None:
     if write:
         cohort.to_parquet(path)
     seconds = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+    peak = _peak()
     print(json.dumps({"rows": len(cohort), "seconds": seconds, "built": built, "peak": peak,
                       "bytes": os.path.getsize(path) if write else 0}))
+
+
+def _peak() -> int:
+    """This process's peak resident set size, in bytes.
+
+    VmHWM (Linux): ``ru_maxrss`` is no good here, since Linux keeps the parent's high-water
+    mark across fork and exec, so a child of a process that once held 800 MiB would report
+    800 MiB whatever it does itself.
+    """
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:  # not Linux: ru_maxrss (KiB on Linux, bytes on macOS)
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    kib = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))
+    return int(kib) * 1024
 
 
 def workload_bounded(n: int, directory: str) -> dict[str, Any]:
@@ -229,8 +258,10 @@ def workloads(quick: bool, participants: int | None = None,
     repeat = repeat or (2 if quick else 7)
     n = 300 if quick else 20_000
     with tempfile.TemporaryDirectory() as directory:
-        pairs = workload_groups(n, repeat) + workload_streaming(n // 4, repeat, directory)
         bounded = workload_bounded(participants or (2_000 if quick else 1_000_000), directory)
+        pairs = (workload_groups(n, repeat, streamed=False)
+                 + workload_groups(n * 5, max(3, repeat // 2), streamed=True)
+                 + workload_streaming(n // 4, repeat, directory))
     return pairs, bounded
 
 

@@ -77,22 +77,32 @@ def starts(given: Any, np: Any) -> NDArray[np.datetime64]:
     return days  # type: ignore[no-any-return]
 
 
-def _per_participant(option: str, given: Any, n: int, what: str, np: Any) -> Any:
-    """A sequence of texts, one per participant, as an object array (or a refusal)."""
-    items = list(given)
+def _coded(option: str, given: Any, n: int, what: str, np: Any) -> tuple[list[str], Any]:
+    """Texts, one per participant: the distinct ones (sorted) and each participant's code.
+
+    A dict maps each text to its code in one pass (no sort of n Python strings); the
+    distinct values are then checked and sorted, so codes do not depend on input order.
+    """
+    items = given if isinstance(given, (list, tuple)) else list(given)
     if len(items) != n:
         raise ExpandOptionError(option, f"{counted(len(items), what)} for "
                                 f"{counted(n, 'participant')}")
-    for i, item in enumerate(items):
-        if not isinstance(item, str):
-            raise ExpandOptionError(option, f"each {what} is text", repr(item), participant=i)
-    return np.array(items, dtype=object)
-
-
-def _codes(values: Any, np: Any) -> tuple[list[str], Any]:
-    """Distinct texts (sorted) and each participant's index into them."""
-    labels, inverse = np.unique(values, return_inverse=True)
-    return [str(v) for v in labels.tolist()], inverse.reshape(-1).astype("int64")
+    table: dict[Any, int] = {}
+    try:
+        first = np.fromiter((table.setdefault(item, len(table)) for item in items),
+                            dtype="int64", count=n)
+    except TypeError:  # an unhashable item (a list...): not text
+        first = None
+    labels = list(table)
+    bad = next((label for label in labels if not isinstance(label, str)), None)
+    if first is None or bad is not None:
+        row = next(i for i, item in enumerate(items) if not isinstance(item, str))
+        raise ExpandOptionError(option, f"each {what} is text", repr(items[row]),
+                                participant=row)
+    order = sorted(range(len(labels)), key=labels.__getitem__)
+    remap = np.empty(len(labels), dtype="int64")
+    remap[order] = np.arange(len(labels))
+    return [labels[i] for i in order], remap[first] if n else first
 
 
 def arms(regimen: Regimen, given: Any, n: int, np: Any) -> tuple[tuple[str, ...], Any]:
@@ -103,8 +113,7 @@ def arms(regimen: Regimen, given: Any, n: int, np: Any) -> tuple[tuple[str, ...]
     if isinstance(given, str):
         check_arm(regimen, given)
         return (given,), np.zeros(n, dtype="int64")
-    values = _per_participant("arm", given, n, "arm", np)
-    labels, inverse = _codes(values, np) if n else ([], np.zeros(0, dtype="int64"))
+    labels, inverse = _coded("arm", given, n, "arm", np)
     for code, label in enumerate(labels):
         try:
             check_arm(regimen, label)
@@ -126,8 +135,7 @@ def lengths(given: Mapping[str, Any] | None, n: int, np: Any) -> list[
         if isinstance(value, str):
             found.append((period_id, [value], np.zeros(n, dtype="int64")))
             continue
-        values = _per_participant(f"lengths.{period_id}", value, n, "length", np)
-        labels, inverse = _codes(values, np) if n else ([], np.zeros(0, dtype="int64"))
+        labels, inverse = _coded(f"lengths.{period_id}", value, n, "length", np)
         found.append((period_id, labels, inverse))
     return found
 
@@ -139,8 +147,7 @@ def zones(given: Any, n: int, np: Any) -> tuple[tuple[str, ...], Any] | None:
     if isinstance(given, str):
         parse_zone(given)
         return (given,), np.zeros(n, dtype="int64")
-    values = _per_participant("tz", given, n, "time zone", np)
-    labels, inverse = _codes(values, np) if n else ([], np.zeros(0, dtype="int64"))
+    labels, inverse = _coded("tz", given, n, "time zone", np)
     for code, label in enumerate(labels):
         try:
             parse_zone(label)
