@@ -289,3 +289,16 @@ def test_first_cycle_counted_weekdays_and_open_steps_equal_expand() -> None:
     first = il2 & (columns["participant"] == 0)
     assert columns["study_day"][first].tolist() == [29, 30, 43, 44]
     assert columns["cycle"][first].tolist() == [3, 3, 4, 4]
+
+
+def test_per_participant_texts_must_be_text() -> None:
+    with pytest.raises(regimens.ExpandOptionError) as caught:
+        expand_cohort(load(RUN_IN), "a", ["2027-01-04"] * 3,
+                      lengths={"run-in": ["2 weeks", 14, "3 weeks"]})
+    assert str(caught.value) == "lengths.run-in: participant 1: each length is text (got '14')"
+    with pytest.raises(regimens.ExpandOptionError, match="participant 0: each arm is text"):
+        expand_cohort(load(RUN_IN), [["a"], "b"], ["2027-01-04"] * 2)
+    # NumPy string arrays are text.
+    cohort = expand_cohort(load(RUN_IN), np.array(["b", "a"]), ["2027-01-04"] * 2,
+                           lengths={"run-in": np.array(["2 weeks", "4 weeks"])})
+    assert [cohort.rows_of(i).stop - cohort.rows_of(i).start for i in range(2)] == [16, 30]
