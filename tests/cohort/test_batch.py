@@ -302,3 +302,44 @@ def test_per_participant_texts_must_be_text() -> None:
     cohort = expand_cohort(load(RUN_IN), np.array(["b", "a"]), ["2027-01-04"] * 2,
                            lengths={"run-in": np.array(["2 weeks", "4 weeks"])})
     assert [cohort.rows_of(i).stop - cohort.rows_of(i).start for i in range(2)] == [16, 30]
+
+
+VISIT_ANCHORS = """\
+format: regimens/1
+id: anchors
+title: Anchors
+drugs: {d: {name: drug D, route: intravenous}}
+arms: {a: {label: A}}
+periods:
+  - id: p
+    length: 4-8 weeks
+    courses:
+      - {id: c1, drug: d, dose: 1 mg, cycle: 14 days, days: [1, 2], duration: 30 minutes,
+         method: infusion}
+visits:
+  - {id: v, period: p, every: 2 weeks}
+  - {id: w, after_last: d, offset: 7 days}
+  - {id: k, course: c1, cycle: 2, day: 1, window: 1 day}
+"""
+
+
+def test_visit_anchors_and_descriptive_course_fields_equal_expand() -> None:
+    regimen = regimens.loads(VISIT_ANCHORS)
+    starts = ["2027-01-04", "2027-01-05"]
+    lengths = ["4 weeks", "8 weeks"]
+    cohort = expand_cohort(regimen, "a", starts, lengths={"p": lengths})
+    columns = cohort.to_numpy()
+    visits = cohort.visits().to_pylist()
+    for i in range(2):
+        schedule = _expand(regimen, "a", starts[i], lengths={"p": lengths[i]})
+        assert_same_rows(cohort, columns, i, schedule)
+        assert [(v["visit"], v["date"], v["earliest"], v["latest"]) for v in visits
+                if v["participant"] == i] == [(v.id, v.date, v.earliest, v.latest)
+                                               for v in schedule.visits]
+    # 4 weeks: visits every 2 weeks on Day 15 only (Day 29 is past the end); cycle 2 of c1
+    # starts on Day 15 (4 January + 14 = 18 January), with a 1-day window.
+    first = [v for v in visits if v["participant"] == 0]
+    assert ("v-1", dt.date(2027, 1, 18)) in [(v["visit"], v["date"]) for v in first]
+    assert ("v-2", dt.date(2027, 2, 1)) not in [(v["visit"], v["date"]) for v in first]
+    k = next(v for v in first if v["visit"] == "k")
+    assert (k["earliest"], k["latest"]) == (dt.date(2027, 1, 17), dt.date(2027, 1, 19))

@@ -40,7 +40,10 @@ KNOWN: dict[str, frozenset[str]] = {
     "Duration": frozenset({"days"}),
     "Course": frozenset({"drug", "pattern", "dose", "steps", "placebo", "dose_note", "arms",
                          "start", "span", "cycle", "cycles", "times", "route", "label",
-                         "not_on", "no_same_day", "notes", "where", "first_cycle"}),
+                         "not_on", "no_same_day", "notes", "where", "first_cycle",
+                         # Descriptive: not in the cohort's columns, no effect on its rows.
+                         "id", "duration", "method"}),
+    "Elapsed": frozenset({"minutes"}),
     "DaysPattern": frozenset({"days"}),
     "EveryPattern": frozenset({"every", "count"}),
     # Counted weekdays depend on the start's weekday only: grouped by it, like weekdays.
@@ -55,6 +58,11 @@ KNOWN: dict[str, frozenset[str]] = {
     "Visit": frozenset({"id", "anchor", "window", "label", "arms", "week", "notes"}),
     "StudyDayAnchor": frozenset({"day"}),
     "PeriodAnchor": frozenset({"period", "at", "day"}),
+    # Visits come from each template's own schedule: any anchor that depends on the
+    # layout only (not on the calendar) is exact.
+    "AfterLastAnchor": frozenset({"drug", "offset"}),
+    "CourseAnchor": frozenset({"course", "cycle", "day"}),
+    "RepeatAnchor": frozenset({"period", "every"}),
     "Window": frozenset({"before", "after"}),
 }
 
