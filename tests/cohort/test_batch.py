@@ -343,3 +343,21 @@ def test_visit_anchors_and_descriptive_course_fields_equal_expand() -> None:
     assert ("v-2", dt.date(2027, 2, 1)) not in [(v["visit"], v["date"]) for v in first]
     k = next(v for v in first if v["visit"] == "k")
     assert (k["earliest"], k["latest"]) == (dt.date(2027, 1, 17), dt.date(2027, 1, 19))
+
+
+def test_elapsed_hour_intervals_are_refused() -> None:
+    # expand places them as elapsed time (a clock change moves local times, dates and
+    # order) and warns for every participant without a zone: not reproduced yet.
+    regimen = load("""\
+        periods:
+          - id: t
+            length: 4 days
+            courses:
+              - {drug: il2, dose: 1 MIU, every: 8 hours, at: "06:00"}
+        """)
+    with pytest.raises(regimens.ExpandOptionError) as caught:
+        expand_cohort(regimen, "a", ["2027-01-04"])
+    assert str(caught.value) == (
+        "regimen: the batch API cannot expand a HoursPattern yet (at "
+        "periods[0].courses[0].pattern); expand these participants one by one with "
+        "Regimen.expand")
