@@ -361,3 +361,28 @@ def test_elapsed_hour_intervals_are_refused() -> None:
         "regimen: the batch API cannot expand a HoursPattern yet (at "
         "periods[0].courses[0].pattern); expand these participants one by one with "
         "Regimen.expand")
+
+
+def test_day_zero_protocols_equal_expand() -> None:
+    from support import EXAMPLES
+
+    regimen = regimens.load(EXAMPLES / "car-t-day-zero.yaml")
+    arm = regimen.arms[0].id
+    starts = ["2027-03-01", "2027-03-02", "2027-03-07"]
+    cohort = expand_cohort(regimen, arm, starts, weights=[70, 82.5, 64],
+                           heights=[175, 181, 160])
+    columns = cohort.to_numpy()
+    assert 0 in columns["study_day"]
+    visits = cohort.visits().to_pylist()
+    for i, start in enumerate(starts):
+        participant = regimens.Participant(weight=f"{[70, 82.5, 64][i]} kg",
+                                           height=f"{[175, 181, 160][i]} cm")
+        schedule = _expand(regimen, arm, start, participant=participant)
+        assert_same_rows(cohort, columns, i, schedule)
+        assert [(v["visit"], v["study_day"], v["date"]) for v in visits
+                if v["participant"] == i] == [(v.id, v.study_day.value, v.date)
+                                               for v in schedule.visits]
+    # Day 0 is the start date itself.
+    first = cohort.rows_of(0)
+    zero = columns["study_day"][first] == 0
+    assert set(columns["date"][first][zero].tolist()) <= {dt.date(2027, 3, 1)}

@@ -32,7 +32,10 @@ __all__ = ["check_supported", "refuse_days_before_day_one"]
 KNOWN: dict[str, frozenset[str]] = {
     "Regimen": frozenset({"id", "title", "drugs", "arms", "periods", "visits", "expect",
                           "day_one", "registry", "version", "sources", "notes", "format",
-                          "origin", "sha256"}),
+                          "origin", "sha256",
+                          # Day 0 numbering: the template's offsets are days from the start
+                          # either way, and its study_day column carries the numbering.
+                          "day_zero"}),
     "Drug": frozenset({"id", "name", "route", "notes"}),
     "Arm": frozenset({"id", "label", "periods", "day_one", "notes"}),
     "Period": frozenset({"id", "length", "courses", "blinded", "label", "notes"}),

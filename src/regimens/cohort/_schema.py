@@ -14,7 +14,7 @@ __all__ = ["CODED", "COLUMNS", "arrow_schema"]
 COLUMNS: dict[str, str] = {
     "participant": "int32",  # index into the inputs (starts, weights, ...)
     "arm": "int16",  # code into categories["arm"]
-    "study_day": "int32",  # ..., -1, 1, 2, ... (no Day 0)
+    "study_day": "int32",  # ..., -1, 1, 2, ... (no Day 0, unless the regimen's day_zero)
     "date": "datetime64[D]",
     "time": "timedelta64[m]",  # wall time after midnight; NaT = any time that day
     "at": "datetime64[s]",  # the instant in UTC, with tz=; NaT: untimed, or no zone given
