@@ -28,7 +28,7 @@ run-in, 19 cycles of aldesleukin, riluzole throughout; about 725 rows per partic
    the templates, no rows).
 
 Nothing here is a test assertion: the script prints a Markdown table and exits 0.
-Called by benchmarks/run.py (``workloads``) or on its own.
+benchmarks/run.py includes these rows (``run_rows``); run on its own for this table.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def paired(a: Callable[[], int], b: Callable[[], int], repeat: int) -> dict[str,
         ta.append(_per_row(a))
         tb.append(_per_row(b))
     return {"a_min": min(ta), "a_median": statistics.median(ta), "b_min": min(tb),
-            "b_median": statistics.median(tb)}
+            "b_median": statistics.median(tb), "a": ta, "b": tb}
 
 
 def _numpy_rows(regimen: Any, arm: str, starts: Any, **options: Any) -> Callable[[], int]:
@@ -231,6 +231,19 @@ def _ns(seconds: float) -> str:
     return f"{seconds * 1e9:.1f} ns"
 
 
+def bounded_text(bounded: dict[str, Any]) -> str:
+    """One sentence: the bounded-memory run's rows, time, peak memory and file size."""
+    mib = 1024 * 1024
+    return (f"Bounded memory: `to_parquet` of {bounded['participants']:,} participants "
+            f"({bounded['rows']:,} rows, every column) took {bounded['seconds']:.0f} s "
+            f"({bounded['rows'] / bounded['seconds'] / 1e6:.1f} million rows/s), "
+            f"peak RSS {bounded['peak'] / mib:.0f} MiB (target: under 1,024 MiB); "
+            f"the same process without writing any row peaks at "
+            f"{bounded['peak_without_rows'] / mib:.0f} MiB (expand_cohort: "
+            f"{bounded['built']:.1f} s). File: {bounded['bytes'] / mib:.0f} MiB "
+            f"({bounded['bytes'] / bounded['rows']:.2f} bytes per row).")
+
+
 def table(pairs: list[dict[str, Any]], bounded: dict[str, Any] | None) -> str:
     lines = ["| workload | regimens per row: min / median | baseline | baseline per row: "
              "min / median | ratio of medians | target |", "|---|---|---|---|---|---|"]
@@ -240,15 +253,7 @@ def table(pairs: list[dict[str, Any]], bounded: dict[str, Any] | None) -> str:
                      f"{row['baseline']} | {_ns(row['b_min'])} / {_ns(row['b_median'])} | "
                      f"{ratio:.2f}x | <= {row['target']}x |")
     if bounded:
-        mib = 1024 * 1024
-        lines += ["", f"Bounded memory: `to_parquet` of {bounded['participants']:,} participants "
-                  f"({bounded['rows']:,} rows, every column) took {bounded['seconds']:.0f} s "
-                  f"({bounded['rows'] / bounded['seconds'] / 1e6:.1f} million rows/s), "
-                  f"peak RSS {bounded['peak'] / mib:.0f} MiB (target: under 1,024 MiB); "
-                  f"the same process without writing any row peaks at "
-                  f"{bounded['peak_without_rows'] / mib:.0f} MiB (expand_cohort: "
-                  f"{bounded['built']:.1f} s). File: {bounded['bytes'] / mib:.0f} MiB "
-                  f"({bounded['bytes'] / bounded['rows']:.2f} bytes per row)."]
+        lines += ["", bounded_text(bounded)]
     return "\n".join(lines)
 
 
@@ -263,6 +268,19 @@ def workloads(quick: bool, participants: int | None = None,
                  + workload_groups(n * 5, max(3, repeat // 2), streamed=True)
                  + workload_streaming(n // 4, repeat, directory))
     return pairs, bounded
+
+
+def run_rows(quick: bool, first: str = "5") -> tuple[list[dict[str, Any]], str]:
+    """The pairs as rows of benchmarks/run.py's report, and the bounded-memory sentence.
+
+    run.py prints seconds; a row's samples here are seconds per million rows (CPU time),
+    so "12.0 ms" reads as 12 ns per row.
+    """
+    pairs, bounded = workloads(quick)
+    rows = [{"n": first, "workload": f"{p['workload']} (CPU time per million rows)",
+             "ours": [t * 1e6 for t in p["a"]], "baseline": p["baseline"],
+             "base": [t * 1e6 for t in p["b"]], "target": p["target"]} for p in pairs]
+    return rows, bounded_text(bounded)
 
 
 def main() -> int:

@@ -22,6 +22,11 @@ checks this before timing.
 4. Cold start of ``regimens --help`` (against ``python -c pass``) and of ``regimens
    expand mirocals ... --format json`` (against ``python -c "import ruamel.yaml"`` plus
    the same work done warm in this process).
+5. Cohorts by group and streamed (benchmarks/cohort_stream.py): a run-in length per
+   participant and weekday patterns against one group, ``iter_batches`` against
+   ``to_arrow``, ``to_parquet`` against ``to_arrow`` plus ``write_table``, in CPU time per
+   million rows; and 1,000,000 participants written to Parquet in a child process, with
+   its peak memory (``--quick``: 2,000).
 
 Nothing here is a test assertion: the script prints a Markdown table and exits 0.
 """
@@ -594,6 +599,14 @@ def update_docs(report: str, path: Path) -> None:
     path.write_text(f"{head}{begin}\n{report}\n{end}{tail}", encoding="utf-8")
 
 
+def workload_cohort_stream(quick: bool) -> tuple[list[dict[str, Any]], str]:
+    """5. Cohorts by group and streamed: the rows of benchmarks/cohort_stream.py."""
+    sys.path.insert(0, str(HERE))
+    import cohort_stream
+
+    return cohort_stream.run_rows(quick)  # type: ignore[no-any-return]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny workloads (for the tests)")
@@ -615,9 +628,12 @@ def main() -> int:
     results += workload_cohort(participants, repeat)
     results += workload_ics(repeat if quick else max(3, repeat // 2), 1_000 if quick else 10_000)
     results += workload_cold(repeat if quick else 10)
+    cohort_rows, bounded = workload_cohort_stream(quick)
+    results += cohort_rows
     started = datetime.now(UTC).strftime("%Y-%m-%d")
-    report = (f"{table(results)}\n\nEach pair interleaved in one process, {repeat} samples "
-              f"a side{' (--quick: tiny workloads)' if quick else ''}; taken {started}.\n\n"
+    report = (f"{table(results)}\n\n{bounded}\n\nEach pair interleaved in one process, "
+              f"{repeat} samples a side{' (--quick: tiny workloads)' if quick else ''}; "
+              f"taken {started}.\n\n"
               f"{machine()}")
     print(report)
     if args.update_docs:
