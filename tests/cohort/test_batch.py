@@ -386,3 +386,21 @@ def test_day_zero_protocols_equal_expand() -> None:
     first = cohort.rows_of(0)
     zero = columns["study_day"][first] == 0
     assert set(columns["date"][first][zero].tolist()) <= {dt.date(2027, 3, 1)}
+
+
+@pytest.mark.parametrize("name", ["xelox.yaml", "gemcitabine-weekly.yaml", "imodals.yaml"])
+def test_examples_equal_expand(name: str) -> None:
+    from support import EXAMPLES
+
+    regimen = regimens.load(EXAMPLES / name)
+    starts = ["2027-01-04", "2027-01-06", "2027-02-13"]
+    weights, heights = [70.0, 58.5, 91.0], [175.0, 160.0, 188.0]
+    for arm in [a.id for a in regimen.arms]:
+        cohort = expand_cohort(regimen, arm, starts, weights=weights, heights=heights)
+        columns = cohort.to_numpy()
+        for i, start in enumerate(starts):
+            participant = regimens.Participant(weight=f"{weights[i]!r} kg",
+                                               height=f"{heights[i]!r} cm")
+            schedule = _expand(regimen, arm, start, participant=participant)
+            assert_same_rows(cohort, columns, i, schedule)
+            assert cohort.warnings_of(i) == tuple(str(w) for w in schedule.warnings)

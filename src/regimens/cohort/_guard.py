@@ -36,7 +36,9 @@ KNOWN: dict[str, frozenset[str]] = {
                           # Day 0 numbering: the template's offsets are days from the start
                           # either way, and its study_day column carries the numbering.
                           "day_zero"}),
-    "Drug": frozenset({"id", "name", "route", "notes"}),
+    # Handout texts and vial sizes: not in the cohort's rows.
+    "Drug": frozenset({"id", "name", "route", "notes", "missed_dose", "vomited_dose", "food",
+                       "storage", "clinic_day", "clinic", "vials"}),
     "Arm": frozenset({"id", "label", "periods", "day_one", "notes"}),
     "Period": frozenset({"id", "length", "courses", "blinded", "label", "notes"}),
     "LengthRange": frozenset({"shortest", "longest"}),
@@ -45,7 +47,10 @@ KNOWN: dict[str, frozenset[str]] = {
                          "start", "span", "cycle", "cycles", "times", "route", "label",
                          "not_on", "no_same_day", "notes", "where", "first_cycle",
                          # Descriptive: not in the cohort's columns, no effect on its rows.
-                         "id", "duration", "method"}),
+                         "id", "duration", "method",
+                         # Used by a site calendar only (expand(calendar=...)), which the
+                         # batch API does not take: without one they move nothing.
+                         "clinic", "window", "min_interval"}),
     "Elapsed": frozenset({"minutes"}),
     "DaysPattern": frozenset({"days"}),
     "EveryPattern": frozenset({"every", "count"}),
