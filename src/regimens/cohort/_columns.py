@@ -510,6 +510,13 @@ def expand_cohort(
     arm_ids, arm_of = _inputs.arms(regimen, arm, n, np)
     chosen = _inputs.lengths(lengths, n, np)
     zones = _inputs.zones(tz, n, np)
+    for arm_id in arm_ids:  # the engine's own refusals (AUC, ideal weight) first
+        for period in regimen.path(arm_id):
+            for course in period.courses:
+                if course.arms is None or arm_id in course.arms:
+                    for dose in (course.dose, *(step.dose for step in course.steps)):
+                        if dose is not None:
+                            refuse_unsupported(dose)
     check_supported(regimen)
     for arm_id in arm_ids:
         refuse_days_before_day_one(regimen, arm_id)

@@ -38,7 +38,7 @@ KNOWN: dict[str, frozenset[str]] = {
                           "day_zero"}),
     # Handout texts and vial sizes: not in the cohort's rows.
     "Drug": frozenset({"id", "name", "route", "notes", "missed_dose", "vomited_dose", "food",
-                       "storage", "clinic_day", "clinic", "vials"}),
+                       "storage", "clinic_day", "clinic", "vials", "kind"}),
     "Arm": frozenset({"id", "label", "periods", "day_one", "notes"}),
     "Period": frozenset({"id", "length", "courses", "blinded", "label", "notes"}),
     "LengthRange": frozenset({"shortest", "longest"}),
@@ -57,7 +57,10 @@ KNOWN: dict[str, frozenset[str]] = {
     # Counted weekdays depend on the start's weekday only: grouped by it, like weekdays.
     "WeekdaysPattern": frozenset({"weekdays", "count"}),
     "DailyPattern": frozenset(),
-    "Dose": frozenset({"quantity", "max", "round", "rounding"}),
+    # weight (other than actual) and the AUC fields are refused first by the engine's
+    # refuse_unsupported, with its own message; bsa_max is applied by dose_amount.
+    "Dose": frozenset({"quantity", "max", "round", "rounding", "weight", "bsa_max",
+                       "gfr_max", "creatinine_min", "crcl_weight"}),
     "DoseQuantity": frozenset({"amount", "basis"}),
     "Amount": frozenset({"magnitude", "unit"}),
     "CycleStep": frozenset({"dose", "cycles"}),
@@ -86,7 +89,7 @@ _LEAVES = (str, int, float, Decimal, enum.Enum, time, date, type(None))
 
 
 #: Enumerations whose every member the templates handle (Rounding: dose_amount's own).
-KNOWN_ENUMS = frozenset({"Basis", "Rounding"})
+KNOWN_ENUMS = frozenset({"Basis", "Rounding", "WeightBasis", "DrugKind"})
 
 
 def _refuse(path: str, what: str) -> ExpandOptionError:

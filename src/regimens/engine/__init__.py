@@ -12,13 +12,9 @@ from ._dose import (
     ComputedDose,
     check_measurements,
     dose_amount,
-<<<<<<< HEAD
-    dosing_area,
-    refuse_unsupported,
-=======
     dose_rounding_moves,
     dosing_area,
->>>>>>> e43cd57 (cohort: rows made on demand per chunk (O(chunk)), several arms, visits table, per-participant warnings, time zones, refusal of unknown constructs; iter_batches and to_parquet)
+    refuse_unsupported,
 )
 from ._layout import OUTSIDE_CALENDAR, expand
 from ._options import (

@@ -38,12 +38,7 @@ from ..quantities import (
 )
 
 __all__ = ["BodySize", "ComputedDose", "check_measurements", "compute_dose", "dose_amount",
-<<<<<<< HEAD
-           "dosing_area", "refuse_unsupported", "symbolic_level"]
-=======
-           "dose_rounding_moves",
-           "dosing_area"]
->>>>>>> e43cd57 (cohort: rows made on demand per chunk (O(chunk)), several arms, visits table, per-participant warnings, time zones, refusal of unknown constructs; iter_batches and to_parquet)
+           "dose_rounding_moves", "dosing_area", "refuse_unsupported", "symbolic_level"]
 
 _MODES = {Rounding.NEAREST: ROUND_HALF_UP, Rounding.UP: ROUND_CEILING, Rounding.DOWN: ROUND_FLOOR}
 _MODE_TEXT = {Rounding.NEAREST: "to the nearest", Rounding.UP: "up to a", Rounding.DOWN:
@@ -463,7 +458,6 @@ def dose_amount(dose: Dose, size: Decimal) -> Decimal:
     return _arithmetic(dose, size).final
 
 
-<<<<<<< HEAD
 def refuse_unsupported(dose: Dose) -> None:
     """Raise unless the batch API can compute ``dose`` from weights and BSAs alone.
 
@@ -478,7 +472,8 @@ def refuse_unsupported(dose: Dose) -> None:
     if what is not None:
         raise DoseError(f"the batch API cannot compute {what} ({dose.quantity}); expand "
                         "these participants one by one with Regimen.expand")
-=======
+
+
 @exactly
 def dose_rounding_moves(dose: Dose, size: Decimal) -> bool:
     """Whether :func:`compute_dose` warns that ``round`` moves this dose by more than 10%.
@@ -486,6 +481,7 @@ def dose_rounding_moves(dose: Dose, size: Decimal) -> bool:
     The same test as :func:`compute_dose`, for the batch API, which computes each
     dose once per distinct body size (kg or m2).
     """
+    if dose.bsa_max is not None and dose.basis is Basis.PER_M2 and size > dose.bsa_max:
+        size = dose.bsa_max  # as dose_amount caps it
     steps = _arithmetic(dose, size)
     return steps.rounded is not None and abs(steps.rounded - steps.computed) * 10 > steps.computed
->>>>>>> e43cd57 (cohort: rows made on demand per chunk (O(chunk)), several arms, visits table, per-participant warnings, time zones, refusal of unknown constructs; iter_batches and to_parquet)
