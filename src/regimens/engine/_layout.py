@@ -24,6 +24,7 @@ from ..errors import (
 from ..model import (
     BLINDED_VISIT,
     AfterLastAnchor,
+    BandBy,
     Course,
     Dose,
     DoseLevel,
@@ -47,7 +48,7 @@ from ..quantities import (
     least_waste_vials,
 )
 from ._calendar import move_administrations, move_visits
-from ._dose import ComputedDose, compute_dose, symbolic_level
+from ._dose import ComputedDose, banded_text, compute_dose, symbolic_level
 from ._schedule import Administration, CourseSpan, PeriodSpan, Schedule, VisitOccurrence
 from ._timeline import Timeline
 
@@ -281,13 +282,23 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
             dated_age = line.body.participant.birth is not None
             for offset, cycle, cycle_day, slot_time, step in slots:
                 day = from_ordinal(day_one + offset)  # in range: the span's ends were dated
-                age = (line.body.participant.age_on(day) if dated_age and _by_age(
-                    _step_dose(course, step), line.body.participant) else None)
+                step_dose = _step_dose(course, step)
+                age: object = (line.body.participant.age_on(day) if dated_age and _by_age(
+                    step_dose, line.body.participant) else None)
+                if dated_age and step_dose is not None and step_dose.band_by is BandBy.AGE:
+                    # The band is chosen by the age in months on this date, and the
+                    # derivation names the date: one computation per date.
+                    age = day
                 computed = computed_by_step.get((step, age))
                 if computed is None:
                     dose = _step_dose(course, step)
                     if dose is None:
                         computed = _no_amount(course)
+                    elif symbolic and dose.bands and course.drug not in exact_drugs:
+                        # No participant, no band: the amount is not fixed (check's
+                        # totals say "not fixed"; with a participant they are exact).
+                        computed = ComputedDose(None, banded_text(dose),
+                                                "chosen per participant by band", None, None)
                     elif (symbolic and dose.basis is not Basis.FLAT
                           and course.drug not in exact_drugs):
                         text, per = human_dose_quantity(dose.quantity), dose

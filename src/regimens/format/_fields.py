@@ -20,11 +20,13 @@ from ..errors import ParticipantError, Problem, UnitError
 from ..model import (
     WEEKDAYS,
     AdministrationStep,
+    BandBy,
     CycleStep,
     DailyPattern,
     DaysPattern,
     DayStep,
     Dose,
+    DoseBand,
     DoseLevel,
     EveryPattern,
     HoursPattern,
@@ -34,6 +36,7 @@ from ..model import (
     WeekdaysPattern,
     WeightBasis,
     Window,
+    band_edge_text,
 )
 from ..quantities import (
     MAX_DAYS,
@@ -55,6 +58,7 @@ from ._source import Cursor
 __all__ = [
     "Fail",
     "fail",
+    "read_banded_dose",
     "read_course_dose",
     "read_days",
     "read_dose",
@@ -142,10 +146,94 @@ def read_measure_limit(cur: Cursor, key: str) -> Any:
         raise unit_fail(cur, exc) from None
 
 
+_AGE_EDGE = re.compile(r"\s*(?P<num>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>years?|months?)\s*\Z")
+
+
+def _band_edge(cur: Cursor, by: BandBy) -> Decimal:
+    """A band edge at ``cur``: kg (weight), m2 (bsa) or whole months (age: '2 years' is 24,
+    '18 months' is 18; a birth date gives the age in completed months)."""
+    if by is BandBy.AGE:
+        match = _AGE_EDGE.match(cur.value)
+        months = None if match is None else Decimal(match["num"]) * (
+            1 if match["unit"].startswith("month") else 12)
+        if months is None or months % 1 or not months > 0:
+            raise fail(cur, "an age band edge is a whole number of months or a number of "
+                       "years that is, e.g. '2 years' or '18 months'", code="bad-band")
+        return months.normalize() if months % 1 == 0 else months
+    try:
+        return parse_measure(by.value, cur.value)
+    except UnitError as exc:
+        raise unit_fail(cur, exc) from None
+
+
+def read_banded_dose(cur: Cursor) -> Dose:
+    """The banded dose at ``cur`` (a course's ``dose`` mapping: ``by`` and ``bands``)."""
+    raw = cur.value
+    by = BandBy(raw["by"])
+    bands: list[DoseBand] = []
+    previous: Decimal | None = None
+    first_start = Decimal(0)
+    last = len(raw["bands"]) - 1
+    dimension = None
+    for i, band in cur.at("bands").items():
+        value = band.value
+        try:
+            quantity = parse_dose_quantity(value["dose"])
+        except UnitError as exc:
+            raise unit_fail(band.at("dose"), exc) from None
+        if quantity.basis is not Basis.FLAT:
+            raise fail(band.at("dose"), "a band's dose is flat (e.g. '10 mg'): the band "
+                       "already stands for the body size", code="bad-band")
+        if dimension is None:
+            dimension = quantity.amount.unit.dimension
+        elif quantity.amount.unit.dimension is not dimension:
+            raise fail(band.at("dose"), f"every band's dose is in one dimension "
+                       f"({dimension.value})", code="bad-band")
+        start = _band_edge(band.at("from"), by) if "from" in value else previous
+        if i == 0 and start is not None:
+            first_start = start
+        elif i > 0 and start != previous:
+            assert start is not None
+            assert previous is not None
+            gap = start > previous
+            message = (f"bands leave a {'gap' if gap else 'overlap'}: this band starts at "
+                       f"{band_edge_text(start, by)} but the band before it ends below "
+                       f"{band_edge_text(previous, by)}; each band starts where the one "
+                       "before it ends")
+            if gap:
+                raise fail(band.at("from"), message, code="band-gap")
+            raise fail(band.at("from"), message, code="band-overlap")
+        if "below" not in value:
+            if i != last:
+                raise fail(band, "only the last band is open (no below); give this band's "
+                           "below", show=False, code="band-not-open")
+            bands.append(DoseBand(None, quantity))
+            continue
+        below = _band_edge(band.at("below"), by)
+        if i == last:
+            raise fail(band.at("below"), "the last band is open: remove its below, so that "
+                       "every body size has a band", code="band-not-open")
+        low = first_start if i == 0 else previous
+        assert low is not None
+        if not below > low:
+            raise fail(band.at("below"), f"bands are in increasing order: below must be "
+                       f"above {band_edge_text(low, by)}, where this band starts",
+                       code="bands-unordered")
+        bands.append(DoseBand(below, quantity))
+        previous = below
+    return Dose(bands[0].dose, band_by=by, bands=tuple(bands), band_from=first_start)
+
+
 def read_dose(cur: Cursor, bsa_max: Decimal | None = None) -> Dose:
     """The dose at ``cur`` (a course or a step); ``bsa_max``: the regimen's, for a per-m2
     dose that gives none of its own."""
     raw = cur.value
+    if isinstance(raw["dose"], dict):
+        options = [k for k in DOSE_OPTIONS if k in raw]
+        if options:
+            raise fail(cur.at(options[0]), f"{options[0]} applies to a computed dose; a "
+                       "banded dose takes its amount from its band", code="option-on-banded-dose")
+        return read_banded_dose(cur.at("dose"))
     try:
         quantity = parse_dose_quantity(raw["dose"])
     except UnitError as exc:
@@ -213,11 +301,15 @@ def read_levels(cur: Cursor, dose: Dose | None, steps: tuple[Step, ...]) -> tupl
             raise fail(at, f"dose level {number}: a course with steps takes dose levels as "
                        "percentages only (an absolute dose would replace every step alike)",
                        code="absolute-level-with-steps")
+        assert dose is not None
+        if dose.bands:
+            raise fail(at, f"dose level {number}: a banded dose takes dose levels as "
+                       "percentages only (an absolute dose would replace every band alike)",
+                       code="absolute-level-with-bands")
         try:
             quantity = parse_dose_quantity(text)
         except UnitError as exc:
             raise unit_fail(at, exc) from None
-        assert dose is not None
         if (quantity.basis, quantity.amount.unit.dimension) != (
                 dose.basis, dose.quantity.amount.unit.dimension):
             raise fail(at, f"dose level {number} must be in the basis and dimension of the "

@@ -405,11 +405,28 @@ WINDOW = Either((
             "after": Field(_duration(_DURATION_HELP))}),
 ))
 
+_BAND_EDGE_HELP = ("a bare number is not a band edge: give its unit, e.g. '15 kg', "
+                   "'2 years', '18 months' or '1 m2'")
+#: A banded dose: the band the participant's weight, age or BSA falls in gives the dose.
+BANDED_DOSE = Record({
+    "by": Field(Text("what the bands are measured in", enum=("weight", "age", "bsa")),
+                required=True),
+    "bands": Field(ListOf(Record({
+        "from": Field(Text("where the band starts (inclusive; default: where the band "
+                           "before it ends, or 0)", number_help=_BAND_EDGE_HELP)),
+        "below": Field(Text("where the band ends (exclusive); the last band has none",
+                            number_help=_BAND_EDGE_HELP)),
+        "dose": Field(Text("the flat dose of this band, e.g. '10 mg'", number_help=_BARE_DOSE),
+                      required=True),
+    }, "one band: from (inclusive) up to below (exclusive)"), min_items=2),
+        required=True),
+}, "a banded dose: bands in increasing order without gaps or overlaps, the last one open")
 COURSE = Record({
     "drug": Field(_id("the drug's id (a key of drugs)"), required=True),
     "arms": Field(ListOf(_id("arm id"), min_items=1), ),
-    "dose": Field(Text("a number and a unit, flat or per kg or per m2; a target AUC "
-                       "('AUC 5'); or 'unspecified'", number_help=_BARE_DOSE)),
+    "dose": Field(Either((Text("a number and a unit, flat or per kg or per m2; a target AUC "
+                               "('AUC 5'); or 'unspecified'", number_help=_BARE_DOSE),
+                          BANDED_DOSE))),
     **_DOSE_EXTRAS,
     "levels": Field(LEVELS),
     "placebo": Field(Flag("matching placebo: same schedule, no active amount")),

@@ -7,20 +7,24 @@ the layer contract in ``pyproject.toml`` names them.
 """
 
 from ._course import (
+    BAND_UNITS,
     INFUSION_ROUTES,
     MAX_ADMINISTRATIONS,
     METHODS,
     MIN_INTERVAL_NEEDS_WINDOW,
     WINDOW_NEEDS_CLINIC,
     AdministrationStep,
+    BandBy,
     Course,
     CycleStep,
     DayStep,
     Dose,
+    DoseBand,
     DoseLevel,
     Rounding,
     Step,
     WeightBasis,
+    band_edge_text,
     cycle_day_overlap,
     open_step_unreached,
 )
@@ -58,6 +62,7 @@ from ._visits import (
 )
 
 __all__ = [
+    "BAND_UNITS",
     "BLINDED_SITE_RULES",
     "BLINDED_VISIT",
     "DRUG_INSTRUCTIONS",
@@ -73,6 +78,7 @@ __all__ = [
     "AdministrationStep",
     "AfterLastAnchor",
     "Arm",
+    "BandBy",
     "Closure",
     "Course",
     "CourseAnchor",
@@ -81,6 +87,7 @@ __all__ = [
     "DayStep",
     "DaysPattern",
     "Dose",
+    "DoseBand",
     "DoseLevel",
     "Drug",
     "EveryPattern",
@@ -101,6 +108,7 @@ __all__ = [
     "WeekdaysPattern",
     "WeightBasis",
     "Window",
+    "band_edge_text",
     "cycle_day_overlap",
     "day_one_may_vanish",
     "implausible",

@@ -39,20 +39,24 @@ from ._patterns import (
 from ._visits import Window
 
 __all__ = [
+    "BAND_UNITS",
     "INFUSION_ROUTES",
     "MAX_ADMINISTRATIONS",
     "METHODS",
     "MIN_INTERVAL_NEEDS_WINDOW",
     "WINDOW_NEEDS_CLINIC",
     "AdministrationStep",
+    "BandBy",
     "Course",
     "CycleStep",
     "DayStep",
     "Dose",
+    "DoseBand",
     "DoseLevel",
     "Rounding",
     "Step",
     "WeightBasis",
+    "band_edge_text",
     "cycle_day_overlap",
     "open_step_unreached",
 ]
@@ -82,6 +86,39 @@ class Rounding(enum.Enum):
     DOWN = "down"
 
 
+class BandBy(enum.Enum):
+    """What a banded dose's bands are measured in: weight (kg), age (years) or BSA (m2)."""
+
+    WEIGHT = "weight"
+    AGE = "age"
+    BSA = "bsa"
+
+
+#: The unit each band measure is compared in (ages in months, so that an edge at 18 months
+#: and an age from a birth date, in completed months, compare exactly).
+BAND_UNITS = {BandBy.WEIGHT: "kg", BandBy.AGE: "months", BandBy.BSA: "m2"}
+
+
+def band_edge_text(value: Decimal, by: BandBy) -> str:
+    """A band edge or measure as people read it: ``15 kg``, ``1.2 m2``, ``2 years`` (24
+    months), ``18 months``."""
+    value = value.normalize()
+    if by is BandBy.AGE and value % 12 == 0:
+        years = value / 12
+        return f"{years.normalize():f} year{'' if years == 1 else 's'}"
+    return f"{value:f} {BAND_UNITS[by]}"
+
+
+@dataclass(frozen=True)
+class DoseBand:
+    """One band of a banded dose: ``dose`` (flat) for measures from the previous band's
+    ``below`` (inclusive; 0 for the first band) up to ``below`` (exclusive; None: the
+    last, open band). ``below`` is in the unit of the dose's ``band_by`` (kg, years, m2)."""
+
+    below: Decimal | None
+    dose: DoseQuantity
+
+
 @dataclass(frozen=True)
 class Dose:
     """A dose as the protocol states it, with optional cap and rounding.
@@ -109,6 +146,13 @@ class Dose:
     creatinine_min: tuple[Decimal, Decimal] | None = None
     #: AUC doses: the weight Cockcroft-Gault uses.
     crcl_weight: WeightBasis = WeightBasis.ACTUAL
+    #: Banded doses: what the bands are measured in (None: not banded).
+    band_by: BandBy | None = None
+    #: Banded doses: the bands in increasing order, the last one open; ``quantity`` is then
+    #: the first band's dose (it gives the dose's dimension; the band gives the amount).
+    bands: tuple[DoseBand, ...] = ()
+    #: Banded doses: where the first band starts (inclusive; kg, months or m2).
+    band_from: Decimal = Decimal(0)
 
     def __post_init__(self) -> None:
         # Raises InvalidRegimenError: a cap or rounding increment in another dimension than
@@ -153,12 +197,53 @@ class Dose:
         for key, bound in (("bsa_max", self.bsa_max), ("gfr_max", self.gfr_max)):
             if bound is not None and (not isinstance(bound, Decimal) or not bound > 0):
                 problems.add(key, "a positive Decimal", bound, code="too-small")
+        self._check_bands(problems)
         problems.raise_any()
+
+    def _check_bands(self, problems: Problems) -> None:
+        if (self.band_by is None) != (not self.bands):
+            problems.add("bands", "a banded dose needs both band_by and bands",
+                         self.band_by, code="bands-incomplete")
+            return
+        if not self.bands:
+            return
+        if not isinstance(self.band_by, BandBy):
+            problems.add("band_by", "weight, age or bsa", self.band_by, code="not-one-of")
+        dimension = self.quantity.amount.unit.dimension
+        previous = self.band_from
+        for i, band in enumerate(self.bands):
+            last = i == len(self.bands) - 1
+            if band.dose.basis is not Basis.FLAT or band.dose.amount.unit.dimension \
+                    is not dimension:
+                problems.add(f"bands[{i}].dose", "a flat dose in the dimension of the first "
+                             "band", str(band.dose), code="band-dose")
+            if last and band.below is not None:
+                problems.add(f"bands[{i}].below", "the last band is open (no below)",
+                             band.below, code="band-not-open")
+            elif not last and (band.below is None or not band.below > previous):
+                problems.add(f"bands[{i}].below", "bands in increasing order of below, "
+                             "each above the one before it", band.below, code="bands-unordered")
+                return
+            if band.below is not None:
+                previous = band.below
+        if (self.max, self.round) != (None, None) or self.basis is not Basis.FLAT:
+            problems.add("bands", "a banded dose takes its amounts from its bands (flat); "
+                         "no max or round", str(self.quantity), code="band-dose")
 
     @property
     def basis(self) -> Basis:
         """Flat, per kg or per m2: ``quantity.basis``."""
         return self.quantity.basis
+
+    def band_for(self, measure: Decimal) -> tuple[int, DoseBand]:
+        """The index and band of a banded dose that ``measure`` (kg, years or m2) falls in:
+        the first whose ``below`` exceeds it (lower bounds inclusive, ``below`` exclusive)."""
+        for i, band in enumerate(self.bands):
+            if measure < self.band_from:
+                break
+            if band.below is None or measure < band.below:
+                return i, band
+        raise ValueError(measure)  # below the first band: the caller says so
 
 
 _OWNER_TEXT = {Basis.FLAT: "flat", Basis.PER_KG: "per-kg", Basis.PER_M2: "per-m2",
@@ -574,6 +659,10 @@ class Course:
                 problems.add("levels", f"dose level {x.level}: a course with steps takes "
                              "dose levels as percentages only (an absolute dose would replace "
                              "every step alike)", str(x), code="absolute-level-with-steps")
+            elif doses[0] is not None and doses[0].bands:
+                problems.add("levels", f"dose level {x.level}: a banded dose takes dose "
+                             "levels as percentages only (an absolute dose would replace "
+                             "every band alike)", str(x), code="absolute-level-with-bands")
             elif doses[0] is not None and (q.basis, q.amount.unit.dimension) != (
                     doses[0].basis, doses[0].quantity.amount.unit.dimension):
                 problems.add("levels", f"dose level {x.level} must be in the basis and "
