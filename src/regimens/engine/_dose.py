@@ -46,7 +46,8 @@ from ..quantities import (
 )
 
 __all__ = ["BodySize", "ComputedDose", "banded_text", "check_measurements", "compute_dose",
-           "dose_amount", "dose_rounding_moves", "dosing_area", "refuse_unsupported", "symbolic_level"]
+           "dose_amount", "dose_rounding_moves", "dosing_area", "refuse_unsupported",
+           "symbolic_level"]
 
 _MODES = {Rounding.NEAREST: ROUND_HALF_UP, Rounding.UP: ROUND_CEILING, Rounding.DOWN: ROUND_FLOOR}
 _MODE_TEXT = {Rounding.NEAREST: "to the nearest", Rounding.UP: "up to a", Rounding.DOWN:

@@ -157,8 +157,8 @@ def _band_edge(cur: Cursor, by: BandBy) -> Decimal:
         months = None if match is None else Decimal(match["num"]) * (
             1 if match["unit"].startswith("month") else 12)
         if months is None or months % 1 or not months > 0:
-            raise fail(cur, "an age band edge is a whole number of months or a number of "
-                       "years that is, e.g. '2 years' or '18 months'", code="bad-band")
+            raise fail(cur, "an age band edge is a number of years or months that is a whole "
+                       "number of months, e.g. '2 years' or '18 months'", code="bad-band")
         return months.normalize() if months % 1 == 0 else months
     try:
         return parse_measure(by.value, cur.value)
@@ -196,7 +196,7 @@ def read_banded_dose(cur: Cursor) -> Dose:
             assert start is not None
             assert previous is not None
             gap = start > previous
-            message = (f"bands leave a {'gap' if gap else 'overlap'}: this band starts at "
+            message = (f"{'bands leave a gap' if gap else 'bands overlap'}: this band starts at "
                        f"{band_edge_text(start, by)} but the band before it ends below "
                        f"{band_edge_text(previous, by)}; each band starts where the one "
                        "before it ends")

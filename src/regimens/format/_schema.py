@@ -421,12 +421,22 @@ BANDED_DOSE = Record({
     }, "one band: from (inclusive) up to below (exclusive)"), min_items=2),
         required=True),
 }, "a banded dose: bands in increasing order without gaps or overlaps, the last one open")
+@dataclass
+class _TextOrBands(Either):
+    """A course's dose: text, or a banded dose (a mapping). Anything else is checked as the
+    text, whose messages (a bare number is not a dose) are the ones people need."""
+
+    def problems(self, cur: Cursor) -> list[Problem]:
+        text, banded = self.options
+        return (banded if isinstance(cur.value, dict) else text).problems(cur)
+
+
 COURSE = Record({
     "drug": Field(_id("the drug's id (a key of drugs)"), required=True),
     "arms": Field(ListOf(_id("arm id"), min_items=1), ),
-    "dose": Field(Either((Text("a number and a unit, flat or per kg or per m2; a target AUC "
-                               "('AUC 5'); or 'unspecified'", number_help=_BARE_DOSE),
-                          BANDED_DOSE))),
+    "dose": Field(_TextOrBands((Text("a number and a unit, flat or per kg or per m2; a "
+                                     "target AUC ('AUC 5'); or 'unspecified'",
+                                     number_help=_BARE_DOSE), BANDED_DOSE))),
     **_DOSE_EXTRAS,
     "levels": Field(LEVELS),
     "placebo": Field(Flag("matching placebo: same schedule, no active amount")),
