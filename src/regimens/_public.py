@@ -32,8 +32,9 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "catalog_ids", "dumps", "json_schema", "load", "loads",
     ),
     "model": (
-        "AdministrationStep", "AfterLastAnchor", "Arm", "Closure", "Course", "CourseAnchor",
-        "CycleStep", "DailyPattern", "DayStep", "DaysPattern", "Dose", "DoseLevel", "Drug",
+        "AdministrationStep", "AfterLastAnchor", "Arm", "BandBy", "Closure", "Course",
+        "CourseAnchor", "CycleStep", "DailyPattern", "DayStep", "DaysPattern", "Dose", "DoseBand",
+        "DoseLevel", "Drug",
         "EveryPattern", "Expectation", "HoursPattern", "Participant", "Period", "PeriodAnchor",
         "Regimen", "RepeatAnchor", "Rounding", "SiteCalendar", "StudyDayAnchor", "Visit",
         "WeekdaysPattern", "WeightBasis", "Window",

@@ -6,6 +6,7 @@ read off the bands by hand at and around each edge; derivations are pinned word 
 
 from __future__ import annotations
 
+import re
 import warnings
 from decimal import Decimal as D
 from typing import Any
@@ -127,8 +128,9 @@ def test_a_measure_below_the_first_band_is_refused() -> None:
     course = ("{drug: p, days: 1, dose: {by: weight, bands: [{from: 3 kg, below: 15 kg, "
               "dose: 5 mg}, {dose: 10 mg}]}}")
     assert doses(load(course), weight="3 kg")[0][0] == "5 mg"
-    with pytest.raises(DoseError, match="the weight 2.9 kg is below the first band, which "
-                       "starts at 3 kg: the protocol gives no dose for it"):
+    with pytest.raises(DoseError, match=re.escape(
+            "the weight 2.9 kg is below the first band, which starts at 3 kg: the protocol "
+            "gives no dose for it")):
         doses(load(course), weight="2.9 kg")
 
 
@@ -158,8 +160,9 @@ def test_percentage_dose_levels_apply_to_the_band() -> None:
 
 def test_the_batch_api_refuses_banded_doses_by_name() -> None:
     from regimens.cohort import expand_cohort
-    with pytest.raises(DoseError, match="the batch API cannot compute a banded dose \\(by "
-                       "weight: 5 mg under 15 kg, 10 mg under 30 kg, 20 mg from 30 kg\\)"):
+    with pytest.raises(DoseError, match=re.escape(
+            "the batch API cannot compute a banded dose (by weight: 5 mg under 15 kg, 10 mg "
+            "under 30 kg, 20 mg from 30 kg)")):
         expand_cohort(load(WEIGHT), "x", ["2027-01-04"], weights=[20])
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 from typing import Any
 
 from ..model import (
+    BAND_UNITS,
     DRUG_INSTRUCTIONS,
     WEEKDAYS,
     AdministrationStep,
     AfterLastAnchor,
+    BandBy,
     Course,
     CourseAnchor,
     CycleStep,
@@ -39,7 +42,27 @@ def _amount(a: Amount) -> str:
     return str(a)
 
 
+def _edge(value: Decimal, by: BandBy) -> str:
+    """A band edge as written: kg, m2, or ages in years when whole, else months."""
+    if by is BandBy.AGE:
+        return f"{plain(value / 12)} years" if value % 12 == 0 else f"{plain(value)} months"
+    return f"{plain(value)} {BAND_UNITS[by]}"
+
+
 def _dose(d: Dose, out: dict[str, Any]) -> None:
+    if d.band_by is not None:
+        by = d.band_by
+        bands: list[dict[str, str]] = []
+        for i, band in enumerate(d.bands):
+            written: dict[str, str] = {}
+            if i == 0 and d.band_from:
+                written["from"] = _edge(d.band_from, by)
+            if band.below is not None:
+                written["below"] = _edge(band.below, by)
+            written["dose"] = str(band.dose)
+            bands.append(written)
+        out["dose"] = {"by": by.value, "bands": bands}
+        return
     out["dose"] = str(d.quantity)
     if d.max is not None:
         out["max"] = _amount(d.max)
