@@ -182,3 +182,10 @@ def test_a_banded_dose_record_refuses_unordered_bands() -> None:
                                                  DoseBand(None, ten)))
     with pytest.raises(RegimenError, match="the last band is open"):
         Dose(five, band_by=BandBy.WEIGHT, bands=(DoseBand(D(15), five), DoseBand(D(30), ten)))
+
+
+def test_banded_doses_round_trip_through_dumps() -> None:
+    course = ("{drug: p, days: 1, dose: {by: age, bands: [{from: 6 months, below: 18 months, "
+              "dose: 1 mg}, {below: 3 years, dose: 2 mg}, {dose: 3 mg}]}}")
+    for regimen in (load(WEIGHT, AGE, BSA), load(course)):
+        assert regimens.loads(regimens.dumps(regimen), "again.yaml") == regimen
