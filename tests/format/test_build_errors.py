@@ -97,8 +97,9 @@ CASES = [
       "dose_note"]),
     ("unknown-field",
      course("drug: il2, dose: 1 MIU, dayz: 1"),
-     [f"{C}.dayz: unknown field; did you mean 'days'? (allowed here: drug, arms, dose, max, "
-      "round, rounding, weight, bsa_max, gfr_max, creatinine_min, crcl_weight, levels, "
+     [f"{C}.dayz: unknown field; did you mean 'days'? (allowed here: drug, arms, dose, "
+      "daily_dose, divided, max, round, rounding, weight, bsa_max, gfr_max, creatinine_min, "
+      "crcl_weight, levels, "
       "placebo, dose_note, start, for, cycle, cycles, first_cycle, days, "
       "every, count, weekdays, daily, times, steps, route, not_on, no_same_day, label, "
       "id, duration, method, at, notes, clinic, window, min_interval) (got 'dayz')"]),
@@ -383,7 +384,8 @@ def test_several_structure_problems_all_reported() -> None:
         "r.yaml:13: periods[0].length: a bare number is not a length: give its unit, e.g. "
         "'28 days' or '4 weeks' (got 12)",
         "r.yaml:15: periods[0].courses[0].colour: unknown field (allowed here: drug, arms, dose, "
-        "max, round, rounding, weight, bsa_max, gfr_max, creatinine_min, crcl_weight, levels, "
+        "daily_dose, divided, max, round, rounding, weight, bsa_max, gfr_max, creatinine_min, "
+        "crcl_weight, levels, "
         "placebo, dose_note, start, for, cycle, cycles, first_cycle, "
         "days, every, count, weekdays, daily, times, steps, route, not_on, no_same_day, label, "
         "id, duration, method, at, notes, clinic, window, min_interval) (got 'colour')",

@@ -58,9 +58,10 @@ KNOWN: dict[str, frozenset[str]] = {
     "WeekdaysPattern": frozenset({"weekdays", "count"}),
     "DailyPattern": frozenset(),
     # weight (other than actual) and the AUC fields are refused first by the engine's
-    # refuse_unsupported, with its own message; bsa_max is applied by dose_amount.
+    # refuse_unsupported, with its own message (so is divided, a divided daily dose);
+    # bsa_max is applied by dose_amount.
     "Dose": frozenset({"quantity", "max", "round", "rounding", "weight", "bsa_max",
-                       "gfr_max", "creatinine_min", "crcl_weight"}),
+                       "gfr_max", "creatinine_min", "crcl_weight", "divided"}),
     "DoseQuantity": frozenset({"amount", "basis"}),
     "Amount": frozenset({"magnitude", "unit"}),
     "CycleStep": frozenset({"dose", "cycles"}),

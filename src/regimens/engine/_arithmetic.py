@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..errors import ExpandOptionError, RegimenError
+from ..errors import DoseError, ExpandOptionError, RegimenError
 from ..model import Expectation, Participant, Regimen, SiteCalendar
 from ..quantities import (
     Amount,
@@ -190,6 +190,10 @@ class _Tally:
 def _tally(schedule: Schedule) -> dict[str, _Tally]:
     """Per drug, in the order of each drug's first administration: one pass over the rows."""
     tallies: dict[str, _Tally] = {}
+    # Divided daily doses written per kg or per m2: each administration is a part of the
+    # daily dose, so the daily doses are summed and divided once at the end (exact, where
+    # summing the parts, 40/3 mg/m2 each, would not be).
+    daily: dict[tuple[str, int], Totals] = {}
     for a in schedule.administrations:
         t = tallies.get(a.drug)
         if t is None:
@@ -201,12 +205,24 @@ def _tally(schedule: Schedule) -> dict[str, _Tally]:
             t.placebo += 1
         elif a.dose.amount is not None:
             _add(t.totals, Basis.FLAT, a.dose.amount)
+        elif a.dose.per_basis is not None and a.dose.per_basis.divided is not None:
+            q = a.dose.per_basis.quantity
+            _add(daily.setdefault((a.drug, a.dose.per_basis.divided), {}), q.basis, q.amount)
+            t.before_caps |= a.dose.per_basis.round is not None
         elif a.dose.per_basis is not None:
             q = a.dose.per_basis.quantity
             _add(t.totals, q.basis, q.amount)
             t.before_caps |= a.dose.per_basis.max is not None or a.dose.per_basis.round is not None
         else:
             t.unspecified += 1
+    for (drug, parts), summed in daily.items():
+        for (basis, _), amount in summed.items():
+            share = normal(amount.magnitude / parts)
+            if share * parts != amount.magnitude:
+                raise DoseError(f"the total of {drug}'s divided daily dose ({amount} {basis} "
+                                f"over administrations in {parts} parts a day) is not a whole "
+                                "number of days")
+            _add(tallies[drug].totals, basis, Amount(share, amount.unit))
     return tallies
 
 

@@ -329,7 +329,18 @@ class ComputedDose:
 def compute_dose(dose: Dose, body: BodySize, level: DoseLevel | None = None,
                  on: date | None = None) -> ComputedDose:
     """The dose for one administration on ``on`` (its date; ages from a birth date are
-    taken on it) at dose ``level`` (None: level 0, the written dose)."""
+    taken on it) at dose ``level`` (None: level 0, the written dose).
+
+    A divided daily dose (``dose.divided``): the daily dose (at ``level``) is computed
+    unrounded, divided by the number of administrations a day, and each part rounded by
+    ``round``; the derivation states the daily dose, the division, the rounding and, when
+    the rounded parts do not add up to the daily dose, the difference.
+
+    Raises:
+        DoseError: a daily dose that does not divide exactly and has no ``round``.
+    """
+    if dose.divided is not None:
+        return _divided(dose, body, level, on)
     if level is None:
         return _compute(dose, body, on)
     if level.quantity is not None:
@@ -354,6 +365,49 @@ def compute_dose(dose: Dose, body: BodySize, level: DoseLevel | None = None,
     amount = Amount(value, unit)
     return ComputedDose(amount, human_amount(amount),
                         f"{steps} (level 0: {full.derivation})", full.basis, dose, full.warnings)
+
+
+@exactly
+def _divided(dose: Dose, body: BodySize, level: DoseLevel | None,
+             on: date | None) -> ComputedDose:
+    assert dose.divided is not None
+    n = dose.divided
+    daily = compute_dose(replace(dose, divided=None, round=None), body, level, on)
+    assert daily.amount is not None
+    unit = daily.amount.unit
+    whole = daily.amount.magnitude
+    part = whole / n
+    found = list(daily.warnings)
+    steps = (f"daily dose {daily.derivation}; ÷ {n} administrations a day")
+    if dose.round is None:
+        if normal(part) * n != whole:
+            raise DoseError(f"the daily dose {human_amount(daily.amount)} does not divide "
+                            f"exactly into {n} administrations; give 'round' (e.g. "
+                            f"'round: 1 {unit.symbol}') to round each administration")
+        value = normal(part)
+        steps += f" = {human_amount(Amount(value, unit))} each"
+    else:
+        # _round reads the unit from the dose: the level's unit may differ from the written.
+        in_unit = replace(dose, quantity=DoseQuantity(Amount(whole, unit), dose.basis))
+        value = _round(in_unit, part, f"the daily dose {human_amount(daily.amount)} ÷ {n}")
+        steps += (f" = {plain(_round_to(part, '0.0001'))} {unit.symbol} unrounded, rounded "
+                  f"{_MODE_TEXT[dose.rounding]} multiple of {human_amount(dose.round)} = "
+                  f"{human_amount(Amount(value, unit))} each")
+        if abs(value - part) * 10 > part:
+            found.append(RoundingWarning(
+                f"rounding to a multiple of {human_amount(dose.round)} moves each part of the "
+                f"daily dose from {plain(_round_to(part, '0.0001'))} {unit.symbol} to "
+                f"{human_amount(Amount(value, unit))} (more than 10%); use a smaller 'round' "
+                "increment"))
+    given = normal(value * n)
+    if given != whole:
+        diff = normal(abs(given - whole))
+        steps += (f"; {n} × {human_amount(Amount(value, unit))} = "
+                  f"{human_amount(Amount(given, unit))} a day, "
+                  f"{human_amount(Amount(diff, unit))} {'more' if given > whole else 'less'} "
+                  f"than the daily dose {human_amount(daily.amount)} (difference by rounding)")
+    amount = Amount(value, unit)
+    return ComputedDose(amount, human_amount(amount), steps, daily.basis, dose, tuple(found))
 
 
 @exactly
@@ -555,15 +609,17 @@ def refuse_unsupported(dose: Dose) -> None:
     """Raise unless the batch API can compute ``dose`` from weights and BSAs alone.
 
     Raises:
-        DoseError: a banded dose (by weight, age or BSA), an AUC dose (it needs each
-            participant's GFR or Cockcroft-Gault inputs) or a per-kg dose on an ideal or
-            adjusted weight (height and sex).
+        DoseError: a banded dose (by weight, age or BSA), a divided daily dose, an AUC
+            dose (it needs each participant's GFR or Cockcroft-Gault inputs) or a per-kg
+            dose on an ideal or adjusted weight (height and sex).
     """
     if dose.bands:
         assert dose.band_by is not None
         raise DoseError(f"the batch API cannot compute a banded dose ({banded_text(dose)}); "
                         "expand these participants one by one with Regimen.expand")
-    what = ("an AUC dose (Calvert), which needs each participant's GFR"
+    what = ("a divided daily dose (daily_dose), whose parts are rounded one by one"
+            if dose.divided is not None else
+            "an AUC dose (Calvert), which needs each participant's GFR"
             if dose.basis is Basis.AUC else
             f"a per-kg dose on the {dose.weight.value} body weight, which needs each "
             "participant's height and sex" if dose.weight is not WeightBasis.ACTUAL else None)

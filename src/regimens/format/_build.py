@@ -370,7 +370,8 @@ class _Builder:
             if drug_cur.has("levels"):
                 levels = read_levels(drug_cur.at("levels"), dose, steps)
         vials = self.drug_vials[raw["drug"]]
-        for at, given in ([(cur.at("dose"), dose)] if dose is not None else
+        dose_key = "daily_dose" if "daily_dose" in raw else "dose"
+        for at, given in ([(cur.at(dose_key), dose)] if dose is not None else
                           [(cur.at("steps").at(i).at("dose"), s.dose) for i, s in
                            enumerate(steps)]):
             dimension = given.quantity.amount.unit.dimension

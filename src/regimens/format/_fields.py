@@ -224,20 +224,22 @@ def read_banded_dose(cur: Cursor) -> Dose:
     return Dose(bands[0].dose, band_by=by, bands=tuple(bands), band_from=first_start)
 
 
-def read_dose(cur: Cursor, bsa_max: Decimal | None = None) -> Dose:
+def read_dose(cur: Cursor, bsa_max: Decimal | None = None, *, divided: int | None = None,
+              key: str = "dose") -> Dose:
     """The dose at ``cur`` (a course or a step); ``bsa_max``: the regimen's, for a per-m2
-    dose that gives none of its own."""
+    dose that gives none of its own; ``divided``: a ``daily_dose`` (``key``) given in that
+    many administrations a day."""
     raw = cur.value
-    if isinstance(raw["dose"], dict):
+    if isinstance(raw[key], dict):
         options = [k for k in DOSE_OPTIONS if k in raw]
         if options:
             raise fail(cur.at(options[0]), f"{options[0]} applies to a computed dose; a "
                        "banded dose takes its amount from its band", code="option-on-banded-dose")
         return read_banded_dose(cur.at("dose"))
     try:
-        quantity = parse_dose_quantity(raw["dose"])
+        quantity = parse_dose_quantity(raw[key])
     except UnitError as exc:
-        raise unit_fail(cur.at("dose"), exc) from None
+        raise unit_fail(cur.at(key), exc) from None
     limits: dict[str, Amount] = {}
     for key in ("max", "round"):
         if key in raw:
@@ -252,8 +254,10 @@ def read_dose(cur: Cursor, bsa_max: Decimal | None = None) -> Dose:
     if "rounding" in raw and "round" not in raw:
         raise fail(cur.at("rounding"), "rounding goes with round ('round: 5 mg')",
                    code="rounding-without-round")
-    if quantity.basis is Basis.FLAT and limits:
-        key = next(iter(limits))
+    flat_limits = [k for k in limits if not (k == "round" and divided is not None)]
+    if quantity.basis is Basis.FLAT and flat_limits:
+        # A flat daily dose's parts may be rounded (100 mg in 3: 33.5 mg each).
+        key = flat_limits[0]
         raise fail(cur.at(key), f"{key} applies to computed (per kg or per m2) doses; "
                     "this dose is flat", code="limit-on-flat-dose")
     for key, owner in _BASIS_KEYS.items():
@@ -265,10 +269,15 @@ def read_dose(cur: Cursor, bsa_max: Decimal | None = None) -> Dose:
                 for key in ("bsa_max", "gfr_max", "creatinine_min") if key in raw}
     if quantity.basis is Basis.PER_M2 and "bsa_max" not in measured and bsa_max is not None:
         measured["bsa_max"] = bsa_max
+    if divided is not None and "max" in limits:
+        # A cap could be meant for the day or for each administration: never guess.
+        raise fail(cur.at("max"), "max is not allowed with a divided daily dose (it could mean "
+                   "the day's or each administration's)", code="max-with-divided-dose")
     return Dose(quantity, limits.get("max"), limits.get("round"),
                 Rounding(raw.get("rounding", "nearest")),
                 weight=WeightBasis(raw.get("weight", "actual")),
-                crcl_weight=WeightBasis(raw.get("crcl_weight", "actual")), **measured)
+                crcl_weight=WeightBasis(raw.get("crcl_weight", "actual")), divided=divided,
+                **measured)
 
 
 _PERCENT = re.compile(r"\s*(?P<num>[0-9]+(?:\.[0-9]+)?)\s*%\s*\Z")
@@ -328,6 +337,8 @@ def read_course_dose(cur: Cursor, bsa_max: Decimal | None = None
     raw = cur.value
     placebo = raw.get("placebo", False)
     note = raw.get("dose_note", "")
+    if "daily_dose" in raw or "divided" in raw:
+        return _read_daily_dose(cur, bsa_max), (), False, note
     has_dose = "dose" in raw
     limits = [k for k in DOSE_OPTIONS if k in raw]
     if limits and (not has_dose or raw["dose"] == "unspecified"):
@@ -357,6 +368,28 @@ def read_course_dose(cur: Cursor, bsa_max: Decimal | None = None
         return None, read_steps(cur.at("steps"), bsa_max), False, note
     raise fail(cur, "a course needs a dose, steps, 'placebo: true' or 'dose: unspecified' "
                 "with a dose_note", show=False, code="missing-dose")
+
+
+def _read_daily_dose(cur: Cursor, bsa_max: Decimal | None) -> Dose:
+    """A divided daily dose: ``daily_dose`` in as many equal parts as ``times`` lists
+    (``divided``, if given, must say the same number: each part is an administration)."""
+    raw = cur.value
+    if "daily_dose" not in raw:
+        raise fail(cur.at("divided"), "divided goes with daily_dose ('daily_dose: 40 mg/m2')",
+                   code="divided-without-daily-dose")
+    for key in ("dose", "steps", "placebo"):
+        if key in raw:
+            raise fail(cur.at(key), f"give either daily_dose or {key}, not both",
+                       code="daily-dose-and-dose")
+    times = raw.get("times") or []
+    if len(times) < 2:
+        raise fail(cur.at("daily_dose"), "a daily_dose is divided among the times of day: "
+                   "list them ('times: [\"08:00\", \"20:00\"]', two or more), one per "
+                   "administration", code="daily-dose-without-times")
+    if "divided" in raw and raw["divided"] != len(times):
+        raise fail(cur.at("divided"), f"must equal the number of times of day "
+                   f"({len(times)})", code="divided-not-times")
+    return read_dose(cur, bsa_max, divided=len(times), key="daily_dose")
 
 
 def read_steps(cur: Cursor, bsa_max: Decimal | None = None) -> tuple[Step, ...]:

@@ -437,6 +437,11 @@ COURSE = Record({
     "dose": Field(_TextOrBands((Text("a number and a unit, flat or per kg or per m2; a "
                                      "target AUC ('AUC 5'); or 'unspecified'",
                                      number_help=_BARE_DOSE), BANDED_DOSE))),
+    "daily_dose": Field(Text("the dose for a day, given in equal parts at each of 'times' "
+                             "(or 'divided' parts), flat or per kg or per m2",
+                             number_help=_BARE_DOSE)),
+    "divided": Field(Whole("into how many equal administrations a day the daily_dose is "
+                           "divided (equal to the number of 'times')", minimum=2)),
     **_DOSE_EXTRAS,
     "levels": Field(LEVELS),
     "placebo": Field(Flag("matching placebo: same schedule, no active amount")),

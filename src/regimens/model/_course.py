@@ -153,6 +153,10 @@ class Dose:
     bands: tuple[DoseBand, ...] = ()
     #: Banded doses: where the first band starts (inclusive; kg, months or m2).
     band_from: Decimal = Decimal(0)
+    #: A divided daily dose (``daily_dose``): ``quantity`` is the dose for the day, given in
+    #: this many equal administrations (2 or more); ``round`` applies to each of them.
+    #: None: ``quantity`` is the dose of each administration.
+    divided: int | None = None
 
     def __post_init__(self) -> None:
         # Raises InvalidRegimenError: a cap or rounding increment in another dimension than
@@ -170,7 +174,9 @@ class Dose:
             elif limit.unit.dimension is not dimension:
                 problems.add(key, f"must be in the dose's dimension ({dimension.value})",
                              str(limit), code="wrong-dimension")
-            elif self.quantity.basis is Basis.FLAT:
+            elif self.quantity.basis is Basis.FLAT and not (key == "round"
+                                                            and self.divided is not None):
+                # A flat daily dose's parts are rounded (100 mg in 3: 33.5 mg each).
                 problems.add(key, f"{key} applies to computed (per kg or per m2) doses; "
                              "this dose is flat", str(limit), code="limit-on-flat-dose")
         if not isinstance(self.rounding, Rounding):
@@ -194,6 +200,16 @@ class Dose:
         if not isinstance(self.crcl_weight, WeightBasis):
             problems.add("crcl_weight", "actual, ideal, adjusted or auto", self.crcl_weight,
                          code="not-one-of")
+        if self.divided is not None:
+            if (not isinstance(self.divided, int) or isinstance(self.divided, bool)
+                    or self.divided < 2):
+                problems.add("divided", "a whole number of administrations a day, from 2",
+                             self.divided, code="too-small")
+            elif self.max is not None:
+                # A cap could be meant for the day or for each administration: never guess.
+                problems.add("max", "max is not allowed with a divided daily dose (it could "
+                             "mean the day's or each administration's)", str(self.max),
+                             code="max-with-divided-dose")
         for key, bound in (("bsa_max", self.bsa_max), ("gfr_max", self.gfr_max)):
             if bound is not None and (not isinstance(bound, Decimal) or not bound > 0):
                 problems.add(key, "a positive Decimal", bound, code="too-small")
