@@ -63,7 +63,12 @@ def _dose(d: Dose, out: dict[str, Any]) -> None:
             bands.append(written)
         out["dose"] = {"by": by.value, "bands": bands}
         return
-    out["dose"] = str(d.quantity)
+    if d.divided is not None:
+        # A divided daily dose: its parts are the course's times (divided says how many).
+        out["daily_dose"] = str(d.quantity)
+        out["divided"] = d.divided
+    else:
+        out["dose"] = str(d.quantity)
     if d.max is not None:
         out["max"] = _amount(d.max)
     if d.round is not None:
