@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import time
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 from ..errors import ParticipantError, Problem, UnitError
@@ -39,6 +39,7 @@ from ..model import (
     band_edge_text,
 )
 from ..quantities import (
+    EXACT,
     MAX_DAYS,
     Amount,
     Basis,
@@ -46,6 +47,7 @@ from ..quantities import (
     Elapsed,
     LengthRange,
     counted,
+    normal,
     parse_amount,
     parse_creatinine,
     parse_dose_quantity,
@@ -389,7 +391,20 @@ def _read_daily_dose(cur: Cursor, bsa_max: Decimal | None) -> Dose:
     if "divided" in raw and raw["divided"] != len(times):
         raise fail(cur.at("divided"), f"must equal the number of times of day "
                    f"({len(times)})", code="divided-not-times")
-    return read_dose(cur, bsa_max, divided=len(times), key="daily_dose")
+    dose = read_dose(cur, bsa_max, divided=len(times), key="daily_dose")
+    # A flat daily dose is known now: one that does not split into equal exact parts
+    # is refused here, with its line, rather than at every expansion (per-kg and per-m2
+    # daily doses depend on the participant and are checked when computed).
+    if dose.round is None and dose.basis is Basis.FLAT and dose.quantity is not None:
+        whole = dose.quantity.amount.magnitude
+        with localcontext(EXACT):
+            exact = normal(whole / len(times)) * len(times) == whole
+        if not exact:
+            symbol = dose.quantity.amount.unit.symbol
+            raise fail(cur.at("daily_dose"), f"does not divide exactly into {len(times)} "
+                       f"administrations; give 'round' (e.g. 'round: 1 {symbol}') to round "
+                       "each administration", code="daily-dose-not-divisible")
+    return dose
 
 
 def read_steps(cur: Cursor, bsa_max: Decimal | None = None) -> tuple[Step, ...]:
