@@ -18,7 +18,8 @@ from support import load
 np = pytest.importorskip("numpy")
 pa = pytest.importorskip("pyarrow")
 
-from regimens.cohort import COLUMNS, Cohort, arrow_schema, expand_cohort  # noqa: E402
+from regimens.cohort import COLUMNS, arrow_schema, expand_cohort  # noqa: E402
+from support.cohort import assert_same_rows  # noqa: E402
 
 PER_KG = """\
 periods:
@@ -94,38 +95,6 @@ def _inputs(n: int, seed: int) -> tuple[Any, Any, Any]:
     return starts, weights, heights
 
 
-def _assert_rows_equal(cohort: Cohort, columns: dict[str, Any], i: int,
-                       schedule: regimens.Schedule) -> None:
-    rows = cohort.rows_of(i)
-    admins = schedule.administrations
-    assert rows.stop - rows.start == len(admins)
-    cats = cohort.categories
-    for k, a in zip(range(rows.start, rows.stop), admins, strict=True):
-        assert columns["participant"][k] == i
-        assert columns["study_day"][k] == a.study_day.value
-        assert columns["date"][k] == np.datetime64(a.date, "D")
-        if a.time is None:
-            assert np.isnat(columns["time"][k])
-        else:
-            assert columns["time"][k] == np.timedelta64(a.time.hour * 60 + a.time.minute, "m")
-        assert cats["period"][columns["period"][k]] == a.period
-        assert cats["drug"][columns["drug"][k]] == a.drug
-        assert cohort.drug_names[columns["drug"][k]] == a.drug_name
-        assert columns["course"][k] == a.course
-        assert columns["cycle"][k] == (-1 if a.cycle is None else a.cycle)
-        assert columns["cycle_day"][k] == (-1 if a.cycle_day is None else a.cycle_day)
-        assert columns["step"][k] == (-1 if a.step is None else a.step + 1)
-        assert columns["placebo"][k] == a.placebo
-        assert columns["blinded"][k] == a.blinded
-        if a.dose.amount is None:
-            assert np.isnan(columns["amount"][k])
-            assert columns["unit"][k] == -1
-        else:
-            # float64 of the exact decimal amount, correctly rounded.
-            assert columns["amount"][k] == float(a.dose.amount.magnitude)
-            assert cats["unit"][columns["unit"][k]] == a.dose.amount.unit.symbol
-
-
 def _participant(weights: Any, heights: Any, i: int) -> Participant:
     return Participant(weight=f"{float(weights[i])!r} kg", height=f"{float(heights[i])!r} cm")
 
@@ -160,7 +129,7 @@ def test_rows_equal_expand(name: str, arms: list[str], formula: str, decimals: i
                     arm, starts[i].astype(dt.date), _participant(weights, heights, i),
                     lengths={"run-in": lengths["run-in"][i]} if lengths else None,
                     bsa_formula=formula, bsa_decimals=decimals)
-            _assert_rows_equal(cohort, columns, i, schedule)
+            assert_same_rows(cohort, columns, i, schedule)
 
 
 @pytest.mark.parametrize(("regimen_id", "arm"), [
@@ -180,7 +149,7 @@ def test_catalogue_rows_equal_expand(regimen_id: str, arm: str) -> None:
         schedule = regimen.expand(arm, starts[i].astype(dt.date),
                                   _participant(weights, heights, i),
                                   lengths={k: v[i] for k, v in (lengths or {}).items()})
-        _assert_rows_equal(cohort, columns, i, schedule)
+        assert_same_rows(cohort, columns, i, schedule)
     if regimen_id == "mirocals":
         # The run-in has negative study days, Day -1 is followed by Day 1.
         assert columns["study_day"].min() < 0
@@ -198,7 +167,7 @@ def test_bsa_on_a_rounding_boundary_is_exact() -> None:
     cohort = expand_cohort(regimen, "a", starts, weights=weights, heights=heights)
     columns = cohort.to_numpy()
     for i in range(4):
-        _assert_rows_equal(cohort, columns, i,
+        assert_same_rows(cohort, columns, i,
                            regimen.expand("a", "2027-01-04", _participant(weights, heights, i)))
     first = cohort.rows_of(0).start
     assert columns["amount"][first] == 2e5 * 1.85  # il2 on Monday 4 January
@@ -212,7 +181,7 @@ def test_bsas_given_are_used_as_given() -> None:
     columns = cohort.to_numpy()
     for i, value in enumerate(["1.845", "2.1"]):
         schedule = regimen.expand("a", str(starts[i]), Participant(bsa=f"{value} m2"))
-        _assert_rows_equal(cohort, columns, i, schedule)
+        assert_same_rows(cohort, columns, i, schedule)
 
 
 def test_arrow_table_has_the_explicit_schema() -> None:
@@ -487,7 +456,7 @@ def test_timing_constructs_rows_equal_expand() -> None:
             schedule = regimen.expand("a", starts[i].astype(dt.date),
                                       _participant(weights, heights, i),
                                       lengths={"t": lengths["t"][i]})
-        _assert_rows_equal(cohort, columns, i, schedule)
+        assert_same_rows(cohort, columns, i, schedule)
 
 
 def test_a_gap_of_zero_days_rows_equal_expand() -> None:
@@ -508,7 +477,7 @@ def test_a_gap_of_zero_days_rows_equal_expand() -> None:
             schedule = regimen.expand("a", starts[i].astype(dt.date),
                                       _participant(weights, heights, i),
                                       lengths={"gap": gaps[i]})
-        _assert_rows_equal(cohort, columns, i, schedule)
+        assert_same_rows(cohort, columns, i, schedule)
         # t is Days 0 to 55 (8 weeks), the gap i days, so 'after' starts on Day 56 + i.
         after = [a.study_day.value for a in schedule.administrations if a.period == "after"]
         assert after == [56 + i, 63 + i]
