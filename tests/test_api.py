@@ -34,6 +34,8 @@ PUBLIC = [
     # Schedules
     "Administration", "ComputedDose", "CourseSpan", "DrugTotal", "PeriodSpan", "Schedule",
     "VisitOccurrence",
+    # Treatment as it happens
+    "EventKind", "Measurement", "Record", "RecordRow",
     # The site's calendar
     "Closure", "SiteCalendar",
     # Regimen arithmetic

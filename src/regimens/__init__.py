@@ -111,6 +111,7 @@ if _typing.TYPE_CHECKING:
         bsa,
         least_waste_vials,
     )
+    from .record import EventKind, Measurement, Record, RecordRow
 
 # By role, in the order a reader meets them (as whenever does), sorted within a group;
 # pinned by tests/test_api.py.
@@ -175,6 +176,11 @@ __all__ = [  # noqa: RUF022 (grouped, not one alphabetical run)
     "PeriodSpan",
     "Schedule",
     "VisitOccurrence",
+    # Treatment as it happens: a participant's record (docs/record.md)
+    "EventKind",
+    "Measurement",
+    "Record",
+    "RecordRow",
     # The site's calendar: closed days, holidays, closures (Regimen.expand(calendar=...))
     "Closure",
     "SiteCalendar",

@@ -39,6 +39,9 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "Regimen", "RepeatAnchor", "Rounding", "SiteCalendar", "StudyDayAnchor", "Visit",
         "WeekdaysPattern", "WeightBasis", "Window",
     ),
+    "record": (
+        "EventKind", "Measurement", "Record", "RecordRow",
+    ),
     "quantities": (
         "Amount", "BSAFormula", "Basis", "Dimension", "DoseQuantity", "Duration", "Elapsed",
         "LengthRange", "Sex", "StudyDay", "Unit", "VialCombination", "bsa", "least_waste_vials",

@@ -1,0 +1,360 @@
+"""The record of treatment as it happens: one row per event, appended to, never edited.
+
+A :class:`Record` is what a site writes down for one participant (docs/record.md): doses
+given and missed, delays and moves, holds, reductions, new measurements, stops, and
+``void`` rows that withdraw a row entered in error (the record is only ever appended to,
+as EHRs and CDISC EC/EX keep it). The types here are frozen and check their own shape:
+which fields each :class:`EventKind` takes. Whether a row fits a regimen (its drug,
+cycle and level exist) is :meth:`Record.check_against`'s business; what the rows do to a
+schedule is the replay's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from ..errors import NO_VALUE, InvalidRegimenError, ParticipantError, Problem
+from ..model import Participant
+from ..quantities import Amount
+
+__all__ = ["MEASUREMENT_KINDS", "EventKind", "Measurement", "Record", "RecordRow"]
+
+
+class EventKind(enum.Enum):
+    """What a row of a record says happened (docs/record.md, "Events").
+
+    ``GIVEN`` a dose was given (the amount actually given; default the planned one);
+    ``MISSED`` a planned dose was not given (counts as zero, never as a dose of 0);
+    ``DELAY`` a cycle (or an administration and the rest of its cycle) starts later;
+    ``MOVE`` one administration moves, nothing else; ``HOLD`` / ``RESUME`` a drug (or
+    the whole treatment) is paused and resumed; ``REDUCE`` a drug goes to a dose level
+    or a percentage of its level-0 dose; ``MEASURE`` a new weight, height, BSA, serum
+    creatinine or GFR; ``STOP`` a drug (or the whole treatment) stops; ``VOID`` withdraws
+    an earlier row, named by its line.
+    """
+
+    GIVEN = "given"
+    MISSED = "missed"
+    DELAY = "delay"
+    MOVE = "move"
+    HOLD = "hold"
+    RESUME = "resume"
+    REDUCE = "reduce"
+    MEASURE = "measure"
+    STOP = "stop"
+    VOID = "void"
+
+
+#: The measurements a ``measure`` row may record, as :class:`~regimens.Participant` names
+#: them: the new value replaces the participant's from the row's date on.
+MEASUREMENT_KINDS = ("weight", "height", "bsa", "creatinine", "gfr")
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """A body measurement recorded on a date: ``Measurement("weight", "68 kg")``.
+
+    ``kind`` is one of :data:`MEASUREMENT_KINDS`; ``text`` the value with its unit as
+    written, read and range-checked exactly as :class:`~regimens.Participant` reads it
+    (weight 0.5-400 kg, height 30-250 cm, BSA 0.1-4 m2, creatinine 0.1-20 mg/dL, GFR 1-250
+    mL/min). :meth:`apply` gives the participant with this measurement in place.
+
+    Raises:
+        InvalidRegimenError: an unknown kind, or a value Participant refuses.
+    """
+
+    kind: str
+    text: str
+
+    def __post_init__(self) -> None:
+        problems = _Problems("Measurement")
+        if self.kind not in MEASUREMENT_KINDS:
+            problems.add("kind", "one of " + ", ".join(MEASUREMENT_KINDS), self.kind,
+                         code="not-one-of")
+        elif not isinstance(self.text, str):
+            problems.add("text", "a measurement with its unit, as text ('68 kg')", self.text,
+                         code="wrong-type")
+        else:
+            try:
+                Participant(**{self.kind: self.text})
+            except ParticipantError as exc:
+                problems.add("text", exc.reason, self.text,
+                             code="bad-measurement")
+        problems.raise_any()
+
+    def apply(self, participant: Participant) -> Participant:
+        """``participant`` with this measurement replacing its own (others kept).
+
+        A new creatinine replaces a measured GFR and a new GFR replaces a creatinine:
+        the latest renal value is the one a dose is computed from.
+        """
+        changes: dict[str, object] = {self.kind: self.text}
+        if self.kind == "creatinine":
+            changes["gfr"] = None
+        elif self.kind == "gfr":
+            changes["creatinine"] = None
+        elif self.kind in ("weight", "height") and participant.bsa is not None:
+            # A given BSA would hide the new weight or height: BSA is recomputed from them.
+            changes["bsa"] = None
+        return replace(participant, **changes)  # type: ignore[arg-type]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.text}"
+
+
+#: Fields a row may carry, besides ``source``, ``line``, ``date``, ``event``, ``reason``.
+_OPTIONAL = ("time", "drug", "cycle", "day", "amount", "measurement", "level", "percent",
+             "voids")
+
+# For each event: the fields it needs and the fields it may have (docs/record.md).
+_NEEDS: dict[EventKind, tuple[str, ...]] = {
+    EventKind.GIVEN: ("drug",),
+    EventKind.MISSED: ("drug",),
+    EventKind.DELAY: ("cycle",),
+    EventKind.MOVE: ("drug", "cycle", "day"),
+    EventKind.HOLD: (),
+    EventKind.RESUME: (),
+    EventKind.REDUCE: ("drug",),
+    EventKind.MEASURE: ("measurement",),
+    EventKind.STOP: (),
+    EventKind.VOID: ("voids",),
+}
+_MAY: dict[EventKind, tuple[str, ...]] = {
+    EventKind.GIVEN: ("time", "drug", "cycle", "day", "amount"),
+    EventKind.MISSED: ("time", "drug", "cycle", "day"),
+    EventKind.DELAY: ("drug", "cycle", "day"),
+    EventKind.MOVE: ("time", "drug", "cycle", "day"),
+    EventKind.HOLD: ("drug",),
+    EventKind.RESUME: ("drug",),
+    EventKind.REDUCE: ("drug", "cycle", "level", "percent"),
+    EventKind.MEASURE: ("time", "measurement"),
+    EventKind.STOP: ("drug",),
+    EventKind.VOID: ("voids",),
+}
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    """One event of a record, as written on one line of its file.
+
+    ``source`` and ``line`` say where it was written (the file name and its 1-based line:
+    the CSV line, or the line a YAML row starts on); ``date`` the day it happened (or, for
+    ``reduce``/``delay``, the day it takes effect) and ``time`` the local time, if given.
+    ``drug`` is a drug id of the regimen (None: every drug, where the event allows it);
+    ``cycle`` the protocol's cycle number (from 1; with ``first_cycle`` the protocol's own
+    number) and ``day`` the cycle day (no day 0; -1 is the day before day 1). ``amount``
+    the amount actually given (``given``; None: the planned amount); ``measurement`` the
+    new value (``measure``); ``level`` a declared dose level (0, -1, -2 ...) and
+    ``percent`` a percentage of the level-0 dose (above 0, at most 100) for ``reduce``
+    (at least one; when both, they must agree with the regimen's levels); ``reason`` free
+    text; ``voids`` the line of the row a ``void`` withdraws.
+
+    Which fields each event needs and may have is in docs/record.md ("Events"); ``day``
+    goes with ``cycle`` (a cycle day names nothing without its cycle).
+
+    Raises:
+        InvalidRegimenError: every shape problem at once, each naming the field (``code``
+            ``missing-field``, ``field-not-for-event``, ``wrong-type``, ...).
+    """
+
+    source: str
+    line: int
+    date: dt.date | None
+    event: EventKind
+    drug: str | None = None
+    cycle: int | None = None
+    day: int | None = None
+    amount: Amount | None = None
+    level: int | None = None
+    percent: Decimal | None = None
+    reason: str = ""
+    time: dt.time | None = None
+    measurement: Measurement | None = None
+    voids: int | None = None
+
+    def __post_init__(self) -> None:
+        problems = _Problems("RecordRow", self.source, self.line)
+        self._check(problems)
+        problems.raise_any()
+
+    def _check(self, problems: _Problems) -> None:
+        if not isinstance(self.event, EventKind):
+            problems.add("event", "one of " + ", ".join(k.value for k in EventKind),
+                         self.event, code="not-one-of")
+            return
+        if not isinstance(self.line, int) or isinstance(self.line, bool) or self.line < 1:
+            problems.add("line", "a line number from 1", self.line, code="wrong-type")
+        if self.date is None:
+            if self.event is not EventKind.VOID:
+                problems.add("date", f"a {self.event.value} row needs its date",
+                             code="missing-field")
+        elif not isinstance(self.date, dt.date) or isinstance(self.date, dt.datetime):
+            problems.add("date", "a date (YYYY-MM-DD)", self.date, code="bad-date")
+        if not isinstance(self.reason, str):
+            problems.add("reason", "text", self.reason, code="wrong-type")
+        for name in _NEEDS[self.event]:
+            if getattr(self, name) is None:
+                problems.add(name, f"a {self.event.value} row needs {_FIELD_TEXT[name]}",
+                             code="missing-field")
+        for name in _OPTIONAL:
+            value = getattr(self, name)
+            if value is not None and name not in _MAY[self.event]:
+                problems.add(name, f"a {self.event.value} row takes no {name}"
+                             f" ({self.event.value} takes {_takes(self.event)})", value,
+                             code="field-not-for-event")
+        self._check_types(problems)
+        if self.day is not None and self.cycle is None and "day" in _MAY[self.event]:
+            problems.add("day", "a cycle day goes with its cycle: give cycle too", self.day,
+                         code="day-without-cycle")
+        if (self.event in (EventKind.GIVEN, EventKind.MISSED) and self.cycle is not None
+                and self.day is None):
+            problems.add("cycle", "name the administration by cycle and day (a cycle has "
+                         "several days)", self.cycle, code="cycle-without-day")
+        if self.event is EventKind.REDUCE and self.level is None and self.percent is None:
+            problems.add("level", "a reduce row needs a level (-1, -2 ...) or a percentage of "
+                         "the level-0 dose (80%), or both", code="missing-field")
+
+    def _check_types(self, problems: _Problems) -> None:
+        if self.drug is not None and (not isinstance(self.drug, str) or not self.drug):
+            problems.add("drug", "a drug id (text)", self.drug, code="wrong-type")
+        for name in ("cycle", "day", "level", "voids"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                problems.add(name, "a whole number", value, code="not-whole-number")
+        if isinstance(self.cycle, int) and not isinstance(self.cycle, bool) and self.cycle < 1:
+            problems.add("cycle", "cycles are numbered from 1", self.cycle, code="too-small")
+        if self.day == 0:
+            problems.add("day", "there is no cycle day 0 (-1 is the day before day 1)",
+                         self.day, code="day-zero")
+        if isinstance(self.level, int) and not isinstance(self.level, bool) and self.level > 0:
+            problems.add("level", "dose levels are 0 (the written dose) or below (-1, -2 ...)",
+                         self.level, code="bad-level")
+        if isinstance(self.voids, int) and not isinstance(self.voids, bool) and (
+                self.voids < 1 or (isinstance(self.line, int) and self.voids >= self.line)):
+            problems.add("voids", "a void names an earlier row by its line", self.voids,
+                         code="void-not-earlier")
+        if self.percent is not None and (
+                not isinstance(self.percent, Decimal) or not self.percent.is_finite()
+                or not Decimal(0) < self.percent <= Decimal(100)):
+            problems.add("percent", "a percentage of the level-0 dose, above 0% and at most "
+                         "100%", self.percent, code="bad-level")
+        if self.amount is not None and (not isinstance(self.amount, Amount)
+                                        or not self.amount.magnitude > 0):
+            problems.add("amount", "an amount of drug given, above zero (a dose not given is "
+                         "a missed row, never a dose of 0)", self.amount, code="wrong-type")
+        if self.measurement is not None and not isinstance(self.measurement, Measurement):
+            problems.add("measurement", "a Measurement", self.measurement, code="wrong-type")
+        if self.time is not None and not isinstance(self.time, dt.time):
+            problems.add("time", "a local time of day (HH:MM)", self.time, code="wrong-type")
+
+
+_FIELD_TEXT = {
+    "drug": "a drug",
+    "cycle": "a cycle",
+    "day": "a cycle day",
+    "measurement": "the measurement with its unit in amount ('68 kg')",
+    "voids": "the line of the row it withdraws",
+}
+
+
+def _takes(event: EventKind) -> str:
+    names = [n for n in ("date", *_MAY[event], "reason")
+             if not (event is EventKind.MEASURE and n == "measurement")]
+    if event is EventKind.MEASURE:
+        names.insert(1, "amount (the measurement)")
+    if event is EventKind.VOID:
+        names = ["line (of the row withdrawn)" if n == "voids" else n for n in names]
+    return ", ".join(names)
+
+
+@dataclass(frozen=True)
+class Record:
+    """A participant's record: its rows in file order, voided rows included.
+
+    ``source`` names the file (``"P-017.csv"``). :meth:`effective` gives the rows that
+    count (``void`` rows and the rows they withdraw left out); :meth:`voided` the pairs
+    (void row, withdrawn row) for the report. Each row's ``line`` is unique; each void
+    names an earlier row of the record that is not itself a void and is withdrawn once.
+
+    Raises:
+        InvalidRegimenError: rows that are not :class:`RecordRow`, a line twice, or a void
+            that withdraws nothing (code ``void-unknown-line``), a void or an already
+            withdrawn row.
+    """
+
+    source: str
+    rows: tuple[RecordRow, ...] = ()
+    _withdrawn: dict[int, RecordRow] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        problems = _Problems("Record", self.source)
+        withdrawn: dict[int, RecordRow] = {}
+        if not isinstance(self.rows, tuple) or not all(
+                isinstance(r, RecordRow) for r in self.rows):
+            problems.add("rows", "a tuple of RecordRow", self.rows, code="wrong-type")
+            problems.raise_any()
+        by_line: dict[int, RecordRow] = {}
+        for row in self.rows:
+            if row.line in by_line:
+                problems.at(row, "line", "two rows have the same line", row.line,
+                            code="duplicate-line")
+            by_line[row.line] = row
+        for row in self.rows:
+            if row.event is not EventKind.VOID:
+                continue
+            assert row.voids is not None  # RecordRow: a void names its line
+            target = by_line.get(row.voids)
+            if target is None or target.line >= row.line:
+                problems.at(row, "line", "a void names an earlier row of the record by its "
+                            "line: no row starts on that line", row.voids,
+                            code="void-unknown-line")
+            elif target.event is EventKind.VOID:
+                problems.at(row, "line", f"line {target.line} is a void itself: enter the "
+                            "row again instead of voiding a void", row.voids,
+                            code="void-of-void")
+            elif target.line in withdrawn:
+                problems.at(row, "line", f"line {target.line} is withdrawn already (by line "
+                            f"{withdrawn[target.line].line})", row.voids,
+                            code="void-twice")
+            else:
+                withdrawn[target.line] = row
+        problems.raise_any()
+        object.__setattr__(self, "_withdrawn", withdrawn)
+
+    def effective(self) -> tuple[RecordRow, ...]:
+        """The rows that count, in file order: void rows and the rows they withdraw left out."""
+        return tuple(r for r in self.rows
+                     if r.event is not EventKind.VOID and r.line not in self._withdrawn)
+
+    def voided(self) -> tuple[tuple[RecordRow, RecordRow], ...]:
+        """(void row, withdrawn row) for each withdrawal, in the order of the void rows."""
+        by_line = {r.line: r for r in self.rows}
+        return tuple(sorted(((void, by_line[line]) for line, void in self._withdrawn.items()),
+                            key=lambda pair: pair[0].line))
+
+    def row_at(self, line: int) -> RecordRow | None:
+        """The row written on ``line`` (None: no row starts there)."""
+        return next((r for r in self.rows if r.line == line), None)
+
+
+class _Problems:
+    """Problems of one record type, placed at its file and line when it has them."""
+
+    def __init__(self, record: str, source: object = None, line: object = None) -> None:
+        self.file = source if isinstance(source, str) and source else f"<{record}>"
+        self.line = line if isinstance(line, int) and not isinstance(line, bool) else None
+        self.found: list[Problem] = []
+
+    def add(self, name: str, message: str, value: object = NO_VALUE, *, code: str) -> None:
+        self.found.append(Problem(self.file, self.line, (name,), message, value, code=code))
+
+    def at(self, row: RecordRow, name: str, message: str, value: object = NO_VALUE, *,
+           code: str) -> None:
+        self.found.append(Problem(row.source, row.line, (name,), message, value, code=code))
+
+    def raise_any(self) -> None:
+        if self.found:
+            raise InvalidRegimenError(self.found)
