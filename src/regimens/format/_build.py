@@ -486,6 +486,10 @@ class _Builder:
         if any(isinstance(s, AdministrationStep) for s in steps) and not isinstance(
                 pattern, WeekdaysPattern):
             self.check_administration_steps(cur, course, period)
+        overlap = course.overlap_problem(tuple(sorted(
+            {period.length.shortest.days, period.length.longest.days})))
+        if overlap is not None:
+            raise fail(cur.at("duration"), overlap, code="duration-overlaps-next")
         return course
 
     def check_period_courses(self, period: Period, cur: Cursor) -> None:

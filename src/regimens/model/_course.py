@@ -844,6 +844,44 @@ class Course:
             f"{MAX_ADMINISTRATIONS:,}, the most one expansion may hold; check its times, "
             "pattern and length", code="too-many-administrations")
 
+    def overlap_problem(self, lengths: tuple[int, ...]) -> str | None:
+        """Why one administration would still be running when the next one starts, or None.
+
+        ``duration`` (elapsed time) is compared with the shortest gap between two
+        consecutive administrations of this course, laid out in a period of each of
+        ``lengths`` days (both ends of a ranged period) and, for a weekday pattern, from
+        each start weekday. A gap is counted in nominal time: whole days of 24 hours plus
+        the difference of the written times (an administration without a time is taken
+        at the same time each day); a clock change is not counted, as the timing is
+        written in days. A duration equal to the gap is a continuous infusion, allowed.
+        Layouts the expansion itself refuses (too many administrations, steps that do
+        not cover them) are left to it.
+        """
+        if self.duration is None:
+            return None
+        starts = range(7) if self.date_dependent else range(1)
+        worst: tuple[int, int] | None = None  # (gap in minutes, day of the first)
+        for length in lengths:
+            for weekday0 in starts:
+                try:
+                    slots = self.slots(0, length, weekday0)[0]
+                except InvalidRegimenError:
+                    continue
+                moments = sorted(
+                    offset * 1440 + (0 if t is None else t.hour * 60 + t.minute)
+                    for offset, _, _, t, _ in slots)
+                for first, then in zip(moments, moments[1:], strict=False):
+                    gap = then - first
+                    if worst is None or gap < worst[0]:
+                        worst = (gap, first // 1440 + 1)
+        if worst is None or self.duration.minutes <= worst[0]:
+            return None
+        day = worst[1] if worst[1] > 0 else worst[1] - 1  # no day 0 before day 1
+        return (f"each administration lasts {self.duration} (duration), longer than the "
+                f"{Elapsed(worst[0])} from one administration of this course to the next "
+                f"(from day {day} of its period): the next would start before the previous "
+                "one ends; shorten the duration, or space the administrations")
+
     def delivery_problem(self, drug_route: str) -> tuple[str, str] | None:
         """Why ``method`` or ``duration`` do not fit the course's route, or None.
 

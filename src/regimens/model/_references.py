@@ -262,6 +262,10 @@ def _check_courses(period: Period, at: Loc, drugs: dict[str, Drug], arms: dict[s
                         message += f" (with a {length}-day {period.id} period)"
                     problems.add((*where, "steps"), message, code="steps-mismatch")
                     break
+        overlap = course.overlap_problem(tuple(sorted({shortest, period.length.longest.days})))
+        if overlap is not None:
+            problems.add((*where, "duration"), overlap, str(course.duration),
+                         code="duration-overlaps-next")
     _check_period_rules(period, at, problems)
 
 
