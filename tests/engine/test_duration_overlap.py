@@ -53,7 +53,8 @@ def test_overlap_against_hand_computed_gaps(timing: str, length: str, duration: 
         load(body)
     problem = info.value.problems[0]
     assert problem.code == "duration-overlaps-next"
-    assert problem.file == "r.yaml" and problem.line == 15
+    assert problem.file == "r.yaml"
+    assert problem.line == 15
     assert problem.loc == ("periods", 0, "courses", 0, "duration")
     hours = "1 hour" if gap == 1 else f"{gap} hours"
     assert f"longer than the {hours} from one administration" in problem.message

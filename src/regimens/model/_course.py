@@ -12,6 +12,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import time
 from decimal import Decimal
+from itertools import pairwise
 
 from ..errors import (
     InvalidRegimenError,
@@ -870,7 +871,7 @@ class Course:
                 moments = sorted(
                     offset * 1440 + (0 if t is None else t.hour * 60 + t.minute)
                     for offset, _, _, t, _ in slots)
-                for first, then in zip(moments, moments[1:], strict=False):
+                for first, then in pairwise(moments):
                     gap = then - first
                     if worst is None or gap < worst[0]:
                         worst = (gap, first // 1440 + 1)
