@@ -107,3 +107,28 @@ def test_expand_restores_the_garbage_collector(enabled: bool) -> None:
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+@pytest.mark.parametrize("day_zero", [False, True])
+def test_shared_study_days_keep_offsets_within_100_years(day_zero: bool) -> None:
+    # The engine's process-wide memo: one instance per day within MAX_DAYS of Day 1, made
+    # anew (and not kept) further off, so that its memory stays bounded.
+    from regimens.quantities import MAX_DAYS, shared_study_days
+
+    days = shared_study_days(day_zero)
+    assert shared_study_days(day_zero) is days
+    assert days.day_zero is day_zero
+    for offset in (-MAX_DAYS, -1, 0, 1, MAX_DAYS):
+        made = days[offset]
+        assert made == StudyDay.from_offset(offset, day_zero)
+        assert days[offset] is made
+    for offset in (-MAX_DAYS - 1, MAX_DAYS + 1, 10 * MAX_DAYS):
+        made = days[offset]
+        assert made == StudyDay.from_offset(offset, day_zero)
+        assert offset not in days
+    assert all(abs(offset) <= MAX_DAYS for offset in days)
+
+
+def test_study_days_of_two_expansions_are_one_instance() -> None:
+    first, second = expand(LONG), expand(LONG, start="2030-05-05")
+    assert first.administrations[0].study_day is second.administrations[0].study_day

@@ -41,15 +41,22 @@ from ..quantities import (
     Basis,
     Duration,
     StudyDay,
-    StudyDays,
     exactly,
     human_dose_quantity,
     human_route,
     least_waste_vials,
+    shared_study_days,
 )
 from ._calendar import move_administrations, move_visits
 from ._dose import ComputedDose, banded_text, compute_dose, symbolic_level
-from ._schedule import Administration, CourseSpan, PeriodSpan, Schedule, VisitOccurrence
+from ._schedule import (
+    Administration,
+    CourseSpan,
+    PeriodSpan,
+    Schedule,
+    VisitOccurrence,
+    blank_administration,
+)
 from ._timeline import Timeline
 
 if TYPE_CHECKING:
@@ -255,8 +262,9 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
     held = 0  # administrations in excluded, counted towards MAX_ADMINISTRATIONS
     periods = len(line.periods)
     courses = 1 + max((len(p.courses) for p, _, _ in line.periods), default=0)
-    # Study days are immutable values: one instance per day of this expansion.
-    unchecked, study_day = Administration._unchecked, StudyDays(line.day_zero).__getitem__
+    # Study days are immutable values: one instance per day, shared by every expansion.
+    study_day = shared_study_days(line.day_zero).__getitem__
+    blank, new, set_fields = blank_administration(), object.__new__, object.__setattr__
     zone = line.zone
     day_one, from_ordinal = line.start.toordinal(), date.fromordinal
     for period_index, (period, first, length) in enumerate(line.periods):
@@ -280,48 +288,71 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
                      and not course.placebo else None)
             # An AUC dose from a birth date uses the age on each administration's date.
             dated_age = line.body.participant.birth is not None
-            for offset, cycle, cycle_day, slot_time, step in slots:
-                day = from_ordinal(day_one + offset)  # in range: the span's ends were dated
-                step_dose = _step_dose(course, step)
-                age: object = (line.body.participant.age_on(day) if dated_age and _by_age(
-                    step_dose, line.body.participant) else None)
-                if dated_age and step_dose is not None and step_dose.band_by is BandBy.AGE:
-                    # The band is chosen by the age in months on this date, and the
-                    # derivation names the date: one computation per date.
-                    age = day
-                computed = computed_by_step.get((step, age))
-                if computed is None:
-                    dose = _step_dose(course, step)
-                    if dose is None:
-                        computed = _no_amount(course)
-                    elif symbolic and dose.bands and course.drug not in exact_drugs:
-                        # No participant, no band: the amount is not fixed (check's
-                        # totals say "not fixed"; with a participant they are exact).
-                        computed = ComputedDose(None, banded_text(dose),
-                                                "chosen per participant by band", None, None)
-                    elif (symbolic and dose.basis is not Basis.FLAT
-                          and course.drug not in exact_drugs):
-                        text, per = human_dose_quantity(dose.quantity), dose
-                        if level is not None:
-                            per, text = symbolic_level(dose, level)
-                        computed = ComputedDose(None, text, "computed per participant",
-                                                dose.basis, per)
-                    else:
-                        key = (dose, level, age)
-                        if key not in doses:
-                            fresh = doses[key] = compute_dose(dose, line.body, level, day)
-                            warnings += fresh.warnings
-                        computed = doses[key]
-                    if drug.vials and computed.amount is not None:
-                        computed = _with_vials(computed, drug.vials, vialled)
-                    computed_by_step[(step, age)] = computed
-                admin = unchecked(study_day(offset), day, slot_time, None, period.id,
-                                  course.drug, drug.name, route, course_index, cycle,
-                                  cycle_day, computed, course.placebo, step, period.blinded,
-                                  course.dose_note, avoid)
-                made.append(admin)
-                made_keys.append(_key(offset, slot_time, period_index, course_index, periods,
-                                      courses))
+            # The fields every administration of the course shares, in field order; each
+            # row is a copy with its day, time, cycle, step and dose set (a dict copy and
+            # a few stores: far cheaper than a call with 19 arguments per row).
+            template = blank.copy()
+            template.update(period=period.id, drug=course.drug, drug_name=drug.name,
+                            route=route, course=course_index, placebo=course.placebo,
+                            blinded=period.blinded, note=course.dose_note, avoid=avoid)
+            # Sort keys (see _key): the day, then the time, then period and course.
+            day_key, course_key = _DAY_US * periods * courses, period_index * courses + (
+                course_index)
+            if slots and not course.steps and not (
+                    dated_age and _dated_dose(course.dose, line.body.participant)):
+                # One dose for the whole course (no steps, not chosen by the date): computed
+                # once, as the first row would have computed it. The loop sets only the
+                # fields that vary in this course (step is None without steps; cycle and
+                # cycle day without a cycle; time without times).
+                template["dose"] = _course_dose(
+                    regimen, course, None, None, from_ordinal(day_one + slots[0][0]), line,
+                    level, symbolic, exact_drugs, doses, vialled, warnings)
+                copy, append = template.copy, made.append
+                cyclic, timed = course.cycle is not None, any(s[3] is not None for s in slots)
+                for offset, cycle, cycle_day, slot_time, _ in slots:
+                    fields = copy()
+                    fields["study_day"] = study_day(offset)
+                    # In range: the span's ends were dated.
+                    fields["date"] = from_ordinal(day_one + offset)
+                    if cyclic:
+                        fields["cycle"] = cycle
+                        fields["cycle_day"] = cycle_day
+                    if timed:
+                        fields["time"] = slot_time
+                    admin = new(Administration)
+                    set_fields(admin, "__dict__", fields)
+                    append(admin)
+                made_keys = ([s[0] * day_key + course_key for s in slots] if not timed else
+                             [_key(s[0], s[3], period_index, course_index, periods, courses)
+                              for s in slots])
+            else:
+                for offset, cycle, cycle_day, slot_time, step in slots:
+                    day = from_ordinal(day_one + offset)  # in range: the span's ends were dated
+                    step_dose = _step_dose(course, step)
+                    age: object = (line.body.participant.age_on(day) if dated_age and _by_age(
+                        step_dose, line.body.participant) else None)
+                    if dated_age and step_dose is not None and step_dose.band_by is BandBy.AGE:
+                        # The band is chosen by the age in months on this date, and the
+                        # derivation names the date: one computation per date.
+                        age = day
+                    computed = computed_by_step.get((step, age))
+                    if computed is None:
+                        computed = computed_by_step[(step, age)] = _course_dose(
+                            regimen, course, step, age, day, line, level, symbolic,
+                            exact_drugs, doses, vialled, warnings)
+                    fields = template.copy()
+                    fields["study_day"] = study_day(offset)
+                    fields["date"] = day
+                    fields["time"] = slot_time
+                    fields["cycle"] = cycle
+                    fields["cycle_day"] = cycle_day
+                    fields["dose"] = computed
+                    fields["step"] = step
+                    admin = new(Administration)
+                    set_fields(admin, "__dict__", fields)
+                    made.append(admin)
+                    made_keys.append(_key(offset, slot_time, period_index, course_index,
+                                          periods, courses))
             if isinstance(course.pattern, HoursPattern) and made:
                 _elapsed(course.pattern, made, made_keys, line, warnings,
                          (period_index, course_index, periods, courses))
@@ -336,7 +367,7 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
     # Same-day exclusions: a course skips days on which the named drugs are given by
     # courses without exclusions of their own, so the order of courses does not matter.
     given: dict[str, set[date]] = {}
-    for a in rows:
+    for a in rows if excluded else ():
         given.setdefault(a.drug, set()).add(a.date)
     for course, made, made_keys in excluded:
         blocked = set().union(*(given.get(d, set()) for d in course.not_on))
@@ -490,6 +521,47 @@ def _by_age(dose: Dose | None, participant: Participant) -> bool:
     return dose is not None and dose.basis is Basis.AUC and participant.gfr_ml_min is None
 
 
+def _dated_dose(dose: Dose | None, participant: Participant) -> bool:
+    """True when ``dose`` is computed anew for each date (an age taken on the date)."""
+    return dose is not None and (_by_age(dose, participant) or dose.band_by is BandBy.AGE)
+
+
+def _course_dose(regimen: Regimen, course: Course, step: int | None, age: object, day: date,
+                 line: Timeline, level: DoseLevel | None, symbolic: bool,
+                 exact_drugs: frozenset[str],
+                 doses: dict[tuple[Dose, DoseLevel | None, object], ComputedDose],
+                 vialled: dict[tuple[ComputedDose, tuple[Amount, ...]], ComputedDose],
+                 warnings: list[RegimenWarning]) -> ComputedDose:
+    """The dose of a course's ``step`` (at ``age``, on ``day``), once per distinct dose:
+    ``doses`` and ``vialled`` hold what the expansion computed already, and a dose's
+    warnings are added to ``warnings`` when it is first computed."""
+    dose = _step_dose(course, step)
+    if dose is None:
+        computed = _no_amount(course)
+    elif symbolic and dose.bands and course.drug not in exact_drugs:
+        # No participant, no band: the amount is not fixed (check's
+        # totals say "not fixed"; with a participant they are exact).
+        computed = ComputedDose(None, banded_text(dose),
+                                "chosen per participant by band", None, None)
+    elif (symbolic and dose.basis is not Basis.FLAT
+          and course.drug not in exact_drugs):
+        text, per = human_dose_quantity(dose.quantity), dose
+        if level is not None:
+            per, text = symbolic_level(dose, level)
+        computed = ComputedDose(None, text, "computed per participant",
+                                dose.basis, per)
+    else:
+        key = (dose, level, age)
+        if key not in doses:
+            fresh = doses[key] = compute_dose(dose, line.body, level, day)
+            warnings += fresh.warnings
+        computed = doses[key]
+    vials = regimen.drug(course.drug).vials
+    if vials and computed.amount is not None:
+        computed = _with_vials(computed, vials, vialled)
+    return computed
+
+
 def _no_amount(course: Course) -> ComputedDose:
     if course.placebo:
         return ComputedDose(None, "placebo", "matching placebo (no active drug)")
@@ -570,7 +642,9 @@ def _visits(regimen: Regimen, line: Timeline,
     blinded = {p.id: p.blinded for p, _, _ in line.periods}
     day_one = line.start.toordinal()
     last_given: dict[str, int] = {}
-    for a in rows:
+    # Only visits after a drug's last administration need it: not a pass over every row.
+    after_last = any(isinstance(v.anchor, AfterLastAnchor) for v in regimen.visits)
+    for a in rows if after_last else ():
         offset = a.date.toordinal() - day_one
         if offset > last_given.get(a.drug, offset - 1):
             last_given[a.drug] = offset

@@ -7,7 +7,7 @@ the one-line ``Schedule.to_*`` delegates.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import MISSING, dataclass, fields, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -344,3 +344,17 @@ class Schedule:
         from ..export import render_calendar
 
         return render_calendar(self, blinded=blinded)
+
+
+#: An administration's fields in order, each at its default (None where it has none):
+#: what the engine copies and fills for each row (engine/_layout.py), so that a field
+#: added with a default is filled as ``Administration(...)`` would fill it.
+_BLANK: dict[str, Any] = {
+    f.name: (None if f.default is MISSING else f.default) for f in fields(Administration)}
+assert all(f.default_factory is MISSING for f in fields(Administration)), \
+    "the engine's rows would share one mutable default"
+
+
+def blank_administration() -> dict[str, Any]:
+    """A copy of :data:`_BLANK`: the fields of an administration at their defaults, in order."""
+    return _BLANK.copy()

@@ -802,6 +802,12 @@ class Course:
                     slots.append((window_first + day - 1, shown, day if cycle_day_of else None,
                                   moment, step))
                 continue
+            if not day_steps and len(times) == 1 and (not days or min(days) > 0):
+                # The common case, one slot per day from day 1 on: built in one pass.
+                base, at = window_first - 1, times[0]
+                slots += ([(base + day, shown, day, at, step) for day in days] if cycle_day_of
+                          else [(base + day, shown, None, at, step) for day in days])
+                continue
             for day in days:
                 if day_steps:
                     step = next(i for i, s in enumerate(day_steps) if day in s.days)

@@ -9,7 +9,7 @@ outside that table when :func:`parse_amount` or :func:`parse_dose_quantity` refu
 """
 
 from ._bsa import BSAFormula, bsa, bsa_float, round_bsa, rounded_bsa
-from ._days import MAX_DAYS, Duration, LengthRange, StudyDay, StudyDays
+from ._days import MAX_DAYS, Duration, LengthRange, StudyDay, StudyDays, shared_study_days
 from ._elapsed import MAX_MINUTES, Elapsed
 from ._exact import EXACT, MAX_SIGNIFICANT_DIGITS, exactly
 from ._notation import (
@@ -100,6 +100,7 @@ __all__ = [
     "round_bsa",
     "rounded_bsa",
     "same_amount",
+    "shared_study_days",
     "shortest_decimal",
     "unit",
 ]
