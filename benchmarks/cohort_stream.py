@@ -36,7 +36,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -200,18 +199,11 @@ def parquet_worker(n: int, path: str, write: bool) -> None:
 
 
 def _peak() -> int:
-    """This process's peak resident set size, in bytes.
+    """This process's peak resident set size, in bytes (VmHWM on Linux): see
+    ``run.peak_rss``, which benchmarks/run.py's cohort worker uses too."""
+    from run import peak_rss
 
-    VmHWM (Linux): ``ru_maxrss`` is no good here, since Linux keeps the parent's high-water
-    mark across fork and exec, so a child of a process that once held 800 MiB would report
-    800 MiB whatever it does itself.
-    """
-    try:
-        status = Path("/proc/self/status").read_text(encoding="ascii")
-    except OSError:  # not Linux: ru_maxrss (KiB on Linux, bytes on macOS)
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    kib = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))
-    return int(kib) * 1024
+    return peak_rss()
 
 
 def workload_bounded(n: int, directory: str) -> dict[str, Any]:
