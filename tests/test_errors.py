@@ -71,6 +71,15 @@ ERRORS: list[tuple[Exception, type[Exception], str, dict[str, Any]]] = [
      "participant 3: it rounds to 0 mg", {"reason": "it rounds to 0 mg", "participant": 3}),
     (errors.DoseError("it rounds to 0 mg"), ValueError, "it rounds to 0 mg",
      {"reason": "it rounds to 0 mg", "participant": None}),
+    (errors.DoseError("it rounds to 0 mg", None, "r.yaml", 12,
+                      ("periods", 0, "courses", 1, "dose")), ValueError,
+     "r.yaml:12: periods[0].courses[1].dose: it rounds to 0 mg",
+     {"reason": "it rounds to 0 mg", "participant": None, "file": "r.yaml", "line": 12,
+      "loc": ("periods", 0, "courses", 1, "dose"), "path": "periods[0].courses[1].dose"}),
+    (errors.DoseError("it rounds to 0 mg", 2, "r.yaml", 12, ("periods", 0, "courses", 1,
+                                                            "dose")), ValueError,
+     "r.yaml:12: periods[0].courses[1].dose: participant 2: it rounds to 0 mg",
+     {"participant": 2, "line": 12}),
     (errors.ExpandOptionError("start", "not a calendar date", "2027-13-01"), ValueError,
      "start: not a calendar date (got '2027-13-01')",
      {"option": "start", "reason": "not a calendar date", "value": "2027-13-01"}),
@@ -265,7 +274,8 @@ def test_cohort_dose_error_names_the_participant_as_a_field() -> None:
     assert caught.value.participant == 2
     assert caught.value.reason == ("1 mg per kg gives 30 mg, which rounds down to a multiple "
                                    "of 50 mg as 0; use a smaller 'round' increment")
-    assert str(caught.value) == "participant 2: " + caught.value.reason
+    assert str(caught.value) == ("<string>:15: periods[0].courses[0].dose: participant 2: "
+                                 + caught.value.reason)
 
 
 # Nothing reads a message back ------------------------------------------------------------

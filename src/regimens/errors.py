@@ -16,7 +16,8 @@ know this library)::
     │   └── MissingMeasurementError         ... that a dose needs: .needed
     ├── ExpandOptionError (ValueError)      an option (arm, start, lengths, stamp, ...):
     │                                       .option, .reason, .value, .participant
-    ├── DoseError (ValueError)              a dose not computable safely: .reason, .participant
+    ├── DoseError (ValueError)              a dose not computable safely: .reason, .participant,
+    │                                       .file, .line, .loc (a dose read from a file)
     └── PublishError (OSError)              CalDAV publishing: .reason, .url, .status
 
     RegimenWarning (UserWarning)
@@ -340,21 +341,36 @@ class DoseError(RegimenError, ValueError):
     """A dose cannot be computed safely for this participant (e.g. it rounds to nothing).
 
     ``reason`` says why and what to change; ``participant`` is the cohort row
-    (0-based) it happened for, or ``None`` for a single participant. Message:
-    ``participant ROW: REASON``, or ``REASON`` alone.
+    (0-based) it happened for, or ``None`` for a single participant. A dose read from
+    a file is located as a :class:`Problem` is: ``file`` (the name given to ``load``),
+    ``line`` (1-based) and ``loc`` (the dose field's path from the document root:
+    ``("periods", 0, "courses", 1, "dose")``); ``file`` is ``None`` for a dose built in
+    Python. Message: ``[FILE:LINE: PATH: ][participant ROW: ]REASON``.
     """
 
     code = "dose"
 
-    def __init__(self, reason: str, participant: int | None = None) -> None:
+    def __init__(self, reason: str, participant: int | None = None, file: str | None = None,
+                 line: int | None = None, loc: Loc = ()) -> None:
         self.reason = reason
         self.participant = participant
-        super().__init__(reason, participant)
+        self.file = file
+        self.line = line
+        self.loc: Loc = tuple(loc)
+        super().__init__(reason, participant, file, line, self.loc)
+
+    @property
+    def path(self) -> str:
+        """The dose field's path as text: ``periods[0].courses[1].dose`` (``""``: none)."""
+        return format_loc(self.loc)
 
     def __str__(self) -> str:
-        if self.participant is None:
-            return self.reason
-        return f"participant {self.participant}: {self.reason}"
+        text = self.reason if self.participant is None else (
+            f"participant {self.participant}: {self.reason}")
+        if self.file is None:
+            return text
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.path or '(document)'}: {text}"
 
 
 class ExpandOptionError(RegimenError, ValueError):

@@ -345,8 +345,8 @@ def test_a_dose_that_rounds_to_nothing_names_the_participant() -> None:
         expand_cohort(regimens.loads(body), "a", ["2027-01-04", "2027-01-04"],
                       weights=[70, 30])
     assert str(caught.value) == (
-        "participant 1: 1 mg per kg gives 30 mg, which rounds down to a multiple of 50 mg as 0; "
-        "use a smaller 'round' increment")
+        "<string>:10: periods[0].courses[0].dose: participant 1: 1 mg per kg gives 30 mg, "
+        "which rounds down to a multiple of 50 mg as 0; use a smaller 'round' increment")
 
 
 # What numbers mean, whatever their binary type ------------------------------------------
@@ -493,7 +493,9 @@ def test_cohort_refuses_what_needs_more_than_weights_and_bsas(course: str, what:
     with pytest.raises(regimens.DoseError) as caught:
         expand_cohort(regimen, "a", np.array(["2027-01-04"], dtype="datetime64[D]"),
                       weights=np.array([70.0]), heights=np.array([175.0]))
-    assert str(caught.value).startswith("the batch API cannot compute " + what)
+    assert caught.value.loc == ("periods", 0, "courses", 0, "dose")
+    assert str(caught.value).startswith("r.yaml:15: periods[0].courses[0].dose: the batch API "
+                                        "cannot compute " + what)
 
 
 def test_cohort_caps_the_bsa_at_bsa_max() -> None:

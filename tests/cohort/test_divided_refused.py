@@ -26,6 +26,7 @@ periods:
 
 def test_the_batch_api_refuses_a_divided_daily_dose_by_name() -> None:
     regimen = regimens.loads(DOC, "r.yaml")
-    with pytest.raises(DoseError, match=r"^the batch API cannot compute a divided daily dose "
+    with pytest.raises(DoseError, match=r"^r\.yaml:12: periods\[0\]\.courses\[0\]"
+                       r"\.daily_dose: the batch API cannot compute a divided daily dose "
                        r"\(daily_dose\), whose parts are rounded one by one "):
         expand_cohort(regimen, "x", ["2027-01-04"])

@@ -75,7 +75,9 @@ def test_each_administration_is_the_daily_dose_divided(
 
 def test_a_daily_dose_that_does_not_divide_exactly_needs_round() -> None:
     # 40 x 1.7 = 68 mg; 68 / 3 = 22.666... mg: never rounded silently.
-    with pytest.raises(DoseError, match=r"^the daily dose 68 mg does not divide exactly into "
+    # Named at the daily_dose field of the file (line 12).
+    with pytest.raises(DoseError, match=r"^r\.yaml:12: periods\[0\]\.courses\[0\]\.daily_dose: "
+                       r"the daily dose 68 mg does not divide exactly into "
                        r"3 administrations; give 'round' \(e\.g\. 'round: 1 mg'\) to round "
                        r"each administration$"):
         doses(load(f"daily_dose: 40 mg/m2, {THREE}, days: 1"), bsa="1.7 m2")

@@ -448,9 +448,12 @@ def test_rounding_to_nothing_is_an_error(rounding: str) -> None:
                participant=Participant(weight=weight))
     computed = "30 mg" if rounding == "down" else "20 mg"
     mode = "down to a" if rounding == "down" else "to the nearest"
+    # Located at the course's dose field: line 15 of the document (HEAD is 10 lines).
+    assert (caught.value.file, caught.value.line) == ("r.yaml", 15)
+    assert caught.value.loc == ("periods", 0, "courses", 0, "dose")
     assert str(caught.value) == (
-        f"1 mg per kg gives {computed}, which rounds {mode} multiple of 50 mg as 0; "
-        "use a smaller 'round' increment")
+        f"r.yaml:15: periods[0].courses[0].dose: 1 mg per kg gives {computed}, which rounds "
+        f"{mode} multiple of 50 mg as 0; use a smaller 'round' increment")
 
 
 def test_rounding_up_never_gives_zero() -> None:

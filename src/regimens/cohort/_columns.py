@@ -423,7 +423,7 @@ def _amounts_for(dose: Dose, sizes: Sizes, np: Any) -> tuple[Any, Any]:
             amount: Decimal = dose_amount(dose, size)
         except DoseError as exc:
             row = int(np.flatnonzero(sizes.index == i)[0])
-            raise DoseError(exc.reason, participant=row) from None
+            raise DoseError(exc.reason, row, exc.file, exc.line, exc.loc) from None
         values.append(float(amount))
         flags.append(dose_rounding_moves(dose, size))
     return np.array(values, dtype="float64"), np.array(flags, dtype=bool)

@@ -61,7 +61,9 @@ KNOWN: dict[str, frozenset[str]] = {
     # refuse_unsupported, with its own message (so is divided, a divided daily dose);
     # bsa_max is applied by dose_amount.
     "Dose": frozenset({"quantity", "max", "round", "rounding", "weight", "bsa_max",
-                       "gfr_max", "creatinine_min", "crcl_weight", "divided"}),
+                       "gfr_max", "creatinine_min", "crcl_weight", "divided",
+                       # Where the dose is written: names it in a DoseError.
+                       "where"}),
     "DoseQuantity": frozenset({"amount", "basis"}),
     "Amount": frozenset({"magnitude", "unit"}),
     "CycleStep": frozenset({"dose", "cycles"}),

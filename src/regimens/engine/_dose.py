@@ -46,7 +46,7 @@ from ..quantities import (
 )
 
 __all__ = ["BodySize", "ComputedDose", "banded_text", "check_measurements", "compute_dose",
-           "dose_amount", "dose_rounding_moves", "dosing_area", "refuse_unsupported",
+           "dose_amount", "dose_rounding_moves", "dosing_area", "located", "refuse_unsupported",
            "symbolic_level"]
 
 _MODES = {Rounding.NEAREST: ROUND_HALF_UP, Rounding.UP: ROUND_CEILING, Rounding.DOWN: ROUND_FLOOR}
@@ -337,8 +337,29 @@ def compute_dose(dose: Dose, body: BodySize, level: DoseLevel | None = None,
     the rounded parts do not add up to the daily dose, the difference.
 
     Raises:
-        DoseError: a daily dose that does not divide exactly and has no ``round``.
+        DoseError: the dose cannot be computed safely (a daily dose that does not divide
+            exactly and has no ``round``, a dose that rounds to nothing, a measure below
+            the first band...); a dose read from a file is located (``file``, ``line``,
+            ``loc`` of the dose field: :attr:`Dose.where`).
     """
+    try:
+        return _leveled(dose, body, level, on)
+    except DoseError as exc:
+        raise located(exc, dose) from None
+
+
+def located(exc: DoseError, dose: Dose) -> DoseError:
+    """``exc`` placed at the dose field it was raised for (``dose.where``), unless it is
+    placed already or the dose was built in Python (no file)."""
+    file, line, loc = dose.where
+    if not file or exc.file is not None:
+        return exc
+    return DoseError(exc.reason, exc.participant, file, line, loc)
+
+
+@exactly
+def _leveled(dose: Dose, body: BodySize, level: DoseLevel | None,
+             on: date | None) -> ComputedDose:
     if dose.divided is not None:
         return _divided(dose, body, level, on)
     if level is None:
@@ -602,7 +623,10 @@ def dose_amount(dose: Dose, size: Decimal) -> Decimal:
     """
     if dose.bsa_max is not None and dose.basis is Basis.PER_M2 and size > dose.bsa_max:
         size = dose.bsa_max
-    return _arithmetic(dose, size).final
+    try:
+        return _arithmetic(dose, size).final
+    except DoseError as exc:
+        raise located(exc, dose) from None
 
 
 def refuse_unsupported(dose: Dose) -> None:
@@ -611,12 +635,14 @@ def refuse_unsupported(dose: Dose) -> None:
     Raises:
         DoseError: a banded dose (by weight, age or BSA), a divided daily dose, an AUC
             dose (it needs each participant's GFR or Cockcroft-Gault inputs) or a per-kg
-            dose on an ideal or adjusted weight (height and sex).
+            dose on an ideal or adjusted weight (height and sex); located at the dose
+            field when the dose was read from a file.
     """
     if dose.bands:
         assert dose.band_by is not None
-        raise DoseError(f"the batch API cannot compute a banded dose ({banded_text(dose)}); "
-                        "expand these participants one by one with Regimen.expand")
+        raise located(DoseError(f"the batch API cannot compute a banded dose "
+                                f"({banded_text(dose)}); expand these participants one by "
+                                "one with Regimen.expand"), dose)
     what = ("a divided daily dose (daily_dose), whose parts are rounded one by one"
             if dose.divided is not None else
             "an AUC dose (Calvert), which needs each participant's GFR"
@@ -624,8 +650,9 @@ def refuse_unsupported(dose: Dose) -> None:
             f"a per-kg dose on the {dose.weight.value} body weight, which needs each "
             "participant's height and sex" if dose.weight is not WeightBasis.ACTUAL else None)
     if what is not None:
-        raise DoseError(f"the batch API cannot compute {what} ({dose.quantity}); expand "
-                        "these participants one by one with Regimen.expand")
+        raise located(DoseError(f"the batch API cannot compute {what} ({dose.quantity}); "
+                                "expand these participants one by one with Regimen.expand"),
+                      dose)
 
 
 @exactly

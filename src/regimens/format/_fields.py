@@ -223,7 +223,8 @@ def read_banded_dose(cur: Cursor) -> Dose:
                        code="bands-unordered")
         bands.append(DoseBand(below, quantity))
         previous = below
-    return Dose(bands[0].dose, band_by=by, bands=tuple(bands), band_from=first_start)
+    return Dose(bands[0].dose, band_by=by, bands=tuple(bands), band_from=first_start,
+                where=_where(cur))
 
 
 def read_dose(cur: Cursor, bsa_max: Decimal | None = None, *, divided: int | None = None,
@@ -232,6 +233,7 @@ def read_dose(cur: Cursor, bsa_max: Decimal | None = None, *, divided: int | Non
     dose that gives none of its own; ``divided``: a ``daily_dose`` (``key``) given in that
     many administrations a day."""
     raw = cur.value
+    where = _where(cur.at(key))
     if isinstance(raw[key], dict):
         options = [k for k in DOSE_OPTIONS if k in raw]
         if options:
@@ -279,7 +281,12 @@ def read_dose(cur: Cursor, bsa_max: Decimal | None = None, *, divided: int | Non
                 Rounding(raw.get("rounding", "nearest")),
                 weight=WeightBasis(raw.get("weight", "actual")),
                 crcl_weight=WeightBasis(raw.get("crcl_weight", "actual")), divided=divided,
-                **measured)
+                where=where, **measured)
+
+
+def _where(cur: Cursor) -> tuple[str, int | None, tuple[str | int, ...]]:
+    """The dose field at ``cur`` as a :class:`~regimens.model.Dose` locates itself."""
+    return (cur.doc.name, cur.line, cur.path)
 
 
 _PERCENT = re.compile(r"\s*(?P<num>[0-9]+(?:\.[0-9]+)?)\s*%\s*\Z")

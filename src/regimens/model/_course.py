@@ -158,6 +158,10 @@ class Dose:
     #: this many equal administrations (2 or more); ``round`` applies to each of them.
     #: None: ``quantity`` is the dose of each administration.
     divided: int | None = None
+    #: Where the dose is written in its source file (file, line, path of the dose field),
+    #: so that a :class:`~regimens.DoseError` raised while computing it names them; a dose
+    #: built in Python has none (``("", None, ())``). Not compared.
+    where: Location = field(default=("", None, ()), compare=False)
 
     def __post_init__(self) -> None:
         # Raises InvalidRegimenError: a cap or rounding increment in another dimension than
