@@ -53,6 +53,10 @@ PUBLIC = [
 
 COHORT_PUBLIC = ["COLUMNS", "Cohort", "arrow_schema", "expand_cohort"]
 
+SUPPLY_PUBLIC = ["FORMAT", "QUANTILE_METHOD", "Forecast", "Packaging", "Plan",
+                 "PlanSite", "PlannedParticipant", "dask_client", "load_plan", "loads_plan",
+                 "plan_schema", "plot", "progress_bar", "render", "simulate"]
+
 
 def test_all_is_pinned() -> None:
     assert list(regimens.__all__) == PUBLIC
@@ -65,6 +69,14 @@ def test_cohort_all_is_pinned() -> None:
     assert list(regimens.cohort.__all__) == COHORT_PUBLIC
     for name in COHORT_PUBLIC:
         assert hasattr(regimens.cohort, name), name
+
+
+def test_supply_all_is_pinned() -> None:
+    import regimens.supply
+
+    assert sorted(regimens.supply.__all__) == sorted(SUPPLY_PUBLIC)
+    for name in SUPPLY_PUBLIC:
+        assert hasattr(regimens.supply, name), name
 
 
 def test_no_public_name_outside_all() -> None:
@@ -200,9 +212,10 @@ def _public_members() -> list[tuple[str, object]]:
     """Every name in ``__all__`` of regimens and regimens.cohort, with the public methods
     and properties their classes define."""
     import regimens.cohort
+    import regimens.supply
 
     found: list[tuple[str, object]] = []
-    for module in (regimens, regimens.cohort):
+    for module in (regimens, regimens.cohort, regimens.supply):
         for name in module.__all__:
             value = getattr(module, name)
             if name.startswith("__") or not callable(value):

@@ -55,11 +55,14 @@ LAZY_LIBRARIES = {
     "pyarrow": "optional extra regimens[cohort]",
     "fpdf": "optional extra regimens[pdf]",
     "holidays": "optional extra regimens[holidays]",
+    "dask": "optional extra regimens[supply]: a Dask cluster",
+    "matplotlib": "optional extra regimens[supply]: the plot",
+    "tqdm": "optional extra regimens[supply]: the progress bar",
 }
 
 # Modules whose every import may be lazy: the CLI keeps `regimens --help` fast.
 LAZY_MODULES = {"regimens.cli", "regimens.cli._handout", "regimens.cli._participant",
-                "regimens.cli._site"}
+                "regimens.cli._site", "regimens.cli._supply"}
 
 
 def _modules() -> Iterator[tuple[str, bool, ast.Module]]:

@@ -148,7 +148,7 @@ def test_help_builds_the_parser_without_the_library() -> None:
         "import contextlib, io\nfrom regimens.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
         "    main(['--help'])\n"
-        "for command in ('expand', 'publish', 'check', 'schema', 'catalog'):\n"
+        "for command in ('expand', 'publish', 'check', 'schema', 'catalog', 'supply'):\n"
         "    with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
         "        main([command, '--help'])\n")
     ours = [m for m in loaded if m.startswith("regimens")]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from .._version import __version__
 from . import _handout as sheets
+from . import _supply as supply
 from ._output import Signalled, write_output
 from ._participant import FLAGS, levels_from, participant_arguments, participant_from
 from ._password import read_password
@@ -38,7 +39,7 @@ _OPTION_FLAGS = {"arm": "--arm", "start": "--start", "tz": "--tz", "lengths": "-
                  "previous": "--previous", "password": "--password-file", "drug": "--drug",
                  "calendar": "--calendar-name", "blinded": "--blinded",
                  "unblinded": "--unblinded", "closed": "--closed", "holidays": "--holidays",
-                 "closed_dates": "--closed-dates", **sheets.FLAGS}
+                 "closed_dates": "--closed-dates", **sheets.FLAGS, **supply.FLAGS}
 
 
 def _say(text: object) -> None:
@@ -48,7 +49,7 @@ def _say(text: object) -> None:
     print(printable(str(text)), file=sys.stderr)
 
 
-_COMMANDS = ("expand", "publish", "check", "schema", "catalog")
+_COMMANDS = ("expand", "publish", "check", "schema", "catalog", "supply")
 #: ``--bsa-formula`` choices: the values of ``quantities.BSAFormula`` (a test checks), written
 #: out so that building the parser (``--help``) imports none of the library.
 _BSA_FORMULAS = ("mosteller", "dubois", "haycock", "gehan-george", "boyd")
@@ -188,6 +189,7 @@ def _parser() -> argparse.ArgumentParser:
                              description="List the catalogue: id, title, registry, arms, "
                              "periods.")
     catalog.add_argument("--format", default="table", choices=["table", "json"])
+    supply.arguments(sub)
     parser.set_defaults(subcommands=sub.choices)
     return parser
 
@@ -502,7 +504,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     lean_pint()  # this process is the command's own: pint without NumPy starts faster
     command = {"expand": _expand, "publish": _publish, "check": _check, "schema": _schema,
-               "catalog": _catalog}
+               "catalog": _catalog, "supply": supply.run}
     try:
         return command[args.command](args)
     except RegimenError as exc:

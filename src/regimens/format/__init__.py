@@ -7,13 +7,55 @@ gives the JSON Schema) -> meaning and cross-references (``_fields``,
 """
 
 from ._closures import read_closed_dates
+from ._fields import Fail, fail, read_duration, unit_fail
 from ._load import catalog_ids, load, loads
-from ._schema import INVISIBLE, json_schema
-from ._source import MAX_BYTES, parse_document
+from ._schema import (
+    ID_PATTERN,
+    INVISIBLE,
+    Either,
+    Field,
+    Flag,
+    ListOf,
+    MapOf,
+    Record,
+    Shape,
+    Text,
+    Whole,
+    json_schema,
+)
+from ._source import MAX_BYTES, Cursor, Document, parse_document
 from ._write import dumps
 
-__all__ = ["INVISIBLE", "MAX_BYTES", "catalog_ids", "dumps", "json_schema", "load", "loads",
-           "parse_document", "read_closed_dates"]
+# The second line: the shapes, cursor and field readers that the library's other document
+# format (the supply plan, regimens.supply) is read with, so that its errors have the same
+# form (FILE:LINE: field.path: ...) and its JSON Schema the same source as its checks.
+__all__ = [
+    "ID_PATTERN",
+    "INVISIBLE",
+    "MAX_BYTES",
+    "Cursor",
+    "Document",
+    "Either",
+    "Fail",
+    "Field",
+    "Flag",
+    "ListOf",
+    "MapOf",
+    "Record",
+    "Shape",
+    "Text",
+    "Whole",
+    "catalog_ids",
+    "dumps",
+    "fail",
+    "json_schema",
+    "load",
+    "loads",
+    "parse_document",
+    "read_closed_dates",
+    "read_duration",
+    "unit_fail",
+]
 
 from .._public import claim
 

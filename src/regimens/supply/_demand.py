@@ -1,0 +1,453 @@
+"""One simulation's demand: every administration, reduced to counts per drug, site and week.
+
+The participants of one simulation are expanded by the batch API
+(:func:`regimens.cohort.expand_cohort`: row for row what ``expand`` gives each of
+them), streamed in batches of whole participants, and reduced at once to one row
+per *cell*: drug, placebo or not, unit, site and period (the Monday of an ISO week,
+or the first of a month, in the site's calendar: the dates of the rows are the
+site's dates). Nothing per row is kept.
+
+Everything is counted in integers, so a sum never depends on how rows or
+simulations are split: administrations and vials are counts; an amount is the
+exact decimal of each dose (the batch API's float64 is the correctly rounded
+exact amount; its shortest repr gives back the decimal, exact for every amount
+of at most 15 significant digits) scaled to an integer by the largest number of
+decimals among the simulation's amounts, and a cell's amount is the sum over the
+distinct amounts of count x scaled amount, in Python integers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, localcontext
+from typing import Any
+
+from ..cohort import expand_cohort
+from ..errors import NO_VALUE, DoseError, InvalidRegimenError
+from ..model import Regimen
+from ..quantities import EXACT, Amount, Basis, least_waste_vials, normal, unit
+from ._deps import numpy
+from ._plan import Plan
+
+__all__ = ["Catalogue", "Participants", "SimulationDemand", "catalogue", "demand",
+           "fixed_participants", "period_start"]
+
+#: Days from 0001-01-01 to 1970-01-01: NumPy's day numbers are days since 1970.
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What one regimen and plan fix for every simulation: codes and packs.
+
+    ``drugs``: drug ids in the regimen's order (the ``drug`` code); ``units``: unit
+    symbols met so far are coded by :func:`demand` through ``unit_codes``;
+    ``packs``: ``(drug code, label, vial size or None for a kit)`` per pack code;
+    ``vial_sizes[d]``: drug ``d``'s vial sizes (largest first, empty: no vials);
+    ``placebo_vials[d]``: the per-size vial counts of one placebo administration
+    (None: the drug has no vials, or no placebo); ``blind_unit[d]``: the unit a
+    placebo administration is counted under (the active doses' one unit, else None);
+    ``kits[d]``: administrations per kit or None; ``sites``: site ids, in the plan's
+    order, then those only participants name.
+    """
+
+    drugs: tuple[str, ...]
+    vial_sizes: tuple[tuple[Amount, ...], ...]
+    placebo_vials: tuple[tuple[int, ...] | None, ...]
+    blind_unit: tuple[str | None, ...]
+    kits: tuple[int | None, ...]
+    sites: tuple[str, ...]
+    packs: tuple[tuple[int, str, Amount | None], ...]
+    period: str
+
+    def pack_of(self, drug: int) -> list[int]:
+        """The pack codes of a drug's vial sizes (largest first), then of its kit."""
+        return [i for i, (d, _label, _size) in enumerate(self.packs) if d == drug]
+
+
+@dataclass(frozen=True)
+class Participants:
+    """One simulation's participants, as the batch API takes them, plus each one's site
+    (a code into :attr:`Catalogue.sites`) and last day (days since 1970, exclusive:
+    nothing from that date on is given; a large number for no end)."""
+
+    arms: list[str]
+    starts: Any  # datetime64[D]
+    sites: Any  # int32
+    ends: Any  # int64, exclusive
+    weights: Any = None
+    heights: Any = None
+    bsas: Any = None
+    lengths: dict[str, list[str]] | None = None
+    tz: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class SimulationDemand:
+    """One simulation's demand, one row per cell (all NumPy arrays of one length).
+
+    ``drug``, ``unit`` (a code into ``units``, -1: none), ``site``: codes; ``placebo``:
+    bool; ``period``: the period's first day (days since 1970); ``administrations``,
+    ``vials`` (all sizes), ``kits``: int64; ``amount``: Python ints, the exact amount
+    x 10**``scale`` (None: no amount: a placebo, or a dose left unspecified);
+    ``packs``: int64 (cells x packs), vials per size and kits. Visits:
+    ``visit_site``, ``visit_period``, ``visits`` (one row per site and period).
+    """
+
+    drug: Any
+    placebo: Any
+    unit: Any
+    site: Any
+    period: Any
+    administrations: Any
+    amount: list[int | None]
+    scale: int
+    vials: Any
+    kits: Any
+    packs: Any
+    units: tuple[str, ...]
+    visit_site: Any
+    visit_period: Any
+    visits: Any
+
+
+def period_start(days: Any, period: str, np: Any) -> Any:
+    """The first day of each day's period (days since 1970, int64): its ISO week's Monday,
+    or the first of its month."""
+    if period == "week":
+        return days - (days + 3) % 7  # 1970-01-01 was a Thursday
+    months = days.astype("datetime64[D]").astype("datetime64[M]")
+    return months.astype("datetime64[D]").astype("int64")
+
+
+def _active_amounts(regimen: Regimen, drug: str) -> tuple[set[Amount | None], set[str]]:
+    """The flat active amounts of a drug's courses (None stands for any other dose) and
+    the units of all its active doses."""
+    amounts: set[Amount | None] = set()
+    units: set[str] = set()
+    for period in regimen.periods:
+        for course in period.courses:
+            if course.drug != drug or course.placebo:
+                continue
+            for dose in (course.dose, *(s.dose for s in course.steps)):
+                if dose is None:
+                    continue
+                units.add(dose.quantity.amount.unit.symbol)
+                flat = (dose.quantity.basis is Basis.FLAT and not dose.bands
+                        and dose.divided is None)
+                amounts.add(dose.quantity.amount if flat else None)
+    return amounts, units
+
+
+def _has_placebo(regimen: Regimen, drug: str) -> bool:
+    return any(c.drug == drug and c.placebo for p in regimen.periods for c in p.courses)
+
+
+def catalogue(regimen: Regimen, plan: Plan) -> Catalogue:
+    """The codes and packs of ``plan`` for ``regimen``; checks the plan against it.
+
+    Raises:
+        InvalidRegimenError: the plan names an arm, period or drug the regimen does not
+            have, a drug's vials cannot hold its doses, or a placebo's vials cannot be
+            known (each problem on the plan's line).
+    """
+    problems = []
+    arm_ids = [a.id for a in regimen.arms]
+    period_ids = [p.id for p in regimen.periods]
+    drug_ids = tuple(d.id for d in regimen.drugs)
+    for i, person in enumerate(plan.participants):
+        if person.arm not in arm_ids:
+            problems.append(plan.problem(("participants", i, "arm"),
+                                         f"no arm has this id in {regimen.id!r} (arms: "
+                                         f"{', '.join(arm_ids)})", person.arm,
+                                         code="unknown-arm"))
+        for period, _length in person.lengths:
+            if period not in period_ids:
+                problems.append(plan.problem(
+                    ("participants", i, "lengths", period), f"no period has this id in "
+                    f"{regimen.id!r} (periods: {', '.join(period_ids)})", period,
+                    code="unknown-period"))
+    for entry in plan.drugs:
+        if entry.drug not in drug_ids:
+            problems.append(plan.problem(("drugs", entry.drug), f"no drug has this id in "
+                                         f"{regimen.id!r} (drugs: {', '.join(drug_ids)})",
+                                         entry.drug, code="unknown-drug"))
+    sizes: list[tuple[Amount, ...]] = []
+    placebo: list[tuple[int, ...] | None] = []
+    blind: list[str | None] = []
+    kits: list[int | None] = []
+    packs: list[tuple[int, str, Amount | None]] = []
+    for code, drug in enumerate(regimen.drugs):
+        packing = plan.packaging(drug.id)
+        vials = packing.vials or drug.vials
+        ordered = tuple(sorted(vials, key=lambda v: v.magnitude * v.unit.factor,
+                               reverse=True))
+        amounts, units = _active_amounts(regimen, drug.id)
+        if ordered and packing.vials and units:
+            dimension = ordered[0].unit.dimension
+            if any(unit(u).dimension is not dimension for u in units):
+                problems.append(plan.problem(
+                    ("drugs", drug.id, "vials"), f"vials of {dimension.value} cannot hold "
+                    f"the doses of {drug.id!r} ({', '.join(sorted(units))})", NO_VALUE,
+                    code="dose-not-in-vials"))
+                ordered = ()
+        sizes.append(ordered)
+        blind.append(next(iter(units)) if len(units) == 1 else None)
+        kits.append(packing.kit)
+        per_placebo: tuple[int, ...] | None = None
+        if ordered and _has_placebo(regimen, drug.id):
+            if packing.placebo_vials is not None:
+                # Placebo vials are of the smallest size unless said otherwise.
+                per_placebo = (0,) * (len(ordered) - 1) + (packing.placebo_vials,)
+            elif len(amounts) == 1 and None not in amounts:
+                (only,) = amounts
+                assert only is not None
+                per_placebo = _counts(least_waste_vials(only, ordered), ordered)
+            else:
+                problems.append(plan.problem(
+                    ("drugs", drug.id), f"give placebo_vials for {drug.id!r}: its matching "
+                    "placebo takes the vials of the active dose, and the active doses are "
+                    "not one flat amount", NO_VALUE, code="placebo-vials-needed"))
+        placebo.append(per_placebo)
+        packs.extend((code, f"vial {size}", size) for size in ordered)
+        if packing.kit is not None:
+            packs.append((code, f"kit of {packing.kit}", None))
+    if problems:
+        raise InvalidRegimenError(problems)
+    sites = [s.id for s in plan.sites]
+    sites += sorted({p.site for p in plan.participants} - set(sites))
+    return Catalogue(drug_ids, tuple(sizes), tuple(placebo), tuple(blind), tuple(kits),
+                     tuple(sites), tuple(packs), plan.period)
+
+
+def _counts(combination: Any, sizes: tuple[Amount, ...]) -> tuple[int, ...]:
+    """Vials per size (in the order of ``sizes``) of a least-waste combination."""
+    used = {(size.magnitude * size.unit.factor): n for size, n in combination.vials}
+    return tuple(used.get(s.magnitude * s.unit.factor, 0) for s in sizes)
+
+
+def fixed_participants(plan: Plan, cat: Catalogue, regimen: Regimen) -> Participants:
+    """The plan's fixed list as batch-API inputs (no end: everyone completes).
+
+    A participant who gives no length for a variable period that others give one for
+    gets the period's shortest length, as ``expand`` does without ``lengths``.
+    """
+    np = numpy()
+    people = plan.participants
+    code = {site: i for i, site in enumerate(cat.sites)}
+
+    def measured(kind: str) -> list[Decimal] | None:
+        values = [getattr(p, kind) for p in people]
+        return None if values[0] is None else values
+
+    periods = sorted({period for p in people for period, _ in p.lengths})
+    shortest = {p.id: f"{p.length.shortest.days} days" for p in regimen.periods}
+    lengths = {period: [dict(p.lengths).get(period, shortest[period]) for p in people]
+               for period in periods}
+    zones = [plan.site(p.site).tz for p in people]
+    return Participants(
+        [p.arm for p in people], np.array([p.start for p in people], dtype="datetime64[D]"),
+        np.array([code[p.site] for p in people], dtype="int32"),
+        np.full(len(people), np.iinfo("int64").max, dtype="int64"),
+        measured("weight"), measured("height"), measured("bsa"),
+        lengths or None, None if all(z is None for z in zones) else
+        [z or "UTC" for z in zones])
+
+
+class _Amounts:
+    """Distinct dose amounts (float64) -> exact decimals, and their vials per size: each
+    computed once per distinct amount of a drug (least-waste rule)."""
+
+    def __init__(self) -> None:
+        self.decimal: dict[float, Decimal] = {}
+        self.vials: dict[tuple[int, float, str], tuple[int, ...]] = {}
+
+    def exact(self, value: float) -> Decimal:
+        found = self.decimal.get(value)
+        if found is None:
+            found = normal(Decimal(repr(value)))
+            if len(found.as_tuple().digits) > MAX_SIGNIFICANT_DIGITS:
+                # Not the shortest repr of an exact amount the batch API could hold.
+                raise DoseError(f"a dose of {value!r} has more than "
+                                f"{MAX_SIGNIFICANT_DIGITS} significant digits: the supply "
+                                "forecast cannot sum it exactly; give the dose a rounding")
+            self.decimal[value] = found
+        return found
+
+    def vial_counts(self, drug: int, value: float, symbol: str,
+                    sizes: tuple[Amount, ...]) -> tuple[int, ...]:
+        key = (drug, value, symbol)
+        found = self.vials.get(key)
+        if found is None:
+            dose = Amount(self.exact(value), unit(symbol))
+            found = self.vials[key] = _counts(least_waste_vials(dose, sizes), sizes)
+        return found
+
+
+#: Rows per batch: more than one expansion may hold (1,000,000 administrations), so a
+#: participant's rows are never split between batches and kits are counted per participant.
+_ROWS = 1 << 20
+#: Significant digits of an amount read back from float64 (what a float64 holds exactly).
+MAX_SIGNIFICANT_DIGITS = 15
+
+
+def demand(regimen: Regimen, cat: Catalogue, people: Participants,
+           cache: _Amounts | None = None) -> SimulationDemand:
+    """Expand one simulation's participants and reduce them to cells (see the module)."""
+    np = numpy()
+    cache = cache or _Amounts()
+    cohort = expand_cohort(regimen, people.arms, people.starts, weights=people.weights,
+                           heights=people.heights, bsas=people.bsas, lengths=people.lengths,
+                           tz=people.tz)
+    drug_code = np.array([cat.drugs.index(d) for d in cohort.categories["drug"]] or [0],
+                         dtype="int16")
+    units = tuple(cohort.categories["unit"])
+    unit_of_blind = np.array([units.index(u) if u in units else -1 for u in cat.blind_unit]
+                             or [-1], dtype="int16")
+    parts: list[dict[str, Any]] = []
+    columns = ["participant", "date", "drug", "amount", "unit", "placebo"]
+    for batch in cohort.iter_batches(rows=_ROWS, columns=columns):
+        data = {name: batch.column(name) for name in columns}
+        who = data["participant"].to_numpy()
+        days = data["date"].cast("int32").to_numpy().astype("int64")
+        keep = days < people.ends[who]
+        drug = drug_code[data["drug"].indices.to_numpy()]
+        placebo = data["placebo"].to_numpy(zero_copy_only=False)
+        amount = data["amount"].to_numpy(zero_copy_only=False)
+        unit_codes = data["unit"].indices.fill_null(-1).to_numpy().astype("int16")
+        # A placebo administration is counted under its drug's active unit (blinded view).
+        unit_codes = np.where(placebo, unit_of_blind[drug], unit_codes)
+        parts.append(_reduce(cat, cache, units, who[keep], days[keep], drug[keep],
+                             placebo[keep], amount[keep], unit_codes[keep], people, np))
+    visits = cohort.visits()
+    vwho = visits.column("participant").to_numpy()
+    vdays = visits.column("date").cast("int32").to_numpy().astype("int64")
+    vkeep = vdays < people.ends[vwho]
+    return _combine(cat, parts, units, people.sites[vwho[vkeep]],
+                    period_start(vdays[vkeep], cat.period, np), np)
+
+
+def _reduce(cat: Catalogue, cache: _Amounts, units: tuple[str, ...], who: Any, days: Any,
+            drug: Any, placebo: Any, amount: Any, unit_codes: Any, people: Participants,
+            np: Any) -> dict[str, Any]:
+    """One batch's rows reduced to cells, with exact integer sums."""
+    site = people.sites[who].astype("int64")
+    period = period_start(days, cat.period, np)
+    n_units = len(units) + 1
+    key = ((((drug.astype("int64") * 2 + placebo) * n_units + unit_codes + 1)
+            * len(cat.sites) + site) << 32) + (period - _LOW)
+    cells, index, admins = np.unique(key, return_inverse=True, return_counts=True)
+    index = index.reshape(-1)
+    out: dict[str, Any] = {"key": cells, "administrations": admins.astype("int64")}
+    # Amounts: per cell, counts of each distinct (amount, unit), times its exact decimal.
+    has = ~np.isnan(amount) & ~placebo
+    sums: dict[int, Decimal] = {}
+    if has.any():
+        pairs = np.stack([index[has], amount[has].view("int64"),
+                          unit_codes[has].astype("int64")], axis=1)
+        distinct, counts = np.unique(pairs, axis=0, return_counts=True)
+        with localcontext(EXACT):
+            for (cell, bits, _u), n in zip(distinct.tolist(), counts.tolist(), strict=True):
+                value = cache.exact(float(np.int64(bits).view("float64")))
+                sums[cell] = sums.get(cell, Decimal(0)) + value * n
+    out["amount"] = sums
+    # Vials per size: each distinct dose's least-waste vials (placebo: the matching ones).
+    packs = np.zeros((len(cells), len(cat.packs)), dtype="int64")
+    for d in np.unique(drug).tolist():
+        of_drug = drug == d
+        pack_codes = cat.pack_of(d)
+        sizes = cat.vial_sizes[d]
+        if sizes:
+            vial_codes = pack_codes[:len(sizes)]
+            active = of_drug & ~placebo & ~np.isnan(amount)
+            if active.any():
+                pairs = np.stack([index[active], amount[active].view("int64"),
+                                  unit_codes[active].astype("int64")], axis=1)
+                distinct, counts = np.unique(pairs, axis=0, return_counts=True)
+                for (cell, bits, u), n in zip(distinct.tolist(), counts.tolist(), strict=True):
+                    dose = float(np.int64(bits).view("float64"))
+                    per = cache.vial_counts(d, dose, units[u], sizes)
+                    packs[cell, vial_codes] += np.array(per, dtype="int64") * n
+            per_placebo = cat.placebo_vials[d]
+            given = of_drug & placebo
+            if per_placebo is not None and given.any():
+                n_cell = np.bincount(index[given], minlength=len(cells)).astype("int64")
+                packs[:, vial_codes] += n_cell[:, None] * np.array(per_placebo, dtype="int64")
+        kit = cat.kits[d]
+        if kit is not None:
+            # A participant opens a new kit at every kit-th administration of the drug
+            # (active and placebo kits apart): rows are in date order per participant.
+            rows = np.flatnonzero(of_drug)
+            group = who[rows].astype("int64") * 2 + placebo[rows]
+            order = np.argsort(group, kind="stable")
+            sorted_group = group[order]
+            first = np.concatenate(([True], sorted_group[1:] != sorted_group[:-1]))
+            starts = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
+            rank = np.arange(len(order)) - starts
+            opened = rows[order][rank % kit == 0]
+            packs[:, pack_codes[-1]] += np.bincount(index[opened], minlength=len(cells))
+    out["packs"] = packs
+    return out
+
+
+#: Period starts are stored as days from this one (0001-01-01 as days since 1970).
+_LOW = -_EPOCH + 1
+
+
+def _combine(cat: Catalogue, parts: list[dict[str, Any]], units: tuple[str, ...],
+             visit_site: Any, visit_period: Any, np: Any) -> SimulationDemand:
+    """The batches' cells added up (a participant's rows are in one batch, so kits
+    counted per batch are counted once)."""
+    n_packs = len(cat.packs)
+    if parts:
+        keys = np.concatenate([p["key"] for p in parts])
+        cells, index = np.unique(keys, return_inverse=True)
+        index = index.reshape(-1)
+        admins = np.zeros(len(cells), dtype="int64")
+        np.add.at(admins, index, np.concatenate([p["administrations"] for p in parts]))
+        packs = np.zeros((len(cells), n_packs), dtype="int64")
+        np.add.at(packs, index, np.concatenate([p["packs"] for p in parts]))
+        exact: dict[int, Decimal] = {}
+        offset = 0
+        for part in parts:
+            for cell, value in part["amount"].items():
+                target = int(index[offset + cell])
+                with localcontext(EXACT):
+                    exact[target] = exact.get(target, Decimal(0)) + value
+            offset += len(part["key"])
+    else:
+        cells = np.zeros(0, dtype="int64")
+        admins = np.zeros(0, dtype="int64")
+        packs = np.zeros((0, n_packs), dtype="int64")
+        exact = {}
+    scale = max((_decimals(v) for v in exact.values()), default=0)
+    with localcontext(EXACT):
+        amount = [int(exact[i].scaleb(scale)) if i in exact else None
+                  for i in range(len(cells))]
+    period = (cells & 0xFFFFFFFF) + _LOW
+    rest = cells >> 32
+    site = rest % len(cat.sites)
+    rest //= len(cat.sites)
+    n_units = len(units) + 1
+    unit_code = rest % n_units - 1
+    rest //= n_units
+    placebo = (rest % 2).astype(bool)
+    drug = rest // 2
+    vial_packs = np.array([size is not None for _d, _l, size in cat.packs], dtype=bool)
+    vials = packs[:, vial_packs].sum(axis=1) if n_packs else np.zeros(len(cells), "int64")
+    kits = packs[:, ~vial_packs].sum(axis=1) if n_packs else np.zeros(len(cells), "int64")
+    vkey = visit_site.astype("int64") * (1 << 32) + (visit_period - _LOW)
+    vcells, vcounts = np.unique(vkey, return_counts=True)
+    return SimulationDemand(
+        drug.astype("int16"), placebo, unit_code.astype("int16"), site.astype("int16"),
+        period.astype("int64"), admins, amount, scale, vials, kits, packs, units,
+        (vcells >> 32).astype("int16"), (vcells & 0xFFFFFFFF) + _LOW,
+        vcounts.astype("int64"))
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
+

@@ -1,0 +1,429 @@
+"""Simulations, their reduction to percentiles, and what to ship: :func:`simulate`.
+
+Each simulation is seeded from its index alone (``SeedSequence(seed,
+spawn_key=(i,))``, which is ``SeedSequence(seed).spawn(n)[i]``) and reduced to its
+demand per cell as soon as it is made (:mod:`._demand`), in integers. The
+simulations run in partitions, in this process or as Dask tasks (``client=``), and
+each partition's demand is gathered as it finishes; the reduction orders them by
+index. So the result for a seed is the same whatever the number of workers or
+partitions, and memory holds cells x simulations, never the rows.
+
+Percentiles are taken over simulations, cell by cell (a cell no simulation has is 0
+in it), by the inverted empirical distribution function (Hyndman and Fan's
+definition 1, NumPy's ``method="inverted_cdf"``): ``pQ`` is the smallest value
+that at least Q% of simulations do not exceed. It is always one of the simulated
+values, so counts stay whole and amounts exact; P95 of vials is a number of vials
+that covers 95% of simulations.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, localcontext
+from typing import Any
+
+from ..errors import ExpandOptionError
+from ..format import load
+from ..model import Regimen
+from ..quantities import EXACT
+from ._demand import Catalogue, SimulationDemand, catalogue, demand, fixed_participants
+from ._demand import _Amounts as AmountCache
+from ._deps import distributed, numpy, pyarrow, tqdm
+from ._plan import Plan, load_plan
+
+__all__ = ["QUANTILE_METHOD", "Forecast", "dask_client", "progress_bar", "simulate"]
+
+#: How percentiles are taken, as outputs state it.
+QUANTILE_METHOD = ("inverted empirical CDF (Hyndman and Fan definition 1, NumPy "
+                   "method='inverted_cdf'): pQ is the smallest simulated value that at "
+                   "least Q% of simulations do not exceed")
+#: Simulations per partition when none is given: enough to keep a task's overhead small.
+_PER_PARTITION = 25
+_EPOCH = date(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """What :func:`simulate` returns: Arrow tables, and how they were made.
+
+    ``demand``: per simulation, one row per drug, site and period (and one row of
+    visits per site and period, with ``drug`` null); ``summary``: the statistics
+    over simulations, long form (columns ``drug``, ``site``, ``week`` or ``month``,
+    ``statistic``, ``administrations``, ``amount``, ``unit``, ``vials``, ``kits``,
+    ``visits``; with ``unblinded``, ``placebo`` after ``drug``); ``shipments``: per
+    drug, pack (a vial size or a kit), site and period, the quantity to ship (the
+    service level's quantile plus the overage) and the dates to ship it by and to
+    have it at the site by. ``quantile_method`` states how percentiles are taken.
+    """
+
+    demand: Any
+    summary: Any
+    shipments: Any
+    simulations: int
+    seed: int
+    period: str
+    statistics: tuple[str, ...]
+    unblinded: bool
+    quantile_method: str = QUANTILE_METHOD
+
+
+# Running simulations -------------------------------------------------------------------------
+
+def _participants(regimen: Regimen, plan: Plan, cat: Catalogue, rng: Any) -> Any:
+    """One simulation's participants: the plan's fixed list (``rng`` is for what is drawn)."""
+    del rng  # a fixed list draws nothing
+    return fixed_participants(plan, cat, regimen)
+
+
+def run_partition(regimen: Regimen, plan: Plan, cat: Catalogue, indices: Sequence[int],
+                  seed: int) -> list[tuple[int, SimulationDemand]]:
+    """The demand of the simulations ``indices``, each seeded from its index alone.
+
+    A Dask task: everything it needs comes in its arguments (all pickle), and what
+    it returns is reduced (cells, not rows).
+    """
+    np = numpy()
+    cache = AmountCache()
+    out = []
+    for index in indices:
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(index,)))
+        out.append((index, demand(regimen, cat, _participants(regimen, plan, cat, rng), cache)))
+    return out
+
+
+def _partitions(simulations: int, partitions: int | None) -> list[list[int]]:
+    count = partitions or max(1, math.ceil(simulations / _PER_PARTITION))
+    count = min(count, simulations)
+    bounds = [simulations * k // count for k in range(count + 1)]
+    return [list(range(bounds[k], bounds[k + 1])) for k in range(count)]
+
+
+def _whole(name: str, value: object, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise ExpandOptionError(name, f"a whole number from {low} up", value)
+    return value
+
+
+def simulate(regimen: Regimen | str, plan: Plan | str, *, simulations: int = 1,
+             seed: int = 0, client: Any = None, partitions: int | None = None,
+             unblinded: bool = False,
+             progress: Callable[[int, int], None] | None = None) -> Forecast:
+    """Forecast drug supply and site visits for ``plan`` on ``regimen`` (docs/supply.md).
+
+    ``regimen``: a :class:`~regimens.Regimen`, a file path or a catalogue id;
+    ``plan``: a :class:`Plan` or a planning-file path. ``simulations`` (1 or more)
+    are seeded from ``seed`` (0 or more) and their index: the result for a seed
+    is the same whatever ``client`` and ``partitions``. ``client``: a
+    ``dask.distributed.Client`` to run the partitions on (None: in this process);
+    ``partitions``: how many groups of simulations (default: about 25 simulations
+    each). ``unblinded``: active drug and matching placebo apart (``placebo``
+    column); by default they are forecast together, as blinded kits are packed.
+    ``progress(done, total)`` is called as simulations finish.
+
+    Raises:
+        ExpandOptionError: a bad ``simulations``, ``seed`` or ``partitions``, or
+            as :func:`regimens.cohort.expand_cohort` for the plan's participants.
+        InvalidRegimenError: the plan does not fit the regimen (an unknown arm,
+            period or drug, vials that cannot hold a dose), or as the loaders.
+        ImportError: NumPy, pyarrow or (with ``client``) Dask is missing (the
+            message names ``regimens[supply]``).
+    """
+    _whole("simulations", simulations, 1)
+    _whole("seed", seed, 0)
+    if partitions is not None:
+        _whole("partitions", partitions, 1)
+    if isinstance(regimen, str):
+        regimen = load(regimen)
+    if isinstance(plan, str):
+        plan = load_plan(plan)
+    cat = catalogue(regimen, plan)
+    groups = _partitions(simulations, partitions)
+    done: list[tuple[int, SimulationDemand]] = []
+
+    def gathered(part: list[tuple[int, SimulationDemand]]) -> None:
+        done.extend(part)
+        if progress is not None:
+            progress(len(done), simulations)
+
+    if client is None:
+        for group in groups:
+            gathered(run_partition(regimen, plan, cat, group, seed))
+    else:
+        dd = distributed()
+        futures = [client.submit(run_partition, regimen, plan, cat, group, seed, pure=False)
+                   for group in groups]
+        # Gathered as they finish: a finished partition's result is released at once.
+        for future in dd.as_completed(futures):
+            gathered(future.result())
+            future.release()
+    done.sort(key=lambda pair: pair[0])
+    return _forecast(plan, cat, [d for _i, d in done], seed, unblinded)
+
+
+def dask_client(scheduler: str | None, workers: int | None) -> Any:
+    """A ``dask.distributed.Client``: on the scheduler at ``scheduler``
+    (``tcp://HOST:PORT``), or on a new local cluster of ``workers`` processes (one
+    thread each). Close it when done (``client.close()``)."""
+    dd = distributed()
+    if scheduler is not None:
+        return dd.Client(scheduler)
+    cluster = dd.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                              dashboard_address=None)
+    client = dd.Client(cluster)
+    client.close = _closing(client.close, cluster)
+    return client
+
+
+def _closing(close: Callable[..., Any], cluster: Any) -> Callable[..., Any]:
+    def both(*args: Any, **kwargs: Any) -> Any:
+        result = close(*args, **kwargs)
+        cluster.close()
+        return result
+    return both
+
+
+def progress_bar(total: int) -> Any:
+    """A tqdm progress bar of ``total`` simulations on standard error, or None without
+    tqdm."""
+    bar = tqdm()
+    return None if bar is None else bar(total=total, unit="simulation", leave=False)
+
+
+# Reducing --------------------------------------------------------------------------------
+
+def _quantile_rank(statistic: str, n: int) -> int:
+    """The 0-based rank of ``pQ`` among ``n`` sorted values (inverted empirical CDF)."""
+    with localcontext(EXACT):
+        q = Decimal(statistic[1:]) / 100
+        return max(0, math.ceil(q * n) - 1)
+
+
+@dataclass
+class _Cells:
+    """Cells x simulations: each cell's key columns and its value in every simulation."""
+
+    keys: dict[str, Any]
+    values: dict[str, Any]  # name -> (cells, simulations) int64 or object
+    present: dict[str, Any]  # name -> (cells,) bool: the column has a value in the cell
+
+
+def _dense(sims: list[SimulationDemand], unblinded: bool, cat: Catalogue,
+           np: Any) -> tuple[_Cells, _Cells, tuple[str, ...], int]:
+    """Every simulation's cells on one grid (cells x simulations), placebo merged unless
+    ``unblinded``; units coded by symbol over all simulations."""
+    units = tuple(sorted({u for s in sims for u in s.units}))
+    scale = max((s.scale for s in sims), default=0)
+    n = len(sims)
+    key_parts: list[Any] = []
+    sim_of: list[Any] = []
+    for i, s in enumerate(sims):
+        remap = np.array([units.index(u) for u in s.units] + [-1], dtype="int64")
+        unit_code = remap[s.unit.astype("int64")]  # -1 indexes the appended -1
+        placebo = s.placebo.astype("int64") if unblinded else np.zeros(len(s.drug), "int64")
+        key = np.stack([s.drug.astype("int64"), placebo, unit_code, s.site.astype("int64"),
+                        s.period], axis=1)
+        key_parts.append(key)
+        sim_of.append(np.full(len(s.drug), i, dtype="int64"))
+    keys = np.concatenate(key_parts) if key_parts else np.zeros((0, 5), "int64")
+    sim_index = np.concatenate(sim_of) if sim_of else np.zeros(0, "int64")
+    # Cells sorted by drug, placebo, site, period, unit: the order of the output.
+    cells, index = np.unique(keys[:, [0, 1, 3, 4, 2]], axis=0, return_inverse=True)
+    index = index.reshape(-1)
+    shape = (len(cells), n)
+    values: dict[str, Any] = {}
+    for name in ("administrations", "vials", "kits"):
+        grid = np.zeros(shape, dtype="int64")
+        column = np.concatenate([getattr(s, name) for s in sims]) if sims else grid[:0, 0]
+        np.add.at(grid, (index, sim_index), column)
+        values[name] = grid
+    packs = np.zeros((*shape, len(cat.packs)), dtype="int64")
+    if sims:
+        np.add.at(packs, (index, sim_index), np.concatenate([s.packs for s in sims]))
+    values["packs"] = packs
+    # Amounts: exact integers at one scale (Python ints; int64 when they fit).
+    amount = [[0] * n for _ in range(len(cells))]
+    has_amount = np.zeros(len(cells), dtype=bool)
+    row = 0
+    for i, s in enumerate(sims):
+        factor = 10 ** (scale - s.scale)
+        for value in s.amount:
+            if value is not None:
+                cell = int(index[row])
+                amount[cell][i] += value * factor
+                has_amount[cell] = True
+            row += 1
+    values["amount"] = _int_grid(amount, shape, np)
+    kinds = {"drug": cells[:, 0], "placebo": cells[:, 1].astype(bool), "site": cells[:, 2],
+             "period": cells[:, 3], "unit": cells[:, 4]}
+    has_vials = np.array([bool(cat.vial_sizes[d]) for d in cells[:, 0].tolist()], dtype=bool)
+    has_kits = np.array([cat.kits[d] is not None for d in cells[:, 0].tolist()], dtype=bool)
+    drugs = _Cells(kinds, values, {"amount": has_amount, "vials": has_vials, "kits": has_kits})
+    # Visits: one grid of sites x periods.
+    vkeys = [np.stack([s.visit_site.astype("int64"), s.visit_period], axis=1) for s in sims]
+    vall = np.concatenate(vkeys) if vkeys else np.zeros((0, 2), "int64")
+    vcells, vindex = np.unique(vall, axis=0, return_inverse=True)
+    vindex = vindex.reshape(-1)
+    vgrid = np.zeros((len(vcells), n), dtype="int64")
+    if sims:
+        np.add.at(vgrid, (vindex, np.concatenate(
+            [np.full(len(s.visits), i, "int64") for i, s in enumerate(sims)])),
+            np.concatenate([s.visits for s in sims]))
+    visits = _Cells({"site": vcells[:, 0], "period": vcells[:, 1]}, {"visits": vgrid}, {})
+    return drugs, visits, units, scale
+
+
+def _int_grid(rows: list[list[int]], shape: tuple[int, int], np: Any) -> Any:
+    """Python ints as an int64 array when every one fits, else as an object array (still
+    exact, only slower)."""
+    flat = [v for row in rows for v in row]
+    if all(-(1 << 63) <= v < (1 << 63) for v in flat):
+        return np.array(rows, dtype="int64").reshape(shape)
+    return np.array(rows, dtype=object).reshape(shape)
+
+
+def _quantiles(grid: Any, statistics: Sequence[str], np: Any) -> dict[str, Any]:
+    ordered = np.sort(grid, axis=1)
+    n = grid.shape[1]
+    return {s: ordered[:, _quantile_rank(s, n)] for s in statistics}
+
+
+def _date(days: int) -> date:
+    return _EPOCH + timedelta(days=days)
+
+
+def _forecast(plan: Plan, cat: Catalogue, sims: list[SimulationDemand], seed: int,
+              unblinded: bool) -> Forecast:
+    np = numpy()
+    pa = pyarrow()
+    drugs, visits, units, scale = _dense(sims, unblinded, cat, np)
+    period_name = plan.period
+    amount_type = pa.decimal128(38, scale)
+    summary: dict[str, list[Any]] = {name: [] for name in (
+        "drug", "placebo", "site", period_name, "statistic", "administrations", "amount",
+        "unit", "vials", "kits", "visits")}
+    stats = plan.statistics
+    q = {name: _quantiles(grid, stats, np) for name, grid in drugs.values.items()
+         if name != "packs"}
+    for c in range(len(drugs.keys["drug"])):
+        drug = cat.drugs[int(drugs.keys["drug"][c])]
+        unit_code = int(drugs.keys["unit"][c])
+        for stat in stats:
+            summary["drug"].append(drug)
+            summary["placebo"].append(bool(drugs.keys["placebo"][c]))
+            summary["site"].append(cat.sites[int(drugs.keys["site"][c])])
+            summary[period_name].append(_date(int(drugs.keys["period"][c])))
+            summary["statistic"].append(stat)
+            summary["administrations"].append(int(q["administrations"][stat][c]))
+            summary["amount"].append(Decimal(int(q["amount"][stat][c])).scaleb(-scale)
+                                     if drugs.present["amount"][c] else None)
+            summary["unit"].append(units[unit_code] if unit_code >= 0 else None)
+            summary["vials"].append(int(q["vials"][stat][c])
+                                    if drugs.present["vials"][c] else None)
+            summary["kits"].append(int(q["kits"][stat][c]) if drugs.present["kits"][c] else None)
+            summary["visits"].append(None)
+    vq = _quantiles(visits.values["visits"], stats, np)
+    for c in range(len(visits.keys["site"])):
+        for stat in stats:
+            for name in ("drug", "placebo", "administrations", "amount", "unit", "vials",
+                         "kits"):
+                summary[name].append(None)
+            summary["site"].append(cat.sites[int(visits.keys["site"][c])])
+            summary[period_name].append(_date(int(visits.keys["period"][c])))
+            summary["statistic"].append(stat)
+            summary["visits"].append(int(vq[stat][c]))
+    types = {"drug": pa.string(), "placebo": pa.bool_(), "site": pa.string(),
+             period_name: pa.date32(), "statistic": pa.string(),
+             "administrations": pa.int64(), "amount": amount_type, "unit": pa.string(),
+             "vials": pa.int64(), "kits": pa.int64(), "visits": pa.int64()}
+    if not unblinded:
+        del summary["placebo"]
+    metadata = {"regimens.quantile_method": QUANTILE_METHOD,
+                "regimens.simulations": str(len(sims)), "regimens.seed": str(seed)}
+    schema = pa.schema([pa.field(k, types[k]) for k in summary], metadata=metadata)
+    summary_table = pa.table(summary, schema=schema)
+    return Forecast(_per_simulation(cat, sims, units, scale, period_name, pa, np),
+                    summary_table, _shipments(plan, cat, drugs, unblinded, pa, np),
+                    len(sims), seed, plan.period, stats, unblinded)
+
+
+def _per_simulation(cat: Catalogue, sims: list[SimulationDemand], units: tuple[str, ...],
+                    scale: int, period_name: str, pa: Any, np: Any) -> Any:
+    """Every simulation's cells, long form: the demand behind the percentiles."""
+    columns: dict[str, list[Any]] = {name: [] for name in (
+        "simulation", "drug", "placebo", "site", period_name, "administrations", "amount",
+        "unit", "vials", "kits", "visits")}
+    for i, s in enumerate(sims):
+        n = len(s.drug)
+        factor = 10 ** (scale - s.scale)
+        columns["simulation"] += [i] * n
+        columns["drug"] += [cat.drugs[d] for d in s.drug.tolist()]
+        columns["placebo"] += s.placebo.tolist()
+        columns["site"] += [cat.sites[x] for x in s.site.tolist()]
+        columns[period_name] += [_date(d) for d in s.period.tolist()]
+        columns["administrations"] += s.administrations.tolist()
+        columns["amount"] += [None if v is None else Decimal(v * factor).scaleb(-scale)
+                              for v in s.amount]
+        columns["unit"] += [s.units[u] if u >= 0 else None for u in s.unit.tolist()]
+        columns["vials"] += [v if cat.vial_sizes[d] else None
+                             for v, d in zip(s.vials.tolist(), s.drug.tolist(), strict=True)]
+        columns["kits"] += [k if cat.kits[d] is not None else None
+                            for k, d in zip(s.kits.tolist(), s.drug.tolist(), strict=True)]
+        columns["visits"] += [None] * n
+        m = len(s.visits)
+        columns["simulation"] += [i] * m
+        for name in ("drug", "placebo", "administrations", "amount", "unit", "vials", "kits"):
+            columns[name] += [None] * m
+        columns["site"] += [cat.sites[x] for x in s.visit_site.tolist()]
+        columns[period_name] += [_date(d) for d in s.visit_period.tolist()]
+        columns["visits"] += s.visits.tolist()
+    del units
+    types = {"simulation": pa.int32(), "drug": pa.string(), "placebo": pa.bool_(),
+             "site": pa.string(), period_name: pa.date32(), "administrations": pa.int64(),
+             "amount": pa.decimal128(38, scale), "unit": pa.string(), "vials": pa.int64(),
+             "kits": pa.int64(), "visits": pa.int64()}
+    return pa.table(columns, schema=pa.schema([pa.field(k, types[k]) for k in columns]))
+
+
+def _shipments(plan: Plan, cat: Catalogue, drugs: _Cells, unblinded: bool, pa: Any,
+               np: Any) -> Any:
+    """Per pack, site and period: the service level's quantile of the packs used, plus
+    the overage, rounded up to whole packs, shipped ``lead_time`` before it must be at
+    the site, which is ``buffer`` before the period starts."""
+    level = plan.service_level
+    statistic = "p50" if level is None else f"p{(level * 100).normalize():f}"
+    packs = drugs.values["packs"]
+    n = packs.shape[1] if packs.ndim == 3 else 0
+    rank = _quantile_rank(statistic, max(n, 1))
+    rows: dict[str, list[Any]] = {name: [] for name in (
+        "drug", "placebo", "site", "pack", plan.period, "arrive_by", "ship_by", "statistic",
+        "quantity")}
+    with localcontext(EXACT):
+        factor = 1 + plan.overage
+        for c in range(len(drugs.keys["drug"])):
+            d = int(drugs.keys["drug"][c])
+            packing = plan.packaging(cat.drugs[d])
+            start = _date(int(drugs.keys["period"][c]))
+            for p in cat.pack_of(d):
+                used = np.sort(packs[c, :, p])[rank] if n else 0
+                quantity = math.ceil(Decimal(int(used)) * factor)
+                if quantity == 0:
+                    continue
+                arrive = start - timedelta(days=packing.buffer)
+                rows["drug"].append(cat.drugs[d])
+                rows["placebo"].append(bool(drugs.keys["placebo"][c]))
+                rows["site"].append(cat.sites[int(drugs.keys["site"][c])])
+                rows["pack"].append(cat.packs[p][1])
+                rows[plan.period].append(start)
+                rows["arrive_by"].append(arrive)
+                rows["ship_by"].append(arrive - timedelta(days=packing.lead_time))
+                rows["statistic"].append(statistic)
+                rows["quantity"].append(quantity)
+    if not unblinded:
+        del rows["placebo"]
+    types = {"drug": pa.string(), "placebo": pa.bool_(), "site": pa.string(),
+             "pack": pa.string(), plan.period: pa.date32(), "arrive_by": pa.date32(),
+             "ship_by": pa.date32(), "statistic": pa.string(), "quantity": pa.int64()}
+    return pa.table(rows, schema=pa.schema([pa.field(k, types[k]) for k in rows]))

@@ -1,0 +1,114 @@
+"""The forecast's tables as text (a table for people, CSV) or Parquet, and the plot.
+
+Long form, no total rows: every row is one drug (or the site's visits, ``drug``
+empty), site, period and statistic. Amounts are exact decimals (CSV and the table
+write their digits; Parquet keeps ``decimal128``); dates are ISO dates; an empty
+cell is a value that does not apply (no vials for a drug without vial sizes).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ..export import grid
+from ..quantities import plain
+from ._deps import numpy, pyarrow, pyplot
+
+__all__ = ["plot", "render"]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return plain(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _note(forecast: Any) -> str:
+    return (f"Percentiles over {forecast.simulations:,} simulation"
+            f"{'s' if forecast.simulations != 1 else ''} (seed {forecast.seed}), "
+            f"cell by cell: {forecast.quantile_method}.")
+
+
+def render(table: Any, fmt: str, forecast: Any) -> str | bytes:
+    """``table`` (one of the forecast's) as ``fmt``: ``"table"``, ``"csv"`` or ``"parquet"``."""
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        pa = pyarrow()
+        sink = io.BytesIO()
+        metadata = dict(table.schema.metadata or {})
+        metadata[b"regimens.quantile_method"] = forecast.quantile_method.encode()
+        pq.write_table(table.replace_schema_metadata(metadata), sink)
+        del pa
+        return sink.getvalue()
+    names = table.column_names
+    rows = [[_cell(v) for v in row.values()] for row in table.to_pylist()]
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows(rows)
+        return out.getvalue()
+    numeric = {"administrations", "amount", "vials", "kits", "visits", "quantity",
+               "simulation"}
+    right = {i for i, name in enumerate(names) if name in numeric}
+    lines = grid(names, rows, right) if rows else ["(no demand)"]
+    return "\n".join([*lines, "", _note(forecast)]) + "\n"
+
+
+def plot(forecast: Any, fmt: str) -> bytes:
+    """Demand over time, one panel per drug (vials when it has vial sizes, else kits or
+    administrations) and one of visits, all sites together: the median and the band
+    between the lowest and highest statistics, over simulations. PNG or SVG bytes,
+    the same for the same forecast (no date or hash salt in the file)."""
+    np = numpy()
+    plt = pyplot()
+    demand = forecast.demand.to_pylist()
+    period = forecast.period
+    sims = forecast.simulations
+    panels: dict[str, dict[date, Any]] = {}
+    measure: dict[str, str] = {}
+    for row in demand:
+        name = row["drug"] or "visits"
+        column = "visits" if row["drug"] is None else (
+            "vials" if row["vials"] is not None else
+            "kits" if row["kits"] is not None else "administrations")
+        measure.setdefault(name, column)
+        totals = panels.setdefault(name, {}).setdefault(row[period], np.zeros(sims, "int64"))
+        totals[row["simulation"]] += row[column] or 0
+    stats = sorted(float(s[1:]) for s in forecast.statistics)
+    low, high = stats[0], stats[-1]
+    figure, axes = plt.subplots(len(panels) or 1, 1, figsize=(8, 2.6 * max(len(panels), 1)),
+                                squeeze=False)
+    for axis, (name, series) in zip(axes[:, 0], sorted(panels.items(),
+                                                       key=lambda kv: kv[0] == "visits"),
+                                    strict=False):
+        when = sorted(series)
+        values = np.array([series[w] for w in when])
+        q = {p: np.quantile(values, p / 100, axis=1, method="inverted_cdf")
+             for p in {low, high, 50.0}}
+        axis.fill_between(when, q[low], q[high], step="mid", alpha=0.3,
+                          label=f"p{low:g}-p{high:g}")
+        axis.step(when, q[50.0], where="mid", label="p50")
+        axis.set_title(f"{name}: {measure[name]} per {period}, all sites")
+        axis.legend(loc="upper right")
+    figure.suptitle(f"{sims:,} simulation{'s' if sims != 1 else ''}, seed {forecast.seed}")
+    figure.tight_layout()
+    sink = io.BytesIO()
+    if fmt == "svg":
+        plt.rcParams["svg.hashsalt"] = "regimens"
+        figure.savefig(sink, format="svg", metadata={"Date": None})
+    else:
+        figure.savefig(sink, format="png", metadata={"Software": None})
+    plt.close(figure)
+    return sink.getvalue()

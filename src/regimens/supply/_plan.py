@@ -1,0 +1,482 @@
+"""The planning file ``plan: regimens-supply/1``: who is treated where, and how drug is packed.
+
+Read like a regimen file (YAML 1.2 or JSON, the same reader: line numbers, no tags or
+aliases, a size cap), checked against one declaration (:data:`PLAN`) that also gives
+the JSON Schema (:func:`plan_schema`), and built into a frozen :class:`Plan`. Every
+problem is reported as ``FILE:LINE: field.path: what is wrong (got VALUE)``, all at
+once. What the plan says about the regimen (its arms, periods, drugs) is checked when
+the plan meets the regimen (:func:`regimens.supply.forecast`), with the same form of
+message, since a plan file is written for one regimen but read on its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..engine import parse_zone
+from ..errors import ExpandOptionError, InvalidRegimenError, Loc, Problem, UnitError
+from ..format import (
+    ID_PATTERN,
+    MAX_BYTES,
+    Cursor,
+    Document,
+    Fail,
+    Field,
+    ListOf,
+    MapOf,
+    Record,
+    Text,
+    Whole,
+    fail,
+    parse_document,
+    read_duration,
+    unit_fail,
+)
+from ..model import implausible
+from ..quantities import Amount, parse_amount, parse_measure, same_amount
+
+__all__ = [
+    "FORMAT",
+    "PLAN",
+    "Packaging",
+    "Plan",
+    "PlanSite",
+    "PlannedParticipant",
+    "load_plan",
+    "loads_plan",
+    "plan_schema",
+]
+
+#: The value of the ``plan`` key: the only planning-file format there is.
+FORMAT = "regimens-supply/1"
+#: The statistics reported when the plan names none: the median and two service levels.
+DEFAULT_STATISTICS = ("p50", "p90", "p95")
+
+_PERCENT = re.compile(r"\s*(?P<n>[0-9]+(?:\.[0-9]+)?)\s*%\s*\Z")
+_STATISTIC = r"p(?:100|[1-9]?[0-9](?:\.[0-9]+)?)"
+_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+
+@dataclass(frozen=True)
+class PlannedParticipant:
+    """One participant of a fixed list (``participants:``): who, where, which arm, when.
+
+    ``start`` is the date of Study Day 1 in the site's calendar; ``weight`` (kg),
+    ``height`` (cm) and ``bsa`` (m2) are exact decimals or None (only per-kg and
+    per-m2 doses need them); ``lengths``: ``((period id, length text), ...)`` for
+    the regimen's variable periods (the regimen's own default otherwise).
+    """
+
+    id: str
+    site: str
+    arm: str
+    start: date
+    weight: Decimal | None = None
+    height: Decimal | None = None
+    bsa: Decimal | None = None
+    lengths: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanSite:
+    """A site (``sites:``): its id and, for timed doses, its IANA time zone (``tz``).
+
+    The site's calendar is the one its participants' dates are in; weeks are counted
+    from their Mondays in that calendar. ``opens`` is the site's activation date.
+    """
+
+    id: str
+    tz: str | None = None
+    opens: date | None = None
+
+
+@dataclass(frozen=True)
+class Packaging:
+    """How one drug is packed and shipped (``drugs.ID:``).
+
+    ``vials``: the vial sizes stocked (empty: the regimen's own ``vials``); each dose
+    is made up by the least-waste rule (:func:`regimens.least_waste_vials`), the rule
+    of the dose sheet. ``placebo_vials``: the vials one matching-placebo
+    administration takes (None: those of the active dose, when the active dose is one
+    flat amount). ``kit``: administrations per kit (a kit of 28 tablets at one tablet
+    per administration is 28); a participant opens a new kit for the first
+    administration it has no kit for. ``shelf_life``, ``do_not_dispense``,
+    ``lead_time`` (depot to site) and ``buffer`` (stock kept at the site): days.
+    """
+
+    drug: str
+    vials: tuple[Amount, ...] = ()
+    placebo_vials: int | None = None
+    kit: int | None = None
+    shelf_life: int | None = None
+    do_not_dispense: int = 0
+    lead_time: int = 0
+    buffer: int = 0
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A supply plan: the participants (a fixed list) and how each drug is packed.
+
+    ``period``: ``"week"`` (ISO weeks, from Monday) or ``"month"``: the time unit
+    of the forecast. ``statistics``: the quantiles reported (``"p50"``, ...).
+    ``overage``: the fraction added to what is shipped (``Decimal("0.1")`` for 10%);
+    ``service_level``: the quantile shipped (``Decimal("0.95")``), None for the
+    median. ``name`` is the file name messages cite; ``lines`` the line of each
+    field path, so that a problem found against the regimen still names its line.
+    """
+
+    participants: tuple[PlannedParticipant, ...]
+    sites: tuple[PlanSite, ...] = ()
+    drugs: tuple[Packaging, ...] = ()
+    period: str = "week"
+    statistics: tuple[str, ...] = DEFAULT_STATISTICS
+    overage: Decimal = Decimal(0)
+    service_level: Decimal | None = None
+    title: str = ""
+    name: str = field(default="<plan>", compare=False)
+    sha256: str = field(default="", compare=False, repr=False)
+    lines: dict[Loc, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def site(self, site_id: str) -> PlanSite:
+        """The site with this id (a participant's site not listed under ``sites`` is a
+        site with no time zone)."""
+        for site in self.sites:
+            if site.id == site_id:
+                return site
+        return PlanSite(site_id)
+
+    def packaging(self, drug: str) -> Packaging:
+        """How ``drug`` is packed: its ``drugs`` entry, or nothing said (the regimen's
+        vials, no kit, no lead time)."""
+        for entry in self.drugs:
+            if entry.drug == drug:
+                return entry
+        return Packaging(drug)
+
+    def problem(self, loc: Loc, message: str, value: Any, *, code: str) -> Problem:
+        """A problem at ``loc`` in the plan file, on the line of its nearest field."""
+        probe = loc
+        while probe and probe not in self.lines:
+            probe = probe[:-1]
+        return Problem(self.name, self.lines.get(probe), loc, message, value, code=code)
+
+
+# The declaration: structure and JSON Schema -------------------------------------------------
+
+def _id(what: str) -> Text:
+    return Text(what, pattern=ID_PATTERN,
+                pattern_help="ids use lower-case letters, digits and hyphens (e.g. 'paris')")
+
+
+def _date(what: str) -> Text:
+    return Text(what, pattern=_DATE, pattern_help="a calendar date is written YYYY-MM-DD")
+
+
+def _length(what: str) -> Text:
+    return Text(what, number_help="a bare number is not a length: give its unit, e.g. "
+                "'30 days' or '2 weeks'")
+
+
+def _percent(what: str) -> Text:
+    return Text(what, pattern=r"\s*[0-9]+(?:\.[0-9]+)?\s*%\s*",
+                pattern_help="a percentage is written with %, e.g. '10%'",
+                number_help="a bare number is not a percentage: write it with %, e.g. '10%'")
+
+
+_MEASURE = "'{}' (a number and its unit)"
+
+PARTICIPANT = Record({
+    "id": Field(Text("the participant's label (never a name)", single_line=True,
+                     nonblank=True, max_length=100), required=True),
+    "site": Field(_id("the site's id"), required=True),
+    "arm": Field(_id("the arm's id in the regimen"), required=True),
+    "start": Field(_date("the date of Study Day 1, in the site's calendar"), required=True),
+    "weight": Field(Text("weight, e.g. '70 kg' or '154 lb'")),
+    "height": Field(Text("height, e.g. '175 cm'")),
+    "bsa": Field(Text("body surface area, e.g. '1.8 m2'")),
+    "lengths": Field(MapOf(_length("the length chosen"),
+                           "period id: the length chosen for a variable period")),
+}, "one participant of a fixed list")
+
+SITE = Record({
+    "id": Field(_id("the site's id"), required=True),
+    "tz": Field(Text("IANA time zone of the site, for timed doses (e.g. Europe/Paris)")),
+    "opens": Field(_date("the date the site opens to enrolment")),
+}, "a site")
+
+PACKAGING = Record({
+    "vials": Field(ListOf(Text("a vial size, e.g. '1 MIU' or '100 mg'"),
+                          "the vial sizes stocked (default: the regimen's vials for the drug)",
+                          min_items=1)),
+    "placebo_vials": Field(Whole("vials one matching-placebo administration takes",
+                                 minimum=1)),
+    "kit": Field(Whole("administrations per kit, e.g. 28 (28 tablets, one a day)",
+                       minimum=1)),
+    "shelf_life": Field(_length("shelf life from release at the depot, e.g. '104 weeks'")),
+    "do_not_dispense": Field(_length("days before expiry after which stock is not "
+                                     "dispensed, e.g. '30 days'")),
+    "lead_time": Field(_length("time from the depot to the site, e.g. '2 weeks'")),
+    "buffer": Field(_length("stock kept at the site, in days or weeks of demand, e.g. "
+                            "'4 weeks'")),
+}, "how a drug is packed and shipped")
+
+PLAN = Record({
+    "plan": Field(Text("the planning-file format", enum=(FORMAT,)), required=True),
+    "$schema": Field(Text("the JSON Schema, for editors"), listed=False),
+    "title": Field(Text("a title", single_line=True, nonblank=True)),
+    "participants": Field(ListOf(PARTICIPANT, "a fixed list of participants", min_items=1),
+                          required=True),
+    "sites": Field(ListOf(SITE, min_items=1)),
+    "drugs": Field(MapOf(PACKAGING, "drug id: its packaging")),
+    "period": Field(Text("the time unit of the forecast", enum=("week", "month"))),
+    "statistics": Field(ListOf(Text("a quantile over simulations, e.g. p50 or p95",
+                                    pattern=_STATISTIC,
+                                    pattern_help="a statistic is pN, a quantile in percent "
+                                    "from p0 to p100, e.g. p50 or p97.5"), min_items=1)),
+    "overage": Field(_percent("added to what is shipped, e.g. '10%'")),
+    "service_level": Field(_percent("the quantile of demand shipped, e.g. '95%'")),
+}, "a drug-supply plan for one regimen", title="regimens supply plan 1")
+
+
+def plan_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the planning file ``regimens-supply/1``.
+
+    It checks structure (types, required and unknown fields, simple forms);
+    meaning (dates, quantities, sites) is checked by :func:`loads_plan`.
+    """
+    out: dict[str, Any] = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                           "$id": "https://regimens.invalid/schema/regimens-supply-1.json"}
+    out.update(PLAN.schema())
+    return out
+
+
+# Reading --------------------------------------------------------------------------------
+
+def _percentage(cur: Cursor, *, below_100: bool) -> Decimal:
+    match = _PERCENT.match(cur.value)
+    assert match is not None  # the structure check ran first
+    value = Decimal(match["n"])
+    if below_100 and not 0 < value < 100:
+        raise fail(cur, "a service level is above 0% and below 100%", code="bad-percentage")
+    if not below_100 and value > 1000:
+        raise fail(cur, "an overage is at most 1000%", code="bad-percentage")
+    return value / 100
+
+
+def _measure(cur: Cursor, kind: str) -> Decimal:
+    try:
+        value = parse_measure(kind, cur.value)
+    except UnitError as exc:
+        raise unit_fail(cur, exc) from None
+    reason = implausible(kind, value)
+    if reason is not None:
+        raise fail(cur, reason, code="bad-measurement")
+    return value
+
+
+def _a_date(cur: Cursor) -> date:
+    try:
+        return date.fromisoformat(cur.value)
+    except ValueError:
+        raise fail(cur, "not a calendar date (YYYY-MM-DD)", code="bad-date") from None
+
+
+class _Reader:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def attempt(self, read: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return read(*args, **kwargs)
+        except Fail as failed:
+            self.problems.append(failed.problem)
+            return None
+
+    def participant(self, cur: Cursor, sites: set[str] | None) -> PlannedParticipant | None:
+        raw = cur.value
+        start = self.attempt(_a_date, cur.at("start"))
+        sizes = {kind: self.attempt(_measure, cur.at(kind), kind)
+                 for kind in ("weight", "height", "bsa") if kind in raw}
+        if sites is not None and raw["site"] not in sites:
+            self.problems.append(cur.at("site").problem(
+                f"no site has this id (sites: {', '.join(sorted(sites))})",
+                code="unknown-site"))
+            return None
+        lengths = raw.get("lengths", {})
+        for period in lengths:
+            self.attempt(read_duration, cur.at("lengths").at(period))
+        if start is None or any(v is None for v in sizes.values()):
+            return None
+        return PlannedParticipant(raw["id"], raw["site"], raw["arm"], start,
+                                  sizes.get("weight"), sizes.get("height"), sizes.get("bsa"),
+                                  tuple(lengths.items()))
+
+    def packaging(self, drug: str, cur: Cursor) -> Packaging | None:
+        raw = cur.value
+        vials: list[Amount] = []
+        for _, item in cur.at("vials").items() if "vials" in raw else ():
+            try:
+                size = parse_amount(item.value)
+            except UnitError as exc:
+                self.problems.append(unit_fail(item, exc).problem)
+                continue
+            if size.magnitude <= 0:
+                self.problems.append(item.problem("a vial size is greater than zero",
+                                                  code="too-small"))
+            elif any(same_amount(size, known) for known in vials):
+                self.problems.append(item.problem("a vial size is listed twice",
+                                                  code="duplicate-vial"))
+            elif vials and vials[0].unit.dimension is not size.unit.dimension:
+                self.problems.append(item.problem("vial sizes measure one dimension",
+                                                  code="mixed-vial-dimensions"))
+            vials.append(size)
+        days = {key: self.attempt(read_duration, cur.at(key), allow_zero=key != "shelf_life")
+                for key in ("shelf_life", "do_not_dispense", "lead_time", "buffer")
+                if key in raw}
+        if any(v is None for v in days.values()):
+            return None
+        shelf = days.get("shelf_life")
+        lead, buffer, dnd = (days[k].days if k in days else 0
+                             for k in ("lead_time", "buffer", "do_not_dispense"))
+        if shelf is not None and shelf.days - dnd < lead + buffer + 7:
+            # Stock shipped for a period arrives `buffer` before it and is used up to its
+            # end (7 days for a week); dispensable only until `do_not_dispense` before expiry.
+            self.problems.append(cur.at("shelf_life").problem(
+                f"stock would expire before it is used: the shelf life less do_not_dispense "
+                f"({shelf.days - dnd} days) must cover lead_time + buffer + one week "
+                f"({lead + buffer + 7} days)", code="shelf-life-too-short"))
+            return None
+        return Packaging(drug, tuple(vials), raw.get("placebo_vials"), raw.get("kit"),
+                         None if shelf is None else shelf.days, dnd, lead, buffer)
+
+    def plan(self, sha256: str) -> Plan | None:
+        root = self.doc.root()
+        raw = root.value
+        sites: list[PlanSite] = []
+        seen: set[str] = set()
+        for _, cur in root.at("sites").items() if "sites" in raw else ():
+            site = cur.value
+            if site["id"] in seen:
+                self.problems.append(cur.at("id").problem("duplicate site id",
+                                                          code="duplicate-id"))
+                continue
+            seen.add(site["id"])
+            tz = site.get("tz")
+            if tz is not None and not _known_zone(tz):
+                self.problems.append(cur.at("tz").problem(
+                    "unknown time zone; give an IANA name such as Europe/Paris",
+                    code="unknown-zone"))
+            opens = self.attempt(_a_date, cur.at("opens")) if "opens" in site else None
+            sites.append(PlanSite(site["id"], tz, opens))
+        participants: list[PlannedParticipant] = []
+        labels: set[str] = set()
+        for _, cur in root.at("participants").items():
+            if cur.value["id"] in labels:
+                self.problems.append(cur.at("id").problem("duplicate participant id",
+                                                          code="duplicate-id"))
+                continue
+            labels.add(cur.value["id"])
+            made = self.participant(cur, seen if "sites" in raw else None)
+            if made is not None:
+                participants.append(made)
+        self.all_or_none(root)
+        drugs = [self.packaging(drug, root.at("drugs").at(drug))
+                 for drug in raw.get("drugs", {})]
+        overage = self.attempt(_percentage, root.at("overage"), below_100=False) \
+            if "overage" in raw else Decimal(0)
+        level = self.attempt(_percentage, root.at("service_level"), below_100=True) \
+            if "service_level" in raw else None
+        statistics = tuple(raw.get("statistics", DEFAULT_STATISTICS))
+        for index, name in enumerate(statistics):
+            if name in statistics[:index]:
+                self.problems.append(root.at("statistics").at(index).problem(
+                    "this statistic is listed twice", code="duplicate-statistic"))
+        if self.problems:
+            return None
+        return Plan(tuple(participants), tuple(sites), tuple(d for d in drugs if d),
+                    raw.get("period", "week"), statistics, overage, level,
+                    raw.get("title", ""), self.doc.name, sha256, dict(self.doc.lines))
+
+    def all_or_none(self, root: Cursor) -> None:
+        """A measurement is given for every participant or for none: the batch API takes
+        one per participant, and a dose that needs it would otherwise fail for some."""
+        items = list(root.at("participants").items())
+        for kind in ("weight", "height", "bsa"):
+            given = [cur for _, cur in items if kind in cur.value]
+            if given and len(given) < len(items):
+                missing = next(cur for _, cur in items if kind not in cur.value)
+                self.problems.append(missing.problem(
+                    f"missing {kind}: give it for every participant or for none "
+                    f"({len(given)} of {len(items)} have one)", show_value=False,
+                    code="measurement-not-for-all"))
+
+
+def _known_zone(name: str) -> bool:
+    """Whether ``name`` is a zone the engine takes (its own rule: IANA names only)."""
+    try:
+        parse_zone(name)
+    except ExpandOptionError:
+        return False
+    return True
+
+
+def build_plan(doc: Document, sha256: str = "") -> Plan:
+    """The :class:`Plan` of a parsed document, or InvalidRegimenError with every problem."""
+    problems = PLAN.problems(doc.root())
+    if problems:
+        raise InvalidRegimenError(problems)
+    reader = _Reader(doc)
+    plan = reader.plan(sha256)
+    if plan is None:
+        raise InvalidRegimenError(sorted(reader.problems, key=lambda p: p.line or 0))
+    return plan
+
+
+def loads_plan(text: str | bytes, name: str = "<plan>") -> Plan:
+    """Read a planning file's text (YAML 1.2 or JSON, format ``regimens-supply/1``).
+
+    ``name`` is the file name messages cite (``name:LINE: field.path: ...``).
+
+    Raises:
+        InvalidRegimenError: every problem found, each with its line, field path,
+            offending value and what is allowed.
+    """
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if not data.strip():
+        raise InvalidRegimenError([Problem(name, None, (), "the file is empty; a plan starts "
+                                           f"with 'plan: {FORMAT}'", code="empty-file")])
+    return build_plan(parse_document(data, name), hashlib.sha256(data).hexdigest())
+
+
+def load_plan(path: str | os.PathLike[str]) -> Plan:
+    """Read a planning file (see :func:`loads_plan`); at most 2 MiB.
+
+    Raises:
+        InvalidRegimenError: the file is missing, unreadable, a directory, too large,
+            or not a valid plan.
+    """
+    name = os.fspath(path)
+    file = Path(name)
+    if file.is_dir():
+        raise InvalidRegimenError([Problem(name, None, (), "is a directory, not a plan file",
+                                           code="is-a-directory")])
+    try:
+        with file.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise InvalidRegimenError([Problem(name, None, (), f"cannot read the file: "
+                                           f"{exc.strerror}", code="unreadable-file")]) from None
+    if len(data) > MAX_BYTES:
+        raise InvalidRegimenError([Problem(
+            name, None, (), f"the file is larger than {MAX_BYTES:,} bytes; plan files are "
+            f"limited to {MAX_BYTES:,} bytes", code="file-too-large")])
+    return loads_plan(data, name)

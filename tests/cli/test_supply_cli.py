@@ -1,0 +1,139 @@
+"""``regimens supply``: formats, reports, -o, the plot, and errors as FILE:LINE lines."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("numpy")
+pytest.importorskip("pyarrow")
+
+from regimens.cli import main  # noqa: E402
+
+PLAN = """\
+plan: regimens-supply/1
+participants:
+  - {id: P-001, site: paris, arm: il2, start: 2027-01-04, weight: 70 kg, height: 175 cm}
+  - {id: P-002, site: lyon, arm: placebo, start: 2027-01-11, weight: 80 kg, height: 180 cm}
+drugs:
+  il2: {vials: [1 MIU], lead_time: 1 week}
+"""
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Path:
+    path = tmp_path / "plan.yaml"
+    path.write_text(PLAN, encoding="utf-8")
+    return path
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_csv_long_form(plan: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["supply", "mirocals", str(plan), "--format", "csv",
+                          "--simulations", "2", "--seed", "7"], capsys)
+    assert (code, err) == (0, "")
+    table = list(csv.reader(io.StringIO(out)))
+    assert table[0] == ["drug", "site", "week", "statistic", "administrations", "amount",
+                        "unit", "vials", "kits", "visits"]
+    # P-001 (il2, paris) starts Monday 2027-01-04: 5 x 2 MIU, 2 vials of 1 MIU each.
+    assert ["il2", "paris", "2027-01-04", "p95", "5", "10", "MIU", "10", "", ""] in table
+    # P-002 (placebo, lyon) a week later: blinded, counted with il2; no active amount.
+    assert ["il2", "lyon", "2027-01-11", "p50", "5", "", "MIU", "10", "", ""] in table
+    assert ["", "lyon", "2027-01-11", "p50", "", "", "", "", "", "1"] in table
+    assert not [row for row in table if "total" in " ".join(row).lower()]
+
+
+def test_table_states_the_quantile_method(plan: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _err = run(["supply", "mirocals", str(plan)], capsys)
+    assert code == 0
+    assert out.splitlines()[0].split() == ["drug", "site", "week", "statistic",
+                                           "administrations", "amount", "unit", "vials",
+                                           "kits", "visits"]
+    assert out.endswith("Percentiles over 1 simulation (seed 0), cell by cell: inverted "
+                        "empirical CDF (Hyndman and Fan definition 1, NumPy "
+                        "method='inverted_cdf'): pQ is the smallest simulated value that at "
+                        "least Q% of simulations do not exceed.\n")
+
+
+def test_unblinded_and_shipments(plan: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _err = run(["supply", "mirocals", str(plan), "--format", "csv", "--unblinded",
+                           "--report", "shipments"], capsys)
+    assert code == 0
+    table = list(csv.reader(io.StringIO(out)))
+    assert table[0] == ["drug", "placebo", "site", "pack", "week", "arrive_by", "ship_by",
+                        "statistic", "quantity"]
+    assert ["il2", "true", "lyon", "vial 1 MIU", "2027-01-11", "2027-01-11", "2027-01-04",
+            "p50", "10"] in table
+
+
+def test_parquet_to_a_file(plan: Path, tmp_path: Path,
+                           capsys: pytest.CaptureFixture[str]) -> None:
+    import pyarrow.parquet as pq
+
+    target = tmp_path / "demand.parquet"
+    code, out, err = run(["supply", "mirocals", str(plan), "--format", "parquet", "-o",
+                          str(target)], capsys)
+    assert (code, out, err) == (0, "", "")
+    table = pq.read_table(target)
+    assert str(table.schema.field("week").type) == "date32[day]"
+    assert str(table.schema.field("amount").type).startswith("decimal128")
+    assert b"inverted_cdf" in table.schema.metadata[b"regimens.quantile_method"]
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_plot_is_written_and_reproducible(plan: Path, tmp_path: Path, suffix: str,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("matplotlib")
+    first, second = tmp_path / f"a{suffix}", tmp_path / f"b{suffix}"
+    for target in (first, second):
+        code, _out, err = run(["supply", "mirocals", str(plan), "--simulations", "3",
+                               "--plot", str(target), "-o", str(tmp_path / "out.csv"),
+                               "--format", "csv"], capsys)
+        assert (code, err) == (0, "")
+    data = first.read_bytes()
+    assert data.startswith(b"\x89PNG" if suffix == ".png" else b"<?xml")
+    assert data == second.read_bytes()
+
+
+@pytest.mark.parametrize(("body", "line"), [
+    ("plan: regimens-supply/1\nparticipants:\n  - {id: P-1, site: paris, arm: il3, "
+     "start: 2027-01-04}\n",
+     "{plan}:3: participants[0].arm: no arm has this id in 'mirocals' (arms: il2, placebo) "
+     "(got 'il3')"),
+    ("plan: regimens-supply/1\nparticipants: []\n",
+     "{plan}:2: participants: needs at least 1 item(s) (got a list)"),
+])
+def test_errors_are_file_line_messages(tmp_path: Path, body: str, line: str,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(body, encoding="utf-8")
+    code, out, err = run(["supply", "mirocals", str(path)], capsys)
+    assert (code, out) == (2, "")
+    assert err == line.format(plan=path) + "\n"
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (["--simulations", "0"], "regimens: --simulations: a whole number from 1 up (got 0)"),
+    (["--plot", "x.pdf"], "regimens: --plot: the plot is a .png or .svg file (got 'x.pdf')"),
+    (["--workers", "0"], "regimens: --workers: a whole number from 1 up (got 0)"),
+])
+def test_bad_options(plan: Path, options: list[str], message: str,
+                     capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["supply", "mirocals", str(plan), *options], capsys)
+    assert (code, out, err) == (2, "", message + "\n")
+
+
+def test_the_plan_is_never_overwritten(plan: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = run(["supply", "mirocals", str(plan), "-o", str(plan)], capsys)
+    assert code == 2
+    assert "this is the regimen file being read" in err
+    assert plan.read_text(encoding="utf-8") == PLAN
