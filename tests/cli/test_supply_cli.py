@@ -11,7 +11,7 @@ import pytest
 pytest.importorskip("numpy")
 pytest.importorskip("pyarrow")
 
-from regimens.cli import main  # noqa: E402
+from regimens.cli import main
 
 PLAN = """\
 plan: regimens-supply/1

@@ -100,7 +100,8 @@ def test_per_simulation_demand_and_progress() -> None:
     # statistic is that demand.
     per = [demand.filter(demand.column("simulation").to_numpy() == i).drop(["simulation"])
            for i in range(3)]
-    assert per[0].equals(per[1]) and per[1].equals(per[2])
+    assert per[0].equals(per[1])
+    assert per[1].equals(per[2])
     summary = forecast.summary.to_pylist()
     by_cell: dict[tuple[Any, ...], set[Any]] = {}
     for row in summary:
