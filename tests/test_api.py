@@ -19,7 +19,8 @@ PUBLIC = [
     # Regimen files
     "catalog_ids", "dumps", "json_schema", "load", "loads",
     # The regimen model
-    "Arm", "BandBy", "Course", "Dose", "DoseBand", "DoseLevel", "Drug", "Period", "Regimen",
+    "Arm", "BandBy", "Course", "Dose", "DoseBand", "DoseLevel", "Drug", "Period", "Policy",
+    "Regimen",
     "Rounding", "WeightBasis",
     # Timing patterns and dose steps
     "AdministrationStep", "CycleStep", "DailyPattern", "DayStep", "DaysPattern", "EveryPattern",

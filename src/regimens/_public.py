@@ -36,7 +36,8 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "CourseAnchor", "CycleStep", "DailyPattern", "DayStep", "DaysPattern", "Dose", "DoseBand",
         "DoseLevel", "Drug",
         "EveryPattern", "Expectation", "HoursPattern", "Participant", "Period", "PeriodAnchor",
-        "Regimen", "RepeatAnchor", "Rounding", "SiteCalendar", "StudyDayAnchor", "Visit",
+        "Policy", "Regimen", "RepeatAnchor", "Rounding", "SiteCalendar", "StudyDayAnchor",
+        "Visit",
         "WeekdaysPattern", "WeightBasis", "Window",
     ),
     "record": (

@@ -404,3 +404,33 @@ def test_examples_equal_expand(name: str) -> None:
             schedule = _expand(regimen, arm, start, participant=participant)
             assert_same_rows(cohort, columns, i, schedule)
             assert cohort.warnings_of(i) == tuple(str(w) for w in schedule.warnings)
+
+
+def test_record_policy_keys_change_no_planned_row_and_max_cumulative_is_refused() -> None:
+    """The record policy is read only when a record is replayed; a cumulative limit would be
+    checked against the plan, which the batch API does not do yet: refused by name."""
+    regimen = load("""\
+        on_delay: keep
+        max_delay: 14 days
+        redose: {weight_change: 10%}
+        periods:
+          - id: t
+            length: 8 weeks
+            courses:
+              - {drug: il2, dose: 1 MIU, cycle: 14 days, days: [1, 2], missed: make_up,
+                 re_escalate: true}
+        """)
+    starts = ["2027-01-04", "2027-01-05"]
+    cohort = expand_cohort(regimen, "a", starts)
+    columns = cohort.to_numpy()
+    for i, start in enumerate(starts):
+        assert_same_rows(cohort, columns, i, _expand(regimen, "a", start))
+    limited = regimens.loads(regimens.dumps(regimen).replace(
+        "name: aldesleukin,", "name: aldesleukin, max_cumulative: 6 MIU,"))
+    assert limited.drug("il2").max_cumulative is not None
+    with pytest.raises(regimens.ExpandOptionError) as caught:
+        expand_cohort(limited, "a", starts)
+    assert str(caught.value) == (
+        "regimen: the batch API cannot expand 'max_cumulative' (Drug) yet (at "
+        "drugs[0].max_cumulative); expand these participants one by one with "
+        "Regimen.expand")

@@ -102,7 +102,8 @@ CASES = [
       "crcl_weight, levels, "
       "placebo, dose_note, start, for, cycle, cycles, first_cycle, days, "
       "every, count, weekdays, daily, times, steps, route, not_on, no_same_day, label, "
-      "id, duration, method, at, notes, clinic, window, min_interval) (got 'dayz')"]),
+      "id, duration, method, at, notes, clinic, window, min_interval, on_delay, max_delay, "
+      "missed, re_escalate, redose) (got 'dayz')"]),
     ("miu-lower-case",
      course("drug: il2, dose: 1 miu, days: 1"),
      [f"{C}.dose: 'miu' is ambiguous: unit symbols are case-sensitive; write 'MIU' (million "
@@ -325,7 +326,8 @@ ARM_HEAD = HEAD.replace("  b: {label: B}\n", "  b: {label: B, periods: [t, x]}\n
          ["r.yaml:1: format: must be one of: regimens/1 (got 'regimens/2')"]),
         (HEAD.replace("arms:\n", "armz:\n"), "periods:\n  - id: t\n    length: 1 week\n",
          ["r.yaml:8: armz: unknown field; did you mean 'arms'? (allowed here: format, id, title, "
-          "registry, version, sources, notes, day_one, day_zero, bsa_max, drugs, arms, periods, "
+          "registry, version, sources, notes, day_one, day_zero, bsa_max, on_delay, max_delay, "
+          "missed, re_escalate, redose, drugs, arms, periods, "
           "visits, "
           "expect) "
           "(got 'armz')",
@@ -388,7 +390,8 @@ def test_several_structure_problems_all_reported() -> None:
         "crcl_weight, levels, "
         "placebo, dose_note, start, for, cycle, cycles, first_cycle, "
         "days, every, count, weekdays, daily, times, steps, route, not_on, no_same_day, label, "
-        "id, duration, method, at, notes, clinic, window, min_interval) (got 'colour')",
+        "id, duration, method, at, notes, clinic, window, min_interval, on_delay, max_delay, "
+        "missed, re_escalate, redose) (got 'colour')",
         "r.yaml:16: periods[0].courses[1]: missing required field 'drug'",
     ]
 

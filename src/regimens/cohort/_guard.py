@@ -35,7 +35,10 @@ KNOWN: dict[str, frozenset[str]] = {
                           "origin", "sha256",
                           # Day 0 numbering: the template's offsets are days from the start
                           # either way, and its study_day column carries the numbering.
-                          "day_zero"}),
+                          "day_zero",
+                          # The record policy: read only when a record is replayed, which
+                          # the batch API does not do; it changes no planned row.
+                          "policy"}),
     # Handout texts and vial sizes: not in the cohort's rows.
     "Drug": frozenset({"id", "name", "route", "notes", "missed_dose", "vomited_dose", "food",
                        "storage", "clinic_day", "clinic", "vials", "kind"}),
@@ -50,7 +53,11 @@ KNOWN: dict[str, frozenset[str]] = {
                          "id", "duration", "method",
                          # Used by a site calendar only (expand(calendar=...)), which the
                          # batch API does not take: without one they move nothing.
-                         "clinic", "window", "min_interval"}),
+                         "clinic", "window", "min_interval",
+                         # The record policy: as the regimen's.
+                         "policy"}),
+    "Policy": frozenset({"on_delay", "max_delay", "missed", "re_escalate",
+                         "redose_weight_change"}),
     "Elapsed": frozenset({"minutes"}),
     "DaysPattern": frozenset({"days"}),
     "EveryPattern": frozenset({"every", "count"}),

@@ -16,6 +16,7 @@ from ..model import (
     BLINDED_SITE_RULES,
     DRUG_INSTRUCTIONS,
     MIN_INTERVAL_NEEDS_WINDOW,
+    NO_POLICY,
     WINDOW_NEEDS_CLINIC,
     AdministrationStep,
     AfterLastAnchor,
@@ -56,8 +57,10 @@ from ._fields import (
     read_duration,
     read_length,
     read_levels,
+    read_max_cumulative,
     read_measure_limit,
     read_pattern,
+    read_policy,
     read_times,
     read_vials,
     read_window,
@@ -134,6 +137,7 @@ class _Builder:
         self.drug_ids = {d.id for d in drugs}
         self.bsa_max = (self.attempt(read_measure_limit, root.at("bsa_max"), "bsa_max")
                         if root.has("bsa_max") else None)
+        self.regimen_policy = self.attempt(read_policy, root)
         self.drug_routes = {d.id: d.route for d in drugs}
         self.drug_vials = {d.id: d.vials for d in drugs}
         self.drugs_by_id = {d.id: d for d in drugs}
@@ -196,6 +200,7 @@ class _Builder:
             expect=expect,
             day_one=day_one,
             day_zero=value.get("day_zero", False),
+            policy=self.regimen_policy or NO_POLICY,
             registry=value.get("registry", ""),
             version=value.get("version", ""),
             sources=sources,
@@ -214,9 +219,12 @@ class _Builder:
             self.problems.append(cur.at("vials").problem(
                 "radiotherapy has no vials", show_value=False, code="vials-on-radiotherapy"))
             vials = ()
+        limit = (self.attempt(read_max_cumulative, cur.at("max_cumulative"))
+                 if "max_cumulative" in raw else None)
         return Drug(drug_id, raw["name"], raw["route"], raw.get("notes", ""),
                     **{k: raw[k] for k in DRUG_INSTRUCTIONS if k in raw},
-                    clinic=raw.get("clinic", False), vials=vials or (), kind=kind)
+                    clinic=raw.get("clinic", False), vials=vials or (), kind=kind,
+                    max_cumulative=limit)
 
     def make(self, cur: Cursor, record: Any, *args: Any, **fields: Any) -> Any:
         """``record(*args, **fields)``, with the model's own problems placed in the file."""
@@ -380,6 +388,12 @@ class _Builder:
                            f"{vials[0].unit.dimension.value}; this dose is in "
                            f"{dimension.value}", code="dose-not-in-vials")
             drug = self.drugs_by_id[raw["drug"]]
+            limit = drug.max_cumulative
+            if limit is not None and dimension is not limit.amount.unit.dimension:
+                raise fail(at, f"drug {raw['drug']!r} has max_cumulative {limit}, in "
+                           f"{limit.amount.unit.dimension.value}; this dose is in "
+                           f"{dimension.value}: the two could never be added up",
+                           code="dose-not-in-limit")
             found = kind_problem(drug, dimension)
             if found is not None and drug.kind == "radiotherapy":
                 raise fail(at, found, code="radiotherapy-not-in-gy")
@@ -477,6 +491,7 @@ class _Builder:
             id=course_id, duration=duration, method=raw.get("method"),
             notes=raw.get("notes", ""), clinic=clinic, window=window,
             min_interval=min_interval, where=self.where(cur), levels=levels,
+            policy=read_policy(cur),
         )
         delivery = course.delivery_problem(self.drug_routes[course.drug])
         if delivery is not None and delivery[0] == "method":

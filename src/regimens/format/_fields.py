@@ -31,6 +31,7 @@ from ..model import (
     EveryPattern,
     HoursPattern,
     Pattern,
+    Policy,
     Rounding,
     Step,
     WeekdaysPattern,
@@ -43,6 +44,7 @@ from ..quantities import (
     MAX_DAYS,
     Amount,
     Basis,
+    DoseQuantity,
     Duration,
     Elapsed,
     LengthRange,
@@ -67,8 +69,10 @@ __all__ = [
     "read_duration",
     "read_length",
     "read_levels",
+    "read_max_cumulative",
     "read_measure_limit",
     "read_pattern",
+    "read_policy",
     "read_steps",
     "read_times",
     "read_vials",
@@ -146,6 +150,38 @@ def read_measure_limit(cur: Cursor, key: str) -> Any:
         return parse_creatinine(cur.value)
     except UnitError as exc:
         raise unit_fail(cur, exc) from None
+
+
+def read_policy(cur: Cursor) -> Policy:
+    """The record policy keys at ``cur`` (a course or the document's root; docs/record.md).
+
+    The schema has checked their types and spellings; here ``max_delay`` and the
+    ``redose`` percentage are read.
+    """
+    raw = cur.value
+    max_delay = read_duration(cur.at("max_delay")) if "max_delay" in raw else None
+    change = None
+    if "redose" in raw:
+        at = cur.at("redose").at("weight_change")
+        match = _PERCENT.match(at.value)
+        assert match is not None  # the schema's pattern
+        change = Decimal(match["num"])
+        if not 0 < change < 100:
+            raise fail(at, "a weight change above 0% and below 100%", code="bad-percentage")
+    return Policy(on_delay=raw.get("on_delay"), max_delay=max_delay, missed=raw.get("missed"),
+                  re_escalate=raw.get("re_escalate"), redose_weight_change=change)
+
+
+def read_max_cumulative(cur: Cursor) -> DoseQuantity:
+    """A drug's ``max_cumulative``: flat, per kg or per m2, never a target AUC."""
+    try:
+        limit = parse_dose_quantity(cur.value)
+    except UnitError as exc:
+        raise unit_fail(cur, exc) from None
+    if limit.basis is Basis.AUC:
+        raise fail(cur, "a cumulative limit is an amount (flat, per kg or per m2), not a "
+                   "target AUC", code="bad-quantity")
+    return limit
 
 
 _AGE_EDGE = re.compile(r"\s*(?P<num>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>years?|months?)\s*\Z")

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import Problem
-from ..model import METHODS, WEEKDAYS
+from ..model import METHODS, MISSED_RULES, ON_DELAY_RULES, WEEKDAYS
 from ..quantities import MAX_DAYS
 from ._source import Cursor
 
@@ -431,6 +431,28 @@ class _TextOrBands(Either):
         return (banded if isinstance(cur.value, dict) else text).problems(cur)
 
 
+#: The record policy (docs/record.md, "Policies"): on a course, or at the top level for
+#: every course (a course's own keys win).
+POLICY_FIELDS = {
+    "on_delay": Field(Text("after a delayed cycle, later cycles of the course move with it "
+                           "(shift, the default) or stay on the grid (keep)",
+                           enum=ON_DELAY_RULES)),
+    "max_delay": Field(_duration("a longer delay is reported as a protocol deviation, e.g. "
+                                 "'14 days'")),
+    "missed": Field(Text("a missed dose is not made up (skip, the default) or is given later "
+                         "(make_up)", enum=MISSED_RULES)),
+    "re_escalate": Field(Flag("a reduced dose level may be raised again (default false: "
+                              "reductions are permanent)")),
+    "redose": Field(Record({
+        "weight_change": Field(Text(
+            "recompute doses after a new weight only when it differs by at least this much "
+            "from the weight the current dose was computed from, e.g. '10%'",
+            pattern=r"\s*[0-9]+(\.[0-9]+)?\s*%\s*",
+            pattern_help="a percentage is written with %, e.g. '10%'",
+            number_help="a bare number is not a percentage: write '10%'"), required=True),
+    }, "the re-dosing rule (default: doses are recomputed from each new measurement)")),
+}
+
 COURSE = Record({
     "drug": Field(_id("the drug's id (a key of drugs)"), required=True),
     "arms": Field(ListOf(_id("arm id"), min_items=1), ),
@@ -489,6 +511,7 @@ COURSE = Record({
     "window": Field(WINDOW),
     "min_interval": Field(_duration("least time between a moved administration and the "
                                     "previous and next doses of the drug, e.g. '19 days'")),
+    **POLICY_FIELDS,
 }, "one drug on one timing pattern within a period")
 
 VISIT = Record({
@@ -567,6 +590,7 @@ REGIMEN = Record({
     "bsa_max": Field(Text("cap on the body surface area of every per-m2 dose without its "
                           "own, e.g. '2 m2'", number_help="a bare number is not a body "
                           "surface area: give its unit, e.g. '2 m2'")),
+    **POLICY_FIELDS,
     "drugs": Field(MapOf(Record({
         "name": Field(_line(), required=True),
         "route": Field(_line("e.g. subcutaneous, intravenous, oral"), required=True),
@@ -586,6 +610,11 @@ REGIMEN = Record({
         "clinic_day": Field(Text("what to do on a clinic-visit day, e.g. 'bring your "
                                  "tablets and this diary'")),
         "clinic": Field(Flag("every course of the drug is given at the site")),
+        "max_cumulative": Field(Text("the most the participant may receive in all, flat, per "
+                                     "kg or per m2 ('450 mg/m2', '400 USP units'), checked "
+                                     "when a record is replayed",
+                                     number_help="a bare number is not a cumulative limit: "
+                                     "give its unit, e.g. '450 mg/m2' or '400 USP units'")),
     }), "drug id: drug", min_items=1), required=True),
     "arms": Field(MapOf(Record({
         "label": Field(_line(), required=True),

@@ -24,6 +24,7 @@ from ..model import (
     EveryPattern,
     HoursPattern,
     PeriodAnchor,
+    Policy,
     Regimen,
     RepeatAnchor,
     Rounding,
@@ -171,6 +172,23 @@ def _course(c: Course) -> dict[str, Any]:
         out["window"] = _window(c.window)
     if c.min_interval is not None:
         out["min_interval"] = str(c.min_interval)
+    out.update(policy_dict(c.policy))
+    return out
+
+
+def policy_dict(p: Policy) -> dict[str, Any]:
+    """The record policy keys written (docs/record.md, "Policies"), in the format's order."""
+    out: dict[str, Any] = {}
+    if p.on_delay is not None:
+        out["on_delay"] = p.on_delay
+    if p.max_delay is not None:
+        out["max_delay"] = str(p.max_delay)
+    if p.missed is not None:
+        out["missed"] = p.missed
+    if p.re_escalate is not None:
+        out["re_escalate"] = p.re_escalate
+    if p.redose_weight_change is not None:
+        out["redose"] = {"weight_change": f"{plain(p.redose_weight_change)}%"}
     return out
 
 
@@ -225,6 +243,8 @@ def _drug(d: Drug) -> dict[str, Any]:
     out.update({k: getattr(d, k) for k in ("notes", *DRUG_INSTRUCTIONS) if getattr(d, k)})
     if d.clinic:
         out["clinic"] = True
+    if d.max_cumulative is not None:
+        out["max_cumulative"] = str(d.max_cumulative)
     return out
 
 def to_dict(r: Regimen) -> dict[str, Any]:
@@ -240,6 +260,7 @@ def to_dict(r: Regimen) -> dict[str, Any]:
         out["day_one"] = r.day_one
     if r.day_zero:
         out["day_zero"] = True
+    out.update(policy_dict(r.policy))
     out["drugs"] = {d.id: _drug(d) for d in r.drugs}
     arms: dict[str, Any] = {}
     for a in r.arms:

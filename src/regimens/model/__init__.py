@@ -40,6 +40,7 @@ from ._patterns import (
     Pattern,
     WeekdaysPattern,
 )
+from ._policy import MISSED_RULES, NO_POLICY, ON_DELAY_RULES, Policy
 from ._references import (
     BLINDED_SITE_RULES,
     BLINDED_VISIT,
@@ -71,7 +72,10 @@ __all__ = [
     "MAX_ADMINISTRATIONS",
     "METHODS",
     "MIN_INTERVAL_NEEDS_WINDOW",
+    "MISSED_RULES",
     "NO_DAY_ZERO",
+    "NO_POLICY",
+    "ON_DELAY_RULES",
     "PLAUSIBLE",
     "WEEKDAYS",
     "WINDOW_NEEDS_CLINIC",
@@ -97,6 +101,7 @@ __all__ = [
     "Pattern",
     "Period",
     "PeriodAnchor",
+    "Policy",
     "Regimen",
     "RepeatAnchor",
     "Rounding",

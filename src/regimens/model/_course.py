@@ -37,6 +37,7 @@ from ._patterns import (
     Pattern,
     WeekdaysPattern,
 )
+from ._policy import NO_POLICY, Policy
 from ._visits import Window
 
 __all__ = [
@@ -445,6 +446,8 @@ class Course:
     long each administration lasts (elapsed time: an infusion over 46 hours),
     ``method`` how it goes in (one of :data:`METHODS`); ``label`` is shown with its
     administrations (docs/format.md, "Duration and method", "Labels and notes").
+    ``policy``: the course's own record policy (:class:`Policy`; keys it leaves None come
+    from the regimen's, see :meth:`Regimen.policy_for`).
     """
 
     drug: str
@@ -476,6 +479,9 @@ class Course:
     where: Location = field(default=("", None, ()), compare=False)  # for messages
     #: Dose levels other than 0, in the order written (the course's own, or its drug's).
     levels: tuple[DoseLevel, ...] = ()
+    #: What to do with delays, missed doses, reductions and new measurements when a record
+    #: is replayed (docs/record.md); keys not written here come from the regimen's policy.
+    policy: Policy = NO_POLICY
 
     def __post_init__(self) -> None:
         # Rules within the course; those that need its period or the regimen's ids
@@ -537,6 +543,8 @@ class Course:
         if self.duration is not None and not isinstance(self.duration, Elapsed):
             problems.add("duration", "an Elapsed time (Elapsed.parse('46 hours'))",
                          self.duration, code="wrong-type")
+        if not isinstance(self.policy, Policy):
+            problems.add("policy", "a Policy", self.policy, code="wrong-type")
         if self.method is not None and self.method not in METHODS:
             problems.add("method", f"must be one of: {', '.join(METHODS)}", self.method,
                          code="not-one-of")

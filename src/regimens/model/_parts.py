@@ -9,7 +9,7 @@ from ..errors import (
     ParticipantError,
     UnitError,
 )
-from ..quantities import Amount, DoseQuantity, LengthRange, same_amount
+from ..quantities import Amount, Basis, DoseQuantity, LengthRange, same_amount
 from ._course import Course
 from ._invariants import Location, Problems, reason_of
 from ._participant import Participant
@@ -34,7 +34,10 @@ class Drug:
     (:func:`~regimens.least_waste_vials`), shown on the dose sheet. ``kind``: ``"drug"``
     (default) or ``"radiotherapy"``, whose doses are absorbed radiation doses in Gy (e.g.
     ``route="external beam"``, 2 Gy per fraction); only radiotherapy has doses in Gy, and
-    it has no vials.
+    it has no vials. ``max_cumulative``: the most the participant may receive in all
+    (``450 mg/m2`` for doxorubicin: summed per m² of each dose's own BSA; ``400 USP units``
+    for bleomycin), checked against what was given plus what is planned when a record is
+    replayed (docs/record.md); flat, per kg or per m2, above zero.
     """
 
     id: str
@@ -50,6 +53,7 @@ class Drug:
     clinic: bool = False
     vials: tuple[Amount, ...] = ()
     kind: str = "drug"
+    max_cumulative: DoseQuantity | None = None
 
     def __post_init__(self) -> None:
         problems = Problems("Drug")
@@ -73,6 +77,12 @@ class Drug:
         elif any(same_amount(a, b) for i, a in enumerate(vials) for b in vials[i + 1:]):
             problems.add("vials", "a vial size is listed twice",
                          ", ".join(str(v) for v in vials), code="duplicate-vial")
+        limit = self.max_cumulative
+        if limit is not None and (
+                not isinstance(limit, DoseQuantity) or limit.basis is Basis.AUC
+                or not limit.amount.magnitude > 0):
+            problems.add("max_cumulative", "a DoseQuantity above zero, flat, per kg or per m2",
+                         limit, code="wrong-type")
         if self.kind not in DRUG_KINDS:
             problems.add("kind", "drug or radiotherapy", self.kind, code="not-one-of")
         elif self.kind == "radiotherapy" and vials:

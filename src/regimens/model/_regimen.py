@@ -25,6 +25,7 @@ from ..errors import RegimenLookupError
 from ._invariants import Problems
 from ._participant import Participant
 from ._parts import Arm, Drug, Expectation, Period
+from ._policy import NO_POLICY, Policy
 from ._references import check_regimen
 from ._site import SiteCalendar
 from ._visits import Visit
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
     from ..engine import CheckReport, Schedule
     from ..quantities import BSAFormula
+    from ._course import Course
 
 __all__ = [
     "Regimen",
@@ -54,6 +56,9 @@ class Regimen:
     otherwise it is Day 1 and there is no Day 0. Visits, expectations and every
     output follow the convention; ``start`` is always the date of that first day.
 
+    ``policy``: the record policy of every course (:class:`Policy`; a course's own keys
+    win; :meth:`policy_for`), read when a participant's record is replayed.
+
     Raises:
         InvalidRegimenError: every problem found, each with its field path
             (``periods[0].courses[1].drug``) and ``<Regimen>`` as its file.
@@ -73,6 +78,8 @@ class Regimen:
     notes: str = ""
     format: str = "regimens/1"
     day_zero: bool = False  # the first day of the day_one period is Study Day 0
+    #: The record policy of every course (a course's own keys win): docs/record.md.
+    policy: Policy = NO_POLICY
     origin: str = field(default="", compare=False)  # file name or catalogue id
     sha256: str = field(default="", compare=False)  # of the source bytes, for provenance
 
@@ -82,6 +89,8 @@ class Regimen:
             value = getattr(self, key)
             if not isinstance(value, str) or not value.strip():
                 problems.add(key, "non-empty text", value, code="wrong-type")
+        if not isinstance(self.policy, Policy):
+            problems.add("policy", "a Policy", self.policy, code="wrong-type")
         check_regimen(self, problems)
         problems.raise_any()
 
@@ -126,6 +135,12 @@ class Regimen:
         if found is None:
             raise RegimenLookupError("period", period_id, tuple(self._index[2]))
         return found
+
+    def policy_for(self, course: Course) -> Policy:
+        """The record policy that applies to ``course``: its own keys, then the regimen's
+        (``policy``), then the defaults (:meth:`Policy.resolved`: on_delay shift, missed
+        skip, no re-escalation, no max_delay, recompute from each measurement)."""
+        return course.policy.over(self.policy).resolved()
 
     def path(self, arm_id: str) -> tuple[Period, ...]:
         """The periods an arm goes through, in order."""
