@@ -36,7 +36,8 @@ PUBLIC = [
     "Administration", "ComputedDose", "CourseSpan", "DrugTotal", "PeriodSpan", "Schedule",
     "VisitOccurrence",
     # Treatment as it happens
-    "EventKind", "Measurement", "Record", "RecordRow",
+    "EventKind", "Measurement", "Record", "RecordRow", "load_record", "read_record",
+    "record_schema",
     # The site's calendar
     "Closure", "SiteCalendar",
     # Regimen arithmetic

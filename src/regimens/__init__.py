@@ -112,7 +112,15 @@ if _typing.TYPE_CHECKING:
         bsa,
         least_waste_vials,
     )
-    from .record import EventKind, Measurement, Record, RecordRow
+    from .record import (
+        EventKind,
+        Measurement,
+        Record,
+        RecordRow,
+        load_record,
+        read_record,
+        record_schema,
+    )
 
 # By role, in the order a reader meets them (as whenever does), sorted within a group;
 # pinned by tests/test_api.py.
@@ -183,6 +191,9 @@ __all__ = [  # noqa: RUF022 (grouped, not one alphabetical run)
     "Measurement",
     "Record",
     "RecordRow",
+    "load_record",
+    "read_record",
+    "record_schema",
     # The site's calendar: closed days, holidays, closures (Regimen.expand(calendar=...))
     "Closure",
     "SiteCalendar",

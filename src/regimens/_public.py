@@ -41,7 +41,8 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "WeekdaysPattern", "WeightBasis", "Window",
     ),
     "record": (
-        "EventKind", "Measurement", "Record", "RecordRow",
+        "EventKind", "Measurement", "Record", "RecordRow", "load_record", "read_record",
+        "record_schema",
     ),
     "quantities": (
         "Amount", "BSAFormula", "Basis", "Dimension", "DoseQuantity", "Duration", "Elapsed",

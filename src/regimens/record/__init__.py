@@ -6,9 +6,23 @@ participant's file and replayed over the schedule the engine expands. docs/recor
 describes the file, the events and the regimen's policies.
 """
 
+from ._check import level_percent
 from ._model import MEASUREMENT_KINDS, EventKind, Measurement, Record, RecordRow
+from ._read import COLUMNS, OPTIONAL_COLUMNS, load_record, read_record, record_schema
 
-__all__ = ["MEASUREMENT_KINDS", "EventKind", "Measurement", "Record", "RecordRow"]
+__all__ = [
+    "COLUMNS",
+    "MEASUREMENT_KINDS",
+    "OPTIONAL_COLUMNS",
+    "EventKind",
+    "Measurement",
+    "Record",
+    "RecordRow",
+    "level_percent",
+    "load_record",
+    "read_record",
+    "record_schema",
+]
 
 from .._public import claim
 

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ..errors import NO_VALUE, InvalidRegimenError, ParticipantError, Problem
-from ..model import Participant
+from ..model import Participant, Regimen
 from ..quantities import Amount
+from ._check import check_record
 
 __all__ = ["MEASUREMENT_KINDS", "EventKind", "Measurement", "Record", "RecordRow"]
 
@@ -334,6 +335,23 @@ class Record:
         by_line = {r.line: r for r in self.rows}
         return tuple(sorted(((void, by_line[line]) for line, void in self._withdrawn.items()),
                             key=lambda pair: pair[0].line))
+
+    def check_against(self, regimen: Regimen, arm: str | None = None) -> None:
+        """Check that every row that counts names what ``regimen`` has (on ``arm``, when
+        given): its drug (a look-alike id is named), the protocol cycle number (within the
+        cycles of a course of the drug; every cycled course when the drug is empty) and the
+        cycle day (a dosing day of a ``days`` pattern, else within the cycle), and for
+        ``reduce`` a declared dose level (a level below the lowest declared one is allowed:
+        the drug then stops) that agrees with the row's percentage when both are given.
+
+        Raises:
+            InvalidRegimenError: every row that names something the regimen lacks, with its
+                file, line and column (codes ``unknown-drug``, ``drug-not-in-arm``,
+                ``unknown-cycle``, ``unknown-cycle-day``, ``undeclared-level``,
+                ``level-percent-mismatch``).
+            RegimenLookupError: ``arm`` is not an arm of the regimen.
+        """
+        check_record(self, regimen, arm)
 
     def row_at(self, line: int) -> RecordRow | None:
         """The row written on ``line`` (None: no row starts there)."""
