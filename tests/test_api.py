@@ -45,7 +45,8 @@ PUBLIC = [
     # Calendars
     "PublishSummary", "Reminder", "publish",
     # Exceptions and warnings
-    "ClosedDayWarning", "DoseError", "ExpandOptionError", "InvalidRegimenError",
+    "ClosedDayWarning", "CumulativeDoseWarning", "DoseError", "ExpandOptionError",
+    "InvalidRegimenError",
     "MissingMeasurementError", "ParticipantError", "Problem", "PublishError", "QuantityError",
     "QuantityTypeError",
     "RegimenError", "RegimenLookupError", "RegimenNotFoundError", "RegimenWarning",
@@ -161,7 +162,8 @@ def test_errors_share_one_root(name: str) -> None:
     assert issubclass(error, ValueError | LookupError)
 
 
-@pytest.mark.parametrize("name", ["ClosedDayWarning", "RoundingWarning", "TimeShiftWarning"])
+@pytest.mark.parametrize("name", ["ClosedDayWarning", "CumulativeDoseWarning",
+                                  "RoundingWarning", "TimeShiftWarning"])
 def test_warnings(name: str) -> None:
     assert issubclass(getattr(regimens, name), regimens.RegimenWarning)
     assert issubclass(regimens.RegimenWarning, UserWarning)

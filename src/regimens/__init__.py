@@ -44,6 +44,7 @@ if _typing.TYPE_CHECKING:
     )
     from .errors import (
         ClosedDayWarning,
+        CumulativeDoseWarning,
         DoseError,
         ExpandOptionError,
         InvalidRegimenError,
@@ -207,6 +208,7 @@ __all__ = [  # noqa: RUF022 (grouped, not one alphabetical run)
     "publish",
     # Exceptions and warnings
     "ClosedDayWarning",
+    "CumulativeDoseWarning",
     "DoseError",
     "ExpandOptionError",
     "InvalidRegimenError",

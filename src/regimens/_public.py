@@ -19,7 +19,8 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "DrugTotal", "ExpectationResult", "PeriodSpan", "Schedule", "VisitOccurrence",
     ),
     "errors": (
-        "ClosedDayWarning", "DoseError", "ExpandOptionError", "InvalidRegimenError",
+        "ClosedDayWarning", "CumulativeDoseWarning", "DoseError", "ExpandOptionError",
+        "InvalidRegimenError",
         "MissingMeasurementError", "ParticipantError", "Problem", "PublishError",
         "QuantityError", "QuantityTypeError", "RegimenError", "RegimenLookupError",
         "RegimenNotFoundError", "RegimenWarning", "RoundingWarning", "TimeShiftWarning",

@@ -23,7 +23,8 @@ know this library)::
     RegimenWarning (UserWarning)
     ├── RoundingWarning                     rounding moved a dose by more than 10%
     ├── TimeShiftWarning                    a time of day moved out of a daylight-saving gap
-    └── ClosedDayWarning                    clinic work stays on a day the site is closed
+    ├── ClosedDayWarning                    clinic work stays on a day the site is closed
+    └── CumulativeDoseWarning               a dose would take a drug past its max_cumulative
 
 Every error keeps its parts as attributes and builds its message from them in
 ``__str__``; nothing in the library reads a message back. Every error pickles
@@ -43,6 +44,7 @@ from typing import Any, ClassVar
 __all__ = [
     "NO_VALUE",
     "ClosedDayWarning",
+    "CumulativeDoseWarning",
     "DoseError",
     "ExpandOptionError",
     "InvalidRegimenError",
@@ -470,6 +472,12 @@ class ClosedDayWarning(RegimenWarning):
     """
 
     blind_safe = True
+
+
+class CumulativeDoseWarning(RegimenWarning):
+    """An administration would take a drug's cumulative dose (given plus planned) past its
+    ``max_cumulative`` (450 mg/m² of doxorubicin): flagged before it happens, naming the
+    drug, the date and the totals before and after it (docs/record.md, "Dose changes")."""
 
 
 from ._public import claim  # noqa: E402 (after the names it claims)

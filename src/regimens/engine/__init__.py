@@ -9,8 +9,10 @@ regimen's own arithmetic. Results are data; :mod:`regimens.export` renders them.
 
 from ._arithmetic import CheckReport, DrugSummary, ExpectationResult, check
 from ._dose import (
+    BodySize,
     ComputedDose,
     check_measurements,
+    compute_dose,
     dose_amount,
     dose_rounding_moves,
     dosing_area,
@@ -33,6 +35,7 @@ from ._totals import DrugTotal, drug_totals
 __all__ = [
     "OUTSIDE_CALENDAR",
     "Administration",
+    "BodySize",
     "CheckReport",
     "ComputedDose",
     "CourseSpan",
@@ -48,6 +51,7 @@ __all__ = [
     "check_arm",
     "check_bsa_decimals",
     "check_measurements",
+    "compute_dose",
     "dose_amount",
     "dose_rounding_moves",
     "dosing_area",

@@ -7,6 +7,7 @@ describes the file, the events and the regimen's policies.
 """
 
 from ._check import level_percent
+from ._dosing import BodyUsed, CumulativeEntry, CumulativeFlag, DoseChange, Dosing, cumulative_flags
 from ._model import MEASUREMENT_KINDS, EventKind, Measurement, Record, RecordRow
 from ._read import COLUMNS, OPTIONAL_COLUMNS, load_record, read_record, record_schema
 
@@ -14,10 +15,16 @@ __all__ = [
     "COLUMNS",
     "MEASUREMENT_KINDS",
     "OPTIONAL_COLUMNS",
+    "BodyUsed",
+    "CumulativeEntry",
+    "CumulativeFlag",
+    "DoseChange",
+    "Dosing",
     "EventKind",
     "Measurement",
     "Record",
     "RecordRow",
+    "cumulative_flags",
     "level_percent",
     "load_record",
     "read_record",

@@ -1,0 +1,453 @@
+"""Dose changes from a record: reductions, new measurements, and cumulative limits.
+
+Pure functions of the plan (the regimen expanded for the participant) and the record, for
+the replay to call (docs/record.md, "Dose changes"):
+
+- :class:`Dosing` gives, for each planned administration and the date it is now given on,
+  the dose it gets after the record's ``reduce`` and ``measure`` rows (recomputed by the
+  engine's own dose arithmetic, with its derivation) and the body size and renal function
+  it was computed from, with the dates they were measured;
+- :func:`cumulative_flags` adds up what was given and what is planned for each drug with a
+  ``max_cumulative`` and flags the administration that would cross the limit, before it
+  happens.
+
+Rules (the regimen's policy, :meth:`~regimens.Regimen.policy_for`):
+
+- a ``reduce`` row takes effect from its date (or, with ``cycle``, from that cycle of the
+  drug's cycled courses); percentages are of the level-0 dose; a level below the lowest
+  declared one stops the drug from then on; a reduction is permanent unless
+  ``re_escalate: true``: a later row that raises the dose is then an error;
+- a ``measure`` row applies to administrations on its date and after (a measurement taken
+  on the day of a dose is the one that dose is computed from). With ``redose:
+  {weight_change: P%}`` a new weight changes the doses of a course only when it differs
+  by at least P% from the weight the course's current dose was computed from; without a
+  rule, doses are recomputed from each new measurement. Heights, BSA, creatinine and GFR
+  always apply.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, localcontext
+
+from ..engine import Administration, BodySize, ComputedDose, Schedule, compute_dose
+from ..errors import (
+    CumulativeDoseWarning,
+    DoseError,
+    InvalidRegimenError,
+    ParticipantError,
+    Problem,
+)
+from ..model import Course, Dose, DoseLevel, Drug, Participant, Regimen
+from ..quantities import (
+    EXACT,
+    Amount,
+    Basis,
+    human_number,
+    least_waste_vials,
+    normal,
+    plain,
+)
+from ._check import level_percent
+from ._model import EventKind, Record, RecordRow
+
+__all__ = ["BodyUsed", "CumulativeEntry", "CumulativeFlag", "DoseChange", "Dosing",
+           "cumulative_flags"]
+
+_MEASURE_LABEL = {"weight": "weight", "height": "height", "bsa": "BSA",
+                  "creatinine": "serum creatinine", "gfr": "GFR"}
+
+
+@dataclass(frozen=True)
+class BodyUsed:
+    """The body size and renal function a dose was computed from, for a pharmacist's audit.
+
+    ``participant``: the measurements in effect; ``measured``: for each measurement kind
+    (weight, height, bsa, creatinine, gfr) taken from the record, the (date, record line)
+    it was measured on; a kind not listed is the participant's value at enrolment (the
+    expand options). ``bsa_m2``: the BSA used for per-m2 doses (None: not computable), as
+    the dose arithmetic uses it (rounded to the schedule's decimals). ``text`` says all of
+    it: "weight 63 kg (measured 2027-02-22, line 6); height 172 cm (at enrolment); BSA
+    1.72 m²".
+    """
+
+    participant: Participant
+    measured: tuple[tuple[str, date, int], ...] = ()
+    bsa_m2: Decimal | None = None
+
+    @property
+    def text(self) -> str:
+        """The measurements in effect, each with its date (or "at enrolment")."""
+        p = self.participant
+        when = {kind: (day, line) for kind, day, line in self.measured}
+        parts = []
+        for kind in ("weight", "height", "bsa", "creatinine", "gfr"):
+            value = getattr(p, kind)
+            if value is None:
+                continue
+            seen = when.get(kind)
+            source = (f"measured {seen[0].isoformat()}, record line {seen[1]}" if seen
+                      else "at enrolment")
+            parts.append(f"{_MEASURE_LABEL[kind]} {value} ({source})")
+        if self.bsa_m2 is not None and p.bsa is None:
+            parts.append(f"BSA {human_number(self.bsa_m2)} m² (computed)")
+        return "; ".join(parts) if parts else "no body measurements"
+
+
+@dataclass(frozen=True)
+class DoseChange:
+    """The dose of one administration after the record's reductions and measurements.
+
+    ``dose``: the dose to give (the plan's own :class:`ComputedDose` when nothing changed
+    it, so outputs keep their bytes); ``changed``: whether it differs from the plan's
+    (amount or derivation); ``level``: the dose level in effect (0: as written) and
+    ``percent`` a percentage of the level-0 dose in effect (None: none); ``stopped``: the
+    drug is stopped by a reduction below its lowest declared level (``stop_row`` names
+    it); ``body``: what the dose was computed from; ``notes``: why it changed, naming the
+    record's lines ("dose level -1 from 2027-02-22 (record line 5)").
+    """
+
+    dose: ComputedDose
+    changed: bool
+    level: int
+    percent: Decimal | None
+    stopped: bool
+    body: BodyUsed
+    notes: tuple[str, ...] = ()
+    stop_row: RecordRow | None = None
+
+
+@dataclass(frozen=True)
+class _Reduction:
+    row: RecordRow
+    level: int  # 0 with a percentage alone
+    percent: Decimal | None
+
+
+class Dosing:
+    """The record's dose changes for one plan: build once, then ask :meth:`dose` for each
+    administration (pure: the same plan, record and levels give the same answers).
+
+    ``plan``: the schedule expanded without a record; ``record``: the participant's record
+    (its effective rows; rows other than ``reduce`` and ``measure`` are ignored here);
+    ``levels``: the dose levels the plan was expanded at (``Regimen.expand(levels=...)``),
+    the starting point of reductions.
+
+    Raises:
+        InvalidRegimenError: a ``reduce`` row that raises a dose when the course's
+            reductions are permanent (``re_escalate: false``), with its file and line;
+            a ``reduce`` row on a drug whose courses have no dose to change.
+    """
+
+    def __init__(self, plan: Schedule, record: Record,
+                 levels: Mapping[str, int] | None = None) -> None:
+        self.plan = plan
+        self.regimen: Regimen = plan.regimen
+        self.levels = dict(levels or {})
+        rows = record.effective()
+        self.reductions: dict[str, list[RecordRow]] = {}
+        for row in sorted((r for r in rows if r.event is EventKind.REDUCE), key=_when):
+            assert row.drug is not None
+            self.reductions.setdefault(row.drug, []).append(row)
+        self.measures = sorted((r for r in rows if r.event is EventKind.MEASURE), key=_when)
+        self._check_escalation()
+
+    # Reductions ---------------------------------------------------------------------------
+
+    def _course(self, a: Administration) -> Course:
+        return self.regimen.period(a.period).courses[a.course]
+
+    def _applies(self, row: RecordRow, a: Administration, on: date) -> bool:
+        if row.cycle is not None and a.cycle is not None:
+            return a.cycle >= row.cycle
+        assert row.date is not None
+        return on >= row.date
+
+    def _share(self, course: Course, level: int, percent: Decimal | None) -> Decimal | None:
+        """How much of the level-0 dose a (level, percent) stands for, to order two."""
+        if percent is not None:
+            return percent
+        try:
+            return level_percent(course, level)
+        except KeyError:
+            return None
+
+    def _check_escalation(self) -> None:
+        """Refuse a row that raises a dose whose course keeps reductions permanent."""
+        problems: list[Problem] = []
+        for drug, rows in self.reductions.items():
+            courses = [c for p in self.regimen.periods for c in p.courses if c.drug == drug
+                       and (c.dose is not None or c.steps)]
+            if not courses:
+                row = rows[0]
+                problems.append(Problem(row.source, row.line, ("drug",), f"{drug} has no "
+                                        "dose to reduce (placebo or unspecified)", drug,
+                                        code="nothing-to-reduce"))
+                continue
+            found = next((p for c in courses if not self.regimen.policy_for(c).re_escalate
+                          for p in self._raises(drug, c, rows)), None)
+            if found is not None:
+                problems.append(found)
+        if problems:
+            raise InvalidRegimenError(problems)
+
+    def _raises(self, drug: str, course: Course, rows: list[RecordRow]) -> list[Problem]:
+        """The first row that raises the dose of ``course`` after an earlier reduction."""
+        before: tuple[RecordRow, Decimal | None, int] | None = None
+        for row in rows:
+            level = row.level if row.level is not None else 0
+            share = self._share(course, level, row.percent)
+            if before is not None:
+                _, was, was_level = before
+                raised = (share > was if share is not None and was is not None
+                          else level > was_level)
+                if raised:
+                    return [Problem(row.source, row.line, ("level",),
+                                    f"this row raises {drug}'s dose after the reduction on "
+                                    f"line {before[0].line}; the regimen's reductions are "
+                                    "permanent (re_escalate: false): give re_escalate: true "
+                                    "to the course or the regimen to allow it",
+                                    _level_text(row), code="re-escalation")]
+            before = (row, share, level)
+        return []
+
+    def _reduction(self, a: Administration, on: date) -> _Reduction | None:
+        found = None
+        for row in self.reductions.get(a.drug, ()):
+            if self._applies(row, a, on):
+                found = _Reduction(row, row.level if row.level is not None else 0, row.percent)
+        return found
+
+    # Measurements -------------------------------------------------------------------------
+
+    def _body(self, course: Course, on: date) -> tuple[Participant, tuple[tuple[str, date, int],
+                                                                           ...], list[str]]:
+        """The participant a dose of ``course`` on ``on`` is computed from, when each of its
+        measurements was taken, and notes on measurements not applied (redose rule)."""
+        person = self.plan.participant
+        measured: dict[str, tuple[str, date, int]] = {}
+        notes: list[str] = []
+        threshold = self.regimen.policy_for(course).redose_weight_change
+        for row in self.measures:
+            assert row.date is not None
+            assert row.measurement is not None
+            if row.date > on:
+                break
+            m = row.measurement
+            if m.kind == "weight" and threshold is not None and person.weight_kg is not None:
+                new = Participant(weight=m.text).weight_kg
+                assert new is not None
+                with localcontext(EXACT):
+                    change = abs(new - person.weight_kg) * 100 / person.weight_kg
+                if change < threshold:
+                    notes.append(f"weight {m.text} measured {row.date.isoformat()} (record "
+                                 f"line {row.line}) is within {plain(threshold)}% of "
+                                 f"{person.weight} the dose was computed from "
+                                 f"({plain(_two(change))}% change): not recomputed "
+                                 "(redose: weight_change)")
+                    continue
+            person = m.apply(person)
+            measured[m.kind] = (m.kind, row.date, row.line)
+            if m.kind == "creatinine":
+                measured.pop("gfr", None)
+            elif m.kind == "gfr":
+                measured.pop("creatinine", None)
+            elif m.kind in ("weight", "height"):
+                measured.pop("bsa", None)
+        return person, tuple(sorted(measured.values())), notes
+
+    def _bsa(self, person: Participant) -> Decimal | None:
+        body = BodySize(person, self.plan.bsa_formula, self.plan.bsa_decimals)
+        try:
+            return body.area()[0]
+        except (ParticipantError, DoseError):
+            return None
+
+    # The dose ------------------------------------------------------------------------------
+
+    def dose(self, a: Administration, on: date | None = None) -> DoseChange:
+        """The dose of planned administration ``a`` given (or now planned) on ``on``
+        (default: its planned date), after the record's reductions and measurements.
+
+        Raises:
+            ParticipantError, DoseError: the dose cannot be recomputed from the new
+                measurements (as :meth:`Regimen.expand` would raise).
+        """
+        day = a.date if on is None else on
+        course = self._course(a)
+        person, measured, notes = self._body(course, day)
+        body = BodyUsed(person, measured, self._bsa(person))
+        dose = course.dose if course.dose is not None else (
+            course.steps[a.step].dose if a.step is not None else None)
+        reduction = self._reduction(a, day)
+        plan_level = self.levels.get(a.drug, 0)
+        level = plan_level if reduction is None else reduction.level
+        percent = None if reduction is None else reduction.percent
+        if dose is None or course.placebo or a.dose.amount is None:
+            return DoseChange(a.dose, False, level, percent, False, body, tuple(notes))
+        declared = sorted({0, *(x.level for x in course.levels)})
+        if reduction is not None and reduction.level < declared[0]:
+            row = reduction.row
+            note = (f"stopped: dose level {row.level} on {row.date} (record line {row.line}) "
+                    f"is below the lowest declared level of {a.drug} ({declared[0]})")
+            return DoseChange(a.dose, False, level, None, True, body, (*notes, note), row)
+        remeasured = bool(measured)
+        if reduction is None and not remeasured:
+            return DoseChange(a.dose, False, level, None, False, body, tuple(notes))
+        computed = self._compute(dose, course, person, level, percent, day)
+        drug = self.regimen.drug(a.drug)
+        if drug.vials and computed.amount is not None:
+            computed = dataclasses.replace(
+                computed, vials=least_waste_vials(computed.amount, drug.vials))
+        if reduction is not None:
+            row = reduction.row
+            notes.append(f"{_level_text(row)} from {row.date} (record line {row.line})")
+        if remeasured:
+            notes.append("recomputed from " + body.text)
+        changed = computed != a.dose
+        return DoseChange(computed if changed else a.dose, changed, level, percent, False, body,
+                          tuple(notes))
+
+    def _compute(self, dose: Dose, course: Course, person: Participant, level: int,
+                 percent: Decimal | None, day: date) -> ComputedDose:
+        body = BodySize(person, self.plan.bsa_formula, self.plan.bsa_decimals)
+        if percent is None:
+            declared = course.level(level)
+            return compute_dose(dose, body, declared, day)
+        # A percentage of the level-0 dose: the engine's arithmetic for a percentage level,
+        # its derivation naming the record instead of a declared level.
+        computed = compute_dose(dose, body, DoseLevel(-1, percent=percent), day)
+        prefix = "dose level -1: "
+        derivation = computed.derivation
+        if derivation.startswith(prefix):
+            label = f"dose level {level}, " if level else ""
+            derivation = f"{label}reduced to " + derivation[len(prefix):]
+        return dataclasses.replace(computed, derivation=derivation)
+
+
+def _when(row: RecordRow) -> tuple[date, int]:
+    return (row.date or date.min, row.line)
+
+
+def _level_text(row: RecordRow) -> str:
+    if row.level is not None and row.percent is not None:
+        return f"dose level {row.level} ({plain(row.percent)}%)"
+    if row.level is not None:
+        return f"dose level {row.level}"
+    assert row.percent is not None
+    return f"{plain(row.percent)}% of the level-0 dose"
+
+
+def _two(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"))
+
+
+# Cumulative limits ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CumulativeEntry:
+    """One administration counted towards a drug's ``max_cumulative``: ``given`` (True:
+    given, with the amount actually given; False: still planned), its date, its amount
+    (None: counts nothing, e.g. a placebo) and the body it was (or will be) computed
+    from (its BSA and weight turn an amount into a per-m2 or per-kg share)."""
+
+    drug: str
+    date: date
+    amount: Amount | None
+    given: bool
+    body: BodyUsed | None = None
+
+
+@dataclass(frozen=True)
+class CumulativeFlag:
+    """The administration (``index`` into the entries) that crosses its drug's limit:
+    ``before`` and ``after`` are the cumulative totals without and with it, in the
+    limit's terms (``Decimal``, in ``unit`` per ``basis``); ``given``: it was given
+    already (a protocol deviation) rather than planned (flagged before it happens).
+    ``warning`` says it in words."""
+
+    drug: str
+    index: int
+    date: date
+    before: Decimal
+    after: Decimal
+    limit: Decimal
+    unit: str
+    basis: Basis
+    given: bool
+    warning: CumulativeDoseWarning
+
+
+_PER = {Basis.FLAT: "", Basis.PER_KG: " per kg", Basis.PER_M2: " per m²"}
+
+
+def cumulative_flags(regimen: Regimen, entries: Sequence[CumulativeEntry]
+                     ) -> tuple[CumulativeFlag, ...]:
+    """For each drug with a ``max_cumulative``, the first administration (in date order,
+    given before planned on the same date) that brings its cumulative dose above the
+    limit: given doses count with the amount given, planned ones with the amount planned.
+    A per-m2 limit adds up each amount divided by the BSA it was computed from, a per-kg
+    limit each amount divided by the weight (exactly); a flat one the amounts.
+
+    Raises:
+        DoseError: a per-m2 or per-kg limit and an entry without the BSA or weight to
+            divide by (the participant's measurements are needed).
+    """
+    flags: list[CumulativeFlag] = []
+    for drug in regimen.drugs:
+        limit = drug.max_cumulative
+        if limit is None:
+            continue
+        order = sorted((i for i, e in enumerate(entries) if e.drug == drug.id),
+                       key=lambda i: (entries[i].date, not entries[i].given, i))
+        total = Decimal(0)
+        unit = limit.amount.unit
+        for i in order:
+            entry = entries[i]
+            if entry.amount is None:
+                continue
+            share = _share(drug, entry, limit.basis)
+            with localcontext(EXACT):
+                after = normal(total + share.to(unit).magnitude)
+            if after > limit.amount.magnitude:
+                flags.append(_flag(drug, i, entry, total, after, limit.amount.magnitude,
+                                   unit.symbol, limit.basis))
+                break
+            total = after
+    return tuple(flags)
+
+
+def _share(drug: Drug, entry: CumulativeEntry, basis: Basis) -> Amount:
+    assert entry.amount is not None
+    if basis is Basis.FLAT:
+        return entry.amount
+    body = entry.body
+    size = None
+    if body is not None:
+        size = body.bsa_m2 if basis is Basis.PER_M2 else body.participant.weight_kg
+    if size is None:
+        what = "body surface area" if basis is Basis.PER_M2 else "weight"
+        raise DoseError(f"{drug.id}'s max_cumulative {drug.max_cumulative} adds up doses"
+                        f"{_PER[basis]}: the administration on {entry.date.isoformat()} needs "
+                        f"the {what} it was computed from")
+    with localcontext(EXACT):
+        return Amount(entry.amount.magnitude / size, entry.amount.unit)
+
+
+def _flag(drug: Drug, index: int, entry: CumulativeEntry, before: Decimal, after: Decimal,
+          limit: Decimal, unit: str, basis: Basis) -> CumulativeFlag:
+    shown = _two(after) if after != after.quantize(Decimal("0.01")) else after
+    per = _PER[basis]
+    text = (f"{drug.id} ({drug.name}): the administration "
+            f"{'given' if entry.given else 'planned'} on {entry.date.isoformat()} "
+            f"{'brought' if entry.given else 'would bring'} the cumulative dose to "
+            f"{plain(shown)} {unit}{per}, above max_cumulative {plain(limit)} {unit}{per} "
+            f"({plain(_two(before))} {unit}{per} before it)")
+    if not entry.given:
+        text += "; review before giving it"
+    return CumulativeFlag(drug.id, index, entry.date, before, after, limit, unit, basis,
+                          entry.given, CumulativeDoseWarning(text))
+

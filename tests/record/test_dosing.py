@@ -1,0 +1,246 @@
+"""Dose changes from a record: reductions, new measurements, cumulative limits.
+
+Every expected amount is computed by hand from the regimen's numbers (in the comments).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+import regimens
+from regimens import InvalidRegimenError, Participant, read_record
+from regimens.quantities import parse_amount
+from regimens.record import BodyUsed, CumulativeEntry, Dosing, cumulative_flags
+
+HEADER = "date,event,drug,cycle,day,amount,level,reason\n"
+
+AC = """\
+format: regimens/1
+id: ac
+title: AC
+%s
+drugs:
+  dox: {name: doxorubicin, route: intravenous, levels: {-1: 48 mg/m2, -2: 36 mg/m2},
+        max_cumulative: 450 mg/m2}
+  mab: {name: demo-mab, route: intravenous}
+arms:
+  x: {label: X}
+periods:
+  - id: t
+    length: 24 weeks
+    courses:
+      - {drug: dox, dose: 60 mg/m2, cycle: 21 days, cycles: 8, days: [1]}
+      - {drug: mab, dose: 10 mg/kg, cycle: 21 days, cycles: 8, days: [1]}
+"""
+
+
+def plan(policy: str = "", participant: Participant | None = None) -> regimens.Schedule:
+    regimen = regimens.loads(AC % policy, "ac.yaml")
+    # 1.8 m2 given: 60 mg/m2 x 1.8 m2 = 108 mg; 10 mg/kg x 70 kg = 700 mg.
+    person = participant or Participant(weight="70 kg", height="170 cm", bsa="1.8 m2")
+    return regimen.expand("x", "2027-01-04", person)
+
+
+def dosing(rows: str, policy: str = "", participant: Participant | None = None) -> Dosing:
+    return Dosing(plan(policy, participant), read_record(HEADER + rows, name="P.csv"))
+
+
+def amounts(d: Dosing, drug: str) -> list[str]:
+    return [str(d.dose(a).dose.amount) for a in d.plan.administrations if a.drug == drug]
+
+
+def test_an_empty_record_changes_no_dose() -> None:
+    d = dosing("")
+    for a in d.plan.administrations:
+        change = d.dose(a)
+        assert change.dose is a.dose
+        assert not change.changed
+        assert change.level == 0
+
+
+def test_a_reduction_from_its_date_at_a_declared_level() -> None:
+    # Cycle 3 is on 2027-01-04 + 42 days = 2027-02-15; level -1: 48 mg/m2 x 1.8 = 86.4 mg.
+    d = dosing("2027-02-10,reduce,dox,,,,-1,neutropenia\n")
+    assert amounts(d, "dox") == ["108 mg", "108 mg"] + ["86.4 mg"] * 6
+    third = next(a for a in d.plan.administrations if a.drug == "dox" and a.cycle == 3)
+    change = d.dose(third)
+    assert change.changed
+    assert change.level == -1
+    assert change.dose.derivation.startswith("dose level -1: 48 mg per m² × 1.8 m²")
+    assert change.notes == ("dose level -1 from 2027-02-10 (record line 2)",)
+    assert amounts(d, "mab") == ["700 mg"] * 8  # another drug: untouched
+
+
+def test_a_reduction_from_a_cycle_and_by_a_percentage() -> None:
+    # 75% of the level-0 dose 108 mg = 81 mg, from cycle 5 whatever the row's date.
+    d = dosing("2027-01-04,reduce,dox,5,,,75%,\n")
+    assert amounts(d, "dox") == ["108 mg"] * 4 + ["81 mg"] * 4
+    fifth = next(a for a in d.plan.administrations if a.drug == "dox" and a.cycle == 5)
+    assert d.dose(fifth).dose.derivation.startswith(
+        "reduced to 75% of the level-0 dose 108 mg = 81 mg")
+
+
+def test_a_reduction_below_the_lowest_level_stops_the_drug() -> None:
+    d = dosing("2027-02-10,reduce,dox,,,,-3,cardiotoxicity\n")
+    changes = [d.dose(a) for a in d.plan.administrations if a.drug == "dox"]
+    assert [c.stopped for c in changes] == [False, False] + [True] * 6
+    assert changes[2].stop_row is not None
+    assert changes[2].notes == (
+        "stopped: dose level -3 on 2027-02-10 (record line 2) is below the lowest declared "
+        "level of dox (-2)",)
+
+
+def test_reductions_are_permanent_unless_re_escalate() -> None:
+    rows = "2027-02-10,reduce,dox,,,,-1,\n2027-03-20,reduce,dox,,,,0,recovered\n"
+    with pytest.raises(InvalidRegimenError) as exc:
+        dosing(rows)
+    assert str(exc.value) == (
+        "P.csv:3: level: this row raises dox's dose after the reduction on line 2; the "
+        "regimen's reductions are permanent (re_escalate: false): give re_escalate: true to "
+        "the course or the regimen to allow it (got 'dose level 0')")
+    # Cycle 4 on 2027-03-08 at level -1, cycle 5 on 2027-03-29 back at level 0.
+    d = dosing(rows, "re_escalate: true")
+    assert amounts(d, "dox") == ["108 mg", "108 mg", "86.4 mg", "86.4 mg"] + ["108 mg"] * 4
+    # A deeper reduction is no escalation: 80% (level -1) then 60% (level -2) is allowed.
+    deeper = dosing("2027-02-10,reduce,dox,,,,-1,\n2027-03-20,reduce,dox,,,,60%,\n")
+    assert amounts(deeper, "dox")[4:] == ["64.8 mg"] * 4  # 60% of 108 mg
+
+
+def test_a_new_weight_recomputes_from_each_measurement_by_default() -> None:
+    # 10 mg/kg: 70 kg -> 700 mg; from 2027-02-15 (cycle 3) 66 kg -> 660 mg.
+    participant = Participant(weight="70 kg", height="170 cm")
+    d = dosing("2027-02-15,measure,,,,66 kg,,\n", participant=participant)
+    assert amounts(d, "mab") == ["700 mg", "700 mg"] + ["660 mg"] * 6
+    third = next(a for a in d.plan.administrations if a.drug == "mab" and a.cycle == 3)
+    change = d.dose(third)
+    assert change.body.measured == (("weight", date(2027, 2, 15), 2),)
+    assert change.body.text == (
+        "weight 66 kg (measured 2027-02-15, record line 2); height 170 cm (at enrolment); "
+        "BSA 1.77 m² (computed)")
+    assert change.notes[-1].startswith("recomputed from weight 66 kg (measured 2027-02-15")
+
+
+@pytest.mark.parametrize(("rows", "expected"), [
+    # 66 kg is 5.71% below 70 kg: under the 10% threshold, doses stay at 700 mg.
+    ("2027-02-15,measure,,,,66 kg,,\n", ["700 mg"] * 8),
+    # 63 kg is exactly 10% below 70 kg: recomputed, 630 mg from cycle 3.
+    ("2027-02-15,measure,,,,63 kg,,\n", ["700 mg"] * 2 + ["630 mg"] * 6),
+    # Then 66 kg is 4.76% above 63 kg, the weight the dose was computed from: no change.
+    ("2027-02-15,measure,,,,63 kg,,\n2027-03-08,measure,,,,66 kg,,\n",
+     ["700 mg"] * 2 + ["630 mg"] * 6),
+    # 66 kg, then 62 kg: 11.43% below 70 kg (not 6.06% below 66 kg): recomputed, 620 mg.
+    ("2027-02-15,measure,,,,66 kg,,\n2027-03-08,measure,,,,62 kg,,\n",
+     ["700 mg"] * 3 + ["620 mg"] * 5),
+])
+def test_the_redose_rule_compares_with_the_weight_the_dose_was_computed_from(
+        rows: str, expected: list[str]) -> None:
+    participant = Participant(weight="70 kg", height="170 cm")
+    d = dosing(rows, "redose: {weight_change: 10%}", participant)
+    assert amounts(d, "mab") == expected
+
+
+def test_a_weight_within_the_threshold_is_said_not_applied() -> None:
+    participant = Participant(weight="70 kg", height="170 cm")
+    d = dosing("2027-02-15,measure,,,,66 kg,,\n", "redose: {weight_change: 10%}", participant)
+    last = [a for a in d.plan.administrations if a.drug == "mab"][-1]
+    change = d.dose(last)
+    assert not change.changed
+    assert change.notes == (
+        "weight 66 kg measured 2027-02-15 (record line 2) is within 10% of 70 kg the dose "
+        "was computed from (5.71% change): not recomputed (redose: weight_change)",)
+
+
+def test_a_measurement_on_the_day_of_a_dose_applies_to_it() -> None:
+    participant = Participant(weight="70 kg", height="170 cm")
+    d = dosing("2027-01-04,measure,,,,60 kg,,\n", participant=participant)
+    assert amounts(d, "mab") == ["600 mg"] * 8
+
+
+def test_the_dose_on_a_moved_date_uses_the_measurements_of_that_date() -> None:
+    participant = Participant(weight="70 kg", height="170 cm")
+    d = dosing("2027-01-20,measure,,,,60 kg,,\n", participant=participant)
+    second = next(a for a in d.plan.administrations if a.drug == "mab" and a.cycle == 2)
+    assert str(d.dose(second).dose.amount) == "600 mg"  # 2027-01-25, after the measurement
+    assert str(d.dose(second, date(2027, 1, 19)).dose.amount) == "700 mg"  # moved earlier
+
+
+# Cumulative limits --------------------------------------------------------------------------
+
+def _entries(d: Dosing, given: int) -> list[CumulativeEntry]:
+    out = []
+    for i, a in enumerate(x for x in d.plan.administrations if x.drug == "dox"):
+        change = d.dose(a)
+        if change.stopped:
+            continue
+        out.append(CumulativeEntry("dox", a.date, change.dose.amount, i < given, change.body))
+    return out
+
+
+def test_the_administration_that_would_cross_the_limit_is_flagged_before_it_happens() -> None:
+    # 108 mg / 1.8 m2 = 60 mg/m2 a cycle: 7 cycles = 420, the 8th (2027-01-04 + 7 x 21 days
+    # = 2027-05-31) would make 480 > 450.
+    d = dosing("")
+    (flag,) = cumulative_flags(d.plan.regimen, _entries(d, given=2))
+    assert (flag.drug, flag.index, flag.date) == ("dox", 7, date(2027, 5, 31))
+    assert (flag.before, flag.after, flag.limit) == (Decimal(420), Decimal(480), Decimal(450))
+    assert not flag.given
+    assert str(flag.warning) == (
+        "dox (doxorubicin): the administration planned on 2027-05-31 would bring the "
+        "cumulative dose to 480 mg per m², above max_cumulative 450 mg per m² (420 mg per m² "
+        "before it); review before giving it")
+    assert isinstance(flag.warning, regimens.CumulativeDoseWarning)
+
+
+def test_a_reduction_keeps_the_plan_under_the_limit() -> None:
+    # 2 x 60 + 6 x 48 = 408 mg/m2 <= 450.
+    d = dosing("2027-02-10,reduce,dox,,,,-1,\n")
+    assert cumulative_flags(d.plan.regimen, _entries(d, given=2)) == ()
+
+
+def test_given_amounts_count_and_a_given_dose_over_the_limit_is_a_deviation() -> None:
+    d = dosing("")
+    entries = _entries(d, given=8)
+    assert cumulative_flags(d.plan.regimen, entries)[0].given
+    # Partial doses: 8 x 90 mg given = 8 x 50 mg/m2 = 400 mg/m2: under the limit.
+    partial = [CumulativeEntry(e.drug, e.date, parse_amount("90 mg"), True, e.body)
+               for e in entries]
+    assert cumulative_flags(d.plan.regimen, partial) == ()
+
+
+def test_a_flat_limit_in_usp_units() -> None:
+    regimen = regimens.loads("""\
+format: regimens/1
+id: bleo
+title: Bleomycin
+drugs:
+  bleo: {name: bleomycin, route: intravenous, max_cumulative: 400 USP units}
+arms:
+  x: {label: X}
+periods:
+  - id: t
+    length: 14 weeks
+    courses:
+      - {drug: bleo, dose: 30 USP units, every: 1 week}
+""")
+    schedule = regimen.expand("x", "2027-01-04")
+    entries = [CumulativeEntry("bleo", a.date, a.dose.amount, False) for a in
+               schedule.administrations]
+    # 13 x 30 = 390 USP units; the 14th would make 420 > 400.
+    (flag,) = cumulative_flags(regimen, entries)
+    assert (flag.index, flag.before, flag.after, flag.unit) == (
+        13, Decimal(390), Decimal(420), "USP units")
+
+
+def test_a_per_m2_limit_needs_the_bsa() -> None:
+    d = dosing("")
+    entries = [CumulativeEntry("dox", date(2027, 1, 4), parse_amount("108 mg"), True)]
+    with pytest.raises(regimens.DoseError, match="needs the body surface area"):
+        cumulative_flags(d.plan.regimen, entries)
+
+
+def test_body_used_text_at_enrolment() -> None:
+    body = BodyUsed(Participant(weight="70 kg", creatinine="1.1 mg/dL"))
+    assert body.text == "weight 70 kg (at enrolment); serum creatinine 1.1 mg/dL (at enrolment)"
