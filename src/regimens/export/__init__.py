@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         schedule_dict,
         shown_warnings,
     )
+    from ._summary import summary_json, summary_lines
 
 __all__ = [
     "LANGUAGES",
@@ -49,6 +50,8 @@ __all__ = [
     "render_table",
     "schedule_dict",
     "shown_warnings",
+    "summary_json",
+    "summary_lines",
     "to_ics",
 ]
 
@@ -71,6 +74,8 @@ _WHERE = {
     "render_table": "_render",
     "schedule_dict": "_render",
     "shown_warnings": "_render",
+    "summary_json": "_summary",
+    "summary_lines": "_summary",
     "to_ics": "_ics",
 }
 

@@ -8,27 +8,39 @@ describes the file, the events and the regimen's policies.
 
 from ._check import level_percent
 from ._dosing import BodyUsed, CumulativeEntry, CumulativeFlag, DoseChange, Dosing, cumulative_flags
+from ._intensity import RDI_BANDS, Intensity, intensity_band, relative_dose_intensity
 from ._model import MEASUREMENT_KINDS, EventKind, Measurement, Record, RecordRow
 from ._read import COLUMNS, OPTIONAL_COLUMNS, load_record, read_record, record_schema
+from ._summary import OUTCOMES, DrugSummary, Outcome, RecordSummary, cycle_length, summarize
 
 __all__ = [
     "COLUMNS",
     "MEASUREMENT_KINDS",
     "OPTIONAL_COLUMNS",
+    "OUTCOMES",
+    "RDI_BANDS",
     "BodyUsed",
     "CumulativeEntry",
     "CumulativeFlag",
     "DoseChange",
     "Dosing",
+    "DrugSummary",
     "EventKind",
+    "Intensity",
     "Measurement",
+    "Outcome",
     "Record",
     "RecordRow",
+    "RecordSummary",
     "cumulative_flags",
+    "cycle_length",
+    "intensity_band",
     "level_percent",
     "load_record",
     "read_record",
     "record_schema",
+    "relative_dose_intensity",
+    "summarize",
 ]
 
 from .._public import claim

@@ -1,0 +1,95 @@
+"""A record's summary as JSON-ready values and as lines of text (docs/record.md, "Summary").
+
+Amounts are exact decimal text with their unit, as everywhere in the JSON; a relative dose
+intensity is shown in percent rounded half up to one decimal (its exact value is a ratio
+of days and doses, with no finite decimal form in general).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from ..quantities import Amount, human_amount, plain
+from ..record import OUTCOMES, DrugSummary, Intensity, RecordSummary
+
+__all__ = ["summary_json", "summary_lines"]
+
+
+def _percent(value: Decimal | None) -> str | None:
+    if value is None:
+        return None
+    return plain(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _amounts(amounts: tuple[Amount, ...]) -> list[dict[str, str]]:
+    return [{"amount": plain(a.magnitude), "unit": a.unit.symbol} for a in amounts]
+
+
+def _intensity(rdi: Intensity | None) -> dict[str, Any] | None:
+    if rdi is None:
+        return None
+    return {"percent": _percent(rdi.percent), "band": rdi.band,
+            "delivered_over_planned": _percent(rdi.ratio),
+            "actual_days": rdi.actual_days, "planned_days": rdi.planned_days}
+
+
+def _drug(d: DrugSummary) -> dict[str, Any]:
+    return {
+        "drug": d.drug,
+        "name": d.name,
+        **{status: d.count(status) for status in OUTCOMES},
+        "given_total": _amounts(d.given_total),
+        "planned_total": _amounts(d.planned_total),
+        "started_total": _amounts(d.started_total),
+        "cycle_days": d.cycle_days,
+        "rdi": {"protocol": _intensity(d.intensity),
+                "cycles_started": _intensity(d.intensity_started)},
+    }
+
+
+def summary_json(s: RecordSummary) -> dict[str, Any]:
+    """The ``summary`` object of a schedule replayed over a record, in a fixed key order."""
+    return {
+        "record": s.source,
+        "drugs": [_drug(d) for d in s.drugs],
+        "delays": list(s.delays),
+        "reductions": list(s.reductions),
+        "deviations": list(s.deviations),
+        "cumulative": [str(f.warning) for f in s.cumulative],
+    }
+
+
+def _totals_text(amounts: tuple[Amount, ...]) -> str:
+    return " + ".join(human_amount(a) for a in amounts) if amounts else "nothing"
+
+
+def _rdi_text(rdi: Intensity | None, against: str) -> str:
+    if rdi is None or rdi.percent is None:
+        return f"no dose intensity against {against}"
+    return f"{_percent(rdi.percent)}% ({rdi.band}) against {against}"
+
+
+def summary_lines(s: RecordSummary) -> list[str]:
+    """The summary as the table and calendar print it, after the administrations."""
+    lines = [f"Record {s.source}:"]
+    for d in s.drugs:
+        counts = ", ".join(f"{d.count(status)} {status}" for status in OUTCOMES
+                           if d.count(status))
+        lines.append(f"  {d.name} ({d.drug}): {counts or 'no administrations'}")
+        ratio = ""
+        if d.intensity is not None and d.intensity.ratio is not None:
+            ratio = f" ({_percent(d.intensity.ratio)}%)"
+        lines.append(f"    given {_totals_text(d.given_total)} of "
+                     f"{_totals_text(d.planned_total)} planned{ratio}; cycles started: "
+                     f"{_totals_text(d.started_total)} planned")
+        lines.append(f"    relative dose intensity {_rdi_text(d.intensity, 'the protocol')}, "
+                     f"{_rdi_text(d.intensity_started, 'the cycles started')} (first to last "
+                     f"dose + one {d.cycle_days}-day cycle)")
+    for title, items in (("Delays", s.delays), ("Reductions", s.reductions),
+                         ("Deviations", s.deviations),
+                         ("Cumulative limits", tuple(str(f.warning) for f in s.cumulative))):
+        if items:
+            lines.append(f"  {title}:")
+            lines += [f"    - {item}" for item in items]
+    return lines

@@ -1,0 +1,90 @@
+"""Relative dose intensity (Hryniuk 1984), exactly.
+
+Dose intensity is the dose delivered per unit of time; relative dose intensity (RDI) is
+the delivered intensity over the planned one:
+
+    RDI = (delivered dose / actual time) / (planned dose / planned time)
+
+with each time measured from the first dose to the last plus one planned cycle length
+(the last cycle's own time): actual time = last dose date - first dose date + one cycle;
+planned time the same on the planned dates (Hryniuk W, Bush H. J Clin Oncol
+1984;2:1281-8; Lyman GH, J Natl Compr Canc Netw 2009;7:99-108). Doses are the absolute
+amounts given and planned (mg, not mg/m2), in one dimension. The usual bands: at least
+85%, 65% to under 85%, under 65% (Lyman's review: outcomes fall below 85%).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, localcontext
+
+from ..quantities import EXACT, normal
+
+__all__ = ["RDI_BANDS", "Intensity", "intensity_band", "relative_dose_intensity"]
+
+#: The bands an RDI is reported in, from the highest: (lower bound in %, label).
+RDI_BANDS = ((Decimal(85), ">= 85%"), (Decimal(65), "65-85%"), (Decimal(0), "< 65%"))
+
+
+def intensity_band(percent: Decimal) -> str:
+    """The band of an RDI in percent: ``">= 85%"``, ``"65-85%"`` (65 included, 85 not) or
+    ``"< 65%"``."""
+    for bound, label in RDI_BANDS:
+        if percent >= bound:
+            return label
+    return RDI_BANDS[-1][1]
+
+
+@dataclass(frozen=True)
+class Intensity:
+    """An RDI and its parts: ``percent`` (exact, None when undefined: nothing planned or
+    nothing delivered), ``delivered`` and ``planned`` totals (in one unit), ``actual_days``
+    and ``planned_days`` (first to last dose plus one cycle, in days), ``ratio`` (delivered
+    over planned, in percent, without time) and ``band`` (:func:`intensity_band`)."""
+
+    percent: Decimal | None
+    delivered: Decimal
+    planned: Decimal
+    actual_days: int | None
+    planned_days: int | None
+    ratio: Decimal | None
+
+    @property
+    def band(self) -> str | None:
+        """The RDI's band, or None without an RDI."""
+        return None if self.percent is None else intensity_band(self.percent)
+
+
+def _span(dates: list[date], cycle_days: int) -> int | None:
+    return (max(dates) - min(dates)).days + cycle_days if dates else None
+
+
+def relative_dose_intensity(delivered: list[tuple[date, Decimal]],
+                            planned: list[tuple[date, Decimal]],
+                            cycle_days: int) -> Intensity:
+    """The RDI of doses ``delivered`` (date, amount given) against ``planned`` (planned
+    date, amount planned), amounts in one unit, with ``cycle_days`` the length of one
+    planned cycle (days, from 1).
+
+    ``percent`` is None when nothing was planned or delivered. Exact: Decimal throughout.
+
+    >>> d = date.fromisoformat
+    >>> plan = [(d("2027-01-04"), Decimal(100)), (d("2027-01-25"), Decimal(100))]
+    >>> late = [(d("2027-01-04"), Decimal(100)), (d("2027-02-01"), Decimal(100))]
+    >>> relative_dose_intensity(late, plan, 21).percent
+    Decimal('85.71428571428571428571428571')
+    """
+    if cycle_days < 1:
+        raise ValueError("a cycle lasts at least 1 day")
+    given = sum((a for _, a in delivered), Decimal(0))
+    wanted = sum((a for _, a in planned), Decimal(0))
+    actual_days = _span([d for d, _ in delivered], cycle_days)
+    planned_days = _span([d for d, _ in planned], cycle_days)
+    with localcontext(EXACT) as context:
+        context.prec = 28  # a ratio need not be exact: 28 significant digits
+        ratio = normal(given * 100 / wanted) if wanted else None
+        percent = None
+        if wanted and given and actual_days and planned_days:
+            percent = normal((given / actual_days) / (wanted / planned_days) * 100)
+    return Intensity(percent, given, wanted, actual_days, planned_days, ratio)

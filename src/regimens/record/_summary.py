@@ -1,0 +1,248 @@
+"""The summary of a participant's treatment: what was given and missed, delays, reductions,
+deviations, cumulative doses and relative dose intensity (docs/record.md, "Summary").
+
+A pure function of the regimen, the record and each planned administration's outcome
+(:class:`Outcome`, as the replay leaves it), so that it is tested against hand-computed
+values without a replay, and the replay only has to say what became of each dose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, localcontext
+
+from ..model import Course, EveryPattern, Regimen
+from ..quantities import EXACT, Amount, Dimension, normal
+from ._dosing import CumulativeFlag
+from ._intensity import Intensity, relative_dose_intensity
+from ._model import EventKind, Record, RecordRow
+
+__all__ = ["OUTCOMES", "DrugSummary", "Outcome", "RecordSummary", "cycle_length", "summarize"]
+
+#: What became of a planned administration (the replay's statuses).
+OUTCOMES = ("given", "planned", "missed", "held", "cancelled", "stopped")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One planned administration as the record leaves it.
+
+    ``drug``; ``period`` and ``course`` (its course's index in the period) and ``cycle``
+    (the protocol's number, None when not cycled) place it; ``status`` is one of
+    :data:`OUTCOMES`; ``planned_date`` the date the plan had, ``date`` the day given (or now
+    planned); ``planned_amount`` the plan's amount and ``amount`` the amount given (or now
+    planned; None: placebo or no amount); ``line`` the record row that fulfilled it
+    (given) or missed it.
+    """
+
+    drug: str
+    period: str
+    course: int
+    cycle: int | None
+    status: str
+    planned_date: date
+    date: date
+    planned_amount: Amount | None
+    amount: Amount | None
+    line: int | None = None
+    due: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.status not in OUTCOMES:
+            raise ValueError(f"status is one of {', '.join(OUTCOMES)} (got {self.status!r})")
+
+
+@dataclass(frozen=True)
+class DrugSummary:
+    """One drug's treatment so far.
+
+    ``counts``: administrations by status (every status of :data:`OUTCOMES`, 0 included);
+    ``given_total`` and ``planned_total``: the cumulative dose given and the whole
+    protocol's planned total, exactly, one :class:`Amount` per dimension (in the unit of the
+    drug's first dose of it); ``started_total``: the planned total of the cycles started (a
+    cycle with a dose given; without cycles, the administrations planned up to the last
+    dose given). ``intensity`` is the RDI against the whole protocol and
+    ``intensity_started`` against the cycles started (None when the drug's doses are in
+    more than one dimension, or have no amounts); ``cycle_days`` the cycle length the RDI
+    used; ``reductions`` the drug's ``reduce`` rows that count.
+    """
+
+    drug: str
+    name: str
+    counts: tuple[tuple[str, int], ...]
+    given_total: tuple[Amount, ...]
+    planned_total: tuple[Amount, ...]
+    started_total: tuple[Amount, ...]
+    intensity: Intensity | None
+    intensity_started: Intensity | None
+    cycle_days: int
+    reductions: tuple[RecordRow, ...] = ()
+
+    def count(self, status: str) -> int:
+        """How many administrations have ``status``."""
+        return dict(self.counts)[status]
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    """The summary of a participant's record: ``drugs`` (a :class:`DrugSummary` per drug
+    the arm receives, in the regimen's order), ``delays`` and ``reductions`` (one line
+    each, naming the record's line), ``deviations`` (protocol deviations: those the replay
+    found, a dose given outside its course's window, a given dose past ``max_cumulative``)
+    and ``cumulative`` (the :class:`CumulativeFlag` of each drug whose limit is crossed,
+    given or planned)."""
+
+    source: str
+    drugs: tuple[DrugSummary, ...]
+    delays: tuple[str, ...]
+    reductions: tuple[str, ...]
+    deviations: tuple[str, ...]
+    cumulative: tuple[CumulativeFlag, ...] = ()
+
+
+def cycle_length(regimen: Regimen, drug: str) -> int:
+    """One planned cycle of ``drug`` in days, for the RDI's times: its first cycled
+    course's cycle; else the interval of an ``every`` pattern; else 1 day (daily doses)."""
+    courses = [c for p in regimen.periods for c in p.courses if c.drug == drug]
+    for course in courses:
+        if course.cycle is not None:
+            return course.cycle.days
+    for course in courses:
+        if isinstance(course.pattern, EveryPattern):
+            return course.pattern.every.days
+    return 1
+
+
+def _totals(amounts: Sequence[Amount]) -> tuple[Amount, ...]:
+    """Exact sums per dimension, each in the unit of its first amount."""
+    sums: dict[Dimension, Amount] = {}
+    for amount in amounts:
+        dimension = amount.unit.dimension
+        if dimension not in sums:
+            sums[dimension] = amount
+            continue
+        base = sums[dimension]
+        with localcontext(EXACT):
+            sums[dimension] = Amount(normal(base.magnitude + amount.to(base.unit).magnitude),
+                                     base.unit)
+    return tuple(sums.values())
+
+
+def _in_unit(amounts: list[tuple[date, Amount]], unit: Amount) -> list[tuple[date, Decimal]]:
+    return [(d, a.to(unit.unit).magnitude) for d, a in amounts]
+
+
+def _intensity(delivered: list[tuple[date, Amount]], planned: list[tuple[date, Amount]],
+               cycle_days: int) -> Intensity | None:
+    dimensions = {a.unit.dimension for _, a in delivered + planned}
+    if len(dimensions) != 1 or not planned:
+        return None
+    unit = planned[0][1]
+    return relative_dose_intensity(_in_unit(delivered, unit), _in_unit(planned, unit),
+                                   cycle_days)
+
+
+def _course(regimen: Regimen, outcome: Outcome) -> Course:
+    return regimen.period(outcome.period).courses[outcome.course]
+
+
+def _drug_summary(regimen: Regimen, drug: str, outcomes: list[Outcome],
+                  reductions: tuple[RecordRow, ...]) -> DrugSummary:
+    counts = tuple((s, sum(1 for o in outcomes if o.status == s)) for s in OUTCOMES)
+    given = [o for o in outcomes if o.status == "given" and o.amount is not None]
+    planned = [o for o in outcomes if o.planned_amount is not None]
+    started_cycles = {(o.period, o.course, o.cycle) for o in given if o.cycle is not None}
+    last_given = max((o.date for o in given), default=None)
+    started = [o for o in planned if (o.period, o.course, o.cycle) in started_cycles
+               or (o.cycle is None and last_given is not None
+                   and o.planned_date <= last_given)]
+    cycle_days = cycle_length(regimen, drug)
+    delivered = [(o.date, o.amount) for o in given if o.amount is not None]
+    wanted = [(o.planned_date, o.planned_amount) for o in planned
+              if o.planned_amount is not None]
+    wanted_started = [(o.planned_date, o.planned_amount) for o in started
+                      if o.planned_amount is not None]
+    return DrugSummary(
+        drug=drug, name=regimen.drug(drug).name, counts=counts,
+        given_total=_totals([a for _, a in delivered]),
+        planned_total=_totals([a for _, a in wanted]),
+        started_total=_totals([a for _, a in wanted_started]),
+        intensity=_intensity(delivered, wanted, cycle_days),
+        intensity_started=(_intensity(delivered, wanted_started, cycle_days)
+                           if wanted_started else None),
+        cycle_days=cycle_days, reductions=reductions)
+
+
+def _delays(record: Record, outcomes: Sequence[Outcome]) -> list[str]:
+    out = []
+    for row in record.effective():
+        if row.event is not EventKind.DELAY:
+            continue
+        assert row.date is not None
+        mine = [o for o in outcomes if o.cycle == row.cycle and o.cycle is not None
+                and (row.drug is None or o.drug == row.drug)]
+        what = f"cycle {row.cycle}" + (f" day {row.day}" if row.day is not None else "")
+        whose = row.drug if row.drug is not None else "every cycled course"
+        text = f"{row.date.isoformat()} (line {row.line}): {what} of {whose}"
+        if mine:
+            planned = min(o.planned_date for o in mine)
+            text += f" delayed {(row.date - planned).days} days from {planned.isoformat()}"
+        if row.reason:
+            text += f": {row.reason}"
+        out.append(text)
+    return out
+
+
+def _reduction_text(row: RecordRow) -> str:
+    assert row.date is not None
+    if row.level is not None and row.percent is not None:
+        what = f"dose level {row.level} ({row.percent.normalize():f}%)"
+    elif row.level is not None:
+        what = f"dose level {row.level}"
+    else:
+        assert row.percent is not None
+        what = f"{row.percent.normalize():f}% of the level-0 dose"
+    start = f"from cycle {row.cycle}" if row.cycle is not None else f"from {row.date}"
+    text = f"{row.drug}: {what} {start} (line {row.line})"
+    return text + (f": {row.reason}" if row.reason else "")
+
+
+def _outside_window(regimen: Regimen, outcomes: Sequence[Outcome]) -> list[str]:
+    out = []
+    for o in outcomes:
+        due = o.due or o.planned_date
+        if o.status != "given" or o.date == due:
+            continue
+        window = _course(regimen, o).window
+        if window is None:
+            continue
+        early = (due - o.date).days
+        if early > window.before.days or -early > window.after.days:
+            where = f" (line {o.line})" if o.line is not None else ""
+            out.append(f"{o.drug}: given on {o.date.isoformat()}{where}, outside its window "
+                       f"around {due.isoformat()} ({window.before.days} days before, "
+                       f"{window.after.days} days after)")
+    return out
+
+
+def summarize(regimen: Regimen, record: Record, outcomes: Sequence[Outcome], *,
+              deviations: Sequence[str] = (),
+              cumulative: Sequence[CumulativeFlag] = ()) -> RecordSummary:
+    """The summary of ``record`` replayed over the plan, from each planned administration's
+    ``outcomes``; ``deviations`` are those the replay found (kept first, in its order);
+    ``cumulative`` the flags of :func:`cumulative_flags`."""
+    drugs = list(dict.fromkeys(o.drug for o in outcomes))
+    order = {d.id: i for i, d in enumerate(regimen.drugs)}
+    rows = record.effective()
+    summaries = tuple(
+        _drug_summary(regimen, drug, [o for o in outcomes if o.drug == drug],
+                      tuple(r for r in rows if r.event is EventKind.REDUCE and r.drug == drug))
+        for drug in sorted(drugs, key=lambda d: order[d]))
+    found = [*deviations, *_outside_window(regimen, outcomes),
+             *(str(f.warning) for f in cumulative if f.given)]
+    reductions = [_reduction_text(r) for r in rows if r.event is EventKind.REDUCE]
+    return RecordSummary(record.source, summaries, tuple(_delays(record, outcomes)),
+                         tuple(reductions), tuple(found), tuple(cumulative))
+

@@ -1,0 +1,189 @@
+"""The summary of a record: counts, exact totals, delays, reductions, deviations, RDI.
+
+Outcomes are written by hand (what a replay leaves), and every figure computed by hand.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+import regimens
+from regimens import read_record
+from regimens.quantities import parse_amount
+from regimens.record import Outcome, cycle_length, summarize
+
+REGIMEN = regimens.loads("""\
+format: regimens/1
+id: ac
+title: AC
+drugs:
+  dox: {name: doxorubicin, route: intravenous, levels: {-1: 80%}, clinic: true}
+  pred: {name: prednisone, route: oral}
+  dex: {name: dexamethasone, route: oral}
+arms:
+  x: {label: X}
+periods:
+  - id: t
+    length: 18 weeks
+    courses:
+      - {drug: dox, dose: 108 mg, cycle: 21 days, cycles: 6, days: [1], window: 2 days}
+      - {drug: pred, dose: 50 mg, every: 7 days, count: 3}
+      - {drug: dex, dose: 8 mg, daily: true, for: 2 days}
+""", "ac.yaml")
+
+RECORD = read_record("""\
+date,event,drug,cycle,day,amount,level,reason
+2027-01-04,given,dox,,,,,
+2027-01-25,given,dox,,,,,
+2027-02-22,delay,dox,3,,,,neutropenia
+2027-02-22,reduce,dox,,,,-1,febrile neutropenia
+2027-02-22,given,dox,,,,,
+2027-03-15,given,dox,,,,,
+2027-04-05,missed,dox,5,1,,,unwell
+""", name="P-017.csv")
+
+MG = parse_amount
+
+
+def dox(cycle: int, status: str, planned: str, given: str, amount: str | None,
+        line: int | None = None, due: str | None = None) -> Outcome:
+    return Outcome("dox", "t", 0, cycle, status, date.fromisoformat(planned),
+                   date.fromisoformat(given), MG("108 mg"),
+                   None if amount is None else MG(amount), line,
+                   None if due is None else date.fromisoformat(due))
+
+
+OUTCOMES = [
+    dox(1, "given", "2027-01-04", "2027-01-04", "108 mg", 2),
+    dox(2, "given", "2027-01-25", "2027-01-25", "108 mg", 3),
+    # Cycle 3 delayed a week (and the rest with it: on_delay shift), at level -1.
+    dox(3, "given", "2027-02-15", "2027-02-22", "86.4 mg", 6, "2027-02-22"),
+    dox(4, "given", "2027-03-08", "2027-03-15", "86.4 mg", 7, "2027-03-15"),
+    dox(5, "missed", "2027-03-29", "2027-04-05", "86.4 mg", 8, "2027-04-05"),
+    dox(6, "planned", "2027-04-19", "2027-04-26", "86.4 mg", None, "2027-04-26"),
+]
+
+
+def test_counts_and_exact_totals() -> None:
+    (s,) = summarize(REGIMEN, RECORD, OUTCOMES).drugs
+    assert dict(s.counts) == {"given": 4, "planned": 1, "missed": 1, "held": 0,
+                              "cancelled": 0, "stopped": 0}
+    # 108 + 108 + 86.4 + 86.4 = 388.8 mg given; 6 x 108 = 648 mg planned; the cycles
+    # started (1 to 4): 432 mg.
+    assert [str(a) for a in s.given_total] == ["388.8 mg"]
+    assert [str(a) for a in s.planned_total] == ["648 mg"]
+    assert [str(a) for a in s.started_total] == ["432 mg"]
+
+
+def test_rdi_against_the_protocol_and_the_cycles_started() -> None:
+    (s,) = summarize(REGIMEN, RECORD, OUTCOMES).drugs
+    assert s.cycle_days == 21
+    whole, started = s.intensity, s.intensity_started
+    assert whole is not None
+    assert started is not None
+    # Delivered 388.8 mg from 2027-01-04 to 2027-03-15 (70 days) + 21 = 91 days.
+    # Protocol: 648 mg over 105 + 21 = 126 days. RDI = (388.8 / 91) / (648 / 126)
+    # = 0.6 x 126 / 91 = 83.0769...%: band 65-85%; delivered / planned = 60%.
+    assert (whole.actual_days, whole.planned_days) == (91, 126)
+    assert str(whole.percent)[:7] == "83.0769"
+    assert whole.band == "65-85%"
+    assert whole.ratio == 60
+    # Cycles started: 432 mg over 63 + 21 = 84 days: 0.9 x 84 / 91 = 83.0769...%; 90%.
+    assert started.planned_days == 84
+    assert str(started.percent)[:7] == "83.0769"
+    assert started.ratio == 90
+
+
+def test_delays_and_reductions_name_their_lines() -> None:
+    summary = summarize(REGIMEN, RECORD, OUTCOMES)
+    assert summary.delays == (
+        "2027-02-22 (line 4): cycle 3 of dox delayed 7 days from 2027-02-15: neutropenia",)
+    assert summary.reductions == (
+        "dox: dose level -1 from 2027-02-22 (line 5): febrile neutropenia",)
+    assert summary.drugs[0].reductions == (RECORD.row_at(5),)
+
+
+def test_a_dose_given_outside_its_window_is_a_deviation() -> None:
+    # Counted from the day it was due after the delays: a delayed cycle given on its new
+    # day is in its window (the delay is reported on its own).
+    assert summarize(REGIMEN, RECORD, OUTCOMES).deviations == ()
+    late = [dox(3, "given", "2027-02-15", "2027-02-25", "86.4 mg", 6, "2027-02-22")]
+    assert summarize(REGIMEN, RECORD, late).deviations == (
+        "dox: given on 2027-02-25 (line 6), outside its window around 2027-02-22 (2 days "
+        "before, 2 days after)",)
+    # Window 2 days: 2027-01-27 is within 2 days after 2027-01-25; 2027-01-28 is not.
+    inside = [dox(2, "given", "2027-01-25", "2027-01-27", "108 mg", 3)]
+    outside = [dox(2, "given", "2027-01-25", "2027-01-28", "108 mg", 3)]
+    assert summarize(REGIMEN, RECORD, inside, deviations=["replay's"]).deviations == (
+        "replay's",)
+    assert summarize(REGIMEN, RECORD, outside).deviations == (
+        "dox: given on 2027-01-28 (line 3), outside its window around 2027-01-25 (2 days "
+        "before, 2 days after)",)
+
+
+def test_a_missed_dose_counts_as_zero_given() -> None:
+    outcomes = [dox(1, "missed", "2027-01-04", "2027-01-04", "108 mg", 2)]
+    (s,) = summarize(REGIMEN, RECORD, outcomes).drugs
+    assert s.given_total == ()
+    assert s.intensity is not None
+    assert s.intensity.percent is None  # nothing delivered: no intensity
+    assert s.intensity.ratio == 0
+    assert s.intensity_started is None  # no cycle started
+
+
+def test_cycle_length_of_uncycled_drugs() -> None:
+    assert [cycle_length(REGIMEN, d) for d in ("dox", "pred", "dex")] == [21, 7, 1]
+
+
+def test_drugs_in_the_regimens_order_and_mixed_dimensions_have_no_rdi() -> None:
+    pred = Outcome("pred", "t", 1, None, "given", date(2027, 1, 4), date(2027, 1, 4),
+                   MG("50 mg"), MG("50 mg"), 9)
+    odd = Outcome("pred", "t", 1, None, "given", date(2027, 1, 11), date(2027, 1, 11),
+                  MG("50 mg"), MG("1 MIU"), 10)
+    summary = summarize(REGIMEN, RECORD, [pred, odd, *OUTCOMES[:1]])
+    assert [d.drug for d in summary.drugs] == ["dox", "pred"]
+    assert summary.drugs[1].intensity is None
+    assert [str(a) for a in summary.drugs[1].given_total] == ["50 mg", "1 MIU"]
+
+
+def test_an_unknown_status_is_refused() -> None:
+    with pytest.raises(ValueError, match="status is one of"):
+        Outcome("dox", "t", 0, 1, "done", date(2027, 1, 4), date(2027, 1, 4), None, None)
+
+
+def test_started_planned_total_of_an_uncycled_drug_runs_to_the_last_dose_given() -> None:
+    outcomes = [Outcome("pred", "t", 1, None, s, date(2027, 1, 4 + 7 * i),
+                        date(2027, 1, 4 + 7 * i), MG("50 mg"), MG("50 mg"))
+                for i, s in enumerate(["given", "given", "planned"])]
+    (s,) = summarize(REGIMEN, RECORD, outcomes).drugs
+    assert [str(a) for a in s.started_total] == ["100 mg"]
+    assert s.intensity_started is not None
+    assert s.intensity_started.percent == Decimal(100)
+
+
+def test_the_summary_as_json_and_text() -> None:
+    from regimens.export import summary_json, summary_lines
+
+    summary = summarize(REGIMEN, RECORD, OUTCOMES)
+    data = summary_json(summary)
+    (drug,) = data["drugs"]
+    assert (drug["given"], drug["missed"], drug["planned"]) == (4, 1, 1)
+    assert drug["given_total"] == [{"amount": "388.8", "unit": "mg"}]
+    assert drug["rdi"]["protocol"] == {"percent": "83.1", "band": "65-85%",
+                                       "delivered_over_planned": "60", "actual_days": 91,
+                                       "planned_days": 126}
+    assert drug["rdi"]["cycles_started"]["delivered_over_planned"] == "90"
+    assert summary_lines(summary) == [
+        "Record P-017.csv:",
+        "  doxorubicin (dox): 4 given, 1 planned, 1 missed",
+        "    given 388.8 mg of 648 mg planned (60%); cycles started: 432 mg planned",
+        "    relative dose intensity 83.1% (65-85%) against the protocol, 83.1% (65-85%) "
+        "against the cycles started (first to last dose + one 21-day cycle)",
+        "  Delays:",
+        "    - 2027-02-22 (line 4): cycle 3 of dox delayed 7 days from 2027-02-15: neutropenia",
+        "  Reductions:",
+        "    - dox: dose level -1 from 2027-02-22 (line 5): febrile neutropenia",
+    ]
