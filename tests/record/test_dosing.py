@@ -244,3 +244,26 @@ def test_a_per_m2_limit_needs_the_bsa() -> None:
 def test_body_used_text_at_enrolment() -> None:
     body = BodyUsed(Participant(weight="70 kg", creatinine="1.1 mg/dL"))
     assert body.text == "weight 70 kg (at enrolment); serum creatinine 1.1 mg/dL (at enrolment)"
+
+
+def test_a_flat_dose_is_not_recomputed_by_a_new_weight() -> None:
+    regimen = regimens.loads("""\
+format: regimens/1
+id: flat
+title: Flat
+drugs:
+  pred: {name: prednisone, route: oral}
+arms:
+  x: {label: X}
+periods:
+  - id: t
+    length: 2 weeks
+    courses:
+      - {drug: pred, dose: 50 mg, every: 7 days}
+""")
+    schedule = regimen.expand("x", "2027-01-04", Participant(weight="70 kg"))
+    d = Dosing(schedule, read_record(HEADER + "2027-01-04,measure,,,,60 kg,,\n"))
+    for a in schedule.administrations:
+        change = d.dose(a)
+        assert change.dose is a.dose
+        assert change.notes == ()

@@ -302,12 +302,12 @@ class Dosing:
         if drug.vials and computed.amount is not None:
             computed = dataclasses.replace(
                 computed, vials=least_waste_vials(computed.amount, drug.vials))
+        changed = computed != a.dose
         if reduction is not None:
             row = reduction.row
             notes.append(f"{_level_text(row)} from {row.date} (record line {row.line})")
-        if remeasured:
+        if remeasured and changed:
             notes.append("recomputed from " + body.text)
-        changed = computed != a.dose
         return DoseChange(computed if changed else a.dose, changed, level, percent, False, body,
                           tuple(notes))
 
