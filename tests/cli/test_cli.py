@@ -216,6 +216,18 @@ def test_schema_is_valid_json_schema(capsys: pytest.CaptureFixture[str]) -> None
     assert list(validator.iter_errors(bad))
 
 
+def test_schema_of_a_record_file(capsys: pytest.CaptureFixture[str]) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    code, out, _ = run(["schema", "--record"], capsys)
+    assert code == 0
+    schema = json.loads(out)
+    assert schema["title"] == "regimens record of treatment"
+    validator = jsonschema.Draft202012Validator(schema)
+    assert list(validator.iter_errors([{"date": "2027-01-04", "event": "given",
+                                        "drug": "dox"}])) == []
+    assert list(validator.iter_errors([{"date": "2027-01-04", "event": "gave"}]))
+
+
 def test_schema_to_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "schema.json"
     assert main(["schema", "-o", str(target)]) == 0

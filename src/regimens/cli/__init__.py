@@ -182,7 +182,10 @@ def _parser() -> argparse.ArgumentParser:
     site_check_arguments(check)
 
     schema = sub.add_parser("schema", help="JSON Schema of the regimen format",
-                            description="Print the JSON Schema of regimen format 1.")
+                            description="Print the JSON Schema of regimen format 1 (with "
+                            "--record: of a participant's record file read as YAML or JSON).")
+    schema.add_argument("--record", action="store_true",
+                        help="the schema of a record file (docs/record.md), not a regimen's")
     schema.add_argument("-o", "--output", default="-", metavar="FILE")
 
     catalog = sub.add_parser("catalog", help="list the regimens shipped with the library",
@@ -437,8 +440,10 @@ def _schema(args: argparse.Namespace) -> int:
     import json
 
     from ..format import json_schema
+    from ..record import record_schema
 
-    write_output(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n", args.output)
+    schema = record_schema() if args.record else json_schema()
+    write_output(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", args.output)
     return 0
 
 
