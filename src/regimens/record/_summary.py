@@ -8,6 +8,7 @@ values without a replay, and the replay only has to say what became of each dose
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -47,7 +48,7 @@ class Outcome:
     planned_amount: Amount | None
     amount: Amount | None
     line: int | None = None
-    due: date | None = None
+    due: dt.date | None = None
 
     def __post_init__(self) -> None:
         if self.status not in OUTCOMES:
