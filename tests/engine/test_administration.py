@@ -11,7 +11,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, reject, settings
 
-from regimens.engine import Administration, ComputedDose
+from regimens.engine import Administration, AdministrationStatus, ComputedDose
 from regimens.quantities import Amount, Basis, StudyDay, unit
 from support.strategies import documents, starts
 
@@ -23,6 +23,9 @@ FIELDS = {
                                          Basis.FLAT),
     "placebo": False, "step": None, "blinded": True, "note": "with food", "avoid": ("x",),
     "planned_date": date(2027, 1, 5), "calendar_note": "moved from Tue 2027-01-05: site closure",
+    "status": AdministrationStatus.GIVEN,
+    "planned_dose": ComputedDose(Amount(Decimal("2"), unit("MIU")), "2 MIU", "flat", Basis.FLAT),
+    "record_note": "given (line 3)", "revision": 2,
 }
 
 

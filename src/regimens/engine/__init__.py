@@ -27,7 +27,15 @@ from ._options import (
     parse_start,
     parse_zone,
 )
-from ._schedule import Administration, CourseSpan, PeriodSpan, Schedule, VisitOccurrence
+from ._schedule import (
+    Administration,
+    AdministrationStatus,
+    CourseSpan,
+    PeriodSpan,
+    Replayed,
+    Schedule,
+    VisitOccurrence,
+)
 from ._site_check import SiteCount, site_counts
 from ._timeline import Timeline, resolve
 from ._totals import DrugTotal, drug_totals
@@ -35,6 +43,7 @@ from ._totals import DrugTotal, drug_totals
 __all__ = [
     "OUTSIDE_CALENDAR",
     "Administration",
+    "AdministrationStatus",
     "BodySize",
     "CheckReport",
     "ComputedDose",
@@ -43,6 +52,7 @@ __all__ = [
     "DrugTotal",
     "ExpectationResult",
     "PeriodSpan",
+    "Replayed",
     "Schedule",
     "SiteCount",
     "Timeline",

@@ -7,6 +7,7 @@ the one-line ``Schedule.to_*`` delegates.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import MISSING, dataclass, fields, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,31 @@ if TYPE_CHECKING:
     from ..model import Participant, Regimen, SiteCalendar
     from ..quantities import BSAFormula
 
-__all__ = ["Administration", "CourseSpan", "PeriodSpan", "Schedule", "VisitOccurrence"]
+__all__ = ["Administration", "AdministrationStatus", "CourseSpan", "PeriodSpan", "Replayed",
+           "Schedule", "VisitOccurrence"]
+
+
+class AdministrationStatus(enum.Enum):
+    """Where an administration stands once a participant's record is replayed
+    (docs/record.md, "Statuses"): ``given`` (a ``given`` row fulfils it); ``planned`` (no
+    row says otherwise: still to come, or not yet recorded); ``missed`` (a ``missed`` row:
+    counts as zero, never as a dose of 0 given); ``held`` (within a ``hold``, before its
+    ``resume``); ``cancelled`` (dropped by the record: the rest of a delayed cycle that
+    runs into the next cycle under ``on_delay: keep``); ``stopped`` (on or after a
+    ``stop``). Without a record every administration is ``planned``.
+    """
+
+    GIVEN = "given"
+    PLANNED = "planned"
+    MISSED = "missed"
+    HELD = "held"
+    CANCELLED = "cancelled"
+    STOPPED = "stopped"
+
+    @property
+    def happens(self) -> bool:
+        """True when the dose is, or will be, given (``given`` or ``planned``)."""
+        return self in (AdministrationStatus.GIVEN, AdministrationStatus.PLANNED)
 
 
 @dataclass(frozen=True)
@@ -46,6 +71,15 @@ class Administration:
     holiday (Christmas Day)"), or, when no open day was found, that it stays on a
     closed day (a conflict, also issued as a :class:`~regimens.ClosedDayWarning`).
     ``cycle`` and ``cycle_day`` stay the protocol's: a move does not re-anchor cycles.
+
+    Replayed over a participant's record (``Regimen.expand(..., record=...)``,
+    docs/record.md): ``status`` says whether it was given, is still planned, or was
+    missed, held, cancelled or stopped; ``date`` is the day given (or, when not given,
+    the day now planned) and ``planned_date`` the protocol's day when they differ;
+    ``dose`` is what was given (or is now planned) and ``planned_dose`` the dose the plan
+    had, when the record changed it (else None); ``record_note`` says what the record
+    did, naming its lines; ``revision`` counts the record's changes to it (an iCalendar
+    event's SEQUENCE).
     """
 
     study_day: StudyDay
@@ -70,6 +104,14 @@ class Administration:
     planned_date: dt.date | None = None
     #: Why it moved, or why it stays on a closed day (a conflict); "" otherwise.
     calendar_note: str = ""
+    #: Given, planned, missed, held, cancelled or stopped (a record's replay); else planned.
+    status: AdministrationStatus = AdministrationStatus.PLANNED
+    #: The dose the plan had, when a record changed it (another amount given); else None.
+    planned_dose: ComputedDose | None = None
+    #: What the participant's record did to it, naming the record's lines; "" otherwise.
+    record_note: str = ""
+    #: How many of the record's rows changed it (its date, dose or status): from 0.
+    revision: int = 0
 
     @classmethod
     def _unchecked(
@@ -77,7 +119,8 @@ class Administration:
         period: str, drug: str, drug_name: str, route: str, course: int, cycle: int | None,
         cycle_day: int | None, dose: ComputedDose, placebo: bool, step: int | None,
         blinded: bool, note: str, avoid: tuple[str, ...], planned_date: dt.date | None = None,
-        calendar_note: str = "",
+        calendar_note: str = "", status: AdministrationStatus = AdministrationStatus.PLANNED,
+        planned_dose: ComputedDose | None = None, record_note: str = "", revision: int = 0,
     ) -> Administration:
         """An administration from fields the engine has already checked (the fast path).
 
@@ -94,7 +137,8 @@ class Administration:
             "drug": drug, "drug_name": drug_name, "route": route, "course": course,
             "cycle": cycle, "cycle_day": cycle_day, "dose": dose, "placebo": placebo,
             "step": step, "blinded": blinded, "note": note, "avoid": avoid,
-            "planned_date": planned_date, "calendar_note": calendar_note})
+            "planned_date": planned_date, "calendar_note": calendar_note, "status": status,
+            "planned_dose": planned_dose, "record_note": record_note, "revision": revision})
         return self
 
     @property
@@ -107,6 +151,13 @@ class Administration:
         """The exact amount as a decimal string, or None (placebo, unspecified)."""
 
         return None if self.dose.amount is None else plain(self.dose.amount.magnitude)
+
+    @property
+    def planned_amount(self) -> str | None:
+        """The planned dose's exact amount as a decimal string (the plan's, when a record
+        changed the dose; else the same as :attr:`amount`), or None."""
+        dose = self.planned_dose or self.dose
+        return None if dose.amount is None else plain(dose.amount.magnitude)
 
     @property
     def unit(self) -> str | None:
@@ -180,12 +231,33 @@ class CourseSpan:
 
 
 @dataclass(frozen=True)
+class Replayed:
+    """What replaying a participant's record did to a schedule (``Schedule.replayed``).
+
+    ``source``: the record's name (its file); ``record``: the record itself (a
+    :class:`regimens.record.Record`), for the summary; ``planned``: the schedule before
+    the record (the plan); ``changes``: one line per row applied, in the order of its
+    date ("2027-03-01 delay (line 7): cycle 3 of aldesleukin starts on ..., 7 days
+    later"); ``deviations``: protocol deviations the rows show (a delay over
+    ``max_delay``, a ``given`` row that fulfils no planned administration), each naming
+    its line.
+    """
+
+    source: str
+    record: Any
+    planned: Schedule
+    changes: tuple[str, ...] = ()
+    deviations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Schedule:
     """Everything a participant on one arm receives, dated (from :meth:`Regimen.expand`).
 
     ``administrations`` are ordered by date, then time, then period and course;
     ``start`` is the date of Study Day 1; ``warnings`` are the :class:`RegimenWarning`
-    issued while expanding; ``calendar``: the site calendar it was expanded with, if any.
+    issued while expanding; ``calendar``: the site calendar it was expanded with, if any;
+    ``replayed``: what a participant's record did to it (None: the plan, no record).
     Outputs: :meth:`to_table`, :meth:`to_calendar` (people),
     :meth:`to_json`, :meth:`to_csv`, :meth:`to_dict` (data), :meth:`to_ics` (calendars).
     """
@@ -203,6 +275,7 @@ class Schedule:
     visits: tuple[VisitOccurrence, ...]
     warnings: tuple[RegimenWarning, ...] = ()
     calendar: SiteCalendar | None = None
+    replayed: Replayed | None = None
 
     @property
     def totals(self) -> tuple[DrugTotal, ...]:
