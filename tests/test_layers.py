@@ -29,7 +29,7 @@ PYPROJECT = ROOT / "pyproject.toml"
 # public API (`regimen.expand(...)`, `schedule.to_json()`) while the arrow points up. Each is
 # also an `ignore_imports` entry of the layers contract.
 DELEGATES = {
-    ("regimens.model._regimen", "Regimen.expand"): "regimens.engine",
+    ("regimens.model._regimen", "Regimen.expand"): "regimens.record",
     ("regimens.model._regimen", "Regimen.check"): "regimens.engine",
     ("regimens.engine._schedule", "Schedule.to_dict"): "regimens.export",
     ("regimens.engine._schedule", "Schedule.to_json"): "regimens.export",

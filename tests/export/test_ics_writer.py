@@ -142,6 +142,8 @@ def oracle(plan: Any) -> bytes:
         event.add("SUMMARY", t.summary)
         event.add("DESCRIPTION", t.description)
         event.add("CATEGORIES", list(t.categories))
+        if t.cancelled:
+            event.add("STATUS", "CANCELLED")
         event.add("TRANSP", "TRANSPARENT")
         event.add("X-REGIMENS-DIGEST", vText(digest), parameters={"VALUE": "TEXT"})
         for spec in plan.alarms:

@@ -33,7 +33,8 @@ __all__ = ["main"]
 #: The name of standard input in error messages (``regimens check -``).
 _STDIN = "<stdin>"
 
-_OPTION_FLAGS = {"arm": "--arm", "start": "--start", "tz": "--tz", "lengths": "--length",
+_OPTION_FLAGS = {"arm": "--arm", "start": "--start", "anchor": "--anchor", "tz": "--tz",
+                 "lengths": "--length",
                  "bsa_formula": "--bsa-formula", "bsa_decimals": "--bsa-decimals",
                  **FLAGS, "label": "--participant", "stamp": "--stamp", "remind": "--remind",
                  "previous": "--previous", "password": "--password-file", "drug": "--drug",
@@ -201,9 +202,14 @@ def _schedule_arguments(command: argparse.ArgumentParser) -> None:
     """The regimen, arm and participant options shared by ``expand`` and ``publish``."""
     command.add_argument("regimen", metavar="REGIMEN", help="regimen file, or a catalogue id")
     command.add_argument("--arm", required=True, help="arm id")
-    command.add_argument("--start", required=True, metavar="YYYY-MM-DD",
-                         help="calendar date of the day_one period's first day: Study "
-                         "Day 1 (Day 0 with day_zero)")
+    when = command.add_mutually_exclusive_group(required=True)
+    when.add_argument("--start", metavar="YYYY-MM-DD",
+                      help="calendar date of the day_one period's first day: Study "
+                      "Day 1 (Day 0 with day_zero)")
+    when.add_argument("--anchor", metavar="PERIOD=YYYY-MM-DD",
+                      help="instead of --start: the date of the first day of another period "
+                      "of the arm, e.g. run-in=2027-01-04 (a run-in of variable length "
+                      "starts before Day 1 is known)")
     participant_arguments(command)
     _bsa_arguments(command)
     command.add_argument("--length", action="append", default=[], metavar="PERIOD=LENGTH",
@@ -293,7 +299,7 @@ def _schedule(args: argparse.Namespace) -> Schedule:
     with warnings.catch_warnings():
         # The caller prints them as plain lines (table output also lists them).
         warnings.simplefilter("ignore", RegimenWarning)
-        schedule = regimen.expand(args.arm, args.start, participant,
+        schedule = regimen.expand(args.arm, args.start, participant, anchor=args.anchor,
                                   lengths=_lengths(args.length), tz=args.tz,
                                   bsa_formula=args.bsa_formula, bsa_decimals=args.bsa_decimals,
                                   calendar=site_calendar(args),

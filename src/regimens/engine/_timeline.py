@@ -28,6 +28,28 @@ from ._options import (
 __all__ = ["Timeline", "resolve"]
 
 
+def _anchored(regimen: Regimen, arm: str, anchor: Mapping[str, date | str] | str,
+              periods: tuple[tuple[Period, int, int], ...]) -> date:
+    """The date of the first day of the day_one period, from another period's first day."""
+    if isinstance(anchor, str) and "=" in anchor:
+        name, _, text = anchor.partition("=")
+        anchor = {name.strip(): text.strip()}
+    if not isinstance(anchor, Mapping) or len(anchor) != 1:
+        raise ExpandOptionError("anchor", "one period and the date of its first day "
+                                "(run-in=2027-01-04)", repr(anchor))
+    ((period, when),) = anchor.items()
+    placed = {p.id: first for p, first, _ in periods}
+    if period not in placed:
+        raise ExpandOptionError("anchor", f"not a period of arm {arm!r} (periods: "
+                                f"{', '.join(placed)})", period)
+    first_day = parse_start(when, "anchor")
+    try:
+        return first_day - timedelta(days=placed[period])
+    except OverflowError:
+        raise ExpandOptionError("anchor", "the schedule would fall outside the calendar "
+                                "(years 1 to 9999)", first_day.isoformat()) from None
+
+
 @dataclass(frozen=True)
 class Timeline:
     """A participant's periods, placed: offsets are days after the first day of the
@@ -54,7 +76,7 @@ def resolve(
     regimen: Regimen,
     *,
     arm: str,
-    start: date | str,
+    start: date | str | None,
     participant: Participant | None = None,
     lengths: dict[str, str] | None = None,
     tz: str | None = None,
@@ -62,8 +84,13 @@ def resolve(
     bsa_decimals: int | None = 2,
     calendar: SiteCalendar | None = None,
     levels: Mapping[str, int] | None = None,
+    anchor: Mapping[str, date | str] | str | None = None,
 ) -> Timeline:
     """Fix everything participant-specific before any course is laid out.
+
+    ``anchor``: ``{period id: date}`` (or ``"PERIOD=YYYY-MM-DD"``), one period of the
+    arm's path and the date of its first day, instead of ``start`` (the participant is
+    placed by that period: a run-in of variable length starts before Day 1 is known).
 
     Raises:
         ExpandOptionError: as :meth:`Regimen.expand` says, and a ``calendar`` that is
@@ -73,7 +100,13 @@ def resolve(
     if calendar is not None and not isinstance(calendar, SiteCalendar):
         raise ExpandOptionError("site_calendar", "a SiteCalendar (regimens.SiteCalendar(closed="
                                 "('sat', 'sun'), holidays='FR'))", repr(calendar))
-    day_one = parse_start(start)
+    if (start is None) == (anchor is None):
+        raise ExpandOptionError("start", "give either the start (the date of the first day "
+                                "of the day_one period) or an anchor (a period and the date of "
+                                "its first day), not both" if start is not None else
+                                "give the start (the date of the first day of the day_one "
+                                "period) or an anchor (a period and the date of its first day)")
+    day_one = parse_start(start) if start is not None else date.min
     decimals = check_bsa_decimals(bsa_decimals)
     path = regimen.path(arm)
     chosen = parse_lengths(regimen, arm, lengths)
@@ -83,9 +116,11 @@ def resolve(
         days = chosen.get(period.id, period.length.shortest).days
         placed.append((period, cursor, days))
         cursor += days
-    anchor = regimen.day_one_period(arm)
-    shift = next(first for p, first, _ in placed if p.id == anchor)
+    day_one_period = regimen.day_one_period(arm)
+    shift = next(first for p, first, _ in placed if p.id == day_one_period)
     periods = tuple((p, first - shift, n) for p, first, n in placed)
+    if anchor is not None:
+        day_one = _anchored(regimen, arm, anchor, periods)
     body = BodySize(participant or Participant(), parse_formula(bsa_formula), decimals)
     at_level = {d: n for d, n in parse_levels(regimen, arm, levels).items() if n != 0}
     return Timeline(arm, day_one, periods, parse_zone(tz), body, regimen.day_zero, calendar,

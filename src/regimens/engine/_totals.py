@@ -62,7 +62,9 @@ def drug_totals(regimen: Regimen, administrations: Sequence[Administration]
     with no administration are left out."""
     rows: dict[str, list[Administration]] = {}
     for a in administrations:
-        rows.setdefault(a.drug, []).append(a)
+        # A dose missed, held, cancelled or stopped (a record's replay) counts as zero.
+        if a.status.happens:
+            rows.setdefault(a.drug, []).append(a)
     out = []
     for drug in regimen.drugs:
         given = rows.get(drug.id)

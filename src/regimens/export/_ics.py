@@ -236,6 +236,11 @@ class _EventText:
     start: date | datetime
     end: date | datetime
     categories: tuple[str, ...]
+    #: Not given and not to be given (missed, held, cancelled, stopped: a record's
+    #: replay): written with STATUS:CANCELLED (RFC 5545 §3.8.1.11).
+    cancelled: bool = False
+    #: The record's changes to the administration: the least SEQUENCE written.
+    revision: int = 0
 
 
 def _every_arm(regimen: Regimen, period_id: str, course: int) -> bool:
@@ -303,6 +308,11 @@ def _administration_text(s: Schedule, a: Administration, blinded: bool,
     # Moves are alike on every arm of a blinded period (its courses share their window
     # rules), so they are shown blinded too.
     lines += _site_lines(s, a.calendar_note)
+    if s.replayed is not None:
+        # The record's note names doses given: not on a blinded event.
+        lines.append(f"Status: {a.status.value}")
+        if a.record_note and not blinded:
+            lines.append(f"Record: {a.record_note}")
     lines += [f"Regimen: {s.regimen.title}" + (f" ({s.regimen.registry})"
                                                if s.regimen.registry else ""),
               f"Participant: {label}" if label else "Participant: (no label)",
@@ -326,7 +336,7 @@ def _administration_text(s: Schedule, a: Administration, blinded: bool,
         days = 1 if duration is None else -(-duration.minutes // 1440)
         start, end = a.date, a.date + timedelta(days=days)
     return _EventText(uid, clean_text(summary, single_line=True), clean_text("\n".join(lines)),
-                      start, end, ("dose",))
+                      start, end, ("dose",), not a.status.happens, a.revision)
 
 
 def _site_lines(s: Schedule, note: str) -> list[str]:
@@ -359,7 +369,8 @@ def _digest(text: _EventText, reminders: Sequence[Reminder]) -> str:
     # reminder fires (a new zone can move a day-before reminder without moving the dose).
     zone = getattr(getattr(text.start, "tzinfo", None), "key", "")
     parts = [text.summary, text.description, str(text.start), str(text.end), zone,
-             *(str(r.trigger(text.start)) for r in reminders)]
+             *(str(r.trigger(text.start)) for r in reminders),
+             *(["CANCELLED"] if text.cancelled else [])]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
@@ -469,13 +480,15 @@ def to_ics(
     events = []
     for t in unique:
         digest = _digest(t, alarms)
-        sequence = 0
+        # An event the record changed (moved, a dose changed, cancelled) has at least its
+        # number of changes: a client that has the plan's event (SEQUENCE 0) updates it.
+        sequence = t.revision
         if t.uid in before:
             old = before[t.uid]
             old_sequence = _sequence(old)
-            same = str(old.get("X-REGIMENS-DIGEST", "")) == digest and str(
-                old.get("STATUS", "")) != "CANCELLED"
-            sequence = old_sequence if same else old_sequence + 1
+            same = str(old.get("X-REGIMENS-DIGEST", "")) == digest and (
+                str(old.get("STATUS", "")) == "CANCELLED") == t.cancelled
+            sequence = max(sequence, old_sequence if same else old_sequence + 1)
         events.append((t, digest, sequence))
     current = {t.uid for t in unique}
     name = clean_text(schedule.regimen.title + (f" - {label}" if label else ""), single_line=True)
@@ -514,7 +527,8 @@ def _write(plan: _Plan) -> bytes:
                   zones.line("DTSTART", t.start), zones.line("DTEND", t.end), stamp_line,
                   line("UID", text(t.uid)), b"SEQUENCE:%d" % sequence,
                   line("CATEGORIES", rfc5545.text_list(t.categories)),
-                  line("DESCRIPTION", text(t.description)), b"TRANSP:TRANSPARENT",
+                  line("DESCRIPTION", text(t.description)),
+                  *([b"STATUS:CANCELLED"] if t.cancelled else []), b"TRANSP:TRANSPARENT",
                   line("X-REGIMENS-DIGEST", text(digest), ";VALUE=TEXT")]
         if plan.alarms:
             # RFC 5545 §3.6.6: a display alarm has ACTION, DESCRIPTION and TRIGGER.

@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
-from ..engine import Administration, CheckReport, Schedule
+from ..engine import Administration, AdministrationStatus, CheckReport, Schedule
 from ..errors import RegimenWarning
 from ..model import SiteCalendar
 from ..quantities import counted, human_dose_quantity, human_number, plain
@@ -25,8 +25,9 @@ from ._totals import totals_json, totals_lines, totals_rows, vials_json, vials_t
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["ADMINISTRATION_FIELDS", "CALENDAR_FIELDS", "render_calendar", "render_csv",
-           "render_json", "render_table", "schedule_dict", "shown_warnings", "site_calendar_dict"]
+__all__ = ["ADMINISTRATION_FIELDS", "CALENDAR_FIELDS", "RECORD_FIELDS", "render_calendar",
+           "render_csv", "render_json", "render_table", "schedule_dict", "shown_warnings",
+           "site_calendar_dict"]
 
 ADMINISTRATION_FIELDS = (
     "study_day", "date", "time", "datetime", "period", "drug", "drug_name", "cycle", "cycle_day",
@@ -41,6 +42,11 @@ OPTIONAL_FIELDS = ("course_id", "course_label", "drug_notes", "method", "duratio
 #: Fields written last, for every administration and visit, when the schedule was expanded
 #: with a site calendar (and only then, so that every other output keeps its bytes).
 CALENDAR_FIELDS = ("planned_date", "calendar_note")
+#: Fields written last, for every administration, when the schedule was replayed over a
+#: participant's record (docs/record.md), and only then: its status, the planned date and
+#: amount beside ``date`` and ``amount``, and what the record did to it. With a site
+#: calendar too, ``planned_date`` is written once, among :data:`CALENDAR_FIELDS`.
+RECORD_FIELDS = ("status", "planned_date", "planned_amount", "record_note")
 # English names, fixed: calendar.month_name follows the process locale.
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
@@ -70,10 +76,10 @@ def course_extras(s: Schedule) -> tuple[tuple[str, ...], dict[tuple[str, int], d
 
 
 def administration_dict(a: Administration, extras: dict[str, Any] | None = None,
-                        calendar: bool = False) -> dict[str, Any]:
+                        calendar: bool = False, record: bool = False) -> dict[str, Any]:
     """One administration as JSON-ready values; ``extras``: its optional fields
     (see :func:`course_extras`), written after the others; ``calendar``: then
-    :data:`CALENDAR_FIELDS`."""
+    :data:`CALENDAR_FIELDS`; ``record``: then :data:`RECORD_FIELDS`."""
     base = {
         "study_day": a.study_day.value,
         "date": a.date.isoformat(),
@@ -103,7 +109,23 @@ def administration_dict(a: Administration, extras: dict[str, Any] | None = None,
         base.update(extras)
     if calendar:
         base.update(_planned(a.date, a.planned_date, a.calendar_note))
+    if record:
+        base.update(_recorded(a))
     return base
+
+
+def _recorded(a: Administration) -> dict[str, Any]:
+    """The record's fields of an administration (:data:`RECORD_FIELDS`)."""
+    return {"status": a.status.value, "planned_date": (a.planned_date or a.date).isoformat(),
+            "planned_amount": a.planned_amount, "record_note": a.record_note or None}
+
+
+def record_dict(s: Schedule) -> dict[str, Any]:
+    """What the record did (``"record"`` in JSON): its source, changes and deviations."""
+    replayed = s.replayed
+    assert replayed is not None
+    return {"source": replayed.source, "changes": list(replayed.changes),
+            "deviations": list(replayed.deviations)}
 
 
 def _planned(day: date, planned: date | None, note: str) -> dict[str, Any]:
@@ -139,6 +161,7 @@ def schedule_dict(s: Schedule, administrations: bool = True) -> dict[str, Any]:
     p = s.participant
     _, extras = course_extras(s)
     site = s.calendar is not None
+    recorded = s.replayed is not None
     out = {
         "format": "regimens-schedule/1",
         "generator": f"regimens {__version__}",
@@ -164,13 +187,16 @@ def schedule_dict(s: Schedule, administrations: bool = True) -> dict[str, Any]:
              "days": ps.length.days, "blinded": ps.blinded}
             for ps in s.periods
         ],
-        "administrations": ([administration_dict(a, extras[(a.period, a.course)], site)
+        "administrations": ([administration_dict(a, extras[(a.period, a.course)], site,
+                                                 recorded)
                              for a in s.administrations] if administrations else []),
         "visits": [
             {"id": v.id, "label": v.label or None, "study_day": v.study_day.value,
              "date": v.date.isoformat(), "earliest": v.earliest.isoformat(),
              "latest": v.latest.isoformat(), "period": v.period,
-             **(_planned(v.date, v.planned_date, v.calendar_note) if site else {})}
+             **(_planned(v.date, v.planned_date, v.calendar_note) if site else {}),
+             **({"planned_date": (v.planned_date or v.date).isoformat()}
+                if recorded and not site else {})}
             for v in s.visits
         ],
         "warnings": [str(w) for w in s.warnings],
@@ -179,6 +205,9 @@ def schedule_dict(s: Schedule, administrations: bool = True) -> dict[str, Any]:
     if s.calendar is not None:
         # Only with a calendar: every schedule expanded without one keeps its bytes.
         out["site_calendar"] = site_calendar_dict(s.calendar)
+    if s.replayed is not None:
+        # Only with a record: every schedule expanded without one keeps its bytes.
+        out["record"] = record_dict(s)
     return out
 
 
@@ -215,7 +244,7 @@ def render_json(s: Schedule) -> str:
     if not found or not s.administrations:
         return text + "\n"
     rows = _administrations_json(s.administrations, course_extras(s)[1],
-                                 s.calendar is not None)
+                                 s.calendar is not None, s.replayed is not None)
     return f'{before}\n  "administrations": [\n    {rows}\n  ],\n{after}\n'
 
 
@@ -245,14 +274,15 @@ def _members(a: Administration, fields: tuple[str, ...],
 
 def _administrations_json(rows: tuple[Administration, ...],
                           extras: dict[tuple[str, int], dict[str, Any]],
-                          site: bool = False) -> str:
+                          site: bool = False, record: bool = False) -> str:
     """The members of the "administrations" array, joined as dumps_indent2 joins them.
 
     Per row only the day, date, times, cycle and step are written (dates and ISO
     instants need no escaping; ints as json writes them); the course-wide fields are
     encoded once per distinct value. tests/export/test_json_fast.py holds this equal to
     json.dumps over every catalogue arm and generated schedules. ``site``: the schedule
-    has a site calendar, so each row ends with :data:`CALENDAR_FIELDS`.
+    has a site calendar, so each row ends with :data:`CALENDAR_FIELDS`; ``record``: the
+    schedule was replayed over a record, so each row then ends with :data:`RECORD_FIELDS`.
     """
     shared: dict[tuple[Any, ...], tuple[str, str]] = {}
     out: list[str] = []
@@ -274,8 +304,20 @@ def _administrations_json(rows: tuple[Administration, ...],
                f'\n      {found[0]},\n      "cycle": {"null" if cycle is None else cycle},'
                f'\n      "cycle_day": {"null" if cycle_day is None else cycle_day},'
                f'\n      "step": {"null" if step is None else step + 1},'
-               f'\n      {found[1]}{_calendar_members(a) if site else ""}\n    }}')
+               f'\n      {found[1]}{_calendar_members(a) if site else ""}'
+               f'{_record_members(a, site) if record else ""}\n    }}')
     return ",\n    ".join(out)
+
+
+def _record_members(a: Administration, site: bool) -> str:
+    """``,`` and the record's fields of a row (without ``planned_date`` when the calendar
+    fields wrote it), as dumps_indent2 writes them in its object."""
+    fields = _recorded(a)
+    if site:
+        del fields["planned_date"]
+    text = dumps_indent2({"administrations": [fields]})
+    return "," + _FIELD + text[len('{\n  "administrations": [\n    {') + len(_FIELD):
+                               -len("\n    }\n  ]\n}")]
 
 
 def _calendar_members(a: Administration) -> str:
@@ -289,15 +331,18 @@ def _calendar_members(a: Administration) -> str:
 
 def render_csv(s: Schedule) -> str:
     """One row per administration; with a site calendar, ``planned_date`` and
-    ``calendar_note`` columns end each row."""
+    ``calendar_note`` columns end each row; with a record, :data:`RECORD_FIELDS`."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     optional, extras = course_extras(s)
     site = s.calendar is not None
-    fields = ADMINISTRATION_FIELDS + optional + (CALENDAR_FIELDS if site else ())
+    recorded = s.replayed is not None
+    fields = ADMINISTRATION_FIELDS + optional + (CALENDAR_FIELDS if site else ()) + (
+        tuple(f for f in RECORD_FIELDS if not (site and f in CALENDAR_FIELDS))
+        if recorded else ())
     writer.writerow(fields)
     for a in s.administrations:
-        row = administration_dict(a, extras[(a.period, a.course)], site)
+        row = administration_dict(a, extras[(a.period, a.course)], site, recorded)
         writer.writerow([_cell(row[k]) for k in fields])
     return out.getvalue()
 
@@ -405,6 +450,8 @@ def render_table(s: Schedule) -> str:
     moves = any(a.calendar_note for a in s.administrations)
     # And a column for vials only when a drug has vials.
     vials = any(a.dose.vials is not None for a in s.administrations)
+    # And the status and the plan (when the record changed it) with a record only.
+    recorded = s.replayed is not None
     for a in s.administrations:
         course = course_of[(a.period, a.course)]
         cycle = "" if a.cycle is None else f"{a.cycle}" + (
@@ -417,14 +464,17 @@ def render_table(s: Schedule) -> str:
                     + ([str(course.duration) if course.duration else ""] if durations else [])
                     + ([vials_text(a.dose.vials) if a.dose.vials else ""] if vials else [])
                     + ([", ".join(a.avoid)] if avoid else [])
-                    + ([a.calendar_note] if moves else []))
+                    + ([a.calendar_note] if moves else [])
+                    + ([a.status.value, _plan_text(a)] if recorded else []))
     if rows:
         header = (["Day", "Date", "Time", "Period", "Cycle"] + (["Course"] if labels else [])
                   + ["Drug", "Dose", "Route"] + (["Duration"] if durations else [])
                   + (["Vials"] if vials else []))
         lines += grid(header + (["Not the same day"] if avoid else [])
-                      + (["Site calendar"] if moves else []), rows, {0})
-        lines.append(counted(len(rows), "administration"))
+                      + (["Site calendar"] if moves else [])
+                      + (["Status", "Planned"] if recorded else []), rows, {0})
+        lines.append(counted(len(rows), "administration") + (
+            f" ({_status_counts(s)})" if recorded else ""))
     else:
         lines.append("No administrations on this arm.")
     derivations = list(dict.fromkeys(
@@ -444,6 +494,7 @@ def render_table(s: Schedule) -> str:
                          + ([v.calendar_note] if vmoves else []))
         lines += grid(["Day", "Date", "Window", "Visit"] + (["Site calendar"] if vmoves else []),
                       vrows, {0})
+    lines += record_lines(s)
     if s.warnings:
         lines += ["", "Warnings:"] + [f"  {w}" for w in s.warnings]
     if rows:
@@ -452,6 +503,37 @@ def render_table(s: Schedule) -> str:
         lines += ["", "Totals for this participant:"] + [
             f"  {line}" for line in grid(total_header, total_rows, set())]
     return "\n".join(lines) + "\n"
+
+
+def _plan_text(a: Administration) -> str:
+    """What the plan had, where the record changed it: its day and dose."""
+    parts = []
+    if a.planned_date is not None and a.planned_date != a.date:
+        parts.append(_day(a.planned_date))
+    if a.planned_dose is not None:
+        parts.append(a.planned_dose.text)
+    return ", ".join(parts)
+
+
+def _status_counts(s: Schedule) -> str:
+    """"12 given, 1 missed, 6 planned": the statuses in use, in their declared order."""
+    counts: dict[AdministrationStatus, int] = {}
+    for a in s.administrations:
+        counts[a.status] = counts.get(a.status, 0) + 1
+    return ", ".join(f"{counts[k]} {k.value}" for k in AdministrationStatus if k in counts)
+
+
+def record_lines(s: Schedule) -> list[str]:
+    """The record's changes and the protocol deviations it shows, for people (nothing
+    without a record)."""
+    replayed = s.replayed
+    if replayed is None:
+        return []
+    lines = ["", f"Record ({replayed.source}):"]
+    lines += [f"  {c}" for c in replayed.changes] or ["  no rows"]
+    if replayed.deviations:
+        lines += ["", "Protocol deviations:"] + [f"  {d}" for d in replayed.deviations]
+    return lines
 
 
 def render_calendar(s: Schedule, *, blinded: bool | None = None) -> str:
@@ -465,7 +547,9 @@ def render_calendar(s: Schedule, *, blinded: bool | None = None) -> str:
     hide = blinded
     if blinded is None:
         blinded = any(p.blinded for p in s.periods)
-    dosing = {a.date for a in s.administrations}
+    # Days with a dose given or to come: a dose missed, held, cancelled or stopped is not
+    # marked (the record's section says what happened to it).
+    dosing = {a.date for a in s.administrations if a.status.happens}
     visits = {v.date for v in s.visits}
     marked = dosing | visits
     lines = _heading(s, blinded=blinded)
@@ -487,8 +571,13 @@ def render_calendar(s: Schedule, *, blinded: bool | None = None) -> str:
         lines.append("")
     count = len(s.administrations)
     lines.append(f"{counted(count, 'administration')} on {counted(len(dosing), 'day')}; "
+                 f"{counted(len(s.visits), 'visit')}" if s.replayed is None else
+                 f"{counted(count, 'administration')} ({_status_counts(s)}); "
+                 f"{counted(len(dosing), 'dosing day')} marked; "
                  f"{counted(len(s.visits), 'visit')}")
     lines += _calendar_notes(s)
+    # The record's changes name doses given: not on a blinded page.
+    lines += record_lines(s) if not blinded else []
     # Labels and notes, except of administrations this page blinds (as to_ics does).
     lines += notes_lines(s, (lambda a: a.blinded) if hide is None else (lambda a: hide))
     # A blinded page names no dose: nor do its warnings (see shown_warnings).

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
     from ..engine import CheckReport, Schedule
     from ..quantities import BSAFormula
+    from ..record import Record
     from ._course import Course
 
 __all__ = [
@@ -172,7 +173,7 @@ class Regimen:
     def expand(
         self,
         arm: str,
-        start: date | str,
+        start: date | str | None = None,
         participant: Participant | None = None,
         *,
         lengths: dict[str, str] | None = None,
@@ -181,6 +182,8 @@ class Regimen:
         bsa_decimals: int | None = 2,
         calendar: SiteCalendar | None = None,
         levels: Mapping[str, int] | None = None,
+        record: Record | None = None,
+        anchor: Mapping[str, date | str] | str | None = None,
     ) -> Schedule:
         """Expand for one participant on ``arm``, with Study Day 1 (Day 0 with
         ``day_zero``) on ``start``.
@@ -207,6 +210,15 @@ class Regimen:
             levels: drug id -> dose level (``{"carbo": -1}``): each course of the drug
                 is given at that level (0, the default, is the written dose; another
                 level must be declared by the course or its drug, or is refused).
+            record: the participant's record of treatment as it happens (a
+                :class:`regimens.record.Record`): the schedule is the plan replayed over
+                it (:func:`regimens.record.replay`; docs/record.md): every
+                administration's status, the day given or now planned, later cycles
+                moved by delays, and ``schedule.replayed``.
+            anchor: instead of ``start``, one period of the arm's path and the date of
+                its first day (``{"run-in": "2027-01-04"}`` or ``"run-in=2027-01-04"``):
+                a run-in of variable length starts before Day 1 is known. Give exactly
+                one of ``start`` and ``anchor``.
 
         Returns:
             A :class:`Schedule`: exact amounts (:class:`~decimal.Decimal`) with their
@@ -229,12 +241,12 @@ class Regimen:
         day: :class:`ClosedDayWarning`) are issued as
         :class:`RegimenWarning` and kept in ``schedule.warnings``.
         """
-        from ..engine import expand, resolve
+        from ..record import expand
 
-        timeline = resolve(self, arm=arm, start=start, participant=participant,
-                           lengths=lengths, tz=tz, bsa_formula=bsa_formula,
-                           bsa_decimals=bsa_decimals, calendar=calendar, levels=levels)
-        schedule = expand(self, timeline)
+        schedule = expand(self, arm=arm, start=start, participant=participant,
+                          lengths=lengths, tz=tz, bsa_formula=bsa_formula,
+                          bsa_decimals=bsa_decimals, calendar=calendar, levels=levels,
+                          anchor=anchor, record=record)
         for warning in schedule.warnings:
             warnings.warn(warning, stacklevel=2)
         return schedule

@@ -11,6 +11,7 @@ from ._dosing import BodyUsed, CumulativeEntry, CumulativeFlag, DoseChange, Dosi
 from ._intensity import RDI_BANDS, Intensity, intensity_band, relative_dose_intensity
 from ._model import MEASUREMENT_KINDS, EventKind, Measurement, Record, RecordRow
 from ._read import COLUMNS, OPTIONAL_COLUMNS, load_record, read_record, record_schema
+from ._replay import expand, replay
 from ._summary import OUTCOMES, DrugSummary, Outcome, RecordSummary, cycle_length, summarize
 
 __all__ = [
@@ -34,12 +35,14 @@ __all__ = [
     "RecordSummary",
     "cumulative_flags",
     "cycle_length",
+    "expand",
     "intensity_band",
     "level_percent",
     "load_record",
     "read_record",
     "record_schema",
     "relative_dose_intensity",
+    "replay",
     "summarize",
 ]
 

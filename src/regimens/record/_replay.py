@@ -1,0 +1,643 @@
+"""Replaying a participant's record over the plan: what was given, and what comes next.
+
+:func:`replay` is a pure function of the planned schedule (the regimen expanded for the
+participant) and the record: no clock is read, and "today" is nowhere: an administration
+no row speaks of stays ``planned``, whether its date is past or to come. The steps, each
+on the result of the last (docs/record.md, "Replay"):
+
+1. moves of structure: ``delay`` rows (three scopes), in the order of the cycles they
+   delay, then ``move`` rows; later cycles follow the course's ``on_delay`` policy
+   (``shift``: they move by exactly the delay; ``keep``: they stay on the grid, and the
+   delayed cycle's doses that run into the next cycle's start are cancelled);
+2. what happened to each dose: ``given`` rows fulfil the administration planned that day
+   (or the one named by ``cycle`` and ``day``), ``missed`` rows mark one missed (made up
+   after the course's last dose under ``missed: make_up``);
+3. ``hold``/``resume`` and ``stop`` mark the doses still planned in their span;
+4. visits anchored to a delayed cycle move with it; visits after a drug's last dose
+   follow its last dose that happens.
+
+A row that names nothing (a cycle the drug does not have) is an error naming its file,
+line and field; a ``given`` row that fulfils no planned administration is kept (a dose
+was given) and reported as a protocol deviation. No row is ever silently left out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from ..engine import (
+    Administration,
+    AdministrationStatus,
+    ComputedDose,
+    Replayed,
+    Schedule,
+    VisitOccurrence,
+    resolve,
+)
+from ..engine import expand as expand_plan
+from ..errors import ExpandOptionError, InvalidRegimenError, Problem, UnitError
+from ..model import AfterLastAnchor, Course, CourseAnchor, Participant, Regimen, SiteCalendar
+from ..quantities import Amount, BSAFormula, StudyDay, human_amount
+from ._model import EventKind, Record, RecordRow
+
+__all__ = ["expand", "replay"]
+
+_S = AdministrationStatus
+# The policies' defaults when neither the course nor the regimen states one.
+_DEFAULT_ON_DELAY = "shift"
+_DEFAULT_MISSED = "skip"
+
+
+@dataclass
+class _Row:
+    """An administration being replayed (mutable while the rows are applied)."""
+
+    plan: Administration
+    date: date
+    status: AdministrationStatus = _S.PLANNED
+    dose: ComputedDose | None = None  # the dose given, when it differs from the plan's
+    time_given: time | None = None  # when a given row says when
+    notes: list[str] = field(default_factory=list)
+    revision: int = 0
+    moved_by_row: bool = False  # a move row placed it: keep's cancelling spares it
+    line: int | None = None  # the given or missed row that fulfilled or missed it
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.plan.period, self.plan.course)
+
+    def touch(self, note: str) -> None:
+        self.notes.append(note)
+        self.revision += 1
+
+
+def _problem(row: RecordRow, name: str, message: str, value: object,
+             code: str) -> InvalidRegimenError:
+    return InvalidRegimenError([Problem(row.source, row.line, (name,), message, value,
+                                        code=code)])
+
+
+def _where(row: RecordRow) -> str:
+    return f"line {row.line}" + (f": {row.reason}" if row.reason else "")
+
+
+def _day(d: date) -> str:
+    return f"{('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')[d.weekday()]} {d.isoformat()}"
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'' if n == 1 else 's'}"
+
+
+def _policy(schedule: Schedule, course: Course, name: str, default: str) -> str:
+    """A course's policy (``on_delay``, ``missed``): the course's, else the regimen's."""
+    own = getattr(course, name, None)
+    if own is None:
+        own = getattr(schedule.regimen, name, None)
+    if own is None:
+        return default
+    return str(getattr(own, "value", own))
+
+
+def _max_delay(schedule: Schedule, course: Course) -> int | None:
+    """The course's ``max_delay`` in days (the course's, else the regimen's), or None."""
+    own = getattr(course, "max_delay", None)
+    if own is None:
+        own = getattr(schedule.regimen, "max_delay", None)
+    if own is None:
+        return None
+    return int(getattr(own, "days", own))
+
+
+class _Replay:
+    """The state of one replay: the rows, the changes and deviations said so far."""
+
+    def __init__(self, schedule: Schedule, record: Record) -> None:
+        self.schedule = schedule
+        self.record = record
+        self.regimen = schedule.regimen
+        self.rows = [_Row(a, a.date) for a in schedule.administrations]
+        self.extra: list[_Row] = []  # given rows that fulfil no planned administration
+        self.changes: list[tuple[date, int, str]] = []
+        self.deviations: list[tuple[date, int, str]] = []
+        # (period, course) -> the delays applied: (cycle, day or None, days, policy).
+        self.shifts: dict[tuple[str, int], list[tuple[int, int | None, int, str]]] = {}
+        self.first_of = {p.id: p.first_date for p in schedule.periods}
+        known = [d.id for d in self.regimen.drugs]
+        for row in record.effective():
+            if row.drug is not None and row.drug not in known:
+                raise _problem(row, "drug", "no drug of the regimen has this id (drugs: "
+                               + ", ".join(known) + ")", row.drug, "record-unknown-drug")
+
+    def course(self, key: tuple[str, int]) -> Course:
+        return self.regimen.period(key[0]).courses[key[1]]
+
+    def name(self, drug: str) -> str:
+        return self.regimen.drug(drug).name
+
+    def change(self, row: RecordRow, text: str) -> None:
+        assert row.date is not None
+        self.changes.append((row.date, row.line, f"{row.date.isoformat()} {row.event.value} "
+                             f"(line {row.line}): {text}"))
+
+    def deviation(self, row: RecordRow, text: str) -> None:
+        assert row.date is not None
+        self.deviations.append((row.date, row.line, f"line {row.line}: {text}"))
+
+    # 1. Delays and moves -------------------------------------------------------------
+
+    def nominal_start(self, key: tuple[str, int], cycle: int) -> date:
+        """The grid's day 1 of a protocol cycle of a cycled course (before any delay)."""
+        course = self.course(key)
+        assert course.cycle is not None
+        first = self.first_of[key[0]]
+        return first + timedelta(days=course.start - 1 + (cycle - course.first_cycle)
+                                 * course.cycle.days)
+
+    def shift_of(self, key: tuple[str, int], cycle: int, day: int | None) -> int:
+        """Days the delays applied so far move (``cycle``, ``day``) of a course (day None:
+        its day 1, the cycle's start)."""
+        total = 0
+        at = (cycle, 1 if day is None else day)
+        for c0, d0, days, policy in self.shifts.get(key, ()):
+            start = (c0, -(10**9) if d0 is None else d0)
+            if policy == "keep":
+                if cycle == c0 and at >= start:
+                    total += days
+            elif at >= start:
+                total += days
+        return total
+
+    def delay_targets(self, row: RecordRow) -> list[tuple[str, int]]:
+        """The cycled courses a delay row moves: the drug's courses that have its cycle
+        (no drug: every cycled course of the period that has it)."""
+        assert row.cycle is not None
+        found = list(dict.fromkeys(
+            r.key for r in self.rows
+            if r.plan.cycle == row.cycle and (row.drug is None or r.plan.drug == row.drug)))
+        if not found:
+            what = f"{self.name(row.drug)} has" if row.drug else "no cycled course has"
+            raise _problem(row, "cycle", f"{what} no cycle {row.cycle} on this "
+                           "participant's schedule" if row.drug else
+                           f"{what} a cycle {row.cycle} on this participant's schedule",
+                           row.cycle, "record-unknown-cycle")
+        periods = {k[0] for k in found}
+        if len(periods) > 1:
+            raise _problem(row, "drug", f"cycle {row.cycle} is in more than one period ("
+                           f"{', '.join(sorted(periods))}); name the drug", None,
+                           "record-ambiguous-cycle")
+        return found
+
+    def delay(self, row: RecordRow) -> None:
+        assert row.cycle is not None
+        assert row.date is not None
+        for key in self.delay_targets(row):
+            course = self.course(key)
+            policy = _policy(self.schedule, course, "on_delay", _DEFAULT_ON_DELAY)
+            drug = self.name(course.drug)
+            if row.day is None:
+                reference = self.nominal_start(key, row.cycle) + timedelta(
+                    days=self.shift_of(key, row.cycle, None))
+                what = f"cycle {row.cycle} of {drug}"
+            else:
+                named = [r for r in self.rows if r.key == key and r.plan.cycle == row.cycle
+                         and r.plan.cycle_day == row.day]
+                if not named:
+                    raise _problem(row, "day", f"{drug} has no administration on day "
+                                   f"{row.day} of cycle {row.cycle}", row.day,
+                                   "record-unknown-day")
+                reference = named[0].date
+                what = f"cycle {row.cycle} of {drug} from day {row.day}"
+            days = (row.date - reference).days
+            if days <= 0:
+                raise _problem(row, "date", f"a delay moves {what} later: it starts on "
+                               f"{_day(reference)} (to give one administration earlier, "
+                               "use a move row)", row.date.isoformat(),
+                               "record-delay-not-later")
+            for r in self.rows:
+                c, d = r.plan.cycle, r.plan.cycle_day
+                if r.key != key or c is None or d is None:
+                    continue
+                inside = c == row.cycle and (row.day is None or d >= row.day)
+                if inside or (policy == "shift" and c > row.cycle):
+                    r.date += timedelta(days=days)
+                    r.touch(f"delayed {_days(days)} ({_where(row)})" if inside else
+                            f"moved {_days(days)} with the delay of cycle {row.cycle} "
+                            f"({_where(row)})")
+            self.shifts.setdefault(key, []).append((row.cycle, row.day, days, policy))
+            later = ("later cycles move with it (on_delay: shift)" if policy == "shift" else
+                     "later cycles stay on the grid (on_delay: keep)")
+            self.change(row, f"{what} starts on {_day(row.date)}, {_days(days)} later; "
+                        f"{later}")
+            limit = _max_delay(self.schedule, course)
+            total = sum(n for c0, _, n, _ in self.shifts[key] if c0 == row.cycle)
+            if limit is not None and total > limit:
+                self.deviation(row, f"cycle {row.cycle} of {drug} is delayed "
+                               f"{_days(total)} in all, more than max_delay ({_days(limit)})")
+
+    def keep_cancels(self) -> None:
+        """Under ``on_delay: keep``, a delayed cycle's doses that fall on or after the next
+        cycle's start are not given (none made up)."""
+        for key, shifts in self.shifts.items():
+            for cycle in sorted({c for c, _, _, policy in shifts if policy == "keep"}):
+                following = self.nominal_start(key, cycle + 1) + timedelta(
+                    days=self.shift_of(key, cycle + 1, None))
+                for r in self.rows:
+                    if (r.key == key and r.plan.cycle == cycle and r.date >= following
+                            and not r.moved_by_row and r.status is _S.PLANNED):
+                        r.status = _S.CANCELLED
+                        r.touch(f"cancelled: the delayed cycle {cycle} reaches the start of "
+                                f"cycle {cycle + 1} on {_day(following)} (on_delay: keep)")
+
+    def move(self, row: RecordRow) -> None:
+        assert row.date is not None
+        named = [r for r in self.rows
+                 if r.plan.drug == row.drug and r.plan.cycle == row.cycle
+                 and r.plan.cycle_day == row.day
+                 and (row.time is None or r.plan.time == row.time)]
+        if not named:
+            assert row.drug is not None
+            raise _problem(row, "day", f"{self.name(row.drug)} has no administration on day "
+                           f"{row.day} of cycle {row.cycle}"
+                           + (f" at {row.time:%H:%M}" if row.time is not None else ""),
+                           row.day, "record-unknown-day")
+        for r in named:
+            before = r.date
+            r.date = row.date
+            r.moved_by_row = True
+            r.touch(f"moved from {_day(before)} ({_where(row)})")
+        self.change(row, f"{named[0].plan.drug_name}, cycle {row.cycle} day {row.day}, moves "
+                    f"to {_day(row.date)}")
+
+    # 2. Given and missed ---------------------------------------------------------------
+
+    def named_rows(self, row: RecordRow) -> list[_Row]:
+        """The administrations a given or missed row names: by cycle and day, else the
+        drug's administrations on its date; with a time, the one at that time."""
+        if row.cycle is not None:
+            found = [r for r in self.rows if r.plan.drug == row.drug
+                     and r.plan.cycle == row.cycle and r.plan.cycle_day == row.day]
+            if not found:
+                assert row.drug is not None
+                raise _problem(row, "day", f"{self.name(row.drug)} has no administration on "
+                               f"day {row.day} of cycle {row.cycle}", row.day,
+                               "record-unknown-day")
+        else:
+            found = [r for r in self.rows if r.plan.drug == row.drug and r.date == row.date]
+        if row.time is not None and len(found) > 1:
+            timed = [r for r in found if r.plan.time == row.time]
+            found = timed or found
+        return found
+
+    def given(self, row: RecordRow) -> None:
+        assert row.date is not None
+        assert row.drug is not None
+        candidates = self.named_rows(row)
+        open_rows = [r for r in candidates if r.status is not _S.GIVEN
+                     and r.status is not _S.MISSED]
+        missed = [r for r in candidates if r.status is _S.MISSED]
+        target: _Row | None = open_rows[0] if open_rows else None
+        if target is None and missed:
+            m = missed[0]
+            course = self.course(m.key)
+            if _policy(self.schedule, course, "missed", _DEFAULT_MISSED) == "make_up" and (
+                    row.cycle is not None):
+                target = m
+            else:
+                raise _problem(row, "event", f"line {m.line} says this dose was missed; void "
+                               "one of the two rows (a missed dose is made up only under "
+                               "'missed: make_up', by a given row naming its cycle and day)",
+                               row.event.value, "record-given-and-missed")
+        if target is None:
+            self.given_unplanned(row, candidates)
+            return
+        planned = target.plan.dose
+        dose = self.given_dose(row, planned)
+        before = target.date
+        status_before = target.status
+        missed_line = target.line
+        target.status = _S.GIVEN
+        target.line = row.line
+        target.date = row.date
+        if row.time is not None:
+            target.time_given = row.time
+        if dose is not None:
+            target.dose = dose
+        text = "given" + (f" {dose.text}" if dose is not None else "")
+        if before != row.date:
+            text += f" on {_day(row.date)}, planned for {_day(before)}"
+        if status_before is _S.MISSED:
+            text += f", making up the dose missed (line {missed_line})"
+        target.touch(f"{text} ({_where(row)})")
+        self.change(row, f"{target.plan.drug_name} " + text + (
+            f", cycle {target.plan.cycle} day {target.plan.cycle_day}"
+            if target.plan.cycle is not None else ""))
+        if status_before in (_S.STOPPED, _S.HELD, _S.CANCELLED):
+            self.deviation(row, f"{target.plan.drug_name} given on {_day(row.date)} although "
+                           f"{status_before.value} by the record")
+
+    def given_dose(self, row: RecordRow, planned: ComputedDose) -> ComputedDose | None:
+        """The dose a given row records, when it gives an amount other than the plan's."""
+        if row.amount is None:
+            return None
+        amount: Amount = row.amount
+        if planned.amount is not None:
+            try:
+                amount = row.amount.to(planned.amount.unit)
+            except UnitError:
+                raise _problem(row, "amount", "the amount given must be in the planned dose's "
+                               f"dimension ({planned.amount.unit.dimension.value}: planned "
+                               f"{planned.text})", str(row.amount),
+                               "record-wrong-dimension") from None
+            if amount.magnitude == planned.amount.magnitude:
+                return None
+        text = human_amount(amount)
+        derivation = f"given: {text} (record line {row.line}" + (
+            f": {row.reason})" if row.reason else ")") + f"; planned: {planned.text}"
+        return ComputedDose(amount, text, derivation, planned.basis, planned.per_basis)
+
+    def given_unplanned(self, row: RecordRow, candidates: list[_Row]) -> None:
+        """A given row that fulfils no planned administration: kept, and a deviation."""
+        assert row.date is not None
+        assert row.drug is not None
+        name = self.name(row.drug)
+        if row.amount is None:
+            raise _problem(row, "amount", f"no planned administration of {name} is open on "
+                           f"{_day(row.date)} to take its amount from: give the amount "
+                           "given, or the cycle and day of the dose it fulfils",
+                           None, "record-given-without-amount")
+        same = [r for r in self.rows if r.plan.drug == row.drug]
+        if not same:
+            raise _problem(row, "drug", f"{name} is not given on this participant's arm",
+                           row.drug, "record-drug-not-on-arm")
+        given_on = row.date
+        nearest = min(same, key=lambda r: (abs((r.date - given_on).days), r.date))
+        plan = nearest.plan
+        start = self.schedule.start
+        offset = (row.date - start).days
+        template = dataclasses.replace(
+            plan, study_day=StudyDay.from_offset(offset, self.regimen.day_zero),
+            date=row.date, time=row.time, at=None, cycle=None, cycle_day=None, step=None,
+            planned_date=None, calendar_note="")
+        extra = _Row(template, row.date, _S.GIVEN, line=row.line)
+        amount = row.amount
+        dose = self.given_dose(row, plan.dose)
+        if dose is None:
+            dose = ComputedDose(amount, human_amount(amount),
+                                f"given: {human_amount(amount)} (record line {row.line})",
+                                plan.dose.basis, plan.dose.per_basis)
+        extra.dose = dose
+        extra.time_given = row.time
+        why = ("it was given already" if candidates else
+               f"none is planned on {_day(row.date)}")
+        extra.touch(f"given, not in the plan ({_where(row)})")
+        self.extra.append(extra)
+        self.change(row, f"{name} {dose.text} given, fulfilling no planned administration")
+        self.deviation(row, f"{name} {dose.text} given on {_day(row.date)} fulfils no planned "
+                       f"administration ({why})")
+
+    def missed(self, row: RecordRow) -> None:
+        assert row.date is not None
+        assert row.drug is not None
+        candidates = self.named_rows(row)
+        open_rows = [r for r in candidates if r.status is not _S.MISSED]
+        if not open_rows:
+            raise _problem(row, "date" if row.cycle is None else "day",
+                           f"no planned administration of {self.name(row.drug)} "
+                           + (f"on {_day(row.date)}" if row.cycle is None else
+                              f"on day {row.day} of cycle {row.cycle}") + " to be missed",
+                           row.date.isoformat() if row.cycle is None else row.day,
+                           "record-missed-nothing")
+        target = open_rows[0]
+        if target.status is _S.GIVEN:
+            raise _problem(row, "event", f"line {target.line} says this dose was given; void "
+                           "one of the two rows", row.event.value, "record-given-and-missed")
+        target.status = _S.MISSED
+        target.line = row.line
+        target.touch(f"missed ({_where(row)})")
+        self.change(row, f"{target.plan.drug_name} missed on {_day(target.date)}" + (
+            f", cycle {target.plan.cycle} day {target.plan.cycle_day}"
+            if target.plan.cycle is not None else ""))
+
+    def make_up(self) -> None:
+        """Under ``missed: make_up``, a missed dose not made up by a given row is planned
+        again on the day after the course's last dose."""
+        for r in [r for r in self.rows if r.status is _S.MISSED]:
+            course = self.course(r.key)
+            if _policy(self.schedule, course, "missed", _DEFAULT_MISSED) != "make_up":
+                continue
+            last = max(x.date for x in self.rows if x.key == r.key
+                       and x.status in (_S.GIVEN, _S.PLANNED))
+            day = last + timedelta(days=1)
+            again = _Row(r.plan, day)
+            again.touch(f"make-up of the dose missed on {_day(r.date)} (line {r.line}), the "
+                        "day after the course's last dose (missed: make_up)")
+            self.extra.append(again)
+
+    # 3. Holds and stops ----------------------------------------------------------------
+
+    def spans(self, rows: list[RecordRow]) -> None:
+        holds: dict[str | None, tuple[RecordRow, list[tuple[date, date | None, RecordRow]]]] = {}
+        spans: list[tuple[str | None, date, date | None, RecordRow]] = []
+        for row in sorted(rows, key=lambda r: (r.date or date.min, r.line)):
+            assert row.date is not None
+            what = self.name(row.drug) if row.drug else "the whole treatment"
+            if row.event is EventKind.HOLD:
+                if row.drug in holds:
+                    raise _problem(row, "event", f"{what} is held already (line "
+                                   f"{holds[row.drug][0].line}); resume it first",
+                                   row.event.value, "record-hold-twice")
+                holds[row.drug] = (row, [])
+                self.change(row, f"{what} held from {_day(row.date)}")
+            elif row.event is EventKind.RESUME:
+                opened = holds.pop(row.drug, None)
+                if opened is None:
+                    raise _problem(row, "event", f"{what} is not held on {_day(row.date)} "
+                                   "(a resume closes an earlier hold of the same drug, or of "
+                                   "the whole treatment when the drug is empty)",
+                                   row.event.value, "record-resume-without-hold")
+                spans.append((row.drug, opened[0].date or row.date, row.date, opened[0]))
+                self.change(row, f"{what} resumed from {_day(row.date)}")
+        for drug, (row, _) in holds.items():
+            assert row.date is not None
+            spans.append((drug, row.date, None, row))
+        for drug, first, end, row in spans:
+            for r in self.rows:
+                if (r.status is _S.PLANNED and (drug is None or r.plan.drug == drug)
+                        and r.date >= first and (end is None or r.date < end)):
+                    r.status = _S.HELD
+                    r.touch(f"held ({_where(row)})")
+
+    def stops(self, rows: list[RecordRow]) -> None:
+        first: dict[str | None, RecordRow] = {}
+        for row in sorted(rows, key=lambda r: (r.date or date.min, r.line)):
+            first.setdefault(row.drug, row)
+            what = self.name(row.drug) if row.drug else "the whole treatment"
+            assert row.date is not None
+            self.change(row, f"{what} stops from {_day(row.date)}")
+        for drug, row in first.items():
+            assert row.date is not None
+            for r in self.rows + self.extra:
+                if not (drug is None or r.plan.drug == drug) or r.date < row.date:
+                    continue
+                if r.status in (_S.PLANNED, _S.HELD):
+                    r.status = _S.STOPPED
+                    r.touch(f"stopped ({_where(row)})")
+                elif r.status is _S.GIVEN and r.date > row.date:
+                    self.deviations.append((r.date, r.line or 0, f"line {r.line}: "
+                                            f"{r.plan.drug_name} given on {_day(r.date)}, "
+                                            f"after the stop of line {row.line}"))
+
+    # 4. Visits -------------------------------------------------------------------------
+
+    def visits(self) -> tuple[VisitOccurrence, ...]:
+        by_id = {v.id: v for v in self.regimen.visits}
+        course_keys = {c.id: (p.id, i) for p in self.regimen.periods
+                       for i, c in enumerate(p.courses) if c.id is not None}
+        out = []
+        for v in self.schedule.visits:
+            visit = by_id.get(v.id)
+            days = 0
+            if visit is not None and isinstance(visit.anchor, CourseAnchor):
+                key = course_keys.get(visit.anchor.course)
+                if key is not None:
+                    days = self.shift_of(key, visit.anchor.cycle, visit.anchor.day)
+            elif visit is not None and isinstance(visit.anchor, AfterLastAnchor):
+                happening = [r.date for r in self.rows + self.extra
+                             if r.plan.drug == visit.anchor.drug
+                             and r.status in (_S.GIVEN, _S.PLANNED)]
+                planned_last = max((a.date for a in self.schedule.administrations
+                                    if a.drug == visit.anchor.drug), default=None)
+                if happening and planned_last is not None:
+                    days = (max(happening) - planned_last).days
+            if not days:
+                out.append(v)
+                continue
+            step = timedelta(days=days)
+            when = v.date + step
+            out.append(dataclasses.replace(
+                v, date=when, earliest=v.earliest + step, latest=v.latest + step,
+                study_day=StudyDay.from_offset((when - self.schedule.start).days,
+                                               self.regimen.day_zero),
+                planned_date=v.planned_date or v.date))
+        return tuple(sorted(out, key=lambda v: v.date))
+
+    # The result ------------------------------------------------------------------------
+
+    def administration(self, r: _Row) -> Administration:
+        a = r.plan
+        zone = ZoneInfo(self.schedule.tz) if self.schedule.tz else None
+        when = r.time_given if r.time_given is not None else a.time
+        at = a.at
+        if r.date != a.date or when != a.time:
+            at = None
+            if zone is not None and when is not None:
+                wall = datetime.combine(r.date, when)
+                at = wall.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
+        planned_date = a.planned_date or (a.date if r.date != a.date else None)
+        return dataclasses.replace(
+            a, date=r.date, time=when, at=at,
+            study_day=StudyDay.from_offset((r.date - self.schedule.start).days,
+                                           self.regimen.day_zero)
+            if r.date != a.date else a.study_day,
+            planned_date=planned_date, dose=r.dose or a.dose,
+            planned_dose=a.dose if r.dose is not None else None, status=r.status,
+            record_note="; ".join(r.notes), revision=r.revision)
+
+
+def replay(schedule: Schedule, record: Record) -> Schedule:
+    """The schedule as the participant's record makes it (docs/record.md, "Replay").
+
+    ``schedule``: the plan (the regimen expanded for the participant, without a record);
+    ``record``: the participant's :class:`Record`. Every administration gets its status
+    (given, planned, missed, held, cancelled, stopped), its date (the day given, or the
+    day now planned), its planned date and dose when they changed, and a note naming the
+    record's lines; ``schedule.replayed`` lists the changes in date order and the
+    protocol deviations (a delay over ``max_delay``, a dose given on no planned
+    administration, or after a stop or hold). An empty record gives the plan unchanged
+    (with ``replayed`` set).
+
+    Raises:
+        InvalidRegimenError: a row that names nothing on this schedule (an unknown drug,
+            cycle or cycle day), a delay that does not move its cycle later, a dose both
+            given and missed, a resume without a hold; each with the record's file,
+            line and field.
+    """
+    state = _Replay(schedule, record)
+    rows = record.effective()
+    by_kind: dict[EventKind, list[RecordRow]] = {}
+    for row in rows:
+        by_kind.setdefault(row.event, []).append(row)
+    for kind in (EventKind.REDUCE, EventKind.MEASURE):
+        if kind in by_kind:
+            row = by_kind[kind][0]
+            raise _problem(row, "event", f"{kind.value} rows are not replayed by this "
+                           "version: remove the row, or expand without the record",
+                           kind.value, "record-event-not-replayed")
+
+    def order(row: RecordRow) -> tuple[object, ...]:
+        return (row.cycle or 0, row.day or -(10**9), row.date or date.min, row.line)
+
+    for row in sorted(by_kind.get(EventKind.DELAY, []), key=order):
+        state.delay(row)
+    for row in sorted(by_kind.get(EventKind.MOVE, []), key=lambda r: (r.date, r.line)):
+        state.move(row)
+    state.keep_cancels()
+    for row in sorted(by_kind.get(EventKind.MISSED, []), key=lambda r: (r.date, r.line)):
+        state.missed(row)
+    for row in sorted(by_kind.get(EventKind.GIVEN, []),
+                      key=lambda r: (r.date, r.time is not None, r.time, r.line)):
+        state.given(row)
+    state.spans(by_kind.get(EventKind.HOLD, []) + by_kind.get(EventKind.RESUME, []))
+    state.stops(by_kind.get(EventKind.STOP, []))
+    state.make_up()
+    made = [state.administration(r) for r in state.rows + state.extra]
+    made.sort(key=lambda a: (a.date, a.time is not None, a.time or datetime.min.time()))
+    if not rows:
+        made = list(schedule.administrations)
+    replayed = Replayed(
+        source=record.source, record=record, planned=schedule,
+        changes=tuple(text for *_, text in sorted(state.changes)),
+        deviations=tuple(text for *_, text in sorted(state.deviations)))
+    return dataclasses.replace(
+        schedule, administrations=tuple(made),
+        visits=state.visits() if rows else schedule.visits, replayed=replayed)
+
+
+def expand(
+    regimen: Regimen,
+    *,
+    arm: str,
+    start: date | str | None = None,
+    participant: Participant | None = None,
+    lengths: dict[str, str] | None = None,
+    tz: str | None = None,
+    bsa_formula: BSAFormula | str | None = None,
+    bsa_decimals: int | None = 2,
+    calendar: SiteCalendar | None = None,
+    levels: Mapping[str, int] | None = None,
+    anchor: Mapping[str, date | str] | str | None = None,
+    record: Record | None = None,
+) -> Schedule:
+    """The plan for a participant (:func:`regimens.engine.resolve` then
+    :func:`regimens.engine.expand`), replayed over ``record`` when one is given: what
+    :meth:`Regimen.expand` returns (its options and errors, without issuing warnings).
+
+    Raises:
+        ExpandOptionError: as :meth:`Regimen.expand` says, and a ``record`` that is not
+            a :class:`Record`.
+        InvalidRegimenError: as :func:`replay` says.
+    """
+    timeline = resolve(regimen, arm=arm, start=start, participant=participant,
+                       lengths=lengths, tz=tz, bsa_formula=bsa_formula,
+                       bsa_decimals=bsa_decimals, calendar=calendar, levels=levels,
+                       anchor=anchor)
+    if record is not None and not isinstance(record, Record):
+        raise ExpandOptionError("record", "a Record (regimens.record.Record), as read from "
+                                "the participant's record file", repr(record))
+    schedule = expand_plan(regimen, timeline)
+    return schedule if record is None else replay(schedule, record)
