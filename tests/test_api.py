@@ -36,8 +36,8 @@ PUBLIC = [
     "Administration", "ComputedDose", "CourseSpan", "DrugTotal", "PeriodSpan", "Schedule",
     "VisitOccurrence",
     # Treatment as it happens
-    "EventKind", "Measurement", "Record", "RecordRow", "load_record", "read_record",
-    "record_schema",
+    "AdministrationStatus", "EventKind", "Measurement", "Record", "RecordRow", "Replayed",
+    "load_record", "read_record", "record_schema",
     # The site's calendar
     "Closure", "SiteCalendar",
     # Regimen arithmetic

@@ -32,6 +32,7 @@ from ._version import __version__
 if _typing.TYPE_CHECKING:
     from .engine import (
         Administration,
+        AdministrationStatus,
         CheckReport,
         ComputedDose,
         CourseSpan,
@@ -39,6 +40,7 @@ if _typing.TYPE_CHECKING:
         DrugTotal,
         ExpectationResult,
         PeriodSpan,
+        Replayed,
         Schedule,
         VisitOccurrence,
     )
@@ -188,10 +190,12 @@ __all__ = [  # noqa: RUF022 (grouped, not one alphabetical run)
     "Schedule",
     "VisitOccurrence",
     # Treatment as it happens: a participant's record (docs/record.md)
+    "AdministrationStatus",
     "EventKind",
     "Measurement",
     "Record",
     "RecordRow",
+    "Replayed",
     "load_record",
     "read_record",
     "record_schema",

@@ -15,8 +15,9 @@ __all__ = ["PUBLIC", "WHERE", "claim"]
 #: The public names of each package, as ``regimens`` exports them.
 PUBLIC: dict[str, tuple[str, ...]] = {
     "engine": (
-        "Administration", "CheckReport", "ComputedDose", "CourseSpan", "DrugSummary",
-        "DrugTotal", "ExpectationResult", "PeriodSpan", "Schedule", "VisitOccurrence",
+        "Administration", "AdministrationStatus", "CheckReport", "ComputedDose", "CourseSpan",
+        "DrugSummary", "DrugTotal", "ExpectationResult", "PeriodSpan", "Replayed", "Schedule",
+        "VisitOccurrence",
     ),
     "errors": (
         "ClosedDayWarning", "CumulativeDoseWarning", "DoseError", "ExpandOptionError",

@@ -21,7 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .._version import __version__
-from ..engine import Administration, Schedule, VisitOccurrence
+from ..engine import Administration, AdministrationStatus, Schedule, VisitOccurrence
 from ..errors import ExpandOptionError
 from ..model import Regimen
 from ..quantities import Elapsed, StudyDay, printable
@@ -308,8 +308,9 @@ def _administration_text(s: Schedule, a: Administration, blinded: bool,
     # Moves are alike on every arm of a blinded period (its courses share their window
     # rules), so they are shown blinded too.
     lines += _site_lines(s, a.calendar_note)
-    if s.replayed is not None:
-        # The record's note names doses given: not on a blinded event.
+    if a.status is not AdministrationStatus.PLANNED or a.record_note:
+        # What the record did (an event it did not touch keeps its text, so its digest:
+        # no client is sent an update for it). The note names doses given: not blinded.
         lines.append(f"Status: {a.status.value}")
         if a.record_note and not blinded:
             lines.append(f"Record: {a.record_note}")

@@ -558,8 +558,8 @@ def replay(schedule: Schedule, record: Record) -> Schedule:
     day now planned), its planned date and dose when they changed, and a note naming the
     record's lines; ``schedule.replayed`` lists the changes in date order and the
     protocol deviations (a delay over ``max_delay``, a dose given on no planned
-    administration, or after a stop or hold). An empty record gives the plan unchanged
-    (with ``replayed`` set).
+    administration, or after a stop or hold). An empty record (no rows) gives the plan
+    itself, so every output keeps its bytes.
 
     Raises:
         InvalidRegimenError: a row that names nothing on this schedule (an unknown drug,
@@ -567,6 +567,9 @@ def replay(schedule: Schedule, record: Record) -> Schedule:
             given and missed, a resume without a hold; each with the record's file,
             line and field.
     """
+    if not record.rows:
+        # Nothing happened yet: the plan, byte for byte in every output.
+        return schedule
     state = _Replay(schedule, record)
     rows = record.effective()
     by_kind: dict[EventKind, list[RecordRow]] = {}
