@@ -79,7 +79,8 @@ def test_the_plan_is_as_counted() -> None:
 def test_a_delay_under_shift_moves_the_cycle_and_every_later_one() -> None:
     s = run(CYCLED, rec(("delay", date(2027, 2, 8), {"drug": "il2", "cycle": 2,
                                                        "reason": "neutropenia"})))
-    assert dates(il2(s)) == [*CYCLE_1, "02-08", "02-09", "02-10", "02-11", "02-12", "03-08", "03-09", "03-10", "03-11", "03-12"]
+    assert dates(il2(s)) == [*CYCLE_1, "02-08", "02-09", "02-10", "02-11", "02-12",
+                             "03-08", "03-09", "03-10", "03-11", "03-12"]
     moved = il2(s)[5]
     assert moved.planned_date == date(2027, 2, 1)
     assert moved.study_day.value == 36  # 2027-02-08 is Day 36
@@ -106,7 +107,8 @@ def test_a_cycle_delayed_twice_starts_on_the_last_date() -> None:
 def test_a_delay_from_a_cycle_day_moves_the_rest_of_the_cycle() -> None:
     s = run(CYCLED, rec(("delay", date(2027, 2, 10), {"drug": "il2", "cycle": 2, "day": 2})))
     # Day 2 (Feb 2) goes to Feb 10: 8 days; days 3-5 follow, and (shift) cycle 3 too.
-    assert dates(il2(s)) == [*CYCLE_1, "02-01", "02-10", "02-11", "02-12", "02-13", "03-09", "03-10", "03-11", "03-12", "03-13"]
+    assert dates(il2(s)) == [*CYCLE_1, "02-01", "02-10", "02-11", "02-12", "02-13",
+                             "03-09", "03-10", "03-11", "03-12", "03-13"]
 
 
 def test_a_delay_without_a_drug_moves_every_cycled_course_of_the_period() -> None:
@@ -129,7 +131,6 @@ def _keep(body: str) -> str:
     return body.replace("cycles: 3}", "cycles: 3, on_delay: keep}")
 
 
-@pytest.mark.xfail(reason="on_delay lands with part A's policy keys", strict=False)
 def test_a_delay_under_keep_cancels_what_runs_into_the_next_cycle() -> None:
     # Cycle 2 (Days 15-24, Jan 18-27) delayed 7 days to Jan 25: days 1-10 on Jan 25 to
     # Feb 3; cycle 3 starts on Feb 1 (Day 29), so cycle 2's days 8-10 are cancelled.
@@ -142,6 +143,49 @@ def test_a_delay_under_keep_cancels_what_runs_into_the_next_cycle() -> None:
     cycle3 = [a for a in s.administrations if a.cycle == 3]
     assert cycle3[0].date == date(2027, 2, 1)
     assert cycle3[0].planned_date is None
+
+
+def test_keep_at_the_top_level_applies_to_every_course() -> None:
+    body = "    on_delay: keep\n" + KEEP
+    s = run(body, rec(("delay", date(2027, 1, 25), {"drug": "il2", "cycle": 2})))
+    assert sum(a.status is S.CANCELLED for a in s.administrations) == 3
+
+
+def test_a_delay_over_max_delay_is_a_deviation() -> None:
+    body = CYCLED.replace("cycles: 3}", "cycles: 3, max_delay: 10 days}", 1)
+    s = run(body, rec(("delay", date(2027, 2, 8), {"drug": "il2", "cycle": 2}),
+                      ("delay", date(2027, 2, 12), {"drug": "il2", "cycle": 2})))
+    assert s.replayed is not None
+    # 7 days, then 4 more: 11 days in all, over 10; the first row alone was within.
+    assert s.replayed.deviations == (
+        "line 3: cycle 2 of aldesleukin is delayed 11 days in all, more than max_delay "
+        "(10 days)",)
+
+
+def test_a_delay_of_exactly_max_delay_is_no_deviation() -> None:
+    body = CYCLED.replace("cycles: 3}", "cycles: 3, max_delay: 7 days}", 1)
+    s = run(body, rec(("delay", date(2027, 2, 8), {"drug": "il2", "cycle": 2})))
+    assert s.replayed is not None
+    assert s.replayed.deviations == ()
+
+
+def test_make_up_plans_a_missed_dose_after_the_course() -> None:
+    body = CYCLED.replace("cycles: 3}", "cycles: 3, missed: make_up}", 1)
+    s = run(body, rec(("missed", date(2027, 1, 6), {"drug": "il2"})))
+    # The course's last dose is Fri 2027-03-05; the make-up is the day after.
+    again = il2(s)[-1]
+    assert (again.date, again.status, again.cycle, again.cycle_day) == (
+        date(2027, 3, 6), S.PLANNED, 1, 3)
+    assert "make-up of the dose missed on Wed 2027-01-06 (line 2)" in again.record_note
+
+
+def test_make_up_by_a_given_row_naming_the_missed_dose() -> None:
+    body = CYCLED.replace("cycles: 3}", "cycles: 3, missed: make_up}", 1)
+    s = run(body, rec(("missed", date(2027, 1, 6), {"drug": "il2"}),
+                      ("given", date(2027, 1, 9), {"drug": "il2", "cycle": 1, "day": 3})))
+    day3 = next(a for a in il2(s) if (a.cycle, a.cycle_day) == (1, 3))
+    assert (day3.status, day3.date) == (S.GIVEN, date(2027, 1, 9))
+    assert len(il2(s)) == 15  # nothing else is planned for it
 
 
 def test_a_move_moves_one_administration_only() -> None:

@@ -47,9 +47,6 @@ from ._model import EventKind, Record, RecordRow
 __all__ = ["expand", "replay"]
 
 _S = AdministrationStatus
-# The policies' defaults when neither the course nor the regimen states one.
-_DEFAULT_ON_DELAY = "shift"
-_DEFAULT_MISSED = "skip"
 
 
 @dataclass
@@ -93,24 +90,20 @@ def _days(n: int) -> str:
     return f"{n} day{'' if n == 1 else 's'}"
 
 
-def _policy(schedule: Schedule, course: Course, name: str, default: str) -> str:
-    """A course's policy (``on_delay``, ``missed``): the course's, else the regimen's."""
-    own = getattr(course, name, None)
-    if own is None:
-        own = getattr(schedule.regimen, name, None)
-    if own is None:
-        return default
-    return str(getattr(own, "value", own))
+def _on_delay(schedule: Schedule, course: Course) -> str:
+    """The course's ``on_delay`` (its own, else the regimen's; default ``shift``)."""
+    return schedule.regimen.policy_for(course).on_delay or "shift"
+
+
+def _make_up(schedule: Schedule, course: Course) -> bool:
+    """Whether the course's missed doses are made up (``missed: make_up``)."""
+    return schedule.regimen.policy_for(course).missed == "make_up"
 
 
 def _max_delay(schedule: Schedule, course: Course) -> int | None:
-    """The course's ``max_delay`` in days (the course's, else the regimen's), or None."""
-    own = getattr(course, "max_delay", None)
-    if own is None:
-        own = getattr(schedule.regimen, "max_delay", None)
-    if own is None:
-        return None
-    return int(getattr(own, "days", own))
+    """The course's ``max_delay`` in days (its own, else the regimen's), or None."""
+    limit = schedule.regimen.policy_for(course).max_delay
+    return None if limit is None else limit.days
 
 
 class _Replay:
@@ -197,7 +190,7 @@ class _Replay:
         assert row.date is not None
         for key in self.delay_targets(row):
             course = self.course(key)
-            policy = _policy(self.schedule, course, "on_delay", _DEFAULT_ON_DELAY)
+            policy = _on_delay(self.schedule, course)
             drug = self.name(course.drug)
             if row.day is None:
                 reference = self.nominal_start(key, row.cycle) + timedelta(
@@ -304,8 +297,7 @@ class _Replay:
         if target is None and missed:
             m = missed[0]
             course = self.course(m.key)
-            if _policy(self.schedule, course, "missed", _DEFAULT_MISSED) == "make_up" and (
-                    row.cycle is not None):
+            if _make_up(self.schedule, course) and row.cycle is not None:
                 target = m
             else:
                 raise _problem(row, "event", f"line {m.line} says this dose was missed; void "
@@ -428,7 +420,7 @@ class _Replay:
         again on the day after the course's last dose."""
         for r in [r for r in self.rows if r.status is _S.MISSED]:
             course = self.course(r.key)
-            if _policy(self.schedule, course, "missed", _DEFAULT_MISSED) != "make_up":
+            if not _make_up(self.schedule, course):
                 continue
             last = max(x.date for x in self.rows if x.key == r.key
                        and x.status in (_S.GIVEN, _S.PLANNED))
