@@ -251,6 +251,8 @@ def _day_entries(s: Schedule, w: Words, blinded: bool | None) -> dict[date, list
                   moved_words(w, s, v.planned_date, v.calendar_note)))
     doses: dict[date, list[tuple[tuple[int, str, str], Entry]]] = {}
     for index, a in enumerate(s.administrations):
+        if not a.status.happens:
+            continue  # missed, held, cancelled or stopped (a record): not a dose to take
         hidden = _blind(s, a, blinded)
         time = a.time.strftime("%H:%M") if a.time is not None else ""
         entry = Entry("dose", time, dose_words(w, s, a, hidden),
@@ -318,6 +320,8 @@ def diary(s: Schedule, *, lang: str = "en", blinded: bool | None = None,
     entries: dict[int, list[tuple[tuple[object, ...], DiaryRow, int | None]]] = {}
     home = []
     for index, a in enumerate(s.administrations):
+        if not a.status.happens:
+            continue  # missed, held, cancelled or stopped (a record): not a dose to take
         hidden = _blind(s, a, blinded)
         if not at_site(s, a):
             home.append((index, a, hidden))
