@@ -240,7 +240,7 @@ class Replayed:
     date ("2027-03-01 delay (line 7): cycle 3 of aldesleukin starts on ..., 7 days
     later"); ``deviations``: protocol deviations the rows show (a delay over
     ``max_delay``, a ``given`` row that fulfils no planned administration), each naming
-    its line.
+    its line; ``summary``: the record's summary (a :class:`regimens.record.RecordSummary`).
     """
 
     source: str
@@ -248,6 +248,9 @@ class Replayed:
     planned: Schedule
     changes: tuple[str, ...] = ()
     deviations: tuple[str, ...] = ()
+    #: The summary (a :class:`regimens.record.RecordSummary`): counts, totals, delays,
+    #: reductions, deviations, relative dose intensity (docs/record.md, "Summary").
+    summary: Any = None
 
 
 @dataclass(frozen=True)

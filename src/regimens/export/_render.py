@@ -20,6 +20,7 @@ from ..model import SiteCalendar
 from ..quantities import counted, human_dose_quantity, human_number, plain
 from ._delivery import method_text
 from ._json import dumps_indent2
+from ._summary import summary_json, summary_lines
 from ._totals import totals_json, totals_lines, totals_rows, vials_json, vials_text
 
 if TYPE_CHECKING:
@@ -208,6 +209,8 @@ def schedule_dict(s: Schedule, administrations: bool = True) -> dict[str, Any]:
     if s.replayed is not None:
         # Only with a record: every schedule expanded without one keeps its bytes.
         out["record"] = record_dict(s)
+        if s.replayed.summary is not None:
+            out["summary"] = summary_json(s.replayed.summary)
     return out
 
 
@@ -533,6 +536,8 @@ def record_lines(s: Schedule) -> list[str]:
     lines += [f"  {c}" for c in replayed.changes] or ["  no rows"]
     if replayed.deviations:
         lines += ["", "Protocol deviations:"] + [f"  {d}" for d in replayed.deviations]
+    if replayed.summary is not None:
+        lines += ["", *summary_lines(replayed.summary)]
     return lines
 
 

@@ -42,7 +42,9 @@ from ..engine import expand as expand_plan
 from ..errors import ExpandOptionError, InvalidRegimenError, Problem, UnitError
 from ..model import AfterLastAnchor, Course, CourseAnchor, Participant, Regimen, SiteCalendar
 from ..quantities import Amount, BSAFormula, StudyDay, human_amount
+from ._dosing import CumulativeEntry, CumulativeFlag, Dosing, cumulative_flags
 from ._model import EventKind, Record, RecordRow
+from ._summary import Outcome, reduction_text, summarize
 
 __all__ = ["expand", "replay"]
 
@@ -520,6 +522,60 @@ class _Replay:
 
     # The result ------------------------------------------------------------------------
 
+    # 4. Dose changes: reductions, new measurements, cumulative limits --------------------
+
+    def doses(self, dosing: Dosing) -> None:
+        """Each dose given without its own amount, or still planned, as the record's
+        ``reduce`` and ``measure`` rows make it (:class:`Dosing`; docs/record.md, "Dose
+        changes"); a reduction below the lowest declared level stops the drug."""
+        for r in self.rows:
+            if r.status not in (_S.PLANNED, _S.GIVEN):
+                continue
+            change = dosing.dose(r.plan, r.date)
+            if change.stopped:
+                row = change.stop_row
+                assert row is not None
+                if r.status is _S.PLANNED:
+                    r.status = _S.STOPPED
+                    r.touch(change.notes[-1])
+                else:
+                    self.deviation(row, f"{r.plan.drug_name} given on {_day(r.date)} although "
+                                   f"stopped by the reduction on line {row.line}")
+                continue
+            if change.changed and r.dose is None:
+                r.dose = change.dose
+                r.touch("; ".join(change.notes))
+
+    def cumulative(self, dosing: Dosing) -> tuple[CumulativeFlag, ...]:
+        """Given plus planned doses against each drug's ``max_cumulative``: the
+        administration that would cross it is flagged on it (and a given one is a
+        deviation)."""
+        if all(d.max_cumulative is None for d in self.regimen.drugs):
+            return ()
+        rows = [r for r in self.rows + self.extra if r.status in (_S.GIVEN, _S.PLANNED)]
+        entries = [CumulativeEntry(r.plan.drug, r.date, (r.dose or r.plan.dose).amount,
+                                   r.status is _S.GIVEN, dosing.dose(r.plan, r.date).body)
+                   for r in rows]
+        flags = cumulative_flags(self.regimen, entries)
+        for flag in flags:
+            r = rows[flag.index]
+            r.touch(str(flag.warning))
+            if flag.given and r.line is not None:
+                row = self.record.row_at(r.line)
+                assert row is not None
+                self.deviation(row, str(flag.warning))
+        return flags
+
+    def outcomes(self, due: dict[int, date]) -> list[Outcome]:
+        """What became of each planned administration, for the summary."""
+        out = []
+        for r in self.rows + self.extra:
+            planned = r.plan.dose.amount if id(r) in due else None
+            out.append(Outcome(r.plan.drug, r.plan.period, r.plan.course, r.plan.cycle,
+                               r.status.value, r.plan.date, r.date, planned,
+                               (r.dose or r.plan.dose).amount, r.line, due.get(id(r))))
+        return out
+
     def administration(self, r: _Row) -> Administration:
         a = r.plan
         zone = ZoneInfo(self.schedule.tz) if self.schedule.tz else None
@@ -541,7 +597,8 @@ class _Replay:
             record_note="; ".join(r.notes), revision=r.revision)
 
 
-def replay(schedule: Schedule, record: Record) -> Schedule:
+def replay(schedule: Schedule, record: Record,
+           levels: Mapping[str, int] | None = None) -> Schedule:
     """The schedule as the participant's record makes it (docs/record.md, "Replay").
 
     ``schedule``: the plan (the regimen expanded for the participant, without a record);
@@ -567,12 +624,8 @@ def replay(schedule: Schedule, record: Record) -> Schedule:
     by_kind: dict[EventKind, list[RecordRow]] = {}
     for row in rows:
         by_kind.setdefault(row.event, []).append(row)
-    for kind in (EventKind.REDUCE, EventKind.MEASURE):
-        if kind in by_kind:
-            row = by_kind[kind][0]
-            raise _problem(row, "event", f"{kind.value} rows are not replayed by this "
-                           "version: remove the row, or expand without the record",
-                           kind.value, "record-event-not-replayed")
+    # Reductions and measurements are checked first (a re-escalation the policy forbids).
+    dosing = Dosing(schedule, record, levels)
 
     def order(row: RecordRow) -> tuple[object, ...]:
         return (row.cycle or 0, row.day or -(10**9), row.date or date.min, row.line)
@@ -582,6 +635,7 @@ def replay(schedule: Schedule, record: Record) -> Schedule:
     for row in sorted(by_kind.get(EventKind.MOVE, []), key=lambda r: (r.date, r.line)):
         state.move(row)
     state.keep_cancels()
+    due = {id(r): r.date for r in state.rows}  # after delays and moves, before the doses
     for row in sorted(by_kind.get(EventKind.MISSED, []), key=lambda r: (r.date, r.line)):
         state.missed(row)
     for row in sorted(by_kind.get(EventKind.GIVEN, []),
@@ -590,17 +644,28 @@ def replay(schedule: Schedule, record: Record) -> Schedule:
     state.spans(by_kind.get(EventKind.HOLD, []) + by_kind.get(EventKind.RESUME, []))
     state.stops(by_kind.get(EventKind.STOP, []))
     state.make_up()
+    state.doses(dosing)
+    flags = state.cumulative(dosing)
+    for row in by_kind.get(EventKind.REDUCE, []):
+        state.change(row, f"{state.name(row.drug or '')}: {reduction_text(row)}")
+    for row in by_kind.get(EventKind.MEASURE, []):
+        assert row.measurement is not None
+        state.change(row, f"{row.measurement} measured")
     made = [state.administration(r) for r in state.rows + state.extra]
     made.sort(key=lambda a: (a.date, a.time is not None, a.time or datetime.min.time()))
     if not rows:
         made = list(schedule.administrations)
+    deviations = tuple(text for *_, text in sorted(state.deviations))
+    summary = summarize(schedule.regimen, record, state.outcomes(due), deviations=deviations,
+                        cumulative=flags)
     replayed = Replayed(
         source=record.source, record=record, planned=schedule,
         changes=tuple(text for *_, text in sorted(state.changes)),
-        deviations=tuple(text for *_, text in sorted(state.deviations)))
+        deviations=deviations, summary=summary)
     return dataclasses.replace(
         schedule, administrations=tuple(made),
-        visits=state.visits() if rows else schedule.visits, replayed=replayed)
+        visits=state.visits() if rows else schedule.visits, replayed=replayed,
+        warnings=schedule.warnings + tuple(f.warning for f in flags))
 
 
 def expand(
@@ -635,4 +700,4 @@ def expand(
         raise ExpandOptionError("record", "a Record (regimens.record.Record), as read from "
                                 "the participant's record file", repr(record))
     schedule = expand_plan(regimen, timeline)
-    return schedule if record is None else replay(schedule, record)
+    return schedule if record is None else replay(schedule, record, levels)

@@ -20,7 +20,8 @@ from ._dosing import CumulativeFlag
 from ._intensity import Intensity, relative_dose_intensity
 from ._model import EventKind, Record, RecordRow
 
-__all__ = ["OUTCOMES", "DrugSummary", "Outcome", "RecordSummary", "cycle_length", "summarize"]
+__all__ = ["OUTCOMES", "DrugSummary", "Outcome", "RecordSummary", "cycle_length",
+           "reduction_text", "summarize"]
 
 #: What became of a planned administration (the replay's statuses).
 OUTCOMES = ("given", "planned", "missed", "held", "cancelled", "stopped")
@@ -196,7 +197,8 @@ def _delays(record: Record, outcomes: Sequence[Outcome]) -> list[str]:
     return out
 
 
-def _reduction_text(row: RecordRow) -> str:
+def reduction_text(row: RecordRow) -> str:
+    """A reduce row in words: "dose level -1 from 2027-02-22 (line 5): toxicity"."""
     assert row.date is not None
     if row.level is not None and row.percent is not None:
         what = f"dose level {row.level} ({row.percent.normalize():f}%)"
@@ -206,7 +208,7 @@ def _reduction_text(row: RecordRow) -> str:
         assert row.percent is not None
         what = f"{row.percent.normalize():f}% of the level-0 dose"
     start = f"from cycle {row.cycle}" if row.cycle is not None else f"from {row.date}"
-    text = f"{row.drug}: {what} {start} (line {row.line})"
+    text = f"{what} {start} (line {row.line})"
     return text + (f": {row.reason}" if row.reason else "")
 
 
@@ -243,7 +245,7 @@ def summarize(regimen: Regimen, record: Record, outcomes: Sequence[Outcome], *,
         for drug in sorted(drugs, key=lambda d: order[d]))
     found = [*deviations, *_outside_window(regimen, outcomes),
              *(str(f.warning) for f in cumulative if f.given)]
-    reductions = [_reduction_text(r) for r in rows if r.event is EventKind.REDUCE]
+    reductions = [f"{r.drug}: {reduction_text(r)}" for r in rows if r.event is EventKind.REDUCE]
     return RecordSummary(record.source, summaries, tuple(_delays(record, outcomes)),
                          tuple(reductions), tuple(found), tuple(cumulative))
 
