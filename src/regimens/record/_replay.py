@@ -545,6 +545,10 @@ class _Replay:
             if change.changed and r.dose is None:
                 r.dose = change.dose
                 r.touch("; ".join(change.notes))
+            elif change.notes and r.status is _S.PLANNED:
+                # Said (a new weight within the redose threshold), but nothing changed: no
+                # new revision, so a calendar does not update an unchanged event.
+                r.notes.extend(change.notes)
 
     def cumulative(self, dosing: Dosing) -> tuple[CumulativeFlag, ...]:
         """Given plus planned doses against each drug's ``max_cumulative``: the

@@ -1,0 +1,66 @@
+"""Regenerate the golden outputs of whole treatments: ``python tests/record/golden/update.py``.
+
+The only way to write them: the tests compare and never write. Read every changed file
+(``git diff tests/record/golden``) and check its dates, doses and figures by hand before
+committing it (tests/record/test_golden.py pins the hand-checked facts).
+
+Two treatments, each a regimen and a participant's record (issue 13):
+
+- ``mirocals-like``: 19 five-day cycles of low-dose IL-2 every 28 days; cycle 3 delayed
+  twice (a week, then another), a dose of cycle 2 missed, dose level -1 from cycle 4 after
+  a toxicity;
+- ``gemcitabine-redose``: 1,000 mg/m2 on days 1, 8, 15 every 28 days, ``redose:
+  {weight_change: 10%}``; a weight loss above the threshold (70 -> 62 kg) recomputes the
+  doses, a later change below it (62 -> 64 kg) does not.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FORMATS = {"json": ".json", "csv": ".csv", "table": ".table.txt"}
+#: treatment -> (regimen file, arm, record file, participant)
+CASES = {
+    "mirocals-like": ("mirocals-like.yaml", "il2", "P-101.csv", {"label": "P-101"}),
+    "gemcitabine-redose": ("gemcitabine-redose.yaml", "gem", "P-202.csv",
+                           {"label": "P-202", "weight": "70 kg", "height": "170 cm"}),
+}
+START = "2027-01-04"
+
+
+def golden_name(case: str, fmt: str) -> str:
+    return f"{case}{FORMATS[fmt]}"
+
+
+def schedule(case: str) -> object:
+    import regimens
+
+    regimen_file, arm, record_file, person = CASES[case]
+    regimen = regimens.load(HERE / regimen_file)
+    record = regimens.read_record((HERE / record_file).read_text(encoding="utf-8"),
+                                  name=record_file)
+    return regimen.expand(arm, START, regimens.Participant(**person), record=record)
+
+
+def render(case: str, fmt: str) -> str:
+    s = schedule(case)
+    return {"json": s.to_json, "csv": s.to_csv, "table": s.to_table}[fmt]()  # type: ignore[attr-defined]
+
+
+def update() -> list[str]:
+    """Write every golden file; return the names of those that changed."""
+    changed = []
+    for case in CASES:
+        for fmt in FORMATS:
+            path = HERE / golden_name(case, fmt)
+            new = render(case, fmt).encode("utf-8")
+            if not path.exists() or path.read_bytes() != new:
+                path.write_bytes(new)
+                changed.append(path.name)
+    return changed
+
+
+if __name__ == "__main__":
+    for name in update():
+        print(f"updated {name}")
