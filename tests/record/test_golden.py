@@ -79,6 +79,12 @@ def test_gemcitabine_redose_by_hand() -> None:
     assert [a["amount"] for a in admins] == ["1820"] * 3 + ["1710"] * 6
     assert [a["status"] for a in admins] == ["given"] * 5 + ["planned"] * 4
     assert "within 10% of 62 kg" in admins[-1]["record_note"]
+    # Every dose says what it was computed from, with the dates measured.
+    assert admins[0]["record_note"] == (
+        "given (line 2); computed from weight 70 kg (at enrolment); height 170 cm (at "
+        "enrolment); BSA 1.82 m² (computed)")
+    assert "recomputed from weight 62 kg (measured 2027-01-29, record line 5)" in (
+        admins[3]["record_note"])
     (drug,) = data["summary"]["drugs"]
     # Given 3 x 1,820 + 2 x 1,710 = 8,880 mg of 9 x 1,820 = 16,380 mg. Delivered to
     # 2027-02-08 (35 days) + 28 = 63 days; planned to 2027-03-15 (70 days) + 28 = 98:

@@ -41,7 +41,7 @@ from ..engine import (
 from ..engine import expand as expand_plan
 from ..errors import ExpandOptionError, InvalidRegimenError, Problem, UnitError
 from ..model import AfterLastAnchor, Course, CourseAnchor, Participant, Regimen, SiteCalendar
-from ..quantities import Amount, BSAFormula, StudyDay, human_amount
+from ..quantities import Amount, Basis, BSAFormula, StudyDay, human_amount
 from ._dosing import CumulativeEntry, CumulativeFlag, Dosing, cumulative_flags
 from ._model import EventKind, Record, RecordRow
 from ._summary import Outcome, reduction_text, summarize
@@ -49,6 +49,8 @@ from ._summary import Outcome, reduction_text, summarize
 __all__ = ["expand", "replay"]
 
 _S = AdministrationStatus
+#: Doses computed from the body's size or kidney function.
+_SCALED = (Basis.PER_KG, Basis.PER_M2, Basis.AUC)
 
 
 @dataclass
@@ -528,10 +530,16 @@ class _Replay:
         """Each dose given without its own amount, or still planned, as the record's
         ``reduce`` and ``measure`` rows make it (:class:`Dosing`; docs/record.md, "Dose
         changes"); a reduction below the lowest declared level stops the drug."""
+        # With new measurements in the record, every dose that scales with the body says
+        # what it was computed from, with the dates measured (a pharmacist's audit).
+        audit = bool(dosing.measures)
         for r in self.rows:
             if r.status not in (_S.PLANNED, _S.GIVEN):
                 continue
             change = dosing.dose(r.plan, r.date)
+            if audit and not change.stopped and r.plan.dose.basis in _SCALED and not (
+                    change.changed and r.dose is None):
+                r.notes.append("computed from " + change.body.text)
             if change.stopped:
                 row = change.stop_row
                 assert row is not None
