@@ -30,7 +30,7 @@ PUBLIC = [
     "StudyDayAnchor", "Visit", "Window",
     # Participant, amounts, units, days, BSA
     "Amount", "BSAFormula", "Basis", "Dimension", "DoseQuantity", "Duration", "Elapsed",
-    "LengthRange", "Participant", "Sex", "StudyDay", "Unit", "VialCombination", "bsa",
+    "LengthRange", "Participant", "Sex", "Strength", "StudyDay", "Unit", "VialCombination", "bsa",
     "least_waste_vials",
     # Schedules
     "Administration", "ComputedDose", "CourseSpan", "DrugTotal", "PeriodSpan", "Schedule",

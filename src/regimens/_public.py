@@ -48,7 +48,8 @@ PUBLIC: dict[str, tuple[str, ...]] = {
     ),
     "quantities": (
         "Amount", "BSAFormula", "Basis", "Dimension", "DoseQuantity", "Duration", "Elapsed",
-        "LengthRange", "Sex", "StudyDay", "Unit", "VialCombination", "bsa", "least_waste_vials",
+        "LengthRange", "Sex", "Strength", "StudyDay", "Unit", "VialCombination", "bsa",
+        "least_waste_vials",
     ),
 }
 #: The package of each public name.

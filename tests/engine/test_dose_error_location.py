@@ -26,6 +26,15 @@ from support import HEAD
 
 DOSE_PY = Path(regimens.__file__).parent / "engine" / "_dose.py"
 
+# The same head (10 lines) with dosage forms: prednisone 5 mg tablets, aldesleukin 250 mg
+# capsules, Treg cells 30 mg/mL (for the rows whose id starts with "form-").
+FORMS = (HEAD.replace("pred: {name: prednisone, route: oral}",
+                      "pred: {name: prednisone, route: oral, strength: 5 mg/tablet}")
+         .replace("il2: {name: aldesleukin, route: subcutaneous}",
+                  "il2: {name: aldesleukin, route: subcutaneous, strength: 250 mg/capsule}")
+         .replace("treg: {name: Treg cells, route: intravenous}",
+                  "treg: {name: Treg cells, route: intravenous, strength: 30 mg/mL}"))
+assert FORMS.count("\n") == HEAD.count("\n") == 10
 COURSE = "periods:\n  - id: t\n    length: 4 weeks\n    courses:\n      - {course}\n"
 
 # (id, course text, participant, expand options, path of the dose field, reason)
@@ -57,6 +66,21 @@ CASES: list[tuple[str, str, dict[str, str], dict[str, Any], str, str]] = [
      {"weight": "30 kg"}, {}, "dose",
      "1 mg per kg gives 30 mg, which rounds down to a multiple of 50 mg as 0; use a smaller "
      "'round' increment"),
+    # Dosage forms (FORMS): 1 x 10 = 10 mg of 30 mg/mL is 0.333... mL, not exact.
+    ("form-count-not-exact",
+     "{drug: treg, dose: 1 mg/kg, days: [1]}", {"weight": "10 kg"}, {}, "dose",
+     "10 mg is not an exact number of mL of 30 mg: round the dose ('round') to what can be "
+     "measured"),
+    # 1 x 12 = 12 mg of 5 mg tablets is 2.4 tablets: neither whole nor half.
+    ("form-count-not-given",
+     "{drug: pred, dose: 1 mg/kg, days: [1]}", {"weight": "12 kg"}, {}, "dose",
+     "12 mg is 2.4 tablets of 5 mg; tablets are split in halves at most: give whole or half "
+     "tablets (round the dose with 'round: 0.5 tablet')"),
+    # 50% of 3 capsules is 1.5 capsules: a capsule is never split.
+    ("form-level-half-a-capsule",
+     "{drug: il2, dose: 3 capsules, days: [1], levels: {-1: 50%}}", {},
+     {"levels": {"il2": -1}}, "dose",
+     "the dose is 1.5 capsules; capsules are not split: give whole capsules"),
 ]
 
 # The same faults where the dose is a step's, or reached through a dose level: the path
@@ -78,20 +102,21 @@ MORE: list[tuple[str, str, dict[str, str], dict[str, Any], str, str]] = [
 ]
 
 
-def _expand(course: str, participant: dict[str, str], options: dict[str, Any]) -> None:
-    regimen = regimens.loads(HEAD + COURSE.format(course=course), "r.yaml")
+def _expand(head: str, course: str, participant: dict[str, str],
+            options: dict[str, Any]) -> None:
+    regimen = regimens.loads(head + COURSE.format(course=course), "r.yaml")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         regimen.expand("a", "2027-01-04", Participant(**participant), **options)
 
 
-@pytest.mark.parametrize(("course", "participant", "options", "field", "reason"),
-                         [c[1:] for c in CASES + MORE], ids=[c[0] for c in CASES + MORE])
+@pytest.mark.parametrize(("case", "course", "participant", "options", "field", "reason"),
+                         CASES + MORE, ids=[c[0] for c in CASES + MORE])
 def test_a_dose_error_names_file_line_and_dose_field(
-        course: str, participant: dict[str, str], options: dict[str, Any], field: str,
-        reason: str) -> None:
+        case: str, course: str, participant: dict[str, str], options: dict[str, Any],
+        field: str, reason: str) -> None:
     with pytest.raises(DoseError) as caught:
-        _expand(course, participant, options)
+        _expand(FORMS if case.startswith("form-") else HEAD, course, participant, options)
     error = caught.value
     path = f"periods[0].courses[0].{field}"
     assert (error.file, error.line, error.path, error.reason) == ("r.yaml", 15, path, reason)

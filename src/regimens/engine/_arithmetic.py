@@ -205,6 +205,11 @@ def _tally(schedule: Schedule) -> dict[str, _Tally]:
             t.placebo += 1
         elif a.dose.amount is not None:
             _add(t.totals, Basis.FLAT, a.dose.amount)
+            # A dose counted in its drug's form: the tablets (or the mg they hold) too,
+            # a total of their own dimension.
+            for other in (a.dose.form, a.dose.content):
+                if other is not None and other.unit.dimension is not a.dose.amount.unit.dimension:
+                    _add(t.totals, Basis.FLAT, other)
         elif a.dose.per_basis is not None and a.dose.per_basis.divided is not None:
             q = a.dose.per_basis.quantity
             _add(daily.setdefault((a.drug, a.dose.per_basis.divided), {}), q.basis, q.amount)

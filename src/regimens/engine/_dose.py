@@ -23,6 +23,7 @@ from ..model import (
 )
 from ..quantities import (
     CREATININE_FACTOR,
+    FORM_PARTS,
     GFR_MAX_DEFAULT,
     INCH_CM,
     Amount,
@@ -30,6 +31,8 @@ from ..quantities import (
     BSAFormula,
     DoseQuantity,
     Sex,
+    Strength,
+    Unit,
     VialCombination,
     adjusted_weight,
     body_mass_index,
@@ -37,6 +40,8 @@ from ..quantities import (
     cockcroft_gault,
     devine_ideal_weight,
     exactly,
+    form_count,
+    form_part_problem,
     human_amount,
     human_dose_quantity,
     human_number,
@@ -323,6 +328,11 @@ class ComputedDose:
     #: :func:`~regimens.least_waste_vials`); None when the drug has no vials or there is
     #: no amount.
     vials: VialCombination | None = None
+    #: The dose counted in its drug's dosage form (``2 tablet``), when the drug has a
+    #: strength (:attr:`Drug.strength`); else None.
+    form: Amount | None = None
+    #: The amount of drug that count holds (``1000 mg``), with ``form``; else None.
+    content: Amount | None = None
 
 
 @exactly
@@ -343,7 +353,7 @@ def compute_dose(dose: Dose, body: BodySize, level: DoseLevel | None = None,
             ``loc`` of the dose field: :attr:`Dose.where`).
     """
     try:
-        return _leveled(dose, body, level, on)
+        return _with_form(_leveled(dose, body, level, on), dose)
     except DoseError as exc:
         raise located(exc, dose) from None
 
@@ -378,7 +388,7 @@ def _leveled(dose: Dose, body: BodySize, level: DoseLevel | None,
     if dose.round is not None and dose.basis is not Basis.FLAT:
         rounded = _round(dose, value, f"{plain(level.percent)}% of {human_amount(full.amount)}")
         steps += (f", rounded {_MODE_TEXT[dose.rounding]} multiple of "
-                  f"{human_amount(dose.round)} = {human_amount(Amount(rounded, unit))}")
+                  f"{_round_text(dose)} = {human_amount(Amount(rounded, unit))}")
         value = rounded
     if dose.max is not None and value > dose.max.to(unit).magnitude:
         value = normal(dose.max.to(unit).magnitude)
@@ -393,7 +403,7 @@ def _divided(dose: Dose, body: BodySize, level: DoseLevel | None,
              on: date | None) -> ComputedDose:
     assert dose.divided is not None
     n = dose.divided
-    daily = compute_dose(replace(dose, divided=None, round=None), body, level, on)
+    daily = compute_dose(replace(dose, divided=None, round=None, strength=None), body, level, on)
     assert daily.amount is not None
     unit = daily.amount.unit
     whole = daily.amount.magnitude
@@ -412,11 +422,11 @@ def _divided(dose: Dose, body: BodySize, level: DoseLevel | None,
         in_unit = replace(dose, quantity=DoseQuantity(Amount(whole, unit), dose.basis))
         value = _round(in_unit, part, f"the daily dose {human_amount(daily.amount)} ÷ {n}")
         steps += (f" = {plain(_round_to(part, '0.0001'))} {unit.symbol} unrounded, rounded "
-                  f"{_MODE_TEXT[dose.rounding]} multiple of {human_amount(dose.round)} = "
+                  f"{_MODE_TEXT[dose.rounding]} multiple of {_round_text(dose)} = "
                   f"{human_amount(Amount(value, unit))} each")
         if abs(value - part) * 10 > part:
             found.append(RoundingWarning(
-                f"rounding to a multiple of {human_amount(dose.round)} moves each part of the "
+                f"rounding to a multiple of {_round_text(dose)} moves each part of the "
                 f"daily dose from {plain(_round_to(part, '0.0001'))} {unit.symbol} to "
                 f"{human_amount(Amount(value, unit))} (more than 10%); use a smaller 'round' "
                 "increment"))
@@ -560,10 +570,10 @@ def _compute(dose: Dose, body: BodySize, on: date | None) -> ComputedDose:
         assert dose.round is not None
         rounded = steps_taken.rounded
         steps += (f", rounded {_MODE_TEXT[dose.rounding]} multiple of "
-                  f"{human_amount(dose.round)} = {human_amount(Amount(rounded, unit))}")
+                  f"{_round_text(dose)} = {human_amount(Amount(rounded, unit))}")
         if abs(rounded - value) * 10 > value:
             found.append(RoundingWarning(
-                f"rounding to a multiple of {human_amount(dose.round)} moves the dose from "
+                f"rounding to a multiple of {_round_text(dose)} moves the dose from "
                 f"{human_amount(Amount(value, unit))} to {human_amount(Amount(rounded, unit))} "
                 "(more than 10%); use a smaller 'round' increment"))
     if steps_taken.capped:
@@ -603,15 +613,94 @@ def _round(dose: Dose, value: Decimal, written: str) -> Decimal:
     """``value`` rounded to a multiple of ``dose.round`` by its rule (never to nothing)."""
     assert dose.round is not None
     unit = dose.quantity.amount.unit
-    increment = dose.round.to(unit).magnitude
+    increment = _increment(dose, unit)
     multiples = (value / increment).quantize(Decimal(1), _MODES[dose.rounding])
     if multiples == 0:
         # A computed dose is never rounded to nothing, nor silently up instead.
         raise DoseError(
             f"{written} gives {human_amount(Amount(value, unit))}"
             f", which rounds {_MODE_TEXT[dose.rounding]} multiple of "
-            f"{human_amount(dose.round)} as 0; use a smaller 'round' increment")
+            f"{_round_text(dose)} as 0; use a smaller 'round' increment")
     return normal(multiples * increment)
+
+
+@exactly
+def _increment(dose: Dose, unit: Unit) -> Decimal:
+    """``dose.round`` in ``unit``: a round in a dosage form (``0.5 tablet``) through the
+    drug's strength (0.5 x 500 mg = 250 mg)."""
+    assert dose.round is not None
+    if dose.round.unit.dimension.form and not unit.dimension.form:
+        assert dose.strength is not None  # Regimen checks the drug has one
+        return normal(dose.round.magnitude * dose.strength.amount.to(unit).magnitude)
+    return dose.round.to(unit).magnitude
+
+
+def _round_text(dose: Dose) -> str:
+    """The rounding increment as people read it: ``5 mg``, or ``0.5 tablets (250 mg)``."""
+    assert dose.round is not None
+    text = human_amount(dose.round)
+    unit = dose.quantity.amount.unit
+    if dose.round.unit.dimension.form and not unit.dimension.form:
+        text += f" ({human_amount(Amount(_increment(dose, unit), unit))})"
+    return text
+
+
+def _strength_text(strength: Strength) -> str:
+    """``500 mg per tablet``."""
+    return f"{human_amount(strength.amount)} per {strength.per.symbol}"
+
+
+@exactly
+def _with_form(computed: ComputedDose, dose: Dose) -> ComputedDose:
+    """``computed`` counted in its drug's dosage form (``dose.strength``): "2 tablets
+    (1,000 mg)", with the conversion in the derivation; a count of a form checked to be
+    one the form can be given in (whole capsules, whole or half tablets).
+
+    Raises:
+        DoseError: the dose is not an exact count of the form, or a fraction the form is
+            not split into (1.44 tablets, half a capsule).
+    """
+    amount, strength = computed.amount, dose.strength
+    if amount is None:
+        return computed
+    dimension = amount.unit.dimension
+    content: Amount | None = None
+    if strength is not None and dimension is strength.per.dimension:
+        count = amount.to(strength.per)
+        content = Amount(normal(count.magnitude * strength.amount.magnitude),
+                         strength.amount.unit)
+        how = (f"{human_amount(count)} × {_strength_text(strength)} = "
+               f"{human_amount(content)}")
+    elif strength is not None and dimension is strength.amount.unit.dimension:
+        value = form_count(amount, strength)
+        if value is None:
+            raise DoseError(f"{human_amount(amount)} is not an exact number of "
+                            f"{_forms(strength.per)} of {human_amount(strength.amount)}: "
+                            "round the dose ('round') to what can be measured")
+        count, content = Amount(value, strength.per), amount
+        how = f"{human_amount(amount)} ÷ {_strength_text(strength)} = {human_amount(count)}"
+    elif dimension.form:
+        count = amount
+    else:
+        return computed
+    split = form_part_problem(count)
+    if split is not None:
+        # Never a fraction of a form it is not split into: the dose is refused, not moved.
+        if dimension.form or strength is None:
+            raise DoseError(f"the dose is {human_amount(count)}; {split}")
+        part = FORM_PARTS[count.unit.dimension]
+        raise DoseError(f"{human_amount(amount)} is {human_amount(count)} of "
+                        f"{human_amount(strength.amount)}; {split} (round the dose with "
+                        f"'round: {plain(part)} {count.unit}')")
+    if content is None:
+        return computed
+    return replace(computed, text=f"{human_amount(count)} ({human_amount(content)})",
+                   derivation=f"{computed.derivation}; {how}", form=count, content=content)
+
+
+def _forms(per: Unit) -> str:
+    """``tablets``, ``capsules``... or ``mL``: what a strength counts."""
+    return per.dimension.value if per.dimension.form else per.symbol
 
 
 def dose_amount(dose: Dose, size: Decimal) -> Decimal:

@@ -551,6 +551,10 @@ def _course_dose(regimen: Regimen, course: Course, step: int | None, age: object
         computed = ComputedDose(None, text, "computed per participant",
                                 dose.basis, per)
     else:
+        strength = regimen.drug(course.drug).strength
+        if strength is not None:
+            # Counts the dose in its form; converts a round in tablets (0.5 x 500 mg).
+            dose = replace(dose, strength=strength)
         key = (dose, level, age)
         if key not in doses:
             fresh = doses[key] = compute_dose(dose, line.body, level, day)

@@ -83,6 +83,11 @@ def drug_totals(regimen: Regimen, administrations: Sequence[Administration]
             if amount is None:
                 continue
             by_dimension.setdefault(amount.unit.dimension, []).append(amount)
+            # A dose counted in its form: the count and the drug it holds, each in its
+            # own dimension (tablets and mg are two totals).
+            for other in (a.dose.form, a.dose.content):
+                if other is not None and other.unit.dimension is not amount.unit.dimension:
+                    by_dimension.setdefault(other.unit.dimension, []).append(other)
             vials = a.dose.vials
             if vials is not None:
                 wasted.append(vials.waste)

@@ -23,7 +23,7 @@ from importlib import resources
 from ..engine import Administration
 from ..errors import ExpandOptionError
 from ..model import INFUSION_ROUTES
-from ..quantities import Dimension, Elapsed, exactly, human_number, normal, unit
+from ..quantities import Amount, Dimension, Elapsed, exactly, human_number, normal, unit
 
 __all__ = ["LANGUAGES", "Words", "words"]
 
@@ -164,7 +164,18 @@ class Words:
         amount = a.dose.amount
         if amount is None:
             return self.t("placebo") if a.placebo else a.dose.text
+        if a.dose.form is not None and a.dose.content is not None:
+            # "2 comprimés (1 000 mg)": the count of the drug's form, then what it holds.
+            return f"{self.amount(a.dose.form)} ({self.amount(a.dose.content)})"
+        return self.amount(amount)
+
+    def amount(self, amount: Amount) -> str:
+        """An exact amount in this language, in safe notation (``2 comprimés``,
+        ``1 000 mg``, ``30 unités USP``)."""
         dimension = amount.unit.dimension
+        if dimension.form:
+            many = _PLURAL[self.lang](amount.magnitude)
+            return self.t(_FORMS[amount.unit.symbol, many], n=self.number(amount.magnitude))
         if dimension is Dimension.ACTIVITY:
             if amount.unit.symbol == "mIU":
                 # Thousandths of a unit stay thousandths (as the engine writes them).
@@ -213,6 +224,18 @@ class Words:
             ("billion", "USP unit", True): N_("{n} billion USP units"),
         }
         return self.t(message[scale, noun, many], n=self.number(value))
+
+
+#: A count of each dosage form, singular and plural.
+_FORMS = {
+    ("tablet", False): N_("{n} tablet"), ("tablet", True): N_("{n} tablets"),
+    ("capsule", False): N_("{n} capsule"), ("capsule", True): N_("{n} capsules"),
+    ("puff", False): N_("{n} puff"), ("puff", True): N_("{n} puffs"),
+    ("drop", False): N_("{n} drop"), ("drop", True): N_("{n} drops"),
+    ("patch", False): N_("{n} patch"), ("patch", True): N_("{n} patches"),
+    ("sachet", False): N_("{n} sachet"), ("sachet", True): N_("{n} sachets"),
+    ("vial", False): N_("{n} vial"), ("vial", True): N_("{n} vials"),
+}
 
 
 def words(lang: str) -> Words:

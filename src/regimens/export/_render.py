@@ -21,7 +21,7 @@ from ..quantities import counted, human_dose_quantity, human_number, plain
 from ._delivery import method_text
 from ._json import dumps_indent2
 from ._summary import summary_json, summary_lines
-from ._totals import totals_json, totals_lines, totals_rows, vials_json, vials_text
+from ._totals import form_json, totals_json, totals_lines, totals_rows, vials_json, vials_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -105,6 +105,8 @@ def administration_dict(a: Administration, extras: dict[str, Any] | None = None,
         "avoid_same_day": list(a.avoid),
         # The whole vials of the dose and their waste, for drugs with vials only (JSON).
         **(vials_json(a.dose.vials) if a.dose.vials is not None else {}),
+        # The dose counted in its drug's dosage form, for drugs with a strength only.
+        **form_json(a.dose),
     }
     if extras:
         base.update(extras)
@@ -262,6 +264,7 @@ _SHARED_SECOND = ("amount", "unit", "dose", "route", "placebo", "blinded", "deri
 assert (_PER_ROW_FIRST + _SHARED_FIRST + _PER_ROW_SECOND + _SHARED_SECOND
         == ADMINISTRATION_FIELDS), "keep render_json's runs in administration_dict's order"
 _VIALS = ("vials", "waste")  # after the shared run, when the dose has vials
+_FORM = ("form",)  # then, when the dose is counted in its drug's dosage form
 _FIELD = "\n      "  # an administration's member: array at 2 spaces, object at 4, fields at 6
 
 
@@ -297,7 +300,8 @@ def _administrations_json(rows: tuple[Administration, ...],
         found = shared.get(key)
         if found is None:
             found = shared[key] = (_members(a, _SHARED_FIRST), _members(
-                a, _SHARED_SECOND + (_VIALS if a.dose.vials is not None else ()),
+                a, _SHARED_SECOND + (_VIALS if a.dose.vials is not None else ())
+                + (_FORM if a.dose.form is not None else ()),
                 extras[(a.period, a.course)]))
         t, at, cycle, cycle_day, step = a.time, a.at, a.cycle, a.cycle_day, a.step
         hm = "null" if t is None else t.strftime('"%H:%M"')

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine import DrugTotal, Schedule
+from ..engine import ComputedDose, DrugTotal, Schedule
 from ..quantities import Amount, VialCombination, counted, human_amount, plain
 
 __all__ = ["totals_json", "totals_lines", "vials_json", "vials_text"]
@@ -35,6 +35,15 @@ def _sizes_json(vials: tuple[tuple[Amount, int], ...]) -> list[dict[str, Any]]:
 def vials_json(vials: VialCombination) -> dict[str, Any]:
     """``{"vials": [{"size": "500", "unit": "mg", "count": 1}, ...], "waste": {...}}``."""
     return {"vials": _sizes_json(vials.vials), "waste": _amount_json(vials.waste)}
+
+
+def form_json(dose: ComputedDose) -> dict[str, Any]:
+    """``{"form": {"count": "2", "unit": "tablet", "content": {"amount": "1000", "unit":
+    "mg"}}}`` for a dose counted in its drug's dosage form; ``{}`` otherwise."""
+    if dose.form is None or dose.content is None:
+        return {}
+    return {"form": {"count": plain(dose.form.magnitude), "unit": dose.form.unit.symbol,
+                     "content": _amount_json(dose.content)}}
 
 
 def _count_text(t: DrugTotal) -> str:

@@ -41,6 +41,7 @@ from ..model import (
     kind_problem,
     open_step_unreached,
     site_rules,
+    strength_problem,
 )
 from ..quantities import (
     Duration,
@@ -49,6 +50,7 @@ from ..quantities import (
     counted,
     human_route,
     parse_dose_quantity,
+    parse_strength,
 )
 from ._fields import (
     Fail,
@@ -221,10 +223,20 @@ class _Builder:
             vials = ()
         limit = (self.attempt(read_max_cumulative, cur.at("max_cumulative"))
                  if "max_cumulative" in raw else None)
+        strength = None
+        if "strength" in raw:
+            try:
+                strength = parse_strength(raw["strength"])
+            except UnitError as exc:
+                self.problems.append(unit_fail(cur.at("strength"), exc).problem)
+            if strength is not None and kind == "radiotherapy":
+                self.problems.append(cur.at("strength").problem(
+                    "radiotherapy has no dosage form", code="strength-on-radiotherapy"))
+                strength = None
         return Drug(drug_id, raw["name"], raw["route"], raw.get("notes", ""),
                     **{k: raw[k] for k in DRUG_INSTRUCTIONS if k in raw},
                     clinic=raw.get("clinic", False), vials=vials or (), kind=kind,
-                    max_cumulative=limit)
+                    max_cumulative=limit, strength=strength)
 
     def make(self, cur: Cursor, record: Any, *args: Any, **fields: Any) -> Any:
         """``record(*args, **fields)``, with the model's own problems placed in the file."""
@@ -379,9 +391,10 @@ class _Builder:
                 levels = read_levels(drug_cur.at("levels"), dose, steps)
         vials = self.drug_vials[raw["drug"]]
         dose_key = "daily_dose" if "daily_dose" in raw else "dose"
-        for at, given in ([(cur.at(dose_key), dose)] if dose is not None else
-                          [(cur.at("steps").at(i).at("dose"), s.dose) for i, s in
-                           enumerate(steps)]):
+        for holder, key, given in ([(cur, dose_key, dose)] if dose is not None else
+                                   [(cur.at("steps").at(i), "dose", s.dose) for i, s in
+                                    enumerate(steps)]):
+            at = holder.at(key)
             dimension = given.quantity.amount.unit.dimension
             if vials and dimension is not vials[0].unit.dimension:
                 raise fail(at, f"drug {raw['drug']!r} comes in vials of "
@@ -399,6 +412,10 @@ class _Builder:
                 raise fail(at, found, code="radiotherapy-not-in-gy")
             if found is not None:
                 raise fail(at, found, code="gy-not-radiotherapy")
+            misfit = strength_problem(drug, given)
+            if misfit is not None:
+                field, message, _value, code = misfit
+                raise fail(at if field == "dose" else holder.at(field), message, code=code)
         cycles = raw.get("cycles")
         step_cycles = [s.cycles for s in steps if isinstance(s, CycleStep)]
         if "first_cycle" in raw and cycle is None:

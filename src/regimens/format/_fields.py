@@ -49,6 +49,7 @@ from ..quantities import (
     Elapsed,
     LengthRange,
     counted,
+    form_part_problem,
     normal,
     parse_amount,
     parse_creatinine,
@@ -287,7 +288,13 @@ def read_dose(cur: Cursor, bsa_max: Decimal | None = None, *, divided: int | Non
                 limits[key] = parse_amount(raw[key], key)
             except UnitError as exc:
                 raise unit_fail(cur.at(key), exc) from None
-            if limits[key].unit.dimension is not quantity.amount.unit.dimension:
+            dimension = limits[key].unit.dimension
+            if key == "round" and dimension.form and not quantity.amount.unit.dimension.form:
+                # Whole or half tablets, by the drug's strength (checked with the drug).
+                split = form_part_problem(limits[key])
+                if split is not None:
+                    raise fail(cur.at(key), split, code="form-not-split")
+            elif dimension is not quantity.amount.unit.dimension:
                 raise fail(cur.at(key),
                             f"must be in the dose's dimension "
                             f"({quantity.amount.unit.dimension.value})", code="wrong-dimension")

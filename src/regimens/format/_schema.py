@@ -597,6 +597,10 @@ REGIMEN = Record({
         "kind": Field(Text("drug (default) or radiotherapy (doses in Gy, e.g. route: "
                            "external beam)", enum=("drug", "radiotherapy"))),
         "levels": Field(LEVELS),
+        "strength": Field(Text("what one unit of the dosage form holds, e.g. '500 mg/tablet', "
+                               "'250 mg per capsule' or '10 mg/mL'",
+                               number_help="a bare number is not a strength: write an amount "
+                               "per dosage form, e.g. '500 mg/tablet'")),
         "vials": Field(ListOf(Text("a vial size, e.g. '500 mg'", number_help=_BARE_AMOUNT),
                               min_items=1, description="the vial sizes stocked; each dose "
                               "is made up of whole vials with the least waste")),

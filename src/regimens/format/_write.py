@@ -240,6 +240,8 @@ def _drug(d: Drug) -> dict[str, Any]:
         out["kind"] = d.kind
     if d.vials:
         out["vials"] = [str(v) for v in d.vials]
+    if d.strength is not None:
+        out["strength"] = str(d.strength)
     out.update({k: getattr(d, k) for k in ("notes", *DRUG_INSTRUCTIONS) if getattr(d, k)})
     if d.clinic:
         out["clinic"] = True

@@ -48,6 +48,7 @@ from ._references import (
     day_one_may_vanish,
     kind_problem,
     site_rules,
+    strength_problem,
 )
 from ._regimen import Regimen
 from ._site import Closure, SiteCalendar
@@ -122,6 +123,7 @@ __all__ = [
     "lookalike_text",
     "open_step_unreached",
     "site_rules",
+    "strength_problem",
 ]
 
 from .._public import claim

@@ -24,7 +24,9 @@ from ..quantities import (
     DoseQuantity,
     Duration,
     Elapsed,
+    Strength,
     counted,
+    form_part_problem,
     human_dose_quantity,
     human_route,
 )
@@ -163,6 +165,10 @@ class Dose:
     #: so that a :class:`~regimens.DoseError` raised while computing it names them; a dose
     #: built in Python has none (``("", None, ())``). Not compared.
     where: Location = field(default=("", None, ()), compare=False)
+    #: The drug's strength (:attr:`Drug.strength`), set by the expansion for the dose it
+    #: computes (a dose written in a file or built in Python leaves it None): it converts a
+    #: ``round`` in a dosage form (``0.5 tablet``) into the dose's unit and counts the form.
+    strength: Strength | None = None
 
     def __post_init__(self) -> None:
         # Raises InvalidRegimenError: a cap or rounding increment in another dimension than
@@ -177,6 +183,12 @@ class Dose:
                 continue
             if not isinstance(limit, Amount):
                 problems.add(key, "an Amount of drug", limit, code="wrong-type")
+            elif key == "round" and limit.unit.dimension.form and not dimension.form:
+                # Whole or half tablets: converted by the drug's strength (Regimen checks
+                # that the drug has one, of this form and the dose's dimension).
+                split = form_part_problem(limit)
+                if split is not None:
+                    problems.add(key, split, str(limit), code="form-not-split")
             elif limit.unit.dimension is not dimension:
                 problems.add(key, f"must be in the dose's dimension ({dimension.value})",
                              str(limit), code="wrong-dimension")

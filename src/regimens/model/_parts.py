@@ -9,7 +9,7 @@ from ..errors import (
     ParticipantError,
     UnitError,
 )
-from ..quantities import Amount, Basis, DoseQuantity, LengthRange, same_amount
+from ..quantities import Amount, Basis, DoseQuantity, LengthRange, Strength, same_amount
 from ._course import Course
 from ._invariants import Location, Problems, reason_of
 from ._participant import Participant
@@ -38,6 +38,11 @@ class Drug:
     (``450 mg/m2`` for doxorubicin: summed per m² of each dose's own BSA; ``400 USP units``
     for bleomycin), checked against what was given plus what is planned when a record is
     replayed (docs/record.md); flat, per kg or per m2, above zero.
+    ``strength``: what one unit of the drug's dosage form holds
+    (``500 mg/tablet``, :class:`~regimens.Strength`): each dose of the drug is also shown as
+    a count of that form ("2 tablets (1,000 mg)"), and a computed dose may be rounded to
+    whole or half tablets (``round: 0.5 tablet``; docs/format.md, "Dosage forms and
+    strengths"). None: no form.
     """
 
     id: str
@@ -54,6 +59,7 @@ class Drug:
     vials: tuple[Amount, ...] = ()
     kind: str = "drug"
     max_cumulative: DoseQuantity | None = None
+    strength: Strength | None = None
 
     def __post_init__(self) -> None:
         problems = Problems("Drug")
@@ -87,6 +93,11 @@ class Drug:
             problems.add("kind", "drug or radiotherapy", self.kind, code="not-one-of")
         elif self.kind == "radiotherapy" and vials:
             problems.add("vials", "radiotherapy has no vials", code="vials-on-radiotherapy")
+        if self.strength is not None and not isinstance(self.strength, Strength):
+            problems.add("strength", "a Strength", self.strength, code="wrong-type")
+        elif self.strength is not None and self.kind == "radiotherapy":
+            problems.add("strength", "radiotherapy has no dosage form", str(self.strength),
+                         code="strength-on-radiotherapy")
         problems.raise_any()
 
 

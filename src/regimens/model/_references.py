@@ -15,12 +15,23 @@ from ..errors import (
     Loc,
     UnitError,
 )
-from ..quantities import Dimension, Duration, counted
+from ..quantities import (
+    Amount,
+    Basis,
+    Dimension,
+    Duration,
+    counted,
+    form_count,
+    form_part_problem,
+    human_amount,
+    human_number,
+)
 from ._course import (
     WINDOW_NEEDS_CLINIC,
     AdministrationStep,
     Course,
     CycleStep,
+    Dose,
     open_step_unreached,
 )
 from ._invariants import Problems, reason_of
@@ -38,7 +49,7 @@ if TYPE_CHECKING:
     from ._regimen import Regimen
 
 __all__ = ["BLINDED_SITE_RULES", "BLINDED_VISIT", "NO_DAY_ZERO", "check_regimen",
-           "day_one_may_vanish", "site_rules"]
+           "day_one_may_vanish", "site_rules", "strength_problem"]
 
 
 # Cross-references of a regimen ---------------------------------------------------------
@@ -160,6 +171,81 @@ def _check_kind(drug: Drug, course: Course, where: Loc, problems: Problems) -> N
             return
 
 
+def strength_problem(drug: Drug, dose: Dose) -> tuple[str, str, object, str] | None:
+    """What is wrong with ``dose`` given its drug's dosage form and strength, or None:
+    ``(field, message, value, code)``, ``field`` relative to the dose's course or step
+    (``"dose"`` or ``"round"``).
+
+    A ``round`` in a form (``0.5 tablet``) needs the drug's strength in that form and in
+    the dose's dimension; a dose written in a form must be the strength's form; any other
+    dose of a drug with a strength is in the strength's dimension; a flat dose (and each
+    band's) is a count the form can be given in (whole capsules, whole or half tablets).
+    """
+    strength = drug.strength
+    dimension = dose.quantity.amount.unit.dimension
+    if dose.round is not None and dose.round.unit.dimension.form and not dimension.form:
+        form = dose.round.unit.dimension.value
+        if strength is None:
+            return ("round", f"rounding to {form} needs the drug's strength (e.g. 'strength: "
+                    f"500 mg/{dose.round.unit.symbol}' on drug {drug.id!r})", str(dose.round),
+                    "round-without-strength")
+        if strength.per != dose.round.unit:
+            return ("round", f"drug {drug.id!r} is {strength}: round in "
+                    f"{strength.per.dimension.value}", str(dose.round), "form-mismatch")
+    if strength is not None:
+        per = strength.per
+        if dimension.form and dose.quantity.amount.unit != per:
+            return ("dose", f"drug {drug.id!r} is {strength}: a dose in {dimension.value} is "
+                    f"not in its form ({per.dimension.value})", str(dose.quantity),
+                    "form-mismatch")
+        if dimension is not per.dimension and dimension is not strength.amount.unit.dimension:
+            return ("dose", f"drug {drug.id!r} is {strength}: its doses are in "
+                    f"{strength.amount.unit.dimension.value} or {per.dimension.value}, not "
+                    f"{dimension.value}", str(dose.quantity), "strength-dimension")
+    written = [b.dose.amount for b in dose.bands] or (
+        [dose.quantity.amount] if dose.quantity.basis is Basis.FLAT else [])
+    for amount in written:
+        found = _count_problem(amount, drug)
+        if found is not None:
+            return ("dose", found, str(dose.quantity), "dose-not-whole-forms")
+    return None
+
+
+def _count_problem(amount: Amount, drug: Drug) -> str | None:
+    """Why a flat ``amount`` is not a count its drug's form can be given in, or None."""
+    if amount.unit.dimension.form:
+        return form_part_problem(amount)
+    strength = drug.strength
+    if strength is None or amount.unit.dimension is not strength.amount.unit.dimension:
+        return None
+    count = form_count(amount, strength)
+    forms = strength.per.dimension.value
+    if count is None:
+        return (f"{human_amount(amount)} is not an exact number of {forms} of "
+                f"{human_amount(strength.amount)}")
+    found = form_part_problem(Amount(count, strength.per))
+    if found is None:
+        return None
+    return (f"{human_amount(amount)} is {human_number(count)} {forms} of "
+            f"{human_amount(strength.amount)}; {found}")
+
+
+def _check_strength(drug: Drug, course: Course, where: Loc, problems: Problems) -> None:
+    """A course's doses suit its drug's dosage form and strength (:func:`strength_problem`)."""
+    if course.dose is not None:
+        pairs = [((*where,), course.dose)]
+    else:
+        pairs = [((*where, "steps", i), s.dose) for i, s in enumerate(course.steps)]
+    for at, dose in pairs:
+        found = strength_problem(drug, dose)
+        if found is not None:
+            key, message, value, code = found
+            if key == "dose" and dose.divided is not None:
+                key = "daily_dose"
+            problems.add((*at, key), message, value, code=code)
+            return
+
+
 def _check_vials(drug: Drug, course: Course, where: Loc, problems: Problems) -> None:
     """A course of a drug with vials gives doses the vials can hold (their dimension)."""
     dimension = drug.vials[0].unit.dimension
@@ -191,6 +277,7 @@ def _check_courses(period: Period, at: Loc, drugs: dict[str, Drug], arms: dict[s
             if drugs[course.drug].vials:
                 _check_vials(drugs[course.drug], course, where, problems)
             _check_kind(drugs[course.drug], course, where, problems)
+            _check_strength(drugs[course.drug], course, where, problems)
         for key, ids in (("not_on", course.not_on), ("no_same_day", course.no_same_day)):
             for i, other in enumerate(ids):
                 if other not in drugs:

@@ -12,6 +12,7 @@ from ._bsa import BSAFormula, bsa, bsa_float, round_bsa, rounded_bsa
 from ._days import MAX_DAYS, Duration, LengthRange, StudyDay, StudyDays, shared_study_days
 from ._elapsed import MAX_MINUTES, Elapsed
 from ._exact import EXACT, MAX_SIGNIFICANT_DIGITS, exactly
+from ._forms import STRENGTH_FORMS, Strength, form_count, form_part_problem, parse_strength
 from ._notation import (
     counted,
     human_amount,
@@ -34,6 +35,8 @@ from ._renal import (
     parse_gfr,
 )
 from ._units import (
+    FORM_PARTS,
+    FORM_PLURALS,
     MEASURE_NAMES,
     Amount,
     Basis,
@@ -54,6 +57,8 @@ from ._vials import MAX_VIAL_SUMS, VialCombination, least_waste_vials, same_amou
 __all__ = [
     "CREATININE_FACTOR",
     "EXACT",
+    "FORM_PARTS",
+    "FORM_PLURALS",
     "GFR_MAX_DEFAULT",
     "INCH_CM",
     "MAX_DAYS",
@@ -61,6 +66,7 @@ __all__ = [
     "MAX_SIGNIFICANT_DIGITS",
     "MAX_VIAL_SUMS",
     "MEASURE_NAMES",
+    "STRENGTH_FORMS",
     "Amount",
     "BSAFormula",
     "Basis",
@@ -70,6 +76,7 @@ __all__ = [
     "Elapsed",
     "LengthRange",
     "Sex",
+    "Strength",
     "StudyDay",
     "StudyDays",
     "Unit",
@@ -83,6 +90,8 @@ __all__ = [
     "counted",
     "devine_ideal_weight",
     "exactly",
+    "form_count",
+    "form_part_problem",
     "human_amount",
     "human_dose_quantity",
     "human_number",
@@ -95,6 +104,7 @@ __all__ = [
     "parse_dose_quantity",
     "parse_gfr",
     "parse_measure",
+    "parse_strength",
     "plain",
     "printable",
     "round_bsa",

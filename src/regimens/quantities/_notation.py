@@ -23,7 +23,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ._exact import exactly
-from ._units import Amount, Basis, Dimension, DoseQuantity, normal, unit
+from ._units import FORM_PLURALS, Amount, Basis, Dimension, DoseQuantity, normal, unit
 
 __all__ = ["counted", "human_amount", "human_dose_quantity", "human_number", "human_route",
            "printable"]
@@ -96,6 +96,11 @@ def human_amount(amount: Amount) -> str:
         # Always "USP units": never shortened to "units", which people read as
         # international units (bleomycin's USP unit is about 1,000 international units).
         return _words(amount.magnitude, "USP unit" if amount.magnitude == 1 else "USP units")
+    if dimension.form:
+        # "1 tablet", "2 tablets", "0.5 tablets": the noun agrees, as "units" do.
+        symbol = amount.unit.symbol
+        noun = symbol if amount.magnitude == 1 else FORM_PLURALS[symbol]
+        return f"{human_number(amount.magnitude)} {noun}"
     return f"{human_number(amount.magnitude)} {amount.unit.symbol}"
 
 

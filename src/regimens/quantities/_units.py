@@ -57,6 +57,29 @@ class Dimension(enum.Enum):
     USP = "USP units"
     #: Absorbed dose of ionising radiation, in gray (radiotherapy fractions).
     RADIATION = "absorbed radiation dose"
+    #: Dosage forms, counted: each a dimension of its own (tablets never add up to
+    #: capsules, nor to milligrams). A drug's ``strength`` says what one holds.
+    TABLET = "tablets"
+    CAPSULE = "capsules"
+    PUFF = "puffs"
+    DROP = "drops"
+    PATCH = "patches"
+    SACHET = "sachets"
+    VIAL = "vials"
+
+    @property
+    def form(self) -> bool:
+        """Whether this is a dosage form counted in whole (or, for tablets, half) units."""
+        return self in FORM_PARTS
+
+
+#: The smallest part of each dosage form a dose may be: tablets are split in halves
+#: (scored tablets); capsules, puffs, drops, patches, sachets and vials are never split.
+FORM_PARTS: dict[Dimension, Decimal] = {
+    Dimension.TABLET: Decimal("0.5"), Dimension.CAPSULE: Decimal(1), Dimension.PUFF: Decimal(1),
+    Dimension.DROP: Decimal(1), Dimension.PATCH: Decimal(1), Dimension.SACHET: Decimal(1),
+    Dimension.VIAL: Decimal(1),
+}
 
 
 class Basis(enum.Enum):
@@ -103,14 +126,25 @@ _AMOUNT_UNITS: dict[str, tuple[str, Dimension, Decimal]] = {
     "USP units": ("usp_unit", Dimension.USP, Decimal("1")),
     "Gy": ("gray", Dimension.RADIATION, Decimal("1")),
     "cGy": ("centigray", Dimension.RADIATION, Decimal("0.01")),
+    "tablet": ("tablet", Dimension.TABLET, Decimal("1")),
+    "capsule": ("capsule", Dimension.CAPSULE, Decimal("1")),
+    "puff": ("puff", Dimension.PUFF, Decimal("1")),
+    "drop": ("drop", Dimension.DROP, Decimal("1")),
+    "patch": ("patch", Dimension.PATCH, Decimal("1")),
+    "sachet": ("sachet", Dimension.SACHET, Decimal("1")),
+    "vial": ("vial", Dimension.VIAL, Decimal("1")),
 }
+#: The plural of each dosage form (also accepted as its symbol).
+FORM_PLURALS = {"tablet": "tablets", "capsule": "capsules", "puff": "puffs", "drop": "drops",
+                "patch": "patches", "sachet": "sachets", "vial": "vials"}
 # The units messages list (those of format 1.0; the rest are named where they apply).
 _LISTED = ("mg", "g", "mcg", "ng", "IU", "kIU", "MIU", "mIU", "cells", "mL", "L")
 # Spellings users type for the same unit.
 _ALIASES = {"ug": "mcg", "µg": "mcg", "μg": "mcg", "cell": "cells", "ml": "mL", "kg": "kg",
-            "USP unit": "USP units"}
+            "USP unit": "USP units", **{p: s for s, p in FORM_PLURALS.items()}}
 _BASE = {Dimension.MASS: "mg", Dimension.ACTIVITY: "IU", Dimension.CELLS: "cells",
-         Dimension.VOLUME: "mL", Dimension.USP: "USP units", Dimension.RADIATION: "Gy"}
+         Dimension.VOLUME: "mL", Dimension.USP: "USP units", Dimension.RADIATION: "Gy",
+         **{_AMOUNT_UNITS[s][1]: s for s in FORM_PLURALS}}
 # What pint calls each dimension (the constants' test checks the table against it).
 _PINT_DIMENSION = {
     Dimension.MASS: "[mass]",
@@ -119,6 +153,7 @@ _PINT_DIMENSION = {
     Dimension.VOLUME: "[length] ** 3",
     Dimension.USP: "[usp_activity]",
     Dimension.RADIATION: "[absorbed_dose]",
+    **{_AMOUNT_UNITS[s][1]: f"[{s}_count]" for s in FORM_PLURALS},
 }
 # Said instead of a bare "unknown unit" when the text is a known trap.
 _TRAPS = {
@@ -166,6 +201,7 @@ _DEFINITIONS = (
     "cell = [cell_count] = cells",
     "usp_unit = [usp_activity]",
     "gray = [absorbed_dose] = Gy",
+    *(f"{s} = [{s}_count] = {p}" for s, p in FORM_PLURALS.items()),
     "nano- = 1e-9 = n",
     "micro- = 1e-6 = µ = μ = u = mc",
     "milli- = 1e-3 = m",
@@ -440,6 +476,12 @@ def parse_dose_quantity(text: object) -> DoseQuantity:
     else:
         numerator = unit_text
     amount = Amount(magnitude, _amount_unit(text, numerator, "dose", DOSE_HINT))
+    if amount.unit.dimension.form and basis is not Basis.FLAT:
+        # A count of tablets per kg would be a fraction of a tablet for most people.
+        raise UnitError(text, f"a dose in {amount.unit.dimension.value} is a count, never per "
+                        "kg or per m2", "give the drug a strength ('strength: 500 mg/tablet') "
+                        "and write the dose in mg per kg or per m2, rounded with 'round: "
+                        "0.5 tablet'")
     if amount.unit.dimension is Dimension.RADIATION and basis is not Basis.FLAT:
         # A radiation dose is absorbed energy per kg of tissue already (1 Gy = 1 J/kg).
         raise UnitError(text, "a radiation dose in Gy is absorbed dose, never per kg or per "
