@@ -191,3 +191,64 @@ def test_a_half_capsule_round_is_refused_in_python_too() -> None:
         regimens.Dose(parse_dose_quantity("10 mg/kg"), round=parse_amount("0.5 capsule"))
     problem: Any = caught.value.problems[0]
     assert (problem.loc, problem.code) == (("round",), "form-not-split")
+
+
+# USP units with a drug's sourced equivalence (issue 16 item 7) -----------------------------
+
+BLEO = """\
+format: regimens/1
+id: bleo
+title: Bleomycin
+drugs:
+  bleo: {name: bleomycin, route: intravenous, equivalence: 1 USP unit = 1000 IU}
+arms:
+  x: {label: X}
+periods:
+  - id: t
+    length: 1 week
+    courses:
+      - {drug: bleo, dose: 10 USP units/m2, max: 15000 IU, round: 500 IU, days: 1}
+"""
+
+
+@pytest.mark.parametrize(("bsa", "text", "derivation"), [
+    # 10 x 1.2 = 12 USP units; 500 IU = 0.5 USP units; 12 is a multiple; under the cap.
+    ("1.2 m2", "12 USP units",
+     "10 USP units per m² × 1.2 m² (body surface area given) = 12 USP units, rounded to the "
+     "nearest multiple of 500 units (0.5 USP units by the drug's equivalence 1 USP unit = "
+     "1,000 units) = 12 USP units"),
+    # 10 x 1.84 = 18.4 -> 18.5 USP units, capped at 15,000 IU = 15 USP units.
+    ("1.84 m2", "15 USP units",
+     "10 USP units per m² × 1.84 m² (body surface area given) = 18.4 USP units, rounded to "
+     "the nearest multiple of 500 units (0.5 USP units by the drug's equivalence 1 USP unit "
+     "= 1,000 units) = 18.5 USP units, capped at the maximum of 15,000 units (15 USP units "
+     "by the drug's equivalence 1 USP unit = 1,000 units)"),
+    # The cap reached exactly: 10 x 1.5 = 15 USP units = 15,000 IU, not "capped".
+    ("1.5 m2", "15 USP units",
+     "10 USP units per m² × 1.5 m² (body surface area given) = 15 USP units, rounded to the "
+     "nearest multiple of 500 units (0.5 USP units by the drug's equivalence 1 USP unit = "
+     "1,000 units) = 15 USP units"),
+])
+def test_a_cap_and_round_in_iu_convert_by_the_drugs_equivalence(bsa: str, text: str,
+                                                                derivation: str) -> None:
+    a = regimens.loads(BLEO, "r.yaml").expand("x", "2027-01-04",
+                                             Participant(bsa=bsa)).administrations[0]
+    assert (a.dose.text, a.dose.derivation) == (text, derivation)
+    assert a.dose.amount is not None
+    assert a.dose.amount.unit.symbol == "USP units"
+
+
+def test_the_equivalence_is_written_back_and_french_says_unites_usp() -> None:
+    regimen = regimens.loads(BLEO, "r.yaml")
+    assert "equivalence: 1 USP units = 1000 IU" in regimens.dumps(regimen)
+    assert regimens.loads(regimens.dumps(regimen)) == regimen
+    html = regimen.expand("x", "2027-01-04", Participant(bsa="1.2 m2")).to_html(lang="fr")
+    assert "12 unités USP" in html
+
+
+def test_the_batch_api_refuses_an_equivalence_by_name() -> None:
+    pytest.importorskip("numpy")
+    from regimens.cohort import expand_cohort
+
+    with pytest.raises(regimens.ExpandOptionError, match=r"'equivalence' \(Drug\)"):
+        expand_cohort(regimens.loads(BLEO, "r.yaml"), "x", ["2027-01-04"], bsas=[1.2])

@@ -100,3 +100,41 @@ def test_what_is_not_a_strength_is_refused_by_name(text: str, why: str) -> None:
 def test_form_count_is_exact_or_none(amount: str, strength: str,
                                      count: Decimal | None) -> None:
     assert form_count(parse_amount(amount), parse_strength(strength)) == count
+
+
+# USP units and international units: a sourced equivalence (issue 16 item 7) -----------------
+
+@pytest.mark.parametrize(("text", "amount", "target", "expected"), [
+    # Bleomycin: 1 USP unit = 1,000 IU, so 30 USP units = 30,000 IU and back.
+    ("1 USP unit = 1000 IU", "30 USP units", "IU", "30000 IU"),
+    ("1 USP unit = 1000 IU", "15000 IU", "USP units", "15 USP units"),
+    ("1000 IU = 1 USP unit", "2 kIU", "USP units", "2 USP units"),  # written the other way
+    ("1 USP unit = 1000 IU", "500 IU", "USP units", "0.5 USP units"),
+])
+def test_an_equivalence_converts_exactly(text: str, amount: str, target: str,
+                                         expected: str) -> None:
+    from regimens.quantities import convert_by_equivalence, parse_equivalence
+
+    assert str(convert_by_equivalence(parse_amount(amount), unit(target),
+                                      parse_equivalence(text))) == expected
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("1 USP unit", "two amounts joined by '='"),
+    ("1 mg = 1000 IU", "relates USP units and international units, one on each side"),
+    ("2 IU = 3 IU", "relates USP units and international units, one on each side"),
+    ("1 USP unit/kg = 1000 IU", "not per kg or per m2"),
+    ("1 USP units = 1000 units", "'units' is not a unit here"),
+])
+def test_what_is_not_an_equivalence_is_refused_by_name(text: str, why: str) -> None:
+    from regimens.quantities import parse_equivalence
+
+    with pytest.raises(UnitError, match=why):
+        parse_equivalence(text)
+
+
+def test_without_an_equivalence_usp_units_never_convert_to_iu() -> None:
+    with pytest.raises(UnitError, match="cannot express USP units in IU"):
+        parse_amount("30 USP units").to(unit("IU"))
+    with pytest.raises(UnitError, match="cannot express international units in USP units"):
+        parse_amount("30000 IU").to(unit("USP units"))

@@ -38,6 +38,7 @@ from ..quantities import (
     body_mass_index,
     bsa,
     cockcroft_gault,
+    convert_by_equivalence,
     devine_ideal_weight,
     exactly,
     form_count,
@@ -390,9 +391,9 @@ def _leveled(dose: Dose, body: BodySize, level: DoseLevel | None,
         steps += (f", rounded {_MODE_TEXT[dose.rounding]} multiple of "
                   f"{_round_text(dose)} = {human_amount(Amount(rounded, unit))}")
         value = rounded
-    if dose.max is not None and value > dose.max.to(unit).magnitude:
-        value = normal(dose.max.to(unit).magnitude)
-        steps += f", capped at the maximum of {human_amount(dose.max)}"
+    if dose.max is not None and value > _in_unit(dose, dose.max, unit):
+        value = normal(_in_unit(dose, dose.max, unit))
+        steps += f", capped at the maximum of {_limit_text(dose, dose.max)}"
     amount = Amount(value, unit)
     return ComputedDose(amount, human_amount(amount),
                         f"{steps} (level 0: {full.derivation})", full.basis, dose, full.warnings)
@@ -578,7 +579,7 @@ def _compute(dose: Dose, body: BodySize, on: date | None) -> ComputedDose:
                 "(more than 10%); use a smaller 'round' increment"))
     if steps_taken.capped:
         assert dose.max is not None
-        steps += f", capped at the maximum of {human_amount(dose.max)}"
+        steps += f", capped at the maximum of {_limit_text(dose, dose.max)}"
     amount = Amount(steps_taken.final, unit)
     return ComputedDose(amount, human_amount(amount), steps + after, quantity.basis, dose,
                         tuple(found))
@@ -602,7 +603,7 @@ def _arithmetic(dose: Dose, size: Decimal) -> _Steps:
         value = rounded = _round(dose, value, human_dose_quantity(dose.quantity))
     capped = False
     if dose.max is not None:
-        cap = dose.max.to(unit).magnitude
+        cap = _in_unit(dose, dose.max, unit)
         if value > cap:
             value, capped = normal(cap), True
     return _Steps(computed, rounded, capped, value)
@@ -632,13 +633,34 @@ def _increment(dose: Dose, unit: Unit) -> Decimal:
     if dose.round.unit.dimension.form and not unit.dimension.form:
         assert dose.strength is not None  # Regimen checks the drug has one
         return normal(dose.round.magnitude * dose.strength.amount.to(unit).magnitude)
-    return dose.round.to(unit).magnitude
+    return _in_unit(dose, dose.round, unit)
+
+
+@exactly
+def _in_unit(dose: Dose, limit: Amount, unit: Unit) -> Decimal:
+    """``limit`` (a ``max`` or ``round``) in ``unit``: within its dimension, or through the
+    drug's equivalence (30,000 IU is 30 USP units by 1 USP unit = 1,000 IU)."""
+    if dose.equivalence is None or not dose.equivalent(limit):
+        return limit.to(unit).magnitude
+    return convert_by_equivalence(limit, unit, dose.equivalence).magnitude
+
+
+def _limit_text(dose: Dose, limit: Amount) -> str:
+    """A ``max`` or ``round`` as people read it, with its conversion by the drug's
+    equivalence when it is in the other unit: ``30,000 units (30 USP units by the drug's
+    equivalence 1 USP unit = 1,000 units)``."""
+    unit = dose.quantity.amount.unit
+    if dose.equivalence is None or not dose.equivalent(limit):
+        return human_amount(limit)
+    left, right = dose.equivalence
+    return (f"{human_amount(limit)} ({human_amount(Amount(_in_unit(dose, limit, unit), unit))} "
+            f"by the drug's equivalence {human_amount(left)} = {human_amount(right)})")
 
 
 def _round_text(dose: Dose) -> str:
     """The rounding increment as people read it: ``5 mg``, or ``0.5 tablets (250 mg)``."""
     assert dose.round is not None
-    text = human_amount(dose.round)
+    text = _limit_text(dose, dose.round)
     unit = dose.quantity.amount.unit
     if dose.round.unit.dimension.form and not unit.dimension.form:
         text += f" ({human_amount(Amount(_increment(dose, unit), unit))})"

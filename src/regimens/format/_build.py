@@ -50,6 +50,7 @@ from ..quantities import (
     counted,
     human_route,
     parse_dose_quantity,
+    parse_equivalence,
     parse_strength,
 )
 from ._fields import (
@@ -223,6 +224,12 @@ class _Builder:
             vials = ()
         limit = (self.attempt(read_max_cumulative, cur.at("max_cumulative"))
                  if "max_cumulative" in raw else None)
+        equivalence = None
+        if "equivalence" in raw:
+            try:
+                equivalence = parse_equivalence(raw["equivalence"])
+            except UnitError as exc:
+                self.problems.append(unit_fail(cur.at("equivalence"), exc).problem)
         strength = None
         if "strength" in raw:
             try:
@@ -236,7 +243,7 @@ class _Builder:
         return Drug(drug_id, raw["name"], raw["route"], raw.get("notes", ""),
                     **{k: raw[k] for k in DRUG_INSTRUCTIONS if k in raw},
                     clinic=raw.get("clinic", False), vials=vials or (), kind=kind,
-                    max_cumulative=limit, strength=strength)
+                    max_cumulative=limit, strength=strength, equivalence=equivalence)
 
     def make(self, cur: Cursor, record: Any, *args: Any, **fields: Any) -> Any:
         """``record(*args, **fields)``, with the model's own problems placed in the file."""
@@ -380,7 +387,8 @@ class _Builder:
         if "cycles" in raw and cycle is None:
             raise fail(cur.at("cycles"), "cycles needs a cycle length ('cycle: 28 days')",
                        code="cycles-without-cycle")
-        dose, steps, placebo, note = read_course_dose(cur, self.bsa_max)
+        dose, steps, placebo, note = read_course_dose(
+            cur, self.bsa_max, equivalence=self.drugs_by_id[raw["drug"]].equivalence)
         levels: tuple[Any, ...] = ()
         if "levels" in raw:
             levels = read_levels(cur.at("levels"), dose, steps)

@@ -265,12 +265,14 @@ def read_banded_dose(cur: Cursor) -> Dose:
 
 
 def read_dose(cur: Cursor, bsa_max: Decimal | None = None, *, divided: int | None = None,
-              key: str = "dose") -> Dose:
+              key: str = "dose", equivalence: tuple[Amount, Amount] | None = None) -> Dose:
     """The dose at ``cur`` (a course or a step); ``bsa_max``: the regimen's, for a per-m2
     dose that gives none of its own; ``divided``: a ``daily_dose`` (``key``) given in that
-    many administrations a day."""
+    many administrations a day; ``equivalence``: the drug's, which lets ``max`` and ``round``
+    be in the other of USP units and international units."""
     raw = cur.value
     where = _where(cur.at(key))
+    converted = False
     if isinstance(raw[key], dict):
         options = [k for k in DOSE_OPTIONS if k in raw]
         if options:
@@ -294,6 +296,9 @@ def read_dose(cur: Cursor, bsa_max: Decimal | None = None, *, divided: int | Non
                 split = form_part_problem(limits[key])
                 if split is not None:
                     raise fail(cur.at(key), split, code="form-not-split")
+            elif equivalence is not None and {dimension, quantity.amount.unit.dimension} == {
+                    a.unit.dimension for a in equivalence}:
+                converted = True  # by the drug's sourced equivalence, stated when applied
             elif dimension is not quantity.amount.unit.dimension:
                 raise fail(cur.at(key),
                             f"must be in the dose's dimension "
@@ -324,7 +329,7 @@ def read_dose(cur: Cursor, bsa_max: Decimal | None = None, *, divided: int | Non
                 Rounding(raw.get("rounding", "nearest")),
                 weight=WeightBasis(raw.get("weight", "actual")),
                 crcl_weight=WeightBasis(raw.get("crcl_weight", "actual")), divided=divided,
-                where=where, **measured)
+                where=where, equivalence=equivalence if converted else None, **measured)
 
 
 def _where(cur: Cursor) -> tuple[str, int | None, tuple[str | int, ...]]:
@@ -384,13 +389,14 @@ def read_levels(cur: Cursor, dose: Dose | None, steps: tuple[Step, ...]) -> tupl
     return tuple(levels)
 
 
-def read_course_dose(cur: Cursor, bsa_max: Decimal | None = None
+def read_course_dose(cur: Cursor, bsa_max: Decimal | None = None, *,
+                     equivalence: tuple[Amount, Amount] | None = None
                      ) -> tuple[Dose | None, tuple[Step, ...], bool, str]:
     raw = cur.value
     placebo = raw.get("placebo", False)
     note = raw.get("dose_note", "")
     if "daily_dose" in raw or "divided" in raw:
-        return _read_daily_dose(cur, bsa_max), (), False, note
+        return _read_daily_dose(cur, bsa_max, equivalence), (), False, note
     has_dose = "dose" in raw
     limits = [k for k in DOSE_OPTIONS if k in raw]
     if limits and (not has_dose or raw["dose"] == "unspecified"):
@@ -415,14 +421,15 @@ def read_course_dose(cur: Cursor, bsa_max: Decimal | None = None
         raise fail(cur.at("steps"), "give either dose or steps, not both",
                    show=False, code="dose-and-steps")
     if has_dose:
-        return read_dose(cur, bsa_max), (), False, note
+        return read_dose(cur, bsa_max, equivalence=equivalence), (), False, note
     if "steps" in raw:
-        return None, read_steps(cur.at("steps"), bsa_max), False, note
+        return None, read_steps(cur.at("steps"), bsa_max, equivalence=equivalence), False, note
     raise fail(cur, "a course needs a dose, steps, 'placebo: true' or 'dose: unspecified' "
                 "with a dose_note", show=False, code="missing-dose")
 
 
-def _read_daily_dose(cur: Cursor, bsa_max: Decimal | None) -> Dose:
+def _read_daily_dose(cur: Cursor, bsa_max: Decimal | None,
+                     equivalence: tuple[Amount, Amount] | None = None) -> Dose:
     """A divided daily dose: ``daily_dose`` in as many equal parts as ``times`` lists
     (``divided``, if given, must say the same number: each part is an administration)."""
     raw = cur.value
@@ -441,7 +448,8 @@ def _read_daily_dose(cur: Cursor, bsa_max: Decimal | None) -> Dose:
     if "divided" in raw and raw["divided"] != len(times):
         raise fail(cur.at("divided"), f"must equal the number of times of day "
                    f"({len(times)})", code="divided-not-times")
-    dose = read_dose(cur, bsa_max, divided=len(times), key="daily_dose")
+    dose = read_dose(cur, bsa_max, divided=len(times), key="daily_dose",
+                     equivalence=equivalence)
     # A flat daily dose is known now: one that does not split into equal exact parts
     # is refused here, with its line, rather than at every expansion (per-kg and per-m2
     # daily doses depend on the participant and are checked when computed).
@@ -457,7 +465,8 @@ def _read_daily_dose(cur: Cursor, bsa_max: Decimal | None) -> Dose:
     return dose
 
 
-def read_steps(cur: Cursor, bsa_max: Decimal | None = None) -> tuple[Step, ...]:
+def read_steps(cur: Cursor, bsa_max: Decimal | None = None, *,
+               equivalence: tuple[Amount, Amount] | None = None) -> tuple[Step, ...]:
     steps: list[Step] = []
     kinds: set[str] = set()
     last = len(cur.value) - 1
@@ -467,7 +476,7 @@ def read_steps(cur: Cursor, bsa_max: Decimal | None = None) -> tuple[Step, ...]:
         if not present and number == last and last > 0:
             # Open-ended: the last step lasts until the course ends; it counts what the
             # earlier steps count (checked below with the kinds).
-            steps.append(_open_step(cur, step))
+            steps.append(_open_step(cur, step, equivalence))
             continue
         if len(present) != 1:
             found = f" (found {', '.join(present)})" if present else ""
@@ -475,7 +484,7 @@ def read_steps(cur: Cursor, bsa_max: Decimal | None = None) -> tuple[Step, ...]:
                         + found, show=False, code="step-needs-one-count")
         kind = present[0]
         kinds.add(kind)
-        dose = read_dose(step, bsa_max)
+        dose = read_dose(step, bsa_max, equivalence=equivalence)
         if kind == "cycles":
             steps.append(CycleStep(dose, raw["cycles"]))
         elif kind == "administrations":
@@ -493,10 +502,11 @@ def read_steps(cur: Cursor, bsa_max: Decimal | None = None) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-def _open_step(cur: Cursor, step: Cursor) -> Step:
+def _open_step(cur: Cursor, step: Cursor,
+               equivalence: tuple[Amount, Amount] | None = None) -> Step:
     """The open-ended last step: cycles or administrations as the step before it counts."""
     before = cur.value[-2]
-    dose = read_dose(step)
+    dose = read_dose(step, equivalence=equivalence)
     if "cycles" in before:
         return CycleStep(dose, None)
     if "administrations" in before:

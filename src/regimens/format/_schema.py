@@ -597,6 +597,11 @@ REGIMEN = Record({
         "kind": Field(Text("drug (default) or radiotherapy (doses in Gy, e.g. route: "
                            "external beam)", enum=("drug", "radiotherapy"))),
         "levels": Field(LEVELS),
+        "equivalence": Field(Text("a sourced equivalence between USP units and international "
+                                  "units, e.g. '1 USP unit = 1000 IU' (bleomycin); without it "
+                                  "the two never convert",
+                                  number_help="a bare number is not an equivalence: write "
+                                  "'1 USP unit = 1000 IU'")),
         "strength": Field(Text("what one unit of the dosage form holds, e.g. '500 mg/tablet', "
                                "'250 mg per capsule' or '10 mg/mL'",
                                number_help="a bare number is not a strength: write an amount "

@@ -242,6 +242,8 @@ def _drug(d: Drug) -> dict[str, Any]:
         out["vials"] = [str(v) for v in d.vials]
     if d.strength is not None:
         out["strength"] = str(d.strength)
+    if d.equivalence is not None:
+        out["equivalence"] = f"{d.equivalence[0]} = {d.equivalence[1]}"
     out.update({k: getattr(d, k) for k in ("notes", *DRUG_INSTRUCTIONS) if getattr(d, k)})
     if d.clinic:
         out["clinic"] = True

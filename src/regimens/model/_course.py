@@ -169,6 +169,10 @@ class Dose:
     #: computes (a dose written in a file or built in Python leaves it None): it converts a
     #: ``round`` in a dosage form (``0.5 tablet``) into the dose's unit and counts the form.
     strength: Strength | None = None
+    #: The drug's sourced equivalence between USP units and international units
+    #: (:attr:`Drug.equivalence`, set when the file is read; in Python give the drug's):
+    #: with it, ``max`` and ``round`` may be in the other of the two, converted by it.
+    equivalence: tuple[Amount, Amount] | None = None
 
     def __post_init__(self) -> None:
         # Raises InvalidRegimenError: a cap or rounding increment in another dimension than
@@ -189,7 +193,7 @@ class Dose:
                 split = form_part_problem(limit)
                 if split is not None:
                     problems.add(key, split, str(limit), code="form-not-split")
-            elif limit.unit.dimension is not dimension:
+            elif limit.unit.dimension is not dimension and not self.equivalent(limit):
                 problems.add(key, f"must be in the dose's dimension ({dimension.value})",
                              str(limit), code="wrong-dimension")
             elif self.quantity.basis is Basis.FLAT and not (key == "round"
@@ -263,6 +267,15 @@ class Dose:
         if (self.max, self.round) != (None, None) or self.basis is not Basis.FLAT:
             problems.add("bands", "a banded dose takes its amounts from its bands (flat); "
                          "no max or round", str(self.quantity), code="band-dose")
+
+    def equivalent(self, limit: Amount) -> bool:
+        """Whether ``limit`` (a ``max`` or ``round``) is in the other dimension of the
+        dose's ``equivalence`` (international units for a dose in USP units), so that it
+        converts into the dose's unit by it."""
+        if self.equivalence is None:
+            return False
+        sides = {a.unit.dimension for a in self.equivalence}
+        return {limit.unit.dimension, self.quantity.amount.unit.dimension} == sides
 
     @property
     def basis(self) -> Basis:

@@ -9,7 +9,15 @@ from ..errors import (
     ParticipantError,
     UnitError,
 )
-from ..quantities import Amount, Basis, DoseQuantity, LengthRange, Strength, same_amount
+from ..quantities import (
+    Amount,
+    Basis,
+    Dimension,
+    DoseQuantity,
+    LengthRange,
+    Strength,
+    same_amount,
+)
 from ._course import Course
 from ._invariants import Location, Problems, reason_of
 from ._participant import Participant
@@ -60,6 +68,11 @@ class Drug:
     kind: str = "drug"
     max_cumulative: DoseQuantity | None = None
     strength: Strength | None = None
+    #: A sourced equivalence between USP units and international units (``(1 USP units,
+    #: 1000 IU)`` for bleomycin, read from ``equivalence: 1 USP unit = 1000 IU``): the
+    #: drug's ``max`` and ``round`` may then be given in the other of the two. None: the
+    #: two never convert, compare or add up.
+    equivalence: tuple[Amount, Amount] | None = None
 
     def __post_init__(self) -> None:
         problems = Problems("Drug")
@@ -93,6 +106,13 @@ class Drug:
             problems.add("kind", "drug or radiotherapy", self.kind, code="not-one-of")
         elif self.kind == "radiotherapy" and vials:
             problems.add("vials", "radiotherapy has no vials", code="vials-on-radiotherapy")
+        if self.equivalence is not None and not (
+                isinstance(self.equivalence, tuple) and len(self.equivalence) == 2
+                and all(isinstance(a, Amount) and a.magnitude > 0 for a in self.equivalence)
+                and {a.unit.dimension for a in self.equivalence}
+                == {Dimension.USP, Dimension.ACTIVITY}):
+            problems.add("equivalence", "a pair of Amounts, one in USP units and one in "
+                         "international units", self.equivalence, code="bad-equivalence")
         if self.strength is not None and not isinstance(self.strength, Strength):
             problems.add("strength", "a Strength", self.strength, code="wrong-type")
         elif self.strength is not None and self.kind == "radiotherapy":

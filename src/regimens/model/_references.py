@@ -171,6 +171,12 @@ def _check_kind(drug: Drug, course: Course, where: Loc, problems: Problems) -> N
             return
 
 
+def _misfit(field: str, message: str, value: object, *, code: str
+            ) -> tuple[str, str, object, str]:
+    """A problem found by :func:`strength_problem`: (field, message, value, code)."""
+    return field, message, value, code
+
+
 def strength_problem(drug: Drug, dose: Dose) -> tuple[str, str, object, str] | None:
     """What is wrong with ``dose`` given its drug's dosage form and strength, or None:
     ``(field, message, value, code)``, ``field`` relative to the dose's course or step
@@ -181,34 +187,47 @@ def strength_problem(drug: Drug, dose: Dose) -> tuple[str, str, object, str] | N
     dose of a drug with a strength is in the strength's dimension; a flat dose (and each
     band's) is a count the form can be given in (whole capsules, whole or half tablets).
     """
+    if dose.equivalence is not None and dose.equivalence != drug.equivalence:
+        return _misfit("dose", "the dose's equivalence must be its drug's "
+                       f"({_equivalence_text(drug)})", str(dose.quantity),
+                       code="equivalence-mismatch")
     strength = drug.strength
     dimension = dose.quantity.amount.unit.dimension
     if dose.round is not None and dose.round.unit.dimension.form and not dimension.form:
         form = dose.round.unit.dimension.value
         if strength is None:
-            return ("round", f"rounding to {form} needs the drug's strength (e.g. 'strength: "
-                    f"500 mg/{dose.round.unit.symbol}' on drug {drug.id!r})", str(dose.round),
-                    "round-without-strength")
+            return _misfit("round", f"rounding to {form} needs the drug's strength (e.g. "
+                           f"'strength: 500 mg/{dose.round.unit.symbol}' on drug {drug.id!r})",
+                           str(dose.round), code="round-without-strength")
         if strength.per != dose.round.unit:
-            return ("round", f"drug {drug.id!r} is {strength}: round in "
-                    f"{strength.per.dimension.value}", str(dose.round), "form-mismatch")
+            return _misfit("round", f"drug {drug.id!r} is {strength}: round in "
+                           f"{strength.per.dimension.value}", str(dose.round),
+                           code="form-mismatch")
     if strength is not None:
         per = strength.per
         if dimension.form and dose.quantity.amount.unit != per:
-            return ("dose", f"drug {drug.id!r} is {strength}: a dose in {dimension.value} is "
-                    f"not in its form ({per.dimension.value})", str(dose.quantity),
-                    "form-mismatch")
+            return _misfit("dose", f"drug {drug.id!r} is {strength}: a dose in "
+                           f"{dimension.value} is not in its form ({per.dimension.value})",
+                           str(dose.quantity), code="form-mismatch")
         if dimension is not per.dimension and dimension is not strength.amount.unit.dimension:
-            return ("dose", f"drug {drug.id!r} is {strength}: its doses are in "
-                    f"{strength.amount.unit.dimension.value} or {per.dimension.value}, not "
-                    f"{dimension.value}", str(dose.quantity), "strength-dimension")
+            return _misfit("dose", f"drug {drug.id!r} is {strength}: its doses are in "
+                           f"{strength.amount.unit.dimension.value} or {per.dimension.value}, "
+                           f"not {dimension.value}", str(dose.quantity),
+                           code="strength-dimension")
     written = [b.dose.amount for b in dose.bands] or (
         [dose.quantity.amount] if dose.quantity.basis is Basis.FLAT else [])
     for amount in written:
         found = _count_problem(amount, drug)
         if found is not None:
-            return ("dose", found, str(dose.quantity), "dose-not-whole-forms")
+            return _misfit("dose", found, str(dose.quantity), code="dose-not-whole-forms")
     return None
+
+
+def _equivalence_text(drug: Drug) -> str:
+    if drug.equivalence is None:
+        return f"drug {drug.id!r} declares none"
+    left, right = drug.equivalence
+    return f"{left} = {right}"
 
 
 def _count_problem(amount: Amount, drug: Drug) -> str | None:

@@ -12,7 +12,15 @@ from ._bsa import BSAFormula, bsa, bsa_float, round_bsa, rounded_bsa
 from ._days import MAX_DAYS, Duration, LengthRange, StudyDay, StudyDays, shared_study_days
 from ._elapsed import MAX_MINUTES, Elapsed
 from ._exact import EXACT, MAX_SIGNIFICANT_DIGITS, exactly
-from ._forms import STRENGTH_FORMS, Strength, form_count, form_part_problem, parse_strength
+from ._forms import (
+    STRENGTH_FORMS,
+    Strength,
+    convert_by_equivalence,
+    form_count,
+    form_part_problem,
+    parse_equivalence,
+    parse_strength,
+)
 from ._notation import (
     counted,
     human_amount,
@@ -87,6 +95,7 @@ __all__ = [
     "bsa_float",
     "calvert",
     "cockcroft_gault",
+    "convert_by_equivalence",
     "counted",
     "devine_ideal_weight",
     "exactly",
@@ -102,6 +111,7 @@ __all__ = [
     "parse_amount",
     "parse_creatinine",
     "parse_dose_quantity",
+    "parse_equivalence",
     "parse_gfr",
     "parse_measure",
     "parse_strength",

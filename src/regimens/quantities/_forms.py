@@ -27,7 +27,8 @@ from ._units import (
     unit,
 )
 
-__all__ = ["STRENGTH_FORMS", "Strength", "form_count", "form_part_problem", "parse_strength"]
+__all__ = ["STRENGTH_FORMS", "Strength", "convert_by_equivalence", "form_count",
+           "form_part_problem", "parse_equivalence", "parse_strength"]
 
 #: What a strength may be per: one of the dosage forms, or a millilitre (an oral
 #: solution: ``10 mg/mL``).
@@ -105,3 +106,61 @@ def form_count(amount: Amount, strength: Strength) -> Decimal | None:
     if count * strength.amount.magnitude != amount.to(strength.amount.unit).magnitude:
         return None
     return count
+
+
+_EQUIVALENCE_HINT = ("write '1 USP unit = 1000 IU': an amount in USP units, '=', and what it "
+                     "equals in international units (or the other way round), as the drug's "
+                     "labelling states it")
+#: The dimensions an equivalence relates: USP units and international units only.
+_EQUIVALENT = frozenset({Dimension.USP, Dimension.ACTIVITY})
+
+
+def parse_equivalence(text: object) -> tuple[Amount, Amount]:
+    """Read a drug's sourced equivalence between USP units and international units:
+    ``'1 USP unit = 1000 IU'`` (bleomycin) gives ``(1 USP units, 1000 IU)``, in the order
+    written.
+
+    Raises:
+        UnitError: not two amounts joined by ``=``, or not one in USP units and the other
+            in international units (an equivalence never relates mass or anything else).
+    """
+    if not isinstance(text, str) or text.count("=") != 1:
+        raise UnitError(text, "an equivalence is two amounts joined by '='", _EQUIVALENCE_HINT)
+    left_text, right_text = text.split("=")
+    left = _equivalent_side(text, left_text)
+    right = _equivalent_side(text, right_text)
+    if {left.unit.dimension, right.unit.dimension} != _EQUIVALENT:
+        raise UnitError(text, "an equivalence relates USP units and international units, one "
+                        f"on each side (got {left.unit.dimension.value} and "
+                        f"{right.unit.dimension.value})", _EQUIVALENCE_HINT)
+    return left, right
+
+
+def _equivalent_side(text: str, side: str) -> Amount:
+    magnitude, unit_text = _split(side.strip(), "equivalence", _EQUIVALENCE_HINT)
+    if _PER.search(unit_text):
+        raise UnitError(text, "an equivalence relates two absolute amounts, not per kg or "
+                        "per m2", _EQUIVALENCE_HINT)
+    return Amount(magnitude, _amount_unit(text, unit_text, "equivalence", _EQUIVALENCE_HINT))
+
+
+@exactly
+def convert_by_equivalence(amount: Amount, target: Unit,
+                           equivalence: tuple[Amount, Amount]) -> Amount:
+    """``amount`` (USP units or international units) in ``target`` of the other of the two,
+    through ``equivalence``: 30 USP units by ``1 USP unit = 1000 IU`` is 30,000 IU. Exact.
+
+    Raises:
+        UnitError: ``amount`` and ``target`` are not one of each of the equivalence's
+            dimensions.
+    """
+    left, right = equivalence
+    sides = {left.unit.dimension: left, right.unit.dimension: right}
+    source, goal = sides.get(amount.unit.dimension), sides.get(target.dimension)
+    if source is None or goal is None or source is goal:
+        raise UnitError(str(amount), f"the equivalence {left} = {right} does not convert "
+                        f"{amount.unit.dimension.value} into {target.symbol}")
+    # amount / source x goal, each in its dimension's base unit, then in the target unit.
+    base = (amount.magnitude * amount.unit.factor / (source.magnitude * source.unit.factor)
+            * goal.magnitude * goal.unit.factor)
+    return Amount(normal(base / target.factor), target)
