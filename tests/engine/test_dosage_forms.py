@@ -252,3 +252,17 @@ def test_the_batch_api_refuses_an_equivalence_by_name() -> None:
 
     with pytest.raises(regimens.ExpandOptionError, match=r"'equivalence' \(Drug\)"):
         expand_cohort(regimens.loads(BLEO, "r.yaml"), "x", ["2027-01-04"], bsas=[1.2])
+
+
+def test_radiotherapy_and_inhaled_routes_are_written_out_in_both_languages() -> None:
+    rt = regimens.loads(
+        "format: regimens/1\nid: rt\ntitle: RT\ndrugs:\n  rt: {name: involved-site "
+        "radiotherapy, route: external beam, kind: radiotherapy}\narms:\n  x: {label: X}\n"
+        "periods:\n  - id: t\n    length: 1 week\n    courses:\n      - {drug: rt, dose: 2 Gy, "
+        "weekdays: [mon, tue, wed, thu, fri]}\n", "rt.yaml").expand("x", "2027-01-04")
+    assert "involved-site radiotherapy 2 Gy, by external beam" in rt.to_html()
+    assert "involved-site radiotherapy 2 Gy, par faisceau externe" in rt.to_html(lang="fr")
+    assert [str(a) for a in rt.totals[0].amounts] == ["10 Gy"]  # 5 fractions of 2 Gy
+    puffs = expand("{drug: sal, dose: 2 puffs, days: 1}")
+    assert "salbutamol 2 puffs (200 mcg), by inhalation" in puffs.to_html()
+    assert "salbutamol 2 bouffées (200 mcg), par inhalation" in puffs.to_html(lang="fr")

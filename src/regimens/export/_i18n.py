@@ -48,7 +48,10 @@ _ROUTES = {"subcutaneous": N_("injection under the skin"),
            # Not called an infusion unless the regimen says so: a bolus is an injection.
            "intravenous": N_("into a vein"),
            "oral": N_("by mouth"),
-           "intramuscular": N_("injection into a muscle")}
+           "intramuscular": N_("injection into a muscle"),
+           # Puffs of an inhaler; radiotherapy fractions (kind: radiotherapy).
+           "inhaled": N_("by inhalation"),
+           "external beam": N_("by external beam")}
 # The same routes with the course's method (``method``, or an infusion route with a
 # ``duration``).
 _METHODS = {("intravenous", "infusion"): N_("infusion into a vein"),
