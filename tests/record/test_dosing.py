@@ -267,3 +267,19 @@ periods:
         change = d.dose(a)
         assert change.dose is a.dose
         assert change.notes == ()
+
+
+def test_a_reduction_of_a_dose_rounded_to_half_tablets_stays_in_half_tablets() -> None:
+    # capecitabine 1,250 mg/m2 x 1.8 m2 = 2,250 mg = 4.5 tablets of 500 mg; 75% of it is
+    # 1,687.5 mg, rounded to the nearest multiple of 250 mg (half a tablet) = 1,750 mg
+    # (6.75 halves -> 7 halves), 3.5 tablets.
+    doc = ("format: regimens/1\nid: cape\ntitle: Cape\ndrugs:\n  cape: {name: capecitabine, "
+           "route: oral, strength: 500 mg/tablet}\narms:\n  x: {label: X}\nperiods:\n"
+           "  - id: t\n    length: 6 weeks\n    courses:\n      - {drug: cape, dose: 1250 mg/m2,"
+           " round: 0.5 tablet, cycle: 21 days, cycles: 2, days: [1]}\n")
+    schedule = regimens.loads(doc, "cape.yaml").expand("x", "2027-01-04",
+                                                      Participant(bsa="1.8 m2"))
+    d = Dosing(schedule, read_record(HEADER + "2027-01-20,reduce,cape,,,,75%,hand-foot\n",
+                                     name="P.csv"))
+    doses = [d.dose(a).dose for a in schedule.administrations]
+    assert [x.text for x in doses] == ["4.5 tablets (2,250 mg)", "3.5 tablets (1,750 mg)"]

@@ -314,6 +314,10 @@ class Dosing:
     def _compute(self, dose: Dose, course: Course, person: Participant, level: int,
                  percent: Decimal | None, day: date) -> ComputedDose:
         body = BodySize(person, self.plan.bsa_formula, self.plan.bsa_decimals)
+        strength = self.regimen.drug(course.drug).strength
+        if strength is not None:
+            # As expand does: the dose counted in its form, a round in tablets converted.
+            dose = dataclasses.replace(dose, strength=strength)
         if percent is None:
             declared = course.level(level)
             return compute_dose(dose, body, declared, day)
