@@ -4,12 +4,15 @@ A plan (``plan: regimens-supply/1``, :func:`load_plan`) says who is treated wher
 and how each drug is packed; :func:`simulate` expands every participant with the
 batch API (the same rows as ``Regimen.expand``), reduces them to exact counts per
 drug, site and week or month, takes percentiles over simulations and says what to
-ship when, in this process or on a Dask cluster. Needs the ``regimens[supply]``
-extra (NumPy, pyarrow, Dask, matplotlib, tqdm). See docs/supply.md.
+ship when, in this process or on a Dask cluster. The random model of the trial
+(enrolment at sites, randomisation) draws from a ``numpy.random.Generator`` passed in,
+one per simulation (:func:`simulation_rng`). Needs the ``regimens[supply]`` extra
+(NumPy, pyarrow, Dask, matplotlib, tqdm). See docs/supply.md.
 """
 
 from __future__ import annotations
 
+from ._enrolment import MAX_YEARS, ActivationDelay, Enrolled, Enrolment, Site, enrol
 from ._forecast import QUANTILE_METHOD, Forecast, dask_client, progress_bar, simulate
 from ._outputs import plot, render
 from ._plan import (
@@ -22,21 +25,32 @@ from ._plan import (
     loads_plan,
     plan_schema,
 )
+from ._randomise import Randomisation, randomise
+from ._seeds import simulation_rng
 
 __all__ = [
     "FORMAT",
+    "MAX_YEARS",
     "QUANTILE_METHOD",
+    "ActivationDelay",
+    "Enrolled",
+    "Enrolment",
     "Forecast",
     "Packaging",
     "Plan",
     "PlanSite",
     "PlannedParticipant",
+    "Randomisation",
+    "Site",
     "dask_client",
+    "enrol",
     "load_plan",
     "loads_plan",
     "plan_schema",
     "plot",
     "progress_bar",
+    "randomise",
     "render",
     "simulate",
+    "simulation_rng",
 ]
