@@ -61,7 +61,10 @@ SUPPLY_PUBLIC = ["FORMAT", "QUANTILE_METHOD", "Forecast", "Packaging", "Plan",
                  "plan_schema", "plot", "progress_bar", "render", "simulate",
                  # The random model of the trial.
                  "MAX_YEARS", "ActivationDelay", "Enrolled", "Enrolment", "Randomisation",
-                 "Site", "enrol", "randomise", "simulation_rng"]
+                 "Site", "enrol", "randomise", "simulation_rng", "CAUSES", "DISTRIBUTIONS",
+                 "BodySizes", "EmpiricalSizes", "LengthChoice", "Moments",
+                 "SimulatedParticipants", "SizeDistribution", "Treatment", "TrialModel",
+                 "choose_lengths", "draw_sizes", "simulate_participants", "treatment_ends"]
 
 
 def test_all_is_pinned() -> None:
