@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -193,13 +194,14 @@ _COLUMNS = {"weight": ("weight", None), "weight_kg": ("weight", "kg"),
 @dataclass(frozen=True)
 class EmpiricalSizes:
     """Rows of body sizes to resample: ``weight`` (kg), ``height`` (cm), ``sex``
-    (``"female"``/``"male"``), one tuple each, all of one length (>= 1 row); a column not
-    given is None. Each value must be plausible for :class:`~regimens.Participant`.
-    ``source`` names where the rows came from (a file), for messages."""
+    (``"female"``/``"male"``), one sequence each (kept as tuples), all of one length
+    (>= 1 row); a column not given is None. Each value must be plausible for
+    :class:`~regimens.Participant`. ``source`` names where the rows came from (a file),
+    for messages."""
 
-    weight: tuple[float, ...] | None = None
-    height: tuple[float, ...] | None = None
-    sex: tuple[str, ...] | None = None
+    weight: Sequence[float] | None = None
+    height: Sequence[float] | None = None
+    sex: Sequence[str] | None = None
     source: str = ""
 
     def __post_init__(self) -> None:

@@ -123,7 +123,7 @@ class Enrolment:
     from 0 up to but not including 1 (``0.2`` for 20%).
     """
 
-    sites: tuple[Site, ...]
+    sites: Sequence[Site]
     sample_size: int
     screen_failure: float = 0.0
 

@@ -50,7 +50,7 @@ class TrialModel:
     enrolment: Enrolment
     randomisation: Randomisation
     sizes: BodySizes | EmpiricalSizes | None = None
-    lengths: tuple[LengthChoice, ...] = ()
+    lengths: Sequence[LengthChoice] = ()
     treatment: Treatment = field(default_factory=Treatment)
     lead_in: int = 0
 

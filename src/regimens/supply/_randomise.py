@@ -16,9 +16,9 @@ participant's arm at each block's end.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ..errors import ExpandOptionError
 from ._checks import check_id, count
@@ -34,24 +34,24 @@ __all__ = ["Randomisation", "randomise"]
 class Randomisation:
     """Arms with their randomisation ratio and the size of the permuted blocks.
 
-    ``arms``: arm id -> a whole number >= 1, in the order given (a mapping, kept as a
-    tuple of pairs). At least one arm. ``block``: the block size, a multiple of the
-    sum of the ratios; None: twice that sum.
+    ``arms``: arm id -> a whole number >= 1, in the order given (a mapping, or (id,
+    ratio) pairs; kept as a tuple of pairs, also :attr:`ratios`). At least one arm.
+    ``block``: the block size, a multiple of the sum of the ratios; None: twice that sum.
 
     Raises :class:`~regimens.ExpandOptionError` naming the field (``"arms.il2"``,
     ``"block"``).
     """
 
-    arms: tuple[tuple[str, int], ...]
+    arms: Mapping[str, int] | Sequence[tuple[str, int]]
     block: int | None = None
 
     def __post_init__(self) -> None:
         given = self.arms
         if isinstance(given, Mapping):
             pairs = tuple(given.items())
-        elif isinstance(given, tuple) and all(isinstance(p, tuple) and len(p) == 2
-                                              for p in given):
-            pairs = given
+        elif (isinstance(given, Sequence) and not isinstance(given, str)
+              and all(isinstance(p, tuple) and len(p) == 2 for p in given)):
+            pairs = tuple(given)
         else:
             raise ExpandOptionError("arms", "must map each arm id to its ratio, e.g. "
                                     "{'il2': 1, 'placebo': 1}", given)
@@ -76,16 +76,21 @@ class Randomisation:
                     self.block)
 
     @property
+    def ratios(self) -> tuple[tuple[str, int], ...]:
+        """The arms and their ratios as (id, ratio) pairs, in the order given."""
+        return cast("tuple[tuple[str, int], ...]", self.arms)  # made a tuple when checked
+
+    @property
     def ids(self) -> tuple[str, ...]:
         """The arm ids, in the order given (the codes :func:`randomise` returns)."""
-        return tuple(arm for arm, _ in self.arms)
+        return tuple(arm for arm, _ in self.ratios)
 
     @property
     def per_block(self) -> tuple[int, ...]:
         """How many places of each block each arm takes, in the order of :attr:`ids`."""
-        total = sum(ratio for _, ratio in self.arms)
+        total = sum(ratio for _, ratio in self.ratios)
         size = self.block or 2 * total
-        return tuple(ratio * size // total for _, ratio in self.arms)
+        return tuple(ratio * size // total for _, ratio in self.ratios)
 
 
 def randomise(spec: Randomisation, site: NDArray[np.int64], sites: int,
@@ -101,7 +106,7 @@ def randomise(spec: Randomisation, site: NDArray[np.int64], sites: int,
     site = np.asarray(site, dtype=np.int64)
     if site.size and (site.min() < 0 or site.max() >= sites):
         raise ExpandOptionError("site", f"must be a site index from 0 to {sites - 1}")
-    block = np.repeat(np.arange(len(spec.arms), dtype=np.int64), spec.per_block)
+    block = np.repeat(np.arange(len(spec.ratios), dtype=np.int64), spec.per_block)
     arm = np.empty(site.size, dtype=np.int64)
     for s in range(sites):
         rows = np.flatnonzero(site == s)

@@ -21,9 +21,9 @@ nothing dated on or after it.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ..errors import ExpandOptionError
 from ._checks import check_id, count, number, proportion
@@ -45,16 +45,17 @@ class LengthChoice:
     ``period``: the period id. ``low``, ``high``: the range (whole days, ``0 <= low <=
     high``). ``step``: the spacing of the lengths drawn (>= 1; ``high - low`` a
     multiple of it; 7 for whole weeks). ``choices``: None (uniform over the range), or
-    length in days -> relative weight (> 0), each length within the range (a mapping,
-    kept as a tuple of pairs). ``before_day_one``: the period comes before Study Day 1
-    (a run-in), so its length moves Study Day 1 after the participant's entry.
+    length in days -> relative weight (> 0), each length within the range (a mapping
+    or pairs, kept as a tuple of pairs, also :attr:`weighted`). ``before_day_one``: the
+    period comes before Study Day 1 (a run-in), so its length moves Study Day 1 after
+    the participant's entry.
     """
 
     period: str
     low: int
     high: int
     step: int = 1
-    choices: tuple[tuple[int, float], ...] | None = None
+    choices: Mapping[int, float] | Sequence[tuple[int, float]] | None = None
     before_day_one: bool = False
 
     def __post_init__(self) -> None:
@@ -73,9 +74,11 @@ class LengthChoice:
                                     self.before_day_one)
         if self.choices is None:
             return
-        pairs = tuple(self.choices.items()) if isinstance(self.choices, Mapping) else (
-            self.choices)
-        if not isinstance(pairs, tuple) or not pairs:
+        given: object = self.choices
+        pairs = (tuple(given.items()) if isinstance(given, Mapping) else
+                 tuple(given) if isinstance(given, Sequence) and not isinstance(given, str)
+                 else None)
+        if not pairs:
             raise ExpandOptionError("choices", "map each length in days to its weight",
                                     self.choices)
         kept = []
@@ -91,6 +94,11 @@ class LengthChoice:
         if len({d for d, _ in kept}) < len(kept):
             raise ExpandOptionError("choices", "a length is given twice", self.choices)
         object.__setattr__(self, "choices", tuple(kept))
+
+    @property
+    def weighted(self) -> tuple[tuple[int, float], ...] | None:
+        """The given choices as (days, weight) pairs, or None: uniform."""
+        return cast("tuple[tuple[int, float], ...] | None", self.choices)  # a tuple once checked
 
 
 @dataclass(frozen=True)
@@ -122,11 +130,12 @@ def choose_lengths(choice: LengthChoice, n: int, rng: np.random.Generator) -> ND
     """``n`` lengths in days for ``choice``'s period (one draw each)."""
     import numpy as np
 
-    if choice.choices is None:
+    weighted = choice.weighted
+    if weighted is None:
         k = rng.integers(0, (choice.high - choice.low) // choice.step + 1, n)
         return (choice.low + k * choice.step).astype(np.int64)
-    days = np.array([d for d, _ in choice.choices], dtype=np.int64)
-    weights = np.array([w for _, w in choice.choices], dtype=np.float64)
+    days = np.array([d for d, _ in weighted], dtype=np.int64)
+    weights = np.array([w for _, w in weighted], dtype=np.float64)
     return rng.choice(days, size=n, p=weights / weights.sum())
 
 
