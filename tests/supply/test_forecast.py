@@ -75,7 +75,7 @@ def test_one_and_two_dask_workers_give_the_same_result(tmp_path: Path) -> None:
     results = []
     for workers in (1, 2):
         with distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
-                                      processes=False, dashboard_address=None,
+                                      processes=False, dashboard_address=":0",
                                       local_directory=str(tmp_path)) as cluster, \
                 distributed.Client(cluster) as client:
             results.append(simulate("mirocals", plan, simulations=4, seed=3, client=client,

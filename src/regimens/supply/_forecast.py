@@ -171,7 +171,7 @@ def dask_client(scheduler: str | None, workers: int | None) -> Any:
     if scheduler is not None:
         return dd.Client(scheduler)
     cluster = dd.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                              dashboard_address=None)
+                              dashboard_address=":0")
     client = dd.Client(cluster)
     client.close = _closing(client.close, cluster)
     return client
