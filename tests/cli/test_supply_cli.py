@@ -137,3 +137,21 @@ def test_the_plan_is_never_overwritten(plan: Path, capsys: pytest.CaptureFixture
     assert code == 2
     assert "this is the regimen file being read" in err
     assert plan.read_text(encoding="utf-8") == PLAN
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_progress_bar_on_a_terminal_only(plan: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("tqdm")
+    code, _out, err = run(["supply", "mirocals", str(plan), "--simulations", "2",
+                           "--format", "csv"], capsys)
+    assert (code, err) == (0, "")  # not a terminal: quiet
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    assert main(["supply", "mirocals", str(plan), "--simulations", "2", "--format",
+                 "csv"]) == 0
+    assert "/2 [" in terminal.getvalue()  # the bar of 2 simulations was drawn

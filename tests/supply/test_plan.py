@@ -88,10 +88,13 @@ ONE = "participants:\n  - {id: P-1, site: paris, arm: il2, start: 2027-01-04}\n"
 BAD = [
     ("plan: regimens-supply/2\n" + ONE,
      "p.yaml:1: plan: must be one of: regimens-supply/1 (got 'regimens-supply/2')"),
-    (HEAD, "p.yaml:1: (document): missing required field 'participants'"),
+    (HEAD, "p.yaml:1: (document): give participants (a fixed list) or sample_size, arms and "
+     "sites (simulated enrolment)"),
     (HEAD + ONE + "sitse: []\n",
      "p.yaml:4: sitse: unknown field; did you mean 'sites'? (allowed here: plan, title, "
-     "participants, sites, drugs, period, statistics, overage, service_level) (got 'sitse')"),
+     "participants, arms, block, sample_size, screen_failure, dropout, progression, weight, "
+     "height, female, body_sizes, lengths, sites, drugs, period, statistics, overage, "
+     "service_level) (got 'sitse')"),
     (HEAD + "participants:\n  - {id: P-1, site: paris, arm: il2, start: 2027-02-30}\n",
      "p.yaml:3: participants[0].start: not a calendar date (YYYY-MM-DD) (got '2027-02-30')"),
     (HEAD + "participants:\n  - {id: P-1, site: paris, arm: il2, start: 4 Jan 2027}\n",

@@ -7,7 +7,7 @@ gives the JSON Schema) -> meaning and cross-references (``_fields``,
 """
 
 from ._closures import read_closed_dates
-from ._fields import Fail, fail, read_duration, unit_fail
+from ._fields import Fail, fail, read_duration, read_length, unit_fail
 from ._load import catalog_ids, load, loads
 from ._schema import (
     ID_PATTERN,
@@ -54,6 +54,7 @@ __all__ = [
     "parse_document",
     "read_closed_dates",
     "read_duration",
+    "read_length",
     "unit_fail",
 ]
 

@@ -18,6 +18,7 @@ distinct amounts of count x scaled amount, in Python integers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
@@ -28,10 +29,12 @@ from ..errors import NO_VALUE, DoseError, InvalidRegimenError
 from ..model import Regimen
 from ..quantities import EXACT, Amount, Basis, least_waste_vials, normal, unit
 from ._deps import numpy
+from ._participants import TrialModel, simulate_participants
 from ._plan import Plan
+from ._treatment import LengthChoice
 
 __all__ = ["Catalogue", "Participants", "SimulationDemand", "catalogue", "demand",
-           "fixed_participants", "period_start"]
+           "fixed_participants", "period_start", "simulated_participants", "trial_model"]
 
 #: Days from 0001-01-01 to 1970-01-01: NumPy's day numbers are days since 1970.
 _EPOCH = date(1970, 1, 1).toordinal()
@@ -227,6 +230,90 @@ def _counts(combination: Any, sizes: tuple[Amount, ...]) -> tuple[int, ...]:
     return tuple(used.get(s.magnitude * s.unit.factor, 0) for s in sizes)
 
 
+def trial_model(plan: Plan, regimen: Regimen) -> TrialModel:
+    """The plan's simulation as a :class:`TrialModel` for ``regimen``.
+
+    Each variable period (on some arm's path) gets its length per participant: as the
+    plan's ``lengths`` say, else uniformly over whole weeks of its range (whole days
+    when a bound is not a whole number of weeks). A period before Study Day 1 (a
+    run-in) moves Study Day 1 after the participant's entry, as do fixed periods before
+    it (``lead_in``); every arm must agree on which periods come before Study Day 1.
+
+    Raises:
+        InvalidRegimenError: an arm or period the regimen does not have, a length given
+            for a period that does not vary, or arms that differ before Study Day 1.
+    """
+    sim = plan.simulation
+    assert sim is not None
+    problems = []
+    arm_ids = [a.id for a in regimen.arms]
+    for arm in sim.randomisation.ids:
+        if arm not in arm_ids:
+            problems.append(plan.problem(("arms", arm), f"no arm has this id in "
+                                         f"{regimen.id!r} (arms: {', '.join(arm_ids)})", arm,
+                                         code="unknown-arm"))
+    given = dict(sim.lengths)
+    periods = {p.id: p for p in regimen.periods}
+    for period in given:
+        if period not in periods:
+            problems.append(plan.problem(("lengths", period), f"no period has this id in "
+                                         f"{regimen.id!r} (periods: {', '.join(periods)})",
+                                         period, code="unknown-period"))
+        elif periods[period].length.shortest == periods[period].length.longest:
+            problems.append(plan.problem(("lengths", period), f"the period {period!r} has "
+                                         f"one length ({periods[period].length}): nothing "
+                                         "to choose", period, code="period-not-variable"))
+    if problems:
+        raise InvalidRegimenError(problems)
+    before: dict[str, set[str]] = {}
+    lead_in: dict[str, int] = {}
+    for arm in sim.randomisation.ids:
+        path = [p.id for p in regimen.path(arm)]
+        first = path.index(regimen.day_one_period(arm))
+        before[arm] = {p for p in path[:first]
+                       if periods[p].length.shortest != periods[p].length.longest}
+        lead_in[arm] = sum(periods[p].length.shortest.days for p in path[:first]
+                           if p not in before[arm])
+    if len({frozenset(b) for b in before.values()}) > 1 or len(set(lead_in.values())) > 1:
+        raise InvalidRegimenError([plan.problem(
+            ("arms",), "the arms differ in the periods before Study Day 1: simulated "
+            "enrolment needs the same ones for every arm", NO_VALUE,
+            code="arms-differ-before-day-one")])
+    on_paths = [p.id for p in regimen.periods
+                if any(p.id in {q.id for q in regimen.path(a)} for a in sim.randomisation.ids)]
+    choices = []
+    for period in on_paths:
+        span = periods[period].length
+        if span.shortest == span.longest:
+            continue
+        low, high = span.shortest.days, span.longest.days
+        step = 7 if low % 7 == 0 and high % 7 == 0 else 1
+        choices.append(LengthChoice(period, low, high, step, given.get(period),
+                                    any(period in b for b in before.values())))
+    return TrialModel(sim.enrolment, sim.randomisation, sim.sizes, tuple(choices),
+                      sim.treatment, next(iter(lead_in.values()), 0))
+
+
+def simulated_participants(plan: Plan, cat: Catalogue, model: TrialModel,
+                           rng: Any) -> Participants:
+    """One simulation's participants, drawn by the trial model with ``rng``."""
+    np = numpy()
+    drawn = simulate_participants(model, rng)
+    code = np.array([cat.sites.index(s) for s in drawn.sites], dtype="int32")
+    ends = drawn.end.astype("datetime64[D]")
+    days = np.where(np.isnat(ends), np.iinfo("int64").max, ends.view("int64"))
+    zones = [plan.site(s).tz for s in drawn.sites]
+    tz = None if all(z is None for z in zones) else [
+        zones[i] or "UTC" for i in drawn.site.tolist()]
+
+    def measured(values: Any) -> Any:
+        return None if np.isnan(values).all() else values
+
+    return Participants(drawn.arm_ids(), drawn.start.astype("datetime64[D]"),
+                        code[drawn.site], days.astype("int64"), measured(drawn.weight),
+                        measured(drawn.height), None, drawn.length_texts() or None, tz)
+
+
 def fixed_participants(plan: Plan, cat: Catalogue, regimen: Regimen) -> Participants:
     """The plan's fixed list as batch-API inputs (no end: everyone completes).
 
@@ -292,11 +379,45 @@ _ROWS = 1 << 20
 MAX_SIGNIFICANT_DIGITS = 15
 
 
-def demand(regimen: Regimen, cat: Catalogue, people: Participants,
-           cache: _Amounts | None = None) -> SimulationDemand:
-    """Expand one simulation's participants and reduce them to cells (see the module)."""
+def _together(groups: Sequence[Participants], np: Any) -> Participants:
+    """Several simulations' participants as one input to the batch API."""
+    first = groups[0]
+
+    def joined(name: str) -> Any:
+        values = [getattr(g, name) for g in groups]
+        if any(v is None for v in values):
+            return None
+        if isinstance(values[0], list):
+            return [x for v in values for x in v]
+        return np.concatenate([np.asarray(v) for v in values])
+
+    lengths = None
+    if first.lengths:
+        lengths = {period: [x for g in groups for x in (g.lengths or {})[period]]
+                   for period in first.lengths}
+    return Participants(joined("arms"), joined("starts"), joined("sites"), joined("ends"),
+                        joined("weights"), joined("heights"), joined("bsas"), lengths,
+                        joined("tz"))
+
+
+def demand(regimen: Regimen, cat: Catalogue, groups: Sequence[Participants],
+           cache: _Amounts | None = None) -> list[SimulationDemand]:
+    """Expand several simulations' participants and reduce them to cells, one
+    :class:`SimulationDemand` per simulation (see the module).
+
+    The simulations are expanded together, so the batch API lays each (arm, lengths)
+    group out once for all of them; every count is kept per simulation (a participant's
+    simulation is part of its site's code here), so each simulation's demand is what
+    it would be alone.
+    """
     np = numpy()
     cache = cache or _Amounts()
+    people = _together(groups, np)
+    n_sites = len(cat.sites)
+    sim_of = np.repeat(np.arange(len(groups), dtype="int64"),
+                       [len(g.starts) for g in groups])
+    # Each (simulation, site) is a site of its own until the cells are split apart.
+    sites = sim_of * n_sites + np.asarray(people.sites, dtype="int64")
     cohort = expand_cohort(regimen, people.arms, people.starts, weights=people.weights,
                            heights=people.heights, bsas=people.bsas, lengths=people.lengths,
                            tz=people.tz)
@@ -319,27 +440,27 @@ def demand(regimen: Regimen, cat: Catalogue, people: Participants,
         # A placebo administration is counted under its drug's active unit (blinded view).
         unit_codes = np.where(placebo, unit_of_blind[drug], unit_codes)
         parts.append(_reduce(cat, cache, units, who[keep], days[keep], drug[keep],
-                             placebo[keep], amount[keep], unit_codes[keep], people, np))
+                             placebo[keep], amount[keep], unit_codes[keep], sites,
+                             n_sites * len(groups), np))
     visits = cohort.visits()
     vwho = visits.column("participant").to_numpy()
     vdays = visits.column("date").cast("int32").to_numpy().astype("int64")
     vkeep = vdays < people.ends[vwho]
-    return _combine(cat, parts, units, people.sites[vwho[vkeep]],
-                    period_start(vdays[vkeep], cat.period, np), np)
+    return _combine(cat, parts, units, sites[vwho[vkeep]],
+                    period_start(vdays[vkeep], cat.period, np), len(groups), np)
 
 
 def _reduce(cat: Catalogue, cache: _Amounts, units: tuple[str, ...], who: Any, days: Any,
-            drug: Any, placebo: Any, amount: Any, unit_codes: Any, people: Participants,
+            drug: Any, placebo: Any, amount: Any, unit_codes: Any, sites: Any, n_sites: int,
             np: Any) -> dict[str, Any]:
     """One batch's rows reduced to cells, with exact integer sums."""
-    site = people.sites[who].astype("int64")
+    site = sites[who]
     period = period_start(days, cat.period, np)
     n_units = len(units) + 1
-    key = ((((drug.astype("int64") * 2 + placebo) * n_units + unit_codes + 1)
-            * len(cat.sites) + site) << 32) + (period - _LOW)
-    cells, index, admins = np.unique(key, return_inverse=True, return_counts=True)
-    index = index.reshape(-1)
-    out: dict[str, Any] = {"key": cells, "administrations": admins.astype("int64")}
+    group = ((drug.astype("int64") * 2 + placebo) * n_units + unit_codes + 1) * n_sites + site
+    key = (group << 32) + (period - _LOW)
+    cells, index, admins = _cells(group, period, key, np)
+    out: dict[str, Any] = {"key": cells, "administrations": admins}
     # Amounts: per cell, counts of each distinct (amount, unit), times its exact decimal.
     has = ~np.isnan(amount) & ~placebo
     sums: dict[int, Decimal] = {}
@@ -354,7 +475,7 @@ def _reduce(cat: Catalogue, cache: _Amounts, units: tuple[str, ...], who: Any, d
     out["amount"] = sums
     # Vials per size: each distinct dose's least-waste vials (placebo: the matching ones).
     packs = np.zeros((len(cells), len(cat.packs)), dtype="int64")
-    for d in np.unique(drug).tolist():
+    for d in np.flatnonzero(np.bincount(drug)).tolist():
         of_drug = drug == d
         pack_codes = cat.pack_of(d)
         sizes = cat.vial_sizes[d]
@@ -378,17 +499,40 @@ def _reduce(cat: Catalogue, cache: _Amounts, units: tuple[str, ...], who: Any, d
         if kit is not None:
             # A participant opens a new kit at every kit-th administration of the drug
             # (active and placebo kits apart): rows are in date order per participant.
-            rows = np.flatnonzero(of_drug)
-            group = who[rows].astype("int64") * 2 + placebo[rows]
-            order = np.argsort(group, kind="stable")
-            sorted_group = group[order]
-            first = np.concatenate(([True], sorted_group[1:] != sorted_group[:-1]))
-            starts = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
-            rank = np.arange(len(order)) - starts
-            opened = rows[order][rank % kit == 0]
-            packs[:, pack_codes[-1]] += np.bincount(index[opened], minlength=len(cells))
+            # Rows are in participant order, so each participant's rows of the drug (active
+            # or placebo apart) are a run: its rank in the run needs no sort.
+            for given in (False, True):
+                rows = np.flatnonzero(of_drug & (placebo == given))
+                if not rows.size:
+                    continue
+                run = who[rows]
+                first = np.concatenate(([True], run[1:] != run[:-1]))
+                starts = np.maximum.accumulate(np.where(first, np.arange(rows.size), 0))
+                opened = rows[(np.arange(rows.size) - starts) % kit == 0]
+                packs[:, pack_codes[-1]] += np.bincount(index[opened], minlength=len(cells))
     out["packs"] = packs
     return out
+
+
+def _cells(group: Any, period: Any, key: Any, np: Any) -> tuple[Any, Any, Any]:
+    """The distinct cells of the rows (sorted keys), each row's cell and each cell's rows.
+
+    Counted in a dense table of (group, period) when it is small (one pass, no sort:
+    rows are many, groups and periods few), else by sorting the keys.
+    """
+    low, high = int(period.min()), int(period.max())
+    width = high - low + 1
+    groups = int(group.max()) + 1
+    if groups * width <= max(1 << 22, 4 * len(key)):
+        dense = group * width + (period - low)
+        counts = np.bincount(dense, minlength=groups * width)
+        present = np.flatnonzero(counts)
+        where = np.zeros(groups * width, dtype="int64")
+        where[present] = np.arange(present.size)
+        cells = ((present // width) << 32) + (present % width + low - _LOW)
+        return cells, where[dense], counts[present].astype("int64")
+    cells, index, counts = np.unique(key, return_inverse=True, return_counts=True)
+    return cells, index.reshape(-1), counts.astype("int64")
 
 
 #: Period starts are stored as days from this one (0001-01-01 as days since 1970).
@@ -396,10 +540,12 @@ _LOW = -_EPOCH + 1
 
 
 def _combine(cat: Catalogue, parts: list[dict[str, Any]], units: tuple[str, ...],
-             visit_site: Any, visit_period: Any, np: Any) -> SimulationDemand:
+             visit_site: Any, visit_period: Any, simulations: int,
+             np: Any) -> list[SimulationDemand]:
     """The batches' cells added up (a participant's rows are in one batch, so kits
-    counted per batch are counted once)."""
+    counted per batch are counted once), then split by simulation."""
     n_packs = len(cat.packs)
+    n_sites = len(cat.sites)
     if parts:
         keys = np.concatenate([p["key"] for p in parts])
         cells, index = np.unique(keys, return_inverse=True)
@@ -410,25 +556,21 @@ def _combine(cat: Catalogue, parts: list[dict[str, Any]], units: tuple[str, ...]
         np.add.at(packs, index, np.concatenate([p["packs"] for p in parts]))
         exact: dict[int, Decimal] = {}
         offset = 0
-        for part in parts:
-            for cell, value in part["amount"].items():
-                target = int(index[offset + cell])
-                with localcontext(EXACT):
+        with localcontext(EXACT):
+            for part in parts:
+                for cell, value in part["amount"].items():
+                    target = int(index[offset + cell])
                     exact[target] = exact.get(target, Decimal(0)) + value
-            offset += len(part["key"])
+                offset += len(part["key"])
     else:
         cells = np.zeros(0, dtype="int64")
         admins = np.zeros(0, dtype="int64")
         packs = np.zeros((0, n_packs), dtype="int64")
         exact = {}
-    scale = max((_decimals(v) for v in exact.values()), default=0)
-    with localcontext(EXACT):
-        amount = [int(exact[i].scaleb(scale)) if i in exact else None
-                  for i in range(len(cells))]
     period = (cells & 0xFFFFFFFF) + _LOW
     rest = cells >> 32
-    site = rest % len(cat.sites)
-    rest //= len(cat.sites)
+    site = rest % (n_sites * simulations)
+    rest //= n_sites * simulations
     n_units = len(units) + 1
     unit_code = rest % n_units - 1
     rest //= n_units
@@ -439,11 +581,23 @@ def _combine(cat: Catalogue, parts: list[dict[str, Any]], units: tuple[str, ...]
     kits = packs[:, ~vial_packs].sum(axis=1) if n_packs else np.zeros(len(cells), "int64")
     vkey = visit_site.astype("int64") * (1 << 32) + (visit_period - _LOW)
     vcells, vcounts = np.unique(vkey, return_counts=True)
-    return SimulationDemand(
-        drug.astype("int16"), placebo, unit_code.astype("int16"), site.astype("int16"),
-        period.astype("int64"), admins, amount, scale, vials, kits, packs, units,
-        (vcells >> 32).astype("int16"), (vcells & 0xFFFFFFFF) + _LOW,
-        vcounts.astype("int64"))
+    vsite = vcells >> 32
+    out = []
+    for sim in range(simulations):
+        rows = np.flatnonzero(site // n_sites == sim)
+        values = {int(r): exact[int(r)] for r in rows if int(r) in exact}
+        scale = max((_decimals(v) for v in values.values()), default=0)
+        with localcontext(EXACT):
+            amount = [int(values[int(r)].scaleb(scale)) if int(r) in values else None
+                      for r in rows]
+        vrows = np.flatnonzero(vsite // n_sites == sim)
+        out.append(SimulationDemand(
+            drug[rows].astype("int16"), placebo[rows], unit_code[rows].astype("int16"),
+            (site[rows] % n_sites).astype("int16"), period[rows].astype("int64"),
+            admins[rows], amount, scale, vials[rows], kits[rows], packs[rows], units,
+            (vsite[vrows] % n_sites).astype("int16"),
+            (vcells[vrows] & 0xFFFFFFFF) + _LOW, vcounts[vrows].astype("int64")))
+    return out
 
 
 def _decimals(value: Decimal) -> int:

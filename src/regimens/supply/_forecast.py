@@ -29,10 +29,19 @@ from ..errors import ExpandOptionError
 from ..format import load
 from ..model import Regimen
 from ..quantities import EXACT
-from ._demand import Catalogue, SimulationDemand, catalogue, demand, fixed_participants
+from ._demand import (
+    Catalogue,
+    SimulationDemand,
+    catalogue,
+    demand,
+    fixed_participants,
+    simulated_participants,
+    trial_model,
+)
 from ._demand import _Amounts as AmountCache
 from ._deps import distributed, numpy, pyarrow, tqdm
 from ._plan import Plan, load_plan
+from ._seeds import simulation_rng
 
 __all__ = ["QUANTILE_METHOD", "Forecast", "dask_client", "progress_bar", "simulate"]
 
@@ -42,6 +51,9 @@ QUANTILE_METHOD = ("inverted empirical CDF (Hyndman and Fan definition 1, NumPy 
                    "least Q% of simulations do not exceed")
 #: Simulations per partition when none is given: enough to keep a task's overhead small.
 _PER_PARTITION = 25
+#: Participants expanded at once (several simulations together): templates are laid out
+#: once per expansion, and rows are streamed in batches, so memory stays bounded.
+_EXPANDED = 20_000
 _EPOCH = date(1970, 1, 1)
 
 
@@ -72,9 +84,10 @@ class Forecast:
 
 # Running simulations -------------------------------------------------------------------------
 
-def _participants(regimen: Regimen, plan: Plan, cat: Catalogue, rng: Any) -> Any:
-    """One simulation's participants: the plan's fixed list (``rng`` is for what is drawn)."""
-    del rng  # a fixed list draws nothing
+def _participants(regimen: Regimen, plan: Plan, cat: Catalogue, model: Any, rng: Any) -> Any:
+    """One simulation's participants: drawn by the plan's model, or its fixed list."""
+    if model is not None:
+        return simulated_participants(plan, cat, model, rng)
     return fixed_participants(plan, cat, regimen)
 
 
@@ -85,12 +98,21 @@ def run_partition(regimen: Regimen, plan: Plan, cat: Catalogue, indices: Sequenc
     A Dask task: everything it needs comes in its arguments (all pickle), and what
     it returns is reduced (cells, not rows).
     """
-    np = numpy()
     cache = AmountCache()
-    out = []
+    model = None if plan.simulation is None else trial_model(plan, regimen)
+    out: list[tuple[int, SimulationDemand]] = []
+    # Simulations are expanded together, in groups of about _EXPANDED participants: the
+    # batch API lays each (arm, lengths) group out once per expansion, not per simulation.
+    group: list[tuple[int, Any]] = []
+    size = 0
     for index in indices:
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(index,)))
-        out.append((index, demand(regimen, cat, _participants(regimen, plan, cat, rng), cache)))
+        people = _participants(regimen, plan, cat, model, simulation_rng(seed, index))
+        group.append((index, people))
+        size += len(people.starts)
+        if size >= _EXPANDED or index == indices[-1]:
+            made = demand(regimen, cat, [p for _i, p in group], cache)
+            out.extend(zip([i for i, _p in group], made, strict=True))
+            group, size = [], 0
     return out
 
 
@@ -131,6 +153,8 @@ def simulate(regimen: Regimen | str, plan: Plan | str, *, simulations: int = 1,
         ImportError: NumPy, pyarrow or (with ``client``) Dask is missing (the
             message names ``regimens[supply]``).
     """
+    numpy()  # NumPy missing: the error names the extra, before anything else needs it
+    pyarrow()
     _whole("simulations", simulations, 1)
     _whole("seed", seed, 0)
     if partitions is not None:
@@ -140,6 +164,8 @@ def simulate(regimen: Regimen | str, plan: Plan | str, *, simulations: int = 1,
     if isinstance(plan, str):
         plan = load_plan(plan)
     cat = catalogue(regimen, plan)
+    if plan.simulation is not None:
+        trial_model(plan, regimen)  # the plan's problems with the regimen, before any task
     groups = _partitions(simulations, partitions)
     done: list[tuple[int, SimulationDemand]] = []
 
@@ -349,42 +375,61 @@ def _forecast(plan: Plan, cat: Catalogue, sims: list[SimulationDemand], seed: in
                     len(sims), seed, plan.period, stats, unblinded)
 
 
+def _decimals_array(values: list[int | None], scale: int, pa: Any, np: Any) -> Any:
+    """Exact integers x 10**-scale (None: null) as a decimal128(38, scale) array, built
+    from the integers' two's-complement bytes (no Python Decimal per value)."""
+    kind = pa.decimal128(38, scale)
+    if any(v is not None and not -(1 << 63) <= v < (1 << 63) for v in values):
+        return pa.array([None if v is None else Decimal(v).scaleb(-scale) for v in values],
+                        kind)
+    mask = np.array([v is None for v in values], dtype=bool)
+    low = np.array([0 if v is None else v for v in values], dtype="int64")
+    words = np.stack([low, low >> 63], axis=1)  # little-endian 128-bit, sign-extended
+    validity = pa.array(~mask).buffers()[1] if mask.any() else None
+    return pa.Array.from_buffers(kind, len(values), [validity, pa.py_buffer(words.tobytes())],
+                                 null_count=int(mask.sum()))
+
+
 def _per_simulation(cat: Catalogue, sims: list[SimulationDemand], units: tuple[str, ...],
                     scale: int, period_name: str, pa: Any, np: Any) -> Any:
-    """Every simulation's cells, long form: the demand behind the percentiles."""
-    columns: dict[str, list[Any]] = {name: [] for name in (
-        "simulation", "drug", "placebo", "site", period_name, "administrations", "amount",
-        "unit", "vials", "kits", "visits")}
-    for i, s in enumerate(sims):
-        n = len(s.drug)
-        factor = 10 ** (scale - s.scale)
-        columns["simulation"] += [i] * n
-        columns["drug"] += [cat.drugs[d] for d in s.drug.tolist()]
-        columns["placebo"] += s.placebo.tolist()
-        columns["site"] += [cat.sites[x] for x in s.site.tolist()]
-        columns[period_name] += [_date(d) for d in s.period.tolist()]
-        columns["administrations"] += s.administrations.tolist()
-        columns["amount"] += [None if v is None else Decimal(v * factor).scaleb(-scale)
-                              for v in s.amount]
-        columns["unit"] += [s.units[u] if u >= 0 else None for u in s.unit.tolist()]
-        columns["vials"] += [v if cat.vial_sizes[d] else None
-                             for v, d in zip(s.vials.tolist(), s.drug.tolist(), strict=True)]
-        columns["kits"] += [k if cat.kits[d] is not None else None
-                            for k, d in zip(s.kits.tolist(), s.drug.tolist(), strict=True)]
-        columns["visits"] += [None] * n
-        m = len(s.visits)
-        columns["simulation"] += [i] * m
-        for name in ("drug", "placebo", "administrations", "amount", "unit", "vials", "kits"):
-            columns[name] += [None] * m
-        columns["site"] += [cat.sites[x] for x in s.visit_site.tolist()]
-        columns[period_name] += [_date(d) for d in s.visit_period.tolist()]
-        columns["visits"] += s.visits.tolist()
+    """Every simulation's cells, long form: the demand behind the percentiles (built
+    column by column with NumPy: cells x simulations can be millions of rows)."""
     del units
-    types = {"simulation": pa.int32(), "drug": pa.string(), "placebo": pa.bool_(),
-             "site": pa.string(), period_name: pa.date32(), "administrations": pa.int64(),
-             "amount": pa.decimal128(38, scale), "unit": pa.string(), "vials": pa.int64(),
-             "kits": pa.int64(), "visits": pa.int64()}
-    return pa.table(columns, schema=pa.schema([pa.field(k, types[k]) for k in columns]))
+    drugs = np.array(cat.drugs, dtype=object)
+    sites = np.array(cat.sites, dtype=object)
+    has_vials = np.array([bool(v) for v in cat.vial_sizes] or [False], dtype=bool)
+    has_kits = np.array([k is not None for k in cat.kits] or [False], dtype=bool)
+    schema = pa.schema([
+        ("simulation", pa.int32()), ("drug", pa.string()), ("placebo", pa.bool_()),
+        ("site", pa.string()), (period_name, pa.date32()), ("administrations", pa.int64()),
+        ("amount", pa.decimal128(38, scale)), ("unit", pa.string()), ("vials", pa.int64()),
+        ("kits", pa.int64()), ("visits", pa.int64())])
+    batches = []
+    for i, s in enumerate(sims):
+        n, m = len(s.drug), len(s.visits)
+        factor = 10 ** (scale - s.scale)
+        labels = np.array([*s.units, None], dtype=object)  # -1 -> None
+        drug = s.drug.astype("int64")
+        none_n = pa.nulls(n, pa.int64())
+        none_m = pa.nulls(m, pa.int64())
+        cells = pa.record_batch([
+            pa.array(np.full(n, i, "int32")), pa.array(drugs[drug], pa.string()),
+            pa.array(s.placebo), pa.array(sites[s.site.astype("int64")], pa.string()),
+            pa.array(s.period.astype("int32"), pa.int32()).cast(pa.date32()),
+            pa.array(s.administrations),
+            _decimals_array([None if v is None else v * factor for v in s.amount], scale,
+                            pa, np),
+            pa.array(labels[s.unit.astype("int64")], pa.string()),
+            pa.array(s.vials, mask=~has_vials[drug]), pa.array(s.kits, mask=~has_kits[drug]),
+            none_n], schema=schema)
+        visits = pa.record_batch([
+            pa.array(np.full(m, i, "int32")), pa.nulls(m, pa.string()), pa.nulls(m, pa.bool_()),
+            pa.array(sites[s.visit_site.astype("int64")], pa.string()),
+            pa.array(s.visit_period.astype("int32"), pa.int32()).cast(pa.date32()),
+            none_m, pa.nulls(m, pa.decimal128(38, scale)), pa.nulls(m, pa.string()), none_m,
+            none_m, pa.array(s.visits)], schema=schema)
+        batches += [cells, visits]
+    return pa.Table.from_batches(batches, schema=schema)
 
 
 def _shipments(plan: Plan, cat: Catalogue, drugs: _Cells, unblinded: bool, pa: Any,

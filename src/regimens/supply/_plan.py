@@ -27,6 +27,7 @@ from ..format import (
     MAX_BYTES,
     Cursor,
     Document,
+    Either,
     Fail,
     Field,
     ListOf,
@@ -37,10 +38,15 @@ from ..format import (
     fail,
     parse_document,
     read_duration,
+    read_length,
     unit_fail,
 )
 from ..model import implausible
-from ..quantities import Amount, parse_amount, parse_measure, same_amount
+from ..quantities import Amount, Duration, parse_amount, parse_measure, same_amount
+from ._bodies import BodySizes, EmpiricalSizes, Moments, SizeDistribution
+from ._enrolment import ActivationDelay, Enrolment, Site
+from ._randomise import Randomisation
+from ._treatment import Treatment
 
 __all__ = [
     "FORMAT",
@@ -95,6 +101,28 @@ class PlanSite:
     id: str
     tz: str | None = None
     opens: date | None = None
+    rate: Decimal | None = None
+    rate_sd: Decimal | None = None
+    activation: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """A plan's model of the trial, for simulated enrolment (``sample_size:``).
+
+    ``model``: the enrolment, randomisation, body sizes and treatment ends, as the
+    specification types of :mod:`regimens.supply` (``Enrolment``, ``Randomisation``,
+    ``BodySizes`` or ``EmpiricalSizes``, ``Treatment``); ``lengths``: period id ->
+    ``((days, weight), ...)`` to choose from, or None: uniform over the period's
+    range. What depends on the regimen (which periods vary, which come before Study
+    Day 1) is added when the plan meets it (:func:`regimens.supply.simulate`).
+    """
+
+    enrolment: Any
+    randomisation: Any
+    sizes: Any
+    treatment: Any
+    lengths: tuple[tuple[str, tuple[tuple[int, int], ...] | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,7 +151,8 @@ class Packaging:
 
 @dataclass(frozen=True)
 class Plan:
-    """A supply plan: the participants (a fixed list) and how each drug is packed.
+    """A supply plan: the participants (a fixed list, or ``simulation``: a model of
+    enrolment that draws them) and how each drug is packed.
 
     ``period``: ``"week"`` (ISO weeks, from Monday) or ``"month"``: the time unit
     of the forecast. ``statistics``: the quantiles reported (``"p50"``, ...).
@@ -133,7 +162,7 @@ class Plan:
     field path, so that a problem found against the regimen still names its line.
     """
 
-    participants: tuple[PlannedParticipant, ...]
+    participants: tuple[PlannedParticipant, ...] = ()
     sites: tuple[PlanSite, ...] = ()
     drugs: tuple[Packaging, ...] = ()
     period: str = "week"
@@ -141,6 +170,7 @@ class Plan:
     overage: Decimal = Decimal(0)
     service_level: Decimal | None = None
     title: str = ""
+    simulation: Simulation | None = None
     name: str = field(default="<plan>", compare=False)
     sha256: str = field(default="", compare=False, repr=False)
     lines: dict[Loc, int] = field(default_factory=dict, compare=False, repr=False)
@@ -206,11 +236,51 @@ PARTICIPANT = Record({
                            "period id: the length chosen for a variable period")),
 }, "one participant of a fixed list")
 
+_RATE = r"\s*[0-9]+(?:\.[0-9]+)?\s*/\s*week\s*"
+
 SITE = Record({
     "id": Field(_id("the site's id"), required=True),
     "tz": Field(Text("IANA time zone of the site, for timed doses (e.g. Europe/Paris)")),
     "opens": Field(_date("the date the site opens to enrolment")),
+    "rate": Field(Text("participants screened per week (Poisson), e.g. '1.5/week'",
+                       pattern=_RATE, pattern_help="a rate is written N/week, e.g. '1.5/week'",
+                       number_help="a bare number is not a rate: write it N/week, e.g. "
+                       "'1.5/week'")),
+    "rate_sd": Field(Text("the uncertainty of the rate: the standard deviation of the gamma "
+                          "distribution it is drawn from (Poisson-gamma), e.g. '0.5/week'",
+                          pattern=_RATE,
+                          pattern_help="a rate is written N/week, e.g. '0.5/week'",
+                          number_help="a bare number is not a rate: write it N/week, e.g. "
+                          "'0.5/week'")),
+    "activation": Field(_length("an uncertain activation: opens this many days or weeks "
+                                "after 'opens', uniformly, e.g. '0-8 weeks'")),
 }, "a site")
+
+_MOMENTS = Record({
+    "mean": Field(Text("the mean, e.g. '75 kg'"), required=True),
+    "sd": Field(Text("the standard deviation, e.g. '12 kg'"), required=True),
+}, "a mean and standard deviation")
+
+DISTRIBUTION = Record({
+    "distribution": Field(Text("the distribution", enum=("normal", "log-normal")),
+                          required=True),
+    "mean": Field(Text("the mean, for everyone, e.g. '75 kg'")),
+    "sd": Field(Text("the standard deviation, for everyone, e.g. '12 kg'")),
+    "female": Field(_MOMENTS),
+    "male": Field(_MOMENTS),
+}, "a body-size distribution, for everyone or by sex")
+
+_LENGTH_KEY = r"[0-9]+ (?:days?|weeks?)"
+
+LENGTH = Either((
+    Text("'uniform': every whole week (or day) of the range equally likely",
+         enum=("uniform",)),
+    Record({"choices": Field(MapOf(Whole("relative weight", minimum=1),
+                                   "length: relative weight, e.g. {14 weeks: 2, 18 weeks: 1}",
+                                   key_pattern=_LENGTH_KEY, min_items=1,
+                                   key_help="a length is written N days or N weeks"),
+                             required=True)}, "the lengths to choose from, with weights"),
+), "how a variable period's length is chosen per participant")
 
 PACKAGING = Record({
     "vials": Field(ListOf(Text("a vial size, e.g. '1 MIU' or '100 mg'"),
@@ -232,8 +302,29 @@ PLAN = Record({
     "plan": Field(Text("the planning-file format", enum=(FORMAT,)), required=True),
     "$schema": Field(Text("the JSON Schema, for editors"), listed=False),
     "title": Field(Text("a title", single_line=True, nonblank=True)),
-    "participants": Field(ListOf(PARTICIPANT, "a fixed list of participants", min_items=1),
-                          required=True),
+    "participants": Field(ListOf(PARTICIPANT, "a fixed list of participants", min_items=1)),
+    "arms": Field(MapOf(Whole("the arm's share of the randomisation ratio", minimum=1),
+                        "arm id: ratio, e.g. {il2: 1, placebo: 1}", min_items=1)),
+    "block": Field(Whole("the size of the permuted blocks (a multiple of the sum of the "
+                         "ratios; default twice it)", minimum=1)),
+    "sample_size": Field(Whole("participants randomised before enrolment stops", minimum=1)),
+    "screen_failure": Field(_percent("screened participants not randomised, e.g. '20%'")),
+    "dropout": Field(Text("the probability per week on treatment of dropping out, e.g. "
+                          "'0.5%/week'", pattern=r"\s*[0-9]+(?:\.[0-9]+)?\s*%\s*/\s*week\s*",
+                          pattern_help="a dropout rate is written N%/week, e.g. '0.5%/week'")),
+    "progression": Field(Record({
+        "distribution": Field(Text("the time to progression", enum=("exponential",)),
+                              required=True),
+        "median": Field(_length("the median time on treatment, e.g. '40 weeks'"),
+                        required=True),
+    }, "treatment until progression: the time on treatment, a time to event")),
+    "weight": Field(DISTRIBUTION),
+    "height": Field(DISTRIBUTION),
+    "female": Field(_percent("the proportion of participants who are female, e.g. '50%'")),
+    "body_sizes": Field(Text("a CSV file of weights, heights and sexes to resample (its "
+                             "path from the plan's folder)", single_line=True,
+                             nonblank=True)),
+    "lengths": Field(MapOf(LENGTH, "period id: how its length is chosen")),
     "sites": Field(ListOf(SITE, min_items=1)),
     "drugs": Field(MapOf(PACKAGING, "drug id: its packaging")),
     "period": Field(Text("the time unit of the forecast", enum=("week", "month"))),
@@ -255,20 +346,44 @@ def plan_schema() -> dict[str, Any]:
     out: dict[str, Any] = {"$schema": "https://json-schema.org/draft/2020-12/schema",
                            "$id": "https://regimens.invalid/schema/regimens-supply-1.json"}
     out.update(PLAN.schema())
+    # A fixed list of participants, or simulated enrolment.
+    out["anyOf"] = [{"required": ["participants"]}, {"required": ["sample_size"]}]
     return out
 
 
 # Reading --------------------------------------------------------------------------------
 
-def _percentage(cur: Cursor, *, below_100: bool) -> Decimal:
+#: The keys of simulated enrolment (beside ``sites``, which a fixed list may have too).
+_SIMULATION_KEYS = ("arms", "block", "sample_size", "screen_failure", "dropout", "progression",
+                    "weight", "height", "female", "body_sizes", "lengths")
+
+
+def _percentage(cur: Cursor, *, below_100: bool, zero: bool = False) -> Decimal:
     match = _PERCENT.match(cur.value)
     assert match is not None  # the structure check ran first
     value = Decimal(match["n"])
-    if below_100 and not 0 < value < 100:
+    if zero:
+        if value > 100 or (below_100 and value == 100):
+            raise fail(cur, "a proportion is from 0% to "
+                       + ("below 100%" if below_100 else "100%"), code="bad-percentage")
+    elif below_100 and not 0 < value < 100:
         raise fail(cur, "a service level is above 0% and below 100%", code="bad-percentage")
-    if not below_100 and value > 1000:
+    elif not below_100 and value > 1000:
         raise fail(cur, "an overage is at most 1000%", code="bad-percentage")
     return value / 100
+
+
+def _per_week(cur: Cursor) -> Decimal:
+    """A rate ``N/week`` (the structure check ran first)."""
+    return Decimal(cur.value.split("/")[0].strip())
+
+
+def _quantity(cur: Cursor, kind: str) -> float:
+    """A distribution's mean or sd, in kg or cm (``'12 kg'``, ``'7 cm'``)."""
+    try:
+        return float(parse_measure(kind, cur.value))
+    except UnitError as exc:
+        raise unit_fail(cur, exc) from None
 
 
 def _measure(cur: Cursor, kind: str) -> Decimal:
@@ -376,10 +491,16 @@ class _Reader:
                     "unknown time zone; give an IANA name such as Europe/Paris",
                     code="unknown-zone"))
             opens = self.attempt(_a_date, cur.at("opens")) if "opens" in site else None
-            sites.append(PlanSite(site["id"], tz, opens))
+            rates = [_per_week(cur.at(k)) if k in site else None for k in ("rate", "rate_sd")]
+            activation = None
+            if "activation" in site:
+                span = self.attempt(read_length, cur.at("activation"))
+                if span is not None:
+                    activation = (span.shortest.days, span.longest.days)
+            sites.append(PlanSite(site["id"], tz, opens, rates[0], rates[1], activation))
         participants: list[PlannedParticipant] = []
         labels: set[str] = set()
-        for _, cur in root.at("participants").items():
+        for _, cur in root.at("participants").items() if "participants" in raw else ():
             if cur.value["id"] in labels:
                 self.problems.append(cur.at("id").problem("duplicate participant id",
                                                           code="duplicate-id"))
@@ -388,7 +509,8 @@ class _Reader:
             made = self.participant(cur, seen if "sites" in raw else None)
             if made is not None:
                 participants.append(made)
-        self.all_or_none(root)
+        if "participants" in raw:
+            self.all_or_none(root)
         drugs = [self.packaging(drug, root.at("drugs").at(drug))
                  for drug in raw.get("drugs", {})]
         overage = self.attempt(_percentage, root.at("overage"), below_100=False) \
@@ -400,11 +522,160 @@ class _Reader:
             if name in statistics[:index]:
                 self.problems.append(root.at("statistics").at(index).problem(
                     "this statistic is listed twice", code="duplicate-statistic"))
+        simulation = self.simulation(root, sites)
         if self.problems:
             return None
         return Plan(tuple(participants), tuple(sites), tuple(d for d in drugs if d),
                     raw.get("period", "week"), statistics, overage, level,
-                    raw.get("title", ""), self.doc.name, sha256, dict(self.doc.lines))
+                    raw.get("title", ""), simulation, self.doc.name, sha256,
+                    dict(self.doc.lines))
+
+    def model(self, cur: Cursor, make: Any, *args: Any, **kwargs: Any) -> Any:
+        """A specification record of the trial model; its own refusal becomes a problem
+        at the field it names (``block``, ``arms.il2``) when the plan has it, else at
+        ``cur``."""
+        try:
+            return make(*args, **kwargs)
+        except ExpandOptionError as exc:
+            target = cur
+            for base in (cur, self.doc.root()):
+                probe: Cursor | None = base
+                for part in exc.option.split("."):
+                    probe = probe.at(part) if probe is not None and probe.has(part) else None
+                if probe is not None:
+                    target = probe
+                    break
+            self.problems.append(target.problem(
+                exc.reason, value=exc.value, show_value=exc.value is not None,
+                code="bad-model"))
+        except (UnitError, OSError) as exc:
+            reason = (f"{exc.filename}: {exc.strerror}" if isinstance(exc, OSError)
+                      else str(exc))
+            self.problems.append(cur.problem(reason, code="bad-model"))
+        return None
+
+    def simulation(self, root: Cursor, sites: list[PlanSite]) -> Simulation | None:
+        """The simulation keys, read into the trial model's types (or None: a fixed list)."""
+        raw = root.value
+        given = [k for k in _SIMULATION_KEYS if k in raw]
+        if "participants" in raw:
+            for key in given:
+                self.problems.append(root.at(key).problem(
+                    "goes with simulated enrolment (sample_size); this plan has a fixed list "
+                    "of participants", show_value=False, code="fixed-and-simulated"))
+            return None
+        missing = [k for k in ("sample_size", "arms", "sites") if k not in raw]
+        if "sample_size" not in given and not given:
+            self.problems.append(root.problem(
+                "give participants (a fixed list) or sample_size, arms and sites (simulated "
+                "enrolment)", show_value=False, code="missing-field"))
+            return None
+        for key in missing:
+            self.problems.append(root.problem(f"missing required field {key!r} (simulated "
+                                              "enrolment)", show_value=False,
+                                              code="missing-field"))
+        if missing:
+            return None
+        made = []
+        for site, (_, place) in zip(sites, root.at("sites").items(), strict=True):
+            for key in ("opens", "rate"):
+                if getattr(site, key) is None:
+                    self.problems.append(place.problem(
+                        f"missing required field {key!r} (simulated enrolment)",
+                        show_value=False, code="missing-field"))
+            if site.opens is None or site.rate is None:
+                continue
+            delay = None if site.activation is None else ActivationDelay(*site.activation)
+            made.append(self.model(place, Site, site.id, site.opens, float(site.rate),
+                                   sd=None if site.rate_sd is None else float(site.rate_sd),
+                                   delay=delay))
+        enrolment = None
+        if len(made) == len(sites) and all(made):
+            failure = (self.attempt(_percentage, root.at("screen_failure"), below_100=True,
+                                    zero=True) if "screen_failure" in raw else Decimal(0))
+            if failure is not None:
+                enrolment = self.model(root.at("sample_size"), Enrolment, made,
+                                       raw["sample_size"], float(failure))
+        randomisation = self.model(root.at("arms"), Randomisation, dict(raw["arms"]),
+                                   raw.get("block"))
+        dropout = Decimal(0)
+        if "dropout" in raw:
+            dropout = Decimal(raw["dropout"].split("%")[0].strip()) / 100
+            if dropout >= 1:
+                self.problems.append(root.at("dropout").problem(
+                    "a dropout rate is below 100%/week", code="bad-percentage"))
+        median = (self.attempt(read_duration, root.at("progression").at("median"))
+                  if "progression" in raw else None)
+        treatment = self.model(root.at("dropout") if "dropout" in raw else root, Treatment,
+                               float(dropout), None if median is None else float(median.days))
+        sizes = self.sizes(root)
+        lengths: list[tuple[str, tuple[tuple[int, int], ...] | None]] = []
+        for period, how in raw.get("lengths", {}).items():
+            if how == "uniform":
+                lengths.append((period, None))
+                continue
+            where = root.at("lengths").at(period).at("choices")
+            pairs = []
+            for text, weight in how["choices"].items():
+                try:
+                    pairs.append((Duration.parse(text).days, weight))
+                except UnitError as exc:
+                    self.problems.append(where.at(text).problem(str(exc), value=text,
+                                                                code="bad-quantity"))
+            lengths.append((period, tuple(pairs)))
+        if None in (enrolment, randomisation, treatment) or sizes is False:
+            return None
+        return Simulation(enrolment, randomisation, sizes, treatment, tuple(lengths))
+
+    def sizes(self, root: Cursor) -> Any:
+        """Body sizes: parametric, from a CSV file, or None; False when refused."""
+        raw = root.value
+        if "body_sizes" in raw:
+            for key in ("weight", "height", "female"):
+                if key in raw:
+                    self.problems.append(root.at(key).problem(
+                        "body sizes come from body_sizes (a file) or from distributions, "
+                        "not both", show_value=False, code="fixed-and-simulated"))
+            folder = Path(self.doc.name).parent
+            made = self.model(root.at("body_sizes"), EmpiricalSizes.from_csv,
+                              folder / raw["body_sizes"])
+            return False if made is None else made
+        if not any(k in raw for k in ("weight", "height")):
+            return None
+        dists: dict[str, Any] = {}
+        for kind in ("weight", "height"):
+            if kind not in raw:
+                continue
+            cur = root.at(kind)
+            spec = cur.value
+            moments: dict[str, Any] = {}
+            for who in ("everyone", "female", "male"):
+                place = cur if who == "everyone" else cur.at(who)
+                if who != "everyone" and who not in spec:
+                    continue
+                if who == "everyone" and not ("mean" in spec or "sd" in spec):
+                    continue
+                values = {}
+                for key in ("mean", "sd"):
+                    if key not in place.value:
+                        self.problems.append(place.problem(
+                            f"missing required field {key!r}", show_value=False,
+                            code="missing-field"))
+                        continue
+                    value = self.attempt(_quantity, place.at(key), kind)
+                    if value is not None:
+                        values[key] = value
+                if len(values) == 2:
+                    moments[who] = self.model(place, Moments, values["mean"], values["sd"])
+            name = "lognormal" if spec["distribution"] == "log-normal" else "normal"
+            dists[kind] = self.model(cur, SizeDistribution, name, **moments)
+        female = (self.attempt(_percentage, root.at("female"), below_100=False, zero=True)
+                  if "female" in raw else None)
+        if any(d is None for d in dists.values()) or ("female" in raw and female is None):
+            return False
+        made = self.model(root, BodySizes, dists.get("weight"), dists.get("height"),
+                          None if female is None else float(female))
+        return False if made is None else made
 
     def all_or_none(self, root: Cursor) -> None:
         """A measurement is given for every participant or for none: the batch API takes
