@@ -155,3 +155,18 @@ def test_a_progress_bar_on_a_terminal_only(plan: Path, monkeypatch: pytest.Monke
     assert main(["supply", "mirocals", str(plan), "--simulations", "2", "--format",
                  "csv"]) == 0
     assert "/2 [" in terminal.getvalue()  # the bar of 2 simulations was drawn
+
+
+def test_scheduler_address_gives_the_same_forecast(plan: Path, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    distributed = pytest.importorskip("dask.distributed")
+    argv = ["supply", "mirocals", str(plan), "--format", "csv", "--simulations", "3"]
+    code, alone, err = run(argv, capsys)
+    assert (code, err) == (0, "")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=":0",
+                                  local_directory=str(tmp_path)) as cluster:
+        code, out, err = run([*argv, "--scheduler", cluster.scheduler_address,
+                              "--partitions", "3"], capsys)
+    assert (code, err) == (0, "")
+    assert out == alone
