@@ -108,6 +108,7 @@ class Cohort:
         self._by_group["time_s"] = [_seconds(t.rows["time"], np) for t in templates]
         self._days32 = self._days.astype("int32")
         self._any_scaled = any(t.scaled for t in templates)
+        self._stacked: dict[int, dict[str, Any]] = {}  # template size -> _stacks
 
     @property
     def participants(self) -> int:
@@ -194,6 +195,16 @@ class Cohort:
             shape = (len(indices), tpl.size)
             for name in names:
                 out[name] = self._broadcast(name, shape, indices, tpl, arrow, np)
+        elif counts.min() == counts.max():
+            # Several groups whose templates have as many rows (weekday patterns over
+            # whole weeks): the rows are a (participants x rows) block, each participant's
+            # line copied from its template's, at the cost per row of one group.
+            size = int(counts[0])
+            stacks = self._stacks(size, np)
+            local = stacks["local"][groups]
+            for name in names:
+                out[name] = self._gathered(name, (len(indices), size), indices, groups,
+                                           local, stacks, arrow, np)
         else:
             order = groups.tolist()
             out.update(self._joined(names, order, indices, counts, arrow, np))
@@ -229,6 +240,44 @@ class Cohort:
         else:
             block = np.empty(shape, dtype=COLUMNS[name])
             block[...] = tpl.rows[name][None, :]
+        return block.reshape(-1)
+
+    def _stacks(self, size: int, np: Any) -> dict[str, Any]:
+        """The columns of the templates with ``size`` rows, each a (templates x rows) array,
+        and ``local``: each group's line in them (-1: another size). Made once per size."""
+        found = self._stacked.get(size)
+        if found is None:
+            members = [g for g, t in enumerate(self._templates) if t.size == size]
+            local = np.full(len(self._templates), -1, dtype="int64")
+            local[members] = np.arange(len(members))
+            found = {name: np.stack([column[g] for g in members])
+                     for name, column in self._by_group.items()}
+            found["local"] = local
+            found["arm"] = np.array([self._templates[g].arm for g in members], dtype="int16")
+            self._stacked[size] = found
+        return found
+
+    def _gathered(self, name: str, shape: tuple[int, int], indices: Any, groups: Any,
+                  local: Any, stacks: dict[str, Any], arrow: bool, np: Any) -> Any:
+        """One column of participants from several templates with ``shape[1]`` rows each:
+        each participant's line is its template's (``np.take`` of whole lines, no index
+        per row), as :meth:`_broadcast` does for one template."""
+        if name in ("participant", "at"):
+            return self._broadcast(name, shape, indices, self._templates[int(groups[0])],
+                                   arrow, np)
+        if name == "arm":
+            block = np.empty(shape, dtype="int16")
+            block[...] = stacks["arm"][local][:, None]
+            return block.reshape(-1)
+        source = _SOURCES.get((name, arrow), name)
+        lines = stacks[source]
+        block = np.empty(shape, dtype=lines.dtype)
+        # mode="clip": the lines are in range by construction, and "raise" would buffer.
+        np.take(lines, local, axis=0, out=block, mode="clip")
+        if name == "date":
+            block += (self._days32 if arrow else self._days)[indices][:, None]
+            if not arrow:
+                block = block.view("datetime64[D]")
         return block.reshape(-1)
 
     def _joined(self, names: list[str], order: list[int], indices: Any, counts: Any,
