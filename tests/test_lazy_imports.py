@@ -157,6 +157,7 @@ def test_help_builds_the_parser_without_the_library() -> None:
     library = {"regimens", "regimens._public", "regimens._version", "regimens.errors"}
     assert [m for m in ours if m not in library and not m.startswith("regimens.cli")] == []
     assert not [m for m in loaded if m.split(".")[0] in _HEAVY]
+    assert "tempfile" not in loaded  # for -o FILE only, imported when it writes one
 
 
 def test_lazy_names_are_the_packages_names() -> None:
@@ -245,3 +246,47 @@ def test_the_command_line_imports_no_pint() -> None:
     run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
                          check=True)
     assert run.stderr.strip().splitlines()[-1] == "[[], 0]"
+
+
+def test_expand_json_on_the_command_line_imports_only_what_it_uses() -> None:
+    # `regimens expand ... --format json` to standard output: the regimen's arithmetic
+    # (check), the site-calendar counts, the handouts, iCalendar and CalDAV export stay
+    # out of the process (each comes in when used).
+    loaded = _modules_after(
+        "import contextlib, io\nfrom regimens import cli\n"
+        "with contextlib.redirect_stdout(io.TextIOWrapper(io.BytesIO())):\n"
+        "    code = cli.main(['expand', 'mirocals', '--arm', 'il2', '--start', '2027-01-04',"
+        " '--format', 'json'])\n"
+        "assert code == 0, code\n")
+    unused = {"regimens.engine._arithmetic", "regimens.engine._site_check",
+              "regimens.export._ics", "regimens.export._caldav", "regimens.export._handout",
+              "regimens.export._pdf", "regimens.cohort"}
+    assert sorted(unused & set(loaded)) == []
+    assert "regimens.engine._layout" in loaded
+    assert "regimens.export._render" in loaded
+
+
+def test_check_names_come_in_when_used_and_are_claimed() -> None:
+    program = """\
+import sys
+import regimens.engine as engine
+assert "regimens.engine._arithmetic" not in sys.modules
+assert "regimens.engine._site_check" not in sys.modules
+from regimens.engine import CheckReport, check
+assert "regimens.engine._arithmetic" in sys.modules
+assert CheckReport.__module__ == "regimens" and engine.check is check
+import regimens
+assert regimens.CheckReport is CheckReport and regimens.DrugSummary is engine.DrugSummary
+assert regimens.ExpectationResult.__module__ == "regimens"
+assert engine.SiteCount is engine.site_counts.__globals__["SiteCount"]
+assert {"check", "CheckReport", "site_counts"} <= set(dir(engine))
+try:
+    engine.no_such_name
+except AttributeError as exc:
+    assert "no_such_name" in str(exc)
+else:
+    raise AssertionError("no AttributeError")
+report = regimens.load("mirocals").check()
+assert isinstance(report, CheckReport)
+"""
+    _modules_after(program)

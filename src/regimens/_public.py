@@ -63,4 +63,5 @@ def claim(namespace: dict[str, Any]) -> None:
     """
     package = str(namespace["__name__"]).rpartition(".")[2]
     for name in PUBLIC.get(package, ()):
-        namespace[name].__module__ = "regimens"
+        if name in namespace:  # else imported on first use (PEP 562), and claimed then
+            namespace[name].__module__ = "regimens"

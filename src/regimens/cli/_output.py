@@ -14,7 +14,6 @@ import os
 import signal
 import stat
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -196,6 +195,8 @@ def _replace(data: bytes, target: str, st: os.stat_result | None) -> None:
     """Write a temporary file beside ``target`` and rename it over ``target``."""
     # Write where a symbolic link points, so the link stays a link.
     path = Path(os.path.realpath(target))
+    import tempfile  # only when writing a file (-o): not on the way to standard output
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:

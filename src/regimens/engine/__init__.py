@@ -7,7 +7,10 @@ with exact doses and their derivations, and :func:`check` computes the
 regimen's own arithmetic. Results are data; :mod:`regimens.export` renders them.
 """
 
-from ._arithmetic import CheckReport, DrugSummary, ExpectationResult, check
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .._public import PUBLIC, claim
 from ._dose import (
     BodySize,
     ComputedDose,
@@ -36,9 +39,20 @@ from ._schedule import (
     Schedule,
     VisitOccurrence,
 )
-from ._site_check import SiteCount, site_counts
 from ._timeline import Timeline, resolve
 from ._totals import DrugTotal, drug_totals
+
+# PEP 562: the regimen's arithmetic (``check``) and the site-calendar counts are imported
+# when one of their names is first used: expanding a schedule needs neither. Type
+# checkers see the names here.
+if TYPE_CHECKING:
+    from ._arithmetic import CheckReport, DrugSummary, ExpectationResult, check
+    from ._site_check import SiteCount, site_counts
+
+#: The module of each name imported on first use.
+_LAZY = {"CheckReport": "_arithmetic", "DrugSummary": "_arithmetic",
+         "ExpectationResult": "_arithmetic", "check": "_arithmetic",
+         "SiteCount": "_site_check", "site_counts": "_site_check"}
 
 __all__ = [
     "OUTSIDE_CALENDAR",
@@ -76,6 +90,21 @@ __all__ = [
     "site_counts",
 ]
 
-from .._public import claim
+
+def __getattr__(name: str) -> Any:
+    """``engine.X``: imports the module that defines ``X`` on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    if name in PUBLIC["engine"]:
+        value.__module__ = "regimens"  # regimens.CheckReport, as regimens exports it
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 claim(globals())

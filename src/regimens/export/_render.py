@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
-from ..engine import Administration, AdministrationStatus, CheckReport, Schedule
+from ..engine import Administration, AdministrationStatus, Schedule
 from ..errors import RegimenWarning
 from ..model import SiteCalendar
 from ..quantities import counted, human_dose_quantity, human_number, plain
@@ -25,6 +25,8 @@ from ._totals import form_json, totals_json, totals_lines, totals_rows, vials_js
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from ..engine import CheckReport
 
 __all__ = ["ADMINISTRATION_FIELDS", "CALENDAR_FIELDS", "RECORD_FIELDS", "render_calendar",
            "render_csv", "render_json", "render_table", "schedule_dict", "shown_warnings",
