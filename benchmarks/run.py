@@ -22,7 +22,8 @@ checks this before timing.
    these events (the floor, byte-identical) and icalendar's object model.
 4. Cold start of ``regimens --help`` (against ``python -c pass``) and of ``regimens
    expand mirocals ... --format json`` (against ``python -c "import ruamel.yaml"`` plus
-   the same work done warm in this process).
+   the same work done warm in this process), in wall time and in CPU time (user +
+   system) of the processes.
 5. Cohorts by group and streamed (benchmarks/cohort_stream.py): a run-in length per
    participant and weekday patterns against one group, ``iter_batches`` against
    ``to_arrow``, ``to_parquet`` against ``to_arrow`` plus ``write_table``, in CPU time per
@@ -514,13 +515,52 @@ def workload_cold(repeat: int) -> list[dict[str, Any]]:
     t_expand, t_yaml = paired(_run([*command, *expand_args]),
                               _run([sys.executable, "-c", "import ruamel.yaml"]), repeat)
     work_median = statistics.median(t_work)
+    # The same pair in CPU time (user + system) of each child process, and of the warm work
+    # in this one: what the processes themselves spend, which the other jobs of a shared
+    # machine stretch far less than wall time.
+    c_help, c_pass = paired_cpu([*command, "--help"], [sys.executable, "-c", "pass"], repeat)
+    c_work = [_cpu_sample(work, 5) for _ in range(repeat)]
+    c_expand, c_yaml = paired_cpu([*command, *expand_args],
+                                  [sys.executable, "-c", "import ruamel.yaml"], repeat)
+    cpu_work = statistics.median(c_work)
     return [
         row("4", "`regimens --help`, fresh process", t_help, "`python -c pass`", t_pass,
             margin=0.15),
+        row("4", "(same), CPU time (user + system) of the process", c_help,
+            "`python -c pass`, CPU time", c_pass, margin=0.15),
         row("4", f"`regimens expand {CATALOGUE_ID} --arm {ARM} ... --format json`, fresh "
             "process", t_expand, f"`python -c \"import ruamel.yaml\"` + the work warm "
             f"({_seconds(work_median)})", [t + work_median for t in t_yaml], 1.2),
+        row("4", "(same), CPU time (user + system) of the process", c_expand,
+            f"(same), CPU time; the work warm: {_seconds(cpu_work)}",
+            [t + cpu_work for t in c_yaml], 1.2),
     ]
+
+
+def _cpu_sample(fn: Callable[[], Any], number: int) -> float:
+    """The mean CPU time (user + system) of ``number`` calls in this process."""
+    t0 = time.process_time()
+    for _ in range(number):
+        fn()
+    return (time.process_time() - t0) / number
+
+
+def paired_cpu(a: list[str], b: list[str], repeat: int) -> tuple[list[float], list[float]]:
+    """CPU time (user + system) of fresh processes running ``a`` and ``b`` in turn."""
+    run_a, run_b = _run(a), _run(b)
+
+    def cpu(run: Callable[[], None]) -> float:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        run()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+    run_a(), run_b()
+    ta, tb = [], []
+    for _ in range(repeat):
+        ta.append(cpu(run_a))
+        tb.append(cpu(run_b))
+    return ta, tb
 
 
 # Report -------------------------------------------------------------------------------------
@@ -606,6 +646,14 @@ def machine() -> str:
             f"{platform.system()} {platform.release()}\n\nLibraries: {', '.join(versions)}")
 
 
+def _load() -> float:
+    """The machine's load average over the last minute (0 where the system has none)."""
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return 0.0
+
+
 def update_docs(report: str, path: Path) -> None:
     begin, end = "<!-- benchmarks:begin -->", "<!-- benchmarks:end -->"
     text = path.read_text(encoding="utf-8")
@@ -638,6 +686,7 @@ def main() -> int:
         cohort_worker(args.worker, args.participants)
         return 0
     quick = args.quick
+    load_before = _load()
     participants = args.participants or (2_000 if quick else 100_000)
     repeat = args.repeat or (3 if quick else 9)
     results = []
@@ -648,9 +697,11 @@ def main() -> int:
     cohort_rows, bounded = workload_cohort_stream(quick)
     results += cohort_rows
     started = datetime.now(UTC).strftime("%Y-%m-%d")
+    load = (f"Load average (1 minute) of the machine: {load_before:.1f} at the start, "
+            f"{_load():.1f} at the end, on {os.cpu_count()} cores.")
     report = (f"{table(results)}\n\n{bounded}\n\nEach pair interleaved in one process, "
               f"{repeat} samples a side{' (--quick: tiny workloads)' if quick else ''}; "
-              f"taken {started}.\n\n"
+              f"taken {started}. {load}\n\n"
               f"{machine()}")
     print(report)
     if args.update_docs:
