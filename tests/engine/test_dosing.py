@@ -6,6 +6,7 @@ case shows the arithmetic); derivations are pinned word for word where they stat
 
 from __future__ import annotations
 
+import re
 import warnings
 from datetime import date
 from decimal import Decimal as D
@@ -393,3 +394,47 @@ def test_check_refuses_a_birth_date() -> None:
     r = load("{drug: carbo, dose: AUC 5, days: 1}")
     with pytest.raises(ExpandOptionError, match="check has no calendar dates"):
         r.check(Participant(birth_date=date(1960, 1, 1)))
+
+
+# Each administration's derivation names its own date ----------------------------------------
+# A dose computed from an age taken on a birth date names the date; a cache keyed on the
+# age (or anything less than the date) would show the first date of that age everywhere.
+
+_DATED = re.compile(r"on (\d{4}-\d{2}-\d{2}), born")
+_BIRTH = {"birth_date": "1963-01-10", "sex": "female", "weight": "70 kg",
+          "creatinine": "1.1 mg/dL"}
+
+
+@pytest.mark.parametrize(("course", "levels", "dates"), [
+    # Born 1963-01-10: 63 on 2027-01-04, 64 on 2027-01-11 and on 2027-01-18 (same age).
+    ("{drug: carbo, dose: AUC 5, days: [1, 8, 15]}", None,
+     ["2027-01-04", "2027-01-11", "2027-01-18"]),
+    ("{drug: carbo, dose: AUC 5, levels: {-1: 80%}, days: [1, 8, 15]}", {"carbo": -1},
+     ["2027-01-04", "2027-01-11", "2027-01-18"]),
+    ("{drug: carbo, dose: AUC 5, levels: {-1: AUC 4}, days: [8, 15]}", {"carbo": -1},
+     ["2027-01-11", "2027-01-18"]),
+    ("{drug: carbo, daily_dose: AUC 5, times: ['08:00', '20:00'], round: 0.1 mg, "
+     "days: [8, 15]}", None,
+     ["2027-01-11", "2027-01-11", "2027-01-18", "2027-01-18"]),
+    ("{drug: carbo, steps: [{dose: AUC 5, days: [8]}, {dose: AUC 4, days: [15, 16]}]}", None,
+     ["2027-01-11", "2027-01-18", "2027-01-19"]),
+    ("{drug: pbo, dose: {by: age, bands: [{below: 18 years, dose: 1 mg}, {dose: 2 mg}]}, "
+     "days: [8, 15]}", None, ["2027-01-11", "2027-01-18"]),
+])
+def test_each_derivation_names_its_own_date(course: str, levels: dict[str, int] | None,
+                                            dates: list[str]) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        schedule = load(course).expand("x", "2027-01-04", Participant(**_BIRTH),
+                                       levels=levels)
+    rows = schedule.administrations
+    assert [a.date.isoformat() for a in rows] == dates
+    for a in rows:
+        assert _DATED.findall(a.dose.derivation) == [a.date.isoformat()]
+
+
+def test_same_age_on_two_dates_gives_the_same_amount() -> None:
+    # 64 on both dates: (140 - 64) x 70 / (72 x 1.1) x 0.85 = 57.1 -> 410.5 mg.
+    got = doses(load("{drug: carbo, dose: AUC 5, days: [8, 15]}"), **_BIRTH)
+    assert [t for t, _ in got] == ["410.5 mg", "410.5 mg"]
+    assert "on 2027-01-11" in got[0][1] and "on 2027-01-18" in got[1][1]

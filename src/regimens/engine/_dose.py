@@ -52,8 +52,8 @@ from ..quantities import (
 )
 
 __all__ = ["BodySize", "ComputedDose", "banded_text", "check_measurements", "compute_dose",
-           "dose_amount", "dose_rounding_moves", "dosing_area", "located", "refuse_unsupported",
-           "symbolic_level"]
+           "dated_by_birth", "dose_amount", "dose_rounding_moves", "dosing_area", "located",
+           "refuse_unsupported", "symbolic_level"]
 
 _MODES = {Rounding.NEAREST: ROUND_HALF_UP, Rounding.UP: ROUND_CEILING, Rounding.DOWN: ROUND_FLOOR}
 _MODE_TEXT = {Rounding.NEAREST: "to the nearest", Rounding.UP: "up to a", Rounding.DOWN:
@@ -495,6 +495,20 @@ def _band_measure(dose: Dose, body: BodySize, on: date | None
         raise MissingMeasurementError("age", _BAND_NEEDS, ("age",))
     months_exact = normal(p.age_years * 12)
     return months_exact, f"age {human_number(p.age_years)} years (given)", None
+
+
+def dated_by_birth(dose: Dose | None, participant: Participant) -> bool:
+    """Whether the derivation of ``dose`` depends on the administration's date.
+
+    It does when it takes the participant's age from a birth date on that date: a dose
+    banded by age, or an AUC dose whose GFR is a Cockcroft-Gault clearance (no measured
+    GFR). Such a dose names its date ("age 64 years (on 2027-01-11, born ...)"), so it is
+    computed for each date, never shared between dates of the same age.
+    """
+    if dose is None or participant.birth is None:
+        return False
+    return dose.band_by is BandBy.AGE or (dose.basis is Basis.AUC
+                                          and participant.gfr_ml_min is None)
 
 
 def banded_text(dose: Dose) -> str:

@@ -25,7 +25,6 @@ from ..errors import (
 from ..model import (
     BLINDED_VISIT,
     AfterLastAnchor,
-    BandBy,
     Course,
     Dose,
     DoseLevel,
@@ -49,7 +48,7 @@ from ..quantities import (
     shared_study_days,
 )
 from ._calendar import move_administrations, move_visits
-from ._dose import ComputedDose, banded_text, compute_dose, symbolic_level
+from ._dose import ComputedDose, banded_text, compute_dose, dated_by_birth, symbolic_level
 from ._schedule import (
     Administration,
     CourseSpan,
@@ -287,8 +286,6 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
             level = (course.level(line.levels[course.drug])
                      if course.drug in line.levels and not course.unspecified
                      and not course.placebo else None)
-            # An AUC dose from a birth date uses the age on each administration's date.
-            dated_age = line.body.participant.birth is not None
             # The fields every administration of the course shares, in field order: each
             # row's instance dictionary is filled from it, then its day, time, cycle, step
             # and dose are set (one update and a few stores: far cheaper than the frozen
@@ -300,8 +297,8 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
             # Sort keys (see _key): the day, then the time, then period and course.
             day_key, course_key = _DAY_US * periods * courses, period_index * courses + (
                 course_index)
-            if slots and not course.steps and not (
-                    dated_age and _dated_dose(course.dose, line.body.participant)):
+            if slots and not course.steps and not dated_by_birth(course.dose,
+                                                                 line.body.participant):
                 # One dose for the whole course (no steps, not chosen by the date): computed
                 # once, as the first row would have computed it. The loop sets only the
                 # fields that vary in this course (step is None without steps; cycle and
@@ -332,13 +329,12 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
             else:
                 for offset, cycle, cycle_day, slot_time, step in slots:
                     day = from_ordinal(day_one + offset)  # in range: the span's ends were dated
-                    step_dose = _step_dose(course, step)
-                    age: object = (line.body.participant.age_on(day) if dated_age and _by_age(
-                        step_dose, line.body.participant) else None)
-                    if dated_age and step_dose is not None and step_dose.band_by is BandBy.AGE:
-                        # The band is chosen by the age in months on this date, and the
-                        # derivation names the date: one computation per date.
-                        age = day
+                    # A dose whose derivation takes the age from a birth date names this
+                    # date (and the band or GFR may change on a birthday): one computation
+                    # per date. Keyed on less (the age), it would show the first date of
+                    # that age.
+                    age: object = (day if dated_by_birth(_step_dose(course, step),
+                                                         line.body.participant) else None)
                     computed = computed_by_step.get((step, age))
                     if computed is None:
                         computed = computed_by_step[(step, age)] = _course_dose(
@@ -526,16 +522,6 @@ def _with_vials(computed: ComputedDose, vials: tuple[Amount, ...],
         assert computed.amount is not None
         found = memo[key] = replace(computed, vials=least_waste_vials(computed.amount, vials))
     return found
-
-
-def _by_age(dose: Dose | None, participant: Participant) -> bool:
-    """True when ``dose`` depends on the participant's age (a Cockcroft-Gault clearance)."""
-    return dose is not None and dose.basis is Basis.AUC and participant.gfr_ml_min is None
-
-
-def _dated_dose(dose: Dose | None, participant: Participant) -> bool:
-    """True when ``dose`` is computed anew for each date (an age taken on the date)."""
-    return dose is not None and (_by_age(dose, participant) or dose.band_by is BandBy.AGE)
 
 
 def _course_dose(regimen: Regimen, course: Course, step: int | None, age: object, day: date,
