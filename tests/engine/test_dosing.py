@@ -277,6 +277,21 @@ def test_regimen_bsa_max_serves_doses_without_their_own() -> None:
                          "rounded to 2 decimals; 2.35 m² capped at bsa_max 2 m²) = 350 mg")
 
 
+@pytest.mark.parametrize("steps", [
+    # By cycles and by administrations, the last step open-ended (no count): it too takes
+    # the regimen's bsa_max (it once did not: 80 x 2.5 = 200 mg instead of 160 mg).
+    "[{dose: 100 mg/m2, cycles: 1}, {dose: 80 mg/m2}], cycle: 1 week, days: 1, for: 2 weeks",
+    "[{dose: 100 mg/m2, administrations: 1}, {dose: 80 mg/m2}], days: [1, 8]",
+])
+def test_regimen_bsa_max_serves_every_step(steps: str) -> None:
+    head = HEAD.replace("title: Dosing\n", "title: Dosing\nbsa_max: 2 m2\n")
+    r = load(f"{{drug: pac, steps: {steps}}}", head=head)
+    # BSA 2.5 m2 capped at 2 m2: 100 x 2 = 200 mg, then 80 x 2 = 160 mg
+    got = doses(r, bsa="2.5 m2")
+    assert [t for t, _ in got] == ["200 mg", "160 mg"]
+    assert all("2.5 m² capped at bsa_max 2 m²" in d for _, d in got)
+
+
 # Dose levels -------------------------------------------------------------------------------
 
 LEVELS = ("{drug: pac, dose: 175 mg/m2, days: 1, levels: {-1: 135 mg/m2, -2: 80%}}",

@@ -476,7 +476,7 @@ def read_steps(cur: Cursor, bsa_max: Decimal | None = None, *,
         if not present and number == last and last > 0:
             # Open-ended: the last step lasts until the course ends; it counts what the
             # earlier steps count (checked below with the kinds).
-            steps.append(_open_step(cur, step, equivalence))
+            steps.append(_open_step(cur, step, bsa_max, equivalence))
             continue
         if len(present) != 1:
             found = f" (found {', '.join(present)})" if present else ""
@@ -502,11 +502,12 @@ def read_steps(cur: Cursor, bsa_max: Decimal | None = None, *,
     return tuple(steps)
 
 
-def _open_step(cur: Cursor, step: Cursor,
+def _open_step(cur: Cursor, step: Cursor, bsa_max: Decimal | None,
                equivalence: tuple[Amount, Amount] | None = None) -> Step:
-    """The open-ended last step: cycles or administrations as the step before it counts."""
+    """The open-ended last step: cycles or administrations as the step before it counts
+    (its dose takes the regimen's ``bsa_max`` like every other step's)."""
     before = cur.value[-2]
-    dose = read_dose(step, equivalence=equivalence)
+    dose = read_dose(step, bsa_max, equivalence=equivalence)
     if "cycles" in before:
         return CycleStep(dose, None)
     if "administrations" in before:
