@@ -18,6 +18,7 @@ from regimens.quantities import (
     least_waste_vials,
     parse_amount,
     unit,
+    whole_vial_amounts,
 )
 
 
@@ -197,3 +198,56 @@ def test_order_and_unit_do_not_matter(sizes: list[int], dose: int, data: st.Data
     assert [(s.magnitude * 1000, n) for s, n in second.vials] == [
         (s.magnitude, n) for s, n in first.vials]
     assert second.waste.to(unit("mg")) == first.waste
+
+
+# Whole-vial amounts (round: {to_vial: true}) --------------------------------------------------
+
+
+@pytest.mark.parametrize(("dose", "sizes", "below", "above"), [
+    # 720 mg from 100 and 500 mg: 700 (500 + 2 x 100) and 800 mg (500 + 3 x 100).
+    ("720 mg", ["100 mg", "500 mg"], "700 mg", "800 mg"),
+    # Whole vials make 1 g exactly (2 x 500 mg): both ends are the dose.
+    ("1 g", ["100 mg", "500 mg"], "1 g", "1 g"),
+    # 7 mg from 3 and 5 mg: 6 (2 x 3) and 8 mg (3 + 5); 7 is no sum of them.
+    ("7 mg", ["3 mg", "5 mg"], "6 mg", "8 mg"),
+    # Less than the smallest vial: nothing below.
+    ("40 mg", ["50 mg"], None, "50 mg"),
+    # A computed dose with more digits than the sizes: 1,234.56 mg from 200 mg and 1 g.
+    ("1234.56 mg", ["200 mg", "1 g"], "1200 mg", "1400 mg"),
+])
+def test_whole_vial_amounts_hand_computed(dose: str, sizes: list[str], below: str | None,
+                                          above: str) -> None:
+    got = whole_vial_amounts(parse_amount(dose), [parse_amount(s) for s in sizes])
+    assert (None if got[0] is None else str(got[0]), str(got[1])) == (below, above)
+
+
+def _sums(sizes: list[Decimal], up_to: Decimal) -> set[Decimal]:
+    """Every amount whole vials make up, to ``up_to`` and one largest vial past it."""
+    reach = {Decimal(0)}
+    frontier = [Decimal(0)]
+    limit = up_to + max(sizes)
+    while frontier:
+        nxt = []
+        for total in frontier:
+            for s in sizes:
+                if total + s <= limit and total + s not in reach:
+                    reach.add(total + s)
+                    nxt.append(total + s)
+        frontier = nxt
+    return reach
+
+
+@settings(max_examples=200, deadline=None)
+@given(sizes=st.lists(st.integers(3, 40), min_size=1, max_size=3, unique=True),
+       dose=st.integers(1, 300), scale=st.sampled_from(SCALES))
+def test_whole_vial_amounts_against_brute_force(sizes: list[int], dose: int,
+                                                scale: Decimal) -> None:
+    size_values = [Decimal(s) * scale for s in sizes]
+    dose_value = Decimal(dose) * scale
+    below, above = whole_vial_amounts(Amount(dose_value, unit("mg")),
+                                      [Amount(s, unit("mg")) for s in size_values])
+    sums = _sums(size_values, dose_value)
+    under = max((x for x in sums if 0 < x <= dose_value), default=None)
+    over = min(x for x in sums if x >= dose_value)
+    assert (None if below is None else below.magnitude) == under
+    assert above.magnitude == over

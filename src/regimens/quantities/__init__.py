@@ -60,7 +60,13 @@ from ._units import (
     shortest_decimal,
     unit,
 )
-from ._vials import MAX_VIAL_SUMS, VialCombination, least_waste_vials, same_amount
+from ._vials import (
+    MAX_VIAL_SUMS,
+    VialCombination,
+    least_waste_vials,
+    same_amount,
+    whole_vial_amounts,
+)
 
 __all__ = [
     "CREATININE_FACTOR",
@@ -123,6 +129,7 @@ __all__ = [
     "shared_study_days",
     "shortest_decimal",
     "unit",
+    "whole_vial_amounts",
 ]
 
 from .._public import claim

@@ -35,9 +35,10 @@ from decimal import Decimal
 
 from ..errors import QuantityError, QuantityTypeError, UnitError
 from ._exact import exactly
-from ._units import Amount, normal
+from ._units import Amount, Unit, normal
 
-__all__ = ["MAX_VIAL_SUMS", "VialCombination", "least_waste_vials", "same_amount"]
+__all__ = ["MAX_VIAL_SUMS", "VialCombination", "least_waste_vials", "same_amount",
+           "whole_vial_amounts"]
 
 #: The most sums of the smaller vial sizes :func:`least_waste_vials` compares (in units
 #: of the sizes' greatest common divisor: below ``largest x second largest``, and below
@@ -119,6 +120,52 @@ def least_waste_vials(dose: Amount, vials: Iterable[Amount]) -> VialCombination:
         UnitError: a vial size measures another dimension than the dose (mg vials
             for a dose in international units).
     """
+    p = _prepare(dose, vials)
+    sizes, base, scale, g, reduced, order = p.sizes, p.base, p.scale, p.g, p.reduced, p.order
+    target = p.above  # ceiling: totals are multiples of g
+    largest = reduced[order[0]]
+    smaller = [reduced[i] for i in order[1:]]
+    # What the smaller vials add up to, r, is below largest x the second size (fewer than
+    # `largest` of them: see the module text) and below target + smallest size (a total
+    # past that wastes a whole smallest vial).
+    limit = min(largest * smaller[0], target + min(reduced)) if smaller else 1
+    best = _fewest(smaller, limit, sizes)
+    best_key: tuple[int, int, tuple[int, ...]] | None = None
+    best_counts: tuple[int, ...] = ()
+    for rest, found in enumerate(best):
+        if found is None:
+            continue
+        n_largest = max(0, -(-(target - rest) // largest))
+        reach = rest + n_largest * largest
+        # Least waste (total), fewest vials, then most of the larger sizes in turn.
+        key = (reach, n_largest + found[0], (-n_largest, *found[1]))
+        if best_key is None or key < best_key:
+            best_key, best_counts = key, tuple(-c for c in key[2])
+    assert best_key is not None
+    used = tuple((sizes[i], c) for i, c in zip(order, best_counts, strict=True) if c)
+    total_base = Decimal(best_key[0] * g).scaleb(-scale)
+    total = Amount(normal(total_base / base.factor), base)
+    return VialCombination(dose, used, total, Amount(normal(total.magnitude - dose.magnitude),
+                                                     base))
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """Vial sizes as integers: in units of their greatest common divisor ``g`` after
+    scaling by ``10 ** scale`` (every digit kept), with the dose rounded up (``above``)
+    and down (``below``) to a multiple of ``g``."""
+
+    sizes: list[Amount]
+    base: Unit
+    scale: int
+    g: int
+    reduced: list[int]
+    order: list[int]  # indices of sizes, largest first
+    above: int
+    below: int
+
+
+def _prepare(dose: Amount, vials: Iterable[Amount]) -> _Prepared:
     dose = _check_amount(dose, "dose")
     sizes = [_check_amount(v, "vial size") for v in (
         vials if isinstance(vials, Sequence) else list(vials))]
@@ -146,20 +193,24 @@ def least_waste_vials(dose: Amount, vials: Iterable[Amount]) -> VialCombination:
     assert need_scaled == int(need_scaled)
     g = math.gcd(*ints)
     reduced = [x // g for x in ints]
-    target = -(-int(need_scaled) // g)  # ceiling: totals are multiples of g
     order = sorted(range(len(sizes)), key=lambda i: reduced[i], reverse=True)
-    largest = reduced[order[0]]
-    smaller = [reduced[i] for i in order[1:]]
-    # What the smaller vials add up to, r, is below largest x the second size (fewer than
-    # `largest` of them: see the module text) and below target + smallest size (a total
-    # past that wastes a whole smallest vial).
-    limit = min(largest * smaller[0], target + min(reduced)) if smaller else 1
+    return _Prepared(sizes, base, scale, g, reduced, order, -(-int(need_scaled) // g),
+                     int(need_scaled) // g)
+
+
+def _fewest(smaller: list[int], limit: int, sizes: list[Amount]
+            ) -> list[tuple[int, tuple[int, ...]] | None]:
+    """best[r] for r below ``limit``: the fewest ``smaller`` vials that add up to r, then
+    the most of the larger sizes, as (count, (-count of each smaller size, largest
+    first)); None: r is not a sum of them.
+
+    Raises:
+        QuantityError: ``limit`` above :data:`MAX_VIAL_SUMS`.
+    """
     if limit > MAX_VIAL_SUMS:
         raise QuantityError("vials", "these vial sizes have too many combinations to compare "
                             f"(more than {MAX_VIAL_SUMS:,}): list the sizes stocked",
                             ", ".join(str(s) for s in sizes))
-    # best[r]: the fewest smaller vials that add up to r, then the most of the larger
-    # sizes, as (count, (-count of each smaller size, largest first)); None: r is not a sum.
     # Adding the same vial to two combinations keeps their order, so the best for r
     # extends the best for r - size.
     zero: tuple[int, tuple[int, ...]] = (0, (0,) * len(smaller))
@@ -172,21 +223,37 @@ def least_waste_vials(dose: Amount, vials: Iterable[Amount]) -> VialCombination:
                 current = best[r]
                 if current is None or candidate < current:
                     best[r] = candidate
-    best_key: tuple[int, int, tuple[int, ...]] | None = None
-    best_counts: tuple[int, ...] = ()
-    for rest, found in enumerate(best):
-        if found is None:
-            continue
-        n_largest = max(0, -(-(target - rest) // largest))
-        reach = rest + n_largest * largest
-        # Least waste (total), fewest vials, then most of the larger sizes in turn.
-        key = (reach, n_largest + found[0], (-n_largest, *found[1]))
-        if best_key is None or key < best_key:
-            best_key, best_counts = key, tuple(-c for c in key[2])
-    assert best_key is not None
-    used = tuple((sizes[i], c) for i, c in zip(order, best_counts, strict=True) if c)
-    total_base = Decimal(best_key[0] * g).scaleb(-scale)
-    total = Amount(normal(total_base / base.factor), base)
-    return VialCombination(dose, used, total, Amount(normal(total.magnitude - dose.magnitude),
-                                                     base))
+    return best
 
+
+@exactly
+def whole_vial_amounts(dose: Amount, vials: Iterable[Amount]) -> tuple[Amount | None, Amount]:
+    """The whole-vial amounts nearest ``dose``: the largest that whole vials of the sizes
+    given make up at most ``dose`` (None when even the smallest vial holds more), and the
+    smallest at least ``dose`` (the total of :func:`least_waste_vials`). Both in the
+    dose's unit, exact; equal when whole vials make up the dose exactly. Used by
+    ``round: {to_vial: true}``.
+
+    >>> from regimens.quantities import parse_amount as a
+    >>> [str(x) for x in whole_vial_amounts(a("720 mg"), [a("100 mg"), a("500 mg")])]
+    ['700 mg', '800 mg']
+    >>> [str(x) for x in whole_vial_amounts(a("130 mg"), [a("50 mg"), a("80 mg")])]
+    ['130 mg', '130 mg']
+
+    Raises:
+        QuantityTypeError, QuantityError, UnitError: as :func:`least_waste_vials`.
+    """
+    sizes = list(vials)  # read twice
+    above = least_waste_vials(dose, sizes).total
+    p = _prepare(dose, sizes)
+    largest = p.reduced[p.order[0]]
+    smaller = [p.reduced[i] for i in p.order[1:]]
+    # Every whole-vial amount is some r from the smaller sizes (below largest x the second
+    # size: see the module text) plus largest vials; r may not pass the dose.
+    limit = min(largest * smaller[0], p.below + 1) if smaller else 1
+    best = _fewest(smaller, limit, p.sizes)
+    reach = max((r + (p.below - r) // largest * largest
+                 for r, found in enumerate(best) if found is not None), default=0)
+    below = None if reach == 0 else Amount(
+        normal(Decimal(reach * p.g).scaleb(-p.scale) / p.base.factor), p.base)
+    return below, above
