@@ -19,9 +19,9 @@ PUBLIC = [
     # Regimen files
     "catalog_ids", "dumps", "json_schema", "load", "loads",
     # The regimen model
-    "Arm", "BandBy", "Course", "Dose", "DoseBand", "DoseLevel", "Drug", "Period", "Policy",
-    "Regimen",
-    "Rounding", "WeightBasis",
+    "Arm", "BandBy", "Course", "Dose", "DoseBand", "DoseLevel", "DoseRange", "Drug",
+    "OutsideTolerance", "Period", "Policy", "Regimen", "Rounding", "StandardDoses",
+    "WeightBasis",
     # Timing patterns and dose steps
     "AdministrationStep", "CycleStep", "DailyPattern", "DayStep", "DaysPattern", "EveryPattern",
     "HoursPattern", "WeekdaysPattern",
@@ -50,7 +50,7 @@ PUBLIC = [
     "MissingMeasurementError", "ParticipantError", "Problem", "PublishError", "QuantityError",
     "QuantityTypeError",
     "RegimenError", "RegimenLookupError", "RegimenNotFoundError", "RegimenWarning",
-    "RoundingWarning", "TimeShiftWarning", "UnitError",
+    "RoundingWarning", "StandardDoseWarning", "TimeShiftWarning", "UnitError",
     "__version__",
 ]
 

@@ -24,7 +24,8 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "InvalidRegimenError",
         "MissingMeasurementError", "ParticipantError", "Problem", "PublishError",
         "QuantityError", "QuantityTypeError", "RegimenError", "RegimenLookupError",
-        "RegimenNotFoundError", "RegimenWarning", "RoundingWarning", "TimeShiftWarning",
+        "RegimenNotFoundError", "RegimenWarning", "RoundingWarning", "StandardDoseWarning",
+        "TimeShiftWarning",
         "UnitError",
     ),
     "export": (
@@ -36,11 +37,10 @@ PUBLIC: dict[str, tuple[str, ...]] = {
     "model": (
         "AdministrationStep", "AfterLastAnchor", "Arm", "BandBy", "Closure", "Course",
         "CourseAnchor", "CycleStep", "DailyPattern", "DayStep", "DaysPattern", "Dose", "DoseBand",
-        "DoseLevel", "Drug",
+        "DoseLevel", "DoseRange", "Drug", "OutsideTolerance",
         "EveryPattern", "Expectation", "HoursPattern", "Participant", "Period", "PeriodAnchor",
-        "Policy", "Regimen", "RepeatAnchor", "Rounding", "SiteCalendar", "StudyDayAnchor",
-        "Visit",
-        "WeekdaysPattern", "WeightBasis", "Window",
+        "Policy", "Regimen", "RepeatAnchor", "Rounding", "SiteCalendar", "StandardDoses",
+        "StudyDayAnchor", "Visit", "WeekdaysPattern", "WeightBasis", "Window",
     ),
     "record": (
         "EventKind", "Measurement", "Record", "RecordRow", "load_record", "read_record",

@@ -22,6 +22,7 @@ know this library)::
 
     RegimenWarning (UserWarning)
     ├── RoundingWarning                     rounding moved a dose by more than 10%
+    │   └── StandardDoseWarning             no standard dose within the tolerance
     ├── TimeShiftWarning                    a time of day moved out of a daylight-saving gap
     ├── ClosedDayWarning                    clinic work stays on a day the site is closed
     └── CumulativeDoseWarning               a dose would take a drug past its max_cumulative
@@ -60,6 +61,7 @@ __all__ = [
     "RegimenNotFoundError",
     "RegimenWarning",
     "RoundingWarning",
+    "StandardDoseWarning",
     "TimeShiftWarning",
     "UnitError",
     "format_loc",
@@ -450,6 +452,12 @@ class RegimenWarning(UserWarning):
 
 class RoundingWarning(RegimenWarning):
     """Rounding moved a dose by more than 10% of the computed amount."""
+
+
+class StandardDoseWarning(RoundingWarning):
+    """No standard dose (dose band, table row or whole-vial amount) is within the
+    tolerance of a calculated dose, and the regimen says ``outside: calculated``: the
+    calculated dose is given, not banded (docs/format.md, "Standard doses")."""
 
 
 class TimeShiftWarning(RegimenWarning):

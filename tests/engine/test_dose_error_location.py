@@ -81,6 +81,16 @@ CASES: list[tuple[str, str, dict[str, str], dict[str, Any], str, str]] = [
      "{drug: il2, dose: 3 capsules, days: [1], levels: {-1: 50%}}", {},
      {"levels": {"il2": -1}}, "dose",
      "the dose is 1.5 capsules; capsules are not split: give whole capsules"),
+    ("no-standard-dose-within-the-tolerance",
+     # 1,000 x 1.7 = 1,700 mg: 1,600 and 1,800 mg equally near, the higher by the tie rule,
+     # 100 / 1,700 = 5.88% away: over 5%.
+     "{drug: pred, dose: 1000 mg/m2, round: {bands: [1600 mg, 1800 mg], tolerance: 5%}, "
+     "days: [1]}",
+     {"bsa": "1.7 m2"}, {}, "dose",
+     "1,000 mg per m² gives 1,700 mg: no standard dose is within 5% of it: the nearest, "
+     "1,800 mg, is about 5.88% above it (dose bands 1,600 mg, 1,800 mg); the regimen gives "
+     "no dose outside its standard doses ('outside: refuse', the default; 'outside: "
+     "calculated' gives the calculated dose with a warning)"),
 ]
 
 # The same faults where the dose is a step's, or reached through a dose level: the path

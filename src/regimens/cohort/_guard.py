@@ -65,10 +65,11 @@ KNOWN: dict[str, frozenset[str]] = {
     "WeekdaysPattern": frozenset({"weekdays", "count"}),
     "DailyPattern": frozenset(),
     # weight (other than actual) and the AUC fields are refused first by the engine's
-    # refuse_unsupported, with its own message (so is divided, a divided daily dose);
+    # refuse_unsupported, with its own message (so are divided, a divided daily dose, and
+    # standard, rounding to standard doses);
     # bsa_max is applied by dose_amount.
     "Dose": frozenset({"quantity", "max", "round", "rounding", "weight", "bsa_max",
-                       "gfr_max", "creatinine_min", "crcl_weight", "divided",
+                       "gfr_max", "creatinine_min", "crcl_weight", "divided", "standard",
                        # Where the dose is written: names it in a DoseError.
                        "where"}),
     "DoseQuantity": frozenset({"amount", "basis"}),

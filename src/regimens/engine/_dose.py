@@ -11,13 +11,21 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from ..errors import DoseError, MissingMeasurementError, QuantityError, RoundingWarning
+from ..errors import (
+    DoseError,
+    MissingMeasurementError,
+    QuantityError,
+    RoundingWarning,
+    StandardDoseWarning,
+)
 from ..model import (
     BandBy,
     Dose,
     DoseLevel,
+    OutsideTolerance,
     Participant,
     Rounding,
+    StandardDoses,
     WeightBasis,
     band_edge_text,
 )
@@ -49,6 +57,7 @@ from ..quantities import (
     normal,
     plain,
     round_bsa,
+    whole_vial_amounts,
 )
 
 __all__ = ["BodySize", "ComputedDose", "banded_text", "check_measurements", "compute_dose",
@@ -338,9 +347,10 @@ class ComputedDose:
 
 @exactly
 def compute_dose(dose: Dose, body: BodySize, level: DoseLevel | None = None,
-                 on: date | None = None) -> ComputedDose:
+                 on: date | None = None, vials: tuple[Amount, ...] = ()) -> ComputedDose:
     """The dose for one administration on ``on`` (its date; ages from a birth date are
-    taken on it) at dose ``level`` (None: level 0, the written dose).
+    taken on it) at dose ``level`` (None: level 0, the written dose). ``vials``: the
+    drug's vial sizes, which ``round: {to_vial: true}`` rounds to.
 
     A divided daily dose (``dose.divided``): the daily dose (at ``level``) is computed
     unrounded, divided by the number of administrations a day, and each part rounded by
@@ -354,7 +364,7 @@ def compute_dose(dose: Dose, body: BodySize, level: DoseLevel | None = None,
             ``loc`` of the dose field: :attr:`Dose.where`).
     """
     try:
-        return _with_form(_leveled(dose, body, level, on), dose)
+        return _with_form(_leveled(dose, body, level, on, vials), dose)
     except DoseError as exc:
         raise located(exc, dose) from None
 
@@ -370,33 +380,41 @@ def located(exc: DoseError, dose: Dose) -> DoseError:
 
 @exactly
 def _leveled(dose: Dose, body: BodySize, level: DoseLevel | None,
-             on: date | None) -> ComputedDose:
+             on: date | None, vials: tuple[Amount, ...] = ()) -> ComputedDose:
     if dose.divided is not None:
         return _divided(dose, body, level, on)
     if level is None:
-        return _compute(dose, body, on)
+        return _compute(dose, body, on, vials)
     if level.quantity is not None:
-        computed = _compute(replace(dose, quantity=level.quantity), body, on)
+        computed = _compute(replace(dose, quantity=level.quantity), body, on, vials)
         return replace(computed, derivation=f"dose level {level.level}: {computed.derivation}",
                        per_basis=dose)
-    full = _compute(dose, body, on)
+    full = _compute(dose, body, on, vials)
     assert full.amount is not None
     assert level.percent is not None
     unit = full.amount.unit
     value = normal(full.amount.magnitude * level.percent / 100)
     steps = (f"dose level {level.level}: {plain(level.percent)}% of the level-0 dose "
              f"{human_amount(full.amount)} = {human_amount(Amount(value, unit))}")
+    found = list(full.warnings)
     if dose.round is not None and dose.basis is not Basis.FLAT:
         rounded = _round(dose, value, f"{plain(level.percent)}% of {human_amount(full.amount)}")
         steps += (f", rounded {_MODE_TEXT[dose.rounding]} multiple of "
                   f"{_round_text(dose)} = {human_amount(Amount(rounded, unit))}")
         value = rounded
+    elif dose.standard is not None:
+        standard = _to_standard(dose.standard, value, unit, vials,
+                                f"{plain(level.percent)}% of {human_amount(full.amount)}")
+        steps += standard.text
+        value = standard.value
+        if standard.warning is not None:
+            found.append(standard.warning)
     if dose.max is not None and value > _in_unit(dose, dose.max, unit):
         value = normal(_in_unit(dose, dose.max, unit))
         steps += f", capped at the maximum of {_limit_text(dose, dose.max)}"
     amount = Amount(value, unit)
     return ComputedDose(amount, human_amount(amount),
-                        f"{steps} (level 0: {full.derivation})", full.basis, dose, full.warnings)
+                        f"{steps} (level 0: {full.derivation})", full.basis, dose, tuple(found))
 
 
 @exactly
@@ -556,7 +574,8 @@ def _banded(dose: Dose, body: BodySize, on: date | None) -> ComputedDose:
 
 
 @exactly
-def _compute(dose: Dose, body: BodySize, on: date | None) -> ComputedDose:
+def _compute(dose: Dose, body: BodySize, on: date | None,
+             vials: tuple[Amount, ...] = ()) -> ComputedDose:
     if dose.bands:
         return _banded(dose, body, on)
     quantity = dose.quantity
@@ -578,10 +597,14 @@ def _compute(dose: Dose, body: BodySize, on: date | None) -> ComputedDose:
         if area_warning is not None:
             found.append(area_warning)
     unit = quantity.amount.unit
-    steps_taken = _arithmetic(dose, size)
+    steps_taken = _arithmetic(dose, size, vials, written)
     value = steps_taken.computed
     steps = f"{written} × {size_text} = {human_amount(Amount(value, unit))}"
-    if steps_taken.rounded is not None:
+    if steps_taken.standard is not None:
+        steps += steps_taken.standard.text
+        if steps_taken.standard.warning is not None:
+            found.append(steps_taken.standard.warning)
+    elif steps_taken.rounded is not None:
         assert dose.round is not None
         rounded = steps_taken.rounded
         steps += (f", rounded {_MODE_TEXT[dose.rounding]} multiple of "
@@ -600,27 +623,45 @@ def _compute(dose: Dose, body: BodySize, on: date | None) -> ComputedDose:
 
 
 @dataclass(frozen=True)
+class _Standard:
+    """A calculated dose rounded to a standard dose: the value given (the calculated one
+    when none is within the tolerance and the regimen says ``outside: calculated``), the
+    derivation's words for it, and the warning in that case."""
+
+    value: Decimal
+    text: str  # ", rounded to the nearest standard dose ...": follows the calculated dose
+    warning: StandardDoseWarning | None = None
+
+
+@dataclass(frozen=True)
 class _Steps:
     computed: Decimal  # basis x body size
-    rounded: Decimal | None  # after ``round``, if any
+    rounded: Decimal | None  # after ``round`` or a standard dose, if any
     capped: bool  # ``max`` bound the result
     final: Decimal
+    standard: _Standard | None = None  # how a standard dose was chosen
 
 
 @exactly
-def _arithmetic(dose: Dose, size: Decimal) -> _Steps:
+def _arithmetic(dose: Dose, size: Decimal, vials: tuple[Amount, ...] = (),
+                written: str = "") -> _Steps:
     """compute -> round -> cap, exactly; shared by :func:`compute_dose` and the batch API."""
     unit = dose.quantity.amount.unit
     value = computed = normal(dose.quantity.amount.magnitude * size)
     rounded = None
+    standard = None
     if dose.round is not None:
         value = rounded = _round(dose, value, human_dose_quantity(dose.quantity))
+    elif dose.standard is not None:
+        standard = _to_standard(dose.standard, value, unit, vials,
+                                written or human_dose_quantity(dose.quantity))
+        value = rounded = standard.value
     capped = False
     if dose.max is not None:
         cap = _in_unit(dose, dose.max, unit)
         if value > cap:
             value, capped = normal(cap), True
-    return _Steps(computed, rounded, capped, value)
+    return _Steps(computed, rounded, capped, value, standard)
 
 
 @exactly
@@ -758,7 +799,8 @@ def refuse_unsupported(dose: Dose) -> None:
     """Raise unless the batch API can compute ``dose`` from weights and BSAs alone.
 
     Raises:
-        DoseError: a banded dose (by weight, age or BSA), a divided daily dose, an AUC
+        DoseError: a banded dose (by weight, age or BSA), a divided daily dose, a dose
+            rounded to standard doses (``round: {bands: ...}``), an AUC
             dose (it needs each participant's GFR or Cockcroft-Gault inputs) or a per-kg
             dose on an ideal or adjusted weight (height and sex); located at the dose
             field when the dose was read from a file.
@@ -770,6 +812,8 @@ def refuse_unsupported(dose: Dose) -> None:
                                 "one with Regimen.expand"), dose)
     what = ("a divided daily dose (daily_dose), whose parts are rounded one by one"
             if dose.divided is not None else
+            "a dose rounded to standard doses (round: {bands, table or to_vial}), whose "
+            "rounding may refuse or warn per participant" if dose.standard is not None else
             "an AUC dose (Calvert), which needs each participant's GFR"
             if dose.basis is Basis.AUC else
             f"a per-kg dose on the {dose.weight.value} body weight, which needs each "
@@ -791,3 +835,95 @@ def dose_rounding_moves(dose: Dose, size: Decimal) -> bool:
         size = dose.bsa_max  # as dose_amount caps it
     steps = _arithmetic(dose, size)
     return steps.rounded is not None and abs(steps.rounded - steps.computed) * 10 > steps.computed
+
+
+def _percent_text(exact: Decimal, tolerance: Decimal | None) -> str:
+    """A percentage for people: rounded half up to 2 decimals ("about 3.81%"), with more
+    decimals when 2 would show it equal to the tolerance it is not equal to."""
+    decimals = 2
+    shown = _round_to(exact, "0.01")
+    while tolerance is not None and shown == tolerance != exact and decimals < 8:
+        decimals += 1
+        shown = _round_to(exact, "0." + "0" * (decimals - 1) + "1")
+    return f"{'' if shown == exact else 'about '}{plain(shown)}%"
+
+
+def _amount_in(amount: Amount, unit: Unit) -> Decimal:
+    """``amount``'s magnitude in ``unit`` (of the same dimension), exactly."""
+    return normal(amount.magnitude * amount.unit.factor / unit.factor)
+
+
+@exactly
+def _to_standard(standard: StandardDoses, value: Decimal, unit: Unit,
+                 vials: tuple[Amount, ...], written: str) -> _Standard:
+    """The standard dose for a calculated dose of ``value`` ``unit``s, by the rule of
+    ``standard`` (docs/format.md, "Standard doses"), and the derivation's words for it.
+
+    Raises:
+        DoseError: no standard dose within the tolerance (or outside the table) and
+            ``outside: refuse``.
+    """
+    tol = standard.tolerance
+    within_text = "" if tol is None else f"; within {plain(tol)}%"
+    if standard.table:
+        rows = standard.table
+        rule = "the dose-banding table"
+        for index, row in enumerate(rows):
+            low, below = _amount_in(row.low, unit), _amount_in(row.below, unit)
+            if low <= value < below:
+                chosen = _amount_in(row.dose, unit)
+                return _Standard(chosen, (
+                    f", by {rule} (row {index + 1} of {len(rows)}: {human_amount(row.low)} to "
+                    f"under {human_amount(row.below)} gives {human_amount(row.dose)}) = "
+                    f"{human_amount(Amount(chosen, unit))}{_off_text(chosen, value, None)}"))
+        why = (f"it is outside {rule}, which covers {human_amount(rows[0].low)} to under "
+               f"{human_amount(rows[-1].below)}")
+        return _outside(standard, value, unit, written, why)
+    if standard.to_vial:
+        # A regimen refuses to_vial for a drug without vials (to-vial-without-vials).
+        assert vials, "round: {to_vial: true} needs the drug's vials"
+        below_amount, above_amount = whole_vial_amounts(Amount(value, unit), vials)
+        candidates = [_amount_in(a, unit) for a in (below_amount, above_amount) if a is not None]
+        listed = f"vials of {', '.join(human_amount(v) for v in vials)}"
+        rule = f"the nearest whole-vial amount ({listed}{within_text})"
+        what = "whole-vial amount"
+    else:
+        candidates = [_amount_in(b, unit) for b in standard.bands]
+        listed = f"dose bands {', '.join(human_amount(b) for b in standard.bands)}"
+        rule = f"the nearest standard dose ({listed}{within_text})"
+        what = "standard dose"
+    # Nearest; equally near: the higher (as halves go up in rounding: nearest).
+    chosen = min(candidates, key=lambda c: (abs(c - value), -c))
+    assert tol is not None
+    if abs(chosen - value) * 100 <= tol * value:
+        return _Standard(chosen, f", rounded to {rule} = {human_amount(Amount(chosen, unit))}"
+                         f"{_off_text(chosen, value, tol)}")
+    why = (f"no {what} is within {plain(tol)}% of it: the nearest, "
+           f"{human_amount(Amount(chosen, unit))}, is {_off_text(chosen, value, tol, bare=True)}"
+           f" ({listed})")
+    return _outside(standard, value, unit, written, why)
+
+
+def _off_text(chosen: Decimal, value: Decimal, tolerance: Decimal | None,
+              bare: bool = False) -> str:
+    """How far a standard dose is from the calculated one: ``" (3.81% above the
+    calculated dose)"``, or with ``bare`` ``"6.67% above it"``."""
+    if chosen == value:
+        return "" if not bare else "equal to it"
+    side = "above" if chosen > value else "below"
+    percent = _percent_text(abs(chosen - value) * 100 / value, tolerance)
+    return f"{percent} {side} it" if bare else f" ({percent} {side} the calculated dose)"
+
+
+def _outside(standard: StandardDoses, value: Decimal, unit: Unit, written: str,
+             why: str) -> _Standard:
+    """No standard dose for ``value``: refused, or given as calculated with a warning."""
+    calculated = human_amount(Amount(value, unit))
+    if standard.outside is OutsideTolerance.REFUSE:
+        raise DoseError(f"{written} gives {calculated}: {why}; the regimen gives no dose "
+                        "outside its standard doses ('outside: refuse', the default; "
+                        "'outside: calculated' gives the calculated dose with a warning)")
+    return _Standard(value, f", not rounded: {why}; given as calculated (outside: "
+                     "calculated)",
+                     StandardDoseWarning(f"{written} gives {calculated}: {why}; given as "
+                                         "calculated, not rounded to a standard dose"))

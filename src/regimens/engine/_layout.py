@@ -252,7 +252,8 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
              exact_drugs: frozenset[str]) -> Schedule:
     arm = line.arm
     warnings: list[RegimenWarning] = []
-    doses: dict[tuple[Dose, DoseLevel | None, object], ComputedDose] = {}
+    doses: dict[tuple[Dose, DoseLevel | None, object, tuple[Amount, ...]],
+                ComputedDose] = {}
     vialled: dict[tuple[ComputedDose, tuple[Amount, ...]], ComputedDose] = {}
     # Administrations and their sort keys (see _key), in parallel lists: no tuple per row.
     rows: list[Administration] = []
@@ -527,13 +528,15 @@ def _with_vials(computed: ComputedDose, vials: tuple[Amount, ...],
 def _course_dose(regimen: Regimen, course: Course, step: int | None, age: object, day: date,
                  line: Timeline, level: DoseLevel | None, symbolic: bool,
                  exact_drugs: frozenset[str],
-                 doses: dict[tuple[Dose, DoseLevel | None, object], ComputedDose],
+                 doses: dict[tuple[Dose, DoseLevel | None, object, tuple[Amount, ...]],
+                             ComputedDose],
                  vialled: dict[tuple[ComputedDose, tuple[Amount, ...]], ComputedDose],
                  warnings: list[RegimenWarning]) -> ComputedDose:
     """The dose of a course's ``step`` (at ``age``, on ``day``), once per distinct dose:
     ``doses`` and ``vialled`` hold what the expansion computed already, and a dose's
     warnings are added to ``warnings`` when it is first computed."""
     dose = _step_dose(course, step)
+    vials = regimen.drug(course.drug).vials
     if dose is None:
         computed = _no_amount(course)
     elif symbolic and dose.bands and course.drug not in exact_drugs:
@@ -553,12 +556,13 @@ def _course_dose(regimen: Regimen, course: Course, step: int | None, age: object
         if strength is not None:
             # Counts the dose in its form; converts a round in tablets (0.5 x 500 mg).
             dose = replace(dose, strength=strength)
-        key = (dose, level, age)
+        # Everything the derivation depends on: the drug's vials too (round: {to_vial:
+        # true}); two drugs may share a Dose.
+        key = (dose, level, age, vials)
         if key not in doses:
-            fresh = doses[key] = compute_dose(dose, line.body, level, day)
+            fresh = doses[key] = compute_dose(dose, line.body, level, day, vials)
             warnings += fresh.warnings
         computed = doses[key]
-    vials = regimen.drug(course.drug).vials
     if vials and computed.amount is not None:
         computed = _with_vials(computed, vials, vialled)
     return computed

@@ -28,22 +28,27 @@ from ..model import (
     Dose,
     DoseBand,
     DoseLevel,
+    DoseRange,
     EveryPattern,
     HoursPattern,
+    OutsideTolerance,
     Pattern,
     Policy,
     Rounding,
+    StandardDoses,
     Step,
     WeekdaysPattern,
     WeightBasis,
     Window,
     band_edge_text,
+    table_problem,
 )
 from ..quantities import (
     EXACT,
     MAX_DAYS,
     Amount,
     Basis,
+    Dimension,
     DoseQuantity,
     Duration,
     Elapsed,
@@ -264,6 +269,80 @@ def read_banded_dose(cur: Cursor) -> Dose:
                 where=_where(cur))
 
 
+def _standard_amount(cur: Cursor, dimension: Dimension) -> Amount:
+    """An amount of a ``round:`` mapping (a band, a table edge or dose), in ``dimension``."""
+    try:
+        amount = parse_amount(cur.value, cur.path[-1] if isinstance(cur.path[-1], str)
+                              else "band")
+    except UnitError as exc:
+        raise unit_fail(cur, exc) from None
+    if amount.unit.dimension is not dimension:
+        raise fail(cur, f"must be in the dose's dimension ({dimension.value})",
+                   code="wrong-dimension")
+    if not amount.magnitude > 0:
+        raise fail(cur, "a standard dose is greater than 0", code="too-small")
+    return amount
+
+
+def _base(amount: Amount) -> Decimal:
+    return amount.magnitude * amount.unit.factor
+
+
+def read_standard(cur: Cursor, quantity: DoseQuantity, divided: int | None) -> StandardDoses:
+    """Rounding to a standard dose: ``round:`` as a mapping with ``bands``, ``table`` or
+    ``to_vial`` (docs/format.md, "Standard doses"); every rule checked here, with its line."""
+    raw = cur.value
+    kinds = [k for k in ("bands", "table", "to_vial") if k in raw]
+    if len(kinds) != 1:
+        raise fail(cur.at(kinds[1]) if kinds else cur, "give exactly one of bands, table or "
+                   "to_vial", show=False, code="standard-dose-kind")
+    kind = kinds[0]
+    if quantity.basis is Basis.FLAT:
+        raise fail(cur, "standard doses round a computed (per kg, per m2 or AUC) dose; this "
+                   "dose is flat", show=False, code="limit-on-flat-dose")
+    if divided is not None:
+        raise fail(cur, "standard doses round a whole dose; each part of a divided daily dose "
+                   "is rounded to a multiple ('round: 1 mg')", show=False,
+                   code="standard-with-divided-dose")
+    if kind == "to_vial" and raw["to_vial"] is not True:
+        raise fail(cur.at("to_vial"), "to_vial: true rounds to whole vials (leave round out "
+                   "not to round)", code="to-vial-false")
+    if kind == "table" and "tolerance" in raw:
+        raise fail(cur.at("tolerance"), "a dose-banding table's ranges are its tolerance: "
+                   "remove tolerance", code="tolerance-with-table")
+    tolerance = None
+    if kind != "table":
+        if "tolerance" not in raw:
+            raise fail(cur, f"{kind} needs a tolerance: how far the standard dose may be "
+                       "from the calculated one, as a percentage ('tolerance: 5%')",
+                       show=False, code="standard-dose-without-tolerance")
+        match = _PERCENT.match(str(raw["tolerance"]))
+        tolerance = Decimal(match["num"]) if match is not None else None
+        if tolerance is None or not 0 < tolerance <= 100:
+            raise fail(cur.at("tolerance"), "a percentage above 0% and at most 100%, e.g. "
+                       "'5%'", code="bad-tolerance")
+    dimension = quantity.amount.unit.dimension
+    bands: list[Amount] = []
+    table: list[DoseRange] = []
+    if kind == "bands":
+        for _, at in cur.at("bands").items():
+            amount = _standard_amount(at, dimension)
+            if bands and not _base(amount) > _base(bands[-1]):
+                raise fail(at, f"standard doses in increasing order, each once: this one "
+                           f"is not above {bands[-1]}", code="bands-unordered")
+            bands.append(amount)
+    elif kind == "table":
+        for _, row in cur.at("table").items():
+            low = _standard_amount(row.at("from"), dimension)
+            below = _standard_amount(row.at("below"), dimension)
+            table.append(DoseRange(low, below, _standard_amount(row.at("dose"), dimension)))
+            found = table_problem(tuple(table))
+            if found is not None:
+                raise fail(row.at(found.field), found.message, code=found.code)
+    return StandardDoses(tuple(bands), tuple(table), kind == "to_vial", tolerance,
+                         OutsideTolerance(raw.get("outside", "refuse")))
+
+
 def read_dose(cur: Cursor, bsa_max: Decimal | None = None, *, divided: int | None = None,
               key: str = "dose", equivalence: tuple[Amount, Amount] | None = None) -> Dose:
     """The dose at ``cur`` (a course or a step); ``bsa_max``: the regimen's, for a per-m2
@@ -284,8 +363,11 @@ def read_dose(cur: Cursor, bsa_max: Decimal | None = None, *, divided: int | Non
     except UnitError as exc:
         raise unit_fail(cur.at(key), exc) from None
     limits: dict[str, Amount] = {}
+    standard = None
+    if isinstance(raw.get("round"), dict):
+        standard = read_standard(cur.at("round"), quantity, divided)
     for key in ("max", "round"):
-        if key in raw:
+        if key in raw and not (key == "round" and standard is not None):
             try:
                 limits[key] = parse_amount(raw[key], key)
             except UnitError as exc:
@@ -306,6 +388,10 @@ def read_dose(cur: Cursor, bsa_max: Decimal | None = None, *, divided: int | Non
     if "rounding" in raw and "round" not in raw:
         raise fail(cur.at("rounding"), "rounding goes with round ('round: 5 mg')",
                    code="rounding-without-round")
+    if "rounding" in raw and standard is not None:
+        raise fail(cur.at("rounding"), "rounding (up, down) goes with rounding to a multiple "
+                   "('round: 5 mg'); standard doses take the nearest",
+                   code="rounding-with-standard")
     flat_limits = [k for k in limits if not (k == "round" and divided is not None)]
     if quantity.basis is Basis.FLAT and flat_limits:
         # A flat daily dose's parts may be rounded (100 mg in 3: 33.5 mg each).
@@ -329,7 +415,8 @@ def read_dose(cur: Cursor, bsa_max: Decimal | None = None, *, divided: int | Non
                 Rounding(raw.get("rounding", "nearest")),
                 weight=WeightBasis(raw.get("weight", "actual")),
                 crcl_weight=WeightBasis(raw.get("crcl_weight", "actual")), divided=divided,
-                where=where, equivalence=equivalence if converted else None, **measured)
+                where=where, equivalence=equivalence if converted else None,
+                standard=standard, **measured)
 
 
 def _where(cur: Cursor) -> tuple[str, int | None, tuple[str | int, ...]]:

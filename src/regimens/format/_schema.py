@@ -360,10 +360,51 @@ _COURSE_DAY_ITEM = Either((_CYCLE_DAY, _DAY_ITEM.options[1]))
 COURSE_DAYS = Either((_CYCLE_DAY, _DAY_ITEM.options[1], ListOf(_COURSE_DAY_ITEM, min_items=1)),
                      description="days, 1-based, negative before day 1: 3, '1-5' or a list "
                      "mixing both ([1, 8, 15], ['2-7'], [-1, 1, 2])")
+@dataclass
+class _TextOrBands(Either):
+    """Text, or a mapping (a course's banded dose; ``round``'s standard doses). Anything
+    else is checked as the text, whose messages (a bare number is not a dose) are the ones
+    people need."""
+
+    def problems(self, cur: Cursor) -> list[Problem]:
+        text, banded = self.options
+        return (banded if isinstance(cur.value, dict) else text).problems(cur)
+
+
+_STANDARD_AMOUNT = Text("an amount, e.g. '1600 mg'", number_help=_BARE_AMOUNT)
+#: Rounding to a standard dose (``round:`` as a mapping): dose bands, a dose-banding table
+#: or whole vials (docs/format.md, "Standard doses").
+STANDARD_DOSES = Record({
+    "bands": Field(ListOf(_STANDARD_AMOUNT, min_items=1,
+                          description="standard doses in increasing order; the nearest "
+                          "within the tolerance is given (equally near: the higher)")),
+    "table": Field(ListOf(Record({
+        "from": Field(_STANDARD_AMOUNT, required=True),
+        "below": Field(_STANDARD_AMOUNT, required=True),
+        "dose": Field(_STANDARD_AMOUNT, required=True),
+    }, "one row: a calculated dose from 'from' (inclusive) up to 'below' (exclusive) is "
+       "given as 'dose'"), min_items=1,
+        description="a dose-banding table: rows in increasing order, each from where the "
+        "one before ends")),
+    "to_vial": Field(Flag("round to the nearest amount whole vials of the drug's 'vials' "
+                          "make up")),
+    "tolerance": Field(Text("how far the standard dose may be from the calculated one, "
+                            "|standard - calculated| / calculated, e.g. '5%' (bands and "
+                            "to_vial)", pattern=r"\s*[0-9]+(\.[0-9]+)?\s*%\s*",
+                            pattern_help="a tolerance is a percentage, e.g. '5%'",
+                            number_help="a bare number is not a tolerance: write a "
+                            "percentage, e.g. '5%'")),
+    "outside": Field(Text("when no standard dose is within the tolerance: refuse (default) "
+                          "or give the calculated dose with a warning",
+                          enum=("refuse", "calculated"))),
+}, "rounding to a standard dose: exactly one of bands, table or to_vial")
+
+
 _DOSE_EXTRAS = {
     "max": Field(Text("cap on the computed dose, e.g. '2 mg'", number_help=_BARE_AMOUNT)),
-    "round": Field(Text("round the computed dose to a multiple of this amount, e.g. '5 mg'",
-                        number_help=_BARE_AMOUNT)),
+    "round": Field(_TextOrBands((Text("round the computed dose to a multiple of this amount, "
+                                      "e.g. '5 mg'", number_help=_BARE_AMOUNT),
+                                 STANDARD_DOSES))),
     "rounding": Field(Text("rounding rule: nearest (halves up), up or down",
                            enum=("nearest", "up", "down"))),
     "weight": Field(Text("per-kg doses: the weight used (default actual)",
@@ -421,14 +462,6 @@ BANDED_DOSE = Record({
     }, "one band: from (inclusive) up to below (exclusive)"), min_items=2),
         required=True),
 }, "a banded dose: bands in increasing order without gaps or overlaps, the last one open")
-@dataclass
-class _TextOrBands(Either):
-    """A course's dose: text, or a banded dose (a mapping). Anything else is checked as the
-    text, whose messages (a bare number is not a dose) are the ones people need."""
-
-    def problems(self, cur: Cursor) -> list[Problem]:
-        text, banded = self.options
-        return (banded if isinstance(cur.value, dict) else text).problems(cur)
 
 
 #: The record policy (docs/record.md, "Policies"): on a course, or at the top level for

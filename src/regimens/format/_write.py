@@ -23,11 +23,13 @@ from ..model import (
     Drug,
     EveryPattern,
     HoursPattern,
+    OutsideTolerance,
     PeriodAnchor,
     Policy,
     Regimen,
     RepeatAnchor,
     Rounding,
+    StandardDoses,
     Step,
     Visit,
     WeekdaysPattern,
@@ -48,6 +50,23 @@ def _edge(value: Decimal, by: BandBy) -> str:
     if by is BandBy.AGE:
         return f"{plain(value / 12)} years" if value % 12 == 0 else f"{plain(value)} months"
     return f"{plain(value)} {BAND_UNITS[by]}"
+
+
+def _standard(st: StandardDoses) -> dict[str, Any]:
+    """``round:`` as a mapping: dose bands, a dose-banding table or whole vials."""
+    out: dict[str, Any] = {}
+    if st.bands:
+        out["bands"] = [_amount(b) for b in st.bands]
+    elif st.table:
+        out["table"] = [{"from": _amount(r.low), "below": _amount(r.below),
+                         "dose": _amount(r.dose)} for r in st.table]
+    else:
+        out["to_vial"] = True
+    if st.tolerance is not None:
+        out["tolerance"] = f"{plain(st.tolerance)}%"
+    if st.outside is not OutsideTolerance.REFUSE:
+        out["outside"] = st.outside.value
+    return out
 
 
 def _dose(d: Dose, out: dict[str, Any]) -> None:
@@ -76,6 +95,8 @@ def _dose(d: Dose, out: dict[str, Any]) -> None:
         out["round"] = _amount(d.round)
         if d.rounding is not Rounding.NEAREST:
             out["rounding"] = d.rounding.value
+    if d.standard is not None:
+        out["round"] = _standard(d.standard)
     if d.weight is not WeightBasis.ACTUAL:
         out["weight"] = d.weight.value
     if d.bsa_max is not None:

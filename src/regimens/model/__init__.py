@@ -21,12 +21,16 @@ from ._course import (
     Dose,
     DoseBand,
     DoseLevel,
+    DoseRange,
+    OutsideTolerance,
     Rounding,
+    StandardDoses,
     Step,
     WeightBasis,
     band_edge_text,
     cycle_day_overlap,
     open_step_unreached,
+    table_problem,
 )
 from ._invariants import WEEKDAYS
 from ._lookalike import lookalike, lookalike_text
@@ -94,10 +98,12 @@ __all__ = [
     "Dose",
     "DoseBand",
     "DoseLevel",
+    "DoseRange",
     "Drug",
     "EveryPattern",
     "Expectation",
     "HoursPattern",
+    "OutsideTolerance",
     "Participant",
     "Pattern",
     "Period",
@@ -107,6 +113,7 @@ __all__ = [
     "RepeatAnchor",
     "Rounding",
     "SiteCalendar",
+    "StandardDoses",
     "Step",
     "StudyDayAnchor",
     "Visit",
@@ -124,6 +131,7 @@ __all__ = [
     "open_step_unreached",
     "site_rules",
     "strength_problem",
+    "table_problem",
 ]
 
 from .._public import claim

@@ -262,6 +262,21 @@ def _check_strength(drug: Drug, course: Course, where: Loc, problems: Problems) 
             if key == "dose" and dose.divided is not None:
                 key = "daily_dose"
             problems.add((*at, key), message, value, code=code)
+
+
+#: Why ``round: {to_vial: true}`` is refused for a drug without vials.
+TO_VIAL_NEEDS_VIALS = ("rounds the dose to whole vials, but drug {drug!r} has no vials: give "
+                       "the drug its vial sizes ('vials: [100 mg, 500 mg]')")
+
+
+def _check_to_vial(drug: Drug, course: Course, where: Loc, problems: Problems) -> None:
+    """A dose rounded to whole vials needs its drug's vials."""
+    doses = [(where, course.dose)] if course.dose is not None else [
+        ((*where, "steps", i), s.dose) for i, s in enumerate(course.steps)]
+    for at, dose in doses:
+        if dose.standard is not None and dose.standard.to_vial:
+            problems.add((*at, "round", "to_vial"), TO_VIAL_NEEDS_VIALS.format(drug=drug.id),
+                         code="to-vial-without-vials")
             return
 
 
@@ -295,6 +310,8 @@ def _check_courses(period: Period, at: Loc, drugs: dict[str, Drug], arms: dict[s
                         break
             if drugs[course.drug].vials:
                 _check_vials(drugs[course.drug], course, where, problems)
+            else:
+                _check_to_vial(drugs[course.drug], course, where, problems)
             _check_kind(drugs[course.drug], course, where, problems)
             _check_strength(drugs[course.drug], course, where, problems)
         for key, ids in (("not_on", course.not_on), ("no_same_day", course.no_same_day)):
