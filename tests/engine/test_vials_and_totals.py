@@ -101,8 +101,33 @@ def test_dose_sheet_json() -> None:
         "vials": [{"size": "500", "unit": "mg", "count": 2},
                   {"size": "100", "unit": "mg", "count": 6}],
         "waste": {"amount": "160", "unit": "mg"}}]
-    # No vials, no vial fields: the CSV keeps its columns.
-    assert "vials" not in s.to_csv().split("\n")[0]
+
+
+def test_dose_sheet_csv_appends_vial_columns() -> None:
+    # The regimen declares vials: four columns end every row (after all the others, so a
+    # reader by position keeps its columns); 720 mg is 1 x 500 + 3 x 100 mg, 80 mg waste.
+    lines = _expand(MAB).to_csv().split("\n")
+    header = lines[0].split(",")
+    assert header[-4:] == ["vials", "vial_count", "waste_amount", "waste_unit"]
+    no_vials = HEAD.replace(", vials: [100 mg, 500 mg]", "") + MAB[len(HEAD):]
+    assert header[:-4] == _expand(no_vials).to_csv().split("\n")[0].split(",")
+    assert lines[1].split(",")[-4:] == ["1 x 500 mg + 3 x 100 mg", "4", "80", "mg"]
+
+
+def test_dose_sheet_csv_vial_cells_empty_for_a_drug_without_vials() -> None:
+    doc = MAB.replace("days: [1]}\n", "days: [1]}\n      - {drug: pred, dose: 5 mg, days: [2]}\n")
+    lines = _expand(doc).to_csv().rstrip("\n").split("\n")
+    rows = [line.split(",") for line in lines[1:]]
+    assert [(r[5], r[-4:]) for r in rows] == [
+        ("mab", ["1 x 500 mg + 3 x 100 mg", "4", "80", "mg"]),
+        ("pred", ["", "", "", ""]),
+        ("mab", ["1 x 500 mg + 3 x 100 mg", "4", "80", "mg"])]
+
+
+def test_csv_without_vials_keeps_its_columns() -> None:
+    # No drug of the regimen has vials: no vial columns (golden files stay byte-identical).
+    doc = HEAD.replace(", vials: [100 mg, 500 mg]", "") + MAB[len(HEAD):]
+    assert "vials" not in _expand(doc).to_csv().split("\n")[0]
 
 
 MIXED = HEAD + """\

@@ -17,7 +17,7 @@ from .._version import __version__
 from ..engine import Administration, AdministrationStatus, Schedule
 from ..errors import RegimenWarning
 from ..model import SiteCalendar
-from ..quantities import counted, human_dose_quantity, human_number, plain
+from ..quantities import VialCombination, counted, human_dose_quantity, human_number, plain
 from ._delivery import method_text
 from ._json import dumps_indent2
 from ._summary import summary_json, summary_lines
@@ -28,8 +28,9 @@ if TYPE_CHECKING:
 
     from ..engine import CheckReport
 
-__all__ = ["ADMINISTRATION_FIELDS", "CALENDAR_FIELDS", "RECORD_FIELDS", "render_calendar",
-           "render_csv", "render_json", "render_table", "schedule_dict", "shown_warnings",
+__all__ = ["ADMINISTRATION_FIELDS", "CALENDAR_FIELDS", "RECORD_FIELDS", "VIAL_CSV_FIELDS",
+           "render_calendar", "render_csv", "render_json", "render_table", "schedule_dict",
+           "shown_warnings",
            "site_calendar_dict"]
 
 ADMINISTRATION_FIELDS = (
@@ -338,9 +339,23 @@ def _calendar_members(a: Administration) -> str:
 
 
 
+#: The CSV columns of a dose's vials, at the end of each row when the regimen declares vials.
+VIAL_CSV_FIELDS = ("vials", "vial_count", "waste_amount", "waste_unit")
+
+
+def _vial_cells(vials: VialCombination | None) -> list[str]:
+    """``["1 x 500 mg + 2 x 100 mg", "3", "80", "mg"]``; empty cells without vials."""
+    if vials is None:
+        return ["", "", "", ""]
+    used = " + ".join(f"{n} x {size}" for size, n in vials.vials)
+    return [used, str(vials.count), plain(vials.waste.magnitude), vials.waste.unit.symbol]
+
+
 def render_csv(s: Schedule) -> str:
     """One row per administration; with a site calendar, ``planned_date`` and
-    ``calendar_note`` columns end each row; with a record, :data:`RECORD_FIELDS`."""
+    ``calendar_note`` columns end each row; with a record, :data:`RECORD_FIELDS`; when a
+    drug of the regimen has vials, :data:`VIAL_CSV_FIELDS` end it (the vials of the dose by
+    the vial rule, their number and the waste; empty for a dose without vials)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     optional, extras = course_extras(s)
@@ -349,10 +364,13 @@ def render_csv(s: Schedule) -> str:
     fields = ADMINISTRATION_FIELDS + optional + (CALENDAR_FIELDS if site else ()) + (
         tuple(f for f in RECORD_FIELDS if not (site and f in CALENDAR_FIELDS))
         if recorded else ())
-    writer.writerow(fields)
+    # Decided by the regimen, not by this arm's doses: every arm's file has the same columns.
+    vials = any(d.vials for d in s.regimen.drugs)
+    writer.writerow(fields + (VIAL_CSV_FIELDS if vials else ()))
     for a in s.administrations:
         row = administration_dict(a, extras[(a.period, a.course)], site, recorded)
-        writer.writerow([_cell(row[k]) for k in fields])
+        writer.writerow([_cell(row[k]) for k in fields]
+                        + (_vial_cells(a.dose.vials) if vials else []))
     return out.getvalue()
 
 
