@@ -65,6 +65,10 @@ class DrugSummary:
     intensities: tuple[DoseQuantity, ...]  # total per week of span, reference condition
     before_caps: bool  # a total is summed before caps/rounding that apply per participant
     totals_most: tuple[DoseQuantity, ...] = ()  # the most, aligned with totals
+    #: Divided daily doses: the dose given a day, each distinct one in the order first given
+    #: (as written, 40 mg per m2, without a participant; with one, what its parts add up
+    #: to, 3 x 25 mg = 75 mg, after their rounding); () without divided doses.
+    daily: tuple[DoseQuantity, ...] = ()
 
     def count_text(self) -> str:
         """The number of administrations: ``"95"``, or ``"92 to 95"`` where it varies."""
@@ -82,6 +86,11 @@ class DrugSummary:
             f"{human_dose_quantity(low)} to {human_dose_quantity(high)}"
             for low, high in zip(self.totals, most, strict=True))
         return text + (" (before caps and rounding)" if self.before_caps else "")
+
+    def daily_text(self) -> str:
+        """The daily doses of divided daily doses in safe notation (``"40 mg per m² a day"``),
+        or ``"-"`` without any."""
+        return " then ".join(f"{human_dose_quantity(q)} a day" for q in self.daily) or "-"
 
     def intensity_text(self) -> str:
         """The dose per week of span in safe notation, or ``"-"`` with no fixed amount."""
@@ -185,6 +194,7 @@ class _Tally:
     before_caps: bool = False
     first_day: int | None = None
     last_day: int | None = None
+    daily: list[DoseQuantity] = field(default_factory=list)  # distinct, in order given
 
 
 def _tally(schedule: Schedule) -> dict[str, _Tally]:
@@ -210,8 +220,17 @@ def _tally(schedule: Schedule) -> dict[str, _Tally]:
             for other in (a.dose.form, a.dose.content):
                 if other is not None and other.unit.dimension is not a.dose.amount.unit.dimension:
                     _add(t.totals, Basis.FLAT, other)
+            per = a.dose.per_basis
+            if per is not None and per.divided is not None:
+                # What the day's parts add up to (each part rounded): exact.
+                given = DoseQuantity(Amount(normal(a.dose.amount.magnitude * per.divided),
+                                            a.dose.amount.unit), Basis.FLAT)
+                if given not in t.daily:
+                    t.daily.append(given)
         elif a.dose.per_basis is not None and a.dose.per_basis.divided is not None:
             q = a.dose.per_basis.quantity
+            if q not in t.daily:
+                t.daily.append(q)
             _add(daily.setdefault((a.drug, a.dose.per_basis.divided), {}), q.basis, q.amount)
             t.before_caps |= a.dose.per_basis.round is not None
         elif a.dose.per_basis is not None:
@@ -323,7 +342,7 @@ def check(regimen: Regimen, participant: Participant | None = None, *,
                 arm.id, drug, regimen.drug(drug).name, (min(counts), max(counts)),
                 main.placebo, main.unspecified, least, span_days,
                 min(firsts) if firsts else None, max(lasts) if lasts else None, intensities,
-                main.before_caps, most))
+                main.before_caps, most, tuple(main.daily)))
     results = tuple(_verify(regimen, e) for e in regimen.expect)
     site: tuple[SiteCount, ...] = ()
     if calendar is not None:

@@ -663,11 +663,16 @@ def check_text(report: CheckReport) -> str:
     given = participant_text(report)
     if given:
         lines += [given, ""]
-    rows = [[s.arm, s.drug_name, s.count_text(), s.total_text(), s.intensity_text(),
-             f"Day {s.first_day} to {s.last_day}" if s.first_day is not None else "-"]
+    # A Daily dose column only when a drug has divided daily doses: other reports keep
+    # their columns.
+    daily = any(s.daily for s in report.summaries)
+    rows = [[s.arm, s.drug_name, s.count_text(), s.total_text()]
+            + ([s.daily_text()] if daily else [])
+            + [s.intensity_text(),
+               f"Day {s.first_day} to {s.last_day}" if s.first_day is not None else "-"]
             for s in report.summaries]
-    lines += grid(["Arm", "Drug", "Administrations", "Cumulative dose", "Per week",
-                    "Days"], rows, {2})
+    lines += grid(["Arm", "Drug", "Administrations", "Cumulative dose"]
+                  + (["Daily dose"] if daily else []) + ["Per week", "Days"], rows, {2})
     lines += ["", "Evaluated " + "; ".join(report.conditions) + "."]
     if report.results:
         lines += ["", "Expectations:"] + [f"  {x}" for x in report.results]
@@ -762,7 +767,12 @@ def check_dict(report: CheckReport) -> dict[str, Any]:
              "intensity_per_week": [{"amount": plain(t.amount.magnitude),
                                      "unit": t.amount.unit.symbol, "basis": t.basis.value}
                                     for t in s.intensities],
-             "first_day": s.first_day, "last_day": s.last_day, "span_days": s.span_days}
+             "first_day": s.first_day, "last_day": s.last_day, "span_days": s.span_days,
+             # Only for divided daily doses: every other report keeps its bytes.
+             **({"daily": [{"amount": plain(t.amount.magnitude),
+                            "unit": t.amount.unit.symbol, "basis": t.basis.value,
+                            "text": human_dose_quantity(t)} for t in s.daily]}
+                if s.daily else {})}
             for s in report.summaries
         ],
         "expectations": [

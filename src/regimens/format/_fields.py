@@ -510,7 +510,8 @@ def read_course_dose(cur: Cursor, bsa_max: Decimal | None = None, *,
     if has_dose:
         return read_dose(cur, bsa_max, equivalence=equivalence), (), False, note
     if "steps" in raw:
-        return None, read_steps(cur.at("steps"), bsa_max, equivalence=equivalence), False, note
+        return None, read_steps(cur.at("steps"), bsa_max, len(raw.get("times") or []),
+                                equivalence=equivalence), False, note
     raise fail(cur, "a course needs a dose, steps, 'placebo: true' or 'dose: unspecified' "
                 "with a dose_note", show=False, code="missing-dose")
 
@@ -535,25 +536,50 @@ def _read_daily_dose(cur: Cursor, bsa_max: Decimal | None,
     if "divided" in raw and raw["divided"] != len(times):
         raise fail(cur.at("divided"), f"must equal the number of times of day "
                    f"({len(times)})", code="divided-not-times")
-    dose = read_dose(cur, bsa_max, divided=len(times), key="daily_dose",
-                     equivalence=equivalence)
+    return _divided_dose(cur, bsa_max, len(times), equivalence)
+
+
+def _divided_dose(cur: Cursor, bsa_max: Decimal | None, parts: int,
+                  equivalence: tuple[Amount, Amount] | None = None) -> Dose:
+    """The ``daily_dose`` at ``cur`` (a course or a step) in ``parts`` administrations."""
+    dose = read_dose(cur, bsa_max, divided=parts, key="daily_dose", equivalence=equivalence)
     # A flat daily dose is known now: one that does not split into equal exact parts
     # is refused here, with its line, rather than at every expansion (per-kg and per-m2
     # daily doses depend on the participant and are checked when computed).
     if dose.round is None and dose.basis is Basis.FLAT and dose.quantity is not None:
         whole = dose.quantity.amount.magnitude
         with localcontext(EXACT):
-            exact = normal(whole / len(times)) * len(times) == whole
+            exact = normal(whole / parts) * parts == whole
         if not exact:
             symbol = dose.quantity.amount.unit.symbol
-            raise fail(cur.at("daily_dose"), f"does not divide exactly into {len(times)} "
+            raise fail(cur.at("daily_dose"), f"does not divide exactly into {parts} "
                        f"administrations; give 'round' (e.g. 'round: 1 {symbol}') to round "
                        "each administration", code="daily-dose-not-divisible")
     return dose
 
 
-def read_steps(cur: Cursor, bsa_max: Decimal | None = None, *,
+def _step_dose(step: Cursor, bsa_max: Decimal | None, times: int,
+               equivalence: tuple[Amount, Amount] | None = None) -> Dose:
+    """A step's dose: ``dose`` (text or bands) or ``daily_dose``, divided among the
+    course's ``times`` of day like a course's daily dose."""
+    raw = step.value
+    if ("dose" in raw) == ("daily_dose" in raw):
+        raise fail(step, "a step gives its dose: one of dose (each administration's) or "
+                   "daily_dose (the day's, divided among the course's times)", show=False,
+                   code="step-needs-one-dose")
+    if "dose" in raw:
+        return read_dose(step, bsa_max, equivalence=equivalence)
+    if times < 2:
+        raise fail(step.at("daily_dose"), "a daily_dose is divided among the course's times "
+                   "of day: list them on the course ('times: [\"08:00\", \"20:00\"]', two "
+                   "or more), one per administration", code="daily-dose-without-times")
+    return _divided_dose(step, bsa_max, times, equivalence)
+
+
+def read_steps(cur: Cursor, bsa_max: Decimal | None = None, times: int = 0, *,
                equivalence: tuple[Amount, Amount] | None = None) -> tuple[Step, ...]:
+    """The steps at ``cur``; ``times``: how many times of day the course lists (a step's
+    ``daily_dose`` is divided among them)."""
     steps: list[Step] = []
     kinds: set[str] = set()
     last = len(cur.value) - 1
@@ -563,7 +589,7 @@ def read_steps(cur: Cursor, bsa_max: Decimal | None = None, *,
         if not present and number == last and last > 0:
             # Open-ended: the last step lasts until the course ends; it counts what the
             # earlier steps count (checked below with the kinds).
-            steps.append(_open_step(cur, step, bsa_max, equivalence))
+            steps.append(_open_step(cur, step, bsa_max, times, equivalence))
             continue
         if len(present) != 1:
             found = f" (found {', '.join(present)})" if present else ""
@@ -571,7 +597,7 @@ def read_steps(cur: Cursor, bsa_max: Decimal | None = None, *,
                         + found, show=False, code="step-needs-one-count")
         kind = present[0]
         kinds.add(kind)
-        dose = read_dose(step, bsa_max, equivalence=equivalence)
+        dose = _step_dose(step, bsa_max, times, equivalence)
         if kind == "cycles":
             steps.append(CycleStep(dose, raw["cycles"]))
         elif kind == "administrations":
@@ -586,15 +612,21 @@ def read_steps(cur: Cursor, bsa_max: Decimal | None = None, *,
     if len(bases) > 1 or len(units) > 1:
         raise fail(cur, "all steps of a course use the same dose basis and dimension",
                     show=False, code="mixed-step-doses")
+    if len({s.dose.divided is None for s in steps}) > 1:
+        # Each step's amount per administration must read the same way: a dose per
+        # administration in one step and per day in the next is an easy slip.
+        raise fail(cur, "all steps of a course give either dose (each administration's) or "
+                   "daily_dose (the day's), not some of each", show=False,
+                   code="mixed-step-doses")
     return tuple(steps)
 
 
-def _open_step(cur: Cursor, step: Cursor, bsa_max: Decimal | None,
+def _open_step(cur: Cursor, step: Cursor, bsa_max: Decimal | None, times: int,
                equivalence: tuple[Amount, Amount] | None = None) -> Step:
     """The open-ended last step: cycles or administrations as the step before it counts
     (its dose takes the regimen's ``bsa_max`` like every other step's)."""
     before = cur.value[-2]
-    dose = read_dose(step, bsa_max, equivalence=equivalence)
+    dose = _step_dose(step, bsa_max, times, equivalence)
     if "cycles" in before:
         return CycleStep(dose, None)
     if "administrations" in before:

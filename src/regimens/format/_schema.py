@@ -429,22 +429,6 @@ LEVELS = MapOf(Text("a percentage of the level-0 dose ('80%') or a dose ('75 mg/
                description="dose levels: level (a whole number other than 0, e.g. -1) -> "
                "'80%' or a dose", key_pattern=r"[-+]?[1-9][0-9]{0,2}",
                key_help="a dose level is a whole number other than 0, e.g. -1 or -2")
-STEP = Record({
-    "dose": Field(Text("the dose of this step", number_help=_BARE_DOSE), required=True),
-    "cycles": Field(Whole("this dose for the next N cycles (the last step may leave its "
-                          "count out: until the course ends)", minimum=1)),
-    "administrations": Field(Whole("this dose for the next N administrations", minimum=1)),
-    "days": Field(DAYS),
-    **_DOSE_EXTRAS,
-    "notes": Field(Text()),
-}, "one escalation or taper step: exactly one of cycles, administrations or days (the last "
-   "step may give none: it lasts until the course ends)")
-
-WINDOW = Either((
-    _duration(_DURATION_HELP + ", before and after the target day"),
-    Record({"before": Field(_duration(_DURATION_HELP)),
-            "after": Field(_duration(_DURATION_HELP))}),
-))
 
 _BAND_EDGE_HELP = ("a bare number is not a band edge: give its unit, e.g. '15 kg', "
                    "'2 years', '18 months' or '1 m2'")
@@ -462,6 +446,26 @@ BANDED_DOSE = Record({
     }, "one band: from (inclusive) up to below (exclusive)"), min_items=2),
         required=True),
 }, "a banded dose: bands in increasing order without gaps or overlaps, the last one open")
+
+STEP = Record({
+    "dose": Field(_TextOrBands((Text("the dose of each administration of this step",
+                                     number_help=_BARE_DOSE), BANDED_DOSE))),
+    "daily_dose": Field(Text("the dose for a day of this step, given in equal parts at each "
+                             "of the course's 'times'", number_help=_BARE_DOSE)),
+    "cycles": Field(Whole("this dose for the next N cycles (the last step may leave its "
+                          "count out: until the course ends)", minimum=1)),
+    "administrations": Field(Whole("this dose for the next N administrations", minimum=1)),
+    "days": Field(DAYS),
+    **_DOSE_EXTRAS,
+    "notes": Field(Text()),
+}, "one escalation or taper step: exactly one of cycles, administrations or days (the last "
+   "step may give none: it lasts until the course ends)")
+
+WINDOW = Either((
+    _duration(_DURATION_HELP + ", before and after the target day"),
+    Record({"before": Field(_duration(_DURATION_HELP)),
+            "after": Field(_duration(_DURATION_HELP))}),
+))
 
 
 #: The record policy (docs/record.md, "Policies"): on a course, or at the top level for

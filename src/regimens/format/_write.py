@@ -113,6 +113,7 @@ def _dose(d: Dose, out: dict[str, Any]) -> None:
 def _step(s: Step) -> dict[str, Any]:
     out: dict[str, Any] = {}
     _dose(s.dose, out)
+    out.pop("divided", None)  # a step's daily_dose is divided among the course's times
     if isinstance(s, CycleStep):
         if s.cycles is not None:  # None: open-ended, written without a count
             out["cycles"] = s.cycles

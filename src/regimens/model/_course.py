@@ -853,6 +853,20 @@ class Course:
                                  code="not-another-drug")
         self._check_site(problems)
         self._check_levels(problems)
+        self._check_divided(problems)
+
+    def _check_divided(self, problems: Problems) -> None:
+        """A divided daily dose is given in one part at each time of day: as many parts as
+        times (otherwise the day would get more or less than its daily dose)."""
+        doses = [("dose", self.dose)] if self.dose is not None else [
+            (("steps", i, "dose"), s.dose) for i, s in enumerate(self.steps)]
+        for loc, dose in doses:
+            if isinstance(dose, Dose) and dose.divided is not None and (
+                    dose.divided != len(self.times)):
+                problems.add(loc, f"a daily dose divided in {dose.divided} is given at as many "
+                             f"times of day; the course lists {len(self.times)}",
+                             dose.divided, code="divided-not-times")
+                return
 
     def _check_site(self, problems: Problems) -> None:
         """``clinic``, ``window`` and ``min_interval`` (the site calendar's rules)."""
