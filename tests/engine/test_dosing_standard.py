@@ -305,3 +305,9 @@ def test_bands_give_the_nearest_within_the_tolerance(bands: list[int], calculate
         warnings.simplefilter("ignore")
         a = r.expand("x", "2027-01-04", participant).administrations[0]
     assert a.dose.amount == Amount(D(nearest), parse_amount("1 mg").unit)
+
+
+def test_check_without_a_participant_says_before_rounding() -> None:
+    # 1,000 mg per m2 on days 1 and 2: 2,000 mg per m2, before the standard doses.
+    report = load(f"{{drug: gem, dose: 1000 mg/m2, round: {BANDS}, days: [1, 2]}}").check()
+    assert report.summaries[0].total_text() == "2,000 mg per m² (before caps and rounding)"

@@ -236,7 +236,9 @@ def _tally(schedule: Schedule) -> dict[str, _Tally]:
         elif a.dose.per_basis is not None:
             q = a.dose.per_basis.quantity
             _add(t.totals, q.basis, q.amount)
-            t.before_caps |= a.dose.per_basis.max is not None or a.dose.per_basis.round is not None
+            per = a.dose.per_basis
+            # Rounding to a multiple or to standard doses, or a cap: per participant.
+            t.before_caps |= (per.max, per.round, per.standard) != (None, None, None)
         else:
             t.unspecified += 1
     for (drug, parts), summed in daily.items():
