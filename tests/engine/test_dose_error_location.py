@@ -88,7 +88,8 @@ CASES: list[tuple[str, str, dict[str, str], dict[str, Any], str, str]] = [
      "days: [1]}",
      {"bsa": "1.7 m2"}, {}, "dose",
      "1,000 mg per m² gives 1,700 mg: no standard dose is within 5% of it: the nearest, "
-     "1,800 mg, is about 5.88% above it (dose bands 1,600 mg, 1,800 mg); the regimen gives "
+     "1,800 mg, is about 5.88% above it (dose bands 1,600 mg, 1,800 mg; 1,600 mg is as near: "
+     "the higher is given); the regimen gives "
      "no dose outside its standard doses ('outside: refuse', the default; 'outside: "
      "calculated' gives the calculated dose with a warning)"),
 ]

@@ -100,8 +100,9 @@ def test_dose_bands_derivation_states_the_rule_and_the_numbers() -> None:
     ("[1050 mg]", "0.9999 m2", None, "about 5.01% above it"),
     # 1,000.1: 49.9 / 1,000.1 = 4.9895% above (1,050) or 5.0045% below (950): within.
     ("[950 mg, 1050 mg]", "1.0001 m2", "1,050 mg", "(about 4.99% above the calculated dose)"),
-    # Equally near (1,000 is midway): the higher, 5% above.
-    ("[950 mg, 1050 mg]", "1 m2", "1,050 mg", "(5% above the calculated dose)"),
+    # Equally near (1,000 is midway): the higher, 5% above, and the derivation says so.
+    ("[950 mg, 1050 mg]", "1 m2", "1,050 mg",
+     "(5% above the calculated dose; 950 mg is as near: the higher is given)"),
     # 50 / 1,000.05 = 4.99975...%: shown with the decimals that tell it from 5% (4 decimals,
     # half up), not as "about 5%".
     ("[1050.05 mg]", "1.00005 m2", "1,050.05 mg", "(about 4.9998% above"),

@@ -894,13 +894,18 @@ def _to_standard(standard: StandardDoses, value: Decimal, unit: Unit,
         what = "standard dose"
     # Nearest; equally near: the higher (as halves go up in rounding: nearest).
     chosen = min(candidates, key=lambda c: (abs(c - value), -c))
+    # Equally near from below: the tie rule decided, and the derivation says so.
+    tie = next((c for c in candidates if c < chosen and chosen - value == value - c), None)
+    tie_text = ("" if tie is None else f"; {human_amount(Amount(tie, unit))} is as near: "
+                "the higher is given")
     assert tol is not None
     if abs(chosen - value) * 100 <= tol * value:
+        off = _off_text(chosen, value, tol)
         return _Standard(chosen, f", rounded to {rule} = {human_amount(Amount(chosen, unit))}"
-                         f"{_off_text(chosen, value, tol)}")
+                         + (f"{off[:-1]}{tie_text})" if tie is not None else off))
     why = (f"no {what} is within {plain(tol)}% of it: the nearest, "
            f"{human_amount(Amount(chosen, unit))}, is {_off_text(chosen, value, tol, bare=True)}"
-           f" ({listed})")
+           f" ({listed}{tie_text})")
     return _outside(standard, value, unit, written, why)
 
 
