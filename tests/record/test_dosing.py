@@ -283,3 +283,21 @@ def test_a_reduction_of_a_dose_rounded_to_half_tablets_stays_in_half_tablets() -
                                      name="P.csv"))
     doses = [d.dose(a).dose for a in schedule.administrations]
     assert [x.text for x in doses] == ["4.5 tablets (2,250 mg)", "3.5 tablets (1,750 mg)"]
+
+
+def test_a_reduction_of_a_dose_rounded_to_whole_vials() -> None:
+    # 10 mg/kg x 70 kg = 700 mg, whole vials already (100 and 500 mg). Reduced to 75%:
+    # 525 mg, rounded to the nearest whole-vial amount within 10%: 500 mg (4.76% below;
+    # 600 mg is 14.29% above), the drug's vials passed to the recomputation.
+    doc = AC.replace("mab: {name: demo-mab, route: intravenous}",
+                     "mab: {name: demo-mab, route: intravenous, vials: [100 mg, 500 mg]}"
+                     ).replace("dose: 10 mg/kg,", "dose: 10 mg/kg, round: {to_vial: true, "
+                               "tolerance: 10%},")
+    regimen = regimens.loads(doc.replace("%s", ""), "ac.yaml")
+    schedule = regimen.expand("x", "2027-01-04", Participant(weight="70 kg", bsa="1.8 m2"))
+    d = Dosing(schedule, read_record(HEADER + "2027-01-04,reduce,mab,2,,,75%,\n",
+                                     name="P.csv"))
+    assert amounts(d, "mab") == ["700 mg"] + ["500 mg"] * 7
+    second = next(a for a in d.plan.administrations if a.drug == "mab" and a.cycle == 2)
+    assert "whole-vial amount (vials of 100 mg, 500 mg; within 10%)" in d.dose(
+        second).dose.derivation

@@ -318,12 +318,14 @@ class Dosing:
         if strength is not None:
             # As expand does: the dose counted in its form, a round in tablets converted.
             dose = dataclasses.replace(dose, strength=strength)
+        # The drug's vials: a dose rounded to whole vials (round: {to_vial: true}) needs them.
+        vials = self.regimen.drug(course.drug).vials
         if percent is None:
             declared = course.level(level)
-            return compute_dose(dose, body, declared, day)
+            return compute_dose(dose, body, declared, day, vials)
         # A percentage of the level-0 dose: the engine's arithmetic for a percentage level,
         # its derivation naming the record instead of a declared level.
-        computed = compute_dose(dose, body, DoseLevel(-1, percent=percent), day)
+        computed = compute_dose(dose, body, DoseLevel(-1, percent=percent), day, vials)
         prefix = "dose level -1: "
         derivation = computed.derivation
         if derivation.startswith(prefix):
