@@ -12,7 +12,7 @@ from ._intensity import RDI_BANDS, Intensity, intensity_band, relative_dose_inte
 from ._model import MEASUREMENT_KINDS, EventKind, Measurement, Record, RecordRow
 from ._read import COLUMNS, OPTIONAL_COLUMNS, load_record, read_record, record_schema
 from ._replay import expand, replay
-from ._summary import OUTCOMES, DrugSummary, Outcome, RecordSummary, cycle_length, summarize
+from ._summary import OUTCOMES, Delay, DrugSummary, Outcome, RecordSummary, cycle_length, summarize
 
 __all__ = [
     "COLUMNS",
@@ -23,6 +23,7 @@ __all__ = [
     "BodyUsed",
     "CumulativeEntry",
     "CumulativeFlag",
+    "Delay",
     "DoseChange",
     "Dosing",
     "DrugSummary",

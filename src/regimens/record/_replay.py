@@ -44,7 +44,7 @@ from ..model import AfterLastAnchor, Course, CourseAnchor, Participant, Regimen,
 from ..quantities import Amount, Basis, BSAFormula, StudyDay, human_amount
 from ._dosing import CumulativeEntry, CumulativeFlag, Dosing, cumulative_flags
 from ._model import EventKind, Record, RecordRow
-from ._summary import Outcome, reduction_text, summarize
+from ._summary import Delay, Outcome, reduction_text, summarize
 
 __all__ = ["expand", "replay"]
 
@@ -121,6 +121,7 @@ class _Replay:
         self.extra: list[_Row] = []  # given rows that fulfil no planned administration
         self.changes: list[tuple[date, int, str]] = []
         self.deviations: list[tuple[date, int, str]] = []
+        self.delays: list[Delay] = []
         # (period, course) -> the delays applied: (cycle, day or None, days, policy).
         self.shifts: dict[tuple[str, int], list[tuple[int, int | None, int, str]]] = {}
         self.first_of = {p.id: p.first_date for p in schedule.periods}
@@ -192,6 +193,7 @@ class _Replay:
     def delay(self, row: RecordRow) -> None:
         assert row.cycle is not None
         assert row.date is not None
+        measured: list[Delay] = []
         for key in self.delay_targets(row):
             course = self.course(key)
             policy = _on_delay(self.schedule, course)
@@ -232,9 +234,21 @@ class _Replay:
                         f"{later}")
             limit = _max_delay(self.schedule, course)
             total = sum(n for c0, _, n, _ in self.shifts[key] if c0 == row.cycle)
-            if limit is not None and total > limit:
+            # One measurement for the summary's delays and the deviation: the delay this
+            # row causes is from the date the item was due just before it (``reference``,
+            # after earlier shifts); max_delay is about the cycle's delays in all.
+            found = Delay(row.line, row.date, course.drug, row.cycle, row.day, reference,
+                          days, total, limit, row.reason)
+            if found not in measured:
+                measured.append(found)
+            if found.deviation and limit is not None:
                 self.deviation(row, f"cycle {row.cycle} of {drug} is delayed "
                                f"{_days(total)} in all, more than max_delay ({_days(limit)})")
+        alike = {dataclasses.replace(d, drug=None) for d in measured}
+        if row.drug is None and len(alike) == 1:
+            self.delays.append(alike.pop())
+        else:
+            self.delays.extend(measured)
 
     def keep_cancels(self) -> None:
         """Under ``on_delay: keep``, a delayed cycle's doses that fall on or after the next
@@ -669,7 +683,7 @@ def replay(schedule: Schedule, record: Record,
         made = list(schedule.administrations)
     deviations = tuple(text for *_, text in sorted(state.deviations))
     summary = summarize(schedule.regimen, record, state.outcomes(due), deviations=deviations,
-                        cumulative=flags)
+                        cumulative=flags, delays=state.delays)
     replayed = Replayed(
         source=record.source, record=record, planned=schedule,
         changes=tuple(text for *_, text in sorted(state.changes)),
