@@ -41,7 +41,11 @@ KNOWN: dict[str, frozenset[str]] = {
                           "policy"}),
     # Handout texts and vial sizes: not in the cohort's rows.
     "Drug": frozenset({"id", "name", "route", "notes", "missed_dose", "vomited_dose", "food",
-                       "storage", "clinic_day", "clinic", "vials", "kind"}),
+                       "storage", "clinic_day", "clinic", "vials", "kind",
+                       # The cumulative limit: checked only when a record is replayed
+                       # (Regimen.expand without a record neither warns nor changes a
+                       # row), which the batch API does not do.
+                       "max_cumulative"}),
     "Arm": frozenset({"id", "label", "periods", "day_one", "notes"}),
     "Period": frozenset({"id", "length", "courses", "blinded", "label", "notes"}),
     "LengthRange": frozenset({"shortest", "longest"}),
@@ -55,7 +59,10 @@ KNOWN: dict[str, frozenset[str]] = {
                          # batch API does not take: without one they move nothing.
                          "clinic", "window", "min_interval",
                          # The record policy: as the regimen's.
-                         "policy"}),
+                         "policy",
+                         # Dose levels: the batch API expands level 0 (the dose as
+                         # written), as Regimen.expand does when no level is asked.
+                         "levels"}),
     "Policy": frozenset({"on_delay", "max_delay", "missed", "re_escalate",
                          "redose_weight_change"}),
     "Elapsed": frozenset({"minutes"}),
@@ -72,6 +79,8 @@ KNOWN: dict[str, frozenset[str]] = {
                        # Where the dose is written: names it in a DoseError.
                        "where"}),
     "DoseQuantity": frozenset({"amount", "basis"}),
+    # A dose level other than 0: declared, never applied by the batch API (see levels).
+    "DoseLevel": frozenset({"level", "percent", "quantity"}),
     "Amount": frozenset({"magnitude", "unit"}),
     "CycleStep": frozenset({"dose", "cycles"}),
     "AdministrationStep": frozenset({"dose", "administrations"}),
