@@ -54,7 +54,7 @@ PUBLIC = [
     "__version__",
 ]
 
-COHORT_PUBLIC = ["COLUMNS", "Cohort", "arrow_schema", "expand_cohort"]
+COHORT_PUBLIC = ["COLUMNS", "Cohort", "arrow_schema", "expand_cohort", "unsupported"]
 
 SUPPLY_PUBLIC = ["FORMAT", "QUANTILE_METHOD", "Forecast", "Packaging", "Plan",
                  "PlanSite", "PlannedParticipant", "dask_client", "load_plan", "loads_plan",

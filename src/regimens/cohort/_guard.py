@@ -25,7 +25,7 @@ from ..errors import ExpandOptionError
 from ..model import DaysPattern, Regimen
 from ..quantities import Basis
 
-__all__ = ["check_supported", "refuse_days_before_day_one"]
+__all__ = ["check_supported", "refuse_days_before_day_one", "unsupported"]
 
 #: Record type -> the fields the batch API's templates are known to handle. Fields not
 #: listed are new constructs: allowed only at their default value.
@@ -111,10 +111,18 @@ _LEAVES = (str, int, float, Decimal, enum.Enum, time, date, type(None))
 KNOWN_ENUMS = frozenset({"Basis", "Rounding", "WeightBasis", "DrugKind"})
 
 
+class _Refusal(ExpandOptionError):
+    """The guard's refusal, with the construct and its place kept apart."""
+
+    def __init__(self, path: str, what: str, reason: str) -> None:
+        super().__init__("regimen", reason)
+        self.path = path
+        self.what = what
+
+
 def _refuse(path: str, what: str) -> ExpandOptionError:
-    return ExpandOptionError(
-        "regimen", f"the batch API cannot expand {what} yet (at {path}); expand these "
-        "participants one by one with Regimen.expand")
+    return _Refusal(path, what, f"the batch API cannot expand {what} yet (at {path}); "
+                    "expand these participants one by one with Regimen.expand")
 
 
 def _is_default(field: dataclasses.Field[Any], value: Any) -> bool:
@@ -170,6 +178,22 @@ def check_supported(regimen: Regimen) -> None:
         if field.name in ("drugs", "arms", "periods", "visits"):
             _walk(getattr(regimen, field.name), field.name)
     _walk_top(regimen)
+
+
+def unsupported(regimen: Regimen) -> tuple[str, str] | None:
+    """The first construct of ``regimen`` the batch API cannot expand, or None.
+
+    Returns ``(path, what)``: ``path`` is the place in the regimen's records
+    (``drugs[0].max_cumulative``, ``periods[1].courses[0].first_cycle``: indices
+    into ``Regimen.drugs``, ``arms``, ``periods``, ``visits``), ``what`` the
+    construct (``'times' (Course)``, ``a HoursPattern``), so that a caller holding the
+    regimen's file can put its line in front (``regimens supply`` does).
+    """
+    try:
+        check_supported(regimen)
+    except _Refusal as exc:
+        return exc.path, exc.what
+    return None
 
 
 def _walk_top(regimen: Regimen) -> None:
