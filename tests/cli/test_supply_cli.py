@@ -111,6 +111,19 @@ def test_plot_is_written_and_reproducible(plan: Path, tmp_path: Path, suffix: st
      "(got 'il3')"),
     ("plan: regimens-supply/1\nparticipants: []\n",
      "{plan}:2: participants: needs at least 1 item(s) (got a list)"),
+    # A participant's length is the plan's (its line and field), not a CLI option.
+    ("plan: regimens-supply/1\nparticipants:\n  - {id: P-1, site: paris, arm: il2, "
+     "start: 2027-01-04, lengths: {run-in: 40 weeks}}\n",
+     "{plan}:3: participants[0].lengths.run-in: must be within 12-18 weeks (84-126 days) "
+     "(got '40 weeks')"),
+    ("plan: regimens-supply/1\nparticipants:\n  - {id: P-1, site: paris, arm: il2, "
+     "start: 2027-01-04, weight: 70}\n",
+     "{plan}:3: participants[0].weight: a bare number is not a weight: give its unit, e.g. "
+     "'70 kg' or '154 lb' (got 70)"),
+    ("plan: regimens-supply/1\narms: {il2: 1}\nsites: [{id: paris, opens: 2027-01-04, "
+     "rate: 1/week}]\nsample_size: 4\nweight: {distribution: normal, mean: 75, sd: 12 kg}\n",
+     "{plan}:5: weight.mean: a bare number is not a body size: give its unit, e.g. '75 kg' "
+     "or '172 cm' (got 75)"),
 ])
 def test_errors_are_file_line_messages(tmp_path: Path, body: str, line: str,
                                        capsys: pytest.CaptureFixture[str]) -> None:

@@ -28,7 +28,15 @@ from pathlib import Path
 from typing import Any
 
 from ..cohort import expand_cohort, unsupported
-from ..errors import NO_VALUE, DoseError, InvalidRegimenError, Loc, Problem
+from ..engine import parse_lengths
+from ..errors import (
+    NO_VALUE,
+    DoseError,
+    ExpandOptionError,
+    InvalidRegimenError,
+    Loc,
+    Problem,
+)
 from ..format import MAX_BYTES, parse_document
 from ..model import Regimen
 from ..quantities import EXACT, Amount, Basis, least_waste_vials, normal, unit
@@ -202,12 +210,20 @@ def catalogue(regimen: Regimen, plan: Plan) -> Catalogue:
                                          f"no arm has this id in {regimen.id!r} (arms: "
                                          f"{', '.join(arm_ids)})", person.arm,
                                          code="unknown-arm"))
-        for period, _length in person.lengths:
+        for period, length in person.lengths:
             if period not in period_ids:
                 problems.append(plan.problem(
                     ("participants", i, "lengths", period), f"no period has this id in "
                     f"{regimen.id!r} (periods: {', '.join(period_ids)})", period,
                     code="unknown-period"))
+            elif person.arm in arm_ids:
+                # The batch API would refuse it as an option of participant i: the plan's
+                # own place is the one to name.
+                try:
+                    parse_lengths(regimen, person.arm, {period: length})
+                except ExpandOptionError as exc:
+                    problems.append(plan.problem(("participants", i, "lengths", period),
+                                                 exc.reason, exc.value, code="bad-length"))
     for entry in plan.drugs:
         if entry.drug not in drug_ids:
             problems.append(plan.problem(("drugs", entry.drug), f"no drug has this id in "
