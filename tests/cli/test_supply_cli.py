@@ -183,3 +183,21 @@ def test_scheduler_address_gives_the_same_forecast(plan: Path, tmp_path: Path,
                               "--partitions", "3"], capsys)
     assert (code, err) == (0, "")
     assert out == alone
+
+
+def test_shipments_without_packs_say_so_rather_than_no_demand(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The issue's simplest plan has demand (il2, riluzole, visits) but packs nothing:
+    the shipments report says what is missing, not "(no demand)"."""
+    path = tmp_path / "plan.yaml"
+    path.write_text("plan: regimens-supply/1\nparticipants:\n  - {id: P-001, site: paris, "
+                    "arm: il2, start: 2027-01-04}\n", encoding="utf-8")
+    code, out, err = run(["supply", "mirocals", str(path), "--report", "shipments"], capsys)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == (
+        "(nothing to ship: there is demand, but no drug has vial sizes or a kit; give them "
+        "in the plan, drugs.ID.vials or drugs.ID.kit)")
+    code, out, _err = run(["supply", "mirocals", str(path)], capsys)
+    assert out.splitlines()[0].split() == ["drug", "site", "week", "statistic",
+                                           "administrations", "amount", "unit", "vials",
+                                           "kits", "visits"]

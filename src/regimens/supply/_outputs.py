@@ -39,6 +39,20 @@ def _note(forecast: Any) -> str:
             f"cell by cell: {forecast.quantile_method}.")
 
 
+def _empty(table: Any, forecast: Any) -> str:
+    """What an empty table says: shipments are empty with demand when no drug is packed
+    (no vial sizes, no kit), which is not the same as no demand."""
+    summary = forecast.summary
+    if table is not forecast.shipments or summary.num_rows == 0:
+        return "(no demand)"
+    packed = any(summary.column(name).null_count < summary.num_rows
+                 for name in ("vials", "kits"))
+    if not packed:
+        return ("(nothing to ship: there is demand, but no drug has vial sizes or a kit; "
+                "give them in the plan, drugs.ID.vials or drugs.ID.kit)")
+    return "(nothing to ship: the service level's quantile of every pack is 0)"
+
+
 def render(table: Any, fmt: str, forecast: Any) -> str | bytes:
     """``table`` (one of the forecast's) as ``fmt``: ``"table"``, ``"csv"`` or ``"parquet"``."""
     if fmt == "parquet":
@@ -62,7 +76,7 @@ def render(table: Any, fmt: str, forecast: Any) -> str | bytes:
     numeric = {"administrations", "amount", "vials", "kits", "visits", "quantity",
                "simulation"}
     right = {i for i, name in enumerate(names) if name in numeric}
-    lines = grid(names, rows, right) if rows else ["(no demand)"]
+    lines = grid(names, rows, right) if rows else [_empty(table, forecast)]
     return "\n".join([*lines, "", _note(forecast)]) + "\n"
 
 
