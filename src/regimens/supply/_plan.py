@@ -3,8 +3,9 @@
 Read like a regimen file (YAML 1.2 or JSON, the same reader: line numbers, no tags or
 aliases, a size cap), checked against one declaration (:data:`PLAN`) that also gives
 the JSON Schema (:func:`plan_schema`), and built into a frozen :class:`Plan`. Every
-problem is reported as ``FILE:LINE: field.path: what is wrong (got VALUE)``, all at
-once. What the plan says about the regimen (its arms, periods, drugs) is checked when
+problem is reported as ``FILE:LINE: field.path: what is wrong (got VALUE)``, every
+one of a round at once: the structure, then the values read (a round only when the one
+before it found nothing). What the plan says about the regimen (its arms, periods, drugs) is checked when
 the plan meets the regimen (:func:`regimens.supply.forecast`), with the same form of
 message, since a plan file is written for one regimen but read on its own.
 """
