@@ -140,10 +140,15 @@ def test_a_plan_that_does_not_fit_the_regimen(plan: str, message: str) -> None:
 
 
 def test_a_length_outside_the_range_names_the_participant() -> None:
+    """The plan's own place (file, line, participants[0].lengths.run-in), not an option."""
     plan = loads_plan(HEAD + "participants:\n  - {id: P-1, site: paris, arm: il2, start: "
                       "2027-01-04, lengths: {run-in: 30 weeks}}\n", "p.yaml")
-    with pytest.raises(regimens.ExpandOptionError, match="participant 0"):
+    with pytest.raises(InvalidRegimenError) as caught:
         simulate("mirocals", plan)
+    line = HEAD.count("\n") + 2
+    assert [str(p) for p in caught.value.problems] == [
+        f"p.yaml:{line}: participants[0].lengths.run-in: must be within 12-18 weeks "
+        "(84-126 days) (got '30 weeks')"]
 
 
 # The same sums as expand, participant by participant --------------------------------------
