@@ -5,9 +5,10 @@ aliases, a size cap), checked against one declaration (:data:`PLAN`) that also g
 the JSON Schema (:func:`plan_schema`), and built into a frozen :class:`Plan`. Every
 problem is reported as ``FILE:LINE: field.path: what is wrong (got VALUE)``, every
 one of a round at once: the structure, then the values read (a round only when the one
-before it found nothing). What the plan says about the regimen (its arms, periods, drugs) is checked when
-the plan meets the regimen (:func:`regimens.supply.forecast`), with the same form of
-message, since a plan file is written for one regimen but read on its own.
+before it found nothing). What the plan says about the regimen (its arms, periods,
+drugs) is checked when the plan meets the regimen (:func:`regimens.supply.forecast`),
+with the same form of message, since a plan file is written for one regimen but read
+on its own.
 """
 
 from __future__ import annotations
