@@ -46,7 +46,7 @@ PUBLIC = [
     "PublishSummary", "Reminder", "publish",
     # Exceptions and warnings
     "ClosedDayWarning", "CumulativeDoseWarning", "DoseError", "ExpandOptionError",
-    "InvalidRegimenError",
+    "InvalidRegimenError", "OverdoseWarning",
     "MissingMeasurementError", "ParticipantError", "Problem", "PublishError", "QuantityError",
     "QuantityTypeError",
     "RegimenError", "RegimenLookupError", "RegimenNotFoundError", "RegimenWarning",
@@ -169,7 +169,7 @@ def test_errors_share_one_root(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["ClosedDayWarning", "CumulativeDoseWarning",
-                                  "RoundingWarning", "TimeShiftWarning"])
+                                  "OverdoseWarning", "RoundingWarning", "TimeShiftWarning"])
 def test_warnings(name: str) -> None:
     assert issubclass(getattr(regimens, name), regimens.RegimenWarning)
     assert issubclass(regimens.RegimenWarning, UserWarning)

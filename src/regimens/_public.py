@@ -22,7 +22,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
     "errors": (
         "ClosedDayWarning", "CumulativeDoseWarning", "DoseError", "ExpandOptionError",
         "InvalidRegimenError",
-        "MissingMeasurementError", "ParticipantError", "Problem", "PublishError",
+        "MissingMeasurementError", "OverdoseWarning", "ParticipantError", "Problem", "PublishError",
         "QuantityError", "QuantityTypeError", "RegimenError", "RegimenLookupError",
         "RegimenNotFoundError", "RegimenWarning", "RoundingWarning", "TimeShiftWarning",
         "UnitError",

@@ -39,7 +39,7 @@ from ..engine import (
     resolve,
 )
 from ..engine import expand as expand_plan
-from ..errors import ExpandOptionError, InvalidRegimenError, Problem, UnitError
+from ..errors import ExpandOptionError, InvalidRegimenError, OverdoseWarning, Problem, UnitError
 from ..model import AfterLastAnchor, Course, CourseAnchor, Participant, Regimen, SiteCalendar
 from ..quantities import Amount, Basis, BSAFormula, StudyDay, human_amount
 from ._dosing import CumulativeEntry, CumulativeFlag, Dosing, cumulative_flags
@@ -122,6 +122,7 @@ class _Replay:
         self.changes: list[tuple[date, int, str]] = []
         self.deviations: list[tuple[date, int, str]] = []
         self.delays: list[Delay] = []
+        self.warnings: list[OverdoseWarning] = []
         # (period, course) -> the delays applied: (cycle, day or None, days, policy).
         self.shifts: dict[tuple[str, int], list[tuple[int, int | None, int, str]]] = {}
         self.first_of = {p.id: p.first_date for p in schedule.periods}
@@ -346,6 +347,14 @@ class _Replay:
         self.change(row, f"{target.plan.drug_name} " + text + (
             f", cycle {target.plan.cycle} day {target.plan.cycle_day}"
             if target.plan.cycle is not None else ""))
+        given_amount = dose.amount if dose is not None else None
+        if (given_amount is not None and planned.amount is not None
+                and given_amount.magnitude > planned.amount.magnitude):
+            # Same unit (given_dose converts): more than planned is never taken silently.
+            text = (f"{target.plan.drug_name} given {human_amount(given_amount)} on "
+                    f"{_day(row.date)}, more than the {planned.text} planned")
+            self.deviation(row, text)
+            self.warnings.append(OverdoseWarning(f"{row.source}:{row.line}: {text}"))
         if status_before in (_S.STOPPED, _S.HELD, _S.CANCELLED):
             self.deviation(row, f"{target.plan.drug_name} given on {_day(row.date)} although "
                            f"{status_before.value} by the record")
@@ -691,7 +700,7 @@ def replay(schedule: Schedule, record: Record,
     return dataclasses.replace(
         schedule, administrations=tuple(made),
         visits=state.visits() if rows else schedule.visits, replayed=replayed,
-        warnings=schedule.warnings + tuple(f.warning for f in flags))
+        warnings=schedule.warnings + tuple(state.warnings) + tuple(f.warning for f in flags))
 
 
 def expand(
