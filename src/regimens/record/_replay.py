@@ -384,6 +384,14 @@ class _Replay:
         assert row.date is not None
         assert row.drug is not None
         name = self.name(row.drug)
+        done = [r for r in candidates if r.status is _S.GIVEN and r.line is not None]
+        if row.amount is None and done:
+            # The likeliest cause is a row entered twice: name the row that fulfilled it.
+            raise _problem(row, "event", f"the planned administration of {name} on "
+                           f"{_day(done[0].date)} was already fulfilled by line "
+                           f"{done[0].line}; void one of the two rows, or name the "
+                           "administration this dose fulfils by its cycle and day",
+                           row.event.value, "record-given-twice")
         if row.amount is None:
             raise _problem(row, "amount", f"no planned administration of {name} is open on "
                            f"{_day(row.date)} to take its amount from: give the amount "
