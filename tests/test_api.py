@@ -24,13 +24,15 @@ PUBLIC = [
     "Rounding", "WeightBasis",
     # Timing patterns and dose steps
     "AdministrationStep", "CycleStep", "DailyPattern", "DayStep", "DaysPattern", "EveryPattern",
-    "HoursPattern", "WeekdaysPattern",
+    "HoursPattern", "MonthsPattern", "WeekdaysPattern",
     # Visits and expected totals
-    "AfterLastAnchor", "CourseAnchor", "Expectation", "PeriodAnchor", "RepeatAnchor",
+    "AfterLastAnchor", "CourseAnchor", "Expectation", "MonthAnchor", "PeriodAnchor",
+    "RepeatAnchor",
     "StudyDayAnchor", "Visit", "Window",
     # Participant, amounts, units, days, BSA
     "Amount", "BSAFormula", "Basis", "Dimension", "DoseQuantity", "Duration", "Elapsed",
-    "LengthRange", "Participant", "Sex", "Strength", "StudyDay", "Unit", "VialCombination", "bsa",
+    "LengthRange", "Months", "Participant", "Sex", "Strength", "StudyDay", "Unit",
+    "VialCombination", "bsa",
     "least_waste_vials",
     # Schedules
     "Administration", "ComputedDose", "CourseSpan", "DrugTotal", "PeriodSpan", "Schedule",

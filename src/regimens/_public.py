@@ -37,9 +37,9 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "AdministrationStep", "AfterLastAnchor", "Arm", "BandBy", "Closure", "Course",
         "CourseAnchor", "CycleStep", "DailyPattern", "DayStep", "DaysPattern", "Dose", "DoseBand",
         "DoseLevel", "Drug",
-        "EveryPattern", "Expectation", "HoursPattern", "Participant", "Period", "PeriodAnchor",
-        "Policy", "Regimen", "RepeatAnchor", "Rounding", "SiteCalendar", "StudyDayAnchor",
-        "Visit",
+        "EveryPattern", "Expectation", "HoursPattern", "MonthAnchor", "MonthsPattern",
+        "Participant", "Period", "PeriodAnchor", "Policy", "Regimen", "RepeatAnchor",
+        "Rounding", "SiteCalendar", "StudyDayAnchor", "Visit",
         "WeekdaysPattern", "WeightBasis", "Window",
     ),
     "record": (
@@ -48,7 +48,8 @@ PUBLIC: dict[str, tuple[str, ...]] = {
     ),
     "quantities": (
         "Amount", "BSAFormula", "Basis", "Dimension", "DoseQuantity", "Duration", "Elapsed",
-        "LengthRange", "Sex", "Strength", "StudyDay", "Unit", "VialCombination", "bsa",
+        "LengthRange", "Months", "Sex", "Strength", "StudyDay", "Unit", "VialCombination",
+        "bsa",
         "least_waste_vials",
     ),
 }

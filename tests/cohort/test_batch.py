@@ -440,3 +440,27 @@ def test_record_policy_keys_cumulative_limits_and_dose_levels_change_no_planned_
         assert_same_rows(cohort, columns, i, schedule)
         assert cohort.warnings_of(i) == ()
     assert [str(a) for a in columns["amount"][cohort.rows_of(0)]] == ["1.0"] * 8
+
+
+@pytest.mark.parametrize(("body", "where", "what"), [
+    ("periods:\n  - id: t\n    length: 6 months\n    courses:\n"
+     "      - {drug: il2, dose: 1 MIU, days: 1}\n",
+     "periods[0].length.months", "'months' (LengthRange)"),
+    ("periods:\n  - id: t\n    length: 26 weeks\n    courses:\n"
+     "      - {drug: il2, dose: 1 MIU, every: 1 month}\n",
+     "periods[0].courses[0].pattern", "a MonthsPattern"),
+    ("periods:\n  - id: t\n    length: 26 weeks\n    courses:\n"
+     "      - {drug: il2, dose: 1 MIU, cycle: 1 month, days: 1}\n",
+     "periods[0].courses[0].cycle", "a Months"),
+    ("periods:\n  - id: t\n    length: 26 weeks\n    courses:\n"
+     "      - {drug: il2, dose: 1 MIU, days: 1}\nvisits:\n  - {id: m3, month: 3}\n",
+     "visits[0].anchor", "a MonthAnchor"),
+])
+def test_calendar_months_are_refused_by_name(body: str, where: str, what: str) -> None:
+    # A layout in calendar months depends on the start date, not only on its weekday: one
+    # template per group of starts would give every member the first one's dates.
+    with pytest.raises(regimens.ExpandOptionError) as caught:
+        expand_cohort(load(body), "a", ["2027-01-31", "2027-02-28"])
+    assert str(caught.value) == (
+        f"regimen: the batch API cannot expand {what} yet (at {where}); expand these "
+        "participants one by one with Regimen.expand")

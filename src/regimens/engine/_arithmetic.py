@@ -18,7 +18,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..errors import DoseError, ExpandOptionError, RegimenError
-from ..model import Expectation, Participant, Regimen, SiteCalendar
+from ..model import (
+    MONTHS_REFERENCE,
+    MONTHS_STARTS,
+    Expectation,
+    Participant,
+    Regimen,
+    SiteCalendar,
+)
 from ..quantities import (
     Amount,
     Basis,
@@ -150,6 +157,25 @@ class CheckReport:
         from ..export import check_json
 
         return check_json(self)
+
+
+#: The condition ``check`` states when it evaluates every start of a leap cycle.
+MONTHS_CONDITION = ("with Study Day 1 on each day from 2001-01-01 to 2004-12-31 (a four-year "
+                    "leap cycle) where calendar months are counted")
+
+
+def _starts(regimen: Regimen, arm: str) -> list[date]:
+    """The dates of Study Day 1 an arm is evaluated at.
+
+    Calendar months: every day of a four-year leap cycle, 1,461 starts (every day of the
+    month in every month, each month's length in leap and common years, every weekday);
+    a weekday pattern: the seven weekdays; otherwise one start (the date does not matter).
+    """
+    if regimen.months_dependent(arm):
+        return [MONTHS_REFERENCE + timedelta(days=k) for k in range(MONTHS_STARTS)]
+    if regimen.date_dependent(arm):
+        return [REFERENCE_START + timedelta(days=k) for k in range(7)]
+    return [REFERENCE_START]
 
 
 def _length_options(regimen: Regimen, arm: str) -> list[dict[str, str]]:
@@ -286,9 +312,10 @@ def check(regimen: Regimen, participant: Participant | None = None, *,
     summaries: list[DrugSummary] = []
     conditions = {"at the shortest period lengths, and the longest where they vary"}
     for arm in regimen.arms:
-        starts = [REFERENCE_START]
-        if regimen.date_dependent(arm.id):
-            starts = [REFERENCE_START + timedelta(days=k) for k in range(7)]
+        starts = _starts(regimen, arm.id)
+        if len(starts) == MONTHS_STARTS:
+            conditions.add(MONTHS_CONDITION)
+        elif len(starts) > 1:
             conditions.add("with Study Day 1 on each weekday where a course uses weekdays")
         tallies: list[dict[str, _Tally]] = []
         courses: tuple[CourseSpan, ...] = ()
@@ -343,12 +370,7 @@ def _verify(regimen: Regimen, e: Expectation) -> ExpectationResult:
     participant = Participant(weight=e.weight, height=e.height, bsa=e.bsa)
     measured = any((e.weight, e.height, e.bsa))
     lengths = dict(e.lengths)
-    if e.start is not None:
-        starts = [date.fromisoformat(e.start)]
-    elif regimen.date_dependent(e.arm):
-        starts = [REFERENCE_START + timedelta(days=k) for k in range(7)]
-    else:
-        starts = [REFERENCE_START]
+    starts = [date.fromisoformat(e.start)] if e.start is not None else _starts(regimen, e.arm)
     absolute = e.total is not None and e.total.basis is Basis.FLAT
     outcomes: list[tuple[int, Totals, int | None, int | None]] = []
     try:
@@ -374,7 +396,9 @@ def _verify(regimen: Regimen, e: Expectation) -> ExpectationResult:
             return
         passed = False
         seen = " or ".join(show(x) for x in distinct)
-        vary = " (varies with the start weekday: give 'start')" if len(distinct) > 1 else ""
+        vary = ((" (varies with the start date: give 'start')" if len(starts) == MONTHS_STARTS
+                 else " (varies with the start weekday: give 'start')")
+                if len(distinct) > 1 else "")
         messages.append(f"expected {label} {show(wanted)}, found {seen}{vary}")
 
     if e.administrations is not None:
