@@ -316,3 +316,30 @@ def test_an_anchor_after_a_period_in_months_is_refused() -> None:
         "anchor: period 'follow-up' comes after period 't' (4 months, in calendar months), "
         "whose days follow from the date of Study Day 1: give the start instead, or anchor a "
         "period before it (got 'follow-up')")
+
+
+def test_a_period_in_months_has_no_length_to_choose() -> None:
+    with pytest.raises(regimens.ExpandOptionError) as info:
+        load(MONTHLY).expand("a", "2027-01-31", lengths={"t": "120 days"})
+    assert str(info.value) == (
+        "lengths.t: this period lasts 4 months (calendar months from its first day): its days "
+        "follow from the start date, not from a choice (got '120 days')")
+
+
+def test_a_monthly_course_in_python_needs_a_date_to_be_laid_out() -> None:
+    course = load(MONTHLY).periods[0].courses[0]
+    assert course.in_months
+    with pytest.raises(ValueError, match="laid out from a date"):
+        course.slots(0, 120, 0)
+    assert [s[0] for s in course.slots(0, 120, 6, day_one=date(2027, 1, 31))[0]] == [
+        0, 28, 59, 89]  # 31 January, 28 February, 31 March, 30 April 2027
+
+
+@settings(max_examples=300, deadline=None)
+@given(anchor=st.dates(min_value=date(1, 1, 1), max_value=date(9000, 12, 31)),
+       months=st.integers(1, 1200), k=st.integers(0, 10))
+def test_months_after_is_relativedelta(anchor: date, months: int, k: int) -> None:
+    from dateutil.relativedelta import relativedelta
+
+    assert regimens.Months(months).after(anchor, k) == anchor + relativedelta(
+        months=months * k)

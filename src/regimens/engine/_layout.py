@@ -461,6 +461,10 @@ def _check_steps(course: Course, kept: list[Administration], made: list[Administ
         if course.not_on and any(a.step == index for a in made):
             why = (f"not_on ({', '.join(course.not_on)}) skips every day it falls on; "
                    "change the step's days or cycles, or the course's not_on")
+        elif course.in_months:
+            why = (f"with Study Day 1 on {start.isoformat()}, none of its days falls within "
+                   "the course, whose cycles in calendar months are 28 to 31 days long; "
+                   "change the step's cycles or the course's length, or give 'cycles'")
         elif course.date_dependent:
             why = (f"with Study Day 1 on a {_WEEKDAY_NAMES[start.weekday()]}, none of its "
                    "days falls on the course's weekdays; change the step's cycles, the cycle "

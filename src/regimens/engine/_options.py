@@ -108,6 +108,10 @@ def parse_lengths(regimen: Regimen, arm: str,
                 f"({lookalike_text(period_id, on_path)}its periods: {', '.join(on_path)})",
                 period_id)
         allowed = on_path[period_id].length
+        if allowed.months is not None:
+            raise ExpandOptionError(
+                f"lengths.{period_id}", f"this period lasts {allowed} (calendar months from "
+                "its first day): its days follow from the start date, not from a choice", text)
         try:
             # 0 days only for a range that starts at 0 (an optional gap left out).
             length = Duration.parse(text, allow_zero=not allowed.shortest.days)

@@ -987,6 +987,26 @@ class Course:
                 left -= 1
         return slots, span_first, span_last
 
+    def calendar_key(self, first: int, period_length: int, day_one: date) -> tuple[int, ...]:
+        """What of this course's layout depends on the date of offset 0 (``day_one``) beyond
+        its period's place and length: for a course in calendar months, where its cycles
+        start (a cycle in months) or its days (an interval in months); () otherwise.
+
+        Two starts that give the same key, the same period places and (for a weekday
+        pattern) the same weekday give the same slots, so ``check`` lays one out for both.
+
+        Raises:
+            OverflowError: a date after the year 9999.
+        """
+        span_first = first + self.start - 1
+        span = self.span.days if self.span is not None else period_length - self.start + 1
+        if isinstance(self.cycle, Months):
+            windows, _ = self._month_windows(day_one, span_first, span)
+            return tuple(start for start, _, _ in windows)
+        if isinstance(self.pattern, MonthsPattern):
+            return tuple(self.pattern.days_from(day_one + timedelta(days=span_first), span))
+        return ()
+
     def _month_windows(self, day_one: date, span_first: int, span: int
                        ) -> tuple[list[tuple[int, int, int | None]], int]:
         """The cycles of a cycle in calendar months, and the span's last offset.
@@ -1031,9 +1051,11 @@ class Course:
         ``duration`` (elapsed time) is compared with the shortest gap between two
         consecutive administrations of this course, laid out in a period of each of
         ``lengths`` days (both ends of a ranged period) and, for a weekday pattern, from
-        each start weekday. A gap is counted in nominal time: whole days of 24 hours plus
-        the difference of the written times (an administration without a time is taken
-        at the same time each day); a clock change is not counted, as the timing is
+        each start weekday; for a course in calendar months, from each start of a
+        four-year leap cycle (:data:`MONTHS_STARTS` days from :data:`MONTHS_REFERENCE`).
+        A gap is counted in nominal time: whole days of 24 hours plus the difference of
+        the written times (an administration without a time is taken at the same time
+        each day); a clock change is not counted, as the timing is
         written in days. A duration equal to the gap is a continuous infusion, allowed.
         Layouts the expansion itself refuses (too many administrations, steps that do
         not cover them) are left to it.
@@ -1047,7 +1069,14 @@ class Course:
             dates = [MONTHS_REFERENCE + timedelta(days=k) for k in range(MONTHS_STARTS)]
             starts = range(1)
         worst: tuple[int, int] | None = None  # (gap in minutes, day of the first)
+        seen: set[tuple[int, tuple[int, ...]]] = set()
         for length, weekday0, day_one in product(lengths, starts, dates):
+            if day_one is not None:
+                # Starts that place the months alike give the same gaps: lay out one.
+                key = (length, self.calendar_key(0, length, day_one))
+                if key in seen:
+                    continue
+                seen.add(key)
             try:
                 slots = self.slots(0, length, day_one.weekday() if day_one else weekday0,
                                    day_one=day_one)[0]

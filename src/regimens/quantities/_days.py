@@ -15,11 +15,10 @@ StudyDay(1)
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, total_ordering
-
-from dateutil.relativedelta import relativedelta
 
 from ..errors import QuantityError, QuantityTypeError, UnitError
 from ._notation import counted
@@ -293,11 +292,13 @@ class Months:
         >>> Months(1).after(date(2027, 1, 31), 2)
         datetime.date(2027, 3, 31)
         """
-        try:
-            reached: date = anchor + relativedelta(months=self.months * k)
-        except ValueError as exc:  # dateutil's "year is out of range"
-            raise OverflowError(str(exc)) from None
-        return reached
+        # What dateutil's relativedelta(months=...) does (a test compares the two), in
+        # plain integer arithmetic: this runs for every cycle of every start ``check`` tries.
+        months = anchor.month - 1 + self.months * k
+        year, month = anchor.year + months // 12, months % 12 + 1
+        if not 1 <= year <= 9999:
+            raise OverflowError("date value out of range")
+        return date(year, month, min(anchor.day, monthrange(year, month)[1]))
 
     @property
     def days(self) -> int:
