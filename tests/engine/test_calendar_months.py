@@ -8,6 +8,7 @@ and always counts from the anchor (31 January + 1 month = 28 February, + 2 month
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 
 import pytest
@@ -343,3 +344,20 @@ def test_months_after_is_relativedelta(anchor: date, months: int, k: int) -> Non
 
     assert regimens.Months(months).after(anchor, k) == anchor + relativedelta(
         months=months * k)
+
+
+def test_the_model_refuses_the_same_combinations_in_python() -> None:
+    with pytest.raises(regimens.InvalidRegimenError) as info:
+        regimens.Course("il2", regimens.WeekdaysPattern((0, 2)),
+                        placebo=True, cycle=regimens.Months(1))
+    problem = info.value.problems[0]
+    assert (problem.code, problem.loc) == ("calendar-months-combination",
+                                           ("pattern", "weekdays"))
+    regimen = load(MONTHLY)
+    before = regimen.periods[0]
+    run_in = regimens.Period("run-in", regimens.LengthRange.of_months(regimens.Months(1)))
+    with pytest.raises(regimens.InvalidRegimenError) as info:
+        dataclasses.replace(regimen, periods=(run_in, before), day_one="t")
+    problem = info.value.problems[0]
+    assert (problem.code, problem.loc) == ("months-before-day-one",
+                                           ("periods", 0, "length"))
