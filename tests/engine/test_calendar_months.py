@@ -361,3 +361,12 @@ def test_the_model_refuses_the_same_combinations_in_python() -> None:
     problem = info.value.problems[0]
     assert (problem.code, problem.loc) == ("months-before-day-one",
                                            ("periods", 0, "length"))
+
+
+def test_an_expectation_cannot_choose_the_length_of_a_period_in_months() -> None:
+    body = MONTHLY + "expect:\n  - {arm: a, drug: il2, lengths: {t: 120 days}}\n"
+    with pytest.raises(regimens.InvalidRegimenError) as info:
+        load(body)
+    assert str(info.value.problems[0]) == (
+        "r.yaml:17: expect[0].lengths.t: this period lasts 4 months (calendar months from its "
+        "first day): its days follow from the start date, not from a choice (got '120 days')")

@@ -16,6 +16,7 @@ from ..model import (
     BLINDED_SITE_RULES,
     DRUG_INSTRUCTIONS,
     MIN_INTERVAL_NEEDS_WINDOW,
+    MONTHS_NOT_CHOSEN,
     NO_POLICY,
     WINDOW_NEEDS_CLINIC,
     AdministrationStep,
@@ -779,6 +780,8 @@ class _Builder:
                 raise fail(at, f"arm {arm.id!r} does not go through this period", period_id,
                            code="arm-not-in-period")
             allowed = self.period_lengths.get(period_id)
+            if allowed is not None and allowed.months is not None:
+                raise fail(at, MONTHS_NOT_CHOSEN.format(allowed), code="length-out-of-range")
             length = read_duration(at, allow_zero=allowed is not None
                                    and not allowed.shortest.days)
             if allowed is not None and length not in allowed:

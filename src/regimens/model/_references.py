@@ -51,7 +51,8 @@ from ._visits import (
 if TYPE_CHECKING:
     from ._regimen import Regimen
 
-__all__ = ["BLINDED_SITE_RULES", "BLINDED_VISIT", "COURSE_ANCHOR_MONTHS", "NO_DAY_ZERO",
+__all__ = ["BLINDED_SITE_RULES", "BLINDED_VISIT", "COURSE_ANCHOR_MONTHS", "MONTHS_NOT_CHOSEN",
+           "NO_DAY_ZERO",
            "check_regimen", "cycles_past", "day_one_may_vanish", "months_before_day_one",
            "months_before_text", "site_rules", "strength_problem"]
 
@@ -500,6 +501,10 @@ COURSE_ANCHOR_MONTHS = ("course {!r} has cycles in calendar months, whose days d
                         "start date: anchor the visit with 'month' (calendar months from Study "
                         "Day 1) or to a day of its period instead")
 
+#: Why a length is not chosen for a period in calendar months (``--length``, ``lengths``).
+MONTHS_NOT_CHOSEN = ("this period lasts {} (calendar months from its first day): its days "
+                     "follow from the start date, not from a choice")
+
 #: Why Day 0 is refused in a regimen without ``day_zero``.
 NO_DAY_ZERO = ("there is no Study Day 0: the day before Day 1 is Day -1 (a protocol that "
                "counts from Day 0 says so with day_zero: true)")
@@ -668,6 +673,10 @@ def _check_expectations(r: Regimen, drugs: dict[str, Drug], arms: dict[str, Arm]
                                  code="unknown-period")
                 continue
             allowed = on_path[period_id].length
+            if allowed.months is not None:
+                problems.add(at, MONTHS_NOT_CHOSEN.format(allowed), text,
+                             code="length-out-of-range")
+                continue
             try:
                 length = Duration.parse(text, allow_zero=not allowed.shortest.days)
             except UnitError as exc:
