@@ -24,13 +24,15 @@ PUBLIC = [
     "WeightBasis",
     # Timing patterns and dose steps
     "AdministrationStep", "CycleStep", "DailyPattern", "DayStep", "DaysPattern", "EveryPattern",
-    "HoursPattern", "WeekdaysPattern",
+    "HoursPattern", "MonthsPattern", "WeekdaysPattern",
     # Visits and expected totals
-    "AfterLastAnchor", "CourseAnchor", "Expectation", "PeriodAnchor", "RepeatAnchor",
+    "AfterLastAnchor", "CourseAnchor", "Expectation", "MonthAnchor", "PeriodAnchor",
+    "RepeatAnchor",
     "StudyDayAnchor", "Visit", "Window",
     # Participant, amounts, units, days, BSA
     "Amount", "BSAFormula", "Basis", "Dimension", "DoseQuantity", "Duration", "Elapsed",
-    "LengthRange", "Participant", "Sex", "Strength", "StudyDay", "Unit", "VialCombination", "bsa",
+    "LengthRange", "Months", "Participant", "Sex", "Strength", "StudyDay", "Unit",
+    "VialCombination", "bsa",
     "least_waste_vials",
     # Schedules
     "Administration", "ComputedDose", "CourseSpan", "DrugTotal", "PeriodSpan", "Schedule",
@@ -46,7 +48,7 @@ PUBLIC = [
     "PublishSummary", "Reminder", "publish",
     # Exceptions and warnings
     "ClosedDayWarning", "CumulativeDoseWarning", "DoseError", "ExpandOptionError",
-    "InvalidRegimenError",
+    "InvalidRegimenError", "OverdoseWarning",
     "MissingMeasurementError", "ParticipantError", "Problem", "PublishError", "QuantityError",
     "QuantityTypeError",
     "RegimenError", "RegimenLookupError", "RegimenNotFoundError", "RegimenWarning",
@@ -54,7 +56,7 @@ PUBLIC = [
     "__version__",
 ]
 
-COHORT_PUBLIC = ["COLUMNS", "Cohort", "arrow_schema", "expand_cohort"]
+COHORT_PUBLIC = ["COLUMNS", "Cohort", "arrow_schema", "expand_cohort", "unsupported"]
 
 SUPPLY_PUBLIC = ["FORMAT", "QUANTILE_METHOD", "Forecast", "Packaging", "Plan",
                  "PlanSite", "PlannedParticipant", "dask_client", "load_plan", "loads_plan",
@@ -169,7 +171,7 @@ def test_errors_share_one_root(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["ClosedDayWarning", "CumulativeDoseWarning",
-                                  "RoundingWarning", "TimeShiftWarning"])
+                                  "OverdoseWarning", "RoundingWarning", "TimeShiftWarning"])
 def test_warnings(name: str) -> None:
     assert issubclass(getattr(regimens, name), regimens.RegimenWarning)
     assert issubclass(regimens.RegimenWarning, UserWarning)

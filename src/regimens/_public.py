@@ -22,7 +22,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
     "errors": (
         "ClosedDayWarning", "CumulativeDoseWarning", "DoseError", "ExpandOptionError",
         "InvalidRegimenError",
-        "MissingMeasurementError", "ParticipantError", "Problem", "PublishError",
+        "MissingMeasurementError", "OverdoseWarning", "ParticipantError", "Problem", "PublishError",
         "QuantityError", "QuantityTypeError", "RegimenError", "RegimenLookupError",
         "RegimenNotFoundError", "RegimenWarning", "RoundingWarning", "StandardDoseWarning",
         "TimeShiftWarning",
@@ -37,10 +37,12 @@ PUBLIC: dict[str, tuple[str, ...]] = {
     "model": (
         "AdministrationStep", "AfterLastAnchor", "Arm", "BandBy", "Closure", "Course",
         "CourseAnchor", "CycleStep", "DailyPattern", "DayStep", "DaysPattern", "Dose", "DoseBand",
-        "DoseLevel", "DoseRange", "Drug", "OutsideTolerance",
-        "EveryPattern", "Expectation", "HoursPattern", "Participant", "Period", "PeriodAnchor",
-        "Policy", "Regimen", "RepeatAnchor", "Rounding", "SiteCalendar", "StandardDoses",
-        "StudyDayAnchor", "Visit", "WeekdaysPattern", "WeightBasis", "Window",
+        "DoseLevel", "DoseRange", "Drug",
+        "EveryPattern", "Expectation", "HoursPattern", "MonthAnchor", "MonthsPattern",
+        "OutsideTolerance",
+        "Participant", "Period", "PeriodAnchor", "Policy", "Regimen", "RepeatAnchor",
+        "Rounding", "SiteCalendar", "StandardDoses", "StudyDayAnchor", "Visit",
+        "WeekdaysPattern", "WeightBasis", "Window",
     ),
     "record": (
         "EventKind", "Measurement", "Record", "RecordRow", "load_record", "read_record",
@@ -48,7 +50,8 @@ PUBLIC: dict[str, tuple[str, ...]] = {
     ),
     "quantities": (
         "Amount", "BSAFormula", "Basis", "Dimension", "DoseQuantity", "Duration", "Elapsed",
-        "LengthRange", "Sex", "Strength", "StudyDay", "Unit", "VialCombination", "bsa",
+        "LengthRange", "Months", "Sex", "Strength", "StudyDay", "Unit", "VialCombination",
+        "bsa",
         "least_waste_vials",
     ),
 }

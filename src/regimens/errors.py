@@ -25,7 +25,8 @@ know this library)::
     │   └── StandardDoseWarning             no standard dose within the tolerance
     ├── TimeShiftWarning                    a time of day moved out of a daylight-saving gap
     ├── ClosedDayWarning                    clinic work stays on a day the site is closed
-    └── CumulativeDoseWarning               a dose would take a drug past its max_cumulative
+    ├── CumulativeDoseWarning               a dose would take a drug past its max_cumulative
+    └── OverdoseWarning                     a record gives more than the planned dose
 
 Every error keeps its parts as attributes and builds its message from them in
 ``__str__``; nothing in the library reads a message back. Every error pickles
@@ -51,6 +52,7 @@ __all__ = [
     "InvalidRegimenError",
     "Loc",
     "MissingMeasurementError",
+    "OverdoseWarning",
     "ParticipantError",
     "Problem",
     "PublishError",
@@ -486,6 +488,12 @@ class CumulativeDoseWarning(RegimenWarning):
     """An administration would take a drug's cumulative dose (given plus planned) past its
     ``max_cumulative`` (450 mg/m² of doxorubicin): flagged before it happens, naming the
     drug, the date and the totals before and after it (docs/record.md, "Dose changes")."""
+
+
+class OverdoseWarning(RegimenWarning):
+    """A participant's record gives a drug in an amount above the planned one (500 mg
+    where 109.2 mg was planned): never taken silently, also a protocol deviation in the
+    record's summary (docs/record.md, "Summary")."""
 
 
 from ._public import claim  # noqa: E402 (after the names it claims)

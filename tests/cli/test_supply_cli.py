@@ -111,6 +111,19 @@ def test_plot_is_written_and_reproducible(plan: Path, tmp_path: Path, suffix: st
      "(got 'il3')"),
     ("plan: regimens-supply/1\nparticipants: []\n",
      "{plan}:2: participants: needs at least 1 item(s) (got a list)"),
+    # A participant's length is the plan's (its line and field), not a CLI option.
+    ("plan: regimens-supply/1\nparticipants:\n  - {id: P-1, site: paris, arm: il2, "
+     "start: 2027-01-04, lengths: {run-in: 40 weeks}}\n",
+     "{plan}:3: participants[0].lengths.run-in: must be within 12-18 weeks (84-126 days) "
+     "(got '40 weeks')"),
+    ("plan: regimens-supply/1\nparticipants:\n  - {id: P-1, site: paris, arm: il2, "
+     "start: 2027-01-04, weight: 70}\n",
+     "{plan}:3: participants[0].weight: a bare number is not a weight: give its unit, e.g. "
+     "'70 kg' or '154 lb' (got 70)"),
+    ("plan: regimens-supply/1\narms: {il2: 1}\nsites: [{id: paris, opens: 2027-01-04, "
+     "rate: 1/week}]\nsample_size: 4\nweight: {distribution: normal, mean: 75, sd: 12 kg}\n",
+     "{plan}:5: weight.mean: a bare number is not a body size: give its unit, e.g. '75 kg' "
+     "or '172 cm' (got 75)"),
 ])
 def test_errors_are_file_line_messages(tmp_path: Path, body: str, line: str,
                                        capsys: pytest.CaptureFixture[str]) -> None:
@@ -170,3 +183,21 @@ def test_scheduler_address_gives_the_same_forecast(plan: Path, tmp_path: Path,
                               "--partitions", "3"], capsys)
     assert (code, err) == (0, "")
     assert out == alone
+
+
+def test_shipments_without_packs_say_so_rather_than_no_demand(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The issue's simplest plan has demand (il2, riluzole, visits) but packs nothing:
+    the shipments report says what is missing, not "(no demand)"."""
+    path = tmp_path / "plan.yaml"
+    path.write_text("plan: regimens-supply/1\nparticipants:\n  - {id: P-001, site: paris, "
+                    "arm: il2, start: 2027-01-04}\n", encoding="utf-8")
+    code, out, err = run(["supply", "mirocals", str(path), "--report", "shipments"], capsys)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == (
+        "(nothing to ship: there is demand, but no drug has vial sizes or a kit; give them "
+        "in the plan, drugs.ID.vials or drugs.ID.kit)")
+    code, out, _err = run(["supply", "mirocals", str(path)], capsys)
+    assert out.splitlines()[0].split() == ["drug", "site", "week", "statistic",
+                                           "administrations", "amount", "unit", "vials",
+                                           "kits", "visits"]

@@ -406,9 +406,10 @@ def test_examples_equal_expand(name: str) -> None:
             assert cohort.warnings_of(i) == tuple(str(w) for w in schedule.warnings)
 
 
-def test_record_policy_keys_change_no_planned_row_and_max_cumulative_is_refused() -> None:
-    """The record policy is read only when a record is replayed; a cumulative limit would be
-    checked against the plan, which the batch API does not do yet: refused by name."""
+def test_record_policy_keys_cumulative_limits_and_dose_levels_change_no_planned_row() -> None:
+    """The record policy and a drug's max_cumulative are read only when a record is
+    replayed; dose levels only when a level is asked (the batch API expands level 0).
+    A plain expansion is the same with them or without them, and so is the batch's."""
     regimen = load("""\
         on_delay: keep
         max_delay: 14 days
@@ -425,12 +426,41 @@ def test_record_policy_keys_change_no_planned_row_and_max_cumulative_is_refused(
     columns = cohort.to_numpy()
     for i, start in enumerate(starts):
         assert_same_rows(cohort, columns, i, _expand(regimen, "a", start))
+    # A limit the plan crosses (8 administrations of 1 MIU against 6 MIU): a plain expand
+    # neither warns nor changes a row, so neither does the batch.
     limited = regimens.loads(regimens.dumps(regimen).replace(
-        "name: aldesleukin,", "name: aldesleukin, max_cumulative: 6 MIU,"))
+        "name: aldesleukin,", "name: aldesleukin, max_cumulative: 6 MIU, levels: {-1: 50%},"))
     assert limited.drug("il2").max_cumulative is not None
+    assert limited.periods[0].courses[0].levels
+    cohort = expand_cohort(limited, "a", starts)
+    columns = cohort.to_numpy()
+    for i, start in enumerate(starts):
+        schedule = _expand(limited, "a", start)
+        assert schedule.warnings == ()
+        assert_same_rows(cohort, columns, i, schedule)
+        assert cohort.warnings_of(i) == ()
+    assert [str(a) for a in columns["amount"][cohort.rows_of(0)]] == ["1.0"] * 8
+
+
+@pytest.mark.parametrize(("body", "where", "what"), [
+    ("periods:\n  - id: t\n    length: 6 months\n    courses:\n"
+     "      - {drug: il2, dose: 1 MIU, days: 1}\n",
+     "periods[0].length.months", "'months' (LengthRange)"),
+    ("periods:\n  - id: t\n    length: 26 weeks\n    courses:\n"
+     "      - {drug: il2, dose: 1 MIU, every: 1 month}\n",
+     "periods[0].courses[0].pattern", "a MonthsPattern"),
+    ("periods:\n  - id: t\n    length: 26 weeks\n    courses:\n"
+     "      - {drug: il2, dose: 1 MIU, cycle: 1 month, days: 1}\n",
+     "periods[0].courses[0].cycle", "a Months"),
+    ("periods:\n  - id: t\n    length: 26 weeks\n    courses:\n"
+     "      - {drug: il2, dose: 1 MIU, days: 1}\nvisits:\n  - {id: m3, month: 3}\n",
+     "visits[0].anchor", "a MonthAnchor"),
+])
+def test_calendar_months_are_refused_by_name(body: str, where: str, what: str) -> None:
+    # A layout in calendar months depends on the start date, not only on its weekday: one
+    # template per group of starts would give every member the first one's dates.
     with pytest.raises(regimens.ExpandOptionError) as caught:
-        expand_cohort(limited, "a", starts)
+        expand_cohort(load(body), "a", ["2027-01-31", "2027-02-28"])
     assert str(caught.value) == (
-        "regimen: the batch API cannot expand 'max_cumulative' (Drug) yet (at "
-        "drugs[0].max_cumulative); expand these participants one by one with "
-        "Regimen.expand")
+        f"regimen: the batch API cannot expand {what} yet (at {where}); expand these "
+        "participants one by one with Regimen.expand")

@@ -58,10 +58,10 @@ CASES = [
     ("cycles-past-period",
      course("drug: il2, dose: 1 MIU, cycle: 28 days, cycles: 4, days: 1"),
      [f"{C}.cycles: 4 cycles of 28 days need 112 days, but the course has 84 (got 4)"]),
-    ("cycle-in-months",
-     course("drug: il2, dose: 1 MIU, cycle: 1 month, days: 1"),
-     [f"{C}.cycle: 'month' is ambiguous as a length (a month is 28 to 31 days); write weeks "
-      "or days, e.g. '12 weeks' or '84 days' (got '1 month')"]),
+    ("cycle-in-years",
+     course("drug: il2, dose: 1 MIU, cycle: 1 year, days: 1"),
+     [f"{C}.cycle: 'year' is ambiguous as a length (a year is 365 or 366 days); write weeks "
+      "or days, e.g. '12 weeks' or '84 days' (got '1 year')"]),
     ("two-patterns",
      course("drug: il2, dose: 1 MIU, days: 1-5, every: 2 days"),
      [f"{C}.every: a course has exactly one timing pattern; found days and every"]),
@@ -195,10 +195,10 @@ CASES = [
      steps("        daily: true\n        steps: [{dose: 1 mg, days: 1}]\n"),
      ["r.yaml:16: periods[0].courses[0].daily: day steps are the course's pattern: remove this "
       "(got true)"]),
-    ("length-in-months",
-     "periods:\n  - id: t\n    length: 3 months\n",
-     ["r.yaml:13: periods[0].length: 'months' is ambiguous as a length (a month is 28 to 31 "
-      "days); write weeks or days, e.g. '12 weeks' or '84 days' (got '3 months')"]),
+    ("length-in-years",
+     "periods:\n  - id: t\n    length: 3 years\n",
+     ["r.yaml:13: periods[0].length: 'years' is ambiguous as a length (a year is 365 or 366 "
+      "days); write weeks or days, e.g. '12 weeks' or '84 days' (got '3 years')"]),
     ("range-min-over-max",
      "periods:\n  - id: t\n    length: 18-12 weeks\n",
      ["r.yaml:13: periods[0].length: the range's minimum (18) exceeds its maximum (12); write "
@@ -345,7 +345,7 @@ def test_several_problems_all_reported() -> None:
             "      - {drug: il3, dose: 1 MIU, days: 1}\n"
             "      - {drug: il2, dose: 1 MIU, cycle: 28 days, days: 29}\n"
             "      - {drug: il2, placebo: true, dose: 1 MIU, days: 1}\n"
-            "  - id: u\n    length: 3 months\n"
+            "  - id: u\n    length: 3 years\n"
             "visits:\n  - {id: v, period: zz, at: end}\n")
     # Every problem, each once; the order of discovery is not the order of the file.
     assert sorted(problems(body), key=_line) == [
@@ -354,8 +354,8 @@ def test_several_problems_all_reported() -> None:
         "r.yaml:16: periods[0].courses[1].days: day 29 is outside a 28-day cycle (got 29)",
         "r.yaml:17: periods[0].courses[2].dose: a placebo course has no active dose: remove it "
         "(got '1 MIU')",
-        "r.yaml:19: periods[1].length: 'months' is ambiguous as a length (a month is 28 to 31 "
-        "days); write weeks or days, e.g. '12 weeks' or '84 days' (got '3 months')",
+        "r.yaml:19: periods[1].length: 'years' is ambiguous as a length (a year is 365 or 366 "
+        "days); write weeks or days, e.g. '12 weeks' or '84 days' (got '3 years')",
         "r.yaml:21: visits[0].period: no period has this id (periods: t, u) (got 'zz')",
     ]
 
@@ -365,13 +365,13 @@ def _line(problem: str) -> int:
 
 
 def test_course_problems_after_a_bad_period_are_reported() -> None:
-    body = ("periods:\n  - id: u\n    length: 3 months\n    courses:\n"
+    body = ("periods:\n  - id: u\n    length: 3 years\n    courses:\n"
             "      - {drug: il3, dose: 1 MIU, days: 1}\n"
             "  - id: t\n    length: 1 week\n    courses:\n"
             "      - {drug: il2, dose: 1 MIU, days: 9}\n")
     assert sorted(problems(body), key=_line) == [
-        "r.yaml:13: periods[0].length: 'months' is ambiguous as a length (a month is 28 to 31 "
-        "days); write weeks or days, e.g. '12 weeks' or '84 days' (got '3 months')",
+        "r.yaml:13: periods[0].length: 'years' is ambiguous as a length (a year is 365 or 366 "
+        "days); write weeks or days, e.g. '12 weeks' or '84 days' (got '3 years')",
         "r.yaml:15: periods[0].courses[0].drug: no drug has this id (drugs: il2, pred, treg) "
         "(got 'il3')",
         "r.yaml:19: periods[1].courses[0].days: day 9 is outside the course (7 days) (got 9)",

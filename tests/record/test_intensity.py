@@ -69,7 +69,8 @@ def test_nothing_delivered_has_no_rdi() -> None:
 
 
 @pytest.mark.parametrize(("percent", "band"), [
-    ("100", ">= 85%"), ("85", ">= 85%"), ("84.99", "65-85%"), ("65", "65-85%"),
+    ("457.9", "> 100%"), ("100.01", "> 100%"), ("100", ">= 85%"), ("85", ">= 85%"),
+    ("84.99", "65-85%"), ("65", "65-85%"),
     ("64.99", "< 65%"), ("0", "< 65%"),
 ])
 def test_bands_at_their_edges(percent: str, band: str) -> None:

@@ -269,6 +269,20 @@ def test_given_and_missed_on_one_dose_is_refused() -> None:
     assert exc.value.problems[0].code == "record-given-and-missed"
 
 
+def test_a_dose_given_twice_names_the_row_that_fulfilled_it() -> None:
+    # One il2 dose planned on Wed 2027-01-06 (cycle 1 day 3); line 2 fulfils it, line 3
+    # (the same row entered again) has nothing left to fulfil and no amount of its own.
+    with pytest.raises(InvalidRegimenError) as exc:
+        run(CYCLED, rec(("given", date(2027, 1, 6), {"drug": "il2"}),
+                        ("given", date(2027, 1, 6), {"drug": "il2"})))
+    (problem,) = exc.value.problems
+    assert (problem.line, problem.code, problem.loc) == (3, "record-given-twice", ("event",))
+    assert str(exc.value) == (
+        "P-017.csv:3: event: the planned administration of aldesleukin on Wed 2027-01-06 was "
+        "already fulfilled by line 2; void one of the two rows, or name the administration "
+        "this dose fulfils by its cycle and day (got 'given')")
+
+
 def test_hold_and_resume_mark_the_doses_between() -> None:
     s = run(CYCLED, rec(("hold", date(2027, 2, 2), {"drug": "il2"}),
                         ("resume", date(2027, 2, 4), {"drug": "il2"})))

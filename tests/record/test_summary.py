@@ -13,7 +13,7 @@ import pytest
 import regimens
 from regimens import read_record
 from regimens.quantities import parse_amount
-from regimens.record import Outcome, cycle_length, summarize
+from regimens.record import Delay, Outcome, cycle_length, summarize
 
 REGIMEN = regimens.loads("""\
 format: regimens/1
@@ -46,6 +46,10 @@ date,event,drug,cycle,day,amount,level,reason
 """, name="P-017.csv")
 
 MG = parse_amount
+
+#: The replay's measurement of line 4: cycle 3 due 2027-02-15, now 2027-02-22.
+DELAYS = [Delay(4, date(2027, 2, 22), "dox", 3, None, date(2027, 2, 15), 7, 7, None,
+                "neutropenia")]
 
 
 def dox(cycle: int, status: str, planned: str, given: str, amount: str | None,
@@ -98,7 +102,7 @@ def test_rdi_against_the_protocol_and_the_cycles_started() -> None:
 
 
 def test_delays_and_reductions_name_their_lines() -> None:
-    summary = summarize(REGIMEN, RECORD, OUTCOMES)
+    summary = summarize(REGIMEN, RECORD, OUTCOMES, delays=DELAYS)
     assert summary.delays == (
         "2027-02-22 (line 4): cycle 3 of dox delayed 7 days from 2027-02-15: neutropenia",)
     assert summary.reductions == (
@@ -167,7 +171,7 @@ def test_started_planned_total_of_an_uncycled_drug_runs_to_the_last_dose_given()
 def test_the_summary_as_json_and_text() -> None:
     from regimens.export import summary_json, summary_lines
 
-    summary = summarize(REGIMEN, RECORD, OUTCOMES)
+    summary = summarize(REGIMEN, RECORD, OUTCOMES, delays=DELAYS)
     data = summary_json(summary)
     (drug,) = data["drugs"]
     assert (drug["given"], drug["missed"], drug["planned"]) == (4, 1, 1)
@@ -176,6 +180,12 @@ def test_the_summary_as_json_and_text() -> None:
                                        "delivered_over_planned": "60", "actual_days": 91,
                                        "planned_days": 126}
     assert drug["rdi"]["cycles_started"]["delivered_over_planned"] == "90"
+    assert data["delays"] == [{
+        "text": "2027-02-22 (line 4): cycle 3 of dox delayed 7 days from 2027-02-15: "
+                "neutropenia",
+        "line": 4, "date": "2027-02-22", "drug": "dox", "cycle": 3, "day": None,
+        "due": "2027-02-15", "days": 7, "total_days": 7, "max_delay_days": None,
+        "deviation": False, "reason": "neutropenia"}]
     assert summary_lines(summary) == [
         "Record P-017.csv:",
         "  doxorubicin (dox): 4 given, 1 planned, 1 missed",

@@ -7,6 +7,7 @@ import warnings
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -139,10 +140,15 @@ def test_a_plan_that_does_not_fit_the_regimen(plan: str, message: str) -> None:
 
 
 def test_a_length_outside_the_range_names_the_participant() -> None:
+    """The plan's own place (file, line, participants[0].lengths.run-in), not an option."""
     plan = loads_plan(HEAD + "participants:\n  - {id: P-1, site: paris, arm: il2, start: "
                       "2027-01-04, lengths: {run-in: 30 weeks}}\n", "p.yaml")
-    with pytest.raises(regimens.ExpandOptionError, match="participant 0"):
+    with pytest.raises(InvalidRegimenError) as caught:
         simulate("mirocals", plan)
+    line = HEAD.count("\n") + 2
+    assert [str(p) for p in caught.value.problems] == [
+        f"p.yaml:{line}: participants[0].lengths.run-in: must be within 12-18 weeks "
+        "(84-126 days) (got '30 weeks')"]
 
 
 # The same sums as expand, participant by participant --------------------------------------
@@ -221,3 +227,23 @@ def test_sums_equal_expand_on_a_sample() -> None:
     got_visits = {(r["site"], r["week"]): r["visits"]
                   for r in rows(summary, statistic="p50", drug=None)}
     assert got_visits == dict(expected_visits)
+
+
+def test_a_construct_the_batch_api_refuses_is_named_on_its_line(tmp_path: Path) -> None:
+    """What the batch API cannot expand yet is refused as a problem of the regimen file,
+    on the line of its key (here an interval in hours, line 12), not as a CLI option."""
+    path = tmp_path / "timed.yaml"
+    path.write_text(
+        "format: regimens/1\nid: timed\ntitle: Timed\ndrugs:\n"
+        "  il2: {name: aldesleukin, route: subcutaneous}\narms:\n  a: {label: A}\n"
+        "periods:\n  - id: t\n    length: 2 weeks\n    courses:\n"
+        "      - {drug: il2, dose: 1 MIU, every: 8 hours, at: '06:00'}\n", encoding="utf-8")
+    plan = loads_plan("plan: regimens-supply/1\nparticipants:\n"
+                      "  - {id: P-1, site: paris, arm: a, start: 2027-01-04}\n", "plan.yaml")
+    with pytest.raises(InvalidRegimenError) as caught:
+        simulate(regimens.load(path), plan)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:12: periods[0].courses[0]: the batch API cannot expand a HoursPattern yet, "
+        "so the supply forecast cannot either; expand these participants one by one with "
+        "Regimen.expand"]
+    assert caught.value.problems[0].code == "not-in-batch-api"

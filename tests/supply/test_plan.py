@@ -106,7 +106,8 @@ BAD = [
      "400 kg); check the number and its unit (got '700 kg')"),
     (HEAD + "participants:\n  - {id: P-1, site: paris, arm: il2, start: 2027-01-04,"
      " weight: 70}\n",
-     "p.yaml:3: participants[0].weight: expected text (got 70)"),
+     "p.yaml:3: participants[0].weight: a bare number is not a weight: give its unit, e.g. "
+     "'70 kg' or '154 lb' (got 70)"),
     (HEAD + "participants:\n  - {id: P-1, site: paris, arm: il2, start: 2027-01-04,"
      " weight: 70 kg}\n  - {id: P-2, site: paris, arm: il2, start: 2027-01-04}\n",
      "p.yaml:4: participants[1]: missing weight: give it for every participant or for none "

@@ -30,3 +30,29 @@ def test_every_key_is_documented() -> None:
     keys = [k for k in PLAN.fields if not k.startswith("$")] + list(PACKAGING.fields)
     missing = [k for k in keys if f"| `{k}` |" not in text]
     assert missing == []
+
+
+def _example(name: str) -> str:
+    text = SUPPLY_MD.read_text(encoding="utf-8")
+    found = re.search(rf"<!-- supply-error-example:{name} -->\n```[a-z]*\n(.*?)```", text,
+                      re.DOTALL)
+    assert found, name
+    return found.group(1)
+
+
+def test_error_examples_are_the_real_messages() -> None:
+    """The errors shown in docs/supply.md are what its plan gives, word for word, round
+    by round (the arm is checked against the regimen only once the file reads)."""
+    pytest.importorskip("numpy")
+    pytest.importorskip("pyarrow")
+    from regimens import InvalidRegimenError
+    from regimens.supply import loads_plan, simulate
+
+    text = _example("plan")
+    with pytest.raises(InvalidRegimenError) as caught:
+        loads_plan(text, "plan.yaml")
+    assert [str(p) for p in caught.value.problems] == _example("first").splitlines()
+    fixed = text.replace("shelf_life: 4 weeks", "shelf_life: 5 weeks")
+    with pytest.raises(InvalidRegimenError) as caught:
+        simulate("mirocals", loads_plan(fixed, "plan.yaml"))
+    assert [str(p) for p in caught.value.problems] == _example("second").splitlines()

@@ -27,6 +27,7 @@ from ._stamp import parse_stamp
 if TYPE_CHECKING:
     from ..engine import Schedule
     from ..model import Regimen
+    from ..record import Record
 
 __all__ = ["main"]
 
@@ -181,6 +182,21 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", default="table", choices=["table", "json"])
     check.add_argument("-o", "--output", default="-", metavar="FILE")
     site_check_arguments(check)
+    followed = check.add_argument_group(
+        "a participant's record (the protocol's expect is about the plan; the record's report "
+        "is about the participant: needs --arm and --start or --anchor)")
+    followed.add_argument("--record", metavar="FILE",
+                          help="the participant's record of treatment (.csv, or .yaml/.json); "
+                          "the report ends with what it did: statuses, changes, protocol "
+                          "deviations, the summary (docs/record.md)")
+    followed.add_argument("--arm", help="the participant's arm (with --record)")
+    followed.add_argument("--anchor", metavar="PERIOD=YYYY-MM-DD",
+                          help="with --record, instead of --start: the date of the first day "
+                          "of another period of the arm")
+    followed.add_argument("--length", action="append", default=[], metavar="PERIOD=LENGTH",
+                          help="with --record: the length chosen for a variable period "
+                          "(repeatable)")
+    followed.add_argument("--tz", help="with --record: the participant's IANA time zone")
 
     schema = sub.add_parser("schema", help="JSON Schema of the regimen format",
                             description="Print the JSON Schema of regimen format 1 (with "
@@ -219,6 +235,11 @@ def _schedule_arguments(command: argparse.ArgumentParser) -> None:
                          help="IANA time zone for timed administrations, e.g. Europe/Paris")
     command.add_argument("--participant", default="", metavar="LABEL",
                          help="participant label, e.g. P-017 (never a name)")
+    command.add_argument("--record", metavar="FILE",
+                         help="the participant's record of treatment as it happens (.csv, or "
+                         ".yaml/.json): doses given and missed, delays, holds, reductions, "
+                         "measurements, stops; the schedule is the plan replayed over it "
+                         "(docs/record.md)")
     site_arguments(command.add_argument_group(
         "the site's calendar (visits and clinic doses move off closed days within their "
         "window)"))
@@ -288,14 +309,17 @@ def _lengths(items: list[str]) -> dict[str, str]:
     return out
 
 
-def _schedule(args: argparse.Namespace) -> Schedule:
-    """The schedule the shared options (:func:`_schedule_arguments`) describe."""
+def _schedule(args: argparse.Namespace, regimen: Regimen | None = None) -> Schedule:
+    """The schedule the shared options (:func:`_schedule_arguments`) describe (``regimen``:
+    the one ``args.regimen`` names, when read already)."""
     import warnings
 
     from ..errors import RegimenWarning
 
-    regimen = load_regimen(args.regimen)
+    if regimen is None:
+        regimen = load_regimen(args.regimen)
     participant = participant_from(args, args.participant)
+    record = _record(args.record, regimen, args.arm)
     with warnings.catch_warnings():
         # The caller prints them as plain lines (table output also lists them).
         warnings.simplefilter("ignore", RegimenWarning)
@@ -303,8 +327,21 @@ def _schedule(args: argparse.Namespace) -> Schedule:
                                   lengths=_lengths(args.length), tz=args.tz,
                                   bsa_formula=args.bsa_formula, bsa_decimals=args.bsa_decimals,
                                   calendar=site_calendar(args),
-                                  levels=levels_from(args.level))
+                                  levels=levels_from(args.level), record=record)
     return schedule
+
+
+def _record(path: str | None, regimen: Regimen, arm: str) -> Record | None:
+    """The record file ``--record`` names, read and checked against the regimen and arm
+    (None without the option)."""
+    if path is None:
+        return None
+    from ..record import load_record
+
+    record = load_record(path)
+    # An unknown arm is left to expand, which names the arms.
+    record.check_against(regimen, arm if arm in {a.id for a in regimen.arms} else None)
+    return record
 
 
 def _expand(args: argparse.Namespace) -> int:
@@ -431,14 +468,45 @@ _BLINDABLE = ", ".join(("ics", "calendar", *sheets.FORMATS[:-1])) + f" or {sheet
 
 
 def _check(args: argparse.Namespace) -> int:
+    from ..errors import ExpandOptionError
+
     given = any(getattr(args, k) is not None for k in FLAGS if k != "levels")
-    report = load_regimen(args.regimen).check(
+    if args.record is None:
+        # Options of the participant's record would otherwise be silently ignored.
+        for option, value in (("arm", args.arm), ("anchor", args.anchor),
+                              ("lengths", args.length), ("tz", args.tz)):
+            if value:
+                raise ExpandOptionError(option, "only with --record")
+    regimen = load_regimen(args.regimen)
+    calendar = site_calendar(args)
+    schedule = None
+    if args.record is not None:
+        if args.arm is None:
+            raise ExpandOptionError("arm", "--record needs the participant's arm (--arm)")
+        schedule = _schedule(args, regimen)
+    report = regimen.check(
         participant_from(args, args.participant) if given else None,
         levels=levels_from(args.level), bsa_formula=args.bsa_formula,
         bsa_decimals=args.bsa_decimals,
-        calendar=site_calendar(args), start=args.start)
-    write_output(report.to_json() if args.format == "json" else report.to_text(), args.output,
-                 inputs=[args.regimen])
+        calendar=calendar, start=(args.start if calendar is not None or schedule is None
+                                  else None))
+    if args.format == "json":
+        text = report.to_json()
+        if schedule is not None:
+            import json
+
+            data = json.loads(text)
+            full = schedule.to_dict()
+            data["participant_record"] = {key: full[key] for key in ("record", "summary")
+                                          if key in full}
+            text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = report.to_text()
+        if schedule is not None:
+            from ..export import record_lines
+
+            text += "\n".join(record_lines(schedule)) + "\n"
+    write_output(text, args.output, inputs=[args.regimen])
     return 0 if report.ok else 1
 
 

@@ -6,6 +6,7 @@ Needs the ``regimens[cohort]`` extra (NumPy, pyarrow). See docs/cohort.md.
 from __future__ import annotations
 
 from ._columns import Cohort, expand_cohort
+from ._guard import unsupported
 from ._schema import COLUMNS, arrow_schema
 
-__all__ = ["COLUMNS", "Cohort", "arrow_schema", "expand_cohort"]
+__all__ = ["COLUMNS", "Cohort", "arrow_schema", "expand_cohort", "unsupported"]

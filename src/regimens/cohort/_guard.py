@@ -25,7 +25,7 @@ from ..errors import ExpandOptionError
 from ..model import DaysPattern, Regimen
 from ..quantities import Basis
 
-__all__ = ["check_supported", "refuse_days_before_day_one"]
+__all__ = ["check_supported", "refuse_days_before_day_one", "unsupported"]
 
 #: Record type -> the fields the batch API's templates are known to handle. Fields not
 #: listed are new constructs: allowed only at their default value.
@@ -41,7 +41,11 @@ KNOWN: dict[str, frozenset[str]] = {
                           "policy"}),
     # Handout texts and vial sizes: not in the cohort's rows.
     "Drug": frozenset({"id", "name", "route", "notes", "missed_dose", "vomited_dose", "food",
-                       "storage", "clinic_day", "clinic", "vials", "kind"}),
+                       "storage", "clinic_day", "clinic", "vials", "kind",
+                       # The cumulative limit: checked only when a record is replayed
+                       # (Regimen.expand without a record neither warns nor changes a
+                       # row), which the batch API does not do.
+                       "max_cumulative"}),
     "Arm": frozenset({"id", "label", "periods", "day_one", "notes"}),
     "Period": frozenset({"id", "length", "courses", "blinded", "label", "notes"}),
     "LengthRange": frozenset({"shortest", "longest"}),
@@ -55,7 +59,10 @@ KNOWN: dict[str, frozenset[str]] = {
                          # batch API does not take: without one they move nothing.
                          "clinic", "window", "min_interval",
                          # The record policy: as the regimen's.
-                         "policy"}),
+                         "policy",
+                         # Dose levels: the batch API expands level 0 (the dose as
+                         # written), as Regimen.expand does when no level is asked.
+                         "levels"}),
     "Policy": frozenset({"on_delay", "max_delay", "missed", "re_escalate",
                          "redose_weight_change"}),
     "Elapsed": frozenset({"minutes"}),
@@ -73,6 +80,8 @@ KNOWN: dict[str, frozenset[str]] = {
                        # Where the dose is written: names it in a DoseError.
                        "where"}),
     "DoseQuantity": frozenset({"amount", "basis"}),
+    # A dose level other than 0: declared, never applied by the batch API (see levels).
+    "DoseLevel": frozenset({"level", "percent", "quantity"}),
     "Amount": frozenset({"magnitude", "unit"}),
     "CycleStep": frozenset({"dose", "cycles"}),
     "AdministrationStep": frozenset({"dose", "administrations"}),
@@ -103,10 +112,18 @@ _LEAVES = (str, int, float, Decimal, enum.Enum, time, date, type(None))
 KNOWN_ENUMS = frozenset({"Basis", "Rounding", "WeightBasis", "DrugKind"})
 
 
+class _Refusal(ExpandOptionError):
+    """The guard's refusal, with the construct and its place kept apart."""
+
+    def __init__(self, path: str, what: str, reason: str) -> None:
+        super().__init__("regimen", reason)
+        self.path = path
+        self.what = what
+
+
 def _refuse(path: str, what: str) -> ExpandOptionError:
-    return ExpandOptionError(
-        "regimen", f"the batch API cannot expand {what} yet (at {path}); expand these "
-        "participants one by one with Regimen.expand")
+    return _Refusal(path, what, f"the batch API cannot expand {what} yet (at {path}); "
+                    "expand these participants one by one with Regimen.expand")
 
 
 def _is_default(field: dataclasses.Field[Any], value: Any) -> bool:
@@ -162,6 +179,22 @@ def check_supported(regimen: Regimen) -> None:
         if field.name in ("drugs", "arms", "periods", "visits"):
             _walk(getattr(regimen, field.name), field.name)
     _walk_top(regimen)
+
+
+def unsupported(regimen: Regimen) -> tuple[str, str] | None:
+    """The first construct of ``regimen`` the batch API cannot expand, or None.
+
+    Returns ``(path, what)``: ``path`` is the place in the regimen's records
+    (``drugs[0].max_cumulative``, ``periods[1].courses[0].first_cycle``: indices
+    into ``Regimen.drugs``, ``arms``, ``periods``, ``visits``), ``what`` the
+    construct (``'times' (Course)``, ``a HoursPattern``), so that a caller holding the
+    regimen's file can put its line in front (``regimens supply`` does).
+    """
+    try:
+        check_supported(regimen)
+    except _Refusal as exc:
+        return exc.path, exc.what
+    return None
 
 
 def _walk_top(regimen: Regimen) -> None:

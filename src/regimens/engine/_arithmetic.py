@@ -18,7 +18,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..errors import DoseError, ExpandOptionError, RegimenError
-from ..model import Expectation, Participant, Regimen, SiteCalendar
+from ..model import (
+    MONTHS_REFERENCE,
+    MONTHS_STARTS,
+    Expectation,
+    Participant,
+    Regimen,
+    SiteCalendar,
+    WeekdaysPattern,
+)
 from ..quantities import (
     Amount,
     Basis,
@@ -33,7 +41,7 @@ from ._layout import expand
 from ._options import parse_start
 from ._schedule import CourseSpan, Schedule
 from ._site_check import SiteCount, site_counts
-from ._timeline import resolve
+from ._timeline import Timeline, resolve
 
 __all__ = ["CheckReport", "DrugSummary", "ExpectationResult", "check"]
 
@@ -159,6 +167,45 @@ class CheckReport:
         from ..export import check_json
 
         return check_json(self)
+
+
+#: The condition ``check`` states when it evaluates every start of a leap cycle.
+MONTHS_CONDITION = ("with Study Day 1 on each day from 2001-01-01 to 2004-12-31 (a four-year "
+                    "leap cycle) where calendar months are counted")
+
+
+def _starts(regimen: Regimen, arm: str) -> list[date]:
+    """The dates of Study Day 1 an arm is evaluated at.
+
+    Calendar months: every day of a four-year leap cycle, 1,461 starts (every day of the
+    month in every month, each month's length in leap and common years, every weekday);
+    a weekday pattern: the seven weekdays; otherwise one start (the date does not matter).
+    """
+    if regimen.months_dependent(arm):
+        return [MONTHS_REFERENCE + timedelta(days=k) for k in range(MONTHS_STARTS)]
+    if regimen.date_dependent(arm):
+        return [REFERENCE_START + timedelta(days=k) for k in range(7)]
+    return [REFERENCE_START]
+
+
+def _layout_key(line: Timeline) -> tuple[object, ...]:
+    """What a start changes in an arm's slots: the periods' places and lengths, the weekday
+    (for weekday patterns), and where the courses in calendar months fall.
+
+    ``check``'s tallies depend on the slots only (it has no birth date, time zone or site
+    calendar), so two starts with one key have the same counts, totals and days, and one
+    is laid out for both: 1,461 starts of a leap cycle give far fewer layouts.
+    """
+    key: list[object] = [tuple((p.id, first, n) for p, first, n in line.periods)]
+    for period, first, length in line.periods:
+        for course in period.courses:
+            if course.arms is not None and line.arm not in course.arms:
+                continue
+            if isinstance(course.pattern, WeekdaysPattern):
+                key.append(line.start.weekday())
+            elif course.in_months:
+                key.append(course.calendar_key(first, length, line.start))
+    return tuple(key)
 
 
 def _length_options(regimen: Regimen, arm: str) -> list[dict[str, str]]:
@@ -307,21 +354,27 @@ def check(regimen: Regimen, participant: Participant | None = None, *,
     summaries: list[DrugSummary] = []
     conditions = {"at the shortest period lengths, and the longest where they vary"}
     for arm in regimen.arms:
-        starts = [REFERENCE_START]
-        if regimen.date_dependent(arm.id):
-            starts = [REFERENCE_START + timedelta(days=k) for k in range(7)]
+        starts = _starts(regimen, arm.id)
+        if len(starts) == MONTHS_STARTS:
+            conditions.add(MONTHS_CONDITION)
+        elif len(starts) > 1:
             conditions.add("with Study Day 1 on each weekday where a course uses weekdays")
         tallies: list[dict[str, _Tally]] = []
         courses: tuple[CourseSpan, ...] = ()
         for lengths in _length_options(regimen, arm.id):
+            seen: dict[tuple[object, ...], dict[str, _Tally]] = {}
             for s in starts:
                 line = resolve(regimen, arm=arm.id, start=s, lengths=lengths,
                                participant=participant, levels=levels,
                                bsa_formula=bsa_formula, bsa_decimals=bsa_decimals)
+                key = _layout_key(line)
+                if key in seen:  # the same slots as a start already laid out
+                    tallies.append(seen[key])
+                    continue
                 schedule = expand(regimen, line, symbolic=participant is None)
                 if not tallies:  # the reference condition
                     courses = schedule.courses
-                tallies.append(_tally(schedule))
+                tallies.append(seen.setdefault(key, _tally(schedule)))
                 del schedule  # before the next condition is expanded
         drugs = list(tallies[0])
         drugs += [c.drug for c in courses if c.drug not in drugs]
@@ -364,24 +417,23 @@ def _verify(regimen: Regimen, e: Expectation) -> ExpectationResult:
     participant = Participant(weight=e.weight, height=e.height, bsa=e.bsa)
     measured = any((e.weight, e.height, e.bsa))
     lengths = dict(e.lengths)
-    if e.start is not None:
-        starts = [date.fromisoformat(e.start)]
-    elif regimen.date_dependent(e.arm):
-        starts = [REFERENCE_START + timedelta(days=k) for k in range(7)]
-    else:
-        starts = [REFERENCE_START]
+    starts = [date.fromisoformat(e.start)] if e.start is not None else _starts(regimen, e.arm)
     absolute = e.total is not None and e.total.basis is Basis.FLAT
     outcomes: list[tuple[int, Totals, int | None, int | None]] = []
+    seen: dict[tuple[object, ...], tuple[int, Totals, int | None, int | None]] = {}
     try:
         for start in starts:
             # Only the expected drug is computed for the reference participant, so
             # other drugs' doses need no measurements.
             line = resolve(regimen, arm=e.arm, start=start, participant=participant,
                            lengths=lengths)
-            s = expand(regimen, line, symbolic=True,
-                       exact_drugs=frozenset({e.drug}) if absolute and measured else frozenset())
-            t = _tally(s).get(e.drug, _Tally())
-            outcomes.append((t.count, t.totals, t.first_day, t.last_day))
+            key = _layout_key(line)
+            if key not in seen:  # else the same slots as a start already laid out
+                s = expand(regimen, line, symbolic=True, exact_drugs=frozenset(
+                    {e.drug}) if absolute and measured else frozenset())
+                t = _tally(s).get(e.drug, _Tally())
+                seen[key] = (t.count, t.totals, t.first_day, t.last_day)
+            outcomes.append(seen[key])
     except RegimenError as exc:
         return ExpectationResult(e, False, (f"cannot evaluate: {exc}",))
     messages: list[str] = []
@@ -395,7 +447,9 @@ def _verify(regimen: Regimen, e: Expectation) -> ExpectationResult:
             return
         passed = False
         seen = " or ".join(show(x) for x in distinct)
-        vary = " (varies with the start weekday: give 'start')" if len(distinct) > 1 else ""
+        vary = ((" (varies with the start date: give 'start')" if len(starts) == MONTHS_STARTS
+                 else " (varies with the start weekday: give 'start')")
+                if len(distinct) > 1 else "")
         messages.append(f"expected {label} {show(wanted)}, found {seen}{vary}")
 
     if e.administrations is not None:

@@ -29,6 +29,7 @@ from ..model import (
     Dose,
     DoseLevel,
     HoursPattern,
+    MonthAnchor,
     Participant,
     PeriodAnchor,
     Regimen,
@@ -40,6 +41,7 @@ from ..quantities import (
     Amount,
     Basis,
     Duration,
+    Months,
     StudyDay,
     exactly,
     human_dose_quantity,
@@ -57,7 +59,7 @@ from ._schedule import (
     VisitOccurrence,
     blank_administration,
 )
-from ._timeline import Timeline
+from ._timeline import OUTSIDE_CALENDAR, Timeline
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -214,9 +216,6 @@ def _no_safe_move(rows: list[Administration], last: tuple[date, time, datetime],
         "the courses on those days")
 
 
-#: Why a start is refused when a date of its schedule would fall before year 1 or after
-#: 9999 (Python's dates, and NumPy's ``datetime64[D]`` as the batch API checks it).
-OUTSIDE_CALENDAR = "the schedule would fall outside the calendar (years 1 to 9999)"
 
 
 def expand(
@@ -274,7 +273,7 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
                 continue
             drug = regimen.drug(course.drug)
             slots, span_first, span_last = course.slots(
-                first, length, line.start.weekday(), len(rows) + held)
+                first, length, line.start.weekday(), len(rows) + held, day_one=line.start)
             spans.append(CourseSpan(period.id, course_index, course.drug,
                                     line.offset_date(span_first), line.offset_date(span_last),
                                     course.cycles if course.cycle else None))
@@ -459,6 +458,10 @@ def _check_steps(course: Course, kept: list[Administration], made: list[Administ
         if course.not_on and any(a.step == index for a in made):
             why = (f"not_on ({', '.join(course.not_on)}) skips every day it falls on; "
                    "change the step's days or cycles, or the course's not_on")
+        elif course.in_months:
+            why = (f"with Study Day 1 on {start.isoformat()}, none of its days falls within "
+                   "the course, whose cycles in calendar months are 28 to 31 days long; "
+                   "change the step's cycles or the course's length, or give 'cycles'")
         elif course.date_dependent:
             why = (f"with Study Day 1 on a {_WEEKDAY_NAMES[start.weekday()]}, none of its "
                    "days falls on the course's weekdays; change the step's cycles, the cycle "
@@ -624,6 +627,10 @@ def _targets(regimen: Regimen, line: Timeline, visit: Visit,
         # First day + k x every, k = 1, 2, ..., while inside the period as chosen.
         return [(first + k * step, f"{visit.id}-{k}", f"{visit.label} {k}" if visit.label else "")
                 for k in range(1, (n - 1) // step + 1)]
+    if isinstance(anchor, MonthAnchor):
+        # The date of Study Day 1 (Day 0) + N calendar months, from that date.
+        reached = Months(anchor.months).after(line.start)
+        return [((reached - line.start).days, visit.id, visit.label)]
     if isinstance(anchor, AfterLastAnchor):
         last = last_given.get(anchor.drug)
         if last is None:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo, available_timezones
 
 from ..errors import ExpandOptionError, UnitError
-from ..model import Regimen, lookalike_text
+from ..model import MONTHS_NOT_CHOSEN, Regimen, lookalike_text
 from ..quantities import BSAFormula, Duration
 
 __all__ = ["check_arm", "check_bsa_decimals", "parse_formula", "parse_lengths", "parse_levels",
@@ -108,6 +108,9 @@ def parse_lengths(regimen: Regimen, arm: str,
                 f"({lookalike_text(period_id, on_path)}its periods: {', '.join(on_path)})",
                 period_id)
         allowed = on_path[period_id].length
+        if allowed.months is not None:
+            raise ExpandOptionError(f"lengths.{period_id}", MONTHS_NOT_CHOSEN.format(allowed),
+                                    text)
         try:
             # 0 days only for a range that starts at 0 (an optional gap left out).
             length = Duration.parse(text, allow_zero=not allowed.shortest.days)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from ..errors import ExpandOptionError
 from ..model import Participant, Period, Regimen, SiteCalendar
-from ..quantities import BSAFormula, StudyDay
+from ..quantities import BSAFormula, Duration, Months, StudyDay
 from ._dose import BodySize
 from ._options import (
     check_arm,
@@ -25,7 +25,11 @@ from ._options import (
     parse_zone,
 )
 
-__all__ = ["Timeline", "resolve"]
+__all__ = ["OUTSIDE_CALENDAR", "Timeline", "resolve"]
+
+#: Why a start is refused when a date of its schedule would fall before year 1 or after
+#: 9999 (Python's dates, and NumPy's ``datetime64[D]`` as the batch API checks it).
+OUTSIDE_CALENDAR = "the schedule would fall outside the calendar (years 1 to 9999)"
 
 
 def _anchored(regimen: Regimen, arm: str, anchor: Mapping[str, date | str] | str,
@@ -39,6 +43,13 @@ def _anchored(regimen: Regimen, arm: str, anchor: Mapping[str, date | str] | str
                                 "(run-in=2027-01-04)", repr(anchor))
     ((period, when),) = anchor.items()
     placed = {p.id: first for p, first, _ in periods}
+    after = periods[-1][0] if periods and periods[-1][0].length.months is not None else None
+    if after is not None and period not in placed and period in [
+            p.id for p in regimen.path(arm)]:
+        raise ExpandOptionError(
+            "anchor", f"period {period!r} comes after period {after.id!r} ({after.length}, in "
+            "calendar months), whose days follow from the date of Study Day 1: give the start "
+            "instead, or anchor a period before it", period)
     if period not in placed:
         raise ExpandOptionError("anchor", f"not a period of arm {arm!r} (periods: "
                                 f"{', '.join(placed)})", period)
@@ -48,6 +59,22 @@ def _anchored(regimen: Regimen, arm: str, anchor: Mapping[str, date | str] | str
     except OverflowError:
         raise ExpandOptionError("anchor", "the schedule would fall outside the calendar "
                                 "(years 1 to 9999)", first_day.isoformat()) from None
+
+
+def _in_days(path: tuple[Period, ...], chosen: Mapping[str, Duration],
+             cursor: int) -> tuple[tuple[Period, int, int], ...]:
+    """The periods placed by their lengths in days, from ``cursor`` (the first one's offset),
+    for an anchor: up to the first period in calendar months, whose days follow from the
+    date of Study Day 1 (a period after it cannot place Study Day 1; see :func:`_anchored`).
+    """
+    placed: list[tuple[Period, int, int]] = []
+    for period in path:
+        days = chosen.get(period.id, period.length.shortest).days
+        placed.append((period, cursor, days))
+        if period.length.months is not None:
+            break
+        cursor += days
+    return tuple(placed)
 
 
 @dataclass(frozen=True)
@@ -70,6 +97,19 @@ class Timeline:
 
     def offset_date(self, offset: int) -> date:
         return self.start + timedelta(days=offset)
+
+
+def _date(start: date, offset: int, months: int = 0) -> date:
+    """``start`` + ``offset`` days + ``months`` calendar months (from that day).
+
+    Raises:
+        ExpandOptionError: the date falls outside the years 1 to 9999.
+    """
+    try:
+        day = start + timedelta(days=offset)
+        return Months(months).after(day) if months else day
+    except OverflowError:
+        raise ExpandOptionError("start", OUTSIDE_CALENDAR, start.isoformat()) from None
 
 
 def resolve(
@@ -110,17 +150,31 @@ def resolve(
     decimals = check_bsa_decimals(bsa_decimals)
     path = regimen.path(arm)
     chosen = parse_lengths(regimen, arm, lengths)
+    day_one_period = regimen.day_one_period(arm)
+    # Periods before Study Day 1 are in days (the regimen refuses months there), so the
+    # first day of each period is known before its own length, which in calendar months
+    # follows from that date.
+    index = next(i for i, p in enumerate(path) if p.id == day_one_period)
+    cursor = -sum(chosen.get(p.id, p.length.shortest).days for p in path[:index])
+    if anchor is not None:
+        day_one = _anchored(regimen, arm, anchor, _in_days(path, chosen, cursor))
     placed: list[tuple[Period, int, int]] = []
-    cursor = 0
+    run: tuple[date, int] | None = None  # first date and months of a run of month periods
     for period in path:
-        days = chosen.get(period.id, period.length.shortest).days
+        months = period.length.months
+        if months is None:
+            days = chosen.get(period.id, period.length.shortest).days
+            run = None
+        else:
+            # Consecutive periods in months count from the first one's first day, never
+            # chained: 6 months then 6 months end 12 months after it (docs/format.md).
+            first_date = _date(day_one, cursor)
+            run = (first_date, 0) if run is None else run
+            run = (run[0], run[1] + months.months)
+            days = (_date(run[0], 0, run[1]) - first_date).days
         placed.append((period, cursor, days))
         cursor += days
-    day_one_period = regimen.day_one_period(arm)
-    shift = next(first for p, first, _ in placed if p.id == day_one_period)
-    periods = tuple((p, first - shift, n) for p, first, n in placed)
-    if anchor is not None:
-        day_one = _anchored(regimen, arm, anchor, periods)
+    periods = tuple(placed)
     body = BodySize(participant or Participant(), parse_formula(bsa_formula), decimals)
     at_level = {d: n for d, n in parse_levels(regimen, arm, levels).items() if n != 0}
     return Timeline(arm, day_one, periods, parse_zone(tz), body, regimen.day_zero, calendar,

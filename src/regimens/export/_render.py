@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from ..engine import CheckReport
 
 __all__ = ["ADMINISTRATION_FIELDS", "CALENDAR_FIELDS", "RECORD_FIELDS", "VIAL_CSV_FIELDS",
-           "render_calendar", "render_csv", "render_json", "render_table", "schedule_dict",
-           "shown_warnings",
+           "record_lines", "render_calendar",
+           "render_csv", "render_json", "render_table", "schedule_dict", "shown_warnings",
            "site_calendar_dict"]
 
 ADMINISTRATION_FIELDS = (

@@ -237,8 +237,17 @@ def _vtimezone(tzid: str, first: date, last: date) -> bytes:
     by icalendar from the zone's rules (b"" for a zone icalendar does not know)."""
     from icalendar import Timezone
 
+    class _EveryDay(Timezone):
+        # icalendar searches for the next change of offset in steps of 64, 32, ... days,
+        # so an offset that changes and changes back within 64 days is missed (Morocco's
+        # +00 for Ramadan, about 30 days: Africa/Casablanca, Africa/El_Aaiun). Steps of
+        # at most one day find every change that lasts a day or more; the components
+        # written are the same as icalendar's wherever it found every change.
+        _from_tzinfo_skip_search = (timedelta(days=1), *(  # type: ignore[assignment]
+            step for step in Timezone._from_tzinfo_skip_search if step < timedelta(days=1)))
+
     try:
-        component = Timezone.from_tzid(tzid, first_date=first, last_date=last)
+        component = _EveryDay.from_tzid(tzid, first_date=first, last_date=last)
     except ValueError:
         return b""
     # RFC 5545 §3.6.5 allows COMMENT only inside STANDARD/DAYLIGHT.

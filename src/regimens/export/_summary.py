@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..quantities import Amount, human_amount, plain
-from ..record import OUTCOMES, DrugSummary, Intensity, RecordSummary
+from ..record import OUTCOMES, Delay, DrugSummary, Intensity, RecordSummary
 
 __all__ = ["summary_json", "summary_lines"]
 
@@ -48,12 +48,19 @@ def _drug(d: DrugSummary) -> dict[str, Any]:
     }
 
 
+def _delay(d: Delay) -> dict[str, Any]:
+    return {"text": d.text, "line": d.line, "date": d.date.isoformat(), "drug": d.drug,
+            "cycle": d.cycle, "day": d.day, "due": d.due.isoformat(), "days": d.days,
+            "total_days": d.total, "max_delay_days": d.max_delay, "deviation": d.deviation,
+            "reason": d.reason}
+
+
 def summary_json(s: RecordSummary) -> dict[str, Any]:
     """The ``summary`` object of a schedule replayed over a record, in a fixed key order."""
     return {
         "record": s.source,
         "drugs": [_drug(d) for d in s.drugs],
-        "delays": list(s.delays),
+        "delays": [_delay(d) for d in s.delay_details],
         "reductions": list(s.reductions),
         "deviations": list(s.deviations),
         "cumulative": [str(f.warning) for f in s.cumulative],

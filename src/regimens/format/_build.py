@@ -16,6 +16,7 @@ from ..model import (
     BLINDED_SITE_RULES,
     DRUG_INSTRUCTIONS,
     MIN_INTERVAL_NEEDS_WINDOW,
+    MONTHS_NOT_CHOSEN,
     NO_POLICY,
     WINDOW_NEEDS_CLINIC,
     AdministrationStep,
@@ -27,6 +28,8 @@ from ..model import (
     DaysPattern,
     Drug,
     Expectation,
+    MonthAnchor,
+    MonthsPattern,
     Participant,
     Period,
     PeriodAnchor,
@@ -35,11 +38,14 @@ from ..model import (
     StudyDayAnchor,
     Visit,
     VisitAnchor,
-    WeekdaysPattern,
     cycle_day_overlap,
+    cycle_where,
+    cycles_past,
     day_one_may_vanish,
     kind_problem,
-    open_step_unreached,
+    months_before_text,
+    months_combination,
+    open_step_problem,
     site_rules,
     strength_problem,
 )
@@ -47,6 +53,7 @@ from ..quantities import (
     Duration,
     Elapsed,
     LengthRange,
+    Months,
     counted,
     human_route,
     parse_dose_quantity,
@@ -57,6 +64,7 @@ from ._fields import (
     Fail,
     fail,
     read_course_dose,
+    read_cycle,
     read_duration,
     read_length,
     read_levels,
@@ -162,6 +170,7 @@ class _Builder:
             self.attempt(self.check_day_one, day_one)
         for arm in arms:
             self.attempt(self.check_day_one_length, arm, day_one)
+            self.attempt(self.check_months_before_day_one, arm, day_one)
         # Index into the document, not into the periods that built: a refused period
         # must not shift the next one's courses out of view.
         raw_index: dict[str, int] = {}
@@ -291,6 +300,24 @@ class _Builder:
                    f"{day_one_may_vanish(period)}: give day_one a period whose length starts "
                    "at 1 day or more", first, code="day-one-zero-length")
 
+    def check_months_before_day_one(self, arm: Arm, day_one: str | None) -> None:
+        """A period in calendar months comes on or after Study Day 1 (see the model's
+        :func:`~regimens.model.months_before_day_one`)."""
+        first = arm.day_one or day_one or (arm.periods or self.period_ids)[0]
+        built = {p.id: p for p in self.periods}
+        for period_id in arm.periods or self.period_ids:
+            if period_id == first:
+                return
+            period = built.get(period_id)
+            if period is None or period.length.months is None:
+                continue
+            index = self.period_ids.index(period_id)
+            cur = self.periods_raw.at(index).at("length")
+            if any(p.loc == cur.path for p in self.problems):
+                return  # reported once, for the first arm
+            raise fail(cur, months_before_text(period, first, arm.id),
+                       code="months-before-day-one")
+
     # Periods and arms ------------------------------------------------------------
 
     def build_periods(self) -> list[Period]:
@@ -383,7 +410,7 @@ class _Builder:
                         f"{counted(available, 'day')} {'remains' if available == 1 else 'remain'}"
                         f" of {shortest})", code="course-past-period")
         span_days = span.days if span is not None else available
-        cycle = read_duration(cur.at("cycle")) if "cycle" in raw else None
+        cycle = read_cycle(cur.at("cycle")) if "cycle" in raw else None
         if "cycles" in raw and cycle is None:
             raise fail(cur.at("cycles"), "cycles needs a cycle length ('cycle: 28 days')",
                        code="cycles-without-cycle")
@@ -441,9 +468,9 @@ class _Builder:
                     raise fail(cur.at("cycles"), "the steps before the open-ended last step "
                                f"cover {counted(covered, 'cycle')}, so the course's {cycles} "
                                "leave it none", code="steps-mismatch")
-                if cycles is None and covered * cycle.days >= span_days:
-                    raise fail(cur.at("steps"), open_step_unreached(
-                        covered, cycle.days, span_days) + (
+                unreached = open_step_problem(covered, cycle, span_days)
+                if cycles is None and unreached is not None:
+                    raise fail(cur.at("steps"), unreached + (
                         "" if period.length.fixed or span is not None else
                         " at the shortest length of its period"), show=False,
                         code="open-step-unreached")
@@ -454,18 +481,27 @@ class _Builder:
             else:
                 cycles = covered
         window = cycle.days if cycle is not None else span_days
-        if cycle is not None and cycles is not None and cycles * cycle.days > span_days:
+        past = (cycles_past(cycles, cycle, period, start == 1 and span is None, span_days)
+                if cycle is not None and cycles is not None else None)
+        if past is not None:
             # The number of cycles is written as 'cycles', or is the sum of the steps' cycles.
             at, show_cycles = (cur.at("cycles"), True) if "cycles" in raw else (
                 cur.at("steps"), False)
-            raise fail(at, f"{counted(cycles, 'cycle')} of {counted(cycle.days, 'day')} "
-                        f"{'needs' if cycles == 1 else 'need'} "
-                        f"{counted(cycles * cycle.days, 'day')}, but the course has {span_days}",
-                        show=show_cycles, code="cycles-past-course")
-        where_window = (f"a {cycle.days}-day cycle" if cycle is not None
+            raise fail(at, past, show=show_cycles, code="cycles-past-course")
+        where_window = (cycle_where(cycle) if cycle is not None
                         else f"the course ({counted(span_days, 'day')})")
+        if cycle is not None and Months.match(raw.get("every")):
+            # Before the interval is compared with the cycle: the two do not combine.
+            combination = months_combination(MonthsPattern(Months(1)), cycle)
+            assert combination is not None
+            raise fail(cur.at("every"), combination[1], show=False,
+                       code="calendar-months-combination")
         pattern = read_pattern(cur, window, where_window, steps)
-        if cycle is not None and isinstance(pattern, DaysPattern):
+        combination = months_combination(pattern, cycle)
+        if combination is not None:
+            raise fail(cur.at(combination[0]), combination[1], show=False,
+                       code="calendar-months-combination")
+        if isinstance(cycle, Duration) and isinstance(pattern, DaysPattern):
             overlap = cycle_day_overlap(pattern.days, cycle.days)
             if overlap is not None:
                 raise fail(cur.at("days"), overlap, show=False, code="cycle-day-overlap")
@@ -523,8 +559,8 @@ class _Builder:
             raise fail(cur.at("method"), delivery[1], code="method-with-route")
         if delivery is not None:
             raise fail(cur.at("duration"), delivery[1], code="duration-with-route")
-        if any(isinstance(s, AdministrationStep) for s in steps) and not isinstance(
-                pattern, WeekdaysPattern):
+        if any(isinstance(s, AdministrationStep) for s in steps) and not (
+                course.date_dependent):
             self.check_administration_steps(cur, course, period)
         overlap = course.overlap_problem(tuple(sorted(
             {period.length.shortest.days, period.length.longest.days})))
@@ -616,6 +652,20 @@ class _Builder:
 
     def visit(self, cur: Cursor) -> Visit:
         raw = cur.value
+        if "month" in raw:
+            other = next((k for k in ("day", "week", "period", "after_last", "course", "at",
+                                      "every", "offset", "cycle") if k in raw), None)
+            if other is not None:
+                raise fail(cur.at("month"), f"give 'month' or {other!r}, not both",
+                           code="visit-anchor")
+            window = read_window(cur.at("window")) if "window" in raw else None
+            arms = raw.get("arms")
+            for i, arm_id in enumerate(arms or ()):
+                if arm_id not in self.arms:
+                    raise fail(cur.at("arms").at(i), self.no_arm(), code="unknown-arm")
+            return Visit(raw["id"], MonthAnchor(raw["month"]), window, raw.get("label", ""),
+                         tuple(arms) if arms is not None else None, None,
+                         raw.get("notes", ""))
         anchors = [k for k in ("day", "week", "period") if k in raw]
         for key, partner in (("every", "period"), ("offset", "after_last"), ("cycle", "course")):
             if key in raw and partner not in raw:
@@ -730,6 +780,8 @@ class _Builder:
                 raise fail(at, f"arm {arm.id!r} does not go through this period", period_id,
                            code="arm-not-in-period")
             allowed = self.period_lengths.get(period_id)
+            if allowed is not None and allowed.months is not None:
+                raise fail(at, MONTHS_NOT_CHOSEN.format(allowed), code="length-out-of-range")
             length = read_duration(at, allow_zero=allowed is not None
                                    and not allowed.shortest.days)
             if allowed is not None and length not in allowed:

@@ -31,6 +31,7 @@ from ..model import (
     DoseRange,
     EveryPattern,
     HoursPattern,
+    MonthsPattern,
     OutsideTolerance,
     Pattern,
     Policy,
@@ -53,6 +54,7 @@ from ..quantities import (
     Duration,
     Elapsed,
     LengthRange,
+    Months,
     counted,
     form_part_problem,
     normal,
@@ -111,7 +113,20 @@ def unit_fail(cur: Cursor, exc: UnitError | ParticipantError) -> Fail:
 
 def read_length(cur: Cursor) -> LengthRange:
     try:
+        if Months.match(cur.value):
+            # Calendar months: the days follow from the date the period starts on.
+            return LengthRange.of_months(Months.parse(cur.value))
         return LengthRange.parse(cur.value)
+    except UnitError as exc:
+        raise unit_fail(cur, exc) from None
+
+
+def read_cycle(cur: Cursor) -> Duration | Months:
+    """A cycle length: days or weeks, or calendar months (``1 month``)."""
+    try:
+        if Months.match(cur.value):
+            return Months.parse(cur.value)
+        return Duration.parse(cur.value)
     except UnitError as exc:
         raise unit_fail(cur, exc) from None
 
@@ -710,6 +725,15 @@ def read_pattern(
         return DaysPattern(days)
     if key == "every" and _is_hours(raw["every"]):
         return _read_hours(cur, window, where)
+    if key == "every" and Months.match(raw["every"]):
+        try:
+            monthly = MonthsPattern(Months.parse(raw["every"]), raw.get("count"))
+        except UnitError as exc:
+            raise unit_fail(at, exc) from None
+        misfit = monthly.misfit(window, where)
+        if misfit is not None:
+            raise fail(cur.at(misfit[0][0]), misfit[1], code=misfit[3])
+        return monthly
     if key == "every":
         every = read_duration(at)
         if every.days > window:

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import Problem
 from ..model import METHODS, MISSED_RULES, ON_DELAY_RULES, WEEKDAYS
-from ..quantities import MAX_DAYS
+from ..quantities import MAX_DAYS, MAX_MONTHS
 from ._source import Cursor
 
 __all__ = ["ID_PATTERN", "INVISIBLE", "REGIMEN", "json_schema", "structure_problems"]
@@ -508,13 +508,15 @@ COURSE = Record({
                             single_line=True)),
     "start": Field(Whole("day of the period the course starts on (default 1)", minimum=1)),
     "for": Field(_duration("how long the course lasts (default: to the end of its period)")),
-    "cycle": Field(_duration("cycle length: " + _DURATION_HELP)),
+    "cycle": Field(_duration("cycle length: " + _DURATION_HELP + "; or calendar months "
+                             "('1 month': each cycle starts on the same day of the month)")),
     "cycles": Field(Whole("number of cycles (default: until the course ends)", minimum=1)),
     "first_cycle": Field(Whole("the protocol's number of the course's first cycle (default 1)",
                                minimum=1)),
     "days": Field(COURSE_DAYS),
     "every": Field(_duration("interval: " + _DURATION_HELP + "; or elapsed hours or "
-                             "minutes ('8 hours', with 'at')")),
+                             "minutes ('8 hours', with 'at'); or calendar months ('6 months', "
+                             "no cycle)")),
     "count": Field(Whole("number of administrations for 'every', or of 'weekdays' (per cycle "
                          "when cycled)", minimum=1)),
     "weekdays": Field(ListOf(Text(enum=WEEKDAYS),
@@ -559,6 +561,9 @@ VISIT = Record({
                        zero_unless="day_zero")),
     "week": Field(Whole("week N is Study Day 7N+1 (with day_zero: Day 7N)", minimum=0,
                         maximum=MAX_DAYS // 7)),
+    "month": Field(Whole("the date of Study Day 1 (with day_zero: Day 0) + N calendar "
+                         "months, the same day of the month or the month's last day",
+                         minimum=1, maximum=MAX_MONTHS)),
     "period": Field(_id("period id")),
     "at": Field(Text("the period's first or last day", enum=("start", "end"))),
     "every": Field(_duration("with period: a visit every N days or weeks of the period, "
@@ -571,8 +576,8 @@ VISIT = Record({
     "window": Field(WINDOW),
     "arms": Field(ListOf(_id("arm id"), min_items=1)),
     "notes": Field(Text()),
-}, "a visit: day, week, period with at, day or every, after_last with offset, or course "
-   "with cycle and day")
+}, "a visit: day, week, month, period with at, day or every, after_last with offset, or "
+   "course with cycle and day")
 
 EXPECT = Record({
     "arm": Field(_id("arm id"), required=True),
@@ -603,7 +608,9 @@ PERIOD = Record({
     "id": Field(_id("period id"), required=True),
     "label": Field(_line()),
     "length": Field(_duration("fixed ('12 weeks') or a range chosen per participant "
-                              "('12-18 weeks'; may start at 0: '0-14 days')"), required=True),
+                              "('12-18 weeks'; may start at 0: '0-14 days'); or calendar "
+                              "months ('18 months', from the period's first day)"),
+                    required=True),
     "blinded": Field(Flag("the calendar must not reveal arm, dose level or placebo")),
     "courses": Field(ListOf(COURSE)),
     "notes": Field(Text()),

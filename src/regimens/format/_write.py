@@ -23,6 +23,8 @@ from ..model import (
     Drug,
     EveryPattern,
     HoursPattern,
+    MonthAnchor,
+    MonthsPattern,
     OutsideTolerance,
     PeriodAnchor,
     Policy,
@@ -159,7 +161,7 @@ def _course(c: Course) -> dict[str, Any]:
     p = c.pattern
     if isinstance(p, DaysPattern):
         out["days"] = list(p.days)
-    elif isinstance(p, EveryPattern):
+    elif isinstance(p, EveryPattern | MonthsPattern):
         out["every"] = str(p.every)
         if p.count is not None:
             out["count"] = p.count
@@ -236,6 +238,8 @@ def _visit(v: Visit, day_zero: bool) -> dict[str, Any]:
         out.update(course=a.course, cycle=a.cycle, day=a.day)
     elif isinstance(a, RepeatAnchor):
         out.update(period=a.period, every=str(a.every))
+    elif isinstance(a, MonthAnchor):
+        out["month"] = a.months
     elif isinstance(a, PeriodAnchor):
         out["period"] = a.period
         if a.at is not None:

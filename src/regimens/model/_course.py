@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time, timedelta
 from decimal import Decimal
-from itertools import pairwise
+from itertools import pairwise, product
 from typing import NamedTuple
 
 from ..errors import (
@@ -26,6 +26,7 @@ from ..quantities import (
     DoseQuantity,
     Duration,
     Elapsed,
+    Months,
     Strength,
     counted,
     form_part_problem,
@@ -38,6 +39,7 @@ from ._patterns import (
     DaysPattern,
     EveryPattern,
     HoursPattern,
+    MonthsPattern,
     Pattern,
     WeekdaysPattern,
 )
@@ -50,6 +52,8 @@ __all__ = [
     "MAX_ADMINISTRATIONS",
     "METHODS",
     "MIN_INTERVAL_NEEDS_WINDOW",
+    "MONTHS_REFERENCE",
+    "MONTHS_STARTS",
     "WINDOW_NEEDS_CLINIC",
     "AdministrationStep",
     "BandBy",
@@ -67,6 +71,11 @@ __all__ = [
     "WeightBasis",
     "band_edge_text",
     "cycle_day_overlap",
+    "cycle_text",
+    "cycle_where",
+    "cycles_days",
+    "months_combination",
+    "open_step_problem",
     "open_step_unreached",
     "table_problem",
 ]
@@ -587,6 +596,70 @@ def cycle_day_overlap(days: tuple[int, ...], size: int) -> str | None:
     return None
 
 
+def cycle_text(cycle: Duration | Months) -> str:
+    """A cycle's length in a message: ``28 days``, ``1 month``."""
+    return str(cycle) if isinstance(cycle, Months) else counted(cycle.days, "day")
+
+
+def cycles_days(cycle: Duration | Months, cycles: int) -> int:
+    """The most days ``cycles`` cycles can take: cycles x days, or for a cycle in calendar
+    months the most days that many months span over every start date."""
+    if not isinstance(cycle, Months):
+        return cycles * cycle.days
+    months = cycle.months * cycles
+    # Past 1,200 months (100 years) no span holds them: any bound past the longest does.
+    return Months(months).most_days if months <= 1200 else months * 31
+
+
+def months_combination(pattern: Pattern | None, cycle: Duration | Months | None
+                       ) -> tuple[str, str] | None:
+    """(field, message) when calendar months are combined with what makes them ambiguous.
+
+    A cycle in months with a weekday pattern (the cycle and the weekdays both follow the
+    calendar: which weekdays a 28- to 31-day cycle holds is a second variable) or with
+    days before day 1 (day -1 of a cycle is a day of the previous month's cycle, 28 to 31
+    days long); an interval in months inside a cycle (from the cycle's start or from the
+    course's, never said). Refused, naming both fields.
+    """
+    if isinstance(pattern, MonthsPattern) and cycle is not None:
+        return ("every", "an interval in calendar months counts from the course's first "
+                "day, and a cycle ('cycle') would restart it: give the interval without a "
+                "cycle, or a cycle with 'days: [1]'")
+    if not isinstance(cycle, Months):
+        return None
+    if isinstance(pattern, WeekdaysPattern):
+        return ("weekdays", f"a cycle in calendar months ({cycle}) with weekdays: both follow "
+                "the calendar, and which weekdays a 28- to 31-day cycle holds is left unsaid; "
+                "give the cycle in days or weeks, or the days of the cycle ('days')")
+    if isinstance(pattern, DaysPattern) and pattern.days[0] < 0:
+        return ("days", f"a day before day 1 in a cycle in calendar months ({cycle}): the "
+                "previous cycle is 28 to 31 days long, so day -1 could be any of its last "
+                "days; give the cycle in days or weeks")
+    return None
+
+
+def cycle_where(cycle: Duration | Months) -> str:
+    """A cycle as a window in a message: ``a 28-day cycle``, ``a cycle of 1 month (28 days
+    at the shortest)``."""
+    if isinstance(cycle, Months):
+        return f"a cycle of {cycle} ({counted(cycle.days, 'day')} at the shortest)"
+    return f"a {cycle.days}-day cycle"
+
+
+def open_step_problem(covered: int, cycle: Duration | Months, span: int) -> str | None:
+    """Why an open-ended last step after ``covered`` cycles never starts in a ``span``-day
+    course, or None. For a cycle in months: when it never starts whatever the start date."""
+    if not isinstance(cycle, Months):
+        return (open_step_unreached(covered, cycle.days, span)
+                if covered * cycle.days >= span else None)
+    least = Months(covered * cycle.months).days if covered * cycle.months <= 1200 else span
+    if least < span:
+        return None
+    return (f"the steps before the open-ended last step cover {counted(covered, 'cycle')} "
+            f"of {cycle} (at least {counted(least, 'day')}), but the course has "
+            f"{counted(span, 'day')}: the open-ended step would never start")
+
+
 def open_step_unreached(covered: int, size: int, span: int) -> str:
     """Why an open-ended last step gets no cycle: the earlier steps fill the course."""
     return (f"the steps before the open-ended last step cover {counted(covered, 'cycle')} "
@@ -606,6 +679,13 @@ MIN_INTERVAL_NEEDS_WINDOW = ("min_interval limits how far an administration move
 WINDOW_NEEDS_CLINIC = ("only work at the site moves off its closed days: mark the course or "
                        "its drug 'clinic: true' (home-taken doses are never moved)")
 
+
+#: The first of the starts over which counts in calendar months are evaluated (by
+#: ``check`` and the file's own rules): every day of the four-year leap cycle from here,
+#: :data:`MONTHS_STARTS` days, which holds every weekday too (docs/format.md, "Calendar
+#: months", says which starts this leaves out: a span through 2100, not a leap year).
+MONTHS_REFERENCE = date(2001, 1, 1)
+MONTHS_STARTS = 1461
 
 #: The most administrations one expansion may hold. A real protocol stays far below it
 #: (daily for the longest duration the format allows, 100 years, is 36,525; four times a
@@ -662,7 +742,7 @@ class Course:
     arms: tuple[str, ...] | None = None
     start: int = 1  # day of the period the course starts on
     span: Duration | None = None  # "for:"; None = to the end of the period
-    cycle: Duration | None = None
+    cycle: Duration | Months | None = None  # Months: calendar months from the span's start
     cycles: int | None = None  # None = until the span ends (steps by cycles: their sum)
     times: tuple[time, ...] = ()
     first_cycle: int = 1  # the protocol's number of the course's first cycle
@@ -728,9 +808,10 @@ class Course:
                          pattern, code="pattern-with-day-steps")
         elif pattern is not None and not isinstance(
                 pattern, DaysPattern | EveryPattern | WeekdaysPattern | DailyPattern
-                | HoursPattern):
-            problems.add("pattern", "a DaysPattern, EveryPattern, WeekdaysPattern or "
-                         "DailyPattern", pattern, code="wrong-type")
+                | HoursPattern | MonthsPattern):
+            problems.add("pattern", "a DaysPattern, EveryPattern, WeekdaysPattern, "
+                         "DailyPattern, HoursPattern or MonthsPattern", pattern,
+                         code="wrong-type")
             pattern = None
         seen: dict[int, int] = {}
         for index, step in day_steps:
@@ -773,9 +854,16 @@ class Course:
             problems.add("start", "the day of the period the course starts on, from 1", start,
                          code="too-small")
         for key, length in (("span", self.span), ("cycle", self.cycle)):
+            if isinstance(length, Months) and key == "cycle":
+                continue  # whole months from 1 (checked by Months)
             if length is not None and (not isinstance(length, Duration) or length.days < 1):
                 problems.add(key, "a Duration of at least 1 day", length, code="too-small")
                 return
+        combination = months_combination(pattern, self.cycle)
+        if combination is not None:
+            problems.add(("pattern", combination[0]), combination[1],
+                         code="calendar-months-combination")
+            return
         cycles = self.cycles
         if cycles is not None:
             if isinstance(cycles, bool) or not isinstance(cycles, int) or cycles < 1:
@@ -809,13 +897,14 @@ class Course:
                              f"the steps cover {counted(covered, 'cycle')}: give cycles={covered}",
                              code="steps-mismatch")
         if self.cycle is not None and cycles is not None and self.span is not None and (
-                cycles * self.cycle.days > self.span.days):
+                cycles_days(self.cycle, cycles) > self.span.days):
             problems.add("cycles", f"{counted(cycles, 'cycle')} of "
-                         f"{counted(self.cycle.days, 'day')} {'needs' if cycles == 1 else 'need'} "
-                         f"{counted(cycles * self.cycle.days, 'day')}, but the course has "
-                         f"{self.span.days}", cycles, code="cycles-past-course")
+                         f"{cycle_text(self.cycle)} {'needs' if cycles == 1 else 'need'} "
+                         f"{'up to ' if isinstance(self.cycle, Months) else ''}"
+                         f"{counted(cycles_days(self.cycle, cycles), 'day')}, but the course "
+                         f"has {self.span.days}", cycles, code="cycles-past-course")
         if self.cycle is not None:
-            window, where = self.cycle.days, f"a {self.cycle.days}-day cycle"
+            window, where = self.cycle.days, cycle_where(self.cycle)
         elif self.span is not None:
             window, where = self.span.days, f"the course ({counted(self.span.days, 'day')})"
         else:
@@ -823,17 +912,16 @@ class Course:
         if window and (pattern is not None or day_steps):
             for loc, message, value, code in self.misfits(window, where):
                 problems.add(loc, message, value, code=code)
-        if self.cycle is not None and isinstance(pattern, DaysPattern):
+        if isinstance(self.cycle, Duration) and isinstance(pattern, DaysPattern):
             overlap = cycle_day_overlap(pattern.days, self.cycle.days)
             if overlap is not None:
                 problems.add(("pattern", "days"), overlap, code="cycle-day-overlap")
         if open_steps and CycleStep in kinds and self.cycle is not None and (
                 self.span is not None and cycles is None):
             covered = sum(s.cycles or 0 for s in steps if isinstance(s, CycleStep))
-            if covered * self.cycle.days >= self.span.days:
-                problems.add("steps", open_step_unreached(covered, self.cycle.days,
-                                                          self.span.days),
-                             code="open-step-unreached")
+            unreached = open_step_problem(covered, self.cycle, self.span.days)
+            if unreached is not None:
+                problems.add("steps", unreached, code="open-step-unreached")
         if isinstance(pattern, HoursPattern) and self.times:
             problems.add("times", "an interval in hours gives its own times from 'at'; "
                          "remove 'times'", code="times-with-hours")
@@ -952,8 +1040,16 @@ class Course:
 
     @property
     def date_dependent(self) -> bool:
-        """True when the course's days depend on the calendar (a weekday pattern)."""
-        return self.pattern is not None and self.pattern.date_dependent
+        """True when the course's days depend on the calendar (a weekday pattern, or
+        calendar months: an interval or a cycle in months)."""
+        return (self.pattern is not None and self.pattern.date_dependent) or isinstance(
+            self.cycle, Months)
+
+    @property
+    def in_months(self) -> bool:
+        """True when the course counts calendar months (``every`` or ``cycle`` in months):
+        its days depend on the date it starts on, not only on the weekday."""
+        return isinstance(self.pattern, MonthsPattern) or isinstance(self.cycle, Months)
 
     def window_days(self, length: int, weekday0: int) -> list[int]:
         """1-based days of a ``length``-day cycle (or the span) on which the course doses.
@@ -967,16 +1063,20 @@ class Course:
         return [d for d in days if d <= length]
 
     def slots(self, first: int, period_length: int, weekday0: int,
-              used: int = 0) -> tuple[list[Slot], int, int]:
+              used: int = 0, day_one: date | None = None) -> tuple[list[Slot], int, int]:
         """Every administration slot of the course, and its first and last offset.
 
         ``first``: offset from Study Day 1 of the period's first day;
         ``period_length``: the period's length in days; ``weekday0``: the
         weekday (0 = Monday) of offset 0; ``used``: the administrations the
-        expansion already holds from other courses. Slots are ``(offset, cycle,
+        expansion already holds from other courses; ``day_one``: the date of offset 0,
+        needed by a course in calendar months (:attr:`in_months`), whose cycles and
+        days are counted from the date of its first day. Slots are ``(offset, cycle,
         cycle day, time, step index)``, in order.
 
         Raises:
+            ValueError: a course in calendar months without ``day_one``.
+            OverflowError: a date of a course in calendar months after the year 9999.
             InvalidRegimenError: administration-counted steps that do not cover
                 exactly the course's administrations; more than
                 :data:`MAX_ADMINISTRATIONS` with ``used`` (counted window by
@@ -985,10 +1085,16 @@ class Course:
         span_first = first + self.start - 1
         available = period_length - self.start + 1
         span = self.span.days if self.span is not None else available
-        if self.cycle is not None:
+        if self.in_months and day_one is None:
+            raise ValueError("a course in calendar months is laid out from a date (day_one)")
+        windows: list[tuple[int, int, int | None]]
+        if isinstance(self.cycle, Months):
+            assert day_one is not None
+            windows, span_last = self._month_windows(day_one, span_first, span)
+        elif self.cycle is not None:
             size = self.cycle.days
             count = self.cycles if self.cycles is not None else -(-span // size)
-            windows: list[tuple[int, int, int | None]] = [
+            windows = [
                 (span_first + k * size, min(size, span - k * size), k + 1) for k in range(count)]
             span_last = span_first + min(span, count * size) - 1
         else:
@@ -1016,14 +1122,18 @@ class Course:
                     if cycle <= bound:
                         step = index
                         break
-            if dated:
+            if isinstance(self.pattern, MonthsPattern):
+                assert day_one is not None
+                days = self.pattern.days_from(day_one + timedelta(days=window_first), length)
+            elif dated:
                 days = self.window_days(length, (weekday0 + window_first) % 7)
             elif length in by_length:
                 days = by_length[length]
             else:
                 days = by_length[length] = self.window_days(length, 0)
             if used + len(slots) + len(days) * len(times) > MAX_ADMINISTRATIONS:
-                raise self._too_many(windows, dated, weekday0, len(times), used)
+                raise self._too_many(windows, dated, weekday0, len(times), used,
+                                     days if isinstance(self.pattern, MonthsPattern) else None)
             cycle_day_of = cycle is not None
             shown = None if cycle is None else cycle + number
             if hourly is not None:
@@ -1069,11 +1179,58 @@ class Course:
                 left -= 1
         return slots, span_first, span_last
 
+    def calendar_key(self, first: int, period_length: int, day_one: date) -> tuple[int, ...]:
+        """What of this course's layout depends on the date of offset 0 (``day_one``) beyond
+        its period's place and length: for a course in calendar months, where its cycles
+        start (a cycle in months) or its days (an interval in months); () otherwise.
+
+        Two starts that give the same key, the same period places and (for a weekday
+        pattern) the same weekday give the same slots, so ``check`` lays one out for both.
+
+        Raises:
+            OverflowError: a date after the year 9999.
+        """
+        span_first = first + self.start - 1
+        span = self.span.days if self.span is not None else period_length - self.start + 1
+        if isinstance(self.cycle, Months):
+            windows, _ = self._month_windows(day_one, span_first, span)
+            return tuple(start for start, _, _ in windows)
+        if isinstance(self.pattern, MonthsPattern):
+            return tuple(self.pattern.days_from(day_one + timedelta(days=span_first), span))
+        return ()
+
+    def _month_windows(self, day_one: date, span_first: int, span: int
+                       ) -> tuple[list[tuple[int, int, int | None]], int]:
+        """The cycles of a cycle in calendar months, and the span's last offset.
+
+        Cycle k (from 0) starts on the date of the span's first day + k cycles of months,
+        counted from that date (never chained), and lasts until the next one starts; the
+        last is cut at the span's end. ``cycles`` of them, or until the span ends.
+        """
+        assert isinstance(self.cycle, Months)
+        anchor = day_one + timedelta(days=span_first)
+        end = span_first + span  # the first offset after the span
+        windows: list[tuple[int, int, int | None]] = []
+        k = 0
+        start = span_first
+        while self.cycles is None or k < self.cycles:
+            if start >= end:
+                break
+            after = span_first + (self.cycle.after(anchor, k + 1) - anchor).days
+            windows.append((start, min(after, end) - start, k + 1))
+            start = after
+            k += 1
+        span_last = windows[-1][0] + windows[-1][1] - 1 if windows else span_first - 1
+        return windows, span_last
+
     def _too_many(self, windows: list[tuple[int, int, int | None]], dated: bool,
-                  weekday0: int, times: int, used: int) -> InvalidRegimenError:
-        # Count the whole course (window by window, nothing made) to say how far over it is.
-        count = sum(len(self.window_days(length, (weekday0 + start) % 7 if dated else 0))
-                    for start, length, _ in windows) * times
+                  weekday0: int, times: int, used: int,
+                  monthly: list[int] | None = None) -> InvalidRegimenError:
+        # Count the whole course (window by window, nothing made) to say how far over it is;
+        # an interval in months has one window, whose days are ``monthly``.
+        count = (len(monthly) * times if monthly is not None else sum(
+            len(self.window_days(length, (weekday0 + start) % 7 if dated else 0))
+            for start, length, _ in windows) * times)
         others = f", {count + used:,} with the other courses" if used else ""
         return self.problem(
             f"the course gives {count:,} administrations{others}: more than "
@@ -1086,9 +1243,11 @@ class Course:
         ``duration`` (elapsed time) is compared with the shortest gap between two
         consecutive administrations of this course, laid out in a period of each of
         ``lengths`` days (both ends of a ranged period) and, for a weekday pattern, from
-        each start weekday. A gap is counted in nominal time: whole days of 24 hours plus
-        the difference of the written times (an administration without a time is taken
-        at the same time each day); a clock change is not counted, as the timing is
+        each start weekday; for a course in calendar months, from each start of a
+        four-year leap cycle (:data:`MONTHS_STARTS` days from :data:`MONTHS_REFERENCE`).
+        A gap is counted in nominal time: whole days of 24 hours plus the difference of
+        the written times (an administration without a time is taken at the same time
+        each day); a clock change is not counted, as the timing is
         written in days. A duration equal to the gap is a continuous infusion, allowed.
         Layouts the expansion itself refuses (too many administrations, steps that do
         not cover them) are left to it.
@@ -1096,20 +1255,32 @@ class Course:
         if self.duration is None:
             return None
         starts = range(7) if self.date_dependent else range(1)
+        dates: list[date | None] = [None]
+        if self.in_months:
+            # Every day of a four-year leap cycle (docs/format.md, "Calendar months").
+            dates = [MONTHS_REFERENCE + timedelta(days=k) for k in range(MONTHS_STARTS)]
+            starts = range(1)
         worst: tuple[int, int] | None = None  # (gap in minutes, day of the first)
-        for length in lengths:
-            for weekday0 in starts:
-                try:
-                    slots = self.slots(0, length, weekday0)[0]
-                except InvalidRegimenError:
+        seen: set[tuple[int, tuple[int, ...]]] = set()
+        for length, weekday0, day_one in product(lengths, starts, dates):
+            if day_one is not None:
+                # Starts that place the months alike give the same gaps: lay out one.
+                key = (length, self.calendar_key(0, length, day_one))
+                if key in seen:
                     continue
-                moments = sorted(
-                    offset * 1440 + (0 if t is None else t.hour * 60 + t.minute)
-                    for offset, _, _, t, _ in slots)
-                for first, then in pairwise(moments):
-                    gap = then - first
-                    if worst is None or gap < worst[0]:
-                        worst = (gap, first // 1440 + 1)
+                seen.add(key)
+            try:
+                slots = self.slots(0, length, day_one.weekday() if day_one else weekday0,
+                                   day_one=day_one)[0]
+            except InvalidRegimenError:
+                continue
+            moments = sorted(
+                offset * 1440 + (0 if t is None else t.hour * 60 + t.minute)
+                for offset, _, _, t, _ in slots)
+            for first, then in pairwise(moments):
+                gap = then - first
+                if worst is None or gap < worst[0]:
+                    worst = (gap, first // 1440 + 1)
         if worst is None or self.duration.minutes <= worst[0]:
             return None
         day = worst[1] if worst[1] > 0 else worst[1] - 1  # no day 0 before day 1

@@ -9,10 +9,10 @@ writer and schema (see docs/architecture.md, "How to add a timing pattern").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 from typing import ClassVar
 
-from ..quantities import Duration, Elapsed, counted
+from ..quantities import Duration, Elapsed, Months, counted
 from ._invariants import Misfit, Problems, days_problem
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "DaysPattern",
     "EveryPattern",
     "HoursPattern",
+    "MonthsPattern",
     "Pattern",
     "WeekdaysPattern",
 ]
@@ -270,4 +271,76 @@ class HoursPattern:
         return [day for day, _ in self.moments(length)]
 
 
-Pattern = DaysPattern | EveryPattern | WeekdaysPattern | DailyPattern | HoursPattern
+@dataclass(frozen=True)
+class MonthsPattern:
+    """Every ``every`` calendar months from day 1 of the span: ``every: 6 months``,
+    ``count`` times or until the span ends.
+
+    Administration k (from 0) is on day 1's date + k x ``every`` months, the same day of
+    the month clamped to the month's last day, always counted from day 1 and never
+    chained (from 31 January monthly: 28 February, 31 March, 30 April). Its days
+    depend on the date of day 1 (:meth:`days_from`), so the pattern is date-dependent;
+    it is never cycled (a course with it has no ``cycle``).
+    """
+
+    every: Months
+    count: int | None = None
+
+    date_dependent: ClassVar[bool] = True
+
+    def __post_init__(self) -> None:
+        problems = Problems("MonthsPattern")
+        if not isinstance(self.every, Months):
+            problems.add("every", "calendar months (Months.parse('6 months'))", self.every,
+                         code="wrong-type")
+        if self.count is not None and (isinstance(self.count, bool) or not isinstance(
+                self.count, int) or self.count < 1):
+            problems.add("count", "a count is a whole number from 1 (None: to the end)",
+                         self.count, code="too-small")
+        problems.raise_any()
+
+    def misfit(self, length: int, where: str) -> Misfit | None:
+        """(loc, message, value, code) when the pattern does not fit a window of at least
+        ``length`` days whatever its first date: the second administration must fall in
+        it for some date (else ``days: [1]`` says it), and the ``count``-th for every one."""
+        if self.every.days >= length:
+            return (("every",), f"an interval of {self.every} ({self.every.days} to "
+                    f"{self.every.most_days} days) is as long as {where} or longer, so it "
+                    "would give day 1 only; give one dose with 'days: [1]', or a longer "
+                    "period", str(self.every), "interval-too-long")
+        if self.count is not None and self.count > 1:
+            last = Months(self.every.months * (self.count - 1))
+            if last.most_days >= length:
+                return (("count",), f"{counted(self.count, 'administration')} every "
+                        f"{self.every} end up to {counted(last.most_days, 'day')} after day "
+                        f"1, outside {where}", self.count, "count-outside-cycle")
+        return None
+
+    def days_from(self, first: date, length: int) -> list[int]:
+        """The days (1-based) of a ``length``-day span whose day 1 is ``first``: day 1, then
+        day 1 + every month from ``first``, at most ``count`` of them.
+
+        Raises:
+            OverflowError: a date after the year 9999.
+        """
+        days: list[int] = []
+        k = 0
+        while self.count is None or k < self.count:
+            day = (self.every.after(first, k) - first).days + 1
+            if day > length:
+                break
+            days.append(day)
+            k += 1
+        return days
+
+    def days_in(self, length: int, weekday0: int) -> list[int]:
+        """Not used: the days depend on the date of day 1 (:meth:`days_from`).
+
+        Raises:
+            TypeError: always; a course lays this pattern out with :meth:`days_from`.
+        """
+        raise TypeError("a pattern in calendar months is laid out from a date (days_from)")
+
+
+Pattern = (DaysPattern | EveryPattern | WeekdaysPattern | DailyPattern | HoursPattern
+           | MonthsPattern)

@@ -20,6 +20,7 @@ from ..quantities import (
     Basis,
     Dimension,
     Duration,
+    Months,
     counted,
     form_count,
     form_part_problem,
@@ -32,7 +33,9 @@ from ._course import (
     Course,
     CycleStep,
     Dose,
-    open_step_unreached,
+    cycle_text,
+    cycles_days,
+    open_step_problem,
 )
 from ._invariants import Problems, reason_of
 from ._parts import Arm, Drug, Expectation, Period
@@ -48,8 +51,10 @@ from ._visits import (
 if TYPE_CHECKING:
     from ._regimen import Regimen
 
-__all__ = ["BLINDED_SITE_RULES", "BLINDED_VISIT", "NO_DAY_ZERO", "check_regimen",
-           "day_one_may_vanish", "site_rules", "strength_problem"]
+__all__ = ["BLINDED_SITE_RULES", "BLINDED_VISIT", "COURSE_ANCHOR_MONTHS", "MONTHS_NOT_CHOSEN",
+           "NO_DAY_ZERO",
+           "check_regimen", "cycles_past", "day_one_may_vanish", "months_before_day_one",
+           "months_before_text", "site_rules", "strength_problem"]
 
 
 # Cross-references of a regimen ---------------------------------------------------------
@@ -115,6 +120,9 @@ def check_regimen(r: Regimen, problems: Problems) -> None:
                                  "its own day_one", arm.id, code="day-one-off-path")
     if not problems.found:
         _check_day_one_lengths(r, periods, problems)
+        for index, message in months_before_day_one(r):
+            problems.add(("periods", index, "length"), message, str(r.periods[index].length),
+                         code="months-before-day-one")
     for index, period in enumerate(r.periods):
         _check_courses(period, ("periods", index), drugs, arms, no_drug, no_arm, problems)
     for dup in _duplicates([c.id for p in r.periods for c in p.courses if c.id is not None]):
@@ -293,6 +301,61 @@ def _check_vials(drug: Drug, course: Course, where: Loc, problems: Problems) -> 
             return
 
 
+def cycles_past(cycles: int, cycle: Duration | Months, period: Period, whole: bool,
+                span: int) -> str | None:
+    """Why ``cycles`` cycles of ``cycle`` do not fit a course of ``span`` days, or None.
+
+    In days: cycles x cycle days. A cycle in calendar months fits a period in months
+    exactly when the course fills the period from its first day (``whole``: no ``start``,
+    no ``for``): both count months from the same date. Otherwise its cycles must fit
+    whatever the start date (the most days that many months span).
+    """
+    months = period.length.months
+    if isinstance(cycle, Months) and months is not None and whole:
+        if cycles * cycle.months <= months.months:
+            return None
+        return (f"{counted(cycles, 'cycle')} of {cycle} {'needs' if cycles == 1 else 'need'} "
+                f"{cycles * cycle.months} months, but the period has {months}")
+    most = cycles_days(cycle, cycles)
+    if most <= span:
+        return None
+    return (f"{counted(cycles, 'cycle')} of {cycle_text(cycle)} "
+            f"{'needs' if cycles == 1 else 'need'} {'up to ' if isinstance(cycle, Months) else ''}"
+            f"{counted(most, 'day')}, but the course has {span}")
+
+
+def months_before_text(period: Period, anchor: str, arm: str) -> str:
+    """Why ``period``, in calendar months, may not come before Study Day 1 (``anchor``,
+    the day_one period of ``arm``)."""
+    return (f"a period in calendar months ({period.length}) before Study Day 1 (period "
+            f"{anchor!r}, arm {arm!r}): its first day would be counted back from Study Day 1, "
+            "where a month may be clamped; give it in days or weeks, or make it the day_one "
+            "period")
+
+
+def months_before_day_one(r: Regimen) -> list[tuple[int, str]]:
+    """(index, message) of each period in calendar months before an arm's day_one period.
+
+    A period after Study Day 1 counts its months from its first day; one before it would
+    count them back from the next period's first day or forward from a first day that its
+    own length places: two readings that differ when a month is clamped. Refused.
+    """
+    found: dict[int, str] = {}
+    index = {p.id: i for i, p in enumerate(r.periods)}
+    for arm in r.arms:
+        path = r.path(arm.id)
+        try:
+            anchor = r.day_one_period(arm.id)
+        except LookupError:
+            continue  # an unknown day_one is reported on its own
+        for period in path:
+            if period.id == anchor:
+                break
+            if period.length.months is not None and index[period.id] not in found:
+                found[index[period.id]] = months_before_text(period, anchor, arm.id)
+    return sorted(found.items())
+
+
 def _check_courses(period: Period, at: Loc, drugs: dict[str, Drug], arms: dict[str, Arm],
                    no_drug: str, no_arm: str, problems: Problems) -> None:
     shortest, fixed = period.length.shortest.days, period.length.fixed
@@ -352,18 +415,18 @@ def _check_courses(period: Period, at: Loc, drugs: dict[str, Drug], arms: dict[s
                          str(course.span), code="course-past-period")
             continue
         span = course.span.days if course.span is not None else available
-        if course.cycle is not None and course.cycles is not None and (
-                course.cycles * course.cycle.days > span):
-            problems.add((*where, "cycles"), f"{counted(course.cycles, 'cycle')} of "
-                         f"{counted(course.cycle.days, 'day')} "
-                         f"{'needs' if course.cycles == 1 else 'need'} "
-                         f"{counted(course.cycles * course.cycle.days, 'day')}, but the course "
-                         f"has {span}", course.cycles, code="cycles-past-course")
+        if course.cycle is not None and course.cycles is not None:
+            past = cycles_past(course.cycles, course.cycle, period,
+                               course.start == 1 and course.span is None, span)
+            if past is not None:
+                problems.add((*where, "cycles"), past, course.cycles, code="cycles-past-course")
         covered = sum(s.cycles or 0 for s in course.steps if isinstance(s, CycleStep))
-        if course.cycle is not None and course.cycles is None and course.span is None and any(
-                isinstance(s, CycleStep) and s.cycles is None for s in course.steps) and (
-                covered * course.cycle.days >= span):
-            problems.add((*where, "steps"), open_step_unreached(covered, course.cycle.days, span)
+        unreached = (open_step_problem(covered, course.cycle, span)
+                     if course.cycle is not None and course.cycles is None
+                     and course.span is None and any(isinstance(s, CycleStep) and s.cycles
+                                                     is None for s in course.steps) else None)
+        if unreached is not None:
+            problems.add((*where, "steps"), unreached
                          + ("" if fixed else " at the shortest length of its period"),
                          code="open-step-unreached")
         if course.cycle is None and course.span is None:
@@ -449,6 +512,15 @@ def receives(r: Regimen, arm_id: str, drug: str) -> bool:
     return any(c.drug == drug for p in r.path(arm_id) for c in p.courses
                if c.arms is None or arm_id in c.arms)
 
+
+#: Why a visit is not anchored to a cycle in calendar months (format and model alike).
+COURSE_ANCHOR_MONTHS = ("course {!r} has cycles in calendar months, whose days depend on the "
+                        "start date: anchor the visit with 'month' (calendar months from Study "
+                        "Day 1) or to a day of its period instead")
+
+#: Why a length is not chosen for a period in calendar months (``--length``, ``lengths``).
+MONTHS_NOT_CHOSEN = ("this period lasts {} (calendar months from its first day): its days "
+                     "follow from the start date, not from a choice")
 
 #: Why Day 0 is refused in a regimen without ``day_zero``.
 NO_DAY_ZERO = ("there is no Study Day 0: the day before Day 1 is Day -1 (a protocol that "
@@ -548,6 +620,10 @@ def _check_course_anchor(r: Regimen, visit: Visit, anchor: CourseAnchor,
                      f"visit to a day of period {period.id!r} ('period' with 'day') instead",
                      anchor.cycle, code="cycles-without-cycle")
         return
+    if isinstance(course.cycle, Months):
+        problems.add((*where, "cycle"), COURSE_ANCHOR_MONTHS.format(anchor.course),
+                     anchor.cycle, code="calendar-months-combination")
+        return
     size = course.cycle.days
     span = (course.span.days if course.span is not None
             else period.length.shortest.days - course.start + 1)
@@ -614,6 +690,10 @@ def _check_expectations(r: Regimen, drugs: dict[str, Drug], arms: dict[str, Arm]
                                  code="unknown-period")
                 continue
             allowed = on_path[period_id].length
+            if allowed.months is not None:
+                problems.add(at, MONTHS_NOT_CHOSEN.format(allowed), text,
+                             code="length-out-of-range")
+                continue
             try:
                 length = Duration.parse(text, allow_zero=not allowed.shortest.days)
             except UnitError as exc:

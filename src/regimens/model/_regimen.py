@@ -159,6 +159,15 @@ class Regimen:
         return any(c.date_dependent for p in self.path(arm_id) for c in p.courses
                    if c.arms is None or arm_id in c.arms)
 
+    def months_dependent(self, arm_id: str) -> bool:
+        """True when an arm's days depend on the date of Study Day 1, not only on its
+        weekday: a period in calendar months on its path, or a course that counts them
+        (``every`` or ``cycle`` in months). ``check`` then evaluates every start of a
+        four-year leap cycle (docs/format.md, "Calendar months")."""
+        return any(p.length.months is not None or any(
+            c.in_months for c in p.courses if c.arms is None or arm_id in c.arms)
+            for p in self.path(arm_id))
+
     def day_one_period(self, arm_id: str) -> str:
         """The id of the period whose first day is Study Day 1 on this arm.
 

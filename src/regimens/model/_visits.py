@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..quantities import Duration
+from ..quantities import MAX_MONTHS, Duration
 from ._invariants import Problems
 
-__all__ = ["AfterLastAnchor", "CourseAnchor", "PeriodAnchor", "RepeatAnchor", "StudyDayAnchor",
-           "Visit", "VisitAnchor", "Window"]
+__all__ = ["AfterLastAnchor", "CourseAnchor", "MonthAnchor", "PeriodAnchor", "RepeatAnchor",
+           "StudyDayAnchor", "Visit", "VisitAnchor", "Window"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,25 @@ class StudyDayAnchor:
         problems = Problems("StudyDayAnchor")
         if isinstance(self.day, bool) or not isinstance(self.day, int):
             problems.add("day", "a Study Day is an int", self.day, code="wrong-type")
+        problems.raise_any()
+
+
+@dataclass(frozen=True)
+class MonthAnchor:
+    """A visit ``months`` calendar months after Study Day 1 (``month: 3``): the date of
+    Study Day 1 (of Day 0 with ``day_zero``) + 3 calendar months, the same day of the month
+    clamped to the month's last day (Day 1 on 31 August: Month 6 is 28 or 29 February).
+    ``months`` is a whole number from 1 to 1,200.
+    """
+
+    months: int
+
+    def __post_init__(self) -> None:
+        problems = Problems("MonthAnchor")
+        if isinstance(self.months, bool) or not isinstance(self.months, int) or not (
+                1 <= self.months <= MAX_MONTHS):
+            problems.add("months", f"a whole number of calendar months, 1 to {MAX_MONTHS:,}",
+                         self.months, code="too-small")
         problems.raise_any()
 
 
@@ -121,7 +140,8 @@ class RepeatAnchor:
 
 
 #: Every kind of visit anchor.
-VisitAnchor = StudyDayAnchor | PeriodAnchor | AfterLastAnchor | CourseAnchor | RepeatAnchor
+VisitAnchor = (StudyDayAnchor | PeriodAnchor | AfterLastAnchor | CourseAnchor | RepeatAnchor
+               | MonthAnchor)
 
 
 @dataclass(frozen=True)
@@ -142,9 +162,10 @@ class Visit:
     def __post_init__(self) -> None:
         problems = Problems("Visit")
         if not isinstance(self.anchor, StudyDayAnchor | PeriodAnchor | AfterLastAnchor
-                          | CourseAnchor | RepeatAnchor):
+                          | CourseAnchor | RepeatAnchor | MonthAnchor):
             problems.add("anchor", "a StudyDayAnchor, PeriodAnchor, AfterLastAnchor, "
-                         "CourseAnchor or RepeatAnchor", self.anchor, code="wrong-type")
+                         "CourseAnchor, RepeatAnchor or MonthAnchor", self.anchor,
+                         code="wrong-type")
         if self.window is not None and not isinstance(self.window, Window):
             problems.add("window", "a Window", self.window, code="wrong-type")
         if self.arms is not None and (not isinstance(self.arms, tuple) or not self.arms):

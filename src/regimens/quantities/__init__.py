@@ -9,7 +9,16 @@ outside that table when :func:`parse_amount` or :func:`parse_dose_quantity` refu
 """
 
 from ._bsa import BSAFormula, bsa, bsa_float, round_bsa, rounded_bsa
-from ._days import MAX_DAYS, Duration, LengthRange, StudyDay, StudyDays, shared_study_days
+from ._days import (
+    MAX_DAYS,
+    MAX_MONTHS,
+    Duration,
+    LengthRange,
+    Months,
+    StudyDay,
+    StudyDays,
+    shared_study_days,
+)
 from ._elapsed import MAX_MINUTES, Elapsed
 from ._exact import EXACT, MAX_SIGNIFICANT_DIGITS, exactly
 from ._forms import (
@@ -77,6 +86,7 @@ __all__ = [
     "INCH_CM",
     "MAX_DAYS",
     "MAX_MINUTES",
+    "MAX_MONTHS",
     "MAX_SIGNIFICANT_DIGITS",
     "MAX_VIAL_SUMS",
     "MEASURE_NAMES",
@@ -89,6 +99,7 @@ __all__ = [
     "Duration",
     "Elapsed",
     "LengthRange",
+    "Months",
     "Sex",
     "Strength",
     "StudyDay",

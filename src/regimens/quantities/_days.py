@@ -15,14 +15,15 @@ StudyDay(1)
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import total_ordering
+from functools import cache, total_ordering
 
 from ..errors import QuantityError, QuantityTypeError, UnitError
 from ._notation import counted
 
-__all__ = ["MAX_DAYS", "Duration", "LengthRange", "StudyDay", "StudyDays",
+__all__ = ["MAX_DAYS", "MAX_MONTHS", "Duration", "LengthRange", "Months", "StudyDay", "StudyDays",
            "shared_study_days"]
 
 
@@ -223,7 +224,133 @@ class Duration:
         return f"{self.days} day" if self.days == 1 else f"{self.days} days"
 
 
-@dataclass(frozen=True, slots=True)
+#: The most calendar months a length or interval may have (100 years, as for durations).
+MAX_MONTHS = 1200
+_MONTHS = re.compile(r"\s*(?P<n>[0-9]+)\s*(?P<unit>months?)\s*\Z", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Months:
+    """A whole number of calendar months (1 to 1,200), written ``N months``: ``6 months``.
+
+    Counted from an anchor date with calendar-month arithmetic (:meth:`after`): the same
+    day of the month, clamped to the month's last day (31 January + 1 month is 28 or 29
+    February), always from the anchor and never chained (31 January + 2 months is
+    31 March), as dateutil's ``relativedelta`` does. A month is 28 to 31 days, so the
+    days a :class:`Months` spans depend on the anchor: :attr:`days` is the fewest over
+    every anchor date, :attr:`most_days` the most.
+
+    Raises:
+        QuantityTypeError: (also a ``TypeError``) ``months`` is not an ``int``.
+        QuantityError: (also a ``ValueError``) ``months`` is below 1 or above 1,200.
+    """
+
+    months: int
+
+    def __post_init__(self) -> None:
+        if isinstance(self.months, bool) or not isinstance(self.months, int):
+            raise QuantityTypeError("months", "a whole number of calendar months, an int",
+                                    self.months)
+        if not 1 <= self.months <= MAX_MONTHS:
+            raise QuantityError("months", f"calendar months are 1 to {MAX_MONTHS:,} "
+                                "(100 years)", self.months)
+
+    @classmethod
+    def match(cls, text: object) -> bool:
+        """True when ``text`` is written in months (``6 months``, ``1 month``)."""
+        return isinstance(text, str) and _MONTHS.match(text) is not None
+
+    @classmethod
+    def parse(cls, text: object) -> Months:
+        """Read ``N months`` or ``1 month`` (N whole, 1 to 1,200; case-insensitive).
+
+        Raises:
+            UnitError: not text in months, or out of range.
+
+        >>> Months.parse("6 months")
+        Months(months=6)
+        """
+        match = _MONTHS.match(text) if isinstance(text, str) else None
+        if match is None:
+            raise UnitError(text, "not a number of calendar months",
+                            "write whole months, e.g. '6 months' or '1 month'")
+        number = match["n"]
+        if len(number.lstrip("0")) > 4 or not 1 <= int(number) <= MAX_MONTHS:
+            raise UnitError(text, f"calendar months are 1 to {MAX_MONTHS:,} (100 years)",
+                            "write whole months, e.g. '6 months' or '1 month'")
+        return cls(int(number))
+
+    def after(self, anchor: date, k: int = 1) -> date:
+        """``anchor`` + ``k`` x this many calendar months (k from 0), clamped to the last
+        day of the month reached, counted from ``anchor`` itself.
+
+        Raises:
+            OverflowError: the date would fall after the year 9999.
+
+        >>> Months(1).after(date(2027, 1, 31))
+        datetime.date(2027, 2, 28)
+        >>> Months(1).after(date(2027, 1, 31), 2)
+        datetime.date(2027, 3, 31)
+        """
+        # What dateutil's relativedelta(months=...) does (a test compares the two), in
+        # plain integer arithmetic: this runs for every cycle of every start ``check`` tries.
+        months = anchor.month - 1 + self.months * k
+        year, month = anchor.year + months // 12, months % 12 + 1
+        if not 1 <= year <= 9999:
+            raise OverflowError("date value out of range")
+        return date(year, month, min(anchor.day, monthrange(year, month)[1]))
+
+    @property
+    def days(self) -> int:
+        """The fewest days this many months can span (over every anchor date)."""
+        return _month_days(self.months)[0]
+
+    @property
+    def most_days(self) -> int:
+        """The most days this many months can span (over every anchor date)."""
+        return _month_days(self.months)[1]
+
+    def __str__(self) -> str:
+        return "1 month" if self.months == 1 else f"{self.months} months"
+
+
+@cache
+def _month_days(months: int) -> tuple[int, int]:
+    """(fewest, most) days from an anchor to the anchor + ``months`` calendar months.
+
+    Over every anchor of the 400-year Gregorian cycle (after which the calendar repeats),
+    by month lengths: from day d of month i, ``months`` later is day min(d, length of month
+    i + months), so days 1 to 28 all span what day 1 spans (the months' lengths), and
+    days 29, 30 and 31 lose what the month reached lacks.
+    """
+    lengths, starts = _MONTH_TABLE
+    low, high = MAX_DAYS * 2, 0
+    for i in range(4800):
+        whole = starts[i + months] - starts[i]
+        reached = lengths[i + months]
+        for day in range(28, lengths[i] + 1):  # 28 stands for days 1 to 28
+            span = whole + min(day, reached) - day
+            low, high = min(low, span), max(high, span)
+    return low, high
+
+
+def _month_table() -> tuple[list[int], list[int]]:
+    """Lengths of the months from January 2001 for 500 years, and each one's first day
+    counted in days from 1 January 2001."""
+    lengths: list[int] = []
+    for year in range(2001, 2501):
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        lengths += [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    starts = [0]
+    for n in lengths:
+        starts.append(starts[-1] + n)
+    return lengths, starts
+
+
+_MONTH_TABLE = _month_table()
+
+
+@dataclass(frozen=True, slots=True, repr=False)
 class LengthRange:
     """A period length: fixed (``12 weeks``) or a range chosen per participant (``12-18 weeks``).
 
@@ -236,11 +363,21 @@ class LengthRange:
 
     shortest: Duration
     longest: Duration
+    #: A length in calendar months (``18 months``): its days follow from the date it
+    #: starts on, from ``shortest`` to ``longest`` (:meth:`of_months`); None: in days.
+    months: Months | None = None
 
     def __post_init__(self) -> None:
         for bound in (self.shortest, self.longest):
             if not isinstance(bound, Duration):
                 raise QuantityTypeError("length", "a length's bounds are Durations", bound)
+        if self.months is not None:
+            if not isinstance(self.months, Months):
+                raise QuantityTypeError("length", "a length's months are Months", self.months)
+            if (self.shortest.days, self.longest.days) != (self.months.days,
+                                                           self.months.most_days):
+                raise QuantityError("length", "a length in months spans from its fewest to "
+                                    "its most days: make it with LengthRange.of_months")
         if self.longest.days == 0:
             raise QuantityError("length", "a length must be at least 1 day")
         if self.shortest > self.longest:
@@ -279,15 +416,34 @@ class LengthRange:
         fixed = Duration.parse(text)
         return cls(fixed, fixed)
 
+    @classmethod
+    def of_months(cls, months: Months) -> LengthRange:
+        """A length of ``months`` calendar months, counted from the date the period starts
+        on (docs/format.md, "Calendar months"): not chosen per participant.
+
+        >>> LengthRange.of_months(Months(1))
+        LengthRange(shortest=Duration(days=28), longest=Duration(days=31), months=Months(months=1))
+        """
+        return cls(Duration(months.days), Duration(months.most_days), months)
+
     @property
     def fixed(self) -> bool:
-        """True when the length is not chosen per participant (shortest = longest)."""
-        return self.shortest == self.longest
+        """True when the length is not chosen per participant (shortest = longest, or a
+        length in calendar months, which the start date fixes)."""
+        return self.months is not None or self.shortest == self.longest
 
     def __contains__(self, length: Duration) -> bool:
         return self.shortest <= length <= self.longest
 
+    def __repr__(self) -> str:
+        # As the dataclass writes it; ``months`` only when it is set, so that a length in
+        # days reads as it always has.
+        months = f", months={self.months!r}" if self.months is not None else ""
+        return f"LengthRange(shortest={self.shortest!r}, longest={self.longest!r}{months})"
+
     def __str__(self) -> str:
+        if self.months is not None:
+            return str(self.months)
         if self.fixed:
             return str(self.shortest)
         a, b = self.shortest.days, self.longest.days

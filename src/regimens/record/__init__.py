@@ -8,11 +8,11 @@ describes the file, the events and the regimen's policies.
 
 from ._check import level_percent
 from ._dosing import BodyUsed, CumulativeEntry, CumulativeFlag, DoseChange, Dosing, cumulative_flags
-from ._intensity import RDI_BANDS, Intensity, intensity_band, relative_dose_intensity
+from ._intensity import RDI_BANDS, RDI_OVER, Intensity, intensity_band, relative_dose_intensity
 from ._model import MEASUREMENT_KINDS, EventKind, Measurement, Record, RecordRow
 from ._read import COLUMNS, OPTIONAL_COLUMNS, load_record, read_record, record_schema
 from ._replay import expand, replay
-from ._summary import OUTCOMES, DrugSummary, Outcome, RecordSummary, cycle_length, summarize
+from ._summary import OUTCOMES, Delay, DrugSummary, Outcome, RecordSummary, cycle_length, summarize
 
 __all__ = [
     "COLUMNS",
@@ -20,9 +20,11 @@ __all__ = [
     "OPTIONAL_COLUMNS",
     "OUTCOMES",
     "RDI_BANDS",
+    "RDI_OVER",
     "BodyUsed",
     "CumulativeEntry",
     "CumulativeFlag",
+    "Delay",
     "DoseChange",
     "Dosing",
     "DrugSummary",

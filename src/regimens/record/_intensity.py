@@ -21,15 +21,22 @@ from decimal import Decimal, localcontext
 
 from ..quantities import EXACT, normal
 
-__all__ = ["RDI_BANDS", "Intensity", "intensity_band", "relative_dose_intensity"]
+__all__ = ["RDI_BANDS", "RDI_OVER", "Intensity", "intensity_band", "relative_dose_intensity"]
 
 #: The bands an RDI is reported in, from the highest: (lower bound in %, label).
 RDI_BANDS = ((Decimal(85), ">= 85%"), (Decimal(65), "65-85%"), (Decimal(0), "< 65%"))
 
 
+#: The band of an RDI above 100%: more dose per unit of time than planned (an amount given
+#: above the planned one, or cycles given closer together), never reported as fine.
+RDI_OVER = "> 100%"
+
+
 def intensity_band(percent: Decimal) -> str:
-    """The band of an RDI in percent: ``">= 85%"``, ``"65-85%"`` (65 included, 85 not) or
-    ``"< 65%"``."""
+    """The band of an RDI in percent: :data:`RDI_OVER` above 100, ``">= 85%"`` (85 to
+    100 included), ``"65-85%"`` (65 included, 85 not) or ``"< 65%"``."""
+    if percent > 100:
+        return RDI_OVER
     for bound, label in RDI_BANDS:
         if percent >= bound:
             return label

@@ -39,12 +39,12 @@ from ..engine import (
     resolve,
 )
 from ..engine import expand as expand_plan
-from ..errors import ExpandOptionError, InvalidRegimenError, Problem, UnitError
+from ..errors import ExpandOptionError, InvalidRegimenError, OverdoseWarning, Problem, UnitError
 from ..model import AfterLastAnchor, Course, CourseAnchor, Participant, Regimen, SiteCalendar
 from ..quantities import Amount, Basis, BSAFormula, StudyDay, human_amount
 from ._dosing import CumulativeEntry, CumulativeFlag, Dosing, cumulative_flags
 from ._model import EventKind, Record, RecordRow
-from ._summary import Outcome, reduction_text, summarize
+from ._summary import Delay, Outcome, reduction_text, summarize
 
 __all__ = ["expand", "replay"]
 
@@ -121,6 +121,8 @@ class _Replay:
         self.extra: list[_Row] = []  # given rows that fulfil no planned administration
         self.changes: list[tuple[date, int, str]] = []
         self.deviations: list[tuple[date, int, str]] = []
+        self.delays: list[Delay] = []
+        self.warnings: list[OverdoseWarning] = []
         # (period, course) -> the delays applied: (cycle, day or None, days, policy).
         self.shifts: dict[tuple[str, int], list[tuple[int, int | None, int, str]]] = {}
         self.first_of = {p.id: p.first_date for p in schedule.periods}
@@ -192,6 +194,7 @@ class _Replay:
     def delay(self, row: RecordRow) -> None:
         assert row.cycle is not None
         assert row.date is not None
+        measured: list[Delay] = []
         for key in self.delay_targets(row):
             course = self.course(key)
             policy = _on_delay(self.schedule, course)
@@ -232,9 +235,21 @@ class _Replay:
                         f"{later}")
             limit = _max_delay(self.schedule, course)
             total = sum(n for c0, _, n, _ in self.shifts[key] if c0 == row.cycle)
-            if limit is not None and total > limit:
+            # One measurement for the summary's delays and the deviation: the delay this
+            # row causes is from the date the item was due just before it (``reference``,
+            # after earlier shifts); max_delay is about the cycle's delays in all.
+            found = Delay(row.line, row.date, course.drug, row.cycle, row.day, reference,
+                          days, total, limit, row.reason)
+            if found not in measured:
+                measured.append(found)
+            if found.deviation and limit is not None:
                 self.deviation(row, f"cycle {row.cycle} of {drug} is delayed "
                                f"{_days(total)} in all, more than max_delay ({_days(limit)})")
+        alike = {dataclasses.replace(d, drug=None) for d in measured}
+        if row.drug is None and len(alike) == 1:
+            self.delays.append(alike.pop())
+        else:
+            self.delays.extend(measured)
 
     def keep_cancels(self) -> None:
         """Under ``on_delay: keep``, a delayed cycle's doses that fall on or after the next
@@ -332,6 +347,14 @@ class _Replay:
         self.change(row, f"{target.plan.drug_name} " + text + (
             f", cycle {target.plan.cycle} day {target.plan.cycle_day}"
             if target.plan.cycle is not None else ""))
+        given_amount = dose.amount if dose is not None else None
+        if (given_amount is not None and planned.amount is not None
+                and given_amount.magnitude > planned.amount.magnitude):
+            # Same unit (given_dose converts): more than planned is never taken silently.
+            text = (f"{target.plan.drug_name} given {human_amount(given_amount)} on "
+                    f"{_day(row.date)}, more than the {planned.text} planned")
+            self.deviation(row, text)
+            self.warnings.append(OverdoseWarning(f"{row.source}:{row.line}: {text}"))
         if status_before in (_S.STOPPED, _S.HELD, _S.CANCELLED):
             self.deviation(row, f"{target.plan.drug_name} given on {_day(row.date)} although "
                            f"{status_before.value} by the record")
@@ -361,6 +384,14 @@ class _Replay:
         assert row.date is not None
         assert row.drug is not None
         name = self.name(row.drug)
+        done = [r for r in candidates if r.status is _S.GIVEN and r.line is not None]
+        if row.amount is None and done:
+            # The likeliest cause is a row entered twice: name the row that fulfilled it.
+            raise _problem(row, "event", f"the planned administration of {name} on "
+                           f"{_day(done[0].date)} was already fulfilled by line "
+                           f"{done[0].line}; void one of the two rows, or name the "
+                           "administration this dose fulfils by its cycle and day",
+                           row.event.value, "record-given-twice")
         if row.amount is None:
             raise _problem(row, "amount", f"no planned administration of {name} is open on "
                            f"{_day(row.date)} to take its amount from: give the amount "
@@ -669,7 +700,7 @@ def replay(schedule: Schedule, record: Record,
         made = list(schedule.administrations)
     deviations = tuple(text for *_, text in sorted(state.deviations))
     summary = summarize(schedule.regimen, record, state.outcomes(due), deviations=deviations,
-                        cumulative=flags)
+                        cumulative=flags, delays=state.delays)
     replayed = Replayed(
         source=record.source, record=record, planned=schedule,
         changes=tuple(text for *_, text in sorted(state.changes)),
@@ -677,7 +708,7 @@ def replay(schedule: Schedule, record: Record,
     return dataclasses.replace(
         schedule, administrations=tuple(made),
         visits=state.visits() if rows else schedule.visits, replayed=replayed,
-        warnings=schedule.warnings + tuple(f.warning for f in flags))
+        warnings=schedule.warnings + tuple(state.warnings) + tuple(f.warning for f in flags))
 
 
 def expand(

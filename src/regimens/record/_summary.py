@@ -20,7 +20,7 @@ from ._dosing import CumulativeFlag
 from ._intensity import Intensity, relative_dose_intensity
 from ._model import EventKind, Record, RecordRow
 
-__all__ = ["OUTCOMES", "DrugSummary", "Outcome", "RecordSummary", "cycle_length",
+__all__ = ["OUTCOMES", "Delay", "DrugSummary", "Outcome", "RecordSummary", "cycle_length",
            "reduction_text", "summarize"]
 
 #: What became of a planned administration (the replay's statuses).
@@ -54,6 +54,54 @@ class Outcome:
     def __post_init__(self) -> None:
         if self.status not in OUTCOMES:
             raise ValueError(f"status is one of {', '.join(OUTCOMES)} (got {self.status!r})")
+
+
+@dataclass(frozen=True)
+class Delay:
+    """One delay a ``delay`` row causes, as the replay measured it (the single source of the
+    summary's delays and of the ``max_delay`` deviations).
+
+    ``line``, ``date`` (the day the delayed cycle, or its part from ``day``, now starts),
+    ``cycle``, ``day`` (None: the whole cycle) and ``reason`` come from the row; ``drug``
+    is the drug id (None: every cycled course of the period, when the row names no drug
+    and all of them moved alike). ``due`` is the date the delayed item was due just before
+    this row (after the shifts of earlier delays, of this cycle or inherited from earlier
+    cycles), and ``days`` = ``date`` - ``due``: the delay this row itself causes.
+    ``total`` is the cycle's delay in all from the record's delays of that same cycle
+    (days; equal to ``days`` for a cycle delayed once), the figure ``max_delay`` (days, None:
+    no limit) is compared with: a ``total`` over it is a protocol deviation
+    (:attr:`deviation`).
+    """
+
+    line: int
+    date: dt.date
+    drug: str | None
+    cycle: int
+    day: int | None
+    due: dt.date
+    days: int
+    total: int
+    max_delay: int | None = None
+    reason: str | None = None
+
+    @property
+    def deviation(self) -> bool:
+        """Whether the cycle's delay in all exceeds ``max_delay``."""
+        return self.max_delay is not None and self.total > self.max_delay
+
+    @property
+    def text(self) -> str:
+        """The delay in one line, as the summary lists it: "2027-02-22 (line 4): cycle 3
+        of dox delayed 7 days from 2027-02-15: neutropenia"."""
+        what = f"cycle {self.cycle}" + (f" day {self.day}" if self.day is not None else "")
+        whose = self.drug if self.drug is not None else "every cycled course"
+        text = (f"{self.date.isoformat()} (line {self.line}): {what} of {whose} delayed "
+                f"{self.days} days from {self.due.isoformat()}")
+        if self.total != self.days:
+            text += f" ({self.total} days in all)"
+        if self.deviation:
+            text += f", more than max_delay ({self.max_delay} days)"
+        return text + (f": {self.reason}" if self.reason else "")
 
 
 @dataclass(frozen=True)
@@ -102,6 +150,8 @@ class RecordSummary:
     reductions: tuple[str, ...]
     deviations: tuple[str, ...]
     cumulative: tuple[CumulativeFlag, ...] = ()
+    #: The delays as the replay measured them (``delays`` is their :attr:`Delay.text`).
+    delay_details: tuple[Delay, ...] = ()
 
 
 def cycle_length(regimen: Regimen, drug: str) -> int:
@@ -177,26 +227,6 @@ def _drug_summary(regimen: Regimen, drug: str, outcomes: list[Outcome],
         cycle_days=cycle_days, reductions=reductions)
 
 
-def _delays(record: Record, outcomes: Sequence[Outcome]) -> list[str]:
-    out = []
-    for row in record.effective():
-        if row.event is not EventKind.DELAY:
-            continue
-        assert row.date is not None
-        mine = [o for o in outcomes if o.cycle == row.cycle and o.cycle is not None
-                and (row.drug is None or o.drug == row.drug)]
-        what = f"cycle {row.cycle}" + (f" day {row.day}" if row.day is not None else "")
-        whose = row.drug if row.drug is not None else "every cycled course"
-        text = f"{row.date.isoformat()} (line {row.line}): {what} of {whose}"
-        if mine:
-            planned = min(o.planned_date for o in mine)
-            text += f" delayed {(row.date - planned).days} days from {planned.isoformat()}"
-        if row.reason:
-            text += f": {row.reason}"
-        out.append(text)
-    return out
-
-
 def reduction_text(row: RecordRow) -> str:
     """A reduce row in words: "dose level -1 from 2027-02-22 (line 5): toxicity"."""
     assert row.date is not None
@@ -232,10 +262,12 @@ def _outside_window(regimen: Regimen, outcomes: Sequence[Outcome]) -> list[str]:
 
 def summarize(regimen: Regimen, record: Record, outcomes: Sequence[Outcome], *,
               deviations: Sequence[str] = (),
-              cumulative: Sequence[CumulativeFlag] = ()) -> RecordSummary:
+              cumulative: Sequence[CumulativeFlag] = (),
+              delays: Sequence[Delay] = ()) -> RecordSummary:
     """The summary of ``record`` replayed over the plan, from each planned administration's
     ``outcomes``; ``deviations`` are those the replay found (kept first, in its order);
-    ``cumulative`` the flags of :func:`cumulative_flags`."""
+    ``cumulative`` the flags of :func:`cumulative_flags`; ``delays`` the :class:`Delay` of
+    each delay row, as the replay measured them (listed in the record's line order)."""
     drugs = list(dict.fromkeys(o.drug for o in outcomes))
     order = {d.id: i for i, d in enumerate(regimen.drugs)}
     rows = record.effective()
@@ -246,6 +278,7 @@ def summarize(regimen: Regimen, record: Record, outcomes: Sequence[Outcome], *,
     found = [*deviations, *_outside_window(regimen, outcomes),
              *(str(f.warning) for f in cumulative if f.given)]
     reductions = [f"{r.drug}: {reduction_text(r)}" for r in rows if r.event is EventKind.REDUCE]
-    return RecordSummary(record.source, summaries, tuple(_delays(record, outcomes)),
-                         tuple(reductions), tuple(found), tuple(cumulative))
+    ordered = tuple(sorted(delays, key=lambda d: (d.date, d.line)))
+    return RecordSummary(record.source, summaries, tuple(d.text for d in ordered),
+                         tuple(reductions), tuple(found), tuple(cumulative), ordered)
 

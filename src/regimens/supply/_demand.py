@@ -18,14 +18,26 @@ distinct amounts of count x scaled amount, in Python integers.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
+from pathlib import Path
 from typing import Any
 
-from ..cohort import expand_cohort
-from ..errors import NO_VALUE, DoseError, InvalidRegimenError
+from ..cohort import expand_cohort, unsupported
+from ..engine import parse_lengths
+from ..errors import (
+    NO_VALUE,
+    DoseError,
+    ExpandOptionError,
+    InvalidRegimenError,
+    Loc,
+    Problem,
+)
+from ..format import MAX_BYTES, parse_document
 from ..model import Regimen
 from ..quantities import EXACT, Amount, Basis, least_waste_vials, normal, unit
 from ._deps import numpy
@@ -147,6 +159,36 @@ def _has_placebo(regimen: Regimen, drug: str) -> bool:
     return any(c.drug == drug and c.placebo for p in regimen.periods for c in p.courses)
 
 
+def _refusal(regimen: Regimen, path: str, what: str) -> Problem:
+    """The batch API's refusal of ``what`` at ``path`` (a place in the regimen's
+    records) as a problem of the regimen file, on the line of its key when the file
+    it was loaded from is still there, unchanged (its SHA-256)."""
+    loc: list[str | int] = []
+    for name, index in re.findall(r"([A-Za-z_]+)|\[([0-9]+)\]", path):
+        if name:
+            loc.append(name)
+        elif loc in (["drugs"], ["arms"]):  # mappings by id in the file
+            loc.append(getattr(regimen, str(loc[0]))[int(index)].id)
+        else:
+            loc.append(int(index))
+    lines: dict[Loc, int] = {}
+    origin = Path(regimen.origin) if regimen.origin else None
+    if origin is not None and origin.is_file():
+        data = origin.read_bytes()[:MAX_BYTES + 1]
+        if hashlib.sha256(data).hexdigest() == regimen.sha256:
+            lines = dict(parse_document(data, regimen.origin).lines)
+    probe: Loc = tuple(loc)
+    while probe and probe not in lines:
+        probe = probe[:-1]
+    # A record field the file writes under another key (a course's pattern is its
+    # days or every): the nearest key the file has.
+    return Problem(regimen.origin or regimen.id, lines.get(probe) if probe else None,
+                   probe if probe else tuple(loc),
+                   f"the batch API cannot expand {what} yet, so the supply forecast cannot "
+                   "either; expand these participants one by one with Regimen.expand",
+                   code="not-in-batch-api")
+
+
 def catalogue(regimen: Regimen, plan: Plan) -> Catalogue:
     """The codes and packs of ``plan`` for ``regimen``; checks the plan against it.
 
@@ -155,6 +197,9 @@ def catalogue(regimen: Regimen, plan: Plan) -> Catalogue:
             have, a drug's vials cannot hold its doses, or a placebo's vials cannot be
             known (each problem on the plan's line).
     """
+    refused = unsupported(regimen)
+    if refused is not None:
+        raise InvalidRegimenError([_refusal(regimen, *refused)])
     problems = []
     arm_ids = [a.id for a in regimen.arms]
     period_ids = [p.id for p in regimen.periods]
@@ -165,12 +210,20 @@ def catalogue(regimen: Regimen, plan: Plan) -> Catalogue:
                                          f"no arm has this id in {regimen.id!r} (arms: "
                                          f"{', '.join(arm_ids)})", person.arm,
                                          code="unknown-arm"))
-        for period, _length in person.lengths:
+        for period, length in person.lengths:
             if period not in period_ids:
                 problems.append(plan.problem(
                     ("participants", i, "lengths", period), f"no period has this id in "
                     f"{regimen.id!r} (periods: {', '.join(period_ids)})", period,
                     code="unknown-period"))
+            elif person.arm in arm_ids:
+                # The batch API would refuse it as an option of participant i: the plan's
+                # own place is the one to name.
+                try:
+                    parse_lengths(regimen, person.arm, {period: length})
+                except ExpandOptionError as exc:
+                    problems.append(plan.problem(("participants", i, "lengths", period),
+                                                 exc.reason, exc.value, code="bad-length"))
     for entry in plan.drugs:
         if entry.drug not in drug_ids:
             problems.append(plan.problem(("drugs", entry.drug), f"no drug has this id in "
@@ -245,6 +298,9 @@ def trial_model(plan: Plan, regimen: Regimen) -> TrialModel:
     """
     sim = plan.simulation
     assert sim is not None
+    refused = unsupported(regimen)
+    if refused is not None:
+        raise InvalidRegimenError([_refusal(regimen, *refused)])
     problems = []
     arm_ids = [a.id for a in regimen.arms]
     for arm in sim.randomisation.ids:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -39,6 +39,20 @@ def _note(forecast: Any) -> str:
             f"cell by cell: {forecast.quantile_method}.")
 
 
+def _empty(table: Any, forecast: Any) -> str:
+    """What an empty table says: shipments are empty with demand when no drug is packed
+    (no vial sizes, no kit), which is not the same as no demand."""
+    summary = forecast.summary
+    if table is not forecast.shipments or summary.num_rows == 0:
+        return "(no demand)"
+    packed = any(summary.column(name).null_count < summary.num_rows
+                 for name in ("vials", "kits"))
+    if not packed:
+        return ("(nothing to ship: there is demand, but no drug has vial sizes or a kit; "
+                "give them in the plan, drugs.ID.vials or drugs.ID.kit)")
+    return "(nothing to ship: the service level's quantile of every pack is 0)"
+
+
 def render(table: Any, fmt: str, forecast: Any) -> str | bytes:
     """``table`` (one of the forecast's) as ``fmt``: ``"table"``, ``"csv"`` or ``"parquet"``."""
     if fmt == "parquet":
@@ -62,48 +76,62 @@ def render(table: Any, fmt: str, forecast: Any) -> str | bytes:
     numeric = {"administrations", "amount", "vials", "kits", "visits", "quantity",
                "simulation"}
     right = {i for i, name in enumerate(names) if name in numeric}
-    lines = grid(names, rows, right) if rows else ["(no demand)"]
+    lines = grid(names, rows, right) if rows else [_empty(table, forecast)]
     return "\n".join([*lines, "", _note(forecast)]) + "\n"
 
 
-def plot(forecast: Any, fmt: str) -> bytes:
-    """Demand over time, one panel per drug (vials when it has vial sizes, else kits or
-    administrations) and one of visits, all sites together: the median and the band
-    between the lowest and highest statistics, over simulations. PNG or SVG bytes,
-    the same for the same forecast (no date or hash salt in the file)."""
+def _periods(first: date, last: date, period: str) -> list[date]:
+    """Every period from ``first`` to ``last`` (Mondays 7 days apart, or firsts of
+    months), both included: a period with no demand is still a period, of 0."""
+    out: list[date] = []
+    when = first
+    while when <= last:
+        out.append(when)
+        if period == "month":
+            when = date(when.year + when.month // 12, when.month % 12 + 1, 1)
+        else:
+            when += timedelta(days=7)
+    return out
+
+
+def _plot_series(forecast: Any) -> tuple[list[date], list[tuple[str, str, Any]]]:
+    """What :func:`plot` draws: every period from the first with demand to the last
+    (shared by all panels), and per panel ``(name, measure, values)``, ``values`` an
+    int64 array of periods x simulations, all sites together, 0 in a period (or a
+    simulation) without demand. Drugs come first, sorted by id, then ``visits``."""
     np = numpy()
-    plt = pyplot()
-    demand = forecast.demand.to_pylist()
     period = forecast.period
     sims = forecast.simulations
-    panels: dict[str, dict[date, Any]] = {}
+    totals: dict[str, dict[date, Any]] = {}
     measure: dict[str, str] = {}
-    for row in demand:
+    for row in forecast.demand.to_pylist():
         name = row["drug"] or "visits"
         column = "visits" if row["drug"] is None else (
             "vials" if row["vials"] is not None else
             "kits" if row["kits"] is not None else "administrations")
         measure.setdefault(name, column)
-        totals = panels.setdefault(name, {}).setdefault(row[period], np.zeros(sims, "int64"))
-        totals[row["simulation"]] += row[column] or 0
-    stats = sorted(float(s[1:]) for s in forecast.statistics)
-    low, high = stats[0], stats[-1]
-    figure, axes = plt.subplots(len(panels) or 1, 1, figsize=(8, 2.6 * max(len(panels), 1)),
-                                squeeze=False)
-    for axis, (name, series) in zip(axes[:, 0], sorted(panels.items(),
-                                                       key=lambda kv: kv[0] == "visits"),
-                                    strict=False):
-        when = sorted(series)
-        values = np.array([series[w] for w in when])
-        q = {p: np.quantile(values, p / 100, axis=1, method="inverted_cdf")
-             for p in {low, high, 50.0}}
-        axis.fill_between(when, q[low], q[high], step="mid", alpha=0.3,
-                          label=f"p{low:g}-p{high:g}")
-        axis.step(when, q[50.0], where="mid", label="p50")
-        axis.set_title(f"{name}: {measure[name]} per {period}, all sites")
-        axis.legend(loc="upper right")
-    figure.suptitle(f"{sims:,} simulation{'s' if sims != 1 else ''}, seed {forecast.seed}")
-    figure.tight_layout()
+        cell = totals.setdefault(name, {}).setdefault(row[period], np.zeros(sims, "int64"))
+        cell[row["simulation"]] += row[column] or 0
+    seen = [when for series in totals.values() for when in series]
+    periods = _periods(min(seen), max(seen), period) if seen else []
+    zero = np.zeros(sims, "int64")
+    panels = [(name, measure[name],
+               np.array([series.get(when, zero) for when in periods], dtype="int64")
+               .reshape(len(periods), sims))
+              for name, series in sorted(totals.items(), key=lambda kv: (kv[0] == "visits",
+                                                                         kv[0]))]
+    return periods, panels
+
+
+def plot(forecast: Any, fmt: str) -> bytes:
+    """Demand over time, one panel per drug (vials when it has vial sizes, else kits or
+    administrations) and one of visits, all sites together: the median and the band
+    between the lowest and highest statistics, over simulations, in every period from
+    the first with demand to the last (a period without demand at 0; the panels share
+    their time axis). PNG or SVG bytes, the same for the same forecast (no date or
+    hash salt in the file)."""
+    plt = pyplot()
+    figure = _figure(forecast)
     sink = io.BytesIO()
     if fmt == "svg":
         plt.rcParams["svg.hashsalt"] = "regimens"
@@ -112,3 +140,27 @@ def plot(forecast: Any, fmt: str) -> bytes:
         figure.savefig(sink, format="png", metadata={"Software": None})
     plt.close(figure)
     return sink.getvalue()
+
+
+def _figure(forecast: Any) -> Any:
+    """The matplotlib figure :func:`plot` saves (see :func:`_plot_series`)."""
+    np = numpy()
+    plt = pyplot()
+    period = forecast.period
+    sims = forecast.simulations
+    when, panels = _plot_series(forecast)
+    stats = sorted(float(s[1:]) for s in forecast.statistics)
+    low, high = stats[0], stats[-1]
+    figure, axes = plt.subplots(len(panels) or 1, 1, figsize=(8, 2.6 * max(len(panels), 1)),
+                                squeeze=False, sharex=True)
+    for axis, (name, measure, values) in zip(axes[:, 0], panels, strict=False):
+        q = {p: np.quantile(values, p / 100, axis=1, method="inverted_cdf")
+             for p in {low, high, 50.0}}
+        axis.fill_between(when, q[low], q[high], step="mid", alpha=0.3,
+                          label=f"p{low:g}-p{high:g}")
+        axis.step(when, q[50.0], where="mid", label="p50")
+        axis.set_title(f"{name}: {measure} per {period}, all sites")
+        axis.legend(loc="upper right")
+    figure.suptitle(f"{sims:,} simulation{'s' if sims != 1 else ''}, seed {forecast.seed}")
+    figure.tight_layout()
+    return figure

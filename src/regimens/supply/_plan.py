@@ -3,10 +3,12 @@
 Read like a regimen file (YAML 1.2 or JSON, the same reader: line numbers, no tags or
 aliases, a size cap), checked against one declaration (:data:`PLAN`) that also gives
 the JSON Schema (:func:`plan_schema`), and built into a frozen :class:`Plan`. Every
-problem is reported as ``FILE:LINE: field.path: what is wrong (got VALUE)``, all at
-once. What the plan says about the regimen (its arms, periods, drugs) is checked when
-the plan meets the regimen (:func:`regimens.supply.forecast`), with the same form of
-message, since a plan file is written for one regimen but read on its own.
+problem is reported as ``FILE:LINE: field.path: what is wrong (got VALUE)``, every
+one of a round at once: the structure, then the values read (a round only when the one
+before it found nothing). What the plan says about the regimen (its arms, periods,
+drugs) is checked when the plan meets the regimen (:func:`regimens.supply.forecast`),
+with the same form of message, since a plan file is written for one regimen but read
+on its own.
 """
 
 from __future__ import annotations
@@ -229,9 +231,15 @@ PARTICIPANT = Record({
     "site": Field(_id("the site's id"), required=True),
     "arm": Field(_id("the arm's id in the regimen"), required=True),
     "start": Field(_date("the date of Study Day 1, in the site's calendar"), required=True),
-    "weight": Field(Text("weight, e.g. '70 kg' or '154 lb'")),
-    "height": Field(Text("height, e.g. '175 cm'")),
-    "bsa": Field(Text("body surface area, e.g. '1.8 m2'")),
+    "weight": Field(Text("weight, e.g. '70 kg' or '154 lb'",
+                         number_help="a bare number is not a weight: give its unit, e.g. "
+                         "'70 kg' or '154 lb'")),
+    "height": Field(Text("height, e.g. '175 cm'",
+                         number_help="a bare number is not a height: give its unit, e.g. "
+                         "'175 cm'")),
+    "bsa": Field(Text("body surface area, e.g. '1.8 m2'",
+                      number_help="a bare number is not a body surface area: give its "
+                      "unit, e.g. '1.8 m2'")),
     "lengths": Field(MapOf(_length("the length chosen"),
                            "period id: the length chosen for a variable period")),
 }, "one participant of a fixed list")
@@ -256,16 +264,20 @@ SITE = Record({
                                 "after 'opens', uniformly, e.g. '0-8 weeks'")),
 }, "a site")
 
+_BARE = "a bare number is not a body size: give its unit, e.g. '75 kg' or '172 cm'"
+
 _MOMENTS = Record({
-    "mean": Field(Text("the mean, e.g. '75 kg'"), required=True),
-    "sd": Field(Text("the standard deviation, e.g. '12 kg'"), required=True),
+    "mean": Field(Text("the mean, e.g. '75 kg'", number_help=_BARE), required=True),
+    "sd": Field(Text("the standard deviation, e.g. '12 kg'", number_help=_BARE),
+                required=True),
 }, "a mean and standard deviation")
 
 DISTRIBUTION = Record({
     "distribution": Field(Text("the distribution", enum=("normal", "log-normal")),
                           required=True),
-    "mean": Field(Text("the mean, for everyone, e.g. '75 kg'")),
-    "sd": Field(Text("the standard deviation, for everyone, e.g. '12 kg'")),
+    "mean": Field(Text("the mean, for everyone, e.g. '75 kg'", number_help=_BARE)),
+    "sd": Field(Text("the standard deviation, for everyone, e.g. '12 kg'",
+                     number_help=_BARE)),
     "female": Field(_MOMENTS),
     "male": Field(_MOMENTS),
 }, "a body-size distribution, for everyone or by sex")
