@@ -413,6 +413,12 @@ def test_anchor_errors(options: dict[str, Any], message: str) -> None:
         regimens.load("mirocals").expand("il2", **options)
 
 
+def test_an_anchor_without_a_date_shows_the_text_given_once_quoted() -> None:
+    with pytest.raises(regimens.ExpandOptionError) as exc:
+        regimens.load("mirocals").expand("il2", anchor="run-in")
+    assert str(exc.value).endswith("(got 'run-in')")
+
+
 def test_replay_is_pure() -> None:
     regimen = load(CYCLED)
     plan = regimen.expand("a", "2027-01-04")

@@ -189,11 +189,23 @@ def test_the_summary_as_json_and_text() -> None:
     assert summary_lines(summary) == [
         "Record P-017.csv:",
         "  doxorubicin (dox): 4 given, 1 planned, 1 missed",
-        "    given 388.8 mg of 648 mg planned (60%); cycles started: 432 mg planned",
+        "    given 388.8 mg of 648 mg planned (60%); cycles started: 432 mg planned (90%)",
         "    relative dose intensity 83.1% (65-85%) against the protocol, 83.1% (65-85%) "
         "against the cycles started (first to last dose + one 21-day cycle)",
         "  Delays:",
         "    - 2027-02-22 (line 4): cycle 3 of dox delayed 7 days from 2027-02-15: neutropenia",
         "  Reductions:",
         "    - dox: dose level -1 from 2027-02-22 (line 5): febrile neutropenia",
+    ]
+
+
+def test_nothing_delivered_says_so_once_in_words() -> None:
+    from regimens.export import summary_lines
+
+    # Cycle 1 missed and nothing else happened: 0 of 108 mg; no cycle started.
+    outcomes = [dox(1, "missed", "2027-01-04", "2027-01-04", "108 mg", 2)]
+    lines = summary_lines(summarize(REGIMEN, RECORD, outcomes))
+    assert lines[2:4] == [
+        "    given nothing of 108 mg planned (0%); cycles started: nothing planned",
+        "    relative dose intensity: none (no dose given in one dimension)",
     ]

@@ -40,7 +40,8 @@ def _anchored(regimen: Regimen, arm: str, anchor: Mapping[str, date | str] | str
         anchor = {name.strip(): text.strip()}
     if not isinstance(anchor, Mapping) or len(anchor) != 1:
         raise ExpandOptionError("anchor", "one period and the date of its first day "
-                                "(run-in=2027-01-04)", repr(anchor))
+                                "(run-in=2027-01-04)",
+                                anchor if isinstance(anchor, str) else repr(anchor))
     ((period, when),) = anchor.items()
     placed = {p.id: first for p, first, _ in periods}
     after = periods[-1][0] if periods and periods[-1][0].length.months is not None else None

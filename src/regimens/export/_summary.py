@@ -73,7 +73,7 @@ def _totals_text(amounts: tuple[Amount, ...]) -> str:
 
 def _rdi_text(rdi: Intensity | None, against: str) -> str:
     if rdi is None or rdi.percent is None:
-        return f"no dose intensity against {against}"
+        return f"none against {against}"
     return f"{_percent(rdi.percent)}% ({rdi.band}) against {against}"
 
 
@@ -87,9 +87,16 @@ def summary_lines(s: RecordSummary) -> list[str]:
         ratio = ""
         if d.intensity is not None and d.intensity.ratio is not None:
             ratio = f" ({_percent(d.intensity.ratio)}%)"
+        started = ""
+        if d.intensity_started is not None and d.intensity_started.ratio is not None:
+            started = f" ({_percent(d.intensity_started.ratio)}%)"
         lines.append(f"    given {_totals_text(d.given_total)} of "
                      f"{_totals_text(d.planned_total)} planned{ratio}; cycles started: "
-                     f"{_totals_text(d.started_total)} planned")
+                     f"{_totals_text(d.started_total)} planned{started}")
+        if all(r is None or r.percent is None for r in (d.intensity, d.intensity_started)):
+            # Nothing delivered (or no single dimension): say so once, plainly.
+            lines.append("    relative dose intensity: none (no dose given in one dimension)")
+            continue
         lines.append(f"    relative dose intensity {_rdi_text(d.intensity, 'the protocol')}, "
                      f"{_rdi_text(d.intensity_started, 'the cycles started')} (first to last "
                      f"dose + one {d.cycle_days}-day cycle)")
