@@ -29,6 +29,14 @@ __all__ = [
 # Course timing patterns: exactly one per course (day steps are their own pattern).
 
 
+
+def _check_count(problems: Problems, count: object, none: str) -> None:
+    """A pattern's ``count``: None (``none`` says what that means) or a whole number from 1."""
+    if count is not None and (isinstance(count, bool) or not isinstance(count, int)
+                              or count < 1):
+        problems.add("count", f"a count is a whole number from 1 (None: {none})", count,
+                     code="too-small")
+
 @dataclass(frozen=True)
 class DaysPattern:
     """Given days of the cycle (or course span), 1-based: ``days: [1, 8, 15]``, ``days: 1-5``.
@@ -91,10 +99,7 @@ class EveryPattern:
         if not isinstance(self.every, Duration) or self.every.days < 1:
             problems.add("every", "an interval is a Duration of at least 1 day", self.every,
                          code="too-small")
-        if self.count is not None and (isinstance(self.count, bool) or not isinstance(
-                self.count, int) or self.count < 1):
-            problems.add("count", "a count is a whole number from 1 (None: to the end)",
-                         self.count, code="too-small")
+        _check_count(problems, self.count, "to the end")
         problems.raise_any()
 
     def misfit(self, length: int, where: str) -> Misfit | None:
@@ -138,10 +143,7 @@ class WeekdaysPattern:
         elif list(days) != sorted(set(days)):
             problems.add("weekdays", "list the weekdays in increasing order, each once", days,
                          code="not-increasing")
-        if self.count is not None and (isinstance(self.count, bool) or not isinstance(
-                self.count, int) or self.count < 1):
-            problems.add("count", "a count is a whole number from 1 (None: every such weekday)",
-                         self.count, code="too-small")
+        _check_count(problems, self.count, "every such weekday")
         problems.raise_any()
 
     def days_needed(self) -> int:
@@ -221,10 +223,7 @@ class HoursPattern:
                 self.at.second or self.at.microsecond):
             problems.add("at", "a local time of day to the minute (datetime.time, no zone)",
                          self.at, code="wrong-type")
-        if self.count is not None and (isinstance(self.count, bool) or not isinstance(
-                self.count, int) or self.count < 1):
-            problems.add("count", "a count is a whole number from 1 (None: to the end)",
-                         self.count, code="too-small")
+        _check_count(problems, self.count, "to the end")
         problems.raise_any()
 
     @property
@@ -293,10 +292,7 @@ class MonthsPattern:
         if not isinstance(self.every, Months):
             problems.add("every", "calendar months (Months.parse('6 months'))", self.every,
                          code="wrong-type")
-        if self.count is not None and (isinstance(self.count, bool) or not isinstance(
-                self.count, int) or self.count < 1):
-            problems.add("count", "a count is a whole number from 1 (None: to the end)",
-                         self.count, code="too-small")
+        _check_count(problems, self.count, "to the end")
         problems.raise_any()
 
     def misfit(self, length: int, where: str) -> Misfit | None:
