@@ -54,3 +54,14 @@ def test_the_sample_record_in_both_forms_replays_to_the_same_schedule() -> None:
     dates = [a.date.isoformat() for a in from_csv.administrations]
     assert dates == ["2027-01-04", "2027-01-25", "2027-02-22", "2027-03-15", "2027-04-05",
                      "2027-04-26"]
+
+
+def test_the_totals_say_they_add_given_and_planned_doses_with_a_record() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    csv = re.search(r"```text\n(date,event.*?)```", text, re.S)
+    assert csv is not None
+    table = _expand(csv.group(1), "csv").to_table()
+    assert "\nTotals for this participant (doses given and still planned):\n" in table
+    plain = regimens.loads(REGIMEN, "dox.yaml").expand(
+        "x", "2027-01-04", regimens.Participant(weight="62 kg", height="170 cm")).to_table()
+    assert "\nTotals for this participant:\n" in plain

@@ -21,7 +21,15 @@ from ..quantities import VialCombination, counted, human_dose_quantity, human_nu
 from ._delivery import method_text
 from ._json import dumps_indent2
 from ._summary import summary_json, summary_lines
-from ._totals import form_json, totals_json, totals_lines, totals_rows, vials_json, vials_text
+from ._totals import (
+    form_json,
+    totals_json,
+    totals_lines,
+    totals_rows,
+    totals_title,
+    vials_json,
+    vials_text,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -527,7 +535,7 @@ def render_table(s: Schedule) -> str:
     if rows:
         # The dose sheet ends with the participant's totals per drug.
         total_header, total_rows = totals_rows(s)
-        lines += ["", "Totals for this participant:"] + [
+        lines += ["", totals_title(s)] + [
             f"  {line}" for line in grid(total_header, total_rows, set())]
     return "\n".join(lines) + "\n"
 
@@ -616,7 +624,7 @@ def render_calendar(s: Schedule, *, blinded: bool | None = None) -> str:
     # The page ends with the totals per drug, except on a blinded page, which names no
     # dose (nor totals, which would tell placebo from active).
     if count and not blinded:
-        lines += ["", "Totals for this participant:", *totals_lines(s)]
+        lines += ["", totals_title(s), *totals_lines(s)]
     return "\n".join(lines) + "\n"
 
 

@@ -68,6 +68,14 @@ def _vials_total_text(t: DrugTotal) -> str:
     return f"{_sizes_text(t.vials)} ({human_amount(t.waste)} waste)"
 
 
+def totals_title(s: Schedule) -> str:
+    """The totals' heading: with a participant's record they add the doses given and those
+    still planned (never missed, held, cancelled or stopped ones), and say so."""
+    if s.replayed is None:
+        return "Totals for this participant:"
+    return "Totals for this participant (doses given and still planned):"
+
+
 def totals_rows(s: Schedule) -> tuple[list[str], list[list[str]]]:
     """The header and rows of the totals table (a Vials column only when a drug has vials)."""
     totals = s.totals
