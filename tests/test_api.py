@@ -61,6 +61,7 @@ COHORT_PUBLIC = ["COLUMNS", "Cohort", "arrow_schema", "expand_cohort", "unsuppor
 SUPPLY_PUBLIC = ["FORMAT", "QUANTILE_METHOD", "Forecast", "Packaging", "Plan",
                  "PlanSite", "PlannedParticipant", "dask_client", "load_plan", "loads_plan",
                  "plan_schema", "plot", "progress_bar", "render", "simulate", "Simulation",
+                 "MissingExtra",
                  # The random model of the trial.
                  "MAX_YEARS", "ActivationDelay", "Enrolled", "Enrolment", "Randomisation",
                  "Site", "enrol", "randomise", "simulation_rng", "CAUSES", "DISTRIBUTIONS",

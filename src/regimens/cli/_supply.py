@@ -74,6 +74,17 @@ def _client(args: argparse.Namespace) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``regimens supply``; the output goes through the safe writer (``-o``)."""
+    from ..supply import MissingExtra
+
+    try:
+        return _run(args)
+    except MissingExtra as exc:
+        # A missing extra is the user's installation, not a bug: one line, no traceback.
+        print(f"regimens: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
     from ..errors import ExpandOptionError
     from ..supply import load_plan, plot, render, simulate
     from . import load_regimen

@@ -21,6 +21,7 @@ from ._bodies import (
     SizeDistribution,
     draw_sizes,
 )
+from ._deps import MissingExtra
 from ._enrolment import MAX_YEARS, ActivationDelay, Enrolled, Enrolment, Site, enrol
 from ._forecast import QUANTILE_METHOD, Forecast, dask_client, progress_bar, simulate
 from ._outputs import plot, render
@@ -53,6 +54,7 @@ __all__ = [
     "Enrolment",
     "Forecast",
     "LengthChoice",
+    "MissingExtra",
     "Moments",
     "Packaging",
     "Plan",

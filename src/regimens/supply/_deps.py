@@ -14,8 +14,12 @@ __all__ = ["EXTRA", "distributed", "numpy", "pyarrow", "pyplot", "tqdm"]
 EXTRA = "regimens[supply]"
 
 
-def _missing(what: str, module: str) -> ImportError:
-    return ImportError(f"{what} needs {module}: install the extra with pip install '{EXTRA}'")
+class MissingExtra(ImportError):
+    """A package of the ``supply`` extra is not installed (the message names the extra)."""
+
+
+def _missing(what: str, module: str) -> MissingExtra:
+    return MissingExtra(f"{what} needs {module}: install the extra with pip install '{EXTRA}'")
 
 
 def numpy() -> Any:
