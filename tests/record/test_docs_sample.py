@@ -65,3 +65,19 @@ def test_the_totals_say_they_add_given_and_planned_doses_with_a_record() -> None
     plain = regimens.loads(REGIMEN, "dox.yaml").expand(
         "x", "2027-01-04", regimens.Participant(weight="62 kg", height="170 cm")).to_table()
     assert "\nTotals for this participant:\n" in plain
+
+
+def test_doses_not_given_show_the_dose_they_would_have_had() -> None:
+    # BSA (Mosteller) sqrt(62 x 170 / 3600) = 1.711 -> 1.71 m2; 60 mg/m2 x 1.71 = 102.6 mg;
+    # dose level -1 (80%) from 2027-01-20: 82.08 mg. Cycle 2 missed, cycles 3-6 stopped.
+    record = ("date,event,drug,cycle,day,amount,level,reason\n"
+              "2027-01-04,given,dox,,,,,\n"
+              "2027-01-20,reduce,dox,,,,-1,neutropenia\n"
+              "2027-01-25,missed,dox,,,,,\n"
+              "2027-02-10,stop,dox,,,,,toxicity\n")
+    schedule = _expand(record, "csv")
+    shown = [(a.date.isoformat(), a.status.value, str(a.dose.amount.magnitude))
+             for a in schedule.administrations if a.dose.amount is not None]
+    assert shown == [("2027-01-04", "given", "102.6"), ("2027-01-25", "missed", "82.08"),
+                     ("2027-02-15", "stopped", "82.08"), ("2027-03-08", "stopped", "82.08"),
+                     ("2027-03-29", "stopped", "82.08"), ("2027-04-19", "stopped", "82.08")]

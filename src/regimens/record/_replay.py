@@ -566,6 +566,12 @@ class _Replay:
         audit = bool(dosing.measures)
         for r in self.rows:
             if r.status not in (_S.PLANNED, _S.GIVEN):
+                # Not given (missed, held, cancelled, stopped): shown at the dose it would
+                # have had that day (after reductions and measurements), not the plan's.
+                if r.dose is None:
+                    change = dosing.dose(r.plan, r.date)
+                    if change.changed and not change.stopped:
+                        r.dose = change.dose
                 continue
             change = dosing.dose(r.plan, r.date)
             if audit and not change.stopped and r.plan.dose.basis in _SCALED and not (
