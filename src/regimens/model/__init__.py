@@ -6,8 +6,17 @@ reach up by design, as one-line delegates that keep the public API
 the layer contract in ``pyproject.toml`` names them.
 """
 
-from ._course import (
+from ._bands import (
     BAND_UNITS,
+    BandBy,
+    DoseBand,
+    DoseRange,
+    OutsideTolerance,
+    StandardDoses,
+    band_edge_text,
+    table_problem,
+)
+from ._course import (
     INFUSION_ROUTES,
     MAX_ADMINISTRATIONS,
     METHODS,
@@ -15,21 +24,9 @@ from ._course import (
     MONTHS_REFERENCE,
     MONTHS_STARTS,
     WINDOW_NEEDS_CLINIC,
-    AdministrationStep,
-    BandBy,
     Course,
-    CycleStep,
-    DayStep,
-    Dose,
-    DoseBand,
-    DoseLevel,
-    DoseRange,
-    OutsideTolerance,
-    Rounding,
-    StandardDoses,
-    Step,
-    WeightBasis,
-    band_edge_text,
+)
+from ._cycles import (
     cycle_day_overlap,
     cycle_text,
     cycle_where,
@@ -37,8 +34,8 @@ from ._course import (
     months_combination,
     open_step_problem,
     open_step_unreached,
-    table_problem,
 )
+from ._dose import Dose, DoseLevel, Rounding, WeightBasis
 from ._invariants import WEEKDAYS
 from ._lookalike import lookalike, lookalike_text
 from ._participant import PLAUSIBLE, Participant, implausible
@@ -69,6 +66,7 @@ from ._references import (
 )
 from ._regimen import Regimen
 from ._site import Closure, SiteCalendar
+from ._steps import AdministrationStep, CycleStep, DayStep, Step
 from ._visits import (
     AfterLastAnchor,
     CourseAnchor,

@@ -27,18 +27,12 @@ from ..quantities import (
     human_amount,
     human_number,
 )
-from ._course import (
-    WINDOW_NEEDS_CLINIC,
-    AdministrationStep,
-    Course,
-    CycleStep,
-    Dose,
-    cycle_text,
-    cycles_days,
-    open_step_problem,
-)
+from ._course import WINDOW_NEEDS_CLINIC, Course
+from ._cycles import cycle_text, cycles_days, open_step_problem
+from ._dose import Dose
 from ._invariants import Problems, reason_of
 from ._parts import Arm, Drug, Expectation, Period
+from ._steps import AdministrationStep, CycleStep
 from ._visits import (
     AfterLastAnchor,
     CourseAnchor,
