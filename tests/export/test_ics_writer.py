@@ -21,6 +21,7 @@ from icalendar.parser.string import _foldline
 
 import regimens
 from regimens.export import _ics, _rfc5545
+from support.zones import transitions
 
 STAMP = datetime(2027, 1, 1, tzinfo=UTC)
 _ZONES = zoneinfo.available_timezones() - {"localtime"}
@@ -124,6 +125,30 @@ def _trigger(reminder: _ics.Reminder, start: date | datetime) -> Any:
     return _exact(-exact, reminder.days)
 
 
+def _onsets_in_the_offset_before(component: Any) -> None:
+    """Each observance's onsets written, as RFC 5545 §3.6.5 has them, in the local time
+    before the change (DTSTART - TZOFFSETFROM is the change in UTC): the change zoneinfo
+    has nearest to the local time icalendar wrote (for a change forward, icalendar writes
+    the time after it)."""
+    zone = zoneinfo.ZoneInfo(str(component["TZID"]))
+    for observance in component.subcomponents:
+        before, after = observance["TZOFFSETFROM"].td, observance["TZOFFSETTO"].td
+        if before == after:  # the offset at the start of the range, not a change
+            continue
+
+        def onset(wall: datetime, before: timedelta = before,
+                  after: timedelta = after) -> datetime:
+            changes = [instant for instant, old, new in transitions(
+                zone, wall - timedelta(days=2), wall + timedelta(days=2))
+                       if (old, new) == (before, after)]
+            return min(changes, key=lambda instant: abs(instant + before - wall)) + before
+
+        observance.DTSTART = onset(observance.DTSTART)
+        rdates = observance.pop("RDATE", None)
+        if rdates is not None:
+            observance.add("RDATE", [onset(value.dt) for value in rdates.dts])
+
+
 def oracle(plan: Any) -> bytes:
     """The plan's calendar built with icalendar's object model, as to_ics was written."""
     calendar = Calendar()
@@ -176,6 +201,7 @@ def oracle(plan: Any) -> bytes:
             last_date=min(last.date(), date.max - margin - year) + year)
         for component in calendar.walk("VTIMEZONE"):
             component.pop("COMMENT", None)
+            _onsets_in_the_offset_before(component)
         # icalendar adds them in the order of a set (hash-seed dependent); ours by TZID.
         zones = sorted(calendar.walk("VTIMEZONE"), key=lambda c: str(c["TZID"]))
         calendar.subcomponents[:len(zones)] = zones

@@ -252,5 +252,41 @@ def _vtimezone(tzid: str, first: date, last: date) -> bytes:
         return b""
     # RFC 5545 §3.6.5 allows COMMENT only inside STANDARD/DAYLIGHT.
     component.pop("COMMENT", None)
+    for observance in component.subcomponents:
+        _onsets_before_the_change(observance)
     data: bytes = component.to_ical()
     return data.removesuffix(b"\r\n")
+
+
+def _onsets_before_the_change(observance: Any) -> None:
+    """Write an observance's onsets (DTSTART, RDATE) in the local time in force before
+    the change, as RFC 5545 requires.
+
+    §3.8.2.4: DTSTART gives "the effective onset date and local time" of the observance,
+    and §3.8.3.3: TZOFFSETFROM is "the offset that is in use prior to this time zone
+    observance", "used to calculate the absolute time at which the transition to a
+    given observance takes place": onset in UTC = DTSTART - TZOFFSETFROM. The RFC's
+    America/New_York example has DAYLIGHT ``DTSTART:19870405T020000`` with
+    ``TZOFFSETFROM:-0500`` (02:00 EST, the clocks going to 03:00 EDT) and STANDARD
+    ``DTSTART:19671029T020000`` with ``TZOFFSETFROM:-0400``.
+
+    icalendar writes instead the first wall time (fold=0) that has the new offset. When
+    the clocks go back that is the right one (the repeated hour is read with the old
+    offset, so its end, 03:00 in Paris, is the onset in the old offset's time); when
+    they go forward it is the end of the skipped hour, the new offset's time (Paris
+    03:00 instead of 02:00), which puts the onset one hour late (the size of the jump)
+    for a reader that applies TZOFFSETFROM. So a forward change is moved back by its
+    size; the first observance (the offset at the start of the range, TZOFFSETFROM
+    equal to TZOFFSETTO) is no change and stays. tests/export/test_vtimezone.py checks
+    every onset against zoneinfo's transitions.
+    """
+    before = observance["TZOFFSETFROM"].td
+    after = observance["TZOFFSETTO"].td
+    if after <= before:
+        return
+    jump = after - before
+    observance.DTSTART = observance.DTSTART - jump
+    rdates = observance.pop("RDATE", None)
+    if rdates is not None:
+        # from_tzinfo adds every further onset as one RDATE property (a list of values).
+        observance.add("RDATE", [value.dt - jump for value in rdates.dts])
