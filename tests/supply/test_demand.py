@@ -17,7 +17,7 @@ pytest.importorskip("pyarrow")
 
 import regimens
 from regimens import InvalidRegimenError, Participant
-from regimens.supply import loads_plan, simulate
+from regimens.supply import loads_plan, render, simulate
 
 HEAD = "plan: regimens-supply/1\n"
 
@@ -37,8 +37,13 @@ def test_one_mirocals_participant_by_hand() -> None:
     il2 = rows(summary, drug="il2", statistic="p50")
     assert [r["week"] for r in il2] == [date(2027, 1, 4) + timedelta(days=28 * k)
                                         for k in range(19)]
+    # Blinded (the default): il2 has a matching placebo, so no amount and no unit.
     assert {(r["administrations"], r["amount"], r["unit"], r["site"]) for r in il2} == {
-        (5, Decimal(10), "MIU", "paris")}
+        (5, None, None, "paris")}
+    active = rows(simulate("mirocals", plan, unblinded=True).summary, drug="il2",
+                  statistic="p50")
+    assert {(r["placebo"], r["administrations"], r["amount"], r["unit"]) for r in active} == {
+        (False, 5, Decimal(10), "MIU")}
     riluzole = rows(summary, drug="riluzole", statistic="p95")
     assert len(riluzole) == 90
     assert riluzole[0]["week"] == date(2026, 10, 12)
@@ -82,11 +87,34 @@ overage: 10%
 def test_blinded_kits_of_active_and_placebo_together() -> None:
     forecast = simulate("mirocals", loads_plan(PAIR, "p.yaml"))
     first = rows(forecast.summary, drug="il2", week=date(2027, 1, 4), statistic="p50")
-    # 2 MIU is 2 x 1 MIU (no waste); the matching placebo takes the same 2 vials. The
-    # amount is the active drug's: 5 x 2 MIU.
+    # 2 MIU is 2 x 1 MIU (no waste); the matching placebo takes the same 2 vials. No
+    # amount: the active total (5 x 2 MIU) against 10 administrations would unblind.
     assert [(r["administrations"], r["amount"], r["unit"], r["vials"]) for r in first] == [
-        (10, Decimal(10), "MIU", 20)]
+        (10, None, None, 20)]
     assert "placebo" not in forecast.summary.column_names
+    assert "placebo" not in forecast.demand.column_names
+    assert "placebo" not in forecast.shipments.column_names
+
+
+def _csv(forecast: Any) -> tuple[str | bytes, ...]:
+    return tuple(render(t, "csv", forecast) for t in (forecast.summary, forecast.demand,
+                                                     forecast.shipments))
+
+
+@pytest.mark.parametrize("arms", [("il2", "il2"), ("placebo", "placebo")])
+def test_a_blinded_forecast_does_not_tell_the_arms_apart(arms: tuple[str, str]) -> None:
+    """Every blinded output (demand, every simulation's demand, shipments) is the same
+    byte for byte whichever arms the two participants are in; unblinded, it is not."""
+    changed = PAIR.replace("P-001, site: paris, arm: il2,",
+                           f"P-001, site: paris, arm: {arms[0]},")
+    changed = changed.replace("P-002, site: paris, arm: placebo,",
+                              f"P-002, site: paris, arm: {arms[1]},")
+    assert changed != PAIR
+    blinded = _csv(simulate("mirocals", loads_plan(PAIR, "p.yaml"), simulations=2))
+    assert _csv(simulate("mirocals", loads_plan(changed, "p.yaml"), simulations=2)) == blinded
+    unblinded = [_csv(simulate("mirocals", loads_plan(text, "p.yaml"), simulations=2,
+                               unblinded=True)) for text in (PAIR, changed)]
+    assert unblinded[0] != unblinded[1]
 
 
 def test_unblinded_view_keeps_placebo_apart() -> None:

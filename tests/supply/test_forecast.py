@@ -92,9 +92,8 @@ def test_per_simulation_demand_and_progress() -> None:
                         progress=lambda done, total: seen.append((done, total)))
     assert seen == [(1, 3), (2, 3), (3, 3)]
     demand = forecast.demand
-    assert demand.column_names == ["simulation", "drug", "placebo", "site", "week",
-                                   "administrations", "amount", "unit", "vials", "kits",
-                                   "visits"]
+    assert demand.column_names == ["simulation", "drug", "site", "week", "administrations",
+                                   "amount", "unit", "vials", "kits", "visits"]
     assert sorted(set(demand.column("simulation").to_pylist())) == [0, 1, 2]
     # A fixed list draws nothing: every simulation has the same demand, and every
     # statistic is that demand.

@@ -42,8 +42,9 @@ def arguments(sub: Any) -> None:
                         "shipments: what to ship when; simulations: every simulation's "
                         "demand")
     supply.add_argument("--unblinded", action="store_true",
-                        help="active drug and matching placebo apart (default: together, "
-                        "as blinded kits are packed)")
+                        help="active drug and matching placebo apart, with the active "
+                        "amounts (default: together, as blinded kits are packed, and no "
+                        "amount for a drug with a matching placebo: it would unblind)")
     supply.add_argument("--plot", metavar="FILE", help="plot demand over time with "
                         "percentile bands, to FILE.png or FILE.svg")
     dask = supply.add_argument_group("Dask")

@@ -45,7 +45,7 @@ from ._participants import TrialModel, simulate_participants
 from ._plan import Plan
 from ._treatment import LengthChoice
 
-__all__ = ["Catalogue", "Participants", "SimulationDemand", "catalogue", "demand",
+__all__ = ["Catalogue", "Participants", "SimulationDemand", "blind", "catalogue", "demand",
            "fixed_participants", "period_start", "simulated_participants", "trial_model"]
 
 #: Days from 0001-01-01 to 1970-01-01: NumPy's day numbers are days since 1970.
@@ -64,7 +64,8 @@ class Catalogue:
     (None: the drug has no vials, or no placebo); ``blind_unit[d]``: the unit a
     placebo administration is counted under (the active doses' one unit, else None);
     ``kits[d]``: administrations per kit or None; ``sites``: site ids, in the plan's
-    order, then those only participants name.
+    order, then those only participants name; ``blinded[d]``: the regimen gives drug
+    ``d`` a matching placebo (a blinded forecast then never shows its amount).
     """
 
     drugs: tuple[str, ...]
@@ -75,6 +76,7 @@ class Catalogue:
     sites: tuple[str, ...]
     packs: tuple[tuple[int, str, Amount | None], ...]
     period: str
+    blinded: tuple[bool, ...] = ()
 
     def pack_of(self, drug: int) -> list[int]:
         """The pack codes of a drug's vial sizes (largest first), then of its kit."""
@@ -274,7 +276,8 @@ def catalogue(regimen: Regimen, plan: Plan) -> Catalogue:
     sites = [s.id for s in plan.sites]
     sites += sorted({p.site for p in plan.participants} - set(sites))
     return Catalogue(drug_ids, tuple(sizes), tuple(placebo), tuple(blind), tuple(kits),
-                     tuple(sites), tuple(packs), plan.period)
+                     tuple(sites), tuple(packs), plan.period,
+                     tuple(_has_placebo(regimen, d) for d in drug_ids))
 
 
 def _counts(combination: Any, sizes: tuple[Amount, ...]) -> tuple[int, ...]:
@@ -661,3 +664,41 @@ def _decimals(value: Decimal) -> int:
     assert isinstance(exponent, int)
     return max(0, -exponent)
 
+
+
+def blind(sim: SimulationDemand, cat: Catalogue) -> SimulationDemand:
+    """``sim`` as a blinded forecast shows it: active drug and matching placebo in one
+    cell, and nothing that tells them apart.
+
+    Kits of active drug and matching placebo are packed alike, so a blinded forecast
+    counts them together. Its amount would unblind the trial (the active total, against
+    the administrations of both), so a drug with a matching placebo has neither amount
+    nor unit here; a drug without one (open label, the same in every arm) keeps both.
+    Counts are added in integers (administrations, vials per size, kits).
+    """
+    np = numpy()
+    hidden = np.array([*cat.blinded, False], dtype=bool)[sim.drug.astype("int64")]
+    unit_code = np.where(hidden, -1, sim.unit.astype("int64"))
+    key = np.stack([sim.drug.astype("int64"), unit_code, sim.site.astype("int64"),
+                    sim.period.astype("int64")], axis=1)
+    if len(key):
+        cells, index = np.unique(key, axis=0, return_inverse=True)
+        index = index.reshape(-1)
+    else:
+        cells, index = np.zeros((0, 4), dtype="int64"), np.zeros(0, dtype="int64")
+
+    def added(values: Any) -> Any:
+        out = np.zeros((len(cells), *values.shape[1:]), dtype="int64")
+        np.add.at(out, index, values)
+        return out
+
+    amount: list[int | None] = [None] * len(cells)
+    for row, value in enumerate(sim.amount):
+        if value is not None and not hidden[row]:
+            # A drug without placebo has no placebo rows: its cell has this one row.
+            amount[int(index[row])] = value
+    return SimulationDemand(
+        cells[:, 0].astype("int16"), np.zeros(len(cells), dtype=bool),
+        cells[:, 1].astype("int16"), cells[:, 2].astype("int16"), cells[:, 3],
+        added(sim.administrations), amount, sim.scale, added(sim.vials), added(sim.kits),
+        added(sim.packs), sim.units, sim.visit_site, sim.visit_period, sim.visits)

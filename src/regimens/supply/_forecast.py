@@ -32,6 +32,7 @@ from ..quantities import EXACT
 from ._demand import (
     Catalogue,
     SimulationDemand,
+    blind,
     catalogue,
     demand,
     fixed_participants,
@@ -65,7 +66,8 @@ class Forecast:
     visits per site and period, with ``drug`` null); ``summary``: the statistics
     over simulations, long form (columns ``drug``, ``site``, ``week`` or ``month``,
     ``statistic``, ``administrations``, ``amount``, ``unit``, ``vials``, ``kits``,
-    ``visits``; with ``unblinded``, ``placebo`` after ``drug``); ``shipments``: per
+    ``visits``; with ``unblinded``, ``placebo`` after ``drug``; blinded, a drug with a
+    matching placebo has no ``amount`` or ``unit``, which would unblind); ``shipments``: per
     drug, pack (a vial size or a kit), site and period, the quantity to ship (the
     service level's quantile plus the overage) and the dates to ship it by and to
     have it at the site by. ``quantile_method`` states how percentiles are taken.
@@ -142,7 +144,9 @@ def simulate(regimen: Regimen | str, plan: Plan | str, *, simulations: int = 1,
     ``dask.distributed.Client`` to run the partitions on (None: in this process);
     ``partitions``: how many groups of simulations (default: about 25 simulations
     each). ``unblinded``: active drug and matching placebo apart (``placebo``
-    column); by default they are forecast together, as blinded kits are packed.
+    column), with the active amounts; by default they are forecast together, as
+    blinded kits are packed, and a drug with a matching placebo has no amount or unit
+    (its active total would tell how many administrations were active).
     ``progress(done, total)`` is called as simulations finish.
 
     Raises:
@@ -170,7 +174,9 @@ def simulate(regimen: Regimen | str, plan: Plan | str, *, simulations: int = 1,
     done: list[tuple[int, SimulationDemand]] = []
 
     def gathered(part: list[tuple[int, SimulationDemand]]) -> None:
-        done.extend(part)
+        # Blinded: active and placebo merged as each partition arrives, so nothing that
+        # tells them apart is kept.
+        done.extend(part if unblinded else [(i, blind(d, cat)) for i, d in part])
         if progress is not None:
             progress(len(done), simulations)
 
@@ -269,19 +275,23 @@ def _dense(sims: list[SimulationDemand], unblinded: bool, cat: Catalogue,
     if sims:
         np.add.at(packs, (index, sim_index), np.concatenate([s.packs for s in sims]))
     values["packs"] = packs
-    # Amounts: exact integers at one scale (Python ints; int64 when they fit).
-    amount = [[0] * n for _ in range(len(cells))]
-    has_amount = np.zeros(len(cells), dtype=bool)
-    row = 0
-    for i, s in enumerate(sims):
+    # Amounts: exact integers at one scale, int64 when every one fits (else Python ints in
+    # an object array: still exact, only slower). A cell has an amount when any
+    # simulation gives it one.
+    scaled: list[int] = []
+    has: list[bool] = []
+    for s in sims:
         factor = 10 ** (scale - s.scale)
-        for value in s.amount:
-            if value is not None:
-                cell = int(index[row])
-                amount[cell][i] += value * factor
-                has_amount[cell] = True
-            row += 1
-    values["amount"] = _int_grid(amount, shape, np)
+        scaled.extend(0 if v is None else v * factor for v in s.amount)
+        has.extend(v is not None for v in s.amount)
+    fits = all(-(1 << 63) <= v < (1 << 63) for v in scaled)
+    kind = "int64" if fits else object
+    amount = np.zeros(shape, dtype=kind)  # object zeros are Python ints
+    np.add.at(amount, (index, sim_index), np.array(scaled, dtype=kind))
+    has_amount = np.zeros(len(cells), dtype=bool)
+    has_amount[index[np.array(has, dtype=bool)]] = True
+    del scaled, has
+    values["amount"] = amount
     kinds = {"drug": cells[:, 0], "placebo": cells[:, 1].astype(bool), "site": cells[:, 2],
              "period": cells[:, 3], "unit": cells[:, 4]}
     has_vials = np.array([bool(cat.vial_sizes[d]) for d in cells[:, 0].tolist()], dtype=bool)
@@ -299,15 +309,6 @@ def _dense(sims: list[SimulationDemand], unblinded: bool, cat: Catalogue,
             np.concatenate([s.visits for s in sims]))
     visits = _Cells({"site": vcells[:, 0], "period": vcells[:, 1]}, {"visits": vgrid}, {})
     return drugs, visits, units, scale
-
-
-def _int_grid(rows: list[list[int]], shape: tuple[int, int], np: Any) -> Any:
-    """Python ints as an int64 array when every one fits, else as an object array (still
-    exact, only slower)."""
-    flat = [v for row in rows for v in row]
-    if all(-(1 << 63) <= v < (1 << 63) for v in flat):
-        return np.array(rows, dtype="int64").reshape(shape)
-    return np.array(rows, dtype=object).reshape(shape)
 
 
 def _quantiles(grid: Any, statistics: Sequence[str], np: Any) -> dict[str, Any]:
@@ -370,7 +371,7 @@ def _forecast(plan: Plan, cat: Catalogue, sims: list[SimulationDemand], seed: in
                 "regimens.simulations": str(len(sims)), "regimens.seed": str(seed)}
     schema = pa.schema([pa.field(k, types[k]) for k in summary], metadata=metadata)
     summary_table = pa.table(summary, schema=schema)
-    return Forecast(_per_simulation(cat, sims, units, scale, period_name, pa, np),
+    return Forecast(_per_simulation(cat, sims, units, scale, period_name, unblinded, pa, np),
                     summary_table, _shipments(plan, cat, drugs, unblinded, pa, np),
                     len(sims), seed, plan.period, stats, unblinded)
 
@@ -391,9 +392,10 @@ def _decimals_array(values: list[int | None], scale: int, pa: Any, np: Any) -> A
 
 
 def _per_simulation(cat: Catalogue, sims: list[SimulationDemand], units: tuple[str, ...],
-                    scale: int, period_name: str, pa: Any, np: Any) -> Any:
+                    scale: int, period_name: str, unblinded: bool, pa: Any, np: Any) -> Any:
     """Every simulation's cells, long form: the demand behind the percentiles (built
-    column by column with NumPy: cells x simulations can be millions of rows)."""
+    column by column with NumPy: cells x simulations can be millions of rows). The
+    ``placebo`` column only in the unblinded view (blinded, the cells are merged)."""
     del units
     drugs = np.array(cat.drugs, dtype=object)
     sites = np.array(cat.sites, dtype=object)
@@ -429,7 +431,8 @@ def _per_simulation(cat: Catalogue, sims: list[SimulationDemand], units: tuple[s
             none_m, pa.nulls(m, pa.decimal128(38, scale)), pa.nulls(m, pa.string()), none_m,
             none_m, pa.array(s.visits)], schema=schema)
         batches += [cells, visits]
-    return pa.Table.from_batches(batches, schema=schema)
+    table = pa.Table.from_batches(batches, schema=schema)
+    return table if unblinded else table.drop_columns(["placebo"])
 
 
 def _shipments(plan: Plan, cat: Catalogue, drugs: _Cells, unblinded: bool, pa: Any,
