@@ -254,3 +254,22 @@ def test_workers_give_byte_identical_csv(tmp_path: Path, monkeypatch: pytest.Mon
             assert out == alone
     assert [n for n, _c in made] == [1, 2, 1, 2]
     assert all(cluster.status.name == "closed" for _n, cluster in made)
+
+
+def test_a_bad_regimen_and_a_bad_plan_are_reported_together(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The plan's own problems do not depend on the regimen: when the regimen file has
+    problems too, both files' are reported in one go."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.yaml").write_text("format: regimens/1\nid: x\ntitel: X\n", encoding="utf-8")
+    (tmp_path / "plan.yaml").write_text(
+        "plan: regimens-supply/1\nparticipants:\n  - {id: P-1, site: paris, arm: il2, "
+        "start: 2027-13-01}\n", encoding="utf-8")
+    code, out, err = run(["supply", "r.yaml", "plan.yaml"], capsys)
+    assert (code, out) == (2, "")
+    lines = err.splitlines()
+    assert any(line.startswith("r.yaml:3: titel: unknown field") for line in lines)
+    assert lines[-1] == ("plan.yaml:3: participants[0].start: not a calendar date "
+                         "(YYYY-MM-DD) (got '2027-13-01')")
+    assert all(line.startswith(("r.yaml:", "plan.yaml:")) for line in lines)

@@ -166,6 +166,95 @@ def test_every_problem_at_once() -> None:
         (5, "participants[2].weight")]
 
 
+ALL_AT_ONCE = [
+    # A fixed list: structure (wieght, p101, ten, fortnight), values (a 30 February, an
+    # unknown site, a shelf life too short, a service level of 120%) and the regimen's
+    # (an unknown arm and drug, mass vials for a dose in MIU), in one report.
+    (HEAD + """\
+participants:
+  - {id: P-001, site: paris, arm: active, start: 2027-02-30, weight: 70 kg}
+  - {id: P-002, site: pariss, arm: il2, start: 2027-01-04, wieght: 70 kg}
+sites: [{id: paris, opens: 2027-01-04}]
+drugs:
+  il3: {vials: [1 MIU]}
+  il2: {vials: [1 mg], shelf_life: 4 weeks, do_not_dispense: 28 days, lead_time: 2 weeks,
+        buffer: 4 weeks}
+statistics: [p50, p101]
+overage: ten
+service_level: 120%
+period: fortnight
+""", [
+        "p.yaml:3: participants[0].start: not a calendar date (YYYY-MM-DD) (got '2027-02-30')",
+        "p.yaml:3: participants[0].arm: no arm has this id in 'mirocals' (arms: il2, placebo) "
+        "(got 'active')",
+        "p.yaml:4: participants[1].wieght: unknown field; did you mean 'weight'? (allowed "
+        "here: id, site, arm, start, weight, height, bsa, lengths) (got 'wieght')",
+        "p.yaml:4: participants[1].site: no site has this id (sites: paris) (got 'pariss')",
+        "p.yaml:7: drugs.il3: no drug has this id in 'mirocals' (drugs: il2, riluzole) "
+        "(got 'il3')",
+        # 4 weeks less 28 days is 0 days; 2 + 4 weeks and one week are 49 days.
+        "p.yaml:8: drugs.il2.shelf_life: stock would expire before it is used: the shelf "
+        "life less do_not_dispense (0 days) must cover lead_time + buffer + one week (49 "
+        "days) (got '4 weeks')",
+        "p.yaml:8: drugs.il2.vials: vials of mass cannot hold the doses of 'il2' (MIU)",
+        "p.yaml:10: statistics[1]: a statistic is pN, a quantile in percent from p0 to p100, "
+        "e.g. p50 or p97.5 (got 'p101')",
+        "p.yaml:11: overage: a percentage is written with %, e.g. '10%' (got 'ten')",
+        "p.yaml:12: service_level: a service level is above 0% and below 100% (got '120%')",
+        "p.yaml:13: period: must be one of: week, month (got 'fortnight')"]),
+    # Simulated enrolment: an unknown arm, a site's rate and date, a proportion, a bare sd,
+    # periods the regimen does not have or cannot vary, and a kit of 0.
+    (HEAD + """\
+arms: {il2: 1, active: 1}
+sites:
+  - {id: paris, opens: 2027-01-04, rate: 2/week, rate_sd: 0.5/week}
+  - {id: lyon, opens: 2027-02-31, rate: 2/wk}
+sample_size: 40
+screen_failure: 120%
+dropout: 0.5%/week
+weight: {distribution: normal, mean: 75 kg, sd: 12}
+lengths: {runin: uniform, treatment: uniform}
+drugs:
+  il2: {vials: [2 MIU], kit: 0}
+""", [
+        "p.yaml:2: arms.active: no arm has this id in 'mirocals' (arms: il2, placebo) "
+        "(got 'active')",
+        "p.yaml:5: sites[1].rate: a rate is written N/week, e.g. '1.5/week' (got '2/wk')",
+        "p.yaml:5: sites[1].opens: not a calendar date (YYYY-MM-DD) (got '2027-02-31')",
+        "p.yaml:7: screen_failure: a proportion is from 0% to below 100% (got '120%')",
+        "p.yaml:9: weight.sd: a bare number is not a body size: give its unit, e.g. '75 kg' "
+        "or '172 cm' (got 12)",
+        "p.yaml:10: lengths.runin: no period has this id in 'mirocals' (periods: run-in, "
+        "treatment) (got 'runin')",
+        "p.yaml:10: lengths.treatment: the period 'treatment' has one length (78 weeks): "
+        "nothing to choose (got 'treatment')",
+        "p.yaml:12: drugs.il2.kit: must be at least 1 (got 0)"]),
+    # Another format: nothing else is read as this one.
+    ("plan: regimens-supply/2\nparticipants:\n  - {id: P-1, site: paris, arm: x, "
+     "start: 2027-13-01}\n",
+     ["p.yaml:1: plan: must be one of: regimens-supply/1 (got 'regimens-supply/2')"]),
+]
+
+
+@pytest.mark.parametrize(("document", "expected"), ALL_AT_ONCE)
+def test_every_problem_of_the_file_at_once_with_its_regimen(document: str,
+                                                            expected: list[str]) -> None:
+    """With its regimen, every problem of the plan comes in one report, in the order of
+    the file; alone, the same less those with the regimen."""
+    import regimens
+
+    with pytest.raises(InvalidRegimenError) as caught:
+        loads_plan(document, "p.yaml", regimen=regimens.load("mirocals"))
+    assert [str(p) for p in caught.value.problems] == expected
+    against = {"unknown-arm", "unknown-drug", "unknown-period", "period-not-variable",
+               "dose-not-in-vials"}
+    own = [str(p) for p in caught.value.problems if p.code not in against]
+    assert len(own) < len(expected) or len(expected) == 1
+    with pytest.raises(InvalidRegimenError) as caught:
+        loads_plan(document, "p.yaml")
+    assert [str(p) for p in caught.value.problems] == own
+
+
 def test_empty_directory_and_missing_files(tmp_path: Path) -> None:
     with pytest.raises(InvalidRegimenError, match="the file is empty; a plan starts with "
                        "'plan: regimens-supply/1'"):

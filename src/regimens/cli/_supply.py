@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..errors import ExpandOptionError
+    from ..errors import ExpandOptionError, InvalidRegimenError
     from ..supply import load_plan, plot, render, simulate
     from . import load_regimen
 
@@ -94,8 +94,17 @@ def _run(args: argparse.Namespace) -> int:
         raise ExpandOptionError("format", "Parquet is binary: give -o FILE.parquet")
     if args.plot is not None and not args.plot.lower().endswith((".png", ".svg")):
         raise ExpandOptionError("plot", "the plot is a .png or .svg file", args.plot)
-    regimen = load_regimen(args.regimen)
-    plan = load_plan(args.plan)
+    try:
+        regimen = load_regimen(args.regimen)
+    except InvalidRegimenError as exc:
+        # The plan's own problems do not depend on the regimen: reported with its.
+        try:
+            load_plan(args.plan)
+        except InvalidRegimenError as also:
+            raise InvalidRegimenError([*exc.problems, *also.problems]) from None
+        raise
+    # Every problem of the plan at once: its own and those with the regimen.
+    plan = load_plan(args.plan, regimen=regimen)
     bar = _progress(args.simulations)
     client = _client(args)
     try:

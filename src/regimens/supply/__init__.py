@@ -23,7 +23,15 @@ from ._bodies import (
 )
 from ._deps import MissingExtra
 from ._enrolment import MAX_YEARS, ActivationDelay, Enrolled, Enrolment, Site, enrol
-from ._forecast import QUANTILE_METHOD, Forecast, dask_client, progress_bar, simulate
+from ._forecast import (
+    QUANTILE_METHOD,
+    Forecast,
+    dask_client,
+    load_plan,
+    loads_plan,
+    progress_bar,
+    simulate,
+)
 from ._outputs import plot, render
 from ._participants import SimulatedParticipants, TrialModel, simulate_participants
 from ._plan import (
@@ -33,8 +41,6 @@ from ._plan import (
     PlannedParticipant,
     PlanSite,
     Simulation,
-    load_plan,
-    loads_plan,
     plan_schema,
 )
 from ._randomise import Randomisation, randomise

@@ -42,11 +42,12 @@ from ..model import Regimen
 from ..quantities import EXACT, Amount, Basis, least_waste_vials, normal, unit
 from ._deps import numpy
 from ._participants import TrialModel, simulate_participants
-from ._plan import Plan
+from ._plan import Partial, Plan
 from ._treatment import LengthChoice
 
 __all__ = ["Catalogue", "Participants", "SimulationDemand", "blind", "catalogue", "demand",
-           "fixed_participants", "period_start", "simulated_participants", "trial_model"]
+           "fixed_participants", "period_start", "plan_problems", "simulated_participants",
+           "trial_model"]
 
 #: Days from 0001-01-01 to 1970-01-01: NumPy's day numbers are days since 1970.
 _EPOCH = date(1970, 1, 1).toordinal()
@@ -191,6 +192,108 @@ def _refusal(regimen: Regimen, path: str, what: str) -> Problem:
                    code="not-in-batch-api")
 
 
+def plan_problems(regimen: Regimen, plan: Plan, partial: Partial) -> list[Problem]:
+    """Every problem of ``plan`` with ``regimen``, on the plan's lines: arms, periods and
+    lengths of participants, drugs and their vials, and simulated enrolment's arms and
+    lengths; and a regimen the batch API cannot expand, on the regimen file's line.
+
+    ``partial`` is what the plan says about the regimen, read even when the plan has
+    problems of its own (:class:`Partial`), so that all come at once.
+    """
+    problems = []
+    refused = unsupported(regimen)
+    if refused is not None:
+        problems.append(_refusal(regimen, *refused))
+    arm_ids = [a.id for a in regimen.arms]
+    periods = {p.id: p for p in regimen.periods}
+    drug_ids = tuple(d.id for d in regimen.drugs)
+    for i, arm, lengths in partial.participants:
+        if arm not in arm_ids:
+            problems.append(plan.problem(("participants", i, "arm"),
+                                         f"no arm has this id in {regimen.id!r} (arms: "
+                                         f"{', '.join(arm_ids)})", arm, code="unknown-arm"))
+        for period, length in lengths:
+            if period not in periods:
+                problems.append(plan.problem(
+                    ("participants", i, "lengths", period), f"no period has this id in "
+                    f"{regimen.id!r} (periods: {', '.join(periods)})", period,
+                    code="unknown-period"))
+            elif arm in arm_ids:
+                # The batch API would refuse it as an option of participant i: the plan's
+                # own place is the one to name.
+                try:
+                    parse_lengths(regimen, arm, {period: length})
+                except ExpandOptionError as exc:
+                    problems.append(plan.problem(("participants", i, "lengths", period),
+                                                 exc.reason, exc.value, code="bad-length"))
+    for drug_id in partial.drugs:
+        if drug_id not in drug_ids:
+            problems.append(plan.problem(("drugs", drug_id), f"no drug has this id in "
+                                         f"{regimen.id!r} (drugs: {', '.join(drug_ids)})",
+                                         drug_id, code="unknown-drug"))
+    for drug in regimen.drugs:
+        if drug.id in partial.unread:
+            continue  # its packaging has problems of its own
+        packing = plan.packaging(drug.id)
+        amounts, units = _active_amounts(regimen, drug.id)
+        ordered = packing.vials or drug.vials
+        if ordered and packing.vials and units:
+            dimension = ordered[0].unit.dimension
+            if any(unit(u).dimension is not dimension for u in units):
+                problems.append(plan.problem(
+                    ("drugs", drug.id, "vials"), f"vials of {dimension.value} cannot hold "
+                    f"the doses of {drug.id!r} ({', '.join(sorted(units))})", NO_VALUE,
+                    code="dose-not-in-vials"))
+                continue
+        if (ordered and _has_placebo(regimen, drug.id) and packing.placebo_vials is None
+                and not (len(amounts) == 1 and None not in amounts)):
+            problems.append(plan.problem(
+                ("drugs", drug.id), f"give placebo_vials for {drug.id!r}: its matching "
+                "placebo takes the vials of the active dose, and the active doses are "
+                "not one flat amount", NO_VALUE, code="placebo-vials-needed"))
+    problems += _simulation_problems(regimen, plan, partial)
+    return problems
+
+
+def _simulation_problems(regimen: Regimen, plan: Plan, partial: Partial) -> list[Problem]:
+    """Simulated enrolment's arms and lengths against the regimen."""
+    problems = []
+    arm_ids = [a.id for a in regimen.arms]
+    for arm in partial.arms:
+        if arm not in arm_ids:
+            problems.append(plan.problem(("arms", arm), f"no arm has this id in "
+                                         f"{regimen.id!r} (arms: {', '.join(arm_ids)})", arm,
+                                         code="unknown-arm"))
+    periods = {p.id: p for p in regimen.periods}
+    for period in partial.lengths:
+        if period not in periods:
+            problems.append(plan.problem(("lengths", period), f"no period has this id in "
+                                         f"{regimen.id!r} (periods: {', '.join(periods)})",
+                                         period, code="unknown-period"))
+        elif periods[period].length.shortest == periods[period].length.longest:
+            problems.append(plan.problem(("lengths", period), f"the period {period!r} has "
+                                         f"one length ({periods[period].length}): nothing "
+                                         "to choose", period, code="period-not-variable"))
+    if problems or not partial.arms:
+        return problems
+    before: set[frozenset[str]] = set()
+    lead_in: set[int] = set()
+    for arm in partial.arms:
+        path = [p.id for p in regimen.path(arm)]
+        first = path.index(regimen.day_one_period(arm))
+        ranged = frozenset(p for p in path[:first]
+                           if periods[p].length.shortest != periods[p].length.longest)
+        before.add(ranged)
+        lead_in.add(sum(periods[p].length.shortest.days for p in path[:first]
+                        if p not in ranged))
+    if len(before) > 1 or len(lead_in) > 1:
+        problems.append(plan.problem(
+            ("arms",), "the arms differ in the periods before Study Day 1: simulated "
+            "enrolment needs the same ones for every arm", NO_VALUE,
+            code="arms-differ-before-day-one"))
+    return problems
+
+
 def catalogue(regimen: Regimen, plan: Plan) -> Catalogue:
     """The codes and packs of ``plan`` for ``regimen``; checks the plan against it.
 
@@ -199,38 +302,10 @@ def catalogue(regimen: Regimen, plan: Plan) -> Catalogue:
             have, a drug's vials cannot hold its doses, or a placebo's vials cannot be
             known (each problem on the plan's line).
     """
-    refused = unsupported(regimen)
-    if refused is not None:
-        raise InvalidRegimenError([_refusal(regimen, *refused)])
-    problems = []
-    arm_ids = [a.id for a in regimen.arms]
-    period_ids = [p.id for p in regimen.periods]
+    problems = plan_problems(regimen, plan, Partial.of(plan))
+    if problems:
+        raise InvalidRegimenError(problems)
     drug_ids = tuple(d.id for d in regimen.drugs)
-    for i, person in enumerate(plan.participants):
-        if person.arm not in arm_ids:
-            problems.append(plan.problem(("participants", i, "arm"),
-                                         f"no arm has this id in {regimen.id!r} (arms: "
-                                         f"{', '.join(arm_ids)})", person.arm,
-                                         code="unknown-arm"))
-        for period, length in person.lengths:
-            if period not in period_ids:
-                problems.append(plan.problem(
-                    ("participants", i, "lengths", period), f"no period has this id in "
-                    f"{regimen.id!r} (periods: {', '.join(period_ids)})", period,
-                    code="unknown-period"))
-            elif person.arm in arm_ids:
-                # The batch API would refuse it as an option of participant i: the plan's
-                # own place is the one to name.
-                try:
-                    parse_lengths(regimen, person.arm, {period: length})
-                except ExpandOptionError as exc:
-                    problems.append(plan.problem(("participants", i, "lengths", period),
-                                                 exc.reason, exc.value, code="bad-length"))
-    for entry in plan.drugs:
-        if entry.drug not in drug_ids:
-            problems.append(plan.problem(("drugs", entry.drug), f"no drug has this id in "
-                                         f"{regimen.id!r} (drugs: {', '.join(drug_ids)})",
-                                         entry.drug, code="unknown-drug"))
     sizes: list[tuple[Amount, ...]] = []
     placebo: list[tuple[int, ...] | None] = []
     blind: list[str | None] = []
@@ -242,14 +317,6 @@ def catalogue(regimen: Regimen, plan: Plan) -> Catalogue:
         ordered = tuple(sorted(vials, key=lambda v: v.magnitude * v.unit.factor,
                                reverse=True))
         amounts, units = _active_amounts(regimen, drug.id)
-        if ordered and packing.vials and units:
-            dimension = ordered[0].unit.dimension
-            if any(unit(u).dimension is not dimension for u in units):
-                problems.append(plan.problem(
-                    ("drugs", drug.id, "vials"), f"vials of {dimension.value} cannot hold "
-                    f"the doses of {drug.id!r} ({', '.join(sorted(units))})", NO_VALUE,
-                    code="dose-not-in-vials"))
-                ordered = ()
         sizes.append(ordered)
         blind.append(next(iter(units)) if len(units) == 1 else None)
         kits.append(packing.kit)
@@ -258,21 +325,14 @@ def catalogue(regimen: Regimen, plan: Plan) -> Catalogue:
             if packing.placebo_vials is not None:
                 # Placebo vials are of the smallest size unless said otherwise.
                 per_placebo = (0,) * (len(ordered) - 1) + (packing.placebo_vials,)
-            elif len(amounts) == 1 and None not in amounts:
+            else:  # one flat amount: plan_problems refused the plan otherwise
                 (only,) = amounts
                 assert only is not None
                 per_placebo = _counts(least_waste_vials(only, ordered), ordered)
-            else:
-                problems.append(plan.problem(
-                    ("drugs", drug.id), f"give placebo_vials for {drug.id!r}: its matching "
-                    "placebo takes the vials of the active dose, and the active doses are "
-                    "not one flat amount", NO_VALUE, code="placebo-vials-needed"))
         placebo.append(per_placebo)
         packs.extend((code, f"vial {size}", size) for size in ordered)
         if packing.kit is not None:
             packs.append((code, f"kit of {packing.kit}", None))
-    if problems:
-        raise InvalidRegimenError(problems)
     sites = [s.id for s in plan.sites]
     sites += sorted({p.site for p in plan.participants} - set(sites))
     return Catalogue(drug_ids, tuple(sizes), tuple(placebo), tuple(blind), tuple(kits),
@@ -301,29 +361,11 @@ def trial_model(plan: Plan, regimen: Regimen) -> TrialModel:
     """
     sim = plan.simulation
     assert sim is not None
-    refused = unsupported(regimen)
-    if refused is not None:
-        raise InvalidRegimenError([_refusal(regimen, *refused)])
-    problems = []
-    arm_ids = [a.id for a in regimen.arms]
-    for arm in sim.randomisation.ids:
-        if arm not in arm_ids:
-            problems.append(plan.problem(("arms", arm), f"no arm has this id in "
-                                         f"{regimen.id!r} (arms: {', '.join(arm_ids)})", arm,
-                                         code="unknown-arm"))
-    given = dict(sim.lengths)
-    periods = {p.id: p for p in regimen.periods}
-    for period in given:
-        if period not in periods:
-            problems.append(plan.problem(("lengths", period), f"no period has this id in "
-                                         f"{regimen.id!r} (periods: {', '.join(periods)})",
-                                         period, code="unknown-period"))
-        elif periods[period].length.shortest == periods[period].length.longest:
-            problems.append(plan.problem(("lengths", period), f"the period {period!r} has "
-                                         f"one length ({periods[period].length}): nothing "
-                                         "to choose", period, code="period-not-variable"))
+    problems = _simulation_problems(regimen, plan, Partial.of(plan))
     if problems:
         raise InvalidRegimenError(problems)
+    given = dict(sim.lengths)
+    periods = {p.id: p for p in regimen.periods}
     before: dict[str, set[str]] = {}
     lead_in: dict[str, int] = {}
     for arm in sim.randomisation.ids:
@@ -333,11 +375,6 @@ def trial_model(plan: Plan, regimen: Regimen) -> TrialModel:
                        if periods[p].length.shortest != periods[p].length.longest}
         lead_in[arm] = sum(periods[p].length.shortest.days for p in path[:first]
                            if p not in before[arm])
-    if len({frozenset(b) for b in before.values()}) > 1 or len(set(lead_in.values())) > 1:
-        raise InvalidRegimenError([plan.problem(
-            ("arms",), "the arms differ in the periods before Study Day 1: simulated "
-            "enrolment needs the same ones for every arm", NO_VALUE,
-            code="arms-differ-before-day-one")])
     on_paths = [p.id for p in regimen.periods
                 if any(p.id in {q.id for q in regimen.path(a)} for a in sim.randomisation.ids)]
     choices = []

@@ -19,6 +19,7 @@ that covers 95% of simulations.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -36,15 +37,17 @@ from ._demand import (
     catalogue,
     demand,
     fixed_participants,
+    plan_problems,
     simulated_participants,
     trial_model,
 )
 from ._demand import _Amounts as AmountCache
 from ._deps import distributed, numpy, pyarrow, tqdm
-from ._plan import Plan, load_plan
+from ._plan import Plan, read_file, read_text
 from ._seeds import simulation_rng
 
-__all__ = ["QUANTILE_METHOD", "Forecast", "dask_client", "progress_bar", "simulate"]
+__all__ = ["QUANTILE_METHOD", "Forecast", "dask_client", "load_plan", "loads_plan",
+           "progress_bar", "simulate"]
 
 #: How percentiles are taken, as outputs state it.
 QUANTILE_METHOD = ("inverted empirical CDF (Hyndman and Fan definition 1, NumPy "
@@ -82,6 +85,41 @@ class Forecast:
     statistics: tuple[str, ...]
     unblinded: bool
     quantile_method: str = QUANTILE_METHOD
+
+
+# Reading a plan ------------------------------------------------------------------------------
+
+def _against(regimen: Regimen | None) -> Any:
+    if regimen is None:
+        return None
+    return lambda plan, partial: plan_problems(regimen, plan, partial)
+
+
+def loads_plan(text: str | bytes, name: str = "<plan>", *,
+               regimen: Regimen | None = None) -> Plan:
+    """Read a planning file's text (YAML 1.2 or JSON, format ``regimens-supply/1``).
+
+    ``name`` is the file name messages cite (``name:LINE: field.path: ...``). With
+    ``regimen``, the plan's problems with it (arms, periods, drugs, vials) are reported
+    with the file's own, all at once; without, they are found when the plan meets a
+    regimen (:func:`simulate`).
+
+    Raises:
+        InvalidRegimenError: every problem found, each with its line, field path,
+            offending value and what is allowed.
+    """
+    return read_text(text, name, _against(regimen))
+
+
+def load_plan(path: str | os.PathLike[str], *, regimen: Regimen | None = None) -> Plan:
+    """Read a planning file (see :func:`loads_plan`); at most 2 MiB.
+
+    Raises:
+        InvalidRegimenError: the file is missing, unreadable, a directory, too large,
+            or not a valid plan (every problem at once, with ``regimen`` its problems
+            with it too).
+    """
+    return read_file(path, _against(regimen))
 
 
 # Running simulations -------------------------------------------------------------------------
@@ -166,7 +204,7 @@ def simulate(regimen: Regimen | str, plan: Plan | str, *, simulations: int = 1,
     if isinstance(regimen, str):
         regimen = load(regimen)
     if isinstance(plan, str):
-        plan = load_plan(plan)
+        plan = load_plan(plan, regimen=regimen)  # the file's problems and the regimen's at once
     cat = catalogue(regimen, plan)
     if plan.simulation is not None:
         trial_model(plan, regimen)  # the plan's problems with the regimen, before any task

@@ -3,12 +3,14 @@
 Read like a regimen file (YAML 1.2 or JSON, the same reader: line numbers, no tags or
 aliases, a size cap), checked against one declaration (:data:`PLAN`) that also gives
 the JSON Schema (:func:`plan_schema`), and built into a frozen :class:`Plan`. Every
-problem is reported as ``FILE:LINE: field.path: what is wrong (got VALUE)``, every
-one of a round at once: the structure, then the values read (a round only when the one
-before it found nothing). What the plan says about the regimen (its arms, periods,
-drugs) is checked when the plan meets the regimen (:func:`regimens.supply.forecast`),
-with the same form of message, since a plan file is written for one regimen but read
-on its own.
+problem is reported as ``FILE:LINE: field.path: what is wrong (got VALUE)``, all of
+them at once, in the order of the file: the structure's, then every value whose
+structure is right is read (:func:`read_plan`; a value is not read when its own
+structure, or one it needs, is wrong), and, given a check against the regimen
+(``against``: :func:`regimens.supply.load_plan` with ``regimen=``), what the plan says
+about the regimen (its arms, periods, drugs, vials) is checked on what could be read
+(:class:`Partial`). Read on its own, a plan meets its regimen in
+:func:`regimens.supply.simulate`, which reports those problems then.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -57,9 +60,9 @@ __all__ = [
     "Plan",
     "PlanSite",
     "PlannedParticipant",
-    "load_plan",
-    "loads_plan",
     "plan_schema",
+    "read_file",
+    "read_text",
 ]
 
 #: The value of the ``plan`` key: the only planning-file format there is.
@@ -416,10 +419,58 @@ def _a_date(cur: Cursor) -> date:
         raise fail(cur, "not a calendar date (YYYY-MM-DD)", code="bad-date") from None
 
 
+@dataclass(frozen=True)
+class Partial:
+    """What a plan says about its regimen, read even from a plan with problems, so that
+    its problems against the regimen are reported with the file's own, at once.
+
+    ``participants``: ``(index in the file, arm, ((period, length), ...))`` of every
+    participant whose arm could be read (its readable lengths); ``drugs``: every drug id
+    under ``drugs``; ``unread``: those whose packaging could not be read (only their id
+    is checked); ``arms`` and ``lengths``: the ids under simulated enrolment's ``arms``
+    and ``lengths`` that could be read.
+    """
+
+    participants: tuple[tuple[int, str, tuple[tuple[str, str], ...]], ...] = ()
+    drugs: tuple[str, ...] = ()
+    unread: frozenset[str] = frozenset()
+    arms: tuple[str, ...] = ()
+    lengths: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, plan: Plan) -> Partial:
+        """A plan read without problems: everything in it."""
+        sim = plan.simulation
+        return cls(tuple((i, p.arm, p.lengths) for i, p in enumerate(plan.participants)),
+                   tuple(d.drug for d in plan.drugs), frozenset(),
+                   tuple(sim.randomisation.ids) if sim else (),
+                   tuple(period for period, _how in sim.lengths) if sim else ())
+
+
 class _Reader:
-    def __init__(self, doc: Document) -> None:
+    """Reads the values of a plan whose structure was checked; a field whose structure is
+    wrong (``broken``: its own problem is already reported) is not read, and neither is
+    what needs it, but every other field is, so that independent problems come at once."""
+
+    def __init__(self, doc: Document, broken: frozenset[Loc] = frozenset(),
+                 misspelt: frozenset[Loc] = frozenset()) -> None:
         self.doc = doc
+        self.misspelt = misspelt
         self.problems: list[Problem] = []
+        self.broken = broken
+        self.unread: set[str] = set()
+        self.read_participants: list[tuple[int, str, tuple[tuple[str, str], ...]]] = []
+
+    def ok(self, cur: Cursor) -> bool:
+        """Whether nothing at, above or under ``cur`` has a structure problem."""
+        path = cur.path
+        return not any(b[:len(path)] == path or path[:len(b)] == b for b in self.broken)
+
+    def whole(self, cur: Cursor) -> bool:
+        """Whether the value at ``cur`` itself and everything above it are well formed
+        (fields under it may have problems of their own)."""
+        path = cur.path
+        return not any(path[:len(b)] == b for b in self.broken)
 
     def attempt(self, read: Any, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -428,20 +479,30 @@ class _Reader:
             self.problems.append(failed.problem)
             return None
 
-    def participant(self, cur: Cursor, sites: set[str] | None) -> PlannedParticipant | None:
+    def participant(self, index: int, cur: Cursor,
+                    sites: set[str] | None) -> PlannedParticipant | None:
         raw = cur.value
-        start = self.attempt(_a_date, cur.at("start"))
+        start = self.attempt(_a_date, cur.at("start")) if self.ok(cur.at("start")) else None
         sizes = {kind: self.attempt(_measure, cur.at(kind), kind)
+                 if self.ok(cur.at(kind)) else None
                  for kind in ("weight", "height", "bsa") if kind in raw}
+        lengths = raw.get("lengths", {}) if self.whole(cur.at("lengths")) else {}
+        read = []
+        for period in lengths:
+            place = cur.at("lengths").at(period)
+            if self.ok(place) and self.attempt(read_duration, place) is not None:
+                read.append((period, lengths[period]))
+        if self.ok(cur.at("arm")):
+            self.read_participants.append((index, raw["arm"], tuple(read)))
+        if not self.ok(cur.at("site")):
+            return None
         if sites is not None and raw["site"] not in sites:
             self.problems.append(cur.at("site").problem(
                 f"no site has this id (sites: {', '.join(sorted(sites))})",
                 code="unknown-site"))
             return None
-        lengths = raw.get("lengths", {})
-        for period in lengths:
-            self.attempt(read_duration, cur.at("lengths").at(period))
-        if start is None or any(v is None for v in sizes.values()):
+        if (start is None or any(v is None for v in sizes.values()) or not self.ok(cur)
+                or len(read) != len(raw.get("lengths", {}))):
             return None
         return PlannedParticipant(raw["id"], raw["site"], raw["arm"], start,
                                   sizes.get("weight"), sizes.get("height"), sizes.get("bsa"),
@@ -449,12 +510,20 @@ class _Reader:
 
     def packaging(self, drug: str, cur: Cursor) -> Packaging | None:
         raw = cur.value
+        if not self.ok(cur):
+            self.unread.add(drug)  # its id is still checked against the regimen
+        if not self.whole(cur):
+            return None
         vials: list[Amount] = []
-        for _, item in cur.at("vials").items() if "vials" in raw else ():
+        for _, item in cur.at("vials").items() if "vials" in raw and self.whole(
+                cur.at("vials")) else ():
+            if not self.ok(item):
+                continue
             try:
                 size = parse_amount(item.value)
             except UnitError as exc:
                 self.problems.append(unit_fail(item, exc).problem)
+                self.unread.add(drug)
                 continue
             if size.magnitude <= 0:
                 self.problems.append(item.problem("a vial size is greater than zero",
@@ -465,11 +534,13 @@ class _Reader:
             elif vials and vials[0].unit.dimension is not size.unit.dimension:
                 self.problems.append(item.problem("vial sizes measure one dimension",
                                                   code="mixed-vial-dimensions"))
+                self.unread.add(drug)
             vials.append(size)
         days = {key: self.attempt(read_duration, cur.at(key), allow_zero=key != "shelf_life")
                 for key in ("shelf_life", "do_not_dispense", "lead_time", "buffer")
-                if key in raw}
-        if any(v is None for v in days.values()):
+                if key in raw and self.ok(cur.at(key))}
+        if any(v is None for v in days.values()) or not self.ok(cur):
+            self.unread.add(drug)
             return None
         shelf = days.get("shelf_life")
         lead, buffer, dnd = (days[k].days if k in days else 0
@@ -481,66 +552,97 @@ class _Reader:
                 f"stock would expire before it is used: the shelf life less do_not_dispense "
                 f"({shelf.days - dnd} days) must cover lead_time + buffer + one week "
                 f"({lead + buffer + 7} days)", code="shelf-life-too-short"))
-            return None
+            # Read all the same: its vials are still checked against the regimen.
         return Packaging(drug, tuple(vials), raw.get("placebo_vials"), raw.get("kit"),
                          None if shelf is None else shelf.days, dnd, lead, buffer)
 
-    def plan(self, sha256: str) -> Plan | None:
+    def plan(self, sha256: str) -> tuple[Plan, Partial]:
+        """The plan as far as it could be read (a part, when there are problems) and
+        what it says about the regimen."""
         root = self.doc.root()
         raw = root.value
         sites: list[PlanSite] = []
         seen: set[str] = set()
-        for _, cur in root.at("sites").items() if "sites" in raw else ():
+        # Participants' sites are checked only against a list that was read whole.
+        sites_read = "sites" in raw and self.ok(root.at("sites"))
+        listed = self.whole(root.at("sites")) and "sites" in raw
+        for _, cur in root.at("sites").items() if listed else ():
+            if not self.whole(cur) or not self.ok(cur.at("id")):
+                continue
             site = cur.value
             if site["id"] in seen:
                 self.problems.append(cur.at("id").problem("duplicate site id",
                                                           code="duplicate-id"))
                 continue
             seen.add(site["id"])
-            tz = site.get("tz")
+            tz = site.get("tz") if self.ok(cur.at("tz")) else None
             if tz is not None and not _known_zone(tz):
                 self.problems.append(cur.at("tz").problem(
                     "unknown time zone; give an IANA name such as Europe/Paris",
                     code="unknown-zone"))
-            opens = self.attempt(_a_date, cur.at("opens")) if "opens" in site else None
-            rates = [_per_week(cur.at(k)) if k in site else None for k in ("rate", "rate_sd")]
+            opens = (self.attempt(_a_date, cur.at("opens"))
+                     if "opens" in site and self.ok(cur.at("opens")) else None)
+            rates = [_per_week(cur.at(k)) if k in site and self.ok(cur.at(k)) else None
+                     for k in ("rate", "rate_sd")]
             activation = None
-            if "activation" in site:
+            if "activation" in site and self.ok(cur.at("activation")):
                 span = self.attempt(read_length, cur.at("activation"))
                 if span is not None:
                     activation = (span.shortest.days, span.longest.days)
             sites.append(PlanSite(site["id"], tz, opens, rates[0], rates[1], activation))
         participants: list[PlannedParticipant] = []
         labels: set[str] = set()
-        for _, cur in root.at("participants").items() if "participants" in raw else ():
-            if cur.value["id"] in labels:
-                self.problems.append(cur.at("id").problem("duplicate participant id",
-                                                          code="duplicate-id"))
+        people = "participants" in raw and self.whole(root.at("participants"))
+        for index, cur in root.at("participants").items() if people else ():
+            if not self.whole(cur):
                 continue
-            labels.add(cur.value["id"])
-            made = self.participant(cur, seen if "sites" in raw else None)
+            if self.ok(cur.at("id")):
+                if cur.value["id"] in labels:
+                    self.problems.append(cur.at("id").problem("duplicate participant id",
+                                                              code="duplicate-id"))
+                    continue
+                labels.add(cur.value["id"])
+            made = self.participant(index, cur, seen if sites_read else None)
             if made is not None:
                 participants.append(made)
-        if "participants" in raw:
+        if people:
             self.all_or_none(root)
-        drugs = [self.packaging(drug, root.at("drugs").at(drug))
-                 for drug in raw.get("drugs", {})]
+        drugs = ([self.packaging(drug, root.at("drugs").at(drug)) for drug in raw["drugs"]]
+                 if "drugs" in raw and self.whole(root.at("drugs")) else [])
         overage = self.attempt(_percentage, root.at("overage"), below_100=False) \
-            if "overage" in raw else Decimal(0)
+            if "overage" in raw and self.ok(root.at("overage")) else Decimal(0)
         level = self.attempt(_percentage, root.at("service_level"), below_100=True) \
-            if "service_level" in raw else None
-        statistics = tuple(raw.get("statistics", DEFAULT_STATISTICS))
+            if "service_level" in raw and self.ok(root.at("service_level")) else None
+        statistics = tuple(raw.get("statistics", DEFAULT_STATISTICS)) \
+            if self.whole(root.at("statistics")) else DEFAULT_STATISTICS
         for index, name in enumerate(statistics):
-            if name in statistics[:index]:
+            if name in statistics[:index] and self.ok(root.at("statistics").at(index)):
                 self.problems.append(root.at("statistics").at(index).problem(
                     "this statistic is listed twice", code="duplicate-statistic"))
         simulation = self.simulation(root, sites)
-        if self.problems:
-            return None
-        return Plan(tuple(participants), tuple(sites), tuple(d for d in drugs if d),
-                    raw.get("period", "week"), statistics, overage, level,
-                    raw.get("title", ""), simulation, self.doc.name, sha256,
-                    dict(self.doc.lines))
+        period = raw.get("period", "week") if self.ok(root.at("period")) else "week"
+        partial = Partial(tuple(self.read_participants),
+                          tuple(raw["drugs"]) if "drugs" in raw and self.whole(
+                              root.at("drugs")) else (),
+                          frozenset(self.unread), *self.simulated_ids(root))
+        plan = Plan(tuple(participants), tuple(sites), tuple(d for d in drugs if d),
+                    period, statistics, overage or Decimal(0), level,
+                    raw.get("title", "") if self.ok(root.at("title")) else "",
+                    simulation, self.doc.name, sha256, dict(self.doc.lines))
+        return plan, partial
+
+    def simulated_ids(self, root: Cursor) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The arm ids and the period ids of ``lengths`` of simulated enrolment, as far as
+        they can be read (for the checks against the regimen)."""
+        raw = root.value
+        if "participants" in raw:
+            return (), ()
+        arms = tuple(a for a in raw.get("arms", {}) if self.ok(root.at("arms").at(a))) \
+            if self.whole(root.at("arms")) else ()
+        lengths = tuple(p for p in raw.get("lengths", {})
+                        if self.ok(root.at("lengths").at(p))) \
+            if self.whole(root.at("lengths")) else ()
+        return arms, lengths
 
     def model(self, cur: Cursor, make: Any, *args: Any, **kwargs: Any) -> Any:
         """A specification record of the trial model; its own refusal becomes a problem
@@ -589,40 +691,58 @@ class _Reader:
         if missing:
             return None
         made = []
-        for site, (_, place) in zip(sites, root.at("sites").items(), strict=True):
+        places = {cur.value["id"]: cur for _, cur in root.at("sites").items()
+                  if self.whole(root.at("sites")) and self.whole(cur) and self.ok(cur.at("id"))}
+        for site in sites:
+            place = places[site.id]
             for key in ("opens", "rate"):
-                if getattr(site, key) is None:
+                if key not in place.value:
                     self.problems.append(place.problem(
                         f"missing required field {key!r} (simulated enrolment)",
                         show_value=False, code="missing-field"))
-            if site.opens is None or site.rate is None:
+            if site.opens is None or site.rate is None or not self.ok(place):
                 continue
             delay = None if site.activation is None else ActivationDelay(*site.activation)
             made.append(self.model(place, Site, site.id, site.opens, float(site.rate),
                                    sd=None if site.rate_sd is None else float(site.rate_sd),
                                    delay=delay))
+        failure: Decimal | None = Decimal(0)
+        if not self.ok(root.at("screen_failure")):
+            failure = None
+        elif "screen_failure" in raw:
+            failure = self.attempt(_percentage, root.at("screen_failure"), below_100=True,
+                                   zero=True)
         enrolment = None
-        if len(made) == len(sites) and all(made):
-            failure = (self.attempt(_percentage, root.at("screen_failure"), below_100=True,
-                                    zero=True) if "screen_failure" in raw else Decimal(0))
-            if failure is not None:
-                enrolment = self.model(root.at("sample_size"), Enrolment, made,
-                                       raw["sample_size"], float(failure))
-        randomisation = self.model(root.at("arms"), Randomisation, dict(raw["arms"]),
-                                   raw.get("block"))
-        dropout = Decimal(0)
-        if "dropout" in raw:
+        if (len(made) == len(sites) and all(made) and self.ok(root.at("sites"))
+                and self.ok(root.at("sample_size")) and failure is not None):
+            enrolment = self.model(root.at("sample_size"), Enrolment, made,
+                                   raw["sample_size"], float(failure))
+        randomisation = None
+        if self.ok(root.at("arms")) and self.ok(root.at("block")):
+            randomisation = self.model(root.at("arms"), Randomisation, dict(raw["arms"]),
+                                       raw.get("block"))
+        dropout: Decimal | None = Decimal(0)
+        if not self.ok(root.at("dropout")):
+            dropout = None
+        elif "dropout" in raw:
             dropout = Decimal(raw["dropout"].split("%")[0].strip()) / 100
             if dropout >= 1:
                 self.problems.append(root.at("dropout").problem(
                     "a dropout rate is below 100%/week", code="bad-percentage"))
         median = (self.attempt(read_duration, root.at("progression").at("median"))
-                  if "progression" in raw else None)
-        treatment = self.model(root.at("dropout") if "dropout" in raw else root, Treatment,
-                               float(dropout), None if median is None else float(median.days))
-        sizes = self.sizes(root)
+                  if "progression" in raw and self.ok(root.at("progression")) else None)
+        treatment = None
+        if dropout is not None and (median is not None or "progression" not in raw):
+            treatment = self.model(root.at("dropout") if "dropout" in raw else root,
+                                   Treatment, float(dropout),
+                                   None if median is None else float(median.days))
+        sizes = (self.sizes(root) if all(self.ok(root.at(k)) for k in (
+            "weight", "height", "female", "body_sizes")) else False)
         lengths: list[tuple[str, tuple[tuple[int, int], ...] | None]] = []
-        for period, how in raw.get("lengths", {}).items():
+        for period, how in raw.get("lengths", {}).items() if self.whole(
+                root.at("lengths")) else ():
+            if not self.ok(root.at("lengths").at(period)):
+                continue
             if how == "uniform":
                 lengths.append((period, None))
                 continue
@@ -692,11 +812,14 @@ class _Reader:
     def all_or_none(self, root: Cursor) -> None:
         """A measurement is given for every participant or for none: the batch API takes
         one per participant, and a dose that needs it would otherwise fail for some."""
-        items = list(root.at("participants").items())
+        # A participant with an unknown field (`wieght`) is left out: what it meant to
+        # give is not known.
+        items = [cur for _, cur in root.at("participants").items()
+                 if isinstance(cur.value, dict) and cur.path not in self.misspelt]
         for kind in ("weight", "height", "bsa"):
-            given = [cur for _, cur in items if kind in cur.value]
+            given = [cur for cur in items if kind in cur.value]
             if given and len(given) < len(items):
-                missing = next(cur for _, cur in items if kind not in cur.value)
+                missing = next(cur for cur in items if kind not in cur.value)
                 self.problems.append(missing.problem(
                     f"missing {kind}: give it for every participant or for none "
                     f"({len(given)} of {len(items)} have one)", show_value=False,
@@ -712,41 +835,52 @@ def _known_zone(name: str) -> bool:
     return True
 
 
-def build_plan(doc: Document, sha256: str = "") -> Plan:
-    """The :class:`Plan` of a parsed document, or InvalidRegimenError with every problem."""
-    problems = PLAN.problems(doc.root())
+#: Checks a plan read so far against a regimen: what :func:`read_plan` is given to
+#: report a plan's problems with the regimen together with the file's own.
+Against = Callable[[Plan, Partial], list[Problem]]
+
+
+def read_plan(doc: Document, sha256: str = "", against: Against | None = None) -> Plan:
+    """The :class:`Plan` of a parsed document, or InvalidRegimenError with every problem
+    found at once: the structure's, the values' (every value whose structure is right is
+    read; a value is not checked when its own structure, or one it needs, is wrong) and,
+    with ``against``, the plan's problems with its regimen, in the order of the file."""
+    structure = PLAN.problems(doc.root())
+    # An unknown field is left unread; any other structure problem makes its value, and
+    # what is under it, unreadable.
+    broken = frozenset(p.loc for p in structure if p.code != "unknown-field")
+    if () in broken or ("plan",) in broken:
+        # Not a mapping, or another format: nothing else in it can be read as this one.
+        raise InvalidRegimenError(structure)
+    misspelt = frozenset(p.loc[:-1] for p in structure if p.code == "unknown-field")
+    reader = _Reader(doc, broken, misspelt)
+    plan, partial = reader.plan(sha256)
+    problems = structure + reader.problems
+    if against is not None:
+        problems += against(plan, partial)
     if problems:
-        raise InvalidRegimenError(problems)
-    reader = _Reader(doc)
-    plan = reader.plan(sha256)
-    if plan is None:
-        raise InvalidRegimenError(sorted(reader.problems, key=lambda p: p.line or 0))
+        raise InvalidRegimenError(sorted(problems, key=lambda p: p.line or 0))
     return plan
 
 
-def loads_plan(text: str | bytes, name: str = "<plan>") -> Plan:
-    """Read a planning file's text (YAML 1.2 or JSON, format ``regimens-supply/1``).
+def build_plan(doc: Document, sha256: str = "") -> Plan:
+    """The :class:`Plan` of a parsed document, or InvalidRegimenError with every problem
+    (see :func:`read_plan`)."""
+    return read_plan(doc, sha256)
 
-    ``name`` is the file name messages cite (``name:LINE: field.path: ...``).
 
-    Raises:
-        InvalidRegimenError: every problem found, each with its line, field path,
-            offending value and what is allowed.
-    """
+def read_text(text: str | bytes, name: str, against: Against | None = None) -> Plan:
+    """A planning file's text, read (see :func:`regimens.supply.loads_plan`); with
+    ``against``, the plan's problems with a regimen too."""
     data = text.encode("utf-8") if isinstance(text, str) else text
     if not data.strip():
         raise InvalidRegimenError([Problem(name, None, (), "the file is empty; a plan starts "
                                            f"with 'plan: {FORMAT}'", code="empty-file")])
-    return build_plan(parse_document(data, name), hashlib.sha256(data).hexdigest())
+    return read_plan(parse_document(data, name), hashlib.sha256(data).hexdigest(), against)
 
 
-def load_plan(path: str | os.PathLike[str]) -> Plan:
-    """Read a planning file (see :func:`loads_plan`); at most 2 MiB.
-
-    Raises:
-        InvalidRegimenError: the file is missing, unreadable, a directory, too large,
-            or not a valid plan.
-    """
+def read_file(path: str | os.PathLike[str], against: Against | None = None) -> Plan:
+    """A planning file, read (see :func:`regimens.supply.load_plan`); at most 2 MiB."""
     name = os.fspath(path)
     file = Path(name)
     if file.is_dir():
@@ -762,4 +896,4 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
         raise InvalidRegimenError([Problem(
             name, None, (), f"the file is larger than {MAX_BYTES:,} bytes; plan files are "
             f"limited to {MAX_BYTES:,} bytes", code="file-too-large")])
-    return loads_plan(data, name)
+    return read_text(data, name, against)
