@@ -1,18 +1,23 @@
 """Supply forecast benchmark (issue 15): simulations x participants of the MIROCALS arm.
 
-    python benchmarks/supply_forecast.py                      # 1,000 simulations x 500
-    python benchmarks/supply_forecast.py --simulations 100    # a documented smaller scale
-    python benchmarks/supply_forecast.py --quick              # seconds
+    python benchmarks/supply_forecast.py                      # the issue's 1,000 x 500
+    python benchmarks/supply_forecast.py --simulations 100    # a smaller scale
+    python benchmarks/supply_forecast.py --quick              # seconds (the test suite's)
 
 The plan is MIROCALS-like (benchmarks/plans/mirocals-3-sites.yaml): 3 sites, il2 and
 placebo 1:1, Poisson-gamma enrolment up to ``--participants`` randomised, the 12-18 week
 run-in drawn per participant, dropout 0.5% a week. Each workload runs in a child process
 of its own (so that its peak memory is its own): ``simulate`` in this process (no Dask),
-then on a local Dask cluster of 1 and of 2 worker processes (one thread each). The table
-gives wall time, administrations per second (every administration of every simulation,
-before reduction), the ratio to the single-process path, and peak resident memory
-(VmHWM) of the process that reduces and, with Dask, of the largest worker. The result of
-each workload is the same forecast (checked here: the same summary table).
+then on a local Dask cluster (``LocalCluster``, worker processes of one thread each) of
+1 and of 2 workers. The table gives wall time, administrations per second (every
+administration of every simulation, counted before reduction), the ratio of the wall
+time to the single-process path's, and peak resident memory: VmHWM from
+/proc/self/status of the process that calls ``simulate`` and reduces (with Dask it also
+runs the scheduler) and, with Dask, the largest VmHWM among the worker processes (read
+in each worker with ``client.run``). It also gives the size of ``Forecast.demand``, the
+per-simulation cells the API returns, which is what grows with the simulations. The
+result of each workload is the same forecast (checked here: the same summary table),
+and the machine, the versions and the load average before and after are printed.
 
 Nothing here is a test assertion: the script prints a Markdown table and exits 0.
 """
@@ -67,15 +72,19 @@ def child(mode: str, simulations: int, participants: int, seed: int, folder: str
     began = time.perf_counter()
     forecast = simulate("mirocals", plan, simulations=simulations, seed=seed, client=client)
     seconds = time.perf_counter() - began
+    peak = peak_rss()  # before anything else here allocates
     workers = 0
     if client is not None:
         workers = max(client.run(peak_rss).values())
         client.close()
         cluster.close()  # type: ignore[union-attr]
-    rows = sum(v for v in forecast.demand.column("administrations").to_pylist() if v)
+    import pyarrow.compute as pc
+
+    rows = pc.sum(forecast.demand.column("administrations")).as_py()
     digest = hashlib.sha256(repr(forecast.summary.to_pylist()).encode())
-    print(json.dumps({"mode": mode, "seconds": seconds, "rows": rows, "peak": peak_rss(),
-                      "workers": workers, "summary": digest.hexdigest()}))
+    print(json.dumps({"mode": mode, "seconds": seconds, "rows": rows, "peak": peak,
+                      "workers": workers, "summary": digest.hexdigest(),
+                      "cells": forecast.demand.num_rows, "demand": forecast.demand.nbytes}))
 
 
 def run(simulations: int, participants: int, seed: int) -> list[dict[str, Any]]:
@@ -107,9 +116,36 @@ def table(results: list[dict[str, Any]], simulations: int, participants: int) ->
                      f"{r['rows'] / r['seconds']:,.0f} | {r['seconds'] / base:.2f}x | "
                      f"{r['peak'] / 2**20:,.0f} MiB | {worker} |")
     same = len({r["summary"] for r in results}) == 1
+    first = results[0]
     lines += ["", "Same summary table in every workload: " + ("yes" if same else "NO"),
-              f"CPU: {os.cpu_count()} cores"]
+              f"Forecast.demand (every simulation's cells, returned): {first['cells']:,} rows, "
+              f"{first['demand'] / 2**20:,.1f} MiB",
+              f"Machine: {machine()}", f"Versions: {versions()}"]
     return "\n".join(lines)
+
+
+def machine() -> str:
+    """CPU model and count, memory, and the load average now (the machine may be shared)."""
+    model = "unknown CPU"
+    memory = 0
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as info:
+            model = next((line.split(":", 1)[1].strip() for line in info
+                          if line.startswith("model name")), model)
+        with open("/proc/meminfo", encoding="ascii") as info:
+            memory = next(int(line.split()[1]) for line in info if line.startswith("MemTotal"))
+    except (OSError, StopIteration):
+        pass
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"{model}, {os.cpu_count()} cores, {memory / 2**20:,.0f} GiB; load average "
+            f"(1, 5, 15 min) {load}")
+
+
+def versions() -> str:
+    from importlib.metadata import version
+
+    names = ("regimens", "numpy", "pyarrow", "dask", "distributed")
+    return ", ".join([f"Python {sys.version.split()[0]}"] + [f"{n} {version(n)}" for n in names])
 
 
 def main() -> int:
@@ -117,7 +153,7 @@ def main() -> int:
     parser.add_argument("--simulations", type=int, default=1000)
     parser.add_argument("--participants", type=int, default=500)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--quick", action="store_true", help="4 simulations x 20")
+    parser.add_argument("--quick", action="store_true", help="4 simulations x 20 (seconds)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -126,8 +162,10 @@ def main() -> int:
         return 0
     if args.quick:
         args.simulations, args.participants = 4, 20
+    before = machine()
     print(table(run(args.simulations, args.participants, args.seed), args.simulations,
                 args.participants))
+    print(f"Before the run: {before}")
     return 0
 
 
