@@ -154,7 +154,8 @@ def test_help_builds_the_parser_without_the_library() -> None:
     ours = [m for m in loaded if m.startswith("regimens")]
     # The command line itself and the exceptions it may report; no engine, model, format,
     # export, quantities or cohort.
-    library = {"regimens", "regimens._public", "regimens._version", "regimens.errors"}
+    library = {"regimens", "regimens._public", "regimens._records", "regimens._version",
+               "regimens.errors"}
     assert [m for m in ours if m not in library and not m.startswith("regimens.cli")] == []
     assert not [m for m in loaded if m.split(".")[0] in _HEAVY]
     assert "tempfile" not in loaded  # for -o FILE only, imported when it writes one
@@ -260,7 +261,9 @@ def test_expand_json_on_the_command_line_imports_only_what_it_uses() -> None:
         "assert code == 0, code\n")
     unused = {"regimens.engine._arithmetic", "regimens.engine._site_check",
               "regimens.export._ics", "regimens.export._caldav", "regimens.export._handout",
-              "regimens.export._pdf", "regimens.cohort"}
+              "regimens.export._pdf", "regimens.cohort",
+              # The catalogue is read from the package's folder as plain files.
+              "importlib.resources"}
     assert sorted(unused & set(loaded)) == []
     assert "regimens.engine._layout" in loaded
     assert "regimens.export._render" in loaded

@@ -40,8 +40,10 @@ error records do (``type``, ``loc``).
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, ClassVar
+
+from ._records import dataclass
 
 __all__ = [
     "NO_VALUE",

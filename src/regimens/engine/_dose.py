@@ -7,10 +7,11 @@ is never exceeded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+from .._records import dataclass
 from ..errors import (
     DoseError,
     MissingMeasurementError,

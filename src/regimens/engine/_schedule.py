@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import MISSING, dataclass, fields, replace
+from dataclasses import MISSING, fields, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from .._records import dataclass
 from ..errors import ExpandOptionError, RegimenWarning
 from ..model import lookalike_text
 from ..quantities import Duration, StudyDay, plain

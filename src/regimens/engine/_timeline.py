@@ -7,10 +7,11 @@ laid out. All date arithmetic is in whole days from Study Day 1.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+from .._records import dataclass
 from ..errors import ExpandOptionError
 from ..model import Participant, Period, Regimen, SiteCalendar
 from ..quantities import BSAFormula, Duration, Months, StudyDay

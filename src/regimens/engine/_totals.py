@@ -10,10 +10,10 @@ rule (:func:`~regimens.least_waste_vials`), counted per size.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from .._records import dataclass
 from ..quantities import Amount, Dimension, Unit, exactly, normal, same_amount
 
 if TYPE_CHECKING:

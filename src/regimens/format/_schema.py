@@ -12,10 +12,10 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .._records import dataclass
 from ..errors import Problem
 from ..model import METHODS, MISSED_RULES, ON_DELAY_RULES, WEEKDAYS
 from ..quantities import MAX_DAYS, MAX_MONTHS

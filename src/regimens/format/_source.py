@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from typing import Any
 
+from .._records import dataclass
 from ..errors import NO_VALUE, InvalidRegimenError, Loc, Problem, format_loc
 
 __all__ = ["MAX_BYTES", "Cursor", "Document", "parse_document"]

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
+from .._records import dataclass
 from ..quantities import (
     Amount,
     Dimension,

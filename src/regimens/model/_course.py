@@ -9,10 +9,11 @@ their own modules; every record checks its own invariants in ``__post_init__``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, time, timedelta
 from itertools import pairwise, product
 
+from .._records import dataclass
 from ..errors import (
     InvalidRegimenError,
     Problem,

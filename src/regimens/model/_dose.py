@@ -4,9 +4,10 @@ its basis) and the dose levels of a course (:class:`DoseLevel`)."""
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 
+from .._records import dataclass
 from ..quantities import (
     Amount,
     Basis,

@@ -7,10 +7,11 @@ Decimal('69.85322498')
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime
 from decimal import Decimal
 
+from .._records import dataclass
 from ..errors import ParticipantError, UnitError
 from ..quantities import (
     MEASURE_NAMES,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 
+from .._records import dataclass
 from ..errors import (
     ParticipantError,
     UnitError,

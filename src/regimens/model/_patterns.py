@@ -8,10 +8,10 @@ writer and schema (see docs/architecture.md, "How to add a timing pattern").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, time
 from typing import ClassVar
 
+from .._records import dataclass
 from ..quantities import Duration, Elapsed, Months, counted
 from ._invariants import Misfit, Problems, days_problem
 

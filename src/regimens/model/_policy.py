@@ -8,9 +8,10 @@ record (delays, missed doses, reductions, new measurements) is replayed over the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from decimal import Decimal
 
+from .._records import dataclass
 from ..quantities import Duration
 from ._invariants import Problems
 

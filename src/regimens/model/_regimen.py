@@ -16,11 +16,12 @@ The engine (:mod:`regimens.engine`) only ever sees valid objects.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from .._records import dataclass
 from ..errors import RegimenLookupError
 from ._invariants import Problems
 from ._participant import Participant

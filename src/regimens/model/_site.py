@@ -11,10 +11,10 @@ version used is kept (:attr:`SiteCalendar.holidays_version`) and outputs state i
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from datetime import date
 from types import ModuleType
 
+from .._records import dataclass
 from ..errors import ExpandOptionError
 from ._invariants import WEEKDAYS
 

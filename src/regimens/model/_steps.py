@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from .._records import dataclass
 from ._dose import Dose
 from ._invariants import Problems, days_problem
 

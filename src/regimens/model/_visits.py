@@ -3,8 +3,7 @@ day of a course's cycle, or every N days of a period) and a window around it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from .._records import dataclass
 from ..quantities import MAX_MONTHS, Duration
 from ._invariants import Problems
 

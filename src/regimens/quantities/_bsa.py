@@ -32,10 +32,10 @@ Sources (also on each member's :attr:`BSAFormula.reference`):
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
+from .._records import dataclass
 from ..errors import QuantityError
 from ._exact import EXACT, exactly
 from ._units import normal, shortest_decimal

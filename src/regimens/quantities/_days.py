@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
-from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, total_ordering
 
+from .._records import dataclass
 from ..errors import QuantityError, QuantityTypeError, UnitError
 from ._notation import counted
 

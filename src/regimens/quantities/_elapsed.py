@@ -13,9 +13,9 @@ Elapsed(minutes=2760)
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import timedelta
 
+from .._records import dataclass
 from ..errors import QuantityError, QuantityTypeError, UnitError
 from ._days import MAX_DAYS
 

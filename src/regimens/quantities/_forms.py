@@ -9,9 +9,9 @@ cannot be split into (:data:`FORM_PARTS`: half a tablet, never half a capsule).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
+from .._records import dataclass
 from ..errors import UnitError
 from ._exact import exactly
 from ._units import (

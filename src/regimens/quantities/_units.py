@@ -22,10 +22,10 @@ import functools
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
+from .._records import dataclass
 from ..errors import UnitError
 from ._exact import EXACT, MAX_SIGNIFICANT_DIGITS, exactly
 

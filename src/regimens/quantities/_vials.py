@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
+from .._records import dataclass
 from ..errors import QuantityError, QuantityTypeError, UnitError
 from ._exact import exactly
 from ._units import Amount, Unit, normal

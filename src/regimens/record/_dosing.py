@@ -29,10 +29,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
 
+from .._records import dataclass
 from ..engine import Administration, BodySize, ComputedDose, Schedule, compute_dose
 from ..errors import (
     CumulativeDoseWarning,

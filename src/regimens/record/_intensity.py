@@ -15,10 +15,10 @@ amounts given and planned (mg, not mg/m2), in one dimension. The usual bands: at
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
 
+from .._records import dataclass
 from ..quantities import EXACT, normal
 
 __all__ = ["RDI_BANDS", "RDI_OVER", "Intensity", "intensity_band", "relative_dose_intensity"]

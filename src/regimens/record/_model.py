@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from decimal import Decimal
 
+from .._records import dataclass
 from ..errors import NO_VALUE, InvalidRegimenError, ParticipantError, Problem
 from ..model import Participant, Regimen
 from ..quantities import Amount

@@ -16,12 +16,12 @@ import re
 import stat
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .._records import dataclass
 from ..errors import NO_VALUE, InvalidRegimenError, ParticipantError, Problem, UnitError
 from ..format import INVISIBLE, MAX_BYTES, parse_document
 from ..quantities import Amount, parse_amount, parse_creatinine, parse_gfr, parse_measure

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
 
+from .._records import dataclass
 from ..model import Course, EveryPattern, Regimen
 from ..quantities import EXACT, Amount, Dimension, normal
 from ._dosing import CumulativeFlag
