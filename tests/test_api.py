@@ -48,7 +48,7 @@ PUBLIC = [
     "PublishSummary", "Reminder", "publish",
     # Exceptions and warnings
     "ClosedDayWarning", "CumulativeDoseWarning", "DoseError", "ExpandOptionError",
-    "InvalidRegimenError", "OverdoseWarning",
+    "ImplausibleMeasurementWarning", "InvalidRegimenError", "OverdoseWarning",
     "MissingMeasurementError", "ParticipantError", "Problem", "PublishError", "QuantityError",
     "QuantityTypeError",
     "RegimenError", "RegimenLookupError", "RegimenNotFoundError", "RegimenWarning",
@@ -172,7 +172,8 @@ def test_errors_share_one_root(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["ClosedDayWarning", "CumulativeDoseWarning",
-                                  "OverdoseWarning", "RoundingWarning", "TimeShiftWarning"])
+                                  "ImplausibleMeasurementWarning", "OverdoseWarning",
+                                  "RoundingWarning", "TimeShiftWarning"])
 def test_warnings(name: str) -> None:
     assert issubclass(getattr(regimens, name), regimens.RegimenWarning)
     assert issubclass(regimens.RegimenWarning, UserWarning)

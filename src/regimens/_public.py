@@ -21,7 +21,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
     ),
     "errors": (
         "ClosedDayWarning", "CumulativeDoseWarning", "DoseError", "ExpandOptionError",
-        "InvalidRegimenError",
+        "ImplausibleMeasurementWarning", "InvalidRegimenError",
         "MissingMeasurementError", "OverdoseWarning", "ParticipantError", "Problem", "PublishError",
         "QuantityError", "QuantityTypeError", "RegimenError", "RegimenLookupError",
         "RegimenNotFoundError", "RegimenWarning", "RoundingWarning", "StandardDoseWarning",

@@ -26,7 +26,8 @@ know this library)::
     ├── TimeShiftWarning                    a time of day moved out of a daylight-saving gap
     ├── ClosedDayWarning                    clinic work stays on a day the site is closed
     ├── CumulativeDoseWarning               a dose would take a drug past its max_cumulative
-    └── OverdoseWarning                     a record gives more than the planned dose
+    ├── OverdoseWarning                     a record gives more than the planned dose
+    └── ImplausibleMeasurementWarning       a record's measurement changed implausibly
 
 Every error keeps its parts as attributes and builds its message from them in
 ``__str__``; nothing in the library reads a message back. Every error pickles
@@ -51,6 +52,7 @@ __all__ = [
     "CumulativeDoseWarning",
     "DoseError",
     "ExpandOptionError",
+    "ImplausibleMeasurementWarning",
     "InvalidRegimenError",
     "Loc",
     "MissingMeasurementError",
@@ -496,6 +498,19 @@ class OverdoseWarning(RegimenWarning):
     """A participant's record gives a drug in an amount above the planned one (500 mg
     where 109.2 mg was planned): never taken silently, also a protocol deviation in the
     record's summary (docs/record.md, "Summary")."""
+
+
+class ImplausibleMeasurementWarning(RegimenWarning):
+    """A participant's record has a measurement that changed implausibly from the previous
+    one of the same kind (weight or BSA by more than 20%, height by more than 5 cm, serum
+    creatinine or GFR doubled or halved), or that gives, with the other measurements in
+    effect, a body-mass index outside 10 to 80 kg/m²: most often a wrong unit (63 lbs
+    written for 63 kg). The doses after it are still computed from it, and the warning
+    names the file, line, both values and the threshold (docs/record.md, "Dose changes";
+    also listed in the record's summary). About the participant, not a dose: blind-safe.
+    """
+
+    blind_safe = True
 
 
 from ._public import claim  # noqa: E402 (after the names it claims)

@@ -153,6 +153,42 @@ def test_a_weight_within_the_threshold_is_said_not_applied() -> None:
         "was computed from (5.71% change): not recomputed (redose: weight_change)",)
 
 
+@pytest.mark.parametrize(("rows", "expected"), [
+    # Height 172 cm: Mosteller sqrt(172 x 70 / 3600) = 1.8288, 1.83 m2: 60 x 1.83 = 109.8 mg
+    # from cycle 3 (2027-02-15); before it sqrt(170 x 70 / 3600) = 1.8181, 1.82 m2: 109.2 mg.
+    ("2027-02-15,measure,,,,172 cm,,\n", ["109.2 mg"] * 2 + ["109.8 mg"] * 6),
+    # 66 kg (5.71%: not applied), then 172 cm: BSA from 172 cm and the 70 kg the dose was
+    # computed from, not 66 kg (which would give sqrt(172 x 66 / 3600) = 1.7758: 106.8 mg).
+    ("2027-02-15,measure,,,,66 kg,,\n2027-03-08,measure,,,,172 cm,,\n",
+     ["109.2 mg"] * 3 + ["109.8 mg"] * 5),
+    # A BSA of 1.9 m2 (4.4% above 1.82): 60 x 1.9 = 114 mg from cycle 3.
+    ("2027-02-15,measure,,,,1.9 m2,,\n", ["109.2 mg"] * 2 + ["114 mg"] * 6),
+])
+def test_heights_and_bsa_always_apply_under_the_weight_rule(
+        rows: str, expected: list[str]) -> None:
+    participant = Participant(weight="70 kg", height="170 cm")
+    d = dosing(rows, "redose: {weight_change: 10%}", participant)
+    assert amounts(d, "dox") == expected
+
+
+@pytest.mark.parametrize(("row", "note"), [
+    ("2027-02-15,measure,,,,172 cm,,\n", "height 172 cm"),
+    ("2027-02-15,measure,,,,1.9 m2,,\n", "BSA 1.9 m2"),
+    ("2027-02-15,measure,,,,1.2 mg/dL,,\n", "serum creatinine 1.2 mg/dL"),
+    ("2027-02-15,measure,,,,80 mL/min,,\n", "GFR 80 mL/min"),
+])
+def test_under_the_weight_rule_other_measurements_say_they_always_apply(
+        row: str, note: str) -> None:
+    participant = Participant(weight="70 kg", height="170 cm")
+    d = dosing(row, "redose: {weight_change: 10%}", participant)
+    last = [a for a in d.plan.administrations if a.drug == "dox"][-1]
+    assert f"{note} measured 2027-02-15 (record line 2) applies whatever its change (redose: " \
+           "weight_change is about weight only)" in d.dose(last).notes
+    # Without the rule, every measurement applies and nothing needs saying.
+    plain = dosing(row, participant=participant)
+    assert not any("whatever its change" in n for n in plain.dose(last).notes)
+
+
 def test_a_measurement_on_the_day_of_a_dose_applies_to_it() -> None:
     participant = Participant(weight="70 kg", height="170 cm")
     d = dosing("2027-01-04,measure,,,,60 kg,,\n", participant=participant)

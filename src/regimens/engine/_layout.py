@@ -24,6 +24,7 @@ from ..errors import (
 )
 from ..model import (
     BLINDED_VISIT,
+    PLAUSIBLE_BMI,
     AfterLastAnchor,
     Course,
     Dose,
@@ -36,6 +37,7 @@ from ..model import (
     RepeatAnchor,
     StudyDayAnchor,
     Visit,
+    implausible_bmi,
 )
 from ..quantities import (
     Amount,
@@ -584,11 +586,12 @@ def _no_amount(course: Course) -> ComputedDose:
 def _plausibility(participant: Participant, warnings: list[RegimenWarning]) -> None:
     w, h = participant.weight_kg, participant.height_cm
     if w is not None and h is not None:
-        bmi = w / (h / 100) ** 2
-        if not 10 <= bmi <= 80:
+        bmi = implausible_bmi(w, h)
+        if bmi is not None:
+            low, high = PLAUSIBLE_BMI
             warning = RegimenWarning(
-                f"weight and height give a body-mass index of {bmi:.1f}, outside 10 to 80; "
-                "check both measurements and their units")
+                f"weight and height give a body-mass index of {bmi:.1f}, outside {low} to "
+                f"{high}; check both measurements and their units")
             warning.blind_safe = True  # about the participant, whatever the arm
             warnings.append(warning)
 

@@ -64,6 +64,7 @@ def summary_json(s: RecordSummary) -> dict[str, Any]:
         "reductions": list(s.reductions),
         "deviations": list(s.deviations),
         "cumulative": [str(f.warning) for f in s.cumulative],
+        "measurements": list(s.measurements),
     }
 
 
@@ -102,7 +103,8 @@ def summary_lines(s: RecordSummary) -> list[str]:
                      f"dose + one {d.cycle_days}-day cycle)")
     for title, items in (("Delays", s.delays), ("Reductions", s.reductions),
                          ("Deviations", s.deviations),
-                         ("Cumulative limits", tuple(str(f.warning) for f in s.cumulative))):
+                         ("Cumulative limits", tuple(str(f.warning) for f in s.cumulative)),
+                         ("Implausible measurements", s.measurements)):
         if items:
             lines.append(f"  {title}:")
             lines += [f"    - {item}" for item in items]

@@ -38,7 +38,7 @@ from ._cycles import (
 from ._dose import Dose, DoseLevel, Rounding, WeightBasis
 from ._invariants import WEEKDAYS
 from ._lookalike import lookalike, lookalike_text
-from ._participant import PLAUSIBLE, Participant, implausible
+from ._participant import PLAUSIBLE, PLAUSIBLE_BMI, Participant, implausible, implausible_bmi
 from ._parts import DRUG_INSTRUCTIONS, DRUG_KINDS, Arm, Drug, Expectation, Period
 from ._patterns import (
     DailyPattern,
@@ -98,6 +98,7 @@ __all__ = [
     "NO_POLICY",
     "ON_DELAY_RULES",
     "PLAUSIBLE",
+    "PLAUSIBLE_BMI",
     "WEEKDAYS",
     "WINDOW_NEEDS_CLINIC",
     "AdministrationStep",
@@ -147,6 +148,7 @@ __all__ = [
     "cycles_past",
     "day_one_may_vanish",
     "implausible",
+    "implausible_bmi",
     "kind_problem",
     "lookalike",
     "lookalike_text",

@@ -23,7 +23,7 @@ from ..quantities import (
     plain,
 )
 
-__all__ = ["PLAUSIBLE", "Participant", "implausible"]
+__all__ = ["PLAUSIBLE", "PLAUSIBLE_BMI", "Participant", "implausible", "implausible_bmi"]
 
 #: Plausible ranges (inclusive) in kg, cm and m2; outside them is a typing or unit mistake.
 PLAUSIBLE = {
@@ -34,6 +34,9 @@ PLAUSIBLE = {
     "gfr": (Decimal("1"), Decimal("250"), "mL/min"),
     "creatinine": (Decimal("0.1"), Decimal("20"), "mg/dL"),
 }
+#: Plausible body-mass index in kg/m2 (inclusive): outside it, a weight and a height that are
+#: each plausible alone are most likely in the wrong unit (a weight in lb read as kg).
+PLAUSIBLE_BMI = (Decimal("10"), Decimal("80"))
 _NAMES = {**MEASURE_NAMES, "age": "age", "gfr": "GFR", "creatinine": "serum creatinine"}
 
 
@@ -52,6 +55,17 @@ def implausible(kind: str, value: Decimal) -> str | None:
         return None
     return (f"{plain(value)} {unit} is not a plausible {_NAMES[kind]} "
             f"(allowed: {plain(low)} to {plain(high)} {unit}); check the number and its unit")
+
+
+@exactly
+def implausible_bmi(weight_kg: Decimal, height_cm: Decimal) -> Decimal | None:
+    """The body-mass index (weight / height², kg/m²) of a weight in kg and a height in cm
+    when it is outside :data:`PLAUSIBLE_BMI` (10 to 80, bounds included), else None: the
+    one rule of the schedule's warning and of a record's new measurements.
+    """
+    bmi = weight_kg / (height_cm / 100) ** 2
+    low, high = PLAUSIBLE_BMI
+    return None if low <= bmi <= high else bmi
 
 
 @exactly

@@ -10,6 +10,7 @@ from ._check import level_percent
 from ._dosing import BodyUsed, CumulativeEntry, CumulativeFlag, DoseChange, Dosing, cumulative_flags
 from ._intensity import RDI_BANDS, RDI_OVER, Intensity, intensity_band, relative_dose_intensity
 from ._model import MEASUREMENT_KINDS, EventKind, Measurement, Record, RecordRow
+from ._plausible import PLAUSIBLE_CHANGE, ImplausibleMeasurement, implausible_measurements
 from ._read import COLUMNS, OPTIONAL_COLUMNS, load_record, read_record, record_schema
 from ._replay import expand, replay
 from ._summary import OUTCOMES, Delay, DrugSummary, Outcome, RecordSummary, cycle_length, summarize
@@ -19,6 +20,7 @@ __all__ = [
     "MEASUREMENT_KINDS",
     "OPTIONAL_COLUMNS",
     "OUTCOMES",
+    "PLAUSIBLE_CHANGE",
     "RDI_BANDS",
     "RDI_OVER",
     "BodyUsed",
@@ -29,6 +31,7 @@ __all__ = [
     "Dosing",
     "DrugSummary",
     "EventKind",
+    "ImplausibleMeasurement",
     "Intensity",
     "Measurement",
     "Outcome",
@@ -38,6 +41,7 @@ __all__ = [
     "cumulative_flags",
     "cycle_length",
     "expand",
+    "implausible_measurements",
     "intensity_band",
     "level_percent",
     "load_record",

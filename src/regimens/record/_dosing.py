@@ -22,7 +22,7 @@ Rules (the regimen's policy, :meth:`~regimens.Regimen.policy_for`):
   {weight_change: P%}`` a new weight changes the doses of a course only when it differs
   by at least P% from the weight the course's current dose was computed from; without a
   rule, doses are recomputed from each new measurement. Heights, BSA, creatinine and GFR
-  always apply.
+  always apply, and under a ``redose`` rule the dose's notes say so.
 """
 
 from __future__ import annotations
@@ -249,6 +249,12 @@ class Dosing:
                                  f"({plain(_two(change))}% change): not recomputed "
                                  "(redose: weight_change)")
                     continue
+            if threshold is not None and m.kind != "weight":
+                # The rule names weight only: say that this measurement was not held to it.
+                notes.append(f"{_MEASURE_LABEL[m.kind]} {m.text} measured "
+                             f"{row.date.isoformat()} (record line {row.line}) applies "
+                             "whatever its change (redose: weight_change is about weight "
+                             "only)")
             person = m.apply(person)
             measured[m.kind] = (m.kind, row.date, row.line)
             if m.kind == "creatinine":

@@ -45,6 +45,7 @@ from ..model import AfterLastAnchor, Course, CourseAnchor, Participant, Regimen,
 from ..quantities import Amount, Basis, BSAFormula, StudyDay, human_amount
 from ._dosing import CumulativeEntry, CumulativeFlag, Dosing, cumulative_flags
 from ._model import EventKind, Record, RecordRow
+from ._plausible import implausible_measurements
 from ._summary import Delay, Outcome, reduction_text, summarize
 
 __all__ = ["expand", "replay"]
@@ -706,8 +707,10 @@ def replay(schedule: Schedule, record: Record,
     if not rows:
         made = list(schedule.administrations)
     deviations = tuple(text for *_, text in sorted(state.deviations))
+    odd = implausible_measurements(schedule.participant, rows)
     summary = summarize(schedule.regimen, record, state.outcomes(due), deviations=deviations,
-                        cumulative=flags, delays=state.delays)
+                        cumulative=flags, delays=state.delays,
+                        measurements=[f"line {m.row.line}: {m.text}" for m in odd])
     replayed = Replayed(
         source=record.source, record=record, planned=schedule,
         changes=tuple(text for *_, text in sorted(state.changes)),
@@ -715,7 +718,8 @@ def replay(schedule: Schedule, record: Record,
     return dataclasses.replace(
         schedule, administrations=tuple(made),
         visits=state.visits() if rows else schedule.visits, replayed=replayed,
-        warnings=schedule.warnings + tuple(state.warnings) + tuple(f.warning for f in flags))
+        warnings=schedule.warnings + tuple(state.warnings) + tuple(f.warning for f in flags)
+        + tuple(m.warning for m in odd))
 
 
 def expand(

@@ -152,6 +152,9 @@ class RecordSummary:
     cumulative: tuple[CumulativeFlag, ...] = ()
     #: The delays as the replay measured them (``delays`` is their :attr:`Delay.text`).
     delay_details: tuple[Delay, ...] = ()
+    #: The ``measure`` rows implausible next to the previous measurement of their kind
+    #: (docs/record.md, "Implausible measurements"), one line each naming its line.
+    measurements: tuple[str, ...] = ()
 
 
 def cycle_length(regimen: Regimen, drug: str) -> int:
@@ -263,11 +266,13 @@ def _outside_window(regimen: Regimen, outcomes: Sequence[Outcome]) -> list[str]:
 def summarize(regimen: Regimen, record: Record, outcomes: Sequence[Outcome], *,
               deviations: Sequence[str] = (),
               cumulative: Sequence[CumulativeFlag] = (),
-              delays: Sequence[Delay] = ()) -> RecordSummary:
+              delays: Sequence[Delay] = (),
+              measurements: Sequence[str] = ()) -> RecordSummary:
     """The summary of ``record`` replayed over the plan, from each planned administration's
     ``outcomes``; ``deviations`` are those the replay found (kept first, in its order);
     ``cumulative`` the flags of :func:`cumulative_flags`; ``delays`` the :class:`Delay` of
-    each delay row, as the replay measured them (listed in the record's line order)."""
+    each delay row, as the replay measured them (listed in the record's line order);
+    ``measurements`` the implausible measurements, one line each (kept in order)."""
     drugs = list(dict.fromkeys(o.drug for o in outcomes))
     order = {d.id: i for i, d in enumerate(regimen.drugs)}
     rows = record.effective()
@@ -280,5 +285,6 @@ def summarize(regimen: Regimen, record: Record, outcomes: Sequence[Outcome], *,
     reductions = [f"{r.drug}: {reduction_text(r)}" for r in rows if r.event is EventKind.REDUCE]
     ordered = tuple(sorted(delays, key=lambda d: (d.date, d.line)))
     return RecordSummary(record.source, summaries, tuple(d.text for d in ordered),
-                         tuple(reductions), tuple(found), tuple(cumulative), ordered)
+                         tuple(reductions), tuple(found), tuple(cumulative), ordered,
+                         tuple(measurements))
 

@@ -1,0 +1,203 @@
+"""Measurements in a record that are implausible next to the previous ones: never silent.
+
+A ``measure`` row is range-checked alone when it is read (as ``--weight`` is: 0.5-400 kg);
+a value inside that range can still be a typing or unit mistake (``63 lbs`` written for
+63 kg is 28.58 kg, a 59% loss since the 70 kg of enrolment). Every dose after it would be
+recomputed from it, so such a change is an :class:`~regimens.ImplausibleMeasurementWarning`
+naming the row, both values and the threshold (docs/record.md, "Implausible
+measurements"). The thresholds (:data:`PLAUSIBLE_CHANGE`) and why they were chosen:
+
+- weight and BSA: a change of more than 20% from the previous value. Losing 5% of body
+  weight over six months already defines cancer cachexia (Fearon K et al., Lancet Oncol
+  2011;12:489-95) and 10% is a severe loss; 20% between two visits is rarely real, while
+  a unit mistake is far larger (lb for kg: 55%; g for kg: 99.9%). BSA varies about as
+  the square root of weight, so 20% of BSA is an even larger change of the body.
+- height: more than 5 cm from the previous height; an adult's height changes by far less
+  between visits (and 5 cm is a typical inch/centimetre or digit mistake). A participant
+  under 18 on the measurement's date (by ``age`` or ``birth_date``) grows: there an
+  increase is implausible only above 10% of the previous height.
+- serum creatinine and GFR: a doubling or a halving (new / previous >= 2 or <= 1/2). A
+  doubling of creatinine is acute kidney injury stage 2 (KDIGO 2012): possible, but a
+  pharmacist must confirm it before the doses are recomputed from it.
+- weight with height: the body-mass index of the weight and height in effect after the
+  row outside 10-80 kg/m² (the schedule's own rule, :data:`regimens.model.PLAUSIBLE_BMI`).
+
+The previous value is the last measurement of the same kind before the row (by date,
+then line), whether or not a re-dosing rule applied it, else the participant's value at
+enrolment. A creatinine is compared with a creatinine, a GFR with a GFR.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, localcontext
+
+from ..errors import ImplausibleMeasurementWarning, ParticipantError
+from ..model import PLAUSIBLE_BMI, Participant, implausible_bmi
+from ..quantities import EXACT, plain
+from ._model import EventKind, RecordRow
+
+__all__ = ["PLAUSIBLE_CHANGE", "ImplausibleMeasurement", "implausible_measurements"]
+
+#: The largest plausible change between two measurements of one kind (docs/record.md,
+#: "Implausible measurements"): weight and BSA in percent of the previous value, height
+#: in cm (and in percent for a participant under 18 who grows), creatinine and GFR as a
+#: factor (new / previous or previous / new).
+PLAUSIBLE_CHANGE: dict[str, Decimal] = {
+    "weight_percent": Decimal(20),
+    "bsa_percent": Decimal(20),
+    "height_cm": Decimal(5),
+    "height_growth_percent": Decimal(10),
+    "renal_factor": Decimal(2),
+}
+#: Below this age (years) on the measurement's date, a participant may grow.
+_ADULT = Decimal(18)
+
+_LABEL = {"weight": "weight", "height": "height", "bsa": "BSA",
+          "creatinine": "serum creatinine", "gfr": "GFR"}
+_UNIT = {"weight": "kg", "height": "cm", "bsa": "m²", "creatinine": "mg/dL", "gfr": "mL/min"}
+
+
+@dataclass(frozen=True)
+class ImplausibleMeasurement:
+    """One ``measure`` row that is implausible next to the previous measurement of its kind
+    (or, with the other measurements in effect, gives an implausible body-mass index).
+
+    ``row`` is the record's row; ``text`` says why, with both values and the threshold;
+    ``warning`` is the :class:`~regimens.ImplausibleMeasurementWarning` (its text
+    prefixed with the record's file and line).
+    """
+
+    row: RecordRow
+    text: str
+
+    @property
+    def warning(self) -> ImplausibleMeasurementWarning:
+        """The warning the schedule carries: ``FILE:LINE: TEXT``."""
+        return ImplausibleMeasurementWarning(f"{self.row.source}:{self.row.line}: {self.text}")
+
+
+def _value(kind: str, person: Participant) -> Decimal | None:
+    """The participant's ``kind`` in the unit the thresholds use (creatinine in mg/dL)."""
+    if kind == "creatinine":
+        if person.creatinine_value is None or person.creatinine_factor is None:
+            return None
+        with localcontext(EXACT):
+            return person.creatinine_value / person.creatinine_factor
+    return {"weight": person.weight_kg, "height": person.height_cm, "bsa": person.bsa_m2,
+            "gfr": person.gfr_ml_min}[kind]
+
+
+def _shown(kind: str, text: str, value: Decimal) -> str:
+    """``63 lbs (28.58 kg)``: the value as written, and in the threshold's unit if it
+    was written in another one."""
+    canonical = f"{plain(value)} {_UNIT[kind]}"
+    if text.replace(" ", "") == canonical.replace(" ", "").replace("²", "2"):
+        return text
+    rounded = value.quantize(Decimal("0.01"))
+    return f"{text} ({plain(rounded)} {_UNIT[kind]})"
+
+
+def _child(person: Participant, on: date) -> bool:
+    try:
+        age = person.age_on(on)
+    except ParticipantError:
+        return False
+    return age is not None and age < _ADULT
+
+
+def _percent(value: Decimal) -> str:
+    return plain(value.quantize(Decimal("0.01")))
+
+
+def _change_reason(kind: str, new: Decimal, old: Decimal, growing: bool
+                   ) -> tuple[str, str] | None:
+    """How going from ``old`` to ``new`` is implausible for ``kind`` ("59.18% below"),
+    and the threshold it passes; None when it is plausible."""
+    with localcontext(EXACT):
+        if kind in ("weight", "bsa"):
+            limit = PLAUSIBLE_CHANGE[f"{kind}_percent"]
+            percent = abs(new - old) * 100 / old
+            if percent <= limit:
+                return None
+            way = "below" if new < old else "above"
+            return (f"{_percent(percent)}% {way} the previous {_LABEL[kind]}",
+                    f"more than the {plain(limit)}% change taken as plausible between two "
+                    "measurements")
+        if kind == "height":
+            limit = PLAUSIBLE_CHANGE["height_cm"]
+            diff = new - old
+            if growing and diff > 0:
+                growth = PLAUSIBLE_CHANGE["height_growth_percent"]
+                percent = diff * 100 / old
+                if percent <= growth:
+                    return None
+                return (f"{plain(diff)} cm ({_percent(percent)}%) above the previous height",
+                        f"more than the {plain(growth)}% a participant under 18 is taken to grow "
+                        "between two measurements")
+            if abs(diff) <= limit:
+                return None
+            way = "below" if diff < 0 else "above"
+            return (f"{plain(abs(diff))} cm {way} the previous height",
+                    f"more than the {plain(limit)} cm change taken as plausible between two "
+                    "measurements")
+        factor = PLAUSIBLE_CHANGE["renal_factor"]
+        ratio = new / old
+        if 1 / factor < ratio < factor:
+            return None
+        why = "doubled or halved between two measurements, which must be confirmed"
+        if kind == "creatinine":
+            why += " (a doubled creatinine is acute kidney injury stage 2, KDIGO 2012)"
+        return f"{_percent(ratio)} times the previous {_LABEL[kind]}", why
+
+
+def implausible_measurements(participant: Participant, rows: Sequence[RecordRow]
+                             ) -> tuple[ImplausibleMeasurement, ...]:
+    """The ``measure`` rows among ``rows`` (in date order, then line) whose value is
+    implausible next to the previous measurement of its kind (from the record, else
+    ``participant``'s at enrolment), by the thresholds of :data:`PLAUSIBLE_CHANGE`, or
+    whose weight and height in effect give a body-mass index outside 10-80 kg/m². One
+    entry per row, its reasons joined; pure and exact.
+    """
+    measures = sorted((r for r in rows if r.event is EventKind.MEASURE and r.date is not None
+                       and r.measurement is not None), key=lambda r: (r.date, r.line))
+    found: list[ImplausibleMeasurement] = []
+    person = participant
+    previous: dict[str, tuple[Decimal, str]] = {}
+    for kind in _LABEL:
+        value = _value(kind, participant)
+        if value is not None:
+            previous[kind] = (value, f"{getattr(participant, kind)} (at enrolment)")
+    for row in measures:
+        assert row.measurement is not None
+        assert row.date is not None
+        m = row.measurement
+        alone = _value(m.kind, Participant(**{m.kind: m.text}))
+        assert alone is not None
+        reasons: list[str] = []
+        before = previous.get(m.kind)
+        if before is not None:
+            change = _change_reason(m.kind, alone, before[0], _child(participant, row.date))
+            if change is not None:
+                reasons.append(f"{change[0]}, {before[1]}, {change[1]}")
+        person = m.apply(person)
+        if m.kind in ("weight", "height") and person.weight_kg is not None \
+                and person.height_cm is not None:
+            bmi = implausible_bmi(person.weight_kg, person.height_cm)
+            if bmi is not None:
+                other = "height" if m.kind == "weight" else "weight"
+                low, high = PLAUSIBLE_BMI
+                with localcontext(EXACT):
+                    shown = plain(bmi.quantize(Decimal("0.1")))
+                reasons.append(f"with {other} {getattr(person, other)} it gives a body-mass "
+                               f"index of {shown} kg/m², outside {plain(low)} to {plain(high)}")
+        previous[m.kind] = (alone, f"{m.text} (measured {row.date.isoformat()}, line "
+                                   f"{row.line})")
+        if reasons:
+            found.append(ImplausibleMeasurement(row, (
+                f"{_LABEL[m.kind]} {_shown(m.kind, m.text, alone)} measured "
+                f"{row.date.isoformat()}: {'; '.join(reasons)}. The doses after "
+                "it are computed from it: check the number and its unit")))
+    return tuple(found)
