@@ -13,7 +13,7 @@ know this library)::
     │   └── QuantityTypeError (TypeError)   ... of the wrong type (StudyDay("3"))
     ├── ParticipantError (ValueError)       a measurement or label: .field, .reason, .value,
     │                                       .participant (a cohort row)
-    │   └── MissingMeasurementError         ... that a dose needs: .needed
+    │   └── MissingMeasurementError         ... that a dose needs: .needed, .file, .line, .loc
     ├── ExpandOptionError (ValueError)      an option (arm, start, lengths, stamp, ...):
     │                                       .option, .reason, .value, .participant
     ├── DoseError (ValueError)              a dose not computable safely: .reason, .participant,
@@ -316,15 +316,43 @@ class MissingMeasurementError(ParticipantError):
     """A body-size dose needs a measurement that was not given.
 
     ``needed`` lists every missing measurement (``("height", "weight")``); ``field``
-    is the first of them.
+    is the first of them. The dose that needs it, when read from a file, is located as
+    :class:`DoseError` locates one: ``file``, ``line`` and ``loc`` (the dose field's path:
+    ``("periods", 0, "courses", 1, "dose")``); ``file`` is None otherwise (a dose built in
+    Python, a cohort's arguments). Message: ``FIELD: REASON``, then with a file ``; the
+    dose that needs it is at FILE:LINE (PATH)``; :attr:`detail` the same without
+    ``FIELD: ``.
     """
 
     code = "missing-measurement"
 
-    def __init__(self, field: str, reason: str, needed: tuple[str, ...]) -> None:
+    def __init__(self, field: str, reason: str, needed: tuple[str, ...],
+                 file: str | None = None, line: int | None = None, loc: Loc = ()) -> None:
         super().__init__(field, reason)
         self.needed = tuple(needed)
+        self.file = file
+        self.line = line
+        self.loc: Loc = tuple(loc)
         self.args = (field, reason, self.needed)
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.field, self.reason, self.needed, self.file, self.line, self.loc)
+
+    @property
+    def path(self) -> str:
+        """The dose field's path as text: ``periods[0].courses[1].dose`` (``""``: none)."""
+        return format_loc(self.loc)
+
+    @property
+    def detail(self) -> str:
+        """The message without the field name: ``REASON[; the dose that needs it is at
+        FILE:LINE (PATH)]``."""
+        text = super().detail
+        if self.file is None:
+            return text
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return text + f"; the dose that needs it is at {where}" + (
+            f" ({self.path})" if self.path else "")
 
 
 class RegimenLookupError(RegimenError, LookupError):

@@ -248,7 +248,10 @@ def test_ideal_weight_needs_height_and_sex() -> None:
     assert caught.value.needed == ("height", "sex")
     assert str(caught.value) == (
         "height: weight: ideal needs the participant's height and sex (--height, --sex) for "
-        "Devine's ideal body weight")
+        "Devine's ideal body weight; the dose that needs it is at r.yaml:16 "
+        "(periods[0].courses[0].dose)")  # HEAD is 15 lines: the course is on line 16
+    assert (caught.value.file, caught.value.line, caught.value.path) == (
+        "r.yaml", 16, "periods[0].courses[0].dose")
 
 
 # bsa_max -----------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import pickle
 from decimal import Decimal
 
 import pytest
@@ -463,25 +465,30 @@ def test_rounding_up_never_gives_zero() -> None:
     assert a.amount == "50"
 
 
+# The dose that needs the measurement, in the file: HEAD is 10 lines, one() puts the course
+# on the 5th line after it.
+AT = "; the dose that needs it is at r.yaml:15 (periods[0].courses[0].dose)"
+
+
 @pytest.mark.parametrize(
     ("dose", "participant", "field", "needed", "message"),
     [
         ("1 mg/kg", Participant(), "weight", ("weight",),
-         "weight: a per-kg dose needs the participant's weight (--weight, e.g. 70kg)"),
+         "weight: a per-kg dose needs the participant's weight (--weight, e.g. 70kg)" + AT),
         ("1 mg/kg", Participant(height="175 cm"), "weight", ("weight",),
-         "weight: a per-kg dose needs the participant's weight (--weight, e.g. 70kg)"),
+         "weight: a per-kg dose needs the participant's weight (--weight, e.g. 70kg)" + AT),
         ("1 mg/m2", Participant(), "height", ("height", "weight"),
          "height: a per-m2 dose needs the participant's height and weight (--height, --weight) "
-         "or body surface area (--bsa)"),
+         "or body surface area (--bsa)" + AT),
         ("1 mg/m2", Participant(height="175 cm"), "weight", ("weight",),
          "weight: a per-m2 dose needs the participant's height and weight (--height, --weight) "
-         "or body surface area (--bsa)"),
+         "or body surface area (--bsa)" + AT),
         ("1 mg/m2", KG70, "height", ("height",),
          "height: a per-m2 dose needs the participant's height and weight (--height, --weight) "
-         "or body surface area (--bsa)"),
+         "or body surface area (--bsa)" + AT),
         ("1 mg/m2", None, "height", ("height", "weight"),
          "height: a per-m2 dose needs the participant's height and weight (--height, --weight) "
-         "or body surface area (--bsa)"),
+         "or body surface area (--bsa)" + AT),
     ],
 )
 def test_missing_measurement(dose: str, participant: Participant | None, field: str,
@@ -490,6 +497,33 @@ def test_missing_measurement(dose: str, participant: Participant | None, field: 
         expand(one(f"drug: pred, dose: {dose}, days: [1]"), participant=participant)
     assert (info.value.field, info.value.needed, str(info.value)) == (field, needed, message)
     assert isinstance(info.value, ParticipantError)
+
+
+def test_missing_measurement_names_the_dose_in_the_file_and_pickles() -> None:
+    with pytest.raises(MissingMeasurementError) as info:
+        expand(one("drug: pred, dose: 1 mg/kg, days: [1]"))
+    e = info.value
+    assert (e.file, e.line, e.loc, e.path) == (
+        "r.yaml", 15, ("periods", 0, "courses", 0, "dose"), "periods[0].courses[0].dose")
+    assert e.detail == "a per-kg dose needs the participant's weight (--weight, e.g. 70kg)" + AT
+    again = pickle.loads(pickle.dumps(e))
+    assert (type(again), str(again), again.needed, again.file, again.line, again.loc) == (
+        MissingMeasurementError, str(e), ("weight",), "r.yaml", 15, e.loc)
+
+
+def test_missing_measurement_of_a_dose_built_in_python_has_no_place() -> None:
+    regimen = load(one("drug: pred, dose: 1 mg/kg, days: [1]"))
+    course = regimen.periods[0].courses[0]
+    assert course.dose is not None
+    unplaced = dataclasses.replace(course, dose=dataclasses.replace(course.dose,
+                                                                   where=("", None, ())))
+    period = dataclasses.replace(regimen.periods[0], courses=(unplaced,))
+    regimen = dataclasses.replace(regimen, periods=(period,))
+    with pytest.raises(MissingMeasurementError) as info:
+        regimen.expand("a", "2027-01-04")
+    assert info.value.file is None
+    assert str(info.value) == (
+        "weight: a per-kg dose needs the participant's weight (--weight, e.g. 70kg)")
 
 
 def test_flat_dose_needs_no_measurement() -> None:

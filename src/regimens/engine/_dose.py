@@ -363,11 +363,20 @@ def compute_dose(dose: Dose, body: BodySize, level: DoseLevel | None = None,
             exactly and has no ``round``, a dose that rounds to nothing, a measure below
             the first band...); a dose read from a file is located (``file``, ``line``,
             ``loc`` of the dose field: :attr:`Dose.where`).
+        MissingMeasurementError: the dose needs a measurement the participant lacks;
+            located at the dose field likewise.
     """
     try:
         return _with_form(_leveled(dose, body, level, on, vials), dose)
     except DoseError as exc:
         raise located(exc, dose) from None
+    except MissingMeasurementError as exc:
+        file, line, loc = dose.where
+        if not file or exc.file is not None:
+            raise
+        # The dose of the regimen file that needs the measurement, as a DoseError says it.
+        raise MissingMeasurementError(exc.field, exc.reason, exc.needed, file, line,
+                                      loc) from None
 
 
 def located(exc: DoseError, dose: Dose) -> DoseError:
