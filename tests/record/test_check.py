@@ -68,7 +68,8 @@ def test_rows_that_name_what_the_regimen_has(rows: str) -> None:
 
 @pytest.mark.parametrize(("rows", "arm", "message"), [
     ("2027-01-04,given,doxo,,,,,\n", None,
-     "P.csv:2: drug: no drug of ac has this id (drugs: dox, cyc, pac, dex) (got 'doxo')"),
+     "P.csv:2: drug: did you mean 'dox'? no drug of ac has this id (drugs: dox, cyc, pac, dex) "
+         "(got 'doxo')"),
     ("2027-01-04,given,d\u043ex,,,,,\n", None,
      "P.csv:2: drug: did you mean 'dox'? the given id differs only by look-alike characters: "
      "'\u043e' is U+043E CYRILLIC SMALL LETTER O; no drug of ac has this id (drugs: dox, cyc, "

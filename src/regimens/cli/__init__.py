@@ -338,10 +338,10 @@ def _record(path: str | None, regimen: Regimen, arm: str) -> Record | None:
         return None
     from ..record import load_record
 
-    record = load_record(path)
-    # An unknown arm is left to expand, which names the arms.
-    record.check_against(regimen, arm if arm in {a.id for a in regimen.arms} else None)
-    return record
+    # Every problem of every row in one error, those against the regimen included; an
+    # unknown arm is left to expand, which names the arms.
+    return load_record(path, regimen=regimen,
+                       arm=arm if arm in {a.id for a in regimen.arms} else None)
 
 
 def _expand(args: argparse.Namespace) -> int:

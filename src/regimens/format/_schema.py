@@ -9,7 +9,6 @@ pattern per course) is checked afterwards by :mod:`regimens.format._build`.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from decimal import Decimal
@@ -17,7 +16,7 @@ from typing import Any
 
 from .._records import dataclass
 from ..errors import Problem
-from ..model import METHODS, MISSED_RULES, ON_DELAY_RULES, WEEKDAYS
+from ..model import METHODS, MISSED_RULES, ON_DELAY_RULES, WEEKDAYS, closest
 from ..quantities import MAX_DAYS, MAX_MONTHS
 from ._source import Cursor
 
@@ -263,8 +262,8 @@ class Record(Shape):
         out: list[Problem] = []
         for key in value:
             if key not in self.fields:
-                near = difflib.get_close_matches(key, list(self.fields), n=1)
-                hint = f"; did you mean {near[0]!r}?" if near else ""
+                near = closest(key, self.fields)
+                hint = f"; did you mean {near!r}?" if near else ""
                 allowed = ", ".join(k for k, f in self.fields.items() if f.listed)
                 out.append(cur.at(key).problem(
                     f"unknown field{hint} (allowed here: {allowed})", value=key,

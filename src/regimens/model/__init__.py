@@ -37,7 +37,7 @@ from ._cycles import (
 )
 from ._dose import Dose, DoseLevel, Rounding, WeightBasis
 from ._invariants import WEEKDAYS
-from ._lookalike import lookalike, lookalike_text
+from ._lookalike import closest, lookalike, lookalike_text, suggestion
 from ._participant import PLAUSIBLE, PLAUSIBLE_BMI, Participant, implausible, implausible_bmi
 from ._parts import DRUG_INSTRUCTIONS, DRUG_KINDS, Arm, Drug, Expectation, Period
 from ._patterns import (
@@ -141,6 +141,7 @@ __all__ = [
     "WeightBasis",
     "Window",
     "band_edge_text",
+    "closest",
     "cycle_day_overlap",
     "cycle_text",
     "cycle_where",
@@ -159,6 +160,7 @@ __all__ = [
     "open_step_unreached",
     "site_rules",
     "strength_problem",
+    "suggestion",
     "table_problem",
 ]
 

@@ -15,10 +15,11 @@ Technical Standard #39 confusables, for the letters and digits ids use).
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["lookalike", "lookalike_text"]
+__all__ = ["closest", "lookalike", "lookalike_text", "suggestion"]
 
 _CONFUSABLES = str.maketrans({
     # Cyrillic
@@ -76,3 +77,29 @@ def lookalike_text(given: str, known: Iterable[str]) -> str:
         detail = ": ids are lower-case"
     return (f"did you mean {match!r}? the given id differs only by look-alike characters"
             f"{detail}; ")
+
+
+def closest(given: str, known: Iterable[str]) -> str | None:
+    """The one of ``known`` closest in spelling to ``given`` (difflib's ratio 0.6 or more),
+    or None: the one "did you mean" of regimen files' fields, records' columns, events
+    and drug ids.
+
+    >>> closest("doxo", ["dox", "cis"])
+    'dox'
+    >>> closest("zzz", ["dox"]) is None
+    True
+    """
+    near = difflib.get_close_matches(given, list(known), n=1)
+    return near[0] if near else None
+
+
+def suggestion(given: str, known: Iterable[str]) -> str:
+    """``"did you mean 'dox'? "`` to put before a list of ids, or ``""``: the id ``given``
+    resembles by look-alike characters (:func:`lookalike_text`, which says which
+    character differs), else the one closest in spelling (:func:`closest`)."""
+    ids = list(known)
+    text = lookalike_text(given, ids)
+    if text or not isinstance(given, str) or given in ids:
+        return text
+    near = closest(given, ids)
+    return f"did you mean {near!r}? " if near is not None else ""

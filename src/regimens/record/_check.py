@@ -7,18 +7,20 @@ a record is an error with its file and line, never a row that silently matches n
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING
 
 from ..errors import InvalidRegimenError, Problem
-from ..model import Course, DaysPattern, Regimen, lookalike_text
-from ..quantities import EXACT
+from ..model import Course, DaysPattern, Regimen, suggestion
+from ..quantities import EXACT, plain
 
 if TYPE_CHECKING:
     # Types only: _model imports this module (Record.check_against).
     from ._model import Record, RecordRow
 
-__all__ = ["check_record", "level_percent"]
+__all__ = ["check_record", "escalation_problems", "level_percent", "level_text"]
 
 
 def check_record(record: Record, regimen: Regimen, arm: str | None = None) -> None:
@@ -27,9 +29,10 @@ def check_record(record: Record, regimen: Regimen, arm: str | None = None) -> No
     courses = _courses(regimen, arm)
     problems: list[Problem] = []
     drugs = [d.id for d in regimen.drugs]
+    reductions: list[RecordRow] = []
     for row in record.effective():
         if row.drug is not None and row.drug not in drugs:
-            problems.append(_problem(row, "drug", f"{lookalike_text(row.drug, drugs)}no drug "
+            problems.append(_problem(row, "drug", f"{suggestion(row.drug, drugs)}no drug "
                                      f"of {regimen.id} has this id (drugs: {', '.join(drugs)})",
                                      row.drug, code="unknown-drug"))
             continue
@@ -38,12 +41,16 @@ def check_record(record: Record, regimen: Regimen, arm: str | None = None) -> No
             problems.append(_problem(row, "drug", f"arm {arm} receives no {row.drug}",
                                      row.drug, code="drug-not-in-arm"))
             continue
-        if row.cycle is not None:
-            problems.extend(_cycle_problems(row, mine))
+        found = _cycle_problems(row, mine) if row.cycle is not None else []
         if row.event.value == "reduce":
-            problems.extend(_level_problems(row, mine))
+            found += _level_problems(row, mine)
+            if not found:
+                reductions.append(row)
+        problems.extend(found)
+    # The reductions that name what the regimen has, in the order they take effect.
+    problems.extend(escalation_problems(regimen, reductions))
     if problems:
-        raise InvalidRegimenError(problems)
+        raise InvalidRegimenError(sorted(problems, key=lambda p: p.line or 0))
 
 
 def _courses(regimen: Regimen, arm: str | None) -> list[Course]:
@@ -157,3 +164,75 @@ def _level_problems(row: RecordRow, courses: list[Course]) -> list[Problem]:
 def _problem(row: RecordRow, column: str, message: str, value: object, *,
              code: str) -> Problem:
     return Problem(row.source, row.line, (column,), message, value, code=code)
+
+
+def _when(row: RecordRow) -> tuple[date, int]:
+    return (row.date or date.min, row.line)
+
+
+def level_text(row: RecordRow) -> str:
+    """A reduce row's level in words: "dose level -1 (80%)", "75% of the level-0 dose"."""
+    if row.level is not None and row.percent is not None:
+        return f"dose level {row.level} ({plain(row.percent)}%)"
+    if row.level is not None:
+        return f"dose level {row.level}"
+    assert row.percent is not None
+    return f"{plain(row.percent)}% of the level-0 dose"
+
+
+def _share(course: Course, level: int, percent: Decimal | None) -> Decimal | None:
+    """How much of the level-0 dose a (level, percent) stands for, to order two."""
+    if percent is not None:
+        return percent
+    try:
+        return level_percent(course, level)
+    except KeyError:
+        return None
+
+
+def escalation_problems(regimen: Regimen, rows: Sequence[RecordRow]) -> list[Problem]:
+    """The ``reduce`` rows among ``rows`` that ``regimen`` refuses whatever the schedule: a
+    reduction of a drug with no dose to reduce (placebo or unspecified, code
+    ``nothing-to-reduce``), and, per drug, the first row that raises a dose after an
+    earlier reduction when the course keeps reductions permanent (``re_escalate: false``,
+    code ``re-escalation``), rows taken in date order."""
+    by_drug: dict[str, list[RecordRow]] = {}
+    for row in sorted((r for r in rows if r.event.value == "reduce"), key=_when):
+        assert row.drug is not None
+        by_drug.setdefault(row.drug, []).append(row)
+    problems: list[Problem] = []
+    for drug, mine in by_drug.items():
+        courses = [c for p in regimen.periods for c in p.courses if c.drug == drug
+                   and (c.dose is not None or c.steps)]
+        if not courses:
+            row = mine[0]
+            problems.append(Problem(row.source, row.line, ("drug",), f"{drug} has no "
+                                    "dose to reduce (placebo or unspecified)", drug,
+                                    code="nothing-to-reduce"))
+            continue
+        found = next((p for c in courses if not regimen.policy_for(c).re_escalate
+                      for p in _raises(drug, c, mine)), None)
+        if found is not None:
+            problems.append(found)
+    return problems
+
+
+def _raises(drug: str, course: Course, rows: list[RecordRow]) -> list[Problem]:
+    """The first row that raises the dose of ``course`` after an earlier reduction."""
+    before: tuple[RecordRow, Decimal | None, int] | None = None
+    for row in rows:
+        level = row.level if row.level is not None else 0
+        share = _share(course, level, row.percent)
+        if before is not None:
+            _, was, was_level = before
+            raised = (share > was if share is not None and was is not None
+                      else level > was_level)
+            if raised:
+                return [Problem(row.source, row.line, ("level",),
+                                f"this row raises {drug}'s dose after the reduction on "
+                                f"line {before[0].line}; the regimen's reductions are "
+                                "permanent (re_escalate: false): give re_escalate: true "
+                                "to the course or the regimen to allow it",
+                                level_text(row), code="re-escalation")]
+        before = (row, share, level)
+    return []

@@ -39,7 +39,6 @@ from ..errors import (
     DoseError,
     InvalidRegimenError,
     ParticipantError,
-    Problem,
 )
 from ..model import Course, Dose, DoseLevel, Drug, Participant, Regimen
 from ..quantities import (
@@ -51,7 +50,7 @@ from ..quantities import (
     normal,
     plain,
 )
-from ._check import level_percent
+from ._check import escalation_problems, level_text
 from ._model import EventKind, Record, RecordRow
 
 __all__ = ["BodyUsed", "CumulativeEntry", "CumulativeFlag", "DoseChange", "Dosing",
@@ -166,53 +165,13 @@ class Dosing:
         assert row.date is not None
         return on >= row.date
 
-    def _share(self, course: Course, level: int, percent: Decimal | None) -> Decimal | None:
-        """How much of the level-0 dose a (level, percent) stands for, to order two."""
-        if percent is not None:
-            return percent
-        try:
-            return level_percent(course, level)
-        except KeyError:
-            return None
-
     def _check_escalation(self) -> None:
-        """Refuse a row that raises a dose whose course keeps reductions permanent."""
-        problems: list[Problem] = []
-        for drug, rows in self.reductions.items():
-            courses = [c for p in self.regimen.periods for c in p.courses if c.drug == drug
-                       and (c.dose is not None or c.steps)]
-            if not courses:
-                row = rows[0]
-                problems.append(Problem(row.source, row.line, ("drug",), f"{drug} has no "
-                                        "dose to reduce (placebo or unspecified)", drug,
-                                        code="nothing-to-reduce"))
-                continue
-            found = next((p for c in courses if not self.regimen.policy_for(c).re_escalate
-                          for p in self._raises(drug, c, rows)), None)
-            if found is not None:
-                problems.append(found)
+        """Refuse a row that raises a dose whose course keeps reductions permanent (the
+        check :meth:`Record.check_against` makes too, with every other problem)."""
+        rows = [r for rows in self.reductions.values() for r in rows]
+        problems = escalation_problems(self.regimen, rows)
         if problems:
             raise InvalidRegimenError(problems)
-
-    def _raises(self, drug: str, course: Course, rows: list[RecordRow]) -> list[Problem]:
-        """The first row that raises the dose of ``course`` after an earlier reduction."""
-        before: tuple[RecordRow, Decimal | None, int] | None = None
-        for row in rows:
-            level = row.level if row.level is not None else 0
-            share = self._share(course, level, row.percent)
-            if before is not None:
-                _, was, was_level = before
-                raised = (share > was if share is not None and was is not None
-                          else level > was_level)
-                if raised:
-                    return [Problem(row.source, row.line, ("level",),
-                                    f"this row raises {drug}'s dose after the reduction on "
-                                    f"line {before[0].line}; the regimen's reductions are "
-                                    "permanent (re_escalate: false): give re_escalate: true "
-                                    "to the course or the regimen to allow it",
-                                    _level_text(row), code="re-escalation")]
-            before = (row, share, level)
-        return []
 
     def _reduction(self, a: Administration, on: date) -> _Reduction | None:
         found = None
@@ -311,7 +270,7 @@ class Dosing:
         changed = computed != a.dose
         if reduction is not None:
             row = reduction.row
-            notes.append(f"{_level_text(row)} from {row.date} (record line {row.line})")
+            notes.append(f"{level_text(row)} from {row.date} (record line {row.line})")
         if remeasured and changed:
             notes.append("recomputed from " + body.text)
         return DoseChange(computed if changed else a.dose, changed, level, percent, False, body,
@@ -342,15 +301,6 @@ class Dosing:
 
 def _when(row: RecordRow) -> tuple[date, int]:
     return (row.date or date.min, row.line)
-
-
-def _level_text(row: RecordRow) -> str:
-    if row.level is not None and row.percent is not None:
-        return f"dose level {row.level} ({plain(row.percent)}%)"
-    if row.level is not None:
-        return f"dose level {row.level}"
-    assert row.percent is not None
-    return f"{plain(row.percent)}% of the level-0 dose"
 
 
 def _two(value: Decimal) -> Decimal:

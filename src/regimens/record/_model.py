@@ -343,13 +343,16 @@ class Record:
         cycles of a course of the drug; every cycled course when the drug is empty) and the
         cycle day (a dosing day of a ``days`` pattern, else within the cycle), and for
         ``reduce`` a declared dose level (a level below the lowest declared one is allowed:
-        the drug then stops) that agrees with the row's percentage when both are given.
+        the drug then stops) that agrees with the row's percentage when both are given, and
+        that does not raise a dose the course's reductions keep permanent. A misspelt or
+        look-alike drug id is named ("did you mean 'dox'?").
 
         Raises:
-            InvalidRegimenError: every row that names something the regimen lacks, with its
-                file, line and column (codes ``unknown-drug``, ``drug-not-in-arm``,
-                ``unknown-cycle``, ``unknown-cycle-day``, ``undeclared-level``,
-                ``level-percent-mismatch``).
+            InvalidRegimenError: every row that names something the regimen lacks, in line
+                order, with its file, line and column (codes ``unknown-drug``,
+                ``drug-not-in-arm``, ``unknown-cycle``, ``unknown-cycle-day``,
+                ``undeclared-level``, ``level-percent-mismatch``, ``nothing-to-reduce``,
+                ``re-escalation``).
             RegimenLookupError: ``arm`` is not an arm of the regimen.
         """
         check_record(self, regimen, arm)

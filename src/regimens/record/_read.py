@@ -9,7 +9,6 @@ twin give equal records, and every problem names the file, the line and the colu
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import os
 import re
@@ -24,7 +23,9 @@ from typing import Any
 from .._records import dataclass
 from ..errors import NO_VALUE, InvalidRegimenError, ParticipantError, Problem, UnitError
 from ..format import INVISIBLE, MAX_BYTES, parse_document
+from ..model import Regimen, closest
 from ..quantities import Amount, parse_amount, parse_creatinine, parse_gfr, parse_measure
+from ._check import check_record
 from ._model import EventKind, Measurement, Record, RecordRow
 
 __all__ = ["COLUMNS", "OPTIONAL_COLUMNS", "load_record", "read_record", "record_schema"]
@@ -66,15 +67,25 @@ class _Row:
 
     line: int
     cells: dict[str, Any]
+    #: The row has problems of its own already (an unknown column): its cells are read
+    #: for their problems, but it is not made into a RecordRow.
+    broken: bool = False
 
 
-def load_record(path: str | os.PathLike[str]) -> Record:
+def load_record(path: str | os.PathLike[str], *, regimen: Regimen | None = None,
+                arm: str | None = None) -> Record:
     """Read a participant's record file: ``.csv``, or ``.yaml``/``.yml``/``.json``.
+
+    With ``regimen`` (and ``arm``, when known), the rows are also checked against it
+    (:meth:`Record.check_against`) and every problem of every row comes in one error
+    (docs/record.md, "Every problem at once").
 
     Raises:
         InvalidRegimenError: the file cannot be read (missing, a directory, not a regular
-            file, over 2 MiB, not UTF-8), has another suffix, or any row is invalid; each
-            problem names the file, line and column.
+            file, over 2 MiB, not UTF-8), has another suffix, or any row is invalid (or,
+            with ``regimen``, names what the regimen lacks); each problem names the file,
+            line and column.
+        RegimenLookupError: ``arm`` is not an arm of ``regimen``.
     """
     name = os.fspath(path)
     suffix = Path(name).suffix.lower()
@@ -97,17 +108,27 @@ def load_record(path: str | os.PathLike[str]) -> Record:
     except OSError as exc:
         raise _fail(name, None, f"cannot read the file: {exc.strerror}",
                     code="unreadable-file") from None
-    return read_record(data, name=name, kind=kind)
+    return read_record(data, name=name, kind=kind, regimen=regimen, arm=arm)
 
 
-def read_record(text: str | bytes, *, name: str = "<record>", kind: str = "csv") -> Record:
+def read_record(text: str | bytes, *, name: str = "<record>", kind: str = "csv",
+                regimen: Regimen | None = None, arm: str | None = None) -> Record:
     """Read a record from its text: ``kind`` ``"csv"`` (a header, then one row per line) or
     ``"yaml"`` (a list of mappings with the same keys; JSON is YAML). ``name`` is the file
-    name messages cite.
+    name messages cite. With ``regimen`` (and ``arm``), the rows that could be read are
+    also checked against it, in the same error.
+
+    Every row is read, whatever the problems of the others: a row with a problem of its
+    own (a cell, a field its event does not take) is reported and left out of the checks
+    of the whole record (voids) and against the regimen; the other rows are still
+    checked. Only a file that cannot be split into rows stops at once: not UTF-8, not
+    valid CSV, a header with a problem (its cells cannot be given a column), a YAML
+    document that is not a list.
 
     Raises:
         InvalidRegimenError: every problem of the file at once, each with its line and
-            column (docs/record.md, "The file").
+            column, in line order (docs/record.md, "The file").
+        RegimenLookupError: ``arm`` is not an arm of ``regimen``.
     """
     if kind not in ("csv", "yaml"):
         raise ValueError(f"kind is 'csv' or 'yaml' (got {kind!r})")
@@ -115,19 +136,44 @@ def read_record(text: str | bytes, *, name: str = "<record>", kind: str = "csv")
     if size > MAX_BYTES:
         raise _fail(name, None, f"the file is {size:,} bytes; record files are limited to "
                     f"{MAX_BYTES:,} bytes", code="file-too-large")
-    rows = _csv_rows(text, name) if kind == "csv" else _yaml_rows(text, name)
     problems: list[Problem] = []
+    rows = (_csv_rows(text, name, problems) if kind == "csv"
+            else _yaml_rows(text, name, problems))
     built: list[RecordRow] = []
+    failed: set[int] = set()
     for row in rows:
         made = _build_row(row, name, problems)
-        if made is not None:
+        if made is None:
+            failed.add(row.line)
+        else:
             built.append(made)
+    record = _readable(name, built, failed, problems)
+    if regimen is not None:
+        try:
+            check_record(record, regimen, arm)
+        except InvalidRegimenError as exc:
+            problems.extend(exc.problems)
     if problems:
-        raise InvalidRegimenError(problems)
+        # In line order (a row's own problems, then those of the whole record, then those
+        # against the regimen); problems of the file itself (no line) first.
+        raise InvalidRegimenError(sorted(problems, key=lambda p: p.line or 0))
+    return record
+
+
+def _readable(name: str, built: list[RecordRow], failed: set[int],
+           problems: list[Problem]) -> Record:
+    """The record of the rows that could be read, its own problems (voids) added to
+    ``problems``; rows with such a problem are left out of it, so that the rest is
+    checked against the regimen."""
+    # A void of a row that could not be read withdraws a row already reported: it has
+    # nothing to withdraw in what was read, and nothing of its own to report.
+    kept = tuple(r for r in built if r.event is not EventKind.VOID or r.voids not in failed)
     try:
-        return Record(name, tuple(built))
+        return Record(name, kept)
     except InvalidRegimenError as exc:
-        raise InvalidRegimenError([_in_file(p) for p in exc.problems]) from None
+        problems.extend(_in_file(p) for p in exc.problems)
+        bad = {p.line for p in exc.problems}
+        return Record(name, tuple(r for r in kept if r.line not in bad))
 
 
 # Files -> rows ------------------------------------------------------------------------------
@@ -153,7 +199,7 @@ def _decode(data: str | bytes, name: str) -> str:
     return text
 
 
-def _csv_rows(data: str | bytes, name: str) -> list[_Row]:
+def _csv_rows(data: str | bytes, name: str, problems: list[Problem]) -> list[_Row]:
     text = _decode(data, name)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
@@ -169,9 +215,12 @@ def _csv_rows(data: str | bytes, name: str) -> list[_Row]:
                 header, header_line = _header(cells, name, start), start
                 continue
             if len(cells) != len(header):
-                raise _fail(name, start, f"the row has {len(cells)} cells and the header "
-                            f"(line {header_line}) {len(header)}: a cell left empty still "
-                            "needs its comma", code="row-length")
+                # This row's cells cannot be given their columns; the other rows can.
+                problems.append(Problem(name, start, (), f"the row has {len(cells)} cells "
+                                        f"and the header (line {header_line}) {len(header)}: "
+                                        "a cell left empty still needs its comma",
+                                        code="row-length"))
+                continue
             rows.append(_Row(start, {k: (c.strip() or None) for k, c in zip(
                 header, cells, strict=True)}))
     except csv.Error as exc:
@@ -188,8 +237,8 @@ def _header(cells: list[str], name: str, line: int) -> list[str]:
     allowed = (*COLUMNS, *OPTIONAL_COLUMNS)
     for index, column in enumerate(names):
         if column not in allowed:
-            near = difflib.get_close_matches(column.lower(), allowed, n=1)
-            hint = f"; did you mean {near[0]!r}?" if near else ""
+            near = closest(column.lower(), allowed)
+            hint = f"; did you mean {near!r}?" if near else ""
             problems.append(Problem(name, line, (f"column {index + 1}",), f"unknown column{hint} "
                                     f"(the columns are {', '.join(COLUMNS)}; time and line may "
                                     "be added)", column, code="unknown-column"))
@@ -207,33 +256,32 @@ def _header(cells: list[str], name: str, line: int) -> list[str]:
     return names
 
 
-def _yaml_rows(data: str | bytes, name: str) -> list[_Row]:
+def _yaml_rows(data: str | bytes, name: str, problems: list[Problem]) -> list[_Row]:
     doc = parse_document(data, name)
     if not isinstance(doc.value, list):
         raise _fail(name, doc.lines.get(()), "a YAML record is a list of rows, each a mapping "
                     "(- {date: 2027-01-04, event: given, drug: dox})", code="wrong-type")
     allowed = (*COLUMNS, *OPTIONAL_COLUMNS)
     rows: list[_Row] = []
-    problems: list[Problem] = []
     for index, item in enumerate(doc.value):
         line = doc.lines[(index,)]
         if not isinstance(item, dict):
             problems.append(Problem(name, line, (index,), "a row is a mapping of column: value",
                                     item, code="wrong-type"))
             continue
+        broken = False
         for key in item:
             if key not in allowed:
-                near = difflib.get_close_matches(key, allowed, n=1)
-                hint = f"; did you mean {near[0]!r}?" if near else ""
+                broken = True
+                near = closest(key, allowed) if isinstance(key, str) else None
+                hint = f"; did you mean {near!r}?" if near else ""
                 problems.append(Problem(name, doc.lines.get((index, key), line), (key,),
                                         f"unknown column{hint} (the columns are "
                                         f"{', '.join(COLUMNS)}; time and line may be added)",
                                         key, code="unknown-column"))
         cells = {k: v for k, v in item.items() if k in allowed}
         rows.append(_Row(line, {k: (v.strip() or None) if isinstance(v, str) else v
-                                for k, v in cells.items()}))
-    if problems:
-        raise InvalidRegimenError(problems)
+                                for k, v in cells.items()}, broken))
     return rows
 
 
@@ -255,7 +303,8 @@ def _build_row(row: _Row, name: str, problems: list[Problem]) -> RecordRow | Non
             return None
 
     event = read("event", _event)
-    if cells.get("event") is None:
+    if cells.get("event") is None and not row.broken:
+        # (A row with an unknown column has it reported: "did you mean 'event'?".)
         found.append(Problem(name, row.line, ("event",), "every row names its event ("
                              + ", ".join(k.value for k in EventKind) + ")",
                              code="missing-field"))
@@ -280,7 +329,7 @@ def _build_row(row: _Row, name: str, problems: list[Problem]) -> RecordRow | Non
     level = read("level", _level)
     if level is not None:
         fields["level"], fields["percent"] = level
-    if found or event is None:
+    if found or event is None or row.broken:
         problems.extend(found)
         return None
     # A date cell that was empty stays None: the model says which events need one.
@@ -312,8 +361,8 @@ def _event(value: Any) -> EventKind:
         return EventKind(text)
     except ValueError:
         names = [k.value for k in EventKind]
-        near = difflib.get_close_matches(text.lower(), names, n=1)
-        hint = f"did you mean {near[0]!r}? " if near else ""
+        near = closest(text.lower(), names)
+        hint = f"did you mean {near!r}? " if near else ""
         raise _Bad(f"{hint}an event is one of: {', '.join(names)}", code="not-one-of") from None
 
 

@@ -43,6 +43,7 @@ from ..engine import expand as expand_plan
 from ..errors import ExpandOptionError, InvalidRegimenError, OverdoseWarning, Problem, UnitError
 from ..model import AfterLastAnchor, Course, CourseAnchor, Participant, Regimen, SiteCalendar
 from ..quantities import Amount, Basis, BSAFormula, StudyDay, human_amount
+from ._check import check_record
 from ._dosing import CumulativeEntry, CumulativeFlag, Dosing, cumulative_flags
 from ._model import EventKind, Record, RecordRow
 from ._plausible import implausible_measurements
@@ -744,7 +745,8 @@ def expand(
     Raises:
         ExpandOptionError: as :meth:`Regimen.expand` says, and a ``record`` that is not
             a :class:`Record`.
-        InvalidRegimenError: as :func:`replay` says.
+        InvalidRegimenError: every row of ``record`` that names what the regimen lacks
+            (:meth:`Record.check_against`, all in one error); then as :func:`replay` says.
     """
     timeline = resolve(regimen, arm=arm, start=start, participant=participant,
                        lengths=lengths, tz=tz, bsa_formula=bsa_formula,
@@ -753,5 +755,11 @@ def expand(
     if record is not None and not isinstance(record, Record):
         raise ExpandOptionError("record", "a Record (regimens.record.Record), as read from "
                                 "the participant's record file", repr(record))
+    if record is not None:
+        # Every row against the regimen first, every problem in one error (a record built
+        # in Python, or read without its regimen, has not been checked yet); the replay's
+        # own problems (a row that names nothing on this participant's schedule) come once
+        # the rows name what the regimen has.
+        check_record(record, regimen, arm)
     schedule = expand_plan(regimen, timeline)
     return schedule if record is None else replay(schedule, record, levels)
