@@ -91,9 +91,11 @@ def test_check_without_a_participant_totals_as_written(
      "instead (got '1960-01-01')"),
     (["--bsa", "1.84"], "regimens: --gfr: AUC dosing needs a GFR or a serum creatinine with "
                         "age and sex: give --gfr (e.g. 95mL/min), or --creatinine, --age (or "
-                        "--birth-date), --sex and --weight for Cockcroft-Gault"),
+                        "--birth-date), --sex and --weight for Cockcroft-Gault; the dose "
+                        "that needs it is at <cp.yaml>:13 (periods[0].courses[0].dose)"),
 ])
 def test_check_refusals(regimen: str, capsys: pytest.CaptureFixture[str], argv: list[str],
                         message: str) -> None:
     code, out, err = run(["check", regimen, *argv], capsys)
-    assert (code, out, err.splitlines()) == (2, "", [message])
+    # The carboplatin course (AUC 5) is on line 13 of the file, at its path in tmp_path.
+    assert (code, out, err.splitlines()) == (2, "", [message.replace("<cp.yaml>", regimen)])
