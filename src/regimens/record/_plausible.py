@@ -30,10 +30,10 @@ enrolment. A creatinine is compared with a creatinine, a GFR with a GFR.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
 
+from .._records import dataclass
 from ..errors import ImplausibleMeasurementWarning, ParticipantError
 from ..model import PLAUSIBLE_BMI, Participant, implausible_bmi
 from ..quantities import EXACT, plain
