@@ -50,7 +50,7 @@ PUBLIC = [
     "ClosedDayWarning", "CumulativeDoseWarning", "DoseError", "ExpandOptionError",
     "ImplausibleMeasurementWarning", "InvalidRegimenError", "OverdoseWarning",
     "MissingMeasurementError", "ParticipantError", "Problem", "PublishError", "QuantityError",
-    "QuantityTypeError",
+    "QuantityTypeError", "RecordWarning",
     "RegimenError", "RegimenLookupError", "RegimenNotFoundError", "RegimenWarning",
     "RoundingWarning", "StandardDoseWarning", "TimeShiftWarning", "UnitError",
     "__version__",
@@ -173,7 +173,7 @@ def test_errors_share_one_root(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["ClosedDayWarning", "CumulativeDoseWarning",
                                   "ImplausibleMeasurementWarning", "OverdoseWarning",
-                                  "RoundingWarning", "TimeShiftWarning"])
+                                  "RecordWarning", "RoundingWarning", "TimeShiftWarning"])
 def test_warnings(name: str) -> None:
     assert issubclass(getattr(regimens, name), regimens.RegimenWarning)
     assert issubclass(regimens.RegimenWarning, UserWarning)

@@ -23,7 +23,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "ClosedDayWarning", "CumulativeDoseWarning", "DoseError", "ExpandOptionError",
         "ImplausibleMeasurementWarning", "InvalidRegimenError",
         "MissingMeasurementError", "OverdoseWarning", "ParticipantError", "Problem", "PublishError",
-        "QuantityError", "QuantityTypeError", "RegimenError", "RegimenLookupError",
+        "QuantityError", "QuantityTypeError", "RecordWarning", "RegimenError", "RegimenLookupError",
         "RegimenNotFoundError", "RegimenWarning", "RoundingWarning", "StandardDoseWarning",
         "TimeShiftWarning",
         "UnitError",

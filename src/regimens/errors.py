@@ -27,7 +27,8 @@ know this library)::
     ├── ClosedDayWarning                    clinic work stays on a day the site is closed
     ├── CumulativeDoseWarning               a dose would take a drug past its max_cumulative
     ├── OverdoseWarning                     a record gives more than the planned dose
-    └── ImplausibleMeasurementWarning       a record's measurement changed implausibly
+    ├── ImplausibleMeasurementWarning       a record's measurement changed implausibly
+    └── RecordWarning                       a record row the replay takes only in part
 
 Every error keeps its parts as attributes and builds its message from them in
 ``__str__``; nothing in the library reads a message back. Every error pickles
@@ -62,6 +63,7 @@ __all__ = [
     "PublishError",
     "QuantityError",
     "QuantityTypeError",
+    "RecordWarning",
     "RegimenError",
     "RegimenLookupError",
     "RegimenNotFoundError",
@@ -539,6 +541,15 @@ class ImplausibleMeasurementWarning(RegimenWarning):
     """
 
     blind_safe = True
+
+
+class RecordWarning(RegimenWarning):
+    """A participant's record has a row the replay takes only in part, or that contradicts
+    what an earlier row says happened, and says how it was taken (docs/record.md): a
+    ``reduce`` row "from cycle N" dated after doses of cycle N or later were given
+    (it applies only to the doses not yet given: a given dose is a fact of its day), or a
+    ``reduce`` row to dose level 0 with no reduction before it to undo. Names the file,
+    line, drug and the rows concerned."""
 
 
 from ._public import claim  # noqa: E402 (after the names it claims)

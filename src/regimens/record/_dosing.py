@@ -173,9 +173,15 @@ class Dosing:
         if problems:
             raise InvalidRegimenError(problems)
 
-    def _reduction(self, a: Administration, on: date) -> _Reduction | None:
+    def _reduction(self, a: Administration, on: date,
+                   as_of: date | None = None) -> _Reduction | None:
         found = None
         for row in self.reductions.get(a.drug, ()):
+            assert row.date is not None
+            if as_of is not None and row.date > as_of:
+                # A row dated after the dose happened was not known then: it never
+                # rewrites a dose the record says was given (or missed) before it.
+                continue
             if self._applies(row, a, on):
                 found = _Reduction(row, row.level if row.level is not None else 0, row.percent)
         return found
@@ -233,9 +239,15 @@ class Dosing:
 
     # The dose ------------------------------------------------------------------------------
 
-    def dose(self, a: Administration, on: date | None = None) -> DoseChange:
+    def dose(self, a: Administration, on: date | None = None, *,
+             as_of: date | None = None) -> DoseChange:
         """The dose of planned administration ``a`` given (or now planned) on ``on``
         (default: its planned date), after the record's reductions and measurements.
+
+        ``as_of``: for a dose the record says happened (given, missed, held...), the day it
+        happened: only ``reduce`` rows dated on or before it apply, so a later row (a
+        reduction "from cycle 2" dated after cycle 2 was given) never changes it.
+        Measurements already apply only from their dates.
 
         Raises:
             ParticipantError, DoseError: the dose cannot be recomputed from the new
@@ -247,7 +259,7 @@ class Dosing:
         body = BodyUsed(person, measured, self._bsa(person))
         dose = course.dose if course.dose is not None else (
             course.steps[a.step].dose if a.step is not None else None)
-        reduction = self._reduction(a, day)
+        reduction = self._reduction(a, day, as_of)
         plan_level = self.levels.get(a.drug, 0)
         level = plan_level if reduction is None else reduction.level
         percent = None if reduction is None else reduction.percent

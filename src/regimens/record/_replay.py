@@ -40,7 +40,14 @@ from ..engine import (
     resolve,
 )
 from ..engine import expand as expand_plan
-from ..errors import ExpandOptionError, InvalidRegimenError, OverdoseWarning, Problem, UnitError
+from ..errors import (
+    ExpandOptionError,
+    InvalidRegimenError,
+    OverdoseWarning,
+    Problem,
+    RecordWarning,
+    UnitError,
+)
 from ..model import AfterLastAnchor, Course, CourseAnchor, Participant, Regimen, SiteCalendar
 from ..quantities import Amount, Basis, BSAFormula, StudyDay, human_amount
 from ._check import check_record
@@ -125,7 +132,7 @@ class _Replay:
         self.changes: list[tuple[date, int, str]] = []
         self.deviations: list[tuple[date, int, str]] = []
         self.delays: list[Delay] = []
-        self.warnings: list[OverdoseWarning] = []
+        self.warnings: list[OverdoseWarning | RecordWarning] = []
         # (period, course) -> the delays applied: (cycle, day or None, days, policy).
         self.shifts: dict[tuple[str, int], list[tuple[int, int | None, int, str]]] = {}
         self.first_of = {p.id: p.first_date for p in schedule.periods}
@@ -568,15 +575,18 @@ class _Replay:
         # what it was computed from, with the dates measured (a pharmacist's audit).
         audit = bool(dosing.measures)
         for r in self.rows:
+            # A dose the record says was given or missed is a fact of its day: only rows
+            # dated on or before it change it (a later reduce row never rewrites it).
+            as_of = r.date if r.status in (_S.GIVEN, _S.MISSED) else None
             if r.status not in (_S.PLANNED, _S.GIVEN):
                 # Not given (missed, held, cancelled, stopped): shown at the dose it would
                 # have had that day (after reductions and measurements), not the plan's.
                 if r.dose is None:
-                    change = dosing.dose(r.plan, r.date)
+                    change = dosing.dose(r.plan, r.date, as_of=as_of)
                     if change.changed and not change.stopped:
                         r.dose = change.dose
                 continue
-            change = dosing.dose(r.plan, r.date)
+            change = dosing.dose(r.plan, r.date, as_of=as_of)
             if audit and not change.stopped and r.plan.dose.basis in _SCALED and not (
                     change.changed and r.dose is None):
                 r.notes.append("computed from " + change.body.text)
@@ -597,6 +607,31 @@ class _Replay:
                 # Said (a new weight within the redose threshold), but nothing changed: no
                 # new revision, so a calendar does not update an unchanged event.
                 r.notes.extend(change.notes)
+
+    def reaching_back(self, rows: list[RecordRow]) -> dict[int, str]:
+        """For each ``reduce`` row "from cycle N" dated after doses of cycle N or later were
+        given, what it does not change (by its line): a :class:`RecordWarning` each. A given
+        dose is a fact of its day: the reduction applies only to doses not yet given."""
+        found: dict[int, str] = {}
+        for row in sorted(rows, key=lambda r: r.line):
+            if row.cycle is None:
+                continue  # from its date on: it cannot reach a dose given before it
+            assert row.date is not None
+            cycle = row.cycle
+            before = sorted((r for r in self.rows + self.extra
+                             if r.status is _S.GIVEN and r.plan.drug == row.drug
+                             and r.plan.cycle is not None and r.plan.cycle >= cycle
+                             and r.date < row.date), key=lambda r: (r.date, r.line or 0))
+            if not before:
+                continue
+            given = ", ".join(f"cycle {r.plan.cycle} day {r.plan.cycle_day} given on "
+                              f"{r.date.isoformat()} by line {r.line}" for r in before)
+            found[row.line] = f"applies only to doses not yet given ({given})"
+            self.warnings.append(RecordWarning(
+                f"{row.source}:{row.line}: the reduction of {self.name(row.drug or '')} from "
+                f"cycle {cycle} is dated {row.date.isoformat()}, after {given}: it applies "
+                "only to doses not yet given; a given dose keeps the dose of its day"))
+        return found
 
     def cumulative(self, dosing: Dosing) -> tuple[CumulativeFlag, ...]:
         """Given plus planned doses against each drug's ``max_cumulative``: the
@@ -698,8 +733,10 @@ def replay(schedule: Schedule, record: Record,
     state.make_up()
     state.doses(dosing)
     flags = state.cumulative(dosing)
+    reaching = state.reaching_back(by_kind.get(EventKind.REDUCE, []))
     for row in by_kind.get(EventKind.REDUCE, []):
-        state.change(row, f"{state.name(row.drug or '')}: {reduction_text(row)}")
+        state.change(row, f"{state.name(row.drug or '')}: {reduction_text(row)}" + (
+            f"; {reaching[row.line]}" if row.line in reaching else ""))
     for row in by_kind.get(EventKind.MEASURE, []):
         assert row.measurement is not None
         state.change(row, f"{row.measurement} measured")
@@ -711,7 +748,8 @@ def replay(schedule: Schedule, record: Record,
     odd = implausible_measurements(schedule.participant, rows)
     summary = summarize(schedule.regimen, record, state.outcomes(due), deviations=deviations,
                         cumulative=flags, delays=state.delays,
-                        measurements=[f"line {m.row.line}: {m.text}" for m in odd])
+                        measurements=[f"line {m.row.line}: {m.text}" for m in odd],
+                        reduction_notes=reaching)
     replayed = Replayed(
         source=record.source, record=record, planned=schedule,
         changes=tuple(text for *_, text in sorted(state.changes)),

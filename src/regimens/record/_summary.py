@@ -9,7 +9,7 @@ values without a replay, and the replay only has to say what became of each dose
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal, localcontext
 
@@ -267,12 +267,16 @@ def summarize(regimen: Regimen, record: Record, outcomes: Sequence[Outcome], *,
               deviations: Sequence[str] = (),
               cumulative: Sequence[CumulativeFlag] = (),
               delays: Sequence[Delay] = (),
-              measurements: Sequence[str] = ()) -> RecordSummary:
+              measurements: Sequence[str] = (),
+              reduction_notes: Mapping[int, str] | None = None) -> RecordSummary:
     """The summary of ``record`` replayed over the plan, from each planned administration's
     ``outcomes``; ``deviations`` are those the replay found (kept first, in its order);
     ``cumulative`` the flags of :func:`cumulative_flags`; ``delays`` the :class:`Delay` of
     each delay row, as the replay measured them (listed in the record's line order);
-    ``measurements`` the implausible measurements, one line each (kept in order)."""
+    ``measurements`` the implausible measurements, one line each (kept in order);
+    ``reduction_notes``: by a reduce row's line, what the replay says of it (a reduction
+    that applies only to doses not yet given), added to its line."""
+    notes = reduction_notes or {}
     drugs = list(dict.fromkeys(o.drug for o in outcomes))
     order = {d.id: i for i, d in enumerate(regimen.drugs)}
     rows = record.effective()
@@ -282,7 +286,9 @@ def summarize(regimen: Regimen, record: Record, outcomes: Sequence[Outcome], *,
         for drug in sorted(drugs, key=lambda d: order[d]))
     found = [*deviations, *_outside_window(regimen, outcomes),
              *(str(f.warning) for f in cumulative if f.given)]
-    reductions = [f"{r.drug}: {reduction_text(r)}" for r in rows if r.event is EventKind.REDUCE]
+    reductions = [f"{r.drug}: {reduction_text(r)}" + (f"; {notes[r.line]}" if r.line in notes
+                                                       else "")
+                  for r in rows if r.event is EventKind.REDUCE]
     ordered = tuple(sorted(delays, key=lambda d: (d.date, d.line)))
     return RecordSummary(record.source, summaries, tuple(d.text for d in ordered),
                          tuple(reductions), tuple(found), tuple(cumulative), ordered,
