@@ -98,7 +98,11 @@ def summary_lines(s: RecordSummary) -> list[str]:
             # Nothing delivered (or no single dimension): say so once, plainly.
             lines.append("    relative dose intensity: none (no dose given in one dimension)")
             continue
-        lines.append(f"    relative dose intensity {_rdi_text(d.intensity, 'the protocol')}, "
+        protocol = _rdi_text(d.intensity, 'the protocol')
+        if d.intensity is not None and d.intensity.at_least_planned:
+            protocol += (f" (over its planned {d.intensity.planned_days} days: the treatment "
+                         "ended with doses not given)")
+        lines.append(f"    relative dose intensity {protocol}, "
                      f"{_rdi_text(d.intensity_started, 'the cycles started')} (first to last "
                      f"dose + one {d.cycle_days}-day cycle)")
     for title, items in (("Delays", s.delays), ("Reductions", s.reductions),

@@ -47,8 +47,9 @@ def intensity_band(percent: Decimal) -> str:
 class Intensity:
     """An RDI and its parts: ``percent`` (exact, None when undefined: nothing planned or
     nothing delivered), ``delivered`` and ``planned`` totals (in one unit), ``actual_days``
-    and ``planned_days`` (first to last dose plus one cycle, in days), ``ratio`` (delivered
-    over planned, in percent, without time) and ``band`` (:func:`intensity_band`)."""
+    and ``planned_days`` (first to last dose plus one cycle, in days; ``actual_days`` at
+    least ``planned_days`` when ``at_least_planned``), ``ratio`` (delivered over planned,
+    in percent, without time) and ``band`` (:func:`intensity_band`)."""
 
     percent: Decimal | None
     delivered: Decimal
@@ -56,6 +57,9 @@ class Intensity:
     actual_days: int | None
     planned_days: int | None
     ratio: Decimal | None
+    #: True when ``actual_days`` was raised to ``planned_days`` (``at_least_planned``: a
+    #: treatment that ended with doses not given is measured over the protocol's time).
+    at_least_planned: bool = False
 
     @property
     def band(self) -> str | None:
@@ -69,10 +73,15 @@ def _span(dates: list[date], cycle_days: int) -> int | None:
 
 def relative_dose_intensity(delivered: list[tuple[date, Decimal]],
                             planned: list[tuple[date, Decimal]],
-                            cycle_days: int) -> Intensity:
+                            cycle_days: int, *, at_least_planned: bool = False) -> Intensity:
     """The RDI of doses ``delivered`` (date, amount given) against ``planned`` (planned
     date, amount planned), amounts in one unit, with ``cycle_days`` the length of one
     planned cycle (days, from 1).
+
+    ``at_least_planned``: the actual time is at least the planned time (for a treatment
+    that ended with doses not given, measured against the whole protocol: the doses not
+    given count as nothing delivered over the time they were planned in, instead of the
+    time shrinking with them; docs/record.md, "Summary").
 
     ``percent`` is None when nothing was planned or delivered. Exact: Decimal throughout.
 
@@ -88,10 +97,14 @@ def relative_dose_intensity(delivered: list[tuple[date, Decimal]],
     wanted = sum((a for _, a in planned), Decimal(0))
     actual_days = _span([d for d, _ in delivered], cycle_days)
     planned_days = _span([d for d, _ in planned], cycle_days)
+    raised = False
+    if at_least_planned and actual_days is not None and planned_days is not None \
+            and actual_days < planned_days:
+        actual_days, raised = planned_days, True
     with localcontext(EXACT) as context:
         context.prec = 28  # a ratio need not be exact: 28 significant digits
         ratio = normal(given * 100 / wanted) if wanted else None
         percent = None
         if wanted and given and actual_days and planned_days:
             percent = normal((given / actual_days) / (wanted / planned_days) * 100)
-    return Intensity(percent, given, wanted, actual_days, planned_days, ratio)
+    return Intensity(percent, given, wanted, actual_days, planned_days, ratio, raised)

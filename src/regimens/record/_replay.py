@@ -287,6 +287,7 @@ class _Replay:
                            f"{row.day} of cycle {row.cycle}"
                            + (f" at {row.time:%H:%M}" if row.time is not None else ""),
                            row.day, "record-unknown-day")
+        self.move_deviation(row, named)
         for r in named:
             before = r.date
             r.date = row.date
@@ -294,6 +295,40 @@ class _Replay:
             r.touch(f"moved from {_day(before)} ({_where(row)})")
         self.change(row, f"{named[0].plan.drug_name}, cycle {row.cycle} day {row.day}, moves "
                     f"to {_day(row.date)}")
+
+    def move_deviation(self, row: RecordRow, named: list[_Row]) -> None:
+        """A move is taken as written (it says what happened), but a move past the next
+        administration of the same drug (or before the previous one), or later than
+        ``max_delay`` after the day it was due, is a protocol deviation: the same limit a
+        ``delay`` is held to, and doses of one drug never silently change order."""
+        assert row.date is not None
+        first = named[0]
+        due = first.date
+        others = [r for r in self.rows if r.plan.drug == first.plan.drug
+                  and all(r is not n for n in named)]
+        after = sorted((r for r in others if r.date > due), key=lambda r: r.date)
+        before = sorted((r for r in others if r.date < due), key=lambda r: r.date)
+        why = []
+
+        def which(r: _Row) -> str:
+            place = (f"cycle {r.plan.cycle} day {r.plan.cycle_day} on "
+                     if r.plan.cycle is not None else "")
+            return place + _day(r.date)
+
+        if after and row.date >= after[0].date:
+            why.append(f"on or after the next administration of {first.plan.drug_name} "
+                       f"({which(after[0])})")
+        if before and row.date <= before[-1].date:
+            why.append(f"on or before the previous administration of "
+                       f"{first.plan.drug_name} ({which(before[-1])})")
+        limit = _max_delay(self.schedule, self.course(first.key))
+        days = (row.date - due).days
+        if limit is not None and days > limit:
+            why.append(f"{_days(days)} after it was due, more than max_delay "
+                       f"({_days(limit)})")
+        if why:
+            self.deviation(row, f"{first.plan.drug_name} cycle {row.cycle} day {row.day} "
+                           f"moved from {_day(due)} to {_day(row.date)}: " + "; ".join(why))
 
     # 2. Given and missed ---------------------------------------------------------------
 

@@ -190,13 +190,13 @@ def _in_unit(amounts: list[tuple[date, Amount]], unit: Amount) -> list[tuple[dat
 
 
 def _intensity(delivered: list[tuple[date, Amount]], planned: list[tuple[date, Amount]],
-               cycle_days: int) -> Intensity | None:
+               cycle_days: int, at_least_planned: bool = False) -> Intensity | None:
     dimensions = {a.unit.dimension for _, a in delivered + planned}
     if len(dimensions) != 1 or not planned:
         return None
     unit = planned[0][1]
     return relative_dose_intensity(_in_unit(delivered, unit), _in_unit(planned, unit),
-                                   cycle_days)
+                                   cycle_days, at_least_planned=at_least_planned)
 
 
 def _course(regimen: Regimen, outcome: Outcome) -> Course:
@@ -214,6 +214,12 @@ def _drug_summary(regimen: Regimen, drug: str, outcomes: list[Outcome],
                or (o.cycle is None and last_given is not None
                    and o.planned_date <= last_given)]
     cycle_days = cycle_length(regimen, drug)
+    # Ended with doses not given (stopped, held, cancelled, missed) and none still planned:
+    # against the whole protocol, the actual time is at least the planned time, so a
+    # treatment stopped after 1 of 6 doses is not at 100% (the time no longer shrinks with
+    # the doses not given).
+    ended = (not any(o.status == "planned" for o in outcomes)  # make-ups included
+             and any(o.status not in ("given", "planned") for o in planned))
     delivered = [(o.date, o.amount) for o in given if o.amount is not None]
     wanted = [(o.planned_date, o.planned_amount) for o in planned
               if o.planned_amount is not None]
@@ -224,7 +230,7 @@ def _drug_summary(regimen: Regimen, drug: str, outcomes: list[Outcome],
         given_total=_totals([a for _, a in delivered]),
         planned_total=_totals([a for _, a in wanted]),
         started_total=_totals([a for _, a in wanted_started]),
-        intensity=_intensity(delivered, wanted, cycle_days),
+        intensity=_intensity(delivered, wanted, cycle_days, ended),
         intensity_started=(_intensity(delivered, wanted_started, cycle_days)
                            if wanted_started else None),
         cycle_days=cycle_days, reductions=reductions)
