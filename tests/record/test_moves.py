@@ -76,3 +76,92 @@ def test_a_move_is_compared_with_the_days_after_the_delays() -> None:
     # Cycle 2 delayed a week (day 1 on 2027-02-01, day 8 on 02-08; cycle 3 from 02-22):
     # day 8 moved to 02-21 is 13 days late and before cycle 3 day 1: no deviation.
     assert deviations("2027-02-01,delay,gem,2,,,,\n2027-02-21,move,gem,2,8,,,\n") == ()
+
+
+# A delay from a cycle day (issue 13, cold user's report, item 5): that day and the rest
+# of its cycle move; later cycles keep their own day 1, under shift as under keep.
+
+TWO = regimens.loads("""\
+format: regimens/1
+id: gc
+title: GC
+drugs:
+  gem: {name: gemcitabine, route: intravenous}
+  cis: {name: cisplatin, route: intravenous}
+arms:
+  a: {label: A}
+periods:
+  - id: t
+    length: 12 weeks
+    courses:
+      - {drug: gem, dose: 1000 mg, cycle: 21 days, cycles: 4, days: [1, 8, 15]}
+      - {drug: cis, dose: 70 mg, cycle: 21 days, cycles: 4, days: [1]}
+""", "gc.yaml")
+
+
+def replayed(rows: str) -> regimens.Schedule:
+    return TWO.expand("a", "2027-01-04", record=read_record(HEADER + rows, name="R.csv"))
+
+
+def gem_dates(s: regimens.Schedule) -> list[str]:
+    return [a.date.isoformat()[5:] for a in s.administrations if a.drug == "gem"]
+
+
+def test_a_delay_from_a_cycle_day_does_not_move_later_cycles() -> None:
+    # Cycle 2: days 1, 8, 15 on 01-25, 02-01, 02-08. Day 8 delayed to 02-03 (2 days): days
+    # 8 and 15 on 02-03 and 02-10; cycle 3 stays on 02-15, 02-22, 03-01 with cisplatin's
+    # cycle 3 (02-15); cycle 4 on 03-08.
+    s = replayed("2027-02-03,delay,gem,2,8,,,platelets 90\n")
+    assert gem_dates(s) == ["01-04", "01-11", "01-18", "01-25", "02-03", "02-10",
+                            "02-15", "02-22", "03-01", "03-08", "03-15", "03-22"]
+    assert [a.date.isoformat()[5:] for a in s.administrations if a.drug == "cis"] == [
+        "01-04", "01-25", "02-15", "03-08"]
+    assert s.replayed is not None
+    assert s.replayed.changes == (
+        "2027-02-03 delay (line 2): cycle 2 of gemcitabine from day 8 starts on Wed "
+        "2027-02-03, 2 days later; later cycles keep their own day 1 (a delay from a cycle "
+        "day)",)
+    assert s.replayed.deviations == ()
+
+
+def test_a_whole_cycle_delay_still_moves_later_cycles_under_shift() -> None:
+    # Cycle 2 from 01-25 to 02-01 (7 days): cycles 2 to 4 all move 7 days.
+    s = replayed("2027-02-01,delay,gem,2,,,,\n")
+    assert gem_dates(s) == ["01-04", "01-11", "01-18", "02-01", "02-08", "02-15",
+                            "02-22", "03-01", "03-08", "03-15", "03-22", "03-29"]
+
+
+def test_a_day_delay_onto_the_next_cycle_is_a_deviation() -> None:
+    # Cycle 2 day 15 (02-08) delayed to 02-16: on or after cycle 3 day 1 (02-15).
+    s = replayed("2027-02-16,delay,gem,2,15,,,\n")
+    assert gem_dates(s) == ["01-04", "01-11", "01-18", "01-25", "02-01", "02-15", "02-16",
+                            "02-22", "03-01", "03-08", "03-15", "03-22"]
+    assert s.replayed is not None
+    assert s.replayed.deviations == (
+        "line 2: the delay of cycle 2 from day 15 of gemcitabine (8 days) puts day 15 on Tue "
+        "2027-02-16, on or after day 1 of cycle 3 (Mon 2027-02-15)",)
+
+
+def test_visits_on_a_later_cycle_do_not_move_with_a_day_delay() -> None:
+    regimen = regimens.loads("""\
+format: regimens/1
+id: gv
+title: GV
+drugs:
+  gem: {name: gemcitabine, route: intravenous}
+arms:
+  a: {label: A}
+periods:
+  - id: t
+    length: 12 weeks
+    courses:
+      - {id: g, drug: gem, dose: 1000 mg, cycle: 21 days, cycles: 4, days: [1, 8]}
+visits:
+  - {id: c3, course: g, cycle: 3, day: 1}
+  - {id: c2d8, course: g, cycle: 2, day: 8}
+""", "gv.yaml")
+    s = regimen.expand("a", "2027-01-04", record=read_record(
+        HEADER + "2027-02-04,delay,gem,2,8,,,\n", name="R.csv"))
+    visits = {v.id: v.date.isoformat() for v in s.visits}
+    # Cycle 2 day 8 (02-01) delayed 3 days to 02-04; cycle 3 day 1 stays on 02-15.
+    assert visits == {"c2d8": "2027-02-04", "c3": "2027-02-15"}

@@ -106,9 +106,11 @@ def test_a_cycle_delayed_twice_starts_on_the_last_date() -> None:
 
 def test_a_delay_from_a_cycle_day_moves_the_rest_of_the_cycle() -> None:
     s = run(CYCLED, rec(("delay", date(2027, 2, 10), {"drug": "il2", "cycle": 2, "day": 2})))
-    # Day 2 (Feb 2) goes to Feb 10: 8 days; days 3-5 follow, and (shift) cycle 3 too.
+    # Day 2 (Feb 2) goes to Feb 10: 8 days; days 3-5 follow. Cycle 3 keeps its own day 1
+    # (Day 57, Mar 1): a delay from a cycle day moves only the rest of its cycle, even under
+    # on_delay: shift (docs/record.md, "Replay").
     assert dates(il2(s)) == [*CYCLE_1, "02-01", "02-10", "02-11", "02-12", "02-13",
-                             "03-09", "03-10", "03-11", "03-12", "03-13"]
+                             "03-01", "03-02", "03-03", "03-04", "03-05"]
 
 
 def test_a_delay_without_a_drug_moves_every_cycled_course_of_the_period() -> None:

@@ -174,7 +174,9 @@ class _Replay:
         at = (cycle, 1 if day is None else day)
         for c0, d0, days, policy in self.shifts.get(key, ()):
             start = (c0, -(10**9) if d0 is None else d0)
-            if policy == "keep":
+            # Under keep, and for a delay from a cycle day under either policy, only the
+            # delayed cycle moves: later cycles keep their own day 1.
+            if policy == "keep" or d0 is not None:
                 if cycle == c0 and at >= start:
                     total += days
             elif at >= start:
@@ -233,7 +235,11 @@ class _Replay:
                 if r.key != key or c is None or d is None:
                     continue
                 inside = c == row.cycle and (row.day is None or d >= row.day)
-                if inside or (policy == "shift" and c > row.cycle):
+                # A delay from a cycle day moves that day and the rest of its cycle only:
+                # the next cycle starts on its own day 1, as dose-modification tables
+                # have it (a day-8 delay does not move cycle 3); a whole-cycle delay moves
+                # later cycles under on_delay: shift.
+                if inside or (policy == "shift" and row.day is None and c > row.cycle):
                     r.date += timedelta(days=days)
                     r.touch(f"delayed {_days(days)} ({_where(row)})" if inside else
                             f"moved {_days(days)} with the delay of cycle {row.cycle} "
@@ -241,6 +247,10 @@ class _Replay:
             self.shifts.setdefault(key, []).append((row.cycle, row.day, days, policy))
             later = ("later cycles move with it (on_delay: shift)" if policy == "shift" else
                      "later cycles stay on the grid (on_delay: keep)")
+            if row.day is not None:
+                later = "later cycles keep their own day 1 (a delay from a cycle day)"
+                if policy == "shift":
+                    self.into_next_cycle(row, key, days)
             self.change(row, f"{what} starts on {_day(row.date)}, {_days(days)} later; "
                         f"{later}")
             limit = _max_delay(self.schedule, course)
@@ -260,6 +270,24 @@ class _Replay:
             self.delays.append(alike.pop())
         else:
             self.delays.extend(measured)
+
+    def into_next_cycle(self, row: RecordRow, key: tuple[str, int], days: int) -> None:
+        """A delay from a cycle day that pushes the rest of its cycle onto or past the next
+        cycle's day 1 (which does not move) is a protocol deviation (under ``on_delay:
+        keep`` those doses are cancelled instead)."""
+        assert row.cycle is not None
+        following = [r for r in self.rows if r.key == key and r.plan.cycle == row.cycle + 1
+                     and r.plan.cycle_day == 1]
+        if not following:
+            return
+        start = following[0].date
+        late = [r for r in self.rows if r.key == key and r.plan.cycle == row.cycle
+                and r.date >= start]
+        if late:
+            self.deviation(row, f"the delay of cycle {row.cycle} from day {row.day} of "
+                           f"{late[0].plan.drug_name} ({_days(days)}) puts day "
+                           f"{late[0].plan.cycle_day} on {_day(late[0].date)}, on or after "
+                           f"day 1 of cycle {row.cycle + 1} ({_day(start)})")
 
     def keep_cancels(self) -> None:
         """Under ``on_delay: keep``, a delayed cycle's doses that fall on or after the next
