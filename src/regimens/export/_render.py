@@ -176,6 +176,7 @@ def schedule_dict(s: Schedule, administrations: bool = True) -> dict[str, Any]:
     _, extras = course_extras(s)
     site = s.calendar is not None
     recorded = s.replayed is not None
+    runs = runs_to(s)
     out = {
         "format": "regimens-schedule/1",
         "generator": f"regimens {__version__}",
@@ -198,7 +199,10 @@ def schedule_dict(s: Schedule, administrations: bool = True) -> dict[str, Any]:
         "periods": [
             {"id": ps.id, "first_day": ps.first_day.value, "last_day": ps.last_day.value,
              "first_date": ps.first_date.isoformat(), "last_date": ps.last_date.isoformat(),
-             "days": ps.length.days, "blinded": ps.blinded}
+             "days": ps.length.days, "blinded": ps.blinded,
+             # With a record only (every schedule without one keeps its bytes): the last
+             # day as the record leaves it (a dose delayed past the planned end).
+             **({"runs_to": runs[ps.id].isoformat()} if recorded else {})}
             for ps in s.periods
         ],
         "administrations": ([administration_dict(a, extras[(a.period, a.course)], site,
@@ -406,6 +410,20 @@ def grid(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]
     return lines
 
 
+def runs_to(s: Schedule) -> dict[str, date]:
+    """Each period's last day as the schedule now stands: its planned last date, or, with
+    a record, the last dose given or still planned in it when the record's delays and
+    moves take one past the planned end (docs/record.md, "Replay")."""
+    out = {ps.id: ps.last_date for ps in s.periods}
+    if s.replayed is None:
+        return out
+    happening = (AdministrationStatus.GIVEN, AdministrationStatus.PLANNED)
+    for a in s.administrations:
+        if a.status in happening and a.period in out and a.date > out[a.period]:
+            out[a.period] = a.date
+    return out
+
+
 def _first(s: Schedule) -> int:
     """The number of the day_one period's first day (the start): 0 with day_zero, else 1."""
     return 0 if s.regimen.day_zero else 1
@@ -432,8 +450,11 @@ def _heading(s: Schedule, *, blinded: bool = False) -> list[str]:
         lines.append(f"Time zone: {s.tz}")
     if s.calendar is not None:
         lines.append(f"Site calendar: {s.calendar.describe()}")
+    runs = runs_to(s)
     spans = ", ".join(f"{ps.id} Day {ps.first_day.value} to {ps.last_day.value} "
-                      f"({ps.first_date.isoformat()} to {ps.last_date.isoformat()})"
+                      f"({ps.first_date.isoformat()} to {ps.last_date.isoformat()}"
+                      + (f", as planned: the record's doses now run to "
+                         f"{runs[ps.id].isoformat()})" if runs[ps.id] > ps.last_date else ")")
                       for ps in s.periods)
     lines.append(f"Periods: {spans}")
     return lines

@@ -76,6 +76,7 @@ class _Row:
     revision: int = 0
     moved_by_row: bool = False  # a move row placed it: keep's cancelling spares it
     line: int | None = None  # the given or missed row that fulfilled or missed it
+    moved_by: list[int] = field(default_factory=list)  # the delay and move rows' lines
 
     @property
     def key(self) -> tuple[str, int]:
@@ -241,6 +242,7 @@ class _Replay:
                 # later cycles under on_delay: shift.
                 if inside or (policy == "shift" and row.day is None and c > row.cycle):
                     r.date += timedelta(days=days)
+                    r.moved_by.append(row.line)
                     r.touch(f"delayed {_days(days)} ({_where(row)})" if inside else
                             f"moved {_days(days)} with the delay of cycle {row.cycle} "
                             f"({_where(row)})")
@@ -320,6 +322,7 @@ class _Replay:
             before = r.date
             r.date = row.date
             r.moved_by_row = True
+            r.moved_by.append(row.line)
             r.touch(f"moved from {_day(before)} ({_where(row)})")
         self.change(row, f"{named[0].plan.drug_name}, cycle {row.cycle} day {row.day}, moves "
                     f"to {_day(row.date)}")
@@ -592,6 +595,32 @@ class _Replay:
                                             f"{r.plan.drug_name} given on {_day(r.date)}, "
                                             f"after the stop of line {row.line}"))
 
+    def past_period_end(self) -> None:
+        """An administration the record's delays or moves (or a late given row) take past
+        the planned end of its period is a protocol deviation, one per period, naming the
+        last such administration and the rows that moved it."""
+        ends = {p.id: p.last_date for p in self.schedule.periods}
+        late: dict[str, list[_Row]] = {}
+        for r in self.rows + self.extra:
+            end = ends.get(r.plan.period)
+            if end is not None and r.date > end and r.status in (_S.GIVEN, _S.PLANNED):
+                late.setdefault(r.plan.period, []).append(r)
+        for period, found in late.items():
+            last = max(found, key=lambda r: (r.date, r.plan.drug))
+            lines = sorted({n for r in found for n in r.moved_by}
+                           | {r.line for r in found if r.status is _S.GIVEN and r.line})
+            where = ("line" if len(lines) == 1 else "lines") + " " + ", ".join(
+                str(n) for n in lines) if lines else "the record"
+            what = last.plan.drug_name + (
+                f" cycle {last.plan.cycle} day {last.plan.cycle_day}"
+                if last.plan.cycle is not None else "")
+            count = (f"{len(found)} administrations past it, the last " if len(found) > 1
+                     else "")
+            self.deviations.append((last.date, lines[0] if lines else 0, (
+                f"{where}: period {period} runs past its planned end "
+                f"({_day(ends[period])}): {count}{what} {last.status.value} on "
+                f"{_day(last.date)}")))
+
     # 4. Visits -------------------------------------------------------------------------
 
     def visits(self) -> tuple[VisitOccurrence, ...]:
@@ -794,6 +823,7 @@ def replay(schedule: Schedule, record: Record,
     state.spans(by_kind.get(EventKind.HOLD, []) + by_kind.get(EventKind.RESUME, []))
     state.stops(by_kind.get(EventKind.STOP, []))
     state.make_up()
+    state.past_period_end()
     state.doses(dosing)
     flags = state.cumulative(dosing)
     reaching = state.reaching_back(by_kind.get(EventKind.REDUCE, []))
