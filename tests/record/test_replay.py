@@ -246,7 +246,10 @@ def test_a_given_row_that_fulfils_nothing_is_kept_as_a_deviation() -> None:
     assert s.replayed is not None
     assert s.replayed.deviations == (
         "line 2: aldesleukin 2 million units given on Tue 2027-01-12 fulfils no planned "
-        "administration (none is planned on Tue 2027-01-12)",)
+        "administration (none is planned on Tue 2027-01-12); the dose planned on Fri "
+        "2027-01-08, cycle 1 day 5, before it, is still counted as planned beside it: if this "
+        "row gave that dose, name it by its cycle and day (or record the planned one "
+        "missed)",)
 
 
 def test_a_given_row_that_fulfils_nothing_needs_its_amount() -> None:

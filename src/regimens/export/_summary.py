@@ -84,6 +84,10 @@ def summary_lines(s: RecordSummary) -> list[str]:
     for d in s.drugs:
         counts = ", ".join(f"{d.count(status)} {status}" for status in OUTCOMES
                            if d.count(status))
+        if d.unplanned:
+            counts += (f" ({len(d.unplanned)} of them fulfilling no planned administration: "
+                       f"line{'s' if len(d.unplanned) > 1 else ''} "
+                       f"{', '.join(str(n) for n in d.unplanned)})")
         lines.append(f"  {d.name} ({d.drug}): {counts or 'no administrations'}")
         ratio = ""
         if d.intensity is not None and d.intensity.ratio is not None:

@@ -73,6 +73,15 @@ def totals_title(s: Schedule) -> str:
     still planned (never missed, held, cancelled or stopped ones), and say so."""
     if s.replayed is None:
         return "Totals for this participant:"
+    lines = [n for d in s.replayed.summary.drugs for n in d.unplanned]
+    if lines:
+        # Never add a dose that fulfils nothing to the doses still planned silently.
+        which = ", ".join(str(n) for n in sorted(lines))
+        return ("Totals for this participant (doses given and still planned; they count "
+                f"{counted(len(lines), 'dose')} given that fulfil"
+                f"{'s' if len(lines) == 1 else ''} no planned administration (record "
+                f"line{'s' if len(lines) > 1 else ''} {which}) beside the doses still planned: "
+                "see the deviations):")
     return "Totals for this participant (doses given and still planned):"
 
 

@@ -77,6 +77,7 @@ class _Row:
     moved_by_row: bool = False  # a move row placed it: keep's cancelling spares it
     line: int | None = None  # the given or missed row that fulfilled or missed it
     moved_by: list[int] = field(default_factory=list)  # the delay and move rows' lines
+    unplanned: bool = False  # a given row that fulfils no planned administration
 
     @property
     def key(self) -> tuple[str, int]:
@@ -134,6 +135,8 @@ class _Replay:
         self.deviations: list[tuple[date, int, str]] = []
         self.delays: list[Delay] = []
         self.warnings: list[OverdoseWarning | RecordWarning] = []
+        # Given rows that fulfil nothing, with the index of their deviation.
+        self.unplanned: list[tuple[RecordRow, int]] = []
         # (period, course) -> the delays applied: (cycle, day or None, days, policy).
         self.shifts: dict[tuple[str, int], list[tuple[int, int | None, int, str]]] = {}
         self.first_of = {p.id: p.first_date for p in schedule.periods}
@@ -486,7 +489,7 @@ class _Replay:
             plan, study_day=StudyDay.from_offset(offset, self.regimen.day_zero),
             date=row.date, time=row.time, at=None, cycle=None, cycle_day=None, step=None,
             planned_date=None, calendar_note="")
-        extra = _Row(template, row.date, _S.GIVEN, line=row.line)
+        extra = _Row(template, row.date, _S.GIVEN, line=row.line, unplanned=True)
         amount = row.amount
         dose = self.given_dose(row, plan.dose)
         if dose is None:
@@ -502,6 +505,27 @@ class _Replay:
         self.change(row, f"{name} {dose.text} given, fulfilling no planned administration")
         self.deviation(row, f"{name} {dose.text} given on {_day(row.date)} fulfils no planned "
                        f"administration ({why})")
+        self.unplanned.append((row, len(self.deviations) - 1))
+
+    def unplanned_hints(self) -> None:
+        """A dose given that fulfils nothing while the drug's dose planned before it is
+        still counted as planned: the totals would count both, so its deviation says so
+        (the record has no "as of" date: a past planned dose is not known to be missed)."""
+        for row, index in self.unplanned:
+            assert row.date is not None
+            given_on = row.date
+            open_before = [r for r in self.rows if r.plan.drug == row.drug
+                           and r.status is _S.PLANNED and r.date < given_on]
+            if not open_before:
+                continue
+            last = max(open_before, key=lambda r: r.date)
+            what = (f", cycle {last.plan.cycle} day {last.plan.cycle_day}"
+                    if last.plan.cycle is not None else "")
+            when, line, text = self.deviations[index]
+            self.deviations[index] = (when, line, (
+                f"{text}; the dose planned on {_day(last.date)}{what}, before it, is still "
+                "counted as planned beside it: if this row gave that dose, name it by its "
+                "cycle and day (or record the planned one missed)"))
 
     def missed(self, row: RecordRow) -> None:
         assert row.date is not None
@@ -752,7 +776,8 @@ class _Replay:
             planned = r.plan.dose.amount if id(r) in due else None
             out.append(Outcome(r.plan.drug, r.plan.period, r.plan.course, r.plan.cycle,
                                r.status.value, r.plan.date, r.date, planned,
-                               (r.dose or r.plan.dose).amount, r.line, due.get(id(r))))
+                               (r.dose or r.plan.dose).amount, r.line, due.get(id(r)),
+                               unplanned=r.unplanned))
         return out
 
     def administration(self, r: _Row) -> Administration:
@@ -766,13 +791,18 @@ class _Replay:
                 wall = datetime.combine(r.date, when)
                 at = wall.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
         planned_date = a.planned_date or (a.date if r.date != a.date else None)
+        planned_dose = a.dose if r.dose is not None else None
+        if r.unplanned:
+            # Nothing was planned: no planned amount (not the nearest planned dose's).
+            planned_dose = ComputedDose(None, "not planned", "no planned administration",
+                                        a.dose.basis, a.dose.per_basis)
         return dataclasses.replace(
             a, date=r.date, time=when, at=at,
             study_day=StudyDay.from_offset((r.date - self.schedule.start).days,
                                            self.regimen.day_zero)
             if r.date != a.date else a.study_day,
             planned_date=planned_date, dose=r.dose or a.dose,
-            planned_dose=a.dose if r.dose is not None else None, status=r.status,
+            planned_dose=planned_dose, status=r.status,
             record_note="; ".join(r.notes), revision=r.revision)
 
 
@@ -823,6 +853,7 @@ def replay(schedule: Schedule, record: Record,
     state.spans(by_kind.get(EventKind.HOLD, []) + by_kind.get(EventKind.RESUME, []))
     state.stops(by_kind.get(EventKind.STOP, []))
     state.make_up()
+    state.unplanned_hints()
     state.past_period_end()
     state.doses(dosing)
     flags = state.cumulative(dosing)

@@ -36,7 +36,8 @@ class Outcome:
     :data:`OUTCOMES`; ``planned_date`` the date the plan had, ``date`` the day given (or now
     planned); ``planned_amount`` the plan's amount and ``amount`` the amount given (or now
     planned; None: placebo or no amount); ``line`` the record row that fulfilled it
-    (given) or missed it.
+    (given) or missed it; ``due`` the date it was due after the record's delays and
+    moves; ``unplanned``: a dose given that fulfils no planned administration.
     """
 
     drug: str
@@ -50,6 +51,8 @@ class Outcome:
     amount: Amount | None
     line: int | None = None
     due: dt.date | None = None
+    #: A dose given that fulfils no planned administration (a deviation).
+    unplanned: bool = False
 
     def __post_init__(self) -> None:
         if self.status not in OUTCOMES:
@@ -129,6 +132,9 @@ class DrugSummary:
     intensity_started: Intensity | None
     cycle_days: int
     reductions: tuple[RecordRow, ...] = ()
+    #: The record lines of doses given that fulfil no planned administration: counted in
+    #: ``given_total`` and in the schedule's totals beside the doses still planned.
+    unplanned: tuple[int, ...] = ()
 
     def count(self, status: str) -> int:
         """How many administrations have ``status``."""
@@ -233,7 +239,9 @@ def _drug_summary(regimen: Regimen, drug: str, outcomes: list[Outcome],
         intensity=_intensity(delivered, wanted, cycle_days, ended),
         intensity_started=(_intensity(delivered, wanted_started, cycle_days)
                            if wanted_started else None),
-        cycle_days=cycle_days, reductions=reductions)
+        cycle_days=cycle_days, reductions=reductions,
+        unplanned=tuple(sorted(o.line for o in outcomes
+                               if o.unplanned and o.line is not None)))
 
 
 def reduction_text(row: RecordRow) -> str:
