@@ -65,6 +65,7 @@ def summary_json(s: RecordSummary) -> dict[str, Any]:
         "deviations": list(s.deviations),
         "cumulative": [str(f.warning) for f in s.cumulative],
         "measurements": list(s.measurements),
+        "voided": list(s.voided),
     }
 
 
@@ -111,8 +112,11 @@ def summary_lines(s: RecordSummary) -> list[str]:
                      f"dose + one {d.cycle_days}-day cycle)")
     for title, items in (("Delays", s.delays), ("Reductions", s.reductions),
                          ("Deviations", s.deviations),
-                         ("Cumulative limits", tuple(str(f.warning) for f in s.cumulative)),
-                         ("Implausible measurements", s.measurements)):
+                         # Planned doses only: one given past the limit is a deviation.
+                         ("Cumulative limits", tuple(str(f.warning) for f in s.cumulative
+                                                     if not f.given)),
+                         ("Implausible measurements", s.measurements),
+                         ("Voided rows", s.voided)):
         if items:
             lines.append(f"  {title}:")
             lines += [f"    - {item}" for item in items]

@@ -724,6 +724,42 @@ class _Replay:
                 # new revision, so a calendar does not update an unchanged event.
                 r.notes.extend(change.notes)
 
+    def reduction_notes(self, rows: list[RecordRow], dosing: Dosing) -> dict[int, str]:
+        """What the summary says of each ``reduce`` row beside it (by line): a reduction
+        that applies only to doses not yet given (:meth:`reaching_back`), one below the
+        lowest declared level (the drug stops), one to level 0 (or 100%) with no
+        reduction before it to undo (changes nothing: a :class:`RecordWarning`)."""
+        notes = self.reaching_back(rows)
+        by_drug: dict[str, list[RecordRow]] = {}
+        for row in sorted(rows, key=lambda r: (r.date or date.min, r.line)):
+            assert row.drug is not None
+            earlier = by_drug.setdefault(row.drug, [])
+            said = []
+            name = self.name(row.drug)
+            declared = sorted({0, *(x.level for p in self.regimen.periods for c in p.courses
+                                    if c.drug == row.drug for x in c.levels)})
+            if row.level is not None and row.level < declared[0]:
+                stopped = sum(1 for r in self.rows if r.plan.drug == row.drug
+                              and r.status is _S.STOPPED
+                              and any(f"record line {row.line})" in n for n in r.notes))
+                said.append(f"below the lowest declared level ({declared[0]}): {name} stops "
+                            f"from then on ({stopped} dose{'' if stopped == 1 else 's'} "
+                            "stopped)")
+            undoes = (row.level == 0 and row.percent in (None, 100)) or (
+                row.level is None and row.percent == 100)
+            if undoes and not earlier and dosing.levels.get(row.drug, 0) == 0:
+                said.append("changes nothing: no reduction before it to undo (dose level 0 "
+                            "is the dose as written)")
+                self.warnings.append(RecordWarning(
+                    f"{row.source}:{row.line}: the reduction of {name} to "
+                    f"{reduction_text(row).split(' from ')[0]} changes nothing: no reduction "
+                    "before it to undo (dose level 0 is the dose as written)"))
+            earlier.append(row)
+            if said:
+                notes[row.line] = "; ".join(([notes[row.line]] if row.line in notes else [])
+                                            + said)
+        return notes
+
     def reaching_back(self, rows: list[RecordRow]) -> dict[int, str]:
         """For each ``reduce`` row "from cycle N" dated after doses of cycle N or later were
         given, what it does not change (by its line): a :class:`RecordWarning` each. A given
@@ -857,7 +893,7 @@ def replay(schedule: Schedule, record: Record,
     state.past_period_end()
     state.doses(dosing)
     flags = state.cumulative(dosing)
-    reaching = state.reaching_back(by_kind.get(EventKind.REDUCE, []))
+    reaching = state.reduction_notes(by_kind.get(EventKind.REDUCE, []), dosing)
     for row in by_kind.get(EventKind.REDUCE, []):
         state.change(row, f"{state.name(row.drug or '')}: {reduction_text(row)}" + (
             f"; {reaching[row.line]}" if row.line in reaching else ""))

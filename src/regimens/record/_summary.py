@@ -161,6 +161,8 @@ class RecordSummary:
     #: The ``measure`` rows implausible next to the previous measurement of their kind
     #: (docs/record.md, "Implausible measurements"), one line each naming its line.
     measurements: tuple[str, ...] = ()
+    #: The rows withdrawn by ``void`` rows, one line each (:func:`void_text`).
+    voided: tuple[str, ...] = ()
 
 
 def cycle_length(regimen: Regimen, drug: str) -> int:
@@ -259,6 +261,27 @@ def reduction_text(row: RecordRow) -> str:
     return text + (f": {row.reason}" if row.reason else "")
 
 
+def void_text(void: RecordRow, withdrawn: RecordRow) -> str:
+    """A withdrawal in words: "line 35 withdraws line 34 (2027-03-16 given cyc): entered
+    in error"."""
+    parts = [withdrawn.date.isoformat() if withdrawn.date is not None else "",
+             withdrawn.event.value, withdrawn.drug or ""]
+    if withdrawn.cycle is not None:
+        parts.append(f"cycle {withdrawn.cycle}"
+                     + (f" day {withdrawn.day}" if withdrawn.day is not None else ""))
+    if withdrawn.amount is not None:
+        parts.append(str(withdrawn.amount))
+    if withdrawn.measurement is not None:
+        parts.append(str(withdrawn.measurement))
+    if withdrawn.level is not None:
+        parts.append(f"level {withdrawn.level}")
+    if withdrawn.percent is not None:
+        parts.append(f"{withdrawn.percent.normalize():f}%")
+    what = " ".join(p for p in parts if p)
+    text = f"line {void.line} withdraws line {withdrawn.line} ({what})"
+    return text + (f": {void.reason}" if void.reason else "")
+
+
 def _outside_window(regimen: Regimen, outcomes: Sequence[Outcome]) -> list[str]:
     out = []
     for o in outcomes:
@@ -298,13 +321,17 @@ def summarize(regimen: Regimen, record: Record, outcomes: Sequence[Outcome], *,
         _drug_summary(regimen, drug, [o for o in outcomes if o.drug == drug],
                       tuple(r for r in rows if r.event is EventKind.REDUCE and r.drug == drug))
         for drug in sorted(drugs, key=lambda d: order[d]))
+    # A given dose past max_cumulative is a deviation: once (the replay lists it already,
+    # naming its line, when it found it).
     found = [*deviations, *_outside_window(regimen, outcomes),
-             *(str(f.warning) for f in cumulative if f.given)]
+             *(str(f.warning) for f in cumulative if f.given
+               and not any(d.endswith(str(f.warning)) for d in deviations))]
     reductions = [f"{r.drug}: {reduction_text(r)}" + (f"; {notes[r.line]}" if r.line in notes
                                                        else "")
                   for r in rows if r.event is EventKind.REDUCE]
     ordered = tuple(sorted(delays, key=lambda d: (d.date, d.line)))
     return RecordSummary(record.source, summaries, tuple(d.text for d in ordered),
                          tuple(reductions), tuple(found), tuple(cumulative), ordered,
-                         tuple(measurements))
+                         tuple(measurements),
+                         tuple(void_text(v, w) for v, w in record.voided()))
 
