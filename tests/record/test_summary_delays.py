@@ -75,14 +75,21 @@ CASES = [
     (DOX, "2027-02-22,delay,,3,,,,anc\n2027-03-29,delay,dox,4,,,,platelets\n",
      ["2027-02-22 (line 2): cycle 3 of every cycled course delayed 7 days from 2027-02-15:"
       " anc",
-      "2027-03-29 (line 3): cycle 4 of dox delayed 14 days from 2027-03-15: platelets"], ()),
+      "2027-03-29 (line 3): cycle 4 of dox delayed 14 days from 2027-03-15: platelets"],
+     # Dox cycle 6, planned 2027-04-19, moves 7 + 14 days to 2027-05-10: past the 18-week
+     # period's end (2027-05-09), a deviation naming both rows (docs/record.md, "Replay").
+     ("lines 2, 3: period treatment runs past its planned end (Sun 2027-05-09): "
+      "doxorubicin cycle 6 day 1 planned on Mon 2027-05-10",)),
     # One delay of 21 days (01-25 -> 02-15): over max_delay 14 in the summary and in the
     # deviations alike.
     (DOX, "2027-02-15,delay,dox,2,,,,anc\n",
      ["2027-02-15 (line 2): cycle 2 of dox delayed 21 days from 2027-01-25, more than "
       "max_delay (14 days): anc"],
      ("line 2: cycle 2 of doxorubicin is delayed 21 days in all, more than max_delay "
-      "(14 days)",)),
+      "(14 days)",
+      # Cycle 6 then on 2027-04-19 + 21 days = 2027-05-10, past the period (2027-05-09).
+      "line 2: period treatment runs past its planned end (Sun 2027-05-09): doxorubicin "
+      "cycle 6 day 1 planned on Mon 2027-05-10")),
     # Cycle 2 delayed twice: 01-25 -> 02-01 (7 days), then 02-01 -> 02-12 (11 more, 18 in
     # all, over 14: the deviation is on the second row).
     (DOX, "2027-02-01,delay,dox,2,,,,\n2027-02-12,delay,dox,2,,,,\n",
