@@ -62,7 +62,7 @@ def test_a_later_reduction_from_a_given_cycle_leaves_the_given_dose_and_says_so(
     # yet given, are 86.4 mg.
     s = expand(GIVEN_TWICE + "2027-03-01,reduce,dox,2,,,-1,\n")
     assert doses(s) == ["108 mg", "108 mg"] + ["86.4 mg"] * 4
-    second = [a for a in s.administrations if a.cycle == 2][0]
+    second = next(a for a in s.administrations if a.cycle == 2)
     assert second.status is AdministrationStatus.GIVEN
     assert second.planned_dose is None  # given as planned that day: nothing changed
     assert record_warnings(s) == [
@@ -140,7 +140,8 @@ def test_no_later_row_changes_the_amount_of_an_earlier_given_dose(
                 if a.status is AdministrationStatus.GIVEN]
 
     assert given(after) == given(before)
-    assert after.replayed is not None and before.replayed is not None
+    assert after.replayed is not None
+    assert before.replayed is not None
     assert ([d.given_total for d in after.replayed.summary.drugs]
             == [d.given_total for d in before.replayed.summary.drugs])
 

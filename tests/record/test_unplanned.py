@@ -41,7 +41,7 @@ def test_nothing_planned_is_shown_beside_an_unplanned_dose() -> None:
     assert extra.status is AdministrationStatus.GIVEN
     assert extra.planned_amount is None
     assert extra.dose.text == "60 mg"
-    row = [a for a in json.loads(s.to_json())["administrations"] if a["cycle"] is None][0]
+    row = next(a for a in json.loads(s.to_json())["administrations"] if a["cycle"] is None)
     assert (row["amount"], row["planned_amount"]) == ("60", None)
     (line,) = [x for x in s.to_table().splitlines() if "14:30" in x]
     assert line.rstrip().endswith("given    not planned")
