@@ -2,12 +2,15 @@
 
 The only layer that knows files, YAML and JSON, source lines and field paths:
 bytes -> :class:`Document` (``_source``) -> structure (``_schema``, which also
-gives the JSON Schema) -> meaning and cross-references (``_fields``,
-``_build``) -> a :class:`~regimens.model.Regimen`; and back (``_write``).
+gives the JSON Schema) -> meaning and cross-references (the field readers
+``_lengths``, ``_doses``, ``_course_doses``, ``_timing``, ``_policy``, each raising a
+located :class:`Fail` from ``_fail``; then ``_build``) -> a
+:class:`~regimens.model.Regimen`; and back (``_write``).
 """
 
 from ._closures import read_closed_dates
-from ._fields import Fail, fail, read_duration, read_length, unit_fail
+from ._fail import Fail, fail, unit_fail
+from ._lengths import read_duration, read_length
 from ._load import catalog_ids, load, loads
 from ._schema import (
     ID_PATTERN,

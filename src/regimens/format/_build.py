@@ -60,25 +60,18 @@ from ..quantities import (
     parse_equivalence,
     parse_strength,
 )
-from ._fields import (
-    Fail,
-    fail,
-    read_course_dose,
-    read_cycle,
-    read_duration,
-    read_length,
-    read_levels,
+from ._course_doses import read_course_dose, read_levels
+from ._doses import (
     read_max_cumulative,
     read_measure_limit,
-    read_pattern,
-    read_policy,
-    read_times,
     read_vials,
-    read_window,
-    unit_fail,
 )
+from ._fail import Fail, fail, unit_fail
+from ._lengths import read_cycle, read_duration, read_length, read_window
+from ._policy import read_policy
 from ._schema import structure_problems
 from ._source import Cursor, Document
+from ._timing import read_pattern, read_times
 
 __all__ = ["build"]
 
