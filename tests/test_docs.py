@@ -14,6 +14,7 @@ import re
 import pytest
 
 import regimens
+from regimens.format import Either, ListOf, MapOf, Record
 from regimens.format import _schema as _spec
 from support import FORMAT_MD, format_md_blocks
 
@@ -43,15 +44,15 @@ def test_yaml_example(line: int, block: str) -> None:
 
 
 def _field_names(shape: object, out: set[str]) -> None:
-    if isinstance(shape, _spec.Record):
+    if isinstance(shape, Record):
         for key, field in shape.fields.items():
             out.add(key)
             _field_names(field.shape, out)
-    elif isinstance(shape, _spec.ListOf):
+    elif isinstance(shape, ListOf):
         _field_names(shape.items, out)
-    elif isinstance(shape, _spec.MapOf):
+    elif isinstance(shape, MapOf):
         _field_names(shape.values, out)
-    elif isinstance(shape, _spec.Either):
+    elif isinstance(shape, Either):
         for option in shape.options:
             _field_names(option, out)
 

@@ -12,8 +12,8 @@ from ._closures import read_closed_dates
 from ._fail import Fail, fail, unit_fail
 from ._lengths import read_duration, read_length
 from ._load import catalog_ids, load, loads
-from ._schema import (
-    ID_PATTERN,
+from ._schema import ID_PATTERN, json_schema
+from ._shapes import (
     INVISIBLE,
     Either,
     Field,
@@ -24,7 +24,6 @@ from ._schema import (
     Shape,
     Text,
     Whole,
-    json_schema,
 )
 from ._source import MAX_BYTES, Cursor, Document, parse_document
 from ._write import dumps
