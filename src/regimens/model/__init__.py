@@ -35,7 +35,9 @@ from ._cycles import (
     open_step_problem,
     open_step_unreached,
 )
+from ._day_one import day_one_may_vanish, months_before_day_one, months_before_text
 from ._dose import Dose, DoseLevel, Rounding, WeightBasis
+from ._drug_checks import kind_problem, strength_problem
 from ._invariants import WEEKDAYS
 from ._lookalike import closest, lookalike, lookalike_text, suggestion
 from ._participant import PLAUSIBLE, PLAUSIBLE_BMI, Participant, implausible, implausible_bmi
@@ -50,23 +52,11 @@ from ._patterns import (
     WeekdaysPattern,
 )
 from ._policy import MISSED_RULES, NO_POLICY, ON_DELAY_RULES, Policy
-from ._references import (
-    BLINDED_SITE_RULES,
-    BLINDED_VISIT,
-    COURSE_ANCHOR_MONTHS,
-    MONTHS_NOT_CHOSEN,
-    NO_DAY_ZERO,
-    cycles_past,
-    day_one_may_vanish,
-    kind_problem,
-    months_before_day_one,
-    months_before_text,
-    site_rules,
-    strength_problem,
-)
+from ._references import BLINDED_SITE_RULES, cycles_past, site_rules
 from ._regimen import Regimen
 from ._site import Closure, SiteCalendar
 from ._steps import AdministrationStep, CycleStep, DayStep, Step
+from ._visit_checks import BLINDED_VISIT, COURSE_ANCHOR_MONTHS, MONTHS_NOT_CHOSEN, NO_DAY_ZERO
 from ._visits import (
     AfterLastAnchor,
     CourseAnchor,
