@@ -197,13 +197,13 @@ def test_no_private_module_or_name_crosses_a_package() -> None:
 @pytest.mark.parametrize(
     ("module", "is_package", "source", "caught"),
     [
-        ("regimens.cohort._columns", False, "from ..engine._layout import expand", True),
-        ("regimens.cohort._columns", False, "from ..engine import _layout", True),
-        ("regimens.cohort._columns", False, "import regimens.engine._layout", True),
+        ("regimens.cohort._expand", False, "from ..engine._layout import expand", True),
+        ("regimens.cohort._expand", False, "from ..engine import _layout", True),
+        ("regimens.cohort._expand", False, "import regimens.engine._layout", True),
         ("regimens.cli", False, "from .export import _grid", True),
         ("regimens.cli", False, "from .export._render import grid", True),
-        ("regimens.cohort._columns", False, "from ..engine import expand", False),
-        ("regimens.cohort._columns", False, "from ._sizes import _body", False),
+        ("regimens.cohort._expand", False, "from ..engine import expand", False),
+        ("regimens.cohort._expand", False, "from ._sizes import _body", False),
         ("regimens.engine", True, "from ._layout import expand", False),
         ("regimens.export._ics", False, "from .._version import __version__", False),
     ],

@@ -5,7 +5,8 @@ Needs the ``regimens[cohort]`` extra (NumPy, pyarrow). See docs/cohort.md.
 
 from __future__ import annotations
 
-from ._columns import Cohort, expand_cohort
+from ._cohort import Cohort
+from ._expand import expand_cohort
 from ._guard import unsupported
 from ._schema import COLUMNS, arrow_schema
 

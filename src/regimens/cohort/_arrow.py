@@ -18,7 +18,7 @@ from . import _inputs
 from ._schema import CODED, arrow_schema
 
 if TYPE_CHECKING:
-    from ._columns import Cohort
+    from ._cohort import Cohort
 
 __all__ = ["parquet_options", "participant_table", "record_batch", "visit_table",
            "write_parquet"]

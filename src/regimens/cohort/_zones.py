@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
-    from ._columns import Cohort
+    from ._cohort import Cohort
     from ._templates import Template
 
 __all__ = ["ZoneTable", "gap_participants", "place", "zone_tables"]
