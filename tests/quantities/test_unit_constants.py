@@ -1,6 +1,7 @@
 """The closed unit table's exact constants, checked against pint (the oracle).
 
-Reading a regimen uses the sizes written in ``quantities/_units.py`` and never imports
+Reading a regimen uses the sizes written in ``quantities/_units.py`` (amounts) and
+``quantities/_measures.py`` (body measurements) and never imports
 pint; pint's own conversions must give the same numbers, and pint must agree on each
 unit's dimension. The float pint computes carries binary noise (``1e-9 / 1e-3``), so a
 constant must equal pint's factor to 12 significant digits (the short decimals the
@@ -15,9 +16,9 @@ from decimal import Decimal
 
 import pytest
 
-from regimens.quantities import _units
+from regimens.quantities import _measures, _pint, _units
 
-_REGISTRY = _units.registry()
+_REGISTRY = _pint.registry()
 
 
 def _pint_factor(name: str, base: str) -> float:
@@ -40,15 +41,15 @@ def test_amount_unit_constant_is_pints(symbol: str) -> None:
 
 
 @pytest.mark.parametrize(("kind", "symbol"), [
-    (kind, symbol) for kind, (units, _t, _s) in _units._MEASURES.items() for symbol in units])
+    (kind, symbol) for kind, (units, _t, _s) in _measures._MEASURES.items() for symbol in units])
 def test_measure_constant_is_pints(kind: str, symbol: str) -> None:
-    units, target, _symbol = _units._MEASURES[kind]
-    _agrees(_units._MEASURE_FACTORS[kind][symbol], _pint_factor(units[symbol], target))
+    units, target, _symbol = _measures._MEASURES[kind]
+    _agrees(_measures._MEASURE_FACTORS[kind][symbol], _pint_factor(units[symbol], target))
 
 
 def test_measure_constants_cover_exactly_the_measures() -> None:
-    assert {k: set(u) for k, (u, _t, _s) in _units._MEASURES.items()} == {
-        k: set(f) for k, f in _units._MEASURE_FACTORS.items()}
+    assert {k: set(u) for k, (u, _t, _s) in _measures._MEASURES.items()} == {
+        k: set(f) for k, f in _measures._MEASURE_FACTORS.items()}
 
 
 # Hand-computed: the international pound is 0.45359237 kg and the inch 2.54 cm exactly
@@ -63,4 +64,4 @@ def test_measure_constants_cover_exactly_the_measures() -> None:
     ("bsa", "1.8 m²", Decimal("1.8")),
 ])
 def test_measures_by_hand(kind: str, text: str, expected: Decimal) -> None:
-    assert _units.parse_measure(kind, text) == expected
+    assert _measures.parse_measure(kind, text) == expected

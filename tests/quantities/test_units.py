@@ -7,14 +7,9 @@ from decimal import Decimal
 import pytest
 
 from regimens import Amount, Basis, Dimension, Participant, ParticipantError, UnitError
-from regimens.quantities._units import (
-    parse_amount,
-    parse_dose_quantity,
-    parse_height,
-    parse_measure,
-    parse_weight,
-    unit,
-)
+from regimens.quantities._measures import parse_height, parse_measure, parse_weight
+from regimens.quantities._parse import parse_amount, parse_dose_quantity
+from regimens.quantities._units import unit
 
 DOSE_HINT = (
     "write a number and a unit (mg, g, mcg, ng, IU, kIU, MIU, mIU, cells, mL or L), "

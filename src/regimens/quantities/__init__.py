@@ -30,6 +30,7 @@ from ._forms import (
     parse_equivalence,
     parse_strength,
 )
+from ._measures import MEASURE_NAMES, parse_measure
 from ._notation import (
     counted,
     human_amount,
@@ -38,6 +39,9 @@ from ._notation import (
     human_route,
     printable,
 )
+from ._numbers import normal, plain, shortest_decimal
+from ._parse import parse_amount, parse_dose_quantity
+from ._pint import lean_pint
 from ._renal import (
     CREATININE_FACTOR,
     GFR_MAX_DEFAULT,
@@ -51,24 +55,7 @@ from ._renal import (
     parse_creatinine,
     parse_gfr,
 )
-from ._units import (
-    FORM_PARTS,
-    FORM_PLURALS,
-    MEASURE_NAMES,
-    Amount,
-    Basis,
-    Dimension,
-    DoseQuantity,
-    Unit,
-    lean_pint,
-    normal,
-    parse_amount,
-    parse_dose_quantity,
-    parse_measure,
-    plain,
-    shortest_decimal,
-    unit,
-)
+from ._units import FORM_PARTS, FORM_PLURALS, Amount, Basis, Dimension, DoseQuantity, Unit, unit
 from ._vials import (
     MAX_VIAL_SUMS,
     VialCombination,

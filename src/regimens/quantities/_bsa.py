@@ -38,7 +38,7 @@ from typing import Any
 from .._records import dataclass
 from ..errors import QuantityError
 from ._exact import EXACT, exactly
-from ._units import normal, shortest_decimal
+from ._numbers import normal, shortest_decimal
 
 __all__ = ["BSAFormula", "bsa", "bsa_float", "round_bsa", "rounded_bsa"]
 

@@ -14,18 +14,9 @@ from decimal import Decimal
 from .._records import dataclass
 from ..errors import UnitError
 from ._exact import exactly
-from ._units import (
-    _PER,
-    FORM_PARTS,
-    FORM_PLURALS,
-    Amount,
-    Dimension,
-    Unit,
-    _amount_unit,
-    _split,
-    normal,
-    unit,
-)
+from ._numbers import normal
+from ._parse import _PER, _amount_unit, _split
+from ._units import FORM_PARTS, FORM_PLURALS, Amount, Dimension, Unit, unit
 
 __all__ = ["STRENGTH_FORMS", "Strength", "convert_by_equivalence", "form_count",
            "form_part_problem", "parse_equivalence", "parse_strength"]

@@ -23,7 +23,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ._exact import exactly
-from ._units import FORM_PLURALS, Amount, Basis, Dimension, DoseQuantity, normal, unit
+from ._numbers import normal
+from ._units import FORM_PLURALS, Amount, Basis, Dimension, DoseQuantity, unit
 
 __all__ = ["counted", "human_amount", "human_dose_quantity", "human_number", "human_route",
            "printable"]

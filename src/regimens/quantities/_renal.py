@@ -31,7 +31,8 @@ from decimal import Decimal
 
 from ..errors import QuantityError, UnitError
 from ._exact import exactly
-from ._units import _split, normal
+from ._numbers import normal
+from ._parse import _split
 
 __all__ = ["CREATININE_FACTOR", "GFR_MAX_DEFAULT", "INCH_CM", "Sex", "adjusted_weight",
            "body_mass_index", "calvert", "cockcroft_gault", "devine_ideal_weight",

@@ -35,7 +35,8 @@ from decimal import Decimal
 from .._records import dataclass
 from ..errors import QuantityError, QuantityTypeError, UnitError
 from ._exact import exactly
-from ._units import Amount, Unit, normal
+from ._numbers import normal
+from ._units import Amount, Unit
 
 __all__ = ["MAX_VIAL_SUMS", "VialCombination", "least_waste_vials", "same_amount",
            "whole_vial_amounts"]
