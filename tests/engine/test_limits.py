@@ -18,7 +18,7 @@ import pytest
 
 import regimens
 import regimens.engine._arithmetic as arithmetic
-import regimens.model._course as model_module
+import regimens.model._course_layout as model_module
 from regimens import InvalidRegimenError
 from regimens.model import (
     MAX_ADMINISTRATIONS,

@@ -18,7 +18,6 @@ from ._bands import (
 )
 from ._course import (
     INFUSION_ROUTES,
-    MAX_ADMINISTRATIONS,
     METHODS,
     MIN_INTERVAL_NEEDS_WINDOW,
     MONTHS_REFERENCE,
@@ -26,6 +25,7 @@ from ._course import (
     WINDOW_NEEDS_CLINIC,
     Course,
 )
+from ._course_layout import MAX_ADMINISTRATIONS
 from ._cycles import (
     cycle_day_overlap,
     cycle_text,
