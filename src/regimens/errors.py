@@ -519,9 +519,11 @@ class ClosedDayWarning(RegimenWarning):
 
 
 class CumulativeDoseWarning(RegimenWarning):
-    """An administration would take a drug's cumulative dose (given plus planned) past its
-    ``max_cumulative`` (450 mg/m² of doxorubicin): flagged before it happens, naming the
-    drug, the date and the totals before and after it (docs/record.md, "Dose changes")."""
+    """An administration would take a drug's cumulative dose (given plus planned, or the
+    plan's own) past its ``max_cumulative`` (450 mg/m² of doxorubicin): flagged before it
+    happens, naming the drug, the date (and cycle and day) and the totals before and after
+    it; or the limit cannot be added up (a per-m² limit without the BSA) and is not checked
+    (docs/record.md, "Dose changes")."""
 
 
 class OverdoseWarning(RegimenWarning):

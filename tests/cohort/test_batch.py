@@ -20,7 +20,7 @@ from support import load
 np = pytest.importorskip("numpy")
 pa = pytest.importorskip("pyarrow")
 
-from regimens.cohort import COLUMNS, expand_cohort  # noqa: E402
+from regimens.cohort import COLUMNS, expand_cohort, unsupported  # noqa: E402
 from support.cohort import assert_same_rows  # noqa: E402
 
 RUN_IN = """\
@@ -406,10 +406,10 @@ def test_examples_equal_expand(name: str) -> None:
             assert cohort.warnings_of(i) == tuple(str(w) for w in schedule.warnings)
 
 
-def test_record_policy_keys_cumulative_limits_and_dose_levels_change_no_planned_row() -> None:
-    """The record policy and a drug's max_cumulative are read only when a record is
-    replayed; dose levels only when a level is asked (the batch API expands level 0).
-    A plain expansion is the same with them or without them, and so is the batch's."""
+def test_record_policy_keys_and_dose_levels_change_no_planned_row() -> None:
+    """The record policy is read only when a record is replayed; dose levels only when a
+    level is asked (the batch API expands level 0). A plain expansion is the same with
+    them or without them, and so is the batch's."""
     regimen = load("""\
         on_delay: keep
         max_delay: 14 days
@@ -426,20 +426,42 @@ def test_record_policy_keys_cumulative_limits_and_dose_levels_change_no_planned_
     columns = cohort.to_numpy()
     for i, start in enumerate(starts):
         assert_same_rows(cohort, columns, i, _expand(regimen, "a", start))
-    # A limit the plan crosses (8 administrations of 1 MIU against 6 MIU): a plain expand
-    # neither warns nor changes a row, so neither does the batch.
-    limited = regimens.loads(regimens.dumps(regimen).replace(
-        "name: aldesleukin,", "name: aldesleukin, max_cumulative: 6 MIU, levels: {-1: 50%},"))
-    assert limited.drug("il2").max_cumulative is not None
-    assert limited.periods[0].courses[0].levels
-    cohort = expand_cohort(limited, "a", starts)
+    leveled = regimens.loads(regimens.dumps(regimen).replace(
+        "name: aldesleukin,", "name: aldesleukin, levels: {-1: 50%},"))
+    assert leveled.periods[0].courses[0].levels
+    cohort = expand_cohort(leveled, "a", starts)
     columns = cohort.to_numpy()
     for i, start in enumerate(starts):
-        schedule = _expand(limited, "a", start)
+        schedule = _expand(leveled, "a", start)
         assert schedule.warnings == ()
         assert_same_rows(cohort, columns, i, schedule)
         assert cohort.warnings_of(i) == ()
     assert [str(a) for a in columns["amount"][cohort.rows_of(0)]] == ["1.0"] * 8
+
+
+def test_a_cumulative_limit_is_refused_by_name() -> None:
+    """A plan that crosses max_cumulative is flagged by Regimen.expand, per participant
+    (8 administrations of 1 MIU against 6 MIU: the 7th, on 2027-01-04 + 42 days =
+    2027-02-15, cycle 4 day 1, would bring 7 MIU after 6): the batch API does not compute
+    that warning, so it refuses the limit by name rather than leave it out."""
+    regimen = load("""\
+        periods:
+          - id: t
+            length: 8 weeks
+            courses:
+              - {drug: il2, dose: 1 MIU, cycle: 14 days, days: [1, 2]}
+        """)
+    limited = regimens.loads(regimens.dumps(regimen).replace(
+        "name: aldesleukin,", "name: aldesleukin, max_cumulative: 6 MIU,"))
+    with pytest.warns(regimens.CumulativeDoseWarning) as caught:
+        limited.expand("a", "2027-01-04")
+    assert [str(w.message) for w in caught] == [
+        "il2 (aldesleukin): the administration planned on 2027-02-15 (cycle 4, day 1) would "
+        "bring the cumulative dose to 7 million units, above max_cumulative 6 million units "
+        "(6 million units before it); review before giving it"]
+    assert unsupported(limited) == ("drugs[0].max_cumulative", "'max_cumulative' (Drug)")
+    with pytest.raises(regimens.ExpandOptionError, match=r"max_cumulative"):
+        expand_cohort(limited, "a", ["2027-01-04"])
 
 
 @pytest.mark.parametrize(("body", "where", "what"), [

@@ -69,9 +69,9 @@ def test_the_administration_that_would_cross_max_cumulative_is_flagged() -> None
     schedule = expand(GIVEN_TWICE)
     (warning,) = [w for w in schedule.warnings if isinstance(w, regimens.CumulativeDoseWarning)]
     assert str(warning) == (
-        "dox (doxorubicin): the administration planned on 2027-05-31 would bring the "
-        "cumulative dose to 480 mg per m², above max_cumulative 450 mg per m² (420 mg per m² "
-        "before it); review before giving it")
+        "dox (doxorubicin): the administration planned on 2027-05-31 (cycle 8, day 1) would "
+        "bring the cumulative dose to 480 mg per m², above max_cumulative 450 mg per m² "
+        "(420 mg per m² before it); review before giving it")
     last = dox(schedule)[-1]
     assert last.date.isoformat() == "2027-05-31"
     assert str(warning) in last.record_note

@@ -46,11 +46,18 @@ from ._totals import DrugTotal, drug_totals
 # when one of their names is first used: expanding a schedule needs neither. Type
 # checkers see the names here.
 if TYPE_CHECKING:
-    from ._arithmetic import CheckReport, DrugSummary, ExpectationResult, check
+    from ._arithmetic import (
+        CheckReport,
+        CumulativeResult,
+        DrugSummary,
+        ExpectationResult,
+        check,
+    )
     from ._site_check import SiteCount, site_counts
 
 #: The module of each name imported on first use.
-_LAZY = {"CheckReport": "_arithmetic", "DrugSummary": "_arithmetic",
+_LAZY = {"CheckReport": "_arithmetic", "CumulativeResult": "_arithmetic",
+         "DrugSummary": "_arithmetic",
          "ExpectationResult": "_arithmetic", "check": "_arithmetic",
          "SiteCount": "_site_check", "site_counts": "_site_check"}
 
@@ -62,6 +69,7 @@ __all__ = [
     "CheckReport",
     "ComputedDose",
     "CourseSpan",
+    "CumulativeResult",
     "DrugSummary",
     "DrugTotal",
     "ExpectationResult",

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..errors import DoseError, ExpandOptionError, RegimenError
+from ..errors import DoseError, ExpandOptionError, ParticipantError, RegimenError
 from ..model import (
     MONTHS_REFERENCE,
     MONTHS_STARTS,
@@ -37,13 +37,14 @@ from ..quantities import (
     human_dose_quantity,
     normal,
 )
+from ._dose import BodySize
 from ._layout import expand
 from ._options import parse_start
-from ._schedule import CourseSpan, Schedule
+from ._schedule import Administration, CourseSpan, Schedule
 from ._site_check import SiteCount, site_counts
 from ._timeline import Timeline, resolve
 
-__all__ = ["CheckReport", "DrugSummary", "ExpectationResult", "check"]
+__all__ = ["CheckReport", "CumulativeResult", "DrugSummary", "ExpectationResult", "check"]
 
 #: A Monday; reference Study Day 1 for arithmetic that does not depend on dates.
 REFERENCE_START = date(2001, 1, 1)
@@ -123,6 +124,60 @@ class ExpectationResult:
 
 
 @dataclass(frozen=True)
+class CumulativeResult:
+    """A drug's ``max_cumulative`` against what one arm's plan adds up to (``check``).
+
+    ``limit``: the drug's limit; ``total``: the most the plan gives over the conditions
+    evaluated, in the limit's unit and basis (per m²: each amount over the BSA it is
+    computed from; without a participant, the doses as written, summed before caps and
+    rounding when ``before_caps``); None when it cannot be added up (``reason`` says why:
+    flat doses against a per-m² limit need the participant's measurements). ``crossing``:
+    the administration that takes the plan past the limit, in words ("Day 148 (cycle 8,
+    day 1) would bring it to 480 mg per m² (420 mg per m² before it)"), or "".
+    ``passed``: the plan stays within the limit (True when it cannot be added up: ``str()``
+    says it was not checked). ``str()`` is the report line: ``PASS``, ``FAIL`` or ``NOT
+    CHECKED``, the arm and drug.
+    """
+
+    arm: str
+    drug: str
+    drug_name: str
+    limit: DoseQuantity
+    total: Decimal | None
+    crossing: str = ""
+    before_caps: bool = False
+    reason: str = ""
+
+    def total_text(self) -> str:
+        """The plan's total in safe notation: exact, or to 2 decimals (a per-m² or per-kg
+        share that does not end: 800 mg over 1.82 m² is "439.56 mg per m²"); "" when not
+        checked."""
+        return "" if self.total is None else _said(self.total, self.limit)
+
+    @property
+    def rounded_total(self) -> Decimal | None:
+        """``total`` exact, or to 2 decimals when it does not end there (None: not
+        checked)."""
+        return None if self.total is None else _rounded(self.total)
+
+    @property
+    def passed(self) -> bool:
+        """False when the plan's total is above the limit."""
+        return self.total is None or self.total <= self.limit.amount.magnitude
+
+    def __str__(self) -> str:
+        head = f"{self.arm} / {self.drug}: max_cumulative {human_dose_quantity(self.limit)}"
+        if self.total is None:
+            return f"NOT CHECKED  {head}: {self.reason}"
+        total = self.total_text()
+        caps = " (before caps and rounding)" if self.before_caps else ""
+        if self.passed:
+            return f"PASS  {head}: the plan gives {total}{caps}"
+        return (f"FAIL  {head}: the plan gives {total}{caps}; the administration on "
+                f"{self.crossing}")
+
+
+@dataclass(frozen=True)
 class CheckReport:
     """The regimen's own arithmetic (from :meth:`Regimen.check`, ``regimens check``).
 
@@ -144,11 +199,14 @@ class CheckReport:
     levels: tuple[tuple[str, int], ...] = ()
     calendar: SiteCalendar | None = None
     site: tuple[SiteCount, ...] = ()
+    #: One :class:`CumulativeResult` per arm and drug with a ``max_cumulative``.
+    cumulative: tuple[CumulativeResult, ...] = ()
 
     @property
     def ok(self) -> bool:
-        """True when every expectation passed (and when there are none)."""
-        return all(r.passed for r in self.results)
+        """True when every expectation passed (and when there are none) and no arm's plan
+        goes past a drug's ``max_cumulative``."""
+        return all(r.passed for r in self.results) and all(c.passed for c in self.cumulative)
 
     def to_text(self) -> str:
         """The report as a table for people (see :func:`regimens.export.check_text`)."""
@@ -242,6 +300,80 @@ class _Tally:
     first_day: int | None = None
     last_day: int | None = None
     daily: list[DoseQuantity] = field(default_factory=list)  # distinct, in order given
+    # Against the drug's max_cumulative (limits only): the total in the limit's terms,
+    # the administration that crosses it (words), or why it cannot be added up.
+    limit_total: Decimal = Decimal(0)
+    crossing: str = ""
+    limit_reason: str = ""
+
+
+def _size(schedule: Schedule, basis: Basis) -> Decimal | None:
+    """The participant's BSA (per m²) or weight (per kg) the doses are computed from."""
+    body = BodySize(schedule.participant, schedule.bsa_formula, schedule.bsa_decimals)
+    try:
+        return body.area()[0] if basis is Basis.PER_M2 else body.weight()
+    except (ParticipantError, DoseError):
+        return None
+
+
+def _limit_share(a: Administration, limit: DoseQuantity, size: Decimal | None
+                 ) -> Decimal | str:
+    """What one administration adds to its drug's cumulative total, in the limit's unit and
+    basis, or why it cannot be added up."""
+    unit = limit.amount.unit
+    per = a.dose.per_basis
+    if a.dose.amount is not None and (limit.basis is Basis.FLAT or size is not None):
+        amount = a.dose.amount.to(unit).magnitude
+        return amount if limit.basis is Basis.FLAT else amount / size  # type: ignore[operator]
+    if a.dose.amount is None and per is not None and per.quantity.basis is limit.basis:
+        share = per.quantity.amount.to(unit).magnitude
+        return share / per.divided if per.divided is not None else share
+    what = {Basis.PER_M2: "weight and height (or BSA)", Basis.PER_KG: "weight"}.get(
+        limit.basis, "weight and height")
+    return (f"the doses are {'flat' if a.dose.amount is not None else 'relative'}; "
+            f"give the participant's {what} to add them up against it")
+
+
+def _limits(schedule: Schedule, tallies: dict[str, _Tally]) -> None:
+    """Each drug's plan against its ``max_cumulative``, in date order (into ``tallies``)."""
+    limits = {d.id: d.max_cumulative for d in schedule.regimen.drugs
+              if d.max_cumulative is not None and d.id in tallies}
+    bases = {q.basis for q in limits.values()} - {Basis.FLAT}
+    sizes: dict[Basis, Decimal | None] = {b: _size(schedule, b) for b in bases}
+    for a in schedule.administrations:
+        limit = limits.get(a.drug)
+        t = tallies[a.drug] if limit is not None else None
+        if limit is None or t is None or a.placebo or t.limit_reason:
+            continue
+        if a.dose.amount is None and a.dose.per_basis is None:
+            continue  # no amount fixed by the protocol: counts nothing
+        share = _limit_share(a, limit, sizes.get(limit.basis) if limit.basis in sizes
+                             else None)
+        if isinstance(share, str):
+            t.limit_reason = share
+            continue
+        after = normal(t.limit_total + share)
+        if after > limit.amount.magnitude and not t.crossing:
+            where = "" if a.cycle is None else (
+                f" (cycle {a.cycle}" + ("" if a.cycle_day is None else
+                                        f", day {a.cycle_day}") + ")")
+            t.crossing = (f"{a.study_day}{where} would bring it to {_said(after, limit)} "
+                          f"({_said(t.limit_total, limit)} before it)")
+        t.limit_total = after
+
+
+def _rounded(value: Decimal) -> Decimal:
+    """A cumulative total as the warnings show it: exact, else to 2 decimals."""
+    if value == value.quantize(Decimal("0.01")):
+        return normal(value)
+    return normal(value.quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
+def _said(value: Decimal, limit: DoseQuantity) -> str:
+    """A cumulative total in the limit's unit and basis, in safe notation ("6 million
+    units", never "6 MIU")."""
+    return human_dose_quantity(DoseQuantity(Amount(_rounded(value), limit.amount.unit),
+                                            limit.basis))
 
 
 def _tally(schedule: Schedule) -> dict[str, _Tally]:
@@ -296,6 +428,7 @@ def _tally(schedule: Schedule) -> dict[str, _Tally]:
                                 f"over administrations in {parts} parts a day) is not a whole "
                                 "number of days")
             _add(tallies[drug].totals, basis, Amount(share, amount.unit))
+    _limits(schedule, tallies)
     return tallies
 
 
@@ -352,6 +485,7 @@ def check(regimen: Regimen, participant: Participant | None = None, *,
         raise ExpandOptionError("birth_date", "check has no calendar dates to take an age on: "
                                 "give the age instead", participant.birth_date)
     summaries: list[DrugSummary] = []
+    cumulative: list[CumulativeResult] = []
     conditions = {"at the shortest period lengths, and the longest where they vary"}
     for arm in regimen.arms:
         starts = _starts(regimen, arm.id)
@@ -398,6 +532,10 @@ def check(regimen: Regimen, participant: Participant | None = None, *,
                 main.placebo, main.unspecified, least, span_days,
                 min(firsts) if firsts else None, max(lasts) if lasts else None, intensities,
                 main.before_caps, most, tuple(main.daily)))
+            limit = regimen.drug(drug).max_cumulative
+            if limit is not None:
+                cumulative.append(_cumulative_result(arm.id, regimen.drug(drug).name, drug,
+                                                     limit, per))
     results = tuple(_verify(regimen, e) for e in regimen.expect)
     site: tuple[SiteCount, ...] = ()
     if calendar is not None:
@@ -409,7 +547,20 @@ def check(regimen: Regimen, participant: Participant | None = None, *,
         raise ExpandOptionError("start", "goes with a site calendar: it is the first of the "
                                 "seven starts the site calendar is checked over")
     return CheckReport(regimen, tuple(summaries), results, tuple(sorted(conditions)),
-                       participant, tuple(sorted((levels or {}).items())), calendar, site)
+                       participant, tuple(sorted((levels or {}).items())), calendar, site,
+                       tuple(cumulative))
+
+
+def _cumulative_result(arm: str, name: str, drug: str, limit: DoseQuantity,
+                       per: list[_Tally]) -> CumulativeResult:
+    """One arm's plan of ``drug`` against its limit, over the conditions' tallies: the
+    most it adds up to, and where the condition giving the most crosses the limit."""
+    reasons = [t.limit_reason for t in per if t.limit_reason]
+    if reasons:
+        return CumulativeResult(arm, drug, name, limit, None, reason=reasons[0])
+    most = max(per, key=lambda t: t.limit_total)
+    return CumulativeResult(arm, drug, name, limit, most.limit_total, most.crossing,
+                            any(t.before_caps for t in per))
 
 
 @exactly

@@ -80,7 +80,9 @@ class Administration:
     ``dose`` is what was given (or is now planned) and ``planned_dose`` the dose the plan
     had, when the record changed it (else None); ``record_note`` says what the record
     did, naming its lines; ``revision`` counts the record's changes to it (an iCalendar
-    event's SEQUENCE).
+    event's SEQUENCE). A ``given`` row that fulfils no planned administration is an
+    administration of its own with ``unplanned`` True: its own date, drug and amount, no
+    cycle, cycle day, planned date or planned dose.
     """
 
     study_day: StudyDay
@@ -113,6 +115,9 @@ class Administration:
     record_note: str = ""
     #: How many of the record's rows changed it (its date, dose or status): from 0.
     revision: int = 0
+    #: A dose the record gives that fulfils no planned administration (a protocol
+    #: deviation): no planned date or amount, no cycle or cycle day of its own.
+    unplanned: bool = False
 
     @classmethod
     def _unchecked(
@@ -122,6 +127,7 @@ class Administration:
         blinded: bool, note: str, avoid: tuple[str, ...], planned_date: dt.date | None = None,
         calendar_note: str = "", status: AdministrationStatus = AdministrationStatus.PLANNED,
         planned_dose: ComputedDose | None = None, record_note: str = "", revision: int = 0,
+        unplanned: bool = False,
     ) -> Administration:
         """An administration from fields the engine has already checked (the fast path).
 
@@ -139,7 +145,8 @@ class Administration:
             "cycle": cycle, "cycle_day": cycle_day, "dose": dose, "placebo": placebo,
             "step": step, "blinded": blinded, "note": note, "avoid": avoid,
             "planned_date": planned_date, "calendar_note": calendar_note, "status": status,
-            "planned_dose": planned_dose, "record_note": record_note, "revision": revision})
+            "planned_dose": planned_dose, "record_note": record_note, "revision": revision,
+            "unplanned": unplanned})
         return self
 
     @property
@@ -156,7 +163,10 @@ class Administration:
     @property
     def planned_amount(self) -> str | None:
         """The planned dose's exact amount as a decimal string (the plan's, when a record
-        changed the dose; else the same as :attr:`amount`), or None."""
+        changed the dose; else the same as :attr:`amount`), or None (none planned: also
+        for an :attr:`unplanned` dose)."""
+        if self.unplanned:
+            return None
         dose = self.planned_dose or self.dose
         return None if dose.amount is None else plain(dose.amount.magnitude)
 

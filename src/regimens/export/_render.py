@@ -130,7 +130,9 @@ def administration_dict(a: Administration, extras: dict[str, Any] | None = None,
 
 def _recorded(a: Administration) -> dict[str, Any]:
     """The record's fields of an administration (:data:`RECORD_FIELDS`)."""
-    return {"status": a.status.value, "planned_date": (a.planned_date or a.date).isoformat(),
+    # A dose given that fulfils no planned administration was planned on no date.
+    planned = None if a.unplanned else (a.planned_date or a.date).isoformat()
+    return {"status": a.status.value, "planned_date": planned,
             "planned_amount": a.planned_amount, "record_note": a.record_note or None}
 
 
@@ -563,6 +565,8 @@ def render_table(s: Schedule) -> str:
 
 def _plan_text(a: Administration) -> str:
     """What the plan had, where the record changed it: its day and dose."""
+    if a.unplanned:
+        return "not planned"
     parts = []
     if a.planned_date is not None and a.planned_date != a.date:
         parts.append(_day(a.planned_date))
@@ -712,6 +716,10 @@ def check_text(report: CheckReport) -> str:
                   f"{'fails' if failed == 1 else 'fail'}."]
     else:
         lines += ["", "No expectations to verify (add an 'expect' list)."]
+    if report.cumulative:
+        # Only for drugs with a max_cumulative: every other report keeps its bytes.
+        lines += ["", "Cumulative limits (max_cumulative):"] + [
+            f"  {c}" for c in report.cumulative]
     lines += _site_text(report)
     return "\n".join(lines) + "\n"
 
@@ -809,6 +817,17 @@ def check_dict(report: CheckReport) -> dict[str, Any]:
              "messages": list(x.messages)} for x in report.results
         ],
     }
+    if report.cumulative:
+        # Only for drugs with a max_cumulative: every other report keeps its bytes.
+        out["cumulative_limits"] = [
+            {"arm": c.arm, "drug": c.drug, "passed": c.passed,
+             "checked": c.total is not None,
+             "limit": {"amount": plain(c.limit.amount.magnitude),
+                       "unit": c.limit.amount.unit.symbol, "basis": c.limit.basis.value},
+             "total": None if c.rounded_total is None else plain(c.rounded_total),
+             "before_caps_and_rounding": c.before_caps,
+             "crossing": c.crossing or None, "reason": c.reason or None, "text": str(c)}
+            for c in report.cumulative]
     if report.calendar is not None:
         # Only with a calendar: every other report keeps its bytes.
         out["site_calendar"] = {

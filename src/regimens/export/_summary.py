@@ -26,12 +26,32 @@ def _amounts(amounts: tuple[Amount, ...]) -> list[dict[str, str]]:
     return [{"amount": plain(a.magnitude), "unit": a.unit.symbol} for a in amounts]
 
 
-def _intensity(rdi: Intensity | None) -> dict[str, Any] | None:
+def _intensity(rdi: Intensity | None, months: bool = False) -> dict[str, Any] | None:
     if rdi is None:
         return None
-    return {"percent": _percent(rdi.percent), "band": rdi.band,
-            "delivered_over_planned": _percent(rdi.ratio),
-            "actual_days": rdi.actual_days, "planned_days": rdi.planned_days}
+    out: dict[str, Any] = {"percent": _percent(rdi.percent), "band": rdi.band,
+                           "delivered_over_planned": _percent(rdi.ratio),
+                           "actual_days": rdi.actual_days, "planned_days": rdi.planned_days}
+    if months:
+        # Cycles in calendar months: the two times add different lengths (only then, so
+        # every other summary keeps its bytes).
+        out["cycle_days"] = {"actual": rdi.actual_cycle_days,
+                             "planned": rdi.planned_cycle_days}
+    return out
+
+
+def _cycle_text(d: DrugSummary) -> str:
+    """The cycle length the RDI's times add: one length, or in calendar months each time's
+    own last cycle."""
+    if not d.in_months:
+        return f"one {d.cycle_days}-day cycle"
+    parts = []
+    for rdi, what in ((d.intensity, "planned"), (d.intensity_started,
+                                                  "for the cycles started")):
+        if rdi is not None and rdi.planned_cycle_days is not None:
+            parts.append(f"{rdi.planned_cycle_days} days {what}")
+    return ("the planned length of the last cycle: "
+            + ", ".join([f"{d.cycle_days} days given", *parts]))
 
 
 def _drug(d: DrugSummary) -> dict[str, Any]:
@@ -43,8 +63,8 @@ def _drug(d: DrugSummary) -> dict[str, Any]:
         "planned_total": _amounts(d.planned_total),
         "started_total": _amounts(d.started_total),
         "cycle_days": d.cycle_days,
-        "rdi": {"protocol": _intensity(d.intensity),
-                "cycles_started": _intensity(d.intensity_started)},
+        "rdi": {"protocol": _intensity(d.intensity, d.in_months),
+                "cycles_started": _intensity(d.intensity_started, d.in_months)},
     }
 
 
@@ -109,7 +129,7 @@ def summary_lines(s: RecordSummary) -> list[str]:
                          "ended with doses not given)")
         lines.append(f"    relative dose intensity {protocol}, "
                      f"{_rdi_text(d.intensity_started, 'the cycles started')} (first to last "
-                     f"dose + one {d.cycle_days}-day cycle)")
+                     f"dose + {_cycle_text(d)})")
     for title, items in (("Delays", s.delays), ("Reductions", s.reductions),
                          ("Deviations", s.deviations),
                          # Planned doses only: one given past the limit is a deviation.

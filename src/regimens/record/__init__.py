@@ -12,8 +12,17 @@ from ._intensity import RDI_BANDS, RDI_OVER, Intensity, intensity_band, relative
 from ._model import MEASUREMENT_KINDS, EventKind, Measurement, Record, RecordRow
 from ._plausible import PLAUSIBLE_CHANGE, ImplausibleMeasurement, implausible_measurements
 from ._read import COLUMNS, OPTIONAL_COLUMNS, load_record, read_record, record_schema
-from ._replay import expand, replay
-from ._summary import OUTCOMES, Delay, DrugSummary, Outcome, RecordSummary, cycle_length, summarize
+from ._replay import expand, planned_limits, replay
+from ._summary import (
+    OUTCOMES,
+    Delay,
+    DrugSummary,
+    Outcome,
+    RecordSummary,
+    cycle_length,
+    planned_cycle_days,
+    summarize,
+)
 
 __all__ = [
     "COLUMNS",
@@ -45,6 +54,8 @@ __all__ = [
     "intensity_band",
     "level_percent",
     "load_record",
+    "planned_cycle_days",
+    "planned_limits",
     "read_record",
     "record_schema",
     "relative_dose_intensity",

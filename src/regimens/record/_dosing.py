@@ -45,6 +45,8 @@ from ..quantities import (
     EXACT,
     Amount,
     Basis,
+    DoseQuantity,
+    human_dose_quantity,
     human_number,
     least_waste_vials,
     normal,
@@ -326,13 +328,17 @@ class CumulativeEntry:
     """One administration counted towards a drug's ``max_cumulative``: ``given`` (True:
     given, with the amount actually given; False: still planned), its date, its amount
     (None: counts nothing, e.g. a placebo) and the body it was (or will be) computed
-    from (its BSA and weight turn an amount into a per-m2 or per-kg share)."""
+    from (its BSA and weight turn an amount into a per-m2 or per-kg share). ``cycle`` and
+    ``day``: its protocol cycle number and cycle day, named by the warning (None: not in
+    a cycle)."""
 
     drug: str
     date: date
     amount: Amount | None
     given: bool
     body: BodyUsed | None = None
+    cycle: int | None = None
+    day: int | None = None
 
 
 @dataclass(frozen=True)
@@ -414,12 +420,20 @@ def _share(drug: Drug, entry: CumulativeEntry, basis: Basis) -> Amount:
 def _flag(drug: Drug, index: int, entry: CumulativeEntry, before: Decimal, after: Decimal,
           limit: Decimal, unit: str, basis: Basis) -> CumulativeFlag:
     shown = _two(after) if after != after.quantize(Decimal("0.01")) else after
-    per = _PER[basis]
+    where = "" if entry.cycle is None else (
+        f" (cycle {entry.cycle}" + ("" if entry.day is None else f", day {entry.day}") + ")")
+    assert drug.max_cumulative is not None
+    of = drug.max_cumulative.amount.unit
+
+    def said(value: Decimal) -> str:
+        # In safe notation, as doses are written: "6 million units", never "6 MIU".
+        return human_dose_quantity(DoseQuantity(Amount(normal(value), of), basis))
+
     text = (f"{drug.id} ({drug.name}): the administration "
-            f"{'given' if entry.given else 'planned'} on {entry.date.isoformat()} "
+            f"{'given' if entry.given else 'planned'} on {entry.date.isoformat()}{where} "
             f"{'brought' if entry.given else 'would bring'} the cumulative dose to "
-            f"{plain(shown)} {unit}{per}, above max_cumulative {plain(limit)} {unit}{per} "
-            f"({plain(_two(before))} {unit}{per} before it)")
+            f"{said(shown)}, above max_cumulative {said(limit)} ({said(_two(before))} "
+            "before it)")
     if not entry.given:
         text += "; review before giving it"
     return CumulativeFlag(drug.id, index, entry.date, before, after, limit, unit, basis,

@@ -49,7 +49,8 @@ class Intensity:
     nothing delivered), ``delivered`` and ``planned`` totals (in one unit), ``actual_days``
     and ``planned_days`` (first to last dose plus one cycle, in days; ``actual_days`` at
     least ``planned_days`` when ``at_least_planned``), ``ratio`` (delivered over planned,
-    in percent, without time) and ``band`` (:func:`intensity_band`)."""
+    in percent, without time), ``actual_cycle_days`` and ``planned_cycle_days`` (the cycle
+    length each time adds) and ``band`` (:func:`intensity_band`)."""
 
     percent: Decimal | None
     delivered: Decimal
@@ -60,6 +61,11 @@ class Intensity:
     #: True when ``actual_days`` was raised to ``planned_days`` (``at_least_planned``: a
     #: treatment that ended with doses not given is measured over the protocol's time).
     at_least_planned: bool = False
+    #: The cycle length added to each time (days): the planned length of the last cycle
+    #: given (actual) and of the last cycle planned (planned); they differ only when cycles
+    #: are calendar months.
+    actual_cycle_days: int | None = None
+    planned_cycle_days: int | None = None
 
     @property
     def band(self) -> str | None:
@@ -73,10 +79,14 @@ def _span(dates: list[date], cycle_days: int) -> int | None:
 
 def relative_dose_intensity(delivered: list[tuple[date, Decimal]],
                             planned: list[tuple[date, Decimal]],
-                            cycle_days: int, *, at_least_planned: bool = False) -> Intensity:
+                            cycle_days: int, planned_cycle_days: int | None = None, *,
+                            at_least_planned: bool = False) -> Intensity:
     """The RDI of doses ``delivered`` (date, amount given) against ``planned`` (planned
     date, amount planned), amounts in one unit, with ``cycle_days`` the length of one
-    planned cycle (days, from 1).
+    planned cycle (days, from 1) added to the actual time, and ``planned_cycle_days`` the
+    one added to the planned time (default: ``cycle_days``). They differ when cycles are
+    calendar months: each is the planned length of that time's last cycle (28 to 31 days
+    for a month).
 
     ``at_least_planned``: the actual time is at least the planned time (for a treatment
     that ended with doses not given, measured against the whole protocol: the doses not
@@ -91,12 +101,13 @@ def relative_dose_intensity(delivered: list[tuple[date, Decimal]],
     >>> relative_dose_intensity(late, plan, 21).percent
     Decimal('85.71428571428571428571428571')
     """
-    if cycle_days < 1:
+    other = cycle_days if planned_cycle_days is None else planned_cycle_days
+    if cycle_days < 1 or other < 1:
         raise ValueError("a cycle lasts at least 1 day")
     given = sum((a for _, a in delivered), Decimal(0))
     wanted = sum((a for _, a in planned), Decimal(0))
     actual_days = _span([d for d, _ in delivered], cycle_days)
-    planned_days = _span([d for d, _ in planned], cycle_days)
+    planned_days = _span([d for d, _ in planned], other)
     raised = False
     if at_least_planned and actual_days is not None and planned_days is not None \
             and actual_days < planned_days:
@@ -107,4 +118,5 @@ def relative_dose_intensity(delivered: list[tuple[date, Decimal]],
         percent = None
         if wanted and given and actual_days and planned_days:
             percent = normal((given / actual_days) / (wanted / planned_days) * 100)
-    return Intensity(percent, given, wanted, actual_days, planned_days, ratio, raised)
+    return Intensity(percent, given, wanted, actual_days, planned_days, ratio, raised,
+                     cycle_days, other)

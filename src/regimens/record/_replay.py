@@ -27,12 +27,14 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import field
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from .._records import dataclass
 from ..engine import (
     Administration,
     AdministrationStatus,
+    BodySize,
     ComputedDose,
     Replayed,
     Schedule,
@@ -41,22 +43,26 @@ from ..engine import (
 )
 from ..engine import expand as expand_plan
 from ..errors import (
+    CumulativeDoseWarning,
+    DoseError,
     ExpandOptionError,
     InvalidRegimenError,
     OverdoseWarning,
+    ParticipantError,
     Problem,
     RecordWarning,
+    RegimenWarning,
     UnitError,
 )
 from ..model import AfterLastAnchor, Course, CourseAnchor, Participant, Regimen, SiteCalendar
-from ..quantities import Amount, Basis, BSAFormula, StudyDay, human_amount
+from ..quantities import Amount, Basis, BSAFormula, StudyDay, human_amount, human_dose_quantity
 from ._check import check_record
-from ._dosing import CumulativeEntry, CumulativeFlag, Dosing, cumulative_flags
+from ._dosing import BodyUsed, CumulativeEntry, CumulativeFlag, Dosing, cumulative_flags
 from ._model import EventKind, Record, RecordRow
 from ._plausible import implausible_measurements
 from ._summary import Delay, Outcome, reduction_text, summarize
 
-__all__ = ["expand", "replay"]
+__all__ = ["expand", "planned_limits", "replay"]
 
 _S = AdministrationStatus
 #: Doses computed from the body's size or kidney function.
@@ -134,7 +140,7 @@ class _Replay:
         self.changes: list[tuple[date, int, str]] = []
         self.deviations: list[tuple[date, int, str]] = []
         self.delays: list[Delay] = []
-        self.warnings: list[OverdoseWarning | RecordWarning] = []
+        self.warnings: list[RegimenWarning] = []
         # Given rows that fulfil nothing, with the index of their deviation.
         self.unplanned: list[tuple[RecordRow, int]] = []
         # (period, course) -> the delays applied: (cycle, day or None, days, policy).
@@ -481,6 +487,8 @@ class _Replay:
             raise _problem(row, "drug", f"{name} is not given on this participant's arm",
                            row.drug, "record-drug-not-on-arm")
         given_on = row.date
+        # The nearest planned administration of the drug gives the row its period, course,
+        # route and dose basis; never its date, cycle, day or planned amount.
         nearest = min(same, key=lambda r: (abs((r.date - given_on).days), r.date))
         plan = nearest.plan
         start = self.schedule.start
@@ -490,17 +498,24 @@ class _Replay:
             date=row.date, time=row.time, at=None, cycle=None, cycle_day=None, step=None,
             planned_date=None, calendar_note="")
         extra = _Row(template, row.date, _S.GIVEN, line=row.line, unplanned=True)
-        amount = row.amount
-        dose = self.given_dose(row, plan.dose)
-        if dose is None:
-            dose = ComputedDose(amount, human_amount(amount),
-                                f"given: {human_amount(amount)} (record line {row.line})",
-                                plan.dose.basis, plan.dose.per_basis)
+        # In the planned dose's unit (a wrong dimension is refused), but no planned amount
+        # beside it: no plan is fulfilled, so none is borrowed from the nearest one.
+        self.given_dose(row, plan.dose)  # refuses an amount in another dimension
+        amount: Amount = row.amount
+        if plan.dose.amount is not None:
+            amount = row.amount.to(plan.dose.amount.unit)
+        text = human_amount(amount)
+        dose = ComputedDose(amount, text, f"given: {text} (record line {row.line}"
+                            + (f": {row.reason}" if row.reason else "")
+                            + "); fulfils no planned administration",
+                            plan.dose.basis, plan.dose.per_basis)
         extra.dose = dose
         extra.time_given = row.time
         why = ("it was given already" if candidates else
                f"none is planned on {_day(row.date)}")
-        extra.touch(f"given, not in the plan ({_where(row)})")
+        # A new event, not a change of one: no revision (an iCalendar SEQUENCE of 0).
+        extra.notes.append(f"given, matching no planned administration ({why}; "
+                           f"{_where(row)})")
         self.extra.append(extra)
         self.change(row, f"{name} {dose.text} given, fulfilling no planned administration")
         self.deviation(row, f"{name} {dose.text} given on {_day(row.date)} fulfils no planned "
@@ -793,7 +808,8 @@ class _Replay:
             return ()
         rows = [r for r in self.rows + self.extra if r.status in (_S.GIVEN, _S.PLANNED)]
         entries = [CumulativeEntry(r.plan.drug, r.date, (r.dose or r.plan.dose).amount,
-                                   r.status is _S.GIVEN, dosing.dose(r.plan, r.date).body)
+                                   r.status is _S.GIVEN, dosing.dose(r.plan, r.date).body,
+                                   r.plan.cycle, r.plan.cycle_day)
                    for r in rows]
         flags = cumulative_flags(self.regimen, entries)
         for flag in flags:
@@ -837,9 +853,9 @@ class _Replay:
             study_day=StudyDay.from_offset((r.date - self.schedule.start).days,
                                            self.regimen.day_zero)
             if r.date != a.date else a.study_day,
-            planned_date=planned_date, dose=r.dose or a.dose,
+            planned_date=None if r.unplanned else planned_date, dose=r.dose or a.dose,
             planned_dose=planned_dose, status=r.status,
-            record_note="; ".join(r.notes), revision=r.revision)
+            record_note="; ".join(r.notes), revision=r.revision, unplanned=r.unplanned)
 
 
 def replay(schedule: Schedule, record: Record,
@@ -864,6 +880,10 @@ def replay(schedule: Schedule, record: Record,
     if not record.rows:
         # Nothing happened yet: the plan, byte for byte in every output.
         return schedule
+    # The plan's own cumulative flags (planned_limits) are recomputed below over what was
+    # given and what is planned: never both.
+    schedule = dataclasses.replace(schedule, warnings=tuple(
+        w for w in schedule.warnings if not isinstance(w, CumulativeDoseWarning)))
     state = _Replay(schedule, record)
     rows = record.effective()
     by_kind: dict[EventKind, list[RecordRow]] = {}
@@ -909,7 +929,7 @@ def replay(schedule: Schedule, record: Record,
     summary = summarize(schedule.regimen, record, state.outcomes(due), deviations=deviations,
                         cumulative=flags, delays=state.delays,
                         measurements=[f"line {m.row.line}: {m.text}" for m in odd],
-                        reduction_notes=reaching)
+                        reduction_notes=reaching, starts=state.first_of)
     replayed = Replayed(
         source=record.source, record=record, planned=schedule,
         changes=tuple(text for *_, text in sorted(state.changes)),
@@ -960,4 +980,51 @@ def expand(
         # the rows name what the regimen has.
         check_record(record, regimen, arm)
     schedule = expand_plan(regimen, timeline)
-    return schedule if record is None else replay(schedule, record, levels)
+    if record is None or not record.rows:
+        # No record, or nothing happened yet: the plan, with its own cumulative limits
+        # checked (a plan that crosses one is flagged before anything is given).
+        return planned_limits(schedule)
+    return replay(schedule, record, levels)
+
+
+def planned_limits(schedule: Schedule) -> Schedule:
+    """The plan ``schedule`` with a :class:`CumulativeDoseWarning` in its warnings for each
+    drug whose planned doses add up past its ``max_cumulative``, naming the administration
+    that would cross it (its date, cycle and day) and the totals before and after it
+    (docs/record.md, "Cumulative limits"). No administration changes: the warning is in
+    ``schedule.warnings`` only, so a plan and the same plan replayed over an empty record
+    stay equal. A per-m2 (per-kg) limit on doses computed without the participant's body
+    surface area (weight) cannot be added up: a warning says it was not checked.
+    """
+    regimen = schedule.regimen
+    limited = [d for d in regimen.drugs if d.max_cumulative is not None]
+    if not limited:
+        return schedule
+    person = schedule.participant
+    try:
+        bsa: Decimal | None = BodySize(person, schedule.bsa_formula,
+                                       schedule.bsa_decimals).area()[0]
+    except (ParticipantError, DoseError):
+        bsa = None
+    body = BodyUsed(person, (), bsa)
+    entries = [CumulativeEntry(a.drug, a.date, a.dose.amount, False, body, a.cycle,
+                               a.cycle_day)
+               for a in schedule.administrations if not a.placebo]
+    found: list[RegimenWarning] = []
+    for drug in limited:
+        limit = drug.max_cumulative
+        assert limit is not None
+        size = {Basis.PER_M2: bsa, Basis.PER_KG: person.weight_kg}.get(limit.basis, 1)
+        mine = [e for e in entries if e.drug == drug.id and e.amount is not None]
+        if mine and size is None:
+            what = ("body surface area" if limit.basis is Basis.PER_M2 else "weight")
+            found.append(CumulativeDoseWarning(
+                f"{drug.id} ({drug.name}): max_cumulative {human_dose_quantity(limit)} is "
+                f"not checked: it adds up doses per {'m²' if what != 'weight' else 'kg'} and "
+                f"the participant's {what} is not given"))
+            continue
+        # Only this drug's entries: the other limits have nothing to add up here.
+        found.extend(f.warning for f in cumulative_flags(regimen, mine))
+    if not found:
+        return schedule
+    return dataclasses.replace(schedule, warnings=schedule.warnings + tuple(found))

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, localcontext
 
 from .._records import dataclass
-from ..model import Course, EveryPattern, Regimen
-from ..quantities import EXACT, Amount, Dimension, normal
+from ..model import Course, EveryPattern, MonthsPattern, Regimen
+from ..quantities import EXACT, Amount, Dimension, Months, normal
 from ._dosing import CumulativeFlag
 from ._intensity import Intensity, relative_dose_intensity
 from ._model import EventKind, Record, RecordRow
 
 __all__ = ["OUTCOMES", "Delay", "DrugSummary", "Outcome", "RecordSummary", "cycle_length",
-           "reduction_text", "summarize"]
+           "planned_cycle_days", "reduction_text", "summarize"]
 
 #: What became of a planned administration (the replay's statuses).
 OUTCOMES = ("given", "planned", "missed", "held", "cancelled", "stopped")
@@ -119,7 +119,8 @@ class DrugSummary:
     dose given). ``intensity`` is the RDI against the whole protocol and
     ``intensity_started`` against the cycles started (None when the drug's doses are in
     more than one dimension, or have no amounts); ``cycle_days`` the cycle length the RDI
-    used; ``reductions`` the drug's ``reduce`` rows that count.
+    added to the actual time (the planned length of the last cycle given);
+    ``reductions`` the drug's ``reduce`` rows that count.
     """
 
     drug: str
@@ -135,6 +136,9 @@ class DrugSummary:
     #: The record lines of doses given that fulfil no planned administration: counted in
     #: ``given_total`` and in the schedule's totals beside the doses still planned.
     unplanned: tuple[int, ...] = ()
+    #: A course of the drug counts calendar months: each RDI adds the planned length of its
+    #: own last cycle (``Intensity.actual_cycle_days``, ``planned_cycle_days``).
+    in_months: bool = False
 
     def count(self, status: str) -> int:
         """How many administrations have ``status``."""
@@ -167,7 +171,9 @@ class RecordSummary:
 
 def cycle_length(regimen: Regimen, drug: str) -> int:
     """One planned cycle of ``drug`` in days, for the RDI's times: its first cycled
-    course's cycle; else the interval of an ``every`` pattern; else 1 day (daily doses)."""
+    course's cycle; else the interval of an ``every`` pattern; else 1 day (daily doses).
+    A cycle (or interval) in calendar months gives its fewest days (28 for a month): the
+    summary uses :func:`planned_cycle_days` for those, the length of the cycle itself."""
     courses = [c for p in regimen.periods for c in p.courses if c.drug == drug]
     for course in courses:
         if course.cycle is not None:
@@ -176,6 +182,39 @@ def cycle_length(regimen: Regimen, drug: str) -> int:
         if isinstance(course.pattern, EveryPattern):
             return course.pattern.every.days
     return 1
+
+
+def _in_months(course: Course) -> bool:
+    return isinstance(course.cycle, Months) or isinstance(course.pattern, MonthsPattern)
+
+
+def planned_cycle_days(regimen: Regimen, outcome: Outcome,
+                       starts: Mapping[str, date] | None) -> int:
+    """The planned length in days of the cycle ``outcome`` belongs to, from the plan: for a
+    cycle in calendar months, from its start to the next cycle's (cycle k of a course
+    starting on 31 January: 28 or 29 days for February); for an interval in months, from
+    its planned date to the next interval's; otherwise :func:`cycle_length`. ``starts``:
+    each period's first date (needed for courses in months).
+
+    Raises:
+        ValueError: a course in months without its period's first date in ``starts``.
+    """
+    course = _course(regimen, outcome)
+    if not _in_months(course):
+        return cycle_length(regimen, outcome.drug)
+    if starts is None or outcome.period not in starts:
+        raise ValueError(f"the length of a cycle in calendar months of period "
+                         f"{outcome.period!r} needs the period's first date (starts=)")
+    anchor = starts[outcome.period] + timedelta(days=course.start - 1)
+    if isinstance(course.cycle, Months):
+        assert outcome.cycle is not None
+        step, k = course.cycle, outcome.cycle - course.first_cycle
+    else:
+        assert isinstance(course.pattern, MonthsPattern)
+        step, k = course.pattern.every, 0
+        while step.after(anchor, k + 1) <= outcome.planned_date:
+            k += 1
+    return (step.after(anchor, k + 1) - step.after(anchor, k)).days
 
 
 def _totals(amounts: Sequence[Amount]) -> tuple[Amount, ...]:
@@ -198,13 +237,25 @@ def _in_unit(amounts: list[tuple[date, Amount]], unit: Amount) -> list[tuple[dat
 
 
 def _intensity(delivered: list[tuple[date, Amount]], planned: list[tuple[date, Amount]],
-               cycle_days: int, at_least_planned: bool = False) -> Intensity | None:
+               cycle_days: int, planned_cycle_days: int,
+               at_least_planned: bool = False) -> Intensity | None:
     dimensions = {a.unit.dimension for _, a in delivered + planned}
     if len(dimensions) != 1 or not planned:
         return None
     unit = planned[0][1]
     return relative_dose_intensity(_in_unit(delivered, unit), _in_unit(planned, unit),
-                                   cycle_days, at_least_planned=at_least_planned)
+                                   cycle_days, planned_cycle_days,
+                                   at_least_planned=at_least_planned)
+
+
+def _last_cycle_days(regimen: Regimen, outcomes: Sequence[Outcome], when: str,
+                     starts: Mapping[str, date] | None, default: int) -> int:
+    """The planned length of the cycle of the last of ``outcomes`` (by ``when``: its
+    ``date`` or ``planned_date``); ``default`` without any."""
+    if not outcomes:
+        return default
+    last = max(outcomes, key=lambda o: (getattr(o, when), o.planned_date))
+    return planned_cycle_days(regimen, last, starts)
 
 
 def _course(regimen: Regimen, outcome: Outcome) -> Course:
@@ -212,7 +263,8 @@ def _course(regimen: Regimen, outcome: Outcome) -> Course:
 
 
 def _drug_summary(regimen: Regimen, drug: str, outcomes: list[Outcome],
-                  reductions: tuple[RecordRow, ...]) -> DrugSummary:
+                  reductions: tuple[RecordRow, ...],
+                  starts: Mapping[str, date] | None = None) -> DrugSummary:
     counts = tuple((s, sum(1 for o in outcomes if o.status == s)) for s in OUTCOMES)
     given = [o for o in outcomes if o.status == "given" and o.amount is not None]
     planned = [o for o in outcomes if o.planned_amount is not None]
@@ -221,7 +273,14 @@ def _drug_summary(regimen: Regimen, drug: str, outcomes: list[Outcome],
     started = [o for o in planned if (o.period, o.course, o.cycle) in started_cycles
                or (o.cycle is None and last_given is not None
                    and o.planned_date <= last_given)]
-    cycle_days = cycle_length(regimen, drug)
+    fixed = cycle_length(regimen, drug)
+    # "One planned cycle length": the planned length of each time's last cycle (the last
+    # given, the last planned), which differs from cycle to cycle only in calendar months.
+    cycle_days = _last_cycle_days(regimen, given, "date", starts, fixed)
+    wanted_with = [o for o in planned if o.planned_amount is not None]
+    started_with = [o for o in started if o.planned_amount is not None]
+    planned_days = _last_cycle_days(regimen, wanted_with, "planned_date", starts, fixed)
+    started_days = _last_cycle_days(regimen, started_with, "planned_date", starts, fixed)
     # Ended with doses not given (stopped, held, cancelled, missed) and none still planned:
     # against the whole protocol, the actual time is at least the planned time, so a
     # treatment stopped after 1 of 6 doses is not at 100% (the time no longer shrinks with
@@ -229,21 +288,22 @@ def _drug_summary(regimen: Regimen, drug: str, outcomes: list[Outcome],
     ended = (not any(o.status == "planned" for o in outcomes)  # make-ups included
              and any(o.status not in ("given", "planned") for o in planned))
     delivered = [(o.date, o.amount) for o in given if o.amount is not None]
-    wanted = [(o.planned_date, o.planned_amount) for o in planned
+    wanted = [(o.planned_date, o.planned_amount) for o in wanted_with
               if o.planned_amount is not None]
-    wanted_started = [(o.planned_date, o.planned_amount) for o in started
+    wanted_started = [(o.planned_date, o.planned_amount) for o in started_with
                       if o.planned_amount is not None]
     return DrugSummary(
         drug=drug, name=regimen.drug(drug).name, counts=counts,
         given_total=_totals([a for _, a in delivered]),
         planned_total=_totals([a for _, a in wanted]),
         started_total=_totals([a for _, a in wanted_started]),
-        intensity=_intensity(delivered, wanted, cycle_days, ended),
-        intensity_started=(_intensity(delivered, wanted_started, cycle_days)
+        intensity=_intensity(delivered, wanted, cycle_days, planned_days, ended),
+        intensity_started=(_intensity(delivered, wanted_started, cycle_days, started_days)
                            if wanted_started else None),
         cycle_days=cycle_days, reductions=reductions,
         unplanned=tuple(sorted(o.line for o in outcomes
-                               if o.unplanned and o.line is not None)))
+                               if o.unplanned and o.line is not None)),
+        in_months=any(_in_months(_course(regimen, o)) for o in outcomes))
 
 
 def reduction_text(row: RecordRow) -> str:
@@ -305,21 +365,29 @@ def summarize(regimen: Regimen, record: Record, outcomes: Sequence[Outcome], *,
               cumulative: Sequence[CumulativeFlag] = (),
               delays: Sequence[Delay] = (),
               measurements: Sequence[str] = (),
-              reduction_notes: Mapping[int, str] | None = None) -> RecordSummary:
+              reduction_notes: Mapping[int, str] | None = None,
+              starts: Mapping[str, date] | None = None) -> RecordSummary:
     """The summary of ``record`` replayed over the plan, from each planned administration's
     ``outcomes``; ``deviations`` are those the replay found (kept first, in its order);
     ``cumulative`` the flags of :func:`cumulative_flags`; ``delays`` the :class:`Delay` of
     each delay row, as the replay measured them (listed in the record's line order);
     ``measurements`` the implausible measurements, one line each (kept in order);
     ``reduction_notes``: by a reduce row's line, what the replay says of it (a reduction
-    that applies only to doses not yet given), added to its line."""
+    that applies only to doses not yet given), added to its line; ``starts`` each period's
+    first date (needed when a course counts calendar months: the RDI adds the planned
+    length of the last cycle, :func:`planned_cycle_days`).
+
+    Raises:
+        ValueError: a course in calendar months and no ``starts``.
+    """
     notes = reduction_notes or {}
     drugs = list(dict.fromkeys(o.drug for o in outcomes))
     order = {d.id: i for i, d in enumerate(regimen.drugs)}
     rows = record.effective()
     summaries = tuple(
         _drug_summary(regimen, drug, [o for o in outcomes if o.drug == drug],
-                      tuple(r for r in rows if r.event is EventKind.REDUCE and r.drug == drug))
+                      tuple(r for r in rows if r.event is EventKind.REDUCE and r.drug == drug),
+                      starts)
         for drug in sorted(drugs, key=lambda d: order[d]))
     # A given dose past max_cumulative is a deviation: once (the replay lists it already,
     # naming its line, when it found it).
