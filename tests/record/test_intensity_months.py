@@ -85,7 +85,7 @@ def test_the_table_and_json_say_which_lengths() -> None:
         schedule = regimen.expand("x", "2027-01-04", record=read_record(ON_TIME, name="P.csv"))
     table = schedule.to_table()
     assert ("(first to last dose + the planned length of the last cycle: 31 days given, "
-            "30 days planned, 31 days for the cycles started)") in table
+            "30 days planned, 31 days for the cycles started; absolute amounts)") in table
     (drug,) = json.loads(schedule.to_json())["summary"]["drugs"]
     assert drug["cycle_days"] == 31
     assert drug["rdi"]["protocol"]["cycle_days"] == {"actual": 31, "planned": 30}

@@ -79,7 +79,7 @@ def test_stopped_after_one_of_six_doses_is_low_against_the_protocol() -> None:
     assert rdi_line(rows) == (
         "relative dose intensity 16.7% (< 65%) against the protocol (over its planned 126 "
         "days: the treatment ended with doses not given), 100% (>= 85%) against the cycles "
-        "started (first to last dose + one 21-day cycle)")
+        "started (first to last dose + one 21-day cycle; absolute amounts, not per m²)")
 
 
 def test_stopped_after_a_delayed_third_cycle() -> None:

@@ -108,6 +108,12 @@ def test_the_summary_in_json_and_in_the_table() -> None:
     assert drug["rdi"]["protocol"]["delivered_over_planned"] == "25"
     assert drug["rdi"]["cycles_started"]["delivered_over_planned"] == "100"
     assert (mab["given"], mab["planned"]) == (0, 8)
+    # The RDI compares absolute amounts (mg), whatever basis the dose is written in: both
+    # outputs say so (doxorubicin 60 mg/m2, mab 10 mg/kg).
+    assert (drug["rdi"]["amounts"], drug["rdi"]["dose_basis"]) == ("absolute", "per_m2")
+    assert (mab["rdi"]["amounts"], mab["rdi"]["dose_basis"]) == ("absolute", "per_kg")
+    table = schedule.to_table()
+    assert "(first to last dose + one 21-day cycle; absolute amounts, not per m²)" in table
     assert data["summary"]["reductions"] == [
         "dox: dose level -1 from 2027-02-10 (line 4): neutropenia grade 4"]
     table = schedule.to_table()

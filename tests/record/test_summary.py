@@ -191,7 +191,8 @@ def test_the_summary_as_json_and_text() -> None:
         "  doxorubicin (dox): 4 given, 1 planned, 1 missed",
         "    given 388.8 mg of 648 mg planned (60%); cycles started: 432 mg planned (90%)",
         "    relative dose intensity 83.1% (65-85%) against the protocol, 83.1% (65-85%) "
-        "against the cycles started (first to last dose + one 21-day cycle)",
+        "against the cycles started (first to last dose + one 21-day cycle; absolute "
+        "amounts)",
         "  Delays:",
         "    - 2027-02-22 (line 4): cycle 3 of dox delayed 7 days from 2027-02-15: neutropenia",
         "  Reductions:",

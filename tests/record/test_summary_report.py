@@ -84,8 +84,8 @@ def test_a_dose_given_past_max_cumulative_is_one_deviation() -> None:
         "2027-01-04", "2027-01-25", "2027-02-15", "2027-03-08", "2027-03-29"))
     s = replayed(rows, limit=", max_cumulative: 250 mg/m2")
     text = ("dox (doxorubicin): the administration given on 2027-03-29 (cycle 5, day 1) "
-            "brought the cumulative dose to 300 mg per m², above max_cumulative 250 mg per m² (240 mg per "
-            "m² before it)")
+            "brought the cumulative dose to 300 mg per m², above max_cumulative 250 mg per m² "
+            "(240 mg per m² before it)")
     assert summary(s).deviations == (f"line 6: {text}",)
     table = s.to_table()
     assert table.count(text) == 3  # the record's deviations, the summary's, the warning

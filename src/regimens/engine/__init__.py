@@ -11,6 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .._public import PUBLIC, claim
+from ._calendar import open_day
 from ._dose import (
     BodySize,
     ComputedDose,
@@ -89,6 +90,7 @@ __all__ = [
     "dosing_area",
     "drug_totals",
     "expand",
+    "open_day",
     "parse_formula",
     "parse_lengths",
     "parse_start",

@@ -24,12 +24,12 @@ from ..quantities import counted
 from ._schedule import Administration, VisitOccurrence
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from ..model import Course, Regimen, SiteCalendar
     from ._timeline import Timeline
 
-__all__ = ["move_administrations", "move_visits", "shown_day"]
+__all__ = ["move_administrations", "move_visits", "open_day", "shown_day"]
 
 _WEEKDAY = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -126,6 +126,29 @@ def move_administrations(calendar: SiteCalendar, regimen: Regimen, line: Timelin
             keys[i] += delta * key_day
             given[(drug, day)] -= 1
             given[(drug, found)] += 1
+
+
+def open_day(calendar: SiteCalendar, regimen: Regimen, course: Course, drug: str,
+             drug_name: str, day: date, others: Sequence[tuple[str, date]]
+             ) -> tuple[date | None, str]:
+    """Where clinic work of ``course`` on the closed ``day`` moves by the plan's rule (the
+    nearest open day of its window, as :func:`move_administrations` moves it), and the
+    note: ``"moved from Sat 2027-01-16: weekend"``; or None and the conflict's note when
+    no day qualifies. ``others``: the (drug id, date) of every other administration that
+    happens (a day with another dose of the drug, a same-day exclusion, ``min_interval``
+    from its neighbours), e.g. a participant's schedule after the record's delays.
+    """
+    closure = _closure_memo(calendar)
+    why = closure(day) or ""
+    given: Counter[tuple[str, date]] = Counter(others)
+    given[(drug, day)] += 1
+    planned = sorted({d for other, d in others if other == drug} | {day})
+    excluders = {c.drug for p in regimen.periods for c in p.courses
+                 if drug in (*c.not_on, *c.no_same_day)}
+    found, refused = _find_day(course, drug, day, closure, given, planned, {}, excluders)
+    if found is None:
+        return None, _conflict(course, day, why, refused, drug_name)
+    return found, f"moved from {shown_day(day)}: {why}"
 
 
 def _find_day(course: Course, drug: str, day: date, closure: Callable[[date], str | None],

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..quantities import Amount, human_amount, plain
+from ..quantities import Amount, Basis, human_amount, plain
 from ..record import OUTCOMES, Delay, DrugSummary, Intensity, RecordSummary
 
 __all__ = ["summary_json", "summary_lines"]
@@ -40,6 +40,16 @@ def _intensity(rdi: Intensity | None, months: bool = False) -> dict[str, Any] | 
     return out
 
 
+#: How a dose written per body size reads in the RDI's note.
+_PER = {Basis.PER_M2: "per m²", Basis.PER_KG: "per kg", Basis.AUC: "as a target AUC"}
+
+
+def _amounts_text(d: DrugSummary) -> str:
+    """What the RDI compares: absolute amounts, never doses per body size."""
+    per = _PER.get(d.dose_basis)
+    return "absolute amounts" + (f", not {per}" if per else "")
+
+
 def _cycle_text(d: DrugSummary) -> str:
     """The cycle length the RDI's times add: one length, or in calendar months each time's
     own last cycle."""
@@ -63,7 +73,10 @@ def _drug(d: DrugSummary) -> dict[str, Any]:
         "planned_total": _amounts(d.planned_total),
         "started_total": _amounts(d.started_total),
         "cycle_days": d.cycle_days,
-        "rdi": {"protocol": _intensity(d.intensity, d.in_months),
+        # The RDI compares the absolute amounts given and planned (mg), whatever the basis
+        # the doses are written in ("dose_basis": per_m2 doses too).
+        "rdi": {"amounts": "absolute", "dose_basis": d.dose_basis.value,
+                "protocol": _intensity(d.intensity, d.in_months),
                 "cycles_started": _intensity(d.intensity_started, d.in_months)},
     }
 
@@ -129,7 +142,7 @@ def summary_lines(s: RecordSummary) -> list[str]:
                          "ended with doses not given)")
         lines.append(f"    relative dose intensity {protocol}, "
                      f"{_rdi_text(d.intensity_started, 'the cycles started')} (first to last "
-                     f"dose + {_cycle_text(d)})")
+                     f"dose + {_cycle_text(d)}; {_amounts_text(d)})")
     for title, items in (("Delays", s.delays), ("Reductions", s.reductions),
                          ("Deviations", s.deviations),
                          # Planned doses only: one given past the limit is a deviation.

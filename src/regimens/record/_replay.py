@@ -8,7 +8,9 @@ on the result of the last (docs/record.md, "Replay"):
 1. moves of structure: ``delay`` rows (three scopes), in the order of the cycles they
    delay, then ``move`` rows; later cycles follow the course's ``on_delay`` policy
    (``shift``: they move by exactly the delay; ``keep``: they stay on the grid, and the
-   delayed cycle's doses that run into the next cycle's start are cancelled);
+   delayed cycle's doses that run into the next cycle's start are cancelled); with a site
+   calendar, clinic work a delay carried onto a closed day moves again by the plan's rule,
+   and the date a row names itself is kept (a ``ClosedDayWarning``);
 2. what happened to each dose: ``given`` rows fulfil the administration planned that day
    (or the one named by ``cycle`` and ``day``), ``missed`` rows mark one missed (made up
    after the course's last dose under ``missed: make_up``);
@@ -39,10 +41,12 @@ from ..engine import (
     Replayed,
     Schedule,
     VisitOccurrence,
+    open_day,
     resolve,
 )
 from ..engine import expand as expand_plan
 from ..errors import (
+    ClosedDayWarning,
     CumulativeDoseWarning,
     DoseError,
     ExpandOptionError,
@@ -84,6 +88,8 @@ class _Row:
     line: int | None = None  # the given or missed row that fulfilled or missed it
     moved_by: list[int] = field(default_factory=list)  # the delay and move rows' lines
     unplanned: bool = False  # a given row that fulfils no planned administration
+    placed_by: int | None = None  # the line of the row that names its date (move, delay)
+    calendar_note: str | None = None  # the site calendar's note, when the replay re-moved it
 
     @property
     def key(self) -> tuple[str, int]:
@@ -252,6 +258,8 @@ class _Replay:
                 if inside or (policy == "shift" and row.day is None and c > row.cycle):
                     r.date += timedelta(days=days)
                     r.moved_by.append(row.line)
+                    if inside and r.date == row.date:
+                        r.placed_by = row.line  # the date the delay row names
                     r.touch(f"delayed {_days(days)} ({_where(row)})" if inside else
                             f"moved {_days(days)} with the delay of cycle {row.cycle} "
                             f"({_where(row)})")
@@ -332,6 +340,7 @@ class _Replay:
             r.date = row.date
             r.moved_by_row = True
             r.moved_by.append(row.line)
+            r.placed_by = row.line
             r.touch(f"moved from {_day(before)} ({_where(row)})")
         self.change(row, f"{named[0].plan.drug_name}, cycle {row.cycle} day {row.day}, moves "
                     f"to {_day(row.date)}")
@@ -369,6 +378,49 @@ class _Replay:
         if why:
             self.deviation(row, f"{first.plan.drug_name} cycle {row.cycle} day {row.day} "
                            f"moved from {_day(due)} to {_day(row.date)}: " + "; ".join(why))
+
+    def recalendar(self) -> None:
+        """Clinic work a delay moved onto a day the site is closed moves again by the
+        plan's rule (the nearest open day of its window: :func:`regimens.engine.open_day`),
+        the note saying so; with no open day it stays, a conflict, as in the plan. The date
+        a row names itself (a ``move`` row's date, a ``delay`` row's new start) is kept as
+        recorded, with a :class:`ClosedDayWarning` (docs/record.md, "Site calendar")."""
+        calendar = self.schedule.calendar
+        if calendar is None:
+            return
+        clinic = {d.id for d in self.regimen.drugs if d.clinic}
+        for r in sorted(self.rows, key=lambda r: (r.date, r.plan.drug, r.plan.cycle_day or 0)):
+            if r.status is not _S.PLANNED or r.date == r.plan.date:
+                continue  # not moved by the record
+            course = self.course(r.key)
+            if not (r.plan.drug in clinic or course.clinic):
+                continue  # taken at home: never moves
+            why = calendar.closure(r.date)
+            if why is None:
+                continue
+            day = StudyDay.from_offset((r.date - self.schedule.start).days,
+                                       self.regimen.day_zero)
+            if r.placed_by is not None:
+                note = (f"kept on {_day(r.date)}, the date record line {r.placed_by} gives, "
+                        f"a day the site is closed ({why})")
+                r.notes.append(note)
+                r.calendar_note = note
+                self.warnings.append(ClosedDayWarning(
+                    f"{r.plan.drug_name}, Study Day {day.value}: {note}"))
+                continue
+            others = [(x.plan.drug, x.date) for x in self.rows
+                      if x is not r and x.status in (_S.PLANNED, _S.GIVEN)]
+            found, note = open_day(calendar, self.regimen, course, r.plan.drug,
+                                   r.plan.drug_name, r.date, others)
+            r.calendar_note = note
+            if found is None:
+                r.notes.append(f"{note} (after the record's delay)")
+                self.warnings.append(ClosedDayWarning(
+                    f"{r.plan.drug_name}, Study Day {day.value}: {note}"))
+                continue
+            r.date = found
+            r.touch(f"{note}, by the site calendar's rule, as in the plan (after the "
+                    "record's delay)")
 
     # 2. Given and missed ---------------------------------------------------------------
 
@@ -855,7 +907,8 @@ class _Replay:
             if r.date != a.date else a.study_day,
             planned_date=None if r.unplanned else planned_date, dose=r.dose or a.dose,
             planned_dose=planned_dose, status=r.status,
-            record_note="; ".join(r.notes), revision=r.revision, unplanned=r.unplanned)
+            record_note="; ".join(r.notes), revision=r.revision, unplanned=r.unplanned,
+            calendar_note=a.calendar_note if r.calendar_note is None else r.calendar_note)
 
 
 def replay(schedule: Schedule, record: Record,
@@ -900,6 +953,7 @@ def replay(schedule: Schedule, record: Record,
     for row in sorted(by_kind.get(EventKind.MOVE, []), key=lambda r: (r.date, r.line)):
         state.move(row)
     state.keep_cancels()
+    state.recalendar()
     due = {id(r): r.date for r in state.rows}  # after delays and moves, before the doses
     for row in sorted(by_kind.get(EventKind.MISSED, []), key=lambda r: (r.date, r.line)):
         state.missed(row)

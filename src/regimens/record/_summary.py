@@ -15,7 +15,7 @@ from decimal import Decimal, localcontext
 
 from .._records import dataclass
 from ..model import Course, EveryPattern, MonthsPattern, Regimen
-from ..quantities import EXACT, Amount, Dimension, Months, normal
+from ..quantities import EXACT, Amount, Basis, Dimension, Months, normal
 from ._dosing import CumulativeFlag
 from ._intensity import Intensity, relative_dose_intensity
 from ._model import EventKind, Record, RecordRow
@@ -139,6 +139,11 @@ class DrugSummary:
     #: A course of the drug counts calendar months: each RDI adds the planned length of its
     #: own last cycle (``Intensity.actual_cycle_days``, ``planned_cycle_days``).
     in_months: bool = False
+    #: How the drug's doses are written (``Basis``: ``per_m2``, ``per_kg``, ``auc`` when
+    #: any course scales with the body; else ``flat``). The RDI is always of the absolute
+    #: amounts given and planned (mg, not mg per m²): a dose recomputed for a smaller body
+    #: lowers it, though the dose per m² is unchanged.
+    dose_basis: Basis = Basis.FLAT
 
     def count(self, status: str) -> int:
         """How many administrations have ``status``."""
@@ -303,7 +308,20 @@ def _drug_summary(regimen: Regimen, drug: str, outcomes: list[Outcome],
         cycle_days=cycle_days, reductions=reductions,
         unplanned=tuple(sorted(o.line for o in outcomes
                                if o.unplanned and o.line is not None)),
-        in_months=any(_in_months(_course(regimen, o)) for o in outcomes))
+        in_months=any(_in_months(_course(regimen, o)) for o in outcomes),
+        dose_basis=_dose_basis(regimen, outcomes))
+
+
+def _dose_basis(regimen: Regimen, outcomes: Sequence[Outcome]) -> Basis:
+    """How the drug's courses write their doses: the first that scales with the body
+    (per m2, per kg, AUC), else flat."""
+    for o in outcomes:
+        course = _course(regimen, o)
+        doses = [course.dose] if course.dose is not None else [s.dose for s in course.steps]
+        for dose in doses:
+            if dose is not None and dose.quantity.basis is not Basis.FLAT:
+                return dose.quantity.basis
+    return Basis.FLAT
 
 
 def reduction_text(row: RecordRow) -> str:
