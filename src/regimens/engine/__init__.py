@@ -33,12 +33,14 @@ from ._options import (
 )
 from ._schedule import (
     Administration,
+    AdministrationColumns,
     AdministrationStatus,
     CourseSpan,
     PeriodSpan,
     Replayed,
     Schedule,
     VisitOccurrence,
+    columns_of,
 )
 from ._timeline import Timeline, resolve
 from ._totals import DrugTotal, drug_totals
@@ -65,6 +67,7 @@ _LAZY = {"CheckReport": "_arithmetic", "CumulativeResult": "_arithmetic",
 __all__ = [
     "OUTSIDE_CALENDAR",
     "Administration",
+    "AdministrationColumns",
     "AdministrationStatus",
     "BodySize",
     "CheckReport",
@@ -84,6 +87,7 @@ __all__ = [
     "check_arm",
     "check_bsa_decimals",
     "check_measurements",
+    "columns_of",
     "compute_dose",
     "dose_amount",
     "dose_rounding_moves",

@@ -11,8 +11,9 @@ from __future__ import annotations
 import gc
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
-from operator import itemgetter
-from typing import TYPE_CHECKING
+from itertools import repeat
+from operator import add, itemgetter, mul
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from ..errors import (
@@ -55,16 +56,20 @@ from ._calendar import move_administrations, move_visits
 from ._dose import ComputedDose, banded_text, compute_dose, dated_by_birth, symbolic_level
 from ._schedule import (
     Administration,
+    AdministrationColumns,
     CourseSpan,
     PeriodSpan,
     Schedule,
+    Slot,
     VisitOccurrence,
     blank_administration,
+    lazy_schedule,
+    materialize,
 )
 from ._timeline import OUTSIDE_CALENDAR, Timeline
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
 __all__ = ["OUTSIDE_CALENDAR", "expand"]
 
@@ -250,7 +255,9 @@ def expand(
 
 
 def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
-             exact_drugs: frozenset[str]) -> Schedule:
+             exact_drugs: frozenset[str], allow_bulk: bool = True) -> Schedule:
+    """:func:`expand`'s work; ``allow_bulk=False`` takes the row by row path everywhere
+    (the tests hold the two paths equal)."""
     arm = line.arm
     warnings: list[RegimenWarning] = []
     doses: dict[tuple[Dose, DoseLevel | None, object, tuple[Amount, ...]],
@@ -269,13 +276,30 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
     blank, new = blank_administration(), object.__new__
     zone = line.zone
     day_one, from_ordinal = line.start.toordinal(), date.fromordinal
+    participant = line.body.participant
+    # The bulk path (docs/performance.md): no row is made here, the schedule keeps each
+    # course's slots, shared fields and dose per step, and makes its rows when they are
+    # read. Taken only where every row is its slot and its step's dose, nothing more:
+    # whatever moves, drops or re-times rows by their day (a site calendar, not_on,
+    # no_same_day, times of day placed in a time zone, elapsed-hour intervals, doses
+    # dated by a birth date) takes the row by row path.
+    bulk = allow_bulk and line.calendar is None and not any(
+        c.not_on or c.no_same_day or isinstance(c.pattern, HoursPattern)
+        or (zone is not None and c.times) or _dated(c, participant)
+        for p, _, _ in line.periods for c in p.courses if c.arms is None or arm in c.arms)
+    groups: list[tuple[dict[str, Any], dict[int | None, ComputedDose]]] = []
+    laid: list[list[Slot]] = []  # each group's slots
+    group_of: list[int] = []  # each slot's group, in the order of laid
+    count = 0  # rows in groups
+    last_given: dict[str, int] = {}  # the offset of each drug's last administration
     for period_index, (period, first, length) in enumerate(line.periods):
         for course_index, course in enumerate(period.courses):
             if course.arms is not None and arm not in course.arms:
                 continue
             drug = regimen.drug(course.drug)
             slots, span_first, span_last = course.slots(
-                first, length, line.start.weekday(), len(rows) + held, day_one=line.start)
+                first, length, line.start.weekday(), len(rows) + held + count,
+                day_one=line.start)
             spans.append(CourseSpan(period.id, course_index, course.drug,
                                     line.offset_date(span_first), line.offset_date(span_last),
                                     course.cycles if course.cycle else None))
@@ -299,35 +323,41 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
             # Sort keys (see _key): the day, then the time, then period and course.
             day_key, course_key = _DAY_US * periods * courses, period_index * courses + (
                 course_index)
-            if slots and not course.steps and not dated_by_birth(course.dose,
-                                                                 line.body.participant):
-                # One dose for the whole course (no steps, not chosen by the date): computed
-                # once, as the first row would have computed it. The loop sets only the
-                # fields that vary in this course (step is None without steps; cycle and
-                # cycle day without a cycle; time without times).
-                template["dose"] = _course_dose(
-                    regimen, course, None, None, from_ordinal(day_one + slots[0][0]), line,
-                    level, symbolic, exact_drugs, doses, vialled, warnings)
-                append = made.append
-                # A slot has a time only from the course's times or an hourly pattern.
-                cyclic = course.cycle is not None
-                timed = bool(course.times) or isinstance(course.pattern, HoursPattern)
-                for offset, cycle, cycle_day, slot_time, _ in slots:
-                    admin = new(Administration)
-                    fields = admin.__dict__
-                    fields.update(template)
-                    fields["study_day"] = study_day(offset)
-                    # In range: the span's ends were dated.
-                    fields["date"] = from_ordinal(day_one + offset)
-                    if cyclic:
-                        fields["cycle"] = cycle
-                        fields["cycle_day"] = cycle_day
-                    if timed:
-                        fields["time"] = slot_time
-                    append(admin)
-                made_keys = ([s[0] * day_key + course_key for s in slots] if not timed else
-                             [_key(s[0], s[3], period_index, course_index, periods, courses)
-                              for s in slots])
+            timed = bool(course.times) or isinstance(course.pattern, HoursPattern)
+            if not isinstance(course.pattern, HoursPattern) and not _dated(course, participant):
+                # One dose per step (one for the whole course without steps), computed
+                # in the order of the rows, at the first row of each step, as the row by
+                # row loop below would compute it; every row of a step shares it.
+                step_doses: dict[int | None, ComputedDose] = {}
+                for slot in (slots[:1] if not course.steps else slots):
+                    if slot[4] not in step_doses:
+                        step_doses[slot[4]] = _course_dose(
+                            regimen, course, slot[4], None, from_ordinal(day_one + slot[0]),
+                            line, level, symbolic, exact_drugs, doses, vialled, warnings)
+                made_keys = (
+                    # offset * day_key + course_key for each slot, at C speed (map).
+                    list(map(add, map(mul, map(_OFFSET, slots), repeat(day_key, len(slots))),
+                             repeat(course_key, len(slots)))) if not timed else
+                    [_key(s[0], s[3], period_index, course_index, periods, courses)
+                     for s in slots])
+                if bulk:
+                    # Kept as columns: the schedule makes its rows when they are read.
+                    _check_received(course, drug.name, slots, slots, line.start, length)
+                    _check_steps(course, set(map(_STEP, slots)) if course.steps else set(),
+                                 slots, line.start)
+                    group = len(groups)
+                    groups.append((template, step_doses))
+                    laid.append(slots)
+                    group_of += [group] * len(slots)
+                    keys += made_keys
+                    count += len(slots)
+                    if slots:
+                        last = max(map(_OFFSET, slots))
+                        if last > last_given.get(course.drug, last - 1):
+                            last_given[course.drug] = last
+                    continue
+                made = materialize(((template, step_doses),), slots, [0] * len(slots),
+                                   day_one, line.day_zero)
             else:
                 for offset, cycle, cycle_day, slot_time, step in slots:
                     day = from_ordinal(day_one + offset)  # in range: the span's ends were dated
@@ -363,7 +393,7 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
                 held += len(made)
             else:
                 _check_received(course, drug.name, made, made, line.start, length)
-                _check_steps(course, made, made, line.start)
+                _check_steps(course, {a.step for a in made}, made, line.start)
                 rows += made
                 keys += made_keys
     # Same-day exclusions: a course skips days on which the named drugs are given by
@@ -376,9 +406,19 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
         kept = [i for i, a in enumerate(made) if a.date not in blocked]
         _check_received(course, regimen.drug(course.drug).name, [made[i] for i in kept], made,
                         line.start, None)
-        _check_steps(course, [made[i] for i in kept], made, line.start)
+        _check_steps(course, {made[i].step for i in kept}, made, line.start)
         rows += [made[i] for i in kept]
         keys += [made_keys[i] for i in kept]
+    if bulk:
+        order = sorted(range(count), key=keys.__getitem__)  # stable, as a sort of rows
+        flat: list[Slot] = [slot for slots in laid for slot in slots]
+        columns = AdministrationColumns(
+            tuple(groups), _in_order(flat, order), _in_order(group_of, order), day_one,
+            line.day_zero)
+        visits = list(_visits(regimen, line, last_given))
+        _plausibility(participant, warnings)
+        return lazy_schedule(columns, **_schedule_fields(regimen, line, spans, visits,
+                                                         warnings))
     if line.calendar is not None:
         # After the exclusions (what is given is what moves), before the instants.
         move_administrations(line.calendar, regimen, line, rows, keys,
@@ -388,24 +428,55 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
         # Instants after the exclusions: only what is given can collide or overtake.
         _place_times(rows, zone, warnings)
     order = sorted(range(len(rows)), key=keys.__getitem__)  # stable, as a sort of rows
-    visits = list(_visits(regimen, line, rows))
+    visits = list(_visits(regimen, line, _last_given(regimen, rows, line)))
     if line.calendar is not None:
         visits = move_visits(line.calendar, visits, line, warnings)
-    _plausibility(line.body.participant, warnings)
-    return Schedule(
-        regimen=regimen, arm=arm, start=line.start, participant=line.body.participant,
-        tz=line.zone.key if line.zone is not None else None, bsa_formula=line.body.formula,
-        bsa_decimals=line.body.bsa_decimals, periods=_period_spans(line), courses=tuple(spans),
-        administrations=_in_order(rows, order), visits=tuple(visits),
-        warnings=tuple({str(w): w for w in warnings}.values()), calendar=line.calendar,
-    )
+    _plausibility(participant, warnings)
+    return Schedule(administrations=_in_order(rows, order),
+                    **_schedule_fields(regimen, line, spans, visits, warnings))
 
 
-def _in_order(rows: list[Administration], order: list[int]) -> tuple[Administration, ...]:
+def _schedule_fields(regimen: Regimen, line: Timeline, spans: list[CourseSpan],
+                     visits: list[VisitOccurrence], warnings: list[RegimenWarning]
+                     ) -> dict[str, Any]:
+    """Every field of the schedule but its administrations."""
+    return {
+        "regimen": regimen, "arm": line.arm, "start": line.start,
+        "participant": line.body.participant,
+        "tz": line.zone.key if line.zone is not None else None,
+        "bsa_formula": line.body.formula, "bsa_decimals": line.body.bsa_decimals,
+        "periods": _period_spans(line), "courses": tuple(spans), "visits": tuple(visits),
+        "warnings": tuple({str(w): w for w in warnings}.values()), "calendar": line.calendar}
+
+
+def _dated(course: Course, participant: Participant) -> bool:
+    """Whether a dose of the course (of any of its steps) depends on the date given."""
+    steps: list[int | None] = list(range(len(course.steps))) or [None]
+    return any(dated_by_birth(_step_dose(course, step), participant) for step in steps)
+
+
+def _last_given(regimen: Regimen, rows: list[Administration], line: Timeline
+                ) -> dict[str, int]:
+    """The offset from Study Day 1 of each drug's last administration (only when a visit
+    follows one: otherwise no pass over every row)."""
+    last_given: dict[str, int] = {}
+    day_one = line.start.toordinal()
+    after_last = any(isinstance(v.anchor, AfterLastAnchor) for v in regimen.visits)
+    for a in rows if after_last else ():
+        offset = a.date.toordinal() - day_one
+        if offset > last_given.get(a.drug, offset - 1):
+            last_given[a.drug] = offset
+    return last_given
+
+
+_T = TypeVar("_T")
+
+
+def _in_order(rows: list[_T], order: list[int]) -> tuple[_T, ...]:
     """``tuple(rows[i] for i in order)``, taken at C speed (operator.itemgetter)."""
     if len(order) < 2:
         return tuple([rows[i] for i in order])
-    taken: tuple[Administration, ...] = itemgetter(*order)(rows)
+    taken: tuple[_T, ...] = itemgetter(*order)(rows)
     return taken
 
 
@@ -413,8 +484,8 @@ _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Satur
                   "Sunday")
 
 
-def _check_received(course: Course, drug_name: str, kept: list[Administration],
-                    made: list[Administration], start: date, length: int | None) -> None:
+def _check_received(course: Course, drug_name: str, kept: Sequence[object],
+                    made: Sequence[object], start: date, length: int | None) -> None:
     """A course gives the participant at least one administration.
 
     A course that none reaches (every day skipped by ``not_on``, or its only cycle cut
@@ -442,7 +513,7 @@ def _check_received(course: Course, drug_name: str, kept: list[Administration],
         code="course-without-administrations")
 
 
-def _check_steps(course: Course, kept: list[Administration], made: list[Administration],
+def _check_steps(course: Course, kept: set[int | None], made: Sequence[object],
                  start: date) -> None:
     """Every step of a course reaches the participant.
 
@@ -453,11 +524,10 @@ def _check_steps(course: Course, kept: list[Administration], made: list[Administ
     """
     if not course.steps:
         return
-    given = {a.step for a in kept}
     for index, step in enumerate(course.steps):
-        if index in given:
+        if index in kept:
             continue
-        if course.not_on and any(a.step == index for a in made):
+        if course.not_on and any(getattr(a, "step", None) == index for a in made):
             why = (f"not_on ({', '.join(course.not_on)}) skips every day it falls on; "
                    "change the step's days or cycles, or the course's not_on")
         elif course.in_months:
@@ -503,6 +573,7 @@ def _check_no_same_day(regimen: Regimen, line: Timeline, rows: list[Administrati
 
 
 _DAY_US = 86_400_000_000
+_OFFSET, _STEP = itemgetter(0), itemgetter(4)  # a slot's offset and step index
 
 
 def _key(offset: int, at: time | None, period_index: int, course_index: int, periods: int,
@@ -653,17 +724,10 @@ def _targets(regimen: Regimen, line: Timeline, visit: Visit,
 
 
 def _visits(regimen: Regimen, line: Timeline,
-            rows: list[Administration]) -> Iterator[VisitOccurrence]:
+            last_given: dict[str, int]) -> Iterator[VisitOccurrence]:
+    """The visits, with ``last_given``: the offset of each drug's last administration."""
     placed = {p.id: (first, n) for p, first, n in line.periods}
     blinded = {p.id: p.blinded for p, _, _ in line.periods}
-    day_one = line.start.toordinal()
-    last_given: dict[str, int] = {}
-    # Only visits after a drug's last administration need it: not a pass over every row.
-    after_last = any(isinstance(v.anchor, AfterLastAnchor) for v in regimen.visits)
-    for a in rows if after_last else ():
-        offset = a.date.toordinal() - day_one
-        if offset > last_given.get(a.drug, offset - 1):
-            last_given[a.drug] = offset
     found: list[tuple[int, int, int, VisitOccurrence]] = []
     for index, visit in enumerate(regimen.visits):
         before = visit.window.before.days if visit.window else 0

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .._records import dataclass
 from ..errors import ExpandOptionError, RegimenWarning
 from ..model import lookalike_text
-from ..quantities import Duration, StudyDay, plain
+from ..quantities import Duration, StudyDay, plain, shared_study_days
 from ._dose import ComputedDose
 from ._totals import DrugTotal, drug_totals
 
@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from ..model import Participant, Regimen, SiteCalendar
     from ..quantities import BSAFormula
 
-__all__ = ["Administration", "AdministrationStatus", "CourseSpan", "PeriodSpan", "Replayed",
-           "Schedule", "VisitOccurrence"]
+__all__ = ["Administration", "AdministrationColumns", "AdministrationStatus", "CourseSpan",
+           "PeriodSpan", "Replayed", "Schedule", "VisitOccurrence", "columns_of", "lazy_schedule"]
 
 
 class AdministrationStatus(enum.Enum):
@@ -291,11 +291,22 @@ class Schedule:
     calendar: SiteCalendar | None = None
     replayed: Replayed | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        """The fields for pickle and copy: the administrations as a tuple, never the
+        engine's columns (:class:`AdministrationColumns`), so that a pickle holds only
+        public classes and reads back as an equal schedule."""
+        state = {f.name: getattr(self, f.name) for f in fields(self)}
+        return state
+
     @property
     def totals(self) -> tuple[DrugTotal, ...]:
         """The participant's totals per drug (administrations, cumulative dose per
         dimension, vials), in the order the regimen declares its drugs: what the dose
         sheet (:meth:`to_table`, :meth:`to_calendar`, :meth:`to_json`) ends with."""
+        columns = columns_of(self)
+        if columns is not None:
+            # Each group's rows share one dose and one placebo flag: counted, not walked.
+            return drug_totals(self.regimen, (), columns.weighted())
         return drug_totals(self.regimen, self.administrations)
 
     def only(self, drugs: Sequence[str]) -> Schedule:
@@ -445,3 +456,116 @@ assert all(f.default_factory is MISSING for f in fields(Administration)), \
 def blank_administration() -> dict[str, Any]:
     """A copy of :data:`_BLANK`: the fields of an administration at their defaults, in order."""
     return _BLANK.copy()
+
+
+#: A slot of a course (``Course.slots``): offset from Study Day 1, cycle, cycle day, time of
+#: day and step index.
+Slot = tuple[int, int | None, int | None, dt.time | None, int | None]
+
+
+@dataclass(frozen=True, eq=False)
+class AdministrationColumns:
+    """A schedule's administrations as the engine lays them out in bulk: one group per
+    course, one slot per row, no :class:`Administration` object until one is asked for.
+
+    ``groups``: per course, the fields every row of it shares (a complete field
+    dictionary, in field order; its per-row fields are overwritten) and the dose of each
+    step index (``None`` without steps); ``slots``: each row's slot in schedule order
+    (offset from Study Day 1, cycle, cycle day, time, step); ``group_of``: each row's
+    group; ``day_one``: the proleptic ordinal of the date of offset 0; ``day_zero``: the
+    regimen counts a Day 0. :meth:`rows` makes the same administrations the per-row path
+    makes (a property test holds them equal field by field).
+    """
+
+    groups: tuple[tuple[dict[str, Any], dict[int | None, ComputedDose]], ...]
+    slots: tuple[Slot, ...]
+    group_of: tuple[int, ...]
+    day_one: int
+    day_zero: bool
+
+    def rows(self) -> tuple[Administration, ...]:
+        """The administrations, in schedule order (made on each call)."""
+        return tuple(materialize(self.groups, self.slots, self.group_of, self.day_one,
+                                 self.day_zero))
+
+    def weighted(self) -> list[tuple[Administration, int]]:
+        """One administration per group and dose (a representative), with how many rows
+        it stands for, in the order of each one's first row in the schedule: what the
+        totals need, without a row per administration."""
+        counts: dict[tuple[int, int | None], list[Any]] = {}
+        for index, (group, slot) in enumerate(zip(self.group_of, self.slots, strict=True)):
+            key = (group, slot[4])
+            found = counts.get(key)
+            if found is None:
+                counts[key] = [index, 1]
+            else:
+                found[1] += 1
+        out = []
+        for index, count in counts.values():
+            (made,) = materialize(self.groups, (self.slots[index],),
+                                  (self.group_of[index],), self.day_one, self.day_zero)
+            out.append((made, count))
+        return out
+
+
+def materialize(groups: Sequence[tuple[dict[str, Any], dict[int | None, ComputedDose]]],
+                slots: Sequence[Slot], group_of: Sequence[int], day_one: int,
+                day_zero: bool) -> list[Administration]:
+    """The administrations of ``slots`` (row ``i`` of group ``group_of[i]``), made as the
+    engine makes each row: the group's fields, then the row's day, date, time, cycle,
+    cycle day, step and the dose of its step."""
+    study_day = shared_study_days(day_zero).__getitem__
+    from_ordinal = dt.date.fromordinal
+    out: list[Administration] = []
+    append = out.append
+    for (offset, cycle, cycle_day, at, step), group in zip(slots, group_of, strict=True):
+        template, doses = groups[group]
+        admin = _new(Administration)
+        row = admin.__dict__
+        row.update(template)
+        row["study_day"] = study_day(offset)
+        row["date"] = from_ordinal(day_one + offset)  # in range: the span's ends were dated
+        row["time"] = at
+        row["cycle"] = cycle
+        row["cycle_day"] = cycle_day
+        row["dose"] = doses[step]
+        row["step"] = step
+        append(admin)
+    return out
+
+
+class _FromColumns:
+    """``Schedule.administrations`` of a schedule the engine built in bulk
+    (:func:`lazy_schedule`): made from its columns on first access and kept in the
+    instance, whose own value then answers every later access at plain-attribute speed.
+
+    A non-data descriptor: a schedule made by ``Schedule(...)`` (or ``replace``) holds
+    its ``administrations`` in its instance dictionary, which takes precedence.
+    """
+
+    def __get__(self, obj: Schedule | None, owner: type | None = None) -> Any:
+        if obj is None:
+            raise AttributeError("administrations")  # a field, as on any dataclass
+        rows = obj.__dict__["_columns"].rows()
+        obj.__dict__["administrations"] = rows
+        return rows
+
+
+# After the dataclass is made: its field keeps no default, its __init__ stays as it is.
+setattr(Schedule, "administrations", _FromColumns())  # noqa: B010 (mypy: the field's type)
+
+
+def lazy_schedule(columns: AdministrationColumns, **values: Any) -> Schedule:
+    """A :class:`Schedule` with every field in ``values`` but ``administrations``, which
+    are made from ``columns`` when first read (the engine's bulk path)."""
+    schedule = Schedule(administrations=(), **values)
+    del schedule.__dict__["administrations"]
+    schedule.__dict__["_columns"] = columns
+    return schedule
+
+
+def columns_of(schedule: Schedule) -> AdministrationColumns | None:
+    """The columns ``schedule`` was built from in bulk, or None (built row by row, or
+    made by ``Schedule(...)`` or ``replace``, whose administrations may be anything)."""
+    found: AdministrationColumns | None = schedule.__dict__.get("_columns")
+    return found

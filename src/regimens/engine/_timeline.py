@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from .._records import dataclass
 from ..errors import ExpandOptionError
 from ..model import Participant, Period, Regimen, SiteCalendar
-from ..quantities import BSAFormula, Duration, Months, StudyDay
+from ..quantities import BSAFormula, Duration, Months, StudyDay, shared_study_days
 from ._dose import BodySize
 from ._options import (
     check_arm,
@@ -95,7 +95,8 @@ class Timeline:
 
     def study_day(self, offset: int) -> StudyDay:
         """The Study Day of an offset, in the regimen's convention (Day 0 or not)."""
-        return StudyDay.from_offset(offset, self.day_zero)
+        # The process's shared instance (equal to StudyDay.from_offset, without its checks).
+        return shared_study_days(self.day_zero)[offset]
 
     def offset_date(self, offset: int) -> date:
         return self.start + timedelta(days=offset)

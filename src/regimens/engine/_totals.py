@@ -17,7 +17,7 @@ from .._records import dataclass
 from ..quantities import Amount, Dimension, Unit, exactly, normal, same_amount
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from ..model import Regimen
     from ._schedule import Administration
@@ -48,59 +48,69 @@ class DrugTotal:
 
 
 @exactly
-def _sum(amounts: list[Amount]) -> Amount:
-    """The exact sum of amounts of one dimension, in the smallest unit among them."""
-    target: Unit = min((a.unit for a in amounts), key=lambda u: u.factor)
-    total = sum((a.magnitude * a.unit.factor / target.factor for a in amounts), Decimal(0))
+def _sum(amounts: list[tuple[Amount, int]]) -> Amount:
+    """The exact sum of amounts of one dimension, each taken ``count`` times, in the
+    smallest unit among them (a count times an amount is the sum of that many copies:
+    the context is exact for these products, and :func:`normal` drops the exponent)."""
+    target: Unit = min((a.unit for a, _ in amounts), key=lambda u: u.factor)
+    total = sum((n * a.magnitude * a.unit.factor / target.factor for a, n in amounts),
+                Decimal(0))
     return Amount(normal(total), target)
 
 
 @exactly
-def drug_totals(regimen: Regimen, administrations: Sequence[Administration]
+def drug_totals(regimen: Regimen, administrations: Sequence[Administration],
+                weighted: Iterable[tuple[Administration, int]] | None = None,
                 ) -> tuple[DrugTotal, ...]:
     """Each drug's :class:`DrugTotal`, in the order the regimen declares its drugs; drugs
-    with no administration are left out."""
-    rows: dict[str, list[Administration]] = {}
-    for a in administrations:
+    with no administration are left out.
+
+    ``weighted`` (instead of ``administrations``): pairs of an administration and how
+    many administrations of the schedule it stands for (the same drug, dose, placebo and
+    status), in the order of each one's first row in the schedule: the same totals as
+    those rows one by one.
+    """
+    rows: dict[str, list[tuple[Administration, int]]] = {}
+    for a, weight in (((a, 1) for a in administrations) if weighted is None else weighted):
         # A dose missed, held, cancelled or stopped (a record's replay) counts as zero.
         if a.status.happens:
-            rows.setdefault(a.drug, []).append(a)
+            rows.setdefault(a.drug, []).append((a, weight))
     out = []
     for drug in regimen.drugs:
         given = rows.get(drug.id)
         if not given:
             continue
-        by_dimension: dict[Dimension, list[Amount]] = {}
+        by_dimension: dict[Dimension, list[tuple[Amount, int]]] = {}
         sizes: list[tuple[Amount, int]] = []
-        wasted: list[Amount] = []
+        wasted: list[tuple[Amount, int]] = []
         placebo = unspecified = 0
-        for a in given:
+        for a, weight in given:
             amount = a.dose.amount
             if a.placebo:
-                placebo += 1
+                placebo += weight
             elif amount is None:
-                unspecified += 1
+                unspecified += weight
             if amount is None:
                 continue
-            by_dimension.setdefault(amount.unit.dimension, []).append(amount)
+            by_dimension.setdefault(amount.unit.dimension, []).append((amount, weight))
             # A dose counted in its form: the count and the drug it holds, each in its
             # own dimension (tablets and mg are two totals).
             for other in (a.dose.form, a.dose.content):
                 if other is not None and other.unit.dimension is not amount.unit.dimension:
-                    by_dimension.setdefault(other.unit.dimension, []).append(other)
+                    by_dimension.setdefault(other.unit.dimension, []).append((other, weight))
             vials = a.dose.vials
             if vials is not None:
-                wasted.append(vials.waste)
+                wasted.append((vials.waste, weight))
                 for size, n in vials.vials:
                     for i, (known, count) in enumerate(sizes):
                         if same_amount(known, size):
-                            sizes[i] = (known, count + n)
+                            sizes[i] = (known, count + n * weight)
                             break
                     else:
-                        sizes.append((size, n))
+                        sizes.append((size, n * weight))
         sizes.sort(key=lambda pair: pair[0].magnitude * pair[0].unit.factor, reverse=True)
         out.append(DrugTotal(
-            drug.id, drug.name, len(given), placebo, unspecified,
+            drug.id, drug.name, sum(weight for _, weight in given), placebo, unspecified,
             tuple(_sum(amounts) for amounts in by_dimension.values()),
             tuple(sizes), _sum(wasted) if wasted else None))
     return tuple(out)
