@@ -64,7 +64,6 @@ from ._schedule import (
     VisitOccurrence,
     blank_administration,
     lazy_schedule,
-    materialize,
 )
 from ._timeline import OUTSIDE_CALENDAR, Timeline
 
@@ -289,7 +288,7 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
         for p, _, _ in line.periods for c in p.courses if c.arms is None or arm in c.arms)
     groups: list[tuple[dict[str, Any], dict[int | None, ComputedDose]]] = []
     laid: list[list[Slot]] = []  # each group's slots
-    group_of: list[int] = []  # each slot's group, in the order of laid
+    plain: list[bool] = []  # each group's: no cycle, no time (AdministrationColumns.plain)
     count = 0  # rows in groups
     last_given: dict[str, int] = {}  # the offset of each drug's last administration
     for period_index, (period, first, length) in enumerate(line.periods):
@@ -345,10 +344,12 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
                     _check_received(course, drug.name, slots, slots, line.start, length)
                     _check_steps(course, set(map(_STEP, slots)) if course.steps else set(),
                                  slots, line.start)
-                    group = len(groups)
                     groups.append((template, step_doses))
+                    # A slot has a cycle (and cycle day) only in a course with a cycle, and
+                    # a time only from the course's times (elapsed hours take the other
+                    # path).
+                    plain.append(course.cycle is None and not course.times)
                     laid.append(slots)
-                    group_of += [group] * len(slots)
                     keys += made_keys
                     count += len(slots)
                     if slots:
@@ -356,8 +357,8 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
                         if last > last_given.get(course.drug, last - 1):
                             last_given[course.drug] = last
                     continue
-                made = materialize(((template, step_doses),), slots, [0] * len(slots),
-                                   day_one, line.day_zero)
+                made = AdministrationColumns(((template, step_doses),), (slots,), [],
+                                             day_one, line.day_zero).group_rows(0)
             else:
                 for offset, cycle, cycle_day, slot_time, step in slots:
                     day = from_ordinal(day_one + offset)  # in range: the span's ends were dated
@@ -410,11 +411,10 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
         rows += [made[i] for i in kept]
         keys += [made_keys[i] for i in kept]
     if bulk:
-        order = sorted(range(count), key=keys.__getitem__)  # stable, as a sort of rows
-        flat: list[Slot] = [slot for slots in laid for slot in slots]
         columns = AdministrationColumns(
-            tuple(groups), _in_order(flat, order), _in_order(group_of, order), day_one,
-            line.day_zero)
+            tuple(groups), tuple(laid),
+            sorted(range(count), key=keys.__getitem__),  # stable, as a sort of rows
+            day_one, line.day_zero, tuple(plain))
         visits = list(_visits(regimen, line, last_given))
         _plausibility(participant, warnings)
         return lazy_schedule(columns, **_schedule_fields(regimen, line, spans, visits,

@@ -10,7 +10,9 @@ import datetime as dt
 import enum
 from dataclasses import MISSING, fields, replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from itertools import chain
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._records import dataclass
 from ..errors import ExpandOptionError, RegimenWarning
@@ -470,68 +472,87 @@ class AdministrationColumns:
 
     ``groups``: per course, the fields every row of it shares (a complete field
     dictionary, in field order; its per-row fields are overwritten) and the dose of each
-    step index (``None`` without steps); ``slots``: each row's slot in schedule order
-    (offset from Study Day 1, cycle, cycle day, time, step); ``group_of``: each row's
-    group; ``day_one``: the proleptic ordinal of the date of offset 0; ``day_zero``: the
-    regimen counts a Day 0. :meth:`rows` makes the same administrations the per-row path
-    makes (a property test holds them equal field by field).
+    step index (``None`` without steps); ``slots``: each group's slots (offset from Study
+    Day 1, cycle, cycle day, time, step), in the course's order; ``order``: the schedule's
+    order, as indexes into the groups' slots laid end to end; ``day_one``: the proleptic
+    ordinal of the date of offset 0; ``day_zero``: the regimen counts a Day 0; ``plain``:
+    see below. :meth:`rows` makes the same administrations the row by row path makes (a property
+    test holds them equal field by field).
     """
 
     groups: tuple[tuple[dict[str, Any], dict[int | None, ComputedDose]], ...]
-    slots: tuple[Slot, ...]
-    group_of: tuple[int, ...]
+    slots: tuple[list[Slot], ...]
+    order: list[int]
     day_one: int
     day_zero: bool
+    #: Per group: True when none of its slots has a cycle, cycle day or time (the course
+    #: has no cycle and no times), so that its rows differ only in their day.
+    plain: tuple[bool, ...] = ()
+
+    def __len__(self) -> int:
+        """The number of administrations."""
+        return len(self.order)
+
+    def in_order(self, per_group: Sequence[Sequence[_T]]) -> tuple[_T, ...]:
+        """Values given group by group, one per slot, in the schedule's order."""
+        flat = list(chain.from_iterable(per_group))
+        if len(flat) < 2:
+            return tuple(flat)
+        taken: tuple[_T, ...] = itemgetter(*self.order)(flat)
+        return taken
 
     def rows(self) -> tuple[Administration, ...]:
         """The administrations, in schedule order (made on each call)."""
-        return tuple(materialize(self.groups, self.slots, self.group_of, self.day_one,
-                                 self.day_zero))
+        return self.in_order([self.group_rows(group) for group in range(len(self.groups))])
+
+    def group_rows(self, group: int, slots: Sequence[Slot] | None = None
+                   ) -> list[Administration]:
+        """The administrations of ``group`` (of ``slots``, default its own), made as the
+        engine makes each row: the group's fields, then the row's day, date, time, cycle,
+        cycle day, step and the dose of its step."""
+        template, doses = self.groups[group]
+        study_day = shared_study_days(self.day_zero).__getitem__
+        from_ordinal, day_one = dt.date.fromordinal, self.day_one
+        out: list[Administration] = []
+        append = out.append
+        for offset, cycle, cycle_day, at, step in self.slots[group] if slots is None else slots:
+            admin = _new(Administration)
+            row = admin.__dict__
+            row.update(template)
+            row["study_day"] = study_day(offset)
+            row["date"] = from_ordinal(day_one + offset)  # in range: the span was dated
+            row["time"] = at
+            row["cycle"] = cycle
+            row["cycle_day"] = cycle_day
+            row["dose"] = doses[step]
+            row["step"] = step
+            append(admin)
+        return out
 
     def weighted(self) -> list[tuple[Administration, int]]:
         """One administration per group and dose (a representative), with how many rows
         it stands for, in the order of each one's first row in the schedule: what the
         totals need, without a row per administration."""
-        counts: dict[tuple[int, int | None], list[Any]] = {}
-        for index, (group, slot) in enumerate(zip(self.group_of, self.slots, strict=True)):
-            key = (group, slot[4])
-            found = counts.get(key)
-            if found is None:
-                counts[key] = [index, 1]
-            else:
-                found[1] += 1
-        out = []
-        for index, count in counts.values():
-            (made,) = materialize(self.groups, (self.slots[index],),
-                                  (self.group_of[index],), self.day_one, self.day_zero)
-            out.append((made, count))
-        return out
+        firsts: dict[tuple[int, int | None], list[Any]] = {}
+        if all(len(doses) == 1 for _, doses in self.groups):
+            # One dose per group: the groups in the order of their first rows.
+            owners = self.in_order([[g] * len(s) for g, s in enumerate(self.slots)])
+            for group in dict.fromkeys(owners):
+                slots = self.slots[group]
+                firsts[(group, slots[0][4])] = [slots[0], len(slots)]
+        else:
+            pairs = self.in_order([[(g, slot) for slot in s] for g, s in enumerate(self.slots)])
+            for group, slot in pairs:
+                found = firsts.get((group, slot[4]))
+                if found is None:
+                    firsts[(group, slot[4])] = [slot, 1]
+                else:
+                    found[1] += 1
+        return [(self.group_rows(group, (slot,))[0], count)
+                for (group, _), (slot, count) in firsts.items()]
 
 
-def materialize(groups: Sequence[tuple[dict[str, Any], dict[int | None, ComputedDose]]],
-                slots: Sequence[Slot], group_of: Sequence[int], day_one: int,
-                day_zero: bool) -> list[Administration]:
-    """The administrations of ``slots`` (row ``i`` of group ``group_of[i]``), made as the
-    engine makes each row: the group's fields, then the row's day, date, time, cycle,
-    cycle day, step and the dose of its step."""
-    study_day = shared_study_days(day_zero).__getitem__
-    from_ordinal = dt.date.fromordinal
-    out: list[Administration] = []
-    append = out.append
-    for (offset, cycle, cycle_day, at, step), group in zip(slots, group_of, strict=True):
-        template, doses = groups[group]
-        admin = _new(Administration)
-        row = admin.__dict__
-        row.update(template)
-        row["study_day"] = study_day(offset)
-        row["date"] = from_ordinal(day_one + offset)  # in range: the span's ends were dated
-        row["time"] = at
-        row["cycle"] = cycle
-        row["cycle_day"] = cycle_day
-        row["dose"] = doses[step]
-        row["step"] = step
-        append(admin)
-    return out
+_T = TypeVar("_T")
 
 
 class _FromColumns:

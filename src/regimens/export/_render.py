@@ -11,10 +11,18 @@ import calendar
 import csv
 import io
 from datetime import date
+from itertools import chain
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
-from ..engine import Administration, AdministrationStatus, Schedule
+from ..engine import (
+    Administration,
+    AdministrationColumns,
+    AdministrationStatus,
+    Schedule,
+    columns_of,
+)
 from ..errors import RegimenWarning
 from ..model import SiteCalendar
 from ..quantities import VialCombination, counted, human_dose_quantity, human_number, plain
@@ -73,14 +81,22 @@ def course_extras(s: Schedule) -> tuple[tuple[str, ...], dict[tuple[str, int], d
     """
     regimen = s.regimen
     by_course: dict[tuple[str, int], dict[str, Any]] = {}
-    for a in s.administrations:
-        key = (a.period, a.course)
+    columns = columns_of(s)
+    # Built in bulk: one group per course, whose shared fields say which (those of the
+    # courses with at least one row); else every row, once per course.
+    rows: Any = (s.administrations if columns is None else
+                 [template for (template, _), slots in zip(columns.groups, columns.slots,
+                                                           strict=True) if slots])
+    for a in rows:
+        period, index, drug = ((a.period, a.course, a.drug) if columns is None else
+                               (a["period"], a["course"], a["drug"]))
+        key = (period, index)
         if key in by_course:
             continue
-        course = regimen.period(a.period).courses[a.course]
+        course = regimen.period(period).courses[index]
         by_course[key] = {
             "course_id": course.id, "course_label": course.label or None,
-            "drug_notes": regimen.drug(a.drug).notes or None, "method": course.method,
+            "drug_notes": regimen.drug(drug).notes or None, "method": course.method,
             "duration": course.duration.iso if course.duration is not None else None}
     fields = tuple(f for f in OPTIONAL_FIELDS
                    if any(v[f] is not None for v in by_course.values()))
@@ -255,7 +271,8 @@ def render_json(s: Schedule) -> str:
 
     Written without the standard library's pure-Python indenting encoder (see
     :mod:`._json`); the administrations, most of the text, are written by
-    :func:`_administrations_json`.
+    :func:`_administrations_json`, or for a schedule built in bulk (no site calendar, no
+    record) from its columns by :func:`_columns_json`.
     """
     head = schedule_dict(s, administrations=False)
     text = dumps_indent2(head)
@@ -263,11 +280,137 @@ def render_json(s: Schedule) -> str:
     # newline unescaped, so this is the one place it can be.
     empty = '\n  "administrations": [],\n'
     before, found, after = text.partition(empty)
+    columns = columns_of(s)
+    if columns is not None and s.calendar is None and s.replayed is None:
+        if not found or not len(columns):
+            return text + "\n"
+        # One join of the whole file: no copy of the rows' text before it.
+        return "".join([before, '\n  "administrations": [\n    ',
+                        *_columns_json(columns, course_extras(s)[1]), "\n  ],\n", after,
+                        "\n"])
     if not found or not s.administrations:
         return text + "\n"
     rows = _administrations_json(s.administrations, course_extras(s)[1],
                                  s.calendar is not None, s.replayed is not None)
     return f'{before}\n  "administrations": [\n    {rows}\n  ],\n{after}\n'
+
+
+def _columns_json(columns: AdministrationColumns,
+                  extras: dict[tuple[str, int], dict[str, Any]]) -> list[str]:
+    """:func:`_administrations_json` of a schedule built in bulk, from its columns, in
+    pieces whose concatenation is the same text. A row is its group and step's template
+    (the course-wide fields and the step, written once, as :func:`_administrations_json`
+    writes them for one of its rows) in pieces around its Study Day, date, time, cycle
+    and cycle day; rows are made group by group, then taken in the schedule's order. No
+    administration is made but one per template, and no text per row: the pieces are
+    joined once, into the whole file. tests/engine/test_bulk_layout.py holds the two
+    equal."""
+    rows: list[list[tuple[str, ...]]] = []
+    # Each day's Study Day and date, with the text between them, once per day.
+    days = _day_texts(columns)
+    for group, slots in enumerate(columns.slots):
+        # Without cycles and times (null in every row), only the Study Day and the date
+        # are filled in per row.
+        dated_only = columns.plain[group]
+        fields = _ROW_FIELDS[:2] if dated_only else _ROW_FIELDS
+        # A template per step, from the first slot of each step (any would do).
+        formats = {step: _row_template(columns, group, next(s for s in slots if s[4] == step),
+                                       extras, fields)
+                   for step in dict.fromkeys(map(_STEP, slots))}
+        if dated_only and len(formats) == 1:
+            ((a, b, c),) = formats.values()
+            assert b == _DAY_TO_DATE
+            rows.append([(a, days[offset], c) for offset in map(_OFFSET, slots)])
+        elif dated_only:
+            rows.append([(p[0], days[offset], p[2])
+                         for offset, _, _, _, step in slots for p in (formats[step],)])
+        else:
+            rows.append([
+                (p[0], f"{days[offset]}{p[2]}"
+                 f"{'null' if at is None else at.strftime(_HM)}{p[3]}"
+                 f"{'null' if cycle is None else cycle}{p[4]}"
+                 f"{'null' if cycle_day is None else cycle_day}", p[5])
+                for offset, cycle, cycle_day, at, step in slots for p in (formats[step],)])
+    pieces = list(chain.from_iterable(columns.in_order(rows)))
+    if pieces:
+        pieces[-1] = pieces[-1][:-len(_ROW_SEPARATOR)]  # none after the last row
+    return pieces
+
+
+def _day_texts(columns: AdministrationColumns) -> dict[int, str]:
+    """For each offset from the first to the last row's (or, in a sparse schedule, each
+    row's offset), the Study Day, :data:`_DAY_TO_DATE` and the ISO date as a row writes
+    them. Dense days month by month: the year and month written once per month, not
+    ``date.isoformat()`` per row."""
+    if not len(columns):
+        return {}
+    day_one, from_ordinal = columns.day_one, date.fromordinal
+    # Offset 0 is Day 0 with day_zero, else Day 1 (there is no Day 0); before it, Day -N.
+    shift = 0 if columns.day_zero else 1
+    low = min(min(map(_OFFSET, slots)) for slots in columns.slots if slots)
+    high = max(max(map(_OFFSET, slots)) for slots in columns.slots if slots)
+    if high - low + 1 > 4 * len(columns):  # sparse: only the days given
+        return {offset: f"{offset + shift if offset >= 0 else offset}{_DAY_TO_DATE}"
+                        f"{from_ordinal(day_one + offset).isoformat()}"
+                for offset in set(map(_OFFSET, chain.from_iterable(columns.slots)))}
+    texts: list[str] = []
+    # The Study Day of each offset from low to high, as text.
+    numbers = list(map(str, [*range(low, min(0, high + 1)),
+                             *range(max(0, low) + shift, high + 1 + shift)]))
+    offset = low
+    while offset <= high:
+        day = from_ordinal(day_one + offset)
+        year, month = day.year, day.month
+        # The days left in this month, or up to high.
+        following = (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1))
+        n = min(following.toordinal() - day_one - offset, high - offset + 1)
+        prefix = f"{_DAY_TO_DATE}{year:04d}-{month:02d}-"
+        texts += [f"{number}{prefix}{dd}" for number, dd in zip(
+            numbers[offset - low:offset - low + n], _DD[day.day:day.day + n], strict=True)]
+        offset += n
+    return dict(zip(range(low, high + 1), texts, strict=True))
+
+
+_DD = tuple(f"{d:02d}" for d in range(32))  # days of the month as ISO dates write them
+_DAY_TO_DATE = ',\n      "date": "'  # after a row's Study Day, before its date
+_STEP = itemgetter(4)  # a slot's step
+_OFFSET = itemgetter(0)  # a slot's offset from Study Day 1
+_HM = '"%H:%M"'  # a time of day as JSON text
+#: The fields of a row's text filled in per row (the others are its group's and step's).
+_ROW_FIELDS = ("study_day", "date", "time", "cycle", "cycle_day")
+_ROW_SEPARATOR = ",\n    "  # between the rows of the "administrations" array
+
+
+def _row_template(columns: AdministrationColumns, group: int, slot: Any,
+                  extras: dict[tuple[str, int], dict[str, Any]], fields: tuple[str, ...]
+                  ) -> list[str]:
+    """The text of a row of ``group`` at ``slot``'s step and the separator after it, in
+    pieces around the values of ``fields`` (one more piece than fields):
+    :func:`_administrations_json`'s text of that row, whose other fields every row of the
+    group and step shares."""
+    (a,) = columns.group_rows(group, (slot,))
+    # The instant is set only by a time zone's placing, never on the bulk path.
+    assert a.at is None
+    marker = "\x00"  # cannot occur in JSON text: a string escapes it
+    # The row as json.dumps writes it in the array (as _administrations_json does).
+    text = dumps_indent2({"administrations": [administration_dict(
+        a, extras[(a.period, a.course)])]})
+    shared = text[len('{\n  "administrations": [\n    '):-len("\n  ]\n}")] + _ROW_SEPARATOR
+    for field in fields:
+        # The date with its quotes; the others as written (null, a number, a time).
+        shared = _mark(shared, field, f'"{marker}"' if field == "date" else marker)
+    pieces = shared.split(marker)
+    assert len(pieces) == len(fields) + 1
+    return pieces
+
+
+def _mark(text: str, field: str, marker: str) -> str:
+    """``text`` with the value of the member ``field`` (on its own line, as written by
+    _administrations_json) replaced by ``marker``."""
+    head = f'\n      "{field}": '
+    start = text.index(head) + len(head)
+    end = text.index(",\n", start)
+    return text[:start] + marker + text[end:]
 
 
 # The fields of administration_dict in its order, in runs: those that vary from row to
