@@ -104,6 +104,15 @@ periods:
           - {dose: 10 mg}
       - {drug: b, dose: 2 mg/kg, every: 7 days}
 """,
+    "Day 0, a sparse course and a dense one": """
+day_zero: true
+periods:
+  - id: t
+    length: 400 days
+    courses:
+      - {drug: a, dose: 1 mg, every: 21 days}
+      - {drug: b, dose: 10 mg, days: [-2, -1, 1, 2, 3, 4, 5]}
+""",
     "a run-in before Day 1 and a weekday pattern": """
 day_one: t
 periods:
