@@ -282,9 +282,11 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
     # whatever moves, drops or re-times rows by their day (a site calendar, not_on,
     # no_same_day, times of day placed in a time zone, elapsed-hour intervals, doses
     # dated by a birth date) takes the row by row path.
+    dated = {id(c): _dated(c, participant) for p, _, _ in line.periods for c in p.courses
+             if c.arms is None or arm in c.arms}
     bulk = allow_bulk and line.calendar is None and not any(
         c.not_on or c.no_same_day or isinstance(c.pattern, HoursPattern)
-        or (zone is not None and c.times) or _dated(c, participant)
+        or (zone is not None and c.times) or dated[id(c)]
         for p, _, _ in line.periods for c in p.courses if c.arms is None or arm in c.arms)
     groups: list[tuple[dict[str, Any], dict[int | None, ComputedDose]]] = []
     laid: list[list[Slot]] = []  # each group's slots
@@ -323,7 +325,7 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
             day_key, course_key = _DAY_US * periods * courses, period_index * courses + (
                 course_index)
             timed = bool(course.times) or isinstance(course.pattern, HoursPattern)
-            if not isinstance(course.pattern, HoursPattern) and not _dated(course, participant):
+            if not isinstance(course.pattern, HoursPattern) and not dated[id(course)]:
                 # One dose per step (one for the whole course without steps), computed
                 # in the order of the rows, at the first row of each step, as the row by
                 # row loop below would compute it; every row of a step shares it.

@@ -191,7 +191,8 @@ def schedule_dict(s: Schedule, administrations: bool = True) -> dict[str, Any]:
     """
     r = s.regimen
     p = s.participant
-    _, extras = course_extras(s)
+    # The optional fields of the rows: only when writing them here.
+    extras = course_extras(s)[1] if administrations else {}
     site = s.calendar is not None
     recorded = s.replayed is not None
     runs = runs_to(s)
