@@ -140,11 +140,33 @@ def test_errors_are_file_line_messages(tmp_path: Path, body: str, line: str,
     (["--simulations", "0"], "regimens: --simulations: a whole number from 1 up (got 0)"),
     (["--plot", "x.pdf"], "regimens: --plot: the plot is a .png or .svg file (got 'x.pdf')"),
     (["--workers", "0"], "regimens: --workers: a whole number from 1 up (got 0)"),
+    (["--threads", "0"], "regimens: --threads: a whole number from 1 up (got 0)"),
 ])
 def test_bad_options(plan: Path, options: list[str], message: str,
                      capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(["supply", "mirocals", str(plan), *options], capsys)
     assert (code, out, err) == (2, "", message + "\n")
+
+
+def test_threads_give_byte_identical_csv(plan: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    # The default (threads, one per CPU), one thread and two: the same CSV byte for byte.
+    argv = ["supply", "mirocals", str(plan), "--format", "csv", "--simulations", "4",
+            "--partitions", "4", "--seed", "5"]
+    outs = []
+    for extra in ([], ["--threads", "1"], ["--threads", "2"]):
+        code, out, err = run([*argv, *extra], capsys)
+        assert (code, err) == (0, "")
+        outs.append(out)
+    assert outs[0] == outs[1] == outs[2]
+
+
+def test_threads_and_workers_are_exclusive(plan: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["supply", "mirocals", str(plan), "--threads", "2", "--workers", "2"])
+    assert exited.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
 
 
 def test_the_plan_is_never_overwritten(plan: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -85,6 +85,53 @@ def test_one_and_two_dask_workers_give_the_same_result(tmp_path: Path) -> None:
             assert a.equals(b)
 
 
+SIMULATED = """\
+plan: regimens-supply/1
+arms: {il2: 1, placebo: 1}
+sites:
+  - {id: paris, opens: 2027-01-04, rate: 2/week}
+  - {id: lyon, opens: 2027-02-01, rate: 1/week}
+sample_size: 12
+weight: {distribution: normal, mean: 75 kg, sd: 12 kg}
+drugs:
+  il2: {vials: [1 MIU, 5 MIU]}
+  riluzole: {kit: 28}
+"""
+
+
+def test_serial_threads_and_two_workers_give_the_same_result(tmp_path: Path) -> None:
+    # A simulated plan (every simulation draws its own participants) in 5 partitions:
+    # one after the other, on 2 and 4 threads, the default, and on 2 Dask workers.
+    distributed = pytest.importorskip("dask.distributed")
+    plan = loads_plan(SIMULATED, "p.yaml")
+    serial = simulate("mirocals", plan, simulations=10, seed=11, partitions=5, threads=1)
+    others = [simulate("mirocals", plan, simulations=10, seed=11, partitions=5,
+                       threads=threads) for threads in (2, 4, None)]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=":0",
+                                  local_directory=str(tmp_path)) as cluster, \
+            distributed.Client(cluster) as client:
+        others.append(simulate("mirocals", plan, simulations=10, seed=11, partitions=5,
+                               client=client))
+    assert len(set(serial.demand.column("simulation").to_pylist())) == 10
+    for forecast in others:
+        for a, b in zip(_tables(serial), _tables(forecast), strict=True):
+            assert a.equals(b)
+
+
+def test_threads_report_progress_in_the_calling_thread() -> None:
+    import threading
+
+    plan = loads_plan(PLAN, "p.yaml")
+    seen: list[tuple[int, int, str]] = []
+    simulate("mirocals", plan, simulations=4, partitions=4, threads=2,
+             progress=lambda done, total: seen.append(
+                 (done, total, threading.current_thread().name)))
+    # Every partition of one simulation reported once, in order of finishing.
+    assert [(d, t) for d, t, _n in seen] == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert {name for _d, _t, name in seen} == {threading.current_thread().name}
+
+
 def test_per_simulation_demand_and_progress() -> None:
     plan = loads_plan(PLAN, "p.yaml")
     seen: list[tuple[int, int]] = []
@@ -115,6 +162,8 @@ def test_per_simulation_demand_and_progress() -> None:
     ({"simulations": 1.5}, "simulations: a whole number from 1 up (got 1.5)"),
     ({"seed": -1}, "seed: a whole number from 0 up (got -1)"),
     ({"partitions": 0}, "partitions: a whole number from 1 up (got 0)"),
+    ({"threads": 0}, "threads: a whole number from 1 up (got 0)"),
+    ({"threads": True}, "threads: a whole number from 1 up (got true)"),
 ])
 def test_bad_options(options: dict[str, Any], message: str) -> None:
     with pytest.raises(ExpandOptionError) as caught:

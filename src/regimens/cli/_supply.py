@@ -16,7 +16,8 @@ __all__ = ["FLAGS", "arguments", "run"]
 
 #: Option names as messages print them.
 FLAGS = {"simulations": "--simulations", "seed": "--seed", "partitions": "--partitions",
-         "scheduler": "--scheduler", "workers": "--workers", "plot": "--plot"}
+         "scheduler": "--scheduler", "workers": "--workers", "threads": "--threads",
+         "plot": "--plot"}
 _REPORTS = ("demand", "shipments", "simulations")
 
 
@@ -47,13 +48,18 @@ def arguments(sub: Any) -> None:
                         "amount for a drug with a matching placebo: it would unblind)")
     supply.add_argument("--plot", metavar="FILE", help="plot demand over time with "
                         "percentile bands, to FILE.png or FILE.svg")
-    dask = supply.add_argument_group("Dask")
+    dask = supply.add_argument_group(
+        "where the simulations run",
+        "default: in this process, on one thread per CPU (NumPy and Arrow release the "
+        "GIL; no process start-up); the same seed gives the same forecast whichever")
     where = dask.add_mutually_exclusive_group()
+    where.add_argument("--threads", type=int, metavar="N",
+                       help="run them in this process on N threads (1: one after the "
+                       "other; default: one per CPU)")
     where.add_argument("--scheduler", metavar="tcp://HOST:PORT",
-                       help="run the simulations on this Dask scheduler")
+                       help="run them on this Dask scheduler")
     where.add_argument("--workers", type=int, metavar="N",
-                       help="run the simulations on a local Dask cluster of N worker "
-                       "processes (default: in this process)")
+                       help="run them on a local Dask cluster of N worker processes")
     dask.add_argument("--partitions", type=int, metavar="N",
                       help="split the simulations into N tasks (default: about 25 "
                       "simulations each)")
@@ -110,6 +116,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         forecast = simulate(regimen, plan, simulations=args.simulations, seed=args.seed,
                             client=client, partitions=args.partitions,
+                            threads=args.threads,
                             unblinded=args.unblinded, progress=bar)
     finally:
         if client is not None:

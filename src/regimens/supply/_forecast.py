@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, localcontext
@@ -46,8 +47,8 @@ from ._deps import distributed, numpy, pyarrow, tqdm
 from ._plan import Plan, read_file, read_text
 from ._seeds import simulation_rng
 
-__all__ = ["QUANTILE_METHOD", "Forecast", "dask_client", "load_plan", "loads_plan",
-           "progress_bar", "simulate"]
+__all__ = ["QUANTILE_METHOD", "Forecast", "dask_client", "load_plan",
+           "loads_plan", "progress_bar", "simulate"]
 
 #: How percentiles are taken, as outputs state it.
 QUANTILE_METHOD = ("inverted empirical CDF (Hyndman and Fan definition 1, NumPy "
@@ -169,17 +170,28 @@ def _whole(name: str, value: object, low: int) -> int:
     return value
 
 
+def _default_threads() -> int:
+    """The threads :func:`simulate` uses without a client or ``threads``: one per CPU
+    this process may run on (at least 1)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux: every CPU
+        return max(1, os.cpu_count() or 1)
+
+
 def simulate(regimen: Regimen | str, plan: Plan | str, *, simulations: int = 1,
              seed: int = 0, client: Any = None, partitions: int | None = None,
-             unblinded: bool = False,
+             threads: int | None = None, unblinded: bool = False,
              progress: Callable[[int, int], None] | None = None) -> Forecast:
     """Forecast drug supply and site visits for ``plan`` on ``regimen`` (docs/supply.md).
 
     ``regimen``: a :class:`~regimens.Regimen`, a file path or a catalogue id;
     ``plan``: a :class:`Plan` or a planning-file path. ``simulations`` (1 or more)
     are seeded from ``seed`` (0 or more) and their index: the result for a seed
-    is the same whatever ``client`` and ``partitions``. ``client``: a
-    ``dask.distributed.Client`` to run the partitions on (None: in this process);
+    is the same whatever ``client``, ``threads`` and ``partitions``. ``client``: a
+    ``dask.distributed.Client`` to run the partitions on; without one they run in
+    this process on ``threads`` threads (default: one per CPU, the CPUs this process may use;
+    1: one after the other in the calling thread; at most one per partition).
     ``partitions``: how many groups of simulations (default: about 25 simulations
     each). ``unblinded``: active drug and matching placebo apart (``placebo``
     column), with the active amounts; by default they are forecast together, as
@@ -188,7 +200,8 @@ def simulate(regimen: Regimen | str, plan: Plan | str, *, simulations: int = 1,
     ``progress(done, total)`` is called as simulations finish.
 
     Raises:
-        ExpandOptionError: a bad ``simulations``, ``seed`` or ``partitions``, or
+        ExpandOptionError: a bad ``simulations``, ``seed``, ``partitions`` or
+            ``threads`` (a whole number from 1 up), or
             as :func:`regimens.cohort.expand_cohort` for the plan's participants.
         InvalidRegimenError: the plan does not fit the regimen (an unknown arm,
             period or drug, vials that cannot hold a dose), or as the loaders.
@@ -201,6 +214,8 @@ def simulate(regimen: Regimen | str, plan: Plan | str, *, simulations: int = 1,
     _whole("seed", seed, 0)
     if partitions is not None:
         _whole("partitions", partitions, 1)
+    if threads is not None:
+        _whole("threads", threads, 1)
     if isinstance(regimen, str):
         regimen = load(regimen)
     if isinstance(plan, str):
@@ -219,8 +234,13 @@ def simulate(regimen: Regimen | str, plan: Plan | str, *, simulations: int = 1,
             progress(len(done), simulations)
 
     if client is None:
-        for group in groups:
-            gathered(run_partition(regimen, plan, cat, group, seed))
+        workers = min(_default_threads() if threads is None else threads, len(groups))
+        if workers == 1:
+            for group in groups:
+                gathered(run_partition(regimen, plan, cat, group, seed))
+        else:
+            _threaded(workers, [(regimen, plan, cat, group, seed) for group in groups],
+                      gathered)
     else:
         dd = distributed()
         futures = [client.submit(run_partition, regimen, plan, cat, group, seed, pure=False)
@@ -231,6 +251,38 @@ def simulate(regimen: Regimen | str, plan: Plan | str, *, simulations: int = 1,
             future.release()
     done.sort(key=lambda pair: pair[0])
     return _forecast(plan, cat, [d for _i, d in done], seed, unblinded)
+
+
+def _threaded(workers: int, tasks: list[tuple[Any, ...]],
+              gathered: Callable[[list[tuple[int, SimulationDemand]]], None]) -> None:
+    """``run_partition(*task)`` for every task on ``workers`` threads, each result
+    gathered (in this thread) as it finishes and then dropped.
+
+    Threads, not processes: the expansion's NumPy and Arrow work releases the GIL, and
+    a thread costs no start-up or pickling (a local Dask cluster's worker processes do,
+    docs/supply.md). At most ``2 x workers`` partitions are submitted ahead, so the
+    results waiting to be gathered stay bounded whatever the number of partitions.
+    """
+    pending = iter(tasks)
+    with ThreadPoolExecutor(max_workers=workers,
+                            thread_name_prefix="regimens-supply") as pool:
+        running = {pool.submit(run_partition, *task)
+                   for task in _take(pending, 2 * workers)}
+        while running:
+            finished = next(as_completed(running))
+            running.remove(finished)
+            gathered(finished.result())
+            del finished
+            running.update(pool.submit(run_partition, *task) for task in _take(pending, 1))
+
+
+def _take(tasks: Any, count: int) -> list[tuple[Any, ...]]:
+    out = []
+    for task in tasks:
+        out.append(task)
+        if len(out) == count:
+            break
+    return out
 
 
 def dask_client(scheduler: str | None, workers: int | None) -> Any:
