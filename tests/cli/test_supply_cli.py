@@ -42,14 +42,19 @@ def test_csv_long_form(plan: Path, capsys: pytest.CaptureFixture[str]) -> None:
                           "--simulations", "2", "--seed", "7"], capsys)
     assert (code, err) == (0, "")
     table = list(csv.reader(io.StringIO(out)))
+    # The columns, then the quantile method as a constant last column (a CSV has
+    # no metadata, and a comment line would break its readers).
     assert table[0] == ["drug", "site", "week", "statistic", "administrations", "amount",
-                        "unit", "vials", "kits", "visits"]
+                        "unit", "vials", "kits", "visits", "quantile_method"]
+    assert {row[-1] for row in table[1:]} == {"inverted_cdf"}
     # P-001 (il2, paris) starts Monday 2027-01-04: 5 x 2 MIU, 2 vials of 1 MIU each. P-002
     # (placebo, lyon) a week later: blinded, counted with il2 and its row looks the same
     # (no amount or unit, which would tell active from placebo).
-    assert ["il2", "paris", "2027-01-04", "p95", "5", "", "", "10", "", ""] in table
-    assert ["il2", "lyon", "2027-01-11", "p50", "5", "", "", "10", "", ""] in table
-    assert ["", "lyon", "2027-01-11", "p50", "", "", "", "", "", "1"] in table
+    assert ["il2", "paris", "2027-01-04", "p95", "5", "", "", "10", "", "",
+            "inverted_cdf"] in table
+    assert ["il2", "lyon", "2027-01-11", "p50", "5", "", "", "10", "", "",
+            "inverted_cdf"] in table
+    assert ["", "lyon", "2027-01-11", "p50", "", "", "", "", "", "1", "inverted_cdf"] in table
     assert not [row for row in table if "total" in " ".join(row).lower()]
 
 
@@ -72,9 +77,20 @@ def test_unblinded_and_shipments(plan: Path, capsys: pytest.CaptureFixture[str])
     assert code == 0
     table = list(csv.reader(io.StringIO(out)))
     assert table[0] == ["drug", "placebo", "site", "pack", "week", "arrive_by", "ship_by",
-                        "statistic", "quantity"]
+                        "statistic", "quantity", "quantile_method"]
     assert ["il2", "true", "lyon", "vial 1 MIU", "2027-01-11", "2027-01-11", "2027-01-04",
-            "p50", "10"] in table
+            "p50", "10", "inverted_cdf"] in table
+
+
+def test_the_simulations_csv_has_no_quantile_method(
+        plan: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Every simulation's demand is no percentile: no statistic, no method.
+    code, out, _err = run(["supply", "mirocals", str(plan), "--format", "csv", "--report",
+                           "simulations"], capsys)
+    assert code == 0
+    assert next(csv.reader(io.StringIO(out))) == [
+        "simulation", "drug", "site", "week", "administrations", "amount", "unit", "vials",
+        "kits", "visits"]
 
 
 def test_parquet_to_a_file(plan: Path, tmp_path: Path,

@@ -55,6 +55,12 @@ def test_quantiles_are_numpys_inverted_cdf(values: list[int], statistic: str) ->
     assert sum(v <= got for v in values) >= math.ceil(q * len(values) - 1e-9)
 
 
+def test_the_csv_name_of_the_method_is_the_stated_one() -> None:
+    from regimens.supply._forecast import QUANTILE_METHOD_NAME
+
+    assert f"method='{QUANTILE_METHOD_NAME}'" in QUANTILE_METHOD
+
+
 def _tables(forecast: Any) -> list[Any]:
     return [forecast.summary, forecast.demand, forecast.shipments]
 

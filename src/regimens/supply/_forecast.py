@@ -54,6 +54,9 @@ __all__ = ["QUANTILE_METHOD", "Forecast", "dask_client", "load_plan",
 QUANTILE_METHOD = ("inverted empirical CDF (Hyndman and Fan definition 1, NumPy "
                    "method='inverted_cdf'): pQ is the smallest simulated value that at "
                    "least Q% of simulations do not exceed")
+#: The method's name in the CSV's trailing ``quantile_method`` column: NumPy's name for
+#: it (``numpy.quantile(..., method="inverted_cdf")``), Hyndman and Fan's definition 1.
+QUANTILE_METHOD_NAME = "inverted_cdf"
 #: Simulations per partition when none is given: enough to keep a task's overhead small.
 _PER_PARTITION = 25
 #: Participants expanded at once (several simulations together): templates are laid out

@@ -4,6 +4,11 @@ Long form, no total rows: every row is one drug (or the site's visits, ``drug``
 empty), site, period and statistic. Amounts are exact decimals (CSV and the table
 write their digits; Parquet keeps ``decimal128``); dates are ISO dates; an empty
 cell is a value that does not apply (no vials for a drug without vial sizes).
+
+How percentiles are taken is stated in every output that has them: the table's last
+line, the Parquet file's metadata, and, in CSV (where a comment line would break
+readers), a trailing constant column ``quantile_method`` (``inverted_cdf``) after the
+issue's columns, in the tables with a ``statistic`` column (demand, shipments).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Any
 from ..export import grid
 from ..quantities import plain
 from ._deps import numpy, pyarrow, pyplot
+from ._forecast import QUANTILE_METHOD_NAME
 
 __all__ = ["plot", "render"]
 
@@ -68,6 +74,11 @@ def render(table: Any, fmt: str, forecast: Any) -> str | bytes:
     names = table.column_names
     rows = [[_cell(v) for v in row.values()] for row in table.to_pylist()]
     if fmt == "csv":
+        if "statistic" in names:
+            # The method as a constant last column: a CSV has no metadata, and a comment
+            # line would break its readers; the columns before it are unchanged.
+            names = [*names, "quantile_method"]
+            rows = [[*row, QUANTILE_METHOD_NAME] for row in rows]
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(names)
