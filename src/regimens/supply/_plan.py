@@ -508,7 +508,7 @@ class _Reader:
                                   sizes.get("weight"), sizes.get("height"), sizes.get("bsa"),
                                   tuple(lengths.items()))
 
-    def packaging(self, drug: str, cur: Cursor) -> Packaging | None:
+    def packaging(self, drug: str, cur: Cursor, period: str = "week") -> Packaging | None:
         raw = cur.value
         if not self.ok(cur):
             self.unread.add(drug)  # its id is still checked against the regimen
@@ -545,13 +545,18 @@ class _Reader:
         shelf = days.get("shelf_life")
         lead, buffer, dnd = (days[k].days if k in days else 0
                              for k in ("lead_time", "buffer", "do_not_dispense"))
-        if shelf is not None and shelf.days - dnd < lead + buffer + 7:
-            # Stock shipped for a period arrives `buffer` before it and is used up to its
-            # end (7 days for a week); dispensable only until `do_not_dispense` before expiry.
+        # A period's stock is shipped lead_time + buffer before the period starts (day 0
+        # its release) and dispensed on its days up to its last, lead_time + buffer +
+        # length - 1; from shelf_life - do_not_dispense on it may not be dispensed. So
+        # every unit is dispensable on every day it may be needed exactly when
+        # shelf_life - do_not_dispense >= lead_time + buffer + length (docs/supply.md).
+        length, what = (31, "one month (31 days at most)") if period == "month" else (
+            7, "one week")
+        if shelf is not None and shelf.days - dnd < lead + buffer + length:
             self.problems.append(cur.at("shelf_life").problem(
                 f"stock would expire before it is used: the shelf life less do_not_dispense "
-                f"({shelf.days - dnd} days) must cover lead_time + buffer + one week "
-                f"({lead + buffer + 7} days)", code="shelf-life-too-short"))
+                f"({shelf.days - dnd} days) must cover lead_time + buffer + {what} "
+                f"({lead + buffer + length} days)", code="shelf-life-too-short"))
             # Read all the same: its vials are still checked against the regimen.
         return Packaging(drug, tuple(vials), raw.get("placebo_vials"), raw.get("kit"),
                          None if shelf is None else shelf.days, dnd, lead, buffer)
@@ -607,7 +612,9 @@ class _Reader:
                 participants.append(made)
         if people:
             self.all_or_none(root)
-        drugs = ([self.packaging(drug, root.at("drugs").at(drug)) for drug in raw["drugs"]]
+        period = raw.get("period", "week") if self.ok(root.at("period")) else "week"
+        drugs = ([self.packaging(drug, root.at("drugs").at(drug), period)
+                  for drug in raw["drugs"]]
                  if "drugs" in raw and self.whole(root.at("drugs")) else [])
         overage = self.attempt(_percentage, root.at("overage"), below_100=False) \
             if "overage" in raw and self.ok(root.at("overage")) else Decimal(0)
@@ -620,7 +627,6 @@ class _Reader:
                 self.problems.append(root.at("statistics").at(index).problem(
                     "this statistic is listed twice", code="duplicate-statistic"))
         simulation = self.simulation(root, sites)
-        period = raw.get("period", "week") if self.ok(root.at("period")) else "week"
         partial = Partial(tuple(self.read_participants),
                           tuple(raw["drugs"]) if "drugs" in raw and self.whole(
                               root.at("drugs")) else (),
