@@ -68,7 +68,63 @@ def test_table_states_the_quantile_method(plan: Path,
     assert out.endswith("Percentiles over 1 simulation (seed 0), cell by cell: inverted "
                         "empirical CDF (Hyndman and Fan definition 1, NumPy "
                         "method='inverted_cdf'): pQ is the smallest simulated value that at "
-                        "least Q% of simulations do not exceed.\n")
+                        "least Q% of simulations do not exceed.\n"
+                        "Blinded: il2 counted with matching placebo, with no amount or unit "
+                        "(the active amount would unblind); --unblinded (unblinded=True) "
+                        "keeps them apart, with amounts.\n")
+
+
+@pytest.mark.parametrize("report", ["demand", "shipments"])
+def test_unblinded_tables_have_no_blinding_line(plan: Path, report: str,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _err = run(["supply", "mirocals", str(plan), "--report", report], capsys)
+    assert code == 0
+    assert out.splitlines()[-1].startswith("Blinded: il2 counted with matching placebo")
+    code, out, _err = run(["supply", "mirocals", str(plan), "--report", report,
+                           "--unblinded"], capsys)
+    assert code == 0
+    assert "Blinded" not in out
+    assert out.splitlines()[-1].startswith("Percentiles over 1 simulation")
+
+
+def _stderr_of(argv: list[str], terminal: bool) -> str:
+    """What ``regimens`` writes on standard error: a new pseudo-terminal's (which reports
+    no size, as some containers' do) or a pipe's."""
+    import os
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "regimens", *argv]
+    if not terminal:
+        return subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              check=True, timeout=300).stderr.decode()
+    import pty
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the terminal's other side is closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert process.wait(timeout=300) == 0
+    return b"".join(chunks).decode()
+
+
+def test_the_progress_bar_on_a_real_terminal_and_not_on_a_pipe(plan: Path) -> None:
+    pytest.importorskip("tqdm")
+    argv = ["supply", "mirocals", str(plan), "--simulations", "3", "--partitions", "3",
+            "--format", "csv"]
+    drawn = _stderr_of(argv, terminal=True)
+    assert "0/3 [" in drawn  # the bar of 3 simulations
+    assert "simulation/s" in drawn
+    assert _stderr_of(argv, terminal=False) == ""
 
 
 def test_unblinded_and_shipments(plan: Path, capsys: pytest.CaptureFixture[str]) -> None:

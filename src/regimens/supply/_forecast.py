@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -77,7 +78,9 @@ class Forecast:
     matching placebo has no ``amount`` or ``unit``, which would unblind); ``shipments``: per
     drug, pack (a vial size or a kit), site and period, the quantity to ship (the
     service level's quantile plus the overage) and the dates to ship it by and to
-    have it at the site by. ``quantile_method`` states how percentiles are taken.
+    have it at the site by. ``quantile_method`` states how percentiles are taken;
+    ``blinded``: the drugs counted with a matching placebo, without amount or unit (none
+    with ``unblinded``).
     """
 
     demand: Any
@@ -89,6 +92,7 @@ class Forecast:
     statistics: tuple[str, ...]
     unblinded: bool
     quantile_method: str = QUANTILE_METHOD
+    blinded: tuple[str, ...] = ()
 
 
 # Reading a plan ------------------------------------------------------------------------------
@@ -314,7 +318,17 @@ def progress_bar(total: int) -> Any:
     """A tqdm progress bar of ``total`` simulations on standard error, or None without
     tqdm."""
     bar = tqdm()
-    return None if bar is None else bar(total=total, unit="simulation", leave=False)
+    if bar is None:
+        return None
+    # A terminal that reports no size (a new pseudo-terminal, some containers) makes tqdm
+    # draw nothing at all: give it the usual 80 x 24 then.
+    try:
+        size = os.get_terminal_size(sys.stderr.fileno())
+        columns, lines = size.columns, size.lines
+    except (AttributeError, OSError, ValueError):
+        columns = lines = 0
+    return bar(total=total, unit="simulation", leave=False, file=sys.stderr,
+               ncols=None if columns > 0 else 80, nrows=None if lines > 0 else 24)
 
 
 # Reducing --------------------------------------------------------------------------------
@@ -466,7 +480,10 @@ def _forecast(plan: Plan, cat: Catalogue, sims: list[SimulationDemand], seed: in
     summary_table = pa.table(summary, schema=schema)
     return Forecast(_per_simulation(cat, sims, units, scale, period_name, unblinded, pa, np),
                     summary_table, _shipments(plan, cat, drugs, unblinded, pa, np),
-                    len(sims), seed, plan.period, stats, unblinded)
+                    len(sims), seed, plan.period, stats, unblinded,
+                    blinded=() if unblinded else tuple(
+                        d for d, hidden in zip(cat.drugs, cat.blinded, strict=True)
+                        if hidden))
 
 
 def _decimals_array(values: list[int | None], scale: int, pa: Any, np: Any) -> Any:

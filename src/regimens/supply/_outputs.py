@@ -45,6 +45,16 @@ def _note(forecast: Any) -> str:
             f"cell by cell: {forecast.quantile_method}.")
 
 
+def _blinding(forecast: Any) -> list[str]:
+    """The table's line on what blinding leaves out, if any drug is blinded."""
+    blinded = getattr(forecast, "blinded", ())
+    if not blinded:
+        return []
+    return [f"Blinded: {', '.join(blinded)} counted with matching placebo, with no amount "
+            "or unit (the active amount would unblind); --unblinded (unblinded=True) keeps "
+            "them apart, with amounts."]
+
+
 def _empty(table: Any, forecast: Any) -> str:
     """What an empty table says: shipments are empty with demand when no drug is packed
     (no vial sizes, no kit), which is not the same as no demand."""
@@ -88,7 +98,7 @@ def render(table: Any, fmt: str, forecast: Any) -> str | bytes:
                "simulation"}
     right = {i for i, name in enumerate(names) if name in numeric}
     lines = grid(names, rows, right) if rows else [_empty(table, forecast)]
-    return "\n".join([*lines, "", _note(forecast)]) + "\n"
+    return "\n".join([*lines, "", _note(forecast), *_blinding(forecast)]) + "\n"
 
 
 def _periods(first: date, last: date, period: str) -> list[date]:
