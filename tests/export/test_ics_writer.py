@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from icalendar import Alarm, Calendar, Event, vDDDTypes, vDuration, vText
+from icalendar import Alarm, Calendar, Event, Timezone, vDDDTypes, vDuration, vText
 from icalendar.parser.string import _foldline
 
 import regimens
@@ -196,9 +196,18 @@ def oracle(plan: Any) -> bytes:
     if zoned:
         first, last = min(zoned), max(zoned)
         year, margin = timedelta(days=366), timedelta(days=70)
-        calendar.add_missing_timezones(
-            first_date=max(first.date(), date.min + margin + year) - year,
-            last_date=min(last.date(), date.max - margin - year) + year)
+        # icalendar looks for the next change in steps of 64, 32, ... days and misses a
+        # change undone within them (Morocco's and Gaza's Ramadan offsets, about 30 days);
+        # the writer searches in steps of a day (_rfc5545._vtimezone), so the oracle does.
+        search = Timezone._from_tzinfo_skip_search
+        Timezone._from_tzinfo_skip_search = (  # type: ignore[assignment]
+            timedelta(days=1), *(step for step in search if step < timedelta(days=1)))
+        try:
+            calendar.add_missing_timezones(
+                first_date=max(first.date(), date.min + margin + year) - year,
+                last_date=min(last.date(), date.max - margin - year) + year)
+        finally:
+            Timezone._from_tzinfo_skip_search = search
         for component in calendar.walk("VTIMEZONE"):
             component.pop("COMMENT", None)
             _onsets_in_the_offset_before(component)
@@ -261,6 +270,14 @@ YAML_SAFE = st.text(st.sampled_from(list("abc XYZ,;.-éü李€\U0001f489")), mi
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Zones whose offset changes and changes back within 64 days (Ramadan), which icalendar's
+# own search for changes misses: found by this test, kept.
+@example(title=";", drug="a", weeks=1, every=1, times=["08:00"], period_blinded=False,
+         zone="Africa/Abidjan", start=date(2027, 1, 4), label="P", blinded=None,
+         reminders=[], moved=-3, previous_zone="Africa/Casablanca")
+@example(title="a", drug="a", weeks=1, every=1, times=["00:30", "21:15"],
+         period_blinded=False, zone="Asia/Gaza", start=date(2039, 11, 1), label="P",
+         blinded=None, reminders=[], moved=0, previous_zone=None)
 @given(title=YAML_SAFE, drug=YAML_SAFE, weeks=st.integers(1, 3), every=st.integers(1, 3),
        times=st.sampled_from([None, ["08:00"], ["00:30", "21:15"]]),
        period_blinded=st.booleans(), zone=ZONES,
