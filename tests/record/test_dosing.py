@@ -337,3 +337,66 @@ def test_a_reduction_of_a_dose_rounded_to_whole_vials() -> None:
     second = next(a for a in d.plan.administrations if a.drug == "mab" and a.cycle == 2)
     assert "whole-vial amount (vials of 100 mg, 500 mg; within 10%)" in d.dose(
         second).dose.derivation
+
+
+# A new weight or height and a BSA given directly (no height or weight to recompute it) -----
+
+BSA_ONLY = Participant(weight="70 kg", bsa="1.8 m2")  # no height: BSA given, not computed
+BSA_NO_WEIGHT = Participant(height="170 cm", bsa="1.8 m2")
+
+
+@pytest.mark.parametrize(("person", "rows", "expected"), [
+    # The weight row (line 2) makes the given BSA out of date; cycle 3 (2027-02-15) of dox
+    # is the first dose after it; the dose is written on line 15 of ac.yaml.
+    (BSA_ONLY, "2027-02-10,measure,,,,63 kg,,\n",
+     "P.csv:2: amount: a new weight makes the body surface area in use (1.8 m2, given at "
+     "enrolment) out of date, and there is no height to compute it from: the dose of dox on "
+     "2027-02-15 (ac.yaml:15) is refused rather than computed from the old BSA; give the "
+     "participant's height, or record a BSA measured on or after this row (a measure row in "
+     "m2) (got '63 kg')"),
+    # A BSA measured in the record, then a weight on a later line: that BSA is out of date.
+    (BSA_ONLY, "2027-01-20,measure,,,,1.7 m2,,\n2027-02-10,measure,,,,63 kg,,\n",
+     "P.csv:3: amount: a new weight makes the body surface area in use (1.7 m2, measured "
+     "2027-01-20, record line 2) out of date, and there is no height to compute it from: the "
+     "dose of dox on 2027-02-15 (ac.yaml:15) is refused rather than computed from the old "
+     "BSA; give the participant's height, or record a BSA measured on or after this row (a "
+     "measure row in m2) (got '63 kg')"),
+])
+def test_a_weight_that_makes_a_given_bsa_out_of_date_is_refused_naming_the_row(
+        person: Participant, rows: str, expected: str) -> None:
+    d = dosing(rows, participant=person)
+    with pytest.raises(InvalidRegimenError) as info:
+        amounts(d, "dox")
+    assert str(info.value) == expected
+    assert [p.code for p in info.value.problems] == ["bsa-out-of-date"]
+
+
+def test_a_new_height_without_a_weight_is_refused_too() -> None:
+    # BSA given, no weight: mab (per kg) cannot be expanded at all, so check dox alone.
+    regimen = regimens.loads((AC % "").replace(
+        "      - {drug: mab, dose: 10 mg/kg, cycle: 21 days, cycles: 8, days: [1]}\n", ""),
+        "ac.yaml")
+    schedule = regimen.expand("x", "2027-01-04", BSA_NO_WEIGHT)
+    d = Dosing(schedule, read_record(HEADER + "2027-02-10,measure,,,,172 cm,,\n", name="P.csv"))
+    with pytest.raises(InvalidRegimenError, match=r"^P\.csv:2: amount: a new height makes the "
+                       r"body surface area in use \(1\.8 m2, given at enrolment\) out of "
+                       r"date, and there is no weight to compute it from: the dose of dox "
+                       r"on 2027-02-15 \(ac\.yaml:15\)"):
+        amounts(d, "dox")
+
+
+@pytest.mark.parametrize(("person", "rows", "expected"), [
+    # BSA measured with the weight, on a later line: 60 mg/m2 x 1.7 m2 = 102 mg from cycle 3.
+    (BSA_ONLY, "2027-02-10,measure,,,,63 kg,,\n2027-02-10,measure,,,,1.7 m2,,\n",
+     ["108 mg", "108 mg"] + ["102 mg"] * 6),
+    # A height given too: BSA recomputed (Mosteller) from 170 cm and 63 kg:
+    # sqrt(170 x 63 / 3600) = sqrt(2.975) = 1.7248 -> 1.72 m2; 60 x 1.72 = 103.2 mg.
+    (Participant(weight="70 kg", height="170 cm", bsa="1.8 m2"), "2027-02-10,measure,,,,63 kg,,\n",
+     ["108 mg", "108 mg"] + ["103.2 mg"] * 6),
+    # A weight after the last dose: nothing to refuse. Cycle 8 is 2027-01-04 + 147 days
+    # = 2027-05-31; the weight is the day after.
+    (BSA_ONLY, "2027-06-01,measure,,,,63 kg,,\n", ["108 mg"] * 8),
+])
+def test_a_weight_with_a_way_to_the_new_bsa_is_dosed(person: Participant, rows: str,
+                                                       expected: list[str]) -> None:
+    assert amounts(dosing(rows, participant=person), "dox") == expected

@@ -38,7 +38,9 @@ from ..errors import (
     CumulativeDoseWarning,
     DoseError,
     InvalidRegimenError,
+    MissingMeasurementError,
     ParticipantError,
+    Problem,
 )
 from ..model import Course, Dose, DoseLevel, Drug, Participant, Regimen
 from ..quantities import (
@@ -191,12 +193,16 @@ class Dosing:
     # Measurements -------------------------------------------------------------------------
 
     def _body(self, course: Course, on: date) -> tuple[Participant, tuple[tuple[str, date, int],
-                                                                           ...], list[str]]:
+                                                                           ...], list[str],
+                                                       tuple[RecordRow, str] | None]:
         """The participant a dose of ``course`` on ``on`` is computed from, when each of its
-        measurements was taken, and notes on measurements not applied (redose rule)."""
+        measurements was taken, notes on measurements not applied (redose rule), and the
+        ``measure`` row (weight or height) that replaced a BSA given at enrolment or
+        measured, with that BSA in words, if any."""
         person = self.plan.participant
         measured: dict[str, tuple[str, date, int]] = {}
         notes: list[str] = []
+        replaced_bsa: tuple[RecordRow, str] | None = None
         threshold = self.regimen.policy_for(course).redose_weight_change
         for row in self.measures:
             assert row.date is not None
@@ -222,6 +228,11 @@ class Dosing:
                              f"{row.date.isoformat()} (record line {row.line}) applies "
                              "whatever its change (redose: weight_change is about weight "
                              "only)")
+            if m.kind in ("weight", "height") and person.bsa is not None:
+                seen = measured.get("bsa")
+                replaced_bsa = (row, f"{person.bsa}, " + (
+                    f"measured {seen[1].isoformat()}, record line {seen[2]}" if seen
+                    else "given at enrolment"))
             person = m.apply(person)
             measured[m.kind] = (m.kind, row.date, row.line)
             if m.kind == "creatinine":
@@ -230,7 +241,9 @@ class Dosing:
                 measured.pop("creatinine", None)
             elif m.kind in ("weight", "height"):
                 measured.pop("bsa", None)
-        return person, tuple(sorted(measured.values())), notes
+            elif m.kind == "bsa":
+                replaced_bsa = None
+        return person, tuple(sorted(measured.values())), notes, replaced_bsa
 
     def _bsa(self, person: Participant) -> Decimal | None:
         body = BodySize(person, self.plan.bsa_formula, self.plan.bsa_decimals)
@@ -257,7 +270,7 @@ class Dosing:
         """
         day = a.date if on is None else on
         course = self._course(a)
-        person, measured, notes = self._body(course, day)
+        person, measured, notes, replaced_bsa = self._body(course, day)
         body = BodyUsed(person, measured, self._bsa(person))
         dose = course.dose if course.dose is not None else (
             course.steps[a.step].dose if a.step is not None else None)
@@ -276,7 +289,12 @@ class Dosing:
         remeasured = bool(measured)
         if reduction is None and not remeasured:
             return DoseChange(a.dose, False, level, None, False, body, tuple(notes))
-        computed = self._compute(dose, course, person, level, percent, day)
+        try:
+            computed = self._compute(dose, course, person, level, percent, day)
+        except MissingMeasurementError as exc:
+            if replaced_bsa is None:
+                raise
+            raise _stale_bsa(*replaced_bsa, exc, a, day) from None
         drug = self.regimen.drug(a.drug)
         if drug.vials and computed.amount is not None:
             computed = dataclasses.replace(
@@ -315,6 +333,29 @@ class Dosing:
 
 def _when(row: RecordRow) -> tuple[date, int]:
     return (row.date or date.min, row.line)
+
+
+def _stale_bsa(row: RecordRow, bsa: str, exc: MissingMeasurementError, a: Administration,
+               day: date) -> InvalidRegimenError:
+    """The error for a ``measure`` row of weight or height that makes a BSA (given at
+    enrolment or measured: ``bsa`` says which) out of date, when the new BSA cannot be
+    computed (no height or no weight).
+
+    Refused rather than dosed from the old BSA: a weight change is exactly what a per-m2
+    dose must follow, and keeping the old BSA would hide it (docs/record.md, "Body
+    measurements")."""
+    assert row.measurement is not None
+    kind = row.measurement.kind
+    other = "height" if kind == "weight" else "weight"
+    where = "" if exc.file is None else (
+        f" ({exc.file}:{exc.line})" if exc.line is not None else f" ({exc.file})")
+    message = (f"a new {kind} makes the body surface area in use ({bsa}) out of date, "
+               f"and there is no {other} to compute it from: the dose of {a.drug} on "
+               f"{day.isoformat()}{where} is refused rather than computed from the old BSA; "
+               f"give the participant's {other}, or record a BSA measured on or after this "
+               "row (a measure row in m2)")
+    return InvalidRegimenError([Problem(row.source, row.line, ("amount",), message,
+                                        row.measurement.text, code="bsa-out-of-date")])
 
 
 def _two(value: Decimal) -> Decimal:
