@@ -451,3 +451,45 @@ def test_replay_is_pure() -> None:
                  ("delay", date(2027, 2, 8), {"cycle": 2}))
     assert replay(plan, record).to_json() == replay(plan, record).to_json()
     assert plan == regimen.expand("a", "2027-01-04")  # the plan is not changed
+
+
+# A dose given on its planned day and a delay or move that moves it: a contradiction ------
+
+_GIVEN_0201 = ("given", date(2027, 2, 1), {"drug": "il2"})
+_DELAY_C2 = ("delay", date(2027, 2, 8), {"drug": "il2", "cycle": 2})
+
+
+@pytest.mark.parametrize(("rows", "line", "message"), [
+    # Cycle 2 day 1 is planned on Day 29 = Mon 2027-02-01; the delay moves it 7 days.
+    ((_GIVEN_0201, _DELAY_C2), 3,
+     "this delay row moves aldesleukin, cycle 2 day 1 from its planned day Mon 2027-02-01 "
+     "to Mon 2027-02-08, but line 2 records it given on Mon 2027-02-01"),
+    # The same rows the other way round in the file: the delay (line 2) is still the one named.
+    ((_DELAY_C2, _GIVEN_0201), 2,
+     "this delay row moves aldesleukin, cycle 2 day 1 from its planned day Mon 2027-02-01 "
+     "to Mon 2027-02-08, but line 3 records it given on Mon 2027-02-01"),
+    # With an amount, too (it would have been taken for an unplanned dose).
+    ((("given", date(2027, 2, 1), {"drug": "il2", "amount": parse_amount("2 MIU")}),
+      _DELAY_C2), 3,
+     "this delay row moves aldesleukin, cycle 2 day 1 from its planned day Mon 2027-02-01 "
+     "to Mon 2027-02-08, but line 2 records it given on Mon 2027-02-01"),
+    # A delay of cycle 1 (Day 1 -> Mon 2027-01-11, 7 days) shifts cycle 2 by 7 days as well.
+    ((_GIVEN_0201, ("delay", date(2027, 1, 11), {"drug": "il2", "cycle": 1})), 3,
+     "this delay row moves aldesleukin, cycle 2 day 1 from its planned day Mon 2027-02-01 "
+     "to Mon 2027-02-08, but line 2 records it given on Mon 2027-02-01"),
+    # A move of cycle 1 day 3 (Wed 2027-01-06) to Sat 2027-01-09, given on Wed 2027-01-06.
+    ((("given", date(2027, 1, 6), {"drug": "il2"}),
+      ("move", date(2027, 1, 9), {"drug": "il2", "cycle": 1, "day": 3})), 3,
+     "this move row moves aldesleukin, cycle 1 day 3 from its planned day Wed 2027-01-06 "
+     "to Sat 2027-01-09, but line 2 records it given on Wed 2027-01-06"),
+])
+def test_a_dose_given_on_its_planned_day_and_moved_names_both_rows(
+        rows: tuple[tuple[Any, ...], ...], line: int, message: str) -> None:
+    with pytest.raises(InvalidRegimenError) as exc:
+        run(CYCLED, rec(*rows))
+    (problem,) = exc.value.problems
+    assert (problem.line, problem.code, problem.loc) == (line, "record-moved-after-given",
+                                                         ("date",))
+    assert problem.message == message + (
+        ": the two rows contradict each other; void the wrong one (a dose given late is a "
+        "given row on the day it was given, naming its cycle and day)")

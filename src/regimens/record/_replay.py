@@ -90,6 +90,7 @@ class _Row:
     unplanned: bool = False  # a given row that fulfils no planned administration
     placed_by: int | None = None  # the line of the row that names its date (move, delay)
     calendar_note: str | None = None  # the site calendar's note, when the replay re-moved it
+    last_mover: RecordRow | None = None  # the last delay or move row that moved it
 
     @property
     def key(self) -> tuple[str, int]:
@@ -260,6 +261,7 @@ class _Replay:
                     r.moved_by.append(row.line)
                     if inside and r.date == row.date:
                         r.placed_by = row.line  # the date the delay row names
+                    r.last_mover = row
                     r.touch(f"delayed {_days(days)} ({_where(row)})" if inside else
                             f"moved {_days(days)} with the delay of cycle {row.cycle} "
                             f"({_where(row)})")
@@ -341,6 +343,7 @@ class _Replay:
             r.moved_by_row = True
             r.moved_by.append(row.line)
             r.placed_by = row.line
+            r.last_mover = row
             r.touch(f"moved from {_day(before)} ({_where(row)})")
         self.change(row, f"{named[0].plan.drug_name}, cycle {row.cycle} day {row.day}, moves "
                     f"to {_day(row.date)}")
@@ -529,6 +532,25 @@ class _Replay:
                            f"{done[0].line}; void one of the two rows, or name the "
                            "administration this dose fulfils by its cycle and day",
                            row.event.value, "record-given-twice")
+        moved = [r for r in self.rows if r.plan.drug == row.drug and r.plan.date == row.date
+                 and r.last_mover is not None and r.status is _S.PLANNED]
+        if moved:
+            # Given on its planned day, yet a delay or move row moved it away: the two rows
+            # contradict each other. Reported at the moving row, naming the given one (the
+            # given row alone only showed that nothing was open on its day).
+            r = moved[0]
+            mover = r.last_mover
+            assert mover is not None
+            what = (f"{r.plan.drug_name}, cycle {r.plan.cycle} day {r.plan.cycle_day}"
+                    if r.plan.cycle is not None else r.plan.drug_name)
+            assert mover.date is not None
+            raise _problem(mover, "date",
+                           f"this {mover.event.value} row moves {what} from its planned day "
+                           f"{_day(r.plan.date)} to {_day(r.date)}, but line {row.line} "
+                           f"records it given on {_day(row.date)}: the two rows contradict "
+                           "each other; void the wrong one (a dose given late is a given "
+                           "row on the day it was given, naming its cycle and day)",
+                           mover.date.isoformat(), "record-moved-after-given")
         if row.amount is None:
             raise _problem(row, "amount", f"no planned administration of {name} is open on "
                            f"{_day(row.date)} to take its amount from: give the amount "
