@@ -141,6 +141,20 @@ ERRORS = [
     (HEADER + "2027-01-04,missed,dox,,,60 mg,,\n",
      "P-017.csv:2: amount: a missed row takes no amount (missed takes date, time, drug, "
      "cycle, day, reason) (got 60 mg)"),
+    # A level typed in the amount column, and an amount on a reduce row: the level column.
+    (HEADER + "2027-01-04,reduce,dox,,,-3,,\n",
+     "P-017.csv:2: amount: a reduce row takes no amount: write the dose level (-1, -2 ...) "
+     "or a percentage of the level-0 dose (80%) in the level column (got '-3')"),
+    (HEADER + "2027-01-04,reduce,dox,,,50 mg,,\n",
+     "P-017.csv:2: amount: a reduce row takes no amount: write the dose level (-1, -2 ...) "
+     "or a percentage of the level-0 dose (80%) in the level column (got '50 mg')"),
+    (HEADER + "2027-01-04,reduce,dox,,,80%,-1,\n",
+     "P-017.csv:2: amount: a reduce row takes no amount: write the dose level (-1, -2 ...) "
+     "or a percentage of the level-0 dose (80%) in the level column (got '80%')"),
+    # The columns a reduce row takes: the file's (no percent column).
+    (HEADER + "2027-01-04,reduce,dox,,3,,-1,\n",
+     "P-017.csv:2: day: a reduce row takes no day (reduce takes date, drug, cycle, level (a "
+     "dose level, a percentage of level 0, or both), reason) (got 3)"),
     (HEADER + "2027-01-04,measure,dox,,,68 kg,,\n",
      "P-017.csv:2: drug: a measure row takes no drug (measure takes date, amount (the "
      "measurement), time, reason) (got 'dox')"),

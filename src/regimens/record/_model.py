@@ -269,6 +269,10 @@ def _takes(event: EventKind) -> str:
         names.insert(1, "amount (the measurement)")
     if event is EventKind.VOID:
         names = ["line (of the row withdrawn)" if n == "voids" else n for n in names]
+    if event is EventKind.REDUCE:
+        # A file has no percent column: a percentage is written in the level column.
+        names = [n for n in names if n != "percent"]
+        names[names.index("level")] = "level (a dose level, a percentage of level 0, or both)"
     return ", ".join(names)
 
 

@@ -318,6 +318,13 @@ def _build_row(row: _Row, name: str, problems: list[Problem]) -> RecordRow | Non
     }
     if event is EventKind.MEASURE:
         fields["measurement"] = read("amount", _measurement)
+    elif event is EventKind.REDUCE and cells.get("amount") is not None:
+        # A reduction is a dose level or a percentage, never an amount: say where it goes
+        # (a level typed one column early read as "a bare number is not an amount").
+        found.append(Problem(name, row.line, ("amount",), "a reduce row takes no amount: "
+                             "write the dose level (-1, -2 ...) or a percentage of the "
+                             "level-0 dose (80%) in the level column", cells["amount"],
+                             code="field-not-for-event"))
     else:
         fields["amount"] = read("amount", _amount)
     if event is EventKind.VOID:
