@@ -268,3 +268,39 @@ def test_the_schema_describes_a_yaml_record() -> None:
         assert not list(validator.iter_errors([row])), row
     assert list(validator.iter_errors([{"date": "2027-01-04", "event": "givne"}]))
     assert list(validator.iter_errors([{"event": "given", "dose": "1 mg"}]))
+
+
+@pytest.mark.parametrize(("sep", "shown"), [(";", "';'"), ("\t", "a tab"), ("|", "'|'")])
+@pytest.mark.parametrize("crlf", [False, True])
+def test_another_separator_than_commas_is_named_once(sep: str, shown: str, crlf: bool) -> None:
+    # A spreadsheet with decimal commas saves ';'; the whole header is one cell then.
+    text = CSV.replace(",", sep)
+    if crlf:
+        text = "\ufeff" + text.replace("\n", "\r\n")
+    with pytest.raises(InvalidRegimenError) as exc:
+        read_record(text, name="P-017.csv")
+    (problem,) = exc.value.problems
+    assert (problem.line, problem.code) == (1, "wrong-separator")
+    assert str(exc.value) == (
+        f"P-017.csv:1: (document): the record must be comma-separated (found {shown} "
+        "between the column names): save it as CSV with commas")
+
+
+@pytest.mark.parametrize(("prefix", "newline", "as_bytes"), [
+    ("\ufeff", "\n", False), ("", "\r\n", False), ("\ufeff", "\r\n", False),
+    ("\ufeff", "\r\n", True), ("", "\r\n", True), ("\ufeff", "\n", True),
+])
+def test_a_utf8_bom_and_crlf_line_ends_are_read_as_plain_csv(prefix: str, newline: str,
+                                                             as_bytes: bool) -> None:
+    # As Excel saves "CSV UTF-8": a byte-order mark and CRLF; the rows are the same.
+    text = prefix + CSV.replace("\n", newline)
+    data: str | bytes = text.encode("utf-8") if as_bytes else text
+    record = read_record(data, name="P-017.csv")
+    assert _fields(record) == _fields(read_record(CSV, name="P-017.csv"))
+    assert [r.line for r in record.rows] == [2, 3, 4, 5, 6, 7, 8]
+
+
+def test_a_bom_and_crlf_file_is_read_from_disk(tmp_path: Path) -> None:
+    path = tmp_path / "P-017.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + CSV.replace("\n", "\r\n").encode("utf-8"))
+    assert _fields(load_record(path)) == _fields(read_record(CSV, name="P-017.csv"))

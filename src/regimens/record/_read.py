@@ -231,8 +231,21 @@ def _csv_rows(data: str | bytes, name: str, problems: list[Problem]) -> list[_Ro
     return rows
 
 
+#: Separators a spreadsheet may write instead of commas, as the message names them.
+_SEPARATORS = {";": "';'", "\t": "a tab", "|": "'|'"}
+
+
 def _header(cells: list[str], name: str, line: int) -> list[str]:
     names = [c.strip() for c in cells]
+    if len(names) == 1:
+        # One header cell holding the column names: the file uses another separator (a
+        # spreadsheet in a locale with decimal commas writes ';'); every row would be one
+        # cell, so say that once rather than report the whole header as a column.
+        for sep, shown in _SEPARATORS.items():
+            if set(COLUMNS[:2]) <= {c.strip() for c in names[0].split(sep)}:
+                raise _fail(name, line, f"the record must be comma-separated (found {shown} "
+                            "between the column names): save it as CSV with commas",
+                            code="wrong-separator")
     problems: list[Problem] = []
     allowed = (*COLUMNS, *OPTIONAL_COLUMNS)
     for index, column in enumerate(names):
