@@ -415,7 +415,9 @@ class DoseError(RegimenError, ValueError):
 
 class ExpandOptionError(RegimenError, ValueError):
     """An option is invalid: of ``expand`` (arm, start, lengths, time zone, formula), of a
-    calendar (stamp, reminders, previous file), of a cohort (starts) or of the CLI.
+    calendar (stamp, reminders, previous file), of a cohort (starts), of the CLI, or an
+    argument of a public function of the wrong kind (``read_record(kind="xml")``,
+    ``dumps(fmt="xml")``, ``load(None)``).
 
     ``option`` names it (``"start"``, ``"lengths.run-in"``), ``reason`` says what is
     wrong and what is allowed, ``value`` is the offending value (``None``: not

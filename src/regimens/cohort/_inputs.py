@@ -97,7 +97,7 @@ def _coded(option: str, given: Any, n: int, what: str, np: Any) -> tuple[list[st
     bad = next((label for label in labels if not isinstance(label, str)), None)
     if first is None or bad is not None:
         row = next(i for i, item in enumerate(items) if not isinstance(item, str))
-        raise ExpandOptionError(option, f"each {what} is text", repr(items[row]),
+        raise ExpandOptionError(option, f"each {what} is text", items[row],
                                 participant=row)
     order = sorted(range(len(labels)), key=labels.__getitem__)
     remap = np.empty(len(labels), dtype="int64")

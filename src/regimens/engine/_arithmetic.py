@@ -540,7 +540,7 @@ def check(regimen: Regimen, participant: Participant | None = None, *,
     site: tuple[SiteCount, ...] = ()
     if calendar is not None:
         if not isinstance(calendar, SiteCalendar):
-            raise ExpandOptionError("site_calendar", "a SiteCalendar", repr(calendar))
+            raise ExpandOptionError("site_calendar", "a SiteCalendar", calendar)
         first = REFERENCE_START if start is None else parse_start(start)
         site = site_counts(regimen, calendar, first)
     elif start is not None:

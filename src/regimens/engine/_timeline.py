@@ -42,7 +42,7 @@ def _anchored(regimen: Regimen, arm: str, anchor: Mapping[str, date | str] | str
     if not isinstance(anchor, Mapping) or len(anchor) != 1:
         raise ExpandOptionError("anchor", "one period and the date of its first day "
                                 "(run-in=2027-01-04)",
-                                anchor if isinstance(anchor, str) else repr(anchor))
+                                anchor)
     ((period, when),) = anchor.items()
     placed = {p.id: first for p, first, _ in periods}
     after = periods[-1][0] if periods and periods[-1][0].length.months is not None else None
@@ -142,7 +142,7 @@ def resolve(
     check_arm(regimen, arm)
     if calendar is not None and not isinstance(calendar, SiteCalendar):
         raise ExpandOptionError("site_calendar", "a SiteCalendar (regimens.SiteCalendar(closed="
-                                "('sat', 'sun'), holidays='FR'))", repr(calendar))
+                                "('sat', 'sun'), holidays='FR'))", calendar)
     if (start is None) == (anchor is None):
         raise ExpandOptionError("start", "give either the start (the date of the first day "
                                 "of the day_one period) or an anchor (a period and the date of "

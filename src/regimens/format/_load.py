@@ -6,7 +6,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from ..errors import InvalidRegimenError, Problem, RegimenNotFoundError
+from ..errors import ExpandOptionError, InvalidRegimenError, Problem, RegimenNotFoundError
 from ..model import Regimen
 from ._build import build
 from ._source import MAX_BYTES, parse_document
@@ -30,9 +30,23 @@ def loads(text: str | bytes, name: str = "<string>") -> Regimen:
         InvalidRegimenError: every problem found, at once, each with its line, field
             path, offending value and what is allowed.
     """
+    if not isinstance(text, (str, bytes)):
+        raise ExpandOptionError("text", "a regimen's text is str or bytes; to read a file, "
+                                "use load(path)", type(text).__name__)
     data = text.encode("utf-8") if isinstance(text, str) else text
     doc = parse_document(data, name)
     return build(doc, sha256=hashlib.sha256(data).hexdigest())
+
+
+def fspath(source: object) -> str:
+    """``os.fspath(source)``, refusing what is not a path with an :class:`ExpandOptionError`
+    (a ``TypeError`` is not a :class:`RegimenError`)."""
+    try:
+        return os.fspath(source)  # type: ignore[call-overload, no-any-return]
+    except TypeError:
+        raise ExpandOptionError("source", "a regimen's path or catalogue id is str or "
+                                "os.PathLike; to read text, use loads(text)",
+                                type(source).__name__) from None
 
 
 def catalog_ids() -> tuple[str, ...]:
@@ -53,7 +67,7 @@ def load(source: str | os.PathLike[str]) -> Regimen:
         RegimenNotFoundError: neither a file nor a catalogue id (the message lists the
             catalogue).
     """
-    name = os.fspath(source)
+    name = fspath(source)
     path = Path(name)
     if path.is_file():
         try:

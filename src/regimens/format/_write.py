@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from ..errors import ExpandOptionError
 from ..model import (
     BAND_UNITS,
     DRUG_INSTRUCTIONS,
@@ -363,6 +364,11 @@ def dumps(regimen: Regimen, fmt: str = "yaml") -> str:
     ``loads(dumps(regimen))`` equals ``regimen``; the comments of the original file
     are not kept. Key order is the regimen's (arms and drugs as declared).
     """
+    if fmt not in ("yaml", "json"):
+        raise ExpandOptionError("fmt", "a regimen is written as 'yaml' or 'json'", fmt)
+    if not isinstance(regimen, Regimen):
+        raise ExpandOptionError("regimen", "dumps writes a Regimen (from load or loads)",
+                                type(regimen).__name__)
     data = to_dict(regimen)
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -16,13 +16,14 @@ The engine (:mod:`regimens.engine`) only ever sees valid objects.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from dataclasses import field
 from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .._records import dataclass
-from ..errors import RegimenLookupError
+from ..errors import ExpandOptionError, RegimenLookupError
 from ._invariants import Problems
 from ._participant import Participant
 from ._parts import Arm, Drug, Expectation, Period
@@ -32,8 +33,6 @@ from ._site import SiteCalendar
 from ._visits import Visit
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from ..engine import CheckReport, Schedule
     from ..quantities import BSAFormula
     from ..record import Record
@@ -253,6 +252,7 @@ class Regimen:
         """
         from ..record import expand
 
+        _argument_types(participant, lengths, levels)
         schedule = expand(self, arm=arm, start=start, participant=participant,
                           lengths=lengths, tz=tz, bsa_formula=bsa_formula,
                           bsa_decimals=bsa_decimals, calendar=calendar, levels=levels,
@@ -283,5 +283,17 @@ class Regimen:
         """
         from ..engine import check
 
+        _argument_types(participant, None, levels)
         return check(self, participant, levels=levels, bsa_formula=bsa_formula,
                      bsa_decimals=bsa_decimals, calendar=calendar, start=start)
+
+
+def _argument_types(participant: object, lengths: object, levels: object) -> None:
+    """Refuse arguments of the wrong type with an :class:`ExpandOptionError` (a plain
+    ``AttributeError`` deep inside is no message for a caller)."""
+    if participant is not None and not isinstance(participant, Participant):
+        raise ExpandOptionError("participant", "a Participant (regimens.Participant(weight="
+                                "'70 kg', ...)) or None", type(participant).__name__)
+    for name, value in (("lengths", lengths), ("levels", levels)):
+        if value is not None and not isinstance(value, Mapping):
+            raise ExpandOptionError(name, "a mapping (dict) or None", type(value).__name__)

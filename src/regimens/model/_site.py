@@ -79,10 +79,11 @@ class Closure:
     def __post_init__(self) -> None:
         if not isinstance(self.date, date) or type(self.date) is not date:
             raise ExpandOptionError("closed_dates", "a closure is a calendar date "
-                                    "(datetime.date)", repr(self.date))
+                                    f"(datetime.date, not {type(self.date).__name__})",
+                                    self.date)
         if not isinstance(self.reason, str) or "\n" in self.reason:
             raise ExpandOptionError("closed_dates", "a closure's reason is one line of text",
-                                    repr(self.reason))
+                                    self.reason)
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ class SiteCalendar:
         if not isinstance(self.closed, tuple) or not all(
                 isinstance(d, str) and d in WEEKDAYS for d in self.closed):
             raise ExpandOptionError("closed", f"weekday names, each one of: "
-                                    f"{', '.join(WEEKDAYS)}", repr(self.closed))
+                                    f"{', '.join(WEEKDAYS)}", self.closed)
         if len(set(self.closed)) != len(self.closed):
             raise ExpandOptionError("closed", "a weekday is given twice", ",".join(self.closed))
         if len(self.closed) == 7:
@@ -121,12 +122,12 @@ class SiteCalendar:
         if self.holidays is not None:
             if not isinstance(self.holidays, str):
                 raise ExpandOptionError("holidays", "a country code such as FR, or US-CA",
-                                        repr(self.holidays))
+                                        self.holidays)
             _entity(self.holidays)
         if not isinstance(self.closed_dates, tuple) or not all(
                 isinstance(c, Closure) for c in self.closed_dates):
             raise ExpandOptionError("closed_dates", "a tuple of Closure records",
-                                    repr(self.closed_dates))
+                                    self.closed_dates)
 
     @functools.cached_property
     def _own(self) -> dict[date, str]:

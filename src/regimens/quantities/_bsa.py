@@ -32,11 +32,11 @@ Sources (also on each member's :attr:`BSAFormula.reference`):
 from __future__ import annotations
 
 import enum
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from .._records import dataclass
-from ..errors import QuantityError
+from ..errors import QuantityError, QuantityTypeError
 from ._exact import EXACT, exactly
 from ._numbers import normal, shortest_decimal
 
@@ -139,6 +139,28 @@ _TABLE = {
 }
 
 
+def _formula(formula: object) -> BSAFormula:
+    if isinstance(formula, BSAFormula):
+        return formula
+    try:
+        return BSAFormula(formula)
+    except ValueError:
+        allowed = ", ".join(f.value for f in BSAFormula)
+        raise QuantityError("bsa", f"unknown formula; allowed: {allowed}", formula) from None
+
+
+def _decimal(value: object, name: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int, float, str)):
+        raise QuantityTypeError("bsa", f"{name} is a number (Decimal)", value)
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise QuantityError("bsa", f"{name} is not a finite number", value)
+    return number
+
+
 def bsa(height_cm: Decimal, weight_kg: Decimal, formula: BSAFormula) -> Decimal:
     """Body surface area in m2, unrounded, in exact decimal arithmetic (30 significant digits).
 
@@ -149,11 +171,11 @@ def bsa(height_cm: Decimal, weight_kg: Decimal, formula: BSAFormula) -> Decimal:
         QuantityError: (also a ``ValueError``) a height or weight that is zero or
             negative.
     """
-    row = _TABLE[formula]
+    row = _TABLE[_formula(formula)]
     # 30 significant digits, rounded half-even, whatever the caller's context says.
     with localcontext(EXACT) as ctx:
         ctx.prec = 30
-        h, w = Decimal(height_cm), Decimal(weight_kg)
+        h, w = _decimal(height_cm, "height_cm"), _decimal(weight_kg, "weight_kg")
         if h <= 0 or w <= 0:
             raise QuantityError("bsa", "height and weight must be positive")
         if row.square_root:

@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from .._records import dataclass
-from ..errors import NO_VALUE, InvalidRegimenError, ParticipantError, Problem, UnitError
+from ..errors import (
+    NO_VALUE,
+    ExpandOptionError,
+    InvalidRegimenError,
+    ParticipantError,
+    Problem,
+    UnitError,
+)
 from ..format import INVISIBLE, MAX_BYTES, parse_document
 from ..model import Regimen, closest
 from ..quantities import Amount, parse_amount, parse_creatinine, parse_gfr, parse_measure
@@ -87,7 +94,11 @@ def load_record(path: str | os.PathLike[str], *, regimen: Regimen | None = None,
             line and column.
         RegimenLookupError: ``arm`` is not an arm of ``regimen``.
     """
-    name = os.fspath(path)
+    try:
+        name = os.fspath(path)
+    except TypeError:
+        raise ExpandOptionError("path", "a record's path is str or os.PathLike; to read "
+                                "text, use read_record(text)", type(path).__name__) from None
     suffix = Path(name).suffix.lower()
     kind = {".csv": "csv", ".yaml": "yaml", ".yml": "yaml", ".json": "yaml"}.get(suffix)
     if kind is None:
@@ -131,7 +142,11 @@ def read_record(text: str | bytes, *, name: str = "<record>", kind: str = "csv",
         RegimenLookupError: ``arm`` is not an arm of ``regimen``.
     """
     if kind not in ("csv", "yaml"):
-        raise ValueError(f"kind is 'csv' or 'yaml' (got {kind!r})")
+        raise ExpandOptionError("kind", "a record is read as 'csv' or 'yaml' (JSON is read as "
+                                "YAML)", kind)
+    if not isinstance(text, (str, bytes)):
+        raise ExpandOptionError("text", "a record's text is str or bytes; to read a file, use "
+                                "load_record(path)", type(text).__name__)
     size = len(text.encode("utf-8") if isinstance(text, str) else text)
     if size > MAX_BYTES:
         raise _fail(name, None, f"the file is {size:,} bytes; record files are limited to "

@@ -1048,7 +1048,7 @@ def expand(
                        anchor=anchor)
     if record is not None and not isinstance(record, Record):
         raise ExpandOptionError("record", "a Record (regimens.record.Record), as read from "
-                                "the participant's record file", repr(record))
+                                "the participant's record file", record)
     if record is not None:
         # Every row against the regimen first, every problem in one error (a record built
         # in Python, or read without its regimen, has not been checked yet); the replay's
