@@ -130,3 +130,18 @@ def test_check_with_a_record_needs_the_arm(record: Path,
                        capsys)
     assert code == 2
     assert "--arm" in err
+
+
+def test_check_with_a_record_and_a_birth_date_says_why_and_takes_an_age(
+        record: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["check", "mirocals", "--arm", "il2", "--start", "2027-04-12", "--record",
+            str(record)]
+    code, out, err = run([*base, "--birth-date", "1970-03-01"], capsys)
+    assert (code, out) == (2, "")
+    assert err == ("regimens: --birth-date: check --record also prints the regimen "
+                   "arithmetic, which is not dated and needs an age, not a birth date: give "
+                   "--age instead (used for every dose), or use expand --record, which takes "
+                   "the birth date (got '1970-03-01')\n")
+    code, out, _ = run([*base, "--age", "57"], capsys)
+    assert code == 0
+    assert f"Record ({record}):" in out

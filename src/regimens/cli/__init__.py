@@ -484,8 +484,17 @@ def _check(args: argparse.Namespace) -> int:
         if args.arm is None:
             raise ExpandOptionError("arm", "--record needs the participant's arm (--arm)")
         schedule = _schedule(args, regimen)
+    participant = participant_from(args, args.participant) if given else None
+    if schedule is not None and participant is not None and participant.birth is not None:
+        # The record was replayed with the birth date (its doses have dates); the plan's
+        # arithmetic has none, and an age taken on one day would be a guess for the others.
+        raise ExpandOptionError("birth_date", "check --record also prints the regimen "
+                                "arithmetic, which is not dated and needs an age, not a "
+                                "birth date: give --age instead (used for every dose), or "
+                                "use expand --record, which takes the birth date",
+                                participant.birth_date)
     report = regimen.check(
-        participant_from(args, args.participant) if given else None,
+        participant,
         levels=levels_from(args.level), bsa_formula=args.bsa_formula,
         bsa_decimals=args.bsa_decimals,
         calendar=calendar, start=(args.start if calendar is not None or schedule is None
