@@ -70,7 +70,7 @@ FORMAT = "regimens-supply/1"
 #: The statistics reported when the plan names none: the median and two service levels.
 DEFAULT_STATISTICS = ("p50", "p90", "p95")
 
-_PERCENT = re.compile(r"\s*(?P<n>[0-9]+(?:\.[0-9]+)?)\s*%\s*\Z")
+_PERCENT = re.compile(r"\s*(?P<n>-?[0-9]+(?:\.[0-9]+)?)\s*%\s*\Z")
 _STATISTIC = r"p(?:100|[1-9]?[0-9](?:\.[0-9]+)?)"
 _DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
@@ -221,7 +221,9 @@ def _length(what: str) -> Text:
 
 
 def _percent(what: str) -> Text:
-    return Text(what, pattern=r"\s*[0-9]+(?:\.[0-9]+)?\s*%\s*",
+    # A minus sign is read, so that a negative percentage is refused with its range
+    # (the pattern alone said "written with %" of '-5%').
+    return Text(what, pattern=r"\s*-?[0-9]+(?:\.[0-9]+)?\s*%\s*",
                 pattern_help="a percentage is written with %, e.g. '10%'",
                 number_help="a bare number is not a percentage: write it with %, e.g. '10%'")
 
@@ -378,11 +380,14 @@ def _percentage(cur: Cursor, *, below_100: bool, zero: bool = False) -> Decimal:
     assert match is not None  # the structure check ran first
     value = Decimal(match["n"])
     if zero:
-        if value > 100 or (below_100 and value == 100):
+        if value < 0 or value > 100 or (below_100 and value == 100):
             raise fail(cur, "a proportion is from 0% to "
                        + ("below 100%" if below_100 else "100%"), code="bad-percentage")
     elif below_100 and not 0 < value < 100:
         raise fail(cur, "a service level is above 0% and below 100%", code="bad-percentage")
+    elif not below_100 and value < 0:
+        raise fail(cur, "an overage is from 0% to 1000% (it adds to what is shipped)",
+                   code="bad-percentage")
     elif not below_100 and value > 1000:
         raise fail(cur, "an overage is at most 1000%", code="bad-percentage")
     return value / 100
