@@ -400,3 +400,37 @@ def test_a_new_height_without_a_weight_is_refused_too() -> None:
 def test_a_weight_with_a_way_to_the_new_bsa_is_dosed(person: Participant, rows: str,
                                                        expected: list[str]) -> None:
     assert amounts(dosing(rows, participant=person), "dox") == expected
+
+
+@pytest.mark.parametrize(("participant", "text"), [
+    # As typed on the command line (no space) or in a record: shown as the heading shows it.
+    (Participant(weight="70kg", height="170cm"),
+     "weight 70 kg (at enrolment); height 170 cm (at enrolment)"),
+    (Participant(weight=" 70  kg ", bsa="1.8m2"),
+     "weight 70 kg (at enrolment); BSA 1.8 m² (at enrolment)"),
+    (Participant(bsa="1.80 m^2"), "BSA 1.8 m² (at enrolment)"),
+    # Another unit: in kg and cm, with what was given (154 lb x 0.45359237 = 69.85322498 kg;
+    # 1.70 m = 170 cm).
+    (Participant(weight="154 lb", height="1.70 m"),
+     "weight 69.85322498 kg (from 154 lb, at enrolment); height 170 cm (from 1.70 m, at "
+     "enrolment)"),
+    # Renal values keep their unit, with one space before it.
+    (Participant(creatinine="1.1mg/dL", gfr="95mL/min"),
+     "serum creatinine 1.1 mg/dL (at enrolment); GFR 95 mL/min (at enrolment)"),
+])
+def test_body_used_text_shows_measurements_one_way(participant: Participant,
+                                                   text: str) -> None:
+    assert BodyUsed(participant).text == text
+
+
+def test_a_dose_note_shows_the_cli_weight_as_the_record_does() -> None:
+    # 70kg as --weight gives it; 62 kg measured on 2027-02-10 (line 2); cycle 3 of mab on
+    # 2027-02-15 is recomputed: 10 mg/kg x 62 kg = 620 mg.
+    d = dosing("2027-02-10,measure,,,,62 kg,,\n",
+               participant=Participant(weight="70kg", height="170cm", bsa="1.8 m2"))
+    third = next(a for a in d.plan.administrations if a.drug == "mab" and a.cycle == 3)
+    change = d.dose(third)
+    assert str(change.dose.amount) == "620 mg"
+    # BSA (Mosteller) from 170 cm and 62 kg: sqrt(170 x 62 / 3600) = 1.7111 -> 1.71 m².
+    assert change.notes == ("recomputed from weight 62 kg (measured 2027-02-10, record line "
+                            "2); height 170 cm (at enrolment); BSA 1.71 m² (computed)",)

@@ -28,6 +28,7 @@ Rules (the regimen's policy, :meth:`~regimens.Regimen.policy_for`):
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal, localcontext
@@ -94,10 +95,34 @@ class BodyUsed:
             seen = when.get(kind)
             source = (f"measured {seen[0].isoformat()}, record line {seen[1]}" if seen
                       else "at enrolment")
-            parts.append(f"{_MEASURE_LABEL[kind]} {value} ({source})")
+            shown, given = _shown(p, kind, value)
+            source = source if given is None else f"from {given}, {source}"
+            parts.append(f"{_MEASURE_LABEL[kind]} {shown} ({source})")
         if self.bsa_m2 is not None and p.bsa is None:
             parts.append(f"BSA {human_number(self.bsa_m2)} m² (computed)")
         return "; ".join(parts) if parts else "no body measurements"
+
+
+#: The unit a body size is shown in, and the participant's field holding it in that unit.
+_SHOWN_IN = {"weight": ("kg", "weight_kg"), "height": ("cm", "height_cm"),
+             "bsa": ("m²", "bsa_m2")}
+
+
+def _shown(p: Participant, kind: str, text: str) -> tuple[str, str | None]:
+    """A measurement as the schedule's heading shows it, whether typed ``70kg`` on the
+    command line or ``70 kg`` in the record: ``70 kg``; in another unit, also what was
+    given (``("69.85322498 kg", "154 lb")``). Renal values keep their unit, one space
+    before it."""
+    if kind in _SHOWN_IN:
+        unit, attribute = _SHOWN_IN[kind]
+        value = getattr(p, attribute)
+        shown = f"{human_number(value)} {unit}"
+        given = " ".join(text.split())
+        match = re.match(r"[-+0-9.eE]+\s*(.*)", given)
+        typed = match.group(1).lower() if match else given
+        same = typed in {"kg": ("kg",), "cm": ("cm",), "m²": ("m2", "m²", "m^2")}[unit]
+        return shown, None if same else given
+    return re.sub(r"^\s*([-+0-9.eE]+)\s*", r"\1 ", text).strip(), None
 
 
 @dataclass(frozen=True)
