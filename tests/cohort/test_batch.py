@@ -295,7 +295,9 @@ def test_per_participant_texts_must_be_text() -> None:
     with pytest.raises(regimens.ExpandOptionError) as caught:
         expand_cohort(load(RUN_IN), "a", ["2027-01-04"] * 3,
                       lengths={"run-in": ["2 weeks", 14, "3 weeks"]})
-    assert str(caught.value) == "lengths.run-in: participant 1: each length is text (got '14')"
+    # The number given, not its repr (it was shown quoted, as if it were text).
+    assert str(caught.value) == "lengths.run-in: participant 1: each length is text (got 14)"
+    assert caught.value.value == 14
     with pytest.raises(regimens.ExpandOptionError, match="participant 0: each arm is text"):
         expand_cohort(load(RUN_IN), [["a"], "b"], ["2027-01-04"] * 2)
     # NumPy string arrays are text.
