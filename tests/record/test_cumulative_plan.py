@@ -22,6 +22,7 @@ import regimens
 from regimens import Participant, Record
 from regimens.cli import main
 from regimens.record import planned_limits, read_record, replay
+from support.records import BLEO, RECORD_HEADER
 
 HEAD = """\
 format: regimens/1
@@ -99,8 +100,8 @@ def test_an_empty_record_gives_the_plan_with_its_warning() -> None:
 
 def test_with_a_record_the_flag_is_said_once() -> None:
     # Cycle 1 given: the replay adds up given plus planned and says it (once), on the row.
-    record = read_record("date,event,drug,cycle,day,amount,level,reason\n"
-                         "2027-01-04,given,dox,,,,,\n", name="P.csv")
+    record = read_record(RECORD_HEADER
+                         + "2027-01-04,given,dox,,,,,\n", name="P.csv")
     schedule = quietly(regimen(), record=record)
     assert cumulative(schedule) == [CROSSING]
     assert CROSSING in schedule.administrations[-1].record_note
@@ -109,20 +110,7 @@ def test_with_a_record_the_flag_is_said_once() -> None:
 
 
 def test_a_flat_limit_names_no_cycle_when_there_is_none() -> None:
-    bleo = regimens.loads("""\
-format: regimens/1
-id: bleo
-title: Bleomycin
-drugs:
-  bleo: {name: bleomycin, route: intravenous, max_cumulative: 400 USP units}
-arms:
-  x: {label: X}
-periods:
-  - id: t
-    length: 14 weeks
-    courses:
-      - {drug: bleo, dose: 30 USP units, every: 1 week}
-""")
+    bleo = regimens.loads(BLEO)
     # 13 x 30 = 390 USP units; the 14th, 2027-01-04 + 13 weeks = 2027-04-05, makes 420.
     assert cumulative(quietly(bleo, None)) == [
         "bleo (bleomycin): the administration planned on 2027-04-05 would bring the "

@@ -8,26 +8,12 @@ import re
 from pathlib import Path
 
 import regimens
+from support.records import DOXDOC
 
 DOCS = Path(__file__).parents[2] / "docs" / "record.md"
 
 # Doxorubicin 60 mg/m2 on day 1 every 21 days, from 2027-01-04: cycle 3 is due 2027-02-15.
-REGIMEN = """\
-format: regimens/1
-id: doxdoc
-title: Dox doc example
-max_delay: 14 days
-drugs:
-  dox: {name: doxorubicin, route: intravenous, max_cumulative: 450 mg/m2,
-        levels: {-1: 80%, -2: 60%}}
-arms:
-  x: {label: X}
-periods:
-  - id: treatment
-    length: 18 weeks
-    courses:
-      - {drug: dox, dose: 60 mg/m2, cycle: 21 days, cycles: 6, days: [1]}
-"""
+REGIMEN = DOXDOC
 
 
 def _expand(text: str, kind: str) -> regimens.Schedule:

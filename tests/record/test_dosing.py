@@ -14,8 +14,9 @@ import regimens
 from regimens import InvalidRegimenError, Participant, read_record
 from regimens.quantities import parse_amount
 from regimens.record import BodyUsed, CumulativeEntry, Dosing, cumulative_flags
+from support.records import BLEO, RECORD_HEADER
 
-HEADER = "date,event,drug,cycle,day,amount,level,reason\n"
+HEADER = RECORD_HEADER
 
 AC = """\
 format: regimens/1
@@ -247,20 +248,7 @@ def test_given_amounts_count_and_a_given_dose_over_the_limit_is_a_deviation() ->
 
 
 def test_a_flat_limit_in_usp_units() -> None:
-    regimen = regimens.loads("""\
-format: regimens/1
-id: bleo
-title: Bleomycin
-drugs:
-  bleo: {name: bleomycin, route: intravenous, max_cumulative: 400 USP units}
-arms:
-  x: {label: X}
-periods:
-  - id: t
-    length: 14 weeks
-    courses:
-      - {drug: bleo, dose: 30 USP units, every: 1 week}
-""")
+    regimen = regimens.loads(BLEO)
     schedule = regimen.expand("x", "2027-01-04")
     entries = [CumulativeEntry("bleo", a.date, a.dose.amount, False) for a in
                schedule.administrations]

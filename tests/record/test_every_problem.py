@@ -16,23 +16,9 @@ import pytest
 import regimens
 from regimens import InvalidRegimenError, Participant, load_record, read_record
 from regimens.cli import main
+from support.records import DOXDOC
 
-DOX = """\
-format: regimens/1
-id: doxdoc
-title: Dox doc example
-max_delay: 14 days
-drugs:
-  dox: {name: doxorubicin, route: intravenous, max_cumulative: 450 mg/m2,
-        levels: {-1: 80%, -2: 60%}}
-arms:
-  x: {label: X}
-periods:
-  - id: treatment
-    length: 18 weeks
-    courses:
-      - {drug: dox, dose: 60 mg/m2, cycle: 21 days, cycles: 6, days: [1]}
-"""
+DOX = DOXDOC
 HEAD = "date,event,drug,cycle,day,amount,level,reason"
 VOID_HEAD = HEAD + ",line,time"
 

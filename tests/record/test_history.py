@@ -18,23 +18,11 @@ from hypothesis import strategies as st
 
 import regimens
 from regimens import AdministrationStatus, Participant, RecordWarning, read_record
+from support.records import RECORD_HEADER, ac_text
 
-REGIMEN = regimens.loads("""\
-format: regimens/1
-id: ac
-title: AC
-drugs:
-  dox: {name: doxorubicin, route: intravenous, levels: {-1: 48 mg/m2, -2: 36 mg/m2}}
-arms:
-  x: {label: X}
-periods:
-  - id: t
-    length: 18 weeks
-    courses:
-      - {drug: dox, dose: 60 mg/m2, cycle: 21 days, cycles: 6, days: [1]}
-""", "ac.yaml")
+REGIMEN = regimens.loads(ac_text(), "ac.yaml")
 PERSON = Participant(weight="70 kg", height="170 cm", bsa="1.8 m2")
-HEADER = "date,event,drug,cycle,day,amount,level,reason\n"
+HEADER = RECORD_HEADER
 START = date(2027, 1, 4)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 import regimens
-from regimens import read_record
+from support.records import replay_rows
 
 REGIMEN = regimens.loads("""\
 format: regimens/1
@@ -27,11 +27,10 @@ periods:
     courses:
       - {drug: gem, dose: 1000 mg, cycle: 21 days, cycles: 6, days: [1, 8]}
 """, "gem.yaml")
-HEADER = "date,event,drug,cycle,day,amount,level,reason\n"
 
 
 def deviations(rows: str) -> tuple[str, ...]:
-    s = REGIMEN.expand("a", "2027-01-04", record=read_record(HEADER + rows, name="R.csv"))
+    s = replay_rows(REGIMEN, rows)
     assert s.replayed is not None
     assert s.replayed.summary.deviations == s.replayed.deviations
     return s.replayed.deviations
@@ -100,7 +99,7 @@ periods:
 
 
 def replayed(rows: str) -> regimens.Schedule:
-    return TWO.expand("a", "2027-01-04", record=read_record(HEADER + rows, name="R.csv"))
+    return replay_rows(TWO, rows)
 
 
 def gem_dates(s: regimens.Schedule) -> list[str]:
@@ -160,8 +159,7 @@ visits:
   - {id: c3, course: g, cycle: 3, day: 1}
   - {id: c2d8, course: g, cycle: 2, day: 8}
 """, "gv.yaml")
-    s = regimen.expand("a", "2027-01-04", record=read_record(
-        HEADER + "2027-02-04,delay,gem,2,8,,,\n", name="R.csv"))
+    s = replay_rows(regimen, "2027-02-04,delay,gem,2,8,,,\n")
     visits = {v.id: v.date.isoformat() for v in s.visits}
     # Cycle 2 day 8 (02-01) delayed 3 days to 02-04; cycle 3 day 1 stays on 02-15.
     assert visits == {"c2d8": "2027-02-04", "c3": "2027-02-15"}

@@ -11,23 +11,11 @@ import warnings
 
 import regimens
 from regimens import OverdoseWarning, Participant, read_record
+from support.records import DOXDOC_PLAIN, RECORD_HEADER
 
-DOX = """\
-format: regimens/1
-id: doxdoc
-title: dox
-drugs:
-  dox: {name: doxorubicin, route: intravenous}
-arms:
-  x: {label: X}
-periods:
-  - id: treatment
-    length: 18 weeks
-    courses:
-      - {drug: dox, dose: 60 mg/m2, cycle: 21 days, cycles: 6, days: [1]}
-"""
+DOX = DOXDOC_PLAIN
 
-HEADER = "date,event,drug,cycle,day,amount,level,reason\n"
+HEADER = RECORD_HEADER
 
 
 def expand(rows: str) -> tuple[regimens.Schedule, list[warnings.WarningMessage]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 
 import regimens
-from regimens import read_record
+from support.records import replay_rows
 
 REGIMEN = regimens.loads("""\
 format: regimens/1
@@ -30,12 +30,11 @@ periods:
   - id: follow-up
     length: 8 weeks
 """, "visits.yaml")
-HEADER = "date,event,drug,cycle,day,amount,level,reason\n"
 LATE = "2027-01-04,given,dox,,,,,\n2027-02-24,delay,dox,2,,,,\n"
 
 
 def replayed(rows: str) -> regimens.Schedule:
-    return REGIMEN.expand("a", "2027-01-04", record=read_record(HEADER + rows, name="R.csv"))
+    return replay_rows(REGIMEN, rows)
 
 
 def test_a_delay_past_the_period_end_is_a_deviation() -> None:

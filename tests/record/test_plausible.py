@@ -14,8 +14,9 @@ import pytest
 import regimens
 from regimens import ImplausibleMeasurementWarning, Participant, read_record
 from regimens.record import PLAUSIBLE_CHANGE, implausible_measurements
+from support.records import DOXDOC_PLAIN, RECORD_HEADER
 
-HEADER = "date,event,drug,cycle,day,amount,level,reason\n"
+HEADER = RECORD_HEADER
 TAIL = ". The doses after it are computed from it: check the number and its unit"
 PLAUSIBLE = " change taken as plausible between two measurements"
 RENAL = "doubled or halved between two measurements, which must be confirmed"
@@ -118,20 +119,7 @@ def test_the_thresholds_are_the_documented_ones() -> None:
         "height_growth_percent": "10", "renal_factor": "2"}
 
 
-DOX = """\
-format: regimens/1
-id: doxdoc
-title: Dox doc example
-drugs:
-  dox: {name: doxorubicin, route: intravenous}
-arms:
-  x: {label: X}
-periods:
-  - id: treatment
-    length: 18 weeks
-    courses:
-      - {drug: dox, dose: 60 mg/m2, cycle: 21 days, cycles: 6, days: [1]}
-"""
+DOX = DOXDOC_PLAIN
 LBS = HEADER + "2027-01-04,given,dox,,,,,\n2027-01-25,measure,,,,63 lbs,,\n"
 # 63 lbs: 28.57631931 kg; with 170 cm, BMI 28.57631931 / 1.7² = 9.888... kg/m².
 LBS_TEXT = ("weight 63 lbs (28.58 kg) measured 2027-01-25: 59.18% below the previous weight, "

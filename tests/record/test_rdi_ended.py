@@ -18,6 +18,7 @@ import pytest
 import regimens
 from regimens import Participant, read_record
 from regimens.record import DrugSummary, relative_dose_intensity
+from support.records import RECORD_HEADER
 
 REGIMEN = regimens.loads("""\
 format: regimens/1
@@ -33,7 +34,10 @@ periods:
     courses:
       - {drug: dox, dose: 60 mg/m2, cycle: 21 days, cycles: 6, days: [1]}
 """, "doxdoc.yaml")
-HEADER = "date,event,drug,cycle,day,amount,level,reason\n"
+HEADER = RECORD_HEADER
+# Cycles 1 to 5 given on the days they were planned.
+FIRST_FIVE = "".join(f"{d},given,dox,,,,,\n" for d in (
+    "2027-01-04", "2027-01-25", "2027-02-15", "2027-03-08", "2027-03-29"))
 
 
 def close(value: Decimal | None, expected: Decimal | int) -> bool:
@@ -111,9 +115,7 @@ def test_a_treatment_still_under_way_is_measured_over_its_doses_so_far() -> None
 def test_every_dose_given_sooner_stays_above_100_percent() -> None:
     # All six given, cycle 6 a week early (2027-04-12, planned 2027-04-19): nothing was
     # left out, so the time is not raised: (648 / 119) / (648 / 126) = 126 / 119 = 105.9%.
-    rows = "".join(f"{d},given,dox,,,,,\n" for d in (
-        "2027-01-04", "2027-01-25", "2027-02-15", "2027-03-08", "2027-03-29"))
-    drug = summary(rows + "2027-04-12,given,dox,6,1,,,\n")
+    drug = summary(FIRST_FIVE + "2027-04-12,given,dox,6,1,,,\n")
     assert drug.intensity is not None
     assert close(drug.intensity.percent, Decimal(126) / 119 * 100)
     assert drug.intensity.band == "> 100%"
@@ -123,9 +125,7 @@ def test_every_dose_given_sooner_stays_above_100_percent() -> None:
 def test_the_last_dose_missed_ends_the_treatment_with_a_dose_not_given() -> None:
     # Five given on time, cycle 6 missed: 540 mg over max(84 + 21 = 105, 126) = 126 days:
     # 540 / 648 = 83.33% (65-85%), not (540 / 105) / (648 / 126) = 100%.
-    rows = "".join(f"{d},given,dox,,,,,\n" for d in (
-        "2027-01-04", "2027-01-25", "2027-02-15", "2027-03-08", "2027-03-29"))
-    drug = summary(rows + "2027-04-19,missed,dox,,,,,\n")
+    drug = summary(FIRST_FIVE + "2027-04-19,missed,dox,,,,,\n")
     assert drug.intensity is not None
     assert close(drug.intensity.percent, Decimal(540) / 648 * 100)
     assert drug.intensity.band == "65-85%"

@@ -15,6 +15,7 @@ import pytest
 
 import regimens
 from regimens import Participant, read_record
+from support.records import RECORD_HEADER
 
 KEEP = """\
 format: regimens/1
@@ -51,7 +52,7 @@ periods:
       - {drug: cap, dose: 500 mg, cycle: 21 days, cycles: 6, days: 1-3}
 """
 
-HEADER = "date,event,drug,cycle,day,amount,level,reason\n"
+HEADER = RECORD_HEADER
 
 
 def summary(body: str, rows: str) -> Any:

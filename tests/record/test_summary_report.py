@@ -15,26 +15,13 @@ import pytest
 
 import regimens
 from regimens import Participant, RecordWarning, read_record
+from support.records import ac_text
 
-BODY = """\
-format: regimens/1
-id: ac
-title: AC
-drugs:
-  dox: {name: doxorubicin, route: intravenous, levels: {-1: 48 mg/m2, -2: 36 mg/m2}LIMIT}
-arms:
-  x: {label: X}
-periods:
-  - id: t
-    length: 18 weeks
-    courses:
-      - {drug: dox, dose: 60 mg/m2, cycle: 21 days, cycles: 6, days: [1]POLICY}
-"""
 HEADER = "date,event,drug,cycle,day,amount,level,reason,line\n"
 
 
 def replayed(rows: str, limit: str = "", policy: str = "") -> regimens.Schedule:
-    regimen = regimens.loads(BODY.replace("LIMIT", limit).replace("POLICY", policy), "ac.yaml")
+    regimen = regimens.loads(ac_text(limit, policy), "ac.yaml")
     record = read_record(HEADER + rows, name="R.csv")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", regimens.RegimenWarning)

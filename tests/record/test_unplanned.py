@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 
 import regimens
-from regimens import AdministrationStatus, read_record
+from regimens import AdministrationStatus
+from support.records import replay_rows
 
 REGIMEN = regimens.loads("""\
 format: regimens/1
@@ -32,7 +33,7 @@ DAY_AFTER = "2027-01-05,given,dox,,,60 mg,,,14:30\n"
 
 
 def replayed(rows: str) -> regimens.Schedule:
-    return REGIMEN.expand("a", "2027-01-04", record=read_record(HEADER + rows, name="R.csv"))
+    return replay_rows(REGIMEN, rows, HEADER)
 
 
 def test_nothing_planned_is_shown_beside_an_unplanned_dose() -> None:
