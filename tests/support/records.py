@@ -10,6 +10,18 @@ from regimens import read_record
 #: The columns of a CSV record, with its newline: the header most record tests start from.
 RECORD_HEADER = "date,event,drug,cycle,day,amount,level,reason\n"
 
+# The arm and the course of the doxdoc regimens below: doxorubicin 60 mg/m2 on day 1 of
+# six 21-day cycles in an 18-week period; arm x.
+_DOX_SIX = """\
+arms:
+  x: {label: X}
+periods:
+  - id: treatment
+    length: 18 weeks
+    courses:
+      - {drug: dox, dose: 60 mg/m2, cycle: 21 days, cycles: 6, days: [1]}
+"""
+
 #: The regimen of the sample record at the top of docs/record.md (P-017): doxorubicin
 #: 60 mg/m2 on day 1 of six 21-day cycles, levels -1 (80%) and -2 (60%), max_delay 14 days,
 #: max_cumulative 450 mg/m2; arm x.
@@ -21,14 +33,7 @@ max_delay: 14 days
 drugs:
   dox: {name: doxorubicin, route: intravenous, max_cumulative: 450 mg/m2,
         levels: {-1: 80%, -2: 60%}}
-arms:
-  x: {label: X}
-periods:
-  - id: treatment
-    length: 18 weeks
-    courses:
-      - {drug: dox, dose: 60 mg/m2, cycle: 21 days, cycles: 6, days: [1]}
-"""
+""" + _DOX_SIX
 
 #: Bleomycin 30 USP units every week for 14 weeks under a flat max_cumulative of 400 USP
 #: units (the 14th dose would bring the total to 420); arm x.
@@ -55,14 +60,7 @@ id: doxdoc
 title: Dox doc example
 drugs:
   dox: {name: doxorubicin, route: intravenous}
-arms:
-  x: {label: X}
-periods:
-  - id: treatment
-    length: 18 weeks
-    courses:
-      - {drug: dox, dose: 60 mg/m2, cycle: 21 days, cycles: 6, days: [1]}
-"""
+""" + _DOX_SIX
 
 _AC = """\
 format: regimens/1
