@@ -81,3 +81,31 @@ def test_the_figure_draws_the_zero_weeks_on_one_time_axis() -> None:
         import matplotlib.pyplot as plt
 
         plt.close(figure)
+
+
+def test_each_week_is_drawn_from_its_monday_to_the_next() -> None:
+    # Steps "post": a week's demand spans [its Monday, the next Monday), and the last week
+    # is closed by the Monday after it at its own value (steps "mid" drew every week half
+    # a week early and the last one as a sliver).
+    pytest.importorskip("matplotlib")
+    import matplotlib.dates as mdates
+
+    from regimens.supply._outputs import _figure
+
+    periods, _panels = _plot_series(_forecast())
+    figure = _figure(_forecast())
+    try:
+        line = figure.axes[0].get_lines()[0]
+        assert line.get_drawstyle() == "steps-post"
+        x = [mdates.num2date(v).date() if not isinstance(v, date) else v
+             for v in line.get_xdata()]
+        assert x == [*periods, periods[-1] + timedelta(days=7)]
+        y = list(line.get_ydata())
+        assert y[-1] == y[-2]
+        at = x.index(date(2027, 1, 4))
+        assert y[at] == 10  # cycle 1's week
+        assert y[at + 1] == 0  # and the next
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(figure)

@@ -174,12 +174,16 @@ def _figure(forecast: Any) -> Any:
     low, high = stats[0], stats[-1]
     figure, axes = plt.subplots(len(panels) or 1, 1, figsize=(8, 2.6 * max(len(panels), 1)),
                                 squeeze=False, sharex=True)
+    # A period's demand is drawn from its first day to the next period's (steps "post"),
+    # so the last period needs the day that closes it, drawn at its own value.
+    edges = [*when, _periods(when[-1], when[-1] + timedelta(days=31), period)[1]] if when else []
     for axis, (name, measure, values) in zip(axes[:, 0], panels, strict=False):
         q = {p: np.quantile(values, p / 100, axis=1, method="inverted_cdf")
              for p in {low, high, 50.0}}
-        axis.fill_between(when, q[low], q[high], step="mid", alpha=0.3,
+        q = {p: np.append(v, v[-1:]) for p, v in q.items()}
+        axis.fill_between(edges, q[low], q[high], step="post", alpha=0.3,
                           label=f"p{low:g}-p{high:g}")
-        axis.step(when, q[50.0], where="mid", label="p50")
+        axis.step(edges, q[50.0], where="post", label="p50")
         axis.set_title(f"{name}: {measure} per {period}, all sites")
         axis.legend(loc="upper right")
     figure.suptitle(f"{sims:,} simulation{'s' if sims != 1 else ''}, seed {forecast.seed}")
