@@ -408,10 +408,11 @@ def test_examples_equal_expand(name: str) -> None:
             assert cohort.warnings_of(i) == tuple(str(w) for w in schedule.warnings)
 
 
-def test_record_policy_keys_and_dose_levels_change_no_planned_row() -> None:
+def test_record_policy_keys_cumulative_limits_and_dose_levels_equal_expand() -> None:
     """The record policy is read only when a record is replayed; dose levels only when a
-    level is asked (the batch API expands level 0). A plain expansion is the same with
-    them or without them, and so is the batch's."""
+    level is asked (the batch API expands level 0); a drug's max_cumulative makes expand
+    warn, per participant, when the plan crosses it. The batch equals expand with them or
+    without them, rows and warnings."""
     regimen = load("""\
         on_delay: keep
         max_delay: 14 days
@@ -428,24 +429,27 @@ def test_record_policy_keys_and_dose_levels_change_no_planned_row() -> None:
     columns = cohort.to_numpy()
     for i, start in enumerate(starts):
         assert_same_rows(cohort, columns, i, _expand(regimen, "a", start))
-    leveled = regimens.loads(regimens.dumps(regimen).replace(
-        "name: aldesleukin,", "name: aldesleukin, levels: {-1: 50%},"))
-    assert leveled.periods[0].courses[0].levels
-    cohort = expand_cohort(leveled, "a", starts)
+    # A limit the plan crosses (8 administrations of 1 MIU against 6 MIU) and levels.
+    limited = regimens.loads(regimens.dumps(regimen).replace(
+        "name: aldesleukin,", "name: aldesleukin, max_cumulative: 6 MIU, levels: {-1: 50%},"))
+    assert limited.drug("il2").max_cumulative is not None
+    assert limited.periods[0].courses[0].levels
+    assert unsupported(limited) is None
+    cohort = expand_cohort(limited, "a", starts)
     columns = cohort.to_numpy()
     for i, start in enumerate(starts):
-        schedule = _expand(leveled, "a", start)
-        assert schedule.warnings == ()
+        schedule = _expand(limited, "a", start)
+        assert len(schedule.warnings) == 1
         assert_same_rows(cohort, columns, i, schedule)
-        assert cohort.warnings_of(i) == ()
+        assert cohort.warnings_of(i) == tuple(str(w) for w in schedule.warnings)
     assert [str(a) for a in columns["amount"][cohort.rows_of(0)]] == ["1.0"] * 8
 
 
-def test_a_cumulative_limit_is_refused_by_name() -> None:
-    """A plan that crosses max_cumulative is flagged by Regimen.expand, per participant
-    (8 administrations of 1 MIU against 6 MIU: the 7th, on 2027-01-04 + 42 days =
-    2027-02-15, cycle 4 day 1, would bring 7 MIU after 6): the batch API does not compute
-    that warning, so it refuses the limit by name rather than leave it out."""
+def test_a_cumulative_limit_warns_per_participant_as_expand_does() -> None:
+    """8 administrations of 1 MIU against 6 MIU: the 7th, on Day 43 (cycle 4, day 1),
+    would bring 7 MIU after 6: from 2027-01-04 that is 2027-01-04 + 42 days = 2027-02-15,
+    from 2027-01-05 it is 2027-02-16. The batch says it per participant, in expand's
+    words, in the warnings column."""
     regimen = load("""\
         periods:
           - id: t
@@ -455,15 +459,98 @@ def test_a_cumulative_limit_is_refused_by_name() -> None:
         """)
     limited = regimens.loads(regimens.dumps(regimen).replace(
         "name: aldesleukin,", "name: aldesleukin, max_cumulative: 6 MIU,"))
+
+    def said(day: str) -> str:
+        return (f"il2 (aldesleukin): the administration planned on {day} (cycle 4, day 1) "
+                "would bring the cumulative dose to 7 million units, above max_cumulative "
+                "6 million units (6 million units before it); review before giving it")
+
     with pytest.warns(regimens.CumulativeDoseWarning) as caught:
         limited.expand("a", "2027-01-04")
-    assert [str(w.message) for w in caught] == [
-        "il2 (aldesleukin): the administration planned on 2027-02-15 (cycle 4, day 1) would "
-        "bring the cumulative dose to 7 million units, above max_cumulative 6 million units "
-        "(6 million units before it); review before giving it"]
-    assert unsupported(limited) == ("drugs[0].max_cumulative", "'max_cumulative' (Drug)")
-    with pytest.raises(regimens.ExpandOptionError, match=r"max_cumulative"):
-        expand_cohort(limited, "a", ["2027-01-04"])
+    assert [str(w.message) for w in caught] == [said("2027-02-15")]
+    assert unsupported(limited) is None
+    cohort = expand_cohort(limited, "a", ["2027-01-04", "2027-01-05"])
+    assert cohort.warnings_of(0) == (said("2027-02-15"),)
+    assert cohort.warnings_of(1) == (said("2027-02-16"),)
+    table = cohort.participant_table()
+    assert table.column("warnings").to_pylist() == [[said("2027-02-15")],
+                                                    [said("2027-02-16")]]
+    # 6 MIU exactly is not above the limit: 6 administrations (3 cycles) warn nothing.
+    short = regimens.loads(regimens.dumps(limited).replace("8 weeks", "6 weeks"))
+    assert len(_expand(short, "a", "2027-01-04").administrations) == 6
+    assert expand_cohort(short, "a", ["2027-01-04"]).warnings_of(0) == ()
+
+
+LIMITS = """\
+format: regimens/1
+id: limits
+title: Limits
+drugs:
+  dox: {name: doxorubicin, route: intravenous, max_cumulative: 450 mg/m2}
+  mtx: {name: methotrexate, route: intravenous, max_cumulative: 15000 mg}
+  pred: {name: prednisone, route: oral, max_cumulative: 30 mg/kg}
+  eto: {name: etoposide, route: intravenous, max_cumulative: 500 mg/m2}
+  cap: {name: capecitabine, route: oral}
+arms:
+  a: {label: A}
+  b: {label: B}
+periods:
+  - id: t
+    length: 24 weeks
+    courses:
+      - {drug: dox, dose: 60 mg/m2, cycle: 21 days, cycles: 8, days: [1]}
+      - {drug: mtx, dose: 10 mg/kg, cycle: 21 days, cycles: 8, days: 1-3}
+      - {drug: pred, dose: 100 mg, cycle: 21 days, cycles: 8, days: 1-5}
+      - {drug: eto, arms: [a], dose: 100 mg, cycle: 21 days, cycles: 8, days: [1]}
+      - {drug: eto, arms: [b], placebo: true, cycle: 21 days, cycles: 8, days: [1]}
+      - {drug: cap, dose: 1000 mg/m2, cycle: 21 days, cycles: 8, days: 1-14}
+"""
+
+
+def test_cumulative_limits_per_kg_per_m2_and_flat_equal_expand_on_a_sample() -> None:
+    """Per-m2 (dox: 8 x 60 mg/m2 = 480 > 450, everyone), flat over per-kg doses (mtx:
+    24 x 10 mg/kg passes 15000 mg above 62.5 kg only), per-kg over flat doses (pred: 40 x
+    100 mg = 4000 mg passes 30 mg/kg below 133.3 kg only), per-m2 over flat doses (eto: 8
+    x 100 mg = 800 mg passes 500 mg/m2 below 1.6 m2 only; placebo in arm b counts
+    nothing), a drug without a limit (cap): every participant's warnings are expand's."""
+    regimen = regimens.loads(LIMITS)
+    starts = ["2027-01-04", "2027-01-06", "2027-02-13", "2027-03-01", "2027-01-04",
+              "2027-05-30"]
+    arms = ["a", "a", "b", "a", "a", "b"]
+    weights = [70.0, 50.0, 150.0, 58.5, 91.0, 70.0]
+    heights = [175.0, 160.0, 190.0, 150.0, 188.0, 175.0]
+    cohort = expand_cohort(regimen, arms, starts, weights=weights, heights=heights)
+    columns = cohort.to_numpy()
+    seen: set[str] = set()
+    for i, start in enumerate(starts):
+        participant = regimens.Participant(weight=f"{weights[i]!r} kg",
+                                           height=f"{heights[i]!r} cm")
+        schedule = _expand(regimen, arms[i], start, participant=participant)
+        assert_same_rows(cohort, columns, i, schedule)
+        assert cohort.warnings_of(i) == tuple(str(w) for w in schedule.warnings)
+        seen.update(str(w).split(" ")[0] for w in schedule.warnings
+                    if isinstance(w, regimens.CumulativeDoseWarning))
+    assert seen == {"dox", "mtx", "pred", "eto"}
+    # Participant 1 (50 kg, 160 cm): mtx 24 x 500 mg = 12000 mg and pred 4000/50 = 80
+    # mg/kg: pred crosses, mtx does not.
+    assert [w.split(" ")[0] for w in cohort.warnings_of(1)][:3] == ["dox", "pred", "eto"]
+    # Participant 2 (150 kg, arm b): pred 4000/150 = 26.7 mg/kg passes; eto is placebo.
+    assert [w.split(" ")[0] for w in cohort.warnings_of(2)] == ["dox", "mtx"]
+
+
+def test_a_limit_without_the_body_size_is_said_not_checked_as_expand_does() -> None:
+    """Without heights, the per-m2 limit of flat etoposide doses cannot be added up (no
+    BSA): expand says it is not checked, and so does the batch; the per-kg limit of
+    prednisone is checked from the weight (4000 mg / 70 kg = 57.1 > 30 mg/kg)."""
+    regimen = regimens.loads(LIMITS.replace("dose: 60 mg/m2", "dose: 100 mg").replace(
+        "dose: 1000 mg/m2", "dose: 1000 mg"))
+    cohort = expand_cohort(regimen, "a", ["2027-01-04"], weights=[70.0])
+    schedule = _expand(regimen, "a", "2027-01-04",
+                       participant=regimens.Participant(weight="70.0 kg"))
+    texts = tuple(str(w) for w in schedule.warnings)
+    assert ("eto (etoposide): max_cumulative 500 mg per m² is not checked: it adds up doses "
+            "per m² and the participant's body surface area is not given") in texts
+    assert cohort.warnings_of(0) == texts
 
 
 @pytest.mark.parametrize(("body", "where", "what"), [

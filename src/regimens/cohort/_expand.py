@@ -40,6 +40,7 @@ from ..model import Dose, Regimen
 from ..quantities import Basis, BSAFormula
 from . import _inputs
 from ._cohort import Cohort
+from ._cumulative import cumulative_warnings
 from ._guard import check_supported, refuse_days_before_day_one
 from ._sizes import Sizes, body_sizes, measures
 from ._templates import Template, template
@@ -200,6 +201,11 @@ def expand_cohort(
         regimen, arm_ids, arm_of, day_one, group_of, templates, zones, tables, weight,
         height, area, formula, bsa_decimals, amounts, rounding_moves, sizes,
         {key: dose.basis for dose, key in keys.items()}, np)
+    # Expand's own CumulativeDoseWarning comes after its other warnings.
+    for row, texts in cumulative_warnings(
+            regimen, day_one, group_of, templates, keys, codes["drug"], sizes, weight,
+            height, area, formula, bsa_decimals, np).items():
+        flagged.warnings[row] = flagged.warnings.get(row, ()) + texts
     return Cohort(regimen, arm_ids, day_one, group_of, templates, amounts, categories,
                   tuple(names[d] for d in categories["drug"]), zones, tables, flagged)
 

@@ -41,10 +41,10 @@ KNOWN: dict[str, frozenset[str]] = {
                           "policy"}),
     # Handout texts and vial sizes: not in the cohort's rows.
     "Drug": frozenset({"id", "name", "route", "notes", "missed_dose", "vomited_dose", "food",
-                       "storage", "clinic_day", "clinic", "vials", "kind"}),
-    # Not "max_cumulative": Regimen.expand warns when a participant's plan crosses it
-    # (CumulativeDoseWarning, per participant's body size), which the batch API's
-    # warnings do not compute: refused rather than left out silently.
+                       "storage", "clinic_day", "clinic", "vials", "kind",
+                       # The cumulative limit: Regimen.expand warns when a participant's
+                       # plan crosses it, and so does the batch (_cumulative).
+                       "max_cumulative"}),
     "Arm": frozenset({"id", "label", "periods", "day_one", "notes"}),
     "Period": frozenset({"id", "length", "courses", "blinded", "label", "notes"}),
     "LengthRange": frozenset({"shortest", "longest"}),

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..engine import expand, resolve
 from ..model import Dose, Regimen
-from ..quantities import Basis, BSAFormula
+from ..quantities import Amount, Basis, BSAFormula
 
 __all__ = ["REFERENCE_MONDAY", "ROW_COLUMNS", "Template", "template"]
 
@@ -61,6 +61,9 @@ class Template:
     high: int  # windows, administrations): a start is in the calendar if both are
     keys: set[int] = field(default_factory=set)  # the dose keys of ``scaled``
     lengths: dict[str, str] = field(default_factory=dict)  # as given to ``resolve``
+    # Per row, the exact amount of a flat dose (None: scaled, or no amount): the float
+    # ``amount`` column is for output; a cumulative limit adds up exact amounts.
+    exact: list[Amount | None] = field(default_factory=list)
 
     @property
     def size(self) -> int:
@@ -151,4 +154,5 @@ def template(regimen: Regimen, arm: str, arm_code: int, weekday: int, lengths: d
         high=max(ends, default=0),
         keys=set(scaled),
         lengths=dict(lengths),
+        exact=[a.dose.amount for a in rows],
     )

@@ -7,7 +7,16 @@ describes the file, the events and the regimen's policies.
 """
 
 from ._check import level_percent
-from ._dosing import BodyUsed, CumulativeEntry, CumulativeFlag, DoseChange, Dosing, cumulative_flags
+from ._dosing import (
+    BodyUsed,
+    CumulativeEntry,
+    CumulativeFlag,
+    DoseChange,
+    Dosing,
+    cumulative_flags,
+    flag_moved_to,
+    limit_not_checked,
+)
 from ._intensity import RDI_BANDS, RDI_OVER, Intensity, intensity_band, relative_dose_intensity
 from ._model import MEASUREMENT_KINDS, EventKind, Measurement, Record, RecordRow
 from ._plausible import PLAUSIBLE_CHANGE, ImplausibleMeasurement, implausible_measurements
@@ -50,9 +59,11 @@ __all__ = [
     "cumulative_flags",
     "cycle_length",
     "expand",
+    "flag_moved_to",
     "implausible_measurements",
     "intensity_band",
     "level_percent",
+    "limit_not_checked",
     "load_record",
     "planned_cycle_days",
     "planned_limits",

@@ -59,7 +59,7 @@ from ._check import escalation_problems, level_text
 from ._model import EventKind, Record, RecordRow
 
 __all__ = ["BodyUsed", "CumulativeEntry", "CumulativeFlag", "DoseChange", "Dosing",
-           "cumulative_flags"]
+           "cumulative_flags", "flag_moved_to", "limit_not_checked"]
 
 _MEASURE_LABEL = {"weight": "weight", "height": "height", "bsa": "BSA",
                   "creatinine": "serum creatinine", "gfr": "GFR"}
@@ -464,6 +464,35 @@ def cumulative_flags(regimen: Regimen, entries: Sequence[CumulativeEntry]
                 break
             total = after
     return tuple(flags)
+
+
+def flag_moved_to(regimen: Regimen, flag: CumulativeFlag, entry: CumulativeEntry
+                  ) -> CumulativeFlag:
+    """``flag`` (from :func:`cumulative_flags`) for ``entry``, the same administration on
+    another date (the batch API: one participant's plan is another's shifted in time, so
+    the crossing is found once and worded for each start date). Totals, limit and index
+    are ``flag``'s; the date, cycle, day and given-or-planned are ``entry``'s, in the same
+    words as :func:`cumulative_flags` uses."""
+    return _flag(regimen.drug(flag.drug), flag.index, entry, flag.before, flag.after,
+                 flag.limit, flag.unit, flag.basis)
+
+
+def limit_not_checked(drug: Drug) -> CumulativeDoseWarning:
+    """The warning that ``drug``'s per-m2 (per-kg) ``max_cumulative`` was not checked:
+    the participant's body surface area (weight) is not given, so its doses cannot be
+    added up in the limit's terms (:func:`regimens.record.planned_limits`).
+
+    Raises:
+        ValueError: ``drug`` has no per-m2 or per-kg ``max_cumulative``.
+    """
+    limit = drug.max_cumulative
+    if limit is None or limit.basis is Basis.FLAT:
+        raise ValueError(f"{drug.id} has no per-m2 or per-kg max_cumulative")
+    what = "body surface area" if limit.basis is Basis.PER_M2 else "weight"
+    return CumulativeDoseWarning(
+        f"{drug.id} ({drug.name}): max_cumulative {human_dose_quantity(limit)} is "
+        f"not checked: it adds up doses per {'m²' if what != 'weight' else 'kg'} and "
+        f"the participant's {what} is not given")
 
 
 def _share(drug: Drug, entry: CumulativeEntry, basis: Basis) -> Amount:

@@ -59,9 +59,16 @@ from ..errors import (
     UnitError,
 )
 from ..model import AfterLastAnchor, Course, CourseAnchor, Participant, Regimen, SiteCalendar
-from ..quantities import Amount, Basis, BSAFormula, StudyDay, human_amount, human_dose_quantity
+from ..quantities import Amount, Basis, BSAFormula, StudyDay, human_amount
 from ._check import check_record
-from ._dosing import BodyUsed, CumulativeEntry, CumulativeFlag, Dosing, cumulative_flags
+from ._dosing import (
+    BodyUsed,
+    CumulativeEntry,
+    CumulativeFlag,
+    Dosing,
+    cumulative_flags,
+    limit_not_checked,
+)
 from ._model import EventKind, Record, RecordRow
 from ._plausible import implausible_measurements
 from ._summary import Delay, Outcome, reduction_text, summarize
@@ -1093,11 +1100,7 @@ def planned_limits(schedule: Schedule) -> Schedule:
         size = {Basis.PER_M2: bsa, Basis.PER_KG: person.weight_kg}.get(limit.basis, 1)
         mine = [e for e in entries if e.drug == drug.id and e.amount is not None]
         if mine and size is None:
-            what = ("body surface area" if limit.basis is Basis.PER_M2 else "weight")
-            found.append(CumulativeDoseWarning(
-                f"{drug.id} ({drug.name}): max_cumulative {human_dose_quantity(limit)} is "
-                f"not checked: it adds up doses per {'m²' if what != 'weight' else 'kg'} and "
-                f"the participant's {what} is not given"))
+            found.append(limit_not_checked(drug))
             continue
         # Only this drug's entries: the other limits have nothing to add up here.
         found.extend(f.warning for f in cumulative_flags(regimen, mine))
