@@ -409,5 +409,7 @@ def test_a_regimen_with_max_cumulative_is_forecast(tmp_path: Path,
                           "--simulations", "5", "--seed", "1"], capsys)
     assert (code, err) == (0, "")
     table = list(csv.reader(io.StringIO(out)))
-    assert ["dox", "paris", "2027-01-04", "p50", "2", "231", "mg", "8", "", ""] in table
-    assert ["dox", "paris", "2027-04-19", "p95", "2", "231", "mg", "8", "", ""] in table
+    assert ["dox", "paris", "2027-01-04", "p50", "2", "231", "mg", "8", "", "",
+            "inverted_cdf"] in table
+    assert ["dox", "paris", "2027-04-19", "p95", "2", "231", "mg", "8", "", "",
+            "inverted_cdf"] in table
