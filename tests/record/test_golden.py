@@ -53,7 +53,10 @@ def test_mirocals_like_by_hand() -> None:
     # Dose level -1 (1 MIU) from cycle 4: the plan's 2 MIU beside it.
     assert {(a["amount"], a["unit"]) for a in admins if a["cycle"] >= 4} == {("1", "MIU")}
     assert {a["planned_amount"] for a in admins if a["cycle"] >= 4} == {"2"}
-    assert {a["amount"] for a in admins if a["cycle"] <= 3} == {"2"}
+    # Cycles 1-3: 2 MIU given; the missed dose has no amount (it counts as zero) and keeps
+    # the 2 MIU it would have had as its planned_amount.
+    assert {a["amount"] for a in admins if a["cycle"] <= 3 and a is not missed} == {"2"}
+    assert (missed["amount"], missed["planned_amount"], missed["unit"]) == (None, "2", "MIU")
     (drug,) = data["summary"]["drugs"]
     # Given 14 x 2 = 28 MIU of 19 x 5 x 2 = 190 MIU: 14.7%. Delivered from 2027-01-04 to
     # 2027-03-19 (74 days) + 28 = 102 days; planned to 2028-05-26 (508 days) + 28 = 536:

@@ -78,7 +78,9 @@ class Administration:
     Replayed over a participant's record (``Regimen.expand(..., record=...)``,
     docs/record.md): ``status`` says whether it was given, is still planned, or was
     missed, held, cancelled or stopped; ``date`` is the day given (or, when not given,
-    the day now planned) and ``planned_date`` the protocol's day when they differ;
+    the day it is or was due after the record's delays and moves) and ``planned_date``
+    the protocol's day when they differ; a dose not given has no ``amount`` in JSON and
+    CSV (it counts as zero) and keeps the dose it would have had here;
     ``dose`` is what was given (or is now planned) and ``planned_dose`` the dose the plan
     had, when the record changed it (else None); ``record_note`` says what the record
     did, naming its lines; ``revision`` counts the record's changes to it (an iCalendar

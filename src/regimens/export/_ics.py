@@ -290,8 +290,13 @@ def _administration_text(s: Schedule, a: Administration, blinded: bool,
         lines = [summary, where, "Blinded: the treatment and dose are not shown."]
     else:
         what = "placebo" if a.placebo else a.dose.text
-        summary = f"{a.drug_name} {what}, {route}"
-        lines = [summary, where, f"Dose: {a.dose.derivation}"]
+        if a.status.happens:
+            summary = f"{a.drug_name} {what}, {route}"
+            lines = [summary, where, f"Dose: {a.dose.derivation}"]
+        else:
+            # A dose not given: the text must not read as a dose given (docs/record.md).
+            summary = f"{a.drug_name} not given ({a.status.value}), {route}"
+            lines = [summary, where, f"Not given; the dose would have been: {a.dose.derivation}"]
         # Labels and notes reach people (docs/format.md, "Labels and notes"); blinded
         # events say none of them, as a label could name the arm.
         course = s.regimen.period(a.period).courses[a.course]

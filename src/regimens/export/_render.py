@@ -120,7 +120,10 @@ def administration_dict(a: Administration, extras: dict[str, Any] | None = None,
         "cycle": a.cycle,
         "cycle_day": a.cycle_day,
         "step": a.step_number,
-        "amount": a.amount,
+        # A dose not given (missed, held, cancelled, stopped) counts as zero, never as a
+        # dose of 0 given: no amount, so nothing that sums the column counts it; the dose
+        # it would have had is its planned_amount (docs/record.md, "Statuses").
+        "amount": a.amount if a.status.happens else None,
         "unit": a.unit,
         "dose": a.dose.text,
         "route": a.route,
@@ -457,7 +460,7 @@ def _administrations_json(rows: tuple[Administration, ...],
     for a in rows:
         # The dose is held by every row for the whole render, so its id is unique here.
         key = (id(a.dose), a.period, a.course, a.drug, a.drug_name, a.route, a.placebo,
-               a.blinded, a.note, a.avoid)
+               a.blinded, a.note, a.avoid, a.status.happens)
         found = shared.get(key)
         if found is None:
             found = shared[key] = (_members(a, _SHARED_FIRST), _members(
@@ -661,7 +664,7 @@ def render_table(s: Schedule) -> str:
         rows.append([str(a.study_day.value), _day(a.date),
                      a.time.strftime("%H:%M") if a.time else "", a.period, cycle]
                     + ([course.label] if labels else [])
-                    + [a.drug_name, a.dose.text,
+                    + [a.drug_name, _dose_text(a),
                        method_text(a.route, course.method, course.duration)]
                     + ([str(course.duration) if course.duration else ""] if durations else [])
                     + ([vials_text(a.dose.vials) if a.dose.vials else ""] if vials else [])
@@ -705,6 +708,14 @@ def render_table(s: Schedule) -> str:
         lines += ["", totals_title(s)] + [
             f"  {line}" for line in grid(total_header, total_rows, set())]
     return "\n".join(lines) + "\n"
+
+
+def _dose_text(a: Administration) -> str:
+    """The dose column: the dose given or planned, or, for a dose not given, that it was
+    not ("missed (would have been 100 mg)"): a missed dose counts as zero."""
+    if a.status.happens:
+        return a.dose.text
+    return f"{a.status.value} (would have been {a.dose.text})"
 
 
 def _plan_text(a: Administration) -> str:
