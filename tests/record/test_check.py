@@ -58,6 +58,7 @@ def _check(rows: str, arm: str | None = None) -> list[str]:
     "2027-01-04,reduce,dox,,,,-3,\n",  # below the lowest: the drug stops (the replay says so)
     "2027-01-04,reduce,cyc,,,,-1 (80%),\n",
     "2027-01-04,reduce,cyc,,,,75%,\n",  # a percentage alone: of the level-0 dose
+    "2027-01-04,reduce,pac,,,,80%,\n",  # no levels declared: a percentage still works
     "2027-01-04,given,dex,,,,,\n",
     "2027-01-04,measure,,,,70 kg,,\n",
     "2027-01-04,stop,,,,,,progression\n",
@@ -86,7 +87,15 @@ def test_rows_that_name_what_the_regimen_has(rows: str) -> None:
      "P.csv:2: cycle: dex has no cycles: name the administration by its date instead (got 1)"),
     ("2027-01-04,given,dox,2,8,,,\n", None,
      "P.csv:2: day: cycle 2 of dox has no administration on day 8 (its days: 1) (got 8)"),
-    ("2027-01-04,reduce,pac,,,,-1,\n", None, None),  # no levels: -1 is below the lowest
+    # No levels declared: a level would stop the drug silently; refused (acceptance review).
+    ("2027-01-04,reduce,pac,,,,-1,\n", None,
+     "P.csv:2: level: no dose levels are declared for pac, so dose level -1 names no dose; "
+     "use a percentage of the level-0 dose such as 80%, or stop the drug with a stop row "
+     "(got -1)"),
+    ("2027-01-04,reduce,pac,,,,-2 (60%),\n", None,
+     "P.csv:2: level: no dose levels are declared for pac, so dose level -2 names no dose; "
+     "use a percentage of the level-0 dose such as 80%, or stop the drug with a stop row "
+     "(got '-2 (60%)')"),
     ("2027-01-04,reduce,dox,,,,-1 (75%),\n", None,
      "P.csv:2: level: dose level -1 of dox is 80% of the level-0 dose, not 75%: when both "
      "are given they must agree (got '-1 (75%)')"),

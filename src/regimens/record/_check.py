@@ -131,6 +131,15 @@ def _level_problems(row: RecordRow, courses: list[Course]) -> list[Problem]:
         return []
     with_dose = [c for c in courses if c.dose is not None or c.steps]
     declared = sorted({0, *(x.level for c in with_dose for x in c.levels)}, reverse=True)
+    if declared == [0] and row.level < 0:
+        # With no levels declared every negative level is "below the lowest", which would
+        # stop the drug: a reduction meant as a smaller dose must never stop it silently.
+        return [_problem(row, "level", f"no dose levels are declared for {row.drug}, so dose "
+                         f"level {row.level} names no dose; use a percentage of the level-0 "
+                         "dose such as 80%, or stop the drug with a stop row",
+                         row.level if row.percent is None else
+                         f"{row.level} ({row.percent.normalize():f}%)",
+                         code="undeclared-level")]
     if row.level < declared[-1]:
         # Below the lowest declared level: the drug stops (the replay reports it), and
         # there is no dose for a percentage to agree with.
