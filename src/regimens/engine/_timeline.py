@@ -33,6 +33,11 @@ __all__ = ["OUTSIDE_CALENDAR", "Timeline", "resolve"]
 OUTSIDE_CALENDAR = "the schedule would fall outside the calendar (years 1 to 9999)"
 
 
+#: The anchor names that mean the date of enrolment: the first day of the arm's first
+#: period (both spellings; a period of the arm with one of these ids is that period).
+ENROLMENT = ("enrolment", "enrollment")
+
+
 def _anchored(regimen: Regimen, arm: str, anchor: Mapping[str, date | str] | str,
               periods: tuple[tuple[Period, int, int], ...]) -> date:
     """The date of the first day of the day_one period, from another period's first day."""
@@ -45,6 +50,11 @@ def _anchored(regimen: Regimen, arm: str, anchor: Mapping[str, date | str] | str
                                 anchor)
     ((period, when),) = anchor.items()
     placed = {p.id: first for p, first, _ in periods}
+    if period in ENROLMENT and period not in placed and periods:
+        # Enrolment is the first day of the arm's first period (the format declares no
+        # enrolment day of its own): docs/cli.md, "--anchor". A period with that id is
+        # that period, as any other anchor names one.
+        period = periods[0][0].id
     after = periods[-1][0] if periods and periods[-1][0].length.months is not None else None
     if after is not None and period not in placed and period in [
             p.id for p in regimen.path(arm)]:
