@@ -90,3 +90,14 @@ def test_the_table_and_json_say_which_lengths() -> None:
     assert drug["cycle_days"] == 31
     assert drug["rdi"]["protocol"]["cycle_days"] == {"actual": 31, "planned": 30}
     assert drug["rdi"]["cycles_started"]["cycle_days"] == {"actual": 31, "planned": 31}
+
+
+def test_a_dose_that_fulfils_no_planned_one_counts_the_cycle_its_date_is_in() -> None:
+    # All four cycles given on time, then a fifth dose on 2027-04-20 that fulfils nothing
+    # (no cycle of its own): the RDI's actual time adds the planned length of the cycle its
+    # date falls in, cycle 4 (Apr 4 to May 4, 30 days); it raised an AssertionError.
+    extra = ON_TIME + "2027-04-04,given,d,,,,,\n2027-04-20,given,d,,,100 mg,,\n"
+    d = summary(CYCLED, extra)
+    assert d.intensity is not None
+    # Given Jan 4 to Apr 20: 106 days + 30 = 136; planned 90 + 30 = 120 days.
+    assert (d.intensity.actual_days, d.intensity.planned_days) == (136, 120)

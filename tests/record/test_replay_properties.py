@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import regimens
 from regimens import AdministrationStatus as S
 from regimens import EventKind, InvalidRegimenError, Record, RecordRow
-from regimens.quantities import Amount, unit
+from regimens.quantities import Amount, Months, unit
 from regimens.record import replay
 from support import load
 
@@ -31,20 +31,25 @@ SETTINGS = settings(max_examples=40, deadline=None,
 
 @st.composite
 def plans(draw: Any, policy: str = "shift") -> regimens.Schedule:
-    """A period with two cycled courses (il2 and pred) and its plan."""
-    size = draw(st.integers(7, 35))
+    """A period with two cycled courses (il2 and pred) and its plan; cycles in days or in
+    calendar months (1 or 2, days of the pattern within the shortest month)."""
+    months = draw(st.sampled_from([None, 1, 2]))
+    size = draw(st.integers(7, 35)) if months is None else 28 * months
     cycles = draw(st.integers(2, 6))
     days = sorted(draw(st.sets(st.integers(1, size), min_size=1, max_size=5)))
     other = draw(st.integers(1, size))
-    start = date(2027, 1, 1) + timedelta(days=draw(st.integers(0, 364)))
+    # Four years (2027-2030, with the leap year 2028): month ends of 28 to 31 days.
+    start = date(2027, 1, 1) + timedelta(days=draw(st.integers(0, 4 * 365)))
+    cycle = f"{size} days" if months is None else f"{months} months"
+    length = f"{size * cycles} days" if months is None else f"{months * cycles} months"
     regimen = load(f"""\
         periods:
           - id: p
-            length: {size * cycles} days
+            length: {length}
             courses:
-              - {{drug: il2, dose: 2 MIU, days: {days}, cycle: {size} days,
+              - {{drug: il2, dose: 2 MIU, days: {days}, cycle: {cycle},
                   cycles: {cycles}, on_delay: {policy}}}
-              - {{drug: pred, dose: 10 mg, days: [{other}], cycle: {size} days,
+              - {{drug: pred, dose: 10 mg, days: [{other}], cycle: {cycle},
                   cycles: {cycles}}}
         """)
     with warnings.catch_warnings():
@@ -62,13 +67,21 @@ def test_an_empty_record_gives_the_plan(plan: regimens.Schedule) -> None:
     assert replay(plan, record()) == plan
 
 
+def _cycle_start(plan: regimens.Schedule, cycle: int) -> date:
+    """Day 1 of a cycle of the plan's il2 course, by the calendar: the same day of the
+    month (clamped) for cycles in months, else cycle - 1 cycle lengths from the start."""
+    size = plan.regimen.periods[0].courses[0].cycle
+    assert size is not None
+    if isinstance(size, Months):
+        return size.after(plan.start, cycle - 1)
+    return plan.start + timedelta(days=(cycle - 1) * size.days)
+
+
 def _delay(draw: Any, plan: regimens.Schedule) -> tuple[int, int, RecordRow]:
     cycles = sorted({a.cycle for a in plan.administrations if a.cycle is not None})
     cycle = draw(st.sampled_from(cycles[1:] or cycles))
     n = draw(st.integers(1, 30))
-    size = plan.regimen.periods[0].courses[0].cycle
-    assert size is not None
-    start = plan.start + timedelta(days=(cycle - 1) * size.days)
+    start = _cycle_start(plan, cycle)
     return cycle, n, RecordRow("P.csv", 2, start + timedelta(days=n), EventKind.DELAY,
                                drug="il2", cycle=cycle)
 
@@ -97,9 +110,7 @@ def test_keep_moves_no_other_cycle_and_no_planned_date(data: st.DataObject) -> N
     cycle, n, row = _delay(data.draw, plan)
     after = replay(plan, record(row))
     moved = {(a.drug, a.cycle, a.cycle_day, a.time): a for a in after.administrations}
-    size = plan.regimen.periods[0].courses[0].cycle
-    assert size is not None
-    next_start = plan.start + timedelta(days=cycle * size.days)
+    next_start = _cycle_start(plan, cycle + 1)
     for a in plan.administrations:
         b = moved[(a.drug, a.cycle, a.cycle_day, a.time)]
         assert (b.planned_date or b.date) == a.date  # the plan's date, always

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InvalidRegimenError, Problem
 from ..model import Course, DaysPattern, Regimen, suggestion
-from ..quantities import EXACT, plain
+from ..quantities import EXACT, Months, plain
 
 if TYPE_CHECKING:
     # Types only: _model imports this module (Record.check_against).
@@ -96,8 +96,13 @@ def _cycle_problems(row: RecordRow, courses: list[Course]) -> list[Problem]:
         if isinstance(pattern, DaysPattern):
             if row.day in pattern.days:
                 return []
-        elif -course.cycle.days < row.day <= course.cycle.days:
-            return []
+        else:
+            # A cycle in calendar months is 28 to 31 days by its dates: a record checked
+            # without them allows the longest (the replay finds whether the day is planned).
+            longest = (course.cycle.most_days if isinstance(course.cycle, Months)
+                       else course.cycle.days)
+            if -longest < row.day <= longest:
+                return []
     days = sorted({d for c in having if isinstance(c.pattern, DaysPattern)
                    for d in c.pattern.days})
     listed = f" (its days: {', '.join(str(d) for d in days)})" if days else ""

@@ -59,7 +59,7 @@ from ..errors import (
     UnitError,
 )
 from ..model import AfterLastAnchor, Course, CourseAnchor, Participant, Regimen, SiteCalendar
-from ..quantities import Amount, Basis, BSAFormula, StudyDay, human_amount
+from ..quantities import Amount, Basis, BSAFormula, Months, StudyDay, human_amount
 from ._check import check_record
 from ._dosing import (
     BodyUsed,
@@ -187,9 +187,13 @@ class _Replay:
         """The grid's day 1 of a protocol cycle of a cycled course (before any delay)."""
         course = self.course(key)
         assert course.cycle is not None
-        first = self.first_of[key[0]]
-        return first + timedelta(days=course.start - 1 + (cycle - course.first_cycle)
-                                 * course.cycle.days)
+        anchor = self.first_of[key[0]] + timedelta(days=course.start - 1)
+        if isinstance(course.cycle, Months):
+            # A cycle in calendar months starts on its calendar date, counted from the
+            # course's first day (never chained; docs/format.md, "Calendar months"): its
+            # length in days is the month's, not Months.days (the fewest over any anchor).
+            return course.cycle.after(anchor, cycle - course.first_cycle)
+        return anchor + timedelta(days=(cycle - course.first_cycle) * course.cycle.days)
 
     def shift_of(self, key: tuple[str, int], cycle: int, day: int | None) -> int:
         """Days the delays applied so far move (``cycle``, ``day``) of a course (day None:

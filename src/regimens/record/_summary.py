@@ -198,7 +198,8 @@ def planned_cycle_days(regimen: Regimen, outcome: Outcome,
     """The planned length in days of the cycle ``outcome`` belongs to, from the plan: for a
     cycle in calendar months, from its start to the next cycle's (cycle k of a course
     starting on 31 January: 28 or 29 days for February); for an interval in months, from
-    its planned date to the next interval's; otherwise :func:`cycle_length`. ``starts``:
+    its planned date to the next interval's (a dose given that fulfils no planned
+    administration: the cycle its date falls in); otherwise :func:`cycle_length`. ``starts``:
     each period's first date (needed for courses in months).
 
     Raises:
@@ -211,12 +212,17 @@ def planned_cycle_days(regimen: Regimen, outcome: Outcome,
         raise ValueError(f"the length of a cycle in calendar months of period "
                          f"{outcome.period!r} needs the period's first date (starts=)")
     anchor = starts[outcome.period] + timedelta(days=course.start - 1)
-    if isinstance(course.cycle, Months):
-        assert outcome.cycle is not None
+    if isinstance(course.cycle, Months) and outcome.cycle is not None:
         step, k = course.cycle, outcome.cycle - course.first_cycle
     else:
-        assert isinstance(course.pattern, MonthsPattern)
-        step, k = course.pattern.every, 0
+        # An interval in months, or a dose given that fulfils no planned administration
+        # (no cycle of its own): the cycle or interval its date falls in (the first
+        # before the course starts).
+        step = course.cycle if isinstance(course.cycle, Months) else None
+        if step is None:
+            assert isinstance(course.pattern, MonthsPattern)
+            step = course.pattern.every
+        k = 0
         while step.after(anchor, k + 1) <= outcome.planned_date:
             k += 1
     return (step.after(anchor, k + 1) - step.after(anchor, k)).days
