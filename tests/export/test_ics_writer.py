@@ -340,3 +340,13 @@ def test_two_zones_get_their_vtimezones_in_tzid_order() -> None:
     assert data.index(b"END:VTIMEZONE") < data.index(b"BEGIN:VEVENT")
     assert time(8) == datetime.strptime(
         data.split(b"DTSTART;TZID=America/Anchorage:")[1][:15].decode(), "%Y%m%dT%H%M%S").time()
+
+
+def test_a_dst_spell_of_a_week_is_in_the_vtimezone() -> None:
+    # tzdata (Palestine rules): 2040 DST ends Sep 1, resumes Oct 20 02:00 and ends again
+    # on Sat Oct 27 02:00 (local, in the offset before each change: RFC 5545 §3.6.5).
+    data = regimens.loads(HEAD.format(
+        title="Z", drug="A", weeks=1, every=1, blinded="false", times=', times: ["08:00"]'),
+        "writer.yaml").expand("x", "2039-11-01", tz="Asia/Gaza").to_ics(stamp=STAMP)
+    assert b"RDATE:20400324T020000,20401020T020000\r\n" in data
+    assert b"RDATE:20400901T020000,20401027T020000\r\n" in data
