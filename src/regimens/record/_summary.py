@@ -218,8 +218,9 @@ def planned_cycle_days(regimen: Regimen, outcome: Outcome,
         # An interval in months, or a dose given that fulfils no planned administration
         # (no cycle of its own): the cycle or interval its date falls in (the first
         # before the course starts).
-        step = course.cycle if isinstance(course.cycle, Months) else None
-        if step is None:
+        if isinstance(course.cycle, Months):
+            step = course.cycle
+        else:
             assert isinstance(course.pattern, MonthsPattern)
             step = course.pattern.every
         k = 0
