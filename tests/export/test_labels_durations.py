@@ -12,6 +12,8 @@ import pytest
 import regimens
 from regimens.export import schedule_dict
 from regimens.export._delivery import delivery_text, method_text
+from regimens.export._i18n import words
+from regimens.model import INFUSION_ROUTES
 from regimens.quantities import Elapsed
 from support import IMODALS
 
@@ -147,3 +149,22 @@ def test_delivery_text(route: str, method: str | None, duration: str | None,
 ])
 def test_method_text(route: str, method: str | None, duration: str | None, text: str) -> None:
     assert method_text(route, method, Elapsed.parse(duration) if duration else None) == text
+
+
+@pytest.mark.parametrize("route", sorted(INFUSION_ROUTES | {"transdermal", "oral"}))
+@pytest.mark.parametrize("method", [None, "bolus", "infusion"])
+@pytest.mark.parametrize("duration", [None, "30 minutes", "46 hours"])
+def test_every_output_calls_the_same_doses_infusions(route: str, method: str | None,
+                                                     duration: str | None) -> None:
+    # One rule (a duration by an infusion route without a method is an infusion): the
+    # events, the table's column and the handout say "infusion" for the same doses.
+    if route == "oral" and method is not None:
+        return  # refused when the regimen is read
+    elapsed = Elapsed.parse(duration) if duration else None
+    infusion = method == "infusion" or (method is None and elapsed is not None
+                                        and route in INFUSION_ROUTES)
+    assert ("infusion" in delivery_text(route, method, elapsed)) is infusion
+    assert ("infusion" in method_text(route, method, elapsed)) is infusion
+    assert ("infusion" in words("en").delivery(route, method, elapsed)) is infusion
+    french = words("fr").delivery(route, method, elapsed)  # an unknown route as written
+    assert ("perfusion" in french or "infusion" in french) is infusion

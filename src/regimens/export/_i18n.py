@@ -22,8 +22,8 @@ from importlib import resources
 
 from ..engine import Administration
 from ..errors import ExpandOptionError
-from ..model import INFUSION_ROUTES
 from ..quantities import Amount, Dimension, Elapsed, exactly, human_number, normal, unit
+from ._delivery import delivery
 
 __all__ = ["LANGUAGES", "Words", "words"]
 
@@ -127,8 +127,7 @@ class Words:
         ``injection into a vein``, ``infusion into a vein, over 46 hours``; a route
         without a phrase is shown as written, with its method.
         """
-        if method is None and duration is not None and route in INFUSION_ROUTES:
-            method = "infusion"
+        method = delivery(route, method, duration).method
         known = _METHODS.get((route, method)) if method is not None else None
         if known is not None:
             how = self.t(known)

@@ -26,7 +26,7 @@ from ..errors import ExpandOptionError
 from ..model import Regimen
 from ..quantities import Elapsed, StudyDay, printable
 from . import _rfc5545 as rfc5545
-from ._delivery import delivery_text
+from ._delivery import delivery_text, shown_delivery
 
 __all__ = ["Reminder", "to_ics", "uid_prefix"]
 
@@ -205,18 +205,10 @@ def uid_prefix(schedule: Schedule) -> str:
 
 
 def _delivery(s: Schedule, a: Administration, blinded: bool) -> tuple[str, Elapsed | None]:
-    """How the dose goes in, in words, and how long it lasts (the event's length).
-
-    Blinded, the method and duration are used only when every course of the drug in
-    the period has the same ones: arms' matching courses may differ, and the text or
-    the event's end would then tell them apart.
-    """
-    period = s.regimen.period(a.period)
-    course = period.courses[a.course]
-    if blinded and len({(c.method, c.duration) for c in period.courses
-                        if c.drug == a.drug}) > 1:
-        return delivery_text(a.route, None, None), None
-    return delivery_text(a.route, course.method, course.duration), course.duration
+    """How the dose goes in, in words, and how long it lasts (the event's length), as
+    :func:`shown_delivery` has it (blinded, only what every arm's course shares)."""
+    shown = shown_delivery(s, a, blinded)
+    return delivery_text(shown.route, shown.method, shown.duration), shown.duration
 
 
 def _blinded_name(schedule: Schedule, a: Administration) -> str:

@@ -20,6 +20,7 @@ from .._version import __version__
 from ..engine import Administration, Schedule
 from ..errors import ExpandOptionError
 from ..model import DRUG_INSTRUCTIONS, WEEKDAYS, Regimen
+from ._delivery import shown_delivery
 from ._i18n import N_, Words, words
 from ._render import shown_warnings
 
@@ -128,17 +129,10 @@ def _study_drug(w: Words, regimen: Regimen, a: Administration) -> str:
 
 
 def _delivery(w: Words, s: Schedule, a: Administration, blinded: bool) -> str:
-    """How the dose goes in (route, method, duration), in words.
-
-    Blinded, the method and duration are said only when every course of the drug in
-    the period has the same ones: arms' matching courses may differ.
-    """
-    period = s.regimen.period(a.period)
-    course = period.courses[a.course]
-    if blinded and len({(c.method, c.duration) for c in period.courses
-                        if c.drug == a.drug}) > 1:
-        return w.route(a.route)
-    return w.delivery(a.route, course.method, course.duration)
+    """How the dose goes in (route, method, duration), in words, as
+    :func:`shown_delivery` has it (blinded, only what every arm's course shares)."""
+    shown = shown_delivery(s, a, blinded)
+    return w.delivery(shown.route, shown.method, shown.duration)
 
 
 def dose_words(w: Words, s: Schedule, a: Administration, blinded: bool) -> str:
