@@ -20,8 +20,7 @@ injection", "by continuous intravenous infusion over 46 hours"), the table's col
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from .._records import dataclass
 from ..engine import Administration, Schedule
 from ..model import INFUSION_ROUTES
 from ..quantities import Elapsed
