@@ -4,14 +4,19 @@ The only way to write them: the tests compare and never write. Read every change
 (``git diff tests/record/golden``) and check its dates, doses and figures by hand before
 committing it (tests/record/test_golden.py pins the hand-checked facts).
 
-Two treatments, each a regimen and a participant's record (issue 13):
+Two whole treatments, each a regimen and a participant's record from the first dose to the
+last (issue 13):
 
-- ``mirocals-like``: 19 five-day cycles of low-dose IL-2 every 28 days; cycle 3 delayed
-  twice (a week, then another), a dose of cycle 2 missed, dose level -1 from cycle 4 after
-  a toxicity;
-- ``gemcitabine-redose``: 1,000 mg/m2 on days 1, 8, 15 every 28 days, ``redose:
-  {weight_change: 10%}``; a weight loss above the threshold (70 -> 62 kg) recomputes the
-  doses, a later change below it (62 -> 64 kg) does not.
+- ``mirocals-like``: 19 five-day cycles of low-dose IL-2 every 28 days, with MIROCALS's
+  visits (lumbar punctures at the start and end of a 12-week run-in, randomisation on Day 1,
+  clinic visits on day 1 of every third cycle, the end of treatment, survival at Day 640);
+  a dose of cycle 2 missed, cycle 3 delayed twice (a week, then another), dose level -1
+  from cycle 4 after a toxicity, a partial dose in cycle 6, a row of cycle 11 entered twice
+  and voided; every dose recorded to the last, cycle 19 day 5;
+- ``gemcitabine-redose``: 1,000 mg/m2 on days 1, 8, 15 every 28 days for three cycles,
+  ``redose: {weight_change: 10%}``; a weight loss above the threshold (70 -> 62 kg, at the
+  cycle 2 visit) recomputes every later dose, a later change below it (62 -> 64 kg, at the
+  cycle 3 visit) does not; all nine doses given.
 """
 
 from __future__ import annotations
