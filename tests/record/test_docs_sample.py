@@ -1,13 +1,17 @@
 """The sample record at the top of docs/record.md (CSV and YAML) is read and replayed over
-the regimen it is written for, and both forms give the same
-administrations."""
+the regimen it is written for, and both forms give the same administrations; the worked
+examples at its end (whole treatments, first visit to last) print what the doc shows."""
 
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
+import pytest
+
 import regimens
+from regimens.cli import main
 from support.records import DOXDOC
 
 DOCS = Path(__file__).parents[2] / "docs" / "record.md"
@@ -67,3 +71,93 @@ def test_doses_not_given_show_the_dose_they_would_have_had() -> None:
     assert shown == [("2027-01-04", "given", "102.6"), ("2027-01-25", "missed", "82.08"),
                      ("2027-02-15", "stopped", "82.08"), ("2027-03-08", "stopped", "82.08"),
                      ("2027-03-29", "stopped", "82.08"), ("2027-04-19", "stopped", "82.08")]
+
+
+# -- The worked examples, first visit to last ------------------------------------------
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+WORKED = "## A worked example, first visit to last"
+#: The files each example shows (in tests/record/golden), in the order the doc shows them.
+EXAMPLES = {"gemcitabine-redose": ("gemcitabine-redose.yaml", "P-202.csv"),
+            "mirocals-like": ("mirocals-like.yaml", "P-101.csv")}
+
+
+def _worked_blocks() -> list[tuple[str, str]]:
+    """(kind, text) of each fenced block of the worked-example section, in order."""
+    text = DOCS.read_text(encoding="utf-8")
+    section = text[text.index(WORKED):]
+    end = section.find("\n## ", 1)
+    section = section if end < 0 else section[:end]
+    return re.findall(r"^```(\w+)\n(.*?)^```$", section, re.S | re.M)
+
+
+def _chunks(shown: list[str]) -> list[list[str]]:
+    """The runs of lines between the lines ``...`` (lines left out)."""
+    out: list[list[str]] = [[]]
+    for line in shown:
+        if line == "...":
+            out.append([])
+        else:
+            out[-1].append(line)
+    return out
+
+
+def _assert_shown(shown: str, actual: str) -> None:
+    """Every line the doc shows is in ``actual``, in order, each run between ``...`` lines
+    contiguous; the doc starts (ends) where ``actual`` does unless it starts (ends) with
+    ``...``."""
+    lines, real = shown.splitlines(), actual.splitlines()
+    chunks = _chunks(lines)
+    at = 0
+    for i, chunk in enumerate(chunks):
+        if not chunk:
+            continue
+        found = next((k for k in range(at, len(real) - len(chunk) + 1)
+                      if real[k:k + len(chunk)] == chunk), None)
+        assert found is not None, f"not printed as the doc shows it, from: {chunk[0]!r}"
+        if i == 0:
+            assert found == 0, "the doc leaves out the first lines without a '...'"
+        at = found + len(chunk)
+    if chunks[-1]:
+        assert at == len(real), "the doc leaves out the last lines without a '...'"
+
+
+def test_each_worked_example_shows_a_regimen_a_record_and_a_command() -> None:
+    kinds = [kind for kind, _ in _worked_blocks()]
+    assert kinds == ["yaml", "text", "console"] * len(EXAMPLES)
+
+
+@pytest.mark.parametrize("case", list(EXAMPLES))
+def test_a_worked_example_prints_what_the_doc_shows(
+        case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    regimen_file, record_file = EXAMPLES[case]
+    i = 3 * list(EXAMPLES).index(case)
+    (_, regimen), (_, record), (_, console) = _worked_blocks()[i:i + 3]
+    # The regimen is shown whole; the record whole or with '...' for rows left out, from
+    # its header to its last row.
+    assert regimen == (GOLDEN / regimen_file).read_text(encoding="utf-8")
+    _assert_shown(record, (GOLDEN / record_file).read_text(encoding="utf-8"))
+    # The command, run on those files, prints what the doc shows after it.
+    command, _, shown = console.partition("\n")
+    assert command.startswith("$ regimens ")
+    for name in (regimen_file, record_file):
+        (tmp_path / name).write_bytes((GOLDEN / name).read_bytes())
+    monkeypatch.chdir(tmp_path)
+    assert main(shlex.split(command)[2:]) == 0
+    out = capsys.readouterr().out
+    # What it prints is the golden table, checked by hand (tests/record/test_golden.py).
+    assert out == (GOLDEN / f"{case}.table.txt").read_text(encoding="utf-8")
+    _assert_shown(shown, out)
+    # The summary is shown whole: from the record's summary heading to the totals.
+    summary = out[out.index(f"\nRecord {record_file}:\n") + 1:].splitlines()
+    assert any(chunk[-len(summary):] == summary for chunk in _chunks(shown.splitlines()))
+
+
+def test_the_check_of_what_the_doc_shows_finds_a_line_left_out() -> None:
+    actual = "a\nb\nc\nd\n"
+    _assert_shown("a\n...\nc\nd\n", actual)
+    _assert_shown("...\nb\nc\n...\n", actual)
+    for shown in ("a\nc\nd\n", "b\nc\nd\n", "a\nb\nc\n", "a\n...\nd\nc\n"):
+        with pytest.raises(AssertionError):
+            _assert_shown(shown, actual)
