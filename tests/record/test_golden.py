@@ -109,6 +109,9 @@ def test_mirocals_like_every_administration_by_hand() -> None:
     partial = next(a for a in admins if (a["cycle"], a["cycle_day"]) == (6, 2))
     assert partial["date"] == "2027-06-08"
     assert "line 31" in partial["record_note"]
+    # Compared with the dose due that day, dose level -1's 1 MIU, not the protocol's 2 MIU.
+    assert partial["derivation"] == ("given: 500,000 units (record line 31: part of the dose "
+                                     "leaked from the syringe); planned: 1 million units")
     # Cycle 11 day 3 (2027-10-11 + 14 + 2 = 2027-10-27) was entered twice (lines 57 and
     # 58); line 61 voids line 58, so the dose is given once, by line 57.
     c11d3 = next(a for a in admins if (a["cycle"], a["cycle_day"]) == (11, 3))

@@ -456,7 +456,7 @@ class _Replay:
             found = timed or found
         return found
 
-    def given(self, row: RecordRow) -> None:
+    def given(self, row: RecordRow, dosing: Dosing) -> None:
         assert row.date is not None
         assert row.drug is not None
         candidates = self.named_rows(row)
@@ -477,7 +477,12 @@ class _Replay:
         if target is None:
             self.given_unplanned(row, candidates)
             return
-        planned = target.plan.dose
+        # The dose due that day, after the record's reductions and measurements dated on
+        # or before it: an amount given is compared with it, never with the protocol's
+        # dose before them (a reduction forgotten at the bedside is an overdose, and the
+        # amount the record gives is what was given, even when it is the protocol's).
+        due = dosing.dose(target.plan, row.date, as_of=row.date)
+        planned = target.plan.dose if due.stopped else due.dose
         dose = self.given_dose(row, planned)
         before = target.date
         status_before = target.status
@@ -992,7 +997,7 @@ def replay(schedule: Schedule, record: Record,
         state.missed(row)
     for row in sorted(by_kind.get(EventKind.GIVEN, []),
                       key=lambda r: (r.date, r.time is not None, r.time, r.line)):
-        state.given(row)
+        state.given(row, dosing)
     state.spans(by_kind.get(EventKind.HOLD, []) + by_kind.get(EventKind.RESUME, []))
     state.stops(by_kind.get(EventKind.STOP, []))
     state.make_up()
