@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -33,11 +34,17 @@ def _chromium(tmp_path: Path, *args: str) -> None:
     assert CHROMIUM is not None
     profile = tmp_path / "profile"  # a fresh profile: nothing of a previous run
     profile.mkdir(exist_ok=True)
-    # Its home, caches and temporary files in tmp_path too: nothing written elsewhere.
-    env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config"),
-           "XDG_CACHE_HOME": str(tmp_path / "cache"), "TMPDIR": str(tmp_path)}
-    subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args], check=True,
-                   capture_output=True, timeout=180, cwd=tmp_path, env=env)
+    # Its home and caches in tmp_path too: nothing written elsewhere. Its temporary files
+    # in a short temporary directory of its own, removed after: Chromium puts a socket
+    # there, and a socket path is at most 107 bytes (tmp_path, e.g.
+    # /tmp/pytest-of-root/pytest-1015/test_the_screenshot_is_not_bla0/, grows with the
+    # run count: from run 1,000 on, Chromium aborted with "Socket path too long").
+    with tempfile.TemporaryDirectory(prefix="chr-") as short:
+        env = {**os.environ, "HOME": str(tmp_path),
+               "XDG_CONFIG_HOME": str(tmp_path / "config"),
+               "XDG_CACHE_HOME": str(tmp_path / "cache"), "TMPDIR": short}
+        subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args], check=True,
+                       capture_output=True, timeout=180, cwd=tmp_path, env=env)
 
 
 def _page(tmp_path: Path, text: str, name: str) -> str:
