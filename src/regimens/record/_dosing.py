@@ -327,7 +327,10 @@ class Dosing:
         changed = computed != a.dose
         if reduction is not None:
             row = reduction.row
-            notes.append(f"{level_text(row)} from {row.date} (record line {row.line})")
+            # As the row says it: "from cycle 4" when it names its cycle (its date is when
+            # it was entered; doses of the cycle before, given after that date, keep theirs).
+            start = f"cycle {row.cycle}" if row.cycle is not None else str(row.date)
+            notes.append(f"{level_text(row)} from {start} (record line {row.line})")
         if remeasured and changed:
             notes.append("recomputed from " + body.text)
         return DoseChange(computed if changed else a.dose, changed, level, percent, False, body,
