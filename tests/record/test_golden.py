@@ -106,6 +106,11 @@ def test_mirocals_like_every_administration_by_hand() -> None:
     assert [a["amount"] for a in admins] == [expected(a) for a in admins]
     assert {a["planned_amount"] for a in admins} == {"2"}
     assert {a["unit"] for a in admins} == {"MIU"}
+    # The reduced doses name the row and the cycle it starts from (the row is dated
+    # 2027-03-17, in cycle 3, whose doses of 2027-03-18 and 19 keep their 2 MIU).
+    for a in admins:
+        reduced = "dose level -1 from cycle 4 (record line 17)" in a["record_note"]
+        assert reduced == (a["cycle"] >= 4 and a["amount"] == "1"), (a["cycle"], a["cycle_day"])
     partial = next(a for a in admins if (a["cycle"], a["cycle_day"]) == (6, 2))
     assert partial["date"] == "2027-06-08"
     assert "line 31" in partial["record_note"]
