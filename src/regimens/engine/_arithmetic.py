@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 from ..errors import DoseError, ExpandOptionError, ParticipantError, RegimenError
@@ -33,6 +34,8 @@ from ..quantities import (
     BSAFormula,
     Dimension,
     DoseQuantity,
+    cumulative_decimal,
+    cumulative_share,
     exactly,
     human_dose_quantity,
     normal,
@@ -301,8 +304,9 @@ class _Tally:
     last_day: int | None = None
     daily: list[DoseQuantity] = field(default_factory=list)  # distinct, in order given
     # Against the drug's max_cumulative (limits only): the total in the limit's terms,
-    # the administration that crosses it (words), or why it cannot be added up.
-    limit_total: Decimal = Decimal(0)
+    # the administration that crosses it (words), or why it cannot be added up. The total
+    # is an exact fraction (regimens.quantities.cumulative_share).
+    limit_total: Fraction = Fraction(0)
     crossing: str = ""
     limit_reason: str = ""
 
@@ -317,16 +321,16 @@ def _size(schedule: Schedule, basis: Basis) -> Decimal | None:
 
 
 def _limit_share(a: Administration, limit: DoseQuantity, size: Decimal | None
-                 ) -> Decimal | str:
+                 ) -> Fraction | str:
     """What one administration adds to its drug's cumulative total, in the limit's unit and
-    basis, or why it cannot be added up."""
+    basis (exactly: a fraction), or why it cannot be added up."""
     unit = limit.amount.unit
     per = a.dose.per_basis
     if a.dose.amount is not None and (limit.basis is Basis.FLAT or size is not None):
         amount = a.dose.amount.to(unit).magnitude
-        return amount if limit.basis is Basis.FLAT else amount / size  # type: ignore[operator]
+        return cumulative_share(amount, None if limit.basis is Basis.FLAT else size)
     if a.dose.amount is None and per is not None and per.quantity.basis is limit.basis:
-        share = per.quantity.amount.to(unit).magnitude
+        share = cumulative_share(per.quantity.amount.to(unit).magnitude)
         return share / per.divided if per.divided is not None else share
     what = {Basis.PER_M2: "weight and height (or BSA)", Basis.PER_KG: "weight"}.get(
         limit.basis, "weight and height")
@@ -352,13 +356,15 @@ def _limits(schedule: Schedule, tallies: dict[str, _Tally]) -> None:
         if isinstance(share, str):
             t.limit_reason = share
             continue
-        after = normal(t.limit_total + share)
-        if after > limit.amount.magnitude and not t.crossing:
+        after = t.limit_total + share
+        # Compared exactly: a plan at the limit is not above it.
+        if after > Fraction(limit.amount.magnitude) and not t.crossing:
             where = "" if a.cycle is None else (
                 f" (cycle {a.cycle}" + ("" if a.cycle_day is None else
                                         f", day {a.cycle_day}") + ")")
-            t.crossing = (f"{a.study_day}{where} would bring it to {_said(after, limit)} "
-                          f"({_said(t.limit_total, limit)} before it)")
+            t.crossing = (f"{a.study_day}{where} would bring it to "
+                          f"{_said(cumulative_decimal(after), limit)} "
+                          f"({_said(cumulative_decimal(t.limit_total), limit)} before it)")
         t.limit_total = after
 
 
@@ -559,7 +565,8 @@ def _cumulative_result(arm: str, name: str, drug: str, limit: DoseQuantity,
     if reasons:
         return CumulativeResult(arm, drug, name, limit, None, reason=reasons[0])
     most = max(per, key=lambda t: t.limit_total)
-    return CumulativeResult(arm, drug, name, limit, most.limit_total, most.crossing,
+    return CumulativeResult(arm, drug, name, limit, cumulative_decimal(most.limit_total),
+                            most.crossing,
                             any(t.before_caps for t in per))
 
 

@@ -9,6 +9,7 @@ outside that table when :func:`parse_amount` or :func:`parse_dose_quantity` refu
 """
 
 from ._bsa import BSAFormula, bsa, bsa_float, round_bsa, rounded_bsa
+from ._cumulative import cumulative_decimal, cumulative_share
 from ._days import (
     MAX_DAYS,
     MAX_MONTHS,
@@ -101,6 +102,8 @@ __all__ = [
     "cockcroft_gault",
     "convert_by_equivalence",
     "counted",
+    "cumulative_decimal",
+    "cumulative_share",
     "devine_ideal_weight",
     "exactly",
     "form_count",

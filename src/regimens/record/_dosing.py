@@ -32,6 +32,7 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal, localcontext
+from fractions import Fraction
 
 from .._records import dataclass
 from ..engine import Administration, BodySize, ComputedDose, Schedule, compute_dose
@@ -49,6 +50,8 @@ from ..quantities import (
     Amount,
     Basis,
     DoseQuantity,
+    cumulative_decimal,
+    cumulative_share,
     human_dose_quantity,
     human_number,
     least_waste_vials,
@@ -439,7 +442,10 @@ def cumulative_flags(regimen: Regimen, entries: Sequence[CumulativeEntry]
     given before planned on the same date) that brings its cumulative dose above the
     limit: given doses count with the amount given, planned ones with the amount planned.
     A per-m2 limit adds up each amount divided by the BSA it was computed from, a per-kg
-    limit each amount divided by the weight (exactly); a flat one the amounts.
+    limit each amount divided by the weight; a flat one the amounts. The totals are exact
+    fractions compared exactly with the limit (a plan at the limit is not above it); the
+    flag's ``before`` and ``after`` are them as decimals
+    (:func:`regimens.quantities.cumulative_decimal`: exact when they end).
 
     Raises:
         DoseError: a per-m2 or per-kg limit and an entry without the BSA or weight to
@@ -452,17 +458,18 @@ def cumulative_flags(regimen: Regimen, entries: Sequence[CumulativeEntry]
             continue
         order = sorted((i for i, e in enumerate(entries) if e.drug == drug.id),
                        key=lambda i: (entries[i].date, not entries[i].given, i))
-        total = Decimal(0)
+        # Exact fractions: a plan that meets the limit exactly is not above it.
+        total = Fraction(0)
+        most = Fraction(limit.amount.magnitude)
         unit = limit.amount.unit
         for i in order:
             entry = entries[i]
             if entry.amount is None:
                 continue
-            share = _share(drug, entry, limit.basis)
-            with localcontext(EXACT):
-                after = normal(total + share.to(unit).magnitude)
-            if after > limit.amount.magnitude:
-                flags.append(_flag(drug, i, entry, total, after, limit.amount.magnitude,
+            after = total + _share(drug, entry, limit.basis)
+            if after > most:
+                flags.append(_flag(drug, i, entry, cumulative_decimal(total),
+                                   cumulative_decimal(after), limit.amount.magnitude,
                                    unit.symbol, limit.basis))
                 break
             total = after
@@ -498,10 +505,14 @@ def limit_not_checked(drug: Drug) -> CumulativeDoseWarning:
         f"the participant's {what} is not given")
 
 
-def _share(drug: Drug, entry: CumulativeEntry, basis: Basis) -> Amount:
+def _share(drug: Drug, entry: CumulativeEntry, basis: Basis) -> Fraction:
+    """What ``entry`` adds to ``drug``'s cumulative total in its limit's unit and basis,
+    exactly."""
     assert entry.amount is not None
+    assert drug.max_cumulative is not None
+    amount = entry.amount.to(drug.max_cumulative.amount.unit).magnitude
     if basis is Basis.FLAT:
-        return entry.amount
+        return cumulative_share(amount)
     body = entry.body
     size = None
     if body is not None:
@@ -511,8 +522,7 @@ def _share(drug: Drug, entry: CumulativeEntry, basis: Basis) -> Amount:
         raise DoseError(f"{drug.id}'s max_cumulative {drug.max_cumulative} adds up doses"
                         f"{_PER[basis]}: the administration on {entry.date.isoformat()} needs "
                         f"the {what} it was computed from")
-    with localcontext(EXACT):
-        return Amount(entry.amount.magnitude / size, entry.amount.unit)
+    return cumulative_share(amount, size)
 
 
 def _flag(drug: Drug, index: int, entry: CumulativeEntry, before: Decimal, after: Decimal,
