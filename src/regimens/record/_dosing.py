@@ -62,7 +62,7 @@ from ._check import escalation_problems, level_text
 from ._model import EventKind, Record, RecordRow
 
 __all__ = ["BodyUsed", "CumulativeEntry", "CumulativeFlag", "DoseChange", "Dosing",
-           "cumulative_flags", "flag_moved_to", "limit_not_checked"]
+           "cumulative_flags", "flag_moved_to", "limit_not_checked", "unsized_limits"]
 
 _MEASURE_LABEL = {"weight": "weight", "height": "height", "bsa": "BSA",
                   "creatinine": "serum creatinine", "gfr": "GFR"}
@@ -487,6 +487,31 @@ def flag_moved_to(regimen: Regimen, flag: CumulativeFlag, entry: CumulativeEntry
                  flag.limit, flag.unit, flag.basis)
 
 
+def unsized_limits(regimen: Regimen, entries: Sequence[CumulativeEntry]) -> tuple[Drug, ...]:
+    """The drugs whose per-m2 (per-kg) ``max_cumulative`` cannot be added up over
+    ``entries``: one of their doses has an amount but no BSA (weight) it was computed from
+    (flat doses for a participant without the measurement). Their limit is not checked
+    (:func:`limit_not_checked` says so), where :func:`cumulative_flags` would refuse
+    them."""
+    unsized: list[Drug] = []
+    for drug in regimen.drugs:
+        limit = drug.max_cumulative
+        if limit is None or limit.basis is Basis.FLAT:
+            continue
+        if any(e.drug == drug.id and e.amount is not None and _size(e, limit.basis) is None
+               for e in entries):
+            unsized.append(drug)
+    return tuple(unsized)
+
+
+def _size(entry: CumulativeEntry, basis: Basis) -> Decimal | None:
+    """The BSA (per m2) or weight (per kg) ``entry``'s dose was computed from, if known."""
+    body = entry.body
+    if body is None:
+        return None
+    return body.bsa_m2 if basis is Basis.PER_M2 else body.participant.weight_kg
+
+
 def limit_not_checked(drug: Drug) -> CumulativeDoseWarning:
     """The warning that ``drug``'s per-m2 (per-kg) ``max_cumulative`` was not checked:
     the participant's body surface area (weight) is not given, so its doses cannot be
@@ -513,10 +538,7 @@ def _share(drug: Drug, entry: CumulativeEntry, basis: Basis) -> Fraction:
     amount = entry.amount.to(drug.max_cumulative.amount.unit).magnitude
     if basis is Basis.FLAT:
         return cumulative_share(amount)
-    body = entry.body
-    size = None
-    if body is not None:
-        size = body.bsa_m2 if basis is Basis.PER_M2 else body.participant.weight_kg
+    size = _size(entry, basis)
     if size is None:
         what = "body surface area" if basis is Basis.PER_M2 else "weight"
         raise DoseError(f"{drug.id}'s max_cumulative {drug.max_cumulative} adds up doses"

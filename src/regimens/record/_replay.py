@@ -68,6 +68,7 @@ from ._dosing import (
     Dosing,
     cumulative_flags,
     limit_not_checked,
+    unsized_limits,
 )
 from ._model import EventKind, Record, RecordRow
 from ._plausible import implausible_measurements
@@ -901,7 +902,14 @@ class _Replay:
                                    r.status is _S.GIVEN, dosing.dose(r.plan, r.date).body,
                                    r.plan.cycle, r.plan.cycle_day)
                    for r in rows]
-        flags = cumulative_flags(self.regimen, entries)
+        # A per-m2 (per-kg) limit on doses without the BSA (weight) they were computed
+        # from is not checked, and says so, as on the plan alone (planned_limits).
+        unsized = unsized_limits(self.regimen, entries)
+        self.warnings.extend(limit_not_checked(drug) for drug in unsized)
+        skip = {drug.id for drug in unsized}
+        kept = [i for i, e in enumerate(entries) if e.drug not in skip]
+        rows = [rows[i] for i in kept]
+        flags = cumulative_flags(self.regimen, [entries[i] for i in kept])
         for flag in flags:
             r = rows[flag.index]
             r.touch(str(flag.warning))
@@ -1103,12 +1111,10 @@ def planned_limits(schedule: Schedule) -> Schedule:
                                a.cycle_day)
                for a in schedule.administrations if not a.placebo]
     found: list[RegimenWarning] = []
+    unsized = unsized_limits(regimen, entries)
     for drug in limited:
-        limit = drug.max_cumulative
-        assert limit is not None
-        size = {Basis.PER_M2: bsa, Basis.PER_KG: person.weight_kg}.get(limit.basis, 1)
         mine = [e for e in entries if e.drug == drug.id and e.amount is not None]
-        if mine and size is None:
+        if drug in unsized:
             found.append(limit_not_checked(drug))
             continue
         # Only this drug's entries: the other limits have nothing to add up here.
