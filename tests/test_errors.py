@@ -12,8 +12,10 @@ import ast
 import inspect
 import pickle
 import re
+import threading
 import warnings
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -226,6 +228,105 @@ def test_every_catalogued_error_pickles_and_problems_have_codes(
     for problem in getattr(error, "problems", ()):
         assert KEBAB.match(problem.code), problem
         assert isinstance(problem.loc, tuple)
+
+
+# An offending value that does not pickle ----------------------------------------------------
+#
+# The errors keep the object given (``exc.value is`` it); their pickled copy carries an
+# UnpicklableValue with its str() and repr() where it is not plain data, so the error
+# still crosses a process pool with the same message (a file given as ``record=`` made the
+# error itself unpicklable).
+
+
+def _generator() -> Any:
+    return (n for n in range(3))
+
+
+#: (a value that does not pickle, made fresh), by name.
+UNPICKLABLE: dict[str, Any] = {
+    "lock": threading.Lock,
+    "generator": _generator,
+    "lambda": lambda: (lambda: 1),
+    "list of a lock": lambda: [1, threading.Lock()],
+    "dict of a generator": lambda: {"a": _generator()},
+}
+
+#: Each error class that stores a value given by the caller: (build it around a value,
+#: the attribute holding it).
+HOLDERS: list[tuple[type, Any, str]] = [
+    (errors.ExpandOptionError, lambda v: errors.ExpandOptionError("record", "a Record", v),
+     "value"),
+    (errors.ParticipantError, lambda v: errors.ParticipantError("weight", "a number", v, 2),
+     "value"),
+    (errors.QuantityError, lambda v: errors.QuantityError("bsa", "a number", v), "value"),
+    (errors.QuantityTypeError, lambda v: errors.QuantityTypeError("day", "an int", v),
+     "value"),
+    (errors.RegimenLookupError, lambda v: errors.RegimenLookupError("drug", v, ("a",)),
+     "key"),
+    (errors.UnitError, lambda v: errors.UnitError(v, "not a quantity", "write 5 mg"),
+     "text"),
+    (errors.InvalidRegimenError, lambda v: errors.InvalidRegimenError(
+        [Problem("r.yaml", 3, ("drugs",), "not a mapping", v, code="wrong-type")]),
+     "problems"),
+]
+
+
+def test_the_holders_cover_every_class_that_takes_a_value() -> None:
+    takes = {c for c in _error_classes()
+             if any(p.annotation == "object"
+                    for p in inspect.signature(c.__init__).parameters.values())}
+    assert takes | {errors.InvalidRegimenError} == {c for c, *_ in HOLDERS}
+
+
+@pytest.mark.parametrize("kind", list(UNPICKLABLE))
+@pytest.mark.parametrize(("cls", "build", "attribute"), HOLDERS,
+                         ids=[c.__name__ for c, *_ in HOLDERS])
+def test_an_error_holding_a_value_that_does_not_pickle_pickles(
+        cls: type, build: Any, attribute: str, kind: str) -> None:
+    value = UNPICKLABLE[kind]()
+    with pytest.raises((TypeError, AttributeError, pickle.PicklingError)):
+        pickle.dumps(value)
+    error = build(value)
+    held = getattr(error, attribute)
+    if attribute == "problems":
+        held = held[0].value
+    assert held is value  # the object given, in this process
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is cls
+    assert str(copy) == str(error)
+    assert repr(vars(copy)) == repr(vars(error))
+    kept = getattr(copy, attribute)
+    if attribute == "problems":
+        kept = kept[0].value
+    if isinstance(value, list):
+        assert kept == [1, errors.UnpicklableValue(repr(value[1]), str(value[1]))]
+    elif isinstance(value, dict):
+        assert kept == {"a": errors.UnpicklableValue(repr(value["a"]), str(value["a"]))}
+    else:
+        assert kept == errors.UnpicklableValue(repr(value), str(value))
+
+
+def test_plain_values_are_kept_as_they_are() -> None:
+    plain = ("text", 3, 2.5, None, True, Decimal("1.5"), date(2027, 1, 4), [1, "a"],
+             {"a": (1, 2)}, NO_VALUE)
+    for value in plain:
+        copy = pickle.loads(pickle.dumps(errors.ExpandOptionError("x", "why", value)))
+        assert copy.value == value
+        assert type(copy.value) is type(value)
+
+
+def test_a_record_that_is_an_open_file_gives_an_error_that_pickles(tmp_path: Path) -> None:
+    regimen = regimens.load("mirocals")
+    path = tmp_path / "r.csv"
+    path.write_text("date,event\n", encoding="utf-8")
+    with path.open(encoding="utf-8") as handle:
+        for bad in (handle, threading.Lock(), _generator()):
+            with pytest.raises(regimens.ExpandOptionError) as info:
+                regimen.expand("il2", "2027-01-04", record=bad)  # type: ignore[arg-type]
+            copy = pickle.loads(pickle.dumps(info.value))
+            assert str(copy) == str(info.value)
+            assert str(copy).startswith("record: a Record (regimens.record.Record), as read "
+                                        "from the participant's record file (got <")
 
 
 def test_study_day_errors_are_library_errors() -> None:

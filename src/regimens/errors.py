@@ -33,7 +33,12 @@ know this library)::
 Every error keeps its parts as attributes and builds its message from them in
 ``__str__``; nothing in the library reads a message back. Every error pickles
 (``pickle.loads(pickle.dumps(exc))`` gives an error with equal fields and an
-equal message), so errors cross process pools. Each class has a stable
+equal message), so errors cross process pools. An offending value is kept as given
+(``exc.value is`` the object passed); in the pickled copy a value that is not plain
+data (numbers, text, dates, ``Decimal``, ``None``, and tuples, lists, sets and dicts
+of them), e.g. an open file, a lock or a generator, which may not pickle, is an
+:class:`UnpicklableValue` with the value's ``str()`` and ``repr()``, so the message
+reads the same. Each class has a stable
 kebab-case ``code``; each :class:`Problem` has its own ``code`` naming the rule
 it breaks and a ``loc`` tuple locating it in the document, as pydantic's
 error records do (``type``, ``loc``).
@@ -41,8 +46,12 @@ error records do (``type``, ``loc``).
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import field
+from datetime import date, time, timedelta
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any, ClassVar
 
 from ._records import dataclass
@@ -72,6 +81,7 @@ __all__ = [
     "StandardDoseWarning",
     "TimeShiftWarning",
     "UnitError",
+    "UnpicklableValue",
     "format_loc",
 ]
 
@@ -180,6 +190,67 @@ class Problem:
         return text
 
 
+class UnpicklableValue:
+    """Stands in, in a pickled error, for an offending value that is not plain data (an
+    open file, a lock, a generator, any object): ``text`` is the value's ``repr()`` and
+    ``shown`` its ``str()``, which this object's ``repr()`` and ``str()`` return, so the
+    error's message reads as it did. Equal when both are equal."""
+
+    __slots__ = ("shown", "text")
+
+    def __init__(self, text: str, shown: str) -> None:
+        self.text = text
+        self.shown = shown
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return self.shown
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, UnpicklableValue):
+            return NotImplemented
+        return (self.text, self.shown) == (other.text, other.shown)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.shown))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (UnpicklableValue, (self.text, self.shown))
+
+
+#: Values an error's pickled copy keeps as they are: plain data, which pickles.
+_PLAIN = (type(None), bool, int, float, complex, str, bytes, Decimal, Fraction, date, time,
+          timedelta, _NoValue)
+
+
+def _picklable(value: object) -> object:
+    """``value`` for an error's pickled copy: plain data as it is (containers item by
+    item), anything else as an :class:`UnpicklableValue` (it may not pickle: a file, a
+    lock, a generator)."""
+    if isinstance(value, _PLAIN):
+        return value
+    if type(value) is tuple:
+        return tuple(_picklable(v) for v in value)
+    if type(value) is list:
+        return [_picklable(v) for v in value]
+    if type(value) in (set, frozenset):
+        assert isinstance(value, (set, frozenset))
+        return type(value)(_picklable(v) for v in value)
+    if type(value) is dict:
+        return {_picklable(k): _picklable(v) for k, v in value.items()}
+    if type(value) is Problem:
+        return dataclasses.replace(value, value=_picklable(value.value))
+    if isinstance(value, enum.Enum) and type(value).__module__.startswith("regimens."):
+        return value  # the library's own (pickled by name)
+    try:
+        text, shown = repr(value), str(value)
+    except Exception:  # any object's repr may fail; the error must still pickle
+        text = shown = f"<{type(value).__name__} object>"
+    return UnpicklableValue(text, shown)
+
+
 class RegimenError(Exception):
     """Root of every error this library raises on purpose.
 
@@ -191,8 +262,12 @@ class RegimenError(Exception):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Rebuild from the fields, not from the message (Exception's default would call
-        # __init__(*self.args)); subclasses list their fields in _fields().
-        return (type(self), self._fields(), self.__dict__ or None)
+        # __init__(*self.args)); subclasses list their fields in _fields(). An offending
+        # value that is not plain data goes as its text: a file or a lock given as an
+        # option would make the error itself unpicklable.
+        state = {name: _picklable(value) for name, value in self.__dict__.items()}
+        fields = _picklable(self._fields())
+        return (type(self), fields, state or None)
 
     def _fields(self) -> tuple[object, ...]:
         return tuple(self.args)
