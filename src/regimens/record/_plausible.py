@@ -24,7 +24,10 @@ measurements"). The thresholds (:data:`PLAUSIBLE_CHANGE`) and why they were chos
 
 The previous value is the last measurement of the same kind before the row (by date,
 then line), whether or not a re-dosing rule applied it, else the participant's value at
-enrolment. A creatinine is compared with a creatinine, a GFR with a GFR.
+enrolment. A creatinine is compared with a creatinine, a GFR with a GFR. A BSA measured
+in the record is compared with the BSA in use when none was measured or given before it:
+the one the weight and height in effect give (the schedule's formula, rounded as doses
+use it), so a BSA 35% below a computed one warns as it does below a given one.
 """
 
 from __future__ import annotations
@@ -34,9 +37,10 @@ from datetime import date
 from decimal import Decimal, localcontext
 
 from .._records import dataclass
-from ..errors import ImplausibleMeasurementWarning, ParticipantError
+from ..engine import BodySize
+from ..errors import DoseError, ImplausibleMeasurementWarning, ParticipantError, QuantityError
 from ..model import PLAUSIBLE_BMI, Participant, implausible_bmi
-from ..quantities import EXACT, plain
+from ..quantities import EXACT, BSAFormula, human_number, plain
 from ._model import EventKind, RecordRow
 
 __all__ = ["PLAUSIBLE_CHANGE", "ImplausibleMeasurement", "implausible_measurements"]
@@ -153,13 +157,31 @@ def _change_reason(kind: str, new: Decimal, old: Decimal, growing: bool
         return f"{_percent(ratio)} times the previous {_LABEL[kind]}", why
 
 
-def implausible_measurements(participant: Participant, rows: Sequence[RecordRow]
-                             ) -> tuple[ImplausibleMeasurement, ...]:
+def _computed_bsa(person: Participant, formula: BSAFormula, decimals: int
+                  ) -> tuple[Decimal, str] | None:
+    """The BSA in use for ``person`` when none is given: computed from the weight and
+    height in effect and rounded as doses use it, with where it comes from in words; None
+    when it is given or cannot be computed."""
+    if person.bsa_m2 is not None or person.weight_kg is None or person.height_cm is None:
+        return None
+    try:
+        area = BodySize(person, formula, decimals).area()[0]
+    except (ParticipantError, DoseError, QuantityError):
+        return None
+    return area, (f"{human_number(area)} m² (computed from weight {person.weight} and "
+                  f"height {person.height})")
+
+
+def implausible_measurements(participant: Participant, rows: Sequence[RecordRow], *,
+                             bsa_formula: BSAFormula = BSAFormula.MOSTELLER,
+                             bsa_decimals: int = 2) -> tuple[ImplausibleMeasurement, ...]:
     """The ``measure`` rows among ``rows`` (in date order, then line) whose value is
     implausible next to the previous measurement of its kind (from the record, else
     ``participant``'s at enrolment), by the thresholds of :data:`PLAUSIBLE_CHANGE`, or
-    whose weight and height in effect give a body-mass index outside 10-80 kg/m². One
-    entry per row, its reasons joined; pure and exact.
+    whose weight and height in effect give a body-mass index outside 10-80 kg/m². A BSA
+    with no BSA measured or given before it is compared with the one the weight and height
+    in effect give (``bsa_formula``, rounded to ``bsa_decimals`` as the schedule's doses
+    use it). One entry per row, its reasons joined; pure and exact.
     """
     measures = sorted((r for r in rows if r.event is EventKind.MEASURE and r.date is not None
                        and r.measurement is not None), key=lambda r: (r.date, r.line))
@@ -178,6 +200,10 @@ def implausible_measurements(participant: Participant, rows: Sequence[RecordRow]
         assert alone is not None
         reasons: list[str] = []
         before = previous.get(m.kind)
+        if before is None and m.kind == "bsa":
+            # No BSA given or measured yet: the doses use the one computed from the weight
+            # and height in effect, and that is what this BSA would replace.
+            before = _computed_bsa(person, bsa_formula, bsa_decimals)
         if before is not None:
             change = _change_reason(m.kind, alone, before[0], _child(participant, row.date))
             if change is not None:

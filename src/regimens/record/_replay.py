@@ -1025,7 +1025,9 @@ def replay(schedule: Schedule, record: Record,
     if not rows:
         made = list(schedule.administrations)
     deviations = tuple(text for *_, text in sorted(state.deviations))
-    odd = implausible_measurements(schedule.participant, rows)
+    odd = implausible_measurements(schedule.participant, rows,
+                                   bsa_formula=schedule.bsa_formula,
+                                   bsa_decimals=schedule.bsa_decimals)
     summary = summarize(schedule.regimen, record, state.outcomes(due), deviations=deviations,
                         cumulative=flags, delays=state.delays,
                         measurements=[f"line {m.row.line}: {m.text}" for m in odd],
