@@ -36,10 +36,11 @@ from ..errors import (
     InvalidRegimenError,
     Loc,
     Problem,
+    UnitError,
 )
 from ..format import MAX_BYTES, parse_document
 from ..model import Regimen
-from ..quantities import EXACT, Amount, Basis, least_waste_vials, normal, unit
+from ..quantities import EXACT, Amount, Basis, Duration, least_waste_vials, normal, unit
 from ._deps import numpy
 from ._participants import TrialModel, simulate_participants
 from ._plan import Partial, Plan
@@ -274,6 +275,7 @@ def _simulation_problems(regimen: Regimen, plan: Plan, partial: Partial) -> list
             problems.append(plan.problem(("lengths", period), f"the period {period!r} has "
                                          f"one length ({periods[period].length}): nothing "
                                          "to choose", period, code="period-not-variable"))
+    problems += _choices_outside(regimen, plan)
     if problems or not partial.arms:
         return problems
     before: set[frozenset[str]] = set()
@@ -291,6 +293,36 @@ def _simulation_problems(regimen: Regimen, plan: Plan, partial: Partial) -> list
             ("arms",), "the arms differ in the periods before Study Day 1: simulated "
             "enrolment needs the same ones for every arm", NO_VALUE,
             code="arms-differ-before-day-one"))
+    return problems
+
+
+def _choices_outside(regimen: Regimen, plan: Plan) -> list[Problem]:
+    """The simulated lengths to choose from (``lengths: {PERIOD: {choices: ...}}``) outside
+    their period's range in ``regimen``, each on its own line (the length as written)."""
+    problems = []
+    periods = {p.id: p for p in regimen.periods}
+    for period, choices in plan.simulation.lengths if plan.simulation is not None else ():
+        span = periods[period].length if period in periods else None
+        if choices is None or span is None or span.shortest == span.longest:
+            continue  # uniform, or a period refused above
+        # The keys as written, by the days they say (the plan's lines name each one).
+        written: dict[int, str] = {}
+        for key in plan.lines:
+            if len(key) == 4 and key[:3] == ("lengths", period, "choices"):
+                try:
+                    written.setdefault(Duration.parse(str(key[3])).days, str(key[3]))
+                except UnitError:
+                    continue  # refused when the plan was read
+        for days, _weight in choices:
+            if span.shortest.days <= days <= span.longest.days:
+                continue
+            text = written.get(days)
+            where: Loc = ("lengths", period, "choices") + ((text,) if text is not None else ())
+            problems.append(plan.problem(
+                where, f"a length to choose for the period {period!r} must be within its "
+                f"range in {regimen.id!r}, {span} ({span.shortest.days}-"
+                f"{span.longest.days} days)", text if text is not None else f"{days} days",
+                code="bad-length"))
     return problems
 
 
