@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from regimens import BSAFormula, bsa
+from regimens import BSAFormula, QuantityError, QuantityTypeError, bsa
 from regimens.quantities import bsa_float, round_bsa, rounded_bsa, shortest_decimal
 
 FORMULAS = (BSAFormula.MOSTELLER, BSAFormula.DUBOIS, BSAFormula.HAYCOCK,
@@ -175,3 +175,60 @@ def test_shortest_decimal(value: float, expected: str) -> None:
     # The number a person typed, not the binary float (68.0805 is 68.08049999... in binary).
     assert shortest_decimal(value) == Decimal(expected)
     assert str(shortest_decimal(value)) == expected
+
+
+# Floats are read as written ------------------------------------------------------------------
+#
+# Hand-computed, Mosteller sqrt(H x W / 3600): 157.5 x 34.3 = 5402.25 and 5402.25 / 3600 =
+# 1.500625 = 1.225², so the BSA is 1.225 m² exactly, 1.23 rounded half up to 2 decimals; the
+# binary expansions (157.5 is exact in binary, 34.3 is 34.29999999999999715...) give
+# 1.22499999... and 1.22. 168.1 x 72.9 = 12254.49 = 110.7², / 3600: 1.845 exactly -> 1.85.
+# 175.3 and 70.1: the same BSA as Decimal("175.3") and Decimal("70.1"), every formula.
+
+@pytest.mark.parametrize(("height", "weight", "exact", "rounded"), [
+    (157.5, 34.3, "1.225", "1.23"),
+    (168.1, 72.9, "1.845", "1.85"),
+    (170, 75.0, None, "1.88"),
+])
+def test_floats_are_read_as_written(height: float, weight: float, exact: str | None,
+                                    rounded: str) -> None:
+    value = bsa(height, weight, BSAFormula.MOSTELLER)
+    if exact is not None:
+        assert value == Decimal(exact)
+    assert round_bsa(value, 2) == Decimal(rounded)
+
+
+@pytest.mark.parametrize("formula", list(BSAFormula))
+def test_a_float_gives_the_bsa_of_its_decimal_text(formula: BSAFormula) -> None:
+    assert bsa(175.3, 70.1, formula) == bsa(Decimal("175.3"), Decimal("70.1"), formula)
+    assert bsa(175.3, 70.1, formula) == bsa("175.3", "70.1", formula)
+
+
+@given(height=st.decimals(min_value=Decimal("40"), max_value=Decimal("230"), places=1),
+       weight=st.decimals(min_value=Decimal("2"), max_value=Decimal("250"), places=1))
+def test_float_and_decimal_of_the_same_written_number_agree(height: Decimal,
+                                                            weight: Decimal) -> None:
+    """Invariant: a number written with one decimal gives the same BSA as a float."""
+    for formula in BSAFormula:
+        assert bsa(float(height), float(weight), formula) == bsa(height, weight, formula)
+
+
+@pytest.mark.parametrize(("height", "weight", "formula", "error", "message"), [
+    (True, 70, BSAFormula.MOSTELLER, QuantityTypeError, "height_cm is a number (Decimal)"),
+    (170, None, BSAFormula.MOSTELLER, QuantityTypeError, "weight_kg is a number (Decimal)"),
+    (float("nan"), 70, BSAFormula.MOSTELLER, QuantityError, "height_cm is not a finite number"),
+    (170, float("inf"), BSAFormula.MOSTELLER, QuantityError,
+     "weight_kg is not a finite number"),
+    ("170 cm", 70, BSAFormula.MOSTELLER, QuantityError, "height_cm is not a finite number"),
+    (0.0, 70, BSAFormula.MOSTELLER, QuantityError, "height and weight must be positive"),
+    (170, 70, "mosteler", QuantityError, "unknown formula; allowed: mosteller"),
+])
+def test_what_bsa_refuses_is_what_its_docstring_says(height: object, weight: object,
+                                                     formula: object, error: type,
+                                                     message: str) -> None:
+    with pytest.raises(error) as caught:
+        bsa(height, weight, formula)  # type: ignore[arg-type]
+    assert str(caught.value).startswith(message)
+    assert type(caught.value) is error
+    doc = bsa.__doc__ or ""
+    assert error.__name__ in doc

@@ -153,7 +153,9 @@ def _decimal(value: object, name: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (Decimal, int, float, str)):
         raise QuantityTypeError("bsa", f"{name} is a number (Decimal)", value)
     try:
-        number = Decimal(value)
+        # A float as it was written (175.3, not its binary expansion 175.30000000000001136...),
+        # as the batch API reads floats: the same numbers give the same BSA either way.
+        number = shortest_decimal(value) if isinstance(value, float) else Decimal(value)
     except InvalidOperation:
         number = Decimal("NaN")
     if not number.is_finite():
@@ -161,15 +163,22 @@ def _decimal(value: object, name: str) -> Decimal:
     return number
 
 
-def bsa(height_cm: Decimal, weight_kg: Decimal, formula: BSAFormula) -> Decimal:
+def bsa(height_cm: Decimal | int | float | str, weight_kg: Decimal | int | float | str,
+        formula: BSAFormula | str) -> Decimal:
     """Body surface area in m2, unrounded, in exact decimal arithmetic (30 significant digits).
 
-    ``height_cm`` in cm and ``weight_kg`` in kg, both positive. The formulas and
-    their sources are listed in :class:`BSAFormula` (:attr:`~BSAFormula.reference`).
+    ``height_cm`` in cm and ``weight_kg`` in kg, both positive: a ``Decimal``, an ``int``,
+    a ``float`` (read as written, by its shortest decimal text: ``157.5`` is 157.5 exactly,
+    as the batch API reads floats) or a number as text (``"157.5"``, no unit).
+    ``formula``: a :class:`BSAFormula` or its name (``"mosteller"``). The formulas and their
+    sources are listed in :class:`BSAFormula` (:attr:`~BSAFormula.reference`).
 
     Raises:
-        QuantityError: (also a ``ValueError``) a height or weight that is zero or
-            negative.
+        QuantityTypeError: (also a ``TypeError``) a height or weight that is not a number
+            (a bool, None, any other type).
+        QuantityError: (also a ``ValueError``) a height or weight that is zero, negative
+            or not finite (NaN, infinity, text that is not a number), or an unknown
+            formula (the message lists the names allowed).
     """
     row = _TABLE[_formula(formula)]
     # 30 significant digits, rounded half-even, whatever the caller's context says.
