@@ -278,7 +278,9 @@ def _administration_text(s: Schedule, a: Administration, blinded: bool,
         where += f", cycle {a.cycle}" + (f" day {a.cycle_day}" if a.cycle_day else "")
     where += f", {a.period} period"
     if blinded:
-        summary = f"{_blinded_name(s, a)}, {route}"
+        # A dose not given says so blinded too (the status is the same on every arm).
+        given = "" if a.status.happens else f" not given ({a.status.value})"
+        summary = f"{_blinded_name(s, a)}{given}, {route}"
         lines = [summary, where, "Blinded: the treatment and dose are not shown."]
     else:
         what = "placebo" if a.placebo else a.dose.text
