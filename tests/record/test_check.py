@@ -92,10 +92,19 @@ def test_rows_that_name_what_the_regimen_has(rows: str) -> None:
      "P.csv:2: level: no dose levels are declared for pac, so dose level -1 names no dose; "
      "use a percentage of the level-0 dose such as 80%, or stop the drug with a stop row "
      "(got -1)"),
+    # With a percentage given too: drop the level (it said to use a percentage).
     ("2027-01-04,reduce,pac,,,,-2 (60%),\n", None,
      "P.csv:2: level: no dose levels are declared for pac, so dose level -2 names no dose; "
-     "use a percentage of the level-0 dose such as 80%, or stop the drug with a stop row "
+     "write the percentage alone, 60% (without the level), or stop the drug with a stop row "
      "(got '-2 (60%)')"),
+    ("2027-01-04,reduce,pac,,,,-1 (80%),\n", None,
+     "P.csv:2: level: no dose levels are declared for pac, so dose level -1 names no dose; "
+     "write the percentage alone, 80% (without the level), or stop the drug with a stop row "
+     "(got '-1 (80%)')"),
+    ("2027-01-04,reduce,pac,,,,-1 (62.5%),\n", None,
+     "P.csv:2: level: no dose levels are declared for pac, so dose level -1 names no dose; "
+     "write the percentage alone, 62.5% (without the level), or stop the drug with a stop "
+     "row (got '-1 (62.5%)')"),
     ("2027-01-04,reduce,dox,,,,-1 (75%),\n", None,
      "P.csv:2: level: dose level -1 of dox is 80% of the level-0 dose, not 75%: when both "
      "are given they must agree (got '-1 (75%)')"),

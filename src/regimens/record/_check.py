@@ -139,9 +139,14 @@ def _level_problems(row: RecordRow, courses: list[Course]) -> list[Problem]:
     if declared == [0] and row.level < 0:
         # With no levels declared every negative level is "below the lowest", which would
         # stop the drug: a reduction meant as a smaller dose must never stop it silently.
+        # With a percentage given too, the fix is to drop the level, not to add a
+        # percentage (the row has one).
+        instead = ("use a percentage of the level-0 dose such as 80%" if row.percent is None
+                   else f"write the percentage alone, {row.percent.normalize():f}% (without "
+                   "the level)")
         return [_problem(row, "level", f"no dose levels are declared for {row.drug}, so dose "
-                         f"level {row.level} names no dose; use a percentage of the level-0 "
-                         "dose such as 80%, or stop the drug with a stop row",
+                         f"level {row.level} names no dose; {instead}, or stop the drug with "
+                         "a stop row",
                          row.level if row.percent is None else
                          f"{row.level} ({row.percent.normalize():f}%)",
                          code="undeclared-level")]
