@@ -387,6 +387,19 @@ def test_the_pdf_has_no_creation_date_unless_stamped() -> None:
         _demo().to_pdf(stamp=datetime(2027, 1, 1, 9, 0))
 
 
+@pytest.mark.parametrize(("stamp", "detail"), [
+    ("2027-01-01T09:00:00Z", "give a datetime, not text"),
+    (20270101, "give an aware datetime"),
+])
+def test_a_pdf_stamp_that_is_not_a_datetime_is_refused(stamp: object, detail: str) -> None:
+    # It raised AttributeError ('str' object has no attribute 'tzinfo').
+    pytest.importorskip("fpdf")
+    with pytest.raises(ExpandOptionError) as caught:
+        _demo().to_pdf(stamp=stamp)  # type: ignore[arg-type]
+    assert (caught.value.option, caught.value.reason, caught.value.value) == ("stamp", detail,
+                                                                              stamp)
+
+
 @pytest.mark.parametrize(("paper", "size"), [("a4", (595.28, 841.89)), ("letter", (612, 792))])
 def test_the_pdf_page_size(paper: str, size: tuple[float, float]) -> None:
     pypdf = pytest.importorskip("pypdf")

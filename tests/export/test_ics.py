@@ -182,6 +182,24 @@ def test_stamp_must_be_aware() -> None:
         imodals("placebo").to_ics(stamp=datetime(2027, 1, 1))
 
 
+_PYTHON_EXAMPLE = ", e.g. datetime(2027, 1, 1, tzinfo=timezone.utc)"
+
+
+@pytest.mark.parametrize(("stamp", "message"), [
+    # Text: the example is Python, not the text given (it read "e.g. 2027-01-01T00:00:00Z
+    # (got '2027-01-01T00:00:00Z')").
+    ("2027-01-01T00:00:00Z", "stamp: give a datetime, not text" + _PYTHON_EXAMPLE
+     + " (got '2027-01-01T00:00:00Z')"),
+    (datetime(2027, 1, 1), "stamp: give an aware datetime (with its tzinfo)" + _PYTHON_EXAMPLE
+     + " (got 2027-01-01 00:00:00)"),
+    (None, "stamp: give an aware datetime (with its tzinfo)" + _PYTHON_EXAMPLE),
+])
+def test_a_bad_stamp_says_what_to_give_in_python(stamp: object, message: str) -> None:
+    with pytest.raises(regimens.ExpandOptionError) as caught:
+        imodals("placebo").to_ics(stamp=stamp)  # type: ignore[arg-type]
+    assert str(caught.value) == message
+
+
 # -- UIDs and reproducibility ---------------------------------------------------------------
 
 

@@ -434,8 +434,11 @@ def to_ics(
     sent as cancelled.
     """
     if not isinstance(stamp, datetime) or stamp.tzinfo is None:
-        raise ExpandOptionError("stamp", "give an aware date and time, e.g. "
-                                "2027-01-01T00:00:00Z", stamp)
+        # A Python example: text such as "2027-01-01T00:00:00Z" is what the command line
+        # reads (--stamp), not this argument, so the example must not look like it.
+        raise ExpandOptionError("stamp", ("give a datetime, not text" if isinstance(stamp, str)
+                                          else "give an aware datetime (with its tzinfo)")
+                                + ", e.g. datetime(2027, 1, 1, tzinfo=timezone.utc)", stamp)
     try:
         stamp = stamp.astimezone(UTC)
     except OverflowError:  # 9999-12-31T23:00-01:00 is in the year 10000 in UTC

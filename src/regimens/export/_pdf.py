@@ -333,6 +333,10 @@ def render_pdf(s: Schedule, *, sheet: str = "handout", lang: str = "en",
     """
     if sheet not in ("handout", "diary"):
         raise ExpandOptionError("sheet", "choose from handout, diary", sheet)
+    if stamp is not None and not isinstance(stamp, datetime):
+        # Text or another object: it has no tzinfo to read (it raised AttributeError).
+        raise ExpandOptionError("stamp", "give a datetime, not text" if isinstance(stamp, str)
+                                else "give an aware datetime", stamp)
     if stamp is not None and stamp.tzinfo is None:
         raise ExpandOptionError("stamp", "give a time zone (e.g. 2027-01-01T09:00:00Z)",
                                 stamp.isoformat())
