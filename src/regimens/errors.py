@@ -231,14 +231,17 @@ def _picklable(value: object) -> object:
     lock, a generator)."""
     if isinstance(value, _PLAIN):
         return value
-    if type(value) is tuple:
+    # Containers item by item, as the plain type (a YAML loader's mapping, a named tuple:
+    # equal to it, and shown the same, "a mapping", "a list").
+    if isinstance(value, tuple):
         return tuple(_picklable(v) for v in value)
-    if type(value) is list:
+    if isinstance(value, list):
         return [_picklable(v) for v in value]
-    if type(value) in (set, frozenset):
-        assert isinstance(value, (set, frozenset))
-        return type(value)(_picklable(v) for v in value)
-    if type(value) is dict:
+    if isinstance(value, frozenset):
+        return frozenset(_picklable(v) for v in value)
+    if isinstance(value, set):
+        return {_picklable(v) for v in value}
+    if isinstance(value, dict):
         return {_picklable(k): _picklable(v) for k, v in value.items()}
     if type(value) is Problem:
         return dataclasses.replace(value, value=_picklable(value.value))
