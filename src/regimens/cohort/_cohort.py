@@ -258,23 +258,27 @@ class Cohort:
                 total: int, arrow: bool, np: Any) -> dict[str, Any]:
         """The template columns among ``names``, each template's rows in participant order.
 
-        Columns of one dtype are joined together: each template's columns are stacked
-        into one 2-D array, and one ``concatenate`` along the rows places them all, so
-        its cost per participant (a few hundred ns) is paid once per dtype, not once per
-        column. Each column is then a contiguous row of the result. The dtype that holds
-        ``date`` (its offsets from Day 1) is joined :data:`_CHUNK` participants at a
-        time, and each participant's Day 1 added to its rows while they are in cache,
-        in the offsets' own dtype (int64; int32 for Arrow): one pass over the dates,
-        where adding afterwards read them back from memory with a day per row beside.
+        Columns of one item size are joined together, as unsigned integers of that size
+        (their bytes unchanged): each template's columns are stacked into one 2-D array,
+        and one ``concatenate`` along the rows places them all, so its cost per
+        participant (a few hundred ns a piece) is paid once per item size (four: 8, 4,
+        2 and 1 bytes), not once per column or dtype. Each column is then a contiguous
+        row of the result, viewed as its dtype. The item size that holds ``date`` (its
+        offsets from Day 1) is joined :data:`_CHUNK` participants at a time, and each
+        participant's Day 1 added to its rows while they are in cache, in the offsets'
+        own dtype (int64; int32 for Arrow): one pass over the dates, where adding
+        afterwards read them back from memory with a day per row beside.
         """
         sources = {name: _SOURCES.get((name, arrow), name) for name in names
                    if name not in ("participant", "arm", "at")}
-        families: dict[str, list[str]] = {}
-        for name, source in sources.items():
-            families.setdefault(self._by_group[source][0].dtype.str, []).append(name)
+        dtypes = {name: self._by_group[source][0].dtype for name, source in sources.items()}
+        families: dict[int, list[str]] = {}
+        for name in sources:
+            families.setdefault(dtypes[name].itemsize, []).append(name)
         out: dict[str, Any] = {}
-        for members in families.values():
-            stacks = [np.stack([self._by_group[sources[m]][g] for m in members])
+        for size, members in families.items():
+            raw = f"u{size}"
+            stacks = [np.stack([self._by_group[sources[m]][g].view(raw) for m in members])
                       for g in range(len(self._templates))]
             if "date" in members:
                 joined = self._dated(stacks, members.index("date"), order, indices, counts,
@@ -282,23 +286,23 @@ class Cohort:
             else:
                 joined = np.concatenate(_take(stacks, order), axis=1)
             for k, name in enumerate(members):
-                out[name] = joined[k]
+                out[name] = joined[k].view(dtypes[name])
         if "date" in out and not arrow:
             out["date"] = out["date"].view("datetime64[D]")
         return out
 
     def _dated(self, stacks: list[Any], row: int, order: list[int], indices: Any,
                counts: Any, total: int, arrow: bool, np: Any) -> Any:
-        """:meth:`_joined`'s join of the dtype holding the dates' offsets (line ``row``),
-        with each participant's Day 1 added to them."""
-        days = self._days32 if arrow else self._days  # the dtype of the offsets
+        """:meth:`_joined`'s join of the item size holding the dates' offsets (line
+        ``row``), with each participant's Day 1 added to them."""
+        days = self._days32 if arrow else self._days  # the offsets' dtype: int32, int64
         joined = np.empty((len(stacks[0]), total), dtype=stacks[0].dtype)
         ends = np.cumsum(counts)  # the row after each chosen participant's last
         for low in range(0, len(order), _CHUNK):
             high = min(low + _CHUNK, len(order))
             first, last = int(ends[low - 1]) if low else 0, int(ends[high - 1])
             np.concatenate(_take(stacks, order[low:high]), axis=1, out=joined[:, first:last])
-            dates = joined[row, first:last]
+            dates = joined[row, first:last].view(days.dtype)
             np.add(dates, np.repeat(days[indices[low:high]], counts[low:high]), out=dates)
         return joined
 
