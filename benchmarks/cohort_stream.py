@@ -84,12 +84,19 @@ def _per_row(fn: Callable[[], int]) -> float:
 
 
 def paired(a: Callable[[], int], b: Callable[[], int], repeat: int) -> dict[str, float]:
-    """Seconds per row of each side, interleaved A B A B (functions return their rows)."""
+    """Seconds per row of each side, interleaved A B, B A, A B, ... (functions return their
+    rows): each side runs first in half of the rounds, right after the other side has
+    freed its arrays in the other half, and every sample has one of the other side's
+    beside it in time."""
     a(), b()  # warm up (first-touch page faults, imports)
     ta, tb = [], []
-    for _ in range(repeat):
-        ta.append(_per_row(a))
-        tb.append(_per_row(b))
+    for i in range(repeat):
+        if i % 2:
+            tb.append(_per_row(b))
+            ta.append(_per_row(a))
+        else:
+            ta.append(_per_row(a))
+            tb.append(_per_row(b))
     return {"a_min": min(ta), "a_median": statistics.median(ta), "b_min": min(tb),
             "b_median": statistics.median(tb), "a": ta, "b": tb}
 
@@ -256,7 +263,11 @@ def workloads(quick: bool, participants: int | None = None,
     n = 300 if quick else 20_000
     with tempfile.TemporaryDirectory() as directory:
         bounded = workload_bounded(participants or (2_000 if quick else 1_000_000), directory)
-        pairs = (workload_groups(n, repeat, streamed=False)
+        # In memory, a sample maps about 0.8 GB afresh, whose pages the kernel zeroes
+        # (system time: about 70% of the one-group side's CPU time on the project's
+        # machine), and now and then the same page faults take 5-8x as long, on either
+        # side: twice the samples, so that the medians depend less on where those fall.
+        pairs = (workload_groups(n, 2 * repeat + 1, streamed=False)
                  + workload_groups(n * 5, max(3, repeat // 2), streamed=True)
                  + workload_streaming(n // 4, repeat, directory))
     return pairs, bounded
