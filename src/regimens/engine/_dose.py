@@ -645,6 +645,8 @@ class _Standard:
 
 @dataclass(frozen=True)
 class _Steps:
+    """The arithmetic of one dose, step by step (what its derivation says)."""
+
     computed: Decimal  # basis x body size
     rounded: Decimal | None  # after ``round`` or a standard dose, if any
     capped: bool  # ``max`` bound the result

@@ -64,6 +64,8 @@ class Shape:
 
 @dataclass
 class Text(Shape):
+    """A text value: its allowed values or pattern, length and which characters it refuses."""
+
     description: str = ""
     pattern: str | None = None
     pattern_help: str = ""
@@ -124,6 +126,8 @@ class Text(Shape):
 
 @dataclass
 class Whole(Shape):
+    """A whole number (never a bool), within bounds; 0 refused where there is no Day 0."""
+
     description: str = ""
     minimum: int | None = None
     not_zero: bool = False
@@ -168,6 +172,8 @@ class Whole(Shape):
 
 @dataclass
 class Flag(Shape):
+    """true or false."""
+
     description: str = ""
 
     def noun(self) -> str:
@@ -184,6 +190,8 @@ class Flag(Shape):
 
 @dataclass
 class ListOf(Shape):
+    """A list whose items all have one shape."""
+
     items: Shape
     description: str = ""
     min_items: int = 0
@@ -210,6 +218,8 @@ class ListOf(Shape):
 
 @dataclass
 class Either(Shape):
+    """One of several shapes (a problem is reported for the one of the value's type)."""
+
     options: tuple[Shape, ...]
     description: str = ""
 
@@ -244,6 +254,8 @@ def _type_matches(shape: Shape, value: Any) -> bool:
 
 @dataclass
 class Field:
+    """A field of a :class:`Record`: its shape, and whether it is required and listed."""
+
     shape: Shape
     required: bool = False
     #: Named in the "allowed here" list of an unknown field's error (``$schema`` is not:
@@ -253,6 +265,8 @@ class Field:
 
 @dataclass
 class Record(Shape):
+    """A mapping with named fields (an unknown one is refused, with the closest name)."""
+
     fields: dict[str, Field]
     description: str = ""
     title: str = ""
@@ -297,6 +311,8 @@ class Record(Shape):
 
 @dataclass
 class MapOf(Shape):
+    """A mapping from ids (lower-case letters, digits, hyphens) to entries of one shape."""
+
     values: Shape
     description: str = ""
     key_pattern: str = r"[a-z0-9][a-z0-9-]*"

@@ -323,7 +323,7 @@ def _month_days(months: int) -> tuple[int, int]:
     i + months), so days 1 to 28 all span what day 1 spans (the months' lengths), and
     days 29, 30 and 31 lose what the month reached lacks.
     """
-    lengths, starts = _MONTH_TABLE
+    lengths, starts = _month_table()
     low, high = MAX_DAYS * 2, 0
     for i in range(4800):
         whole = starts[i + months] - starts[i]
@@ -334,9 +334,11 @@ def _month_days(months: int) -> tuple[int, int]:
     return low, high
 
 
+@cache
 def _month_table() -> tuple[list[int], list[int]]:
     """Lengths of the months from January 2001 for 500 years, and each one's first day
-    counted in days from 1 January 2001."""
+    counted in days from 1 January 2001 (made at the first length in months, not at
+    import: most regimens have none)."""
     lengths: list[int] = []
     for year in range(2001, 2501):
         leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
@@ -345,9 +347,6 @@ def _month_table() -> tuple[list[int], list[int]]:
     for n in lengths:
         starts.append(starts[-1] + n)
     return lengths, starts
-
-
-_MONTH_TABLE = _month_table()
 
 
 @dataclass(frozen=True, slots=True, repr=False)

@@ -153,6 +153,8 @@ class DoseChange:
 
 @dataclass(frozen=True)
 class _Reduction:
+    """A dose reduction a record row asks for: the level, or a percentage alone."""
+
     row: RecordRow
     level: int  # 0 with a percentage alone
     percent: Decimal | None
