@@ -16,6 +16,7 @@ import importlib.util
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -263,6 +264,13 @@ def test_expand_json_on_the_command_line_imports_only_what_it_uses() -> None:
               "regimens.export._ics", "regimens.export._caldav", "regimens.export._handout",
               "regimens.export._pdf", "regimens.cohort",
               "regimens.supply",
+              # Without --record: nothing of the record but `expand` (record._plan), and
+              # no heavy library (pint: the unit table is exact constants).
+              "regimens.record._replay", "regimens.record._dosing", "regimens.record._read",
+              "regimens.record._summary", "regimens.record._model",
+              "regimens.record._intensity", "regimens.record._plausible",
+              "regimens.record._check", "numpy", "icalendar", "pint", "pyarrow",
+
               # The catalogue is read from the package's folder as plain files; the
               # version is a string in the package; -o FILE alone needs tempfile.
               "importlib.resources", "importlib.metadata", "zipfile", "tempfile",
@@ -271,6 +279,22 @@ def test_expand_json_on_the_command_line_imports_only_what_it_uses() -> None:
     assert sorted(unused & set(loaded)) == []
     assert "regimens.engine._layout" in loaded
     assert "regimens.export._render" in loaded
+    assert "regimens.record._plan" in loaded
+
+
+def test_expand_with_a_record_imports_the_replay(tmp_path: Path) -> None:
+    # The other side of the guard above: --record brings the record's modules in.
+    record = tmp_path / "record.csv"
+    record.write_text("date,event,drug,cycle,day,amount,level,reason\n"
+                      "2027-01-04,given,il2,,,,,\n", encoding="utf-8")
+    loaded = _modules_after(
+        "import contextlib, io\nfrom regimens import cli\n"
+        "with contextlib.redirect_stdout(io.TextIOWrapper(io.BytesIO())):\n"
+        "    code = cli.main(['expand', 'mirocals', '--arm', 'il2', '--start', '2027-01-04',"
+        f" '--format', 'json', '--record', {str(record)!r}])\n"
+        "assert code == 0, code\n")
+    assert {"regimens.record._replay", "regimens.record._read",
+            "regimens.record._summary"} <= set(loaded)
 
 
 def test_check_names_come_in_when_used_and_are_claimed() -> None:

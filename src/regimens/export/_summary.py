@@ -8,10 +8,16 @@ of days and doses, with no finite decimal form in general).
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .. import record
 from ..quantities import Amount, Basis, human_amount, plain
-from ..record import OUTCOMES, Delay, DrugSummary, Intensity, RecordSummary
+
+if TYPE_CHECKING:
+    from ..record import Delay, DrugSummary, Intensity, RecordSummary
+
+# `record.OUTCOMES` is read when a summary is written: a schedule without a record has
+# none, and its outputs import no module of the record but `expand`'s (PEP 562).
 
 __all__ = ["summary_json", "summary_lines"]
 
@@ -68,7 +74,7 @@ def _drug(d: DrugSummary) -> dict[str, Any]:
     return {
         "drug": d.drug,
         "name": d.name,
-        **{status: d.count(status) for status in OUTCOMES},
+        **{status: d.count(status) for status in record.OUTCOMES},
         "given_total": _amounts(d.given_total),
         "planned_total": _amounts(d.planned_total),
         "started_total": _amounts(d.started_total),
@@ -116,7 +122,7 @@ def summary_lines(s: RecordSummary) -> list[str]:
     """The summary as the table and calendar print it, after the administrations."""
     lines = [f"Record {s.source}:"]
     for d in s.drugs:
-        counts = ", ".join(f"{d.count(status)} {status}" for status in OUTCOMES
+        counts = ", ".join(f"{d.count(status)} {status}" for status in record.OUTCOMES
                            if d.count(status))
         if d.unplanned:
             counts += (f" ({len(d.unplanned)} of them fulfilling no planned administration: "

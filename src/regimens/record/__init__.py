@@ -6,32 +6,85 @@ participant's file and replayed over the schedule the engine expands. docs/recor
 describes the file, the events and the regimen's policies.
 """
 
-from ._check import level_percent
-from ._dosing import (
-    BodyUsed,
-    CumulativeEntry,
-    CumulativeFlag,
-    DoseChange,
-    Dosing,
-    cumulative_flags,
-    flag_moved_to,
-    limit_not_checked,
-)
-from ._intensity import RDI_BANDS, RDI_OVER, Intensity, intensity_band, relative_dose_intensity
-from ._model import MEASUREMENT_KINDS, EventKind, Measurement, Record, RecordRow
-from ._plausible import PLAUSIBLE_CHANGE, ImplausibleMeasurement, implausible_measurements
-from ._read import COLUMNS, OPTIONAL_COLUMNS, load_record, read_record, record_schema
-from ._replay import expand, planned_limits, replay
-from ._summary import (
-    OUTCOMES,
-    Delay,
-    DrugSummary,
-    Outcome,
-    RecordSummary,
-    cycle_length,
-    planned_cycle_days,
-    summarize,
-)
+import importlib
+import sys
+from typing import TYPE_CHECKING, Any
+
+from .._public import PUBLIC, claim
+from ._plan import expand
+
+# PEP 562: everything but ``expand`` is imported when one of its names is first used:
+# expanding a schedule without a record (``regimens expand`` without ``--record``) needs
+# no reading, replay, summary or intensity. Type checkers see the names here.
+if TYPE_CHECKING:
+    from ._check import level_percent
+    from ._dosing import (
+        BodyUsed,
+        CumulativeEntry,
+        CumulativeFlag,
+        DoseChange,
+        Dosing,
+        cumulative_flags,
+        flag_moved_to,
+        limit_not_checked,
+    )
+    from ._intensity import RDI_BANDS, RDI_OVER, Intensity, intensity_band, relative_dose_intensity
+    from ._model import MEASUREMENT_KINDS, EventKind, Measurement, Record, RecordRow
+    from ._plausible import PLAUSIBLE_CHANGE, ImplausibleMeasurement, implausible_measurements
+    from ._read import COLUMNS, OPTIONAL_COLUMNS, load_record, read_record, record_schema
+    from ._replay import expand_with_record, planned_limits, replay
+    from ._summary import (
+        OUTCOMES,
+        Delay,
+        DrugSummary,
+        Outcome,
+        RecordSummary,
+        cycle_length,
+        planned_cycle_days,
+        summarize,
+    )
+
+#: The module of each name imported on first use.
+_LAZY = {
+    "level_percent": "_check",
+    "BodyUsed": "_dosing",
+    "CumulativeEntry": "_dosing",
+    "CumulativeFlag": "_dosing",
+    "DoseChange": "_dosing",
+    "Dosing": "_dosing",
+    "cumulative_flags": "_dosing",
+    "flag_moved_to": "_dosing",
+    "limit_not_checked": "_dosing",
+    "Intensity": "_intensity",
+    "RDI_BANDS": "_intensity",
+    "RDI_OVER": "_intensity",
+    "intensity_band": "_intensity",
+    "relative_dose_intensity": "_intensity",
+    "EventKind": "_model",
+    "MEASUREMENT_KINDS": "_model",
+    "Measurement": "_model",
+    "Record": "_model",
+    "RecordRow": "_model",
+    "ImplausibleMeasurement": "_plausible",
+    "PLAUSIBLE_CHANGE": "_plausible",
+    "implausible_measurements": "_plausible",
+    "COLUMNS": "_read",
+    "OPTIONAL_COLUMNS": "_read",
+    "load_record": "_read",
+    "read_record": "_read",
+    "record_schema": "_read",
+    "expand_with_record": "_replay",
+    "planned_limits": "_replay",
+    "replay": "_replay",
+    "Delay": "_summary",
+    "DrugSummary": "_summary",
+    "OUTCOMES": "_summary",
+    "Outcome": "_summary",
+    "RecordSummary": "_summary",
+    "cycle_length": "_summary",
+    "planned_cycle_days": "_summary",
+    "summarize": "_summary",
+}
 
 __all__ = [
     "COLUMNS",
@@ -59,6 +112,7 @@ __all__ = [
     "cumulative_flags",
     "cycle_length",
     "expand",
+    "expand_with_record",
     "flag_moved_to",
     "implausible_measurements",
     "intensity_band",
@@ -74,6 +128,29 @@ __all__ = [
     "summarize",
 ]
 
-from .._public import claim
+
+
+def __getattr__(name: str) -> Any:
+    """``record.X``: imports the module that defines ``X`` on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    # The public names of every module imported by now are regimens's (a Record read by
+    # load_record says regimens.Record before regimens.record.Record is asked for).
+    for public in PUBLIC["record"]:
+        loaded = sys.modules.get(f"{__name__}.{_LAZY[public]}")
+        if public not in globals() and hasattr(loaded, public):
+            globals()[public] = getattr(loaded, public)
+            globals()[public].__module__ = "regimens"
+    if name in PUBLIC["record"]:
+        value.__module__ = "regimens"
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 claim(globals())

@@ -40,9 +40,9 @@ from ..engine import (
     ComputedDose,
     Replayed,
     Schedule,
+    Timeline,
     VisitOccurrence,
     open_day,
-    resolve,
 )
 from ..engine import expand as expand_plan
 from ..errors import (
@@ -58,8 +58,8 @@ from ..errors import (
     RegimenWarning,
     UnitError,
 )
-from ..model import AfterLastAnchor, Course, CourseAnchor, Participant, Regimen, SiteCalendar
-from ..quantities import Amount, Basis, BSAFormula, Months, StudyDay, human_amount
+from ..model import AfterLastAnchor, Course, CourseAnchor, Regimen
+from ..quantities import Amount, Basis, Months, StudyDay, human_amount
 from ._check import check_record
 from ._dosing import (
     BodyUsed,
@@ -74,7 +74,7 @@ from ._model import EventKind, Record, RecordRow
 from ._plausible import implausible_measurements
 from ._summary import Delay, Outcome, reduction_text, summarize
 
-__all__ = ["expand", "planned_limits", "replay"]
+__all__ = ["expand_with_record", "planned_limits", "replay"]
 
 _S = AdministrationStatus
 #: Doses computed from the body's size or kidney function.
@@ -1043,48 +1043,28 @@ def replay(schedule: Schedule, record: Record,
         + tuple(m.warning for m in odd))
 
 
-def expand(
-    regimen: Regimen,
-    *,
-    arm: str,
-    start: date | str | None = None,
-    participant: Participant | None = None,
-    lengths: dict[str, str] | None = None,
-    tz: str | None = None,
-    bsa_formula: BSAFormula | str | None = None,
-    bsa_decimals: int | None = 2,
-    calendar: SiteCalendar | None = None,
-    levels: Mapping[str, int] | None = None,
-    anchor: Mapping[str, date | str] | str | None = None,
-    record: Record | None = None,
-) -> Schedule:
-    """The plan for a participant (:func:`regimens.engine.resolve` then
-    :func:`regimens.engine.expand`), replayed over ``record`` when one is given: what
-    :meth:`Regimen.expand` returns (its options and errors, without issuing warnings).
+def expand_with_record(regimen: Regimen, arm: str, timeline: Timeline, record: Record,
+                       levels: Mapping[str, int] | None) -> Schedule:
+    """:func:`regimens.record.expand` given a record, once the participant's ``timeline``
+    is resolved: the plan replayed over ``record``.
 
     Raises:
-        ExpandOptionError: as :meth:`Regimen.expand` says, and a ``record`` that is not
-            a :class:`Record`.
+        ExpandOptionError: a ``record`` that is not a :class:`Record`.
         InvalidRegimenError: every row of ``record`` that names what the regimen lacks
             (:meth:`Record.check_against`, all in one error); then as :func:`replay` says.
     """
-    timeline = resolve(regimen, arm=arm, start=start, participant=participant,
-                       lengths=lengths, tz=tz, bsa_formula=bsa_formula,
-                       bsa_decimals=bsa_decimals, calendar=calendar, levels=levels,
-                       anchor=anchor)
-    if record is not None and not isinstance(record, Record):
+    if not isinstance(record, Record):
         raise ExpandOptionError("record", "a Record (regimens.record.Record), as read from "
                                 "the participant's record file", record)
-    if record is not None:
-        # Every row against the regimen first, every problem in one error (a record built
-        # in Python, or read without its regimen, has not been checked yet); the replay's
-        # own problems (a row that names nothing on this participant's schedule) come once
-        # the rows name what the regimen has.
-        check_record(record, regimen, arm)
+    # Every row against the regimen first, every problem in one error (a record built in
+    # Python, or read without its regimen, has not been checked yet); the replay's own
+    # problems (a row that names nothing on this participant's schedule) come once the
+    # rows name what the regimen has.
+    check_record(record, regimen, arm)
     schedule = expand_plan(regimen, timeline)
-    if record is None or not record.rows:
-        # No record, or nothing happened yet: the plan, with its own cumulative limits
-        # checked (a plan that crosses one is flagged before anything is given).
+    if not record.rows:
+        # Nothing happened yet: the plan, with its own cumulative limits checked (a plan
+        # that crosses one is flagged before anything is given).
         return planned_limits(schedule)
     return replay(schedule, record, levels)
 
