@@ -130,7 +130,7 @@ def test_an_undeclared_level_between_declared_ones_is_refused() -> None:
 
 def test_voided_rows_are_not_checked() -> None:
     rows = ("date,event,drug,cycle,day,amount,level,reason,line\n"
-            "2027-01-04,given,doxo,,,,,,\n2027-01-05,void,,,,,,typo,2\n")
+            "2027-01-04,given,doxo,,,,,,\n2027-01-04,void given,doxo,,,,,typo,2\n")
     read_record(rows, name="P.csv").check_against(REGIMEN)
 
 

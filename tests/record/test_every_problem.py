@@ -40,7 +40,7 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
 2027-01-06,void,,,,,,,1,
 2027-01-07,void,dox,,,,,,x,
 2027-01-08,given,dox,,,,,,,
-2027-01-09,void,,,,,,,6,
+2027-01-08,void given,dox,,,,,,6,
 2027-01-09,void,,,,,,,7,
 """, [
         "2: time: a time of day is written HH:MM (24-hour clock), e.g. 09:30 (got '25:00')",
@@ -51,18 +51,18 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
         "5: line: expected a whole number (no decimal point) (got 'x')",
         f"8: {VOID_OF_VOID.format(7)} (got 7)",
     ]),
-    # A void with a drug (line 3) no longer hides the void of the header line (2) and the
-    # void of a void (6).
+    # A void with a level its given row cannot have (line 3) no longer hides the void of
+    # the header line (2) and the void of a void (6).
     "bad-void2.csv": (VOID_HEAD, """\
 2027-01-06,void,,,,,,,1,
-2027-01-07,void,dox,,,,,,2,
+2027-01-07,void given,dox,,,,-1,,2,
 2027-01-08,given,dox,,,,,,,
-2027-01-09,void,,,,,,,4,
+2027-01-08,void given,dox,,,,,,4,
 2027-01-09,void,,,,,,,5,
 """, [
         f"2: {NO_ROW} (got 1)",
-        "3: drug: a void row takes no drug (void takes date, line (of the row withdrawn), "
-        "reason) (got 'dox')",
+        "3: level: a void given row takes no level (void given takes date, time, drug, cycle, "
+        "day, amount, line (of the row withdrawn), reason) (got -1)",
         f"6: {VOID_OF_VOID.format(5)} (got 5)",
     ]),
     # Structural problems and problems against the regimen together: line 3 (doxo), 4
@@ -215,12 +215,26 @@ def test_a_row_of_the_wrong_length_does_not_stop_the_others() -> None:
 
 
 def test_a_void_of_a_row_with_problems_adds_nothing() -> None:
-    # Line 2 has a bad date; line 3 voids it: the void itself is fine, line 2 is reported.
-    rows = f"{HEAD},line\n2027-02-30,given,dox,,,,,,\n2027-03-01,void,,,,,,typo,2\n"
+    # Line 2 has a bad date; line 3 voids it, restating it (the bad date too): the void
+    # adds nothing, line 2 is reported.
+    rows = f"{HEAD},line\n2027-02-30,given,dox,,,,,,\n2027-02-30,void given,dox,,,,,typo,2\n"
     with pytest.raises(InvalidRegimenError) as exc:
         read_record(rows, name="P.csv")
     assert [str(p) for p in exc.value.problems] == [
         "P.csv:2: date: not a calendar date (got '2027-02-30')"]
+
+
+def test_a_void_of_a_row_with_problems_that_restates_nothing_is_said_at_once() -> None:
+    # The void of line 3 restates nothing: said now, not once line 2 is mended (the row on
+    # line 2 cannot be read, so the message names its cells by the line).
+    rows = f"{HEAD},line\n2027-02-30,given,dox,,,,,,\n2027-03-01,void,,,,,,typo,2\n"
+    with pytest.raises(InvalidRegimenError) as exc:
+        read_record(rows, name="P.csv")
+    assert [str(p) for p in exc.value.problems] == [
+        "P.csv:2: date: not a calendar date (got '2027-02-30')",
+        "P.csv:3: event: a void restates the row it withdraws (every cell but the reason): "
+        "write 'void' and line 2's event in the event cell (as 'void given'), and line 2's "
+        "other cells as it has them (got 'void')"]
 
 
 def test_a_re_escalation_comes_with_the_other_problems() -> None:

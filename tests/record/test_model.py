@@ -22,6 +22,15 @@ def row(line: int, event: str, **fields: Any) -> RecordRow:
     return RecordRow("P-017.csv", line, event=EventKind(event), **fields)
 
 
+def void(line: int, target: RecordRow, **changes: Any) -> RecordRow:
+    """A void of ``target`` restating it (every cell but the reason), with ``changes``."""
+    fields: dict[str, Any] = {name: getattr(target, name) for name in (
+        "date", "time", "drug", "cycle", "day", "amount", "measurement", "level", "percent")}
+    fields.update(voids=target.line, voided_event=target.event)
+    fields.update(changes)
+    return RecordRow("P-017.csv", line, event=EventKind.VOID, **fields)
+
+
 def codes(exc: pytest.ExceptionInfo[InvalidRegimenError]) -> list[tuple[str, str]]:
     return [(p.path, p.code) for p in exc.value.problems]
 
@@ -83,7 +92,19 @@ INVALID = [
      [("amount", "wrong-type")]),
     ("void", {}, [("voids", "missing-field")]),
     ("void", {"voids": 3}, [("voids", "void-not-earlier")]),
-    ("void", {"voids": 2, "drug": "il2"}, [("drug", "field-not-for-event")]),
+    # A void restating a row has that row's fields (and its line): what its event needs
+    # and may have.
+    ("void", {"voids": 2, "voided_event": EventKind.GIVEN}, [("drug", "missing-field")]),
+    ("void", {"voids": 2, "voided_event": EventKind.GIVEN, "drug": "il2", "level": -1},
+     [("level", "field-not-for-event")]),
+    ("void", {"voids": 2, "voided_event": EventKind.GIVEN, "drug": "il2", "date": None},
+     [("date", "missing-field")]),
+    ("void", {"voided_event": EventKind.GIVEN, "drug": "il2"}, [("voids", "missing-field")]),
+    ("void", {"voids": 2, "voided_event": EventKind.REDUCE, "drug": "il2"},
+     [("level", "missing-field")]),
+    ("void", {"voids": 2, "voided_event": EventKind.VOID}, [("voided_event", "void-of-void")]),
+    ("void", {"voids": 2, "voided_event": "given", "drug": "il2"},
+     [("voided_event", "not-one-of")]),
 ]
 
 
@@ -104,8 +125,20 @@ def test_a_field_an_event_does_not_take_says_what_it_takes() -> None:
         "cycle, day, reason) (got 1 MIU)")
 
 
-def test_void_needs_no_date() -> None:
+def test_a_void_restating_nothing_is_a_row_for_the_record_to_refuse() -> None:
+    # As records were written before voids restated their rows: read, so that Record can
+    # say which cells to add (it knows the row on that line).
     assert row(3, "void", voids=2, date=None).date is None
+    assert row(3, "void", voids=2, drug="il2").drug == "il2"
+
+
+def test_a_void_says_what_its_event_takes() -> None:
+    with pytest.raises(InvalidRegimenError) as exc:
+        row(3, "void", voids=2, voided_event=EventKind.MISSED, drug="il2",
+            amount=parse_amount("1 MIU"))
+    assert str(exc.value) == (
+        "P-017.csv:3: amount: a void missed row takes no amount (void missed takes date, time, "
+        "drug, cycle, day, line (of the row withdrawn), reason) (got 1 MIU)")
 
 
 # Measurements ---------------------------------------------------------------------------
@@ -138,7 +171,8 @@ def test_measurement_replaces_the_participant_value() -> None:
 def test_effective_rows_leave_voids_and_what_they_withdraw_out() -> None:
     given = row(2, "given", drug="il2")
     wrong = row(3, "given", drug="il2", date=date(2027, 1, 5))
-    void = row(4, "void", voids=3, reason="entered for the wrong participant")
+    void = row(4, "void", voids=3, voided_event=EventKind.GIVEN, drug="il2",
+               date=date(2027, 1, 5), reason="entered for the wrong participant")
     missed = row(5, "missed", drug="il2", date=date(2027, 1, 5))
     record = Record("P-017.csv", (given, wrong, void, missed))
     assert record.effective() == (given, missed)
@@ -148,13 +182,16 @@ def test_effective_rows_leave_voids_and_what_they_withdraw_out() -> None:
     assert pickle.loads(pickle.dumps(record)).effective() == (given, missed)
 
 
+_GIVEN = row(2, "given", drug="il2")
+
+
 @pytest.mark.parametrize(("rows", "expected"), [
-    ((row(2, "given", drug="il2"), row(3, "void", voids=1)), [("line", "void-unknown-line")]),
-    ((row(2, "given", drug="il2"), row(3, "void", voids=2), row(4, "void", voids=3)),
-     [("line", "void-of-void")]),
-    ((row(2, "given", drug="il2"), row(3, "void", voids=2), row(4, "void", voids=2)),
-     [("line", "void-twice")]),
-    ((row(2, "given", drug="il2"), row(2, "missed", drug="il2")), [("line", "duplicate-line")]),
+    ((_GIVEN, void(3, _GIVEN, voids=1)), [("line", "void-unknown-line")]),
+    ((_GIVEN, void(3, _GIVEN), void(4, _GIVEN, voids=3)), [("line", "void-of-void")]),
+    ((_GIVEN, void(3, _GIVEN), void(4, _GIVEN)), [("line", "void-twice")]),
+    ((_GIVEN, row(2, "missed", drug="il2")), [("line", "duplicate-line")]),
+    ((_GIVEN, row(3, "void", voids=2)), [("event", "void-not-restated")]),
+    ((_GIVEN, void(3, _GIVEN, date=date(2027, 1, 5))), [("line", "void-mismatch")]),
 ])
 def test_a_void_withdraws_one_earlier_row(rows: tuple[RecordRow, ...],
                                          expected: list[tuple[str, str]]) -> None:
@@ -165,7 +202,8 @@ def test_a_void_withdraws_one_earlier_row(rows: tuple[RecordRow, ...],
 
 def test_rows_in_any_order_later_lines_first() -> None:
     """Rows are events in any order: a void may name any earlier line of the file."""
-    record = Record("P-017.csv", (row(2, "given", drug="il2"), row(7, "void", voids=2)))
+    given = row(2, "given", drug="il2")
+    record = Record("P-017.csv", (given, void(7, given)))
     assert record.effective() == ()
 
 

@@ -20,7 +20,7 @@ date,event,drug,cycle,day,amount,level,reason,time,line
 2027-02-22,reduce,dox,,,,-1 (80%),toxicity,,
 2027-02-22,measure,,,,68 kg,,,,
 2027-03-01,missed,dox,4,1,,,,,
-2027-03-02,void,,,,,,entered twice,,7
+2027-03-01,void missed,dox,4,1,,,entered twice,,7
 """
 
 YAML = """\
@@ -31,13 +31,14 @@ YAML = """\
 - {date: 2027-02-22, event: reduce, drug: dox, level: -1 (80%), reason: toxicity}
 - {date: 2027-02-22, event: measure, amount: 68 kg}
 - {date: 2027-03-01, event: missed, drug: dox, cycle: 4, day: 1}
-- {date: 2027-03-02, event: void, line: 7, reason: entered twice}
+- {date: 2027-03-01, event: void missed, drug: dox, cycle: 4, day: 1, line: 7,
+   reason: entered twice}
 """
 
 
 def _fields(record: regimens.Record) -> list[tuple[object, ...]]:
     return [(r.date, r.time, r.event, r.drug, r.cycle, r.day, r.amount, r.level, r.percent,
-             r.reason, r.measurement, r.voids) for r in record.rows]
+             r.reason, r.measurement, r.voids, r.voided_event) for r in record.rows]
 
 
 def test_csv_rows_are_read_with_their_lines() -> None:
@@ -52,7 +53,8 @@ def test_csv_rows_are_read_with_their_lines() -> None:
     assert (delay.drug, delay.cycle, delay.reason) == (None, 3, "neutropenia, grade 3")
     assert (reduce.level, reduce.percent) == (-1, Decimal(80))
     assert measure.measurement == Measurement("weight", "68 kg")
-    assert void.voids == 7
+    assert (void.voids, void.voided_event, void.date, void.drug, void.cycle, void.day) == (
+        7, EventKind.MISSED, date(2027, 3, 1), "dox", 4, 1)
     assert record.effective() == (given, partial, delay, reduce, measure)
     assert record.voided() == ((void, missed),)
 

@@ -82,7 +82,7 @@ def test_a_dose_given_past_max_cumulative_is_one_deviation() -> None:
 
 def test_voided_rows_are_listed_in_the_summary() -> None:
     s = replayed("2027-01-04,given,dox,,,,,,\n2027-01-05,given,dox,,,109 mg,,,\n"
-                 ",void,,,,,,entered in error,3\n")
+                 "2027-01-05,void given,dox,,,109 mg,,entered in error,3\n")
     assert summary(s).voided == (
         "line 4 withdraws line 3 (2027-01-05 given dox 109 mg): entered in error",)
     assert json.loads(s.to_json())["summary"]["voided"] == [

@@ -35,7 +35,8 @@ class EventKind(enum.Enum):
     the whole treatment) is paused and resumed; ``REDUCE`` a drug goes to a dose level
     or a percentage of its level-0 dose; ``MEASURE`` a new weight, height, BSA, serum
     creatinine or GFR; ``STOP`` a drug (or the whole treatment) stops; ``VOID`` withdraws
-    an earlier row, named by its line.
+    an earlier row, named by its line and restated (its event, date and other cells), so
+    that a line number gone stale cannot withdraw another row.
     """
 
     GIVEN = "given"
@@ -109,7 +110,7 @@ class Measurement:
 
 #: Fields a row may carry, besides ``source``, ``line``, ``date``, ``event``, ``reason``.
 _OPTIONAL = ("time", "drug", "cycle", "day", "amount", "measurement", "level", "percent",
-             "voids")
+             "voids", "voided_event")
 
 # For each event: the fields it needs and the fields it may have (docs/record.md).
 _NEEDS: dict[EventKind, tuple[str, ...]] = {
@@ -154,6 +155,15 @@ class RecordRow:
     (at least one; when both, they must agree with the regimen's levels); ``reason`` free
     text; ``voids`` the line of the row a ``void`` withdraws.
 
+    A ``void`` also restates the row it withdraws: ``voided_event`` is that row's event
+    (written ``void given`` in a file) and ``date``, ``time``, ``drug``, ``cycle``,
+    ``day``, ``amount``, ``measurement``, ``level`` and ``percent`` are that row's (its
+    reason is the void's own), so a line number gone stale (a file converted, its rows
+    reordered) is an error, never a silent wrong withdrawal (:class:`Record` compares
+    them). A restating void needs and may have what its ``voided_event`` does; a void
+    without ``voided_event`` (as records were written before) is read, and refused by
+    :class:`Record`, which names the cells to add.
+
     Which fields each event needs and may have is in docs/record.md ("Events"); ``day``
     goes with ``cycle`` (a cycle day names nothing without its cycle).
 
@@ -176,47 +186,72 @@ class RecordRow:
     time: dt.time | None = None
     measurement: Measurement | None = None
     voids: int | None = None
+    voided_event: EventKind | None = None
 
     def __post_init__(self) -> None:
         problems = _Problems("RecordRow", self.source, self.line)
         self._check(problems)
         problems.raise_any()
 
+    @property
+    def event_text(self) -> str:
+        """The event as a file writes it: ``given``, or ``void given`` for a void that
+        restates a given row (a void restating nothing: ``void``)."""
+        if self.event is EventKind.VOID and isinstance(self.voided_event, EventKind):
+            return f"void {self.voided_event.value}"
+        return self.event.value
+
+    def _shape(self) -> EventKind:
+        """The event whose fields this row has: a restating void has its row's."""
+        if self.event is EventKind.VOID and isinstance(self.voided_event, EventKind):
+            return self.voided_event
+        return self.event
+
     def _check(self, problems: _Problems) -> None:
         if not isinstance(self.event, EventKind):
             problems.add("event", "one of " + ", ".join(k.value for k in EventKind),
                          self.event, code="not-one-of")
             return
+        if self.voided_event is not None and not isinstance(self.voided_event, EventKind):
+            problems.add("voided_event", "one of " + ", ".join(k.value for k in EventKind),
+                         self.voided_event, code="not-one-of")
+            return
+        if self.voided_event is EventKind.VOID:
+            problems.add("voided_event", "a void withdraws a row that is not a void: enter the "
+                         "row again instead of voiding a void", code="void-of-void")
+            return
         if not isinstance(self.line, int) or isinstance(self.line, bool) or self.line < 1:
             problems.add("line", "a line number from 1", self.line, code="wrong-type")
+        shape, text = self._shape(), self.event_text
+        bare_void = self.event is EventKind.VOID and self.voided_event is None
         if self.date is None:
-            if self.event is not EventKind.VOID:
-                problems.add("date", f"a {self.event.value} row needs its date",
-                             code="missing-field")
+            if not bare_void:
+                problems.add("date", f"a {text} row needs its date", code="missing-field")
         elif not isinstance(self.date, dt.date) or isinstance(self.date, dt.datetime):
             problems.add("date", "a date (YYYY-MM-DD)", self.date, code="bad-date")
         if not isinstance(self.reason, str):
             problems.add("reason", "text", self.reason, code="wrong-type")
-        for name in _NEEDS[self.event]:
+        may = _may(self.event, self.voided_event)
+        for name in _needs(self.event, self.voided_event):
             if getattr(self, name) is None:
-                problems.add(name, f"a {self.event.value} row needs {_FIELD_TEXT[name]}",
+                problems.add(name, f"a {text} row needs {_FIELD_TEXT[name]}",
                              code="missing-field")
         for name in _OPTIONAL:
             value = getattr(self, name)
-            if value is not None and name not in _MAY[self.event]:
-                problems.add(name, f"a {self.event.value} row takes no {name}"
-                             f" ({self.event.value} takes {_takes(self.event)})", value,
+            if value is not None and name not in may:
+                problems.add(name, f"a {text} row takes no {name}"
+                             f" ({text} takes {_takes(self.event, self.voided_event)})", value,
                              code="field-not-for-event")
         self._check_types(problems)
-        if self.day is not None and self.cycle is None and "day" in _MAY[self.event]:
+        if self.day is not None and self.cycle is None and "day" in may:
             problems.add("day", "a cycle day goes with its cycle: give cycle too", self.day,
                          code="day-without-cycle")
-        if (self.event in (EventKind.GIVEN, EventKind.MISSED) and self.cycle is not None
+        if (shape in (EventKind.GIVEN, EventKind.MISSED) and self.cycle is not None
                 and self.day is None):
             problems.add("cycle", "name the administration by cycle and day (a cycle has "
                          "several days)", self.cycle, code="cycle-without-day")
-        if self.event is EventKind.REDUCE and self.level is None and self.percent is None:
-            problems.add("level", "a reduce row needs a level (-1, -2 ...) or a percentage of "
+        if shape is EventKind.REDUCE and self.level is None and self.percent is None:
+            problems.add("level", f"a {text} row needs a level (-1, -2 ...) or a percentage of "
                          "the level-0 dose (80%), or both", code="missing-field")
 
     def _check_types(self, problems: _Problems) -> None:
@@ -262,14 +297,31 @@ _FIELD_TEXT = {
 }
 
 
-def _takes(event: EventKind) -> str:
-    names = [n for n in ("date", *_MAY[event], "reason")
-             if not (event is EventKind.MEASURE and n == "measurement")]
-    if event is EventKind.MEASURE:
+def _needs(event: EventKind, voided: EventKind | None) -> tuple[str, ...]:
+    """The fields a row of ``event`` needs (a restating void: its row's, and the line)."""
+    if event is EventKind.VOID and voided is not None:
+        return (*_NEEDS[voided], "voids")
+    return _NEEDS[event]
+
+
+def _may(event: EventKind, voided: EventKind | None) -> tuple[str, ...]:
+    """The fields a row of ``event`` may have. A void restates its row: with the row's
+    event, what that event may have; without it (a void written before voids restated
+    their rows), anything, for :class:`Record` to say what the void must restate."""
+    if event is EventKind.VOID:
+        return (*_MAY[voided], "voids", "voided_event") if voided is not None else _OPTIONAL
+    return _MAY[event]
+
+
+def _takes(event: EventKind, voided: EventKind | None = None) -> str:
+    shape = voided if event is EventKind.VOID and voided is not None else event
+    names = [n for n in ("date", *_may(event, voided), "reason")
+             if not (shape is EventKind.MEASURE and n == "measurement") and n != "voided_event"]
+    if shape is EventKind.MEASURE:
         names.insert(1, "amount (the measurement)")
     if event is EventKind.VOID:
         names = ["line (of the row withdrawn)" if n == "voids" else n for n in names]
-    if event is EventKind.REDUCE:
+    if shape is EventKind.REDUCE:
         # A file has no percent column: a percentage is written in the level column.
         names = [n for n in names if n != "percent"]
         names[names.index("level")] = "level (a dose level, a percentage of level 0, or both)"
@@ -321,6 +373,16 @@ class Record:
                 problems.at(row, "line", f"line {target.line} is a void itself: enter the "
                             "row again instead of voiding a void", row.voids,
                             code="void-of-void")
+            elif row.voided_event is None:
+                problems.at(row, "event", f"{_RESTATES}, so that a stale line number ({_STALE}) "
+                            f"cannot withdraw another row: line {target.line} is "
+                            f"{_row_words(target)}; to withdraw it, write "
+                            f"{_restatement(target)}", "void", code="void-not-restated")
+            elif differences := _void_differences(row, target):
+                problems.at(row, "line", f"line {target.line} is {_row_words(target)}; this void "
+                            f"names {', '.join(differences)}: {_RESTATES}, so correct the void, "
+                            f"or name the line of the row meant ({_STALE})", row.voids,
+                            code="void-mismatch")
             elif target.line in withdrawn:
                 problems.at(row, "line", f"line {target.line} is withdrawn already (by line "
                             f"{withdrawn[target.line].line})", row.voids,
@@ -364,6 +426,118 @@ class Record:
     def row_at(self, line: int) -> RecordRow | None:
         """The row written on ``line`` (None: no row starts there)."""
         return next((r for r in self.rows if r.line == line), None)
+
+
+#: What a void restates, and why, as its messages say it.
+_RESTATES = "a void restates the row it withdraws (every cell but the reason)"
+_STALE = "lines change when a file is converted or its rows reordered"
+
+
+def _row_words(row: RecordRow) -> str:
+    """A row in words, as a void's messages name it: "a given row of il2 on 2027-02-03,
+    cycle 2 day 1, 0.5 MIU" (a void: "a void given row ...")."""
+    head = f"a {row.event_text} row" + (f" of {row.drug}" if row.drug is not None else "")
+    if row.date is not None:
+        head += f" on {row.date.isoformat()}"
+    if row.time is not None:
+        head += f" at {row.time.strftime('%H:%M')}"
+    details = [text for name, text in _cells(row) if name in ("cycle", "amount", "level")
+               and text is not None]
+    return ", ".join([head, *details])
+
+
+def _cells(row: RecordRow) -> list[tuple[str, str | None]]:
+    """The cells a void restates, each (its name in a file, its value in words or None):
+    event, date, drug, time, cycle and day, amount (or the measurement), level."""
+    event = row.voided_event if row.event is EventKind.VOID else row.event
+    cycle = None
+    if row.cycle is not None:
+        cycle = f"cycle {row.cycle}" + (f" day {row.day}" if row.day is not None else "")
+    elif row.day is not None:
+        cycle = f"day {row.day}"
+    level = [f"level {row.level}"] if row.level is not None else []
+    if row.percent is not None:
+        level.append(f"{row.percent.normalize():f}%")
+    return [("event", None if event is None else event.value),
+            ("date", None if row.date is None else row.date.isoformat()),
+            ("drug", row.drug),
+            ("time", None if row.time is None else row.time.strftime("%H:%M")),
+            ("cycle", cycle),
+            ("amount", str(row.amount) if row.amount is not None else
+             (str(row.measurement) if row.measurement is not None else None)),
+            ("level", " ".join(level) or None)]
+
+
+def _void_differences(void: RecordRow, target: RecordRow) -> list[str]:
+    """What ``void`` says of the row it withdraws that ``target`` (the row on that line)
+    does not, in words ("2027-02-04", "a missed row", "no amount"); empty when the void
+    restates it. Values are compared as read (``50 mg`` is ``50.0 mg``; a measurement by
+    its value in its kind's unit), never the reason."""
+    out = []
+    if void.voided_event is not target.event:
+        out.append(f"a {void.voided_event.value if void.voided_event else 'void'} row")
+    if void.date != target.date:
+        out.append(void.date.isoformat() if void.date is not None else "no date")
+    if void.drug != target.drug:
+        out.append(f"drug {void.drug}" if void.drug is not None else "no drug")
+    if void.time != target.time:
+        out.append(f"at {void.time.strftime('%H:%M')}" if void.time is not None else "no time")
+    if (void.cycle, void.day) != (target.cycle, target.day):
+        words = dict(_cells(void))["cycle"]
+        out.append(words if words is not None else "no cycle")
+    if void.amount != target.amount or not _same_measure(void.measurement,
+                                                          target.measurement):
+        words = dict(_cells(void))["amount"]
+        out.append(words if words is not None else "no amount")
+    if (void.level, void.percent) != (target.level, target.percent):
+        words = dict(_cells(void))["level"]
+        out.append(words if words is not None else "no level")
+    return out
+
+
+def _same_measure(a: Measurement | None, b: Measurement | None) -> bool:
+    """Two measurements of one kind and value (``63 kg`` is ``63.0 kg``), or none."""
+    if a is None or b is None:
+        return a is b
+    if a.kind != b.kind:
+        return False
+    return _measured(a) == _measured(b)
+
+
+def _measured(m: Measurement) -> tuple[Decimal | None, ...]:
+    """A measurement's value as Participant reads it: kg, cm, m², mL/min; a creatinine
+    with its unit's factor (mg/dL and µmol/L are not converted: no division, no rounding)."""
+    p = Participant(**{m.kind: m.text})
+    if m.kind == "creatinine":
+        return (p.creatinine_value, p.creatinine_factor)
+    return (getattr(p, {"weight": "weight_kg", "height": "height_cm", "bsa": "bsa_m2",
+                        "gfr": "gfr_ml_min"}[m.kind]),)
+
+
+def _restatement(row: RecordRow) -> str:
+    """The cells a void of ``row`` writes: "event 'void given', date 2027-02-03, drug
+    il2, cycle 2, day 1" (in the file's columns)."""
+    out = [f"event 'void {row.event.value}'"]
+    if row.date is not None:
+        out.append(f"date {row.date.isoformat()}")
+    if row.drug is not None:
+        out.append(f"drug {row.drug}")
+    if row.time is not None:
+        out.append(f"time {row.time.strftime('%H:%M')}")
+    if row.cycle is not None:
+        out.append(f"cycle {row.cycle}")
+    if row.day is not None:
+        out.append(f"day {row.day}")
+    if row.amount is not None:
+        out.append(f"amount {row.amount}")
+    if row.measurement is not None:
+        out.append(f"amount {row.measurement.text}")
+    if row.level is not None or row.percent is not None:
+        percent = f"{row.percent.normalize():f}%" if row.percent is not None else None
+        cell = (f"{row.level} ({percent})" if row.level is not None and percent
+                else str(row.level) if row.level is not None else percent)
+        out.append(f"level {cell}")
+    return ", ".join(out)
 
 
 class _Problems:

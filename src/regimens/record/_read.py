@@ -52,7 +52,8 @@ _PERCENT = re.compile(r"(?P<num>[0-9]+(?:\.[0-9]+)?)\s*%\Z")
 # "-1 (80%)": a level and the percentage of the level-0 dose it stands for.
 _LEVEL_AND_PERCENT = re.compile(r"(?P<level>[-+]?[0-9]{1,3})\s*\(\s*(?P<pct>[^)]*?)\s*\)\Z")
 # Fields of RecordRow written in another column of the file.
-_COLUMN_OF = {"measurement": "amount", "percent": "level", "voids": "line"}
+_COLUMN_OF = {"measurement": "amount", "percent": "level", "voids": "line",
+              "voided_event": "event"}
 
 _MEASURE_HINT = ("write the measurement with its unit: a weight ('68 kg'), height ('172 cm'), "
                  "BSA ('1.8 m2'), serum creatinine ('1.1 mg/dL' or '97 umol/L') or GFR "
@@ -157,6 +158,19 @@ def read_record(text: str | bytes, *, name: str = "<record>", kind: str = "csv",
     built: list[RecordRow] = []
     failed: set[int] = set()
     for row in rows:
+        target = _void_of(row)
+        if target is not None and target in failed:
+            # A void of a row reported already has nothing to withdraw in what was read,
+            # and its cells restate that row's (its problems too): it adds nothing, but a
+            # void that restates nothing at all, whatever row it names.
+            failed.add(row.line)
+            if row.cells.get("event") == "void":
+                problems.append(Problem(name, row.line, ("event",), "a void restates the row "
+                                        "it withdraws (every cell but the reason): write "
+                                        f"'void' and line {target}'s event in the event cell "
+                                        f"(as 'void given'), and line {target}'s other cells "
+                                        "as it has them", "void", code="void-not-restated"))
+            continue
         made = _build_row(row, name, problems)
         if made is None:
             failed.add(row.line)
@@ -175,8 +189,25 @@ def read_record(text: str | bytes, *, name: str = "<record>", kind: str = "csv",
     return record
 
 
+def _void_of(row: _Row) -> int | None:
+    """The line a void row names (None: not a void, or no line that can be read)."""
+    line = row.cells.get("line")
+    if not _says_void(row.cells):
+        return None
+    try:
+        return _whole(line) if line is not None else None
+    except _Bad:
+        return None
+
+
+def _says_void(cells: dict[str, Any]) -> bool:
+    """The row's event cell is a void's ('void', 'void given'), whether it reads or not."""
+    event = cells.get("event")
+    return isinstance(event, str) and event.partition(" ")[0] == "void"
+
+
 def _readable(name: str, built: list[RecordRow], failed: set[int],
-           problems: list[Problem]) -> Record:
+              problems: list[Problem]) -> Record:
     """The record of the rows that could be read, its own problems (voids) added to
     ``problems``; rows with such a problem are left out of it, so that the rest is
     checked against the regimen."""
@@ -330,7 +361,7 @@ def _build_row(row: _Row, name: str, problems: list[Problem]) -> RecordRow | Non
                                  value if bad.show else NO_VALUE, code=bad.code))
             return None
 
-    event = read("event", _event)
+    event, voided = read("event", _event) or (None, None)
     if cells.get("event") is None and not row.broken:
         # (A row with an unknown column has it reported: "did you mean 'event'?".)
         found.append(Problem(name, row.line, ("event",), "every row names its event ("
@@ -344,9 +375,11 @@ def _build_row(row: _Row, name: str, problems: list[Problem]) -> RecordRow | Non
         "day": read("day", _whole),
         "reason": read("reason", _reason) or "",
     }
-    if event is EventKind.MEASURE:
+    # A void restates its row: its cells are read as that row's event reads them.
+    shape = voided if voided is not None else event
+    if shape is EventKind.MEASURE:
         fields["measurement"] = read("amount", _measurement)
-    elif event is EventKind.REDUCE and cells.get("amount") is not None:
+    elif shape is EventKind.REDUCE and cells.get("amount") is not None:
         # A reduction is a dose level or a percentage, never an amount: say where it goes
         # (a level typed one column early read as "a bare number is not an amount").
         found.append(Problem(name, row.line, ("amount",), "a reduce row takes no amount: "
@@ -357,7 +390,9 @@ def _build_row(row: _Row, name: str, problems: list[Problem]) -> RecordRow | Non
         fields["amount"] = read("amount", _amount)
     if event is EventKind.VOID:
         fields["voids"] = read("line", _whole)
-    elif cells.get("line") is not None:
+        fields["voided_event"] = voided
+    elif cells.get("line") is not None and not _says_void(cells):
+        # (A void whose event cannot be read, 'void givne', has that problem said.)
         found.append(Problem(name, row.line, ("line",), "the line column names the row a void "
                              "withdraws: leave it empty on other rows", cells["line"],
                              code="field-not-for-event"))
@@ -390,10 +425,22 @@ def _text(value: Any, what: str) -> str:
     return value
 
 
-def _event(value: Any) -> EventKind:
+def _event(value: Any) -> tuple[EventKind, EventKind | None]:
+    """The event, and for a void (``void given``) the event of the row it withdraws."""
     text = _text(value, "an event")
+    first, _, rest = text.partition(" ")
+    if first == "void" and rest.strip():
+        names = [k.value for k in EventKind]
+        try:
+            return EventKind.VOID, EventKind(rest.strip())
+        except ValueError:
+            near = closest(rest.strip().lower(), names)
+            hint = f"did you mean 'void {near}'? " if near else ""
+            raise _Bad(f"{hint}a void is written 'void' and the event of the row it withdraws "
+                       f"(void given, void missed ...; events: {', '.join(names[:-1])})",
+                       code="not-one-of") from None
     try:
-        return EventKind(text)
+        return EventKind(text), None
     except ValueError:
         names = [k.value for k in EventKind]
         near = closest(text.lower(), names)
@@ -556,10 +603,15 @@ def record_schema() -> dict[str, Any]:
         "additionalProperties": False,
         "required": ["date", "event"],
         "properties": {
-            "date": _cell("the day it happened or takes effect, YYYY-MM-DD", "string",
+            "date": _cell("the day it happened or takes effect, YYYY-MM-DD (a void: the "
+                          "date of the row it withdraws)", "string",
                           pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
-            "event": {"description": "what happened", "type": "string",
-                      "enum": [k.value for k in EventKind]},
+            "event": {"description": "what happened; a void is 'void' and the event of the "
+                      "row it withdraws ('void given'), and restates that row's other cells "
+                      "but its reason", "type": "string",
+                      "enum": [*(k.value for k in EventKind),
+                               *(f"void {k.value}" for k in EventKind
+                                 if k is not EventKind.VOID)]},
             "drug": _cell("a drug id of the regimen (empty: every drug, where the event "
                           "allows it)", "string"),
             "cycle": _cell("the protocol's cycle number, from 1", "integer", "string",
