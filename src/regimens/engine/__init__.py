@@ -11,7 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .._public import PUBLIC, claim
-from ._calendar import open_day
+from ._calendar import open_day, visit_day
 from ._dose import (
     BodySize,
     ComputedDose,
@@ -102,6 +102,7 @@ __all__ = [
     "refuse_unsupported",
     "resolve",
     "site_counts",
+    "visit_day",
 ]
 
 

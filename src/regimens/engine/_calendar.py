@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ..model import Course, Regimen, SiteCalendar
     from ._timeline import Timeline
 
-__all__ = ["move_administrations", "move_visits", "open_day", "shown_day"]
+__all__ = ["move_administrations", "move_visits", "open_day", "shown_day", "visit_day"]
 
 _WEEKDAY = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -210,31 +210,43 @@ def _with(a: Administration, **changes: object) -> Administration:
     return Administration._unchecked(*fields.values())
 
 
+def visit_day(calendar: SiteCalendar, day: date, earliest: date, latest: date,
+              closure: Callable[[date], str | None] | None = None) -> tuple[date | None, str]:
+    """Where a visit whose target ``day`` is closed moves by the plan's rule: the nearest
+    open day of its window (``earliest`` to ``latest``, inclusive; the earlier of two at
+    the same distance), and the note ``"moved from Sat 2027-01-23: closed on Saturdays"``;
+    or None and the conflict's note when no day of the window is open (or it has none).
+    Used for the plan's visits and for the visits a record's delay moves."""
+    closure = closure or _closure_memo(calendar)
+    why = closure(day) or ""
+    before, after = (day - earliest).days, (latest - day).days
+    found = next((d for d in _candidates(day, before, after) if closure(d) is None), None)
+    if found is None:
+        head = f"stays on {shown_day(day)}, a day the site is closed ({why})"
+        return None, head + (f": no open day in its window ({shown_day(earliest)} to "
+                             f"{shown_day(latest)})" if before or after else
+                             ": the visit has no window to move it in")
+    return found, f"moved from {shown_day(day)}: {why}"
+
+
 def move_visits(calendar: SiteCalendar, visits: list[VisitOccurrence], line: Timeline,
                 warnings: list[RegimenWarning]) -> list[VisitOccurrence]:
     """Visits on closed days moved to the nearest open day of their window, in date order."""
     closure = _closure_memo(calendar)
     out = []
     for v in visits:
-        why = closure(v.date)
-        if why is None:
+        if closure(v.date) is None:
             out.append(v)
             continue
-        before, after = (v.date - v.earliest).days, (v.latest - v.date).days
-        found = next((d for d in _candidates(v.date, before, after) if closure(d) is None),
-                     None)
+        found, note = visit_day(calendar, v.date, v.earliest, v.latest, closure)
         if found is None:
-            head = f"stays on {shown_day(v.date)}, a day the site is closed ({why})"
-            note = head + (f": no open day in its window ({shown_day(v.earliest)} to "
-                           f"{shown_day(v.latest)})" if before or after else
-                           ": the visit has no window to move it in")
             warnings.append(ClosedDayWarning(
                 f"visit {v.label or v.id}, Study Day {v.study_day.value}: {note}"))
             out.append(_visit(v, calendar_note=note))
             continue
         out.append(_visit(v, date=found, planned_date=v.date,
                           study_day=line.study_day((found - line.start).days),
-                          calendar_note=f"moved from {shown_day(v.date)}: {why}"))
+                          calendar_note=note))
     # Stable: visits on one day keep the regimen's order.
     return sorted(out, key=lambda v: v.date)
 

@@ -9,14 +9,16 @@ on the result of the last (docs/record.md, "Replay"):
    delay, then ``move`` rows; later cycles follow the course's ``on_delay`` policy
    (``shift``: they move by exactly the delay; ``keep``: they stay on the grid, and the
    delayed cycle's doses that run into the next cycle's start are cancelled); with a site
-   calendar, clinic work a delay carried onto a closed day moves again by the plan's rule,
+   calendar, clinic work a delay carried onto a closed day moves again by the plan's rule
+   (a delay moves work from the day it was due, not the day the plan's calendar chose),
    and the date a row names itself is kept (a ``ClosedDayWarning``);
 2. what happened to each dose: ``given`` rows fulfil the administration planned that day
    (or the one named by ``cycle`` and ``day``), ``missed`` rows mark one missed (made up
    after the course's last dose under ``missed: make_up``);
 3. ``hold``/``resume`` and ``stop`` mark the doses still planned in their span;
 4. visits anchored to a delayed cycle move with it; visits after a drug's last dose
-   follow its last dose that happens.
+   follow its last dose that happens; with a site calendar, both are placed by the plan's
+   rule (off a closed day, within their window), as the administrations are.
 
 A row that names nothing (a cycle the drug does not have) is an error naming its file,
 line and field; a ``given`` row that fulfils no planned administration is kept (a dose
@@ -26,6 +28,7 @@ was given) and reported as a protocol deviation. No row is ever silently left ou
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import field
 from datetime import UTC, date, datetime, time, timedelta
@@ -43,6 +46,7 @@ from ..engine import (
     Timeline,
     VisitOccurrence,
     open_day,
+    visit_day,
 )
 from ..engine import expand as expand_plan
 from ..errors import (
@@ -81,6 +85,10 @@ _S = AdministrationStatus
 _SCALED = (Basis.PER_KG, Basis.PER_M2, Basis.AUC)
 
 
+#: ``date`` for the annotations of :class:`_Row`, whose field ``date`` hides the type.
+_Date = date
+
+
 @dataclass
 class _Row:
     """An administration being replayed (mutable while the rows are applied)."""
@@ -99,6 +107,14 @@ class _Row:
     placed_by: int | None = None  # the line of the row that names its date (move, delay)
     calendar_note: str | None = None  # the site calendar's note, when the replay re-moved it
     last_mover: RecordRow | None = None  # the last delay or move row that moved it
+    # The day it is due by the protocol and the record's delays, before the site calendar
+    # moves it (the plan's target day: a delay moves that, never the day the plan's
+    # calendar chose, which the calendar's rule then places again).
+    target: _Date | None = None
+
+    @property
+    def due(self) -> _Date:
+        return self.target if self.target is not None else self.date
 
     @property
     def key(self) -> tuple[str, int]:
@@ -150,12 +166,18 @@ class _Replay:
         self.schedule = schedule
         self.record = record
         self.regimen = schedule.regimen
-        self.rows = [_Row(a, a.date) for a in schedule.administrations]
+        self.rows = [_Row(a, a.date, target=a.planned_date or a.date)
+                     for a in schedule.administrations]
+        # (course key, cycle, cycle day) -> (the date a delay row names for it, its line):
+        # a visit on that day is kept there, as the administration is.
+        self.named_days: dict[tuple[tuple[str, int], int, int], tuple[date, int]] = {}
         self.extra: list[_Row] = []  # given rows that fulfil no planned administration
         self.changes: list[tuple[date, int, str]] = []
         self.deviations: list[tuple[date, int, str]] = []
         self.delays: list[Delay] = []
         self.warnings: list[RegimenWarning] = []
+        # The plan's ClosedDayWarnings about items the record moved off that day.
+        self.stale: list[str] = []
         # Given rows that fulfil nothing, with the index of their deviation.
         self.unplanned: list[tuple[RecordRow, int]] = []
         # (period, course) -> the delays applied: (cycle, day or None, days, policy).
@@ -251,7 +273,7 @@ class _Replay:
                     raise _problem(row, "day", f"{drug} has no administration on day "
                                    f"{row.day} of cycle {row.cycle}", row.day,
                                    "record-unknown-day")
-                reference = named[0].date
+                reference = named[0].due
                 what = f"cycle {row.cycle} of {drug} from day {row.day}"
             days = (row.date - reference).days
             if days <= 0:
@@ -269,7 +291,10 @@ class _Replay:
                 # have it (a day-8 delay does not move cycle 3); a whole-cycle delay moves
                 # later cycles under on_delay: shift.
                 if inside or (policy == "shift" and row.day is None and c > row.cycle):
-                    r.date += timedelta(days=days)
+                    # From the day it was due, not the day the plan's site calendar chose
+                    # (recalendar places it again by the calendar's rule).
+                    r.target = r.due + timedelta(days=days)
+                    r.date = r.target
                     r.moved_by.append(row.line)
                     if inside and r.date == row.date:
                         r.placed_by = row.line  # the date the delay row names
@@ -278,6 +303,7 @@ class _Replay:
                             f"moved {_days(days)} with the delay of cycle {row.cycle} "
                             f"({_where(row)})")
             self.shifts.setdefault(key, []).append((row.cycle, row.day, days, policy))
+            self.named_days[(key, row.cycle, row.day or 1)] = (row.date, row.line)
             later = ("later cycles move with it (on_delay: shift)" if policy == "shift" else
                      "later cycles stay on the grid (on_delay: keep)")
             if row.day is not None:
@@ -405,11 +431,16 @@ class _Replay:
             return
         clinic = {d.id for d in self.regimen.drugs if d.clinic}
         for r in sorted(self.rows, key=lambda r: (r.date, r.plan.drug, r.plan.cycle_day or 0)):
-            if r.status is not _S.PLANNED or r.date == r.plan.date:
+            if r.status is not _S.PLANNED or not r.moved_by:
                 continue  # not moved by the record
             course = self.course(r.key)
             if not (r.plan.drug in clinic or course.clinic):
                 continue  # taken at home: never moves
+            if r.plan.calendar_note:
+                # The plan's note is about the day the record moved it from.
+                r.calendar_note = ""
+                self.stale.append(f"{r.plan.drug_name}, Study Day {r.plan.study_day.value}: "
+                               f"{r.plan.calendar_note}")
             why = calendar.closure(r.date)
             if why is None:
                 continue
@@ -754,6 +785,15 @@ class _Replay:
     # 4. Visits -------------------------------------------------------------------------
 
     def visits(self) -> tuple[VisitOccurrence, ...]:
+        """The visits as the record leaves them: a visit on a cycle's day moves with the
+        delays of that cycle, a visit after a drug's last dose with the last dose that
+        happens; a study-day visit stays. A visit the record moves is due on its target day
+        moved by as much (its window with it), and with a site calendar it is placed by the
+        plan's rule: on a closed day it moves to the nearest open day of its window
+        (:func:`regimens.engine.visit_day`), or stays, a conflict; on the day a delay row
+        names for its cycle day it is kept, as the administration is. Each with its note
+        and, when on a closed day, a :class:`ClosedDayWarning` (docs/record.md, "Site
+        calendar")."""
         by_id = {v.id: v for v in self.regimen.visits}
         course_keys = {c.id: (p.id, i) for p in self.regimen.periods
                        for i, c in enumerate(p.courses) if c.id is not None}
@@ -761,10 +801,12 @@ class _Replay:
         for v in self.schedule.visits:
             visit = by_id.get(v.id)
             days = 0
+            named: tuple[date, int] | None = None
             if visit is not None and isinstance(visit.anchor, CourseAnchor):
                 key = course_keys.get(visit.anchor.course)
                 if key is not None:
                     days = self.shift_of(key, visit.anchor.cycle, visit.anchor.day)
+                    named = self.named_days.get((key, visit.anchor.cycle, visit.anchor.day))
             elif visit is not None and isinstance(visit.anchor, AfterLastAnchor):
                 happening = [r.date for r in self.rows + self.extra
                              if r.plan.drug == visit.anchor.drug
@@ -776,14 +818,41 @@ class _Replay:
             if not days:
                 out.append(v)
                 continue
-            step = timedelta(days=days)
-            when = v.date + step
-            out.append(dataclasses.replace(
-                v, date=when, earliest=v.earliest + step, latest=v.latest + step,
-                study_day=StudyDay.from_offset((when - self.schedule.start).days,
-                                               self.regimen.day_zero),
-                planned_date=v.planned_date or v.date))
+            out.append(self.moved_visit(v, days, named))
         return tuple(sorted(out, key=lambda v: v.date))
+
+    def moved_visit(self, v: VisitOccurrence, days: int,
+                    named: tuple[date, int] | None) -> VisitOccurrence:
+        """``v`` moved ``days`` from its target day, then placed by the site calendar."""
+        step = timedelta(days=days)
+        due = (v.planned_date or v.date) + step  # the plan's target day, moved
+        earliest, latest = v.earliest + step, v.latest + step
+        when, note = due, ""
+        calendar = self.schedule.calendar
+        why = calendar.closure(due) if calendar is not None else None
+        if v.calendar_note:
+            # The plan's note is about the day the record moved it from.
+            self.stale.append(f"visit {v.label or v.id}, Study Day {v.study_day.value}: "
+                              f"{v.calendar_note}")
+        if calendar is not None and why is not None:
+            if named is not None and named[0] == due:
+                note = (f"kept on {_day(due)}, the date record line {named[1]} gives, a day "
+                        f"the site is closed ({why})")
+                found = None
+            else:
+                found, note = visit_day(calendar, due, earliest, latest)
+            if found is None:
+                day = StudyDay.from_offset((due - self.schedule.start).days,
+                                           self.regimen.day_zero)
+                self.warnings.append(ClosedDayWarning(
+                    f"visit {v.label or v.id}, Study Day {day.value}: {note}"))
+            else:
+                when = found
+        return dataclasses.replace(
+            v, date=when, earliest=earliest, latest=latest,
+            study_day=StudyDay.from_offset((when - self.schedule.start).days,
+                                           self.regimen.day_zero),
+            planned_date=v.planned_date or v.date, calendar_note=note)
 
     # The result ------------------------------------------------------------------------
 
@@ -1036,10 +1105,19 @@ def replay(schedule: Schedule, record: Record,
         source=record.source, record=record, planned=schedule,
         changes=tuple(text for *_, text in sorted(state.changes)),
         deviations=deviations, summary=summary)
+    visits = state.visits() if rows else schedule.visits
+    # The plan's warnings about a closed day an item was due on, when the record moved it
+    # from there (each once: another item's warning of the same words stays).
+    stale = Counter(state.stale)
+    kept = []
+    for w in schedule.warnings:
+        if isinstance(w, ClosedDayWarning) and stale[str(w)] > 0:
+            stale[str(w)] -= 1
+            continue
+        kept.append(w)
     return dataclasses.replace(
-        schedule, administrations=tuple(made),
-        visits=state.visits() if rows else schedule.visits, replayed=replayed,
-        warnings=schedule.warnings + tuple(state.warnings) + tuple(f.warning for f in flags)
+        schedule, administrations=tuple(made), visits=visits, replayed=replayed,
+        warnings=tuple(kept) + tuple(state.warnings) + tuple(f.warning for f in flags)
         + tuple(m.warning for m in odd))
 
 
