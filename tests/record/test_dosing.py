@@ -422,3 +422,17 @@ def test_a_dose_note_shows_the_cli_weight_as_the_record_does() -> None:
     # BSA (Mosteller) from 170 cm and 62 kg: sqrt(170 x 62 / 3600) = 1.7111 -> 1.71 m².
     assert change.notes == ("recomputed from weight 62 kg (measured 2027-02-10, record line "
                             "2); height 170 cm (at enrolment); BSA 1.71 m² (computed)",)
+
+
+@pytest.mark.parametrize(("rows", "expected"), [
+    # 154 lb at enrolment = 154 x 0.45359237 = 69.85322498 kg: 10 mg/kg = 698.5322498 mg.
+    # 63 kg is 6.85322498 / 69.85322498 = 9.81% below it: within 10%, not recomputed.
+    ("2027-02-15,measure,,,,63 kg,,\n", ["698.5322498 mg"] * 8),
+    # 62 kg is 7.85322498 / 69.85322498 = 11.24% below: recomputed, 620 mg from cycle 3.
+    ("2027-02-15,measure,,,,62 kg,,\n", ["698.5322498 mg"] * 2 + ["620 mg"] * 6),
+])
+def test_the_redose_rule_compares_with_a_weight_given_in_another_unit(
+        rows: str, expected: list[str]) -> None:
+    participant = Participant(weight="154 lb", height="170 cm")
+    d = dosing(rows, "redose: {weight_change: 10%}", participant)
+    assert amounts(d, "mab") == expected

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from decimal import Decimal
 
 import pytest
 
@@ -166,3 +167,104 @@ def test_a_plausible_record_has_an_empty_list() -> None:
     assert not [w for w in s.warnings if isinstance(w, ImplausibleMeasurementWarning)]
     assert json.loads(s.to_json())["summary"]["measurements"] == []
     assert "Implausible measurements" not in s.to_table()
+
+
+# Compared with what the doses were computed from, of whatever origin (issue 13: "re-dosing
+# compares the new measurement with the one the current dose was computed from"). --------
+
+MOSTELLER_70_170 = "1.82 m² (computed from weight 70 kg and height 170 cm)"
+IN_USE = {
+    # BSA computed at enrolment, never given nor measured: sqrt(170 x 70 / 3600) = 1.8181,
+    # 1.82 m2 as doses use it. 1.4 m2 is 0.42 / 1.82 = 23.0769...% below; before, with no
+    # BSA given or measured, there was nothing to compare it with and it was not flagged.
+    "bsa computed at enrolment": (Participant(weight="70 kg", height="170 cm"), {},
+                                  "2027-01-25,measure,,,,1.4 m2,,\n", [
+        "P.csv:2: BSA 1.4 m2 measured 2027-01-25: 23.08% below the previous BSA, "
+        f"{MOSTELLER_70_170}, more than the 20%{PLAUSIBLE}{TAIL}"]),
+    # 1.6 m2: 0.22 / 1.82 = 12.09%: plausible.
+    "bsa computed, plausible": (Participant(weight="70 kg", height="170 cm"), {},
+                                "2027-01-25,measure,,,,1.6 m2,,\n", []),
+    # BSA given 1.8; a weight of 56 kg (exactly 20%: plausible) replaces it: BSA computed
+    # sqrt(170 x 56 / 3600) = 1.62617, 1.63 m2. 2.0 m2 is 11.11% above the 1.8 given (the
+    # only BSA compared before) but 0.37 / 1.63 = 22.699...% above the 1.63 in use.
+    "bsa replaced by a weight": (
+        Participant(weight="70 kg", height="170 cm", bsa="1.8 m2"), {},
+        "2027-01-25,measure,,,,56 kg,,\n2027-02-25,measure,,,,2.0 m2,,\n", [
+            "P.csv:3: BSA 2.0 m2 (2 m²) measured 2027-02-25: 22.7% above the BSA the doses "
+            "were computed from, 1.63 m² (computed from weight 56 kg and height 170 cm), "
+            f"more than the 20%{PLAUSIBLE}{TAIL}"]),
+    # DuBois and 3 decimals, as the schedule computes it: 0.007184 x 170^0.725 x 70^0.425
+    # = 1.80971 m2, 1.810 m2. 1.44 m2 is 0.37 / 1.81 = 20.44% below.
+    "bsa by the schedule's formula": (
+        Participant(weight="70 kg", height="170 cm"),
+        {"bsa_formula": regimens.BSAFormula.DUBOIS, "bsa_decimals": 3},
+        "2027-01-25,measure,,,,1.44 m2,,\n", [
+            "P.csv:2: BSA 1.44 m2 measured 2027-01-25: 20.44% below the previous BSA, 1.81 m² "
+            "(computed from weight 70 kg and height 170 cm), more than the "
+            f"20%{PLAUSIBLE}{TAIL}"]),
+    # Under redose weight_change 10%: 66 kg (5.71% from 70) is left out, the doses stay
+    # computed from 70 kg; 55 kg is 16.67% below 66 but 15 / 70 = 21.428...% below 70.
+    "weight the rule kept": (Participant(weight="70 kg"), {"redose": [Decimal(10)]},
+                             "2027-01-25,measure,,,,66 kg,,\n2027-02-25,measure,,,,55 kg,,\n", [
+        "P.csv:3: weight 55 kg measured 2027-02-25: 21.43% below the weight the doses were "
+        f"computed from, 70 kg (at enrolment), more than the 20%{PLAUSIBLE}{TAIL}"]),
+    # Without the rule 66 kg is applied: 55 kg is compared with it alone (16.67%).
+    "weight without the rule": (Participant(weight="70 kg"), {},
+                                "2027-01-25,measure,,,,66 kg,,\n2027-02-25,measure,,,,55 kg,,\n",
+                                []),
+    # The previous measurement still counts: 70, 66 (left out), 80 kg is 14.29% above 70
+    # but 21.21% above 66 (14 / 66).
+    "weight, the previous one": (Participant(weight="70 kg"), {"redose": [Decimal(10)]},
+                                 "2027-01-25,measure,,,,66 kg,,\n"
+                                 "2027-02-25,measure,,,,80 kg,,\n", [
+        "P.csv:3: weight 80 kg measured 2027-02-25: 21.21% above the previous weight, 66 kg "
+        f"(measured 2027-01-25, line 2), more than the 20%{PLAUSIBLE}{TAIL}"]),
+    # A weight given in pounds: 154 lb = 69.85322498 kg; 55 kg is 14.85322498 / 69.85322498
+    # = 21.26...% below it (after 66 kg, 5.52%, left out by the rule).
+    "weight in lb at enrolment": (Participant(weight="154 lb"), {"redose": [Decimal(10)]},
+                                  "2027-01-25,measure,,,,66 kg,,\n"
+                                  "2027-02-25,measure,,,,55 kg,,\n", [
+        "P.csv:3: weight 55 kg measured 2027-02-25: 21.26% below the weight the doses were "
+        f"computed from, 154 lb (at enrolment), more than the 20%{PLAUSIBLE}{TAIL}"]),
+    # Height, creatinine and GFR always apply: the one in use is the previous one.
+    "height in use": (TALL, {"redose": [Decimal(10)]},
+                      "2027-01-25,measure,,,,168 cm,,\n2027-02-25,measure,,,,162 cm,,\n", [
+        "P.csv:3: height 162 cm measured 2027-02-25: 6 cm below the previous height, 168 cm "
+        f"(measured 2027-01-25, line 2), more than the 5 cm{PLAUSIBLE}{TAIL}"]),
+    "creatinine in use": (RENAL_P, {}, "2027-01-25,measure,,,,1.5 mg/dL,,\n"
+                                       "2027-02-25,measure,,,,3 mg/dL,,\n", [
+        "P.csv:3: serum creatinine 3 mg/dL measured 2027-02-25: 2 times the previous serum "
+        f"creatinine, 1.5 mg/dL (measured 2027-01-25, line 2), {RENAL}{KDIGO}{TAIL}"]),
+    "gfr in use": (RENAL_P, {}, "2027-01-25,measure,,,,80 mL/min,,\n"
+                                "2027-02-25,measure,,,,40 mL/min,,\n", [
+        "P.csv:3: GFR 40 mL/min measured 2027-02-25: 0.5 times the previous GFR, 80 mL/min "
+        f"(measured 2027-01-25, line 2), {RENAL}{TAIL}"]),
+}
+
+
+@pytest.mark.parametrize("case", IN_USE)
+def test_compared_with_what_the_doses_were_computed_from(case: str) -> None:
+    participant, options, rows, expected = IN_USE[case]
+    record = read_record(HEADER + rows, name="P.csv")
+    assert [str(m.warning) for m in implausible_measurements(
+        participant, record.effective(), **options)] == expected
+
+
+def test_expand_compares_a_bsa_with_the_one_it_computed() -> None:
+    # 60 mg/m2 per m2 with redose weight_change 10%, 70 kg and 170 cm: BSA computed 1.82.
+    regimen = regimens.loads(DOXDOC_PLAIN.replace("title: Dox doc example",
+                                                  "title: Dox doc example\nredose: "
+                                                  "{weight_change: 10%}"), "dox.yaml")
+    rows = ("2027-01-25,measure,,,,66 kg,,\n2027-02-15,measure,,,,55 kg,,\n"
+            "2027-03-08,measure,,,,1.4 m2,,\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = regimen.expand("x", "2027-01-04", Participant(weight="70 kg", height="170 cm"),
+                           record=read_record(HEADER + rows, name="P.csv"))
+    odd = [str(w) for w in s.warnings if isinstance(w, ImplausibleMeasurementWarning)]
+    # 55 kg: 21.43% below the 70 kg the rule kept (66 kg left out). Then 55 kg applies:
+    # sqrt(170 x 55 / 3600) = 1.6116, 1.61 m2; 1.4 m2 is 0.21 / 1.61 = 13.04% below it:
+    # plausible.
+    assert odd == [
+        "P.csv:3: weight 55 kg measured 2027-02-15: 21.43% below the weight the doses were "
+        f"computed from, 70 kg (at enrolment), more than the 20%{PLAUSIBLE}{TAIL}"]

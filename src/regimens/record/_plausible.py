@@ -27,7 +27,12 @@ then line), whether or not a re-dosing rule applied it, else the participant's v
 enrolment. A creatinine is compared with a creatinine, a GFR with a GFR. A BSA measured
 in the record is compared with the BSA in use when none was measured or given before it:
 the one the weight and height in effect give (the schedule's formula, rounded as doses
-use it), so a BSA 35% below a computed one warns as it does below a given one.
+use it), so a BSA 35% below a computed one warns as it does below a given one. A row is
+also compared with the value the doses were computed from just before it when that is
+another ("re-dosing compares the new measurement with the one the current dose was
+computed from", issue 13): the BSA in use after a weight or height replaced the one given
+or measured, and, under a re-dosing rule, the weight the rule kept when it left a later
+one out. An implausible change from either is reported.
 """
 
 from __future__ import annotations
@@ -116,10 +121,18 @@ def _percent(value: Decimal) -> str:
     return plain(value.quantize(Decimal("0.01")))
 
 
-def _change_reason(kind: str, new: Decimal, old: Decimal, growing: bool
-                   ) -> tuple[str, str] | None:
-    """How going from ``old`` to ``new`` is implausible for ``kind`` ("59.18% below"),
-    and the threshold it passes; None when it is plausible."""
+def _change_reason(kind: str, new: Decimal, old: Decimal, growing: bool,
+                   what: str | None = None) -> tuple[str, str] | None:
+    """How going from ``old`` to ``new`` is implausible for ``kind`` ("59.18% below
+    the previous weight"; ``what`` names ``old`` otherwise), and the threshold it passes;
+    None when it is plausible."""
+    reason = _change(kind, new, old, growing)
+    if reason is None or what is None:
+        return reason
+    return reason[0].replace(f"the previous {_LABEL[kind]}", what), reason[1]
+
+
+def _change(kind: str, new: Decimal, old: Decimal, growing: bool) -> tuple[str, str] | None:
     with localcontext(EXACT):
         if kind in ("weight", "bsa"):
             limit = PLAUSIBLE_CHANGE[f"{kind}_percent"]
@@ -174,14 +187,19 @@ def _computed_bsa(person: Participant, formula: BSAFormula, decimals: int
 
 def implausible_measurements(participant: Participant, rows: Sequence[RecordRow], *,
                              bsa_formula: BSAFormula = BSAFormula.MOSTELLER,
-                             bsa_decimals: int = 2) -> tuple[ImplausibleMeasurement, ...]:
+                             bsa_decimals: int = 2, redose: Sequence[Decimal] = ()
+                             ) -> tuple[ImplausibleMeasurement, ...]:
     """The ``measure`` rows among ``rows`` (in date order, then line) whose value is
     implausible next to the previous measurement of its kind (from the record, else
     ``participant``'s at enrolment), by the thresholds of :data:`PLAUSIBLE_CHANGE`, or
     whose weight and height in effect give a body-mass index outside 10-80 kg/m². A BSA
     with no BSA measured or given before it is compared with the one the weight and height
     in effect give (``bsa_formula``, rounded to ``bsa_decimals`` as the schedule's doses
-    use it). One entry per row, its reasons joined; pure and exact.
+    use it). A row is also compared with the value the doses were computed from just
+    before it when that is another: the BSA in use (after a weight or height replaced the
+    one given or measured) and, under the re-dosing rules ``redose`` (the
+    ``weight_change`` percentages of the schedule's courses), the weight the rule kept.
+    One entry per row, its reasons joined; pure and exact.
     """
     measures = sorted((r for r in rows if r.event is EventKind.MEASURE and r.date is not None
                        and r.measurement is not None), key=lambda r: (r.date, r.line))
@@ -192,6 +210,10 @@ def implausible_measurements(participant: Participant, rows: Sequence[RecordRow]
         value = _value(kind, participant)
         if value is not None:
             previous[kind] = (value, f"{getattr(participant, kind)} (at enrolment)")
+    # What the doses are computed from under each re-dosing rule in force (a weight the
+    # rule leaves out is not applied), with where each value came from.
+    in_use = [_InUse(participant, threshold, bsa_formula, bsa_decimals)
+              for threshold in (dict.fromkeys(redose) or [None])]
     for row in measures:
         assert row.measurement is not None
         assert row.date is not None
@@ -204,11 +226,26 @@ def implausible_measurements(participant: Participant, rows: Sequence[RecordRow]
             # No BSA given or measured yet: the doses use the one computed from the weight
             # and height in effect, and that is what this BSA would replace.
             before = _computed_bsa(person, bsa_formula, bsa_decimals)
+        growing = _child(participant, row.date)
+        change = None
         if before is not None:
-            change = _change_reason(m.kind, alone, before[0], _child(participant, row.date))
+            change = _change_reason(m.kind, alone, before[0], growing)
             if change is not None:
                 reasons.append(f"{change[0]}, {before[1]}, {change[1]}")
+        if change is None:
+            # Also the value the doses were computed from, when it is another.
+            for use in in_use:
+                baseline = use.baseline(m.kind)
+                if baseline is None or (before is not None and baseline[0] == before[0]):
+                    continue
+                change = _change_reason(m.kind, alone, baseline[0], growing,
+                                        f"the {_LABEL[m.kind]} the doses were computed from")
+                if change is not None:
+                    reasons.append(f"{change[0]}, {baseline[1]}, {change[1]}")
+                    break
         person = m.apply(person)
+        for use in in_use:
+            use.apply(row)
         if m.kind in ("weight", "height") and person.weight_kg is not None \
                 and person.height_cm is not None:
             bmi = implausible_bmi(person.weight_kg, person.height_cm)
@@ -227,3 +264,45 @@ def implausible_measurements(participant: Participant, rows: Sequence[RecordRow]
                 f"{row.date.isoformat()}: {'; '.join(reasons)}. The doses after "
                 "it are computed from it: check the number and its unit")))
     return tuple(found)
+
+
+class _InUse:
+    """The measurements doses are computed from as a record's rows apply, under one
+    re-dosing rule (``threshold``: the ``weight_change`` percentage; None: every new
+    measurement applies), as :class:`~regimens.record.Dosing` applies them; with where
+    each value came from, for the messages."""
+
+    def __init__(self, participant: Participant, threshold: Decimal | None,
+                 formula: BSAFormula, decimals: int) -> None:
+        self.person = participant
+        self.threshold = threshold
+        self.formula = formula
+        self.decimals = decimals
+        self.source = dict.fromkeys(_LABEL, "at enrolment")
+
+    def apply(self, row: RecordRow) -> None:
+        m = row.measurement
+        assert m is not None
+        assert row.date is not None
+        if m.kind == "weight" and self.threshold is not None \
+                and self.person.weight_kg is not None:
+            new = Participant(weight=m.text).weight_kg
+            assert new is not None
+            with localcontext(EXACT):
+                change = abs(new - self.person.weight_kg) * 100 / self.person.weight_kg
+            if change < self.threshold:
+                return  # the rule leaves it out: the doses keep the weight in use
+        self.person = m.apply(self.person)
+        self.source[m.kind] = f"measured {row.date.isoformat()}, line {row.line}"
+
+    def baseline(self, kind: str) -> tuple[Decimal, str] | None:
+        """The weight or BSA the doses are computed from now, and in words; None: none
+        (heights, creatinine and GFR always apply: the one in use is the previous one)."""
+        p = self.person
+        if kind == "weight" and p.weight_kg is not None:
+            return p.weight_kg, f"{p.weight} ({self.source['weight']})"
+        if kind != "bsa":
+            return None
+        if p.bsa_m2 is not None:
+            return p.bsa_m2, f"{p.bsa} ({self.source['bsa']})"
+        return _computed_bsa(p, self.formula, self.decimals)

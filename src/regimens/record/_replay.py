@@ -1094,7 +1094,13 @@ def replay(schedule: Schedule, record: Record,
     if not rows:
         made = list(schedule.administrations)
     deviations = tuple(text for *_, text in sorted(state.deviations))
-    odd = implausible_measurements(schedule.participant, rows,
+    # Compared with the previous measurement and with what the doses were computed from:
+    # the BSA in use (computed as the schedule computes it), the weight each course's
+    # re-dosing rule kept.
+    thresholds = sorted({t for a in schedule.administrations if (t := schedule.regimen
+                         .policy_for(state.course((a.period, a.course))).redose_weight_change)
+                         is not None})
+    odd = implausible_measurements(schedule.participant, rows, redose=thresholds,
                                    bsa_formula=schedule.bsa_formula,
                                    bsa_decimals=schedule.bsa_decimals)
     summary = summarize(schedule.regimen, record, state.outcomes(due), deviations=deviations,
