@@ -1,8 +1,9 @@
 """Every DoseError raised while expanding a regimen read from a file names the file, the
 line and the path of the dose field it was raised for (issue 16, "the kind of fault").
 
-The table has one row per ``DoseError`` that engine/_dose.py raises while computing a
-dose (checked against the module's source below), each for a dose written on a line
+The table has one row per ``DoseError`` that the engine's dose modules (engine/_dose.py and
+the modules it calls: ``DOSE_MODULES``) raise while computing a dose (checked against their
+source below), each for a dose written on a line
 counted by hand: ``support.HEAD`` is 10 lines, then ``periods:`` (11), ``- id: t`` (12),
 ``length`` (13), ``courses:`` (14), and the course on line 15.
 """
@@ -24,7 +25,9 @@ from regimens import DoseError, Participant
 from regimens.quantities import parse_amount, parse_dose_quantity
 from support import HEAD
 
-DOSE_PY = Path(regimens.__file__).parent / "engine" / "_dose.py"
+#: The modules that compute a dose: the arithmetic, the body size, bands, standard doses, forms.
+DOSE_MODULES = [Path(regimens.__file__).parent / "engine" / f"{name}.py"
+                for name in ("_dose", "_computed", "_body_size", "_bands", "_standard", "_forms")]
 
 # The same head (10 lines) with dosage forms: prednisone 5 mg tablets, aldesleukin 250 mg
 # capsules, Treg cells 30 mg/mL (for the rows whose id starts with "form-").
@@ -138,11 +141,11 @@ def test_a_dose_error_names_file_line_and_dose_field(
 
 
 def _raised_in_dose_py() -> int:
-    """How many ``raise DoseError(...)`` there are in engine/_dose.py, apart from the batch
+    """How many ``raise DoseError(...)`` there are in the dose modules, apart from the batch
     API's refusals (tests/cohort) and :func:`dosing_area`'s (below)."""
-    tree = ast.parse(DOSE_PY.read_text(encoding="utf-8"))
+    trees = [ast.parse(path.read_text(encoding="utf-8")) for path in DOSE_MODULES]
     count = 0
-    for node in ast.walk(tree):
+    for node in (node for tree in trees for node in ast.walk(tree)):
         if not isinstance(node, ast.FunctionDef) or node.name in ("refuse_unsupported",
                                                                   "dosing_area"):
             continue

@@ -11,15 +11,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .._public import PUBLIC, claim
+from ._body_size import BodySize, check_measurements, dosing_area
 from ._calendar import open_day, visit_day
+from ._computed import ComputedDose
 from ._dose import (
-    BodySize,
-    ComputedDose,
-    check_measurements,
     compute_dose,
     dose_amount,
     dose_rounding_moves,
-    dosing_area,
     refuse_unsupported,
 )
 from ._layout import OUTSIDE_CALENDAR, expand

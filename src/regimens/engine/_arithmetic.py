@@ -40,7 +40,7 @@ from ..quantities import (
     human_dose_quantity,
     normal,
 )
-from ._dose import BodySize
+from ._body_size import BodySize
 from ._layout import expand
 from ._options import parse_start
 from ._schedule import Administration, CourseSpan, Schedule

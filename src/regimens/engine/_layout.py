@@ -52,8 +52,10 @@ from ..quantities import (
     least_waste_vials,
     shared_study_days,
 )
+from ._bands import banded_text, dated_by_birth
 from ._calendar import move_administrations, move_visits
-from ._dose import ComputedDose, banded_text, compute_dose, dated_by_birth, symbolic_level
+from ._computed import ComputedDose
+from ._dose import compute_dose, symbolic_level
 from ._schedule import (
     Administration,
     AdministrationColumns,

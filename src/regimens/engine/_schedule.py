@@ -18,7 +18,7 @@ from .._records import dataclass
 from ..errors import ExpandOptionError, RegimenWarning
 from ..model import lookalike_text
 from ..quantities import Duration, StudyDay, plain, shared_study_days
-from ._dose import ComputedDose
+from ._computed import ComputedDose
 from ._totals import DrugTotal, drug_totals
 
 if TYPE_CHECKING:

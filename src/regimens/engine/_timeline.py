@@ -15,7 +15,7 @@ from .._records import dataclass
 from ..errors import ExpandOptionError
 from ..model import Participant, Period, Regimen, SiteCalendar
 from ..quantities import BSAFormula, Duration, Months, StudyDay, shared_study_days
-from ._dose import BodySize
+from ._body_size import BodySize
 from ._options import (
     check_arm,
     check_bsa_decimals,
