@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import regimens
-from regimens.supply._plan import PACKAGING, PLAN
+from regimens.supply._plan_schema import PACKAGING, PLAN
 from support import ROOT
 
 SUPPLY_MD = ROOT / "docs" / "supply.md"

@@ -41,8 +41,8 @@ from ._plan import (
     PlannedParticipant,
     PlanSite,
     Simulation,
-    plan_schema,
 )
+from ._plan_schema import plan_schema
 from ._randomise import Randomisation, randomise
 from ._seeds import simulation_rng
 from ._treatment import CAUSES, LengthChoice, Treatment, choose_lengths, treatment_ends

@@ -43,7 +43,8 @@ from ..model import Regimen
 from ..quantities import EXACT, Amount, Basis, Duration, least_waste_vials, normal, unit
 from ._deps import numpy
 from ._participants import TrialModel, simulate_participants
-from ._plan import Partial, Plan
+from ._plan import Plan
+from ._plan_reader import Partial
 from ._treatment import LengthChoice
 
 __all__ = ["Catalogue", "Participants", "SimulationDemand", "blind", "catalogue", "demand",

@@ -45,7 +45,8 @@ from ._demand import (
 )
 from ._demand import _Amounts as AmountCache
 from ._deps import distributed, numpy, pyarrow, tqdm
-from ._plan import Plan, read_file, read_text
+from ._plan import Plan
+from ._plan_read import read_file, read_text
 from ._seeds import simulation_rng
 
 __all__ = ["QUANTILE_METHOD", "Forecast", "dask_client", "load_plan",
