@@ -9,53 +9,28 @@ All date arithmetic is in whole days from Study Day 1; no clock is read.
 from __future__ import annotations
 
 import gc
-from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from itertools import repeat
 from operator import add, itemgetter, mul
-from typing import TYPE_CHECKING, Any, TypeVar
-from zoneinfo import ZoneInfo
+from typing import Any, TypeVar
 
-from ..errors import (
-    ExpandOptionError,
-    InvalidRegimenError,
-    Problem,
-    RegimenWarning,
-    TimeShiftWarning,
-)
+from ..errors import ExpandOptionError, RegimenWarning
 from ..model import (
-    BLINDED_VISIT,
     PLAUSIBLE_BMI,
-    AfterLastAnchor,
     Course,
     Dose,
     DoseLevel,
     HoursPattern,
-    MonthAnchor,
     Participant,
-    PeriodAnchor,
     Regimen,
-    RepeatAnchor,
-    StudyDayAnchor,
-    Visit,
     implausible_bmi,
 )
-from ..quantities import (
-    Amount,
-    Basis,
-    Duration,
-    Months,
-    StudyDay,
-    exactly,
-    human_dose_quantity,
-    human_route,
-    least_waste_vials,
-    shared_study_days,
-)
-from ._bands import banded_text, dated_by_birth
+from ..quantities import Amount, Duration, exactly, human_route, shared_study_days
+from ._bands import dated_by_birth
 from ._calendar import move_administrations, move_visits
 from ._computed import ComputedDose
-from ._dose import compute_dose, symbolic_level
+from ._course_dose import _course_dose, _dated, _step_dose
+from ._layout_checks import _check_no_same_day, _check_received, _check_steps
 from ._schedule import (
     Administration,
     AdministrationColumns,
@@ -68,162 +43,13 @@ from ._schedule import (
     lazy_schedule,
 )
 from ._timeline import OUTSIDE_CALENDAR, Timeline
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+from ._times import _DAY_US, _elapsed, _key, _place_times
+from ._visits import _last_given, _visits
 
 __all__ = ["OUTSIDE_CALENDAR", "expand"]
 
 
 # Laying out courses ------------------------------------------------------------------
-
-
-def _step_dose(course: Course, step: int | None) -> Dose | None:
-    if course.dose is not None:
-        return course.dose
-    if step is not None:
-        return course.steps[step].dose
-    return None
-
-
-def _place_times(rows: list[Administration], zone: ZoneInfo,
-                 warnings: list[RegimenWarning]) -> None:
-    """Give every timed administration its instant in ``zone`` (in place).
-
-    The rule (docs/format.md, "Times of day"): a written time that does not exist
-    (clocks move forward) is read with the UTC offset before the gap, so it moves
-    forward by the gap's length (RFC 5545 §3.3.5); an ambiguous time (clocks move
-    back) is its first occurrence (fold=0, also §3.3.5). A later time of the same
-    date that a moved one would reach or pass moves by the same length, so the day
-    keeps its order and spacing (a premedication written for 02:30 stays 30
-    minutes before an infusion written for 03:00): distinct written moments keep
-    distinct instants, in the written order. A move that would reach a time
-    written for another date (a whole skipped day, as Pacific/Apia on
-    2011-12-30) has no safe place and is refused. Each moved administration gets
-    its own warning, in the order of the written moments, then by drug name.
-
-    Raises ExpandOptionError ("tz") when no safe move exists.
-    """
-    # Rows placed already (elapsed-hour intervals, see _elapsed) keep their instant.
-    moments = sorted({(a.date, a.time) for a in rows if a.time is not None and a.at is None},
-                     key=lambda m: (m[0], m[1] or time.min))
-    placed: dict[tuple[date, time], datetime] = {}
-    reasons: dict[tuple[date, time], str] = {}
-    last: tuple[date, time, datetime] | None = None  # the previous moment and its instant
-    block: tuple[date, timedelta] | None = None  # date and UTC offset of the moved run
-    for day, written in moments:
-        wall = datetime.combine(day, written, tzinfo=zone)
-        instant = wall.astimezone(UTC)
-        local = instant.astimezone(zone)
-        if local.replace(tzinfo=None) != wall.replace(tzinfo=None):
-            offset = wall.utcoffset()
-            assert offset is not None
-            block = (day, offset)
-            reasons[(day, written)] = (
-                f"{written:%H:%M} does not exist on {day.isoformat()} in {zone.key} "
-                + ("(the date was skipped)" if local.date() != day else
-                   "(clocks move forward)"))
-        elif last is not None and instant <= last[2]:
-            if block is not None and block[0] == day:
-                # Read with the offset before the gap, as the moved times were.
-                instant = (datetime.combine(day, written) - block[1]).replace(tzinfo=UTC)
-                local = instant.astimezone(zone)
-            if block is None or block[0] != day or instant <= last[2]:
-                raise _no_safe_move(rows, last, (day, written), zone)
-            reasons[(day, written)] = (
-                f"{written:%H:%M} on {day.isoformat()} in {zone.key} moves with the earlier "
-                "times moved out of the gap (clocks move forward), to stay after them")
-        placed[(day, written)] = local
-        last = (day, written, instant)
-    moved: list[tuple[tuple[date, time, str, int], Administration]] = []
-    for i, a in enumerate(rows):
-        if a.time is None or a.at is not None:
-            continue
-        key = (a.date, a.time)
-        local = placed[key]
-        # A copy of the frozen record with its instant (the fast path: replace() would
-        # run the frozen __init__ for every timed row).
-        fields = dict(a.__dict__)
-        fields["at"] = local
-        if key in reasons:
-            fields["time"] = local.time()
-            moved.append(((a.date, a.time, a.drug_name, a.study_day.value), a))
-        rows[i] = Administration._unchecked(*fields.values())
-    # One warning per moved administration, in the order of the written moments and by
-    # drug name, never by course: every arm of a blinded design lists them alike.
-    for (day, written, name, study_day), _ in sorted(moved, key=lambda item: item[0]):
-        local = placed[(day, written)]
-        where = f" on {local.date().isoformat()}" if local.date() != day else ""
-        warnings.append(TimeShiftWarning(
-            f"{name}, Study Day {study_day}: {reasons[(day, written)]}; the administration "
-            f"is at {local:%H:%M}{where} local time"))
-
-
-def _elapsed(pattern: HoursPattern, made: list[Administration], made_keys: list[int],
-             line: Timeline, warnings: list[RegimenWarning],
-             where: tuple[int, int, int, int]) -> None:
-    """Place a course of elapsed-hour intervals in the time zone (in place).
-
-    Each window (cycle, or the span) starts on its day 1 at ``at`` local time (read as
-    any written time is, docs/format.md "Times of day"); each later administration is
-    that many hours of elapsed time after it, so a clock change in between shifts its
-    local time (and, near midnight, its date and Study Day) by the change. Without a
-    time zone the moments are wall times counted as if no clock changed, and a warning
-    says so.
-    """
-    first = made[0]
-    name = f"{first.drug_name}, every {pattern.every} from {pattern.at:%H:%M}"
-    zone = line.zone
-    if zone is None:
-        warning = TimeShiftWarning(
-            f"{name}: the interval is elapsed time, counted here as if no clock change "
-            "falls in the course (no time zone given); give the time zone (--tz) to place "
-            "the administrations across a clock change")
-        warnings.append(warning)
-        return
-    day_one = line.start
-    shifted: tuple[Administration, datetime] | None = None
-    base: tuple[int | None, datetime, datetime] | None = None  # cycle, wall and instant
-    for i, a in enumerate(made):
-        assert a.time is not None  # every moment of the pattern has a time
-        wall = datetime.combine(a.date, a.time)
-        if base is None or base[0] != a.cycle:
-            base = (a.cycle, wall, wall.replace(tzinfo=zone).astimezone(UTC))
-        local = (base[2] + (wall - base[1])).astimezone(zone)
-        if shifted is None and local.replace(tzinfo=None) != wall:
-            shifted = (a, local)
-        fields = dict(a.__dict__)
-        offset = (local.date() - day_one).days
-        fields.update(study_day=StudyDay.from_offset(offset), date=local.date(),
-                      time=local.time(), at=local)
-        made[i] = Administration._unchecked(*fields.values())
-        made_keys[i] = _key(offset, local.time(), *where)
-    if shifted is not None:
-        a, local = shifted
-        where_on = f" on {local.date().isoformat()}" if local.date() != a.date else ""
-        warnings.append(TimeShiftWarning(
-            f"{name}: the interval is elapsed time and the clocks change in {zone.key} during "
-            f"the course: the administration of Study Day {a.study_day.value} counted for "
-            f"{a.time:%H:%M} is at {local:%H:%M}{where_on} local time, and those after it "
-            "shift with it"))
-
-
-def _no_safe_move(rows: list[Administration], last: tuple[date, time, datetime],
-                  reached: tuple[date, time], zone: ZoneInfo) -> ExpandOptionError:
-    def names(day: date, at: time) -> str:
-        return " and ".join(sorted({a.drug_name for a in rows
-                                    if a.date == day and a.time == at}))
-
-    moved = last[2].astimezone(zone)
-    return ExpandOptionError(
-        "tz", f"in {zone.key}, {names(last[0], last[1])} written for {last[1]:%H:%M} on "
-        f"{last[0].isoformat()} would move to {moved:%H:%M} on {moved.date().isoformat()} "
-        "(clocks move forward), reaching "
-        f"{names(*reached)} written for {reached[1]:%H:%M} on {reached[0].isoformat()}: no "
-        "move keeps the administrations in order; change the start date, or the times of "
-        "the courses on those days")
-
-
 
 
 def expand(
@@ -453,26 +279,6 @@ def _schedule_fields(regimen: Regimen, line: Timeline, spans: list[CourseSpan],
         "warnings": tuple({str(w): w for w in warnings}.values()), "calendar": line.calendar}
 
 
-def _dated(course: Course, participant: Participant) -> bool:
-    """Whether a dose of the course (of any of its steps) depends on the date given."""
-    steps: list[int | None] = list(range(len(course.steps))) or [None]
-    return any(dated_by_birth(_step_dose(course, step), participant) for step in steps)
-
-
-def _last_given(regimen: Regimen, rows: list[Administration], line: Timeline
-                ) -> dict[str, int]:
-    """The offset from Study Day 1 of each drug's last administration (only when a visit
-    follows one: otherwise no pass over every row)."""
-    last_given: dict[str, int] = {}
-    day_one = line.start.toordinal()
-    after_last = any(isinstance(v.anchor, AfterLastAnchor) for v in regimen.visits)
-    for a in rows if after_last else ():
-        offset = a.date.toordinal() - day_one
-        if offset > last_given.get(a.drug, offset - 1):
-            last_given[a.drug] = offset
-    return last_given
-
-
 _T = TypeVar("_T")
 
 
@@ -484,177 +290,7 @@ def _in_order(rows: list[_T], order: list[int]) -> tuple[_T, ...]:
     return taken
 
 
-_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
-                  "Sunday")
-
-
-def _check_received(course: Course, drug_name: str, kept: Sequence[object],
-                    made: Sequence[object], start: date, length: int | None) -> None:
-    """A course gives the participant at least one administration.
-
-    A course that none reaches (every day skipped by ``not_on``, or its only cycle cut
-    short before its first day) would leave a drug of the protocol out without a word.
-    Refused, like a step that no administration receives. ``length``: the days of the
-    period at the length chosen (for the message), or None after ``not_on``.
-    """
-    if kept or (not made and course.date_dependent):
-        # A weekday course may miss a short span for some starts only: that depends on
-        # the participant, not on the protocol's text, and is left to the schedule.
-        return
-    if made:
-        why = (f"not_on ({', '.join(course.not_on)}) skips every day it falls on; change "
-               "the course's days or its not_on")
-    else:
-        why = ("none of its days falls within its span"
-               + (f" (the period has {length} day{'s' if length != 1 else ''})"
-                  if length is not None else "")
-               + "; change the course's days, cycle or start, or the period's length")
-    what = ("placebo" if course.placebo else
-            human_dose_quantity(course.dose.quantity) if course.dose is not None else "")
-    raise course.problem(
-        f"no administration receives this course{f' ({what})' if what else ''}, so the "
-        f"participant would never be given {drug_name}: {why}",
-        code="course-without-administrations")
-
-
-def _check_steps(course: Course, kept: set[int | None], made: Sequence[object],
-                 start: date) -> None:
-    """Every step of a course reaches the participant.
-
-    A step that no administration receives (every day of it skipped by ``not_on``, or
-    none of its days in this participant's schedule) would silently start the
-    participant on the next step's dose: an escalation or a loading dose skipped.
-    Refused, like steps by administrations that do not cover the course.
-    """
-    if not course.steps:
-        return
-    for index, step in enumerate(course.steps):
-        if index in kept:
-            continue
-        if course.not_on and any(getattr(a, "step", None) == index for a in made):
-            why = (f"not_on ({', '.join(course.not_on)}) skips every day it falls on; "
-                   "change the step's days or cycles, or the course's not_on")
-        elif course.in_months:
-            why = (f"with Study Day 1 on {start.isoformat()}, none of its days falls within "
-                   "the course, whose cycles in calendar months are 28 to 31 days long; "
-                   "change the step's cycles or the course's length, or give 'cycles'")
-        elif course.date_dependent:
-            why = (f"with Study Day 1 on a {_WEEKDAY_NAMES[start.weekday()]}, none of its "
-                   "days falls on the course's weekdays; change the step's cycles, the cycle "
-                   "length or the weekdays")
-        else:  # not reached today (the format and the model check first): be safe anyway
-            why = "none of its days falls within the course; change the step's days or cycles"
-        file, line, loc = course.where
-        reached = ("the participant would start on the next step's dose" if index == 0 else
-                   "the participant would go on to the next step's dose"
-                   if index + 1 < len(course.steps) else
-                   "the course would end before it")
-        raise InvalidRegimenError([Problem(
-            file, line, (*loc, "steps", index),
-            f"no administration receives this step ({human_dose_quantity(step.dose.quantity)}), "
-            f"so {reached}: {why}", code="step-without-administrations")])
-
-
-def _check_no_same_day(regimen: Regimen, line: Timeline, rows: list[Administration]) -> None:
-    """A drug that must not be given on a course's days may not be scheduled on them."""
-    restricted = {(p.id, i): c for p, _, _ in line.periods for i, c in enumerate(p.courses)
-                  if c.no_same_day}
-    if not restricted:
-        return
-    by_date: dict[date, list[Administration]] = {}
-    for a in rows:
-        by_date.setdefault(a.date, []).append(a)
-    for a in rows:
-        course = restricted.get((a.period, a.course))
-        if course is None:
-            continue
-        clash = next((b for b in by_date[a.date] if b.drug in course.no_same_day), None)
-        if clash is not None:
-            raise course.problem(f"{clash.drug_name} is scheduled on Study Day "
-                           f"{a.study_day.value}, a {a.drug_name} day, which excludes it "
-                           f"(no_same_day); give its course 'not_on: [{course.drug}]'",
-                           code="same-day-clash")
-
-
-_DAY_US = 86_400_000_000
 _OFFSET, _STEP = itemgetter(0), itemgetter(4)  # a slot's offset and step index
-
-
-def _key(offset: int, at: time | None, period_index: int, course_index: int, periods: int,
-         courses: int) -> int:
-    """Sort key of an administration: by day, time (none first), period, course.
-
-    The tuple (offset, at or time.min, period_index, course_index) as one int,
-    in the same order: an int is not tracked by the garbage collector, and a
-    schedule has hundreds of rows.
-    """
-    us = 0 if at is None else ((at.hour * 60 + at.minute) * 60 + at.second) * 1_000_000 + (
-        at.microsecond)
-    return ((offset * _DAY_US + us) * periods + period_index) * courses + course_index
-
-
-def _with_vials(computed: ComputedDose, vials: tuple[Amount, ...],
-                memo: dict[tuple[ComputedDose, tuple[Amount, ...]], ComputedDose]
-                ) -> ComputedDose:
-    """``computed`` with the whole vials that make it up (the vial rule), once per dose."""
-    key = (computed, vials)
-    found = memo.get(key)
-    if found is None:
-        assert computed.amount is not None
-        found = memo[key] = replace(computed, vials=least_waste_vials(computed.amount, vials))
-    return found
-
-
-def _course_dose(regimen: Regimen, course: Course, step: int | None, age: object, day: date,
-                 line: Timeline, level: DoseLevel | None, symbolic: bool,
-                 exact_drugs: frozenset[str],
-                 doses: dict[tuple[Dose, DoseLevel | None, object, tuple[Amount, ...]],
-                             ComputedDose],
-                 vialled: dict[tuple[ComputedDose, tuple[Amount, ...]], ComputedDose],
-                 warnings: list[RegimenWarning]) -> ComputedDose:
-    """The dose of a course's ``step`` (at ``age``, on ``day``), once per distinct dose:
-    ``doses`` and ``vialled`` hold what the expansion computed already, and a dose's
-    warnings are added to ``warnings`` when it is first computed."""
-    dose = _step_dose(course, step)
-    vials = regimen.drug(course.drug).vials
-    if dose is None:
-        computed = _no_amount(course)
-    elif symbolic and dose.bands and course.drug not in exact_drugs:
-        # No participant, no band: the amount is not fixed (check's
-        # totals say "not fixed"; with a participant they are exact).
-        computed = ComputedDose(None, banded_text(dose),
-                                "chosen per participant by band", None, None)
-    elif (symbolic and dose.basis is not Basis.FLAT
-          and course.drug not in exact_drugs):
-        text, per = human_dose_quantity(dose.quantity), dose
-        if level is not None:
-            per, text = symbolic_level(dose, level)
-        computed = ComputedDose(None, text, "computed per participant",
-                                dose.basis, per)
-    else:
-        strength = regimen.drug(course.drug).strength
-        if strength is not None:
-            # Counts the dose in its form; converts a round in tablets (0.5 x 500 mg).
-            dose = replace(dose, strength=strength)
-        # Everything the derivation depends on: the drug's vials too (round: {to_vial:
-        # true}); two drugs may share a Dose.
-        key = (dose, level, age, vials)
-        if key not in doses:
-            fresh = doses[key] = compute_dose(dose, line.body, level, day, vials)
-            warnings += fresh.warnings
-        computed = doses[key]
-    if vials and computed.amount is not None:
-        computed = _with_vials(computed, vials, vialled)
-    return computed
-
-
-def _no_amount(course: Course) -> ComputedDose:
-    if course.placebo:
-        return ComputedDose(None, "placebo", "matching placebo (no active drug)")
-    note = course.dose_note
-    return ComputedDose(None, "dose not stated in the regimen",
-                        f"dose not stated in the regimen: {note}" if note else
-                        "dose not stated in the regimen")
 
 
 @exactly
@@ -679,83 +315,3 @@ def _period_spans(line: Timeline) -> tuple[PeriodSpan, ...]:
         for p, first, n in line.periods
         if n  # a period of a range from 0 days, left out for this participant, has no span
     )
-
-
-def _targets(regimen: Regimen, line: Timeline, visit: Visit,
-             last_given: dict[str, int]) -> list[tuple[int, str, str]]:
-    """The target offsets of one visit on this participant's timeline, with the id and
-    label of each occurrence: none when the arm does not go through its period (or
-    receive its course or drug), several for a repeating visit."""
-    anchor = visit.anchor
-    placed = {p.id: (first, n) for p, first, n in line.periods}
-    if isinstance(anchor, StudyDayAnchor):
-        return [(StudyDay(anchor.day, regimen.day_zero).offset, visit.id, visit.label)]
-    if isinstance(anchor, PeriodAnchor):
-        if anchor.period not in placed:
-            return []  # the arm does not go through that period
-        first, n = placed[anchor.period]
-        offset = (first if anchor.at == "start" else first + n - 1 if anchor.at == "end"
-                  else first + (anchor.day or 1) - 1)
-        return [(offset, visit.id, visit.label)]
-    if isinstance(anchor, RepeatAnchor):
-        if anchor.period not in placed:
-            return []
-        first, n = placed[anchor.period]
-        step = anchor.every.days
-        # First day + k x every, k = 1, 2, ..., while inside the period as chosen.
-        return [(first + k * step, f"{visit.id}-{k}", f"{visit.label} {k}" if visit.label else "")
-                for k in range(1, (n - 1) // step + 1)]
-    if isinstance(anchor, MonthAnchor):
-        # The date of Study Day 1 (Day 0) + N calendar months, from that date.
-        reached = Months(anchor.months).after(line.start)
-        return [((reached - line.start).days, visit.id, visit.label)]
-    if isinstance(anchor, AfterLastAnchor):
-        last = last_given.get(anchor.drug)
-        if last is None:
-            return []  # no administration of the drug on this schedule
-        return [(last + anchor.offset.days, visit.id, visit.label)]
-    for period, first, _ in line.periods:
-        for course in period.courses:
-            if course.id != anchor.course:
-                continue
-            if course.arms is not None and line.arm not in course.arms:
-                return []
-            assert course.cycle is not None  # the regimen checks it
-            k = anchor.cycle - course.first_cycle + 1  # the course's k-th cycle
-            offset = first + course.start - 1 + (k - 1) * course.cycle.days + anchor.day - 1
-            return [(offset, visit.id, visit.label)]
-    return []  # the course's period is not on this arm's path
-
-
-def _visits(regimen: Regimen, line: Timeline,
-            last_given: dict[str, int]) -> Iterator[VisitOccurrence]:
-    """The visits, with ``last_given``: the offset of each drug's last administration."""
-    placed = {p.id: (first, n) for p, first, n in line.periods}
-    blinded = {p.id: p.blinded for p, _, _ in line.periods}
-    found: list[tuple[int, int, int, VisitOccurrence]] = []
-    for index, visit in enumerate(regimen.visits):
-        before = visit.window.before.days if visit.window else 0
-        after = visit.window.after.days if visit.window else 0
-        for number, (offset, visit_id, label) in enumerate(
-                _targets(regimen, line, visit, last_given)):
-            day = line.offset_date(offset)
-            inside = next((p for p, (f, n) in placed.items() if f <= offset < f + n), None)
-            if visit.arms is not None and inside is not None and blinded.get(inside):
-                # A visit only some arms have would tell a blinded calendar which arm this is.
-                through = [a.id for a in regimen.arms
-                           if a.periods is None or inside in a.periods]
-                lacking = [a for a in through if a not in visit.arms]
-                if lacking and len(lacking) < len(through):
-                    raise InvalidRegimenError([Problem(
-                        regimen.origin or "<Regimen>", None, ("visits", index, "arms"),
-                        BLINDED_VISIT + f" (not for: {', '.join(lacking)}; its "
-                        f"{line.study_day(offset)} falls in period {inside!r})",
-                        list(visit.arms), code="blinded-visit-arms")])
-            if visit.arms is not None and line.arm not in visit.arms:
-                continue
-            found.append((offset, index, number, VisitOccurrence(
-                visit_id, label, line.study_day(offset), day,
-                day - timedelta(days=before), day + timedelta(days=after), inside)))
-    found.sort(key=lambda item: item[:3])
-    for *_, occurrence in found:
-        yield occurrence
