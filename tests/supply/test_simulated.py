@@ -23,7 +23,7 @@ from regimens.supply import (  # noqa: E402
     simulate_participants,
     simulation_rng,
 )
-from regimens.supply._demand import trial_model  # noqa: E402
+from regimens.supply._inputs import trial_model  # noqa: E402
 
 ISSUE = """\
 plan: regimens-supply/1

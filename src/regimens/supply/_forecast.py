@@ -32,20 +32,13 @@ from ..errors import ExpandOptionError
 from ..format import load
 from ..model import Regimen
 from ..quantities import EXACT
-from ._demand import (
-    Catalogue,
-    SimulationDemand,
-    blind,
-    catalogue,
-    demand,
-    fixed_participants,
-    plan_problems,
-    simulated_participants,
-    trial_model,
-)
+from ._catalogue import Catalogue, catalogue
+from ._demand import SimulationDemand, blind, demand
 from ._demand import _Amounts as AmountCache
 from ._deps import distributed, numpy, pyarrow, tqdm
+from ._inputs import fixed_participants, simulated_participants, trial_model
 from ._plan import Plan
+from ._plan_checks import plan_problems
 from ._plan_read import read_file, read_text
 from ._seeds import simulation_rng
 
