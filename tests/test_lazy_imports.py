@@ -260,7 +260,8 @@ def test_expand_json_on_the_command_line_imports_only_what_it_uses() -> None:
         "    code = cli.main(['expand', 'mirocals', '--arm', 'il2', '--start', '2027-01-04',"
         " '--format', 'json'])\n"
         "assert code == 0, code\n")
-    unused = {"regimens.engine._arithmetic", "regimens.engine._site_check",
+    unused = {"regimens.engine._arithmetic", "regimens.engine._tally",
+              "regimens.engine._site_check",
               "regimens.export._ics", "regimens.export._caldav", "regimens.export._handout",
               "regimens.export._pdf", "regimens.cohort",
               "regimens.supply",
