@@ -11,8 +11,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .._public import PUBLIC, claim
+from ._administration import Administration, AdministrationStatus
 from ._body_size import BodySize, check_measurements, dosing_area
 from ._calendar import open_day, visit_day
+from ._columns import AdministrationColumns
 from ._computed import ComputedDose
 from ._dose import (
     compute_dose,
@@ -30,9 +32,6 @@ from ._options import (
     parse_zone,
 )
 from ._schedule import (
-    Administration,
-    AdministrationColumns,
-    AdministrationStatus,
     CourseSpan,
     PeriodSpan,
     Replayed,

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 
 from ..errors import ClosedDayWarning, RegimenWarning
 from ..quantities import counted
-from ._schedule import Administration, VisitOccurrence
+from ._administration import Administration
+from ._schedule import VisitOccurrence
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence

@@ -26,22 +26,14 @@ from ..model import (
     implausible_bmi,
 )
 from ..quantities import Amount, Duration, exactly, human_route, shared_study_days
+from ._administration import Administration, blank_administration
 from ._bands import dated_by_birth
 from ._calendar import move_administrations, move_visits
+from ._columns import AdministrationColumns, Slot
 from ._computed import ComputedDose
 from ._course_dose import _course_dose, _dated, _step_dose
 from ._layout_checks import _check_no_same_day, _check_received, _check_steps
-from ._schedule import (
-    Administration,
-    AdministrationColumns,
-    CourseSpan,
-    PeriodSpan,
-    Schedule,
-    Slot,
-    VisitOccurrence,
-    blank_administration,
-    lazy_schedule,
-)
+from ._schedule import CourseSpan, PeriodSpan, Schedule, VisitOccurrence, lazy_schedule
 from ._timeline import OUTSIDE_CALENDAR, Timeline
 from ._times import _DAY_US, _elapsed, _key, _place_times
 from ._visits import _last_given, _visits

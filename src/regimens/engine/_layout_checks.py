@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ..errors import InvalidRegimenError, Problem
 from ..model import Course, Regimen
 from ..quantities import human_dose_quantity
-from ._schedule import Administration
+from ._administration import Administration
 from ._timeline import Timeline
 
 if TYPE_CHECKING:

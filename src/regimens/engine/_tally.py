@@ -21,8 +21,9 @@ from ..quantities import (
     human_dose_quantity,
     normal,
 )
+from ._administration import Administration
 from ._body_size import BodySize
-from ._schedule import Administration, Schedule
+from ._schedule import Schedule
 
 Totals = dict[tuple[Basis, Dimension], Amount]
 

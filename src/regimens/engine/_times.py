@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from ..errors import ExpandOptionError, RegimenWarning, TimeShiftWarning
 from ..model import HoursPattern
 from ..quantities import StudyDay
-from ._schedule import Administration
+from ._administration import Administration
 from ._timeline import Timeline
 
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from ..model import Regimen
-    from ._schedule import Administration
+    from ._administration import Administration
 
 __all__ = ["DrugTotal", "drug_totals"]
 

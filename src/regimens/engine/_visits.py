@@ -18,7 +18,8 @@ from ..model import (
     Visit,
 )
 from ..quantities import Months, StudyDay
-from ._schedule import Administration, VisitOccurrence
+from ._administration import Administration
+from ._schedule import VisitOccurrence
 from ._timeline import Timeline
 
 if TYPE_CHECKING:
