@@ -16,7 +16,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 from regimens import ExpandOptionError  # noqa: E402
 from regimens.supply import QUANTILE_METHOD, loads_plan, simulate  # noqa: E402
-from regimens.supply._forecast import _quantile_rank, _quantiles  # noqa: E402
+from regimens.supply._reduce import _quantile_rank, _quantiles  # noqa: E402
 
 PLAN = """\
 plan: regimens-supply/1
@@ -56,7 +56,7 @@ def test_quantiles_are_numpys_inverted_cdf(values: list[int], statistic: str) ->
 
 
 def test_the_csv_name_of_the_method_is_the_stated_one() -> None:
-    from regimens.supply._forecast import QUANTILE_METHOD_NAME
+    from regimens.supply._reduce import QUANTILE_METHOD_NAME
 
     assert f"method='{QUANTILE_METHOD_NAME}'" in QUANTILE_METHOD
 

@@ -24,8 +24,6 @@ from ._bodies import (
 from ._deps import MissingExtra
 from ._enrolment import MAX_YEARS, ActivationDelay, Enrolled, Enrolment, Site, enrol
 from ._forecast import (
-    QUANTILE_METHOD,
-    Forecast,
     dask_client,
     load_plan,
     loads_plan,
@@ -44,6 +42,7 @@ from ._plan import (
 )
 from ._plan_schema import plan_schema
 from ._randomise import Randomisation, randomise
+from ._reduce import QUANTILE_METHOD, Forecast
 from ._seeds import simulation_rng
 from ._treatment import CAUSES, LengthChoice, Treatment, choose_lengths, treatment_ends
 

@@ -22,7 +22,7 @@ from typing import Any
 from ..export import grid
 from ..quantities import plain
 from ._deps import numpy, pyarrow, pyplot
-from ._forecast import QUANTILE_METHOD_NAME
+from ._reduce import QUANTILE_METHOD_NAME
 
 __all__ = ["plot", "render"]
 
