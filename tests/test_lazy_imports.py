@@ -262,7 +262,8 @@ def test_expand_json_on_the_command_line_imports_only_what_it_uses() -> None:
         "assert code == 0, code\n")
     unused = {"regimens.engine._arithmetic", "regimens.engine._tally",
               "regimens.engine._site_check",
-              "regimens.export._ics", "regimens.export._caldav", "regimens.export._handout",
+              "regimens.export._ics", "regimens.export._ics_text", "regimens.export._ics_write",
+              "regimens.export._reminders", "regimens.export._caldav", "regimens.export._handout",
               "regimens.export._pdf", "regimens.cohort",
               "regimens.supply",
               # Without --record: nothing of the record but `expand` (record._plan), and

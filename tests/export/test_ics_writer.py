@@ -20,7 +20,7 @@ from icalendar import Alarm, Calendar, Event, Timezone, vDDDTypes, vDuration, vT
 from icalendar.parser.string import _foldline
 
 import regimens
-from regimens.export import _ics, _rfc5545
+from regimens.export import Reminder, _ics, _ics_write, _rfc5545
 from support.zones import transitions
 
 STAMP = datetime(2027, 1, 1, tzinfo=UTC)
@@ -115,7 +115,7 @@ class _Raw(vText):
         return str(self).encode()
 
 
-def _trigger(reminder: _ics.Reminder, start: date | datetime) -> Any:
+def _trigger(reminder: Reminder, start: date | datetime) -> Any:
     trigger = reminder.trigger(start)
     if reminder.day_before_at is not None:
         return _exact(trigger)
@@ -152,7 +152,7 @@ def _onsets_in_the_offset_before(component: Any) -> None:
 def oracle(plan: Any) -> bytes:
     """The plan's calendar built with icalendar's object model, as to_ics was written."""
     calendar = Calendar()
-    calendar.add("PRODID", _ics.PRODID)
+    calendar.add("PRODID", _ics_write.PRODID)
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("METHOD", "PUBLISH")
@@ -183,11 +183,11 @@ def oracle(plan: Any) -> bytes:
         cancelled.add("UID", uid)
         for key in ("DTSTART", "DTEND"):
             if key in old:
-                cancelled.add(key, _ics._cancelled_time(old.decoded(key)))
+                cancelled.add(key, _ics_write._cancelled_time(old.decoded(key)))
         cancelled.add("SUMMARY", "Cancelled: no longer in the schedule")
         cancelled.add("DTSTAMP", plan.stamp)
         already = str(old.get("STATUS", "")) == "CANCELLED"
-        cancelled.add("SEQUENCE", _ics._sequence(old) + (0 if already else 1))
+        cancelled.add("SEQUENCE", _ics_write._sequence(old) + (0 if already else 1))
         cancelled.add("STATUS", "CANCELLED")
         calendar.add_component(cancelled)
     zoned = [value for event in calendar.walk("VEVENT") for key in ("DTSTART", "DTEND")

@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from ._caldav import PublishSummary, publish
     from ._handout import render_diary, render_html
     from ._i18n import LANGUAGES
-    from ._ics import Reminder, to_ics
+    from ._ics import to_ics
     from ._pdf import render_pdf
+    from ._reminders import Reminder
     from ._render import (
         check_dict,
         check_json,
@@ -61,7 +62,7 @@ __all__ = [
 _WHERE = {
     "LANGUAGES": "_i18n",
     "PublishSummary": "_caldav",
-    "Reminder": "_ics",
+    "Reminder": "_reminders",
     "check_dict": "_render",
     "check_json": "_render",
     "check_text": "_render",

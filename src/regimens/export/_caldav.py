@@ -27,7 +27,9 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from ..errors import ExpandOptionError, PublishError
 from ..format import INVISIBLE
-from ._ics import UID_DOMAIN, Reminder, clean_text, to_ics, uid_prefix
+from ._ics import to_ics
+from ._ics_text import UID_DOMAIN, clean_text, uid_prefix
+from ._reminders import Reminder
 
 if TYPE_CHECKING:
     from ..engine import Schedule
