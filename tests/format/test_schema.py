@@ -48,3 +48,35 @@ def test_json_schema_allows_day_zero_only_with_the_flag() -> None:
     # New keys of format 1.1 timing are in the schema.
     course = schema["properties"]["periods"]["items"]["properties"]["courses"]["items"]
     assert {"first_cycle", "count", "days"} <= set(course["properties"])
+
+
+@pytest.mark.parametrize(("value", "matches"), [
+    ("il2-1miu", True), ("paris", True), ("7", True),
+    ("Paris", False), ("-x", False), ("a_b", False), ("", False),
+])
+def test_an_id_field_is_the_same_in_both_document_formats(value: str, matches: bool) -> None:
+    # The regimen file and the supply plan declare ids with one word (id_text); only the
+    # example in the message is the document's own.
+    import re
+
+    from regimens.format import id_text
+
+    field = id_text("the site's id", "paris")
+    assert field.pattern is not None
+    assert bool(re.fullmatch(field.pattern, value)) is matches
+    assert field.pattern_help == "ids use lower-case letters, digits and hyphens (e.g. 'paris')"
+
+
+@pytest.mark.parametrize(("what", "example", "message"), [
+    ("a weight", "'70 kg' or '154 lb'",
+     "a bare number is not a weight: give its unit, e.g. '70 kg' or '154 lb'"),
+    ("a length", "'28 days' or '4 weeks'",
+     "a bare number is not a length: give its unit, e.g. '28 days' or '4 weeks'"),
+    ("an amount", "'2 mg'", "a bare number is not an amount: give its unit, e.g. '2 mg'"),
+])
+def test_a_bare_number_is_told_to_give_its_unit(what: str, example: str, message: str) -> None:
+    from regimens.format import bare_number, with_unit
+
+    assert bare_number(what, example) == message
+    field = with_unit("the field", what, example)
+    assert (field.description, field.number_help) == ("the field", message)

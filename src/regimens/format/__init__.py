@@ -12,8 +12,9 @@ from ._closures import read_closed_dates
 from ._fail import Fail, fail, unit_fail
 from ._lengths import read_duration, read_length
 from ._load import catalog_ids, load, loads
-from ._schema import ID_PATTERN, json_schema
+from ._schema import json_schema
 from ._shapes import (
+    ID_PATTERN,
     INVISIBLE,
     Either,
     Field,
@@ -24,6 +25,9 @@ from ._shapes import (
     Shape,
     Text,
     Whole,
+    bare_number,
+    id_text,
+    with_unit,
 )
 from ._source import MAX_BYTES, Cursor, Document, parse_document
 from ._write import dumps
@@ -47,9 +51,11 @@ __all__ = [
     "Shape",
     "Text",
     "Whole",
+    "bare_number",
     "catalog_ids",
     "dumps",
     "fail",
+    "id_text",
     "json_schema",
     "load",
     "loads",
@@ -58,6 +64,7 @@ __all__ = [
     "read_duration",
     "read_length",
     "unit_fail",
+    "with_unit",
 ]
 
 from .._public import claim

@@ -16,25 +16,32 @@ from .._records import dataclass
 from ..errors import Problem
 from ..model import METHODS, MISSED_RULES, ON_DELAY_RULES, WEEKDAYS
 from ..quantities import MAX_DAYS, MAX_MONTHS
-from ._shapes import Either, Field, Flag, ListOf, MapOf, Record, Text, Whole
+from ._shapes import (
+    Either,
+    Field,
+    Flag,
+    ListOf,
+    MapOf,
+    Record,
+    Text,
+    Whole,
+    bare_number,
+    id_text,
+    with_unit,
+)
 from ._source import Cursor
 
-__all__ = ["ID_PATTERN", "REGIMEN", "json_schema", "structure_problems"]
-
-
-ID_PATTERN = r"[a-z0-9][a-z0-9-]*"
+__all__ = ["REGIMEN", "json_schema", "structure_problems"]
 
 
 def _id(description: str) -> Text:
-    return Text(description, pattern=ID_PATTERN,
-                pattern_help="ids use lower-case letters, digits and hyphens (e.g. 'il2-1miu')")
+    return id_text(description, "il2-1miu")
 
 
 _DURATION_HELP = "a whole number of days or weeks, e.g. '28 days' or '4 weeks'"
-_BARE_DURATION = "a bare number is not a length: give its unit, e.g. '28 days' or '4 weeks'"
-_BARE_DOSE = ("a bare number is not a dose: give its unit, e.g. '20 mg', '1 mg/kg' or "
-              "'375 mg/m2'")
-_BARE_AMOUNT = "a bare number is not an amount: give its unit, e.g. '2 mg'"
+_BARE_DURATION = bare_number("a length", "'28 days' or '4 weeks'")
+_BARE_DOSE = bare_number("a dose", "'20 mg', '1 mg/kg' or '375 mg/m2'")
+_BARE_AMOUNT = bare_number("an amount", "'2 mg'")
 
 
 def _line(description: str = "") -> Text:
@@ -104,15 +111,12 @@ _DOSE_EXTRAS = {
                            enum=("nearest", "up", "down"))),
     "weight": Field(Text("per-kg doses: the weight used (default actual)",
                          enum=("actual", "ideal", "adjusted"))),
-    "bsa_max": Field(Text("per-m2 doses: cap on the body surface area, e.g. '2 m2'",
-                          number_help="a bare number is not a body surface area: give its "
-                          "unit, e.g. '2 m2'")),
-    "gfr_max": Field(Text("AUC doses: cap on the GFR (default '125 mL/min')",
-                          number_help="a bare number is not a GFR: give its unit, e.g. "
-                          "'125 mL/min'")),
-    "creatinine_min": Field(Text("AUC doses: floor of the serum creatinine, e.g. '0.7 mg/dL'",
-                                 number_help="a bare number is not a creatinine: give its "
-                                 "unit, e.g. '0.7 mg/dL'")),
+    "bsa_max": Field(with_unit("per-m2 doses: cap on the body surface area, e.g. '2 m2'",
+                               "a body surface area", "'2 m2'")),
+    "gfr_max": Field(with_unit("AUC doses: cap on the GFR (default '125 mL/min')", "a GFR",
+                               "'125 mL/min'")),
+    "creatinine_min": Field(with_unit("AUC doses: floor of the serum creatinine, e.g. "
+                                      "'0.7 mg/dL'", "a creatinine", "'0.7 mg/dL'")),
     "crcl_weight": Field(Text("AUC doses: the weight Cockcroft-Gault uses (default actual; "
                               "auto: adjusted when BMI >= 25)",
                               enum=("actual", "ideal", "adjusted", "auto"))),
@@ -125,8 +129,7 @@ LEVELS = MapOf(Text("a percentage of the level-0 dose ('80%') or a dose ('75 mg/
                "'80%' or a dose", key_pattern=r"[-+]?[1-9][0-9]{0,2}",
                key_help="a dose level is a whole number other than 0, e.g. -1 or -2")
 
-_BAND_EDGE_HELP = ("a bare number is not a band edge: give its unit, e.g. '15 kg', "
-                   "'2 years', '18 months' or '1 m2'")
+_BAND_EDGE_HELP = bare_number("a band edge", "'15 kg', '2 years', '18 months' or '1 m2'")
 #: A banded dose: the band the participant's weight, age or BSA falls in gives the dose.
 BANDED_DOSE = Record({
     "by": Field(Text("what the bands are measured in", enum=("weight", "age", "bsa")),
@@ -230,10 +233,9 @@ COURSE = Record({
                                 "days (e.g. a participant's background drug)")),
     "label": Field(_line("shown with each administration of the course")),
     "id": Field(_id("course id, unique in the regimen: visits anchored to its cycles name it")),
-    "duration": Field(Text("how long each administration lasts, elapsed time: "
-                           "'30 minutes', '46 hours'",
-                           number_help="a bare number is not a duration: give its unit, e.g. "
-                           "'30 minutes' or '46 hours'")),
+    "duration": Field(with_unit("how long each administration lasts, elapsed time: "
+                                "'30 minutes', '46 hours'", "a duration",
+                                "'30 minutes' or '46 hours'")),
     "method": Field(Text("how the dose goes in: a bolus or push is an injection, an "
                          "infusion runs over its duration", enum=METHODS)),
     "at": Field(Text("with an interval in hours: local time of the first administration on "
@@ -326,9 +328,8 @@ REGIMEN = Record({
     "day_one": Field(_id("period whose first day is Study Day 1 (default: the arm's first)")),
     "day_zero": Field(Flag("the first day of the day_one period is Study Day 0 (Day -1 "
                            "before it, Day 1 after it), as transplant protocols count")),
-    "bsa_max": Field(Text("cap on the body surface area of every per-m2 dose without its "
-                          "own, e.g. '2 m2'", number_help="a bare number is not a body "
-                          "surface area: give its unit, e.g. '2 m2'")),
+    "bsa_max": Field(with_unit("cap on the body surface area of every per-m2 dose without its "
+                               "own, e.g. '2 m2'", "a body surface area", "'2 m2'")),
     **POLICY_FIELDS,
     "drugs": Field(MapOf(Record({
         "name": Field(_line(), required=True),
@@ -358,11 +359,11 @@ REGIMEN = Record({
         "clinic_day": Field(Text("what to do on a clinic-visit day, e.g. 'bring your "
                                  "tablets and this diary'")),
         "clinic": Field(Flag("every course of the drug is given at the site")),
-        "max_cumulative": Field(Text("the most the participant may receive in all, flat, per "
-                                     "kg or per m2 ('450 mg/m2', '400 USP units'), checked "
-                                     "when a record is replayed",
-                                     number_help="a bare number is not a cumulative limit: "
-                                     "give its unit, e.g. '450 mg/m2' or '400 USP units'")),
+        "max_cumulative": Field(with_unit("the most the participant may receive in all, flat, "
+                                          "per kg or per m2 ('450 mg/m2', '400 USP units'), "
+                                          "checked when a record is replayed",
+                                          "a cumulative limit",
+                                          "'450 mg/m2' or '400 USP units'")),
     }), "drug id: drug", min_items=1), required=True),
     "arms": Field(MapOf(Record({
         "label": Field(_line(), required=True),

@@ -15,6 +15,7 @@ from ..model import closest
 from ._source import Cursor
 
 __all__ = [
+    "ID_PATTERN",
     "INVISIBLE",
     "Either",
     "Field",
@@ -25,6 +26,9 @@ __all__ = [
     "Shape",
     "Text",
     "Whole",
+    "bare_number",
+    "id_text",
+    "with_unit",
 ]
 
 #: Refused in every text field: bidirectional controls (U+202A-U+202E, U+2066-U+2069,
@@ -345,3 +349,29 @@ class MapOf(Shape):
         if self.min_items:
             out["minProperties"] = self.min_items
         return self._with_description(out)
+
+
+# The words of a declaration, shared by the library's document formats (the regimen file,
+# the supply plan), so that the same kind of field says the same thing in both.
+
+#: An id: lower-case letters, digits and hyphens, not starting with a hyphen.
+ID_PATTERN = r"[a-z0-9][a-z0-9-]*"
+
+
+def id_text(description: str, example: str) -> Text:
+    """An id field (:data:`ID_PATTERN`); one that does not match is told what ids are made of,
+    with ``example`` (an id of the document's own kind: ``'il2-1miu'``, ``'paris'``)."""
+    return Text(description, pattern=ID_PATTERN,
+                pattern_help=f"ids use lower-case letters, digits and hyphens (e.g. '{example}')")
+
+
+def bare_number(what: str, example: str) -> str:
+    """What a bare number is told where a quantity with its unit is wanted: ``a bare number
+    is not WHAT: give its unit, e.g. EXAMPLE`` (``what`` with its article: ``"a length"``)."""
+    return f"a bare number is not {what}: give its unit, e.g. {example}"
+
+
+def with_unit(description: str, what: str, example: str) -> Text:
+    """A quantity written with its unit (``'70 kg'``); a bare number is refused with
+    :func:`bare_number`'s words."""
+    return Text(description, number_help=bare_number(what, example))

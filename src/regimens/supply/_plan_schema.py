@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..format import ID_PATTERN, Either, Field, ListOf, MapOf, Record, Text, Whole
+from ..format import (
+    Either,
+    Field,
+    ListOf,
+    MapOf,
+    Record,
+    Text,
+    Whole,
+    bare_number,
+    id_text,
+    with_unit,
+)
 from ._plan import FORMAT
 
 __all__ = ["PLAN", "plan_schema"]
@@ -18,8 +29,7 @@ _DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 
 def _id(what: str) -> Text:
-    return Text(what, pattern=ID_PATTERN,
-                pattern_help="ids use lower-case letters, digits and hyphens (e.g. 'paris')")
+    return id_text(what, "paris")
 
 
 def _date(what: str) -> Text:
@@ -27,8 +37,7 @@ def _date(what: str) -> Text:
 
 
 def _length(what: str) -> Text:
-    return Text(what, number_help="a bare number is not a length: give its unit, e.g. "
-                "'30 days' or '2 weeks'")
+    return with_unit(what, "a length", "'30 days' or '2 weeks'")
 
 
 def _percent(what: str) -> Text:
@@ -48,15 +57,11 @@ PARTICIPANT = Record({
     "site": Field(_id("the site's id"), required=True),
     "arm": Field(_id("the arm's id in the regimen"), required=True),
     "start": Field(_date("the date of Study Day 1, in the site's calendar"), required=True),
-    "weight": Field(Text("weight, e.g. '70 kg' or '154 lb'",
-                         number_help="a bare number is not a weight: give its unit, e.g. "
-                         "'70 kg' or '154 lb'")),
-    "height": Field(Text("height, e.g. '175 cm'",
-                         number_help="a bare number is not a height: give its unit, e.g. "
-                         "'175 cm'")),
-    "bsa": Field(Text("body surface area, e.g. '1.8 m2'",
-                      number_help="a bare number is not a body surface area: give its "
-                      "unit, e.g. '1.8 m2'")),
+    "weight": Field(with_unit("weight, e.g. '70 kg' or '154 lb'", "a weight",
+                              "'70 kg' or '154 lb'")),
+    "height": Field(with_unit("height, e.g. '175 cm'", "a height", "'175 cm'")),
+    "bsa": Field(with_unit("body surface area, e.g. '1.8 m2'", "a body surface area",
+                           "'1.8 m2'")),
     "lengths": Field(MapOf(_length("the length chosen"),
                            "period id: the length chosen for a variable period")),
 }, "one participant of a fixed list")
@@ -84,7 +89,7 @@ SITE = Record({
 }, "a site")
 
 
-_BARE = "a bare number is not a body size: give its unit, e.g. '75 kg' or '172 cm'"
+_BARE = bare_number("a body size", "'75 kg' or '172 cm'")
 
 
 _MOMENTS = Record({
