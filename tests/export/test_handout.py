@@ -387,17 +387,37 @@ def test_the_pdf_has_no_creation_date_unless_stamped() -> None:
         _demo().to_pdf(stamp=datetime(2027, 1, 1, 9, 0))
 
 
-@pytest.mark.parametrize(("stamp", "detail"), [
-    ("2027-01-01T09:00:00Z", "give a datetime, not text"),
-    (20270101, "give an aware datetime"),
+_PYTHON_EXAMPLE = ", e.g. datetime(2027, 1, 1, tzinfo=timezone.utc)"
+
+
+@pytest.mark.parametrize(("stamp", "message"), [
+    # Text raised AttributeError ('str' object has no attribute 'tzinfo'); a naive datetime
+    # was given an ISO-text example ('give a time zone (e.g. 2027-01-01T09:00:00Z)'). Each
+    # message is to_ics's, word for word (tests/export/test_ics.py pins the same text).
+    ("2027-01-01T09:00:00Z", "stamp: give a datetime, not text" + _PYTHON_EXAMPLE
+     + " (got '2027-01-01T09:00:00Z')"),
+    (20270101, "stamp: give an aware datetime (with its tzinfo)" + _PYTHON_EXAMPLE
+     + " (got 20270101)"),
+    (datetime(2027, 1, 1, 9, 0), "stamp: give an aware datetime (with its tzinfo)"
+     + _PYTHON_EXAMPLE + " (got 2027-01-01 09:00:00)"),
 ])
-def test_a_pdf_stamp_that_is_not_a_datetime_is_refused(stamp: object, detail: str) -> None:
-    # It raised AttributeError ('str' object has no attribute 'tzinfo').
+def test_a_pdf_stamp_that_is_not_an_aware_datetime_is_refused(stamp: object,
+                                                              message: str) -> None:
     pytest.importorskip("fpdf")
     with pytest.raises(ExpandOptionError) as caught:
         _demo().to_pdf(stamp=stamp)  # type: ignore[arg-type]
-    assert (caught.value.option, caught.value.reason, caught.value.value) == ("stamp", detail,
-                                                                              stamp)
+    assert (caught.value.option, caught.value.value) == ("stamp", stamp)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("stamp", ["2027-01-01T09:00:00Z", 20270101, datetime(2027, 1, 1, 9, 0)])
+def test_pdf_and_ics_refuse_a_bad_stamp_in_the_same_words(stamp: object) -> None:
+    pytest.importorskip("fpdf")
+    with pytest.raises(ExpandOptionError) as pdf:
+        _demo().to_pdf(stamp=stamp)  # type: ignore[arg-type]
+    with pytest.raises(ExpandOptionError) as ics:
+        _demo().to_ics(stamp=stamp)  # type: ignore[arg-type]
+    assert str(pdf.value) == str(ics.value)
 
 
 @pytest.mark.parametrize(("paper", "size"), [("a4", (595.28, 841.89)), ("letter", (612, 792))])

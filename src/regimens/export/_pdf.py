@@ -329,17 +329,20 @@ def render_pdf(s: Schedule, *, sheet: str = "handout", lang: str = "en",
 
     Raises:
         ExpandOptionError: fpdf2 not installed (field ``format``), an unknown sheet
-            (field ``sheet``), or what :func:`render_html` refuses.
+            (field ``sheet``), a ``stamp`` that is not an aware datetime (field
+            ``stamp``: text, another object or a naive datetime; the message gives a
+            Python example, as :func:`to_ics` does), or what :func:`render_html` refuses.
     """
     if sheet not in ("handout", "diary"):
         raise ExpandOptionError("sheet", "choose from handout, diary", sheet)
-    if stamp is not None and not isinstance(stamp, datetime):
-        # Text or another object: it has no tzinfo to read (it raised AttributeError).
-        raise ExpandOptionError("stamp", "give a datetime, not text" if isinstance(stamp, str)
-                                else "give an aware datetime", stamp)
-    if stamp is not None and stamp.tzinfo is None:
-        raise ExpandOptionError("stamp", "give a time zone (e.g. 2027-01-01T09:00:00Z)",
-                                stamp.isoformat())
+    if stamp is not None and (not isinstance(stamp, datetime) or stamp.tzinfo is None):
+        # Text or another object has no tzinfo to read (it raised AttributeError); a naive
+        # datetime has none. The example is Python, word for word as to_ics gives it: text
+        # such as 2027-01-01T09:00:00Z is what the command line reads (--stamp), not this
+        # argument (the naive case showed that text as its example).
+        raise ExpandOptionError("stamp", ("give a datetime, not text" if isinstance(stamp, str)
+                                          else "give an aware datetime (with its tzinfo)")
+                                + ", e.g. datetime(2027, 1, 1, tzinfo=timezone.utc)", stamp)
     if sheet == "diary":
         return pdf_diary(diary(s, lang=lang, blinded=blinded, paper=paper, contact=contact),
                          stamp)
