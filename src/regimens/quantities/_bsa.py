@@ -38,7 +38,7 @@ from typing import Any
 from .._records import dataclass
 from ..errors import QuantityError, QuantityTypeError
 from ._exact import EXACT, exactly
-from ._numbers import normal, shortest_decimal
+from ._numbers import decimal_argument, normal, shortest_decimal
 
 __all__ = ["BSAFormula", "bsa", "bsa_float", "round_bsa", "rounded_bsa"]
 
@@ -199,12 +199,23 @@ def bsa(height_cm: Decimal | int | float | str, weight_kg: Decimal | int | float
 
 
 @exactly
-def round_bsa(exact: Decimal, decimals: int) -> Decimal:
+def round_bsa(exact: Decimal | int | float, decimals: int) -> Decimal:
     """A BSA as used for dosing: ``exact`` rounded half-up to ``decimals`` (1 to 6), in m2.
 
     The one rounding rule of both ``expand`` and the batch API; whether the
-    result may be 0 is the engine's call (it refuses it).
+    result may be 0 is the engine's call (it refuses it). ``exact``: a Decimal, an int or
+    a float (read as written, its shortest decimal text).
+
+    Raises:
+        QuantityTypeError: (also a ``TypeError``) ``exact`` is not a Decimal, an int or a
+            float, or ``decimals`` is not an int; the message names the argument.
+        QuantityError: (also a ``ValueError``) a float that is not finite.
     """
+    if type(exact) is not Decimal:
+        exact = decimal_argument(exact, "exact", "bsa")
+    if isinstance(decimals, bool) or not isinstance(decimals, int):
+        raise QuantityTypeError("bsa", "decimals must be a whole number of decimals, an int",
+                                decimals)
     return normal(exact.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP))
 
 

@@ -104,11 +104,18 @@ class StudyDays(dict[int, StudyDay]):
     keep only the offsets from ``-bound`` to ``bound`` (None: every offset); one
     further off is made anew on each lookup. Offsets are ints, which map to a valid
     day by construction, so the per-value checks of ``StudyDay`` are skipped here.
+
+    Raises:
+        QuantityTypeError: (also a ``TypeError``) ``bound`` is neither an ``int`` nor None
+            (``bound=3.5`` would keep the offsets -3 to 3 without saying so).
     """
 
     __slots__ = ("bound", "day_zero")
 
     def __init__(self, day_zero: bool = False, bound: int | None = None) -> None:
+        if bound is not None and (isinstance(bound, bool) or not isinstance(bound, int)):
+            raise QuantityTypeError("study days", "bound must be a whole number of days, an "
+                                    "int, or None", bound)
         super().__init__()
         self.day_zero = day_zero  # number days from Day 0 (the offset) instead of Day 1
         self.bound = bound

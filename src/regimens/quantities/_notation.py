@@ -53,13 +53,16 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
 
 
 @exactly
-def human_number(value: Decimal) -> str:
+def human_number(value: Decimal | int | float) -> str:
     """Plain digits, thousands grouped with commas, no trailing zeros, leading zero.
 
     >>> human_number(Decimal("1234567.50"))
     '1,234,567.5'
     >>> human_number(Decimal("1E+3"))
     '1,000'
+
+    Raises:
+        QuantityTypeError, QuantityError: as :func:`normal` (a float is read as written).
     """
     value = normal(value)
     sign = "-" if value < 0 else ""

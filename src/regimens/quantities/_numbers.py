@@ -3,20 +3,65 @@ written."""
 
 from __future__ import annotations
 
+import numbers
 from decimal import Decimal
 
+from ..errors import QuantityError, QuantityTypeError
 from ._exact import exactly
 
 __all__ = [
+    "decimal_argument",
     "normal",
     "plain",
     "shortest_decimal",
 ]
 
+#: What a public function of regimens.quantities takes where it takes a number.
+NUMBER_ALLOWED = "a Decimal, an int or a float (a float is read as written, 0.1 as 0.1)"
+
+
+def decimal_argument(value: object, argument: str, quantity: str) -> Decimal:
+    """``value``, an argument of a public function, as an exact Decimal: the one rule of
+    the public API for numbers.
+
+    A ``Decimal`` is taken as it is, an ``int`` exactly, a ``float`` as it was written
+    (its shortest decimal text, :func:`shortest_decimal`: ``0.1`` is 0.1, not the binary
+    0.1000000000000000055...), as :func:`~regimens.quantities.bsa` and the batch API read
+    floats. ``argument`` names the argument in the message, ``quantity`` is the error's
+    ``quantity``.
+
+    Raises:
+        QuantityTypeError: (also a ``TypeError``) anything else (a bool, None, text, a
+            Fraction): the message names the argument, the value and what is allowed.
+        QuantityError: (also a ``ValueError``) a float that is not finite (NaN, infinity).
+    """
+    if type(value) is Decimal:  # the common case first: the engine passes Decimals
+        return value
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise QuantityTypeError(quantity, f"{argument} must be a number: {NUMBER_ALLOWED}",
+                                value)
+    if isinstance(value, int):
+        return Decimal(value)
+    number = shortest_decimal(value)
+    if not number.is_finite():
+        raise QuantityError(quantity, f"{argument} must be a finite number", value)
+    return number
+
 
 @exactly
-def normal(value: Decimal) -> Decimal:
-    """Drop trailing zeros without switching to exponent form (``1E+6`` -> ``1000000``)."""
+def normal(value: Decimal | int | float) -> Decimal:
+    """Drop trailing zeros without switching to exponent form (``1E+6`` -> ``1000000``).
+
+    ``value``: a Decimal, an int or a float (read as written, :func:`decimal_argument`).
+
+    Raises:
+        QuantityTypeError: (also a ``TypeError``) ``value`` is not a number.
+        QuantityError: (also a ``ValueError``) a float that is not finite.
+    """
+    if type(value) is not Decimal:
+        value = decimal_argument(value, "value", "number")
     value = value.normalize()
     if value == 0:
         return Decimal(0)
@@ -33,13 +78,29 @@ def shortest_decimal(value: float) -> Decimal:
 
     ``shortest_decimal(68.0805) == Decimal("68.0805")`` (not the binary value
     68.08049999...), so the number ``68.0805`` in a NumPy array means what the
-    text ``"68.0805 kg"`` means to :func:`parse_measure`.
+    text ``"68.0805 kg"`` means to :func:`parse_measure`. A NumPy float or int is read
+    alike; a ``Decimal`` is already exact and is returned as it is (normalised), never
+    through a float.
+
+    Raises:
+        QuantityTypeError: (also a ``TypeError``) ``value`` is not a real number (a bool,
+            None, text).
     """
+    if type(value) is not float:
+        if isinstance(value, Decimal):
+            return normal(value) if value.is_finite() else value
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise QuantityTypeError("number", "value must be a float (or another real "
+                                    "number)", value)
     exact = Decimal(repr(float(value)))
     return normal(exact) if exact.is_finite() else exact  # NaN, inf: left for the caller
 
 
 @exactly
-def plain(value: Decimal) -> str:
-    """A decimal in plain positional notation, no exponent, no trailing zeros."""
+def plain(value: Decimal | int | float) -> str:
+    """A decimal in plain positional notation, no exponent, no trailing zeros.
+
+    Raises:
+        QuantityTypeError, QuantityError: as :func:`normal`.
+    """
     return format(normal(value), "f")

@@ -29,9 +29,9 @@ import enum
 import re
 from decimal import Decimal
 
-from ..errors import QuantityError, UnitError
+from ..errors import QuantityError, QuantityTypeError, UnitError
 from ._exact import exactly
-from ._numbers import normal
+from ._numbers import decimal_argument, normal
 from ._parse import _split
 
 __all__ = ["CREATININE_FACTOR", "GFR_MAX_DEFAULT", "INCH_CM", "Sex", "adjusted_weight",
@@ -56,27 +56,62 @@ class Sex(enum.Enum):
     MALE = "male"
 
 
+def _sex(value: object, quantity: str) -> Sex:
+    # A Sex or its name. Anything else is refused: "female" given as text was read as
+    # male (the formulas test `sex is Sex.FEMALE`), a coefficient silently wrong.
+    if isinstance(value, Sex):
+        return value
+    if isinstance(value, str):
+        try:
+            return Sex(value)
+        except ValueError:
+            raise QuantityError(quantity, "sex must be female or male", value) from None
+    raise QuantityTypeError(quantity, "sex must be a Sex (Sex.FEMALE, Sex.MALE) or its name, "
+                            "female or male", value)
+
+
 @exactly
-def calvert(auc: Decimal, gfr_ml_min: Decimal) -> Decimal:
+def calvert(auc: Decimal | int | float, gfr_ml_min: Decimal | int | float) -> Decimal:
     """Carboplatin dose in mg: ``auc`` (mg/mL·min) x (``gfr_ml_min`` + 25), exactly
-    (Calvert 1989)."""
+    (Calvert 1989).
+
+    Raises:
+        QuantityTypeError: (also a ``TypeError``) ``auc`` or ``gfr_ml_min`` is not a
+            Decimal, an int or a float (a float is read as written, its shortest decimal
+            text: ``57.1`` is 57.1); the message names the argument.
+        QuantityError: (also a ``ValueError``) a float that is not finite.
+    """
+    auc = decimal_argument(auc, "auc", "carboplatin dose")
+    gfr_ml_min = decimal_argument(gfr_ml_min, "gfr_ml_min", "carboplatin dose")
     return normal(auc * (gfr_ml_min + CALVERT_NON_RENAL))
 
 
 @exactly
-def cockcroft_gault(age_years: Decimal, weight_kg: Decimal, creatinine: Decimal,
-                    creatinine_factor: Decimal, sex: Sex) -> Decimal:
+def cockcroft_gault(age_years: Decimal | int | float, weight_kg: Decimal | int | float,
+                    creatinine: Decimal | int | float,
+                    creatinine_factor: Decimal | int | float, sex: Sex | str) -> Decimal:
     """Creatinine clearance in mL/min by Cockcroft-Gault (1976), unrounded.
 
     ``creatinine`` is the serum creatinine in mg/dL (``creatinine_factor`` 1) or in
     µmol/L (``creatinine_factor`` :data:`CREATININE_FACTOR`): the value in mg/dL is
     ``creatinine / creatinine_factor``, folded into the one division, so nothing is
-    rounded before the end.
+    rounded before the end. Numbers: a Decimal, an int or a float (read as written, its
+    shortest decimal text); ``sex``: a :class:`Sex` or its name.
 
     Raises:
+        QuantityTypeError: (also a ``TypeError``) a number argument that is not a Decimal,
+            an int or a float, or a ``sex`` that is not a :class:`Sex` or text; the message
+            names the argument.
         QuantityError: an age of 140 years or more (the formula would give no clearance),
-            or a creatinine or weight that is not positive.
+            a creatinine or weight that is not positive, a float that is not finite, or a
+            sex named other than female or male.
     """
+    what = "creatinine clearance"
+    age_years = decimal_argument(age_years, "age_years", what)
+    weight_kg = decimal_argument(weight_kg, "weight_kg", what)
+    creatinine = decimal_argument(creatinine, "creatinine", what)
+    creatinine_factor = decimal_argument(creatinine_factor, "creatinine_factor", what)
+    sex = _sex(sex, what)
     if age_years >= 140 or creatinine <= 0 or weight_kg <= 0:
         raise QuantityError("creatinine clearance", "needs an age under 140 years and a "
                             "positive weight and creatinine")
@@ -85,13 +120,19 @@ def cockcroft_gault(age_years: Decimal, weight_kg: Decimal, creatinine: Decimal,
 
 
 @exactly
-def devine_ideal_weight(height_cm: Decimal, sex: Sex) -> Decimal:
+def devine_ideal_weight(height_cm: Decimal | int | float, sex: Sex | str) -> Decimal:
     """Ideal body weight in kg by Devine (1974), unrounded: the height is converted to
-    inches exactly (÷ 2.54), never rounded to whole inches.
+    inches exactly (÷ 2.54), never rounded to whole inches. ``height_cm``: a Decimal, an
+    int or a float (read as written); ``sex``: a :class:`Sex` or its name.
 
     Raises:
-        QuantityError: a height under 60 inches (152.4 cm), below the formula's range.
+        QuantityTypeError: (also a ``TypeError``) ``height_cm`` is not a Decimal, an int or
+            a float, or ``sex`` is not a :class:`Sex` or text; the message names it.
+        QuantityError: a height under 60 inches (152.4 cm), below the formula's range, a
+            float that is not finite, or a sex named other than female or male.
     """
+    height_cm = decimal_argument(height_cm, "height_cm", "ideal body weight")
+    sex = _sex(sex, "ideal body weight")
     inches = height_cm / INCH_CM
     if inches < 60:
         raise QuantityError("ideal body weight", "Devine's formula starts at 60 inches "
@@ -101,14 +142,32 @@ def devine_ideal_weight(height_cm: Decimal, sex: Sex) -> Decimal:
 
 
 @exactly
-def adjusted_weight(actual_kg: Decimal, ideal_kg: Decimal) -> Decimal:
-    """Adjusted body weight in kg: ideal + 0.4 x (actual - ideal), unrounded."""
+def adjusted_weight(actual_kg: Decimal | int | float, ideal_kg: Decimal | int | float
+                    ) -> Decimal:
+    """Adjusted body weight in kg: ideal + 0.4 x (actual - ideal), unrounded.
+
+    Raises:
+        QuantityTypeError: (also a ``TypeError``) ``actual_kg`` or ``ideal_kg`` is not a
+            Decimal, an int or a float (a float is read as written); the message names it.
+        QuantityError: (also a ``ValueError``) a float that is not finite.
+    """
+    actual_kg = decimal_argument(actual_kg, "actual_kg", "adjusted body weight")
+    ideal_kg = decimal_argument(ideal_kg, "ideal_kg", "adjusted body weight")
     return ideal_kg + Decimal("0.4") * (actual_kg - ideal_kg)
 
 
 @exactly
-def body_mass_index(weight_kg: Decimal, height_cm: Decimal) -> Decimal:
-    """Body-mass index in kg/m², unrounded: weight / (height in m)²."""
+def body_mass_index(weight_kg: Decimal | int | float, height_cm: Decimal | int | float
+                    ) -> Decimal:
+    """Body-mass index in kg/m², unrounded: weight / (height in m)².
+
+    Raises:
+        QuantityTypeError: (also a ``TypeError``) ``weight_kg`` or ``height_cm`` is not a
+            Decimal, an int or a float (a float is read as written); the message names it.
+        QuantityError: (also a ``ValueError``) a float that is not finite.
+    """
+    weight_kg = decimal_argument(weight_kg, "weight_kg", "body-mass index")
+    height_cm = decimal_argument(height_cm, "height_cm", "body-mass index")
     return weight_kg / (height_cm / 100) ** 2
 
 

@@ -26,9 +26,9 @@ import functools
 from decimal import Decimal
 
 from .._records import dataclass
-from ..errors import UnitError
+from ..errors import QuantityTypeError, UnitError
 from ._exact import exactly
-from ._numbers import normal, plain
+from ._numbers import decimal_argument, normal, plain
 
 __all__ = [
     "AMOUNT_UNITS_TEXT",
@@ -94,11 +94,27 @@ class Basis(enum.Enum):
 
 @dataclass(frozen=True, order=True)
 class Unit:
-    """A unit of amount: its symbol, dimension and size in the dimension's base unit."""
+    """A unit of amount: its symbol, dimension and size in the dimension's base unit.
+
+    ``factor``: a Decimal, an int or a float (read as written, its shortest decimal text);
+    kept as a Decimal. Use :func:`unit` for the units a dose may be written in.
+
+    Raises:
+        QuantityTypeError: (also a ``TypeError``) ``factor`` is not a Decimal, an int or a
+            float, or ``dimension`` is not a :class:`Dimension`; the message names it.
+        QuantityError: (also a ``ValueError``) a float ``factor`` that is not finite.
+    """
 
     symbol: str
     dimension: Dimension
     factor: Decimal  # how many base units (mg, IU, cells, mL) one of this unit is
+
+    def __post_init__(self) -> None:
+        if type(self.factor) is not Decimal:
+            object.__setattr__(self, "factor", decimal_argument(self.factor, "factor", "unit"))
+        if not isinstance(self.dimension, Dimension):
+            raise QuantityTypeError("unit", "dimension must be a Dimension "
+                                    "(Dimension.MASS, ...)", self.dimension)
 
     def __str__(self) -> str:
         return self.symbol
@@ -196,10 +212,32 @@ def _unknown_unit_reason(text: str) -> str:
 
 @dataclass(frozen=True)
 class Amount:
-    """An exact amount of drug: ``Amount(Decimal("2"), unit("MIU"))`` is 2 MIU."""
+    """An exact amount of drug: ``Amount(Decimal("2"), unit("MIU"))`` is 2 MIU.
+
+    ``magnitude``: a Decimal, an int or a float (read as written, its shortest decimal
+    text: ``Amount(0.1, unit("mg"))`` is 0.1 mg exactly); kept as a Decimal. ``unit``: a
+    :class:`Unit` (:func:`unit` gives one from its symbol).
+
+    Raises:
+        QuantityTypeError: (also a ``TypeError``) ``magnitude`` is not a Decimal, an int or
+            a float, or ``unit`` is not a :class:`Unit` (text such as ``"mg"`` included);
+            the message names it.
+        QuantityError: (also a ``ValueError``) a float ``magnitude`` that is not finite.
+    """
 
     magnitude: Decimal
     unit: Unit
+
+    def __post_init__(self) -> None:
+        # Checked here, at the boundary: a float (or text) magnitude failed later, at the
+        # first arithmetic or formatting, far from where it was given. The common case
+        # (a Decimal and a Unit, as the engine builds them) costs two type checks.
+        if type(self.magnitude) is not Decimal:
+            object.__setattr__(self, "magnitude",
+                               decimal_argument(self.magnitude, "magnitude", "amount"))
+        if type(self.unit) is not Unit:
+            raise QuantityTypeError("amount", "unit must be a Unit, e.g. unit('mg')",
+                                    self.unit)
 
     @exactly
     def to(self, target: Unit) -> Amount:
