@@ -42,7 +42,7 @@ from ._totals import (
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ..engine import CheckReport
+    from ..engine import CheckReport, VisitOccurrence
 
 __all__ = ["ADMINISTRATION_FIELDS", "CALENDAR_FIELDS", "RECORD_FIELDS", "VIAL_CSV_FIELDS",
            "record_lines", "render_calendar",
@@ -696,9 +696,12 @@ def render_table(s: Schedule) -> str:
             window = ("" if v.earliest == v.latest else
                       f"{v.earliest.isoformat()} to {v.latest.isoformat()}")
             vrows.append([str(v.study_day.value), _day(v.date), window, v.label or v.id]
-                         + ([v.calendar_note] if vmoves else []))
-        lines += grid(["Day", "Date", "Window", "Visit"] + (["Site calendar"] if vmoves else []),
-                      vrows, {0})
+                         + ([v.calendar_note] if vmoves else [])
+                         + ([_visit_plan_text(v)] if recorded else []))
+        # With a record, a "Planned" column as the administrations have: a visit that moved
+        # with its cycle shows the day the plan had (only JSON's planned_date said it).
+        lines += grid(["Day", "Date", "Window", "Visit"] + (["Site calendar"] if vmoves else [])
+                      + (["Planned"] if recorded else []), vrows, {0})
     lines += record_lines(s)
     if s.warnings:
         lines += ["", "Warnings:"] + [f"  {w}" for w in s.warnings]
@@ -728,6 +731,22 @@ def _plan_text(a: Administration) -> str:
     if a.planned_dose is not None:
         parts.append(a.planned_dose.text)
     return ", ".join(parts)
+
+
+def _visit_plan_text(v: VisitOccurrence) -> str:
+    """What the plan had for a visit, where it moved: its day (as :func:`_plan_text`)."""
+    return _day(v.planned_date) if v.planned_date is not None and v.planned_date != v.date \
+        else ""
+
+
+def _moved_visit_lines(s: Schedule) -> list[str]:
+    """With a record, the visits no longer on their planned day, each with that day (as the
+    table's "Planned" column shows them; nothing without a record or a moved visit)."""
+    if s.replayed is None:
+        return []
+    moved = [f"  Visit {v.label or v.id}, {_day(v.date)}: planned {_day(v.planned_date)}"
+             for v in s.visits if v.planned_date is not None and v.planned_date != v.date]
+    return ["", "Visits moved:", *moved] if moved else []
 
 
 def _status_counts(s: Schedule) -> str:
@@ -793,6 +812,8 @@ def render_calendar(s: Schedule, *, blinded: bool | None = None) -> str:
                  f"{counted(len(dosing), 'dosing day')} marked; "
                  f"{counted(len(s.visits), 'visit')}")
     lines += _calendar_notes(s)
+    # A visit's day names no dose: shown on a blinded page too, as the site calendar's moves.
+    lines += _moved_visit_lines(s)
     # The record's changes name doses given: not on a blinded page.
     lines += record_lines(s) if not blinded else []
     # Labels and notes, except of administrations this page blinds (as to_ics does).
