@@ -7,9 +7,16 @@ committing it.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+if str(HERE.parents[1]) not in sys.path:  # tests/, for tests/support when run as a script
+    sys.path.insert(0, str(HERE.parents[1]))
+
+from support.golden import render as render_as  # noqa: E402
+from support.golden import report, write_changed  # noqa: E402
+
 EXAMPLE = HERE.parents[2] / "examples" / "imodals.yaml"
 ARMS = ("il2-1miu", "il2-2miu", "placebo")
 FORMATS = {"json": ".json", "csv": ".csv", "table": ".table.txt",
@@ -36,17 +43,12 @@ def timing_name(example: str, fmt: str) -> str:
 
 
 def render_timing(example: str, fmt: str) -> str:
-    from datetime import datetime
-
     import regimens
 
     regimen = regimens.load(HERE.parents[2] / "examples" / f"{example}.yaml")
     arm, start = TIMING[example]
     schedule = regimen.expand(arm, start, regimens.Participant(**PARTICIPANT))
-    if fmt == "ics":
-        return schedule.to_ics(stamp=datetime.fromisoformat(STAMP)).decode("utf-8")
-    return {"json": schedule.to_json, "csv": schedule.to_csv, "table": schedule.to_table,
-            "calendar": schedule.to_calendar}[fmt]()
+    return render_as(schedule, fmt, STAMP)
 
 
 def render(arm: str, fmt: str) -> str:
@@ -54,30 +56,18 @@ def render(arm: str, fmt: str) -> str:
 
     regimen = regimens.load(EXAMPLE)
     schedule = regimen.expand(arm, START, regimens.Participant(**PARTICIPANT))
-    return {"json": schedule.to_json, "csv": schedule.to_csv, "table": schedule.to_table,
-            "calendar": schedule.to_calendar}[fmt]()
+    return render_as(schedule, fmt)
 
 
 def update() -> list[str]:
     """Write every golden file; return the names of those that changed."""
-    changed = []
-    for arm in ARMS:
-        for fmt in FORMATS:
-            path = HERE / golden_name(arm, fmt)
-            new = render(arm, fmt).encode("utf-8")
-            if not path.exists() or path.read_bytes() != new:
-                path.write_bytes(new)
-                changed.append(path.name)
-    for example in TIMING:
-        for fmt in TIMING_FORMATS:
-            path = HERE / timing_name(example, fmt)
-            new = render_timing(example, fmt).encode("utf-8")
-            if not path.exists() or path.read_bytes() != new:
-                path.write_bytes(new)
-                changed.append(path.name)
-    return changed
+    return write_changed(
+        [(HERE / golden_name(arm, fmt), lambda arm=arm, fmt=fmt: render(arm, fmt))
+         for arm in ARMS for fmt in FORMATS]
+        + [(HERE / timing_name(example, fmt),
+            lambda example=example, fmt=fmt: render_timing(example, fmt))
+           for example in TIMING for fmt in TIMING_FORMATS])
 
 
 if __name__ == "__main__":
-    for name in update():
-        print(f"updated {name}")
+    report(update())

@@ -21,9 +21,16 @@ last (issue 13):
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+if str(HERE.parents[1]) not in sys.path:  # tests/, for tests/support when run as a script
+    sys.path.insert(0, str(HERE.parents[1]))
+
+from support.golden import render as render_as  # noqa: E402
+from support.golden import report, write_changed  # noqa: E402
+
 FORMATS = {"json": ".json", "csv": ".csv", "table": ".table.txt"}
 #: treatment -> (regimen file, arm, record file, participant)
 CASES = {
@@ -49,23 +56,15 @@ def schedule(case: str) -> object:
 
 
 def render(case: str, fmt: str) -> str:
-    s = schedule(case)
-    return {"json": s.to_json, "csv": s.to_csv, "table": s.to_table}[fmt]()  # type: ignore[attr-defined]
+    return render_as(schedule(case), fmt)
 
 
 def update() -> list[str]:
     """Write every golden file; return the names of those that changed."""
-    changed = []
-    for case in CASES:
-        for fmt in FORMATS:
-            path = HERE / golden_name(case, fmt)
-            new = render(case, fmt).encode("utf-8")
-            if not path.exists() or path.read_bytes() != new:
-                path.write_bytes(new)
-                changed.append(path.name)
-    return changed
+    return write_changed([(HERE / golden_name(case, fmt),
+                           lambda case=case, fmt=fmt: render(case, fmt))
+                          for case in CASES for fmt in FORMATS])
 
 
 if __name__ == "__main__":
-    for name in update():
-        print(f"updated {name}")
+    report(update())
