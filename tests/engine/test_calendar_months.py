@@ -64,13 +64,20 @@ def test_months_parse_refused(text: object) -> None:
 
 # --- Courses and periods --------------------------------------------------------------------
 
-MONTHLY = """\
-periods:
-  - id: t
-    length: 4 months
-    courses:
-      - {drug: il2, dose: 1 MIU, every: 1 month}
-"""
+
+def one_period(length: str, *courses: str, visits: tuple[str, ...] = (),
+               expect: tuple[str, ...] = (), head: str = "") -> str:
+    """A regimen body (after the shared drugs and arms) of one period ``t`` of ``length``
+    with ``courses``, ``visits`` and ``expect`` items, each a YAML flow mapping; ``head``
+    (top-level keys) first."""
+    lines = [f"{head}periods:", "  - id: t", f"    length: {length}"]
+    lines += ["    courses:", *(f"      - {c}" for c in courses)] if courses else []
+    lines += ["visits:", *(f"  - {v}" for v in visits)] if visits else []
+    lines += ["expect:", *(f"  - {e}" for e in expect)] if expect else []
+    return "\n".join(lines) + "\n"
+
+
+MONTHLY = one_period("4 months", "{drug: il2, dose: 1 MIU, every: 1 month}")
 
 
 @pytest.mark.parametrize(("start", "expected"), [
@@ -89,24 +96,12 @@ def test_every_month_from_the_anchor(start: str, expected: list[str]) -> None:
 
 
 def test_every_six_months_with_a_count() -> None:
-    body = """\
-    periods:
-      - id: t
-        length: 24 months
-        courses:
-          - {drug: il2, dose: 1 MIU, every: 6 months, count: 3}
-    """
+    body = one_period("24 months", "{drug: il2, dose: 1 MIU, every: 6 months, count: 3}")
     assert dates(expand(body, start="2028-02-29")) == ["2028-02-29", "2028-08-29", "2029-02-28"]
 
 
 def test_cycle_of_one_month() -> None:
-    body = """\
-    periods:
-      - id: t
-        length: 3 months
-        courses:
-          - {drug: il2, dose: 1 MIU, cycle: 1 month, days: [1, 15]}
-    """
+    body = one_period("3 months", "{drug: il2, dose: 1 MIU, cycle: 1 month, days: [1, 15]}")
     schedule = expand(body, start="2027-01-31")
     assert dates(schedule) == ["2027-01-31", "2027-02-14", "2027-02-28", "2027-03-14",
                                "2027-03-31", "2027-04-14"]
@@ -116,13 +111,7 @@ def test_cycle_of_one_month() -> None:
 
 def test_cycles_in_months_are_cut_at_a_period_in_days() -> None:
     # Cycle 2 starts 2027-02-28 (a 28-day first cycle); the 40-day period ends 2027-03-11.
-    body = """\
-    periods:
-      - id: t
-        length: 40 days
-        courses:
-          - {drug: il2, dose: 1 MIU, cycle: 1 month, daily: true}
-    """
+    body = one_period("40 days", "{drug: il2, dose: 1 MIU, cycle: 1 month, daily: true}")
     schedule = expand(body, start="2027-01-31")
     assert [a.cycle for a in schedule.administrations] == [1] * 28 + [2] * 12
     assert dates(schedule)[-1] == "2027-03-11"
@@ -158,15 +147,9 @@ def test_consecutive_periods_in_months_count_from_the_first_one_never_chained() 
     ("2027-01-31", True, "2027-04-30"),  # --start is the date of Day 0 with day_zero
 ])
 def test_month_visit(start: str, day_zero: bool, expected: str) -> None:
-    body = ("day_zero: true\n" if day_zero else "") + """\
-periods:
-  - id: t
-    length: 26 weeks
-    courses:
-      - {drug: il2, dose: 1 MIU, days: 1}
-visits:
-  - {id: m3, month: 3, window: 7 days}
-"""
+    body = one_period("26 weeks", "{drug: il2, dose: 1 MIU, days: 1}",
+                      visits=("{id: m3, month: 3, window: 7 days}",),
+                      head="day_zero: true\n" if day_zero else "")
     schedule = expand(body, start=start)
     (visit,) = schedule.visits
     assert visit.date.isoformat() == expected
@@ -177,16 +160,9 @@ visits:
 
 
 def test_round_trip_through_dumps() -> None:
-    body = """\
-    periods:
-      - id: t
-        length: 18 months
-        courses:
-          - {drug: il2, dose: 1 MIU, every: 6 months, count: 3}
-          - {drug: pred, dose: 5 mg, cycle: 1 month, cycles: 18, days: 1-5}
-    visits:
-      - {id: m6, month: 6}
-    """
+    body = one_period("18 months", "{drug: il2, dose: 1 MIU, every: 6 months, count: 3}",
+                      "{drug: pred, dose: 5 mg, cycle: 1 month, cycles: 18, days: 1-5}",
+                      visits=("{id: m6, month: 6}",))
     regimen = load(body)
     again = regimens.loads(regimens.dumps(regimen), "again.yaml")
     assert again.periods == regimen.periods
@@ -198,16 +174,9 @@ def test_round_trip_through_dumps() -> None:
 def test_check_reports_counts_over_start_dates() -> None:
     # 30 days: from 1 January, 1 February is day 32 (one dose); from 1 February (common
     # year), 1 March is day 29 (two doses).
-    body = """\
-    periods:
-      - id: t
-        length: 30 days
-        courses:
-          - {drug: il2, dose: 1 MIU, every: 1 month}
-    expect:
-      - {arm: a, drug: il2, administrations: 2}
-      - {arm: a, drug: il2, administrations: 2, start: 2027-02-01}
-    """
+    body = one_period("30 days", "{drug: il2, dose: 1 MIU, every: 1 month}",
+                      expect=("{arm: a, drug: il2, administrations: 2}",
+                              "{arm: a, drug: il2, administrations: 2, start: 2027-02-01}"))
     report = load(body).check()
     summary = next(s for s in report.summaries if s.arm == "a")
     assert summary.administrations == (1, 2)
@@ -219,15 +188,8 @@ def test_check_reports_counts_over_start_dates() -> None:
 
 
 def test_check_counts_are_exact_when_the_months_divide() -> None:
-    body = """\
-    periods:
-      - id: t
-        length: 24 months
-        courses:
-          - {drug: il2, dose: 1 MIU, every: 3 months}
-    expect:
-      - {arm: a, drug: il2, administrations: 8, total: 8 MIU}
-    """
+    body = one_period("24 months", "{drug: il2, dose: 1 MIU, every: 3 months}",
+                      expect=("{arm: a, drug: il2, administrations: 8, total: 8 MIU}",))
     report = load(body).check()
     assert report.ok
     assert report.summaries[0].administrations == (8, 8)
@@ -244,7 +206,7 @@ def test_check_counts_are_exact_when_the_months_divide() -> None:
      "a cycle ('cycle') would restart it"),
 ])
 def test_ambiguous_combinations_are_refused(course: str, loc: str, words: str) -> None:
-    body = f"periods:\n  - id: t\n    length: 6 months\n    courses:\n      - {course}\n"
+    body = one_period("6 months", course)
     with pytest.raises(regimens.InvalidRegimenError) as info:
         load(body)
     problem = info.value.problems[0]
@@ -264,13 +226,8 @@ def test_every_n_months_over_n_times_k_months_gives_k_doses(start: date, every: 
                                                            times: int) -> None:
     # The period ends N x k months after its first day and the doses come N months apart
     # from it: exactly k of them, each on anchor + j x N months, whatever the start.
-    body = f"""\
-    periods:
-      - id: t
-        length: {every * times} months
-        courses:
-          - {{drug: il2, dose: 1 MIU, every: {every} months}}
-    """
+    body = one_period(f"{every * times} months",
+                      f"{{drug: il2, dose: 1 MIU, every: {every} months}}")
     got = dates(expand(body, start=start.isoformat()))
     assert got == [regimens.Months(every).after(start, j).isoformat() for j in range(times)]
 
@@ -281,15 +238,8 @@ def test_a_start_shifted_by_whole_months_shifts_every_date_by_them(start: date,
                                                                    shift: int) -> None:
     # No day of the month is clamped from a start on day 1 to 28: a start N calendar months
     # later gives every administration and visit N calendar months later.
-    body = """\
-    periods:
-      - id: t
-        length: 12 months
-        courses:
-          - {drug: il2, dose: 1 MIU, every: 2 months}
-    visits:
-      - {id: m5, month: 5}
-    """
+    body = one_period("12 months", "{drug: il2, dose: 1 MIU, every: 2 months}",
+                      visits=("{id: m5, month: 5}",))
     moved = regimens.Months(1).after(start, shift)
     one, other = expand(body, start=start.isoformat()), expand(body, start=moved.isoformat())
     assert [regimens.Months(1).after(a.date, shift) for a in one.administrations] == [
