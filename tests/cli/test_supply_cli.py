@@ -13,6 +13,7 @@ pytest.importorskip("numpy")
 pytest.importorskip("pyarrow")
 
 from regimens.cli import main
+from support.supply import simulated_plan
 
 PLAN = """\
 plan: regimens-supply/1
@@ -299,20 +300,12 @@ def test_shipments_without_packs_say_so_rather_than_no_demand(
                                            "kits", "visits"]
 
 
-SIMULATED = """\
-plan: regimens-supply/1
-arms: {il2: 1, placebo: 1}
-sites:
-  - {id: paris, opens: 2027-01-04, rate: 2/week, rate_sd: 0.5/week}
-  - {id: lyon, opens: 2027-02-01, rate: 2/week, activation: 0-4 weeks}
-sample_size: 12
-screen_failure: 20%
-dropout: 1%/week
-lengths: {run-in: uniform}
-drugs:
-  il2: {vials: [2 MIU]}
-  riluzole: {kit: 28}
-"""
+SIMULATED = simulated_plan(
+    {"il2": 1, "placebo": 1},
+    ["{id: paris, opens: 2027-01-04, rate: 2/week, rate_sd: 0.5/week}",
+     "{id: lyon, opens: 2027-02-01, rate: 2/week, activation: 0-4 weeks}"],
+    "lengths: {run-in: uniform}", "drugs:", "  il2: {vials: [2 MIU]}", "  riluzole: {kit: 28}",
+    sample_size=12, screen_failure="20%", dropout="1%/week")
 
 
 def test_workers_give_byte_identical_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -24,6 +24,7 @@ from regimens.supply import (  # noqa: E402
     simulation_rng,
 )
 from regimens.supply._inputs import trial_model  # noqa: E402
+from support.supply import simulated_plan  # noqa: E402
 
 ISSUE = """\
 plan: regimens-supply/1
@@ -130,22 +131,17 @@ visits:
   - {id: baseline, day: 1}
 """
 
-MODEL = """\
-plan: regimens-supply/1
-arms: {active: 2, placebo: 1}
-sites:
-  - {id: paris, opens: 2027-01-04, rate: 2/week, rate_sd: 1/week}
-  - {id: lyon, opens: 2027-02-01, rate: 1/week, activation: 0-4 weeks}
-sample_size: 24
-screen_failure: 10%
-dropout: 5%/week
-weight: {distribution: normal, female: {mean: 65 kg, sd: 10 kg},
-         male: {mean: 80 kg, sd: 12 kg}}
-female: 50%
-lengths: {treatment: {choices: {8 weeks: 1, 12 weeks: 3}}}
-drugs:
-  mab: {placebo_vials: 1}
-"""
+MODEL = simulated_plan(
+    {"active": 2, "placebo": 1},
+    ["{id: paris, opens: 2027-01-04, rate: 2/week, rate_sd: 1/week}",
+     "{id: lyon, opens: 2027-02-01, rate: 1/week, activation: 0-4 weeks}"],
+    "weight: {distribution: normal, female: {mean: 65 kg, sd: 10 kg},",
+    "         male: {mean: 80 kg, sd: 12 kg}}",
+    "female: 50%",
+    "lengths: {treatment: {choices: {8 weeks: 1, 12 weeks: 3}}}",
+    "drugs:",
+    "  mab: {placebo_vials: 1}",
+    sample_size=24, screen_failure="10%", dropout="5%/week")
 
 
 def _expand_drawn(regimen: regimens.Regimen, drawn: Any) -> dict[tuple[Any, ...], list[Any]]:
