@@ -9,7 +9,6 @@ golden files must show whatever their layout.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import json
 import re
@@ -17,13 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from support.golden import load_script
+
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
-_spec = importlib.util.spec_from_file_location("golden_update", GOLDEN / "update.py")
-assert _spec is not None
-assert _spec.loader is not None
-golden = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(golden)
+golden = load_script(GOLDEN / "update.py", "golden_update")
 
 CASES = [(arm, fmt) for arm in golden.ARMS for fmt in golden.FORMATS]
 

@@ -6,7 +6,6 @@ it by hand: the tests never write a golden file. The facts below were checked by
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -14,13 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from support.golden import load_script
+
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
-_spec = importlib.util.spec_from_file_location("record_golden_update", GOLDEN / "update.py")
-assert _spec is not None
-assert _spec.loader is not None
-golden = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(golden)
+golden = load_script(GOLDEN / "update.py", "record_golden_update")
 
 
 @pytest.mark.parametrize(("case", "fmt"), [(c, f) for c in golden.CASES for f in golden.FORMATS])

@@ -8,9 +8,11 @@ whose bytes changed and names them, so ``git diff`` shows what to check by hand.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 #: Formats rendered as text, by the ``Schedule`` method that renders them.
@@ -44,3 +46,14 @@ def report(changed: list[str]) -> None:
     """Print what a script's ``update()`` wrote, one ``updated NAME`` line per file."""
     for name in changed:
         print(f"updated {name}")
+
+
+def load_script(path: Path, name: str) -> ModuleType:
+    """The regenerating script at ``path`` as a module named ``name``, for the tests to
+    render and compare with (they never call its ``update()``)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
