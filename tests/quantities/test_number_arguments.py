@@ -21,6 +21,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import regimens
 import regimens.quantities as q
@@ -288,3 +290,23 @@ def test_every_public_number_argument_is_in_a_table() -> None:
     # what regimens re-exports of quantities is the same objects
     for name in set(regimens.__all__) & set(q.__all__):
         assert getattr(regimens, name) is getattr(q, name)
+
+
+# Numbers as a person writes them: up to 15 significant digits, so that the float read back
+# by its shortest text is the number written (IEEE doubles keep 15 digits).
+written = st.decimals(min_value=Decimal("0.001"), max_value=Decimal("9999"), places=3,
+                      allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(first=written, second=written)
+def test_a_float_and_the_decimal_it_was_written_as_agree(first: Decimal,
+                                                         second: Decimal) -> None:
+    # Whatever the numbers, the float path is the Decimal path of the same text.
+    f, s = float(first), float(second)
+    assert Amount(f, MG) == Amount(first, MG)
+    assert calvert(f, s) == calvert(first, second)
+    assert adjusted_weight(f, s) == adjusted_weight(first, second)
+    assert body_mass_index(f, s) == body_mass_index(first, second)
+    assert cumulative_share(f, s) == cumulative_share(first, second)
+    assert normal(f) == normal(first)
