@@ -111,6 +111,7 @@ class _Row:
     # moves it (the plan's target day: a delay moves that, never the day the plan's
     # calendar chose, which the calendar's rule then places again).
     target: _Date | None = None
+    made_up: int | None = None  # a make-up: the line of the missed row it makes up
 
     @property
     def due(self) -> _Date:
@@ -688,18 +689,42 @@ class _Replay:
             if target.plan.cycle is not None else ""))
 
     def make_up(self) -> None:
-        """Under ``missed: make_up``, a missed dose not made up by a given row is planned
-        again on the day after the course's last dose."""
-        for r in [r for r in self.rows if r.status is _S.MISSED]:
+        """Under ``missed: make_up``, each missed dose not made up by a given row is planned
+        again after the course's last administration (after the record's delays and moves,
+        whatever its status): the missed doses in the order they were due, one a day, each
+        on the first day after the course's last administration (and after the make-up
+        before it) with no other administration of the drug given or planned, and, for
+        clinic work under a site calendar, a day the site is open (docs/record.md,
+        "Policies"). Two make-ups never stack into one day's double dose."""
+        missed = sorted((r for r in self.rows if r.status is _S.MISSED),
+                        key=lambda r: (r.date, r.plan.cycle or 0, r.plan.cycle_day or 0,
+                                       r.line or 0))
+        taken = {(x.plan.drug, x.date) for x in self.rows + self.extra
+                 if x.status in (_S.GIVEN, _S.PLANNED)}
+        calendar = self.schedule.calendar
+        clinic = {d.id for d in self.regimen.drugs if d.clinic}
+        latest: dict[tuple[str, int], date] = {}  # each course's last make-up so far
+        for r in missed:
             course = self.course(r.key)
             if not _make_up(self.schedule, course):
                 continue
-            last = max(x.date for x in self.rows if x.key == r.key
-                       and x.status in (_S.GIVEN, _S.PLANNED))
-            day = last + timedelta(days=1)
-            again = _Row(r.plan, day)
-            again.touch(f"make-up of the dose missed on {_day(r.date)} (line {r.line}), the "
-                        "day after the course's last dose (missed: make_up)")
+            last = max(x.date for x in self.rows if x.key == r.key)
+            day = max(last, latest.get(r.key, last)) + timedelta(days=1)
+            at_site = calendar is not None and (r.plan.drug in clinic or course.clinic)
+            while (r.plan.drug, day) in taken or (
+                    at_site and calendar is not None and calendar.closure(day) is not None):
+                day += timedelta(days=1)
+            taken.add((r.plan.drug, day))
+            latest[r.key] = day
+            again = _Row(r.plan, day, made_up=r.line)
+            if day == last + timedelta(days=1):
+                where = "the day after the course's last dose"
+            else:
+                where = (f"{_days((day - last).days)} after the course's last dose "
+                         f"({_day(last)}): make-ups go one a day, on days with no other dose "
+                         f"of {r.plan.drug_name}" + (" and the site open" if at_site else ""))
+            again.touch(f"make-up of the dose missed on {_day(r.date)} (line {r.line}), "
+                        f"{where} (missed: make_up)")
             self.extra.append(again)
 
     # 3. Holds and stops ----------------------------------------------------------------
@@ -730,7 +755,7 @@ class _Replay:
             assert row.date is not None
             spans.append((drug, row.date, None, row))
         for drug, first, end, row in spans:
-            for r in self.rows:
+            for r in self.rows + self.extra:  # make-ups too
                 if (r.status is _S.PLANNED and (drug is None or r.plan.drug == drug)
                         and r.date >= first and (end is None or r.date < end)):
                     r.status = _S.HELD
@@ -769,7 +794,9 @@ class _Replay:
         for period, found in late.items():
             last = max(found, key=lambda r: (r.date, r.plan.drug))
             lines = sorted({n for r in found for n in r.moved_by}
-                           | {r.line for r in found if r.status is _S.GIVEN and r.line})
+                           | {r.line for r in found if r.status is _S.GIVEN and r.line}
+                           # A make-up past the end: the missed row it makes up.
+                           | {r.made_up for r in found if r.made_up is not None})
             where = ("line" if len(lines) == 1 else "lines") + " " + ", ".join(
                 str(n) for n in lines) if lines else "the record"
             what = last.plan.drug_name + (
@@ -865,7 +892,8 @@ class _Replay:
         # With new measurements in the record, every dose that scales with the body says
         # what it was computed from, with the dates measured (a pharmacist's audit).
         audit = bool(dosing.measures)
-        for r in self.rows:
+        # Make-ups too: a dose made up after a reduction is given at the reduced dose.
+        for r in self.rows + [x for x in self.extra if x.made_up is not None]:
             # A dose the record says was given or missed is a fact of its day: only rows
             # dated on or before it change it (a later reduce row never rewrites it).
             as_of = r.date if r.status in (_S.GIVEN, _S.MISSED) else None
@@ -1075,9 +1103,11 @@ def replay(schedule: Schedule, record: Record,
     for row in sorted(by_kind.get(EventKind.GIVEN, []),
                       key=lambda r: (r.date, r.time is not None, r.time, r.line)):
         state.given(row, dosing)
+    # Make-ups before holds and stops: a hold or a stop applies to a make-up too (one
+    # planned after a stop is stopped, never planned).
+    state.make_up()
     state.spans(by_kind.get(EventKind.HOLD, []) + by_kind.get(EventKind.RESUME, []))
     state.stops(by_kind.get(EventKind.STOP, []))
-    state.make_up()
     state.unplanned_hints()
     state.past_period_end()
     state.doses(dosing)
