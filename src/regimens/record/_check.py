@@ -7,7 +7,7 @@ a record is an error with its file and line, never a row that silently matches n
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING
@@ -23,9 +23,12 @@ if TYPE_CHECKING:
 __all__ = ["check_record", "escalation_problems", "level_percent", "level_text"]
 
 
-def check_record(record: Record, regimen: Regimen, arm: str | None = None) -> None:
+def check_record(record: Record, regimen: Regimen, arm: str | None = None,
+                 levels: Mapping[str, int] | None = None) -> None:
     """Raise if a row of ``record`` names what ``regimen`` does not have (on ``arm``, when
-    given): see :meth:`Record.check_against`."""
+    given): see :meth:`Record.check_against`. ``levels``: the dose levels the plan is
+    expanded at (``Regimen.expand(levels=...)``), the level in force before the record's
+    first reduction (a row raising a dose above it is a re-escalation)."""
     courses = _courses(regimen, arm)
     problems: list[Problem] = []
     drugs = [d.id for d in regimen.drugs]
@@ -48,7 +51,7 @@ def check_record(record: Record, regimen: Regimen, arm: str | None = None) -> No
                 reductions.append(row)
         problems.extend(found)
     # The reductions that name what the regimen has, in the order they take effect.
-    problems.extend(escalation_problems(regimen, reductions))
+    problems.extend(escalation_problems(regimen, reductions, levels))
     if problems:
         raise InvalidRegimenError(sorted(problems, key=lambda p: p.line or 0))
 
@@ -209,12 +212,15 @@ def _share(course: Course, level: int, percent: Decimal | None) -> Decimal | Non
         return None
 
 
-def escalation_problems(regimen: Regimen, rows: Sequence[RecordRow]) -> list[Problem]:
+def escalation_problems(regimen: Regimen, rows: Sequence[RecordRow],
+                        levels: Mapping[str, int] | None = None) -> list[Problem]:
     """The ``reduce`` rows among ``rows`` that ``regimen`` refuses whatever the schedule: a
     reduction of a drug with no dose to reduce (placebo or unspecified, code
-    ``nothing-to-reduce``), and, per drug, the first row that raises a dose after an
-    earlier reduction when the course keeps reductions permanent (``re_escalate: false``,
-    code ``re-escalation``), rows taken in date order."""
+    ``nothing-to-reduce``), and, per drug, the first row that raises a dose above the
+    level in force when the course keeps reductions permanent (``re_escalate: false``,
+    code ``re-escalation``), rows taken in date order. The level in force is an earlier
+    row's, else the level the plan is expanded at (``levels``, by drug id: 0 when not
+    given), whatever its origin."""
     by_drug: dict[str, list[RecordRow]] = {}
     for row in sorted((r for r in rows if r.event.value == "reduce"), key=_when):
         assert row.drug is not None
@@ -229,29 +235,37 @@ def escalation_problems(regimen: Regimen, rows: Sequence[RecordRow]) -> list[Pro
                                     "dose to reduce (placebo or unspecified)", drug,
                                     code="nothing-to-reduce"))
             continue
+        planned = (levels or {}).get(drug, 0)
         found = next((p for c in courses if not regimen.policy_for(c).re_escalate
-                      for p in _raises(drug, c, mine)), None)
+                      for p in _raises(drug, c, mine, planned)), None)
         if found is not None:
             problems.append(found)
     return problems
 
 
-def _raises(drug: str, course: Course, rows: list[RecordRow]) -> list[Problem]:
-    """The first row that raises the dose of ``course`` after an earlier reduction."""
-    before: tuple[RecordRow, Decimal | None, int] | None = None
+def _raises(drug: str, course: Course, rows: list[RecordRow], planned: int = 0
+            ) -> list[Problem]:
+    """The first row that raises the dose of ``course`` above the level in force: an
+    earlier row's, else ``planned``, the level the plan is expanded at."""
+    before: tuple[RecordRow | None, Decimal | None, int] | None = None
+    if planned != 0:
+        before = (None, _share(course, planned, None), planned)
     for row in rows:
         level = row.level if row.level is not None else 0
         share = _share(course, level, row.percent)
         if before is not None:
-            _, was, was_level = before
+            earlier, was, was_level = before
             raised = (share > was if share is not None and was is not None
                       else level > was_level)
             if raised:
+                what = (f"after the reduction on line {earlier.line}" if earlier is not None
+                        else f"above dose level {was_level}, the level the plan is "
+                        f"expanded at (--level {drug}={was_level}, or levels={{'{drug}': "
+                        f"{was_level}}})")
                 return [Problem(row.source, row.line, ("level",),
-                                f"this row raises {drug}'s dose after the reduction on "
-                                f"line {before[0].line}; the regimen's reductions are "
-                                "permanent (re_escalate: false): give re_escalate: true "
-                                "to the course or the regimen to allow it",
+                                f"this row raises {drug}'s dose {what}; the regimen's "
+                                "reductions are permanent (re_escalate: false): give "
+                                "re_escalate: true to the course or the regimen to allow it",
                                 level_text(row), code="re-escalation")]
         before = (row, share, level)
     return []

@@ -203,7 +203,7 @@ class Dosing:
         """Refuse a row that raises a dose whose course keeps reductions permanent (the
         check :meth:`Record.check_against` makes too, with every other problem)."""
         rows = [r for rows in self.reductions.values() for r in rows]
-        problems = escalation_problems(self.regimen, rows)
+        problems = escalation_problems(self.regimen, rows, self.levels)
         if problems:
             raise InvalidRegimenError(problems)
 

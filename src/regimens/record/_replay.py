@@ -1173,8 +1173,9 @@ def expand_with_record(regimen: Regimen, arm: str, timeline: Timeline, record: R
     # Every row against the regimen first, every problem in one error (a record built in
     # Python, or read without its regimen, has not been checked yet); the replay's own
     # problems (a row that names nothing on this participant's schedule) come once the
-    # rows name what the regimen has.
-    check_record(record, regimen, arm)
+    # rows name what the regimen has. ``levels``: a reduction is compared with the level
+    # the plan is expanded at.
+    check_record(record, regimen, arm, levels)
     schedule = expand_plan(regimen, timeline)
     if not record.rows:
         # Nothing happened yet: the plan, with its own cumulative limits checked (a plan
