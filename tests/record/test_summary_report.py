@@ -76,7 +76,12 @@ def test_a_dose_given_past_max_cumulative_is_one_deviation() -> None:
     assert summary(s).deviations == (f"line 6: {text}",)
     table = s.to_table()
     assert table.count(text) == 3  # the record's deviations, the summary's, the warning
-    assert "Cumulative limits:" not in table  # planned doses only
+    # Cycle 6 (2027-01-04 + 105 days), still planned after the crossing, is flagged
+    # before it happens: 300 + 60 = 360 mg/m2 (docs/record.md, "Cumulative limits").
+    assert ("  Cumulative limits:\n    - dox (doxorubicin): the administration planned on "
+            "2027-04-19 (cycle 6, day 1) would bring the cumulative dose to 360 mg per m², "
+            "above max_cumulative 250 mg per m² (300 mg per m² before it); review before "
+            "giving it\n") in table
     assert json.loads(s.to_json())["summary"]["deviations"] == [f"line 6: {text}"]
 
 

@@ -442,7 +442,10 @@ def cumulative_flags(regimen: Regimen, entries: Sequence[CumulativeEntry]
                      ) -> tuple[CumulativeFlag, ...]:
     """For each drug with a ``max_cumulative``, the first administration (in date order,
     given before planned on the same date) that brings its cumulative dose above the
-    limit: given doses count with the amount given, planned ones with the amount planned.
+    limit, and, when that one was given, every administration after it (each past the
+    limit already: a planned one is flagged before it happens, a given one is a
+    deviation): given doses count with the amount given, planned ones with the amount
+    planned.
     A per-m2 limit adds up each amount divided by the BSA it was computed from, a per-kg
     limit each amount divided by the weight; a flat one the amounts. The totals are exact
     fractions compared exactly with the limit (a plan at the limit is not above it); the
@@ -464,6 +467,7 @@ def cumulative_flags(regimen: Regimen, entries: Sequence[CumulativeEntry]
         total = Fraction(0)
         most = Fraction(limit.amount.magnitude)
         unit = limit.amount.unit
+        crossed = False  # by a dose given: every administration after it is past the limit
         for i in order:
             entry = entries[i]
             if entry.amount is None:
@@ -473,7 +477,10 @@ def cumulative_flags(regimen: Regimen, entries: Sequence[CumulativeEntry]
                 flags.append(_flag(drug, i, entry, cumulative_decimal(total),
                                    cumulative_decimal(after), limit.amount.magnitude,
                                    unit.symbol, limit.basis))
-                break
+                if not (crossed or entry.given):
+                    # Crossed by a planned dose: the ones after it depend on it being given.
+                    break
+                crossed = True
             total = after
     return tuple(flags)
 
