@@ -489,6 +489,29 @@ class _Replay:
             found = timed or found
         return found
 
+    def open_one(self, row: RecordRow, open_rows: list[_Row]) -> _Row | None:
+        """The administration a given or missed row without a cycle and day fulfils among
+        ``open_rows`` (those of its drug on its date not given or missed yet): a planned
+        one before one the record cancelled (``on_delay: keep``); two planned ones of
+        different cycle days are ambiguous, and the row is refused naming them (the doses
+        of one cycle day at several times are taken in time order)."""
+        if not open_rows:
+            return None
+        planned = [r for r in open_rows if r.status is _S.PLANNED]
+        pool = planned or open_rows
+        which = list(dict.fromkeys((r.plan.cycle, r.plan.cycle_day) for r in pool
+                                   if r.plan.cycle is not None))
+        if row.cycle is None and len(which) > 1:
+            assert row.date is not None
+            assert row.drug is not None
+            named = ", ".join(f"cycle {c} day {d}" for c, d in which)
+            raise _problem(row, "date", f"this {row.event.value} row could be any of "
+                           f"{len(which)} planned administrations of {self.name(row.drug)} "
+                           f"on {_day(row.date)} ({named}): add its cycle and day (the "
+                           "cycle and day columns) to say which one",
+                           row.date.isoformat(), "record-ambiguous-day")
+        return pool[0]
+
     def given(self, row: RecordRow, dosing: Dosing) -> None:
         assert row.date is not None
         assert row.drug is not None
@@ -496,7 +519,7 @@ class _Replay:
         open_rows = [r for r in candidates if r.status is not _S.GIVEN
                      and r.status is not _S.MISSED]
         missed = [r for r in candidates if r.status is _S.MISSED]
-        target: _Row | None = open_rows[0] if open_rows else None
+        target: _Row | None = self.open_one(row, open_rows)
         if target is None and missed:
             m = missed[0]
             course = self.course(m.key)
@@ -677,7 +700,9 @@ class _Replay:
                               f"on day {row.day} of cycle {row.cycle}") + " to be missed",
                            row.date.isoformat() if row.cycle is None else row.day,
                            "record-missed-nothing")
-        target = open_rows[0]
+        target = self.open_one(row, [r for r in open_rows if r.status is not _S.GIVEN])
+        if target is None:
+            target = open_rows[0]
         if target.status is _S.GIVEN:
             raise _problem(row, "event", f"line {target.line} says this dose was given; void "
                            "one of the two rows", row.event.value, "record-given-and-missed")
