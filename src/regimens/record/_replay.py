@@ -781,10 +781,18 @@ class _Replay:
             spans.append((drug, row.date, None, row))
         for drug, first, end, row in spans:
             for r in self.rows + self.extra:  # make-ups too
-                if (r.status is _S.PLANNED and (drug is None or r.plan.drug == drug)
-                        and r.date >= first and (end is None or r.date < end)):
+                if not ((drug is None or r.plan.drug == drug) and r.date >= first
+                        and (end is None or r.date < end)):
+                    continue
+                if r.status is _S.PLANNED:
                     r.status = _S.HELD
                     r.touch(f"held ({_where(row)})")
+                elif r.status is _S.GIVEN and r.date > first:
+                    # Given while held (after the day of the hold, as after a stop): what
+                    # happened, and a protocol deviation, never taken silently.
+                    self.deviations.append((r.date, r.line or 0, f"line {r.line}: "
+                                            f"{r.plan.drug_name} given on {_day(r.date)}, "
+                                            f"during the hold of line {row.line}"))
 
     def stops(self, rows: list[RecordRow]) -> None:
         first: dict[str | None, RecordRow] = {}
