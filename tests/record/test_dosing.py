@@ -174,7 +174,11 @@ def test_heights_and_bsa_always_apply_under_the_weight_rule(
 
 @pytest.mark.parametrize(("row", "note"), [
     ("2027-02-15,measure,,,,172 cm,,\n", "height 172 cm"),
-    ("2027-02-15,measure,,,,1.9 m2,,\n", "BSA 1.9 m2"),
+    # Shown as the heading and the "computed from" note show it: m², whatever was typed.
+    ("2027-02-15,measure,,,,1.9 m2,,\n", "BSA 1.9 m²"),
+    ("2027-02-15,measure,,,,1.9m2,,\n", "BSA 1.9 m²"),
+    ("2027-02-15,measure,,,,172cm,,\n", "height 172 cm"),
+    ("2027-02-15,measure,,,,1.2mg/dL,,\n", "serum creatinine 1.2 mg/dL"),
     ("2027-02-15,measure,,,,1.2 mg/dL,,\n", "serum creatinine 1.2 mg/dL"),
     ("2027-02-15,measure,,,,80 mL/min,,\n", "GFR 80 mL/min"),
 ])

@@ -36,8 +36,11 @@ periods:
 RECORD = ("date,event,drug,cycle,day,amount,level,reason\n"
           "2027-01-04,given,dox,,,,,\n"
           "2027-01-10,given,dox,,,20 mg,,extra dose\n")
+# The body size in effect that day, as for every administration of a drug dosed per m2
+# (docs/record.md, "What each dose was computed from"): sqrt(170 x 70 / 3600) = 1.8181.
 NOTE = ("given, matching no planned administration (none is planned on Sun 2027-01-10; "
-        "line 3: extra dose)")
+        "line 3: extra dose); computed from weight 70 kg (at enrolment); height 170 cm (at "
+        "enrolment); BSA 1.82 m² (computed)")
 
 
 def schedule(record: str = RECORD) -> regimens.Schedule:

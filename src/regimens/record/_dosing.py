@@ -111,6 +111,15 @@ _SHOWN_IN = {"weight": ("kg", "weight_kg"), "height": ("cm", "height_cm"),
              "bsa": ("m²", "bsa_m2")}
 
 
+def _said(p: Participant, kind: str) -> str:
+    """``p``'s measurement of ``kind`` in a note, as :attr:`BodyUsed.text` shows it
+    ("70 kg" whether typed "70kg" or "70 kg"; "69.85322498 kg (from 154 lb)")."""
+    value = getattr(p, kind)
+    assert value is not None
+    shown, given = _shown(p, kind, value)
+    return shown if given is None else f"{shown} (from {given})"
+
+
 def _shown(p: Participant, kind: str, text: str) -> tuple[str, str | None]:
     """A measurement as the schedule's heading shows it, whether typed ``70kg`` on the
     command line or ``70 kg`` in the record: ``70 kg``; in another unit, also what was
@@ -246,15 +255,17 @@ class Dosing:
                 with localcontext(EXACT):
                     change = abs(new - person.weight_kg) * 100 / person.weight_kg
                 if change < threshold:
-                    notes.append(f"weight {m.text} measured {row.date.isoformat()} (record "
+                    notes.append(f"weight {_said(m.apply(person), 'weight')} measured "
+                                 f"{row.date.isoformat()} (record "
                                  f"line {row.line}) is within {plain(threshold)}% of "
-                                 f"{person.weight} the dose was computed from "
+                                 f"{_said(person, 'weight')} the dose was computed from "
                                  f"({plain(_two(change))}% change): not recomputed "
                                  "(redose: weight_change)")
                     continue
             if threshold is not None and m.kind != "weight":
                 # The rule names weight only: say that this measurement was not held to it.
-                notes.append(f"{_MEASURE_LABEL[m.kind]} {m.text} measured "
+                notes.append(f"{_MEASURE_LABEL[m.kind]} {_said(m.apply(person), m.kind)} "
+                             "measured "
                              f"{row.date.isoformat()} (record line {row.line}) applies "
                              "whatever its change (redose: weight_change is about weight "
                              "only)")

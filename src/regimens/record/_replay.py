@@ -923,24 +923,29 @@ class _Replay:
         ``reduce`` and ``measure`` rows make it (:class:`Dosing`; docs/record.md, "Dose
         changes"); a reduction below the lowest declared level stops the drug."""
         # With new measurements in the record, every dose that scales with the body says
-        # what it was computed from, with the dates measured (a pharmacist's audit).
+        # what it was computed from, with the dates measured (a pharmacist's audit),
+        # whatever its status; without them the plan's derivation says it, except for a
+        # dose given with its own amount (its derivation is the amount given), whose note
+        # says it always.
         audit = bool(dosing.measures)
-        # Make-ups too: a dose made up after a reduction is given at the reduced dose.
-        for r in self.rows + [x for x in self.extra if x.made_up is not None]:
+        # Make-ups too (a dose made up after a reduction is given at the reduced dose), and
+        # doses given that fulfil no planned administration (the body in effect that day).
+        for r in self.rows + self.extra:
             # A dose the record says was given or missed is a fact of its day: only rows
             # dated on or before it change it (a later reduce row never rewrites it).
             as_of = r.date if r.status in (_S.GIVEN, _S.MISSED) else None
+            change = dosing.dose(r.plan, r.date, as_of=as_of)
+            scaled = r.plan.dose.basis in _SCALED and not change.stopped
             if r.status not in (_S.PLANNED, _S.GIVEN):
                 # Not given (missed, held, cancelled, stopped): shown at the dose it would
                 # have had that day (after reductions and measurements), not the plan's.
-                if r.dose is None:
-                    change = dosing.dose(r.plan, r.date, as_of=as_of)
-                    if change.changed and not change.stopped:
-                        r.dose = change.dose
+                if r.dose is None and change.changed and not change.stopped:
+                    r.dose = change.dose
+                if audit and scaled:
+                    r.notes.append("computed from " + change.body.text)
                 continue
-            change = dosing.dose(r.plan, r.date, as_of=as_of)
-            if audit and not change.stopped and r.plan.dose.basis in _SCALED and not (
-                    change.changed and r.dose is None):
+            own = r.status is _S.GIVEN and r.dose is not None  # given with its own amount
+            if scaled and (own or (audit and not (change.changed and r.dose is None))):
                 r.notes.append("computed from " + change.body.text)
             if change.stopped:
                 row = change.stop_row
