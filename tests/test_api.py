@@ -47,7 +47,8 @@ PUBLIC = [
     # Calendars
     "PublishSummary", "Reminder", "publish",
     # Exceptions and warnings
-    "ClosedDayWarning", "CumulativeDoseWarning", "DoseError", "ExpandOptionError",
+    "AnchorLengthWarning", "ClosedDayWarning", "CumulativeDoseWarning", "DoseError",
+    "ExpandOptionError",
     "ImplausibleMeasurementWarning", "InvalidRegimenError", "OverdoseWarning",
     "MissingMeasurementError", "ParticipantError", "Problem", "PublishError", "QuantityError",
     "QuantityTypeError", "RecordWarning",
@@ -171,7 +172,8 @@ def test_errors_share_one_root(name: str) -> None:
     assert issubclass(error, ValueError | LookupError)
 
 
-@pytest.mark.parametrize("name", ["ClosedDayWarning", "CumulativeDoseWarning",
+@pytest.mark.parametrize("name", ["AnchorLengthWarning", "ClosedDayWarning",
+                                  "CumulativeDoseWarning",
                                   "ImplausibleMeasurementWarning", "OverdoseWarning",
                                   "RecordWarning", "RoundingWarning", "TimeShiftWarning"])
 def test_warnings(name: str) -> None:

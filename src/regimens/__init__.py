@@ -45,6 +45,7 @@ if _typing.TYPE_CHECKING:
         VisitOccurrence,
     )
     from .errors import (
+        AnchorLengthWarning,
         ClosedDayWarning,
         CumulativeDoseWarning,
         DoseError,
@@ -229,6 +230,7 @@ __all__ = [  # noqa: RUF022 (grouped, not one alphabetical run)
     "Reminder",
     "publish",
     # Exceptions and warnings
+    "AnchorLengthWarning",
     "ClosedDayWarning",
     "CumulativeDoseWarning",
     "DoseError",

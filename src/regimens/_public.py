@@ -20,7 +20,8 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "VisitOccurrence",
     ),
     "errors": (
-        "ClosedDayWarning", "CumulativeDoseWarning", "DoseError", "ExpandOptionError",
+        "AnchorLengthWarning", "ClosedDayWarning", "CumulativeDoseWarning", "DoseError",
+        "ExpandOptionError",
         "ImplausibleMeasurementWarning", "InvalidRegimenError",
         "MissingMeasurementError", "OverdoseWarning", "ParticipantError", "Problem", "PublishError",
         "QuantityError", "QuantityTypeError", "RecordWarning", "RegimenError", "RegimenLookupError",

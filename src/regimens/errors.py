@@ -25,6 +25,7 @@ know this library)::
     │   └── StandardDoseWarning             no standard dose within the tolerance
     ├── TimeShiftWarning                    a time of day moved out of a daylight-saving gap
     ├── ClosedDayWarning                    clinic work stays on a day the site is closed
+    ├── AnchorLengthWarning                 an anchored participant placed by a length assumed
     ├── CumulativeDoseWarning               a dose would take a drug past its max_cumulative
     ├── OverdoseWarning                     a record gives more than the planned dose
     ├── ImplausibleMeasurementWarning       a record's measurement changed implausibly
@@ -58,6 +59,7 @@ from ._records import dataclass
 
 __all__ = [
     "NO_VALUE",
+    "AnchorLengthWarning",
     "ClosedDayWarning",
     "CumulativeDoseWarning",
     "DoseError",
@@ -596,6 +598,14 @@ class ClosedDayWarning(RegimenWarning):
     """
 
     blind_safe = True
+
+
+class AnchorLengthWarning(RegimenWarning):
+    """A participant placed by the first day of another period than the day_one one
+    (``--anchor run-in=2027-01-04``, ``anchor=``) with no length given for a period of a
+    range of lengths between the two: Study Day 1, and so every date from it, is placed
+    with that period's shortest length. Names the anchor, the period, the length assumed
+    and how to give it (``--length``, ``lengths=``): docs/cli.md, "--anchor"."""
 
 
 class CumulativeDoseWarning(RegimenWarning):

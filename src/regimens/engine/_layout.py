@@ -78,7 +78,7 @@ def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,
     """:func:`expand`'s work; ``allow_bulk=False`` takes the row by row path everywhere
     (the tests hold the two paths equal)."""
     arm = line.arm
-    warnings: list[RegimenWarning] = []
+    warnings: list[RegimenWarning] = list(line.warnings)
     doses: dict[tuple[Dose, DoseLevel | None, object, tuple[Amount, ...]],
                 ComputedDose] = {}
     vialled: dict[tuple[ComputedDose, tuple[Amount, ...]], ComputedDose] = {}

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from .._records import dataclass
-from ..errors import ExpandOptionError
+from ..errors import AnchorLengthWarning, ExpandOptionError, RegimenWarning
 from ..model import Participant, Period, Regimen, SiteCalendar
 from ..quantities import BSAFormula, Duration, Months, StudyDay, shared_study_days
 from ._body_size import BodySize
@@ -39,8 +39,9 @@ ENROLMENT = ("enrolment", "enrollment")
 
 
 def _anchored(regimen: Regimen, arm: str, anchor: Mapping[str, date | str] | str,
-              periods: tuple[tuple[Period, int, int], ...]) -> date:
-    """The date of the first day of the day_one period, from another period's first day."""
+              periods: tuple[tuple[Period, int, int], ...]) -> tuple[date, str, date]:
+    """The date of the first day of the day_one period, from another period's first day;
+    with the id of the period anchored and the date given for its first day."""
     if isinstance(anchor, str) and "=" in anchor:
         name, _, text = anchor.partition("=")
         anchor = {name.strip(): text.strip()}
@@ -67,7 +68,7 @@ def _anchored(regimen: Regimen, arm: str, anchor: Mapping[str, date | str] | str
                                 f"{', '.join(placed)})", period)
     first_day = parse_start(when, "anchor")
     try:
-        return first_day - timedelta(days=placed[period])
+        return first_day - timedelta(days=placed[period]), period, first_day
     except OverflowError:
         raise ExpandOptionError("anchor", "the schedule would fall outside the calendar "
                                 "(years 1 to 9999)", first_day.isoformat()) from None
@@ -102,6 +103,8 @@ class Timeline:
     day_zero: bool = False  # offset 0 is Study Day 0 (the regimen's day_zero), else Day 1
     calendar: SiteCalendar | None = None  # the site's closed days, if given
     levels: dict[str, int] = field(default_factory=dict)  # drug id -> dose level (not 0)
+    # Lengths assumed to place an anchored participant (AnchorLengthWarning), if any.
+    warnings: tuple[RegimenWarning, ...] = ()
 
     def study_day(self, offset: int) -> StudyDay:
         """The Study Day of an offset, in the regimen's convention (Day 0 or not)."""
@@ -169,8 +172,11 @@ def resolve(
     # follows from that date.
     index = next(i for i, p in enumerate(path) if p.id == day_one_period)
     cursor = -sum(chosen.get(p.id, p.length.shortest).days for p in path[:index])
+    assumed: tuple[RegimenWarning, ...] = ()
     if anchor is not None:
-        day_one = _anchored(regimen, arm, anchor, _in_days(path, chosen, cursor))
+        day_one, anchored, first_day = _anchored(regimen, arm, anchor,
+                                                 _in_days(path, chosen, cursor))
+        assumed = _assumed_lengths(path, anchored, day_one_period, chosen, first_day)
     placed: list[tuple[Period, int, int]] = []
     run: tuple[date, int] | None = None  # first date and months of a run of month periods
     for period in path:
@@ -191,4 +197,26 @@ def resolve(
     body = BodySize(participant or Participant(), parse_formula(bsa_formula), decimals)
     at_level = {d: n for d, n in parse_levels(regimen, arm, levels).items() if n != 0}
     return Timeline(arm, day_one, periods, parse_zone(tz), body, regimen.day_zero, calendar,
-                    at_level)
+                    at_level, assumed)
+
+
+def _assumed_lengths(path: tuple[Period, ...], anchored: str, day_one_period: str,
+                     chosen: Mapping[str, Duration], first_day: date
+                     ) -> tuple[RegimenWarning, ...]:
+    """An :class:`AnchorLengthWarning` for each period between the one anchored and the
+    day_one period whose length is a range and was not given: Study Day 1, and every date
+    after it, was placed with its shortest length (never silently)."""
+    ids = [p.id for p in path]
+    low, high = sorted((ids.index(anchored), ids.index(day_one_period)))
+    found: list[RegimenWarning] = []
+    for period in path[low:high]:
+        if period.length.fixed or period.id in chosen:
+            continue
+        days = period.length.shortest.days
+        found.append(AnchorLengthWarning(
+            f"--anchor {anchored}={first_day.isoformat()}: Study Day 1 is placed with period "
+            f"{period.id} lasting {days} day{'' if days == 1 else 's'}, the shortest of its "
+            f"length {period.length}, as no length was given for it; every date from Study "
+            f"Day 1 on depends on it: give its length (--length {period.id}=LENGTH, or "
+            f"lengths={{'{period.id}': LENGTH}})"))
+    return tuple(found)
