@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 import regimens
 from regimens import AdministrationStatus
 from support.records import replay_rows
@@ -63,8 +65,9 @@ def test_the_open_dose_before_it_is_named_and_the_totals_say_they_count_both() -
     assert ("Totals for this participant (doses given and still planned; they count 1 dose "
             "given that fulfils no planned administration (record line 2) beside the doses "
             "still planned: see the deviations):") in table
-    assert "doxorubicin (dox): 1 given, 6 planned (1 of them fulfilling no planned " \
-           "administration: line 2)" in table
+    # Said beside the given count it belongs to, not after the planned one.
+    assert "doxorubicin (dox): 1 given (1 of them fulfilling no planned administration: " \
+           "line 2), 6 planned\n" in table
 
 
 def test_named_by_cycle_and_day_it_fulfils_the_planned_dose_and_nothing_is_counted_twice(
@@ -84,3 +87,17 @@ def test_with_the_planned_dose_recorded_missed_nothing_is_open_before_it() -> No
     assert s.replayed.deviations == (
         "line 3: doxorubicin 60 mg given on Tue 2027-01-05 fulfils no planned administration "
         "(none is planned on Tue 2027-01-05)",)
+
+
+@pytest.mark.parametrize(("rows", "line"), [
+    # Cycle 1 given on its day, one extra dose: 2 given (1 of them extra), 5 planned.
+    ("2027-01-04,given,dox,,,,,,\n" + DAY_AFTER,
+     "doxorubicin (dox): 2 given (1 of them fulfilling no planned administration: line 3), "
+     "5 planned\n"),
+    # Two extra doses, cycle 1 missed: 2 given (both extra), 6 - 1 = 5 planned, 1 missed.
+    ("2027-01-04,missed,dox,,,,,,\n" + DAY_AFTER + "2027-01-06,given,dox,,,60 mg,,,\n",
+     "doxorubicin (dox): 2 given (2 of them fulfilling no planned administration: lines 3, "
+     "4), 5 planned, 1 missed\n"),
+])
+def test_the_count_of_unplanned_doses_goes_with_the_given_count(rows: str, line: str) -> None:
+    assert line in replayed(rows).to_table()

@@ -122,12 +122,15 @@ def summary_lines(s: RecordSummary) -> list[str]:
     """The summary as the table and calendar print it, after the administrations."""
     lines = [f"Record {s.source}:"]
     for d in s.drugs:
-        counts = ", ".join(f"{d.count(status)} {status}" for status in record.OUTCOMES
-                           if d.count(status))
-        if d.unplanned:
-            counts += (f" ({len(d.unplanned)} of them fulfilling no planned administration: "
-                       f"line{'s' if len(d.unplanned) > 1 else ''} "
-                       f"{', '.join(str(n) for n in d.unplanned)})")
+        # The doses given that fulfil no planned administration are among the given ones:
+        # said beside that count, never after the planned one ("4 given (1 of them ...),
+        # 6 planned").
+        unplanned = (f" ({len(d.unplanned)} of them fulfilling no planned administration: "
+                     f"line{'s' if len(d.unplanned) > 1 else ''} "
+                     f"{', '.join(str(n) for n in d.unplanned)})") if d.unplanned else ""
+        counts = ", ".join(f"{d.count(status)} {status}"
+                           + (unplanned if status == "given" else "")
+                           for status in record.OUTCOMES if d.count(status))
         lines.append(f"  {d.name} ({d.drug}): {counts or 'no administrations'}")
         ratio = ""
         if d.intensity is not None and d.intensity.ratio is not None:
