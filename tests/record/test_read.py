@@ -266,8 +266,12 @@ def test_the_schema_describes_a_yaml_record() -> None:
     import csv
 
     for cells in csv.reader(lines[1:]):
-        row = {k: (v or None) for k, v in zip(header, cells, strict=True)}
+        # As they are (an empty cell is an empty string), and with empty cells as null.
+        row = dict(zip(header, cells, strict=True))
+        assert "" in row.values()
         assert not list(validator.iter_errors([row])), row
+        nulls = {k: (v or None) for k, v in row.items()}
+        assert not list(validator.iter_errors([nulls])), nulls
     assert list(validator.iter_errors([{"date": "2027-01-04", "event": "givne"}]))
     assert list(validator.iter_errors([{"event": "given", "dose": "1 mg"}]))
 
@@ -306,3 +310,25 @@ def test_a_bom_and_crlf_file_is_read_from_disk(tmp_path: Path) -> None:
     path = tmp_path / "P-017.csv"
     path.write_bytes(b"\xef\xbb\xbf" + CSV.replace("\n", "\r\n").encode("utf-8"))
     assert _fields(load_record(path)) == _fields(read_record(CSV, name="P-017.csv"))
+
+
+@pytest.mark.parametrize(("line", "fits"), [
+    ("2027-01-04,given,dox,,,,,", True),
+    ("2027-01-25,given,dox,2,1,50 mg,,vomited half the dose", True),
+    ("2027-02-22,delay,,3,,,,neutropenia grade 3", True),
+    ("2027-02-22,reduce,dox,,,,-1 (80%),febrile neutropenia", True),
+    ("2027-02-22,measure,,,,63 kg,,", True),
+    ("2027-01-04,given,dox,x,,,,", False),  # a cycle is a whole number
+    ("2027-1-4,given,dox,,,,,", False),  # YYYY-MM-DD
+    ("2027-01-04,,dox,,,,,", False),  # every row names its event
+])
+def test_a_csv_row_as_it_is_fits_the_schema(line: str, fits: bool) -> None:
+    # docs/record.md, "The file": each CSV row, a mapping of its header to its cells (an
+    # empty cell an empty string), fits the row schema; no cell is turned into null first.
+    jsonschema = pytest.importorskip("jsonschema")
+    import csv
+
+    validator = jsonschema.Draft202012Validator(regimens.record_schema())
+    (cells,) = csv.reader([line])
+    row = dict(zip(HEADER.strip().split(","), cells, strict=True))
+    assert (not list(validator.iter_errors([row]))) is fits

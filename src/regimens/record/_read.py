@@ -583,6 +583,9 @@ def _cell(description: str, *types: str, pattern: str | None = None,
         if kind == "string" and enum:
             option["enum"] = list(enum)
         kinds.append(option)
+    # Not given: null in YAML or JSON, an empty cell in CSV (read as not given, as an
+    # empty string in YAML is): each CSV row fits the schema as it is.
+    kinds.append({"type": "string", "maxLength": 0})
     kinds.append({"type": "null"})
     out["anyOf"] = kinds
     return out
@@ -592,7 +595,8 @@ def record_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a record file read as YAML or JSON: a list of rows.
 
     A CSV record is the same rows, every cell text: each row of a CSV file, as a mapping
-    of its header's columns to its cells, fits the schema of a row. It checks structure
+    of its header's columns to its cells (an empty cell an empty string, allowed wherever a
+    cell may be empty), fits the schema of a row. It checks structure
     only (columns, types, spellings); :func:`read_record` checks each event's fields and
     :meth:`Record.check_against` the regimen.
     """
