@@ -322,8 +322,13 @@ def _yaml_rows(data: str | bytes, name: str, problems: list[Problem]) -> list[_R
                     "(- {date: 2027-01-04, event: given, drug: dox})", code="wrong-type")
     allowed = (*COLUMNS, *OPTIONAL_COLUMNS)
     rows: list[_Row] = []
+    starts = [doc.lines[(index,)] for index in range(len(doc.value))]
+    # Rows that do not each start on a line of their own (JSON written on one line, as
+    # json.dump writes it; a YAML flow list) are named by their position in the list,
+    # from 1, in errors and in a void's line column: a line would name several rows.
+    positional = len(set(starts)) < len(starts)
     for index, item in enumerate(doc.value):
-        line = doc.lines[(index,)]
+        line = index + 1 if positional else starts[index]
         if not isinstance(item, dict):
             problems.append(Problem(name, line, (index,), "a row is a mapping of column: value",
                                     item, code="wrong-type"))
@@ -334,7 +339,8 @@ def _yaml_rows(data: str | bytes, name: str, problems: list[Problem]) -> list[_R
                 broken = True
                 near = closest(key, allowed) if isinstance(key, str) else None
                 hint = f"; did you mean {near!r}?" if near else ""
-                problems.append(Problem(name, doc.lines.get((index, key), line), (key,),
+                problems.append(Problem(name, line if positional
+                                        else doc.lines.get((index, key), line), (key,),
                                         f"unknown column{hint} (the columns are "
                                         f"{', '.join(COLUMNS)}; time and line may be added)",
                                         key, code="unknown-column"))
