@@ -18,7 +18,9 @@ ROWS: list[dict[str, Any]] = [
     {"date": "2027-01-04", "event": "given", "drug": "dox"},
     {"date": "2027-01-04", "event": "given", "drug": "cyc"},
     {"date": "2027-01-25", "event": "given", "drug": "dox", "amount": "50 mg"},
-    {"event": "void", "line": 3, "reason": "entered in error"},
+    # A void restates the row it withdraws (docs/record.md, "void").
+    {"date": "2027-01-25", "event": "void given", "drug": "dox", "amount": "50 mg", "line": 3,
+     "reason": "entered in error"},
 ]
 
 
