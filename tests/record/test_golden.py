@@ -246,14 +246,18 @@ def test_gemcitabine_redose_summary_and_visits_by_hand() -> None:
     assert drug["planned_total"] == [{"amount": "16380", "unit": "mg"}]
     assert drug["started_total"] == [{"amount": "16380", "unit": "mg"}]
     # Every dose on its day: actual and planned time both (2027-03-15 - 2027-01-04 = 70
-    # days) + 28 = 98 days, so RDI = (15,720 / 98) / (16,380 / 98) = 15,720 / 16,380 =
-    # 95.97% -> 96.0% (>= 85%), as delivered / planned.
-    rdi = _pct(Decimal(15720), Decimal(16380))
-    assert rdi == Decimal("96.0")
+    # days) + 28 = 98 days. The RDI is per m² (the dose's own basis): every dose is
+    # 1,000 mg/m² of the BSA it was computed from (1,820 / 1.82, 1,710 / 1.71), so RDI =
+    # (9 x 1,000 / 98) / (9 x 1,000 / 98) = 100.0% (>= 85%), although the amounts are
+    # 15,720 / 16,380 = 95.97% -> 96.0% of the plan's (delivered / planned, in mg).
+    assert drug["rdi"]["basis"] == "per_m2"
+    ratio = _pct(Decimal(15720), Decimal(16380))
+    assert ratio == Decimal("96.0")
     for figure in ("protocol", "cycles_started"):
         got = drug["rdi"][figure]
-        assert Decimal(got["percent"]) == rdi, figure
-        assert Decimal(got["delivered_over_planned"]) == rdi, figure
+        assert got["percent"] == "100.0", figure
+        assert got["delivered_over_planned"] == "96.0", figure
+        assert Decimal(got["delivered_over_planned"]) == ratio, figure
         assert (got["band"], got["actual_days"], got["planned_days"]) == (">= 85%", 98, 98)
     # Visits: baseline Day -7 (2027-01-04 - 7 = 2026-12-28; window a week before it),
     # cycle 2 and 3 day 1 (2027-02-01, 2027-03-01), end of treatment 28 days after the last

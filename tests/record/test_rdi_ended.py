@@ -81,9 +81,10 @@ def test_stopped_after_one_of_six_doses_is_low_against_the_protocol() -> None:
     assert (drug.intensity_started.actual_days, drug.intensity_started.planned_days) == (21, 21)
     assert not drug.intensity_started.at_least_planned
     assert rdi_line(rows) == (
-        "relative dose intensity 16.7% (< 65%) against the protocol (over its planned 126 "
-        "days: the treatment ended with doses not given), 100% (>= 85%) against the cycles "
-        "started (first to last dose + one 21-day cycle; absolute amounts, not per m²)")
+        "relative dose intensity per m² 16.7% (< 65%) against the protocol (over its planned 126 "
+        "days: the treatment ended with doses not given), 100.0% (>= 85%) against the cycles "
+        "started (first to last dose + one 21-day cycle; each amount over the BSA it was "
+        "computed from; the totals above and their percentages are absolute amounts)")
 
 
 def test_stopped_after_a_delayed_third_cycle() -> None:

@@ -104,21 +104,22 @@ def test_the_summary_in_json_and_in_the_table() -> None:
     assert drug["planned_total"] == [{"amount": "864", "unit": "mg"}]
     # 216 mg over 21 + 21 = 42 days against 864 mg over 147 + 21 = 168 days: 100%, on time;
     # 25% of the protocol's total delivered so far.
-    assert drug["rdi"]["protocol"]["percent"] == "100"
-    assert drug["rdi"]["protocol"]["delivered_over_planned"] == "25"
-    assert drug["rdi"]["cycles_started"]["delivered_over_planned"] == "100"
+    assert drug["rdi"]["protocol"]["percent"] == "100.0"
+    assert drug["rdi"]["protocol"]["delivered_over_planned"] == "25.0"
+    assert drug["rdi"]["cycles_started"]["delivered_over_planned"] == "100.0"
     assert (mab["given"], mab["planned"]) == (0, 8)
-    # The RDI compares absolute amounts (mg), whatever basis the dose is written in: both
-    # outputs say so (doxorubicin 60 mg/m2, mab 10 mg/kg).
-    assert (drug["rdi"]["amounts"], drug["rdi"]["dose_basis"]) == ("absolute", "per_m2")
-    assert (mab["rdi"]["amounts"], mab["rdi"]["dose_basis"]) == ("absolute", "per_kg")
+    # The RDI is in the dose's own basis (doxorubicin 60 mg/m2: each amount over the BSA
+    # it was computed from; mab 10 mg/kg: over the weight); both outputs say so.
+    assert (drug["rdi"]["basis"], drug["rdi"]["dose_basis"]) == ("per_m2", "per_m2")
+    assert (mab["rdi"]["basis"], mab["rdi"]["dose_basis"]) == ("per_kg", "per_kg")
     table = schedule.to_table()
-    assert "(first to last dose + one 21-day cycle; absolute amounts, not per m²)" in table
+    assert ("(first to last dose + one 21-day cycle; each amount over the BSA it was computed "
+            "from; the totals above and their percentages are absolute amounts)") in table
     assert data["summary"]["reductions"] == [
         "dox: dose level -1 from 2027-02-10 (line 4): neutropenia grade 4"]
     table = schedule.to_table()
     assert "Record P-017.csv:\n  doxorubicin (dox): 2 given, 6 planned" in table
-    assert "relative dose intensity 100% (>= 85%) against the protocol" in table
+    assert "relative dose intensity per m² 100.0% (>= 85%) against the protocol" in table
 
 
 def test_a_re_escalation_the_policy_forbids_is_an_error() -> None:

@@ -177,9 +177,11 @@ def test_the_summary_as_json_and_text() -> None:
     assert (drug["given"], drug["missed"], drug["planned"]) == (4, 1, 1)
     assert drug["given_total"] == [{"amount": "388.8", "unit": "mg"}]
     assert drug["rdi"]["protocol"] == {"percent": "83.1", "band": "65-85%",
-                                       "delivered_over_planned": "60", "actual_days": 91,
+                                       "delivered_over_planned": "60.0", "actual_days": 91,
                                        "planned_days": 126}
-    assert drug["rdi"]["cycles_started"]["delivered_over_planned"] == "90"
+    # Every percentage with its one decimal: 90.0, never 90.
+    assert drug["rdi"]["cycles_started"]["delivered_over_planned"] == "90.0"
+    assert (drug["rdi"]["basis"], drug["rdi"]["dose_basis"]) == ("absolute", "flat")
     assert data["delays"] == [{
         "text": "2027-02-22 (line 4): cycle 3 of dox delayed 7 days from 2027-02-15: "
                 "neutropenia",
@@ -189,7 +191,7 @@ def test_the_summary_as_json_and_text() -> None:
     assert summary_lines(summary) == [
         "Record P-017.csv:",
         "  doxorubicin (dox): 4 given, 1 planned, 1 missed",
-        "    given 388.8 mg of 648 mg planned (60%); cycles started: 432 mg planned (90%)",
+        "    given 388.8 mg of 648 mg planned (60.0%); cycles started: 432 mg planned (90.0%)",
         "    relative dose intensity 83.1% (65-85%) against the protocol, 83.1% (65-85%) "
         "against the cycles started (first to last dose + one 21-day cycle; absolute "
         "amounts)",
@@ -207,6 +209,6 @@ def test_nothing_delivered_says_so_once_in_words() -> None:
     outcomes = [dox(1, "missed", "2027-01-04", "2027-01-04", "108 mg", 2)]
     lines = summary_lines(summarize(REGIMEN, RECORD, outcomes))
     assert lines[2:4] == [
-        "    given nothing of 108 mg planned (0%); cycles started: nothing planned",
+        "    given nothing of 108 mg planned (0.0%); cycles started: nothing planned",
         "    relative dose intensity: none (no dose given in one dimension)",
     ]

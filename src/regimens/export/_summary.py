@@ -1,13 +1,14 @@
 """A record's summary as JSON-ready values and as lines of text (docs/record.md, "Summary").
 
-Amounts are exact decimal text with their unit, as everywhere in the JSON; a relative dose
-intensity is shown in percent rounded half up to one decimal (its exact value is a ratio
-of days and doses, with no finite decimal form in general).
+Amounts are exact decimal text with their unit, as everywhere in the JSON; every
+percentage (a relative dose intensity, a ratio of totals) is shown rounded half up to one
+decimal, the decimal always written ("100.0", "85.0", "0.0"), from its exact value (a ratio
+of days and doses, with no finite decimal form in general: :func:`regimens.record.one_decimal`).
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .. import record
@@ -23,9 +24,8 @@ __all__ = ["summary_json", "summary_lines"]
 
 
 def _percent(value: Decimal | None) -> str | None:
-    if value is None:
-        return None
-    return plain(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    """A percentage as shown (already rounded to one decimal): "85.0", never "85"."""
+    return None if value is None else f"{value:f}"
 
 
 def _amounts(amounts: tuple[Amount, ...]) -> list[dict[str, str]]:
@@ -35,8 +35,8 @@ def _amounts(amounts: tuple[Amount, ...]) -> list[dict[str, str]]:
 def _intensity(rdi: Intensity | None, months: bool = False) -> dict[str, Any] | None:
     if rdi is None:
         return None
-    out: dict[str, Any] = {"percent": _percent(rdi.percent), "band": rdi.band,
-                           "delivered_over_planned": _percent(rdi.ratio),
+    out: dict[str, Any] = {"percent": _percent(rdi.shown), "band": rdi.band,
+                           "delivered_over_planned": _percent(rdi.ratio_shown),
                            "actual_days": rdi.actual_days, "planned_days": rdi.planned_days}
     if months:
         # Cycles in calendar months: the two times add different lengths (only then, so
@@ -49,9 +49,22 @@ def _intensity(rdi: Intensity | None, months: bool = False) -> dict[str, Any] | 
 #: How a dose written per body size reads in the RDI's note.
 _PER = {Basis.PER_M2: "per m²", Basis.PER_KG: "per kg", Basis.AUC: "as a target AUC"}
 
+#: The RDI's basis in the table: (the words after "relative dose intensity", what each
+#: dose is), by ``DrugSummary.rdi_basis``.
+_BASIS_TEXT = {
+    "per_m2": ("per m² ", "each amount over the BSA it was computed from"),
+    "per_kg": ("per kg ", "each amount over the weight it was computed from"),
+    "auc": ("in AUC ", "each amount over the GFR + 25 mL/min it was computed from "
+                       "(Calvert)"),
+}
+
 
 def _amounts_text(d: DrugSummary) -> str:
-    """What the RDI compares: absolute amounts, never doses per body size."""
+    """What the RDI compares: doses per body size, or absolute amounts (flat doses, or
+    body-size doses whose sizes are not all known on one basis)."""
+    if d.rdi_basis in _BASIS_TEXT:
+        return (f"{_BASIS_TEXT[d.rdi_basis][1]}; the totals above and their percentages "
+                "are absolute amounts")
     per = _PER.get(d.dose_basis)
     return "absolute amounts" + (f", not {per}" if per else "")
 
@@ -79,9 +92,9 @@ def _drug(d: DrugSummary) -> dict[str, Any]:
         "planned_total": _amounts(d.planned_total),
         "started_total": _amounts(d.started_total),
         "cycle_days": d.cycle_days,
-        # The RDI compares the absolute amounts given and planned (mg), whatever the basis
-        # the doses are written in ("dose_basis": per_m2 doses too).
-        "rdi": {"amounts": "absolute", "dose_basis": d.dose_basis.value,
+        # What the RDI compares ("basis": per_m2 is each amount over the BSA it was computed
+        # from; absolute the amounts); delivered_over_planned is always of the amounts.
+        "rdi": {"basis": d.rdi_basis, "dose_basis": d.dose_basis.value,
                 "protocol": _intensity(d.intensity, d.in_months),
                 "cycles_started": _intensity(d.intensity_started, d.in_months)},
     }
@@ -115,7 +128,7 @@ def _totals_text(amounts: tuple[Amount, ...]) -> str:
 def _rdi_text(rdi: Intensity | None, against: str) -> str:
     if rdi is None or rdi.percent is None:
         return f"none against {against}"
-    return f"{_percent(rdi.percent)}% ({rdi.band}) against {against}"
+    return f"{_percent(rdi.shown)}% ({rdi.band}) against {against}"
 
 
 def summary_lines(s: RecordSummary) -> list[str]:
@@ -134,10 +147,10 @@ def summary_lines(s: RecordSummary) -> list[str]:
         lines.append(f"  {d.name} ({d.drug}): {counts or 'no administrations'}")
         ratio = ""
         if d.intensity is not None and d.intensity.ratio is not None:
-            ratio = f" ({_percent(d.intensity.ratio)}%)"
+            ratio = f" ({_percent(d.intensity.ratio_shown)}%)"
         started = ""
         if d.intensity_started is not None and d.intensity_started.ratio is not None:
-            started = f" ({_percent(d.intensity_started.ratio)}%)"
+            started = f" ({_percent(d.intensity_started.ratio_shown)}%)"
         lines.append(f"    given {_totals_text(d.given_total)} of "
                      f"{_totals_text(d.planned_total)} planned{ratio}; cycles started: "
                      f"{_totals_text(d.started_total)} planned{started}")
@@ -149,7 +162,8 @@ def summary_lines(s: RecordSummary) -> list[str]:
         if d.intensity is not None and d.intensity.at_least_planned:
             protocol += (f" (over its planned {d.intensity.planned_days} days: the treatment "
                          "ended with doses not given)")
-        lines.append(f"    relative dose intensity {protocol}, "
+        per = _BASIS_TEXT[d.rdi_basis][0] if d.rdi_basis in _BASIS_TEXT else ""
+        lines.append(f"    relative dose intensity {per}{protocol}, "
                      f"{_rdi_text(d.intensity_started, 'the cycles started')} (first to last "
                      f"dose + {_cycle_text(d)}; {_amounts_text(d)})")
     for title, items in (("Delays", s.delays), ("Reductions", s.reductions),

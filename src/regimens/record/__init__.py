@@ -28,7 +28,15 @@ if TYPE_CHECKING:
         flag_moved_to,
         limit_not_checked,
     )
-    from ._intensity import RDI_BANDS, RDI_OVER, Intensity, intensity_band, relative_dose_intensity
+    from ._intensity import (
+        RDI_BANDS,
+        RDI_BASES,
+        RDI_OVER,
+        Intensity,
+        intensity_band,
+        one_decimal,
+        relative_dose_intensity,
+    )
     from ._model import MEASUREMENT_KINDS, EventKind, Measurement, Record, RecordRow
     from ._plausible import PLAUSIBLE_CHANGE, ImplausibleMeasurement, implausible_measurements
     from ._read import COLUMNS, OPTIONAL_COLUMNS, load_record, read_record, record_schema
@@ -57,7 +65,9 @@ _LAZY = {
     "limit_not_checked": "_dosing",
     "Intensity": "_intensity",
     "RDI_BANDS": "_intensity",
+    "RDI_BASES": "_intensity",
     "RDI_OVER": "_intensity",
+    "one_decimal": "_intensity",
     "intensity_band": "_intensity",
     "relative_dose_intensity": "_intensity",
     "EventKind": "_model",
@@ -93,6 +103,7 @@ __all__ = [
     "OUTCOMES",
     "PLAUSIBLE_CHANGE",
     "RDI_BANDS",
+    "RDI_BASES",
     "RDI_OVER",
     "BodyUsed",
     "CumulativeEntry",
@@ -119,6 +130,7 @@ __all__ = [
     "level_percent",
     "limit_not_checked",
     "load_record",
+    "one_decimal",
     "planned_cycle_days",
     "planned_limits",
     "read_record",

@@ -293,6 +293,36 @@ class Dosing:
         except (ParticipantError, DoseError):
             return None
 
+    # The body size a dose was computed from (the RDI's basis) ---------------------------
+
+    def size(self, a: Administration, person: Participant, basis: Basis | None,
+             on: date) -> Decimal | None:
+        """The body size a dose of planned administration ``a`` on ``basis`` computed for
+        ``person`` on ``on`` was computed from, as the dose arithmetic used it: the BSA
+        (m², after the dose's ``bsa_max``) for a per-m² dose, the weight (kg: actual, ideal
+        or adjusted, as the dose's ``weight`` says) for a per-kg dose, GFR + 25 (mL/min,
+        the GFR after ``gfr_max``: Calvert) for an AUC dose. None for a flat dose, a course
+        without a dose, or a size that cannot be computed (the dose then was not either).
+        """
+        if basis not in (Basis.PER_M2, Basis.PER_KG, Basis.AUC):
+            return None
+        course = self._course(a)
+        dose = course.dose if course.dose is not None else (
+            course.steps[a.step].dose if a.step is not None else None)
+        if dose is None:
+            return None
+        body = BodySize(person, self.plan.bsa_formula, self.plan.bsa_decimals)
+        try:
+            if basis is Basis.PER_M2:
+                return body.area(dose.bsa_max)[0]
+            if basis is Basis.PER_KG:
+                return body.weight_by(dose.weight, f"weight: {dose.weight.value}")[0]
+            gfr = body.gfr(dose, on)[0]
+        except (ParticipantError, DoseError):
+            return None
+        with localcontext(EXACT):
+            return normal(gfr + 25)
+
     # The dose ------------------------------------------------------------------------------
 
     def dose(self, a: Administration, on: date | None = None, *,

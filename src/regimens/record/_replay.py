@@ -69,6 +69,7 @@ from ._dosing import (
     BodyUsed,
     CumulativeEntry,
     CumulativeFlag,
+    DoseChange,
     Dosing,
     cumulative_flags,
     limit_not_checked,
@@ -112,6 +113,7 @@ class _Row:
     # calendar chose, which the calendar's rule then places again).
     target: _Date | None = None
     made_up: int | None = None  # a make-up: the line of the missed row it makes up
+    change: DoseChange | None = None  # its dose as the record's dose changes make it
 
     @property
     def due(self) -> _Date:
@@ -944,6 +946,7 @@ class _Replay:
                 if audit and scaled:
                     r.notes.append("computed from " + change.body.text)
                 continue
+            r.change = change
             own = r.status is _S.GIVEN and r.dose is not None  # given with its own amount
             if scaled and (own or (audit and not (change.changed and r.dose is None))):
                 r.notes.append("computed from " + change.body.text)
@@ -1054,16 +1057,48 @@ class _Replay:
                 self.deviation(row, str(flag.warning))
         return flags
 
-    def outcomes(self, due: dict[int, date]) -> list[Outcome]:
-        """What became of each planned administration, for the summary."""
+    def outcomes(self, due: dict[int, date], dosing: Dosing) -> list[Outcome]:
+        """What became of each planned administration, for the summary, with the body size
+        each amount was computed from (the RDI's basis: docs/record.md, "Summary")."""
         out = []
+        planned_sizes: dict[tuple[str, int, int | None, date], Decimal | None] = {}
         for r in self.rows + self.extra:
             planned = r.plan.dose.amount if id(r) in due else None
+            basis = r.plan.dose.basis or Basis.FLAT
+            planned_size = size = None
+            if basis in _SCALED:
+                # The plan's amount: computed from the body at enrolment on its planned
+                # date (a per-m2 dose's BSA is the same every day; an AUC dose's GFR from
+                # an age is not).
+                key = (r.plan.period, r.plan.course, r.plan.step, r.plan.date)
+                if key not in planned_sizes:
+                    planned_sizes[key] = dosing.size(r.plan, self.schedule.participant,
+                                                     basis, r.plan.date)
+                planned_size = planned_sizes[key]
+                size = self.given_size(r, dosing, basis)
             out.append(Outcome(r.plan.drug, r.plan.period, r.plan.course, r.plan.cycle,
                                r.status.value, r.plan.date, r.date, planned,
                                (r.dose or r.plan.dose).amount, r.line, due.get(id(r)),
-                               unplanned=r.unplanned))
+                               unplanned=r.unplanned, basis=basis,
+                               planned_size=planned_size, size=size))
         return out
+
+    def given_size(self, r: _Row, dosing: Dosing, basis: Basis) -> Decimal | None:
+        """The body size the amount of ``r`` (given, or now planned) was computed from: the
+        body in effect on its day after the record's measurements (as the dose changes
+        found it); None unless its dose is on ``basis`` too, or for a dose not given."""
+        if r.status not in (_S.GIVEN, _S.PLANNED):
+            return None
+        change = r.change
+        if change is None:
+            try:
+                change = dosing.dose(r.plan, r.date, as_of=r.date)
+            except (ParticipantError, DoseError):
+                return None
+        dose = r.dose or change.dose
+        if dose.basis is not basis:
+            return None
+        return dosing.size(r.plan, change.body.participant, basis, r.date)
 
     def administration(self, r: _Row) -> Administration:
         a = r.plan
@@ -1171,8 +1206,8 @@ def replay(schedule: Schedule, record: Record,
     odd = implausible_measurements(schedule.participant, rows, redose=thresholds,
                                    bsa_formula=schedule.bsa_formula,
                                    bsa_decimals=schedule.bsa_decimals)
-    summary = summarize(schedule.regimen, record, state.outcomes(due), deviations=deviations,
-                        cumulative=flags, delays=state.delays,
+    summary = summarize(schedule.regimen, record, state.outcomes(due, dosing),
+                        deviations=deviations, cumulative=flags, delays=state.delays,
                         measurements=[f"line {m.row.line}: {m.text}" for m in odd],
                         reduction_notes=reaching, starts=state.first_of)
     replayed = Replayed(

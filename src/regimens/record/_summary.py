@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal, localcontext
+from fractions import Fraction
 
 from .._records import dataclass
 from ..model import Course, EveryPattern, MonthsPattern, Regimen
@@ -38,6 +39,14 @@ class Outcome:
     planned; None: placebo or no amount); ``line`` the record row that fulfilled it
     (given) or missed it; ``due`` the date it was due after the record's delays and
     moves; ``unplanned``: a dose given that fulfils no planned administration.
+
+    ``basis`` is how the plan's dose scales with the body (:class:`Basis`: ``per_m2``,
+    ``per_kg``, ``auc``; ``flat`` otherwise); ``planned_size`` and ``size`` are the body
+    size in that basis that ``planned_amount`` and ``amount`` were computed from: the BSA
+    in m² (after ``bsa_max``), the weight in kg (actual, ideal or adjusted, as the dose
+    says), or GFR + 25 in mL/min for an AUC dose (Calvert; the GFR after ``gfr_max``).
+    None when flat, unknown, or when ``amount`` was computed on another basis (a dose
+    level written otherwise): the RDI is then of absolute amounts.
     """
 
     drug: str
@@ -53,6 +62,9 @@ class Outcome:
     due: dt.date | None = None
     #: A dose given that fulfils no planned administration (a deviation).
     unplanned: bool = False
+    basis: Basis = Basis.FLAT
+    planned_size: Decimal | None = None
+    size: Decimal | None = None
 
     def __post_init__(self) -> None:
         if self.status not in OUTCOMES:
@@ -140,10 +152,14 @@ class DrugSummary:
     #: own last cycle (``Intensity.actual_cycle_days``, ``planned_cycle_days``).
     in_months: bool = False
     #: How the drug's doses are written (``Basis``: ``per_m2``, ``per_kg``, ``auc`` when
-    #: any course scales with the body; else ``flat``). The RDI is always of the absolute
-    #: amounts given and planned (mg, not mg per m²): a dose recomputed for a smaller body
-    #: lowers it, though the dose per m² is unchanged.
+    #: any course scales with the body; else ``flat``).
     dose_basis: Basis = Basis.FLAT
+    #: What the RDIs compare (one of :data:`RDI_BASES`): ``per_m2``, ``per_kg`` or ``auc``
+    #: when every dose given and planned scales with the body on that basis and its body
+    #: size is known (each amount over the size it was computed from, Hryniuk's mg/m² per
+    #: week: a dose recomputed for a smaller body is the full dose per m²); else
+    #: ``absolute`` (the amounts). The ratios of the totals are always of the amounts.
+    rdi_basis: str = "absolute"
 
     def count(self, status: str) -> int:
         """How many administrations have ``status``."""
@@ -248,16 +264,54 @@ def _in_unit(amounts: list[tuple[date, Amount]], unit: Amount) -> list[tuple[dat
     return [(d, a.to(unit.unit).magnitude) for d, a in amounts]
 
 
-def _intensity(delivered: list[tuple[date, Amount]], planned: list[tuple[date, Amount]],
-               cycle_days: int, planned_cycle_days: int,
+#: A dose for the RDI: its date, its amount and the body size it was computed from (None:
+#: not known, or flat).
+_Dose = tuple[date, Amount, Decimal | None]
+
+
+def _per_size(doses: list[_Dose], unit: Amount) -> list[tuple[date, Decimal | Fraction]]:
+    """Each amount (in ``unit``'s unit) over its body size, exactly."""
+    out: list[tuple[date, Decimal | Fraction]] = []
+    for d, a, size in doses:
+        assert size is not None
+        out.append((d, Fraction(a.to(unit.unit).magnitude) / Fraction(size)))
+    return out
+
+
+def _intensity(delivered: list[_Dose], planned: list[_Dose], cycle_days: int,
+               planned_cycle_days: int, per_size: bool,
                at_least_planned: bool = False) -> Intensity | None:
-    dimensions = {a.unit.dimension for _, a in delivered + planned}
+    """The RDI of ``delivered`` against ``planned``: per body size when ``per_size``
+    (every dose's size known), with the ratio of the absolute totals beside it."""
+    dimensions = {a.unit.dimension for _, a, _ in delivered + planned}
     if len(dimensions) != 1 or not planned:
         return None
     unit = planned[0][1]
-    return relative_dose_intensity(_in_unit(delivered, unit), _in_unit(planned, unit),
+    given = _in_unit([(d, a) for d, a, _ in delivered], unit)
+    wanted = _in_unit([(d, a) for d, a, _ in planned], unit)
+    if not per_size:
+        return relative_dose_intensity(given, wanted, cycle_days, planned_cycle_days,
+                                       at_least_planned=at_least_planned)
+    with localcontext(EXACT):
+        totals = (sum((a for _, a in given), Decimal(0)),
+                  sum((a for _, a in wanted), Decimal(0)))
+    return relative_dose_intensity(_per_size(delivered, unit), _per_size(planned, unit),
                                    cycle_days, planned_cycle_days,
-                                   at_least_planned=at_least_planned)
+                                   at_least_planned=at_least_planned, totals=totals)
+
+
+def _rdi_basis(given: Sequence[Outcome], planned: Sequence[Outcome]) -> str:
+    """The basis the drug's RDI compares (docs/record.md, "Summary"): the one its doses
+    scale on when every dose given and planned scales on it with a known body size; else
+    ``absolute``."""
+    bases = {o.basis for o in [*given, *planned]}
+    if len(bases) != 1:
+        return "absolute"
+    (basis,) = bases
+    if basis is Basis.FLAT or any(o.size is None for o in given) \
+            or any(o.planned_size is None for o in planned):
+        return "absolute"
+    return str(basis.value)
 
 
 def _last_cycle_days(regimen: Regimen, outcomes: Sequence[Outcome], when: str,
@@ -299,24 +353,28 @@ def _drug_summary(regimen: Regimen, drug: str, outcomes: list[Outcome],
     # the doses not given).
     ended = (not any(o.status == "planned" for o in outcomes)  # make-ups included
              and any(o.status not in ("given", "planned") for o in planned))
-    delivered = [(o.date, o.amount) for o in given if o.amount is not None]
-    wanted = [(o.planned_date, o.planned_amount) for o in wanted_with
-              if o.planned_amount is not None]
-    wanted_started = [(o.planned_date, o.planned_amount) for o in started_with
-                      if o.planned_amount is not None]
+    delivered: list[_Dose] = [(o.date, o.amount, o.size) for o in given
+                              if o.amount is not None]
+    wanted: list[_Dose] = [(o.planned_date, o.planned_amount, o.planned_size)
+                           for o in wanted_with if o.planned_amount is not None]
+    wanted_started: list[_Dose] = [(o.planned_date, o.planned_amount, o.planned_size)
+                                   for o in started_with if o.planned_amount is not None]
+    basis = _rdi_basis(given, wanted_with)
+    per_size = basis != "absolute"
     return DrugSummary(
         drug=drug, name=regimen.drug(drug).name, counts=counts,
-        given_total=_totals([a for _, a in delivered]),
-        planned_total=_totals([a for _, a in wanted]),
-        started_total=_totals([a for _, a in wanted_started]),
-        intensity=_intensity(delivered, wanted, cycle_days, planned_days, ended),
-        intensity_started=(_intensity(delivered, wanted_started, cycle_days, started_days)
+        given_total=_totals([a for _, a, _ in delivered]),
+        planned_total=_totals([a for _, a, _ in wanted]),
+        started_total=_totals([a for _, a, _ in wanted_started]),
+        intensity=_intensity(delivered, wanted, cycle_days, planned_days, per_size, ended),
+        intensity_started=(_intensity(delivered, wanted_started, cycle_days, started_days,
+                                      per_size)
                            if wanted_started else None),
         cycle_days=cycle_days, reductions=reductions,
         unplanned=tuple(sorted(o.line for o in outcomes
                                if o.unplanned and o.line is not None)),
         in_months=any(_in_months(_course(regimen, o)) for o in outcomes),
-        dose_basis=_dose_basis(regimen, outcomes))
+        dose_basis=_dose_basis(regimen, outcomes), rdi_basis=basis)
 
 
 def _dose_basis(regimen: Regimen, outcomes: Sequence[Outcome]) -> Basis:
