@@ -111,6 +111,11 @@ CASES = [
     ("per m2 delayed", "m2", rows("m2", delay="2027-02-22,delay,m2,3,,,,\n",
                                   dates=(*DATES[:2], "2027-02-22", "2027-03-15")),
      "per_m2", "92.3", "95.0"),
+    # Besides, 100 mg given on 2027-01-10, fulfilling no planned administration (a
+    # deviation, counted as given): 100 / 2 m2 = 50 mg/m2: 450 of 400 mg/m2 over the same
+    # 84 days = 112.5% (> 100%); amounts 860 of 800 mg = 107.5%.
+    ("per m2 with a dose fulfilling none", "m2",
+     rows("m2") + "2027-01-10,given,m2,,,100 mg,,\n", "per_m2", "112.5", "107.5"),
     # 5 mg/kg every time: 100%; amounts 400 + 400 + 324 + 324 = 1,448 of 1,600: 90.5%.
     ("per kg redosed in full", "kg", rows("kg"), "per_kg", "100.0", "90.5"),
     # Cycle 4: 162 mg of 324 = 2.5 mg/kg: 17.5 of 20 mg/kg = 87.5%; amounts 1,286 of

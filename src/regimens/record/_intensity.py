@@ -88,8 +88,9 @@ def intensity_band(percent: Decimal) -> str:
 
 @dataclass(frozen=True)
 class Intensity:
-    """An RDI and its parts: ``percent`` (exact, None when undefined: nothing planned or
-    nothing delivered), ``delivered`` and ``planned`` totals (in one unit), ``actual_days``
+    """An RDI and its parts: ``percent`` (to 28 significant digits, ``exact`` the fraction;
+    None when undefined: nothing planned or nothing delivered), ``delivered`` and
+    ``planned`` totals (in one unit: amounts, or amounts per body size), ``actual_days``
     and ``planned_days`` (first to last dose plus one cycle, in days; ``actual_days`` at
     least ``planned_days`` when ``at_least_planned``), ``ratio`` (delivered over planned,
     in percent, without time), ``actual_cycle_days`` and ``planned_cycle_days`` (the cycle

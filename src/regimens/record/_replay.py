@@ -1091,9 +1091,11 @@ class _Replay:
             return None
         change = r.change
         if change is None:
+            # A dose the replay did not recompute (a make-up, a dose fulfilling no planned
+            # one): its size if it can be found; else the RDI falls back to amounts.
             try:
                 change = dosing.dose(r.plan, r.date, as_of=r.date)
-            except (ParticipantError, DoseError):
+            except (ParticipantError, DoseError, InvalidRegimenError):
                 return None
         dose = r.dose or change.dose
         if dose.basis is not basis:
