@@ -25,7 +25,7 @@ FIELDS = {
     "planned_date": date(2027, 1, 5), "calendar_note": "moved from Tue 2027-01-05: site closure",
     "status": AdministrationStatus.GIVEN,
     "planned_dose": ComputedDose(Amount(Decimal("2"), unit("MIU")), "2 MIU", "flat", Basis.FLAT),
-    "record_note": "given (line 3)", "revision": 2, "unplanned": False,
+    "record_note": "given (line 3)", "revision": 2, "unplanned": False, "plan": None,
 }
 
 

@@ -70,7 +70,8 @@ class Administration:
     did, naming its lines; ``revision`` counts the record's changes to it (an iCalendar
     event's SEQUENCE). A ``given`` row that fulfils no planned administration is an
     administration of its own with ``unplanned`` True: its own date, drug and amount, no
-    cycle, cycle day, planned date or planned dose.
+    cycle, cycle day, planned date or planned dose. ``plan`` is the planned
+    administration a replayed one is (None without a record, and for an unplanned dose).
     """
 
     study_day: StudyDay
@@ -106,6 +107,10 @@ class Administration:
     #: A dose the record gives that fulfils no planned administration (a protocol
     #: deviation): no planned date or amount, no cycle or cycle day of its own.
     unplanned: bool = False
+    #: Replayed over a record: the planned administration it is (as the plan has it, with
+    #: its own date, time and dose), whatever the record says of it; its identity, from
+    #: which its iCalendar UID is made. None without a record and for an unplanned dose.
+    plan: Administration | None = None
 
     @classmethod
     def _unchecked(
@@ -115,7 +120,7 @@ class Administration:
         blinded: bool, note: str, avoid: tuple[str, ...], planned_date: dt.date | None = None,
         calendar_note: str = "", status: AdministrationStatus = AdministrationStatus.PLANNED,
         planned_dose: ComputedDose | None = None, record_note: str = "", revision: int = 0,
-        unplanned: bool = False,
+        unplanned: bool = False, plan: Administration | None = None,
     ) -> Administration:
         """An administration from fields the engine has already checked (the fast path).
 
@@ -134,7 +139,7 @@ class Administration:
             "step": step, "blinded": blinded, "note": note, "avoid": avoid,
             "planned_date": planned_date, "calendar_note": calendar_note, "status": status,
             "planned_dose": planned_dose, "record_note": record_note, "revision": revision,
-            "unplanned": unplanned})
+            "unplanned": unplanned, "plan": plan})
         return self
 
     @property

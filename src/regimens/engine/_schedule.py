@@ -95,7 +95,8 @@ class Replayed:
     date ("2027-03-01 delay (line 7): cycle 3 of aldesleukin starts on ..., 7 days
     later"); ``deviations``: protocol deviations the rows show (a delay over
     ``max_delay``, a ``given`` row that fulfils no planned administration), each naming
-    its line; ``summary``: the record's summary (a :class:`regimens.record.RecordSummary`).
+    its line; ``summary``: the record's summary (a :class:`regimens.record.RecordSummary`);
+    ``levels``: the dose levels the plan was expanded at.
     """
 
     source: str
@@ -106,6 +107,9 @@ class Replayed:
     #: The summary (a :class:`regimens.record.RecordSummary`): counts, totals, delays,
     #: reductions, deviations, relative dose intensity (docs/record.md, "Summary").
     summary: Any = None
+    #: The dose levels the plan was expanded at (``Regimen.expand(levels=...)``), drug id
+    #: and level, so that the record can be replayed again (:func:`regimens.record.history`).
+    levels: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from ..engine import Schedule
+from .. import record
+from ..engine import Administration, Schedule
 from ..errors import ExpandOptionError
 from ..quantities import printable
 from ._ics_text import (
@@ -26,6 +27,7 @@ from ._ics_text import (
     _administration_text,
     _event_order,
     _EventText,
+    _numbered,
     _visit_text,
     clean_text,
     uid_prefix,
@@ -112,32 +114,18 @@ def to_ics(
         raise ExpandOptionError("remind", "a reminder the day before an event on 0001-01-01, "
                                 "the first day of the calendar, cannot be written")
     label = clean_text(schedule.participant.label, single_line=True)
-    try:
-        texts = _event_order(schedule, blinded, [
-            _administration_text(schedule, a, a.blinded if blinded is None else blinded, label)
-            for a in schedule.administrations])
-    except OverflowError:  # an administration's duration runs past 9999-12-31
-        raise ExpandOptionError("start", "an iCalendar event would end after 9999-12-31, the "
-                                "last day of the calendar (an administration's duration runs "
-                                "past it)", schedule.start.isoformat()) from None
-    texts += [_visit_text(schedule, v, label) for v in schedule.visits]
-    # Two events on the same key (two courses of one drug, same day and time) stay distinct.
-    seen: dict[str, int] = {}
-    unique = []
-    for t in texts:
-        n = seen.get(t.uid, 0)
-        seen[t.uid] = n + 1
-        if n:
-            base, _, host = t.uid.partition("@")
-            t = dataclasses.replace(t, uid=f"{base}.{n + 1}@{host}")
-        unique.append(t)
+    ordered = _texts(schedule, blinded, label)
+    texts = [t for _, t in ordered] + [_visit_text(schedule, v, label) for v in schedule.visits]
+    unique = _unique(schedule, blinded, label, ordered, texts)
     before = _previous(previous, uid_prefix(schedule))
+    revisions = _revisions(schedule, blinded, label, alarms)
     events = []
     for t in unique:
         digest = _digest(t, alarms)
-        # An event the record changed (moved, a dose changed, cancelled) has at least its
-        # number of changes: a client that has the plan's event (SEQUENCE 0) updates it.
-        sequence = t.revision
+        # An event the record changed (moved, a dose changed, cancelled) has at least the
+        # number of times the record, as it grew, changed it: a client that has any
+        # earlier export of it updates it, and none is ever sent a lower SEQUENCE.
+        sequence = revisions.get(t.uid, 0)
         if t.uid in before:
             old = before[t.uid]
             old_sequence = _sequence(old)
@@ -149,3 +137,109 @@ def to_ics(
     name = clean_text(schedule.regimen.title + (f" - {label}" if label else ""), single_line=True)
     return _write(_Plan(stamp, name, alarms, events,
                         [(uid, old) for uid, old in sorted(before.items()) if uid not in current]))
+
+
+def _texts(s: Schedule, blinded: bool | None,
+           label: str) -> list[tuple[Administration, _EventText]]:
+    """Each administration with its event's text, in the events' order."""
+    try:
+        return _event_order(s, blinded, [
+            _administration_text(s, a, a.blinded if blinded is None else blinded, label)
+            for a in s.administrations])
+    except OverflowError:  # an administration's duration runs past 9999-12-31
+        raise ExpandOptionError("start", "an iCalendar event would end after 9999-12-31, the "
+                                "last day of the calendar (an administration's duration runs "
+                                "past it)", s.start.isoformat()) from None
+
+
+def _numbered_in_order(texts: list[_EventText]) -> list[_EventText]:
+    """Two events on the same UID (two courses of one drug, same day and time) told apart
+    by ``.2``, ``.3``... in the events' order."""
+    seen: dict[str, int] = {}
+    unique = []
+    for t in texts:
+        n = seen.get(t.uid, 0) + 1
+        seen[t.uid] = n
+        unique.append(t if n == 1 else dataclasses.replace(t, uid=_numbered(t.uid, n)))
+    return unique
+
+
+def _unique(s: Schedule, blinded: bool | None, label: str,
+            ordered: list[tuple[Administration, _EventText]],
+            texts: list[_EventText]) -> list[_EventText]:
+    """The events with their final UIDs (administrations' events first, then visits').
+
+    Without a record, events that share a UID are numbered in the events' order. Replayed
+    over a record, every planned administration's event has the UID the plan's export
+    gives it (its ``.2`` among the plan's events, whatever order the record's dates and
+    texts put the events in now), and the record's own events (a make-up dose, a dose
+    that fulfils no planned administration) take their UID, or the first ``.2``, ``.3``...
+    that no other event has, in the events' order.
+    """
+    if s.replayed is None or len({t.uid for t in texts}) == len(texts):
+        # No record, or no two events share a UID (then neither did the plan's).
+        return _numbered_in_order(texts)
+    plan = _texts(s.replayed.planned, blinded, label)
+    # Each planned administration's UID in the plan's export (a replayed one names its own
+    # planned administration: equal to it, as no two planned administrations are).
+    by_plan: dict[Administration, str] = {
+        a: t.uid for (a, _), t in zip(plan, _numbered_in_order([t for _, t in plan]),
+                                      strict=True)}
+    taken = {t.uid for t in texts[len(ordered):]}  # the visits' UIDs
+    final: list[_EventText | None] = []
+    extras: list[int] = []
+    for index, (a, t) in enumerate(ordered):
+        uid = by_plan.pop(a.plan, None) if a.plan is not None else None
+        if uid is None:
+            extras.append(index)  # a make-up dose, or one that fulfils no planned one
+            final.append(None)
+            continue
+        taken.add(uid)
+        final.append(dataclasses.replace(t, uid=uid))
+    for index in extras:
+        t = ordered[index][1]
+        n = 1
+        while _numbered(t.uid, n) in taken:
+            n += 1
+        taken.add(_numbered(t.uid, n))
+        final[index] = dataclasses.replace(t, uid=_numbered(t.uid, n))
+    done = [t for t in final if t is not None]
+    return done + _numbered_in_order(texts[len(ordered):])
+
+
+def _events(s: Schedule, blinded: bool | None, label: str,
+            alarms: Sequence[Reminder]) -> dict[str, str]:
+    """Each event's UID and digest (administrations and visits)."""
+    ordered = _texts(s, blinded, label)
+    texts = [t for _, t in ordered] + [_visit_text(s, v, label) for v in s.visits]
+    return {t.uid: _digest(t, alarms)
+            for t in _unique(s, blinded, label, ordered, texts)}
+
+
+def _revisions(s: Schedule, blinded: bool | None, label: str,
+               alarms: Sequence[Reminder]) -> dict[str, int]:
+    """How many times each event changed as the participant's record grew (its UID to a
+    count; empty without a record).
+
+    The record is only ever appended to: the schedule is made again from the plan and
+    each longer part of the record in turn (:func:`regimens.record.history`), and each
+    step that changes an event that was there before (its digest: text, start, end, time
+    zone, status; or its leaving or coming back) counts one. Appending a row therefore
+    never lowers a count, and raises only the counts of the events it changes: voiding
+    a delay moves its events back with a higher SEQUENCE, never the one they had.
+    """
+    if s.replayed is None:
+        return {}
+    wanted = sorted({c.drug for c in s.courses})
+    state: dict[str, str | None] = {}
+    counts: dict[str, int] = {}
+    # record.history loads the replay (imported on first use): only with a record.
+    for step in record.history(s):
+        if {c.drug for c in step.courses} != set(wanted):
+            step = step.only(wanted)  # the drugs this export shows (--drug)
+        now = _events(step, blinded, label, alarms)
+        for uid in state.keys() | now.keys():
+            if uid in state and state[uid] != now.get(uid):
+                counts[uid] = counts.get(uid, 0) + 1
+            state[uid] = now.get(uid)
+    return counts

@@ -110,8 +110,6 @@ class _EventText:
     #: Not given and not to be given (missed, held, cancelled, stopped: a record's
     #: replay): written with STATUS:CANCELLED (RFC 5545 §3.8.1.11).
     cancelled: bool = False
-    #: The record's changes to the administration: the least SEQUENCE written.
-    revision: int = 0
 
 
 def _every_arm(regimen: Regimen, period_id: str, course: int) -> bool:
@@ -124,7 +122,7 @@ def _every_arm(regimen: Regimen, period_id: str, course: int) -> bool:
 
 
 def _event_order(s: Schedule, blinded: bool | None,
-                 texts: list[_EventText]) -> list[_EventText]:
+                 texts: list[_EventText]) -> list[tuple[Administration, _EventText]]:
     """The administrations' events in an order that a blinded event cannot betray.
 
     The schedule lists one day's administrations in the order of their courses in
@@ -144,7 +142,8 @@ def _event_order(s: Schedule, blinded: bool | None,
                   a.time.isoformat() if a.time is not None else "")
         shown = (t.summary, t.description, t.uid, 0)
         keys.append((a.study_day.value, a.time is not None, moment, position[a.period], shown))
-    return [t for _, t in sorted(zip(keys, texts, strict=True), key=lambda kt: kt[0])]
+    order = sorted(range(len(texts)), key=keys.__getitem__)
+    return [(s.administrations[i], texts[i]) for i in order]
 
 
 def _administration_text(s: Schedule, a: Administration, blinded: bool,
@@ -196,13 +195,7 @@ def _administration_text(s: Schedule, a: Administration, blinded: bool,
                                                if s.regimen.registry else ""),
               f"Participant: {label}" if label else "Participant: (no label)",
               "For verification by a qualified professional."]
-    moment = f".{a.time:%H%M}" if a.time is not None else ""
-    # Never the arm: a participant is on one arm, and a UID must not reveal which.
-    # The planned day, not the day given: a new closure that moves an event updates it
-    # rather than cancelling it and creating another.
-    planned = a.study_day.value if a.planned_date is None else StudyDay.from_offset(
-        (a.planned_date - s.start).days, s.regimen.day_zero).value
-    uid = f"{uid_prefix(s)}{_slug(a.drug)}.day{planned}{moment}{UID_DOMAIN}"
+    uid = _base_uid(s, a)
     if a.at is not None:
         start: date | datetime = a.at
         # An administration with a duration ends that much elapsed time later (in UTC,
@@ -215,7 +208,33 @@ def _administration_text(s: Schedule, a: Administration, blinded: bool,
         days = 1 if duration is None else -(-duration.minutes // 1440)
         start, end = a.date, a.date + timedelta(days=days)
     return _EventText(uid, clean_text(summary, single_line=True), clean_text("\n".join(lines)),
-                      start, end, ("dose",), not a.status.happens, a.revision)
+                      start, end, ("dose",), not a.status.happens)
+
+
+def _base_uid(s: Schedule, a: Administration) -> str:
+    """The UID an administration's event has before two that share one are told apart.
+
+    Never the arm: a participant is on one arm, and a UID must not reveal which. Made
+    from the planned administration (``a.plan`` when a record was replayed): its drug,
+    its Study Day as the regimen plans it and its planned time, never what the record
+    says (the day or time given, a delay, a move, an amount), so that its event keeps
+    its UID and a client updates it instead of adding another; the regimen's day, not
+    the site calendar's, so that a new closure updates an event too.
+    """
+    p = a.plan or a
+    moment = f".{p.time:%H%M}" if p.time is not None else ""
+    planned = p.study_day.value if p.planned_date is None else StudyDay.from_offset(
+        (p.planned_date - s.start).days, s.regimen.day_zero).value
+    return f"{uid_prefix(s)}{_slug(p.drug)}.day{planned}{moment}{UID_DOMAIN}"
+
+
+def _numbered(uid: str, n: int) -> str:
+    """The ``n``-th event (from 1) of those that share ``uid``: ``.2``, ``.3``... before
+    the ``@`` from the second on."""
+    if n == 1:
+        return uid
+    base, _, host = uid.partition("@")
+    return f"{base}.{n}@{host}"
 
 
 def _site_lines(s: Schedule, note: str) -> list[str]:

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from ._model import MEASUREMENT_KINDS, EventKind, Measurement, Record, RecordRow
     from ._plausible import PLAUSIBLE_CHANGE, ImplausibleMeasurement, implausible_measurements
     from ._read import COLUMNS, OPTIONAL_COLUMNS, load_record, read_record, record_schema
-    from ._replay import expand_with_record, planned_limits, replay
+    from ._replay import expand_with_record, history, planned_limits, replay
     from ._summary import (
         OUTCOMES,
         Delay,
@@ -84,6 +84,7 @@ _LAZY = {
     "read_record": "_read",
     "record_schema": "_read",
     "expand_with_record": "_replay",
+    "history": "_replay",
     "planned_limits": "_replay",
     "replay": "_replay",
     "Delay": "_summary",
@@ -125,6 +126,7 @@ __all__ = [
     "expand",
     "expand_with_record",
     "flag_moved_to",
+    "history",
     "implausible_measurements",
     "intensity_band",
     "level_percent",

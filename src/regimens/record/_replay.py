@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -79,7 +79,7 @@ from ._model import EventKind, Record, RecordRow
 from ._plausible import implausible_measurements
 from ._summary import Delay, Outcome, reduction_text, summarize
 
-__all__ = ["expand_with_record", "planned_limits", "replay"]
+__all__ = ["expand_with_record", "history", "planned_limits", "replay"]
 
 _S = AdministrationStatus
 #: Doses computed from the body's size or kidney function.
@@ -1126,7 +1126,9 @@ class _Replay:
             planned_date=None if r.unplanned else planned_date, dose=r.dose or a.dose,
             planned_dose=planned_dose, status=r.status,
             record_note="; ".join(r.notes), revision=r.revision, unplanned=r.unplanned,
-            calendar_note=a.calendar_note if r.calendar_note is None else r.calendar_note)
+            calendar_note=a.calendar_note if r.calendar_note is None else r.calendar_note,
+            # Its identity, whatever the record says of it (a UID is made from it).
+            plan=None if r.unplanned else a)
 
 
 def replay(schedule: Schedule, record: Record,
@@ -1215,7 +1217,8 @@ def replay(schedule: Schedule, record: Record,
     replayed = Replayed(
         source=record.source, record=record, planned=schedule,
         changes=tuple(text for *_, text in sorted(state.changes)),
-        deviations=deviations, summary=summary)
+        deviations=deviations, summary=summary,
+        levels=tuple(sorted((levels or {}).items())))
     visits = state.visits() if rows else schedule.visits
     # The plan's warnings about a closed day an item was due on, when the record moved it
     # from there (each once: another item's warning of the same words stays).
@@ -1230,6 +1233,33 @@ def replay(schedule: Schedule, record: Record,
         schedule, administrations=tuple(made), visits=visits, replayed=replayed,
         warnings=tuple(kept) + tuple(state.warnings) + tuple(f.warning for f in flags)
         + tuple(m.warning for m in odd))
+
+
+def history(schedule: Schedule) -> Iterator[Schedule]:
+    """The schedule as each record the participant's record has been, oldest first.
+
+    A record is only ever appended to (docs/record.md): ``schedule`` replayed over its
+    record's first row, then its first two rows, and so on in the order of their lines
+    (void rows included), after the plan itself (no row): each a schedule the site could
+    have exported then. A part of the record that cannot be replayed on its own (a row
+    given twice, voided by a later row) is left out, as no schedule was made of it; the
+    whole record is last (``schedule`` itself). ``schedule`` without a record gives itself
+    only. Pure: the same schedule gives the same schedules.
+    """
+    replayed = schedule.replayed
+    if replayed is None:
+        yield schedule
+        return
+    plan, record = replayed.planned, replayed.record
+    levels = dict(replayed.levels)
+    rows = sorted(record.rows, key=lambda r: r.line)
+    yield plan
+    for n in range(1, len(rows)):
+        try:
+            yield replay(plan, Record(record.source, tuple(rows[:n])), levels)
+        except InvalidRegimenError:
+            continue  # not a record on its own: no schedule was made of it
+    yield schedule
 
 
 def expand_with_record(regimen: Regimen, arm: str, timeline: Timeline, record: Record,
