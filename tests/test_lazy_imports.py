@@ -183,7 +183,7 @@ else:
 
 def test_bsa_formula_choices_are_the_formulas() -> None:
     from regimens import BSAFormula
-    from regimens.cli import _BSA_FORMULAS
+    from regimens.cli._arguments import _BSA_FORMULAS
 
     assert tuple(f.value for f in BSAFormula) == _BSA_FORMULAS
 
