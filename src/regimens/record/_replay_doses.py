@@ -1,0 +1,163 @@
+"""Replay, the dose changes (:mod:`._replay`): each dose as the record's ``reduce`` and
+``measure`` rows make it (:class:`Dosing`), what the summary says of each reduction, and
+given plus planned doses against each drug's cumulative limit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..errors import RecordWarning
+from ._dosing import (
+    CumulativeEntry,
+    CumulativeFlag,
+    Dosing,
+    cumulative_flags,
+    limit_not_checked,
+    unsized_limits,
+)
+from ._model import RecordRow
+from ._replay_state import _S, _SCALED, _day, _ReplayState
+from ._summary import reduction_text
+
+
+class _DoseChanges(_ReplayState):
+    """The replay's dose changes: reductions, new measurements, cumulative limits."""
+
+    # 4. Dose changes: reductions, new measurements, cumulative limits --------------------
+
+    def doses(self, dosing: Dosing) -> None:
+        """Each dose given without its own amount, or still planned, as the record's
+        ``reduce`` and ``measure`` rows make it (:class:`Dosing`; docs/record.md, "Dose
+        changes"); a reduction below the lowest declared level stops the drug."""
+        # With new measurements in the record, every dose that scales with the body says
+        # what it was computed from, with the dates measured (a pharmacist's audit),
+        # whatever its status; without them the plan's derivation says it, except for a
+        # dose given with its own amount (its derivation is the amount given), whose note
+        # says it always.
+        audit = bool(dosing.measures)
+        # Make-ups too (a dose made up after a reduction is given at the reduced dose), and
+        # doses given that fulfil no planned administration (the body in effect that day).
+        for r in self.rows + self.extra:
+            # A dose the record says was given or missed is a fact of its day: only rows
+            # dated on or before it change it (a later reduce row never rewrites it).
+            as_of = r.date if r.status in (_S.GIVEN, _S.MISSED) else None
+            change = dosing.dose(r.plan, r.date, as_of=as_of)
+            scaled = r.plan.dose.basis in _SCALED and not change.stopped
+            if r.status not in (_S.PLANNED, _S.GIVEN):
+                # Not given (missed, held, cancelled, stopped): shown at the dose it would
+                # have had that day (after reductions and measurements), not the plan's.
+                if r.dose is None and change.changed and not change.stopped:
+                    r.dose = change.dose
+                if audit and scaled:
+                    r.notes.append("computed from " + change.body.text)
+                continue
+            r.change = change
+            own = r.status is _S.GIVEN and r.dose is not None  # given with its own amount
+            if scaled and (own or (audit and not (change.changed and r.dose is None))):
+                r.notes.append("computed from " + change.body.text)
+            if change.stopped:
+                row = change.stop_row
+                assert row is not None
+                if r.status is _S.PLANNED:
+                    r.status = _S.STOPPED
+                    r.touch(change.notes[-1])
+                else:
+                    self.deviation(row, f"{r.plan.drug_name} given on {_day(r.date)} although "
+                                   f"stopped by the reduction on line {row.line}")
+                continue
+            if change.changed and r.dose is None:
+                r.dose = change.dose
+                r.touch("; ".join(change.notes))
+            elif change.notes and r.status is _S.PLANNED:
+                # Said (a new weight within the redose threshold), but nothing changed: no
+                # new revision, so a calendar does not update an unchanged event.
+                r.notes.extend(change.notes)
+
+    def reduction_notes(self, rows: list[RecordRow], dosing: Dosing) -> dict[int, str]:
+        """What the summary says of each ``reduce`` row beside it (by line): a reduction
+        that applies only to doses not yet given (:meth:`reaching_back`), one below the
+        lowest declared level (the drug stops), one to level 0 (or 100%) with no
+        reduction before it to undo (changes nothing: a :class:`RecordWarning`)."""
+        notes = self.reaching_back(rows)
+        by_drug: dict[str, list[RecordRow]] = {}
+        for row in sorted(rows, key=lambda r: (r.date or date.min, r.line)):
+            assert row.drug is not None
+            earlier = by_drug.setdefault(row.drug, [])
+            said = []
+            name = self.name(row.drug)
+            declared = sorted({0, *(x.level for p in self.regimen.periods for c in p.courses
+                                    if c.drug == row.drug for x in c.levels)})
+            if row.level is not None and row.level < declared[0]:
+                stopped = sum(1 for r in self.rows if r.plan.drug == row.drug
+                              and r.status is _S.STOPPED
+                              and any(f"record line {row.line})" in n for n in r.notes))
+                said.append(f"below the lowest declared level ({declared[0]}): {name} stops "
+                            f"from then on ({stopped} dose{'' if stopped == 1 else 's'} "
+                            "stopped)")
+            undoes = (row.level == 0 and row.percent in (None, 100)) or (
+                row.level is None and row.percent == 100)
+            if undoes and not earlier and dosing.levels.get(row.drug, 0) == 0:
+                said.append("changes nothing: no reduction before it to undo (dose level 0 "
+                            "is the dose as written)")
+                self.warnings.append(RecordWarning(
+                    f"{row.source}:{row.line}: the reduction of {name} to "
+                    f"{reduction_text(row).split(' from ')[0]} changes nothing: no reduction "
+                    "before it to undo (dose level 0 is the dose as written)"))
+            earlier.append(row)
+            if said:
+                notes[row.line] = "; ".join(([notes[row.line]] if row.line in notes else [])
+                                            + said)
+        return notes
+
+    def reaching_back(self, rows: list[RecordRow]) -> dict[int, str]:
+        """For each ``reduce`` row "from cycle N" dated after doses of cycle N or later were
+        given, what it does not change (by its line): a :class:`RecordWarning` each. A given
+        dose is a fact of its day: the reduction applies only to doses not yet given."""
+        found: dict[int, str] = {}
+        for row in sorted(rows, key=lambda r: r.line):
+            if row.cycle is None:
+                continue  # from its date on: it cannot reach a dose given before it
+            assert row.date is not None
+            cycle = row.cycle
+            before = sorted((r for r in self.rows + self.extra
+                             if r.status is _S.GIVEN and r.plan.drug == row.drug
+                             and r.plan.cycle is not None and r.plan.cycle >= cycle
+                             and r.date < row.date), key=lambda r: (r.date, r.line or 0))
+            if not before:
+                continue
+            given = ", ".join(f"cycle {r.plan.cycle} day {r.plan.cycle_day} given on "
+                              f"{r.date.isoformat()} by line {r.line}" for r in before)
+            found[row.line] = f"applies only to doses not yet given ({given})"
+            self.warnings.append(RecordWarning(
+                f"{row.source}:{row.line}: the reduction of {self.name(row.drug or '')} from "
+                f"cycle {cycle} is dated {row.date.isoformat()}, after {given}: it applies "
+                "only to doses not yet given; a given dose keeps the dose of its day"))
+        return found
+
+    def cumulative(self, dosing: Dosing) -> tuple[CumulativeFlag, ...]:
+        """Given plus planned doses against each drug's ``max_cumulative``: the
+        administration that would cross it is flagged on it (and a given one is a
+        deviation)."""
+        if all(d.max_cumulative is None for d in self.regimen.drugs):
+            return ()
+        rows = [r for r in self.rows + self.extra if r.status in (_S.GIVEN, _S.PLANNED)]
+        entries = [CumulativeEntry(r.plan.drug, r.date, (r.dose or r.plan.dose).amount,
+                                   r.status is _S.GIVEN, dosing.dose(r.plan, r.date).body,
+                                   r.plan.cycle, r.plan.cycle_day)
+                   for r in rows]
+        # A per-m2 (per-kg) limit on doses without the BSA (weight) they were computed
+        # from is not checked, and says so, as on the plan alone (planned_limits).
+        unsized = unsized_limits(self.regimen, entries)
+        self.warnings.extend(limit_not_checked(drug) for drug in unsized)
+        skip = {drug.id for drug in unsized}
+        kept = [i for i, e in enumerate(entries) if e.drug not in skip]
+        rows = [rows[i] for i in kept]
+        flags = cumulative_flags(self.regimen, [entries[i] for i in kept])
+        for flag in flags:
+            r = rows[flag.index]
+            r.touch(str(flag.warning))
+            if flag.given and r.line is not None:
+                row = self.record.row_at(r.line)
+                assert row is not None
+                self.deviation(row, str(flag.warning))
+        return flags

@@ -1,0 +1,143 @@
+"""The state of one replay (:mod:`._replay`): the administrations being replayed, the
+changes and deviations said so far, and what every step of the replay shares (the course's
+policies, the words for a row, a day, a number of days)."""
+
+from __future__ import annotations
+
+from dataclasses import field
+from datetime import date, time
+
+from .._records import dataclass
+from ..engine import Administration, AdministrationStatus, ComputedDose, Schedule
+from ..errors import InvalidRegimenError, Problem, RegimenWarning
+from ..model import Course
+from ..quantities import Basis
+from ._dosing import DoseChange
+from ._model import Record, RecordRow
+from ._summary import Delay
+
+_S = AdministrationStatus
+#: Doses computed from the body's size or kidney function.
+_SCALED = (Basis.PER_KG, Basis.PER_M2, Basis.AUC)
+
+
+#: ``date`` for the annotations of :class:`_Row`, whose field ``date`` hides the type.
+_Date = date
+
+
+@dataclass
+class _Row:
+    """An administration being replayed (mutable while the rows are applied)."""
+
+    plan: Administration
+    date: date
+    status: AdministrationStatus = _S.PLANNED
+    dose: ComputedDose | None = None  # the dose given, when it differs from the plan's
+    time_given: time | None = None  # when a given row says when
+    notes: list[str] = field(default_factory=list)
+    revision: int = 0
+    moved_by_row: bool = False  # a move row placed it: keep's cancelling spares it
+    line: int | None = None  # the given or missed row that fulfilled or missed it
+    moved_by: list[int] = field(default_factory=list)  # the delay and move rows' lines
+    unplanned: bool = False  # a given row that fulfils no planned administration
+    placed_by: int | None = None  # the line of the row that names its date (move, delay)
+    calendar_note: str | None = None  # the site calendar's note, when the replay re-moved it
+    last_mover: RecordRow | None = None  # the last delay or move row that moved it
+    # The day it is due by the protocol and the record's delays, before the site calendar
+    # moves it (the plan's target day: a delay moves that, never the day the plan's
+    # calendar chose, which the calendar's rule then places again).
+    target: _Date | None = None
+    made_up: int | None = None  # a make-up: the line of the missed row it makes up
+    change: DoseChange | None = None  # its dose as the record's dose changes make it
+
+    @property
+    def due(self) -> _Date:
+        return self.target if self.target is not None else self.date
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.plan.period, self.plan.course)
+
+    def touch(self, note: str) -> None:
+        self.notes.append(note)
+        self.revision += 1
+
+
+def _problem(row: RecordRow, name: str, message: str, value: object,
+             code: str) -> InvalidRegimenError:
+    return InvalidRegimenError([Problem(row.source, row.line, (name,), message, value,
+                                        code=code)])
+
+
+def _where(row: RecordRow) -> str:
+    return f"line {row.line}" + (f": {row.reason}" if row.reason else "")
+
+
+def _day(d: date) -> str:
+    return f"{('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')[d.weekday()]} {d.isoformat()}"
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'' if n == 1 else 's'}"
+
+
+def _on_delay(schedule: Schedule, course: Course) -> str:
+    """The course's ``on_delay`` (its own, else the regimen's; default ``shift``)."""
+    return schedule.regimen.policy_for(course).on_delay or "shift"
+
+
+def _make_up(schedule: Schedule, course: Course) -> bool:
+    """Whether the course's missed doses are made up (``missed: make_up``)."""
+    return schedule.regimen.policy_for(course).missed == "make_up"
+
+
+def _max_delay(schedule: Schedule, course: Course) -> int | None:
+    """The course's ``max_delay`` in days (its own, else the regimen's), or None."""
+    limit = schedule.regimen.policy_for(course).max_delay
+    return None if limit is None else limit.days
+
+
+class _ReplayState:
+    """The state of one replay: the rows, the changes and deviations said so far."""
+
+    def __init__(self, schedule: Schedule, record: Record) -> None:
+        self.schedule = schedule
+        self.record = record
+        self.regimen = schedule.regimen
+        self.rows = [_Row(a, a.date, target=a.planned_date or a.date)
+                     for a in schedule.administrations]
+        # (course key, cycle, cycle day) -> (the date a delay row names for it, its line):
+        # a visit on that day is kept there, as the administration is.
+        self.named_days: dict[tuple[tuple[str, int], int, int], tuple[date, int]] = {}
+        self.extra: list[_Row] = []  # given rows that fulfil no planned administration
+        self.changes: list[tuple[date, int, str]] = []
+        self.deviations: list[tuple[date, int, str]] = []
+        self.delays: list[Delay] = []
+        self.warnings: list[RegimenWarning] = []
+        # The plan's ClosedDayWarnings about items the record moved off that day.
+        self.stale: list[str] = []
+        # Given rows that fulfil nothing, with the index of their deviation.
+        self.unplanned: list[tuple[RecordRow, int]] = []
+        # (period, course) -> the delays applied: (cycle, day or None, days, policy).
+        self.shifts: dict[tuple[str, int], list[tuple[int, int | None, int, str]]] = {}
+        self.first_of = {p.id: p.first_date for p in schedule.periods}
+        known = [d.id for d in self.regimen.drugs]
+        for row in record.effective():
+            if row.drug is not None and row.drug not in known:
+                raise _problem(row, "drug", "no drug of the regimen has this id (drugs: "
+                               + ", ".join(known) + ")", row.drug, "record-unknown-drug")
+
+    def course(self, key: tuple[str, int]) -> Course:
+        return self.regimen.period(key[0]).courses[key[1]]
+
+    def name(self, drug: str) -> str:
+        return self.regimen.drug(drug).name
+
+    def change(self, row: RecordRow, text: str) -> None:
+        assert row.date is not None
+        self.changes.append((row.date, row.line, f"{row.date.isoformat()} {row.event.value} "
+                             f"(line {row.line}): {text}"))
+
+    def deviation(self, row: RecordRow, text: str) -> None:
+        assert row.date is not None
+        self.deviations.append((row.date, row.line, f"line {row.line}: {text}"))
