@@ -58,6 +58,12 @@ LAZY_LIBRARIES = {
     "dask": "optional extra regimens[supply]: a Dask cluster",
     "matplotlib": "optional extra regimens[supply]: the plot",
     "tqdm": "optional extra regimens[supply]: the progress bar",
+    # The standard library's, where a plain `regimens expand` would pay for them unused
+    # (docs/performance.md, cold start):
+    "zoneinfo": "~2 ms with the sysconfig it reads; only a regimen with a time zone needs it",
+    "difflib": "only a 'did you mean' message needs it",
+    "calendar": "only a regimen counting months needs it (here; the month view's own)",
+    "threading": "only writing a file with -o needs it",
 }
 
 # Modules whose every import may be lazy: the CLI keeps `regimens --help` fast.

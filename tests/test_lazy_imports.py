@@ -162,6 +162,24 @@ def test_help_builds_the_parser_without_the_library() -> None:
     assert "tempfile" not in loaded  # for -o FILE only, imported when it writes one
 
 
+
+#: What the standard library would cost a cold `regimens expand ... --format json` for
+#: nothing: a regimen without a time zone needs no zoneinfo (nor the sysconfig it reads),
+#: a valid one no difflib ("did you mean"), standard
+#: output no threading and no pathlib (with urllib.parse and ipaddress). docs/performance.md
+_UNUSED_ON_THE_COLD_PATH = ("zoneinfo", "sysconfig", "difflib", "threading",
+                            "pathlib", "urllib.parse", "ipaddress", "tempfile")
+
+
+def test_a_plain_json_expand_leaves_unused_standard_modules_out() -> None:
+    loaded = _modules_after(
+        "import os\nfrom regimens.cli import main\n"
+        "kept = os.dup(1)\nos.dup2(os.open(os.devnull, os.O_WRONLY), 1)\n"
+        "code = main(['expand', 'mirocals', '--arm', 'il2', '--start', '2027-01-04', "
+        "'--weight', '70kg', '--format', 'json'])\n"
+        "assert code == 0, code\nos.dup2(kept, 1)\n")
+    assert [m for m in _UNUSED_ON_THE_COLD_PATH if m in loaded] == []
+
 def test_lazy_names_are_the_packages_names() -> None:
     program = """\
 import regimens.engine as engine

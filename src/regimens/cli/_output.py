@@ -14,14 +14,8 @@ import os
 import signal
 import stat
 import sys
-import threading
 from collections.abc import Iterator, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    pass
-
+from typing import Any
 
 __all__ = ["Signalled", "write_output"]
 
@@ -47,6 +41,8 @@ def _removed_if_interrupted(tmp: str) -> Iterator[None]:
     without unwinding, so for the duration of the block they raise :class:`Signalled`
     instead. A signal the caller ignores (``nohup``) stays ignored.
     """
+    import threading  # (only when writing a file: not on the way to standard output)
+
     previous: dict[int, Any] = {}
     if threading.current_thread() is threading.main_thread():
         def interrupted(signum: int, _frame: object) -> None:
@@ -58,7 +54,8 @@ def _removed_if_interrupted(tmp: str) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
         raise
     finally:
         for signum, handler in previous.items():
@@ -194,11 +191,12 @@ def _check_writable(st: os.stat_result, target: str) -> None:
 def _replace(data: bytes, target: str, st: os.stat_result | None) -> None:
     """Write a temporary file beside ``target`` and rename it over ``target``."""
     # Write where a symbolic link points, so the link stays a link.
-    path = Path(os.path.realpath(target))
+    real = os.path.realpath(target)
     import tempfile  # only when writing a file (-o): not on the way to standard output
 
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(real)}.", suffix=".tmp",
+                                   dir=os.path.dirname(real))
     except OSError as exc:
         # Name the file asked for, not the temporary one beside it.
         raise OSError(exc.errno, exc.strerror, target) from None
@@ -226,6 +224,6 @@ def _replace(data: bytes, target: str, st: os.stat_result | None) -> None:
         finally:
             os.close(fd)
         try:
-            os.replace(tmp, path)
+            os.replace(tmp, real)
         except OSError as exc:
             raise OSError(exc.errno, exc.strerror, target) from None

@@ -11,11 +11,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from datetime import date, datetime
-from zoneinfo import ZoneInfo, available_timezones
+from typing import TYPE_CHECKING
 
 from ..errors import ExpandOptionError, UnitError
 from ..model import MONTHS_NOT_CHOSEN, Regimen, lookalike_text
 from ..quantities import BSAFormula, Duration
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 __all__ = ["check_arm", "check_bsa_decimals", "parse_formula", "parse_lengths", "parse_levels",
            "parse_start", "parse_zone"]
@@ -45,6 +48,8 @@ def parse_start(start: date | str, option: str = "start") -> date:
 
 @functools.cache
 def _zone_names() -> frozenset[str]:
+    from zoneinfo import available_timezones
+
     return frozenset(available_timezones())
 
 
@@ -56,6 +61,10 @@ def parse_zone(tz: str | None) -> ZoneInfo | None:
         raise ExpandOptionError(
             "tz", "unknown time zone; give an IANA name such as Europe/Paris or America/New_York "
             "(fixed offsets like UTC+02:00 are not time zones)", tz)
+    # Imported here: zoneinfo (with sysconfig, which it reads for the zone database's
+    # path) costs a cold start about 2 ms, and most regimens have no time zone.
+    from zoneinfo import ZoneInfo
+
     return ZoneInfo(tz)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import field
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 from .._records import dataclass
 from ..errors import AnchorLengthWarning, ExpandOptionError, RegimenWarning
@@ -25,6 +25,9 @@ from ._options import (
     parse_start,
     parse_zone,
 )
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 __all__ = ["OUTSIDE_CALENDAR", "Timeline", "resolve"]
 

@@ -5,13 +5,16 @@ key of an administration by day and time (:func:`_key`)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 from ..errors import ExpandOptionError, RegimenWarning, TimeShiftWarning
 from ..model import HoursPattern
 from ..quantities import StudyDay
 from ._administration import Administration
 from ._timeline import Timeline
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 
 def _place_times(rows: list[Administration], zone: ZoneInfo,

@@ -15,7 +15,6 @@ Technical Standard #39 confusables, for the letters and digits ids use).
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from collections.abc import Iterable
 
@@ -89,6 +88,8 @@ def closest(given: str, known: Iterable[str]) -> str | None:
     >>> closest("zzz", ["dox"]) is None
     True
     """
+    import difflib  # (only when a message needs it: 1 ms of a cold start)
+
     near = difflib.get_close_matches(given, list(known), n=1)
     return near[0] if near else None
 

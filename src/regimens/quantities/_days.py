@@ -15,7 +15,6 @@ StudyDay(1)
 from __future__ import annotations
 
 import re
-from calendar import monthrange
 from datetime import date, timedelta
 from functools import cache, total_ordering
 
@@ -305,6 +304,8 @@ class Months:
         year, month = anchor.year + months // 12, months % 12 + 1
         if not 1 <= year <= 9999:
             raise OverflowError("date value out of range")
+        from calendar import monthrange  # (here: only regimens counting months need it)
+
         return date(year, month, min(anchor.day, monthrange(year, month)[1]))
 
     @property
