@@ -18,16 +18,14 @@ from ._plan import expand
 # no reading, replay, summary or intensity. Type checkers see the names here.
 if TYPE_CHECKING:
     from ._check import level_percent
-    from ._dosing import (
-        BodyUsed,
+    from ._cumulative import (
         CumulativeEntry,
         CumulativeFlag,
-        DoseChange,
-        Dosing,
         cumulative_flags,
         flag_moved_to,
         limit_not_checked,
     )
+    from ._dosing import BodyUsed, DoseChange, Dosing
     from ._intensity import (
         RDI_BANDS,
         RDI_BASES,
@@ -55,14 +53,14 @@ if TYPE_CHECKING:
 #: The module of each name imported on first use.
 _LAZY = {
     "level_percent": "_check",
+    "CumulativeEntry": "_cumulative",
+    "CumulativeFlag": "_cumulative",
+    "cumulative_flags": "_cumulative",
+    "flag_moved_to": "_cumulative",
+    "limit_not_checked": "_cumulative",
     "BodyUsed": "_dosing",
-    "CumulativeEntry": "_dosing",
-    "CumulativeFlag": "_dosing",
     "DoseChange": "_dosing",
     "Dosing": "_dosing",
-    "cumulative_flags": "_dosing",
-    "flag_moved_to": "_dosing",
-    "limit_not_checked": "_dosing",
     "Intensity": "_intensity",
     "RDI_BANDS": "_intensity",
     "RDI_BASES": "_intensity",

@@ -1,4 +1,5 @@
-"""Dose changes from a record: reductions, new measurements, and cumulative limits.
+"""Dose changes from a record: reductions and new measurements (the cumulative limits are
+:mod:`._cumulative`'s).
 
 Pure functions of the plan (the regimen expanded for the participant) and the record, for
 the replay to call (docs/record.md, "Dose changes"):
@@ -6,10 +7,7 @@ the replay to call (docs/record.md, "Dose changes"):
 - :class:`Dosing` gives, for each planned administration and the date it is now given on,
   the dose it gets after the record's ``reduce`` and ``measure`` rows (recomputed by the
   engine's own dose arithmetic, with its derivation) and the body size and renal function
-  it was computed from, with the dates they were measured;
-- :func:`cumulative_flags` adds up what was given and what is planned for each drug with a
-  ``max_cumulative`` and flags the administration that would cross the limit, before it
-  happens.
+  it was computed from, with the dates they were measured.
 
 Rules (the regimen's policy, :meth:`~regimens.Regimen.policy_for`):
 
@@ -29,40 +27,25 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, localcontext
-from fractions import Fraction
 
 from .._records import dataclass
 from ..engine import Administration, BodySize, ComputedDose, Schedule, compute_dose
 from ..errors import (
-    CumulativeDoseWarning,
     DoseError,
     InvalidRegimenError,
     MissingMeasurementError,
     ParticipantError,
     Problem,
 )
-from ..model import Course, Dose, DoseLevel, Drug, Participant, Regimen
-from ..quantities import (
-    EXACT,
-    Amount,
-    Basis,
-    DoseQuantity,
-    cumulative_decimal,
-    cumulative_share,
-    human_dose_quantity,
-    human_number,
-    least_waste_vials,
-    normal,
-    plain,
-)
+from ..model import Course, Dose, DoseLevel, Participant, Regimen
+from ..quantities import EXACT, Basis, human_number, least_waste_vials, normal, plain
 from ._check import escalation_problems, level_text
 from ._model import EventKind, Record, RecordRow
 
-__all__ = ["BodyUsed", "CumulativeEntry", "CumulativeFlag", "DoseChange", "Dosing",
-           "cumulative_flags", "flag_moved_to", "limit_not_checked", "unsized_limits"]
+__all__ = ["BodyUsed", "DoseChange", "Dosing"]
 
 _MEASURE_LABEL = {"weight": "weight", "height": "height", "bsa": "BSA",
                   "creatinine": "serum creatinine", "gfr": "GFR"}
@@ -434,188 +417,3 @@ def _stale_bsa(row: RecordRow, bsa: str, exc: MissingMeasurementError, a: Admini
 
 def _two(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"))
-
-
-# Cumulative limits ---------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class CumulativeEntry:
-    """One administration counted towards a drug's ``max_cumulative``: ``given`` (True:
-    given, with the amount actually given; False: still planned), its date, its amount
-    (None: counts nothing, e.g. a placebo) and the body it was (or will be) computed
-    from (its BSA and weight turn an amount into a per-m2 or per-kg share). ``cycle`` and
-    ``day``: its protocol cycle number and cycle day, named by the warning (None: not in
-    a cycle)."""
-
-    drug: str
-    date: date
-    amount: Amount | None
-    given: bool
-    body: BodyUsed | None = None
-    cycle: int | None = None
-    day: int | None = None
-
-
-@dataclass(frozen=True)
-class CumulativeFlag:
-    """The administration (``index`` into the entries) that crosses its drug's limit:
-    ``before`` and ``after`` are the cumulative totals without and with it, in the
-    limit's terms (``Decimal``, in ``unit`` per ``basis``); ``given``: it was given
-    already (a protocol deviation) rather than planned (flagged before it happens).
-    ``warning`` says it in words."""
-
-    drug: str
-    index: int
-    date: date
-    before: Decimal
-    after: Decimal
-    limit: Decimal
-    unit: str
-    basis: Basis
-    given: bool
-    warning: CumulativeDoseWarning
-
-
-_PER = {Basis.FLAT: "", Basis.PER_KG: " per kg", Basis.PER_M2: " per m²"}
-
-
-def cumulative_flags(regimen: Regimen, entries: Sequence[CumulativeEntry]
-                     ) -> tuple[CumulativeFlag, ...]:
-    """For each drug with a ``max_cumulative``, the first administration (in date order,
-    given before planned on the same date) that brings its cumulative dose above the
-    limit, and, when that one was given, every administration after it (each past the
-    limit already: a planned one is flagged before it happens, a given one is a
-    deviation): given doses count with the amount given, planned ones with the amount
-    planned.
-    A per-m2 limit adds up each amount divided by the BSA it was computed from, a per-kg
-    limit each amount divided by the weight; a flat one the amounts. The totals are exact
-    fractions compared exactly with the limit (a plan at the limit is not above it); the
-    flag's ``before`` and ``after`` are them as decimals
-    (:func:`regimens.quantities.cumulative_decimal`: exact when they end).
-
-    Raises:
-        DoseError: a per-m2 or per-kg limit and an entry without the BSA or weight to
-            divide by (the participant's measurements are needed).
-    """
-    flags: list[CumulativeFlag] = []
-    for drug in regimen.drugs:
-        limit = drug.max_cumulative
-        if limit is None:
-            continue
-        order = sorted((i for i, e in enumerate(entries) if e.drug == drug.id),
-                       key=lambda i: (entries[i].date, not entries[i].given, i))
-        # Exact fractions: a plan that meets the limit exactly is not above it.
-        total = Fraction(0)
-        most = Fraction(limit.amount.magnitude)
-        unit = limit.amount.unit
-        crossed = False  # by a dose given: every administration after it is past the limit
-        for i in order:
-            entry = entries[i]
-            if entry.amount is None:
-                continue
-            after = total + _share(drug, entry, limit.basis)
-            if after > most:
-                flags.append(_flag(drug, i, entry, cumulative_decimal(total),
-                                   cumulative_decimal(after), limit.amount.magnitude,
-                                   unit.symbol, limit.basis))
-                if not (crossed or entry.given):
-                    # Crossed by a planned dose: the ones after it depend on it being given.
-                    break
-                crossed = True
-            total = after
-    return tuple(flags)
-
-
-def flag_moved_to(regimen: Regimen, flag: CumulativeFlag, entry: CumulativeEntry
-                  ) -> CumulativeFlag:
-    """``flag`` (from :func:`cumulative_flags`) for ``entry``, the same administration on
-    another date (the batch API: one participant's plan is another's shifted in time, so
-    the crossing is found once and worded for each start date). Totals, limit and index
-    are ``flag``'s; the date, cycle, day and given-or-planned are ``entry``'s, in the same
-    words as :func:`cumulative_flags` uses."""
-    return _flag(regimen.drug(flag.drug), flag.index, entry, flag.before, flag.after,
-                 flag.limit, flag.unit, flag.basis)
-
-
-def unsized_limits(regimen: Regimen, entries: Sequence[CumulativeEntry]) -> tuple[Drug, ...]:
-    """The drugs whose per-m2 (per-kg) ``max_cumulative`` cannot be added up over
-    ``entries``: one of their doses has an amount but no BSA (weight) it was computed from
-    (flat doses for a participant without the measurement). Their limit is not checked
-    (:func:`limit_not_checked` says so), where :func:`cumulative_flags` would refuse
-    them."""
-    unsized: list[Drug] = []
-    for drug in regimen.drugs:
-        limit = drug.max_cumulative
-        if limit is None or limit.basis is Basis.FLAT:
-            continue
-        if any(e.drug == drug.id and e.amount is not None and _size(e, limit.basis) is None
-               for e in entries):
-            unsized.append(drug)
-    return tuple(unsized)
-
-
-def _size(entry: CumulativeEntry, basis: Basis) -> Decimal | None:
-    """The BSA (per m2) or weight (per kg) ``entry``'s dose was computed from, if known."""
-    body = entry.body
-    if body is None:
-        return None
-    return body.bsa_m2 if basis is Basis.PER_M2 else body.participant.weight_kg
-
-
-def limit_not_checked(drug: Drug) -> CumulativeDoseWarning:
-    """The warning that ``drug``'s per-m2 (per-kg) ``max_cumulative`` was not checked:
-    the participant's body surface area (weight) is not given, so its doses cannot be
-    added up in the limit's terms (:func:`regimens.record.planned_limits`).
-
-    Raises:
-        ValueError: ``drug`` has no per-m2 or per-kg ``max_cumulative``.
-    """
-    limit = drug.max_cumulative
-    if limit is None or limit.basis is Basis.FLAT:
-        raise ValueError(f"{drug.id} has no per-m2 or per-kg max_cumulative")
-    what = "body surface area" if limit.basis is Basis.PER_M2 else "weight"
-    return CumulativeDoseWarning(
-        f"{drug.id} ({drug.name}): max_cumulative {human_dose_quantity(limit)} is "
-        f"not checked: it adds up doses per {'m²' if what != 'weight' else 'kg'} and "
-        f"the participant's {what} is not given")
-
-
-def _share(drug: Drug, entry: CumulativeEntry, basis: Basis) -> Fraction:
-    """What ``entry`` adds to ``drug``'s cumulative total in its limit's unit and basis,
-    exactly."""
-    assert entry.amount is not None
-    assert drug.max_cumulative is not None
-    amount = entry.amount.to(drug.max_cumulative.amount.unit).magnitude
-    if basis is Basis.FLAT:
-        return cumulative_share(amount)
-    size = _size(entry, basis)
-    if size is None:
-        what = "body surface area" if basis is Basis.PER_M2 else "weight"
-        raise DoseError(f"{drug.id}'s max_cumulative {drug.max_cumulative} adds up doses"
-                        f"{_PER[basis]}: the administration on {entry.date.isoformat()} needs "
-                        f"the {what} it was computed from")
-    return cumulative_share(amount, size)
-
-
-def _flag(drug: Drug, index: int, entry: CumulativeEntry, before: Decimal, after: Decimal,
-          limit: Decimal, unit: str, basis: Basis) -> CumulativeFlag:
-    shown = _two(after) if after != after.quantize(Decimal("0.01")) else after
-    where = "" if entry.cycle is None else (
-        f" (cycle {entry.cycle}" + ("" if entry.day is None else f", day {entry.day}") + ")")
-    assert drug.max_cumulative is not None
-    of = drug.max_cumulative.amount.unit
-
-    def said(value: Decimal) -> str:
-        # In safe notation, as doses are written: "6 million units", never "6 MIU".
-        return human_dose_quantity(DoseQuantity(Amount(normal(value), of), basis))
-
-    text = (f"{drug.id} ({drug.name}): the administration "
-            f"{'given' if entry.given else 'planned'} on {entry.date.isoformat()}{where} "
-            f"{'brought' if entry.given else 'would bring'} the cumulative dose to "
-            f"{said(shown)}, above max_cumulative {said(limit)} ({said(_two(before))} "
-            "before it)")
-    if not entry.given:
-        text += "; review before giving it"
-    return CumulativeFlag(drug.id, index, entry.date, before, after, limit, unit, basis,
-                          entry.given, CumulativeDoseWarning(text))
-

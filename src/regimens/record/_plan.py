@@ -3,7 +3,7 @@ is given.
 
 Without a record (most expansions, and every one of ``regimens expand`` without
 ``--record``) this is the engine's plan with its cumulative limits checked; the replay
-(:mod:`._replay`) and the limits' arithmetic (:mod:`._dosing`) are reached through the
+(:mod:`._replay`) and the limits' arithmetic (:mod:`._cumulative`) are reached through the
 package's names, which import them at their first use (PEP 562), so that such an
 expansion imports neither.
 """

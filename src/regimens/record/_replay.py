@@ -48,14 +48,8 @@ from ..errors import (
 from ..model import Regimen
 from ..quantities import Basis, StudyDay
 from ._check import check_record
-from ._dosing import (
-    BodyUsed,
-    CumulativeEntry,
-    Dosing,
-    cumulative_flags,
-    limit_not_checked,
-    unsized_limits,
-)
+from ._cumulative import CumulativeEntry, cumulative_flags, limit_not_checked, unsized_limits
+from ._dosing import BodyUsed, Dosing
 from ._model import EventKind, Record, RecordRow
 from ._plausible import implausible_measurements
 from ._replay_doses import _DoseChanges

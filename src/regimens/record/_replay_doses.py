@@ -7,14 +7,14 @@ from __future__ import annotations
 from datetime import date
 
 from ..errors import RecordWarning
-from ._dosing import (
+from ._cumulative import (
     CumulativeEntry,
     CumulativeFlag,
-    Dosing,
     cumulative_flags,
     limit_not_checked,
     unsized_limits,
 )
+from ._dosing import Dosing
 from ._model import RecordRow
 from ._replay_state import _S, _SCALED, _day, _ReplayState
 from ._summary import reduction_text

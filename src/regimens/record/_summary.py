@@ -17,7 +17,7 @@ from fractions import Fraction
 from .._records import dataclass
 from ..model import Course, EveryPattern, MonthsPattern, Regimen
 from ..quantities import EXACT, Amount, Basis, Dimension, Months, normal
-from ._dosing import CumulativeFlag
+from ._cumulative import CumulativeFlag
 from ._intensity import Intensity, relative_dose_intensity
 from ._model import EventKind, Record, RecordRow
 
