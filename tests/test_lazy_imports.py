@@ -292,7 +292,7 @@ def test_expand_json_on_the_command_line_imports_only_what_it_uses() -> None:
               "regimens.record._cumulative",
               "regimens.record._read_row", "regimens.record._read_csv",
               "regimens.record._read_yaml", "regimens.record._read_schema",
-              "regimens.record._summary", "regimens.record._model",
+              "regimens.record._summary", "regimens.record._model", "regimens.record._record",
               "regimens.record._intensity", "regimens.record._plausible",
               "regimens.record._check", "numpy", "icalendar", "pint", "pyarrow",
 

@@ -35,9 +35,10 @@ if TYPE_CHECKING:
         one_decimal,
         relative_dose_intensity,
     )
-    from ._model import MEASUREMENT_KINDS, EventKind, Measurement, Record, RecordRow
+    from ._model import MEASUREMENT_KINDS, EventKind, Measurement, RecordRow
     from ._plausible import PLAUSIBLE_CHANGE, ImplausibleMeasurement, implausible_measurements
     from ._read import COLUMNS, OPTIONAL_COLUMNS, load_record, read_record, record_schema
+    from ._record import Record
     from ._replay import expand_with_record, history, planned_limits, replay
     from ._summary import (
         OUTCOMES,
@@ -71,8 +72,8 @@ _LAZY = {
     "EventKind": "_model",
     "MEASUREMENT_KINDS": "_model",
     "Measurement": "_model",
-    "Record": "_model",
     "RecordRow": "_model",
+    "Record": "_record",
     "ImplausibleMeasurement": "_plausible",
     "PLAUSIBLE_CHANGE": "_plausible",
     "implausible_measurements": "_plausible",

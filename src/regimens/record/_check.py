@@ -17,8 +17,9 @@ from ..model import Course, DaysPattern, Regimen, suggestion
 from ..quantities import EXACT, Months, plain
 
 if TYPE_CHECKING:
-    # Types only: _model imports this module (Record.check_against).
-    from ._model import Record, RecordRow
+    # Types only: _record imports this module (Record.check_against).
+    from ._model import RecordRow
+    from ._record import Record
 
 __all__ = ["check_record", "escalation_problems", "level_percent", "level_text"]
 

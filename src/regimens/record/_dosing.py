@@ -43,7 +43,8 @@ from ..errors import (
 from ..model import Course, Dose, DoseLevel, Participant, Regimen
 from ..quantities import EXACT, Basis, human_number, least_waste_vials, normal, plain
 from ._check import escalation_problems, level_text
-from ._model import EventKind, Record, RecordRow
+from ._model import EventKind, RecordRow
+from ._record import Record
 
 __all__ = ["BodyUsed", "DoseChange", "Dosing"]
 

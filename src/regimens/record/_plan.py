@@ -21,7 +21,7 @@ from ..engine import expand as expand_plan
 if TYPE_CHECKING:
     from ..model import Participant, Regimen, SiteCalendar
     from ..quantities import BSAFormula
-    from ._model import Record
+    from ._record import Record
 
 __all__ = ["expand", "with_limits"]
 

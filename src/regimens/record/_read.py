@@ -16,7 +16,7 @@ from ..errors import ExpandOptionError, InvalidRegimenError, Problem
 from ..format import MAX_BYTES
 from ..model import Regimen
 from ._check import check_record
-from ._model import EventKind, Record, RecordRow
+from ._model import EventKind, RecordRow
 from ._read_csv import _csv_rows
 from ._read_row import (
     COLUMNS,
@@ -31,6 +31,7 @@ from ._read_row import (
 )
 from ._read_schema import record_schema
 from ._read_yaml import _yaml_rows
+from ._record import Record
 
 __all__ = ["COLUMNS", "OPTIONAL_COLUMNS", "load_record", "read_record", "record_schema"]
 

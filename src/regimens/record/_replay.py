@@ -50,8 +50,9 @@ from ..quantities import Basis, StudyDay
 from ._check import check_record
 from ._cumulative import CumulativeEntry, cumulative_flags, limit_not_checked, unsized_limits
 from ._dosing import BodyUsed, Dosing
-from ._model import EventKind, Record, RecordRow
+from ._model import EventKind, RecordRow
 from ._plausible import implausible_measurements
+from ._record import Record
 from ._replay_doses import _DoseChanges
 from ._replay_moves import _Moves
 from ._replay_state import _S, _SCALED, _Row

@@ -13,7 +13,8 @@ from ..errors import InvalidRegimenError, Problem, RegimenWarning
 from ..model import Course
 from ..quantities import Basis
 from ._dosing import DoseChange
-from ._model import Record, RecordRow
+from ._model import RecordRow
+from ._record import Record
 from ._summary import Delay
 
 _S = AdministrationStatus

@@ -19,7 +19,8 @@ from ..model import Course, EveryPattern, MonthsPattern, Regimen
 from ..quantities import EXACT, Amount, Basis, Dimension, Months, normal
 from ._cumulative import CumulativeFlag
 from ._intensity import Intensity, relative_dose_intensity
-from ._model import EventKind, Record, RecordRow
+from ._model import EventKind, RecordRow
+from ._record import Record
 
 __all__ = ["OUTCOMES", "Delay", "DrugSummary", "Outcome", "RecordSummary", "cycle_length",
            "planned_cycle_days", "reduction_text", "summarize"]
