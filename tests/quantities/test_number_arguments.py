@@ -45,11 +45,13 @@ from regimens.quantities import (
     cumulative_decimal,
     cumulative_share,
     devine_ideal_weight,
+    half_up,
     human_number,
     normal,
     plain,
     round_bsa,
     shortest_decimal,
+    shown_beside,
     unit,
 )
 
@@ -101,6 +103,13 @@ FLOATS_READ_AS_WRITTEN: list[tuple[str, Callable[[], object], object]] = [
     ("plain", lambda: plain(0.1 + 0.2), "0.30000000000000004"),
     ("plain float", lambda: plain(0.1), "0.1"),
     ("human_number", lambda: human_number(1234.5), "1,234.5"),
+    # 2.675 half up to 2 decimals: 2.68 (the binary 2.67499999... gives 2.67)
+    ("half_up", lambda: half_up(2.675, 2), Decimal("2.68")),
+    # 400.004 beside 400: 400.00 would read as 400, so 400.004
+    ("shown_beside", lambda: shown_beside(400.004, 400), Decimal("400.004")),
+    # 2.674 beside 2.67 (as written): 2.67 at 2 decimals reads as the bound, so 2.674 (the
+    # binary 2.66999... would be no bound to 2.67)
+    ("shown_beside bound", lambda: shown_beside(Decimal("2.674"), 2.67), Decimal("2.674")),
     ("shortest_decimal", lambda: shortest_decimal(68.0805), Decimal("68.0805")),
     # a Decimal is already exact: never read through a float (0.1000...0001 stays)
     ("shortest_decimal Decimal",
@@ -153,6 +162,9 @@ NOT_NUMBERS: list[tuple[str, Callable[[object], object], str]] = [
     ("normal", lambda v: normal(v), "value"),  # type: ignore[arg-type]
     ("plain", lambda v: plain(v), "value"),  # type: ignore[arg-type]
     ("human_number", lambda v: human_number(v), "value"),  # type: ignore[arg-type]
+    ("half_up", lambda v: half_up(v, 2), "value"),  # type: ignore[arg-type]
+    ("shown_beside value", lambda v: shown_beside(v, 1), "value"),  # type: ignore[arg-type]
+    ("shown_beside bound", lambda v: shown_beside(1, v), "bound"),  # type: ignore[arg-type]
 ]
 BAD_VALUES = [pytest.param("0.1", id="text"), pytest.param(None, id="None"),
               pytest.param(True, id="bool"), pytest.param([1], id="list")]
@@ -193,6 +205,10 @@ WHOLE_NUMBERS: list[tuple[str, Callable[[object], object], str]] = [
      "a whole number of calendar months, an int"),
     ("round_bsa decimals", lambda v: round_bsa(Decimal("1.5"), v),  # type: ignore[arg-type]
      "decimals must be a whole number of decimals, an int"),
+    ("half_up places", lambda v: half_up(Decimal("1.5"), v),  # type: ignore[arg-type]
+     "places must be a whole number of decimals, an int"),
+    ("shown_beside places", lambda v: shown_beside(1, 2, v),  # type: ignore[arg-type]
+     "places must be a whole number of decimals, an int"),
     ("StudyDays bound", lambda v: StudyDays(bound=v),  # type: ignore[arg-type]
      "bound must be a whole number of days, an int, or None"),
 ]
@@ -265,7 +281,8 @@ COVERED = {
     ("cumulative_decimal", "total"), ("normal", "value"), ("plain", "value"),
     ("human_number", "value"), ("shortest_decimal", "value"), ("StudyDay", "value"),
     ("Duration", "days"), ("Months", "months"), ("Elapsed", "minutes"),
-    ("StudyDays", "bound"),
+    ("StudyDays", "bound"), ("half_up", "value"), ("half_up", "places"),
+    ("shown_beside", "value"), ("shown_beside", "bound"), ("shown_beside", "places"),
 }
 
 

@@ -77,8 +77,10 @@ CASES = [
     ("4 mg/kg", "40 mg", 6, KG60, []),
     ("3.99 mg/kg", "40 mg", 6, KG60, [_flag("2027-04-19", 6, "4", "3.99", "3.33", "kg")]),
     ("176.48 mg/m2", "100 mg", 3, BSA17, []),
+    # 300 mg / 1.7 m2 = 176.4705... mg/m2: 176.47 to 2 decimals would read as the limit it is
+    # above, so one decimal more, half up: 176.471.
     ("176.47 mg/m2", "100 mg", 3, BSA17,
-     [_flag("2027-02-15", 3, "176.47", "176.47", "117.65")]),
+     [_flag("2027-02-15", 3, "176.471", "176.47", "117.65")]),
     # The same in grams: units are converted before dividing.
     ("0.4 g/m2", "100 mg", 6, BSA15, []),
 ]
@@ -104,7 +106,8 @@ CHECKS = [
     ("399.99 mg/m2", "100 mg", 6, BSA15, False, "400"),
     ("4 mg/kg", "40 mg", 6, KG60, True, "4"),
     ("176.48 mg/m2", "100 mg", 3, BSA17, True, "176.47"),
-    ("176.47 mg/m2", "100 mg", 3, BSA17, False, "176.47"),
+    # 300 / 1.7 = 176.4705...: above 176.47, so shown with the decimal that says so.
+    ("176.47 mg/m2", "100 mg", 3, BSA17, False, "176.471"),
 ]
 
 
@@ -133,7 +136,9 @@ def test_check_just_above_says_where_with_the_rounded_totals() -> None:
     (result,) = r.check(participant=BSA17).cumulative
     assert result.total is not None
     assert result.total > Decimal("176.47")
-    assert result.crossing == ("Day 43 (cycle 3, day 1) would bring it to 176.47 mg per m² "
+    # 300 mg / 1.7 m2 = 176.4705...: to 2 decimals it would read as the limit, so 176.471;
+    # 200 / 1.7 = 117.647... -> 117.65.
+    assert result.crossing == ("Day 43 (cycle 3, day 1) would bring it to 176.471 mg per m² "
                                "(117.65 mg per m² before it)")
 
 

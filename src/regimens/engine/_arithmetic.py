@@ -156,9 +156,9 @@ class CumulativeResult:
 
     @property
     def rounded_total(self) -> Decimal | None:
-        """``total`` exact, or to 2 decimals when it does not end there (None: not
-        checked)."""
-        return None if self.total is None else _rounded(self.total)
+        """``total`` exact, or half up to 2 decimals when it does not end there, with more
+        when 2 would read as the limit it is not equal to (None: not checked)."""
+        return None if self.total is None else _rounded(self.total, self.limit.amount.magnitude)
 
     @property
     def passed(self) -> bool:

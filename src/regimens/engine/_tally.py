@@ -6,7 +6,7 @@ most totals over the conditions ``check`` evaluates (:func:`_extremes`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from ..errors import DoseError, ParticipantError
@@ -18,8 +18,10 @@ from ..quantities import (
     cumulative_decimal,
     cumulative_share,
     exactly,
+    half_up,
     human_dose_quantity,
     normal,
+    shown_beside,
 )
 from ._administration import Administration
 from ._body_size import BodySize
@@ -117,18 +119,18 @@ def _limits(schedule: Schedule, tallies: dict[str, _Tally]) -> None:
         t.limit_total = after
 
 
-def _rounded(value: Decimal) -> Decimal:
-    """A cumulative total as the warnings show it: exact, else to 2 decimals."""
-    if value == value.quantize(Decimal("0.01")):
-        return normal(value)
-    return normal(value.quantize(Decimal("0.01"), ROUND_HALF_UP))
+def _rounded(value: Decimal, limit: Decimal | None = None) -> Decimal:
+    """A cumulative total as the warnings show it: exact, else half up to 2 decimals, with
+    more when 2 would read as the ``limit`` it is not equal to (never "400 mg per m², above
+    max_cumulative 400 mg per m²")."""
+    return half_up(value, 2) if limit is None else shown_beside(value, limit)
 
 
 def _said(value: Decimal, limit: DoseQuantity) -> str:
     """A cumulative total in the limit's unit and basis, in safe notation ("6 million
     units", never "6 MIU")."""
-    return human_dose_quantity(DoseQuantity(Amount(_rounded(value), limit.amount.unit),
-                                            limit.basis))
+    return human_dose_quantity(DoseQuantity(
+        Amount(_rounded(value, limit.amount.magnitude), limit.amount.unit), limit.basis))
 
 
 def _tally(schedule: Schedule) -> dict[str, _Tally]:

@@ -12,6 +12,7 @@ from ..quantities import (
     Amount,
     Dimension,
     DoseQuantity,
+    exactly,
 )
 from ._invariants import Problems
 
@@ -40,6 +41,7 @@ class BandBy(enum.Enum):
 BAND_UNITS = {BandBy.WEIGHT: "kg", BandBy.AGE: "months", BandBy.BSA: "m2"}
 
 
+@exactly
 def band_edge_text(value: Decimal, by: BandBy) -> str:
     """A band edge or measure as people read it: ``15 kg``, ``1.2 m2``, ``2 years`` (24
     months), ``18 months``."""

@@ -15,6 +15,7 @@ from ..quantities import (
     Strength,
     form_part_problem,
     human_dose_quantity,
+    plain,
 )
 from ._bands import (
     BandBy,
@@ -296,6 +297,6 @@ class DoseLevel:
 
     def __str__(self) -> str:
         if self.percent is not None:
-            return f"{self.percent.normalize():f}%"
+            return f"{plain(self.percent)}%"
         assert self.quantity is not None
         return human_dose_quantity(self.quantity)

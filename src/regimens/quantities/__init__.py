@@ -40,7 +40,7 @@ from ._notation import (
     human_route,
     printable,
 )
-from ._numbers import normal, plain, shortest_decimal
+from ._numbers import decimal_argument, half_up, normal, plain, shortest_decimal, shown_beside
 from ._parse import parse_amount, parse_dose_quantity
 from ._pint import lean_pint
 from ._renal import (
@@ -104,10 +104,12 @@ __all__ = [
     "counted",
     "cumulative_decimal",
     "cumulative_share",
+    "decimal_argument",
     "devine_ideal_weight",
     "exactly",
     "form_count",
     "form_part_problem",
+    "half_up",
     "human_amount",
     "human_dose_quantity",
     "human_number",
@@ -129,6 +131,7 @@ __all__ = [
     "same_amount",
     "shared_study_days",
     "shortest_decimal",
+    "shown_beside",
     "unit",
     "whole_vial_amounts",
 ]

@@ -4,16 +4,18 @@ written."""
 from __future__ import annotations
 
 import numbers
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..errors import QuantityError, QuantityTypeError
 from ._exact import exactly
 
 __all__ = [
     "decimal_argument",
+    "half_up",
     "normal",
     "plain",
     "shortest_decimal",
+    "shown_beside",
 ]
 
 #: What a public function of regimens.quantities takes where it takes a number.
@@ -104,3 +106,51 @@ def plain(value: Decimal | int | float) -> str:
         QuantityTypeError, QuantityError: as :func:`normal`.
     """
     return format(normal(value), "f")
+
+
+@exactly
+def half_up(value: Decimal | int | float, places: int) -> Decimal:
+    """``value`` rounded half up to ``places`` decimals, trailing zeros dropped, whatever
+    the caller's decimal context: the one rounding of every figure a person reads
+    (``half_up(Decimal("5.625"), 2) == Decimal("5.63")``, never the half-even 5.62).
+
+    ``value``: a Decimal, an int or a float (read as written, :func:`decimal_argument`);
+    ``places``: a whole number of decimals, 0 or more.
+
+    Raises:
+        QuantityTypeError: (also a ``TypeError``) ``value`` is not a number, or ``places``
+            is not an int.
+        QuantityError: (also a ``ValueError``) a float that is not finite, or ``places``
+            below 0.
+    """
+    if type(value) is not Decimal:
+        value = decimal_argument(value, "value", "number")
+    if isinstance(places, bool) or not isinstance(places, int):
+        raise QuantityTypeError("number", "places must be a whole number of decimals, an int",
+                                places)
+    if places < 0:
+        raise QuantityError("number", "places must be 0 or more", places)
+    return normal(value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP))
+
+
+@exactly
+def shown_beside(value: Decimal | int | float, bound: Decimal | int | float,
+                 places: int = 2) -> Decimal:
+    """``value`` as a message shows it next to ``bound`` it is compared with: rounded half
+    up to ``places`` decimals (:func:`half_up`), with more decimals while the rounded
+    figure would read as ``bound`` though ``value`` is not ``bound``. So a message never
+    says "400 mg per m², above max_cumulative 400 mg per m²" for 400.004, but 400.004;
+    nor "(10% change)" for a change of 9.996% under a threshold of 10%, but 9.996%.
+
+    Raises:
+        QuantityTypeError, QuantityError: as :func:`half_up`.
+    """
+    if type(value) is not Decimal:
+        value = decimal_argument(value, "value", "number")
+    if type(bound) is not Decimal:
+        bound = decimal_argument(bound, "bound", "number")
+    shown = half_up(value, places)
+    while shown == bound and value != bound:
+        places += 1
+        shown = half_up(value, places)
+    return shown

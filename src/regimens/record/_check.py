@@ -146,13 +146,13 @@ def _level_problems(row: RecordRow, courses: list[Course]) -> list[Problem]:
         # With a percentage given too, the fix is to drop the level, not to add a
         # percentage (the row has one).
         instead = ("use a percentage of the level-0 dose such as 80%" if row.percent is None
-                   else f"write the percentage alone, {row.percent.normalize():f}% (without "
+                   else f"write the percentage alone, {plain(row.percent)}% (without "
                    "the level)")
         return [_problem(row, "level", f"no dose levels are declared for {row.drug}, so dose "
                          f"level {row.level} names no dose; {instead}, or stop the drug with "
                          "a stop row",
                          row.level if row.percent is None else
-                         f"{row.level} ({row.percent.normalize():f}%)",
+                         f"{row.level} ({plain(row.percent)}%)",
                          code="undeclared-level")]
     if row.level < declared[-1]:
         # Below the lowest declared level: the drug stops (the replay reports it), and
@@ -161,7 +161,7 @@ def _level_problems(row: RecordRow, courses: list[Course]) -> list[Problem]:
             return [_problem(row, "level", f"dose level {row.level} is below the lowest "
                              f"declared level of {row.drug} ({declared[-1]}): the drug stops, "
                              "so no percentage goes with it",
-                             f"{row.level} ({row.percent.normalize():f}%)",
+                             f"{row.level} ({plain(row.percent)}%)",
                              code="level-percent-mismatch")]
         return []
     if row.level not in declared:
@@ -177,9 +177,9 @@ def _level_problems(row: RecordRow, courses: list[Course]) -> list[Problem]:
             continue
         if share is not None and share != row.percent:
             return [_problem(row, "level", f"dose level {row.level} of {row.drug} is "
-                             f"{share.normalize():f}% of the level-0 dose, not "
-                             f"{row.percent.normalize():f}%: when both are given they must "
-                             "agree", f"{row.level} ({row.percent.normalize():f}%)",
+                             f"{plain(share)}% of the level-0 dose, not "
+                             f"{plain(row.percent)}%: when both are given they must "
+                             "agree", f"{row.level} ({plain(row.percent)}%)",
                              code="level-percent-mismatch")]
     return []
 

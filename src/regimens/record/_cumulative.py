@@ -22,8 +22,9 @@ from ..quantities import (
     cumulative_share,
     human_dose_quantity,
     normal,
+    shown_beside,
 )
-from ._dosing import BodyUsed, _two
+from ._dosing import BodyUsed
 
 __all__ = ["CumulativeEntry", "CumulativeFlag", "cumulative_flags", "flag_moved_to",
            "limit_not_checked", "unsized_limits"]
@@ -72,12 +73,19 @@ _PER = {Basis.FLAT: "", Basis.PER_KG: " per kg", Basis.PER_M2: " per m²"}
 
 def cumulative_flags(regimen: Regimen, entries: Sequence[CumulativeEntry]
                      ) -> tuple[CumulativeFlag, ...]:
-    """For each drug with a ``max_cumulative``, the first administration (in date order,
-    given before planned on the same date) that brings its cumulative dose above the
-    limit, and, when that one was given, every administration after it (each past the
-    limit already: a planned one is flagged before it happens, a given one is a
-    deviation): given doses count with the amount given, planned ones with the amount
-    planned.
+    """For each drug with a ``max_cumulative``, the administrations past its limit, in
+    date order (given before planned on the same date):
+
+    - each dose given that brings the total of the doses given above the limit (the first
+      to cross it and every dose given after it: protocol deviations), counted with the
+      amounts given, in the order given, whatever is still planned before it (a record
+      that lags a row leaves an earlier dose planned; it was not given, so it counts
+      nothing towards what was);
+    - the dose still planned that would bring the doses given (all of them) and the ones
+      still planned before it above the limit, flagged before it happens; when a dose
+      given crossed the limit, every dose still planned (each is past it already), else
+      only the first (the ones after it depend on it being given).
+
     A per-m2 limit adds up each amount divided by the BSA it was computed from, a per-kg
     limit each amount divided by the weight; a flat one the amounts. The totals are exact
     fractions compared exactly with the limit (a plan at the limit is not above it); the
@@ -93,27 +101,31 @@ def cumulative_flags(regimen: Regimen, entries: Sequence[CumulativeEntry]
         limit = drug.max_cumulative
         if limit is None:
             continue
-        order = sorted((i for i, e in enumerate(entries) if e.drug == drug.id),
-                       key=lambda i: (entries[i].date, not entries[i].given, i))
+        counted = [i for i, e in enumerate(entries) if e.drug == drug.id and e.amount is not None]
+        order = sorted(counted, key=lambda i: (entries[i].date, i))
         # Exact fractions: a plan that meets the limit exactly is not above it.
-        total = Fraction(0)
         most = Fraction(limit.amount.magnitude)
         unit = limit.amount.unit
-        crossed = False  # by a dose given: every administration after it is past the limit
-        for i in order:
-            entry = entries[i]
-            if entry.amount is None:
-                continue
-            after = total + _share(drug, entry, limit.basis)
+        past: list[tuple[int, Fraction, Fraction]] = []  # (index, before, after)
+        given = Fraction(0)
+        for i in (i for i in order if entries[i].given):
+            after = given + _share(drug, entries[i], limit.basis)
             if after > most:
-                flags.append(_flag(drug, i, entry, cumulative_decimal(total),
-                                   cumulative_decimal(after), limit.amount.magnitude,
-                                   unit.symbol, limit.basis))
-                if not (crossed or entry.given):
-                    # Crossed by a planned dose: the ones after it depend on it being given.
+                past.append((i, given, after))
+            given = after
+        crossed = bool(past)  # by a dose given: every dose still planned is past the limit
+        total = given
+        for i in (i for i in order if not entries[i].given):
+            after = total + _share(drug, entries[i], limit.basis)
+            if after > most:
+                past.append((i, total, after))
+                if not crossed:
                     break
-                crossed = True
             total = after
+        past.sort(key=lambda p: (entries[p[0]].date, not entries[p[0]].given, p[0]))
+        flags += [_flag(drug, i, entries[i], cumulative_decimal(before),
+                        cumulative_decimal(after), limit.amount.magnitude, unit.symbol,
+                        limit.basis) for i, before, after in past]
     return tuple(flags)
 
 
@@ -190,7 +202,6 @@ def _share(drug: Drug, entry: CumulativeEntry, basis: Basis) -> Fraction:
 
 def _flag(drug: Drug, index: int, entry: CumulativeEntry, before: Decimal, after: Decimal,
           limit: Decimal, unit: str, basis: Basis) -> CumulativeFlag:
-    shown = _two(after) if after != after.quantize(Decimal("0.01")) else after
     where = "" if entry.cycle is None else (
         f" (cycle {entry.cycle}" + ("" if entry.day is None else f", day {entry.day}") + ")")
     assert drug.max_cumulative is not None
@@ -203,8 +214,8 @@ def _flag(drug: Drug, index: int, entry: CumulativeEntry, before: Decimal, after
     text = (f"{drug.id} ({drug.name}): the administration "
             f"{'given' if entry.given else 'planned'} on {entry.date.isoformat()}{where} "
             f"{'brought' if entry.given else 'would bring'} the cumulative dose to "
-            f"{said(shown)}, above max_cumulative {said(limit)} ({said(_two(before))} "
-            "before it)")
+            f"{said(shown_beside(after, limit))}, above max_cumulative {said(limit)} "
+            f"({said(shown_beside(before, limit))} before it)")
     if not entry.given:
         text += "; review before giving it"
     return CumulativeFlag(drug.id, index, entry.date, before, after, limit, unit, basis,

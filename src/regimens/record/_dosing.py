@@ -41,7 +41,15 @@ from ..errors import (
     Problem,
 )
 from ..model import Course, Dose, DoseLevel, Participant, Regimen
-from ..quantities import EXACT, Basis, human_number, least_waste_vials, normal, plain
+from ..quantities import (
+    EXACT,
+    Basis,
+    human_number,
+    least_waste_vials,
+    normal,
+    plain,
+    shown_beside,
+)
 from ._check import escalation_problems, level_text
 from ._model import EventKind, RecordRow
 from ._record import Record
@@ -243,7 +251,8 @@ class Dosing:
                                  f"{row.date.isoformat()} (record "
                                  f"line {row.line}) is within {plain(threshold)}% of "
                                  f"{_said(person, 'weight')} the dose was computed from "
-                                 f"({plain(_two(change))}% change): not recomputed "
+                                 f"({plain(shown_beside(change, threshold))}% change): "
+                                 "not recomputed "
                                  "(redose: weight_change)")
                     continue
             if threshold is not None and m.kind != "weight":
@@ -414,7 +423,3 @@ def _stale_bsa(row: RecordRow, bsa: str, exc: MissingMeasurementError, a: Admini
                "row (a measure row in m2)")
     return InvalidRegimenError([Problem(row.source, row.line, ("amount",), message,
                                         row.measurement.text, code="bsa-out-of-date")])
-
-
-def _two(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"))

@@ -45,7 +45,7 @@ from .._records import dataclass
 from ..engine import BodySize
 from ..errors import DoseError, ImplausibleMeasurementWarning, ParticipantError, QuantityError
 from ..model import PLAUSIBLE_BMI, Participant, implausible_bmi
-from ..quantities import EXACT, BSAFormula, human_number, plain
+from ..quantities import EXACT, BSAFormula, half_up, human_number, plain, shown_beside
 from ._model import EventKind, RecordRow
 
 __all__ = ["PLAUSIBLE_CHANGE", "ImplausibleMeasurement", "implausible_measurements"]
@@ -105,8 +105,7 @@ def _shown(kind: str, text: str, value: Decimal) -> str:
     canonical = f"{plain(value)} {_UNIT[kind]}"
     if text.replace(" ", "") == canonical.replace(" ", "").replace("²", "2"):
         return text
-    rounded = value.quantize(Decimal("0.01"))
-    return f"{text} ({plain(rounded)} {_UNIT[kind]})"
+    return f"{text} ({plain(half_up(value, 2))} {_UNIT[kind]})"
 
 
 def _child(person: Participant, on: date) -> bool:
@@ -117,8 +116,10 @@ def _child(person: Participant, on: date) -> bool:
     return age is not None and age < _ADULT
 
 
-def _percent(value: Decimal) -> str:
-    return plain(value.quantize(Decimal("0.01")))
+def _percent(value: Decimal, bound: Decimal) -> str:
+    """A change or a ratio as the message shows it: half up to 2 decimals, with more when
+    2 would read as the threshold ``bound`` it is compared with."""
+    return plain(shown_beside(value, bound))
 
 
 def _change_reason(kind: str, new: Decimal, old: Decimal, growing: bool,
@@ -140,7 +141,7 @@ def _change(kind: str, new: Decimal, old: Decimal, growing: bool) -> tuple[str, 
             if percent <= limit:
                 return None
             way = "below" if new < old else "above"
-            return (f"{_percent(percent)}% {way} the previous {_LABEL[kind]}",
+            return (f"{_percent(percent, limit)}% {way} the previous {_LABEL[kind]}",
                     f"more than the {plain(limit)}% change taken as plausible between two "
                     "measurements")
         if kind == "height":
@@ -151,7 +152,8 @@ def _change(kind: str, new: Decimal, old: Decimal, growing: bool) -> tuple[str, 
                 percent = diff * 100 / old
                 if percent <= growth:
                     return None
-                return (f"{plain(diff)} cm ({_percent(percent)}%) above the previous height",
+                return (f"{plain(diff)} cm ({_percent(percent, growth)}%) above the previous "
+                        "height",
                         f"more than the {plain(growth)}% a participant under 18 is taken to grow "
                         "between two measurements")
             if abs(diff) <= limit:
@@ -167,7 +169,7 @@ def _change(kind: str, new: Decimal, old: Decimal, growing: bool) -> tuple[str, 
         why = "doubled or halved between two measurements, which must be confirmed"
         if kind == "creatinine":
             why += " (a doubled creatinine is acute kidney injury stage 2, KDIGO 2012)"
-        return f"{_percent(ratio)} times the previous {_LABEL[kind]}", why
+        return f"{_percent(ratio, factor)} times the previous {_LABEL[kind]}", why
 
 
 def _computed_bsa(person: Participant, formula: BSAFormula, decimals: int

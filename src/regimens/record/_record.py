@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from .._records import dataclass
 from ..model import Participant, Regimen
+from ..quantities import plain
 from ._check import check_record
 from ._model import EventKind, Measurement, RecordRow, _Problems
 
@@ -144,7 +145,7 @@ def _cells(row: RecordRow) -> list[tuple[str, str | None]]:
         cycle = f"day {row.day}"
     level = [f"level {row.level}"] if row.level is not None else []
     if row.percent is not None:
-        level.append(f"{row.percent.normalize():f}%")
+        level.append(f"{plain(row.percent)}%")
     return [("event", None if event is None else event.value),
             ("date", None if row.date is None else row.date.isoformat()),
             ("drug", row.drug),
@@ -220,7 +221,7 @@ def _restatement(row: RecordRow) -> str:
     if row.measurement is not None:
         out.append(f"amount {row.measurement.text}")
     if row.level is not None or row.percent is not None:
-        percent = f"{row.percent.normalize():f}%" if row.percent is not None else None
+        percent = f"{plain(row.percent)}%" if row.percent is not None else None
         cell = (f"{row.level} ({percent})" if row.level is not None and percent
                 else str(row.level) if row.level is not None else percent)
         out.append(f"level {cell}")

@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from .._records import dataclass
 from ..model import Course, EveryPattern, MonthsPattern, Regimen
-from ..quantities import EXACT, Amount, Basis, Dimension, Months, normal
+from ..quantities import EXACT, Amount, Basis, Dimension, Months, normal, plain
 from ._cumulative import CumulativeFlag
 from ._intensity import Intensity, relative_dose_intensity
 from ._model import EventKind, RecordRow
@@ -394,12 +394,12 @@ def reduction_text(row: RecordRow) -> str:
     """A reduce row in words: "dose level -1 from 2027-02-22 (line 5): toxicity"."""
     assert row.date is not None
     if row.level is not None and row.percent is not None:
-        what = f"dose level {row.level} ({row.percent.normalize():f}%)"
+        what = f"dose level {row.level} ({plain(row.percent)}%)"
     elif row.level is not None:
         what = f"dose level {row.level}"
     else:
         assert row.percent is not None
-        what = f"{row.percent.normalize():f}% of the level-0 dose"
+        what = f"{plain(row.percent)}% of the level-0 dose"
     start = f"from cycle {row.cycle}" if row.cycle is not None else f"from {row.date}"
     text = f"{what} {start} (line {row.line})"
     return text + (f": {row.reason}" if row.reason else "")
@@ -420,7 +420,7 @@ def void_text(void: RecordRow, withdrawn: RecordRow) -> str:
     if withdrawn.level is not None:
         parts.append(f"level {withdrawn.level}")
     if withdrawn.percent is not None:
-        parts.append(f"{withdrawn.percent.normalize():f}%")
+        parts.append(f"{plain(withdrawn.percent)}%")
     what = " ".join(p for p in parts if p)
     text = f"line {void.line} withdraws line {withdrawn.line} ({what})"
     return text + (f": {void.reason}" if void.reason else "")

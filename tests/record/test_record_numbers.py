@@ -1,0 +1,253 @@
+"""The figures a record's notes, warnings and summary show: the same whatever the caller's
+decimal context, rounded half up, and never shown equal to the threshold they are above or
+below (issue 13 review: R3, R4, the half-even percentages). Expected values by hand."""
+
+from __future__ import annotations
+
+import decimal
+import warnings
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import regimens
+from regimens import Participant, read_record
+from regimens.quantities import half_up, shown_beside
+from regimens.record import implausible_measurements
+from support.records import BLEO, RECORD_HEADER
+
+ALL_SIGNALS = [decimal.Clamped, decimal.DivisionByZero, decimal.Inexact, decimal.Overflow,
+               decimal.Rounded, decimal.Subnormal, decimal.Underflow, decimal.InvalidOperation,
+               decimal.FloatOperation]
+
+#: Contexts a caller might leave behind (tests/test_decimal_context.py has the same idea
+#: for plain schedules): 2 digits and rounding toward minus infinity; rounding half up (a
+#: half-even rounding inside would show through); 3 digits with every signal trapped (any
+#: arithmetic done in the caller's context raises).
+HOSTILE = {
+    "prec 2, ROUND_FLOOR": decimal.Context(prec=2, rounding=decimal.ROUND_FLOOR, traps=[]),
+    "ROUND_HALF_UP": decimal.Context(rounding=decimal.ROUND_HALF_UP),
+    "ROUND_HALF_DOWN": decimal.Context(rounding=decimal.ROUND_HALF_DOWN),
+    "prec 3, every trap": decimal.Context(prec=3, rounding=decimal.ROUND_DOWN,
+                                          traps=ALL_SIGNALS),
+}
+
+#: Gemcitabine 1,000 mg/m2 on days 1, 8, 15 of three 28-day cycles, redose 10%.
+GEM = """\
+format: regimens/1
+id: gem
+title: Gemcitabine
+redose: {weight_change: 10%}
+drugs:
+  gem: {name: gemcitabine, route: intravenous}
+arms:
+  gem: {label: gemcitabine}
+periods:
+  - id: treatment
+    length: 12 weeks
+    courses:
+      - {id: gem, drug: gem, dose: 1000 mg/m2, round: 10 mg, cycle: 28 days, cycles: 3,
+         days: [1, 8, 15]}
+"""
+
+#: Doxorubicin 100 mg/m2 on day 1 of four 21-day cycles, max_cumulative 400 mg/m2.
+M2LIM = """\
+format: regimens/1
+id: m2lim
+title: Per m2 limit
+drugs:
+  dox: {name: doxorubicin, route: intravenous, max_cumulative: 400 mg/m2,
+        levels: {-1: 83.33%}}
+arms:
+  x: {label: X}
+periods:
+  - id: t
+    length: 12 weeks
+    courses:
+      - {drug: dox, dose: 100 mg/m2, cycle: 21 days, cycles: 4, days: [1]}
+"""
+
+
+def _expand(doc: str, arm: str, person: Participant, rows: str) -> regimens.Schedule:
+    regimen = regimens.loads(doc, "r.yaml")
+    record = read_record(RECORD_HEADER + rows, name="r.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return regimen.expand(arm, "2027-01-04", person, record=record)
+
+
+def _gem(rows: str, weight: str = "80 kg") -> regimens.Schedule:
+    return _expand(GEM, "gem", Participant(weight=weight, height="170 cm"), rows)
+
+
+def _notes(s: regimens.Schedule) -> str:
+    return "\n".join(a.record_note or "" for a in s.administrations)
+
+
+def _warnings(s: regimens.Schedule) -> str:
+    return "\n".join(str(w) for w in s.warnings)
+
+
+# -- Half up, by hand -------------------------------------------------------------------
+
+def test_a_weight_change_note_rounds_half_up() -> None:
+    # 80 kg -> 75.5 kg: 4.5 / 80 = 5.625% exactly, under the 10% rule: half up 5.63%
+    # (half even said 5.62%).
+    notes = _notes(_gem("2027-01-04,given,gem,,,,,\n2027-01-10,measure,,,,75.5 kg,,\n"))
+    assert "is within 10% of 80 kg the dose was computed from (5.63% change)" in notes
+    assert "5.62%" not in notes
+
+
+def test_a_change_just_under_the_rule_is_not_shown_as_the_rule() -> None:
+    # 80 kg -> 72.0032 kg: 7.9968 / 80 = 9.996%, under 10%: 2 decimals (10.00%) would read
+    # as the threshold it is below, so 3: 9.996%.
+    notes = _notes(_gem("2027-01-10,measure,,,,72.0032 kg,,\n"))
+    assert "is within 10% of 80 kg the dose was computed from (9.996% change)" in notes
+
+
+def test_an_implausible_change_is_not_shown_as_the_threshold() -> None:
+    # 100 kg -> 79.996 kg: 20.004 / 100 = 20.004% below, more than the 20% taken as
+    # plausible; 2 decimals (20.00%) would read as the threshold.
+    rows = read_record(RECORD_HEADER + "2027-01-10,measure,,,,79.996 kg,,\n",
+                       name="r.csv").rows
+    found = implausible_measurements(Participant(weight="100 kg"), rows)
+    assert len(found) == 1
+    assert "20.004% below the previous weight" in found[0].text
+    # 100 kg -> 79.995 kg: 20.005% exactly, half up to 2 decimals: 20.01%.
+    rows = read_record(RECORD_HEADER + "2027-01-10,measure,,,,79.995 kg,,\n",
+                       name="r.csv").rows
+    found = implausible_measurements(Participant(weight="100 kg"), rows)
+    assert "20.01% below the previous weight" in found[0].text
+
+
+@pytest.mark.parametrize(("value", "bound", "shown"), [
+    ("5.625", "10", "5.63"),      # half up, not half even
+    ("5.635", "10", "5.64"),
+    ("400.004", "400", "400.004"),  # 400.00 would read as the bound
+    ("399.996", "400", "399.996"),
+    ("399.9951", "400", "399.995"),  # 400.00 at 2; 399.995 at 3
+    ("400", "400", "400"),          # equal to it: shown as it
+    ("176.4705882352941176470588235", "176.47", "176.471"),
+    ("300", "400", "300"),
+])
+def test_shown_beside_by_hand(value: str, bound: str, shown: str) -> None:
+    assert shown_beside(decimal.Decimal(value), decimal.Decimal(bound)) == \
+        decimal.Decimal(shown)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.decimals(min_value=0, max_value=10_000, places=6, allow_nan=False),
+       bound=st.decimals(min_value=0, max_value=10_000, places=2, allow_nan=False))
+def test_a_figure_shown_beside_its_bound_compares_as_the_exact_one(
+        value: decimal.Decimal, bound: decimal.Decimal) -> None:
+    shown = shown_beside(value, bound)
+    # The shown figure is on the same side of the bound as the exact one, never equal to it
+    # unless the exact one is; and it is the exact value rounded half up to some decimals.
+    assert (shown > bound, shown == bound, shown < bound) == (value > bound, value == bound,
+                                                             value < bound)
+    assert any(shown == half_up(value, places) for places in range(2, 7))
+
+
+# -- Cumulative limits -------------------------------------------------------------------
+
+def test_a_total_just_above_the_limit_is_shown_above_it() -> None:
+    # BSA 1.5 m2; 150 + 150 + 150 + 150.006 mg = 600.006 mg / 1.5 = 400.004 mg/m2 > 400
+    # (300 mg/m2 before it: 450 / 1.5).
+    s = _expand(M2LIM, "x", Participant(bsa="1.5 m2"),
+                "2027-01-04,given,dox,,,150 mg,,\n2027-01-25,given,dox,,,150 mg,,\n"
+                "2027-02-15,given,dox,,,150 mg,,\n2027-03-08,given,dox,,,150.006 mg,,\n")
+    assert ("the administration given on 2027-03-08 (cycle 4, day 1) brought the cumulative "
+            "dose to 400.004 mg per m², above max_cumulative 400 mg per m² (300 mg per m² "
+            "before it)") in _warnings(s)
+    assert "to 400 mg per m²" not in _warnings(s)
+
+
+def _bleo(weeks: int) -> str:
+    return BLEO.replace("length: 14 weeks", f"length: {weeks} weeks")
+
+
+def test_a_dose_given_past_the_limit_is_flagged_when_the_record_lags_a_row() -> None:
+    # Bleomycin 30 USP units weekly x 15 from Mon 2027-01-04, limit 400: every dose given
+    # but 2027-04-05 (week 14, no row yet). Given in order: 13 x 30 = 390 by 2027-03-29,
+    # then 2027-04-12 (week 15) brings the doses given to 420 > 400: a deviation. The one
+    # still planned on 2027-04-05 would bring them to 450 (420 before it).
+    days = [f"2027-{m:02d}-{d:02d}" for m, d in (
+        (1, 4), (1, 11), (1, 18), (1, 25), (2, 1), (2, 8), (2, 15), (2, 22), (3, 1), (3, 8),
+        (3, 15), (3, 22), (3, 29), (4, 12))]
+    s = _expand(_bleo(15), "x", Participant(), "".join(f"{d},given,bleo,,,,,\n" for d in days))
+    said = [str(w) for w in s.warnings if isinstance(w, regimens.CumulativeDoseWarning)]
+    assert ("bleo (bleomycin): the administration given on 2027-04-12 brought the cumulative "
+            "dose to 420 USP units, above max_cumulative 400 USP units (390 USP units before "
+            "it)") in said
+    assert ("bleo (bleomycin): the administration planned on 2027-04-05 would bring the "
+            "cumulative dose to 450 USP units, above max_cumulative 400 USP units (420 USP "
+            "units before it); review before giving it") in said
+    assert len(said) == 2
+    assert s.replayed is not None
+    summary = s.replayed.summary
+    assert any("given on 2027-04-12 brought" in d for d in summary.deviations)
+
+
+def test_every_dose_given_past_the_limit_is_flagged_after_a_planned_one() -> None:
+    # 390 given on 2027-01-04 (an overdose), 2027-01-11 still planned, 2027-01-18 given:
+    # the doses given reach 420 > 400 on 2027-01-18 (390 before it); each of the 12 doses
+    # still planned is past the limit already, the first would bring 420 to 450.
+    s = _expand(_bleo(14), "x", Participant(),
+                "2027-01-04,given,bleo,,,390 USP units,,\n2027-01-18,given,bleo,,,,,\n")
+    said = [str(w) for w in s.warnings if isinstance(w, regimens.CumulativeDoseWarning)]
+    assert ("bleo (bleomycin): the administration given on 2027-01-18 brought the cumulative "
+            "dose to 420 USP units, above max_cumulative 400 USP units (390 USP units before "
+            "it)") in said
+    planned = [w for w in said if "planned on" in w]
+    assert len(planned) == 12
+    assert planned[0].startswith("bleo (bleomycin): the administration planned on 2027-01-11 "
+                                 "would bring the cumulative dose to 450 USP units")
+    assert "(750 USP units before it)" in planned[-1]  # 420 + 11 x 30
+
+
+# -- The caller's decimal context ---------------------------------------------------------
+
+STAMP = datetime(2027, 1, 1, 9, tzinfo=UTC)
+
+
+def _outputs(s: regimens.Schedule) -> list[str]:
+    # The table, JSON and CSV carry the record's summary and notes, the calendar and ICS
+    # the notes and derivations.
+    return [s.to_table(), s.to_json(), s.to_csv(), s.to_calendar(),
+            s.to_ics(stamp=STAMP).decode("utf-8"), _warnings(s)]
+
+
+SCENARIOS: dict[str, Callable[[], regimens.Schedule]] = {
+    "weight-change note": lambda: _gem("2027-01-04,given,gem,,,,,\n"
+                                       "2027-01-10,measure,,,,75.5 kg,,\n"),
+    "weight just under the rule": lambda: _gem("2027-01-10,measure,,,,72.0032 kg,,\n"),
+    "implausible weight, recomputed": lambda: _gem("2027-01-04,given,gem,,,,,\n"
+                                                   "2027-01-10,measure,,,,63.9 kg,,\n"),
+    "cumulative just above": lambda: _expand(
+        M2LIM, "x", Participant(bsa="1.5 m2"),
+        "2027-01-04,given,dox,,,150 mg,,\n2027-01-25,given,dox,,,150 mg,,\n"
+        "2027-02-15,given,dox,,,150 mg,,\n2027-03-08,given,dox,,,150.006 mg,,\n"),
+    "reduction by percentage": lambda: _expand(
+        M2LIM, "x", Participant(bsa="1.73 m2"),
+        "2027-01-04,given,dox,,,,,\n2027-01-20,reduce,dox,,,,83.33%,toxicity\n"
+        "2027-01-25,given,dox,,,140 mg,,\n"),
+    "reduction to a percentage level": lambda: _expand(
+        M2LIM, "x", Participant(weight="70.3 kg", height="171 cm"),
+        "2027-01-04,given,dox,,,,,\n2027-01-20,reduce,dox,,,,-1,toxicity\n"),
+}
+
+
+@pytest.mark.parametrize("context", list(HOSTILE))
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+def test_outputs_do_not_depend_on_the_callers_context(scenario: str, context: str) -> None:
+    with decimal.localcontext(decimal.Context()):
+        default = _outputs(SCENARIOS[scenario]())
+    hostile = HOSTILE[context].copy()
+    with decimal.localcontext(hostile):
+        got = _outputs(SCENARIOS[scenario]())
+        # Nothing was computed in the caller's context (every signal traps in one of them).
+        assert not any(hostile.flags.values())
+    assert got == default
