@@ -7,7 +7,9 @@ from __future__ import annotations
 import decimal
 import warnings
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -15,8 +17,19 @@ from hypothesis import strategies as st
 
 import regimens
 from regimens import Participant, read_record
-from regimens.quantities import half_up, shown_beside
-from regimens.record import implausible_measurements
+from regimens.errors import QuantityTypeError
+from regimens.quantities import Amount, Basis, half_up, shown_beside, unit
+from regimens.record import (
+    BodyUsed,
+    EventKind,
+    Outcome,
+    RecordRow,
+    implausible_measurements,
+    intensity_band,
+    one_decimal,
+    relative_dose_intensity,
+    summarize,
+)
 from support.records import BLEO, RECORD_HEADER
 
 ALL_SIGNALS = [decimal.Clamped, decimal.DivisionByZero, decimal.Inexact, decimal.Overflow,
@@ -251,3 +264,85 @@ def test_outputs_do_not_depend_on_the_callers_context(scenario: str, context: st
         # Nothing was computed in the caller's context (every signal traps in one of them).
         assert not any(hostile.flags.values())
     assert got == default
+
+
+# -- Floats given to record/'s public API (R6) -------------------------------------------
+
+ONE_DOSE = """\
+format: regimens/1
+id: r
+title: R
+drugs:
+  d: {name: drugd, route: intravenous}
+arms:
+  a: {label: A}
+periods:
+  - id: t
+    length: 21 days
+    courses:
+      - {drug: d, dose: 100 mg/m2, cycle: 21 days, cycles: 1, days: [1]}
+"""
+
+
+def _outcome(size: object) -> Outcome:
+    mg = unit("mg")
+    return Outcome("d", "t", 0, 1, "given", date(2027, 1, 4), date(2027, 1, 4),
+                   Amount(Decimal(100), mg), Amount(Decimal("93.445"), mg), line=2,
+                   basis=Basis.PER_M2, planned_size=Decimal(1),
+                   size=size)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("size", [Decimal("1.1"), 1.1], ids=["Decimal", "float"])
+def test_a_float_body_size_is_read_as_written(size: object) -> None:
+    # 93.445 mg / 1.1 m2 = 84.95 mg/m2 against 100 mg / 1 m2 on the same day: 84.95%
+    # exactly, half up 85.0% (>= 85%). The binary 1.1 (1.100000000000000088...) gave 84.9%.
+    outcome = _outcome(size)
+    assert outcome.size == Decimal("1.1")
+    regimen = regimens.loads(ONE_DOSE, "r.yaml")
+    record = read_record(RECORD_HEADER + "2027-01-04,given,d,,,,,\n", name="r.csv")
+    (drug,) = summarize(regimen, record, [outcome]).drugs
+    assert drug.rdi_basis == "per_m2"
+    assert drug.intensity is not None
+    assert (drug.intensity.exact, drug.intensity.shown, drug.intensity.band) == (
+        Fraction(8495, 100), Decimal("85.0"), ">= 85%")
+
+
+@pytest.mark.parametrize("size", ["1.1", True, [1]], ids=["text", "bool", "list"])
+def test_a_body_size_that_is_not_a_number_is_refused(size: object) -> None:
+    with pytest.raises(QuantityTypeError) as caught:
+        _outcome(size)
+    assert "size must be a number" in str(caught.value)
+
+
+def test_relative_dose_intensity_reads_floats_as_written() -> None:
+    # 0.8495 given against 1 planned on the same day, one 21-day cycle: 84.95% exactly
+    # (the binary 0.8495 is 0.84950000000000003286...).
+    day = date(2027, 1, 4)
+    rdi = relative_dose_intensity([(day, 0.8495)], [(day, 1)], 21)
+    assert rdi.exact == Fraction(8495, 100)
+    assert rdi.percent == Decimal("84.95")
+    assert (rdi.shown, rdi.band) == (Decimal("85.0"), ">= 85%")
+    rdi = relative_dose_intensity([(day, 2)], [(day, 4)], 21, totals=(0.1, 0.3))
+    assert rdi.ratio_exact == Fraction(100, 3)  # 0.1 / 0.3 as written, in percent: 100/3
+    with pytest.raises(QuantityTypeError):
+        relative_dose_intensity([(day, "0.8495")], [(day, 1)], 21)  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize(("call", "expected"), [
+    (lambda: one_decimal(84.95), Decimal("85.0")),     # binary 84.9500000000000028...
+    (lambda: one_decimal(0.05), Decimal("0.1")),       # binary 0.05000000000000000277
+    (lambda: one_decimal(64.95), Decimal("65.0")),     # binary 64.9500000000000028...
+    (lambda: intensity_band(84.95), "65-85%"),          # 84.95 < 85, as written
+    (lambda: intensity_band(85.0), ">= 85%"),
+    (lambda: intensity_band(100), ">= 85%"),
+    (lambda: BodyUsed(Participant(), bsa_m2=1.1).bsa_m2, Decimal("1.1")),  # type: ignore[arg-type]
+    (lambda: RecordRow("r.csv", 2, date(2027, 1, 4), EventKind.REDUCE, drug="d",
+                       percent=82.5).percent, Decimal("82.5")),  # type: ignore[arg-type]
+    (lambda: RecordRow("r.csv", 2, date(2027, 1, 4), EventKind.REDUCE, drug="d",
+                       percent=80).percent, Decimal(80)),  # type: ignore[arg-type]
+])
+def test_record_values_read_floats_as_written(call: Callable[[], object],
+                                              expected: object) -> None:
+    got = call()
+    assert got == expected
+    assert type(got) is type(expected)

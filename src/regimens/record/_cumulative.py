@@ -25,6 +25,7 @@ from ..quantities import (
     shown_beside,
 )
 from ._dosing import BodyUsed
+from ._numbers import number_fields
 
 __all__ = ["CumulativeEntry", "CumulativeFlag", "cumulative_flags", "flag_moved_to",
            "limit_not_checked", "unsized_limits"]
@@ -66,6 +67,9 @@ class CumulativeFlag:
     basis: Basis
     given: bool
     warning: CumulativeDoseWarning
+
+    def __post_init__(self) -> None:
+        number_fields(self, "cumulative dose", "before", "after", "limit")
 
 
 _PER = {Basis.FLAT: "", Basis.PER_KG: " per kg", Basis.PER_M2: " per m²"}

@@ -52,6 +52,7 @@ from ..quantities import (
 )
 from ._check import escalation_problems, level_text
 from ._model import EventKind, RecordRow
+from ._numbers import number_fields
 from ._record import Record
 
 __all__ = ["BodyUsed", "DoseChange", "Dosing"]
@@ -76,6 +77,9 @@ class BodyUsed:
     participant: Participant
     measured: tuple[tuple[str, date, int], ...] = ()
     bsa_m2: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        number_fields(self, "body surface area", "bsa_m2")  # a float read as written
 
     @property
     def text(self) -> str:
@@ -150,6 +154,9 @@ class DoseChange:
     body: BodyUsed
     notes: tuple[str, ...] = ()
     stop_row: RecordRow | None = None
+
+    def __post_init__(self) -> None:
+        number_fields(self, "dose level", "percent")  # a float read as written
 
 
 @dataclass(frozen=True)

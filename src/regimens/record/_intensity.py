@@ -25,12 +25,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from math import floor
 
 from .._records import dataclass
 from ..quantities import EXACT, normal
+from ._numbers import exact_number, number_fields
 
 __all__ = ["RDI_BANDS", "RDI_BASES", "RDI_OVER", "Intensity", "intensity_band", "one_decimal",
            "relative_dose_intensity"]
@@ -50,22 +51,26 @@ RDI_OVER = "> 100%"
 RDI_BASES = ("absolute", "per_m2", "per_kg", "auc")
 
 
-def one_decimal(value: Decimal | Fraction) -> Decimal:
+def one_decimal(value: Decimal | Fraction | int | float) -> Decimal:
     """A percentage as every output shows it: rounded half up to one decimal, the decimal
     always written (``Decimal("85.0")``, ``Decimal("100.0")``, ``Decimal("0.0")``); exact
     for a fraction (84.95 is 85.0, 84.9499... is 84.9). ``value`` is at least 0.
 
     >>> one_decimal(Fraction(1699, 20)), one_decimal(Decimal(100)), one_decimal(Decimal(0))
     (Decimal('85.0'), Decimal('100.0'), Decimal('0.0'))
+
+    An int or a float is read as written (84.95 is 85.0, never the binary 84.9499...).
+
+    Raises:
+        QuantityTypeError: ``value`` is not a number.
+        ValueError: ``value`` is below 0.
     """
-    if isinstance(value, Fraction):
-        if value < 0:
-            raise ValueError(f"a percentage shown is at least 0 (got {value})")
-        tenths = floor(value * 10 + Fraction(1, 2))
-        with localcontext(EXACT):
-            return (Decimal(tenths) / 10).quantize(Decimal("0.1"))
+    exact = exact_number(value, "value", "percentage")
+    if exact < 0:
+        raise ValueError(f"a percentage shown is at least 0 (got {value})")
+    tenths = floor(exact * 10 + Fraction(1, 2))
     with localcontext(EXACT):
-        return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return (Decimal(tenths) / 10).quantize(Decimal("0.1"))
 
 
 def _digits(value: Fraction) -> Decimal:
@@ -75,13 +80,19 @@ def _digits(value: Fraction) -> Decimal:
         return normal(Decimal(value.numerator) / Decimal(value.denominator))
 
 
-def intensity_band(percent: Decimal) -> str:
+def intensity_band(percent: Decimal | Fraction | int | float) -> str:
     """The band of an RDI in percent: :data:`RDI_OVER` above 100, ``">= 85%"`` (85 to
-    100 included), ``"65-85%"`` (65 included, 85 not) or ``"< 65%"``."""
-    if percent > 100:
+    100 included), ``"65-85%"`` (65 included, 85 not) or ``"< 65%"``. An int or a float
+    is read as written (85.0 is ``">= 85%"``).
+
+    Raises:
+        QuantityTypeError: ``percent`` is not a number.
+    """
+    exact = exact_number(percent, "percent", "percentage")
+    if exact > 100:
         return RDI_OVER
     for bound, label in RDI_BANDS:
-        if percent >= bound:
+        if exact >= Fraction(bound):
             return label
     return RDI_BANDS[-1][1]
 
@@ -116,6 +127,16 @@ class Intensity:
     exact: Fraction | None = None
     ratio_exact: Fraction | None = None
 
+    def __post_init__(self) -> None:
+        # Numbers given as floats are read as written, as the quantities API reads them.
+        number_fields(self, "relative dose intensity", "percent", "delivered", "planned",
+                      "ratio")
+        for name in ("exact", "ratio_exact"):
+            value = getattr(self, name)
+            if value is not None and type(value) is not Fraction:
+                object.__setattr__(self, name, exact_number(value, name,
+                                                            "relative dose intensity"))
+
     @property
     def shown(self) -> Decimal | None:
         """The RDI in percent as shown: half up to one decimal (None without an RDI)."""
@@ -143,11 +164,13 @@ def _span(dates: list[date], cycle_days: int) -> int | None:
     return (max(dates) - min(dates)).days + cycle_days if dates else None
 
 
-def relative_dose_intensity(delivered: Sequence[tuple[date, Decimal | Fraction]],
-                            planned: Sequence[tuple[date, Decimal | Fraction]],
-                            cycle_days: int, planned_cycle_days: int | None = None, *,
-                            at_least_planned: bool = False,
-                            totals: tuple[Decimal, Decimal] | None = None) -> Intensity:
+def relative_dose_intensity(
+        delivered: Sequence[tuple[date, Decimal | Fraction | int | float]],
+        planned: Sequence[tuple[date, Decimal | Fraction | int | float]],
+        cycle_days: int, planned_cycle_days: int | None = None, *,
+        at_least_planned: bool = False,
+        totals: tuple[Decimal | int | float, Decimal | int | float] | None = None
+) -> Intensity:
     """The RDI of doses ``delivered`` (date, dose given) against ``planned`` (planned
     date, dose planned), doses in one unit (an amount, or an amount per body size: a
     :class:`~fractions.Fraction` keeps an amount over a BSA exact), with ``cycle_days``
@@ -167,7 +190,13 @@ def relative_dose_intensity(delivered: Sequence[tuple[date, Decimal | Fraction]]
     doses (to 28 significant digits when not exact decimals).
 
     ``percent`` is None when nothing was planned or delivered. Exact: fractions
-    throughout, rounded once at the end.
+    throughout, rounded once at the end. Doses and totals given as ints or floats are
+    read as the quantities API reads them: a float as written (0.8495 is 0.8495, not the
+    binary 0.84950000000000003...).
+
+    Raises:
+        ValueError: a cycle length below 1 day.
+        QuantityTypeError: a dose or a total that is not a number (text, None, a bool).
 
     >>> d = date.fromisoformat
     >>> plan = [(d("2027-01-04"), Decimal(100)), (d("2027-01-25"), Decimal(100))]
@@ -179,16 +208,20 @@ def relative_dose_intensity(delivered: Sequence[tuple[date, Decimal | Fraction]]
     other = cycle_days if planned_cycle_days is None else planned_cycle_days
     if cycle_days < 1 or other < 1:
         raise ValueError("a cycle lasts at least 1 day")
-    given = sum((Fraction(a) for _, a in delivered), Fraction(0))
-    wanted = sum((Fraction(a) for _, a in planned), Fraction(0))
+    # Floats are read as written (0.8495 is 0.8495, never the binary 0.84950000000000003...).
+    given = sum((exact_number(a, "delivered", "relative dose intensity")
+                 for _, a in delivered), Fraction(0))
+    wanted = sum((exact_number(a, "planned", "relative dose intensity")
+                  for _, a in planned), Fraction(0))
     actual_days = _span([d for d, _ in delivered], cycle_days)
     planned_days = _span([d for d, _ in planned], other)
     raised = False
     if at_least_planned and actual_days is not None and planned_days is not None \
             and actual_days < planned_days:
         actual_days, raised = planned_days, True
-    over, under = (given, wanted) if totals is None else (Fraction(totals[0]),
-                                                           Fraction(totals[1]))
+    over, under = (given, wanted) if totals is None else (
+        exact_number(totals[0], "totals", "relative dose intensity"),
+        exact_number(totals[1], "totals", "relative dose intensity"))
     ratio = over * 100 / under if under else None
     exact = None
     if wanted and given and actual_days and planned_days:

@@ -20,7 +20,7 @@ from decimal import Decimal
 from .._records import dataclass
 from ..errors import NO_VALUE, InvalidRegimenError, ParticipantError, Problem
 from ..model import Participant
-from ..quantities import Amount
+from ..quantities import Amount, decimal_argument
 
 __all__ = ["MEASUREMENT_KINDS", "EventKind", "Measurement", "RecordRow"]
 
@@ -189,6 +189,10 @@ class RecordRow:
     voided_event: EventKind | None = None
 
     def __post_init__(self) -> None:
+        if isinstance(self.percent, (int, float)) and not isinstance(self.percent, bool):
+            # As the quantities API reads numbers: 80 as 80, a float as written (82.5).
+            object.__setattr__(self, "percent", decimal_argument(self.percent, "percent",
+                                                                 "dose level"))
         problems = _Problems("RecordRow", self.source, self.line)
         self._check(problems)
         problems.raise_any()

@@ -20,6 +20,7 @@ from ..quantities import EXACT, Amount, Basis, Dimension, Months, normal, plain
 from ._cumulative import CumulativeFlag
 from ._intensity import Intensity, relative_dose_intensity
 from ._model import EventKind, RecordRow
+from ._numbers import number_fields
 from ._record import Record
 
 __all__ = ["OUTCOMES", "Delay", "DrugSummary", "Outcome", "RecordSummary", "cycle_length",
@@ -46,8 +47,11 @@ class Outcome:
     size in that basis that ``planned_amount`` and ``amount`` were computed from: the BSA
     in m² (after ``bsa_max``), the weight in kg (actual, ideal or adjusted, as the dose
     says), or GFR + 25 in mL/min for an AUC dose (Calvert; the GFR after ``gfr_max``).
-    None when flat, unknown, or when ``amount`` was computed on another basis (a dose
-    level written otherwise): the RDI is then of absolute amounts.
+    None when flat, unknown, or when ``amount`` was computed on another basis (a dose of
+    another course of the drug, dosed otherwise): the RDI is then of absolute amounts.
+    Sizes given as ints or floats are read as the quantities API reads numbers (a float
+    as written: 1.1 is 1.1 m², never the binary 1.100000000000000088...); anything else
+    raises :class:`~regimens.errors.QuantityTypeError`.
     """
 
     drug: str
@@ -70,6 +74,8 @@ class Outcome:
     def __post_init__(self) -> None:
         if self.status not in OUTCOMES:
             raise ValueError(f"status is one of {', '.join(OUTCOMES)} (got {self.status!r})")
+        # A body size given as a float is read as written (1.1 m², not 1.1000000000000000888).
+        number_fields(self, "body size", "planned_size", "size")
 
 
 @dataclass(frozen=True)
