@@ -346,3 +346,61 @@ def test_record_values_read_floats_as_written(call: Callable[[], object],
     got = call()
     assert got == expected
     assert type(got) is type(expected)
+
+
+# -- A level and a percentage that agree to the decimals written (A6) --------------------
+
+EPI = """\
+format: regimens/1
+id: epi
+title: Epirubicin
+drugs:
+  epi: {name: epirubicin, route: intravenous, levels: {-1: 75 mg/m2, -2: 60 mg/m2}}
+arms:
+  a: {label: A}
+periods:
+  - id: t
+    length: 12 weeks
+    courses:
+      - {drug: epi, dose: 90 mg/m2, cycle: 21 days, cycles: 4, days: [1]}
+"""
+
+
+def _epi(level: str) -> regimens.Schedule:
+    return _expand(EPI, "a", Participant(bsa="2 m2"),
+                   f"2027-01-20,reduce,epi,,,,{level},toxicity\n")
+
+
+# Level -1 is 75 of 90 mg/m2: 83.333...% of the level-0 dose; -2 is 60 / 90 = 66.666...%.
+@pytest.mark.parametrize("level", ["-1 (83.33%)", "-1 (83.3%)", "-1 (83%)",
+                                   "-1 (83.33333333333333333333333333%)", "-2 (66.67%)",
+                                   "-2 (66.7%)", "-2 (67%)"])
+def test_a_percentage_agrees_with_its_level_to_the_decimals_written(level: str) -> None:
+    s = _epi(level)
+    # Dosed at the level, never at the percentage written: 75 mg/m2 x 2 m2 = 150 mg (not
+    # 83.33% of 180 mg = 149.994 mg); -2: 60 x 2 = 120 mg.
+    amounts = [a.dose.amount for a in s.administrations]
+    expected = "150" if level.startswith("-1") else "120"
+    assert [str(x.magnitude) for x in amounts if x is not None] == ["180"] + [expected] * 3
+
+
+@pytest.mark.parametrize(("level", "message"), [
+    ("-1 (83.34%)", "dose level -1 of epi is about 83.33% of the level-0 dose, not 83.34%: "
+     "when both are given they must agree to the decimals written (83.33%, 83.3% or 83%) "
+     "(got '-1 (83.34%)')"),
+    ("-1 (83.330%)", "dose level -1 of epi is about 83.33% of the level-0 dose, not "
+     "83.330%: when both are given they must agree to the decimals written (83.33%, 83.3% "
+     "or 83%) (got '-1 (83.330%)')"),
+    ("-1 (70%)", "dose level -1 of epi is about 83.33% of the level-0 dose, not 70%: when "
+     "both are given they must agree to the decimals written (83.33%, 83.3% or 83%) (got "
+     "'-1 (70%)')"),
+    # 66.666...% half up: 66.67, 66.7, 67.
+    ("-2 (66.66%)", "dose level -2 of epi is about 66.67% of the level-0 dose, not 66.66%: "
+     "when both are given they must agree to the decimals written (66.67%, 66.7% or 67%) "
+     "(got '-2 (66.66%)')"),
+])
+def test_a_percentage_that_does_not_agree_is_refused_in_two_decimals(
+        level: str, message: str) -> None:
+    with pytest.raises(regimens.InvalidRegimenError) as caught:
+        _epi(level)
+    assert str(caught.value) == f"r.csv:2: level: {message}"

@@ -14,14 +14,15 @@ from typing import TYPE_CHECKING
 
 from ..errors import InvalidRegimenError, Problem
 from ..model import Course, DaysPattern, Regimen, suggestion
-from ..quantities import EXACT, Months, plain
+from ..quantities import EXACT, Months, half_up, plain
 
 if TYPE_CHECKING:
     # Types only: _record imports this module (Record.check_against).
     from ._model import RecordRow
     from ._record import Record
 
-__all__ = ["check_record", "escalation_problems", "level_percent", "level_text"]
+__all__ = ["check_record", "escalation_problems", "level_percent", "level_text",
+           "percent_agrees"]
 
 
 def check_record(record: Record, regimen: Regimen, arm: str | None = None,
@@ -175,13 +176,40 @@ def _level_problems(row: RecordRow, courses: list[Course]) -> list[Problem]:
             share = level_percent(course, row.level)
         except KeyError:
             continue
-        if share is not None and share != row.percent:
+        if share is not None and not percent_agrees(share, row.percent):
+            written = format(row.percent, "f")  # as written: 83.330, its decimals count
             return [_problem(row, "level", f"dose level {row.level} of {row.drug} is "
-                             f"{plain(share)}% of the level-0 dose, not "
-                             f"{plain(row.percent)}%: when both are given they must "
-                             "agree", f"{row.level} ({plain(row.percent)}%)",
+                             f"{_share_text(share)} of the level-0 dose, not "
+                             f"{written}%: when both are given they must "
+                             f"agree{_to_the_decimals(share)}", f"{row.level} ({written}%)",
                              code="level-percent-mismatch")]
     return []
+
+
+def percent_agrees(share: Decimal, written: Decimal) -> bool:
+    """Whether ``written``, the percentage a reduce row gives with its level, agrees with
+    ``share``, the level's exact percentage of the level-0 dose: it is ``share`` rounded
+    half up to the decimals ``written`` has (docs/record.md, "reduce"): 83.33, 83.3 and 83
+    agree with 83.333...%, 83.34 and 83.330 do not; 80, 80.0 agree with 80%."""
+    exponent = written.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return half_up(share, max(0, -exponent)) == written
+
+
+def _share_text(share: Decimal) -> str:
+    """A level's percentage in a message: exact when it has at most 2 decimals, else
+    "about" it to 2 (half up)."""
+    shown = half_up(share, 2)
+    return f"{plain(share)}%" if shown == share else f"about {plain(shown)}%"
+
+
+def _to_the_decimals(share: Decimal) -> str:
+    """For a percentage that does not end within 2 decimals, the forms that agree."""
+    if half_up(share, 2) == share:
+        return ""
+    forms = list(dict.fromkeys(f"{plain(half_up(share, places))}%" for places in (2, 1, 0)))
+    listed = forms[0] if len(forms) == 1 else ", ".join(forms[:-1]) + " or " + forms[-1]
+    return f" to the decimals written ({listed})"
 
 
 def _problem(row: RecordRow, column: str, message: str, value: object, *,
@@ -253,7 +281,9 @@ def _raises(drug: str, course: Course, rows: list[RecordRow], planned: int = 0
         before = (None, _share(course, planned, None), planned)
     for row in rows:
         level = row.level if row.level is not None else 0
-        share = _share(course, level, row.percent)
+        # With a level, the level's own percentage (a percentage given with it agrees with
+        # it only to the decimals written).
+        share = _share(course, level, row.percent if row.level is None else None)
         if before is not None:
             earlier, was, was_level = before
             raised = (share > was if share is not None and was is not None

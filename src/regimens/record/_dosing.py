@@ -225,7 +225,10 @@ class Dosing:
                 # rewrites a dose the record says was given (or missed) before it.
                 continue
             if self._applies(row, a, on):
-                found = _Reduction(row, row.level if row.level is not None else 0, row.percent)
+                # A level with a percentage is dosed at the level (the percentage agrees
+                # with it only to the decimals written: 83.33% for 75 of 90 mg/m²).
+                found = _Reduction(row, row.level if row.level is not None else 0,
+                                   row.percent if row.level is None else None)
         return found
 
     # Measurements -------------------------------------------------------------------------
