@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 
 import regimens
 from regimens import Participant, read_record
+from regimens.cli import main
 from regimens.errors import QuantityTypeError
 from regimens.quantities import Amount, Basis, half_up, shown_beside, unit
 from regimens.record import (
@@ -404,3 +406,56 @@ def test_a_percentage_that_does_not_agree_is_refused_in_two_decimals(
     with pytest.raises(regimens.InvalidRegimenError) as caught:
         _epi(level)
     assert str(caught.value) == f"r.csv:2: level: {message}"
+
+
+# -- An error a record row causes names the record's file and line (A7) ------------------
+
+CARBO = """\
+format: regimens/1
+id: carbo
+title: Carboplatin
+drugs:
+  carbo: {name: carboplatin, route: intravenous}
+arms:
+  a: {label: A}
+periods:
+  - id: t
+    length: 12 weeks
+    courses:
+      - {drug: carbo, dose: AUC 5, cycle: 21 days, cycles: 4, days: [1]}
+"""
+
+CREATININE_ERROR = (
+    "creat.csv:2: amount: the serum creatinine measured here is used from 2027-01-20 on, "
+    "and the dose of carbo on 2027-01-25 (carbo.yaml:12) cannot be computed from it: AUC "
+    "dosing needs a GFR or a serum creatinine with age and sex; give the participant's age "
+    "and sex, or record a GFR (a measure row in mL/min) (got '1.5 mg/dL')")
+
+
+def test_a_creatinine_that_replaces_the_gfr_given_is_refused_at_its_row(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # --gfr 75 mL/min at enrolment; line 2 measures a creatinine on 2027-01-20, which
+    # replaces the GFR from then on; cycle 2 day 1 (2027-01-04 + 21 = 2027-01-25) needs a
+    # clearance and there is no age or sex for Cockcroft-Gault.
+    regimen = tmp_path / "carbo.yaml"
+    regimen.write_text(CARBO, encoding="utf-8")
+    record = tmp_path / "creat.csv"
+    record.write_text(RECORD_HEADER + "2027-01-20,measure,,,,1.5 mg/dL,,\n", encoding="utf-8")
+    with pytest.raises(regimens.InvalidRegimenError) as caught:
+        regimens.loads(CARBO, "carbo.yaml").expand(
+            "a", "2027-01-04", Participant(weight="80 kg", gfr="75 mL/min"),
+            record=regimens.read_record(record.read_text(encoding="utf-8"), name="creat.csv"))
+    assert str(caught.value) == CREATININE_ERROR
+    assert caught.value.problems[0].code == "measurement-leaves-dose"
+    code = main(["expand", str(regimen), "--arm", "a", "--start", "2027-01-04", "--weight",
+                 "80kg", "--gfr", "75mL/min", "--record", str(record)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--gfr" not in err
+    assert err.strip() == CREATININE_ERROR.replace(
+        "creat.csv", str(record)).replace("carbo.yaml", str(regimen))
+    # With the age and sex it is the clearance's: no error.
+    regimens.load(regimen).expand(
+        "a", "2027-01-04", Participant(weight="80 kg", gfr="75 mL/min", age="60",
+                                       sex="female"),
+        record=regimens.read_record(record.read_text(encoding="utf-8"), name="creat.csv"))

@@ -366,9 +366,12 @@ class Dosing:
         try:
             computed = self._compute(dose, course, person, level, percent, day)
         except MissingMeasurementError as exc:
-            if replaced_bsa is None:
+            if replaced_bsa is not None:
+                raise _stale_bsa(*replaced_bsa, exc, a, day) from None
+            cause = self._cause(exc, day)
+            if cause is None:
                 raise
-            raise _stale_bsa(*replaced_bsa, exc, a, day) from None
+            raise _unusable(cause, exc, a, day) from None
         drug = self.regimen.drug(a.drug)
         if drug.vials and computed.amount is not None:
             computed = dataclasses.replace(
@@ -384,6 +387,24 @@ class Dosing:
             notes.append("recomputed from " + body.text)
         return DoseChange(computed if changed else a.dose, changed, level, percent, False, body,
                           tuple(notes))
+
+    def _cause(self, exc: MissingMeasurementError, on: date) -> RecordRow | None:
+        """The ``measure`` row (dated on or before ``on``) whose measurement left a dose
+        without one it needs: the latest renal one for a renal need (a creatinine that
+        replaced a GFR, or the reverse), the latest body size one for a body size need;
+        None when no such row applies (the participant's own measurements lack it)."""
+        renal = {"gfr", "creatinine", "age", "sex", "birth_date"}
+        kinds = ({"creatinine", "gfr"} if renal & {exc.field, *exc.needed}
+                 else {"weight", "height", "bsa"})
+        found = None
+        for row in self.measures:
+            assert row.date is not None
+            assert row.measurement is not None
+            if row.date > on:
+                break
+            if row.measurement.kind in kinds:
+                found = row
+        return found
 
     def _compute(self, dose: Dose, course: Course, person: Participant, level: int,
                  percent: Decimal | None, day: date) -> ComputedDose:
@@ -406,6 +427,32 @@ class Dosing:
             label = f"dose level {level}, " if level else ""
             derivation = f"{label}reduced to " + derivation[len(prefix):]
         return dataclasses.replace(computed, derivation=derivation)
+
+
+def _unusable(row: RecordRow, exc: MissingMeasurementError, a: Administration,
+              day: date) -> InvalidRegimenError:
+    """The error for a ``measure`` row that leaves a later dose without a measurement it
+    needs (a serum creatinine replaces the GFR given at enrolment, and the participant's
+    age or sex for Cockcroft-Gault is not given), at the row's file and line: the
+    participant's options were complete until the record changed them."""
+    assert row.measurement is not None
+    label = _MEASURE_LABEL[row.measurement.kind]
+    where = "" if exc.file is None else (
+        f" ({exc.file}:{exc.line})" if exc.line is not None else f" ({exc.file})")
+    # The reason without its advice to give command-line options (they were given).
+    reason = exc.reason.split(": give ")[0]
+    kind = row.measurement.kind
+    others = [n.replace("_", " ") for n in exc.needed if n != kind
+              and not (kind == "creatinine" and n == "gfr")]
+    instead = ("a GFR (a measure row in mL/min)" if kind == "creatinine"
+               else "the measurement the dose needs")
+    give = (f"give the participant's {' and '.join(others)}, or record {instead}" if others
+            else f"record {instead}")
+    message = (f"the {label} measured here is used from {row.date} on, and the dose of "
+               f"{a.drug} on {day.isoformat()}{where} cannot be computed from it: {reason}; "
+               f"{give}")
+    return InvalidRegimenError([Problem(row.source, row.line, ("amount",), message,
+                                        row.measurement.text, code="measurement-leaves-dose")])
 
 
 def _when(row: RecordRow) -> tuple[date, int]:
