@@ -283,6 +283,9 @@ def test_expand_json_on_the_command_line_imports_only_what_it_uses() -> None:
               "regimens.export._ics", "regimens.export._ics_text", "regimens.export._ics_write",
               "regimens.export._reminders", "regimens.export._caldav", "regimens.export._handout",
               "regimens.export._pdf", "regimens.cohort",
+              # The texts for people, CSV and the check report: JSON needs none.
+              "regimens.export._schedule_text", "regimens.export._check_report",
+              "regimens.export._csv", "regimens.export._grid",
               "regimens.supply",
               # Without --record: nothing of the record but `expand` (record._plan), and
               # no heavy library (pint: the unit table is exact constants).
@@ -303,7 +306,7 @@ def test_expand_json_on_the_command_line_imports_only_what_it_uses() -> None:
               "subprocess", "socket", "ssl"}
     assert sorted(unused & set(loaded)) == []
     assert "regimens.engine._layout" in loaded
-    assert "regimens.export._render" in loaded
+    assert "regimens.export._schedule_json" in loaded
     assert "regimens.record._plan" in loaded
 
 

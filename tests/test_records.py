@@ -307,7 +307,8 @@ def test_the_packages_on_the_expand_path_compile_no_eq_at_import() -> None:
     # dataclasses ("<string>"). Classes with other options (order, slots) are standard.
     program = """\
 import dataclasses, sys
-import regimens.format, regimens.engine, regimens.record, regimens.export._render
+import regimens.format, regimens.engine, regimens.record
+import regimens.export._schedule_json, regimens.export._schedule_text
 for name in regimens.record.__all__:  # (imported on first use, PEP 562)
     getattr(regimens.record, name)
 compiled, seen = [], 0
@@ -340,7 +341,8 @@ print(seen, sorted(set(compiled)))
 
 def _library_dataclasses() -> list[type]:
     import regimens.engine
-    import regimens.export._render
+    import regimens.export._schedule_json
+    import regimens.export._schedule_text
     import regimens.format
     import regimens.record
 

@@ -14,24 +14,17 @@ from .._public import PUBLIC
 # needs neither CalDAV nor the handouts). Type checkers see the names here.
 if TYPE_CHECKING:
     from ._caldav import PublishSummary, publish
+    from ._check_report import check_dict, check_json, check_text
+    from ._csv import render_csv
+    from ._grid import grid
     from ._handout import render_diary, render_html
     from ._i18n import LANGUAGES
     from ._ics import to_ics
     from ._pdf import render_pdf
     from ._reminders import Reminder
-    from ._render import (
-        check_dict,
-        check_json,
-        check_text,
-        grid,
-        record_lines,
-        render_calendar,
-        render_csv,
-        render_json,
-        render_table,
-        schedule_dict,
-        shown_warnings,
-    )
+    from ._schedule_data import schedule_dict
+    from ._schedule_json import render_json
+    from ._schedule_text import record_lines, render_calendar, render_table, shown_warnings
     from ._summary import summary_json, summary_lines
 
 __all__ = [
@@ -63,21 +56,21 @@ _WHERE = {
     "LANGUAGES": "_i18n",
     "PublishSummary": "_caldav",
     "Reminder": "_reminders",
-    "check_dict": "_render",
-    "check_json": "_render",
-    "check_text": "_render",
-    "grid": "_render",
+    "check_dict": "_check_report",
+    "check_json": "_check_report",
+    "check_text": "_check_report",
+    "grid": "_grid",
     "publish": "_caldav",
-    "record_lines": "_render",
-    "render_calendar": "_render",
-    "render_csv": "_render",
+    "record_lines": "_schedule_text",
+    "render_calendar": "_schedule_text",
+    "render_csv": "_csv",
     "render_diary": "_handout",
     "render_html": "_handout",
-    "render_json": "_render",
+    "render_json": "_schedule_json",
     "render_pdf": "_pdf",
-    "render_table": "_render",
-    "schedule_dict": "_render",
-    "shown_warnings": "_render",
+    "render_table": "_schedule_text",
+    "schedule_dict": "_schedule_data",
+    "shown_warnings": "_schedule_text",
     "summary_json": "_summary",
     "summary_lines": "_summary",
     "to_ics": "_ics",

@@ -22,7 +22,7 @@ from ..errors import ExpandOptionError
 from ..model import DRUG_INSTRUCTIONS, WEEKDAYS, Regimen
 from ._delivery import shown_delivery
 from ._i18n import N_, Words, words
-from ._render import shown_warnings
+from ._schedule_text import shown_warnings
 
 __all__ = ["PAPERS", "Common", "Day", "Diary", "DiaryRow", "DiaryWeek", "Entry", "Handout", "diary",
            "handout"]
