@@ -327,3 +327,80 @@ def test_a_float_and_the_decimal_it_was_written_as_agree(first: Decimal,
     assert body_mass_index(f, s) == body_mass_index(first, second)
     assert cumulative_share(f, s) == cumulative_share(first, second)
     assert normal(f) == normal(first)
+
+
+@pytest.mark.parametrize("value", [Decimal("NaN"), Decimal("sNaN"), Decimal("Infinity"),
+                                   Decimal("-Infinity")])
+@pytest.mark.parametrize(("call", "argument"),
+                         [pytest.param(c, a, id=i) for i, c, a in NOT_NUMBERS])
+def test_a_decimal_that_is_not_finite_is_refused(
+        call: Callable[[object], object], argument: str, value: Decimal) -> None:
+    # Amount(Decimal("NaN"), mg) was kept (a dose of NaN mg), calvert gave NaN mg and
+    # cumulative_share raised a plain ValueError from Fraction: the same QuantityError as
+    # a float NaN now, naming the argument and the value.
+    with pytest.raises(QuantityError) as caught:
+        call(value)
+    assert not isinstance(caught.value, QuantityTypeError)
+    assert str(caught.value) == f"{argument} must be a finite number (got {value!r})"
+
+
+# Ints are exact: never read through a float (a float keeps 53 bits, about 16 digits).
+INTS_READ_EXACTLY: list[tuple[str, Callable[[object], object], Decimal]] = [
+    # 10**17 + 1 as a float is 1E+17: the 1 was lost
+    ("shortest_decimal", lambda v: shortest_decimal(v), Decimal(10**17 + 1)),  # type: ignore[arg-type]
+    ("normal", lambda v: normal(v), Decimal(10**17 + 1)),  # type: ignore[arg-type]
+    ("Amount", lambda v: Amount(v, MG).magnitude, Decimal(10**17 + 1)),  # type: ignore[arg-type]
+    # 5 x (10**17 + 1 + 25) = 500000000000000130
+    ("calvert", lambda v: calvert(5, v), Decimal(500000000000000130)),  # type: ignore[arg-type]
+    ("cumulative_share", lambda v: Decimal(cumulative_share(v).numerator),  # type: ignore[arg-type]
+     Decimal(10**17 + 1)),
+]
+
+
+@pytest.mark.parametrize("numpy_int", [False, True], ids=["int", "numpy.int64"])
+@pytest.mark.parametrize(("call", "expected"),
+                         [pytest.param(c, e, id=i) for i, c, e in INTS_READ_EXACTLY])
+def test_an_int_is_read_exactly_never_through_a_float(
+        call: Callable[[object], object], expected: Decimal, numpy_int: bool) -> None:
+    value: object = 10**17 + 1
+    if numpy_int:
+        np = pytest.importorskip("numpy")
+        value = np.int64(10**17 + 1)
+    got = call(value)
+    assert got == expected
+    assert type(got) is Decimal
+
+
+def test_shortest_decimal_of_a_numpy_int_beyond_a_float() -> None:
+    np = pytest.importorskip("numpy")
+    # 2**53 + 1 = 9007199254740993: the first int a float64 cannot hold (it reads ...992)
+    assert str(shortest_decimal(np.int64(2**53 + 1))) == "9007199254740993"
+    assert str(shortest_decimal(2**53 + 1)) == "9007199254740993"
+
+
+def test_shortest_decimal_refuses_a_fraction_as_every_number_argument_does() -> None:
+    # It read Fraction(1, 3) as 0.3333333333333333 (a 16-digit guess) while
+    # decimal_argument (calvert, Amount, ...) refuses a Fraction.
+    with pytest.raises(QuantityTypeError) as caught:
+        shortest_decimal(Fraction(1, 3))  # type: ignore[arg-type]
+    assert str(caught.value) == ("value must be a float, an int or a Decimal, not a Fraction "
+                                 "(1/3 has no decimal to be read as) (got Fraction(1, 3))")
+    with pytest.raises(QuantityTypeError):
+        calvert(Fraction(1, 3), 60)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("decimals", [0, -1, 7, 40])
+def test_round_bsa_refuses_decimals_outside_1_to_6(decimals: int) -> None:
+    # round_bsa(1.8, 0) gave 2 m², -1 gave 0 m² (tens of m²), 40 was taken: the documented
+    # range is 1 to 6, as expand's bsa_decimals.
+    with pytest.raises(QuantityError) as caught:
+        round_bsa(Decimal("1.8"), decimals)
+    assert not isinstance(caught.value, QuantityTypeError)
+    assert str(caught.value) == f"decimals must be a whole number from 1 to 6 (got {decimals})"
+
+
+@pytest.mark.parametrize(("decimals", "expected"), [
+    # 1.2345675 half up: 1 -> 1.2, 6 -> 1.234568 (the ends of the range are allowed)
+    (1, "1.2"), (6, "1.234568")])
+def test_round_bsa_takes_decimals_1_and_6(decimals: int, expected: str) -> None:
+    assert round_bsa(Decimal("1.2345675"), decimals) == Decimal(expected)

@@ -200,7 +200,8 @@ def bsa(height_cm: Decimal | int | float | str, weight_kg: Decimal | int | float
 
 @exactly
 def round_bsa(exact: Decimal | int | float, decimals: int) -> Decimal:
-    """A BSA as used for dosing: ``exact`` rounded half-up to ``decimals`` (1 to 6), in m2.
+    """A BSA as used for dosing: ``exact`` rounded half-up to ``decimals`` (an int from 1 to
+    6, as ``expand``'s ``bsa_decimals``), in m2.
 
     The one rounding rule of both ``expand`` and the batch API; whether the
     result may be 0 is the engine's call (it refuses it). ``exact``: a Decimal, an int or
@@ -209,13 +210,18 @@ def round_bsa(exact: Decimal | int | float, decimals: int) -> Decimal:
     Raises:
         QuantityTypeError: (also a ``TypeError``) ``exact`` is not a Decimal, an int or a
             float, or ``decimals`` is not an int; the message names the argument.
-        QuantityError: (also a ``ValueError``) a float that is not finite.
+        QuantityError: (also a ``ValueError``) an ``exact`` that is not finite (a float or
+            a Decimal), or ``decimals`` outside 1 to 6 (0 would round 0.29 m² to 0, 40
+            would dose from 40 decimals, -1 to tens of m²); the message names the argument,
+            the value and the range.
     """
-    if type(exact) is not Decimal:
+    if type(exact) is not Decimal or not exact.is_finite():
         exact = decimal_argument(exact, "exact", "bsa")
     if isinstance(decimals, bool) or not isinstance(decimals, int):
         raise QuantityTypeError("bsa", "decimals must be a whole number of decimals, an int",
                                 decimals)
+    if not 1 <= decimals <= 6:
+        raise QuantityError("bsa", "decimals must be a whole number from 1 to 6", decimals)
     return normal(exact.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP))
 
 

@@ -33,11 +33,11 @@ def cumulative_share(amount: Decimal | int | float,
         ZeroDivisionError: ``size`` is zero (a body size is checked positive before).
         QuantityTypeError: (also a ``TypeError``) ``amount`` or ``size`` is not a
             Decimal, an int or a float; the message names the argument.
-        QuantityError: (also a ``ValueError``) a float that is not finite.
+        QuantityError: (also a ``ValueError``) a float or a Decimal that is not finite.
     """
-    if type(amount) is not Decimal:
+    if type(amount) is not Decimal or not amount.is_finite():
         amount = decimal_argument(amount, "amount", "cumulative dose")
-    if size is not None and type(size) is not Decimal:
+    if size is not None and (type(size) is not Decimal or not size.is_finite()):
         size = decimal_argument(size, "size", "cumulative dose")
     share = Fraction(amount)
     return share if size is None else share / Fraction(size)
@@ -56,7 +56,7 @@ def cumulative_decimal(total: Fraction | Decimal | int | float) -> Decimal:
     Raises:
         QuantityTypeError: (also a ``TypeError``) ``total`` is none of those; the message
             names it.
-        QuantityError: (also a ``ValueError``) a float that is not finite.
+        QuantityError: (also a ``ValueError``) a float or a Decimal that is not finite.
     """
     if not isinstance(total, Fraction):
         total = Fraction(decimal_argument(total, "total", "cumulative dose"))

@@ -26,26 +26,30 @@ def decimal_argument(value: object, argument: str, quantity: str) -> Decimal:
     """``value``, an argument of a public function, as an exact Decimal: the one rule of
     the public API for numbers.
 
-    A ``Decimal`` is taken as it is, an ``int`` exactly, a ``float`` as it was written
-    (its shortest decimal text, :func:`shortest_decimal`: ``0.1`` is 0.1, not the binary
-    0.1000000000000000055...), as :func:`~regimens.quantities.bsa` and the batch API read
-    floats. ``argument`` names the argument in the message, ``quantity`` is the error's
-    ``quantity``.
+    A finite ``Decimal`` is taken as it is, an ``int`` exactly (a NumPy integer too, by
+    its value, never through a float: ``10**17 + 1`` stays 100000000000000001), a
+    ``float`` as it was written (its shortest decimal text, :func:`shortest_decimal`:
+    ``0.1`` is 0.1, not the binary 0.1000000000000000055...), as
+    :func:`~regimens.quantities.bsa` and the batch API read floats. ``argument`` names the
+    argument in the message, ``quantity`` is the error's ``quantity``.
 
     Raises:
         QuantityTypeError: (also a ``TypeError``) anything else (a bool, None, text, a
             Fraction): the message names the argument, the value and what is allowed.
-        QuantityError: (also a ``ValueError``) a float that is not finite (NaN, infinity).
+        QuantityError: (also a ``ValueError``) a float or a Decimal that is not finite
+            (NaN, infinity): the message names the argument and the value.
     """
-    if type(value) is Decimal:  # the common case first: the engine passes Decimals
+    if type(value) is Decimal and value.is_finite():  # the common case first
         return value
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise QuantityError(quantity, f"{argument} must be a finite number", value)
         return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float, numbers.Integral)):
         raise QuantityTypeError(quantity, f"{argument} must be a number: {NUMBER_ALLOWED}",
                                 value)
-    if isinstance(value, int):
-        return Decimal(value)
+    if not isinstance(value, float):
+        return Decimal(int(value))  # exact: an int, a NumPy integer (its own value)
     number = shortest_decimal(value)
     if not number.is_finite():
         raise QuantityError(quantity, f"{argument} must be a finite number", value)
@@ -60,9 +64,9 @@ def normal(value: Decimal | int | float) -> Decimal:
 
     Raises:
         QuantityTypeError: (also a ``TypeError``) ``value`` is not a number.
-        QuantityError: (also a ``ValueError``) a float that is not finite.
+        QuantityError: (also a ``ValueError``) a float or a Decimal that is not finite.
     """
-    if type(value) is not Decimal:
+    if type(value) is not Decimal or not value.is_finite():
         value = decimal_argument(value, "value", "number")
     value = value.normalize()
     if value == 0:
@@ -80,13 +84,15 @@ def shortest_decimal(value: float) -> Decimal:
 
     ``shortest_decimal(68.0805) == Decimal("68.0805")`` (not the binary value
     68.08049999...), so the number ``68.0805`` in a NumPy array means what the
-    text ``"68.0805 kg"`` means to :func:`parse_measure`. A NumPy float or int is read
-    alike; a ``Decimal`` is already exact and is returned as it is (normalised), never
-    through a float.
+    text ``"68.0805 kg"`` means to :func:`parse_measure`. A NumPy float is read alike. An
+    ``int`` (a NumPy integer too) is exact already and is read by its value, never through
+    a float (``10**17 + 1`` is 100000000000000001, not 1E+17); a ``Decimal`` is returned as
+    it is (normalised; NaN and infinity as they are, for the caller to refuse).
 
     Raises:
         QuantityTypeError: (also a ``TypeError``) ``value`` is not a real number (a bool,
-            None, text).
+            None, text), or is a ``Fraction`` (refused, as every number argument of
+            :mod:`regimens.quantities` refuses it: ``1/3`` has no decimal to be read as).
     """
     if type(value) is not float:
         if isinstance(value, Decimal):
@@ -94,6 +100,11 @@ def shortest_decimal(value: float) -> Decimal:
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise QuantityTypeError("number", "value must be a float (or another real "
                                     "number)", value)
+        if isinstance(value, numbers.Integral):
+            return normal(Decimal(int(value)))
+        if isinstance(value, numbers.Rational):
+            raise QuantityTypeError("number", "value must be a float, an int or a Decimal, "
+                                    "not a Fraction (1/3 has no decimal to be read as)", value)
     exact = Decimal(repr(float(value)))
     return normal(exact) if exact.is_finite() else exact  # NaN, inf: left for the caller
 

@@ -79,7 +79,7 @@ def calvert(auc: Decimal | int | float, gfr_ml_min: Decimal | int | float) -> De
         QuantityTypeError: (also a ``TypeError``) ``auc`` or ``gfr_ml_min`` is not a
             Decimal, an int or a float (a float is read as written, its shortest decimal
             text: ``57.1`` is 57.1); the message names the argument.
-        QuantityError: (also a ``ValueError``) a float that is not finite.
+        QuantityError: (also a ``ValueError``) a float or a Decimal that is not finite.
     """
     auc = decimal_argument(auc, "auc", "carboplatin dose")
     gfr_ml_min = decimal_argument(gfr_ml_min, "gfr_ml_min", "carboplatin dose")
@@ -103,8 +103,8 @@ def cockcroft_gault(age_years: Decimal | int | float, weight_kg: Decimal | int |
             an int or a float, or a ``sex`` that is not a :class:`Sex` or text; the message
             names the argument.
         QuantityError: an age of 140 years or more (the formula would give no clearance),
-            a creatinine or weight that is not positive, a float that is not finite, or a
-            sex named other than female or male.
+            a creatinine or weight that is not positive, a float or a Decimal that is not
+            finite, or a sex named other than female or male.
     """
     what = "creatinine clearance"
     age_years = decimal_argument(age_years, "age_years", what)
@@ -149,7 +149,7 @@ def adjusted_weight(actual_kg: Decimal | int | float, ideal_kg: Decimal | int | 
     Raises:
         QuantityTypeError: (also a ``TypeError``) ``actual_kg`` or ``ideal_kg`` is not a
             Decimal, an int or a float (a float is read as written); the message names it.
-        QuantityError: (also a ``ValueError``) a float that is not finite.
+        QuantityError: (also a ``ValueError``) a float or a Decimal that is not finite.
     """
     actual_kg = decimal_argument(actual_kg, "actual_kg", "adjusted body weight")
     ideal_kg = decimal_argument(ideal_kg, "ideal_kg", "adjusted body weight")
@@ -164,7 +164,7 @@ def body_mass_index(weight_kg: Decimal | int | float, height_cm: Decimal | int |
     Raises:
         QuantityTypeError: (also a ``TypeError``) ``weight_kg`` or ``height_cm`` is not a
             Decimal, an int or a float (a float is read as written); the message names it.
-        QuantityError: (also a ``ValueError``) a float that is not finite.
+        QuantityError: (also a ``ValueError``) a float or a Decimal that is not finite.
     """
     weight_kg = decimal_argument(weight_kg, "weight_kg", "body-mass index")
     height_cm = decimal_argument(height_cm, "height_cm", "body-mass index")

@@ -102,7 +102,8 @@ class Unit:
     Raises:
         QuantityTypeError: (also a ``TypeError``) ``factor`` is not a Decimal, an int or a
             float, or ``dimension`` is not a :class:`Dimension`; the message names it.
-        QuantityError: (also a ``ValueError``) a float ``factor`` that is not finite.
+        QuantityError: (also a ``ValueError``) a ``factor`` that is not finite (a float or
+            a Decimal).
     """
 
     symbol: str
@@ -110,7 +111,7 @@ class Unit:
     factor: Decimal  # how many base units (mg, IU, cells, mL) one of this unit is
 
     def __post_init__(self) -> None:
-        if type(self.factor) is not Decimal:
+        if type(self.factor) is not Decimal or not self.factor.is_finite():
             object.__setattr__(self, "factor", decimal_argument(self.factor, "factor", "unit"))
         if not isinstance(self.dimension, Dimension):
             raise QuantityTypeError("unit", "dimension must be a Dimension "
@@ -222,7 +223,8 @@ class Amount:
         QuantityTypeError: (also a ``TypeError``) ``magnitude`` is not a Decimal, an int or
             a float, or ``unit`` is not a :class:`Unit` (text such as ``"mg"`` included);
             the message names it.
-        QuantityError: (also a ``ValueError``) a float ``magnitude`` that is not finite.
+        QuantityError: (also a ``ValueError``) a ``magnitude`` that is not finite (a float
+            or a Decimal: NaN, infinity).
     """
 
     magnitude: Decimal
@@ -232,7 +234,7 @@ class Amount:
         # Checked here, at the boundary: a float (or text) magnitude failed later, at the
         # first arithmetic or formatting, far from where it was given. The common case
         # (a Decimal and a Unit, as the engine builds them) costs two type checks.
-        if type(self.magnitude) is not Decimal:
+        if type(self.magnitude) is not Decimal or not self.magnitude.is_finite():
             object.__setattr__(self, "magnitude",
                                decimal_argument(self.magnitude, "magnitude", "amount"))
         if type(self.unit) is not Unit:
