@@ -61,6 +61,34 @@ def test_choices_outside_the_range_are_refused_at_load(choices: str,
     assert {p.code for p in caught.value.problems} == {"bad-length"}
 
 
+def _twice(written: str, first: str, days: int) -> str:
+    return (f"P.yaml:6: lengths.run-in.choices.{written}: the same length as '{first}' "
+            f"({days} days): give each length once, with its weight (got '{written}')")
+
+
+# (choices as written, the problems expected, by hand: 11 weeks = 77 days, 12 weeks = 84)
+TWICE = [
+    # Both outside the range, one length: two problems both named '11 weeks' before;
+    # each key is named once now, '77 days' as the length given twice.
+    ("11 weeks: 1, 77 days: 1", [_twice("77 days", "11 weeks", 77), _outside("11 weeks")]),
+    # Within the range, one length with two weights: accepted silently as two entries.
+    ("12 weeks: 1, 84 days: 3", [_twice("84 days", "12 weeks", 84)]),
+    ("84 days: 3, 14 weeks: 1, 12 weeks: 1",
+     [_twice("12 weeks", "84 days", 84)]),
+]
+
+
+@pytest.mark.parametrize(("choices", "expected"), TWICE)
+def test_a_length_given_twice_is_refused_naming_each_key_once(choices: str,
+                                                              expected: list[str]) -> None:
+    with pytest.raises(InvalidRegimenError) as caught:
+        loads_plan(PLAN % choices, "P.yaml", regimen=regimens.load("mirocals"))
+    assert sorted(str(p) for p in caught.value.problems) == sorted(expected)
+    assert "duplicate-length" in {p.code for p in caught.value.problems}
+    with pytest.raises(InvalidRegimenError):  # without the regimen too: it is the plan's
+        loads_plan(PLAN % choices, "P.yaml")
+
+
 def test_with_the_plan_s_other_problems_at_once() -> None:
     document = PLAN.replace("il2: 1, placebo: 1", "il2: 1, active: 1") % "3 days: 1"
     with pytest.raises(InvalidRegimenError) as caught:

@@ -185,18 +185,21 @@ def _choices_outside(regimen: Regimen, plan: Plan) -> list[Problem]:
         span = periods[period].length if period in periods else None
         if choices is None or span is None or span.shortest == span.longest:
             continue  # uniform, or a period refused above
-        # The keys as written, by the days they say (the plan's lines name each one).
-        written: dict[int, str] = {}
+        # The keys as written, by the days they say (the plan's lines name each one); a
+        # length written twice ('11 weeks', '77 days') was refused when the plan was read,
+        # and each key is used once, so no key is named for another.
+        written: dict[int, list[str]] = {}
         for key in plan.lines:
             if len(key) == 4 and key[:3] == ("lengths", period, "choices"):
                 try:
-                    written.setdefault(Duration.parse(str(key[3])).days, str(key[3]))
+                    written.setdefault(Duration.parse(str(key[3])).days, []).append(str(key[3]))
                 except UnitError:
                     continue  # refused when the plan was read
         for days, _weight in choices:
             if span.shortest.days <= days <= span.longest.days:
                 continue
-            text = written.get(days)
+            texts = written.get(days)
+            text = texts.pop(0) if texts else None
             where: Loc = ("lengths", period, "choices") + ((text,) if text is not None else ())
             problems.append(plan.problem(
                 where, f"a length to choose for the period {period!r} must be within its "

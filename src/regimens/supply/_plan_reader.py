@@ -362,12 +362,23 @@ class _Reader:
                 continue
             where = root.at("lengths").at(period).at("choices")
             pairs = []
+            seen: dict[int, str] = {}  # days -> the first key that says them
             for text, weight in how["choices"].items():
                 try:
-                    pairs.append((Duration.parse(text).days, weight))
+                    days = Duration.parse(text).days
                 except UnitError as exc:
                     self.problems.append(where.at(text).problem(str(exc), value=text,
                                                                 code="bad-quantity"))
+                    continue
+                if days in seen:
+                    # '12 weeks: 1, 84 days: 3' is one length with two weights: which
+                    # was meant is a guess, so neither is taken.
+                    self.problems.append(where.at(text).problem(
+                        f"the same length as {seen[days]!r} ({days} days): give each length "
+                        "once, with its weight", value=text, code="duplicate-length"))
+                    continue
+                seen[days] = text
+                pairs.append((days, weight))
             lengths.append((period, tuple(pairs)))
         if None in (enrolment, randomisation, treatment) or sizes is False:
             return None
