@@ -9,6 +9,8 @@ catalogue provokes is round-tripped too, and each of its problems must carry a c
 from __future__ import annotations
 
 import ast
+import collections
+import enum
 import inspect
 import pickle
 import re
@@ -313,6 +315,126 @@ def test_plain_values_are_kept_as_they_are() -> None:
         copy = pickle.loads(pickle.dumps(errors.ExpandOptionError("x", "why", value)))
         assert copy.value == value
         assert type(copy.value) is type(value)
+
+
+Point = collections.namedtuple("Point", "x y")
+
+
+class _Shade(enum.IntEnum):  # an int of a caller's type: it pickles by name, reads the same
+    DARK = 2
+
+
+def _self_list() -> list[Any]:
+    loop: list[Any] = [1]
+    loop.append(loop)
+    return loop
+
+
+def _self_dict() -> dict[str, Any]:
+    loop: dict[str, Any] = {"a": 1}
+    loop["me"] = loop
+    return loop
+
+
+def _tuple_in_a_cycle() -> tuple[Any, ...]:
+    inner: list[Any] = []
+    outer = (1, inner)
+    inner.append(outer)
+    return outer
+
+
+def _local_int() -> int:
+    class Local(int):  # a class inside a function does not pickle
+        def __repr__(self) -> str:
+            return "Local(7)"
+
+    return Local(7)
+
+
+class _Tagged(dict[str, Any]):  # a mapping type of a caller's (a YAML loader's)
+    def __repr__(self) -> str:
+        return "Tagged" + dict.__repr__(self)
+
+
+def _local_mapping() -> dict[str, Any]:
+    class Local(dict[str, Any]):  # does not pickle: shown "a mapping" all the same
+        def __repr__(self) -> str:
+            return "Local" + dict.__repr__(self)
+
+    return Local(a=1)
+
+
+def _local_list() -> list[Any]:
+    class Local(list[Any]):
+        def __repr__(self) -> str:
+            return "Local" + list.__repr__(self)
+
+    return Local([1])
+
+
+def _deep() -> list[Any]:
+    value: list[Any] = []
+    for _ in range(5000):  # deeper than Python's recursion limit (1000)
+        value = [value]
+    return value
+
+
+#: Values whose pickled copy changed the message or made pickling fail, with what the
+#: message must say of them, worked out by hand from show() and repr(): (make it, the
+#: value's text in ExpandOptionError's message, in QuantityError's).
+AWKWARD: dict[str, tuple[Any, str, str]] = {
+    # a named tuple became a plain tuple: "(got P(x=1, y=2))" read "(got (1, 2))"
+    "named tuple": (lambda: Point(1, 2), "Point(x=1, y=2)", "Point(x=1, y=2)"),
+    "named tuple in a list": (lambda: [Point(1, 2)], "a list", "[Point(x=1, y=2)]"),
+    "named tuple in a tuple": (lambda: (Point(1, 2), 3), "(Point(x=1, y=2), 3)",
+                               "(Point(x=1, y=2), 3)"),
+    # a list or mapping that contains itself: pickle.dumps raised RecursionError
+    "list of itself": (_self_list, "a list", "[1, [...]]"),
+    "mapping of itself": (_self_dict, "a mapping", "{'a': 1, 'me': {...}}"),
+    "tuple in a cycle": (_tuple_in_a_cycle, "(1, [(...)])", "(1, [(...)])"),
+    "an IntEnum": (lambda: _Shade.DARK, "2", "<_Shade.DARK: 2>"),
+    # str() of an int subclass is its repr() (int defines no __str__ of its own)
+    "an int of a local class": (_local_int, "Local(7)", "Local(7)"),
+    "a mapping of a caller's type": (lambda: _Tagged(a=1), "a mapping", "Tagged{'a': 1}"),
+    "a mapping of a local type": (_local_mapping, "a mapping", "Local{'a': 1}"),
+    "a list of a local type": (_local_list, "a list", "Local[1]"),
+}
+
+
+@pytest.mark.parametrize("kind", list(AWKWARD))
+def test_an_error_s_message_survives_pickling_for_any_value(kind: str) -> None:
+    make, shown, text = AWKWARD[kind]
+    for error, expected in (
+            (errors.ExpandOptionError("x", "why", make()), f"x: why (got {shown})"),
+            (errors.QuantityError("q", "why", make()), f"why (got {text})")):
+        copy = pickle.loads(pickle.dumps(error))
+        assert str(error) == expected
+        assert str(copy) == expected
+
+
+@pytest.mark.parametrize(("cls", "build", "attribute"), HOLDERS,
+                         ids=[c.__name__ for c, *_ in HOLDERS])
+@pytest.mark.parametrize("kind", list(AWKWARD))
+def test_every_holder_pickles_any_value_with_its_message(
+        cls: type, build: Any, attribute: str, kind: str) -> None:
+    error = build(AWKWARD[kind][0]())
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is cls
+    assert str(copy) == str(error)
+
+
+def test_a_named_tuple_stays_one_in_the_copy() -> None:
+    copy = pickle.loads(pickle.dumps(errors.ExpandOptionError("x", "why", Point(1, 2))))
+    assert copy.value == Point(1, 2)
+    assert type(copy.value) is Point
+
+
+def test_a_value_nested_deeper_than_python_recurses_still_pickles() -> None:
+    # Its text cannot be made either (repr recurses): the copy says what it was, never
+    # raises.
+    error = errors.QuantityError("q", "why", _deep())
+    copy = pickle.loads(pickle.dumps(error))
+    assert str(copy) == "why (got <list object>)"
 
 
 def test_a_record_that_is_an_open_file_gives_an_error_that_pickles(tmp_path: Path) -> None:

@@ -35,11 +35,13 @@ Every error keeps its parts as attributes and builds its message from them in
 ``__str__``; nothing in the library reads a message back. Every error pickles
 (``pickle.loads(pickle.dumps(exc))`` gives an error with equal fields and an
 equal message), so errors cross process pools. An offending value is kept as given
-(``exc.value is`` the object passed); in the pickled copy a value that is not plain
-data (numbers, text, dates, ``Decimal``, ``None``, and tuples, lists, sets and dicts
-of them), e.g. an open file, a lock or a generator, which may not pickle, is an
-:class:`UnpicklableValue` with the value's ``str()`` and ``repr()``, so the message
-reads the same. Each class has a stable
+(``exc.value is`` the object passed); in the pickled copy plain data (numbers, text,
+dates, ``Decimal``, ``None``, and tuples, lists, sets and dicts of them, even one that
+contains itself) is kept, another value as it is when it pickles and reads back with
+the same ``repr()`` and ``str()`` (a named tuple stays ``P(x=1, y=2)``), and any other
+(an open file, a lock, a generator) is an :class:`UnpicklableValue` with the value's
+``str()`` and ``repr()``, so the message reads the same; pickling an error never
+raises. Each class has a stable
 kebab-case ``code``; each :class:`Problem` has its own ``code`` naming the rule
 it breaks and a ``loc`` tuple locating it in the document, as pydantic's
 error records do (``type``, ``loc``).
@@ -49,6 +51,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import pickle
 from dataclasses import field
 from datetime import date, time, timedelta
 from decimal import Decimal
@@ -114,6 +117,8 @@ def show(value: object) -> str:
         text = "a mapping"
     elif isinstance(value, list):
         text = "a list"
+    elif isinstance(value, UnpicklableValue) and value.noun is not None:
+        text = value.noun  # a pickled copy's mapping or list, shown as the original was
     else:
         text = str(value)
     if len(text) > 80:
@@ -196,13 +201,16 @@ class UnpicklableValue:
     """Stands in, in a pickled error, for an offending value that is not plain data (an
     open file, a lock, a generator, any object): ``text`` is the value's ``repr()`` and
     ``shown`` its ``str()``, which this object's ``repr()`` and ``str()`` return, so the
-    error's message reads as it did. Equal when both are equal."""
+    error's message reads as it did; ``noun`` is ``"a mapping"`` or ``"a list"`` for a
+    mapping or list of a caller's type that does not pickle (messages show those so),
+    else None. Equal when all three are equal."""
 
-    __slots__ = ("shown", "text")
+    __slots__ = ("noun", "shown", "text")
 
-    def __init__(self, text: str, shown: str) -> None:
+    def __init__(self, text: str, shown: str, noun: str | None = None) -> None:
         self.text = text
         self.shown = shown
+        self.noun = noun
 
     def __repr__(self) -> str:
         return self.text
@@ -213,47 +221,95 @@ class UnpicklableValue:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, UnpicklableValue):
             return NotImplemented
-        return (self.text, self.shown) == (other.text, other.shown)
+        return (self.text, self.shown, self.noun) == (other.text, other.shown, other.noun)
 
     def __hash__(self) -> int:
-        return hash((self.text, self.shown))
+        return hash((self.text, self.shown, self.noun))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (UnpicklableValue, (self.text, self.shown))
+        return (UnpicklableValue, (self.text, self.shown, self.noun))
 
 
-#: Values an error's pickled copy keeps as they are: plain data, which pickles.
-_PLAIN = (type(None), bool, int, float, complex, str, bytes, Decimal, Fraction, date, time,
-          timedelta, _NoValue)
+#: Values an error's pickled copy keeps as they are: plain data, which pickles (these
+#: types exactly: a subclass, an IntEnum of a caller's, may not pickle or may read back
+#: otherwise, and is tried as any other object is).
+_PLAIN = frozenset({type(None), bool, int, float, complex, str, bytes, Decimal, Fraction, date,
+                    time, timedelta, _NoValue})
+
+
+class _Cycle(Exception):
+    """A tuple, set or frozenset that contains itself (through a list or a mapping)."""
+
+
+_BUSY = object()  # in the memo: a tuple or set being copied (it cannot be made first)
 
 
 def _picklable(value: object) -> object:
-    """``value`` for an error's pickled copy: plain data as it is (containers item by
-    item), anything else as an :class:`UnpicklableValue` (it may not pickle: a file, a
-    lock, a generator)."""
-    if isinstance(value, _PLAIN):
+    """``value`` for an error's pickled copy, read back with the same ``str()``, ``repr()``
+    and message: plain data as it is (lists, mappings, tuples and sets item by item, a
+    list or mapping that contains itself with the same shape), another object as it is
+    when it pickles and reads back the same (a named tuple: ``P(x=1, y=2)``, not
+    ``(1, 2)``), else an :class:`UnpicklableValue` with its text (a file, a lock, a
+    generator). Never raises: any value falls back to its text."""
+    try:
+        return _copy(value, {})
+    except (_Cycle, RecursionError):  # a tuple in a cycle; nesting deeper than Python's
+        return _whole(value)
+
+
+def _copy(value: object, memo: dict[int, object]) -> object:
+    kind = type(value)
+    if kind in _PLAIN:
         return value
-    # Containers item by item, as the plain type (a YAML loader's mapping, a named tuple:
-    # equal to it, and shown the same, "a mapping", "a list").
-    if isinstance(value, tuple):
-        return tuple(_picklable(v) for v in value)
-    if isinstance(value, list):
-        return [_picklable(v) for v in value]
-    if isinstance(value, frozenset):
-        return frozenset(_picklable(v) for v in value)
-    if isinstance(value, set):
-        return {_picklable(v) for v in value}
-    if isinstance(value, dict):
-        return {_picklable(k): _picklable(v) for k, v in value.items()}
-    if type(value) is Problem:
-        return dataclasses.replace(value, value=_picklable(value.value))
-    if isinstance(value, enum.Enum) and type(value).__module__.startswith("regimens."):
+    seen = memo.get(id(value))
+    if seen is _BUSY:
+        raise _Cycle
+    if seen is not None:
+        return seen  # the copy of a list or mapping met again: the same shape, a cycle kept
+    # A list or mapping is made before its items, so an item that is the container
+    # itself is the copy.
+    if kind is list and isinstance(value, list):
+        items: list[object] = []
+        memo[id(value)] = items
+        items.extend(_copy(v, memo) for v in value)
+        return items
+    if kind is dict and isinstance(value, dict):
+        mapping: dict[object, object] = {}
+        memo[id(value)] = mapping
+        for k, v in value.items():
+            mapping[_copy(k, memo)] = _copy(v, memo)
+        return mapping
+    if kind is tuple or kind is set or kind is frozenset:
+        memo[id(value)] = _BUSY
+        made = kind(_copy(v, memo) for v in value)  # type: ignore[attr-defined]
+        memo[id(value)] = made
+        return made
+    if isinstance(value, Problem) and kind is Problem:
+        return dataclasses.replace(value, value=_copy(value.value, memo))
+    if isinstance(value, enum.Enum) and kind.__module__.startswith("regimens."):
         return value  # the library's own (pickled by name)
+    return _whole(value)
+
+
+def _whole(value: object) -> object:
+    """``value`` itself when it pickles and reads back with the same ``repr()`` and
+    ``str()`` (a named tuple, a caller's mapping type); else an :class:`UnpicklableValue`
+    with its text."""
     try:
         text, shown = repr(value), str(value)
     except Exception:  # any object's repr may fail; the error must still pickle
-        text = shown = f"<{type(value).__name__} object>"
-    return UnpicklableValue(text, shown)
+        return UnpicklableValue(f"<{type(value).__name__} object>",
+                                f"<{type(value).__name__} object>")
+    try:
+        copy = pickle.loads(pickle.dumps(value))
+        if repr(copy) == text and str(copy) == shown:
+            return value
+    except Exception:  # not picklable, or reads back otherwise: its text
+        pass
+    # A mapping or list of a caller's type (a YAML loader's mapping) is shown as one.
+    noun = "a mapping" if isinstance(value, dict) else "a list" if isinstance(
+        value, list) else None
+    return UnpicklableValue(text, shown, noun)
 
 
 class RegimenError(Exception):
@@ -270,8 +326,13 @@ class RegimenError(Exception):
         # __init__(*self.args)); subclasses list their fields in _fields(). An offending
         # value that is not plain data goes as its text: a file or a lock given as an
         # option would make the error itself unpicklable.
-        state = {name: _picklable(value) for name, value in self.__dict__.items()}
-        fields = _picklable(self._fields())
+        memo: dict[int, object] = {}  # one copy per object: shared values stay shared
+        try:
+            state = {name: _copy(value, memo) for name, value in self.__dict__.items()}
+            fields = _copy(self._fields(), memo)
+        except (_Cycle, RecursionError):
+            state = {name: _picklable(value) for name, value in self.__dict__.items()}
+            fields = tuple(_picklable(v) for v in self._fields())
         return (type(self), fields, state or None)
 
     def _fields(self) -> tuple[object, ...]:
