@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 import regimens
+from regimens import _records
 from regimens._records import dataclass as ours
 
 Decorator = Callable[..., Any]
@@ -678,3 +679,32 @@ def test_a_comparison_of_its_own_is_refused_with_order(decorate: Decorator) -> N
 
             def __lt__(self, other: object) -> bool:
                 return False
+
+
+@pytest.mark.parametrize("options", [
+    {}, {"frozen": True}, {"order": True}, {"frozen": True, "order": True},
+    {"slots": True}, {"frozen": True, "slots": True}, {"repr": False}])
+def test_the_options_the_docstring_names_take_the_lazy_path(options: dict[str, bool]) -> None:
+    # The module docstring said only @dataclass and @dataclass(frozen=True) did, and that
+    # order and slots went to the standard decorator unchanged: they take this path.
+    @_records.dataclass(**options)
+    class Point:
+        """A point."""
+
+        x: int
+
+    assert isinstance(Point.__dict__["__init__"], _records._Init)
+    if options.get("order"):
+        assert Point.__dict__["__lt__"].__code__.co_filename == _records.__file__
+    assert Point(1) == Point(1)
+
+
+@pytest.mark.parametrize("options", [{"eq": False}, {"kw_only": True}, {"init": False}])
+def test_other_options_go_to_the_standard_decorator(options: dict[str, bool]) -> None:
+    @_records.dataclass(**options)  # type: ignore[call-overload]
+    class Point:
+        """A point."""
+
+        x: int = 0
+
+    assert not isinstance(Point.__dict__.get("__init__"), _records._Init)

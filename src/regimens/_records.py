@@ -36,8 +36,13 @@ parameter without a default after one with a default (refused), gets ``__init__`
 the standard decorator at once. tests/test_records.py compares both decorators over
 every option the library uses and over every dataclass of the library.
 
-Only ``@dataclass`` and ``@dataclass(frozen=True)`` take this path; any other option
-(``slots``, ``order``, ``eq=False``...) goes to :func:`dataclasses.dataclass` unchanged.
+``@dataclass`` with no options or any of ``frozen``, ``repr``, ``order`` and ``slots``
+takes this path (``order=True``: the four comparisons are stand-ins too, made with the
+others; ``slots=True``: the class the standard decorator remakes with slots gets the
+stand-ins, and a frozen one keeps the standard ``__setattr__``, ``__delattr__`` and
+pickling methods); a class that defines a comparison of its own with ``order=True``, or
+any other option (``eq=False``, ``init=False``, ``kw_only``...), goes to
+:func:`dataclasses.dataclass` unchanged.
 Type checkers see :func:`dataclasses.dataclass`. The modules on the path of
 ``regimens expand`` use it; the others keep the standard decorator.
 """

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import warnings
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ import regimens
 from regimens import AdministrationStatus as S
 from regimens import EventKind, InvalidRegimenError, Record, RecordRow
 from regimens.quantities import parse_amount
-from regimens.record import replay
+from regimens.record import load_record, replay
 from support import load
 
 CYCLED = """\
@@ -493,3 +494,27 @@ def test_a_dose_given_on_its_planned_day_and_moved_names_both_rows(
     assert problem.message == message + (
         ": the two rows contradict each other; void the wrong one (a dose given late is a "
         "given row on the day it was given, naming its cycle and day)")
+
+
+def test_revision_leaves_a_voided_delay_out_the_ics_sequence_counts_it(tmp_path: Path) -> None:
+    # Administration's docstring said revision is the event's SEQUENCE. By hand: a delay
+    # of cycle 2 (line 2) and its void (line 3) leave cycle 2 day 1 unchanged, so no row
+    # in force changed it: revision 0. The ICS SEQUENCE is counted over the record's
+    # history (plan: 0; with the delay: moved, 1; with its void: moved back, 2).
+    path = tmp_path / "P.csv"
+    path.write_text("date,event,drug,cycle,day,amount,level,reason,line\n"
+                    "2027-02-08,delay,gem,2,,,,neutropenia,\n"
+                    "2027-02-08,void delay,gem,2,,,,entered in error,2\n", encoding="utf-8")
+    regimen = regimens.load(Path(__file__).parent / "golden" / "gemcitabine-redose.yaml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = regimen.expand(arm="gem", start="2027-01-04", record=load_record(path),
+                           participant=regimens.Participant(weight="70 kg", height="170 cm"))
+    first = next(a for a in s.administrations if a.cycle == 2 and a.cycle_day == 1)
+    assert first.date == date(2027, 2, 1)  # Day 29, as planned
+    assert first.revision == 0
+    ics = s.to_ics(stamp=datetime(2027, 1, 1, tzinfo=UTC))
+    text = ics.decode() if isinstance(ics, bytes) else ics
+    event = next(e for e in text.split("BEGIN:VEVENT")[1:]
+                 if "day29" in e.split("UID:")[1].splitlines()[0])
+    assert "\nSEQUENCE:2\r" in event or "\nSEQUENCE:2\n" in event

@@ -67,8 +67,10 @@ class Administration:
     CSV (it counts as zero) and keeps the dose it would have had here;
     ``dose`` is what was given (or is now planned) and ``planned_dose`` the dose the plan
     had, when the record changed it (else None); ``record_note`` says what the record
-    did, naming its lines; ``revision`` counts the record's changes to it (an iCalendar
-    event's SEQUENCE). A ``given`` row that fulfils no planned administration is an
+    did, naming its lines; ``revision`` counts the record's rows that changed it,
+    voided rows left out (a delay and its void: 0). It is not the iCalendar event's
+    ``SEQUENCE``, which is counted over the record's history, voids included (the same
+    delay and void: 2; docs/ics.md). A ``given`` row that fulfils no planned administration is an
     administration of its own with ``unplanned`` True: its own date, drug and amount, no
     cycle, cycle day, planned date or planned dose. ``plan`` is the planned
     administration a replayed one is (None without a record, and for an unplanned dose).
