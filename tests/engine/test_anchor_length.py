@@ -55,9 +55,12 @@ def said(anchored: str, first: str, period: str = "run-in", days: int = 7,
     # Given its length: nothing assumed.
     ("2 weeks", {"anchor": {"run-in": "2027-01-04"}, "lengths": {"run-in": "2 weeks"}},
      date(2027, 1, 18), []),
-    # Anchored by enrolment (the screening's first day, 2027-01-04): 14 + 7 days later.
+    # Anchored by enrolment (the screening's first day, 2027-01-04): 14 + 7 days later;
+    # the anchor named as given (it said '--anchor screening=...', never typed).
     ("2 weeks", {"anchor": "enrolment=2027-01-04"}, date(2027, 1, 25),
-     [said("screening", "2027-01-04")]),
+     [said("enrolment", "2027-01-04")]),
+    ("2 weeks", {"anchor": {"enrollment": "2027-01-04"}}, date(2027, 1, 25),
+     [said("enrollment", "2027-01-04")]),
     # Two periods of a range between: each is said (screening 1-2 weeks: 7 days).
     ("1-2 weeks", {"anchor": {"screening": "2027-01-04"}}, date(2027, 1, 18),
      [said("screening", "2027-01-04", "screening", 7, "1-2 weeks"),
@@ -84,3 +87,36 @@ def test_the_cli_prints_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
                  "run-in=2027-01-04"]) == 0
     out = capsys.readouterr()
     assert said("run-in", "2027-01-04") in out.out + out.err
+
+
+@pytest.mark.parametrize(("options", "option", "value"), [
+    # Study Day 1 on 0001-01-05: the run-in (7 days) and the screening (14) before it start
+    # before 0001-01-01. It said 'start' though no start was given.
+    ({"anchor": {"treatment": "0001-01-05"}}, "anchor", "0001-01-05"),
+    # Run-in from 9999-12-20: Study Day 1 on 9999-12-27, and the 6 weeks of treatment end
+    # after 9999-12-31.
+    ({"anchor": {"run-in": "9999-12-20"}}, "anchor", "9999-12-20"),
+    ({"anchor": "enrolment=9999-12-01"}, "anchor", "9999-12-01"),
+    # Given a start, the start is named, as before.
+    ({"start": "9999-12-20"}, "start", "9999-12-20"),
+])
+def test_a_schedule_out_of_the_calendar_names_the_option_given(
+        options: dict[str, Any], option: str, value: str) -> None:
+    regimen = regimens.loads(TEXT.replace("SCREENING", "2 weeks"), "ri.yaml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(regimens.ExpandOptionError) as caught:
+            regimen.expand("a", **options)
+    assert caught.value.option == option
+    assert caught.value.value == value
+    assert "the schedule would fall outside the calendar (years 1 to 9999)" in str(caught.value)
+
+
+def test_the_command_line_names_anchor_when_out_of_the_calendar(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "ri.yaml"
+    path.write_text(TEXT.replace("SCREENING", "2 weeks"), encoding="utf-8")
+    assert main(["expand", str(path), "--arm", "a", "--anchor", "treatment=0001-01-05",
+                 "-o", str(tmp_path / "out.txt")]) == 2
+    assert capsys.readouterr().err == ("regimens: --anchor: the schedule would fall outside "
+                                       "the calendar (years 1 to 9999) (got '0001-01-05')\n")

@@ -67,7 +67,8 @@ def expand(
     try:
         return _lay_out(regimen, line, symbolic, exact_drugs)
     except OverflowError:
-        raise ExpandOptionError("start", OUTSIDE_CALENDAR, line.start.isoformat()) from None
+        option, given = line.start_option  # --anchor when Study Day 1 was placed from it
+        raise ExpandOptionError(option, OUTSIDE_CALENDAR, given) from None
     finally:
         if paused:
             gc.enable()

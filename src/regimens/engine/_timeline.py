@@ -42,9 +42,10 @@ ENROLMENT = ("enrolment", "enrollment")
 
 
 def _anchored(regimen: Regimen, arm: str, anchor: Mapping[str, date | str] | str,
-              periods: tuple[tuple[Period, int, int], ...]) -> tuple[date, str, date]:
+              periods: tuple[tuple[Period, int, int], ...]) -> tuple[date, str, date, str]:
     """The date of the first day of the day_one period, from another period's first day;
-    with the id of the period anchored and the date given for its first day."""
+    with the id of the period anchored, the date given for its first day and the name
+    as given (``enrolment`` for the arm's first period)."""
     if isinstance(anchor, str) and "=" in anchor:
         name, _, text = anchor.partition("=")
         anchor = {name.strip(): text.strip()}
@@ -53,6 +54,7 @@ def _anchored(regimen: Regimen, arm: str, anchor: Mapping[str, date | str] | str
                                 "(run-in=2027-01-04)",
                                 anchor)
     ((period, when),) = anchor.items()
+    typed = str(period)
     placed = {p.id: first for p, first, _ in periods}
     if period in ENROLMENT and period not in placed and periods:
         # Enrolment is the first day of the arm's first period (the format declares no
@@ -71,7 +73,7 @@ def _anchored(regimen: Regimen, arm: str, anchor: Mapping[str, date | str] | str
                                 f"{', '.join(placed)})", period)
     first_day = parse_start(when, "anchor")
     try:
-        return first_day - timedelta(days=placed[period]), period, first_day
+        return first_day - timedelta(days=placed[period]), period, first_day, typed
     except OverflowError:
         raise ExpandOptionError("anchor", "the schedule would fall outside the calendar "
                                 "(years 1 to 9999)", first_day.isoformat()) from None
@@ -108,6 +110,17 @@ class Timeline:
     levels: dict[str, int] = field(default_factory=dict)  # drug id -> dose level (not 0)
     # Lengths assumed to place an anchored participant (AnchorLengthWarning), if any.
     warnings: tuple[RegimenWarning, ...] = ()
+    # The date given with --anchor (anchor=), when Study Day 1 was placed from it: a date
+    # out of the calendar is then the anchor's, not a start never given.
+    anchor: date | None = None
+
+    @property
+    def start_option(self) -> tuple[str, str]:
+        """The option that placed Study Day 1 and its date as given, for an error: the
+        anchor's when there is one, else the start."""
+        if self.anchor is not None:
+            return "anchor", self.anchor.isoformat()
+        return "start", self.start.isoformat()
 
     def study_day(self, offset: int) -> StudyDay:
         """The Study Day of an offset, in the regimen's convention (Day 0 or not)."""
@@ -118,16 +131,20 @@ class Timeline:
         return self.start + timedelta(days=offset)
 
 
-def _date(start: date, offset: int, months: int = 0) -> date:
+def _date(start: date, offset: int, months: int = 0,
+          anchor: date | None = None) -> date:
     """``start`` + ``offset`` days + ``months`` calendar months (from that day).
 
     Raises:
-        ExpandOptionError: the date falls outside the years 1 to 9999.
+        ExpandOptionError: the date falls outside the years 1 to 9999 (naming the
+            ``anchor`` date when Study Day 1 was placed from one, else the start).
     """
     try:
         day = start + timedelta(days=offset)
         return Months(months).after(day) if months else day
     except OverflowError:
+        if anchor is not None:
+            raise ExpandOptionError("anchor", OUTSIDE_CALENDAR, anchor.isoformat()) from None
         raise ExpandOptionError("start", OUTSIDE_CALENDAR, start.isoformat()) from None
 
 
@@ -176,10 +193,12 @@ def resolve(
     index = next(i for i, p in enumerate(path) if p.id == day_one_period)
     cursor = -sum(chosen.get(p.id, p.length.shortest).days for p in path[:index])
     assumed: tuple[RegimenWarning, ...] = ()
+    anchor_date: date | None = None
     if anchor is not None:
-        day_one, anchored, first_day = _anchored(regimen, arm, anchor,
-                                                 _in_days(path, chosen, cursor))
-        assumed = _assumed_lengths(path, anchored, day_one_period, chosen, first_day)
+        day_one, anchored, anchor_date, typed = _anchored(regimen, arm, anchor,
+                                                          _in_days(path, chosen, cursor))
+        assumed = _assumed_lengths(path, anchored, day_one_period, chosen, anchor_date,
+                                   typed)
     placed: list[tuple[Period, int, int]] = []
     run: tuple[date, int] | None = None  # first date and months of a run of month periods
     for period in path:
@@ -190,25 +209,26 @@ def resolve(
         else:
             # Consecutive periods in months count from the first one's first day, never
             # chained: 6 months then 6 months end 12 months after it (docs/format.md).
-            first_date = _date(day_one, cursor)
+            first_date = _date(day_one, cursor, anchor=anchor_date)
             run = (first_date, 0) if run is None else run
             run = (run[0], run[1] + months.months)
-            days = (_date(run[0], 0, run[1]) - first_date).days
+            days = (_date(run[0], 0, run[1], anchor_date) - first_date).days
         placed.append((period, cursor, days))
         cursor += days
     periods = tuple(placed)
     body = BodySize(participant or Participant(), parse_formula(bsa_formula), decimals)
     at_level = {d: n for d, n in parse_levels(regimen, arm, levels).items() if n != 0}
     return Timeline(arm, day_one, periods, parse_zone(tz), body, regimen.day_zero, calendar,
-                    at_level, assumed)
+                    at_level, assumed, anchor_date)
 
 
 def _assumed_lengths(path: tuple[Period, ...], anchored: str, day_one_period: str,
-                     chosen: Mapping[str, Duration], first_day: date
+                     chosen: Mapping[str, Duration], first_day: date, typed: str
                      ) -> tuple[RegimenWarning, ...]:
     """An :class:`AnchorLengthWarning` for each period between the one anchored and the
     day_one period whose length is a range and was not given: Study Day 1, and every date
-    after it, was placed with its shortest length (never silently)."""
+    after it, was placed with its shortest length (never silently). The anchor is named
+    as given (``typed``: ``--anchor enrolment=...``, not the period it resolved to)."""
     ids = [p.id for p in path]
     low, high = sorted((ids.index(anchored), ids.index(day_one_period)))
     found: list[RegimenWarning] = []
@@ -217,7 +237,7 @@ def _assumed_lengths(path: tuple[Period, ...], anchored: str, day_one_period: st
             continue
         days = period.length.shortest.days
         found.append(AnchorLengthWarning(
-            f"--anchor {anchored}={first_day.isoformat()}: Study Day 1 is placed with period "
+            f"--anchor {typed}={first_day.isoformat()}: Study Day 1 is placed with period "
             f"{period.id} lasting {days} day{'' if days == 1 else 's'}, the shortest of its "
             f"length {period.length}, as no length was given for it; every date from Study "
             f"Day 1 on depends on it: give its length (--length {period.id}=LENGTH, or "

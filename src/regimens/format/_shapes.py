@@ -315,7 +315,10 @@ class Record(Shape):
 
 @dataclass
 class MapOf(Shape):
-    """A mapping from ids (lower-case letters, digits, hyphens) to entries of one shape."""
+    """A mapping from keys to entries of one shape: by default the keys are ids
+    (lower-case letters, digits, hyphens); ``key_pattern`` and ``key_help`` say what else
+    they are where they are not (a dose level's number, ``LEVELS``: ``-1``, ``+2``; a
+    length as written, a plan's length ``choices``: ``12 weeks``)."""
 
     values: Shape
     description: str = ""
