@@ -198,7 +198,8 @@ def resolve(
         day_one, anchored, anchor_date, typed = _anchored(regimen, arm, anchor,
                                                           _in_days(path, chosen, cursor))
         assumed = _assumed_lengths(path, anchored, day_one_period, chosen, anchor_date,
-                                   typed)
+                                   typed, _alike_on_every_arm(regimen, typed, path, anchored,
+                                                              day_one_period))
     placed: list[tuple[Period, int, int]] = []
     run: tuple[date, int] | None = None  # first date and months of a run of month periods
     for period in path:
@@ -223,12 +224,14 @@ def resolve(
 
 
 def _assumed_lengths(path: tuple[Period, ...], anchored: str, day_one_period: str,
-                     chosen: Mapping[str, Duration], first_day: date, typed: str
-                     ) -> tuple[RegimenWarning, ...]:
+                     chosen: Mapping[str, Duration], first_day: date, typed: str,
+                     blind_safe: bool = False) -> tuple[RegimenWarning, ...]:
     """An :class:`AnchorLengthWarning` for each period between the one anchored and the
     day_one period whose length is a range and was not given: Study Day 1, and every date
     after it, was placed with its shortest length (never silently). The anchor is named
-    as given (``typed``: ``--anchor enrolment=...``, not the period it resolved to)."""
+    as given (``typed``: ``--anchor enrolment=...``, not the period it resolved to).
+    ``blind_safe``: every arm would place Study Day 1 through the same periods, so the
+    warning reads the same on every arm and blinded outputs show it too."""
     ids = [p.id for p in path]
     low, high = sorted((ids.index(anchored), ids.index(day_one_period)))
     found: list[RegimenWarning] = []
@@ -236,10 +239,32 @@ def _assumed_lengths(path: tuple[Period, ...], anchored: str, day_one_period: st
         if period.length.fixed or period.id in chosen:
             continue
         days = period.length.shortest.days
-        found.append(AnchorLengthWarning(
+        warning = AnchorLengthWarning(
             f"--anchor {typed}={first_day.isoformat()}: Study Day 1 is placed with period "
             f"{period.id} lasting {days} day{'' if days == 1 else 's'}, the shortest of its "
             f"length {period.length}, as no length was given for it; every date from Study "
             f"Day 1 on depends on it: give its length (--length {period.id}=LENGTH, or "
-            f"lengths={{'{period.id}': LENGTH}})"))
+            f"lengths={{'{period.id}': LENGTH}})")
+        if blind_safe:
+            warning.blind_safe = True  # names no drug, dose or arm; the same on every arm
+        found.append(warning)
     return tuple(found)
+
+
+def _alike_on_every_arm(regimen: Regimen, typed: str, path: tuple[Period, ...],
+                        anchored: str, day_one_period: str) -> bool:
+    """Whether every arm goes from the period anchored to its day_one period through the
+    same periods as this one: then an :class:`AnchorLengthWarning` cannot tell one arm
+    from another (MIROCALS: one run-in before each arm's treatment)."""
+    def between(ids: list[str], start: str, day_one: str) -> tuple[str, ...]:
+        low, high = sorted((ids.index(start), ids.index(day_one)))
+        return tuple(ids[low:high + 1])
+
+    mine = between([p.id for p in path], anchored, day_one_period)
+    for arm in regimen.arms:
+        ids = [p.id for p in regimen.path(arm.id)]
+        start = ids[0] if typed in ENROLMENT and typed not in ids and ids else typed
+        day_one = regimen.day_one_period(arm.id)
+        if start not in ids or day_one not in ids or between(ids, start, day_one) != mine:
+            return False
+    return True
