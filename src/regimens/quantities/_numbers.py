@@ -131,10 +131,10 @@ def half_up(value: Decimal | int | float, places: int) -> Decimal:
     Raises:
         QuantityTypeError: (also a ``TypeError``) ``value`` is not a number, or ``places``
             is not an int.
-        QuantityError: (also a ``ValueError``) a float that is not finite, or ``places``
-            below 0.
+        QuantityError: (also a ``ValueError``) a float or a Decimal that is not finite, or
+            ``places`` below 0.
     """
-    if type(value) is not Decimal:
+    if type(value) is not Decimal or not value.is_finite():
         value = decimal_argument(value, "value", "number")
     if isinstance(places, bool) or not isinstance(places, int):
         raise QuantityTypeError("number", "places must be a whole number of decimals, an int",
@@ -156,9 +156,9 @@ def shown_beside(value: Decimal | int | float, bound: Decimal | int | float,
     Raises:
         QuantityTypeError, QuantityError: as :func:`half_up`.
     """
-    if type(value) is not Decimal:
+    if type(value) is not Decimal or not value.is_finite():
         value = decimal_argument(value, "value", "number")
-    if type(bound) is not Decimal:
+    if type(bound) is not Decimal or not bound.is_finite():
         bound = decimal_argument(bound, "bound", "number")
     shown = half_up(value, places)
     while shown == bound and value != bound:
