@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -139,12 +139,16 @@ def to_ics(
                         [(uid, old) for uid, old in sorted(before.items()) if uid not in current]))
 
 
-def _texts(s: Schedule, blinded: bool | None,
-           label: str) -> list[tuple[Administration, _EventText]]:
+#: What makes an administration's event text (:func:`_administration_text`, or a memo of it).
+_TextMaker = Callable[[Schedule, Administration, bool, str], _EventText]
+
+
+def _texts(s: Schedule, blinded: bool | None, label: str,
+           make: _TextMaker = _administration_text) -> list[tuple[Administration, _EventText]]:
     """Each administration with its event's text, in the events' order."""
     try:
         return _event_order(s, blinded, [
-            _administration_text(s, a, a.blinded if blinded is None else blinded, label)
+            make(s, a, a.blinded if blinded is None else blinded, label)
             for a in s.administrations])
     except OverflowError:  # an administration's duration runs past 9999-12-31
         raise ExpandOptionError("start", "an iCalendar event would end after 9999-12-31, the "
@@ -166,7 +170,8 @@ def _numbered_in_order(texts: list[_EventText]) -> list[_EventText]:
 
 def _unique(s: Schedule, blinded: bool | None, label: str,
             ordered: list[tuple[Administration, _EventText]],
-            texts: list[_EventText]) -> list[_EventText]:
+            texts: list[_EventText], make: _TextMaker = _administration_text,
+            ) -> list[_EventText]:
     """The events with their final UIDs (administrations' events first, then visits').
 
     Without a record, events that share a UID are numbered in the events' order. Replayed
@@ -179,7 +184,7 @@ def _unique(s: Schedule, blinded: bool | None, label: str,
     if s.replayed is None or len({t.uid for t in texts}) == len(texts):
         # No record, or no two events share a UID (then neither did the plan's).
         return _numbered_in_order(texts)
-    plan = _texts(s.replayed.planned, blinded, label)
+    plan = _texts(s.replayed.planned, blinded, label, make)
     # Each planned administration's UID in the plan's export (a replayed one names its own
     # planned administration: equal to it, as no two planned administrations are).
     by_plan: dict[Administration, str] = {
@@ -208,12 +213,50 @@ def _unique(s: Schedule, blinded: bool | None, label: str,
 
 
 def _events(s: Schedule, blinded: bool | None, label: str,
-            alarms: Sequence[Reminder]) -> dict[str, str]:
-    """Each event's UID and digest (administrations and visits)."""
-    ordered = _texts(s, blinded, label)
+            alarms: Sequence[Reminder],
+            make: _TextMaker = _administration_text) -> dict[str, str]:
+    """Each event's UID and digest (administrations and visits); ``make``: what makes an
+    administration's text (a :class:`_TextMemo` over a record's history)."""
+    ordered = _texts(s, blinded, label, make)
     texts = [t for _, t in ordered] + [_visit_text(s, v, label) for v in s.visits]
     return {t.uid: _digest(t, alarms)
-            for t in _unique(s, blinded, label, ordered, texts)}
+            for t in _unique(s, blinded, label, ordered, texts, make)}
+
+
+class _TextMemo:
+    """:func:`_administration_text` for the schedules of one record's history, each text
+    made once: the same administration (equal in every field) on a schedule with the same
+    regimen, start, participant and site calendar (the same objects, as every schedule of
+    a history has) has the same text, which reads nothing else of either.
+
+    Looked up by its planned administration (``a.plan``: the plan's own object in every
+    replay, held here through ``a``, so its id is never another's), then by equality:
+    a hash of an administration would hash its plan and dose again at every step, and
+    equality finds them the same objects at once. An aware ``at`` is compared with its
+    zone and fold too: equal instants compare equal in any zone, and the same wall time
+    twice in one zone (a clock put back) compares equal whatever its fold, but neither
+    writes the same text.
+    """
+
+    def __init__(self, s: Schedule) -> None:
+        self.fixed = (s.regimen, s.start, s.participant, s.calendar)
+        self.made: dict[tuple[object, ...], list[tuple[Administration, _EventText]]] = {}
+
+    def __call__(self, s: Schedule, a: Administration, blinded: bool,
+                 label: str) -> _EventText:
+        if not all(x is y for x, y in zip(
+                self.fixed, (s.regimen, s.start, s.participant, s.calendar), strict=True)):
+            return _administration_text(s, a, blinded, label)
+        at = a.at
+        key = (id(a.plan), blinded, label, None if at is None else (id(at.tzinfo), at.fold))
+        versions = self.made.setdefault(key, [])
+        for seen, text in versions:
+            if (seen.plan is a.plan and seen == a and (at is None or (
+                    seen.at is not None and seen.at.tzinfo is at.tzinfo))):
+                return text
+        text = _administration_text(s, a, blinded, label)
+        versions.append((a, text))
+        return text
 
 
 def _revisions(s: Schedule, blinded: bool | None, label: str,
@@ -233,11 +276,12 @@ def _revisions(s: Schedule, blinded: bool | None, label: str,
     wanted = sorted({c.drug for c in s.courses})
     state: dict[str, str | None] = {}
     counts: dict[str, int] = {}
+    memo = _TextMemo(s)
     # record.history loads the replay (imported on first use): only with a record.
-    for step in record.history(s):
+    for step in record.history(s, summaries=False):
         if {c.drug for c in step.courses} != set(wanted):
             step = step.only(wanted)  # the drugs this export shows (--drug)
-        now = _events(step, blinded, label, alarms)
+        now = _events(step, blinded, label, alarms, memo)
         for uid in state.keys() | now.keys():
             if uid in state and state[uid] != now.get(uid):
                 counts[uid] = counts.get(uid, 0) + 1

@@ -175,7 +175,10 @@ class Dosing:
     ``plan``: the schedule expanded without a record; ``record``: the participant's record
     (its effective rows; rows other than ``reduce`` and ``measure`` are ignored here);
     ``levels``: the dose levels the plan was expanded at (``Regimen.expand(levels=...)``),
-    the starting point of reductions.
+    the starting point of reductions. ``memo``: a dict shared by the Dosings of several
+    records of the same ``plan`` (:func:`regimens.record.history` replays each part of one
+    record): a dose asked again with the same ``reduce`` and ``measure`` rows in effect, on
+    the same day, is the one computed before (the same answer, computed once).
 
     Raises:
         InvalidRegimenError: a ``reduce`` row that raises a dose when the course's
@@ -184,7 +187,8 @@ class Dosing:
     """
 
     def __init__(self, plan: Schedule, record: Record,
-                 levels: Mapping[str, int] | None = None) -> None:
+                 levels: Mapping[str, int] | None = None, *,
+                 memo: dict[object, object] | None = None) -> None:
         self.plan = plan
         self.regimen: Regimen = plan.regimen
         self.levels = dict(levels or {})
@@ -195,6 +199,22 @@ class Dosing:
             self.reductions.setdefault(row.drug, []).append(row)
         self.measures = sorted((r for r in rows if r.event is EventKind.MEASURE), key=_when)
         self._check_escalation()
+        # A dose depends on what it reads of the plan (its regimen and participant, held by
+        # the memo and compared by identity; its BSA formula), the levels, these rows and
+        # what is asked (dose()).
+        self._memo: dict[tuple[int, date | None, date | None],
+                         tuple[Administration, DoseChange]] | None = None
+        if memo is not None:
+            mine = (plan.regimen, plan.participant, plan.bsa_formula, plan.bsa_decimals)
+            held = memo.setdefault("plan", mine)
+            assert isinstance(held, tuple)
+            if all(x is y for x, y in zip(held, mine, strict=True)):
+                key = (tuple(sorted(self.levels.items())),
+                       tuple((d, tuple(r)) for d, r in self.reductions.items()),
+                       tuple(self.measures))
+                table = memo.setdefault(key, {})
+                assert isinstance(table, dict)
+                self._memo = table
 
     # Reductions ---------------------------------------------------------------------------
 
@@ -342,6 +362,19 @@ class Dosing:
             ParticipantError, DoseError: the dose cannot be recomputed from the new
                 measurements (as :meth:`Regimen.expand` would raise).
         """
+        if self._memo is None:
+            return self._dose(a, on, as_of)
+        # By the administration's identity (the plan's own, or one a replay made), kept
+        # with the answer so that a key is never taken for another object's.
+        key = (id(a), on, as_of)
+        found = self._memo.get(key)
+        if found is not None and found[0] is a:
+            return found[1]
+        change = self._dose(a, on, as_of)
+        self._memo[key] = (a, change)
+        return change
+
+    def _dose(self, a: Administration, on: date | None, as_of: date | None) -> DoseChange:
         day = a.date if on is None else on
         course = self._course(a)
         person, measured, notes, replaced_bsa = self._body(course, day)

@@ -51,7 +51,7 @@ from ._check import check_record
 from ._cumulative import CumulativeEntry, cumulative_flags, limit_not_checked, unsized_limits
 from ._dosing import BodyUsed, Dosing
 from ._model import EventKind, RecordRow
-from ._plausible import implausible_measurements
+from ._plausible import ImplausibleMeasurement, implausible_measurements
 from ._record import Record
 from ._replay_doses import _DoseChanges
 from ._replay_moves import _Moves
@@ -142,7 +142,8 @@ class _Replay(_Moves, _Status, _DoseChanges):
 
 
 def replay(schedule: Schedule, record: Record,
-           levels: Mapping[str, int] | None = None) -> Schedule:
+           levels: Mapping[str, int] | None = None, *,
+           memo: dict[object, object] | None = None, with_summary: bool = True) -> Schedule:
     """The schedule as the participant's record makes it (docs/record.md, "Replay").
 
     ``schedule``: the plan (the regimen expanded for the participant, without a record);
@@ -152,7 +153,10 @@ def replay(schedule: Schedule, record: Record,
     record's lines; ``schedule.replayed`` lists the changes in date order and the
     protocol deviations (a delay over ``max_delay``, a dose given on no planned
     administration, or after a stop or hold). An empty record (no rows) gives the plan
-    itself, so every output keeps its bytes.
+    itself, so every output keeps its bytes. ``memo``: as :class:`Dosing` takes it (the
+    doses of replays of one plan, computed once). ``with_summary`` False leaves the summary
+    out (``replayed.summary`` None, and no warnings about the record's measurements): the
+    administrations, visits, changes and deviations are the same, sooner.
 
     Raises:
         InvalidRegimenError: a row that names nothing on this schedule (an unknown drug,
@@ -173,7 +177,7 @@ def replay(schedule: Schedule, record: Record,
     for row in rows:
         by_kind.setdefault(row.event, []).append(row)
     # Reductions and measurements are checked first (a re-escalation the policy forbids).
-    dosing = Dosing(schedule, record, levels)
+    dosing = Dosing(schedule, record, levels, memo=memo)
 
     def order(row: RecordRow) -> tuple[object, ...]:
         return (row.cycle or 0, row.day or -(10**9), row.date or date.min, row.line)
@@ -214,16 +218,19 @@ def replay(schedule: Schedule, record: Record,
     # Compared with the previous measurement and with what the doses were computed from:
     # the BSA in use (computed as the schedule computes it), the weight each course's
     # re-dosing rule kept.
-    thresholds = sorted({t for a in schedule.administrations if (t := schedule.regimen
-                         .policy_for(state.course((a.period, a.course))).redose_weight_change)
-                         is not None})
-    odd = implausible_measurements(schedule.participant, rows, redose=thresholds,
-                                   bsa_formula=schedule.bsa_formula,
-                                   bsa_decimals=schedule.bsa_decimals)
-    summary = summarize(schedule.regimen, record, state.outcomes(due, dosing),
-                        deviations=deviations, cumulative=flags, delays=state.delays,
-                        measurements=[f"line {m.row.line}: {m.text}" for m in odd],
-                        reduction_notes=reaching, starts=state.first_of)
+    odd: tuple[ImplausibleMeasurement, ...] = ()
+    summary = None
+    if with_summary:
+        thresholds = sorted({t for a in schedule.administrations if (t := schedule.regimen
+                             .policy_for(state.course((a.period, a.course)))
+                             .redose_weight_change) is not None})
+        odd = implausible_measurements(schedule.participant, rows, redose=thresholds,
+                                       bsa_formula=schedule.bsa_formula,
+                                       bsa_decimals=schedule.bsa_decimals)
+        summary = summarize(schedule.regimen, record, state.outcomes(due, dosing),
+                            deviations=deviations, cumulative=flags, delays=state.delays,
+                            measurements=[f"line {m.row.line}: {m.text}" for m in odd],
+                            reduction_notes=reaching, starts=state.first_of)
     replayed = Replayed(
         source=record.source, record=record, planned=schedule,
         changes=tuple(text for *_, text in sorted(state.changes)),
@@ -245,7 +252,7 @@ def replay(schedule: Schedule, record: Record,
         + tuple(m.warning for m in odd))
 
 
-def history(schedule: Schedule) -> Iterator[Schedule]:
+def history(schedule: Schedule, *, summaries: bool = True) -> Iterator[Schedule]:
     """The schedule as each record the participant's record has been, oldest first.
 
     A record is only ever appended to (docs/record.md): ``schedule`` replayed over its
@@ -254,7 +261,10 @@ def history(schedule: Schedule) -> Iterator[Schedule]:
     have exported then. A part of the record that cannot be replayed on its own (a row
     given twice, voided by a later row) is left out, as no schedule was made of it; the
     whole record is last (``schedule`` itself). ``schedule`` without a record gives itself
-    only. Pure: the same schedule gives the same schedules.
+    only. Pure: the same schedule gives the same schedules. ``summaries`` False: the parts
+    before the whole record come without their summaries, as :func:`replay` says of
+    ``with_summary`` (for what needs only their administrations and visits, such as a
+    calendar's ``SEQUENCE``).
     """
     replayed = schedule.replayed
     if replayed is None:
@@ -263,10 +273,12 @@ def history(schedule: Schedule) -> Iterator[Schedule]:
     plan, record = replayed.planned, replayed.record
     levels = dict(replayed.levels)
     rows = sorted(record.rows, key=lambda r: r.line)
+    memo: dict[object, object] = {}  # the doses, computed once for all the parts
     yield plan
     for n in range(1, len(rows)):
         try:
-            yield replay(plan, Record(record.source, tuple(rows[:n])), levels)
+            yield replay(plan, Record(record.source, tuple(rows[:n])), levels, memo=memo,
+                         with_summary=summaries)
         except InvalidRegimenError:
             continue  # not a record on its own: no schedule was made of it
     yield schedule
