@@ -19,7 +19,11 @@ checks this before timing.
    Peak memory: each side once more in its own process (its VmHWM, as in
    benchmarks/cohort_stream.py).
 3. 10,000 events exported to iCalendar, against a minimal direct writer for exactly
-   these events (the floor, byte-identical) and icalendar's object model.
+   these events (the floor, byte-identical) and icalendar's object model; the ``SEQUENCE``
+   of a participant's calendar counted over the record's history (P-101 of
+   tests/record/golden, 100 rows; ``--quick``: its first 20), in CPU time, against the
+   straightforward count (every part of the record replayed from nothing, every event's
+   text made again: the count as first written, the same counts).
 4. Cold start of ``regimens --help`` (against ``python -c pass``) and of ``regimens
    expand mirocals ... --format json`` (against ``python -c "import ruamel.yaml"`` plus
    the same work done warm in this process), in wall time and in CPU time (user +
@@ -502,6 +506,63 @@ def workload_ics(repeat: int, events: int) -> list[dict[str, Any]]:
             row("3", "(same)", t_ours2, "icalendar's object model, same events", t_ical)]
 
 
+def straightforward_revisions(s: Any) -> dict[str, int]:
+    """The SEQUENCE count as first written (tests/support/ics_history.py, the tests' oracle):
+    the plan, then the record's first row, first two rows... each replayed from nothing,
+    each event's digest made again; each step that changes an event counts one."""
+    from regimens import InvalidRegimenError, Record
+    from regimens.export._ics import _events
+    from regimens.record import replay
+
+    replayed = s.replayed
+    plan, record, levels = replayed.planned, replayed.record, dict(replayed.levels)
+    rows = sorted(record.rows, key=lambda r: r.line)
+    steps = [plan]
+    for n in range(1, len(rows)):
+        try:
+            steps.append(replay(plan, Record(record.source, tuple(rows[:n])), levels))
+        except InvalidRegimenError:
+            continue
+    steps.append(s)
+    state: dict[str, str | None] = {}
+    counts: dict[str, int] = {}
+    for step in steps:
+        now = _events(step, None, s.participant.label, [])
+        for uid in state.keys() | now.keys():
+            if uid in state and state[uid] != now.get(uid):
+                counts[uid] = counts.get(uid, 0) + 1
+            state[uid] = now.get(uid)
+    return counts
+
+
+def workload_sequence(repeat: int, quick: bool) -> list[dict[str, Any]]:
+    import warnings
+
+    import regimens
+    from regimens.export._ics import _revisions
+
+    golden = ROOT / "tests" / "record" / "golden"
+    lines = (golden / "P-101.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    rows = 20 if quick else len(lines) - 1
+    record = regimens.read_record("".join(lines[:rows + 1]), name="P-101.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = regimens.load(golden / "mirocals-like.yaml").expand(
+            "il2", START, regimens.Participant(label="P-101"), record=record)
+
+        def ours() -> dict[str, int]:
+            return _revisions(s, None, "P-101", [])
+
+        def base() -> dict[str, int]:
+            return straightforward_revisions(s)
+
+        assert ours() == base(), "the straightforward count differs"
+        t_ours, t_base = paired_cpu_here(ours, base, repeat)
+    return [row("3", f"SEQUENCE of a participant's calendar over a {rows}-row record "
+                "(P-101), CPU time", t_ours, "the straightforward count (each part of the "
+                "record replayed from nothing), same counts", t_base)]
+
+
 # 4. Cold start ----------------------------------------------------------------------------
 
 
@@ -718,6 +779,7 @@ def main() -> int:
     results += workload_single(repeat)
     results += workload_cohort(participants, repeat)
     results += workload_ics(repeat if quick else max(3, repeat // 2), 1_000 if quick else 10_000)
+    results += workload_sequence(repeat if quick else max(3, repeat // 2), quick)
     results += workload_cold(repeat if quick else 10)
     cohort_rows, bounded = workload_cohort_stream(quick)
     results += cohort_rows
