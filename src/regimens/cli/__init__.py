@@ -155,6 +155,8 @@ def _expand(args: argparse.Namespace) -> int:
     if args.format in ("json", "csv", "ics", *sheets.FORMATS) or args.output != "-":
         for warning in warnings:
             _say(f"regimens: warning: {warning}")
+    if args.format in ("ics", "calendar", *sheets.FORMATS):
+        _say_withheld(schedule, args.blinded)
     return 0
 
 
@@ -163,6 +165,22 @@ def _shown_warnings(schedule: Schedule, blinded: bool | None) -> tuple[Any, ...]
     from ..export import shown_warnings
 
     return shown_warnings(schedule, blinded)
+
+
+#: Said on standard error by every output that blinds administrations, on every arm alike:
+#: saying it only when a warning was withheld would tell the arm that has one (an active
+#: dose rounded or near its limit) from the placebo's, which has none.
+WITHHELD = ("regimens: warning: this output blinds administrations, so it lists no warning "
+            "that could tell the arm (one about a dose, a cumulative dose or a dose "
+            "recorded), whether there is one or not; unblinded staff see every warning with "
+            "--unblinded, or in the table, JSON or CSV")
+
+
+def _say_withheld(schedule: Schedule, blinded: bool | None) -> None:
+    """:data:`WITHHELD` when the output blinds administrations (``blinded``: True, or None
+    and a period of the arm's path is marked blinded), so that no warning is lost unsaid."""
+    if blinded if blinded is not None else any(p.blinded for p in schedule.periods):
+        _say(WITHHELD)
 
 
 
@@ -229,6 +247,7 @@ def _publish(args: argparse.Namespace) -> int:
             sys.stderr.write("\n")
     for warning in _shown_warnings(schedule, args.blinded):
         _say(f"regimens: warning: {warning}")
+    _say_withheld(schedule, args.blinded)
     print(printable(str(summary)))
     return 0
 

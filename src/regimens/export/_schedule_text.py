@@ -44,9 +44,12 @@ def shown_warnings(s: Schedule, blinded: bool | None = None) -> tuple[RegimenWar
     that could tell one arm from another (a dose rounded, a step; see
     :attr:`RegimenWarning.blind_safe`) is shown only when it belongs to the dose of
     an administration the output shows unblinded; warnings every arm gives alike
-    (moved clock times, implausible measurements) are always shown.
+    (moved clock times, implausible measurements, an anchor's assumed length when every
+    arm shares it) are always shown. With None and no period of the arm's path marked
+    blinded, the output blinds nothing and shows every warning (a limit passed, an
+    anchor's assumed length: not only those of a dose).
     """
-    if blinded is False:
+    if blinded is False or (blinded is None and not any(p.blinded for p in s.periods)):
         return s.warnings
     open_doses = {str(w) for a in s.administrations
                   if not (a.blinded if blinded is None else blinded) for w in a.dose.warnings}
