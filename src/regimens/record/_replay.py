@@ -197,6 +197,7 @@ def replay(schedule: Schedule, record: Record,
     # Make-ups before holds and stops: a hold or a stop applies to a make-up too (one
     # planned after a stop is stopped, never planned).
     state.make_up()
+    state.make_ups_recorded(dosing)
     state.spans(by_kind.get(EventKind.HOLD, []) + by_kind.get(EventKind.RESUME, []))
     state.stops(by_kind.get(EventKind.STOP, []))
     state.unplanned_hints()

@@ -111,6 +111,11 @@ class _ReplayState:
         # a visit on that day is kept there, as the administration is.
         self.named_days: dict[tuple[tuple[str, int], int, int], tuple[date, int]] = {}
         self.extra: list[_Row] = []  # given rows that fulfil no planned administration
+        # Under missed: make_up, each missed administration's make-up (by id of the row).
+        self.made_up_by: dict[int, _Row] = {}
+        # Given and missed rows that can only be read once make-ups are planned.
+        self.later_given: list[RecordRow] = []
+        self.later_missed: list[RecordRow] = []
         self.changes: list[tuple[date, int, str]] = []
         self.deviations: list[tuple[date, int, str]] = []
         self.delays: list[Delay] = []

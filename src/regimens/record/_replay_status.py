@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, timedelta
+from typing import NoReturn
 
 from ..engine import ComputedDose
 from ..errors import OverdoseWarning, UnitError
@@ -74,15 +75,49 @@ class _Status(_ReplayState):
             m = missed[0]
             course = self.course(m.key)
             if _make_up(self.schedule, course) and row.cycle is not None:
-                target = m
+                # It gives the missed dose's MAKE-UP: the missed one stays missed.
+                target = self.make_up_given(row, m)
+                if target is None:
+                    return
             else:
                 raise _problem(row, "event", f"line {m.line} says this dose was missed; void "
                                "one of the two rows (a missed dose is made up only under "
                                "'missed: make_up', by a given row naming its cycle and day)",
                                row.event.value, "record-given-and-missed")
         if target is None:
+            if (not candidates and row.cycle is None and row.amount is None
+                    and self.makes_up(row.drug)):
+                # Perhaps the make-up planned that day: known once make-ups are planned.
+                self.later_given.append(row)
+                return
             self.given_unplanned(row, candidates)
             return
+        self.fulfil(row, target, dosing)
+
+    def makes_up(self, drug: str) -> bool:
+        """Whether a course of ``drug`` makes its missed doses up (``missed: make_up``)."""
+        return any(_make_up(self.schedule, self.course(r.key)) for r in self.rows
+                   if r.plan.drug == drug)
+
+    def make_up_given(self, row: RecordRow, missed: _Row) -> _Row | None:
+        """The make-up of ``missed`` that a given row naming the missed dose's cycle and day
+        gives (a new administration: the missed one stays missed, counted missed), or None
+        when its make-up was given already (the row is then a dose given twice, or one
+        fulfilling nothing)."""
+        done = self.made_up_by.get(id(missed))
+        if done is not None:
+            self.given_unplanned(row, [done])
+            return None
+        up = _Row(missed.plan, missed.date, made_up=missed.line)
+        up.touch(f"make-up of the dose missed on {_day(missed.date)} (line {missed.line}) "
+                 "(missed: make_up)")
+        self.extra.append(up)
+        self.made_up_by[id(missed)] = up
+        return up
+
+    def fulfil(self, row: RecordRow, target: _Row, dosing: Dosing) -> None:
+        """``target`` given by ``row``: its status, date, dose, notes and changes."""
+        assert row.date is not None
         # The dose due that day, after the record's reductions and measurements dated on
         # or before it: an amount given is compared with it, never with the protocol's
         # dose before them (a reduction forgotten at the bedside is an overdose, and the
@@ -92,7 +127,6 @@ class _Status(_ReplayState):
         dose = self.given_dose(row, planned)
         before = target.date
         status_before = target.status
-        missed_line = target.line
         target.status = _S.GIVEN
         target.line = row.line
         target.date = row.date
@@ -103,8 +137,8 @@ class _Status(_ReplayState):
         text = "given" + (f" {dose.text}" if dose is not None else "")
         if before != row.date:
             text += f" on {_day(row.date)}, planned for {_day(before)}"
-        if status_before is _S.MISSED:
-            text += f", making up the dose missed (line {missed_line})"
+        if target.made_up is not None:
+            text += f", making up the dose missed (line {target.made_up})"
         target.touch(f"{text} ({_where(row)})")
         self.change(row, f"{target.plan.drug_name} " + text + (
             f", cycle {target.plan.cycle} day {target.plan.cycle_day}"
@@ -243,23 +277,43 @@ class _Status(_ReplayState):
         assert row.drug is not None
         candidates = self.named_rows(row)
         open_rows = [r for r in candidates if r.status is not _S.MISSED]
+        if not open_rows and (
+                (row.cycle is None and self.makes_up(row.drug)) or
+                (row.cycle is not None and _make_up(self.schedule,
+                                                    self.course(candidates[0].key)))):
+            # Perhaps the missed dose's make-up: known once make-ups are planned.
+            self.later_missed.append(row)
+            return
         if not open_rows:
-            raise _problem(row, "date" if row.cycle is None else "day",
-                           f"no planned administration of {self.name(row.drug)} "
-                           + (f"on {_day(row.date)}" if row.cycle is None else
-                              f"on day {row.day} of cycle {row.cycle}") + " to be missed",
-                           row.date.isoformat() if row.cycle is None else row.day,
-                           "record-missed-nothing")
+            self.missed_nothing(row)
         target = self.open_one(row, [r for r in open_rows if r.status is not _S.GIVEN])
         if target is None:
             target = open_rows[0]
         if target.status is _S.GIVEN:
             raise _problem(row, "event", f"line {target.line} says this dose was given; void "
                            "one of the two rows", row.event.value, "record-given-and-missed")
+        self.miss(row, target)
+
+    def missed_nothing(self, row: RecordRow) -> NoReturn:
+        """A missed row that names no administration it could miss."""
+        assert row.date is not None
+        assert row.drug is not None
+        raise _problem(row, "date" if row.cycle is None else "day",
+                       f"no planned administration of {self.name(row.drug)} "
+                       + (f"on {_day(row.date)}" if row.cycle is None else
+                          f"on day {row.day} of cycle {row.cycle}") + " to be missed",
+                       row.date.isoformat() if row.cycle is None else row.day,
+                       "record-missed-nothing")
+
+    def miss(self, row: RecordRow, target: _Row) -> None:
+        """``target`` missed by ``row``."""
+        assert row.date is not None
         target.status = _S.MISSED
         target.line = row.line
         target.touch(f"missed ({_where(row)})")
         self.change(row, f"{target.plan.drug_name} missed on {_day(target.date)}" + (
+            f", the make-up of the dose missed (line {target.made_up})"
+            if target.made_up is not None else "") + (
             f", cycle {target.plan.cycle} day {target.plan.cycle_day}"
             if target.plan.cycle is not None else ""))
 
@@ -281,8 +335,8 @@ class _Status(_ReplayState):
         latest: dict[tuple[str, int], date] = {}  # each course's last make-up so far
         for r in missed:
             course = self.course(r.key)
-            if not _make_up(self.schedule, course):
-                continue
+            if not _make_up(self.schedule, course) or id(r) in self.made_up_by:
+                continue  # not made up, or made up by a given row naming it already
             last = max(x.date for x in self.rows if x.key == r.key)
             day = max(last, latest.get(r.key, last)) + timedelta(days=1)
             at_site = calendar is not None and (r.plan.drug in clinic or course.clinic)
@@ -301,6 +355,44 @@ class _Status(_ReplayState):
             again.touch(f"make-up of the dose missed on {_day(r.date)} (line {r.line}), "
                         f"{where} (missed: make_up)")
             self.extra.append(again)
+            self.made_up_by[id(r)] = again
+
+    def make_ups_recorded(self, dosing: Dosing) -> None:
+        """The given and missed rows that could only be a make-up's, once make-ups are
+        planned: a missed row naming a missed dose by its cycle and day misses its
+        make-up; a missed row, or a given row without an amount, dated on a day with no
+        planned administration of its drug misses or gives the make-up planned that day.
+        Any other is refused as before (or, given twice, named so)."""
+        for row in self.later_missed:
+            up = self.recorded_make_up(row)
+            if up is None:
+                self.missed_nothing(row)
+            if up.status is _S.GIVEN:
+                raise _problem(row, "event", f"line {up.line} says this dose was given; "
+                               "void one of the two rows", row.event.value,
+                               "record-given-and-missed")
+            if up.status is _S.MISSED:
+                self.missed_nothing(row)
+            self.miss(row, up)
+        for row in self.later_given:
+            up = self.recorded_make_up(row)
+            if up is None or up.status is _S.GIVEN:
+                self.given_unplanned(row, [] if up is None else [up])
+                continue
+            if up.status is _S.MISSED:
+                raise _problem(row, "event", f"line {up.line} says this dose was missed; "
+                               "void one of the two rows", row.event.value,
+                               "record-given-and-missed")
+            self.fulfil(row, up, dosing)
+
+    def recorded_make_up(self, row: RecordRow) -> _Row | None:
+        """The make-up a given or missed row names: by the missed dose's cycle and day,
+        else the one of its drug on its date."""
+        if row.cycle is not None:
+            named = [self.made_up_by.get(id(r)) for r in self.named_rows(row)]
+            return next((u for u in named if u is not None), None)
+        return next((u for u in self.extra if u.made_up is not None
+                     and u.plan.drug == row.drug and u.date == row.date), None)
 
     # 3. Holds and stops ----------------------------------------------------------------
 
