@@ -219,23 +219,7 @@ class _Moves(_ReplayState):
         assert row.date is not None
         first = named[0]
         due = first.date
-        others = [r for r in self.rows if r.plan.drug == first.plan.drug
-                  and all(r is not n for n in named)]
-        after = sorted((r for r in others if r.date > due), key=lambda r: r.date)
-        before = sorted((r for r in others if r.date < due), key=lambda r: r.date)
-        why = []
-
-        def which(r: _Row) -> str:
-            place = (f"cycle {r.plan.cycle} day {r.plan.cycle_day} on "
-                     if r.plan.cycle is not None else "")
-            return place + _day(r.date)
-
-        if after and row.date >= after[0].date:
-            why.append(f"on or after the next administration of {first.plan.drug_name} "
-                       f"({which(after[0])})")
-        if before and row.date <= before[-1].date:
-            why.append(f"on or before the previous administration of "
-                       f"{first.plan.drug_name} ({which(before[-1])})")
+        why = self.out_of_order(named, row.date)
         limit = _max_delay(self.schedule, self.course(first.key))
         days = (row.date - due).days
         if limit is not None and days > limit:

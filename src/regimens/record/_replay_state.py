@@ -147,3 +147,41 @@ class _ReplayState:
     def deviation(self, row: RecordRow, text: str) -> None:
         assert row.date is not None
         self.deviations.append((row.date, row.line, f"line {row.line}: {text}"))
+
+    def out_of_order(self, named: list[_Row], to: date) -> list[str]:
+        """Why moving ``named`` (one administration's rows, still on the day they were
+        due) to ``to`` changes the order of the doses of their drug: on or after the next
+        administration, or on or before the previous one (empty when it keeps the order).
+        The one rule for every way a dose's date changes (a move, a dose given on another
+        day than it was due, a make-up; docs/record.md): doses of one drug never silently
+        change order, and two doses never silently fall on one day."""
+        first = named[0]
+        due = first.date
+        others = [r for r in self.rows if r.plan.drug == first.plan.drug
+                  and all(r is not n for n in named)]
+        after = sorted((r for r in others if r.date > due), key=lambda r: r.date)
+        before = sorted((r for r in others if r.date < due), key=lambda r: r.date)
+        why = []
+
+        def which(r: _Row) -> str:
+            place = (f"cycle {r.plan.cycle} day {r.plan.cycle_day} on "
+                     if r.plan.cycle is not None else "")
+            return place + _day(r.date)
+
+        if after and to >= after[0].date:
+            why.append(f"on or after the next administration of {first.plan.drug_name} "
+                       f"({which(after[0])})")
+        if before and to <= before[-1].date:
+            why.append(f"on or before the previous administration of "
+                       f"{first.plan.drug_name} ({which(before[-1])})")
+        return why
+
+    def same_day(self, target: _Row, to: date) -> list[str]:
+        """Why giving ``target`` on ``to`` doubles a dose: another administration of its
+        drug given or planned that day (empty when none)."""
+        clash = [r for r in self.rows if r is not target and r.plan.drug == target.plan.drug
+                 and r.date == to and r.status in (_S.GIVEN, _S.PLANNED)]
+        return [f"on the day of another administration of {target.plan.drug_name} ("
+                + (f"cycle {r.plan.cycle} day {r.plan.cycle_day} on "
+                   if r.plan.cycle is not None else "") + f"{_day(r.date)})"
+                for r in clash[:1]]

@@ -126,6 +126,12 @@ class _Status(_ReplayState):
         planned = target.plan.dose if due.stopped else due.dose
         dose = self.given_dose(row, planned)
         before = target.date
+        # Given on another day than it was due: held to the move's ordering rule; a
+        # make-up is given after later doses by design (missed: make_up), so only a
+        # second dose of the drug on its day is a deviation.
+        order = ([] if before == row.date
+                 else self.same_day(target, row.date) if target.status is _S.MISSED
+                 else self.out_of_order([target], row.date))
         status_before = target.status
         target.status = _S.GIVEN
         target.line = row.line
@@ -151,6 +157,12 @@ class _Status(_ReplayState):
                     f"{_day(row.date)}, more than the {planned.text} planned")
             self.deviation(row, text)
             self.warnings.append(OverdoseWarning(f"{row.source}:{row.line}: {text}"))
+        if order:
+            self.deviation(row, f"{target.plan.drug_name} "
+                           + (f"cycle {target.plan.cycle} day {target.plan.cycle_day} "
+                              if target.plan.cycle is not None else "")
+                           + f"given on {_day(row.date)}, due {_day(before)}: "
+                           + "; ".join(order))
         if status_before in (_S.STOPPED, _S.HELD, _S.CANCELLED):
             self.deviation(row, f"{target.plan.drug_name} given on {_day(row.date)} although "
                            f"{status_before.value} by the record")
