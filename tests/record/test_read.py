@@ -131,6 +131,20 @@ ERRORS = [
      "P-017.csv:2: amount: write the measurement with its unit: a weight ('68 kg'), height "
      "('172 cm'), BSA ('1.8 m2'), serum creatinine ('1.1 mg/dL' or '97 umol/L') or GFR "
      "('95 mL/min') (got '68')"),
+    # A decimal comma in a measurement gets the advice a given amount gets (cold try,
+    # item 4: it said "write the measurement with its unit", the unit being there).
+    (HEADER + '2027-02-15,measure,,,,"62,5 kg",,\n',
+     "P-017.csv:2: amount: measurement has a comma: write a decimal point and no thousands "
+     "separators; write a weight ('68 kg'), height ('172 cm'), BSA ('1.8 m2'), serum "
+     "creatinine ('1.1 mg/dL' or '97 umol/L') or GFR ('95 mL/min') (got '62,5 kg')"),
+    (HEADER + '2027-01-25,measure,,,,"1,8 m2",,\n',
+     "P-017.csv:2: amount: measurement has a comma: write a decimal point and no thousands "
+     "separators; write a weight ('68 kg'), height ('172 cm'), BSA ('1.8 m2'), serum "
+     "creatinine ('1.1 mg/dL' or '97 umol/L') or GFR ('95 mL/min') (got '1,8 m2')"),
+    (HEADER + '2027-01-04,given,dox,,,"62,5 mg",,\n',
+     "P-017.csv:2: amount: amount given has a comma: write a decimal point and no "
+     "thousands separators; write a number and a unit (mg, g, mcg, ng, IU, kIU, MIU, mIU, "
+     "cells, mL or L), e.g. '20 mg' or '2 MIU' (got '62,5 mg')"),
     (HEADER + "2027-01-04,measure,,,,680 kg,,\n",
      "P-017.csv:2: amount: 680 kg is not a plausible weight (allowed: 0.5 to 400 kg); check "
      "the number and its unit (got '680 kg')"),

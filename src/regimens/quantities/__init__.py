@@ -41,7 +41,7 @@ from ._notation import (
     printable,
 )
 from ._numbers import decimal_argument, half_up, normal, plain, shortest_decimal, shown_beside
-from ._parse import parse_amount, parse_dose_quantity
+from ._parse import number_fault, parse_amount, parse_dose_quantity
 from ._pint import lean_pint
 from ._renal import (
     CREATININE_FACTOR,
@@ -117,6 +117,7 @@ __all__ = [
     "lean_pint",
     "least_waste_vials",
     "normal",
+    "number_fault",
     "parse_amount",
     "parse_creatinine",
     "parse_dose_quantity",

@@ -48,6 +48,19 @@ _PER = re.compile(r"\s*(?:/|\bper\b)\s*")
 _AREA = re.compile(r"m(?:2|²|\^2|\*\*2|\s*\^\s*2)\Z")
 
 
+def number_fault(text: str, what: str) -> str | None:
+    """What is wrong with the number ``text`` starts with, read as every quantity's number
+    is read (a decimal comma, digits of another script, a missing leading zero, a range),
+    or None when the number reads (its unit may still be wrong: the caller says). ``what``
+    names the quantity in the reason ("measurement has a comma: ...")."""
+    try:
+        _split(text, what, "")
+    except UnitError as exc:
+        # A missing unit is the caller's to explain (it knows which units it reads).
+        return None if exc.reason.startswith("a bare number") else exc.reason
+    return None
+
+
 @exactly
 def _split(text: object, what: str, hint: str) -> tuple[Decimal, str]:
     if isinstance(text, bool) or not isinstance(text, (str, int, Decimal)):

@@ -14,7 +14,14 @@ from .._records import dataclass
 from ..errors import NO_VALUE, InvalidRegimenError, ParticipantError, Problem, UnitError
 from ..format import INVISIBLE
 from ..model import closest
-from ..quantities import Amount, parse_amount, parse_creatinine, parse_gfr, parse_measure
+from ..quantities import (
+    Amount,
+    number_fault,
+    parse_amount,
+    parse_creatinine,
+    parse_gfr,
+    parse_measure,
+)
 from ._model import EventKind, Measurement, RecordRow
 
 #: The columns every record file has, in the order the documentation writes them (a CSV
@@ -35,9 +42,9 @@ _LEVEL_AND_PERCENT = re.compile(r"(?P<level>[-+]?[0-9]{1,3})\s*\(\s*(?P<pct>[^)]
 _COLUMN_OF = {"measurement": "amount", "percent": "level", "voids": "line",
               "voided_event": "event"}
 
-_MEASURE_HINT = ("write the measurement with its unit: a weight ('68 kg'), height ('172 cm'), "
-                 "BSA ('1.8 m2'), serum creatinine ('1.1 mg/dL' or '97 umol/L') or GFR "
-                 "('95 mL/min')")
+_MEASURE_KINDS = ("a weight ('68 kg'), height ('172 cm'), BSA ('1.8 m2'), serum creatinine "
+                  "('1.1 mg/dL' or '97 umol/L') or GFR ('95 mL/min')")
+_MEASURE_HINT = "write the measurement with its unit: " + _MEASURE_KINDS
 
 
 class _Bad(Exception):
@@ -239,6 +246,12 @@ def _measurement(value: Any) -> Measurement:
     if not isinstance(value, str):
         raise _Bad(f"a bare number is not a measurement: {_MEASURE_HINT}", code="bare-number")
     kinds = [k for k, ok in _MEASURE_READERS.items() if _reads(ok, value)]
+    if not kinds:
+        # The number read as a given amount's is ("62,5 kg": a decimal comma), so both get
+        # the same advice; the unit is there, so "write it with its unit" would mislead.
+        fault = number_fault(value, "measurement")
+        if fault is not None:
+            raise _Bad(f"{fault}; write {_MEASURE_KINDS}", code="bad-measurement")
     if len(kinds) != 1:
         raise _Bad(_MEASURE_HINT, code="bad-measurement")
     try:
