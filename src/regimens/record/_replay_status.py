@@ -130,7 +130,7 @@ class _Status(_ReplayState):
         # make-up is given after later doses by design (missed: make_up), so only a
         # second dose of the drug on its day is a deviation.
         order = ([] if before == row.date
-                 else self.same_day(target, row.date) if target.status is _S.MISSED
+                 else self.same_day(target, row.date) if target.made_up is not None
                  else self.out_of_order([target], row.date))
         status_before = target.status
         target.status = _S.GIVEN
