@@ -235,7 +235,10 @@ def replay(schedule: Schedule, record: Record,
     replayed = Replayed(
         source=record.source, record=record, planned=schedule,
         changes=tuple(text for *_, text in sorted(state.changes)),
-        deviations=deviations, summary=summary,
+        # One list of deviations (the replay's, then those the summary finds from the
+        # outcomes: a dose outside its window, one past max_cumulative): every output
+        # reads it.
+        deviations=summary.deviations, summary=summary,
         levels=tuple(sorted((levels or {}).items())))
     visits = state.visits() if rows else schedule.visits
     # The plan's warnings about a closed day an item was due on, when the record moved it

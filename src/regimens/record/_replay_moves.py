@@ -15,7 +15,6 @@ from ._model import RecordRow
 from ._replay_state import (
     _S,
     _day,
-    _days,
     _max_delay,
     _on_delay,
     _problem,
@@ -23,7 +22,7 @@ from ._replay_state import (
     _Row,
     _where,
 )
-from ._summary import Delay
+from ._summary import Delay, _days
 
 
 class _Moves(_ReplayState):

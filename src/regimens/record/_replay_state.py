@@ -78,10 +78,6 @@ def _day(d: date) -> str:
     return f"{('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')[d.weekday()]} {d.isoformat()}"
 
 
-def _days(n: int) -> str:
-    return f"{n} day{'' if n == 1 else 's'}"
-
-
 def _on_delay(schedule: Schedule, course: Course) -> str:
     """The course's ``on_delay`` (its own, else the regimen's; default ``shift``)."""
     return schedule.regimen.policy_for(course).on_delay or "shift"

@@ -14,7 +14,8 @@ from ..errors import OverdoseWarning, UnitError
 from ..quantities import Amount, StudyDay, human_amount
 from ._dosing import Dosing
 from ._model import EventKind, RecordRow
-from ._replay_state import _S, _day, _days, _make_up, _problem, _ReplayState, _Row, _where
+from ._replay_state import _S, _day, _make_up, _problem, _ReplayState, _Row, _where
+from ._summary import _days
 
 
 class _Status(_ReplayState):

@@ -30,6 +30,12 @@ __all__ = ["OUTCOMES", "Delay", "DrugSummary", "Outcome", "RecordSummary", "cycl
 OUTCOMES = ("given", "planned", "missed", "held", "cancelled", "stopped")
 
 
+def _days(n: int) -> str:
+    """``n`` days as a person reads it: "1 day", "2 days" (every count of days the
+    record's messages write)."""
+    return f"{n} day{'' if n == 1 else 's'}"
+
+
 @dataclass(frozen=True)
 class Outcome:
     """One planned administration as the record leaves it.
@@ -118,11 +124,12 @@ class Delay:
         what = f"cycle {self.cycle}" + (f" day {self.day}" if self.day is not None else "")
         whose = self.drug if self.drug is not None else "every cycled course"
         text = (f"{self.date.isoformat()} (line {self.line}): {what} of {whose} delayed "
-                f"{self.days} days from {self.due.isoformat()}")
+                f"{_days(self.days)} from {self.due.isoformat()}")
         if self.total != self.days:
-            text += f" ({self.total} days in all)"
+            text += f" ({_days(self.total)} in all)"
         if self.deviation:
-            text += f", more than max_delay ({self.max_delay} days)"
+            assert self.max_delay is not None
+            text += f", more than max_delay ({_days(self.max_delay)})"
         return text + (f": {self.reason}" if self.reason else "")
 
 
@@ -445,8 +452,8 @@ def _outside_window(regimen: Regimen, outcomes: Sequence[Outcome]) -> list[str]:
         if early > window.before.days or -early > window.after.days:
             where = f" (line {o.line})" if o.line is not None else ""
             out.append(f"{o.drug}: given on {o.date.isoformat()}{where}, outside its window "
-                       f"around {due.isoformat()} ({window.before.days} days before, "
-                       f"{window.after.days} days after)")
+                       f"around {due.isoformat()} ({_days(window.before.days)} before, "
+                       f"{_days(window.after.days)} after)")
     return out
 
 
