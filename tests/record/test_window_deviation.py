@@ -10,6 +10,7 @@ By hand: gemcitabine on days 1, 8 and 15 of 28-day cycles from Monday 2027-01-04
 from __future__ import annotations
 
 import regimens
+from regimens.record import replay
 from support.records import replay_rows
 
 REGIMEN = regimens.loads("""\
@@ -54,3 +55,13 @@ def test_a_one_day_delay_reads_one_day() -> None:
     assert s.replayed is not None
     assert s.replayed.summary.delays == (
         "2027-01-12 (line 2): cycle 1 day 8 of gem delayed 1 day from 2027-01-11",)
+
+
+def test_a_replay_without_its_summary_lists_the_same_deviations() -> None:
+    # replay(with_summary=False) promises the same deviations, sooner (a calendar's parts).
+    s = replay_rows(REGIMEN, "2027-01-14,given,gem,1,8,,,\n")
+    assert s.replayed is not None
+    bare = replay(s.replayed.planned, s.replayed.record, with_summary=False)
+    assert bare.replayed is not None
+    assert bare.replayed.summary is None
+    assert bare.replayed.deviations == (OUTSIDE,)

@@ -57,7 +57,7 @@ from ._replay_doses import _DoseChanges
 from ._replay_moves import _Moves
 from ._replay_state import _S, _SCALED, _Row
 from ._replay_status import _Status
-from ._summary import Outcome, reduction_text, summarize
+from ._summary import Outcome, found_deviations, reduction_text, summarize
 
 __all__ = ["expand_with_record", "history", "planned_limits", "replay"]
 
@@ -67,16 +67,17 @@ class _Replay(_Moves, _Status, _DoseChanges):
     to each dose, the dose changes) and its result."""
 
     # The result ------------------------------------------------------------------------
-    def outcomes(self, due: dict[int, date], dosing: Dosing) -> list[Outcome]:
+    def outcomes(self, due: dict[int, date], dosing: Dosing | None) -> list[Outcome]:
         """What became of each planned administration, for the summary, with the body size
-        each amount was computed from (the RDI's basis: docs/record.md, "Summary")."""
+        each amount was computed from (the RDI's basis: docs/record.md, "Summary"; no
+        sizes without ``dosing``, for the deviations alone)."""
         out = []
         planned_sizes: dict[tuple[str, int, int | None, date], Decimal | None] = {}
         for r in self.rows + self.extra:
             planned = r.plan.dose.amount if id(r) in due else None
             basis = r.plan.dose.basis or Basis.FLAT
             planned_size = size = None
-            if basis in _SCALED:
+            if basis in _SCALED and dosing is not None:
                 # The plan's amount: computed from the body at enrolment on its planned
                 # date (a per-m2 dose's BSA is the same every day; an AUC dose's GFR from
                 # an age is not).
@@ -238,7 +239,10 @@ def replay(schedule: Schedule, record: Record,
         # One list of deviations (the replay's, then those the summary finds from the
         # outcomes: a dose outside its window, one past max_cumulative): every output
         # reads it.
-        deviations=summary.deviations, summary=summary,
+        deviations=(summary.deviations if summary is not None else tuple(
+            found_deviations(schedule.regimen, state.outcomes(due, None), deviations,
+                             flags))),
+        summary=summary,
         levels=tuple(sorted((levels or {}).items())))
     visits = state.visits() if rows else schedule.visits
     # The plan's warnings about a closed day an item was due on, when the record moved it

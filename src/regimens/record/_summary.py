@@ -457,6 +457,18 @@ def _outside_window(regimen: Regimen, outcomes: Sequence[Outcome]) -> list[str]:
     return out
 
 
+def found_deviations(regimen: Regimen, outcomes: Sequence[Outcome], deviations: Sequence[str],
+                     cumulative: Sequence[CumulativeFlag]) -> list[str]:
+    """Every protocol deviation, one list: the replay's ``deviations`` (in their order),
+    then each dose given outside its course's window, then each given dose past
+    ``max_cumulative`` the replay did not list already. ``outcomes`` need no body sizes."""
+    # A given dose past max_cumulative is a deviation: once (the replay lists it already,
+    # naming its line, when it found it).
+    return [*deviations, *_outside_window(regimen, outcomes),
+            *(str(f.warning) for f in cumulative if f.given
+              and not any(d.endswith(str(f.warning)) for d in deviations))]
+
+
 def summarize(regimen: Regimen, record: Record, outcomes: Sequence[Outcome], *,
               deviations: Sequence[str] = (),
               cumulative: Sequence[CumulativeFlag] = (),
@@ -486,11 +498,7 @@ def summarize(regimen: Regimen, record: Record, outcomes: Sequence[Outcome], *,
                       tuple(r for r in rows if r.event is EventKind.REDUCE and r.drug == drug),
                       starts)
         for drug in sorted(drugs, key=lambda d: order[d]))
-    # A given dose past max_cumulative is a deviation: once (the replay lists it already,
-    # naming its line, when it found it).
-    found = [*deviations, *_outside_window(regimen, outcomes),
-             *(str(f.warning) for f in cumulative if f.given
-               and not any(d.endswith(str(f.warning)) for d in deviations))]
+    found = found_deviations(regimen, outcomes, deviations, cumulative)
     reductions = [f"{r.drug}: {reduction_text(r)}" + (f"; {notes[r.line]}" if r.line in notes
                                                        else "")
                   for r in rows if r.event is EventKind.REDUCE]
