@@ -116,9 +116,23 @@ class _Status(_ReplayState):
         self.made_up_by[id(missed)] = up
         return up
 
+    def inside_arm(self, row: RecordRow) -> None:
+        """Refuse a dose given before the arm's first day: outside every period of the arm
+        (after its last day a dose may be a late or delayed one, or a make-up: kept)."""
+        assert row.date is not None
+        first = min(p.first_date for p in self.schedule.periods)
+        last = max(p.last_date for p in self.schedule.periods)
+        if row.date < first:
+            raise _problem(row, "date", f"{self.name(row.drug or '')} given on "
+                           f"{_day(row.date)}, before the arm's first day: outside every "
+                           f"period of arm {self.schedule.arm} ({_day(first)} to "
+                           f"{_day(last)}); check the date (its year)",
+                           row.date.isoformat(), "record-outside-arm")
+
     def fulfil(self, row: RecordRow, target: _Row, dosing: Dosing) -> None:
         """``target`` given by ``row``: its status, date, dose, notes and changes."""
         assert row.date is not None
+        self.inside_arm(row)
         # The dose due that day, after the record's reductions and measurements dated on
         # or before it: an amount given is compared with it, never with the protocol's
         # dose before them (a reduction forgotten at the bedside is an overdose, and the
@@ -230,6 +244,11 @@ class _Status(_ReplayState):
             raise _problem(row, "drug", f"{name} is not given on this participant's arm",
                            row.drug, "record-drug-not-on-arm")
         given_on = row.date
+        # Outside every period of the arm (a year typed wrong: 2026-12-20 for 2027-01-20)
+        # it would be given a period it is not in: refused, never placed silently. Past
+        # the last period's end only when past every dose of the drug too (delays may
+        # take doses there).
+        self.inside_arm(row)
         # The nearest planned administration of the drug gives the row its period, course,
         # route and dose basis; never its date, cycle, day or planned amount.
         nearest = min(same, key=lambda r: (abs((r.date - given_on).days), r.date))
