@@ -246,11 +246,13 @@ def replay(schedule: Schedule, record: Record,
         levels=tuple(sorted((levels or {}).items())))
     visits = state.visits() if rows else schedule.visits
     # The plan's warnings about a closed day an item was due on, when the record moved it
-    # from there (each once: another item's warning of the same words stays).
+    # from there. One warning speaks for every item of its drug and day (two doses at 08:00
+    # and 20:00): it is dropped only when none of them is still there with the plan's note.
     stale = Counter(state.stale)
+    still = state.still_closed(visits)
     kept = []
     for w in schedule.warnings:
-        if isinstance(w, ClosedDayWarning) and stale[str(w)] > 0:
+        if isinstance(w, ClosedDayWarning) and stale[str(w)] > 0 and str(w) not in still:
             stale[str(w)] -= 1
             continue
         kept.append(w)

@@ -276,6 +276,20 @@ class _Moves(_ReplayState):
             r.touch(f"{note}, by the site calendar's rule, as in the plan (after the "
                     "record's delay)")
 
+    def still_closed(self, visits: tuple[VisitOccurrence, ...]) -> set[str]:
+        """The plan's closed-day warnings that still hold after the record: each item still
+        on the day the plan's calendar note is about (not moved by the record, its note
+        the plan's), in the words of the plan's warning."""
+        still = {f"{r.plan.drug_name}, Study Day {r.plan.study_day.value}: "
+                 f"{r.plan.calendar_note}" for r in self.rows
+                 if r.plan.calendar_note and r.calendar_note is None and not r.moved_by}
+        for v in visits:
+            # A visit the record did not move is the plan's own occurrence.
+            if v.calendar_note and v in self.schedule.visits:
+                still.add(f"visit {v.label or v.id}, Study Day {v.study_day.value}: "
+                          f"{v.calendar_note}")
+        return still
+
     # 4. Visits -------------------------------------------------------------------------
 
     def visits(self) -> tuple[VisitOccurrence, ...]:
