@@ -17,6 +17,7 @@ from ._replay_state import (
     _day,
     _max_delay,
     _on_delay,
+    _one_period,
     _problem,
     _ReplayState,
     _Row,
@@ -71,6 +72,15 @@ class _Moves(_ReplayState):
                            "participant's schedule" if row.drug else
                            f"{what} a cycle {row.cycle} on this participant's schedule",
                            row.cycle, "record-unknown-cycle")
+        drugs = {self.course(k).drug for k in found}
+        if row.drug is not None or all(
+                len({k[0] for k in found if self.course(k).drug == d}) > 1 for d in drugs):
+            # Still in more than one period with its drug named (or with any drug named):
+            # naming the drug is no way out.
+            _one_period(row, [r for r in self.rows if r.key in found
+                              and r.plan.cycle == row.cycle],
+                        f"cycle {row.cycle} of {self.name(row.drug)}" if row.drug
+                        else f"cycle {row.cycle}")
         periods = {k[0] for k in found}
         if len(periods) > 1:
             raise _problem(row, "drug", f"cycle {row.cycle} is in more than one period ("
@@ -198,6 +208,8 @@ class _Moves(_ReplayState):
                            f"{row.day} of cycle {row.cycle}"
                            + (f" at {row.time:%H:%M}" if row.time is not None else ""),
                            row.day, "record-unknown-day")
+        assert row.drug is not None
+        _one_period(row, named, f"day {row.day} of cycle {row.cycle} of {self.name(row.drug)}")
         self.move_deviation(row, named)
         for r in named:
             before = r.date

@@ -94,6 +94,24 @@ def _max_delay(schedule: Schedule, course: Course) -> int | None:
     return None if limit is None else limit.days
 
 
+def _one_period(row: RecordRow, found: list[_Row], what: str) -> None:
+    """Refuse a row whose cycle (and day) names administrations of more than one period
+    (the same drug's cycles 1-2 in induction and again in maintenance): taking the first
+    would fulfil, miss, move or delay another period's dose silently."""
+    periods: dict[str, date] = {}
+    for r in sorted(found, key=lambda r: r.plan.date):
+        periods.setdefault(r.plan.period, r.plan.date)
+    if len(periods) < 2:
+        return
+    where = "; ".join(f"{p}: {_day(d)}" for p, d in periods.items())
+    by_date = ("a given or missed row without cycle and day names the administration "
+               "planned on its date, and " if row.event.value in ("given", "missed") else "")
+    raise _problem(row, "cycle", f"{what} is in more than one period ({where}): the record "
+                   f"cannot tell them apart by cycle number; {by_date}the regimen can "
+                   "number the later period's cycles on with first_cycle (docs/format.md)",
+                   row.cycle, "record-ambiguous-cycle")
+
+
 class _ReplayState:
     """The state of one replay: the rows, the changes and deviations said so far."""
 

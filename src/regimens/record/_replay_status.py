@@ -14,7 +14,16 @@ from ..errors import OverdoseWarning, UnitError
 from ..quantities import Amount, StudyDay, human_amount
 from ._dosing import Dosing
 from ._model import EventKind, RecordRow
-from ._replay_state import _S, _day, _make_up, _problem, _ReplayState, _Row, _where
+from ._replay_state import (
+    _S,
+    _day,
+    _make_up,
+    _one_period,
+    _problem,
+    _ReplayState,
+    _Row,
+    _where,
+)
 from ._summary import _days
 
 
@@ -34,6 +43,9 @@ class _Status(_ReplayState):
                 raise _problem(row, "day", f"{self.name(row.drug)} has no administration on "
                                f"day {row.day} of cycle {row.cycle}", row.day,
                                "record-unknown-day")
+            assert row.drug is not None
+            _one_period(row, found, f"day {row.day} of cycle {row.cycle} of "
+                        f"{self.name(row.drug)}")
         else:
             found = [r for r in self.rows if r.plan.drug == row.drug and r.date == row.date]
         if row.time is not None and len(found) > 1:
