@@ -136,6 +136,7 @@ class _Moves(_ReplayState):
                     r.touch(f"delayed {_days(days)} ({_where(row)})" if inside else
                             f"moved {_days(days)} with the delay of cycle {row.cycle} "
                             f"({_where(row)})")
+            self.delay_rows[row.line] = row
             self.shifts.setdefault(key, []).append((row.cycle, row.day, days, policy))
             self.named_days[(key, row.cycle, row.day or 1)] = (row.date, row.line)
             later = ("later cycles move with it (on_delay: shift)" if policy == "shift" else
@@ -211,6 +212,7 @@ class _Moves(_ReplayState):
         assert row.drug is not None
         _one_period(row, named, f"day {row.day} of cycle {row.cycle} of {self.name(row.drug)}")
         self.move_deviation(row, named)
+        self.move_against_delay(row, named)
         for r in named:
             before = r.date
             r.date = row.date
@@ -221,6 +223,34 @@ class _Moves(_ReplayState):
             r.touch(f"moved from {_day(before)} ({_where(row)})")
         self.change(row, f"{named[0].plan.drug_name}, cycle {row.cycle} day {row.day}, moves "
                     f"to {_day(row.date)}")
+
+    def move_against_delay(self, row: RecordRow, named: list[_Row]) -> None:
+        """A move of an administration a ``delay`` row dates (the day the delay names for
+        its cycle), or of one of a delayed cycle's doses to before the day the delay gives
+        it, contradicts that delay, whichever row was written first: the move's date is
+        kept (it names one administration's date), and it is a protocol deviation naming
+        both rows, never silent."""
+        assert row.date is not None
+        first = named[0]
+        for line in dict.fromkeys(first.moved_by):
+            delay = self.delay_rows.get(line)
+            if delay is None or delay.cycle != first.plan.cycle:
+                continue  # a move's own line, or a delay of an earlier cycle shifting it
+            assert delay.date is not None
+            what = (f"{first.plan.drug_name} cycle {row.cycle} day {row.day} moved to "
+                    f"{_day(row.date)}")
+            if first.placed_by == delay.line:
+                why = f"the delay of line {delay.line} dates it {_day(first.date)}"
+            elif row.date < delay.date and (delay.day is None
+                                            or (first.plan.cycle_day or 0) >= delay.day):
+                start = ("starts cycle" if delay.day is None
+                         else f"gives day {delay.day} of cycle")
+                why = (f"before {_day(delay.date)}, the day the delay of line {delay.line} "
+                       f"{start} {delay.cycle}")
+            else:
+                continue
+            self.deviation(row, f"{what}, but {why}: the two rows contradict each other; "
+                           "the move's date is kept (void the row that is wrong)")
 
     def move_deviation(self, row: RecordRow, named: list[_Row]) -> None:
         """A move is taken as written (it says what happened), but a move past the next

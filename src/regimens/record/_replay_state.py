@@ -133,6 +133,7 @@ class _ReplayState:
         self.changes: list[tuple[date, int, str]] = []
         self.deviations: list[tuple[date, int, str]] = []
         self.delays: list[Delay] = []
+        self.delay_rows: dict[int, RecordRow] = {}  # the delay rows applied, by line
         self.warnings: list[RegimenWarning] = []
         # The plan's ClosedDayWarnings about items the record moved off that day.
         self.stale: list[str] = []
