@@ -205,13 +205,21 @@ def replay(schedule: Schedule, record: Record,
     state.past_period_end()
     state.doses(dosing)
     flags = state.cumulative(dosing)
-    reaching = state.reduction_notes(by_kind.get(EventKind.REDUCE, []), dosing)
+    # Rows that reach nothing are said (a RecordWarning each, and in their line of the
+    # changes); a reduction that changes nothing is no reduction of the summary.
+    idle = state.changing_nothing([row for kind in (EventKind.REDUCE, EventKind.HOLD,
+                                                    EventKind.STOP, EventKind.MEASURE)
+                                   for row in by_kind.get(kind, [])])
+    reducing = [row for row in by_kind.get(EventKind.REDUCE, []) if row.line not in idle]
+    reaching = state.reduction_notes(reducing, dosing)
     for row in by_kind.get(EventKind.REDUCE, []):
         state.change(row, f"{state.name(row.drug or '')}: {reduction_text(row)}" + (
             f"; {reaching[row.line]}" if row.line in reaching else ""))
     for row in by_kind.get(EventKind.MEASURE, []):
         assert row.measurement is not None
         state.change(row, f"{row.measurement} measured")
+    state.changes = [(when, line, f"{text}; {idle[line]}" if line in idle else text)
+                     for when, line, text in state.changes]
     made = [state.administration(r) for r in state.rows + state.extra]
     made.sort(key=lambda a: (a.date, a.time is not None, a.time or datetime.min.time()))
     if not rows:
@@ -232,7 +240,8 @@ def replay(schedule: Schedule, record: Record,
         summary = summarize(schedule.regimen, record, state.outcomes(due, dosing),
                             deviations=deviations, cumulative=flags, delays=state.delays,
                             measurements=[f"line {m.row.line}: {m.text}" for m in odd],
-                            reduction_notes=reaching, starts=state.first_of)
+                            reduction_notes=reaching, starts=state.first_of,
+                            idle_lines=frozenset(idle))
     replayed = Replayed(
         source=record.source, record=record, planned=schedule,
         changes=tuple(text for *_, text in sorted(state.changes)),

@@ -15,7 +15,7 @@ from ._cumulative import (
     unsized_limits,
 )
 from ._dosing import Dosing
-from ._model import RecordRow
+from ._model import EventKind, RecordRow
 from ._replay_state import _S, _SCALED, _day, _ReplayState
 from ._summary import reduction_text
 
@@ -72,6 +72,67 @@ class _DoseChanges(_ReplayState):
                 # Said (a new weight within the redose threshold), but nothing changed: no
                 # new revision, so a calendar does not update an unchanged event.
                 r.notes.extend(change.notes)
+
+    def changing_nothing(self, rows: list[RecordRow]) -> dict[int, str]:
+        """The ``reduce``, ``hold``, ``stop`` and ``measure`` rows that change nothing, by
+        line, each with why (docs/record.md, "Rows that change nothing"): no administration
+        they could reach is dated on or after them (a row dated after the last dose, as a
+        month typed wrong makes it), or, for a stop, the drug stops already. Each is a
+        :class:`RecordWarning` too: the record is never silently ignored."""
+        found: dict[int, str] = {}
+        every = self.rows + self.extra
+        stopped: list[RecordRow] = []
+        for row in sorted(rows, key=lambda r: (r.date or date.min, r.line)):
+            assert row.date is not None
+            on = row.date
+            if row.event is EventKind.MEASURE:
+                scaled = [r for r in every if r.plan.dose.basis in _SCALED]
+                if any(r.date >= on for r in scaled):
+                    continue
+                assert row.measurement is not None
+                why = ("no dose of this schedule is computed from the body's size or kidney "
+                       "function" if not scaled else "no dose computed from the body's size "
+                       "or kidney function is dated on or after it (the last is on "
+                       f"{_day(max(r.date for r in scaled))})")
+                found[row.line] = f"changes no dose: {why}"
+                self.warnings.append(RecordWarning(
+                    f"{row.source}:{row.line}: the measurement {row.measurement} of "
+                    f"{on.isoformat()} changes no dose: {why}"))
+                continue
+            mine = [r for r in every if row.drug is None or r.plan.drug == row.drug]
+            what = self.name(row.drug) if row.drug else "the whole treatment"
+            of = self.name(row.drug) if row.drug else "any drug"
+            if row.event is EventKind.STOP:
+                before = next((x for x in stopped if x.drug is None or x.drug == row.drug),
+                              None)
+                stopped.append(row)
+                if before is not None:
+                    assert before.date is not None
+                    why = (f"{what} stops already from {_day(before.date)} (line "
+                           f"{before.line})")
+                    found[row.line] = f"changes nothing: {why}"
+                    self.warnings.append(RecordWarning(
+                        f"{row.source}:{row.line}: the stop of {what} from "
+                        f"{on.isoformat()} changes nothing: {why}"))
+                    continue
+            reach = [r for r in mine if r.date >= on and (
+                row.event is not EventKind.REDUCE or row.cycle is None
+                or (r.plan.cycle is not None and r.plan.cycle >= row.cycle))]
+            if reach:
+                continue
+            last = max((r.date for r in mine), default=None)
+            why = (f"no administration of {of} is dated on or after it"
+                   + (f" (the last is on {_day(last)})" if last is not None else ""))
+            if row.event is EventKind.REDUCE and row.cycle is not None:
+                why = (f"no administration of {of} of cycle {row.cycle} or later is dated on "
+                       "or after it")
+            found[row.line] = f"changes nothing: {why}"
+            head = (f"the reduction of {what} to {reduction_text(row).split(' from ')[0]}"
+                    if row.event is EventKind.REDUCE else f"the {row.event.value} of {what}")
+            self.warnings.append(RecordWarning(
+                f"{row.source}:{row.line}: {head} from {on.isoformat()} changes nothing: "
+                f"{why}"))
+        return found
 
     def reduction_notes(self, rows: list[RecordRow], dosing: Dosing) -> dict[int, str]:
         """What the summary says of each ``reduce`` row beside it (by line): a reduction

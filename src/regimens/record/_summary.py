@@ -9,7 +9,7 @@ values without a replay, and the replay only has to say what became of each dose
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -475,7 +475,8 @@ def summarize(regimen: Regimen, record: Record, outcomes: Sequence[Outcome], *,
               delays: Sequence[Delay] = (),
               measurements: Sequence[str] = (),
               reduction_notes: Mapping[int, str] | None = None,
-              starts: Mapping[str, date] | None = None) -> RecordSummary:
+              starts: Mapping[str, date] | None = None,
+              idle_lines: Collection[int] = ()) -> RecordSummary:
     """The summary of ``record`` replayed over the plan, from each planned administration's
     ``outcomes``; ``deviations`` are those the replay found (kept first, in its order);
     ``cumulative`` the flags of :func:`cumulative_flags`; ``delays`` the :class:`Delay` of
@@ -484,7 +485,9 @@ def summarize(regimen: Regimen, record: Record, outcomes: Sequence[Outcome], *,
     ``reduction_notes``: by a reduce row's line, what the replay says of it (a reduction
     that applies only to doses not yet given), added to its line; ``starts`` each period's
     first date (needed when a course counts calendar months: the RDI adds the planned
-    length of the last cycle, :func:`planned_cycle_days`).
+    length of the last cycle, :func:`planned_cycle_days`); ``idle_lines`` the lines of the
+    reduce rows that change nothing (no dose of the drug dated on or after them): no
+    reduction, left out of the reductions.
 
     Raises:
         ValueError: a course in calendar months and no ``starts``.
@@ -492,7 +495,8 @@ def summarize(regimen: Regimen, record: Record, outcomes: Sequence[Outcome], *,
     notes = reduction_notes or {}
     drugs = list(dict.fromkeys(o.drug for o in outcomes))
     order = {d.id: i for i, d in enumerate(regimen.drugs)}
-    rows = record.effective()
+    rows = tuple(r for r in record.effective()
+                 if not (r.event is EventKind.REDUCE and r.line in idle_lines))
     summaries = tuple(
         _drug_summary(regimen, drug, [o for o in outcomes if o.drug == drug],
                       tuple(r for r in rows if r.event is EventKind.REDUCE and r.drug == drug),
