@@ -265,3 +265,28 @@ def test_one_did_you_mean(given: str, known: list[str], expected: str) -> None:
     from regimens.model import suggestion
 
     assert suggestion(given, known) == expected
+
+
+@pytest.mark.parametrize(("void", "own"), [
+    # Its own date and event are wrong, the amount it restates is line 2's: line 3's two
+    # problems come with line 2's, in one error.
+    ("2027-13-45,void givne,dox,,,1OO mg,,typo,2",
+     ["P.csv:3: event: did you mean 'void given'? a void is written 'void' and the event of "
+      "the row it withdraws (void given, void missed ...; events: given, missed, delay, move, "
+      "hold, resume, reduce, measure, stop) (got 'void givne')",
+      "P.csv:3: date: not a calendar date (got '2027-13-45')"]),
+    # Its own amount is wrong (not the one line 2 has).
+    ("2027-01-04,void given,dox,,,5O mg,,typo,2",
+     ["P.csv:3: amount: unknown unit 'O mg'; write a number and a unit (mg, g, mcg, ng, IU, "
+      "kIU, MIU, mIU, cells, mL or L), e.g. '20 mg' or '2 MIU' (got '5O mg')"]),
+    # Restating line 2 exactly (its bad amount too): nothing of its own.
+    ("2027-01-04,void given,dox,,,1OO mg,,typo,2", []),
+])
+def test_a_void_of_a_row_with_problems_reports_its_own_at_once(void: str,
+                                                               own: list[str]) -> None:
+    rows = f"{HEAD},line\n2027-01-04,given,dox,,,1OO mg,,,\n{void}\n"
+    with pytest.raises(InvalidRegimenError) as exc:
+        read_record(rows, name="P.csv")
+    assert [str(p) for p in exc.value.problems] == [
+        "P.csv:2: amount: unknown unit 'OO mg'; write a number and a unit (mg, g, mcg, ng, "
+        "IU, kIU, MIU, mIU, cells, mL or L), e.g. '20 mg' or '2 MIU' (got '1OO mg')", *own]

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Collection
 from pathlib import Path
+from typing import Any
 
 from ..errors import ExpandOptionError, InvalidRegimenError, Problem
 from ..format import MAX_BYTES
@@ -112,24 +114,30 @@ def read_record(text: str | bytes, *, name: str = "<record>", kind: str = "csv",
     rows = (_csv_rows(text, name, problems) if kind == "csv"
             else _yaml_rows(text, name, problems))
     built: list[RecordRow] = []
-    failed: set[int] = set()
+    failed: dict[int, dict[str, Any]] = {}  # the rows that could not be read: their cells
     for row in rows:
         target = _void_of(row)
         if target is not None and target in failed:
             # A void of a row reported already has nothing to withdraw in what was read,
-            # and its cells restate that row's (its problems too): it adds nothing, but a
-            # void that restates nothing at all, whatever row it names.
-            failed.add(row.line)
+            # and the cells it restates have that row's problems, reported there once; its
+            # own problems (a cell that is not the withdrawn row's, a void that restates
+            # nothing at all) are reported now, never in a later round.
+            failed[row.line] = row.cells
             if row.cells.get("event") == "void":
                 problems.append(Problem(name, row.line, ("event",), "a void restates the row "
                                         "it withdraws (every cell but the reason): write "
                                         f"'void' and line {target}'s event in the event cell "
                                         f"(as 'void given'), and line {target}'s other cells "
                                         "as it has them", "void", code="void-not-restated"))
+                continue
+            own: list[Problem] = []
+            _build_row(row, name, own)
+            problems.extend(p for p in own
+                            if not _restated(p, row.cells, failed[target]))
             continue
         made = _build_row(row, name, problems)
         if made is None:
-            failed.add(row.line)
+            failed[row.line] = row.cells
         else:
             built.append(made)
     record = _readable(name, built, failed, problems)
@@ -145,6 +153,22 @@ def read_record(text: str | bytes, *, name: str = "<record>", kind: str = "csv",
     return record
 
 
+def _restated(problem: Problem, cells: dict[str, Any], withdrawn: dict[str, Any]) -> bool:
+    """Whether ``problem`` of a void row is about a cell it restates as the withdrawn row
+    (``withdrawn``: its cells) has it, a problem reported at that row already."""
+    if not problem.loc or not isinstance(problem.loc[0], str):
+        return False
+    column = problem.loc[0]
+
+    def text(value: Any) -> str:
+        return "" if value is None else str(value).strip()
+
+    mine, theirs = text(cells.get(column)), text(withdrawn.get(column))
+    if column == "event":
+        return mine == f"void {theirs}"
+    return mine == theirs
+
+
 def _void_of(row: _Row) -> int | None:
     """The line a void row names (None: not a void, or no line that can be read)."""
     line = row.cells.get("line")
@@ -156,7 +180,7 @@ def _void_of(row: _Row) -> int | None:
         return None
 
 
-def _readable(name: str, built: list[RecordRow], failed: set[int],
+def _readable(name: str, built: list[RecordRow], failed: Collection[int],
               problems: list[Problem]) -> Record:
     """The record of the rows that could be read, its own problems (voids) added to
     ``problems``; rows with such a problem are left out of it, so that the rest is
