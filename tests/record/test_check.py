@@ -84,7 +84,9 @@ def test_rows_that_name_what_the_regimen_has(rows: str) -> None:
     ("2027-01-04,delay,,9,,,,\n", "y",
      "P.csv:2: cycle: any course has no cycle 9 (cycles 1-4) (got 9)"),
     ("2027-01-04,given,dex,1,1,,,\n", None,
-     "P.csv:2: cycle: dex has no cycles: name the administration by its date instead (got 1)"),
+     "P.csv:2: cycle: dex has no cycles: name the administration by its date instead (a "
+     "dose given on another day: by the date it was planned on, in the planned column) "
+     "(got 1)"),
     ("2027-01-04,given,dox,2,8,,,\n", None,
      "P.csv:2: day: cycle 2 of dox has no administration on day 8 (its days: 1) (got 8)"),
     # No levels declared: a level would stop the drug silently; refused (acceptance review).

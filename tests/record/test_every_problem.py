@@ -62,7 +62,7 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
 """, [
         f"2: {NO_ROW} (got 1)",
         "3: level: a void given row takes no level (void given takes date, time, drug, cycle, "
-        "day, amount, line (of the row withdrawn), reason) (got -1)",
+        "day, amount, planned, line (of the row withdrawn), reason) (got -1)",
         f"6: {VOID_OF_VOID.format(5)} (got 5)",
     ]),
     # Structural problems and problems against the regimen together: line 3 (doxo), 4
@@ -197,7 +197,7 @@ def test_a_yaml_record_unknown_keys_and_the_other_rows_together() -> None:
         "(got 'doxo')",
         f"P-017.yaml:7: {NOT_EARLIER}",
         "P-017.yaml:8: evnt: unknown column; did you mean 'event'? (the columns are date, "
-        "event, drug, cycle, day, amount, level, reason; time and line may be added) "
+        "event, drug, cycle, day, amount, level, reason; time, line and planned may be added) "
         "(got 'evnt')",
     ]
 

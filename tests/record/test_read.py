@@ -102,13 +102,14 @@ HEADER = "date,event,drug,cycle,day,amount,level,reason\n"
 ERRORS = [
     ("date,event,drug,cycle,day,amount,level,reason,dose\n",
      "P-017.csv:1: column 9: unknown column (the columns are date, event, drug, cycle, day, "
-     "amount, level, reason; time and line may be added) (got 'dose')"),
+     "amount, level, reason; time, line and planned may be added) (got 'dose')"),
     ("date,event,drug,cycle,day,amount,reason\n",
      "P-017.csv:1: (document): the header lacks level (a record has the columns date, event, "
      "drug, cycle, day, amount, level, reason, in any order; cells may be empty)"),
     ("date,event,drug,cycle,day,amount,level,reason,Time\n",
      "P-017.csv:1: column 9: unknown column; did you mean 'time'? (the columns are date, "
-     "event, drug, cycle, day, amount, level, reason; time and line may be added) (got 'Time')"),
+     "event, drug, cycle, day, amount, level, reason; time, line and planned may be added) "
+     "(got 'Time')"),
     (HEADER + "2027-01-04,given,dox,,,,\n",
      "P-017.csv:2: (document): the row has 7 cells and the header (line 1) 8: a cell left "
      "empty still needs its comma"),
@@ -176,7 +177,7 @@ ERRORS = [
      "measurement), time, reason) (got 'dox')"),
     (HEADER + "2027-01-04,given,dox,,,,-1,\n",
      "P-017.csv:2: level: a given row takes no level (given takes date, time, drug, cycle, "
-     "day, amount, reason) (got -1)"),
+     "day, amount, planned, reason) (got -1)"),
     (HEADER + "2027-01-04,void,,,,,,\n",
      "P-017.csv:2: line: a void row needs the line of the row it withdraws"),
     ("date,event,drug,cycle,day,amount,level,reason,line\n"
@@ -215,7 +216,7 @@ YAML_ERRORS = [
      "(- {date: 2027-01-04, event: given, drug: dox})"),
     ("- {date: 2027-01-04, event: given, drug: dox, dose: 60 mg}\n",
      "P-017.yaml:1: dose: unknown column (the columns are date, event, drug, cycle, day, "
-     "amount, level, reason; time and line may be added) (got 'dose')"),
+     "amount, level, reason; time, line and planned may be added) (got 'dose')"),
     ("- {date: 2027-01-04, event: given, drug: dox, cycle: 2.5, day: 1}\n",
      "P-017.yaml:1: cycle: expected a whole number (no decimal point) (got 2.5)"),
     ("- {date: 2027-01-04, event: given, drug: dox, amount: 60}\n",

@@ -88,7 +88,10 @@ def _cycle_problems(row: RecordRow, courses: list[Course]) -> list[Problem]:
     what = row.drug if row.drug is not None else "any course"
     if not cycled:
         return [_problem(row, "cycle", f"{what} has no cycles: name the administration by its "
-                         "date instead", row.cycle, code="unknown-cycle")]
+                         "date instead" + (" (a dose given on another day: by the date it "
+                                           "was planned on, in the planned column)"
+                                           if row.event.value == "given" else ""),
+                         row.cycle, code="unknown-cycle")]
     having = [c for c in cycled if _has_cycle(c, row.cycle)]
     if not having:
         return [_problem(row, "cycle", f"{what} has no cycle {row.cycle} (cycles "

@@ -110,7 +110,7 @@ class Measurement:
 
 #: Fields a row may carry, besides ``source``, ``line``, ``date``, ``event``, ``reason``.
 _OPTIONAL = ("time", "drug", "cycle", "day", "amount", "measurement", "level", "percent",
-             "voids", "voided_event")
+             "voids", "voided_event", "planned")
 
 # For each event: the fields it needs and the fields it may have (docs/record.md).
 _NEEDS: dict[EventKind, tuple[str, ...]] = {
@@ -126,7 +126,7 @@ _NEEDS: dict[EventKind, tuple[str, ...]] = {
     EventKind.VOID: ("voids",),
 }
 _MAY: dict[EventKind, tuple[str, ...]] = {
-    EventKind.GIVEN: ("time", "drug", "cycle", "day", "amount"),
+    EventKind.GIVEN: ("time", "drug", "cycle", "day", "amount", "planned"),
     EventKind.MISSED: ("time", "drug", "cycle", "day"),
     EventKind.DELAY: ("drug", "cycle", "day"),
     EventKind.MOVE: ("time", "drug", "cycle", "day"),
@@ -153,7 +153,9 @@ class RecordRow:
     new value (``measure``); ``level`` a declared dose level (0, -1, -2 ...) and
     ``percent`` a percentage of the level-0 dose (above 0, at most 100) for ``reduce``
     (at least one; when both, they must agree with the regimen's levels); ``reason`` free
-    text; ``voids`` the line of the row a ``void`` withdraws.
+    text; ``voids`` the line of the row a ``void`` withdraws; ``planned`` (``given``) the
+    date the administration it fulfils is planned on, naming it when it was given on
+    another day (instead of its cycle and day: a course without cycles has none).
 
     A ``void`` also restates the row it withdraws: ``voided_event`` is that row's event
     (written ``void given`` in a file) and ``date``, ``time``, ``drug``, ``cycle``,
@@ -187,6 +189,7 @@ class RecordRow:
     measurement: Measurement | None = None
     voids: int | None = None
     voided_event: EventKind | None = None
+    planned: dt.date | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.percent, (int, float)) and not isinstance(self.percent, bool):
@@ -250,6 +253,9 @@ class RecordRow:
         if self.day is not None and self.cycle is None and "day" in may:
             problems.add("day", "a cycle day goes with its cycle: give cycle too", self.day,
                          code="day-without-cycle")
+        if self.planned is not None and self.cycle is not None:
+            problems.add("planned", "name the administration by its cycle and day or by its "
+                         "planned date, not both", self.planned, code="planned-with-cycle")
         if (shape in (EventKind.GIVEN, EventKind.MISSED) and self.cycle is not None
                 and self.day is None):
             problems.add("cycle", "name the administration by cycle and day (a cycle has "
@@ -290,6 +296,9 @@ class RecordRow:
             problems.add("measurement", "a Measurement", self.measurement, code="wrong-type")
         if self.time is not None and not isinstance(self.time, dt.time):
             problems.add("time", "a local time of day (HH:MM)", self.time, code="wrong-type")
+        if self.planned is not None and (not isinstance(self.planned, dt.date)
+                                         or isinstance(self.planned, dt.datetime)):
+            problems.add("planned", "a date (YYYY-MM-DD)", self.planned, code="bad-date")
 
 
 _FIELD_TEXT = {

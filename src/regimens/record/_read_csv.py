@@ -86,8 +86,8 @@ def _header(cells: list[str], name: str, line: int) -> list[str]:
             near = closest(column.lower(), allowed)
             hint = f"; did you mean {near!r}?" if near else ""
             problems.append(Problem(name, line, (f"column {index + 1}",), f"unknown column{hint} "
-                                    f"(the columns are {', '.join(COLUMNS)}; time and line may "
-                                    "be added)", column, code="unknown-column"))
+                                    f"(the columns are {', '.join(COLUMNS)}; time, line and "
+                                    "planned may be added)", column, code="unknown-column"))
         elif column in names[:index]:
             problems.append(Problem(name, line, (column,), "the column is named twice",
                                     code="duplicate-column"))

@@ -27,8 +27,9 @@ from ._model import EventKind, Measurement, RecordRow
 #: The columns every record file has, in the order the documentation writes them (a CSV
 #: file may put them in any order: its header names them).
 COLUMNS = ("date", "event", "drug", "cycle", "day", "amount", "level", "reason")
-#: Columns a file may add: the local time of day, and the line a ``void`` row withdraws.
-OPTIONAL_COLUMNS = ("time", "line")
+#: Columns a file may add: the local time of day, the line a ``void`` row withdraws, and
+#: the date the administration a ``given`` row fulfils was planned on.
+OPTIONAL_COLUMNS = ("time", "line", "planned")
 #: Longest reason kept (a reason is a short note, not a clinical narrative).
 MAX_REASON = 1000
 
@@ -103,6 +104,7 @@ def _build_row(row: _Row, name: str, problems: list[Problem]) -> RecordRow | Non
         "cycle": read("cycle", _whole),
         "day": read("day", _whole),
         "reason": read("reason", _reason) or "",
+        "planned": read("planned", _date),
     }
     # A void restates its row: its cells are read as that row's event reads them.
     shape = voided if voided is not None else event

@@ -71,6 +71,9 @@ def record_schema() -> dict[str, Any]:
                           pattern=r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"),
             "line": _cell("void: the line of the row it withdraws", "integer", "string",
                           pattern=whole),
+            "planned": _cell("given: the date the administration it fulfils was planned on "
+                             "(YYYY-MM-DD), when it was given on another day", "string",
+                             pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
         },
     }
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -36,7 +36,8 @@ def _yaml_rows(data: str | bytes, name: str, problems: list[Problem]) -> list[_R
                 problems.append(Problem(name, line if positional
                                         else doc.lines.get((index, key), line), (key,),
                                         f"unknown column{hint} (the columns are "
-                                        f"{', '.join(COLUMNS)}; time and line may be added)",
+                                        f"{', '.join(COLUMNS)}; time, line and planned may be "
+                                        "added)",
                                         key, code="unknown-column"))
         cells = {k: v for k, v in item.items() if k in allowed}
         rows.append(_Row(line, {k: (v.strip() or None) if isinstance(v, str) else v

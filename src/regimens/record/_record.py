@@ -153,7 +153,8 @@ def _cells(row: RecordRow) -> list[tuple[str, str | None]]:
             ("cycle", cycle),
             ("amount", str(row.amount) if row.amount is not None else
              (str(row.measurement) if row.measurement is not None else None)),
-            ("level", " ".join(level) or None)]
+            ("level", " ".join(level) or None),
+            ("planned", None if row.planned is None else row.planned.isoformat())]
 
 
 def _void_differences(void: RecordRow, target: RecordRow) -> list[str]:
@@ -180,6 +181,9 @@ def _void_differences(void: RecordRow, target: RecordRow) -> list[str]:
     if (void.level, void.percent) != (target.level, target.percent):
         words = dict(_cells(void))["level"]
         out.append(words if words is not None else "no level")
+    if void.planned != target.planned:
+        out.append(f"planned {void.planned.isoformat()}" if void.planned is not None
+                   else "no planned date")
     return out
 
 
@@ -225,4 +229,6 @@ def _restatement(row: RecordRow) -> str:
         cell = (f"{row.level} ({percent})" if row.level is not None and percent
                 else str(row.level) if row.level is not None else percent)
         out.append(f"level {cell}")
+    if row.planned is not None:
+        out.append(f"planned {row.planned.isoformat()}")
     return ", ".join(out)

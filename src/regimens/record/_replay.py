@@ -190,6 +190,7 @@ def replay(schedule: Schedule, record: Record,
     state.keep_cancels()
     state.recalendar()
     due = {id(r): r.date for r in state.rows}  # after delays and moves, before the doses
+    state.planned_on = due
     for row in sorted(by_kind.get(EventKind.MISSED, []), key=lambda r: (r.date, r.line)):
         state.missed(row)
     for row in sorted(by_kind.get(EventKind.GIVEN, []),

@@ -134,6 +134,9 @@ class _ReplayState:
         self.deviations: list[tuple[date, int, str]] = []
         self.delays: list[Delay] = []
         self.delay_rows: dict[int, RecordRow] = {}  # the delay rows applied, by line
+        # Each administration's date once delays and moves are applied, before the given
+        # rows: the date a given row's planned column names it by.
+        self.planned_on: dict[int, date] = {}
         self.warnings: list[RegimenWarning] = []
         # The plan's ClosedDayWarnings about items the record moved off that day.
         self.stale: list[str] = []

@@ -33,8 +33,9 @@ class _Status(_ReplayState):
     # 2. Given and missed ---------------------------------------------------------------
 
     def named_rows(self, row: RecordRow) -> list[_Row]:
-        """The administrations a given or missed row names: by cycle and day, else the
-        drug's administrations on its date; with a time, the one at that time."""
+        """The administrations a given or missed row names: by cycle and day, or by the
+        date it is planned on (a given row's planned column), else the drug's
+        administrations on its date; with a time, the one at that time."""
         if row.cycle is not None:
             found = [r for r in self.rows if r.plan.drug == row.drug
                      and r.plan.cycle == row.cycle and r.plan.cycle_day == row.day]
@@ -46,6 +47,17 @@ class _Status(_ReplayState):
             assert row.drug is not None
             _one_period(row, found, f"day {row.day} of cycle {row.cycle} of "
                         f"{self.name(row.drug)}")
+        elif row.planned is not None:
+            # The date the schedule shows it on (after the record's delays and moves), as a
+            # row without cycle and day names the one of its own date.
+            on = row.planned
+            found = [r for r in self.rows if r.plan.drug == row.drug
+                     and self.planned_on.get(id(r), r.date) == on]
+            if not found:
+                assert row.drug is not None
+                raise _problem(row, "planned", f"no administration of {self.name(row.drug)} "
+                               f"is planned on {_day(on)}", on.isoformat(),
+                               "record-unknown-planned")
         else:
             found = [r for r in self.rows if r.plan.drug == row.drug and r.date == row.date]
         if row.time is not None and len(found) > 1:
@@ -87,7 +99,8 @@ class _Status(_ReplayState):
         if target is None and missed:
             m = missed[0]
             course = self.course(m.key)
-            if _make_up(self.schedule, course) and row.cycle is not None:
+            if _make_up(self.schedule, course) and (row.cycle is not None
+                                                    or row.planned is not None):
                 # It gives the missed dose's MAKE-UP: the missed one stays missed.
                 target = self.make_up_given(row, m)
                 if target is None:
@@ -225,7 +238,9 @@ class _Status(_ReplayState):
             raise _problem(row, "event", f"the planned administration of {name} on "
                            f"{_day(done[0].date)} was already fulfilled by line "
                            f"{done[0].line}; void one of the two rows, or name the "
-                           "administration this dose fulfils by its cycle and day",
+                           "administration this dose fulfils by its "
+                           + ("cycle and day" if self.cycled(row.drug) else
+                              "planned date (the planned column)"),
                            row.event.value, "record-given-twice")
         moved = [r for r in self.rows if r.plan.drug == row.drug and r.plan.date == row.date
                  and r.last_mover is not None and r.status is _S.PLANNED]
@@ -249,7 +264,9 @@ class _Status(_ReplayState):
         if row.amount is None:
             raise _problem(row, "amount", f"no planned administration of {name} is open on "
                            f"{_day(row.date)} to take its amount from: give the amount "
-                           "given, or the cycle and day of the dose it fulfils",
+                           "given, or the " + ("cycle and day" if self.cycled(row.drug) else
+                                               "planned date (the planned column)")
+                           + " of the dose it fulfils",
                            None, "record-given-without-amount")
         same = [r for r in self.rows if r.plan.drug == row.drug]
         if not same:
@@ -296,6 +313,11 @@ class _Status(_ReplayState):
                        f"administration ({why})")
         self.unplanned.append((row, len(self.deviations) - 1))
 
+    def cycled(self, drug: str) -> bool:
+        """Whether some administration of ``drug`` has a cycle (a row can name it by its
+        cycle and day); else only its planned date names a dose given on another day."""
+        return any(r.plan.cycle is not None for r in self.rows if r.plan.drug == drug)
+
     def unplanned_hints(self) -> None:
         """A dose given that fulfils nothing while the drug's dose planned before it is
         still counted as planned: the totals would count both, so its deviation says so
@@ -311,10 +333,14 @@ class _Status(_ReplayState):
             what = (f", cycle {last.plan.cycle} day {last.plan.cycle_day}"
                     if last.plan.cycle is not None else "")
             when, line, text = self.deviations[index]
+            # Named as the record can name it: a dose without cycles by its planned date.
+            name = ("by its cycle and day" if last.plan.cycle is not None else
+                    f"by the date it was planned on, {last.date.isoformat()}, in the planned "
+                    "column")
             self.deviations[index] = (when, line, (
                 f"{text}; the dose planned on {_day(last.date)}{what}, before it, is still "
-                "counted as planned beside it: if this row gave that dose, name it by its "
-                "cycle and day (or record the planned one missed)"))
+                f"counted as planned beside it: if this row gave that dose, name it {name} "
+                "(or record the planned one missed)"))
 
     def missed(self, row: RecordRow) -> None:
         assert row.date is not None
