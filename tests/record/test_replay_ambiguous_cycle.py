@@ -36,8 +36,10 @@ periods:
 """
 HEADER = "date,event,drug,cycle,day,amount,level,reason\n"
 WHERE = "(induction: Mon 2027-01-04; maintenance: Mon 2027-02-15)"
-BY_DATE = ("a given or missed row without cycle and day names the administration planned "
-           "on its date, and ")
+BY_DATE = ("a given row names the administration by the date it is planned on (the planned "
+           "column), and ")
+MISSED = ("a missed row without cycle and day names the administration planned on its "
+          "date, and ")
 FIRST = "the regimen can number the later period's cycles on with first_cycle (docs/format.md)"
 
 
@@ -49,7 +51,7 @@ def expand(rows: str) -> regimens.Schedule:
 @pytest.mark.parametrize(("row", "what", "advice"), [
     ("2027-02-16,given,gem,1,1,,,late", "day 1 of cycle 1 of gemcitabine", BY_DATE),
     ("2027-02-16,given,gem,1,1,500 mg,,late", "day 1 of cycle 1 of gemcitabine", BY_DATE),
-    ("2027-02-15,missed,gem,1,1,,,", "day 1 of cycle 1 of gemcitabine", BY_DATE),
+    ("2027-02-15,missed,gem,1,1,,,", "day 1 of cycle 1 of gemcitabine", MISSED),
     ("2027-02-16,move,gem,1,1,,,", "day 1 of cycle 1 of gemcitabine", ""),
     ("2027-02-16,delay,gem,1,,,,", "cycle 1 of gemcitabine", ""),
     ("2027-02-18,delay,gem,1,1,,,", "cycle 1 of gemcitabine", ""),

@@ -104,8 +104,10 @@ def _one_period(row: RecordRow, found: list[_Row], what: str) -> None:
     if len(periods) < 2:
         return
     where = "; ".join(f"{p}: {_day(d)}" for p, d in periods.items())
-    by_date = ("a given or missed row without cycle and day names the administration "
-               "planned on its date, and " if row.event.value in ("given", "missed") else "")
+    by_date = {"given": "a given row names the administration by the date it is planned on "
+                        "(the planned column), and ",
+               "missed": "a missed row without cycle and day names the administration "
+                         "planned on its date, and "}.get(row.event.value, "")
     raise _problem(row, "cycle", f"{what} is in more than one period ({where}): the record "
                    f"cannot tell them apart by cycle number; {by_date}the regimen can "
                    "number the later period's cycles on with first_cycle (docs/format.md)",
