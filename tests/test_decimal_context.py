@@ -197,3 +197,41 @@ def test_context_set_before_import() -> None:
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True, cwd=ROOT).stdout.split("\n")
     assert out[:2] == ["69.85322498", "2 million units"]
+
+
+AGE_BANDS = """\
+format: regimens/1
+id: band
+title: Banded
+drugs:
+  d: {name: drugd, route: oral}
+arms:
+  a: {label: A}
+periods:
+  - id: t
+    length: 1 week
+    courses:
+      - drug: d
+        days: [1]
+        dose:
+          by: age
+          bands:
+            - {below: 150 years, dose: 10 mg}
+            - {dose: 20 mg}
+"""
+
+
+@pytest.mark.parametrize("context", [
+    decimal.Context(prec=2, rounding=decimal.ROUND_FLOOR, traps=[]),
+    decimal.Context(prec=2, rounding=decimal.ROUND_FLOOR, traps=ALL_SIGNALS)],
+    ids=["prec 2, no trap", "prec 2, every trap"])
+def test_a_regimen_reads_the_same_in_any_context(context: decimal.Context) -> None:
+    # 150 years is 1,800 months: with 2 digits the caller's context made it 1.8E+3, whose
+    # "whole number of months" test (% 1) is an invalid operation: the regimen was refused
+    # ("an age band edge is a number of years or months that is a whole number of months").
+    with decimal.localcontext(context):
+        regimen = regimens.loads(AGE_BANDS, "band.yaml")
+        assert not any(context.flags.values())
+    (course,) = regimen.periods[0].courses
+    assert course.dose is not None
+    assert course.dose.bands[0].below == Decimal(1800)

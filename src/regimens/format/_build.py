@@ -23,7 +23,7 @@ from ..model import (
     day_one_may_vanish,
     months_before_text,
 )
-from ..quantities import Duration, LengthRange, parse_equivalence, parse_strength
+from ..quantities import Duration, LengthRange, exactly, parse_equivalence, parse_strength
 from ._build_courses import _CourseBuilder
 from ._build_visits import _VisitBuilder
 from ._doses import read_max_cumulative, read_measure_limit, read_vials
@@ -35,6 +35,8 @@ from ._source import Cursor, Document
 
 __all__ = ["build"]
 
+
+@exactly  # band edges, limits, levels: none of it in the caller's decimal context
 def build(doc: Document, *, sha256: str = "") -> Regimen:
     """Build a :class:`Regimen` from a parsed document, or raise InvalidRegimenError."""
     root = doc.root()

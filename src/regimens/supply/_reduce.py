@@ -281,7 +281,8 @@ def _shipments(plan: Plan, cat: Catalogue, drugs: _Cells, unblinded: bool, pa: A
     the overage, rounded up to whole packs, shipped ``lead_time`` before it must be at
     the site, which is ``buffer`` before the period starts."""
     level = plan.service_level
-    statistic = "p50" if level is None else f"p{(level * 100).normalize():f}"
+    with localcontext(EXACT):  # the column's name, whatever the caller's context
+        statistic = "p50" if level is None else f"p{(level * 100).normalize():f}"
     packs = drugs.values["packs"]
     n = packs.shape[1] if packs.ndim == 3 else 0
     rank = _quantile_rank(statistic, max(n, 1))
