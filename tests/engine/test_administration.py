@@ -26,6 +26,7 @@ FIELDS = {
     "status": AdministrationStatus.GIVEN,
     "planned_dose": ComputedDose(Amount(Decimal("2"), unit("MIU")), "2 MIU", "flat", Basis.FLAT),
     "record_note": "given (line 3)", "revision": 2, "unplanned": False, "plan": None,
+    "revising_note": None,
 }
 
 

@@ -178,7 +178,7 @@ def oracle(plan: Any) -> bytes:
             alarm.add("TRIGGER", _trigger(spec, t.start))
             event.add_component(alarm)
         calendar.add_component(event)
-    for uid, old in plan.cancelled:
+    for uid, old, lowest in plan.cancelled:
         cancelled = Event()
         cancelled.add("UID", uid)
         for key in ("DTSTART", "DTEND"):
@@ -187,9 +187,19 @@ def oracle(plan: Any) -> bytes:
         cancelled.add("SUMMARY", "Cancelled: no longer in the schedule")
         cancelled.add("DTSTAMP", plan.stamp)
         already = str(old.get("STATUS", "")) == "CANCELLED"
-        cancelled.add("SEQUENCE", _ics_write._sequence(old) + (0 if already else 1))
+        cancelled.add("SEQUENCE", max(lowest, _ics_write._sequence(old) + (0 if already else 1)))
         cancelled.add("STATUS", "CANCELLED")
         calendar.add_component(cancelled)
+    for t, sequence in plan.gone:
+        gone = Event()
+        gone.add("UID", t.uid)
+        gone.add("DTSTART", t.start)
+        gone.add("DTEND", t.end)
+        gone.add("SUMMARY", "Cancelled: no longer in the schedule")
+        gone.add("DTSTAMP", plan.stamp)
+        gone.add("SEQUENCE", sequence)
+        gone.add("STATUS", "CANCELLED")
+        calendar.add_component(gone)
     zoned = [value for event in calendar.walk("VEVENT") for key in ("DTSTART", "DTEND")
              if key in event and isinstance(value := event.decoded(key), datetime)
              and isinstance(value.tzinfo, zoneinfo.ZoneInfo)]
@@ -233,7 +243,8 @@ def _check(schedule: regimens.Schedule, **options: Any) -> bytes:
         _ics._write = write
     assert data == oracle(plans[0])
     calendar = Calendar.from_ical(data)
-    assert len(calendar.walk("VEVENT")) == len(plans[0].events) + len(plans[0].cancelled)
+    assert len(calendar.walk("VEVENT")) == (len(plans[0].events) + len(plans[0].cancelled)
+                                            + len(plans[0].gone))
     from ical.calendar_stream import IcsCalendarStream
 
     assert len(IcsCalendarStream.calendar_from_ics(data.decode()).events) == len(
@@ -350,3 +361,26 @@ def test_a_dst_spell_of_a_week_is_in_the_vtimezone() -> None:
         "writer.yaml").expand("x", "2039-11-01", tz="Asia/Gaza").to_ics(stamp=STAMP)
     assert b"RDATE:20400324T020000,20401020T020000\r\n" in data
     assert b"RDATE:20400901T020000,20401027T020000\r\n" in data
+
+
+@pytest.mark.parametrize("zone", [None, "Europe/Paris"])
+def test_events_gone_from_a_records_history_as_icalendar(zone: str | None) -> None:
+    # A make-up (missed on line 2) whose missed row line 3 voids: gone, sent cancelled,
+    # timed in a zone (its VTIMEZONE written) or on its day.
+    from regimens.record import read_record
+
+    text = ("format: regimens/1\nid: writer\ntitle: Gone\n"
+            "drugs: {a: {name: carboplatin, route: intravenous}}\n"
+            "arms: {x: {label: X}}\nperiods:\n  - id: t\n    length: 6 weeks\n    courses:\n"
+            "      - {drug: a, dose: 300 mg, cycle: 21 days, cycles: 2, days: [1],"
+            " missed: make_up" + (', times: ["09:00"]' if zone else "") + "}\n")
+    regimen = regimens.loads(text, "gone.yaml")
+    record = read_record("date,event,drug,cycle,day,amount,level,reason,line\n"
+                         "2027-01-25,missed,a,,,,,unwell,\n"
+                         "2027-01-25,void missed,a,,,,,error,2\n", name="P.csv",
+                         regimen=regimen)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        schedule = regimen.expand("x", "2027-01-04", tz=zone, record=record)
+    data = _check(schedule)
+    assert data.count(b"STATUS:CANCELLED") == 1

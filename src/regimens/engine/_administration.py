@@ -113,6 +113,10 @@ class Administration:
     #: its own date, time and dose), whatever the record says of it; its identity, from
     #: which its iCalendar UID is made. None without a record and for an unplanned dose.
     plan: Administration | None = None
+    #: ``record_note`` without what revises nothing (what a dose was computed from; a
+    #: measurement or reduction said that left the dose as it was): what an iCalendar
+    #: event's revision (its SEQUENCE, docs/ics.md) is counted on. None: all of it.
+    revising_note: str | None = None
 
     @classmethod
     def _unchecked(
@@ -123,6 +127,7 @@ class Administration:
         calendar_note: str = "", status: AdministrationStatus = AdministrationStatus.PLANNED,
         planned_dose: ComputedDose | None = None, record_note: str = "", revision: int = 0,
         unplanned: bool = False, plan: Administration | None = None,
+        revising_note: str | None = None,
     ) -> Administration:
         """An administration from fields the engine has already checked (the fast path).
 
@@ -141,7 +146,7 @@ class Administration:
             "step": step, "blinded": blinded, "note": note, "avoid": avoid,
             "planned_date": planned_date, "calendar_note": calendar_note, "status": status,
             "planned_dose": planned_dose, "record_note": record_note, "revision": revision,
-            "unplanned": unplanned, "plan": plan})
+            "unplanned": unplanned, "plan": plan, "revising_note": revising_note})
         return self
 
     @property

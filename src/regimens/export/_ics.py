@@ -42,7 +42,9 @@ def _digest(text: _EventText, reminders: Sequence[Reminder]) -> str:
     # Everything a client shows or acts on: texts, times with their zone, and when each
     # reminder fires (a new zone can move a day-before reminder without moving the dose).
     zone = getattr(getattr(text.start, "tzinfo", None), "key", "")
-    parts = [text.summary, text.description, str(text.start), str(text.end), zone,
+    # The description as revisions are counted: without notes that revise nothing.
+    described = text.description if text.fingerprint is None else text.fingerprint
+    parts = [text.summary, described, str(text.start), str(text.end), zone,
              *(str(r.trigger(text.start)) for r in reminders),
              *(["CANCELLED"] if text.cancelled else [])]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
@@ -118,7 +120,7 @@ def to_ics(
     texts = [t for _, t in ordered] + [_visit_text(schedule, v, label) for v in schedule.visits]
     unique = _unique(schedule, blinded, label, ordered, texts)
     before = _previous(previous, uid_prefix(schedule))
-    revisions = _revisions(schedule, blinded, label, alarms)
+    revisions, last = _revisions(schedule, blinded, label, alarms)
     events = []
     for t in unique:
         digest = _digest(t, alarms)
@@ -135,8 +137,14 @@ def to_ics(
         events.append((t, digest, sequence))
     current = {t.uid for t in unique}
     name = clean_text(schedule.regimen.title + (f" - {label}" if label else ""), single_line=True)
+    # An event that was in the schedule at some step of the record's history and is gone
+    # (a make-up whose missed row was voided) is sent cancelled, as a previous export's
+    # would be, with the count of its changes (its leaving one of them): a client that
+    # imported it then removes it, with or without --previous.
+    gone = [(last[uid], revisions[uid]) for uid in sorted(last.keys() - current - before.keys())]
     return _write(_Plan(stamp, name, alarms, events,
-                        [(uid, old) for uid, old in sorted(before.items()) if uid not in current]))
+                        [(uid, old, revisions.get(uid, 0))
+                         for uid, old in sorted(before.items()) if uid not in current], gone))
 
 
 #: What makes an administration's event text (:func:`_administration_text`, or a memo of it).
@@ -214,12 +222,13 @@ def _unique(s: Schedule, blinded: bool | None, label: str,
 
 def _events(s: Schedule, blinded: bool | None, label: str,
             alarms: Sequence[Reminder],
-            make: _TextMaker = _administration_text) -> dict[str, str]:
-    """Each event's UID and digest (administrations and visits); ``make``: what makes an
+            make: _TextMaker = _administration_text,
+            ) -> dict[str, tuple[str, _EventText]]:
+    """Each event's UID, digest and text (administrations and visits); ``make``: what makes an
     administration's text (a :class:`_TextMemo` over a record's history)."""
     ordered = _texts(s, blinded, label, make)
     texts = [t for _, t in ordered] + [_visit_text(s, v, label) for v in s.visits]
-    return {t.uid: _digest(t, alarms)
+    return {t.uid: (_digest(t, alarms), t)
             for t in _unique(s, blinded, label, ordered, texts, make)}
 
 
@@ -260,9 +269,10 @@ class _TextMemo:
 
 
 def _revisions(s: Schedule, blinded: bool | None, label: str,
-               alarms: Sequence[Reminder]) -> dict[str, int]:
+               alarms: Sequence[Reminder]) -> tuple[dict[str, int], dict[str, _EventText]]:
     """How many times each event changed as the participant's record grew (its UID to a
-    count; empty without a record).
+    count), and each event's text when it was last in the schedule (both empty without a
+    record).
 
     The record is only ever appended to: the schedule is made again from the plan and
     each longer part of the record in turn (:func:`regimens.record.history`), and each
@@ -272,18 +282,22 @@ def _revisions(s: Schedule, blinded: bool | None, label: str,
     a delay moves its events back with a higher SEQUENCE, never the one they had.
     """
     if s.replayed is None:
-        return {}
+        return {}, {}
     wanted = sorted({c.drug for c in s.courses})
     state: dict[str, str | None] = {}
     counts: dict[str, int] = {}
     memo = _TextMemo(s)
+    last: dict[str, _EventText] = {}
     # record.history loads the replay (imported on first use): only with a record.
     for step in record.history(s, summaries=False):
         if {c.drug for c in step.courses} != set(wanted):
             step = step.only(wanted)  # the drugs this export shows (--drug)
         now = _events(step, blinded, label, alarms, memo)
         for uid in state.keys() | now.keys():
-            if uid in state and state[uid] != now.get(uid):
+            digest, text = now.get(uid, (None, None))
+            if uid in state and state[uid] != digest:
                 counts[uid] = counts.get(uid, 0) + 1
-            state[uid] = now.get(uid)
-    return counts
+            state[uid] = digest
+            if text is not None:
+                last[uid] = text
+    return counts, last

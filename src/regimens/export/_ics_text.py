@@ -110,6 +110,9 @@ class _EventText:
     #: Not given and not to be given (missed, held, cancelled, stopped: a record's
     #: replay): written with STATUS:CANCELLED (RFC 5545 §3.8.1.11).
     cancelled: bool = False
+    #: The description as its revisions are counted (the digest), when it differs:
+    #: without the record's notes that revise nothing (``Administration.revising_note``).
+    fingerprint: str | None = None
 
 
 def _every_arm(regimen: Regimen, period_id: str, course: int) -> bool:
@@ -185,16 +188,16 @@ def _administration_text(s: Schedule, a: Administration, blinded: bool,
     # Moves are alike on every arm of a blinded period (its courses share their window
     # rules), so they are shown blinded too.
     lines += _site_lines(s, a.calendar_note)
-    if a.status is not AdministrationStatus.PLANNED or a.record_note:
-        # What the record did (an event it did not touch keeps its text, so its digest:
-        # no client is sent an update for it). The note names doses given: not blinded.
-        lines.append(f"Status: {a.status.value}")
-        if a.record_note and not blinded:
-            lines.append(f"Record: {a.record_note}")
-    lines += [f"Regimen: {s.regimen.title}" + (f" ({s.regimen.registry})"
-                                               if s.regimen.registry else ""),
-              f"Participant: {label}" if label else "Participant: (no label)",
-              "For verification by a qualified professional."]
+    tail = [f"Regimen: {s.regimen.title}" + (f" ({s.regimen.registry})"
+                                             if s.regimen.registry else ""),
+            f"Participant: {label}" if label else "Participant: (no label)",
+            "For verification by a qualified professional."]
+    # A note that revises nothing (what a dose was computed from, added once the record
+    # has a measurement) is shown but left out of what the revisions are counted on: a
+    # dose given before a measurement is not revised by it (docs/ics.md, "SEQUENCE").
+    fingerprint = (None if a.revising_note is None else clean_text("\n".join(
+        lines + _record_lines(a, a.revising_note, blinded) + tail)))
+    lines += _record_lines(a, a.record_note, blinded) + tail
     uid = _base_uid(s, a)
     if a.at is not None:
         start: date | datetime = a.at
@@ -208,7 +211,16 @@ def _administration_text(s: Schedule, a: Administration, blinded: bool,
         days = 1 if duration is None else -(-duration.minutes // 1440)
         start, end = a.date, a.date + timedelta(days=days)
     return _EventText(uid, clean_text(summary, single_line=True), clean_text("\n".join(lines)),
-                      start, end, ("dose",), not a.status.happens)
+                      start, end, ("dose",), not a.status.happens, fingerprint)
+
+
+def _record_lines(a: Administration, note: str, blinded: bool) -> list[str]:
+    """What the record did, with ``note`` as its note (an event it did not touch keeps
+    its text, so its digest: no client is sent an update for it). The note names doses
+    given: not blinded."""
+    if a.status is AdministrationStatus.PLANNED and not note:
+        return []
+    return [f"Status: {a.status.value}"] + ([f"Record: {note}"] if note and not blinded else [])
 
 
 def _base_uid(s: Schedule, a: Administration) -> str:

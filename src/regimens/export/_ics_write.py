@@ -4,6 +4,7 @@ the cancelled events of a previous export, and every VTIMEZONE they use."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -48,7 +49,12 @@ class _Plan:
     name: str
     alarms: list[Reminder]
     events: list[tuple[_EventText, str, int]]  # with digest and SEQUENCE
-    cancelled: list[tuple[str, Any]]  # UID and the previous export's event
+    #: UID, the previous export's event, and the lowest SEQUENCE it may have (the count of
+    #: its changes over the record's history).
+    cancelled: list[tuple[str, Any, int]]
+    #: Events of the record's history that are gone and not in the previous export: each
+    #: as it last was, with its SEQUENCE.
+    gone: list[tuple[_EventText, int]] = dataclasses.field(default_factory=list)
 
 
 def _write(plan: _Plan) -> bytes:
@@ -80,7 +86,7 @@ def _write(plan: _Plan) -> bytes:
                 lines += [b"BEGIN:VALARM", b"ACTION:DISPLAY", alarm_text,
                           line("TRIGGER", _trigger_value(alarm, t.start)), b"END:VALARM"]
         lines.append(b"END:VEVENT")
-    for uid, old in plan.cancelled:
+    for uid, old, lowest in plan.cancelled:
         # RFC 5546 §3.2.5: a removed event is published as cancelled with a higher SEQUENCE.
         # Neutral text: the old summary may have shown a dose or arm (an unblinded export).
         lines += [b"BEGIN:VEVENT", b"SUMMARY:Cancelled: no longer in the schedule"]
@@ -93,7 +99,14 @@ def _write(plan: _Plan) -> bytes:
                                             f"unreadable {key}") from None
         already = str(old.get("STATUS", "")) == "CANCELLED"
         lines += [stamp_line, line("UID", text(uid)),
-                  b"SEQUENCE:%d" % (_sequence(old) + (0 if already else 1)),
+                  b"SEQUENCE:%d" % max(lowest, _sequence(old) + (0 if already else 1)),
+                  b"STATUS:CANCELLED", b"END:VEVENT"]
+    for t, sequence in plan.gone:
+        # As a previous export's event would be (its times as it last had them), with the
+        # count of its changes, its leaving included.
+        lines += [b"BEGIN:VEVENT", b"SUMMARY:Cancelled: no longer in the schedule",
+                  zones.line("DTSTART", t.start), zones.line("DTEND", t.end), stamp_line,
+                  line("UID", text(t.uid)), b"SEQUENCE:%d" % sequence,
                   b"STATUS:CANCELLED", b"END:VEVENT"]
     # RFC 5545 §3.2.19: every TZID used (cancelled events included) has its VTIMEZONE,
     # placed before the events. RFC 5545 §3.1: every content line ends with CRLF.

@@ -137,6 +137,7 @@ class _Replay(_Moves, _Status, _DoseChanges):
             planned_date=None if r.unplanned else planned_date, dose=r.dose or a.dose,
             planned_dose=planned_dose, status=r.status,
             record_note="; ".join(r.notes), revision=r.revision, unplanned=r.unplanned,
+            revising_note=r.revising_note,
             calendar_note=a.calendar_note if r.calendar_note is None else r.calendar_note,
             # Its identity, whatever the record says of it (a UID is made from it).
             plan=None if r.unplanned else a)

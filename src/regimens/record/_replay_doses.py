@@ -49,12 +49,12 @@ class _DoseChanges(_ReplayState):
                 if r.dose is None and change.changed and not change.stopped:
                     r.dose = change.dose
                 if audit and scaled:
-                    r.notes.append("computed from " + change.body.text)
+                    r.say("computed from " + change.body.text)
                 continue
             r.change = change
             own = r.status is _S.GIVEN and r.dose is not None  # given with its own amount
             if scaled and (own or (audit and not (change.changed and r.dose is None))):
-                r.notes.append("computed from " + change.body.text)
+                r.say("computed from " + change.body.text)
             if change.stopped:
                 row = change.stop_row
                 assert row is not None
@@ -71,7 +71,8 @@ class _DoseChanges(_ReplayState):
             elif change.notes and r.status is _S.PLANNED:
                 # Said (a new weight within the redose threshold), but nothing changed: no
                 # new revision, so a calendar does not update an unchanged event.
-                r.notes.extend(change.notes)
+                for note in change.notes:
+                    r.say(note)
 
     def changing_nothing(self, rows: list[RecordRow]) -> dict[int, str]:
         """The ``reduce``, ``hold``, ``stop`` and ``measure`` rows that change nothing, by

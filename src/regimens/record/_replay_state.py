@@ -37,6 +37,7 @@ class _Row:
     time_given: time | None = None  # when a given row says when
     notes: list[str] = field(default_factory=list)
     revision: int = 0
+    said: list[int] = field(default_factory=list)  # the notes that revise nothing (say())
     moved_by_row: bool = False  # a move row placed it: keep's cancelling spares it
     line: int | None = None  # the given or missed row that fulfilled or missed it
     moved_by: list[int] = field(default_factory=list)  # the delay and move rows' lines
@@ -62,6 +63,20 @@ class _Row:
     def touch(self, note: str) -> None:
         self.notes.append(note)
         self.revision += 1
+
+    def say(self, note: str) -> None:
+        """A note that revises nothing (what a dose was computed from; a measurement that
+        left it as it was): shown, but no calendar revision (docs/ics.md, "SEQUENCE")."""
+        self.said.append(len(self.notes))
+        self.notes.append(note)
+
+    @property
+    def revising_note(self) -> str | None:
+        """The notes joined as ``record_note`` joins them, without those :meth:`say`
+        added; None when there are none of those (all of ``record_note`` revises)."""
+        if not self.said:
+            return None
+        return "; ".join(n for i, n in enumerate(self.notes) if i not in self.said)
 
 
 def _problem(row: RecordRow, name: str, message: str, value: object,
