@@ -133,7 +133,7 @@ def _counted(s: regimens.Schedule, blinded: bool | None,
              alarms: list[Reminder]) -> tuple[dict[str, int], dict[str, int]]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return (_revisions(s, blinded, "P-1", alarms),
+        return (_revisions(s, blinded, "P-1", alarms)[0],
                 revisions_by_replay(s, blinded, "P-1", alarms))
 
 

@@ -48,7 +48,7 @@ def revisions_by_replay(s: regimens.Schedule, blinded: bool | None, label: str,
     for step in history_by_replay(s):
         if {c.drug for c in step.courses} != set(wanted):
             step = step.only(wanted)
-        now = _events(step, blinded, label, alarms)
+        now = {uid: digest for uid, (digest, _) in _events(step, blinded, label, alarms).items()}
         for uid in state.keys() | now.keys():
             if uid in state and state[uid] != now.get(uid):
                 counts[uid] = counts.get(uid, 0) + 1
