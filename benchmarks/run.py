@@ -527,7 +527,8 @@ def straightforward_revisions(s: Any) -> dict[str, int]:
     state: dict[str, str | None] = {}
     counts: dict[str, int] = {}
     for step in steps:
-        now = _events(step, None, s.participant.label, [])
+        now = {uid: digest for uid, (digest, _) in
+               _events(step, None, s.participant.label, []).items()}
         for uid in state.keys() | now.keys():
             if uid in state and state[uid] != now.get(uid):
                 counts[uid] = counts.get(uid, 0) + 1
@@ -551,7 +552,7 @@ def workload_sequence(repeat: int, quick: bool) -> list[dict[str, Any]]:
             "il2", START, regimens.Participant(label="P-101"), record=record)
 
         def ours() -> dict[str, int]:
-            return _revisions(s, None, "P-101", [])
+            return _revisions(s, None, "P-101", [])[0]
 
         def base() -> dict[str, int]:
             return straightforward_revisions(s)
