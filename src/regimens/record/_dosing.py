@@ -38,7 +38,6 @@ from ..errors import (
     InvalidRegimenError,
     MissingMeasurementError,
     ParticipantError,
-    Problem,
 )
 from ..model import Course, Dose, DoseLevel, Participant, Regimen
 from ..quantities import (
@@ -51,14 +50,13 @@ from ..quantities import (
     shown_beside,
 )
 from ._check import escalation_problems, level_text
+from ._measure_errors import _MEASURE_LABEL, _stale_bsa, _unusable
 from ._model import EventKind, RecordRow
 from ._numbers import number_fields
 from ._record import Record
 
 __all__ = ["BodyUsed", "DoseChange", "Dosing"]
 
-_MEASURE_LABEL = {"weight": "weight", "height": "height", "bsa": "BSA",
-                  "creatinine": "serum creatinine", "gfr": "GFR"}
 
 
 @dataclass(frozen=True)
@@ -462,54 +460,5 @@ class Dosing:
         return dataclasses.replace(computed, derivation=derivation)
 
 
-def _unusable(row: RecordRow, exc: MissingMeasurementError, a: Administration,
-              day: date) -> InvalidRegimenError:
-    """The error for a ``measure`` row that leaves a later dose without a measurement it
-    needs (a serum creatinine replaces the GFR given at enrolment, and the participant's
-    age or sex for Cockcroft-Gault is not given), at the row's file and line: the
-    participant's options were complete until the record changed them."""
-    assert row.measurement is not None
-    label = _MEASURE_LABEL[row.measurement.kind]
-    where = "" if exc.file is None else (
-        f" ({exc.file}:{exc.line})" if exc.line is not None else f" ({exc.file})")
-    # The reason without its advice to give command-line options (they were given).
-    reason = exc.reason.split(": give ")[0]
-    kind = row.measurement.kind
-    others = [n.replace("_", " ") for n in exc.needed if n != kind
-              and not (kind == "creatinine" and n == "gfr")]
-    instead = ("a GFR (a measure row in mL/min)" if kind == "creatinine"
-               else "the measurement the dose needs")
-    give = (f"give the participant's {' and '.join(others)}, or record {instead}" if others
-            else f"record {instead}")
-    message = (f"the {label} measured here is used from {row.date} on, and the dose of "
-               f"{a.drug} on {day.isoformat()}{where} cannot be computed from it: {reason}; "
-               f"{give}")
-    return InvalidRegimenError([Problem(row.source, row.line, ("amount",), message,
-                                        row.measurement.text, code="measurement-leaves-dose")])
-
-
 def _when(row: RecordRow) -> tuple[date, int]:
     return (row.date or date.min, row.line)
-
-
-def _stale_bsa(row: RecordRow, bsa: str, exc: MissingMeasurementError, a: Administration,
-               day: date) -> InvalidRegimenError:
-    """The error for a ``measure`` row of weight or height that makes a BSA (given at
-    enrolment or measured: ``bsa`` says which) out of date, when the new BSA cannot be
-    computed (no height or no weight).
-
-    Refused rather than dosed from the old BSA: a weight change is exactly what a per-m2
-    dose must follow, and keeping the old BSA would hide it (docs/record.md, "Body
-    measurements")."""
-    assert row.measurement is not None
-    kind = row.measurement.kind
-    other = "height" if kind == "weight" else "weight"
-    where = "" if exc.file is None else (
-        f" ({exc.file}:{exc.line})" if exc.line is not None else f" ({exc.file})")
-    message = (f"a new {kind} makes the body surface area in use ({bsa}) out of date, "
-               f"and there is no {other} to compute it from: the dose of {a.drug} on "
-               f"{day.isoformat()}{where} is refused rather than computed from the old BSA; "
-               f"give the participant's {other}, or record a BSA measured on or after this "
-               "row (a measure row in m2)")
-    return InvalidRegimenError([Problem(row.source, row.line, ("amount",), message,
-                                        row.measurement.text, code="bsa-out-of-date")])

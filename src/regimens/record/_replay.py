@@ -57,7 +57,8 @@ from ._replay_doses import _DoseChanges
 from ._replay_moves import _Moves
 from ._replay_state import _S, _SCALED, _Row
 from ._replay_status import _Status
-from ._summary import Outcome, found_deviations, reduction_text, summarize
+from ._row_words import reduction_text
+from ._summary import Outcome, found_deviations, summarize
 
 __all__ = ["expand_with_record", "history", "planned_limits", "replay"]
 

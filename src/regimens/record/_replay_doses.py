@@ -17,7 +17,7 @@ from ._cumulative import (
 from ._dosing import Dosing
 from ._model import EventKind, RecordRow
 from ._replay_state import _S, _SCALED, _day, _ReplayState
-from ._summary import reduction_text
+from ._row_words import reduction_text
 
 
 class _DoseChanges(_ReplayState):
