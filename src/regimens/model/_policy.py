@@ -32,7 +32,8 @@ class Policy:
     later cycles of the course move with it (``shift``), or the delayed cycle restarts on
     the delay date and its doses run until the next cycle's nominal start, none made up
     after that, later cycles staying on the grid (``keep``). ``max_delay``: a longer delay
-    is reported as a protocol deviation (None: no limit). ``missed`` (one of
+    is reported as a protocol deviation, and so is a dose moved, given or made up later
+    than that after the day it was due (None: no limit). ``missed`` (one of
     :data:`MISSED_RULES`; default ``skip``). ``re_escalate`` (default False): whether a
     ``reduce`` row may raise a dose level again (reductions are permanent otherwise).
     ``redose_weight_change``: the re-dosing rule ``redose: {weight_change: 10%}``, in

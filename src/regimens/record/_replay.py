@@ -154,8 +154,9 @@ def replay(schedule: Schedule, record: Record,
     (given, planned, missed, held, cancelled, stopped), its date (the day given, or the
     day now planned), its planned date and dose when they changed, and a note naming the
     record's lines; ``schedule.replayed`` lists the changes in date order and the
-    protocol deviations (a delay over ``max_delay``, a dose given on no planned
-    administration, or after a stop or hold). An empty record (no rows) gives the plan
+    protocol deviations (a delay over ``max_delay``, a dose moved or given later than
+    that after its day, a dose given on no planned administration, or after a stop or
+    hold). An empty record (no rows) gives the plan
     itself, so every output keeps its bytes. ``memo``: as :class:`Dosing` takes it (the
     doses of replays of one plan, computed once). ``with_summary`` False leaves the summary
     out (``replayed.summary`` None, and no warnings about the record's measurements): the

@@ -260,12 +260,7 @@ class _Moves(_ReplayState):
         assert row.date is not None
         first = named[0]
         due = first.date
-        why = self.out_of_order(named, row.date)
-        limit = _max_delay(self.schedule, self.course(first.key))
-        days = (row.date - due).days
-        if limit is not None and days > limit:
-            why.append(f"{_days(days)} after it was due, more than max_delay "
-                       f"({_days(limit)})")
+        why = self.out_of_order(named, row.date) + self.too_late(first, due, row.date)
         if why:
             self.deviation(row, f"{first.plan.drug_name} cycle {row.cycle} day {row.day} "
                            f"moved from {_day(due)} to {_day(row.date)}: " + "; ".join(why))

@@ -15,7 +15,7 @@ from ..quantities import Basis
 from ._dosing import DoseChange
 from ._model import RecordRow
 from ._record import Record
-from ._summary import Delay
+from ._summary import Delay, _days
 
 _S = AdministrationStatus
 #: Doses computed from the body's size or kidney function.
@@ -210,6 +210,18 @@ class _ReplayState:
             why.append(f"on or before the previous administration of "
                        f"{first.plan.drug_name} ({which(before[-1])})")
         return why
+
+    def too_late(self, first: _Row, due: date, to: date) -> list[str]:
+        """Why ``first`` (an administration, or its make-up) on ``to`` is later than its
+        course's ``max_delay`` allows after ``due``, the day it was due (empty when it is
+        not, or the course has no limit). The one limit for every way a dose lands later
+        than it was due (a move, a dose given late, after a hold too, a make-up given after
+        its day; docs/record.md): the limit a ``delay`` is held to."""
+        limit = _max_delay(self.schedule, self.course(first.key))
+        days = (to - due).days
+        if limit is None or days <= limit:
+            return []
+        return [f"{_days(days)} after it was due, more than max_delay ({_days(limit)})"]
 
     def same_day(self, target: _Row, to: date) -> list[str]:
         """Why giving ``target`` on ``to`` doubles a dose: another administration of its

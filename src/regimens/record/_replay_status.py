@@ -166,12 +166,14 @@ class _Status(_ReplayState):
         planned = target.plan.dose if due.stopped else due.dose
         dose = self.given_dose(row, planned)
         before = target.date
-        # Given on another day than it was due: held to the move's ordering rule; a
-        # make-up is given after later doses by design (missed: make_up), so only a
-        # second dose of the drug on its day is a deviation.
+        # Given on another day than it was due: held to the move's ordering rule and
+        # limit (max_delay); a make-up is given after later doses by design (missed:
+        # make_up), so only a second dose of the drug on its day is a deviation here (its
+        # limit is from the day it is due, once known: make_up).
         order = ([] if before == row.date
                  else self.same_day(target, row.date) if target.made_up is not None
-                 else self.out_of_order([target], row.date))
+                 else self.out_of_order([target], row.date)
+                 + self.too_late(target, before, row.date))
         status_before = target.status
         target.status = _S.GIVEN
         target.line = row.line
@@ -405,9 +407,14 @@ class _Status(_ReplayState):
         latest: dict[tuple[str, int], date] = {}  # each course's last make-up so far
         for r in missed:
             course = self.course(r.key)
-            if not _make_up(self.schedule, course) or id(r) in self.made_up_by:
-                continue  # not made up, or made up by a given row naming it already
+            if not _make_up(self.schedule, course):
+                continue  # not made up
             last = max(x.date for x in self.rows if x.key == r.key)
+            if id(r) in self.made_up_by:
+                # Made up by a given row naming it already (on any day): held to max_delay
+                # from the day the policy plans make-ups from.
+                self.make_up_late(self.made_up_by[id(r)], last + timedelta(days=1))
+                continue
             day = max(last, latest.get(r.key, last)) + timedelta(days=1)
             at_site = calendar is not None and (r.plan.drug in clinic or course.clinic)
             while (r.plan.drug, day) in taken or (
@@ -426,6 +433,24 @@ class _Status(_ReplayState):
                         f"{where} (missed: make_up)")
             self.extra.append(again)
             self.made_up_by[id(r)] = again
+
+    def make_up_late(self, up: _Row, due: date) -> None:
+        """A make-up given (by a row naming the missed dose's cycle and day) more than
+        ``max_delay`` after ``due``, the day after the course's last administration (the
+        first day ``missed: make_up`` plans a make-up on): a protocol deviation, by the
+        move's limit (:meth:`too_late`). One given before that day is not late."""
+        if up.status is not _S.GIVEN or up.line is None:
+            return
+        why = self.too_late(up, due, up.date)
+        row = self.record.row_at(up.line)
+        if not why or row is None:
+            return
+        self.deviation(row, f"{up.plan.drug_name} "
+                       + (f"cycle {up.plan.cycle} day {up.plan.cycle_day} "
+                          if up.plan.cycle is not None else "")
+                       + f"given on {_day(up.date)}, making up the dose missed (line "
+                       f"{up.made_up}), due {_day(due)} (the day after the course's last "
+                       "dose): " + "; ".join(why))
 
     def make_ups_recorded(self, dosing: Dosing) -> None:
         """The given and missed rows that could only be a make-up's, once make-ups are
