@@ -48,6 +48,8 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
+import textwrap
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -584,6 +586,50 @@ def _run(argv: list[str]) -> Callable[[], None]:
     return run
 
 
+def _modules_of(code: str) -> set[str]:
+    """The names in ``sys.modules`` at the end of a fresh process running ``code``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "modules"
+        wrapped = (f"import sys\ntry:\n{textwrap.indent(code, '    ')}\nfinally:\n"
+                   f"    open({str(out)!r}, 'w').write('\\n'.join(sys.modules))\n")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+        subprocess.run([sys.executable, "-c", wrapped], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, env=env, cwd=ROOT, check=False)
+        return set(out.read_text(encoding="utf-8").split("\n"))
+
+
+def import_floor(args: list[str], where: Path) -> tuple[list[str], int, list[str]]:
+    """The floor of a cold command's imports: a program importing what it imports, with
+    empty modules in place of the library's own.
+
+    It imports ruamel.yaml, the standard library's top-level modules that the command
+    imports and ``python -c "import ruamel.yaml"`` does not (their own imports follow),
+    and a package of as many empty modules as the command imports of regimens: what the
+    interpreter charges for those imports before any of the library's code runs (no
+    class, no compiled pattern, no parser built, no work). Written under ``where``;
+    returns the program's argv, the number of the library's modules and the standard
+    library's modules.
+    """
+    ours = _modules_of("from regimens.cli import main\n"
+                       f"sys.argv = ['regimens', *{args!r}]\nmain()")
+    base = _modules_of("import ruamel.yaml")
+    library = sorted(m for m in ours if m == "regimens" or m.startswith("regimens."))
+    # Every public module, dotted names too (``importlib.machinery`` when ``importlib`` is
+    # imported already); private ones follow from them.
+    stdlib = sorted(m for m in ours - base if m.split(".")[0] in sys.stdlib_module_names
+                    and not any(part.startswith("_") for part in m.split(".")))
+    package = where / "floor_of_imports"
+    package.mkdir()
+    names = [f"m{i}" for i in range(1, len(library))]
+    for name in names:
+        (package / f"{name}.py").write_text('"""An empty module."""\n', encoding="utf-8")
+    (package / "__init__.py").write_text(
+        "".join(f"from . import {name}\n" for name in names), encoding="utf-8")
+    code = (f"import sys; sys.path.insert(0, {str(where)!r}); "
+            f"import ruamel.yaml, {', '.join(stdlib)}; import floor_of_imports")
+    return [sys.executable, "-c", code], len(library), stdlib
+
+
 def workload_cold(repeat: int) -> list[dict[str, Any]]:
     import regimens
 
@@ -610,6 +656,17 @@ def workload_cold(repeat: int) -> list[dict[str, Any]]:
     c_expand, c_yaml = paired_cpu([*command, *expand_args],
                                   [sys.executable, "-c", "import ruamel.yaml"], repeat)
     cpu_work = statistics.median(c_work)
+    with tempfile.TemporaryDirectory() as tmp:
+        floor, n_library, stdlib = import_floor(expand_args, Path(tmp))
+        t_floor, t_yaml2 = paired(_run(floor), _run([sys.executable, "-c", "import ruamel.yaml"]),
+                                  repeat)
+        c_floor, c_yaml2 = paired_cpu(floor, [sys.executable, "-c", "import ruamel.yaml"],
+                                      repeat)
+    floor_label = (f"the floor of its imports (no work): `import ruamel.yaml`, the "
+                   f"{len(stdlib)} standard-library modules it imports that ruamel.yaml does "
+                   f"not ({', '.join(sorted({m.split('.')[0] for m in stdlib}))}) and "
+                   f"{n_library} empty modules for the library's "
+                   f"{n_library}; + the work warm")
     return [
         row("4", "`regimens --help`, fresh process", t_help, "`python -c pass`", t_pass,
             margin=0.15),
@@ -621,6 +678,11 @@ def workload_cold(repeat: int) -> list[dict[str, Any]]:
         row("4", "(same), CPU time (user + system) of the process", c_expand,
             f"(same), CPU time; the work warm: {_seconds(cpu_work)}",
             [t + cpu_work for t in c_yaml], 1.2),
+        row("4", floor_label, [t + work_median for t in t_floor],
+            "`python -c \"import ruamel.yaml\"` + the work warm",
+            [t + work_median for t in t_yaml2]),
+        row("4", "(same), CPU time", [t + cpu_work for t in c_floor], "(same), CPU time",
+            [t + cpu_work for t in c_yaml2]),
     ]
 
 

@@ -64,6 +64,7 @@ LAZY_LIBRARIES = {
     "difflib": "only a 'did you mean' message needs it",
     "calendar": "only a regimen counting months needs it (here; the month view's own)",
     "threading": "only writing a file with -o needs it",
+    "pickle": "only pickling an error needs it (errors.py, a value's pickled copy)",
 }
 
 # Modules whose every import may be lazy: the CLI keeps `regimens --help` fast.

@@ -169,7 +169,8 @@ def test_help_builds_the_parser_without_the_library() -> None:
 #: standard output no threading and no pathlib (with urllib.parse and ipaddress).
 #: docs/performance.md
 _UNUSED_ON_THE_COLD_PATH = ("zoneinfo", "sysconfig", "difflib", "calendar", "csv",
-                            "threading", "pathlib", "urllib.parse", "ipaddress", "tempfile")
+                            "threading", "pathlib", "urllib.parse", "ipaddress", "tempfile",
+                            "pickle")
 
 
 def test_a_plain_json_expand_leaves_unused_standard_modules_out() -> None:

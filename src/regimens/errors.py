@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import pickle
 from dataclasses import field
 from datetime import date, time, timedelta
 from decimal import Decimal
@@ -300,6 +299,8 @@ def _whole(value: object) -> object:
     except Exception:  # any object's repr may fail; the error must still pickle
         return UnpicklableValue(f"<{type(value).__name__} object>",
                                 f"<{type(value).__name__} object>")
+    import pickle  # (only when an error is pickled: not on a command's cold path)
+
     try:
         copy = pickle.loads(pickle.dumps(value))
         if repr(copy) == text and str(copy) == shown:
