@@ -48,7 +48,7 @@ PUBLIC = [
     "PublishSummary", "Reminder", "publish",
     # Exceptions and warnings
     "AnchorLengthWarning", "ClosedDayWarning", "CumulativeDoseWarning", "DoseError",
-    "ExpandOptionError",
+    "ExpandOptionError", "GivenAfterArmWarning",
     "ImplausibleMeasurementWarning", "InvalidRegimenError", "OverdoseWarning",
     "MissingMeasurementError", "ParticipantError", "Problem", "PublishError", "QuantityError",
     "QuantityTypeError", "RecordWarning",
@@ -173,7 +173,7 @@ def test_errors_share_one_root(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["AnchorLengthWarning", "ClosedDayWarning",
-                                  "CumulativeDoseWarning",
+                                  "CumulativeDoseWarning", "GivenAfterArmWarning",
                                   "ImplausibleMeasurementWarning", "OverdoseWarning",
                                   "RecordWarning", "RoundingWarning", "TimeShiftWarning"])
 def test_warnings(name: str) -> None:

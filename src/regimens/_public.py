@@ -21,7 +21,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
     ),
     "errors": (
         "AnchorLengthWarning", "ClosedDayWarning", "CumulativeDoseWarning", "DoseError",
-        "ExpandOptionError",
+        "ExpandOptionError", "GivenAfterArmWarning",
         "ImplausibleMeasurementWarning", "InvalidRegimenError",
         "MissingMeasurementError", "OverdoseWarning", "ParticipantError", "Problem", "PublishError",
         "QuantityError", "QuantityTypeError", "RecordWarning", "RegimenError", "RegimenLookupError",

@@ -30,6 +30,7 @@ know this library)::
     ├── OverdoseWarning                     a record gives more than the planned dose
     ├── ImplausibleMeasurementWarning       a record's measurement changed implausibly
     └── RecordWarning                       a record row the replay takes only in part
+        └── GivenAfterArmWarning            a dose recorded after the arm's last day
 
 Every error keeps its parts as attributes and builds its message from them in
 ``__str__``; nothing in the library reads a message back. Every error pickles
@@ -66,6 +67,7 @@ __all__ = [
     "CumulativeDoseWarning",
     "DoseError",
     "ExpandOptionError",
+    "GivenAfterArmWarning",
     "ImplausibleMeasurementWarning",
     "InvalidRegimenError",
     "Loc",
@@ -704,6 +706,66 @@ class RecordWarning(RegimenWarning):
     (it applies only to the doses not yet given: a given dose is a fact of its day), or a
     ``reduce`` row to dose level 0 with no reduction before it to undo. Names the file,
     line, drug and the rows concerned."""
+
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _weekday_date(day: date) -> str:
+    """``Mon 2027-03-29``: the weekday in English whatever the locale (deterministic)."""
+    return f"{_WEEKDAYS[day.weekday()]} {day.isoformat()}"
+
+
+class GivenAfterArmWarning(RecordWarning):
+    """A participant's record gives a dose dated after the arm's last day: kept (it may be
+    real, a dose given after the protocol's end), counted as given, but never silently
+    (it may be a date typed wrong: 2028 for 2027). A dose dated before the arm's first day
+    is refused instead (code ``record-outside-arm``); both days are decided by one rule,
+    the first day of the arm's first period and the last day of its last period as
+    planned: the record's delays and moves do not move them (docs/record.md, "Replay").
+
+    Fields: ``source`` and ``line`` (the record's file and the given row's line),
+    ``drug`` (its id) and ``drug_name`` (as the schedule names it), ``given_on`` (the
+    row's date) and ``study_day`` (its Study Day number, an int), ``arm`` (the arm's id),
+    ``first_day`` and ``last_day`` (the arm's first and last days). The message is derived
+    from them and says what to do if the date is wrong (void the row, record the dose
+    again on the right date). Not blind-safe: it names a dose given and the arm.
+    """
+
+    def __init__(self, *, source: str, line: int, drug: str, drug_name: str,
+                 given_on: date, study_day: int, arm: str, first_day: date,
+                 last_day: date) -> None:
+        self.source = source
+        self.line = line
+        self.drug = drug
+        self.drug_name = drug_name
+        self.given_on = given_on
+        self.study_day = study_day
+        self.arm = arm
+        self.first_day = first_day
+        self.last_day = last_day
+        super().__init__(
+            f"{source}:{line}: {drug_name} given on {_weekday_date(given_on)} (Study Day "
+            f"{study_day}), after the arm's last day, {_weekday_date(last_day)} (every "
+            f"period of arm {arm} runs from {_weekday_date(first_day)} to "
+            f"{_weekday_date(last_day)}): kept as given, counted in the totals and the dose "
+            "intensity; if the date is wrong (a year typed wrong), void this row and record "
+            "the dose again on the right date")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only fields: the default (cls, args) would call it with the message.
+        return (_given_after_arm, (self.source, self.line, self.drug, self.drug_name,
+                                   self.given_on, self.study_day, self.arm,
+                                   self.first_day, self.last_day))
+
+
+def _given_after_arm(source: str, line: int, drug: str, drug_name: str, given_on: date,
+                     study_day: int, arm: str, first_day: date,
+                     last_day: date) -> GivenAfterArmWarning:
+    """Unpickle a :class:`GivenAfterArmWarning` (its fields are keyword-only)."""
+    return GivenAfterArmWarning(source=source, line=line, drug=drug, drug_name=drug_name,
+                                given_on=given_on, study_day=study_day, arm=arm,
+                                first_day=first_day, last_day=last_day)
 
 
 from ._public import claim  # noqa: E402 (after the names it claims)

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import NoReturn
 
 from ..engine import ComputedDose
-from ..errors import OverdoseWarning, UnitError
+from ..errors import GivenAfterArmWarning, OverdoseWarning, UnitError
 from ..quantities import Amount, StudyDay, human_amount
 from ._dosing import Dosing
 from ._model import EventKind, RecordRow
@@ -142,17 +142,29 @@ class _Status(_ReplayState):
         return up
 
     def inside_arm(self, row: RecordRow) -> None:
-        """Refuse a dose given before the arm's first day: outside every period of the arm
-        (after its last day a dose may be a late or delayed one, or a make-up: kept)."""
+        """Refuse a dose given before the arm's first day: outside every period of the arm.
+        After its last day a dose may be real (a late or delayed one, a make-up, one given
+        after the protocol's end) or a year typed wrong: kept, and a
+        :class:`GivenAfterArmWarning`. One rule for both days: the first day of the arm's
+        first period and the last day of its last period, as planned (the record's delays
+        and moves do not move them)."""
         assert row.date is not None
+        assert row.drug is not None
         first = min(p.first_date for p in self.schedule.periods)
         last = max(p.last_date for p in self.schedule.periods)
         if row.date < first:
-            raise _problem(row, "date", f"{self.name(row.drug or '')} given on "
+            raise _problem(row, "date", f"{self.name(row.drug)} given on "
                            f"{_day(row.date)}, before the arm's first day: outside every "
                            f"period of arm {self.schedule.arm} ({_day(first)} to "
                            f"{_day(last)}); check the date (its year)",
                            row.date.isoformat(), "record-outside-arm")
+        if row.date > last:
+            day = StudyDay.from_offset((row.date - self.schedule.start).days,
+                                       self.regimen.day_zero)
+            self.warnings.append(GivenAfterArmWarning(
+                source=row.source, line=row.line, drug=row.drug, drug_name=self.name(row.drug),
+                given_on=row.date, study_day=day.value, arm=self.schedule.arm,
+                first_day=first, last_day=last))
 
     def fulfil(self, row: RecordRow, target: _Row, dosing: Dosing) -> None:
         """``target`` given by ``row``: its status, date, dose, notes and changes."""
@@ -275,10 +287,9 @@ class _Status(_ReplayState):
             raise _problem(row, "drug", f"{name} is not given on this participant's arm",
                            row.drug, "record-drug-not-on-arm")
         given_on = row.date
-        # Outside every period of the arm (a year typed wrong: 2026-12-20 for 2027-01-20)
-        # it would be given a period it is not in: refused, never placed silently. Past
-        # the last period's end only when past every dose of the drug too (delays may
-        # take doses there).
+        # Before every period of the arm (a year typed wrong: 2026-12-20 for 2027-01-20)
+        # it would be given a period it is not in: refused, never placed silently. After
+        # the arm's last day: kept (it may be real), and named (inside_arm).
         self.inside_arm(row)
         # The nearest planned administration of the drug gives the row its period, course,
         # route and dose basis; never its date, cycle, day or planned amount.

@@ -1,0 +1,216 @@
+"""A dose recorded after the arm's last day is kept (it may be real: a dose given after the
+protocol's end) but never silently: a GivenAfterArmWarning at its file and line, naming
+the dose's date and Study Day and the arm's last day, and what to do if the date is a typo
+(the last closing note: 2028 written for 2027 was kept as an unplanned dose, counted in
+totals and RDI, without a word). The arm's last day is the one ``record-outside-arm``
+names (test_outside_arm.py): the plan's, which the record's delays and moves do not move.
+
+By hand: one 12-week period from Monday 2027-01-04 (Study Day 1) to Sunday 2027-03-28
+(offset 27 + 28 + 28 = 83 days: Study Day 84); doxorubicin on day 1 of 21-day cycles:
+Mon 01-04, 01-25, 02-15, 03-08 (cycle 4: offset 63, Study Day 64).
+- Mon 2027-03-29: the day after the last day, offset 84, Study Day 85.
+- Tue 2027-03-30: offset 85, Study Day 86.
+- Wed 2028-03-08: cycle 4's date a year on; 2027-03-08 + 366 days (29 February 2028 lies
+  between), offset 63 + 366 = 429, Study Day 430; 366 = 52 weeks + 2 days: Monday + 2 =
+  Wednesday.
+- Tue 2028-01-04: cycle 1's date a year on, 2027-01-04 + 365 days (2027 is no leap year),
+  offset 365, Study Day 366; 365 = 52 weeks + 1 day: Tuesday.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import warnings
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import regimens
+from regimens import GivenAfterArmWarning, RecordWarning, read_record
+from regimens.cli import main
+from regimens.export import shown_warnings
+from support.records import RECORD_HEADER, replay_rows
+
+TEXT = """\
+format: regimens/1
+id: ac
+title: AC
+drugs:
+  dox: {name: doxorubicin, route: intravenous}
+arms:
+  a: {label: A}
+periods:
+  - id: treatment
+    length: 12 weeks
+    courses:
+      - {drug: dox, dose: 100 mg, cycle: 21 days, cycles: 4, days: [1]}
+"""
+REGIMEN = regimens.loads(TEXT, "ac.yaml")
+
+#: The same course, blinded: arm b gives a placebo.
+BLINDED = regimens.loads("""\
+format: regimens/1
+id: acb
+title: AC blinded
+drugs:
+  dox: {name: doxorubicin, route: intravenous}
+arms:
+  a: {label: A}
+  b: {label: B}
+periods:
+  - id: treatment
+    length: 12 weeks
+    blinded: true
+    courses:
+      - {drug: dox, arms: [a], dose: 100 mg, cycle: 21 days, cycles: 4, days: [1]}
+      - {drug: dox, arms: [b], placebo: true, cycle: 21 days, cycles: 4, days: [1]}
+""", "acb.yaml")
+
+# Issued by expand as warnings; each test reads them from the schedule (or catches them).
+pytestmark = pytest.mark.filterwarnings("ignore::regimens.RegimenWarning")
+
+VOID_HEADER = "date,event,drug,cycle,day,amount,level,reason,line\n"
+
+
+def _after(line: int, given: str, study_day: int) -> str:
+    """The warning of a dose given on ``given`` (weekday and date) at line ``line``."""
+    return (f"R.csv:{line}: doxorubicin given on {given} (Study Day {study_day}), after the "
+            "arm's last day, Sun 2027-03-28 (every period of arm a runs from Mon 2027-01-04 "
+            "to Sun 2027-03-28): kept as given, counted in the totals and the dose "
+            "intensity; if the date is wrong (a year typed wrong), void this row and record "
+            "the dose again on the right date")
+
+
+def _fields(w: GivenAfterArmWarning) -> tuple[object, ...]:
+    return (w.source, w.line, w.drug, w.drug_name, w.given_on, w.study_day, w.arm,
+            w.first_day, w.last_day)
+
+
+def _after_arm(s: regimens.Schedule) -> list[str]:
+    return [str(w) for w in s.warnings if isinstance(w, GivenAfterArmWarning)]
+
+
+def _given(s: regimens.Schedule) -> list[tuple[str, int | None, str]]:
+    return [(a.date.isoformat(), a.cycle, a.status.value) for a in s.administrations
+            if a.status.value == "given"]
+
+
+@pytest.mark.parametrize(("rows", "given"), [
+    # The last day itself, cycle 4 (due Mon 03-08) given late: no warning.
+    ("2027-03-28,given,dox,4,1,,,\n", [("2027-03-28", 4, "given")]),
+    # The last day itself, a dose fulfilling nothing: a deviation, no warning.
+    ("2027-03-28,given,dox,,,100 mg,,\n", [("2027-03-28", None, "given")]),
+])
+def test_a_dose_on_the_arms_last_day_says_nothing(rows: str, given: list[object]) -> None:
+    s = replay_rows(REGIMEN, rows)
+    assert _given(s) == given
+    assert _after_arm(s) == []
+
+
+@pytest.mark.parametrize(("rows", "given", "message"), [
+    # The day after the last day: cycle 4 (due Mon 03-08) given 21 days late.
+    ("2027-03-29,given,dox,4,1,,,\n", [("2027-03-29", 4, "given")],
+     _after(2, "Mon 2027-03-29", 85)),
+    # The day after, fulfilling nothing (an amount, no cycle).
+    ("2027-03-29,given,dox,,,100 mg,,\n", [("2027-03-29", None, "given")],
+     _after(2, "Mon 2027-03-29", 85)),
+    # A year later: cycle 4 with its year typed 2028.
+    ("2027-01-04,given,dox,,,,,\n2028-03-08,given,dox,4,1,,,\n",
+     [("2027-01-04", 1, "given"), ("2028-03-08", 4, "given")],
+     _after(3, "Wed 2028-03-08", 430)),
+    # A year later, cycle 1's date with its year typed 2028, naming no cycle: unplanned.
+    ("2028-01-04,given,dox,,,100 mg,,\n", [("2028-01-04", None, "given")],
+     _after(2, "Tue 2028-01-04", 366)),
+])
+def test_a_dose_after_the_arms_last_day_is_kept_and_named(
+        rows: str, given: list[object], message: str) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        s = replay_rows(REGIMEN, rows)
+    assert _given(s) == given  # kept: counted as given
+    assert _after_arm(s) == [message]
+    # Issued by expand as every warning of the schedule is, and a RecordWarning.
+    assert [str(w.message) for w in caught if w.category is GivenAfterArmWarning] == [message]
+    assert issubclass(GivenAfterArmWarning, RecordWarning)
+
+
+def test_the_warnings_fields() -> None:
+    s = replay_rows(REGIMEN, "2027-01-04,given,dox,,,,,\n2028-03-08,given,dox,4,1,,,\n")
+    (w,) = [w for w in s.warnings if isinstance(w, GivenAfterArmWarning)]
+    fields = ("R.csv", 3, "dox", "doxorubicin", date(2028, 3, 8), 430, "a",
+              date(2027, 1, 4), date(2027, 3, 28))
+    assert _fields(w) == fields
+    copy = pickle.loads(pickle.dumps(w))  # a process pool pickles schedules
+    assert type(copy) is GivenAfterArmWarning
+    assert (str(copy), _fields(copy)) == (str(w), fields)
+    assert not w.blind_safe  # it names a dose given: shown blinded only as others are
+
+
+def test_a_dose_the_record_moved_past_the_last_day_is_named_when_given() -> None:
+    # A move row takes cycle 4 (due Mon 03-08) to Tue 03-30, past the last day. Moves are
+    # kept as written and the arm's last day stays the plan's: the period running past
+    # its end is a deviation (as today), and the dose given there is named as any dose
+    # given after the arm's last day is.
+    moved = "2027-03-30,move,dox,4,1,,,patient away\n"
+    s = replay_rows(REGIMEN, moved)
+    assert _after_arm(s) == []  # moved, not given: nothing given after the last day
+    assert s.replayed is not None
+    assert [d for d in s.replayed.deviations if "runs past its planned end (Sun 2027-03-28)"
+            in d] != []
+    s = replay_rows(REGIMEN, moved + "2027-03-30,given,dox,4,1,,,\n")
+    assert _given(s) == [("2027-03-30", 4, "given")]
+    assert _after_arm(s) == [_after(3, "Tue 2027-03-30", 86)]
+    # Given on its new day by the date alone (no cycle and day): the same.
+    s = replay_rows(REGIMEN, moved + "2027-03-30,given,dox,,,,,\n")
+    assert _after_arm(s) == [_after(3, "Tue 2027-03-30", 86)]
+
+
+def test_a_voided_dose_after_the_last_day_says_nothing() -> None:
+    s = replay_rows(REGIMEN, "2028-03-08,given,dox,4,1,,,,\n"
+                             "2028-03-08,void given,dox,4,1,,,year typed wrong,2\n",
+                    header=VOID_HEADER)
+    assert _given(s) == []
+    assert _after_arm(s) == []
+    # Corrected: voided and written again on the right date, cycle 4's own day.
+    s = replay_rows(REGIMEN, "2028-03-08,given,dox,4,1,,,,\n"
+                             "2028-03-08,void given,dox,4,1,,,year typed wrong,2\n"
+                             "2027-03-08,given,dox,4,1,,,,\n", header=VOID_HEADER)
+    assert _given(s) == [("2027-03-08", 4, "given")]
+    assert _after_arm(s) == []
+
+
+def test_every_output_that_shows_warnings_shows_it() -> None:
+    s = replay_rows(REGIMEN, "2027-03-29,given,dox,4,1,,,\n")
+    message = _after(2, "Mon 2027-03-29", 85)
+    assert "  " + message in s.to_table().splitlines()
+    assert message in json.loads(s.to_json())["warnings"]
+    assert message in [str(w) for w in shown_warnings(s)]
+
+
+def test_a_blinded_output_withholds_it_on_every_arm() -> None:
+    # It names a dose given: a blinded output shows it as other record warnings, only for
+    # an administration it shows unblinded (here none); the unblinded outputs show it.
+    record = read_record(RECORD_HEADER + "2027-03-29,given,dox,4,1,,,\n", name="R.csv")
+    for arm in ("a", "b"):
+        s = BLINDED.expand(arm, "2027-01-04", record=record)
+        assert [type(w) for w in s.warnings] == [GivenAfterArmWarning]
+        assert shown_warnings(s, True) == ()
+        assert shown_warnings(s, False) == s.warnings
+
+
+@pytest.mark.parametrize("fmt", ["csv", "ics", "json", "html"])
+def test_the_command_says_it_on_standard_error(
+        fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    regimen = tmp_path / "ac.yaml"
+    regimen.write_text(TEXT, encoding="utf-8")
+    record = tmp_path / "R.csv"
+    record.write_text(RECORD_HEADER + "2027-03-29,given,dox,4,1,,,\n", encoding="utf-8")
+    stamp = ["--stamp", "2027-01-01T00:00:00Z"] if fmt == "ics" else []
+    code = main(["expand", str(regimen), "--arm", "a", "--start", "2027-01-04", "--record",
+                 str(record), "--format", fmt, "-o", str(tmp_path / f"out.{fmt}"), *stamp])
+    out, err = capsys.readouterr()
+    assert (code, out) == (0, "")
+    expected = _after(2, "Mon 2027-03-29", 85).replace("R.csv", str(record))
+    assert f"regimens: warning: {expected}" in err.splitlines()
