@@ -217,6 +217,12 @@ periods:
     assert str(caught.value) == (
         "p.yaml:1: drugs.mab: give placebo_vials for 'mab': its matching placebo takes the "
         "vials of the active dose, and the active doses are not one flat amount")
-    summary = simulate(regimen, loads_plan(text + "drugs: {mab: {placebo_vials: 7}}\n",
-                                           "p.yaml")).summary
-    assert {r["vials"] for r in summary.to_pylist() if r["drug"] == "mab"} == {7}
+    given = loads_plan(text + "drugs: {mab: {placebo_vials: 7}}\n", "p.yaml")
+    # Blinded, no count of placebo vials matches doses that vary (test_blind.py): the
+    # placebo vials given are used in the unblinded forecast.
+    with pytest.raises(InvalidRegimenError) as caught:
+        simulate(regimen, given)
+    assert [p.code for p in caught.value.problems] == ["placebo-vials-unblind"]
+    summary = simulate(regimen, given, unblinded=True).summary
+    assert {(r["placebo"], r["vials"]) for r in summary.to_pylist()
+            if r["drug"] == "mab"} == {(True, 7)}

@@ -75,6 +75,24 @@ def test_error_example_reports_every_problem_at_once(
     assert [str(p) for p in caught.value.problems] == own
 
 
+def test_blind_error_example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    """The refusal of placebo vials unlike the active dose's shown in docs/supply.md, word
+    for word; the plan reads, and is forecast unblinded."""
+    pytest.importorskip("numpy")
+    pytest.importorskip("pyarrow")
+    from regimens.cli import main
+    from regimens.supply import load_plan, simulate
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "plan.yaml").write_text(_example("blind-plan"), encoding="utf-8")
+    assert main(["supply", "mirocals", "plan.yaml"]) == 2
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", _example("blind-errors"))
+    plan = load_plan("plan.yaml", regimen=regimens.load("mirocals"))
+    assert simulate("mirocals", plan, unblinded=True).summary.num_rows
+
+
 def test_the_plans_shown_run() -> None:
     """The simplest plan (the issue's contract, as written) and the simulated one."""
     pytest.importorskip("numpy")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InvalidRegimenError
+from ..errors import InvalidRegimenError, Problem
 from ..model import Regimen
 from ..quantities import Amount, least_waste_vials
 from ._plan import Plan
@@ -47,17 +47,23 @@ class Catalogue:
         return [i for i, (d, _label, _size) in enumerate(self.packs) if d == drug]
 
 
-def catalogue(regimen: Regimen, plan: Plan) -> Catalogue:
+def catalogue(regimen: Regimen, plan: Plan, *, unblinded: bool = False) -> Catalogue:
     """The codes and packs of ``plan`` for ``regimen``; checks the plan against it.
+
+    Blinded (``unblinded`` false, the default), a matching placebo must take the vials
+    of the active dose: placebo counted with its drug in other vials would tell each
+    site's placebo from active by its packs (docs/supply.md, "Blinded trials").
 
     Raises:
         InvalidRegimenError: the plan names an arm, period or drug the regimen does not
             have, a drug's vials cannot hold its doses, or a placebo's vials cannot be
-            known (each problem on the plan's line).
+            known, or (blinded) are not the active dose's (each problem on the plan's
+            line).
     """
     problems = plan_problems(regimen, plan, Partial.of(plan))
     if problems:
         raise InvalidRegimenError(problems)
+    unblinding: list[Problem] = []
     drug_ids = tuple(d.id for d in regimen.drugs)
     sizes: list[tuple[Amount, ...]] = []
     placebo: list[tuple[int, ...] | None] = []
@@ -75,22 +81,58 @@ def catalogue(regimen: Regimen, plan: Plan) -> Catalogue:
         kits.append(packing.kit)
         per_placebo: tuple[int, ...] | None = None
         if ordered and _has_placebo(regimen, drug.id):
+            (only,) = amounts if len(amounts) == 1 else (None,)
+            active = (None if only is None
+                      else _counts(least_waste_vials(only, ordered), ordered))
             if packing.placebo_vials is not None:
                 # Placebo vials are of the smallest size unless said otherwise.
                 per_placebo = (0,) * (len(ordered) - 1) + (packing.placebo_vials,)
+                if not unblinded and per_placebo != active:
+                    unblinding.append(_unblinding(plan, drug.id, only, active,
+                                                  per_placebo, ordered))
             else:  # one flat amount: plan_problems refused the plan otherwise
-                (only,) = amounts
-                assert only is not None
-                per_placebo = _counts(least_waste_vials(only, ordered), ordered)
+                assert active is not None
+                per_placebo = active
         placebo.append(per_placebo)
         packs.extend((code, f"vial {size}", size) for size in ordered)
         if packing.kit is not None:
             packs.append((code, f"kit of {packing.kit}", None))
+    if unblinding:
+        raise InvalidRegimenError(unblinding)
     sites = [s.id for s in plan.sites]
     sites += sorted({p.site for p in plan.participants} - set(sites))
     return Catalogue(drug_ids, tuple(sizes), tuple(placebo), tuple(blind), tuple(kits),
                      tuple(sites), tuple(packs), plan.period,
                      tuple(_has_placebo(regimen, d) for d in drug_ids))
+
+
+def _unblinding(plan: Plan, drug: str, only: Amount | None, active: tuple[int, ...] | None,
+                placebo: tuple[int, ...], sizes: tuple[Amount, ...]) -> Problem:
+    """The refusal of a blinded forecast whose placebo vials for ``drug`` (per size, in the
+    order of ``sizes``) are not the active dose's (``active``; None: the active doses are
+    not one flat amount, ``only``), and what to do instead."""
+    stocked = " and ".join(str(s) for s in reversed(sizes))
+    unblind = "forecast unblinded (--unblinded, unblinded=True) for the unblinded supply team"
+    if active is None:
+        what = (f"the active doses of {drug!r} are not one flat amount, so no one count "
+                f"of placebo vials matches their vials (vials of {stocked})")
+        advice = unblind
+    else:
+        what = (f"the active dose of {drug!r} ({only}) takes {_vials_text(active, sizes)}, "
+                f"but a placebo administration {_vials_text(placebo, sizes)} (vials of "
+                f"{stocked})")
+        advice = ("leave placebo_vials out (the placebo then takes the active dose's "
+                  f"vials), or {unblind}")
+    return plan.problem(
+        ("drugs", drug, "placebo_vials"), f"{what}; a blinded forecast counts a matching "
+        f"placebo with its drug, so the packs would tell a site's placebo from active: "
+        f"{advice}", placebo[-1], code="placebo-vials-unblind")
+
+
+def _vials_text(counts: tuple[int, ...], sizes: tuple[Amount, ...]) -> str:
+    """``1 vial of 420 mg + 2 vials of 150 mg``: vials per size, largest first."""
+    return " + ".join(f"{n} vial{'s' if n != 1 else ''} of {size}"
+                      for n, size in zip(counts, sizes, strict=True) if n)
 
 
 def _counts(combination: Any, sizes: tuple[Amount, ...]) -> tuple[int, ...]:

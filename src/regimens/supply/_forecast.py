@@ -164,7 +164,8 @@ def simulate(regimen: Regimen | str, plan: Plan | str, *, simulations: int = 1,
             ``threads`` (a whole number from 1 up), or
             as :func:`regimens.cohort.expand_cohort` for the plan's participants.
         InvalidRegimenError: the plan does not fit the regimen (an unknown arm,
-            period or drug, vials that cannot hold a dose), or as the loaders.
+            period or drug, vials that cannot hold a dose; blinded, placebo vials that
+            are not the active dose's: ``placebo-vials-unblind``), or as the loaders.
         ImportError: NumPy, pyarrow or (with ``client``) Dask is missing (the
             message names ``regimens[supply]``).
     """
@@ -180,7 +181,7 @@ def simulate(regimen: Regimen | str, plan: Plan | str, *, simulations: int = 1,
         regimen = load(regimen)
     if isinstance(plan, str):
         plan = load_plan(plan, regimen=regimen)  # the file's problems and the regimen's at once
-    cat = catalogue(regimen, plan)
+    cat = catalogue(regimen, plan, unblinded=unblinded)
     if plan.simulation is not None:
         trial_model(plan, regimen)  # the plan's problems with the regimen, before any task
     groups = _partitions(simulations, partitions)
