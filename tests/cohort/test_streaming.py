@@ -40,8 +40,15 @@ def test_batches_hold_whole_participants_and_at_most_rows(rows: int) -> None:
     boundaries = {cohort.rows_of(i).stop for i in range(cohort.participants)}
     for end, batch in zip(ends, batches, strict=True):
         participants = set(batch.column("participant").to_pylist())
-        if len(participants) > 1 or rows >= 767:
+        if len(participants) > 1:  # whole participants: it starts and ends between two
             assert int(end) in boundaries
+            assert int(end) - batch.num_rows in boundaries | {0}
+        else:
+            # One participant: whole, or one with more than `rows` rows, split into full
+            # batches of `rows` rows and its last piece.
+            (i,) = participants
+            size = cohort.rows_of(i).stop - cohort.rows_of(i).start
+            assert int(end) in boundaries or (size > rows and batch.num_rows == rows)
 
 
 def test_batches_of_some_participants() -> None:
