@@ -1,14 +1,20 @@
 """``regimens expand``: no output format loses a warning.
 
 Whatever ``--format`` is asked for, written to a file or to standard output, every warning
-the table prints reaches the person running the command: in the page itself (table and
-calendar on standard output) or on standard error. A blinded output shows no warning that
+the table prints reaches the person running the command on standard error, and never goes
+into standard output's data, except in the page's own warnings section where the format
+has one (table, calendar, JSON's ``warnings``, the sheets' footer for the study team). A blinded output shows no warning that
 could tell the arm (docs/ics.md, "Blinding"), and says so in words that are the same on
 every arm, whether a warning was withheld or not. Expected lines are written by hand.
 """
 
 from __future__ import annotations
 
+import html
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -97,16 +103,29 @@ def test_every_format_written_to_a_file_prints_every_warning(
 
 
 @pytest.mark.parametrize("fmt", [f for f in EVERY_FORMAT if not f.endswith("pdf")])
-def test_every_format_on_standard_output_shows_every_warning(
-        fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _run(tmp_path, capsys, OPEN, "a", "--format", fmt)
+def test_every_format_on_standard_output_says_every_warning_on_standard_error(
+        fmt: str, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    # Captured at the file descriptors: what `> sheet.txt` and `2> log` would hold.
+    code, out, err = _run(tmp_path, capfd, OPEN, "a", "--format", fmt)
     assert code == 0
-    # The table and the calendar list them on the page; every other format on stderr.
-    shown = out.splitlines() if fmt in ("table", "calendar") else err.splitlines()
-    for line in (ANCHOR, CUMULATIVE):
-        assert "  " + line.removeprefix("regimens: warning: ") in shown or line in shown, fmt
+    # Every format says them on standard error, the table and the calendar too (the
+    # warning at the end of a table sent to a file or through `| head` was never seen).
+    assert sorted(err.splitlines()) == sorted([ANCHOR, CUMULATIVE])
+    texts = [line.removeprefix("regimens: warning: ") for line in (ANCHOR, CUMULATIVE)]
     if fmt in ("table", "calendar"):
-        assert err == ""
+        # The page's own "Warnings:" section (docs/cli.md, "Warnings") keeps them too.
+        lines = out.splitlines()
+        assert lines[lines.index("Warnings:") + 1:][:2] == ["  " + t for t in texts]
+    elif fmt == "json":
+        assert json.loads(out)["warnings"] == texts
+    elif fmt in ("html", "diary"):
+        # The sheets' footer for the study team (docs/handouts.md), escaped as HTML.
+        for text in texts:
+            assert f"<li>{html.escape(text)}</li>" in out
+    else:
+        # CSV and iCalendar have no place for a warning: their data holds none.
+        for text in texts:
+            assert text not in out
 
 
 @pytest.mark.parametrize("fmt", BLINDABLE)
@@ -128,9 +147,8 @@ def test_a_blinded_output_says_the_same_on_every_arm(
     lines = err.splitlines()
     if fmt == "calendar" and not to_file:
         assert "  " + ANCHOR.removeprefix("regimens: warning: ") in out.splitlines()
-        assert lines == [WITHHELD]
-    else:
-        assert lines == [ANCHOR, WITHHELD]
+    # On standard error too when the calendar is printed on standard output.
+    assert lines == [ANCHOR, WITHHELD]
     assert "bleomycin" not in err
     assert "cumulative dose to" not in out
 
@@ -146,3 +164,47 @@ def test_unblinded_staff_see_the_withheld_warning(
                         "-o", str(tmp_path / "out"))
     assert code == 0
     assert sorted(err.splitlines()) == sorted([ANCHOR, CUMULATIVE])
+
+
+def test_a_table_redirected_to_a_file_says_its_warnings_on_standard_error(
+        tmp_path: Path) -> None:
+    # A real process, its standard output a file (`regimens expand ... > sheet.txt`) and
+    # its standard error a pipe: the warning is said where the person sees it.
+    regimen = tmp_path / "r.yaml"
+    regimen.write_text(OPEN, encoding="utf-8")
+    sheet = tmp_path / "sheet.txt"
+    with sheet.open("wb") as out:
+        done = subprocess.run([sys.executable, "-m", "regimens", "expand", str(regimen),
+                               "--arm", "a", "--anchor", "run-in=2027-01-04"],
+                              stdout=out, stderr=subprocess.PIPE, check=False,
+                              env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    assert done.returncode == 0
+    assert sorted(done.stderr.decode("utf-8").splitlines()) == sorted([ANCHOR, CUMULATIVE])
+    # The file is the table, its warnings section included, as on a terminal.
+    lines = sheet.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "Warnings in every format"
+    assert "  " + ANCHOR.removeprefix("regimens: warning: ") in lines
+
+
+#: One dose of the three recorded as given (header as docs/record.md writes it).
+RECORD = """\
+date,event,drug,cycle,day,amount,level,reason
+2027-01-11,given,bleo,,,,,
+"""
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_check_with_a_record_says_the_participants_warnings_on_standard_error(
+        fmt: str, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    # check --record printed the record's report and dropped the schedule's warnings: the
+    # run-in's assumed length placed every date of it without a word.
+    regimen = tmp_path / "r.yaml"
+    regimen.write_text(OPEN, encoding="utf-8")
+    record = tmp_path / "P-1.csv"
+    record.write_text(RECORD, encoding="utf-8")
+    code = main(["check", str(regimen), "--record", str(record), "--arm", "a",
+                 "--anchor", "run-in=2027-01-04", "--format", fmt])
+    out, err = capfd.readouterr()
+    assert code == 1  # the plan's 90 USP units fail its max_cumulative of 60 (docs/cli.md)
+    assert sorted(err.splitlines()) == sorted([ANCHOR, CUMULATIVE])
+    assert "run-in lasting 7 days" not in out

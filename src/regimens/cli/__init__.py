@@ -91,7 +91,7 @@ def _schedule(args: argparse.Namespace, regimen: Regimen | None = None) -> Sched
     participant = participant_from(args, args.participant)
     record = _record(args.record, regimen, args.arm)
     with warnings.catch_warnings():
-        # The caller prints them as plain lines (table output also lists them).
+        # The caller prints them on standard error (the table also lists them).
         warnings.simplefilter("ignore", RegimenWarning)
         schedule = regimen.expand(args.arm, args.start, participant, anchor=args.anchor,
                                   lengths=_lengths(args.length), tz=args.tz,
@@ -152,9 +152,10 @@ def _expand(args: argparse.Namespace) -> int:
             text = {"table": schedule.to_table, "json": schedule.to_json,
                     "csv": schedule.to_csv}[args.format]()
         write_output(text, args.output, inputs=[args.regimen])
-    if args.format in ("json", "csv", "ics", *sheets.FORMATS) or args.output != "-":
-        for warning in warnings:
-            _say(f"regimens: warning: {warning}")
+    # Every format says its warnings on standard error, also the table and the calendar,
+    # which list them on the page as well: `> sheet.txt` or `| head` would hide them.
+    for warning in warnings:
+        _say(f"regimens: warning: {warning}")
     if args.format in ("ics", "calendar", *sheets.FORMATS):
         _say_withheld(schedule, args.blinded)
     return 0
@@ -305,6 +306,11 @@ def _check(args: argparse.Namespace) -> int:
 
             text += "\n".join(record_lines(schedule)) + "\n"
     write_output(text, args.output, inputs=[args.regimen])
+    if schedule is not None:
+        # The report lists none of the participant's warnings (an --anchor's assumed
+        # length, a dose recorded past max_cumulative): said as expand says them.
+        for warning in schedule.warnings:
+            _say(f"regimens: warning: {warning}")
     return 0 if report.ok else 1
 
 
