@@ -3,9 +3,10 @@
 Whatever ``--format`` is asked for, written to a file or to standard output, every warning
 the table prints reaches the person running the command on standard error, and never goes
 into standard output's data, except in the page's own warnings section where the format
-has one (table, calendar, JSON's ``warnings``, the sheets' footer for the study team). A blinded output shows no warning that
-could tell the arm (docs/ics.md, "Blinding"), and says so in words that are the same on
-every arm, whether a warning was withheld or not. Expected lines are written by hand.
+has one (table, calendar, JSON's ``warnings``, the sheets' footer for the study team). A
+blinded output shows no warning that could tell the arm (docs/ics.md, "Blinding"), and
+says so in words that are the same on every arm, whether a warning was withheld or not.
+Expected lines are written by hand.
 """
 
 from __future__ import annotations
