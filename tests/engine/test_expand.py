@@ -547,6 +547,22 @@ def test_implausible_bmi_is_a_warning() -> None:
     assert type(s.warnings[0]) is RegimenWarning
 
 
+@pytest.mark.parametrize(("weight", "shown"), [
+    # Height 100 cm: 1 m² of height squared, so the BMI is the weight itself, exactly.
+    # 80.25 is a half: rounded half up it reads 80.3 (half-even would give 80.2).
+    ("80.25 kg", "80.3"),
+    ("7.25 kg", "7.3"),  # half up 7.3, half-even 7.2
+    ("7.35 kg", "7.4"),  # the same both ways
+    ("5 kg", "5.0"),  # one decimal always written
+])
+def test_an_implausible_bmi_is_shown_rounded_half_up(weight: str, shown: str) -> None:
+    s = expand(one("drug: pred, dose: 1 mg, days: [1]"),
+               participant=Participant(weight=weight, height="100 cm"))
+    assert [str(w) for w in s.warnings] == [
+        f"weight and height give a body-mass index of {shown}, outside 10 to 80; check both "
+        "measurements and their units"]
+
+
 def timed(at: str) -> str:
     return one(f"drug: pred, dose: 1 mg, days: [1], times: ['{at}']", "1 week")
 

@@ -103,6 +103,17 @@ CASES = {
                  "2027-01-25,measure,,,,35 kg,,\n", [
         "P.csv:2: weight 35 kg measured 2027-01-25: with height 190 cm it gives a body-mass "
         f"index of 9.7 kg/m², outside 10 to 80{TAIL}"]),
+    # Height 100 cm: the BMI is the weight itself. 80 -> 80.25 kg (0.31%) gives exactly
+    # 80.25 kg/m², shown half up 80.3 (half-even would show 80.2).
+    "bmi half up above": (Participant(weight="80 kg", height="100 cm"),
+                          "2027-01-25,measure,,,,80.25 kg,,\n", [
+        "P.csv:2: weight 80.25 kg measured 2027-01-25: with height 100 cm it gives a "
+        f"body-mass index of 80.3 kg/m², outside 10 to 80{TAIL}"]),
+    # 8 -> 7.25 kg (9.375%): 7.25 kg/m², shown 7.3 (half-even: 7.2).
+    "bmi half up below": (Participant(weight="8 kg", height="100 cm"),
+                          "2027-01-25,measure,,,,7.25 kg,,\n", [
+        "P.csv:2: weight 7.25 kg measured 2027-01-25: with height 100 cm it gives a "
+        f"body-mass index of 7.3 kg/m², outside 10 to 80{TAIL}"]),
     # No previous value of the kind: nothing to compare with.
     "first weight": (TALL, "2027-01-25,measure,,,,70 kg,,\n", []),
 }

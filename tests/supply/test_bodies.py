@@ -208,3 +208,25 @@ def test_bad_specs_are_refused(make: Any, option: str, reason: str) -> None:
         make()
     assert info.value.option == option
     assert reason in info.value.reason
+
+
+@pytest.mark.parametrize(("upper", "shown"), [
+    # The share of the distribution in the range, as the message shows it: half up to one
+    # decimal, as every figure a person reads. 0.4125 is 41.25%: 41.3% (the float 0.4125
+    # is 0.41249999999999997..., which formatting as a percentage showed 41.2%).
+    (0.4125, "41.3%"),
+    (0.4136, "41.4%"),  # 41.36%: the same either way
+    (0.4, "40.0%"),  # one decimal always written
+])
+def test_the_share_held_is_shown_half_up(upper: float, shown: str,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import regimens.supply._bodies as bodies
+
+    # The normal's distribution function at the range's ends, (400 - 75) / 12 = 27.08 sd
+    # and (80 - 75) / 12 = 0.42 sd: `upper` at the high end, 0 at the low one.
+    monkeypatch.setattr(bodies, "_phi", lambda x: upper if x > 1 else 0.0)
+    with pytest.raises(ExpandOptionError) as info:
+        BodySizes(weight=_normal(75, 12, low=80))
+    assert info.value.reason == (f"the range 80-400 kg holds only {shown} of this "
+                                 "distribution; truncating it there would change it beyond "
+                                 "its stated mean and sd")

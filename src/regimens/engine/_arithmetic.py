@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from ..errors import ExpandOptionError, RegimenError
@@ -34,6 +34,7 @@ from ..quantities import (
     DoseQuantity,
     cumulative_decimal,
     exactly,
+    half_up,
     human_dose_quantity,
     normal,
 )
@@ -343,8 +344,8 @@ def check(regimen: Regimen, participant: Participant | None = None, *,
                          + 1) if spans else 0
             quantities = _quantities(main.totals)
             intensities = tuple(
-                DoseQuantity(Amount(normal((q.amount.magnitude * 7 / span_days).quantize(
-                    Decimal("0.001"), ROUND_HALF_UP)), q.amount.unit), q.basis)
+                DoseQuantity(Amount(half_up(q.amount.magnitude * 7 / span_days, 3),
+                                    q.amount.unit), q.basis)
                 for q in quantities) if span_days else ()
             firsts = [t.first_day for t in per if t.first_day is not None]
             lasts = [t.last_day for t in per if t.last_day is not None]

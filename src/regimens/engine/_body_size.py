@@ -9,7 +9,7 @@ words of its derivation.
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from .._records import dataclass
 from ..errors import DoseError, MissingMeasurementError, QuantityError, RoundingWarning
@@ -27,6 +27,7 @@ from ..quantities import (
     cockcroft_gault,
     devine_ideal_weight,
     exactly,
+    half_up,
     human_number,
     normal,
     plain,
@@ -80,7 +81,7 @@ def check_measurements(basis: Basis, *, weight: bool, height: bool, area: bool,
 
 def _four_decimals(exact: Decimal) -> Decimal:
     """An unrounded BSA as derivations and messages show it."""
-    return normal(exact.quantize(Decimal("0.0001"), ROUND_HALF_UP))
+    return half_up(exact, 4)
 
 
 @exactly

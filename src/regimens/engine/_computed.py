@@ -4,19 +4,22 @@ and where a dose error is placed (the dose field of the file)."""
 from __future__ import annotations
 
 from dataclasses import field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from .._records import dataclass
 from ..errors import DoseError, RoundingWarning
 from ..model import Dose
-from ..quantities import Amount, Basis, VialCombination, normal
+from ..quantities import Amount, Basis, VialCombination, half_up
 
 __all__ = ["ComputedDose", "located"]
 
 
 def _round_to(value: Decimal, quantum: str) -> Decimal:
-    """``value`` rounded half up to ``quantum`` (``"0.01"``), trailing zeros dropped."""
-    return normal(value.quantize(Decimal(quantum), ROUND_HALF_UP))
+    """``value`` rounded half up to ``quantum`` (``"0.01"``), trailing zeros dropped
+    (:func:`regimens.quantities.half_up`, the one rounding of figures shown)."""
+    exponent = Decimal(quantum).as_tuple().exponent
+    assert isinstance(exponent, int)  # (a finite quantum)
+    return half_up(value, -exponent)
 
 
 @dataclass(frozen=True)

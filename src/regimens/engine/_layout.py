@@ -25,7 +25,7 @@ from ..model import (
     Regimen,
     implausible_bmi,
 )
-from ..quantities import Amount, Duration, exactly, human_route, shared_study_days
+from ..quantities import Amount, Duration, exactly, half_up, human_route, shared_study_days
 from ._administration import Administration, blank_administration
 from ._bands import dated_by_birth
 from ._calendar import move_administrations, move_visits
@@ -294,8 +294,9 @@ def _plausibility(participant: Participant, warnings: list[RegimenWarning]) -> N
         if bmi is not None:
             low, high = PLAUSIBLE_BMI
             warning = RegimenWarning(
-                f"weight and height give a body-mass index of {bmi:.1f}, outside {low} to "
-                f"{high}; check both measurements and their units")
+                # Half up as every figure shown (half_up), one decimal always written.
+                f"weight and height give a body-mass index of {half_up(bmi, 1):.1f}, outside "
+                f"{low} to {high}; check both measurements and their units")
             warning.blind_safe = True  # about the participant, whatever the arm
             warnings.append(warning)
 

@@ -32,13 +32,13 @@ Sources (also on each member's :attr:`BSAFormula.reference`):
 from __future__ import annotations
 
 import enum
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from .._records import dataclass
 from ..errors import QuantityError, QuantityTypeError
 from ._exact import EXACT, exactly
-from ._numbers import decimal_argument, normal, shortest_decimal
+from ._numbers import decimal_argument, half_up, shortest_decimal
 
 __all__ = ["BSAFormula", "bsa", "bsa_float", "round_bsa", "rounded_bsa"]
 
@@ -222,7 +222,7 @@ def round_bsa(exact: Decimal | int | float, decimals: int) -> Decimal:
                                 decimals)
     if not 1 <= decimals <= 6:
         raise QuantityError("bsa", "decimals must be a whole number from 1 to 6", decimals)
-    return normal(exact.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP))
+    return half_up(exact, decimals)  # the one rounding of figures shown
 
 
 def bsa_float(height_cm: Any, weight_kg: Any, formula: BSAFormula, np: Any) -> Any:

@@ -254,8 +254,7 @@ def implausible_measurements(participant: Participant, rows: Sequence[RecordRow]
             if bmi is not None:
                 other = "height" if m.kind == "weight" else "weight"
                 low, high = PLAUSIBLE_BMI
-                with localcontext(EXACT):
-                    shown = plain(bmi.quantize(Decimal("0.1")))
+                shown = plain(half_up(bmi, 1))  # half up, as every figure shown
                 reasons.append(f"with {other} {getattr(person, other)} it gives a body-mass "
                                f"index of {shown} kg/m², outside {plain(low)} to {plain(high)}")
         previous[m.kind] = (alone, f"{m.text} (measured {row.date.isoformat()}, line "

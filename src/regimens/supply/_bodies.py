@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ExpandOptionError, UnitError
 from ..model import PLAUSIBLE, implausible
-from ..quantities import parse_measure, shortest_decimal
+from ..quantities import half_up, parse_measure, shortest_decimal
 from ._checks import count, number, proportion
 
 if TYPE_CHECKING:
@@ -138,8 +138,9 @@ def _bounds(kind: str, dist: SizeDistribution) -> tuple[float, float]:
         if mass < 0.5:
             raise ExpandOptionError(
                 f"{kind}.{sex}", f"the range {lo:g}-{hi:g} {unit} holds only "
-                f"{mass:.1%} of this distribution; truncating it there would change it "
-                "beyond its stated mean and sd", f"mean {m.mean:g}, sd {m.sd:g}")
+                f"{half_up(shortest_decimal(mass) * 100, 1):.1f}% of this distribution; "
+                "truncating it there would change it beyond its stated mean and sd",
+                f"mean {m.mean:g}, sd {m.sd:g}")
     return lo, hi
 
 
