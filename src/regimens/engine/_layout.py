@@ -269,7 +269,8 @@ def _schedule_fields(regimen: Regimen, line: Timeline, spans: list[CourseSpan],
         "tz": line.zone.key if line.zone is not None else None,
         "bsa_formula": line.body.formula, "bsa_decimals": line.body.bsa_decimals,
         "periods": _period_spans(line), "courses": tuple(spans), "visits": tuple(visits),
-        "warnings": tuple({str(w): w for w in warnings}.values()), "calendar": line.calendar}
+        "warnings": tuple({str(w): w for w in warnings}.values()), "calendar": line.calendar,
+        "anchor": line.anchor}
 
 
 _T = TypeVar("_T")

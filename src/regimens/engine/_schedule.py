@@ -7,7 +7,7 @@ the one-line ``Schedule.to_*`` delegates.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import fields, replace
+from dataclasses import field, fields, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -119,7 +119,10 @@ class Schedule:
     ``administrations`` are ordered by date, then time, then period and course;
     ``start`` is the date of Study Day 1; ``warnings`` are the :class:`RegimenWarning`
     issued while expanding; ``calendar``: the site calendar it was expanded with, if any;
-    ``replayed``: what a participant's record did to it (None: the plan, no record).
+    ``replayed``: what a participant's record did to it (None: the plan, no record);
+    ``anchor``: the date given with ``anchor=`` (``--anchor``) when Study Day 1 was placed
+    from it, else None: an error about the schedule's dates then names the anchor, the
+    option given, never a start that was not (not compared: the schedule is the same).
     Outputs: :meth:`to_table`, :meth:`to_calendar` (people),
     :meth:`to_json`, :meth:`to_csv`, :meth:`to_dict` (data), :meth:`to_ics` (calendars).
     """
@@ -138,6 +141,7 @@ class Schedule:
     warnings: tuple[RegimenWarning, ...] = ()
     calendar: SiteCalendar | None = None
     replayed: Replayed | None = None
+    anchor: date | None = field(default=None, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
         """The fields for pickle and copy: the administrations as a tuple, never the

@@ -108,10 +108,10 @@ def to_ics(
     if date.max in days:
         # Every event ends after it starts (DTEND is exclusive, RFC 5545 section 3.6.1),
         # and no date follows 9999-12-31.
-        raise ExpandOptionError("start", "an iCalendar event cannot fall on 9999-12-31, the "
-                                "last day of the calendar: it would end on the day after "
-                                "(DTEND is exclusive, RFC 5545 section 3.6.1)",
-                                schedule.start.isoformat())
+        raise ExpandOptionError(*_placed_by(schedule, "an iCalendar event cannot fall on "
+                                            "9999-12-31, the last day of the calendar: it "
+                                            "would end on the day after (DTEND is exclusive, "
+                                            "RFC 5545 section 3.6.1)"))
     if date.min in days and any(r.day_before_at is not None for r in alarms):
         raise ExpandOptionError("remind", "a reminder the day before an event on 0001-01-01, "
                                 "the first day of the calendar, cannot be written")
@@ -159,9 +159,19 @@ def _texts(s: Schedule, blinded: bool | None, label: str,
             make(s, a, a.blinded if blinded is None else blinded, label)
             for a in s.administrations])
     except OverflowError:  # an administration's duration runs past 9999-12-31
-        raise ExpandOptionError("start", "an iCalendar event would end after 9999-12-31, the "
-                                "last day of the calendar (an administration's duration runs "
-                                "past it)", s.start.isoformat()) from None
+        raise ExpandOptionError(*_placed_by(s, "an iCalendar event would end after 9999-12-31, "
+                                            "the last day of the calendar (an "
+                                            "administration's duration runs past it)")
+                                ) from None
+
+
+def _placed_by(s: Schedule, reason: str) -> tuple[str, str, str]:
+    """An error about the schedule's dates, naming the option that placed Study Day 1 and
+    its date as given: ``anchor`` when the participant was placed by one (the user never
+    typed a start then), else ``start``."""
+    if s.anchor is not None:
+        return "anchor", reason, s.anchor.isoformat()
+    return "start", reason, s.start.isoformat()
 
 
 def _numbered_in_order(texts: list[_EventText]) -> list[_EventText]:

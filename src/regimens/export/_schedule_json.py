@@ -129,8 +129,11 @@ def _day_texts(columns: AdministrationColumns) -> dict[int, str]:
         day = from_ordinal(day_one + offset)
         year, month = day.year, day.month
         # The days left in this month, or up to high.
-        following = (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1))
-        n = min(following.toordinal() - day_one - offset, high - offset + 1)
+        # (December 9999 is followed by no date: its month ends with the calendar.)
+        following = (date(year, month + 1, 1).toordinal() if month < 12 else
+                     date(year + 1, 1, 1).toordinal() if year < date.max.year else
+                     date.max.toordinal() + 1)
+        n = min(following - day_one - offset, high - offset + 1)
         prefix = f"{_DAY_TO_DATE}{year:04d}-{month:02d}-"
         texts += [f"{number}{prefix}{dd}" for number, dd in zip(
             numbers[offset - low:offset - low + n], _DD[day.day:day.day + n], strict=True)]

@@ -347,7 +347,7 @@ def diary(s: Schedule, *, lang: str = "en", blinded: bool | None = None,
     weeks = []
     for number in sorted(entries):
         found = sorted(entries[number], key=lambda e: e[0])
-        first = s.start + timedelta(days=(number - 1) * 7 if number > 0 else number * 7)
+        first = _within(s.start, (number - 1) * 7 if number > 0 else number * 7)
         cycles = sorted({c for _, _, c in found if c is not None})
         title = w.t("Study week {week}", week=number)
         if len(cycles) == 1:
@@ -355,8 +355,17 @@ def diary(s: Schedule, *, lang: str = "en", blinded: bool | None = None,
         elif cycles:
             title += " · " + w.t("cycles {first} to {last}", first=cycles[0], last=cycles[-1])
         title += " · " + w.t("{first} to {last}", first=w.day_month(first),
-                             last=w.date(first + timedelta(days=6)))
+                             last=w.date(_within(first, 6)))
         weeks.append(DiaryWeek(title, tuple(r for _, r, _ in found)))
     clinic_days = tuple(w.t("{date}: {visit}", date=w.date(d), visit="; ".join(items))
                         for d, items in sorted(clinic.items()))
     return Diary(_common(s, w, blinded, paper, lines), tuple(weeks), clinic_days)
+
+
+def _within(day: date, days: int) -> date:
+    """``day`` + ``days``, or the calendar's first or last day where that would leave it: a
+    study week at either end of the calendar (years 1 to 9999) ends, or starts, with it."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min

@@ -43,6 +43,7 @@ from ..errors import (
     ExpandOptionError,
     InvalidRegimenError,
     ParticipantError,
+    Problem,
     RegimenWarning,
 )
 from ..model import Regimen
@@ -55,7 +56,7 @@ from ._plausible import ImplausibleMeasurement, implausible_measurements
 from ._record import Record
 from ._replay_doses import _DoseChanges
 from ._replay_moves import _Moves
-from ._replay_state import _S, _SCALED, _Row
+from ._replay_state import _S, _SCALED, _problem, _Row
 from ._replay_status import _Status
 from ._row_words import reduction_text
 from ._summary import Outcome, found_deviations, summarize
@@ -166,8 +167,23 @@ def replay(schedule: Schedule, record: Record,
         InvalidRegimenError: a row that names nothing on this schedule (an unknown drug,
             cycle or cycle day), a delay that does not move its cycle later, a dose both
             given and missed, a resume without a hold; each with the record's file,
-            line and field.
+            line and field. Rows that would move a date past 9999-12-31 (the delay or
+            the missed dose named when it is theirs, else the record).
     """
+    try:
+        return _replay(schedule, record, levels, memo=memo, with_summary=with_summary)
+    except OverflowError:
+        # A date moved past the calendar's last day by none of the rows the replay names
+        # itself (a visit after a drug's last dose, moved with it): the record is named.
+        raise InvalidRegimenError([Problem(
+            record.source, None, (), "the record's rows would move a date of the schedule past "
+            "9999-12-31, the last day of the calendar (years 1 to 9999)",
+            code="record-outside-calendar")]) from None
+
+
+def _replay(schedule: Schedule, record: Record, levels: Mapping[str, int] | None, *,
+            memo: dict[object, object] | None, with_summary: bool) -> Schedule:
+    """:func:`replay`'s work."""
     if not record.rows:
         # Nothing happened yet: the plan, byte for byte in every output.
         return schedule
@@ -187,7 +203,15 @@ def replay(schedule: Schedule, record: Record,
         return (row.cycle or 0, row.day or -(10**9), row.date or date.min, row.line)
 
     for row in sorted(by_kind.get(EventKind.DELAY, []), key=order):
-        state.delay(row)
+        try:
+            state.delay(row)
+        except OverflowError:
+            # A delay near the end of the calendar (a participant placed by --anchor or
+            # --start in year 9999): the row that moves the dates out is named.
+            assert row.date is not None  # (a delay row's date is required)
+            raise _problem(row, "date", "this delay would move administrations past "
+                           "9999-12-31, the last day of the calendar (years 1 to 9999)",
+                           row.date.isoformat(), "record-outside-calendar") from None
     for row in sorted(by_kind.get(EventKind.MOVE, []), key=lambda r: (r.date, r.line)):
         state.move(row)
     state.keep_cancels()

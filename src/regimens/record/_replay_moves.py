@@ -188,8 +188,13 @@ class _Moves(_ReplayState):
         cycle's start are not given (none made up)."""
         for key, shifts in self.shifts.items():
             for cycle in sorted({c for c, _, _, policy in shifts if policy == "keep"}):
-                following = self.nominal_start(key, cycle + 1) + timedelta(
-                    days=self.shift_of(key, cycle + 1, None))
+                try:
+                    following = self.nominal_start(key, cycle + 1) + timedelta(
+                        days=self.shift_of(key, cycle + 1, None))
+                except OverflowError:
+                    # The next cycle would start after 9999-12-31 (a participant placed in
+                    # year 9999): no dose of this one reaches it.
+                    continue
                 for r in self.rows:
                     if (r.key == key and r.plan.cycle == cycle and r.date >= following
                             and not r.moved_by_row and r.status is _S.PLANNED):

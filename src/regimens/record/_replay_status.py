@@ -423,14 +423,26 @@ class _Status(_ReplayState):
             last = max(x.date for x in self.rows if x.key == r.key)
             if id(r) in self.made_up_by:
                 # Made up by a given row naming it already (on any day): held to max_delay
-                # from the day the policy plans make-ups from.
-                self.make_up_late(self.made_up_by[id(r)], last + timedelta(days=1))
+                # from the day the policy plans make-ups from (none after 9999-12-31, the
+                # calendar's last day: a make-up given by then is never late).
+                if last < date.max:
+                    self.make_up_late(self.made_up_by[id(r)], last + timedelta(days=1))
                 continue
-            day = max(last, latest.get(r.key, last)) + timedelta(days=1)
             at_site = calendar is not None and (r.plan.drug in clinic or course.clinic)
-            while (r.plan.drug, day) in taken or (
-                    at_site and calendar is not None and calendar.closure(day) is not None):
-                day += timedelta(days=1)
+            try:
+                day = max(last, latest.get(r.key, last)) + timedelta(days=1)
+                while (r.plan.drug, day) in taken or (
+                        at_site and calendar is not None and calendar.closure(day) is not None):
+                    day += timedelta(days=1)
+            except OverflowError:
+                # The course ends on the calendar's last day (a participant placed in year
+                # 9999): no day is left for the make-up; the missed row is named.
+                row = self.record.row_at(r.line or 0)
+                assert row is not None  # (the line of the missed row)
+                raise _problem(row, "event", "the make-up of this "
+                               "missed dose would fall after 9999-12-31, the last day of the "
+                               "calendar (years 1 to 9999)", r.date.isoformat(),
+                               "record-outside-calendar") from None
             taken.add((r.plan.drug, day))
             latest[r.key] = day
             again = _Row(r.plan, day, made_up=r.line)
