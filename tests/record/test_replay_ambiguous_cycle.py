@@ -68,13 +68,15 @@ def test_a_cycle_in_two_periods_is_ambiguous(row: str, what: str, advice: str) -
 
 
 def test_a_delay_without_drug_names_the_drug_when_that_tells_them_apart() -> None:
-    # Cisplatin has cycle 1 in induction only: naming it is a way out (the message as before).
+    # Cisplatin has cycle 1 in induction only: naming it is a way out (the message as before,
+    # the empty drug cell said so: it read "(got null)", cold try 4, C5).
     with pytest.raises(InvalidRegimenError) as caught:
         expand("2027-01-06,delay,,1,,,,\n")
     (problem,) = caught.value.problems
     assert problem.code == "record-ambiguous-cycle"
     assert problem.message == ("cycle 1 is in more than one period (induction, maintenance); "
-                               "name the drug")
+                               "name the drug (the drug cell is empty)")
+    assert not problem.has_value
 
 
 @pytest.mark.parametrize(("row", "period", "day"), [

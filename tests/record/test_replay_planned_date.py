@@ -84,10 +84,12 @@ def test_a_second_row_for_the_same_planned_dose_is_given_twice() -> None:
 def test_a_late_dose_without_amount_nor_planned_date_says_the_planned_column() -> None:
     found = problem("2027-01-19,given,mtx,,,,,,\n")
     assert found.code == "record-given-without-amount"
+    # The empty amount cell said so (it read "(got null)": cold try 4, C5).
     assert found.message == (
         "no planned administration of methotrexate is open on Tue 2027-01-19 to take its "
         "amount from: give the amount given, or the planned date (the planned column) of "
-        "the dose it fulfils")
+        "the dose it fulfils (the amount cell is empty)")
+    assert not found.has_value
 
 
 def test_an_unplanned_dose_of_a_course_without_cycles_is_told_the_planned_column() -> None:

@@ -16,7 +16,7 @@ Technical Standard #39 confusables, for the letters and digits ids use).
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 __all__ = ["closest", "lookalike", "lookalike_text", "suggestion"]
 
@@ -94,13 +94,32 @@ def closest(given: str, known: Iterable[str]) -> str | None:
     return near[0] if near else None
 
 
-def suggestion(given: str, known: Iterable[str]) -> str:
+def suggestion(given: str, known: Iterable[str],
+               names: Mapping[str, str] | None = None) -> str:
     """``"did you mean 'dox'? "`` to put before a list of ids, or ``""``: the id ``given``
     resembles by look-alike characters (:func:`lookalike_text`, which says which
-    character differs), else the one closest in spelling (:func:`closest`)."""
+    character differs); else, with ``names`` (id -> name, e.g. a drug's: ``{"pac":
+    "paclitaxel"}``), the id whose name ``given`` is, whatever its case (``"did you mean
+    'pac'? 'Paclitaxel' is its name, not its id; "``); else the id closest in spelling
+    (:func:`closest`), else the id whose name is closest in spelling (``paclitaxl``:
+    ``pac``).
+
+    >>> suggestion("paclitaxl", ["carbo", "pac"], {"carbo": "carboplatin",
+    ...                                             "pac": "paclitaxel"})
+    "did you mean 'pac'? "
+    """
     ids = list(known)
     text = lookalike_text(given, ids)
     if text or not isinstance(given, str) or given in ids:
         return text
+    named = {i: names[i] for i in ids if names is not None and i in names}
+    exact = [i for i, name in named.items() if _skeleton(name) == _skeleton(given)]
+    if len(exact) == 1:
+        return f"did you mean {exact[0]!r}? {given!r} is its name, not its id; "
     near = closest(given, ids)
+    if near is None and named:
+        # Spelt after the name (difflib compares case: both folded).
+        by_name = {name.casefold(): i for i, name in reversed(named.items())}
+        close = closest(given.strip().casefold(), by_name)
+        near = by_name[close] if close is not None else None
     return f"did you mean {near!r}? " if near is not None else ""

@@ -34,10 +34,11 @@ def check_record(record: Record, regimen: Regimen, arm: str | None = None,
     courses = _courses(regimen, arm)
     problems: list[Problem] = []
     drugs = [d.id for d in regimen.drugs]
+    names = {d.id: d.name for d in regimen.drugs}  # a drug written by its name: its id
     reductions: list[RecordRow] = []
     for row in record.effective():
         if row.drug is not None and row.drug not in drugs:
-            problems.append(_problem(row, "drug", f"{suggestion(row.drug, drugs)}no drug "
+            problems.append(_problem(row, "drug", f"{suggestion(row.drug, drugs, names)}no drug "
                                      f"of {regimen.id} has this id (drugs: {', '.join(drugs)})",
                                      row.drug, code="unknown-drug"))
             continue

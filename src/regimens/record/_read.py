@@ -175,7 +175,7 @@ def _void_of(row: _Row) -> int | None:
     if not _says_void(row.cells):
         return None
     try:
-        return _whole(line) if line is not None else None
+        return _whole(line, "line") if line is not None else None
     except _Bad:
         return None
 

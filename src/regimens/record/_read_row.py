@@ -101,8 +101,8 @@ def _build_row(row: _Row, name: str, problems: list[Problem]) -> RecordRow | Non
         "date": read("date", _date),
         "time": read("time", _time),
         "drug": read("drug", _drug),
-        "cycle": read("cycle", _whole),
-        "day": read("day", _whole),
+        "cycle": read("cycle", _whole, "cycle"),
+        "day": read("day", _whole, "day"),
         "reason": read("reason", _reason) or "",
         "planned": read("planned", _date),
     }
@@ -120,7 +120,7 @@ def _build_row(row: _Row, name: str, problems: list[Problem]) -> RecordRow | Non
     else:
         fields["amount"] = read("amount", _amount)
     if event is EventKind.VOID:
-        fields["voids"] = read("line", _whole)
+        fields["voids"] = read("line", _whole, "line")
         fields["voided_event"] = voided
     elif cells.get("line") is not None and not _says_void(cells):
         # (A void whose event cannot be read, 'void givne', has that problem said.)
@@ -203,13 +203,30 @@ def _drug(value: Any) -> str:
     return text
 
 
-def _whole(value: Any) -> int:
+def _miswritten(text: str, what: str) -> str | None:
+    """What is wrong with how a number in ``text`` is written, as an amount's number is told
+    (``number_fault``), when no numeric field reads it written so: a comma (a decimal comma
+    or a thousands separator) or digits of another script; else None (a record's numeric
+    fields are told one way, whatever else each field allows)."""
+    if "," in text or any(not c.isascii() and unicodedata.category(c) == "Nd" for c in text):
+        return number_fault(text, what)
+    return None
+
+
+def _whole(value: Any, what: str) -> int:
     if isinstance(value, bool):
         raise _Bad("expected a whole number", code="wrong-type")
     if isinstance(value, int):
         return value
     if isinstance(value, str) and _WHOLE.match(value):
         return int(value)
+    if isinstance(value, str) and "," in value:
+        # The amounts' advice ("write a decimal point") would mislead: no point either.
+        raise _Bad(f"{what} has a comma: write a whole number, with no decimal point and no "
+                   "thousands separators", code="not-whole-number")
+    fault = _miswritten(value, what) if isinstance(value, str) else None
+    if fault is not None:
+        raise _Bad(fault, code="not-whole-number")
     raise _Bad("expected a whole number (no decimal point)", code="not-whole-number")
 
 
@@ -289,6 +306,10 @@ def _level(value: Any) -> tuple[int | None, Decimal | None]:
         return value, None
     if not isinstance(value, str):
         raise _Bad(hint, code="bad-level")
+    fault = _miswritten(value, "level")
+    if fault is not None:
+        # "87,5%": the advice an amount gets ("has a comma: write a decimal point").
+        raise _Bad(f"{fault}; {hint}", code="bad-level")
     if _WHOLE.match(value):
         return int(value), None
     percent = _PERCENT.match(value)

@@ -110,7 +110,15 @@ class _Moves(_ReplayState):
                 reference = named[0].due
                 what = f"cycle {row.cycle} of {drug} from day {row.day}"
             days = (row.date - reference).days
-            if days <= 0:
+            if days == 0:
+                # Dated on the day it starts already: it reads as a delay when it moves
+                # nothing; say so, and what the date should be.
+                raise _problem(row, "date", f"this row delays {what} by zero days: it starts "
+                               f"on {_day(reference)} already, the row's date; write the date "
+                               "it starts on now, later than that (a dose given on the day it "
+                               "is due needs no delay row)", row.date.isoformat(),
+                               "record-delay-not-later")
+            if days < 0:
                 raise _problem(row, "date", f"a delay moves {what} later: it starts on "
                                f"{_day(reference)} (to give one administration earlier, "
                                "use a move row)", row.date.isoformat(),

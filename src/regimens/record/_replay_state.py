@@ -9,8 +9,8 @@ from datetime import date, time
 
 from .._records import dataclass
 from ..engine import Administration, AdministrationStatus, ComputedDose, Schedule
-from ..errors import InvalidRegimenError, Problem, RegimenWarning
-from ..model import Course
+from ..errors import NO_VALUE, InvalidRegimenError, Problem, RegimenWarning
+from ..model import Course, suggestion
 from ..quantities import Basis
 from ._dosing import DoseChange
 from ._model import RecordRow
@@ -81,6 +81,9 @@ class _Row:
 
 def _problem(row: RecordRow, name: str, message: str, value: object,
              code: str) -> InvalidRegimenError:
+    if value is None:
+        # A cell left empty: said so, never "(got null)" (JSON's word, not the file's).
+        message, value = f"{message} (the {name} cell is empty)", NO_VALUE
     return InvalidRegimenError([Problem(row.source, row.line, (name,), message, value,
                                         code=code)])
 
@@ -165,8 +168,10 @@ class _ReplayState:
         known = [d.id for d in self.regimen.drugs]
         for row in record.effective():
             if row.drug is not None and row.drug not in known:
-                raise _problem(row, "drug", "no drug of the regimen has this id (drugs: "
-                               + ", ".join(known) + ")", row.drug, "record-unknown-drug")
+                names = {d.id: d.name for d in self.regimen.drugs}
+                raise _problem(row, "drug", suggestion(row.drug, known, names) + "no drug of "
+                               "the regimen has this id (drugs: " + ", ".join(known) + ")",
+                               row.drug, "record-unknown-drug")
 
     def course(self, key: tuple[str, int]) -> Course:
         return self.regimen.period(key[0]).courses[key[1]]

@@ -91,6 +91,7 @@ class _Status(_ReplayState):
     def given(self, row: RecordRow, dosing: Dosing) -> None:
         assert row.date is not None
         assert row.drug is not None
+        self.before_arm(row)
         candidates = self.named_rows(row)
         open_rows = [r for r in candidates if r.status is not _S.GIVEN
                      and r.status is not _S.MISSED]
@@ -141,23 +142,35 @@ class _Status(_ReplayState):
         self.made_up_by[id(missed)] = up
         return up
 
-    def inside_arm(self, row: RecordRow) -> None:
-        """Refuse a dose given before the arm's first day: outside every period of the arm.
-        After its last day a dose may be real (a late or delayed one, a make-up, one given
-        after the protocol's end) or a year typed wrong: kept, and a
-        :class:`GivenAfterArmWarning`. One rule for both days: the first day of the arm's
-        first period and the last day of its last period, as planned (the record's delays
-        and moves do not move them)."""
+    def before_arm(self, row: RecordRow) -> None:
+        """Refuse a given or missed row dated before the arm's first day, outside every
+        period of the arm (a year typed wrong: 2026 for 2027), before anything else is said
+        about the row: what else is wrong with it (no dose open that day to take its amount
+        from, none to be missed, one fulfilled already) follows from its date. The first
+        day is decided by the rule :meth:`inside_arm` decides the last by."""
         assert row.date is not None
         assert row.drug is not None
         first = min(p.first_date for p in self.schedule.periods)
         last = max(p.last_date for p in self.schedule.periods)
         if row.date < first:
-            raise _problem(row, "date", f"{self.name(row.drug)} given on "
+            raise _problem(row, "date", f"{self.name(row.drug)} {row.event.value} on "
                            f"{_day(row.date)}, before the arm's first day: outside every "
                            f"period of arm {self.schedule.arm} ({_day(first)} to "
                            f"{_day(last)}); check the date (its year)",
                            row.date.isoformat(), "record-outside-arm")
+
+    def inside_arm(self, row: RecordRow) -> None:
+        """Refuse a dose given before the arm's first day: outside every period of the arm
+        (:meth:`before_arm`). After its last day a dose may be real (a late or delayed
+        one, a make-up, one given after the protocol's end) or a year typed wrong: kept,
+        and a :class:`GivenAfterArmWarning`. One rule for both days: the first day of the
+        arm's first period and the last day of its last period, as planned (the record's
+        delays and moves do not move them)."""
+        self.before_arm(row)
+        assert row.date is not None
+        assert row.drug is not None
+        first = min(p.first_date for p in self.schedule.periods)
+        last = max(p.last_date for p in self.schedule.periods)
         if row.date > last:
             day = StudyDay.from_offset((row.date - self.schedule.start).days,
                                        self.regimen.day_zero)
@@ -358,6 +371,7 @@ class _Status(_ReplayState):
     def missed(self, row: RecordRow) -> None:
         assert row.date is not None
         assert row.drug is not None
+        self.before_arm(row)
         candidates = self.named_rows(row)
         open_rows = [r for r in candidates if r.status is not _S.MISSED]
         if not open_rows and (
@@ -529,6 +543,15 @@ class _Status(_ReplayState):
                 self.change(row, f"{what} held from {_day(row.date)}")
             elif row.event is EventKind.RESUME:
                 opened = holds.pop(row.drug, None)
+                if opened is None and row.drug is not None and None in holds:
+                    # The drug IS held, by a hold of the whole treatment, which only a resume
+                    # of the whole treatment ends (docs/record.md, "Events"): never "not held".
+                    raise _problem(row, "event", f"{what} is held by the hold of the whole "
+                                   f"treatment on line {holds[None][0].line}, which a resume "
+                                   "of one drug does not end: resume the whole treatment (a "
+                                   "resume row with the drug empty), then hold again from that "
+                                   "day each drug that stays held", row.event.value,
+                                   "record-resume-without-hold")
                 if opened is None:
                     raise _problem(row, "event", f"{what} is not held on {_day(row.date)} "
                                    "(a resume closes an earlier hold of the same drug, or of "
