@@ -142,6 +142,12 @@ class _Status(_ReplayState):
         self.made_up_by[id(missed)] = up
         return up
 
+    def arm_days(self) -> tuple[date, date]:
+        """The arm's first and last days: the first day of its first period and the last
+        day of its last period, as planned."""
+        return (min(p.first_date for p in self.schedule.periods),
+                max(p.last_date for p in self.schedule.periods))
+
     def before_arm(self, row: RecordRow) -> None:
         """Refuse a given or missed row dated before the arm's first day, outside every
         period of the arm (a year typed wrong: 2026 for 2027), before anything else is said
@@ -150,8 +156,7 @@ class _Status(_ReplayState):
         day is decided by the rule :meth:`inside_arm` decides the last by."""
         assert row.date is not None
         assert row.drug is not None
-        first = min(p.first_date for p in self.schedule.periods)
-        last = max(p.last_date for p in self.schedule.periods)
+        first, last = self.arm_days()
         if row.date < first:
             raise _problem(row, "date", f"{self.name(row.drug)} {row.event.value} on "
                            f"{_day(row.date)}, before the arm's first day: outside every "
@@ -169,8 +174,7 @@ class _Status(_ReplayState):
         self.before_arm(row)
         assert row.date is not None
         assert row.drug is not None
-        first = min(p.first_date for p in self.schedule.periods)
-        last = max(p.last_date for p in self.schedule.periods)
+        first, last = self.arm_days()
         if row.date > last:
             day = StudyDay.from_offset((row.date - self.schedule.start).days,
                                        self.regimen.day_zero)
