@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
@@ -147,6 +148,99 @@ def test_a_second_dose_on_one_day_takes_a_uid_of_its_own() -> None:
     extra = str(new["demo.no_label.il2.day8.2@regimens"]["DESCRIPTION"])
     assert "fulfils no planned administration" in extra
     assert len(new) == 7  # 4 + 2 planned (Days 1, 8, 15, 22 and 1, 15) + the extra
+
+
+# -- The property's failing example (seed 10134501141625836407007890119156335907) ----------
+#
+# The record had a missed row for il2 on Sat 2027-01-02 (no cycle and day) and a given row
+# for il2 cycle 1 day 2 dated Fri 2027-01-01, a day early. Missed rows are replayed first:
+# the missed row missed day 2, and the given row, naming a missed dose under missed:
+# make_up, was taken as its MAKE-UP, given on 01-01, before the dose it made up was due.
+# The calendar then handed the missed dose's UID (day2) to the make-up, first in date
+# order, and the planned dose itself became day2.2: the property saw day2 start on 01-01
+# while the planned administration is on 01-02. The replay was wrong, not the property: the
+# two rows say one dose was both given (early) and missed (docs/record.md: a dose both given
+# and missed is refused), so the record is refused, naming both rows.
+
+SHRUNK = """\
+    periods:
+      - id: p
+        length: 7 days
+        courses:
+          - {drug: il2, dose: 2 MIU, days: [2], cycle: 7 days, cycles: 1, missed: make_up}
+    """
+
+
+def test_a_dose_given_early_and_missed_is_refused_not_made_up_before_it() -> None:
+    # The smallest case, by hand: Study Day 1 Fri 2027-01-01, il2 on Day 2 (Sat 01-02)
+    # only. Line 2 misses it; line 3 gives cycle 1 day 2 on Fri 01-01, the day before.
+    # Right output: an error at line 3 naming line 2 (record-given-and-missed).
+    regimen = load(SHRUNK)
+    record = Record("P.csv", (
+        RecordRow("P.csv", 2, date(2027, 1, 2), EventKind.MISSED, drug="il2"),
+        RecordRow("P.csv", 3, date(2027, 1, 1), EventKind.GIVEN, drug="il2", cycle=1,
+                  day=2)))
+    with pytest.raises(InvalidRegimenError) as caught:
+        regimen.expand("a", "2027-01-01", tz="Europe/Paris", record=record)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.code) == (3, "record-given-and-missed")
+    assert str(caught.value) == (
+        "P.csv:3: date: line 2 says this dose, due Sat 2027-01-02, was missed; this row gives "
+        "it on Fri 2027-01-01, before it was due, so it is that dose given, not its make-up "
+        "(a make-up is given after the day of the dose it makes up): void one of the two "
+        "rows (got '2027-01-01')")
+
+
+def test_the_propertys_example_as_drawn_is_refused_at_the_second_given_row() -> None:
+    # Draw 1 (rebuilt from the log): days [1, 2] of two 7-day cycles at 08:00 and 20:00,
+    # on_delay: shift, missed: make_up, pred on days 1 and 2; Study Day 1 Fri 2027-01-01.
+    # Draw 2: lines 2-7. Line 6 misses the 08:00 dose of Sat 01-02 (the first open one
+    # that day); line 3 gives cycle 1 day 2 on 01-01, its 20:00 dose given early (open,
+    # fulfilled: allowed); line 7 names cycle 1 day 2 again, whose only open dose is the
+    # missed one: a dose given on 01-01 and missed on 01-02, refused at line 7.
+    regimen = load("""\
+        periods:
+          - id: p
+            length: 14 days
+            courses:
+              - {drug: il2, dose: 2 MIU, days: [1, 2], cycle: 7 days,
+                  cycles: 2, times: ["08:00", "20:00"], on_delay: shift,
+                  missed: make_up}
+              - {drug: pred, dose: 10 mg, days: [1, 2], cycle: 7 days,
+                  cycles: 2}
+        """)
+    jan1, jan2 = date(2027, 1, 1), date(2027, 1, 2)
+    record = Record("P.csv", (
+        RecordRow("P.csv", 2, jan1, EventKind.MOVE, drug="pred", cycle=1, day=1),
+        RecordRow("P.csv", 3, jan1, EventKind.GIVEN, drug="il2", cycle=1, day=2),
+        RecordRow("P.csv", 4, jan1, EventKind.MOVE, drug="pred", cycle=1, day=1),
+        RecordRow("P.csv", 5, jan1, EventKind.GIVEN, drug="pred"),
+        RecordRow("P.csv", 6, jan2, EventKind.MISSED, drug="il2"),
+        RecordRow("P.csv", 7, jan1, EventKind.GIVEN, drug="il2", cycle=1, day=2)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plan = regimen.expand("a", jan1, tz="Europe/Paris")
+        with pytest.raises(InvalidRegimenError) as caught:
+            replay(plan, record)
+    assert [(p.line, p.code) for p in caught.value.problems] == [
+        (7, "record-given-and-missed")]
+    assert "line 6 says this dose, due Sat 2027-01-02, was missed" in str(caught.value)
+    # Without line 7 the record is consistent: each planned dose keeps its UID where the
+    # record puts it (the 20:00 dose of day 2 on 01-01, the 08:00 one cancelled on 01-02).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        after = replay(plan, Record("P.csv", record.rows[:5]))
+    new = events(after.to_ics(stamp=STAMP, previous=plan.to_ics(stamp=STAMP)))
+    assert new["demo.no_label.il2.day2.0800@regimens"].decoded("DTSTART") == datetime(
+        2027, 1, 2, 8, 0, tzinfo=PARIS)
+    assert new["demo.no_label.il2.day2.0800@regimens"]["STATUS"] == "CANCELLED"
+    assert new["demo.no_label.il2.day2.2000@regimens"].decoded("DTSTART") == datetime(
+        2027, 1, 1, 20, 0, tzinfo=PARIS)
+    assert "STATUS" not in new["demo.no_label.il2.day2.2000@regimens"]
+    # Its make-up is planned the day after the course's last dose (Sat 01-09, Day 9):
+    # Sun 01-10, at the missed dose's time, as a UID of its own (.2).
+    up = new["demo.no_label.il2.day2.0800.2@regimens"]
+    assert up.decoded("DTSTART") == datetime(2027, 1, 10, 8, 0, tzinfo=PARIS)
 
 
 # -- Property: no record changes a planned administration's UID --------------------------

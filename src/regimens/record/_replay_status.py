@@ -102,6 +102,7 @@ class _Status(_ReplayState):
             course = self.course(m.key)
             if _make_up(self.schedule, course) and (row.cycle is not None
                                                     or row.planned is not None):
+                self.not_before_missed(row, m)
                 # It gives the missed dose's MAKE-UP: the missed one stays missed.
                 target = self.make_up_given(row, m)
                 if target is None:
@@ -125,6 +126,22 @@ class _Status(_ReplayState):
         """Whether a course of ``drug`` makes its missed doses up (``missed: make_up``)."""
         return any(_make_up(self.schedule, self.course(r.key)) for r in self.rows
                    if r.plan.drug == drug)
+
+    def not_before_missed(self, row: RecordRow, missed: _Row) -> None:
+        """Refuse a given row naming a missed dose (by its cycle and day, or its planned
+        date) dated on or before the day that dose was due: a make-up comes after the dose
+        it makes up, so such a row says the dose itself was given (on its day, or early)
+        while the missed row says it was not. Taken as a make-up, it put the make-up
+        before its own missed dose (and took the missed dose's calendar event)."""
+        assert row.date is not None
+        if row.date > missed.date:
+            return
+        when = "before it was due" if row.date < missed.date else "the day it was due"
+        raise _problem(row, "date", f"line {missed.line} says this dose, due "
+                       f"{_day(missed.date)}, was missed; this row gives it on "
+                       f"{_day(row.date)}, {when}, so it is that dose given, not its make-up "
+                       "(a make-up is given after the day of the dose it makes up): void one "
+                       "of the two rows", row.date.isoformat(), "record-given-and-missed")
 
     def make_up_given(self, row: RecordRow, missed: _Row) -> _Row | None:
         """The make-up of ``missed`` that a given row naming the missed dose's cycle and day
