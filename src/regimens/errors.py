@@ -727,14 +727,18 @@ class GivenAfterArmWarning(RecordWarning):
     Fields: ``source`` and ``line`` (the record's file and the given row's line),
     ``drug`` (its id) and ``drug_name`` (as the schedule names it), ``given_on`` (the
     row's date) and ``study_day`` (its Study Day number, an int), ``arm`` (the arm's id),
-    ``first_day`` and ``last_day`` (the arm's first and last days). The message is derived
-    from them and says what to do if the date is wrong (void the row, record the dose
-    again on the right date). Not blind-safe: it names a dose given and the arm.
+    ``first_day`` and ``last_day`` (the arm's first and last days), ``assumed`` (the
+    periods the last day rests on whose length is a range and was given none, each
+    placed at its shortest: ``(period id, days, its length as written)``; empty when
+    every length is known). The message is derived from them and says what to do: with
+    every length known, if the date is wrong, void the row and record the dose again on
+    the right date; with a length assumed, give it (``--length``, ``lengths=``), as the
+    last day itself is then a guess. Not blind-safe: it names a dose given and the arm.
     """
 
     def __init__(self, *, source: str, line: int, drug: str, drug_name: str,
                  given_on: date, study_day: int, arm: str, first_day: date,
-                 last_day: date) -> None:
+                 last_day: date, assumed: tuple[tuple[str, int, str], ...] = ()) -> None:
         self.source = source
         self.line = line
         self.drug = drug
@@ -744,28 +748,41 @@ class GivenAfterArmWarning(RecordWarning):
         self.arm = arm
         self.first_day = first_day
         self.last_day = last_day
+        self.assumed = tuple(assumed)
+        head = (f"{source}:{line}: {drug_name} given on {_weekday_date(given_on)} (Study Day "
+                f"{study_day}), after the arm's last day, {_weekday_date(last_day)} (arm "
+                f"{arm} runs from {_weekday_date(first_day)} to {_weekday_date(last_day)}): "
+                "kept as given, counted in the totals and the dose intensity; ")
+        if not self.assumed:
+            super().__init__(head + "if the date is wrong (a year typed wrong), void this "
+                             "row and record the dose again on the right date")
+            return
+        one = len(self.assumed) == 1
+        periods = " and ".join(
+            f"period {period} lasting {days} day{'' if days == 1 else 's'}, the shortest of "
+            f"its length {length}" for period, days, length in self.assumed)
+        options = " ".join(f"--length {period}=LENGTH" for period, _, _ in self.assumed)
+        mapping = ", ".join(f"'{period}': LENGTH" for period, _, _ in self.assumed)
         super().__init__(
-            f"{source}:{line}: {drug_name} given on {_weekday_date(given_on)} (Study Day "
-            f"{study_day}), after the arm's last day, {_weekday_date(last_day)} (every "
-            f"period of arm {arm} runs from {_weekday_date(first_day)} to "
-            f"{_weekday_date(last_day)}): kept as given, counted in the totals and the dose "
-            "intensity; if the date is wrong (a year typed wrong), void this row and record "
-            "the dose again on the right date")
+            head + f"that last day rests on {'a length' if one else 'lengths'} assumed, "
+            f"{periods}, as no length was given for {'it' if one else 'them'}: give "
+            f"{'its length' if one else 'their lengths'} ({options}, or "
+            f"lengths={{{mapping}}})")
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Keyword-only fields: the default (cls, args) would call it with the message.
         return (_given_after_arm, (self.source, self.line, self.drug, self.drug_name,
                                    self.given_on, self.study_day, self.arm,
-                                   self.first_day, self.last_day))
+                                   self.first_day, self.last_day, self.assumed))
 
 
 def _given_after_arm(source: str, line: int, drug: str, drug_name: str, given_on: date,
-                     study_day: int, arm: str, first_day: date,
-                     last_day: date) -> GivenAfterArmWarning:
+                     study_day: int, arm: str, first_day: date, last_day: date,
+                     assumed: tuple[tuple[str, int, str], ...] = ()) -> GivenAfterArmWarning:
     """Unpickle a :class:`GivenAfterArmWarning` (its fields are keyword-only)."""
     return GivenAfterArmWarning(source=source, line=line, drug=drug, drug_name=drug_name,
                                 given_on=given_on, study_day=study_day, arm=arm,
-                                first_day=first_day, last_day=last_day)
+                                first_day=first_day, last_day=last_day, assumed=assumed)
 
 
 from ._public import claim  # noqa: E402 (after the names it claims)

@@ -77,15 +77,15 @@ VOID_HEADER = "date,event,drug,cycle,day,amount,level,reason,line\n"
 def _after(line: int, given: str, study_day: int) -> str:
     """The warning of a dose given on ``given`` (weekday and date) at line ``line``."""
     return (f"R.csv:{line}: doxorubicin given on {given} (Study Day {study_day}), after the "
-            "arm's last day, Sun 2027-03-28 (every period of arm a runs from Mon 2027-01-04 "
-            "to Sun 2027-03-28): kept as given, counted in the totals and the dose "
+            "arm's last day, Sun 2027-03-28 (arm a runs from Mon 2027-01-04 to Sun "
+            "2027-03-28): kept as given, counted in the totals and the dose "
             "intensity; if the date is wrong (a year typed wrong), void this row and record "
             "the dose again on the right date")
 
 
 def _fields(w: GivenAfterArmWarning) -> tuple[object, ...]:
     return (w.source, w.line, w.drug, w.drug_name, w.given_on, w.study_day, w.arm,
-            w.first_day, w.last_day)
+            w.first_day, w.last_day, w.assumed)
 
 
 def _after_arm(s: regimens.Schedule) -> list[str]:
@@ -140,7 +140,7 @@ def test_the_warnings_fields() -> None:
     s = replay_rows(REGIMEN, "2027-01-04,given,dox,,,,,\n2028-03-08,given,dox,4,1,,,\n")
     (w,) = [w for w in s.warnings if isinstance(w, GivenAfterArmWarning)]
     fields = ("R.csv", 3, "dox", "doxorubicin", date(2028, 3, 8), 430, "a",
-              date(2027, 1, 4), date(2027, 3, 28))
+              date(2027, 1, 4), date(2027, 3, 28), ())
     assert _fields(w) == fields
     copy = pickle.loads(pickle.dumps(w))  # a process pool pickles schedules
     assert type(copy) is GivenAfterArmWarning
@@ -214,3 +214,198 @@ def test_the_command_says_it_on_standard_error(
     assert (code, out) == (0, "")
     expected = _after(2, "Mon 2027-03-29", 85).replace("R.csv", str(record))
     assert f"regimens: warning: {expected}" in err.splitlines()
+
+
+#: An arm of two periods (induction, then maintenance), a weekly dose in each, and an arm
+#: of induction only; day_zero: Mon 2027-01-04 is Study Day 0.
+TWO_PATHS = regimens.loads("""\
+format: regimens/1
+id: two
+title: Two
+day_zero: true
+drugs:
+  d: {name: drugd, route: oral}
+arms:
+  a: {label: A, periods: [induction, maintenance]}
+  b: {label: B, periods: [induction]}
+periods:
+  - id: induction
+    length: 4 weeks
+    courses:
+      - {drug: d, dose: 10 mg, every: 1 week}
+  - id: maintenance
+    length: 8 weeks
+    courses:
+      - {drug: d, dose: 5 mg, every: 2 weeks}
+""", "two.yaml")
+
+
+@pytest.mark.parametrize(("arm", "message"), [
+    # Arm a: induction Mon 01-04 to Sun 01-31 (28 days), maintenance Mon 02-01 to Sun
+    # 03-28 (56 days); Mon 03-29 is offset 84, Study Day 84 (Day 0 convention).
+    ("a", "R.csv:2: drugd given on Mon 2027-03-29 (Study Day 84), after the arm's last day, "
+          "Sun 2027-03-28 (arm a runs from Mon 2027-01-04 to Sun 2027-03-28): kept as given, "
+          "counted in the totals and the dose intensity; if the date is wrong (a year typed "
+          "wrong), void this row and record the dose again on the right date"),
+    # Arm b: induction only, Mon 01-04 to Sun 01-31.
+    ("b", "R.csv:2: drugd given on Mon 2027-03-29 (Study Day 84), after the arm's last day, "
+          "Sun 2027-01-31 (arm b runs from Mon 2027-01-04 to Sun 2027-01-31): kept as given, "
+          "counted in the totals and the dose intensity; if the date is wrong (a year typed "
+          "wrong), void this row and record the dose again on the right date"),
+])
+def test_the_message_names_the_arms_days_not_every_periods(arm: str, message: str) -> None:
+    # Was "(every period of arm a runs from ... to ...)": false of an arm of two periods.
+    s = replay_rows(TWO_PATHS, "2027-03-29,given,d,,,5 mg,,\n", arm=arm)
+    assert _after_arm(s) == [message]
+
+
+RANGED = """\
+format: regimens/1
+id: rng
+title: Ranged
+drugs:
+  t: {name: trastuzumab, route: intravenous}
+arms:
+  a: {label: A}
+periods:
+"""
+#: One period of 4 to 12 weeks: with no length given, placed at its shortest, 28 days (Mon
+#: 2027-01-04 to Sun 2027-01-31).
+ONE_RANGE = regimens.loads(RANGED + """\
+  - id: treatment
+    length: 4-12 weeks
+    courses:
+      - {drug: t, dose: 100 mg, every: 1 week}
+""", "rng.yaml")
+#: Induction of 2 to 4 weeks, then maintenance of 4 to 8 weeks.
+TWO_RANGES = regimens.loads(RANGED + """\
+  - id: induction
+    length: 2-4 weeks
+    courses:
+      - {drug: t, dose: 100 mg, every: 1 week}
+  - id: maintenance
+    length: 4-8 weeks
+    courses:
+      - {drug: t, dose: 50 mg, every: 1 week}
+""", "rng2.yaml")
+#: A run-in of 1 to 2 weeks before Study Day 1, then 4 weeks of treatment.
+RUN_IN = regimens.loads(RANGED.replace("periods:\n", "day_one: treatment\nperiods:\n") + """\
+  - id: run-in
+    length: 1-2 weeks
+  - id: treatment
+    length: 4 weeks
+    courses:
+      - {drug: t, dose: 100 mg, every: 1 week}
+""", "runin.yaml")
+
+
+def _head(given: str, study_day: int, last: str) -> str:
+    return (f"R.csv:2: trastuzumab given on {given} (Study Day {study_day}), after the arm's "
+            f"last day, {last} (arm a runs from Mon 2027-01-04 to {last}): kept as given, "
+            "counted in the totals and the dose intensity; ")
+
+
+_TYPO = ("if the date is wrong (a year typed wrong), void this row and record the dose again "
+         "on the right date")
+
+
+@pytest.mark.parametrize(("regimen", "lengths", "row", "message", "assumed"), [
+    # No length given: the last day, Sun 01-31, is the shortest length's; Mon 02-08 (offset
+    # 35, Study Day 36, week 6) lies inside the 12 weeks the protocol allows: never a typo.
+    (ONE_RANGE, None, "2027-02-08,given,t,,,100 mg,,\n",
+     _head("Mon 2027-02-08", 36, "Sun 2027-01-31") + "that last day rests on a length "
+     "assumed, period treatment lasting 28 days, the shortest of its length 4-12 weeks, as "
+     "no length was given for it: give its length (--length treatment=LENGTH, or "
+     "lengths={'treatment': LENGTH})", (("treatment", 28, "4-12 weeks"),)),
+    # Its length given, 4 weeks (the shortest, given): the last day is known, as before.
+    (ONE_RANGE, {"treatment": "4 weeks"}, "2027-02-08,given,t,,,100 mg,,\n",
+     _head("Mon 2027-02-08", 36, "Sun 2027-01-31") + _TYPO, ()),
+    # Both lengths assumed: induction 14 days (01-04 to 01-17), maintenance 28 days (01-18
+    # to Sun 02-14); Mon 02-15 is offset 42, Study Day 43.
+    (TWO_RANGES, None, "2027-02-15,given,t,,,50 mg,,\n",
+     _head("Mon 2027-02-15", 43, "Sun 2027-02-14") + "that last day rests on lengths "
+     "assumed, period induction lasting 14 days, the shortest of its length 2-4 weeks and "
+     "period maintenance lasting 28 days, the shortest of its length 4-8 weeks, as no length "
+     "was given for them: give their lengths (--length induction=LENGTH --length "
+     "maintenance=LENGTH, or lengths={'induction': LENGTH, 'maintenance': LENGTH})",
+     (("induction", 14, "2-4 weeks"), ("maintenance", 28, "4-8 weeks"))),
+    # Induction given 4 weeks (01-04 to 01-31), maintenance assumed 28 days (02-01 to Sun
+    # 02-28); Mon 03-01 is offset 56, Study Day 57.
+    (TWO_RANGES, {"induction": "4 weeks"}, "2027-03-01,given,t,,,50 mg,,\n",
+     _head("Mon 2027-03-01", 57, "Sun 2027-02-28") + "that last day rests on a length "
+     "assumed, period maintenance lasting 28 days, the shortest of its length 4-8 weeks, as "
+     "no length was given for it: give its length (--length maintenance=LENGTH, or "
+     "lengths={'maintenance': LENGTH})", (("maintenance", 28, "4-8 weeks"),)),
+])
+def test_a_last_day_resting_on_a_length_assumed_says_so(
+        regimen: regimens.Regimen, lengths: dict[str, str] | None, row: str, message: str,
+        assumed: tuple[object, ...]) -> None:
+    s = regimen.expand("a", "2027-01-04", lengths=lengths,
+                       record=read_record(RECORD_HEADER + row, name="R.csv"))
+    assert _after_arm(s) == [message]
+    (w,) = [w for w in s.warnings if isinstance(w, GivenAfterArmWarning)]
+    assert w.assumed == assumed
+    copy = pickle.loads(pickle.dumps(w))
+    assert (str(copy), _fields(copy)) == (message, _fields(w))
+
+
+def test_a_run_in_before_study_day_1_does_not_move_the_last_day() -> None:
+    # Study Day 1 is the start, Mon 01-04, whatever the run-in's length: the treatment runs
+    # to Sun 01-31 and the run-in (1-2 weeks, none given) is not what the last day rests on.
+    # The arm's first day is the run-in's, 7 days before: Mon 2026-12-28.
+    s = replay_rows(RUN_IN, "2027-02-01,given,t,,,100 mg,,\n")
+    assert s.lengths_assumed == ()
+    assert _after_arm(s) == [
+        "R.csv:2: trastuzumab given on Mon 2027-02-01 (Study Day 29), after the arm's last "
+        "day, Sun 2027-01-31 (arm a runs from Mon 2026-12-28 to Sun 2027-01-31): kept as "
+        "given, counted in the totals and the dose intensity; " + _TYPO]
+    # Placed by the run-in's first day (an anchor), Study Day 1 rests on its length: named.
+    s = RUN_IN.expand("a", anchor="run-in=2026-12-28",
+                      record=read_record(RECORD_HEADER + "2027-02-01,given,t,,,100 mg,,\n",
+                                         name="R.csv"))
+    assert s.lengths_assumed == ("run-in",)
+    assert _after_arm(s) == [
+        "R.csv:2: trastuzumab given on Mon 2027-02-01 (Study Day 29), after the arm's last "
+        "day, Sun 2027-01-31 (arm a runs from Mon 2026-12-28 to Sun 2027-01-31): kept as "
+        "given, counted in the totals and the dose intensity; that last day rests on a "
+        "length assumed, period run-in lasting 7 days, the shortest of its length 1-2 weeks, "
+        "as no length was given for it: give its length (--length run-in=LENGTH, or "
+        "lengths={'run-in': LENGTH})"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_check_with_a_record_says_it(
+        fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # check --record said none of the record's warnings (text, JSON or standard error).
+    regimen = tmp_path / "ac.yaml"
+    regimen.write_text(TEXT, encoding="utf-8")
+    record = tmp_path / "R.csv"
+    record.write_text(RECORD_HEADER + "2027-03-29,given,dox,4,1,,,\n", encoding="utf-8")
+    code = main(["check", str(regimen), "--arm", "a", "--start", "2027-01-04", "--record",
+                 str(record), "--format", fmt])
+    out, err = capsys.readouterr()
+    assert code == 0
+    expected = _after(2, "Mon 2027-03-29", 85).replace("R.csv", str(record))
+    assert f"regimens: warning: {expected}" in err.splitlines()
+    if fmt == "json":
+        assert json.loads(out)["participant_record"]["warnings"] == [expected]
+
+
+def test_check_with_a_record_says_every_warning_expand_says(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Every kind: an overdose (500 mg where 100 mg was planned) beside the dose after the
+    # arm's last day; check --record says on standard error what expand --record says.
+    regimen = tmp_path / "ac.yaml"
+    regimen.write_text(TEXT, encoding="utf-8")
+    record = tmp_path / "R.csv"
+    record.write_text(RECORD_HEADER + "2027-01-04,given,dox,1,1,500 mg,,\n"
+                      "2027-03-29,given,dox,4,1,,,\n", encoding="utf-8")
+    common = [str(regimen), "--arm", "a", "--start", "2027-01-04", "--record", str(record)]
+    assert main(["expand", *common, "--format", "json", "-o", str(tmp_path / "e.json")]) == 0
+    said = [line for line in capsys.readouterr().err.splitlines()
+            if line.startswith("regimens: warning: ")]
+    assert len(said) == 2
+    assert any("500 mg" in line for line in said)
+    assert main(["check", *common]) == 0
+    assert [line for line in capsys.readouterr().err.splitlines()
+            if line.startswith("regimens: warning: ")] == said

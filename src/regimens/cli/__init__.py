@@ -298,6 +298,8 @@ def _check(args: argparse.Namespace) -> int:
             full = schedule.to_dict()
             data["participant_record"] = {key: full[key] for key in ("record", "summary")
                                           if key in full}
+            # The schedule's warnings (the record's among them), as expand's JSON has them.
+            data["participant_record"]["warnings"] = full["warnings"]
             text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     else:
         text = report.to_text()
@@ -308,7 +310,8 @@ def _check(args: argparse.Namespace) -> int:
     write_output(text, args.output, inputs=[args.regimen])
     if schedule is not None:
         # The report lists none of the participant's warnings (an --anchor's assumed
-        # length, a dose recorded past max_cumulative): said as expand says them.
+        # length, a dose recorded past max_cumulative, a dose given after the arm's last
+        # day, an overdose): said as expand says them (staff only: check has no blinded form).
         for warning in schedule.warnings:
             _say(f"regimens: warning: {warning}")
     return 0 if report.ok else 1

@@ -142,6 +142,13 @@ class Schedule:
     calendar: SiteCalendar | None = None
     replayed: Replayed | None = None
     anchor: date | None = field(default=None, compare=False)
+    #: The ids of the arm's periods whose length is a range and was given no length
+    #: (``lengths``, ``--length``), in the arm's order, from the period placed by the date
+    #: given (``start``, or ``anchor``) on: each is placed at its shortest, so the dates
+    #: after it, the arm's last day among them, rest on a length assumed (a record's dose
+    #: after the arm's last day then says so: :class:`regimens.GivenAfterArmWarning`).
+    # Not compared: how the schedule was placed, as ``anchor``; its dates are compared.
+    lengths_assumed: tuple[str, ...] = field(default=(), compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
         """The fields for pickle and copy: the administrations as a tuple, never the

@@ -113,6 +113,10 @@ class Timeline:
     # The date given with --anchor (anchor=), when Study Day 1 was placed from it: a date
     # out of the calendar is then the anchor's, not a start never given.
     anchor: date | None = None
+    # The periods of a range of lengths with no length given, placed at their shortest,
+    # from the one placed by the date given (start or anchor) on: the dates after each
+    # rest on a length assumed (Schedule.lengths_assumed).
+    lengths_assumed: tuple[str, ...] = ()
 
     @property
     def start_option(self) -> tuple[str, str]:
@@ -194,9 +198,11 @@ def resolve(
     cursor = -sum(chosen.get(p.id, p.length.shortest).days for p in path[:index])
     assumed: tuple[RegimenWarning, ...] = ()
     anchor_date: date | None = None
+    placed_by = index  # the first period whose first day is a date given (start or anchor)
     if anchor is not None:
         day_one, anchored, anchor_date, typed = _anchored(regimen, arm, anchor,
                                                           _in_days(path, chosen, cursor))
+        placed_by = min(index, [p.id for p in path].index(anchored))
         assumed = _assumed_lengths(path, anchored, day_one_period, chosen, anchor_date,
                                    typed, _alike_on_every_arm(regimen, typed, path, anchored,
                                                               day_one_period))
@@ -220,7 +226,9 @@ def resolve(
     body = BodySize(participant or Participant(), parse_formula(bsa_formula), decimals)
     at_level = {d: n for d, n in parse_levels(regimen, arm, levels).items() if n != 0}
     return Timeline(arm, day_one, periods, parse_zone(tz), body, regimen.day_zero, calendar,
-                    at_level, assumed, anchor_date)
+                    at_level, assumed, anchor_date,
+                    tuple(p.id for p in path[placed_by:]
+                          if not p.length.fixed and p.id not in chosen))
 
 
 def _assumed_lengths(path: tuple[Period, ...], anchored: str, day_one_period: str,

@@ -198,7 +198,15 @@ class _Status(_ReplayState):
             self.warnings.append(GivenAfterArmWarning(
                 source=row.source, line=row.line, drug=row.drug, drug_name=self.name(row.drug),
                 given_on=row.date, study_day=day.value, arm=self.schedule.arm,
-                first_day=first, last_day=last))
+                first_day=first, last_day=last, assumed=self.lengths_assumed()))
+
+    def lengths_assumed(self) -> tuple[tuple[str, int, str], ...]:
+        """The periods the arm's last day rests on whose length is a range and was given
+        none (``Schedule.lengths_assumed``): each period's id, the days it was placed with
+        (its shortest; 0 for one left out) and its length as the regimen writes it."""
+        days = {p.id: p.length.days for p in self.schedule.periods}
+        return tuple((period, days.get(period, 0), str(self.regimen.period(period).length))
+                     for period in self.schedule.lengths_assumed)
 
     def fulfil(self, row: RecordRow, target: _Row, dosing: Dosing) -> None:
         """``target`` given by ``row``: its status, date, dose, notes and changes."""
