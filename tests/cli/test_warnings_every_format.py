@@ -208,4 +208,10 @@ def test_check_with_a_record_says_the_participants_warnings_on_standard_error(
     out, err = capfd.readouterr()
     assert code == 1  # the plan's 90 USP units fail its max_cumulative of 60 (docs/cli.md)
     assert sorted(err.splitlines()) == sorted([ANCHOR, CUMULATIVE])
-    assert "run-in lasting 7 days" not in out
+    if fmt == "json":
+        # The JSON carries them too, as expand's JSON does (its participant_record).
+        prefix = len("regimens: warning: ")
+        assert sorted(json.loads(out)["participant_record"]["warnings"]) == sorted(
+            [ANCHOR[prefix:], CUMULATIVE[prefix:]])
+    else:
+        assert "run-in lasting 7 days" not in out

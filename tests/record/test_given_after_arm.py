@@ -409,3 +409,30 @@ def test_check_with_a_record_says_every_warning_expand_says(
     assert main(["check", *common]) == 0
     assert [line for line in capsys.readouterr().err.splitlines()
             if line.startswith("regimens: warning: ")] == said
+
+
+@pytest.mark.parametrize(("regimen", "row", "message"), [
+    # Cycle 1's date a year on with its year typed 2028 (Tue 2028-01-25: 2027-01-25, cycle
+    # 2, + 365 days), no amount and no cycle: nothing is open to take the amount from. The
+    # old advice (give the amount) only kept a wrong-year dose; the date is what to check.
+    (REGIMEN, "2028-01-25,given,dox,,,,,\n",
+     "R.csv:2: date: no planned administration of doxorubicin is open on Tue 2028-01-25 to "
+     "take its amount from: it is after the arm's last day, Sun 2027-03-28 (arm a runs from "
+     "Mon 2027-01-04 to Sun 2027-03-28); check the date (its year); a dose really given "
+     "after the arm's last day is recorded with the amount given (got '2028-01-25')"),
+    # The last day resting on a length assumed (treatment 4-12 weeks, none given: 28 days,
+    # to Sun 2027-01-31): said too, with the option that gives it.
+    (ONE_RANGE, "2027-02-09,given,t,,,,,\n",
+     "R.csv:2: date: no planned administration of trastuzumab is open on Tue 2027-02-09 to "
+     "take its amount from: it is after the arm's last day, Sun 2027-01-31 (arm a runs from "
+     "Mon 2027-01-04 to Sun 2027-01-31); check the date (its year); a dose really given "
+     "after the arm's last day is recorded with the amount given; that last day rests on "
+     "period treatment lasting 28 days, the shortest of its length 4-12 weeks, as no length "
+     "was given for it: give its length (--length treatment=LENGTH) (got '2027-02-09')"),
+])
+def test_a_dose_without_amount_after_the_last_day_says_to_check_the_date(
+        regimen: regimens.Regimen, row: str, message: str) -> None:
+    with pytest.raises(regimens.InvalidRegimenError) as exc:
+        replay_rows(regimen, row)
+    assert str(exc.value) == message
+    assert [p.code for p in exc.value.problems] == ["record-given-without-amount"]

@@ -317,6 +317,23 @@ class _Status(_ReplayState):
                            "each other; void the wrong one (a dose given late is a given "
                            "row on the day it was given, naming its cycle and day)",
                            mover.date.isoformat(), "record-moved-after-given")
+        last = max(p.last_date for p in self.schedule.periods)
+        if row.amount is None and row.date > last:
+            # Nothing open after the arm's last day: most often a year typed wrong (2028
+            # for 2027), which writing an amount would only keep; said at the date.
+            first = min(p.first_date for p in self.schedule.periods)
+            raise _problem(row, "date", f"no planned administration of {name} is open on "
+                           f"{_day(row.date)} to take its amount from: it is after the arm's "
+                           f"last day, {_day(last)} (arm {self.schedule.arm} runs from "
+                           f"{_day(first)} to {_day(last)}); check the date (its year); a "
+                           "dose really given after the arm's last day is recorded with the "
+                           "amount given" + "".join(
+                               f"; that last day rests on period {period} lasting {days} "
+                               f"day{'' if days == 1 else 's'}, the shortest of its length "
+                               f"{length}, as no length was given for it: give its length "
+                               f"(--length {period}=LENGTH)"
+                               for period, days, length in self.lengths_assumed()),
+                           row.date.isoformat(), "record-given-without-amount")
         if row.amount is None:
             raise _problem(row, "amount", f"no planned administration of {name} is open on "
                            f"{_day(row.date)} to take its amount from: give the amount "
