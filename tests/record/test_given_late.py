@@ -135,36 +135,127 @@ def test_a_dose_given_late_after_a_hold_is_held_to_max_delay() -> None:
     assert deviations(UNLIMITED, rows) == ()
 
 
-def test_a_dose_given_late_is_measured_from_its_day_after_the_delays() -> None:
-    # As a move is: cycle 2 delayed 2 days (Wed 02-03 to Sun 02-07), day 5 given Wed 02-10,
-    # 3 days after the day the delay gives it: within the limit.
-    assert deviations(LIMITED, "2027-02-03,delay,il2,2,,,,\n"
-                               "2027-02-10,given,il2,2,5,,,\n") == ()
-    assert deviations(LIMITED, "2027-02-03,delay,il2,2,,,,\n"
-                               "2027-02-11,given,il2,2,5,,,\n") == (
-        "line 3: aldesleukin cycle 2 day 5 given on Thu 2027-02-11, due Sun 2027-02-07: "
-        "4 days after it was due, more than max_delay (3 days)",)
+# Lateness adds up: every route a dose takes later than the protocol's day (a delay of its
+# cycle or from its day, a move, a given row dated late, and any of them together) counts
+# from the day the protocol gives it, as two delays of 2 days of one cycle are "delayed 4
+# days in all". (The replaced test pinned the opposite: a delay of 2 days and a dose given
+# 3 days after the delayed day, 5 days after the protocol's, was no deviation. Wrong.)
+# By hand: cycle 2 day 5 is due Fri 02-05 by the protocol.
+COUNTED = (", counted from {}, the day the protocol gives it (the record's delays and moves "
+           "of it count)")
+FROM_FRI = COUNTED.format("Fri 2027-02-05")
 
 
-# Make-ups (missed: make_up): cycle 1 day 2 (Tue 01-05) missed; the course's last dose is
-# cycle 3 day 5, Fri 03-05, so the make-up is due Sat 03-06 (the day after it). A given row
-# naming cycle 1 day 2 gives the make-up on its own day: held to max_delay from Sat 03-06.
-MISSED = "2027-01-05,missed,il2,,,,,\n"
-
-
-@pytest.mark.parametrize(("given", "expected"), [
-    # Before the day it is due (between the cycles): not late.
-    ("2027-01-20", []),
-    # 3 days after Sat 03-06: the limit.
-    ("2027-03-09", []),
-    # 4 days after: one over.
-    ("2027-03-10", [
-        "line 3: aldesleukin cycle 1 day 2 given on Wed 2027-03-10, making up the dose "
-        "missed (line 2), due Sat 2027-03-06 (the day after the course's last dose): 4 days "
-        "after it was due, more than max_delay (3 days)"]),
+@pytest.mark.parametrize(("rows", "expected"), [
+    # Cycle 2 delayed 3 days (Mon 02-01 to Thu 02-04: the limit), so day 5 is on Mon 02-08;
+    # given Thu 02-11, 3 days after that: 6 days after Fri 02-05.
+    ("2027-02-04,delay,il2,2,,,,\n2027-02-11,given,il2,2,5,,,\n", [
+        "line 3: aldesleukin cycle 2 day 5 given on Thu 2027-02-11, due Mon 2027-02-08: "
+        "6 days after it was due, more than max_delay (3 days)" + FROM_FRI]),
+    # The same delay, given on the day the delay gives it (Mon 02-08, 3 days): none.
+    ("2027-02-04,delay,il2,2,,,,\n2027-02-08,given,il2,2,5,,,\n", []),
+    # Day 5 moved to Mon 02-08 (3 days), given Thu 02-11: 6 days.
+    ("2027-02-08,move,il2,2,5,,,\n2027-02-11,given,il2,2,5,,,\n", [
+        "line 3: aldesleukin cycle 2 day 5 given on Thu 2027-02-11, due Mon 2027-02-08: "
+        "6 days after it was due, more than max_delay (3 days)" + FROM_FRI]),
+    # A delay from day 5 (Fri 02-05 to Mon 02-08, 3 days), given Thu 02-11: 6 days.
+    ("2027-02-08,delay,il2,2,5,,,\n2027-02-11,given,il2,2,5,,,\n", [
+        "line 3: aldesleukin cycle 2 day 5 given on Thu 2027-02-11, due Mon 2027-02-08: "
+        "6 days after it was due, more than max_delay (3 days)" + FROM_FRI]),
+    # Cycle 2 delayed 2 days (to Wed 02-03; day 5 on Sun 02-07): given Mon 02-08 is 3 days
+    # after Fri 02-05 (none), Tue 02-09 4 days, Wed 02-10 5 days.
+    ("2027-02-03,delay,il2,2,,,,\n2027-02-08,given,il2,2,5,,,\n", []),
+    ("2027-02-03,delay,il2,2,,,,\n2027-02-09,given,il2,2,5,,,\n", [
+        "line 3: aldesleukin cycle 2 day 5 given on Tue 2027-02-09, due Sun 2027-02-07: "
+        "4 days after it was due, more than max_delay (3 days)" + FROM_FRI]),
+    ("2027-02-03,delay,il2,2,,,,\n2027-02-10,given,il2,2,5,,,\n", [
+        "line 3: aldesleukin cycle 2 day 5 given on Wed 2027-02-10, due Sun 2027-02-07: "
+        "5 days after it was due, more than max_delay (3 days)" + FROM_FRI]),
+    # Delayed 2 days, then day 5 moved from Sun 02-07 to Tue 02-09: the move is 4 days
+    # after Fri 02-05; to Mon 02-08, 3 days: none.
+    ("2027-02-03,delay,il2,2,,,,\n2027-02-09,move,il2,2,5,,,\n", [
+        "line 3: aldesleukin cycle 2 day 5 moved from Sun 2027-02-07 to Tue 2027-02-09: "
+        "4 days after it was due, more than max_delay (3 days)" + FROM_FRI]),
+    ("2027-02-03,delay,il2,2,,,,\n2027-02-08,move,il2,2,5,,,\n", []),
+    # Another cycle's delay is not this one's lateness: cycle 1 delayed 3 days (Mon 01-04
+    # to Thu 01-07) shifts cycle 2 to Thu 02-04 to Mon 02-08 (on_delay: shift); day 5
+    # given Thu 02-11 is 3 days after Mon 02-08 (none), Fri 02-12 4 days.
+    ("2027-01-07,delay,il2,1,,,,\n2027-02-11,given,il2,2,5,,,\n", []),
+    ("2027-01-07,delay,il2,1,,,,\n2027-02-12,given,il2,2,5,,,\n", [
+        "line 3: aldesleukin cycle 2 day 5 given on Fri 2027-02-12, due Mon 2027-02-08: "
+        "4 days after it was due, more than max_delay (3 days)"]),
+    # Both: cycle 1 shifts it to Mon 02-08, cycle 2's own delay of 2 days (Thu 02-04 to
+    # Sat 02-06) puts it on Wed 02-10; given Fri 02-12: 4 days after Mon 02-08.
+    ("2027-01-07,delay,il2,1,,,,\n2027-02-06,delay,il2,2,,,,\n"
+     "2027-02-12,given,il2,2,5,,,\n", [
+         "line 4: aldesleukin cycle 2 day 5 given on Fri 2027-02-12, due Wed 2027-02-10: "
+         "4 days after it was due, more than max_delay (3 days)"
+         + COUNTED.format("Mon 2027-02-08")]),
 ])
-def test_a_make_up_given_late_is_held_to_max_delay(given: str, expected: list[str]) -> None:
-    assert list(deviations(MAKE_UP, MISSED + f"{given},given,il2,1,2,,,\n")) == expected
+def test_lateness_adds_up_from_the_protocols_day(rows: str, expected: list[str]) -> None:
+    assert list(deviations(LIMITED, rows)) == expected
+
+
+# Make-ups (missed: make_up): a make-up given by a row naming the missed dose is due on the
+# day the plan makes it up on (the replay's own placement: one a day after the course's
+# last dose, cycle 3 day 5 Fri 03-05, on days the site is open for clinic work), as if no
+# row had given it. (The replaced rule counted from the day after the course's last dose
+# whatever the plan said: wrong under a site calendar and for a second make-up.)
+MISSED = "2027-01-05,missed,il2,,,,,\n"  # cycle 1 day 2, Tue 01-05
+MISSED_2 = MISSED + "2027-01-06,missed,il2,,,,,\n"  # and cycle 1 day 3, Wed 01-06
+CLINIC = regimens.loads(DAILY.replace("POLICY", "max_delay: 3 days\nmissed: make_up").replace(
+    "days: 1-5}", "days: 1-5, clinic: true}"), "daily.yaml")
+WEEKDAYS = regimens.SiteCalendar(closed=("sat", "sun"))
+
+
+def make_up_late(line: int, day: int, given: str, missed: int, due: str, days: int) -> str:
+    return (f"line {line}: aldesleukin cycle 1 day {day} given on {given}, making up the dose "
+            f"missed (line {missed}), due {due} (the day missed: make_up plans it on): "
+            f"{days} days after it was due, more than max_delay (3 days)")
+
+
+@pytest.mark.parametrize(("regimen", "rows", "expected"), [
+    # One missed, planned Sat 03-06 (the day after Fri 03-05). Before it (between the
+    # cycles): not late; 3 days after: the limit; 4 days: one over.
+    (MAKE_UP, MISSED + "2027-01-20,given,il2,1,2,,,\n", []),
+    (MAKE_UP, MISSED + "2027-03-09,given,il2,1,2,,,\n", []),
+    (MAKE_UP, MISSED + "2027-03-10,given,il2,1,2,,,\n",
+     [make_up_late(3, 2, "Wed 2027-03-10", 2, "Sat 2027-03-06", 4)]),
+    # Two missed: planned Sat 03-06 and Sun 03-07 (one a day). Each given 3 days after
+    # its own day: none; the second given Thu 03-11, 4 days after Sun 03-07: one.
+    (MAKE_UP, MISSED_2 + "2027-03-09,given,il2,1,2,,,\n2027-03-10,given,il2,1,3,,,\n", []),
+    (MAKE_UP, MISSED_2 + "2027-03-09,given,il2,1,2,,,\n2027-03-11,given,il2,1,3,,,\n",
+     [make_up_late(5, 3, "Thu 2027-03-11", 3, "Sun 2027-03-07", 4)]),
+    # Only the second given by a row (the first still planned, Sat 03-06): it is due Sun
+    # 03-07 all the same.
+    (MAKE_UP, MISSED_2 + "2027-03-10,given,il2,1,3,,,\n", []),
+    (MAKE_UP, MISSED_2 + "2027-03-11,given,il2,1,3,,,\n",
+     [make_up_late(4, 3, "Thu 2027-03-11", 3, "Sun 2027-03-07", 4)]),
+])
+def test_a_make_up_given_late_is_held_to_max_delay(regimen: regimens.Regimen, rows: str,
+                                                   expected: list[str]) -> None:
+    assert list(deviations(regimen, rows)) == expected
+
+
+@pytest.mark.parametrize(("rows", "expected"), [
+    # Clinic work, the site closed Sat and Sun: one make-up planned Mon 03-08. Given Thu
+    # 03-11 (3 days): none; Fri 03-12 (4 days): one.
+    (MISSED + "2027-03-11,given,il2,1,2,,,\n", []),
+    (MISSED + "2027-03-12,given,il2,1,2,,,\n",
+     [make_up_late(3, 2, "Fri 2027-03-12", 2, "Mon 2027-03-08", 4)]),
+    # Two: planned Mon 03-08 and Tue 03-09. The second given Fri 03-12 (3 days): none;
+    # the first given Fri 03-12 (4 days after Mon 03-08): one.
+    (MISSED_2 + "2027-03-12,given,il2,1,3,,,\n", []),
+    (MISSED_2 + "2027-03-12,given,il2,1,2,,,\n",
+     [make_up_late(4, 2, "Fri 2027-03-12", 2, "Mon 2027-03-08", 4)]),
+])
+def test_a_make_up_is_due_on_the_open_day_the_plan_gives_it(rows: str,
+                                                            expected: list[str]) -> None:
+    s = CLINIC.expand("a", "2027-01-04", calendar=WEEKDAYS, record=regimens.read_record(
+        "date,event,drug,cycle,day,amount,level,reason\n" + rows, name="R.csv"))
+    assert s.replayed is not None
+    assert list(s.replayed.deviations) == expected
+    assert s.replayed.summary.deviations == s.replayed.deviations
 
 
 def test_a_make_up_given_on_its_planned_day_is_no_deviation() -> None:

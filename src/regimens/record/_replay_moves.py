@@ -137,6 +137,10 @@ class _Moves(_ReplayState):
                     # (recalendar places it again by the calendar's rule).
                     r.target = r.due + timedelta(days=days)
                     r.date = r.target
+                    if not inside and r.protocol is not None:
+                        # The grid moves: its own day by the protocol moves with it (the
+                        # delay of another cycle is not this cycle's lateness).
+                        r.protocol += timedelta(days=days)
                     r.moved_by.append(row.line)
                     if inside and r.date == row.date:
                         r.placed_by = row.line  # the date the delay row names

@@ -50,6 +50,12 @@ class _Row:
     # calendar chose, which the calendar's rule then places again).
     target: _Date | None = None
     made_up: int | None = None  # a make-up: the line of the missed row it makes up
+    # The day the protocol gives it (the regimen's day, before the site calendar and the
+    # record), moved only by another cycle's delay that shifts the grid (on_delay: shift):
+    # what max_delay counts from, so that the record's delays and moves of it and a late
+    # given row add up (:meth:`_ReplayState.too_late`). None for a make-up or an
+    # unplanned dose.
+    protocol: _Date | None = None
     change: DoseChange | None = None  # its dose as the record's dose changes make it
 
     @property
@@ -139,7 +145,8 @@ class _ReplayState:
         self.schedule = schedule
         self.record = record
         self.regimen = schedule.regimen
-        self.rows = [_Row(a, a.date, target=a.planned_date or a.date)
+        self.rows = [_Row(a, a.date, target=a.planned_date or a.date,
+                          protocol=a.planned_date or a.date)
                      for a in schedule.administrations]
         # (course key, cycle, cycle day) -> (the date a delay row names for it, its line):
         # a visit on that day is kept there, as the administration is.
@@ -218,15 +225,25 @@ class _ReplayState:
 
     def too_late(self, first: _Row, due: date, to: date) -> list[str]:
         """Why ``first`` (an administration, or its make-up) on ``to`` is later than its
-        course's ``max_delay`` allows after ``due``, the day it was due (empty when it is
-        not, or the course has no limit). The one limit for every way a dose lands later
-        than it was due (a move, a dose given late, after a hold too, a make-up given after
-        its day; docs/record.md): the limit a ``delay`` is held to."""
+        course's ``max_delay`` allows (empty when it is not, or the course has no limit).
+        The one limit for every way a dose lands later than it was due (a delay, a move,
+        a dose given late, after a hold too, and any of them together; docs/record.md):
+        counted from the day the protocol gives it (``first.protocol``: the record's
+        delays and moves of it count, as a cycle's delays add up to its delay in all;
+        another cycle's delay that shifts the grid does not), else, for a make-up, from
+        ``due``, the day the plan makes it up on. ``due`` is the day the deviation names
+        as due (after the record's delays and moves); when the count starts on another
+        day, the reason names that day."""
         limit = _max_delay(self.schedule, self.course(first.key))
-        days = (to - due).days
+        since = first.protocol if first.protocol is not None else due
+        days = (to - since).days
         if limit is None or days <= limit:
             return []
-        return [f"{_days(days)} after it was due, more than max_delay ({_days(limit)})"]
+        why = f"{_days(days)} after it was due, more than max_delay ({_days(limit)})"
+        if since != due:
+            why += (f", counted from {_day(since)}, the day the protocol gives it (the "
+                    "record's delays and moves of it count)")
+        return [why]
 
     def same_day(self, target: _Row, to: date) -> list[str]:
         """Why giving ``target`` on ``to`` doubles a dose: another administration of its

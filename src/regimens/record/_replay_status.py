@@ -473,28 +473,48 @@ class _Status(_ReplayState):
                                        r.line or 0))
         taken = {(x.plan.drug, x.date) for x in self.rows + self.extra
                  if x.status in (_S.GIVEN, _S.PLANNED)}
+        # The plan's own placement of every make-up, those a given row naming the missed
+        # dose gave too: the day each is due (what max_delay counts a make-up given late
+        # from), by the same rule, as if none had been given by such a row.
+        plan_taken = {(x.plan.drug, x.date) for x in self.rows + self.extra
+                      if x.status in (_S.GIVEN, _S.PLANNED) and x.made_up is None}
         calendar = self.schedule.calendar
         clinic = {d.id for d in self.regimen.drugs if d.clinic}
         latest: dict[tuple[str, int], date] = {}  # each course's last make-up so far
-        for r in missed:
-            course = self.course(r.key)
-            if not _make_up(self.schedule, course):
-                continue  # not made up
-            last = max(x.date for x in self.rows if x.key == r.key)
-            if id(r) in self.made_up_by:
-                # Made up by a given row naming it already (on any day): held to max_delay
-                # from the day the policy plans make-ups from (none after 9999-12-31, the
-                # calendar's last day: a make-up given by then is never late).
-                if last < date.max:
-                    self.make_up_late(self.made_up_by[id(r)], last + timedelta(days=1))
-                continue
-            at_site = calendar is not None and (r.plan.drug in clinic or course.clinic)
+        plan_latest: dict[tuple[str, int], date] = {}
+
+        def place(r: _Row, last: date, at_site: bool, taken: set[tuple[str, date]],
+                  latest: dict[tuple[str, int], date]) -> date | None:
+            """The first day after the course's last administration and its make-up so
+            far with no other dose of the drug (and the site open, for clinic work); None
+            when none is left before 9999-12-31, the calendar's last day."""
             try:
                 day = max(last, latest.get(r.key, last)) + timedelta(days=1)
                 while (r.plan.drug, day) in taken or (
                         at_site and calendar is not None and calendar.closure(day) is not None):
                     day += timedelta(days=1)
             except OverflowError:
+                return None
+            taken.add((r.plan.drug, day))
+            latest[r.key] = day
+            return day
+
+        for r in missed:
+            course = self.course(r.key)
+            if not _make_up(self.schedule, course):
+                continue  # not made up
+            last = max(x.date for x in self.rows if x.key == r.key)
+            at_site = calendar is not None and (r.plan.drug in clinic or course.clinic)
+            due = place(r, last, at_site, plan_taken, plan_latest)
+            if id(r) in self.made_up_by:
+                # Made up by a given row naming it already (on any day): held to max_delay
+                # from the day the plan makes it up on (none after 9999-12-31, the
+                # calendar's last day: a make-up given by then is never late).
+                if due is not None:
+                    self.make_up_late(self.made_up_by[id(r)], due)
+                continue
+            day = place(r, last, at_site, taken, latest)
+            if day is None:
                 # The course ends on the calendar's last day (a participant placed in year
                 # 9999): no day is left for the make-up; the missed row is named.
                 row = self.record.row_at(r.line or 0)
@@ -502,9 +522,7 @@ class _Status(_ReplayState):
                 raise _problem(row, "event", "the make-up of this "
                                "missed dose would fall after 9999-12-31, the last day of the "
                                "calendar (years 1 to 9999)", r.date.isoformat(),
-                               "record-outside-calendar") from None
-            taken.add((r.plan.drug, day))
-            latest[r.key] = day
+                               "record-outside-calendar")
             again = _Row(r.plan, day, made_up=r.line)
             if day == last + timedelta(days=1):
                 where = "the day after the course's last dose"
@@ -519,9 +537,9 @@ class _Status(_ReplayState):
 
     def make_up_late(self, up: _Row, due: date) -> None:
         """A make-up given (by a row naming the missed dose's cycle and day) more than
-        ``max_delay`` after ``due``, the day after the course's last administration (the
-        first day ``missed: make_up`` plans a make-up on): a protocol deviation, by the
-        move's limit (:meth:`too_late`). One given before that day is not late."""
+        ``max_delay`` after ``due``, the day the plan makes it up on (:meth:`make_up`: the
+        site calendar and one make-up a day): a protocol deviation, by the move's limit
+        (:meth:`too_late`). One given before that day is not late."""
         if up.status is not _S.GIVEN or up.line is None:
             return
         why = self.too_late(up, due, up.date)
@@ -532,8 +550,8 @@ class _Status(_ReplayState):
                        + (f"cycle {up.plan.cycle} day {up.plan.cycle_day} "
                           if up.plan.cycle is not None else "")
                        + f"given on {_day(up.date)}, making up the dose missed (line "
-                       f"{up.made_up}), due {_day(due)} (the day after the course's last "
-                       "dose): " + "; ".join(why))
+                       f"{up.made_up}), due {_day(due)} (the day missed: make_up plans it "
+                       "on): " + "; ".join(why))
 
     def make_ups_recorded(self, dosing: Dosing) -> None:
         """The given and missed rows that could only be a make-up's, once make-ups are
