@@ -71,10 +71,26 @@ def test_a_move_within_its_neighbours_and_max_delay_is_no_deviation(row: str) ->
     assert deviations(row + "\n") == ()
 
 
-def test_a_move_is_compared_with_the_days_after_the_delays() -> None:
-    # Cycle 2 delayed a week (day 1 on 2027-02-01, day 8 on 02-08; cycle 3 from 02-22):
-    # day 8 moved to 02-21 is 13 days late and before cycle 3 day 1: no deviation.
-    assert deviations("2027-02-01,delay,gem,2,,,,\n2027-02-21,move,gem,2,8,,,\n") == ()
+@pytest.mark.parametrize(("move", "expected"), [
+    # Day 8 moved to Mon 02-15: 14 days after Mon 02-01 (the limit), before cycle 3 day 1.
+    ("2027-02-15", []),
+    # Tue 02-16: 15 days after Mon 02-01 (7 by the delay, 8 by the move): one over.
+    ("2027-02-16", [
+        "line 3: gemcitabine cycle 2 day 8 moved from Mon 2027-02-08 to Tue 2027-02-16: 15 "
+        "days after it was due, more than max_delay (14 days), counted from Mon 2027-02-01, "
+        "the day the protocol gives it (the record's delays and moves of it count)"]),
+    # Sun 02-21: 20 days (13 by the move). This test once said no deviation here, counting
+    # the move from the delayed day alone: wrong, the delay and the move add up.
+    ("2027-02-21", [
+        "line 3: gemcitabine cycle 2 day 8 moved from Mon 2027-02-08 to Sun 2027-02-21: 20 "
+        "days after it was due, more than max_delay (14 days), counted from Mon 2027-02-01, "
+        "the day the protocol gives it (the record's delays and moves of it count)"]),
+])
+def test_a_move_after_a_delay_adds_up_from_the_protocols_day(move: str,
+                                                              expected: list[str]) -> None:
+    # Cycle 2 delayed a week (day 1 Mon 01-25 to Mon 02-01, day 8 Mon 02-01 to Mon 02-08;
+    # cycle 3 from Mon 02-22): day 8 is due Mon 02-01 by the protocol.
+    assert list(deviations(f"2027-02-01,delay,gem,2,,,,\n{move},move,gem,2,8,,,\n")) == expected
 
 
 # A delay from a cycle day (issue 13, cold user's report, item 5): that day and the rest
