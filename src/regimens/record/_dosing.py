@@ -140,7 +140,9 @@ class DoseChange:
     (amount or derivation); ``level``: the dose level in effect (0: as written) and
     ``percent`` a percentage of the level-0 dose in effect (None: none); ``stopped``: the
     drug is stopped by a reduction below its lowest declared level (``stop_row`` names
-    it); ``body``: what the dose was computed from; ``notes``: why it changed, naming the
+    it; ``level`` is that level, ``dose`` the dose it would have had under the reduction in
+    force before it, or at the plan's level with none, and the last of ``notes`` says
+    the stop); ``body``: what the dose was computed from; ``notes``: why it changed, naming the
     record's lines ("dose level -1 from 2027-02-22 (record line 5)").
     """
 
@@ -233,14 +235,19 @@ class Dosing:
         if problems:
             raise InvalidRegimenError(problems)
 
-    def _reduction(self, a: Administration, on: date,
-                   as_of: date | None = None) -> _Reduction | None:
+    def _reduction(self, a: Administration, on: date, as_of: date | None = None,
+                   below: int | None = None) -> _Reduction | None:
+        """The reduction in effect for ``a`` on ``on`` (the last that applies); with
+        ``below``, the last that does not stop the drug (its level not below ``below``, the
+        lowest declared level): the one in force when a later row stopped it."""
         found = None
         for row in self.reductions.get(a.drug, ()):
             assert row.date is not None
             if as_of is not None and row.date > as_of:
                 # A row dated after the dose happened was not known then: it never
                 # rewrites a dose the record says was given (or missed) before it.
+                continue
+            if below is not None and row.level is not None and row.level < below:
                 continue
             if self._applies(row, a, on):
                 # A level with a percentage is dosed at the level (the percentage agrees
@@ -387,10 +394,30 @@ class Dosing:
             return DoseChange(a.dose, False, level, percent, False, body, tuple(notes))
         declared = sorted({0, *(x.level for x in course.levels)})
         if reduction is not None and reduction.level < declared[0]:
+            # Stopped: the dose it would have had is the one under the reduction in force
+            # before the row that stopped it (as under a stop row: the same dose whatever
+            # row stopped the drug), never the level-0 dose (cold try 4, C1).
             row = reduction.row
             note = (f"stopped: dose level {row.level} on {row.date} (record line {row.line}) "
                     f"is below the lowest declared level of {a.drug} ({declared[0]})")
-            return DoseChange(a.dose, False, level, None, True, body, (*notes, note), row)
+            before = self._reduction(a, day, as_of, below=declared[0])
+            would = self._changed(a, course, dose, day, person, measured, notes,
+                                  replaced_bsa, body, before, plan_level)
+            return dataclasses.replace(would, level=level, percent=None, stopped=True,
+                                       notes=(*would.notes, note), stop_row=row)
+        return self._changed(a, course, dose, day, person, measured, notes, replaced_bsa,
+                             body, reduction, plan_level)
+
+    def _changed(self, a: Administration, course: Course, dose: Dose, day: date,
+                 person: Participant, measured: tuple[tuple[str, date, int], ...],
+                 notes: list[str], replaced_bsa: tuple[RecordRow, str] | None,
+                 body: BodyUsed, reduction: _Reduction | None,
+                 plan_level: int) -> DoseChange:
+        """The dose of ``a`` on ``day`` under ``reduction`` (None: the plan's level) and
+        the body in effect (:meth:`_dose`'s parts)."""
+        notes = list(notes)
+        level = plan_level if reduction is None else reduction.level
+        percent = None if reduction is None else reduction.percent
         remeasured = bool(measured)
         if reduction is None and not remeasured:
             return DoseChange(a.dose, False, level, None, False, body, tuple(notes))

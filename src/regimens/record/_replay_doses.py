@@ -42,11 +42,17 @@ class _DoseChanges(_ReplayState):
             # dated on or before it change it (a later reduce row never rewrites it).
             as_of = r.date if r.status in (_S.GIVEN, _S.MISSED) else None
             change = dosing.dose(r.plan, r.date, as_of=as_of)
-            scaled = r.plan.dose.basis in _SCALED and not change.stopped
+            scaled = r.plan.dose.basis in _SCALED
+            if change.stopped and r.status is _S.PLANNED:
+                # Stopped by a reduction below the lowest declared level: then as a dose
+                # stopped by a stop row (below).
+                r.status = _S.STOPPED
+                r.touch(change.notes[-1])
             if r.status not in (_S.PLANNED, _S.GIVEN):
                 # Not given (missed, held, cancelled, stopped): shown at the dose it would
-                # have had that day (after reductions and measurements), not the plan's.
-                if r.dose is None and change.changed and not change.stopped:
+                # have had that day (after reductions and measurements; stopped by a
+                # reduction, under the one in force before it), not the plan's.
+                if r.dose is None and change.changed:
                     r.dose = change.dose
                 if audit and scaled:
                     r.say("computed from " + change.body.text)
@@ -55,19 +61,18 @@ class _DoseChanges(_ReplayState):
             own = r.status is _S.GIVEN and r.dose is not None  # given with its own amount
             if scaled and (own or (audit and not (change.changed and r.dose is None))):
                 r.say("computed from " + change.body.text)
+            notes = change.notes
             if change.stopped:
                 row = change.stop_row
                 assert row is not None
-                if r.status is _S.PLANNED:
-                    r.status = _S.STOPPED
-                    r.touch(change.notes[-1])
-                else:
-                    self.deviation(row, f"{r.plan.drug_name} given on {_day(r.date)} although "
-                                   f"stopped by the reduction on line {row.line}")
-                continue
+                self.deviation(row, f"{r.plan.drug_name} given on {_day(r.date)} although "
+                               f"stopped by the reduction on line {row.line}")
+                # Given all the same: at the dose in force before the reduction that
+                # stopped the drug, as after a stop row (its notes, without the stop's).
+                notes = notes[:-1]
             if change.changed and r.dose is None:
                 r.dose = change.dose
-                r.touch("; ".join(change.notes))
+                r.touch("; ".join(notes))
             elif change.notes and r.status is _S.PLANNED:
                 # Said (a new weight within the redose threshold), but nothing changed: no
                 # new revision, so a calendar does not update an unchanged event.

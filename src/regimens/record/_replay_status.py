@@ -216,8 +216,10 @@ class _Status(_ReplayState):
         # or before it: an amount given is compared with it, never with the protocol's
         # dose before them (a reduction forgotten at the bedside is an overdose, and the
         # amount the record gives is what was given, even when it is the protocol's).
+        # Stopped by a reduction below the lowest level: the dose in force before it (as
+        # after a stop row; the dose given after a stop is a deviation all the same).
         due = dosing.dose(target.plan, row.date, as_of=row.date)
-        planned = target.plan.dose if due.stopped else due.dose
+        planned = due.dose
         dose = self.given_dose(row, planned)
         before = target.date
         # Given on another day than it was due: held to the move's ordering rule and
