@@ -49,6 +49,13 @@ def said(anchored: str, first: str, period: str = "run-in", days: int = 7,
             f"{period}=LENGTH, or lengths={{'{period}': LENGTH}})")
 
 
+def before(said: str, boundary: str) -> str:
+    return (f"{said}: the schedule is placed with period run-in lasting 7 days, the shortest "
+            f"of its length 1-3 weeks, as no length was given for it; every date before "
+            f"{boundary} depends on it: give its length (--length run-in=LENGTH, or "
+            f"lengths={{'run-in': LENGTH}})")
+
+
 @pytest.mark.parametrize(("screening", "options", "start", "expected"), [
     ("2 weeks", {"anchor": {"run-in": "2027-01-04"}}, date(2027, 1, 11),
      [said("run-in", "2027-01-04")]),
@@ -65,9 +72,16 @@ def said(anchored: str, first: str, period: str = "run-in", days: int = 7,
     ("1-2 weeks", {"anchor": {"screening": "2027-01-04"}}, date(2027, 1, 18),
      [said("screening", "2027-01-04", "screening", 7, "1-2 weeks"),
       said("screening", "2027-01-04")]),
-    # Anchored on the day_one period itself, or placed by the start: nothing between.
-    ("2 weeks", {"anchor": {"treatment": "2027-01-04"}}, date(2027, 1, 4), []),
-    ("2 weeks", {"start": "2027-01-04"}, date(2027, 1, 4), []),
+    # Anchored on the day_one period itself, or placed by the start: nothing between, but
+    # the run-in (7 days: 2026-12-28 to 2027-01-03) places the screening before it
+    # (2026-12-14 to 2026-12-27): every date before 2027-01-04 depends on it (cold try 4,
+    # C3: this was silent). With its length given, nothing is assumed.
+    ("2 weeks", {"anchor": {"treatment": "2027-01-04"}}, date(2027, 1, 4),
+     [before("--anchor treatment=2027-01-04", "2027-01-04")]),
+    ("2 weeks", {"start": "2027-01-04"}, date(2027, 1, 4),
+     [before("--start 2027-01-04", "2027-01-04")]),
+    ("2 weeks", {"start": "2027-01-04", "lengths": {"run-in": "3 weeks"}}, date(2027, 1, 4),
+     []),
 ])
 def test_a_length_assumed_for_an_anchor_is_warned(screening: str, options: dict[str, Any],
                                                   start: date, expected: list[str]) -> None:

@@ -44,7 +44,7 @@ from ._cumulative import cumulative_warnings
 from ._guard import check_supported, refuse_days_before_day_one
 from ._sizes import Sizes, body_sizes, measures
 from ._templates import Template, template
-from ._warnings import participant_warnings
+from ._warnings import length_warnings, participant_warnings
 from ._zones import zone_tables
 
 __all__ = ["expand_cohort"]
@@ -201,6 +201,7 @@ def expand_cohort(
         regimen, arm_ids, arm_of, day_one, group_of, templates, zones, tables, weight,
         height, area, formula, bsa_decimals, amounts, rounding_moves, sizes,
         {key: dose.basis for dose, key in keys.items()}, np)
+    length_warnings(regimen, arm_ids, day_one, group_of, templates, flagged, np)
     # Expand's own CumulativeDoseWarning comes after its other warnings.
     for row, texts in cumulative_warnings(
             regimen, day_one, group_of, templates, keys, codes["drug"], sizes, weight,

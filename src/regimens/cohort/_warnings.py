@@ -1,6 +1,8 @@
 """The warnings ``expand`` issues per participant, and the participants it moves in time.
 
-``expand`` warns when a rounding moves a dose or a body surface area by more
+``expand`` warns when a period's length is assumed (AnchorLengthWarning: said for
+every participant of a group whose lengths leave one to assume, with their own
+dates, by :func:`length_warnings`), when a rounding moves a dose or a body surface area by more
 than 10%, when weight and height give an implausible body-mass index, and
 when a time of day moves out of a daylight-saving gap. The participants who
 can have any of these are found with NumPy, from exact per-size flags (dose
@@ -18,16 +20,17 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..engine import expand, resolve
-from ..errors import ExpandOptionError
+from ..errors import AnchorLengthWarning, ExpandOptionError
 from ..model import Participant, Regimen
 from ..quantities import Basis, BSAFormula
+from ._templates import REFERENCE_MONDAY
 from ._zones import ZoneTable, gap_participants
 
 if TYPE_CHECKING:
     from ._sizes import Sizes
     from ._templates import Template
 
-__all__ = ["Flagged", "participant_warnings"]
+__all__ = ["Flagged", "length_warnings", "participant_warnings"]
 
 #: A rounded BSA moves by more than 10% only below 0.5 m2: rounding to 1 or more decimals
 #: moves it by at most 0.05 m2, so the exact BSA is below 10 x 0.05. Candidates are taken
@@ -108,7 +111,10 @@ def participant_warnings(
                 raise
             raise ExpandOptionError(exc.option, exc.reason, exc.value,
                                     participant=row) from None
-        texts = tuple(str(w) for w in schedule.warnings)
+        # A length assumed is said with the participant's own dates: added for every
+        # participant of the group by length_warnings, never shared through the cache.
+        texts = tuple(str(w) for w in schedule.warnings
+                      if not isinstance(w, AnchorLengthWarning))
         if texts:
             flagged.warnings[row] = texts
         if moved[row]:
@@ -124,3 +130,26 @@ def participant_warnings(
         else:
             cache[case] = texts
     return flagged
+
+
+def length_warnings(regimen: Regimen, arms: tuple[str, ...], starts: Any, group_of: Any,
+                    templates: list[Template], flagged: Flagged, np: Any) -> None:
+    """Put ``expand``'s :class:`AnchorLengthWarning` texts first in each participant's
+    warnings (where ``expand`` puts them: they come from the timeline), for every group
+    whose lengths leave a length assumed that places a date (docs/cli.md, "--anchor").
+
+    Whether a group has them does not depend on the start, only their dates do: each
+    distinct start of such a group is resolved once.
+    """
+    for g, tpl in enumerate(templates):
+        arm = arms[tpl.arm]
+        if not resolve(regimen, arm=arm, start=REFERENCE_MONDAY, lengths=tpl.lengths).warnings:
+            continue
+        rows = np.flatnonzero(group_of == g)
+        said: dict[Any, tuple[str, ...]] = {}
+        for row in rows.tolist():
+            start = starts[row]
+            if start not in said:
+                said[start] = tuple(str(w) for w in resolve(
+                    regimen, arm=arm, start=start.astype(date), lengths=tpl.lengths).warnings)
+            flagged.warnings[row] = said[start] + flagged.warnings.get(row, ())

@@ -13,7 +13,16 @@ from typing import TYPE_CHECKING
 
 from .._records import dataclass
 from ..errors import AnchorLengthWarning, ExpandOptionError, RegimenWarning
-from ..model import Participant, Period, Regimen, SiteCalendar
+from ..model import (
+    AfterLastAnchor,
+    CourseAnchor,
+    Participant,
+    Period,
+    PeriodAnchor,
+    Regimen,
+    RepeatAnchor,
+    SiteCalendar,
+)
 from ..quantities import BSAFormula, Duration, Months, StudyDay, shared_study_days
 from ._body_size import BodySize
 from ._options import (
@@ -108,7 +117,7 @@ class Timeline:
     day_zero: bool = False  # offset 0 is Study Day 0 (the regimen's day_zero), else Day 1
     calendar: SiteCalendar | None = None  # the site's closed days, if given
     levels: dict[str, int] = field(default_factory=dict)  # drug id -> dose level (not 0)
-    # Lengths assumed to place an anchored participant (AnchorLengthWarning), if any.
+    # Lengths assumed that place a date of the schedule (AnchorLengthWarning), if any.
     warnings: tuple[RegimenWarning, ...] = ()
     # The date given with --anchor (anchor=), when Study Day 1 was placed from it: a date
     # out of the calendar is then the anchor's, not a start never given.
@@ -196,16 +205,18 @@ def resolve(
     # follows from that date.
     index = next(i for i, p in enumerate(path) if p.id == day_one_period)
     cursor = -sum(chosen.get(p.id, p.length.shortest).days for p in path[:index])
-    assumed: tuple[RegimenWarning, ...] = ()
     anchor_date: date | None = None
     placed_by = index  # the first period whose first day is a date given (start or anchor)
+    # The period whose first day is given (the anchored one, or the day_one period for a
+    # start) and the option as given, to name in an AnchorLengthWarning.
+    reference, said = day_one_period, f"--start {day_one.isoformat()}"
+    blind_between = False
     if anchor is not None:
-        day_one, anchored, anchor_date, typed = _anchored(regimen, arm, anchor,
-                                                          _in_days(path, chosen, cursor))
-        placed_by = min(index, [p.id for p in path].index(anchored))
-        assumed = _assumed_lengths(path, anchored, day_one_period, chosen, anchor_date,
-                                   typed, _alike_on_every_arm(regimen, typed, path, anchored,
-                                                              day_one_period))
+        day_one, reference, anchor_date, typed = _anchored(regimen, arm, anchor,
+                                                           _in_days(path, chosen, cursor))
+        placed_by = min(index, [p.id for p in path].index(reference))
+        said = f"--anchor {typed}={anchor_date.isoformat()}"
+        blind_between = _alike_on_every_arm(regimen, typed, path, reference, day_one_period)
     placed: list[tuple[Period, int, int]] = []
     run: tuple[date, int] | None = None  # first date and months of a run of month periods
     for period in path:
@@ -223,6 +234,8 @@ def resolve(
         placed.append((period, cursor, days))
         cursor += days
     periods = tuple(placed)
+    assumed = _assumed_lengths(regimen, arm, periods, reference, day_one_period, chosen,
+                               day_one, said, anchor_date, blind_between)
     body = BodySize(participant or Participant(), parse_formula(bsa_formula), decimals)
     at_level = {d: n for d, n in parse_levels(regimen, arm, levels).items() if n != 0}
     return Timeline(arm, day_one, periods, parse_zone(tz), body, regimen.day_zero, calendar,
@@ -231,32 +244,98 @@ def resolve(
                           if not p.length.fixed and p.id not in chosen))
 
 
-def _assumed_lengths(path: tuple[Period, ...], anchored: str, day_one_period: str,
-                     chosen: Mapping[str, Duration], first_day: date, typed: str,
-                     blind_safe: bool = False) -> tuple[RegimenWarning, ...]:
-    """An :class:`AnchorLengthWarning` for each period between the one anchored and the
-    day_one period whose length is a range and was not given: Study Day 1, and every date
-    after it, was placed with its shortest length (never silently). The anchor is named
-    as given (``typed``: ``--anchor enrolment=...``, not the period it resolved to).
-    ``blind_safe``: every arm would place Study Day 1 through the same periods, so the
-    warning reads the same on every arm and blinded outputs show it too."""
-    ids = [p.id for p in path]
-    low, high = sorted((ids.index(anchored), ids.index(day_one_period)))
+def _assumed_lengths(regimen: Regimen, arm: str, periods: tuple[tuple[Period, int, int], ...],
+                     reference: str, day_one_period: str, chosen: Mapping[str, Duration],
+                     day_one: date, said: str, anchor: date | None,
+                     blind_between: bool) -> tuple[RegimenWarning, ...]:
+    """An :class:`AnchorLengthWarning` for each period of a range of lengths, not given
+    one, whose shortest length places a date of the schedule (never silently: docs/cli.md,
+    "--anchor"). ``reference`` is the period whose first day was given (the anchored one,
+    or the day_one period for a start), ``said`` the option as given (``--start DATE``,
+    ``--anchor NAME=DATE``: enrolment as typed). ``blind_between``: every arm places Study
+    Day 1 through the same periods (:func:`_alike_on_every_arm`), so a warning about a
+    period between the two reads the same on every arm; any other is blind-safe when
+    every arm goes through the same periods and gets the same warnings."""
+    if all(p.length.fixed or p.id in chosen for p, _, _ in periods):
+        return ()  # nothing assumed (the usual case): no work
+    ids = [p.id for p, _, _ in periods]
+    low, high = sorted((ids.index(reference), ids.index(day_one_period)))
+    texts = _length_texts(regimen, arm, periods, low, high, chosen, day_one, said, anchor)
+    path = regimen.path(arm)
+    alike = all(regimen.path(other.id) == path
+                and regimen.day_one_period(other.id) == day_one_period
+                and _length_texts(regimen, other.id, periods, low, high, chosen, day_one,
+                                  said, anchor) == texts for other in regimen.arms)
     found: list[RegimenWarning] = []
-    for period in path[low:high]:
-        if period.length.fixed or period.id in chosen:
-            continue
-        days = period.length.shortest.days
-        warning = AnchorLengthWarning(
-            f"--anchor {typed}={first_day.isoformat()}: Study Day 1 is placed with period "
-            f"{period.id} lasting {days} day{'' if days == 1 else 's'}, the shortest of its "
-            f"length {period.length}, as no length was given for it; every date from Study "
-            f"Day 1 on depends on it: give its length (--length {period.id}=LENGTH, or "
-            f"lengths={{'{period.id}': LENGTH}})")
-        if blind_safe:
+    for between, text in texts:
+        warning = AnchorLengthWarning(text)
+        if blind_between if between else alike:
             warning.blind_safe = True  # names no drug, dose or arm; the same on every arm
         found.append(warning)
     return tuple(found)
+
+
+def _length_texts(regimen: Regimen, arm: str, periods: tuple[tuple[Period, int, int], ...],
+                  low: int, high: int, chosen: Mapping[str, Duration], day_one: date,
+                  said: str, anchor: date | None) -> list[tuple[bool, str]]:
+    """The texts of :func:`_assumed_lengths`' warnings on ``arm`` (periods ``low`` to
+    ``high - 1`` lie between the reference and the day_one period), each with whether
+    its period is between them.
+
+    A period between them places Study Day 1. A period after both (or the reference
+    itself) starts on a known day and its length moves what follows it: the periods after
+    it, a visit at its end or after the last dose of a drug given in it. A period before
+    both ends on a known day and its length moves its own first day: what it holds (its
+    courses, its visits but one at its end) and the periods before it. Its own last (or
+    first) day alone is the length itself, shown beside it: a ranged last period is no
+    warning.
+    """
+    visits = [v for v in regimen.visits if v.arms is None or arm in v.arms]
+    out: list[tuple[bool, str]] = []
+    for index, (period, first, days) in enumerate(periods):
+        if period.length.fixed or period.id in chosen:
+            continue
+        lasting = (f"period {period.id} lasting {days} day{'' if days == 1 else 's'}, the "
+                   f"shortest of its length {period.length}, as no length was given for it")
+        give = (f"give its length (--length {period.id}=LENGTH, or "
+                f"lengths={{'{period.id}': LENGTH}})")
+        if low <= index < high:
+            out.append((True, f"{said}: Study Day 1 is placed with {lasting}; every date from "
+                              f"Study Day 1 on depends on it: {give}"))
+            continue
+        # The first day of the period after it: moved by its length after the reference,
+        # fixed before it.
+        boundary = _date(day_one, first + days, anchor=anchor).isoformat()
+        courses = [c for c in period.courses if c.arms is None or arm in c.arms]
+        if index >= high:
+            drugs = {c.drug for c in courses}
+            moved = [v.id for v in visits if (
+                isinstance(v.anchor, PeriodAnchor) and v.anchor.period == period.id
+                and v.anchor.at == "end") or (
+                isinstance(v.anchor, AfterLastAnchor) and v.anchor.drug in drugs)]
+            parts = [f"every date after it (from {boundary} on)"] if index + 1 < len(
+                periods) else []
+            if moved:
+                many = len(moved) > 1
+                parts.append(f"the date{'s' if many else ''} of visit{'s' if many else ''} "
+                             f"{', '.join(moved)}")
+            if not parts:
+                continue
+            depend = "depend" if len(parts) > 1 or len(moved) > 1 else "depends"
+            out.append((False, f"{said}: the schedule is placed with {lasting}; "
+                               f"{' and '.join(parts)} {depend} on it: {give}"))
+            continue
+        own = {c.id for c in courses if c.id is not None}
+        holds = bool(courses) or any(
+            (isinstance(v.anchor, (PeriodAnchor, RepeatAnchor))
+             and v.anchor.period == period.id
+             and getattr(v.anchor, "at", None) != "end")
+            or (isinstance(v.anchor, CourseAnchor) and v.anchor.course in own)
+            for v in visits)
+        if index > 0 or holds:
+            out.append((False, f"{said}: the schedule is placed with {lasting}; every date "
+                               f"before {boundary} depends on it: {give}"))
+    return out
 
 
 def _alike_on_every_arm(regimen: Regimen, typed: str, path: tuple[Period, ...],
