@@ -25,7 +25,7 @@ know this library)::
     │   └── StandardDoseWarning             no standard dose within the tolerance
     ├── TimeShiftWarning                    a time of day moved out of a daylight-saving gap
     ├── ClosedDayWarning                    clinic work stays on a day the site is closed
-    ├── AnchorLengthWarning                 an anchored participant placed by a length assumed
+    ├── AnchorLengthWarning                 a date placed by a period's length assumed
     ├── CumulativeDoseWarning               a dose would take a drug past its max_cumulative
     ├── OverdoseWarning                     a record gives more than the planned dose
     ├── ImplausibleMeasurementWarning       a record's measurement changed implausibly
@@ -665,11 +665,16 @@ class ClosedDayWarning(RegimenWarning):
 
 
 class AnchorLengthWarning(RegimenWarning):
-    """A participant placed by the first day of another period than the day_one one
-    (``--anchor run-in=2027-01-04``, ``anchor=``) with no length given for a period of a
-    range of lengths between the two: Study Day 1, and so every date from it, is placed
-    with that period's shortest length. Names the anchor, the period, the length assumed
-    and how to give it (``--length``, ``lengths=``): docs/cli.md, "--anchor"."""
+    """A date of the schedule is placed with the shortest length of a period of a range
+    of lengths, no length being given for it, whatever placed the participant (``--start``,
+    ``--anchor run-in=2027-01-04``, ``start=``, ``anchor=``, the batch API's starts): a
+    period between the one anchored and the day_one one places Study Day 1 and every date
+    from it; one after the period whose first day was given places the periods after it
+    (and a visit at its end, or after the last dose of a drug given in it); one before it
+    places its own doses and visits and the periods before it. A ranged period whose length
+    moves no other date (the last one, nothing dated from its end) is no warning. Names the
+    option as given, the period, the length assumed, the dates that depend on it and how
+    to give it (``--length``, ``lengths=``): docs/cli.md, "--anchor"."""
 
 
 class CumulativeDoseWarning(RegimenWarning):
