@@ -146,10 +146,9 @@ def length_warnings(regimen: Regimen, arms: tuple[str, ...], starts: Any, group_
         if not resolve(regimen, arm=arm, start=REFERENCE_MONDAY, lengths=tpl.lengths).warnings:
             continue
         rows = np.flatnonzero(group_of == g)
-        said: dict[Any, tuple[str, ...]] = {}
-        for row in rows.tolist():
-            start = starts[row]
-            if start not in said:
-                said[start] = tuple(str(w) for w in resolve(
-                    regimen, arm=arm, start=start.astype(date), lengths=tpl.lengths).warnings)
-            flagged.warnings[row] = said[start] + flagged.warnings.get(row, ())
+        distinct, which = np.unique(starts[rows], return_inverse=True)
+        said = [tuple(str(w) for w in resolve(regimen, arm=arm, start=start, lengths=tpl.lengths
+                                              ).warnings) for start in distinct.tolist()]
+        warned = flagged.warnings
+        for row, k in zip(rows.tolist(), which.tolist(), strict=True):
+            warned[row] = said[k] + warned.get(row, ())
