@@ -262,3 +262,20 @@ def test_the_command_line_says_it(tmp_path: Path, capsys: pytest.CaptureFixture[
         assert "shortest of its length" not in said
     else:
         assert expected in said
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (LAST, []),
+    (LAST_VISIT, ["--start 9999-12-11: the schedule is placed with "
+                  + _lasting("follow-up", 7, "1-3 weeks")
+                  + "; the date of visit fu-end depends on it: " + _give("follow-up")]),
+])
+def test_a_last_period_may_end_on_the_last_day_of_the_calendar(
+        text: str, expected: list[str]) -> None:
+    # Study Day 1 on 9999-12-11: treatment to 12-24, follow-up (7 days) 12-25 to 12-31;
+    # the day after it is out of the calendar and is never asked for.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = regimens.loads(text, "assumed.yaml").expand("x", "9999-12-11")
+    assert s.periods[-1].last_date == date(9999, 12, 31)
+    assert [str(w) for w in s.warnings if isinstance(w, AnchorLengthWarning)] == expected

@@ -303,9 +303,10 @@ def _length_texts(regimen: Regimen, arm: str, periods: tuple[tuple[Period, int, 
             out.append((True, f"{said}: Study Day 1 is placed with {lasting}; every date from "
                               f"Study Day 1 on depends on it: {give}"))
             continue
-        # The first day of the period after it: moved by its length after the reference,
-        # fixed before it.
-        boundary = _date(day_one, first + days, anchor=anchor).isoformat()
+        # The first day of the period after it (moved by its length after the reference,
+        # fixed before it); only when there is one: a last period may end on 9999-12-31.
+        boundary = (_date(day_one, first + days, anchor=anchor).isoformat()
+                    if index + 1 < len(periods) else "")
         courses = [c for c in period.courses if c.arms is None or arm in c.arms]
         if index >= high:
             drugs = {c.drug for c in courses}
