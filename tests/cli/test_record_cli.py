@@ -21,7 +21,10 @@ date,event,drug,cycle,day,amount,level,reason
 2027-04-14,missed,il2,,,,,unwell
 2027-05-17,delay,il2,2,,,,neutropenia
 """
-EXPAND = ["expand", "mirocals", "--arm", "il2", "--start", "2027-04-12", "--drug", "il2"]
+# The run-in's length given (12 weeks, its shortest: the same schedule), so that stderr
+# holds no AnchorLengthWarning (C3) and an empty stderr still means no other warning.
+EXPAND = ["expand", "mirocals", "--arm", "il2", "--start", "2027-04-12", "--drug", "il2",
+          "--length", "run-in=12weeks"]
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
