@@ -43,6 +43,10 @@ class Sample:
     table_arm: str
     daily: tuple[str, ...] = ()  # drug ids given every day: they would fill the calendar
     note: str = ""
+    # (period id, length) given with --length (lengths=): a ranged period's length, so
+    # that the sample places no date with a length assumed. Without it the command would
+    # also print an AnchorLengthWarning on standard error, which a page does not show.
+    lengths: tuple[tuple[str, str], ...] = ()
 
 
 SAMPLES: dict[str, Sample] = {
@@ -50,9 +54,12 @@ SAMPLES: dict[str, Sample] = {
                       note="The 2 million unit and placebo arms have the same days "
                       "(double-blind)."),
     "mirocals": Sample(("il2",), "il2", daily=("riluzole",),
-                       note="The placebo arm has the same days (double-blind). The run-in is at "
-                       "its shortest, 12 weeks; `--length run-in=18weeks` moves its start to "
-                       "Day -126."),
+                       note="The placebo arm has the same days (double-blind). The run-in is "
+                       "given its shortest length, 12 weeks (`--length run-in=12weeks`: "
+                       "without it the dates are the same and an AnchorLengthWarning on "
+                       "standard error says that the run-in's length was assumed); "
+                       "`--length run-in=18weeks` moves its start to Day -126.",
+                       lengths=(("run-in", "12weeks"),)),
     "nct01884571": Sample(("immunosuppression",), "immunosuppression",
                           daily=("tacrolimus", "mycophenolate")),
     "nct04055623": Sample(("active", "placebo", "ole-only"), "active",
@@ -89,7 +96,9 @@ def generated(regimen_id: str) -> str:
     regimen = regimens.load(regimen_id)
     sample = SAMPLES.get(regimen_id, Sample((regimen.arms[0].id,), regimen.arms[0].id))
     kept = _kept(regimen, sample)
-    drug_options = "".join(f" --drug {d}" for d in kept)
+    drug_options = "".join(f" --length {p}={n}" for p, n in sample.lengths) + "".join(
+        f" --drug {d}" for d in kept)
+    lengths = dict(sample.lengths)
     lines = [
         "## Arithmetic",
         "",
@@ -110,12 +119,12 @@ def generated(regimen_id: str) -> str:
     if sample.note:
         lines += [sample.note, ""]
     for arm in sample.arms:
-        schedule = regimen.expand(arm, START, _participant())
+        schedule = regimen.expand(arm, START, _participant(), lengths=lengths)
         calendar = _only(schedule, kept).to_calendar(blinded=False)
         command = (f"regimens expand {regimen_id} --arm {arm} {OPTIONS}{drug_options} "
                    "--unblinded --format calendar")
         lines += [f"### Arm `{arm}`", "", *_console(command, calendar)]
-    schedule = regimen.expand(sample.table_arm, START, _participant())
+    schedule = regimen.expand(sample.table_arm, START, _participant(), lengths=lengths)
     lines += [
         f"## Dose table, arm `{sample.table_arm}`",
         "",
