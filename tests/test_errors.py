@@ -140,6 +140,78 @@ def test_the_tree_in_the_docstring_names_every_class() -> None:
         assert cls.__doc__, cls.__name__
 
 
+# Warnings compare by value -------------------------------------------------------------
+
+_AFTER = {"source": "R.csv", "line": 3, "drug": "dox", "drug_name": "doxorubicin",
+          "given_on": date(2028, 3, 8), "study_day": 430, "arm": "a",
+          "first_day": date(2027, 1, 4), "last_day": date(2027, 3, 28)}
+
+#: One warning of every class, made as the library makes it (a message; its fields).
+WARNINGS: list[errors.RegimenWarning] = [
+    errors.RegimenWarning("something"),
+    errors.RoundingWarning("rounding moved the dose of drug a by 12%"),
+    errors.StandardDoseWarning("no standard dose within 10%: given as calculated"),
+    errors.TimeShiftWarning("08:30 does not exist on Sun 2027-03-28: given at 09:30"),
+    errors.ClosedDayWarning("visit w4 stays on Sat 2027-01-30, a day the site is closed"),
+    errors.AnchorLengthWarning("--start 2027-01-04: the schedule is placed with period "
+                               "run-in lasting 84 days"),
+    errors.CumulativeDoseWarning("doxorubicin would reach 480 mg/m2, past 450 mg/m2"),
+    errors.OverdoseWarning("R.csv:2: 500 mg given where 109.2 mg was planned"),
+    errors.ImplausibleMeasurementWarning("R.csv:4: weight 63 lb after 63 kg"),
+    errors.RecordWarning("R.csv:5: reduce from cycle 2 after cycle 2 was given"),
+    errors.GivenAfterArmWarning(**_AFTER),
+    errors.GivenAfterArmWarning(**_AFTER, assumed=(("treatment", 28, "4-12 weeks"),)),
+]
+
+
+def test_the_warning_table_covers_every_warning_class() -> None:
+    classes = {c for _, c in inspect.getmembers(errors, inspect.isclass)
+               if issubclass(c, errors.RegimenWarning)}
+    assert {type(w) for w in WARNINGS} == classes
+
+
+@pytest.mark.parametrize("warning", WARNINGS,
+                         ids=[f"{type(w).__name__}-{i}" for i, w in enumerate(WARNINGS)])
+def test_a_warning_equals_its_pickled_and_copied_copy(warning: errors.RegimenWarning) -> None:
+    # A schedule holding warnings is compared field by field (a process pool pickles it):
+    # a warning compared by identity would make a schedule unequal to its own copy.
+    import copy
+
+    for again in (pickle.loads(pickle.dumps(warning)), copy.copy(warning),
+                  copy.deepcopy(warning), type(warning)(*warning.args)
+                  if not isinstance(warning, errors.GivenAfterArmWarning)
+                  else errors.GivenAfterArmWarning(**_AFTER, assumed=warning.assumed)):
+        assert again is not warning
+        assert again == warning
+        assert not again != warning  # noqa: SIM202 (!= is what is tested)
+        assert hash(again) == hash(warning)
+    assert warning != "something"
+    assert warning != str(warning)
+
+
+def test_warnings_differ_by_class_message_fields_and_blind_safe() -> None:
+    a = errors.AnchorLengthWarning("run-in assumed")
+    # Same message, another class (a subclass too): not equal.
+    assert a != errors.RegimenWarning("run-in assumed")
+    assert errors.RoundingWarning("x") != errors.StandardDoseWarning("x")
+    assert errors.StandardDoseWarning("x") != errors.RoundingWarning("x")
+    # Another message: not equal.
+    assert a != errors.AnchorLengthWarning("treatment assumed")
+    # Marked blind-safe (as the engine marks one every arm says alike): not equal to one
+    # that is not, and the mark survives the pickle.
+    b = errors.AnchorLengthWarning("run-in assumed")
+    b.blind_safe = True
+    assert a != b
+    copy = pickle.loads(pickle.dumps(b))
+    assert copy.blind_safe
+    assert copy == b
+    # A GivenAfterArmWarning's fields: another line, another warning.
+    assert errors.GivenAfterArmWarning(**_AFTER) != errors.GivenAfterArmWarning(
+        **{**_AFTER, "line": 4})
+    # Hashable by value: a set keeps one of equal warnings.
+    assert len({a, errors.AnchorLengthWarning("run-in assumed"), b}) == 2
+
+
 # Problems -----------------------------------------------------------------------------
 
 

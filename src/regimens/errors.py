@@ -623,13 +623,30 @@ def _publish_error(reason: str, url: str | None, status: int | None) -> PublishE
 
 
 class RegimenWarning(UserWarning):
-    """Legal but risky: the schedule is produced, and the warning names the fix."""
+    """Legal but risky: the schedule is produced, and the warning names the fix.
+
+    Warnings compare by value: equal when of the same class with the same message
+    arguments and attributes (``blind_safe`` when set, a :class:`GivenAfterArmWarning`'s
+    fields), so that a warning, and a :class:`regimens.Schedule` holding it, equals its
+    pickled or copied copy (an exception object otherwise compares by identity).
+    """
 
     #: True when every arm of a blinded design gives this warning alike (a moved clock
     #: time, an implausible body measurement), so that a blinded output may show it.
     #: Otherwise (a dose, a step) a blinded output shows it only for an administration it
     #: shows unblinded: the warning could tell an active dose from a placebo.
     blind_safe: bool = False
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RegimenWarning):
+            return NotImplemented
+        return (type(self) is type(other) and self.args == other.args
+                and vars(self) == vars(other))
+
+    def __hash__(self) -> int:
+        # Equal warnings have the same class and message; args may hold a caller's
+        # unhashable value, their text never does.
+        return hash((type(self), str(self)))
 
 
 class RoundingWarning(RegimenWarning):
