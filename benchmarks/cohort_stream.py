@@ -131,7 +131,10 @@ def workload_groups(n: int, repeat: int, streamed: bool) -> list[dict[str, Any]]
     how = "iter_batches(rows=2**20)" if streamed else "to_numpy()"
     variable = paired(
         rows(mirocals, "il2", data["starts"], lengths={"run-in": data["run_in"]}, **sizes),
-        rows(mirocals, "il2", data["starts"], **sizes), repeat)
+        # The one group's length is given too (12 weeks, the run-in's shortest): without
+        # it, every participant's assumed length is worked out and warned about.
+        rows(mirocals, "il2", data["starts"], lengths={"run-in": "12 weeks"}, **sizes),
+        repeat)
     weekdays = weekday_regimen()
     weekday = paired(rows(weekdays, "il2", data["starts"], **sizes),
                      rows(weekdays, "il2", data["mondays"], **sizes), repeat)
