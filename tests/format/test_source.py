@@ -85,10 +85,24 @@ def test_billion_laughs_fails_fast() -> None:
          "f.yaml:1: (document): the file is not UTF-8 text (byte 0xff at offset 3)"),
         ("a: 1\nb: é\n".encode("latin-1"),
          "f.yaml:2: (document): the file is not UTF-8 text (byte 0xe9 at offset 8)"),
+        # A file saved as "Unicode" is named, with what to do (cold try 5, finding 9).
         ("a: 1\n".encode("utf-16"),
-         "f.yaml:1: (document): the file is not UTF-8 text (byte 0xff at offset 0)"),
+         "f.yaml:1: (document): the file is UTF-16 LE text, not UTF-8: save it as UTF-8"),
+        (b"\xfe\xff" + "a: 1\n".encode("utf-16-be"),
+         "f.yaml:1: (document): the file is UTF-16 BE text, not UTF-8: save it as UTF-8"),
+        ("a: 1\n".encode("utf-32"),
+         "f.yaml:1: (document): the file is UTF-32 LE text, not UTF-8: save it as UTF-8"),
+        (b"\x00\x00\xfe\xff" + "a: 1\n".encode("utf-32-be"),
+         "f.yaml:1: (document): the file is UTF-32 BE text, not UTF-8: save it as UTF-8"),
+        ("a: 1\n".encode("utf-16-le"),
+         "f.yaml:1: (document): the file is UTF-16 LE (with no byte-order mark) text, not "
+         "UTF-8: save it as UTF-8"),
+        ("a: 1\n".encode("utf-16-be"),
+         "f.yaml:1: (document): the file is UTF-16 BE (with no byte-order mark) text, not "
+         "UTF-8: save it as UTF-8"),
     ],
-    ids=["ff", "latin-1", "utf-16"],
+    ids=["ff", "latin-1", "utf-16", "utf-16-be", "utf-32", "utf-32-be", "utf-16-le-no-bom",
+         "utf-16-be-no-bom"],
 )
 def test_non_utf8(data: bytes, expected: str) -> None:
     assert _problems(data) == [expected]

@@ -29,7 +29,7 @@ from ._shapes import (
     id_text,
     with_unit,
 )
-from ._source import MAX_BYTES, Cursor, Document, parse_document
+from ._source import MAX_BYTES, Cursor, Document, parse_document, wide_encoding
 from ._write import dumps
 
 # The second line: the shapes, cursor and field readers that the library's other document
@@ -64,6 +64,7 @@ __all__ = [
     "read_duration",
     "read_length",
     "unit_fail",
+    "wide_encoding",
     "with_unit",
 ]
 

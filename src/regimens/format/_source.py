@@ -20,7 +20,7 @@ from typing import Any
 from .._records import dataclass
 from ..errors import NO_VALUE, InvalidRegimenError, Loc, Problem, format_loc
 
-__all__ = ["MAX_BYTES", "Cursor", "Document", "parse_document"]
+__all__ = ["MAX_BYTES", "Cursor", "Document", "parse_document", "wide_encoding"]
 
 #: Regimen files are small; anything larger is a mistake or an attack.
 MAX_BYTES = 2 * 1024 * 1024
@@ -201,6 +201,29 @@ class _Walker:
 _IMPLICIT = {_STANDARD + k for k in ("str", "int", "float", "bool", "null", "timestamp")}
 
 
+#: Byte-order marks of the encodings a file saved as "Unicode text" has, longest first (a
+#: UTF-32 LE mark starts with the UTF-16 LE one).
+_MARKS = ((b"\xff\xfe\x00\x00", "UTF-32 LE"), (b"\x00\x00\xfe\xff", "UTF-32 BE"),
+          (b"\xff\xfe", "UTF-16 LE"), (b"\xfe\xff", "UTF-16 BE"))
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """The UTF-16 or UTF-32 encoding ``data`` is in, as a message names it ("UTF-16 LE":
+    little-endian), or None. Known by its byte-order mark, or, without one, by text whose
+    every other byte is NUL from the first byte on (as ASCII text in UTF-16 is): Excel's
+    "Unicode Text" and Windows editors write these, and a file in them is not UTF-8."""
+    for mark, encoding in _MARKS:
+        if data.startswith(mark):
+            return encoding
+    sample = data[:256]
+    if len(sample) >= 4 and len(sample) % 2 == 0:
+        if not any(sample[1::2]) and all(sample[0::2]):
+            return "UTF-16 LE (with no byte-order mark)"
+        if not any(sample[0::2]) and all(sample[1::2]):
+            return "UTF-16 BE (with no byte-order mark)"
+    return None
+
+
 def parse_document(data: bytes | str, name: str = "<string>") -> Document:
     """Parse YAML 1.2 or JSON text into a :class:`Document`.
 
@@ -221,6 +244,10 @@ def parse_document(data: bytes | str, name: str = "<string>") -> Document:
         raise fail(f"the file is {size:,} bytes; regimen files are limited to {MAX_BYTES:,} bytes",
                    code="file-too-large")
     if isinstance(data, bytes):
+        wide = wide_encoding(data)
+        if wide is not None:
+            raise fail(f"the file is {wide} text, not UTF-8: save it as UTF-8", 1,
+                       code="not-utf8")
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:

@@ -7,12 +7,19 @@ import csv
 import io
 
 from ..errors import InvalidRegimenError, Problem
+from ..format import wide_encoding
 from ..model import closest
 from ._read_row import COLUMNS, OPTIONAL_COLUMNS, _fail, _Row
 
 
 def _decode(data: str | bytes, name: str) -> str:
     if isinstance(data, bytes):
+        wide = wide_encoding(data)
+        if wide is not None:
+            # Excel's "Unicode Text" (or a Windows editor's "Unicode"): say what it is and
+            # how to save it, not which byte failed.
+            raise _fail(name, 1, f"the file is {wide} text, not UTF-8: save it as CSV UTF-8 "
+                        "(in Excel: Save As, then the type CSV UTF-8)", code="not-utf8")
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -81,17 +88,30 @@ def _header(cells: list[str], name: str, line: int) -> list[str]:
                             code="wrong-separator")
     problems: list[Problem] = []
     allowed = (*COLUMNS, *OPTIONAL_COLUMNS)
+    columns_text = (f"the columns are {', '.join(COLUMNS)}; time, line and planned may be "
+                    "added")
+    # A column written in another case ("Date", as a spreadsheet capitalises it) is not taken
+    # as the column (the format's words are lower case: docs/record.md), but it is one
+    # mistake, said once for the whole header, not once a column.
+    cased = {column: column.lower() for column in names
+             if column not in allowed and column.lower() in allowed}
+    if cased:
+        problems.append(Problem(name, line, (), "column names are written in lower case: "
+                                "write " + ", ".join(f"{c!r} as {lower}"
+                                                     for c, lower in cased.items())
+                                + f" ({columns_text})", code="unknown-column"))
     for index, column in enumerate(names):
+        if column in cased:
+            continue
         if column not in allowed:
             near = closest(column.lower(), allowed)
             hint = f"; did you mean {near!r}?" if near else ""
             problems.append(Problem(name, line, (f"column {index + 1}",), f"unknown column{hint} "
-                                    f"(the columns are {', '.join(COLUMNS)}; time, line and "
-                                    "planned may be added)", column, code="unknown-column"))
+                                    f"({columns_text})", column, code="unknown-column"))
         elif column in names[:index]:
             problems.append(Problem(name, line, (column,), "the column is named twice",
                                     code="duplicate-column"))
-    missing = [c for c in COLUMNS if c not in names]
+    missing = [c for c in COLUMNS if c not in names and c not in cased.values()]
     if missing:
         problems.append(Problem(name, line, (), "the header lacks "
                                 + ", ".join(missing) + f" (a record has the columns "
