@@ -142,6 +142,7 @@ def read_record(text: str | bytes, *, name: str = "<record>", kind: str = "csv",
             built.append(made)
     record = _readable(name, built, failed, problems)
     if regimen is not None:
+        problems = _without_cycles(problems, rows, regimen, arm, name)
         try:
             check_record(record, regimen, arm)
         except InvalidRegimenError as exc:
@@ -151,6 +152,43 @@ def read_record(text: str | bytes, *, name: str = "<record>", kind: str = "csv",
         # against the regimen); problems of the file itself (no line) first.
         raise InvalidRegimenError(sorted(problems, key=lambda p: p.line or 0))
     return record
+
+
+#: What a move or a delay row names by its cycle, as the message for a drug without cycles
+#: says it.
+_CYCLE_NAMES = {"move": ("one administration by its cycle and day", "moved"),
+                "delay": ("the cycle it delays", "delayed")}
+
+
+def _without_cycles(problems: list[Problem], rows: list[_Row], regimen: Regimen,
+                    arm: str | None, name: str) -> list[Problem]:
+    """``problems`` with the missing cycle (and day) of a move or delay row of a drug whose
+    courses have no cycles (``every: 1 week``) said once, as what it is: such a dose cannot
+    be moved or delayed ahead of time, and is recorded when it happens, by a given row
+    naming the date it was planned on (docs/record.md, "Events")."""
+    said: dict[int, Problem] = {}
+    for row in rows:
+        event, drug = row.cells.get("event"), row.cells.get("drug")
+        if event not in _CYCLE_NAMES or not isinstance(drug, str):
+            continue
+        courses = [c for p in (regimen.periods if arm is None else regimen.path(arm))
+                   for c in p.courses if c.drug == drug
+                   and (arm is None or c.arms is None or arm in c.arms)]
+        if not courses or any(c.cycle is not None for c in courses):
+            continue
+        names, done = _CYCLE_NAMES[event]
+        what = regimen.drug(drug).name
+        said[row.line] = Problem(name, row.line, ("cycle",), (
+            f"{what} has no cycles, and a {event} row names {names}: a dose of a course "
+            f"without cycles is not {done} ahead of time; record it when it happens: a given "
+            "row dated the day it was given, with the date it was planned on in the planned "
+            "column, or a missed row dated the day it was planned"), code="unknown-cycle")
+    if not said:
+        return problems
+    kept = [p for p in problems if not (p.line in said and p.code == "missing-field"
+                                        and p.loc in (("cycle",), ("day",)))]
+    return kept + [p for line, p in said.items()
+                   if any(q.line == line and q.code == "missing-field" for q in problems)]
 
 
 def _restated(problem: Problem, cells: dict[str, Any], withdrawn: dict[str, Any]) -> bool:

@@ -227,7 +227,8 @@ def _replay(schedule: Schedule, record: Record, levels: Mapping[str, int] | None
     # planned after a stop is stopped, never planned).
     state.make_up()
     state.make_ups_recorded(dosing)
-    state.spans(by_kind.get(EventKind.HOLD, []) + by_kind.get(EventKind.RESUME, []))
+    state.spans(by_kind.get(EventKind.HOLD, []) + by_kind.get(EventKind.RESUME, []),
+                by_kind.get(EventKind.STOP, []))
     state.stops(by_kind.get(EventKind.STOP, []))
     state.unplanned_hints()
     state.past_period_end()

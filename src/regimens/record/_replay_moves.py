@@ -88,11 +88,33 @@ class _Moves(_ReplayState):
                            "record-ambiguous-cycle")
         return found
 
+    def every_course_has_the_day(self, row: RecordRow, targets: list[tuple[str, int]]) -> None:
+        """Refuse a delay with no drug from a cycle day that some of the courses it moves
+        (``targets``) have and others do not: it moves that day of every course, so the
+        drug meant is to be named (those that have it are listed). None that has it: the
+        delay's own message, as for a named drug."""
+        assert row.day is not None
+        having = [k for k in targets if any(
+            r.key == k and r.plan.cycle == row.cycle and r.plan.cycle_day == row.day
+            for r in self.rows)]
+        lacking = [k for k in targets if k not in having]
+        if not having or not lacking:
+            return
+        names = ", ".join(dict.fromkeys(self.name(self.course(k).drug) for k in having))
+        raise _problem(row, "day", f"{self.name(self.course(lacking[0]).drug)} has no "
+                       f"administration on day {row.day} of cycle {row.cycle}, and a delay "
+                       "with no drug moves that day of every course that has the cycle: name "
+                       f"the drug (day {row.day} of cycle {row.cycle}: {names})", row.day,
+                       "record-unknown-day")
+
     def delay(self, row: RecordRow) -> None:
         assert row.cycle is not None
         assert row.date is not None
         measured: list[Delay] = []
-        for key in self.delay_targets(row):
+        targets = self.delay_targets(row)
+        if row.drug is None and row.day is not None:
+            self.every_course_has_the_day(row, targets)
+        for key in targets:
             course = self.course(key)
             policy = _on_delay(self.schedule, course)
             drug = self.name(course.drug)

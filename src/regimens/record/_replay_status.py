@@ -594,7 +594,10 @@ class _Status(_ReplayState):
 
     # 3. Holds and stops ----------------------------------------------------------------
 
-    def spans(self, rows: list[RecordRow]) -> None:
+    def spans(self, rows: list[RecordRow], stopped: list[RecordRow] | None = None) -> None:
+        """Mark the doses inside each hold (``rows``: the hold and resume rows); a resume
+        with nothing held is refused, naming the stop (of ``stopped``) that ended the drug
+        when there is one."""
         holds: dict[str | None, tuple[RecordRow, list[tuple[date, date | None, RecordRow]]]] = {}
         spans: list[tuple[str | None, date, date | None, RecordRow]] = []
         for row in sorted(rows, key=lambda r: (r.date or date.min, r.line)):
@@ -619,6 +622,7 @@ class _Status(_ReplayState):
                                    "day each drug that stays held", row.event.value,
                                    "record-resume-without-hold")
                 if opened is None:
+                    _resumed_after_stop(row, what, stopped or [])
                     raise _problem(row, "event", f"{what} is not held on {_day(row.date)} "
                                    "(a resume closes an earlier hold of the same drug, or of "
                                    "the whole treatment when the drug is empty)",
@@ -690,3 +694,24 @@ class _Status(_ReplayState):
                 f"{where}: period {period} runs past its planned end "
                 f"({_day(ends[period])}): {count}{what} {last.status.value} on "
                 f"{_day(last.date)}")))
+
+
+def _resumed_after_stop(row: RecordRow, what: str, stopped: list[RecordRow]) -> None:
+    """Refuse a resume of what a stop on or before its date ended (the stop of its drug, or
+    of the whole treatment), naming the stop: a stop ends a drug, and a resume cannot undo
+    it; a stop entered in error is voided (docs/record.md, "Events")."""
+    assert row.date is not None
+    ending = sorted((s for s in stopped if s.date is not None and s.date <= row.date
+                     and (s.drug is None or s.drug == row.drug)),
+                    key=lambda s: (s.date or date.min, s.line))
+    if not ending:
+        return
+    stop = ending[0]
+    assert stop.date is not None
+    whole = stop.drug is None
+    subject = "it" if whole == (row.drug is None) else "the whole treatment"
+    raise _problem(row, "event", f"{what} is not held on {_day(row.date)}: {subject} was "
+                   f"stopped on {_day(stop.date)} (line {stop.line}), and a stop ends "
+                   f"{'the treatment' if whole else 'the drug'}, which a resume cannot undo "
+                   f"(if the stop was a mistake, void it: a 'void stop' row naming line "
+                   f"{stop.line})", row.event.value, "record-resume-without-hold")
