@@ -87,12 +87,17 @@ CASES = [
 ]
 
 
+def _read_and_replay(arm: str, rows: str) -> None:
+    """Read ``rows`` with the regimen (as the CLI does), then replay them."""
+    record = regimens.read_record("date,event,drug,cycle,day,amount,level,reason\n" + rows,
+                                  name="R.csv", regimen=REGIMEN, arm=arm)
+    REGIMEN.expand(arm, "2027-01-04", record=record)
+
+
 @pytest.mark.parametrize(("arm", "rows", "message"), CASES)
 def test_the_message(arm: str, rows: str, message: str) -> None:
     with pytest.raises(regimens.InvalidRegimenError) as caught:
-        record = regimens.read_record("date,event,drug,cycle,day,amount,level,reason\n" + rows,
-                                      name="R.csv", regimen=REGIMEN, arm=arm)
-        REGIMEN.expand(arm, "2027-01-04", record=record)
+        _read_and_replay(arm, rows)
     assert str(caught.value) == message
 
 
