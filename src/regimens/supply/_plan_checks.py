@@ -118,6 +118,17 @@ def plan_problems(regimen: Regimen, plan: Plan, partial: Partial) -> list[Proble
         packing = plan.packaging(drug.id)
         amounts, units = _active_amounts(regimen, drug.id)
         ordered = packing.vials or drug.vials
+        if packing.placebo_vials is not None and not ordered:
+            # placebo_vials counts vials of the smallest size: with none, it counts nothing,
+            # and a forecast would take it silently (cold try 5, finding 15).
+            kits = (" (its kit counts placebo administrations as it counts active ones)"
+                    if packing.kit is not None else "")
+            problems.append(plan.problem(
+                ("drugs", drug.id, "placebo_vials"), f"{drug.id!r} has no vial sizes (no "
+                f"vials here or in the regimen), so placebo_vials counts nothing{kits}: give "
+                "its vials, or leave placebo_vials out", packing.placebo_vials,
+                code="placebo-vials-without-vials"))
+            continue
         if ordered and packing.vials and units:
             dimension = ordered[0].unit.dimension
             if any(unit(u).dimension is not dimension for u in units):
