@@ -106,10 +106,11 @@ ERRORS = [
     ("date,event,drug,cycle,day,amount,reason\n",
      "P-017.csv:1: (document): the header lacks level (a record has the columns date, event, "
      "drug, cycle, day, amount, level, reason, in any order; cells may be empty)"),
+    # A column in another case: one message for the header, with the fix (cold try 5, 10).
     ("date,event,drug,cycle,day,amount,level,reason,Time\n",
-     "P-017.csv:1: column 9: unknown column; did you mean 'time'? (the columns are date, "
-     "event, drug, cycle, day, amount, level, reason; time, line and planned may be added) "
-     "(got 'Time')"),
+     "P-017.csv:1: (document): column names are written in lower case: write 'Time' as time "
+     "(the columns are date, event, drug, cycle, day, amount, level, reason; time, line and "
+     "planned may be added)"),
     (HEADER + "2027-01-04,given,dox,,,,\n",
      "P-017.csv:2: (document): the row has 7 cells and the header (line 1) 8: a cell left "
      "empty still needs its comma"),

@@ -93,8 +93,13 @@ class Text(Shape):
             options = ", ".join(self.enum)
             return [cur.problem(f"must be one of: {options}", code="not-one-of")]
         if self.pattern and not re.fullmatch(self.pattern, value):
-            return [cur.problem(self.pattern_help or f"must match {self.pattern}",
-                                code="pattern-mismatch")]
+            helped = self.pattern_help or f"must match {self.pattern}"
+            if "\\." in self.pattern and re.search(r"[0-9],[0-9]", value):
+                # "10,5%": a decimal comma, said as every quantity's is (the pattern takes a
+                # decimal point).
+                helped = ("the number has a comma: write a decimal point and no thousands "
+                          f"separators; {helped}")
+            return [cur.problem(helped, code="pattern-mismatch")]
         if len(value) > self.max_length:
             return [cur.problem(f"is longer than {self.max_length:,} characters",
                                 value=value[:40] + "...", code="too-long")]

@@ -107,11 +107,44 @@ class Cursor:
         return Problem(self.doc.name, self.line, self.path, message, shown, code=code)
 
 
+@dataclass(frozen=True)
+class _Joined:
+    """A value joined from a number and the rest a comma split off it (``80,5 mg/m2``):
+    a plain scalar spanning both, as :meth:`_Walker.comma_split` reads the previous value."""
+
+    start_mark: Any
+    end_mark: Any
+    style: None = None
+
+
 class _Walker:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, text: str = "") -> None:
         self.name = name
+        self.text = text
         self.lines: dict[Path, int] = {}
         self.seen: set[int] = set()
+
+    def comma_split(self, before: Any, key_node: Any, value_node: Any) -> bool:
+        """Whether the entry ``key_node`` of a flow mapping is the rest of a number the
+        comma before it split off ``before`` (the previous entry's value node): in
+        ``{dose: 80,5 mg/m2}`` the comma ends the value, leaving ``dose: 80`` and a key
+        ``5 mg/m2`` with no value (no colon). Such a key (plain, starting with a digit,
+        written right after the comma that follows a plain value ending in a digit) is
+        joined back to the value as written, so that the field reading it says what is
+        wrong with the number ("has a comma"), as in a block mapping, rather than report
+        an unknown field and a bare number."""
+        if before is None or type(key_node).__name__ != "ScalarNode":
+            return False
+        key_end = key_node.end_mark.index
+        return (key_node.style is None and str(key_node.value)[:1].isdigit()
+                and type(value_node).__name__ == "ScalarNode"
+                and str(value_node.tag) == _STANDARD + "null"
+                and value_node.start_mark.index == key_end
+                and self.text[key_end:key_end + 1] != ":"
+                and type(before).__name__ in ("ScalarNode", "_Joined")
+                and before.style is None
+                and self.text[before.start_mark.index:before.end_mark.index][-1:].isdigit()
+                and self.text[before.end_mark.index:key_node.start_mark.index] == ",")
 
     def fail(self, line: int | None, path: Path, message: str, value: Any = NO_VALUE, *,
              code: str) -> None:
@@ -133,7 +166,15 @@ class _Walker:
         if kind == "MappingNode":
             self.check_tag(tag, "map", line, path)
             result: dict[str, Any] = {}
+            last: tuple[str, Any] | None = None  # the previous entry: its key, value node
             for key_node, value_node in node.value:
+                if node.flow_style and last is not None and self.comma_split(
+                        last[1], key_node, value_node):
+                    # "80,5 mg/m2": the value as written, with its comma (see comma_split).
+                    start = last[1].start_mark.index
+                    result[last[0]] = self.text[start:key_node.end_mark.index]
+                    last = (last[0], _Joined(last[1].start_mark, key_node.end_mark))
+                    continue
                 key_line = key_node.start_mark.line + 1
                 if type(key_node).__name__ != "ScalarNode":
                     self.fail(key_line, path, "mapping keys must be plain text",
@@ -143,6 +184,7 @@ class _Walker:
                     self.fail(key_line, (*path, key), "duplicate key", key, code="duplicate-key")
                 self.lines[(*path, key)] = key_line
                 result[key] = self.walk(value_node, (*path, key), depth + 1)
+                last = (key, value_node)
             return result
         if kind == "SequenceNode":
             self.check_tag(tag, "seq", line, path)
@@ -284,7 +326,7 @@ def parse_document(data: bytes | str, name: str = "<string>") -> Document:
     if node is None:
         raise fail("the file is empty; a regimen starts with 'format: regimens/1'",
                    code="empty-file")
-    walker = _Walker(name)
+    walker = _Walker(name, text)
     walker.lines[()] = node.start_mark.line + 1
     value = walker.walk(node, (), 0)
     return Document(name=name, value=value, lines=walker.lines)

@@ -151,6 +151,18 @@ _DURATION = re.compile(r"\s*(?P<n>[0-9]+)\s*(?P<unit>[A-Za-z]+)\s*\Z")
 _RANGE = re.compile(r"\s*(?P<a>[0-9]+)\s*(?:-|–|to)\s*(?P<b>[0-9]+)\s*(?P<unit>[A-Za-z]+)\s*\Z")
 _DAYS_PER = {"day": 1, "days": 1, "week": 7, "weeks": 7}
 _HINT = "write whole days or weeks, e.g. '28 days' or '4 weeks'"
+#: What a comma in a whole number of days, weeks or months is told ("12,5 weeks" is no whole
+#: number of weeks, and "1,000 days" has a thousands separator), as the record reader tells
+#: a comma in a cycle number.
+COMMA_WHOLE = "has a comma: write a whole number, with no decimal point and no thousands separators"
+
+
+def _no_comma(text: object, what: str, hint: str) -> None:
+    """Refuse a comma in ``text`` (a length, duration or interval) in those words."""
+    if isinstance(text, str) and "," in text:
+        raise UnitError(text, f"{what} {COMMA_WHOLE}", hint)
+
+
 #: The longest duration (100 years): longer is a typing mistake, and would not fit the calendar.
 MAX_DAYS = 36_525
 _SHARED = (StudyDays(False, MAX_DAYS), StudyDays(True, MAX_DAYS))
@@ -215,6 +227,7 @@ class Duration:
         """
         if not isinstance(text, str):
             raise UnitError(text, "a duration is text with a unit", _HINT)
+        _no_comma(text, "the duration", _HINT)
         match = _DURATION.match(text)
         if not match:
             raise UnitError(text, "not a duration", _HINT)
@@ -276,6 +289,8 @@ class Months:
         >>> Months.parse("6 months")
         Months(months=6)
         """
+        _no_comma(text, "the number of months", "write whole months, e.g. '6 months' or "
+                  "'1 month'")
         match = _MONTHS.match(text) if isinstance(text, str) else None
         if match is None:
             raise UnitError(text, "not a number of calendar months",

@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from .._records import dataclass
 from ..errors import QuantityError, QuantityTypeError, UnitError
-from ._days import MAX_DAYS
+from ._days import COMMA_WHOLE, MAX_DAYS
 
 __all__ = ["MAX_MINUTES", "Elapsed"]
 
@@ -59,6 +59,9 @@ class Elapsed:
         """
         if not isinstance(text, str):
             raise UnitError(text, "elapsed time is text with a unit", _HINT)
+        if "," in text:
+            # "1,5 hours": no whole number (write 90 min), or a thousands separator.
+            raise UnitError(text, f"elapsed time {COMMA_WHOLE}", _HINT)
         match = _ELAPSED.match(text)
         if not match:
             raise UnitError(text, "not an elapsed time", _HINT)

@@ -199,6 +199,9 @@ _AUC_HINT = "write 'AUC' and the target in mg/mL·min, e.g. 'AUC 5' (at most 20)
 @exactly
 def _auc(text: str, match: re.Match[str]) -> DoseQuantity:
     rest = match["rest"]
+    if "," in rest:
+        raise UnitError(text, "the target AUC has a comma: write a decimal point and no "
+                        "thousands separators", _AUC_HINT)
     number = re.match(r"[0-9]+(?:\.[0-9]+)?", rest)
     if number is None:
         raise UnitError(text, "an AUC dose must give the target AUC as a number", _AUC_HINT)
