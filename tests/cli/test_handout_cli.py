@@ -26,8 +26,11 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
 def test_html_sheets(fmt: str, heading: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run([*EXPAND, "--format", fmt, "--contact", "Site 12: +33 1 23 45 67 89"],
                           capsys)
-    # imodals blinds its treatment: no warning that could tell the arm, and it says so.
+    # imodals blinds its treatment: no warning that could tell the arm, and it says so in
+    # a note (said on every arm, whether a warning was withheld or not: not a warning).
     assert (code, err) == (0, WITHHELD + "\n")
+    assert err.startswith("regimens: note: this output blinds administrations, so it lists "
+                          "no warning that could tell the arm ")
     tree = html5lib.parse(out, namespaceHTMLElements=False)
     assert tree.find(".//h1").text == heading
     assert "Site 12: +33 1 23 45 67 89" in out

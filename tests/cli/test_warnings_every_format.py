@@ -72,7 +72,7 @@ ANCHOR = ("regimens: warning: --anchor run-in=2027-01-04: Study Day 1 is placed 
 CUMULATIVE = ("regimens: warning: bleo (bleomycin): the administration planned on 2027-01-25 "
               "would bring the cumulative dose to 90 USP units, above max_cumulative 60 USP "
               "units (60 USP units before it); review before giving it")
-WITHHELD = ("regimens: warning: this output blinds administrations, so it lists no warning "
+WITHHELD = ("regimens: note: this output blinds administrations, so it lists no warning "
             "that could tell the arm (one about a dose, a cumulative dose or a dose "
             "recorded), whether there is one or not; unblinded staff see every warning with "
             "--unblinded, or in the table, JSON or CSV")

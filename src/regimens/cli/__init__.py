@@ -170,8 +170,9 @@ def _shown_warnings(schedule: Schedule, blinded: bool | None) -> tuple[Any, ...]
 
 #: Said on standard error by every output that blinds administrations, on every arm alike:
 #: saying it only when a warning was withheld would tell the arm that has one (an active
-#: dose rounded or near its limit) from the placebo's, which has none.
-WITHHELD = ("regimens: warning: this output blinds administrations, so it lists no warning "
+#: dose rounded or near its limit) from the placebo's, which has none. So it is a note
+#: ("regimens: note:"), never a warning: it is printed whether anything was withheld or not.
+WITHHELD = ("regimens: note: this output blinds administrations, so it lists no warning "
             "that could tell the arm (one about a dose, a cumulative dose or a dose "
             "recorded), whether there is one or not; unblinded staff see every warning with "
             "--unblinded, or in the table, JSON or CSV")
