@@ -43,6 +43,7 @@ from ..model import Course, Dose, DoseLevel, Participant, Regimen
 from ..quantities import (
     EXACT,
     Basis,
+    half_up,
     human_number,
     least_waste_vials,
     normal,
@@ -51,7 +52,7 @@ from ..quantities import (
 )
 from ._check import escalation_problems, level_text
 from ._measure_errors import _MEASURE_LABEL, _stale_bsa, _unusable
-from ._model import EventKind, RecordRow
+from ._model import EventKind, Measurement, RecordRow
 from ._numbers import number_fields
 from ._record import Record
 
@@ -112,6 +113,31 @@ def _said(p: Participant, kind: str) -> str:
     assert value is not None
     shown, given = _shown(p, kind, value)
     return shown if given is None else f"{shown} (from {given})"
+
+
+def measured_text(m: Measurement) -> str:
+    """A ``measure`` row's measurement as the record's changes list it (docs/record.md,
+    "Measurements"), labelled as the schedule's heading labels it. Weight, height and BSA
+    in the unit doses are computed in (kg, cm, m²) as the heading shows them (``weight 66
+    kg`` whether typed ``66kg`` or ``66 kg``); in another unit, as given (its number and
+    unit as written, one space between) and, in parentheses, in that unit: converted
+    exactly by the library's factors (1 lb = 0.45359237 kg) and rounded half up to 2
+    decimals, trailing zeros dropped, whatever the caller's decimal context (``weight 150
+    lb (68.04 kg)``, ``weight 65000 g (65 kg)``, ``height 67 in (170.18 cm)``). Renal values
+    keep the unit given (a creatinine in µmol/L enters the dose's arithmetic as given):
+    ``serum creatinine 97 µmol/L``, ``GFR 75 mL/min``. The doses' notes show the exact
+    value the dose was computed from (:attr:`BodyUsed.text`)."""
+    person = Participant(**{m.kind: m.text})
+    label = _MEASURE_LABEL[m.kind]
+    shown, given = _shown(person, m.kind, m.text)
+    if given is None:
+        return f"{label} {shown}"
+    unit, attribute = _SHOWN_IN[m.kind]
+    value = getattr(person, attribute)
+    # A coordinator reads the value as written and the one doses use, near enough to
+    # check one against the other; the exact value is in every dose's note.
+    written = re.sub(r"^([-+0-9.eE]+)\s*", r"\1 ", given)
+    return f"{label} {written} ({plain(half_up(value, 2))} {unit})"
 
 
 def _shown(p: Participant, kind: str, text: str) -> tuple[str, str | None]:

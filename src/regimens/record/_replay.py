@@ -50,7 +50,7 @@ from ..model import Regimen
 from ..quantities import Basis, StudyDay
 from ._check import check_record
 from ._cumulative import CumulativeEntry, cumulative_flags, limit_not_checked, unsized_limits
-from ._dosing import BodyUsed, Dosing
+from ._dosing import BodyUsed, Dosing, measured_text
 from ._model import EventKind, RecordRow
 from ._plausible import ImplausibleMeasurement, implausible_measurements
 from ._record import Record
@@ -246,7 +246,7 @@ def _replay(schedule: Schedule, record: Record, levels: Mapping[str, int] | None
             f"; {reaching[row.line]}" if row.line in reaching else ""))
     for row in by_kind.get(EventKind.MEASURE, []):
         assert row.measurement is not None
-        state.change(row, f"{row.measurement} measured")
+        state.change(row, f"{measured_text(row.measurement)} measured")
     state.changes = [(when, line, f"{text}; {idle[line]}" if line in idle else text)
                      for when, line, text in state.changes]
     made = [state.administration(r) for r in state.rows + state.extra]
