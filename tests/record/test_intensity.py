@@ -68,6 +68,17 @@ def test_nothing_delivered_has_no_rdi() -> None:
     assert relative_dose_intensity([], [], 21).ratio is None
 
 
+def test_a_treatment_that_ended_with_nothing_delivered_is_at_zero() -> None:
+    # 3 doses of 60 planned every 21 days, none given, none still planned: nothing over
+    # the planned 42 + 21 = 63 days, (0 / 63) / (180 / 63) = 0%, in the lowest band.
+    rdi = relative_dose_intensity([], cycles(3, 60), 21, at_least_planned=True)
+    assert (rdi.percent, rdi.shown, rdi.band) == (0, Decimal("0.0"), "< 65%")
+    assert (rdi.actual_days, rdi.planned_days, rdi.at_least_planned) == (63, 63, True)
+    assert rdi.ratio == 0
+    # Nothing planned either: nothing to compare with, still undefined.
+    assert relative_dose_intensity([], [], 21, at_least_planned=True).percent is None
+
+
 @pytest.mark.parametrize(("percent", "band"), [
     ("457.9", "> 100%"), ("100.01", "> 100%"), ("100", ">= 85%"), ("85", ">= 85%"),
     ("84.99", "65-85%"), ("65", "65-85%"),

@@ -129,13 +129,30 @@ def test_a_dose_given_outside_its_window_is_a_deviation() -> None:
 
 
 def test_a_missed_dose_counts_as_zero_given() -> None:
+    # The only outcome, cycle 1, missed: none given and none still planned, so the
+    # treatment ended with nothing delivered over its planned 21 days (the doses not given
+    # count as nothing over the time they were planned in): (0 / 21) / (108 / 21) = 0%.
     outcomes = [dox(1, "missed", "2027-01-04", "2027-01-04", "108 mg", 2)]
     (s,) = summarize(REGIMEN, RECORD, outcomes).drugs
     assert s.given_total == ()
     assert s.intensity is not None
-    assert s.intensity.percent is None  # nothing delivered: no intensity
+    assert (s.intensity.percent, s.intensity.band) == (0, "< 65%")
+    assert (s.intensity.actual_days, s.intensity.planned_days) == (21, 21)
+    assert s.intensity.at_least_planned
     assert s.intensity.ratio == 0
     assert s.intensity_started is None  # no cycle started
+
+
+def test_nothing_given_yet_has_no_intensity_yet() -> None:
+    # Cycle 1 missed, cycle 2 still planned: the intensity counts from the first dose
+    # given, and there is none yet; not 0%: the treatment goes on.
+    outcomes = [dox(1, "missed", "2027-01-04", "2027-01-04", "108 mg", 2),
+                dox(2, "planned", "2027-01-25", "2027-01-25", "108 mg")]
+    (s,) = summarize(REGIMEN, RECORD, outcomes).drugs
+    assert s.intensity is not None
+    assert (s.intensity.percent, s.intensity.band, s.intensity.actual_days) == (
+        None, None, None)
+    assert not s.intensity.at_least_planned
 
 
 def test_cycle_length_of_uncycled_drugs() -> None:
@@ -202,13 +219,65 @@ def test_the_summary_as_json_and_text() -> None:
     ]
 
 
-def test_nothing_delivered_says_so_once_in_words() -> None:
+NOTHING_GIVEN = [
+    # (id, outcomes, the summary's two lines of the drug, by hand)
+    # Cycle 1 missed and nothing else: the treatment ended with none of it given, 0 of
+    # 108 mg over its planned 21 days: 0.0%; no cycle started.
+    ("ended", [dox(1, "missed", "2027-01-04", "2027-01-04", "108 mg", 2)],
+     ["    given nothing of 108 mg planned (0.0%); cycles started: nothing planned",
+      "    relative dose intensity 0.0% (< 65%) against the protocol: no dose of "
+      "doxorubicin was given and none is still planned, so nothing was delivered over its "
+      "planned 21 days; none against the cycles started: none was started"]),
+    # Cycles 1 and 2 stopped: 0 of 216 mg over 21 + 21 = 42 days.
+    ("stopped", [dox(1, "stopped", "2027-01-04", "2027-01-04", "108 mg"),
+                 dox(2, "stopped", "2027-01-25", "2027-01-25", "108 mg")],
+     ["    given nothing of 216 mg planned (0.0%); cycles started: nothing planned",
+      "    relative dose intensity 0.0% (< 65%) against the protocol: no dose of "
+      "doxorubicin was given and none is still planned, so nothing was delivered over its "
+      "planned 42 days; none against the cycles started: none was started"]),
+    # Cycle 1 missed, cycle 2 still planned: no first dose given yet, not yet defined.
+    ("not yet", [dox(1, "missed", "2027-01-04", "2027-01-04", "108 mg", 2),
+                 dox(2, "planned", "2027-01-25", "2027-01-25", "108 mg")],
+     ["    given nothing of 216 mg planned (0.0%); cycles started: nothing planned",
+      "    relative dose intensity: not yet defined: no dose of doxorubicin has been given "
+      "so far, and the intensity counts from the first dose given (it is 0% if the "
+      "treatment ends with none given)"]),
+    # 108 mg planned, 15 USP units given (a dose recorded in the wrong unit): totals of
+    # two kinds, no single intensity.
+    ("two kinds", [dox(1, "given", "2027-01-04", "2027-01-04", "15 USP units", 2)],
+     ["    given 15 USP units of 108 mg planned; cycles started: 108 mg planned",
+      "    relative dose intensity: not computed: the doses of doxorubicin are in mass and "
+      "USP units, which do not add up to one total"]),
+]
+
+
+@pytest.mark.parametrize(("outcomes", "expected"), [c[1:] for c in NOTHING_GIVEN],
+                         ids=[c[0] for c in NOTHING_GIVEN])
+def test_no_intensity_says_which_and_why_once_in_words(outcomes: list[Outcome],
+                                                        expected: list[str]) -> None:
     from regimens.export import summary_lines
 
-    # Cycle 1 missed and nothing else happened: 0 of 108 mg; no cycle started.
-    outcomes = [dox(1, "missed", "2027-01-04", "2027-01-04", "108 mg", 2)]
     lines = summary_lines(summarize(REGIMEN, RECORD, outcomes))
-    assert lines[2:4] == [
-        "    given nothing of 108 mg planned (0.0%); cycles started: nothing planned",
-        "    relative dose intensity: none (no dose given in one dimension)",
-    ]
+    assert lines[2:4] == expected
+
+
+def test_a_drug_stopped_before_its_first_dose_in_the_table_and_json() -> None:
+    # dox stopped from its first day: its six 108 mg doses, 2027-01-04 to 2027-04-19, all
+    # stopped; none given, none still planned: 0% over 105 + 21 = 126 days.
+    import json
+    import warnings
+
+    record = read_record("date,event,drug,cycle,day,amount,level,reason\n"
+                         "2027-01-04,stop,dox,,,,,cardiotoxicity\n", name="P.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", regimens.RegimenWarning)
+        s = REGIMEN.expand("x", "2027-01-04", record=record)
+    assert ("    relative dose intensity 0.0% (< 65%) against the protocol: no dose of "
+            "doxorubicin was given and none is still planned, so nothing was delivered over "
+            "its planned 126 days; none against the cycles started: none was started"
+            ) in s.to_table().splitlines()
+    (dox_json, *_) = json.loads(s.to_json())["summary"]["drugs"]
+    assert dox_json["rdi"]["protocol"] == {"percent": "0.0", "band": "< 65%",
+                                           "delivered_over_planned": "0.0",
+                                           "actual_days": 126, "planned_days": 126}
+    assert dox_json["rdi"]["cycles_started"] is None

@@ -131,6 +131,38 @@ def _rdi_text(rdi: Intensity | None, against: str) -> str:
     return f"{_percent(rdi.shown)}% ({rdi.band}) against {against}"
 
 
+def _no_intensity(d: DrugSummary, per: str) -> str | None:
+    """Why a drug's summary has no RDI line of two figures, in words a pharmacist reads
+    (docs/record.md, "Summary"), to follow "relative dose intensity"; None when it has one.
+
+    - no dose given and none still planned: the treatment ended with none of the drug
+      given, so nothing was delivered over its planned time: 0%;
+    - no dose given yet, doses still planned: not defined yet (the actual time runs from
+      the first dose given);
+    - doses in units that do not add up (mg and USP units), or no planned amount: not
+      computed.
+    """
+    rdi, name = d.intensity, d.name
+    if rdi is None:
+        if not d.planned_total:
+            return (f": not computed: no planned dose of {name} has an amount to compare "
+                    "the doses given with")
+        kinds = list(dict.fromkeys(a.unit.dimension.value
+                                   for a in (*d.planned_total, *d.given_total)))
+        return (f": not computed: the doses of {name} are in {' and '.join(kinds)}, which "
+                "do not add up to one total")
+    if d.count("given") or d.given_total:
+        return None
+    if rdi.percent is not None:
+        return (f" {per}{_percent(rdi.shown)}% ({rdi.band}) against the protocol: no dose "
+                f"of {name} was given and none is still planned, so nothing was delivered "
+                f"over its planned {rdi.planned_days} days; none against the cycles "
+                "started: none was started")
+    return (f": not yet defined: no dose of {name} has been given so far, and the intensity "
+            "counts from the first dose given (it is 0% if the treatment ends with none "
+            "given)")
+
+
 def summary_lines(s: RecordSummary) -> list[str]:
     """The summary as the table and calendar print it, after the administrations."""
     lines = [f"Record {s.source}:"]
@@ -154,15 +186,16 @@ def summary_lines(s: RecordSummary) -> list[str]:
         lines.append(f"    given {_totals_text(d.given_total)} of "
                      f"{_totals_text(d.planned_total)} planned{ratio}; cycles started: "
                      f"{_totals_text(d.started_total)} planned{started}")
-        if all(r is None or r.percent is None for r in (d.intensity, d.intensity_started)):
-            # Nothing delivered (or no single dimension): say so once, plainly.
-            lines.append("    relative dose intensity: none (no dose given in one dimension)")
+        per = _BASIS_TEXT[d.rdi_basis][0] if d.rdi_basis in _BASIS_TEXT else ""
+        why = _no_intensity(d, per)
+        if why is not None:
+            # Nothing given, or doses that do not add up: say which and why, once.
+            lines.append(f"    relative dose intensity{why}")
             continue
         protocol = _rdi_text(d.intensity, 'the protocol')
         if d.intensity is not None and d.intensity.at_least_planned:
             protocol += (f" (over its planned {d.intensity.planned_days} days: the treatment "
                          "ended with doses not given)")
-        per = _BASIS_TEXT[d.rdi_basis][0] if d.rdi_basis in _BASIS_TEXT else ""
         lines.append(f"    relative dose intensity {per}{protocol}, "
                      f"{_rdi_text(d.intensity_started, 'the cycles started')} (first to last "
                      f"dose + {_cycle_text(d)}; {_amounts_text(d)})")

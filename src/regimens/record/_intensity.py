@@ -100,7 +100,8 @@ def intensity_band(percent: Decimal | Fraction | int | float) -> str:
 @dataclass(frozen=True)
 class Intensity:
     """An RDI and its parts: ``percent`` (to 28 significant digits, ``exact`` the fraction;
-    None when undefined: nothing planned or nothing delivered), ``delivered`` and
+    None when undefined: nothing planned, or nothing delivered while doses are still
+    planned; 0 when the treatment ended with nothing delivered), ``delivered`` and
     ``planned`` totals (in one unit: amounts, or amounts per body size), ``actual_days``
     and ``planned_days`` (first to last dose plus one cycle, in days; ``actual_days`` at
     least ``planned_days`` when ``at_least_planned``), ``ratio`` (delivered over planned,
@@ -182,14 +183,18 @@ def relative_dose_intensity(
     ``at_least_planned``: the actual time is at least the planned time (for a treatment
     that ended with doses not given, measured against the whole protocol: the doses not
     given count as nothing delivered over the time they were planned in, instead of the
-    time shrinking with them; docs/record.md, "Summary").
+    time shrinking with them; docs/record.md, "Summary"). With nothing delivered at all
+    the actual time is the planned time and the RDI is 0% (not undefined: the treatment
+    ended and none of it was given).
 
     ``totals``: the delivered and planned totals ``ratio`` is of (the absolute amounts,
     when the doses are per body size: the plain ratio stays one of amounts); default the
     sums of the doses. ``delivered`` and ``planned`` of the result are the sums of the
     doses (to 28 significant digits when not exact decimals).
 
-    ``percent`` is None when nothing was planned or delivered. Exact: fractions
+    ``percent`` is None when nothing was planned, or nothing delivered without
+    ``at_least_planned`` (no dose given yet: the intensity counts from the first dose
+    given, so it is not defined so far). Exact: fractions
     throughout, rounded once at the end. Doses and totals given as ints or floats are
     read as the quantities API reads them: a float as written (0.8495 is 0.8495, not the
     binary 0.84950000000000003...).
@@ -216,15 +221,18 @@ def relative_dose_intensity(
     actual_days = _span([d for d, _ in delivered], cycle_days)
     planned_days = _span([d for d, _ in planned], other)
     raised = False
-    if at_least_planned and actual_days is not None and planned_days is not None \
-            and actual_days < planned_days:
+    if at_least_planned and planned_days is not None and (
+            actual_days is None or actual_days < planned_days):
+        # Nothing given at all (no first dose: no actual time of its own) is the extreme
+        # of a treatment that ended with doses not given: nothing delivered over the time
+        # they were planned in, 0%.
         actual_days, raised = planned_days, True
     over, under = (given, wanted) if totals is None else (
         exact_number(totals[0], "totals", "relative dose intensity"),
         exact_number(totals[1], "totals", "relative dose intensity"))
     ratio = over * 100 / under if under else None
     exact = None
-    if wanted and given and actual_days and planned_days:
+    if wanted and (given or raised) and actual_days and planned_days:
         exact = (given / actual_days) / (wanted / planned_days) * 100
     return Intensity(None if exact is None else _digits(exact), _digits(given),
                      _digits(wanted), actual_days, planned_days,
