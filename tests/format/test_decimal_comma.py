@@ -124,8 +124,21 @@ def test_a_course_quantity(keys: dict[str, str], field: str, message: str,
     (HEAD + "periods:\n  - id: t\n    length: 4 weeks\n    courses:\n"
      "      - {drug: a, dose: 10 mg, days: [1], levels: {-1: 8,5 mg}}\n",
      f"r.yaml:13: periods[0].courses[0].levels.-1: dose {DECIMAL}; {DOSE} (got '8,5 mg')"),
+    # Intervals in hours and lengths in months: told in their own unit's words.
+    (HEAD + "periods:\n  - id: t\n    length: 4 weeks\n    courses:\n"
+     "      - {drug: a, dose: 10 mg, every: 8,5 hours, at: '06:00'}\n",
+     f"r.yaml:13: periods[0].courses[0].every: elapsed time {WHOLE}; write whole minutes, "
+     "hours, days or weeks, e.g. '30 minutes' or '46 hours' (got '8,5 hours')"),
+    (HEAD + "periods:\n  - {id: t, length: 1,5 months, courses: [{drug: a, dose: 10 mg, "
+     "days: [1]}]}\n",
+     f"r.yaml:10: periods[0].length: the number of months {WHOLE}; write whole months, e.g. "
+     "'6 months' or '1 month' (got '1,5 months')"),
+    (HEAD + "periods:\n  - id: t\n    length: 6 months\n    courses:\n"
+     "      - {drug: a, dose: 10 mg, every: 1,5 months}\n",
+     f"r.yaml:13: periods[0].courses[0].every: the number of months {WHOLE}; write whole "
+     "months, e.g. '6 months' or '1 month' (got '1,5 months')"),
 ], ids=["length-flow", "length-block", "length-range", "percent-flow", "percent-block",
-        "max-cumulative", "level"])
+        "max-cumulative", "level", "every-hours", "length-months", "every-months"])
 def test_other_quantities(text: str, expected: str) -> None:
     assert _problems(text) == [expected]
 
@@ -147,3 +160,13 @@ def test_a_key_with_no_value_that_is_not_after_a_number_is_still_unknown() -> No
             "      - {drug: a, dose: 10 mg, days: [1], 5 mg}\n")
     assert [p.split(" (allowed")[0] for p in _problems(text)] == [
         "r.yaml:13: periods[0].courses[0].5 mg: unknown field"]
+
+
+def test_a_yaml_record_row_in_a_flow_mapping_says_its_comma() -> None:
+    # The record reader reads YAML with the same reader: '50,5 mg' in a flow row is the
+    # amount with a comma, in the words a CSV cell gets (tests/record/test_read.py).
+    with pytest.raises(regimens.InvalidRegimenError) as caught:
+        regimens.read_record("- {date: 2027-01-04, event: given, drug: a, amount: 50,5 mg}\n",
+                             name="R.yaml", kind="yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        f"R.yaml:1: amount: amount given {DECIMAL}; {AMOUNT} (got '50,5 mg')"]

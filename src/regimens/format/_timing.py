@@ -149,7 +149,9 @@ def read_pattern(
     return DailyPattern()
 
 
-_HOURS = re.compile(r"\s*[0-9]+\s*(?:minutes?|mins?|hours?|hrs?|h)\s*\Z", re.IGNORECASE)
+# A comma included ("8,5 hours"): read as elapsed time, which says what the comma is.
+_HOURS = re.compile(r"\s*[0-9]+(?:,[0-9]+)*\s*(?:minutes?|mins?|hours?|hrs?|h)\s*\Z",
+                    re.IGNORECASE)
 
 
 def _is_hours(text: object) -> bool:

@@ -246,6 +246,9 @@ class Duration:
 #: The most calendar months a length or interval may have (100 years, as for durations).
 MAX_MONTHS = 1200
 _MONTHS = re.compile(r"\s*(?P<n>[0-9]+)\s*(?P<unit>months?)\s*\Z", re.IGNORECASE)
+#: Written in months, a comma included ("1,5 months"): read as months, so that the message
+#: is about months (its comma), not "not a duration" of days or weeks.
+_IN_MONTHS = re.compile(r"\s*[0-9]+(?:,[0-9]+)*\s*months?\s*\Z", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -276,8 +279,9 @@ class Months:
 
     @classmethod
     def match(cls, text: object) -> bool:
-        """True when ``text`` is written in months (``6 months``, ``1 month``)."""
-        return isinstance(text, str) and _MONTHS.match(text) is not None
+        """True when ``text`` is written in months (``6 months``, ``1 month``; ``1,5 months``
+        too, which :meth:`parse` refuses naming its comma)."""
+        return isinstance(text, str) and _IN_MONTHS.match(text) is not None
 
     @classmethod
     def parse(cls, text: object) -> Months:
