@@ -293,6 +293,7 @@ def test_expand_json_on_the_command_line_imports_only_what_it_uses() -> None:
               # no heavy library (pint: the unit table is exact constants).
               "regimens.record._replay", "regimens.record._replay_state",
               "regimens.record._replay_moves", "regimens.record._replay_status",
+              "regimens.record._replay_makeup", "regimens.record._replay_holds",
               "regimens.record._replay_doses", "regimens.record._dosing", "regimens.record._read",
               "regimens.record._cumulative",
               "regimens.record._read_row", "regimens.record._read_csv",

@@ -55,16 +55,17 @@ from ._model import EventKind, RecordRow
 from ._plausible import ImplausibleMeasurement, implausible_measurements
 from ._record import Record
 from ._replay_doses import _DoseChanges
+from ._replay_holds import _Holds
+from ._replay_makeup import _MakeUps
 from ._replay_moves import _Moves
 from ._replay_state import _S, _SCALED, _problem, _Row
-from ._replay_status import _Status
 from ._row_words import reduction_text
 from ._summary import Outcome, found_deviations, summarize
 
 __all__ = ["expand_with_record", "history", "planned_limits", "replay"]
 
 
-class _Replay(_Moves, _Status, _DoseChanges):
+class _Replay(_Moves, _MakeUps, _Holds, _DoseChanges):
     """One replay: its state (:class:`_ReplayState`), its steps (the moves, what happened
     to each dose, the dose changes) and its result."""
 

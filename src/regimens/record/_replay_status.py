@@ -1,19 +1,20 @@
-"""Replay, steps 2 and 3 (:mod:`._replay`): what happened to each dose: ``given`` and
-``missed`` rows (a dose given that fulfils no planned administration, make-ups under
-``missed: make_up``), then ``hold``/``resume`` and ``stop`` spans, and doses taken past
-their period's planned end."""
+"""Replay, step 2 (:mod:`._replay`): what happened to each dose: ``given`` and ``missed``
+rows, the arm's first and last days they are held to, and a dose given that fulfils no
+planned administration. The make-ups under ``missed: make_up`` are in
+:mod:`._replay_makeup`; ``hold``/``resume`` and ``stop`` spans, and doses taken past their
+period's planned end, in :mod:`._replay_holds`."""
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, timedelta
-from typing import NoReturn
+from datetime import date
+from typing import TYPE_CHECKING, NoReturn
 
 from ..engine import ComputedDose
 from ..errors import GivenAfterArmWarning, OverdoseWarning, UnitError
 from ..quantities import Amount, StudyDay, human_amount
 from ._dosing import Dosing
-from ._model import EventKind, RecordRow
+from ._model import RecordRow
 from ._replay_state import (
     _S,
     _day,
@@ -24,13 +25,19 @@ from ._replay_state import (
     _Row,
     _where,
 )
-from ._summary import _days
 
 
 class _Status(_ReplayState):
-    """The replay's given, missed, hold, resume and stop rows."""
+    """The replay's given and missed rows (their make-ups: :class:`._replay_makeup._MakeUps`)."""
 
     # 2. Given and missed ---------------------------------------------------------------
+
+    if TYPE_CHECKING:
+        # The make-ups (missed: make_up) a given or missed row meets: in _replay_makeup,
+        # whose _MakeUps completes this class (the replay is a _MakeUps).
+        def makes_up(self, drug: str) -> bool: ...
+        def not_before_missed(self, row: RecordRow, missed: _Row) -> None: ...
+        def make_up_given(self, row: RecordRow, missed: _Row) -> _Row | None: ...
 
     def named_rows(self, row: RecordRow) -> list[_Row]:
         """The administrations a given or missed row names: by cycle and day, or by the
@@ -121,43 +128,6 @@ class _Status(_ReplayState):
             self.given_unplanned(row, candidates)
             return
         self.fulfil(row, target, dosing)
-
-    def makes_up(self, drug: str) -> bool:
-        """Whether a course of ``drug`` makes its missed doses up (``missed: make_up``)."""
-        return any(_make_up(self.schedule, self.course(r.key)) for r in self.rows
-                   if r.plan.drug == drug)
-
-    def not_before_missed(self, row: RecordRow, missed: _Row) -> None:
-        """Refuse a given row naming a missed dose (by its cycle and day, or its planned
-        date) dated on or before the day that dose was due: a make-up comes after the dose
-        it makes up, so such a row says the dose itself was given (on its day, or early)
-        while the missed row says it was not. Taken as a make-up, it put the make-up
-        before its own missed dose (and took the missed dose's calendar event)."""
-        assert row.date is not None
-        if row.date > missed.date:
-            return
-        when = "before it was due" if row.date < missed.date else "the day it was due"
-        raise _problem(row, "date", f"line {missed.line} says this dose, due "
-                       f"{_day(missed.date)}, was missed; this row gives it on "
-                       f"{_day(row.date)}, {when}, so it is that dose given, not its make-up "
-                       "(a make-up is given after the day of the dose it makes up): void one "
-                       "of the two rows", row.date.isoformat(), "record-given-and-missed")
-
-    def make_up_given(self, row: RecordRow, missed: _Row) -> _Row | None:
-        """The make-up of ``missed`` that a given row naming the missed dose's cycle and day
-        gives (a new administration: the missed one stays missed, counted missed), or None
-        when its make-up was given already (the row is then a dose given twice, or one
-        fulfilling nothing)."""
-        done = self.made_up_by.get(id(missed))
-        if done is not None:
-            self.given_unplanned(row, [done])
-            return None
-        up = _Row(missed.plan, missed.date, made_up=missed.line)
-        up.touch(f"make-up of the dose missed on {_day(missed.date)} (line {missed.line}) "
-                 "(missed: make_up)")
-        self.extra.append(up)
-        self.made_up_by[id(missed)] = up
-        return up
 
     def arm_days(self) -> tuple[date, date]:
         """The arm's first and last days: the first day of its first period and the last
@@ -461,257 +431,3 @@ class _Status(_ReplayState):
             if target.made_up is not None else "") + (
             f", cycle {target.plan.cycle} day {target.plan.cycle_day}"
             if target.plan.cycle is not None else ""))
-
-    def make_up(self) -> None:
-        """Under ``missed: make_up``, each missed dose not made up by a given row is planned
-        again after the course's last administration (after the record's delays and moves,
-        whatever its status): the missed doses in the order they were due, one a day, each
-        on the first day after the course's last administration (and after the make-up
-        before it) with no other administration of the drug given or planned, and, for
-        clinic work under a site calendar, a day the site is open (docs/record.md,
-        "Policies"). Two make-ups never stack into one day's double dose."""
-        missed = sorted((r for r in self.rows if r.status is _S.MISSED),
-                        key=lambda r: (r.date, r.plan.cycle or 0, r.plan.cycle_day or 0,
-                                       r.line or 0))
-        taken = {(x.plan.drug, x.date) for x in self.rows + self.extra
-                 if x.status in (_S.GIVEN, _S.PLANNED)}
-        # The plan's own placement of every make-up, those a given row naming the missed
-        # dose gave too: the day each is due (what max_delay counts a make-up given late
-        # from), by the same rule, as if none had been given by such a row.
-        plan_taken = {(x.plan.drug, x.date) for x in self.rows + self.extra
-                      if x.status in (_S.GIVEN, _S.PLANNED) and x.made_up is None}
-        calendar = self.schedule.calendar
-        clinic = {d.id for d in self.regimen.drugs if d.clinic}
-        latest: dict[tuple[str, int], date] = {}  # each course's last make-up so far
-        plan_latest: dict[tuple[str, int], date] = {}
-
-        def place(r: _Row, last: date, at_site: bool, taken: set[tuple[str, date]],
-                  latest: dict[tuple[str, int], date]) -> date | None:
-            """The first day after the course's last administration and its make-up so
-            far with no other dose of the drug (and the site open, for clinic work); None
-            when none is left before 9999-12-31, the calendar's last day."""
-            try:
-                day = max(last, latest.get(r.key, last)) + timedelta(days=1)
-                while (r.plan.drug, day) in taken or (
-                        at_site and calendar is not None and calendar.closure(day) is not None):
-                    day += timedelta(days=1)
-            except OverflowError:
-                return None
-            taken.add((r.plan.drug, day))
-            latest[r.key] = day
-            return day
-
-        for r in missed:
-            course = self.course(r.key)
-            if not _make_up(self.schedule, course):
-                continue  # not made up
-            last = max(x.date for x in self.rows if x.key == r.key)
-            at_site = calendar is not None and (r.plan.drug in clinic or course.clinic)
-            due = place(r, last, at_site, plan_taken, plan_latest)
-            if id(r) in self.made_up_by:
-                # Made up by a given row naming it already (on any day): held to max_delay
-                # from the day the plan makes it up on (none after 9999-12-31, the
-                # calendar's last day: a make-up given by then is never late).
-                if due is not None:
-                    self.make_up_late(self.made_up_by[id(r)], due)
-                continue
-            day = place(r, last, at_site, taken, latest)
-            if day is None:
-                # The course ends on the calendar's last day (a participant placed in year
-                # 9999): no day is left for the make-up; the missed row is named.
-                row = self.record.row_at(r.line or 0)
-                assert row is not None  # (the line of the missed row)
-                raise _problem(row, "event", "the make-up of this "
-                               "missed dose would fall after 9999-12-31, the last day of the "
-                               "calendar (years 1 to 9999)", r.date.isoformat(),
-                               "record-outside-calendar")
-            again = _Row(r.plan, day, made_up=r.line)
-            if day == last + timedelta(days=1):
-                where = "the day after the course's last dose"
-            else:
-                where = (f"{_days((day - last).days)} after the course's last dose "
-                         f"({_day(last)}): make-ups go one a day, on days with no other dose "
-                         f"of {r.plan.drug_name}" + (" and the site open" if at_site else ""))
-            again.touch(f"make-up of the dose missed on {_day(r.date)} (line {r.line}), "
-                        f"{where} (missed: make_up)")
-            self.extra.append(again)
-            self.made_up_by[id(r)] = again
-
-    def make_up_late(self, up: _Row, due: date) -> None:
-        """A make-up given (by a row naming the missed dose's cycle and day) more than
-        ``max_delay`` after ``due``, the day the plan makes it up on (:meth:`make_up`: the
-        site calendar and one make-up a day): a protocol deviation, by the move's limit
-        (:meth:`too_late`). One given before that day is not late."""
-        if up.status is not _S.GIVEN or up.line is None:
-            return
-        why = self.too_late(up, due, up.date)
-        row = self.record.row_at(up.line)
-        if not why or row is None:
-            return
-        self.deviation(row, f"{up.plan.drug_name} "
-                       + (f"cycle {up.plan.cycle} day {up.plan.cycle_day} "
-                          if up.plan.cycle is not None else "")
-                       + f"given on {_day(up.date)}, making up the dose missed (line "
-                       f"{up.made_up}), due {_day(due)} (the day missed: make_up plans it "
-                       "on): " + "; ".join(why))
-
-    def make_ups_recorded(self, dosing: Dosing) -> None:
-        """The given and missed rows that could only be a make-up's, once make-ups are
-        planned: a missed row naming a missed dose by its cycle and day misses its
-        make-up; a missed row, or a given row without an amount, dated on a day with no
-        planned administration of its drug misses or gives the make-up planned that day.
-        Any other is refused as before (or, given twice, named so)."""
-        for row in self.later_missed:
-            up = self.recorded_make_up(row)
-            if up is None:
-                self.missed_nothing(row)
-            if up.status is _S.GIVEN:
-                raise _problem(row, "event", f"line {up.line} says this dose was given; "
-                               "void one of the two rows", row.event.value,
-                               "record-given-and-missed")
-            if up.status is _S.MISSED:
-                self.missed_nothing(row)
-            self.miss(row, up)
-        for row in self.later_given:
-            up = self.recorded_make_up(row)
-            if up is None or up.status is _S.GIVEN:
-                self.given_unplanned(row, [] if up is None else [up])
-                continue
-            if up.status is _S.MISSED:
-                raise _problem(row, "event", f"line {up.line} says this dose was missed; "
-                               "void one of the two rows", row.event.value,
-                               "record-given-and-missed")
-            self.fulfil(row, up, dosing)
-
-    def recorded_make_up(self, row: RecordRow) -> _Row | None:
-        """The make-up a given or missed row names: by the missed dose's cycle and day,
-        else the one of its drug on its date."""
-        if row.cycle is not None:
-            named = [self.made_up_by.get(id(r)) for r in self.named_rows(row)]
-            return next((u for u in named if u is not None), None)
-        return next((u for u in self.extra if u.made_up is not None
-                     and u.plan.drug == row.drug and u.date == row.date), None)
-
-    # 3. Holds and stops ----------------------------------------------------------------
-
-    def spans(self, rows: list[RecordRow], stopped: list[RecordRow] | None = None) -> None:
-        """Mark the doses inside each hold (``rows``: the hold and resume rows); a resume
-        with nothing held is refused, naming the stop (of ``stopped``) that ended the drug
-        when there is one."""
-        holds: dict[str | None, tuple[RecordRow, list[tuple[date, date | None, RecordRow]]]] = {}
-        spans: list[tuple[str | None, date, date | None, RecordRow]] = []
-        for row in sorted(rows, key=lambda r: (r.date or date.min, r.line)):
-            assert row.date is not None
-            what = self.name(row.drug) if row.drug else "the whole treatment"
-            if row.event is EventKind.HOLD:
-                if row.drug in holds:
-                    raise _problem(row, "event", f"{what} is held already (line "
-                                   f"{holds[row.drug][0].line}); resume it first",
-                                   row.event.value, "record-hold-twice")
-                holds[row.drug] = (row, [])
-                self.change(row, f"{what} held from {_day(row.date)}")
-            elif row.event is EventKind.RESUME:
-                opened = holds.pop(row.drug, None)
-                if opened is None and row.drug is not None and None in holds:
-                    # The drug IS held, by a hold of the whole treatment, which only a resume
-                    # of the whole treatment ends (docs/record.md, "Events"): never "not held".
-                    raise _problem(row, "event", f"{what} is held by the hold of the whole "
-                                   f"treatment on line {holds[None][0].line}, which a resume "
-                                   "of one drug does not end: resume the whole treatment (a "
-                                   "resume row with the drug empty), then hold again from that "
-                                   "day each drug that stays held", row.event.value,
-                                   "record-resume-without-hold")
-                if opened is None:
-                    _resumed_after_stop(row, what, stopped or [])
-                    raise _problem(row, "event", f"{what} is not held on {_day(row.date)} "
-                                   "(a resume closes an earlier hold of the same drug, or of "
-                                   "the whole treatment when the drug is empty)",
-                                   row.event.value, "record-resume-without-hold")
-                spans.append((row.drug, opened[0].date or row.date, row.date, opened[0]))
-                self.change(row, f"{what} resumed from {_day(row.date)}")
-        for drug, (row, _) in holds.items():
-            assert row.date is not None
-            spans.append((drug, row.date, None, row))
-        for drug, first, end, row in spans:
-            for r in self.rows + self.extra:  # make-ups too
-                if not ((drug is None or r.plan.drug == drug) and r.date >= first
-                        and (end is None or r.date < end)):
-                    continue
-                if r.status is _S.PLANNED:
-                    r.status = _S.HELD
-                    r.touch(f"held ({_where(row)})")
-                elif r.status is _S.GIVEN and r.date > first:
-                    # Given while held (after the day of the hold, as after a stop): what
-                    # happened, and a protocol deviation, never taken silently.
-                    self.deviations.append((r.date, r.line or 0, f"line {r.line}: "
-                                            f"{r.plan.drug_name} given on {_day(r.date)}, "
-                                            f"during the hold of line {row.line}"))
-
-    def stops(self, rows: list[RecordRow]) -> None:
-        first: dict[str | None, RecordRow] = {}
-        for row in sorted(rows, key=lambda r: (r.date or date.min, r.line)):
-            first.setdefault(row.drug, row)
-            what = self.name(row.drug) if row.drug else "the whole treatment"
-            assert row.date is not None
-            self.change(row, f"{what} stops from {_day(row.date)}")
-        for drug, row in first.items():
-            assert row.date is not None
-            for r in self.rows + self.extra:
-                if not (drug is None or r.plan.drug == drug) or r.date < row.date:
-                    continue
-                if r.status in (_S.PLANNED, _S.HELD):
-                    r.status = _S.STOPPED
-                    r.touch(f"stopped ({_where(row)})")
-                elif r.status is _S.GIVEN and r.date > row.date:
-                    self.deviations.append((r.date, r.line or 0, f"line {r.line}: "
-                                            f"{r.plan.drug_name} given on {_day(r.date)}, "
-                                            f"after the stop of line {row.line}"))
-
-    def past_period_end(self) -> None:
-        """An administration the record's delays or moves (or a late given row) take past
-        the planned end of its period is a protocol deviation, one per period, naming the
-        last such administration and the rows that moved it."""
-        ends = {p.id: p.last_date for p in self.schedule.periods}
-        late: dict[str, list[_Row]] = {}
-        for r in self.rows + self.extra:
-            end = ends.get(r.plan.period)
-            if end is not None and r.date > end and r.status in (_S.GIVEN, _S.PLANNED):
-                late.setdefault(r.plan.period, []).append(r)
-        for period, found in late.items():
-            last = max(found, key=lambda r: (r.date, r.plan.drug))
-            lines = sorted({n for r in found for n in r.moved_by}
-                           | {r.line for r in found if r.status is _S.GIVEN and r.line}
-                           # A make-up past the end: the missed row it makes up.
-                           | {r.made_up for r in found if r.made_up is not None})
-            where = ("line" if len(lines) == 1 else "lines") + " " + ", ".join(
-                str(n) for n in lines) if lines else "the record"
-            what = last.plan.drug_name + (
-                f" cycle {last.plan.cycle} day {last.plan.cycle_day}"
-                if last.plan.cycle is not None else "")
-            count = (f"{len(found)} administrations past it, the last " if len(found) > 1
-                     else "")
-            self.deviations.append((last.date, lines[0] if lines else 0, (
-                f"{where}: period {period} runs past its planned end "
-                f"({_day(ends[period])}): {count}{what} {last.status.value} on "
-                f"{_day(last.date)}")))
-
-
-def _resumed_after_stop(row: RecordRow, what: str, stopped: list[RecordRow]) -> None:
-    """Refuse a resume of what a stop on or before its date ended (the stop of its drug, or
-    of the whole treatment), naming the stop: a stop ends a drug, and a resume cannot undo
-    it; a stop entered in error is voided (docs/record.md, "Events")."""
-    assert row.date is not None
-    ending = sorted((s for s in stopped if s.date is not None and s.date <= row.date
-                     and (s.drug is None or s.drug == row.drug)),
-                    key=lambda s: (s.date or date.min, s.line))
-    if not ending:
-        return
-    stop = ending[0]
-    assert stop.date is not None
-    whole = stop.drug is None
-    subject = "it" if whole == (row.drug is None) else "the whole treatment"
-    raise _problem(row, "event", f"{what} is not held on {_day(row.date)}: {subject} was "
-                   f"stopped on {_day(stop.date)} (line {stop.line}), and a stop ends "
-                   f"{'the treatment' if whole else 'the drug'}, which a resume cannot undo "
-                   f"(if the stop was a mistake, void it: a 'void stop' row naming line "
-                   f"{stop.line})", row.event.value, "record-resume-without-hold")
