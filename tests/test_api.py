@@ -49,7 +49,8 @@ PUBLIC = [
     # Exceptions and warnings
     "AnchorLengthWarning", "ClosedDayWarning", "CumulativeDoseWarning", "DoseError",
     "ExpandOptionError", "GivenAfterArmWarning",
-    "ImplausibleMeasurementWarning", "InvalidRegimenError", "OverdoseWarning",
+    "ImplausibleMeasurementWarning", "InvalidRecordError", "InvalidRegimenError",
+    "OverdoseWarning",
     "MissingMeasurementError", "ParticipantError", "Problem", "PublishError", "QuantityError",
     "QuantityTypeError", "RecordWarning",
     "RegimenError", "RegimenLookupError", "RegimenNotFoundError", "RegimenWarning",

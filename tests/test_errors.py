@@ -35,12 +35,19 @@ KEBAB = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
 _PROBLEM = Problem("r.yaml", 15, ("periods", 0, "courses", 0, "days"),
                    "day 99 is outside a 28-day cycle", 99, code="day-outside-cycle")
 
+_RECORD_PROBLEM = Problem("R.csv", 2, ("date",), "doxorubicin given on Sun 2026-12-20, before "
+                          "the arm's first day", "2026-12-20", code="record-outside-arm")
+
 #: (error, its builtin, its message written out by hand, its fields).
 ERRORS: list[tuple[Exception, type[Exception], str, dict[str, Any]]] = [
     (errors.RegimenError("something"), Exception, "something", {}),
     (errors.InvalidRegimenError([_PROBLEM]), ValueError,
      "r.yaml:15: periods[0].courses[0].days: day 99 is outside a 28-day cycle (got 99)",
      {"problems": (_PROBLEM,)}),
+    (errors.InvalidRecordError([_RECORD_PROBLEM]), ValueError,
+     "R.csv:2: date: doxorubicin given on Sun 2026-12-20, before the arm's first day "
+     "(got '2026-12-20')",
+     {"problems": (_RECORD_PROBLEM,), "code": "invalid-record"}),
     (errors.RegimenNotFoundError("nope", ("a", "b")), LookupError,
      "no regimen file or catalogue entry named 'nope'; catalogue ids: a, b",
      {"name": "nope", "known": ("a", "b")}),

@@ -22,7 +22,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
     "errors": (
         "AnchorLengthWarning", "ClosedDayWarning", "CumulativeDoseWarning", "DoseError",
         "ExpandOptionError", "GivenAfterArmWarning",
-        "ImplausibleMeasurementWarning", "InvalidRegimenError",
+        "ImplausibleMeasurementWarning", "InvalidRecordError", "InvalidRegimenError",
         "MissingMeasurementError", "OverdoseWarning", "ParticipantError", "Problem", "PublishError",
         "QuantityError", "QuantityTypeError", "RecordWarning", "RegimenError", "RegimenLookupError",
         "RegimenNotFoundError", "RegimenWarning", "RoundingWarning", "StandardDoseWarning",

@@ -6,6 +6,7 @@ know this library)::
 
     RegimenError
     ├── InvalidRegimenError (ValueError)    a file or document; .problems: tuple[Problem, ...]
+    │   └── InvalidRecordError              ... a participant's record (not the regimen)
     ├── RegimenNotFoundError (LookupError)  no file, no catalogue entry: .name, .known
     ├── RegimenLookupError (LookupError)    Regimen.drug/arm/period: .kind, .key, .known
     ├── UnitError (ValueError)              a quantity's text: .text, .reason, .allowed
@@ -69,6 +70,7 @@ __all__ = [
     "ExpandOptionError",
     "GivenAfterArmWarning",
     "ImplausibleMeasurementWarning",
+    "InvalidRecordError",
     "InvalidRegimenError",
     "Loc",
     "MissingMeasurementError",
@@ -360,6 +362,24 @@ class InvalidRegimenError(RegimenError, ValueError):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+
+class InvalidRecordError(InvalidRegimenError):
+    """A participant's record of treatment is invalid, not the regimen: a record file that
+    cannot be read, a row with a problem of its own, a row that names what the regimen or
+    the participant's schedule lacks, a row the replay cannot apply (docs/record.md).
+
+    Raised by every route that reads or replays a record: ``read_record``,
+    ``load_record``, ``Record(...)`` and ``RecordRow(...)``, ``Record.check_against``,
+    ``regimens.record.replay`` and ``Regimen.expand(..., record=...)`` (and the command
+    line's ``--record``). A subclass of :class:`InvalidRegimenError`, with the same
+    fields (``problems``, one :class:`Problem` per mistake, each with its own ``code``:
+    ``record-outside-arm``, ...) and the same message, so that code catching
+    ``InvalidRegimenError`` or ``ValueError`` still catches it, and code that must tell a
+    wrong record from a wrong regimen catches this class first.
+    """
+
+    code = "invalid-record"
 
 
 class RegimenNotFoundError(RegimenError, LookupError):

@@ -244,6 +244,9 @@ class Regimen:
             DoseError: a dose that rounds to nothing.
             InvalidRegimenError: a course whose days or steps do not fit the chosen
                 period lengths.
+            InvalidRecordError: (an ``InvalidRegimenError``) a ``record`` with a row
+                that names what the regimen or the schedule lacks, or that the replay
+                cannot apply (docs/record.md).
 
         Risky but legal situations (a rounding that moves a dose by more than
         10%, a time of day in a daylight-saving gap, clinic work left on a closed

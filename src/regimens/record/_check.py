@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING
 
-from ..errors import InvalidRegimenError, Problem
+from ..errors import InvalidRecordError, Problem
 from ..model import Course, DaysPattern, Regimen, suggestion
 from ..quantities import EXACT, Months, half_up, plain
 
@@ -56,7 +56,7 @@ def check_record(record: Record, regimen: Regimen, arm: str | None = None,
     # The reductions that name what the regimen has, in the order they take effect.
     problems.extend(escalation_problems(regimen, reductions, levels))
     if problems:
-        raise InvalidRegimenError(sorted(problems, key=lambda p: p.line or 0))
+        raise InvalidRecordError(sorted(problems, key=lambda p: p.line or 0))
 
 
 def _courses(regimen: Regimen, arm: str | None) -> list[Course]:

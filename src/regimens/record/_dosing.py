@@ -35,7 +35,7 @@ from .._records import dataclass
 from ..engine import Administration, BodySize, ComputedDose, Schedule, compute_dose
 from ..errors import (
     DoseError,
-    InvalidRegimenError,
+    InvalidRecordError,
     MissingMeasurementError,
     ParticipantError,
 )
@@ -207,7 +207,7 @@ class Dosing:
     the same day, is the one computed before (the same answer, computed once).
 
     Raises:
-        InvalidRegimenError: a ``reduce`` row that raises a dose when the course's
+        InvalidRecordError: a ``reduce`` row that raises a dose when the course's
             reductions are permanent (``re_escalate: false``), with its file and line;
             a ``reduce`` row on a drug whose courses have no dose to change.
     """
@@ -259,7 +259,7 @@ class Dosing:
         rows = [r for rows in self.reductions.values() for r in rows]
         problems = escalation_problems(self.regimen, rows, self.levels)
         if problems:
-            raise InvalidRegimenError(problems)
+            raise InvalidRecordError(problems)
 
     def _reduction(self, a: Administration, on: date, as_of: date | None = None,
                    below: int | None = None) -> _Reduction | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from ..engine import Administration
-from ..errors import InvalidRegimenError, MissingMeasurementError, Problem
+from ..errors import InvalidRecordError, MissingMeasurementError, Problem
 from ._model import RecordRow
 
 __all__ = ["_MEASURE_LABEL", "_stale_bsa", "_unusable"]
@@ -23,7 +23,7 @@ def _where(exc: MissingMeasurementError) -> str:
 
 
 def _unusable(row: RecordRow, exc: MissingMeasurementError, a: Administration,
-              day: date) -> InvalidRegimenError:
+              day: date) -> InvalidRecordError:
     """The error for a ``measure`` row that leaves a later dose without a measurement it
     needs (a serum creatinine replaces the GFR given at enrolment, and the participant's
     age or sex for Cockcroft-Gault is not given), at the row's file and line: the
@@ -43,12 +43,12 @@ def _unusable(row: RecordRow, exc: MissingMeasurementError, a: Administration,
     message = (f"the {label} measured here is used from {row.date} on, and the dose of "
                f"{a.drug} on {day.isoformat()}{where} cannot be computed from it: {reason}; "
                f"{give}")
-    return InvalidRegimenError([Problem(row.source, row.line, ("amount",), message,
+    return InvalidRecordError([Problem(row.source, row.line, ("amount",), message,
                                         row.measurement.text, code="measurement-leaves-dose")])
 
 
 def _stale_bsa(row: RecordRow, bsa: str, exc: MissingMeasurementError, a: Administration,
-               day: date) -> InvalidRegimenError:
+               day: date) -> InvalidRecordError:
     """The error for a ``measure`` row of weight or height that makes a BSA (given at
     enrolment or measured: ``bsa`` says which) out of date, when the new BSA cannot be
     computed (no height or no weight).
@@ -65,5 +65,5 @@ def _stale_bsa(row: RecordRow, bsa: str, exc: MissingMeasurementError, a: Admini
                f"{day.isoformat()}{where} is refused rather than computed from the old BSA; "
                f"give the participant's {other}, or record a BSA measured on or after this "
                "row (a measure row in m2)")
-    return InvalidRegimenError([Problem(row.source, row.line, ("amount",), message,
+    return InvalidRecordError([Problem(row.source, row.line, ("amount",), message,
                                         row.measurement.text, code="bsa-out-of-date")])

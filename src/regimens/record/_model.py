@@ -18,7 +18,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from .._records import dataclass
-from ..errors import NO_VALUE, InvalidRegimenError, ParticipantError, Problem
+from ..errors import NO_VALUE, InvalidRecordError, ParticipantError, Problem
 from ..model import Participant
 from ..quantities import Amount, decimal_argument
 
@@ -66,7 +66,7 @@ class Measurement:
     mL/min). :meth:`apply` gives the participant with this measurement in place.
 
     Raises:
-        InvalidRegimenError: an unknown kind, or a value Participant refuses.
+        InvalidRecordError: an unknown kind, or a value Participant refuses.
     """
 
     kind: str
@@ -170,7 +170,7 @@ class RecordRow:
     goes with ``cycle`` (a cycle day names nothing without its cycle).
 
     Raises:
-        InvalidRegimenError: every shape problem at once, each naming the field (``code``
+        InvalidRecordError: every shape problem at once, each naming the field (``code``
             ``missing-field``, ``field-not-for-event``, ``wrong-type``, ...).
     """
 
@@ -358,4 +358,4 @@ class _Problems:
 
     def raise_any(self) -> None:
         if self.found:
-            raise InvalidRegimenError(self.found)
+            raise InvalidRecordError(self.found)

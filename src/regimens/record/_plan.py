@@ -48,7 +48,7 @@ def expand(
     Raises:
         ExpandOptionError: as :meth:`Regimen.expand` says, and a ``record`` that is not
             a :class:`Record`.
-        InvalidRegimenError: every row of ``record`` that names what the regimen lacks
+        InvalidRecordError: every row of ``record`` that names what the regimen lacks
             (:meth:`Record.check_against`, all in one error); then as :func:`replay` says.
     """
     timeline = resolve(regimen, arm=arm, start=start, participant=participant,

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from ..errors import ExpandOptionError, InvalidRegimenError, Problem
+from ..errors import ExpandOptionError, InvalidRecordError, InvalidRegimenError, Problem
 from ..format import MAX_BYTES
 from ..model import Regimen
 from ._check import check_record
@@ -47,7 +47,7 @@ def load_record(path: str | os.PathLike[str], *, regimen: Regimen | None = None,
     (docs/record.md, "Every problem at once").
 
     Raises:
-        InvalidRegimenError: the file cannot be read (missing, a directory, not a regular
+        InvalidRecordError: the file cannot be read (missing, a directory, not a regular
             file, over 2 MiB, not UTF-8), has another suffix, or any row is invalid (or,
             with ``regimen``, names what the regimen lacks); each problem names the file,
             line and column.
@@ -96,7 +96,7 @@ def read_record(text: str | bytes, *, name: str = "<record>", kind: str = "csv",
     document that is not a list.
 
     Raises:
-        InvalidRegimenError: every problem of the file at once, each with its line and
+        InvalidRecordError: every problem of the file at once, each with its line and
             column, in line order (docs/record.md, "The file").
         RegimenLookupError: ``arm`` is not an arm of ``regimen``.
     """
@@ -150,7 +150,7 @@ def read_record(text: str | bytes, *, name: str = "<record>", kind: str = "csv",
     if problems:
         # In line order (a row's own problems, then those of the whole record, then those
         # against the regimen); problems of the file itself (no line) first.
-        raise InvalidRegimenError(sorted(problems, key=lambda p: p.line or 0))
+        raise InvalidRecordError(sorted(problems, key=lambda p: p.line or 0))
     return record
 
 

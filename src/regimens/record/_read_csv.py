@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ..errors import InvalidRegimenError, Problem
+from ..errors import InvalidRecordError, Problem
 from ..format import wide_encoding
 from ..model import closest
 from ._read_row import COLUMNS, OPTIONAL_COLUMNS, _fail, _Row
@@ -118,5 +118,5 @@ def _header(cells: list[str], name: str, line: int) -> list[str]:
                                 f"{', '.join(COLUMNS)}, in any order; cells may be empty)",
                                 code="missing-column"))
     if problems:
-        raise InvalidRegimenError(problems)
+        raise InvalidRecordError(problems)
     return names

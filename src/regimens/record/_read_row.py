@@ -11,7 +11,14 @@ from decimal import Decimal
 from typing import Any
 
 from .._records import dataclass
-from ..errors import NO_VALUE, InvalidRegimenError, ParticipantError, Problem, UnitError
+from ..errors import (
+    NO_VALUE,
+    InvalidRecordError,
+    InvalidRegimenError,
+    ParticipantError,
+    Problem,
+    UnitError,
+)
 from ..format import INVISIBLE
 from ..model import closest
 from ..quantities import (
@@ -324,5 +331,5 @@ def _level(value: Any) -> tuple[int | None, Decimal | None]:
 
 
 def _fail(name: str, line: int | None, message: str, value: object = NO_VALUE, *,
-          code: str) -> InvalidRegimenError:
-    return InvalidRegimenError([Problem(name, line, (), message, value, code=code)])
+          code: str) -> InvalidRecordError:
+    return InvalidRecordError([Problem(name, line, (), message, value, code=code)])

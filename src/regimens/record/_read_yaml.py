@@ -3,14 +3,18 @@ mappings with the same keys as a CSV file's columns."""
 
 from __future__ import annotations
 
-from ..errors import Problem
+from ..errors import InvalidRecordError, InvalidRegimenError, Problem
 from ..format import parse_document
 from ..model import closest
 from ._read_row import COLUMNS, OPTIONAL_COLUMNS, _fail, _Row
 
 
 def _yaml_rows(data: str | bytes, name: str, problems: list[Problem]) -> list[_Row]:
-    doc = parse_document(data, name)
+    try:
+        doc = parse_document(data, name)
+    except InvalidRegimenError as exc:
+        # Not UTF-8, not YAML: the format's reader says so, of a record file here.
+        raise InvalidRecordError(exc.problems) from None
     if not isinstance(doc.value, list):
         raise _fail(name, doc.lines.get(()), "a YAML record is a list of rows, each a mapping "
                     "(- {date: 2027-01-04, event: given, drug: dox})", code="wrong-type")

@@ -26,7 +26,7 @@ class Record:
     names an earlier row of the record that is not itself a void and is withdrawn once.
 
     Raises:
-        InvalidRegimenError: rows that are not :class:`RecordRow`, a line twice, or a void
+        InvalidRecordError: rows that are not :class:`RecordRow`, a line twice, or a void
             that withdraws nothing (code ``void-unknown-line``), a void or an already
             withdrawn row.
     """
@@ -102,7 +102,7 @@ class Record:
         look-alike drug id is named ("did you mean 'dox'?").
 
         Raises:
-            InvalidRegimenError: every row that names something the regimen lacks, in line
+            InvalidRecordError: every row that names something the regimen lacks, in line
                 order, with its file, line and column (codes ``unknown-drug``,
                 ``drug-not-in-arm``, ``unknown-cycle``, ``unknown-cycle-day``,
                 ``undeclared-level``, ``level-percent-mismatch``, ``nothing-to-reduce``,

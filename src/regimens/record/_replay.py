@@ -41,6 +41,7 @@ from ..errors import (
     CumulativeDoseWarning,
     DoseError,
     ExpandOptionError,
+    InvalidRecordError,
     InvalidRegimenError,
     ParticipantError,
     Problem,
@@ -165,7 +166,7 @@ def replay(schedule: Schedule, record: Record,
     administrations, visits, changes and deviations are the same, sooner.
 
     Raises:
-        InvalidRegimenError: a row that names nothing on this schedule (an unknown drug,
+        InvalidRecordError: a row that names nothing on this schedule (an unknown drug,
             cycle or cycle day), a delay that does not move its cycle later, a dose both
             given and missed, a resume without a hold; each with the record's file,
             line and field. Rows that would move a date past 9999-12-31 (the delay or
@@ -176,7 +177,7 @@ def replay(schedule: Schedule, record: Record,
     except OverflowError:
         # A date moved past the calendar's last day by none of the rows the replay names
         # itself (a visit after a drug's last dose, moved with it): the record is named.
-        raise InvalidRegimenError([Problem(
+        raise InvalidRecordError([Problem(
             record.source, None, (), "the record's rows would move a date of the schedule past "
             "9999-12-31, the last day of the calendar (years 1 to 9999)",
             code="record-outside-calendar")]) from None
@@ -340,7 +341,7 @@ def expand_with_record(regimen: Regimen, arm: str, timeline: Timeline, record: R
 
     Raises:
         ExpandOptionError: a ``record`` that is not a :class:`Record`.
-        InvalidRegimenError: every row of ``record`` that names what the regimen lacks
+        InvalidRecordError: every row of ``record`` that names what the regimen lacks
             (:meth:`Record.check_against`, all in one error); then as :func:`replay` says.
     """
     if not isinstance(record, Record):

@@ -9,7 +9,7 @@ from datetime import date, time
 
 from .._records import dataclass
 from ..engine import Administration, AdministrationStatus, ComputedDose, Schedule
-from ..errors import NO_VALUE, InvalidRegimenError, Problem, RegimenWarning
+from ..errors import NO_VALUE, InvalidRecordError, Problem, RegimenWarning
 from ..model import Course, suggestion
 from ..quantities import Basis
 from ._dosing import DoseChange
@@ -86,11 +86,11 @@ class _Row:
 
 
 def _problem(row: RecordRow, name: str, message: str, value: object,
-             code: str) -> InvalidRegimenError:
+             code: str) -> InvalidRecordError:
     if value is None:
         # A cell left empty: said so, never "(got null)" (JSON's word, not the file's).
         message, value = f"{message} (the {name} cell is empty)", NO_VALUE
-    return InvalidRegimenError([Problem(row.source, row.line, (name,), message, value,
+    return InvalidRecordError([Problem(row.source, row.line, (name,), message, value,
                                         code=code)])
 
 
