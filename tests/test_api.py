@@ -48,10 +48,10 @@ PUBLIC = [
     "PublishSummary", "Reminder", "publish",
     # Exceptions and warnings
     "AnchorLengthWarning", "ClosedDayWarning", "CumulativeDoseWarning", "DoseError",
-    "ExpandOptionError", "GivenAfterArmWarning",
+    "ExpandOptionError", "ExpandOptionTypeError", "GivenAfterArmWarning",
     "ImplausibleMeasurementWarning", "InvalidRecordError", "InvalidRegimenError",
-    "OverdoseWarning",
-    "MissingMeasurementError", "ParticipantError", "Problem", "PublishError", "QuantityError",
+    "OverdoseWarning", "MissingMeasurementError", "ParticipantError", "ParticipantTypeError",
+    "Problem", "PublishError", "QuantityError",
     "QuantityTypeError", "RecordWarning",
     "RegimenError", "RegimenLookupError", "RegimenNotFoundError", "RegimenWarning",
     "RoundingWarning", "StandardDoseWarning", "TimeShiftWarning", "UnitError",

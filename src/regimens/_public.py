@@ -21,9 +21,10 @@ PUBLIC: dict[str, tuple[str, ...]] = {
     ),
     "errors": (
         "AnchorLengthWarning", "ClosedDayWarning", "CumulativeDoseWarning", "DoseError",
-        "ExpandOptionError", "GivenAfterArmWarning",
+        "ExpandOptionError", "ExpandOptionTypeError", "GivenAfterArmWarning",
         "ImplausibleMeasurementWarning", "InvalidRecordError", "InvalidRegimenError",
-        "MissingMeasurementError", "OverdoseWarning", "ParticipantError", "Problem", "PublishError",
+        "MissingMeasurementError", "OverdoseWarning", "ParticipantError", "ParticipantTypeError",
+        "Problem", "PublishError",
         "QuantityError", "QuantityTypeError", "RecordWarning", "RegimenError", "RegimenLookupError",
         "RegimenNotFoundError", "RegimenWarning", "RoundingWarning", "StandardDoseWarning",
         "TimeShiftWarning",

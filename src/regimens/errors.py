@@ -13,10 +13,12 @@ know this library)::
     ├── QuantityError (ValueError)          a number out of its domain: .quantity, .reason, .value
     │   └── QuantityTypeError (TypeError)   ... of the wrong type (StudyDay("3"))
     ├── ParticipantError (ValueError)       a measurement or label: .field, .reason, .value,
-    │                                       .participant (a cohort row)
+    │   │                                   .participant (a cohort row)
+    │   ├── ParticipantTypeError (TypeError) ... of the wrong type (Participant(label=5))
     │   └── MissingMeasurementError         ... that a dose needs: .needed, .file, .line, .loc
     ├── ExpandOptionError (ValueError)      an option (arm, start, lengths, stamp, ...):
-    │                                       .option, .reason, .value, .participant
+    │   │                                   .option, .reason, .value, .participant
+    │   └── ExpandOptionTypeError (TypeError) ... of the wrong type (tz=timezone.utc)
     ├── DoseError (ValueError)              a dose not computable safely: .reason, .participant,
     │                                       .file, .line, .loc (a dose read from a file)
     └── PublishError (OSError)              CalDAV publishing: .reason, .url, .status
@@ -68,6 +70,7 @@ __all__ = [
     "CumulativeDoseWarning",
     "DoseError",
     "ExpandOptionError",
+    "ExpandOptionTypeError",
     "GivenAfterArmWarning",
     "ImplausibleMeasurementWarning",
     "InvalidRecordError",
@@ -76,6 +79,7 @@ __all__ = [
     "MissingMeasurementError",
     "OverdoseWarning",
     "ParticipantError",
+    "ParticipantTypeError",
     "Problem",
     "PublishError",
     "QuantityError",
@@ -478,6 +482,16 @@ class ParticipantError(RegimenError, ValueError):
         return f"{self.field}: {self.detail}"
 
 
+class ParticipantTypeError(ParticipantError, TypeError):
+    """A participant's field of the wrong type (``Participant(label=5)``: a label is
+    text).
+
+    Same fields and message as :class:`ParticipantError`; also a ``TypeError``.
+    """
+
+    code = "participant-type"
+
+
 class MissingMeasurementError(ParticipantError):
     """A body-size dose needs a measurement that was not given.
 
@@ -609,6 +623,18 @@ class ExpandOptionError(RegimenError, ValueError):
 
     def __str__(self) -> str:
         return f"{self.option}: {self.detail}"
+
+
+class ExpandOptionTypeError(ExpandOptionError, TypeError):
+    """An option or argument of the wrong type (``tz=datetime.timezone.utc``, a tzinfo
+    where a zone name is asked; ``to_ics(previous=Path(...))``, a path where the file's
+    bytes are asked; ``lengths={"treatment": 15}``).
+
+    Same fields and message as :class:`ExpandOptionError` (``reason`` says what is
+    allowed); also a ``TypeError``.
+    """
+
+    code = "option-type"
 
 
 class PublishError(RegimenError, OSError):

@@ -298,7 +298,7 @@ def test_without_a_calendar_nothing_changes() -> None:
 
 
 def test_the_calendar_option_is_checked() -> None:
-    with pytest.raises(regimens.ExpandOptionError, match="site_calendar: a SiteCalendar"):
+    with pytest.raises(regimens.ExpandOptionTypeError, match="calendar: a SiteCalendar"):
         expand(course("drug: pred, dose: 1 mg, days: 1"), calendar=("sat",))
 
 

@@ -18,8 +18,9 @@ D = dt.date
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"closed": ("sat", "sunday")}, "closed: weekday names, each one of: mon, tue, wed, thu, "
      "fri, sat, sun (got ('sat', 'sunday'))"),
-    ({"closed": ["sat"]}, "closed: weekday names, each one of: mon, tue, wed, thu, fri, sat, "
-     "sun (got a list)"),
+    # A list of the right names: the message says the type (it listed the names given).
+    ({"closed": ["sat"]}, "closed: a tuple of weekday names, each one of: mon, tue, wed, thu, "
+     "fri, sat, sun (one day: ('sat',); a list: tuple(...)) (got a list)"),
     ({"closed": ("sat", "sat")}, "closed: a weekday is given twice (got 'sat,sat')"),
     ({"closed": ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
      "closed: every weekday is closed: the site could never see a participant "
@@ -27,7 +28,9 @@ D = dt.date
     ({"holidays": "XX"}, "holidays: unknown country; give an ISO 3166-1 alpha-2 code such as "
      "FR or US, optionally with a subdivision: US-CA (got 'XX')"),
     ({"holidays": 33}, "holidays: a country code such as FR, or US-CA (got 33)"),
-    ({"observed": "yes"}, "holidays: observed is true or false (got 'yes')"),
+    # Named as the argument it is (it was named "holidays").
+    ({"observed": "yes"}, "observed: True (close on the holidays' observed dates) or False "
+     "(on their own dates) (got 'yes')"),
     ({"closed_dates": (D(2027, 1, 1),)}, "closed_dates: a tuple of Closure records "
      "(got (datetime.date(2027, 1, 1),))"),
 ])

@@ -178,8 +178,8 @@ def expand_cohort(
         except ExpandOptionError as exc:
             if exc.participant is not None:
                 raise
-            raise ExpandOptionError(exc.option, exc.reason, exc.value,
-                                    participant=first) from None
+            raise type(exc)(exc.option, exc.reason, exc.value,
+                            participant=first) from None
 
     if n and templates:
         _within_calendar(day_one, group_of, templates, np)

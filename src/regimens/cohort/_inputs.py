@@ -7,14 +7,14 @@ error about one participant's value names that participant (``participant``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import Iterable, Mapping
+from datetime import date, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from ..engine import check_arm, parse_start, parse_zone
-from ..errors import ExpandOptionError
+from ..errors import ExpandOptionError, ExpandOptionTypeError
 from ..model import Regimen
-from ..quantities import counted
+from ..quantities import Duration, counted
 
 if TYPE_CHECKING:
     import numpy as np
@@ -54,9 +54,9 @@ def starts(given: Any, np: Any) -> NDArray[np.datetime64]:
     item with the engine's :func:`~regimens.engine.parse_start`, whose error
     names the item (``starts[3]``).
     """
-    if isinstance(given, (str, date)):
-        raise ExpandOptionError("starts", "give one start date per participant (a sequence)",
-                                given)
+    if isinstance(given, (str, date)) or not isinstance(given, Iterable):
+        raise ExpandOptionTypeError("starts", "give one start date per participant (a "
+                                    "sequence)", given)
     if isinstance(given, np.ndarray) and given.dtype.kind == "M":
         if np.isnat(given).any():
             raise ExpandOptionError("starts", "a start date is missing (NaT)")
@@ -83,6 +83,10 @@ def _coded(option: str, given: Any, n: int, what: str, np: Any) -> tuple[list[st
     A dict maps each text to its code in one pass (no sort of n Python strings); the
     distinct values are then checked and sorted, so codes do not depend on input order.
     """
+    if not isinstance(given, Iterable):
+        # (None or a number: "not iterable" from inside says nothing of the argument.)
+        raise ExpandOptionTypeError(option, f"one {what} for everyone (text), or a sequence "
+                                    "with one per participant", given)
     items = given if isinstance(given, (list, tuple)) else list(given)
     if len(items) != n:
         raise ExpandOptionError(option, f"{counted(len(items), what)} for "
@@ -97,8 +101,8 @@ def _coded(option: str, given: Any, n: int, what: str, np: Any) -> tuple[list[st
     bad = next((label for label in labels if not isinstance(label, str)), None)
     if first is None or bad is not None:
         row = next(i for i, item in enumerate(items) if not isinstance(item, str))
-        raise ExpandOptionError(option, f"each {what} is text", items[row],
-                                participant=row)
+        raise ExpandOptionTypeError(option, f"each {what} is text", items[row],
+                                    participant=row)
     order = sorted(range(len(labels)), key=labels.__getitem__)
     remap = np.empty(len(labels), dtype="int64")
     remap[order] = np.arange(len(labels))
@@ -119,8 +123,7 @@ def arms(regimen: Regimen, given: Any, n: int, np: Any) -> tuple[tuple[str, ...]
             check_arm(regimen, label)
         except ExpandOptionError as exc:
             row = int(np.flatnonzero(inverse == code)[0])
-            raise ExpandOptionError(exc.option, exc.reason, exc.value,
-                                    participant=row) from None
+            raise type(exc)(exc.option, exc.reason, exc.value, participant=row) from None
     # Codes in the regimen's order of arms, so the result does not depend on spelling order.
     order = [a.id for a in regimen.arms if a.id in labels]
     remap = np.array([order.index(label) for label in labels], dtype="int64")
@@ -132,6 +135,8 @@ def lengths(given: Mapping[str, Any] | None, n: int, np: Any) -> list[
     """Per period id: the distinct length texts and each participant's code into them."""
     found = []
     for period_id, value in (given or {}).items():
+        if isinstance(value, Duration):
+            value = str(value)  # "12 weeks": read back to the same days, as expand takes it
         if isinstance(value, str):
             found.append((period_id, [value], np.zeros(n, dtype="int64")))
             continue
@@ -144,15 +149,27 @@ def zones(given: Any, n: int, np: Any) -> tuple[tuple[str, ...], Any] | None:
     """The IANA zones given (sorted) and each participant's code into them, or None."""
     if given is None:
         return None
-    if isinstance(given, str):
-        parse_zone(given)
-        return (given,), np.zeros(n, dtype="int64")
+    if isinstance(given, str | tzinfo):
+        # One zone for everyone: a name, or a ZoneInfo taken by its key (as expand takes it).
+        return (str(parse_zone(given)),), np.zeros(n, dtype="int64")
+    if isinstance(given, (list, tuple)) and any(isinstance(g, tzinfo) for g in given):
+        # A ZoneInfo of a participant's is taken by its key; another tzinfo is refused by
+        # the engine's rule, at its row (its text, "UTC", would read as a name).
+        keyed = []
+        for row, item in enumerate(given):
+            if isinstance(item, tzinfo):
+                try:
+                    item = str(parse_zone(item))
+                except ExpandOptionError as exc:
+                    raise type(exc)(exc.option, exc.reason, exc.value,
+                                    participant=row) from None
+            keyed.append(item)
+        given = keyed
     labels, inverse = _coded("tz", given, n, "time zone", np)
     for code, label in enumerate(labels):
         try:
             parse_zone(label)
         except ExpandOptionError as exc:
             row = int(np.flatnonzero(inverse == code)[0])
-            raise ExpandOptionError(exc.option, exc.reason, exc.value,
-                                    participant=row) from None
+            raise type(exc)(exc.option, exc.reason, exc.value, participant=row) from None
     return tuple(labels), inverse

@@ -109,8 +109,8 @@ def participant_warnings(
         except ExpandOptionError as exc:  # no safe move out of a gap, in this zone
             if exc.participant is not None:
                 raise
-            raise ExpandOptionError(exc.option, exc.reason, exc.value,
-                                    participant=row) from None
+            raise type(exc)(exc.option, exc.reason, exc.value,
+                            participant=row) from None
         # A length assumed is said with the participant's own dates: added for every
         # participant of the group by length_warnings, never shared through the cache.
         texts = tuple(str(w) for w in schedule.warnings

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ..errors import ExpandOptionError, RegimenError
+from ..errors import ExpandOptionError, ExpandOptionTypeError, RegimenError
 from ..model import (
     MONTHS_REFERENCE,
     MONTHS_STARTS,
@@ -362,7 +362,9 @@ def check(regimen: Regimen, participant: Participant | None = None, *,
     site: tuple[SiteCount, ...] = ()
     if calendar is not None:
         if not isinstance(calendar, SiteCalendar):
-            raise ExpandOptionError("site_calendar", "a SiteCalendar", calendar)
+            raise ExpandOptionTypeError("calendar", "a SiteCalendar (regimens.SiteCalendar("
+                                        "closed=('sat', 'sun'), holidays='FR')) or None",
+                                        calendar)
         first = REFERENCE_START if start is None else parse_start(start)
         site = site_counts(regimen, calendar, first)
     elif start is not None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from ..errors import ExpandOptionError, UnitError
+from ..errors import ExpandOptionError, ExpandOptionTypeError, UnitError
 from ..model import MONTHS_NOT_CHOSEN, Regimen, lookalike_text
 from ..quantities import BSAFormula, Duration
 
@@ -33,8 +33,8 @@ def parse_start(start: date | str, option: str = "start") -> date:
         ExpandOptionError: a date and time, or anything that is not a calendar date.
     """
     if isinstance(start, datetime):
-        raise ExpandOptionError(option, "the start is a calendar date, not a date and time",
-                                start.isoformat())
+        raise ExpandOptionTypeError(option, "the start is a calendar date, not a date and "
+                                    "time", start.isoformat())
     if isinstance(start, date):
         return start
     if isinstance(start, str):
@@ -42,8 +42,8 @@ def parse_start(start: date | str, option: str = "start") -> date:
             return date.fromisoformat(start.strip())
         except ValueError:
             pass
-    raise ExpandOptionError(option, "not a calendar date; write YYYY-MM-DD, e.g. 2027-01-04",
-                            start)
+    error = ExpandOptionError if isinstance(start, str) else ExpandOptionTypeError
+    raise error(option, "not a calendar date; write YYYY-MM-DD, e.g. 2027-01-04", start)
 
 
 @functools.cache
@@ -53,11 +53,38 @@ def _zone_names() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-def parse_zone(tz: str | None) -> ZoneInfo | None:
+def parse_zone(tz: str | tzinfo | None) -> ZoneInfo | None:
+    """The time zone ``tz`` names: an IANA name (``"Europe/Paris"``), or a
+    :class:`zoneinfo.ZoneInfo` made from one (taken by its key, so that the schedule, its
+    outputs and its pickles name the zone exactly as a name given would); None: none.
+
+    Raises:
+        ExpandOptionTypeError: another tzinfo (``datetime.timezone.utc``, a fixed
+            offset, a ZoneInfo read from a file, which has no name) or a value that is
+            neither text nor a tzinfo.
+        ExpandOptionError: a name that is not an IANA zone (``localtime``, a file path,
+            ``UTC+02:00``).
+    """
     if tz is None:
         return None
+    if isinstance(tz, tzinfo):
+        key = getattr(tz, "key", None) if _is_zoneinfo(tz) else None
+        if not isinstance(key, str):
+            # A fixed offset has no daylight-saving rules: a clinic's times would be wrong
+            # for half the year, so the zone is asked for by its name. Shown as Python
+            # spells it: its text ("UTC") would read as a zone name given.
+            raise ExpandOptionTypeError(
+                "tz", "a time zone is an IANA name (str) such as 'Europe/Paris', or a "
+                "zoneinfo.ZoneInfo made from one; another tzinfo (datetime.timezone.utc, a "
+                "fixed offset, a ZoneInfo without a key) is not a time zone: give the "
+                "zone's name ('UTC'; the site's zone, such as 'Europe/Paris')", repr(tz))
+        tz = key
+    elif not isinstance(tz, str):
+        raise ExpandOptionTypeError(
+            "tz", "a time zone is an IANA name (str) such as 'Europe/Paris', or a "
+            "zoneinfo.ZoneInfo made from one", tz)
     # Only IANA names: "localtime" or a file path would read the machine's zone.
-    if not isinstance(tz, str) or tz not in _zone_names() or tz == "localtime":
+    if tz not in _zone_names() or tz == "localtime":
         raise ExpandOptionError(
             "tz", "unknown time zone; give an IANA name such as Europe/Paris or America/New_York "
             "(fixed offsets like UTC+02:00 are not time zones)", tz)
@@ -68,11 +95,21 @@ def parse_zone(tz: str | None) -> ZoneInfo | None:
     return ZoneInfo(tz)
 
 
+def _is_zoneinfo(tz: tzinfo) -> bool:
+    """Whether ``tz`` is a :class:`zoneinfo.ZoneInfo` (without importing zoneinfo for a
+    name given as text)."""
+    return type(tz).__module__ == "zoneinfo" and type(tz).__name__ == "ZoneInfo"
+
+
 def parse_formula(formula: BSAFormula | str | None) -> BSAFormula:
     if formula is None:
         return BSAFormula.MOSTELLER
     if isinstance(formula, BSAFormula):
         return formula
+    if not isinstance(formula, str):
+        allowed = ", ".join(f.value for f in BSAFormula)
+        raise ExpandOptionTypeError("bsa_formula", f"a BSAFormula or its name: {allowed}",
+                                    formula)
     try:
         return BSAFormula(str(formula).strip().lower().replace("_", "-"))
     except ValueError:
@@ -82,8 +119,13 @@ def parse_formula(formula: BSAFormula | str | None) -> BSAFormula:
 
 
 def check_arm(regimen: Regimen, arm: str) -> None:
-    """Raise :class:`ExpandOptionError` unless ``arm`` is one of the regimen's arm ids."""
+    """Raise :class:`ExpandOptionError` unless ``arm`` is one of the regimen's arm ids
+    (:class:`ExpandOptionTypeError` when it is not text)."""
     arm_ids = [a.id for a in regimen.arms]
+    if not isinstance(arm, str):
+        # None or a number is no arm "not found": the argument is of the wrong kind.
+        raise ExpandOptionTypeError("arm", f"an arm id (text), one of: {', '.join(arm_ids)}",
+                                    arm)
     if arm not in arm_ids:
         raise ExpandOptionError("arm", f"no such arm in {regimen.id!r}; "
                                 f"{lookalike_text(arm, arm_ids)}arms: {', '.join(arm_ids)}",
@@ -101,12 +143,14 @@ def check_bsa_decimals(bsa_decimals: object) -> int:
 
 
 def parse_lengths(regimen: Regimen, arm: str,
-                  lengths: Mapping[str, str] | None) -> dict[str, Duration]:
-    """Chosen lengths of variable periods on ``arm``'s path: period id -> "N weeks".
+                  lengths: Mapping[str, str | Duration] | None) -> dict[str, Duration]:
+    """Chosen lengths of variable periods on ``arm``'s path: period id -> "N weeks" (or a
+    :class:`Duration`).
 
     Raises:
         ExpandOptionError: a period not on the arm's path, unreadable text, or a
             length outside the period's declared range.
+        ExpandOptionTypeError: a length that is neither text nor a Duration.
     """
     on_path = {p.id: p for p in regimen.path(arm)}
     chosen: dict[str, Duration] = {}
@@ -120,12 +164,19 @@ def parse_lengths(regimen: Regimen, arm: str,
         if allowed.months is not None:
             raise ExpandOptionError(f"lengths.{period_id}", MONTHS_NOT_CHOSEN.format(allowed),
                                     text)
-        try:
-            # 0 days only for a range that starts at 0 (an optional gap left out).
-            length = Duration.parse(text, allow_zero=not allowed.shortest.days)
-        except UnitError as exc:
-            raise ExpandOptionError(f"lengths.{period_id}", f"{exc.reason}; {exc.allowed}",
-                                    text) from None
+        if isinstance(text, Duration):
+            length = text  # whole days, exact: checked against the range as text is
+        elif not isinstance(text, str):
+            raise ExpandOptionTypeError(f"lengths.{period_id}", "a length is text with its "
+                                        "unit, e.g. '15 weeks' or '28 days' (or a Duration)",
+                                        text)
+        else:
+            try:
+                # 0 days only for a range that starts at 0 (an optional gap left out).
+                length = Duration.parse(text, allow_zero=not allowed.shortest.days)
+            except UnitError as exc:
+                raise ExpandOptionError(f"lengths.{period_id}",
+                                        f"{exc.reason}; {exc.allowed}", text) from None
         if length not in allowed:
             raise ExpandOptionError(
                 f"lengths.{period_id}",

@@ -7,12 +7,13 @@ the one-line ``Schedule.to_*`` delegates.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import field, fields, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from .._records import dataclass
-from ..errors import ExpandOptionError, RegimenWarning
+from ..errors import ExpandOptionError, ExpandOptionTypeError, RegimenWarning
 from ..model import lookalike_text
 from ..quantities import Duration, StudyDay
 from ._administration import Administration
@@ -173,8 +174,16 @@ class Schedule:
 
         For a calendar or dose sheet of one drug when another, such as a daily
         background drug, would fill every day.
+
+        Raises:
+            ExpandOptionError: an id that is not a drug of the regimen (field ``drug``).
+            ExpandOptionTypeError: ``drugs`` is one text (``"il2"``, whose characters
+                would each be read as an id) or not a collection (field ``drugs``).
         """
         known = [d.id for d in self.regimen.drugs]
+        if isinstance(drugs, str | bytes) or not isinstance(drugs, Iterable):
+            raise ExpandOptionTypeError("drugs", "drug ids, a list or tuple: "
+                                        f"only([{known[0]!r}])", drugs)
         for drug in drugs:
             if drug not in known:
                 raise ExpandOptionError("drug", f"no drug has this id ("
@@ -268,7 +277,7 @@ class Schedule:
         from ..export import render_html
 
         return render_html(self, lang=lang, blinded=blinded, paper=paper,
-                           contact=tuple(contact))
+                           contact=contact)
 
     def to_diary(self, *, lang: str = "en", blinded: bool | None = None, paper: str = "a4",
                  contact: Sequence[str] = ()) -> str:
@@ -278,7 +287,7 @@ class Schedule:
         from ..export import render_diary
 
         return render_diary(self, lang=lang, blinded=blinded, paper=paper,
-                            contact=tuple(contact))
+                            contact=contact)
 
     def to_pdf(self, *, sheet: str = "handout", lang: str = "en", blinded: bool | None = None,
                paper: str = "a4", contact: Sequence[str] = (),
@@ -293,7 +302,7 @@ class Schedule:
         from ..export import render_pdf
 
         return render_pdf(self, sheet=sheet, lang=lang, blinded=blinded, paper=paper,
-                          contact=tuple(contact), stamp=stamp)
+                          contact=contact, stamp=stamp)
 
     def to_calendar(self, *, blinded: bool | None = None) -> str:
         """Month grids. ``blinded`` as in :meth:`to_ics`: by default the arm is not

@@ -12,7 +12,12 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from .._records import dataclass
-from ..errors import AnchorLengthWarning, ExpandOptionError, RegimenWarning
+from ..errors import (
+    AnchorLengthWarning,
+    ExpandOptionError,
+    ExpandOptionTypeError,
+    RegimenWarning,
+)
 from ..model import (
     AfterLastAnchor,
     CourseAnchor,
@@ -59,9 +64,11 @@ def _anchored(regimen: Regimen, arm: str, anchor: Mapping[str, date | str] | str
         name, _, text = anchor.partition("=")
         anchor = {name.strip(): text.strip()}
     if not isinstance(anchor, Mapping) or len(anchor) != 1:
-        raise ExpandOptionError("anchor", "one period and the date of its first day "
-                                "(run-in=2027-01-04)",
-                                anchor)
+        # A date alone (no period) or a list is of the wrong type; text without '=' or a
+        # mapping of two periods is of the right one, written wrong.
+        error = ExpandOptionError if isinstance(anchor, str | Mapping) else ExpandOptionTypeError
+        raise error("anchor", "one period and the date of its first day (run-in=2027-01-04)",
+                    anchor)
     ((period, when),) = anchor.items()
     typed = str(period)
     placed = {p.id: first for p, first, _ in periods}
@@ -187,8 +194,8 @@ def resolve(
     """
     check_arm(regimen, arm)
     if calendar is not None and not isinstance(calendar, SiteCalendar):
-        raise ExpandOptionError("site_calendar", "a SiteCalendar (regimens.SiteCalendar(closed="
-                                "('sat', 'sun'), holidays='FR'))", calendar)
+        raise ExpandOptionTypeError("calendar", "a SiteCalendar (regimens.SiteCalendar("
+                                    "closed=('sat', 'sun'), holidays='FR')) or None", calendar)
     if (start is None) == (anchor is None):
         raise ExpandOptionError("start", "give either the start (the date of the first day "
                                 "of the day_one period) or an anchor (a period and the date of "

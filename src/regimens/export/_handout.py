@@ -9,6 +9,7 @@ doses, visits and Study Day 1 have their own mark and words.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from ..engine import Schedule
@@ -223,7 +224,7 @@ def html_diary(d: Diary) -> str:
 
 
 def render_html(s: Schedule, *, lang: str = "en", blinded: bool | None = None,
-                paper: str = "a4", contact: tuple[str, ...] | list[str] = ()) -> str:
+                paper: str = "a4", contact: Sequence[str] = ()) -> str:
     """The participant's calendar handout: one self-contained HTML page (see docs/handouts.md).
 
     ``lang``: ``"en"`` or ``"fr"``; ``blinded`` as in :meth:`Schedule.to_calendar`;
@@ -238,7 +239,7 @@ def render_html(s: Schedule, *, lang: str = "en", blinded: bool | None = None,
 
 
 def render_diary(s: Schedule, *, lang: str = "en", blinded: bool | None = None,
-                 paper: str = "a4", contact: tuple[str, ...] | list[str] = ()) -> str:
+                 paper: str = "a4", contact: Sequence[str] = ()) -> str:
     """The participant's dosing diary: one self-contained HTML page, 12-point text.
 
     One line per administration to tick, grouped by study week (and cycle), with the

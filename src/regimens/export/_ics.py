@@ -20,8 +20,8 @@ from typing import Any
 
 from .. import record
 from ..engine import Administration, Schedule
-from ..errors import ExpandOptionError
-from ..quantities import printable
+from ..errors import ExpandOptionError, ExpandOptionTypeError
+from ._arguments import blinded_argument
 from ._ics_text import (
     UID_DOMAIN,
     _administration_text,
@@ -33,7 +33,7 @@ from ._ics_text import (
     uid_prefix,
 )
 from ._ics_write import _Plan, _sequence, _write
-from ._reminders import Reminder
+from ._reminders import Reminder, reminder_list
 
 __all__ = ["to_ics"]
 
@@ -50,10 +50,17 @@ def _digest(text: _EventText, reminders: Sequence[Reminder]) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
+#: What ``previous`` is, in the messages refusing another value.
+_EARLIER = "the bytes (or text) of the .ics file exported last time, as to_ics returned them"
+
+
 def _previous(previous: bytes | str | None, prefix: str) -> dict[str, Any]:
     """The events of the previous export that this tool made for this participant."""
     if previous is None:
         return {}
+    if not isinstance(previous, (bytes, str)):
+        raise ExpandOptionTypeError("previous", f"{_EARLIER}; to give the file, read it: "
+                                    "Path(...).read_bytes()", previous)
     from icalendar import Calendar
 
     if not previous.strip():
@@ -61,9 +68,12 @@ def _previous(previous: bytes | str | None, prefix: str) -> dict[str, Any]:
                                 "the .ics file exported last time")
     try:
         calendar = Calendar.from_ical(previous)
-    except ValueError as exc:
-        raise ExpandOptionError("previous", f"not an iCalendar file: {printable(str(exc))}"
-                                ) from None
+    except ValueError:
+        # The parser's own words ("Content line could not be parsed into parts") say
+        # nothing of the argument: what was given is shown instead (its start: a message
+        # cuts a value at 80 characters), and what is allowed.
+        raise ExpandOptionError("previous", f"not an iCalendar file: give {_EARLIER}",
+                                previous) from None
     events = {}
     for event in calendar.walk("VEVENT"):
         uid = str(event.get("UID", ""))
@@ -89,6 +99,7 @@ def to_ics(
     time, so that changed events get a higher SEQUENCE and removed ones are
     sent as cancelled.
     """
+    blinded = blinded_argument(blinded)
     if not isinstance(stamp, datetime) or stamp.tzinfo is None:
         # A Python example: text such as "2027-01-01T00:00:00Z" is what the command line
         # reads (--stamp), not this argument, so the example must not look like it.
@@ -100,7 +111,7 @@ def to_ics(
     except OverflowError:  # 9999-12-31T23:00-01:00 is in the year 10000 in UTC
         raise ExpandOptionError("stamp", "the time falls outside the years 1 to 9999 in UTC",
                                 stamp.isoformat()) from None
-    alarms = [r if isinstance(r, Reminder) else Reminder.parse(r) for r in reminders]
+    alarms = reminder_list(reminders)
     if any(a.time is not None and a.at is None for a in schedule.administrations):
         raise ExpandOptionError("tz", "timed administrations need a time zone in a calendar "
                                 "(e.g. --tz Europe/Paris)")

@@ -319,7 +319,7 @@ def pdf_diary(d: Diary, stamp: datetime | None = None) -> bytes:
 
 def render_pdf(s: Schedule, *, sheet: str = "handout", lang: str = "en",
                blinded: bool | None = None, paper: str = "a4",
-               contact: tuple[str, ...] | list[str] = (), stamp: datetime | None = None) -> bytes:
+               contact: Sequence[str] = (), stamp: datetime | None = None) -> bytes:
     """The calendar handout (``sheet="handout"``) or dosing diary (``"diary"``) as PDF.
 
     Laid out natively with fpdf2 (``pip install 'regimens[pdf]'``), DejaVu Sans

@@ -4,13 +4,14 @@ the event or at a wall time on the day before (:class:`Reminder`), and its TRIGG
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from ..errors import ExpandOptionError
+from ..errors import ExpandOptionError, ExpandOptionTypeError
 from . import _rfc5545 as rfc5545
 
-__all__ = ["Reminder"]
+__all__ = ["Reminder", "reminder_list"]
 
 
 _REMINDER = re.compile(r"\s*(?:(?P<d>[0-9]+)\s*d)?\s*(?:(?P<h>[0-9]+)\s*h)?\s*"
@@ -18,6 +19,11 @@ _REMINDER = re.compile(r"\s*(?:(?P<d>[0-9]+)\s*d)?\s*(?:(?P<h>[0-9]+)\s*h)?\s*"
 
 
 _DAY_BEFORE = re.compile(r"\s*(?P<hh>[01][0-9]|2[0-3]):(?P<mm>[0-5][0-9])-day-before\s*\Z")
+
+
+#: A reminder as text, in the messages refusing another (word for word as they were).
+_WRITTEN = ("a time before the event, up to a year (1h, 30m, 2d, 1h30m), or HH:MM-day-before "
+            "(09:00-day-before)")
 
 
 @dataclass(frozen=True)
@@ -45,12 +51,15 @@ class Reminder:
 
         Raises:
             ExpandOptionError: anything else (field ``remind``), with what is allowed.
+            ExpandOptionTypeError: a value that is not text (field ``remind``).
 
         >>> Reminder.parse("1h30m").before
         datetime.timedelta(seconds=5400)
         >>> Reminder.parse("09:00-day-before").day_before_at
         datetime.time(9, 0)
         """
+        if not isinstance(text, str):
+            raise ExpandOptionTypeError("remind", f"a reminder's text, {_WRITTEN}", text)
         match = _DAY_BEFORE.match(text)
         if match:
             return cls(day_before_at=time(int(match["hh"]), int(match["mm"])))
@@ -64,8 +73,7 @@ class Reminder:
             # A reminder more than a year ahead is a typing mistake.
             if timedelta(0) < before <= timedelta(days=366):
                 return cls(before=before, days=int(match["d"] or 0))
-        raise ExpandOptionError("remind", "write a time before the event, up to a year (1h, "
-                                "30m, 2d, 1h30m), or HH:MM-day-before (09:00-day-before)", text)
+        raise ExpandOptionError("remind", f"write {_WRITTEN}", text)
 
     def trigger(self, start: date | datetime) -> timedelta:
         """The (negative) offset from the event's start.
@@ -124,3 +132,33 @@ def _trigger_value(reminder: Reminder, start: date | datetime) -> str:
         # Written as given: "-P2D", "-PT1H30M", "-P1DT12H" (a day part only for days).
         return rfc5545.duration(trigger)
     return rfc5545.exact_duration(-exact, days=reminder.days)
+
+
+def reminder_list(reminders: object) -> list[Reminder]:
+    """The ``reminders`` of :meth:`Schedule.to_ics` (and :func:`publish`): a sequence of
+    :class:`Reminder` values or their text, each read by :meth:`Reminder.parse`.
+
+    Raises:
+        ExpandOptionTypeError: one text rather than a sequence of them (``"1h"``, whose
+            characters would each be read as a reminder), a value that is not a sequence,
+            or an item that is neither a Reminder nor text (field ``reminders``).
+        ExpandOptionError: a text that is not a reminder (field ``remind``).
+    """
+    if isinstance(reminders, (str, bytes)):
+        raise ExpandOptionTypeError("reminders", "a list of reminders, not one text: write "
+                                    f"[{reminders!r}]", reminders)
+    if not isinstance(reminders, Iterable):
+        raise ExpandOptionTypeError("reminders", "a list of reminders, each a Reminder or its "
+                                    f"text: {_WRITTEN}; () for none", reminders)
+    out: list[Reminder] = []
+    for item in reminders:
+        if isinstance(item, Reminder):
+            out.append(item)
+        elif isinstance(item, str):
+            out.append(Reminder.parse(item))
+        else:
+            hint = (" (a timedelta before the event: Reminder(before=...))"
+                    if isinstance(item, timedelta) else "")
+            raise ExpandOptionTypeError("reminders", "each reminder is a Reminder or its "
+                                        f"text: {_WRITTEN}{hint}", item)
+    return out

@@ -18,6 +18,7 @@ from ..engine import (
 )
 from ..errors import RegimenWarning
 from ..quantities import counted, human_number
+from ._arguments import blinded_argument
 from ._delivery import method_text
 from ._grid import _day, grid
 from ._schedule_data import runs_to
@@ -263,6 +264,7 @@ def render_calendar(s: Schedule, *, blinded: bool | None = None) -> str:
     every arm of a blinded, matched schedule), even if the page shows only some
     drugs (``Schedule.only``) and none of them in that period.
     """
+    blinded = blinded_argument(blinded)
     hide = blinded
     if blinded is None:
         blinded = any(p.blinded for p in s.periods)

@@ -13,13 +13,15 @@ is named only when no period the participant goes through is blinded.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .._version import __version__
 from ..engine import Administration, Schedule
-from ..errors import ExpandOptionError
+from ..errors import ExpandOptionError, ExpandOptionTypeError
 from ..model import DRUG_INSTRUCTIONS, WEEKDAYS, Regimen
+from ._arguments import blinded_argument
 from ._delivery import shown_delivery
 from ._i18n import N_, Words, words
 from ._schedule_text import shown_warnings
@@ -226,9 +228,13 @@ def _common(s: Schedule, w: Words, blinded: bool | None, paper: str,
                   warnings, f"regimens {__version__}", r.day_zero)
 
 
-def _check(paper: str, contact: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+def _check(paper: str, contact: Sequence[str]) -> tuple[str, ...]:
     if paper not in PAPERS:
         raise ExpandOptionError("paper", f"choose from {', '.join(PAPERS)}", paper)
+    if isinstance(contact, str | bytes) or not isinstance(contact, Iterable):
+        # One text would be read a character at a time, each "line" refused as blank.
+        raise ExpandOptionTypeError("contact", "lines of text, a list or tuple: "
+                                    "contact=['Dr A. Martin', '+33 1 23 45 67 89']", contact)
     lines = tuple(contact)
     for line in lines:
         if not isinstance(line, str) or not line.strip() or not line.isprintable():
@@ -263,8 +269,9 @@ def _day_entries(s: Schedule, w: Words, blinded: bool | None) -> dict[date, list
 
 
 def handout(s: Schedule, *, lang: str = "en", blinded: bool | None = None,
-            paper: str = "a4", contact: tuple[str, ...] | list[str] = ()) -> Handout:
+            paper: str = "a4", contact: Sequence[str] = ()) -> Handout:
     """The calendar handout's content (see :func:`regimens.export.render_html`)."""
+    blinded = blinded_argument(blinded)
     w = words(lang)
     lines = _check(paper, contact)
     days = _day_entries(s, w, blinded)
@@ -295,8 +302,9 @@ def _week(offset: int) -> int:
 
 
 def diary(s: Schedule, *, lang: str = "en", blinded: bool | None = None,
-          paper: str = "a4", contact: tuple[str, ...] | list[str] = ()) -> Diary:
+          paper: str = "a4", contact: Sequence[str] = ()) -> Diary:
     """The dosing diary's content (see :func:`regimens.export.render_diary`)."""
+    blinded = blinded_argument(blinded)
     w = words(lang)
     lines = _check(paper, contact)
     # What happens at the site, by day: visits (with their windows) and clinic doses.

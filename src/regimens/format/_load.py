@@ -5,7 +5,12 @@ from __future__ import annotations
 import hashlib
 import os
 
-from ..errors import ExpandOptionError, InvalidRegimenError, Problem, RegimenNotFoundError
+from ..errors import (
+    ExpandOptionTypeError,
+    InvalidRegimenError,
+    Problem,
+    RegimenNotFoundError,
+)
 from ..model import Regimen
 from ._build import build
 from ._source import MAX_BYTES, parse_document
@@ -31,8 +36,8 @@ def loads(text: str | bytes, name: str = "<string>") -> Regimen:
             path, offending value and what is allowed.
     """
     if not isinstance(text, (str, bytes)):
-        raise ExpandOptionError("text", "a regimen's text is str or bytes; to read a file, "
-                                "use load(path)", type(text).__name__)
+        raise ExpandOptionTypeError("text", "a regimen's text is str or bytes; to read a file, "
+                                    "use load(path)", type(text).__name__)
     data = text.encode("utf-8") if isinstance(text, str) else text
     doc = parse_document(data, name)
     return build(doc, sha256=hashlib.sha256(data).hexdigest())
@@ -44,9 +49,9 @@ def fspath(source: object) -> str:
     try:
         return os.fspath(source)  # type: ignore[call-overload, no-any-return]
     except TypeError:
-        raise ExpandOptionError("source", "a regimen's path or catalogue id is str or "
-                                "os.PathLike; to read text, use loads(text)",
-                                type(source).__name__) from None
+        raise ExpandOptionTypeError("source", "a regimen's path or catalogue id is str or "
+                                    "os.PathLike; to read text, use loads(text)",
+                                    type(source).__name__) from None
 
 
 def catalog_ids() -> tuple[str, ...]:

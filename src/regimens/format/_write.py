@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from ..errors import ExpandOptionError
+from ..errors import ExpandOptionError, ExpandOptionTypeError
 from ..model import (
     BAND_UNITS,
     DRUG_INSTRUCTIONS,
@@ -367,8 +367,8 @@ def dumps(regimen: Regimen, fmt: str = "yaml") -> str:
     if fmt not in ("yaml", "json"):
         raise ExpandOptionError("fmt", "a regimen is written as 'yaml' or 'json'", fmt)
     if not isinstance(regimen, Regimen):
-        raise ExpandOptionError("regimen", "dumps writes a Regimen (from load or loads)",
-                                type(regimen).__name__)
+        raise ExpandOptionTypeError("regimen", "dumps writes a Regimen (from load or loads)",
+                                    type(regimen).__name__)
     data = to_dict(regimen)
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

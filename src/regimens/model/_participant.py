@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from .._records import dataclass
-from ..errors import ParticipantError, UnitError
+from ..errors import ParticipantError, ParticipantTypeError, UnitError
 from ..quantities import (
     MEASURE_NAMES,
     Sex,
@@ -68,12 +68,22 @@ def implausible_bmi(weight_kg: Decimal, height_cm: Decimal) -> Decimal | None:
     return None if low <= bmi <= high else bmi
 
 
+def _refused(field: str, reason: str, value: object,
+             *kinds: type) -> ParticipantError:
+    """The error refusing ``value`` for ``field``: a :class:`ParticipantTypeError` when it
+    is not text (nor of ``kinds``, the other types the field takes), else a
+    :class:`ParticipantError` (text that does not read); the message is the same."""
+    if isinstance(value, (str, *kinds)) and not isinstance(value, bool):
+        return ParticipantError(field, reason, value)
+    return ParticipantTypeError(field, reason, value)
+
+
 @exactly
 def _measure(kind: str, text: object) -> Decimal:
     try:
         value = parse_measure(kind, text)
     except UnitError as exc:
-        raise ParticipantError(kind, f"{exc.reason}; {exc.allowed}", text) from None
+        raise _refused(kind, f"{exc.reason}; {exc.allowed}", text) from None
     reason = implausible(kind, value)
     if reason is not None:
         raise ParticipantError(kind, reason, text)
@@ -94,7 +104,7 @@ def _age(value: object) -> Decimal:
         if (match["unit"] or "").startswith("month"):
             years = years / 12
     else:
-        raise ParticipantError("age", f"not an age; {_AGE_HINT}", value)
+        raise _refused("age", f"not an age; {_AGE_HINT}", value, int)
     reason = implausible("age", years)
     if reason is not None:
         raise ParticipantError("age", reason, value)
@@ -102,15 +112,19 @@ def _age(value: object) -> Decimal:
 
 
 def _birth_date(value: object) -> date:
-    if isinstance(value, date) and not isinstance(value, datetime):
+    if isinstance(value, datetime):
+        # A datetime is a date to isinstance: said as expand says it of a start.
+        raise ParticipantTypeError("birth_date", "a birth date is a calendar date, not a date "
+                                   "and time", value.isoformat())
+    if isinstance(value, date):
         return value
     if isinstance(value, str):
         try:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ParticipantError("birth_date", "not a calendar date; write YYYY-MM-DD, e.g. "
-                           "1962-05-01", value)
+    raise _refused("birth_date", "not a calendar date; write YYYY-MM-DD, e.g. 1962-05-01",
+                   value, date)
 
 
 def _sex(value: object) -> Sex:
@@ -118,8 +132,8 @@ def _sex(value: object) -> Sex:
         return value
     if isinstance(value, str) and value.strip().lower() in ("female", "male"):
         return Sex(value.strip().lower())
-    raise ParticipantError("sex", "female or male (as Cockcroft-Gault and Devine's ideal "
-                           "body weight use it)", value)
+    raise _refused("sex", "female or male (as Cockcroft-Gault and Devine's ideal body weight "
+                   "use it)", value, Sex)
 
 
 @exactly
@@ -129,7 +143,7 @@ def _renal(kind: str, value: object) -> tuple[Decimal, Decimal]:
         number, factor = ((parse_gfr(value), Decimal(1)) if kind == "gfr"
                           else parse_creatinine(value))
     except UnitError as exc:
-        raise ParticipantError(kind, f"{exc.reason}; {exc.allowed}", value) from None
+        raise _refused(kind, f"{exc.reason}; {exc.allowed}", value) from None
     reason = implausible(kind, number / factor)
     if reason is not None and factor != 1:
         # Said in the unit given: 2,000 µmol/L, never a 100-digit quotient in mg/dL.
@@ -213,7 +227,10 @@ class Participant:
         # isprintable(): no control, format (U+202E) or line-separator characters; and
         # no letter that prints as nothing (Hangul fillers, the combining grapheme joiner),
         # which isprintable() lets through: "P\u3164" would look like "P".
-        if not isinstance(self.label, str) or not self.label.isprintable() or len(
+        if not isinstance(self.label, str):
+            raise ParticipantTypeError("label", "a label is text, a study label such as "
+                                       "'P-017' (at most 64 printable characters)", self.label)
+        if not self.label.isprintable() or len(
                 self.label) > 64 or any(c in _PRINTS_AS_NOTHING for c in self.label):
             raise ParticipantError("label", "a label is at most 64 printable characters",
                                    self.label)

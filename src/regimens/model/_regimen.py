@@ -23,7 +23,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .._records import dataclass
-from ..errors import ExpandOptionError, RegimenLookupError
+from ..errors import ExpandOptionTypeError, RegimenLookupError
+from ._course import Course
 from ._invariants import Problems
 from ._participant import Participant
 from ._parts import Arm, Drug, Expectation, Period
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from ..engine import CheckReport, Schedule
     from ..quantities import BSAFormula
     from ..record import Record
-    from ._course import Course
 
 __all__ = [
     "Regimen",
@@ -110,7 +110,8 @@ class Regimen:
         Raises:
             RegimenLookupError: no drug has this id (a ``LookupError``).
         """
-        found = self._index[0].get(drug_id)
+        # (An id that is not text, a list, would fail to hash: it is no id either.)
+        found = self._index[0].get(drug_id) if isinstance(drug_id, str) else None
         if found is None:
             raise RegimenLookupError("drug", drug_id, tuple(self._index[0]))
         return found
@@ -121,7 +122,8 @@ class Regimen:
         Raises:
             RegimenLookupError: no arm has this id (a ``LookupError``).
         """
-        found = self._index[1].get(arm_id)
+        # (An id that is not text, a list, would fail to hash: it is no id either.)
+        found = self._index[1].get(arm_id) if isinstance(arm_id, str) else None
         if found is None:
             raise RegimenLookupError("arm", arm_id, tuple(self._index[1]))
         return found
@@ -132,7 +134,8 @@ class Regimen:
         Raises:
             RegimenLookupError: no period has this id (a ``LookupError``).
         """
-        found = self._index[2].get(period_id)
+        # (An id that is not text, a list, would fail to hash: it is no id either.)
+        found = self._index[2].get(period_id) if isinstance(period_id, str) else None
         if found is None:
             raise RegimenLookupError("period", period_id, tuple(self._index[2]))
         return found
@@ -140,7 +143,14 @@ class Regimen:
     def policy_for(self, course: Course) -> Policy:
         """The record policy that applies to ``course``: its own keys, then the regimen's
         (``policy``), then the defaults (:meth:`Policy.resolved`: on_delay shift, missed
-        skip, no re-escalation, no max_delay, recompute from each measurement)."""
+        skip, no re-escalation, no max_delay, recompute from each measurement).
+
+        Raises:
+            ExpandOptionTypeError: ``course`` is not a :class:`Course`.
+        """
+        if not isinstance(course, Course):
+            raise ExpandOptionTypeError("course", "a Course (regimen.periods[0].courses[0])",
+                                        course)
         return course.policy.over(self.policy).resolved()
 
     def path(self, arm_id: str) -> tuple[Period, ...]:
@@ -292,11 +302,11 @@ class Regimen:
 
 
 def _argument_types(participant: object, lengths: object, levels: object) -> None:
-    """Refuse arguments of the wrong type with an :class:`ExpandOptionError` (a plain
+    """Refuse arguments of the wrong type with an :class:`ExpandOptionTypeError` (a plain
     ``AttributeError`` deep inside is no message for a caller)."""
     if participant is not None and not isinstance(participant, Participant):
-        raise ExpandOptionError("participant", "a Participant (regimens.Participant(weight="
-                                "'70 kg', ...)) or None", type(participant).__name__)
+        raise ExpandOptionTypeError("participant", "a Participant (regimens.Participant(weight="
+                                    "'70 kg', ...)) or None", type(participant).__name__)
     for name, value in (("lengths", lengths), ("levels", levels)):
         if value is not None and not isinstance(value, Mapping):
-            raise ExpandOptionError(name, "a mapping (dict) or None", type(value).__name__)
+            raise ExpandOptionTypeError(name, "a mapping (dict) or None", type(value).__name__)

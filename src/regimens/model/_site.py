@@ -11,11 +11,11 @@ version used is kept (:attr:`SiteCalendar.holidays_version`) and outputs state i
 from __future__ import annotations
 
 import functools
-from datetime import date
+from datetime import date, datetime
 from types import ModuleType
 
 from .._records import dataclass
-from ..errors import ExpandOptionError
+from ..errors import ExpandOptionError, ExpandOptionTypeError
 from ._invariants import WEEKDAYS
 
 __all__ = ["Closure", "SiteCalendar"]
@@ -78,12 +78,22 @@ class Closure:
 
     def __post_init__(self) -> None:
         if not isinstance(self.date, date) or type(self.date) is not date:
-            raise ExpandOptionError("closed_dates", "a closure is a calendar date "
+            raise ExpandOptionTypeError("closed_dates", "a closure is a calendar date "
                                     f"(datetime.date, not {type(self.date).__name__})",
                                     self.date)
-        if not isinstance(self.reason, str) or "\n" in self.reason:
+        if not isinstance(self.reason, str):
+            raise ExpandOptionTypeError("closed_dates", "a closure's reason is one line of "
+                                        "text", self.reason)
+        if "\n" in self.reason:
             raise ExpandOptionError("closed_dates", "a closure's reason is one line of text",
                                     self.reason)
+
+
+def _day(day: object) -> None:
+    """Refuse a ``day`` asked about that is not a date (text would fail inside)."""
+    if not isinstance(day, date) or isinstance(day, datetime):
+        raise ExpandOptionTypeError("day", "a calendar date (datetime.date(2027, 12, 25); "
+                                    "text is read with date.fromisoformat)", day)
 
 
 @dataclass(frozen=True)
@@ -108,8 +118,12 @@ class SiteCalendar:
     observed: bool = True
 
     def __post_init__(self) -> None:
-        if not isinstance(self.closed, tuple) or not all(
-                isinstance(d, str) and d in WEEKDAYS for d in self.closed):
+        if not isinstance(self.closed, tuple):
+            # ["sat"] or "sat" holds the right names: the message says what the type is.
+            raise ExpandOptionTypeError("closed", "a tuple of weekday names, each one of: "
+                                        f"{', '.join(WEEKDAYS)} (one day: ('sat',); a list: "
+                                        "tuple(...))", self.closed)
+        if not all(isinstance(d, str) and d in WEEKDAYS for d in self.closed):
             raise ExpandOptionError("closed", f"weekday names, each one of: "
                                     f"{', '.join(WEEKDAYS)}", self.closed)
         if len(set(self.closed)) != len(self.closed):
@@ -118,16 +132,17 @@ class SiteCalendar:
             raise ExpandOptionError("closed", "every weekday is closed: the site could never "
                                     "see a participant", ",".join(self.closed))
         if not isinstance(self.observed, bool):
-            raise ExpandOptionError("holidays", "observed is true or false", self.observed)
+            raise ExpandOptionTypeError("observed", "True (close on the holidays' observed "
+                                        "dates) or False (on their own dates)", self.observed)
         if self.holidays is not None:
             if not isinstance(self.holidays, str):
-                raise ExpandOptionError("holidays", "a country code such as FR, or US-CA",
-                                        self.holidays)
+                raise ExpandOptionTypeError("holidays", "a country code such as FR, or US-CA",
+                                            self.holidays)
             _entity(self.holidays)
         if not isinstance(self.closed_dates, tuple) or not all(
                 isinstance(c, Closure) for c in self.closed_dates):
-            raise ExpandOptionError("closed_dates", "a tuple of Closure records",
-                                    self.closed_dates)
+            raise ExpandOptionTypeError("closed_dates", "a tuple of Closure records",
+                                        self.closed_dates)
 
     @functools.cached_property
     def _own(self) -> dict[date, str]:
@@ -150,7 +165,12 @@ class SiteCalendar:
         return str(_holidays_module().__version__)
 
     def holiday(self, day: date) -> str | None:
-        """The public holiday on ``day`` (its name as the package gives it), or None."""
+        """The public holiday on ``day`` (its name as the package gives it), or None.
+
+        Raises:
+            ExpandOptionTypeError: ``day`` is not a :class:`datetime.date`.
+        """
+        _day(day)
         if self.holidays is None:
             return None
         return _holiday_names(self.holidays, self.observed, day.year).get(day)
@@ -161,7 +181,11 @@ class SiteCalendar:
         Every reason that applies, "; "-separated, in this order: a public holiday
         ("public holiday (Christmas Day)"), a site closure ("site closure (audit)"),
         a closed weekday ("closed on Saturdays").
+
+        Raises:
+            ExpandOptionTypeError: ``day`` is not a :class:`datetime.date`.
         """
+        _day(day)
         reasons = []
         name = self.holiday(day)
         if name is not None:

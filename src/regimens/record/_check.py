@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING
 
-from ..errors import InvalidRecordError, Problem
+from ..errors import ExpandOptionTypeError, InvalidRecordError, Problem
 from ..model import Course, DaysPattern, Regimen, suggestion
 from ..quantities import EXACT, Months, half_up, plain
 
@@ -31,6 +31,11 @@ def check_record(record: Record, regimen: Regimen, arm: str | None = None,
     given): see :meth:`Record.check_against`. ``levels``: the dose levels the plan is
     expanded at (``Regimen.expand(levels=...)``), the level in force before the record's
     first reduction (a row raising a dose above it is a re-escalation)."""
+    if not isinstance(regimen, Regimen):
+        # A catalogue id or a path would fail inside with an AttributeError of its own.
+        raise ExpandOptionTypeError("regimen", "a Regimen, as regimens.load or loads gives it "
+                                    "(a file or catalogue id is read with "
+                                    "regimens.load(...))", regimen)
     courses = _courses(regimen, arm)
     problems: list[Problem] = []
     drugs = [d.id for d in regimen.drugs]

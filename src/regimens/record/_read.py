@@ -14,7 +14,13 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from ..errors import ExpandOptionError, InvalidRecordError, InvalidRegimenError, Problem
+from ..errors import (
+    ExpandOptionError,
+    ExpandOptionTypeError,
+    InvalidRecordError,
+    InvalidRegimenError,
+    Problem,
+)
 from ..format import MAX_BYTES
 from ..model import Regimen
 from ._check import check_record
@@ -56,8 +62,8 @@ def load_record(path: str | os.PathLike[str], *, regimen: Regimen | None = None,
     try:
         name = os.fspath(path)
     except TypeError:
-        raise ExpandOptionError("path", "a record's path is str or os.PathLike; to read "
-                                "text, use read_record(text)", type(path).__name__) from None
+        raise ExpandOptionTypeError("path", "a record's path is str or os.PathLike; to read "
+                                    "text, use read_record(text)", type(path).__name__) from None
     suffix = Path(name).suffix.lower()
     kind = {".csv": "csv", ".yaml": "yaml", ".yml": "yaml", ".json": "yaml"}.get(suffix)
     if kind is None:
@@ -104,8 +110,8 @@ def read_record(text: str | bytes, *, name: str = "<record>", kind: str = "csv",
         raise ExpandOptionError("kind", "a record is read as 'csv' or 'yaml' (JSON is read as "
                                 "YAML)", kind)
     if not isinstance(text, (str, bytes)):
-        raise ExpandOptionError("text", "a record's text is str or bytes; to read a file, use "
-                                "load_record(path)", type(text).__name__)
+        raise ExpandOptionTypeError("text", "a record's text is str or bytes; to read a file, use "
+                                    "load_record(path)", type(text).__name__)
     size = len(text.encode("utf-8") if isinstance(text, str) else text)
     if size > MAX_BYTES:
         raise _fail(name, None, f"the file is {size:,} bytes; record files are limited to "

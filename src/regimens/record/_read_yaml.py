@@ -3,18 +3,29 @@ mappings with the same keys as a CSV file's columns."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..errors import InvalidRecordError, InvalidRegimenError, Problem
 from ..format import parse_document
 from ..model import closest
 from ._read_row import COLUMNS, OPTIONAL_COLUMNS, _fail, _Row
+
+#: The format reader's problems of a whole file, as said of a YAML record (by code).
+_RECORD_WORDS = {
+    "empty-file": "the file is empty; a YAML record is a list of rows, each a mapping "
+                  "(- {date: 2027-01-04, event: given, drug: dox})",
+    "nul-character": "the file contains a NUL character; record files are text",
+}
 
 
 def _yaml_rows(data: str | bytes, name: str, problems: list[Problem]) -> list[_Row]:
     try:
         doc = parse_document(data, name)
     except InvalidRegimenError as exc:
-        # Not UTF-8, not YAML: the format's reader says so, of a record file here.
-        raise InvalidRecordError(exc.problems) from None
+        # Not UTF-8, not YAML: the format's reader says so, of a record file here (its
+        # words of an empty file or a NUL are a regimen file's: said of a record instead).
+        raise InvalidRecordError([replace(p, message=_RECORD_WORDS.get(p.code, p.message))
+                                  for p in exc.problems]) from None
     if not isinstance(doc.value, list):
         raise _fail(name, doc.lines.get(()), "a YAML record is a list of rows, each a mapping "
                     "(- {date: 2027-01-04, event: given, drug: dox})", code="wrong-type")

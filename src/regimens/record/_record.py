@@ -108,6 +108,7 @@ class Record:
                 ``undeclared-level``, ``level-percent-mismatch``, ``nothing-to-reduce``,
                 ``re-escalation``).
             RegimenLookupError: ``arm`` is not an arm of the regimen.
+            ExpandOptionTypeError: ``regimen`` is not a :class:`Regimen` (a catalogue id).
         """
         check_record(self, regimen, arm)
 

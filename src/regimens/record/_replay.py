@@ -40,7 +40,7 @@ from ..errors import (
     ClosedDayWarning,
     CumulativeDoseWarning,
     DoseError,
-    ExpandOptionError,
+    ExpandOptionTypeError,
     InvalidRecordError,
     InvalidRegimenError,
     ParticipantError,
@@ -147,6 +147,10 @@ class _Replay(_Moves, _MakeUps, _Holds, _DoseChanges):
             plan=None if r.unplanned else a)
 
 
+#: What ``record`` is, in the message refusing another value.
+_A_RECORD = "a Record (regimens.record.Record), as read from the participant's record file"
+
+
 def replay(schedule: Schedule, record: Record,
            levels: Mapping[str, int] | None = None, *,
            memo: dict[object, object] | None = None, with_summary: bool = True) -> Schedule:
@@ -171,7 +175,14 @@ def replay(schedule: Schedule, record: Record,
             given and missed, a resume without a hold; each with the record's file,
             line and field. Rows that would move a date past 9999-12-31 (the delay or
             the missed dose named when it is theirs, else the record).
+        ExpandOptionTypeError: ``schedule`` is not a :class:`Schedule` or ``record`` not a
+            :class:`Record`.
     """
+    if not isinstance(schedule, Schedule):
+        raise ExpandOptionTypeError("schedule", "the plan, a Schedule (regimen.expand(...) "
+                                    "without a record)", schedule)
+    if not isinstance(record, Record):
+        raise ExpandOptionTypeError("record", _A_RECORD, record)
     try:
         return _replay(schedule, record, levels, memo=memo, with_summary=with_summary)
     except OverflowError:
@@ -345,8 +356,7 @@ def expand_with_record(regimen: Regimen, arm: str, timeline: Timeline, record: R
             (:meth:`Record.check_against`, all in one error); then as :func:`replay` says.
     """
     if not isinstance(record, Record):
-        raise ExpandOptionError("record", "a Record (regimens.record.Record), as read from "
-                                "the participant's record file", record)
+        raise ExpandOptionTypeError("record", _A_RECORD, record)
     # Every row against the regimen first, every problem in one error (a record built in
     # Python, or read without its regimen, has not been checked yet); the replay's own
     # problems (a row that names nothing on this participant's schedule) come once the
