@@ -195,11 +195,13 @@ class _Status(_ReplayState):
         # Given on another day than it was due: held to the move's ordering rule and
         # limit (max_delay); a make-up is given after later doses by design (missed:
         # make_up), so only a second dose of the drug on its day is a deviation here (its
-        # limit is from the day it is due, once known: make_up).
+        # limit is from the day it is due, once known: make_up). Only a row dated after
+        # the day the dose is now due adds lateness of its own: one given on that day or
+        # earlier is no later than a delay or move row made it, which that row reports.
         order = ([] if before == row.date
                  else self.same_day(target, row.date) if target.made_up is not None
                  else self.out_of_order([target], row.date)
-                 + self.too_late(target, before, row.date))
+                 + (self.too_late(target, before, row.date) if row.date > before else []))
         status_before = target.status
         target.status = _S.GIVEN
         target.line = row.line
