@@ -31,16 +31,18 @@ class _Holds(_ReplayState):
                 holds[row.drug] = (row, [])
                 self.change(row, f"{what} held from {_day(row.date)}")
             elif row.event is EventKind.RESUME:
-                opened = holds.pop(row.drug, None)
-                if opened is None and row.drug is not None and None in holds:
+                if row.drug is not None and None in holds:
                     # The drug IS held, by a hold of the whole treatment, which only a resume
-                    # of the whole treatment ends (docs/record.md, "Events"): never "not held".
+                    # of the whole treatment ends (docs/record.md, "Events"): never "not held",
+                    # and never taken as closing the drug's own hold beside it (its doses
+                    # would stay held while the changes said it resumed).
                     raise _problem(row, "event", f"{what} is held by the hold of the whole "
                                    f"treatment on line {holds[None][0].line}, which a resume "
                                    "of one drug does not end: resume the whole treatment (a "
                                    "resume row with the drug empty), then hold again from that "
                                    "day each drug that stays held", row.event.value,
                                    "record-resume-without-hold")
+                opened = holds.pop(row.drug, None)
                 if opened is None:
                     _resumed_after_stop(row, what, stopped or [])
                     raise _problem(row, "event", f"{what} is not held on {_day(row.date)} "
