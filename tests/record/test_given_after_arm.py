@@ -419,14 +419,18 @@ def test_check_with_a_record_says_every_warning_expand_says(
      "R.csv:2: date: no planned administration of doxorubicin is open on Tue 2028-01-25 to "
      "take its amount from: it is after the arm's last day, Sun 2027-03-28 (arm a runs from "
      "Mon 2027-01-04 to Sun 2027-03-28); check the date (its year); a dose really given "
-     "after the arm's last day is recorded with the amount given (got '2028-01-25')"),
+     "after the arm's last day is recorded with the cycle and day of the dose it gives (the "
+     "last still planned before it: cycle 4 day 1, on Mon 2027-03-08), or, giving none "
+     "planned, with the amount given (got '2028-01-25')"),
     # The last day resting on a length assumed (treatment 4-12 weeks, none given: 28 days,
     # to Sun 2027-01-31): said too, with the option that gives it.
     (ONE_RANGE, "2027-02-09,given,t,,,,,\n",
      "R.csv:2: date: no planned administration of trastuzumab is open on Tue 2027-02-09 to "
      "take its amount from: it is after the arm's last day, Sun 2027-01-31 (arm a runs from "
      "Mon 2027-01-04 to Sun 2027-01-31); check the date (its year); a dose really given "
-     "after the arm's last day is recorded with the amount given; that last day rests on "
+     "after the arm's last day is recorded with the planned date (the planned column) of "
+     "the dose it gives (the last still planned before it: Mon 2027-01-25), or, giving none "
+     "planned, with the amount given; that last day rests on "
      "period treatment lasting 28 days, the shortest of its length 4-12 weeks, as no length "
      "was given for it: give its length (--length treatment=LENGTH) (got '2027-02-09')"),
 ])
@@ -436,3 +440,53 @@ def test_a_dose_without_amount_after_the_last_day_says_to_check_the_date(
         replay_rows(regimen, row)
     assert str(exc.value) == message
     assert [p.code for p in exc.value.problems] == ["record-given-without-amount"]
+
+
+# Review 6, finding 2: the advice "recorded with the amount given", followed for a dose a
+# delay took past the arm's last day, kept that dose planned beside an unplanned one
+# (counted twice). The dose it gives is named first, with the last one still planned.
+ADVICE = ("R.csv:{line}: date: no planned administration of doxorubicin is open on Tue "
+          "2027-03-30 to take its amount from: it is after the arm's last day, Sun 2027-03-28 "
+          "(arm a runs from Mon 2027-01-04 to Sun 2027-03-28); check the date (its year); a "
+          "dose really given after the arm's last day is recorded with the cycle and day of "
+          "the dose it gives{still}, or, giving none planned, with the amount given "
+          "(got '2027-03-30')")
+GIVEN_ALL = "".join(f"{d},given,dox,,,,,\n" for d in ("2027-01-04", "2027-01-25",
+                                                      "2027-02-15", "2027-03-08"))
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    # Cycle 4 delayed to Mon 03-29 (past the last day), given Tue 03-30 without cycle.
+    ("2027-03-29,delay,dox,4,,,,\n2027-03-30,given,dox,,,,,\n", ADVICE.format(
+        line=3, still=" (the last still planned before it: cycle 4 day 1, on Mon 2027-03-29)")),
+    # No delay: cycle 4 still planned on its own day, Mon 03-08.
+    ("2027-03-30,given,dox,,,,,\n", ADVICE.format(
+        line=2, still=" (the last still planned before it: cycle 4 day 1, on Mon 2027-03-08)")),
+    # Cycle 4 given: the last still planned is cycle 3 (Mon 02-15).
+    ("2027-03-08,given,dox,,,,,\n2027-03-30,given,dox,,,,,\n", ADVICE.format(
+        line=3, still=" (the last still planned before it: cycle 3 day 1, on Mon 2027-02-15)")),
+    # Every dose given: none is open to name.
+    (GIVEN_ALL + "2027-03-30,given,dox,,,,,\n", ADVICE.format(line=6, still="")),
+])
+def test_the_advice_after_the_last_day_names_the_dose_it_gives(rows: str,
+                                                               message: str) -> None:
+    with pytest.raises(regimens.InvalidRegimenError) as exc:
+        replay_rows(REGIMEN, rows)
+    assert str(exc.value) == message
+    assert [p.code for p in exc.value.problems] == ["record-given-without-amount"]
+
+
+def test_the_advice_followed_counts_the_dose_once() -> None:
+    # Named by its cycle and day, the delayed cycle 4 is given Tue 03-30: four doses, the
+    # fourth given (never planned beside an unplanned fifth); past its period's end.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        s = replay_rows(REGIMEN, "2027-03-29,delay,dox,4,,,,\n2027-03-30,given,dox,4,1,,,\n")
+    assert [(a.date.isoformat(), a.status.value) for a in s.administrations] == [
+        ("2027-01-04", "planned"), ("2027-01-25", "planned"), ("2027-02-15", "planned"),
+        ("2027-03-30", "given")]
+    assert s.replayed is not None
+    assert s.replayed.deviations == (
+        "lines 2, 3: period treatment runs past its planned end (Sun 2027-03-28): "
+        "doxorubicin cycle 4 day 1 given on Tue 2027-03-30",)
+    assert [type(w.message).__name__ for w in caught] == ["GivenAfterArmWarning"]

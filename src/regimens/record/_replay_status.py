@@ -295,13 +295,28 @@ class _Status(_ReplayState):
         if row.amount is None and row.date > last:
             # Nothing open after the arm's last day: most often a year typed wrong (2028
             # for 2027), which writing an amount would only keep; said at the date.
+            # Following "record the amount" alone kept the dose the row gave (one a delay
+            # moved past the last day) planned beside an unplanned one, counted twice:
+            # naming the dose it gives comes first, with the last one still open.
             first = min(p.first_date for p in self.schedule.periods)
+            cycled = self.cycled(row.drug)
+            open_before = [r for r in self.rows if r.plan.drug == row.drug
+                           and r.status is _S.PLANNED and r.date < row.date]
+            still = ""
+            if open_before:
+                r = max(open_before, key=lambda r: r.date)
+                still = (f" (the last still planned before it: cycle {r.plan.cycle} day "
+                         f"{r.plan.cycle_day}, on {_day(r.date)})" if r.plan.cycle is not None
+                         else f" (the last still planned before it: {_day(r.date)})")
             raise _problem(row, "date", f"no planned administration of {name} is open on "
                            f"{_day(row.date)} to take its amount from: it is after the arm's "
                            f"last day, {_day(last)} (arm {self.schedule.arm} runs from "
                            f"{_day(first)} to {_day(last)}); check the date (its year); a "
                            "dose really given after the arm's last day is recorded with the "
-                           "amount given" + "".join(
+                           + ("cycle and day" if cycled else
+                              "planned date (the planned column)")
+                           + f" of the dose it gives{still}, or, giving none planned, with "
+                           "the amount given" + "".join(
                                f"; that last day rests on period {period} lasting {days} "
                                f"day{'' if days == 1 else 's'}, the shortest of its length "
                                f"{length}, as no length was given for it: give its length "
