@@ -270,7 +270,8 @@ def _schedule_fields(regimen: Regimen, line: Timeline, spans: list[CourseSpan],
         "bsa_formula": line.body.formula, "bsa_decimals": line.body.bsa_decimals,
         "periods": _period_spans(line), "courses": tuple(spans), "visits": tuple(visits),
         "warnings": tuple({str(w): w for w in warnings}.values()), "calendar": line.calendar,
-        "anchor": line.anchor, "lengths_assumed": line.lengths_assumed}
+        "anchor": line.anchor, "lengths_assumed": line.lengths_assumed,
+        "lengths_assumed_before": line.lengths_assumed_before}
 
 
 _T = TypeVar("_T")

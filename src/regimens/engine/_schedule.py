@@ -150,6 +150,10 @@ class Schedule:
     #: after the arm's last day then says so: :class:`regimens.GivenAfterArmWarning`).
     # Not compared: how the schedule was placed, as ``anchor``; its dates are compared.
     lengths_assumed: tuple[str, ...] = field(default=(), compare=False)
+    #: The same, before the period placed by the date given: the dates before it, the
+    #: arm's first day among them, rest on a length assumed (a record's dose before the
+    #: arm's first day then says so: ``record-outside-arm``). Not compared, as ``anchor``.
+    lengths_assumed_before: tuple[str, ...] = field(default=(), compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
         """The fields for pickle and copy: the administrations as a tuple, never the

@@ -133,6 +133,9 @@ class Timeline:
     # from the one placed by the date given (start or anchor) on: the dates after each
     # rest on a length assumed (Schedule.lengths_assumed).
     lengths_assumed: tuple[str, ...] = ()
+    # Those before the period placed by the date given: the dates before it, the arm's
+    # first day among them, rest on them (Schedule.lengths_assumed_before).
+    lengths_assumed_before: tuple[str, ...] = ()
 
     @property
     def start_option(self) -> tuple[str, str]:
@@ -221,7 +224,10 @@ def resolve(
     if anchor is not None:
         day_one, reference, anchor_date, typed = _anchored(regimen, arm, anchor,
                                                            _in_days(path, chosen, cursor))
-        placed_by = min(index, [p.id for p in path].index(reference))
+        # The anchored period's own first day is given: the dates after it (the arm's last
+        # day among them) rest on its length and later ones', never on a period before it
+        # (Study Day 1 rests on those, the last day does not: review 6, finding 3).
+        placed_by = [p.id for p in path].index(reference)
         said = f"--anchor {typed}={anchor_date.isoformat()}"
         blind_between = _alike_on_every_arm(regimen, typed, path, reference, day_one_period)
     placed: list[tuple[Period, int, int]] = []
@@ -248,6 +254,8 @@ def resolve(
     return Timeline(arm, day_one, periods, parse_zone(tz), body, regimen.day_zero, calendar,
                     at_level, assumed, anchor_date,
                     tuple(p.id for p in path[placed_by:]
+                          if not p.length.fixed and p.id not in chosen),
+                    tuple(p.id for p in path[:placed_by]
                           if not p.length.fixed and p.id not in chosen))
 
 

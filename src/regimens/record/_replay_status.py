@@ -145,10 +145,13 @@ class _Status(_ReplayState):
         assert row.drug is not None
         first, last = self.arm_days()
         if row.date < first:
+            # A first day resting on a length assumed (a ranged run-in before the period
+            # the start placed) is itself a guess: the dose may be real (review 6, 5).
             raise _problem(row, "date", f"{self.name(row.drug)} {row.event.value} on "
                            f"{_day(row.date)}, before the arm's first day: outside every "
                            f"period of arm {self.schedule.arm} ({_day(first)} to "
-                           f"{_day(last)}); check the date (its year)",
+                           f"{_day(last)}); check the date (its year)"
+                           + self.resting("first", self.lengths_assumed(before=True)),
                            row.date.isoformat(), "record-outside-arm")
 
     def inside_arm(self, row: RecordRow) -> None:
@@ -170,13 +173,26 @@ class _Status(_ReplayState):
                 given_on=row.date, study_day=day.value, arm=self.schedule.arm,
                 first_day=first, last_day=last, assumed=self.lengths_assumed()))
 
-    def lengths_assumed(self) -> tuple[tuple[str, int, str], ...]:
+    def lengths_assumed(self, before: bool = False) -> tuple[tuple[str, int, str], ...]:
         """The periods the arm's last day rests on whose length is a range and was given
-        none (``Schedule.lengths_assumed``): each period's id, the days it was placed with
+        none (``Schedule.lengths_assumed``; ``before``: those its first day rests on,
+        ``Schedule.lengths_assumed_before``): each period's id, the days it was placed with
         (its shortest; 0 for one left out) and its length as the regimen writes it."""
         days = {p.id: p.length.days for p in self.schedule.periods}
+        ids = (self.schedule.lengths_assumed_before if before else
+               self.schedule.lengths_assumed)
         return tuple((period, days.get(period, 0), str(self.regimen.period(period).length))
-                     for period in self.schedule.lengths_assumed)
+                     for period in ids)
+
+    @staticmethod
+    def resting(which: str, assumed: tuple[tuple[str, int, str], ...]) -> str:
+        """What an error about the arm's ``which`` ("first" or "last") day adds when that
+        day rests on lengths assumed (:meth:`lengths_assumed`): each period, and the option
+        that gives its length (empty when none)."""
+        return "".join(f"; that {which} day rests on period {period} lasting {days} "
+                       f"day{'' if days == 1 else 's'}, the shortest of its length {length}, "
+                       "as no length was given for it: give its length (--length "
+                       f"{period}=LENGTH)" for period, days, length in assumed)
 
     def fulfil(self, row: RecordRow, target: _Row, dosing: Dosing) -> None:
         """``target`` given by ``row``: its status, date, dose, notes and changes."""
@@ -316,12 +332,7 @@ class _Status(_ReplayState):
                            + ("cycle and day" if cycled else
                               "planned date (the planned column)")
                            + f" of the dose it gives{still}, or, giving none planned, with "
-                           "the amount given" + "".join(
-                               f"; that last day rests on period {period} lasting {days} "
-                               f"day{'' if days == 1 else 's'}, the shortest of its length "
-                               f"{length}, as no length was given for it: give its length "
-                               f"(--length {period}=LENGTH)"
-                               for period, days, length in self.lengths_assumed()),
+                           "the amount given" + self.resting("last", self.lengths_assumed()),
                            row.date.isoformat(), "record-given-without-amount")
         if row.amount is None:
             raise _problem(row, "amount", f"no planned administration of {name} is open on "
