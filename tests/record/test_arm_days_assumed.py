@@ -132,8 +132,8 @@ def test_an_anchor_after_study_day_1_and_no_amount() -> None:
         expand(LATE_ANCHOR, "2027-03-01,given,t,,,,,\n", anchor="followup=2027-02-01")
     assert str(exc.value) == (
         "R.csv:2: date: no planned administration of trastuzumab is open on Mon 2027-03-01 to "
-        "take its amount from: it is after the arm's last day, Sun 2027-02-28 (arm a runs from "
-        "Mon 2027-01-04 to Sun 2027-02-28); check the date (its year); a dose really given "
+        "take its amount from: it is after the arm's last day, Sun 2027-02-28 (the arm runs "
+        "from Mon 2027-01-04 to Sun 2027-02-28); check the date (its year); a dose really given "
         "after the arm's last day is recorded with the planned date (the planned column) of "
         "the dose it gives (the last still planned before it: Mon 2027-01-25), or, giving "
         "none planned, with the amount given (got '2027-03-01')")
@@ -146,7 +146,7 @@ RUN_IN_7 = ("; that first day rests on period run-in lasting 7 days, the shortes
 
 def _before(event: str, given: str, first: str, last: str, tail: str) -> str:
     return (f"R.csv:2: date: prednisone {event} on {given}, before the arm's first day: "
-            f"outside every period of arm a ({first} to {last}); check the date (its "
+            f"outside every period of the arm ({first} to {last}); check the date (its "
             f"year){tail} (got '{given[4:]}')")
 
 

@@ -417,7 +417,7 @@ def test_check_with_a_record_says_every_warning_expand_says(
     # old advice (give the amount) only kept a wrong-year dose; the date is what to check.
     (REGIMEN, "2028-01-25,given,dox,,,,,\n",
      "R.csv:2: date: no planned administration of doxorubicin is open on Tue 2028-01-25 to "
-     "take its amount from: it is after the arm's last day, Sun 2027-03-28 (arm a runs from "
+     "take its amount from: it is after the arm's last day, Sun 2027-03-28 (the arm runs from "
      "Mon 2027-01-04 to Sun 2027-03-28); check the date (its year); a dose really given "
      "after the arm's last day is recorded with the cycle and day of the dose it gives (the "
      "last still planned before it: cycle 4 day 1, on Mon 2027-03-08), or, giving none "
@@ -426,7 +426,7 @@ def test_check_with_a_record_says_every_warning_expand_says(
     # to Sun 2027-01-31): said too, with the option that gives it.
     (ONE_RANGE, "2027-02-09,given,t,,,,,\n",
      "R.csv:2: date: no planned administration of trastuzumab is open on Tue 2027-02-09 to "
-     "take its amount from: it is after the arm's last day, Sun 2027-01-31 (arm a runs from "
+     "take its amount from: it is after the arm's last day, Sun 2027-01-31 (the arm runs from "
      "Mon 2027-01-04 to Sun 2027-01-31); check the date (its year); a dose really given "
      "after the arm's last day is recorded with the planned date (the planned column) of "
      "the dose it gives (the last still planned before it: Mon 2027-01-25), or, giving none "
@@ -447,7 +447,7 @@ def test_a_dose_without_amount_after_the_last_day_says_to_check_the_date(
 # (counted twice). The dose it gives is named first, with the last one still planned.
 ADVICE = ("R.csv:{line}: date: no planned administration of doxorubicin is open on Tue "
           "2027-03-30 to take its amount from: it is after the arm's last day, Sun 2027-03-28 "
-          "(arm a runs from Mon 2027-01-04 to Sun 2027-03-28); check the date (its year); a "
+          "(the arm runs from Mon 2027-01-04 to Sun 2027-03-28); check the date (its year); a "
           "dose really given after the arm's last day is recorded with the cycle and day of "
           "the dose it gives{still}, or, giving none planned, with the amount given "
           "(got '2027-03-30')")

@@ -30,7 +30,8 @@ periods:
       - {drug: dox, dose: 100 mg, cycle: 21 days, cycles: 4, days: [1]}
 """, "ac.yaml")
 
-ARM = "outside every period of arm a (Mon 2027-01-04 to Sun 2027-03-28); check the date (its year)"
+ARM = ("outside every period of the arm (Mon 2027-01-04 to Sun 2027-03-28); check the date "
+       "(its year)")
 
 
 @pytest.mark.parametrize(("row", "message"), [

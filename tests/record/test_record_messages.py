@@ -37,7 +37,7 @@ periods:
 """
 REGIMEN = regimens.loads(TEXT, "cp.yaml")
 
-ARM = ("before the arm's first day: outside every period of arm a (Mon 2027-01-04 to Sun "
+ARM = ("before the arm's first day: outside every period of the arm (Mon 2027-01-04 to Sun "
        "2027-03-28); check the date (its year)")
 LEVEL = ("write a dose level (-1, -2; 0 is the written dose), a percentage of the level-0 "
          "dose (80%), or both: -1 (80%)")

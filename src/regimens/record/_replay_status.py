@@ -149,8 +149,8 @@ class _Status(_ReplayState):
             # the start placed) is itself a guess: the dose may be real (review 6, 5).
             raise _problem(row, "date", f"{self.name(row.drug)} {row.event.value} on "
                            f"{_day(row.date)}, before the arm's first day: outside every "
-                           f"period of arm {self.schedule.arm} ({_day(first)} to "
-                           f"{_day(last)}); check the date (its year)"
+                           f"period of the arm ({_day(first)} to {_day(last)}); check the "
+                           "date (its year)"
                            + self.resting("first", self.lengths_assumed(before=True)),
                            row.date.isoformat(), "record-outside-arm")
 
@@ -326,7 +326,7 @@ class _Status(_ReplayState):
                          else f" (the last still planned before it: {_day(r.date)})")
             raise _problem(row, "date", f"no planned administration of {name} is open on "
                            f"{_day(row.date)} to take its amount from: it is after the arm's "
-                           f"last day, {_day(last)} (arm {self.schedule.arm} runs from "
+                           f"last day, {_day(last)} (the arm runs from "
                            f"{_day(first)} to {_day(last)}); check the date (its year); a "
                            "dose really given after the arm's last day is recorded with the "
                            + ("cycle and day" if cycled else
