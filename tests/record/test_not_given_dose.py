@@ -200,7 +200,8 @@ def test_a_stop_row_and_a_reduction_below_the_lowest_show_the_same_doses() -> No
 STOPS = [("stop row", "2027-01-15,stop,pac,,,,,\n",
           "line 4: paclitaxel given on Mon 2027-01-18, after the stop of line 3"),
          ("reduce below the lowest", "2027-01-15,reduce,pac,,,,-3,\n",
-          "line 3: paclitaxel given on Mon 2027-01-18 although stopped by the reduction on "
+          # (was "line 3: ...": the reduce row's line, never the given row's; review 6, S3)
+          "line 4: paclitaxel given on Mon 2027-01-18 although stopped by the reduction on "
           "line 3")]
 
 

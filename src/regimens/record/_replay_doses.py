@@ -65,8 +65,11 @@ class _DoseChanges(_ReplayState):
             if change.stopped:
                 row = change.stop_row
                 assert row is not None
-                self.deviation(row, f"{r.plan.drug_name} given on {_day(r.date)} although "
-                               f"stopped by the reduction on line {row.line}")
+                # At the given row's line and day, as a dose given after a stop row is:
+                # the given row is what deviates; the reduce row is named in the text.
+                self.deviations.append((r.date, r.line or 0, f"line {r.line}: "
+                                        f"{r.plan.drug_name} given on {_day(r.date)} although "
+                                        f"stopped by the reduction on line {row.line}"))
                 # Given all the same: at the dose in force before the reduction that
                 # stopped the drug, as after a stop row (its notes, without the stop's).
                 notes = notes[:-1]
