@@ -5,7 +5,7 @@ once, by that row: a dose given on its new day, or earlier, adds no lateness of 
 (review 6, finding 1: a dose given the day before its delayed day was reported "4 days
 after it was due" while given on that day it was not).
 
-By hand (test_given_late's DAILY): aldesleukin 2 MIU on days 1-5 of three 28-day cycles
+By hand (DAILY, as in test_given_late): aldesleukin 2 MIU on days 1-5 of three 28-day cycles
 from Mon 2027-01-04, ``max_delay: 3 days``. By the protocol cycle 2 day 1 is Mon 02-01 and
 day 5 Fri 02-05; cycle 1 day 5 is Fri 01-08. A delay of cycle 2 to Sat 02-06 is 5 days
 (day 1 Sat 02-06, day 2 Sun 02-07, day 5 Wed 02-10); to Thu 02-04, 3 days (the limit: day
@@ -17,9 +17,24 @@ from __future__ import annotations
 import pytest
 
 import regimens
-from record.test_given_late import DAILY, LIMITED
 from support.records import replay_rows
 
+DAILY = """\
+format: regimens/1
+id: daily
+title: Daily
+POLICY
+drugs:
+  il2: {name: aldesleukin, route: subcutaneous}
+arms:
+  a: {label: A}
+periods:
+  - id: t
+    length: 12 weeks
+    courses:
+      - {drug: il2, dose: 2 MIU, cycle: 28 days, cycles: 3, days: 1-5}
+"""
+LIMITED = regimens.loads(DAILY.replace("POLICY", "max_delay: 3 days"), "daily.yaml")
 ON_COURSE = regimens.loads(DAILY.replace("POLICY\n", "").replace(
     "days: 1-5}", "days: 1-5, max_delay: 3 days}"), "daily.yaml")
 

@@ -3,7 +3,7 @@
 whole treatment (review 6, finding 4: the resume closed the drug's own hold, the changes
 said "paclitaxel resumed" and every later dose stayed held by the whole treatment).
 
-By hand (test_record_messages's cp.yaml): paclitaxel on days 1, 8, 15 of 21-day cycles
+By hand (cp.yaml, as in test_record_messages): paclitaxel on days 1, 8, 15 of 21-day cycles
 from Mon 2027-01-04 (01-04, 01-11, 01-18, 01-25, 02-01, ...), carboplatin on day 1 (01-04,
 01-25, 02-15, 03-08). 2027-01-09 is a Saturday, 01-10 and 01-17 Sundays.
 """
@@ -15,9 +15,26 @@ from pathlib import Path
 import pytest
 
 import regimens
-from record.test_record_messages import REGIMEN, TEXT
 from regimens.cli import main
 from support.records import replay_rows
+
+TEXT = """\
+format: regimens/1
+id: cp
+title: Carboplatin and weekly paclitaxel
+drugs:
+  carbo: {name: carboplatin, route: intravenous, levels: {-1: 300 mg}}
+  pac: {name: paclitaxel, route: intravenous, levels: {-1: 80 mg, -2: 60 mg}}
+arms:
+  a: {label: A}
+periods:
+  - id: treatment
+    length: 12 weeks
+    courses:
+      - {drug: carbo, dose: 400 mg, cycle: 21 days, cycles: 4, days: [1]}
+      - {drug: pac, dose: 100 mg, cycle: 21 days, cycles: 4, days: [1, 8, 15]}
+"""
+REGIMEN = regimens.loads(TEXT, "cp.yaml")
 
 
 def refused(line: int, hold: int) -> str:
