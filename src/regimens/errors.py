@@ -761,7 +761,9 @@ class ImplausibleMeasurementWarning(RegimenWarning):
     effect, a body-mass index outside 10 to 80 kg/m²: most often a wrong unit (63 lbs
     written for 63 kg). The doses after it are still computed from it, and the warning
     names the file, line, both values and the threshold (docs/record.md, "Dose changes";
-    also listed in the record's summary). About the participant, not a dose: blind-safe.
+    also listed in the record's summary). About the participant, not a dose: blind-safe,
+    unless the arms' re-dosing rules differ (a measurement is also compared with the
+    weight the arm's own ``redose`` rule kept): then it is not blind-safe on any arm.
     """
 
     blind_safe = True

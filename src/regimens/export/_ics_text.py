@@ -217,8 +217,11 @@ def _administration_text(s: Schedule, a: Administration, blinded: bool,
 def _record_lines(a: Administration, note: str, blinded: bool) -> list[str]:
     """What the record did, with ``note`` as its note (an event it did not touch keeps
     its text, so its digest: no client is sent an update for it). The note names doses
-    given: not blinded."""
-    if a.status is AdministrationStatus.PLANNED and not note:
+    given: not blinded. Blinded, a dose still planned says nothing: its note is hidden,
+    and whether it has one depends on the arm (a weight measured revises the active per-kg
+    dose, not its placebo's), so a "Status: planned" line, and the SEQUENCE it raises,
+    would tell the arms apart."""
+    if a.status is AdministrationStatus.PLANNED and (blinded or not note):
         return []
     return [f"Status: {a.status.value}"] + ([f"Record: {note}"] if note and not blinded else [])
 

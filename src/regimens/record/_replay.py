@@ -41,6 +41,7 @@ from ..errors import (
     CumulativeDoseWarning,
     DoseError,
     ExpandOptionTypeError,
+    ImplausibleMeasurementWarning,
     InvalidRecordError,
     InvalidRegimenError,
     ParticipantError,
@@ -310,7 +311,29 @@ def _replay(schedule: Schedule, record: Record, levels: Mapping[str, int] | None
     return dataclasses.replace(
         schedule, administrations=tuple(made), visits=visits, replayed=replayed,
         warnings=tuple(kept) + tuple(state.warnings) + tuple(f.warning for f in flags)
-        + tuple(m.warning for m in odd))
+        + _measurement_warnings(schedule.regimen, odd))
+
+
+def _redose_rules(regimen: Regimen, arm: str) -> frozenset[Decimal]:
+    """The re-dosing thresholds (``weight_change`` percentages) of the courses ``arm``
+    goes through."""
+    return frozenset(t for period in regimen.path(arm) for course in period.courses
+                     if course.arms is None or arm in course.arms
+                     if (t := regimen.policy_for(course).redose_weight_change) is not None)
+
+
+def _measurement_warnings(regimen: Regimen, odd: tuple[ImplausibleMeasurement, ...]
+                          ) -> tuple[ImplausibleMeasurementWarning, ...]:
+    """The warnings of the implausible measurements. A measurement is compared with the
+    weight each re-dosing rule of the arm kept, so when the arms' rules differ (a
+    ``redose`` on the active course, none on its placebo) whether a row warns, and what
+    it says, tells the arms apart: then no such warning is blind-safe, on any arm, so that
+    every arm's blinded outputs withhold them alike (docs/ics.md, "Blinding")."""
+    warnings = tuple(m.warning for m in odd)
+    if len({_redose_rules(regimen, arm.id) for arm in regimen.arms}) > 1:
+        for w in warnings:
+            w.blind_safe = False
+    return warnings
 
 
 def history(schedule: Schedule, *, summaries: bool = True) -> Iterator[Schedule]:
