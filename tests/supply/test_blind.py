@@ -155,3 +155,137 @@ def test_placebo_packed_as_the_active_dose_does_not_tell_the_arms_apart(
     pack, count = ("vial 150 mg", 2) if dose == "300 mg" else ("vial 420 mg", 1)
     assert {(r["site"], r["pack"], r["quantity"]) for r in base.shipments.to_pylist()} == {
         ("a", pack, count), ("b", pack, count)}
+
+
+# Every blinded forecast is the same whatever the arms, or refused on every arm ------------------
+
+# The blinded period's courses of 'mab' for arms x and y (vials of 150 mg and 420 mg, days
+# 1 and 15 of 4 weeks), and what a blinded forecast does: None, forecast (and the same
+# bytes whatever the arms), or the code of its refusal.
+_CYCLE = "cycle: 14 days, days: [1]"
+SHAPES = {
+    "flat with placebo": (f"dose: 420 mg, {_CYCLE}", f"placebo: true, {_CYCLE}", None),
+    "per-kg with placebo": (f"dose: 6 mg/kg, {_CYCLE}", f"placebo: true, {_CYCLE}",
+                            "placebo-vials-needed"),
+    "per-m2 with placebo": (f"dose: 200 mg/m2, {_CYCLE}", f"placebo: true, {_CYCLE}",
+                            "placebo-vials-needed"),
+    "redose on one arm": (f"dose: 6 mg/kg, {_CYCLE}, redose: {{weight_change: 10%}}",
+                          f"placebo: true, {_CYCLE}", "placebo-vials-needed"),
+    "dose-ranging": (f"dose: 150 mg, {_CYCLE}", f"dose: 420 mg, {_CYCLE}",
+                     "blinded-doses-differ"),
+    "dose-ranging per kg": (f"dose: 2 mg/kg, {_CYCLE}", f"dose: 6 mg/kg, {_CYCLE}",
+                            "blinded-doses-differ"),
+    "dose-ranging in steps": (f"{_CYCLE}, steps: [{{dose: 150 mg, cycles: 1}}, "
+                              "{dose: 300 mg, cycles: 1}]", f"dose: 150 mg, {_CYCLE}",
+                              "blinded-doses-differ"),
+    # The same dose written as a course of each arm's own: nothing tells them apart.
+    "one dose, a course per arm": (f"dose: 150 mg, {_CYCLE}, label: low",
+                                   f"dose: 150 mg, {_CYCLE}, label: also low", None),
+    "one per-kg dose, a course per arm": (f"dose: 6 mg/kg, {_CYCLE}", f"dose: 6 mg/kg, {_CYCLE}",
+                                          None),
+}
+
+
+def _shaped(x: str, y: str, vials: bool) -> regimens.Regimen:
+    stocked = ", vials: [150 mg, 420 mg]" if vials else ""
+    return regimens.loads(f"""\
+format: regimens/1
+id: shaped
+title: Blinded, arms x and y
+drugs: {{mab: {{name: demo-mab, route: intravenous{stocked}}}}}
+arms: {{x: {{label: X}}, y: {{label: Y}}}}
+periods:
+  - id: treatment
+    length: 4 weeks
+    blinded: true
+    courses:
+      - {{drug: mab, arms: [x], {x}}}
+      - {{drug: mab, arms: [y], {y}}}
+""", "shaped.yaml")
+
+
+_SHAPED_PLAN = """\
+plan: regimens-supply/1
+participants:
+  - {id: P1, site: a, arm: A1, start: 2027-01-04, weight: 70 kg, height: 170 cm}
+  - {id: P2, site: b, arm: A2, start: 2027-01-04, weight: 80 kg, height: 180 cm}
+sites: [{id: a}, {id: b}]
+drugs:
+  mab: {lead_time: 1 week}
+"""
+
+
+def _blinded(regimen: regimens.Regimen, arms: tuple[str, str]) -> Any:
+    """Every blinded output of the plan with these arms, or the refusal's codes and text
+    (the plan's lines are the same whatever the arms)."""
+    plan = _SHAPED_PLAN.replace("A1", arms[0]).replace("A2", arms[1])
+    try:
+        forecast = simulate(regimen, loads_plan(plan, "p.yaml"), simulations=2)
+    except InvalidRegimenError as exc:
+        return [p.code for p in exc.problems], str(exc)
+    return [*_outputs(forecast), plot(forecast, "svg")]
+
+
+@pytest.mark.parametrize("vials", [True, False], ids=["vials", "no vials"])
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_a_blinded_forecast_is_the_same_whatever_the_arms_or_refused(
+        shape: str, vials: bool) -> None:
+    x, y, refused = SHAPES[shape]
+    if not vials and refused == "placebo-vials-needed":
+        # Without vials a placebo needs none: counted with its drug, with no amount.
+        refused = None
+    regimen = _shaped(x, y, vials)
+    every = [_blinded(regimen, arms) for arms in (("x", "y"), ("y", "x"), ("x", "x"),
+                                                 ("y", "y"))]
+    for other in every[1:]:
+        assert other == every[0]
+    if refused is None:
+        assert isinstance(every[0], list)
+        # Unblinded staff get the forecast too.
+        simulate(regimen, loads_plan(_SHAPED_PLAN.replace("A1", "x").replace("A2", "y"),
+                                     "p.yaml"), simulations=2, unblinded=True)
+    else:
+        assert every[0][0] == [refused]
+        assert "forecast unblinded (--unblinded, unblinded=True)" in every[0][1]
+
+
+def test_dose_ranging_is_refused_blinded_saying_why_and_forecast_unblinded() -> None:
+    regimen = _shaped(f"dose: 150 mg, {_CYCLE}", f"dose: 420 mg, {_CYCLE}", True)
+    plan = loads_plan(_SHAPED_PLAN.replace("A1", "x").replace("A2", "y"), "p.yaml")
+    with pytest.raises(InvalidRegimenError) as caught:
+        simulate(regimen, plan)
+    assert str(caught.value) == (
+        "p.yaml:7: drugs.mab: in the blinded period 'treatment', the arms (x, y) are given "
+        "'mab' by courses of their own that differ (dose-ranging), with no matching placebo: "
+        "a site's amounts and vials of it would tell its participants' arms apart, so no "
+        "blinded forecast of it is possible: forecast unblinded (--unblinded, "
+        "unblinded=True) for the unblinded supply team")
+    # Unblinded: site a (arm x) is given 150 mg, one vial of 150 mg, on days 1 and 15;
+    # site b (arm y) 420 mg, one vial of 420 mg.
+    ships = [(r["site"], r["pack"], str(r["week"]), r["quantity"])
+             for r in simulate(regimen, plan, unblinded=True).shipments.to_pylist()]
+    assert ships == [("a", "vial 150 mg", "2027-01-04", 1), ("a", "vial 150 mg", "2027-01-18", 1),
+                     ("b", "vial 420 mg", "2027-01-04", 1), ("b", "vial 420 mg", "2027-01-18", 1)]
+
+
+def test_a_different_open_label_dose_does_not_refuse_the_placebos_vials() -> None:
+    """S3 of review7: the placebo matches the blinded period's one flat dose (300 mg: 2
+    vials of 150 mg); an open-label extension at 420 mg is no dose a placebo stands for."""
+    text = REGIMEN.replace("DOSE", "300 mg") + """\
+  - id: extension
+    length: 2 weeks
+    courses:
+      - {drug: mab, dose: 420 mg, days: [1]}
+"""
+    regimen = regimens.loads(text, "blind.yaml")
+    base = simulate(regimen, loads_plan(_plan_text(None), "p.yaml"), simulations=2)
+    other = simulate(regimen, loads_plan(_plan_text(None, ("pbo", "act")), "p.yaml"),
+                     simulations=2)
+    assert _outputs(other) == _outputs(base)
+    # Each site: 2 vials of 150 mg in the weeks of days 1 and 15 (2027-01-04, 2027-01-18),
+    # then 1 of 420 mg on the extension's day 1 (Study Day 29, 2027-02-01).
+    assert sorted((r["site"], r["pack"], str(r["week"]), r["quantity"])
+                  for r in base.shipments.to_pylist()) == [
+        (site, pack, week, n) for site in ("a", "b") for pack, week, n in (
+            ("vial 150 mg", "2027-01-04", 2), ("vial 150 mg", "2027-01-18", 2),
+            ("vial 420 mg", "2027-02-01", 1))]

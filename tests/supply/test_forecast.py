@@ -214,9 +214,16 @@ periods:
             "  - {id: P-1, site: paris, arm: placebo, start: 2027-01-04, weight: 70 kg}\n")
     with pytest.raises(InvalidRegimenError) as caught:
         simulate(regimen, loads_plan(text, "p.yaml"))
+    # The first refusal already says no blinded forecast is possible and points to
+    # --unblinded (review7 finding 5: it said only "give placebo_vials", which a blinded
+    # forecast then refused as placebo-vials-unblind).
     assert str(caught.value) == (
-        "p.yaml:1: drugs.mab: give placebo_vials for 'mab': its matching placebo takes the "
-        "vials of the active dose, and the active doses are not one flat amount")
+        "p.yaml:1: drugs.mab: the active doses of 'mab' are not one flat amount, so no "
+        "blinded forecast of it is possible (its matching placebo would need the vials of "
+        "each active dose, and no one count of placebo vials matches them: the packs would "
+        "tell a site's placebo from active): forecast unblinded (--unblinded, "
+        "unblinded=True) for the unblinded supply team, and give placebo_vials for 'mab' "
+        "(the vials one placebo administration takes)")
     given = loads_plan(text + "drugs: {mab: {placebo_vials: 7}}\n", "p.yaml")
     # Blinded, no count of placebo vials matches doses that vary (test_blind.py): the
     # placebo vials given are used in the unblinded forecast.

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InvalidRegimenError, Problem
+from ..errors import NO_VALUE, InvalidRegimenError, Problem
 from ..model import Regimen
 from ..quantities import Amount, least_waste_vials
 from ._plan import Plan
-from ._plan_checks import _active_amounts, _has_placebo, plan_problems
+from ._plan_checks import _active_amounts, _has_placebo, arms_told_apart, plan_problems
 from ._plan_reader import Partial
 
 __all__ = ["Catalogue", "catalogue"]
@@ -94,6 +94,9 @@ def catalogue(regimen: Regimen, plan: Plan, *, unblinded: bool = False) -> Catal
                 assert active is not None
                 per_placebo = active
         placebo.append(per_placebo)
+        period = None if unblinded else arms_told_apart(regimen, drug.id)
+        if period is not None:
+            unblinding.append(_arms_differ(regimen, plan, drug.id, period))
         packs.extend((code, f"vial {size}", size) for size in ordered)
         if packing.kit is not None:
             packs.append((code, f"kit of {packing.kit}", None))
@@ -127,6 +130,21 @@ def _unblinding(plan: Plan, drug: str, only: Amount | None, active: tuple[int, .
         ("drugs", drug, "placebo_vials"), f"{what}; a blinded forecast counts a matching "
         f"placebo with its drug, so the packs would tell a site's placebo from active: "
         f"{advice}", placebo[-1], code="placebo-vials-unblind")
+
+
+def _arms_differ(regimen: Regimen, plan: Plan, drug: str, period: str) -> Problem:
+    """The refusal of a blinded forecast of ``drug``, given to the arms of the blinded
+    ``period`` by courses that differ, with no matching placebo there (docs/supply.md,
+    "Blinded trials")."""
+    arms = sorted({a for c in regimen.period(period).courses if c.drug == drug
+                   for a in (c.arms or [arm.id for arm in regimen.arms])})
+    return plan.problem(
+        ("drugs", drug), f"in the blinded period {period!r}, the arms ({', '.join(arms)}) "
+        f"are given {drug!r} by courses of their own that differ (dose-ranging), with no "
+        "matching placebo: a site's amounts and vials of it would tell its participants' "
+        "arms apart, so no blinded forecast of it is possible: forecast unblinded (--unblinded, "
+        "unblinded=True) for the unblinded supply team", NO_VALUE,
+        code="blinded-doses-differ")
 
 
 def _vials_text(counts: tuple[int, ...], sizes: tuple[Amount, ...]) -> str:

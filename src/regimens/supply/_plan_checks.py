@@ -4,6 +4,7 @@ problem on the plan's line (and the regimen's, for what the batch API refuses)."
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from pathlib import Path
@@ -17,15 +18,18 @@ from ..quantities import Amount, Basis, Duration, unit
 from ._plan import Plan
 from ._plan_reader import Partial
 
-__all__ = ["plan_problems"]
+__all__ = ["arms_told_apart", "plan_problems"]
 
 
 def _active_amounts(regimen: Regimen, drug: str) -> tuple[set[Amount | None], set[str]]:
-    """The flat active amounts of a drug's courses (None stands for any other dose) and
-    the units of all its active doses."""
+    """The flat active amounts a drug's matching placebo stands for: those of its courses
+    in the periods where it has a placebo (None stands for any other dose; an open-label
+    period's own dose is not one a placebo matches), and the units of all its active
+    doses."""
     amounts: set[Amount | None] = set()
     units: set[str] = set()
     for period in regimen.periods:
+        matched = any(c.drug == drug and c.placebo for c in period.courses)
         for course in period.courses:
             if course.drug != drug or course.placebo:
                 continue
@@ -35,8 +39,34 @@ def _active_amounts(regimen: Regimen, drug: str) -> tuple[set[Amount | None], se
                 units.add(dose.quantity.amount.unit.symbol)
                 flat = (dose.quantity.basis is Basis.FLAT and not dose.bands
                         and dose.divided is None)
-                amounts.add(dose.quantity.amount if flat else None)
+                if matched:
+                    amounts.add(dose.quantity.amount if flat else None)
     return amounts, units
+
+
+#: The fields of a course that say nothing of what it gives.
+_WORDS = frozenset({"arms", "label", "notes", "id", "dose_note"})
+
+
+def arms_told_apart(regimen: Regimen, drug: str) -> str | None:
+    """The first blinded period in which ``drug``, with no matching placebo there, is
+    given to the arms by courses that differ (dose-ranging arms: 150 mg and 420 mg, or
+    1 and 2 mg/kg): a blinded forecast's amounts and vials of it would tell a site's arms
+    apart. None when there is none (one course for every arm, or courses alike but for
+    their arms, label and notes; a drug with a placebo in the period is counted with it
+    and its vials are checked as a placebo's)."""
+    for period in regimen.periods:
+        if not period.blinded:
+            continue
+        courses = [c for c in period.courses if c.drug == drug]
+        if any(c.placebo for c in courses):
+            continue
+        # What a course gives, whatever arms it names and words it shows.
+        given = [tuple(getattr(c, f.name) for f in dataclasses.fields(c)
+                       if f.compare and f.name not in _WORDS) for c in courses]
+        if any(g != given[0] for g in given):
+            return period.id
+    return None
 
 
 def _has_placebo(regimen: Regimen, drug: str) -> bool:
@@ -139,10 +169,16 @@ def plan_problems(regimen: Regimen, plan: Plan, partial: Partial) -> list[Proble
                 continue
         if (ordered and _has_placebo(regimen, drug.id) and packing.placebo_vials is None
                 and not (len(amounts) == 1 and None not in amounts)):
+            # Blinded, no count of placebo vials would do (placebo-vials-unblind): the
+            # first message says so, so that following it leads nowhere else.
             problems.append(plan.problem(
-                ("drugs", drug.id), f"give placebo_vials for {drug.id!r}: its matching "
-                "placebo takes the vials of the active dose, and the active doses are "
-                "not one flat amount", NO_VALUE, code="placebo-vials-needed"))
+                ("drugs", drug.id), f"the active doses of {drug.id!r} are not one flat "
+                "amount, so no blinded forecast of it is possible (its matching placebo "
+                "would need the vials of each active dose, and no one count of placebo "
+                "vials matches them: the packs would tell a site's placebo from active): "
+                "forecast unblinded (--unblinded, unblinded=True) for the unblinded supply "
+                f"team, and give placebo_vials for {drug.id!r} (the vials one placebo "
+                "administration takes)", NO_VALUE, code="placebo-vials-needed"))
     problems += _simulation_problems(regimen, plan, partial)
     return problems
 
