@@ -168,3 +168,50 @@ def test_an_implausible_measurement_is_shown_blinded_only_when_every_arm_compare
             if isinstance(w, regimens.ImplausibleMeasurementWarning)] == [said]
     assert [str(w) for w in shown_warnings(s, True)
             if isinstance(w, regimens.ImplausibleMeasurementWarning)] == ([said] if shown else [])
+
+
+# A dose the sheet shows unblinded keeps its warning (review7 S1) ------------------------------
+
+MIXED = """\
+format: regimens/1
+id: mixed
+title: Open run-in, blinded treatment
+drugs:
+  pac: {name: paclitaxel, route: intravenous}
+  mab: {name: demo-mab, route: intravenous}
+arms:
+  act: {label: Active}
+  pbo: {label: Placebo}
+periods:
+  - id: run-in
+    length: 1 week
+    courses:
+      - {drug: pac, dose: 1 mg/kg, round: 50 mg, days: [1]}
+  - id: treatment
+    length: 2 weeks
+    blinded: true
+    courses:
+      - {drug: mab, arms: [act], dose: 100 mg, days: [1]}
+      - {drug: mab, arms: [pbo], placebo: true, days: [1]}
+"""
+# 1 mg/kg of 70 kg is 70 mg, rounded to a multiple of 50 mg: 50 mg, 28.57% less.
+ROUNDED = ("rounding to a multiple of 50 mg moves the dose from 70 mg to 50 mg (more than "
+           "10%); use a smaller 'round' increment")
+
+
+@pytest.mark.parametrize("fmt", ["ics", "html", "diary"])
+def test_the_open_run_ins_rounding_is_said_on_every_output_that_shows_its_dose(
+        fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "r.yaml").write_text(MIXED, encoding="utf-8")
+    got = {}
+    for arm in ("act", "pbo"):
+        out = tmp_path / f"{arm}.out"
+        code = main(["expand", str(tmp_path / "r.yaml"), "--arm", arm, "--start", "2027-01-04",
+                     "--weight", "70 kg", "--format", fmt, "-o", str(out),
+                     *(["--stamp", "2027-01-01T00:00:00Z"] if fmt == "ics" else [])])
+        got[arm] = (code, out.read_bytes(), capsys.readouterr().err)
+    assert got["act"] == got["pbo"]
+    assert f"regimens: warning: {ROUNDED}\n" in got["act"][2]
+    if fmt != "ics":
+        assert "paclitaxel" in got["act"][1].decode()
+        assert "rounding to a multiple of 50 mg" in got["act"][1].decode()

@@ -61,9 +61,8 @@ def render(schedule: Schedule,
 
     options: dict[str, Any] = {"lang": args.lang or "en", "blinded": args.blinded,
                                "paper": args.paper or "a4", "contact": args.contact}
-    blinded = (args.blinded if args.blinded is not None
-               else any(p.blinded for p in schedule.periods))
-    warnings = shown_warnings(schedule, blinded)
+    # Blinded as the sheet blinds its doses (per period by default), as to_ics.
+    warnings = shown_warnings(schedule, args.blinded)
     if args.format == "html":
         return schedule.to_html(**options), warnings
     if args.format == "diary":

@@ -219,7 +219,9 @@ def _common(s: Schedule, w: Words, blinded: bool | None, paper: str,
     # A dose's note may differ between arms: only those of doses shown unblinded.
     notes = tuple(dict.fromkeys((a.drug_name, a.note) for a in s.administrations
                                 if a.note and not _blind(s, a, blinded)))
-    warnings = tuple(str(x) for x in shown_warnings(s, True if hide else blinded))
+    # Blinded as the doses are (per period by default): a warning about a dose the sheet
+    # shows unblinded (an open run-in's rounding) is shown, as the iCalendar file shows it.
+    warnings = tuple(str(x) for x in shown_warnings(s, blinded))
     if s.calendar is not None:
         # For the study team, as the other outputs say it: the holidays package's data
         # changes between releases, so its version is named.
