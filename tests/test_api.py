@@ -55,6 +55,7 @@ PUBLIC = [
     "QuantityTypeError", "RecordWarning",
     "RegimenError", "RegimenLookupError", "RegimenNotFoundError", "RegimenWarning",
     "RoundingWarning", "StandardDoseWarning", "TimeShiftWarning", "UnitError",
+    "UnitSlipWarning",
     "__version__",
 ]
 
@@ -176,7 +177,8 @@ def test_errors_share_one_root(name: str) -> None:
 @pytest.mark.parametrize("name", ["AnchorLengthWarning", "ClosedDayWarning",
                                   "CumulativeDoseWarning", "GivenAfterArmWarning",
                                   "ImplausibleMeasurementWarning", "OverdoseWarning",
-                                  "RecordWarning", "RoundingWarning", "TimeShiftWarning"])
+                                  "RecordWarning", "RoundingWarning", "TimeShiftWarning",
+                                  "UnitSlipWarning"])
 def test_warnings(name: str) -> None:
     assert issubclass(getattr(regimens, name), regimens.RegimenWarning)
     assert issubclass(regimens.RegimenWarning, UserWarning)

@@ -72,6 +72,7 @@ if _typing.TYPE_CHECKING:
         StandardDoseWarning,
         TimeShiftWarning,
         UnitError,
+        UnitSlipWarning,
     )
     from .export import PublishSummary, Reminder, publish
     from .format import catalog_ids, dumps, json_schema, load, loads
@@ -261,6 +262,7 @@ __all__ = [  # noqa: RUF022 (grouped, not one alphabetical run)
     "StandardDoseWarning",
     "TimeShiftWarning",
     "UnitError",
+    "UnitSlipWarning",
     # The package version
     "__version__",
 ]

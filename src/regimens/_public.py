@@ -28,7 +28,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "QuantityError", "QuantityTypeError", "RecordWarning", "RegimenError", "RegimenLookupError",
         "RegimenNotFoundError", "RegimenWarning", "RoundingWarning", "StandardDoseWarning",
         "TimeShiftWarning",
-        "UnitError",
+        "UnitError", "UnitSlipWarning",
     ),
     "export": (
         "PublishSummary", "Reminder", "publish",

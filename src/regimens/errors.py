@@ -33,7 +33,8 @@ know this library)::
     ├── OverdoseWarning                     a record gives more than the planned dose
     ├── ImplausibleMeasurementWarning       a record's measurement changed implausibly
     └── RecordWarning                       a record row the replay takes only in part
-        └── GivenAfterArmWarning            a dose recorded after the arm's last day
+        ├── GivenAfterArmWarning            a dose recorded after the arm's last day
+        └── UnitSlipWarning                 a dose given a power of 1000 off the one due
 
 Every error keeps its parts as attributes and builds its message from them in
 ``__str__``; nothing in the library reads a message back. Every error pickles
@@ -93,6 +94,7 @@ __all__ = [
     "StandardDoseWarning",
     "TimeShiftWarning",
     "UnitError",
+    "UnitSlipWarning",
     "UnpicklableValue",
     "format_loc",
 ]
@@ -844,6 +846,17 @@ class GivenAfterArmWarning(RecordWarning):
         return (_given_after_arm, (self.source, self.line, self.drug, self.drug_name,
                                    self.given_on, self.study_day, self.arm,
                                    self.first_day, self.last_day, self.assumed))
+
+
+class UnitSlipWarning(RecordWarning):
+    """A participant's record gives a dose, with no reason, in an amount a unit slip away
+    from the dose due that day: within 1% of it times a power of 1000 other than 1
+    (1/1,000, 1/1,000,000, 1,000 times...), as ``145.6 mcg`` written for ``145.6 mg``
+    makes it. The amount is kept as written (it may be real), but never taken silently as
+    a partial dose: a partial dose is recorded with its reason, which leaves this warning
+    out. Names the file, line, drug, both amounts, the factor and the unit most likely
+    meant (docs/record.md, "Dose changes"). Not blind-safe: it names a dose given.
+    """
 
 
 def _given_after_arm(source: str, line: int, drug: str, drug_name: str, given_on: date,

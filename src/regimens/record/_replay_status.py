@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, NoReturn
 
 from ..engine import ComputedDose
-from ..errors import GivenAfterArmWarning, OverdoseWarning, UnitError
+from ..errors import GivenAfterArmWarning, OverdoseWarning, UnitError, UnitSlipWarning
 from ..quantities import Amount, StudyDay, human_amount
 from ._dosing import Dosing
 from ._model import RecordRow
@@ -25,6 +25,7 @@ from ._replay_state import (
     _Row,
     _where,
 )
+from ._unit_slip import unit_slip
 
 
 class _Status(_ReplayState):
@@ -243,6 +244,15 @@ class _Status(_ReplayState):
                     f"{_day(row.date)}, more than the {planned.text} planned")
             self.deviation(row, text)
             self.warnings.append(OverdoseWarning(f"{row.source}:{row.line}: {text}"))
+        if (row.amount is not None and dose is not None and planned.amount is not None
+                and not row.reason
+                and (slip := unit_slip(row.amount, planned.amount)) is not None):
+            # A power of 1000 off the dose due, with no reason: a unit slip is likelier
+            # than a partial dose (which would say why), and is never taken silently.
+            self.warnings.append(UnitSlipWarning(
+                f"{row.source}:{row.line}: {target.plan.drug_name} given {row.amount} on "
+                f"{_day(row.date)} where {planned.text} was planned: {slip}; check the "
+                "unit (a partial dose is recorded with its reason)"))
         if order:
             self.deviation(row, f"{target.plan.drug_name} "
                            + (f"cycle {target.plan.cycle} day {target.plan.cycle_day} "
