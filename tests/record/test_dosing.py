@@ -118,9 +118,9 @@ def test_a_new_weight_recomputes_from_each_measurement_by_default() -> None:
     third = next(a for a in d.plan.administrations if a.drug == "mab" and a.cycle == 3)
     change = d.dose(third)
     assert change.body.measured == (("weight", date(2027, 2, 15), 2),)
-    assert change.body.text == (
-        "weight 66 kg (measured 2027-02-15, record line 2); height 170 cm (at enrolment); "
-        "BSA 1.77 m² (computed)")
+    # A dose per kg of actual weight names the weight alone (cold try 5, finding 13: the
+    # height and the BSA were named too, though the dose uses neither).
+    assert change.body.text == "weight 66 kg (measured 2027-02-15, record line 2)"
     assert change.notes[-1].startswith("recomputed from weight 66 kg (measured 2027-02-15")
 
 
@@ -178,9 +178,6 @@ def test_heights_and_bsa_always_apply_under_the_weight_rule(
     ("2027-02-15,measure,,,,1.9 m2,,\n", "BSA 1.9 m²"),
     ("2027-02-15,measure,,,,1.9m2,,\n", "BSA 1.9 m²"),
     ("2027-02-15,measure,,,,172cm,,\n", "height 172 cm"),
-    ("2027-02-15,measure,,,,1.2mg/dL,,\n", "serum creatinine 1.2 mg/dL"),
-    ("2027-02-15,measure,,,,1.2 mg/dL,,\n", "serum creatinine 1.2 mg/dL"),
-    ("2027-02-15,measure,,,,80 mL/min,,\n", "GFR 80 mL/min"),
 ])
 def test_under_the_weight_rule_other_measurements_say_they_always_apply(
         row: str, note: str) -> None:
@@ -192,6 +189,21 @@ def test_under_the_weight_rule_other_measurements_say_they_always_apply(
     # Without the rule, every measurement applies and nothing needs saying.
     plain = dosing(row, participant=participant)
     assert not any("whatever its change" in n for n in plain.dose(last).notes)
+
+
+@pytest.mark.parametrize("row", ["2027-02-15,measure,,,,1.2mg/dL,,\n",
+                                 "2027-02-15,measure,,,,1.2 mg/dL,,\n",
+                                 "2027-02-15,measure,,,,80 mL/min,,\n"])
+def test_a_renal_measurement_says_nothing_of_a_dose_per_m2(row: str) -> None:
+    # Doxorubicin per m2 uses no creatinine nor GFR: its notes never name them (cold try
+    # 5, finding 13; an AUC dose's note does: tests/record/test_dose_notes.py).
+    participant = Participant(weight="70 kg", height="170 cm")
+    d = dosing(row, "redose: {weight_change: 10%}", participant)
+    last = [a for a in d.plan.administrations if a.drug == "dox"][-1]
+    change = d.dose(last)
+    assert not any("creatinine" in n or "GFR" in n for n in change.notes)
+    assert "creatinine" not in change.body.text
+    assert "GFR" not in change.body.text
 
 
 def test_a_measurement_on_the_day_of_a_dose_applies_to_it() -> None:
@@ -424,8 +436,9 @@ def test_a_dose_note_shows_the_cli_weight_as_the_record_does() -> None:
     change = d.dose(third)
     assert str(change.dose.amount) == "620 mg"
     # BSA (Mosteller) from 170 cm and 62 kg: sqrt(170 x 62 / 3600) = 1.7111 -> 1.71 m².
+    # Per kg of actual weight: the weight alone (cold try 5, finding 13).
     assert change.notes == ("recomputed from weight 62 kg (measured 2027-02-10, record line "
-                            "2); height 170 cm (at enrolment); BSA 1.71 m² (computed)",)
+                            "2)",)
 
 
 @pytest.mark.parametrize(("rows", "expected"), [

@@ -39,7 +39,7 @@ from ..errors import (
     MissingMeasurementError,
     ParticipantError,
 )
-from ..model import Course, Dose, DoseLevel, Participant, Regimen
+from ..model import Course, Dose, DoseLevel, Participant, Regimen, WeightBasis
 from ..quantities import (
     EXACT,
     Basis,
@@ -68,14 +68,16 @@ class BodyUsed:
     (weight, height, bsa, creatinine, gfr) taken from the record, the (date, record line)
     it was measured on; a kind not listed is the participant's value at enrolment (the
     expand options). ``bsa_m2``: the BSA used for per-m2 doses (None: not computable), as
-    the dose arithmetic uses it (rounded to the schedule's decimals). ``text`` says all of
-    it: "weight 63 kg (measured 2027-02-22, line 6); height 172 cm (at enrolment); BSA
-    1.72 m²".
+    the dose arithmetic uses it (rounded to the schedule's decimals). ``uses``: the kinds
+    the dose's formula uses (None: every one in effect), the only ones ``text`` names
+    (docs/record.md, "What each dose was computed from"). ``text`` says it: "weight 63 kg
+    (measured 2027-02-22, line 6); height 172 cm (at enrolment); BSA 1.72 m²".
     """
 
     participant: Participant
     measured: tuple[tuple[str, date, int], ...] = ()
     bsa_m2: Decimal | None = None
+    uses: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         number_fields(self, "body surface area", "bsa_m2")  # a float read as written
@@ -88,7 +90,7 @@ class BodyUsed:
         parts = []
         for kind in ("weight", "height", "bsa", "creatinine", "gfr"):
             value = getattr(p, kind)
-            if value is None:
+            if value is None or (self.uses is not None and kind not in self.uses):
                 continue
             seen = when.get(kind)
             source = (f"measured {seen[0].isoformat()}, record line {seen[1]}" if seen
@@ -96,7 +98,8 @@ class BodyUsed:
             shown, given = _shown(p, kind, value)
             source = source if given is None else f"from {given}, {source}"
             parts.append(f"{_MEASURE_LABEL[kind]} {shown} ({source})")
-        if self.bsa_m2 is not None and p.bsa is None:
+        if self.bsa_m2 is not None and p.bsa is None and (self.uses is None
+                                                          or "bsa" in self.uses):
             parts.append(f"BSA {human_number(self.bsa_m2)} m² (computed)")
         return "; ".join(parts) if parts else "no body measurements"
 
@@ -104,6 +107,29 @@ class BodyUsed:
 #: The unit a body size is shown in, and the participant's field holding it in that unit.
 _SHOWN_IN = {"weight": ("kg", "weight_kg"), "height": ("cm", "height_cm"),
              "bsa": ("m²", "bsa_m2")}
+
+
+def _uses(dose: Dose | None, person: Participant) -> tuple[str, ...] | None:
+    """The measurement kinds ``dose``'s formula uses for ``person`` (None: a dose that
+    scales with none): per m², the BSA given (or measured), else the weight and height it
+    is computed from; per kg, the weight, and the height for an ideal or adjusted weight
+    (Devine); by AUC, the GFR measured, else the serum creatinine and the weight of
+    Cockcroft-Gault, and the height when that weight is ideal, adjusted or chosen by the
+    body-mass index (``crcl_weight``)."""
+    if dose is None:
+        return None
+    basis = dose.basis
+    if basis is Basis.PER_M2:
+        return ("bsa",) if person.bsa is not None else ("weight", "height", "bsa")
+    if basis is Basis.PER_KG:
+        return {WeightBasis.ACTUAL: ("weight",), WeightBasis.IDEAL: ("height",)}.get(
+            dose.weight, ("weight", "height"))
+    if basis is Basis.AUC:
+        if person.gfr is not None:
+            return ("gfr",)
+        return ("creatinine", "weight") + (
+            () if dose.crcl_weight is WeightBasis.ACTUAL else ("height",))
+    return None
 
 
 def _said(p: Participant, kind: str) -> str:
@@ -261,11 +287,36 @@ class Dosing:
         if problems:
             raise InvalidRecordError(problems)
 
+    def repeated(self, row: RecordRow, a: Administration, on: date,
+                 as_of: date | None = None) -> tuple[bool, RecordRow | None] | None:
+        """Whether ``reduce`` row ``row`` asks ``a`` (given or now planned on ``on``) for
+        the dose in force already: None when it does not reach ``a`` (it does not apply
+        to it, or is dated after ``as_of``, the day a dose given or missed happened);
+        else whether the reduction in force just before it (the last earlier row that
+        applies; none: the plan's level) asks for the same dose, and that row (None: the
+        plan's level). The same dose: the same level (with or without its percentage:
+        the dose is the level's), or the same percentage alone; level 0 and 100% are
+        both the dose as written."""
+        assert row.date is not None
+        if (as_of is not None and row.date > as_of) or not self._applies(row, a, on):
+            return None
+        before: RecordRow | None = None
+        for earlier in self.reductions.get(a.drug, ()):
+            if earlier is row:
+                break
+            assert earlier.date is not None
+            if (as_of is None or earlier.date <= as_of) and self._applies(earlier, a, on):
+                before = earlier
+        was = _asks(before) if before is not None else (self.levels.get(a.drug, 0), None)
+        return _asks(row) == was, before
+
     def _reduction(self, a: Administration, on: date, as_of: date | None = None,
                    below: int | None = None) -> _Reduction | None:
         """The reduction in effect for ``a`` on ``on`` (the last that applies); with
         ``below``, the last that does not stop the drug (its level not below ``below``, the
-        lowest declared level): the one in force when a later row stopped it."""
+        lowest declared level): the one in force when a later row stopped it. A row that
+        asks for the dose in force already (:meth:`repeated`) changes nothing: the
+        earlier row stays the one in force (the dose's note names it)."""
         found = None
         for row in self.reductions.get(a.drug, ()):
             assert row.date is not None
@@ -276,6 +327,8 @@ class Dosing:
             if below is not None and row.level is not None and row.level < below:
                 continue
             if self._applies(row, a, on):
+                if found is not None and _asks(found.row) == _asks(row):
+                    continue  # the same dose again: the earlier row stays in force
                 # A level with a percentage is dosed at the level (the percentage agrees
                 # with it only to the decimals written: 83.33% for 75 of 90 mg/m²).
                 found = _Reduction(row, row.level if row.level is not None else 0,
@@ -285,15 +338,17 @@ class Dosing:
     # Measurements -------------------------------------------------------------------------
 
     def _body(self, course: Course, on: date) -> tuple[Participant, tuple[tuple[str, date, int],
-                                                                           ...], list[str],
+                                                                           ...],
+                                                       list[tuple[str, str]],
                                                        tuple[RecordRow, str] | None]:
         """The participant a dose of ``course`` on ``on`` is computed from, when each of its
-        measurements was taken, notes on measurements not applied (redose rule), and the
+        measurements was taken, notes on measurements not applied (redose rule), each with
+        the kind it is about, and the
         ``measure`` row (weight or height) that replaced a BSA given at enrolment or
         measured, with that BSA in words, if any."""
         person = self.plan.participant
         measured: dict[str, tuple[str, date, int]] = {}
-        notes: list[str] = []
+        notes: list[tuple[str, str]] = []
         replaced_bsa: tuple[RecordRow, str] | None = None
         threshold = self.regimen.policy_for(course).redose_weight_change
         for row in self.measures:
@@ -308,21 +363,21 @@ class Dosing:
                 with localcontext(EXACT):
                     change = abs(new - person.weight_kg) * 100 / person.weight_kg
                 if change < threshold:
-                    notes.append(f"weight {_said(m.apply(person), 'weight')} measured "
-                                 f"{row.date.isoformat()} (record "
-                                 f"line {row.line}) is within {plain(threshold)}% of "
-                                 f"{_said(person, 'weight')} the dose was computed from "
-                                 f"({plain(shown_beside(change, threshold))}% change): "
-                                 "not recomputed "
-                                 "(redose: weight_change)")
+                    notes.append(("weight", f"weight {_said(m.apply(person), 'weight')} "
+                                  f"measured {row.date.isoformat()} (record "
+                                  f"line {row.line}) is within {plain(threshold)}% of "
+                                  f"{_said(person, 'weight')} the dose was computed from "
+                                  f"({plain(shown_beside(change, threshold))}% change): "
+                                  "not recomputed "
+                                  "(redose: weight_change)"))
                     continue
             if threshold is not None and m.kind != "weight":
                 # The rule names weight only: say that this measurement was not held to it.
-                notes.append(f"{_MEASURE_LABEL[m.kind]} {_said(m.apply(person), m.kind)} "
-                             "measured "
-                             f"{row.date.isoformat()} (record line {row.line}) applies "
-                             "whatever its change (redose: weight_change is about weight "
-                             "only)")
+                notes.append((m.kind, f"{_MEASURE_LABEL[m.kind]} "
+                              f"{_said(m.apply(person), m.kind)} measured "
+                              f"{row.date.isoformat()} (record line {row.line}) applies "
+                              "whatever its change (redose: weight_change is about weight "
+                              "only)"))
             if m.kind in ("weight", "height") and person.bsa is not None:
                 seen = measured.get("bsa")
                 replaced_bsa = (row, f"{person.bsa}, " + (
@@ -408,10 +463,14 @@ class Dosing:
     def _dose(self, a: Administration, on: date | None, as_of: date | None) -> DoseChange:
         day = a.date if on is None else on
         course = self._course(a)
-        person, measured, notes, replaced_bsa = self._body(course, day)
-        body = BodyUsed(person, measured, self._bsa(person))
+        person, measured, about, replaced_bsa = self._body(course, day)
         dose = course.dose if course.dose is not None else (
             course.steps[a.step].dose if a.step is not None else None)
+        # Only the measurements the dose's formula uses: a GFR says nothing of a dose per
+        # m², nor a weight of carboplatin dosed from a measured GFR (cold try 5, 13).
+        uses = _uses(dose, person)
+        body = BodyUsed(person, measured, self._bsa(person), uses)
+        notes = [text for kind, text in about if uses is None or kind in uses]
         reduction = self._reduction(a, day, as_of)
         plan_level = self.levels.get(a.drug, 0)
         level = plan_level if reduction is None else reduction.level
@@ -511,6 +570,15 @@ class Dosing:
             label = f"dose level {level}, " if level else ""
             derivation = f"{label}reduced to " + derivation[len(prefix):]
         return dataclasses.replace(computed, derivation=derivation)
+
+
+def _asks(row: RecordRow) -> tuple[int, Decimal | None]:
+    """The dose a ``reduce`` row asks for, as ``(level, percent)``: a level (with or
+    without its percentage) is ``(level, None)``, a percentage alone ``(0, percent)``;
+    100% is ``(0, None)``, level 0."""
+    if row.level is not None:
+        return row.level, None
+    return 0, None if row.percent == 100 else row.percent
 
 
 def _when(row: RecordRow) -> tuple[date, int]:

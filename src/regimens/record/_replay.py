@@ -252,7 +252,7 @@ def _replay(schedule: Schedule, record: Record, levels: Mapping[str, int] | None
     # changes); a reduction that changes nothing is no reduction of the summary.
     idle = state.changing_nothing([row for kind in (EventKind.REDUCE, EventKind.HOLD,
                                                     EventKind.STOP, EventKind.MEASURE)
-                                   for row in by_kind.get(kind, [])])
+                                   for row in by_kind.get(kind, [])], dosing)
     reducing = [row for row in by_kind.get(EventKind.REDUCE, []) if row.line not in idle]
     reaching = state.reduction_notes(reducing, dosing)
     for row in by_kind.get(EventKind.REDUCE, []):

@@ -16,7 +16,7 @@ from ._cumulative import (
 )
 from ._dosing import Dosing
 from ._model import EventKind, RecordRow
-from ._replay_state import _S, _SCALED, _day, _ReplayState
+from ._replay_state import _S, _SCALED, _day, _ReplayState, _Row
 from ._row_words import reduction_text
 
 
@@ -59,7 +59,13 @@ class _DoseChanges(_ReplayState):
                 continue
             r.change = change
             own = r.status is _S.GIVEN and r.dose is not None  # given with its own amount
-            if scaled and (own or (audit and not (change.changed and r.dose is None))):
+            # A dose the record changes says why (a reduction, "recomputed from ..."); what
+            # it was computed from is said after that, unless the "recomputed from" note
+            # says it already: every dose that scales says it, at whatever level (cold try
+            # 5, finding 2: a dose at a reduced level, not recomputed, said nothing of it).
+            changing = change.changed and r.dose is None and not own
+            recomputed = any(n.startswith("recomputed from ") for n in change.notes)
+            if scaled and (own or (audit and not changing)):
                 r.say("computed from " + change.body.text)
             notes = change.notes
             if change.stopped:
@@ -76,18 +82,23 @@ class _DoseChanges(_ReplayState):
             if change.changed and r.dose is None:
                 r.dose = change.dose
                 r.touch("; ".join(notes))
+                if scaled and audit and not recomputed:
+                    r.say("computed from " + change.body.text)
             elif change.notes and r.status is _S.PLANNED:
                 # Said (a new weight within the redose threshold), but nothing changed: no
                 # new revision, so a calendar does not update an unchanged event.
                 for note in change.notes:
                     r.say(note)
 
-    def changing_nothing(self, rows: list[RecordRow]) -> dict[int, str]:
+    def changing_nothing(self, rows: list[RecordRow],
+                         dosing: Dosing | None = None) -> dict[int, str]:
         """The ``reduce``, ``hold``, ``stop`` and ``measure`` rows that change nothing, by
         line, each with why (docs/record.md, "Rows that change nothing"): no administration
         they could reach is dated on or after them (a row dated after the last dose, as a
-        month typed wrong makes it), or, for a stop, the drug stops already. Each is a
-        :class:`RecordWarning` too: the record is never silently ignored."""
+        month typed wrong makes it), or, for a stop, the drug stops already, or, for a
+        reduction (with ``dosing``), the dose it asks for is in force already for every
+        dose it reaches. Each is a :class:`RecordWarning` too: the record is never
+        silently ignored."""
         found: dict[int, str] = {}
         every = self.rows + self.extra
         stopped: list[RecordRow] = []
@@ -124,6 +135,15 @@ class _DoseChanges(_ReplayState):
                         f"{row.source}:{row.line}: the stop of {what} from "
                         f"{on.isoformat()} changes nothing: {why}"))
                     continue
+            if row.event is EventKind.REDUCE and dosing is not None:
+                why_not = self.in_force_already(row, mine, dosing)
+                if why_not is not None:
+                    found[row.line] = f"changes nothing: {why_not}"
+                    self.warnings.append(RecordWarning(
+                        f"{row.source}:{row.line}: the reduction of {what} to "
+                        f"{reduction_text(row).split(' from ')[0]} from {on.isoformat()} "
+                        f"changes nothing: {why_not}"))
+                    continue
             reach = [r for r in mine if r.date >= on and (
                 row.event is not EventKind.REDUCE or row.cycle is None
                 or (r.plan.cycle is not None and r.plan.cycle >= row.cycle))]
@@ -142,6 +162,30 @@ class _DoseChanges(_ReplayState):
                 f"{row.source}:{row.line}: {head} from {on.isoformat()} changes nothing: "
                 f"{why}"))
         return found
+
+    def in_force_already(self, row: RecordRow, mine: list[_Row], dosing: Dosing) -> str | None:
+        """Why ``reduce`` row ``row`` changes nothing when every dose of ``mine`` (its
+        drug's) it reaches is at the dose it asks for already (:meth:`Dosing.repeated`): a
+        second ``reduce -1`` after a first, "dose level -1 is in force already from
+        2027-01-11 (line 2)"; None when it changes a dose, or reaches none. A reduction to
+        level 0 (or 100%) with no reduction before it is said by
+        :meth:`reduction_notes` instead (kept in the summary, in its words)."""
+        reached = [x for r in mine if (x := dosing.repeated(
+            row, r.plan, r.date, r.date if r.status in (_S.GIVEN, _S.MISSED) else None))
+            is not None]
+        if not reached or not all(same for same, _ in reached):
+            return None
+        assert row.drug is not None
+        before = next((b for _, b in reached if b is not None), None)
+        if before is None:
+            level = dosing.levels.get(row.drug, 0)
+            if level == 0:
+                return None  # nothing to undo: reduction_notes says it, in its own words
+            return (f"dose level {level} is in force already: the level the plan is "
+                    f"expanded at (--level {row.drug}={level}, or levels={{'{row.drug}': "
+                    f"{level}}})")
+        text = reduction_text(before).split(" (line ")[0]
+        return f"{text} is in force already (line {before.line})"
 
     def reduction_notes(self, rows: list[RecordRow], dosing: Dosing) -> dict[int, str]:
         """What the summary says of each ``reduce`` row beside it (by line): a reduction
