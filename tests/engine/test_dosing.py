@@ -398,7 +398,8 @@ def test_check_totals_for_a_participant() -> None:
     # carbo 6 x 5 x 120 = 3,600 mg; pac 6 x 80% x 322 = 6 x 257.6 = 1,545.6 mg
     assert {s.drug: s.total_text() for s in report.summaries} == {
         "carbo": "3,600 mg", "pac": "1,545.6 mg"}
-    assert "Absolute totals for body surface area 1.84 m2, GFR 95 mL/min; dose levels: pac -1." \
+    # The BSA as every output writes it: m² (cold try 5, finding 3).
+    assert "Absolute totals for body surface area 1.84 m², GFR 95 mL/min; dose levels: pac -1." \
         in report.to_text()
     data = report.to_dict()
     assert data["participant"] == {"bsa": "1.84 m2", "gfr": "95 mL/min"}

@@ -29,6 +29,7 @@ TALL70 = Participant(weight="70 kg", height="175 cm")
 
 
 def _said(line: int, measured: str, percent: str, previous: str) -> str:
+    # Every BSA written in m², typed "1.2 m2" or given "1.84 m2" (cold try 5, finding 3).
     return (f"P.csv:{line}: BSA {measured} measured 2027-01-20: {percent}% below the "
             f"previous BSA, {previous}{TAIL}")
 
@@ -38,23 +39,23 @@ COMPUTED_184 = "1.84 m² (computed from weight 70 kg and height 175 cm)"
 # (participant, record rows, options, expected warnings)
 CASES = {
     "35% below a computed BSA": (TALL70, "2027-01-20,measure,,,,1.2 m2,,\n", {}, [
-        _said(2, "1.2 m2", "34.78", COMPUTED_184)]),
+        _said(2, "1.2 m²", "34.78", COMPUTED_184)]),
     "just above 20%": (TALL70, "2027-01-20,measure,,,,1.47 m2,,\n", {}, [
-        _said(2, "1.47 m2", "20.11", COMPUTED_184)]),
+        _said(2, "1.47 m²", "20.11", COMPUTED_184)]),
     "within 20%": (TALL70, "2027-01-20,measure,,,,1.5 m2,,\n", {}, []),
     # The weight measured before it changes the BSA in use (60 kg is 14.29% below 70).
     "after a new weight": (TALL70, "2027-01-10,measure,,,,60 kg,,\n"
                                    "2027-01-20,measure,,,,1.35 m2,,\n", {}, [
-        _said(3, "1.35 m2", "21.05",
+        _said(3, "1.35 m²", "21.05",
               "1.71 m² (computed from weight 60 kg and height 175 cm)")]),
     # The schedule's formula: 1.475 m2 is plausible next to Mosteller's 1.84, not DuBois's.
     "Mosteller": (TALL70, "2027-01-20,measure,,,,1.475 m2,,\n", {}, []),
     "DuBois": (TALL70, "2027-01-20,measure,,,,1.475 m2,,\n", {"bsa_formula": "dubois"}, [
-        _said(2, "1.475 m2", "20.27",
+        _said(2, "1.475 m²", "20.27",
               "1.85 m² (computed from weight 70 kg and height 175 cm)")]),
     # A BSA given at enrolment is the previous value, as before.
     "given BSA": (Participant(bsa="1.84 m2"), "2027-01-20,measure,,,,1.2 m2,,\n", {}, [
-        _said(2, "1.2 m2", "34.78", "1.84 m2 (at enrolment)")]),
+        _said(2, "1.2 m²", "34.78", "1.84 m² (at enrolment)")]),
 }
 
 
@@ -78,7 +79,7 @@ def test_the_function_takes_the_formula_and_decimals() -> None:
     assert implausible_measurements(TALL70, record.effective()) == ()
     (found,) = implausible_measurements(TALL70, record.effective(),
                                         bsa_formula=BSAFormula.DUBOIS)
-    assert str(found.warning) == _said(2, "1.475 m2", "20.27",
+    assert str(found.warning) == _said(2, "1.475 m²", "20.27",
                                        "1.85 m² (computed from weight 70 kg and height 175 cm)")
     # One decimal: 1.84814 -> 1.8 m²; (1.8 - 1.475) / 1.8 = 18.06%, plausible.
     assert implausible_measurements(TALL70, record.effective(), bsa_formula=BSAFormula.DUBOIS,

@@ -90,7 +90,8 @@ CASES = [
       "carbo: dose level -1 from 2027-01-11 (line 3)"]),
     # Changes something: no warning, both counted.
     ("a deeper level", "2027-01-11,reduce,pac,,,,-1,\n2027-01-18,reduce,pac,,,,-2,\n", [],
-     ["pac: dose level -1 from 2027-01-11 (line 2)", "pac: dose level -2 from 2027-01-18 (line 3)"]),
+     ["pac: dose level -1 from 2027-01-11 (line 2)",
+      "pac: dose level -2 from 2027-01-18 (line 3)"]),
     # Line 3 reaches cycles 1 and 2 from 01-11, at level 0 until then: it changes them.
     ("from a date, before a reduction from a later cycle",
      "2027-01-05,reduce,pac,3,,,-1,\n2027-01-11,reduce,pac,,,,-1,\n", [],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..quantities import counted, human_dose_quantity, plain
+from ..quantities import counted, human_dose_quantity, measure_text, plain, typed_text
 from ._grid import _day, grid
 from ._json import dumps_indent2
 from ._schedule_data import site_calendar_dict
@@ -69,14 +69,24 @@ def _inputs(report: CheckReport) -> list[tuple[str, str]]:
 
 
 def participant_text(report: CheckReport) -> str:
-    """The line naming what a check report's absolute totals are for ("" for none)."""
+    """The line naming what a check report's absolute totals are for ("" for none); body
+    sizes written as every output writes them ("weight 70 kg" whether typed 70kg; a GFR
+    "80 mL/min"), the JSON's ``participant`` keeping the inputs as given."""
     names = dict(_INPUTS)
-    parts = [f"{names[k]} {v}" for k, v in _inputs(report)]
+    parts = [f"{names[k]} {_written(k, v)}" for k, v in _inputs(report)]
     levels = ", ".join(f"{d} {n}" for d, n in report.levels)
     if parts:
         return ("Absolute totals for " + ", ".join(parts)
                 + (f"; dose levels: {levels}" if levels else "") + ".")
     return f"At dose levels: {levels}." if levels else ""
+
+
+def _written(key: str, value: str) -> str:
+    """An input as the heading writes it: a body size in kg, cm or m² (what was typed in
+    another unit after it), a GFR or creatinine one space before its unit."""
+    if key in ("weight", "height", "bsa"):
+        return measure_text(key, value)
+    return typed_text(value) if key in ("gfr", "creatinine") else value
 
 
 def _site_text(report: CheckReport) -> list[str]:

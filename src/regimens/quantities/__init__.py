@@ -31,7 +31,7 @@ from ._forms import (
     parse_equivalence,
     parse_strength,
 )
-from ._measures import MEASURE_NAMES, parse_measure
+from ._measures import MEASURE_NAMES, measure_parts, measure_text, parse_measure, typed_text
 from ._notation import (
     counted,
     human_amount,
@@ -116,6 +116,8 @@ __all__ = [
     "human_route",
     "lean_pint",
     "least_waste_vials",
+    "measure_parts",
+    "measure_text",
     "normal",
     "number_fault",
     "parse_amount",
@@ -133,6 +135,7 @@ __all__ = [
     "shared_study_days",
     "shortest_decimal",
     "shown_beside",
+    "typed_text",
     "unit",
     "whole_vial_amounts",
 ]

@@ -3,18 +3,23 @@ people write them in, converted exactly."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, localcontext
 
 from ..errors import UnitError
 from ._exact import EXACT
+from ._notation import human_number
 from ._numbers import normal
 from ._parse import _split
 
 __all__ = [
     "MEASURE_NAMES",
+    "measure_parts",
+    "measure_text",
     "parse_height",
     "parse_measure",
     "parse_weight",
+    "typed_text",
 ]
 
 
@@ -70,3 +75,51 @@ def parse_weight(text: object) -> Decimal:
 def parse_height(text: object) -> Decimal:
     """Height in cm, exactly."""
     return parse_measure("height", text)
+
+
+#: The unit each body measurement is written in, and the spellings of it typed.
+_WRITTEN_IN = {"weight": ("kg", ("kg",)), "height": ("cm", ("cm",)),
+               "bsa": ("m²", ("m2", "m²", "m^2"))}
+_NUMBER_UNIT = re.compile(r"\s*([-+]?[0-9.][0-9.eE+-]*)\s*(.*?)\s*\Z", re.DOTALL)
+
+
+def typed_text(text: str) -> str:
+    """A measurement as it was typed, its number and its unit one space apart:
+    ``typed_text("154lb") == "154 lb"``, ``typed_text(" 80  mL/min") == "80 mL/min"``
+    (the number and unit as written; text that is not a number and a unit, as is)."""
+    match = _NUMBER_UNIT.match(text)
+    if match is None:
+        return " ".join(text.split())
+    unit = " ".join(match.group(2).split())
+    return f"{match.group(1)} {unit}" if unit else match.group(1)
+
+
+def measure_parts(kind: str, text: str) -> tuple[str, str | None]:
+    """A measurement as every output writes it, and what was typed when that was in
+    another unit: a ``weight`` in kg, a ``height`` in cm, a ``bsa`` in m², one space
+    before the unit (``("70 kg", None)`` whether typed ``70kg`` or ``70 kg``; ``("170 cm",
+    "1.7 m")`` for ``1.7m``; ``("69.85322498 kg", "154 lb")`` for ``154lb``, exactly, as
+    :func:`parse_measure` reads it); another kind (a GFR, a serum creatinine) as typed,
+    one space before its unit (``("80 mL/min", None)`` for ``80mL/min``).
+
+    Raises:
+        UnitError: ``text`` is not a ``kind`` measurement (as :func:`parse_measure`).
+    """
+    if kind not in _WRITTEN_IN:
+        return typed_text(text), None
+    unit, spellings = _WRITTEN_IN[kind]
+    shown = f"{human_number(parse_measure(kind, text))} {unit}"
+    typed = typed_text(text)
+    match = _NUMBER_UNIT.match(text)
+    same = match is not None and match.group(2).strip() in spellings
+    return shown, None if same else typed
+
+
+def measure_text(kind: str, text: str) -> str:
+    """:func:`measure_parts` in words: ``"70 kg"``, ``"69.85322498 kg (from 154 lb)"``.
+
+    Raises:
+        UnitError: ``text`` is not a ``kind`` measurement (as :func:`parse_measure`).
+    """
+    shown, typed = measure_parts(kind, text)
+    return shown if typed is None else f"{shown} (from {typed})"

@@ -26,7 +26,6 @@ Rules (the regimen's policy, :meth:`~regimens.Regimen.policy_for`):
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, localcontext
@@ -46,6 +45,7 @@ from ..quantities import (
     half_up,
     human_number,
     least_waste_vials,
+    measure_parts,
     normal,
     plain,
     shown_beside,
@@ -95,18 +95,13 @@ class BodyUsed:
             seen = when.get(kind)
             source = (f"measured {seen[0].isoformat()}, record line {seen[1]}" if seen
                       else "at enrolment")
-            shown, given = _shown(p, kind, value)
+            shown, given = measure_parts(kind, value)
             source = source if given is None else f"from {given}, {source}"
             parts.append(f"{_MEASURE_LABEL[kind]} {shown} ({source})")
         if self.bsa_m2 is not None and p.bsa is None and (self.uses is None
                                                           or "bsa" in self.uses):
             parts.append(f"BSA {human_number(self.bsa_m2)} m² (computed)")
         return "; ".join(parts) if parts else "no body measurements"
-
-
-#: The unit a body size is shown in, and the participant's field holding it in that unit.
-_SHOWN_IN = {"weight": ("kg", "weight_kg"), "height": ("cm", "height_cm"),
-             "bsa": ("m²", "bsa_m2")}
 
 
 def _uses(dose: Dose | None, person: Participant) -> tuple[str, ...] | None:
@@ -137,8 +132,13 @@ def _said(p: Participant, kind: str) -> str:
     ("70 kg" whether typed "70kg" or "70 kg"; "69.85322498 kg (from 154 lb)")."""
     value = getattr(p, kind)
     assert value is not None
-    shown, given = _shown(p, kind, value)
+    shown, given = measure_parts(kind, value)
     return shown if given is None else f"{shown} (from {given})"
+
+
+#: The unit a body size is shown in, and the participant's field holding it in that unit.
+_SHOWN_IN = {"weight": ("kg", "weight_kg"), "height": ("cm", "height_cm"),
+             "bsa": ("m²", "bsa_m2")}
 
 
 def measured_text(m: Measurement) -> str:
@@ -153,34 +153,15 @@ def measured_text(m: Measurement) -> str:
     keep the unit given (a creatinine in µmol/L enters the dose's arithmetic as given):
     ``serum creatinine 97 µmol/L``, ``GFR 75 mL/min``. The doses' notes show the exact
     value the dose was computed from (:attr:`BodyUsed.text`)."""
-    person = Participant(**{m.kind: m.text})
     label = _MEASURE_LABEL[m.kind]
-    shown, given = _shown(person, m.kind, m.text)
+    shown, given = measure_parts(m.kind, m.text)
     if given is None:
         return f"{label} {shown}"
     unit, attribute = _SHOWN_IN[m.kind]
-    value = getattr(person, attribute)
+    value = getattr(Participant(**{m.kind: m.text}), attribute)
     # A coordinator reads the value as written and the one doses use, near enough to
     # check one against the other; the exact value is in every dose's note.
-    written = re.sub(r"^([-+0-9.eE]+)\s*", r"\1 ", given)
-    return f"{label} {written} ({plain(half_up(value, 2))} {unit})"
-
-
-def _shown(p: Participant, kind: str, text: str) -> tuple[str, str | None]:
-    """A measurement as the schedule's heading shows it, whether typed ``70kg`` on the
-    command line or ``70 kg`` in the record: ``70 kg``; in another unit, also what was
-    given (``("69.85322498 kg", "154 lb")``). Renal values keep their unit, one space
-    before it."""
-    if kind in _SHOWN_IN:
-        unit, attribute = _SHOWN_IN[kind]
-        value = getattr(p, attribute)
-        shown = f"{human_number(value)} {unit}"
-        given = " ".join(text.split())
-        match = re.match(r"[-+0-9.eE]+\s*(.*)", given)
-        typed = match.group(1).lower() if match else given
-        same = typed in {"kg": ("kg",), "cm": ("cm",), "m²": ("m2", "m²", "m^2")}[unit]
-        return shown, None if same else given
-    return re.sub(r"^\s*([-+0-9.eE]+)\s*", r"\1 ", text).strip(), None
+    return f"{label} {given} ({plain(half_up(value, 2))} {unit})"
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,16 @@ from .._records import dataclass
 from ..engine import BodySize
 from ..errors import DoseError, ImplausibleMeasurementWarning, ParticipantError, QuantityError
 from ..model import PLAUSIBLE_BMI, Participant, implausible_bmi
-from ..quantities import EXACT, BSAFormula, half_up, human_number, plain, shown_beside
+from ..quantities import (
+    EXACT,
+    BSAFormula,
+    half_up,
+    human_number,
+    measure_parts,
+    plain,
+    shown_beside,
+    typed_text,
+)
 from ._model import EventKind, RecordRow
 
 __all__ = ["PLAUSIBLE_CHANGE", "ImplausibleMeasurement", "implausible_measurements"]
@@ -100,12 +109,33 @@ def _value(kind: str, person: Participant) -> Decimal | None:
 
 
 def _shown(kind: str, text: str, value: Decimal) -> str:
-    """``63 lbs (28.58 kg)``: the value as written, and in the threshold's unit if it
-    was written in another one."""
-    canonical = f"{plain(value)} {_UNIT[kind]}"
-    if text.replace(" ", "") == canonical.replace(" ", "").replace("²", "2"):
-        return text
-    return f"{text} ({plain(half_up(value, 2))} {_UNIT[kind]})"
+    """``63 lbs (28.58 kg)``: the value as written (its number and unit one space apart),
+    and in the threshold's unit if it was written in another one; a body size in kg, cm
+    or m² as every output writes it (``70 kg`` whether typed ``70kg``; ``1.9 m²``)."""
+    if kind in ("weight", "height", "bsa"):
+        shown, typed = measure_parts(kind, text)
+        if typed is None:
+            return shown
+    else:
+        typed = typed_text(text)
+        if typed.endswith(" " + _UNIT[kind]):
+            return typed
+    return f"{typed} ({plain(half_up(value, 2))} {_UNIT[kind]})"
+
+
+def _written(kind: str, text: str | None) -> str:
+    """A measurement as this warning writes it: in kg, cm or m² as every output writes it
+    ("70 kg" whether typed "70kg"), in another unit as typed, its number and unit one
+    space apart ("154 lb", "63 lbs": the unit mistake the warning is about is seen)."""
+    assert text is not None
+    shown, typed = measure_parts(kind, text)
+    return shown if typed is None else typed
+
+
+def _said(kind: str, text: str | None, source: str) -> str:
+    """A measurement and where it comes from: "70 kg (at enrolment)", "154 lb (at
+    enrolment)", "80 mL/min (measured 2027-01-25, line 3)"."""
+    return f"{_written(kind, text)} ({source})"
 
 
 def _child(person: Participant, on: date) -> bool:
@@ -177,14 +207,15 @@ def _computed_bsa(person: Participant, formula: BSAFormula, decimals: int
     """The BSA in use for ``person`` when none is given: computed from the weight and
     height in effect and rounded as doses use it, with where it comes from in words; None
     when it is given or cannot be computed."""
-    if person.bsa_m2 is not None or person.weight_kg is None or person.height_cm is None:
+    if person.bsa_m2 is not None or person.weight is None or person.height is None:
         return None
     try:
         area = BodySize(person, formula, decimals).area()[0]
     except (ParticipantError, DoseError, QuantityError):
         return None
-    return area, (f"{human_number(area)} m² (computed from weight {person.weight} and "
-                  f"height {person.height})")
+    return area, (f"{human_number(area)} m² (computed from weight "
+                  f"{_written('weight', person.weight)} and height "
+                  f"{_written('height', person.height)})")
 
 
 def implausible_measurements(participant: Participant, rows: Sequence[RecordRow], *,
@@ -211,7 +242,7 @@ def implausible_measurements(participant: Participant, rows: Sequence[RecordRow]
     for kind in _LABEL:
         value = _value(kind, participant)
         if value is not None:
-            previous[kind] = (value, f"{getattr(participant, kind)} (at enrolment)")
+            previous[kind] = (value, _said(kind, getattr(participant, kind), "at enrolment"))
     # What the doses are computed from under each re-dosing rule in force (a weight the
     # rule leaves out is not applied), with where each value came from.
     in_use = [_InUse(participant, threshold, bsa_formula, bsa_decimals)
@@ -255,10 +286,11 @@ def implausible_measurements(participant: Participant, rows: Sequence[RecordRow]
                 other = "height" if m.kind == "weight" else "weight"
                 low, high = PLAUSIBLE_BMI
                 shown = plain(half_up(bmi, 1))  # half up, as every figure shown
-                reasons.append(f"with {other} {getattr(person, other)} it gives a body-mass "
+                reasons.append(f"with {other} {_written(other, getattr(person, other))} "
+                               "it gives a body-mass "
                                f"index of {shown} kg/m², outside {plain(low)} to {plain(high)}")
-        previous[m.kind] = (alone, f"{m.text} (measured {row.date.isoformat()}, line "
-                                   f"{row.line})")
+        previous[m.kind] = (alone, _said(m.kind, m.text, f"measured "
+                                         f"{row.date.isoformat()}, line {row.line}"))
         if reasons:
             found.append(ImplausibleMeasurement(row, (
                 f"{_LABEL[m.kind]} {_shown(m.kind, m.text, alone)} measured "
@@ -301,9 +333,9 @@ class _InUse:
         (heights, creatinine and GFR always apply: the one in use is the previous one)."""
         p = self.person
         if kind == "weight" and p.weight_kg is not None:
-            return p.weight_kg, f"{p.weight} ({self.source['weight']})"
+            return p.weight_kg, _said("weight", p.weight, self.source["weight"])
         if kind != "bsa":
             return None
         if p.bsa_m2 is not None:
-            return p.bsa_m2, f"{p.bsa} ({self.source['bsa']})"
+            return p.bsa_m2, _said("bsa", p.bsa, self.source["bsa"])
         return _computed_bsa(p, self.formula, self.decimals)
