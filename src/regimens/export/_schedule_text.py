@@ -206,13 +206,15 @@ def _dose_text(a: Administration) -> str:
 
 
 def _plan_text(a: Administration) -> str:
-    """What the plan had, where the record changed it: its day and dose."""
+    """What the plan had, where the record changed it: its day, and its dose where that
+    reads otherwise than the Dose column's (a dose re-computed to the same amount, 145.6
+    mg after a weight came back, repeats nothing: cold try 5, finding 12)."""
     if a.unplanned:
         return "not planned"
     parts = []
     if a.planned_date is not None and a.planned_date != a.date:
         parts.append(_day(a.planned_date))
-    if a.planned_dose is not None:
+    if a.planned_dose is not None and a.planned_dose.text != a.dose.text:
         parts.append(a.planned_dose.text)
     return ", ".join(parts)
 
