@@ -177,6 +177,8 @@ WARNINGS: list[errors.RegimenWarning] = [
     errors.RecordWarning("R.csv:5: reduce from cycle 2 after cycle 2 was given"),
     errors.GivenAfterArmWarning(**_AFTER),
     errors.GivenAfterArmWarning(**_AFTER, assumed=(("treatment", 28, "4-12 weeks"),)),
+    errors.UnitSlipWarning("R.csv:2: paclitaxel given 145.6 mcg on Mon 2027-01-04 where "
+                           "145.6 mg was planned: 1/1,000 of it"),
 ]
 
 
