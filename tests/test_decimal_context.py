@@ -129,7 +129,7 @@ CASES: dict[str, tuple[Callable[[], Any], Any]] = {
                               for d in json.loads(load(PER_KG).check().to_json())["summaries"]
                               ][:2], [("pred", "3.75", "8.75"), ("il2", "0.75", "1.75")]),
     # 30 kg / (2 m)^2 = 7.5
-    "bmi warning": (lambda: "body-mass index of 7.5," in _bmi_warning(), True),
+    "bmi warning": (lambda: "body-mass index of 7.5 kg/m²," in _bmi_warning(), True),
     "doubtful dose": (lambda: dose_amount(
         Dose(parse_dose_quantity("0.01 MIU/kg"), round=parse_amount("0.1 MIU"),
              rounding=Rounding.DOWN), Decimal("72.45")), Decimal("0.7")),

@@ -98,7 +98,7 @@ def test_participants_sharing_a_body_size_keep_their_own_dates() -> None:
         warnings.simplefilter("ignore")
         cohort = expand_cohort(regimen, "x", starts, weights=np.full(6, 30.0),
                                heights=np.full(6, 200.0))
-    bmi = ("weight and height give a body-mass index of 7.5, outside 10 to 80; check both "
+    bmi = ("weight and height give a body-mass index of 7.5 kg/m², outside 10 to 80; check both "
            "measurements and their units")
     assert list(cohort.warnings_of(3)) == [
         "--start 2027-03-04: the schedule is placed with period run-in lasting 7 days, the "

@@ -154,8 +154,9 @@ def test_creatinine_floor_in_umol_compares_exactly() -> None:
     # -> 93.10; adjusted 93.10 + 0.4 x 6.90 = 95.86; 70 x 95.86 / 72 = 93.1972 -> 93.2;
     # 5 x 118.2 = 591
     ("100 kg", "591 mg", "adjusted because the body-mass index 25 kg/m² is 25 or more"),
-    # 99.9 kg: BMI 24.975 -> actual; 70 x 99.9 / 72 = 97.125 -> 97.1; 5 x 122.1 = 610.5
-    ("99.9 kg", "610.5 mg", "(actual weight: the body-mass index 25 kg/m² is under 25)"),
+    # 99.9 kg: BMI 24.975 -> actual; 70 x 99.9 / 72 = 97.125 -> 97.1; 5 x 122.1 = 610.5.
+    # 24.975 is shown 24.98 beside 25 (25.0 would read as the bound it is under).
+    ("99.9 kg", "610.5 mg", "(actual weight: the body-mass index 24.98 kg/m² is under 25)"),
 ])
 def test_crcl_weight_auto_at_bmi_25(weight: str, dose: str, said: str) -> None:
     r = load("{drug: carbo, dose: AUC 5, crcl_weight: auto, days: 1}")

@@ -542,7 +542,7 @@ def test_implausible_bmi_is_a_warning() -> None:
     s = expand(one("drug: pred, dose: 1 mg, days: [1]"),
                participant=Participant(weight="150 kg", height="120 cm"))
     assert [str(w) for w in s.warnings] == [
-        "weight and height give a body-mass index of 104.2, outside 10 to 80; check both "
+        "weight and height give a body-mass index of 104.2 kg/m², outside 10 to 80; check both "
         "measurements and their units"]
     assert type(s.warnings[0]) is RegimenWarning
 
@@ -550,10 +550,12 @@ def test_implausible_bmi_is_a_warning() -> None:
 @pytest.mark.parametrize(("weight", "shown"), [
     # Height 100 cm: 1 m² of height squared, so the BMI is the weight itself, exactly.
     # 80.25 is a half: rounded half up it reads 80.3 (half-even would give 80.2).
-    ("80.25 kg", "80.3"),
-    ("7.25 kg", "7.3"),  # half up 7.3, half-even 7.2
-    ("7.35 kg", "7.4"),  # the same both ways
-    ("5 kg", "5.0"),  # one decimal always written
+    ("80.25 kg", "80.3 kg/m²"),
+    ("7.25 kg", "7.3 kg/m²"),  # half up 7.3, half-even 7.2
+    ("7.35 kg", "7.4 kg/m²"),  # the same both ways
+    # Written as the record's warning and the derivations write it: trailing zeros dropped
+    # (docs/api.md, half_up), with its unit.
+    ("5 kg", "5 kg/m²"),
 ])
 def test_an_implausible_bmi_is_shown_rounded_half_up(weight: str, shown: str) -> None:
     s = expand(one("drug: pred, dose: 1 mg, days: [1]"),

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from .._records import dataclass
 from ..errors import DoseError, MissingMeasurementError, QuantityError, RoundingWarning
-from ..model import Dose, Participant, WeightBasis
+from ..model import Dose, Participant, WeightBasis, bmi_text
 from ..quantities import (
     CREATININE_FACTOR,
     GFR_MAX_DEFAULT,
@@ -108,6 +108,8 @@ _IDEAL_NEEDS = ("{what} needs the participant's height and sex (--height, --sex)
                 "Devine's ideal body weight")
 
 
+#: crcl_weight: auto takes the adjusted weight from this body-mass index (kg/m², included).
+_BMI_ADJUSTED = Decimal(25)
 _BMI_NEEDS = ("crcl_weight: auto needs the participant's height (--height) for the "
               "body-mass index")
 
@@ -240,12 +242,12 @@ class BodySize:
         if p.height_cm is None:
             raise MissingMeasurementError("height", _BMI_NEEDS, ("height",))
         bmi = body_mass_index(self.weight(), p.height_cm)
-        shown = human_number(_round_to(bmi, "0.1"))
-        if bmi >= 25:
+        shown = bmi_text(bmi, _BMI_ADJUSTED)
+        if bmi >= _BMI_ADJUSTED:
             used, how = self.weight_by(WeightBasis.ADJUSTED, "crcl_weight: auto")
-            return used, f"{how}; adjusted because the body-mass index {shown} kg/m² is 25 or more"
+            return used, f"{how}; adjusted because the body-mass index {shown} is 25 or more"
         return self.weight(), (f"{self.weight_text()} (actual weight: the body-mass index "
-                               f"{shown} kg/m² is under 25)")
+                               f"{shown} is under 25)")
 
     def _cockcroft_gault(self, dose: Dose, age: Decimal, weight: Decimal, weight_how: str,
                          on: date | None) -> tuple[Decimal, str]:

@@ -23,9 +23,10 @@ from ..model import (
     HoursPattern,
     Participant,
     Regimen,
+    bmi_text,
     implausible_bmi,
 )
-from ..quantities import Amount, Duration, exactly, half_up, human_route, shared_study_days
+from ..quantities import Amount, Duration, exactly, human_route, shared_study_days
 from ._administration import Administration, blank_administration
 from ._bands import dated_by_birth
 from ._calendar import move_administrations, move_visits
@@ -296,9 +297,9 @@ def _plausibility(participant: Participant, warnings: list[RegimenWarning]) -> N
         if bmi is not None:
             low, high = PLAUSIBLE_BMI
             warning = RegimenWarning(
-                # Half up as every figure shown (half_up), one decimal always written.
-                f"weight and height give a body-mass index of {half_up(bmi, 1):.1f}, outside "
-                f"{low} to {high}; check both measurements and their units")
+                f"weight and height give a body-mass index of "
+                f"{bmi_text(bmi, low if bmi < low else high)}, outside {low} to {high}; "
+                "check both measurements and their units")
             warning.blind_safe = True  # about the participant, whatever the arm
             warnings.append(warning)
 

@@ -8,8 +8,17 @@ from decimal import Decimal
 from .._records import dataclass
 from ..errors import DoseError, StandardDoseWarning
 from ..model import OutsideTolerance, StandardDoses
-from ..quantities import Amount, Unit, exactly, human_amount, normal, plain, whole_vial_amounts
-from ._computed import _round_to
+from ..quantities import (
+    Amount,
+    Unit,
+    exactly,
+    half_up,
+    human_amount,
+    normal,
+    plain,
+    shown_beside,
+    whole_vial_amounts,
+)
 
 
 @dataclass(frozen=True)
@@ -26,11 +35,7 @@ class _Standard:
 def _percent_text(exact: Decimal, tolerance: Decimal | None) -> str:
     """A percentage for people: rounded half up to 2 decimals ("about 3.81%"), with more
     decimals when 2 would show it equal to the tolerance it is not equal to."""
-    decimals = 2
-    shown = _round_to(exact, "0.01")
-    while tolerance is not None and shown == tolerance != exact and decimals < 8:
-        decimals += 1
-        shown = _round_to(exact, "0." + "0" * (decimals - 1) + "1")
+    shown = half_up(exact, 2) if tolerance is None else shown_beside(exact, tolerance)
     return f"{'' if shown == exact else 'about '}{plain(shown)}%"
 
 

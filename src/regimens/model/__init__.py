@@ -40,7 +40,14 @@ from ._dose import Dose, DoseLevel, Rounding, WeightBasis
 from ._drug_checks import kind_problem, strength_problem
 from ._invariants import WEEKDAYS
 from ._lookalike import closest, lookalike, lookalike_text, suggestion
-from ._participant import PLAUSIBLE, PLAUSIBLE_BMI, Participant, implausible, implausible_bmi
+from ._participant import (
+    PLAUSIBLE,
+    PLAUSIBLE_BMI,
+    Participant,
+    bmi_text,
+    implausible,
+    implausible_bmi,
+)
 from ._parts import DRUG_INSTRUCTIONS, DRUG_KINDS, Arm, Drug, Expectation, Period
 from ._patterns import (
     DailyPattern,
@@ -131,6 +138,7 @@ __all__ = [
     "WeightBasis",
     "Window",
     "band_edge_text",
+    "bmi_text",
     "closest",
     "cycle_day_overlap",
     "cycle_text",

@@ -21,9 +21,11 @@ from ..quantities import (
     parse_gfr,
     parse_measure,
     plain,
+    shown_beside,
 )
 
-__all__ = ["PLAUSIBLE", "PLAUSIBLE_BMI", "Participant", "implausible", "implausible_bmi"]
+__all__ = ["PLAUSIBLE", "PLAUSIBLE_BMI", "Participant", "bmi_text", "implausible",
+           "implausible_bmi"]
 
 #: Plausible ranges (inclusive) in kg, cm and m2; outside them is a typing or unit mistake.
 PLAUSIBLE = {
@@ -76,6 +78,18 @@ def _refused(field: str, reason: str, value: object,
     if isinstance(value, (str, *kinds)) and not isinstance(value, bool):
         return ParticipantError(field, reason, value)
     return ParticipantTypeError(field, reason, value)
+
+
+@exactly
+def bmi_text(bmi: Decimal, bound: Decimal) -> str:
+    """A body-mass index (kg/m²) as every message writes it next to the ``bound`` it is
+    compared with (a bound of :data:`PLAUSIBLE_BMI`, or 25 of ``crcl_weight: auto``):
+    half up to one decimal, trailing zeros dropped, with more decimals while one would
+    read as ``bound`` though ``bmi`` is not (:func:`regimens.quantities.shown_beside`),
+    and the unit: ``"280 kg/m²"``, ``"80.3 kg/m²"`` for 80.25, ``"80.04 kg/m²"`` for
+    80.04 beside 80 (never "80.0, outside 10 to 80").
+    """
+    return f"{plain(shown_beside(bmi, bound, 1))} kg/m²"
 
 
 @exactly

@@ -44,7 +44,7 @@ from decimal import Decimal, localcontext
 from .._records import dataclass
 from ..engine import BodySize
 from ..errors import DoseError, ImplausibleMeasurementWarning, ParticipantError, QuantityError
-from ..model import PLAUSIBLE_BMI, Participant, implausible_bmi
+from ..model import PLAUSIBLE_BMI, Participant, bmi_text, implausible_bmi
 from ..quantities import (
     EXACT,
     BSAFormula,
@@ -285,10 +285,10 @@ def implausible_measurements(participant: Participant, rows: Sequence[RecordRow]
             if bmi is not None:
                 other = "height" if m.kind == "weight" else "weight"
                 low, high = PLAUSIBLE_BMI
-                shown = plain(half_up(bmi, 1))  # half up, as every figure shown
+                shown = bmi_text(bmi, low if bmi < low else high)
                 reasons.append(f"with {other} {_written(other, getattr(person, other))} "
-                               "it gives a body-mass "
-                               f"index of {shown} kg/m², outside {plain(low)} to {plain(high)}")
+                               f"it gives a body-mass index of {shown}, outside {plain(low)} "
+                               f"to {plain(high)}")
         previous[m.kind] = (alone, _said(m.kind, m.text, f"measured "
                                          f"{row.date.isoformat()}, line {row.line}"))
         if reasons:

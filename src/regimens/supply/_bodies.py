@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ExpandOptionError, UnitError
 from ..model import PLAUSIBLE, implausible
-from ..quantities import half_up, parse_measure, shortest_decimal
+from ..quantities import exactly, parse_measure, plain, shortest_decimal, shown_beside
 from ._checks import count, number, proportion
 
 if TYPE_CHECKING:
@@ -118,6 +118,21 @@ def _phi(x: float) -> float:
     return 0.5 * math.erfc(-x / math.sqrt(2))
 
 
+#: The least share of a distribution its range may hold (a truncation keeps it).
+_LEAST_SHARE = 0.5
+
+
+@exactly
+def _share_text(mass: float) -> str:
+    """A share of a distribution as the refusal shows it next to the least share it is
+    compared with (50%): half up to one decimal, always written, with more decimals while
+    that would read as 50% (0.4999683 is 49.997%, never "holds only 50.0%"); computed in
+    regimens' own decimal context, whatever the caller's."""
+    shown = plain(shown_beside(shortest_decimal(mass) * 100,
+                               shortest_decimal(_LEAST_SHARE) * 100, 1))
+    return f"{shown if '.' in shown else shown + '.0'}%"
+
+
 def _bounds(kind: str, dist: SizeDistribution) -> tuple[float, float]:
     low, high, unit = PLAUSIBLE[kind]
     lo = float(low) if dist.low is None else dist.low
@@ -135,10 +150,10 @@ def _bounds(kind: str, dist: SizeDistribution) -> tuple[float, float]:
         mu, sigma = _scale(dist, m)
         a, b = (lo, hi) if dist.distribution == "normal" else (math.log(lo), math.log(hi))
         mass = _phi((b - mu) / sigma) - _phi((a - mu) / sigma)
-        if mass < 0.5:
+        if mass < _LEAST_SHARE:
             raise ExpandOptionError(
                 f"{kind}.{sex}", f"the range {lo:g}-{hi:g} {unit} holds only "
-                f"{half_up(shortest_decimal(mass) * 100, 1):.1f}% of this distribution; "
+                f"{_share_text(mass)} of this distribution; "
                 "truncating it there would change it beyond its stated mean and sd",
                 f"mean {m.mean:g}, sd {m.sd:g}")
     return lo, hi

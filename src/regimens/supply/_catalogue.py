@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import NO_VALUE, InvalidRegimenError, Problem
 from ..model import Regimen
-from ..quantities import Amount, least_waste_vials
+from ..quantities import Amount, exactly, least_waste_vials
 from ._plan import Plan
 from ._plan_checks import _active_amounts, _has_placebo, arms_told_apart, plan_problems
 from ._plan_reader import Partial
@@ -47,6 +47,7 @@ class Catalogue:
         return [i for i, (d, _label, _size) in enumerate(self.packs) if d == drug]
 
 
+@exactly  # sizes compared exactly, whatever the caller's decimal context
 def catalogue(regimen: Regimen, plan: Plan, *, unblinded: bool = False) -> Catalogue:
     """The codes and packs of ``plan`` for ``regimen``; checks the plan against it.
 
@@ -153,6 +154,7 @@ def _vials_text(counts: tuple[int, ...], sizes: tuple[Amount, ...]) -> str:
                       for n, size in zip(counts, sizes, strict=True) if n)
 
 
+@exactly  # sizes compared exactly, whatever the caller's decimal context
 def _counts(combination: Any, sizes: tuple[Amount, ...]) -> tuple[int, ...]:
     """Vials per size (in the order of ``sizes``) of a least-waste combination."""
     used = {(size.magnitude * size.unit.factor): n for size, n in combination.vials}

@@ -5,13 +5,13 @@ says about its regimen even when it has problems (:class:`Partial`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
 from ..errors import ExpandOptionError, Loc, Problem, UnitError
 from ..format import Cursor, Document, Fail, read_duration, read_length, unit_fail
-from ..quantities import Amount, Duration, parse_amount, same_amount
+from ..quantities import EXACT, Amount, Duration, parse_amount, same_amount
 from ._bodies import BodySizes, EmpiricalSizes, Moments, SizeDistribution
 from ._enrolment import ActivationDelay, Enrolment, Site
 from ._plan import DEFAULT_STATISTICS, Packaging, Plan, PlannedParticipant, PlanSite, Simulation
@@ -339,7 +339,8 @@ class _Reader:
         if not self.ok(root.at("dropout")):
             dropout = None
         elif "dropout" in raw:
-            dropout = Decimal(raw["dropout"].split("%")[0].strip()) / 100
+            with localcontext(EXACT):  # exactly, whatever the caller's decimal context
+                dropout = Decimal(raw["dropout"].split("%")[0].strip()) / 100
             if dropout >= 1:
                 self.problems.append(root.at("dropout").problem(
                     "a dropout rate is below 100%/week", code="bad-percentage"))

@@ -11,11 +11,12 @@ from ..engine import parse_zone
 from ..errors import ExpandOptionError, UnitError
 from ..format import Cursor, fail, unit_fail
 from ..model import implausible
-from ..quantities import parse_measure
+from ..quantities import exactly, parse_measure
 
 _PERCENT = re.compile(r"\s*(?P<n>-?[0-9]+(?:\.[0-9]+)?)\s*%\s*\Z")
 
 
+@exactly  # the fraction exactly, whatever the caller's decimal context
 def _percentage(cur: Cursor, *, below_100: bool, zero: bool = False) -> Decimal:
     match = _PERCENT.match(cur.value)
     assert match is not None  # the structure check ran first

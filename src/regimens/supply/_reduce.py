@@ -181,7 +181,7 @@ def _forecast(plan: Plan, cat: Catalogue, sims: list[SimulationDemand], seed: in
             summary[period_name].append(_date(int(drugs.keys["period"][c])))
             summary["statistic"].append(stat)
             summary["administrations"].append(int(q["administrations"][stat][c]))
-            summary["amount"].append(Decimal(int(q["amount"][stat][c])).scaleb(-scale)
+            summary["amount"].append(_scaled(int(q["amount"][stat][c]), scale)
                                      if drugs.present["amount"][c] else None)
             summary["unit"].append(units[unit_code] if unit_code >= 0 else None)
             summary["vials"].append(int(q["vials"][stat][c])
@@ -216,12 +216,19 @@ def _forecast(plan: Plan, cat: Catalogue, sims: list[SimulationDemand], seed: in
                         if hidden))
 
 
+def _scaled(value: int, scale: int) -> Decimal:
+    """``value`` x 10**-``scale`` exactly (``scaleb`` rounds to the context's precision:
+    regimens' own, never the caller's)."""
+    with localcontext(EXACT):
+        return Decimal(value).scaleb(-scale)
+
+
 def _decimals_array(values: list[int | None], scale: int, pa: Any, np: Any) -> Any:
     """Exact integers x 10**-scale (None: null) as a decimal128(38, scale) array, built
     from the integers' two's-complement bytes (no Python Decimal per value)."""
     kind = pa.decimal128(38, scale)
     if any(v is not None and not -(1 << 63) <= v < (1 << 63) for v in values):
-        return pa.array([None if v is None else Decimal(v).scaleb(-scale) for v in values],
+        return pa.array([None if v is None else _scaled(v, scale) for v in values],
                         kind)
     mask = np.array([v is None for v in values], dtype=bool)
     low = np.array([0 if v is None else v for v in values], dtype="int64")
