@@ -215,3 +215,47 @@ def test_check_with_a_record_says_the_participants_warnings_on_standard_error(
             [ANCHOR[prefix:], CUMULATIVE[prefix:]])
     else:
         assert "run-in lasting 7 days" not in out
+
+
+#: 1 mg/kg rounded to 50 mg, for 70 kg and 50 cm: 70 mg moved to 50 mg (28.6%, more than
+#: 10%), and a body-mass index of 70 / 0.5² = 280 kg/m², outside 10 to 80.
+ROUNDED = """\
+format: regimens/1
+id: warn-check
+title: Warnings of check
+drugs:
+  pac: {name: paclitaxel, route: intravenous}
+arms:
+  a: {label: A}
+  b: {label: B}
+periods:
+  - id: treatment
+    length: 3 weeks
+    courses:
+      - {drug: pac, dose: 1 mg/kg, round: 50 mg, days: [1, 8, 15]}
+"""
+PARTICIPANT_WARNINGS = [
+    "regimens: warning: rounding to a multiple of 50 mg moves the dose from 70 mg to 50 mg "
+    "(more than 10%); use a smaller 'round' increment",
+    "regimens: warning: weight and height give a body-mass index of 280 kg/m², outside 10 "
+    "to 80; check both measurements and their units"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_check_for_a_participant_says_their_warnings_on_standard_error(
+        fmt: str, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    # check computed every dose for the participant and said none of expand's warnings
+    # for them; each is said once, though two arms and three doses give it.
+    regimen = tmp_path / "r.yaml"
+    regimen.write_text(ROUNDED, encoding="utf-8")
+    measures = ["--weight", "70 kg", "--height", "50 cm"]
+    assert main(["expand", str(regimen), "--arm", "a", "--start", "2027-01-04",
+                 "-o", str(tmp_path / "s.txt"), *measures]) == 0
+    assert capfd.readouterr().err.splitlines() == PARTICIPANT_WARNINGS
+    assert main(["check", str(regimen), "--format", fmt, *measures]) == 0
+    out, err = capfd.readouterr()
+    assert err.splitlines() == PARTICIPANT_WARNINGS
+    assert "280" not in out  # on standard error only, as before in the report
+    # Without a participant there is nothing of theirs to say.
+    assert main(["check", str(regimen), "--format", fmt]) == 0
+    assert capfd.readouterr().err == ""

@@ -194,3 +194,25 @@ def test_totals_and_days_cover_every_length_evaluated() -> None:
     assert summary.count_text() == "14 to 28"
     assert summary.total_text() == "70 mg to 140 mg"
     assert (summary.first_day, summary.last_day) == (-28, -1)
+
+
+ROUNDED = """\
+periods:
+  - id: t
+    length: 3 weeks
+    courses:
+      - {drug: pred, dose: 1 mg/kg, round: 50 mg, days: [1, 8, 15]}
+      - {drug: treg, dose: 1 mg/kg, round: 50 mg, arms: [a], days: [1]}
+"""
+
+
+def test_the_participants_warnings_are_in_the_report_once() -> None:
+    # 70 kg: 1 mg/kg is 70 mg, rounded to 50 mg (28.6% off, more than 10%), for each drug;
+    # 70 kg at 50 cm: a body-mass index of 70 / 0.5² = 280 kg/m².
+    report = load(ROUNDED).check(regimens.Participant(weight="70 kg", height="50 cm"))
+    assert [str(w) for w in report.warnings] == [
+        "rounding to a multiple of 50 mg moves the dose from 70 mg to 50 mg (more than 10%); "
+        "use a smaller 'round' increment",
+        "weight and height give a body-mass index of 280 kg/m², outside 10 to 80; check both "
+        "measurements and their units"]
+    assert load(ROUNDED).check().warnings == ()

@@ -309,12 +309,13 @@ def _check(args: argparse.Namespace) -> int:
 
             text += "\n".join(record_lines(schedule)) + "\n"
     write_output(text, args.output, inputs=[args.regimen])
-    if schedule is not None:
-        # The report lists none of the participant's warnings (an --anchor's assumed
-        # length, a dose recorded past max_cumulative, a dose given after the arm's last
-        # day, an overdose): said as expand says them (staff only: check has no blinded form).
-        for warning in schedule.warnings:
-            _say(f"regimens: warning: {warning}")
+    # The report lists none of the participant's warnings (an --anchor's assumed length, a
+    # dose recorded past max_cumulative, a dose given after the arm's last day, an
+    # overdose; without --record, a rounding that moves a dose, an implausible body-mass
+    # index): said as expand says them, in every format (staff only: check has no blinded
+    # form).
+    for warning in (schedule.warnings if schedule is not None else report.warnings):
+        _say(f"regimens: warning: {warning}")
     return 0 if report.ok else 1
 
 

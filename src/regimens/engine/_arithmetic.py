@@ -17,7 +17,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ..errors import ExpandOptionError, ExpandOptionTypeError, RegimenError
+from ..errors import (
+    CumulativeDoseWarning,
+    ExpandOptionError,
+    ExpandOptionTypeError,
+    RegimenError,
+    RegimenWarning,
+)
 from ..model import (
     MONTHS_REFERENCE,
     MONTHS_STARTS,
@@ -190,6 +196,11 @@ class CheckReport:
     ``(drug id, level)`` pairs.
     With a site calendar (``check(calendar=...)``): ``calendar`` and ``site``, one
     :class:`SiteCount` per arm and start (seven consecutive starts from ``site_start``).
+    ``warnings``: with a participant, the warnings ``expand`` gives for them on any arm
+    and condition evaluated (a rounding that moves a dose by more than 10%, an implausible
+    body-mass index...), each once, in the order found; not the
+    :class:`regimens.CumulativeDoseWarning`, which ``cumulative`` reports. Empty without a
+    participant.
     """
 
     regimen: Regimen
@@ -202,6 +213,8 @@ class CheckReport:
     site: tuple[SiteCount, ...] = ()
     #: One :class:`CumulativeResult` per arm and drug with a ``max_cumulative``.
     cumulative: tuple[CumulativeResult, ...] = ()
+    #: The participant's warnings, as ``expand`` gives them (see above); each once.
+    warnings: tuple[RegimenWarning, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -309,6 +322,8 @@ def check(regimen: Regimen, participant: Participant | None = None, *,
     summaries: list[DrugSummary] = []
     cumulative: list[CumulativeResult] = []
     conditions = {"at the shortest period lengths, and the longest where they vary"}
+    # The participant's warnings (by value: each once, whatever the arms and conditions).
+    said: dict[RegimenWarning, None] = {}
     for arm in regimen.arms:
         starts = _starts(regimen, arm.id)
         if len(starts) == MONTHS_STARTS:
@@ -328,6 +343,9 @@ def check(regimen: Regimen, participant: Participant | None = None, *,
                     tallies.append(seen[key])
                     continue
                 schedule = expand(regimen, line, symbolic=participant is None)
+                if participant is not None:
+                    said.update((w, None) for w in schedule.warnings
+                                if not isinstance(w, CumulativeDoseWarning))
                 if not tallies:  # the reference condition
                     courses = schedule.courses
                 tallies.append(seen.setdefault(key, _tally(schedule)))
@@ -372,7 +390,7 @@ def check(regimen: Regimen, participant: Participant | None = None, *,
                                 "seven starts the site calendar is checked over")
     return CheckReport(regimen, tuple(summaries), results, tuple(sorted(conditions)),
                        participant, tuple(sorted((levels or {}).items())), calendar, site,
-                       tuple(cumulative))
+                       tuple(cumulative), tuple(said))
 
 
 def _cumulative_result(arm: str, name: str, drug: str, limit: DoseQuantity,
