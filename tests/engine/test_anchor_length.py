@@ -113,6 +113,14 @@ def test_the_cli_prints_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     ({"anchor": "enrolment=9999-12-01"}, "anchor", "9999-12-01"),
     # Given a start, the start is named, as before.
     ({"start": "9999-12-20"}, "start", "9999-12-20"),
+    # Run-in from 9999-11-01 lasting 3 weeks (given): Study Day 1 on 9999-11-22, the 6
+    # weeks of treatment end in 10000; at its shortest (1 week) they end on 9999-12-19.
+    # The length given placed them: it is named (it said only --anchor).
+    ({"anchor": {"run-in": "9999-11-01"}, "lengths": {"run-in": "3 weeks"}}, "lengths.run-in",
+     "3 weeks"),
+    # A length given at the shortest places nothing the anchor would not.
+    ({"anchor": {"run-in": "9999-12-20"}, "lengths": {"run-in": "1 week"}}, "anchor",
+     "9999-12-20"),
 ])
 def test_a_schedule_out_of_the_calendar_names_the_option_given(
         options: dict[str, Any], option: str, value: str) -> None:
@@ -124,6 +132,10 @@ def test_a_schedule_out_of_the_calendar_names_the_option_given(
     assert caught.value.option == option
     assert caught.value.value == value
     assert "the schedule would fall outside the calendar (years 1 to 9999)" in str(caught.value)
+    if option == "lengths.run-in":
+        assert caught.value.reason == (
+            "the schedule would fall outside the calendar (years 1 to 9999): period 'run-in' "
+            "lasting 3 weeks with --anchor 9999-11-01")
 
 
 def test_the_command_line_names_anchor_when_out_of_the_calendar(

@@ -75,3 +75,53 @@ def test_day_before_reminder_is_exact_at_the_ends_and_across_clock_changes(
         start: datetime, zone: str, hours: float) -> None:
     trigger = Reminder.parse("09:00-day-before").trigger(start.replace(tzinfo=ZoneInfo(zone)))
     assert trigger == timedelta(hours=hours)
+
+
+#: Doses on days 1 and 2 of a 3-day cycle (the plan from 9999-12-29 ends on 9999-12-30).
+TWO = """\
+format: regimens/1
+id: ends2
+title: Ends
+drugs: {a: {name: drug A, route: intravenous}}
+arms: {x: {label: X}}
+periods:
+  - id: treatment
+    length: 3 days
+    courses:
+      - {drug: a, dose: 1 mg, cycle: 3 days, days: [1, 2]}
+"""
+HEADER = "date,event,drug,cycle,day,amount,level,reason\n"
+LAST_DAY = ("an iCalendar event cannot fall on 9999-12-31, the last day of the calendar: it "
+            "would end on the day after (DTEND is exclusive, RFC 5545 section 3.6.1)")
+
+# kind -> (expand's options, the record's rows or None, the error as the user reads it)
+PLACED_BY: dict[str, tuple[dict[str, str], str | None, str]] = {
+    # The plan itself (doses on days 1 and 3): day 3 from 9999-12-29 is 9999-12-31.
+    "--start": ({"start": "9999-12-29"}, None, f"start: {LAST_DAY} (got '9999-12-29')"),
+    "--anchor": ({"anchor": "treatment=9999-12-29"}, None,
+                 f"anchor: {LAST_DAY} (got '9999-12-29')"),
+    # The plan ends on 9999-12-30; the record's row puts day 2 on 9999-12-31 (it blamed
+    # --start 9999-12-29, which places nothing there).
+    "a move row": ({"start": "9999-12-29"}, "9999-12-31,move,a,1,2,,,\n",
+                   f"P.csv:2: date: {LAST_DAY} (got '9999-12-31')"),
+    "a late given row": ({"start": "9999-12-29"}, "9999-12-31,given,a,1,2,,,\n",
+                         f"P.csv:2: date: {LAST_DAY} (got '9999-12-31')"),
+    # Both planned doses given; a third given on 9999-12-31 fulfils none (a dose of its own).
+    "a dose of its own": ({"start": "9999-12-29"}, "9999-12-29,given,a,1,1,,,\n"
+                          "9999-12-30,given,a,1,2,,,\n9999-12-31,given,a,,,1 mg,,\n",
+                          f"P.csv:4: date: {LAST_DAY} (got '9999-12-31')"),
+}
+
+
+@pytest.mark.parametrize("kind", list(PLACED_BY))
+def test_the_last_day_refusal_names_what_placed_the_event_there(kind: str) -> None:
+    options, rows, expected = PLACED_BY[kind]
+    record = None if rows is None else regimens.read_record(HEADER + rows, name="P.csv")
+    doc = TWO if rows is not None else TWO.replace("days: [1, 2]", "days: [1, 3]")
+    schedule = regimens.loads(doc, "e.yaml").expand("x", participant=regimens.Participant(),
+                                                    record=record, **options)
+    with pytest.raises(regimens.RegimenError) as info:
+        schedule.to_ics(stamp=datetime(2027, 1, 1, tzinfo=UTC))
+    assert str(info.value) == expected
+    if rows is not None:
+        assert [p.code for p in info.value.problems] == ["record-outside-calendar"]

@@ -69,6 +69,13 @@ def expand(
         return _lay_out(regimen, line, symbolic, exact_drugs)
     except OverflowError:
         option, given = line.start_option  # --anchor when Study Day 1 was placed from it
+        if line.longer_lengths:
+            # A length given longer than the shortest placed the dates after it: named
+            # with the date given (at the shortest lengths the schedule may well fit).
+            period, text = line.longer_lengths[-1]
+            raise ExpandOptionError(
+                f"lengths.{period}", f"{OUTSIDE_CALENDAR}: period {period!r} lasting {text} "
+                f"with --{option} {given}", text) from None
         raise ExpandOptionError(option, OUTSIDE_CALENDAR, given) from None
     finally:
         if paused:

@@ -136,6 +136,10 @@ class Timeline:
     # Those before the period placed by the date given: the dates before it, the arm's
     # first day among them, rest on them (Schedule.lengths_assumed_before).
     lengths_assumed_before: tuple[str, ...] = ()
+    # The lengths given (--length, lengths=) longer than their period's shortest, as
+    # (period id, text as given), in the arm's order: with the date given they place the
+    # dates after them, so a date out of the calendar is theirs too.
+    longer_lengths: tuple[tuple[str, str], ...] = ()
 
     @property
     def start_option(self) -> tuple[str, str]:
@@ -256,7 +260,9 @@ def resolve(
                     tuple(p.id for p in path[placed_by:]
                           if not p.length.fixed and p.id not in chosen),
                     tuple(p.id for p in path[:placed_by]
-                          if not p.length.fixed and p.id not in chosen))
+                          if not p.length.fixed and p.id not in chosen),
+                    tuple((p.id, str((lengths or {})[p.id])) for p in path
+                          if p.id in chosen and chosen[p.id].days > p.length.shortest.days))
 
 
 def _assumed_lengths(regimen: Regimen, arm: str, periods: tuple[tuple[Period, int, int], ...],

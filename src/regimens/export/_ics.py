@@ -19,8 +19,15 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from .. import record
-from ..engine import Administration, Schedule
-from ..errors import ExpandOptionError, ExpandOptionTypeError
+from ..engine import Administration, Schedule, VisitOccurrence
+from ..errors import (
+    ExpandOptionError,
+    ExpandOptionTypeError,
+    InvalidRecordError,
+    Problem,
+    RegimenError,
+)
+from ..quantities import printable
 from ._arguments import blinded_argument
 from ._ics_text import (
     UID_DOMAIN,
@@ -115,15 +122,17 @@ def to_ics(
     if any(a.time is not None and a.at is None for a in schedule.administrations):
         raise ExpandOptionError("tz", "timed administrations need a time zone in a calendar "
                                 "(e.g. --tz Europe/Paris)")
-    days = [a.date for a in schedule.administrations] + [v.date for v in schedule.visits]
-    if date.max in days:
+    dated: list[Administration | VisitOccurrence] = [*schedule.administrations,
+                                                      *schedule.visits]
+    ends = [e for e in dated if e.date == date.max]
+    if ends:
         # Every event ends after it starts (DTEND is exclusive, RFC 5545 section 3.6.1),
         # and no date follows 9999-12-31.
-        raise ExpandOptionError(*_placed_by(schedule, "an iCalendar event cannot fall on "
-                                            "9999-12-31, the last day of the calendar: it "
-                                            "would end on the day after (DTEND is exclusive, "
-                                            "RFC 5545 section 3.6.1)"))
-    if date.min in days and any(r.day_before_at is not None for r in alarms):
+        raise _placed_by(schedule, "an iCalendar event cannot fall on 9999-12-31, the last "
+                         "day of the calendar: it would end on the day after (DTEND is "
+                         "exclusive, RFC 5545 section 3.6.1)", ends[0])
+    if any(r.day_before_at is not None for r in alarms) and any(
+            e.date == date.min for e in dated):
         raise ExpandOptionError("remind", "a reminder the day before an event on 0001-01-01, "
                                 "the first day of the calendar, cannot be written")
     label = clean_text(schedule.participant.label, single_line=True)
@@ -165,24 +174,48 @@ _TextMaker = Callable[[Schedule, Administration, bool, str], _EventText]
 def _texts(s: Schedule, blinded: bool | None, label: str,
            make: _TextMaker = _administration_text) -> list[tuple[Administration, _EventText]]:
     """Each administration with its event's text, in the events' order."""
-    try:
-        return _event_order(s, blinded, [
-            make(s, a, a.blinded if blinded is None else blinded, label)
-            for a in s.administrations])
-    except OverflowError:  # an administration's duration runs past 9999-12-31
-        raise ExpandOptionError(*_placed_by(s, "an iCalendar event would end after 9999-12-31, "
-                                            "the last day of the calendar (an "
-                                            "administration's duration runs past it)")
-                                ) from None
+    texts = []
+    for a in s.administrations:
+        try:
+            texts.append(make(s, a, a.blinded if blinded is None else blinded, label))
+        except OverflowError:  # an administration's duration runs past 9999-12-31
+            raise _placed_by(s, "an iCalendar event would end after 9999-12-31, the last "
+                             "day of the calendar (an administration's duration runs past "
+                             "it)", a) from None
+    return _event_order(s, blinded, texts)
 
 
-def _placed_by(s: Schedule, reason: str) -> tuple[str, str, str]:
-    """An error about the schedule's dates, naming the option that placed Study Day 1 and
-    its date as given: ``anchor`` when the participant was placed by one (the user never
-    typed a start then), else ``start``."""
+def _placed_by(s: Schedule, reason: str, event: Administration | VisitOccurrence,
+               ) -> RegimenError:
+    """An error about an ``event`` at the end of the calendar, naming what placed it
+    there: the record's row when the record did (a ``move`` or ``given`` row on its
+    date: that row's file, line and date; another row, a delay: the record's file), else
+    the option that placed Study Day 1 and its date as given: ``anchor`` when the
+    participant was placed by one (the user never typed a start then), else ``start``."""
+    replayed = s.replayed
+    if replayed is not None and _placed_by_record(event):
+        rows = [r for r in replayed.record.effective() if r.date == event.date
+                and r.drug in (None, getattr(event, "drug", None))
+                and r.event in (record.EventKind.MOVE, record.EventKind.GIVEN)]
+        if rows:
+            return InvalidRecordError([Problem(rows[0].source, rows[0].line, ("date",), reason,
+                                               event.date.isoformat(),
+                                               code="record-outside-calendar")])
+        return InvalidRecordError([Problem(
+            replayed.source, None, (), f"the record's rows place an event on "
+            f"{event.date.isoformat()}: {reason}", code="record-outside-calendar")])
     if s.anchor is not None:
-        return "anchor", reason, s.anchor.isoformat()
-    return "start", reason, s.start.isoformat()
+        return ExpandOptionError("anchor", reason, s.anchor.isoformat())
+    return ExpandOptionError("start", reason, s.start.isoformat())
+
+
+def _placed_by_record(event: Administration | VisitOccurrence) -> bool:
+    """Whether a replayed record, not the plan, put ``event`` on its date: a dose the
+    record gives of its own, or one it moved from the plan's date; a visit moved from the
+    plan's (with the dose it follows)."""
+    if isinstance(event, Administration):
+        return event.plan is None or event.plan.date != event.date
+    return event.planned_date is not None and event.planned_date != event.date
 
 
 def _numbered_in_order(texts: list[_EventText]) -> list[_EventText]:
