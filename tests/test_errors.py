@@ -207,6 +207,23 @@ def test_a_warning_equals_its_pickled_and_copied_copy(warning: errors.RegimenWar
     assert warning != str(warning)
 
 
+@pytest.mark.parametrize("warning", WARNINGS,
+                         ids=[f"{type(w).__name__}-{i}" for i, w in enumerate(WARNINGS)])
+def test_a_pickled_warning_keeps_the_attributes_set_after_it_was_made(
+        warning: errors.RegimenWarning) -> None:
+    # GivenAfterArmWarning was rebuilt from its fields alone: blind_safe (which the replay
+    # sets after making a warning) and any other attribute set later were dropped.
+    import copy
+
+    made = copy.copy(warning)
+    made.blind_safe = not made.blind_safe
+    made.note = "set later"  # type: ignore[attr-defined]
+    again = pickle.loads(pickle.dumps(made))
+    assert again.blind_safe is made.blind_safe
+    assert again.note == "set later"  # type: ignore[attr-defined]
+    assert again == made
+
+
 def test_warnings_differ_by_class_message_fields_and_blind_safe() -> None:
     a = errors.AnchorLengthWarning("run-in assumed")
     # Same message, another class (a subclass too): not equal.

@@ -843,9 +843,11 @@ class GivenAfterArmWarning(RecordWarning):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Keyword-only fields: the default (cls, args) would call it with the message.
+        # Its __dict__ as the state, as PublishError's: an attribute set after it was made
+        # (blind_safe, say) is kept too.
         return (_given_after_arm, (self.source, self.line, self.drug, self.drug_name,
                                    self.given_on, self.study_day, self.arm,
-                                   self.first_day, self.last_day, self.assumed))
+                                   self.first_day, self.last_day, self.assumed), self.__dict__)
 
 
 class UnitSlipWarning(RecordWarning):
