@@ -114,7 +114,7 @@ ROUTES: dict[str, tuple[Callable[[Path], object], list[tuple[int | None, str]], 
     "expand-outside-arm": (lambda _: _expand("2026-12-20,given,dox,1,1,,,\n"),
                            [(2, "record-outside-arm")],
                            "R.csv:2: date: doxorubicin given on Sun 2026-12-20, before the "
-                           "arm's first day: outside every period of arm x (Mon 2027-01-04 to "
+                           "arm's first day: outside every period of the arm (Mon 2027-01-04 to "
                            "Sun 2027-05-09); check the date (its year) (got '2026-12-20')"),
     "expand-resume-without-hold": (lambda _: _expand("2027-01-20,resume,dox,,,,,\n"),
                                    [(2, "record-resume-without-hold")], None),
