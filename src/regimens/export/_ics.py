@@ -27,7 +27,6 @@ from ..errors import (
     Problem,
     RegimenError,
 )
-from ..quantities import printable
 from ._arguments import blinded_argument
 from ._ics_text import (
     UID_DOMAIN,
