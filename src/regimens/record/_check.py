@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ._model import RecordRow
     from ._record import Record
 
-__all__ = ["check_record", "escalation_problems", "level_percent", "level_text",
+__all__ = ["blinded_alike", "check_record", "escalation_problems", "level_percent", "level_text",
            "percent_agrees"]
 
 
@@ -54,7 +54,8 @@ def check_record(record: Record, regimen: Regimen, arm: str | None = None,
             continue
         found = _cycle_problems(row, mine) if row.cycle is not None else []
         if row.event.value == "reduce":
-            found += _level_problems(row, mine)
+            found += _level_problems(row, list(dict.fromkeys(
+                a for c in mine for a in blinded_alike(regimen, c))))
             if not found:
                 reductions.append(row)
         problems.extend(found)
@@ -68,6 +69,20 @@ def _courses(regimen: Regimen, arm: str | None) -> list[Course]:
     periods = regimen.periods if arm is None else regimen.path(arm)
     return [c for p in periods for c in p.courses
             if arm is None or c.arms is None or arm in c.arms]
+
+
+def blinded_alike(regimen: Regimen, course: Course) -> list[Course]:
+    """``course`` and, for a placebo course of a blinded period, the active courses of its
+    drug in that period: blinded staff record a placebo participant's reduction as they
+    would an active one's, so the levels those declare are the placebo's too (a level
+    refused, or not stopping the drug, on the placebo arm alone would tell the arm;
+    docs/record.md, "Dose changes")."""
+    alike = [course]
+    if course.placebo:
+        for period in regimen.periods:
+            if period.blinded and course in period.courses:
+                alike += [c for c in period.courses if c.drug == course.drug and not c.placebo]
+    return alike
 
 
 def _cycles_text(courses: list[Course]) -> str:

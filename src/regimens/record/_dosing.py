@@ -50,7 +50,7 @@ from ..quantities import (
     plain,
     shown_beside,
 )
-from ._check import escalation_problems, level_text
+from ._check import blinded_alike, escalation_problems, level_text
 from ._measure_errors import _MEASURE_LABEL, _stale_bsa, _unusable
 from ._model import EventKind, Measurement, RecordRow
 from ._numbers import number_fields
@@ -456,16 +456,21 @@ class Dosing:
         plan_level = self.levels.get(a.drug, 0)
         level = plan_level if reduction is None else reduction.level
         percent = None if reduction is None else reduction.percent
+        declared = _declared(self.regimen, course)
+        if course.placebo and reduction is not None and reduction.level < declared[0]:
+            # A blinded placebo stops as its active course would: blinded staff stop the
+            # study drug whichever it is (a placebo dose given on would tell the arm).
+            row = reduction.row
+            return DoseChange(a.dose, False, level, None, True, body, (*notes, _stop_note(
+                row, a.drug, declared[0])), stop_row=row)
         if dose is None or course.placebo or a.dose.amount is None:
             return DoseChange(a.dose, False, level, percent, False, body, tuple(notes))
-        declared = sorted({0, *(x.level for x in course.levels)})
         if reduction is not None and reduction.level < declared[0]:
             # Stopped: the dose it would have had is the one under the reduction in force
             # before the row that stopped it (as under a stop row: the same dose whatever
             # row stopped the drug), never the level-0 dose (cold try 4, C1).
             row = reduction.row
-            note = (f"stopped: dose level {row.level} on {row.date} (record line {row.line}) "
-                    f"is below the lowest declared level of {a.drug} ({declared[0]})")
+            note = _stop_note(row, a.drug, declared[0])
             before = self._reduction(a, day, as_of, below=declared[0])
             would = self._changed(a, course, dose, day, person, measured, notes,
                                   replaced_bsa, body, before, plan_level)
@@ -564,3 +569,14 @@ def _asks(row: RecordRow) -> tuple[int, Decimal | None]:
 
 def _when(row: RecordRow) -> tuple[date, int]:
     return (row.date or date.min, row.line)
+
+
+def _declared(regimen: Regimen, course: Course) -> list[int]:
+    """The dose levels of ``course`` (of its blinded active courses too, for a blinded
+    placebo: :func:`blinded_alike`), lowest first, 0 among them."""
+    return sorted({0, *(x.level for c in blinded_alike(regimen, course) for x in c.levels)})
+
+
+def _stop_note(row: RecordRow, drug: str, lowest: int) -> str:
+    return (f"stopped: dose level {row.level} on {row.date} (record line {row.line}) "
+            f"is below the lowest declared level of {drug} ({lowest})")
