@@ -89,7 +89,7 @@ def _schedule(args: argparse.Namespace, regimen: Regimen | None = None) -> Sched
     if regimen is None:
         regimen = load_regimen(args.regimen)
     participant = participant_from(args, args.participant)
-    record = _record(args.record, regimen, args.arm)
+    record = _record(args.record, regimen, args.arm, _blinds(args, regimen))
     with warnings.catch_warnings():
         # The caller prints them on standard error (the table also lists them).
         warnings.simplefilter("ignore", RegimenWarning)
@@ -101,17 +101,34 @@ def _schedule(args: argparse.Namespace, regimen: Regimen | None = None) -> Sched
     return schedule
 
 
-def _record(path: str | None, regimen: Regimen, arm: str) -> Record | None:
+def _record(path: str | None, regimen: Regimen, arm: str, blinded: bool) -> Record | None:
     """The record file ``--record`` names, read and checked against the regimen and arm
-    (None without the option)."""
+    (None without the option); ``blinded``: for an output that blinds the arm."""
     if path is None:
         return None
     from ..record import load_record
 
     # Every problem of every row in one error, those against the regimen included; an
     # unknown arm is left to expand, which names the arms.
-    return load_record(path, regimen=regimen,
-                       arm=arm if arm in {a.id for a in regimen.arms} else None)
+    known = arm in {a.id for a in regimen.arms}
+    return load_record(path, regimen=regimen, arm=arm if known else None,
+                       blinded=blinded and known)
+
+
+def _blinds(args: argparse.Namespace, regimen: Regimen) -> bool:
+    """Whether the output asked for blinds the arm (``--blinded``; or, neither option
+    given, a blinded period on the arm's path): its record is then checked alike on every
+    arm (docs/record.md, "Dose changes")."""
+    fmt = getattr(args, "format", "ics")  # publish: an iCalendar file
+    if fmt not in ("ics", "calendar", *sheets.FORMATS):
+        return False
+    blinded = getattr(args, "blinded", None)
+    if blinded is not None:
+        return bool(blinded)
+    arm = getattr(args, "arm", None)
+    if arm not in {a.id for a in regimen.arms}:
+        return False
+    return any(p.blinded for p in regimen.path(arm))
 
 
 def _expand(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from ..errors import ExpandOptionError, ExpandOptionTypeError, UnitError
-from ..model import MONTHS_NOT_CHOSEN, Regimen, lookalike_text
+from ..model import MONTHS_NOT_CHOSEN, Course, Regimen, lookalike_text
 from ..quantities import BSAFormula, Duration
 
 if TYPE_CHECKING:
@@ -187,12 +187,25 @@ def parse_lengths(regimen: Regimen, arm: str,
     return chosen
 
 
+def _has_dose(course: Course) -> bool:
+    return not course.placebo and (course.dose is not None or bool(course.steps))
+
+
+def _arms(course: Course) -> str:
+    if course.arms is None:
+        return "every arm"
+    return ("arm " if len(course.arms) == 1 else "arms ") + ", ".join(course.arms)
+
+
 def parse_levels(regimen: Regimen, arm: str, levels: Mapping[str, int] | None) -> dict[str, int]:
     """Dose levels chosen per drug (drug id -> level, e.g. ``{"carbo": -1}``), checked.
 
     Level 0 is the written dose. Any other level must be declared (``levels:``) by every
     course of the drug on ``arm`` that has a dose (placebo and unspecified courses keep
-    theirs).
+    theirs), and, in a blinded period of the arm's path, by every arm's course of the
+    drug there that has a dose: the level is chosen without knowing the arm, so it is
+    accepted or refused alike on every arm (a placebo's doses stay placebo; docs/cli.md,
+    ``--level``).
 
     Raises:
         ExpandOptionError: an unknown drug, a level that is not a whole number, or a level
@@ -207,19 +220,29 @@ def parse_levels(regimen: Regimen, arm: str, levels: Mapping[str, int] | None) -
         if isinstance(level, bool) or not isinstance(level, int):
             raise ExpandOptionError(f"levels.{drug}", "a dose level is a whole number, e.g. -1",
                                     level)
-        courses = [c for p in regimen.path(arm) for c in p.courses
-                   if c.drug == drug and (c.arms is None or arm in c.arms)
-                   and (c.dose is not None or c.steps)]
-        if not courses and level != 0:
+        path = regimen.path(arm)
+        mine = [(p, c) for p in path for c in p.courses
+                if c.drug == drug and (c.arms is None or arm in c.arms)]
+        # First every arm's courses of a blinded period the arm goes through with the drug
+        # (the same on every arm, so is the refusal), then the arm's own.
+        blinded = [(p, c) for p in dict.fromkeys(p for p, _ in mine if p.blinded)
+                   for c in p.courses if c.drug == drug and _has_dose(c)]
+        courses = [(p, c) for p, c in mine if _has_dose(c)]
+        if not courses and not blinded and level != 0:
             raise ExpandOptionError(f"levels.{drug}", f"arm {arm!r} gives no dose of this drug "
                                     "to change", level)
-        for course in courses:
+        for period, course in [*blinded, *courses]:
             declared = [x.level for x in course.levels]
             if level != 0 and level not in declared:
                 listed = ", ".join(str(n) for n in sorted(declared, reverse=True))
+                every = (f" by every arm's course of blinded period {period.id} (the level "
+                         "is chosen without knowing the arm: it must be one of every arm's "
+                         f"course there; {_arms(course)}: declared 0"
+                         f"{', ' + listed if listed else ''})"
+                         if period.blinded and any(o is course for _, o in blinded)
+                         else f" (declared: 0{', ' + listed if listed else ''})")
                 raise ExpandOptionError(
-                    f"levels.{drug}", f"dose level {level} is not declared for {drug} "
-                    f"(declared: 0{', ' + listed if listed else ''}); undeclared levels are "
-                    "refused, never guessed", level)
+                    f"levels.{drug}", f"dose level {level} is not declared for {drug}"
+                    f"{every}; undeclared levels are refused, never guessed", level)
         chosen[drug] = level
     return chosen

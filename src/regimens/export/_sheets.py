@@ -21,7 +21,7 @@ from .._version import __version__
 from ..engine import Administration, Schedule
 from ..errors import ExpandOptionError, ExpandOptionTypeError
 from ..model import DRUG_INSTRUCTIONS, WEEKDAYS, Regimen
-from ._arguments import blinded_argument
+from ._arguments import blinded_argument, blinded_record
 from ._delivery import shown_delivery
 from ._i18n import N_, Words, words
 from ._schedule_text import shown_warnings
@@ -274,6 +274,7 @@ def handout(s: Schedule, *, lang: str = "en", blinded: bool | None = None,
             paper: str = "a4", contact: Sequence[str] = ()) -> Handout:
     """The calendar handout's content (see :func:`regimens.export.render_html`)."""
     blinded = blinded_argument(blinded)
+    blinded_record(s, blinded)
     w = words(lang)
     lines = _check(paper, contact)
     days = _day_entries(s, w, blinded)
@@ -307,6 +308,7 @@ def diary(s: Schedule, *, lang: str = "en", blinded: bool | None = None,
           paper: str = "a4", contact: Sequence[str] = ()) -> Diary:
     """The dosing diary's content (see :func:`regimens.export.render_diary`)."""
     blinded = blinded_argument(blinded)
+    blinded_record(s, blinded)
     w = words(lang)
     lines = _check(paper, contact)
     # What happens at the site, by day: visits (with their windows) and clinic doses.

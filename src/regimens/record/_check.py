@@ -7,13 +7,13 @@ a record is an error with its file and line, never a row that silently matches n
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING
 
 from ..errors import ExpandOptionTypeError, InvalidRecordError, Problem
-from ..model import Course, DaysPattern, Regimen, suggestion
+from ..model import Course, DaysPattern, Period, Regimen, suggestion
 from ..quantities import EXACT, Months, half_up, plain
 
 if TYPE_CHECKING:
@@ -21,22 +21,26 @@ if TYPE_CHECKING:
     from ._model import RecordRow
     from ._record import Record
 
-__all__ = ["blinded_alike", "check_record", "escalation_problems", "level_percent", "level_text",
-           "percent_agrees"]
+__all__ = ["blinded_conflicts", "check_record", "escalation_problems", "level_percent",
+           "level_text", "lowest_level", "percent_agrees", "reaction", "stands_for",
+           "undeclared_problems"]
 
 
 def check_record(record: Record, regimen: Regimen, arm: str | None = None,
-                 levels: Mapping[str, int] | None = None) -> None:
+                 levels: Mapping[str, int] | None = None, *, blinded: bool = False) -> None:
     """Raise if a row of ``record`` names what ``regimen`` does not have (on ``arm``, when
     given): see :meth:`Record.check_against`. ``levels``: the dose levels the plan is
     expanded at (``Regimen.expand(levels=...)``), the level in force before the record's
-    first reduction (a row raising a dose above it is a re-escalation)."""
+    first reduction (a row raising a dose above it is a re-escalation). ``blinded``: the
+    record is for an output that blinds the arm: a ``reduce`` row's level is judged alike
+    on every arm in a blinded period (against every arm's courses there), and a row the
+    arms' courses there take differently is refused (:func:`blinded_conflicts`)."""
     if not isinstance(regimen, Regimen):
         # A catalogue id or a path would fail inside with an AttributeError of its own.
         raise ExpandOptionTypeError("regimen", "a Regimen, as regimens.load or loads gives it "
                                     "(a file or catalogue id is read with "
                                     "regimens.load(...))", regimen)
-    courses = _courses(regimen, arm)
+    placed = _courses(regimen, arm)
     problems: list[Problem] = []
     drugs = [d.id for d in regimen.drugs]
     names = {d.id: d.name for d in regimen.drugs}  # a drug written by its name: its id
@@ -47,15 +51,26 @@ def check_record(record: Record, regimen: Regimen, arm: str | None = None,
                                      f"of {regimen.id} has this id (drugs: {', '.join(drugs)})",
                                      row.drug, code="unknown-drug"))
             continue
-        mine = [c for c in courses if row.drug is None or c.drug == row.drug]
+        here = [(p, i, c) for p, i, c in placed if row.drug is None or c.drug == row.drug]
+        mine = [c for _, _, c in here]
         if row.drug is not None and not mine:
             problems.append(_problem(row, "drug", f"arm {arm} receives no {row.drug}",
                                      row.drug, code="drug-not-in-arm"))
             continue
         found = _cycle_problems(row, mine) if row.cycle is not None else []
         if row.event.value == "reduce":
-            found += _level_problems(row, list(dict.fromkeys(
-                a for c in mine for a in blinded_alike(regimen, c))))
+            conflicts = blinded_conflicts(regimen, [row]) if blinded else []
+            if conflicts:
+                found += conflicts
+            else:
+                # The active courses whose levels the arm's courses follow (a blinded
+                # placebo: those it stands for); blinded, every arm's in a blinded period.
+                own = _unique(t for p, i, _ in here for t in stands_for(regimen, p.id, i))
+                wide = own
+                if blinded:
+                    wide = _unique([*(c for p in _blinded_of(here) for c in p.courses
+                                      if c.drug == row.drug and _active(c)), *own])
+                found += _level_problems(row, wide) or undeclared_problems(regimen, row, own)
             if not found:
                 reductions.append(row)
         problems.extend(found)
@@ -65,24 +80,176 @@ def check_record(record: Record, regimen: Regimen, arm: str | None = None,
         raise InvalidRecordError(sorted(problems, key=lambda p: p.line or 0))
 
 
-def _courses(regimen: Regimen, arm: str | None) -> list[Course]:
+def _courses(regimen: Regimen, arm: str | None) -> list[tuple[Period, int, Course]]:
+    """The courses of ``arm`` (None: every course), each with its period and its index
+    there: a course is known by its place, never by its value (two periods may have
+    courses written alike)."""
     periods = regimen.periods if arm is None else regimen.path(arm)
-    return [c for p in periods for c in p.courses
+    return [(p, i, c) for p in periods for i, c in enumerate(p.courses)
             if arm is None or c.arms is None or arm in c.arms]
 
 
-def blinded_alike(regimen: Regimen, course: Course) -> list[Course]:
-    """``course`` and, for a placebo course of a blinded period, the active courses of its
-    drug in that period: blinded staff record a placebo participant's reduction as they
-    would an active one's, so the levels those declare are the placebo's too (a level
-    refused, or not stopping the drug, on the placebo arm alone would tell the arm;
-    docs/record.md, "Dose changes")."""
-    alike = [course]
-    if course.placebo:
+def _blinded_of(here: list[tuple[Period, int, Course]]) -> list[Period]:
+    return list({id(p): p for p, _, _ in here if p.blinded}.values())
+
+
+def _unique(courses: Iterable[Course]) -> list[Course]:
+    """``courses`` in order, each course (by identity) once."""
+    return list({id(c): c for c in courses}.values())
+
+
+def _active(course: Course) -> bool:
+    """A course with a dose to change: not a placebo, nor a dose unspecified."""
+    return not course.placebo and (course.dose is not None or bool(course.steps))
+
+
+def _schedule_key(course: Course) -> tuple[object, ...]:
+    """What places a course's administrations in its period (not its dose)."""
+    return (course.start, course.span, course.cycle, course.cycles, course.pattern,
+            course.first_cycle, course.times)
+
+
+def stands_for(regimen: Regimen, period: str, index: int) -> list[Course]:
+    """The active courses whose dose levels course ``index`` of period ``period`` follows
+    (docs/record.md, "Dose changes"): an active course, itself; a placebo course of a
+    blinded period, the active courses of its drug there with its schedule (the same
+    start, span, cycles, days and times: a loading placebo the loading courses), or every
+    active course of its drug there when none has it (blinded staff record a reduction
+    without knowing which it is); any other course (a placebo of an open-label period, a
+    dose unspecified) none: it has no level, and no level stops it."""
+    where = regimen.period(period)
+    course = where.courses[index]
+    if _active(course):
+        return [course]
+    if not (course.placebo and where.blinded):
+        return []
+    actives = [c for c in where.courses if c.drug == course.drug and _active(c)]
+    same = [c for c in actives if _schedule_key(c) == _schedule_key(course)]
+    return same or actives
+
+
+def _declared(course: Course) -> list[int]:
+    return sorted({0, *(x.level for x in course.levels)})
+
+
+def lowest_level(courses: Sequence[Course]) -> int:
+    """The lowest dose level ``courses`` declare (0 when none declares one)."""
+    return min((_declared(c)[0] for c in courses), default=0)
+
+
+def reaction(course: Course, level: int) -> str:
+    """What active ``course`` does with dose level ``level``: ``"dose"`` (level 0, or a
+    level it declares), ``"stop"`` (below its lowest declared level: the drug stops) or
+    ``"undeclared"`` (between levels it declares: refused)."""
+    declared = _declared(course)
+    if level in declared:
+        return "dose"
+    return "stop" if level < declared[0] else "undeclared"
+
+
+def _course_name(regimen: Regimen, course: Course, *, period: bool = True) -> str:
+    """``course`` in words: "course load of period treatment", "course 2 of ..." (its
+    place from 1 when it has no id); without ``period``, its name alone."""
+    for where in regimen.periods:
+        for i, c in enumerate(where.courses):
+            if c is course:
+                name = f"course {course.id}" if course.id else f"course {i + 1}"
+                return f"{name} of period {where.id}" if period else name
+    return "a course"  # pragma: no cover - every course is one of a period's
+
+
+def _slots(period: Period, drug: str, regimen: Regimen) -> list[list[Course]]:
+    """The groups of active courses of ``drug`` in blinded ``period`` that a blinded output
+    shows as one: those with the same schedule (the arms' courses of a dose-ranging
+    period), and those each placebo course stands for."""
+    actives = [c for c in period.courses if c.drug == drug and _active(c)]
+    groups: dict[tuple[object, ...], list[Course]] = {}
+    for c in actives:
+        groups.setdefault(_schedule_key(c), []).append(c)
+    slots = list(groups.values())
+    slots += [stands_for(regimen, period.id, i) for i, c in enumerate(period.courses)
+              if c.drug == drug and c.placebo]
+    return [s for s in slots if len(s) > 1]
+
+
+def _answer(course: Course, row: RecordRow) -> tuple[str, bool]:
+    """What ``course`` does with ``row``'s level, and whether the row's percentage (if
+    any) agrees with the level's on it."""
+    assert row.level is not None
+    done = reaction(course, row.level)
+    if done != "dose" or row.percent is None:
+        return done, True
+    share = level_percent(course, row.level)
+    return done, share is None or percent_agrees(share, row.percent)
+
+
+def _answer_text(course: Course, row: RecordRow) -> str:
+    assert row.level is not None
+    done, agrees = _answer(course, row)
+    if done == "stop":
+        return f"stops it (its lowest level is {_declared(course)[0]})"
+    if done == "undeclared":
+        return ("refuses it (its levels: "
+                f"{', '.join(str(x) for x in reversed(_declared(course)))})")
+    if not agrees:
+        share = level_percent(course, row.level)
+        assert share is not None
+        return f"gives it as {_share_text(share)} of the level-0 dose"
+    return f"gives dose level {row.level}"
+
+
+def blinded_conflicts(regimen: Regimen, rows: Iterable[RecordRow]) -> list[Problem]:
+    """The ``reduce`` rows among ``rows`` that the arms' active courses of a blinded
+    period take differently (code ``blinded-levels-differ``): courses a blinded output
+    shows as one (:func:`_slots`) of which one gives the level and another stops the drug
+    or refuses the level (or the percentage given with it): a blinded output of any arm
+    would tell the arm, so it is refused on every arm, whatever the row's date and the
+    arm (docs/record.md, "Dose changes")."""
+    problems: list[Problem] = []
+    for row in rows:
+        if row.event.value != "reduce" or row.level is None or row.drug is None:
+            continue  # a percentage alone is of the level-0 dose of every course alike
         for period in regimen.periods:
-            if period.blinded and course in period.courses:
-                alike += [c for c in period.courses if c.drug == course.drug and not c.placebo]
-    return alike
+            if not period.blinded:
+                continue
+            slot = next((s for s in _slots(period, row.drug, regimen)
+                         if len({_answer(c, row) for c in s}) > 1), None)
+            if slot is None:
+                continue
+            told = "; ".join(
+                f"{_course_name(regimen, c, period=False)} ({_arms_text(c)}) "
+                f"{_answer_text(c, row)}"
+                for c in slot)
+            problems.append(_problem(
+                row, "level", f"the arms' courses of {row.drug} in blinded period "
+                f"{period.id} take {level_text(row)} differently ({told}): any blinded "
+                "output would tell the arm, so the row is refused on every arm; replay it "
+                "unblinded (--unblinded, or --format table, json or csv) to follow each "
+                "arm's own levels", level_text(row), code="blinded-levels-differ"))
+            break
+    return problems
+
+
+def _arms_text(course: Course) -> str:
+    if course.arms is None:
+        return "every arm"
+    return ("arm " if len(course.arms) == 1 else "arms ") + ", ".join(course.arms)
+
+
+def undeclared_problems(regimen: Regimen, row: RecordRow, courses: list[Course]) -> list[Problem]:
+    """A level some course of the drug declares, between two levels of another course that
+    does not: refused, naming that course (it has no dose at that level, and the level is
+    not below its lowest: no stop either)."""
+    if row.level is None:
+        return []
+    for course in courses:
+        if reaction(course, row.level) == "undeclared":
+            listed = ", ".join(str(x) for x in reversed(_declared(course)))
+            return [_problem(row, "level", f"dose level {row.level} is not declared for "
+                             f"{row.drug} by {_course_name(regimen, course)} (declared: "
+                             f"{listed}); undeclared levels are refused",
+                             row.level, code="undeclared-level")]
+    return []
 
 
 def _cycles_text(courses: list[Course]) -> str:

@@ -50,7 +50,14 @@ from ..quantities import (
     plain,
     shown_beside,
 )
-from ._check import blinded_alike, escalation_problems, level_text
+from ._check import (
+    escalation_problems,
+    level_text,
+    lowest_level,
+    reaction,
+    stands_for,
+    undeclared_problems,
+)
 from ._measure_errors import _MEASURE_LABEL, _stale_bsa, _unusable
 from ._model import EventKind, Measurement, RecordRow
 from ._numbers import number_fields
@@ -456,15 +463,13 @@ class Dosing:
         plan_level = self.levels.get(a.drug, 0)
         level = plan_level if reduction is None else reduction.level
         percent = None if reduction is None else reduction.percent
-        declared = _declared(self.regimen, course)
-        if course.placebo and reduction is not None and reduction.level < declared[0]:
-            # A blinded placebo stops as its active course would: blinded staff stop the
-            # study drug whichever it is (a placebo dose given on would tell the arm).
-            row = reduction.row
-            return DoseChange(a.dose, False, level, None, True, body, (*notes, _stop_note(
-                row, a.drug, declared[0])), stop_row=row)
+        if course.placebo and reduction is not None:
+            return self._placebo(a, level, reduction, body, notes)
         if dose is None or course.placebo or a.dose.amount is None:
             return DoseChange(a.dose, False, level, percent, False, body, tuple(notes))
+        declared = sorted({0, *(x.level for x in course.levels)})  # its own levels
+        if reduction is not None and reaction(course, reduction.level) == "undeclared":
+            raise InvalidRecordError(undeclared_problems(self.regimen, reduction.row, [course]))
         if reduction is not None and reduction.level < declared[0]:
             # Stopped: the dose it would have had is the one under the reduction in force
             # before the row that stopped it (as under a stop row: the same dose whatever
@@ -478,6 +483,35 @@ class Dosing:
                                        notes=(*would.notes, note), stop_row=row)
         return self._changed(a, course, dose, day, person, measured, notes, replaced_bsa,
                              body, reduction, plan_level)
+
+    def _placebo(self, a: Administration, level: int, reduction: _Reduction,
+                 body: BodyUsed, notes: list[str]) -> DoseChange:
+        """A placebo dose under ``reduction``: a placebo of a blinded period stops as the
+        active courses it stands for stop (:func:`stands_for`: blinded staff stop the study
+        drug whichever it is), and is refused where they refuse the level; otherwise (they
+        give the level, or take it differently: a blinded output refuses the row, see
+        :func:`blinded_conflicts`; an open-label placebo) it stays a placebo."""
+        targets = stands_for(self.regimen, a.period, a.course)
+        said = {reaction(c, reduction.level) for c in targets}
+        row = reduction.row
+        if said == {"undeclared"}:
+            raise InvalidRecordError(undeclared_problems(self.regimen, row, targets))
+        if said == {"stop"}:
+            return DoseChange(a.dose, False, level, None, True, body, (*notes, _stop_note(
+                row, a.drug, lowest_level(targets))), stop_row=row)
+        if len(said) > 1:
+            notes = [*notes, f"dose level {row.level} on {row.date} (record line {row.line}) "
+                     "is taken differently by the active courses this placebo stands for: "
+                     "the placebo is not stopped (a blinded output refuses the row)"]
+        return DoseChange(a.dose, False, level, reduction.percent, False, body, tuple(notes))
+
+    def lowest(self, a: Administration) -> int:
+        """The lowest dose level of the courses whose levels ``a``'s course follows (its
+        own; for a blinded placebo, those it stands for): a level below it stops ``a``."""
+        course = self._course(a)
+        if not course.placebo:
+            return lowest_level([course])
+        return lowest_level(stands_for(self.regimen, a.period, a.course))
 
     def _changed(self, a: Administration, course: Course, dose: Dose, day: date,
                  person: Participant, measured: tuple[tuple[str, date, int], ...],
@@ -569,12 +603,6 @@ def _asks(row: RecordRow) -> tuple[int, Decimal | None]:
 
 def _when(row: RecordRow) -> tuple[date, int]:
     return (row.date or date.min, row.line)
-
-
-def _declared(regimen: Regimen, course: Course) -> list[int]:
-    """The dose levels of ``course`` (of its blinded active courses too, for a blinded
-    placebo: :func:`blinded_alike`), lowest first, 0 among them."""
-    return sorted({0, *(x.level for c in blinded_alike(regimen, course) for x in c.levels)})
 
 
 def _stop_note(row: RecordRow, drug: str, lowest: int) -> str:

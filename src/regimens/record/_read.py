@@ -45,12 +45,14 @@ __all__ = ["COLUMNS", "OPTIONAL_COLUMNS", "load_record", "read_record", "record_
 
 
 def load_record(path: str | os.PathLike[str], *, regimen: Regimen | None = None,
-                arm: str | None = None) -> Record:
+                arm: str | None = None, blinded: bool = False) -> Record:
     """Read a participant's record file: ``.csv``, or ``.yaml``/``.yml``/``.json``.
 
     With ``regimen`` (and ``arm``, when known), the rows are also checked against it
     (:meth:`Record.check_against`) and every problem of every row comes in one error
-    (docs/record.md, "Every problem at once").
+    (docs/record.md, "Every problem at once"). ``blinded``: the record is for an output
+    that blinds the arm: a ``reduce`` row is judged alike on every arm in a blinded period
+    (:meth:`Record.check_against`).
 
     Raises:
         InvalidRecordError: the file cannot be read (missing, a directory, not a regular
@@ -84,15 +86,17 @@ def load_record(path: str | os.PathLike[str], *, regimen: Regimen | None = None,
     except OSError as exc:
         raise _fail(name, None, f"cannot read the file: {exc.strerror}",
                     code="unreadable-file") from None
-    return read_record(data, name=name, kind=kind, regimen=regimen, arm=arm)
+    return read_record(data, name=name, kind=kind, regimen=regimen, arm=arm,
+                       blinded=blinded)
 
 
 def read_record(text: str | bytes, *, name: str = "<record>", kind: str = "csv",
-                regimen: Regimen | None = None, arm: str | None = None) -> Record:
+                regimen: Regimen | None = None, arm: str | None = None,
+                blinded: bool = False) -> Record:
     """Read a record from its text: ``kind`` ``"csv"`` (a header, then one row per line) or
     ``"yaml"`` (a list of mappings with the same keys; JSON is YAML). ``name`` is the file
     name messages cite. With ``regimen`` (and ``arm``), the rows that could be read are
-    also checked against it, in the same error.
+    also checked against it, in the same error (``blinded``: as :func:`load_record`).
 
     Every row is read, whatever the problems of the others: a row with a problem of its
     own (a cell, a field its event does not take) is reported and left out of the checks
@@ -150,7 +154,7 @@ def read_record(text: str | bytes, *, name: str = "<record>", kind: str = "csv",
     if regimen is not None:
         problems = _without_cycles(problems, rows, regimen, arm, name)
         try:
-            check_record(record, regimen, arm)
+            check_record(record, regimen, arm, blinded=blinded)
         except InvalidRegimenError as exc:
             problems.extend(exc.problems)
     if problems:

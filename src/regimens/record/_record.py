@@ -91,7 +91,8 @@ class Record:
         return tuple(sorted(((void, by_line[line]) for line, void in self._withdrawn.items()),
                             key=lambda pair: pair[0].line))
 
-    def check_against(self, regimen: Regimen, arm: str | None = None) -> None:
+    def check_against(self, regimen: Regimen, arm: str | None = None, *,
+                      blinded: bool = False) -> None:
         """Check that every row that counts names what ``regimen`` has (on ``arm``, when
         given): its drug (a look-alike id is named), the protocol cycle number (within the
         cycles of a course of the drug; every cycled course when the drug is empty) and the
@@ -99,18 +100,22 @@ class Record:
         ``reduce`` a declared dose level (a level below the lowest declared one is allowed:
         the drug then stops) that agrees with the row's percentage when both are given, and
         that does not raise a dose the course's reductions keep permanent. A misspelt or
-        look-alike drug id is named ("did you mean 'dox'?").
+        look-alike drug id is named ("did you mean 'dox'?"). ``blinded``: the record is
+        for an output that blinds the arm: in a blinded period a ``reduce`` row's level is
+        judged against every arm's courses there, alike on every arm, and a row they take
+        differently (one gives the level, another stops the drug or refuses it) is refused
+        (docs/record.md, "Dose changes").
 
         Raises:
             InvalidRecordError: every row that names something the regimen lacks, in line
                 order, with its file, line and column (codes ``unknown-drug``,
                 ``drug-not-in-arm``, ``unknown-cycle``, ``unknown-cycle-day``,
                 ``undeclared-level``, ``level-percent-mismatch``, ``nothing-to-reduce``,
-                ``re-escalation``).
+                ``re-escalation``, ``blinded-levels-differ``).
             RegimenLookupError: ``arm`` is not an arm of the regimen.
             ExpandOptionTypeError: ``regimen`` is not a :class:`Regimen` (a catalogue id).
         """
-        check_record(self, regimen, arm)
+        check_record(self, regimen, arm, blinded=blinded)
 
     def row_at(self, line: int) -> RecordRow | None:
         """The row written on ``line`` (None: no row starts there)."""

@@ -201,11 +201,18 @@ class _DoseChanges(_ReplayState):
             name = self.name(row.drug)
             declared = sorted({0, *(x.level for p in self.regimen.periods for c in p.courses
                                     if c.drug == row.drug for x in c.levels)})
-            if row.level is not None and row.level < declared[0]:
-                stopped = sum(1 for r in self.rows if r.plan.drug == row.drug
-                              and r.status is _S.STOPPED
-                              and any(f"record line {row.line})" in n for n in r.notes))
-                said.append(f"below the lowest declared level ({declared[0]}): {name} stops "
+            # The doses this row stopped, each by the levels of its own course (a course
+            # of the drug may declare fewer levels than another: a maintenance course
+            # stops at a level its loading course has).
+            stopping = [r for r in self.rows if r.plan.drug == row.drug
+                        and r.status is _S.STOPPED
+                        and any(f"record line {row.line})" in n for n in r.notes)]
+            if row.level is not None and (stopping or row.level < declared[0]):
+                stopped = len(stopping)
+                lows = sorted({dosing.lowest(r.plan) for r in stopping}, reverse=True) or [
+                    declared[0]]
+                said.append(f"below the lowest declared level "
+                            f"({', '.join(str(x) for x in lows)}): {name} stops "
                             f"from then on ({stopped} dose{'' if stopped == 1 else 's'} "
                             "stopped)")
             undoes = (row.level == 0 and row.percent in (None, 100)) or (
