@@ -10,10 +10,11 @@ import dataclasses
 from datetime import date
 from typing import TYPE_CHECKING, NoReturn
 
-from ..engine import ComputedDose
-from ..errors import GivenAfterArmWarning, OverdoseWarning, UnitError, UnitSlipWarning
-from ..quantities import Amount, StudyDay, human_amount
+from ..engine import Administration, ComputedDose
+from ..errors import GivenAfterArmWarning, OverdoseWarning, UnitSlipWarning
+from ..quantities import StudyDay
 from ._dosing import Dosing
+from ._given_amount import given_amount
 from ._model import RecordRow
 from ._replay_state import (
     _S,
@@ -207,7 +208,7 @@ class _Status(_ReplayState):
         # after a stop row; the dose given after a stop is a deviation all the same).
         due = dosing.dose(target.plan, row.date, as_of=row.date)
         planned = due.dose
-        dose = self.given_dose(row, planned)
+        dose = self.given_dose(row, target.plan, planned)
         before = target.date
         # Given on another day than it was due: held to the move's ordering rule and
         # limit (max_delay); a make-up is given after later doses by design (missed:
@@ -236,11 +237,11 @@ class _Status(_ReplayState):
         self.change(row, f"{target.plan.drug_name} " + text + (
             f", cycle {target.plan.cycle} day {target.plan.cycle_day}"
             if target.plan.cycle is not None else ""))
-        given_amount = dose.amount if dose is not None else None
-        if (given_amount is not None and planned.amount is not None
-                and given_amount.magnitude > planned.amount.magnitude):
+        if (dose is not None and dose.amount is not None and planned.amount is not None
+                and dose.amount.magnitude > planned.amount.magnitude):
             # Same unit (given_dose converts): more than planned is never taken silently.
-            text = (f"{target.plan.drug_name} given {human_amount(given_amount)} on "
+            # As shown: "3 tablets (1,500 mg)" for a count of a drug with a strength.
+            text = (f"{target.plan.drug_name} given {dose.text} on "
                     f"{_day(row.date)}, more than the {planned.text} planned")
             self.deviation(row, text)
             self.warnings.append(OverdoseWarning(f"{row.source}:{row.line}: {text}"))
@@ -263,25 +264,20 @@ class _Status(_ReplayState):
             self.deviation(row, f"{target.plan.drug_name} given on {_day(row.date)} although "
                            f"{status_before.value} by the record")
 
-    def given_dose(self, row: RecordRow, planned: ComputedDose) -> ComputedDose | None:
-        """The dose a given row records, when it gives an amount other than the plan's."""
+    def given_dose(self, row: RecordRow, plan: Administration, planned: ComputedDose
+                   ) -> ComputedDose | None:
+        """The dose a given row records, when it gives an amount other than the plan's
+        (converted to the unit of ``planned``, the dose due, or refused: given_amount)."""
         if row.amount is None:
             return None
-        amount: Amount = row.amount
-        if planned.amount is not None:
-            try:
-                amount = row.amount.to(planned.amount.unit)
-            except UnitError:
-                raise _problem(row, "amount", "the amount given must be in the planned dose's "
-                               f"dimension ({planned.amount.unit.dimension.value}: planned "
-                               f"{planned.text})", str(row.amount),
-                               "record-wrong-dimension") from None
-            if amount.magnitude == planned.amount.magnitude:
-                return None
-        text = human_amount(amount)
-        derivation = f"given: {text} (record line {row.line}" + (
+        given = given_amount(row, self.regimen, plan, planned)
+        amount = given.amount
+        if planned.amount is not None and amount.magnitude == planned.amount.magnitude:
+            return None
+        derivation = f"given: {given.text} (record line {row.line}" + (
             f": {row.reason})" if row.reason else ")") + f"; planned: {planned.text}"
-        return ComputedDose(amount, text, derivation, planned.basis, planned.per_basis)
+        return ComputedDose(amount, given.text, derivation, planned.basis, planned.per_basis,
+                            form=given.form, content=given.content)
 
     def given_unplanned(self, row: RecordRow, candidates: list[_Row]) -> None:
         """A given row that fulfils no planned administration: kept, and a deviation."""
@@ -373,15 +369,13 @@ class _Status(_ReplayState):
         extra = _Row(template, row.date, _S.GIVEN, line=row.line, unplanned=True)
         # In the planned dose's unit (a wrong dimension is refused), but no planned amount
         # beside it: no plan is fulfilled, so none is borrowed from the nearest one.
-        self.given_dose(row, plan.dose)  # refuses an amount in another dimension
-        amount: Amount = row.amount
-        if plan.dose.amount is not None:
-            amount = row.amount.to(plan.dose.amount.unit)
-        text = human_amount(amount)
+        given = given_amount(row, self.regimen, plan, plan.dose)  # or refused
+        amount, text = given.amount, given.text
         dose = ComputedDose(amount, text, f"given: {text} (record line {row.line}"
                             + (f": {row.reason}" if row.reason else "")
                             + "); fulfils no planned administration",
-                            plan.dose.basis, plan.dose.per_basis)
+                            plan.dose.basis, plan.dose.per_basis, form=given.form,
+                            content=given.content)
         extra.dose = dose
         extra.time_given = row.time
         why = ("it was given already" if candidates else
