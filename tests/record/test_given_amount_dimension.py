@@ -275,3 +275,68 @@ def test_a_given_row_fulfilling_nothing_is_converted_and_checked_alike() -> None
         (problem,) = exc.value.problems
         assert (problem.line, problem.path, problem.code) == (2, "amount",
                                                               "record-wrong-dimension")
+
+
+def test_another_dimension_is_said_before_the_parts_of_a_form() -> None:
+    # 1.25 tablets of a drug dosed in units: the dimension is what is wrong.
+    problem = _refusal("units", "1.25 tablets", False, False, "act")
+    assert (problem.message, problem.code, problem.value) == (
+        "the amount given must be in the planned dose's dimension (international units: "
+        "planned 2 million units)", "record-wrong-dimension", "1.25 tablets")
+
+
+def _solution(dose: str) -> regimens.Regimen:
+    return regimens.loads(
+        "format: regimens/1\nid: sol\ntitle: Solution\n"
+        "drugs: {s: {name: drugs, route: oral, strength: 30 mg/mL}}\n"
+        "arms: {x: {label: X}}\nperiods:\n  - id: p\n    length: 1 week\n    courses:\n"
+        f"      - {{drug: s, dose: {dose}, days: [1]}}\n", "S.yaml")
+
+
+def test_an_amount_of_drug_not_an_exact_count_of_the_form_is_refused() -> None:
+    # 100 mg / 30 mg per mL = 3.333... mL: no exact amount in the mL the dose is counted in.
+    record = regimens.read_record(HEAD + "2027-01-04,given,s,,,100 mg,,\n", name="G.csv")
+    with pytest.raises(regimens.InvalidRecordError) as exc:
+        _solution("5 mL").expand("x", date(2027, 1, 4), record=record)
+    (problem,) = exc.value.problems
+    assert (problem.line, problem.path, problem.message, problem.code) == (
+        2, "amount", "100 mg is not an exact number of mL at 30 mg per mL: write the mL given",
+        "record-form-count")
+    # 90 mg is 3 mL exactly (30 x 3), shown as the plan shows a dose: "3 mL (90 mg)".
+    record = regimens.read_record(HEAD + "2027-01-04,given,s,,,90 mg,,\n", name="G.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", regimens.RegimenWarning)
+        first = _solution("5 mL").expand("x", date(2027, 1, 4), record=record
+                                         ).administrations[0]
+    assert (first.amount, first.unit, first.dose.text) == ("3", "mL", "3 mL (90 mg)")
+
+
+def _placebo_only(limit: str) -> regimens.Regimen:
+    return regimens.loads(
+        "format: regimens/1\nid: pbo\ntitle: Placebo only\n"
+        f"drugs: {{p: {{name: drugp, route: intravenous{limit}}}}}\n"
+        "arms: {x: {label: X}}\nperiods:\n  - id: p\n    length: 1 week\n    courses:\n"
+        "      - {drug: p, placebo: true, days: [1]}\n", "P.yaml")
+
+
+def test_a_drug_given_only_as_placebo_takes_its_dimension_from_its_limit() -> None:
+    # No dose of the drug says a dimension: its max_cumulative (mg) does; without one the
+    # amount is kept as written (nothing adds it up in another unit).
+    def given(regimen: regimens.Regimen, amount: str) -> regimens.Administration:
+        record = regimens.read_record(HEAD + f"2027-01-04,given,p,,,{amount},,\n",
+                                      name="G.csv")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", regimens.RegimenWarning)
+            return regimen.expand("x", date(2027, 1, 4), record=record).administrations[0]
+
+    limited = _placebo_only(", max_cumulative: 100 mg")
+    first = given(limited, "2 g")
+    assert (first.amount, first.unit, first.dose.text) == ("2000", "mg", "2,000 mg")
+    with pytest.raises(regimens.InvalidRecordError) as exc:
+        given(limited, "1 MIU")
+    (problem,) = exc.value.problems
+    assert (problem.line, problem.path, problem.message, problem.code) == (
+        2, "amount", "the amount given must be in the dimension of drugp's doses (mass)",
+        "record-wrong-dimension")
+    first = given(_placebo_only(""), "1 mL")
+    assert (first.amount, first.unit, first.dose.text) == ("1", "mL", "1 mL")

@@ -49,10 +49,6 @@ class Given:
     content: Amount | None = None
 
 
-class _Refused(Exception):
-    """The amount does not convert to the unit asked (another dimension)."""
-
-
 def given_amount(row: RecordRow, regimen: Regimen, plan: Administration,
                  planned: ComputedDose) -> Given:
     """``row``'s amount (not None) for the administration ``plan``, whose dose due is
@@ -67,7 +63,6 @@ def given_amount(row: RecordRow, regimen: Regimen, plan: Administration,
     written = row.amount
     drug = regimen.drug(plan.drug)
     strength = drug.strength
-    _whole(row, written)
     own = planned.amount.unit if planned.amount is not None else None
     units = _reference(regimen, plan)
     if plan.blinded:
@@ -88,14 +83,13 @@ def given_amount(row: RecordRow, regimen: Regimen, plan: Administration,
         target = units[0] if units else None
         message = (f"the amount given must be in the dimension of {drug.name}'s doses "
                    f"({_allowed(units, strength)})")
+    if target is not None and not _converts(written, target, strength):
+        raise _refuse(row, message, "record-wrong-dimension")
+    _whole(row, written)
     if target is None:
         # Nothing says what its doses are in: kept as written.
         return _shown(written, written, strength)
-    try:
-        amount = _convert(row, written, target, strength)
-    except _Refused:
-        raise _refuse(row, message, "record-wrong-dimension") from None
-    return _shown(written, amount, strength)
+    return _shown(written, _convert(row, written, target, strength), strength)
 
 
 def _reference(regimen: Regimen, plan: Administration) -> list[Unit]:
@@ -157,15 +151,13 @@ def _converts(amount: Amount, target: Unit, strength: Strength | None) -> bool:
 
 def _convert(row: RecordRow, amount: Amount, target: Unit, strength: Strength | None
              ) -> Amount:
-    """``amount`` in ``target``, exactly, through ``strength`` between its form and the
-    amount of drug it holds.
+    """``amount`` (of a dimension that :func:`_converts` to ``target``) in ``target``,
+    exactly, through ``strength`` between its form and the amount of drug it holds.
 
     Raises:
-        _Refused: another dimension.
-        InvalidRecordError: an amount of drug that is a count the form cannot be given in.
+        InvalidRecordError: an amount of drug that is not a count the form can be given
+            in (code ``record-form-count``).
     """
-    if not _converts(amount, target, strength):
-        raise _Refused
     dimension = amount.unit.dimension
     if dimension is target.dimension:
         return amount.to(target)
@@ -182,7 +174,7 @@ def _convert(row: RecordRow, amount: Amount, target: Unit, strength: Strength | 
     if count_value is None:
         raise _refuse(row, f"{human_amount(amount)} is not an exact number of "
                       f"{_forms(strength)} at {human_amount(strength.amount)} per "
-                      f"{strength.per.symbol}: give the {_forms(strength)} given",
+                      f"{strength.per.symbol}: write the {_forms(strength)} given",
                       "record-form-count")
     count = Amount(count_value, strength.per)
     split = form_part_problem(count)
