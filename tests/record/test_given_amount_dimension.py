@@ -340,3 +340,21 @@ def test_a_drug_given_only_as_placebo_takes_its_dimension_from_its_limit() -> No
         "record-wrong-dimension")
     first = given(_placebo_only(""), "1 mL")
     assert (first.amount, first.unit, first.dose.text) == ("1", "mL", "1 mL")
+
+
+def test_a_blinded_placebo_takes_the_dimension_its_amount_is_in() -> None:
+    # Two active arms dosed in two dimensions (mass and units) and one placebo: the
+    # placebo's amount is taken in the unit of the active dose whose dimension it is in.
+    regimen = regimens.loads(
+        "format: regimens/1\nid: two\ntitle: Two dimensions\n"
+        "drugs: {d: {name: drugd, route: intravenous}}\n"
+        "arms: {hi: {label: A}, lo: {label: B}, pbo: {label: P}}\n"
+        "periods:\n  - id: t\n    length: 1 week\n    blinded: true\n    courses:\n"
+        "      - {drug: d, arms: [hi], dose: 2 mg, days: [1]}\n"
+        "      - {drug: d, arms: [lo], dose: 1 MIU, days: [1]}\n"
+        "      - {drug: d, arms: [pbo], placebo: true, days: [1]}\n", "T.yaml")
+    for amount, expected in (("1000 kIU", ("1", "MIU")), ("2000 mcg", ("2", "mg"))):
+        record = regimens.read_record(HEAD + f"2027-01-04,given,d,,,{amount},,\n",
+                                      name="G.csv")
+        first = regimen.expand("pbo", date(2027, 1, 4), record=record).administrations[0]
+        assert (first.amount, first.unit) == expected

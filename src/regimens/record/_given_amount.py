@@ -72,7 +72,7 @@ def given_amount(row: RecordRow, regimen: Regimen, plan: Administration,
                    "every arm's given amounts are checked alike, naming no planned dose")
         if units and not any(_converts(written, u, strength) for u in units):
             raise _refuse(row, message, "record-wrong-dimension")
-        target = own if own is not None else (units[0] if units else None)
+        target = own if own is not None else _first(written, units, strength)
     elif own is not None:
         target = own
         message = (f"the amount given must be in the planned dose's dimension "
@@ -80,7 +80,7 @@ def given_amount(row: RecordRow, regimen: Regimen, plan: Administration,
     else:
         # An open-label placebo, or a dose left unspecified: its drug's doses say the
         # dimension (its amount counts towards their totals and cumulative limit).
-        target = units[0] if units else None
+        target = _first(written, units, strength)
         message = (f"the amount given must be in the dimension of {drug.name}'s doses "
                    f"({_allowed(units, strength)})")
     if target is not None and not _converts(written, target, strength):
@@ -90,6 +90,12 @@ def given_amount(row: RecordRow, regimen: Regimen, plan: Administration,
         # Nothing says what its doses are in: kept as written.
         return _shown(written, written, strength)
     return _shown(written, _convert(row, written, target, strength), strength)
+
+
+def _first(written: Amount, units: list[Unit], strength: Strength | None) -> Unit | None:
+    """The first of ``units`` that ``written`` converts to, else the first (None: none)."""
+    return next((u for u in units if _converts(written, u, strength)),
+                units[0] if units else None)
 
 
 def _reference(regimen: Regimen, plan: Administration) -> list[Unit]:
