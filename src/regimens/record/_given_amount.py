@@ -6,10 +6,10 @@ a count of the drug's own dosage form is converted by its ``strength`` (2 tablet
 is 1,000 mg; 750 mg is 1.5 tablets when the dose is counted in tablets), and is a count
 the form can be given in (whole or half tablets, whole capsules), as a regimen's doses are;
 any other amount is refused with its file, line and field. The dose it is checked against
-is the one planned; a placebo has none, so the doses of its drug say it: in a blinded period
-the active courses the placebo stands for (:func:`~regimens.record._check.blinded_alike`),
-and there every arm is checked against all of them in words that name no planned dose
-(refused, or named, on one arm alone, it would tell the arm).
+is the one planned; a placebo has none, so the doses of its drug say it. In a blinded period
+every arm is checked against every active course of the drug there (a placebo against all
+the courses it may stand for), in words that name no planned dose: refused, or named, on one
+arm alone, it would tell the arm.
 """
 
 from __future__ import annotations
