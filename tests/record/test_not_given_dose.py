@@ -97,13 +97,17 @@ CASES = [
     ("reduce below the lowest, new weight", REDUCE_1 + "2027-01-15,reduce,pac,,,,-3,\n"
      "2027-01-20,measure,,,,60 kg,,\n", False, "2027-01-25", "stopped", "117.6 mg",
      LEVEL_1_60KG),
-    # Held (never resumed), under level -1; then also stopped by a reduction after the hold.
+    # Held (never resumed), under level -1; then stopped by a reduction after the hold, as
+    # a stop row after the hold stops it (review A, 4: it was pinned "held" here, which a
+    # stop row on the same day never gives: the drug stops from then on, held or not).
     ("held", REDUCE_1 + "2027-01-15,hold,pac,,,,,\n", False,
      "2027-01-18", "held", "127.4 mg", LEVEL_1),
     ("held, whole treatment", REDUCE_1 + "2027-01-15,hold,,,,,,\n", False,
      "2027-01-18", "held", "127.4 mg", LEVEL_1),
     ("held then reduced below the lowest", REDUCE_1 + "2027-01-15,hold,pac,,,,,\n"
-     "2027-01-16,reduce,pac,,,,-3,\n", False, "2027-01-18", "held", "127.4 mg", LEVEL_1),
+     "2027-01-16,reduce,pac,,,,-3,\n", False, "2027-01-18", "stopped", "127.4 mg", LEVEL_1),
+    ("held then a stop row", REDUCE_1 + "2027-01-15,hold,pac,,,,,\n"
+     "2027-01-16,stop,pac,,,,,\n", False, "2027-01-18", "stopped", "127.4 mg", LEVEL_1),
     # Missed, under level -1; missed after a stopping reduction.
     ("missed", REDUCE_1 + "2027-01-18,missed,pac,,,,,\n", False,
      "2027-01-18", "missed", "127.4 mg", LEVEL_1),

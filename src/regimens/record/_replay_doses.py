@@ -43,9 +43,11 @@ class _DoseChanges(_ReplayState):
             as_of = r.date if r.status in (_S.GIVEN, _S.MISSED) else None
             change = dosing.dose(r.plan, r.date, as_of=as_of)
             scaled = r.plan.dose.basis in _SCALED
-            if change.stopped and r.status is _S.PLANNED:
+            if change.stopped and r.status in (_S.PLANNED, _S.HELD):
                 # Stopped by a reduction below the lowest declared level: then as a dose
-                # stopped by a stop row (below).
+                # stopped by a stop row (_Holds.stops: a dose planned or held, a make-up or
+                # a dose moved too, is stopped; one given, missed or cancelled keeps its
+                # status). A hold never keeps a stopped drug "held" (review A, 4).
                 r.status = _S.STOPPED
                 r.touch(change.notes[-1])
             if r.status not in (_S.PLANNED, _S.GIVEN):
@@ -204,7 +206,7 @@ class _DoseChanges(_ReplayState):
             # The doses this row stopped, each by the levels of its own course (a course
             # of the drug may declare fewer levels than another: a maintenance course
             # stops at a level its loading course has).
-            stopping = [r for r in self.rows if r.plan.drug == row.drug
+            stopping = [r for r in self.rows + self.extra if r.plan.drug == row.drug
                         and r.status is _S.STOPPED
                         and any(f"record line {row.line})" in n for n in r.notes)]
             if row.level is not None and (stopping or row.level < declared[0]):
