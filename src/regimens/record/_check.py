@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["blinded_conflicts", "check_record", "escalation_problems", "level_percent",
            "level_text", "lowest_level", "percent_agrees", "reaction", "stands_for",
-           "undeclared_problems"]
+           "undeclared_problems", "without_cycles"]
 
 
 def check_record(record: Record, regimen: Regimen, arm: str | None = None,
@@ -57,7 +57,7 @@ def check_record(record: Record, regimen: Regimen, arm: str | None = None,
             problems.append(_problem(row, "drug", f"arm {arm} receives no {row.drug}",
                                      row.drug, code="drug-not-in-arm"))
             continue
-        found = _cycle_problems(row, mine) if row.cycle is not None else []
+        found = _cycle_problems(row, mine, names) if row.cycle is not None else []
         if row.event.value == "reduce":
             conflicts = blinded_conflicts(regimen, [row]) if blinded else []
             if conflicts:
@@ -270,16 +270,49 @@ def _has_cycle(course: Course, number: int) -> bool:
     return course.cycles is None or number < course.first_cycle + course.cycles
 
 
-def _cycle_problems(row: RecordRow, courses: list[Course]) -> list[Problem]:
+#: What a move or a delay row names by its cycle, as the message for a drug without cycles
+#: says it, and what the drug is not, ahead of time.
+_CYCLE_NAMES = {"move": ("one administration by its cycle and day", "moved"),
+                "delay": ("the cycle it delays", "delayed")}
+
+
+def without_cycles(event: str, drug: str | None, names: Mapping[str, str]) -> str | None:
+    """What a row of ``event`` naming a cycle (or a cycle day) of ``drug`` (None: a delay of
+    every course), whose courses have no cycles, is told to write instead: advice that row
+    kind can follow (docs/record.md, "Events"). A move or a delay cannot name a dose of a
+    course without cycles (by its cycle, nor by its date): it is recorded when it happens;
+    a given or missed row names it by its date, a reduction takes effect from its date.
+    None for a row that takes no cycle. ``names``: each drug's name by its id."""
+    if event in _CYCLE_NAMES:
+        what = "no course has cycles" if drug is None else f"{names.get(drug, drug)} has no cycles"
+        named, done = _CYCLE_NAMES[event]
+        return (f"{what}, and a {event} row names {named}: a dose of a course "
+                f"without cycles is not {done} ahead of time; record it when it happens: a "
+                "given row dated the day it was given, with the date it was planned on in "
+                "the planned column, or a missed row dated the day it was planned")
+    if drug is None:
+        return None
+    if event == "given":
+        return (f"{drug} has no cycles: name the administration by its date instead (a dose "
+                "given on another day: by the date it was planned on, in the planned column)")
+    if event == "missed":
+        return (f"{drug} has no cycles: name the administration by its date instead (a missed "
+                "row dated the day the dose was planned, its cycle and day empty)")
+    if event == "reduce":
+        return (f"{drug} has no cycles: a reduction of it takes effect from the row's date "
+                "(its cycle empty)")
+    return None
+
+
+def _cycle_problems(row: RecordRow, courses: list[Course],
+                    names: Mapping[str, str]) -> list[Problem]:
     assert row.cycle is not None
     cycled = [c for c in courses if c.cycle is not None]
     what = row.drug if row.drug is not None else "any course"
     if not cycled:
-        return [_problem(row, "cycle", f"{what} has no cycles: name the administration by its "
-                         "date instead" + (" (a dose given on another day: by the date it "
-                                           "was planned on, in the planned column)"
-                                           if row.event.value == "given" else ""),
-                         row.cycle, code="unknown-cycle")]
+        advice = without_cycles(row.event.value, row.drug, names)
+        return [_problem(row, "cycle", advice or f"{what} has no cycles", row.cycle,
+                         code="unknown-cycle")]
     having = [c for c in cycled if _has_cycle(c, row.cycle)]
     if not having:
         return [_problem(row, "cycle", f"{what} has no cycle {row.cycle} (cycles "

@@ -23,7 +23,7 @@ from ..errors import (
 )
 from ..format import MAX_BYTES
 from ..model import Regimen
-from ._check import check_record
+from ._check import check_record, without_cycles
 from ._model import EventKind, RecordRow
 from ._read_csv import _csv_rows
 from ._read_row import (
@@ -164,41 +164,42 @@ def read_record(text: str | bytes, *, name: str = "<record>", kind: str = "csv",
     return record
 
 
-#: What a move or a delay row names by its cycle, as the message for a drug without cycles
-#: says it.
-_CYCLE_NAMES = {"move": ("one administration by its cycle and day", "moved"),
-                "delay": ("the cycle it delays", "delayed")}
+#: The problems of a row's cycle and day that a drug without cycles explains: a cycle (or a
+#: day) a move or a delay needs, a day without its cycle, a cycle without its day.
+_CYCLE_CODES = frozenset({"missing-field", "day-without-cycle", "cycle-without-day"})
 
 
 def _without_cycles(problems: list[Problem], rows: list[_Row], regimen: Regimen,
                     arm: str | None, name: str) -> list[Problem]:
-    """``problems`` with the missing cycle (and day) of a move or delay row of a drug whose
-    courses have no cycles (``every: 1 week``) said once, as what it is: such a dose cannot
-    be moved or delayed ahead of time, and is recorded when it happens, by a given row
-    naming the date it was planned on (docs/record.md, "Events")."""
+    """``problems`` with those of the cycle and day of a row of a drug whose courses have
+    no cycles (``every: 1 week``; for a delay with no drug, of every course of the arm) said
+    once, as what it is, with what to write instead (:func:`without_cycles`): such a dose
+    cannot be moved or delayed ahead of time, and is recorded when it happens, by a given
+    row naming the date it was planned on (docs/record.md, "Events"); a given or missed
+    row names it by its date, a reduction is from its date."""
     said: dict[int, Problem] = {}
+    names = {d.id: d.name for d in regimen.drugs}
     for row in rows:
         event, drug = row.cells.get("event"), row.cells.get("drug")
-        if event not in _CYCLE_NAMES or not isinstance(drug, str):
+        if not isinstance(event, str) or (drug is not None and not isinstance(drug, str)):
             continue
         courses = [c for p in (regimen.periods if arm is None else regimen.path(arm))
-                   for c in p.courses if c.drug == drug
+                   for c in p.courses if (drug is None or c.drug == drug)
                    and (arm is None or c.arms is None or arm in c.arms)]
-        if not courses or any(c.cycle is not None for c in courses):
+        advice = without_cycles(event, drug, names)
+        if advice is None or not courses or any(c.cycle is not None for c in courses):
             continue
-        names, done = _CYCLE_NAMES[event]
-        what = regimen.drug(drug).name
-        said[row.line] = Problem(name, row.line, ("cycle",), (
-            f"{what} has no cycles, and a {event} row names {names}: a dose of a course "
-            f"without cycles is not {done} ahead of time; record it when it happens: a given "
-            "row dated the day it was given, with the date it was planned on in the planned "
-            "column, or a missed row dated the day it was planned"), code="unknown-cycle")
+        said[row.line] = Problem(name, row.line, ("cycle",), advice, code="unknown-cycle")
     if not said:
         return problems
-    kept = [p for p in problems if not (p.line in said and p.code == "missing-field"
-                                        and p.loc in (("cycle",), ("day",)))]
+
+    def explained(p: Problem) -> bool:
+        return (p.line in said and p.code in _CYCLE_CODES
+                and p.loc in (("cycle",), ("day",)))
+
+    kept = [p for p in problems if not explained(p)]
     return kept + [p for line, p in said.items()
-                   if any(q.line == line and q.code == "missing-field" for q in problems)]
+                   if any(q.line == line and explained(q) for q in problems)]
 
 
 def _restated(problem: Problem, cells: dict[str, Any], withdrawn: dict[str, Any]) -> bool:
