@@ -88,6 +88,40 @@ CASES = [
             "dose level -1 from 2027-01-11 is in force already (line 3)", "carboplatin")],
      ["pac: dose level -1 from 2027-01-11 (line 2)",
       "carbo: dose level -1 from 2027-01-11 (line 3)"]),
+    # Three times (review A, 6: r1.csv): the third names the row in force, line 2, never
+    # line 3, itself said to change nothing.
+    ("by level, three times a week apart",
+     "2027-01-11,reduce,pac,,,,-1,\n2027-01-18,reduce,pac,,,,-1,\n"
+     "2027-01-25,reduce,pac,,,,-1,\n",
+     [_idle(3, "dose level -1", "2027-01-18",
+            "dose level -1 from 2027-01-11 is in force already (line 2)"),
+      _idle(4, "dose level -1", "2027-01-25",
+            "dose level -1 from 2027-01-11 is in force already (line 2)")],
+     ["pac: dose level -1 from 2027-01-11 (line 2)"]),
+    ("by percent, three times",
+     "2027-01-11,reduce,pac,,,,80%,\n2027-01-18,reduce,pac,,,,80%,\n"
+     "2027-01-25,reduce,pac,,,,80%,\n",
+     [_idle(3, "80% of the level-0 dose", "2027-01-18",
+            "80% of the level-0 dose from 2027-01-11 is in force already (line 2)"),
+      _idle(4, "80% of the level-0 dose", "2027-01-25",
+            "80% of the level-0 dose from 2027-01-11 is in force already (line 2)")],
+     ["pac: 80% of the level-0 dose from 2027-01-11 (line 2)"]),
+    ("the level, with its percentage, then alone again",
+     "2027-01-11,reduce,pac,,,,-1,\n2027-01-18,reduce,pac,,,,-1 (87.5%),\n"
+     "2027-01-25,reduce,pac,,,,-1,\n",
+     [_idle(3, "dose level -1 (87.5%)", "2027-01-18",
+            "dose level -1 from 2027-01-11 is in force already (line 2)"),
+      _idle(4, "dose level -1", "2027-01-25",
+            "dose level -1 from 2027-01-11 is in force already (line 2)")],
+     ["pac: dose level -1 from 2027-01-11 (line 2)"]),
+    ("from a cycle between two from a date",
+     "2027-01-11,reduce,pac,,,,-1,\n2027-01-12,reduce,pac,3,,,-1,\n"
+     "2027-01-25,reduce,pac,,,,-1,\n",
+     [_idle(3, "dose level -1", "2027-01-12",
+            "dose level -1 from 2027-01-11 is in force already (line 2)"),
+      _idle(4, "dose level -1", "2027-01-25",
+            "dose level -1 from 2027-01-11 is in force already (line 2)")],
+     ["pac: dose level -1 from 2027-01-11 (line 2)"]),
     # Changes something: no warning, both counted.
     ("a deeper level", "2027-01-11,reduce,pac,,,,-1,\n2027-01-18,reduce,pac,,,,-2,\n", [],
      ["pac: dose level -1 from 2027-01-11 (line 2)",

@@ -281,10 +281,12 @@ class Dosing:
         the dose in force already: None when it does not reach ``a`` (it does not apply
         to it, or is dated after ``as_of``, the day a dose given or missed happened);
         else whether the reduction in force just before it (the last earlier row that
-        applies; none: the plan's level) asks for the same dose, and that row (None: the
-        plan's level). The same dose: the same level (with or without its percentage:
-        the dose is the level's), or the same percentage alone; level 0 and 100% are
-        both the dose as written."""
+        applies; none: the plan's level) asks for the same dose, and the row in force then
+        (None: the plan's level), as :meth:`_reduction` keeps it: of earlier rows asking
+        for the same dose one after the other, the first (a third ``reduce -1`` names the
+        first, never the second, which itself changed nothing). The same dose: the same
+        level (with or without its percentage: the dose is the level's), or the same
+        percentage alone; level 0 and 100% are both the dose as written."""
         assert row.date is not None
         if (as_of is not None and row.date > as_of) or not self._applies(row, a, on):
             return None
@@ -294,6 +296,8 @@ class Dosing:
                 break
             assert earlier.date is not None
             if (as_of is None or earlier.date <= as_of) and self._applies(earlier, a, on):
+                if before is not None and _asks(before) == _asks(earlier):
+                    continue  # the same dose again: the earlier row stays in force
                 before = earlier
         was = _asks(before) if before is not None else (self.levels.get(a.drug, 0), None)
         return _asks(row) == was, before
