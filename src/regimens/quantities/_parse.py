@@ -85,6 +85,9 @@ def _split(text: object, what: str, hint: str) -> tuple[Decimal, str]:
     match = _QUANTITY.match(text)
     if not match:
         lowered = text.strip().lower()
+        if lowered.lstrip("+- \t").lstrip(".").startswith(("nan", "inf")):
+            # YAML's .nan and .inf too: no leading zero makes them numbers (review A).
+            raise UnitError(text, f"{what} must be a finite number", hint)
         if lowered.startswith(".") or " ." in lowered:
             raise UnitError(text, f"{what} needs a leading zero before the decimal point", hint)
         if any(word in lowered for word in ("nan", "inf")):
