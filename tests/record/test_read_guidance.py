@@ -67,3 +67,29 @@ def test_an_event_in_another_case_is_refused_with_the_event() -> None:
     assert _messages(RECORD_HEADER + "2027-01-04,Given,dox,,,,,\n") == [
         "r.csv:2: event: did you mean 'given'? an event is one of: given, missed, delay, "
         "move, hold, resume, reduce, measure, stop, void (got 'Given')"]
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    # Review A (lesser): 'Date' beside 'date' was told "write 'Date' as date", which makes
+    # the column twice.
+    ("Date,date,event,drug,cycle,day,amount,level,reason",
+     ["r.csv:1: date: the column is named twice, as 'Date' and 'date' (column names are "
+      "written in lower case): keep one of the two"]),
+    ("date,event,drug,cycle,day,amount,level,reason,DATE,Date",
+     ["r.csv:1: date: the column is named 3 times, as 'date', 'DATE' and 'Date' (column "
+      "names are written in lower case): keep one of them"]),
+    # Both in another case: the same (neither is the column until one is kept and written
+    # in lower case); another column in another case is still said once.
+    ("Date,DATE,Event,drug,cycle,day,amount,level,reason",
+     ["r.csv:1: (document): column names are written in lower case: write 'Event' as event ("
+      + _COLUMNS + ")",
+      "r.csv:1: date: the column is named twice, as 'Date' and 'DATE' (column names are "
+      "written in lower case): keep one of the two"]),
+    # (unchanged: the same name twice)
+    ("date,date,event,drug,cycle,day,amount,level,reason",
+     ["r.csv:1: date: the column is named twice"]),
+], ids=["cased-and-lower", "three", "both-cased", "same-name"])
+def test_a_column_named_twice_in_two_cases_is_a_duplicate(header: str,
+                                                           expected: list[str]) -> None:
+    # The header is refused before any row is read (the row's cells are not counted).
+    assert _messages(header + "\n" + ROW) == expected

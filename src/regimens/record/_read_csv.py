@@ -93,15 +93,33 @@ def _header(cells: list[str], name: str, line: int) -> list[str]:
     # A column written in another case ("Date", as a spreadsheet capitalises it) is not taken
     # as the column (the format's words are lower case: docs/record.md), but it is one
     # mistake, said once for the whole header, not once a column.
+    # A column written in two cases ('Date' beside 'date') is a column named twice: told
+    # to write 'Date' as date, the file would have date twice (review A).
+    known = {column: column if column in allowed else column.lower() for column in names
+             if column in allowed or column.lower() in allowed}
+    spellings: dict[str, list[str]] = {}
+    for column in names:
+        if column in known:
+            spellings.setdefault(known[column], []).append(column)
+    twice = {lower: found for lower, found in spellings.items()
+             if len(found) > 1 and len(set(found)) > 1}
     cased = {column: column.lower() for column in names
-             if column not in allowed and column.lower() in allowed}
+             if column not in allowed and column.lower() in allowed
+             and column.lower() not in twice}
     if cased:
         problems.append(Problem(name, line, (), "column names are written in lower case: "
                                 "write " + ", ".join(f"{c!r} as {lower}"
                                                      for c, lower in cased.items())
                                 + f" ({columns_text})", code="unknown-column"))
+    for lower, found in twice.items():
+        times = "twice" if len(found) == 2 else f"{len(found)} times"
+        shown = ", ".join(repr(c) for c in found[:-1]) + f" and {found[-1]!r}"
+        problems.append(Problem(name, line, (lower,), f"the column is named {times}, as "
+                                f"{shown} (column names are written in lower case): keep one "
+                                f"of {'the two' if len(found) == 2 else 'them'}",
+                                code="duplicate-column"))
     for index, column in enumerate(names):
-        if column in cased:
+        if column in cased or known.get(column) in twice:
             continue
         if column not in allowed:
             near = closest(column.lower(), allowed)
@@ -111,7 +129,8 @@ def _header(cells: list[str], name: str, line: int) -> list[str]:
         elif column in names[:index]:
             problems.append(Problem(name, line, (column,), "the column is named twice",
                                     code="duplicate-column"))
-    missing = [c for c in COLUMNS if c not in names and c not in cased.values()]
+    missing = [c for c in COLUMNS if c not in names and c not in cased.values()
+               and c not in twice]
     if missing:
         problems.append(Problem(name, line, (), "the header lacks "
                                 + ", ".join(missing) + f" (a record has the columns "
