@@ -211,3 +211,30 @@ def test_public() -> None:
     assert regimens.EventKind is EventKind
     assert [k.value for k in EventKind] == ["given", "missed", "delay", "move", "hold",
                                             "resume", "reduce", "measure", "stop", "void"]
+
+
+# An event given from Python as its text (review A, lesser: event="given" was refused as
+# "event: one of given, missed, ... (got 'given')", naming the very value given as allowed).
+# A RecordRow takes an EventKind (a voided_event given as text is refused: INVALID above);
+# the message says so, naming the EventKind meant.
+
+_EVENTS = "given, missed, delay, move, hold, resume, reduce, measure, stop, void"
+
+
+@pytest.mark.parametrize(("field", "value", "taken"), [
+    ("event", "given", "an EventKind, not its text: EventKind.GIVEN (regimens.EventKind)"),
+    ("event", "reduce", "an EventKind, not its text: EventKind.REDUCE (regimens.EventKind)"),
+    ("voided_event", "missed",
+     "an EventKind, not its text: EventKind.MISSED (regimens.EventKind)"),
+    ("event", "Given", f"an EventKind (regimens.EventKind): one of {_EVENTS}"),
+    ("event", "void given", f"an EventKind (regimens.EventKind): one of {_EVENTS}"),
+    ("event", 1, f"an EventKind (regimens.EventKind): one of {_EVENTS}"),
+    ("voided_event", "givne", f"an EventKind (regimens.EventKind): one of {_EVENTS}"),
+])
+def test_an_event_that_is_no_event_kind_says_what_is_taken(field: str, value: object,
+                                                           taken: str) -> None:
+    fields: dict[str, Any] = {"event": EventKind.VOID, "voids": 1, "drug": "dox"}
+    fields[field] = value
+    with pytest.raises(InvalidRegimenError) as caught:
+        RecordRow("P-017.csv", 2, D, **fields)
+    assert str(caught.value) == f"P-017.csv:2: {field}: {taken} (got {value!r})"

@@ -216,12 +216,11 @@ class RecordRow:
 
     def _check(self, problems: _Problems) -> None:
         if not isinstance(self.event, EventKind):
-            problems.add("event", "one of " + ", ".join(k.value for k in EventKind),
-                         self.event, code="not-one-of")
+            problems.add("event", _event_taken(self.event), self.event, code="not-one-of")
             return
         if self.voided_event is not None and not isinstance(self.voided_event, EventKind):
-            problems.add("voided_event", "one of " + ", ".join(k.value for k in EventKind),
-                         self.voided_event, code="not-one-of")
+            problems.add("voided_event", _event_taken(self.voided_event), self.voided_event,
+                         code="not-one-of")
             return
         if self.voided_event is EventKind.VOID:
             problems.add("voided_event", "a void withdraws a row that is not a void: enter the "
@@ -299,6 +298,17 @@ class RecordRow:
         if self.planned is not None and (not isinstance(self.planned, dt.date)
                                          or isinstance(self.planned, dt.datetime)):
             problems.add("planned", "a date (YYYY-MM-DD)", self.planned, code="bad-date")
+
+
+def _event_taken(value: object) -> str:
+    """What a RecordRow takes as an event, said to ``value`` (not an EventKind): an event's
+    text ("given", as a file writes it) is told the EventKind it names, never "one of
+    given, ..." beside "(got 'given')"."""
+    known = {k.value: k for k in EventKind}
+    if isinstance(value, str) and value in known:
+        return (f"an EventKind, not its text: EventKind.{known[value].name} "
+                "(regimens.EventKind)")
+    return "an EventKind (regimens.EventKind): one of " + ", ".join(k.value for k in EventKind)
 
 
 _FIELD_TEXT = {
