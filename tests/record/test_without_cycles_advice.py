@@ -108,3 +108,13 @@ def test_the_advice_can_be_followed(row: str, status: str) -> None:
     assert [a.status.value for a in s.administrations
             if (a.planned_date is not None and a.planned_date.isoformat() == "2027-01-11")
             or a.date.isoformat() == "2027-01-11"] == [status]
+
+
+def test_a_regimen_that_is_no_regimen_is_refused_as_such() -> None:
+    """Read with a regimen that is not one (an id), a move row is not looked up in it (an
+    AttributeError): the regimen is refused, naming what is taken."""
+    with pytest.raises(regimens.ExpandOptionTypeError) as caught:
+        read_record(RECORD_HEADER + "2027-01-13,move,rit,,,,,\n", name="R.csv",
+                    regimen="rit", arm="x")  # type: ignore[arg-type]
+    assert str(caught.value).startswith("regimen: a Regimen, as regimens.load or loads gives "
+                                        "it")

@@ -177,6 +177,8 @@ def _without_cycles(problems: list[Problem], rows: list[_Row], regimen: Regimen,
     cannot be moved or delayed ahead of time, and is recorded when it happens, by a given
     row naming the date it was planned on (docs/record.md, "Events"); a given or missed
     row names it by its date, a reduction is from its date."""
+    if not isinstance(regimen, Regimen):
+        return problems  # check_record refuses it, naming what it takes
     said: dict[int, Problem] = {}
     names = {d.id: d.name for d in regimen.drugs}
     for row in rows:
