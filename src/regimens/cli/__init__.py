@@ -149,7 +149,10 @@ def _expand(args: argparse.Namespace) -> int:
                                     "always show the arm and every dose")
         raise ExpandOptionError("unblinded", f"only with --format {_BLINDABLE}; "
                                 "the table, JSON and CSV always show the arm and every dose")
-    schedule = _schedule(args)
+    regimen = load_regimen(args.regimen)
+    if args.format in ("ics", "calendar", *sheets.FORMATS):
+        refuse_unblindable(regimen, args.arm, args.blinded)
+    schedule = _schedule(args, regimen)
     if args.drug:
         schedule = schedule.only(args.drug)
     warnings = schedule.warnings
@@ -176,6 +179,25 @@ def _expand(args: argparse.Namespace) -> int:
     if args.format in ("ics", "calendar", *sheets.FORMATS):
         _say_withheld(schedule, args.blinded)
     return 0
+
+
+def refuse_unblindable(regimen: Regimen, arm: str, blinded: bool | None) -> None:
+    """Refuse, before expanding, an output that blinds a period of the arm's path (marked
+    blinded; every one with ``--blinded``) whose arms are not given its drugs alike
+    (``blinded-unmatched``, :func:`regimens.export.blindable`), laid at its shortest and
+    longest length: whatever else expanding the arm might refuse (a measurement its own
+    doses need) would differ from arm to arm. An unknown arm is left to expand."""
+    from ..errors import InvalidRegimenError
+    from ..export import unmatched_problem
+    from ..model import unmatched_anywhere
+
+    if blinded is False or arm not in {a.id for a in regimen.arms}:
+        return
+    periods = [p for p in regimen.path(arm) if blinded or p.blinded]
+    gaps = unmatched_anywhere(regimen, periods)
+    if gaps:
+        raise InvalidRegimenError([unmatched_problem(g, regimen.period(g.period).blinded)
+                                   for g in gaps])
 
 
 def _shown_warnings(schedule: Schedule, blinded: bool | None) -> tuple[Any, ...]:
@@ -245,7 +267,9 @@ def _publish(args: argparse.Namespace) -> int:
         raise ExpandOptionError("password", "give --user with --password-file")
     password = read_password(args.password_file) if args.password_file else None
     stamp = parse_stamp(args.stamp)
-    schedule = _schedule(args)
+    regimen = load_regimen(args.regimen)
+    refuse_unblindable(regimen, args.arm, args.blinded)
+    schedule = _schedule(args, regimen)
     if args.drug:
         schedule = schedule.only(args.drug)
     shown: list[int] = []
@@ -333,7 +357,20 @@ def _check(args: argparse.Namespace) -> int:
     # form).
     for warning in (schedule.warnings if schedule is not None else report.warnings):
         _say(f"regimens: warning: {warning}")
+    _warn_unblindable(regimen)
     return 0 if report.ok else 1
+
+
+def _warn_unblindable(regimen: Regimen) -> None:
+    """A warning for each drug of a blinded period its arms are not given alike: the
+    table, JSON and CSV are made, every blinded output refuses it (``blinded-unmatched``,
+    :func:`refuse_unblindable`), said before anyone asks for one."""
+    from ..export import unmatched_problem
+    from ..model import unmatched_anywhere
+
+    for gap in unmatched_anywhere(regimen):
+        _say(f"regimens: warning: {unmatched_problem(gap)} (blinded-unmatched: every "
+             "blinded output refuses it)")
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ from .._public import PUBLIC
 # PEP 562: each module is imported when one of its names is first used (``to_json``
 # needs neither CalDAV nor the handouts). Type checkers see the names here.
 if TYPE_CHECKING:
+    from ._arguments import unmatched_problem
     from ._caldav import PublishSummary, publish
     from ._check_report import check_dict, check_json, check_text
     from ._csv import render_csv
@@ -49,6 +50,7 @@ __all__ = [
     "summary_json",
     "summary_lines",
     "to_ics",
+    "unmatched_problem",
 ]
 
 #: The module of each name.
@@ -74,6 +76,7 @@ _WHERE = {
     "summary_json": "_summary",
     "summary_lines": "_summary",
     "to_ics": "_ics",
+    "unmatched_problem": "_arguments",
 }
 
 

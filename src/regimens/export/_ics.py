@@ -27,7 +27,7 @@ from ..errors import (
     Problem,
     RegimenError,
 )
-from ._arguments import blinded_argument, blinded_record
+from ._arguments import blindable, blinded_record
 from ._ics_text import (
     UID_DOMAIN,
     _administration_text,
@@ -105,7 +105,7 @@ def to_ics(
     time, so that changed events get a higher SEQUENCE and removed ones are
     sent as cancelled.
     """
-    blinded = blinded_argument(blinded)
+    blinded = blindable(schedule, blinded)
     blinded_record(schedule, blinded)
     if not isinstance(stamp, datetime) or stamp.tzinfo is None:
         # A Python example: text such as "2027-01-01T00:00:00Z" is what the command line

@@ -18,7 +18,7 @@ from ..engine import (
 )
 from ..errors import RegimenWarning
 from ..quantities import counted, human_number
-from ._arguments import blinded_argument, blinded_record
+from ._arguments import blindable, blinded_record
 from ._delivery import method_text
 from ._grid import _day, grid
 from ._schedule_data import runs_to
@@ -266,7 +266,7 @@ def render_calendar(s: Schedule, *, blinded: bool | None = None) -> str:
     every arm of a blinded, matched schedule), even if the page shows only some
     drugs (``Schedule.only``) and none of them in that period.
     """
-    blinded = blinded_argument(blinded)
+    blinded = blindable(s, blinded)
     blinded_record(s, blinded)
     hide = blinded
     if blinded is None:

@@ -21,7 +21,7 @@ from .._version import __version__
 from ..engine import Administration, Schedule
 from ..errors import ExpandOptionError, ExpandOptionTypeError
 from ..model import DRUG_INSTRUCTIONS, WEEKDAYS, Regimen
-from ._arguments import blinded_argument, blinded_record
+from ._arguments import blindable, blinded_record
 from ._delivery import shown_delivery
 from ._i18n import N_, Words, words
 from ._schedule_text import shown_warnings
@@ -273,7 +273,7 @@ def _day_entries(s: Schedule, w: Words, blinded: bool | None) -> dict[date, list
 def handout(s: Schedule, *, lang: str = "en", blinded: bool | None = None,
             paper: str = "a4", contact: Sequence[str] = ()) -> Handout:
     """The calendar handout's content (see :func:`regimens.export.render_html`)."""
-    blinded = blinded_argument(blinded)
+    blinded = blindable(s, blinded)
     blinded_record(s, blinded)
     w = words(lang)
     lines = _check(paper, contact)
@@ -307,7 +307,7 @@ def _week(offset: int) -> int:
 def diary(s: Schedule, *, lang: str = "en", blinded: bool | None = None,
           paper: str = "a4", contact: Sequence[str] = ()) -> Diary:
     """The dosing diary's content (see :func:`regimens.export.render_diary`)."""
-    blinded = blinded_argument(blinded)
+    blinded = blindable(s, blinded)
     blinded_record(s, blinded)
     w = words(lang)
     lines = _check(paper, contact)

@@ -16,6 +16,7 @@ from ._bands import (
     band_edge_text,
     table_problem,
 )
+from ._blind_match import Unmatched, unmatched, unmatched_anywhere
 from ._course import (
     INFUSION_ROUTES,
     METHODS,
@@ -132,6 +133,7 @@ __all__ = [
     "StandardDoses",
     "Step",
     "StudyDayAnchor",
+    "Unmatched",
     "Visit",
     "VisitAnchor",
     "WeekdaysPattern",
@@ -160,6 +162,8 @@ __all__ = [
     "strength_problem",
     "suggestion",
     "table_problem",
+    "unmatched",
+    "unmatched_anywhere",
 ]
 
 from .._public import claim

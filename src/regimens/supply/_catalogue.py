@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import NO_VALUE, InvalidRegimenError, Problem
-from ..model import Regimen
+from ..export import unmatched_problem
+from ..model import Regimen, unmatched_anywhere
 from ..quantities import Amount, exactly, least_waste_vials
 from ._plan import Plan
 from ._plan_checks import _active_amounts, _has_placebo, arms_told_apart, plan_problems
@@ -71,6 +72,7 @@ def catalogue(regimen: Regimen, plan: Plan, *, unblinded: bool = False) -> Catal
     blind: list[str | None] = []
     kits: list[int | None] = []
     packs: list[tuple[int, str, Amount | None]] = []
+    gaps_all = () if unblinded else unmatched_anywhere(regimen)
     for code, drug in enumerate(regimen.drugs):
         packing = plan.packaging(drug.id)
         vials = packing.vials or drug.vials
@@ -95,7 +97,12 @@ def catalogue(regimen: Regimen, plan: Plan, *, unblinded: bool = False) -> Catal
                 assert active is not None
                 per_placebo = active
         placebo.append(per_placebo)
-        period = None if unblinded else arms_told_apart(regimen, drug.id)
+        # A drug (or a course of it) some arms of a blinded period are given and the
+        # others not, with no placebo matching it there: counted for their participants
+        # alone (blinded-unmatched, docs/supply.md "Blinded trials").
+        gaps = [] if unblinded else [g for g in gaps_all if g.drug == drug.id]
+        unblinding += [unmatched_problem(g, forecast=True) for g in gaps]
+        period = None if unblinded or gaps else arms_told_apart(regimen, drug.id)
         if period is not None:
             unblinding.append(_arms_differ(regimen, plan, drug.id, period))
         packs.extend((code, f"vial {size}", size) for size in ordered)
