@@ -7,9 +7,10 @@ course of a drug on one arm with no course of the same days on the others)."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date, time
 from typing import TYPE_CHECKING
+
+from .._records import dataclass
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
