@@ -180,9 +180,11 @@ def replayed(case: Case) -> regimens.Schedule:
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_the_time_adds_the_planned_interval_the_last_dose_opens(case: Case) -> None:
     schedule = replayed(case)
-    assert schedule.replayed is not None and schedule.replayed.summary is not None
+    assert schedule.replayed is not None
+    assert schedule.replayed.summary is not None
     (d,) = schedule.replayed.summary.drugs
-    assert d.intensity is not None and d.intensity_started is not None
+    assert d.intensity is not None
+    assert d.intensity_started is not None
     for rdi, (actual, planned, shown) in ((d.intensity, case.protocol),
                                           (d.intensity_started, case.started)):
         assert (rdi.actual_days, rdi.planned_days, rdi.shown) == (actual, planned,
@@ -218,3 +220,20 @@ def test_cycled_courses_keep_their_words_and_json() -> None:
     assert "(first to last dose + one 21-day cycle; absolute amounts)" in schedule.to_table()
     rdi = json.loads(schedule.to_json())["summary"]["drugs"][0]["rdi"]
     assert "cycle_days" not in rdi["protocol"]
+
+
+def test_planned_cycle_days_by_the_course_of_the_dose() -> None:
+    regimen = regimens.loads(HEAD % ("12 weeks", RITUXIMAB), "i.yaml")
+    plan = [START + timedelta(days=n - 1) for n in (1, 29, 57)]
+
+    def outcome(n: int) -> regimens.record.Outcome:
+        when = START + timedelta(days=n - 1)
+        return regimens.record.Outcome("d", "t", 0, None, "given", when, when, None, None)
+
+    starts, ends = {"t": START}, {"t": START + timedelta(days=83)}
+    # Day 1 to day 29: 28; day 29 to 57: 28; day 57 to the day after day 84: 85 - 57 = 28.
+    assert [regimens.record.planned_cycle_days(regimen, outcome(n), starts, ends=ends,
+                                               plan=plan) for n in (1, 29, 57)] == [28] * 3
+    # The last planned dose needs its period's last date.
+    with pytest.raises(ValueError, match=r"needs the period's first and last dates"):
+        regimens.record.planned_cycle_days(regimen, outcome(57), starts, plan=plan)

@@ -32,15 +32,15 @@ def _amounts(amounts: tuple[Amount, ...]) -> list[dict[str, str]]:
     return [{"amount": plain(a.magnitude), "unit": a.unit.symbol} for a in amounts]
 
 
-def _intensity(rdi: Intensity | None, months: bool = False) -> dict[str, Any] | None:
+def _intensity(rdi: Intensity | None, own_lengths: bool = False) -> dict[str, Any] | None:
     if rdi is None:
         return None
     out: dict[str, Any] = {"percent": _percent(rdi.shown), "band": rdi.band,
                            "delivered_over_planned": _percent(rdi.ratio_shown),
                            "actual_days": rdi.actual_days, "planned_days": rdi.planned_days}
-    if months:
-        # Cycles in calendar months: the two times add different lengths (only then, so
-        # every other summary keeps its bytes).
+    if own_lengths:
+        # Cycles in calendar months, or a course by interval (a list of days): the two
+        # times add different lengths (only then, so every other summary keeps its bytes).
         out["cycle_days"] = {"actual": rdi.actual_cycle_days,
                              "planned": rdi.planned_cycle_days}
     return out
@@ -71,16 +71,23 @@ def _amounts_text(d: DrugSummary) -> str:
 
 def _cycle_text(d: DrugSummary) -> str:
     """The cycle length the RDI's times add: one length, or in calendar months each time's
-    own last cycle."""
-    if not d.in_months:
+    own last cycle, or for a course by interval (a list of days) the planned interval
+    after each time's last dose."""
+    if not d.in_months and not d.by_interval:
         return f"one {d.cycle_days}-day cycle"
-    parts = []
+    lengths = [(d.cycle_days, "given")]
     for rdi, what in ((d.intensity, "planned"), (d.intensity_started,
                                                   "for the cycles started")):
         if rdi is not None and rdi.planned_cycle_days is not None:
-            parts.append(f"{rdi.planned_cycle_days} days {what}")
-    return ("the planned length of the last cycle: "
-            + ", ".join([f"{d.cycle_days} days given", *parts]))
+            lengths.append((rdi.planned_cycle_days, what))
+    if not d.in_months:
+        what = "the planned interval after the last dose"
+        if len({n for n, _ in lengths}) == 1:
+            return f"{what}, {lengths[0][0]} day{'' if lengths[0][0] == 1 else 's'}"
+    else:
+        what = ("the planned length of the last cycle" if not d.by_interval else
+                "the planned length of the last cycle or interval after the last dose")
+    return what + ": " + ", ".join(f"{n} days {w}" for n, w in lengths)
 
 
 def _drug(d: DrugSummary) -> dict[str, Any]:
@@ -95,8 +102,9 @@ def _drug(d: DrugSummary) -> dict[str, Any]:
         # What the RDI compares ("basis": per_m2 is each amount over the BSA it was computed
         # from; absolute the amounts); delivered_over_planned is always of the amounts.
         "rdi": {"basis": d.rdi_basis, "dose_basis": d.dose_basis.value,
-                "protocol": _intensity(d.intensity, d.in_months),
-                "cycles_started": _intensity(d.intensity_started, d.in_months)},
+                "protocol": _intensity(d.intensity, d.in_months or d.by_interval),
+                "cycles_started": _intensity(d.intensity_started,
+                                             d.in_months or d.by_interval)},
     }
 
 

@@ -121,7 +121,8 @@ class Intensity:
     at_least_planned: bool = False
     #: The cycle length added to each time (days): the planned length of the last cycle
     #: given (actual) and of the last cycle planned (planned); they differ only when cycles
-    #: are calendar months.
+    #: are calendar months, or for a course by interval (a list of days: the planned
+    #: interval after each time's last dose).
     actual_cycle_days: int | None = None
     planned_cycle_days: int | None = None
     #: ``percent`` and ``ratio`` as exact fractions (None when undefined).
@@ -178,7 +179,8 @@ def relative_dose_intensity(
     the length of one planned cycle (days, from 1) added to the actual time, and
     ``planned_cycle_days`` the one added to the planned time (default: ``cycle_days``).
     They differ when cycles are calendar months: each is the planned length of that time's
-    last cycle (28 to 31 days for a month).
+    last cycle (28 to 31 days for a month); for a course without cycles or a fixed interval
+    (a list of days), the planned interval after that time's last dose.
 
     ``at_least_planned``: the actual time is at least the planned time (for a treatment
     that ended with doses not given, measured against the whole protocol: the doses not

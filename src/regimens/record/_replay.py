@@ -284,7 +284,8 @@ def _replay(schedule: Schedule, record: Record, levels: Mapping[str, int] | None
                             deviations=deviations, cumulative=flags, delays=state.delays,
                             measurements=[f"line {m.row.line}: {m.text}" for m in odd],
                             reduction_notes=reaching, starts=state.first_of,
-                            idle_lines=frozenset(idle))
+                            idle_lines=frozenset(idle),
+                            ends={p.id: p.last_date for p in schedule.periods})
     replayed = Replayed(
         source=record.source, record=record, planned=schedule,
         changes=tuple(text for *_, text in sorted(state.changes)),

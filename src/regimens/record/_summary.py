@@ -15,7 +15,7 @@ from decimal import Decimal, localcontext
 from fractions import Fraction
 
 from .._records import dataclass
-from ..model import Course, EveryPattern, MonthsPattern, Regimen
+from ..model import Course, DailyPattern, EveryPattern, MonthsPattern, Regimen
 from ..quantities import EXACT, Amount, Basis, Dimension, Months, normal
 from ._cumulative import CumulativeFlag
 from ._intensity import Intensity, relative_dose_intensity
@@ -146,7 +146,8 @@ class DrugSummary:
     dose given). ``intensity`` is the RDI against the whole protocol and
     ``intensity_started`` against the cycles started (None when the drug's doses are in
     more than one dimension, or have no amounts); ``cycle_days`` the cycle length the RDI
-    added to the actual time (the planned length of the last cycle given);
+    added to the actual time (the planned length of the last cycle given; for a course
+    without cycles or a fixed interval, the planned interval after the last dose given);
     ``reductions`` the drug's ``reduce`` rows that count.
     """
 
@@ -166,6 +167,10 @@ class DrugSummary:
     #: A course of the drug counts calendar months: each RDI adds the planned length of its
     #: own last cycle (``Intensity.actual_cycle_days``, ``planned_cycle_days``).
     in_months: bool = False
+    #: A course of the drug has no cycle nor fixed interval (a list of days, weekdays, day
+    #: steps, hours): each RDI adds the planned interval after its own last dose
+    #: (``Intensity.actual_cycle_days``, ``planned_cycle_days``).
+    by_interval: bool = False
     #: How the drug's doses are written (``Basis``: ``per_m2``, ``per_kg``, ``auc`` when
     #: any course scales with the body; else ``flat``).
     dose_basis: Basis = Basis.FLAT
@@ -206,10 +211,12 @@ class RecordSummary:
 
 
 def cycle_length(regimen: Regimen, drug: str) -> int:
-    """One planned cycle of ``drug`` in days, for the RDI's times: its first cycled
-    course's cycle; else the interval of an ``every`` pattern; else 1 day (daily doses).
-    A cycle (or interval) in calendar months gives its fewest days (28 for a month): the
-    summary uses :func:`planned_cycle_days` for those, the length of the cycle itself."""
+    """One planned cycle of ``drug`` in days, for the RDI's times when nothing finer is known:
+    its first cycled course's cycle; else the interval of an ``every`` pattern; else 1 day.
+    A cycle (or interval) in calendar months gives its fewest days (28 for a month). The
+    summary uses :func:`planned_cycle_days`, the planned length after each dose by its own
+    course (a course dosing by a list of days, weekdays, day steps or hours adds the planned
+    interval the dose opens, not 1 day)."""
     courses = [c for p in regimen.periods for c in p.courses if c.drug == drug]
     for course in courses:
         if course.cycle is not None:
@@ -224,21 +231,72 @@ def _in_months(course: Course) -> bool:
     return isinstance(course.cycle, Months) or isinstance(course.pattern, MonthsPattern)
 
 
+def _by_interval(course: Course) -> bool:
+    """Whether the RDI's "one planned cycle length" after a dose of ``course`` is the planned
+    interval that dose opens (:func:`planned_cycle_days`): a course without a cycle, an
+    ``every`` interval or a daily pattern (a list of days, weekdays, day steps, an interval
+    in hours)."""
+    return (course.cycle is None
+            and not isinstance(course.pattern, EveryPattern | MonthsPattern | DailyPattern))
+
+
+def _window_end(regimen: Regimen, outcome: Outcome, course: Course,
+                starts: Mapping[str, date] | None, ends: Mapping[str, date] | None) -> date:
+    """The day after the last day of ``course``'s window: its span's, when it has one (the
+    course ends there), else its period's (``ends``: each period's last date; ``starts``:
+    each period's first date, for a span)."""
+    period = outcome.period
+    if ends is None or period not in ends or (
+            course.span is not None and (starts is None or period not in starts)):
+        raise ValueError(f"the planned interval after the last dose of period {period!r}'s "
+                         f"course {outcome.course + 1} needs the period's first and last "
+                         "dates (starts=, ends=)")
+    last = ends[period]
+    if course.span is not None:
+        assert starts is not None
+        last = min(last, starts[period] + timedelta(days=course.start - 1 + course.span.days
+                                                    - 1))
+    return last + timedelta(days=1)
+
+
 def planned_cycle_days(regimen: Regimen, outcome: Outcome,
-                       starts: Mapping[str, date] | None) -> int:
-    """The planned length in days of the cycle ``outcome`` belongs to, from the plan: for a
-    cycle in calendar months, from its start to the next cycle's (cycle k of a course
-    starting on 31 January: 28 or 29 days for February); for an interval in months, from
-    its planned date to the next interval's (a dose given that fulfils no planned
-    administration: the cycle its date falls in); otherwise :func:`cycle_length`. ``starts``:
-    each period's first date (needed for courses in months).
+                       starts: Mapping[str, date] | None, *,
+                       ends: Mapping[str, date] | None = None,
+                       plan: Collection[date] = ()) -> int:
+    """The planned length in days after ``outcome``'s dose that the RDI's time adds ("one
+    planned cycle length", docs/record.md, "Summary"), from the plan of the dose's course:
+
+    - a cycle in days: the cycle; an ``every`` interval in days: the interval; daily: 1;
+    - a cycle in calendar months: from the cycle's start to the next cycle's (cycle k of a
+      course starting on 31 January: 28 or 29 days for February); an interval in months:
+      from its planned date to the next interval's (a dose given that fulfils no planned
+      administration: the cycle its date falls in);
+    - any other course (a list of days, weekdays, day steps, an interval in hours: no
+      cycle and no fixed interval): the planned interval the dose opens, from its planned
+      date to the course's next planned date after it (``plan``: the planned dates of
+      every administration of the course, whatever became of it); for the course's last
+      planned date, to the day after its window (its span's last day when it has a span,
+      else its period's last day, from ``ends``), at least 1 day (a dose on the window's
+      last day, or moved past it).
+
+    ``starts``: each period's first date (needed for courses in months, and for a span);
+    ``ends``: each period's last date (needed for the last dose of a course by interval).
 
     Raises:
-        ValueError: a course in months without its period's first date in ``starts``.
+        ValueError: a course in months without its period's first date in ``starts``; the
+            last planned dose of a course by interval without its period's dates.
     """
     course = _course(regimen, outcome)
     if not _in_months(course):
-        return cycle_length(regimen, outcome.drug)
+        if course.cycle is not None:
+            return course.cycle.days
+        if isinstance(course.pattern, EveryPattern):
+            return course.pattern.every.days
+        if isinstance(course.pattern, DailyPattern):
+            return 1
+        later = [d for d in plan if d > outcome.planned_date]
+        after = min(later) if later else _window_end(regimen, outcome, course, starts, ends)
+        return max(1, (after - outcome.planned_date).days)
     if starts is None or outcome.period not in starts:
         raise ValueError(f"the length of a cycle in calendar months of period "
                          f"{outcome.period!r} needs the period's first date (starts=)")
@@ -329,14 +387,20 @@ def _rdi_basis(given: Sequence[Outcome], planned: Sequence[Outcome]) -> str:
     return str(basis.value)
 
 
+#: The planned dates of each course's administrations, by (period, course index).
+_Plans = Mapping[tuple[str, int], Collection[date]]
+
+
 def _last_cycle_days(regimen: Regimen, outcomes: Sequence[Outcome], when: str,
-                     starts: Mapping[str, date] | None, default: int) -> int:
-    """The planned length of the cycle of the last of ``outcomes`` (by ``when``: its
-    ``date`` or ``planned_date``); ``default`` without any."""
+                     starts: Mapping[str, date] | None, default: int,
+                     ends: Mapping[str, date] | None, plans: _Plans) -> int:
+    """The planned length after the last of ``outcomes`` (by ``when``: its ``date`` or
+    ``planned_date``; :func:`planned_cycle_days`); ``default`` without any."""
     if not outcomes:
         return default
     last = max(outcomes, key=lambda o: (getattr(o, when), o.planned_date))
-    return planned_cycle_days(regimen, last, starts)
+    return planned_cycle_days(regimen, last, starts, ends=ends,
+                              plan=plans.get((last.period, last.course), ()))
 
 
 def _course(regimen: Regimen, outcome: Outcome) -> Course:
@@ -345,7 +409,8 @@ def _course(regimen: Regimen, outcome: Outcome) -> Course:
 
 def _drug_summary(regimen: Regimen, drug: str, outcomes: list[Outcome],
                   reductions: tuple[RecordRow, ...],
-                  starts: Mapping[str, date] | None = None) -> DrugSummary:
+                  starts: Mapping[str, date] | None = None,
+                  ends: Mapping[str, date] | None = None) -> DrugSummary:
     counts = tuple((s, sum(1 for o in outcomes if o.status == s)) for s in OUTCOMES)
     given = [o for o in outcomes if o.status == "given" and o.amount is not None]
     planned = [o for o in outcomes if o.planned_amount is not None]
@@ -355,13 +420,22 @@ def _drug_summary(regimen: Regimen, drug: str, outcomes: list[Outcome],
                or (o.cycle is None and last_given is not None
                    and o.planned_date <= last_given)]
     fixed = cycle_length(regimen, drug)
-    # "One planned cycle length": the planned length of each time's last cycle (the last
-    # given, the last planned), which differs from cycle to cycle only in calendar months.
-    cycle_days = _last_cycle_days(regimen, given, "date", starts, fixed)
+    # The planned dates of each course (every planned administration, whatever became of
+    # it): the planned interval a dose of a course without cycles opens ends at the next.
+    plans: dict[tuple[str, int], set[date]] = {}
+    for o in outcomes:
+        if not o.unplanned:
+            plans.setdefault((o.period, o.course), set()).add(o.planned_date)
+    # "One planned cycle length": the planned length after each time's last dose (the last
+    # given, the last planned), which differs from one to the next only in calendar months
+    # and for a course by interval (a list of days: the interval each dose opens).
+    cycle_days = _last_cycle_days(regimen, given, "date", starts, fixed, ends, plans)
     wanted_with = [o for o in planned if o.planned_amount is not None]
     started_with = [o for o in started if o.planned_amount is not None]
-    planned_days = _last_cycle_days(regimen, wanted_with, "planned_date", starts, fixed)
-    started_days = _last_cycle_days(regimen, started_with, "planned_date", starts, fixed)
+    planned_days = _last_cycle_days(regimen, wanted_with, "planned_date", starts, fixed,
+                                    ends, plans)
+    started_days = _last_cycle_days(regimen, started_with, "planned_date", starts, fixed,
+                                    ends, plans)
     # Ended with doses not given (stopped, held, cancelled, missed) and none still planned:
     # against the whole protocol, the actual time is at least the planned time, so a
     # treatment stopped after 1 of 6 doses is not at 100% (the time no longer shrinks with
@@ -389,6 +463,7 @@ def _drug_summary(regimen: Regimen, drug: str, outcomes: list[Outcome],
         unplanned=tuple(sorted(o.line for o in outcomes
                                if o.unplanned and o.line is not None)),
         in_months=any(_in_months(_course(regimen, o)) for o in outcomes),
+        by_interval=any(_by_interval(_course(regimen, o)) for o in outcomes),
         dose_basis=_dose_basis(regimen, outcomes), rdi_basis=basis)
 
 
@@ -441,7 +516,8 @@ def summarize(regimen: Regimen, record: Record, outcomes: Sequence[Outcome], *,
               measurements: Sequence[str] = (),
               reduction_notes: Mapping[int, str] | None = None,
               starts: Mapping[str, date] | None = None,
-              idle_lines: Collection[int] = ()) -> RecordSummary:
+              idle_lines: Collection[int] = (),
+              ends: Mapping[str, date] | None = None) -> RecordSummary:
     """The summary of ``record`` replayed over the plan, from each planned administration's
     ``outcomes``; ``deviations`` are those the replay found (kept first, in its order);
     ``cumulative`` the flags of :func:`cumulative_flags`; ``delays`` the :class:`Delay` of
@@ -450,12 +526,16 @@ def summarize(regimen: Regimen, record: Record, outcomes: Sequence[Outcome], *,
     ``reduction_notes``: by a reduce row's line, what the replay says of it (a reduction
     that applies only to doses not yet given), added to its line; ``starts`` each period's
     first date (needed when a course counts calendar months: the RDI adds the planned
-    length of the last cycle, :func:`planned_cycle_days`); ``idle_lines`` the lines of the
+    length of the last cycle, :func:`planned_cycle_days`) and ``ends`` each period's last
+    date (needed when a course has no cycle nor fixed interval, a list of days: the RDI adds
+    the planned interval after the last dose, to the end of the course's window for its
+    last planned dose); ``idle_lines`` the lines of the
     reduce rows that change nothing (no dose of the drug dated on or after them): no
     reduction, left out of the reductions.
 
     Raises:
-        ValueError: a course in calendar months and no ``starts``.
+        ValueError: a course in calendar months and no ``starts``; the last planned dose
+            of a course by interval counts and no ``ends`` (or ``starts``, with a span).
     """
     notes = reduction_notes or {}
     drugs = list(dict.fromkeys(o.drug for o in outcomes))
@@ -465,7 +545,7 @@ def summarize(regimen: Regimen, record: Record, outcomes: Sequence[Outcome], *,
     summaries = tuple(
         _drug_summary(regimen, drug, [o for o in outcomes if o.drug == drug],
                       tuple(r for r in rows if r.event is EventKind.REDUCE and r.drug == drug),
-                      starts)
+                      starts, ends)
         for drug in sorted(drugs, key=lambda d: order[d]))
     found = found_deviations(regimen, outcomes, deviations, cumulative)
     reductions = [f"{r.drug}: {reduction_text(r)}" + (f"; {notes[r.line]}" if r.line in notes
