@@ -259,3 +259,43 @@ def test_check_for_a_participant_says_their_warnings_on_standard_error(
     # Without a participant there is nothing of theirs to say.
     assert main(["check", str(regimen), "--format", fmt]) == 0
     assert capfd.readouterr().err == ""
+
+
+#: Ranged periods whose assumed lengths place dates: the treatment (4-6 weeks) places the
+#: follow-up, whose length (2-4 weeks) places the visit at its end.
+RANGED = """\
+format: regimens/1
+id: anc
+title: Lengths check assumes
+day_one: treatment
+drugs:
+  x: {name: xdrug, route: oral}
+arms:
+  a: {label: A}
+periods:
+  - id: treatment
+    length: 4-6 weeks
+    courses:
+      - {drug: x, dose: 10 mg, every: 1 week}
+  - id: follow-up
+    length: 2-4 weeks
+    courses:
+      - {drug: x, dose: 5 mg, days: 1}
+visits:
+  - {id: end, label: end, period: follow-up, at: end}
+"""
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+@pytest.mark.parametrize("regimen", ["ranged", "mirocals"])
+def test_check_for_a_participant_names_no_start_it_was_not_given(
+        regimen: str, fmt: str, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    # check --weight said "--start 2001-01-01: the schedule is placed with period run-in
+    # lasting 84 days ... give its length (--length run-in=LENGTH ...)", a start never given
+    # and a fix check refuses without --record: check evaluates at the shortest lengths
+    # (and the longest where they vary) and places no date. Flat doses: nothing to say.
+    if regimen == "ranged":
+        regimen = str(tmp_path / "r.yaml")
+        Path(regimen).write_text(RANGED, encoding="utf-8")
+    code = main(["check", regimen, "--format", fmt, "--weight", "70kg", "--height", "170cm"])
+    assert (code, capfd.readouterr().err) == (0, "")

@@ -216,3 +216,64 @@ def test_the_participants_warnings_are_in_the_report_once() -> None:
         "weight and height give a body-mass index of 280 kg/m², outside 10 to 80; check both "
         "measurements and their units"]
     assert load(ROUNDED).check().warnings == ()
+
+
+#: A ranged period in each place whose assumed length ``expand`` warns about (before
+#: day_one, day_one itself with a period after it, after day_one with a visit at its end),
+#: each with a dose of 1 mg/kg rounded to 50 mg: for 70 kg, 70 mg moved to 50 mg (28.6%,
+#: more than 10%), the one warning of the participant.
+RANGED_PLACES = {
+    "run-in before day_one": """\
+        day_one: t
+        periods:
+          - id: r
+            length: 2-4 weeks
+            courses:
+              - {drug: pred, dose: 1 mg/kg, round: 50 mg, days: [1]}
+          - id: t
+            length: 1 week
+        """,
+    "day_one's own period, a period after it": """\
+        day_one: t
+        periods:
+          - id: t
+            length: 4-6 weeks
+            courses:
+              - {drug: pred, dose: 1 mg/kg, round: 50 mg, every: 1 week}
+          - id: f
+            length: 2 weeks
+            courses:
+              - {drug: pred, dose: 5 mg, days: [1]}
+        """,
+    "follow-up with a visit at its end": """\
+        day_one: t
+        periods:
+          - id: t
+            length: 1 week
+            courses:
+              - {drug: pred, dose: 1 mg/kg, round: 50 mg, days: [1]}
+          - id: f
+            length: 2-4 weeks
+        visits:
+          - {id: end, label: end, period: f, at: end}
+        """,
+}
+ROUNDING_70_KG = ("rounding to a multiple of 50 mg moves the dose from 70 mg to 50 mg (more "
+                  "than 10%); use a smaller 'round' increment")
+
+
+@pytest.mark.parametrize("body", RANGED_PLACES.values(), ids=list(RANGED_PLACES))
+def test_check_warns_of_no_length_assumed_for_its_own_reference_start(body: str) -> None:
+    # check evaluates at the shortest lengths (and the longest where they vary), as its
+    # report says, and places no date the user gave: expand's AnchorLengthWarning for
+    # check's internal reference start (2001-01-01) named a --start never given, with a
+    # fix (--length) check refuses without --record. The participant's other warnings stay.
+    report = load(body).check(regimens.Participant(weight="70 kg"))
+    assert [str(w) for w in report.warnings] == [ROUNDING_70_KG]
+    assert not any(isinstance(w, regimens.AnchorLengthWarning) for w in report.warnings)
+
+
+def test_check_of_a_catalogue_regimen_with_a_run_in_says_no_assumed_length() -> None:
+    # MIROCALS: a run-in of 12-18 weeks before Study Day 1, flat doses (no rounding, no
+    # body-mass index without a height): nothing of the participant's to say.
+    assert regimens.load("mirocals").check(regimens.Participant(weight="70 kg")).warnings == ()

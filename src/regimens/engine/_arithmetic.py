@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import (
+    AnchorLengthWarning,
     CumulativeDoseWarning,
     ExpandOptionError,
     ExpandOptionTypeError,
@@ -199,7 +200,9 @@ class CheckReport:
     ``warnings``: with a participant, the warnings ``expand`` gives for them on any arm
     and condition evaluated (a rounding that moves a dose by more than 10%, an implausible
     body-mass index...), each once, in the order found; not the
-    :class:`regimens.CumulativeDoseWarning`, which ``cumulative`` reports. Empty without a
+    :class:`regimens.CumulativeDoseWarning`, which ``cumulative`` reports, nor an
+    :class:`regimens.AnchorLengthWarning` (``check`` places no date: it evaluates at the
+    shortest period lengths, and the longest where they vary). Empty without a
     participant.
     """
 
@@ -344,8 +347,12 @@ def check(regimen: Regimen, participant: Participant | None = None, *,
                     continue
                 schedule = expand(regimen, line, symbolic=participant is None)
                 if participant is not None:
+                    # Not the lengths assumed for check's own reference start: check
+                    # evaluates at the shortest lengths (and the longest where they
+                    # vary), as its report says, and places no date the user gave.
                     said.update((w, None) for w in schedule.warnings
-                                if not isinstance(w, CumulativeDoseWarning))
+                                if not isinstance(w, (CumulativeDoseWarning,
+                                                      AnchorLengthWarning)))
                 if not tallies:  # the reference condition
                     courses = schedule.courses
                 tallies.append(seen.setdefault(key, _tally(schedule)))
