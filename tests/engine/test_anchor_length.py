@@ -121,6 +121,23 @@ def test_the_cli_prints_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     # A length given at the shortest places nothing the anchor would not.
     ({"anchor": {"run-in": "9999-12-20"}, "lengths": {"run-in": "1 week"}}, "anchor",
      "9999-12-20"),
+    # Run-in from 9999-11-15 lasting 3 weeks: Study Day 1 on 9999-12-06, out. At its
+    # shortest (1 week) Study Day 1 is on 9999-11-22 and the treatment's 42 days end on
+    # 9999-11-22 + 41 = 10000-01-02, out too: the anchor placed it, not the length.
+    ({"anchor": {"run-in": "9999-11-15"}, "lengths": {"run-in": "3 weeks"}}, "anchor",
+     "9999-11-15"),
+    # Study Day 1 given, 9999-12-01: the treatment ends on 9999-12-01 + 41 = 10000-01-11,
+    # whatever the run-in before it lasts (it said lengths.run-in).
+    ({"start": "9999-12-01", "lengths": {"run-in": "3 weeks"}}, "start", "9999-12-01"),
+    # The other end: Study Day 1 on 0001-01-25; a run-in of 3 weeks starts on 0001-01-04
+    # and the screening's 2 weeks before it on 0000-12-21, out; at its shortest (1 week)
+    # the run-in starts on 0001-01-18 and the screening on 0001-01-04, in: the length.
+    ({"start": "0001-01-25", "lengths": {"run-in": "3 weeks"}}, "lengths.run-in", "3 weeks"),
+    ({"anchor": {"treatment": "0001-01-25"}, "lengths": {"run-in": "3 weeks"}},
+     "lengths.run-in", "3 weeks"),
+    # Study Day 1 on 0001-01-20: at the shortest run-in the screening would start on
+    # 0001-01-20 - 7 - 14 = 0000-12-30, out whatever the run-in lasts: the start.
+    ({"start": "0001-01-20", "lengths": {"run-in": "3 weeks"}}, "start", "0001-01-20"),
 ])
 def test_a_schedule_out_of_the_calendar_names_the_option_given(
         options: dict[str, Any], option: str, value: str) -> None:
@@ -133,9 +150,70 @@ def test_a_schedule_out_of_the_calendar_names_the_option_given(
     assert caught.value.value == value
     assert "the schedule would fall outside the calendar (years 1 to 9999)" in str(caught.value)
     if option == "lengths.run-in":
+        placed = "anchor" if "anchor" in options else "start"
+        given = next(iter(options[placed].values())) if placed == "anchor" else options[placed]
         assert caught.value.reason == (
             "the schedule would fall outside the calendar (years 1 to 9999): period 'run-in' "
-            "lasting 3 weeks with --anchor 9999-11-01")
+            f"lasting 3 weeks with --{placed} {given}")
+
+
+@pytest.mark.parametrize(("options", "option", "value", "reason"), [
+    # Screening (1-3 weeks) from 9999-10-27 lasting 3 weeks, run-in (1-3 weeks) 2 weeks:
+    # Study Day 1 on 9999-10-27 + 35 = 9999-12-01, and the treatment ends on 9999-12-01
+    # + 41 = 10000-01-11, out. The treatment fits when Study Day 1 is 9999-11-21 at the
+    # latest (+ 41 = 9999-12-31). Both at their shortest: Day 1 on 9999-11-10, in. The
+    # run-in at its shortest alone: 9999-11-24, out; the screening alone: 9999-11-17, in.
+    # The screening's length placed it.
+    ({"anchor": {"screening": "9999-10-27"},
+      "lengths": {"screening": "3 weeks", "run-in": "2 weeks"}},
+     "lengths.screening", "3 weeks", ": period 'screening' lasting 3 weeks with --anchor "
+     "9999-10-27"),
+    # The same lengths from 9999-11-20: both at their shortest, Day 1 on 9999-12-04, out:
+    # the anchor.
+    ({"anchor": {"screening": "9999-11-20"},
+      "lengths": {"screening": "3 weeks", "run-in": "2 weeks"}}, "anchor", "9999-11-20", ""),
+    # Treatment in calendar months (3 months), anchored on the run-in from 9999-09-20
+    # lasting 3 weeks: Study Day 1 on 9999-10-11, three months on 10000-01-11, out (the
+    # period's own end, placed before any course). At the shortest run-in Day 1 is on
+    # 9999-09-27 and three months end on 9999-12-27, in: the length (it said --anchor).
+    ({"anchor": {"run-in": "9999-09-20"}, "lengths": {"run-in": "3 weeks"},
+      "treatment": "3 months"}, "lengths.run-in", "3 weeks",
+     ": period 'run-in' lasting 3 weeks with --anchor 9999-09-20"),
+    # From 9999-10-20: at the shortest run-in, Day 1 on 9999-10-27, three months on
+    # 10000-01-27, out whatever the run-in: the anchor.
+    ({"anchor": {"run-in": "9999-10-20"}, "lengths": {"run-in": "3 weeks"},
+      "treatment": "3 months"}, "anchor", "9999-10-20", ""),
+])
+def test_out_of_the_calendar_blames_a_length_only_if_its_shortest_fits(
+        options: dict[str, Any], option: str, value: str, reason: str) -> None:
+    text = TEXT.replace("SCREENING", "1-3 weeks")
+    if "treatment" in options:
+        months = options.pop("treatment")
+        text = text.replace("length: 6 weeks", f"length: {months}").replace(
+            "cycle: 21 days, cycles: 2, days: [1]", "days: [1]")
+    regimen = regimens.loads(text, "ri.yaml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(regimens.ExpandOptionError) as caught:
+            regimen.expand("a", **options)
+    assert (caught.value.option, caught.value.value) == (option, value)
+    assert caught.value.reason == ("the schedule would fall outside the calendar (years 1 to "
+                                   "9999)" + reason)
+
+
+@pytest.mark.parametrize(("length", "message"), [
+    # MIROCALS: the run-in (12-18 weeks) lies before Study Day 1, and its Day 640 visit on
+    # 9999-06-01 + 639 days falls in 10001, whatever the run-in lasts: --start.
+    ("run-in=18weeks", "regimens: --start: the schedule would fall outside the calendar "
+                       "(years 1 to 9999) (got '9999-06-01')"),
+    ("run-in=12weeks", "regimens: --start: the schedule would fall outside the calendar "
+                       "(years 1 to 9999) (got '9999-06-01')"),
+])
+def test_the_command_line_blames_the_start_a_length_did_not_place(
+        length: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["expand", "mirocals", "--arm", "il2", "--start", "9999-06-01", "--length",
+                 length, "-o", str(tmp_path / "out.txt")]) == 2
+    assert capsys.readouterr().err == message + "\n"
 
 
 def test_the_command_line_names_anchor_when_out_of_the_calendar(

@@ -31,6 +31,7 @@ from ._options import (
     parse_start,
     parse_zone,
 )
+from ._resolve import resolve
 from ._schedule import (
     CourseSpan,
     PeriodSpan,
@@ -39,7 +40,7 @@ from ._schedule import (
     VisitOccurrence,
     columns_of,
 )
-from ._timeline import Timeline, resolve
+from ._timeline import Timeline
 from ._totals import DrugTotal, drug_totals
 
 # PEP 562: the regimen's arithmetic (``check``) and the site-calendar counts are imported

@@ -47,10 +47,11 @@ from ..quantities import (
 )
 from ._layout import expand
 from ._options import parse_start
+from ._resolve import resolve
 from ._schedule import CourseSpan
 from ._site_check import SiteCount, site_counts
 from ._tally import Totals, _extremes, _quantities, _rounded, _said, _Tally, _tally
-from ._timeline import Timeline, resolve
+from ._timeline import Timeline
 
 __all__ = ["CheckReport", "CumulativeResult", "DrugSummary", "ExpectationResult", "check"]
 

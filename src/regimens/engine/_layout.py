@@ -9,12 +9,13 @@ All date arithmetic is in whole days from Study Day 1; no clock is read.
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from datetime import date
 from itertools import repeat
 from operator import add, itemgetter, mul
 from typing import Any, TypeVar
 
-from ..errors import ExpandOptionError, RegimenWarning
+from ..errors import RegimenError, RegimenWarning
 from ..model import (
     PLAUSIBLE_BMI,
     Course,
@@ -35,7 +36,7 @@ from ._computed import ComputedDose
 from ._course_dose import _course_dose, _dated, _step_dose
 from ._layout_checks import _check_no_same_day, _check_received, _check_steps
 from ._schedule import CourseSpan, PeriodSpan, Schedule, VisitOccurrence, lazy_schedule
-from ._timeline import OUTSIDE_CALENDAR, Timeline
+from ._timeline import OUTSIDE_CALENDAR, Timeline, outside_calendar
 from ._times import _DAY_US, _elapsed, _key, _place_times
 from ._visits import _last_given, _visits
 
@@ -69,17 +70,28 @@ def expand(
         return _lay_out(regimen, line, symbolic, exact_drugs)
     except OverflowError:
         option, given = line.start_option  # --anchor when Study Day 1 was placed from it
-        if line.longer_lengths:
-            # A length given longer than the shortest placed the dates after it: named
-            # with the date given (at the shortest lengths the schedule may well fit).
-            period, text = line.longer_lengths[-1]
-            raise ExpandOptionError(
-                f"lengths.{period}", f"{OUTSIDE_CALENDAR}: period {period!r} lasting {text} "
-                f"with --{option} {given}", text) from None
-        raise ExpandOptionError(option, OUTSIDE_CALENDAR, given) from None
+        shortened = line.shortened
+        # A length given longer than the shortest is named only when the schedule would
+        # have fitted with it at its shortest; else the date given placed it.
+        raise outside_calendar(
+            option, given, line.longer_lengths if shortened is not None else (),
+            lambda periods: shortened is not None and fits(
+                regimen, lambda: shortened(periods))) from None
     finally:
         if paused:
             gc.enable()
+
+
+def fits(regimen: Regimen, line: Callable[[], Timeline]) -> bool:
+    """Whether the schedule of the timeline ``line()`` makes lies inside the calendar
+    (years 1 to 9999): resolved, laid out (its dates only: no dose computed) and dropped,
+    for an out-of-calendar refusal to name what placed the date. Any other refusal on the
+    way is no proof that it fits."""
+    try:
+        _lay_out(regimen, line(), True, frozenset())
+    except (OverflowError, RegimenError):
+        return False
+    return True
 
 
 def _lay_out(regimen: Regimen, line: Timeline, symbolic: bool,

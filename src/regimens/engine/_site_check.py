@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from ..model import Regimen, SiteCalendar
 from ._layout import expand
-from ._timeline import resolve
+from ._resolve import resolve
 
 __all__ = ["SiteCount", "site_counts"]
 

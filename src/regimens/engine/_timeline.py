@@ -1,12 +1,13 @@
 """The participant's timeline: where each period falls, Study Day 1, zone and body size.
 
-:func:`resolve` fixes everything participant-specific before any course is
-laid out. All date arithmetic is in whole days from Study Day 1.
+:func:`resolve_timeline` (:func:`regimens.engine.resolve`) fixes everything
+participant-specific before any course is laid out. All date arithmetic is in whole days
+from Study Day 1.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -43,7 +44,7 @@ from ._options import (
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-__all__ = ["OUTSIDE_CALENDAR", "Timeline", "resolve"]
+__all__ = ["OUTSIDE_CALENDAR", "Timeline", "outside_calendar", "resolve_timeline"]
 
 #: Why a start is refused when a date of its schedule would fall before year 1 or after
 #: 9999 (Python's dates, and NumPy's ``datetime64[D]`` as the batch API checks it).
@@ -140,6 +141,11 @@ class Timeline:
     # (period id, text as given), in the arm's order: with the date given they place the
     # dates after them, so a date out of the calendar is theirs too.
     longer_lengths: tuple[tuple[str, str], ...] = ()
+    # This timeline again with the lengths given for those periods left to their
+    # shortest, to tell whether a length given placed a date out of the calendar (only
+    # with longer_lengths).
+    shortened: Callable[[frozenset[str]], Timeline] | None = field(
+        default=None, compare=False, repr=False)
 
     @property
     def start_option(self) -> tuple[str, str]:
@@ -175,30 +181,43 @@ def _date(start: date, offset: int, months: int = 0,
         raise ExpandOptionError("start", OUTSIDE_CALENDAR, start.isoformat()) from None
 
 
-def resolve(
+def outside_calendar(option: str, given: str, longer: tuple[tuple[str, str], ...],
+                     fits: Callable[[frozenset[str]], bool]) -> ExpandOptionError:
+    """The refusal of a schedule that would fall outside the calendar, naming what placed
+    the date: a length given longer than its period's shortest when the schedule would
+    have fitted with it at its shortest (``fits``: the periods whose lengths given are
+    left to their shortest), said with the date given; else ``option`` (the start or the
+    anchor) and its date as given (docs/cli.md, "--anchor").
+
+    Of several lengths given longer, the last in the arm's order that fits at its shortest
+    alone is named; when none does alone but all of them at their shortest do, the last.
+    """
+    if longer and fits(frozenset(p for p, _ in longer)):
+        period, text = longer[-1]
+        if len(longer) > 1:
+            period, text = next(((p, t) for p, t in reversed(longer) if fits(frozenset({p}))),
+                                longer[-1])
+        return ExpandOptionError(f"lengths.{period}", f"{OUTSIDE_CALENDAR}: period {period!r} "
+                                 f"lasting {text} with --{option} {given}", text)
+    return ExpandOptionError(option, OUTSIDE_CALENDAR, given)
+
+
+def resolve_timeline(
     regimen: Regimen,
-    *,
     arm: str,
     start: date | str | None,
-    participant: Participant | None = None,
-    lengths: dict[str, str] | None = None,
-    tz: str | None = None,
-    bsa_formula: BSAFormula | str | None = None,
-    bsa_decimals: int | None = 2,
-    calendar: SiteCalendar | None = None,
-    levels: Mapping[str, int] | None = None,
-    anchor: Mapping[str, date | str] | str | None = None,
+    participant: Participant | None,
+    lengths: Mapping[str, str] | None,
+    tz: str | None,
+    bsa_formula: BSAFormula | str | None,
+    bsa_decimals: int | None,
+    calendar: SiteCalendar | None,
+    levels: Mapping[str, int] | None,
+    anchor: Mapping[str, date | str] | str | None,
+    again: Callable[[frozenset[str]], Timeline] | None,
 ) -> Timeline:
-    """Fix everything participant-specific before any course is laid out.
-
-    ``anchor``: ``{period id: date}`` (or ``"PERIOD=YYYY-MM-DD"``), one period of the
-    arm's path and the date of its first day, instead of ``start`` (the participant is
-    placed by that period: a run-in of variable length starts before Day 1 is known).
-
-    Raises:
-        ExpandOptionError: as :meth:`Regimen.expand` says, and a ``calendar`` that is
-            not a :class:`SiteCalendar`.
-    """
+    """:func:`regimens.engine.resolve`'s work (its arguments, in order); ``again`` is the
+    timeline's ``shortened``."""
     check_arm(regimen, arm)
     if calendar is not None and not isinstance(calendar, SiteCalendar):
         raise ExpandOptionTypeError("calendar", "a SiteCalendar (regimens.SiteCalendar("
@@ -213,6 +232,8 @@ def resolve(
     decimals = check_bsa_decimals(bsa_decimals)
     path = regimen.path(arm)
     chosen = parse_lengths(regimen, arm, lengths)
+    longer = tuple((p.id, str((lengths or {})[p.id])) for p in path
+                   if p.id in chosen and chosen[p.id].days > p.length.shortest.days)
     day_one_period = regimen.day_one_period(arm)
     # Periods before Study Day 1 are in days (the regimen refuses months there), so the
     # first day of each period is known before its own length, which in calendar months
@@ -261,8 +282,7 @@ def resolve(
                           if not p.length.fixed and p.id not in chosen),
                     tuple(p.id for p in path[:placed_by]
                           if not p.length.fixed and p.id not in chosen),
-                    tuple((p.id, str((lengths or {})[p.id])) for p in path
-                          if p.id in chosen and chosen[p.id].days > p.length.shortest.days))
+                    longer, again if longer else None)
 
 
 def _assumed_lengths(regimen: Regimen, arm: str, periods: tuple[tuple[Period, int, int], ...],
