@@ -306,6 +306,50 @@ def test_per_participant_texts_must_be_text() -> None:
     assert [cohort.rows_of(i).stop - cohort.rows_of(i).start for i in range(2)] == [16, 30]
 
 
+
+#: Every per-participant list argument of expand_cohort, with None for participant 1 (or
+#: 0): (arguments, the error's class, its message). The texts (arm, lengths, tz) are
+#: refused as a number in their place is (an error's value None is not shown); None sorted
+#: with the texts gave a raw TypeError ("'<' not supported between instances of 'NoneType'
+#: and 'str'").
+NONE_IN_A_LIST = {
+    "arm": ({"arm": ["a", None]}, regimens.ExpandOptionTypeError,
+            "arm: participant 1: each arm is text"),
+    "arm, first": ({"arm": [None, "a"]}, regimens.ExpandOptionTypeError,
+                   "arm: participant 0: each arm is text"),
+    "lengths": ({"lengths": {"run-in": ["2 weeks", None]}}, regimens.ExpandOptionTypeError,
+                "lengths.run-in: participant 1: each length is text"),
+    "lengths, first": ({"lengths": {"run-in": [None, "4 weeks"]}},
+                       regimens.ExpandOptionTypeError,
+                       "lengths.run-in: participant 0: each length is text"),
+    "tz": ({"tz": ["Europe/Paris", None]}, regimens.ExpandOptionTypeError,
+           "tz: participant 1: each time zone is text"),
+    "starts": ({"starts": ["2027-01-04", None]}, regimens.ExpandOptionTypeError,
+               "starts[1]: not a calendar date; write YYYY-MM-DD, e.g. 2027-01-04"),
+    "weights": ({"weights": [70, None]}, regimens.ParticipantError,
+                "weights: give one plain number per participant, in kg (a 1-dimensional "
+                "array or sequence)"),
+    "heights": ({"heights": [170, None]}, regimens.ParticipantError,
+                "heights: give one plain number per participant, in cm (a 1-dimensional "
+                "array or sequence)"),
+    "bsas": ({"bsas": [1.8, None]}, regimens.ParticipantError,
+             "bsas: give one plain number per participant, in m2 (a 1-dimensional array or "
+             "sequence)"),
+}
+
+
+@pytest.mark.parametrize(("options", "error", "message"), NONE_IN_A_LIST.values(),
+                         ids=list(NONE_IN_A_LIST))
+def test_none_in_a_per_participant_list_is_refused_by_name(
+        options: dict[str, Any], error: type[Exception], message: str) -> None:
+    arguments: dict[str, Any] = {"arm": "a", "starts": ["2027-01-04", "2027-01-05"],
+                                 **options}
+    with pytest.raises(regimens.RegimenError) as caught:
+        expand_cohort(load(RUN_IN), **arguments)
+    assert type(caught.value) is error
+    assert str(caught.value) == message
+
+
 VISIT_ANCHORS = """\
 format: regimens/1
 id: anchors

@@ -98,8 +98,8 @@ def _coded(option: str, given: Any, n: int, what: str, np: Any) -> tuple[list[st
     except TypeError:  # an unhashable item (a list...): not text
         first = None
     labels = list(table)
-    bad = next((label for label in labels if not isinstance(label, str)), None)
-    if first is None or bad is not None:
+    # (any, not next(..., None): None is itself a label that is not text.)
+    if first is None or any(not isinstance(label, str) for label in labels):
         row = next(i for i, item in enumerate(items) if not isinstance(item, str))
         raise ExpandOptionTypeError(option, f"each {what} is text", items[row],
                                     participant=row)
