@@ -100,9 +100,25 @@ def test_billion_laughs_fails_fast() -> None:
         ("a: 1\n".encode("utf-16-be"),
          "f.yaml:1: (document): the file is UTF-16 BE (with no byte-order mark) text, not "
          "UTF-8: save it as UTF-8"),
+        # UTF-32 without its mark: three NUL bytes of every four (it said "the file
+        # contains a NUL character").
+        ("a: 1\n".encode("utf-32-le"),
+         "f.yaml:1: (document): the file is UTF-32 LE (with no byte-order mark) text, not "
+         "UTF-8: save it as UTF-8"),
+        ("a: 1\n".encode("utf-32-be"),
+         "f.yaml:1: (document): the file is UTF-32 BE (with no byte-order mark) text, not "
+         "UTF-8: save it as UTF-8"),
+        # Beyond ASCII (é is U+00E9, € U+20AC): still named.
+        ("a: é€\n".encode("utf-32-le"),
+         "f.yaml:1: (document): the file is UTF-32 LE (with no byte-order mark) text, not "
+         "UTF-8: save it as UTF-8"),
+        ("a: é€\n".encode("utf-32-be"),
+         "f.yaml:1: (document): the file is UTF-32 BE (with no byte-order mark) text, not "
+         "UTF-8: save it as UTF-8"),
     ],
     ids=["ff", "latin-1", "utf-16", "utf-16-be", "utf-32", "utf-32-be", "utf-16-le-no-bom",
-         "utf-16-be-no-bom"],
+         "utf-16-be-no-bom", "utf-32-le-no-bom", "utf-32-be-no-bom", "utf-32-le-no-bom-euro",
+         "utf-32-be-no-bom-euro"],
 )
 def test_non_utf8(data: bytes, expected: str) -> None:
     assert _problems(data) == [expected]

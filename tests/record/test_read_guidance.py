@@ -26,7 +26,11 @@ def _messages(data: str | bytes) -> list[str]:
     (b"\x00\x00\xfe\xff" + _TEXT.encode("utf-32-be"), "UTF-32 BE"),
     (_TEXT.encode("utf-16-le"), "UTF-16 LE (with no byte-order mark)"),
     (_TEXT.encode("utf-16-be"), "UTF-16 BE (with no byte-order mark)"),
-], ids=["utf16-le", "utf16-be", "utf32-le", "utf32-be", "utf16-le-no-bom", "utf16-be-no-bom"])
+    # UTF-32 without its mark said "the file contains a NUL character".
+    (_TEXT.encode("utf-32-le"), "UTF-32 LE (with no byte-order mark)"),
+    (_TEXT.encode("utf-32-be"), "UTF-32 BE (with no byte-order mark)"),
+], ids=["utf16-le", "utf16-be", "utf32-le", "utf32-be", "utf16-le-no-bom", "utf16-be-no-bom",
+        "utf32-le-no-bom", "utf32-be-no-bom"])
 def test_a_wide_encoding_is_named_with_the_way_to_save(data: bytes, named: str) -> None:
     assert _messages(data) == [f"r.csv:1: (document): the file is {named} text, {_SAVE}"]
 

@@ -252,12 +252,23 @@ _MARKS = ((b"\xff\xfe\x00\x00", "UTF-32 LE"), (b"\x00\x00\xfe\xff", "UTF-32 BE")
 def wide_encoding(data: bytes) -> str | None:
     """The UTF-16 or UTF-32 encoding ``data`` is in, as a message names it ("UTF-16 LE":
     little-endian), or None. Known by its byte-order mark, or, without one, by text whose
-    every other byte is NUL from the first byte on (as ASCII text in UTF-16 is): Excel's
-    "Unicode Text" and Windows editors write these, and a file in them is not UTF-8."""
+    every other byte is NUL from the first byte on (as ASCII text in UTF-16 is), or in
+    UTF-32 whose every character is in the Basic Multilingual Plane and not NUL (the two
+    high bytes of every four NUL, the two others not both): Excel's "Unicode Text" and
+    Windows editors write these, and a file in them is not UTF-8. UTF-32 is told first:
+    its ASCII text also has every other byte NUL."""
     for mark, encoding in _MARKS:
         if data.startswith(mark):
             return encoding
     sample = data[:256]
+    if len(sample) >= 4 and len(sample) % 4 == 0:
+        units = range(0, len(sample), 4)
+        if (not any(sample[2::4]) and not any(sample[3::4])
+                and all(sample[i] or sample[i + 1] for i in units)):
+            return "UTF-32 LE (with no byte-order mark)"
+        if (not any(sample[0::4]) and not any(sample[1::4])
+                and all(sample[i + 2] or sample[i + 3] for i in units)):
+            return "UTF-32 BE (with no byte-order mark)"
     if len(sample) >= 4 and len(sample) % 2 == 0:
         if not any(sample[1::2]) and all(sample[0::2]):
             return "UTF-16 LE (with no byte-order mark)"
