@@ -5,10 +5,10 @@ participants or a chunk of them, at a cost proportional to the rows made."""
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from typing import Any
 
-from ..errors import ExpandOptionError
+from ..errors import ExpandOptionError, ExpandOptionTypeError
 from ..model import Regimen
 from . import _inputs
 from ._arrow import participant_table, record_batch, visit_table, write_parquet
@@ -116,6 +116,12 @@ class Cohort:
     # Choosing what to make --------------------------------------------------------------
 
     def _names(self, columns: Sequence[str] | None) -> list[str]:
+        if columns is not None and (isinstance(columns, str | bytes | Set | Mapping)
+                                    or not isinstance(columns, Iterable)):
+            # One text would be read a character at a time ('d', 'a', ...); a set has no
+            # order to give the columns.
+            raise ExpandOptionTypeError("columns", "column names, a list or tuple: "
+                                        "['participant', 'date']", columns)
         names = list(self.columns) if columns is None else list(columns)
         unknown = [c for c in names if c not in COLUMNS]
         if unknown:

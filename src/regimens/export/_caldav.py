@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
-from ..errors import ExpandOptionError, PublishError
+from ..errors import ExpandOptionError, ExpandOptionTypeError, PublishError
 from ..format import INVISIBLE
 from ._ics import to_ics
 from ._ics_text import UID_DOMAIN, clean_text, uid_prefix
@@ -354,6 +354,11 @@ class _Progress:
                 f"updated, {self.deleted} deleted), and publishing again completes the rest")
 
 
+#: What a calendar name (``publish(calendar=...)``) is.
+_CALENDAR_NAME = ("a calendar name is one line of visible text: no control, bidirectional or "
+                  "zero-width characters, not empty")
+
+
 def publish(
     schedule: Schedule,
     url: str,
@@ -397,12 +402,21 @@ def publish(
     # Everything that can be refused without the server is checked before it is touched
     # (nothing is created for a publish that would fail on a time zone or a reminder).
     to_ics(schedule, stamp=stamp, blinded=blinded, reminders=reminders)
+    for option, given, what in (("user", user, "the user name"),
+                                ("password", password, "the password")):
+        if given is not None and not isinstance(given, str):
+            # A password is never shown in a message.
+            raise ExpandOptionTypeError(option, f"{what}, text, or None",
+                                        given if option == "user" else None)
+    if progress is not None and not callable(progress):
+        raise ExpandOptionTypeError("progress", "a function called with (done, total) after "
+                                    "each event stored or deleted, or None", progress)
+    if calendar is not None and not isinstance(calendar, str):
+        raise ExpandOptionTypeError("calendar", _CALENDAR_NAME, calendar)
     if calendar is not None and (not calendar.strip() or any(
             c in INVISIBLE or not (c.isprintable() or c == " ") for c in calendar)):
         # The name a participant reads in their calendar app, as the regimen's own names.
-        raise ExpandOptionError("calendar", "a calendar name is one line of visible text: no "
-                                "control, bidirectional or zero-width characters, not empty",
-                                calendar)
+        raise ExpandOptionError("calendar", _CALENDAR_NAME, calendar)
     try:
         import caldav  # noqa: F401
     except ImportError:

@@ -4,7 +4,7 @@ the event or at a wall time on the day before (:class:`Reminder`), and its TRIGG
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -147,7 +147,8 @@ def reminder_list(reminders: object) -> list[Reminder]:
     if isinstance(reminders, (str, bytes)):
         raise ExpandOptionTypeError("reminders", "a list of reminders, not one text: write "
                                     f"[{reminders!r}]", reminders)
-    if not isinstance(reminders, Iterable):
+    if not isinstance(reminders, Iterable) or isinstance(reminders, Set | Mapping):
+        # (A set has no order to keep; a mapping's keys are not what it maps.)
         raise ExpandOptionTypeError("reminders", "a list of reminders, each a Reminder or its "
                                     f"text: {_WRITTEN}; () for none", reminders)
     out: list[Reminder] = []

@@ -13,7 +13,7 @@ is named only when no period the participant goes through is blinded.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -231,9 +231,12 @@ def _common(s: Schedule, w: Words, blinded: bool | None, paper: str,
 
 
 def _check(paper: str, contact: Sequence[str]) -> tuple[str, ...]:
+    if not isinstance(paper, str):  # (a list is not hashable: no 'in PAPERS' for it)
+        raise ExpandOptionTypeError("paper", f"choose from {', '.join(PAPERS)}", paper)
     if paper not in PAPERS:
         raise ExpandOptionError("paper", f"choose from {', '.join(PAPERS)}", paper)
-    if isinstance(contact, str | bytes) or not isinstance(contact, Iterable):
+    if isinstance(contact, str | bytes | Set | Mapping) or not isinstance(contact, Iterable):
+        # (A set's lines have no order to print them in; a mapping's keys are not lines.)
         # One text would be read a character at a time, each "line" refused as blank.
         raise ExpandOptionTypeError("contact", "lines of text, a list or tuple: "
                                     "contact=['Dr A. Martin', '+33 1 23 45 67 89']", contact)
