@@ -45,9 +45,10 @@ PUBLIC = [
     # Regimen arithmetic
     "CheckReport", "DrugSummary", "ExpectationResult",
     # Calendars
-    "PublishSummary", "Reminder", "publish",
+    "PublishSummary", "Reminder", "blind_guard", "blinded_arms", "publish",
     # Exceptions and warnings
-    "AnchorLengthWarning", "ClosedDayWarning", "CumulativeDoseWarning", "DoseError",
+    "AnchorLengthWarning", "BlindedOutputError", "ClosedDayWarning", "CumulativeDoseWarning",
+    "DoseError",
     "ExpandOptionError", "ExpandOptionTypeError", "GivenAfterArmWarning",
     "ImplausibleMeasurementWarning", "InvalidRecordError", "InvalidRegimenError",
     "OverdoseWarning", "MissingMeasurementError", "ParticipantError", "ParticipantTypeError",

@@ -109,6 +109,25 @@ ERRORS: list[tuple[Exception, type[Exception], str, dict[str, Any]]] = [
      ValueError, "starts: participant 1: outside the calendar (got '9999-12-30')",
      {"option": "starts", "reason": "outside the calendar", "value": "9999-12-30",
       "participant": 1}),
+    (errors.BlindedOutputError(("treatment",), ("active", "placebo"),
+                               "line 3 of the output reads 'a' on one arm, 'b' on another"),
+     ValueError,
+     "this blinded output would differ between the arms of blinded period treatment (active, "
+     "placebo), so it could tell the participant's arm: line 3 of the output reads 'a' on one "
+     "arm, 'b' on another; it is refused on every one of these arms alike. Unblinded staff "
+     "can have it with --unblinded (blinded=False); for participants, match the placebo "
+     "courses and the record to the active ones",
+     {"periods": ("treatment",), "arms": ("active", "placebo"),
+      "difference": "line 3 of the output reads 'a' on one arm, 'b' on another",
+      "code": "blinded-output-differs"}),
+    (errors.BlindedOutputError(("rct", "ext"), ("a", "b", "c"), "it fails on one arm"),
+     ValueError,
+     "this blinded output would differ between the arms of blinded periods rct, ext (a, b, "
+     "c), so it could tell the participant's arm: it fails on one arm; it is refused on "
+     "every one of these arms alike. Unblinded staff can have it with --unblinded "
+     "(blinded=False); for participants, match the placebo courses and the record to the "
+     "active ones",
+     {"periods": ("rct", "ext"), "arms": ("a", "b", "c"), "difference": "it fails on one arm"}),
     (errors.PublishError("the CalDAV server at https://cal.example/p/ refused to list it "
                          "(HTTP 500)", url="https://cal.example/p/", status=500), OSError,
      "the CalDAV server at https://cal.example/p/ refused to list it (HTTP 500)",

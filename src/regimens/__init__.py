@@ -46,6 +46,7 @@ if _typing.TYPE_CHECKING:
     )
     from .errors import (
         AnchorLengthWarning,
+        BlindedOutputError,
         ClosedDayWarning,
         CumulativeDoseWarning,
         DoseError,
@@ -74,7 +75,7 @@ if _typing.TYPE_CHECKING:
         UnitError,
         UnitSlipWarning,
     )
-    from .export import PublishSummary, Reminder, publish
+    from .export import PublishSummary, Reminder, blind_guard, blinded_arms, publish
     from .format import catalog_ids, dumps, json_schema, load, loads
     from .model import (
         AdministrationStep,
@@ -233,9 +234,12 @@ __all__ = [  # noqa: RUF022 (grouped, not one alphabetical run)
     # Calendars: reminders and CalDAV publishing (Schedule.to_ics)
     "PublishSummary",
     "Reminder",
+    "blind_guard",
+    "blinded_arms",
     "publish",
     # Exceptions and warnings
     "AnchorLengthWarning",
+    "BlindedOutputError",
     "ClosedDayWarning",
     "CumulativeDoseWarning",
     "DoseError",

@@ -20,7 +20,8 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "VisitOccurrence",
     ),
     "errors": (
-        "AnchorLengthWarning", "ClosedDayWarning", "CumulativeDoseWarning", "DoseError",
+        "AnchorLengthWarning", "BlindedOutputError", "ClosedDayWarning", "CumulativeDoseWarning",
+        "DoseError",
         "ExpandOptionError", "ExpandOptionTypeError", "GivenAfterArmWarning",
         "ImplausibleMeasurementWarning", "InvalidRecordError", "InvalidRegimenError",
         "MissingMeasurementError", "OverdoseWarning", "ParticipantError", "ParticipantTypeError",
@@ -31,7 +32,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "UnitError", "UnitSlipWarning",
     ),
     "export": (
-        "PublishSummary", "Reminder", "publish",
+        "PublishSummary", "Reminder", "blind_guard", "blinded_arms", "publish",
     ),
     "format": (
         "catalog_ids", "dumps", "json_schema", "load", "loads",

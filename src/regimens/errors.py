@@ -21,6 +21,9 @@ know this library)::
     │   └── ExpandOptionTypeError (TypeError) ... of the wrong type (tz=timezone.utc)
     ├── DoseError (ValueError)              a dose not computable safely: .reason, .participant,
     │                                       .file, .line, .loc (a dose read from a file)
+    ├── BlindedOutputError (ValueError)     a blinded output that would differ between the
+    │                                       arms of its blinded period: .periods, .arms,
+    │                                       .difference
     └── PublishError (OSError)              CalDAV publishing: .reason, .url, .status
 
     RegimenWarning (UserWarning)
@@ -67,6 +70,7 @@ from ._records import dataclass
 __all__ = [
     "NO_VALUE",
     "AnchorLengthWarning",
+    "BlindedOutputError",
     "ClosedDayWarning",
     "CumulativeDoseWarning",
     "DoseError",
@@ -637,6 +641,37 @@ class ExpandOptionTypeError(ExpandOptionError, TypeError):
     """
 
     code = "option-type"
+
+
+class BlindedOutputError(RegimenError, ValueError):
+    """A blinded output (a participant's calendar, month calendar, handout or diary, or a
+    publication) that would not be the same on every arm the participant could be on
+    behind the blind, and so could tell the arm: refused on every such arm alike.
+
+    ``periods`` are the blinded periods (ids, in the regimen's order), ``arms`` the arms
+    that go through them (in the regimen's order), ``difference`` says in words that name
+    no arm what differs first (the same text whichever of ``arms`` was asked). Message:
+    ``this blinded output would differ between the arms of blinded period PERIOD (ARMS),
+    so it could tell the participant's arm: DIFFERENCE; ...``.
+    """
+
+    code = "blinded-output-differs"
+
+    def __init__(self, periods: tuple[str, ...], arms: tuple[str, ...],
+                 difference: str) -> None:
+        self.periods = tuple(periods)
+        self.arms = tuple(arms)
+        self.difference = difference
+        super().__init__(self.periods, self.arms, difference)
+
+    def __str__(self) -> str:
+        which = (f"period {self.periods[0]}" if len(self.periods) == 1
+                 else f"periods {', '.join(self.periods)}")
+        return (f"this blinded output would differ between the arms of blinded {which} "
+                f"({', '.join(self.arms)}), so it could tell the participant's arm: "
+                f"{self.difference}; it is refused on every one of these arms alike. "
+                "Unblinded staff can have it with --unblinded (blinded=False); for "
+                "participants, match the placebo courses and the record to the active ones")
 
 
 class PublishError(RegimenError, OSError):

@@ -12,7 +12,9 @@ import errno
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from . import _handout as sheets
@@ -41,10 +43,15 @@ def _say(text: object) -> None:
     print(printable(str(text)), file=sys.stderr)
 
 
-def _ics(schedule: Schedule, args: argparse.Namespace) -> bytes:
-    previous = read_previous(args.previous) if args.previous else None
-    return schedule.to_ics(stamp=parse_stamp(args.stamp), blinded=args.blinded,
-                           reminders=args.remind, previous=previous)
+def _ics(schedule: Schedule, args: argparse.Namespace, now: datetime | None = None,
+         previous: bytes | None = None) -> bytes:
+    """The iCalendar file of ``schedule`` (``now``: the clock's time, read once for every
+    arm the blind guard renders; ``previous``: the ``--previous`` file, read once)."""
+    if previous is None and args.previous:
+        previous = read_previous(args.previous)
+    return schedule.to_ics(stamp=parse_stamp(args.stamp,
+                                             now=None if now is None else (lambda: now)),
+                           blinded=args.blinded, reminders=args.remind, previous=previous)
 
 
 def load_regimen(source: str) -> Regimen:
@@ -79,21 +86,25 @@ def _lengths(items: list[str]) -> dict[str, str]:
     return out
 
 
-def _schedule(args: argparse.Namespace, regimen: Regimen | None = None) -> Schedule:
+def _schedule(args: argparse.Namespace, regimen: Regimen | None = None,
+              arm: str | None = None) -> Schedule:
     """The schedule the shared options (:func:`_schedule_arguments`) describe (``regimen``:
-    the one ``args.regimen`` names, when read already)."""
+    the one ``args.regimen`` names, when read already; ``arm``: another arm than
+    ``args.arm``, for the blind guard)."""
     import warnings
 
     from ..errors import RegimenWarning
 
     if regimen is None:
         regimen = load_regimen(args.regimen)
+    if arm is None:
+        arm = args.arm
     participant = participant_from(args, args.participant)
-    record = _record(args.record, regimen, args.arm, _blinds(args, regimen))
+    record = _record(args.record, regimen, arm, _blinds(args, regimen))
     with warnings.catch_warnings():
         # The caller prints them on standard error (the table also lists them).
         warnings.simplefilter("ignore", RegimenWarning)
-        schedule = regimen.expand(args.arm, args.start, participant, anchor=args.anchor,
+        schedule = regimen.expand(arm, args.start, participant, anchor=args.anchor,
                                   lengths=_lengths(args.length), tz=args.tz,
                                   bsa_formula=args.bsa_formula, bsa_decimals=args.bsa_decimals,
                                   calendar=site_calendar(args),
@@ -152,33 +163,88 @@ def _expand(args: argparse.Namespace) -> int:
     regimen = load_regimen(args.regimen)
     if args.format in ("ics", "calendar", *sheets.FORMATS):
         refuse_unblindable(regimen, args.arm, args.blinded)
-    schedule = _schedule(args, regimen)
+    if args.format == "table" or args.format == "json" or args.format == "csv" or (
+            args.blinded is False):
+        data, lines = _expand_output(args, regimen, args.arm)
+    else:
+        data, lines = _guarded(args, regimen, _expand_output)
+    write_output(data, args.output, inputs=[args.regimen])
+    # Every format says its warnings on standard error, also the table and the calendar,
+    # which list them on the page as well: `> sheet.txt` or `| head` would hide them.
+    for line in lines:
+        _say(line)
+    return 0
+
+
+#: What a command prints: the output's bytes (or text), then its lines on standard error.
+_Output = tuple[str | bytes, list[str]]
+
+
+def _expand_output(args: argparse.Namespace, regimen: Regimen, arm: str,
+                   now: datetime | None = None, previous: bytes | None = None) -> _Output:
+    """What ``expand`` prints for a participant on ``arm`` (nothing is written)."""
+    schedule = _schedule(args, regimen, arm)
     if args.drug:
         schedule = schedule.only(args.drug)
     warnings = schedule.warnings
+    data: str | bytes
     if args.format == "ics":
-        write_output(_ics(schedule, args), args.output, inputs=[args.regimen])
+        data = _ics(schedule, args, now, previous)
         warnings = _shown_warnings(schedule, args.blinded)
+    elif args.format in sheets.FORMATS:
+        data, warnings = sheets.render(schedule, args)
+    elif args.format == "calendar":
+        data = schedule.to_calendar(blinded=args.blinded)
+        blinded = args.blinded
+        if blinded is None:  # as the page decides
+            blinded = any(p.blinded for p in schedule.periods)
+        warnings = _shown_warnings(schedule, blinded)
     else:
-        if args.format in sheets.FORMATS:
-            text, warnings = sheets.render(schedule, args)
-        elif args.format == "calendar":
-            text = schedule.to_calendar(blinded=args.blinded)
-            blinded = args.blinded
-            if blinded is None:  # as the page decides
-                blinded = any(p.blinded for p in schedule.periods)
-            warnings = _shown_warnings(schedule, blinded)
-        else:
-            text = {"table": schedule.to_table, "json": schedule.to_json,
-                    "csv": schedule.to_csv}[args.format]()
-        write_output(text, args.output, inputs=[args.regimen])
-    # Every format says its warnings on standard error, also the table and the calendar,
-    # which list them on the page as well: `> sheet.txt` or `| head` would hide them.
-    for warning in warnings:
-        _say(f"regimens: warning: {warning}")
-    if args.format in ("ics", "calendar", *sheets.FORMATS):
-        _say_withheld(schedule, args.blinded)
-    return 0
+        data = {"table": schedule.to_table, "json": schedule.to_json,
+                "csv": schedule.to_csv}[args.format]()
+    lines = [f"regimens: warning: {warning}" for warning in warnings]
+    if args.format in ("ics", "calendar", *sheets.FORMATS) and _withheld(schedule,
+                                                                         args.blinded):
+        lines.append(WITHHELD)
+    return data, lines
+
+
+def _guarded(args: argparse.Namespace, regimen: Regimen,
+             output: Callable[..., _Output]) -> _Output:
+    """``output(args, regimen, arm)`` for the participant's arm once it is the same, byte
+    for byte (output and standard error), on every arm the participant could be on behind
+    the blind (:func:`regimens.blinded_arms`): a blinded output computed from the arm's
+    own schedule alone would tell the arm by whatever differs (docs/cli.md, "The blind
+    guard"). Otherwise :class:`~regimens.BlindedOutputError`, the same on every arm; when
+    every arm fails, the first arm's error (the regimen's order), the same on every arm.
+    One expansion and rendering per arm, in memory: nothing is written before."""
+    from datetime import UTC
+
+    from ..errors import RegimenError
+    from ..export import blinded_arms
+    from ..export._blind_guard import Outcome, check_alike
+
+    arms, periods = blinded_arms(regimen, args.arm)
+    if len(arms) < 2:
+        return output(args, regimen, args.arm)
+    # Read once for every arm: the clock (a DTSTAMP without --stamp) and --previous.
+    now = datetime.now(UTC).replace(microsecond=0)
+    previous = read_previous(args.previous) if getattr(args, "previous", None) else None
+    outcomes: list[Outcome] = []
+    mine: _Output | None = None
+    for arm in arms:
+        try:
+            data, lines = output(args, regimen, arm, now, previous)
+        except (RegimenError, OSError) as exc:
+            outcomes.append(exc)
+            continue
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        outcomes.append((("the output", raw), ("standard error", "\n".join(lines))))
+        if arm == args.arm:
+            mine = data, lines
+    check_alike(periods, arms, outcomes, describe=lambda exc: "; ".join(_report_lines(exc)))
+    assert mine is not None  # the arm asked succeeded, as every other did
+    return mine
 
 
 def refuse_unblindable(regimen: Regimen, arm: str, blinded: bool | None) -> None:
@@ -217,11 +283,11 @@ WITHHELD = ("regimens: note: this output blinds administrations, so it lists no 
             "--unblinded, or in the table, JSON or CSV")
 
 
-def _say_withheld(schedule: Schedule, blinded: bool | None) -> None:
-    """:data:`WITHHELD` when the output blinds administrations (``blinded``: True, or None
-    and a period of the arm's path is marked blinded), so that no warning is lost unsaid."""
-    if blinded if blinded is not None else any(p.blinded for p in schedule.periods):
-        _say(WITHHELD)
+def _withheld(schedule: Schedule, blinded: bool | None) -> bool:
+    """Whether to say :data:`WITHHELD`: the output blinds administrations (``blinded``:
+    True, or None and a period of the arm's path is marked blinded), so that no warning
+    is lost unsaid."""
+    return blinded if blinded is not None else any(p.blinded for p in schedule.periods)
 
 
 
@@ -269,6 +335,10 @@ def _publish(args: argparse.Namespace) -> int:
     stamp = parse_stamp(args.stamp)
     regimen = load_regimen(args.regimen)
     refuse_unblindable(regimen, args.arm, args.blinded)
+    if args.blinded is not False and len(_blinded_arms(regimen, args.arm)) > 1:
+        # What the server would hold and what would be said, compared for every arm
+        # behind the blind before the server is touched.
+        _guarded(args, regimen, partial(_publish_output, stamp))
     schedule = _schedule(args, regimen)
     if args.drug:
         schedule = schedule.only(args.drug)
@@ -290,9 +360,30 @@ def _publish(args: argparse.Namespace) -> int:
             sys.stderr.write("\n")
     for warning in _shown_warnings(schedule, args.blinded):
         _say(f"regimens: warning: {warning}")
-    _say_withheld(schedule, args.blinded)
+    if _withheld(schedule, args.blinded):
+        _say(WITHHELD)
     print(printable(str(summary)))
     return 0
+
+
+def _blinded_arms(regimen: Regimen, arm: str) -> tuple[str, ...]:
+    from ..export import blinded_arms
+
+    return blinded_arms(regimen, arm)[0]
+
+
+def _publish_output(stamp: datetime, args: argparse.Namespace, regimen: Regimen, arm: str,
+                    now: datetime | None = None, previous: bytes | None = None) -> _Output:
+    """What ``publish`` would store (the events, as ``to_ics`` makes them) and say on
+    standard error for a participant on ``arm``; nothing is sent."""
+    schedule = _schedule(args, regimen, arm)
+    if args.drug:
+        schedule = schedule.only(args.drug)
+    data = schedule.to_ics(stamp=stamp, blinded=args.blinded, reminders=args.remind)
+    lines = [f"regimens: warning: {w}" for w in _shown_warnings(schedule, args.blinded)]
+    if _withheld(schedule, args.blinded):
+        lines.append(WITHHELD)
+    return data, lines
 
 
 #: The formats that have a blinded form, as the blinding options' messages list them.
@@ -405,23 +496,29 @@ def _catalog(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report(exc: Exception) -> None:
+def _report_lines(exc: BaseException) -> list[str]:
+    """The lines that :func:`main` prints on standard error for an error."""
     from ..errors import (
         ExpandOptionError,
         InvalidRegimenError,
         ParticipantError,
+        RegimenError,
     )
 
     if isinstance(exc, InvalidRegimenError):
-        for problem in exc.problems:
-            _say(problem)
-        return
+        return [str(problem) for problem in exc.problems]
     if isinstance(exc, ExpandOptionError | ParticipantError):
         key = exc.option if isinstance(exc, ExpandOptionError) else exc.field
         flag = _OPTION_FLAGS.get(key.split(".")[0], key)
-        _say(f"regimens: {flag}: {exc.detail}")
-        return
-    _say(f"regimens: {exc}")
+        return [f"regimens: {flag}: {exc.detail}"]
+    if isinstance(exc, OSError) and not isinstance(exc, RegimenError):
+        return [f"regimens: {exc.filename or ''}: {exc.strerror}"]
+    return [f"regimens: {exc}"]
+
+
+def _report(exc: Exception) -> None:
+    for line in _report_lines(exc):
+        _say(line)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -462,7 +559,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.kill(os.getpid(), exc.signum)
         return 128 + exc.signum  # pragma: no cover - the signal ends the process
     except OSError as exc:
-        _say(f"regimens: {exc.filename or ''}: {exc.strerror}")
+        _report(exc)
         return 2
     except KeyboardInterrupt:
         return 130

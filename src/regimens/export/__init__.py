@@ -14,6 +14,7 @@ from .._public import PUBLIC
 # needs neither CalDAV nor the handouts). Type checkers see the names here.
 if TYPE_CHECKING:
     from ._arguments import unmatched_problem
+    from ._blind_guard import blind_guard, blinded_arms
     from ._caldav import PublishSummary, publish
     from ._check_report import check_dict, check_json, check_text
     from ._csv import render_csv
@@ -32,6 +33,8 @@ __all__ = [
     "LANGUAGES",
     "PublishSummary",
     "Reminder",
+    "blind_guard",
+    "blinded_arms",
     "check_dict",
     "check_json",
     "check_text",
@@ -58,6 +61,8 @@ _WHERE = {
     "LANGUAGES": "_i18n",
     "PublishSummary": "_caldav",
     "Reminder": "_reminders",
+    "blind_guard": "_blind_guard",
+    "blinded_arms": "_blind_guard",
     "check_dict": "_check_report",
     "check_json": "_check_report",
     "check_text": "_check_report",
