@@ -221,8 +221,7 @@ def _guarded(args: argparse.Namespace, regimen: Regimen,
     from datetime import UTC
 
     from ..errors import RegimenError
-    from ..export import blinded_arms
-    from ..export._blind_guard import Outcome, check_alike
+    from ..export import Outcome, blinded_arms, check_alike
 
     arms, periods = blinded_arms(regimen, args.arm)
     if len(arms) < 2:

@@ -14,7 +14,7 @@ from .._public import PUBLIC
 # needs neither CalDAV nor the handouts). Type checkers see the names here.
 if TYPE_CHECKING:
     from ._arguments import unmatched_problem
-    from ._blind_guard import blind_guard, blinded_arms
+    from ._blind_guard import Outcome, blind_guard, blinded_arms, check_alike
     from ._caldav import PublishSummary, publish
     from ._check_report import check_dict, check_json, check_text
     from ._csv import render_csv
@@ -31,10 +31,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LANGUAGES",
+    "Outcome",
     "PublishSummary",
     "Reminder",
     "blind_guard",
     "blinded_arms",
+    "check_alike",
     "check_dict",
     "check_json",
     "check_text",
@@ -59,10 +61,12 @@ __all__ = [
 #: The module of each name.
 _WHERE = {
     "LANGUAGES": "_i18n",
+    "Outcome": "_blind_guard",
     "PublishSummary": "_caldav",
     "Reminder": "_reminders",
     "blind_guard": "_blind_guard",
     "blinded_arms": "_blind_guard",
+    "check_alike": "_blind_guard",
     "check_dict": "_check_report",
     "check_json": "_check_report",
     "check_text": "_check_report",
