@@ -13,10 +13,10 @@ and stay as they were; an output the arms agree on is written as before.
 
 By hand, for the pinned messages:
 
-- ``a6`` (drugx, 5 mg by mouth on Day 2 of the active arm only; drugd or its placebo on
-  Days 1, 8, 15 of both; Study Day 1 is Mon 2027-01-04): the month calendar marks a dose day
-  with ``*`` and the week of the start with ``>``. Its line 11 is the week of Jan 4-10: on
-  the active arm Mon 4 and Tue 5 are dose days, on the placebo arm Mon 4 only.
+- ``dd`` (drugd on Days 1, 8, 15 of the active arm, its placebo on Days 1, 9, 15; Study
+  Day 1 is Mon 2027-01-04): the month calendar marks a dose day with ``*``. Its line 12 is
+  the week of Jan 11-17: on the active arm Mon 11 (Day 8) is a dose day, on the placebo arm
+  Tue 12 (Day 9).
 - ``a1`` (2 mg/kg on the active arm only; a placebo on the other) without ``--weight``: the
   active arm, first in the regimen's order, fails for want of the weight (the dose on line
   14 of the file); the placebo arm needs none.
@@ -187,6 +187,23 @@ periods:
       - {drug: g, arms: [active], dose: 5 mg/kg, weight: ideal, days: [1]}
       - {drug: g, arms: [placebo], placebo: true, days: [1]}
 """,
+    "dd.yaml": """\
+format: regimens/1
+id: dd
+title: days differ
+drugs:
+  d: {name: drugd, route: intravenous}
+arms:
+  active: {label: Active}
+  placebo: {label: Placebo}
+periods:
+  - id: treatment
+    length: 4 weeks
+    blinded: true
+    courses:
+      - {drug: d, arms: [active], dose: 100 mg, days: [1, 8, 15]}
+      - {drug: d, arms: [placebo], placebo: true, days: [1, 9, 15]}
+""",
     "mm.csv": HEADER + "2027-01-04,given,il2,,,1 mL,,\n",
     "g_5.csv": HEADER + "2027-01-04,given,d,,,1 MIU,,\n",
     "t_meas.csv": HEADER + "2027-01-10,measure,,,,60 kg,,\n",
@@ -221,6 +238,7 @@ CASES = {
                                               ["--weight", "70kg", "--record",
                                                "r_reduce.csv"]),
     "B4 a drug on one arm, a6": ("a6.yaml", ARMS2, []),
+    "days that differ, dd": ("dd.yaml", ARMS2, []),
     "agreeing, mirocals": ("mirocals", ("il2", "placebo"), []),
     "agreeing, imodals": ("imodals", ("il2-1miu", "il2-2miu", "placebo"),
                           ["--weight", "70kg"]),
@@ -281,12 +299,12 @@ def test_every_arm_gives_the_same_bytes(case: str, fmt: str, files: Path,
 
 def test_a_differing_output_is_refused_in_words_naming_no_arm(
         files: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
-    said = {_run(_argv("a6.yaml", arm, [], "calendar"), capsysbinary) for arm in ARMS2}
+    said = {_run(_argv("dd.yaml", arm, [], "calendar"), capsysbinary) for arm in ARMS2}
     assert said == {(2, b"", (
         b"regimens: this blinded output would differ between the arms of blinded period "
-        b"treatment (active, placebo), so it could tell the participant's arm: line 11 of "
-        b"the output reads '> 4*  5*  6   7   8   9  10' on one arm, '> 4*  5   6   7   8   9"
-        b"  10' on another; it is refused on every one of these arms alike. Unblinded staff "
+        b"treatment (active, placebo), so it could tell the participant's arm: line 12 of "
+        b"the output reads ' 11* 12  13  14  15  16  17' on one arm, ' 11  12* 13  14  15  16"
+        b"  17' on another; it is refused on every one of these arms alike. Unblinded staff "
         b"can have it with --unblinded (blinded=False); for participants, match the placebo "
         b"courses and the record to the active ones\n"), None)}
 
@@ -323,7 +341,7 @@ def test_an_existing_output_file_is_left_untouched(
     for arm in ARMS2:
         out.write_bytes(b"kept")
         os.utime(out, (1_000_000_000, 1_000_000_000))
-        code, stdout, _, _ = _run([*_argv("a6.yaml", arm, [], "ics"), "-o", str(out)],
+        code, stdout, _, _ = _run([*_argv("dd.yaml", arm, [], "ics"), "-o", str(out)],
                                   capsysbinary)
         assert (code, stdout) == (2, b"")
         assert out.read_bytes() == b"kept"
@@ -334,9 +352,9 @@ def test_an_existing_output_file_is_left_untouched(
 @pytest.mark.parametrize("fmt", ["ics", "calendar", "html"])
 def test_unblinded_outputs_are_not_guarded(fmt: str, files: Path,
                                            capsysbinary: pytest.CaptureFixture[bytes]) -> None:
-    regimen = regimens.load("a6.yaml")
+    regimen = regimens.load("dd.yaml")
     for arm in ARMS2:
-        code, stdout, stderr, _ = _run(_argv("a6.yaml", arm, ["--unblinded"], fmt),
+        code, stdout, stderr, _ = _run(_argv("dd.yaml", arm, ["--unblinded"], fmt),
                                        capsysbinary)
         schedule = regimen.expand(arm, "2027-01-04")
         made = {"ics": lambda s=schedule: s.to_ics(
@@ -349,9 +367,9 @@ def test_unblinded_outputs_are_not_guarded(fmt: str, files: Path,
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])
 def test_staff_formats_are_not_guarded(fmt: str, files: Path,
                                        capsysbinary: pytest.CaptureFixture[bytes]) -> None:
-    regimen = regimens.load("a6.yaml")
+    regimen = regimens.load("dd.yaml")
     for arm in ARMS2:
-        code, stdout, stderr, _ = _run(_argv("a6.yaml", arm, [], fmt), capsysbinary)
+        code, stdout, stderr, _ = _run(_argv("dd.yaml", arm, [], fmt), capsysbinary)
         schedule = regimen.expand(arm, "2027-01-04")
         made = {"table": schedule.to_table, "json": schedule.to_json,
                 "csv": schedule.to_csv}[fmt]()
@@ -411,7 +429,7 @@ periods:
 
 
 def test_blind_guard_in_a_program(files: Path) -> None:
-    regimen = regimens.load("a6.yaml")
+    regimen = regimens.load("dd.yaml")
 
     def ics(arm: str) -> bytes:
         return regimen.expand(arm, "2027-01-04").to_ics(stamp=_stamp())
