@@ -450,3 +450,17 @@ def test_blind_guard_in_a_program(files: Path) -> None:
 
     for arm in ("il2", "placebo"):
         assert regimens.blind_guard(mirocals, arm, mirocals_ics) == mirocals_ics(arm)
+
+
+def test_publish_is_refused_alike_before_the_server_is_touched(
+        files: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    # Port 9 of this machine (discard) is never contacted: the guard refuses first.
+    said = {_run(["publish", "dd.yaml", "--arm", arm, "--start", "2027-01-04", "--caldav",
+                  "http://127.0.0.1:9/p/", *STAMP], capsysbinary) for arm in ARMS2}
+    assert len(said) == 1
+    code, stdout, stderr, _ = said.pop()
+    assert (code, stdout) == (2, b"")
+    assert stderr.startswith(
+        b"regimens: this blinded output would differ between the arms of blinded period "
+        b"treatment (active, placebo), so it could tell the participant's arm: line ")
+    assert stderr.count(b"\n") == 1
