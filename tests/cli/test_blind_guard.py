@@ -13,10 +13,6 @@ and stay as they were; an output the arms agree on is written as before.
 
 By hand, for the pinned messages:
 
-- ``dd`` (drugd on Days 1, 8, 15 of the active arm, its placebo on Days 1, 9, 15; Study
-  Day 1 is Mon 2027-01-04): the month calendar marks a dose day with ``*``. Its line 12 is
-  the week of Jan 11-17: on the active arm Mon 11 (Day 8) is a dose day, on the placebo arm
-  Tue 12 (Day 9).
 - ``a1`` (2 mg/kg on the active arm only; a placebo on the other) without ``--weight``: the
   active arm, first in the regimen's order, fails for want of the weight (the dose on line
   14 of the file); the placebo arm needs none.
@@ -297,16 +293,25 @@ def test_every_arm_gives_the_same_bytes(case: str, fmt: str, files: Path,
             assert stdout or data
 
 
+SUFFIX = (b"; it is refused on every one of these arms alike. Unblinded staff can have it "
+          b"with --unblinded (blinded=False); for participants, match the placebo courses and "
+          b"the record to the active ones\n")
+
+
 def test_a_differing_output_is_refused_in_words_naming_no_arm(
         files: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
-    said = {_run(_argv("dd.yaml", arm, [], "calendar"), capsysbinary) for arm in ARMS2}
-    assert said == {(2, b"", (
+    # a4 with a dose missed on Day 8: make_up on the active course only (B1), so the two
+    # calendars list other events (the wording of a difference: test_the_first_difference).
+    said = {_run(_argv("a4.yaml", arm, ["--weight", "70kg", "--record", "r_missed.csv"],
+                       "ics"), capsysbinary) for arm in ARMS2}
+    assert len(said) == 1
+    code, stdout, stderr, data = said.pop()
+    assert (code, stdout, data) == (2, b"", None)
+    assert stderr.startswith(
         b"regimens: this blinded output would differ between the arms of blinded period "
-        b"treatment (active, placebo), so it could tell the participant's arm: line 12 of "
-        b"the output reads ' 11* 12  13  14  15  16  17' on one arm, ' 11  12* 13  14  15  16"
-        b"  17' on another; it is refused on every one of these arms alike. Unblinded staff "
-        b"can have it with --unblinded (blinded=False); for participants, match the placebo "
-        b"courses and the record to the active ones\n"), None)}
+        b"treatment (active, placebo), so it could tell the participant's arm: ")
+    assert stderr.endswith(SUFFIX)
+    assert stderr.count(b"\n") == 1
 
 
 def test_an_output_failing_on_one_arm_is_refused_with_that_error(
@@ -341,7 +346,7 @@ def test_an_existing_output_file_is_left_untouched(
     for arm in ARMS2:
         out.write_bytes(b"kept")
         os.utime(out, (1_000_000_000, 1_000_000_000))
-        code, stdout, _, _ = _run([*_argv("dd.yaml", arm, [], "ics"), "-o", str(out)],
+        code, stdout, _, _ = _run([*_argv("a1.yaml", arm, [], "ics"), "-o", str(out)],
                                   capsysbinary)
         assert (code, stdout) == (2, b"")
         assert out.read_bytes() == b"kept"
@@ -352,11 +357,11 @@ def test_an_existing_output_file_is_left_untouched(
 @pytest.mark.parametrize("fmt", ["ics", "calendar", "html"])
 def test_unblinded_outputs_are_not_guarded(fmt: str, files: Path,
                                            capsysbinary: pytest.CaptureFixture[bytes]) -> None:
-    regimen = regimens.load("dd.yaml")
+    regimen = regimens.load("a1.yaml")
     for arm in ARMS2:
-        code, stdout, stderr, _ = _run(_argv("dd.yaml", arm, ["--unblinded"], fmt),
-                                       capsysbinary)
-        schedule = regimen.expand(arm, "2027-01-04")
+        code, stdout, stderr, _ = _run(_argv("a1.yaml", arm, ["--unblinded", "--weight",
+                                                             "70kg"], fmt), capsysbinary)
+        schedule = regimen.expand(arm, "2027-01-04", regimens.Participant(weight="70 kg"))
         made = {"ics": lambda s=schedule: s.to_ics(
                     stamp=_stamp(), blinded=False),
                 "calendar": lambda s=schedule: s.to_calendar(blinded=False).encode(),
@@ -367,10 +372,11 @@ def test_unblinded_outputs_are_not_guarded(fmt: str, files: Path,
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])
 def test_staff_formats_are_not_guarded(fmt: str, files: Path,
                                        capsysbinary: pytest.CaptureFixture[bytes]) -> None:
-    regimen = regimens.load("dd.yaml")
+    regimen = regimens.load("a1.yaml")
     for arm in ARMS2:
-        code, stdout, stderr, _ = _run(_argv("dd.yaml", arm, [], fmt), capsysbinary)
-        schedule = regimen.expand(arm, "2027-01-04")
+        code, stdout, stderr, _ = _run(_argv("a1.yaml", arm, ["--weight", "70kg"], fmt),
+                                       capsysbinary)
+        schedule = regimen.expand(arm, "2027-01-04", regimens.Participant(weight="70 kg"))
         made = {"table": schedule.to_table, "json": schedule.to_json,
                 "csv": schedule.to_csv}[fmt]()
         assert (code, stdout, stderr) == (0, made.encode(), b"")
@@ -429,7 +435,7 @@ periods:
 
 
 def test_blind_guard_in_a_program(files: Path) -> None:
-    regimen = regimens.load("dd.yaml")
+    regimen = regimens.load("a1.yaml")  # 2 mg/kg on the active arm, and no weight
 
     def ics(arm: str) -> bytes:
         return regimen.expand(arm, "2027-01-04").to_ics(stamp=_stamp())
@@ -455,12 +461,50 @@ def test_blind_guard_in_a_program(files: Path) -> None:
 def test_publish_is_refused_alike_before_the_server_is_touched(
         files: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     # Port 9 of this machine (discard) is never contacted: the guard refuses first.
-    said = {_run(["publish", "dd.yaml", "--arm", arm, "--start", "2027-01-04", "--caldav",
+    said = {_run(["publish", "a1.yaml", "--arm", arm, "--start", "2027-01-04", "--caldav",
                   "http://127.0.0.1:9/p/", *STAMP], capsysbinary) for arm in ARMS2}
     assert len(said) == 1
     code, stdout, stderr, _ = said.pop()
     assert (code, stdout) == (2, b"")
     assert stderr.startswith(
         b"regimens: this blinded output would differ between the arms of blinded period "
-        b"treatment (active, placebo), so it could tell the participant's arm: line ")
+        b"treatment (active, placebo), so it could tell the participant's arm: it fails on "
+        b"one arm and not on another, with 'regimens: --weight: ")
+    assert stderr.endswith(SUFFIX)
     assert stderr.count(b"\n") == 1
+
+
+def _one_regimen() -> regimens.Regimen:
+    return regimens.loads(FILES["a1.yaml"], "a1.yaml")
+
+
+@pytest.mark.parametrize(("outputs", "difference"), [
+    # The first line that differs, first arm's line first (the regimen's order).
+    ({"active": "BEGIN\nday 1\nEND\n", "placebo": "BEGIN\nday 2\nEND\n"},
+     "line 2 of the output reads 'day 1' on one arm, 'day 2' on another"),
+    # A line one arm has and the other has not.
+    ({"active": "a\nb\n", "placebo": "a\n"},
+     "line 2 of the output reads 'b' on one arm, no such line on another"),
+    # Bytes that are no text (a PDF): the first byte that differs, and the sizes.
+    ({"active": b"%PDF\0\1\2", "placebo": b"%PDF\0\1\3\4"},
+     "the output differs from byte 6 on (7 bytes on one arm, 8 on another)"),
+    # The same lines, other line ends.
+    ({"active": "a\r\n", "placebo": "a\n"}, "the output differs in its line ends"),
+])
+def test_the_first_difference(outputs: dict[str, str | bytes], difference: str) -> None:
+    said = set()
+    for arm in ARMS2:
+        with pytest.raises(regimens.BlindedOutputError) as caught:
+            regimens.blind_guard(_one_regimen(), arm, outputs.__getitem__)
+        assert caught.value.difference == difference
+        said.add(str(caught.value))
+    assert len(said) == 1
+
+
+def test_every_arm_failing_raises_the_first_arms_error() -> None:
+    def fails(arm: str) -> str:
+        raise regimens.ExpandOptionError("start", f"refused on {arm}")
+
+    for arm in ARMS2:
+        with pytest.raises(regimens.ExpandOptionError, match="refused on active"):
+            regimens.blind_guard(_one_regimen(), arm, fails)
