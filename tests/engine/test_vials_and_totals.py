@@ -100,7 +100,7 @@ def test_dose_sheet_json() -> None:
         "unspecified": 0, "amounts": [{"amount": "1440", "unit": "mg", "text": "1,440 mg"}],
         "vials": [{"size": "500", "unit": "mg", "count": 2},
                   {"size": "100", "unit": "mg", "count": 6}],
-        "waste": {"amount": "160", "unit": "mg"}}]
+        "waste": {"amount": "160", "unit": "mg"}, "placebo_labelled": []}]
 
 
 def test_dose_sheet_csv_appends_vial_columns() -> None:

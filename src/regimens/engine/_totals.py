@@ -32,9 +32,12 @@ class DrugTotal:
     ``administrations`` counts every administration, ``placebo`` those of matching
     placebo and ``unspecified`` those without an amount (a dose the regimen does not
     fix, or one not computed for want of a participant). ``amounts``: the cumulative
-    dose, one exact :class:`Amount` per dimension, in the order first given.
+    dose, one exact :class:`Amount` per dimension, in the order first given: a placebo
+    administration is no amount of the drug, whatever its label says.
     ``vials``: ``((size, count), ...)`` over all administrations, largest size first;
     ``waste``: what those vials hold beyond the doses (None without vials).
+    ``placebo_labelled``: the amounts a record says were given of the placebo, as
+    labelled (blinded staff write the labelled amount they injected), added up apart.
     """
 
     drug: str
@@ -45,6 +48,7 @@ class DrugTotal:
     amounts: tuple[Amount, ...]
     vials: tuple[tuple[Amount, int], ...] = ()
     waste: Amount | None = None
+    placebo_labelled: tuple[Amount, ...] = ()
 
 
 @exactly
@@ -83,12 +87,17 @@ def drug_totals(regimen: Regimen, administrations: Sequence[Administration],
         by_dimension: dict[Dimension, list[tuple[Amount, int]]] = {}
         sizes: list[tuple[Amount, int]] = []
         wasted: list[tuple[Amount, int]] = []
+        labelled: dict[Dimension, list[tuple[Amount, int]]] = {}
         placebo = unspecified = 0
         for a, weight in given:
             amount = a.dose.amount
             if a.placebo:
+                # No amount of the drug: a placebo given as labelled is said apart.
                 placebo += weight
-            elif amount is None:
+                if amount is not None:
+                    labelled.setdefault(amount.unit.dimension, []).append((amount, weight))
+                continue
+            if amount is None:
                 unspecified += weight
             if amount is None:
                 continue
@@ -112,5 +121,6 @@ def drug_totals(regimen: Regimen, administrations: Sequence[Administration],
         out.append(DrugTotal(
             drug.id, drug.name, sum(weight for _, weight in given), placebo, unspecified,
             tuple(_sum(amounts) for amounts in by_dimension.values()),
-            tuple(sizes), _sum(wasted) if wasted else None))
+            tuple(sizes), _sum(wasted) if wasted else None,
+            tuple(_sum(amounts) for amounts in labelled.values())))
     return tuple(out)

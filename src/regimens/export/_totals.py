@@ -56,9 +56,15 @@ def _count_text(t: DrugTotal) -> str:
 
 
 def _dose_text(t: DrugTotal) -> str:
+    """The cumulative dose: the drug's amounts; a placebo's, given as labelled, apart
+    ("none (placebo: 4 million units as labelled)"), never as drug."""
+    labelled = " and ".join(human_amount(a) for a in t.placebo_labelled)
     if t.amounts:
-        return " and ".join(human_amount(a) for a in t.amounts)
-    return "none (placebo)" if t.placebo == t.administrations else "not stated"
+        text = " and ".join(human_amount(a) for a in t.amounts)
+        return text + (f" (placebo: {labelled} as labelled)" if labelled else "")
+    if t.placebo == t.administrations:
+        return f"none (placebo: {labelled} as labelled)" if labelled else "none (placebo)"
+    return "not stated" + (f" (placebo: {labelled} as labelled)" if labelled else "")
 
 
 def _vials_total_text(t: DrugTotal) -> str:
@@ -116,6 +122,9 @@ def totals_json(s: Schedule) -> list[dict[str, Any]]:
          "placebo": t.placebo, "unspecified": t.unspecified,
          "amounts": [{**_amount_json(a), "text": human_amount(a)} for a in t.amounts],
          "vials": _sizes_json(t.vials),
-         "waste": _amount_json(t.waste) if t.waste is not None else None}
+         "waste": _amount_json(t.waste) if t.waste is not None else None,
+         # A placebo given as labelled: never in "amounts" (no amount of the drug).
+         "placebo_labelled": [{**_amount_json(a), "text": human_amount(a)}
+                              for a in t.placebo_labelled]}
         for t in s.totals
     ]
