@@ -186,7 +186,7 @@ def test_an_open_period_names_the_planned_dose_on_the_active_arm(
                                f"({allowed}: planned {planned})")
     assert problem.code == code
     # An open-label placebo has no dose of its own: its drug's doses say the dimension
-    # (a placebo amount counts towards the drug's totals and its cumulative limit).
+    # (checked as the active arm's, yet never counted as drug: test_placebo_totals.py).
     problem = _refusal(kind, amount, False, limit, "pbo")
     assert problem.message == (f"the amount given must be in the dimension of drugd's doses "
                                f"({allowed})")

@@ -1,11 +1,12 @@
-"""A placebo administration is no amount of its drug (docs/record.md, "Totals" and
-"Cumulative limits"): a dose recorded as given on a placebo arm (blinded staff write the
-labelled amount they injected; a row without an amount gives the dose planned) counts as a placebo administration, never towards the
-drug's cumulative dose, its summary's given and planned totals, its RDI or its
-``max_cumulative``; the unblinded totals and summary say what the placebo arm got "as
-labelled".
+"""A placebo administration is no amount of its drug (docs/record.md, "A placebo given"
+and "Cumulative limits"): a dose recorded as given on a placebo arm (blinded staff write
+the labelled amount they injected; a row without an amount gives the dose planned) counts
+as a placebo administration, never towards the drug's cumulative dose, its summary's
+given and planned totals, its RDI or its ``max_cumulative``; the unblinded totals and
+summary say what the placebo arm got "as labelled".
 
-Table-driven: arm (active, placebo) x record (nothing given, two doses given) x limit
+Table-driven: arm (active, placebo) x record (day 1 given as planned, two doses given
+with an amount) x limit
 (max_cumulative 3 MIU or none) x format (the API, table, JSON, CSV). Expected values by
 hand: drug d, 2 MIU flat on days 1, 8 and 15 (Mondays 2027-01-04, -11, -18) on the
 active arm, its matching placebo on the same days on the placebo arm; one record gives
@@ -17,7 +18,7 @@ other 2 MIU on days 1 and 8.
   given, the dose planned on 2027-01-11 would bring 2 MIU to 4 MIU; with both
   given, the one given on 2027-01-11 brought it to 4 MIU (a deviation) and the one planned
   on 2027-01-18 would bring it to 6 MIU.
-- Placebo arm: no aldesleukin at all: cumulative dose none, given nothing of nothing
+- Placebo arm: none of drug d at all: cumulative dose none, given nothing of nothing
   planned, no cumulative warning whatever the limit; the two placebo doses given as
   labelled add up to 4 MIU, said as such (a placebo given with no amount: none said).
 """
@@ -30,6 +31,7 @@ import json
 import re
 import warnings
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -45,12 +47,13 @@ ARMS = ("act", "pbo")
 LIMITS = (True, False)
 
 
-def _regimen(limit: bool) -> str:
+def _regimen(limit: bool, blinded: bool = False) -> str:
     most = ", max_cumulative: 3 MIU" if limit else ""
     return ("format: regimens/1\nid: pbo-totals\ntitle: Placebo totals\n"
             f"drugs:\n  d: {{name: drugd, route: subcutaneous{most}}}\n"
             "arms: {act: {label: Active}, pbo: {label: Placebo}}\n"
-            "periods:\n  - id: treatment\n    length: 4 weeks\n    courses:\n"
+            "periods:\n  - id: treatment\n    length: 4 weeks\n"
+            f"    blinded: {'true' if blinded else 'false'}\n    courses:\n"
             "      - {drug: d, arms: [act], dose: 2 MIU, days: [1, 8, 15]}\n"
             "      - {drug: d, arms: [pbo], placebo: true, days: [1, 8, 15]}\n")
 
@@ -64,7 +67,7 @@ def _expand(arm: str, record: str, limit: bool) -> regimens.Schedule:
 
 
 def _miu(n: int) -> Amount:
-    return Amount(n, unit("MIU"))
+    return Amount(Decimal(n), unit("MIU"))
 
 
 # (arm, record) -> (cumulative dose, placebo administrations, placebo as labelled,
@@ -209,3 +212,28 @@ def test_the_csv_marks_each_placebo_row(tmp_path: Path, capsys: pytest.CaptureFi
     assert [r["placebo"] for r in rows] == ["true" if arm == "pbo" else "false"] * 3
     drug = sum(int(r["amount"]) for r in rows if r["placebo"] == "false")
     assert drug == (6 if arm == "act" else 0)
+
+
+BLINDED = [(record, limit, fmt) for record in RECORDS for limit in LIMITS
+           for fmt in ("ics", "calendar", "html", "diary")]
+
+
+@pytest.mark.parametrize(("record", "limit", "fmt"), BLINDED,
+                         ids=[f"{r}-{'limit' if m else 'no-limit'}-{f}" for r, m, f in BLINDED])
+def test_the_blinded_outputs_are_the_same_on_every_arm(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        record: str, limit: bool, fmt: str) -> None:
+    # The active arm's cumulative warnings, the placebo's "as labelled": none of it in a
+    # blinded output, which is byte for byte the same on both arms (stdout, stderr, status).
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    (tmp_path / "r.yaml").write_text(_regimen(limit, blinded=True), encoding="utf-8")
+    (tmp_path / "p.csv").write_text(RECORDS[record], encoding="utf-8")
+    seen = set()
+    for arm in ARMS:
+        code = main(["expand", str(tmp_path / "r.yaml"), "--arm", arm, "--start",
+                     "2027-01-04", "--record", str(tmp_path / "p.csv"), "--format", fmt,
+                     "--blinded"])
+        out = capsys.readouterr()
+        assert "as labelled" not in out.out + out.err
+        seen.add((code, out.out, out.err))
+    assert len(seen) == 1

@@ -98,6 +98,11 @@ def _drug(d: DrugSummary) -> dict[str, Any]:
         "given_total": _amounts(d.given_total),
         "planned_total": _amounts(d.planned_total),
         "started_total": _amounts(d.started_total),
+        # The matching placebo's administrations (in the counts above, never in a total),
+        # those given, and what was given of it as labelled.
+        "placebo": d.placebo,
+        "placebo_given": d.placebo_given,
+        "placebo_labelled": _amounts(d.placebo_labelled),
         "cycle_days": d.cycle_days,
         # What the RDI compares ("basis": per_m2 is each amount over the BSA it was computed
         # from; absolute the amounts); delivered_over_planned is always of the amounts.
@@ -148,9 +153,13 @@ def _no_intensity(d: DrugSummary, per: str) -> str | None:
     - no dose given yet, doses still planned: not defined yet (the actual time runs from
       the first dose given);
     - doses in units that do not add up (mg and USP units), or no planned amount: not
-      computed.
+      computed;
+    - every administration of the drug a placebo: none (no amount of the drug; a placebo
+      given is no dose given, whatever its label says).
     """
     rdi, name = d.intensity, d.name
+    if rdi is None and d.placebo and d.placebo == sum(n for _, n in d.counts):
+        return f": none: every administration of {name} is a placebo"
     if rdi is None:
         if not d.planned_total:
             return (f": not computed: no planned dose of {name} has an amount to compare "
@@ -159,7 +168,7 @@ def _no_intensity(d: DrugSummary, per: str) -> str | None:
                                    for a in (*d.planned_total, *d.given_total)))
         return (f": not computed: the doses of {name} are in {' and '.join(kinds)}, which "
                 "do not add up to one total")
-    if d.count("given") or d.given_total:
+    if d.count("given") > d.placebo_given or d.given_total:
         return None
     if rdi.percent is not None:
         return (f" {per}{_percent(rdi.shown)}% ({rdi.band}) against the protocol: no dose "
@@ -178,9 +187,17 @@ def summary_lines(s: RecordSummary) -> list[str]:
         # The doses given that fulfil no planned administration are among the given ones:
         # said beside that count, never after the planned one ("4 given (1 of them ...),
         # 6 planned").
-        unplanned = (f" ({len(d.unplanned)} of them fulfilling no planned administration: "
-                     f"line{'s' if len(d.unplanned) > 1 else ''} "
-                     f"{', '.join(str(n) for n in d.unplanned)})") if d.unplanned else ""
+        said = []
+        if d.unplanned:
+            said.append(f"{len(d.unplanned)} of them fulfilling no planned administration: "
+                        f"line{'s' if len(d.unplanned) > 1 else ''} "
+                        f"{', '.join(str(n) for n in d.unplanned)}")
+        if d.placebo_given:
+            # A placebo given is no dose of the drug: said, with its label's amount.
+            labelled = " + ".join(human_amount(a) for a in d.placebo_labelled)
+            said.append(f"{d.placebo_given} as placebo"
+                        + (f": {labelled} as labelled" if labelled else ""))
+        unplanned = f" ({'; '.join(said)})" if said else ""
         counts = ", ".join(f"{d.count(status)} {status}"
                            + (unplanned if status == "given" else "")
                            for status in record.OUTCOMES if d.count(status))

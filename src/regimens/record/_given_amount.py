@@ -79,7 +79,8 @@ def given_amount(row: RecordRow, regimen: Regimen, plan: Administration,
                    f"({_allowed([own], strength)}: planned {planned.text})")
     else:
         # An open-label placebo, or a dose left unspecified: its drug's doses say the
-        # dimension (its amount counts towards their totals and cumulative limit).
+        # dimension (its amount, the label's, is never an amount of the drug: no total
+        # or cumulative limit counts it, docs/record.md "A placebo given").
         target = _first(written, units, strength)
         message = (f"the amount given must be in the dimension of {drug.name}'s doses "
                    f"({_allowed(units, strength)})")

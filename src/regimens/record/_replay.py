@@ -96,7 +96,8 @@ class _Replay(_Moves, _MakeUps, _Holds, _DoseChanges):
                                r.status.value, r.plan.date, r.date, planned,
                                (r.dose or r.plan.dose).amount, r.line, due.get(id(r)),
                                unplanned=r.unplanned, basis=basis,
-                               planned_size=planned_size, size=size))
+                               planned_size=planned_size, size=size,
+                               placebo=r.plan.placebo))
         return out
 
     def given_size(self, r: _Row, dosing: Dosing, basis: Basis) -> Decimal | None:

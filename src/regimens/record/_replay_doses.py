@@ -264,7 +264,10 @@ class _DoseChanges(_ReplayState):
         if all(d.max_cumulative is None for d in self.regimen.drugs):
             return ()
         rows = [r for r in self.rows + self.extra if r.status in (_S.GIVEN, _S.PLANNED)]
-        entries = [CumulativeEntry(r.plan.drug, r.date, (r.dose or r.plan.dose).amount,
+        # A placebo counts nothing, whatever amount its label (and the record) says: a
+        # placebo participant is never warned of, nor stopped for, a drug not received.
+        entries = [CumulativeEntry(r.plan.drug, r.date,
+                                   None if r.plan.placebo else (r.dose or r.plan.dose).amount,
                                    r.status is _S.GIVEN, dosing.dose(r.plan, r.date).body,
                                    r.plan.cycle, r.plan.cycle_day)
                    for r in rows]

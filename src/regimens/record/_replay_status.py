@@ -229,6 +229,9 @@ class _Status(_ReplayState):
         if dose is not None:
             target.dose = dose
         text = "given" + (f" {dose.text}" if dose is not None else "")
+        if dose is not None and target.plan.placebo:
+            # The label's amount of a placebo: no amount of the drug (docs/record.md).
+            text += " as labelled (placebo)"
         if before != row.date:
             text += f" on {_day(row.date)}, planned for {_day(before)}"
         if target.made_up is not None:
@@ -384,8 +387,10 @@ class _Status(_ReplayState):
         extra.notes.append(f"given, matching no planned administration ({why}; "
                            f"{_where(row)})")
         self.extra.append(extra)
-        self.change(row, f"{name} {dose.text} given, fulfilling no planned administration")
-        self.deviation(row, f"{name} {dose.text} given on {_day(row.date)} fulfils no planned "
+        # The label's amount of a placebo: no amount of the drug (docs/record.md).
+        what = f"{name} {dose.text}" + (" as labelled (placebo)" if plan.placebo else "")
+        self.change(row, f"{what} given, fulfilling no planned administration")
+        self.deviation(row, f"{what} given on {_day(row.date)} fulfils no planned "
                        f"administration ({why})")
         self.unplanned.append((row, len(self.deviations) - 1))
 

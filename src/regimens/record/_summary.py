@@ -45,7 +45,9 @@ class Outcome:
     (the protocol's number, None when not cycled) place it; ``status`` is one of
     :data:`OUTCOMES`; ``planned_date`` the date the plan had, ``date`` the day given (or now
     planned); ``planned_amount`` the plan's amount and ``amount`` the amount given (or now
-    planned; None: placebo or no amount); ``line`` the record row that fulfilled it
+    planned; None: no amount); ``placebo``: an administration of the drug's matching
+    placebo, whose amount (the label's, when a record gives one) is no amount of the
+    drug: never in its totals or RDI; ``line`` the record row that fulfilled it
     (given) or missed it; ``due`` the date it was due after the record's delays and
     moves; ``unplanned``: a dose given that fulfils no planned administration.
 
@@ -77,6 +79,7 @@ class Outcome:
     basis: Basis = Basis.FLAT
     planned_size: Decimal | None = None
     size: Decimal | None = None
+    placebo: bool = False
 
     def __post_init__(self) -> None:
         if self.status not in OUTCOMES:
@@ -180,6 +183,13 @@ class DrugSummary:
     #: week: a dose recomputed for a smaller body is the full dose per m²); else
     #: ``absolute`` (the amounts). The ratios of the totals are always of the amounts.
     rdi_basis: str = "absolute"
+    #: The administrations of the drug's matching placebo (counted in ``counts`` by
+    #: status, never in a total or the RDI: no amount of the drug), those given, and
+    #: what the record says was given of it, as labelled (one :class:`Amount` per
+    #: dimension).
+    placebo: int = 0
+    placebo_given: int = 0
+    placebo_labelled: tuple[Amount, ...] = ()
 
     def count(self, status: str) -> int:
         """How many administrations have ``status``."""
@@ -412,6 +422,11 @@ def _drug_summary(regimen: Regimen, drug: str, outcomes: list[Outcome],
                   starts: Mapping[str, date] | None = None,
                   ends: Mapping[str, date] | None = None) -> DrugSummary:
     counts = tuple((s, sum(1 for o in outcomes if o.status == s)) for s in OUTCOMES)
+    # A placebo administration is no amount of the drug (its label's amount is said
+    # apart): in the counts, never in a total or the RDI.
+    placebos = [o for o in outcomes if o.placebo]
+    placebo_given = [o for o in placebos if o.status == "given"]
+    outcomes_all, outcomes = outcomes, [o for o in outcomes if not o.placebo]
     given = [o for o in outcomes if o.status == "given" and o.amount is not None]
     planned = [o for o in outcomes if o.planned_amount is not None]
     started_cycles = {(o.period, o.course, o.cycle) for o in given if o.cycle is not None}
@@ -460,11 +475,13 @@ def _drug_summary(regimen: Regimen, drug: str, outcomes: list[Outcome],
                                       per_size)
                            if wanted_started else None),
         cycle_days=cycle_days, reductions=reductions,
-        unplanned=tuple(sorted(o.line for o in outcomes
+        unplanned=tuple(sorted(o.line for o in outcomes_all
                                if o.unplanned and o.line is not None)),
-        in_months=any(_in_months(_course(regimen, o)) for o in outcomes),
-        by_interval=any(_by_interval(_course(regimen, o)) for o in outcomes),
-        dose_basis=_dose_basis(regimen, outcomes), rdi_basis=basis)
+        in_months=any(_in_months(_course(regimen, o)) for o in outcomes_all),
+        by_interval=any(_by_interval(_course(regimen, o)) for o in outcomes_all),
+        dose_basis=_dose_basis(regimen, outcomes_all), rdi_basis=basis,
+        placebo=len(placebos), placebo_given=len(placebo_given),
+        placebo_labelled=_totals([o.amount for o in placebo_given if o.amount is not None]))
 
 
 def _dose_basis(regimen: Regimen, outcomes: Sequence[Outcome]) -> Basis:
