@@ -99,6 +99,13 @@ CASES = [
     # = 75.0%.
     Case("days-equal-partial", "12 weeks", RITUXIMAB, (given(1), given(29, "187.5 mg")),
          (56, 84, "75.0"), (56, 56, "75.0"), (28, 28, 28)),
+    # Dose 2 four days early (day 25, planned day 29): it was started, so the doses
+    # started are days 1 and 29 (was: planned up to the date given, day 25: dose 1 alone,
+    # 375 mg over 28 days, and "cycles started: 375 mg planned (200.0%)"). 750 mg over
+    # 24 + 28 = 52 days. Protocol (750 / 52) / (1125 / 84) = 63000 / 58500 = 107.69..%;
+    # started (750 / 52) / (750 / 56) = 56 / 52 = 107.69..% (> 100%: doses closer together).
+    Case("days-equal-early", "12 weeks", RITUXIMAB, (given(1), given(25, planned=29)),
+         (52, 84, "107.7"), (52, 56, "107.7"), (28, 28, 28)),
     # Days 1, 8, 22 of 28: intervals 7, 14, and 29 - 22 = 7. All on time: 300 mg over
     # 21 + 7 = 28 days against the same: 100.0%.
     Case("days-unequal-all", "4 weeks", UNEQUAL, (given(1), given(8), given(22)),
@@ -108,6 +115,11 @@ CASES = [
     # first 21 days hold 2 of the 3 doses of 28 days: the intensity so far).
     Case("days-unequal-on-time", "4 weeks", UNEQUAL, (given(1), given(8)),
          (21, 28, "88.9"), (21, 21, "100.0"), (14, 7, 14)),
+    # Dose 2 two days early (day 6, planned day 8): 200 mg over 5 + 14 = 19 days. Protocol
+    # (200 / 19) / (300 / 28) = 5600 / 5700 = 98.24..%; started (days 1 and 8: 200 mg over
+    # 7 + 14 = 21 days) 21 / 19 = 110.52..% (was 100 mg over 0 + 7 days: 73.7%).
+    Case("days-unequal-early", "4 weeks", UNEQUAL, (given(1), given(6, planned=8)),
+         (19, 28, "98.2"), (19, 21, "110.5"), (14, 7, 14)),
     # Dose 3 two days late (day 24): 300 mg over 23 + 7 = 30 days: 28 / 30 = 93.33..%.
     Case("days-unequal-late", "4 weeks", UNEQUAL,
          (given(1), given(8), given(24, planned=22)),
@@ -237,3 +249,11 @@ def test_planned_cycle_days_by_the_course_of_the_dose() -> None:
     # The last planned dose needs its period's last date.
     with pytest.raises(ValueError, match=r"needs the period's first and last dates"):
         regimens.record.planned_cycle_days(regimen, outcome(57), starts, plan=plan)
+
+
+def test_a_dose_given_early_is_among_the_doses_started() -> None:
+    case = next(c for c in CASES if c.id == "days-equal-early")
+    text = replayed(case).to_table()
+    # 750 mg given of the 750 mg planned for doses 1 and 2 (was 375 mg, 200.0%).
+    assert ("given 750 mg of 1,125 mg planned (66.7%); cycles started: 750 mg planned "
+            "(100.0%)") in text

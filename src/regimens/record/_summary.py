@@ -145,12 +145,13 @@ class DrugSummary:
     ``given_total`` and ``planned_total``: the cumulative dose given and the whole
     protocol's planned total, exactly, one :class:`Amount` per dimension (in the unit of the
     drug's first dose of it); ``started_total``: the planned total of the cycles started (a
-    cycle with a dose given; without cycles, the administrations planned up to the last
-    dose given). ``intensity`` is the RDI against the whole protocol and
-    ``intensity_started`` against the cycles started (None when the drug's doses are in
-    more than one dimension, or have no amounts); ``cycle_days`` the cycle length the RDI
-    added to the actual time (the planned length of the last cycle given; for a course
-    without cycles or a fixed interval, the planned interval after the last dose given);
+    cycle with a dose given; without cycles, the administrations planned up to the last dose
+    given, by the later of its date and its planned date). ``intensity`` is the RDI against
+    the whole protocol and ``intensity_started`` against the cycles started (None when the
+    drug's doses are in more than one dimension, or have no amounts); ``cycle_days`` the
+    cycle length the RDI added to the actual time (the planned length of the last cycle
+    given; for a course without cycles or a fixed interval, the planned interval after the
+    last dose given);
     ``reductions`` the drug's ``reduce`` rows that count.
     """
 
@@ -430,7 +431,11 @@ def _drug_summary(regimen: Regimen, drug: str, outcomes: list[Outcome],
     given = [o for o in outcomes if o.status == "given" and o.amount is not None]
     planned = [o for o in outcomes if o.planned_amount is not None]
     started_cycles = {(o.period, o.course, o.cycle) for o in given if o.cycle is not None}
-    last_given = max((o.date for o in given), default=None)
+    # Without cycles, the doses started are those planned up to the last dose given, by
+    # the later of its date and its planned date: a dose given early was started too.
+    last_given = max((d for o in given
+                      for d in (o.date, *(() if o.unplanned else (o.planned_date,)))),
+                     default=None)
     started = [o for o in planned if (o.period, o.course, o.cycle) in started_cycles
                or (o.cycle is None and last_given is not None
                    and o.planned_date <= last_given)]
