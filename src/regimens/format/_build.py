@@ -99,6 +99,9 @@ class _Builder(_CourseBuilder, _VisitBuilder):
         self.excluding = {c.drug for p in complete for c in p.courses if c.not_on}
         for period, index in ((p, raw_index[p.id]) for p in complete):
             self.attempt(self.check_period_courses, period, self.periods_raw.at(index))
+            self.attempt(self.check_blinded_placing, period, self.periods_raw.at(index),
+                         tuple(a.id for a in arms
+                               if a.periods is None or period.id in a.periods))
         self.course_drugs = {
             (arm.id, c.drug)
             for arm in arms

@@ -9,6 +9,7 @@ from ..errors import InvalidRegimenError, UnitError
 from ..model import (
     BLINDED_SITE_RULES,
     MIN_INTERVAL_NEEDS_WINDOW,
+    NO_POLICY,
     WINDOW_NEEDS_CLINIC,
     AdministrationStep,
     Course,
@@ -16,6 +17,7 @@ from ..model import (
     DaysPattern,
     MonthsPattern,
     Period,
+    blinded_placing_problems,
     cycle_day_overlap,
     cycle_where,
     cycles_past,
@@ -281,6 +283,15 @@ class _CourseBuilder(_BuilderBase):
                             "id of the drug it matches (with placebo: true), so that every "
                             "arm's calendar reads the same; no active course gives this drug "
                             "here", code="blinded-placebo-drug")
+
+    def check_blinded_placing(self, period: Period, cur: Cursor, arms: tuple[str, ...]
+                              ) -> None:
+        """What places, moves or makes up a blinded drug's doses (record policy, cycles,
+        not_on) is the same on every arm (``model._blinded_placing``)."""
+        for found in blinded_placing_problems(period, self.regimen_policy or NO_POLICY, arms):
+            at = self.course_cursor(cur, period.courses[found.index])
+            raise fail(at.at(found.field) if at.has(found.field) else at, found.message,
+                       show=False, code=found.code)
 
     def route(self, course: Course) -> str:
         """The route a course's administrations are shown with."""

@@ -59,6 +59,7 @@ from ._patterns import (
     Pattern,
     WeekdaysPattern,
 )
+from ._blinded_placing import PLACING_FIELDS, BlindedPlacing, blinded_placing_problems
 from ._policy import MISSED_RULES, NO_POLICY, ON_DELAY_RULES, Policy
 from ._references import BLINDED_SITE_RULES, cycles_past, site_rules
 from ._regimen import Regimen
@@ -95,6 +96,7 @@ __all__ = [
     "NO_DAY_ZERO",
     "NO_POLICY",
     "ON_DELAY_RULES",
+    "PLACING_FIELDS",
     "PLAUSIBLE",
     "PLAUSIBLE_BMI",
     "WEEKDAYS",
@@ -103,6 +105,7 @@ __all__ = [
     "AfterLastAnchor",
     "Arm",
     "BandBy",
+    "BlindedPlacing",
     "Closure",
     "Course",
     "CourseAnchor",
@@ -140,6 +143,7 @@ __all__ = [
     "WeightBasis",
     "Window",
     "band_edge_text",
+    "blinded_placing_problems",
     "bmi_text",
     "closest",
     "cycle_day_overlap",

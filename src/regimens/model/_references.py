@@ -18,6 +18,7 @@ from ..errors import InvalidRegimenError, Loc
 from ..quantities import Duration, Months, counted
 from ._course import WINDOW_NEEDS_CLINIC, Course
 from ._cycles import cycle_text, cycles_days, open_step_problem
+from ._blinded_placing import blinded_placing_problems
 from ._day_one import _check_day_one_lengths, day_one_may_vanish, months_before_day_one
 from ._drug_checks import _check_kind, _check_strength, _check_to_vial, _check_vials
 from ._invariants import Problems
@@ -100,6 +101,8 @@ def check_regimen(r: Regimen, problems: Problems) -> None:
                          code="months-before-day-one")
     for index, period in enumerate(r.periods):
         _check_courses(period, ("periods", index), drugs, arms, no_drug, no_arm, problems)
+    for index, period in enumerate(r.periods):
+        _check_blinded_placing(r, period, ("periods", index), problems)
     for dup in _duplicates([c.id for p in r.periods for c in p.courses if c.id is not None]):
         problems.add("periods", "duplicate course id", dup, code="duplicate-id")
     if problems.found:
@@ -108,6 +111,16 @@ def check_regimen(r: Regimen, problems: Problems) -> None:
     _check_expectations(r, drugs, arms, no_drug, no_arm, problems)
 
 
+
+
+def _check_blinded_placing(r: Regimen, period: Period, at: Loc, problems: Problems) -> None:
+    """What places, moves or makes up a blinded drug's doses is the same on every arm
+    (:mod:`._blinded_placing`)."""
+    arms = tuple(a.id for a in r.arms if a.periods is None or period.id in a.periods)
+    for found in blinded_placing_problems(period, r.policy, arms):
+        loc: Loc = (*at, "courses", found.index,
+                    *(("policy", found.field) if found.policy else (found.field,)))
+        problems.add(loc, found.message, code=found.code)
 
 
 def cycles_past(cycles: int, cycle: Duration | Months, period: Period, whole: bool,
