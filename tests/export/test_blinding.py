@@ -5,7 +5,8 @@ warnings printed with them)
 must not tell an active arm from a placebo arm: not by text, order, count, UID, SEQUENCE,
 cycle numbering, warnings or size. The property test draws blinded designs the way
 protocols write them (one course per arm, active and placebo in any order, cycles written
-out or not, escalation steps, an open background drug, times near a clock change,
+out or not, the same on every arm (a placebo as a list of days for an active course in cycles
+is refused: tests/format/test_blinded_placing.py), escalation steps, an open background drug, times near a clock change,
 reminders, a previous export, a subset of drugs) and compares every pair of arms.
 """
 
@@ -37,12 +38,15 @@ ACTIVE_DOSES = [{"dose": "1 MIU"}, {"dose": "2 MIU"},
 
 @st.composite
 def schedules_of_a_drug(draw: st.DrawFn) -> dict[str, Any]:
-    """The days (and times) every arm's course of one blinded drug gives, and how a course
-    may write them: as days, or as cycles."""
+    """The days (and times) every arm's course of one blinded drug gives, and how the
+    courses write them: as days, or as cycles (every course of the drug alike: a placebo
+    is written in the cycles of its active course, so that a record's cycle and day name
+    the same dose on every arm; docs/format.md, "Blinded periods")."""
     cycles = draw(st.integers(1, 2))
     in_cycle = sorted(draw(st.sets(st.integers(1, 7), min_size=1, max_size=4)))
     times = sorted(draw(st.sets(st.sampled_from(TIMES), max_size=2)))
-    return {"cycles": cycles, "in_cycle": in_cycle, "times": times}
+    return {"cycles": cycles, "in_cycle": in_cycle, "times": times,
+            "as_cycles": draw(st.booleans())}
 
 
 @st.composite
@@ -50,7 +54,7 @@ def blinded_course(draw: st.DrawFn, drug: str, shape: dict[str, Any], arms: list
                    active: bool) -> dict[str, Any]:
     course: dict[str, Any] = {"drug": drug, "arms": arms}
     flat_days = [7 * k + d for k in range(shape["cycles"]) for d in shape["in_cycle"]]
-    as_cycles = draw(st.booleans())
+    as_cycles = shape["as_cycles"]
     if as_cycles:
         course.update({"cycle": "7 days", "days": shape["in_cycle"]})
         if not (active and draw(st.booleans())):

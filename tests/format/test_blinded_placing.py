@@ -138,15 +138,21 @@ def test_fields_that_do_not_place_doses_may_differ(case: str, doc: str) -> None:
     assert load(doc).periods[0].blinded is (doc.count("blinded: true") == 1)
 
 
-def test_two_courses_of_one_arm_after_one_another_may_differ() -> None:
-    """An arm's courses of a drug that do not overlap (days 1-14 in cycles, then a list)
-    are compared with the other arm's courses of the same days only."""
+@pytest.mark.parametrize("courses", [
+    # An arm's courses of a drug that do not overlap (days 1-14 in cycles, then a list) are
+    # compared with the other arm's courses of the same days only.
+    ["{drug: il2, arms: [a], dose: 1 MIU, cycle: 7 days, cycles: 2, days: [1]}",
+     "{drug: il2, arms: [b], placebo: true, cycle: 7 days, cycles: 2, days: [1]}",
+     "{drug: il2, arms: [a], dose: 1 MIU, start: 15, days: [1, 8]}",
+     "{drug: il2, arms: [b], placebo: true, start: 15, days: [1, 8]}"],
+    # Courses for every arm are given alike on every arm.
+    ["{drug: il2, dose: 1 MIU, days: [1, 8]}",
+     "{drug: il2, dose: 1 MIU, cycle: 7 days, days: [2], missed: make_up}"],
+], ids=["one after the other", "courses for every arm"])
+def test_courses_that_do_not_stand_for_one_another_may_differ(courses: list[str]) -> None:
     doc = ("periods:\n  - id: t\n    length: 4 weeks\n    blinded: true\n    courses:\n"
-           "      - {drug: il2, arms: [a], dose: 1 MIU, cycle: 7 days, cycles: 2, days: [1]}\n"
-           "      - {drug: il2, arms: [b], placebo: true, cycle: 7 days, cycles: 2, days: [1]}\n"
-           "      - {drug: il2, arms: [a], dose: 1 MIU, start: 15, days: [1, 8]}\n"
-           "      - {drug: il2, arms: [b], placebo: true, start: 15, days: [1, 8]}\n")
-    assert len(load(doc).periods[0].courses) == 4
+           + "".join(f"      - {c}\n" for c in courses))
+    assert len(load(doc).periods[0].courses) == len(courses)
 
 
 # Every field of a course and of its record policy, by what it does to a blinded period.

@@ -131,9 +131,11 @@ def _days(course: Course) -> tuple[int, float]:
 def blinded_placing_problems(period: Period, base: Policy, arms: tuple[str, ...]
                              ) -> list[BlindedPlacing]:
     """Each course of blinded ``period`` whose placing fields (:data:`PLACING_FIELDS`)
-    differ from those of another course of its drug, on other arms, whose days overlap
-    its own (two courses of one arm, one after the other, may differ): the first such
-    field of each course. ``base``: the regimen's record policy; ``arms``: the arms that
+    differ from those of another course of its drug given to none of its arms (the course
+    that stands for it on another arm: a placebo, another dose) whose days overlap its
+    own (two courses of one arm, one after the other, may differ): the first such field of
+    each course. Courses that share an arm are not compared: a course for every arm is
+    given alike, and a drug given on some arms only is another rule's. ``base``: the regimen's record policy; ``arms``: the arms that
     go through the period (what a course without ``arms`` is given to). Empty when the
     period is not blinded."""
     if not period.blinded:
@@ -144,7 +146,7 @@ def blinded_placing_problems(period: Period, base: Policy, arms: tuple[str, ...]
         mine = set(course.arms if course.arms is not None else arms)
         first, last = _days(course)
         others = [c for c in courses if c is not course and c.drug == course.drug
-                  and set(c.arms if c.arms is not None else arms) != mine
+                  and not mine & set(c.arms if c.arms is not None else arms)
                   and _days(c)[0] <= last and first <= _days(c)[1]]
         for field, policy, value, why, fix, code in PLACING_FIELDS:
             here, here_text = value(course, base)
