@@ -81,8 +81,12 @@ def test_rows_that_name_what_the_regimen_has(rows: str) -> None:
      "P.csv:2: cycle: dox has no cycle 5 (cycles 1-4) (got 5)"),
     ("2027-01-04,given,pac,4,1,,,\n", None,
      "P.csv:2: cycle: pac has no cycle 4 (cycles 5 on) (got 4)"),
+    # A delay of every drug: said of no course, not of "any course" (review C, 3b).
     ("2027-01-04,delay,,9,,,,\n", "y",
-     "P.csv:2: cycle: any course has no cycle 9 (cycles 1-4) (got 9)"),
+     "P.csv:2: cycle: no course has cycle 9 (cycles 1-4) (got 9)"),
+    ("2027-01-04,delay,,4,5,,,\n", "y",
+     "P.csv:2: day: no course has an administration on day 5 of cycle 4 (its days: 1) "
+     "(got 5)"),
     ("2027-01-04,given,dex,1,1,,,\n", None,
      "P.csv:2: cycle: dex has no cycles: name the administration by its date instead (a "
      "dose given on another day: by the date it was planned on, in the planned column) "
@@ -117,6 +121,23 @@ def test_rows_that_name_what_the_regimen_has(rows: str) -> None:
 def test_rows_that_name_what_the_regimen_lacks(rows: str, arm: str | None,
                                               message: str | None) -> None:
     assert _check(rows, arm) == ([] if message is None else [message])
+
+
+def test_a_delay_of_every_drug_where_no_course_has_cycles() -> None:
+    """Said of no course, not as "any course has no cycles" (review C, 3b)."""
+    regimen = regimens.loads(REGIMEN_TEXT.replace(
+        "{drug: dox, dose: 60 mg/m2, cycle: 21 days, cycles: 4, days: [1]}",
+        "{drug: dox, dose: 60 mg/m2, days: [1, 22]}").replace(
+        "{drug: cyc, dose: 600 mg/m2, cycle: 21 days, cycles: 4, days: [1]}",
+        "{drug: cyc, dose: 600 mg/m2, days: [1, 22]}"))
+    record = read_record(HEADER + "2027-01-04,delay,,2,,,,\n", name="P.csv")
+    with pytest.raises(InvalidRegimenError) as exc:
+        record.check_against(regimen, "y")
+    assert str(exc.value) == (
+        "P.csv:2: cycle: no course has cycles, and a delay row of every drug names a cycle: "
+        "record each dose when it happens (a given row dated the day it was given, with the "
+        "date it was planned on in the planned column, or a missed row dated the day it was "
+        "planned) (got 2)")
 
 
 def test_an_undeclared_level_between_declared_ones_is_refused() -> None:

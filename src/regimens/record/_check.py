@@ -308,15 +308,24 @@ def _cycle_problems(row: RecordRow, courses: list[Course],
                     names: Mapping[str, str]) -> list[Problem]:
     assert row.cycle is not None
     cycled = [c for c in courses if c.cycle is not None]
-    what = row.drug if row.drug is not None else "any course"
+    what = row.drug
+    if not cycled and what is None:
+        # A row of every drug (a delay): no course of the arm has cycles to name.
+        return [_problem(row, "cycle", f"no course has cycles, and a {row.event.value} row "
+                         "of every drug names a cycle: record each dose when it happens (a "
+                         "given row dated the day it was given, with the date it was "
+                         "planned on in the planned column, or a missed row dated the day "
+                         "it was planned)", row.cycle, code="unknown-cycle")]
     if not cycled:
         advice = without_cycles(row.event.value, row.drug, names)
         return [_problem(row, "cycle", advice or f"{what} has no cycles", row.cycle,
                          code="unknown-cycle")]
     having = [c for c in cycled if _has_cycle(c, row.cycle)]
     if not having:
-        return [_problem(row, "cycle", f"{what} has no cycle {row.cycle} (cycles "
-                         f"{_cycles_text(cycled)})", row.cycle, code="unknown-cycle")]
+        return [_problem(row, "cycle", (f"{what} has no cycle {row.cycle}" if what is not None
+                                        else f"no course has cycle {row.cycle}")
+                         + f" (cycles {_cycles_text(cycled)})", row.cycle,
+                         code="unknown-cycle")]
     if row.day is None:
         return []
     for course in having:
@@ -335,8 +344,11 @@ def _cycle_problems(row: RecordRow, courses: list[Course],
     days = sorted({d for c in having if isinstance(c.pattern, DaysPattern)
                    for d in c.pattern.days})
     listed = f" (its days: {', '.join(str(d) for d in days)})" if days else ""
-    return [_problem(row, "day", f"cycle {row.cycle} of {what} has no administration on day "
-                     f"{row.day}{listed}", row.day, code="unknown-cycle-day")]
+    return [_problem(row, "day", (f"cycle {row.cycle} of {what} has no administration on day "
+                                  f"{row.day}" if what is not None else
+                                  f"no course has an administration on day {row.day} of "
+                                  f"cycle {row.cycle}") + listed, row.day,
+                     code="unknown-cycle-day")]
 
 
 def level_percent(course: Course, level: int) -> Decimal | None:
