@@ -5,9 +5,10 @@ warnings printed with them)
 must not tell an active arm from a placebo arm: not by text, order, count, UID, SEQUENCE,
 cycle numbering, warnings or size. The property test draws blinded designs the way
 protocols write them (one course per arm, active and placebo in any order, cycles written
-out or not, the same on every arm (a placebo as a list of days for an active course in cycles
-is refused: tests/format/test_blinded_placing.py), escalation steps, an open background drug, times near a clock change,
-reminders, a previous export, a subset of drugs) and compares every pair of arms.
+out or not, alike on every arm: a placebo as a list of days for an active course in cycles
+is refused, tests/format/test_blinded_placing.py; escalation steps, an open background
+drug, times near a clock change, reminders, a previous export, a subset of drugs) and
+compares every pair of arms.
 """
 
 from __future__ import annotations

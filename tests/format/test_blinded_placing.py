@@ -108,7 +108,7 @@ def test_a_placing_field_that_differs_in_a_blinded_period_is_refused(
 
 def test_every_placing_field_has_a_refused_case() -> None:
     named = {m.split("has the same ")[1].split(",")[0] for _, _, m in REFUSED}
-    assert named == {field for field, *_ in PLACING_FIELDS}
+    assert named == {f.name for f in PLACING_FIELDS}
 
 
 # Fields that only say what is given, or differ in what the plan already shows alike: the
@@ -175,7 +175,7 @@ def test_every_field_of_a_course_is_classified() -> None:
     groups = (PLACING, PLACING_ELSEWHERE, DOSE_ONLY, SCHEDULE)
     assert sum(len(g) for g in groups) == len(set().union(*groups))
     assert set().union(*groups) == fields
-    assert {f"policy.{f}" if policy else f for f, policy, *_ in PLACING_FIELDS} == PLACING
+    assert {f"policy.{f.name}" if f.policy else f.name for f in PLACING_FIELDS} == PLACING
 
 
 def test_a_regimen_built_in_python_is_refused_on_every_course_alike() -> None:

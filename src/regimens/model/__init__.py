@@ -17,6 +17,7 @@ from ._bands import (
     table_problem,
 )
 from ._blind_match import Unmatched, unmatched, unmatched_anywhere
+from ._blinded_placing import PLACING_FIELDS, BlindedPlacing, blinded_placing_problems
 from ._course import (
     INFUSION_ROUTES,
     METHODS,
@@ -59,7 +60,6 @@ from ._patterns import (
     Pattern,
     WeekdaysPattern,
 )
-from ._blinded_placing import PLACING_FIELDS, BlindedPlacing, blinded_placing_problems
 from ._policy import MISSED_RULES, NO_POLICY, ON_DELAY_RULES, Policy
 from ._references import BLINDED_SITE_RULES, cycles_past, site_rules
 from ._regimen import Regimen

@@ -29,7 +29,7 @@ from ._patterns import DaysPattern
 from ._policy import Policy
 from ._steps import CycleStep
 
-__all__ = ["PLACING_FIELDS", "BlindedPlacing", "blinded_placing_problems"]
+__all__ = ["PLACING_FIELDS", "BlindedPlacing", "PlacingField", "blinded_placing_problems"]
 
 
 @dataclass(frozen=True)
@@ -85,17 +85,36 @@ _CYCLE_WHY = ("so that a record's cycle and day name the same dose on every arm,
               "write every course of {drug} here in the same cycles (cycle, first_cycle, "
               "days within a cycle), the placebo too, not as a list of days")
 
-#: Each field that places, moves or makes up a blinded drug's doses: (field as written,
-#: a record policy key?, its value and how a message shows it, why, the fix, the code).
-PLACING_FIELDS: tuple[tuple[str, bool, Callable[[Course, Policy], tuple[object, str]], str,
-                            str, str], ...] = (
-    ("cycle", False, _cycle, *_CYCLE_WHY, "blinded-cycles-differ"),
-    ("first_cycle", False, _first_cycle, *_CYCLE_WHY, "blinded-cycles-differ"),
-    ("missed", True, _policy_value("missed"), *_POLICY_WHY, "blinded-policy-differs"),
-    ("on_delay", True, _policy_value("on_delay"), *_POLICY_WHY, "blinded-policy-differs"),
-    ("max_delay", True, _policy_value("max_delay"), *_POLICY_WHY, "blinded-policy-differs"),
-    ("not_on", False, _not_on, "so that every arm's doses skip and move off the same days",
-     "give every course of {drug} here the same not_on list", "blinded-not-on-differs"),
+@dataclass(frozen=True)
+class PlacingField:
+    """A field that places, moves or makes up a blinded drug's doses: ``name`` as a regimen
+    file writes it, whether it is a record ``policy`` key, its ``value`` on a course (to
+    compare, and as a message shows it), ``why`` it must agree, the ``fix`` (``{drug}``
+    and ``{field}`` filled in) and the problem's ``code``."""
+
+    name: str
+    policy: bool
+    value: Callable[[Course, Policy], tuple[object, str]]
+    why: str
+    fix: str
+    code: str
+
+
+#: Each field that places, moves or makes up a blinded drug's doses.
+PLACING_FIELDS: tuple[PlacingField, ...] = (
+    PlacingField("cycle", False, _cycle, *_CYCLE_WHY, code="blinded-cycles-differ"),
+    PlacingField("first_cycle", False, _first_cycle, *_CYCLE_WHY,
+                 code="blinded-cycles-differ"),
+    PlacingField("missed", True, _policy_value("missed"), *_POLICY_WHY,
+                 code="blinded-policy-differs"),
+    PlacingField("on_delay", True, _policy_value("on_delay"), *_POLICY_WHY,
+                 code="blinded-policy-differs"),
+    PlacingField("max_delay", True, _policy_value("max_delay"), *_POLICY_WHY,
+                 code="blinded-policy-differs"),
+    PlacingField("not_on", False, _not_on,
+                 "so that every arm's doses skip and move off the same days",
+                 "give every course of {drug} here the same not_on list",
+                 code="blinded-not-on-differs"),
 )
 
 
@@ -135,9 +154,9 @@ def blinded_placing_problems(period: Period, base: Policy, arms: tuple[str, ...]
     that stands for it on another arm: a placebo, another dose) whose days overlap its
     own (two courses of one arm, one after the other, may differ): the first such field of
     each course. Courses that share an arm are not compared: a course for every arm is
-    given alike, and a drug given on some arms only is another rule's. ``base``: the regimen's record policy; ``arms``: the arms that
-    go through the period (what a course without ``arms`` is given to). Empty when the
-    period is not blinded."""
+    given alike, and a drug given on some arms only is another rule's. ``base``: the
+    regimen's record policy; ``arms``: the arms that go through the period (what a course
+    without ``arms`` is given to). Empty when the period is not blinded."""
     if not period.blinded:
         return []
     found: list[BlindedPlacing] = []
@@ -148,16 +167,16 @@ def blinded_placing_problems(period: Period, base: Policy, arms: tuple[str, ...]
         others = [c for c in courses if c is not course and c.drug == course.drug
                   and not mine & set(c.arms if c.arms is not None else arms)
                   and _days(c)[0] <= last and first <= _days(c)[1]]
-        for field, policy, value, why, fix, code in PLACING_FIELDS:
-            here, here_text = value(course, base)
-            other = next((c for c in others if value(c, base)[0] != here), None)
+        for f in PLACING_FIELDS:
+            here, here_text = f.value(course, base)
+            other = next((c for c in others if f.value(c, base)[0] != here), None)
             if other is None:
                 continue
-            there_text = value(other, base)[1]
-            found.append(BlindedPlacing(index, field, policy, (
+            there_text = f.value(other, base)[1]
+            found.append(BlindedPlacing(index, f.name, f.policy, (
                 f"in blinded period {period.id!r} every course of {course.drug} has the same "
-                f"{field}, {why}: this course ({_arms_text(course, arms)}) has {here_text}, "
+                f"{f.name}, {f.why}: this course ({_arms_text(course, arms)}) has {here_text}, "
                 f"the course of {_arms_text(other, arms)} has {there_text}; "
-                + fix.format(drug=course.drug, field=field)), code))
+                + f.fix.format(drug=course.drug, field=f.name)), f.code))
             break
     return found

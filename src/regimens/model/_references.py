@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidRegimenError, Loc
 from ..quantities import Duration, Months, counted
+from ._blinded_placing import blinded_placing_problems
 from ._course import WINDOW_NEEDS_CLINIC, Course
 from ._cycles import cycle_text, cycles_days, open_step_problem
-from ._blinded_placing import blinded_placing_problems
 from ._day_one import _check_day_one_lengths, day_one_may_vanish, months_before_day_one
 from ._drug_checks import _check_kind, _check_strength, _check_to_vial, _check_vials
 from ._invariants import Problems
