@@ -46,6 +46,13 @@ SHAPES: dict[str, dict[str, str]] = {
     "dose-ranging per kg without placebo": {
         "act": f"{{drug: mab, arms: [act], dose: 1 mg/kg, {DAYS}}}",
         "pbo": f"{{drug: mab, arms: [pbo], dose: 2 mg/kg, {DAYS}}}"},
+    # The record policy must be the same on both (tests/format/test_blinded_placing.py):
+    # a missed dose is then made up on both arms alike.
+    "record policy on both arms": {
+        "act": f"{{drug: mab, arms: [act], dose: 1 mg/kg, {DAYS}, missed: make_up, "
+               "max_delay: 7 days}",
+        "pbo": f"{{drug: mab, arms: [pbo], placebo: true, {DAYS}, missed: make_up, "
+               "max_delay: 7 days}"},
     "redose on one arm": {
         "act": f"{{drug: mab, arms: [act], dose: 1 mg/kg, {DAYS}, "
                "redose: {weight_change: 10%}}",
