@@ -19,8 +19,8 @@ file and a regimen built in Python get the same message.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from .._records import dataclass
 from ..quantities import Months
 from ._course import Course
 from ._cycles import cycle_text, cycles_days
