@@ -107,8 +107,10 @@ SHAPES: dict[str, tuple[str, str, str, tuple[str, str, str] | None]] = {
                   "      - {drug: il2, arms: [p], placebo: true, days: [15]}\n", None),
     "an open drug on every arm": (
         TWO, "p", "      - {drug: dex, dose: 4 mg, days: [1]}\n", None),
-    # Cycles of 14 days (days 1, 2, 15, 16) against the same days written out.
-    "cycles against a list of days": (
+    # Every 7 days (days 1, 8, 15, 22) against the same days written out. (Cycles against a
+    # list of the same days are refused when the regimen is read, blinded-cycles-differ:
+    # tests/format/test_blinded_placing.py.)
+    "every 7 days against a list of days": (
         TWO, "p", "", None),
     # Dose-ranging arms with no placebo: blinding hides the dose (docs/ics.md); a blinded
     # supply forecast refuses it by the rule it has (blinded-doses-differ).
@@ -125,9 +127,9 @@ REPLACED = {
     "other times of day": (
         "      - {drug: il2, arms: [a], dose: 2 MIU, days: 1-5, times: ['08:00']}\n"
         "      - {drug: il2, arms: [p], placebo: true, days: 1-5, times: ['20:00']}\n"),
-    "cycles against a list of days": (
-        "      - {drug: il2, arms: [a], dose: 2 MIU, cycle: 14 days, days: 1-2}\n"
-        "      - {drug: il2, arms: [p], placebo: true, days: [1, 2, 15, 16]}\n"),
+    "every 7 days against a list of days": (
+        "      - {drug: il2, arms: [a], dose: 2 MIU, every: 7 days}\n"
+        "      - {drug: il2, arms: [p], placebo: true, days: [1, 8, 15, 22]}\n"),
     "dose-ranging": ("      - {drug: il2, arms: [a], dose: 1 MIU, days: 1-5}\n"
                      "      - {drug: il2, arms: [b, p], dose: 2 MIU, days: 1-5}\n"),
 }
