@@ -299,9 +299,23 @@ SUFFIX = (b"; it is refused on every one of these arms alike. Unblinded staff ca
 
 
 def test_a_differing_output_is_refused_in_words_naming_no_arm(
-        files: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
-    # a4 with a dose missed on Day 8: make_up on the active course only (B1), so the two
-    # calendars list other events (the wording of a difference: test_the_first_difference).
+        files: Path, capsysbinary: pytest.CaptureFixture[bytes],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # a4 made a regimen that loads (its record policy on the placebo too: make_up on the
+    # active course only, B1, is refused when the regimen is read now, blinded-policy-differs),
+    # and a calendar that differs on the active arm by construction (no regimen the loader
+    # accepts is known to differ; the wording of a difference: test_the_first_difference).
+    (files / "a4.yaml").write_text(FILES["a4.yaml"].replace(
+        "placebo: true, cycle: 14 days, cycles: 4, days: [1, 8]}",
+        "placebo: true, cycle: 14 days, cycles: 4, days: [1, 8],\n"
+        "         missed: make_up, on_delay: keep, max_delay: 7 days}"), encoding="utf-8")
+    to_ics = regimens.Schedule.to_ics
+
+    def differing(self: regimens.Schedule, **options: object) -> bytes:
+        data: bytes = to_ics(self, **options)  # type: ignore[arg-type]
+        return data + (b"X-ACTIVE:1\r\n" if self.arm == "active" else b"")
+
+    monkeypatch.setattr(regimens.Schedule, "to_ics", differing)
     said = {_run(_argv("a4.yaml", arm, ["--weight", "70kg", "--record", "r_missed.csv"],
                        "ics"), capsysbinary) for arm in ARMS2}
     assert len(said) == 1

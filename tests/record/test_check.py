@@ -134,10 +134,10 @@ def test_a_delay_of_every_drug_where_no_course_has_cycles() -> None:
     with pytest.raises(InvalidRegimenError) as exc:
         record.check_against(regimen, "y")
     assert str(exc.value) == (
-        "P.csv:2: cycle: no course has cycles, and a delay row of every drug names a cycle: "
-        "record each dose when it happens (a given row dated the day it was given, with the "
-        "date it was planned on in the planned column, or a missed row dated the day it was "
-        "planned) (got 2)")
+        "P.csv:2: cycle: no course has cycles, and a delay row names the cycle it delays: a "
+        "dose of a course without cycles is not delayed ahead of time; record it when it "
+        "happens: a given row dated the day it was given, with the date it was planned on in "
+        "the planned column, or a missed row dated the day it was planned (got 2)")
 
 
 def test_an_undeclared_level_between_declared_ones_is_refused() -> None:

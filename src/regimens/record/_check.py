@@ -309,13 +309,6 @@ def _cycle_problems(row: RecordRow, courses: list[Course],
     assert row.cycle is not None
     cycled = [c for c in courses if c.cycle is not None]
     what = row.drug
-    if not cycled and what is None:
-        # A row of every drug (a delay): no course of the arm has cycles to name.
-        return [_problem(row, "cycle", f"no course has cycles, and a {row.event.value} row "
-                         "of every drug names a cycle: record each dose when it happens (a "
-                         "given row dated the day it was given, with the date it was "
-                         "planned on in the planned column, or a missed row dated the day "
-                         "it was planned)", row.cycle, code="unknown-cycle")]
     if not cycled:
         advice = without_cycles(row.event.value, row.drug, names)
         return [_problem(row, "cycle", advice or f"{what} has no cycles", row.cycle,
