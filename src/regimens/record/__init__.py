@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     )
     from ._model import MEASUREMENT_KINDS, EventKind, Measurement, RecordRow
     from ._plausible import PLAUSIBLE_CHANGE, ImplausibleMeasurement, implausible_measurements
+    from ._rdi_time import cycle_length, planned_cycle_days
     from ._read import COLUMNS, OPTIONAL_COLUMNS, load_record, read_record, record_schema
     from ._record import Record
     from ._replay import expand_with_record, history, planned_limits, replay
@@ -46,8 +47,6 @@ if TYPE_CHECKING:
         DrugSummary,
         Outcome,
         RecordSummary,
-        cycle_length,
-        planned_cycle_days,
         summarize,
     )
 
@@ -91,8 +90,8 @@ _LAZY = {
     "OUTCOMES": "_summary",
     "Outcome": "_summary",
     "RecordSummary": "_summary",
-    "cycle_length": "_summary",
-    "planned_cycle_days": "_summary",
+    "cycle_length": "_rdi_time",
+    "planned_cycle_days": "_rdi_time",
     "summarize": "_summary",
 }
 
