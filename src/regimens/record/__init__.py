@@ -17,6 +17,7 @@ from ._plan import expand
 # expanding a schedule without a record (``regimens expand`` without ``--record``) needs
 # no reading, replay, summary or intensity. Type checkers see the names here.
 if TYPE_CHECKING:
+    from ._body_used import BodyUsed
     from ._check import level_percent
     from ._cumulative import (
         CumulativeEntry,
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
         flag_moved_to,
         limit_not_checked,
     )
-    from ._dosing import BodyUsed, DoseChange, Dosing
+    from ._dosing import DoseChange, Dosing
     from ._intensity import (
         RDI_BANDS,
         RDI_BASES,
@@ -58,7 +59,7 @@ _LAZY = {
     "cumulative_flags": "_cumulative",
     "flag_moved_to": "_cumulative",
     "limit_not_checked": "_cumulative",
-    "BodyUsed": "_dosing",
+    "BodyUsed": "_body_used",
     "DoseChange": "_dosing",
     "Dosing": "_dosing",
     "Intensity": "_intensity",

@@ -24,7 +24,7 @@ from ..quantities import (
     normal,
     shown_beside,
 )
-from ._dosing import BodyUsed
+from ._body_used import BodyUsed
 from ._numbers import number_fields
 
 __all__ = ["CumulativeEntry", "CumulativeFlag", "cumulative_flags", "flag_moved_to",

@@ -50,9 +50,10 @@ from ..errors import (
 )
 from ..model import Regimen
 from ..quantities import Basis, StudyDay
+from ._body_used import BodyUsed, measured_text
 from ._check import check_record
 from ._cumulative import CumulativeEntry, cumulative_flags, limit_not_checked, unsized_limits
-from ._dosing import BodyUsed, Dosing, measured_text
+from ._dosing import Dosing
 from ._model import EventKind, RecordRow
 from ._plausible import ImplausibleMeasurement, implausible_measurements
 from ._record import Record
