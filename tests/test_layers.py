@@ -68,7 +68,8 @@ LAZY_LIBRARIES = {
 }
 
 # Modules whose every import may be lazy: the CLI keeps `regimens --help` fast.
-LAZY_MODULES = {"regimens.cli", "regimens.cli._arguments", "regimens.cli._handout",
+LAZY_MODULES = {"regimens.cli", "regimens.cli._arguments", "regimens.cli._blinding",
+                "regimens.cli._handout",
                 "regimens.cli._output",
                 "regimens.cli._participant", "regimens.cli._site", "regimens.cli._supply"}
 

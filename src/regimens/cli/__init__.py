@@ -20,6 +20,14 @@ from typing import TYPE_CHECKING, Any
 from . import _handout as sheets
 from . import _supply as supply
 from ._arguments import _OPTION_FLAGS, _parser, _unrecognized
+from ._blinding import (
+    WITHHELD,
+    _blinded_arms,
+    _blinds,
+    _shown_warnings,
+    _withheld,
+    refuse_unblindable,
+)
 from ._output import Signalled, write_output
 from ._participant import FLAGS, levels_from, participant_from
 from ._password import read_password
@@ -126,22 +134,6 @@ def _record(path: str | None, regimen: Regimen, arm: str, blinded: bool) -> Reco
                        blinded=blinded and known)
 
 
-def _blinds(args: argparse.Namespace, regimen: Regimen) -> bool:
-    """Whether the output asked for blinds the arm (``--blinded``; or, neither option
-    given, a blinded period on the arm's path): its record is then checked alike on every
-    arm (docs/record.md, "Dose changes")."""
-    fmt = getattr(args, "format", "ics")  # publish: an iCalendar file
-    if fmt not in ("ics", "calendar", *sheets.FORMATS):
-        return False
-    blinded = getattr(args, "blinded", None)
-    if blinded is not None:
-        return bool(blinded)
-    arm = getattr(args, "arm", None)
-    if arm not in {a.id for a in regimen.arms}:
-        return False
-    return any(p.blinded for p in regimen.path(arm))
-
-
 def _expand(args: argparse.Namespace) -> int:
     from ..errors import ExpandOptionError
 
@@ -246,50 +238,6 @@ def _guarded(args: argparse.Namespace, regimen: Regimen,
     return mine
 
 
-def refuse_unblindable(regimen: Regimen, arm: str, blinded: bool | None) -> None:
-    """Refuse, before expanding, an output that blinds a period of the arm's path (marked
-    blinded; every one with ``--blinded``) whose arms are not given its drugs alike
-    (``blinded-unmatched``, :func:`regimens.export.blindable`), laid at its shortest and
-    longest length: whatever else expanding the arm might refuse (a measurement its own
-    doses need) would differ from arm to arm. An unknown arm is left to expand."""
-    from ..errors import InvalidRegimenError
-    from ..export import unmatched_problem
-    from ..model import unmatched_anywhere
-
-    if blinded is False or arm not in {a.id for a in regimen.arms}:
-        return
-    periods = [p for p in regimen.path(arm) if blinded or p.blinded]
-    gaps = unmatched_anywhere(regimen, periods)
-    if gaps:
-        raise InvalidRegimenError([unmatched_problem(g, regimen.period(g.period).blinded)
-                                   for g in gaps])
-
-
-def _shown_warnings(schedule: Schedule, blinded: bool | None) -> tuple[Any, ...]:
-    """The warnings a blinded output may print (none that tells an arm; see export)."""
-    from ..export import shown_warnings
-
-    return shown_warnings(schedule, blinded)
-
-
-#: Said on standard error by every output that blinds administrations, on every arm alike:
-#: saying it only when a warning was withheld would tell the arm that has one (an active
-#: dose rounded or near its limit) from the placebo's, which has none. So it is a note
-#: ("regimens: note:"), never a warning: it is printed whether anything was withheld or not.
-WITHHELD = ("regimens: note: this output blinds administrations, so it lists no warning "
-            "that could tell the arm (one about a dose, a cumulative dose or a dose "
-            "recorded), whether there is one or not; unblinded staff see every warning with "
-            "--unblinded, or in the table, JSON or CSV")
-
-
-def _withheld(schedule: Schedule, blinded: bool | None) -> bool:
-    """Whether to say :data:`WITHHELD`: the output blinds administrations (``blinded``:
-    True, or None and a period of the arm's path is marked blinded), so that no warning
-    is lost unsaid."""
-    return blinded if blinded is not None else any(p.blinded for p in schedule.periods)
-
-
-
 #: The longest --previous file read (bytes): far above the calendar of the most
 #: administrations an expansion makes, well below the memory of a machine.
 _PREVIOUS_LIMIT = 1024**3
@@ -363,12 +311,6 @@ def _publish(args: argparse.Namespace) -> int:
         _say(WITHHELD)
     print(printable(str(summary)))
     return 0
-
-
-def _blinded_arms(regimen: Regimen, arm: str) -> tuple[str, ...]:
-    from ..export import blinded_arms
-
-    return blinded_arms(regimen, arm)[0]
 
 
 def _publish_output(stamp: datetime, args: argparse.Namespace, regimen: Regimen, arm: str,
